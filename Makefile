@@ -1,0 +1,155 @@
+# bimbing - build, test, run.
+#
+#   make            install missing Debian packages, build bin/bimbing
+#   make run        ... and start the service (web chat on localhost)
+#   make test       ... and run every test; the last line is "N passed, N failed"
+#   make asan       every test again under AddressSanitizer + UBSan
+#   make bench      benchmarks (figures, not pass/fail)
+#   make install    PREFIX=/usr/local DESTDIR= honoured
+#   make format / format-check / clean / deps
+#
+# Sources are found by wildcard: a new bot/*.c, store/*.c or adapters/**.c
+# joins the library, a new tests/**/test_*.c becomes a test program, a new
+# tests/fakes/*.c a fake server. Nobody needs to edit this file to add one.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+WERROR  ?=
+SAN     ?=
+
+PKGS := libcurl libwebsockets libcjson sqlite3 libpcre2-8 libcrypto
+DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libwebsockets-dev libcjson-dev \
+            libsqlite3-dev libpcre2-dev libcmocka-dev libssl-dev sqlite3 clang-format curl
+
+ifeq ($(SAN),1)
+BUILD ?= build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT := -O1
+else
+BUILD ?= build
+SANFLAGS :=
+OPT := -O2
+endif
+BIN := $(BUILD)/bin/bimbing
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wno-format-nonliteral
+ifneq ($(WERROR),)
+WARN += -Werror
+endif
+
+# Recursive (=) so pkg-config runs only when a rule needs it, after deps.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 \
+          $(OPT) -g $(WARN) $(SANFLAGS) -I. $(PKG_CFLAGS) -MMD -MP
+LDFLAGS = $(SANFLAGS)
+LDLIBS  = $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  := $(wildcard bot/*.c store/*.c adapters/*.c adapters/*/*.c)
+LIB_SRC  := $(filter-out bot/main.c,$(LIB_SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/libbimbing.a
+TEST_SRC := $(wildcard tests/*/test_*.c tests/*/*/test_*.c)
+TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+FAKE_SRC := $(wildcard tests/fakes/*.c)
+FAKE_BIN := $(FAKE_SRC:tests/fakes/%.c=$(BUILD)/fakes/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all build deps run test test-run asan bench install uninstall clean format format-check \
+        check-deps
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(BIN) bin/bimbing
+
+# bin/bimbing is the one binary users run; a sanitizer build lives in its
+# own tree and does not replace it.
+bin/bimbing: $(BUILD)/bin/bimbing
+ifeq ($(SAN),1)
+	@true
+else
+	@mkdir -p bin && cp $< $@
+endif
+
+$(BIN): $(BUILD)/obj/bot/main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/fakes/%: tests/fakes/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Install the Debian packages that are missing; does nothing when all are
+# there. Uses sudo when not root.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
+	        missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: all
+	@mkdir -p var
+	./bin/bimbing people import config/demo-people.csv --db var/bimbing.db
+	./bin/bimbing serve --config config/bimbing.json --db var/bimbing.db
+
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: build $(TEST_BIN) $(FAKE_BIN) $(TOOL_BIN)
+	@BIMBING_BUILD=$(BUILD) bash tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory SAN=1 test-run
+
+bench: all
+	@$(MAKE) --no-print-directory $(FAKE_BIN) $(TOOL_BIN)
+	@BIMBING_BUILD=$(BUILD) bash bench/run.sh
+
+install: all
+	install -D -m 0755 bin/bimbing $(DESTDIR)$(PREFIX)/bin/bimbing
+	install -d $(DESTDIR)$(PREFIX)/share/bimbing/flows $(DESTDIR)$(PREFIX)/share/bimbing/config
+	install -m 0644 flows/*.json $(DESTDIR)$(PREFIX)/share/bimbing/flows/
+	install -m 0644 config/* $(DESTDIR)$(PREFIX)/share/bimbing/config/
+	if [ -d web ] && [ -n "$$(ls web)" ]; then cp -r web $(DESTDIR)$(PREFIX)/share/bimbing/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/bimbing
+	rm -rf $(DESTDIR)$(PREFIX)/share/bimbing
+
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format ok"
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,105 @@
+/* test_bb.c - unit tests of bot/bb.c: time parsing, durations, UTF-8,
+ * bounded copies and the capped buffer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "bot/bb.h"
+
+static void test_iso8601(void **state)
+{
+    (void)state;
+    int64_t t;
+    assert_int_equal(bb_parse_iso8601("1970-01-01", &t), BB_OK);
+    assert_int_equal(t, 0);
+    assert_int_equal(bb_parse_iso8601("2026-11-23T10:00:00Z", &t), BB_OK);
+    assert_int_equal(t, 1795428000);
+    assert_int_equal(bb_parse_iso8601("2026-11-23T17:00+07:00", &t), BB_OK);
+    assert_int_equal(t, 1795428000);
+    assert_int_equal(bb_parse_iso8601("2024-02-29", &t), BB_OK);
+    assert_int_equal(bb_parse_iso8601("2023-02-29", &t), BB_EINVAL);
+    assert_int_equal(bb_parse_iso8601("2026-13-01", &t), BB_EINVAL);
+    assert_int_equal(bb_parse_iso8601("2026-11-23T10:00:00Zjunk", &t), BB_EINVAL);
+    assert_int_equal(bb_parse_iso8601("yesterday", &t), BB_EINVAL);
+    char out[32];
+    bb_format_iso8601(1795428000, out, sizeof(out));
+    assert_string_equal(out, "2026-11-23T10:00:00Z");
+}
+
+static void test_duration(void **state)
+{
+    (void)state;
+    int64_t d;
+    assert_int_equal(bb_parse_duration("90s", &d), BB_OK);
+    assert_int_equal(d, 90);
+    assert_int_equal(bb_parse_duration("4h", &d), BB_OK);
+    assert_int_equal(d, 4 * 3600);
+    assert_int_equal(bb_parse_duration("2d", &d), BB_OK);
+    assert_int_equal(d, 2 * 86400);
+    assert_int_equal(bb_parse_duration("1w", &d), BB_OK);
+    assert_int_equal(d, 7 * 86400);
+    assert_int_equal(bb_parse_duration("h", &d), BB_EINVAL);
+    assert_int_equal(bb_parse_duration("-1d", &d), BB_EINVAL);
+    assert_int_equal(bb_parse_duration("3x", &d), BB_EINVAL);
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_true(bb_utf8_valid("héllo", strlen("héllo")));
+    assert_false(bb_utf8_valid("\xC3", 1));
+    assert_false(bb_utf8_valid("\xC0\xAF", 2));       /* overlong */
+    assert_false(bb_utf8_valid("\xED\xA0\x80", 3));   /* surrogate */
+    assert_true(bb_utf8_valid("\xF0\x9F\x98\x80", 4)); /* emoji */
+    assert_int_equal(bb_utf8_len("héllo"), 5);
+    /* "é" is 2 bytes at offset 1: cutting at 2 bytes must not split it */
+    assert_int_equal(bb_utf8_cut("héllo", 6, 2), 1);
+    char small[3];
+    assert_int_equal(bb_strlcpy(small, "héllo", sizeof(small)), BB_ELIMIT);
+    assert_string_equal(small, "h");
+    char f[32];
+    assert_int_equal(bb_fold("  YA Á ", f, sizeof(f)), BB_OK);
+    assert_string_equal(f, "ya á");
+}
+
+static void test_buf_cap(void **state)
+{
+    (void)state;
+    struct bb_buf b;
+    bb_buf_init(&b, 8);
+    assert_int_equal(bb_buf_puts(&b, "1234"), BB_OK);
+    assert_int_equal(bb_buf_printf(&b, "%d", 5678), BB_OK);
+    assert_int_equal(bb_buf_puts(&b, "9"), BB_ELIMIT);
+    assert_string_equal(b.data, "12345678");
+    char *s = bb_buf_take(&b);
+    assert_string_equal(s, "12345678");
+    free(s);
+    assert_null(b.data);
+    bb_buf_free(&b);
+}
+
+static void test_parse_ll(void **state)
+{
+    (void)state;
+    long long v;
+    assert_int_equal(bb_parse_ll("42", 0, 100, &v), BB_OK);
+    assert_int_equal(v, 42);
+    assert_int_equal(bb_parse_ll("101", 0, 100, &v), BB_EINVAL);
+    assert_int_equal(bb_parse_ll("4x", 0, 100, &v), BB_EINVAL);
+    assert_int_equal(bb_parse_ll("", 0, 100, &v), BB_EINVAL);
+    assert_int_equal(bb_parse_ll(" 4", 0, 100, &v), BB_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_iso8601), cmocka_unit_test(test_duration),
+        cmocka_unit_test(test_utf8),    cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_parse_ll),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# tests/run.sh - run every test of bimbing and print one closing line
+# "N passed, N failed". Called by `make test` and `make asan` with
+# BIMBING_BUILD set to the build tree to test (build or build/asan).
+#
+#   unit tests      every $BUILD/tests/**/test_* program (cmocka); each
+#                   cmocka test counts once
+#   shell tests     every tests/**/*.test.sh; each script counts once and
+#                   may print "N passed, N failed" itself to count more
+#
+# A test program that crashes or hangs (5 minutes) counts as one failure.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BIMBING_BUILD:-build}
+export BIMBING_BUILD=$BUILD
+export BIMBING_BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export CMOCKA_MESSAGE_OUTPUT=stdout
+filter=${TESTS:-}
+passed=0
+failed=0
+failures=()
+logdir=$BUILD/test-logs
+mkdir -p "$logdir"
+
+count_line() { # $1 log file; prints "P F" or nothing
+    grep -aE '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1 |
+        sed -E 's/^([A-Za-z]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2 \3/'
+}
+
+run_one() { # $1 name, rest: command
+    local name=$1; shift
+    local log="$logdir/$(echo "$name" | tr '/' '_').log"
+    local rc p f
+    timeout 300 "$@" >"$log" 2>&1
+    rc=$?
+    if grep -aq '^\[==========\]' "$log"; then           # cmocka
+        p=$(grep -aE '^\[  PASSED  \] [0-9]+ test' "$log" | grep -oE '[0-9]+' | head -1)
+        f=$(grep -aE '^\[  FAILED  \] [0-9]+ test' "$log" | grep -oE '[0-9]+' | head -1)
+        p=${p:-0}; f=${f:-0}
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    elif [ -n "$(count_line "$log")" ]; then              # script counting itself
+        read -r p f <<<"$(count_line "$log")"
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    else
+        if [ "$rc" -eq 0 ]; then p=1; f=0; else p=0; f=1; fi
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" -gt 0 ]; then
+        failures+=("$name")
+        printf 'FAIL %-40s %d passed, %d failed (log: %s)\n' "$name" "$p" "$f" "$log"
+        tail -n 25 "$log" | sed 's/^/    /'
+    else
+        printf 'ok   %-40s %d passed\n' "$name" "$p"
+    fi
+}
+
+for t in $(find "$BUILD/tests" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort); do
+    name=${t#"$BUILD/"}
+    case "$name" in *"$filter"*) ;; *) continue ;; esac
+    run_one "$name" "$t"
+done
+for t in $(find tests -name '*.test.sh' | sort); do
+    case "$t" in *"$filter"*) ;; *) continue ;; esac
+    run_one "$t" bash "$t"
+done
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+    echo "failed: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
