@@ -1,0 +1,216 @@
+/*
+ * console.c - the console channel (see console.h): ingress from stdin,
+ * egress to stdout, the core in between.
+ *
+ * Egress claims this channel's queued messages and prints those for the
+ * person at this terminal; a message for another console user (someone
+ * else chatting on the same database) is put back in the queue untouched.
+ *
+ * Single-threaded. Owns nothing beyond one call.
+ */
+#include "adapters/console/console.h"
+#include "bot/bb.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+/* Print (or collect) what the outbox holds for us. */
+static int egress(struct store *st, const struct console_opts *o, cJSON *replies)
+{
+    struct store_outbox_msg *m = NULL;
+    int n = 0, rc;
+    for (int round = 0; round < 100; round++) {
+        rc = store_outbox_claim(st, CONSOLE_CHANNEL, bb_now(), 100, &m, &n);
+        if (rc != BB_OK)
+            return rc;
+        if (n == 0)
+            break;
+        int ours = 0;
+        for (int i = 0; i < n; i++) {
+            if (strcmp(m[i].ext_user, o->nip) != 0) {
+                store_outbox_mark(st, m[i].id, STORE_OUT_QUEUED, NULL, NULL, bb_now());
+                continue;
+            }
+            ours++;
+            cJSON *b = cJSON_Parse(m[i].body);
+            const cJSON *text = cJSON_GetObjectItemCaseSensitive(b, "text");
+            const cJSON *choices = cJSON_GetObjectItemCaseSensitive(b, "choices");
+            int visible = b && !cJSON_GetObjectItemCaseSensitive(b, "answered") &&
+                          !cJSON_GetObjectItemCaseSensitive(b, "stale");
+            if (visible && replies) {
+                cJSON *r = cJSON_CreateObject();
+                cJSON_AddStringToObject(r, "text", cJSON_IsString(text) ? text->valuestring : "");
+                if (cJSON_IsArray(choices))
+                    cJSON_AddItemToObject(r, "choices", cJSON_Duplicate(choices, 1));
+                cJSON_AddItemToArray(replies, r);
+            } else if (visible) {
+                fprintf(o->out, "%s\n", cJSON_IsString(text) ? text->valuestring : "");
+                int k = 1;
+                for (const cJSON *c = cJSON_IsArray(choices) ? choices->child : NULL; c;
+                     c = c->next, k++) {
+                    const cJSON *lab = cJSON_GetObjectItemCaseSensitive(c, "label");
+                    fprintf(o->out, "  %d. %s\n", k, cJSON_IsString(lab) ? lab->valuestring : "");
+                }
+                fprintf(o->out, "\n");
+            }
+            cJSON_Delete(b);
+            rc = store_outbox_mark(st, m[i].id, STORE_OUT_SENT, NULL, NULL, 0);
+            if (rc != BB_OK)
+                break;
+        }
+        store_outbox_free(m, n);
+        m = NULL;
+        if (rc != BB_OK)
+            return rc;
+        if (ours == 0)
+            break; /* only other people's messages are left */
+    }
+    fflush(o->out);
+    return BB_OK;
+}
+
+static int ingest(struct store *st, const char *nip, int kind, const char *text,
+                  const char *payload)
+{
+    struct store_inbox_event ev;
+    unsigned char rnd[8];
+    int dup = 0;
+    memset(&ev, 0, sizeof(ev));
+    bb_strlcpy(ev.channel, CONSOLE_CHANNEL, sizeof(ev.channel));
+    bb_strlcpy(ev.ext_user, nip, sizeof(ev.ext_user));
+    if (bb_random(rnd, sizeof(rnd)) != BB_OK)
+        return BB_EIO;
+    bb_snprintf(ev.ext_msg_id, sizeof(ev.ext_msg_id), "c%02x%02x%02x%02x%02x%02x%02x%02x",
+                rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+    ev.kind = kind;
+    ev.text = (char *)text;
+    if (payload)
+        bb_strlcpy(ev.payload, payload, sizeof(ev.payload));
+    ev.ts = bb_now();
+    return store_inbox_add(st, &ev, &dup, NULL);
+}
+
+/* One JSON-object input line; returns 1 if it was one, with *err set on a
+ * malformed one. */
+static int control_line(struct store *st, struct core *core, const struct console_opts *o,
+                        const char *line, int *err)
+{
+    cJSON *j;
+    const cJSON *v;
+    *err = 0;
+    if (line[0] != '{')
+        return 0;
+    j = cJSON_Parse(line);
+    if (!cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        *err = BB_EINVAL;
+        return 1;
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "text")) && cJSON_IsString(v)) {
+        *err = ingest(st, o->nip, STORE_EV_TEXT, v->valuestring, NULL);
+    } else if ((v = cJSON_GetObjectItemCaseSensitive(j, "button")) && cJSON_IsString(v)) {
+        *err = ingest(st, o->nip, STORE_EV_BUTTON, NULL, v->valuestring);
+    } else if ((v = cJSON_GetObjectItemCaseSensitive(j, "clock")) && cJSON_IsString(v)) {
+        int64_t t;
+        if (v->valuestring[0] == '+' && bb_parse_duration(v->valuestring + 1, &t) == BB_OK)
+            bb_clock_advance(t);
+        else if (bb_parse_iso8601(v->valuestring, &t) == BB_OK)
+            bb_clock_set(t);
+        else
+            *err = BB_EINVAL;
+        if (!*err)
+            *err = core_tick(core, bb_now(), NULL);
+    } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "tick"))) {
+        *err = core_tick(core, bb_now(), NULL);
+    } else {
+        *err = BB_EINVAL;
+    }
+    cJSON_Delete(j);
+    return 1;
+}
+
+int console_run(struct store *st, struct core *core, const struct console_opts *o)
+{
+    struct store_person p;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc, tty = !o->jsonl && isatty(fileno(o->in));
+    int64_t linked = 0;
+
+    rc = store_person_by_nip(st, o->nip, &p);
+    if (rc != BB_OK)
+        return rc;
+    /* The console is an operator's tool on the server itself: the person
+     * named on the command line is linked without an invite. */
+    if (store_identity_person(st, CONSOLE_CHANNEL, o->nip, &linked) != BB_OK || linked != p.id) {
+        rc = store_identity_link(st, CONSOLE_CHANNEL, o->nip, p.id, bb_now());
+        if (rc != BB_OK)
+            return rc;
+    }
+    /* Anything left from before (a crash, a reminder while away). */
+    if ((rc = core_drain(core, o->batch, NULL)) != BB_OK)
+        return rc;
+    cJSON *pending = o->jsonl ? cJSON_CreateArray() : NULL;
+    if ((rc = egress(st, o, pending)) != BB_OK)
+        goto out;
+    if (tty)
+        fprintf(o->out, "(%s; type /menu to start, /help for help, Ctrl-D to leave)\n> ",
+                p.name);
+    fflush(o->out);
+    while ((len = getline(&line, &cap, o->in)) >= 0) {
+        int err = 0;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0 && !o->jsonl) {
+            if (tty)
+                fprintf(o->out, "> ");
+            continue;
+        }
+        if (len > CONSOLE_LINE_MAX || !bb_utf8_valid(line, (size_t)len)) {
+            err = BB_EINVAL;
+        } else if (!o->jsonl || !control_line(st, core, o, line, &err)) {
+            err = ingest(st, o->nip, STORE_EV_TEXT, line, NULL);
+        }
+        if (err == BB_OK)
+            err = core_drain(core, o->batch, NULL);
+        cJSON *replies = o->jsonl ? cJSON_CreateArray() : NULL;
+        if (pending && replies) {
+            /* replies waiting from start-up go out with the first answer */
+            while (cJSON_GetArraySize(pending) > 0)
+                cJSON_AddItemToArray(replies, cJSON_DetachItemFromArray(pending, 0));
+        }
+        if (err == BB_OK)
+            err = egress(st, o, replies);
+        if (o->jsonl) {
+            cJSON *res = cJSON_CreateObject();
+            cJSON_AddItemToObject(res, "replies", replies ? replies : cJSON_CreateArray());
+            if (err != BB_OK)
+                cJSON_AddStringToObject(res, "error",
+                                        err == BB_EINVAL ? "invalid input line (too long, not "
+                                                           "UTF-8, or a malformed control object)"
+                                                         : bb_strerror(err));
+            char *s = cJSON_PrintUnformatted(res);
+            fprintf(o->out, "%s\n", s ? s : "{\"replies\":[]}");
+            cJSON_free(s);
+            cJSON_Delete(res);
+        } else if (err != BB_OK) {
+            fprintf(o->out, "(error: %s)\n", bb_strerror(err));
+        }
+        if (tty)
+            fprintf(o->out, "> ");
+        fflush(o->out);
+        if (err != BB_OK && err != BB_EINVAL) {
+            rc = err;
+            break;
+        }
+    }
+out:
+    cJSON_Delete(pending);
+    free(line);
+    return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * console.h - the console channel: a person talks to the coach in a
+ * terminal (`bimbing chat --as NIP`). It is a real channel on the one path
+ * of every message: each typed line is appended to the inbox, the core
+ * processes it, and the replies are taken from the outbox and printed.
+ * With jsonl, each input line yields exactly one JSON line:
+ *     {"replies":[{"text":"...","choices":[{"id":"...","label":"..."}]}]}
+ * This is what transcript tests drive.
+ *
+ * Thread rules: single-threaded; borrows the store and the core.
+ */
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+#include <stdio.h>
+
+#include "bot/core.h"
+#include "store/store.h"
+
+#define CONSOLE_CHANNEL "console"
+#define CONSOLE_LINE_MAX 4096
+
+struct console_opts {
+    const char *nip; /* the person talking */
+    int jsonl;       /* machine mode */
+    FILE *in, *out;
+    int batch;       /* inbox events per transaction */
+};
+
+/* Run until end of input. Returns 0, or an error code (unknown NIP,
+ * database failure). Input lines in jsonl mode may also be JSON objects:
+ *   {"text": "..."}          the same as typing the text
+ *   {"button": "q3.yes"}     press a button by its choice id
+ *   {"clock": "+2h"}         advance the (pinned) clock, then run due timers
+ *   {"clock": "2026-12-01T09:00:00Z"}  set it
+ *   {"tick": true}           run due timers now                               */
+int console_run(struct store *st, struct core *core, const struct console_opts *o);
+
+#endif

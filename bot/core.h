@@ -1,0 +1,56 @@
+/*
+ * core.h - the core stage: takes events from the inbox in batches and, in
+ * one transaction per batch, runs each person's flow one step, records what
+ * the step produced, and queues replies in the outbox. Also turns due timers
+ * into inbox events, and registers new people by invite code.
+ *
+ *   ingress --store_inbox_add--> inbox --core_process--> outbox --> egress
+ *
+ * Thread rules: core thread only (it uses the writing store connection).
+ * The core borrows the store and the flow library; main owns both.
+ */
+#ifndef CORE_H
+#define CORE_H
+
+#include <stdint.h>
+
+#include "bot/flow.h"
+#include "store/store.h"
+
+struct core;
+
+struct core_stats {
+    int64_t events;   /* inbox events processed */
+    int64_t replies;  /* outbox messages queued */
+    int64_t errors;   /* events that ended in an engine or store error */
+    int64_t unknown;  /* events from people we do not know */
+};
+
+int core_new(struct store *st, struct flow_lib *lib, struct core **out);
+void core_free(struct core *c);
+
+/* Process up to max inbox events in one transaction. *n (may be NULL) gets
+ * how many were processed. On a store error the batch is rolled back and
+ * the events stay in the inbox for the next call. */
+int core_process(struct core *c, int max, int *n);
+/* Process until the inbox is empty (batches of `batch`). */
+int core_drain(struct core *c, int batch, int *n);
+
+/* Move timers due at `now` into the inbox (one transaction). *n fired. */
+int core_tick(struct core *c, int64_t now, int *n);
+
+/* Make an invite for a person: a one-time code (stored hashed) valid for
+ * ttl seconds. code must hold CORE_CODE_LEN + 1 bytes. */
+#define CORE_CODE_LEN 10
+int core_invite(struct core *c, int64_t person_id, int64_t ttl, char *code, size_t n);
+
+/* Normalise a typed invite code: upper case, no spaces or dashes. Returns
+ * BB_EINVAL when it cannot be a code. out: CORE_CODE_LEN + 1 bytes. */
+int core_code_normalise(const char *in, char *out, size_t n);
+
+void core_get_stats(const struct core *c, struct core_stats *s);
+
+/* Bilingual texts the core itself sends (not from a flow). */
+extern const char *const core_text_unknown_user[2];
+
+#endif
