@@ -26,8 +26,8 @@ struct store;
 enum store_sync { STORE_SYNC_FULL = 0, STORE_SYNC_NORMAL = 1 };
 
 struct store_opts {
-    int sync;          /* enum store_sync; FULL survives power loss */
-    int busy_timeout;  /* milliseconds to wait on a lock held by another process */
+    int sync;         /* enum store_sync; FULL survives power loss */
+    int busy_timeout; /* milliseconds to wait on a lock held by another process */
 };
 
 /* Open (creating it and its parent directory if needed) and migrate to the
@@ -89,8 +89,8 @@ int store_identity_of(struct store *st, int64_t person_id, const char *channel, 
                       size_t n);
 /* The channel the person wrote from most recently (for replies to timers and
  * HR sends); BB_ENOTFOUND when the person has no identity at all. */
-int store_identity_last(struct store *st, int64_t person_id, char *channel, size_t cn,
-                        char *ext_id, size_t en);
+int store_identity_last(struct store *st, int64_t person_id, char *channel, size_t cn, char *ext_id,
+                        size_t en);
 int store_identity_touch(struct store *st, const char *channel, const char *ext_id, int64_t now);
 int store_identity_set_blocked(struct store *st, const char *channel, const char *ext_id,
                                int blocked, int64_t now);
@@ -101,8 +101,7 @@ int store_invite_add(struct store *st, int64_t person_id, const char *code_hash,
                      int64_t expires_at);
 /* Mark used and give the person; BB_ENOTFOUND for an unknown or already used
  * code, BB_EEXPIRED for an expired one. Atomic: a code works once. */
-int store_invite_redeem(struct store *st, const char *code_hash, int64_t now,
-                        int64_t *person_id);
+int store_invite_redeem(struct store *st, const char *code_hash, int64_t now, int64_t *person_id);
 
 /* ---- consents: an append-only history; the newest row per purpose wins -- */
 
@@ -115,8 +114,7 @@ int store_consent_get(struct store *st, int64_t person_id, const char *purpose, 
 
 /* Keep the source of (id, version). The same id and version with a different
  * source is BB_EEXIST (a flow edited without a version bump). */
-int store_flow_put(struct store *st, const char *id, int version, const char *source,
-                   int64_t now);
+int store_flow_put(struct store *st, const char *id, int version, const char *source, int64_t now);
 /* *source is malloc'd; the caller frees it. */
 int store_flow_get(struct store *st, const char *id, int version, char **source);
 
@@ -183,7 +181,7 @@ struct store_outbox_msg {
     char *body;   /* malloc'd channel-neutral JSON: {"text":..,"choices":[{"id","label"}]} */
     int state;    /* enum store_out_state */
     int attempts;
-    int64_t due;  /* not before this time */
+    int64_t due; /* not before this time */
     int64_t created_at;
     char ext_msg_id[96]; /* the platform's id once sent */
     int64_t batch_id;    /* broadcast or wave id, 0 for conversation replies */
@@ -230,11 +228,11 @@ struct store_checkin {
     int64_t id;
     int64_t person_id;
     int64_t at;
-    int mood;             /* 1-5, or 0 when not given */
+    int mood; /* 1-5, or 0 when not given */
     char win[512];
     char blocker[512];
-    int wants_help;       /* 0/1, or -1 when not given */
-    char extra[1024];     /* JSON object of any other recorded fields, or "" */
+    int wants_help;   /* 0/1, or -1 when not given */
+    char extra[1024]; /* JSON object of any other recorded fields, or "" */
 };
 
 int store_checkin_add(struct store *st, const struct store_checkin *c, int64_t *id_out);

@@ -1,0 +1,353 @@
+/* test_people.c - unit tests of bot/people.c: importing the demo file,
+ * re-import, every validation rule with its message, all-or-nothing, and
+ * the CSV dialects (quotes, BOM, semicolons, CRLF). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "bot/bb.h"
+#include "bot/people.h"
+#include "store/store.h"
+
+struct fx {
+    char dir[64];
+    char path[128];
+    struct store *st;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    bb_strlcpy(f->dir, "/tmp/bbpeople.XXXXXX", sizeof(f->dir));
+    assert_non_null(mkdtemp(f->dir));
+    bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal", ".csv"};
+    char p[160];
+    store_free(f->st);
+    for (size_t i = 0; i < BB_ARRAY_LEN(sfx); i++) {
+        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static int64_t count(struct store *st)
+{
+    int64_t n = -1;
+    assert_int_equal(store_person_count(st, &n), BB_OK);
+    return n;
+}
+
+static int import(struct store *st, const char *csv, struct people_import_report *rep)
+{
+    return people_import_mem(st, csv, strlen(csv), rep);
+}
+
+static void dump(const struct people_import_report *rep)
+{
+    for (int i = 0; i < rep->nerrors && i < PEOPLE_MAX_ERRORS; i++)
+        printf("  error: %s\n", rep->errors[i]);
+}
+
+/* The import fails, changes nothing, and one of the errors is exactly msg. */
+static void expect_error(struct store *st, const char *csv, const char *msg)
+{
+    struct people_import_report rep;
+    int64_t before = count(st);
+    int rc = import(st, csv, &rep), seen = 0;
+    if (rc != BB_EINVAL)
+        dump(&rep);
+    assert_int_equal(rc, BB_EINVAL);
+    assert_true(rep.nerrors > 0);
+    for (int i = 0; i < rep.nerrors && i < PEOPLE_MAX_ERRORS; i++)
+        if (strcmp(rep.errors[i], msg) == 0)
+            seen = 1;
+    if (!seen) {
+        printf("expected: %s\n", msg);
+        dump(&rep);
+    }
+    assert_true(seen);
+    assert_int_equal(rep.created + rep.updated, 0);
+    assert_int_equal(count(st), before);
+}
+
+static void test_demo_file(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    struct store_person p;
+    int rc = people_import_csv(f->st, "config/demo-people.csv", &rep);
+    if (rc)
+        dump(&rep);
+    assert_int_equal(rc, BB_OK);
+    assert_int_equal(rep.rows, 12);
+    assert_int_equal(rep.created, 12);
+    assert_int_equal(rep.updated, 0);
+    assert_int_equal(count(f->st), 12);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011001", &p), BB_OK);
+    assert_string_equal(p.name, "Ayu Lestari");
+    assert_string_equal(p.role, "employee");
+    assert_string_equal(p.lang, "id");
+    assert_string_equal(p.tz, "Asia/Jakarta");
+    assert_string_equal(p.phone, "6281234567801");
+    assert_string_equal(p.supervisor_nip, "197803032005031003");
+    assert_string_equal(p.strengths, "analisis data, penulisan laporan");
+    assert_int_equal(store_person_by_nip(f->st, "199002022015022002", &p), BB_OK);
+    assert_string_equal(p.name, "Budi Santoso");
+    assert_string_equal(p.lang, "en");
+    assert_int_equal(store_person_by_nip(f->st, "197803032005031003", &p), BB_OK);
+    assert_string_equal(p.role, "hr");
+    assert_int_equal(store_person_by_nip(f->st, "198208082008012006", &p), BB_OK);
+    assert_string_equal(p.tz, "Asia/Makassar");
+    assert_int_equal(store_person_by_nip(f->st, "198011112006042007", &p), BB_OK);
+    assert_string_equal(p.tz, "Asia/Jayapura");
+    /* re-import: all updated, no duplicates */
+    assert_int_equal(people_import_csv(f->st, "config/demo-people.csv", &rep), BB_OK);
+    assert_int_equal(rep.created, 0);
+    assert_int_equal(rep.updated, 12);
+    assert_int_equal(count(f->st), 12);
+    assert_int_equal(people_import_csv(f->st, "/nonexistent/people.csv", &rep), BB_EIO);
+    assert_non_null(strstr(rep.errors[0], "cannot open"));
+}
+
+static void test_reimport_updates(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    struct store_person p;
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,position\n"
+                            "1001,Ayu,Biro SDM,employee,Analis\n"
+                            "1002,Budi,Bappeda,mentor,\n",
+                            &rep),
+                     BB_OK);
+    assert_int_equal(rep.created, 2);
+    /* header names in any order and any case; an absent column keeps its value */
+    assert_int_equal(import(f->st,
+                            "ROLE,Unit,NIP,Name,Language\n"
+                            "mentor,Inspektorat,1001,Ayu Lestari,EN\n",
+                            &rep),
+                     BB_OK);
+    assert_int_equal(rep.created, 0);
+    assert_int_equal(rep.updated, 1);
+    assert_int_equal(store_person_by_nip(f->st, "1001", &p), BB_OK);
+    assert_string_equal(p.name, "Ayu Lestari");
+    assert_string_equal(p.unit, "Inspektorat");
+    assert_string_equal(p.role, "mentor");
+    assert_string_equal(p.lang, "en");
+    assert_string_equal(p.position, "Analis");
+    assert_int_equal(count(f->st), 2);
+}
+
+#define HDR "nip,name,unit,role\n"
+
+static void test_validation(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    /* one person already in the store, for supervisor checks */
+    assert_int_equal(import(f->st, HDR "900,Siti,Biro SDM,hr\n", &rep), BB_OK);
+
+    expect_error(f->st, HDR "12a4,Ayu,Biro SDM,employee\n",
+                 "line 2, column 1 (nip): NIP must be 1 to 18 digits");
+    expect_error(f->st, HDR "1234567890123456789,Ayu,Biro SDM,employee\n",
+                 "line 2, column 1 (nip): NIP must be 1 to 18 digits");
+    expect_error(f->st, HDR ",Ayu,Biro SDM,employee\n",
+                 "line 2, column 1 (nip): NIP must be 1 to 18 digits");
+    expect_error(f->st, HDR "1,Ayu,Biro SDM,employee\n2,Budi,Bappeda,employee\n1,Ayu,X,employee\n",
+                 "line 4, column 1 (nip): NIP 1 is also on line 2");
+    expect_error(f->st, HDR "1,  ,Biro SDM,employee\n", "line 2, column 2 (name): name is empty");
+    expect_error(f->st, HDR "1,Ayu,,employee\n", "line 2, column 3 (unit): unit is empty");
+    expect_error(f->st, HDR "1,Ayu,Biro SDM,boss\n",
+                 "line 2, column 4 (role): role must be employee, mentor, hr or admin");
+    expect_error(f->st, "nip,name,unit,role,language\n1,Ayu,Biro SDM,employee,fr\n",
+                 "line 2, column 5 (language): language must be id or en");
+    expect_error(f->st, "nip,name,unit,role,timezone\n1,Ayu,Biro SDM,employee,Jakarta\n",
+                 "line 2, column 5 (timezone): time zone must be an IANA name such as "
+                 "Asia/Jakarta, or WIB, WITA, WIT");
+    expect_error(f->st, "nip,name,unit,role,phone\n1,Ayu,Biro SDM,employee,12345\n",
+                 "line 2, column 5 (phone): phone must be 8 to 15 digits with the country code "
+                 "(62...) or start with 0");
+    expect_error(f->st, "nip,name,unit,role,phone\n1,Ayu,Biro SDM,employee,0812-abc\n",
+                 "line 2, column 5 (phone): phone must be 8 to 15 digits with the country code "
+                 "(62...) or start with 0");
+    expect_error(f->st, "nip,name,unit,role,email\n1,Ayu,Biro SDM,employee,ayu-at-example\n",
+                 "line 2, column 5 (email): not an e-mail address");
+    expect_error(f->st, "nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,1\n",
+                 "line 2, column 5 (supervisor_nip): a person cannot be their own supervisor");
+    expect_error(f->st, "nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,777\n",
+                 "line 2, column 5 (supervisor_nip): no person with NIP 777 in this file or "
+                 "already imported");
+    expect_error(f->st, "nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,x\n",
+                 "line 2, column 5 (supervisor_nip): supervisor NIP must be 1 to 18 digits");
+    expect_error(f->st, HDR "1,Ayu \xC3\x28,Biro SDM,employee\n",
+                 "line 2, column 2 (name): not valid UTF-8");
+    expect_error(f->st, HDR "1,Ayu\x01,Biro SDM,employee\n",
+                 "line 2, column 2 (name): contains a control character");
+    expect_error(f->st, "nip,name,unit,role,colour\n1,Ayu,Biro SDM,employee,red\n",
+                 "line 1, column 5 (colour): unknown column");
+    expect_error(f->st, "nip,name,role\n1,Ayu,employee\n",
+                 "line 1: missing required column \"unit\"");
+    expect_error(f->st, "nip,name,unit,role,name\n1,Ayu,Biro SDM,employee,Ayu\n",
+                 "line 1, column 5 (name): column given twice");
+    expect_error(f->st, HDR "1,Ayu,Biro SDM\n", "line 2: 3 fields, the header has 4");
+    expect_error(f->st, HDR "1,\"Ayu,Biro SDM,employee\n",
+                 "line 3, column 2: quoted field opened on line 2 is never closed");
+    expect_error(f->st, HDR "1,\"Ayu\"x,Biro SDM,employee\n",
+                 "line 2, column 2: unexpected text after a closing quote");
+    expect_error(f->st, "", "line 1: the file is empty (no header row)");
+    {
+        /* field length caps */
+        char csv[600], name[300];
+        memset(name, 'a', sizeof(name) - 1);
+        name[sizeof(name) - 1] = '\0';
+        bb_snprintf(csv, sizeof(csv), HDR "1,%s,Biro SDM,employee\n", name);
+        expect_error(f->st, csv, "line 2, column 2 (name): too long");
+    }
+    /* supervisors: later in the file, or already in the store, are fine */
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,supervisor_nip\n"
+                            "1,Ayu,Biro SDM,employee,2\n"
+                            "2,Budi,Biro SDM,mentor,900\n",
+                            &rep),
+                     BB_OK);
+    assert_int_equal(rep.created, 2);
+}
+
+static void test_limits(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    char *big = calloc((size_t)PEOPLE_MAX_BYTES + 1, 1);
+    assert_non_null(big);
+    assert_int_equal(people_import_mem(f->st, big, (size_t)PEOPLE_MAX_BYTES + 1, &rep), BB_ELIMIT);
+    free(big);
+    assert_int_equal(rep.nerrors, 1);
+    /* many bad rows: all counted, 20 kept */
+    struct bb_buf b;
+    bb_buf_init(&b, 1 << 16);
+    assert_int_equal(bb_buf_puts(&b, HDR), BB_OK);
+    for (int i = 0; i < 30; i++)
+        assert_int_equal(bb_buf_printf(&b, "%d,Ayu,Biro SDM,chief\n", i + 1), BB_OK);
+    assert_int_equal(people_import_mem(f->st, b.data, b.len, &rep), BB_EINVAL);
+    assert_int_equal(rep.nerrors, 30);
+    assert_string_equal(rep.errors[19],
+                        "line 21, column 4 (role): role must be employee, mentor, hr or admin");
+    assert_int_equal(rep.rows, 30);
+    bb_buf_free(&b);
+    assert_int_equal(count(f->st), 0);
+}
+
+static void test_bad_row_changes_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    struct store_person p;
+    assert_int_equal(import(f->st, HDR "1,Ayu,Biro SDM,employee\n", &rep), BB_OK);
+    assert_int_equal(count(f->st), 1);
+    assert_int_equal(import(f->st,
+                            HDR "1,Ayu Renamed,Biro SDM,employee\n"
+                                "2,Budi,Bappeda,employee\n"
+                                "3,Citra,Bappeda,janitor\n",
+                            &rep),
+                     BB_EINVAL);
+    assert_int_equal(rep.nerrors, 1);
+    assert_int_equal(count(f->st), 1);
+    assert_int_equal(store_person_by_nip(f->st, "1", &p), BB_OK);
+    assert_string_equal(p.name, "Ayu");
+}
+
+static void test_dialects(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    struct store_person p;
+    /* quotes with commas, newlines and "" escapes; CRLF; blank lines skipped */
+    int rc = import(f->st,
+                    "nip,name,unit,role,position,strengths\r\n"
+                    "1,\"Lestari, Ayu\",\"Biro SDM\",employee,\"Kepala\r\nSubbag \"\"Data\"\"\","
+                    "\"menulis,\nberbicara ,, analisis\"\r\n"
+                    "\r\n"
+                    "2,Budi,Bappeda,employee,,\r\n",
+                    &rep);
+    if (rc)
+        dump(&rep);
+    assert_int_equal(rc, BB_OK);
+    assert_int_equal(rep.rows, 2);
+    assert_int_equal(store_person_by_nip(f->st, "1", &p), BB_OK);
+    assert_string_equal(p.name, "Lestari, Ayu");
+    assert_string_equal(p.position, "Kepala Subbag \"Data\"");
+    assert_string_equal(p.strengths, "menulis, berbicara, analisis");
+    /* a line number after a quoted newline counts the real line */
+    expect_error(f->st,
+                 "nip,name,unit,role,position\n"
+                 "3,Citra,Bappeda,employee,\"a\nb\"\n"
+                 "4,Dodi,Bappeda,kepala,\n",
+                 "line 4, column 4 (role): role must be employee, mentor, hr or admin");
+    /* UTF-8 BOM and ';' separator, commas inside fields left alone */
+    rc = import(f->st,
+                "\xEF\xBB\xBFNIP;Name;Unit;Role;Timezone;Phone;Language\n"
+                "5;Wayan Darma;Bappeda;mentor;WITA;+62 812-3456-7890;en\n"
+                "6;Yohana, S.E.;Inspektorat;employee;wit;0812 3456 7891;\n",
+                &rep);
+    if (rc)
+        dump(&rep);
+    assert_int_equal(rc, BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "5", &p), BB_OK);
+    assert_string_equal(p.tz, "Asia/Makassar");
+    assert_string_equal(p.phone, "6281234567890");
+    assert_string_equal(p.lang, "en");
+    assert_int_equal(store_person_by_nip(f->st, "6", &p), BB_OK);
+    assert_string_equal(p.name, "Yohana, S.E.");
+    assert_string_equal(p.tz, "Asia/Jayapura");
+    assert_string_equal(p.phone, "6281234567891");
+    assert_string_equal(p.lang, "id");
+    assert_int_equal(store_person_by_phone(f->st, "6281234567891", &p), BB_OK);
+    assert_string_equal(p.nip, "6");
+}
+
+static void test_file_import(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    char csvpath[160];
+    FILE *fp;
+    bb_snprintf(csvpath, sizeof(csvpath), "%s.csv", f->path);
+    fp = fopen(csvpath, "wb");
+    assert_non_null(fp);
+    fputs("\xEF\xBB\xBFnip,name,unit,role\r\n7,Eka,Dinas Kominfo,admin\r\n", fp);
+    fclose(fp);
+    assert_int_equal(people_import_csv(f->st, csvpath, &rep), BB_OK);
+    assert_int_equal(rep.created, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_demo_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reimport_updates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_row_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dialects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_import, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
