@@ -245,6 +245,13 @@ int store_checkin_list(struct store *st, int64_t person_id, int limit, struct st
 int store_audit(struct store *st, const char *actor, const char *action, int64_t subject_person,
                 const char *detail, int64_t now);
 
+/* ---- registration attempts (store_reg.c): wrong invite codes per chat --- */
+
+int store_attempts_add(struct store *st, const char *channel, const char *ext_user, int64_t now);
+/* Attempts from that chat at or after `since`. */
+int store_attempts_count(struct store *st, const char *channel, const char *ext_user,
+                         int64_t since, int64_t *out);
+
 /* ---- a person's data, for the personal data law (UU 27/2022) ------------ */
 
 /* Everything stored about the person as one JSON object (*out owned by the

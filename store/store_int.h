@@ -40,6 +40,7 @@ enum store_slot_base {
     STORE_SLOTS_CORE = 0,      /* store.c: 0..127 */
     STORE_SLOTS_PERSON = 128,  /* store.c export/forget, 2 per person table: 128..255 */
     STORE_SLOTS_MODULES = 256, /* free: later files take 32 each from here */
+    STORE_SLOTS_REG = 256,     /* store_reg.c: 256..287 */
 };
 #define STORE_NSLOTS 512
 

@@ -145,6 +145,14 @@ const char *const store_migrations[] = {
     " subject_person INTEGER NOT NULL DEFAULT 0," /* no foreign key: the log outlives rows */
     " detail TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX audit_subject ON audit_log(subject_person) WHERE subject_person <> 0;",
+    /* 2: wrong invite codes per chat, for the hourly limit (rows older than
+     * an hour are pruned as new ones arrive) */
+    "CREATE TABLE reg_attempts ("
+    " id INTEGER PRIMARY KEY,"
+    " channel TEXT NOT NULL,"
+    " ext_user TEXT NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX reg_attempts_chat ON reg_attempts(channel, ext_user, at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
