@@ -51,9 +51,11 @@
  * it, it can differ from the optimum only when all kept mentors of some
  * mentee are taken by others.
  *
- * DETERMINISM: people are ordered by id internally and ties are broken by
- * ids, so the same people, in any order, give the same pairs (ids must be
- * unique within mentees and within mentors).
+ * DETERMINISM: people are ordered by id internally and every choice the
+ * solver makes follows that order, so the same people, in any order, give
+ * the same pairs (ids must be unique within mentees and within mentors).
+ * Among equally good assignments one is picked by that fixed order; it does
+ * not promise that the lower id gets the better mentor.
  *
  * BOUNDS: at most MATCH_MAX_PEOPLE mentees, mentors and everyone each;
  * weights 0..MATCH_MAX_WEIGHT; grade_rank >= 0; capacity >= 0.
@@ -148,7 +150,8 @@ int match_score(const struct match_input *in, const struct match_person *mentee,
  * paired with why; the caller frees it with match_result_free(). On error
  * (BB_EINVAL: NULL arrays with a count, negative counts, counts over
  * MATCH_MAX_PEOPLE, weights out of range, duplicate ids, negative grade or
- * capacity; BB_ENOMEM) *out is left empty. */
+ * capacity; BB_ENOMEM; BB_ELIMIT past internal size caps) *out is left
+ * empty. */
 int match_run(const struct match_input *in, struct match_result *out);
 
 /* Release the arrays of r and leave it empty; NULL or an empty result is a
