@@ -1212,6 +1212,10 @@ int match_run(const struct match_input *in, struct match_result *out)
     {
         int K = MATCH_MAX_EDGES < m ? MATCH_MAX_EDGES : m;
         size_t maxe = (size_t)n * (size_t)K;
+        if (maxe > (size_t)INT_MAX) {
+            rc = BB_ELIMIT;
+            goto out;
+        }
         eoff = malloc(((size_t)n + 1) * sizeof(int));
         eto = malloc((maxe + 1) * sizeof(int));
         esc = malloc((maxe + 1) * sizeof(int));
@@ -1221,10 +1225,6 @@ int match_run(const struct match_input *in, struct match_result *out)
         cap = calloc((size_t)m + 1, sizeof(int));
         if (!eoff || !eto || !esc || !nallowed || !cnt || !hp || !cap) {
             rc = BB_ENOMEM;
-            goto out;
-        }
-        if (maxe > (size_t)INT_MAX) {
-            rc = BB_ELIMIT;
             goto out;
         }
         for (int i = 0; i < n; i++) {
