@@ -178,8 +178,8 @@ int bb_parse_iso8601(const char *s, int64_t *out)
         return BB_EINVAL;
     if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
         return BB_EINVAL;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
-           sign * (oh * 3600 + om * 60);
+    *out =
+        days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - sign * (oh * 3600 + om * 60);
     return BB_OK;
 }
 

@@ -83,12 +83,12 @@ static void env_str(const char *name, char *dst, size_t n)
 
 static int parse(struct config *c, const cJSON *root, char *err, size_t el)
 {
-    static const char *const top[] = {"db",       "flows_dir", "web_dir",    "durability",
-                                      "http",     "batch",     "anonymity_k", "invite_ttl",
-                                      "log_level", "telegram", "whatsapp",    NULL};
+    static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
+                                      "http",      "batch",     "anonymity_k", "invite_ttl",
+                                      "log_level", "telegram",  "whatsapp",    NULL};
     static const char *const http[] = {"bind", "port", NULL};
-    static const char *const tg[] = {"mode", "webhook_url", "username", "rate_per_chat",
-                                     "rate_total", NULL};
+    static const char *const tg[] = {"mode",          "webhook_url", "username",
+                                     "rate_per_chat", "rate_total",  NULL};
     static const char *const wa[] = {"rate", NULL};
     double d;
     char tmp[32] = "";
@@ -97,7 +97,8 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         bb_snprintf(err, el, "the configuration must be one JSON object");
         return -1;
     }
-    if (known_keys(root, top, "", err, el) || str_field(root, "db", c->db, sizeof(c->db), err, el) ||
+    if (known_keys(root, top, "", err, el) ||
+        str_field(root, "db", c->db, sizeof(c->db), err, el) ||
         str_field(root, "flows_dir", c->flows_dir, sizeof(c->flows_dir), err, el) ||
         str_field(root, "web_dir", c->web_dir, sizeof(c->web_dir), err, el) ||
         str_field(root, "log_level", c->log_level, sizeof(c->log_level), err, el) ||

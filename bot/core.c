@@ -309,8 +309,9 @@ static int do_action(struct core *c, const struct store_person *p, const struct 
             return BB_EINVAL;
         int rc = store_consent_set(c->st, p->id, purpose->valuestring, cJSON_IsTrue(value), now);
         if (rc == BB_OK)
-            rc = store_audit(c->st, p->nip, cJSON_IsTrue(value) ? "consent.grant" : "consent.withdraw",
-                             p->id, purpose->valuestring, now);
+            rc = store_audit(c->st, p->nip,
+                             cJSON_IsTrue(value) ? "consent.grant" : "consent.withdraw", p->id,
+                             purpose->valuestring, now);
         return rc;
     }
     if (strcmp(fx->name, "language") == 0) {
@@ -469,7 +470,8 @@ static int handle_unknown(struct core *c, const struct store_inbox_event *ev, in
         while (isspace((unsigned char)*t))
             t++;
     }
-    looks_like_code = ev->kind == STORE_EV_TEXT && core_code_normalise(t, code, sizeof(code)) == BB_OK;
+    looks_like_code =
+        ev->kind == STORE_EV_TEXT && core_code_normalise(t, code, sizeof(code)) == BB_OK;
     if (!looks_like_code)
         return queue_text(c, 0, ev->channel, ev->ext_user, core_text_unknown_user[lang]);
 

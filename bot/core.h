@@ -20,10 +20,10 @@
 struct core;
 
 struct core_stats {
-    int64_t events;   /* inbox events processed */
-    int64_t replies;  /* outbox messages queued */
-    int64_t errors;   /* events that ended in an engine or store error */
-    int64_t unknown;  /* events from people we do not know */
+    int64_t events;  /* inbox events processed */
+    int64_t replies; /* outbox messages queued */
+    int64_t errors;  /* events that ended in an engine or store error */
+    int64_t unknown; /* events from people we do not know */
 };
 
 int core_new(struct store *st, struct flow_lib *lib, struct core **out);

@@ -73,8 +73,8 @@ typedef int (*expr_lookup_fn)(void *ctx, const char *name, struct expr_val *out)
 struct expr_env {
     expr_lookup_fn lookup;
     void *ctx;
-    int64_t now;       /* Unix seconds */
-    int tz_offset_s;   /* the person's UTC offset, for today(), week(), ... */
+    int64_t now;     /* Unix seconds */
+    int tz_offset_s; /* the person's UTC offset, for today(), week(), ... */
 };
 
 struct expr;

@@ -26,21 +26,22 @@
 
 #include "bot/expr.h"
 
-#define FLOW_NLANG        2   /* languages every text must have, see flow_langs */
-#define FLOW_ID_MAX       48  /* flow ids: [a-z0-9_.-], at most 47 (menu buttons carry them) */
-#define FLOW_NAME_MAX     48  /* node and variable names: [A-Za-z0-9_], at most 47 */
-#define FLOW_OPT_ID_MAX   41  /* option ids: [a-z0-9_-], at most 40 (fits Telegram's 64-byte callback) */
-#define FLOW_LABEL_MAX    64  /* any option label, in characters */
+#define FLOW_NLANG    2  /* languages every text must have, see flow_langs */
+#define FLOW_ID_MAX   48 /* flow ids: [a-z0-9_.-], at most 47 (menu buttons carry them) */
+#define FLOW_NAME_MAX 48 /* node and variable names: [A-Za-z0-9_], at most 47 */
+#define FLOW_OPT_ID_MAX                                                                            \
+    41 /* option ids: [a-z0-9_-], at most 40 (fits Telegram's 64-byte callback) */
+#define FLOW_LABEL_MAX     64 /* any option label, in characters */
 #define FLOW_WA_BUTTON_MAX 20 /* WhatsApp reply button title (<= 3 options) */
-#define FLOW_WA_LIST_MAX  24  /* WhatsApp list row title (<= 10 options) */
-#define FLOW_MAX_OPTS     30
-#define FLOW_MAX_NODES    500
-#define FLOW_MAX_DEPTH    4    /* call nesting */
-#define FLOW_MAX_STEPS    64   /* nodes run for one event before the engine gives up */
-#define FLOW_TEXT_MAX     4000 /* a rendered text, in bytes */
-#define FLOW_SRC_MAX      (1024 * 1024)
-#define FLOW_MAX_VARS     64
-#define FLOW_VAR_MAX      2048 /* a saved value, in bytes */
+#define FLOW_WA_LIST_MAX   24 /* WhatsApp list row title (<= 10 options) */
+#define FLOW_MAX_OPTS      30
+#define FLOW_MAX_NODES     500
+#define FLOW_MAX_DEPTH     4    /* call nesting */
+#define FLOW_MAX_STEPS     64   /* nodes run for one event before the engine gives up */
+#define FLOW_TEXT_MAX      4000 /* a rendered text, in bytes */
+#define FLOW_SRC_MAX       (1024 * 1024)
+#define FLOW_MAX_VARS      64
+#define FLOW_VAR_MAX       2048 /* a saved value, in bytes */
 
 /* The languages, in index order: 0 = "id" (Bahasa Indonesia), 1 = "en". */
 extern const char *const flow_langs[FLOW_NLANG];
@@ -70,13 +71,13 @@ struct flow_option {
 };
 
 struct flow_input {
-    int type;         /* enum flow_input_type */
-    double min, max;  /* number, scale */
+    int type;        /* enum flow_input_type */
+    double min, max; /* number, scale */
     int has_min, has_max;
-    int integer;      /* number: whole numbers only */
-    int minlen, maxlen; /* text, in characters */
-    char *pattern;    /* text: PCRE2 pattern source */
-    void *re;         /* pcre2_code *, compiled once (JIT when available) */
+    int integer;              /* number: whole numbers only */
+    int minlen, maxlen;       /* text, in characters */
+    char *pattern;            /* text: PCRE2 pattern source */
+    void *re;                 /* pcre2_code *, compiled once (JIT when available) */
     struct flow_option *opts; /* choice, scale, yesno */
     int nopts;
     int date_min_days, date_max_days; /* date: allowed range relative to today */
@@ -97,10 +98,10 @@ struct flow_next {
 };
 
 struct flow_action {
-    int def;       /* index into the action table (flow_action_name) */
-    cJSON *args;   /* the action object as written (owned) */
-    struct expr *value; /* the expression argument, when the action has one */
-    char value_key[16]; /* which key of args holds that expression */
+    int def;               /* index into the action table (flow_action_name) */
+    cJSON *args;           /* the action object as written (owned) */
+    struct expr *value;    /* the expression argument, when the action has one */
+    char value_key[16];    /* which key of args holds that expression */
     struct flow_text text; /* the text argument, when the action has one */
 };
 
@@ -149,12 +150,12 @@ enum flow_trigger_type {
 
 struct flow_trigger {
     int type;
-    char word[33];            /* command (without '/') or event name */
+    char word[33]; /* command (without '/') or event name */
     char **keywords[FLOW_NLANG];
     int nkeywords[FLOW_NLANG];
-    char every[8];            /* day, week, month */
-    int day;                  /* week: 1 = Monday ... 7; month: 1..28 */
-    int at_min;               /* minutes after local midnight */
+    char every[8]; /* day, week, month */
+    int day;       /* week: 1 = Monday ... 7; month: 1..28 */
+    int at_min;    /* minutes after local midnight */
 };
 
 struct flow {
@@ -162,7 +163,7 @@ struct flow {
     int version;
     char kind[16]; /* onboarding, coaching, survey, system */
     struct flow_text title;
-    int menu;      /* listed in /menu */
+    int menu; /* listed in /menu */
     struct flow_trigger *triggers;
     int ntriggers;
     int64_t expire_after; /* seconds; 0 = the default (FLOW_DEFAULT_EXPIRE) */
@@ -256,9 +257,9 @@ struct flow_frame {
 };
 
 struct flow_state {
-    int depth; /* 0: no conversation running */
+    int depth;                               /* 0: no conversation running */
     struct flow_frame stack[FLOW_MAX_DEPTH]; /* stack[depth - 1] is where we are */
-    int mode;  /* enum flow_mode */
+    int mode;                                /* enum flow_mode */
     int retries;
     int reminded;
     int64_t seq; /* counts questions asked, ever: buttons carry it */
@@ -309,11 +310,11 @@ struct flow_fx {
     char *text;                  /* SAY (owned) */
     struct flow_choice *choices; /* SAY (owned) */
     int nchoices;
-    int asks;                    /* SAY: this is a question awaiting an answer */
-    char name[32];               /* ACTION name, TIMER kind */
-    cJSON *args;                 /* ACTION (owned) */
-    int64_t due;                 /* TIMER_SET */
-    char payload[128];           /* TIMER_SET: the event payload when it fires */
+    int asks;          /* SAY: this is a question awaiting an answer */
+    char name[32];     /* ACTION name, TIMER kind */
+    cJSON *args;       /* ACTION (owned) */
+    int64_t due;       /* TIMER_SET */
+    char payload[128]; /* TIMER_SET: the event payload when it fires */
 };
 
 struct flow_fxlist {
@@ -332,9 +333,9 @@ struct flow_ctx {
     const struct flow_lib *lib; /* menus, commands, keywords, current versions */
     flow_get_fn get;            /* pinned versions; NULL: flow_lib_get(lib, ...) */
     void *get_ctx;
-    const cJSON *person;        /* read-only object: nip, name, first_name, unit, role, lang... */
-    int64_t now;                /* Unix seconds */
-    int tz_offset_s;            /* the person's UTC offset now */
+    const cJSON *person; /* read-only object: nip, name, first_name, unit, role, lang... */
+    int64_t now;         /* Unix seconds */
+    int tz_offset_s;     /* the person's UTC offset now */
 };
 
 /* Handle one event for one person. Updates *st and appends effects to fx.

@@ -306,10 +306,8 @@ static int lookup(void *vctx, const char *name, struct expr_val *out)
 
 static void eval(struct run *R, const struct expr *e, struct expr_val *out)
 {
-    struct expr_env env = {.lookup = lookup,
-                           .ctx = R,
-                           .now = R->ctx->now,
-                           .tz_offset_s = R->ctx->tz_offset_s};
+    struct expr_env env = {
+        .lookup = lookup, .ctx = R, .now = R->ctx->now, .tz_offset_s = R->ctx->tz_offset_s};
     memset(out, 0, sizeof(*out));
     if (expr_eval(e, &env, out) != BB_OK) {
         expr_val_clear(out);
@@ -498,8 +496,8 @@ static void ask_question(struct run *R, const struct flow_node *n, int reprompt_
         }
         for (int i = 0; i < n->input.nopts; i++) {
             const struct flow_option *o = &n->input.opts[i];
-            bb_snprintf(f->choices[i].id, sizeof(f->choices[i].id), "q%" PRId64 ".%s",
-                        R->st->seq, o->id);
+            bb_snprintf(f->choices[i].id, sizeof(f->choices[i].id), "q%" PRId64 ".%s", R->st->seq,
+                        o->id);
             char *lab = render(R, tx(R, &o->label));
             bb_strlcpy(f->choices[i].label, lab ? lab : o->id, sizeof(f->choices[i].label));
             free(lab);
@@ -565,7 +563,8 @@ static void do_actions(struct run *R, const struct flow_node *n)
             const cJSON *after = cJSON_GetObjectItemCaseSensitive(args, "after");
             int64_t d = 0;
             if (cJSON_IsString(after) && bb_parse_duration(after->valuestring, &d) == BB_OK)
-                cJSON_ReplaceItemInObjectCaseSensitive(args, "after", cJSON_CreateNumber((double)d));
+                cJSON_ReplaceItemInObjectCaseSensitive(args, "after",
+                                                       cJSON_CreateNumber((double)d));
         }
         cJSON_AddStringToObject(args, "flow", top(R) ? top(R)->flow_id : "");
         f = fx_add(R->fx, FLOW_FX_ACTION);
@@ -868,13 +867,13 @@ static void reject_answer(struct run *R, const struct flow_node *n)
         say_tpl(R, tx(R, &n->retry_say));
     } else {
         static const int by_type[] = {
-            [FLOW_IN_NONE] = T_RETRY_TEXT,   [FLOW_IN_TEXT] = T_RETRY_TEXT,
+            [FLOW_IN_NONE] = T_RETRY_TEXT,     [FLOW_IN_TEXT] = T_RETRY_TEXT,
             [FLOW_IN_NUMBER] = T_RETRY_NUMBER, [FLOW_IN_CHOICE] = T_RETRY_CHOICE,
             [FLOW_IN_SCALE] = T_RETRY_CHOICE,  [FLOW_IN_YESNO] = T_RETRY_YESNO,
             [FLOW_IN_DATE] = T_RETRY_DATE,
         };
         int t = n->input.type >= 0 && n->input.type <= FLOW_IN_DATE ? by_type[n->input.type]
-                                                                      : T_RETRY_TEXT;
+                                                                    : T_RETRY_TEXT;
         say_raw(R, systx(R, t));
     }
     reask(R);
@@ -889,8 +888,7 @@ static void handle_answer_text(struct run *R, const char *text)
         R->failed = 1;
         return;
     }
-    int rc = flow_input_parse(&n->input, text, R->lang, R->ctx->now, R->ctx->tz_offset_s, &v,
-                              &opt);
+    int rc = flow_input_parse(&n->input, text, R->lang, R->ctx->now, R->ctx->tz_offset_s, &v, &opt);
     if (rc == BB_ENOMEM) {
         R->failed = 1;
         return;

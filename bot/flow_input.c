@@ -92,8 +92,8 @@ static int parse_date(const char *folded, int64_t today, int64_t *day)
     static const struct {
         const char *w;
         int off;
-    } rel[] = {{"hari ini", 0}, {"today", 0},    {"sekarang", 0}, {"besok", 1},
-               {"tomorrow", 1}, {"lusa", 2},     {"kemarin", -1}, {"yesterday", -1},
+    } rel[] = {{"hari ini", 0},     {"today", 0},    {"sekarang", 0}, {"besok", 1},
+               {"tomorrow", 1},     {"lusa", 2},     {"kemarin", -1}, {"yesterday", -1},
                {"minggu depan", 7}, {"next week", 7}};
     int y, m, d;
     char sep;

@@ -79,7 +79,8 @@ int flow_lib_add(struct flow_lib *lib, struct flow *f, int current)
         if (e->f->version == f->version) {
             /* Same version: identical source is a no-op reload; a different
              * source under the same number is refused (bump the version). */
-            if (e->f->source_len != f->source_len || memcmp(e->f->source, f->source, f->source_len)) {
+            if (e->f->source_len != f->source_len ||
+                memcmp(e->f->source, f->source, f->source_len)) {
                 flow_free(f);
                 return BB_EEXIST;
             }
@@ -235,8 +236,7 @@ int flow_lib_check(const struct flow_lib *lib, struct flow_diags *d)
             static const char *reserved[] = {"batal", "cancel", "bantuan", "help", "menu", NULL};
             for (int r = 0; reserved[r]; r++)
                 if (strcmp(tr->word, reserved[r]) == 0) {
-                    bb_snprintf(msg, sizeof(msg), "command /%s is reserved for everyone",
-                                tr->word);
+                    bb_snprintf(msg, sizeof(msg), "command /%s is reserved for everyone", tr->word);
                     lib_diag(d, f->path, f->id, msg);
                     errors++;
                 }

@@ -62,8 +62,8 @@ void flow_diag_format(const struct flow_diag *g, char *out, size_t n)
     else if (g->node[0])
         bb_snprintf(where, sizeof(where), "[%s] ", g->node);
     if (g->line > 0)
-        bb_snprintf(out, n, "%s:%d:%d: %s: %s%s", g->file[0] ? g->file : "<flow>", g->line,
-                    g->col, g->warning ? "warning" : "error", where, g->msg);
+        bb_snprintf(out, n, "%s:%d:%d: %s: %s%s", g->file[0] ? g->file : "<flow>", g->line, g->col,
+                    g->warning ? "warning" : "error", where, g->msg);
     else
         bb_snprintf(out, n, "%s: %s: %s%s", g->file[0] ? g->file : "<flow>",
                     g->warning ? "warning" : "error", where, g->msg);
@@ -308,8 +308,9 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
 {
     memset(t, 0, sizeof(*t));
     if (!cJSON_IsObject(j)) {
-        ERR(L, "%s must be an object with a text per language, e.g. {\"id\": \"...\", \"en\": "
-               "\"...\"}",
+        ERR(L,
+            "%s must be an object with a text per language, e.g. {\"id\": \"...\", \"en\": "
+            "\"...\"}",
             what);
         return -1;
     }
@@ -534,9 +535,8 @@ static int parse_options(struct ld *L, const cJSON *arr, struct flow_input *in)
 
 static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
 {
-    static const char *const keys[] = {"type",     "min",      "max",    "integer",
-                                       "pattern",  "options",  "labels", "min_days",
-                                       "max_days", NULL};
+    static const char *const keys[] = {"type",    "min",    "max",      "integer",  "pattern",
+                                       "options", "labels", "min_days", "max_days", NULL};
     memset(in, 0, sizeof(*in));
     if (!cJSON_IsObject(j)) {
         ERR(L, "an ask needs \"input\": {\"type\": ...}");
@@ -596,8 +596,8 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
         parse_options(L, cJSON_GetObjectItemCaseSensitive(j, "options"), in);
     } else if (strcmp(t, "scale") == 0) {
         in->type = FLOW_IN_SCALE;
-        if (!in->has_min || !in->has_max || in->min != (int)in->min ||
-            in->max != (int)in->max || in->max - in->min > 10 || in->max <= in->min) {
+        if (!in->has_min || !in->has_max || in->min != (int)in->min || in->max != (int)in->max ||
+            in->max - in->min > 10 || in->max <= in->min) {
             ERR(L, "scale input needs whole-number min and max, 2 to 11 points apart");
             return -1;
         }
@@ -622,8 +622,8 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
                     const cJSON *s = cJSON_GetArrayItem(arr, i);
                     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != n) {
                         if (i == 0)
-                            ERR(L, "scale labels \"%s\" must list exactly %d labels",
-                                flow_langs[l], n);
+                            ERR(L, "scale labels \"%s\" must list exactly %d labels", flow_langs[l],
+                                n);
                         bb_snprintf(lab, sizeof(lab), "%d", v);
                     } else if (!cJSON_IsString(s) || !s->valuestring[0] ||
                                strlen(s->valuestring) > FLOW_LABEL_MAX * 4) {
@@ -915,8 +915,8 @@ static void parse_next(struct ld *L, const cJSON *j, struct flow_node *n, int id
 
 static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int idx, struct refs *r)
 {
-    static const char *const keys[] = {"say", "ask", "input", "retry", "save",   "set",
-                                       "do",  "call", "wait", "end",   "next",  "branch", NULL};
+    static const char *const keys[] = {"say",  "ask",  "input", "retry", "save",   "set", "do",
+                                       "call", "wait", "end",   "next",  "branch", NULL};
     if (!cJSON_IsObject(j)) {
         ERR(L, "a node must be an object");
         return;
@@ -959,8 +959,8 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
                     e = c->valuestring;
                 else if (cJSON_IsBool(c))
                     e = cJSON_IsTrue(c) ? "true" : "false";
-                else if (cJSON_IsNumber(c) && bb_snprintf(src, sizeof(src), "%.17g",
-                                                          c->valuedouble) == BB_OK)
+                else if (cJSON_IsNumber(c) &&
+                         bb_snprintf(src, sizeof(src), "%.17g", c->valuedouble) == BB_OK)
                     e = src;
                 if (!e) {
                     ERR(L, "set \"%s\": give an expression string, a number or a boolean",
@@ -1085,8 +1085,8 @@ static int weekday_num(const char *s)
 
 static void parse_triggers(struct ld *L, const cJSON *j, struct flow *f)
 {
-    static const char *const keys[] = {"command", "keyword", "every", "day", "at",
-                                       "hr",      "event",   NULL};
+    static const char *const keys[] = {"command", "keyword", "every", "day",
+                                       "at",      "hr",      "event", NULL};
     if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) > 16) {
         ERR(L, "\"triggers\" must be a list of at most 16 triggers");
         return;
@@ -1222,8 +1222,9 @@ static void check_graph(struct ld *L, struct flow *f)
                 continue;
             if (color[v] == 1) {
                 L->node = f->nodes[v].name;
-                ERR(L, "loop without a question: \"%s\" leads back here and nothing on the way "
-                       "waits for the person",
+                ERR(L,
+                    "loop without a question: \"%s\" leads back here and nothing on the way "
+                    "waits for the person",
                     nd->name);
                 L->node = NULL;
             } else if (color[v] == 0) {
@@ -1243,7 +1244,7 @@ out:
 /* Variables set anywhere in the flow, to warn about {{names}} that are not. */
 static int var_is_set(const struct flow *f, const char *name)
 {
-    static const char *person_fields[] = {"name", "first_name", "nip",  "unit", "position",
+    static const char *person_fields[] = {"name", "first_name", "nip",   "unit", "position",
                                           "role", "lang",       "grade", NULL};
     char base[FLOW_NAME_MAX * 2];
     bb_strlcpy(base, name, sizeof(base));
@@ -1285,8 +1286,9 @@ static void warn_placeholders(struct ld *L, const struct flow *f, const struct f
                 memcpy(name, a, len);
                 name[len] = '\0';
                 if (!var_is_set(f, name))
-                    WARN(L, "{{%s}} is never set in this flow (it shows as empty unless a "
-                            "calling flow sets it)",
+                    WARN(L,
+                         "{{%s}} is never set in this flow (it shows as empty unless a "
+                         "calling flow sets it)",
                          name);
             }
             p = e + 2;
@@ -1313,10 +1315,9 @@ static void json_error_position(const char *src, const char *at, int *line, int 
 int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
                struct flow_diags *d)
 {
-    static const char *const keys[] = {"id",      "version", "kind",         "title",
-                                       "menu",    "triggers", "expire_after", "remind_after",
-                                       "remind",  "expired", "start",        "nodes",
-                                       "description", NULL};
+    static const char *const keys[] = {
+        "id",           "version", "kind",    "title", "menu",  "triggers",    "expire_after",
+        "remind_after", "remind",  "expired", "start", "nodes", "description", NULL};
     struct ld L = {.d = d, .file = path};
     struct flow *f = NULL;
     cJSON *root = NULL;

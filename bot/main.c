@@ -139,8 +139,9 @@ static int find_person(struct app *a, const char *nip, struct store_person *p)
 {
     int rc = store_person_by_nip(a->st, nip, p);
     if (rc == BB_ENOTFOUND)
-        fprintf(stderr, "bimbing: no person with NIP %s (import people first: bimbing people "
-                        "import FILE.csv)\n",
+        fprintf(stderr,
+                "bimbing: no person with NIP %s (import people first: bimbing people "
+                "import FILE.csv)\n",
                 nip);
     else if (rc != BB_OK)
         fprintf(stderr, "bimbing: %s\n", store_errmsg(a->st));
@@ -150,8 +151,7 @@ static int find_person(struct app *a, const char *nip, struct store_person *p)
 static int parse_time_arg(const char *s, int64_t *t)
 {
     if (bb_parse_iso8601(s, t) != BB_OK) {
-        fprintf(stderr, "bimbing: bad time \"%s\" (use ISO-8601, e.g. 2026-12-01T09:00:00Z)\n",
-                s);
+        fprintf(stderr, "bimbing: bad time \"%s\" (use ISO-8601, e.g. 2026-12-01T09:00:00Z)\n", s);
         return -1;
     }
     return 0;

@@ -1005,7 +1005,8 @@ int store_session_delete(struct store *st, int64_t person_id)
 
 int store_session_count_active(struct store *st, int64_t *out)
 {
-    return count_of(st, S_SESS_COUNT, "SELECT COUNT(*) FROM sessions WHERE flow_id <> ''", NULL, out);
+    return count_of(st, S_SESS_COUNT, "SELECT COUNT(*) FROM sessions WHERE flow_id <> ''", NULL,
+                    out);
 }
 
 /* ---- inbox ------------------------------------------------------------- */

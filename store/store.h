@@ -249,8 +249,8 @@ int store_audit(struct store *st, const char *actor, const char *action, int64_t
 
 int store_attempts_add(struct store *st, const char *channel, const char *ext_user, int64_t now);
 /* Attempts from that chat at or after `since`. */
-int store_attempts_count(struct store *st, const char *channel, const char *ext_user,
-                         int64_t since, int64_t *out);
+int store_attempts_count(struct store *st, const char *channel, const char *ext_user, int64_t since,
+                         int64_t *out);
 
 /* ---- a person's data, for the personal data law (UU 27/2022) ------------ */
 

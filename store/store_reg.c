@@ -31,8 +31,8 @@ int store_attempts_add(struct store *st, const char *channel, const char *ext_us
     return rc == SQLITE_DONE ? BB_OK : store_sqlerr(st, rc);
 }
 
-int store_attempts_count(struct store *st, const char *channel, const char *ext_user,
-                         int64_t since, int64_t *out)
+int store_attempts_count(struct store *st, const char *channel, const char *ext_user, int64_t since,
+                         int64_t *out)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st, R_COUNT,

@@ -84,8 +84,8 @@ static int ingest(struct store *st, const char *nip, int kind, const char *text,
     bb_strlcpy(ev.ext_user, nip, sizeof(ev.ext_user));
     if (bb_random(rnd, sizeof(rnd)) != BB_OK)
         return BB_EIO;
-    bb_snprintf(ev.ext_msg_id, sizeof(ev.ext_msg_id), "c%02x%02x%02x%02x%02x%02x%02x%02x",
-                rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+    bb_snprintf(ev.ext_msg_id, sizeof(ev.ext_msg_id), "c%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0],
+                rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
     ev.kind = kind;
     ev.text = (char *)text;
     if (payload)
@@ -159,8 +159,7 @@ int console_run(struct store *st, struct core *core, const struct console_opts *
     if ((rc = egress(st, o, pending)) != BB_OK)
         goto out;
     if (tty)
-        fprintf(o->out, "(%s; type /menu to start, /help for help, Ctrl-D to leave)\n> ",
-                p.name);
+        fprintf(o->out, "(%s; type /menu to start, /help for help, Ctrl-D to leave)\n> ", p.name);
     fflush(o->out);
     while ((len = getline(&line, &cap, o->in)) >= 0) {
         int err = 0;

@@ -17,14 +17,14 @@
 #include "bot/core.h"
 #include "store/store.h"
 
-#define CONSOLE_CHANNEL "console"
+#define CONSOLE_CHANNEL  "console"
 #define CONSOLE_LINE_MAX 4096
 
 struct console_opts {
     const char *nip; /* the person talking */
     int jsonl;       /* machine mode */
     FILE *in, *out;
-    int batch;       /* inbox events per transaction */
+    int batch; /* inbox events per transaction */
 };
 
 /* Run until end of input. Returns 0, or an error code (unknown NIP,

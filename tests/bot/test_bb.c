@@ -52,8 +52,8 @@ static void test_utf8(void **state)
     (void)state;
     assert_true(bb_utf8_valid("héllo", strlen("héllo")));
     assert_false(bb_utf8_valid("\xC3", 1));
-    assert_false(bb_utf8_valid("\xC0\xAF", 2));       /* overlong */
-    assert_false(bb_utf8_valid("\xED\xA0\x80", 3));   /* surrogate */
+    assert_false(bb_utf8_valid("\xC0\xAF", 2));        /* overlong */
+    assert_false(bb_utf8_valid("\xED\xA0\x80", 3));    /* surrogate */
     assert_true(bb_utf8_valid("\xF0\x9F\x98\x80", 4)); /* emoji */
     assert_int_equal(bb_utf8_len("héllo"), 5);
     /* "é" is 2 bytes at offset 1: cutting at 2 bytes must not split it */
@@ -97,8 +97,8 @@ static void test_parse_ll(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_iso8601), cmocka_unit_test(test_duration),
-        cmocka_unit_test(test_utf8),    cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_iso8601),  cmocka_unit_test(test_duration),
+        cmocka_unit_test(test_utf8),     cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_parse_ll),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
