@@ -43,6 +43,7 @@ struct fx {
     uint64_t ws_id;
     int ws_opened, ws_closed, ws_msgs;
     char ws_query[64];
+    int ws_left_fd;
 };
 
 static struct fx F;
@@ -84,8 +85,9 @@ static void h_hdr(void *ctx, const struct http_req *req, struct http_resp *resp)
     const char *x = http_req_header(req, "X-Bimbing-Test", a, sizeof(a));
     const char *ua = http_req_header(req, "user-agent", b, sizeof(b));
     (void)ctx;
-    bb_snprintf(body, sizeof(body), "%s|%s|%s", x ? x : "(none)", ua ? ua : "(none)",
-                http_req_header(req, "x-absent", a, sizeof(a)) ? "present" : "absent");
+    bb_snprintf(body, sizeof(body), "%s|%s|%s|%s", x ? x : "(none)", ua ? ua : "(none)",
+                http_req_header(req, "x-absent", a, sizeof(a)) ? "present" : "absent",
+                req->remote_ip);
     resp->body = dup_str(body);
     resp->body_len = strlen(body);
     resp->content_type = "text/plain";
@@ -223,6 +225,7 @@ static size_t raw_read(int fd, char *out, size_t cap, size_t have,
                        int (*done)(const char *, size_t))
 {
     int64_t end = bb_mono_ms() + 5000;
+    out[have] = '\0';
     while (bb_mono_ms() < end && !(done && done(out, have))) {
         assert_int_equal(http_service(F.s, 10), BB_OK);
         ssize_t r = recv(fd, out + have, cap - 1 - have, 0);
@@ -323,6 +326,9 @@ static int teardown(void **state)
     clear_resps();
     net_free(F.n);
     http_free(F.s);
+    assert_int_equal(F.ws_closed, F.ws_opened);
+    if (F.ws_left_fd > 0)
+        close(F.ws_left_fd);
     curl_global_cleanup();
     bb_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", F.tmp);
     assert_int_equal(system(cmd), 0);
@@ -367,9 +373,9 @@ static void test_custom_header(void **state)
     (void)state;
     struct net_resp *r = one("GET", "/hdr", NULL, "X-Bimbing-Test: s3cr3t-Value");
     assert_int_equal(r->status, 200);
-    assert_string_equal(r->body, "s3cr3t-Value|bimbing|absent");
+    assert_string_equal(r->body, "s3cr3t-Value|bimbing|absent|127.0.0.1");
     r = one("GET", "/hdr", NULL, NULL);
-    assert_string_equal(r->body, "(none)|bimbing|absent");
+    assert_string_equal(r->body, "(none)|bimbing|absent|127.0.0.1");
 }
 
 static void test_routing(void **state)
@@ -739,12 +745,39 @@ static void test_websocket(void **state)
                       "0123456789012345678901234567890123456789"
                       "0123456789012345678901234567890123456789",
                       120);
+    /* the server sends close 1009 (0x3f1), then waits for our close */
+    n = raw_read(fd, buf, sizeof(buf), 0, ws_frame_done);
+    assert_true(n >= 4);
+    assert_int_equal((unsigned char)buf[0], 0x88);
+    assert_int_equal((unsigned char)buf[2], 0x03);
+    assert_int_equal((unsigned char)buf[3], 0xf1);
+    close(fd);
     end = bb_mono_ms() + 5000;
     while (F.ws_closed < 3 && bb_mono_ms() < end)
         assert_int_equal(http_service(F.s, 10), BB_OK);
     assert_int_equal(F.ws_closed, 3);
     assert_int_equal(F.ws_msgs, 1);
+
+    /* a client that does not read: the queue is bounded, then it is dropped */
+    fd = raw_connect();
+    assert_int_equal(send(fd, hs, strlen(hs), 0), (ssize_t)strlen(hs));
+    raw_read(fd, buf, sizeof(buf), 0, ws_handshake_done);
+    assert_int_equal(F.ws_opened, 4);
+    for (int i = 0; i < HTTP_WS_QUEUE_MSGS; i++)
+        assert_int_equal(http_ws_send(F.s, F.ws_id, "m", 1), BB_OK);
+    assert_int_equal(http_ws_send(F.s, F.ws_id, "m", 1), BB_ELIMIT);
+    assert_int_equal(http_ws_send(F.s, F.ws_id, "m", 1), BB_ENOTFOUND);
+    end = bb_mono_ms() + 5000;
+    while (F.ws_closed < 4 && bb_mono_ms() < end)
+        assert_int_equal(http_service(F.s, 10), BB_OK);
+    assert_int_equal(F.ws_closed, 4);
     close(fd);
+
+    /* left open: http_free() closes it and on_close runs (see teardown) */
+    F.ws_left_fd = raw_connect();
+    assert_int_equal(send(F.ws_left_fd, hs, strlen(hs), 0), (ssize_t)strlen(hs));
+    raw_read(F.ws_left_fd, buf, sizeof(buf), 0, ws_handshake_done);
+    assert_int_equal(F.ws_opened, 5);
 }
 
 int main(void)
