@@ -53,7 +53,8 @@ struct net_resp {
     long status;      /* HTTP status, 0 when no response */
     int curl_code;    /* CURLcode; 0 on success (any HTTP status) */
     char errbuf[256]; /* curl's error text, "" on success */
-    char *body;       /* NUL-terminated, never NULL; at most NET_MAX_BODY bytes */
+    char *body;       /* NUL-terminated; at most NET_MAX_BODY bytes; NULL only when
+                         out of memory (body_len 0 then) */
     size_t body_len;
     long retry_after;   /* Retry-After in seconds, or -1 */
     int64_t elapsed_ms; /* from net_submit() to completion */

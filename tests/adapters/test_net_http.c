@@ -100,6 +100,26 @@ static void h_tag(void *ctx, const struct http_req *req, struct http_resp *resp)
     resp->status = strcmp(req->method, "DELETE") == 0 ? 204 : 200;
 }
 
+static void h_busy(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    (void)ctx;
+    (void)req;
+    resp->status = 429;
+    resp->body = dup_str("{\"error\":\"slow down\"}");
+    resp->body_len = strlen(resp->body);
+    bb_strlcpy(resp->headers, "Retry-After: 7\r\n", sizeof(resp->headers));
+}
+
+static void h_huge(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    (void)ctx;
+    (void)req;
+    resp->body_len = NET_MAX_BODY + 1;
+    resp->body = malloc(resp->body_len);
+    assert_non_null(resp->body);
+    memset(resp->body, 'x', resp->body_len);
+}
+
 /* ---- websocket callbacks ---- */
 
 static void ws_open(void *ctx, uint64_t id, const struct http_req *req)
@@ -312,7 +332,8 @@ static int setup(void **state)
         http_route(F.s, "GET", "/api", 0, h_tag, "api") ||
         http_route(F.s, "GET", "/api/v1", 0, h_tag, "api-v1") ||
         http_route(F.s, "DELETE", "/api/v1/items", 0, h_tag, "items") ||
-        http_ws(F.s, "/ws", &ops, NULL, 1024))
+        http_route(F.s, "GET", "/busy", 0, h_busy, NULL) ||
+        http_route(F.s, "GET", "/huge", 0, h_huge, NULL) || http_ws(F.s, "/ws", &ops, NULL, 1024))
         return -1;
     if (net_new(net_wake, F.s, &F.n) != BB_OK)
         return -1;
@@ -540,6 +561,19 @@ static void test_curl_errors(void **state)
     assert_int_equal(F.resp[2]->curl_code, CURLE_OPERATION_TIMEDOUT);
     assert_int_equal(F.resp[2]->status, 0);
     close(fd);
+}
+
+static void test_retry_after_and_cap(void **state)
+{
+    (void)state;
+    struct net_resp *r = one("GET", "/busy", NULL, NULL);
+    assert_int_equal(r->status, 429);
+    assert_int_equal(r->retry_after, 7);
+    assert_string_equal(r->body, "{\"error\":\"slow down\"}");
+    r = one("GET", "/huge", NULL, NULL);
+    assert_int_equal(r->curl_code, CURLE_WRITE_ERROR);
+    assert_non_null(strstr(r->errbuf, "response body over"));
+    assert_true(r->body_len <= NET_MAX_BODY);
 }
 
 static void test_many(void **state)
@@ -783,13 +817,21 @@ static void test_websocket(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_query_param),   cmocka_unit_test(test_net_invalid),
-        cmocka_unit_test(test_get_query),     cmocka_unit_test(test_post_echo),
-        cmocka_unit_test(test_custom_header), cmocka_unit_test(test_routing),
-        cmocka_unit_test(test_body_cap),      cmocka_unit_test(test_static),
-        cmocka_unit_test(test_traversal),     cmocka_unit_test(test_response_headers),
-        cmocka_unit_test(test_keepalive),     cmocka_unit_test(test_curl_errors),
-        cmocka_unit_test(test_many),          cmocka_unit_test(test_websocket),
+        cmocka_unit_test(test_query_param),
+        cmocka_unit_test(test_net_invalid),
+        cmocka_unit_test(test_get_query),
+        cmocka_unit_test(test_post_echo),
+        cmocka_unit_test(test_custom_header),
+        cmocka_unit_test(test_routing),
+        cmocka_unit_test(test_body_cap),
+        cmocka_unit_test(test_static),
+        cmocka_unit_test(test_traversal),
+        cmocka_unit_test(test_response_headers),
+        cmocka_unit_test(test_keepalive),
+        cmocka_unit_test(test_curl_errors),
+        cmocka_unit_test(test_retry_after_and_cap),
+        cmocka_unit_test(test_many),
+        cmocka_unit_test(test_websocket),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
