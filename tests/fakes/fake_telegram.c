@@ -1743,6 +1743,7 @@ static int ft_set_allowed(struct ft_state *s, const cJSON *p, struct ft_reply *r
 
 static void ft_hook_reset(struct ft_state *s)
 {
+    s->hook.inflight = 0; /* a replaced hook's failure is not an error */
     if (s->hook.conn)
         ft_conn_close(s, s->hook.conn);
     s->hook.conn = NULL;
@@ -2380,11 +2381,12 @@ static void ft_respond(struct ft_state *s, struct ft_conn *c, const struct ft_re
                        struct ft_reply *rep, int action, long long delay_ms, const char *what)
 {
     if (s->log)
-        fprintf(stderr, "fake_telegram: %s %s -> %d%s\n", r->method, what,
-                action == FT_DROP     ? 0
-                : action == FT_PARKED ? -1
-                                      : rep->status,
-                action == FT_DELAY ? " (delayed)" : "");
+        fprintf(stderr, "fake_telegram: %s %s -> %s%d\n", r->method, what,
+                action == FT_DELAY    ? "(delayed) "
+                : action == FT_DROP   ? "(dropped) "
+                : action == FT_PARKED ? "(long poll) "
+                                      : "",
+                action == FT_PARKED || action == FT_DROP ? 0 : rep->status);
     if (action == FT_PARKED)
         return;
     if (action == FT_DROP) {
