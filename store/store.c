@@ -1183,7 +1183,7 @@ void store_outbox_free(struct store_outbox_msg *msgs, int n)
     free(msgs);
 }
 
-static int read_outbox(sqlite3_stmt *s, struct store_outbox_msg *m)
+int store_read_outbox(sqlite3_stmt *s, struct store_outbox_msg *m)
 {
     m->id = sqlite3_column_int64(s, 0);
     m->person_id = sqlite3_column_int64(s, 1);
@@ -1232,7 +1232,7 @@ int store_outbox_claim(struct store *st, const char *channel, int64_t now, int l
         sqlite3_bind_int64(s, 3, now);
         sqlite3_bind_int(s, 4, limit - k);
         while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
-            rc = read_outbox(s, &out[k]);
+            rc = store_read_outbox(s, &out[k]);
             k++;
             if (rc) {
                 store_done(s);

@@ -252,6 +252,20 @@ int store_attempts_add(struct store *st, const char *channel, const char *ext_us
 int store_attempts_count(struct store *st, const char *channel, const char *ext_user, int64_t since,
                          int64_t *out);
 
+/* ---- channels (store_chan.c) ----------------------------------------- */
+
+/* *blocked = 1 when the identity is marked blocked; 0 when not or unknown. */
+int store_identity_blocked(struct store *st, const char *channel, const char *ext_id, int *blocked);
+/* The newest message sent to a chat whose body asks question q ("q12"):
+ * its platform id (ext_msg_id, "" if it has none) and body (*body malloc'd,
+ * caller frees). BB_ENOTFOUND if none. */
+int store_outbox_find_question(struct store *st, const char *channel, const char *ext_user,
+                               const char *q, char *ext_msg_id, size_t n, char **body);
+/* Messages of a chat after an outbox id, oldest first, at most limit (for
+ * a reconnecting web chat). Free with store_outbox_free(). */
+int store_outbox_after(struct store *st, const char *channel, const char *ext_user,
+                       int64_t after_id, int limit, struct store_outbox_msg **msgs, int *n);
+
 /* ---- a person's data, for the personal data law (UU 27/2022) ------------ */
 
 /* Everything stored about the person as one JSON object (*out owned by the

@@ -41,6 +41,7 @@ enum store_slot_base {
     STORE_SLOTS_PERSON = 128,  /* store.c export/forget, 2 per person table: 128..255 */
     STORE_SLOTS_MODULES = 256, /* free: later files take 32 each from here */
     STORE_SLOTS_REG = 256,     /* store_reg.c: 256..287 */
+    STORE_SLOTS_CHAN = 288,    /* store_chan.c: 288..319 */
 };
 #define STORE_NSLOTS 512
 
@@ -77,6 +78,10 @@ int store_bind_text(sqlite3_stmt *s, int idx, const char *text);
 void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t n);
 /* malloc'd copy of column col (NULL for SQL NULL): BB_ENOMEM on failure. */
 int store_col_dup(sqlite3_stmt *s, int col, char **out);
+
+/* Read an outbox row selected as: id, person_id, channel, ext_user,
+ * priority, body, state, attempts, due, created_at, ext_msg_id, batch_id. */
+int store_read_outbox(sqlite3_stmt *s, struct store_outbox_msg *m);
 
 /* Schema, in store_schema.c. store_migrations[i] brings user_version from
  * i to i + 1, each in its own transaction. */

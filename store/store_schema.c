@@ -153,6 +153,8 @@ const char *const store_migrations[] = {
     " ext_user TEXT NOT NULL,"
     " at INTEGER NOT NULL);"
     "CREATE INDEX reg_attempts_chat ON reg_attempts(channel, ext_user, at);",
+    /* 3: find what was sent to a chat (a question to edit, a web replay) */
+    "CREATE INDEX outbox_chat ON outbox(channel, ext_user, id);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 

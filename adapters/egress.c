@@ -1,0 +1,323 @@
+/*
+ * egress.c - the shared sender (see egress.h).
+ *
+ * The window is a fixed array of claimed outbox rows (state SENDING in the
+ * store, so a crash puts them back in the queue at the next start). A row
+ * may be sent when: no earlier row of the same chat is still in the window
+ * (order per chat), its backoff time has passed, and both token buckets
+ * have a token. Live rows are tried before bulk rows.
+ *
+ * Core thread only.
+ */
+#include "adapters/egress.h"
+#include "adapters/ratelimit.h"
+#include "bot/bb.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EGRESS_MAX_RATE_HITS 20 /* 429s for one message before it fails */
+
+struct slot {
+    int used;
+    uint64_t seq; /* claim order */
+    uint32_t gen; /* changes each time the slot is reused, for stale tags */
+    struct store_outbox_msg m;
+    int part, nparts;
+    int inflight;
+    int64_t not_before;
+    int retries, rate_hits;
+    char last_ext[96];
+};
+
+struct egress {
+    struct egress_opts o;
+    struct egress_ops ops;
+    void *ctx;
+    struct rl *rl;
+    struct slot *slots;
+    uint64_t next_seq;
+    int used;
+};
+
+int egress_new(const struct egress_opts *o, const struct egress_ops *ops, void *ctx,
+               struct egress **out)
+{
+    struct egress *e = calloc(1, sizeof(*e));
+    int rc;
+    if (!e)
+        return BB_ENOMEM;
+    e->o = *o;
+    if (e->o.window <= 0 || e->o.window > 1024)
+        e->o.window = 64;
+    if (e->o.max_retries <= 0)
+        e->o.max_retries = 5;
+    if (e->o.timeout_ms <= 0)
+        e->o.timeout_ms = 30000;
+    e->ops = *ops;
+    e->ctx = ctx;
+    rc = rl_new(o->rate_total, o->rate_total < 1 ? 1 : o->rate_total, o->rate_chat,
+                o->burst_chat < 1 ? 1 : o->burst_chat, &e->rl);
+    if (rc == BB_OK) {
+        e->slots = calloc((size_t)e->o.window, sizeof(*e->slots));
+        if (!e->slots)
+            rc = BB_ENOMEM;
+    }
+    if (rc != BB_OK) {
+        rl_free(e->rl);
+        free(e);
+        return rc;
+    }
+    *out = e;
+    return BB_OK;
+}
+
+static void slot_release(struct egress *e, struct slot *s)
+{
+    free(s->m.body);
+    memset(&s->m, 0, sizeof(s->m));
+    s->used = 0;
+    s->inflight = 0;
+    s->gen++;
+    e->used--;
+}
+
+void egress_free(struct egress *e, struct store *st)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < e->o.window; i++) {
+        struct slot *s = &e->slots[i];
+        if (!s->used)
+            continue;
+        if (st)
+            store_outbox_mark(st, s->m.id, STORE_OUT_QUEUED, NULL, NULL, bb_now());
+        slot_release(e, s);
+    }
+    free(e->slots);
+    rl_free(e->rl);
+    free(e);
+}
+
+int egress_inflight(const struct egress *e)
+{
+    return e->used;
+}
+
+static void finish(struct egress *e, struct store *st, struct slot *s, int state, const char *ext,
+                   const char *err)
+{
+    int rc = store_outbox_mark(st, s->m.id, state, ext && ext[0] ? ext : NULL, err, 0);
+    if (rc != BB_OK)
+        bb_log(BB_LOG_ERR, e->o.channel, "could not record the outcome of message %" PRId64 ": %s",
+               s->m.id, store_errmsg(st));
+    if (state == STORE_OUT_SENT && e->ops.sent)
+        e->ops.sent(e->ctx, &s->m, ext ? ext : "");
+    if (state == STORE_OUT_BLOCKED)
+        store_identity_set_blocked(st, e->o.channel, s->m.ext_user, 1, bb_now());
+    slot_release(e, s);
+}
+
+static void claim(struct egress *e, struct store *st)
+{
+    int free_slots = e->o.window - e->used, n = 0;
+    struct store_outbox_msg *msgs = NULL;
+    if (free_slots <= 0)
+        return;
+    if (store_outbox_claim(st, e->o.channel, bb_now(), free_slots, &msgs, &n) != BB_OK) {
+        bb_log(BB_LOG_ERR, e->o.channel, "claiming the outbox failed: %s", store_errmsg(st));
+        return;
+    }
+    for (int i = 0, k = 0; i < n; i++) {
+        while (k < e->o.window && e->slots[k].used)
+            k++;
+        if (k >= e->o.window) { /* cannot happen: we asked for free_slots */
+            store_outbox_mark(st, msgs[i].id, STORE_OUT_QUEUED, NULL, NULL, bb_now());
+            free(msgs[i].body);
+            continue;
+        }
+        struct slot *s = &e->slots[k];
+        uint32_t gen = s->gen;
+        memset(s, 0, sizeof(*s));
+        s->gen = gen;
+        s->used = 1;
+        s->seq = e->next_seq++;
+        s->m = msgs[i];
+        msgs[i].body = NULL; /* moved */
+        s->nparts = -1;
+        e->used++;
+    }
+    store_outbox_free(msgs, n);
+}
+
+/* 1 if an earlier row of the same chat is still in the window. */
+static int blocked_by_earlier(const struct egress *e, const struct slot *s)
+{
+    for (int i = 0; i < e->o.window; i++) {
+        const struct slot *o = &e->slots[i];
+        if (o->used && o != s && o->seq < s->seq && strcmp(o->m.ext_user, s->m.ext_user) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int submit(struct egress *e, struct store *st, struct net *net, int net_channel,
+                  struct slot *s)
+{
+    struct egress_req req;
+    struct net_req nr;
+    int nparts = s->nparts, rc;
+
+    memset(&req, 0, sizeof(req));
+    rc = e->ops.build(e->ctx, &s->m, s->part, &req, &nparts);
+    if (s->nparts < 0)
+        s->nparts = nparts;
+    if (rc == BB_ENOTFOUND) {
+        free(req.body);
+        finish(e, st, s, STORE_OUT_SENT, NULL, NULL);
+        return BB_OK;
+    }
+    if (rc != BB_OK) {
+        free(req.body);
+        char err[96];
+        bb_snprintf(err, sizeof(err), "could not render: %s", bb_strerror(rc));
+        finish(e, st, s, STORE_OUT_FAILED, NULL, err);
+        return BB_OK;
+    }
+    memset(&nr, 0, sizeof(nr));
+    nr.method = "POST";
+    nr.url = req.url;
+    nr.content_type = req.content_type ? req.content_type : "application/json";
+    nr.body = req.body;
+    nr.body_len = req.body_len;
+    int h = 0;
+    for (int i = 0; i < 2; i++)
+        if (req.headers[i][0])
+            nr.headers[h++] = req.headers[i];
+    nr.timeout_ms = e->o.timeout_ms;
+    nr.tag = ((uint64_t)(s - e->slots) << 32) | s->gen;
+    nr.channel = net_channel;
+    rc = net_submit(net, &nr);
+    free(req.body);
+    if (rc == BB_OK)
+        s->inflight = 1;
+    return rc;
+}
+
+int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_channel,
+                   int64_t now_ms)
+{
+    int64_t next = 1000;
+    claim(e, st);
+    for (int pass = 0; pass < 2; pass++) {
+        int prio = pass == 0 ? STORE_PRIO_LIVE : STORE_PRIO_BULK;
+        /* in claim order */
+        for (;;) {
+            struct slot *best = NULL;
+            for (int i = 0; i < e->o.window; i++) {
+                struct slot *s = &e->slots[i];
+                if (!s->used || s->inflight || s->m.priority != prio || s->part < 0)
+                    continue;
+                if (s->not_before > now_ms) {
+                    if (s->not_before - now_ms < next)
+                        next = s->not_before - now_ms;
+                    continue;
+                }
+                if (blocked_by_earlier(e, s))
+                    continue;
+                if (!best || s->seq < best->seq)
+                    best = s;
+            }
+            if (!best)
+                break;
+            int blocked = 0;
+            if (store_identity_blocked(st, e->o.channel, best->m.ext_user, &blocked) == BB_OK &&
+                blocked) {
+                finish(e, st, best, STORE_OUT_BLOCKED, NULL, "the person has blocked the bot");
+                continue;
+            }
+            int64_t wait = 0;
+            if (!rl_take(e->rl, best->m.ext_user, now_ms, &wait)) {
+                /* This chat (or everyone) must wait: try others of this
+                 * pass later; mark the slot to skip until then. */
+                best->not_before = now_ms + wait;
+                if (wait < next)
+                    next = wait;
+                continue;
+            }
+            if (submit(e, st, net, net_channel, best) != BB_OK) {
+                /* the net queue is full: leave it for the next round */
+                best->not_before = now_ms + 50;
+                next = 50;
+                break;
+            }
+        }
+    }
+    return next < 0 ? 0 : next;
+}
+
+static int64_t backoff_ms(int retries)
+{
+    int64_t base = 1000LL << (retries > 6 ? 6 : retries); /* 1 s, 2 s, ... 64 s */
+    unsigned char r = 0;
+    bb_random(&r, 1);
+    return base / 2 + (base * r) / 255; /* between 0.5x and 1.5x: jitter */
+}
+
+int egress_on_net(struct egress *e, struct store *st, const struct net_resp *r, int64_t now_ms)
+{
+    uint32_t idx = (uint32_t)(r->tag >> 32), gen = (uint32_t)r->tag;
+    struct slot *s;
+    char ext[96] = "", err[256] = "";
+    long retry_after = -1;
+
+    if (idx >= (uint32_t)e->o.window)
+        return BB_ENOTFOUND;
+    s = &e->slots[idx];
+    if (!s->used || s->gen != gen || !s->inflight)
+        return BB_ENOTFOUND;
+    s->inflight = 0;
+    int out = e->ops.classify(e->ctx, r, ext, sizeof(ext), &retry_after, err, sizeof(err));
+    switch (out) {
+    case EGRESS_OK:
+        bb_strlcpy(s->last_ext, ext, sizeof(s->last_ext));
+        s->part++;
+        s->retries = 0;
+        if (s->part >= s->nparts)
+            finish(e, st, s, STORE_OUT_SENT, s->last_ext, NULL);
+        break;
+    case EGRESS_RATE:
+        s->rate_hits++;
+        if (retry_after < 1)
+            retry_after = 1;
+        rl_hold(e->rl, s->m.ext_user, now_ms + retry_after * 1000);
+        rl_hold(e->rl, NULL, now_ms + retry_after * 1000);
+        s->not_before = now_ms + retry_after * 1000;
+        bb_log(BB_LOG_WARN, e->o.channel, "rate limited: waiting %ld s", retry_after);
+        if (s->rate_hits > EGRESS_MAX_RATE_HITS)
+            finish(e, st, s, STORE_OUT_FAILED, NULL, "rate limited too many times");
+        break;
+    case EGRESS_RETRY:
+        s->retries++;
+        if (s->retries >= e->o.max_retries) {
+            bb_log(BB_LOG_WARN, e->o.channel, "message %" PRId64 " failed after %d tries: %s",
+                   s->m.id, s->retries, err);
+            finish(e, st, s, STORE_OUT_FAILED, NULL, err[0] ? err : "gave up after retries");
+        } else {
+            s->not_before = now_ms + backoff_ms(s->retries - 1);
+        }
+        break;
+    case EGRESS_BLOCKED:
+        bb_log(BB_LOG_INFO, e->o.channel, "a person blocked the bot; not sending there any more");
+        finish(e, st, s, STORE_OUT_BLOCKED, NULL, err[0] ? err : "blocked");
+        break;
+    case EGRESS_WINDOW:
+    case EGRESS_FAIL:
+    default:
+        bb_log(BB_LOG_WARN, e->o.channel, "message %" PRId64 " failed: %s", s->m.id, err);
+        finish(e, st, s, STORE_OUT_FAILED, NULL, err[0] ? err : "failed");
+        break;
+    }
+    return BB_OK;
+}
