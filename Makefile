@@ -20,7 +20,7 @@ SAN     ?=
 
 PKGS := libcurl libwebsockets libcjson sqlite3 libpcre2-8 libcrypto
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libwebsockets-dev libcjson-dev \
-            libsqlite3-dev libpcre2-dev libcmocka-dev libssl-dev sqlite3 clang-format curl tzdata
+            libsqlite3-dev libpcre2-dev libcmocka-dev libssl-dev sqlite3 clang-format curl tzdata jq
 
 ifeq ($(SAN),1)
 BUILD ?= build/asan

@@ -134,6 +134,7 @@ static int parse_obj(const cJSON *o, struct tg_update *u)
 int tg_parse_update(const char *json, size_t len, struct tg_update *u)
 {
     cJSON *o = cJSON_ParseWithLength(json, len);
+    memset(u, 0, sizeof(*u));
     int rc = o ? parse_obj(o, u) : BB_EINVAL;
     if (rc != BB_OK) {
         free(u->text);
