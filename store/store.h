@@ -91,6 +91,8 @@ int store_identity_of(struct store *st, int64_t person_id, const char *channel, 
  * HR sends); BB_ENOTFOUND when the person has no identity at all. */
 int store_identity_last(struct store *st, int64_t person_id, char *channel, size_t cn, char *ext_id,
                         size_t en);
+/* Record that the person wrote now (at most one write a minute; no error for
+ * an unknown identity). */
 int store_identity_touch(struct store *st, const char *channel, const char *ext_id, int64_t now);
 int store_identity_set_blocked(struct store *st, const char *channel, const char *ext_id,
                                int blocked, int64_t now);
