@@ -687,7 +687,10 @@ int core_tick(struct core *c, int64_t now, int *n)
         int dup = 0;
         memset(&ev, 0, sizeof(ev));
         ev.person_id = t[i].person_id;
-        bb_snprintf(ev.ext_msg_id, sizeof(ev.ext_msg_id), "timer:%" PRId64, t[i].id);
+        /* No ext_msg_id: timer row ids are reused once the row is deleted,
+         * so "timer:<id>" made a later timer look like a duplicate of an
+         * earlier one and it was dropped. Exactly once needs no id here:
+         * the event is added and the timer deleted in one transaction. */
         if (strcmp(t[i].kind, "flow") == 0) {
             ev.kind = STORE_EV_START;
         } else {

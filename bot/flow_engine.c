@@ -968,7 +968,10 @@ static void handle_timer(struct run *R, const char *payload)
     if (!colon || bb_parse_ll(colon + 1, INT64_MIN, INT64_MAX, &x) != BB_OK)
         return; /* not ours: ignore */
     if (strncmp(payload, "remind:", 7) == 0) {
-        if (st->mode == FLOW_MODE_ASK && st->seq == x && !st->reminded) {
+        /* No reminder for a conversation already past its expiry (both
+         * timers due in one tick, e.g. after downtime): only the closing. */
+        int expired = st->expires_at > 0 && R->ctx->now >= st->expires_at;
+        if (st->mode == FLOW_MODE_ASK && st->seq == x && !st->reminded && !expired) {
             const struct flow *f = cur_flow(R);
             st->reminded = 1;
             if (f && f->has_remind)
