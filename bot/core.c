@@ -363,7 +363,9 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
         }
         case FLOW_FX_ANSWERED:
         case FLOW_FX_STALE: {
-            if (!r->channel[0])
+            /* Only a channel that can edit what it sent (Telegram: remove an
+             * answered question's buttons) has a use for these notices. */
+            if (strcmp(r->channel, "telegram") != 0)
                 break;
             cJSON *b = cJSON_CreateObject();
             if (!b)
@@ -381,20 +383,24 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
             break;
         case FLOW_FX_TIMER_SET: {
             struct store_timer t;
-            rc = store_timer_cancel(c->st, p->id, f->name);
-            if (rc != BB_OK)
-                break;
             memset(&t, 0, sizeof(t));
             t.person_id = p->id;
             bb_strlcpy(t.kind, f->name, sizeof(t.kind));
             bb_strlcpy(t.payload, f->payload, sizeof(t.payload));
             t.due = f->due;
-            rc = store_timer_add(c->st, &t, NULL);
+            rc = store_timer_set(c->st, &t);
             break;
         }
-        case FLOW_FX_TIMER_CLEAR:
-            rc = store_timer_cancel(c->st, p->id, f->name);
+        case FLOW_FX_TIMER_CLEAR: {
+            /* Cleared and then set again in the same step (an answer followed
+             * by the next question): the set moves it; skip the delete. */
+            int set_later = 0;
+            for (int k = i + 1; k < fx->n && !set_later; k++)
+                set_later = fx->v[k].type == FLOW_FX_TIMER_SET && !strcmp(fx->v[k].name, f->name);
+            if (!set_later)
+                rc = store_timer_cancel(c->st, p->id, f->name);
             break;
+        }
         case FLOW_FX_DEFER: {
             /* A scheduled or HR-sent flow while another conversation runs:
              * try again in an hour. */
@@ -639,12 +645,15 @@ int core_process(struct core *c, int max, int *n)
         goto fail;
     for (int i = 0; i < count; i++) {
         rc = handle_event(c, &evs[i], now);
-        if (rc == BB_OK)
-            rc = store_inbox_done(c->st, evs[i].id, now);
         if (rc != BB_OK)
             goto fail;
         c->stats.events++;
     }
+    /* The batch is the oldest unprocessed events: one statement marks them. */
+    if (count > 0)
+        rc = store_inbox_done_upto(c->st, evs[count - 1].id, now);
+    if (rc != BB_OK)
+        goto fail;
     rc = store_commit(c->st);
     if (rc != BB_OK)
         goto fail_norollback;

@@ -115,35 +115,37 @@ void flow_state_free(struct flow_state *st)
 
 int flow_state_to_json(const struct flow_state *st, char **out)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON *stack = cJSON_AddArrayToObject(o, "stack");
+    /* Written by hand around the variables: cJSON's number printing is the
+     * slowest part of a flow step, and these numbers are all integers. */
+    static const char *modes[] = {"idle", "ask", "park"};
+    struct bb_buf b;
+    char *vars = NULL;
     int rc = BB_ENOMEM;
     *out = NULL;
-    if (!o || !stack)
-        goto out;
+    bb_buf_init(&b, 1024 * 1024);
+    bb_buf_puts(&b, "{\"stack\":[");
     for (int i = 0; i < st->depth; i++) {
-        cJSON *fr = cJSON_CreateObject();
-        if (!fr)
-            goto out;
-        cJSON_AddItemToArray(stack, fr);
-        cJSON_AddStringToObject(fr, "flow", st->stack[i].flow_id);
-        cJSON_AddNumberToObject(fr, "version", st->stack[i].version);
-        cJSON_AddStringToObject(fr, "node", st->stack[i].node);
+        /* ids and node names are validated [a-z0-9_.-] / [A-Za-z0-9_]: no escaping needed */
+        bb_buf_printf(&b, "%s{\"flow\":\"%s\",\"version\":%d,\"node\":\"%s\"}", i ? "," : "",
+                      st->stack[i].flow_id, st->stack[i].version, st->stack[i].node);
     }
-    static const char *modes[] = {"idle", "ask", "park"};
-    cJSON_AddStringToObject(o, "mode", modes[st->mode >= 0 && st->mode <= 2 ? st->mode : 0]);
-    cJSON_AddNumberToObject(o, "retries", st->retries);
-    cJSON_AddBoolToObject(o, "reminded", st->reminded);
-    cJSON_AddNumberToObject(o, "seq", (double)st->seq);
-    cJSON_AddNumberToObject(o, "started", (double)st->started_at);
-    cJSON_AddNumberToObject(o, "expires", (double)st->expires_at);
-    cJSON_AddStringToObject(o, "lang", st->lang);
-    cJSON_AddItemToObject(o, "vars",
-                          st->vars ? cJSON_Duplicate(st->vars, 1) : cJSON_CreateObject());
-    *out = cJSON_PrintUnformatted(o);
+    vars = st->vars ? cJSON_PrintUnformatted(st->vars) : NULL;
+    if (st->vars && !vars)
+        goto out;
+    if (bb_buf_printf(&b,
+                      "],\"mode\":\"%s\",\"retries\":%d,\"reminded\":%s,\"seq\":%" PRId64
+                      ",\"started\":%" PRId64 ",\"expires\":%" PRId64
+                      ",\"lang\":\"%s\",\"vars\":%s}",
+                      modes[st->mode >= 0 && st->mode <= 2 ? st->mode : 0], st->retries,
+                      st->reminded ? "true" : "false", st->seq, st->started_at, st->expires_at,
+                      flow_lang_index(st->lang) >= 0 ? st->lang : "id",
+                      vars ? vars : "{}") != BB_OK)
+        goto out;
+    *out = bb_buf_take(&b);
     rc = *out ? BB_OK : BB_ENOMEM;
 out:
-    cJSON_Delete(o);
+    cJSON_free(vars);
+    bb_buf_free(&b);
     return rc;
 }
 

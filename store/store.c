@@ -52,6 +52,8 @@ enum {
     S_IN_FIND,
     S_IN_NEXT,
     S_IN_DONE,
+    S_IN_DONE_UPTO,
+    S_TIMER_SET_UPD,
     S_IN_PENDING,
     S_OUT_ADD,
     S_OUT_CLAIM,
@@ -345,6 +347,10 @@ int store_open(const char *path, const struct store_opts *opts, struct store **o
         rc = exec_sql(st, "PRAGMA mmap_size = 268435456");
     if (rc == BB_OK)
         rc = exec_sql(st, "PRAGMA temp_store = MEMORY");
+    /* Checkpoint every ~40 MiB of WAL instead of 4 MiB: hot pages written
+     * many times are copied back once. */
+    if (rc == BB_OK)
+        rc = exec_sql(st, "PRAGMA wal_autocheckpoint = 10000");
     if (rc == BB_OK)
         rc = migrate(st);
     if (rc)
@@ -1140,6 +1146,19 @@ int store_inbox_done(struct store *st, int64_t id, int64_t now)
     return rc;
 }
 
+int store_inbox_done_upto(struct store *st, int64_t max_id, int64_t now)
+{
+    sqlite3_stmt *s;
+    int rc = store_stmt(st, S_IN_DONE_UPTO,
+                        "UPDATE inbox SET processed_at = ?2 WHERE processed_at IS NULL AND id <= ?1",
+                        &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, max_id);
+    sqlite3_bind_int64(s, 2, now);
+    return run(st, s, NULL);
+}
+
 int store_inbox_pending(struct store *st, int64_t *out)
 {
     return count_of(st, S_IN_PENDING, "SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL", NULL,
@@ -1415,6 +1434,30 @@ int store_timer_cancel(struct store *st, int64_t person_id, const char *kind)
     if (kind)
         store_bind_text(s, 2, kind);
     return run(st, s, NULL);
+}
+
+int store_timer_set(struct store *st, const struct store_timer *t)
+{
+    sqlite3_stmt *s;
+    int rc, n = 0;
+    rc = store_stmt(st, S_TIMER_SET_UPD,
+                    "UPDATE timers SET due = ?3, payload = ?4 WHERE person_id = ?1 AND kind = ?2",
+                    &s);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, t->person_id);
+    store_bind_text(s, 2, t->kind);
+    sqlite3_bind_int64(s, 3, t->due);
+    store_bind_text(s, 4, t->payload);
+    rc = run(st, s, &n);
+    if (rc != BB_OK || n == 1)
+        return rc;
+    if (n > 1) { /* more than one of a kind that should be single: keep one */
+        rc = store_timer_cancel(st, t->person_id, t->kind);
+        if (rc != BB_OK)
+            return rc;
+    }
+    return store_timer_add(st, t, NULL);
 }
 
 int store_timer_due(struct store *st, int64_t now, int limit, struct store_timer **out, int *n)

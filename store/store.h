@@ -159,6 +159,9 @@ int store_inbox_add(struct store *st, const struct store_inbox_event *ev, int *d
 int store_inbox_next(struct store *st, int limit, struct store_inbox_event **evs, int *n);
 void store_inbox_free(struct store_inbox_event *evs, int n);
 int store_inbox_done(struct store *st, int64_t id, int64_t now);
+/* Mark done every unprocessed event with id <= max_id: the core's batch,
+ * which is always the oldest unprocessed events (store_inbox_next). */
+int store_inbox_done_upto(struct store *st, int64_t max_id, int64_t now);
 int store_inbox_pending(struct store *st, int64_t *out);
 
 /* ---- outbox: every outbound message until it is sent or has failed ------ */
@@ -218,6 +221,9 @@ struct store_timer {
 };
 
 int store_timer_add(struct store *st, const struct store_timer *t, int64_t *id_out);
+/* The person's one timer of t->kind, created or moved (for kinds a person
+ * has at most one of: remind, expire, wake). */
+int store_timer_set(struct store *st, const struct store_timer *t);
 /* Remove pending timers of a person; kind NULL removes all of them. */
 int store_timer_cancel(struct store *st, int64_t person_id, const char *kind);
 /* Up to limit timers with due <= now, earliest first. Free with free(). */
