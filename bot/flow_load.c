@@ -1312,6 +1312,55 @@ static void json_error_position(const char *src, const char *at, int *line, int 
     }
 }
 
+/* cJSON reports a missing key one character too far (it has stepped over
+ * what should have been the opening quote): `{ a: 1 }`, `[..., }`. When the
+ * character before the error follows a '{' or ',' and is not a quote, the
+ * error is at that character. */
+static const char *json_error_fixup(const char *src, const char *at)
+{
+    const char *p = at, *q;
+    if (p <= src)
+        return p;
+    p--;
+    while (p > src && ((unsigned char)*p & 0xC0) == 0x80)
+        p--;
+    if (*p == '"' || isspace((unsigned char)*p))
+        return at;
+    q = p;
+    while (q > src && isspace((unsigned char)q[-1]))
+        q--;
+    if (q > src && (q[-1] == '{' || q[-1] == ','))
+        return p;
+    return at;
+}
+
+/* A JSON syntax error: where, and a short quote of the text there. */
+static void json_error(struct ld *L, const char *src, size_t len, const char *at, const char *what)
+{
+    const char *end = src + len;
+    const char *p = at;
+    char near[64];
+    size_t n = 0;
+
+    ERR(L, "JSON syntax error");
+    if (!L->d || L->d->n == 0)
+        return;
+    struct flow_diag *g = &L->d->v[L->d->n - 1];
+    json_error_position(src, at, &g->line, &g->col);
+    while (p < end && *p && isspace((unsigned char)*p))
+        p++;
+    if (p >= end || !*p) {
+        bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error: %s", what);
+        return;
+    }
+    while (at + n < end && at[n] && at[n] != '\n' && at[n] != '\r' && n < sizeof(near) - 1)
+        n++;
+    n = bb_utf8_cut(at, n, 20);
+    memcpy(near, at, n);
+    near[n] = '\0';
+    bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error near \"%s\"", near);
+}
+
 int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
                struct flow_diags *d)
 {
@@ -1335,16 +1384,15 @@ int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
     }
     root = cJSON_ParseWithLengthOpts(src, len, &end, 0);
     if (!root) {
-        struct flow_diag *g;
-        ERR(&L, "JSON syntax error");
-        if (d && d->n > 0) {
-            g = &d->v[d->n - 1];
-            json_error_position(src, end ? end : src, &g->line, &g->col);
-            if (end && *end)
-                bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error near \"%.20s\"", end);
-            else
-                bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error: unexpected end of file");
-        }
+        json_error(&L, src, len, json_error_fixup(src, end ? end : src), "unexpected end of file");
+        return BB_EINVAL;
+    }
+    /* Only white space may follow the flow's object. */
+    while (end && end < src + len && *end && isspace((unsigned char)*end))
+        end++;
+    if (end && end < src + len && *end) {
+        json_error(&L, src, len, end, "text after the end of the flow");
+        cJSON_Delete(root);
         return BB_EINVAL;
     }
     f = calloc(1, sizeof(*f));
