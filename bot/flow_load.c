@@ -306,6 +306,7 @@ static char *dupstr(const char *s)
 /* A text in every language. */
 static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const char *what)
 {
+    int given[FLOW_NLANG] = {0}; /* reported already: no "missing" on top */
     memset(t, 0, sizeof(*t));
     if (!cJSON_IsObject(j)) {
         ERR(L,
@@ -324,13 +325,15 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
         }
         if (!cJSON_IsString(c)) {
             ERR(L, "%s: the \"%s\" text must be a string", what, c->string);
+            given[li] = 1;
             continue;
         }
-        if (t->t[li]) {
+        if (t->t[li] || given[li]) {
             ERR(L, "%s: language \"%s\" given twice", what, c->string);
             continue;
         }
         size_t n = strlen(c->valuestring);
+        given[li] = 1;
         if (n == 0) {
             ERR(L, "%s: the \"%s\" text is empty", what, c->string);
             continue;
@@ -347,7 +350,7 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
         }
     }
     for (int i = 0; i < FLOW_NLANG; i++)
-        if (!t->t[i])
+        if (!t->t[i] && !given[i])
             ERR(L, "%s: missing translation \"%s\"", what, flow_langs[i]);
     return 0;
 }
