@@ -952,6 +952,8 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
             int cnt = cJSON_GetArraySize(set);
             n->sets = calloc((size_t)cnt + 1, sizeof(*n->sets));
             for (const cJSON *c = set->child; c && n->sets; c = c->next) {
+                if (is_comment_key(c->string))
+                    continue;
                 if (!valid_name(c->string)) {
                     ERR(L, "set: \"%s\" is not a variable name", c->string);
                     continue;
@@ -1156,8 +1158,12 @@ static void parse_triggers(struct ld *L, const cJSON *j, struct flow *f)
                 ERR(L, "\"hr\" trigger must be true");
         } else {
             t->type = FLOW_TRIG_EVENT;
-            if (!cJSON_IsString(ev) || !valid_name(ev->valuestring))
-                ERR(L, "\"event\" must name an event, e.g. \"first_contact\"");
+            if (!cJSON_IsString(ev) || !valid_name(ev->valuestring) ||
+                strlen(ev->valuestring) >= sizeof(t->word))
+                ERR(L,
+                    "\"event\" must name an event (at most %d characters), e.g. "
+                    "\"first_contact\"",
+                    (int)sizeof(t->word) - 1);
             else
                 bb_strlcpy(t->word, ev->valuestring, sizeof(t->word));
         }

@@ -32,7 +32,7 @@ static const char *const GOOD =
     " \"nodes\": {\n"
     "  \"_skip\": \"a comment node\",\n"
     "  \"s\": {\"say\": {\"id\": \"a\", \"en\": \"a\"}, \"next\": \"st\"},\n"
-    "  \"st\": {\"set\": {\"n\": 1, \"f\": false, \"e\": \"n + 1\"}, \"next\": \"ac\"},\n"
+    "  \"st\": {\"set\": {\"n\": 1, \"_c\": \"a comment\", \"f\": false, \"e\": \"n + 1\"}, \"next\": \"ac\"},\n"
     "  \"ac\": {\"do\": [{\"record\": \"survey\", \"fields\": [\"n\"]}], \"next\": \"sc\"},\n"
     "  \"sc\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"}, \"input\": {\"type\": \"scale\", \"min\": "
     "1, \"max\": 3,\n"
