@@ -239,8 +239,15 @@ const struct flow *flow_lib_at(const struct flow_lib *lib, int i);
  * loaded, BB_EINVAL when some did not, BB_EIO when the directory could not
  * be read. */
 int flow_lib_load_dir(struct flow_lib *lib, const char *dir, struct flow_diags *d);
-/* Cross-flow checks over the current flows. */
+/* Cross-flow checks over the current flows: calls to flows that are not
+ * loaded, a command used by two flows, a command reserved for everyone
+ * (/batal /cancel /stop /bantuan /help /menu). */
 int flow_lib_check(const struct flow_lib *lib, struct flow_diags *d);
+/* The same, but a call may also go to a current flow of `also` (may be
+ * NULL): `bimbing flows check FILE...` checks the given files together and
+ * lets them call the flows of the flows directory. */
+int flow_lib_check_with(const struct flow_lib *lib, const struct flow_lib *also,
+                        struct flow_diags *d);
 /* The current flow started by a command word (without '/'), or NULL. */
 const struct flow *flow_lib_by_command(const struct flow_lib *lib, const char *word);
 const struct flow *flow_lib_by_keyword(const struct flow_lib *lib, const char *folded, int lang);

@@ -928,7 +928,8 @@ static void handle_button(struct run *R, const char *payload)
             seq = -1;
     }
     const struct flow_node *n = cur_node(R, NULL);
-    if (seq != R->st->seq || R->st->mode != FLOW_MODE_ASK || !n || n->kind != FLOW_NODE_ASK) {
+    if (!dot || seq != R->st->seq || R->st->mode != FLOW_MODE_ASK || !n ||
+        n->kind != FLOW_NODE_ASK) {
         struct flow_fx *f = fx_add(R->fx, FLOW_FX_STALE);
         if (f)
             bb_strlcpy(f->payload, payload, sizeof(f->payload));

@@ -205,13 +205,20 @@ static void lib_diag(struct flow_diags *d, const char *file, const char *flow, c
 
 int flow_lib_check(const struct flow_lib *lib, struct flow_diags *d)
 {
+    return flow_lib_check_with(lib, NULL, d);
+}
+
+int flow_lib_check_with(const struct flow_lib *lib, const struct flow_lib *also,
+                        struct flow_diags *d)
+{
     int errors = 0;
     char msg[256];
     for (int i = 0; i < lib->ncur; i++) {
         const struct flow *f = lib->cur[i];
         for (int n = 0; n < f->nnodes; n++) {
             const struct flow_node *nd = &f->nodes[n];
-            if (nd->kind == FLOW_NODE_CALL && !flow_lib_get(lib, nd->call, 0)) {
+            if (nd->kind == FLOW_NODE_CALL && !flow_lib_get(lib, nd->call, 0) &&
+                !(also && flow_lib_get(also, nd->call, 0))) {
                 bb_snprintf(msg, sizeof(msg), "node \"%s\" calls flow \"%s\", which is not loaded",
                             nd->name, nd->call);
                 lib_diag(d, f->path, f->id, msg);
@@ -233,7 +240,8 @@ int flow_lib_check(const struct flow_lib *lib, struct flow_diags *d)
                         errors++;
                     }
             }
-            static const char *reserved[] = {"batal", "cancel", "bantuan", "help", "menu", NULL};
+            static const char *reserved[] = {"batal", "cancel", "stop", "bantuan",
+                                             "help",  "menu",   NULL};
             for (int r = 0; reserved[r]; r++)
                 if (strcmp(tr->word, reserved[r]) == 0) {
                     bb_snprintf(msg, sizeof(msg), "command /%s is reserved for everyone", tr->word);

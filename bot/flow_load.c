@@ -306,6 +306,7 @@ static char *dupstr(const char *s)
 /* A text in every language. */
 static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const char *what)
 {
+    int given[FLOW_NLANG] = {0}; /* reported already: no "missing" on top */
     memset(t, 0, sizeof(*t));
     if (!cJSON_IsObject(j)) {
         ERR(L,
@@ -324,13 +325,15 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
         }
         if (!cJSON_IsString(c)) {
             ERR(L, "%s: the \"%s\" text must be a string", what, c->string);
+            given[li] = 1;
             continue;
         }
-        if (t->t[li]) {
+        if (t->t[li] || given[li]) {
             ERR(L, "%s: language \"%s\" given twice", what, c->string);
             continue;
         }
         size_t n = strlen(c->valuestring);
+        given[li] = 1;
         if (n == 0) {
             ERR(L, "%s: the \"%s\" text is empty", what, c->string);
             continue;
@@ -347,7 +350,7 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
         }
     }
     for (int i = 0; i < FLOW_NLANG; i++)
-        if (!t->t[i])
+        if (!t->t[i] && !given[i])
             ERR(L, "%s: missing translation \"%s\"", what, flow_langs[i]);
     return 0;
 }
@@ -949,6 +952,8 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
             int cnt = cJSON_GetArraySize(set);
             n->sets = calloc((size_t)cnt + 1, sizeof(*n->sets));
             for (const cJSON *c = set->child; c && n->sets; c = c->next) {
+                if (is_comment_key(c->string))
+                    continue;
                 if (!valid_name(c->string)) {
                     ERR(L, "set: \"%s\" is not a variable name", c->string);
                     continue;
@@ -1153,8 +1158,12 @@ static void parse_triggers(struct ld *L, const cJSON *j, struct flow *f)
                 ERR(L, "\"hr\" trigger must be true");
         } else {
             t->type = FLOW_TRIG_EVENT;
-            if (!cJSON_IsString(ev) || !valid_name(ev->valuestring))
-                ERR(L, "\"event\" must name an event, e.g. \"first_contact\"");
+            if (!cJSON_IsString(ev) || !valid_name(ev->valuestring) ||
+                strlen(ev->valuestring) >= sizeof(t->word))
+                ERR(L,
+                    "\"event\" must name an event (at most %d characters), e.g. "
+                    "\"first_contact\"",
+                    (int)sizeof(t->word) - 1);
             else
                 bb_strlcpy(t->word, ev->valuestring, sizeof(t->word));
         }
@@ -1312,6 +1321,55 @@ static void json_error_position(const char *src, const char *at, int *line, int 
     }
 }
 
+/* cJSON reports a missing key one character too far (it has stepped over
+ * what should have been the opening quote): `{ a: 1 }`, `[..., }`. When the
+ * character before the error follows a '{' or ',' and is not a quote, the
+ * error is at that character. */
+static const char *json_error_fixup(const char *src, const char *at)
+{
+    const char *p = at, *q;
+    if (p <= src)
+        return p;
+    p--;
+    while (p > src && ((unsigned char)*p & 0xC0) == 0x80)
+        p--;
+    if (*p == '"' || isspace((unsigned char)*p))
+        return at;
+    q = p;
+    while (q > src && isspace((unsigned char)q[-1]))
+        q--;
+    if (q > src && (q[-1] == '{' || q[-1] == ','))
+        return p;
+    return at;
+}
+
+/* A JSON syntax error: where, and a short quote of the text there. */
+static void json_error(struct ld *L, const char *src, size_t len, const char *at, const char *what)
+{
+    const char *end = src + len;
+    const char *p = at;
+    char near[64];
+    size_t n = 0;
+
+    ERR(L, "JSON syntax error");
+    if (!L->d || L->d->n == 0)
+        return;
+    struct flow_diag *g = &L->d->v[L->d->n - 1];
+    json_error_position(src, at, &g->line, &g->col);
+    while (p < end && *p && isspace((unsigned char)*p))
+        p++;
+    if (p >= end || !*p) {
+        bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error: %s", what);
+        return;
+    }
+    while (at + n < end && at[n] && at[n] != '\n' && at[n] != '\r' && n < sizeof(near) - 1)
+        n++;
+    n = bb_utf8_cut(at, n, 20);
+    memcpy(near, at, n);
+    near[n] = '\0';
+    bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error near \"%s\"", near);
+}
+
 int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
                struct flow_diags *d)
 {
@@ -1335,16 +1393,15 @@ int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
     }
     root = cJSON_ParseWithLengthOpts(src, len, &end, 0);
     if (!root) {
-        struct flow_diag *g;
-        ERR(&L, "JSON syntax error");
-        if (d && d->n > 0) {
-            g = &d->v[d->n - 1];
-            json_error_position(src, end ? end : src, &g->line, &g->col);
-            if (end && *end)
-                bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error near \"%.20s\"", end);
-            else
-                bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error: unexpected end of file");
-        }
+        json_error(&L, src, len, json_error_fixup(src, end ? end : src), "unexpected end of file");
+        return BB_EINVAL;
+    }
+    /* Only white space may follow the flow's object. */
+    while (end && end < src + len && *end && isspace((unsigned char)*end))
+        end++;
+    if (end && end < src + len && *end) {
+        json_error(&L, src, len, end, "text after the end of the flow");
+        cJSON_Delete(root);
         return BB_EINVAL;
     }
     f = calloc(1, sizeof(*f));

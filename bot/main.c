@@ -248,7 +248,15 @@ static int cmd_flows(struct app *a, int argc, char **argv)
                     bad = 1;
                 }
             }
-            /* calls to flows outside the given files are not checked here */
+            /* The given files are checked together (commands, calls); a
+             * call may also go to a flow of the flows directory. */
+            struct flow_lib *dirlib = NULL;
+            if (flow_lib_new(&dirlib) == BB_OK) {
+                flow_lib_load_dir(dirlib, a->cfg.flows_dir, NULL);
+                if (flow_lib_check_with(lib, dirlib, &d) != BB_OK)
+                    bad = 1;
+            }
+            flow_lib_free(dirlib);
         }
         for (int i = 0; i < d.n; i++) {
             char line[600];

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# tests/flows/flows_check.test.sh - `bimbing flows check` against the broken
+# examples (each must fail with its expected message) and the good ones
+# (must pass). See tests/flows/README.md. Prints "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+BIN=${BIMBING_BIN:-build/bin/bimbing}
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { passed=$((passed + 1)); }
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    [ -f "$tmp/err" ] && sed 's/^/    /' "$tmp/err"
+}
+
+# The "_expect" value of a file, read as text (the file may not be valid
+# JSON), with \" and \\ unescaped.
+expect_of() {
+    grep -m1 -oE '"_expect": *"(\\.|[^"\\])*"' "$1" |
+        sed -E 's/^"_expect": *"//; s/"$//; s/\\"/"/g; s/\\\\/\\/g'
+}
+
+# $1 name, $2 expected fragment, rest: files. A broken case must exit
+# non-zero, print the fragment on stderr, and report exactly one error
+# (each example breaks one rule).
+check_broken() {
+    local name=$1 frag=$2
+    shift 2
+    if [ -z "$frag" ]; then
+        : >"$tmp/err"
+        bad "$name: no \"_expect\" found"
+        return
+    fi
+    "$BIN" flows check "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    local nerr
+    nerr=$(grep -c ': error: ' "$tmp/err")
+    if [ "$rc" -eq 0 ]; then
+        bad "$name: exit 0, expected a failure"
+    elif ! grep -qF -- "$frag" "$tmp/err"; then
+        bad "$name: expected \"$frag\" in stderr"
+    elif [ "$nerr" -ne 1 ]; then
+        bad "$name: expected exactly one error, got $nerr"
+    else
+        ok
+    fi
+}
+
+for f in tests/flows/broken/*.json; do
+    check_broken "$f" "$(expect_of "$f")" "$f"
+done
+# Cross-file rules: every *.json of the directory, checked together; the
+# first file carries "_expect".
+for d in tests/flows/broken/*/; do
+    d=${d%/}
+    files=("$d"/*.json)
+    check_broken "$d" "$(expect_of "${files[0]}")" "${files[@]}"
+done
+
+# Good flows: the test flows together (one calls the other), and the
+# shipped flows (no arguments: every file of ./flows, cross-checked).
+check_good() {
+    local name=$1
+    shift
+    if "$BIN" flows check "$@" >"$tmp/out" 2>"$tmp/err" && grep -q 'flow(s) ok' "$tmp/out" &&
+        ! grep -q ': error: ' "$tmp/err"; then
+        ok
+    else
+        bad "$name: expected to pass"
+    fi
+}
+check_good "tests/flows/good" tests/flows/good/*.json
+check_good "flows/ (default directory)"
+check_good "flows/*.json" flows/*.json
+
+# A good flow without the flow it calls is refused: the call check runs on
+# the files given (and the flows directory), not just on directories.
+"$BIN" flows check tests/flows/good/everything.json >"$tmp/out" 2>"$tmp/err"
+if [ $? -ne 0 ] && grep -qF 'calls flow "test.subflow", which is not loaded' "$tmp/err"; then
+    ok
+else
+    bad "everything.json alone: expected the missing sub-flow to be reported"
+fi
+
+# Every broken example is also refused when loaded as a directory, and the
+# good flows next to it stay loaded.
+mkdir -p "$tmp/dir"
+cp tests/flows/good/*.json "$tmp/dir/"
+cp tests/flows/broken/unreachable.json "$tmp/dir/"
+"$BIN" --flows "$tmp/dir" flows check >"$tmp/out" 2>"$tmp/err"
+if [ $? -ne 0 ] && grep -qF 'unreachable' "$tmp/err"; then ok; else bad "directory with one broken file"; fi
+"$BIN" --flows "$tmp/dir" flows list >"$tmp/out" 2>"$tmp/err"
+if grep -q '^test.everything' "$tmp/out" && grep -q '^test.subflow' "$tmp/out" &&
+    ! grep -q 'broken.unreachable' "$tmp/out"; then
+    ok
+else
+    bad "flows list: the good flows stay loaded beside a broken one"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
