@@ -132,14 +132,13 @@ int flow_state_to_json(const struct flow_state *st, char **out)
     vars = st->vars ? cJSON_PrintUnformatted(st->vars) : NULL;
     if (st->vars && !vars)
         goto out;
-    if (bb_buf_printf(&b,
-                      "],\"mode\":\"%s\",\"retries\":%d,\"reminded\":%s,\"seq\":%" PRId64
-                      ",\"started\":%" PRId64 ",\"expires\":%" PRId64
-                      ",\"lang\":\"%s\",\"vars\":%s}",
-                      modes[st->mode >= 0 && st->mode <= 2 ? st->mode : 0], st->retries,
-                      st->reminded ? "true" : "false", st->seq, st->started_at, st->expires_at,
-                      flow_lang_index(st->lang) >= 0 ? st->lang : "id",
-                      vars ? vars : "{}") != BB_OK)
+    if (bb_buf_printf(
+            &b,
+            "],\"mode\":\"%s\",\"retries\":%d,\"reminded\":%s,\"seq\":%" PRId64
+            ",\"started\":%" PRId64 ",\"expires\":%" PRId64 ",\"lang\":\"%s\",\"vars\":%s}",
+            modes[st->mode >= 0 && st->mode <= 2 ? st->mode : 0], st->retries,
+            st->reminded ? "true" : "false", st->seq, st->started_at, st->expires_at,
+            flow_lang_index(st->lang) >= 0 ? st->lang : "id", vars ? vars : "{}") != BB_OK)
         goto out;
     *out = bb_buf_take(&b);
     rc = *out ? BB_OK : BB_ENOMEM;
@@ -811,6 +810,11 @@ static int handle_command(struct run *R, const char *text)
     }
     if (!strcmp(word, "menu") || !strcmp(word, "start")) {
         show_menu(R);
+        if (R->st->mode == FLOW_MODE_ASK) {
+            /* the menu offers other things; the open question still waits */
+            say_raw(R, systx(R, T_HELP_CONTINUE));
+            reask(R);
+        }
         return 1;
     }
     say_raw(R, systx(R, T_UNKNOWN_COMMAND));

@@ -269,6 +269,9 @@ int store_identity_blocked(struct store *st, const char *channel, const char *ex
  * caller frees). BB_ENOTFOUND if none. */
 int store_outbox_find_question(struct store *st, const char *channel, const char *ext_user,
                                const char *q, char *ext_msg_id, size_t n, char **body);
+/* SENDING rows of one chat back to QUEUED (a channel that restarts alone,
+ * like the console, must not touch another process's rows in flight). */
+int store_outbox_recover_chat(struct store *st, const char *channel, const char *ext_user, int *n);
 /* Messages of a chat after an outbox id, oldest first, at most limit (for
  * a reconnecting web chat). Free with store_outbox_free(). */
 int store_outbox_after(struct store *st, const char *channel, const char *ext_user,

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { C_BLOCKED = STORE_SLOTS_CHAN, C_FIND_Q, C_AFTER };
+enum { C_BLOCKED = STORE_SLOTS_CHAN, C_FIND_Q, C_AFTER, C_RECOVER };
 
 #define OUTBOX_COLS                                                                                \
     "id, person_id, channel, ext_user, priority, body, state, attempts, due, created_at,"          \
@@ -113,4 +113,27 @@ int store_outbox_after(struct store *st, const char *channel, const char *ext_us
     *msgs = out;
     *n = k;
     return BB_OK;
+}
+
+int store_outbox_recover_chat(struct store *st, const char *channel, const char *ext_user, int *n)
+{
+    sqlite3_stmt *s;
+    int rc = store_stmt(st, C_RECOVER,
+                        "UPDATE outbox SET state = 0 WHERE state = 1 AND channel = ?1 AND"
+                        " ext_user = ?2",
+                        &s);
+    *n = 0;
+    if (rc != BB_OK)
+        return rc;
+    store_bind_text(s, 1, channel);
+    store_bind_text(s, 2, ext_user);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        *n = sqlite3_changes(st->db);
+        rc = BB_OK;
+    } else {
+        rc = store_sqlerr(st, rc);
+    }
+    store_done(s);
+    return rc;
 }

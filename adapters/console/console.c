@@ -18,12 +18,28 @@
 
 #include <cjson/cJSON.h>
 
-/* Print (or collect) what the outbox holds for us. */
-static int egress(struct store *st, const struct console_opts *o, cJSON *replies)
+/* Messages taken from the outbox and shown, to be marked sent only once
+ * the output holding them is flushed (a crash in between sends them again). */
+struct shown {
+    int64_t ids[1024];
+    int n;
+};
+
+static int mark_shown(struct store *st, struct shown *sh)
+{
+    int rc = BB_OK;
+    for (int i = 0; i < sh->n && rc == BB_OK; i++)
+        rc = store_outbox_mark(st, sh->ids[i], STORE_OUT_SENT, NULL, NULL, 0);
+    sh->n = 0;
+    return rc;
+}
+
+/* Print (or collect into replies) what the outbox holds for us. */
+static int egress(struct store *st, const struct console_opts *o, cJSON *replies, struct shown *sh)
 {
     struct store_outbox_msg *m = NULL;
-    int n = 0, rc;
-    for (int round = 0; round < 100; round++) {
+    int n = 0, rc = BB_OK;
+    for (int round = 0; round < 100 && sh->n < (int)BB_ARRAY_LEN(sh->ids) - 100; round++) {
         rc = store_outbox_claim(st, CONSOLE_CHANNEL, bb_now(), 100, &m, &n);
         if (rc != BB_OK)
             return rc;
@@ -36,6 +52,7 @@ static int egress(struct store *st, const struct console_opts *o, cJSON *replies
                 continue;
             }
             ours++;
+            sh->ids[sh->n++] = m[i].id;
             cJSON *b = cJSON_Parse(m[i].body);
             const cJSON *text = cJSON_GetObjectItemCaseSensitive(b, "text");
             const cJSON *choices = cJSON_GetObjectItemCaseSensitive(b, "choices");
@@ -58,18 +75,12 @@ static int egress(struct store *st, const struct console_opts *o, cJSON *replies
                 fprintf(o->out, "\n");
             }
             cJSON_Delete(b);
-            rc = store_outbox_mark(st, m[i].id, STORE_OUT_SENT, NULL, NULL, 0);
-            if (rc != BB_OK)
-                break;
         }
         store_outbox_free(m, n);
         m = NULL;
-        if (rc != BB_OK)
-            return rc;
         if (ours == 0)
             break; /* only other people's messages are left */
     }
-    fflush(o->out);
     return BB_OK;
 }
 
@@ -124,6 +135,8 @@ static int control_line(struct store *st, struct core *core, const struct consol
             *err = BB_EINVAL;
         if (!*err)
             *err = core_tick(core, bb_now(), NULL);
+    } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "sync"))) {
+        *err = BB_OK; /* nothing: its answer says all before it is done */
     } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "tick"))) {
         *err = core_tick(core, bb_now(), NULL);
     } else {
@@ -152,12 +165,22 @@ int console_run(struct store *st, struct core *core, const struct console_opts *
         if (rc != BB_OK)
             return rc;
     }
-    /* Anything left from before (a crash, a reminder while away). */
-    if ((rc = core_drain(core, o->batch, NULL)) != BB_OK)
+    /* Anything left from before: replies claimed but never shown (a crash),
+     * timers that came due while nobody was chatting, unprocessed input. */
+    int recovered = 0;
+    struct shown sh = {.n = 0};
+    if ((rc = store_outbox_recover_chat(st, CONSOLE_CHANNEL, o->nip, &recovered)) != BB_OK ||
+        (rc = core_tick(core, bb_now(), NULL)) != BB_OK ||
+        (rc = core_drain(core, o->batch, NULL)) != BB_OK)
         return rc;
     cJSON *pending = o->jsonl ? cJSON_CreateArray() : NULL;
-    if ((rc = egress(st, o, pending)) != BB_OK)
+    if ((rc = egress(st, o, pending, &sh)) != BB_OK)
         goto out;
+    if (!o->jsonl) {
+        fflush(o->out);
+        if ((rc = mark_shown(st, &sh)) != BB_OK)
+            goto out;
+    }
     if (tty)
         fprintf(o->out, "(%s; type /menu to start, /help for help, Ctrl-D to leave)\n> ", p.name);
     fflush(o->out);
@@ -184,7 +207,7 @@ int console_run(struct store *st, struct core *core, const struct console_opts *
                 cJSON_AddItemToArray(replies, cJSON_DetachItemFromArray(pending, 0));
         }
         if (err == BB_OK)
-            err = egress(st, o, replies);
+            err = egress(st, o, replies, &sh);
         if (o->jsonl) {
             cJSON *res = cJSON_CreateObject();
             cJSON_AddItemToObject(res, "replies", replies ? replies : cJSON_CreateArray());
@@ -203,6 +226,10 @@ int console_run(struct store *st, struct core *core, const struct console_opts *
         if (tty)
             fprintf(o->out, "> ");
         fflush(o->out);
+        /* shown (and flushed): now they count as sent */
+        int mrc = mark_shown(st, &sh);
+        if (err == BB_OK || err == BB_EINVAL)
+            err = mrc != BB_OK ? mrc : err;
         if (err != BB_OK && err != BB_EINVAL) {
             rc = err;
             break;

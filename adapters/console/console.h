@@ -33,7 +33,9 @@ struct console_opts {
  *   {"button": "q3.yes"}     press a button by its choice id
  *   {"clock": "+2h"}         advance the (pinned) clock, then run due timers
  *   {"clock": "2026-12-01T09:00:00Z"}  set it
- *   {"tick": true}           run due timers now                               */
+ *   {"tick": true}           run due timers now
+ *   {"sync": true}           nothing; its (empty) answer means every line
+ *                            before it is processed and its replies recorded  */
 int console_run(struct store *st, struct core *core, const struct console_opts *o);
 
 #endif

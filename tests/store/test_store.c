@@ -189,7 +189,13 @@ static void test_identities(void **state)
     assert_int_equal(store_identity_of(f->st, b, "whatsapp", ext, sizeof(ext)), BB_OK);
     assert_string_equal(ext, "62811");
     assert_int_equal(store_identity_last(f->st, a, ch, sizeof(ch), ext, sizeof(ext)), BB_ENOTFOUND);
-    assert_int_equal(store_identity_touch(f->st, "telegram", "nobody", 1), BB_ENOTFOUND);
+    /* touching an unknown identity is harmless; a touch within a minute of
+     * the last one writes nothing, a later one moves last_seen */
+    assert_int_equal(store_identity_touch(f->st, "telegram", "nobody", 1), BB_OK);
+    assert_int_equal(store_identity_touch(f->st, "telegram", "555", 230), BB_OK);
+    assert_int_equal(rows(f, "SELECT last_seen FROM identities WHERE ext_id = '555'"), 200);
+    assert_int_equal(store_identity_touch(f->st, "telegram", "555", 261), BB_OK);
+    assert_int_equal(rows(f, "SELECT last_seen FROM identities WHERE ext_id = '555'"), 261);
     assert_int_equal(store_identity_set_blocked(f->st, "telegram", "555", 1, 300), BB_OK);
     assert_int_equal(rows(f, "SELECT blocked FROM identities WHERE ext_id = '555'"), 1);
     assert_int_equal(store_identity_set_blocked(f->st, "telegram", "x", 1, 300), BB_ENOTFOUND);

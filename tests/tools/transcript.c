@@ -423,6 +423,27 @@ static void chat_stop(struct tr *t, int line)
     }
 }
 
+static int write_all(int fd, const char *s, size_t n);
+
+/* Before a kill: a no-op line whose answer proves that everything before it
+ * is done, including marking the replies already read as sent. Without it
+ * the kill could land between printing a reply and recording it, and the
+ * restarted chat would show that reply again (which the service allows:
+ * the one message in flight at a crash may come twice). */
+static void chat_sync(struct tr *t, int line)
+{
+    int eof, timeout;
+    static const char sync[] = "{\"sync\":true}\n";
+    if (write_all(t->ch.in_fd, sync, sizeof(sync) - 1) != 0)
+        return;
+    char *s = chat_read_line(t, &eof, &timeout);
+    cJSON *o = s ? cJSON_Parse(s) : NULL;
+    if (!o || cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "replies")) != 0)
+        tr_fail(t, line, "@restart: unexpected output before the kill: %s", s ? s : "(none)");
+    cJSON_Delete(o);
+    free(s);
+}
+
 /* Make the database (once per file) and start the chat if needed. */
 static int ensure_chat(struct tr *t, int line)
 {
@@ -753,6 +774,7 @@ static void directive(struct tr *t, int line, const char *s)
             tr_fail(t, line, "@restart with no chat running");
             return;
         }
+        chat_sync(t, line);
         chat_kill(t);
         chat_start(t, line);
     } else if (wl == 3 && strncmp(s, "@as", 3) == 0) {
