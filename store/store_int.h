@@ -42,6 +42,7 @@ enum store_slot_base {
     STORE_SLOTS_MODULES = 256, /* free: later files take 32 each from here */
     STORE_SLOTS_REG = 256,     /* store_reg.c: 256..287 */
     STORE_SLOTS_CHAN = 288,    /* store_chan.c: 288..319 */
+    STORE_SLOTS_WEB = 320,     /* store_web.c: 320..351 */
 };
 #define STORE_NSLOTS 512
 

@@ -155,6 +155,15 @@ const char *const store_migrations[] = {
     "CREATE INDEX reg_attempts_chat ON reg_attempts(channel, ext_user, at);",
     /* 3: find what was sent to a chat (a question to edit, a web replay) */
     "CREATE INDEX outbox_chat ON outbox(channel, ext_user, id);",
+    /* 4: web chat sign-in sessions; only the SHA-256 of the cookie token */
+    "CREATE TABLE web_sessions ("
+    " token_hash TEXT PRIMARY KEY,"
+    " ext_user TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL);"
+    "CREATE INDEX web_sessions_user ON web_sessions(ext_user);"
+    "CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -181,6 +190,15 @@ const struct store_person_table store_person_tables[] = {
      "SELECT channel, ext_id, blocked, blocked_at, linked_at, last_seen FROM identities"
      " WHERE person_id = ?1 ORDER BY id",
      "DELETE FROM identities WHERE person_id = ?1", 0},
+    /* Web chat sign-ins of the person's web identities (found through
+     * identities, so erased before them); the token hash is not exported. */
+    {"web_sessions",
+     "SELECT w.ext_user, w.created_at, w.last_seen, w.expires_at FROM web_sessions w"
+     " JOIN identities d ON d.channel = 'web' AND d.ext_id = w.ext_user"
+     " WHERE d.person_id = ?1 ORDER BY w.created_at",
+     "DELETE FROM web_sessions WHERE ext_user IN"
+     " (SELECT ext_id FROM identities WHERE channel = 'web' AND person_id = ?1)",
+     0},
     {"invites",
      "SELECT created_at, expires_at, used_at FROM invites WHERE person_id = ?1 ORDER BY id",
      "DELETE FROM invites WHERE person_id = ?1", 0},

@@ -1,12 +1,827 @@
 /*
- * webchat.c - the webchat channel (see webchat.h). Not built yet: the service
- * runs without it.
+ * webchat.c - the web chat channel ("web"): a sign-in API, a websocket at
+ * /ws speaking a Direct Line-like JSON protocol, and egress of the "web"
+ * outbox rows to the open websockets. The protocol is in docs/webchat.md.
+ *
+ * Sign-in: POST /api/v1/webchat/signin {"code":"..."} creates a new web
+ * identity (ext_user "w" + 16 hex) and a session (cookie bb_web = 32 random
+ * bytes in hex; the store keeps only its SHA-256), and appends the event
+ * "/start CODE" from that identity to the inbox. It answers 202 at once:
+ * the core links the identity to the invited person (or answers that the
+ * code is unknown) like on any other channel, and that answer arrives as
+ * chat messages on the websocket. Registration logic lives in the core only.
+ *
+ * Egress: every claimed row goes to all open websockets of its ext_user and
+ * is marked SENT, also when none is open: a client that was away replays
+ * what it missed by watermark (the outbox id) when it reconnects.
+ *
+ * Threads: core thread only (every callback runs in the lws loop).
+ * Ownership: struct wc owns its connection and rate-limit tables (fixed
+ * size). The websocket and route callbacks get a small struct wc_shim, not
+ * the channel: the HTTP server outlives the channel (serve.c frees channels
+ * before the server, whose teardown still reports closing websockets), so
+ * the shim lives until the last connection it counted has closed.
  */
 #include "adapters/webchat/webchat.h"
+#include "adapters/render.h"
 #include "bot/bb.h"
+#include "bot/core.h"
+#include "store/store_web.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#define WC_MAX_CONNS    1024         /* open websockets, all people */
+#define WC_MAX_TABS     8            /* per web identity; the oldest goes */
+#define WC_FRAME_MAX    8192         /* bytes per client frame; more: an error */
+#define WC_WS_MAX       65536        /* beyond this the server closes (1009) */
+#define WC_TEXT_MAX     4096         /* bytes of typed text */
+#define WC_ID_MAX       64           /* client message id */
+#define WC_VALUE_MAX    63           /* button value (a choice id) */
+#define WC_RL_SLOTS     256          /* remote addresses tracked for sign-in */
+#define WC_RL_MAX       10           /* sign-in attempts per address ... */
+#define WC_RL_WINDOW_MS (600 * 1000) /* ... per 10 minutes */
+#define WC_SESSION_TTL  (30 * 86400) /* sliding: renewed on every connect */
+#define WC_CLAIM        128          /* outbox rows per egress call */
+#define WC_REPLAY_PAGE  100          /* activities per replay frame */
+#define WC_REPLAY_MAX   1000         /* activities per resume */
+#define WC_COOKIE       "bb_web"
+#define WC_TOKEN_HEX    64
+
+struct wc_conn {
+    uint64_t id; /* 0: free slot */
+    char ext_user[32];
+    char token_hash[65];
+};
+
+struct wc_rl {
+    char ip[64];
+    int64_t start_ms;
+    int count;
+};
+
+struct wc;
+
+struct wc_shim {
+    struct wc *wc; /* NULL once the channel is freed */
+    int open;      /* websockets opened and not yet closed */
+    int keep;      /* never free: start() failed with callbacks registered */
+};
+
+struct wc {
+    struct chan chan;
+    struct chan_env env;
+    int started;
+    struct wc_shim *shim;
+    struct wc_conn conns[WC_MAX_CONNS];
+    struct wc_rl rl[WC_RL_SLOTS];
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static void hex_of(const unsigned char *b, size_t n, char *out)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hx[b[i] >> 4];
+        out[2 * i + 1] = hx[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static void set_json(struct http_resp *resp, int status, cJSON *o)
+{
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+    resp->status = s ? status : 500;
+    resp->content_type = "application/json";
+    if (s) {
+        resp->body = strdup(s);
+        resp->body_len = resp->body ? strlen(resp->body) : 0;
+        cJSON_free(s);
+    }
+    if (!resp->body)
+        resp->status = 500;
+}
+
+static void set_error(struct http_resp *resp, int status, const char *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o)
+        cJSON_AddStringToObject(o, "error", msg);
+    set_json(resp, status, o);
+    cJSON_Delete(o);
+}
+
+/* The token of our cookie in a Cookie header: exactly 64 hex digits. */
+static int cookie_token(const char *hdr, char *tok, size_t n)
+{
+    size_t klen = strlen(WC_COOKIE);
+    const char *p = hdr;
+    if (!hdr || n < WC_TOKEN_HEX + 1)
+        return BB_ENOTFOUND;
+    while (*p) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        const char *end = p + strcspn(p, ";");
+        if ((size_t)(end - p) == klen + 1 + WC_TOKEN_HEX && strncmp(p, WC_COOKIE, klen) == 0 &&
+            p[klen] == '=') {
+            const char *v = p + klen + 1;
+            for (int i = 0; i < WC_TOKEN_HEX; i++)
+                if (!strchr("0123456789abcdef", v[i]) || !v[i])
+                    return BB_EINVAL;
+            memcpy(tok, v, WC_TOKEN_HEX);
+            tok[WC_TOKEN_HEX] = '\0';
+            return BB_OK;
+        }
+        p = end;
+    }
+    return BB_ENOTFOUND;
+}
+
+/* The SHA-256 of the request's session token, if it carries one. */
+static int req_token_hash(const struct http_req *req, char hash[65])
+{
+    char hdr[4096], tok[WC_TOKEN_HEX + 1];
+    if (!http_req_header(req, "cookie", hdr, sizeof(hdr)))
+        return BB_ENOTFOUND;
+    int rc = cookie_token(hdr, tok, sizeof(tok));
+    if (rc != BB_OK)
+        return rc;
+    bb_sha256_hex(tok, WC_TOKEN_HEX, hash);
+    return BB_OK;
+}
+
+static int id_char_ok(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+}
+
+/* ---- connections ----------------------------------------------------------- */
+
+static struct wc_conn *conn_get(struct wc *w, uint64_t id)
+{
+    for (int i = 0; i < WC_MAX_CONNS; i++)
+        if (w->conns[i].id == id)
+            return &w->conns[i];
+    return NULL;
+}
+
+static void send_str(struct wc *w, uint64_t conn, const char *s)
+{
+    if (s)
+        (void)http_ws_send(w->env.http, conn, s, strlen(s));
+}
+
+static void send_json(struct wc *w, uint64_t conn, cJSON *o)
+{
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+    send_str(w, conn, s);
+    cJSON_free(s);
+}
+
+/* To every open websocket of a web identity. */
+static void send_user(struct wc *w, const char *ext_user, const char *s)
+{
+    for (int i = 0; i < WC_MAX_CONNS; i++)
+        if (w->conns[i].id && strcmp(w->conns[i].ext_user, ext_user) == 0)
+            send_str(w, w->conns[i].id, s);
+}
+
+/* {"type":"error","error":msg[,"id":client id]}: the frame changed nothing. */
+static void send_error(struct wc *w, uint64_t conn, const char *msg, const char *client_id)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return;
+    cJSON_AddStringToObject(o, "type", "error");
+    cJSON_AddStringToObject(o, "error", msg);
+    if (client_id)
+        cJSON_AddStringToObject(o, "id", client_id);
+    send_json(w, conn, o);
+    cJSON_Delete(o);
+}
+
+/* ---- activities -------------------------------------------------------------- */
+
+/* One outbox row as a Direct Line-like activity; NULL for an unreadable body. */
+static cJSON *activity_of(const struct store_outbox_msg *m)
+{
+    struct render_msg r;
+    char id[24], ts[32];
+    cJSON *a;
+
+    if (!m->body || render_parse(m->body, &r) != BB_OK)
+        return NULL;
+    a = cJSON_CreateObject();
+    if (!a)
+        goto out;
+    bb_snprintf(id, sizeof(id), "%" PRId64, m->id);
+    bb_format_iso8601(m->created_at, ts, sizeof(ts));
+    cJSON_AddStringToObject(a, "id", id);
+    if (r.answered[0] || r.stale[0]) {
+        cJSON_AddStringToObject(a, "type", "event");
+        cJSON_AddStringToObject(a, "name", r.answered[0] ? "answered" : "stale");
+        cJSON_AddStringToObject(a, "value", r.answered[0] ? r.answered : r.stale);
+    } else {
+        cJSON_AddStringToObject(a, "type", "message");
+    }
+    cJSON *from = cJSON_AddObjectToObject(a, "from");
+    if (from)
+        cJSON_AddStringToObject(from, "role", "bot");
+    cJSON_AddStringToObject(a, "timestamp", ts);
+    if (r.text)
+        cJSON_AddStringToObject(a, "text", r.text);
+    if (r.nchoices > 0) {
+        cJSON *sa = cJSON_AddObjectToObject(a, "suggestedActions");
+        cJSON *acts = sa ? cJSON_AddArrayToObject(sa, "actions") : NULL;
+        for (int i = 0; acts && i < r.nchoices; i++) {
+            cJSON *b = cJSON_CreateObject();
+            if (!b)
+                break;
+            cJSON_AddStringToObject(b, "type", "imBack");
+            cJSON_AddStringToObject(b, "title", r.choices[i].label);
+            cJSON_AddStringToObject(b, "value", r.choices[i].id);
+            cJSON_AddItemToArray(acts, b);
+        }
+    }
+    if (r.q[0]) {
+        cJSON *cd = cJSON_AddObjectToObject(a, "channelData");
+        if (cd)
+            cJSON_AddStringToObject(cd, "q", r.q);
+    }
+out:
+    render_msg_clear(&r);
+    return a;
+}
+
+/* {"activities":[...],"watermark":"N"}; takes ownership of acts. */
+static char *activities_frame(cJSON *acts, int64_t watermark)
+{
+    cJSON *o = cJSON_CreateObject();
+    char wm[24], *s = NULL;
+    if (!o) {
+        cJSON_Delete(acts);
+        return NULL;
+    }
+    bb_snprintf(wm, sizeof(wm), "%" PRId64, watermark);
+    cJSON_AddItemToObject(o, "activities", acts);
+    cJSON_AddStringToObject(o, "watermark", wm);
+    s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+/* ---- sign-in ---------------------------------------------------------------- */
+
+/* Count an attempt from ip. BB_ELIMIT when over the limit; *retry_s then
+ * says when the window ends. The table is bounded: a new address takes a
+ * free or expired slot, else the one with the oldest window. */
+static int rl_hit(struct wc *w, const char *ip, int64_t now_ms, int64_t *retry_s)
+{
+    struct wc_rl *slot = NULL, *oldest = NULL;
+    for (int i = 0; i < WC_RL_SLOTS; i++) {
+        struct wc_rl *r = &w->rl[i];
+        if (r->ip[0] && strcmp(r->ip, ip) == 0) {
+            slot = r;
+            break;
+        }
+        if (!oldest || !r->ip[0] || (oldest->ip[0] && r->start_ms < oldest->start_ms))
+            oldest = r;
+    }
+    if (slot && now_ms - slot->start_ms >= WC_RL_WINDOW_MS) {
+        slot->count = 0;
+        slot->start_ms = now_ms;
+    }
+    if (!slot) {
+        slot = oldest;
+        bb_strlcpy(slot->ip, ip, sizeof(slot->ip));
+        slot->start_ms = now_ms;
+        slot->count = 0;
+    }
+    if (slot->count >= WC_RL_MAX) {
+        *retry_s = (slot->start_ms + WC_RL_WINDOW_MS - now_ms + 999) / 1000;
+        return BB_ELIMIT;
+    }
+    slot->count++;
+    return BB_OK;
+}
+
+static void close_token(struct wc *w, const char *token_hash)
+{
+    for (int i = 0; i < WC_MAX_CONNS; i++)
+        if (w->conns[i].id && strcmp(w->conns[i].token_hash, token_hash) == 0)
+            http_ws_close(w->env.http, w->conns[i].id);
+}
+
+static void on_signin(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    struct wc_shim *sh = ctx;
+    struct wc *w = sh->wc;
+    char ctype[128], code[CORE_CODE_LEN + 1], ext_user[32], tok[WC_TOKEN_HEX + 1], hash[65],
+        old[65], text[CORE_CODE_LEN + 8];
+    unsigned char rnd[40];
+    struct store_inbox_event ev;
+    int64_t retry = 0, now = bb_now();
+    cJSON *body = NULL, *ok;
+    int rc, dup = 0;
+
+    if (!w) {
+        set_error(resp, 503, "the web chat is not running");
+        return;
+    }
+    if (rl_hit(w, req->remote_ip ? req->remote_ip : "", bb_mono_ms(), &retry) != BB_OK) {
+        set_error(resp, 429, "too many sign-in attempts from this address; try again later");
+        bb_snprintf(resp->headers, sizeof(resp->headers), "Retry-After: %" PRId64 "\r\n", retry);
+        bb_log(BB_LOG_INFO, "web", "sign-in rate limit hit");
+        return;
+    }
+    if (!http_req_header(req, "content-type", ctype, sizeof(ctype)) ||
+        strncasecmp(ctype, "application/json", 16) != 0) {
+        set_error(resp, 415, "send {\"code\": \"...\"} as application/json");
+        return;
+    }
+    if (!bb_utf8_valid(req->body, req->body_len) ||
+        !(body = cJSON_ParseWithLength(req->body, req->body_len)) || !cJSON_IsObject(body)) {
+        set_error(resp, 400, "the body must be a JSON object: {\"code\": \"...\"}");
+        goto out;
+    }
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "code");
+    if (!cJSON_IsString(c) || strlen(c->valuestring) > 64 ||
+        core_code_normalise(c->valuestring, code, sizeof(code)) != BB_OK) {
+        set_error(resp, 400, "an invite code has 10 letters and digits");
+        goto out;
+    }
+
+    if (bb_random(rnd, sizeof(rnd)) != BB_OK) {
+        set_error(resp, 500, "no randomness available");
+        goto out;
+    }
+    ext_user[0] = 'w';
+    hex_of(rnd, 8, ext_user + 1);
+    hex_of(rnd + 8, 32, tok);
+    bb_sha256_hex(tok, WC_TOKEN_HEX, hash);
+
+    memset(&ev, 0, sizeof(ev));
+    bb_strlcpy(ev.channel, "web", sizeof(ev.channel));
+    bb_strlcpy(ev.ext_user, ext_user, sizeof(ev.ext_user));
+    bb_snprintf(ev.ext_msg_id, sizeof(ev.ext_msg_id), "web:%s:signin", ext_user);
+    ev.kind = STORE_EV_TEXT;
+    bb_snprintf(text, sizeof(text), "/start %s", code);
+    ev.text = text;
+    ev.ts = now;
+
+    rc = store_begin(w->env.st);
+    if (rc == BB_OK)
+        rc = store_web_session_prune(w->env.st, now, NULL);
+    if (rc == BB_OK && req_token_hash(req, old) == BB_OK) {
+        /* signing in again replaces the session this browser had */
+        rc = store_web_session_delete(w->env.st, old);
+        if (rc == BB_ENOTFOUND)
+            rc = BB_OK;
+        if (rc == BB_OK)
+            close_token(w, old);
+    }
+    if (rc == BB_OK)
+        rc = store_web_session_add(w->env.st, hash, ext_user, now, now + WC_SESSION_TTL);
+    if (rc == BB_OK)
+        rc = store_inbox_add(w->env.st, &ev, &dup, NULL);
+    if (rc == BB_OK)
+        rc = store_commit(w->env.st);
+    else
+        store_rollback(w->env.st);
+    if (rc != BB_OK) {
+        bb_log(BB_LOG_ERR, "web", "sign-in: %s (%s)", bb_strerror(rc), store_errmsg(w->env.st));
+        set_error(resp, 500, "could not sign in; please try again");
+        goto out;
+    }
+    w->env.kick(w->env.loop);
+
+    ok = cJSON_CreateObject();
+    if (ok) {
+        cJSON_AddStringToObject(ok, "status", "pending");
+        cJSON_AddStringToObject(ok, "next", "open /ws: the answer to the code arrives there");
+    }
+    set_json(resp, 202, ok);
+    cJSON_Delete(ok);
+    {
+        char xfp[16];
+        int secure = http_req_header(req, "x-forwarded-proto", xfp, sizeof(xfp)) &&
+                     strcasecmp(xfp, "https") == 0;
+        bb_snprintf(resp->headers, sizeof(resp->headers),
+                    "Set-Cookie: " WC_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s"
+                    "\r\n",
+                    tok, WC_SESSION_TTL, secure ? "; Secure" : "");
+    }
+out:
+    cJSON_Delete(body);
+}
+
+static void on_signout(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    struct wc_shim *sh = ctx;
+    struct wc *w = sh->wc;
+    char hash[65];
+    cJSON *o;
+
+    if (!w) {
+        set_error(resp, 503, "the web chat is not running");
+        return;
+    }
+    if (req_token_hash(req, hash) == BB_OK) {
+        int rc = store_web_session_delete(w->env.st, hash);
+        if (rc != BB_OK && rc != BB_ENOTFOUND) {
+            set_error(resp, 500, "could not sign out; please try again");
+            return;
+        }
+        close_token(w, hash);
+    }
+    o = cJSON_CreateObject();
+    if (o)
+        cJSON_AddStringToObject(o, "status", "signed out");
+    set_json(resp, 200, o);
+    cJSON_Delete(o);
+    bb_strlcpy(resp->headers,
+               "Set-Cookie: " WC_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0\r\n",
+               sizeof(resp->headers));
+}
+
+/* ---- the websocket ------------------------------------------------------------ */
+
+/* An Origin header, when sent, must name the host the page came from. */
+static int origin_ok(const struct http_req *req)
+{
+    char origin[256], host[256];
+    if (!http_req_header(req, "origin", origin, sizeof(origin)))
+        return 1; /* not a browser */
+    if (!http_req_header(req, "host", host, sizeof(host)))
+        return 0;
+    const char *p = strstr(origin, "://");
+    return p && strcasecmp(p + 3, host) == 0;
+}
+
+static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
+{
+    struct wc_shim *sh = ctx;
+    struct wc *w = sh->wc;
+    char hash[65], ext_user[64];
+    struct wc_conn *slot = NULL, *oldest = NULL;
+    int tabs = 0, rc;
+    int64_t pid = 0, now = bb_now();
+
+    sh->open++;
+    if (!w)
+        return;
+    if (!origin_ok(req)) {
+        send_error(w, conn_id, "connection from another site refused", NULL);
+        http_ws_close(w->env.http, conn_id);
+        return;
+    }
+    if (req_token_hash(req, hash) != BB_OK ||
+        (rc = store_web_session_get(w->env.st, hash, now, ext_user, sizeof(ext_user))) != BB_OK ||
+        strlen(ext_user) >= sizeof(slot->ext_user)) {
+        send_error(w, conn_id, "not signed in", NULL);
+        http_ws_close(w->env.http, conn_id);
+        return;
+    }
+    for (int i = 0; i < WC_MAX_CONNS; i++) {
+        struct wc_conn *c = &w->conns[i];
+        if (!c->id) {
+            if (!slot)
+                slot = c;
+        } else if (strcmp(c->ext_user, ext_user) == 0) {
+            tabs++;
+            if (!oldest || c->id < oldest->id)
+                oldest = c;
+        }
+    }
+    if (tabs >= WC_MAX_TABS && oldest) {
+        send_error(w, oldest->id, "opened in too many tabs; this one is closed", NULL);
+        http_ws_close(w->env.http, oldest->id);
+        memset(oldest, 0, sizeof(*oldest));
+        if (!slot)
+            slot = oldest;
+    }
+    if (!slot) {
+        send_error(w, conn_id, "the server is busy; try again later", NULL);
+        http_ws_close(w->env.http, conn_id);
+        return;
+    }
+    slot->id = conn_id;
+    bb_strlcpy(slot->ext_user, ext_user, sizeof(slot->ext_user));
+    bb_strlcpy(slot->token_hash, hash, sizeof(slot->token_hash));
+    (void)store_web_session_touch(w->env.st, hash, now, now + WC_SESSION_TTL);
+
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddStringToObject(o, "type", "hello");
+        cJSON_AddBoolToObject(o, "linked",
+                              store_identity_person(w->env.st, "web", ext_user, &pid) == BB_OK);
+        send_json(w, conn_id, o);
+        cJSON_Delete(o);
+    }
+}
+
+static void ws_close(void *ctx, uint64_t conn_id)
+{
+    struct wc_shim *sh = ctx;
+    struct wc_conn *c;
+
+    sh->open--;
+    if (!sh->wc) {
+        if (sh->open <= 0 && !sh->keep)
+            free(sh);
+        return;
+    }
+    c = conn_get(sh->wc, conn_id);
+    if (c)
+        memset(c, 0, sizeof(*c));
+}
+
+/* {"type":"message","id":"...","text":"..."} or {..., "value":"<choice id>"} */
+static void ws_message_msg(struct wc *w, const struct wc_conn *c, const cJSON *f)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(f, "id");
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(f, "text");
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(f, "value");
+    struct store_inbox_event ev;
+    size_t n;
+    int dup = 0, rc;
+
+    if (!cJSON_IsString(id) || !(n = strlen(id->valuestring)) || n > WC_ID_MAX) {
+        send_error(w, c->id, "a message needs an \"id\" of 1-64 letters, digits, - _ .", NULL);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!id_char_ok((unsigned char)id->valuestring[i])) {
+            send_error(w, c->id, "a message needs an \"id\" of 1-64 letters, digits, - _ .", NULL);
+            return;
+        }
+    memset(&ev, 0, sizeof(ev));
+    if (cJSON_IsString(text) && !value) {
+        n = strlen(text->valuestring);
+        if (n == 0 || n > WC_TEXT_MAX) {
+            send_error(w, c->id, "\"text\" must have 1 to 4096 bytes", id->valuestring);
+            return;
+        }
+        if (!bb_utf8_valid(text->valuestring, n)) {
+            send_error(w, c->id, "\"text\" is not valid UTF-8", id->valuestring);
+            return;
+        }
+        ev.kind = STORE_EV_TEXT;
+        ev.text = text->valuestring;
+    } else if (cJSON_IsString(value) && !text) {
+        n = strlen(value->valuestring);
+        if (n == 0 || n > WC_VALUE_MAX) {
+            send_error(w, c->id, "\"value\" must have 1 to 63 bytes", id->valuestring);
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (value->valuestring[i] <= ' ' || value->valuestring[i] > '~') {
+                send_error(w, c->id, "\"value\" must be printable ASCII", id->valuestring);
+                return;
+            }
+        ev.kind = STORE_EV_BUTTON;
+        bb_strlcpy(ev.payload, value->valuestring, sizeof(ev.payload));
+    } else {
+        send_error(w, c->id, "a message has either \"text\" or \"value\" (a string)",
+                   id->valuestring);
+        return;
+    }
+    bb_strlcpy(ev.channel, "web", sizeof(ev.channel));
+    bb_strlcpy(ev.ext_user, c->ext_user, sizeof(ev.ext_user));
+    bb_snprintf(ev.ext_msg_id, sizeof(ev.ext_msg_id), "web:%s:%s", c->ext_user, id->valuestring);
+    ev.ts = bb_now();
+    rc = store_inbox_add(w->env.st, &ev, &dup, NULL);
+    if (rc != BB_OK) {
+        bb_log(BB_LOG_ERR, "web", "inbox: %s (%s)", bb_strerror(rc), store_errmsg(w->env.st));
+        send_error(w, c->id, "not saved; please send it again", id->valuestring);
+        return;
+    }
+    cJSON *ack = cJSON_CreateObject();
+    if (ack) {
+        cJSON_AddStringToObject(ack, "type", "ack");
+        cJSON_AddStringToObject(ack, "id", id->valuestring);
+        if (dup)
+            cJSON_AddTrueToObject(ack, "duplicate");
+        send_json(w, c->id, ack);
+        cJSON_Delete(ack);
+    }
+    if (!dup) {
+        send_user(w, c->ext_user, "{\"type\":\"typing\"}");
+        w->env.kick(w->env.loop);
+    }
+}
+
+/* {"type":"resume","watermark":"N"}: every message after N that has gone
+ * out, in order, stopping before the first one still queued (egress sends
+ * that one and what follows live). */
+static void ws_message_resume(struct wc *w, const struct wc_conn *c, const cJSON *f)
+{
+    const cJSON *wm = cJSON_GetObjectItemCaseSensitive(f, "watermark");
+    long long after = 0;
+    int total = 0, stop = 0;
+
+    if (cJSON_IsString(wm)) {
+        if (wm->valuestring[0] && bb_parse_ll(wm->valuestring, 0, INT64_MAX, &after) != BB_OK) {
+            send_error(w, c->id, "\"watermark\" must be a number in a string", NULL);
+            return;
+        }
+    } else if (wm && !cJSON_IsNull(wm)) {
+        send_error(w, c->id, "\"watermark\" must be a number in a string", NULL);
+        return;
+    }
+    while (!stop && total < WC_REPLAY_MAX) {
+        struct store_outbox_msg *ms = NULL;
+        int n = 0;
+        int rc = store_outbox_after(w->env.st, "web", c->ext_user, after, WC_REPLAY_PAGE, &ms, &n);
+        if (rc != BB_OK) {
+            send_error(w, c->id, "could not read the history; try again", NULL);
+            return;
+        }
+        cJSON *acts = cJSON_CreateArray();
+        int64_t last = after;
+        for (int i = 0; acts && i < n; i++) {
+            if (ms[i].state == STORE_OUT_QUEUED || ms[i].state == STORE_OUT_SENDING) {
+                stop = 1;
+                break;
+            }
+            last = ms[i].id;
+            cJSON *a = activity_of(&ms[i]);
+            if (a)
+                cJSON_AddItemToArray(acts, a);
+        }
+        if (n < WC_REPLAY_PAGE)
+            stop = 1;
+        total += n;
+        store_outbox_free(ms, n);
+        if (!acts)
+            return;
+        if (last == after) {
+            cJSON_Delete(acts);
+            break;
+        }
+        char *s = activities_frame(acts, last);
+        send_str(w, c->id, s);
+        free(s);
+        after = last;
+    }
+    char done[64];
+    bb_snprintf(done, sizeof(done), "{\"type\":\"resumed\",\"watermark\":\"%lld\"}", after);
+    send_str(w, c->id, done);
+}
+
+static void ws_message(void *ctx, uint64_t conn_id, const char *data, size_t len)
+{
+    struct wc_shim *sh = ctx;
+    struct wc *w = sh->wc;
+    struct wc_conn *c;
+    cJSON *f = NULL;
+
+    if (!w || !(c = conn_get(w, conn_id)))
+        return;
+    if (len > WC_FRAME_MAX) {
+        send_error(w, conn_id, "frame too large (at most 8192 bytes)", NULL);
+        return;
+    }
+    if (!bb_utf8_valid(data, len)) {
+        send_error(w, conn_id, "frame is not valid UTF-8", NULL);
+        return;
+    }
+    f = cJSON_ParseWithLength(data, len);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(f, "type");
+    if (!cJSON_IsObject(f) || !cJSON_IsString(type))
+        send_error(w, conn_id, "a frame is a JSON object with a \"type\"", NULL);
+    else if (strcmp(type->valuestring, "message") == 0)
+        ws_message_msg(w, c, f);
+    else if (strcmp(type->valuestring, "resume") == 0)
+        ws_message_resume(w, c, f);
+    else if (strcmp(type->valuestring, "typing") == 0)
+        ; /* the person is typing: nothing to do */
+    else
+        send_error(w, conn_id, "unknown \"type\" (message, resume)", NULL);
+    cJSON_Delete(f);
+}
+
+/* ---- the channel --------------------------------------------------------------- */
+
+static int wc_start(void *self, const struct chan_env *env)
+{
+    struct wc *w = self;
+    static const struct http_ws_ops ops = {ws_open, ws_message, ws_close};
+    int rc;
+
+    w->env = *env;
+    if (!env->http || !env->st)
+        return BB_EINVAL;
+    w->started = 1; /* from here on the server may hold our shim */
+    rc = http_ws(env->http, "/ws", &ops, w->shim, WC_WS_MAX);
+    if (rc == BB_OK)
+        rc = http_route(env->http, "POST", "/api/v1/webchat/signin", 4096, on_signin, w->shim);
+    if (rc == BB_OK)
+        rc = http_route(env->http, "POST", "/api/v1/webchat/signout", 4096, on_signout, w->shim);
+    if (rc != BB_OK) {
+        w->shim->keep = 1;
+        return rc;
+    }
+    bb_log(BB_LOG_INFO, "web", "web chat on /ws");
+    return BB_OK;
+}
+
+static void wc_on_net(void *self, const struct net_resp *r)
+{
+    (void)self;
+    (void)r; /* the web chat makes no outbound requests */
+}
+
+static int64_t wc_egress(void *self, int64_t now_ms)
+{
+    struct wc *w = self;
+    struct store_outbox_msg *ms = NULL;
+    int n = 0, rc;
+
+    (void)now_ms;
+    rc = store_outbox_claim(w->env.st, "web", bb_now(), WC_CLAIM, &ms, &n);
+    if (rc != BB_OK) {
+        if (rc != BB_EAGAIN)
+            bb_log(BB_LOG_ERR, "web", "claim: %s (%s)", bb_strerror(rc), store_errmsg(w->env.st));
+        return 1000;
+    }
+    if (n == 0)
+        return 1000;
+    /* The frames go to the sockets' queues now; the marks commit together. */
+    rc = store_begin(w->env.st);
+    for (int i = 0; i < n && rc == BB_OK; i++) {
+        cJSON *a = activity_of(&ms[i]);
+        if (!a) {
+            rc = store_outbox_mark(w->env.st, ms[i].id, STORE_OUT_FAILED, NULL, "unreadable body",
+                                   0);
+            continue;
+        }
+        cJSON *acts = cJSON_CreateArray();
+        if (acts)
+            cJSON_AddItemToArray(acts, a);
+        else
+            cJSON_Delete(a);
+        char *s = acts ? activities_frame(acts, ms[i].id) : NULL;
+        if (s)
+            send_user(w, ms[i].ext_user, s);
+        free(s);
+        rc = store_outbox_mark(w->env.st, ms[i].id, STORE_OUT_SENT, NULL, NULL, 0);
+    }
+    if (rc == BB_OK)
+        rc = store_commit(w->env.st);
+    else
+        store_rollback(w->env.st);
+    if (rc != BB_OK)
+        bb_log(BB_LOG_ERR, "web", "egress: %s (%s); the rows are sent again after a restart",
+               bb_strerror(rc), store_errmsg(w->env.st));
+    store_outbox_free(ms, n);
+    return n == WC_CLAIM ? 0 : 1000;
+}
+
+static void wc_free(void *self)
+{
+    struct wc *w = self;
+    if (!w)
+        return;
+    if (w->shim) {
+        w->shim->wc = NULL;
+        /* Never started: nothing refers to the shim. Stopping: the server
+         * reports its websockets closing after this; the last close frees
+         * the shim. Start failed: routes of a running server may still
+         * call it, so it is kept (a few bytes, once). */
+        if (!w->started || (!w->shim->keep && w->shim->open <= 0))
+            free(w->shim);
+    }
+    free(w);
+}
 
 int webchat_chan_new(struct chan **out)
 {
-    *out = 0;
-    return BB_ENOTFOUND;
+    struct wc *w;
+    if (!out)
+        return BB_EINVAL;
+    *out = NULL;
+    w = calloc(1, sizeof(*w));
+    if (!w)
+        return BB_ENOMEM;
+    w->shim = calloc(1, sizeof(*w->shim));
+    if (!w->shim) {
+        free(w);
+        return BB_ENOMEM;
+    }
+    w->shim->wc = w;
+    w->chan.name = "web";
+    w->chan.self = w;
+    w->chan.start = wc_start;
+    w->chan.on_net = wc_on_net;
+    w->chan.egress = wc_egress;
+    w->chan.free = wc_free;
+    *out = &w->chan;
+    return BB_OK;
 }

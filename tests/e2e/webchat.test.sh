@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# tests/e2e/webchat.test.sh - the web chat end to end: the real `bimbing
+# serve` on an ephemeral 127.0.0.1 port with a temporary database, driven by
+# curl (sign-in, sign-out) and tests/tools/wsclient (the websocket). Covers
+# sign-in with a good and a wrong code, onboarding, a weekly check-in by
+# buttons and by typed text, refused websockets, replay by watermark,
+# duplicate client message ids, bad frames, sign-out, the sign-in rate
+# limit and the static page. Prints "N passed, N failed". Every wait is
+# bounded; the server is stopped on exit.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BIMBING_BUILD:-build}
+BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+WS=$BUILD/tools/wsclient
+TMP=$(mktemp -d)
+DB=$TMP/db
+SERVER=
+passed=0
+failed=0
+
+cleanup() {
+    if [ -n "$SERVER" ]; then
+        kill "$SERVER" 2>/dev/null
+        wait "$SERVER" 2>/dev/null
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     got: ${2:0:2000}"; }
+has() {
+    local name=$1 text=$2
+    shift 2
+    for n in "$@"; do
+        case "$text" in *"$n"*) ;; *) bad "$name (missing $n)" "$text"; return ;; esac
+    done
+    ok "$name"
+}
+lacks() {
+    case "$2" in *"$3"*) bad "$1 (unexpected $3)" "$2" ;; *) ok "$1" ;; esac
+}
+eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 (want $3)" "$2"; fi
+}
+sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+
+for f in "$BIN" "$WS"; do
+    if [ ! -x "$f" ]; then
+        echo "missing $f (run make test)"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+done
+if ! command -v sqlite3 >/dev/null; then
+    echo "sqlite3 is not installed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+AYU=198501012010011001
+BUDI=199002022015022002
+"$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || bad "import people"
+CODE=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
+CODE2=$("$BIN" --db "$DB" invite $BUDI 2>/dev/null)
+
+BIMBING_HTTP_PORT=0 "$BIN" --db "$DB" --flows flows serve >"$TMP/out" 2>"$TMP/err" &
+SERVER=$!
+PORT=
+for _ in $(seq 1 100); do
+    PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
+    [ -n "$PORT" ] && break
+    sleep 0.05
+done
+if [ -z "$PORT" ]; then
+    echo "serve did not start: $(cat "$TMP/err")"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+BASE=http://127.0.0.1:$PORT
+CURL=(curl -s --max-time 10)
+wsc() { "$WS" --port "$PORT" --timeout-ms 5000 "$@" 2>&1; }
+# signin CODE -> sets REPLY (headers and body) and COOKIE
+signin() {
+    REPLY=$("${CURL[@]}" -i -X POST -H 'Content-Type: application/json' -d "{\"code\":\"$1\"}" \
+        "$BASE/api/v1/webchat/signin" | tr -d '\r')
+    COOKIE=$(echo "$REPLY" | grep -i '^set-cookie:' | grep -oE 'bb_web=[0-9a-f]+' | head -1)
+}
+wm_of() { echo "$1" | grep -oE '^WATERMARK [0-9]+' | tail -1 | cut -d' ' -f2; }
+
+# --- the page
+r=$("${CURL[@]}" -i "$BASE/" | tr -d '\r')
+has "GET / serves the chat page" "$r" 'HTTP/1.1 200' 'text/html' "Content-Security-Policy" \
+    'src="app.js"'
+lacks "the page has no inline script" "$r" '<script>'
+has "app.js is served" "$("${CURL[@]}" -i "$BASE/app.js" | tr -d '\r')" 'text/javascript' 'WebSocket'
+
+# --- sign-in with a good code, then onboarding over the websocket
+signin "$CODE"
+has "sign-in answers 202 with a session cookie" "$REPLY" 'HTTP/1.1 202' 'HttpOnly' \
+    'SameSite=Strict' 'Path=/' '"status":"pending"'
+eq "the cookie holds 32 random bytes" "${#COOKIE}" "$((7 + 64))"
+AYU_COOKIE=$COOKIE
+tok=${COOKIE#bb_web=}
+eq "only the token's hash is stored" "$(sql "SELECT count(*) FROM web_sessions WHERE token_hash = '$tok'")" 0
+eq "one session row" "$(sql "SELECT count(*) FROM web_sessions")" 1
+
+r=$(wsc --cookie "$AYU_COOKIE" -- send '{"type":"resume","watermark":"0"}' \
+    expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
+    expect 'mentormu' button 'Boleh' expect 'Terima kasih, Ayu')
+has "onboarding arrives and runs by buttons" "$r" '"linked":true' 'selamat datang' \
+    '"suggestedActions":{"actions":[{"type":"imBack","title":"Bahasa Indonesia","value":"q' \
+    '"type":"ack"' '"type":"typing"' '"name":"answered"' 'WATERMARK'
+eq "the web identity is linked to Ayu" "$(sql "SELECT p.nip FROM identities i JOIN people p ON p.id = i.person_id WHERE i.channel = 'web'")" "$AYU"
+eq "consent recorded" "$(sql "SELECT granted FROM consents WHERE purpose = 'data'")" 1
+WM=$(wm_of "$r")
+
+# --- a weekly check-in by buttons
+r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin expect 'Bagaimana minggumu' button 'Baik' \
+    expect 'berhasil' text 'Laporan triwulan selesai' expect 'hambatan' text 'Tidak ada' \
+    expect 'dibantu mentormu' button 'Tidak' expect 'Tersimpan')
+has "check-in by buttons completes" "$r" 'Tersimpan'
+eq "check-in stored with mood 4" "$(sql "SELECT mood || '|' || win || '|' || wants_help FROM checkins ORDER BY id DESC LIMIT 1")" \
+    "4|Laporan triwulan selesai|0"
+
+# --- and by typed text only
+r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin expect 'Bagaimana minggumu' text 2 \
+    expect 'cerita' text 'banyak rapat' expect 'berhasil' text 'rapat selesai' \
+    expect 'hambatan' text 'jadwal padat' expect 'dibantu mentormu' text 'ya' expect 'Tersimpan')
+has "check-in by typed text completes (low mood path)" "$r" 'Terima kasih sudah jujur' 'Tersimpan'
+eq "typed check-in stored" "$(sql "SELECT mood || '|' || blocker || '|' || wants_help FROM checkins ORDER BY id DESC LIMIT 1")" \
+    "2|jadwal padat|1"
+
+# --- reconnect: what was sent while away is replayed after the watermark
+r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin)
+for _ in $(seq 1 50); do
+    [ "$(sql "SELECT count(*) FROM outbox WHERE channel = 'web' AND state = 0")" = 0 ] && break
+    sleep 0.1
+done
+r=$(wsc --cookie "$AYU_COOKIE" -- send "{\"type\":\"resume\",\"watermark\":\"$WM\"}" expect '"type":"resumed"')
+has "resume replays missed messages" "$r" 'Bagaimana minggumu' 'Tersimpan'
+lacks "resume starts after the watermark" "$r" 'selamat datang'
+LAST=$(sql "SELECT max(id) FROM outbox WHERE channel = 'web' AND ext_user = (SELECT ext_id FROM identities WHERE channel = 'web')")
+has "resume ends at the newest message" "$r" "\"type\":\"resumed\",\"watermark\":\"$LAST\""
+r=$(wsc --cookie "$AYU_COOKIE" -- send "{\"type\":\"resume\",\"watermark\":\"$LAST\"}" expect '"type":"resumed"')
+lacks "nothing to replay at the newest watermark" "$r" '"activities"'
+
+# --- the same client message id twice is processed once
+before=$(sql "SELECT count(*) FROM inbox")
+r=$(wsc --cookie "$AYU_COOKIE" -- textid dup-1 Baik expect '"id":"dup-1"' \
+    textid dup-1 Baik expect '"duplicate":true')
+has "a repeated id is acknowledged as a duplicate" "$r" '{"type":"ack","id":"dup-1"}' \
+    '{"type":"ack","id":"dup-1","duplicate":true}'
+eq "and stored once" "$(sql "SELECT count(*) FROM inbox")" "$((before + 1))"
+eq "under web:<user>:<id>" "$(sql "SELECT count(*) FROM inbox WHERE ext_msg_id LIKE 'web:w%:dup-1'")" 1
+
+# --- bad frames get an error and change nothing
+before=$(sql "SELECT count(*) FROM inbox")
+r=$(wsc --cookie "$AYU_COOKIE" -- raw 9000 expect 'too large' send 'not json' expect 'JSON object' \
+    rawhex '7b2274797065223a226d657373616765222c2274657874223a22ff222c226964223a2278227d' \
+    expect 'UTF-8' send '{"type":"message","text":"hi"}' expect 'of 1-64' \
+    send '{"type":"message","text":"","id":"e1"}' expect '1 to 4096' \
+    send '{"type":"message","text":"a","value":"b","id":"e2"}' expect 'either' \
+    send '{"type":"message","value":"a b","id":"e3"}' expect 'printable' \
+    send '{"type":"message","text":"\ud800","id":"e4"}' expect '"type":"error"' \
+    send '{"type":"message","text":"x","id":"bad id!"}' expect 'of 1-64' \
+    send '{"type":"resume","watermark":"-1"}' expect 'watermark' \
+    send '{"type":"dance"}' expect 'unknown' \
+    send '{"type":"message","text":"still here?","id":"after-bad"}' expect '"id":"after-bad"')
+has "bad frames get errors and the socket stays open" "$r" '"type":"error"' '{"type":"ack","id":"after-bad"}'
+eq "bad frames stored nothing" "$(sql "SELECT count(*) FROM inbox")" "$((before + 1))"
+r=$(wsc --cookie "$AYU_COOKIE" -- raw 70000 closed)
+has "a frame over 64 KiB closes the socket" "$r" 'CLOSED'
+
+# --- refused websockets
+r=$(wsc -- closed)
+has "no cookie: error, then closed" "$r" '"error":"not signed in"' 'CLOSED'
+r=$(wsc --cookie "bb_web=$(printf '%064d' 0)" -- closed)
+has "unknown session: closed" "$r" 'not signed in' 'CLOSED'
+r=$(wsc --cookie "$AYU_COOKIE" --origin 'http://evil.example' -- closed)
+has "another site's origin: closed" "$r" 'another site' 'CLOSED'
+r=$(wsc --cookie "$AYU_COOKIE" --origin "http://127.0.0.1:$PORT" -- send '{"type":"resume"}' expect resumed)
+has "the page's own origin is fine" "$r" '"type":"resumed"'
+
+# --- a wrong code: the core's answer arrives in the chat
+signin ABCDEFGHJK
+has "a wrong but well-formed code is accepted for checking" "$REPLY" 'HTTP/1.1 202'
+r=$(wsc --cookie "$COOKIE" -- send '{"type":"resume","watermark":"0"}' expect 'unknown')
+has "the wrong code gets the unknown-code reply" "$r" '"linked":false' 'That code is unknown'
+# in the same chat, the right code still works
+r=$(wsc --cookie "$COOKIE" -- text "/start $CODE2" expect 'welcome to bimbing')
+has "a code typed in the chat links the person" "$r" 'Hi Budi'
+
+# --- malformed sign-ins
+r=$("${CURL[@]}" -w ' %{http_code}' -X POST -H 'Content-Type: application/json' -d '{"code":"abc"}' "$BASE/api/v1/webchat/signin")
+has "a code of the wrong shape is 400" "$r" '10 letters and digits' ' 400'
+r=$("${CURL[@]}" -w ' %{http_code}' -X POST -H 'Content-Type: application/json' -d '{"code":' "$BASE/api/v1/webchat/signin")
+has "bad JSON is 400" "$r" 'JSON object' ' 400'
+r=$("${CURL[@]}" -w ' %{http_code}' -X POST -d "code=$CODE" "$BASE/api/v1/webchat/signin")
+has "a form post is 415" "$r" ' 415'
+sessions=$(sql "SELECT count(*) FROM web_sessions")
+eq "malformed sign-ins made no session" "$sessions" 2
+
+# --- sign-out
+r=$("${CURL[@]}" -i -X POST -H "Cookie: $AYU_COOKIE" "$BASE/api/v1/webchat/signout" | tr -d '\r')
+has "sign-out clears the cookie" "$r" 'HTTP/1.1 200' 'bb_web=;' 'Max-Age=0'
+r=$(wsc --cookie "$AYU_COOKIE" -- closed)
+has "a signed-out session is refused" "$r" 'not signed in' 'CLOSED'
+
+# --- the sign-in rate limit (10 per 10 minutes per address; 5 used above)
+codes=""
+for _ in $(seq 1 6); do
+    codes="$codes $("${CURL[@]}" -o "$TMP/rl" -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"code":"x"}' "$BASE/api/v1/webchat/signin")"
+done
+has "the 11th attempt is 429" "$codes" '400 400 400 400 400 429'
+has "with a clear JSON error" "$(cat "$TMP/rl")" '"error":"too many sign-in attempts'
+r=$("${CURL[@]}" -i -X POST -H 'Content-Type: application/json' -d '{"code":"x"}' "$BASE/api/v1/webchat/signin" | tr -d '\r')
+has "and Retry-After" "$r" 'Retry-After: '
+
+# --- the server is still healthy and logged no message bodies
+has "healthz lists the web channel" "$("${CURL[@]}" "$BASE/healthz")" '"web"'
+lacks "no message text in the log" "$(cat "$TMP/err")" 'Laporan triwulan'
+
+kill "$SERVER"
+wait "$SERVER"
+rc=$?
+SERVER=
+eq "serve stops cleanly" "$rc" 0
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
