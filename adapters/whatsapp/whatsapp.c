@@ -908,7 +908,16 @@ static int window_check(struct wa *w, int64_t now)
                 continue;
             }
             rc = store_wa_hold(st, h[i].id, now + WA_HOLD_S);
-            if (rc != BB_OK || !(key = template_key(w, &h[i])) || h[i].person_id <= 0)
+            if (rc != BB_OK || !(key = template_key(w, &h[i])))
+                continue;
+            int64_t pid = h[i].person_id;
+            if (pid <= 0) { /* a link question: the person the number matched */
+                struct store_wa_pending pend;
+                if (store_wa_pending_get(st, h[i].ext_user, &pend) == BB_OK &&
+                    pend.state == STORE_WA_ASKED)
+                    pid = pend.person_id;
+            }
+            if (pid <= 0)
                 continue;
             int wr = store_wa_window_get(st, h[i].ext_user, &win);
             if (wr != BB_OK && wr != BB_ENOTFOUND) {
@@ -923,12 +932,12 @@ static int window_check(struct wa *w, int64_t now)
                 rc = BB_ENOMEM;
                 continue;
             }
-            rc = queue_body(w, h[i].person_id, h[i].ext_user, b);
+            rc = queue_body(w, pid, h[i].ext_user, b);
             cJSON_Delete(b);
             if (rc == BB_OK)
                 rc = store_wa_set_nudged(st, h[i].ext_user, now);
             bb_log(BB_LOG_INFO, WA_NAME, "window closed for person %" PRId64 ": template \"%s\"",
-                   h[i].person_id, key);
+                   pid, key);
         }
     }
     rc = tx_end(st, rc);
