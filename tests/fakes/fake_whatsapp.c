@@ -5,7 +5,7 @@
  * clock, injected faults, and a control API that makes users "write": it
  * posts webhooks signed with X-Hub-Signature-256 (HMAC-SHA256 of the raw
  * body with the app secret) to the bot, plus status callbacks and replays.
- * See tests/fakes/README.md.
+ * The API is described in docs/whatsapp.md ("The fake Graph API").
  *
  * One thread, poll(): requests are small, and a webhook POST to the bot is
  * a short blocking call made while handling a control request (the bot
