@@ -164,6 +164,23 @@ const char *const store_migrations[] = {
     " expires_at INTEGER NOT NULL);"
     "CREATE INDEX web_sessions_user ON web_sessions(ext_user);"
     "CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);",
+    /* 5: WhatsApp (store_wa.c): each number's 24-hour customer service window
+     * (last_in: the newest inbound message time; closed_at: when Meta said
+     * 131047; nudged_at: when a re-engagement template was last queued), and
+     * numbers that match an imported person waiting to confirm the link
+     * (state 0 asked, 1 declined). */
+    "CREATE TABLE wa_window ("
+    " wa_id TEXT PRIMARY KEY,"
+    " last_in INTEGER NOT NULL DEFAULT 0,"
+    " closed_at INTEGER NOT NULL DEFAULT 0,"
+    " nudged_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE wa_pending ("
+    " wa_id TEXT PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " state INTEGER NOT NULL DEFAULT 0,"
+    " prompts INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX wa_pending_person ON wa_pending(person_id);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -226,6 +243,16 @@ const struct store_person_table store_person_tables[] = {
     {"audit",
      "SELECT at, actor, action, detail FROM audit_log WHERE subject_person = ?1 ORDER BY id",
      "DELETE FROM audit_log WHERE subject_person = ?1", 0},
+    /* WhatsApp (migration 5): erased before identities (reverse order). */
+    {"whatsapp_pending",
+     "SELECT wa_id, state, prompts, created_at FROM wa_pending WHERE person_id = ?1",
+     "DELETE FROM wa_pending WHERE person_id = ?1", 0},
+    {"whatsapp_window",
+     "SELECT wa_id, last_in, closed_at, nudged_at FROM wa_window WHERE wa_id IN (SELECT ext_id"
+     " FROM identities WHERE person_id = ?1 AND channel = 'whatsapp')",
+     "DELETE FROM wa_window WHERE wa_id IN (SELECT ext_id FROM identities WHERE person_id = ?1"
+     " AND channel = 'whatsapp')",
+     0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));
