@@ -363,9 +363,11 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
         }
         case FLOW_FX_ANSWERED:
         case FLOW_FX_STALE: {
-            /* Only a channel that can edit what it sent (Telegram: remove an
-             * answered question's buttons) has a use for these notices. */
-            if (strcmp(r->channel, "telegram") != 0)
+            /* Only channels that can change what they already showed have a
+             * use for these notices (Telegram edits an answered question's
+             * buttons away, the web chat disables them); for the others they
+             * would be rows written for nothing. */
+            if (strcmp(r->channel, "telegram") != 0 && strcmp(r->channel, "web") != 0)
                 break;
             cJSON *b = cJSON_CreateObject();
             if (!b)
