@@ -16,6 +16,8 @@
  */
 #include "bot/core.h"
 #include "bot/bb.h"
+#include "bot/config.h"
+#include "bot/domain.h"
 #include "bot/tz.h"
 
 #include <ctype.h>
@@ -57,6 +59,8 @@ struct core {
     struct flow_lib *lib;
     struct tz_cache *tz;
     struct core_stats stats;
+    struct config defaults;
+    const struct config *cfg;
 };
 
 int core_new(struct store *st, struct flow_lib *lib, struct core **out)
@@ -66,6 +70,8 @@ int core_new(struct store *st, struct flow_lib *lib, struct core **out)
         return BB_ENOMEM;
     c->st = st;
     c->lib = lib;
+    config_defaults(&c->defaults);
+    c->cfg = &c->defaults;
     if (tz_cache_new(&c->tz) != BB_OK) {
         free(c);
         return BB_ENOMEM;
@@ -85,6 +91,20 @@ void core_free(struct core *c)
 void core_get_stats(const struct core *c, struct core_stats *s)
 {
     *s = c->stats;
+}
+
+void core_set_config(struct core *c, const struct config *cfg)
+{
+    c->cfg = cfg ? cfg : &c->defaults;
+}
+
+static void domain_ctx_of(struct core *c, int64_t now, struct domain_ctx *d)
+{
+    d->st = c->st;
+    d->lib = c->lib;
+    d->core = c;
+    d->cfg = c->cfg;
+    d->now = now;
 }
 
 /* ---- flow versions: sessions stay on the version they started ---------- */
@@ -158,6 +178,66 @@ static int reach_person(struct core *c, int64_t person_id, struct reach *r)
 {
     return store_identity_last(c->st, person_id, r->channel, sizeof(r->channel), r->ext_user,
                                sizeof(r->ext_user));
+}
+
+/* ---- for domain modules --------------------------------------------------------- */
+
+int core_send_body(struct core *c, int64_t person_id, const char *body_json, int prio,
+                   int64_t batch_id)
+{
+    struct reach r;
+    struct store_outbox_msg m;
+    int rc = reach_person(c, person_id, &r);
+    if (rc != BB_OK)
+        return rc;
+    memset(&m, 0, sizeof(m));
+    m.person_id = person_id;
+    bb_strlcpy(m.channel, r.channel, sizeof(m.channel));
+    bb_strlcpy(m.ext_user, r.ext_user, sizeof(m.ext_user));
+    m.priority = prio;
+    m.body = (char *)body_json;
+    m.due = bb_now();
+    m.created_at = m.due;
+    m.batch_id = batch_id;
+    rc = store_outbox_add(c->st, &m, NULL);
+    if (rc == BB_OK)
+        c->stats.replies++;
+    return rc;
+}
+
+int core_send_text(struct core *c, int64_t person_id, const char *const text[2], int prio,
+                   int64_t batch_id)
+{
+    struct store_person p;
+    int rc = store_person_by_id(c->st, person_id, &p);
+    if (rc != BB_OK)
+        return rc;
+    int li = flow_lang_index(p.lang) == 1 ? 1 : 0;
+    const char *t = text[li] ? text[li] : text[1 - li];
+    if (!t)
+        return BB_EINVAL;
+    cJSON *b = cJSON_CreateObject();
+    char *json = NULL;
+    if (!b || !cJSON_AddStringToObject(b, "text", t) || !(json = cJSON_PrintUnformatted(b))) {
+        cJSON_Delete(b);
+        return BB_ENOMEM;
+    }
+    cJSON_Delete(b);
+    rc = core_send_body(c, person_id, json, prio, batch_id);
+    cJSON_free(json);
+    return rc;
+}
+
+int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due)
+{
+    struct store_timer t;
+    memset(&t, 0, sizeof(t));
+    t.person_id = person_id;
+    bb_strlcpy(t.kind, "flow", sizeof(t.kind));
+    if (bb_strlcpy(t.payload, flow_id, sizeof(t.payload)) != BB_OK)
+        return BB_EINVAL;
+    t.due = due;
+    return store_timer_add(c->st, &t, NULL);
 }
 
 /* ---- the person as the engine sees it -------------------------------------- */
@@ -324,6 +404,12 @@ static int do_action(struct core *c, const struct store_person *p, const struct 
         return action_notify(c, p, a);
     if (strcmp(fx->name, "schedule") == 0)
         return action_schedule(c, p, a, now);
+    const struct domain_action *da = domain_find_action(fx->name);
+    if (da) {
+        struct domain_ctx dc;
+        domain_ctx_of(c, now, &dc);
+        return da->run(&dc, p, a);
+    }
     bb_log(BB_LOG_WARN, "core", "action \"%s\" is not available in this build", fx->name);
     return BB_OK;
 }
@@ -566,6 +652,12 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
     if (!pj) {
         rc = BB_ENOMEM;
         goto out;
+    }
+    {
+        struct domain_ctx dc;
+        domain_ctx_of(c, now, &dc);
+        if ((rc = domain_person_fields(&dc, &p, pj)) != BB_OK)
+            goto out;
     }
     struct flow_ctx ctx = {.lib = c->lib,
                            .get = get_flow,

@@ -50,6 +50,25 @@ int core_code_normalise(const char *in, char *out, size_t n);
 
 void core_get_stats(const struct core *c, struct core_stats *s);
 
+/* The configuration domain modules see (defaults until set). Borrowed. */
+struct config;
+void core_set_config(struct core *c, const struct config *cfg);
+
+/* For domain modules (bot/domain.h), inside or outside a core batch:
+ * queue text for a person on the channel they last wrote from, in their
+ * language (text[0] Indonesian, text[1] English; NULL falls back to the
+ * other). prio is enum store_out_prio; batch_id ties it to a broadcast or
+ * survey wave (0 for none). BB_ENOTFOUND when the person has no channel. */
+int core_send_text(struct core *c, int64_t person_id, const char *const text[2], int prio,
+                   int64_t batch_id);
+/* The same with choices: body is a channel-neutral outbox body
+ * ({"text":..,"choices":[..]}), already in the person's language. */
+int core_send_body(struct core *c, int64_t person_id, const char *body_json, int prio,
+                   int64_t batch_id);
+/* Start flow_id for the person at `due` (now or later): a stored timer, so
+ * it survives restarts; a conversation already running defers it. */
+int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due);
+
 /* Bilingual texts the core itself sends (not from a flow). */
 extern const char *const core_text_unknown_user[2];
 

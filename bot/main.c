@@ -18,6 +18,7 @@
 #include "bot/bb.h"
 #include "bot/config.h"
 #include "bot/core.h"
+#include "bot/domain.h"
 #include "bot/flow.h"
 #include "bot/people.h"
 #include "bot/serve.h"
@@ -57,8 +58,20 @@ static const char usage[] =
     "\n"
     "  version, help\n"
     "\n"
+    "HR and mentoring\n"
+    "";
+
+static const char usage_tail[] =
+    "\n"
     "TIME is ISO-8601, e.g. 2026-12-01T09:00:00+07:00. Defaults come from\n"
     "config/bimbing.json; secrets from BIMBING_* environment variables (see README).\n";
+
+static void print_usage(FILE *out)
+{
+    fputs(usage, out);
+    domain_usage(out);
+    fputs(usage_tail, out);
+}
 
 static int die(const char *fmt, const char *a, const char *b)
 {
@@ -132,7 +145,10 @@ static int setup(struct app *a, int need_flows)
     } else if (flow_lib_new(&a->lib) != BB_OK) {
         return BB_ENOMEM;
     }
-    return core_new(a->st, a->lib, &a->core);
+    int rc2 = core_new(a->st, a->lib, &a->core);
+    if (rc2 == BB_OK)
+        core_set_config(a->core, &a->cfg);
+    return rc2;
 }
 
 static int find_person(struct app *a, const char *nip, struct store_person *p)
@@ -209,14 +225,18 @@ static int cmd_tick(struct app *a, int argc, char **argv)
     }
     if (setup(a, 1) != BB_OK)
         return 1;
-    if (core_tick(a->core, bb_now(), &fired) != BB_OK ||
+    struct domain_ctx dc = {
+        .st = a->st, .lib = a->lib, .core = a->core, .cfg = &a->cfg, .now = bb_now()};
+    int planned = 0;
+    if (domain_tick(&dc, &planned) != BB_OK || core_tick(a->core, bb_now(), &fired) != BB_OK ||
         core_drain(a->core, a->cfg.batch, &done) != BB_OK) {
         fprintf(stderr, "bimbing: tick failed: %s\n", store_errmsg(a->st));
         return 1;
     }
     char when[32];
     bb_format_iso8601(bb_now(), when, sizeof(when));
-    printf("%s: %d timer(s) fired, %d event(s) processed\n", when, fired, done);
+    printf("%s: %d timer(s) fired, %d event(s) processed, %d scheduled\n", when, fired, done,
+           planned);
     return 0;
 }
 
@@ -434,13 +454,13 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--flows") == 0 && i + 1 < argc)
             a.flows_override = argv[++i];
         else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(usage, stdout);
+            print_usage(stdout);
             return 0;
         } else
             break;
     }
     if (i >= argc) {
-        fputs(usage, stderr);
+        print_usage(stderr);
         return 2;
     }
     const char *cmd = argv[i++];
@@ -461,7 +481,7 @@ int main(int argc, char **argv)
             args[nargs++] = argv[i];
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
-        fputs(usage, stdout);
+        print_usage(stdout);
         free(args);
         return 0;
     }
@@ -505,8 +525,27 @@ int main(int argc, char **argv)
         rc = cmd_forget(&a, nargs, args);
     else if (strcmp(cmd, "serve") == 0)
         rc = cmd_serve(&a, nargs, args);
-    else {
-        fprintf(stderr, "bimbing: unknown command '%s'\n\n%s", cmd, usage);
+    else if (domain_find_cmd(cmd)) {
+        const struct domain_cmd *dcmd = domain_find_cmd(cmd);
+        if (setup(&a, 1) != BB_OK) {
+            rc = 1;
+        } else {
+            struct domain_ctx dc = {
+                .st = a.st, .lib = a.lib, .core = a.core, .cfg = &a.cfg, .now = bb_now()};
+            char **dargv = calloc((size_t)nargs + 2, sizeof(char *));
+            if (!dargv) {
+                rc = 1;
+            } else {
+                dargv[0] = (char *)cmd;
+                for (int k = 0; k < nargs; k++)
+                    dargv[k + 1] = args[k];
+                rc = dcmd->run(&dc, nargs + 1, dargv);
+                free(dargv);
+            }
+        }
+    } else {
+        fprintf(stderr, "bimbing: unknown command '%s'\n\n", cmd);
+        print_usage(stderr);
         rc = 2;
     }
     core_free(a.core);

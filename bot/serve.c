@@ -17,6 +17,7 @@
  * Main thread only; borrows the config, store, flows and core from main.
  */
 #include "bot/serve.h"
+#include "adapters/admin/admin.h"
 #include "adapters/channel.h"
 #include "adapters/http.h"
 #include "adapters/net.h"
@@ -24,6 +25,7 @@
 #include "adapters/webchat/webchat.h"
 #include "adapters/whatsapp/whatsapp.h"
 #include "bot/bb.h"
+#include "bot/domain.h"
 
 #include <inttypes.h>
 #include <signal.h>
@@ -209,7 +211,7 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
     struct loop l;
     struct stat sb;
     int recovered = 0, rc = BB_OK;
-    int64_t last_tick = 0;
+    int64_t last_tick = 0, last_domain_tick = 0;
 
     memset(&l, 0, sizeof(l));
     l.cfg = cfg;
@@ -243,6 +245,10 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
     http_set_wake_handler(l.http, on_wake, &l);
     http_route(l.http, "GET", "/healthz", 0, healthz, &l);
     http_route(l.http, "GET", "/metrics", 0, metrics, &l);
+    struct domain_ctx dctx = {.st = st, .lib = lib, .core = core, .cfg = cfg, .now = bb_now()};
+    rc = admin_start(l.http, &dctx);
+    if (rc != BB_OK)
+        bb_log(BB_LOG_ERR, "serve", "the HR dashboard is off: %s", bb_strerror(rc));
 
     if (store_outbox_recover(st, &recovered) == BB_OK && recovered > 0)
         bb_log(BB_LOG_WARN, "serve", "%d message(s) were in flight at the last stop; queued again",
@@ -276,6 +282,13 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
         int done = 0;
         if (now_ms - last_tick >= 250) {
             last_tick = now_ms;
+            if (now_ms - last_domain_tick >= 1000) {
+                /* module work: recurring check-ins, survey waves, nudges */
+                last_domain_tick = now_ms;
+                dctx.now = bb_now();
+                if (domain_tick(&dctx, NULL) != BB_OK)
+                    bb_log(BB_LOG_ERR, "serve", "scheduler: %s", store_errmsg(st));
+            }
             rc = core_tick(core, bb_now(), NULL);
             if (rc != BB_OK && rc != BB_EAGAIN)
                 bb_log(BB_LOG_ERR, "serve", "scheduler: %s (%s)", bb_strerror(rc),
