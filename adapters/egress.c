@@ -7,6 +7,13 @@
  * (order per chat), its backoff time has passed, and both token buckets
  * have a token. Live rows are tried before bulk rows.
  *
+ * Outcomes are group-committed: a finished row waits in its slot (done)
+ * until the next egress_run(), which records every outcome and claims new
+ * rows in one transaction. With durability FULL a commit is an fsync;
+ * one per message would cap a channel at a few hundred messages a second.
+ * A crash before that commit re-sends the rows whose answers had arrived
+ * but were not yet recorded, like any row in flight at a crash.
+ *
  * Core thread only.
  */
 #include "adapters/egress.h"
@@ -29,7 +36,14 @@ struct slot {
     int64_t not_before;
     int retries, rate_hits;
     char last_ext[96];
+    int done;       /* finished: the outcome waits for the next commit */
+    int done_state; /* enum store_out_state */
+    char done_err[256];
 };
+
+struct egress;
+struct slot;
+static int flush(struct egress *e, struct store *st);
 
 struct egress {
     struct egress_opts o;
@@ -87,11 +101,17 @@ void egress_free(struct egress *e, struct store *st)
 {
     if (!e)
         return;
+    if (st && store_begin(st) == BB_OK) {
+        if (flush(e, st) == BB_OK)
+            store_commit(st);
+        else
+            store_rollback(st);
+    }
     for (int i = 0; i < e->o.window; i++) {
         struct slot *s = &e->slots[i];
         if (!s->used)
             continue;
-        if (st)
+        if (st && !s->done)
             store_outbox_mark(st, s->m.id, STORE_OUT_QUEUED, NULL, NULL, bb_now());
         slot_release(e, s);
     }
@@ -105,18 +125,60 @@ int egress_inflight(const struct egress *e)
     return e->used;
 }
 
+/* Record a finished row's outcome (inside the caller's transaction). */
+static int record(struct egress *e, struct store *st, struct slot *s)
+{
+    const char *ext = s->done_state == STORE_OUT_SENT && s->last_ext[0] ? s->last_ext : NULL;
+    int rc =
+        store_outbox_mark(st, s->m.id, s->done_state, ext, s->done_err[0] ? s->done_err : NULL, 0);
+    if (rc != BB_OK)
+        return rc;
+    if (s->done_state == STORE_OUT_SENT && e->ops.sent)
+        e->ops.sent(e->ctx, &s->m, s->last_ext);
+    if (s->done_state == STORE_OUT_BLOCKED) {
+        rc = store_identity_set_blocked(st, e->o.channel, s->m.ext_user, 1, bb_now());
+        if (rc == BB_ENOTFOUND)
+            rc = BB_OK;
+    }
+    return rc;
+}
+
+/* Mark a row finished; its outcome is written by the next flush. */
 static void finish(struct egress *e, struct store *st, struct slot *s, int state, const char *ext,
                    const char *err)
 {
-    int rc = store_outbox_mark(st, s->m.id, state, ext && ext[0] ? ext : NULL, err, 0);
-    if (rc != BB_OK)
-        bb_log(BB_LOG_ERR, e->o.channel, "could not record the outcome of message %" PRId64 ": %s",
-               s->m.id, store_errmsg(st));
-    if (state == STORE_OUT_SENT && e->ops.sent)
-        e->ops.sent(e->ctx, &s->m, ext ? ext : "");
-    if (state == STORE_OUT_BLOCKED)
-        store_identity_set_blocked(st, e->o.channel, s->m.ext_user, 1, bb_now());
-    slot_release(e, s);
+    (void)e;
+    (void)st;
+    s->done = 1;
+    s->inflight = 0;
+    s->done_state = state;
+    if (ext)
+        bb_strlcpy(s->last_ext, ext, sizeof(s->last_ext));
+    else if (state != STORE_OUT_SENT)
+        s->last_ext[0] = '\0';
+    bb_strlcpy(s->done_err, err ? err : "", sizeof(s->done_err));
+}
+
+/* Write every finished row's outcome and free its slot. Called inside a
+ * transaction. On a store error the slots stay done for the next try. */
+static int flush(struct egress *e, struct store *st)
+{
+    for (int i = 0; i < e->o.window; i++) {
+        struct slot *s = &e->slots[i];
+        if (!s->used || !s->done)
+            continue;
+        int rc = record(e, st, s);
+        if (rc != BB_OK) {
+            bb_log(BB_LOG_ERR, e->o.channel,
+                   "could not record the outcome of message %" PRId64 ": %s", s->m.id,
+                   store_errmsg(st));
+            return rc;
+        }
+    }
+    for (int i = 0; i < e->o.window; i++)
+        if (e->slots[i].used && e->slots[i].done)
+            slot_release(e, &e->slots[i]);
+    return BB_OK;
 }
 
 static void claim(struct egress *e, struct store *st)
@@ -156,7 +218,8 @@ static int blocked_by_earlier(const struct egress *e, const struct slot *s)
 {
     for (int i = 0; i < e->o.window; i++) {
         const struct slot *o = &e->slots[i];
-        if (o->used && o != s && o->seq < s->seq && strcmp(o->m.ext_user, s->m.ext_user) == 0)
+        if (o->used && !o->done && o != s && o->seq < s->seq &&
+            strcmp(o->m.ext_user, s->m.ext_user) == 0)
             return 1;
     }
     return 0;
@@ -209,7 +272,15 @@ int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_
                    int64_t now_ms)
 {
     int64_t next = 1000;
-    claim(e, st);
+    if (store_begin(st) == BB_OK) {
+        if (flush(e, st) == BB_OK) {
+            claim(e, st);
+            if (store_commit(st) != BB_OK)
+                bb_log(BB_LOG_ERR, e->o.channel, "commit failed: %s", store_errmsg(st));
+        } else {
+            store_rollback(st);
+        }
+    }
     for (int pass = 0; pass < 2; pass++) {
         int prio = pass == 0 ? STORE_PRIO_LIVE : STORE_PRIO_BULK;
         /* in claim order */
@@ -217,7 +288,7 @@ int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_
             struct slot *best = NULL;
             for (int i = 0; i < e->o.window; i++) {
                 struct slot *s = &e->slots[i];
-                if (!s->used || s->inflight || s->m.priority != prio || s->part < 0)
+                if (!s->used || s->done || s->inflight || s->m.priority != prio)
                     continue;
                 if (s->not_before > now_ms) {
                     if (s->not_before - now_ms < next)
@@ -275,7 +346,7 @@ int egress_on_net(struct egress *e, struct store *st, const struct net_resp *r, 
     if (idx >= (uint32_t)e->o.window)
         return BB_ENOTFOUND;
     s = &e->slots[idx];
-    if (!s->used || s->gen != gen || !s->inflight)
+    if (!s->used || s->gen != gen || !s->inflight || s->done)
         return BB_ENOTFOUND;
     s->inflight = 0;
     int out = e->ops.classify(e->ctx, r, ext, sizeof(ext), &retry_after, err, sizeof(err));

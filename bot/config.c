@@ -160,14 +160,14 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
             return -1;
         }
         if (num_field(t, "rate_per_chat", 0.01, 100, &c->tg_rate_chat, err, el) ||
-            num_field(t, "rate_total", 0.1, 1000, &c->tg_rate_total, err, el))
+            num_field(t, "rate_total", 0.1, 100000, &c->tg_rate_total, err, el))
             return -1;
     }
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(root, "whatsapp");
     if (w) {
         if (!cJSON_IsObject(w) || known_keys(w, wa, " in \"whatsapp\"", err, el))
             return err[0] ? -1 : (bb_snprintf(err, el, "\"whatsapp\" must be an object"), -1);
-        if (num_field(w, "rate", 0.1, 1000, &c->wa_rate, err, el))
+        if (num_field(w, "rate", 0.1, 100000, &c->wa_rate, err, el))
             return -1;
     }
     return 0;

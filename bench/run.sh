@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# bench/run.sh - `make bench`: every benchmark, one JSON line each, also
+# collected in build/bench/results.jsonl. Figures, not pass/fail: the
+# targets they are read against are in docs/benchmarks.md.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BIMBING_BUILD:-build}
+export BIMBING_BUILD=$BUILD
+OUT=$BUILD/bench
+mkdir -p "$OUT"
+: >"$OUT/results.jsonl"
+run() { # name command...
+    echo "== $1" >&2
+    shift
+    "$@" | tee -a "$OUT/results.jsonl"
+}
+run "core, durability full (group commit of 100)" "$BUILD/tools/bench_core" --events 50000 --sync full
+run "core, durability normal" "$BUILD/tools/bench_core" --events 50000 --sync normal
+run "core, durability full, batches of 500" "$BUILD/tools/bench_core" --events 50000 --batch 500 --sync full
+run "Telegram end to end, 1000 people, full" bash bench/telegram.sh 1000
+DURABILITY=normal run "Telegram end to end, 1000 people, normal" bash bench/telegram.sh 1000
+for extra in bench/broadcast.sh bench/peer.sh; do
+    [ -x "$extra" ] && run "$extra" bash "$extra"
+done
+run "mentor matching, 5000 x 1000" "$BUILD/tools/bench_match"
+echo "results: $OUT/results.jsonl" >&2

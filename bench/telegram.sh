@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench/telegram.sh - end to end through the fake Bot API: N simulated people
+# each complete the weekly check-in (mood by button, two typed answers, help
+# by button) against a real `bimbing serve` in polling mode. Prints one JSON
+# line: conversations/s, p50/p99 reply latency and conversation duration as
+# the fake measured them, and bimbing's peak memory.
+#   bench/telegram.sh [PEOPLE]   (default 500)
+set -u
+cd "$(dirname "$0")/.."
+N=${1:-500}
+BUILD=${BIMBING_BUILD:-build}
+BIN=$BUILD/bin/bimbing
+TMP=$(mktemp -d)
+trap 'kill -9 $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+
+"$BUILD/tools/bench_people" --db "$TMP/db" --count "$N" --channel telegram --base 1000000000 || exit 1
+"$BUILD/fakes/fake_telegram" --port 0 --port-file "$TMP/port" --sim "$N" --sim-base 1000000000 \
+    --sim-text /checkin --sim-done Tersimpan --sim-expect '?' \
+    --sim-reply 'Menyelesaikan laporan|Menunggu data' --sim-buttons '3,1' \
+    --sim-wait-poll --sim-exit --sim-timeout 300 >"$TMP/fake.out" 2>"$TMP/fake.err" &
+FAKE=$!
+for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+cat >"$TMP/bimbing.json" <<EOF2
+{"durability": "${DURABILITY:-full}", "log_level": "warn",
+ "telegram": {"rate_per_chat": 100, "rate_total": 100000}}
+EOF2
+BIMBING_TELEGRAM_TOKEN=123456:TEST BIMBING_TELEGRAM_API=http://127.0.0.1:$(cat "$TMP/port") \
+BIMBING_HTTP_PORT=0 "$BIN" --db "$TMP/db" --config "$TMP/bimbing.json" serve >"$TMP/serve.log" 2>&1 &
+SERVE=$!
+# if bimbing stops (a bad configuration), stop the fake rather than wait
+while kill -0 $FAKE 2>/dev/null; do
+    if ! kill -0 $SERVE 2>/dev/null; then
+        echo "bimbing serve stopped:" >&2
+        tail -5 "$TMP/serve.log" >&2
+        kill $FAKE
+        break
+    fi
+    sleep 0.2
+done
+wait $FAKE
+status=$?
+rss=$(grep VmHWM /proc/$SERVE/status 2>/dev/null | awk '{print $2}')
+cpu=$(awk '{print ($14 + $15) / 100}' /proc/$SERVE/stat 2>/dev/null)
+kill $SERVE 2>/dev/null
+wait $SERVE 2>/dev/null
+report=$(grep -E '^\{' "$TMP/fake.out" | tail -1)
+if [ -z "$report" ]; then
+    echo "{\"bench\":\"telegram\",\"error\":\"no report (fake exit $status)\"}"
+    tail -5 "$TMP/fake.err" "$TMP/serve.log" >&2
+    exit 1
+fi
+echo "$report" | jq -c --argjson n "$N" --argjson rss "${rss:-0}" --argjson cpu "${cpu:-0}" '{bench:"telegram", people:$n,
+  completed, timed_out, conversations_per_s:(.conversations_per_s*10|round/10),
+  reply_p50_ms:.reply_latency_ms.p50, reply_p99_ms:.reply_latency_ms.p99,
+  conversation_p50_ms:.duration_ms.p50, conversation_p99_ms:.duration_ms.p99,
+  bimbing_peak_rss_kb:$rss, bimbing_cpu_s:$cpu, elapsed_s:(.elapsed_ms/1000)}'
+[ "$status" -eq 0 ]
