@@ -349,7 +349,7 @@ int egress_on_net(struct egress *e, struct store *st, const struct net_resp *r, 
     if (!s->used || s->gen != gen || !s->inflight || s->done)
         return BB_ENOTFOUND;
     s->inflight = 0;
-    int out = e->ops.classify(e->ctx, r, ext, sizeof(ext), &retry_after, err, sizeof(err));
+    int out = e->ops.classify(e->ctx, &s->m, r, ext, sizeof(ext), &retry_after, err, sizeof(err));
     switch (out) {
     case EGRESS_OK:
         bb_strlcpy(s->last_ext, ext, sizeof(s->last_ext));

@@ -45,10 +45,12 @@ struct egress_ops {
      * the row is marked sent with no platform id. Other errors: failed. */
     int (*build)(void *ctx, const struct store_outbox_msg *m, int part, struct egress_req *req,
                  int *nparts);
-    /* Read a response. Fill ext_id on OK, retry_after (seconds) on RATE,
-     * err (a short description) on failures. */
-    int (*classify)(void *ctx, const struct net_resp *r, char *ext_id, size_t ext_n,
-                    long *retry_after, char *err, size_t err_n);
+    /* Read the response to a request for message m. Fill ext_id on OK,
+     * retry_after (seconds) on RATE, err (a short description) on failures.
+     * May record what the answer says about the recipient (a closed window)
+     * in the store: the core thread's transaction rules apply. */
+    int (*classify)(void *ctx, const struct store_outbox_msg *m, const struct net_resp *r,
+                    char *ext_id, size_t ext_n, long *retry_after, char *err, size_t err_n);
     /* Optional: called after a message is fully sent (e.g. to remember
      * a question's platform id). */
     void (*sent)(void *ctx, const struct store_outbox_msg *m, const char *ext_id);

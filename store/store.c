@@ -759,7 +759,8 @@ int store_identity_touch(struct store *st, const char *channel, const char *ext_
     int rc, n = 0;
     rc = store_stmt(st, S_ID_TOUCH,
                     "UPDATE identities SET last_seen = ?3 WHERE channel = ?1 AND ext_id = ?2"
-                    " AND last_seen < ?3 - 60" /* once a minute is enough: fewer writes */, &s);
+                    " AND last_seen < ?3 - 60" /* once a minute is enough: fewer writes */,
+                    &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, channel);
@@ -1149,9 +1150,9 @@ int store_inbox_done(struct store *st, int64_t id, int64_t now)
 int store_inbox_done_upto(struct store *st, int64_t max_id, int64_t now)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_IN_DONE_UPTO,
-                        "UPDATE inbox SET processed_at = ?2 WHERE processed_at IS NULL AND id <= ?1",
-                        &s);
+    int rc = store_stmt(
+        st, S_IN_DONE_UPTO,
+        "UPDATE inbox SET processed_at = ?2 WHERE processed_at IS NULL AND id <= ?1", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, max_id);

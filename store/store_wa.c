@@ -23,7 +23,6 @@ enum {
     W_PEND_GET,
     W_PEND_PUT,
     W_PEND_DEL,
-    W_CLOSE_FAILED,
 };
 
 static int exec_done(struct store *st, sqlite3_stmt *s)
@@ -244,41 +243,4 @@ int store_wa_pending_delete(struct store *st, const char *wa_id)
         return rc;
     store_bind_text(s, 1, wa_id);
     return exec_done(st, s);
-}
-
-int store_wa_close_failed(struct store *st, const char *code, int64_t now, int *n)
-{
-    sqlite3_stmt *s;
-    int rc, sr, k = 0;
-    char like[32];
-    *n = 0;
-    if (bb_snprintf(like, sizeof(like), "%s%%", code) != BB_OK)
-        return BB_EINVAL;
-    /* Rows failed in the last minute with that code, whose number's window
-     * has not been closed since: close it now. */
-    rc = store_stmt(st, W_CLOSE_FAILED,
-                    "SELECT DISTINCT o.ext_user FROM outbox o LEFT JOIN wa_window w"
-                    " ON w.wa_id = o.ext_user WHERE o.channel = 'whatsapp' AND o.state = 5"
-                    " AND o.updated_at >= ?2 - 60 AND o.error LIKE ?1"
-                    " AND (w.wa_id IS NULL OR w.closed_at < o.updated_at) LIMIT 256",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    store_bind_text(s, 1, like);
-    sqlite3_bind_int64(s, 2, now);
-    char ids[16][64];
-    int m = 0;
-    while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
-        if (m < 16)
-            store_col_copy(s, 0, ids[m++], sizeof(ids[0]));
-    }
-    if (sr != SQLITE_DONE)
-        rc = store_sqlerr(st, sr);
-    store_done(s);
-    for (int i = 0; i < m && rc == BB_OK; i++) {
-        rc = store_wa_window_close(st, ids[i], now);
-        k++;
-    }
-    *n = k;
-    return rc;
 }

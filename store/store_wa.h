@@ -32,10 +32,6 @@ int store_wa_window_get(struct store *st, const char *wa_id, struct store_wa_win
 int store_wa_window_open(const struct store_wa_window *w, int64_t now);
 /* The platform refused a message with 131047: the window is closed. */
 int store_wa_window_close(struct store *st, const char *wa_id, int64_t now);
-/* After messages failed with `code` (e.g. "131047"): close the window of
- * the numbers of rows failed with that error in the last minute and not
- * closed since. *n: windows closed (at most 16 per call). */
-int store_wa_close_failed(struct store *st, const char *code, int64_t now, int *n);
 int store_wa_set_nudged(struct store *st, const char *wa_id, int64_t now);
 
 /* A queued message the window keeps from going. */

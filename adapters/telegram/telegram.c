@@ -595,10 +595,11 @@ out:
     return rc;
 }
 
-static int classify(void *vt, const struct net_resp *r, char *ext_id, size_t ext_n,
-                    long *retry_after, char *err, size_t err_n)
+static int classify(void *vt, const struct store_outbox_msg *m, const struct net_resp *r,
+                    char *ext_id, size_t ext_n, long *retry_after, char *err, size_t err_n)
 {
     (void)vt;
+    (void)m;
     cJSON *o = NULL;
     const cJSON *desc, *res;
     int out;

@@ -60,7 +60,6 @@ struct wa {
     struct egress *eg;
     cJSON *templates; /* {"reminder":{"id":{"name","lang","params"},"en":{...}},...} or NULL */
     char url[1100];   /* {api}/{phone_id}/messages */
-    int window_hits;  /* 131047 answers since the last on_net */
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -807,8 +806,8 @@ out:
 
 /* ---- egress: answers ------------------------------------------------------------ */
 
-static int wa_classify(void *ctx, const struct net_resp *r, char *ext_id, size_t ext_n,
-                       long *retry_after, char *err, size_t err_n)
+static int wa_classify(void *ctx, const struct store_outbox_msg *m, const struct net_resp *r,
+                       char *ext_id, size_t ext_n, long *retry_after, char *err, size_t err_n)
 {
     struct wa *w = ctx;
     cJSON *root = NULL;
@@ -845,7 +844,10 @@ static int wa_classify(void *ctx, const struct net_resp *r, char *ext_id, size_t
         out = EGRESS_RATE;
         break;
     case 131047:
-        w->window_hits++;
+        /* the recipient's 24-hour window has closed: hold what follows */
+        if (store_wa_window_close(w->env.st, m->ext_user, bb_now()) != BB_OK)
+            bb_log(BB_LOG_ERR, WA_NAME, "could not record a closed window: %s",
+                   store_errmsg(w->env.st));
         out = EGRESS_WINDOW;
         break;
     case 1:
@@ -1064,16 +1066,9 @@ static int wa_start(void *self, const struct chan_env *env)
 static void wa_on_net(void *self, const struct net_resp *r)
 {
     struct wa *w = self;
-    int n = 0;
     if (!w->eg)
         return;
     egress_on_net(w->eg, w->env.st, r, bb_mono_ms());
-    if (w->window_hits > 0) {
-        w->window_hits = 0;
-        if (store_wa_close_failed(w->env.st, "131047", bb_now(), &n) != BB_OK)
-            bb_log(BB_LOG_ERR, WA_NAME, "could not record a closed window: %s",
-                   store_errmsg(w->env.st));
-    }
 }
 
 static int64_t wa_egress(void *self, int64_t now_ms)

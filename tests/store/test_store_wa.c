@@ -139,24 +139,6 @@ static void test_hold_release(void **state)
     store_outbox_free(msgs, n);
 }
 
-static void test_close_failed(void **state)
-{
-    struct fx *f = *state;
-    struct store_wa_window w;
-    int n = 0;
-    assert_int_equal(store_wa_inbound(f->st, "6281", T0 - 10, T0 - 10), BB_OK);
-    int64_t a = queue(f, "6281", "{\"text\":\"a\"}", T0);
-    assert_int_equal(store_outbox_mark(f->st, a, STORE_OUT_FAILED, NULL, "131047 Re-engagement", 0),
-                     BB_OK);
-    assert_int_equal(store_wa_close_failed(f->st, "131047", bb_now(), &n), BB_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(store_wa_window_get(f->st, "6281", &w), BB_OK);
-    assert_false(store_wa_window_open(&w, bb_now()));
-    /* already closed: nothing more to do */
-    assert_int_equal(store_wa_close_failed(f->st, "131047", bb_now(), &n), BB_OK);
-    assert_int_equal(n, 0);
-}
-
 static void test_pending_export_forget(void **state)
 {
     struct fx *f = *state;
@@ -192,7 +174,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hold_release, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_close_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_export_forget, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
