@@ -136,20 +136,11 @@ static const struct flow *get_flow(void *ctx, const char *id, int version)
 static int queue_body(struct core *c, int64_t person_id, const char *channel, const char *ext_user,
                       int prio, cJSON *body)
 {
-    struct store_outbox_msg m;
     char *json = cJSON_PrintUnformatted(body);
     int rc;
     if (!json)
         return BB_ENOMEM;
-    memset(&m, 0, sizeof(m));
-    m.person_id = person_id;
-    bb_strlcpy(m.channel, channel, sizeof(m.channel));
-    bb_strlcpy(m.ext_user, ext_user, sizeof(m.ext_user));
-    m.priority = prio;
-    m.body = json;
-    m.due = bb_now();
-    m.created_at = m.due;
-    rc = store_outbox_add(c->st, &m, NULL);
+    rc = store_outbox_put(c->st, person_id, channel, ext_user, prio, json, 0, NULL);
     free(json);
     if (rc == BB_OK)
         c->stats.replies++;
@@ -186,20 +177,10 @@ int core_send_body(struct core *c, int64_t person_id, const char *body_json, int
                    int64_t batch_id)
 {
     struct reach r;
-    struct store_outbox_msg m;
     int rc = reach_person(c, person_id, &r);
     if (rc != BB_OK)
         return rc;
-    memset(&m, 0, sizeof(m));
-    m.person_id = person_id;
-    bb_strlcpy(m.channel, r.channel, sizeof(m.channel));
-    bb_strlcpy(m.ext_user, r.ext_user, sizeof(m.ext_user));
-    m.priority = prio;
-    m.body = (char *)body_json;
-    m.due = bb_now();
-    m.created_at = m.due;
-    m.batch_id = batch_id;
-    rc = store_outbox_add(c->st, &m, NULL);
+    rc = store_outbox_put(c->st, person_id, r.channel, r.ext_user, prio, body_json, batch_id, NULL);
     if (rc == BB_OK)
         c->stats.replies++;
     return rc;

@@ -169,7 +169,7 @@ int store_col_dup(sqlite3_stmt *s, int col, char **out)
 
 /* Run a cached statement that returns no rows; *changes (may be NULL) gets
  * the number of rows it changed. */
-static int run(struct store *st, sqlite3_stmt *s, int *changes)
+int store_run(struct store *st, sqlite3_stmt *s, int *changes)
 {
     int rc = sqlite3_step(s);
     int err = BB_OK;
@@ -201,7 +201,7 @@ static int exec_fixed(struct store *st, int slot, const char *sql)
     int rc = store_stmt(st, slot, sql, &s);
     if (rc)
         return rc;
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 /* ---- open, migrate, close ---------------------------------------------- */
@@ -576,7 +576,7 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
         goto done;
     bind_person(s, p);
     sqlite3_bind_int64(s, 14, now);
-    rc = run(st, s, NULL);
+    rc = store_run(st, s, NULL);
     if (rc)
         goto done;
     if (!found)
@@ -643,7 +643,7 @@ int store_person_set_lang(struct store *st, int64_t id, const char *lang)
     sqlite3_bind_int64(s, 1, id);
     store_bind_text(s, 2, lang);
     sqlite3_bind_int64(s, 3, bb_now());
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     if (rc == BB_OK && n == 0)
         rc = BB_ENOTFOUND;
     return rc;
@@ -692,7 +692,7 @@ int store_identity_link(struct store *st, const char *channel, const char *ext_i
     store_bind_text(s, 2, ext_id);
     sqlite3_bind_int64(s, 3, person_id);
     sqlite3_bind_int64(s, 4, now);
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 int store_identity_person(struct store *st, const char *channel, const char *ext_id,
@@ -766,7 +766,7 @@ int store_identity_touch(struct store *st, const char *channel, const char *ext_
     store_bind_text(s, 1, channel);
     store_bind_text(s, 2, ext_id);
     sqlite3_bind_int64(s, 3, now);
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     (void)n; /* no row changed: unknown, or touched within the minute */
     return rc;
 }
@@ -786,7 +786,7 @@ int store_identity_set_blocked(struct store *st, const char *channel, const char
     store_bind_text(s, 2, ext_id);
     sqlite3_bind_int(s, 3, blocked ? 1 : 0);
     sqlite3_bind_int64(s, 4, now);
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     if (rc == BB_OK && n == 0)
         rc = BB_ENOTFOUND;
     return rc;
@@ -811,7 +811,7 @@ int store_invite_add(struct store *st, int64_t person_id, const char *code_hash,
     sqlite3_bind_int64(s, 2, person_id);
     sqlite3_bind_int64(s, 3, now);
     sqlite3_bind_int64(s, 4, expires_at);
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 int store_invite_redeem(struct store *st, const char *code_hash, int64_t now, int64_t *person_id)
@@ -848,7 +848,7 @@ int store_invite_redeem(struct store *st, const char *code_hash, int64_t now, in
         goto done;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, now);
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     if (rc == BB_OK && n != 1)
         rc = BB_ENOTFOUND;
     if (rc == BB_OK)
@@ -875,7 +875,7 @@ int store_consent_set(struct store *st, int64_t person_id, const char *purpose, 
     store_bind_text(s, 2, purpose);
     sqlite3_bind_int(s, 3, granted ? 1 : 0);
     sqlite3_bind_int64(s, 4, now);
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 int store_consent_get(struct store *st, int64_t person_id, const char *purpose, int *granted)
@@ -942,7 +942,7 @@ int store_flow_put(struct store *st, const char *id, int version, const char *so
     store_bind_text(s, 3, source);
     store_bind_text(s, 4, hash);
     sqlite3_bind_int64(s, 5, now);
-    rc = run(st, s, NULL);
+    rc = store_run(st, s, NULL);
 done:
     return store_tx_end(st, rc);
 }
@@ -1005,7 +1005,7 @@ int store_session_put(struct store *st, int64_t person_id, const char *flow_id, 
     store_bind_text(s, 4, node);
     store_bind_text(s, 5, state_json);
     sqlite3_bind_int64(s, 6, now);
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 int store_session_delete(struct store *st, int64_t person_id)
@@ -1015,7 +1015,7 @@ int store_session_delete(struct store *st, int64_t person_id)
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 int store_session_count_active(struct store *st, int64_t *out)
@@ -1049,7 +1049,7 @@ int store_inbox_add(struct store *st, const struct store_inbox_event *ev, int *d
     store_bind_text(s, 6, ev->text);
     store_bind_text(s, 7, ev->payload);
     sqlite3_bind_int64(s, 8, ev->ts);
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     if (rc)
         return rc;
     if (n == 1) {
@@ -1141,7 +1141,7 @@ int store_inbox_done(struct store *st, int64_t id, int64_t now)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, now);
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     if (rc == BB_OK && n == 0)
         rc = BB_ENOTFOUND;
     return rc;
@@ -1157,7 +1157,7 @@ int store_inbox_done_upto(struct store *st, int64_t max_id, int64_t now)
         return rc;
     sqlite3_bind_int64(s, 1, max_id);
     sqlite3_bind_int64(s, 2, now);
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 int store_inbox_pending(struct store *st, int64_t *out)
@@ -1196,7 +1196,7 @@ int store_outbox_add(struct store *st, const struct store_outbox_msg *m, int64_t
     sqlite3_bind_int64(s, 10, now);
     store_bind_text(s, 11, m->ext_msg_id[0] ? m->ext_msg_id : NULL);
     sqlite3_bind_int64(s, 12, m->batch_id);
-    rc = run(st, s, NULL);
+    rc = store_run(st, s, NULL);
     if (rc == BB_OK && id_out)
         *id_out = sqlite3_last_insert_rowid(st->db);
     return rc;
@@ -1281,7 +1281,7 @@ int store_outbox_claim(struct store *st, const char *channel, int64_t now, int l
             goto fail;
         sqlite3_bind_int64(u, 1, out[i].id);
         sqlite3_bind_int64(u, 2, now);
-        rc = run(st, u, NULL);
+        rc = store_run(st, u, NULL);
         if (rc)
             goto fail;
         out[i].state = STORE_OUT_SENDING;
@@ -1325,7 +1325,7 @@ int store_outbox_mark(struct store *st, int64_t id, int state, const char *ext_m
     store_bind_text(s, 4, error);
     sqlite3_bind_int64(s, 5, next_due);
     sqlite3_bind_int64(s, 6, bb_now());
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     if (rc == BB_OK && n == 0)
         rc = BB_ENOTFOUND;
     return rc;
@@ -1366,7 +1366,7 @@ int store_outbox_status_by_ext(struct store *st, const char *channel, const char
     sqlite3_bind_int(s, 3, state);
     store_bind_text(s, 4, error);
     sqlite3_bind_int64(s, 5, now);
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
 done:
     return store_tx_end(st, rc);
 }
@@ -1378,7 +1378,7 @@ int store_outbox_recover(struct store *st, int *n)
     rc = store_stmt(st, S_OUT_RECOVER, "UPDATE outbox SET state = 0 WHERE state = 1", &s);
     if (rc)
         return rc;
-    rc = run(st, s, &k);
+    rc = store_run(st, s, &k);
     if (n)
         *n = rc == BB_OK ? k : 0;
     return rc;
@@ -1414,7 +1414,7 @@ int store_timer_add(struct store *st, const struct store_timer *t, int64_t *id_o
     store_bind_text(s, 2, t->kind);
     store_bind_text(s, 3, t->payload);
     sqlite3_bind_int64(s, 4, t->due);
-    rc = run(st, s, NULL);
+    rc = store_run(st, s, NULL);
     if (rc == BB_OK && id_out)
         *id_out = sqlite3_last_insert_rowid(st->db);
     return rc;
@@ -1434,7 +1434,7 @@ int store_timer_cancel(struct store *st, int64_t person_id, const char *kind)
     sqlite3_bind_int64(s, 1, person_id);
     if (kind)
         store_bind_text(s, 2, kind);
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 int store_timer_set(struct store *st, const struct store_timer *t)
@@ -1450,7 +1450,7 @@ int store_timer_set(struct store *st, const struct store_timer *t)
     store_bind_text(s, 2, t->kind);
     sqlite3_bind_int64(s, 3, t->due);
     store_bind_text(s, 4, t->payload);
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     if (rc != BB_OK || n == 1)
         return rc;
     if (n > 1) { /* more than one of a kind that should be single: keep one */
@@ -1511,7 +1511,7 @@ int store_timer_delete(struct store *st, int64_t id)
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    rc = run(st, s, &n);
+    rc = store_run(st, s, &n);
     if (rc == BB_OK && n == 0)
         rc = BB_ENOTFOUND;
     return rc;
@@ -1538,7 +1538,7 @@ int store_checkin_add(struct store *st, const struct store_checkin *c, int64_t *
     store_bind_text(s, 5, c->blocker);
     sqlite3_bind_int(s, 6, c->wants_help);
     store_bind_text(s, 7, c->extra);
-    rc = run(st, s, NULL);
+    rc = store_run(st, s, NULL);
     if (rc == BB_OK && id_out)
         *id_out = sqlite3_last_insert_rowid(st->db);
     return rc;
@@ -1610,7 +1610,7 @@ int store_audit(struct store *st, const char *actor, const char *action, int64_t
     store_bind_text(s, 3, action);
     sqlite3_bind_int64(s, 4, subject_person);
     store_bind_text(s, 5, detail ? detail : "");
-    return run(st, s, NULL);
+    return store_run(st, s, NULL);
 }
 
 /* ---- export and forget ------------------------------------------------- */
@@ -1754,7 +1754,7 @@ int store_person_forget(struct store *st, int64_t person_id, int64_t now, char *
         if (rc)
             break;
         sqlite3_bind_int64(s, 1, person_id);
-        rc = run(st, s, NULL);
+        rc = store_run(st, s, NULL);
     }
     if (rc)
         goto done;

@@ -193,6 +193,9 @@ struct store_outbox_msg {
 };
 
 int store_outbox_add(struct store *st, const struct store_outbox_msg *m, int64_t *id_out);
+/* The common case of store_outbox_add: a message due now. */
+int store_outbox_put(struct store *st, int64_t person_id, const char *channel, const char *ext_user,
+                     int priority, const char *body, int64_t batch_id, int64_t *id_out);
 /* Up to limit QUEUED messages of a channel with due <= now, LIVE first, then
  * oldest; they are set to SENDING in the same call. */
 int store_outbox_claim(struct store *st, const char *channel, int64_t now, int limit,

@@ -137,3 +137,20 @@ int store_outbox_recover_chat(struct store *st, const char *channel, const char 
     store_done(s);
     return rc;
 }
+
+int store_outbox_put(struct store *st, int64_t person_id, const char *channel, const char *ext_user,
+                     int priority, const char *body, int64_t batch_id, int64_t *id_out)
+{
+    struct store_outbox_msg m;
+    memset(&m, 0, sizeof(m));
+    m.person_id = person_id;
+    if (bb_strlcpy(m.channel, channel, sizeof(m.channel)) != BB_OK ||
+        bb_strlcpy(m.ext_user, ext_user, sizeof(m.ext_user)) != BB_OK)
+        return BB_EINVAL;
+    m.priority = priority;
+    m.body = (char *)body;
+    m.due = bb_now();
+    m.created_at = m.due;
+    m.batch_id = batch_id;
+    return store_outbox_add(st, &m, id_out);
+}

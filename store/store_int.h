@@ -65,6 +65,9 @@ void store_done(sqlite3_stmt *s);
  * a foreign-key failure -> BB_ENOTFOUND (the row referred to is missing),
  * a UNIQUE failure -> BB_EEXIST, anything else -> BB_EIO. */
 int store_sqlerr(struct store *st, int rc);
+/* Step a statement that writes (or whose row is not needed), reset it, and
+ * map errors; *changes (may be NULL) gets sqlite3_changes(). */
+int store_run(struct store *st, sqlite3_stmt *s, int *changes);
 /* Set store_errmsg() to a message of our own. */
 void store_seterr(struct store *st, const char *msg);
 /* End a store_begin() begun by the caller: commit when rc is BB_OK or an

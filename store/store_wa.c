@@ -25,13 +25,6 @@ enum {
     W_PEND_DEL,
 };
 
-static int exec_done(struct store *st, sqlite3_stmt *s)
-{
-    int rc = sqlite3_step(s);
-    store_done(s);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? BB_OK : store_sqlerr(st, rc);
-}
-
 int store_wa_inbound(struct store *st, const char *wa_id, int64_t ts, int64_t now)
 {
     sqlite3_stmt *s;
@@ -51,7 +44,7 @@ int store_wa_inbound(struct store *st, const char *wa_id, int64_t ts, int64_t no
         goto done;
     store_bind_text(s, 1, wa_id);
     sqlite3_bind_int64(s, 2, ts);
-    rc = exec_done(st, s);
+    rc = store_run(st, s, NULL);
     if (rc != BB_OK)
         goto done;
     /* Held messages (due later) may go now, oldest first as before. */
@@ -63,7 +56,7 @@ int store_wa_inbound(struct store *st, const char *wa_id, int64_t ts, int64_t no
         goto done;
     store_bind_text(s, 1, wa_id);
     sqlite3_bind_int64(s, 2, now);
-    rc = exec_done(st, s);
+    rc = store_run(st, s, NULL);
 done:
     return store_tx_end(st, rc);
 }
@@ -105,7 +98,7 @@ static int win_set(struct store *st, int slot, const char *sql, const char *wa_i
         return rc;
     store_bind_text(s, 1, wa_id);
     sqlite3_bind_int64(s, 2, now);
-    return exec_done(st, s);
+    return store_run(st, s, NULL);
 }
 
 int store_wa_window_close(struct store *st, const char *wa_id, int64_t now)
@@ -185,7 +178,7 @@ int store_wa_hold(struct store *st, int64_t outbox_id, int64_t until)
     sqlite3_bind_int64(s, 1, outbox_id);
     sqlite3_bind_int64(s, 2, until);
     sqlite3_bind_int64(s, 3, bb_now());
-    return exec_done(st, s);
+    return store_run(st, s, NULL);
 }
 
 int store_wa_pending_get(struct store *st, const char *wa_id, struct store_wa_pending *out)
@@ -232,7 +225,7 @@ int store_wa_pending_put(struct store *st, const char *wa_id, const struct store
     sqlite3_bind_int(s, 3, p->state);
     sqlite3_bind_int(s, 4, p->prompts);
     sqlite3_bind_int64(s, 5, p->created_at);
-    return exec_done(st, s);
+    return store_run(st, s, NULL);
 }
 
 int store_wa_pending_delete(struct store *st, const char *wa_id)
@@ -242,5 +235,5 @@ int store_wa_pending_delete(struct store *st, const char *wa_id)
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, wa_id);
-    return exec_done(st, s);
+    return store_run(st, s, NULL);
 }

@@ -183,20 +183,11 @@ static const char *const text_confirm[2] = {
 
 static int queue_body(struct wa *w, int64_t person_id, const char *wa_id, cJSON *body)
 {
-    struct store_outbox_msg m;
     char *json = cJSON_PrintUnformatted(body);
     int rc;
     if (!json)
         return BB_ENOMEM;
-    memset(&m, 0, sizeof(m));
-    m.person_id = person_id;
-    bb_strlcpy(m.channel, WA_NAME, sizeof(m.channel));
-    bb_strlcpy(m.ext_user, wa_id, sizeof(m.ext_user));
-    m.priority = STORE_PRIO_LIVE;
-    m.body = json;
-    m.due = bb_now();
-    m.created_at = m.due;
-    rc = store_outbox_add(w->env.st, &m, NULL);
+    rc = store_outbox_put(w->env.st, person_id, WA_NAME, wa_id, STORE_PRIO_LIVE, json, 0, NULL);
     free(json);
     return rc;
 }
