@@ -280,6 +280,21 @@ int bb_parse_ll(const char *s, long long min, long long max, long long *out)
     return BB_OK;
 }
 
+int bb_num_i64(double d, int64_t *out)
+{
+    const double limit = 9007199254740992.0; /* 2^53 */
+    if (!(d >= -limit && d <= limit) || d != (double)(int64_t)d)
+        return BB_EINVAL; /* NaN fails the comparisons; the cast is in range here */
+    *out = (int64_t)d;
+    return BB_OK;
+}
+
+int64_t bb_num_or(double d, int64_t dflt)
+{
+    int64_t v;
+    return bb_num_i64(d, &v) == BB_OK ? v : dflt;
+}
+
 int bb_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;

@@ -270,9 +270,10 @@ static int action_record(struct core *c, const struct store_person *p, const cJS
         ck.at = now;
         ck.wants_help = -1;
         for (const cJSON *f = fields ? fields->child : NULL; f; f = f->next) {
-            if (strcmp(f->string, "mood") == 0 && cJSON_IsNumber(f))
-                ck.mood = (int)f->valuedouble;
-            else if (strcmp(f->string, "win") == 0 && cJSON_IsString(f))
+            if (strcmp(f->string, "mood") == 0 && cJSON_IsNumber(f)) {
+                int64_t mv = bb_num_or(f->valuedouble, 0);
+                ck.mood = mv >= 0 && mv <= 10 ? (int)mv : 0;
+            } else if (strcmp(f->string, "win") == 0 && cJSON_IsString(f))
                 bb_strlcpy(ck.win, f->valuestring, sizeof(ck.win));
             else if (strcmp(f->string, "blocker") == 0 && cJSON_IsString(f))
                 bb_strlcpy(ck.blocker, f->valuestring, sizeof(ck.blocker));
@@ -347,7 +348,7 @@ static int action_schedule(struct core *c, const struct store_person *p, const c
             return BB_OK; /* a bad date from a flow: nothing to schedule */
         due = day0 - tz_offset(c, p->tz, day0);
     } else if (cJSON_IsNumber(after)) {
-        due = now + (int64_t)after->valuedouble;
+        due = now + bb_num_or(after->valuedouble, 0);
     }
     memset(&t, 0, sizeof(t));
     t.person_id = p->id;

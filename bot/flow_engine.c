@@ -151,7 +151,7 @@ out:
 static int64_t num_of(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+    return cJSON_IsNumber(v) ? bb_num_or(v->valuedouble, 0) : 0;
 }
 
 int flow_state_from_json(struct flow_state *st, const char *json)

@@ -55,9 +55,10 @@ struct tg {
 static int id_string(const cJSON *v, char *out, size_t n)
 {
     /* Telegram ids reach 52 bits: exact in a double, never in valueint. */
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble)
+    int64_t id;
+    if (!cJSON_IsNumber(v) || bb_num_i64(v->valuedouble, &id) != BB_OK)
         return BB_EINVAL;
-    return bb_snprintf(out, n, "%" PRId64, (int64_t)v->valuedouble);
+    return bb_snprintf(out, n, "%" PRId64, id);
 }
 
 static int parse_obj(const cJSON *o, struct tg_update *u)
@@ -66,9 +67,9 @@ static int parse_obj(const cJSON *o, struct tg_update *u)
     const cJSON *msg, *cb, *mcm;
 
     memset(u, 0, sizeof(*u));
-    if (!cJSON_IsObject(o) || !cJSON_IsNumber(uid) || uid->valuedouble < 0)
+    if (!cJSON_IsObject(o) || !cJSON_IsNumber(uid) ||
+        bb_num_i64(uid->valuedouble, &u->update_id) != BB_OK || u->update_id < 0)
         return BB_EINVAL;
-    u->update_id = (int64_t)uid->valuedouble;
     if ((msg = cJSON_GetObjectItemCaseSensitive(o, "message")) != NULL) {
         const cJSON *chat = cJSON_GetObjectItemCaseSensitive(msg, "chat");
         const cJSON *type = cJSON_GetObjectItemCaseSensitive(chat, "type");
@@ -88,7 +89,7 @@ static int parse_obj(const cJSON *o, struct tg_update *u)
         if (!u->text)
             return BB_ENOMEM;
         memcpy(u->text, t, strlen(t) + 1);
-        u->date = cJSON_IsNumber(date) ? (int64_t)date->valuedouble : 0;
+        u->date = cJSON_IsNumber(date) ? bb_num_or(date->valuedouble, 0) : 0;
         u->kind = TG_UPD_TEXT;
         return BB_OK;
     }
@@ -188,10 +189,9 @@ int tg_parse_updates(const char *json, size_t len, struct tg_update **ups, int *
             const cJSON *uid = cJSON_GetObjectItemCaseSensitive(u, "update_id");
             free(v[k].text);
             memset(&v[k], 0, sizeof(v[k]));
-            if (cJSON_IsNumber(uid)) {
-                v[k].update_id = (int64_t)uid->valuedouble;
+            if (cJSON_IsNumber(uid) && bb_num_i64(uid->valuedouble, &v[k].update_id) == BB_OK &&
+                v[k].update_id >= 0)
                 k++;
-            }
         }
     }
     cJSON_Delete(o);
@@ -614,13 +614,16 @@ static int classify(void *vt, const struct store_outbox_msg *m, const struct net
     if (r->status == 200 && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "ok"))) {
         res = cJSON_GetObjectItemCaseSensitive(o, "result");
         const cJSON *mid = cJSON_GetObjectItemCaseSensitive(res, "message_id");
-        if (cJSON_IsNumber(mid))
-            bb_snprintf(ext_id, ext_n, "%" PRId64, (int64_t)mid->valuedouble);
+        int64_t m_id;
+        if (cJSON_IsNumber(mid) && bb_num_i64(mid->valuedouble, &m_id) == BB_OK)
+            bb_snprintf(ext_id, ext_n, "%" PRId64, m_id);
         out = EGRESS_OK;
     } else if (r->status == 429) {
         const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "parameters");
         const cJSON *ra = cJSON_GetObjectItemCaseSensitive(p, "retry_after");
-        *retry_after = cJSON_IsNumber(ra) ? (long)ra->valuedouble : r->retry_after;
+        *retry_after = cJSON_IsNumber(ra) ? (long)bb_num_or(ra->valuedouble, 1) : r->retry_after;
+        if (*retry_after < 1 || *retry_after > 3600)
+            *retry_after = *retry_after < 1 ? 1 : 3600; /* bounded whatever the server says */
         out = EGRESS_RATE;
     } else if (r->status >= 500 || r->status == 0) {
         out = EGRESS_RETRY;

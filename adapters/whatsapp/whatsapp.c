@@ -460,7 +460,7 @@ static int ingest_status(struct wa *w, const cJSON *s, int64_t now)
     if (e0) {
         const cJSON *c = cJSON_GetObjectItemCaseSensitive(e0, "code");
         const char *title = jstr(e0, "title");
-        code = cJSON_IsNumber(c) ? (int)c->valuedouble : 0;
+        code = cJSON_IsNumber(c) ? (int)bb_num_or(c->valuedouble, 0) : 0;
         bb_snprintf(err, sizeof(err), "%d %s", code, title ? title : "");
     }
     rc = store_outbox_status_by_ext(w->env.st, WA_NAME, id, state, err[0] ? err : NULL, now);
@@ -482,7 +482,7 @@ static void log_errors(const cJSON *errs)
         const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
         const char *t = jstr(e, "title");
         bb_log(BB_LOG_WARN, WA_NAME, "platform error %d: %.100s",
-               cJSON_IsNumber(c) ? (int)c->valuedouble : 0, t ? t : "");
+               cJSON_IsNumber(c) ? (int)bb_num_or(c->valuedouble, 0) : 0, t ? t : "");
     }
 }
 
@@ -823,7 +823,7 @@ static int wa_classify(void *ctx, const struct store_outbox_msg *m, const struct
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
     const char *msg = jstr(e, "message");
-    long code = cJSON_IsNumber(c) ? (long)c->valuedouble : 0;
+    long code = cJSON_IsNumber(c) ? (long)bb_num_or(c->valuedouble, 0) : 0;
     bb_snprintf(err, err_n, "%ld %.120s", code, msg ? msg : "(no message)");
     switch (code) {
     case 130429: /* throughput */

@@ -88,6 +88,9 @@ static void test_refused(void **state)
     assert_int_equal(parse("not json", &u), BB_EINVAL);
     assert_int_equal(parse("[]", &u), BB_EINVAL);
     assert_int_equal(parse("{\"message\":{}}", &u), BB_EINVAL); /* no update_id */
+    /* found by fuzzing: an update_id far beyond 64 bits */
+    assert_int_equal(
+        parse("{\"update_id\":77777777777777777777777777777777777,\"message\":{}}", &u), BB_EINVAL);
     assert_int_equal(parse("{\"update_id\":1,\"message\":{\"chat\":{\"id\":\"x\",\"type\":"
                            "\"private\"},\"text\":\"a\"}}",
                            &u),

@@ -94,12 +94,26 @@ static void test_parse_ll(void **state)
     assert_int_equal(bb_parse_ll(" 4", 0, 100, &v), BB_EINVAL);
 }
 
+static void test_num_i64(void **state)
+{
+    (void)state;
+    int64_t v = -1;
+    assert_int_equal(bb_num_i64(4503599627370495.0, &v), BB_OK); /* a 52-bit Telegram id */
+    assert_int_equal(v, 4503599627370495LL);
+    assert_int_equal(bb_num_i64(-42.0, &v), BB_OK);
+    assert_int_equal(v, -42);
+    assert_int_equal(bb_num_i64(1.5, &v), BB_EINVAL);
+    assert_int_equal(bb_num_i64(7.7e82, &v), BB_EINVAL); /* would be undefined as a cast */
+    assert_int_equal(bb_num_i64(0.0 / 0.0, &v), BB_EINVAL);
+    assert_int_equal(bb_num_or(1e300, 7), 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_iso8601),  cmocka_unit_test(test_duration),
         cmocka_unit_test(test_utf8),     cmocka_unit_test(test_buf_cap),
-        cmocka_unit_test(test_parse_ll),
+        cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_num_i64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

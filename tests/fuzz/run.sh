@@ -13,10 +13,24 @@ secs=${2:-20}
 out=build/fuzz
 mkdir -p "$out/corpus-$name"
 
+pc() { pkg-config --cflags --libs libcjson libpcre2-8 libcrypto; }
 case $name in
 expr) srcs="tests/fuzz/fuzz_expr.c bot/expr.c bot/bb.c"; libs="-lcrypto -lm" ;;
-*) echo "unknown harness: $name (known: expr)" >&2; exit 2 ;;
+flow) srcs="tests/fuzz/fuzz_flow.c bot/flow_load.c bot/flow_lib.c bot/flow_engine.c bot/flow_input.c bot/expr.c bot/bb.c"
+      libs="-DPCRE2_CODE_UNIT_WIDTH=8 $(pc) -lm" ;;
+telegram) srcs="tests/fuzz/fuzz_telegram.c adapters/telegram/telegram.c adapters/egress.c adapters/ratelimit.c adapters/render.c bot/bb.c"
+      libs="$(pc) -lm -lsqlite3 -lcurl -lwebsockets build/libbimbing.a" ;;
+*) echo "unknown harness: $name (known: expr, flow, telegram)" >&2; exit 2 ;;
 esac
+
+# Seed flows and Telegram updates from the project's own files.
+if [ "$name" = flow ] && [ -z "$(ls -A "$out/corpus-$name")" ]; then
+    cp flows/*.json tests/flows/good/*.json "$out/corpus-$name/" 2>/dev/null || true
+fi
+if [ "$name" = telegram ] && [ -z "$(ls -A "$out/corpus-$name")" ]; then
+    printf '%s' '{"update_id":5,"message":{"message_id":1,"date":1,"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"first_name":"A"},"text":"/start"}}' >"$out/corpus-$name/msg"
+    printf '%s' '{"ok":true,"result":[{"update_id":7,"callback_query":{"id":"x","from":{"id":42},"data":"q1.yes","message":{"message_id":2,"chat":{"id":42,"type":"private"}}}}]}' >"$out/corpus-$name/cb"
+fi
 
 # Seed the corpus with a few expressions so the fuzzer starts from real syntax.
 if [ "$name" = expr ] && [ -z "$(ls -A "$out/corpus-$name")" ]; then
@@ -34,4 +48,6 @@ clang -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -o "$out/fuzz_$name" $srcs $libs
 cd "$out"
-exec "./fuzz_$name" -max_total_time="$secs" -max_len=1100 "corpus-$name"
+maxlen=1100
+[ "$name" = expr ] || maxlen=16384
+exec "./fuzz_$name" -max_total_time="$secs" -max_len=$maxlen "corpus-$name"
