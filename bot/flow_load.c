@@ -736,6 +736,13 @@ static const struct action_def actions[] = {
     {"feedback_request", 'b', {"fields"}, "f", ""},
     {"feedback_give", 'b', {"fields"}, "f", ""},
     {"show", 's', {NULL}, "", ""},
+    /* coaching (bot/coaching.c) */
+    {"wellbeing_record", 'b', {"fields"}, "f", ""},
+    {"grow_record", 'b', {"fields"}, "f", ""},
+    {"grow_followup", 'b', {"fields"}, "f", ""},
+    {"goal_record", 'b', {"fields"}, "f", ""},
+    {"learning_log", 'b', {"fields"}, "f", ""},
+    {"reflection_record", 'b', {"fields"}, "f", ""},
 };
 
 const char *flow_action_name(int def)

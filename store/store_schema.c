@@ -181,6 +181,97 @@ const char *const store_migrations[] = {
     " prompts INTEGER NOT NULL DEFAULT 0,"
     " created_at INTEGER NOT NULL);"
     "CREATE INDEX wa_pending_person ON wa_pending(person_id);",
+    /* 6: coaching (store_coaching.c, store_coaching.h describes every
+     * column): WHO-5 wellbeing answers (health data: their own table),
+     * GROW sessions, development goals, learning activities for JP, BerAKHLAK
+     * reflections, feedback requests and feedback, mentor requests; and the
+     * view jp_sources that the JP progress sums (a later migration may
+     * recreate it with more sources, e.g. mentoring sessions). */
+    "CREATE TABLE wellbeing ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " day TEXT NOT NULL,"
+    " raw INTEGER NOT NULL,"
+    " items TEXT NOT NULL,"
+    " alerted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX wellbeing_person ON wellbeing(person_id, at);"
+    "CREATE TABLE grow_sessions ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " goal TEXT NOT NULL DEFAULT '',"
+    " reality TEXT NOT NULL DEFAULT '',"
+    " options TEXT NOT NULL DEFAULT '',"
+    " will TEXT NOT NULL DEFAULT '',"
+    " confidence INTEGER NOT NULL DEFAULT 0,"
+    " followup_day TEXT NOT NULL DEFAULT '',"
+    " followup_at INTEGER NOT NULL DEFAULT 0,"
+    " progress TEXT NOT NULL DEFAULT '',"
+    " followup_note TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX grow_person ON grow_sessions(person_id, at);"
+    "CREATE TABLE dev_goals ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " comp_group TEXT NOT NULL,"
+    " competency TEXT NOT NULL DEFAULT '',"
+    " goal TEXT NOT NULL,"
+    " due TEXT NOT NULL DEFAULT '',"
+    " status TEXT NOT NULL DEFAULT 'open',"
+    " done_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX dev_goals_person ON dev_goals(person_id, status);"
+    "CREATE TABLE learning_log ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " day TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " kind TEXT NOT NULL DEFAULT '',"
+    " minutes INTEGER NOT NULL);"
+    "CREATE INDEX learning_person_day ON learning_log(person_id, day);"
+    "CREATE VIEW jp_sources(person_id, day, minutes, source) AS"
+    " SELECT person_id, day, minutes, 'learning' FROM learning_log;"
+    "CREATE TABLE reflections ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " week TEXT NOT NULL,"
+    " value TEXT NOT NULL,"
+    " rating INTEGER NOT NULL,"
+    " example TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX reflections_person ON reflections(person_id, at);"
+    "CREATE TABLE feedback_requests ("
+    " id INTEGER PRIMARY KEY,"
+    " asker_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " giver_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " topic TEXT NOT NULL DEFAULT '',"
+    " status TEXT NOT NULL DEFAULT 'asked',"
+    " created_at INTEGER NOT NULL,"
+    " answered_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX feedback_req_giver ON feedback_requests(giver_id, status, id);"
+    "CREATE INDEX feedback_req_asker ON feedback_requests(asker_id, status);"
+    "CREATE TABLE feedback ("
+    " id INTEGER PRIMARY KEY,"
+    " to_person INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " giver_id INTEGER REFERENCES people(id) ON DELETE CASCADE,"
+    " day TEXT NOT NULL,"
+    " topic TEXT NOT NULL DEFAULT '',"
+    " went_well TEXT NOT NULL DEFAULT '',"
+    " better TEXT NOT NULL DEFAULT '',"
+    " anonymous INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX feedback_to ON feedback(to_person);"
+    "CREATE INDEX feedback_giver ON feedback(giver_id) WHERE giver_id IS NOT NULL;"
+    "CREATE TABLE mentor_requests ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " tags TEXT NOT NULL DEFAULT '',"
+    " traits TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'open');"
+    "CREATE INDEX mentor_requests_status ON mentor_requests(status, created_at);"
+    "CREATE INDEX mentor_requests_person ON mentor_requests(person_id, status);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -253,6 +344,49 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM wa_window WHERE wa_id IN (SELECT ext_id FROM identities WHERE person_id = ?1"
      " AND channel = 'whatsapp')",
      0},
+    /* Coaching (migration 6). Feedback: what the person received (the
+     * giver's name only when not anonymous) and what they gave under their
+     * name; anonymous feedback keeps no giver, so it is in nobody's "given". */
+    {"wellbeing",
+     "SELECT at, day, raw, raw * 4 AS score, items, alerted FROM wellbeing WHERE person_id = ?1"
+     " ORDER BY at, id",
+     "DELETE FROM wellbeing WHERE person_id = ?1", 0},
+    {"grow_sessions",
+     "SELECT at, goal, reality, options, will, confidence, followup_day, followup_at, progress,"
+     " followup_note FROM grow_sessions WHERE person_id = ?1 ORDER BY at, id",
+     "DELETE FROM grow_sessions WHERE person_id = ?1", 0},
+    {"development_goals",
+     "SELECT at, comp_group, competency, goal, due, status, done_at FROM dev_goals"
+     " WHERE person_id = ?1 ORDER BY at, id",
+     "DELETE FROM dev_goals WHERE person_id = ?1", 0},
+    {"learning",
+     "SELECT at, day, title, kind, minutes, round(minutes / 45.0, 2) AS jp FROM learning_log"
+     " WHERE person_id = ?1 ORDER BY at, id",
+     "DELETE FROM learning_log WHERE person_id = ?1", 0},
+    {"reflections",
+     "SELECT at, week, value, rating, example FROM reflections WHERE person_id = ?1"
+     " ORDER BY at, id",
+     "DELETE FROM reflections WHERE person_id = ?1", 0},
+    {"feedback_requests",
+     "SELECT r.created_at, r.answered_at, r.status, r.topic,"
+     " CASE WHEN r.asker_id = ?1 THEN 'asked_by_me' ELSE 'asked_of_me' END AS direction,"
+     " a.name AS asker, g.name AS giver FROM feedback_requests r"
+     " LEFT JOIN people a ON a.id = r.asker_id LEFT JOIN people g ON g.id = r.giver_id"
+     " WHERE r.asker_id = ?1 OR r.giver_id = ?1 ORDER BY r.id",
+     "DELETE FROM feedback_requests WHERE asker_id = ?1 OR giver_id = ?1", 0},
+    {"feedback_received",
+     "SELECT f.day, f.topic, f.went_well, f.better, f.anonymous,"
+     " CASE WHEN f.anonymous THEN NULL ELSE g.name END AS giver FROM feedback f"
+     " LEFT JOIN people g ON g.id = f.giver_id WHERE f.to_person = ?1 ORDER BY f.id",
+     "DELETE FROM feedback WHERE to_person = ?1", 0},
+    {"feedback_given",
+     "SELECT f.day, f.topic, f.went_well, f.better, p.name AS to_name FROM feedback f"
+     " LEFT JOIN people p ON p.id = f.to_person WHERE f.giver_id = ?1 ORDER BY f.id",
+     "DELETE FROM feedback WHERE giver_id = ?1", 0},
+    {"mentor_requests",
+     "SELECT created_at, updated_at, status, tags, traits FROM mentor_requests"
+     " WHERE person_id = ?1 ORDER BY id",
+     "DELETE FROM mentor_requests WHERE person_id = ?1", 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));
