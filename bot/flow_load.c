@@ -736,6 +736,9 @@ static const struct action_def actions[] = {
     {"feedback_request", 'b', {"fields"}, "f", ""},
     {"feedback_give", 'b', {"fields"}, "f", ""},
     {"show", 's', {NULL}, "", ""},
+    {"notify_mentor", 'b', {"text"}, "t", "text"},
+    {"mentor_summary", 'b', {"fields"}, "f", ""},
+    {"mentees_list", 'b', {NULL}, "", ""},
 };
 
 const char *flow_action_name(int def)

@@ -181,6 +181,64 @@ const char *const store_migrations[] = {
     " prompts INTEGER NOT NULL DEFAULT 0,"
     " created_at INTEGER NOT NULL);"
     "CREATE INDEX wa_pending_person ON wa_pending(person_id);",
+    /* 6: placeholder for the migration of another branch (replaced at merge) */
+    "SELECT 1;",
+    /* 7: the mentor programme (store_mentoring.c): mentor profiles (capacity,
+     * active or paused), matching suggestions and the pairs they proposed,
+     * pairings (at most one active per mentee), and mentoring sessions.
+     * Rows about a mentee go with the mentee; a forgotten mentor's pairings
+     * go too (the mentee then has no mentor), but sessions keep their minutes
+     * for the mentee with the mentor's id cleared (see store_person_tables). */
+    "CREATE TABLE mentor_profiles ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+    " capacity INTEGER NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'active',"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE TABLE pair_suggestions ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " created_at INTEGER NOT NULL,"
+    " unit TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE pair_proposals ("
+    " suggestion_id INTEGER NOT NULL REFERENCES pair_suggestions(id) ON DELETE CASCADE,"
+    " mentee_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " mentor_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " score INTEGER NOT NULL,"
+    " reasons TEXT NOT NULL DEFAULT '',"
+    " state INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(suggestion_id, mentee_id));"
+    "CREATE INDEX pair_proposals_mentor ON pair_proposals(mentor_id);"
+    "CREATE INDEX pair_proposals_mentee ON pair_proposals(mentee_id);"
+    "CREATE TABLE pairings ("
+    " id INTEGER PRIMARY KEY,"
+    " mentee_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " mentor_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " suggestion_id INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL DEFAULT 'active',"
+    " started_at INTEGER NOT NULL,"
+    " ended_at INTEGER,"
+    " end_reason TEXT NOT NULL DEFAULT '',"
+    " ended_by TEXT NOT NULL DEFAULT '',"
+    " intro_mentee_at INTEGER NOT NULL DEFAULT 0,"
+    " intro_mentor_at INTEGER NOT NULL DEFAULT 0,"
+    " nudged_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX pairings_active_mentee ON pairings(mentee_id) WHERE status = 'active';"
+    "CREATE INDEX pairings_mentor ON pairings(mentor_id, status);"
+    "CREATE INDEX pairings_mentee ON pairings(mentee_id);"
+    "CREATE TABLE mentoring_sessions ("
+    " id INTEGER PRIMARY KEY,"
+    " pairing_id INTEGER NOT NULL DEFAULT 0,"
+    " mentee_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " mentor_id INTEGER NOT NULL DEFAULT 0," /* 0 once the mentor is forgotten */
+    " logged_by INTEGER NOT NULL DEFAULT 0,"
+    " day TEXT NOT NULL,"
+    " held_at INTEGER NOT NULL,"
+    " minutes INTEGER NOT NULL,"
+    " topics TEXT NOT NULL DEFAULT '',"
+    " next_steps TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX mentoring_sessions_pairing ON mentoring_sessions(pairing_id, held_at);"
+    "CREATE INDEX mentoring_sessions_mentee ON mentoring_sessions(mentee_id, held_at);"
+    "CREATE INDEX mentoring_sessions_mentor ON mentoring_sessions(mentor_id, held_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -253,6 +311,31 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM wa_window WHERE wa_id IN (SELECT ext_id FROM identities WHERE person_id = ?1"
      " AND channel = 'whatsapp')",
      0},
+    /* Mentoring (migration 7). Sessions: the mentee's rows go; as a mentor,
+     * the person's id is cleared so the mentee keeps their minutes. */
+    {"mentor_profile",
+     "SELECT capacity, status, updated_at FROM mentor_profiles WHERE person_id = ?1",
+     "DELETE FROM mentor_profiles WHERE person_id = ?1", 1},
+    {"pairings",
+     "SELECT p.id, CASE WHEN p.mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side,"
+     " (SELECT nip FROM people WHERE id = CASE WHEN p.mentee_id = ?1 THEN p.mentor_id"
+     " ELSE p.mentee_id END) AS other_nip, p.status, p.started_at, p.ended_at, p.end_reason,"
+     " p.ended_by FROM pairings p WHERE p.mentee_id = ?1 OR p.mentor_id = ?1 ORDER BY p.id",
+     "DELETE FROM pairings WHERE mentee_id = ?1 OR mentor_id = ?1", 0},
+    {"pair_proposals",
+     "SELECT suggestion_id, CASE WHEN mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side,"
+     " score, reasons, state FROM pair_proposals WHERE mentee_id = ?1 OR mentor_id = ?1"
+     " ORDER BY suggestion_id",
+     "DELETE FROM pair_proposals WHERE mentee_id = ?1 OR mentor_id = ?1", 0},
+    {"mentoring_sessions",
+     "SELECT CASE WHEN mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side, day, minutes,"
+     " topics, next_steps, logged_by = ?1 AS logged_by_me, created_at FROM mentoring_sessions"
+     " WHERE mentee_id = ?1 OR mentor_id = ?1 ORDER BY held_at, id",
+     "UPDATE mentoring_sessions SET mentor_id = CASE WHEN mentor_id = ?1 THEN 0 ELSE mentor_id"
+     " END, logged_by = CASE WHEN logged_by = ?1 THEN 0 ELSE logged_by END"
+     " WHERE mentor_id = ?1 OR logged_by = ?1",
+     0},
+    {NULL, NULL, "DELETE FROM mentoring_sessions WHERE mentee_id = ?1", 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));
