@@ -311,11 +311,12 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM wa_window WHERE wa_id IN (SELECT ext_id FROM identities WHERE person_id = ?1"
      " AND channel = 'whatsapp')",
      0},
-    /* Mentoring (migration 7). Sessions: the mentee's rows go; as a mentor,
+    /* Mentoring (migration 7); the profile is a list of at most one row
+     * (only the person row may be "single"). Sessions: the mentee's rows go; as a mentor,
      * the person's id is cleared so the mentee keeps their minutes. */
     {"mentor_profile",
      "SELECT capacity, status, updated_at FROM mentor_profiles WHERE person_id = ?1",
-     "DELETE FROM mentor_profiles WHERE person_id = ?1", 1},
+     "DELETE FROM mentor_profiles WHERE person_id = ?1", 0},
     {"pairings",
      "SELECT p.id, CASE WHEN p.mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side,"
      " (SELECT nip FROM people WHERE id = CASE WHEN p.mentee_id = ?1 THEN p.mentor_id"
