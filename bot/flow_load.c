@@ -743,6 +743,9 @@ static const struct action_def actions[] = {
     {"goal_record", 'b', {"fields"}, "f", ""},
     {"learning_log", 'b', {"fields"}, "f", ""},
     {"reflection_record", 'b', {"fields"}, "f", ""},
+    {"notify_mentor", 'b', {"text"}, "t", "text"},
+    {"mentor_summary", 'b', {"fields"}, "f", ""},
+    {"mentees_list", 'b', {NULL}, "", ""},
 };
 
 const char *flow_action_name(int def)

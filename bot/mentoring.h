@@ -1,12 +1,68 @@
 /*
- * mentoring.h - mentor profiles, matching and pairings, mentoring sessions.
- * A domain module (see bot/domain.h). Core thread / CLI only.
+ * mentoring.h - the mentor programme: mentor profiles (strengths, capacity,
+ * active or paused), matching suggestions (bot/match.c does the matching;
+ * this module builds its input from the store), HR approval, pairings,
+ * introductions, mentoring sessions (minutes that count toward the yearly
+ * 20 JP), check-in summaries and help requests to the mentor (only with the
+ * mentee's "mentor_share" consent), and nudges to pairs that have not met.
+ *
+ * A domain module (bot/domain.h): flow actions notify_mentor, mentor_summary,
+ * mentees_list, log_session, end_pairing; person fields has_mentor,
+ * mentor_name, is_mentor, mentee_count, mentee_names, shares_with_mentor;
+ * a tick (introductions not yet delivered, nudges); the CLI command `pair`.
+ * docs/mentoring.md describes it for HR and for flow authors.
+ *
+ * Thread rules: core thread or the CLI's only thread; no global state.
  */
 #ifndef MENTORING_H
 #define MENTORING_H
 
+#include <stdint.h>
+
 #include "bot/domain.h"
+#include "bot/match.h"
+#include "store/store.h"
 
 extern const struct domain_module mentoring_module;
+
+#define MENTORING_DEFAULT_CAPACITY 2  /* mentees per mentor without a profile row */
+#define MENTORING_NUDGE_WEEKS      3  /* a pair that has not met this long is nudged */
+#define MENTORING_MAX_MENTEES      20 /* mentees a mentor may have at once (capacity cap) */
+
+/* The active mentor of a mentee: BB_OK with *mentor_id, BB_ENOTFOUND when the
+ * person has no active pairing, or a store error. */
+int mentoring_mentor_of(struct store *st, int64_t mentee_id, int64_t *mentor_id);
+
+/* Minutes of mentoring sessions held in calendar year `year` (UTC dates)
+ * with the person on either side (mentee or mentor). 45 minutes = 1 JP. */
+int mentoring_minutes_in_year(struct store *st, int64_t person_id, int year, int64_t *minutes);
+
+/* A civil-service grade (golongan/ruang) as a seniority rank: "I/a" = 1 ...
+ * "I/d" = 4, "II/a" = 5 ... "II/d" = 8, "III/a" = 9 ... "III/d" = 12,
+ * "IV/a" = 13 ... "IV/e" = 17. Case and spaces do not matter ("iv / b").
+ * Anything else (empty, "V/a", "I/e", PPPK grades) is 0: unknown. */
+int mentoring_grade_rank(const char *grade);
+
+/* The matching input built from the store, as `pair suggest` builds it:
+ *   mentees  role employee, no active pairing, and goals: their interests
+ *            plus the tags of an open mentor request (mentor_requests, when
+ *            that table exists); unit (if not NULL/"") keeps only mentees of
+ *            that unit (mentors come from every unit);
+ *   mentors  role mentor, profile not paused, capacity (profile, default
+ *            MENTORING_DEFAULT_CAPACITY) minus active mentees, when > 0;
+ *   everyone every person (supervisor chains);
+ *   bans     every ended pairing.
+ * Owns its strings; release with mentoring_input_free(). */
+struct mentoring_input {
+    struct match_input in;
+    struct store_person *people; /* everyone, by id */
+    int npeople;
+    struct match_person *everyone, *mentees, *mentors;
+    struct match_pair_ban *bans;
+    char **goals; /* per mentee: the joined goal tags (owned) */
+};
+
+int mentoring_input_build(struct store *st, const char *unit, struct mentoring_input *out);
+void mentoring_input_free(struct mentoring_input *mi);
 
 #endif

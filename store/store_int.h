@@ -37,13 +37,14 @@
 /* Statement slots: each file of store/ owns one range. Add a range here for
  * a new file, below the last one, and raise STORE_NSLOTS if needed. */
 enum store_slot_base {
-    STORE_SLOTS_CORE = 0,       /* store.c: 0..127 */
-    STORE_SLOTS_PERSON = 128,   /* store.c export/forget, 2 per person table: 128..255 */
-    STORE_SLOTS_MODULES = 256,  /* free: later files take 32 each from here */
-    STORE_SLOTS_REG = 256,      /* store_reg.c: 256..287 */
-    STORE_SLOTS_CHAN = 288,     /* store_chan.c: 288..319 */
-    STORE_SLOTS_WEB = 320,      /* store_web.c: 320..351 */
-    STORE_SLOTS_COACHING = 384, /* store_coaching.c: 384..415 */
+    STORE_SLOTS_CORE = 0,        /* store.c: 0..127 */
+    STORE_SLOTS_PERSON = 128,    /* store.c export/forget, 2 per person table: 128..255 */
+    STORE_SLOTS_MODULES = 256,   /* free: later files take 32 each from here */
+    STORE_SLOTS_REG = 256,       /* store_reg.c: 256..287 */
+    STORE_SLOTS_CHAN = 288,      /* store_chan.c: 288..319 */
+    STORE_SLOTS_WEB = 320,       /* store_web.c: 320..351 */
+    STORE_SLOTS_COACHING = 384,  /* store_coaching.c: 384..415 */
+    STORE_SLOTS_MENTORING = 416, /* store_mentoring.c: 416..447 */
 };
 #define STORE_NSLOTS 512
 

@@ -272,6 +272,66 @@ const char *const store_migrations[] = {
     " status TEXT NOT NULL DEFAULT 'open');"
     "CREATE INDEX mentor_requests_status ON mentor_requests(status, created_at);"
     "CREATE INDEX mentor_requests_person ON mentor_requests(person_id, status);",
+    /* 7: the mentor programme (store_mentoring.c): mentor profiles (capacity,
+     * active or paused), matching suggestions and the pairs they proposed,
+     * pairings (at most one active per mentee), and mentoring sessions.
+     * Rows about a mentee go with the mentee; a forgotten mentor's pairings
+     * go too (the mentee then has no mentor), but sessions keep their minutes
+     * for the mentee with the mentor's id cleared (see store_person_tables). */
+    "CREATE TABLE mentor_profiles ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+    " capacity INTEGER NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'active',"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE TABLE pair_suggestions ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " unit TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE pair_proposals ("
+    " suggestion_id INTEGER NOT NULL REFERENCES pair_suggestions(id) ON DELETE CASCADE,"
+    " mentee_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " mentor_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " score INTEGER NOT NULL,"
+    " reasons TEXT NOT NULL DEFAULT '',"
+    " state INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(suggestion_id, mentee_id));"
+    "CREATE INDEX pair_proposals_mentor ON pair_proposals(mentor_id);"
+    "CREATE INDEX pair_proposals_mentee ON pair_proposals(mentee_id);"
+    "CREATE TABLE pairings ("
+    " mentee_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " mentor_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " suggestion_id INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL DEFAULT 'active',"
+    " started_at INTEGER NOT NULL,"
+    " ended_at INTEGER,"
+    " end_reason TEXT NOT NULL DEFAULT '',"
+    " ended_by TEXT NOT NULL DEFAULT '',"
+    " intro_mentee_at INTEGER NOT NULL DEFAULT 0,"
+    " intro_mentor_at INTEGER NOT NULL DEFAULT 0,"
+    " nudged_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX pairings_active_mentee ON pairings(mentee_id) WHERE status = 'active';"
+    "CREATE INDEX pairings_mentor ON pairings(mentor_id, status);"
+    "CREATE INDEX pairings_mentee ON pairings(mentee_id);"
+    "CREATE TABLE mentoring_sessions ("
+    " pairing_id INTEGER NOT NULL DEFAULT 0,"
+    " mentee_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " mentor_id INTEGER NOT NULL DEFAULT 0," /* 0 once the mentor is forgotten */
+    " logged_by INTEGER NOT NULL DEFAULT 0,"
+    " held_at INTEGER NOT NULL,"
+    " minutes INTEGER NOT NULL,"
+    " topics TEXT NOT NULL DEFAULT '',"
+    " next_steps TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX mentoring_sessions_pairing ON mentoring_sessions(pairing_id, held_at);"
+    "CREATE INDEX mentoring_sessions_mentee ON mentoring_sessions(mentee_id, held_at);"
+    "CREATE INDEX mentoring_sessions_mentor ON mentoring_sessions(mentor_id, held_at);"
+    /* mentoring counts toward the 20 JP a year, for both sides */
+    "DROP VIEW jp_sources;"
+    "CREATE VIEW jp_sources(person_id, day, minutes, source) AS"
+    " SELECT person_id, day, minutes, 'learning' FROM learning_log"
+    " UNION ALL SELECT mentee_id, date(held_at, 'unixepoch'), minutes, 'mentoring'"
+    " FROM mentoring_sessions"
+    " UNION ALL SELECT mentor_id, date(held_at, 'unixepoch'), minutes, 'mentoring'"
+    " FROM mentoring_sessions WHERE mentor_id <> 0;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -387,6 +447,32 @@ const struct store_person_table store_person_tables[] = {
      "SELECT created_at, updated_at, status, tags, traits FROM mentor_requests"
      " WHERE person_id = ?1 ORDER BY id",
      "DELETE FROM mentor_requests WHERE person_id = ?1", 0},
+    /* Mentoring (migration 7); the profile is a list of at most one row
+     * (only the person row may be "single"). Sessions: the mentee's rows go; as a mentor,
+     * the person's id is cleared so the mentee keeps their minutes. */
+    {"mentor_profile",
+     "SELECT capacity, status, updated_at FROM mentor_profiles WHERE person_id = ?1",
+     "DELETE FROM mentor_profiles WHERE person_id = ?1", 0},
+    {"pairings",
+     "SELECT p.id, CASE WHEN p.mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side,"
+     " (SELECT nip FROM people WHERE id = CASE WHEN p.mentee_id = ?1 THEN p.mentor_id"
+     " ELSE p.mentee_id END) AS other_nip, p.status, p.started_at, p.ended_at, p.end_reason,"
+     " p.ended_by FROM pairings p WHERE p.mentee_id = ?1 OR p.mentor_id = ?1 ORDER BY p.id",
+     "DELETE FROM pairings WHERE mentee_id = ?1 OR mentor_id = ?1", 0},
+    {"pair_proposals",
+     "SELECT suggestion_id, CASE WHEN mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side,"
+     " score, reasons, state FROM pair_proposals WHERE mentee_id = ?1 OR mentor_id = ?1"
+     " ORDER BY suggestion_id",
+     "DELETE FROM pair_proposals WHERE mentee_id = ?1 OR mentor_id = ?1", 0},
+    {"mentoring_sessions",
+     "SELECT CASE WHEN mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side, day, minutes,"
+     " topics, next_steps, logged_by = ?1 AS logged_by_me, created_at FROM mentoring_sessions"
+     " WHERE mentee_id = ?1 OR mentor_id = ?1 ORDER BY held_at, id",
+     "UPDATE mentoring_sessions SET mentor_id = CASE WHEN mentor_id = ?1 THEN 0 ELSE mentor_id"
+     " END, logged_by = CASE WHEN logged_by = ?1 THEN 0 ELSE logged_by END"
+     " WHERE mentor_id = ?1 OR logged_by = ?1",
+     0},
+    {NULL, NULL, "DELETE FROM mentoring_sessions WHERE mentee_id = ?1", 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));

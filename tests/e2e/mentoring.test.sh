@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# tests/e2e/mentoring.test.sh - the mentor programme end to end with the real
+# CLI and chats: import the demo people, onboard two mentees (one shares
+# check-ins with a mentor, one does not), `pair suggest` (the pairs, scores
+# and reasons worked out by hand in docs/mentoring.md), `pair apply` with
+# introductions to both sides (and later to those who write for the first
+# time), `pair list`, check-ins with a help request and the mentor summary,
+# /mentee, /sesi logging and minutes, ending in chat and by HR, a new
+# suggestion that never repeats an ended pair, the nudge after 3 weeks
+# without a session (once per period), and bad input that changes nothing.
+# The conversations are transcripts in tests/e2e/mentoring/ played on this
+# test's database in order. Prints "N passed, N failed".
+#
+# RECORD=1 plays the transcripts with --print instead of checking them (to
+# write them: read every reply before keeping it).
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BIMBING_BUILD:-build}
+BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+TOOL=$BUILD/tools/transcript
+AYU=198501012010011001
+BUDI=199002022015022002
+ANDI=197505052000031005
+MADE=198208082008012006
+YOHANA=198011112006042007
+RIZKY=199304042019032008
+DEWI=199107072017012009
+FAJAR=198906062014031010
+PUTRI=199512122020122011
+WAYAN=198709092012121012
+T0=2026-11-02T09:00:00Z
+
+passed=0
+failed=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/bimbing-mentoring.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+DB=$T/m.db
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+check() { # name, then a command that must succeed
+    local name=$1; shift
+    if "$@"; then ok "$name"; else bad "$name"; fi
+}
+eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'"; return 1; }; }
+has() { grep -qF -- "$2" "$1" || { echo "     '$2' not in:"; sed 's/^/       /' "$1"; return 1; }; }
+hasnt() { ! grep -qF -- "$2" "$1" || { echo "     '$2' unexpectedly in:"; sed 's/^/       /' "$1"; return 1; }; }
+# run: stdout to $T/out, stderr to $T/err, exit code in $rc
+run() { timeout 30 "$BIN" --db "$DB" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+# say NIP TIME line...: one chat session; the reply texts, one per line, in $T/said
+say() {
+    local nip=$1 at=$2; shift 2
+    printf '%s\n' "$@" | timeout 30 "$BIN" --db "$DB" chat --as "$nip" --jsonl --now "$at" \
+        2>>"$T/chat.err" | jq -r '.replies[].text' >"$T/said"
+}
+# inbox NIP TIME: what is waiting for the person (their chat, nothing typed)
+inbox() { say "$1" "$2" '{"sync":true}'; }
+play() { # a transcript of tests/e2e/mentoring on this database
+    local f=tests/e2e/mentoring/$1
+    if [ "${RECORD:-}" = 1 ]; then
+        "$TOOL" --bin "$BIN" --db "$DB" --print "$f"
+        return 0
+    fi
+    "$TOOL" --bin "$BIN" --db "$DB" "$f" >"$T/tr.out" 2>&1 || { sed 's/^/     /' "$T/tr.out"; return 1; }
+}
+
+for x in "$BIN" "$TOOL"; do
+    if [ ! -x "$x" ]; then echo "missing $x (run make test)"; echo "0 passed, 1 failed"; exit 1; fi
+done
+command -v jq >/dev/null || { echo "jq is needed"; echo "0 passed, 1 failed"; exit 1; }
+
+# ---- people, onboarding (Ayu shares with her mentor, Budi does not) ----------
+run people import config/demo-people.csv
+check "import" eq "$rc" 0
+say $AYU 2026-11-01T08:00:00Z /mulai 1 1 1
+check "Ayu onboarded" has "$T/said" "Terima kasih, Ayu!"
+say $BUDI 2026-11-01T08:00:00Z /mulai 2 1 2
+check "Budi onboarded" has "$T/said" "Thank you, Budi!"
+for n in $ANDI $MADE; do inbox $n 2026-11-01T08:00:00Z; done
+
+# ---- bad input changes nothing ------------------------------------------------------
+run pair apply
+check "apply before any suggestion: refused" [ "$rc" -ne 0 ]
+check "apply before any suggestion: says so" has "$T/err" "no suggestion yet"
+run pair suggest --bogus
+check "suggest with an unknown option: usage error" eq "$rc" 2
+run pair end $AYU
+check "end without a reason: usage error" eq "$rc" 2
+run pair end 123 --reason x
+check "end of an unknown NIP: refused" [ "$rc" -ne 0 ]
+run pair mentor $AYU --capacity 3
+check "mentor profile for a non-mentor: refused" has "$T/err" "not mentor"
+run pair mentor $ANDI --capacity 99
+check "capacity out of range: usage error" eq "$rc" 2
+run pair frobnicate
+check "unknown subcommand: usage error" eq "$rc" 2
+run pair mentor $ANDI
+check "mentor profile: defaults" has "$T/out" "Andi Wijaya ($ANDI): active, capacity 2, 0 active mentee(s)"
+
+# ---- suggest: the pairs worked out by hand (docs/mentoring.md) ----------------------
+run pair suggest --at $T0
+check "suggest: exit 0" eq "$rc" 0
+cp "$T/out" "$T/suggest1"
+check "suggest: 6 pairs, 1 unmatched" has "$T/suggest1" "suggestion 1: 6 pair(s) proposed, 1 mentee(s) unmatched"
+check "suggest: Ayu -> Andi (coaching)" has "$T/suggest1" \
+    "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  score 19: fit: coaching; other unit; 3 grades senior; same language"
+check "suggest: Budi -> Made (his supervisor Andi is excluded)" has "$T/suggest1" \
+    "Budi Santoso ($BUDI, Dinas Kominfo) -> Made Sutrisna ($MADE, Bappeda)  score 17: fit: analisis kebijakan; other unit; 3 grades senior"
+check "suggest: Rizky -> Yohana" has "$T/suggest1" \
+    "Rizky Pratama ($RIZKY, Dinas Kominfo) -> Yohana Rumbiak ($YOHANA, Inspektorat)  score 19: fit: audit kinerja"
+check "suggest: Fajar -> Andi" has "$T/suggest1" \
+    "Fajar Nugroho ($FAJAR, Inspektorat) -> Andi Wijaya ($ANDI, Dinas Kominfo)  score 17: fit: arsitektur sistem"
+check "suggest: Putri -> Made (no tag fit, the last free place)" has "$T/suggest1" \
+    "Putri Maharani ($PUTRI, Biro SDM) -> Made Sutrisna ($MADE, Bappeda)  score 7: no tag fit; other unit; 5 grades senior (wide gap); same language"
+check "suggest: Wayan -> Yohana" has "$T/suggest1" \
+    "Wayan Darma ($WAYAN, Bappeda) -> Yohana Rumbiak ($YOHANA, Inspektorat)  score 19: fit: manajemen risiko"
+check "suggest: Dewi unmatched (Made is her supervisor, the others are full)" has "$T/suggest1" \
+    "Dewi Anggraini ($DEWI, Bappeda): all 2 suitable mentors are at capacity"
+check "suggest: HR and admin are never mentees" hasnt "$T/suggest1" "Siti Rahmawati"
+run pair suggest --unit "Bappeda" --at $T0
+check "suggest --unit: only that unit's mentees" has "$T/out" "suggestion 2: 2 pair(s) proposed, 0 mentee(s) unmatched"
+check "suggest --unit: Wayan" has "$T/out" "Wayan Darma ($WAYAN, Bappeda) -> Yohana Rumbiak"
+
+# ---- apply: --only a NIP not in the suggestion changes nothing -------------------------
+run pair apply 1 --only $AYU 123456 --at $T0
+check "apply --only with a stranger: refused" has "$T/err" "123456 is not a mentee of suggestion 1; nothing was applied"
+run pair list
+check "nothing was applied" has "$T/out" "active pairings: 0"
+run pair apply 99
+check "apply of an unknown suggestion: refused" has "$T/err" "no suggestion 99"
+run pair apply 1 --at $T0
+check "apply: 6 pairs started" has "$T/out" "suggestion 1: 6 pair(s) started, 0 skipped"
+check "apply: Ayu and Andi introduced" has "$T/out" "paired Ayu Lestari ($AYU) -> Andi Wijaya ($ANDI); both introduced"
+check "apply: Rizky's introduction waits" has "$T/out" "introduction waits for Rizky Pratama and Yohana Rumbiak"
+run pair apply 2 --at $T0
+check "apply of a stale suggestion: the pair is skipped" has "$T/out" "skipped Wayan Darma -> Yohana Rumbiak: already has a mentor"
+run pair list
+check "list: 6 active" has "$T/out" "active pairings: 6"
+check "list: since the apply date" has "$T/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 0 session(s), 0 min"
+run pair mentor $ANDI
+check "mentor profile: 2 active mentees" has "$T/out" "capacity 2, 2 active mentee(s)"
+run export $AYU
+check "audit: the apply is in Ayu's processing log" eq "$(jq -r '[.audit[] | select(.action == "pair.apply")] | length' <"$T/out")" 1
+
+inbox $AYU 2026-11-02T09:01:00Z
+check "Ayu's introduction: mentor, unit and strengths" has "$T/said" \
+    "Kabar baik, Ayu! Mulai sekarang kamu didampingi mentor Andi Wijaya (Dinas Kominfo). Keahliannya: arsitektur sistem, manajemen proyek, coaching."
+inbox $BUDI 2026-11-02T09:01:00Z
+check "Budi's introduction (English)" has "$T/said" \
+    "Good news, Budi! From now on your mentor is Made Sutrisna (Bappeda). Strengths: perencanaan pembangunan, analisis kebijakan."
+inbox $ANDI 2026-11-02T09:01:00Z
+check "Andi's introduction: mentee, unit and goals" has "$T/said" \
+    "Halo Andi, kamu sekarang mentor bagi Ayu Lestari (Biro SDM). Tujuan pengembangannya: manajemen talenta, coaching."
+check "Andi also meets Fajar" has "$T/said" "kamu sekarang mentor bagi Fajar Nugroho (Inspektorat)"
+inbox $MADE 2026-11-02T09:01:00Z
+check "Made's introductions" has "$T/said" "kamu sekarang mentor bagi Budi Santoso (Dinas Kominfo)"
+
+# Rizky writes for the first time; the next tick introduces him.
+inbox $RIZKY 2026-11-03T08:00:00Z
+check "Rizky: nothing before the tick" eq "$(wc -c <"$T/said")" 0
+run tick --at 2026-11-03T08:00:00Z
+inbox $RIZKY 2026-11-03T08:00:01Z
+check "Rizky's introduction after he first wrote" has "$T/said" "Kabar baik, Rizky! Mulai sekarang kamu didampingi mentor Yohana Rumbiak (Inspektorat)."
+run tick --at 2026-11-03T09:00:00Z
+inbox $RIZKY 2026-11-03T09:00:01Z
+check "the introduction is sent once" eq "$(wc -c <"$T/said")" 0
+
+# ---- conversations (transcripts, in order) -----------------------------------------------
+check "transcript: Ayu's check-in asks for help; Andi is told; /mentee" play 1-checkin-help.id.txt
+check "transcript: Budi does not share; Made hears nothing" play 2-checkin-help.en.txt
+check "transcript: Budi logs a session (/session)" play 3-session.en.txt
+check "transcript: Andi logs a session with mentee 1 (/sesi)" play 4-session.id.txt
+run export $BUDI
+check "Budi's export: the session, 90 minutes" eq "$(jq -c '[.mentoring_sessions[] | [.side, .day, .minutes]]' <"$T/out")" '[["mentee","2026-11-26",90]]'
+check "Budi's check-in was recorded" eq "$(jq '.checkins | length' <"$T/out")" 1
+run export $ANDI
+check "Andi's export: his session as mentor" eq "$(jq -c '[.mentoring_sessions[] | [.side, .minutes, .logged_by_me]]' <"$T/out")" '[["mentor",60,1]]'
+run pair list
+check "list: sessions counted" has "$T/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 1 session(s), 60 min, last 26/11/2026"
+check "transcript: Budi ends in chat (/endmentoring)" play 5-end.en.txt
+check "transcript: Wayan ends in chat (/akhiri)" play 6-end.id.txt
+run export $BUDI
+check "Budi's end is audited with his NIP and reason" \
+    eq "$(jq -r '.audit[] | select(.action == "pair.end") | .actor + ": " + .detail' <"$T/out")" \
+    "$BUDI: mentee $BUDI, mentor $MADE: Our schedules never match"
+
+# ---- nudges: 3 weeks without a session, once per period -----------------------------------
+for n in $YOHANA $AYU $ANDI $MADE $RIZKY; do inbox $n 2026-11-28T12:00:00Z; done
+run tick --at 2026-12-10T09:00:00Z
+inbox $RIZKY 2026-12-10T09:00:01Z
+check "nudge: Rizky (no session since 02/11)" has "$T/said" \
+    "Sudah 3 minggu tidak ada sesi pendampingan yang tercatat antara kamu dan Yohana Rumbiak (mentor)."
+inbox $YOHANA 2026-12-10T09:00:01Z
+check "nudge: Yohana about Rizky" has "$T/said" "antara kamu dan Rizky Pratama (mentee)"
+check "nudge: not about Wayan (ended)" hasnt "$T/said" "Wayan"
+inbox $ANDI 2026-12-10T09:00:01Z
+check "nudge: Andi about Fajar" has "$T/said" "antara kamu dan Fajar Nugroho (mentee)"
+check "nudge: not about Ayu (met on 26/11)" hasnt "$T/said" "Ayu"
+inbox $AYU 2026-12-10T09:00:01Z
+check "nudge: not Ayu" eq "$(wc -c <"$T/said")" 0
+run tick --at 2026-12-11T09:00:00Z
+inbox $RIZKY 2026-12-11T09:00:01Z
+check "nudge: once per period" eq "$(wc -c <"$T/said")" 0
+run tick --at 2026-12-18T09:00:00Z
+inbox $AYU 2026-12-18T09:00:01Z
+check "nudge: Ayu, 3 weeks after her last session" has "$T/said" "antara kamu dan Andi Wijaya (mentor)"
+inbox $RIZKY 2026-12-18T09:00:01Z
+check "nudge: Rizky not again within 3 weeks" eq "$(wc -c <"$T/said")" 0
+run tick --at 2026-12-31T09:00:00Z
+inbox $RIZKY 2026-12-31T09:00:01Z
+check "nudge: Rizky again in the next period" has "$T/said" "Sudah 3 minggu"
+
+# ---- HR ends Ayu's pairing; a new suggestion never repeats it -------------------------------
+run pair end $AYU --reason "Pindah tugas" --at 2027-01-04T09:00:00Z
+check "end: exit 0" eq "$rc" 0
+check "end: confirmed" has "$T/out" "ended: Ayu Lestari's mentoring (reason: Pindah tugas)"
+run pair end $AYU --reason "lagi"
+check "end again: no active mentor" has "$T/err" "has no active mentor"
+inbox $AYU 2027-01-04T09:00:01Z
+check "end: Ayu is told (by HR)" has "$T/said" "Pendampingan antara kamu dan Andi Wijaya telah diakhiri oleh SDM."
+inbox $ANDI 2027-01-04T09:00:01Z
+check "end: Andi is told" has "$T/said" "Pendampingan antara kamu dan Ayu Lestari telah diakhiri oleh SDM."
+run pair list --all
+check "list --all: the ended pair with its reason" has "$T/out" "ended 04/01/2027 by cli: Pindah tugas"
+check "list: 3 active" has "$T/out" "active pairings: 3"
+run pair suggest --at 2027-01-05T09:00:00Z
+cp "$T/out" "$T/suggest2"
+check "suggest again: never Ayu -> Andi" hasnt "$T/suggest2" "Ayu Lestari ($AYU, Biro SDM) -> Andi"
+check "suggest again: Ayu -> Made (Budi's place is free)" has "$T/suggest2" "Ayu Lestari ($AYU, Biro SDM) -> Made Sutrisna"
+check "suggest again: Budi never back to Made" hasnt "$T/suggest2" "Budi Santoso ($BUDI, Dinas Kominfo) -> Made"
+check "suggest again: Dewi -> Yohana" has "$T/suggest2" "Dewi Anggraini ($DEWI, Bappeda) -> Yohana Rumbiak"
+check "suggest again: Wayan -> Andi" has "$T/suggest2" "Wayan Darma ($WAYAN, Bappeda) -> Andi Wijaya"
+check "suggest again: Budi unmatched" has "$T/suggest2" "Budi Santoso ($BUDI, Dinas Kominfo):"
+run pair apply --only $DEWI --at 2027-01-05T09:00:00Z
+check "apply --only: just Dewi" has "$T/out" "suggestion 3: 1 pair(s) started, 0 skipped"
+run pair list
+check "list: Dewi paired" has "$T/out" "Dewi Anggraini ($DEWI, Bappeda) -> Yohana Rumbiak"
+check "list: Ayu not (left out by --only)" hasnt "$T/out" "Ayu Lestari"
+
+# ---- capacity and pause ---------------------------------------------------------------------
+run pair mentor $MADE --pause
+check "pause: shown" has "$T/out" "Made Sutrisna ($MADE): paused"
+run pair suggest --at 2027-01-05T10:00:00Z
+check "a paused mentor is not proposed" hasnt "$T/out" "-> Made Sutrisna"
+run pair mentor $MADE --resume --capacity 3
+check "resume with capacity 3" has "$T/out" "active, capacity 3, 1 active mentee(s)"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
