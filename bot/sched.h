@@ -28,8 +28,8 @@ extern const struct domain_module sched_module;
 
 /* People per transaction, and the work one tick may do before it yields
  * (the rest goes on at the next tick). */
-#define SCHED_BATCH     500
-#define SCHED_BUDGET_MS 100
+#define SCHED_BATCH     200
+#define SCHED_BUDGET_MS 50
 /* Zone used when a person's zone is unknown to the system. */
 #define SCHED_DEFAULT_TZ "Asia/Jakarta"
 

@@ -199,7 +199,7 @@ const char *const store_migrations[] = {
     " rule TEXT NOT NULL,"
     " tz TEXT NOT NULL,"
     " PRIMARY KEY(person_id, flow_id));"
-    "CREATE INDEX sched_plan_timer ON sched_plan(timer_id) WHERE timer_id <> 0;"
+    "CREATE INDEX sched_plan_timer ON sched_plan(timer_id);"
     "CREATE TABLE sched_dirty ("
     " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE);"
     "CREATE TABLE sched_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
