@@ -336,6 +336,53 @@ const char *const store_migrations[] = {
     " FROM mentoring_sessions"
     " UNION ALL SELECT mentor_id, date(held_at, 'unixepoch'), minutes, 'mentoring'"
     " FROM mentoring_sessions WHERE mentor_id <> 0;",
+    /* 8: the scheduler (store_sched.c). sched_plan: each person's planned
+     * occurrence of each flow with a schedule trigger, and the "flow" timer
+     * that carries it (timer_id 0: the timer fired or was removed; plan the
+     * next one). sched_dirty: people whose plans need a look (new consent,
+     * identity, zone, or a planned timer gone), filled by the triggers below
+     * so that planning is incremental. sched_meta: the scheduler's own
+     * state (the signature of the schedule triggers, the re-plan cursor). */
+    "CREATE TABLE sched_plan ("
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " flow_id TEXT NOT NULL,"
+    " timer_id INTEGER NOT NULL DEFAULT 0,"
+    " due INTEGER NOT NULL,"
+    " rule TEXT NOT NULL,"
+    " tz TEXT NOT NULL,"
+    " PRIMARY KEY(person_id, flow_id));"
+    "CREATE INDEX sched_plan_timer ON sched_plan(timer_id);"
+    "CREATE TABLE sched_dirty ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE);"
+    "CREATE TABLE sched_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    /* A planned timer deleted (fired by core_tick, or removed): detach it at
+     * once, so a later timer that reuses the row id is never taken for it.
+     * (No INSERT OR IGNORE in these bodies: an outer statement's conflict
+     * policy, e.g. an upsert's, would override it.) */
+    "CREATE TRIGGER sched_timer_gone AFTER DELETE ON timers WHEN OLD.kind = 'flow' BEGIN"
+    " INSERT INTO sched_dirty(person_id) SELECT person_id FROM sched_plan"
+    "  WHERE timer_id = OLD.id AND person_id NOT IN (SELECT person_id FROM sched_dirty);"
+    " UPDATE sched_plan SET timer_id = 0 WHERE timer_id = OLD.id;"
+    " END;"
+    "CREATE TRIGGER sched_consent AFTER INSERT ON consents WHEN NEW.purpose = 'data' BEGIN"
+    " INSERT INTO sched_dirty(person_id) SELECT NEW.person_id"
+    "  WHERE NOT EXISTS (SELECT 1 FROM sched_dirty WHERE person_id = NEW.person_id);"
+    " END;"
+    "CREATE TRIGGER sched_identity_new AFTER INSERT ON identities BEGIN"
+    " INSERT INTO sched_dirty(person_id) SELECT NEW.person_id"
+    "  WHERE NOT EXISTS (SELECT 1 FROM sched_dirty WHERE person_id = NEW.person_id);"
+    " END;"
+    "CREATE TRIGGER sched_identity_change AFTER UPDATE OF person_id, blocked ON identities"
+    " WHEN NEW.person_id IS NOT OLD.person_id OR NEW.blocked IS NOT OLD.blocked BEGIN"
+    " INSERT INTO sched_dirty(person_id) SELECT NEW.person_id"
+    "  WHERE NOT EXISTS (SELECT 1 FROM sched_dirty WHERE person_id = NEW.person_id);"
+    " INSERT INTO sched_dirty(person_id) SELECT id FROM people WHERE id = OLD.person_id"
+    "  AND NOT EXISTS (SELECT 1 FROM sched_dirty WHERE person_id = OLD.person_id);"
+    " END;"
+    "CREATE TRIGGER sched_zone AFTER UPDATE OF tz ON people WHEN NEW.tz IS NOT OLD.tz BEGIN"
+    " INSERT INTO sched_dirty(person_id) SELECT NEW.id"
+    "  WHERE NOT EXISTS (SELECT 1 FROM sched_dirty WHERE person_id = NEW.id);"
+    " END;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -477,6 +524,11 @@ const struct store_person_table store_person_tables[] = {
      " WHERE mentor_id = ?1 OR logged_by = ?1",
      0},
     {NULL, NULL, "DELETE FROM mentoring_sessions WHERE mentee_id = ?1", 0},
+    /* The scheduler (migration 8): erased first (reverse order), so the
+     * timers' erase finds no plan to re-plan. */
+    {NULL, NULL, "DELETE FROM sched_dirty WHERE person_id = ?1", 0},
+    {"schedule", "SELECT flow_id, due, tz FROM sched_plan WHERE person_id = ?1 ORDER BY flow_id",
+     "DELETE FROM sched_plan WHERE person_id = ?1", 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));
