@@ -30,11 +30,22 @@ check() { # name, then a command that must succeed
 has() { grep -qF -- "$2" "$1" || { echo "     '$2' not in:"; sed 's/^/       /' "$1"; return 1; }; }
 count() { grep -oF -- "$2" "$1" | wc -l | tr -d ' '; }
 eq() { [ "$1" = "$2" ] || { echo "     expected '$2', got '$1'"; return 1; }; }
-run() { timeout 60 "$BIN" --db "$DB" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+# The shipped flows with one schedule left (the weekly check-in's), so the
+# counts below do not move when another flow gains a schedule.
+mkdir -p "$T/flows"
+for f in flows/*.json; do
+    case $f in
+    flows/checkin.weekly.json) cp "$f" "$T/flows/" ;;
+    *) jq 'if .triggers then .triggers |= map(select(has("every") | not)) else . end' "$f" \
+        >"$T/flows/$(basename "$f")" ;;
+    esac
+done
+export BIMBING_FLOWS=$T/flows
+run() { timeout 60 "$BIN" --db "$DB" --flows "$T/flows" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
 # chat NIP TIME LINES...: one chat session, one input line per argument
 chat() {
     local nip=$1 now=$2; shift 2
-    printf '%s\n' "$@" | timeout 60 "$BIN" --db "$DB" chat --as "$nip" --jsonl --now "$now" >"$T/chat" 2>"$T/err"
+    printf '%s\n' "$@" | timeout 60 "$BIN" --db "$DB" --flows "$T/flows" chat --as "$nip" --jsonl --now "$now" >"$T/chat" 2>"$T/err"
 }
 
 if [ ! -x "$BIN" ]; then echo "missing $BIN (run make)"; echo "0 passed, 1 failed"; exit 1; fi

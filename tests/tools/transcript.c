@@ -863,7 +863,9 @@ static int play_file(const char *bin, const char *keep_db, int print, const char
     bb_buf_init(&t.ch.rbuf, TR_RESP_MAX);
     bb_strlcpy(t.as, TR_DEFAULT_AS, sizeof(t.as));
     bb_strlcpy(t.people, "config/demo-people.csv", sizeof(t.people));
-    bb_strlcpy(t.flows, "flows", sizeof(t.flows));
+    /* the flows directory: @flows in the file, else BIMBING_FLOWS, else flows */
+    const char *fl = getenv("BIMBING_FLOWS");
+    bb_strlcpy(t.flows, fl && fl[0] ? fl : "flows", sizeof(t.flows));
     bb_parse_iso8601(TR_DEFAULT_NOW, &t.now);
     t.asked = cJSON_CreateArray();
 
