@@ -736,6 +736,8 @@ static const struct action_def actions[] = {
     {"feedback_request", 'b', {"fields"}, "f", ""},
     {"feedback_give", 'b', {"fields"}, "f", ""},
     {"show", 's', {NULL}, "", ""},
+    {"broadcast_preview", 'b', {"fields"}, "f", ""},
+    {"broadcast_send", 'b', {"fields"}, "f", ""},
 };
 
 const char *flow_action_name(int def)

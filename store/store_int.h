@@ -43,6 +43,7 @@ enum store_slot_base {
     STORE_SLOTS_REG = 256,     /* store_reg.c: 256..287 */
     STORE_SLOTS_CHAN = 288,    /* store_chan.c: 288..319 */
     STORE_SLOTS_WEB = 320,     /* store_web.c: 320..351 */
+    STORE_SLOTS_SURVEY = 480,  /* store_survey.c: 480..511 */
 };
 #define STORE_NSLOTS 512
 
