@@ -25,10 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SURVEY_MAXQ 32           /* questions per survey in a report */
+#define SURVEY_MAXQ         32   /* questions per survey in a report */
 #define SURVEY_MAX_COMMENTS 2000 /* free-text answers listed per wave */
-#define SURVEY_PACE 10           /* flow starts per second in a wave */
-#define SURVEY_TEXT_MAX 4000     /* a broadcast text, in bytes */
+#define SURVEY_PACE         10   /* flow starts per second in a wave */
+#define SURVEY_TEXT_MAX     4000 /* a broadcast text, in bytes */
 
 /* ---- texts ---------------------------------------------------------------- */
 
@@ -773,8 +773,8 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
         csv_row(w->id, "all", "invited", val);
         bb_snprintf(val, sizeof(val), "%" PRId64, answered);
         csv_row(w->id, "all", "answered", val);
-        bb_snprintf(val, sizeof(val), "%.1f", invited ? 100.0 * (double)answered / (double)invited
-                                                      : 0.0);
+        bb_snprintf(val, sizeof(val), "%.1f",
+                    invited ? 100.0 * (double)answered / (double)invited : 0.0);
         csv_row(w->id, "all", "response_rate_pct", val);
     } else {
         printf("Wave %" PRId64 " of %s to %s, %s to %s%s\n", w->id, w->flow_id, w->segment, day0,
@@ -787,8 +787,8 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
         goto out;
     }
     t->shown = 1;
-    t->has_enps = survey_enps(a.total.enps_prom, a.total.enps_det, a.total.enps_n, &t->enps) ==
-                  BB_OK;
+    t->has_enps =
+        survey_enps(a.total.enps_prom, a.total.enps_det, a.total.enps_n, &t->enps) == BB_OK;
     t->has_who5 = a.total.who5.n > 0;
     t->who5 = survey_who5_index(&a.total.who5);
     print_group(w->id, &a.total, "all", o);
@@ -839,12 +839,11 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
                 continue;
             }
             if (o->csv) {
-                bb_snprintf(val, sizeof(val), "%" PRId64 "/%" PRId64, u[i].answered,
-                            u[i].invited);
+                bb_snprintf(val, sizeof(val), "%" PRId64 "/%" PRId64, u[i].answered, u[i].invited);
                 csv_row(w->id, u[i].unit, "answered/invited", val);
             } else {
-                printf("  participation %s: %" PRId64 " of %" PRId64 "\n", u[i].unit,
-                       u[i].answered, u[i].invited);
+                printf("  participation %s: %" PRId64 " of %" PRId64 "\n", u[i].unit, u[i].answered,
+                       u[i].invited);
             }
         }
         if (oi > 0) {
@@ -852,8 +851,8 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
                 bb_snprintf(val, sizeof(val), "%" PRId64 "/%" PRId64, oa, oi);
                 csv_row(w->id, "(small units)", "answered/invited", val);
             } else {
-                printf("  participation (units under %d invited, together): %" PRId64
-                       " of %" PRId64 "\n",
+                printf("  participation (units under %d invited, together): %" PRId64 " of %" PRId64
+                       "\n",
                        o->k, oa, oi);
             }
         }
@@ -983,8 +982,8 @@ static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
     w.created_at = d->now;
     if (store_wave_add(d->st, &w, kind, value, (int)pace) != BB_OK)
         goto fail;
-    bb_snprintf(detail, sizeof(detail),
-                "wave %" PRId64 " of %s to %s: %" PRId64 " invited", w.id, flow_id, to, w.invited);
+    bb_snprintf(detail, sizeof(detail), "wave %" PRId64 " of %s to %s: %" PRId64 " invited", w.id,
+                flow_id, to, w.invited);
     if (store_audit(d->st, actor, "survey.send", 0, detail, d->now) != BB_OK)
         goto fail;
     bb_format_iso8601(w.start_at, d0, sizeof(d0));
@@ -1075,8 +1074,7 @@ static int cmd_survey_report(const struct domain_ctx *d, int argc, char **argv)
             }
             printf("  %-6" PRId64 " %-10s %9" PRId64 " %7.1f%% %8s %8s\n", t[i].wave, day,
                    t[i].answered,
-                   t[i].invited ? 100.0 * (double)t[i].answered / (double)t[i].invited : 0.0, e,
-                   h);
+                   t[i].invited ? 100.0 * (double)t[i].answered / (double)t[i].invited : 0.0, e, h);
         }
     }
     free(t);

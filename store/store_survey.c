@@ -56,7 +56,7 @@ _Static_assert(SV_END <= STORE_SLOTS_SURVEY + 32, "store_survey.c has 32 stateme
 #define SCRUB_DELAY 600
 /* Inbox times come from the platforms; allow for their clocks. */
 #define SCRUB_SLACK_BEFORE 3600
-#define SCRUB_SLACK_AFTER 300
+#define SCRUB_SLACK_AFTER  300
 
 static int seg_ok(int kind, const char *value)
 {
@@ -115,9 +115,9 @@ int store_segment_count(struct store *st, int kind, const char *value, int64_t *
     int rc;
     if (!seg_ok(kind, value))
         return BB_EINVAL;
-    rc = store_stmt(st, SV_SEG_COUNT,
-                    "SELECT count(*), coalesce(sum(" REACHABLE "), 0) FROM people p WHERE " SEG_WHERE,
-                    &s);
+    rc = store_stmt(
+        st, SV_SEG_COUNT,
+        "SELECT count(*), coalesce(sum(" REACHABLE "), 0) FROM people p WHERE " SEG_WHERE, &s);
     if (rc != BB_OK)
         return rc;
     bind_seg(s, kind, value);
@@ -145,8 +145,7 @@ int store_broadcast_add(struct store *st, int kind, const char *value, const cha
     sqlite3_stmt *s;
     int64_t id = 0, n = 0;
     int rc;
-    if (!seg_ok(kind, value) || !segment || !text_id || !text_en || !body_id || !body_en ||
-        !actor)
+    if (!seg_ok(kind, value) || !segment || !text_id || !text_en || !body_id || !body_en || !actor)
         return BB_EINVAL;
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
@@ -417,9 +416,9 @@ int store_wave_due_remind(struct store *st, int64_t now, int64_t **ids, int *n)
 int store_wave_due_close(struct store *st, int64_t now, int64_t **ids, int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, SV_W_DUE_CLOSE,
-                        "SELECT id FROM survey_waves WHERE closed = 0 AND close_at <= ?1 ORDER BY id",
-                        &s);
+    int rc = store_stmt(
+        st, SV_W_DUE_CLOSE,
+        "SELECT id FROM survey_waves WHERE closed = 0 AND close_at <= ?1 ORDER BY id", &s);
     *ids = NULL;
     *n = 0;
     if (rc != BB_OK)
