@@ -313,8 +313,8 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
                     " orang di segmen ini belum terhubung dengan bot).",
                     reach, label, total - reach);
         bb_snprintf(en_text, sizeof(en_text),
-                    "This message will go to %" PRId64 " people (%s; %" PRId64
-                    " in this segment have not linked a chat yet).",
+                    "Recipients: %" PRId64 " (%s; %" PRId64
+                    " more in this segment have not linked a chat yet).",
                     reach, label, total - reach);
     } else {
         rc = broadcast_queue(d, kind, value, label, msg->valuestring, msg->valuestring, d->now,
@@ -326,8 +326,8 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
                     " orang. Status: bimbing broadcast status %" PRId64,
                     id, n, id);
         bb_snprintf(en_text, sizeof(en_text),
-                    "Broadcast #%" PRId64 " is queued for %" PRId64
-                    " people. Status: bimbing broadcast status %" PRId64,
+                    "Broadcast #%" PRId64 " is queued. Recipients: %" PRId64
+                    ". Status: bimbing broadcast status %" PRId64,
                     id, n, id);
     }
     const char *t[2] = {id_text, en_text};
