@@ -54,26 +54,18 @@ lat=$(jq '([.[] | select(.method=="sendMessage" and .chat_id=='$CHAT' and (.para
           | [.[] | select(.method=="sendMessage" and (.params.text|startswith("Pengumuman")) and .seq > $r)] | length' <<<"$sent")
 check "...with $lat broadcast messages still to go" [ "$lat" -gt 60 ]
 stats=$(curl -s "$API/control/stats")
-max=$(jq .max_overall_1s <<<"$stats")
-# The most sendMessage calls in any 1 s window once the first second has
-# passed (egress starts with a full token bucket of rate_total, so the
-# very first second may carry up to twice the rate).
-steady=$(curl -s "$API/control/sent" | jq '[.[] | select(.method=="sendMessage" and .status==200) | .ms] | sort
-    | . as $t | ($t[0] + 1000) as $s | [range(0; length) | select($t[.] >= $s) | . as $i
-    | [$t[$i:][] | select(. < $t[$i] + 1000)] | length] | max')
-# Times are taken when a request reaches the fake, so loopback scheduling
-# jitter can put one or two extra sends into a 1 s window; the mean rate
-# over the steady state is the sharper measure.
-avg=$(curl -s "$API/control/sent" | jq '[.[] | select(.method=="sendMessage" and .status==200) | .ms] | sort
-    | . as $t | [$t[] | select(. >= $t[0] + 1000)] | ((length - 1) * 1000 / (.[-1] - .[0]) * 10 | round / 10)')
-check "steady state: mean rate at most 30/s (measured $avg/s)" \
-    awk -v a="$avg" 'BEGIN { exit !(a <= 30.6) }'
-check "steady state: at most 30 (+20% arrival jitter) in any 1 s window (max $steady)" \
-    [ "$steady" -le 36 ]
-# Not asserted: the first second ($max) - egress starts with a full bucket.
+# The rate as a token bucket states it: by any moment t after the first
+# send t0, at most burst + rate x (t - t0) messages (burst = rate = 30 in
+# egress), plus 3 for jitter in when requests reach the fake. The busiest
+# 1 s window and the mean rate are printed as figures.
+times=$(curl -s "$API/control/sent" | jq -c '[.[] | select(.method=="sendMessage" and .status==200) | .ms] | sort')
+over=$(jq '. as $t | [range(0; length) | select(. + 1 > 30 + 30 * ($t[.] - $t[0]) / 1000 + 3)] | length' <<<"$times")
+check "sending never runs ahead of 30/s (with the bucket's burst of 30)" [ "$over" = 0 ]
+steady=$(jq '. as $t | [range(0; length) | . as $i | [$t[$i:][] | select(. < $t[$i] + 1000)] | length] | max' <<<"$times")
+avg=$(jq '(length - 1) * 1000 / (.[-1] - .[0]) * 10 | round / 10' <<<"$times")
 check "never more than 1 per second to one chat" [ "$(jq .max_per_chat_1s <<<"$stats")" -le 1 ]
 sleep 0.5
 st=$("$BIN" --db "$DB" broadcast status 1)
 check "broadcast status shows every message sent" grep -q "^sent $((N + 1))$" <<<"$st"
-echo "broadcast of $((N + 1)) at 30/s: reply went out with $lat broadcast messages still queued; mean $avg msgs/s, busiest 1 s window $steady (after the first second), first second $max"
+echo "broadcast of $((N + 1)) at 30/s: reply went out with $lat broadcast messages still queued; mean $avg msgs/s over the run, busiest 1 s window $steady (the bucket's start burst included)"
 e2e_finish
