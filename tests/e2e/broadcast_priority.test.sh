@@ -56,16 +56,18 @@ check "...with $lat broadcast messages still to go" [ "$lat" -gt 60 ]
 stats=$(curl -s "$API/control/stats")
 # The rate as a token bucket states it: by any moment t after the first
 # send t0, at most burst + rate x (t - t0) messages (burst = rate = 30 in
-# egress), plus 3 for jitter in when requests reach the fake. The busiest
+# egress), plus 6 (200 ms at 30/s) for delays between egress releasing a
+# request and the fake receiving it (larger under ASan). The busiest
 # 1 s window and the mean rate are printed as figures.
 times=$(curl -s "$API/control/sent" | jq -c '[.[] | select(.method=="sendMessage" and .status==200) | .ms] | sort')
-over=$(jq '. as $t | [range(0; length) | select(. + 1 > 30 + 30 * ($t[.] - $t[0]) / 1000 + 3)] | length' <<<"$times")
-check "sending never runs ahead of 30/s (with the bucket's burst of 30)" [ "$over" = 0 ]
+ahead=$(jq '. as $t | [range(0; length) | . + 1 - 30 - 30 * ($t[.] - $t[0]) / 1000] | max | floor' <<<"$times")
+check "sending never runs ahead of 30/s with the bucket's burst of 30 (most ahead: $ahead)" \
+    [ "$ahead" -le 6 ]
 steady=$(jq '. as $t | [range(0; length) | . as $i | [$t[$i:][] | select(. < $t[$i] + 1000)] | length] | max' <<<"$times")
 avg=$(jq '(length - 1) * 1000 / (.[-1] - .[0]) * 10 | round / 10' <<<"$times")
 check "never more than 1 per second to one chat" [ "$(jq .max_per_chat_1s <<<"$stats")" -le 1 ]
 sleep 0.5
 st=$("$BIN" --db "$DB" broadcast status 1)
 check "broadcast status shows every message sent" grep -q "^sent $((N + 1))$" <<<"$st"
-echo "broadcast of $((N + 1)) at 30/s: reply went out with $lat broadcast messages still queued; mean $avg msgs/s over the run, busiest 1 s window $steady (the bucket's start burst included)"
+echo "broadcast of $((N + 1)) at 30/s: reply went out with $lat broadcast messages still queued; mean $avg msgs/s over the run, busiest 1 s window $steady (the bucket's start burst included), at most $ahead ahead of the bucket"
 e2e_finish
