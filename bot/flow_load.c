@@ -746,6 +746,8 @@ static const struct action_def actions[] = {
     {"notify_mentor", 'b', {"text"}, "t", "text"},
     {"mentor_summary", 'b', {"fields"}, "f", ""},
     {"mentees_list", 'b', {NULL}, "", ""},
+    {"broadcast_preview", 'b', {"fields"}, "f", ""},
+    {"broadcast_send", 'b', {"fields"}, "f", ""},
 };
 
 const char *flow_action_name(int def)

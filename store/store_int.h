@@ -46,6 +46,7 @@ enum store_slot_base {
     STORE_SLOTS_COACHING = 384,  /* store_coaching.c: 384..415 */
     STORE_SLOTS_MENTORING = 416, /* store_mentoring.c: 416..447 */
     STORE_SLOTS_SCHED = 448,     /* store_sched.c: 448..479 */
+    STORE_SLOTS_SURVEY = 480,    /* store_survey.c: 480..511 */
 };
 #define STORE_NSLOTS 512
 

@@ -383,6 +383,67 @@ const char *const store_migrations[] = {
     " INSERT INTO sched_dirty(person_id) SELECT NEW.id"
     "  WHERE NOT EXISTS (SELECT 1 FROM sched_dirty WHERE person_id = NEW.id);"
     " END;",
+    /* 6, 7, 8: placeholders for migrations of other branches (the lead
+     * replaces them at merge), so that the survey tables are number 9. */
+    /* 9: surveys and broadcasts (store_survey.c). Participation
+     * (survey_invitations: who was asked, who answered) is kept apart from
+     * the answers (survey_answers), which carry no person id and no time:
+     * each response gets a random 128-bit id, and the table is WITHOUT ROWID
+     * keyed by it, so rows sit in random order, not in insertion order.
+     * When a wave closes its invitations are reduced to counts per unit
+     * (survey_wave_units) and deleted. Broadcasts are rows of their own;
+     * their messages are outbox rows with batch_id = the broadcast id
+     * (survey waves use batch_id = -wave id). */
+    "CREATE TABLE survey_waves ("
+    " id INTEGER PRIMARY KEY,"
+    " flow_id TEXT NOT NULL,"
+    " segment TEXT NOT NULL,"
+    " start_at INTEGER NOT NULL,"
+    " close_at INTEGER NOT NULL,"
+    " remind_at INTEGER NOT NULL DEFAULT 0," /* 0: no reminder */
+    " reminded INTEGER NOT NULL DEFAULT 0,"
+    " closed INTEGER NOT NULL DEFAULT 0,"
+    " invited INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX survey_waves_flow ON survey_waves(flow_id, id);"
+    "CREATE INDEX survey_waves_open ON survey_waves(closed, close_at);"
+    "CREATE TABLE survey_invitations ("
+    " wave_id INTEGER NOT NULL REFERENCES survey_waves(id) ON DELETE CASCADE,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " unit TEXT NOT NULL DEFAULT '',"
+    " answered INTEGER NOT NULL DEFAULT 0,"
+    " answered_at INTEGER NOT NULL DEFAULT 0," /* for the inbox scrub only */
+    " scrubbed INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(wave_id, person_id)) WITHOUT ROWID;"
+    "CREATE INDEX survey_invitations_person ON survey_invitations(person_id, answered);"
+    "CREATE INDEX survey_invitations_unit ON survey_invitations(wave_id, unit);"
+    "CREATE INDEX survey_invitations_scrub ON survey_invitations(answered_at)"
+    " WHERE answered = 1 AND scrubbed = 0;"
+    "CREATE TABLE survey_wave_units ("
+    " wave_id INTEGER NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " invited INTEGER NOT NULL,"
+    " answered INTEGER NOT NULL,"
+    " PRIMARY KEY(wave_id, unit)) WITHOUT ROWID;"
+    "CREATE TABLE survey_answers ("
+    " response TEXT NOT NULL," /* 32 hex digits from getrandom, one per response */
+    " wave_id INTEGER NOT NULL,"
+    " unit TEXT NOT NULL DEFAULT ''," /* '' when the unit had fewer than k invited */
+    " question TEXT NOT NULL,"
+    " num REAL,"
+    " txt TEXT,"
+    " PRIMARY KEY(response, question)) WITHOUT ROWID;"
+    "CREATE INDEX survey_answers_wave ON survey_answers(wave_id, question);"
+    "CREATE TABLE broadcasts ("
+    " id INTEGER PRIMARY KEY,"
+    " segment TEXT NOT NULL,"
+    " text_id TEXT NOT NULL,"
+    " text_en TEXT NOT NULL,"
+    " due INTEGER NOT NULL,"
+    " recipients INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL DEFAULT '');",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -529,6 +590,13 @@ const struct store_person_table store_person_tables[] = {
     {NULL, NULL, "DELETE FROM sched_dirty WHERE person_id = ?1", 0},
     {"schedule", "SELECT flow_id, due, tz FROM sched_plan WHERE person_id = ?1 ORDER BY flow_id",
      "DELETE FROM sched_plan WHERE person_id = ?1", 0},
+    /* Surveys (migration 9): only participation is personal data (which
+     * waves the person was asked in and whether they answered); the answers
+     * themselves are anonymous and cannot be found from the person. */
+    {"survey_invitations",
+     "SELECT i.wave_id, w.flow_id, i.answered FROM survey_invitations i"
+     " JOIN survey_waves w ON w.id = i.wave_id WHERE i.person_id = ?1 ORDER BY i.wave_id",
+     "DELETE FROM survey_invitations WHERE person_id = ?1", 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));

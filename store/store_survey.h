@@ -1,0 +1,151 @@
+/*
+ * store_survey.h - the store side of pulse surveys and broadcasts
+ * (bot/survey.c): survey waves, invitations (participation), anonymous
+ * answers, and broadcasts with their bulk outbox insert. Tables of
+ * migration 9.
+ *
+ * Anonymity (see docs/surveys.md): answers are written with no person id,
+ * no time and a random response id; the answer table is ordered by that id.
+ * Participation (who was asked, who answered) lives in survey_invitations,
+ * which is reduced to counts per unit when the wave closes.
+ *
+ * Thread rules: as store.h - one thread at a time per struct store.
+ */
+#ifndef STORE_SURVEY_H
+#define STORE_SURVEY_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* Who a wave or broadcast goes to (DESIGN §7): everyone, a unit, a role. */
+enum store_seg_kind { STORE_SEG_ALL = 0, STORE_SEG_UNIT = 1, STORE_SEG_ROLE = 2 };
+
+/* Out-parameters may be NULL. total: people in the segment; reachable: of
+ * them, those with at least one chat identity. */
+int store_segment_count(struct store *st, int kind, const char *value, int64_t *total,
+                        int64_t *reachable);
+
+/* ---- broadcasts ---------------------------------------------------------- */
+
+/* One transaction: a broadcasts row and one BULK outbox message per
+ * reachable person of the segment (on the channel they last wrote from;
+ * body_id for people whose language is not "en", body_en for the others;
+ * both are channel-neutral outbox bodies, {"text":...}), batch_id = the
+ * broadcast's id. A single INSERT ... SELECT. */
+int store_broadcast_add(struct store *st, int kind, const char *value, const char *segment,
+                        const char *text_id, const char *text_en, const char *body_id,
+                        const char *body_en, int64_t due, int64_t now, const char *actor,
+                        int64_t *id_out, int64_t *recipients);
+
+/* Outbox rows of a batch by state: counts[enum store_out_state], 7 items. */
+int store_batch_status(struct store *st, int64_t batch_id, int64_t counts[7]);
+
+struct store_broadcast {
+    int64_t id;
+    char segment[160];
+    int64_t due, recipients, created_at;
+    char actor[64];
+};
+int store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *out);
+
+/* ---- waves --------------------------------------------------------------- */
+
+struct store_wave {
+    int64_t id;
+    char flow_id[48];
+    char segment[160];
+    int64_t start_at, close_at, remind_at; /* remind_at 0: no reminder */
+    int reminded, closed;
+    int64_t invited;
+    int64_t created_at;
+    char actor[64];
+};
+
+/* One transaction: the wave row, an invitation per reachable person of the
+ * segment (with their unit), and a "flow" timer per invitee that starts
+ * w->flow_id: the first at start_at, then `pace` per second (pace >= 1) so
+ * that first questions trickle out instead of flooding the live queue.
+ * w->id and w->invited are filled in. */
+int store_wave_add(struct store *st, struct store_wave *w, int kind, const char *value, int pace);
+int store_wave_get(struct store *st, int64_t id, struct store_wave *out);
+/* Waves of a flow (all flows when flow_id is NULL), oldest first. *out is
+ * malloc'd (free()). */
+int store_wave_list(struct store *st, const char *flow_id, struct store_wave **out, int *n);
+/* Open waves due for their reminder (remind_at <= now, not reminded) or
+ * for closing (close_at <= now). Ids, malloc'd (free()). */
+int store_wave_due_remind(struct store *st, int64_t now, int64_t **ids, int *n);
+int store_wave_due_close(struct store *st, int64_t now, int64_t **ids, int *n);
+int store_wave_set_reminded(struct store *st, int64_t wave_id);
+
+/* An invitee who has not answered yet. */
+struct store_invitee {
+    int64_t person_id;
+    int in_flow;   /* their session is inside the wave's flow right now */
+    int has_timer; /* a "flow" timer for the wave's flow is still pending */
+};
+/* Unanswered invitees of a wave. *out malloc'd (free()). */
+int store_wave_unanswered(struct store *st, int64_t wave_id, struct store_invitee **out, int *n);
+
+/* Close a wave, inside the caller's transaction (or its own): remove the
+ * pending start timers of the flow for unanswered invitees, scrub the
+ * conversation traces of every invitee since start_at (see
+ * store_survey_scrub), turn invitations into counts per unit, delete them,
+ * mark the wave closed. */
+int store_wave_finish(struct store *st, int64_t wave_id, int64_t now);
+
+/* ---- answers ------------------------------------------------------------- */
+
+/* The oldest open wave of flow_id in which the person is invited and has not
+ * answered: its id, and the unit to store with the answers ("" when fewer
+ * than k people of the person's unit were invited). BB_ENOTFOUND if none. */
+int store_survey_open_invitation(struct store *st, int64_t person_id, const char *flow_id, int k,
+                                 int64_t *wave_id, char *unit, size_t n);
+
+struct store_answer {
+    char question[48];
+    int has_num; /* num holds the value; else txt */
+    double num;
+    const char *txt; /* borrowed */
+};
+/* One transaction: mark the invitation answered (BB_EEXIST when it was
+ * already) and write the answers under a fresh random response id, with no
+ * person id and no time. */
+int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, const char *unit,
+                        const struct store_answer *a, int na, int64_t now);
+
+/* Flow ids (space separated, with a space before and after each: " a b ")
+ * of the open waves where the person has an unanswered invitation. */
+int store_survey_person_open(struct store *st, int64_t person_id, char *out, size_t n);
+
+/* For answered invitations not scrubbed yet: blank the text and button
+ * payload of the person's processed inbox events between the wave's start
+ * and the answer, the text of "answered" notices in the sent outbox rows of
+ * that window, and the variables of their session when it is idle; then
+ * mark them scrubbed. *n (may be NULL): invitations scrubbed. */
+int store_survey_scrub(struct store *st, int64_t now, int *n);
+
+/* ---- reports --------------------------------------------------------------- */
+
+struct store_unit_count {
+    char unit[128];
+    int64_t invited, answered;
+};
+/* Participation of a wave per unit (from the invitations while open, from
+ * the counts once closed). *out malloc'd (free()). */
+int store_wave_units(struct store *st, int64_t wave_id, struct store_unit_count **out, int *n);
+
+struct store_answer_row {
+    const char *response; /* valid during the callback only */
+    const char *unit;
+    const char *question;
+    int has_num;
+    double num;
+    const char *txt; /* NULL when numeric */
+};
+/* Every answer row of a wave, grouped by response (rows of one response
+ * are consecutive). fn returns BB_OK to go on. */
+int store_wave_answers(struct store *st, int64_t wave_id,
+                       int (*fn)(void *ctx, const struct store_answer_row *r), void *ctx);
+
+#endif

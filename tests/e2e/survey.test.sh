@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# survey.test.sh - pulse surveys and broadcasts through the CLI and the
+# console chat: the survey transcripts (tests/transcripts/survey/, each
+# played after `survey send`), answers stored anonymously with the session
+# variables emptied, one reminder that reaches only non-responders, closing
+# (people inside the survey get a note and lose the session, participation
+# becomes counts), the report's arithmetic and its k threshold with
+# complementary suppression, roles and audit, and broadcast status.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+e2e_init
+
+T0=2026-11-27T09:00:00Z
+AYU=198501012010011001
+BUDI=199002022015022002
+SITI=197803032005031003
+q() { sqlite3 "$1" "$2"; }
+# play one transcript on a prepared database; its output only on failure
+play() {
+    "$BUILD/tools/transcript" --bin "$BIN" --db "$1" "$2" >"$TMP/tr.log" 2>&1 && return 0
+    sed 's/^/    /' "$TMP/tr.log"
+    return 1
+}
+
+# ---- transcripts of every survey flow, both languages ------------------------------
+for f in tests/transcripts/survey/*.txt; do
+    base=$(basename "$f" .txt)
+    flow=survey.${base%.*}
+    nip=$AYU
+    case $base in *.en) nip=$BUDI ;; esac
+    db=$TMP/tr-$base.db
+    "$BIN" --db "$db" people import config/demo-people.csv >/dev/null
+    echo | "$BIN" --db "$db" chat --as $nip --jsonl --now 2026-11-27T08:59:00Z >/dev/null
+    "$BIN" --db "$db" survey send "$flow" --to all --at $T0 >/dev/null
+    check "transcript $base" play "$db" "$f"
+    answers=$(q "$db" "select count(distinct response) from survey_answers")
+    if [ "$base" = experience.en ]; then
+        check "$base: a cancelled survey stores nothing" [ "$answers" = 0 ]
+    else
+        check "$base: one anonymous response stored" [ "$answers" = 1 ]
+        check "$base: the session keeps no answers" \
+            [ "$(q "$db" "select count(*) from sessions s, json_each(s.state, '\$.vars') v where v.value is not null")" = 0 ]
+    fi
+done
+
+# ---- a wave for everyone, seven answers, k = 3 -------------------------------------
+DB=$TMP/wave.db
+CFG=$TMP/k3.json
+echo '{"anonymity_k": 3}' >"$CFG"
+"$BIN" --db "$DB" people import config/demo-people.csv >/dev/null
+ALL=$(cut -d, -f1 config/demo-people.csv | tail -n +2)
+for nip in $ALL; do echo | "$BIN" --db "$DB" chat --as "$nip" --jsonl --now 2026-11-27T08:00:00Z >/dev/null; done
+out=$("$BIN" --db "$DB" --config "$CFG" survey send survey.enps --to all --at $T0 --remind-after 1d --close-after 3d)
+check "survey send invites everyone with a chat" grep -q "wave 1: 12 invited" <<<"$out"
+check "the send is audit-logged (actor cli)" \
+    [ "$(q "$DB" "select count(*) from audit_log where actor='cli' and action='survey.send'")" = 1 ]
+code=0; "$BIN" --db "$DB" survey send survey.enps --to role=boss >/dev/null 2>&1 || code=$?
+check "a bad segment is refused (exit 2)" [ "$code" = 2 ]
+code=0; "$BIN" --db "$DB" survey send checkin.weekly --to all >/dev/null 2>&1 || code=$?
+check "a flow that is not a survey is refused" [ "$code" = 1 ]
+check "...and nothing was added" [ "$(q "$DB" "select count(*) from survey_waves")" = 1 ]
+
+answer() { # answer NIP SCORE
+    printf '{"tick":true}\n%s\nalasan\n' "$2" |
+        "$BIN" --db "$DB" --config "$CFG" chat --as "$1" --jsonl --now 2026-11-27T09:10:00Z >/dev/null
+}
+# Biro SDM: Ayu 10, Siti 9, Putri 9; Dinas Kominfo: Budi 8, Andi 7, Rizky 3; Bappeda: Made 0
+answer $AYU 10; answer $SITI 9; answer 199512122020122011 9
+answer $BUDI 8; answer 197505052000031005 7; answer 199304042019032008 3
+answer 198208082008012006 0
+# Dewi opens the survey but does not answer; the others never open it.
+echo '{"tick":true}' | "$BIN" --db "$DB" chat --as 199107072017012009 --jsonl --now 2026-11-27T09:10:00Z >/dev/null
+check "seven answered" [ "$(q "$DB" "select sum(answered) from survey_invitations")" = 7 ]
+check "the answers carry no person id and no time" \
+    [ "$(q "$DB" "select count(*) from pragma_table_info('survey_answers') where name like '%person%' or name like '%at' or name like '%time%' or name = 'ts'")" = 0 ]
+
+# ---- the reminder: only to non-responders -----------------------------------------
+"$BIN" --db "$DB" --config "$CFG" tick --at 2026-11-28T10:00:00Z >/dev/null
+reminded=$(q "$DB" "select group_concat(p.nip) from (select distinct person_id from outbox where batch_id = -1) o join people p on p.id = o.person_id")
+check "reminders went out once the time came" [ -n "$reminded" ]
+check "...to the five non-responders only" [ "$(q "$DB" "select count(distinct person_id) from outbox where batch_id = -1")" = 5 ]
+for nip in $AYU $SITI $BUDI 198208082008012006; do
+    check "...not to $nip, who answered" bash -c "! grep -q $nip <<<'$reminded'"
+done
+check "Dewi, inside the survey, is reminded to answer the open question" \
+    [ "$(q "$DB" "select count(*) from outbox o join people p on p.id=o.person_id where p.nip='199107072017012009' and o.batch_id=-1 and o.body like '%lihat pertanyaan di atas%'")" = 1 ]
+"$BIN" --db "$DB" --config "$CFG" tick --at 2026-11-28T11:00:00Z >/dev/null
+check "one reminder only" [ "$(q "$DB" "select count(*) from outbox where batch_id = -1 and body like '%Pengingat%' or batch_id = -1 and body like '%Reminder%'")" = 5 ]
+
+# ---- the report --------------------------------------------------------------------
+rep=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps --by unit)
+check "response rate 7 of 12" grep -q "invited 12, answered 7, response rate 58.3%" <<<"$rep"
+# promoters 3 (10, 9, 9), detractors 2 (3, 0) of 7: 42.9% - 28.6% = +14
+check "eNPS +14 with the shares" grep -q "eNPS +14 (promoters 42.9%, passives 28.6%, detractors 28.6%)" <<<"$rep"
+check "mean and distribution" grep -q "enps         n 7, mean 6.57; 0:1 3:1 7:1 8:1 9:2 10:1" <<<"$rep"
+check "Bappeda (1 answer) is hidden" grep -q "Bappeda: hidden (fewer answers than the anonymity threshold)" <<<"$rep"
+check "...and one more unit, so the total cannot reveal it" \
+    [ "$(grep -c "hidden (would reveal a smaller group)" <<<"$rep")" = 1 ]
+check "...while one unit of 3 stays visible" [ "$(grep -c ": 3 response(s)" <<<"$rep")" = 1 ]
+check "comments are listed sorted, for the whole wave only" [ "$(grep -c -- "- why: alasan" <<<"$rep")" = 7 ]
+rep5=$("$BIN" --db "$DB" survey report survey.enps --by unit)
+check "with k = 5 no unit of 3 is shown" [ "$(grep -c ": 3 response(s)" <<<"$rep5")" = 0 ]
+csv=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps --csv)
+check "CSV report" grep -q '^1,"all","enps","14.3"$' <<<"$csv"
+code=0; "$BIN" --db "$DB" survey report survey.enps --as $AYU >/dev/null 2>&1 || code=$?
+check "an employee may not read reports" [ "$code" = 1 ]
+"$BIN" --db "$DB" survey report survey.enps --as $SITI >/dev/null
+check "HR may, and it is audit-logged with the NIP" \
+    [ "$(q "$DB" "select count(*) from audit_log where actor='$SITI' and action='survey.report'")" = 1 ]
+
+# ---- closing ---------------------------------------------------------------------
+"$BIN" --db "$DB" --config "$CFG" tick --at 2026-11-30T10:00:00Z >/dev/null
+check "the wave is closed" [ "$(q "$DB" "select closed from survey_waves where id = 1")" = 1 ]
+check "Dewi, still inside the survey, got the closing note" \
+    [ "$(q "$DB" "select count(*) from outbox o join people p on p.id=o.person_id where p.nip='199107072017012009' and o.body like '%sudah ditutup%'")" = 1 ]
+check "...and her session is gone" \
+    [ "$(q "$DB" "select count(*) from sessions s join people p on p.id=s.person_id where p.nip='199107072017012009'")" = 0 ]
+check "participation is now counts per unit only" \
+    [ "$(q "$DB" "select count(*) from survey_invitations")" = 0 ]
+check "...that still add up" [ "$(q "$DB" "select sum(invited)||'/'||sum(answered) from survey_wave_units")" = "12/7" ]
+check "no survey start timer is left" [ "$(q "$DB" "select count(*) from timers where kind='flow' and payload='survey.enps'")" = 0 ]
+check "typed answers are no longer in the inbox" \
+    [ "$(q "$DB" "select count(*) from inbox where text = 'alasan'")" = 0 ]
+rep=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps)
+check "the closed wave still reports the same" grep -q "eNPS +14" <<<"$rep"
+
+# ---- a second wave: trend ---------------------------------------------------------
+"$BIN" --db "$DB" --config "$CFG" survey send survey.enps --to unit=Biro\ SDM --at 2026-12-01T09:00:00Z >/dev/null
+rep=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps)
+check "the trend lists both waves, the small one hidden" \
+    bash -c "grep -q 'Trend across waves' <<<'$rep' && grep -qE '^  2 +2026-12-01 +0 +0.0% +hidden' <<<'$rep'"
+
+# ---- broadcasts --------------------------------------------------------------------
+out=$("$BIN" --db "$DB" broadcast --to role=mentor --text-id "Halo mentor" --text-en "Hello mentors")
+check "broadcast queues one message per mentor" grep -q "broadcast 1: 3 message(s) queued" <<<"$out"
+check "...in each person's language, at bulk priority" \
+    [ "$(q "$DB" "select count(*) from outbox where batch_id = 1 and priority = 1 and body = '{\"text\":\"Halo mentor\"}'")" = 3 ]
+st=$("$BIN" --db "$DB" broadcast status 1)
+check "broadcast status counts the rows" bash -c "grep -q '^queued 3$' <<<'$st' && grep -q '^sent 0$' <<<'$st'"
+code=0; "$BIN" --db "$DB" broadcast --to all --text "x" --as $BUDI >/dev/null 2>&1 || code=$?
+check "an employee may not broadcast" [ "$code" = 1 ]
+code=0; "$BIN" --db "$DB" broadcast --to all >/dev/null 2>&1 || code=$?
+check "a broadcast without text is refused (exit 2)" [ "$code" = 2 ]
+check "broadcasts are audit-logged" \
+    [ "$(q "$DB" "select count(*) from audit_log where action = 'broadcast.send'")" = 1 ]
+
+e2e_finish

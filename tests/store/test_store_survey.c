@@ -1,0 +1,360 @@
+/* test_store_survey.c - surveys and broadcasts in the store: waves and
+ * their paced start timers, participation kept apart from answers, a
+ * database that holds no link from an answer to a person (schema, row
+ * order, random ids, no times), reminders' target list (non-responders
+ * only), closing into counts, scrubbing, and the bulk broadcast insert. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "bot/bb.h"
+#include "store/store.h"
+#include "store/store_survey.h"
+
+#define NPEOPLE 40
+#define T0      1795770000 /* 2026-11-27T09:00:00Z */
+
+struct fx {
+    char dir[64];
+    char path[128];
+    struct store *st;
+    int64_t ids[NPEOPLE];
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    bb_strlcpy(f->dir, "/tmp/bbsurvey.XXXXXX", sizeof(f->dir));
+    assert_non_null(mkdtemp(f->dir));
+    bb_snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
+    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    for (int i = 0; i < NPEOPLE; i++) {
+        struct store_person p;
+        char ext[32];
+        memset(&p, 0, sizeof(p));
+        bb_snprintf(p.nip, sizeof(p.nip), "19900101201501%04d", i);
+        bb_snprintf(p.name, sizeof(p.name), "Person %d", i);
+        bb_strlcpy(p.unit, i < 30 ? "Unit A" : "Unit B", sizeof(p.unit));
+        bb_strlcpy(p.lang, i % 2 ? "en" : "id", sizeof(p.lang));
+        assert_int_equal(store_person_upsert(f->st, &p, &f->ids[i], NULL), BB_OK);
+        bb_snprintf(ext, sizeof(ext), "%d", 7000 + i);
+        assert_int_equal(store_identity_link(f->st, "telegram", ext, f->ids[i], T0 - 100), BB_OK);
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    char p[192];
+    store_free(f->st);
+    bb_snprintf(p, sizeof(p), "%s/db", f->dir);
+    unlink(p);
+    bb_snprintf(p, sizeof(p), "%s/db-wal", f->dir);
+    unlink(p);
+    bb_snprintf(p, sizeof(p), "%s/db-shm", f->dir);
+    unlink(p);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static int64_t add_wave(struct fx *f)
+{
+    struct store_wave w;
+    memset(&w, 0, sizeof(w));
+    bb_strlcpy(w.flow_id, "survey.enps", sizeof(w.flow_id));
+    bb_strlcpy(w.segment, "all", sizeof(w.segment));
+    w.start_at = T0;
+    w.close_at = T0 + 7 * 86400;
+    w.remind_at = T0 + 2 * 86400;
+    w.created_at = T0;
+    assert_int_equal(store_wave_add(f->st, &w, STORE_SEG_ALL, "", 10), BB_OK);
+    assert_int_equal(w.invited, NPEOPLE);
+    return w.id;
+}
+
+static void answer(struct fx *f, int64_t wave, int i)
+{
+    struct store_answer a[2];
+    int64_t wid = 0;
+    char unit[128];
+    memset(a, 0, sizeof(a));
+    assert_int_equal(
+        store_survey_open_invitation(f->st, f->ids[i], "survey.enps", 5, &wid, unit, sizeof(unit)),
+        BB_OK);
+    assert_int_equal(wid, wave);
+    bb_strlcpy(a[0].question, "enps", sizeof(a[0].question));
+    a[0].has_num = 1;
+    a[0].num = i; /* the value tells us the answer order */
+    bb_strlcpy(a[1].question, "why", sizeof(a[1].question));
+    a[1].txt = "ok";
+    assert_int_equal(store_survey_answer(f->st, wave, f->ids[i], unit, a, 2, T0 + 60 + i), BB_OK);
+}
+
+static void test_wave_timers_and_invitations(void **state)
+{
+    struct fx *f = *state;
+    struct store_timer *t = NULL;
+    int n = 0;
+    char open[128];
+    add_wave(f);
+    assert_int_equal(store_timer_due(f->st, T0 + 100, 1000, &t, &n), BB_OK);
+    assert_int_equal(n, NPEOPLE);
+    /* paced: 10 starts a second, so the last is 3 s after the first */
+    assert_int_equal(t[0].due, T0);
+    assert_int_equal(t[n - 1].due, T0 + 3);
+    assert_string_equal(t[0].kind, "flow");
+    assert_string_equal(t[0].payload, "survey.enps");
+    free(t);
+    assert_int_equal(store_survey_person_open(f->st, f->ids[0], open, sizeof(open)), BB_OK);
+    assert_string_equal(open, " survey.enps ");
+    /* a bad segment changes nothing */
+    struct store_wave w;
+    memset(&w, 0, sizeof(w));
+    bb_strlcpy(w.flow_id, "survey.enps", sizeof(w.flow_id));
+    w.start_at = T0;
+    w.close_at = T0 + 10;
+    assert_int_equal(store_wave_add(f->st, &w, STORE_SEG_UNIT, "", 10), BB_EINVAL);
+}
+
+static void test_answers_unlinkable(void **state)
+{
+    struct fx *f = *state;
+    int64_t wave = add_wave(f);
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    for (int i = 0; i < NPEOPLE; i++)
+        answer(f, wave, i);
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    /* 1. the answer table has no person and no time column */
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA table_info(survey_answers)", -1, &s, NULL),
+                     SQLITE_OK);
+    int cols = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(s, 1);
+        assert_true(!strcmp(c, "response") || !strcmp(c, "wave_id") || !strcmp(c, "unit") ||
+                    !strcmp(c, "question") || !strcmp(c, "num") || !strcmp(c, "txt"));
+        cols++;
+    }
+    sqlite3_finalize(s);
+    assert_int_equal(cols, 6);
+    /* 2. no rowid (insertion order) to read */
+    assert_int_not_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM survey_answers", -1, &s, NULL),
+                         SQLITE_OK);
+    sqlite3_finalize(s);
+    /* 3. rows in storage order are not in answer (= invitation) order, and
+     * every response id is 32 hex digits, one per person */
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT response, num FROM survey_answers"
+                                        " WHERE question = 'enps'",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    int rows = 0, ascending = 1;
+    double prev = -1;
+    char seen[NPEOPLE][33];
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(s, 0);
+        double v = sqlite3_column_double(s, 1);
+        assert_int_equal(strlen(r), 32);
+        assert_int_equal(strspn(r, "0123456789abcdef"), 32);
+        for (int k = 0; k < rows; k++)
+            assert_string_not_equal(seen[k], r);
+        bb_strlcpy(seen[rows], r, sizeof(seen[rows]));
+        if (v < prev)
+            ascending = 0;
+        prev = v;
+        rows++;
+    }
+    sqlite3_finalize(s);
+    assert_int_equal(rows, NPEOPLE);
+    assert_false(ascending); /* 1 in 40! to fail by chance */
+    /* 4. a unit under k invited (Unit B has 10 >= 5: kept; k = 20 folds it) */
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM survey_answers WHERE"
+                                        " question = 'enps' AND unit = 'Unit B'",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 10);
+    sqlite3_finalize(s);
+    /* 5. nothing in the answers equals a timestamp of the answering */
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM survey_answers WHERE num >= ?1"
+                                        " OR txt GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9]*'",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(s, 1, T0);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    /* answering twice is refused; a person not invited has nothing open */
+    struct store_answer a = {.question = "enps", .has_num = 1, .num = 1};
+    assert_int_equal(store_survey_answer(f->st, wave, f->ids[0], "", &a, 1, T0), BB_EEXIST);
+    int64_t wid;
+    char unit[64];
+    assert_int_equal(
+        store_survey_open_invitation(f->st, f->ids[0], "survey.enps", 5, &wid, unit, sizeof(unit)),
+        BB_ENOTFOUND);
+    /* the person's export shows participation, never answers */
+    cJSON *ex = NULL;
+    assert_int_equal(store_person_export(f->st, f->ids[3], &ex), BB_OK);
+    char *txt = cJSON_PrintUnformatted(ex);
+    assert_non_null(strstr(txt, "survey_invitations"));
+    assert_null(strstr(txt, "\"enps\""));
+    cJSON_free(txt);
+    cJSON_Delete(ex);
+}
+
+static void test_unanswered_and_close(void **state)
+{
+    struct fx *f = *state;
+    int64_t wave = add_wave(f);
+    struct store_invitee *v = NULL;
+    struct store_unit_count *u = NULL;
+    int n = 0;
+    for (int i = 0; i < 30; i++)
+        answer(f, wave, i);
+    assert_int_equal(store_wave_unanswered(f->st, wave, &v, &n), BB_OK);
+    assert_int_equal(n, 10);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(v[i].person_id, f->ids[30 + i]); /* only non-responders */
+        assert_int_equal(v[i].has_timer, 1);
+        assert_int_equal(v[i].in_flow, 0);
+    }
+    free(v);
+    int64_t *ids = NULL;
+    assert_int_equal(store_wave_due_remind(f->st, T0 + 86400, &ids, &n), BB_OK);
+    assert_int_equal(n, 0);
+    free(ids);
+    assert_int_equal(store_wave_due_remind(f->st, T0 + 2 * 86400, &ids, &n), BB_OK);
+    assert_int_equal(n, 1);
+    free(ids);
+    assert_int_equal(store_wave_finish(f->st, wave, T0 + 7 * 86400), BB_OK);
+    assert_int_equal(store_wave_finish(f->st, wave, T0 + 7 * 86400), BB_ESTATE);
+    /* participation is now counts per unit; no per-person rows are left */
+    assert_int_equal(store_wave_units(f->st, wave, &u, &n), BB_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(u[0].unit, "Unit A");
+    assert_int_equal(u[0].invited, 30);
+    assert_int_equal(u[0].answered, 30);
+    assert_int_equal(u[1].invited, 10);
+    assert_int_equal(u[1].answered, 0);
+    free(u);
+    assert_int_equal(store_wave_unanswered(f->st, wave, &v, &n), BB_OK);
+    assert_int_equal(n, 0);
+    free(v);
+    /* the start timers of the non-responders are gone */
+    struct store_timer *t = NULL;
+    assert_int_equal(store_timer_due(f->st, T0 + 100, 1000, &t, &n), BB_OK);
+    assert_int_equal(n, 30); /* (in this test nobody's timer fired) */
+    free(t);
+}
+
+static int count_row(void *ctx, const struct store_answer_row *r)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return BB_OK;
+}
+
+static void test_scrub(void **state)
+{
+    struct fx *f = *state;
+    int64_t wave = add_wave(f);
+    struct store_inbox_event ev;
+    int dup = 0, n = 0;
+    int64_t id = 0;
+    char *sess = NULL;
+    memset(&ev, 0, sizeof(ev));
+    bb_strlcpy(ev.channel, "telegram", sizeof(ev.channel));
+    bb_strlcpy(ev.ext_user, "7000", sizeof(ev.ext_user));
+    bb_strlcpy(ev.ext_msg_id, "m1", sizeof(ev.ext_msg_id));
+    ev.kind = STORE_EV_TEXT;
+    ev.text = "9";
+    ev.ts = T0 + 30;
+    assert_int_equal(store_inbox_add(f->st, &ev, &dup, &id), BB_OK);
+    assert_int_equal(store_inbox_done(f->st, id, T0 + 31), BB_OK);
+    assert_int_equal(store_session_put(f->st, f->ids[0], "", 0, "",
+                                       "{\"stack\":[],\"mode\":\"idle\",\"vars\":{\"enps\":9}}",
+                                       T0 + 60),
+                     BB_OK);
+    answer(f, wave, 0);
+    /* too soon: the last replies may still be on their way */
+    assert_int_equal(store_survey_scrub(f->st, T0 + 120, &n), BB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_survey_scrub(f->st, T0 + 3600, &n), BB_OK);
+    assert_int_equal(n, 1);
+    cJSON *ex = NULL;
+    assert_int_equal(store_person_export(f->st, f->ids[0], &ex), BB_OK);
+    const cJSON *in = cJSON_GetArrayItem(cJSON_GetObjectItem(ex, "inbox"), 0);
+    assert_non_null(in);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(in, "text")));
+    cJSON_Delete(ex);
+    assert_int_equal(store_session_get(f->st, f->ids[0], &sess), BB_OK);
+    assert_null(strstr(sess, "enps"));
+    free(sess);
+    int rows = 0;
+    assert_int_equal(store_wave_answers(f->st, wave, count_row, &rows), BB_OK);
+    assert_int_equal(rows, 2);
+}
+
+static void test_broadcast_bulk(void **state)
+{
+    struct fx *f = *state;
+    int64_t id = 0, n = 0, c[7], total = 0, reach = 0;
+    struct store_broadcast b;
+    struct store_outbox_msg *m = NULL;
+    int nm = 0;
+    assert_int_equal(store_segment_count(f->st, STORE_SEG_UNIT, "Unit B", &total, &reach), BB_OK);
+    assert_int_equal(total, 10);
+    assert_int_equal(reach, 10);
+    assert_int_equal(store_broadcast_add(f->st, STORE_SEG_UNIT, "Unit B", "unit=Unit B", "Halo",
+                                         "Hello", "{\"text\":\"Halo\"}", "{\"text\":\"Hello\"}", T0,
+                                         T0, "cli", &id, &n),
+                     BB_OK);
+    assert_int_equal(n, 10);
+    assert_int_equal(store_broadcast_get(f->st, id, &b), BB_OK);
+    assert_int_equal(b.recipients, 10);
+    assert_int_equal(store_batch_status(f->st, id, c), BB_OK);
+    assert_int_equal(c[STORE_OUT_QUEUED], 10);
+    /* bulk rows carry the person's language and BULK priority */
+    assert_int_equal(store_outbox_claim(f->st, "telegram", T0, 100, &m, &nm), BB_OK);
+    assert_int_equal(nm, 10);
+    for (int i = 0; i < nm; i++) {
+        assert_int_equal(m[i].priority, STORE_PRIO_BULK);
+        assert_int_equal(m[i].batch_id, id);
+        int en = (m[i].person_id - f->ids[0]) % 2;
+        assert_string_equal(m[i].body, en ? "{\"text\":\"Hello\"}" : "{\"text\":\"Halo\"}");
+    }
+    store_outbox_free(m, nm);
+    assert_int_equal(store_batch_status(f->st, id, c), BB_OK);
+    assert_int_equal(c[STORE_OUT_SENDING], 10);
+    /* a bad segment is refused and writes nothing */
+    assert_int_equal(
+        store_broadcast_add(f->st, 9, "", "x", "a", "b", "{}", "{}", T0, T0, "cli", &id, &n),
+        BB_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_wave_timers_and_invitations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_answers_unlinkable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unanswered_and_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scrub, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_broadcast_bulk, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
