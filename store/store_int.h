@@ -43,8 +43,9 @@ enum store_slot_base {
     STORE_SLOTS_REG = 256,     /* store_reg.c: 256..287 */
     STORE_SLOTS_CHAN = 288,    /* store_chan.c: 288..319 */
     STORE_SLOTS_WEB = 320,     /* store_web.c: 320..351 */
+    STORE_SLOTS_ADMIN = 512,   /* store_admin.c: 512..543 */
 };
-#define STORE_NSLOTS 512
+#define STORE_NSLOTS 1024
 
 struct store {
     sqlite3 *db;
