@@ -118,8 +118,8 @@ int api_set_cookie(struct http_resp *resp, const struct http_req *req, const cha
 {
     char xfp[16], age[32] = "";
     size_t used = strlen(resp->headers);
-    int secure =
-        http_req_header(req, "x-forwarded-proto", xfp, sizeof(xfp)) && strcasecmp(xfp, "https") == 0;
+    int secure = http_req_header(req, "x-forwarded-proto", xfp, sizeof(xfp)) &&
+                 strcasecmp(xfp, "https") == 0;
     if (max_age >= 0)
         bb_snprintf(age, sizeof(age), "; Max-Age=%d", max_age);
     return bb_snprintf(resp->headers + used, sizeof(resp->headers) - used,

@@ -18,8 +18,8 @@
 
 #include "adapters/http.h"
 
-#define API_TOKEN_HEX  64  /* a session token: 32 random bytes in hex */
-#define API_IPLIMIT_N  256 /* remote addresses tracked by one limiter */
+#define API_TOKEN_HEX 64  /* a session token: 32 random bytes in hex */
+#define API_IPLIMIT_N 256 /* remote addresses tracked by one limiter */
 
 /* resp = status + o printed as JSON (o stays the caller's); 500 when o is
  * NULL or cannot be printed. */

@@ -46,9 +46,9 @@
 #define ADMIN_RL_WINDOW   (600 * 1000) /* ... per 10 minutes */
 #define ADMIN_BODY_MAX    (64 * 1024)
 #define ADMIN_IMPORT_MAX  (8 * 1024 * 1024)
-#define ADMIN_ID_MAX      64   /* a survey or broadcast id in a path */
-#define ADMIN_SEGMENT_MAX 128  /* "all", "unit=NAME", "role=ROLE" */
-#define ADMIN_TEXT_MAX    4096 /* a broadcast's text */
+#define ADMIN_ID_MAX      64     /* a survey or broadcast id in a path */
+#define ADMIN_SEGMENT_MAX 128    /* "all", "unit=NAME", "role=ROLE" */
+#define ADMIN_TEXT_MAX    4096   /* a broadcast's text */
 #define ADMIN_WEEK_ORIGIN 320400 /* Monday 1970-01-05 00:00 WIB (UTC+7) */
 #define ADMIN_WEEK        604800
 #define ADMIN_HEADERS                                                                              \
@@ -67,7 +67,7 @@ struct areq {
     struct admin *a;
     const struct http_req *req;
     struct http_resp *resp;
-    const char *sub;   /* the path after /api/v1 */
+    const char *sub;            /* the path after /api/v1 */
     char arg[ADMIN_ID_MAX + 1]; /* the '*' segment of the endpoint, if any */
     /* the session, once checked */
     char tok[API_TOKEN_HEX + 1];
@@ -494,7 +494,8 @@ static void h_overview(struct areq *r)
         if (w && w->people >= k) {
             cJSON_AddNumberToObject(x, "people", (double)w->people);
             cJSON_AddNumberToObject(x, "answers", (double)w->answers);
-            cJSON_AddNumberToObject(x, "mood_avg", (double)(int64_t)(w->mood_avg * 100 + 0.5) / 100);
+            cJSON_AddNumberToObject(x, "mood_avg",
+                                    (double)(int64_t)(w->mood_avg * 100 + 0.5) / 100);
             cJSON *d = cJSON_AddArrayToObject(x, "mood");
             for (int m = 0; d && m < 5; m++)
                 cJSON_AddItemToArray(d, cJSON_CreateNumber((double)w->mood_n[m]));
@@ -584,8 +585,8 @@ static void h_import(struct areq *r)
 {
     struct people_import_report rep;
     char v[8], detail[128];
-    int dry = http_query_param(r->req->query, "dry_run", v, sizeof(v)) == BB_OK &&
-              strcmp(v, "0") != 0;
+    int dry =
+        http_query_param(r->req->query, "dry_run", v, sizeof(v)) == BB_OK && strcmp(v, "0") != 0;
     int rc, rc2;
     cJSON *o;
 
@@ -601,8 +602,8 @@ static void h_import(struct areq *r)
     }
     rc = people_import_mem(st_of(r), r->req->body, r->req->body_len, &rep);
     if (rc == BB_OK && !dry) {
-        bb_snprintf(detail, sizeof(detail), "rows=%d created=%d updated=%d", rep.rows,
-                    rep.created, rep.updated);
+        bb_snprintf(detail, sizeof(detail), "rows=%d created=%d updated=%d", rep.rows, rep.created,
+                    rep.updated);
         rc2 = store_audit(st_of(r), r->actor, "people.import", 0, detail, now_of(r));
         rc2 = rc2 == BB_OK ? store_commit(st_of(r)) : (store_rollback(st_of(r)), rc2);
     } else {
@@ -631,8 +632,8 @@ static void h_import(struct areq *r)
     for (int i = 0; e && i < rep.nerrors && i < PEOPLE_MAX_ERRORS; i++)
         cJSON_AddItemToArray(e, cJSON_CreateString(rep.errors[i]));
     if (rc != BB_OK)
-        cJSON_AddStringToObject(o, "error", rc == BB_ELIMIT
-                                                ? "the file is too large; nothing was changed"
+        cJSON_AddStringToObject(o, "error",
+                                rc == BB_ELIMIT ? "the file is too large; nothing was changed"
                                                 : "the file has errors; nothing was changed");
     api_json(r->resp, rc == BB_OK ? 200 : rc == BB_ELIMIT ? 413 : 422, o);
     cJSON_Delete(o);
@@ -939,8 +940,8 @@ static void h_pair_apply(struct areq *r)
         api_error(r->resp, 400, "\"mentor\" and \"mentee\" must be two different NIPs");
     else
         hook_answer(r, "pair apply",
-                    r->a->hooks->pair_apply(r->a->d, mentor, mentee, r->actor, &out, err), out,
-                    err, 201);
+                    r->a->hooks->pair_apply(r->a->d, mentor, mentee, r->actor, &out, err), out, err,
+                    201);
     cJSON_Delete(body);
 }
 
@@ -1086,7 +1087,9 @@ int admin_new(struct http_server *http, const struct domain_ctx *d, struct admin
         return rc;
     }
     bb_log(BB_LOG_INFO, "admin", "HR dashboard on /admin/, API on /api/v1%s",
-           d->cfg->admin_token[0] ? "" : " (no BIMBING_ADMIN_TOKEN: HR people sign in via the web chat)");
+           d->cfg->admin_token[0]
+               ? ""
+               : " (no BIMBING_ADMIN_TOKEN: HR people sign in via the web chat)");
     *out = a;
     return BB_OK;
 }
