@@ -605,9 +605,14 @@ static void h_import(struct areq *r)
         bb_snprintf(detail, sizeof(detail), "rows=%d created=%d updated=%d", rep.rows, rep.created,
                     rep.updated);
         rc2 = store_audit(st_of(r), r->actor, "people.import", 0, detail, now_of(r));
-        rc2 = rc2 == BB_OK ? store_commit(st_of(r)) : (store_rollback(st_of(r)), rc2);
+        if (rc2 == BB_OK)
+            rc2 = store_commit(st_of(r));
+        else
+            store_rollback(st_of(r));
     } else {
-        rc2 = store_rollback(st_of(r)) == BB_OK || rc != BB_OK ? BB_OK : BB_EIO;
+        /* a dry run, or a file with errors: nothing stays */
+        store_rollback(st_of(r));
+        rc2 = BB_OK;
     }
     if (rc == BB_OK && rc2 != BB_OK) {
         fail500(r, "import", rc2);
@@ -1106,8 +1111,11 @@ static struct admin *admin_kept;
 int admin_start(struct http_server *http, const struct domain_ctx *d)
 {
     struct admin *a = NULL;
-    int rc = admin_new(http, d, &a);
-    if (a)
-        admin_kept = a;
+    int rc;
+
+    if (admin_kept)
+        return BB_EEXIST; /* one dashboard per process */
+    rc = admin_new(http, d, &a);
+    admin_kept = a;
     return rc;
 }
