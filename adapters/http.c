@@ -122,6 +122,7 @@ struct http_server {
     void *wake_ctx;
     lws_sorted_usec_list_t sul;
     int freeing;
+    char common_headers[512]; /* http_set_headers(): sent with every response */
 };
 
 /* ---- small helpers ---- */
@@ -364,6 +365,17 @@ static int serve_static(struct http_server *s, struct txn *t)
         goto done;
     if (strncmp(real, s->static_root, rootlen) != 0 || real[rootlen] != '/')
         goto done; /* a symlink out of the root */
+    if (p[strlen(p) - 1] != '/' && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+        for (const char *c = p; *c; c++)
+            if ((unsigned char)*c < 0x21 || (unsigned char)*c == 0x7f)
+                goto done; /* never a control character in a header */
+        /* "/admin" -> "/admin/", so that the page's relative links work */
+        set_json_error(t, 301, "moved");
+        if (bb_snprintf(t->headers, sizeof(t->headers), "Location: %s/\r\n", p) != BB_OK)
+            set_json_error(t, 404, "not found");
+        rc = BB_OK;
+        goto done;
+    }
     fd = open(real, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         goto done;
@@ -759,6 +771,8 @@ static int write_headers(struct lws *wsi, struct txn *t)
                                                        (const unsigned char *)"close", 5, &p, end))
         return -1;
     if (add_extra_headers(wsi, t->headers, &p, end))
+        return -1;
+    if (add_extra_headers(wsi, server_of(wsi)->common_headers, &p, end))
         return -1;
     if (lws_finalize_http_header(wsi, &p, end))
         return -1;
@@ -1204,6 +1218,18 @@ int http_service(struct http_server *s, int timeout_ms)
     if (lws_service(s->ctx, 0) < 0)
         return BB_EIO;
     return BB_OK;
+}
+
+int http_set_headers(struct http_server *s, const char *lines)
+{
+    size_t n;
+
+    if (!s || !lines)
+        return BB_EINVAL;
+    n = strlen(lines);
+    if (n > 0 && (n < 2 || strcmp(lines + n - 2, "\r\n") != 0))
+        return BB_EINVAL;
+    return bb_strlcpy(s->common_headers, lines, sizeof(s->common_headers));
 }
 
 void http_set_wake_handler(struct http_server *s, void (*fn)(void *ctx), void *ctx)

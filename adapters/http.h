@@ -1,7 +1,8 @@
 /*
  * http.h - the one HTTP/websocket server of the service, on libwebsockets
  * 4.1.6: routes (method + longest path prefix) with whole-body handlers,
- * static files, and websocket endpoints with bounded send queues.
+ * static files (a directory asked without its final '/' is redirected to
+ * it), and websocket endpoints with bounded send queues.
  *
  * Threads: everything here runs on the core thread (the one that calls
  * http_service()), except http_wake(), which any thread may call (it is
@@ -77,6 +78,13 @@ int http_port(const struct http_server *s);
  * the same method and prefix twice, BB_ELIMIT past HTTP_MAX_ROUTES. */
 int http_route(struct http_server *s, const char *method, const char *path_prefix, size_t max_body,
                http_handler_fn fn, void *ctx);
+
+/* Header lines ("Name: value\r\n...", at most 511 bytes, copied) sent with
+ * every HTTP response of the server: routes, static files and errors alike
+ * (e.g. a Content-Security-Policy). "" removes them. BB_EINVAL for text
+ * that does not end in CRLF, BB_ELIMIT when too long. A handler's own
+ * headers come first. */
+int http_set_headers(struct http_server *s, const char *lines);
 
 /* Websocket endpoint, matched on the exact path of the upgrade request.
  * Connection ids are unique for the life of the server, never 0. */

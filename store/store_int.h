@@ -47,8 +47,9 @@ enum store_slot_base {
     STORE_SLOTS_MENTORING = 416, /* store_mentoring.c: 416..447 */
     STORE_SLOTS_SCHED = 448,     /* store_sched.c: 448..479 */
     STORE_SLOTS_SURVEY = 480,    /* store_survey.c: 480..511 */
+    STORE_SLOTS_ADMIN = 512,     /* store_admin.c: 512..543 */
 };
-#define STORE_NSLOTS 512
+#define STORE_NSLOTS 1024
 
 struct store {
     sqlite3 *db;

@@ -444,6 +444,18 @@ const char *const store_migrations[] = {
     " recipients INTEGER NOT NULL DEFAULT 0,"
     " created_at INTEGER NOT NULL,"
     " actor TEXT NOT NULL DEFAULT '');",
+    /* 6-9: placeholders for migrations of branches merged later (surveys,
+     * mentoring, coaching...); the lead replaces them at merge. */
+    /* 10: HR dashboard sign-ins (store_admin.c); only the SHA-256 of the
+     * cookie token. person_id 0: an operator signed in with the admin token. */
+    "CREATE TABLE admin_sessions ("
+    " token_hash TEXT PRIMARY KEY,"
+    " person_id INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL);"
+    "CREATE INDEX admin_sessions_person ON admin_sessions(person_id) WHERE person_id <> 0;"
+    "CREATE INDEX admin_sessions_expiry ON admin_sessions(expires_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -597,6 +609,11 @@ const struct store_person_table store_person_tables[] = {
      "SELECT i.wave_id, w.flow_id, i.answered FROM survey_invitations i"
      " JOIN survey_waves w ON w.id = i.wave_id WHERE i.person_id = ?1 ORDER BY i.wave_id",
      "DELETE FROM survey_invitations WHERE person_id = ?1", 0},
+    /* HR dashboard sign-ins (migration 10); the token hash is not exported. */
+    {"admin_sessions",
+     "SELECT created_at, last_seen, expires_at FROM admin_sessions WHERE person_id = ?1"
+     " ORDER BY created_at",
+     "DELETE FROM admin_sessions WHERE person_id = ?1", 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));

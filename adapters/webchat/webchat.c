@@ -23,6 +23,7 @@
  * the shim lives until the last connection it counted has closed.
  */
 #include "adapters/webchat/webchat.h"
+#include "adapters/apiutil.h"
 #include "adapters/render.h"
 #include "bot/bb.h"
 #include "bot/core.h"
@@ -42,7 +43,6 @@
 #define WC_TEXT_MAX     4096         /* bytes of typed text */
 #define WC_ID_MAX       64           /* client message id */
 #define WC_VALUE_MAX    63           /* button value (a choice id) */
-#define WC_RL_SLOTS     256          /* remote addresses tracked for sign-in */
 #define WC_RL_MAX       10           /* sign-in attempts per address ... */
 #define WC_RL_WINDOW_MS (600 * 1000) /* ... per 10 minutes */
 #define WC_SESSION_TTL  (30 * 86400) /* sliding: renewed on every connect */
@@ -50,18 +50,11 @@
 #define WC_REPLAY_PAGE  100          /* activities per replay frame */
 #define WC_REPLAY_MAX   1000         /* activities per resume */
 #define WC_COOKIE       "bb_web"
-#define WC_TOKEN_HEX    64
 
 struct wc_conn {
     uint64_t id; /* 0: free slot */
     char ext_user[32];
     char token_hash[65];
-};
-
-struct wc_rl {
-    char ip[64];
-    int64_t start_ms;
-    int count;
 };
 
 struct wc;
@@ -78,81 +71,16 @@ struct wc {
     int started;
     struct wc_shim *shim;
     struct wc_conn conns[WC_MAX_CONNS];
-    struct wc_rl rl[WC_RL_SLOTS];
+    struct api_iplimit rl;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static void hex_of(const unsigned char *b, size_t n, char *out)
-{
-    static const char hx[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hx[b[i] >> 4];
-        out[2 * i + 1] = hx[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-static void set_json(struct http_resp *resp, int status, cJSON *o)
-{
-    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
-    resp->status = s ? status : 500;
-    resp->content_type = "application/json";
-    if (s) {
-        resp->body = strdup(s);
-        resp->body_len = resp->body ? strlen(resp->body) : 0;
-        cJSON_free(s);
-    }
-    if (!resp->body)
-        resp->status = 500;
-}
-
-static void set_error(struct http_resp *resp, int status, const char *msg)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (o)
-        cJSON_AddStringToObject(o, "error", msg);
-    set_json(resp, status, o);
-    cJSON_Delete(o);
-}
-
-/* The token of our cookie in a Cookie header: exactly 64 hex digits. */
-static int cookie_token(const char *hdr, char *tok, size_t n)
-{
-    size_t klen = strlen(WC_COOKIE);
-    const char *p = hdr;
-    if (!hdr || n < WC_TOKEN_HEX + 1)
-        return BB_ENOTFOUND;
-    while (*p) {
-        while (*p == ' ' || *p == ';')
-            p++;
-        const char *end = p + strcspn(p, ";");
-        if ((size_t)(end - p) == klen + 1 + WC_TOKEN_HEX && strncmp(p, WC_COOKIE, klen) == 0 &&
-            p[klen] == '=') {
-            const char *v = p + klen + 1;
-            for (int i = 0; i < WC_TOKEN_HEX; i++)
-                if (!strchr("0123456789abcdef", v[i]) || !v[i])
-                    return BB_EINVAL;
-            memcpy(tok, v, WC_TOKEN_HEX);
-            tok[WC_TOKEN_HEX] = '\0';
-            return BB_OK;
-        }
-        p = end;
-    }
-    return BB_ENOTFOUND;
-}
-
 /* The SHA-256 of the request's session token, if it carries one. */
 static int req_token_hash(const struct http_req *req, char hash[65])
 {
-    char hdr[4096], tok[WC_TOKEN_HEX + 1];
-    if (!http_req_header(req, "cookie", hdr, sizeof(hdr)))
-        return BB_ENOTFOUND;
-    int rc = cookie_token(hdr, tok, sizeof(tok));
-    if (rc != BB_OK)
-        return rc;
-    bb_sha256_hex(tok, WC_TOKEN_HEX, hash);
-    return BB_OK;
+    char tok[API_TOKEN_HEX + 1];
+    return api_cookie_token(req, WC_COOKIE, tok, hash);
 }
 
 static int id_char_ok(int c)
@@ -278,39 +206,6 @@ static char *activities_frame(cJSON *acts, int64_t watermark)
 
 /* ---- sign-in ---------------------------------------------------------------- */
 
-/* Count an attempt from ip. BB_ELIMIT when over the limit; *retry_s then
- * says when the window ends. The table is bounded: a new address takes a
- * free or expired slot, else the one with the oldest window. */
-static int rl_hit(struct wc *w, const char *ip, int64_t now_ms, int64_t *retry_s)
-{
-    struct wc_rl *slot = NULL, *oldest = NULL;
-    for (int i = 0; i < WC_RL_SLOTS; i++) {
-        struct wc_rl *r = &w->rl[i];
-        if (r->ip[0] && strcmp(r->ip, ip) == 0) {
-            slot = r;
-            break;
-        }
-        if (!oldest || !r->ip[0] || (oldest->ip[0] && r->start_ms < oldest->start_ms))
-            oldest = r;
-    }
-    if (slot && now_ms - slot->start_ms >= WC_RL_WINDOW_MS) {
-        slot->count = 0;
-        slot->start_ms = now_ms;
-    }
-    if (!slot) {
-        slot = oldest;
-        bb_strlcpy(slot->ip, ip, sizeof(slot->ip));
-        slot->start_ms = now_ms;
-        slot->count = 0;
-    }
-    if (slot->count >= WC_RL_MAX) {
-        *retry_s = (slot->start_ms + WC_RL_WINDOW_MS - now_ms + 999) / 1000;
-        return BB_ELIMIT;
-    }
-    slot->count++;
-    return BB_OK;
-}
-
 static void close_token(struct wc *w, const char *token_hash)
 {
     for (int i = 0; i < WC_MAX_CONNS; i++)
@@ -322,7 +217,7 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
 {
     struct wc_shim *sh = ctx;
     struct wc *w = sh->wc;
-    char ctype[128], code[CORE_CODE_LEN + 1], ext_user[32], tok[WC_TOKEN_HEX + 1], hash[65],
+    char ctype[128], code[CORE_CODE_LEN + 1], ext_user[32], tok[API_TOKEN_HEX + 1], hash[65],
         old[65], text[CORE_CODE_LEN + 8];
     unsigned char rnd[40];
     struct store_inbox_event ev;
@@ -331,40 +226,41 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
     int rc, dup = 0;
 
     if (!w) {
-        set_error(resp, 503, "the web chat is not running");
+        api_error(resp, 503, "the web chat is not running");
         return;
     }
-    if (rl_hit(w, req->remote_ip ? req->remote_ip : "", bb_mono_ms(), &retry) != BB_OK) {
-        set_error(resp, 429, "too many sign-in attempts from this address; try again later");
+    if (api_iplimit_hit(&w->rl, req->remote_ip ? req->remote_ip : "", bb_mono_ms(), WC_RL_MAX,
+                        WC_RL_WINDOW_MS, &retry) != BB_OK) {
+        api_error(resp, 429, "too many sign-in attempts from this address; try again later");
         bb_snprintf(resp->headers, sizeof(resp->headers), "Retry-After: %" PRId64 "\r\n", retry);
         bb_log(BB_LOG_INFO, "web", "sign-in rate limit hit");
         return;
     }
     if (!http_req_header(req, "content-type", ctype, sizeof(ctype)) ||
         strncasecmp(ctype, "application/json", 16) != 0) {
-        set_error(resp, 415, "send {\"code\": \"...\"} as application/json");
+        api_error(resp, 415, "send {\"code\": \"...\"} as application/json");
         return;
     }
     if (!bb_utf8_valid(req->body, req->body_len) ||
         !(body = cJSON_ParseWithLength(req->body, req->body_len)) || !cJSON_IsObject(body)) {
-        set_error(resp, 400, "the body must be a JSON object: {\"code\": \"...\"}");
+        api_error(resp, 400, "the body must be a JSON object: {\"code\": \"...\"}");
         goto out;
     }
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "code");
     if (!cJSON_IsString(c) || strlen(c->valuestring) > 64 ||
         core_code_normalise(c->valuestring, code, sizeof(code)) != BB_OK) {
-        set_error(resp, 400, "an invite code has 10 letters and digits");
+        api_error(resp, 400, "an invite code has 10 letters and digits");
         goto out;
     }
 
     if (bb_random(rnd, sizeof(rnd)) != BB_OK) {
-        set_error(resp, 500, "no randomness available");
+        api_error(resp, 500, "no randomness available");
         goto out;
     }
     ext_user[0] = 'w';
-    hex_of(rnd, 8, ext_user + 1);
-    hex_of(rnd + 8, 32, tok);
-    bb_sha256_hex(tok, WC_TOKEN_HEX, hash);
+    api_hex(rnd, 8, ext_user + 1);
+    api_hex(rnd + 8, 32, tok);
+    bb_sha256_hex(tok, API_TOKEN_HEX, hash);
 
     memset(&ev, 0, sizeof(ev));
     bb_strlcpy(ev.channel, "web", sizeof(ev.channel));
@@ -396,7 +292,7 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
         store_rollback(w->env.st);
     if (rc != BB_OK) {
         bb_log(BB_LOG_ERR, "web", "sign-in: %s (%s)", bb_strerror(rc), store_errmsg(w->env.st));
-        set_error(resp, 500, "could not sign in; please try again");
+        api_error(resp, 500, "could not sign in; please try again");
         goto out;
     }
     w->env.kick(w->env.loop);
@@ -406,17 +302,9 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
         cJSON_AddStringToObject(ok, "status", "pending");
         cJSON_AddStringToObject(ok, "next", "open /ws: the answer to the code arrives there");
     }
-    set_json(resp, 202, ok);
+    api_json(resp, 202, ok);
     cJSON_Delete(ok);
-    {
-        char xfp[16];
-        int secure = http_req_header(req, "x-forwarded-proto", xfp, sizeof(xfp)) &&
-                     strcasecmp(xfp, "https") == 0;
-        bb_snprintf(resp->headers, sizeof(resp->headers),
-                    "Set-Cookie: " WC_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s"
-                    "\r\n",
-                    tok, WC_SESSION_TTL, secure ? "; Secure" : "");
-    }
+    api_set_cookie(resp, req, WC_COOKIE, tok, WC_SESSION_TTL);
 out:
     cJSON_Delete(body);
 }
@@ -429,13 +317,13 @@ static void on_signout(void *ctx, const struct http_req *req, struct http_resp *
     cJSON *o;
 
     if (!w) {
-        set_error(resp, 503, "the web chat is not running");
+        api_error(resp, 503, "the web chat is not running");
         return;
     }
     if (req_token_hash(req, hash) == BB_OK) {
         int rc = store_web_session_delete(w->env.st, hash);
         if (rc != BB_OK && rc != BB_ENOTFOUND) {
-            set_error(resp, 500, "could not sign out; please try again");
+            api_error(resp, 500, "could not sign out; please try again");
             return;
         }
         close_token(w, hash);
@@ -443,26 +331,12 @@ static void on_signout(void *ctx, const struct http_req *req, struct http_resp *
     o = cJSON_CreateObject();
     if (o)
         cJSON_AddStringToObject(o, "status", "signed out");
-    set_json(resp, 200, o);
+    api_json(resp, 200, o);
     cJSON_Delete(o);
-    bb_strlcpy(resp->headers,
-               "Set-Cookie: " WC_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0\r\n",
-               sizeof(resp->headers));
+    api_set_cookie(resp, req, WC_COOKIE, "", 0);
 }
 
 /* ---- the websocket ------------------------------------------------------------ */
-
-/* An Origin header, when sent, must name the host the page came from. */
-static int origin_ok(const struct http_req *req)
-{
-    char origin[256], host[256];
-    if (!http_req_header(req, "origin", origin, sizeof(origin)))
-        return 1; /* not a browser */
-    if (!http_req_header(req, "host", host, sizeof(host)))
-        return 0;
-    const char *p = strstr(origin, "://");
-    return p && strcasecmp(p + 3, host) == 0;
-}
 
 static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
 {
@@ -476,7 +350,7 @@ static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
     sh->open++;
     if (!w)
         return;
-    if (!origin_ok(req)) {
+    if (!api_origin_ok(req)) {
         send_error(w, conn_id, "connection from another site refused", NULL);
         http_ws_close(w->env.http, conn_id);
         return;

@@ -1,0 +1,20 @@
+/*
+ * admin_hooks.c - the one place that connects the HR dashboard's API to the
+ * domain modules (see admin_hooks.h). Constant data only. A hook left NULL
+ * answers 501 until its module is merged; at merge, include the module's
+ * header here and name its function, e.g.
+ *     .survey_report = survey_admin_report,
+ */
+#include "adapters/admin/admin_hooks.h"
+
+const struct admin_hooks admin_hooks = {
+    .survey_list = NULL,
+    .survey_report = NULL,
+    .survey_csv = NULL,
+    .survey_send = NULL,
+    .broadcast_list = NULL,
+    .broadcast_send = NULL,
+    .pair_suggest = NULL,
+    .pair_apply = NULL,
+    .pair_list = NULL,
+};

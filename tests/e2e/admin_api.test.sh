@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# tests/e2e/admin_api.test.sh - the HR dashboard's JSON API against the
+# real `bimbing serve` (ephemeral 127.0.0.1 port, temporary database), with
+# curl: every endpoint refuses a missing session (401) and a person whose
+# role is not hr/admin (403); a non-GET call without the CSRF header is 403;
+# sign-in by admin token and by web chat session; the sign-in rate limit;
+# a CSV upload with errors changes nothing; the overview hides groups
+# smaller than k; security headers; the access log. Prints
+# "N passed, N failed". Every wait is bounded; the server is stopped on exit.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BIMBING_BUILD:-build}
+BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+TMP=$(mktemp -d)
+DB=$TMP/db
+SERVER=
+passed=0
+failed=0
+
+cleanup() {
+    if [ -n "$SERVER" ]; then
+        kill "$SERVER" 2>/dev/null
+        wait "$SERVER" 2>/dev/null
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     got: ${2:0:1500}"; }
+has() {
+    local name=$1 text=$2
+    shift 2
+    for n in "$@"; do
+        case "$text" in *"$n"*) ;; *) bad "$name (missing $n)" "$text"; return ;; esac
+    done
+    ok "$name"
+}
+lacks() { case "$2" in *"$3"*) bad "$1 (unexpected $3)" "$2" ;; *) ok "$1" ;; esac; }
+eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 (want $3)" "$2"; fi; }
+sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+
+if [ ! -x "$BIN" ]; then
+    echo "missing $BIN (run make)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+if ! command -v sqlite3 >/dev/null || ! command -v jq >/dev/null; then
+    echo "sqlite3 and jq are needed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+AYU=198501012010011001
+HR=197803032005031003
+TOKEN=admin-api-test-token-0123456789
+"$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || bad "import people"
+CODE_AYU=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
+CODE_HR=$("$BIN" --db "$DB" invite $HR 2>/dev/null)
+
+BIMBING_ADMIN_TOKEN=$TOKEN BIMBING_HTTP_PORT=0 "$BIN" --db "$DB" --flows flows serve \
+    >"$TMP/out" 2>"$TMP/err" &
+SERVER=$!
+PORT=
+for _ in $(seq 1 100); do
+    PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
+    [ -n "$PORT" ] && break
+    sleep 0.05
+done
+if [ -z "$PORT" ]; then
+    echo "serve did not start: $(cat "$TMP/err")"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+BASE=http://127.0.0.1:$PORT
+API=$BASE/api/v1
+C=(curl -s --max-time 10)
+code() { "${C[@]}" -o /dev/null -w '%{http_code}' "$@"; }
+JSON=(-H 'Content-Type: application/json')
+
+# Every endpoint: method and path (ids are made up).
+ENDPOINTS=(
+    "GET /session" "DELETE /session" "GET /overview" "GET /people" "POST /people/import"
+    "GET /delivery" "GET /audit" "GET /surveys" "GET /surveys/pulse.q1" "GET /surveys/pulse.q1/csv"
+    "POST /surveys/pulse.q1/send" "GET /broadcasts" "POST /broadcasts" "GET /broadcasts/7"
+    "GET /mentoring/suggestions" "GET /mentoring/pairs" "POST /mentoring/pairs"
+)
+# all_codes COOKIE CSRF: "METHOD PATH=STATUS ..." for every endpoint.
+all_codes() {
+    local out="" m p
+    for e in "${ENDPOINTS[@]}"; do
+        m=${e%% *}
+        p=${e#* }
+        out="$out $m $p=$(code -X "$m" -b "$1" -H "X-CSRF-Token: $2" "${JSON[@]}" -d '{}' "$API$p")"
+        [ "$m" = GET ] && out="${out%=*}=$(code -b "$1" "$API$p")"
+    done
+    echo "$out"
+}
+only() { # only STATUS "codes": every code is STATUS
+    local s
+    for s in $2; do case "$s" in *=*) [ "${s##*=}" = "$1" ] || return 1 ;; esac; done
+    return 0
+}
+
+# --- security headers, also on the web chat's page and on errors
+r=$("${C[@]}" -i "$BASE/" | tr -d '\r')
+has "the web chat page sends the CSP header" "$r" "Content-Security-Policy: default-src 'self'"
+r=$("${C[@]}" -i "$BASE/admin" | tr -d '\r')
+has "/admin redirects to /admin/" "$r" 'HTTP/1.1 301' 'Location: /admin/'
+r=$("${C[@]}" -i "$BASE/admin/" | tr -d '\r')
+has "/admin/ is the dashboard page with CSP" "$r" 'HTTP/1.1 200' 'text/html' \
+    "Content-Security-Policy: default-src 'self'" 'src="admin.js"'
+lacks "no inline script on the dashboard" "$(cat web/admin/*.html)" '<script>'
+lacks "no inline event handlers on the dashboard" "$(cat web/admin/*.html)" ' onclick='
+r=$("${C[@]}" -i "$API/overview" | tr -d '\r')
+has "an API error is JSON with CSP" "$r" 'HTTP/1.1 401' 'application/json' \
+    "Content-Security-Policy: default-src 'self'" '"error":"not signed in"'
+
+# --- without a session: 401 everywhere
+codes=$(all_codes "bb_admin=$(printf '%064d' 0)" x)
+if only 401 "$codes"; then ok "every endpoint is 401 without a session"; else bad "401 without a session" "$codes"; fi
+codes=$(all_codes "" "")
+if only 401 "$codes"; then ok "every endpoint is 401 without a cookie"; else bad "401 without a cookie" "$codes"; fi
+eq "an unknown endpoint is 401 too (nothing to discover)" "$(code "$API/nope")" 401
+
+# --- sign-in with the admin token
+eq "sign-in needs JSON" "$(code -X POST -d "token=$TOKEN" "$API/session")" 415
+eq "a wrong token is 401" "$(code -X POST "${JSON[@]}" -d '{"token":"wrong"}' "$API/session")" 401
+eq "a body of neither kind is 400" "$(code -X POST "${JSON[@]}" -d '{"x":1}' "$API/session")" 400
+r=$("${C[@]}" -i -X POST "${JSON[@]}" -d "{\"token\":\"$TOKEN\"}" "$API/session" | tr -d '\r')
+has "the admin token signs in" "$r" 'HTTP/1.1 200' 'Set-Cookie: bb_admin=' 'HttpOnly' \
+    'SameSite=Strict' '"kind":"operator"' '"csrf":"'
+OP=$(echo "$r" | grep -oE 'bb_admin=[0-9a-f]{64}' | head -1)
+OPCSRF=$(echo "$r" | tail -1 | jq -r .csrf)
+eq "only the token's hash is stored" "$(sql "SELECT count(*) FROM admin_sessions WHERE token_hash = '${OP#bb_admin=}'")" 0
+eq "one admin session" "$(sql "SELECT count(*) FROM admin_sessions WHERE person_id = 0")" 1
+r=$("${C[@]}" -b "$OP" "$API/session")
+eq "GET /session gives the same CSRF token" "$(echo "$r" | jq -r .csrf)" "$OPCSRF"
+has "features say which modules are there" "$r" '"features":{"surveys":false'
+
+# --- CSRF
+eq "POST without X-CSRF-Token is 403" \
+    "$(code -X POST -b "$OP" "${JSON[@]}" -d '{"to":"all","text":"x"}' "$API/broadcasts")" 403
+eq "POST with a wrong X-CSRF-Token is 403" \
+    "$(code -X POST -b "$OP" -H "X-CSRF-Token: $(printf '%064d' 1)" --data-binary 'nip' "$API/people/import")" 403
+eq "DELETE /session without X-CSRF-Token is 403" "$(code -X DELETE -b "$OP" "$API/session")" 403
+eq "a POST from another site's origin is 403" "$(code -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" \
+    -H 'Origin: http://evil.example' --data-binary 'nip' "$API/people/import")" 403
+r=$("${C[@]}" -X POST -b "$OP" --data-binary 'nip' "$API/people/import")
+has "a CSRF refusal is a JSON error" "$r" '"error":"missing or wrong X-CSRF-Token header"'
+
+# --- the modules not merged yet answer 501
+r=$("${C[@]}" -w ' %{http_code}' -b "$OP" "$API/surveys")
+has "surveys: 501 until the module is merged" "$r" 'not implemented' ' 501'
+r=$("${C[@]}" -w ' %{http_code}' -b "$OP" "$API/mentoring/suggestions")
+has "mentoring: 501 until the module is merged" "$r" 'not implemented' ' 501'
+eq "a bad method on a known path is 405" "$(code -X PUT -b "$OP" -H "X-CSRF-Token: $OPCSRF" "$API/overview")" 405
+eq "a bad id in a path is 404" "$(code -b "$OP" "$API/surveys/a%20b")" 404
+
+# --- the overview respects k (5 by default)
+ov=$("${C[@]}" -b "$OP" "$API/overview?weeks=4")
+has "the overview answers" "$ov" '"anonymity_k":5' '"people":12' '"mood_weeks":['
+eq "4 weeks asked, 4 weeks given" "$(echo "$ov" | jq '.mood_weeks | length')" 4
+eq "bad weeks is 400" "$(code -b "$OP" "$API/overview?weeks=99")" 400
+now=$(date +%s)
+sql "INSERT INTO checkins(person_id, at, mood) VALUES(4, $now, 4), (5, $now, 2), (6, $now, 5), (7, $now, 3);"
+ov=$("${C[@]}" -b "$OP" "$API/overview?weeks=1")
+eq "4 people this week (< k): the count is hidden" "$(echo "$ov" | jq -c .checkins_this_week.hidden)" true
+eq "4 people this week (< k): the mood week is hidden" "$(echo "$ov" | jq -c '.mood_weeks[0] | [.hidden, .mood_avg]')" '[true,null]'
+lacks "no mood numbers below k" "$ov" '"mood":['
+sql "INSERT INTO checkins(person_id, at, mood) VALUES(8, $now, 1), (8, $now, 5);"
+ov=$("${C[@]}" -b "$OP" "$API/overview?weeks=1")
+eq "5 people (= k): the counts show" "$(echo "$ov" | jq -c '.checkins_this_week | [.count, .people]')" '[6,5]'
+eq "5 people (= k): the mood week shows" "$(echo "$ov" | jq -c '.mood_weeks[0] | [.people, .answers, .mood_avg, .mood]')" \
+    '[5,6,3.33,[1,1,1,1,2]]'
+
+# --- people list and CSV import
+r=$("${C[@]}" -b "$OP" "$API/people?q=Biro%20SDM&limit=2")
+eq "people search: total and page" "$(echo "$r" | jq -c '[.total, (.people | length)]')" '[4,2]'
+eq "bad limit is 400" "$(code -b "$OP" "$API/people?limit=0")" 400
+before=$(sql "SELECT group_concat(nip || name || unit || role, ';') FROM people")
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" -H 'Content-Type: text/csv' \
+    --data-binary $'nip,name,unit,role\n198501012010011001,Ayu Diganti,Biro SDM,admin\n1234,Tanpa Unit,,employee\n5678,X,Y,boss\n' \
+    "$API/people/import")
+has "a CSV with errors is 422 with its row errors" "$r" ' 422' '"ok":false' '"nerrors":2' \
+    'line 3, column 3 (unit)' 'line 4, column 4 (role)' 'nothing was changed'
+eq "and changes nothing" "$(sql "SELECT group_concat(nip || name || unit || role, ';') FROM people")" "$before"
+r=$("${C[@]}" -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" --data-binary \
+    $'nip,name,unit,role\n200001012020011099,Baru Sekali,Bappeda,employee\n' "$API/people/import?dry_run=1")
+has "a dry run checks a good file" "$r" '"ok":true' '"dry_run":true' '"created":1'
+eq "and changes nothing either" "$(sql "SELECT count(*) FROM people")" 12
+r=$("${C[@]}" -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" --data-binary \
+    $'nip,name,unit,role\n200001012020011099,Baru Sekali,Bappeda,employee\n' "$API/people/import")
+has "a good file is imported" "$r" '"ok":true' '"created":1'
+eq "the new person is there" "$(sql "SELECT name FROM people WHERE nip = '200001012020011099'")" "Baru Sekali"
+eq "an empty upload is 400" "$(code -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" "$API/people/import")" 400
+r=$("${C[@]}" -b "$OP" "$API/audit?limit=5")
+has "the import is in the audit log" "$r" '"actor":"operator","action":"people.import"' 'rows=1 created=1'
+
+# --- delivery counts
+r=$("${C[@]}" -b "$OP" "$API/delivery?days=1")
+has "delivery answers per channel" "$r" '"channels":['
+eq "a bad batch is 400" "$(code -b "$OP" "$API/delivery?batch=-1")" 400
+
+# --- HR signs in through the web chat; an employee cannot
+websignin() { # websignin CODE -> cookie "bb_web=..."
+    "${C[@]}" -i -X POST "${JSON[@]}" -d "{\"code\":\"$1\"}" "$BASE/api/v1/webchat/signin" |
+        tr -d '\r' | grep -oE 'bb_web=[0-9a-f]{64}' | head -1
+}
+AYU_WEB=$(websignin "$CODE_AYU")
+HR_WEB=$(websignin "$CODE_HR")
+linked() { [ "$(sql "SELECT count(*) FROM identities WHERE channel = 'web'")" = 2 ]; }
+for _ in $(seq 1 100); do linked && break; sleep 0.05; done
+eq "both web identities are linked by the core" "$(sql "SELECT count(*) FROM identities WHERE channel = 'web'")" 2
+eq "webchat sign-in without a web chat cookie is 401" \
+    "$(code -X POST "${JSON[@]}" -d '{"webchat":true}' "$API/session")" 401
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$AYU_WEB" "${JSON[@]}" -d '{"webchat":true}' "$API/session")
+has "an employee's web chat session is 403" "$r" 'forbidden' ' 403'
+r=$("${C[@]}" -i -X POST -b "$HR_WEB" "${JSON[@]}" -d '{"webchat":true}' "$API/session" | tr -d '\r')
+has "HR signs in with the web chat session" "$r" 'HTTP/1.1 200' 'bb_admin=' '"nip":"197803032005031003"' '"role":"hr"'
+HRS=$(echo "$r" | grep -oE 'bb_admin=[0-9a-f]{64}' | head -1)
+HRCSRF=$(echo "$r" | tail -1 | jq -r .csrf)
+[ "$HRCSRF" != "$OPCSRF" ] && ok "each session has its own CSRF token" || bad "CSRF tokens differ"
+eq "HR reads the overview" "$(code -b "$HRS" "$API/overview")" 200
+
+# --- a person whose role is no longer hr/admin: 403 everywhere
+sql "UPDATE people SET role = 'employee' WHERE nip = '$HR'"
+codes=$(all_codes "$HRS" "$HRCSRF")
+if only 403 "$codes"; then ok "every endpoint is 403 once HR's role is employee"; else bad "403 for a wrong role" "$codes"; fi
+sql "UPDATE people SET role = 'hr' WHERE nip = '$HR'"
+eq "back to hr: allowed again" "$(code -b "$HRS" "$API/people")" 200
+r=$("${C[@]}" -i -X DELETE -b "$HRS" -H "X-CSRF-Token: $HRCSRF" "$API/session" | tr -d '\r')
+has "sign-out clears the cookie" "$r" 'HTTP/1.1 200' 'bb_admin=;' 'Max-Age=0'
+eq "the signed-out session is 401" "$(code -b "$HRS" "$API/overview")" 401
+
+# --- the sign-in rate limit: 10 per 10 minutes per address (7 used above)
+codes=""
+for _ in $(seq 1 4); do
+    codes="$codes $("${C[@]}" -o "$TMP/rl" -w '%{http_code}' -X POST "${JSON[@]}" -d '{"token":"nope"}' "$API/session")"
+done
+has "the 11th sign-in attempt is 429" "$codes" '401 401 401 429'
+has "with a JSON error" "$(cat "$TMP/rl")" '"error":"too many sign-in attempts'
+r=$("${C[@]}" -i -X POST "${JSON[@]}" -d "{\"token\":\"$TOKEN\"}" "$API/session" | tr -d '\r')
+has "even the right token waits (Retry-After)" "$r" 'HTTP/1.1 429' 'Retry-After: '
+eq "an existing session still works" "$(code -b "$OP" "$API/overview")" 200
+
+# --- the access log: one line per API request, no tokens or bodies
+log=$(cat "$TMP/err")
+has "access log lines" "$log" 'api: GET /api/v1/overview 200 ' 'api: POST /api/v1/session 401 '
+lacks "no admin token in the log" "$log" "$TOKEN"
+lacks "no cookie token in the log" "$log" "${OP#bb_admin=}"
+lacks "no CSV contents in the log" "$log" 'Tanpa Unit'
+lacks "no query strings in the log" "$log" 'weeks='
+
+kill "$SERVER"
+wait "$SERVER"
+rc=$?
+SERVER=
+eq "serve stops cleanly" "$rc" 0
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,231 @@
+// tests/e2e/browser.mjs - the web chat and the HR dashboard in headless
+// Chromium, driven by playwright-core (run by tests/e2e/browser.test.sh,
+// which starts `bimbing serve` and passes its address and invite codes).
+//
+//   node tests/e2e/browser.mjs BASE_URL AYU_CODE HR_CODE ADMIN_TOKEN OUT_DIR
+//
+// Prints "ok ..." / "FAIL ..." / "skip ..." lines and "N passed, N failed".
+// Screenshots go to OUT_DIR. Every wait is bounded.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [base, ayuCode, hrCode, adminToken, outDir] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+const T = 15000;
+
+function ok(what) { passed++; console.log('ok   ' + what); }
+function bad(what, e) { failed++; console.log('FAIL ' + what + (e ? ': ' + String(e.message || e).split('\n')[0] : '')); }
+function skip(what) { console.log('skip ' + what); }
+
+async function step(what, fn) {
+  try {
+    await fn();
+    ok(what);
+    return true;
+  } catch (e) {
+    bad(what, e);
+    return false;
+  }
+}
+
+fs.mkdirSync(outDir, { recursive: true });
+const shot = (page, name) => page.screenshot({ path: path.join(outDir, name + '.png'), fullPage: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+  timeout: 60000,
+});
+
+// Any CSP violation or page error on our pages is a failure.
+const problems = [];
+function watch(page, who) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(who + ': ' + m.text());
+  });
+  page.on('pageerror', (e) => problems.push(who + ': ' + e.message));
+}
+
+// A bot message containing text appears in the chat log.
+async function botSays(page, text) {
+  await page.locator('li.msg.bot .bubble', { hasText: text }).last().waitFor({ timeout: T });
+}
+// Press the button of the newest bot message whose label contains label
+// (exact: equals it).
+async function press(page, label, exact) {
+  const b = page.locator('li.msg.bot').last().locator('.actions button');
+  await (exact ? b.getByText(label, { exact: true }) : b.filter({ hasText: label })).click({ timeout: T });
+}
+async function type(page, text) {
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+}
+
+async function chatSignin(page, code) {
+  await page.goto(base + '/', { timeout: T });
+  await page.fill('#code', code, { timeout: T });
+  await page.click('#signin-btn');
+}
+
+try {
+  // ---- an employee signs in on the web chat and completes a check-in
+  const ayuCtx = await browser.newContext({ viewport: { width: 390, height: 780 } });
+  const ayu = await ayuCtx.newPage();
+  watch(ayu, 'chat');
+  await step('web chat: Ayu signs in with her invite code', async () => {
+    await chatSignin(ayu, ayuCode);
+    await botSays(ayu, 'bahasa apa');
+  });
+  await step('web chat: onboarding by buttons', async () => {
+    await press(ayu, 'Indonesia');
+    await botSays(ayu, 'Setuju data');
+    await press(ayu, 'Setuju', true);
+    await botSays(ayu, 'mentormu');
+    await press(ayu, 'Boleh');
+    await botSays(ayu, 'Terima kasih, Ayu');
+  });
+  await step('web chat: a weekly check-in completes', async () => {
+    await type(ayu, '/checkin');
+    await botSays(ayu, 'Bagaimana minggumu');
+    await press(ayu, 'Baik');
+    await botSays(ayu, 'berhasil');
+    await type(ayu, 'Laporan triwulan selesai');
+    await botSays(ayu, 'hambatan');
+    await type(ayu, 'Tidak ada');
+    await botSays(ayu, 'dibantu mentormu');
+    await press(ayu, 'Tidak');
+    await botSays(ayu, 'Tersimpan');
+  });
+  await shot(ayu, 'webchat-checkin');
+
+  // ---- an employee's web chat session does not open the dashboard
+  await step('dashboard: an employee is refused (403)', async () => {
+    await ayu.goto(base + '/admin/', { timeout: T });
+    await ayu.click('#signin-webchat', { timeout: T });
+    await ayu.locator('#signin-error', { hasText: 'forbidden' }).waitFor({ timeout: T });
+  });
+
+  // ---- HR signs in on the web chat, then on the dashboard
+  const hrCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const hr = await hrCtx.newPage();
+  watch(hr, 'dashboard');
+  await step('web chat: HR signs in', async () => {
+    await chatSignin(hr, hrCode);
+    await botSays(hr, 'bahasa apa');
+  });
+  await step('dashboard: /admin redirects and shows the sign-in', async () => {
+    await hr.goto(base + '/admin', { timeout: T });
+    if (!hr.url().endsWith('/admin/')) throw new Error('at ' + hr.url());
+    await hr.locator('#signin').waitFor({ state: 'visible', timeout: T });
+  });
+  await shot(hr, 'admin-signin');
+  await step('dashboard: HR continues with the web chat sign-in and sees the overview', async () => {
+    await hr.click('#signin-webchat');
+    await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
+    await hr.locator('#who', { hasText: 'Siti Rahmawati (hr)' }).waitFor({ timeout: T });
+    await hr.locator('.card-stat .label').getByText('People', { exact: true }).waitFor({ timeout: T });
+    await hr.locator('#reach-table td', { hasText: 'web' }).first().waitFor({ timeout: T });
+  });
+  await step('dashboard: the mood trend shows weeks with enough people, hides the rest', async () => {
+    await hr.locator('#mood-table tbody tr').first().waitFor({ timeout: T });
+    const rows = await hr.locator('#mood-table tbody tr').allInnerTexts();
+    if (!rows.some((r) => /\d\.\d\d/.test(r))) throw new Error('no average shown: ' + rows.join(' | '));
+    if (!rows.some((r) => /hidden/.test(r))) throw new Error('no hidden week: ' + rows.join(' | '));
+  });
+  await step('dashboard: the chart library is loaded and draws on a canvas', async () => {
+    const drawn = await hr.evaluate(() => !!(window.Chart && window.Chart.getChart(document.getElementById('mood-chart'))));
+    if (!drawn) throw new Error('no chart on #mood-chart');
+  });
+  await shot(hr, 'admin-overview');
+
+  // ---- people: a CSV with errors changes nothing and lists the errors
+  await step('dashboard: a CSV with errors is refused with its row errors', async () => {
+    await hr.click('nav a[href="people.html"]');
+    await hr.locator('#people-table tbody tr').first().waitFor({ timeout: T });
+    await hr.setInputFiles('#import input[type=file]', {
+      name: 'bad.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('nip,name,unit,role\n1234,Tanpa Unit,,employee\n5678,Peran Salah,Biro SDM,boss\n'),
+    });
+    await hr.click('#import button[type=submit]');
+    await hr.locator('#import-result ul.errors li', { hasText: 'line 3' }).waitFor({ timeout: T });
+    const total = await hr.locator('#people-total').innerText();
+    if (total !== '(12)') throw new Error('people total is ' + total);
+  });
+  await shot(hr, 'admin-people');
+
+  // ---- modules merged later: skipped while their endpoints answer 501
+  await hr.click('nav a[href="surveys.html"]');
+  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
+  const sv = await hr.evaluate(async () => (await fetch('../api/v1/surveys')).status);
+  if (sv === 501) {
+    skip('surveys: the survey module is not in this build (501): chart and CSV download not tested');
+    await step('dashboard: the surveys page says they are not available', async () => {
+      await hr.locator('#surveys-off', { hasText: 'not available' }).waitFor({ timeout: T });
+    });
+  } else {
+    await step('dashboard: a survey\'s results show a chart', async () => {
+      await hr.locator('#surveys-table button', { hasText: 'Results' }).first().click({ timeout: T });
+      await hr.locator('#survey-detail').waitFor({ state: 'visible', timeout: T });
+    });
+    await step('dashboard: the survey CSV downloads', async () => {
+      const [dl] = await Promise.all([hr.waitForEvent('download', { timeout: T }), hr.click('#survey-csv')]);
+      const file = path.join(outDir, 'survey.csv');
+      await dl.saveAs(file);
+      if (!fs.readFileSync(file, 'utf8').includes(',')) throw new Error('not CSV');
+    });
+  }
+  await shot(hr, 'admin-surveys');
+
+  await hr.click('nav a[href="mentoring.html"]');
+  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
+  const mv = await hr.evaluate(async () => (await fetch('../api/v1/mentoring/suggestions')).status);
+  if (mv === 501) {
+    skip('mentoring: the mentoring module is not in this build (501): approving a pair not tested');
+  } else {
+    await step('dashboard: HR approves a suggested pair', async () => {
+      await hr.locator('#suggestions-table button', { hasText: 'Approve' }).first().click({ timeout: T });
+      await hr.locator('#pair-result', { hasText: 'Approved' }).waitFor({ timeout: T });
+    });
+  }
+  await shot(hr, 'admin-mentoring');
+
+  await hr.click('nav a[href="broadcasts.html"]');
+  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
+  await shot(hr, 'admin-broadcasts');
+
+  await step('dashboard: sign-out ends the session', async () => {
+    await hr.click('#signout');
+    await hr.locator('#signin').waitFor({ state: 'visible', timeout: T });
+    const s = await hr.evaluate(async () => (await fetch('../api/v1/session')).status);
+    if (s !== 401) throw new Error('session answers ' + s);
+  });
+
+  // ---- an operator signs in with the admin token
+  const opCtx = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const op = await opCtx.newPage();
+  watch(op, 'operator');
+  await step('dashboard: a wrong admin token is refused', async () => {
+    await op.goto(base + '/admin/', { timeout: T });
+    await op.fill('#token', 'not-the-token');
+    await op.click('#signin-token button[type=submit]');
+    await op.locator('#signin-error', { hasText: 'wrong token' }).waitFor({ timeout: T });
+  });
+  await step('dashboard: the operator signs in with the admin token', async () => {
+    await op.fill('#token', adminToken);
+    await op.click('#signin-token button[type=submit]');
+    await op.locator('#who', { hasText: 'operator' }).waitFor({ timeout: T });
+  });
+  await shot(op, 'admin-operator');
+
+  if (problems.length) bad('no CSP violations or page errors', problems.join('; '));
+  else ok('no CSP violations or page errors');
+} catch (e) {
+  bad('browser run', e);
+} finally {
+  await browser.close();
+}
+console.log(passed + ' passed, ' + failed + ' failed');
+process.exit(failed ? 1 : 0);

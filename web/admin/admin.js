@@ -1,0 +1,409 @@
+/*
+ * admin.js - the HR dashboard's pages (web/admin/*.html): sign-in, then the
+ * page named by <body data-page>, all from the JSON API under /api/v1
+ * (docs/api.md). Plain JS, no framework. Text from the server always goes
+ * in with textContent, never as HTML. Charts use Chart.js when
+ * vendor/chart.umd.min.js is there (web/admin/vendor.sh); every chart also
+ * has a table with the same numbers.
+ */
+'use strict';
+
+const API = '../api/v1';
+let csrf = '';
+let session = null;
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+function row(cells) {
+  const tr = document.createElement('tr');
+  for (const c of cells) {
+    const td = document.createElement('td');
+    if (c instanceof Node) td.appendChild(c);
+    else td.textContent = c === null || c === undefined ? '' : String(c);
+    tr.appendChild(td);
+  }
+  return tr;
+}
+
+function fill(tableId, rows, empty) {
+  const body = $(tableId).querySelector('tbody');
+  body.replaceChildren();
+  if (!rows.length) {
+    const cols = $(tableId).querySelectorAll('thead th').length;
+    const tr = document.createElement('tr');
+    const td = el('td', empty || 'Nothing yet.', 'empty');
+    td.colSpan = cols;
+    tr.appendChild(td);
+    body.appendChild(tr);
+    return;
+  }
+  for (const r of rows) body.appendChild(row(r));
+}
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function api(method, path, body, type) {
+  const opts = { method, headers: {}, credentials: 'same-origin' };
+  if (method !== 'GET') opts.headers['X-CSRF-Token'] = csrf;
+  if (body !== undefined) {
+    opts.headers['Content-Type'] = type || 'application/json';
+    opts.body = type ? body : JSON.stringify(body);
+  }
+  const r = await fetch(API + path, opts);
+  let data = null;
+  try {
+    data = await r.json();
+  } catch (e) {
+    data = null;
+  }
+  if (!r.ok && !(r.status === 422 && data)) {
+    throw new ApiError(r.status, (data && data.error) || r.statusText);
+  }
+  return { status: r.status, data };
+}
+
+function showError(e) {
+  if (e instanceof ApiError && e.status === 401) {
+    showSignin();
+    return;
+  }
+  $('error').textContent = e.message || String(e);
+}
+
+function day(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toLocaleDateString('en-GB', { timeZone: 'Asia/Jakarta', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+function pct(x) {
+  return typeof x === 'number' ? Math.round(x * 100) + '%' : '–';
+}
+
+function chart(canvasId, config) {
+  if (!window.Chart) {
+    $(canvasId).parentElement.hidden = true;
+    return;
+  }
+  const old = window.Chart.getChart($(canvasId));
+  if (old) old.destroy();
+  config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
+  new window.Chart($(canvasId), config);
+}
+
+/* ---- sign-in ---------------------------------------------------------- */
+
+function showSignin() {
+  $('content').hidden = true;
+  $('nav').hidden = true;
+  $('signout').hidden = true;
+  $('who').textContent = '';
+  $('signin').hidden = false;
+}
+
+function signedIn(s) {
+  session = s;
+  csrf = s.csrf;
+  $('signin').hidden = true;
+  $('nav').hidden = false;
+  $('signout').hidden = false;
+  $('who').textContent = s.who.name + ' (' + s.who.role + ')';
+  $('content').hidden = false;
+  for (const k of document.querySelectorAll('.k')) k.textContent = s.anonymity_k;
+  const page = PAGES[document.body.dataset.page];
+  if (page) page().catch(showError);
+}
+
+async function signin(body) {
+  $('signin-error').textContent = '';
+  try {
+    const r = await api('POST', '/session', body);
+    signedIn(r.data);
+  } catch (e) {
+    $('signin-error').textContent = e.message;
+  }
+}
+
+/* ---- pages ------------------------------------------------------------ */
+
+async function overview() {
+  const [o, d] = await Promise.all([api('GET', '/overview?weeks=8'), api('GET', '/delivery?days=7')]);
+  const ov = o.data;
+  const cards = $('cards');
+  cards.replaceChildren();
+  const ci = ov.checkins_this_week;
+  const items = [
+    ['People', ov.people],
+    ['Conversations in progress', ov.active_conversations],
+    ['Check-ins this week', ci.hidden ? 'fewer than ' + ov.anonymity_k + ' people' : ci.count + ' from ' + ci.people],
+  ];
+  for (const [label, value] of items) {
+    const c = el('div', null, 'card-stat');
+    c.appendChild(el('span', value, 'value'));
+    c.appendChild(el('span', label, 'label'));
+    cards.appendChild(c);
+  }
+  fill('reach-table', ov.reach.map((r) => [r.channel, r.people]), 'Nobody has linked a chat yet.');
+  fill('mood-table', ov.mood_weeks.slice().reverse().map((w) =>
+    w.hidden ? [w.label, 'fewer than ' + ov.anonymity_k + ' (hidden)', '', ''] : [w.label, w.people, w.answers, w.mood_avg.toFixed(2)]));
+  chart('mood-chart', {
+    type: 'line',
+    data: {
+      labels: ov.mood_weeks.map((w) => w.label),
+      datasets: [{
+        label: 'Average mood',
+        data: ov.mood_weeks.map((w) => (w.hidden ? null : w.mood_avg)),
+        borderColor: '#0b6e4f',
+        backgroundColor: '#0b6e4f',
+        spanGaps: false,
+        tension: 0.2,
+        pointRadius: 4,
+      }],
+    },
+    options: { scales: { y: { min: 1, max: 5, ticks: { stepSize: 1 } } }, plugins: { legend: { display: false } } },
+  });
+  fill('delivery-table', d.data.channels.map((c) =>
+    [c.channel, c.total, c.queued, c.sent, c.delivered, c.read, c.failed, c.blocked]), 'No messages.');
+}
+
+function notice(id, what) {
+  const n = $(id);
+  n.hidden = false;
+  n.textContent = what + ' are not available in this build yet (the API answers 501).';
+}
+
+async function surveys() {
+  if (session.features && !session.features.surveys) notice('surveys-off', 'Surveys');
+  let list;
+  try {
+    list = (await api('GET', '/surveys')).data.surveys || [];
+  } catch (e) {
+    if (e.status === 501) {
+      notice('surveys-off', 'Surveys');
+      fill('surveys-table', []);
+      return;
+    }
+    throw e;
+  }
+  $('survey-send-panel').hidden = false;
+  fill('surveys-table', list.map((s) => {
+    const b = el('button', 'Results', 'small');
+    b.type = 'button';
+    b.addEventListener('click', () => surveyDetail(s.id).catch(showError));
+    return [s.title || s.id, s.sent, s.responses === null ? 'hidden' : s.responses, pct(s.response_rate), b];
+  }), 'No surveys sent yet.');
+}
+
+async function surveyDetail(id) {
+  const r = (await api('GET', '/surveys/' + encodeURIComponent(id))).data;
+  $('survey-detail').hidden = false;
+  $('survey-title').textContent = r.title || r.id;
+  const qs = $('survey-questions');
+  qs.replaceChildren();
+  if (r.hidden) {
+    $('survey-summary').textContent = 'Fewer than ' + r.anonymity_k + ' answers: results are hidden.';
+    $('survey-csv').hidden = true;
+    return;
+  }
+  let sum = r.responses + ' responses of ' + r.invited + ' invited (' + pct(r.response_rate) + ')';
+  if (r.enps) sum += '; eNPS ' + r.enps.score;
+  $('survey-summary').textContent = sum;
+  $('survey-csv').hidden = false;
+  $('survey-csv').href = API + '/surveys/' + encodeURIComponent(id) + '/csv';
+  (r.questions || []).forEach((q, i) => {
+    const box = el('div', null, 'question');
+    box.appendChild(el('h3', q.text || q.id));
+    const labels = Object.keys(q.counts || {});
+    if (!labels.length) {
+      box.appendChild(el('p', 'Hidden or no answers.'));
+      qs.appendChild(box);
+      return;
+    }
+    const wrap = el('div', null, 'chart small');
+    const c = document.createElement('canvas');
+    c.id = 'q-chart-' + i;
+    wrap.appendChild(c);
+    box.appendChild(wrap);
+    const t = el('table', null, 'data');
+    const tb = document.createElement('tbody');
+    for (const l of labels) tb.appendChild(row([l, q.counts[l]]));
+    t.appendChild(tb);
+    box.appendChild(t);
+    qs.appendChild(box);
+    chart(c.id, {
+      type: 'bar',
+      data: { labels, datasets: [{ label: 'Answers', data: labels.map((l) => q.counts[l]), backgroundColor: '#3a8d6f' }] },
+      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+  });
+}
+
+async function broadcasts() {
+  let list;
+  try {
+    list = (await api('GET', '/broadcasts')).data.broadcasts || [];
+  } catch (e) {
+    if (e.status === 501) {
+      notice('broadcasts-off', 'Broadcasts');
+      fill('broadcasts-table', []);
+      return;
+    }
+    throw e;
+  }
+  $('broadcast-new-panel').hidden = false;
+  const rows = [];
+  for (const b of list) {
+    let d = { channels: [] };
+    try {
+      d = (await api('GET', '/broadcasts/' + encodeURIComponent(b.id))).data;
+    } catch (e) {
+      /* delivery unknown: show the broadcast anyway */
+    }
+    const sum = (k) => d.channels.reduce((a, c) => a + (c[k] || 0), 0);
+    rows.push([day(b.created_at), b.segment, b.text_preview, b.recipients, sum('sent'), sum('delivered'), sum('read'), sum('failed')]);
+  }
+  fill('broadcasts-table', rows, 'No broadcasts yet.');
+}
+
+function person(p) {
+  return p ? p.name + ' (' + (p.unit || p.nip) + ')' : '';
+}
+
+async function mentoring() {
+  let sug;
+  let pairs;
+  try {
+    [sug, pairs] = await Promise.all([api('GET', '/mentoring/suggestions'), api('GET', '/mentoring/pairs')]);
+  } catch (e) {
+    if (e.status === 501) {
+      notice('mentoring-off', 'Mentoring pairs');
+      fill('suggestions-table', []);
+      fill('pairs-table', []);
+      return;
+    }
+    throw e;
+  }
+  fill('suggestions-table', (sug.data.suggestions || []).map((s) => {
+    const b = el('button', 'Approve', 'small');
+    b.type = 'button';
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await api('POST', '/mentoring/pairs', { mentor: s.mentor.nip, mentee: s.mentee.nip });
+        $('pair-result').textContent = 'Approved: ' + s.mentor.name + ' mentors ' + s.mentee.name + '.';
+        await mentoring();
+      } catch (e) {
+        b.disabled = false;
+        $('pair-result').textContent = e.message;
+      }
+    });
+    return [person(s.mentor), person(s.mentee), s.score, (s.reasons || []).join(', '), b];
+  }), 'No suggestions.');
+  fill('pairs-table', (pairs.data.pairs || []).map((p) =>
+    [person(p.mentor), person(p.mentee), day(p.since), p.sessions]), 'No active pairs.');
+}
+
+async function people(q) {
+  const r = (await api('GET', '/people?limit=200' + (q ? '&q=' + encodeURIComponent(q) : ''))).data;
+  $('people-total').textContent = '(' + r.total + ')';
+  fill('people-table', r.people.map((p) =>
+    [p.nip, p.name, p.unit, p.role, p.language, p.channels.join(', ')]), 'No people match.');
+}
+
+async function importCsv(form) {
+  const out = $('import-result');
+  out.replaceChildren();
+  const file = form.file.files[0];
+  if (!file) return;
+  const text = await file.text();
+  const dry = form.dry_run.checked ? '?dry_run=1' : '';
+  try {
+    const r = (await api('POST', '/people/import' + dry, text, 'text/csv')).data;
+    if (r.ok) {
+      out.appendChild(el('p', (r.dry_run ? 'Checked: ' : 'Imported: ') + r.rows + ' rows, ' +
+        r.created + ' new, ' + r.updated + ' updated.' + (r.dry_run ? ' Nothing was changed.' : ''), 'ok'));
+      if (!r.dry_run) await people();
+    } else {
+      out.appendChild(el('p', r.error + ' (' + r.nerrors + ' problem' + (r.nerrors === 1 ? '' : 's') + ')', 'error'));
+      const ul = el('ul', null, 'errors');
+      for (const e of r.errors) ul.appendChild(el('li', e));
+      out.appendChild(ul);
+    }
+  } catch (e) {
+    out.appendChild(el('p', e.message, 'error'));
+  }
+}
+
+const PAGES = {
+  overview,
+  surveys,
+  broadcasts,
+  mentoring,
+  people: () => people(''),
+};
+
+/* ---- wiring ------------------------------------------------------------- */
+
+function wire() {
+  $('signin-webchat').addEventListener('click', () => signin({ webchat: true }));
+  $('signin-token').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    signin({ token: $('token').value });
+    $('token').value = '';
+  });
+  $('signout').addEventListener('click', async () => {
+    try {
+      await api('DELETE', '/session');
+    } catch (e) {
+      /* signed out either way */
+    }
+    csrf = '';
+    showSignin();
+  });
+  const f = (id, fn) => {
+    const form = $(id);
+    if (form) {
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        fn(form).catch(showError);
+      });
+    }
+  };
+  f('import', importCsv);
+  f('people-search', (form) => people(form.q.value));
+  f('survey-send', async (form) => {
+    const r = await api('POST', '/surveys/' + encodeURIComponent(form.id.value) + '/send', { to: form.to.value });
+    $('survey-send-result').textContent = 'Sent to ' + r.data.recipients + ' people.';
+    await surveys();
+  });
+  f('broadcast-new', async (form) => {
+    const r = await api('POST', '/broadcasts', { to: form.to.value, text: form.text.value });
+    $('broadcast-result').textContent = 'Queued for ' + r.data.recipients + ' people.';
+    form.text.value = '';
+    await broadcasts();
+  });
+}
+
+async function start() {
+  wire();
+  try {
+    const r = await api('GET', '/session');
+    signedIn(r.data);
+  } catch (e) {
+    showSignin();
+  }
+}
+
+document.addEventListener('DOMContentLoaded', start);
