@@ -76,7 +76,7 @@ grammy_run() { # mode round
         --argjson cpu "${cpu:-0}" --argjson load "$LOAD" '{bench:"peer", system:("grammy-"+$m), run:$r, people:$n,
         completed, timed_out, conversations_per_s:(.conversations_per_s*10|round/10),
         reply_p50_ms:.reply_latency_ms.p50, reply_p99_ms:.reply_latency_ms.p99,
-        peak_rss_kb:$rss, cpu_s:$cpu, elapsed_s:(.elapsed_ms/1000), loadavg:$load}'
+        conversation_p50_ms:.duration_ms.p50, conversation_p99_ms:.duration_ms.p99, peak_rss_kb:$rss, cpu_s:$cpu, elapsed_s:(.elapsed_ms/1000), loadavg:$load}'
 }
 
 # one bimbing run through bench/telegram.sh: prints one JSON line
@@ -90,7 +90,7 @@ bimbing_run() { # round
     fi
     echo "$line" | jq -c --argjson r "$1" --argjson load "$LOAD" '{bench:"peer", system:"bimbing", run:$r, people,
         completed, timed_out, conversations_per_s, reply_p50_ms, reply_p99_ms,
-        peak_rss_kb:.bimbing_peak_rss_kb, cpu_s:.bimbing_cpu_s, elapsed_s, loadavg:$load}'
+        conversation_p50_ms, conversation_p99_ms, peak_rss_kb:.bimbing_peak_rss_kb, cpu_s:.bimbing_cpu_s, elapsed_s, loadavg:$load}'
 }
 
 for r in $(seq 1 "$RUNS"); do
@@ -112,11 +112,13 @@ versions=$(jq -c '{grammy:.packages["node_modules/grammy"].version,
 jq -sc --arg node "$(node --version)" --argjson v "${versions:-null}" '
     def median: sort | if length == 0 then null
         elif length % 2 == 1 then .[length / 2 | floor]
-        else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+        else (.[length / 2 - 1] + .[length / 2]) / 2 end | . * 100 | round / 100;
     map(select(has("error") | not)) | group_by(.system) | map({bench:"peer", summary:.[0].system,
         runs:length, people:.[0].people, completed:(map(.completed) | min),
         conversations_per_s:(map(.conversations_per_s) | median),
         reply_p50_ms:(map(.reply_p50_ms) | median), reply_p99_ms:(map(.reply_p99_ms) | median),
+        conversation_p50_ms:(map(.conversation_p50_ms) | median),
+        conversation_p99_ms:(map(.conversation_p99_ms) | median),
         peak_rss_kb:(map(.peak_rss_kb) | median), cpu_s:(map(.cpu_s) | median),
         loadavg:(map(.loadavg) | median)}
         + (if .[0].system == "bimbing" then {} else {node:$node, versions:$v} end))
