@@ -10,7 +10,7 @@
 # PEER_MODES="start runner" picks the grammY modes, PEER_RUNS=2 the rounds,
 # PEER_TIMEOUT=240 the seconds one run may take.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 N=${1:-500}
 BUILD=${BIMBING_BUILD:-build}
 export BIMBING_BUILD=$BUILD
@@ -27,8 +27,9 @@ skip() {
 }
 command -v jq >/dev/null || { echo '{"bench":"peer","skipped":"jq not found"}'; exit 0; }
 command -v node >/dev/null || skip "node not found"
-[ -x "$BUILD/fakes/fake_telegram" ] && [ -x "$BUILD/tools/bench_people" ] ||
+if [ ! -x "$BUILD/fakes/fake_telegram" ] || [ ! -x "$BUILD/tools/bench_people" ]; then
     skip "fake_telegram or bench_people not built (make bench)"
+fi
 if [ ! -d "$PEER/node_modules" ]; then
     command -v npm >/dev/null || skip "npm not found"
     if ! (cd "$PEER" && timeout 300 npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm.log" 2>&1; then
