@@ -71,8 +71,10 @@ int egress_new(const struct egress_opts *o, const struct egress_ops *ops, void *
         e->o.timeout_ms = 30000;
     e->ops = *ops;
     e->ctx = ctx;
-    rc = rl_new(o->rate_total, o->rate_total < 1 ? 1 : o->rate_total, o->rate_chat,
-                o->burst_chat < 1 ? 1 : o->burst_chat, &e->rl);
+    /* Overall: a burst of one, so no one-second window carries more than
+     * the configured rate (+1). Per chat: a small burst (a reply and the
+     * next question together), as Telegram tolerates. */
+    rc = rl_new(o->rate_total, 1, o->rate_chat, o->burst_chat < 1 ? 1 : o->burst_chat, &e->rl);
     if (rc == BB_OK) {
         e->slots = calloc((size_t)e->o.window, sizeof(*e->slots));
         if (!e->slots)

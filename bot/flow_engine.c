@@ -1059,6 +1059,8 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
                 ctx->lib ? flow_lib_get(ctx->lib, ev->payload ? ev->payload : "", 0) : NULL;
             if (!f)
                 return BB_ENOTFOUND;
+            if (st->depth > 0 && strcmp(st->stack[0].flow_id, f->id) == 0)
+                return BB_OK; /* that conversation is already under way */
             if (st->depth > 0 && st->mode != FLOW_MODE_PARK) {
                 struct flow_fx *d = fx_add(fx, FLOW_FX_DEFER);
                 if (d)

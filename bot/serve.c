@@ -246,7 +246,8 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
     http_route(l.http, "GET", "/healthz", 0, healthz, &l);
     http_route(l.http, "GET", "/metrics", 0, metrics, &l);
     struct domain_ctx dctx = {.st = st, .lib = lib, .core = core, .cfg = cfg, .now = bb_now()};
-    rc = admin_start(l.http, &dctx);
+    struct admin *admin = NULL;
+    rc = admin_new(l.http, &dctx, &admin);
     if (rc != BB_OK)
         bb_log(BB_LOG_ERR, "serve", "the HR dashboard is off: %s", bb_strerror(rc));
 
@@ -314,6 +315,7 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
     for (int i = 0; i < l.nchans; i++)
         l.chans[i]->free(l.chans[i]->self);
     http_free(l.http);
+    admin_free(admin); /* after the server: its routes point at it */
     bb_log(BB_LOG_INFO, "serve", "stopped");
     return BB_OK;
 }

@@ -1103,19 +1103,3 @@ void admin_free(struct admin *a)
 {
     free(a);
 }
-
-/* serve.c calls admin_start() and has no matching stop yet: the instance
- * is kept here so that it stays reachable until exit (see admin.h). */
-static struct admin *admin_kept;
-
-int admin_start(struct http_server *http, const struct domain_ctx *d)
-{
-    struct admin *a = NULL;
-    int rc;
-
-    if (admin_kept)
-        return BB_EEXIST; /* one dashboard per process */
-    rc = admin_new(http, d, &a);
-    admin_kept = a;
-    return rc;
-}

@@ -24,8 +24,4 @@ struct admin;
 int admin_new(struct http_server *http, const struct domain_ctx *d, struct admin **out);
 void admin_free(struct admin *a); /* NULL is a no-op */
 
-/* What serve.c calls today: admin_new() with the instance kept until the
- * process exits. serve.c should move to admin_new()/admin_free(). */
-int admin_start(struct http_server *http, const struct domain_ctx *d);
-
 #endif

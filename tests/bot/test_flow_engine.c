@@ -634,6 +634,15 @@ static void test_start_defers(void **state)
     assert_string_equal(d->payload, "t.color");
     assert_int_equal(flow_state_to_json(&x->st, &after), BB_OK);
     assert_string_equal(before, after);
+    /* the same flow again (a scheduled check-in while that check-in is
+     * under way): nothing at all, not even a deferral that would start a
+     * second one afterwards */
+    free(after);
+    after = NULL;
+    assert_int_equal(ev(x, FLOW_EV_START, "t.hidden"), BB_OK);
+    assert_int_equal(x->out.n, 0);
+    assert_int_equal(flow_state_to_json(&x->st, &after), BB_OK);
+    assert_string_equal(before, after);
     /* an unknown flow */
     assert_int_equal(ev(x, FLOW_EV_START, "t.nope"), BB_ENOTFOUND);
     free(before);
