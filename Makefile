@@ -58,10 +58,10 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all build deps run test test-run asan bench install uninstall clean format format-check \
-        check-deps
+        check-deps web-vendor
 
 all: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build web-vendor
 
 build: $(BIN) bin/bimbing
 
@@ -113,18 +113,38 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The HR dashboard's chart library (Chart.js) and the browser test's driver
+# (playwright-core) come from npm (package-lock.json), and the library is
+# copied into web/admin/vendor/. Never fatal: without it the dashboard
+# shows its tables only, and the browser test skips.
+WEB_VENDOR := web/admin/vendor/chart.umd.min.js
+web-vendor: $(WEB_VENDOR)
+
+$(WEB_VENDOR): package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	    echo "installing nodejs and npm (for the dashboard's chart library)"; \
+	    SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null || true; \
+	fi
+	@if command -v npm >/dev/null 2>&1 && npm ci --no-audit --no-fund --loglevel=error >/dev/null; then \
+	    sh web/admin/vendor.sh; \
+	else \
+	    echo "warning: the chart library could not be installed (npm); the dashboard shows tables only"; \
+	fi
+
 run: all
 	@mkdir -p var
 	./bin/bimbing people import config/demo-people.csv --db var/bimbing.db
 	./bin/bimbing serve --config config/bimbing.json --db var/bimbing.db
 
 test: deps
-	@$(MAKE) --no-print-directory test-run
+	@$(MAKE) --no-print-directory web-vendor test-run
 
 test-run: build $(TEST_BIN) $(FAKE_BIN) $(TOOL_BIN)
 	@BIMBING_BUILD=$(BUILD) bash tests/run.sh
 
 asan: deps
+	@$(MAKE) --no-print-directory web-vendor
 	@$(MAKE) --no-print-directory SAN=1 test-run
 
 bench: all
