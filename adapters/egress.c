@@ -71,10 +71,13 @@ int egress_new(const struct egress_opts *o, const struct egress_ops *ops, void *
         e->o.timeout_ms = 30000;
     e->ops = *ops;
     e->ctx = ctx;
-    /* Overall: a burst of one, so no one-second window carries more than
-     * the configured rate (+1). Per chat: a small burst (a reply and the
-     * next question together), as Telegram tolerates. */
-    rc = rl_new(o->rate_total, 1, o->rate_chat, o->burst_chat < 1 ? 1 : o->burst_chat, &e->rl);
+    /* Overall: a burst of 1/20 s worth (at least one message), enough for
+     * one pass of the loop at high rates while no one-second window carries
+     * more than 5% over the configured rate. Per chat: a small burst (a
+     * reply and the next question together), as Telegram tolerates. */
+    double burst_total = o->rate_total / 20.0 < 1.0 ? 1.0 : o->rate_total / 20.0;
+    rc = rl_new(o->rate_total, burst_total, o->rate_chat, o->burst_chat < 1 ? 1 : o->burst_chat,
+                &e->rl);
     if (rc == BB_OK) {
         e->slots = calloc((size_t)e->o.window, sizeof(*e->slots));
         if (!e->slots)
@@ -215,18 +218,6 @@ static void claim(struct egress *e, struct store *st)
     store_outbox_free(msgs, n);
 }
 
-/* 1 if an earlier row of the same chat is still in the window. */
-static int blocked_by_earlier(const struct egress *e, const struct slot *s)
-{
-    for (int i = 0; i < e->o.window; i++) {
-        const struct slot *o = &e->slots[i];
-        if (o->used && !o->done && o != s && o->seq < s->seq &&
-            strcmp(o->m.ext_user, s->m.ext_user) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static int submit(struct egress *e, struct store *st, struct net *net, int net_channel,
                   struct slot *s)
 {
@@ -283,50 +274,62 @@ int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_
             store_rollback(st);
         }
     }
+    /* The unfinished rows in claim order; a row is held back while an
+     * earlier row of the same chat is unfinished (order per chat). One
+     * pass over the window per run, not per message. */
+    int order[1024], n = 0;
+    unsigned char held[1024];
+    for (int i = 0; i < e->o.window; i++)
+        if (e->slots[i].used && !e->slots[i].done)
+            order[n++] = i;
+    for (int a = 1; a < n; a++) /* insertion sort by seq: n <= window, mostly sorted */
+        for (int b = a; b > 0 && e->slots[order[b - 1]].seq > e->slots[order[b]].seq; b--) {
+            int t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    for (int a = 0; a < n; a++) {
+        held[a] = 0;
+        for (int b = 0; b < a && !held[a]; b++)
+            held[a] = strcmp(e->slots[order[b]].m.ext_user, e->slots[order[a]].m.ext_user) == 0;
+    }
     for (int pass = 0; pass < 2; pass++) {
-        int prio = pass == 0 ? STORE_PRIO_LIVE : STORE_PRIO_BULK;
-        /* in claim order */
-        for (;;) {
-            struct slot *best = NULL;
-            for (int i = 0; i < e->o.window; i++) {
-                struct slot *s = &e->slots[i];
-                if (!s->used || s->done || s->inflight || s->m.priority != prio)
-                    continue;
-                if (s->not_before > now_ms) {
-                    if (s->not_before - now_ms < next)
-                        next = s->not_before - now_ms;
-                    continue;
-                }
-                if (blocked_by_earlier(e, s))
-                    continue;
-                if (!best || s->seq < best->seq)
-                    best = s;
-            }
-            if (!best)
-                break;
-            int blocked = 0;
-            if (store_identity_blocked(st, e->o.channel, best->m.ext_user, &blocked) == BB_OK &&
-                blocked) {
-                finish(e, st, best, STORE_OUT_BLOCKED, NULL, "the person has blocked the bot");
+        int prio = pass == 0 ? STORE_PRIO_LIVE : STORE_PRIO_BULK; /* live replies first */
+        for (int a = 0; a < n; a++) {
+            struct slot *s = &e->slots[order[a]];
+            int64_t wait = 0;
+            if (held[a] || !s->used || s->done || s->inflight || s->m.priority != prio)
+                continue;
+            if (s->not_before > now_ms) {
+                if (s->not_before - now_ms < next)
+                    next = s->not_before - now_ms;
                 continue;
             }
-            int64_t wait = 0;
-            if (!rl_take(e->rl, best->m.ext_user, now_ms, &wait)) {
-                /* This chat (or everyone) must wait: try others of this
-                 * pass later; mark the slot to skip until then. */
-                best->not_before = now_ms + wait;
+            if (!rl_total_ready(e->rl, now_ms, &wait)) {
+                if (wait < next)
+                    next = wait; /* nobody may send now: stop here */
+                goto out;
+            }
+            if (!rl_take(e->rl, s->m.ext_user, now_ms, &wait)) {
+                s->not_before = now_ms + wait; /* this chat waits */
                 if (wait < next)
                     next = wait;
                 continue;
             }
-            if (submit(e, st, net, net_channel, best) != BB_OK) {
-                /* the net queue is full: leave it for the next round */
-                best->not_before = now_ms + 50;
+            int blocked = 0;
+            if (store_identity_blocked(st, e->o.channel, s->m.ext_user, &blocked) == BB_OK &&
+                blocked) {
+                finish(e, st, s, STORE_OUT_BLOCKED, NULL, "the person has blocked the bot");
+                continue;
+            }
+            if (submit(e, st, net, net_channel, s) != BB_OK) {
+                s->not_before = now_ms + 50; /* the net queue is full: next round */
                 next = 50;
-                break;
+                goto out;
             }
         }
     }
+out:
     return next < 0 ? 0 : next;
 }
 

@@ -175,6 +175,19 @@ int rl_take(struct rl *r, const char *key, int64_t now_ms, int64_t *wait_ms)
     return 1;
 }
 
+int rl_total_ready(struct rl *r, int64_t now_ms, int64_t *wait_ms)
+{
+    int64_t wait = 0;
+    refill(&r->total, r->rate_total, r->burst_total, now_ms);
+    if (r->total.hold_until > now_ms)
+        wait = r->total.hold_until - now_ms;
+    else if (r->total.tokens < 1.0)
+        wait = (int64_t)((1.0 - r->total.tokens) * 1000.0 / r->rate_total) + 1;
+    if (wait_ms)
+        *wait_ms = wait;
+    return wait == 0;
+}
+
 void rl_hold(struct rl *r, const char *key, int64_t until_ms)
 {
     if (!key) {

@@ -24,6 +24,9 @@ void rl_free(struct rl *r);
 /* 1 and a token taken from both buckets when key may send at now_ms, else
  * 0 and *wait_ms says how long until it could. */
 int rl_take(struct rl *r, const char *key, int64_t now_ms, int64_t *wait_ms);
+/* 1 when the overall bucket has a token at now_ms (nothing is taken); else
+ * 0 and *wait_ms says how long until it will. */
+int rl_total_ready(struct rl *r, int64_t now_ms, int64_t *wait_ms);
 /* Nothing goes (for this key, or at all when key is NULL) until until_ms. */
 void rl_hold(struct rl *r, const char *key, int64_t until_ms);
 

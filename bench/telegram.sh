@@ -11,7 +11,7 @@ N=${1:-500}
 BUILD=${BIMBING_BUILD:-build}
 BIN=$BUILD/bin/bimbing
 TMP=$(mktemp -d)
-trap 'kill -9 $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill -9 $(jobs -p) 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$TMP/serve.log" "$KEEP"; rm -rf "$TMP"' EXIT
 
 "$BUILD/tools/bench_people" --db "$TMP/db" --count "$N" --channel telegram --base 1000000000 || exit 1
 "$BUILD/fakes/fake_telegram" --port 0 --port-file "$TMP/port" --sim "$N" --sim-base 1000000000 \
@@ -21,7 +21,7 @@ trap 'kill -9 $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
 FAKE=$!
 for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 cat >"$TMP/bimbing.json" <<EOF2
-{"durability": "${DURABILITY:-full}", "log_level": "warn",
+{"durability": "${DURABILITY:-full}", "log_level": "${LOG_LEVEL:-warn}",
  "telegram": {"rate_per_chat": 100, "rate_total": 100000}}
 EOF2
 BIMBING_TELEGRAM_TOKEN=123456:TEST BIMBING_TELEGRAM_API=http://127.0.0.1:$(cat "$TMP/port") \
