@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "adapters/egress.h"
 #include "adapters/http.h"
 #include "adapters/net.h"
 #include "bot/config.h"
@@ -46,6 +47,8 @@ struct chan {
      * it wants to be called again (0: as soon as possible). */
     int64_t (*egress)(void *self, int64_t now_ms);
     void (*free)(void *self);
+    /* Optional (may be NULL): egress counters for /metrics. */
+    void (*stats)(void *self, struct egress_stats *out);
 };
 
 #endif

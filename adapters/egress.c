@@ -45,7 +45,10 @@ struct egress;
 struct slot;
 static int flush(struct egress *e, struct store *st);
 
+const double egress_lat_bounds[EGRESS_LAT_BUCKETS - 1] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
 struct egress {
+    struct egress_stats stats;
     struct egress_opts o;
     struct egress_ops ops;
     void *ctx;
@@ -130,6 +133,29 @@ int egress_inflight(const struct egress *e)
     return e->used;
 }
 
+void egress_get_stats(const struct egress *e, struct egress_stats *out)
+{
+    *out = e->stats;
+}
+
+static void count_outcome(struct egress *e, const struct slot *s)
+{
+    if (s->done_state == STORE_OUT_SENT) {
+        double secs = (double)(bb_now() - s->m.created_at);
+        if (secs < 0)
+            secs = 0;
+        e->stats.sent++;
+        e->stats.lat_sum += secs;
+        for (int b = 0; b < EGRESS_LAT_BUCKETS; b++)
+            if (b == EGRESS_LAT_BUCKETS - 1 || secs <= egress_lat_bounds[b])
+                e->stats.lat_count[b]++; /* cumulative: every bucket it fits */
+    } else if (s->done_state == STORE_OUT_BLOCKED) {
+        e->stats.blocked++;
+    } else {
+        e->stats.failed++;
+    }
+}
+
 /* Record a finished row's outcome (inside the caller's transaction). */
 static int record(struct egress *e, struct store *st, struct slot *s)
 {
@@ -152,11 +178,11 @@ static int record(struct egress *e, struct store *st, struct slot *s)
 static void finish(struct egress *e, struct store *st, struct slot *s, int state, const char *ext,
                    const char *err)
 {
-    (void)e;
     (void)st;
     s->done = 1;
     s->inflight = 0;
     s->done_state = state;
+    count_outcome(e, s);
     if (ext)
         bb_strlcpy(s->last_ext, ext, sizeof(s->last_ext));
     else if (state != STORE_OUT_SENT)
@@ -364,6 +390,7 @@ int egress_on_net(struct egress *e, struct store *st, const struct net_resp *r, 
             finish(e, st, s, STORE_OUT_SENT, s->last_ext, NULL);
         break;
     case EGRESS_RATE:
+        e->stats.rate_limited++;
         s->rate_hits++;
         if (retry_after < 1)
             retry_after = 1;
@@ -375,6 +402,7 @@ int egress_on_net(struct egress *e, struct store *st, const struct net_resp *r, 
             finish(e, st, s, STORE_OUT_FAILED, NULL, "rate limited too many times");
         break;
     case EGRESS_RETRY:
+        e->stats.retried++;
         s->retries++;
         if (s->retries >= e->o.max_retries) {
             bb_log(BB_LOG_WARN, e->o.channel, "message %" PRId64 " failed after %d tries: %s",

@@ -80,4 +80,16 @@ int egress_on_net(struct egress *e, struct store *st, const struct net_resp *r, 
 /* Messages in the window (claimed, not finished). */
 int egress_inflight(const struct egress *e);
 
+/* Counters since start, for /metrics. The histogram counts sent messages by
+ * seconds from queued to sent, cumulative per upper bound (Prometheus
+ * style); the last bucket is +Inf. */
+#define EGRESS_LAT_BUCKETS 10
+extern const double egress_lat_bounds[EGRESS_LAT_BUCKETS - 1];
+struct egress_stats {
+    int64_t sent, failed, blocked, retried, rate_limited;
+    int64_t lat_count[EGRESS_LAT_BUCKETS];
+    double lat_sum;
+};
+void egress_get_stats(const struct egress *e, struct egress_stats *out);
+
 #endif

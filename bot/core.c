@@ -724,6 +724,14 @@ int core_process(struct core *c, int max, int *n)
         if (rc != BB_OK)
             goto fail;
         c->stats.events++;
+        for (int k = 0; k < CORE_STAT_CHANNELS; k++) {
+            if (c->stats.in[k].events == 0 && !c->stats.in[k].channel[0] && evs[i].channel[0])
+                bb_strlcpy(c->stats.in[k].channel, evs[i].channel, sizeof(c->stats.in[k].channel));
+            if (strcmp(c->stats.in[k].channel, evs[i].channel) == 0) {
+                c->stats.in[k].events++;
+                break;
+            }
+        }
     }
     /* The batch is the oldest unprocessed events: one statement marks them. */
     if (count > 0)

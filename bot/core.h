@@ -19,7 +19,12 @@
 
 struct core;
 
+#define CORE_STAT_CHANNELS 8
 struct core_stats {
+    struct {
+        char channel[16]; /* "" for internal events (timers, HR sends) */
+        int64_t events;
+    } in[CORE_STAT_CHANNELS]; /* inbox events processed, per channel */
     int64_t events;  /* inbox events processed */
     int64_t replies; /* outbox messages queued */
     int64_t errors;  /* events that ended in an engine or store error */

@@ -153,6 +153,50 @@ static void metrics(void *vl, const struct http_req *req, struct http_resp *resp
         bb_buf_printf(&b, "bimbing_outbox_pending{channel=\"%s\"} %" PRId64 "\n", l->chans[i]->name,
                       p);
     }
+    bb_buf_puts(&b, "# HELP bimbing_messages_in_total Inbox events processed, by channel.\n"
+                    "# TYPE bimbing_messages_in_total counter\n");
+    for (int i = 0; i < CORE_STAT_CHANNELS; i++)
+        if (cs.in[i].events > 0)
+            bb_buf_printf(&b, "bimbing_messages_in_total{channel=\"%s\"} %" PRId64 "\n",
+                          cs.in[i].channel[0] ? cs.in[i].channel : "internal", cs.in[i].events);
+    bb_buf_puts(&b, "# HELP bimbing_messages_out_total Messages sent, failed or blocked, by "
+                    "channel.\n# TYPE bimbing_messages_out_total counter\n"
+                    "# HELP bimbing_send_retries_total Sends retried (5xx, network) and rate "
+                    "limited (429), by channel.\n# TYPE bimbing_send_retries_total counter\n"
+                    "# HELP bimbing_send_latency_seconds From queued to sent.\n"
+                    "# TYPE bimbing_send_latency_seconds histogram\n");
+    for (int i = 0; i < l->nchans; i++) {
+        struct egress_stats es;
+        const char *ch = l->chans[i]->name;
+        if (!l->chans[i]->stats)
+            continue;
+        memset(&es, 0, sizeof(es));
+        l->chans[i]->stats(l->chans[i]->self, &es);
+        bb_buf_printf(
+            &b,
+            "bimbing_messages_out_total{channel=\"%s\",state=\"sent\"} %" PRId64 "\n"
+            "bimbing_messages_out_total{channel=\"%s\",state=\"failed\"} %" PRId64 "\n"
+            "bimbing_messages_out_total{channel=\"%s\",state=\"blocked\"} %" PRId64 "\n"
+            "bimbing_send_retries_total{channel=\"%s\",reason=\"error\"} %" PRId64 "\n"
+            "bimbing_send_retries_total{channel=\"%s\",reason=\"rate_limited\"} %" PRId64 "\n",
+            ch, es.sent, ch, es.failed, ch, es.blocked, ch, es.retried, ch, es.rate_limited);
+        for (int k = 0; k < EGRESS_LAT_BUCKETS; k++) {
+            if (k < EGRESS_LAT_BUCKETS - 1)
+                bb_buf_printf(
+                    &b,
+                    "bimbing_send_latency_seconds_bucket{channel=\"%s\",le=\"%g\"} %" PRId64 "\n",
+                    ch, egress_lat_bounds[k], es.lat_count[k]);
+            else
+                bb_buf_printf(
+                    &b,
+                    "bimbing_send_latency_seconds_bucket{channel=\"%s\",le=\"+Inf\"} %" PRId64 "\n",
+                    ch, es.lat_count[k]);
+        }
+        bb_buf_printf(&b,
+                      "bimbing_send_latency_seconds_sum{channel=\"%s\"} %g\n"
+                      "bimbing_send_latency_seconds_count{channel=\"%s\"} %" PRId64 "\n",
+                      ch, es.lat_sum, ch, es.sent);
+    }
     resp->content_type = "text/plain; version=0.0.4";
     resp->body_len = b.len;
     resp->body = bb_buf_take(&b);

@@ -759,6 +759,13 @@ static void tg_free(void *vt)
     free(t);
 }
 
+static void tg_stats(void *vt, struct egress_stats *out)
+{
+    struct tg *t = vt;
+    if (t->eg)
+        egress_get_stats(t->eg, out);
+}
+
 int tg_chan_new(struct chan **out)
 {
     struct tg *t = calloc(1, sizeof(*t));
@@ -770,6 +777,7 @@ int tg_chan_new(struct chan **out)
     t->chan.on_net = on_net;
     t->chan.egress = tg_egress;
     t->chan.free = tg_free;
+    t->chan.stats = tg_stats;
     *out = &t->chan;
     return BB_OK;
 }

@@ -1082,6 +1082,13 @@ static void wa_free(void *self)
     free(w);
 }
 
+static void wa_stats(void *self, struct egress_stats *out)
+{
+    struct wa *w = self;
+    if (w->eg)
+        egress_get_stats(w->eg, out);
+}
+
 int wa_chan_new(struct chan **out)
 {
     struct wa *w = calloc(1, sizeof(*w));
@@ -1094,6 +1101,7 @@ int wa_chan_new(struct chan **out)
     w->chan.on_net = wa_on_net;
     w->chan.egress = wa_egress;
     w->chan.free = wa_free;
+    w->chan.stats = wa_stats;
     *out = &w->chan;
     return BB_OK;
 }

@@ -139,6 +139,19 @@ check "403 marks the identity blocked" jq -e '.identities[] | select(.channel=="
 ctl message "{\"chat_id\":$CHAT_B,\"text\":\"/bantuan\"}" >/dev/null
 check "a person who writes again is unblocked and answered" wait_for 5 has_text $CHAT_B "I am the bimbing coach"
 
+# ---- /metrics counts what happened above -----------------------------------------------
+HP=$(grep -o 'running: http://127.0.0.1:[0-9]*' "$TMP/serve.log" | tail -1 | sed 's/.*://')
+curl -s "http://127.0.0.1:$HP/metrics" >"$TMP/metrics"
+metric() { awk -v k="$1" '$1 == k {print $2}' "$TMP/metrics"; }
+check "metrics: messages in per channel" [ "$(metric 'bimbing_messages_in_total{channel="telegram"}')" -ge 20 ]
+check "metrics: messages sent" [ "$(metric 'bimbing_messages_out_total{channel="telegram",state="sent"}')" -ge 20 ]
+check "metrics: the 403 counted as blocked" [ "$(metric 'bimbing_messages_out_total{channel="telegram",state="blocked"}')" -ge 1 ]
+check "metrics: the 429 counted" [ "$(metric 'bimbing_send_retries_total{channel="telegram",reason="rate_limited"}')" -ge 1 ]
+check "metrics: the two 5xx counted as retries" [ "$(metric 'bimbing_send_retries_total{channel="telegram",reason="error"}')" -ge 2 ]
+check "metrics: a latency histogram whose +Inf bucket equals the sent count" \
+    [ "$(metric 'bimbing_send_latency_seconds_bucket{channel="telegram",le="+Inf"}')" = \
+      "$(metric 'bimbing_messages_out_total{channel="telegram",state="sent"}')" ]
+
 # ---- kill -9 in the middle of a conversation ------------------------------------------
 say $CHAT_A "/checkin"
 wait_for 5 press $CHAT_A 3 >/dev/null
