@@ -11,6 +11,9 @@
  *   survey report FLOW          response rate, distributions, eNPS, WHO-5,
  *                               k-anonymity with complementary suppression
  *   broadcast --to SEG ...      one BULK outbox row per person, one INSERT
+ *   survey_admin_*              the HR dashboard's hooks: the same report
+ *                               (latest wave as JSON, CSV), sending and
+ *                               broadcasting code as the CLI
  *
  * Thread rules: core thread / CLI only. No global mutable state: every
  * function works on what the domain context hands it.
@@ -26,15 +29,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SURVEY_MAXQ         32   /* questions per survey in a report */
-#define SURVEY_MAX_COMMENTS 2000 /* free-text answers listed per wave */
-#define SURVEY_PACE         10   /* flow starts per second in a wave */
-#define SURVEY_LIST_MAX     200  /* broadcasts listed on the dashboard */
+#define SURVEY_MAXQ         32          /* questions per survey in a report */
+#define SURVEY_MAX_COMMENTS 2000        /* free-text answers listed per wave */
+#define SURVEY_PACE         10          /* flow starts per second in a wave */
+#define SURVEY_LIST_MAX     200         /* broadcasts listed on the dashboard */
 #define SURVEY_CLOSE_AFTER  (7 * 86400) /* a wave's default length */
 #define SURVEY_REMIND_AFTER (2 * 86400) /* its default reminder */
-#define SURVEY_ERR_MAX      256  /* a message for the person asking */
-#define SURVEY_TEXT_MAX     4096 /* a broadcast text, in bytes */
-#define SURVEY_REPORT_MAX   (16 << 20) /* a report, text or CSV, in bytes */
+#define SURVEY_ERR_MAX      256         /* a message for the person asking */
+#define SURVEY_TEXT_MAX     4096        /* a broadcast text, in bytes */
+#define SURVEY_REPORT_MAX   (16 << 20)  /* a report, text or CSV, in bytes */
 
 /* ---- texts ---------------------------------------------------------------- */
 
@@ -746,8 +749,8 @@ static void print_group(int64_t wave, const struct group *g, const char *label,
             bb_snprintf(val, sizeof(val), "%.1f", pd);
             csv_row(o, wave, label, "enps.detractors_pct", val);
         } else {
-            out_printf(o, "    eNPS %+.0f (promoters %.1f%%, passives %.1f%%, detractors %.1f%%)\n", e, pp,
-                   100.0 - pp - pd, pd);
+            out_printf(o, "    eNPS %+.0f (promoters %.1f%%, passives %.1f%%, detractors %.1f%%)\n",
+                       e, pp, 100.0 - pp - pd, pd);
         }
     }
     if (g->who5.n > 0) {
@@ -757,15 +760,16 @@ static void print_group(int64_t wave, const struct group *g, const char *label,
             bb_snprintf(val, sizeof(val), "%.1f", survey_who5_low_pct(&g->who5));
             csv_row(o, wave, label, "who5.below13_pct", val);
         } else {
-            out_printf(o, "    WHO-5 index %.1f of 100 (mean raw score x 4); raw score below 13: %.1f%% "
-                   "(n %" PRId64 ")\n",
-                   survey_who5_index(&g->who5), survey_who5_low_pct(&g->who5), g->who5.n);
+            out_printf(
+                o,
+                "    WHO-5 index %.1f of 100 (mean raw score x 4); raw score below 13: %.1f%% "
+                "(n %" PRId64 ")\n",
+                survey_who5_index(&g->who5), survey_who5_low_pct(&g->who5), g->who5.n);
         }
     }
 }
 
-static void print_hidden(int64_t wave, const char *label, const char *why,
-                         struct report_opts *o)
+static void print_hidden(int64_t wave, const char *label, const char *why, struct report_opts *o)
 {
     if (o->csv)
         csv_row(o, wave, label, "suppressed", why);
@@ -776,8 +780,7 @@ static void print_hidden(int64_t wave, const char *label, const char *why,
 /* Read one wave: participation per unit (*u, *nu; free()) with its sums,
  * and the answers aggregated into *a (agg_free() it, also on error). */
 static int wave_aggregate(const struct domain_ctx *d, int64_t wave_id, struct agg *a,
-                          struct store_unit_count **u, int *nu, int64_t *invited,
-                          int64_t *answered)
+                          struct store_unit_count **u, int *nu, int64_t *invited, int64_t *answered)
 {
     int rc;
     memset(a, 0, sizeof(*a));
@@ -839,10 +842,10 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
                     invited ? 100.0 * (double)answered / (double)invited : 0.0);
         csv_row(o, w->id, "all", "response_rate_pct", val);
     } else {
-        out_printf(o, "Wave %" PRId64 " of %s to %s, %s to %s%s\n", w->id, w->flow_id, w->segment, day0,
-               day1, w->closed ? " (closed)" : " (open)");
-        out_printf(o, "  invited %" PRId64 ", answered %" PRId64 ", response rate %.1f%%\n", invited,
-               answered, invited ? 100.0 * (double)answered / (double)invited : 0.0);
+        out_printf(o, "Wave %" PRId64 " of %s to %s, %s to %s%s\n", w->id, w->flow_id, w->segment,
+                   day0, day1, w->closed ? " (closed)" : " (open)");
+        out_printf(o, "  invited %" PRId64 ", answered %" PRId64 ", response rate %.1f%%\n",
+                   invited, answered, invited ? 100.0 * (double)answered / (double)invited : 0.0);
     }
     if (!agg_shown(&a, o->k)) {
         print_hidden(w->id, "all", "fewer answers than the anonymity threshold", o);
@@ -861,7 +864,8 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
             if (o->csv)
                 csv_row(o, w->id, "all", "comment", a.comments[i]);
             else
-                out_printf(o, "%s    - %s\n", i == 0 ? "  comments (sorted):\n" : "", a.comments[i]);
+                out_printf(o, "%s    - %s\n", i == 0 ? "  comments (sorted):\n" : "",
+                           a.comments[i]);
         }
     }
     if (o->by_unit && a.ng > 0) {
@@ -877,9 +881,11 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
             n[i] = a.g[i].responses;
         survey_suppress(n, a.ng, o->k, hidden);
         if (!o->csv)
-            out_printf(o, "  by unit (groups under %d answers are hidden, and so is any group that would "
-                   "reveal one):\n",
-                   o->k);
+            out_printf(
+                o,
+                "  by unit (groups under %d answers are hidden, and so is any group that would "
+                "reveal one):\n",
+                o->k);
         for (int i = 0; i < a.ng; i++) {
             if (hidden[i])
                 print_hidden(w->id, unit_name(a.g[i].unit),
@@ -904,8 +910,8 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
                 bb_snprintf(val, sizeof(val), "%" PRId64 "/%" PRId64, u[i].answered, u[i].invited);
                 csv_row(o, w->id, u[i].unit, "answered/invited", val);
             } else {
-                out_printf(o, "  participation %s: %" PRId64 " of %" PRId64 "\n", u[i].unit, u[i].answered,
-                       u[i].invited);
+                out_printf(o, "  participation %s: %" PRId64 " of %" PRId64 "\n", u[i].unit,
+                           u[i].answered, u[i].invited);
             }
         }
         if (oi > 0) {
@@ -913,9 +919,10 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
                 bb_snprintf(val, sizeof(val), "%" PRId64 "/%" PRId64, oa, oi);
                 csv_row(o, w->id, "(small units)", "answered/invited", val);
             } else {
-                out_printf(o, "  participation (units under %d invited, together): %" PRId64 " of %" PRId64
-                       "\n",
-                       o->k, oa, oi);
+                out_printf(o,
+                           "  participation (units under %d invited, together): %" PRId64
+                           " of %" PRId64 "\n",
+                           o->k, oa, oi);
             }
         }
     }
@@ -967,8 +974,8 @@ static int report_flow(const struct domain_ctx *d, const char *flow_id, struct r
             }
             out_printf(o, "  %-6" PRId64 " %-10s %9" PRId64 " %7.1f%% %8s %8s\n", t[i].wave, day,
                        t[i].answered,
-                       t[i].invited ? 100.0 * (double)t[i].answered / (double)t[i].invited : 0.0,
-                       e, h);
+                       t[i].invited ? 100.0 * (double)t[i].answered / (double)t[i].invited : 0.0, e,
+                       h);
         }
     }
     if (rc == BB_OK)
@@ -1348,7 +1355,6 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
     return 0;
 }
 
-
 /* ---- the HR dashboard's hooks (adapters/admin/admin_hooks.h) ---------------------- */
 
 /* The module's threshold is a floor: the dashboard may ask for more. */
@@ -1409,7 +1415,7 @@ static int segment_nonempty(const struct domain_ctx *d, const char *to, char *er
     return BB_OK;
 }
 
-static const char *const input_types[] = {"none", "text", "number", "choice",
+static const char *const input_types[] = {"none",  "text",  "number", "choice",
                                           "scale", "yesno", "date"};
 
 static const char *input_type(int t)
@@ -1437,8 +1443,9 @@ static int question_json(const struct flow_node *node, const struct qstat *q, cJ
     if (!cJSON_AddStringToObject(o, "id", q->name) ||
         !cJSON_AddStringToObject(o, "text", node ? flow_text_en(&node->ask) : q->name) ||
         !cJSON_AddStringToObject(o, "type",
-                                 node ? input_type(node->input.type) : q->is_text ? "text"
-                                                                                   : "number") ||
+                                 node         ? input_type(node->input.type)
+                                 : q->is_text ? "text"
+                                              : "number") ||
         !cJSON_AddNumberToObject(o, "answers", (double)q->n) ||
         !(c = cJSON_AddObjectToObject(o, "counts")))
         return BB_ENOMEM;
@@ -1471,8 +1478,8 @@ static int question_json(const struct flow_node *node, const struct qstat *q, cJ
 }
 
 /* The results of the whole wave into o (the caller checked agg_shown). */
-static int report_json(const struct domain_ctx *d, const struct store_wave *w,
-                       const struct agg *a, cJSON *o)
+static int report_json(const struct domain_ctx *d, const struct store_wave *w, const struct agg *a,
+                       cJSON *o)
 {
     const struct flow *f = d->lib ? flow_lib_get(d->lib, w->flow_id, 0) : NULL;
     const struct group *g = &a->total;
