@@ -11,6 +11,9 @@
  *   survey report FLOW          response rate, distributions, eNPS, WHO-5,
  *                               k-anonymity with complementary suppression
  *   broadcast --to SEG ...      one BULK outbox row per person, one INSERT
+ *   survey_admin_*              the HR dashboard's hooks: the same report
+ *                               (latest wave as JSON, CSV), sending and
+ *                               broadcasting code as the CLI
  *
  * Thread rules: core thread / CLI only. No global mutable state: every
  * function works on what the domain context hands it.
@@ -21,14 +24,20 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SURVEY_MAXQ         32   /* questions per survey in a report */
-#define SURVEY_MAX_COMMENTS 2000 /* free-text answers listed per wave */
-#define SURVEY_PACE         10   /* flow starts per second in a wave */
-#define SURVEY_TEXT_MAX     4000 /* a broadcast text, in bytes */
+#define SURVEY_MAXQ         32          /* questions per survey in a report */
+#define SURVEY_MAX_COMMENTS 2000        /* free-text answers listed per wave */
+#define SURVEY_PACE         10          /* flow starts per second in a wave */
+#define SURVEY_LIST_MAX     200         /* broadcasts listed on the dashboard */
+#define SURVEY_CLOSE_AFTER  (7 * 86400) /* a wave's default length */
+#define SURVEY_REMIND_AFTER (2 * 86400) /* its default reminder */
+#define SURVEY_ERR_MAX      256         /* a message for the person asking */
+#define SURVEY_TEXT_MAX     4096        /* a broadcast text, in bytes */
+#define SURVEY_REPORT_MAX   (16 << 20)  /* a report, text or CSV, in bytes */
 
 /* ---- texts ---------------------------------------------------------------- */
 
@@ -625,9 +634,46 @@ static int cmp_str(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+/* How a report is written: into out (capped), text or CSV. The first
+ * write error is kept in err. */
 struct report_opts {
     int by_unit, csv, k;
+    struct bb_buf *out;
+    int err;
 };
+
+static void out_printf(struct report_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void out_printf(struct report_opts *o, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    int r;
+    if (o->err)
+        return;
+    va_start(ap, fmt);
+    r = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (r < 0) {
+        o->err = BB_EINVAL;
+        return;
+    }
+    if ((size_t)r < sizeof(small)) {
+        o->err = bb_buf_append(o->out, small, (size_t)r);
+        return;
+    }
+    char *big = malloc((size_t)r + 1);
+    if (!big) {
+        o->err = BB_ENOMEM;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)r + 1, fmt, ap);
+    va_end(ap);
+    o->err = bb_buf_append(o->out, big, (size_t)r);
+    free(big);
+}
 
 static const char *unit_name(const char *u)
 {
@@ -635,37 +681,38 @@ static const char *unit_name(const char *u)
 }
 
 /* CSV: a field in double quotes, quotes doubled. */
-static void csv_field(const char *s)
+static void csv_field(struct report_opts *o, const char *s)
 {
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
+    const char *q;
+    out_printf(o, "\"");
+    while ((q = strchr(s, '"')) != NULL) {
+        out_printf(o, "%.*s\"\"", (int)(q - s), s);
+        s = q + 1;
     }
-    putchar('"');
+    out_printf(o, "%s\"", s);
 }
 
-static void csv_row(int64_t wave, const char *group, const char *metric, const char *value)
+static void csv_row(struct report_opts *o, int64_t wave, const char *group, const char *metric,
+                    const char *value)
 {
-    printf("%" PRId64 ",", wave);
-    csv_field(group);
-    putchar(',');
-    csv_field(metric);
-    putchar(',');
-    csv_field(value);
-    putchar('\n');
+    out_printf(o, "%" PRId64 ",", wave);
+    csv_field(o, group);
+    out_printf(o, ",");
+    csv_field(o, metric);
+    out_printf(o, ",");
+    csv_field(o, value);
+    out_printf(o, "\n");
 }
 
 static void print_group(int64_t wave, const struct group *g, const char *label,
-                        const struct report_opts *o)
+                        struct report_opts *o)
 {
     char metric[96], val[64];
     if (o->csv) {
         bb_snprintf(val, sizeof(val), "%" PRId64, g->responses);
-        csv_row(wave, label, "responses", val);
+        csv_row(o, wave, label, "responses", val);
     } else {
-        printf("  %s: %" PRId64 " response(s)\n", label, g->responses);
+        out_printf(o, "  %s: %" PRId64 " response(s)\n", label, g->responses);
     }
     for (int i = 0; i < g->nq; i++) {
         const struct qstat *q = &g->q[i];
@@ -674,21 +721,21 @@ static void print_group(int64_t wave, const struct group *g, const char *label,
         if (o->csv) {
             bb_snprintf(metric, sizeof(metric), "%s.mean", q->name);
             bb_snprintf(val, sizeof(val), "%.2f", q->sum / (double)q->n);
-            csv_row(wave, label, metric, val);
+            csv_row(o, wave, label, metric, val);
             for (int v = 0; v <= 10; v++) {
                 if (!q->hist[v])
                     continue;
                 bb_snprintf(metric, sizeof(metric), "%s.%d", q->name, v);
                 bb_snprintf(val, sizeof(val), "%" PRId64, q->hist[v]);
-                csv_row(wave, label, metric, val);
+                csv_row(o, wave, label, metric, val);
             }
             continue;
         }
-        printf("    %-12s n %" PRId64 ", mean %.2f;", q->name, q->n, q->sum / (double)q->n);
+        out_printf(o, "    %-12s n %" PRId64 ", mean %.2f;", q->name, q->n, q->sum / (double)q->n);
         for (int v = 0; v <= 10; v++)
             if (q->hist[v])
-                printf(" %d:%" PRId64, v, q->hist[v]);
-        printf("\n");
+                out_printf(o, " %d:%" PRId64, v, q->hist[v]);
+        out_printf(o, "\n");
     }
     double e;
     if (survey_enps(g->enps_prom, g->enps_det, g->enps_n, &e) == BB_OK) {
@@ -696,37 +743,67 @@ static void print_group(int64_t wave, const struct group *g, const char *label,
         double pd = 100.0 * (double)g->enps_det / (double)g->enps_n;
         if (o->csv) {
             bb_snprintf(val, sizeof(val), "%.1f", e);
-            csv_row(wave, label, "enps", val);
+            csv_row(o, wave, label, "enps", val);
             bb_snprintf(val, sizeof(val), "%.1f", pp);
-            csv_row(wave, label, "enps.promoters_pct", val);
+            csv_row(o, wave, label, "enps.promoters_pct", val);
             bb_snprintf(val, sizeof(val), "%.1f", pd);
-            csv_row(wave, label, "enps.detractors_pct", val);
+            csv_row(o, wave, label, "enps.detractors_pct", val);
         } else {
-            printf("    eNPS %+.0f (promoters %.1f%%, passives %.1f%%, detractors %.1f%%)\n", e, pp,
-                   100.0 - pp - pd, pd);
+            out_printf(o, "    eNPS %+.0f (promoters %.1f%%, passives %.1f%%, detractors %.1f%%)\n",
+                       e, pp, 100.0 - pp - pd, pd);
         }
     }
     if (g->who5.n > 0) {
         if (o->csv) {
             bb_snprintf(val, sizeof(val), "%.1f", survey_who5_index(&g->who5));
-            csv_row(wave, label, "who5.index", val);
+            csv_row(o, wave, label, "who5.index", val);
             bb_snprintf(val, sizeof(val), "%.1f", survey_who5_low_pct(&g->who5));
-            csv_row(wave, label, "who5.below13_pct", val);
+            csv_row(o, wave, label, "who5.below13_pct", val);
         } else {
-            printf("    WHO-5 index %.1f of 100 (mean raw score x 4); raw score below 13: %.1f%% "
-                   "(n %" PRId64 ")\n",
-                   survey_who5_index(&g->who5), survey_who5_low_pct(&g->who5), g->who5.n);
+            out_printf(
+                o,
+                "    WHO-5 index %.1f of 100 (mean raw score x 4); raw score below 13: %.1f%% "
+                "(n %" PRId64 ")\n",
+                survey_who5_index(&g->who5), survey_who5_low_pct(&g->who5), g->who5.n);
         }
     }
 }
 
-static void print_hidden(int64_t wave, const char *label, const char *why,
-                         const struct report_opts *o)
+static void print_hidden(int64_t wave, const char *label, const char *why, struct report_opts *o)
 {
     if (o->csv)
-        csv_row(wave, label, "suppressed", why);
+        csv_row(o, wave, label, "suppressed", why);
     else
-        printf("  %s: hidden (%s)\n", label, why);
+        out_printf(o, "  %s: hidden (%s)\n", label, why);
+}
+
+/* Read one wave: participation per unit (*u, *nu; free()) with its sums,
+ * and the answers aggregated into *a (agg_free() it, also on error). */
+static int wave_aggregate(const struct domain_ctx *d, int64_t wave_id, struct agg *a,
+                          struct store_unit_count **u, int *nu, int64_t *invited, int64_t *answered)
+{
+    int rc;
+    memset(a, 0, sizeof(*a));
+    *invited = *answered = 0;
+    rc = store_wave_units(d->st, wave_id, u, nu);
+    if (rc != BB_OK)
+        return rc;
+    for (int i = 0; i < *nu; i++) {
+        *invited += (*u)[i].invited;
+        *answered += (*u)[i].answered;
+    }
+    rc = store_wave_answers(d->st, wave_id, on_row, a);
+    if (rc == BB_OK) {
+        end_response(a);
+        rc = a->err;
+    }
+    return rc;
+}
+
+/* The k rule of a whole wave: its results show only from k responses. */
+static int agg_shown(const struct agg *a, int k)
+{
+    return a->total.responses >= k;
 }
 
 /* Trend line data of one wave. */
@@ -738,7 +815,7 @@ struct trend {
 };
 
 static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
-                       const struct report_opts *o, struct trend *t)
+                       struct report_opts *o, struct trend *t)
 {
     struct agg a;
     struct store_unit_count *u = NULL;
@@ -746,20 +823,8 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
     int64_t invited = 0, answered = 0;
     char day0[16], day1[16], val[64];
 
-    memset(&a, 0, sizeof(a));
     memset(t, 0, sizeof(*t));
-    rc = store_wave_units(d->st, w->id, &u, &nu);
-    if (rc != BB_OK)
-        return rc;
-    for (int i = 0; i < nu; i++) {
-        invited += u[i].invited;
-        answered += u[i].answered;
-    }
-    rc = store_wave_answers(d->st, w->id, on_row, &a);
-    if (rc == BB_OK) {
-        end_response(&a);
-        rc = a.err;
-    }
+    rc = wave_aggregate(d, w->id, &a, &u, &nu, &invited, &answered);
     if (rc != BB_OK)
         goto out;
     fmt_day(w->start_at, day0, sizeof(day0));
@@ -770,19 +835,19 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
     t->answered = answered;
     if (o->csv) {
         bb_snprintf(val, sizeof(val), "%" PRId64, invited);
-        csv_row(w->id, "all", "invited", val);
+        csv_row(o, w->id, "all", "invited", val);
         bb_snprintf(val, sizeof(val), "%" PRId64, answered);
-        csv_row(w->id, "all", "answered", val);
+        csv_row(o, w->id, "all", "answered", val);
         bb_snprintf(val, sizeof(val), "%.1f",
                     invited ? 100.0 * (double)answered / (double)invited : 0.0);
-        csv_row(w->id, "all", "response_rate_pct", val);
+        csv_row(o, w->id, "all", "response_rate_pct", val);
     } else {
-        printf("Wave %" PRId64 " of %s to %s, %s to %s%s\n", w->id, w->flow_id, w->segment, day0,
-               day1, w->closed ? " (closed)" : " (open)");
-        printf("  invited %" PRId64 ", answered %" PRId64 ", response rate %.1f%%\n", invited,
-               answered, invited ? 100.0 * (double)answered / (double)invited : 0.0);
+        out_printf(o, "Wave %" PRId64 " of %s to %s, %s to %s%s\n", w->id, w->flow_id, w->segment,
+                   day0, day1, w->closed ? " (closed)" : " (open)");
+        out_printf(o, "  invited %" PRId64 ", answered %" PRId64 ", response rate %.1f%%\n",
+                   invited, answered, invited ? 100.0 * (double)answered / (double)invited : 0.0);
     }
-    if (a.total.responses < o->k) {
+    if (!agg_shown(&a, o->k)) {
         print_hidden(w->id, "all", "fewer answers than the anonymity threshold", o);
         goto out;
     }
@@ -797,9 +862,10 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
         qsort(a.comments, (size_t)a.ncomments, sizeof(char *), cmp_str);
         for (int i = 0; i < a.ncomments; i++) {
             if (o->csv)
-                csv_row(w->id, "all", "comment", a.comments[i]);
+                csv_row(o, w->id, "all", "comment", a.comments[i]);
             else
-                printf("%s    - %s\n", i == 0 ? "  comments (sorted):\n" : "", a.comments[i]);
+                out_printf(o, "%s    - %s\n", i == 0 ? "  comments (sorted):\n" : "",
+                           a.comments[i]);
         }
     }
     if (o->by_unit && a.ng > 0) {
@@ -815,9 +881,11 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
             n[i] = a.g[i].responses;
         survey_suppress(n, a.ng, o->k, hidden);
         if (!o->csv)
-            printf("  by unit (groups under %d answers are hidden, and so is any group that would "
-                   "reveal one):\n",
-                   o->k);
+            out_printf(
+                o,
+                "  by unit (groups under %d answers are hidden, and so is any group that would "
+                "reveal one):\n",
+                o->k);
         for (int i = 0; i < a.ng; i++) {
             if (hidden[i])
                 print_hidden(w->id, unit_name(a.g[i].unit),
@@ -840,27 +908,144 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
             }
             if (o->csv) {
                 bb_snprintf(val, sizeof(val), "%" PRId64 "/%" PRId64, u[i].answered, u[i].invited);
-                csv_row(w->id, u[i].unit, "answered/invited", val);
+                csv_row(o, w->id, u[i].unit, "answered/invited", val);
             } else {
-                printf("  participation %s: %" PRId64 " of %" PRId64 "\n", u[i].unit, u[i].answered,
-                       u[i].invited);
+                out_printf(o, "  participation %s: %" PRId64 " of %" PRId64 "\n", u[i].unit,
+                           u[i].answered, u[i].invited);
             }
         }
         if (oi > 0) {
             if (o->csv) {
                 bb_snprintf(val, sizeof(val), "%" PRId64 "/%" PRId64, oa, oi);
-                csv_row(w->id, "(small units)", "answered/invited", val);
+                csv_row(o, w->id, "(small units)", "answered/invited", val);
             } else {
-                printf("  participation (units under %d invited, together): %" PRId64 " of %" PRId64
-                       "\n",
-                       o->k, oa, oi);
+                out_printf(o,
+                           "  participation (units under %d invited, together): %" PRId64
+                           " of %" PRId64 "\n",
+                           o->k, oa, oi);
             }
         }
     }
 out:
     free(u);
     agg_free(&a);
+    return rc == BB_OK ? o->err : rc;
+}
+
+/* The report of every wave of flow_id into o->out (text with a trend table,
+ * or CSV with its header): what `survey report` prints and the dashboard's
+ * CSV download. BB_ENOTFOUND when the flow has no waves. */
+static int report_flow(const struct domain_ctx *d, const char *flow_id, struct report_opts *o)
+{
+    struct store_wave *w = NULL;
+    struct trend *t = NULL;
+    int n = 0, rc;
+    rc = store_wave_list(d->st, flow_id, &w, &n);
+    if (rc == BB_OK && n == 0)
+        rc = BB_ENOTFOUND;
+    if (rc == BB_OK && !(t = calloc((size_t)n, sizeof(*t))))
+        rc = BB_ENOMEM;
+    if (rc != BB_OK)
+        goto out;
+    if (o->csv)
+        out_printf(o, "wave,group,metric,value\n");
+    for (int i = 0; i < n && rc == BB_OK; i++) {
+        rc = report_wave(d, &w[i], o, &t[i]);
+        if (!o->csv)
+            out_printf(o, "\n");
+    }
+    if (rc == BB_OK && !o->csv && n > 1) {
+        out_printf(o, "Trend across waves (anonymity threshold %d):\n", o->k);
+        out_printf(o, "  %-6s %-10s %9s %8s %8s %8s\n", "wave", "start", "answered", "rate", "eNPS",
+                   "WHO-5");
+        for (int i = 0; i < n; i++) {
+            char day[16], e[16], h[16];
+            fmt_day(t[i].start, day, sizeof(day));
+            bb_strlcpy(e, "-", sizeof(e));
+            bb_strlcpy(h, "-", sizeof(h));
+            if (!t[i].shown) {
+                bb_strlcpy(e, "hidden", sizeof(e));
+                bb_strlcpy(h, "hidden", sizeof(h));
+            } else {
+                if (t[i].has_enps)
+                    bb_snprintf(e, sizeof(e), "%+.0f", t[i].enps);
+                if (t[i].has_who5)
+                    bb_snprintf(h, sizeof(h), "%.1f", t[i].who5);
+            }
+            out_printf(o, "  %-6" PRId64 " %-10s %9" PRId64 " %7.1f%% %8s %8s\n", t[i].wave, day,
+                       t[i].answered,
+                       t[i].invited ? 100.0 * (double)t[i].answered / (double)t[i].invited : 0.0, e,
+                       h);
+        }
+    }
+    if (rc == BB_OK)
+        rc = o->err;
+out:
+    free(t);
+    free(w);
     return rc;
+}
+
+/* ---- sending a wave (CLI and dashboard) ----------------------------------------- */
+
+static int is_survey_flow(const struct flow *f)
+{
+    if (strcmp(f->kind, "survey") != 0)
+        return 0;
+    for (int i = 0; i < f->ntriggers; i++)
+        if (f->triggers[i].type == FLOW_TRIG_HR)
+            return 1;
+    return 0;
+}
+
+/* Send a wave of the survey flow flow_id to the segment `to`: invitations
+ * and paced start timers (store_wave_add), then the audit line with actor.
+ * remind_at 0: no reminder. *w gets the wave; *unlinked the people of the
+ * segment without a chat. BB_ENOTFOUND (no such flow) and BB_EINVAL (not a
+ * survey flow, a bad segment or times) come with a message in err. */
+static int wave_send(const struct domain_ctx *d, const char *flow_id, const char *to, int64_t at,
+                     int64_t close_at, int64_t remind_at, int pace, const char *actor,
+                     struct store_wave *w, int64_t *unlinked, char err[SURVEY_ERR_MAX])
+{
+    const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
+    char value[128], detail[256];
+    int64_t total = 0, reach = 0;
+    int kind, rc;
+    err[0] = '\0';
+    if (!f) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "no flow %s in the flows directory", flow_id);
+        return BB_ENOTFOUND;
+    }
+    if (!is_survey_flow(f)) {
+        bb_snprintf(err, SURVEY_ERR_MAX,
+                    "%s is not a survey flow (kind \"survey\" with an hr trigger)", flow_id);
+        return BB_EINVAL;
+    }
+    if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK) {
+        bb_snprintf(err, SURVEY_ERR_MAX,
+                    "bad segment %s (all, unit=NAME, role=employee|mentor|hr|admin)", to);
+        return BB_EINVAL;
+    }
+    if (close_at <= at || pace < 1) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "the wave must close after it starts");
+        return BB_EINVAL;
+    }
+    if ((rc = store_segment_count(d->st, kind, value, &total, &reach)) != BB_OK)
+        return rc;
+    memset(w, 0, sizeof(*w));
+    bb_strlcpy(w->flow_id, flow_id, sizeof(w->flow_id));
+    bb_strlcpy(w->segment, to, sizeof(w->segment));
+    bb_strlcpy(w->actor, actor, sizeof(w->actor));
+    w->start_at = at;
+    w->close_at = close_at;
+    w->remind_at = remind_at;
+    w->created_at = d->now;
+    if ((rc = store_wave_add(d->st, w, kind, value, pace)) != BB_OK)
+        return rc;
+    *unlinked = total - reach;
+    bb_snprintf(detail, sizeof(detail), "wave %" PRId64 " of %s to %s: %" PRId64 " invited", w->id,
+                flow_id, to, w->invited);
+    return store_audit(d->st, actor, "survey.send", 0, detail, d->now);
 }
 
 /* ---- CLI ---------------------------------------------------------------------- */
@@ -886,16 +1071,6 @@ static int cli_actor(const struct domain_ctx *d, const char *as, char *actor, si
     return BB_OK;
 }
 
-static int is_survey_flow(const struct flow *f)
-{
-    if (strcmp(f->kind, "survey") != 0)
-        return 0;
-    for (int i = 0; i < f->ntriggers; i++)
-        if (f->triggers[i].type == FLOW_TRIG_HR)
-            return 1;
-    return 0;
-}
-
 static int usage_err(const char *msg, const char *arg)
 {
     fprintf(stderr, "bimbing: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
@@ -905,11 +1080,12 @@ static int usage_err(const char *msg, const char *arg)
 static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
 {
     const char *flow_id = NULL, *to = NULL, *as = NULL;
-    int64_t at = d->now, close_at = 0, close_after = 7 * 86400, remind_after = 2 * 86400;
-    int no_remind = 0, kind;
+    int64_t at = d->now, close_at = 0, close_after = SURVEY_CLOSE_AFTER,
+            remind_after = SURVEY_REMIND_AFTER;
+    int no_remind = 0, kind, rc;
     long long pace = SURVEY_PACE;
-    char value[128], actor[64], detail[256], d0[32], d1[32], d2[32];
-    int64_t total = 0, reach = 0;
+    char value[128], actor[64], err[SURVEY_ERR_MAX], d0[32], d1[32], d2[32];
+    int64_t unlinked = 0;
     struct store_wave w;
 
     for (int i = 2; i < argc; i++) {
@@ -952,16 +1128,6 @@ static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
         return usage_err("usage: survey send FLOW --to SEGMENT [--at TIME] [--close-at TIME | "
                          "--close-after DUR] [--remind-after DUR | --no-remind]",
                          NULL);
-    const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
-    if (!f) {
-        fprintf(stderr, "bimbing: no flow %s in the flows directory\n", flow_id);
-        return 1;
-    }
-    if (!is_survey_flow(f)) {
-        fprintf(stderr, "bimbing: %s is not a survey flow (kind \"survey\" with an hr trigger)\n",
-                flow_id);
-        return 1;
-    }
     if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
         return usage_err("bad segment (all, unit=NAME, role=employee|mentor|hr|admin)", to);
     if (!close_at)
@@ -970,22 +1136,17 @@ static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
         return usage_err("the wave must close after it starts", NULL);
     if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
         return 1;
-    if (store_segment_count(d->st, kind, value, &total, &reach) != BB_OK)
-        goto fail;
-    memset(&w, 0, sizeof(w));
-    bb_strlcpy(w.flow_id, flow_id, sizeof(w.flow_id));
-    bb_strlcpy(w.segment, to, sizeof(w.segment));
-    bb_strlcpy(w.actor, actor, sizeof(w.actor));
-    w.start_at = at;
-    w.close_at = close_at;
-    w.remind_at = no_remind || at + remind_after >= close_at ? 0 : at + remind_after;
-    w.created_at = d->now;
-    if (store_wave_add(d->st, &w, kind, value, (int)pace) != BB_OK)
-        goto fail;
-    bb_snprintf(detail, sizeof(detail), "wave %" PRId64 " of %s to %s: %" PRId64 " invited", w.id,
-                flow_id, to, w.invited);
-    if (store_audit(d->st, actor, "survey.send", 0, detail, d->now) != BB_OK)
-        goto fail;
+    rc = wave_send(d, flow_id, to, at, close_at,
+                   no_remind || at + remind_after >= close_at ? 0 : at + remind_after, (int)pace,
+                   actor, &w, &unlinked, err);
+    if (rc == BB_ENOTFOUND || rc == BB_EINVAL) {
+        fprintf(stderr, "bimbing: %s\n", err);
+        return 1;
+    }
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: survey send failed: %s\n", store_errmsg(d->st));
+        return 1;
+    }
     bb_format_iso8601(w.start_at, d0, sizeof(d0));
     bb_format_iso8601(w.close_at, d1, sizeof(d1));
     if (w.remind_at)
@@ -994,21 +1155,17 @@ static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
         bb_strlcpy(d2, "none", sizeof(d2));
     printf("wave %" PRId64 ": %" PRId64 " invited (%" PRId64
            " in the segment have no chat linked); starts %s, reminder %s, closes %s\n",
-           w.id, w.invited, total - reach, d0, d2, d1);
+           w.id, w.invited, unlinked, d0, d2, d1);
     return 0;
-fail:
-    fprintf(stderr, "bimbing: survey send failed: %s\n", store_errmsg(d->st));
-    return 1;
 }
 
 static int cmd_survey_report(const struct domain_ctx *d, int argc, char **argv)
 {
     const char *flow_id = NULL, *as = NULL;
-    struct report_opts o = {.k = survey_k(d->cfg)};
-    struct store_wave *w = NULL;
-    struct trend *t = NULL;
+    struct bb_buf buf;
+    struct report_opts o = {.k = survey_k(d->cfg), .out = &buf};
     char actor[64], detail[160];
-    int n = 0, rc = 0;
+    int rc;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--by") && i + 1 < argc && !strcmp(argv[i + 1], "unit")) {
             o.by_unit = 1;
@@ -1029,57 +1186,26 @@ static int cmd_survey_report(const struct domain_ctx *d, int argc, char **argv)
         return usage_err("usage: survey report FLOW [--by unit] [--csv]", NULL);
     if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
         return 1;
-    if (store_wave_list(d->st, flow_id, &w, &n) != BB_OK) {
-        fprintf(stderr, "bimbing: survey report: %s\n", store_errmsg(d->st));
-        return 1;
-    }
-    if (n == 0) {
+    bb_buf_init(&buf, SURVEY_REPORT_MAX);
+    rc = report_flow(d, flow_id, &o);
+    if (rc == BB_ENOTFOUND) {
         fprintf(stderr, "bimbing: no waves of %s yet\n", flow_id);
-        free(w);
+        bb_buf_free(&buf);
         return 1;
     }
     bb_snprintf(detail, sizeof(detail), "report of %s%s", flow_id, o.by_unit ? " by unit" : "");
-    if (store_audit(d->st, actor, "survey.report", 0, detail, d->now) != BB_OK ||
-        !(t = calloc((size_t)n, sizeof(*t)))) {
-        free(w);
+    if (rc == BB_OK)
+        rc = store_audit(d->st, actor, "survey.report", 0, detail, d->now);
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: survey report: %s\n",
+                rc == BB_ELIMIT ? "the report is too large" : store_errmsg(d->st));
+        bb_buf_free(&buf);
         return 1;
     }
-    if (o.csv)
-        printf("wave,group,metric,value\n");
-    for (int i = 0; i < n && rc == 0; i++) {
-        if (report_wave(d, &w[i], &o, &t[i]) != BB_OK) {
-            fprintf(stderr, "bimbing: survey report: %s\n", store_errmsg(d->st));
-            rc = 1;
-        }
-        if (!o.csv)
-            printf("\n");
-    }
-    if (rc == 0 && !o.csv && n > 1) {
-        printf("Trend across waves (anonymity threshold %d):\n", o.k);
-        printf("  %-6s %-10s %9s %8s %8s %8s\n", "wave", "start", "answered", "rate", "eNPS",
-               "WHO-5");
-        for (int i = 0; i < n; i++) {
-            char day[16], e[16], h[16];
-            fmt_day(t[i].start, day, sizeof(day));
-            bb_strlcpy(e, "-", sizeof(e));
-            bb_strlcpy(h, "-", sizeof(h));
-            if (!t[i].shown) {
-                bb_strlcpy(e, "hidden", sizeof(e));
-                bb_strlcpy(h, "hidden", sizeof(h));
-            } else {
-                if (t[i].has_enps)
-                    bb_snprintf(e, sizeof(e), "%+.0f", t[i].enps);
-                if (t[i].has_who5)
-                    bb_snprintf(h, sizeof(h), "%.1f", t[i].who5);
-            }
-            printf("  %-6" PRId64 " %-10s %9" PRId64 " %7.1f%% %8s %8s\n", t[i].wave, day,
-                   t[i].answered,
-                   t[i].invited ? 100.0 * (double)t[i].answered / (double)t[i].invited : 0.0, e, h);
-        }
-    }
-    free(t);
-    free(w);
-    return rc;
+    if (buf.len)
+        fwrite(buf.data, 1, buf.len, stdout);
+    bb_buf_free(&buf);
+    return 0;
 }
 
 static int cmd_survey_list(const struct domain_ctx *d)
@@ -1218,7 +1344,7 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
     if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
         return usage_err("bad segment (all, unit=NAME, role=employee|mentor|hr|admin)", to);
     if (!text_ok(t_id) || !text_ok(t_en))
-        return usage_err("the text must be valid UTF-8, 1 to 4000 bytes", NULL);
+        return usage_err("the text must be valid UTF-8, 1 to 4096 bytes", NULL);
     if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
         return 1;
     if (broadcast_queue(d, kind, value, to, t_id, t_en, at, actor, &id, &n) != BB_OK) {
@@ -1227,6 +1353,407 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
     }
     printf("broadcast %" PRId64 ": %" PRId64 " message(s) queued\n", id, n);
     return 0;
+}
+
+/* ---- the HR dashboard's hooks (adapters/admin/admin_hooks.h) ---------------------- */
+
+/* The module's threshold is a floor: the dashboard may ask for more. */
+static int admin_k(const struct domain_ctx *d, int k)
+{
+    int mk = survey_k(d->cfg);
+    return k < mk ? mk : k;
+}
+
+static const char *flow_text_en(const struct flow_text *t)
+{
+    if (t->t[1] && t->t[1][0])
+        return t->t[1];
+    return t->t[0] ? t->t[0] : "";
+}
+
+static const char *flow_title(const struct domain_ctx *d, const char *flow_id)
+{
+    const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
+    const char *t = f ? flow_text_en(&f->title) : "";
+    return t[0] ? t : flow_id;
+}
+
+static int add_iso(cJSON *o, const char *name, int64_t t)
+{
+    char iso[32];
+    bb_format_iso8601(t, iso, sizeof(iso));
+    return cJSON_AddStringToObject(o, name, iso) ? BB_OK : BB_ENOMEM;
+}
+
+static double round1(double x)
+{
+    return round(x * 10.0) / 10.0;
+}
+
+static double rate(int64_t part, int64_t whole)
+{
+    return whole > 0 ? round(1000.0 * (double)part / (double)whole) / 1000.0 : 0.0;
+}
+
+/* An empty segment is almost always a typing mistake on the dashboard. */
+static int segment_nonempty(const struct domain_ctx *d, const char *to, char *err)
+{
+    char value[128];
+    int kind, rc;
+    int64_t total = 0;
+    if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK) {
+        bb_snprintf(err, SURVEY_ERR_MAX,
+                    "bad segment %s (all, unit=NAME, role=employee|mentor|hr|admin)", to);
+        return BB_EINVAL;
+    }
+    if ((rc = store_segment_count(d->st, kind, value, &total, NULL)) != BB_OK)
+        return rc;
+    if (total == 0) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "nobody is in the segment %s", to);
+        return BB_EINVAL;
+    }
+    return BB_OK;
+}
+
+static const char *const input_types[] = {"none",  "text",  "number", "choice",
+                                          "scale", "yesno", "date"};
+
+static const char *input_type(int t)
+{
+    return t >= 0 && (size_t)t < BB_ARRAY_LEN(input_types) ? input_types[t] : "none";
+}
+
+/* The asking node of a flow that saves `question`, or NULL. */
+static const struct flow_node *question_node(const struct flow *f, const char *question)
+{
+    for (int i = 0; f && i < f->nnodes; i++)
+        if (f->nodes[i].has_ask && !strcmp(f->nodes[i].save, question))
+            return &f->nodes[i];
+    return NULL;
+}
+
+/* One question of the whole wave: its text and answers per label (the
+ * options of the flow's input where it has them, else the values). */
+static int question_json(const struct flow_node *node, const struct qstat *q, cJSON *arr)
+{
+    char label[16];
+    cJSON *o = cJSON_CreateObject(), *c;
+    if (!o || !cJSON_AddItemToArray(arr, o))
+        return BB_ENOMEM;
+    if (!cJSON_AddStringToObject(o, "id", q->name) ||
+        !cJSON_AddStringToObject(o, "text", node ? flow_text_en(&node->ask) : q->name) ||
+        !cJSON_AddStringToObject(o, "type",
+                                 node         ? input_type(node->input.type)
+                                 : q->is_text ? "text"
+                                              : "number") ||
+        !cJSON_AddNumberToObject(o, "answers", (double)q->n) ||
+        !(c = cJSON_AddObjectToObject(o, "counts")))
+        return BB_ENOMEM;
+    if (q->is_text)
+        return BB_OK; /* free text: in the CSV, never counted per answer */
+    if (node && node->input.nopts > 0) {
+        for (int i = 0; i < node->input.nopts; i++) {
+            const struct flow_option *op = &node->input.opts[i];
+            double v = op->value;
+            int64_t n = v >= 0 && v <= 10 && v == floor(v) ? q->hist[(int)v] : 0;
+            const char *l = flow_text_en(&op->label);
+            if (!l[0]) {
+                bb_snprintf(label, sizeof(label), "%g", v);
+                l = label;
+            }
+            if (!cJSON_GetObjectItemCaseSensitive(c, l) &&
+                !cJSON_AddNumberToObject(c, l, (double)n))
+                return BB_ENOMEM;
+        }
+        return BB_OK;
+    }
+    for (int v = 0; v <= 10; v++) {
+        if (!q->hist[v])
+            continue;
+        bb_snprintf(label, sizeof(label), "%d", v);
+        if (!cJSON_AddNumberToObject(c, label, (double)q->hist[v]))
+            return BB_ENOMEM;
+    }
+    return BB_OK;
+}
+
+/* The results of the whole wave into o (the caller checked agg_shown). */
+static int report_json(const struct domain_ctx *d, const struct store_wave *w, const struct agg *a,
+                       cJSON *o)
+{
+    const struct flow *f = d->lib ? flow_lib_get(d->lib, w->flow_id, 0) : NULL;
+    const struct group *g = &a->total;
+    cJSON *arr;
+    double e;
+    int rc = BB_OK;
+    if (survey_enps(g->enps_prom, g->enps_det, g->enps_n, &e) == BB_OK) {
+        double pp = 100.0 * (double)g->enps_prom / (double)g->enps_n;
+        double pd = 100.0 * (double)g->enps_det / (double)g->enps_n;
+        cJSON *x = cJSON_AddObjectToObject(o, "enps");
+        if (!x || !cJSON_AddNumberToObject(x, "score", round1(e)) ||
+            !cJSON_AddNumberToObject(x, "promoters", round1(pp)) ||
+            !cJSON_AddNumberToObject(x, "passives", round1(100.0 - pp - pd)) ||
+            !cJSON_AddNumberToObject(x, "detractors", round1(pd)))
+            return BB_ENOMEM;
+    } else if (!cJSON_AddNullToObject(o, "enps")) {
+        return BB_ENOMEM;
+    }
+    if (g->who5.n > 0) {
+        cJSON *x = cJSON_AddObjectToObject(o, "who5");
+        if (!x || !cJSON_AddNumberToObject(x, "index", round1(survey_who5_index(&g->who5))) ||
+            !cJSON_AddNumberToObject(x, "below13_pct", round1(survey_who5_low_pct(&g->who5))) ||
+            !cJSON_AddNumberToObject(x, "n", (double)g->who5.n))
+            return BB_ENOMEM;
+    }
+    if (!(arr = cJSON_AddArrayToObject(o, "questions")))
+        return BB_ENOMEM;
+    /* In the flow's order first (answers come in random order), then any
+     * question the current flow no longer asks. */
+    for (int i = 0; f && rc == BB_OK && i < f->nnodes; i++) {
+        const struct flow_node *nd = &f->nodes[i];
+        for (int j = 0; nd->has_ask && nd->save[0] && j < g->nq; j++)
+            if (!strcmp(g->q[j].name, nd->save) && question_node(f, nd->save) == nd) {
+                rc = question_json(nd, &g->q[j], arr);
+                break;
+            }
+    }
+    for (int j = 0; rc == BB_OK && j < g->nq; j++)
+        if (!question_node(f, g->q[j].name))
+            rc = question_json(NULL, &g->q[j], arr);
+    return rc;
+}
+
+/* The latest wave of a flow and its aggregate; *w malloc'd (free()). */
+static int latest_wave(const struct domain_ctx *d, const char *flow_id, struct store_wave **w,
+                       int *n, struct agg *a, int64_t *invited, char *err)
+{
+    struct store_unit_count *u = NULL;
+    int nu = 0, rc;
+    int64_t answered = 0;
+    memset(a, 0, sizeof(*a));
+    rc = store_wave_list(d->st, flow_id, w, n);
+    if (rc == BB_OK && *n == 0) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", flow_id);
+        rc = BB_ENOTFOUND;
+    }
+    if (rc == BB_OK)
+        rc = wave_aggregate(d, (*w)[*n - 1].id, a, &u, &nu, invited, &answered);
+    free(u);
+    return rc;
+}
+
+int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k, cJSON **out,
+                        char *err)
+{
+    struct store_wave *w = NULL;
+    struct agg a;
+    int n = 0, rc;
+    int64_t invited = 0;
+    cJSON *o = NULL;
+    k = admin_k(d, k);
+    *out = NULL;
+    rc = latest_wave(d, survey_id, &w, &n, &a, &invited, err);
+    if (rc != BB_OK)
+        goto out;
+    const struct store_wave *lw = &w[n - 1];
+    rc = BB_ENOMEM;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
+        !cJSON_AddStringToObject(o, "title", flow_title(d, survey_id)) ||
+        !cJSON_AddNumberToObject(o, "wave", (double)lw->id) ||
+        !cJSON_AddNumberToObject(o, "waves", (double)n) ||
+        !cJSON_AddStringToObject(o, "segment", lw->segment) ||
+        add_iso(o, "start_at", lw->start_at) != BB_OK ||
+        add_iso(o, "close_at", lw->close_at) != BB_OK ||
+        !cJSON_AddBoolToObject(o, "closed", lw->closed) ||
+        !cJSON_AddNumberToObject(o, "invited", (double)invited))
+        goto out;
+    if (!agg_shown(&a, k)) {
+        /* no answer counts at all below k */
+        if (!cJSON_AddTrueToObject(o, "hidden") || !cJSON_AddNumberToObject(o, "anonymity_k", k))
+            goto out;
+    } else if (!cJSON_AddNumberToObject(o, "responses", (double)a.total.responses) ||
+               !cJSON_AddNumberToObject(o, "response_rate", rate(a.total.responses, invited)) ||
+               (rc = report_json(d, lw, &a, o)) != BB_OK) {
+        goto out;
+    }
+    *out = o;
+    o = NULL;
+    rc = BB_OK;
+out:
+    cJSON_Delete(o);
+    agg_free(&a);
+    free(w);
+    return rc;
+}
+
+int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
+{
+    struct store_wave *w = NULL;
+    int n = 0, rc;
+    cJSON *o = NULL, *arr;
+    (void)err;
+    k = admin_k(d, k);
+    *out = NULL;
+    if ((rc = store_wave_list(d->st, NULL, &w, &n)) != BB_OK)
+        return rc;
+    rc = BB_ENOMEM;
+    if (!(o = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(o, "surveys")))
+        goto out;
+    /* Newest first: walk back, one entry per flow at its latest wave. */
+    for (int i = n - 1; i >= 0; i--) {
+        struct store_unit_count *u = NULL;
+        struct agg a;
+        int nu = 0, sent = 0, seen = 0;
+        int64_t invited = 0, answered = 0;
+        cJSON *x;
+        for (int j = 0; j < n; j++) {
+            if (strcmp(w[j].flow_id, w[i].flow_id) != 0)
+                continue;
+            sent++;
+            seen |= j > i;
+        }
+        if (seen)
+            continue; /* a later wave of this flow was listed already */
+        rc = wave_aggregate(d, w[i].id, &a, &u, &nu, &invited, &answered);
+        free(u);
+        if (rc == BB_OK) {
+            int shown = agg_shown(&a, k);
+            rc = BB_ENOMEM;
+            if ((x = cJSON_CreateObject()) && cJSON_AddItemToArray(arr, x) &&
+                cJSON_AddStringToObject(x, "id", w[i].flow_id) &&
+                cJSON_AddStringToObject(x, "title", flow_title(d, w[i].flow_id)) &&
+                cJSON_AddNumberToObject(x, "sent", sent) &&
+                cJSON_AddNumberToObject(x, "wave", (double)w[i].id) &&
+                cJSON_AddNumberToObject(x, "invited", (double)invited) &&
+                (shown ? cJSON_AddNumberToObject(x, "responses", (double)a.total.responses) != NULL
+                       : cJSON_AddNullToObject(x, "responses") != NULL) &&
+                (shown ? cJSON_AddNumberToObject(x, "response_rate",
+                                                 rate(a.total.responses, invited)) != NULL
+                       : cJSON_AddNullToObject(x, "response_rate") != NULL) &&
+                add_iso(x, "last_sent", w[i].start_at) == BB_OK &&
+                cJSON_AddBoolToObject(x, "closed", w[i].closed))
+                rc = BB_OK;
+        }
+        agg_free(&a);
+        if (rc != BB_OK)
+            goto out;
+    }
+    *out = o;
+    o = NULL;
+    rc = BB_OK;
+out:
+    cJSON_Delete(o);
+    free(w);
+    return rc;
+}
+
+int survey_admin_csv(const struct domain_ctx *d, const char *survey_id, int k, char **csv,
+                     size_t *len, char *err)
+{
+    struct bb_buf buf;
+    struct report_opts o = {.k = admin_k(d, k), .csv = 1, .by_unit = 1, .out = &buf};
+    int rc;
+    *csv = NULL;
+    *len = 0;
+    bb_buf_init(&buf, SURVEY_REPORT_MAX);
+    rc = report_flow(d, survey_id, &o);
+    if (rc == BB_ENOTFOUND)
+        bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", survey_id);
+    if (rc == BB_OK) {
+        *len = buf.len;
+        if (!(*csv = bb_buf_take(&buf)))
+            rc = BB_ENOMEM;
+    }
+    bb_buf_free(&buf);
+    return rc;
+}
+
+int survey_admin_send(const struct domain_ctx *d, const char *survey_id, const char *segment,
+                      const char *actor, cJSON **out, char *err)
+{
+    struct store_wave w;
+    int64_t unlinked = 0;
+    cJSON *o = NULL;
+    int rc;
+    *out = NULL;
+    if ((rc = segment_nonempty(d, segment, err)) != BB_OK)
+        return rc;
+    rc = wave_send(d, survey_id, segment, d->now, d->now + SURVEY_CLOSE_AFTER,
+                   d->now + SURVEY_REMIND_AFTER, SURVEY_PACE, actor, &w, &unlinked, err);
+    if (rc != BB_OK)
+        return rc;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
+        !cJSON_AddNumberToObject(o, "wave", (double)w.id) ||
+        !cJSON_AddNumberToObject(o, "recipients", (double)w.invited) ||
+        !cJSON_AddNumberToObject(o, "unlinked", (double)unlinked) ||
+        add_iso(o, "close_at", w.close_at) != BB_OK) {
+        cJSON_Delete(o);
+        return BB_ENOMEM; /* the wave is sent; only the answer is lost */
+    }
+    *out = o;
+    return BB_OK;
+}
+
+int survey_admin_broadcasts(const struct domain_ctx *d, cJSON **out, char *err)
+{
+    struct store_broadcast *b = NULL;
+    int n = 0, rc;
+    cJSON *o = NULL, *arr;
+    (void)err;
+    *out = NULL;
+    if ((rc = store_broadcast_list(d->st, SURVEY_LIST_MAX, &b, &n)) != BB_OK)
+        return rc;
+    rc = BB_ENOMEM;
+    if (!(o = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(o, "broadcasts")))
+        goto out;
+    for (int i = 0; i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        if (!x || !cJSON_AddItemToArray(arr, x) ||
+            !cJSON_AddNumberToObject(x, "id", (double)b[i].id) ||
+            add_iso(x, "created_at", b[i].created_at) != BB_OK ||
+            add_iso(x, "due", b[i].due) != BB_OK ||
+            !cJSON_AddStringToObject(x, "segment", b[i].segment) ||
+            !cJSON_AddNumberToObject(x, "recipients", (double)b[i].recipients) ||
+            !cJSON_AddStringToObject(x, "text_preview", b[i].preview) ||
+            !cJSON_AddStringToObject(x, "actor", b[i].actor))
+            goto out;
+    }
+    *out = o;
+    o = NULL;
+    rc = BB_OK;
+out:
+    cJSON_Delete(o);
+    free(b);
+    return rc;
+}
+
+int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, const char *text,
+                           const char *actor, cJSON **out, char *err)
+{
+    char value[128];
+    int kind, rc;
+    int64_t id = 0, n = 0;
+    cJSON *o;
+    *out = NULL;
+    if ((rc = segment_nonempty(d, segment, err)) != BB_OK)
+        return rc;
+    if (!text_ok(text)) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "the text must be valid UTF-8, 1 to %d bytes",
+                    SURVEY_TEXT_MAX);
+        return BB_EINVAL;
+    }
+    if (survey_segment_parse(segment, &kind, value, sizeof(value)) != BB_OK)
+        return BB_EINVAL; /* checked above */
+    rc = broadcast_queue(d, kind, value, segment, text, text, d->now, actor, &id, &n);
+    if (rc != BB_OK)
+        return rc;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddNumberToObject(o, "id", (double)id) ||
+        !cJSON_AddNumberToObject(o, "recipients", (double)n)) {
+        cJSON_Delete(o);
+        return BB_ENOMEM;
+    }
+    *out = o;
+    return BB_OK;
 }
 
 static const struct domain_cmd survey_cmds[] = {

@@ -13,7 +13,10 @@
 #ifndef SURVEY_H
 #define SURVEY_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include <cjson/cJSON.h>
 
 #include "bot/domain.h"
 
@@ -50,5 +53,22 @@ struct survey_who5 {
 void survey_who5_add(struct survey_who5 *w, const int items[5]);
 double survey_who5_index(const struct survey_who5 *w);
 double survey_who5_low_pct(const struct survey_who5 *w);
+
+/* The HR dashboard's hooks (adapters/admin/admin_hooks.h gives the
+ * contract; docs/api.md the JSON shapes). A survey's id is its flow id; its
+ * report is that of its latest wave, hidden below k (never below
+ * survey_k), and the CSV is `survey report ID --by unit --csv`. Sending
+ * writes the audit log with actor; an empty or bad segment is BB_EINVAL
+ * with a message in err, which has room for 256 bytes (ADMIN_ERR_MAX). */
+int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err);
+int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k, cJSON **out,
+                        char *err);
+int survey_admin_csv(const struct domain_ctx *d, const char *survey_id, int k, char **csv,
+                     size_t *len, char *err);
+int survey_admin_send(const struct domain_ctx *d, const char *survey_id, const char *segment,
+                      const char *actor, cJSON **out, char *err);
+int survey_admin_broadcasts(const struct domain_ctx *d, cJSON **out, char *err);
+int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, const char *text,
+                           const char *actor, cJSON **out, char *err);
 
 #endif

@@ -46,8 +46,12 @@ struct store_broadcast {
     char segment[160];
     int64_t due, recipients, created_at;
     char actor[64];
+    char preview[404]; /* store_broadcast_list only: the first 100 characters of text_id */
 };
 int store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *out);
+/* The newest broadcasts first, at most limit (1..1000). *out is malloc'd
+ * (free()). */
+int store_broadcast_list(struct store *st, int limit, struct store_broadcast **out, int *n);
 
 /* ---- waves --------------------------------------------------------------- */
 

@@ -895,10 +895,11 @@ static void h_broadcast_send(struct areq *r)
         api_error(r->resp, 400, "\"to\" must be all, unit=NAME or role=ROLE");
     else if (!text)
         api_error(r->resp, 400, "\"text\" must have 1 to 4096 bytes of UTF-8");
-    else
-        hook_answer(r, "broadcast",
-                    r->a->hooks->broadcast_send(r->a->d, to, text, r->actor, &out, err), out, err,
-                    202);
+    else {
+        /* the hook fills out: call it before out is read */
+        int rc = r->a->hooks->broadcast_send(r->a->d, to, text, r->actor, &out, err);
+        hook_answer(r, "broadcast", rc, out, err, 202);
+    }
     cJSON_Delete(body);
 }
 

@@ -6,14 +6,15 @@
  *     .survey_report = survey_admin_report,
  */
 #include "adapters/admin/admin_hooks.h"
+#include "bot/survey.h"
 
 const struct admin_hooks admin_hooks = {
-    .survey_list = NULL,
-    .survey_report = NULL,
-    .survey_csv = NULL,
-    .survey_send = NULL,
-    .broadcast_list = NULL,
-    .broadcast_send = NULL,
+    .survey_list = survey_admin_list,
+    .survey_report = survey_admin_report,
+    .survey_csv = survey_admin_csv,
+    .survey_send = survey_admin_send,
+    .broadcast_list = survey_admin_broadcasts,
+    .broadcast_send = survey_admin_broadcast,
     .pair_suggest = NULL,
     .pair_apply = NULL,
     .pair_list = NULL,

@@ -5,7 +5,9 @@
 # role is not hr/admin (403); a non-GET call without the CSRF header is 403;
 # sign-in by admin token and by web chat session; the sign-in rate limit;
 # a CSV upload with errors changes nothing; the overview hides groups
-# smaller than k; security headers; the access log. Prints
+# smaller than k; surveys (list, report hidden below k, CSV, send) and
+# broadcasts (send, list, delivery) through the survey module's hooks;
+# security headers; the access log. Prints
 # "N passed, N failed". Every wait is bounded; the server is stopped on exit.
 set -u
 cd "$(dirname "$0")/../.."
@@ -136,7 +138,7 @@ eq "only the token's hash is stored" "$(sql "SELECT count(*) FROM admin_sessions
 eq "one admin session" "$(sql "SELECT count(*) FROM admin_sessions WHERE person_id = 0")" 1
 r=$("${C[@]}" -b "$OP" "$API/session")
 eq "GET /session gives the same CSRF token" "$(echo "$r" | jq -r .csrf)" "$OPCSRF"
-has "features say which modules are there" "$r" '"features":{"surveys":false'
+has "features say which modules are there" "$r" '"features":{"surveys":true,"broadcasts":true'
 
 # --- CSRF
 eq "POST without X-CSRF-Token is 403" \
@@ -150,8 +152,6 @@ r=$("${C[@]}" -X POST -b "$OP" --data-binary 'nip' "$API/people/import")
 has "a CSRF refusal is a JSON error" "$r" '"error":"missing or wrong X-CSRF-Token header"'
 
 # --- the modules not merged yet answer 501
-r=$("${C[@]}" -w ' %{http_code}' -b "$OP" "$API/surveys")
-has "surveys: 501 until the module is merged" "$r" 'not implemented' ' 501'
 r=$("${C[@]}" -w ' %{http_code}' -b "$OP" "$API/mentoring/suggestions")
 has "mentoring: 501 until the module is merged" "$r" 'not implemented' ' 501'
 eq "a bad method on a known path is 405" "$(code -X PUT -b "$OP" -H "X-CSRF-Token: $OPCSRF" "$API/overview")" 405
@@ -179,7 +179,7 @@ r=$("${C[@]}" -b "$OP" "$API/people?q=Biro%20SDM&limit=2")
 eq "people search: total and page" "$(echo "$r" | jq -c '[.total, (.people | length)]')" '[4,2]'
 eq "bad limit is 400" "$(code -b "$OP" "$API/people?limit=0")" 400
 before=$(sql "SELECT group_concat(nip || name || unit || role, ';') FROM people")
-r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" -H 'Content-Type: text/csv' \
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" -H 'content-type: text/csv' \
     --data-binary $'nip,name,unit,role\n198501012010011001,Ayu Diganti,Biro SDM,admin\n1234,Tanpa Unit,,employee\n5678,X,Y,boss\n' \
     "$API/people/import")
 has "a CSV with errors is 422 with its row errors" "$r" ' 422' '"ok":false' '"nerrors":2' \
@@ -222,6 +222,77 @@ HRS=$(echo "$r" | grep -oE 'bb_admin=[0-9a-f]{64}' | head -1)
 HRCSRF=$(echo "$r" | tail -1 | jq -r .csrf)
 [ "$HRCSRF" != "$OPCSRF" ] && ok "each session has its own CSRF token" || bad "CSRF tokens differ"
 eq "HR reads the overview" "$(code -b "$HRS" "$API/overview")" 200
+
+# --- surveys (bot/survey.c through the hooks): two people have a chat now
+post() { # post SESSION CSRF PATH JSON -> body and " STATUS"
+    "${C[@]}" -w ' %{http_code}' -X POST -b "$1" -H "X-CSRF-Token: $2" "${JSON[@]}" -d "$4" "$API$3"
+}
+eq "no surveys yet" "$("${C[@]}" -b "$OP" "$API/surveys")" '{"surveys":[]}'
+r=$(post "$OP" "$OPCSRF" /surveys/survey.enps/send '{"to":"role=boss"}')
+has "a survey to a bad segment is 400" "$r" 'bad segment role=boss' ' 400'
+r=$(post "$OP" "$OPCSRF" /surveys/survey.enps/send '{"to":"unit=Nowhere"}')
+has "a survey to an empty segment is 400" "$r" 'nobody is in the segment unit=Nowhere' ' 400'
+r=$(post "$OP" "$OPCSRF" /surveys/checkin.weekly/send '{"to":"all"}')
+has "a flow that is not a survey is 400" "$r" 'not a survey flow' ' 400'
+r=$(post "$OP" "$OPCSRF" /surveys/survey.nope/send '{"to":"all"}')
+has "an unknown survey is 404" "$r" ' 404'
+eq "the refused sends made no wave" "$(sql "SELECT count(*) FROM survey_waves")" 0
+r=$(post "$OP" "$OPCSRF" /surveys/survey.enps/send '{"to":"all"}')
+has "a survey is sent to everyone with a chat" "$r" '"id":"survey.enps"' '"recipients":2' ' 202'
+WAVE=$(echo "${r% *}" | jq .wave)
+eq "one wave with two invitations" "$(sql "SELECT count(*) FROM survey_invitations WHERE wave_id = $WAVE")" 2
+has "the send is in the audit log" "$("${C[@]}" -b "$OP" "$API/audit?limit=5")" \
+    '"actor":"operator","action":"survey.send"' "wave $WAVE of survey.enps to all: 2 invited"
+r=$("${C[@]}" -b "$OP" "$API/surveys")
+eq "the list: one survey, its responses hidden below k" \
+    "$(echo "$r" | jq -c '.surveys | map([.id, .title, .sent, .responses, .response_rate])')" \
+    '[["survey.enps","eNPS survey",1,null,null]]'
+# Answers as the survey flow stores them (anonymous rows): four, then five.
+answer() { sql "INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$1', $WAVE, '', 'enps', $2)"; }
+answer 1 10
+answer 2 10
+answer 3 9
+answer 4 7
+r=$("${C[@]}" -b "$OP" "$API/surveys/survey.enps")
+eq "4 responses (< k): the report is hidden" "$(echo "$r" | jq -c '[.id, .hidden, .anonymity_k]')" '["survey.enps",true,5]'
+lacks "no numbers below k" "$r" '"questions"'
+lacks "no enps below k" "$r" '"enps"'
+answer 5 2
+r=$("${C[@]}" -b "$OP" "$API/surveys/survey.enps")
+eq "5 responses (= k): the report shows" "$(echo "$r" | jq -c '[.title, .invited, .responses, .hidden]')" \
+    '["eNPS survey",2,5,null]'
+eq "eNPS: 3 promoters, 1 passive, 1 detractor" "$(echo "$r" | jq -c .enps)" \
+    '{"score":40,"promoters":60,"passives":20,"detractors":20}'
+eq "the question with its counts per label" \
+    "$(echo "$r" | jq -c '.questions[0] | [.id, .type, .counts["10"], .counts["9"], .counts["7"], .counts["2"], .counts["0"]]')" \
+    '["enps","scale",2,1,1,1,0]'
+eq "the list shows the responses now" "$("${C[@]}" -b "$OP" "$API/surveys" | jq -c '.surveys[0].responses')" 5
+r=$("${C[@]}" -i -b "$OP" "$API/surveys/survey.enps/csv" | tr -d '\r')
+has "the CSV downloads" "$r" 'HTTP/1.1 200' 'content-type: text/csv' \
+    'Content-Disposition: attachment; filename="survey-survey.enps.csv"' 'wave,group,metric,value' \
+    "$WAVE,\"all\",\"enps\",\"40.0\"" "$WAVE,\"all\",\"enps.10\",\"2\""
+eq "the CSV of an unknown survey is 404" "$(code -b "$OP" "$API/surveys/survey.nope/csv")" 404
+eq "the report of an unknown survey is 404" "$(code -b "$OP" "$API/surveys/survey.nope")" 404
+
+# --- broadcasts
+r=$(post "$OP" "$OPCSRF" /broadcasts '{"to":"unit=","text":"Halo"}')
+has "a broadcast to a bad segment is 400" "$r" ' 400'
+r=$(post "$OP" "$OPCSRF" /broadcasts '{"to":"role=boss","text":"Halo"}')
+has "a broadcast to a bad role is 400" "$r" 'bad segment role=boss' ' 400'
+r=$(post "$OP" "$OPCSRF" /broadcasts '{"to":"all","text":""}')
+has "an empty broadcast is 400" "$r" ' 400'
+eq "the refused broadcasts made nothing" "$(sql "SELECT count(*) FROM broadcasts")" 0
+r=$(post "$HRS" "$HRCSRF" /broadcasts '{"to":"all","text":"Rapat koordinasi hari Jumat pukul 09.00."}')
+has "HR sends a broadcast" "$r" '"recipients":2' ' 202'
+BC=$(echo "${r% *}" | jq .id)
+r=$("${C[@]}" -b "$OP" "$API/broadcasts")
+eq "the broadcast list" "$(echo "$r" | jq -c ".broadcasts | map([.id, .segment, .recipients, .text_preview])")" \
+    "[[$BC,\"all\",2,\"Rapat koordinasi hari Jumat pukul 09.00.\"]]"
+eq "its messages are outbox rows of its batch" "$(sql "SELECT count(*) FROM outbox WHERE batch_id = $BC")" 2
+r=$("${C[@]}" -b "$OP" "$API/broadcasts/$BC")
+eq "its delivery status counts both messages" "$(echo "$r" | jq '[.channels[].total] | add')" 2
+has "the broadcast is in the audit log with HR as the actor" "$("${C[@]}" -b "$OP" "$API/audit?limit=5")" \
+    "\"actor\":\"hr:$HR\",\"action\":\"broadcast.send\"" "broadcast $BC to all: 2 recipient(s)"
 
 # --- a person whose role is no longer hr/admin: 403 everywhere
 sql "UPDATE people SET role = 'employee' WHERE nip = '$HR'"

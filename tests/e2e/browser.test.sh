@@ -4,7 +4,8 @@
 # check-in; HR signs in on /admin with their web chat sign-in and sees the
 # overview (with check-ins seeded so that some weeks reach the anonymity
 # threshold); a CSV with errors is refused; an operator signs in with the
-# admin token. Steps for surveys and mentoring are skipped while those
+# admin token; a seeded survey wave shows its chart and its CSV downloads.
+# Steps for mentoring are skipped while those
 # endpoints answer 501. Screenshots: build/test-artifacts/browser/*.png.
 #
 # Needs Debian's chromium (apt-get install -y chromium) and the npm
@@ -64,6 +65,15 @@ for w in 1 2 3; do
     done
 done
 seed="$seed INSERT INTO checkins(person_id, at, mood) VALUES(4, $((now - 4 * 604800)), 2), (5, $((now - 4 * 604800)), 3);"
+sqlite3 "$DB" "$seed"
+# A survey wave with five anonymous answers (= k), for the results chart
+# and the CSV download.
+"$BIN" --db "$DB" --flows flows survey send survey.enps --to all >/dev/null ||
+    { echo "survey send failed"; echo "0 passed, 1 failed"; exit 1; }
+seed=""
+for r in 1 2 3 4 5; do
+    seed="$seed INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$r', 1, '', 'enps', $((r + 5)));"
+done
 sqlite3 "$DB" "$seed"
 
 BIMBING_ADMIN_TOKEN=$TOKEN BIMBING_HTTP_PORT=0 "$BIN" --db "$DB" --flows flows serve >"$TMP/out" 2>"$TMP/err" &
