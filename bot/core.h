@@ -25,10 +25,10 @@ struct core_stats {
         char channel[16]; /* "" for internal events (timers, HR sends) */
         int64_t events;
     } in[CORE_STAT_CHANNELS]; /* inbox events processed, per channel */
-    int64_t events;  /* inbox events processed */
-    int64_t replies; /* outbox messages queued */
-    int64_t errors;  /* events that ended in an engine or store error */
-    int64_t unknown; /* events from people we do not know */
+    int64_t events;           /* inbox events processed */
+    int64_t replies;          /* outbox messages queued */
+    int64_t errors;           /* events that ended in an engine or store error */
+    int64_t unknown;          /* events from people we do not know */
 };
 
 int core_new(struct store *st, struct flow_lib *lib, struct core **out);
