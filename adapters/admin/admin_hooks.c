@@ -6,6 +6,7 @@
  *     .survey_report = survey_admin_report,
  */
 #include "adapters/admin/admin_hooks.h"
+#include "bot/mentoring.h"
 
 const struct admin_hooks admin_hooks = {
     .survey_list = NULL,
@@ -14,7 +15,7 @@ const struct admin_hooks admin_hooks = {
     .survey_send = NULL,
     .broadcast_list = NULL,
     .broadcast_send = NULL,
-    .pair_suggest = NULL,
-    .pair_apply = NULL,
-    .pair_list = NULL,
+    .pair_suggest = mentoring_admin_suggest,
+    .pair_apply = mentoring_admin_apply,
+    .pair_list = mentoring_admin_list,
 };
