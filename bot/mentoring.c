@@ -403,12 +403,104 @@ static int cli_fail(struct store *st, const char *what, int rc)
     return 1;
 }
 
+void mentoring_suggestion_free(struct mentoring_suggestion *s)
+{
+    if (!s)
+        return;
+    match_result_free(&s->res);
+    mentoring_input_free(&s->mi);
+    s->id = 0;
+    s->reused = 0;
+}
+
+const struct store_person *mentoring_suggestion_person(const struct mentoring_suggestion *s,
+                                                       int64_t id)
+{
+    return s ? find_in(&s->mi, id) : NULL;
+}
+
+/* Is suggestion sid exactly the proposal of res, with every pair still
+ * waiting for approval? (Then the dashboard shows it again instead of
+ * storing a copy on every page load.) */
+static int same_as_stored(struct store *st, int64_t sid, const struct match_result *res, int *same)
+{
+    struct store_proposal *props = NULL;
+    int n = 0, rc = store_proposal_list(st, sid, &props, &n);
+    *same = 0;
+    if (rc != BB_OK)
+        return rc;
+    if (n == res->npairs) {
+        int found = 0;
+        for (int i = 0; i < res->npairs; i++)
+            for (int k = 0; k < n; k++)
+                if (props[k].mentee_id == res->pairs[i].mentee_id &&
+                    props[k].mentor_id == res->pairs[i].mentor_id &&
+                    props[k].score == res->pairs[i].score && props[k].state == STORE_PROP_PROPOSED)
+                    found++;
+        *same = found == n;
+    }
+    free(props);
+    return BB_OK;
+}
+
+int mentoring_suggest(struct store *st, const char *unit, int reuse, const char *actor, int64_t now,
+                      struct mentoring_suggestion *s)
+{
+    int rc;
+    memset(s, 0, sizeof(*s));
+    if (!st || !actor)
+        return BB_EINVAL;
+    if ((rc = mentoring_input_build(st, unit, &s->mi)) != BB_OK)
+        return rc;
+    if ((rc = match_run(&s->mi.in, &s->res)) != BB_OK)
+        goto out;
+    if (s->res.npairs == 0)
+        goto out; /* nothing to store */
+    if (reuse) {
+        int64_t last = 0;
+        int same = 0;
+        rc = store_suggestion_latest(st, &last);
+        if (rc == BB_OK)
+            rc = same_as_stored(st, last, &s->res, &same);
+        if (rc != BB_OK && rc != BB_ENOTFOUND)
+            goto out;
+        rc = BB_OK;
+        if (same) {
+            s->id = last;
+            s->reused = 1;
+            goto out;
+        }
+    }
+    rc = store_begin(st);
+    if (rc != BB_OK)
+        goto out;
+    rc = store_suggestion_add(st, unit, now, &s->id);
+    for (int i = 0; i < s->res.npairs && rc == BB_OK; i++) {
+        struct store_proposal pp;
+        memset(&pp, 0, sizeof(pp));
+        pp.suggestion_id = s->id;
+        pp.mentee_id = s->res.pairs[i].mentee_id;
+        pp.mentor_id = s->res.pairs[i].mentor_id;
+        pp.score = s->res.pairs[i].score;
+        bb_strlcpy(pp.reasons, s->res.pairs[i].reasons, sizeof(pp.reasons));
+        rc = store_proposal_add(st, &pp);
+    }
+    if (rc == BB_OK)
+        rc = store_audit(st, actor, "pair.suggest", 0, unit ? unit : "", now);
+    if (rc == BB_OK)
+        rc = store_commit(st);
+    else
+        store_rollback(st);
+out:
+    if (rc != BB_OK)
+        mentoring_suggestion_free(s);
+    return rc;
+}
+
 static int pair_suggest(const struct domain_ctx *d, int argc, char **argv, int64_t now)
 {
     const char *unit = NULL;
-    struct mentoring_input mi;
-    struct match_result res = {0};
-    int64_t sid = 0;
+    struct mentoring_suggestion s;
     int rc;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc) {
@@ -421,65 +513,35 @@ static int pair_suggest(const struct domain_ctx *d, int argc, char **argv, int64
             return 2;
         }
     }
-    rc = mentoring_input_build(d->st, unit, &mi);
+    rc = mentoring_suggest(d->st, unit, 0, "cli", now, &s);
     if (rc != BB_OK)
         return cli_fail(d->st, "suggest", rc);
-    rc = match_run(&mi.in, &res);
-    if (rc != BB_OK) {
-        mentoring_input_free(&mi);
-        return cli_fail(d->st, "suggest", rc);
-    }
-    if (res.npairs == 0) {
+    if (s.res.npairs == 0) {
         printf("no pairs to propose (%d mentee(s) looking, %d mentor(s) with room)\n",
-               mi.in.nmentees, mi.in.nmentors);
+               s.mi.in.nmentees, s.mi.in.nmentors);
     } else {
-        rc = store_begin(d->st);
-        if (rc == BB_OK)
-            rc = store_suggestion_add(d->st, unit, now, &sid);
-        for (int i = 0; i < res.npairs && rc == BB_OK; i++) {
-            struct store_proposal pp;
-            memset(&pp, 0, sizeof(pp));
-            pp.suggestion_id = sid;
-            pp.mentee_id = res.pairs[i].mentee_id;
-            pp.mentor_id = res.pairs[i].mentor_id;
-            pp.score = res.pairs[i].score;
-            bb_strlcpy(pp.reasons, res.pairs[i].reasons, sizeof(pp.reasons));
-            rc = store_proposal_add(d->st, &pp);
-        }
-        if (rc == BB_OK)
-            rc = store_audit(d->st, "cli", "pair.suggest", 0, unit ? unit : "", now);
-        if (rc == BB_OK)
-            rc = store_commit(d->st);
-        else
-            store_rollback(d->st);
-        if (rc != BB_OK) {
-            match_result_free(&res);
-            mentoring_input_free(&mi);
-            return cli_fail(d->st, "suggest", rc);
-        }
-        printf("suggestion %" PRId64 ": %d pair(s) proposed, %d mentee(s) unmatched\n", sid,
-               res.npairs, res.nunmatched);
-        for (int i = 0; i < res.npairs; i++) {
-            const struct store_person *a = find_in(&mi, res.pairs[i].mentee_id);
-            const struct store_person *b = find_in(&mi, res.pairs[i].mentor_id);
+        printf("suggestion %" PRId64 ": %d pair(s) proposed, %d mentee(s) unmatched\n", s.id,
+               s.res.npairs, s.res.nunmatched);
+        for (int i = 0; i < s.res.npairs; i++) {
+            const struct store_person *a = find_in(&s.mi, s.res.pairs[i].mentee_id);
+            const struct store_person *b = find_in(&s.mi, s.res.pairs[i].mentor_id);
             if (!a || !b)
                 continue;
             printf("  %s (%s, %s) -> %s (%s, %s)  score %d: %s\n", a->name, a->nip, a->unit,
-                   b->name, b->nip, b->unit, res.pairs[i].score, res.pairs[i].reasons);
+                   b->name, b->nip, b->unit, s.res.pairs[i].score, s.res.pairs[i].reasons);
         }
     }
-    if (res.nunmatched > 0) {
+    if (s.res.nunmatched > 0) {
         printf("unmatched:\n");
-        for (int i = 0; i < res.nunmatched; i++) {
-            const struct store_person *a = find_in(&mi, res.unmatched[i].mentee_id);
+        for (int i = 0; i < s.res.nunmatched; i++) {
+            const struct store_person *a = find_in(&s.mi, s.res.unmatched[i].mentee_id);
             if (a)
-                printf("  %s (%s, %s): %s\n", a->name, a->nip, a->unit, res.unmatched[i].why);
+                printf("  %s (%s, %s): %s\n", a->name, a->nip, a->unit, s.res.unmatched[i].why);
         }
     }
-    if (sid)
-        printf("approve with: bimbing pair apply %" PRId64 " [--only MENTEE_NIP...]\n", sid);
-    match_result_free(&res);
-    mentoring_input_free(&mi);
+    if (s.id)
+        printf("approve with: bimbing pair apply %" PRId64 " [--only MENTEE_NIP...]\n", s.id);
+    mentoring_suggestion_free(&s);
     return 0;
 }
 
@@ -524,6 +586,51 @@ static int still_ok(struct store *st, const struct store_proposal *pp, char *why
         }
     free(ended);
     return BB_OK;
+}
+
+int mentoring_apply_one(const struct domain_ctx *d, const struct store_proposal *pp,
+                        const char *actor, int64_t now, struct store_pairing *pr, int *reached,
+                        char *why, size_t n)
+{
+    struct store_person a, b;
+    char detail[256];
+    int rc;
+    memset(pr, 0, sizeof(*pr));
+    *reached = 0;
+    if (why && n)
+        why[0] = '\0';
+    if (!d || !pp || !actor || !why || n == 0)
+        return BB_EINVAL;
+    if (pp->state != STORE_PROP_PROPOSED) {
+        bb_snprintf(why, n, "%s",
+                    pp->state == STORE_PROP_APPLIED ? "already approved" : "skipped before");
+        return BB_EPERM;
+    }
+    if ((rc = store_person_by_id(d->st, pp->mentee_id, &a)) != BB_OK ||
+        (rc = store_person_by_id(d->st, pp->mentor_id, &b)) != BB_OK)
+        return rc;
+    rc = still_ok(d->st, pp, why, n);
+    if (rc == BB_EPERM) {
+        int rc2 =
+            store_proposal_set_state(d->st, pp->suggestion_id, pp->mentee_id, STORE_PROP_SKIPPED);
+        return rc2 == BB_OK ? BB_EPERM : rc2;
+    }
+    if (rc != BB_OK)
+        return rc;
+    pr->mentee_id = a.id;
+    pr->mentor_id = b.id;
+    pr->suggestion_id = pp->suggestion_id;
+    pr->started_at = now;
+    if ((rc = store_pairing_add(d->st, pr, &pr->id)) != BB_OK ||
+        (rc = store_proposal_set_state(d->st, pp->suggestion_id, a.id, STORE_PROP_APPLIED)) !=
+            BB_OK)
+        return rc;
+    bb_snprintf(detail, sizeof(detail), "suggestion %" PRId64 ": mentee %s, mentor %s",
+                pp->suggestion_id, a.nip, b.nip);
+    if ((rc = store_audit(d->st, actor, "pair.apply", a.id, detail, now)) != BB_OK ||
+        (rc = store_audit(d->st, actor, "pair.apply", b.id, detail, now)) != BB_OK)
+        return rc;
+    return send_intros(d, pr, now, reached);
 }
 
 static int pair_apply(const struct domain_ctx *d, int argc, char **argv, int64_t now)
@@ -597,8 +704,8 @@ static int pair_apply(const struct domain_ctx *d, int argc, char **argv, int64_t
         struct store_proposal *pp = &props[i];
         struct store_person a, b;
         struct store_pairing pr;
-        char why[128], detail[256];
-        int wanted = nonly == 0;
+        char why[128];
+        int wanted = nonly == 0, reached = 0;
         if ((rc = store_person_by_id(d->st, pp->mentee_id, &a)) != BB_OK ||
             (rc = store_person_by_id(d->st, pp->mentor_id, &b)) != BB_OK)
             break;
@@ -606,30 +713,14 @@ static int pair_apply(const struct domain_ctx *d, int argc, char **argv, int64_t
             wanted |= strcmp(only[k], a.nip) == 0;
         if (!wanted || pp->state != STORE_PROP_PROPOSED)
             continue;
-        rc = still_ok(d->st, pp, why, sizeof(why));
+        rc = mentoring_apply_one(d, pp, "cli", now, &pr, &reached, why, sizeof(why));
         if (rc == BB_EPERM) {
             printf("  skipped %s -> %s: %s\n", a.name, b.name, why);
             skipped++;
-            rc = store_proposal_set_state(d->st, sid, pp->mentee_id, STORE_PROP_SKIPPED);
+            rc = BB_OK;
             continue;
         }
         if (rc != BB_OK)
-            break;
-        memset(&pr, 0, sizeof(pr));
-        pr.mentee_id = a.id;
-        pr.mentor_id = b.id;
-        pr.suggestion_id = sid;
-        pr.started_at = now;
-        if ((rc = store_pairing_add(d->st, &pr, &pr.id)) != BB_OK ||
-            (rc = store_proposal_set_state(d->st, sid, a.id, STORE_PROP_APPLIED)) != BB_OK)
-            break;
-        bb_snprintf(detail, sizeof(detail), "suggestion %" PRId64 ": mentee %s, mentor %s", sid,
-                    a.nip, b.nip);
-        if ((rc = store_audit(d->st, "cli", "pair.apply", a.id, detail, now)) != BB_OK ||
-            (rc = store_audit(d->st, "cli", "pair.apply", b.id, detail, now)) != BB_OK)
-            break;
-        int reached = 0;
-        if ((rc = send_intros(d, &pr, now, &reached)) != BB_OK)
             break;
         printf("  paired %s (%s) -> %s (%s)", a.name, a.nip, b.name, b.nip);
         if (reached != 3)

@@ -17,11 +17,15 @@
 #ifndef MENTORING_H
 #define MENTORING_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include <cjson/cJSON.h>
 
 #include "bot/domain.h"
 #include "bot/match.h"
 #include "store/store.h"
+#include "store/store_mentoring.h"
 
 extern const struct domain_module mentoring_module;
 
@@ -64,5 +68,51 @@ struct mentoring_input {
 
 int mentoring_input_build(struct store *st, const char *unit, struct mentoring_input *out);
 void mentoring_input_free(struct mentoring_input *mi);
+
+/* A matching run, as `pair suggest` does it: the input built from the store
+ * (unit as for mentoring_input_build), match_run(), and, when any pair is
+ * proposed, a new numbered suggestion with its proposals, audit-logged
+ * (pair.suggest) with actor. reuse: when the newest stored suggestion is
+ * exactly these pairs, all still waiting for approval, keep it instead of
+ * storing a copy (the dashboard computes one on every page load).
+ * id is 0 when nothing was proposed. Release with mentoring_suggestion_free. */
+struct mentoring_suggestion {
+    struct mentoring_input mi;
+    struct match_result res;
+    int64_t id;
+    int reused; /* 1: id is an earlier suggestion */
+};
+
+int mentoring_suggest(struct store *st, const char *unit, int reuse, const char *actor, int64_t now,
+                      struct mentoring_suggestion *s);
+void mentoring_suggestion_free(struct mentoring_suggestion *s);
+/* A person of the suggestion's input by id (NULL when unknown). */
+const struct store_person *mentoring_suggestion_person(const struct mentoring_suggestion *s,
+                                                       int64_t id);
+
+/* Approve one proposal (HR approval; inside the caller's transaction): the
+ * re-checks of `pair apply` (the mentee has no mentor yet, the mentor is not
+ * paused and has room, the pair was never ended), the pairing, the proposal
+ * marked applied, audit pair.apply (actor) on both people, and both
+ * introductions (*reached: bit 1 mentee, 2 mentor; a side that never wrote
+ * to the bot gets it from the tick later). BB_EPERM when the proposal is no
+ * longer allowed or not waiting any more: why says so, and a proposal that
+ * failed a re-check is marked skipped. *pr is the new pairing. */
+int mentoring_apply_one(const struct domain_ctx *d, const struct store_proposal *pp,
+                        const char *actor, int64_t now, struct store_pairing *pr, int *reached,
+                        char *why, size_t n);
+
+/* The HR dashboard's hooks (adapters/admin/admin_hooks.h names them; code in
+ * bot/mentoring_admin.c). Contract and JSON shapes: admin_hooks.h and
+ * docs/api.md; err holds at least MENTORING_ERR_MAX bytes. suggest runs a
+ * matching (mentoring_suggest, reuse on, actor "system") and lists its pairs;
+ * apply approves one pair of the newest suggestion (BB_EINVAL: not in it,
+ * BB_EEXIST: no longer allowed or already approved; err says which); list
+ * gives the active pairings. */
+#define MENTORING_ERR_MAX 256
+int mentoring_admin_suggest(const struct domain_ctx *d, cJSON **out, char *err);
+int mentoring_admin_apply(const struct domain_ctx *d, const char *mentor_nip,
+                          const char *mentee_nip, const char *actor, cJSON **out, char *err);
+int mentoring_admin_list(const struct domain_ctx *d, cJSON **out, char *err);
 
 #endif

@@ -909,7 +909,8 @@ static void h_suggestions(struct areq *r)
     cJSON *out = NULL;
     if (hook_missing(r, (const void *)r->a->hooks->pair_suggest, "mentoring pairs"))
         return;
-    hook_answer(r, "pair suggest", r->a->hooks->pair_suggest(r->a->d, &out, err), out, err, 200);
+    int rc = r->a->hooks->pair_suggest(r->a->d, &out, err); /* before out is read */
+    hook_answer(r, "pair suggest", rc, out, err, 200);
 }
 
 static void h_pairs(struct areq *r)
@@ -918,7 +919,8 @@ static void h_pairs(struct areq *r)
     cJSON *out = NULL;
     if (hook_missing(r, (const void *)r->a->hooks->pair_list, "mentoring pairs"))
         return;
-    hook_answer(r, "pair list", r->a->hooks->pair_list(r->a->d, &out, err), out, err, 200);
+    int rc = r->a->hooks->pair_list(r->a->d, &out, err); /* before out is read */
+    hook_answer(r, "pair list", rc, out, err, 200);
 }
 
 static int nip_ok(const char *s)
@@ -942,12 +944,12 @@ static void h_pair_apply(struct areq *r)
         return;
     const char *mentor = str_member(body, "mentor", 1, 31);
     const char *mentee = str_member(body, "mentee", 1, 31);
-    if (!nip_ok(mentor) || !nip_ok(mentee) || strcmp(mentor, mentee) == 0)
+    if (!nip_ok(mentor) || !nip_ok(mentee) || strcmp(mentor, mentee) == 0) {
         api_error(r->resp, 400, "\"mentor\" and \"mentee\" must be two different NIPs");
-    else
-        hook_answer(r, "pair apply",
-                    r->a->hooks->pair_apply(r->a->d, mentor, mentee, r->actor, &out, err), out, err,
-                    201);
+    } else {
+        int rc = r->a->hooks->pair_apply(r->a->d, mentor, mentee, r->actor, &out, err);
+        hook_answer(r, "pair apply", rc, out, err, 201);
+    }
     cJSON_Delete(body);
 }
 

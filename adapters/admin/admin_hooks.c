@@ -6,6 +6,7 @@
  *     .survey_report = survey_admin_report,
  */
 #include "adapters/admin/admin_hooks.h"
+#include "bot/mentoring.h"
 #include "bot/survey.h"
 
 const struct admin_hooks admin_hooks = {
@@ -15,7 +16,7 @@ const struct admin_hooks admin_hooks = {
     .survey_send = survey_admin_send,
     .broadcast_list = survey_admin_broadcasts,
     .broadcast_send = survey_admin_broadcast,
-    .pair_suggest = NULL,
-    .pair_apply = NULL,
-    .pair_list = NULL,
+    .pair_suggest = mentoring_admin_suggest,
+    .pair_apply = mentoring_admin_apply,
+    .pair_list = mentoring_admin_list,
 };

@@ -7,7 +7,9 @@
 # a CSV upload with errors changes nothing; the overview hides groups
 # smaller than k; surveys (list, report hidden below k, CSV, send) and
 # broadcasts (send, list, delivery) through the survey module's hooks;
-# security headers; the access log. Prints
+# mentoring suggestions, approving one pair (introductions queued for both
+# sides, audit) and refusing pairs that are not suggested or no longer
+# possible; security headers; the access log. Prints
 # "N passed, N failed". Every wait is bounded; the server is stopped on exit.
 set -u
 cd "$(dirname "$0")/../.."
@@ -55,10 +57,14 @@ fi
 
 AYU=198501012010011001
 HR=197803032005031003
+ANDI=197505052000031005 # a mentor; the demo's matching proposes him for Ayu
+MADE=198208082008012006
+BUDI=199002022015022002
 TOKEN=admin-api-test-token-0123456789
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || bad "import people"
 CODE_AYU=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
 CODE_HR=$("$BIN" --db "$DB" invite $HR 2>/dev/null)
+CODE_ANDI=$("$BIN" --db "$DB" invite $ANDI 2>/dev/null)
 
 BIMBING_ADMIN_TOKEN=$TOKEN BIMBING_HTTP_PORT=0 "$BIN" --db "$DB" --flows flows serve \
     >"$TMP/out" 2>"$TMP/err" &
@@ -151,9 +157,7 @@ eq "a POST from another site's origin is 403" "$(code -X POST -b "$OP" -H "X-CSR
 r=$("${C[@]}" -X POST -b "$OP" --data-binary 'nip' "$API/people/import")
 has "a CSRF refusal is a JSON error" "$r" '"error":"missing or wrong X-CSRF-Token header"'
 
-# --- the modules not merged yet answer 501
-r=$("${C[@]}" -w ' %{http_code}' -b "$OP" "$API/mentoring/suggestions")
-has "mentoring: 501 until the module is merged" "$r" 'not implemented' ' 501'
+# --- method and path errors
 eq "a bad method on a known path is 405" "$(code -X PUT -b "$OP" -H "X-CSRF-Token: $OPCSRF" "$API/overview")" 405
 eq "a bad id in a path is 404" "$(code -b "$OP" "$API/surveys/a%20b")" 404
 
@@ -293,6 +297,71 @@ r=$("${C[@]}" -b "$OP" "$API/broadcasts/$BC")
 eq "its delivery status counts both messages" "$(echo "$r" | jq '[.channels[].total] | add')" 2
 has "the broadcast is in the audit log with HR as the actor" "$("${C[@]}" -b "$OP" "$API/audit?limit=5")" \
     "\"actor\":\"hr:$HR\",\"action\":\"broadcast.send\"" "broadcast $BC to all: 2 recipient(s)"
+# --- mentoring: suggestions, approving one pair, refusals
+ANDI_WEB=$(websignin "$CODE_ANDI")
+for _ in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM identities WHERE channel = 'web'")" = 3 ] && break; sleep 0.05; done
+[ -n "$ANDI_WEB" ] && ok "the mentor signs in on the web chat too" || bad "mentor web sign-in"
+r=$("${C[@]}" -b "$HRS" "$API/session")
+eq "features: mentoring is connected" "$(echo "$r" | jq -c .features.mentoring)" true
+pid() { sql "SELECT id FROM people WHERE nip = '$1'"; }
+r=$("${C[@]}" -w '\n%{http_code}' -b "$HRS" "$API/mentoring/suggestions")
+eq "suggestions answer 200" "$(echo "$r" | tail -1)" 200
+r=$(echo "$r" | sed '$d')
+eq "every suggestion has both people, a score and reasons" \
+    "$(echo "$r" | jq '(.suggestions | length) > 0 and all(.suggestions[]; (.mentor.nip | length) > 0
+        and (.mentee.name | length) > 0 and (.mentor.unit | type) == "string"
+        and (.score | type) == "number" and (.reasons | type) == "array" and (.reasons | length) > 0)')" true
+eq "Ayu is proposed to Andi, with why" \
+    "$(echo "$r" | jq -c ".suggestions[] | select(.mentee.nip == \"$AYU\") | [.mentor.nip, (.score > 0), (.reasons | index(\"fit: coaching\") != null)]")" \
+    "[\"$ANDI\",true,true]"
+eq "the suggestion is stored" "$(sql "SELECT count(*) FROM pair_suggestions")" 1
+nsug=$(echo "$r" | jq '.suggestions | length')
+eq "and as many proposals" "$(sql "SELECT count(*) FROM pair_proposals")" "$nsug"
+r2=$("${C[@]}" -b "$HRS" "$API/mentoring/suggestions")
+eq "looking again shows the same pairs" "$(echo "$r2" | jq -c .)" "$(echo "$r" | jq -c .)"
+eq "without storing a copy" "$(sql "SELECT count(*) FROM pair_suggestions")" 1
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$HRS" -H "X-CSRF-Token: $HRCSRF" "${JSON[@]}" \
+    -d "{\"mentor\":\"$MADE\",\"mentee\":\"$AYU\"}" "$API/mentoring/pairs")
+has "a pair that is not suggested is refused" "$r" ' 400' 'not in the latest suggestion'
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$HRS" -H "X-CSRF-Token: $HRCSRF" "${JSON[@]}" \
+    -d '{"mentor":"1999","mentee":"2999"}' "$API/mentoring/pairs")
+has "unknown people are refused" "$r" ' 400' 'no person with NIP 1999'
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$HRS" -H "X-CSRF-Token: $HRCSRF" "${JSON[@]}" \
+    -d "{\"mentor\":\"$AYU\"}" "$API/mentoring/pairs")
+has "a body without a mentee is refused" "$r" ' 400' '"error":'
+eq "approving without X-CSRF-Token is 403" "$(code -X POST -b "$HRS" "${JSON[@]}" \
+    -d "{\"mentor\":\"$ANDI\",\"mentee\":\"$AYU\"}" "$API/mentoring/pairs")" 403
+eq "nothing was paired by the refusals" "$(sql "SELECT count(*) FROM pairings")" 0
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$HRS" -H "X-CSRF-Token: $HRCSRF" "${JSON[@]}" \
+    -d "{\"mentor\":\"$ANDI\",\"mentee\":\"$AYU\"}" "$API/mentoring/pairs")
+eq "HR approves Ayu -> Andi: 201" "${r##* }" 201
+eq "the answer names the pairing" "$(echo "${r% *}" | jq -c '[(.id > 0), .mentor, .mentee, .status]')" \
+    "[true,\"$ANDI\",\"$AYU\",\"active\"]"
+eq "the pairing is stored, both sides introduced" \
+    "$(sql "SELECT count(*) FROM pairings WHERE mentee_id = $(pid $AYU) AND mentor_id = $(pid $ANDI)
+            AND status = 'active' AND intro_mentee_at > 0 AND intro_mentor_at > 0")" 1
+eq "the mentee's introduction is queued" \
+    "$(sql "SELECT count(*) FROM outbox WHERE person_id = $(pid $AYU) AND channel = 'web' AND body LIKE '%mentor Andi Wijaya%'")" 1
+eq "the mentor's introduction is queued" \
+    "$(sql "SELECT count(*) FROM outbox WHERE person_id = $(pid $ANDI) AND channel = 'web' AND body LIKE '%mentor bagi Ayu Lestari%'")" 1
+r=$("${C[@]}" -b "$HRS" "$API/audit?limit=5")
+has "the approval is audit-logged with HR as actor" "$r" "\"actor\":\"hr:$HR\",\"action\":\"pair.apply\""
+r=$("${C[@]}" -b "$HRS" "$API/mentoring/pairs")
+eq "the pair list shows it" \
+    "$(echo "$r" | jq -c ".pairs[] | [.mentor.nip, .mentor.name, .mentee.nip, .mentee.unit, (.since | test(\"^[0-9-]+T[0-9:]+Z$\")), .sessions]")" \
+    "[\"$ANDI\",\"Andi Wijaya\",\"$AYU\",\"Biro SDM\",true,0]"
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$HRS" -H "X-CSRF-Token: $HRCSRF" "${JSON[@]}" \
+    -d "{\"mentor\":\"$ANDI\",\"mentee\":\"$AYU\"}" "$API/mentoring/pairs")
+has "approving it twice is 409" "$r" ' 409' 'already approved'
+sql "INSERT INTO mentor_profiles(person_id, capacity, status, updated_at) VALUES($(pid $MADE), 2, 'paused', 0)"
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$HRS" -H "X-CSRF-Token: $HRCSRF" "${JSON[@]}" \
+    -d "{\"mentor\":\"$MADE\",\"mentee\":\"$BUDI\"}" "$API/mentoring/pairs")
+has "a suggested pair that is no longer allowed is 409" "$r" ' 409' 'the mentor is paused'
+eq "one pairing in all" "$(sql "SELECT count(*) FROM pairings")" 1
+r=$("${C[@]}" -b "$HRS" "$API/mentoring/suggestions")
+eq "a new suggestion leaves Ayu and the paused mentor out" \
+    "$(echo "$r" | jq "[.suggestions[] | select(.mentee.nip == \"$AYU\" or .mentor.nip == \"$MADE\")] | length")" 0
+eq "and is stored as the latest" "$(sql "SELECT count(*) FROM pair_suggestions")" 2
 
 # --- a person whose role is no longer hr/admin: 403 everywhere
 sql "UPDATE people SET role = 'employee' WHERE nip = '$HR'"

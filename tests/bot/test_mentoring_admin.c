@@ -1,0 +1,241 @@
+/* test_mentoring_admin.c - unit tests of bot/mentoring_admin.c (the HR
+ * dashboard's mentoring hooks) on a real SQLite file: the suggestion JSON
+ * (people, score, reasons split into a list), one stored suggestion reused
+ * while it is unchanged, the refusals of pair_apply (unknown people, a pair
+ * not in the latest suggestion, no suggestion yet) changing nothing, and the
+ * pair list. Approving with introductions needs the core: see
+ * tests/e2e/admin_api.test.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "bot/bb.h"
+#include "bot/mentoring.h"
+#include "store/store.h"
+#include "store/store_mentoring.h"
+
+struct fx {
+    char dir[64];
+    char path[128];
+    struct store *st;
+    struct domain_ctx d;
+    int64_t ayu, budi, andi, made;
+};
+
+static int64_t add(struct store *st, const char *nip, const char *name, const char *role,
+                   const char *unit, const char *grade, const char *strengths,
+                   const char *interests)
+{
+    struct store_person p;
+    int64_t id = 0;
+    memset(&p, 0, sizeof(p));
+    bb_strlcpy(p.nip, nip, sizeof(p.nip));
+    bb_strlcpy(p.name, name, sizeof(p.name));
+    bb_strlcpy(p.role, role, sizeof(p.role));
+    bb_strlcpy(p.unit, unit, sizeof(p.unit));
+    bb_strlcpy(p.grade, grade, sizeof(p.grade));
+    bb_strlcpy(p.strengths, strengths, sizeof(p.strengths));
+    bb_strlcpy(p.interests, interests, sizeof(p.interests));
+    assert_int_equal(store_person_upsert(st, &p, &id, NULL), BB_OK);
+    return id;
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    bb_strlcpy(f->dir, "/tmp/bbmadm.XXXXXX", sizeof(f->dir));
+    assert_non_null(mkdtemp(f->dir));
+    bb_snprintf(f->path, sizeof(f->path), "%s/m.db", f->dir);
+    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    f->d.st = f->st;
+    f->d.now = 1795000000;
+    f->ayu = add(f->st, "101", "Ayu Lestari", "employee", "Biro SDM", "III/a", "", "coaching");
+    f->budi = add(f->st, "102", "Budi Santoso", "employee", "Kominfo", "III/a", "", "audit");
+    f->andi = add(f->st, "201", "Andi Wijaya", "mentor", "Kominfo", "IV/b", "coaching", "");
+    f->made = add(f->st, "202", "Made Sutrisna", "mentor", "Bappeda", "IV/a", "audit", "");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    char p[160];
+    store_free(f->st);
+    for (size_t i = 0; i < BB_ARRAY_LEN(sfx); i++) {
+        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+static const cJSON *suggestion_of(const cJSON *out, const char *mentee_nip)
+{
+    const cJSON *s;
+    cJSON_ArrayForEach(s, get(out, "suggestions"))
+    {
+        if (strcmp(get(get(s, "mentee"), "nip")->valuestring, mentee_nip) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static int count_suggestions(struct store *st)
+{
+    int64_t id = 0;
+    return store_suggestion_latest(st, &id) == BB_OK ? (int)id : 0;
+}
+
+static void test_suggest(void **state)
+{
+    struct fx *f = *state;
+    char err[MENTORING_ERR_MAX];
+    cJSON *out = NULL, *again = NULL;
+    assert_int_equal(mentoring_admin_suggest(&f->d, &out, err), BB_OK);
+    assert_int_equal(cJSON_GetArraySize(get(out, "suggestions")), 2);
+    const cJSON *s = suggestion_of(out, "101");
+    assert_non_null(s);
+    assert_string_equal(get(get(s, "mentor"), "nip")->valuestring, "201");
+    assert_string_equal(get(get(s, "mentor"), "name")->valuestring, "Andi Wijaya");
+    assert_string_equal(get(get(s, "mentee"), "unit")->valuestring, "Biro SDM");
+    assert_true(cJSON_IsNumber(get(s, "score")) && get(s, "score")->valuedouble > 0);
+    const cJSON *reasons = get(s, "reasons");
+    assert_true(cJSON_IsArray(reasons));
+    assert_true(cJSON_GetArraySize(reasons) >= 2);
+    assert_string_equal(cJSON_GetArrayItem(reasons, 0)->valuestring, "fit: coaching");
+    const cJSON *r;
+    cJSON_ArrayForEach(r, reasons)
+    {
+        assert_true(cJSON_IsString(r));
+        assert_null(strchr(r->valuestring, ';'));
+        assert_int_not_equal(r->valuestring[0], ' ');
+    }
+    assert_int_equal(count_suggestions(f->st), 1);
+    /* unchanged: the same suggestion is shown again, not stored twice */
+    assert_int_equal(mentoring_admin_suggest(&f->d, &again, err), BB_OK);
+    assert_true(cJSON_Compare(out, again, 1));
+    assert_int_equal(count_suggestions(f->st), 1);
+    cJSON_Delete(again);
+    /* a change (Budi gets a mentor outside the suggestion) stores a new one */
+    struct store_pairing pr;
+    memset(&pr, 0, sizeof(pr));
+    pr.mentee_id = f->budi;
+    pr.mentor_id = f->made;
+    pr.started_at = f->d.now;
+    assert_int_equal(store_pairing_add(f->st, &pr, &pr.id), BB_OK);
+    assert_int_equal(mentoring_admin_suggest(&f->d, &again, err), BB_OK);
+    assert_int_equal(cJSON_GetArraySize(get(again, "suggestions")), 1);
+    assert_null(suggestion_of(again, "102"));
+    assert_int_equal(count_suggestions(f->st), 2);
+    cJSON_Delete(again);
+    cJSON_Delete(out);
+}
+
+static void test_suggest_empty(void **state)
+{
+    struct fx *f = *state;
+    char err[MENTORING_ERR_MAX];
+    cJSON *out = NULL;
+    assert_int_equal(store_mentor_profile_put(f->st, f->andi, -1, 2, "paused", 1), BB_OK);
+    assert_int_equal(store_mentor_profile_put(f->st, f->made, -1, 2, "paused", 1), BB_OK);
+    assert_int_equal(mentoring_admin_suggest(&f->d, &out, err), BB_OK);
+    assert_int_equal(cJSON_GetArraySize(get(out, "suggestions")), 0);
+    assert_int_equal(count_suggestions(f->st), 0);
+    cJSON_Delete(out);
+}
+
+static void test_apply_refusals(void **state)
+{
+    struct fx *f = *state;
+    char err[MENTORING_ERR_MAX];
+    cJSON *out = NULL;
+    int n = -1;
+    assert_int_equal(mentoring_admin_apply(&f->d, "201", "101", "operator", &out, err), BB_EINVAL);
+    assert_non_null(strstr(err, "no suggestion yet"));
+    assert_int_equal(mentoring_admin_suggest(&f->d, &out, err), BB_OK);
+    cJSON_Delete(out);
+    out = NULL;
+    assert_int_equal(mentoring_admin_apply(&f->d, "202", "101", "operator", &out, err), BB_EINVAL);
+    assert_non_null(strstr(err, "not in the latest suggestion"));
+    assert_null(out);
+    assert_int_equal(mentoring_admin_apply(&f->d, "999", "101", "operator", &out, err), BB_EINVAL);
+    assert_non_null(strstr(err, "no person with NIP 999"));
+    assert_int_equal(mentoring_admin_apply(&f->d, "201", "998", "operator", &out, err), BB_EINVAL);
+    assert_int_equal(store_pairing_count_active(f->st, 0, &n), BB_OK);
+    assert_int_equal(n, 0);
+    /* a suggested pair whose mentor was paused since */
+    assert_int_equal(store_mentor_profile_put(f->st, f->andi, -1, 2, "paused", 1), BB_OK);
+    assert_int_equal(mentoring_admin_apply(&f->d, "201", "101", "hr:1", &out, err), BB_EEXIST);
+    assert_non_null(strstr(err, "the mentor is paused"));
+    assert_null(out);
+    /* and it stays refused (marked skipped) */
+    assert_int_equal(store_mentor_profile_put(f->st, f->andi, -1, 2, "active", 1), BB_OK);
+    assert_int_equal(mentoring_admin_apply(&f->d, "201", "101", "hr:1", &out, err), BB_EEXIST);
+    assert_non_null(strstr(err, "skipped before"));
+    struct store_pairing pr;
+    assert_int_equal(store_pairing_active_of(f->st, f->ayu, &pr), BB_ENOTFOUND);
+}
+
+static void test_list(void **state)
+{
+    struct fx *f = *state;
+    char err[MENTORING_ERR_MAX];
+    cJSON *out = NULL;
+    assert_int_equal(mentoring_admin_list(&f->d, &out, err), BB_OK);
+    assert_int_equal(cJSON_GetArraySize(get(out, "pairs")), 0);
+    cJSON_Delete(out);
+    struct store_pairing pr;
+    memset(&pr, 0, sizeof(pr));
+    pr.mentee_id = f->ayu;
+    pr.mentor_id = f->andi;
+    pr.started_at = 1795000000;
+    assert_int_equal(store_pairing_add(f->st, &pr, &pr.id), BB_OK);
+    struct store_msession m;
+    memset(&m, 0, sizeof(m));
+    m.pairing_id = pr.id;
+    m.mentee_id = f->ayu;
+    m.mentor_id = f->andi;
+    m.logged_by = f->ayu;
+    bb_strlcpy(m.day, "2026-11-20", sizeof(m.day));
+    m.held_at = 1795000000;
+    m.minutes = 45;
+    m.created_at = 1795000000;
+    assert_int_equal(store_msession_add(f->st, &m, NULL), BB_OK);
+    assert_int_equal(mentoring_admin_list(&f->d, &out, err), BB_OK);
+    const cJSON *p = cJSON_GetArrayItem(get(out, "pairs"), 0);
+    assert_non_null(p);
+    assert_int_equal((int64_t)get(p, "id")->valuedouble, pr.id);
+    assert_string_equal(get(get(p, "mentor"), "nip")->valuestring, "201");
+    assert_string_equal(get(get(p, "mentee"), "name")->valuestring, "Ayu Lestari");
+    char iso[32];
+    bb_format_iso8601(1795000000, iso, sizeof(iso));
+    assert_string_equal(get(p, "since")->valuestring, iso);
+    assert_int_equal((int)get(p, "sessions")->valuedouble, 1);
+    cJSON_Delete(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suggest_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
