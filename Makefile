@@ -12,6 +12,14 @@
 # joins the library, a new tests/**/test_*.c becomes a test program, a new
 # tests/fakes/*.c a fake server. Nobody needs to edit this file to add one.
 
+# Build on every core unless the caller chose -j; sub-makes share the
+# top-level job server.
+ifeq ($(MAKELEVEL),0)
+ifeq ($(findstring j,$(firstword -$(MAKEFLAGS))),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
+endif
+
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
