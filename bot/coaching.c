@@ -8,6 +8,7 @@
  * changes nothing (BB_OK); only store failures are returned, so the core rolls the batch back.
  */
 #include "bot/coaching.h"
+#include "bot/mentoring.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -351,9 +352,20 @@ static int act_wellbeing(const struct domain_ctx *d, const struct store_person *
         return rc;
     if (granted != 1)
         return BB_OK; /* no consent: nobody else hears of it */
-    /* TODO(mentoring): the person's mentor first, once pairings exist. */
-    if ((rc = store_coaching_alert_recipients(d->st, p->id, ids, 16, &n)) != BB_OK)
+    /* The person's mentor when they have one (the consent question names
+     * "your mentor or HR"), else HR people of their unit (else any). */
+    int64_t mentor = 0;
+    int to_mentor = 0;
+    rc = mentoring_mentor_of(d->st, p->id, &mentor);
+    if (rc == BB_OK && mentor > 0) {
+        ids[0] = mentor;
+        n = 1;
+        to_mentor = 1;
+    } else if (rc != BB_OK && rc != BB_ENOTFOUND) {
         return rc;
+    } else if ((rc = store_coaching_alert_recipients(d->st, p->id, ids, 16, &n)) != BB_OK) {
+        return rc;
+    }
     char aid[512], aen[512];
     bb_snprintf(aid, sizeof(aid),
                 "%s (%s) mungkin sedang membutuhkan dukungan. Mohon sapa dan ajak bicara secara "
@@ -378,6 +390,12 @@ static int act_wellbeing(const struct domain_ctx *d, const struct store_person *
             return rc;
         if ((rc = store_audit(d->st, p->nip, "wellbeing.alert", p->id, "", d->now)) != BB_OK)
             return rc;
+        if (to_mentor)
+            return tell(d, p->id,
+                        "Seperti yang kamu setujui, saya sudah mengabari mentormu bahwa kamu "
+                        "mungkin butuh dukungan. Jawabanmu tidak saya bagikan.",
+                        "As you agreed, I've let your mentor know that you may need some support. "
+                        "Your answers are not shared.");
         return tell(d, p->id,
                     "Seperti yang kamu setujui, saya sudah mengabari tim SDM bahwa kamu mungkin "
                     "butuh dukungan. Jawabanmu tidak saya bagikan.",

@@ -254,5 +254,14 @@ check "a paused mentor is not proposed" hasnt "$T/out" "-> Made Sutrisna"
 run pair mentor $MADE --resume --capacity 3
 check "resume with capacity 3" has "$T/out" "active, capacity 3, 1 active mentee(s)"
 
+# ---- low wellbeing: with consent, the mentor is alerted (not HR) ---------------------------
+inbox $YOHANA 2027-01-05T11:00:00Z
+say $DEWI 2027-01-05T11:05:00Z /mulai 1 1 1
+say $DEWI 2027-01-05T11:10:00Z /sejahtera 0 0 0 0 0 1
+check "wellbeing: Dewi is told her mentor was informed" has "$T/said" "saya sudah mengabari mentormu"
+inbox $YOHANA 2027-01-05T11:11:00Z
+check "wellbeing: Yohana, her mentor, is alerted without the answers" \
+    has "$T/said" "Dewi Anggraini (Bappeda) mungkin sedang membutuhkan dukungan"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
