@@ -1,6 +1,6 @@
 /*
  * channel.h - what every platform channel (Telegram, WhatsApp, web chat)
- * gives the service loop (bot/serve.c), so the loop can start them, feed
+ * gives the service loop (bot/app/serve.c), so the loop can start them, feed
  * them their network responses, and let them send what the outbox holds.
  *
  * Ingress: a channel turns each platform event into one struct
@@ -17,11 +17,11 @@
 
 #include <stdint.h>
 
-#include "adapters/egress.h"
-#include "adapters/http.h"
-#include "adapters/net.h"
-#include "bot/config.h"
-#include "bot/flow.h"
+#include "adapters/net/egress.h"
+#include "adapters/net/http.h"
+#include "adapters/net/net.h"
+#include "bot/core/config.h"
+#include "bot/flow/flow.h"
 #include "store/store.h"
 
 struct chan_env {

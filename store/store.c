@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 /* Statement slots of this file (see store_int.h). */
 enum {

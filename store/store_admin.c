@@ -5,7 +5,7 @@
  * Same thread rules as store.h.
  */
 #include "store/store_admin.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store_int.h"
 
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * replay). Same thread rules as store.h.
  */
 #include "store/store_int.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store_int.h"
 
 enum {

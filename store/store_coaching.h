@@ -61,7 +61,7 @@ int store_coaching_wellbeing_set_alerted(struct store *st, int64_t id);
 /* People to tell (by id) that a person may need support: HR people of the
  * same unit, else HR people of any unit; never the person. Up to max ids in
  * ids (ordered by id), *n how many. (When pairings exist the mentoring
- * module's mentor lookup should be asked first; see bot/coaching.c.) */
+ * module's mentor lookup should be asked first; see bot/domain/coaching/coaching.c.) */
 int store_coaching_alert_recipients(struct store *st, int64_t person_id, int64_t *ids, int max,
                                     int *n);
 

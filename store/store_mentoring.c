@@ -7,7 +7,7 @@
  */
 #include "store/store_mentoring.h"
 #include "store/store_int.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #include <stdlib.h>
 #include <string.h>

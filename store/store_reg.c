@@ -4,7 +4,7 @@
  * prunes the old ones. Same thread rules as store.h.
  */
 #include "store/store_int.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 enum { R_ADD = STORE_SLOTS_REG, R_PRUNE, R_COUNT };
 

@@ -5,7 +5,7 @@
  */
 #include "store/store_sched.h"
 #include "store/store_int.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #include <string.h>
 

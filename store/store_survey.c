@@ -4,7 +4,7 @@
  * scrubbing of a survey's conversation traces. Same thread rules as store.h.
  */
 #include "store/store_survey.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store_int.h"
 
 #include <stdlib.h>

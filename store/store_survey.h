@@ -1,6 +1,6 @@
 /*
  * store_survey.h - the store side of pulse surveys and broadcasts
- * (bot/survey.c): survey waves, invitations (participation), anonymous
+ * (bot/domain/survey/survey.c): survey waves, invitations (participation), anonymous
  * answers, and broadcasts with their bulk outbox insert. Tables of
  * migration 9.
  *

@@ -4,7 +4,7 @@
  */
 #include "store/store_web.h"
 #include "store/store_int.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 enum { W_ADD = STORE_SLOTS_WEB, W_GET, W_TOUCH, W_DEL, W_PRUNE };
 

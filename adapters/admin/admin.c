@@ -27,9 +27,9 @@
  */
 #include "adapters/admin/admin.h"
 #include "adapters/admin/admin_hooks.h"
-#include "adapters/apiutil.h"
-#include "bot/bb.h"
-#include "bot/people.h"
+#include "adapters/net/apiutil.h"
+#include "bot/base/bb.h"
+#include "bot/domain/people/people.h"
 #include "store/store_admin.h"
 #include "store/store_web.h"
 

@@ -13,8 +13,8 @@
 #ifndef ADMIN_H
 #define ADMIN_H
 
-#include "adapters/http.h"
-#include "bot/domain.h"
+#include "adapters/net/http.h"
+#include "bot/core/domain.h"
 
 struct admin;
 

@@ -6,8 +6,8 @@
  *     .survey_report = survey_admin_report,
  */
 #include "adapters/admin/admin_hooks.h"
-#include "bot/mentoring.h"
-#include "bot/survey.h"
+#include "bot/domain/mentoring/mentoring.h"
+#include "bot/domain/survey/survey.h"
 
 const struct admin_hooks admin_hooks = {
     .survey_list = survey_admin_list,

@@ -1,7 +1,7 @@
 /*
  * admin_hooks.h - what the HR dashboard's JSON API needs from the domain
- * modules that are built beside it (surveys and broadcasts in bot/survey.c,
- * mentoring in bot/mentoring.c), as plain function pointers. The dependency
+ * modules that are built beside it (surveys and broadcasts in bot/domain/survey/survey.c,
+ * mentoring in bot/domain/mentoring/mentoring.c), as plain function pointers. The dependency
  * goes one way: the modules know nothing of the dashboard; the one table
  * admin_hooks (adapters/admin/admin_hooks.c) names the module functions
  * that serve each hook. A NULL hook makes its endpoint answer 501
@@ -30,7 +30,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "bot/domain.h"
+#include "bot/core/domain.h"
 
 #define ADMIN_ERR_MAX 256 /* size of the err buffer given to hooks */
 

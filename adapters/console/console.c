@@ -9,7 +9,7 @@
  * Single-threaded. Owns nothing beyond one call.
  */
 #include "adapters/console/console.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -14,7 +14,7 @@
 
 #include <stdio.h>
 
-#include "bot/core.h"
+#include "bot/core/core.h"
 #include "store/store.h"
 
 #define CONSOLE_CHANNEL  "console"

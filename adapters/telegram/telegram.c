@@ -9,9 +9,9 @@
  * Core thread only.
  */
 #include "adapters/telegram/telegram.h"
-#include "adapters/egress.h"
-#include "adapters/render.h"
-#include "bot/bb.h"
+#include "adapters/net/egress.h"
+#include "adapters/net/render.h"
+#include "bot/base/bb.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -11,7 +11,7 @@
  * polling offset moves only after the inbox commit. Every button press is
  * answered with answerCallbackQuery. my_chat_member "kicked"/"member"
  * marks the person blocked/unblocked.
- * Egress (adapters/egress.c): choices become inline keyboards; long text is
+ * Egress (adapters/net/egress.c): choices become inline keyboards; long text is
  * split within 4096 characters; once a question is answered its keyboard
  * is replaced by one inert button showing the choice, so it cannot be
  * pressed again; 429 waits retry_after; 5xx retries with backoff; 403

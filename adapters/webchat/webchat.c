@@ -23,10 +23,10 @@
  * the shim lives until the last connection it counted has closed.
  */
 #include "adapters/webchat/webchat.h"
-#include "adapters/apiutil.h"
-#include "adapters/render.h"
-#include "bot/bb.h"
-#include "bot/core.h"
+#include "adapters/net/apiutil.h"
+#include "adapters/net/render.h"
+#include "bot/base/bb.h"
+#include "bot/core/core.h"
 #include "store/store_web.h"
 
 #include <inttypes.h>

@@ -22,10 +22,10 @@
  * the store, net and config of the chan_env.
  */
 #include "adapters/whatsapp/whatsapp.h"
-#include "adapters/egress.h"
-#include "adapters/render.h"
-#include "bot/bb.h"
-#include "bot/core.h"
+#include "adapters/net/egress.h"
+#include "adapters/net/render.h"
+#include "bot/base/bb.h"
+#include "bot/core/core.h"
 #include "store/store_wa.h"
 
 #include <ctype.h>

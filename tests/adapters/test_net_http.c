@@ -1,4 +1,4 @@
-/* test_net_http.c - tests of adapters/net.c and adapters/http.c together:
+/* test_net_http.c - tests of adapters/net/net.c and adapters/net/http.c together:
  * an http_server on 127.0.0.1 (ephemeral port) serviced by this thread,
  * a net object whose wake handler calls http_wake(), and requests from net
  * (and from raw sockets, for what curl would normalise away) against it.
@@ -24,9 +24,9 @@
 
 #include <curl/curl.h>
 
-#include "adapters/http.h"
-#include "adapters/net.h"
-#include "bot/bb.h"
+#include "adapters/net/http.h"
+#include "adapters/net/net.h"
+#include "bot/base/bb.h"
 
 #define MAX_RESP 600
 

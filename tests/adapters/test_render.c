@@ -1,6 +1,6 @@
-/* test_render.c - unit tests of adapters/render.c (splitting long text on
+/* test_render.c - unit tests of adapters/net/render.c (splitting long text on
  * paragraph, line and word boundaries without breaking UTF-8; numbered
- * choices; parsing outbox bodies) and adapters/ratelimit.c (token buckets
+ * choices; parsing outbox bodies) and adapters/net/ratelimit.c (token buckets
  * per chat and overall, holds after a 429). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "adapters/ratelimit.h"
-#include "adapters/render.h"
-#include "bot/bb.h"
+#include "adapters/net/ratelimit.h"
+#include "adapters/net/render.h"
+#include "bot/base/bb.h"
 
 static void test_split_short(void **state)
 {

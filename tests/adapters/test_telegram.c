@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "adapters/telegram/telegram.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 static int parse(const char *json, struct tg_update *u)
 {

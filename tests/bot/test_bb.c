@@ -1,4 +1,4 @@
-/* test_bb.c - unit tests of bot/bb.c: time parsing, durations, UTF-8,
+/* test_bb.c - unit tests of bot/base/bb.c: time parsing, durations, UTF-8,
  * bounded copies and the capped buffer. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 static void test_iso8601(void **state)
 {

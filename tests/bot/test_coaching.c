@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/coaching.h"
+#include "bot/base/bb.h"
+#include "bot/domain/coaching/coaching.h"
 
 static void test_who5(void **state)
 {

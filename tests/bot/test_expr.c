@@ -1,4 +1,4 @@
-/* test_expr.c - unit tests of bot/expr.c: a table of expressions and the
+/* test_expr.c - unit tests of bot/flow/expr.c: a table of expressions and the
  * values they must give (on a fixed clock, with a fixed set of variables),
  * a table of bad inputs and the compile error (with its column) each must
  * give, plus the string cap, the variable listing and value formatting. */
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/expr.h"
+#include "bot/base/bb.h"
+#include "bot/flow/expr.h"
 
 #define T_MON 1795428000 /* 2026-11-23T10:00:00Z, a Monday */
 #define T_NYE 1798734600 /* 2026-12-31T16:30:00Z */

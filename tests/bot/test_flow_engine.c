@@ -1,4 +1,4 @@
-/* test_flow_engine.c - unit tests of bot/flow_engine.c: small flows built
+/* test_flow_engine.c - unit tests of bot/flow/flow_engine.c: small flows built
  * from JSON strings, put in a flow_lib and driven through flow_handle()
  * with a fixed clock and a fixed person. Each test checks the effects
  * (what is said, asked, recorded, timed) and the session state after. */
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/flow.h"
+#include "bot/base/bb.h"
+#include "bot/flow/flow.h"
 
 #define NOW 1795428000 /* 2026-11-23T10:00:00Z, a Monday */
 

@@ -1,4 +1,4 @@
-/* test_flow_input.c - unit tests of bot/flow_input.c: a table of typed
+/* test_flow_input.c - unit tests of bot/flow/flow_input.c: a table of typed
  * answers per input type (numbers, choices, scales, yes/no, dates, text
  * with lengths and PCRE2 patterns) and the value each must give, or its
  * refusal; plus a catastrophic-backtracking pattern that must be refused
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/flow.h"
+#include "bot/base/bb.h"
+#include "bot/flow/flow.h"
 
 #define NOW 1795428000 /* 2026-11-23T10:00:00Z: 17:00 on Monday 23 November in WIB */
 #define WIB (7 * 3600)

@@ -1,4 +1,4 @@
-/* test_flow_load.c - unit tests of bot/flow_load.c and bot/flow_lib.c: what
+/* test_flow_load.c - unit tests of bot/flow/flow_load.c and bot/flow/flow_lib.c: what
  * a good flow compiles to (node kinds, triggers, durations, generated scale
  * and yes/no options), the line:column of JSON errors, warnings that do not
  * stop a flow, and the library's version rules. The one-rule-per-file
@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/flow.h"
+#include "bot/base/bb.h"
+#include "bot/flow/flow.h"
 
 static const char *const GOOD =
     "{\"_c\": \"comment keys are ignored\", \"id\": \"t.load\", \"version\": 7,\n"

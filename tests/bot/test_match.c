@@ -1,4 +1,4 @@
-/* test_match.c - unit tests of bot/match.c: scores and reasons, every hard
+/* test_match.c - unit tests of bot/domain/mentoring/match.c: scores and reasons, every hard
  * rule, hand-solved optima, determinism, unmatched reasons, and random cases
  * checked against an exhaustive search (small) and an independent Hungarian
  * solver (300 x 60). */
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/match.h"
+#include "bot/base/bb.h"
+#include "bot/domain/mentoring/match.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -1,4 +1,4 @@
-/* test_mentoring.c - unit tests of bot/mentoring.c and store/store_mentoring.c
+/* test_mentoring.c - unit tests of bot/domain/mentoring/mentoring.c and store/store_mentoring.c
  * on a real SQLite file: grade parsing, the matching input built from the
  * store (who is a mentee, who a mentor with how much room, supervisor
  * chains, ended pairs never repeated, capacity, paused mentors, open mentor
@@ -16,9 +16,9 @@
 
 #include <sqlite3.h>
 
-#include "bot/bb.h"
-#include "bot/match.h"
-#include "bot/mentoring.h"
+#include "bot/base/bb.h"
+#include "bot/domain/mentoring/match.h"
+#include "bot/domain/mentoring/mentoring.h"
 #include "store/store.h"
 #include "store/store_mentoring.h"
 

@@ -1,4 +1,4 @@
-/* test_mentoring_admin.c - unit tests of bot/mentoring_admin.c (the HR
+/* test_mentoring_admin.c - unit tests of bot/domain/mentoring/mentoring_admin.c (the HR
  * dashboard's mentoring hooks) on a real SQLite file: the suggestion JSON
  * (people, score, reasons split into a list), one stored suggestion reused
  * while it is unchanged, the refusals of pair_apply (unknown people, a pair
@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/mentoring.h"
+#include "bot/base/bb.h"
+#include "bot/domain/mentoring/mentoring.h"
 #include "store/store.h"
 #include "store/store_mentoring.h"
 

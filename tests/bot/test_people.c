@@ -1,4 +1,4 @@
-/* test_people.c - unit tests of bot/people.c: importing the demo file,
+/* test_people.c - unit tests of bot/domain/people/people.c: importing the demo file,
  * re-import, every validation rule with its message, all-or-nothing, and
  * the CSV dialects (quotes, BOM, semicolons, CRLF). */
 #include <setjmp.h>
@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/people.h"
+#include "bot/base/bb.h"
+#include "bot/domain/people/people.h"
 #include "store/store.h"
 
 struct fx {

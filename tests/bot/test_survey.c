@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/config.h"
-#include "bot/survey.h"
+#include "bot/base/bb.h"
+#include "bot/core/config.h"
+#include "bot/domain/survey/survey.h"
 #include "store/store_survey.h"
 
 static void test_enps(void **state)

@@ -1,4 +1,4 @@
-/* test_tz.c - unit tests of bot/tz.c against the system's tzdata (the
+/* test_tz.c - unit tests of bot/base/tz.c against the system's tzdata (the
  * Indonesian zones, Europe/Berlin, America/New_York, Australia/Sydney,
  * Europe/Dublin) and against small TZif files written by the test itself
  * (version 1, footers of every form, broken files). */
@@ -15,8 +15,8 @@
 #include <ftw.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
-#include "bot/tz.h"
+#include "bot/base/bb.h"
+#include "bot/base/tz.h"
 
 #define T_MON 1795428000 /* 2026-11-23T10:00:00Z */
 

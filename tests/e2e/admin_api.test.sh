@@ -227,7 +227,7 @@ HRCSRF=$(echo "$r" | tail -1 | jq -r .csrf)
 [ "$HRCSRF" != "$OPCSRF" ] && ok "each session has its own CSRF token" || bad "CSRF tokens differ"
 eq "HR reads the overview" "$(code -b "$HRS" "$API/overview")" 200
 
-# --- surveys (bot/survey.c through the hooks): two people have a chat now
+# --- surveys (bot/domain/survey/survey.c through the hooks): two people have a chat now
 post() { # post SESSION CSRF PATH JSON -> body and " STATUS"
     "${C[@]}" -w ' %{http_code}' -X POST -b "$1" -H "X-CSRF-Token: $2" "${JSON[@]}" -d "$4" "$API$3"
 }

@@ -47,7 +47,7 @@ has() { grep -qF -- "$2" "$1" || { echo "     '$2' not in:"; sed 's/^/       /' 
 hasnt() { ! grep -qF -- "$2" "$1" || { echo "     '$2' unexpectedly in:"; sed 's/^/       /' "$1"; return 1; }; }
 # run: stdout to $T/out, stderr to $T/err, exit code in $rc
 # The shipped flows without schedule triggers: this test moves the clock
-# over weeks, and scheduled check-ins (bot/sched.c, tested on their own)
+# over weeks, and scheduled check-ins (bot/domain/sched/sched.c, tested on their own)
 # would interleave with the conversations it plays.
 mkdir -p "$T/flows"
 for f in flows/*.json; do

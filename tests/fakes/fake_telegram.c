@@ -28,7 +28,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #define FT_MAX_BODY       (1024 * 1024)
 #define FT_MAX_HEAD       (16 * 1024)

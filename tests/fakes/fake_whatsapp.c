@@ -32,7 +32,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #define FW_MAX_CONNS  64
 #define FW_MAX_REQ    (1024 * 1024 + 16384) /* head + body */

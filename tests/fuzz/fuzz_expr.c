@@ -1,5 +1,5 @@
 /*
- * fuzz_expr.c - libFuzzer harness for bot/expr.c: compiles each input as
+ * fuzz_expr.c - libFuzzer harness for bot/flow/expr.c: compiles each input as
  * an expression and, when it compiles, evaluates it against a few variables
  * on a few clocks. Built and run by tests/fuzz/run.sh, not by make.
  * Single-threaded; every value is released before returning.
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bot/bb.h"
-#include "bot/expr.h"
+#include "bot/base/bb.h"
+#include "bot/flow/expr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

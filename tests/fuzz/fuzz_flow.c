@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "bot/bb.h"
-#include "bot/flow.h"
+#include "bot/base/bb.h"
+#include "bot/flow/flow.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "adapters/telegram/telegram.h"
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

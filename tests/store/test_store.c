@@ -13,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store.h"
 
 struct fx {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store.h"
 #include "store/store_admin.h"
 

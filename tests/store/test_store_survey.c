@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store.h"
 #include "store/store_survey.h"
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store.h"
 #include "store/store_wa.h"
 

@@ -9,7 +9,7 @@
  * Prints one line: "broadcast_queue people=N seconds=S rows_per_s=R".
  * Single-threaded; owns its store.
  */
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store.h"
 #include "store/store_survey.h"
 

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bot/bb.h"
-#include "bot/core.h"
-#include "bot/flow.h"
+#include "bot/base/bb.h"
+#include "bot/core/core.h"
+#include "bot/flow/flow.h"
 #include "store/store.h"
 
 static int cmp_i64(const void *a, const void *b)

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bot/bb.h"
-#include "bot/match.h"
+#include "bot/base/bb.h"
+#include "bot/domain/mentoring/match.h"
 
 static uint64_t rng_state;
 

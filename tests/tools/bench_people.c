@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 #include "store/store.h"
 
 int main(int argc, char **argv)

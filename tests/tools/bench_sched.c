@@ -15,11 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bot/bb.h"
-#include "bot/core.h"
-#include "bot/domain.h"
-#include "bot/flow.h"
-#include "bot/sched.h"
+#include "bot/base/bb.h"
+#include "bot/core/core.h"
+#include "bot/core/domain.h"
+#include "bot/flow/flow.h"
+#include "bot/domain/sched/sched.h"
 #include "store/store.h"
 #include "store/store_sched.h"
 

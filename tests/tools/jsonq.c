@@ -18,7 +18,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #define JQ_MAX_INPUT (64u << 20)
 

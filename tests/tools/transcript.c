@@ -40,7 +40,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #define TR_PATH_MAX    1024
 #define TR_RESP_MAX    (1 << 20) /* one JSON response line */

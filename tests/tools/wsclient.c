@@ -25,7 +25,7 @@
  * timed out or failed; 1 usage. Every read is bounded by the timeout.
  * Single-threaded; everything is freed on exit.
  */
-#include "bot/bb.h"
+#include "bot/base/bb.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

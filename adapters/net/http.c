@@ -1,0 +1,1272 @@
+/*
+ * http.c - the HTTP/websocket server on libwebsockets 4.1.6. See http.h.
+ *
+ * Threads: lws is single-threaded; every function here except http_wake()
+ * runs on the core thread. http_wake() only calls lws_cancel_service(),
+ * the one lws call documented as safe from other threads; the resulting
+ * LWS_CALLBACK_EVENT_WAIT_CANCELLED runs the wake handler on the core
+ * thread.
+ *
+ * Ownership: one protocol ("http", protocols[0]) serves both HTTP and
+ * websocket connections (a websocket upgrade without a subprotocol lands
+ * on protocols[0]). Its per-session data holds two pointers owned by us:
+ *   txn - one HTTP transaction (request, capped body, response), freed when
+ *         the transaction completes or the connection closes;
+ *   ws  - one websocket connection (receive buffer, send queue), freed on
+ *         LWS_CALLBACK_CLOSED; it is also linked into the server's id table.
+ * Writes happen only in the WRITEABLE callbacks, one lws_write() each, with
+ * LWS_PRE headroom.
+ */
+#include "adapters/net/http.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libwebsockets.h>
+
+#include "bot/base/bb.h"
+
+#define WS_BUCKETS   256
+#define WRITE_CHUNK  16384
+#define DEFAULT_BODY (1024 * 1024)
+#define MAX_QUERY    4096
+
+struct route {
+    char method[8];
+    char *prefix;
+    size_t plen;
+    size_t max_body;
+    http_handler_fn fn;
+    void *ctx;
+};
+
+struct ws_ep {
+    char *path;
+    struct http_ws_ops ops;
+    void *ctx;
+    size_t max_msg;
+};
+
+struct ws_msg {
+    struct ws_msg *next;
+    size_t len;
+    unsigned char data[]; /* LWS_PRE headroom, then len bytes */
+};
+
+struct ws_conn {
+    struct ws_conn *next, *prev; /* bucket list */
+    uint64_t id;
+    struct lws *wsi;
+    struct ws_ep *ep;
+    struct ws_msg *q_head, *q_tail;
+    size_t q_bytes;
+    int q_count;
+    int closing;
+    struct bb_buf rx;
+};
+
+struct txn {
+    char method[8];
+    char *path;
+    char *query;
+    char ip[64];
+    struct route *route;
+    struct bb_buf body;
+    size_t discarded;
+    int too_large;
+    int chunked; /* lws 4.1.6 hands us the raw chunked encoding */
+    int ch_state;
+    int ch_digits;
+    uint64_t ch_left;
+    /* response */
+    int ready;
+    int status;
+    char ctype[96];
+    char *rbody;
+    size_t rlen;
+    size_t sent;
+    char headers[512];
+    char allow[64];
+    int is_static;
+    int hdr_sent;
+    int close_after;
+};
+
+struct pss {
+    struct txn *txn;
+    struct ws_conn *ws;
+};
+
+struct http_server {
+    struct lws_context *ctx;
+    struct lws_vhost *vh;
+    struct lws_protocols protocols[2];
+    char bind_addr[64];
+    int port;
+    size_t max_body;
+    char *static_root; /* realpath of static_dir, or NULL */
+    struct route routes[HTTP_MAX_ROUTES];
+    int nroutes;
+    struct ws_ep eps[HTTP_MAX_WS];
+    int neps;
+    struct ws_conn *buckets[WS_BUCKETS];
+    uint64_t next_id;
+    void (*wake_fn)(void *ctx);
+    void *wake_ctx;
+    lws_sorted_usec_list_t sul;
+    int freeing;
+    char common_headers[512]; /* http_set_headers(): sent with every response */
+};
+
+/* ---- small helpers ---- */
+
+static void lws_log_to_bb(int level, const char *line)
+{
+    char buf[512];
+    size_t n;
+
+    bb_strlcpy(buf, line ? line : "", sizeof(buf));
+    n = strlen(buf);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    bb_log(level == LLL_ERR ? BB_LOG_ERR : BB_LOG_WARN, "lws", "%s", buf);
+}
+
+static struct http_server *server_of(struct lws *wsi)
+{
+    return lws_context_user(lws_get_context(wsi));
+}
+
+static void txn_free(struct txn *t)
+{
+    if (!t)
+        return;
+    free(t->path);
+    free(t->query);
+    bb_buf_free(&t->body);
+    free(t->rbody);
+    free(t);
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* URL-decode s[0..len) into out (n bytes). */
+static int url_decode(const char *s, size_t len, char *out, size_t n)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '+') {
+            c = ' ';
+        } else if (c == '%') {
+            if (i + 2 >= len)
+                return BB_EINVAL;
+            int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+            if (h < 0 || l < 0)
+                return BB_EINVAL;
+            c = h * 16 + l;
+            i += 2;
+        }
+        if (o + 1 >= n)
+            return BB_ELIMIT;
+        out[o++] = (char)c;
+    }
+    if (n == 0)
+        return BB_ELIMIT;
+    out[o] = '\0';
+    return BB_OK;
+}
+
+int http_query_param(const char *query, const char *name, char *out, size_t n)
+{
+    size_t nlen;
+    const char *p;
+
+    if (!query || !name || !out || n == 0)
+        return BB_EINVAL;
+    out[0] = '\0';
+    nlen = strlen(name);
+    p = query;
+    while (*p) {
+        const char *end = p + strcspn(p, "&");
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        const char *kend = eq ? eq : end;
+        char key[256];
+        if (url_decode(p, (size_t)(kend - p), key, sizeof(key)) == BB_OK && strlen(key) == nlen &&
+            memcmp(key, name, nlen) == 0) {
+            if (!eq)
+                return n > 0 ? BB_OK : BB_ELIMIT;
+            return url_decode(eq + 1, (size_t)(end - eq - 1), out, n);
+        }
+        p = *end ? end + 1 : end;
+    }
+    return BB_ENOTFOUND;
+}
+
+const char *http_req_header(const struct http_req *r, const char *name, char *buf, size_t n)
+{
+    char key[128];
+    size_t klen;
+    int len;
+
+    if (!r || !r->wsi || !name || !buf || n == 0 || n > INT_MAX)
+        return NULL;
+    klen = strlen(name);
+    if (klen == 0 || klen + 2 > sizeof(key))
+        return NULL;
+    for (size_t i = 0; i < klen; i++)
+        key[i] = (char)tolower((unsigned char)name[i]);
+    key[klen] = ':';
+    key[klen + 1] = '\0';
+    for (int t = 0; t < WSI_TOKEN_COUNT; t++) {
+        const unsigned char *ts = lws_token_to_string((enum lws_token_indexes)t);
+        if (!ts || strcmp((const char *)ts, key) != 0)
+            continue;
+        len = lws_hdr_total_length(r->wsi, (enum lws_token_indexes)t);
+        if (len <= 0 || (size_t)len >= n)
+            return NULL;
+        if (lws_hdr_copy(r->wsi, buf, (int)n, (enum lws_token_indexes)t) < 0)
+            return NULL;
+        return buf;
+    }
+#if defined(LWS_WITH_CUSTOM_HEADERS)
+    len = lws_hdr_custom_length(r->wsi, key, (int)(klen + 1));
+    if (len < 0 || (size_t)len >= n)
+        return NULL;
+    if (lws_hdr_custom_copy(r->wsi, buf, (int)n, key, (int)(klen + 1)) < 0)
+        return NULL;
+    return buf;
+#else
+    return NULL;
+#endif
+}
+
+/* ---- routing ---- */
+
+static int prefix_matches(const struct route *r, const char *path)
+{
+    if (strncmp(path, r->prefix, r->plen) != 0)
+        return 0;
+    return r->prefix[r->plen - 1] == '/' || path[r->plen] == '\0' || path[r->plen] == '/';
+}
+
+/* The route with this method and the longest matching prefix. When there
+ * is none but routes of other methods match the path, *path_known is set
+ * and allow lists their methods (for a 405). */
+static struct route *route_find(struct http_server *s, const char *method, const char *path,
+                                int *path_known, char *allow, size_t allow_n)
+{
+    struct route *best = NULL;
+
+    *path_known = 0;
+    allow[0] = '\0';
+    for (int i = 0; i < s->nroutes; i++) {
+        struct route *r = &s->routes[i];
+        if (prefix_matches(r, path) && strcmp(r->method, method) == 0 &&
+            (!best || r->plen > best->plen))
+            best = r;
+    }
+    if (best)
+        return best;
+    for (int i = 0; i < s->nroutes; i++) {
+        struct route *r = &s->routes[i];
+        if (!prefix_matches(r, path) || strstr(allow, r->method))
+            continue;
+        *path_known = 1;
+        size_t used = strlen(allow);
+        (void)bb_snprintf(allow + used, allow_n - used, "%s%s", used ? ", " : "", r->method);
+    }
+    return NULL;
+}
+
+static const char *mime_of(const char *path)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".htm", "text/html; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".json", "application/json"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"},
+        {".webp", "image/webp"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".map", "application/json"},
+    };
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+
+    if (dot && (!slash || dot > slash))
+        for (size_t i = 0; i < BB_ARRAY_LEN(types); i++)
+            if (strcasecmp(dot, types[i].ext) == 0)
+                return types[i].type;
+    return "application/octet-stream";
+}
+
+static void set_json_error(struct txn *t, int status, const char *msg)
+{
+    char body[128];
+
+    t->status = status;
+    bb_strlcpy(t->ctype, "application/json", sizeof(t->ctype));
+    bb_snprintf(body, sizeof(body), "{\"error\":\"%s\"}", msg);
+    free(t->rbody);
+    t->rbody = strdup(body);
+    t->rlen = t->rbody ? strlen(t->rbody) : 0;
+    t->is_static = 0;
+    t->ready = 1;
+}
+
+/* Read a static file for t->path into the response. 0 when served (or an
+ * error response was set), BB_ENOTFOUND to fall through to 404. */
+static int serve_static(struct http_server *s, struct txn *t)
+{
+    char want[PATH_MAX], real[PATH_MAX];
+    size_t rootlen = strlen(s->static_root);
+    struct stat st;
+    struct bb_buf b;
+    int fd = -1, rc = BB_ENOTFOUND;
+    const char *p = t->path;
+
+    bb_buf_init(&b, HTTP_STATIC_MAX);
+    /* Refuse anything that is not a plain relative path. */
+    if (p[0] != '/' || strstr(p, "..") || strchr(p, '\\') || strstr(p, "//"))
+        goto done;
+    if (bb_snprintf(want, sizeof(want), "%s%s", s->static_root, p) != BB_OK)
+        goto done;
+    if (want[strlen(want) - 1] == '/' &&
+        bb_snprintf(want + strlen(want), sizeof(want) - strlen(want), "index.html") != BB_OK)
+        goto done;
+    if (!realpath(want, real))
+        goto done;
+    if (strncmp(real, s->static_root, rootlen) != 0 || real[rootlen] != '/')
+        goto done; /* a symlink out of the root */
+    if (p[strlen(p) - 1] != '/' && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+        for (const char *c = p; *c; c++)
+            if ((unsigned char)*c < 0x21 || (unsigned char)*c == 0x7f)
+                goto done; /* never a control character in a header */
+        /* "/admin" -> "/admin/", so that the page's relative links work */
+        set_json_error(t, 301, "moved");
+        if (bb_snprintf(t->headers, sizeof(t->headers), "Location: %s/\r\n", p) != BB_OK)
+            set_json_error(t, 404, "not found");
+        rc = BB_OK;
+        goto done;
+    }
+    fd = open(real, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        goto done;
+    if (st.st_size > HTTP_STATIC_MAX) {
+        set_json_error(t, 500, "file too large");
+        rc = BB_OK;
+        goto done;
+    }
+    for (;;) {
+        char chunk[8192];
+        ssize_t r = read(fd, chunk, sizeof(chunk));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            set_json_error(t, 500, "read error");
+            rc = BB_OK;
+            goto done;
+        }
+        if (r == 0)
+            break;
+        if (bb_buf_append(&b, chunk, (size_t)r) != BB_OK) {
+            set_json_error(t, 500, "file too large");
+            rc = BB_OK;
+            goto done;
+        }
+    }
+    t->status = 200;
+    bb_strlcpy(t->ctype, mime_of(real), sizeof(t->ctype));
+    free(t->rbody);
+    t->rlen = b.len;
+    t->rbody = bb_buf_take(&b);
+    if (!t->rbody) {
+        set_json_error(t, 500, "out of memory");
+    } else {
+        t->is_static = 1;
+        t->ready = 1;
+    }
+    rc = BB_OK;
+done:
+    if (fd >= 0)
+        close(fd);
+    bb_buf_free(&b);
+    return rc;
+}
+
+/* Run the route's handler on the complete request. */
+static void dispatch(struct http_server *s, struct lws *wsi, struct txn *t)
+{
+    struct http_req req = {
+        .method = t->method,
+        .path = t->path,
+        .query = t->query ? t->query : "",
+        .body = t->body.data ? t->body.data : "",
+        .body_len = t->body.len,
+        .remote_ip = t->ip,
+        .wsi = wsi,
+    };
+    struct http_resp resp;
+
+    (void)s;
+    memset(&resp, 0, sizeof(resp));
+    resp.status = 200;
+    t->route->fn(t->route->ctx, &req, &resp);
+    if (resp.status < 100 || resp.status > 599)
+        resp.status = 500;
+    t->status = resp.status;
+    bb_strlcpy(t->ctype, resp.content_type ? resp.content_type : "application/json",
+               sizeof(t->ctype));
+    free(t->rbody);
+    t->rbody = resp.body;
+    t->rlen = resp.body ? resp.body_len : 0;
+    resp.headers[sizeof(resp.headers) - 1] = '\0';
+    bb_strlcpy(t->headers, resp.headers, sizeof(t->headers));
+    t->is_static = 0;
+    t->ready = 1;
+}
+
+static const char *method_of(struct lws *wsi)
+{
+    static const struct {
+        enum lws_token_indexes tok;
+        const char *name;
+    } m[] = {
+        {WSI_TOKEN_GET_URI, "GET"},       {WSI_TOKEN_POST_URI, "POST"},
+        {WSI_TOKEN_PUT_URI, "PUT"},       {WSI_TOKEN_PATCH_URI, "PATCH"},
+        {WSI_TOKEN_DELETE_URI, "DELETE"}, {WSI_TOKEN_OPTIONS_URI, "OPTIONS"},
+        {WSI_TOKEN_HEAD_URI, "HEAD"},
+    };
+    for (size_t i = 0; i < BB_ARRAY_LEN(m); i++)
+        if (lws_hdr_total_length(wsi, m[i].tok) > 0)
+            return m[i].name;
+    return NULL;
+}
+
+static int url_encode_into(struct bb_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char e[3];
+        if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            if (bb_buf_append(b, &c, 1) != BB_OK)
+                return BB_ELIMIT;
+            continue;
+        }
+        e[0] = '%';
+        e[1] = hex[c >> 4];
+        e[2] = hex[c & 15];
+        if (bb_buf_append(b, e, 3) != BB_OK)
+            return BB_ELIMIT;
+    }
+    return BB_OK;
+}
+
+/* The query string, rebuilt. lws 4.1.6 splits the arguments on '&' and
+ * URL-decodes each "name=value" fragment ('+' included); the raw query is
+ * not kept. Re-encoding each side of the first '=' gives back a query that
+ * http_query_param() decodes unambiguously (a %26 inside a value stays
+ * inside it). NULL only when out of memory. */
+static char *query_of(struct lws *wsi)
+{
+    struct bb_buf b;
+    char frag[MAX_QUERY];
+
+    bb_buf_init(&b, 3 * MAX_QUERY);
+    for (int i = 0;; i++) {
+        int n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i);
+        if (n < 0)
+            break;
+        const char *eq = memchr(frag, '=', (size_t)n);
+        size_t klen = eq ? (size_t)(eq - frag) : (size_t)n;
+        if ((i && bb_buf_puts(&b, "&") != BB_OK) || url_encode_into(&b, frag, klen) != BB_OK)
+            break;
+        if (eq && (bb_buf_puts(&b, "=") != BB_OK ||
+                   url_encode_into(&b, eq + 1, (size_t)n - klen - 1) != BB_OK))
+            break;
+    }
+    char *q = bb_buf_take(&b);
+    bb_buf_free(&b);
+    return q;
+}
+
+/* LWS_CALLBACK_HTTP: start a transaction. Returns what the callback returns. */
+static int on_http(struct http_server *s, struct lws *wsi, struct pss *pss, const char *in)
+{
+    struct txn *t;
+    const char *m = method_of(wsi);
+    int path_known = 0;
+    long long clen = -1;
+    int chunked = 0;
+    char v[64];
+
+    txn_free(pss->txn);
+    pss->txn = NULL;
+    t = calloc(1, sizeof(*t));
+    if (!t)
+        return -1;
+    pss->txn = t;
+    bb_strlcpy(t->method, m ? m : "?", sizeof(t->method));
+    t->path = strdup(in ? in : "/");
+    t->query = query_of(wsi);
+    if (!t->path || !t->query)
+        return -1;
+    lws_get_peer_simple(wsi, t->ip, sizeof(t->ip));
+
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
+        lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {
+        if (bb_parse_ll(v, 0, LLONG_MAX, &clen) != BB_OK) {
+            set_json_error(t, 400, "bad content-length");
+            t->close_after = 1;
+            goto respond;
+        }
+    }
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0 &&
+        lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+        chunked = strstr(v, "chunked") != NULL;
+    int has_body = clen > 0 || chunked;
+    t->chunked = chunked;
+
+    t->route = m ? route_find(s, m, t->path, &path_known, t->allow, sizeof(t->allow)) : NULL;
+    if (!t->route) {
+        if (m && strcmp(m, "GET") == 0 && !path_known && s->static_root &&
+            serve_static(s, t) == BB_OK)
+            goto respond;
+        if (path_known)
+            set_json_error(t, 405, "method not allowed");
+        else
+            set_json_error(t, 404, "not found");
+        t->close_after = has_body; /* we will not read that body */
+        goto respond;
+    }
+    bb_buf_init(&t->body, t->route->max_body);
+    if (clen > (long long)t->route->max_body) {
+        t->too_large = 1;
+        if (clen - (long long)t->route->max_body > HTTP_DISCARD_MAX) {
+            set_json_error(t, 413, "body too large");
+            t->close_after = 1;
+            goto respond;
+        }
+    }
+    if (has_body)
+        return 0; /* the body follows in LWS_CALLBACK_HTTP_BODY */
+    dispatch(s, wsi, t);
+respond:
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+enum {
+    CH_SIZE,
+    CH_EXT,
+    CH_SIZE_LF,
+    CH_DATA,
+    CH_DATA_CR,
+    CH_DATA_LF,
+    CH_TRAILER,
+    CH_TRAILER_LINE,
+    CH_TRAILER_LF,
+    CH_DONE
+};
+
+/* Keep (or count and drop, when over the cap) decoded body bytes. */
+static void body_take(struct txn *t, const char *p, size_t n)
+{
+    if (!t->too_large && bb_buf_append(&t->body, p, n) != BB_OK)
+        t->too_large = 1;
+    if (t->too_large)
+        t->discarded += n;
+}
+
+/* Decode chunked transfer encoding. BB_OK with ch_state CH_DONE at the
+ * end, BB_EINVAL on a malformed stream. */
+static int chunked_feed(struct txn *t, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n && t->ch_state != CH_DONE; i++) {
+        char c = p[i];
+        switch (t->ch_state) {
+        case CH_SIZE:
+            if (c == ';' && t->ch_digits) {
+                t->ch_state = CH_EXT;
+            } else if (c == '\r' && t->ch_digits) {
+                t->ch_state = CH_SIZE_LF;
+            } else {
+                int v = hexval((unsigned char)c);
+                if (v < 0 || ++t->ch_digits > 15)
+                    return BB_EINVAL;
+                t->ch_left = t->ch_left * 16 + (uint64_t)v;
+            }
+            break;
+        case CH_EXT:
+            if (c == '\r')
+                t->ch_state = CH_SIZE_LF;
+            break;
+        case CH_SIZE_LF:
+            if (c != '\n')
+                return BB_EINVAL;
+            t->ch_digits = 0;
+            t->ch_state = t->ch_left ? CH_DATA : CH_TRAILER;
+            break;
+        case CH_DATA: {
+            size_t k = n - i;
+            if (k > t->ch_left)
+                k = (size_t)t->ch_left;
+            body_take(t, p + i, k);
+            t->ch_left -= k;
+            i += k - 1;
+            if (!t->ch_left)
+                t->ch_state = CH_DATA_CR;
+            break;
+        }
+        case CH_DATA_CR:
+            if (c != '\r')
+                return BB_EINVAL;
+            t->ch_state = CH_DATA_LF;
+            break;
+        case CH_DATA_LF:
+            if (c != '\n')
+                return BB_EINVAL;
+            t->ch_state = CH_SIZE;
+            break;
+        case CH_TRAILER: /* start of a trailer line; an empty one ends it all */
+            t->ch_state = c == '\r' ? CH_TRAILER_LF : CH_TRAILER_LINE;
+            break;
+        case CH_TRAILER_LINE:
+            if (c == '\n')
+                t->ch_state = CH_TRAILER;
+            break;
+        case CH_TRAILER_LF:
+            if (c != '\n')
+                return BB_EINVAL;
+            t->ch_state = CH_DONE;
+            break;
+        }
+    }
+    return BB_OK;
+}
+
+/* The whole body is in (or was dropped for being over the cap): answer. */
+static void body_complete(struct http_server *s, struct lws *wsi, struct txn *t)
+{
+    if (t->ready)
+        return;
+    if (t->too_large)
+        set_json_error(t, 413, "body too large");
+    else
+        dispatch(s, wsi, t);
+    lws_callback_on_writable(wsi);
+}
+
+static int on_body(struct http_server *s, struct lws *wsi, struct txn *t, const void *in,
+                   size_t len)
+{
+    if (t->ready)
+        return 0; /* answered already (an error, and close); drop */
+    if (t->chunked) {
+        if (chunked_feed(t, in, len) != BB_OK) {
+            set_json_error(t, 400, "bad chunked encoding");
+            t->close_after = 1;
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
+        if (t->ch_state == CH_DONE) {
+            /* lws does not know where this body ended: no keep-alive */
+            t->close_after = 1;
+            body_complete(s, wsi, t);
+            return 0;
+        }
+    } else {
+        body_take(t, in, len);
+    }
+    if (t->too_large && t->discarded > HTTP_DISCARD_MAX) {
+        set_json_error(t, 413, "body too large");
+        t->close_after = 1;
+        lws_callback_on_writable(wsi);
+    }
+    return 0;
+}
+
+static int add_extra_headers(struct lws *wsi, const char *h, unsigned char **p, unsigned char *end)
+{
+    while (*h) {
+        const char *eol = strstr(h, "\r\n");
+        const char *line_end = eol ? eol : h + strlen(h);
+        const char *colon = memchr(h, ':', (size_t)(line_end - h));
+        if (colon && colon > h) {
+            char name[64];
+            size_t nl = (size_t)(colon - h);
+            const char *val = colon + 1;
+            while (val < line_end && *val == ' ')
+                val++;
+            if (nl + 2 <= sizeof(name)) {
+                memcpy(name, h, nl);
+                name[nl] = ':';
+                name[nl + 1] = '\0';
+                if (lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+                                                (const unsigned char *)val, (int)(line_end - val),
+                                                p, end))
+                    return -1;
+            }
+        }
+        h = eol ? eol + 2 : line_end;
+    }
+    return 0;
+}
+
+static int write_headers(struct lws *wsi, struct txn *t)
+{
+    unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
+                                       *end = buf + sizeof(buf) - 1;
+
+    int no_body = t->status == 204 || t->status == 304;
+
+    if (no_body)
+        t->rlen = 0; /* RFC 9110: these carry no content and no Content-Length */
+    if (lws_add_http_header_status(wsi, (unsigned int)t->status, &p, end) ||
+        lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
+                                     (const unsigned char *)t->ctype, (int)strlen(t->ctype), &p,
+                                     end) ||
+        (!no_body && lws_add_http_header_content_length(wsi, (lws_filepos_t)t->rlen, &p, end)) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
+                                    (const unsigned char *)"nosniff", 7, &p, end) ||
+        lws_add_http_header_by_token(
+            wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
+            (const unsigned char *)(t->is_static ? "no-cache" : "no-store"), 8, &p, end))
+        return -1;
+    if (t->allow[0] && t->status == 405 &&
+        lws_add_http_header_by_name(
+            wsi, (const unsigned char *)"allow:", (const unsigned char *)t->allow,
+            (int)strlen(t->allow), &p, end))
+        return -1;
+    if (t->close_after && lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+                                                       (const unsigned char *)"close", 5, &p, end))
+        return -1;
+    if (add_extra_headers(wsi, t->headers, &p, end))
+        return -1;
+    if (add_extra_headers(wsi, server_of(wsi)->common_headers, &p, end))
+        return -1;
+    if (lws_finalize_http_header(wsi, &p, end))
+        return -1;
+    if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS) < 0)
+        return -1;
+    t->hdr_sent = 1;
+    return 0;
+}
+
+/* LWS_CALLBACK_HTTP_WRITEABLE */
+static int on_http_writeable(struct lws *wsi, struct pss *pss)
+{
+    struct txn *t = pss->txn;
+    unsigned char buf[LWS_PRE + WRITE_CHUNK];
+
+    if (!t || !t->ready)
+        return 0;
+    if (!t->hdr_sent) {
+        if (write_headers(wsi, t))
+            return -1;
+    } else if (t->sent < t->rlen) {
+        size_t n = t->rlen - t->sent;
+        if (n > WRITE_CHUNK)
+            n = WRITE_CHUNK;
+        memcpy(buf + LWS_PRE, t->rbody + t->sent, n);
+        int final = t->sent + n == t->rlen;
+        if (lws_write(wsi, buf + LWS_PRE, n, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) <
+            (int)n)
+            return -1;
+        t->sent += n;
+    }
+    if (t->sent < t->rlen) {
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    /* Done: free the transaction, then keep-alive or close. */
+    int close_after = t->close_after;
+    txn_free(t);
+    pss->txn = NULL;
+    if (close_after)
+        return -1;
+    if (lws_http_transaction_completed(wsi))
+        return -1;
+    return 0;
+}
+
+/* ---- websockets ---- */
+
+static struct ws_conn *conn_find(struct http_server *s, uint64_t id)
+{
+    for (struct ws_conn *c = s->buckets[id % WS_BUCKETS]; c; c = c->next)
+        if (c->id == id)
+            return c;
+    return NULL;
+}
+
+static void conn_unlink(struct http_server *s, struct ws_conn *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->buckets[c->id % WS_BUCKETS] = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    c->next = c->prev = NULL;
+}
+
+static void conn_free(struct ws_conn *c)
+{
+    while (c->q_head) {
+        struct ws_msg *m = c->q_head;
+        c->q_head = m->next;
+        free(m);
+    }
+    bb_buf_free(&c->rx);
+    free(c);
+}
+
+static struct ws_ep *ep_for(struct http_server *s, struct lws *wsi, char *path, size_t n)
+{
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 ||
+        lws_hdr_copy(wsi, path, (int)n, WSI_TOKEN_GET_URI) < 0)
+        return NULL;
+    for (int i = 0; i < s->neps; i++)
+        if (strcmp(s->eps[i].path, path) == 0)
+            return &s->eps[i];
+    return NULL;
+}
+
+static int on_ws_open(struct http_server *s, struct lws *wsi, struct pss *pss)
+{
+    char path[256];
+    struct ws_ep *ep = ep_for(s, wsi, path, sizeof(path));
+    struct ws_conn *c;
+
+    if (!ep)
+        return -1;
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        return -1;
+    c->id = ++s->next_id;
+    c->wsi = wsi;
+    c->ep = ep;
+    bb_buf_init(&c->rx, ep->max_msg);
+    c->next = s->buckets[c->id % WS_BUCKETS];
+    if (c->next)
+        c->next->prev = c;
+    s->buckets[c->id % WS_BUCKETS] = c;
+    pss->ws = c;
+    if (ep->ops.on_open) {
+        char *q = query_of(wsi);
+        char ip[64] = "";
+        lws_get_peer_simple(wsi, ip, sizeof(ip));
+        struct http_req req = {
+            .method = "GET",
+            .path = path,
+            .query = q ? q : "",
+            .body = "",
+            .body_len = 0,
+            .remote_ip = ip,
+            .wsi = wsi,
+        };
+        ep->ops.on_open(ep->ctx, c->id, &req);
+        free(q);
+    }
+    return 0;
+}
+
+static int on_ws_receive(struct lws *wsi, struct ws_conn *c, const void *in, size_t len)
+{
+    if (!c)
+        return -1;
+    if (bb_buf_append(&c->rx, in, len) != BB_OK) {
+        static const char why[] = "message too large";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)why,
+                         sizeof(why) - 1);
+        return -1;
+    }
+    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+        return 0;
+    if (c->ep->ops.on_message && !c->closing)
+        c->ep->ops.on_message(c->ep->ctx, c->id, c->rx.data ? c->rx.data : "", c->rx.len);
+    bb_buf_reset(&c->rx);
+    return 0;
+}
+
+static int on_ws_writeable(struct lws *wsi, struct ws_conn *c)
+{
+    struct ws_msg *m;
+
+    if (!c)
+        return -1;
+    m = c->q_head;
+    if (!m) {
+        if (c->closing) {
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+            return -1;
+        }
+        return 0;
+    }
+    c->q_head = m->next;
+    if (!c->q_head)
+        c->q_tail = NULL;
+    c->q_count--;
+    c->q_bytes -= m->len;
+    int w = lws_write(wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+    size_t len = m->len;
+    free(m);
+    if (w < (int)len)
+        return -1;
+    if (c->q_head || c->closing)
+        lws_callback_on_writable(wsi);
+    return 0;
+}
+
+static void on_ws_closed(struct http_server *s, struct pss *pss)
+{
+    struct ws_conn *c = pss->ws;
+
+    if (!c)
+        return;
+    pss->ws = NULL;
+    conn_unlink(s, c);
+    if (c->ep->ops.on_close)
+        c->ep->ops.on_close(c->ep->ctx, c->id);
+    conn_free(c);
+}
+
+int http_ws_send(struct http_server *s, uint64_t conn_id, const char *data, size_t len)
+{
+    struct ws_conn *c;
+    struct ws_msg *m;
+
+    if (!s || (!data && len))
+        return BB_EINVAL;
+    c = conn_find(s, conn_id);
+    if (!c || c->closing)
+        return BB_ENOTFOUND;
+    if (c->q_count >= HTTP_WS_QUEUE_MSGS || len > HTTP_WS_QUEUE_BYTES - c->q_bytes) {
+        bb_log(BB_LOG_WARN, "http", "websocket %llu not reading; dropping it",
+               (unsigned long long)conn_id);
+        c->closing = 1;
+        lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        return BB_ELIMIT;
+    }
+    m = malloc(sizeof(*m) + LWS_PRE + len);
+    if (!m)
+        return BB_ENOMEM;
+    m->next = NULL;
+    m->len = len;
+    if (len)
+        memcpy(m->data + LWS_PRE, data, len);
+    if (c->q_tail)
+        c->q_tail->next = m;
+    else
+        c->q_head = m;
+    c->q_tail = m;
+    c->q_count++;
+    c->q_bytes += len;
+    lws_callback_on_writable(c->wsi);
+    return BB_OK;
+}
+
+void http_ws_close(struct http_server *s, uint64_t conn_id)
+{
+    struct ws_conn *c;
+
+    if (!s || !(c = conn_find(s, conn_id)) || c->closing)
+        return;
+    c->closing = 1;
+    /* a peer that never lets us write is cut off after a while */
+    lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
+    lws_callback_on_writable(c->wsi);
+}
+
+/* ---- the lws callback ---- */
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                    size_t len)
+{
+    struct http_server *s = server_of(wsi);
+    struct pss *pss = user;
+    char path[256];
+
+    switch (reason) {
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+        if (s && !s->freeing && s->wake_fn)
+            s->wake_fn(s->wake_ctx);
+        return 0;
+    case LWS_CALLBACK_HTTP:
+        if (!pss)
+            return -1;
+        return on_http(s, wsi, pss, in);
+    case LWS_CALLBACK_HTTP_BODY:
+        if (!pss || !pss->txn)
+            return -1;
+        return on_body(s, wsi, pss->txn, in, len);
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (!pss || !pss->txn)
+            return -1;
+        if (pss->txn->chunked && pss->txn->ch_state != CH_DONE) {
+            set_json_error(pss->txn, 400, "bad chunked encoding");
+            pss->txn->close_after = 1;
+        }
+        body_complete(s, wsi, pss->txn);
+        return 0;
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (!pss)
+            return -1;
+        return on_http_writeable(wsi, pss);
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    case LWS_CALLBACK_CLOSED_HTTP:
+        if (pss) {
+            txn_free(pss->txn);
+            pss->txn = NULL;
+        }
+        break;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        /* refuse upgrades on paths without a websocket endpoint */
+        return ep_for(s, wsi, path, sizeof(path)) ? 0 : 1;
+    case LWS_CALLBACK_ESTABLISHED:
+        if (!pss)
+            return -1;
+        if (pss->txn) { /* upgraded from an HTTP transaction */
+            txn_free(pss->txn);
+            pss->txn = NULL;
+        }
+        return on_ws_open(s, wsi, pss);
+    case LWS_CALLBACK_RECEIVE:
+        return on_ws_receive(wsi, pss ? pss->ws : NULL, in, len);
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return on_ws_writeable(wsi, pss ? pss->ws : NULL);
+    case LWS_CALLBACK_CLOSED:
+        if (pss)
+            on_ws_closed(s, pss);
+        return 0;
+    default:
+        break;
+    }
+    return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* ---- lifecycle ---- */
+
+int http_new(const struct http_opts *o, struct http_server **out)
+{
+    struct lws_context_creation_info info;
+    struct http_server *s;
+    int rc = BB_EINVAL;
+
+    if (!out)
+        return BB_EINVAL;
+    *out = NULL;
+    if (!o || o->port < 0 || o->port > 65535)
+        return BB_EINVAL;
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return BB_ENOMEM;
+    if (bb_strlcpy(s->bind_addr, o->bind_addr ? o->bind_addr : "127.0.0.1", sizeof(s->bind_addr)) !=
+        BB_OK)
+        goto fail;
+    s->max_body = o->max_body ? o->max_body : DEFAULT_BODY;
+    if (o->static_dir) {
+        char real[PATH_MAX];
+        if (!realpath(o->static_dir, real)) {
+            bb_log(BB_LOG_ERR, "http", "static dir %s: %s", o->static_dir, strerror(errno));
+            rc = BB_ENOTFOUND;
+            goto fail;
+        }
+        rc = BB_ENOMEM;
+        if (!(s->static_root = strdup(real)))
+            goto fail;
+    }
+
+    lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_bb);
+
+    s->protocols[0].name = "http";
+    s->protocols[0].callback = callback;
+    s->protocols[0].per_session_data_size = sizeof(struct pss);
+    s->protocols[0].rx_buffer_size = 0;
+
+    memset(&info, 0, sizeof(info));
+    info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+    info.user = s;
+    rc = BB_EIO;
+    s->ctx = lws_create_context(&info);
+    if (!s->ctx)
+        goto fail;
+
+    memset(&info, 0, sizeof(info));
+    info.port = o->port;
+    info.iface = s->bind_addr;
+    info.protocols = s->protocols;
+    info.vhost_name = "bimbing";
+    info.max_http_header_data = 8192;
+    info.max_http_header_pool = 64;
+    info.keepalive_timeout = 30;
+    info.timeout_secs = 30;
+    if (!strchr(s->bind_addr, ':'))
+        info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    s->vh = lws_create_vhost(s->ctx, &info);
+    if (!s->vh) {
+        bb_log(BB_LOG_ERR, "http", "cannot listen on %s:%d", s->bind_addr, o->port);
+        goto fail;
+    }
+    s->port = lws_get_vhost_listen_port(s->vh);
+    *out = s;
+    return BB_OK;
+fail:
+    http_free(s);
+    return rc;
+}
+
+int http_port(const struct http_server *s)
+{
+    return s ? s->port : -1;
+}
+
+int http_route(struct http_server *s, const char *method, const char *path_prefix, size_t max_body,
+               http_handler_fn fn, void *ctx)
+{
+    struct route *r;
+
+    if (!s || !method || !path_prefix || !fn || path_prefix[0] != '/' || !method[0] ||
+        strlen(method) >= sizeof(r->method))
+        return BB_EINVAL;
+    for (int i = 0; i < s->nroutes; i++)
+        if (strcmp(s->routes[i].method, method) == 0 &&
+            strcmp(s->routes[i].prefix, path_prefix) == 0)
+            return BB_EEXIST;
+    if (s->nroutes >= HTTP_MAX_ROUTES)
+        return BB_ELIMIT;
+    r = &s->routes[s->nroutes];
+    memset(r, 0, sizeof(*r));
+    r->prefix = strdup(path_prefix);
+    if (!r->prefix)
+        return BB_ENOMEM;
+    bb_strlcpy(r->method, method, sizeof(r->method));
+    r->plen = strlen(path_prefix);
+    r->max_body = max_body ? max_body : s->max_body;
+    r->fn = fn;
+    r->ctx = ctx;
+    s->nroutes++;
+    return BB_OK;
+}
+
+int http_ws(struct http_server *s, const char *path, const struct http_ws_ops *ops, void *ctx,
+            size_t max_msg)
+{
+    struct ws_ep *ep;
+
+    if (!s || !path || path[0] != '/' || !ops || strlen(path) >= 256)
+        return BB_EINVAL;
+    for (int i = 0; i < s->neps; i++)
+        if (strcmp(s->eps[i].path, path) == 0)
+            return BB_EEXIST;
+    if (s->neps >= HTTP_MAX_WS)
+        return BB_ELIMIT;
+    ep = &s->eps[s->neps];
+    ep->path = strdup(path);
+    if (!ep->path)
+        return BB_ENOMEM;
+    ep->ops = *ops;
+    ep->ctx = ctx;
+    ep->max_msg = max_msg ? max_msg : 64 * 1024;
+    s->neps++;
+    return BB_OK;
+}
+
+static void sul_noop(lws_sorted_usec_list_t *sul)
+{
+    (void)sul;
+}
+
+int http_service(struct http_server *s, int timeout_ms)
+{
+    if (!s || !s->ctx)
+        return BB_EINVAL;
+    if (timeout_ms < 0)
+        timeout_ms = 0;
+    /* lws 4.1 ignores lws_service()'s timeout: a timer bounds the wait. */
+    lws_sul_schedule(s->ctx, 0, &s->sul, sul_noop, (lws_usec_t)timeout_ms * LWS_US_PER_MS);
+    if (lws_service(s->ctx, 0) < 0)
+        return BB_EIO;
+    return BB_OK;
+}
+
+int http_set_headers(struct http_server *s, const char *lines)
+{
+    size_t n;
+
+    if (!s || !lines)
+        return BB_EINVAL;
+    n = strlen(lines);
+    if (n > 0 && (n < 2 || strcmp(lines + n - 2, "\r\n") != 0))
+        return BB_EINVAL;
+    return bb_strlcpy(s->common_headers, lines, sizeof(s->common_headers));
+}
+
+void http_set_wake_handler(struct http_server *s, void (*fn)(void *ctx), void *ctx)
+{
+    if (!s)
+        return;
+    s->wake_fn = fn;
+    s->wake_ctx = ctx;
+}
+
+void http_wake(struct http_server *s)
+{
+    if (s && s->ctx)
+        lws_cancel_service(s->ctx);
+}
+
+void http_free(struct http_server *s)
+{
+    if (!s)
+        return;
+    if (s->ctx) {
+        lws_sul_cancel(&s->sul);
+        s->freeing = 1;
+        lws_context_destroy(s->ctx); /* closes connections: on_close runs */
+        s->ctx = NULL;
+    }
+    for (int i = 0; i < WS_BUCKETS; i++) {
+        while (s->buckets[i]) {
+            struct ws_conn *c = s->buckets[i];
+            conn_unlink(s, c);
+            conn_free(c);
+        }
+    }
+    for (int i = 0; i < s->nroutes; i++)
+        free(s->routes[i].prefix);
+    for (int i = 0; i < s->neps; i++)
+        free(s->eps[i].path);
+    free(s->static_root);
+    free(s);
+}

@@ -1,0 +1,557 @@
+/*
+ * main.c - the bimbing command line: one binary, git-style subcommands.
+ *
+ * main owns everything mutable (struct app): the configuration, the store,
+ * the flow library and the core; subcommands borrow them. curl_global_init
+ * runs here once, before any thread starts.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "adapters/console/console.h"
+#include "bot/base/bb.h"
+#include "bot/core/config.h"
+#include "bot/core/core.h"
+#include "bot/core/domain.h"
+#include "bot/flow/flow.h"
+#include "bot/domain/people/people.h"
+#include "bot/app/serve.h"
+#include "store/store.h"
+
+#define BIMBING_VERSION "0.1.0"
+
+struct app {
+    struct config cfg;
+    const char *config_path;
+    int config_required;
+    const char *db_override;
+    const char *flows_override;
+    struct store *st;
+    struct flow_lib *lib;
+    struct core *core;
+};
+
+static const char usage[] =
+    "usage: bimbing [--db PATH] [--config FILE] [--flows DIR] COMMAND [ARGS]\n"
+    "\n"
+    "Conversations\n"
+    "  serve                        run the service (web chat, Telegram, WhatsApp)\n"
+    "  chat --as NIP [--jsonl] [--now TIME]\n"
+    "                               talk to the coach in this terminal as that person\n"
+    "  tick [--at TIME]             run what the scheduler has due (for cron and tests)\n"
+    "\n"
+    "Flows\n"
+    "  flows check [PATH...]        validate flow files (default: every file in the flows dir)\n"
+    "  flows list                   the loaded flows, their versions and commands\n"
+    "\n"
+    "People and their data\n"
+    "  people import FILE.csv       add or update people (all rows valid, or nothing changes)\n"
+    "  invite NIP [--ttl 14d]       print a one-time invite code for that person\n"
+    "  export NIP                   print everything stored about a person, as JSON\n"
+    "  forget NIP --yes             erase a person and their data\n"
+    "\n"
+    "  version, help\n"
+    "\n"
+    "HR and mentoring\n"
+    "";
+
+static const char usage_tail[] =
+    "\n"
+    "TIME is ISO-8601, e.g. 2026-12-01T09:00:00+07:00. Defaults come from\n"
+    "config/bimbing.json; secrets from BIMBING_* environment variables (see README).\n";
+
+static void print_usage(FILE *out)
+{
+    fputs(usage, out);
+    domain_usage(out);
+    fputs(usage_tail, out);
+}
+
+static int die(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "bimbing: ");
+    fprintf(stderr, fmt, a ? a : "", b ? b : "");
+    fprintf(stderr, "\n");
+    return 1;
+}
+
+static int open_store(struct app *a)
+{
+    struct store_opts so = {.sync = a->cfg.durability, .busy_timeout = 5000};
+    int rc = store_open(a->cfg.db, &so, &a->st);
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: cannot open the database %s: %s\n", a->cfg.db,
+                a->st ? store_errmsg(a->st) : bb_strerror(rc));
+        store_free(a->st);
+        a->st = NULL;
+        return rc;
+    }
+    return BB_OK;
+}
+
+/* Load the flows; report problems but keep the good ones. Every loaded
+ * version's source is kept in the store, so sessions pinned to it survive
+ * edits. */
+static int load_flows(struct app *a, int quiet)
+{
+    struct flow_diags d;
+    int rc;
+    if (flow_lib_new(&a->lib) != BB_OK)
+        return BB_ENOMEM;
+    flow_diags_init(&d);
+    rc = flow_lib_load_dir(a->lib, a->cfg.flows_dir, &d);
+    for (int i = 0; i < d.n && !quiet; i++) {
+        char line[600];
+        flow_diag_format(&d.v[i], line, sizeof(line));
+        fprintf(stderr, "%s\n", line);
+    }
+    flow_diags_free(&d);
+    if (rc == BB_EIO)
+        return rc;
+    if (rc != BB_OK && !quiet)
+        fprintf(stderr, "bimbing: some flows were refused (above); the others are loaded\n");
+    for (int i = 0; i < flow_lib_count(a->lib); i++) {
+        const struct flow *f = flow_lib_at(a->lib, i);
+        int prc = store_flow_put(a->st, f->id, f->version, f->source, bb_now());
+        if (prc == BB_EEXIST)
+            fprintf(stderr,
+                    "bimbing: warning: flow %s version %d differs from the version %d stored "
+                    "earlier; raise \"version\" when you change a flow\n",
+                    f->id, f->version, f->version);
+        else if (prc != BB_OK)
+            return prc;
+    }
+    return BB_OK;
+}
+
+static int setup(struct app *a, int need_flows)
+{
+    int rc = open_store(a);
+    if (rc != BB_OK)
+        return rc;
+    if (need_flows) {
+        rc = load_flows(a, 0);
+        if (rc != BB_OK) {
+            fprintf(stderr, "bimbing: cannot load flows from %s: %s\n", a->cfg.flows_dir,
+                    bb_strerror(rc));
+            return rc;
+        }
+    } else if (flow_lib_new(&a->lib) != BB_OK) {
+        return BB_ENOMEM;
+    }
+    int rc2 = core_new(a->st, a->lib, &a->core);
+    if (rc2 == BB_OK)
+        core_set_config(a->core, &a->cfg);
+    return rc2;
+}
+
+static int find_person(struct app *a, const char *nip, struct store_person *p)
+{
+    int rc = store_person_by_nip(a->st, nip, p);
+    if (rc == BB_ENOTFOUND)
+        fprintf(stderr,
+                "bimbing: no person with NIP %s (import people first: bimbing people "
+                "import FILE.csv)\n",
+                nip);
+    else if (rc != BB_OK)
+        fprintf(stderr, "bimbing: %s\n", store_errmsg(a->st));
+    return rc;
+}
+
+static int parse_time_arg(const char *s, int64_t *t)
+{
+    if (bb_parse_iso8601(s, t) != BB_OK) {
+        fprintf(stderr, "bimbing: bad time \"%s\" (use ISO-8601, e.g. 2026-12-01T09:00:00Z)\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- commands ---------------------------------------------------------------- */
+
+static int cmd_chat(struct app *a, int argc, char **argv)
+{
+    const char *nip = NULL;
+    struct console_opts o = {.in = stdin, .out = stdout};
+    struct store_person p;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--as") == 0 && i + 1 < argc)
+            nip = argv[++i];
+        else if (strcmp(argv[i], "--jsonl") == 0)
+            o.jsonl = 1;
+        else if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
+            int64_t t;
+            if (parse_time_arg(argv[++i], &t))
+                return 2;
+            bb_clock_set(t);
+        } else
+            return die("chat: unknown argument '%s' (usage: chat --as NIP [--jsonl] [--now TIME])",
+                       argv[i], NULL);
+    }
+    if (!nip)
+        return die("chat needs --as NIP", NULL, NULL);
+    if (setup(a, 1) != BB_OK)
+        return 1;
+    if (find_person(a, nip, &p) != BB_OK)
+        return 1;
+    o.nip = p.nip;
+    o.batch = a->cfg.batch;
+    int rc = console_run(a->st, a->core, &o);
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: chat: %s (%s)\n", bb_strerror(rc), store_errmsg(a->st));
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_tick(struct app *a, int argc, char **argv)
+{
+    int64_t at = 0;
+    int fired = 0, done = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--at") == 0 && i + 1 < argc) {
+            if (parse_time_arg(argv[++i], &at))
+                return 2;
+            bb_clock_set(at);
+        } else {
+            return die("tick: unknown argument '%s' (usage: tick [--at TIME])", argv[i], NULL);
+        }
+    }
+    if (setup(a, 1) != BB_OK)
+        return 1;
+    struct domain_ctx dc = {
+        .st = a->st, .lib = a->lib, .core = a->core, .cfg = &a->cfg, .now = bb_now()};
+    int planned = 0;
+    if (domain_tick(&dc, &planned) != BB_OK || core_tick(a->core, bb_now(), &fired) != BB_OK ||
+        core_drain(a->core, a->cfg.batch, &done) != BB_OK) {
+        fprintf(stderr, "bimbing: tick failed: %s\n", store_errmsg(a->st));
+        return 1;
+    }
+    char when[32];
+    bb_format_iso8601(bb_now(), when, sizeof(when));
+    printf("%s: %d timer(s) fired, %d event(s) processed, %d scheduled\n", when, fired, done,
+           planned);
+    return 0;
+}
+
+static int cmd_flows(struct app *a, int argc, char **argv)
+{
+    if (argc < 1)
+        return die("flows: say check or list", NULL, NULL);
+    if (strcmp(argv[0], "check") == 0) {
+        struct flow_diags d;
+        struct flow_lib *lib = NULL;
+        int bad = 0, files = 0;
+        flow_diags_init(&d);
+        if (flow_lib_new(&lib) != BB_OK)
+            return 1;
+        if (argc == 1) {
+            int rc = flow_lib_load_dir(lib, a->cfg.flows_dir, &d);
+            bad = rc != BB_OK;
+            files = flow_lib_count(lib);
+        } else {
+            for (int i = 1; i < argc; i++) {
+                struct flow *f = NULL;
+                files++;
+                if (flow_load_file(argv[i], &f, &d) != BB_OK) {
+                    bad = 1;
+                    continue;
+                }
+                if (flow_lib_add(lib, f, 1) != BB_OK) {
+                    fprintf(stderr, "%s: error: flow id and version loaded twice\n", argv[i]);
+                    bad = 1;
+                }
+            }
+            /* The given files are checked together (commands, calls); a
+             * call may also go to a flow of the flows directory. */
+            struct flow_lib *dirlib = NULL;
+            if (flow_lib_new(&dirlib) == BB_OK) {
+                flow_lib_load_dir(dirlib, a->cfg.flows_dir, NULL);
+                if (flow_lib_check_with(lib, dirlib, &d) != BB_OK)
+                    bad = 1;
+            }
+            flow_lib_free(dirlib);
+        }
+        for (int i = 0; i < d.n; i++) {
+            char line[600];
+            flow_diag_format(&d.v[i], line, sizeof(line));
+            fprintf(stderr, "%s\n", line);
+        }
+        if (!bad)
+            printf("%d flow(s) ok%s\n", flow_lib_count(lib),
+                   d.nwarnings ? " (with warnings above)" : "");
+        else
+            fprintf(stderr, "%d error(s)\n", d.nerrors > 0 ? d.nerrors : 1);
+        (void)files;
+        flow_diags_free(&d);
+        flow_lib_free(lib);
+        return bad ? 1 : 0;
+    }
+    if (strcmp(argv[0], "list") == 0) {
+        struct flow_lib *lib = NULL;
+        struct flow_diags d;
+        flow_diags_init(&d);
+        if (flow_lib_new(&lib) != BB_OK)
+            return 1;
+        flow_lib_load_dir(lib, a->cfg.flows_dir, &d);
+        for (int i = 0; i < flow_lib_count(lib); i++) {
+            const struct flow *f = flow_lib_at(lib, i);
+            printf("%-24s v%-3d %-10s %-4s", f->id, f->version, f->kind, f->menu ? "menu" : "");
+            for (int t = 0; t < f->ntriggers; t++)
+                if (f->triggers[t].type == FLOW_TRIG_COMMAND)
+                    printf(" /%s", f->triggers[t].word);
+            printf("  %s\n", f->title.t[0] ? f->title.t[0] : "");
+        }
+        flow_diags_free(&d);
+        flow_lib_free(lib);
+        return 0;
+    }
+    return die("flows: unknown subcommand '%s'", argv[0], NULL);
+}
+
+static int cmd_people(struct app *a, int argc, char **argv)
+{
+    struct people_import_report rep;
+    if (argc != 2 || strcmp(argv[0], "import") != 0)
+        return die("usage: people import FILE.csv", NULL, NULL);
+    if (open_store(a) != BB_OK)
+        return 1;
+    memset(&rep, 0, sizeof(rep));
+    int rc = people_import_csv(a->st, argv[1], &rep);
+    if (rc != BB_OK) {
+        for (int i = 0; i < rep.nerrors && i < 20; i++)
+            fprintf(stderr, "%s: %s\n", argv[1], rep.errors[i]);
+        if (rep.nerrors > 20)
+            fprintf(stderr, "... and %d more\n", rep.nerrors - 20);
+        if (rep.nerrors == 0)
+            fprintf(stderr, "bimbing: import failed: %s\n", bb_strerror(rc));
+        fprintf(stderr, "nothing was imported: fix the rows above and run the import again\n");
+        return 1;
+    }
+    store_audit(a->st, "cli", "people.import", 0, argv[1], bb_now());
+    printf("%d row(s): %d new, %d updated\n", rep.rows, rep.created, rep.updated);
+    return 0;
+}
+
+static int cmd_invite(struct app *a, int argc, char **argv)
+{
+    struct store_person p;
+    char code[CORE_CODE_LEN + 1];
+    int64_t ttl;
+    if (argc < 1)
+        return die("usage: invite NIP [--ttl 14d]", NULL, NULL);
+    if (setup(a, 0) != BB_OK)
+        return 1;
+    ttl = a->cfg.invite_ttl;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
+            if (bb_parse_duration(argv[++i], &ttl) != BB_OK || ttl < 60)
+                return die("invite: bad --ttl '%s' (e.g. 7d, 12h)", argv[i], NULL);
+        } else {
+            return die("invite: unknown argument '%s'", argv[i], NULL);
+        }
+    }
+    if (find_person(a, argv[0], &p) != BB_OK)
+        return 1;
+    if (core_invite(a->core, p.id, ttl, code, sizeof(code)) != BB_OK) {
+        fprintf(stderr, "bimbing: invite failed: %s\n", store_errmsg(a->st));
+        return 1;
+    }
+    store_audit(a->st, "cli", "invite", p.id, "", bb_now());
+    char until[32];
+    bb_format_iso8601(bb_now() + ttl, until, sizeof(until));
+    printf("%s\n", code);
+    fprintf(stderr, "invite for %s (%s), valid once, until %s\n", p.name, p.nip, until);
+    if (a->cfg.tg_username[0])
+        fprintf(stderr, "Telegram: https://t.me/%s?start=%s\n", a->cfg.tg_username, code);
+    fprintf(stderr, "Web chat or Telegram: send /start %s\n", code);
+    return 0;
+}
+
+static int cmd_export(struct app *a, int argc, char **argv)
+{
+    struct store_person p;
+    cJSON *out = NULL;
+    if (argc != 1)
+        return die("usage: export NIP", NULL, NULL);
+    if (open_store(a) != BB_OK || find_person(a, argv[0], &p) != BB_OK)
+        return 1;
+    if (store_person_export(a->st, p.id, &out) != BB_OK) {
+        fprintf(stderr, "bimbing: export failed: %s\n", store_errmsg(a->st));
+        return 1;
+    }
+    store_audit(a->st, "cli", "person.export", p.id, "", bb_now());
+    char *s = cJSON_Print(out);
+    printf("%s\n", s ? s : "{}");
+    cJSON_free(s);
+    cJSON_Delete(out);
+    return 0;
+}
+
+static int cmd_forget(struct app *a, int argc, char **argv)
+{
+    struct store_person p;
+    char *kept = NULL;
+    int yes = 0;
+    if (argc < 1)
+        return die("usage: forget NIP --yes", NULL, NULL);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--yes") == 0)
+            yes = 1;
+        else
+            return die("forget: unknown argument '%s'", argv[i], NULL);
+    }
+    if (open_store(a) != BB_OK || find_person(a, argv[0], &p) != BB_OK)
+        return 1;
+    if (!yes) {
+        fprintf(stderr,
+                "bimbing: this erases %s (%s) and everything stored about them; it cannot be "
+                "undone. Run again with --yes.\n",
+                p.name, p.nip);
+        return 2;
+    }
+    if (store_person_forget(a->st, p.id, bb_now(), &kept) != BB_OK) {
+        fprintf(stderr, "bimbing: forget failed, nothing was erased: %s\n", store_errmsg(a->st));
+        return 1;
+    }
+    printf("erased %s and all their data.\n", p.nip);
+    if (kept)
+        printf("kept: %s\n", kept);
+    free(kept);
+    return 0;
+}
+
+static int cmd_serve(struct app *a, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (setup(a, 1) != BB_OK)
+        return 1;
+    return serve_run(&a->cfg, a->st, a->lib, a->core) == BB_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct app a;
+    int i = 1, rc;
+    char err[400];
+
+    memset(&a, 0, sizeof(a));
+    signal(SIGPIPE, SIG_IGN);
+    a.config_path = "config/bimbing.json";
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            a.db_override = argv[++i];
+        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            a.config_path = argv[++i];
+            a.config_required = 1;
+        } else if (strcmp(argv[i], "--flows") == 0 && i + 1 < argc)
+            a.flows_override = argv[++i];
+        else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            print_usage(stdout);
+            return 0;
+        } else
+            break;
+    }
+    if (i >= argc) {
+        print_usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[i++];
+    /* Options may also follow the command (bimbing chat --as X --db Y). */
+    int nargs = 0;
+    char **args = calloc((size_t)argc + 1, sizeof(char *));
+    if (!args)
+        return 1;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            a.db_override = argv[++i];
+        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            a.config_path = argv[++i];
+            a.config_required = 1;
+        } else if (strcmp(argv[i], "--flows") == 0 && i + 1 < argc)
+            a.flows_override = argv[++i];
+        else
+            args[nargs++] = argv[i];
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
+        print_usage(stdout);
+        free(args);
+        return 0;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("bimbing %s\n", BIMBING_VERSION);
+        free(args);
+        return 0;
+    }
+    if (config_load(&a.cfg, a.config_path, a.config_required, err, sizeof(err)) != BB_OK) {
+        fprintf(stderr, "bimbing: configuration: %s\n", err);
+        free(args);
+        return 1;
+    }
+    if (a.db_override)
+        bb_strlcpy(a.cfg.db, a.db_override, sizeof(a.cfg.db));
+    if (a.flows_override)
+        bb_strlcpy(a.cfg.flows_dir, a.flows_override, sizeof(a.cfg.flows_dir));
+    if (strcmp(a.cfg.log_level, "error") == 0)
+        bb_log_threshold = BB_LOG_ERR;
+    else if (strcmp(a.cfg.log_level, "warn") == 0)
+        bb_log_threshold = BB_LOG_WARN;
+    else if (strcmp(a.cfg.log_level, "debug") == 0)
+        bb_log_threshold = BB_LOG_DEBUG;
+    if (strcmp(cmd, "chat") == 0 || strcmp(cmd, "tick") == 0 || strcmp(cmd, "flows") == 0)
+        bb_log_threshold = bb_log_threshold < BB_LOG_WARN ? bb_log_threshold : BB_LOG_WARN;
+
+    curl_global_init(CURL_GLOBAL_ALL);
+    if (strcmp(cmd, "chat") == 0)
+        rc = cmd_chat(&a, nargs, args);
+    else if (strcmp(cmd, "tick") == 0)
+        rc = cmd_tick(&a, nargs, args);
+    else if (strcmp(cmd, "flows") == 0)
+        rc = cmd_flows(&a, nargs, args);
+    else if (strcmp(cmd, "people") == 0)
+        rc = cmd_people(&a, nargs, args);
+    else if (strcmp(cmd, "invite") == 0)
+        rc = cmd_invite(&a, nargs, args);
+    else if (strcmp(cmd, "export") == 0)
+        rc = cmd_export(&a, nargs, args);
+    else if (strcmp(cmd, "forget") == 0)
+        rc = cmd_forget(&a, nargs, args);
+    else if (strcmp(cmd, "serve") == 0)
+        rc = cmd_serve(&a, nargs, args);
+    else if (domain_find_cmd(cmd)) {
+        const struct domain_cmd *dcmd = domain_find_cmd(cmd);
+        if (setup(&a, 1) != BB_OK) {
+            rc = 1;
+        } else {
+            struct domain_ctx dc = {
+                .st = a.st, .lib = a.lib, .core = a.core, .cfg = &a.cfg, .now = bb_now()};
+            char **dargv = calloc((size_t)nargs + 2, sizeof(char *));
+            if (!dargv) {
+                rc = 1;
+            } else {
+                dargv[0] = (char *)cmd;
+                for (int k = 0; k < nargs; k++)
+                    dargv[k + 1] = args[k];
+                rc = dcmd->run(&dc, nargs + 1, dargv);
+                free(dargv);
+            }
+        }
+    } else {
+        fprintf(stderr, "bimbing: unknown command '%s'\n\n", cmd);
+        print_usage(stderr);
+        rc = 2;
+    }
+    core_free(a.core);
+    flow_lib_free(a.lib);
+    store_free(a.st);
+    curl_global_cleanup();
+    free(args);
+    return rc;
+}

@@ -1,0 +1,242 @@
+/*
+ * config.c - read config/bimbing.json and the BIMBING_* environment into a
+ * struct config (see config.h). Main thread, at start-up.
+ */
+#include "bot/core/config.h"
+#include "bot/base/bb.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#define CONFIG_MAX_BYTES (256 * 1024)
+
+void config_defaults(struct config *c)
+{
+    memset(c, 0, sizeof(*c));
+    bb_strlcpy(c->db, "var/bimbing.db", sizeof(c->db));
+    bb_strlcpy(c->flows_dir, "flows", sizeof(c->flows_dir));
+    bb_strlcpy(c->web_dir, "web", sizeof(c->web_dir));
+    bb_strlcpy(c->http_bind, "127.0.0.1", sizeof(c->http_bind));
+    c->http_port = 8080;
+    c->batch = 100;
+    c->anonymity_k = 5;
+    c->invite_ttl = 14 * 86400;
+    bb_strlcpy(c->log_level, "info", sizeof(c->log_level));
+    bb_strlcpy(c->tg_api, "https://api.telegram.org", sizeof(c->tg_api));
+    c->tg_rate_chat = 1;
+    c->tg_rate_total = 30;
+    bb_strlcpy(c->wa_api, "https://graph.facebook.com/v23.0", sizeof(c->wa_api));
+    c->wa_rate = 80;
+}
+
+static int str_field(const cJSON *o, const char *key, char *dst, size_t n, char *err, size_t el)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v)
+        return 0;
+    if (!cJSON_IsString(v) || bb_strlcpy(dst, v->valuestring, n) != BB_OK) {
+        bb_snprintf(err, el, "\"%s\" must be a string of at most %zu bytes", key, n - 1);
+        return -1;
+    }
+    return 0;
+}
+
+static int num_field(const cJSON *o, const char *key, double min, double max, double *dst,
+                     char *err, size_t el)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v)
+        return 0;
+    if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max) {
+        bb_snprintf(err, el, "\"%s\" must be a number from %g to %g", key, min, max);
+        return -1;
+    }
+    *dst = v->valuedouble;
+    return 0;
+}
+
+static int known_keys(const cJSON *o, const char *const *keys, const char *where, char *err,
+                      size_t el)
+{
+    for (const cJSON *c = o->child; c; c = c->next) {
+        int ok = c->string && c->string[0] == '_';
+        for (int i = 0; keys[i] && !ok; i++)
+            ok = strcmp(c->string, keys[i]) == 0;
+        if (!ok) {
+            bb_snprintf(err, el, "unknown key \"%s\"%s", c->string ? c->string : "?", where);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void env_str(const char *name, char *dst, size_t n)
+{
+    const char *v = getenv(name);
+    if (v && *v)
+        bb_strlcpy(dst, v, n);
+}
+
+static int parse(struct config *c, const cJSON *root, char *err, size_t el)
+{
+    static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
+                                      "http",      "batch",     "anonymity_k", "invite_ttl",
+                                      "log_level", "telegram",  "whatsapp",    NULL};
+    static const char *const http[] = {"bind", "port", NULL};
+    static const char *const tg[] = {"mode",          "webhook_url", "username",
+                                     "rate_per_chat", "rate_total",  NULL};
+    static const char *const wa[] = {"rate", NULL};
+    double d;
+    char tmp[32] = "";
+
+    if (!cJSON_IsObject(root)) {
+        bb_snprintf(err, el, "the configuration must be one JSON object");
+        return -1;
+    }
+    if (known_keys(root, top, "", err, el) ||
+        str_field(root, "db", c->db, sizeof(c->db), err, el) ||
+        str_field(root, "flows_dir", c->flows_dir, sizeof(c->flows_dir), err, el) ||
+        str_field(root, "web_dir", c->web_dir, sizeof(c->web_dir), err, el) ||
+        str_field(root, "log_level", c->log_level, sizeof(c->log_level), err, el) ||
+        str_field(root, "durability", tmp, sizeof(tmp), err, el))
+        return -1;
+    if (tmp[0]) {
+        if (strcmp(tmp, "full") == 0)
+            c->durability = 0;
+        else if (strcmp(tmp, "normal") == 0)
+            c->durability = 1;
+        else {
+            bb_snprintf(err, el, "\"durability\" must be \"full\" or \"normal\"");
+            return -1;
+        }
+    }
+    if (strcmp(c->log_level, "error") && strcmp(c->log_level, "warn") &&
+        strcmp(c->log_level, "info") && strcmp(c->log_level, "debug")) {
+        bb_snprintf(err, el, "\"log_level\" must be error, warn, info or debug");
+        return -1;
+    }
+    d = c->batch;
+    if (num_field(root, "batch", 1, 1000, &d, err, el))
+        return -1;
+    c->batch = (int)d;
+    d = c->anonymity_k;
+    if (num_field(root, "anonymity_k", 3, 1000, &d, err, el))
+        return -1;
+    c->anonymity_k = (int)d;
+    const cJSON *ttl = cJSON_GetObjectItemCaseSensitive(root, "invite_ttl");
+    if (ttl && (!cJSON_IsString(ttl) || bb_parse_duration(ttl->valuestring, &c->invite_ttl) ||
+                c->invite_ttl < 60)) {
+        bb_snprintf(err, el, "\"invite_ttl\" must be a duration like \"14d\" (at least 1m)");
+        return -1;
+    }
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "http");
+    if (h) {
+        if (!cJSON_IsObject(h) || known_keys(h, http, " in \"http\"", err, el) ||
+            str_field(h, "bind", c->http_bind, sizeof(c->http_bind), err, el))
+            return err[0] ? -1 : (bb_snprintf(err, el, "\"http\" must be an object"), -1);
+        d = c->http_port;
+        if (num_field(h, "port", 0, 65535, &d, err, el))
+            return -1;
+        c->http_port = (int)d;
+    }
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "telegram");
+    if (t) {
+        char mode[16] = "polling";
+        if (!cJSON_IsObject(t) || known_keys(t, tg, " in \"telegram\"", err, el) ||
+            str_field(t, "mode", mode, sizeof(mode), err, el) ||
+            str_field(t, "webhook_url", c->tg_webhook_url, sizeof(c->tg_webhook_url), err, el) ||
+            str_field(t, "username", c->tg_username, sizeof(c->tg_username), err, el))
+            return err[0] ? -1 : (bb_snprintf(err, el, "\"telegram\" must be an object"), -1);
+        if (strcmp(mode, "polling") == 0)
+            c->tg_webhook = 0;
+        else if (strcmp(mode, "webhook") == 0)
+            c->tg_webhook = 1;
+        else {
+            bb_snprintf(err, el, "\"telegram.mode\" must be \"polling\" or \"webhook\"");
+            return -1;
+        }
+        if (num_field(t, "rate_per_chat", 0.01, 100, &c->tg_rate_chat, err, el) ||
+            num_field(t, "rate_total", 0.1, 100000, &c->tg_rate_total, err, el))
+            return -1;
+    }
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(root, "whatsapp");
+    if (w) {
+        if (!cJSON_IsObject(w) || known_keys(w, wa, " in \"whatsapp\"", err, el))
+            return err[0] ? -1 : (bb_snprintf(err, el, "\"whatsapp\" must be an object"), -1);
+        if (num_field(w, "rate", 0.1, 100000, &c->wa_rate, err, el))
+            return -1;
+    }
+    return 0;
+}
+
+int config_load(struct config *c, const char *path, int path_required, char *err, size_t errlen)
+{
+    FILE *fp = NULL;
+    char *buf = NULL;
+    int rc = BB_OK;
+
+    config_defaults(c);
+    err[0] = '\0';
+    if (path) {
+        fp = fopen(path, "rb");
+        if (!fp && (path_required || errno != ENOENT)) {
+            bb_snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            return BB_EIO;
+        }
+    }
+    if (fp) {
+        buf = malloc(CONFIG_MAX_BYTES + 1);
+        size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, fp) : 0;
+        fclose(fp);
+        if (!buf)
+            return BB_ENOMEM;
+        if (n > CONFIG_MAX_BYTES) {
+            bb_snprintf(err, errlen, "%s: larger than %d bytes", path, CONFIG_MAX_BYTES);
+            free(buf);
+            return BB_EINVAL;
+        }
+        buf[n] = '\0';
+        const char *end = NULL;
+        cJSON *root = cJSON_ParseWithLengthOpts(buf, n, &end, 0);
+        if (!root) {
+            int line = 1;
+            for (const char *p = buf; end && p < end; p++)
+                line += *p == '\n';
+            bb_snprintf(err, errlen, "%s: line %d: JSON syntax error", path, line);
+            rc = BB_EINVAL;
+        } else {
+            char msg[200] = "";
+            if (parse(c, root, msg, sizeof(msg)) != 0) {
+                bb_snprintf(err, errlen, "%s: %s", path, msg);
+                rc = BB_EINVAL;
+            }
+            cJSON_Delete(root);
+        }
+        free(buf);
+        if (rc != BB_OK)
+            return rc;
+    }
+    env_str("BIMBING_TELEGRAM_TOKEN", c->tg_token, sizeof(c->tg_token));
+    env_str("BIMBING_TELEGRAM_API", c->tg_api, sizeof(c->tg_api));
+    env_str("BIMBING_TELEGRAM_WEBHOOK_SECRET", c->tg_secret, sizeof(c->tg_secret));
+    env_str("BIMBING_WHATSAPP_TOKEN", c->wa_token, sizeof(c->wa_token));
+    env_str("BIMBING_WHATSAPP_API", c->wa_api, sizeof(c->wa_api));
+    env_str("BIMBING_WHATSAPP_PHONE_ID", c->wa_phone_id, sizeof(c->wa_phone_id));
+    env_str("BIMBING_WHATSAPP_APP_SECRET", c->wa_app_secret, sizeof(c->wa_app_secret));
+    env_str("BIMBING_WHATSAPP_VERIFY_TOKEN", c->wa_verify_token, sizeof(c->wa_verify_token));
+    env_str("BIMBING_ADMIN_TOKEN", c->admin_token, sizeof(c->admin_token));
+    const char *port = getenv("BIMBING_HTTP_PORT");
+    if (port && *port) {
+        long long p;
+        if (bb_parse_ll(port, 0, 65535, &p) != BB_OK) {
+            bb_snprintf(err, errlen, "BIMBING_HTTP_PORT must be a port number (0-65535)");
+            return BB_EINVAL;
+        }
+        c->http_port = (int)p;
+    }
+    return BB_OK;
+}

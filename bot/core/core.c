@@ -1,0 +1,807 @@
+/*
+ * core.c - the core stage (see core.h): inbox -> flow engine -> outbox, one
+ * transaction per batch (group commit), plus timers and registration.
+ *
+ * For each inbox event:
+ *   1. find the person: an internal event names them; a platform event is
+ *      looked up by (channel, external id); an unknown sender may redeem an
+ *      invite code ("/start CODE" or the bare code), else gets a short
+ *      bilingual note on how to join (wrong codes are rate-limited);
+ *   2. load their session, run flow_handle(), carry out the effects:
+ *      replies to the outbox, records, consents, timers, notifications;
+ *   3. save the session and mark the event done.
+ * A store error rolls the whole batch back; the events stay in the inbox.
+ *
+ * Thread rules: core thread only. Borrows the store and the flow library.
+ */
+#include "bot/core/core.h"
+#include "bot/base/bb.h"
+#include "bot/core/config.h"
+#include "bot/core/domain.h"
+#include "bot/base/tz.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CORE_MAX_WRONG_CODES 5 /* per chat per hour */
+
+const char *const core_text_unknown_user[2] = {
+    "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
+    "(contoh: /start KODE). Belum punya kode? Hubungi bagian SDM di kantormu.\n\n"
+    "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
+    "(for example: /start CODE). No code yet? Ask your HR team.",
+    "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
+    "(for example: /start CODE). No code yet? Ask your HR team.\n\n"
+    "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
+    "(contoh: /start KODE).",
+};
+
+static const char *const text_bad_code[2] = {
+    "Kode itu tidak dikenal, sudah dipakai, atau sudah kedaluwarsa. Periksa lagi kodenya, atau "
+    "minta kode baru ke bagian SDM.\n\nThat code is unknown, used or expired. Check it, or ask "
+    "HR for a new one.",
+    "That code is unknown, used or expired. Check it, or ask HR for a new one.\n\nKode itu "
+    "tidak dikenal, sudah dipakai, atau sudah kedaluwarsa.",
+};
+
+static const char *const text_too_many[2] = {
+    "Terlalu banyak kode yang salah. Coba lagi dalam satu jam.\n\nToo many wrong codes. Please "
+    "try again in an hour.",
+    "Too many wrong codes. Please try again in an hour.\n\nTerlalu banyak kode yang salah. Coba "
+    "lagi dalam satu jam.",
+};
+
+struct core {
+    struct store *st;
+    struct flow_lib *lib;
+    struct tz_cache *tz;
+    struct core_stats stats;
+    struct config defaults;
+    const struct config *cfg;
+};
+
+int core_new(struct store *st, struct flow_lib *lib, struct core **out)
+{
+    struct core *c = calloc(1, sizeof(*c));
+    if (!c)
+        return BB_ENOMEM;
+    c->st = st;
+    c->lib = lib;
+    config_defaults(&c->defaults);
+    c->cfg = &c->defaults;
+    if (tz_cache_new(&c->tz) != BB_OK) {
+        free(c);
+        return BB_ENOMEM;
+    }
+    *out = c;
+    return BB_OK;
+}
+
+void core_free(struct core *c)
+{
+    if (!c)
+        return;
+    tz_cache_free(c->tz);
+    free(c);
+}
+
+void core_get_stats(const struct core *c, struct core_stats *s)
+{
+    *s = c->stats;
+}
+
+void core_set_config(struct core *c, const struct config *cfg)
+{
+    c->cfg = cfg ? cfg : &c->defaults;
+}
+
+static void domain_ctx_of(struct core *c, int64_t now, struct domain_ctx *d)
+{
+    d->st = c->st;
+    d->lib = c->lib;
+    d->core = c;
+    d->cfg = c->cfg;
+    d->now = now;
+}
+
+/* ---- flow versions: sessions stay on the version they started ---------- */
+
+static const struct flow *get_flow(void *ctx, const char *id, int version)
+{
+    struct core *c = ctx;
+    const struct flow *f = flow_lib_get(c->lib, id, version);
+    char *src = NULL;
+    struct flow *nf = NULL;
+    if (f || version == 0)
+        return f;
+    /* An older version a session is pinned to: its source is in the store. */
+    if (store_flow_get(c->st, id, version, &src) != BB_OK)
+        return NULL;
+    if (flow_parse(src, strlen(src), id, &nf, NULL) == BB_OK && nf->version == version &&
+        strcmp(nf->id, id) == 0) {
+        if (flow_lib_add(c->lib, nf, 0) == BB_OK)
+            f = flow_lib_get(c->lib, id, version);
+    } else {
+        flow_free(nf);
+    }
+    free(src);
+    return f;
+}
+
+/* ---- outbox ------------------------------------------------------------------ */
+
+static int queue_body(struct core *c, int64_t person_id, const char *channel, const char *ext_user,
+                      int prio, cJSON *body)
+{
+    char *json = cJSON_PrintUnformatted(body);
+    int rc;
+    if (!json)
+        return BB_ENOMEM;
+    rc = store_outbox_put(c->st, person_id, channel, ext_user, prio, json, 0, NULL);
+    free(json);
+    if (rc == BB_OK)
+        c->stats.replies++;
+    return rc;
+}
+
+static int queue_text(struct core *c, int64_t person_id, const char *channel, const char *ext_user,
+                      const char *text)
+{
+    cJSON *b = cJSON_CreateObject();
+    int rc = BB_ENOMEM;
+    if (b && cJSON_AddStringToObject(b, "text", text))
+        rc = queue_body(c, person_id, channel, ext_user, STORE_PRIO_LIVE, b);
+    cJSON_Delete(b);
+    return rc;
+}
+
+/* Where to reach a person: the channel of the event being handled, else the
+ * channel they last wrote from. */
+struct reach {
+    char channel[16];
+    char ext_user[64];
+};
+
+static int reach_person(struct core *c, int64_t person_id, struct reach *r)
+{
+    return store_identity_last(c->st, person_id, r->channel, sizeof(r->channel), r->ext_user,
+                               sizeof(r->ext_user));
+}
+
+/* ---- for domain modules --------------------------------------------------------- */
+
+int core_send_body(struct core *c, int64_t person_id, const char *body_json, int prio,
+                   int64_t batch_id)
+{
+    struct reach r;
+    int rc = reach_person(c, person_id, &r);
+    if (rc != BB_OK)
+        return rc;
+    rc = store_outbox_put(c->st, person_id, r.channel, r.ext_user, prio, body_json, batch_id, NULL);
+    if (rc == BB_OK)
+        c->stats.replies++;
+    return rc;
+}
+
+int core_send_text(struct core *c, int64_t person_id, const char *const text[2], int prio,
+                   int64_t batch_id)
+{
+    struct store_person p;
+    int rc = store_person_by_id(c->st, person_id, &p);
+    if (rc != BB_OK)
+        return rc;
+    int li = flow_lang_index(p.lang) == 1 ? 1 : 0;
+    const char *t = text[li] ? text[li] : text[1 - li];
+    if (!t)
+        return BB_EINVAL;
+    cJSON *b = cJSON_CreateObject();
+    char *json = NULL;
+    if (!b || !cJSON_AddStringToObject(b, "text", t) || !(json = cJSON_PrintUnformatted(b))) {
+        cJSON_Delete(b);
+        return BB_ENOMEM;
+    }
+    cJSON_Delete(b);
+    rc = core_send_body(c, person_id, json, prio, batch_id);
+    cJSON_free(json);
+    return rc;
+}
+
+int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due)
+{
+    struct store_timer t;
+    memset(&t, 0, sizeof(t));
+    t.person_id = person_id;
+    bb_strlcpy(t.kind, "flow", sizeof(t.kind));
+    if (bb_strlcpy(t.payload, flow_id, sizeof(t.payload)) != BB_OK)
+        return BB_EINVAL;
+    t.due = due;
+    return store_timer_add(c->st, &t, NULL);
+}
+
+/* ---- the person as the engine sees it -------------------------------------- */
+
+static cJSON *person_json(const struct store_person *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    char first[128];
+    if (!o)
+        return NULL;
+    bb_strlcpy(first, p->name, sizeof(first));
+    char *sp = strchr(first, ' ');
+    if (sp)
+        *sp = '\0';
+    cJSON_AddStringToObject(o, "nip", p->nip);
+    cJSON_AddStringToObject(o, "name", p->name);
+    cJSON_AddStringToObject(o, "first_name", first);
+    cJSON_AddStringToObject(o, "unit", p->unit);
+    cJSON_AddStringToObject(o, "position", p->position);
+    cJSON_AddStringToObject(o, "grade", p->grade);
+    cJSON_AddStringToObject(o, "role", p->role);
+    cJSON_AddStringToObject(o, "lang", p->lang);
+    return o;
+}
+
+static int tz_offset(struct core *c, const char *tzname, int64_t now)
+{
+    const struct tz *z = NULL;
+    int off = 7 * 3600; /* WIB when the zone is unknown */
+    if (tzname[0] && tz_cache_get(c->tz, tzname, &z) == BB_OK)
+        tz_offset_at(z, now, &off);
+    return off;
+}
+
+/* ---- actions ------------------------------------------------------------------ */
+
+static int action_record(struct core *c, const struct store_person *p, const cJSON *args,
+                         int64_t now)
+{
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(args, "record");
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(args, "fields");
+    if (!cJSON_IsString(kind))
+        return BB_EINVAL;
+    if (strcmp(kind->valuestring, "checkin") == 0) {
+        struct store_checkin ck;
+        cJSON *extra = cJSON_CreateObject();
+        memset(&ck, 0, sizeof(ck));
+        ck.person_id = p->id;
+        ck.at = now;
+        ck.wants_help = -1;
+        for (const cJSON *f = fields ? fields->child : NULL; f; f = f->next) {
+            if (strcmp(f->string, "mood") == 0 && cJSON_IsNumber(f)) {
+                int64_t mv = bb_num_or(f->valuedouble, 0);
+                ck.mood = mv >= 0 && mv <= 10 ? (int)mv : 0;
+            } else if (strcmp(f->string, "win") == 0 && cJSON_IsString(f))
+                bb_strlcpy(ck.win, f->valuestring, sizeof(ck.win));
+            else if (strcmp(f->string, "blocker") == 0 && cJSON_IsString(f))
+                bb_strlcpy(ck.blocker, f->valuestring, sizeof(ck.blocker));
+            else if (strcmp(f->string, "wants_help") == 0 && cJSON_IsBool(f))
+                ck.wants_help = cJSON_IsTrue(f);
+            else if (extra)
+                cJSON_AddItemToObject(extra, f->string, cJSON_Duplicate(f, 1));
+        }
+        if (extra && extra->child) {
+            char *s = cJSON_PrintUnformatted(extra);
+            if (s && strlen(s) < sizeof(ck.extra))
+                bb_strlcpy(ck.extra, s, sizeof(ck.extra));
+            cJSON_free(s);
+        }
+        cJSON_Delete(extra);
+        return store_checkin_add(c->st, &ck, NULL);
+    }
+    bb_log(BB_LOG_WARN, "core", "record \"%s\": no table for this kind yet; kept in the session",
+           kind->valuestring);
+    return BB_OK;
+}
+
+static int action_notify(struct core *c, const struct store_person *p, const cJSON *args)
+{
+    const cJSON *to = cJSON_GetObjectItemCaseSensitive(args, "notify");
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(args, "text");
+    struct store_person target;
+    struct reach r;
+    int rc;
+    if (!cJSON_IsString(to) || !cJSON_IsObject(text))
+        return BB_EINVAL;
+    if (strcmp(to->valuestring, "supervisor") == 0) {
+        if (!p->supervisor_nip[0])
+            return BB_OK;
+        rc = store_person_by_nip(c->st, p->supervisor_nip, &target);
+    } else {
+        /* mentor, mentee, hr, asker: need the mentoring tables (pairings). */
+        bb_log(BB_LOG_INFO, "core", "notify %s: no recipient known yet", to->valuestring);
+        return BB_OK;
+    }
+    if (rc == BB_ENOTFOUND)
+        return BB_OK;
+    if (rc != BB_OK)
+        return rc;
+    if (reach_person(c, target.id, &r) != BB_OK)
+        return BB_OK; /* never wrote to us: nowhere to send */
+    int li = flow_lang_index(target.lang);
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(text, flow_langs[li < 0 ? 0 : li]);
+    if (!cJSON_IsString(t))
+        return BB_EINVAL;
+    return queue_text(c, target.id, r.channel, r.ext_user, t->valuestring);
+}
+
+static int action_schedule(struct core *c, const struct store_person *p, const cJSON *args,
+                           int64_t now)
+{
+    const cJSON *flow = cJSON_GetObjectItemCaseSensitive(args, "schedule");
+    const cJSON *after = cJSON_GetObjectItemCaseSensitive(args, "after");
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(args, "date");
+    const cJSON *time = cJSON_GetObjectItemCaseSensitive(args, "time");
+    struct store_timer t;
+    int64_t due = now;
+    if (!cJSON_IsString(flow))
+        return BB_EINVAL;
+    if (cJSON_IsString(date)) {
+        /* a local date (and time, default 09:00) in the person's zone */
+        int64_t day0;
+        char iso[32];
+        const char *hm = cJSON_IsString(time) ? time->valuestring : "09:00";
+        if (bb_snprintf(iso, sizeof(iso), "%.10sT%.5s", date->valuestring, hm) != BB_OK ||
+            bb_parse_iso8601(iso, &day0) != BB_OK)
+            return BB_OK; /* a bad date from a flow: nothing to schedule */
+        due = day0 - tz_offset(c, p->tz, day0);
+    } else if (cJSON_IsNumber(after)) {
+        due = now + bb_num_or(after->valuedouble, 0);
+    }
+    memset(&t, 0, sizeof(t));
+    t.person_id = p->id;
+    bb_snprintf(t.kind, sizeof(t.kind), "flow");
+    bb_strlcpy(t.payload, flow->valuestring, sizeof(t.payload));
+    t.due = due;
+    return store_timer_add(c->st, &t, NULL);
+}
+
+static int do_action(struct core *c, const struct store_person *p, const struct flow_fx *fx,
+                     int64_t now)
+{
+    const cJSON *a = fx->args;
+    if (strcmp(fx->name, "record") == 0)
+        return action_record(c, p, a, now);
+    if (strcmp(fx->name, "consent") == 0) {
+        const cJSON *purpose = cJSON_GetObjectItemCaseSensitive(a, "consent");
+        const cJSON *value = cJSON_GetObjectItemCaseSensitive(a, "value");
+        if (!cJSON_IsString(purpose))
+            return BB_EINVAL;
+        int rc = store_consent_set(c->st, p->id, purpose->valuestring, cJSON_IsTrue(value), now);
+        if (rc == BB_OK)
+            rc = store_audit(c->st, p->nip,
+                             cJSON_IsTrue(value) ? "consent.grant" : "consent.withdraw", p->id,
+                             purpose->valuestring, now);
+        return rc;
+    }
+    if (strcmp(fx->name, "language") == 0) {
+        const cJSON *lang = cJSON_GetObjectItemCaseSensitive(a, "language");
+        if (cJSON_IsString(lang) && flow_lang_index(lang->valuestring) >= 0)
+            return store_person_set_lang(c->st, p->id, lang->valuestring);
+        return BB_OK;
+    }
+    if (strcmp(fx->name, "notify") == 0)
+        return action_notify(c, p, a);
+    if (strcmp(fx->name, "schedule") == 0)
+        return action_schedule(c, p, a, now);
+    const struct domain_action *da = domain_find_action(fx->name);
+    if (da) {
+        struct domain_ctx dc;
+        domain_ctx_of(c, now, &dc);
+        return da->run(&dc, p, a);
+    }
+    bb_log(BB_LOG_WARN, "core", "action \"%s\" is not available in this build", fx->name);
+    return BB_OK;
+}
+
+/* ---- effects ------------------------------------------------------------------ */
+
+static int apply_effects(struct core *c, const struct store_person *p, const struct reach *r,
+                         struct flow_fxlist *fx, int64_t now)
+{
+    int rc = BB_OK;
+    for (int i = 0; i < fx->n && rc == BB_OK; i++) {
+        struct flow_fx *f = &fx->v[i];
+        switch (f->type) {
+        case FLOW_FX_SAY: {
+            if (!r->channel[0] && !r->ext_user[0])
+                break; /* nowhere to send: the person has no identity */
+            cJSON *b = cJSON_CreateObject();
+            if (!b)
+                return BB_ENOMEM;
+            cJSON_AddStringToObject(b, "text", f->text ? f->text : "");
+            if (f->asks)
+                cJSON_AddStringToObject(b, "q", f->payload);
+            if (f->nchoices > 0) {
+                cJSON *arr = cJSON_AddArrayToObject(b, "choices");
+                for (int k = 0; arr && k < f->nchoices; k++) {
+                    cJSON *ch = cJSON_CreateObject();
+                    if (!ch)
+                        break;
+                    cJSON_AddStringToObject(ch, "id", f->choices[k].id);
+                    cJSON_AddStringToObject(ch, "label", f->choices[k].label);
+                    cJSON_AddItemToArray(arr, ch);
+                }
+            }
+            rc = queue_body(c, p->id, r->channel, r->ext_user, STORE_PRIO_LIVE, b);
+            cJSON_Delete(b);
+            break;
+        }
+        case FLOW_FX_ANSWERED:
+        case FLOW_FX_STALE: {
+            /* Only channels that can change what they already showed have a
+             * use for these notices (Telegram edits an answered question's
+             * buttons away, the web chat disables them); for the others they
+             * would be rows written for nothing. */
+            if (strcmp(r->channel, "telegram") != 0 && strcmp(r->channel, "web") != 0)
+                break;
+            cJSON *b = cJSON_CreateObject();
+            if (!b)
+                return BB_ENOMEM;
+            cJSON_AddStringToObject(b, f->type == FLOW_FX_ANSWERED ? "answered" : "stale",
+                                    f->payload);
+            if (f->text)
+                cJSON_AddStringToObject(b, "text", f->text);
+            rc = queue_body(c, p->id, r->channel, r->ext_user, STORE_PRIO_LIVE, b);
+            cJSON_Delete(b);
+            break;
+        }
+        case FLOW_FX_ACTION:
+            rc = do_action(c, p, f, now);
+            break;
+        case FLOW_FX_TIMER_SET: {
+            struct store_timer t;
+            memset(&t, 0, sizeof(t));
+            t.person_id = p->id;
+            bb_strlcpy(t.kind, f->name, sizeof(t.kind));
+            bb_strlcpy(t.payload, f->payload, sizeof(t.payload));
+            t.due = f->due;
+            rc = store_timer_set(c->st, &t);
+            break;
+        }
+        case FLOW_FX_TIMER_CLEAR: {
+            /* Cleared and then set again in the same step (an answer followed
+             * by the next question): the set moves it; skip the delete. */
+            int set_later = 0;
+            for (int k = i + 1; k < fx->n && !set_later; k++)
+                set_later = fx->v[k].type == FLOW_FX_TIMER_SET && !strcmp(fx->v[k].name, f->name);
+            if (!set_later)
+                rc = store_timer_cancel(c->st, p->id, f->name);
+            break;
+        }
+        case FLOW_FX_DEFER: {
+            /* A scheduled or HR-sent flow while another conversation runs:
+             * try again in an hour. */
+            struct store_timer t;
+            memset(&t, 0, sizeof(t));
+            t.person_id = p->id;
+            bb_strlcpy(t.kind, "flow", sizeof(t.kind));
+            bb_strlcpy(t.payload, f->payload, sizeof(t.payload));
+            t.due = now + 3600;
+            rc = store_timer_add(c->st, &t, NULL);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return rc;
+}
+
+/* ---- registration ------------------------------------------------------------- */
+
+int core_code_normalise(const char *in, char *out, size_t n)
+{
+    size_t k = 0;
+    if (n < CORE_CODE_LEN + 1)
+        return BB_EINVAL;
+    for (const char *p = in; *p; p++) {
+        if (*p == ' ' || *p == '-')
+            continue;
+        if (!isalnum((unsigned char)*p) || k >= CORE_CODE_LEN)
+            return BB_EINVAL;
+        out[k++] = (char)toupper((unsigned char)*p);
+    }
+    out[k] = '\0';
+    return k == CORE_CODE_LEN ? BB_OK : BB_EINVAL;
+}
+
+int core_invite(struct core *c, int64_t person_id, int64_t ttl, char *code, size_t n)
+{
+    /* No 0/O, 1/I/L: codes get read aloud and typed on phones. */
+    static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    unsigned char rnd[CORE_CODE_LEN];
+    char hash[65];
+    int64_t now = bb_now();
+    if (n < CORE_CODE_LEN + 1 || bb_random(rnd, sizeof(rnd)) != BB_OK)
+        return BB_EINVAL;
+    for (int i = 0; i < CORE_CODE_LEN; i++)
+        code[i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
+    code[CORE_CODE_LEN] = '\0';
+    bb_sha256_hex(code, CORE_CODE_LEN, hash);
+    return store_invite_add(c->st, person_id, hash, now, now + ttl);
+}
+
+/* An unknown sender: a code links them, anything else gets the how-to-join
+ * note. Returns BB_OK when handled (even if refused). */
+static int handle_unknown(struct core *c, const struct store_inbox_event *ev, int64_t now,
+                          int64_t *new_person)
+{
+    char code[CORE_CODE_LEN + 1];
+    const char *t = ev->text ? ev->text : "";
+    int lang = 0;
+    int64_t attempts = 0;
+    int looks_like_code;
+
+    *new_person = 0;
+    c->stats.unknown++;
+    if (!ev->channel[0] || !ev->ext_user[0])
+        return BB_OK; /* an internal event for a person who is gone */
+    while (isspace((unsigned char)*t))
+        t++;
+    if (strncmp(t, "/start", 6) == 0) {
+        t += 6;
+        while (isspace((unsigned char)*t))
+            t++;
+    }
+    looks_like_code =
+        ev->kind == STORE_EV_TEXT && core_code_normalise(t, code, sizeof(code)) == BB_OK;
+    if (!looks_like_code)
+        return queue_text(c, 0, ev->channel, ev->ext_user, core_text_unknown_user[lang]);
+
+    int rc = store_attempts_count(c->st, ev->channel, ev->ext_user, now - 3600, &attempts);
+    if (rc != BB_OK)
+        return rc;
+    if (attempts >= CORE_MAX_WRONG_CODES)
+        return queue_text(c, 0, ev->channel, ev->ext_user, text_too_many[lang]);
+
+    char hash[65];
+    int64_t pid = 0;
+    bb_sha256_hex(code, strlen(code), hash);
+    rc = store_invite_redeem(c->st, hash, now, &pid);
+    if (rc == BB_ENOTFOUND || rc == BB_EEXPIRED) {
+        rc = store_attempts_add(c->st, ev->channel, ev->ext_user, now);
+        if (rc != BB_OK)
+            return rc;
+        bb_log(BB_LOG_INFO, "core", "wrong invite code on %s", ev->channel);
+        return queue_text(c, 0, ev->channel, ev->ext_user, text_bad_code[lang]);
+    }
+    if (rc != BB_OK)
+        return rc;
+    rc = store_identity_link(c->st, ev->channel, ev->ext_user, pid, now);
+    if (rc == BB_OK)
+        rc = store_audit(c->st, "system", "identity.link", pid, ev->channel, now);
+    *new_person = pid;
+    return rc;
+}
+
+/* ---- one event ------------------------------------------------------------------ */
+
+static int handle_event(struct core *c, const struct store_inbox_event *ev, int64_t now)
+{
+    struct store_person p;
+    struct flow_state st;
+    struct flow_fxlist fx;
+    struct flow_event fe;
+    struct reach r;
+    cJSON *pj = NULL;
+    char *state = NULL;
+    int64_t pid = ev->person_id;
+    int started_by_code = 0;
+    int rc;
+
+    memset(&r, 0, sizeof(r));
+    if (pid == 0) {
+        rc = store_identity_person(c->st, ev->channel, ev->ext_user, &pid);
+        if (rc == BB_ENOTFOUND) {
+            rc = handle_unknown(c, ev, now, &pid);
+            if (rc != BB_OK || pid == 0)
+                return rc;
+            started_by_code = 1;
+        } else if (rc != BB_OK) {
+            return rc;
+        }
+    }
+    rc = store_person_by_id(c->st, pid, &p);
+    if (rc == BB_ENOTFOUND)
+        return BB_OK; /* forgotten since the event arrived */
+    if (rc != BB_OK)
+        return rc;
+    if (ev->channel[0]) {
+        bb_strlcpy(r.channel, ev->channel, sizeof(r.channel));
+        bb_strlcpy(r.ext_user, ev->ext_user, sizeof(r.ext_user));
+        if ((rc = store_identity_touch(c->st, ev->channel, ev->ext_user, now)) != BB_OK)
+            return rc;
+    } else if (reach_person(c, pid, &r) != BB_OK) {
+        memset(&r, 0, sizeof(r));
+    }
+
+    flow_state_init(&st, p.lang);
+    flow_fxlist_init(&fx);
+    rc = store_session_get(c->st, pid, &state);
+    if (rc == BB_OK) {
+        if (flow_state_from_json(&st, state) != BB_OK) {
+            bb_log(BB_LOG_WARN, "core", "a session could not be read; starting afresh");
+            flow_state_free(&st);
+            flow_state_init(&st, p.lang);
+        }
+    } else if (rc != BB_ENOTFOUND) {
+        goto out;
+    }
+    pj = person_json(&p);
+    if (!pj) {
+        rc = BB_ENOMEM;
+        goto out;
+    }
+    {
+        struct domain_ctx dc;
+        domain_ctx_of(c, now, &dc);
+        if ((rc = domain_person_fields(&dc, &p, pj)) != BB_OK)
+            goto out;
+    }
+    struct flow_ctx ctx = {.lib = c->lib,
+                           .get = get_flow,
+                           .get_ctx = c,
+                           .person = pj,
+                           .now = now,
+                           .tz_offset_s = tz_offset(c, p.tz, now)};
+    memset(&fe, 0, sizeof(fe));
+    if (started_by_code) {
+        const struct flow *onb = flow_lib_by_event(c->lib, "first_contact");
+        fe.type = FLOW_EV_START;
+        fe.payload = onb ? onb->id : "";
+        if (!onb) {
+            fe.type = FLOW_EV_TEXT;
+            fe.text = "/menu";
+        }
+    } else {
+        switch (ev->kind) {
+        case STORE_EV_TEXT:
+            fe.type = FLOW_EV_TEXT;
+            fe.text = ev->text ? ev->text : "";
+            break;
+        case STORE_EV_BUTTON:
+            fe.type = FLOW_EV_BUTTON;
+            fe.payload = ev->payload;
+            break;
+        case STORE_EV_TIMER:
+            fe.type = FLOW_EV_TIMER;
+            fe.payload = ev->payload;
+            break;
+        case STORE_EV_START:
+            fe.type = FLOW_EV_START;
+            fe.payload = ev->payload;
+            break;
+        default:
+            rc = BB_OK; /* unknown kinds are dropped */
+            goto out;
+        }
+    }
+    rc = flow_handle(&ctx, &st, &fe, &fx);
+    if (rc == BB_ESTATE || rc == BB_ENOTFOUND) {
+        c->stats.errors++;
+        bb_log(BB_LOG_WARN, "core", "flow step for person %" PRId64 ": %s", pid, bb_strerror(rc));
+        rc = BB_OK;
+    }
+    if (rc != BB_OK)
+        goto out;
+    rc = apply_effects(c, &p, &r, &fx, now);
+    if (rc != BB_OK)
+        goto out;
+    free(state);
+    state = NULL;
+    rc = flow_state_to_json(&st, &state);
+    if (rc == BB_OK)
+        rc = store_session_put(c->st, pid, st.depth ? st.stack[st.depth - 1].flow_id : "",
+                               st.depth ? st.stack[st.depth - 1].version : 0,
+                               st.depth ? st.stack[st.depth - 1].node : "", state, now);
+out:
+    cJSON_Delete(pj);
+    free(state);
+    flow_fxlist_free(&fx);
+    flow_state_free(&st);
+    return rc;
+}
+
+int core_process(struct core *c, int max, int *n)
+{
+    struct store_inbox_event *evs = NULL;
+    int count = 0, rc;
+    int64_t now = bb_now();
+
+    if (n)
+        *n = 0;
+    rc = store_begin(c->st);
+    if (rc != BB_OK)
+        return rc;
+    rc = store_inbox_next(c->st, max, &evs, &count);
+    if (rc != BB_OK)
+        goto fail;
+    for (int i = 0; i < count; i++) {
+        rc = handle_event(c, &evs[i], now);
+        if (rc != BB_OK)
+            goto fail;
+        c->stats.events++;
+        for (int k = 0; k < CORE_STAT_CHANNELS; k++) {
+            if (c->stats.in[k].events == 0 && !c->stats.in[k].channel[0] && evs[i].channel[0])
+                bb_strlcpy(c->stats.in[k].channel, evs[i].channel, sizeof(c->stats.in[k].channel));
+            if (strcmp(c->stats.in[k].channel, evs[i].channel) == 0) {
+                c->stats.in[k].events++;
+                break;
+            }
+        }
+    }
+    /* The batch is the oldest unprocessed events: one statement marks them. */
+    if (count > 0)
+        rc = store_inbox_done_upto(c->st, evs[count - 1].id, now);
+    if (rc != BB_OK)
+        goto fail;
+    rc = store_commit(c->st);
+    if (rc != BB_OK)
+        goto fail_norollback;
+    if (n)
+        *n = count;
+    store_inbox_free(evs, count);
+    return BB_OK;
+fail:
+    store_rollback(c->st);
+fail_norollback:
+    bb_log(BB_LOG_ERR, "core", "batch rolled back: %s (%s)", bb_strerror(rc), store_errmsg(c->st));
+    store_inbox_free(evs, count);
+    return rc;
+}
+
+int core_drain(struct core *c, int batch, int *n)
+{
+    int total = 0, got, rc;
+    do {
+        rc = core_process(c, batch, &got);
+        total += got;
+    } while (rc == BB_OK && got > 0 && total < 10000000);
+    if (n)
+        *n = total;
+    return rc;
+}
+
+int core_tick(struct core *c, int64_t now, int *n)
+{
+    struct store_timer *t = NULL;
+    int count = 0, rc;
+    if (n)
+        *n = 0;
+    rc = store_begin(c->st);
+    if (rc != BB_OK)
+        return rc;
+    rc = store_timer_due(c->st, now, 1000, &t, &count);
+    for (int i = 0; rc == BB_OK && i < count; i++) {
+        struct store_inbox_event ev;
+        int dup = 0;
+        memset(&ev, 0, sizeof(ev));
+        ev.person_id = t[i].person_id;
+        /* No ext_msg_id: timer row ids are reused once the row is deleted,
+         * so "timer:<id>" made a later timer look like a duplicate of an
+         * earlier one and it was dropped. Exactly once needs no id here:
+         * the event is added and the timer deleted in one transaction. */
+        if (strcmp(t[i].kind, "flow") == 0) {
+            ev.kind = STORE_EV_START;
+        } else {
+            ev.kind = STORE_EV_TIMER;
+        }
+        bb_strlcpy(ev.payload, t[i].payload, sizeof(ev.payload));
+        ev.ts = now;
+        rc = store_inbox_add(c->st, &ev, &dup, NULL);
+        if (rc == BB_OK)
+            rc = store_timer_delete(c->st, t[i].id);
+    }
+    free(t);
+    if (rc != BB_OK) {
+        store_rollback(c->st);
+        return rc;
+    }
+    rc = store_commit(c->st);
+    if (rc == BB_OK && n)
+        *n = count;
+    return rc;
+}

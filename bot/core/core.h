@@ -1,0 +1,80 @@
+/*
+ * core.h - the core stage: takes events from the inbox in batches and, in
+ * one transaction per batch, runs each person's flow one step, records what
+ * the step produced, and queues replies in the outbox. Also turns due timers
+ * into inbox events, and registers new people by invite code.
+ *
+ *   ingress --store_inbox_add--> inbox --core_process--> outbox --> egress
+ *
+ * Thread rules: core thread only (it uses the writing store connection).
+ * The core borrows the store and the flow library; main owns both.
+ */
+#ifndef CORE_H
+#define CORE_H
+
+#include <stdint.h>
+
+#include "bot/flow/flow.h"
+#include "store/store.h"
+
+struct core;
+
+#define CORE_STAT_CHANNELS 8
+struct core_stats {
+    struct {
+        char channel[16]; /* "" for internal events (timers, HR sends) */
+        int64_t events;
+    } in[CORE_STAT_CHANNELS]; /* inbox events processed, per channel */
+    int64_t events;           /* inbox events processed */
+    int64_t replies;          /* outbox messages queued */
+    int64_t errors;           /* events that ended in an engine or store error */
+    int64_t unknown;          /* events from people we do not know */
+};
+
+int core_new(struct store *st, struct flow_lib *lib, struct core **out);
+void core_free(struct core *c);
+
+/* Process up to max inbox events in one transaction. *n (may be NULL) gets
+ * how many were processed. On a store error the batch is rolled back and
+ * the events stay in the inbox for the next call. */
+int core_process(struct core *c, int max, int *n);
+/* Process until the inbox is empty (batches of `batch`). */
+int core_drain(struct core *c, int batch, int *n);
+
+/* Move timers due at `now` into the inbox (one transaction). *n fired. */
+int core_tick(struct core *c, int64_t now, int *n);
+
+/* Make an invite for a person: a one-time code (stored hashed) valid for
+ * ttl seconds. code must hold CORE_CODE_LEN + 1 bytes. */
+#define CORE_CODE_LEN 10
+int core_invite(struct core *c, int64_t person_id, int64_t ttl, char *code, size_t n);
+
+/* Normalise a typed invite code: upper case, no spaces or dashes. Returns
+ * BB_EINVAL when it cannot be a code. out: CORE_CODE_LEN + 1 bytes. */
+int core_code_normalise(const char *in, char *out, size_t n);
+
+void core_get_stats(const struct core *c, struct core_stats *s);
+
+/* The configuration domain modules see (defaults until set). Borrowed. */
+struct config;
+void core_set_config(struct core *c, const struct config *cfg);
+
+/* For domain modules (bot/core/domain.h), inside or outside a core batch:
+ * queue text for a person on the channel they last wrote from, in their
+ * language (text[0] Indonesian, text[1] English; NULL falls back to the
+ * other). prio is enum store_out_prio; batch_id ties it to a broadcast or
+ * survey wave (0 for none). BB_ENOTFOUND when the person has no channel. */
+int core_send_text(struct core *c, int64_t person_id, const char *const text[2], int prio,
+                   int64_t batch_id);
+/* The same with choices: body is a channel-neutral outbox body
+ * ({"text":..,"choices":[..]}), already in the person's language. */
+int core_send_body(struct core *c, int64_t person_id, const char *body_json, int prio,
+                   int64_t batch_id);
+/* Start flow_id for the person at `due` (now or later): a stored timer, so
+ * it survives restarts; a conversation already running defers it. */
+int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due);
+
+/* Bilingual texts the core itself sends (not from a flow). */
+extern const char *const core_text_unknown_user[2];
+
+#endif

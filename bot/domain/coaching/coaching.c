@@ -1,0 +1,793 @@
+/*
+ * coaching.c - development goals and learning hours (JP), wellbeing (WHO-5), GROW, BerAKHLAK
+ * reflections, feedback, mentor requests. A domain module (see bot/core/domain.h): flows call its
+ * actions inside the core's batch transaction; its person fields let flows show progress. All
+ * rows go through store/store_coaching.h. Core thread / CLI only; no mutable global state.
+ *
+ * What an action does with bad arguments (a flow that passes the wrong variables): it logs and
+ * changes nothing (BB_OK); only store failures are returned, so the core rolls the batch back.
+ */
+#include "bot/domain/coaching/coaching.h"
+#include "bot/domain/mentoring/mentoring.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bot/base/bb.h"
+#include "bot/base/tz.h"
+#include "store/store_coaching.h"
+
+#define MOD "coaching"
+
+/* ---- pure helpers ------------------------------------------------------------ */
+
+int coaching_who5(const int items[5], int *raw, int *score, int *low)
+{
+    int sum = 0, any_low = 0;
+    if (!items)
+        return BB_EINVAL;
+    for (int i = 0; i < 5; i++) {
+        if (items[i] < 0 || items[i] > 5)
+            return BB_EINVAL;
+        sum += items[i];
+        if (items[i] <= 1)
+            any_low = 1;
+    }
+    if (raw)
+        *raw = sum;
+    if (score)
+        *score = sum * 4;
+    if (low)
+        *low = sum < 13 || any_low;
+    return BB_OK;
+}
+
+int64_t coaching_jp_tenths(int64_t minutes)
+{
+    /* minutes * 10 / 45, rounded: (2 * m * 10 + 45) / 90 for m >= 0 */
+    if (minutes <= 0)
+        return 0;
+    return (minutes * 20 + 45) / 90;
+}
+
+int64_t coaching_jp_hundredths(int64_t minutes)
+{
+    if (minutes <= 0)
+        return 0;
+    return (minutes * 200 + 45) / 90;
+}
+
+int coaching_tz_offset(const char *tz, int64_t now)
+{
+    static const struct {
+        const char *name;
+        int off;
+    } fixed[] = {{"WIB", 7 * 3600},
+                 {"Asia/Jakarta", 7 * 3600},
+                 {"Asia/Pontianak", 7 * 3600},
+                 {"WITA", 8 * 3600},
+                 {"Asia/Makassar", 8 * 3600},
+                 {"WIT", 9 * 3600},
+                 {"Asia/Jayapura", 9 * 3600},
+                 {"UTC", 0}};
+    struct tz *z = NULL;
+    int off = 7 * 3600;
+    if (!tz || !tz[0])
+        return off;
+    for (size_t i = 0; i < BB_ARRAY_LEN(fixed); i++)
+        if (strcasecmp(tz, fixed[i].name) == 0)
+            return fixed[i].off;
+    if (tz_load(tz, &z) == BB_OK)
+        tz_offset_at(z, now, &off);
+    tz_free(z);
+    return off;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* Days since 1970-01-01 to a proleptic Gregorian date. */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t dd = doy - (153 * mp + 2) / 5 + 1;
+    int64_t mm = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yoe + era * 400 + (mm <= 2));
+    *m = (int)mm;
+    *d = (int)dd;
+}
+
+static int64_t days_from_civil(int y, int m, int d)
+{
+    int64_t yy = y - (m <= 2);
+    int64_t era = floor_div(yy, 400);
+    int64_t yoe = yy - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void coaching_local_day(int64_t local, char *out, size_t n)
+{
+    int y, m, d;
+    civil_from_days(floor_div(local, 86400), &y, &m, &d);
+    bb_snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+}
+
+void coaching_iso_week(int64_t local, char *out, size_t n)
+{
+    int64_t days = floor_div(local, 86400);
+    int64_t wd = (days + 3) - 7 * floor_div(days + 3, 7); /* 0 = Monday */
+    int64_t thursday = days - wd + 3;
+    int y, m, d;
+    civil_from_days(thursday, &y, &m, &d);
+    int64_t week = (thursday - days_from_civil(y, 1, 1)) / 7 + 1;
+    bb_snprintf(out, n, "%04d-W%02d", y, (int)week);
+}
+
+const struct coaching_value coaching_values[COACHING_NVALUES] = {
+    {"berorientasi_pelayanan",
+     "Berorientasi Pelayanan",
+     {"memberikan pelayanan prima", "excellent service to the public"},
+     {{"Memahami dan memenuhi kebutuhan masyarakat",
+       "Ramah, cekatan, memberi solusi, dan dapat diandalkan", "Terus melakukan perbaikan"},
+      {"Understand and meet the public's needs", "Be friendly, quick, helpful and reliable",
+       "Keep improving how things are done"}}},
+    {"akuntabel",
+     "Akuntabel",
+     {"bertanggung jawab atas kepercayaan yang diberikan", "answerable for the trust given"},
+     {{"Jujur, cermat, disiplin, dan berintegritas tinggi",
+       "Memakai aset negara secara bertanggung jawab dan efisien",
+       "Tidak menyalahgunakan wewenang"},
+      {"Be honest, careful, disciplined, with high integrity",
+       "Use state assets responsibly and efficiently", "Never misuse your authority"}}},
+    {"kompeten",
+     "Kompeten",
+     {"terus belajar dan mengembangkan kemampuan", "keep learning and growing"},
+     {{"Meningkatkan kompetensi diri", "Membantu orang lain belajar",
+       "Mengerjakan tugas dengan mutu terbaik"},
+      {"Build your own skills", "Help others learn", "Deliver work of the best quality"}}},
+    {"harmonis",
+     "Harmonis",
+     {"saling peduli dan menghargai perbedaan", "caring and respecting differences"},
+     {{"Menghargai setiap orang apa pun latar belakangnya", "Suka menolong orang lain",
+       "Menjaga suasana kerja yang kondusif"},
+      {"Respect everyone, whatever their background", "Be ready to help others",
+       "Keep the workplace pleasant and productive"}}},
+    {"loyal",
+     "Loyal",
+     {"berdedikasi pada bangsa dan negara", "devoted to the nation and the state"},
+     {{"Memegang teguh Pancasila, UUD 1945, NKRI, dan pemerintahan yang sah",
+       "Menjaga nama baik rekan, pimpinan, instansi, dan negara",
+       "Menjaga rahasia jabatan dan negara"},
+      {"Uphold Pancasila, the 1945 Constitution, the unitary state and the lawful government",
+       "Protect the good name of colleagues, leaders, the agency and the state",
+       "Keep official and state secrets"}}},
+    {"adaptif",
+     "Adaptif",
+     {"terus berinovasi dan antusias menghadapi perubahan", "embracing change and innovating"},
+     {{"Cepat menyesuaikan diri", "Terus berinovasi dan kreatif", "Bertindak proaktif"},
+      {"Adapt quickly", "Keep innovating and be creative", "Act proactively"}}},
+    {"kolaboratif",
+     "Kolaboratif",
+     {"membangun kerja sama yang sinergis", "building synergy together"},
+     {{"Memberi kesempatan berbagai pihak untuk berkontribusi",
+       "Terbuka bekerja sama untuk menghasilkan nilai tambah",
+       "Menggerakkan sumber daya untuk tujuan bersama"},
+      {"Give others room to contribute", "Work together openly to add value",
+       "Pool resources for shared goals"}}},
+};
+
+int coaching_value_index(int64_t local)
+{
+    int64_t weeks = floor_div(floor_div(local, 86400) - 4, 7); /* 1970-01-05 was a Monday */
+    int64_t i = weeks % COACHING_NVALUES;
+    return (int)(i < 0 ? i + COACHING_NVALUES : i);
+}
+
+int coaching_value_find(const char *key)
+{
+    for (int i = 0; key && i < COACHING_NVALUES; i++)
+        if (strcmp(coaching_values[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+int coaching_tags_normalise(const char *in, char *out, size_t n)
+{
+    size_t len = 0;
+    int count = 0;
+    if (!in || !out || n == 0)
+        return BB_EINVAL;
+    out[0] = '\0';
+    const char *p = in;
+    while (*p) {
+        const char *start = p;
+        while (*p && *p != ',' && *p != ';' && *p != '\n')
+            p++;
+        const char *end = p;
+        if (*p)
+            p++;
+        while (start < end && isspace((unsigned char)*start))
+            start++;
+        while (end > start && isspace((unsigned char)end[-1]))
+            end--;
+        if (end == start)
+            continue;
+        char tag[256];
+        size_t tl = 0;
+        int space = 0;
+        for (const char *c = start; c < end; c++) {
+            unsigned char ch = (unsigned char)*c;
+            if (isspace(ch)) { /* inner runs of spaces become one */
+                space = 1;
+                continue;
+            }
+            if (tl + 3 >= sizeof(tag))
+                return BB_ELIMIT;
+            if (space)
+                tag[tl++] = ' ';
+            space = 0;
+            tag[tl++] = (char)(ch < 128 ? tolower(ch) : ch);
+        }
+        tag[tl] = '\0';
+        /* a duplicate: the same tag between commas already in out */
+        int dup = 0;
+        for (const char *q = out; *q && !dup;) {
+            const char *c = strchr(q, ',');
+            size_t ql = c ? (size_t)(c - q) : strlen(q);
+            dup = ql == tl && memcmp(q, tag, tl) == 0;
+            q += ql + (c ? 1 : 0);
+        }
+        if (dup)
+            continue;
+        if (count == 20)
+            break;
+        if (len + tl + 2 > n)
+            return BB_ELIMIT;
+        if (count++)
+            out[len++] = ',';
+        memcpy(out + len, tag, tl);
+        len += tl;
+        out[len] = '\0';
+    }
+    return count ? BB_OK : BB_EINVAL;
+}
+
+/* ---- argument helpers ------------------------------------------------------- */
+
+static const cJSON *field(const cJSON *args, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(args, "fields"), name);
+}
+
+static const char *fstr(const cJSON *args, const char *name)
+{
+    const cJSON *v = field(args, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A whole number field within [lo, hi]; numbers given as text count too. */
+static int fint(const cJSON *args, const char *name, int lo, int hi, int *out)
+{
+    const cJSON *v = field(args, name);
+    double d;
+    if (cJSON_IsNumber(v)) {
+        d = v->valuedouble;
+    } else if (cJSON_IsString(v)) {
+        long long ll;
+        if (bb_parse_ll(v->valuestring, lo, hi, &ll) != BB_OK)
+            return BB_EINVAL;
+        d = (double)ll;
+    } else {
+        return BB_EINVAL;
+    }
+    if (d != (double)(long long)d || d < lo || d > hi)
+        return BB_EINVAL;
+    *out = (int)d;
+    return BB_OK;
+}
+
+/* Store errors roll the batch back; refusals of bad input do not. */
+static int store_result(int rc, const char *what)
+{
+    if (rc == BB_EINVAL || rc == BB_ENOTFOUND || rc == BB_EEXIST) {
+        bb_log(BB_LOG_WARN, MOD, "%s: %s; nothing stored", what, bb_strerror(rc));
+        return BB_OK;
+    }
+    return rc;
+}
+
+static int bad_args(const char *what)
+{
+    bb_log(BB_LOG_WARN, MOD, "%s: missing or bad fields; nothing stored", what);
+    return BB_OK;
+}
+
+static void local_now(const struct domain_ctx *d, const struct store_person *p, int64_t *local)
+{
+    *local = d->now + coaching_tz_offset(p->tz, d->now);
+}
+
+/* Send a person a text in their language; nowhere to send is not an error. */
+static int tell(const struct domain_ctx *d, int64_t person_id, const char *id, const char *en)
+{
+    const char *t[2] = {id, en};
+    int rc = core_send_text(d->core, person_id, t, STORE_PRIO_LIVE, 0);
+    return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
+/* ---- wellbeing ------------------------------------------------------------- */
+
+static int act_wellbeing(const struct domain_ctx *d, const struct store_person *p,
+                         const cJSON *args)
+{
+    static const char *const names[5] = {"w1", "w2", "w3", "w4", "w5"};
+    int items[5], raw = 0, score = 0, low = 0, granted = -1, rc;
+    int64_t local, row = 0, ids[16];
+    int n = 0, told = 0;
+    char day[16];
+    for (int i = 0; i < 5; i++)
+        if (fint(args, names[i], 0, 5, &items[i]) != BB_OK)
+            return bad_args("wellbeing_record");
+    coaching_who5(items, &raw, &score, &low);
+    local_now(d, p, &local);
+    coaching_local_day(local, day, sizeof(day));
+    rc = store_coaching_wellbeing_add(d->st, p->id, d->now, day, items, &row);
+    if (rc != BB_OK)
+        return store_result(rc, "wellbeing_record");
+    if (!low)
+        return BB_OK;
+    if ((rc = store_consent_get(d->st, p->id, "wellbeing_alert", &granted)) != BB_OK)
+        return rc;
+    if (granted != 1)
+        return BB_OK; /* no consent: nobody else hears of it */
+    /* The person's mentor when they have one (the consent question names
+     * "your mentor or HR"), else HR people of their unit (else any). */
+    int64_t mentor = 0;
+    int to_mentor = 0;
+    rc = mentoring_mentor_of(d->st, p->id, &mentor);
+    if (rc == BB_OK && mentor > 0) {
+        ids[0] = mentor;
+        n = 1;
+        to_mentor = 1;
+    } else if (rc != BB_OK && rc != BB_ENOTFOUND) {
+        return rc;
+    } else if ((rc = store_coaching_alert_recipients(d->st, p->id, ids, 16, &n)) != BB_OK) {
+        return rc;
+    }
+    char aid[512], aen[512];
+    bb_snprintf(aid, sizeof(aid),
+                "%s (%s) mungkin sedang membutuhkan dukungan. Mohon sapa dan ajak bicara secara "
+                "pribadi, dengan hangat dan tanpa menghakimi. Pesan ini dikirim atas "
+                "persetujuannya; jawabannya tidak dibagikan.",
+                p->name, p->unit);
+    bb_snprintf(aen, sizeof(aen),
+                "%s (%s) may need some support. Please reach out personally, warmly and without "
+                "judgement. This message is sent with their consent; their answers are not "
+                "shared.",
+                p->name, p->unit);
+    for (int i = 0; i < n; i++) {
+        const char *t[2] = {aid, aen};
+        rc = core_send_text(d->core, ids[i], t, STORE_PRIO_LIVE, 0);
+        if (rc == BB_OK)
+            told++;
+        else if (rc != BB_ENOTFOUND)
+            return rc;
+    }
+    if (told > 0) {
+        if ((rc = store_coaching_wellbeing_set_alerted(d->st, row)) != BB_OK)
+            return rc;
+        if ((rc = store_audit(d->st, p->nip, "wellbeing.alert", p->id, "", d->now)) != BB_OK)
+            return rc;
+        if (to_mentor)
+            return tell(d, p->id,
+                        "Seperti yang kamu setujui, saya sudah mengabari mentormu bahwa kamu "
+                        "mungkin butuh dukungan. Jawabanmu tidak saya bagikan.",
+                        "As you agreed, I've let your mentor know that you may need some support. "
+                        "Your answers are not shared.");
+        return tell(d, p->id,
+                    "Seperti yang kamu setujui, saya sudah mengabari tim SDM bahwa kamu mungkin "
+                    "butuh dukungan. Jawabanmu tidak saya bagikan.",
+                    "As you agreed, I've let HR know that you may need some support. Your answers "
+                    "are not shared.");
+    }
+    return tell(d, p->id,
+                "Saya belum bisa mengabari tim SDM saat ini. Jangan ragu menghubungi mereka "
+                "langsung, ya.",
+                "I couldn't reach anyone in HR just now. Please feel free to contact them "
+                "directly.");
+}
+
+/* ---- GROW --------------------------------------------------------------------- */
+
+static int copy_text(char *dst, size_t n, const char *src)
+{
+    if (!src)
+        return BB_EINVAL;
+    return bb_strlcpy(dst, src, n);
+}
+
+static int act_grow(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    struct store_grow g;
+    const char *fu = fstr(args, "followup");
+    memset(&g, 0, sizeof(g));
+    g.person_id = p->id;
+    g.at = d->now;
+    if (copy_text(g.goal, sizeof(g.goal), fstr(args, "goal")) != BB_OK ||
+        copy_text(g.reality, sizeof(g.reality), fstr(args, "reality")) != BB_OK ||
+        copy_text(g.options, sizeof(g.options), fstr(args, "options")) != BB_OK ||
+        copy_text(g.will, sizeof(g.will), fstr(args, "will")) != BB_OK ||
+        fint(args, "confidence", 1, 10, &g.confidence) != BB_OK)
+        return bad_args("grow_record");
+    if (fu && bb_strlcpy(g.followup_day, fu, sizeof(g.followup_day)) != BB_OK)
+        return bad_args("grow_record");
+    return store_result(store_coaching_grow_add(d->st, &g, NULL), "grow_record");
+}
+
+static int act_grow_followup(const struct domain_ctx *d, const struct store_person *p,
+                             const cJSON *args)
+{
+    const char *progress = fstr(args, "progress");
+    const char *note = fstr(args, "note");
+    if (!progress)
+        return bad_args("grow_followup");
+    return store_result(
+        store_coaching_grow_followup(d->st, p->id, d->now, progress, note ? note : ""),
+        "grow_followup");
+}
+
+/* ---- goals and learning ------------------------------------------------------ */
+
+static int act_goal(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    const char *group = fstr(args, "group"), *comp = fstr(args, "competency");
+    const char *goal = fstr(args, "goal"), *due = fstr(args, "due");
+    if (!group || !goal)
+        return bad_args("goal_record");
+    return store_result(store_coaching_goal_add(d->st, p->id, d->now, group, comp ? comp : "", goal,
+                                                due ? due : "", NULL),
+                        "goal_record");
+}
+
+static int act_learning(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    const char *title = fstr(args, "title"), *kind = fstr(args, "kind");
+    int minutes;
+    int64_t local;
+    char day[16];
+    if (!title || fint(args, "minutes", 1, 1440, &minutes) != BB_OK)
+        return bad_args("learning_log");
+    local_now(d, p, &local);
+    coaching_local_day(local, day, sizeof(day));
+    return store_result(store_coaching_learning_add(d->st, p->id, d->now, day, title,
+                                                    kind ? kind : "", minutes, NULL),
+                        "learning_log");
+}
+
+/* ---- reflections -------------------------------------------------------------- */
+
+static int act_reflection(const struct domain_ctx *d, const struct store_person *p,
+                          const cJSON *args)
+{
+    const char *example = fstr(args, "example");
+    int rating, vi = coaching_value_find(fstr(args, "value"));
+    int64_t local;
+    char week[16];
+    if (fint(args, "rating", 1, 5, &rating) != BB_OK)
+        return bad_args("reflection_record");
+    local_now(d, p, &local);
+    if (vi < 0)
+        vi = coaching_value_index(local);
+    coaching_iso_week(local, week, sizeof(week));
+    return store_result(store_coaching_reflection_add(d->st, p->id, d->now, week,
+                                                      coaching_values[vi].key, rating,
+                                                      example ? example : "", NULL),
+                        "reflection_record");
+}
+
+/* ---- feedback ----------------------------------------------------------------- */
+
+static int all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* Find the colleague the asker typed; on any outcome but one colleague the
+ * asker is told why, and *found stays 0. */
+static int find_giver(const struct domain_ctx *d, const struct store_person *p, const char *typed,
+                      struct store_person *giver, int *found)
+{
+    char q[160], mid[1400], men[1400];
+    struct store_person cand[5];
+    int n = 0, rc;
+    size_t len;
+    *found = 0;
+    while (*typed == ' ' || *typed == '\t')
+        typed++;
+    if (bb_strlcpy(q, typed, sizeof(q)) != BB_OK)
+        q[bb_utf8_cut(q, strlen(q), sizeof(q) - 1)] = '\0';
+    len = strlen(q);
+    while (len > 0 && (q[len - 1] == ' ' || q[len - 1] == '\t'))
+        q[--len] = '\0';
+    if (all_digits(q)) {
+        rc = store_person_by_nip(d->st, q, giver);
+        if (rc == BB_ENOTFOUND) {
+            bb_snprintf(mid, sizeof(mid),
+                        "Saya tidak menemukan pegawai dengan NIP %s. Periksa lagi NIP-nya, lalu "
+                        "ketik /umpanbalik.",
+                        q);
+            bb_snprintf(men, sizeof(men),
+                        "I couldn't find anyone with NIP %s. Check the number, then type "
+                        "/feedback again.",
+                        q);
+            return tell(d, p->id, mid, men);
+        }
+        if (rc != BB_OK)
+            return rc;
+        if (giver->id == p->id)
+            return tell(d, p->id,
+                        "Itu NIP-mu sendiri. Tulis nama atau NIP rekan yang ingin kamu mintai "
+                        "umpan balik; ketik /umpanbalik untuk mencoba lagi.",
+                        "That is your own NIP. Give a colleague's name or NIP; type /feedback to "
+                        "try again.");
+        *found = 1;
+        return BB_OK;
+    }
+    if (bb_utf8_len(q) < 3)
+        return tell(d, p->id,
+                    "Tulis minimal 3 huruf dari nama rekanmu, atau NIP-nya. Ketik /umpanbalik "
+                    "untuk mencoba lagi.",
+                    "Type at least 3 letters of your colleague's name, or their NIP. Type "
+                    "/feedback to try again.");
+    rc = store_coaching_find_colleagues(d->st, p->id, p->unit, q, cand, 5, &n);
+    if (rc == BB_EINVAL)
+        n = 0;
+    else if (rc != BB_OK)
+        return rc;
+    if (n == 1 || (n > 1 && strcasecmp(cand[0].name, q) == 0 && strcasecmp(cand[1].name, q) != 0)) {
+        *giver = cand[0];
+        *found = 1;
+        return BB_OK;
+    }
+    if (n == 0) {
+        bb_snprintf(mid, sizeof(mid),
+                    "Saya tidak menemukan rekan bernama \"%s\" di %s. Coba ketik /umpanbalik lagi "
+                    "dengan nama lain atau NIP-nya.",
+                    q, p->unit);
+        bb_snprintf(men, sizeof(men),
+                    "I couldn't find a colleague called \"%s\" in %s. Type /feedback again with "
+                    "another name or their NIP.",
+                    q, p->unit);
+        return tell(d, p->id, mid, men);
+    }
+    /* Several: list them (name and position) so the asker can be exact. */
+    char list[1100];
+    size_t k = 0;
+    list[0] = '\0';
+    for (int i = 0; i < n && i < 5; i++) {
+        char line[300];
+        bb_snprintf(line, sizeof(line), "\n- %s (%s)", cand[i].name, cand[i].position);
+        if (bb_strlcpy(list + k, line, sizeof(list) - k) != BB_OK)
+            break;
+        k += strlen(line);
+    }
+    bb_snprintf(mid, sizeof(mid),
+                "Ada beberapa rekan yang cocok dengan \"%s\":%s%s\nKetik /umpanbalik lagi dengan "
+                "nama lengkap atau NIP-nya.",
+                q, list, n > 5 ? "\n- ..." : "");
+    bb_snprintf(men, sizeof(men),
+                "Several colleagues match \"%s\":%s%s\nType /feedback again with the full name or "
+                "their NIP.",
+                q, list, n > 5 ? "\n- ..." : "");
+    return tell(d, p->id, mid, men);
+}
+
+static int act_feedback_request(const struct domain_ctx *d, const struct store_person *p,
+                                const cJSON *args)
+{
+    const char *typed = fstr(args, "colleague"), *topic = fstr(args, "topic");
+    struct store_person g;
+    char ch[16], ext[64], mid[600], men[600];
+    int found = 0, rc;
+    if (!typed)
+        return bad_args("feedback_request");
+    if ((rc = find_giver(d, p, typed, &g, &found)) != BB_OK || !found)
+        return rc;
+    if (store_identity_last(d->st, g.id, ch, sizeof(ch), ext, sizeof(ext)) != BB_OK) {
+        bb_snprintf(mid, sizeof(mid),
+                    "%s belum terhubung dengan bimbing, jadi belum bisa saya mintai umpan balik. "
+                    "Coba lagi setelah dia bergabung, ya.",
+                    g.name);
+        bb_snprintf(men, sizeof(men),
+                    "%s has not joined bimbing yet, so I can't ask them for feedback. Try again "
+                    "once they have joined.",
+                    g.name);
+        return tell(d, p->id, mid, men);
+    }
+    rc = store_coaching_feedback_ask(d->st, p->id, g.id, topic ? topic : "", d->now, NULL);
+    if (rc == BB_EEXIST) {
+        bb_snprintf(mid, sizeof(mid),
+                    "Kamu sudah meminta umpan balik dari %s dan jawabannya belum masuk. Saya "
+                    "kabari begitu dia menjawab.",
+                    g.name);
+        bb_snprintf(men, sizeof(men),
+                    "You have already asked %s for feedback and the answer is not in yet. I'll "
+                    "tell you as soon as they reply.",
+                    g.name);
+        return tell(d, p->id, mid, men);
+    }
+    if (rc != BB_OK)
+        return store_result(rc, "feedback_request");
+    if ((rc = core_start_flow(d->core, g.id, "feedback.give", d->now)) != BB_OK)
+        return rc;
+    bb_snprintf(mid, sizeof(mid),
+                "Permintaanmu sudah saya kirim ke %s. Saya kabari begitu dia menjawab.", g.name);
+    bb_snprintf(men, sizeof(men),
+                "I've sent your request to %s. I'll let you know as soon as they reply.", g.name);
+    return tell(d, p->id, mid, men);
+}
+
+static int act_feedback_give(const struct domain_ctx *d, const struct store_person *p,
+                             const cJSON *args)
+{
+    const char *well = fstr(args, "went_well"), *better = fstr(args, "better");
+    const cJSON *anon = field(args, "anonymous");
+    struct store_feedback_req r;
+    int req, rc;
+    int64_t local;
+    char day[16];
+    if (fint(args, "req", 1, 2000000000, &req) != BB_OK || !well || !better)
+        return bad_args("feedback_give");
+    int anonymous = cJSON_IsTrue(anon);
+    if ((rc = store_coaching_feedback_req(d->st, req, &r)) != BB_OK)
+        return store_result(rc, "feedback_give");
+    local_now(d, p, &local);
+    coaching_local_day(local, day, sizeof(day));
+    rc = store_coaching_feedback_give(d->st, req, p->id, day, well, better, anonymous, d->now);
+    if (rc != BB_OK)
+        return store_result(rc, "feedback_give");
+
+    /* The asker hears it at once; the giver's name only when not anonymous. */
+    size_t cap = 7000;
+    char *mid = malloc(cap), *men = malloc(cap);
+    char who_id[160], who_en[160], about_id[2200], about_en[2200];
+    bb_snprintf(who_id, sizeof(who_id), "%s", anonymous ? "seorang rekan (anonim)" : p->name);
+    bb_snprintf(who_en, sizeof(who_en), "%s", anonymous ? "a colleague (anonymous)" : p->name);
+    about_id[0] = about_en[0] = '\0';
+    if (r.topic[0]) {
+        bb_snprintf(about_id, sizeof(about_id), " tentang \"%s\"", r.topic);
+        bb_snprintf(about_en, sizeof(about_en), " on \"%s\"", r.topic);
+    }
+    if (!mid || !men) {
+        rc = BB_ENOMEM;
+    } else {
+        bb_snprintf(mid, cap,
+                    "Umpan balik untukmu dari %s%s:\nYang sudah baik: %s\nYang bisa lebih baik: %s",
+                    who_id, about_id, well, better);
+        bb_snprintf(men, cap,
+                    "Feedback for you from %s%s:\nWhat went well: %s\nWhat could be better: %s",
+                    who_en, about_en, well, better);
+        rc = tell(d, r.asker_id, mid, men);
+    }
+    free(mid);
+    free(men);
+    if (rc != BB_OK)
+        return rc;
+    /* More requests waiting for this giver: offer the next one. */
+    rc = store_coaching_feedback_pending(d->st, p->id, &r);
+    if (rc == BB_OK)
+        return core_start_flow(d->core, p->id, "feedback.give", d->now + 60);
+    return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
+/* ---- mentor requests --------------------------------------------------------- */
+
+static int act_request_mentor(const struct domain_ctx *d, const struct store_person *p,
+                              const cJSON *args)
+{
+    const char *tags = fstr(args, "tags"), *traits = fstr(args, "traits");
+    char norm[STORE_COACHING_TEXT];
+    if (!tags || coaching_tags_normalise(tags, norm, sizeof(norm)) != BB_OK)
+        return bad_args("request_mentor");
+    return store_result(
+        store_coaching_mentor_request(d->st, p->id, norm, traits ? traits : "", d->now, NULL),
+        "request_mentor");
+}
+
+/* ---- person fields ---------------------------------------------------------------- */
+
+static int add_string(cJSON *out, const char *k, const char *v)
+{
+    return cJSON_AddStringToObject(out, k, v) ? BB_OK : BB_ENOMEM;
+}
+
+static int add_number(cJSON *out, const char *k, double v)
+{
+    return cJSON_AddNumberToObject(out, k, v) ? BB_OK : BB_ENOMEM;
+}
+
+static int person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)
+{
+    struct store_coaching_summary *s = NULL;
+    int64_t local;
+    char from[16], to[16], week[16], list[2][600];
+    int y, m, dd, granted = -1, rc;
+
+    local_now(d, p, &local);
+    civil_from_days(floor_div(local, 86400), &y, &m, &dd);
+    bb_snprintf(from, sizeof(from), "%04d-01-01", y);
+    bb_snprintf(to, sizeof(to), "%04d-01-01", y + 1);
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return BB_ENOMEM;
+    if ((rc = store_coaching_summary(d->st, p->id, from, to, s)) != BB_OK)
+        goto out;
+    if ((rc = store_consent_get(d->st, p->id, "wellbeing_alert", &granted)) != BB_OK)
+        goto out;
+    int vi = coaching_value_index(local);
+    const struct coaching_value *v = &coaching_values[vi];
+    coaching_iso_week(local, week, sizeof(week));
+    for (int l = 0; l < 2; l++)
+        bb_snprintf(list[l], sizeof(list[l]), "1. %s\n2. %s\n3. %s", v->behaviours[l][0],
+                    v->behaviours[l][1], v->behaviours[l][2]);
+    if ((rc = add_number(out, "jp_year", (double)coaching_jp_tenths(s->jp_minutes) / 10.0)) ||
+        (rc = add_number(out, "jp_minutes_year", (double)s->jp_minutes)) ||
+        (rc = add_number(out, "jp_target", 20)) ||
+        (rc = add_number(out, "goals_open", s->goals_open)) ||
+        (rc = add_number(out, "mentor_request_open", s->mentor_request_open)) ||
+        (rc = add_string(out, "grow_goal", s->grow_goal)) ||
+        (rc = add_number(out, "feedback_req", (double)s->feedback_req)) ||
+        (rc = add_string(out, "feedback_from", s->feedback_from)) ||
+        (rc = add_string(out, "feedback_topic", s->feedback_topic)) ||
+        (rc = add_string(out, "wellbeing_consent",
+                         granted == 1   ? "yes"
+                         : granted == 0 ? "no"
+                                        : "")) ||
+        (rc = add_string(out, "value_key", v->key)) ||
+        (rc = add_string(out, "value_of_week", v->name)) ||
+        (rc = add_string(out, "value_week", week)) ||
+        (rc = add_string(out, "value_meaning_id", v->meaning[0])) ||
+        (rc = add_string(out, "value_meaning_en", v->meaning[1])) ||
+        (rc = add_string(out, "value_behaviours_id", list[0])) ||
+        (rc = add_string(out, "value_behaviours_en", list[1])))
+        goto out;
+out:
+    free(s);
+    return rc;
+}
+
+static const struct domain_action actions[] = {
+    {"wellbeing_record", act_wellbeing},
+    {"grow_record", act_grow},
+    {"grow_followup", act_grow_followup},
+    {"goal_record", act_goal},
+    {"learning_log", act_learning},
+    {"reflection_record", act_reflection},
+    {"feedback_request", act_feedback_request},
+    {"feedback_give", act_feedback_give},
+    {"request_mentor", act_request_mentor},
+    {NULL, NULL},
+};
+
+const struct domain_module coaching_module = {
+    .name = "coaching",
+    .actions = actions,
+    .person_fields = person_fields,
+};

@@ -1,0 +1,1431 @@
+/*
+ * mentoring.c - the mentor programme (see mentoring.h and docs/mentoring.md):
+ * building the matching input from the store, `bimbing pair ...` for HR,
+ * the flow actions and person fields of mentors and mentees, and the tick
+ * that delivers waiting introductions and nudges pairs that have not met.
+ *
+ * Core thread or the CLI's only thread. Nothing global; every text sent is
+ * built in a bounded struct bb_buf and handed to core_send_text().
+ */
+#include "bot/domain/mentoring/mentoring.h"
+#include "bot/base/bb.h"
+#include "store/store_mentoring.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_CAP   4000 /* bytes of one message this module builds */
+#define TICK_BATCH 100  /* introductions or nudges per tick */
+#define WEEK       (7 * 86400)
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+int mentoring_grade_rank(const char *grade)
+{
+    static const char *const romans[] = {"I", "II", "III", "IV"};
+    char g[16];
+    size_t k = 0;
+    if (!grade)
+        return 0;
+    /* upper case, without spaces */
+    for (const char *s = grade; *s; s++) {
+        if (*s == ' ' || *s == '\t')
+            continue;
+        if (k + 1 >= sizeof(g))
+            return 0;
+        g[k++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
+    }
+    g[k] = '\0';
+    char *slash = strchr(g, '/');
+    if (!slash || slash[1] == '\0' || slash[2] != '\0')
+        return 0;
+    *slash = '\0';
+    int gol = 0;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(g, romans[i]) == 0)
+            gol = i + 1;
+    char ruang = slash[1];
+    int maxr = gol == 4 ? 'E' : 'D';
+    if (!gol || ruang < 'A' || ruang > maxr)
+        return 0;
+    return (gol - 1) * 4 + (ruang - 'A') + 1;
+}
+
+static void first_name(const char *name, char *out, size_t n)
+{
+    bb_strlcpy(out, name, n);
+    char *sp = strchr(out, ' ');
+    if (sp)
+        *sp = '\0';
+}
+
+/* "27/11/2026" (UTC date of t). */
+static void fmt_date(int64_t t, char *out, size_t n)
+{
+    char iso[32];
+    bb_format_iso8601(t, iso, sizeof(iso));
+    bb_snprintf(out, n, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+/* "2026-11-20" -> "20/11/2026" */
+static void fmt_day(const char *day, char *out, size_t n)
+{
+    if (strlen(day) == 10)
+        bb_snprintf(out, n, "%.2s/%.2s/%.4s", day + 8, day + 5, day);
+    else
+        bb_strlcpy(out, day, n);
+}
+
+/* JP as "1,3" (id) or "1.3" (en): minutes / 45, one decimal, rounded down. */
+static void fmt_jp(int64_t minutes, int en, char *out, size_t n)
+{
+    int64_t tenths = minutes * 10 / 45;
+    bb_snprintf(out, n, "%" PRId64 "%c%" PRId64, tenths / 10, en ? '.' : ',', tenths % 10);
+}
+
+/* Send a text in both languages; a person who never wrote to the bot cannot
+ * be reached (BB_ENOTFOUND is returned for the caller to decide). */
+static int send2(const struct domain_ctx *d, int64_t person_id, struct bb_buf *id,
+                 struct bb_buf *en, int prio)
+{
+    if (!id->data || !en->data)
+        return BB_ENOMEM;
+    const char *t[2] = {id->data, en->data};
+    return core_send_text(d->core, person_id, t, prio, 0);
+}
+
+/* As send2, but "cannot be reached" is not an error (a flow action must not
+ * roll the core's batch back for it). */
+static int send2_soft(const struct domain_ctx *d, int64_t person_id, struct bb_buf *id,
+                      struct bb_buf *en, int prio)
+{
+    int rc = send2(d, person_id, id, en, prio);
+    if (rc == BB_ENOTFOUND) {
+        bb_log(BB_LOG_INFO, "mentoring", "person %" PRId64 " has no channel yet", person_id);
+        return BB_OK;
+    }
+    return rc;
+}
+
+static int send_one(const struct domain_ctx *d, int64_t person_id, const char *id_text,
+                    const char *en_text)
+{
+    const char *t[2] = {id_text, en_text};
+    int rc = core_send_text(d->core, person_id, t, STORE_PRIO_LIVE, 0);
+    return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
+static int consent_share(struct store *st, int64_t mentee_id, int *yes)
+{
+    int g = -1;
+    int rc = store_consent_get(st, mentee_id, "mentor_share", &g);
+    *yes = rc == BB_OK && g == 1;
+    return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
+/* A mentee's goals: interests plus the tags of open mentor requests. */
+static int goals_of(const struct store_person *p, const struct store_mentor_request *req, int nreq,
+                    char **out)
+{
+    struct bb_buf b;
+    bb_buf_init(&b, 2048);
+    bb_buf_puts(&b, p->interests);
+    for (int i = 0; i < nreq; i++)
+        if (req[i].person_id == p->id && req[i].tags[0]) {
+            if (b.len)
+                bb_buf_puts(&b, ", ");
+            bb_buf_puts(&b, req[i].tags);
+        }
+    *out = bb_buf_take(&b);
+    return *out ? BB_OK : BB_ENOMEM;
+}
+
+static int has_request(int64_t pid, const struct store_mentor_request *req, int nreq)
+{
+    for (int i = 0; i < nreq; i++)
+        if (req[i].person_id == pid)
+            return 1;
+    return 0;
+}
+
+/* ---- public helpers -------------------------------------------------------------- */
+
+int mentoring_mentor_of(struct store *st, int64_t mentee_id, int64_t *mentor_id)
+{
+    struct store_pairing pr;
+    int rc;
+    if (!st || !mentor_id)
+        return BB_EINVAL;
+    *mentor_id = 0;
+    rc = store_pairing_active_of(st, mentee_id, &pr);
+    if (rc == BB_OK)
+        *mentor_id = pr.mentor_id;
+    return rc;
+}
+
+int mentoring_minutes_in_year(struct store *st, int64_t person_id, int year, int64_t *minutes)
+{
+    char a[16], b[16];
+    int64_t from, to;
+    if (!st || !minutes || year < 1900 || year > 9998)
+        return BB_EINVAL;
+    *minutes = 0;
+    bb_snprintf(a, sizeof(a), "%04d-01-01", year);
+    bb_snprintf(b, sizeof(b), "%04d-01-01", year + 1);
+    if (bb_parse_iso8601(a, &from) != BB_OK || bb_parse_iso8601(b, &to) != BB_OK)
+        return BB_EINVAL;
+    return store_msession_minutes(st, person_id, from, to, minutes);
+}
+
+/* ---- the matching input -------------------------------------------------------------- */
+
+void mentoring_input_free(struct mentoring_input *mi)
+{
+    if (!mi)
+        return;
+    if (mi->goals)
+        for (int i = 0; i < mi->in.nmentees; i++)
+            free(mi->goals[i]);
+    free(mi->goals);
+    free(mi->people);
+    free(mi->everyone);
+    free(mi->mentees);
+    free(mi->mentors);
+    free(mi->bans);
+    memset(mi, 0, sizeof(*mi));
+}
+
+static void to_match_person(const struct store_person *p, struct match_person *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->id = p->id;
+    m->nip = p->nip;
+    m->name = p->name;
+    m->unit = p->unit;
+    m->lang = p->lang;
+    m->grade_rank = mentoring_grade_rank(p->grade);
+    m->supervisor_nip = p->supervisor_nip;
+    m->tags = p->strengths;
+}
+
+int mentoring_input_build(struct store *st, const char *unit, struct mentoring_input *mi)
+{
+    struct store_mentor_request *req = NULL;
+    struct store_pairing *ended = NULL;
+    int nreq = 0, nended = 0, rc;
+    memset(mi, 0, sizeof(*mi));
+    match_default_weights(&mi->in.w);
+    if ((rc = store_mentoring_people(st, &mi->people, &mi->npeople)) != BB_OK ||
+        (rc = store_mentoring_requests(st, &req, &nreq)) != BB_OK ||
+        (rc = store_pairing_list_ended(st, &ended, &nended)) != BB_OK)
+        goto out;
+    if (mi->npeople > MATCH_MAX_PEOPLE) {
+        rc = BB_ELIMIT;
+        goto out;
+    }
+    size_t np = mi->npeople ? (size_t)mi->npeople : 1;
+    mi->everyone = calloc(np, sizeof(*mi->everyone));
+    mi->mentees = calloc(np, sizeof(*mi->mentees));
+    mi->mentors = calloc(np, sizeof(*mi->mentors));
+    mi->goals = calloc(np, sizeof(*mi->goals));
+    mi->bans = calloc(nended ? (size_t)nended : 1, sizeof(*mi->bans));
+    if (!mi->everyone || !mi->mentees || !mi->mentors || !mi->goals || !mi->bans) {
+        rc = BB_ENOMEM;
+        goto out;
+    }
+    for (int i = 0; i < mi->npeople; i++) {
+        const struct store_person *p = &mi->people[i];
+        to_match_person(p, &mi->everyone[mi->in.neveryone++]);
+        if (strcmp(p->role, "employee") == 0) {
+            struct store_pairing pr;
+            if (unit && unit[0] && strcmp(p->unit, unit) != 0)
+                continue;
+            rc = store_pairing_active_of(st, p->id, &pr);
+            if (rc == BB_OK)
+                continue; /* already has a mentor */
+            if (rc != BB_ENOTFOUND)
+                goto out;
+            if (!p->interests[0] && !has_request(p->id, req, nreq))
+                continue; /* no goals and no request: not looking for a mentor */
+            int k = mi->in.nmentees;
+            to_match_person(p, &mi->mentees[k]);
+            if ((rc = goals_of(p, req, nreq, &mi->goals[k])) != BB_OK)
+                goto out;
+            mi->mentees[k].tags = mi->goals[k];
+            mi->in.nmentees++;
+        } else if (strcmp(p->role, "mentor") == 0) {
+            struct store_mentor_profile prof;
+            int cap = MENTORING_DEFAULT_CAPACITY, used = 0;
+            rc = store_mentor_profile_get(st, p->id, &prof);
+            if (rc == BB_OK) {
+                if (strcmp(prof.status, "paused") == 0)
+                    continue;
+                cap = prof.capacity;
+            } else if (rc != BB_ENOTFOUND) {
+                goto out;
+            }
+            if ((rc = store_pairing_count_active(st, p->id, &used)) != BB_OK)
+                goto out;
+            if (cap - used <= 0)
+                continue;
+            to_match_person(p, &mi->mentors[mi->in.nmentors]);
+            mi->mentors[mi->in.nmentors++].capacity = cap - used;
+        }
+    }
+    for (int i = 0; i < nended; i++) {
+        mi->bans[i].mentee_id = ended[i].mentee_id;
+        mi->bans[i].mentor_id = ended[i].mentor_id;
+    }
+    mi->in.nbans = nended;
+    mi->in.mentees = mi->mentees;
+    mi->in.mentors = mi->mentors;
+    mi->in.everyone = mi->everyone;
+    mi->in.bans = mi->bans;
+    rc = BB_OK;
+out:
+    free(req);
+    free(ended);
+    if (rc != BB_OK)
+        mentoring_input_free(mi);
+    return rc;
+}
+
+/* ---- introductions ------------------------------------------------------------------ */
+
+/* Send what is still missing of a pairing's introduction; marks each side
+ * that got it. *reached (may be NULL) gets a bit per side sent now or before
+ * (1 mentee, 2 mentor). */
+static int send_intros(const struct domain_ctx *d, const struct store_pairing *pr, int64_t now,
+                       int *reached)
+{
+    struct store_person me, mo;
+    struct store_mentor_request *req = NULL;
+    char *goals = NULL, f1[128], f2[128];
+    int nreq = 0, rc, got = 0;
+    struct bb_buf id, en;
+    bb_buf_init(&id, TEXT_CAP);
+    bb_buf_init(&en, TEXT_CAP);
+    if ((rc = store_person_by_id(d->st, pr->mentee_id, &me)) != BB_OK ||
+        (rc = store_person_by_id(d->st, pr->mentor_id, &mo)) != BB_OK ||
+        (rc = store_mentoring_requests(d->st, &req, &nreq)) != BB_OK ||
+        (rc = goals_of(&me, req, nreq, &goals)) != BB_OK)
+        goto out;
+    first_name(me.name, f1, sizeof(f1));
+    first_name(mo.name, f2, sizeof(f2));
+    if (pr->intro_mentee_at) {
+        got |= 1;
+    } else {
+        bb_buf_printf(&id,
+                      "Kabar baik, %s! Mulai sekarang kamu didampingi mentor %s (%s). "
+                      "Keahliannya: %s. Silakan sapa %s dan atur pertemuan pertama; catat setiap "
+                      "sesi dengan /sesi, dan akhiri pendampingan kapan saja dengan /akhiri.",
+                      f1, mo.name, mo.unit[0] ? mo.unit : "-", mo.strengths[0] ? mo.strengths : "-",
+                      f2);
+        bb_buf_printf(&en,
+                      "Good news, %s! From now on your mentor is %s (%s). Strengths: %s. Say "
+                      "hello to %s and set up a first meeting; log each session with /session, "
+                      "and end the mentoring at any time with /endmentoring.",
+                      f1, mo.name, mo.unit[0] ? mo.unit : "-", mo.strengths[0] ? mo.strengths : "-",
+                      f2);
+        rc = send2(d, me.id, &id, &en, STORE_PRIO_LIVE);
+        if (rc == BB_OK) {
+            got |= 1;
+            rc = store_pairing_set_intro(d->st, pr->id, 0, now);
+        }
+        if (rc != BB_OK && rc != BB_ENOTFOUND)
+            goto out;
+    }
+    bb_buf_reset(&id);
+    bb_buf_reset(&en);
+    if (pr->intro_mentor_at) {
+        got |= 2;
+    } else {
+        bb_buf_printf(&id,
+                      "Halo %s, kamu sekarang mentor bagi %s (%s). Tujuan pengembangannya: %s. "
+                      "Silakan sapa %s dan atur pertemuan pertama. Lihat mentee-mu dengan "
+                      "/mentee dan catat sesi dengan /sesi.",
+                      f2, me.name, me.unit[0] ? me.unit : "-", goals[0] ? goals : "-", f1);
+        bb_buf_printf(&en,
+                      "Hello %s, you are now the mentor of %s (%s). Development goals: %s. "
+                      "Say hello to %s and set up a first meeting. See your mentees with /mentee "
+                      "and log sessions with /session.",
+                      f2, me.name, me.unit[0] ? me.unit : "-", goals[0] ? goals : "-", f1);
+        rc = send2(d, mo.id, &id, &en, STORE_PRIO_LIVE);
+        if (rc == BB_OK) {
+            got |= 2;
+            rc = store_pairing_set_intro(d->st, pr->id, 1, now);
+        }
+        if (rc != BB_OK && rc != BB_ENOTFOUND)
+            goto out;
+    }
+    rc = BB_OK;
+out:
+    if (reached)
+        *reached = got;
+    bb_buf_free(&id);
+    bb_buf_free(&en);
+    free(goals);
+    free(req);
+    return rc;
+}
+
+/* ---- CLI: bimbing pair ... ------------------------------------------------------------ */
+
+static const struct store_person *find_in(const struct mentoring_input *mi, int64_t id)
+{
+    int lo = 0, hi = mi->npeople - 1;
+    while (lo <= hi) {
+        int m = lo + (hi - lo) / 2;
+        if (mi->people[m].id == id)
+            return &mi->people[m];
+        if (mi->people[m].id < id)
+            lo = m + 1;
+        else
+            hi = m - 1;
+    }
+    return NULL;
+}
+
+static int cli_person(struct store *st, const char *nip, struct store_person *p)
+{
+    int rc = store_person_by_nip(st, nip, p);
+    if (rc == BB_ENOTFOUND)
+        fprintf(stderr, "bimbing: no person with NIP %s\n", nip);
+    else if (rc != BB_OK)
+        fprintf(stderr, "bimbing: %s\n", store_errmsg(st));
+    return rc;
+}
+
+static int cli_fail(struct store *st, const char *what, int rc)
+{
+    fprintf(stderr, "bimbing: pair %s: %s (%s)\n", what, bb_strerror(rc), store_errmsg(st));
+    return 1;
+}
+
+void mentoring_suggestion_free(struct mentoring_suggestion *s)
+{
+    if (!s)
+        return;
+    match_result_free(&s->res);
+    mentoring_input_free(&s->mi);
+    s->id = 0;
+    s->reused = 0;
+}
+
+const struct store_person *mentoring_suggestion_person(const struct mentoring_suggestion *s,
+                                                       int64_t id)
+{
+    return s ? find_in(&s->mi, id) : NULL;
+}
+
+/* Is suggestion sid exactly the proposal of res, with every pair still
+ * waiting for approval? (Then the dashboard shows it again instead of
+ * storing a copy on every page load.) */
+static int same_as_stored(struct store *st, int64_t sid, const struct match_result *res, int *same)
+{
+    struct store_proposal *props = NULL;
+    int n = 0, rc = store_proposal_list(st, sid, &props, &n);
+    *same = 0;
+    if (rc != BB_OK)
+        return rc;
+    if (n == res->npairs) {
+        int found = 0;
+        for (int i = 0; i < res->npairs; i++)
+            for (int k = 0; k < n; k++)
+                if (props[k].mentee_id == res->pairs[i].mentee_id &&
+                    props[k].mentor_id == res->pairs[i].mentor_id &&
+                    props[k].score == res->pairs[i].score && props[k].state == STORE_PROP_PROPOSED)
+                    found++;
+        *same = found == n;
+    }
+    free(props);
+    return BB_OK;
+}
+
+int mentoring_suggest(struct store *st, const char *unit, int reuse, const char *actor, int64_t now,
+                      struct mentoring_suggestion *s)
+{
+    int rc;
+    memset(s, 0, sizeof(*s));
+    if (!st || !actor)
+        return BB_EINVAL;
+    if ((rc = mentoring_input_build(st, unit, &s->mi)) != BB_OK)
+        return rc;
+    if ((rc = match_run(&s->mi.in, &s->res)) != BB_OK)
+        goto out;
+    if (s->res.npairs == 0)
+        goto out; /* nothing to store */
+    if (reuse) {
+        int64_t last = 0;
+        int same = 0;
+        rc = store_suggestion_latest(st, &last);
+        if (rc == BB_OK)
+            rc = same_as_stored(st, last, &s->res, &same);
+        if (rc != BB_OK && rc != BB_ENOTFOUND)
+            goto out;
+        rc = BB_OK;
+        if (same) {
+            s->id = last;
+            s->reused = 1;
+            goto out;
+        }
+    }
+    rc = store_begin(st);
+    if (rc != BB_OK)
+        goto out;
+    rc = store_suggestion_add(st, unit, now, &s->id);
+    for (int i = 0; i < s->res.npairs && rc == BB_OK; i++) {
+        struct store_proposal pp;
+        memset(&pp, 0, sizeof(pp));
+        pp.suggestion_id = s->id;
+        pp.mentee_id = s->res.pairs[i].mentee_id;
+        pp.mentor_id = s->res.pairs[i].mentor_id;
+        pp.score = s->res.pairs[i].score;
+        bb_strlcpy(pp.reasons, s->res.pairs[i].reasons, sizeof(pp.reasons));
+        rc = store_proposal_add(st, &pp);
+    }
+    if (rc == BB_OK)
+        rc = store_audit(st, actor, "pair.suggest", 0, unit ? unit : "", now);
+    if (rc == BB_OK)
+        rc = store_commit(st);
+    else
+        store_rollback(st);
+out:
+    if (rc != BB_OK)
+        mentoring_suggestion_free(s);
+    return rc;
+}
+
+static int pair_suggest(const struct domain_ctx *d, int argc, char **argv, int64_t now)
+{
+    const char *unit = NULL;
+    struct mentoring_suggestion s;
+    int rc;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc) {
+            unit = argv[++i];
+        } else {
+            fprintf(stderr,
+                    "bimbing: pair suggest: unknown argument '%s' (usage: pair suggest "
+                    "[--unit NAME])\n",
+                    argv[i]);
+            return 2;
+        }
+    }
+    rc = mentoring_suggest(d->st, unit, 0, "cli", now, &s);
+    if (rc != BB_OK)
+        return cli_fail(d->st, "suggest", rc);
+    if (s.res.npairs == 0) {
+        printf("no pairs to propose (%d mentee(s) looking, %d mentor(s) with room)\n",
+               s.mi.in.nmentees, s.mi.in.nmentors);
+    } else {
+        printf("suggestion %" PRId64 ": %d pair(s) proposed, %d mentee(s) unmatched\n", s.id,
+               s.res.npairs, s.res.nunmatched);
+        for (int i = 0; i < s.res.npairs; i++) {
+            const struct store_person *a = find_in(&s.mi, s.res.pairs[i].mentee_id);
+            const struct store_person *b = find_in(&s.mi, s.res.pairs[i].mentor_id);
+            if (!a || !b)
+                continue;
+            printf("  %s (%s, %s) -> %s (%s, %s)  score %d: %s\n", a->name, a->nip, a->unit,
+                   b->name, b->nip, b->unit, s.res.pairs[i].score, s.res.pairs[i].reasons);
+        }
+    }
+    if (s.res.nunmatched > 0) {
+        printf("unmatched:\n");
+        for (int i = 0; i < s.res.nunmatched; i++) {
+            const struct store_person *a = find_in(&s.mi, s.res.unmatched[i].mentee_id);
+            if (a)
+                printf("  %s (%s, %s): %s\n", a->name, a->nip, a->unit, s.res.unmatched[i].why);
+        }
+    }
+    if (s.id)
+        printf("approve with: bimbing pair apply %" PRId64 " [--only MENTEE_NIP...]\n", s.id);
+    mentoring_suggestion_free(&s);
+    return 0;
+}
+
+/* Is this pair still allowed now (no active pairing for the mentee, room
+ * with the mentor, never ended before)? why gets the reason when not. */
+static int still_ok(struct store *st, const struct store_proposal *pp, char *why, size_t n)
+{
+    struct store_pairing pr;
+    struct store_pairing *ended = NULL;
+    struct store_mentor_profile prof;
+    int nended = 0, used = 0, cap = MENTORING_DEFAULT_CAPACITY;
+    int rc = store_pairing_active_of(st, pp->mentee_id, &pr);
+    if (rc == BB_OK) {
+        bb_snprintf(why, n, "already has a mentor");
+        return BB_EPERM;
+    }
+    if (rc != BB_ENOTFOUND)
+        return rc;
+    rc = store_mentor_profile_get(st, pp->mentor_id, &prof);
+    if (rc == BB_OK) {
+        if (strcmp(prof.status, "paused") == 0) {
+            bb_snprintf(why, n, "the mentor is paused");
+            return BB_EPERM;
+        }
+        cap = prof.capacity;
+    } else if (rc != BB_ENOTFOUND) {
+        return rc;
+    }
+    if ((rc = store_pairing_count_active(st, pp->mentor_id, &used)) != BB_OK)
+        return rc;
+    if (used >= cap) {
+        bb_snprintf(why, n, "the mentor has no room left (%d of %d)", used, cap);
+        return BB_EPERM;
+    }
+    if ((rc = store_pairing_list_ended(st, &ended, &nended)) != BB_OK)
+        return rc;
+    for (int i = 0; i < nended; i++)
+        if (ended[i].mentee_id == pp->mentee_id && ended[i].mentor_id == pp->mentor_id) {
+            free(ended);
+            bb_snprintf(why, n, "this pair was ended before");
+            return BB_EPERM;
+        }
+    free(ended);
+    return BB_OK;
+}
+
+int mentoring_apply_one(const struct domain_ctx *d, const struct store_proposal *pp,
+                        const char *actor, int64_t now, struct store_pairing *pr, int *reached,
+                        char *why, size_t n)
+{
+    struct store_person a, b;
+    char detail[256];
+    int rc;
+    memset(pr, 0, sizeof(*pr));
+    *reached = 0;
+    if (why && n)
+        why[0] = '\0';
+    if (!d || !pp || !actor || !why || n == 0)
+        return BB_EINVAL;
+    if (pp->state != STORE_PROP_PROPOSED) {
+        bb_snprintf(why, n, "%s",
+                    pp->state == STORE_PROP_APPLIED ? "already approved" : "skipped before");
+        return BB_EPERM;
+    }
+    if ((rc = store_person_by_id(d->st, pp->mentee_id, &a)) != BB_OK ||
+        (rc = store_person_by_id(d->st, pp->mentor_id, &b)) != BB_OK)
+        return rc;
+    rc = still_ok(d->st, pp, why, n);
+    if (rc == BB_EPERM) {
+        int rc2 =
+            store_proposal_set_state(d->st, pp->suggestion_id, pp->mentee_id, STORE_PROP_SKIPPED);
+        return rc2 == BB_OK ? BB_EPERM : rc2;
+    }
+    if (rc != BB_OK)
+        return rc;
+    pr->mentee_id = a.id;
+    pr->mentor_id = b.id;
+    pr->suggestion_id = pp->suggestion_id;
+    pr->started_at = now;
+    if ((rc = store_pairing_add(d->st, pr, &pr->id)) != BB_OK ||
+        (rc = store_proposal_set_state(d->st, pp->suggestion_id, a.id, STORE_PROP_APPLIED)) !=
+            BB_OK)
+        return rc;
+    bb_snprintf(detail, sizeof(detail), "suggestion %" PRId64 ": mentee %s, mentor %s",
+                pp->suggestion_id, a.nip, b.nip);
+    if ((rc = store_audit(d->st, actor, "pair.apply", a.id, detail, now)) != BB_OK ||
+        (rc = store_audit(d->st, actor, "pair.apply", b.id, detail, now)) != BB_OK)
+        return rc;
+    return send_intros(d, pr, now, reached);
+}
+
+static int pair_apply(const struct domain_ctx *d, int argc, char **argv, int64_t now)
+{
+    int64_t sid = 0;
+    char **only = NULL;
+    int nonly = 0, rc, applied = 0, skipped = 0, exit_code = 0;
+    struct store_proposal *props = NULL;
+    int nprops = 0;
+    only = calloc((size_t)argc + 1, sizeof(*only));
+    if (!only)
+        return 1;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--only") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '-') {
+                fprintf(stderr, "bimbing: pair apply: --only needs at least one mentee NIP\n");
+                free(only);
+                return 2;
+            }
+            while (i + 1 < argc && argv[i + 1][0] != '-')
+                only[nonly++] = argv[++i];
+        } else if (!sid && argv[i][0] != '-') {
+            long long v;
+            if (bb_parse_ll(argv[i], 1, INT64_MAX, &v) != BB_OK) {
+                fprintf(stderr, "bimbing: pair apply: '%s' is not a suggestion id\n", argv[i]);
+                free(only);
+                return 2;
+            }
+            sid = v;
+        } else {
+            fprintf(stderr,
+                    "bimbing: pair apply: unknown argument '%s' (usage: pair apply "
+                    "[SUGGESTION_ID] [--only MENTEE_NIP...])\n",
+                    argv[i]);
+            free(only);
+            return 2;
+        }
+    }
+    rc = sid ? store_suggestion_exists(d->st, sid) : store_suggestion_latest(d->st, &sid);
+    if (rc == BB_ENOTFOUND) {
+        if (sid)
+            fprintf(stderr, "bimbing: pair apply: no suggestion %" PRId64 "\n", sid);
+        else
+            fprintf(stderr, "bimbing: pair apply: no suggestion yet (run: bimbing pair suggest)\n");
+        free(only);
+        return 1;
+    }
+    if (rc != BB_OK || (rc = store_proposal_list(d->st, sid, &props, &nprops)) != BB_OK) {
+        free(only);
+        return cli_fail(d->st, "apply", rc);
+    }
+    /* every --only NIP must be a mentee of this suggestion: else change nothing */
+    for (int k = 0; k < nonly; k++) {
+        struct store_person p;
+        int found = 0;
+        if (store_person_by_nip(d->st, only[k], &p) == BB_OK)
+            for (int i = 0; i < nprops; i++)
+                found |= props[i].mentee_id == p.id;
+        if (!found) {
+            fprintf(stderr,
+                    "bimbing: pair apply: %s is not a mentee of suggestion %" PRId64
+                    "; nothing was applied\n",
+                    only[k], sid);
+            free(props);
+            free(only);
+            return 1;
+        }
+    }
+    rc = store_begin(d->st);
+    for (int i = 0; i < nprops && rc == BB_OK; i++) {
+        struct store_proposal *pp = &props[i];
+        struct store_person a, b;
+        struct store_pairing pr;
+        char why[128];
+        int wanted = nonly == 0, reached = 0;
+        if ((rc = store_person_by_id(d->st, pp->mentee_id, &a)) != BB_OK ||
+            (rc = store_person_by_id(d->st, pp->mentor_id, &b)) != BB_OK)
+            break;
+        for (int k = 0; k < nonly; k++)
+            wanted |= strcmp(only[k], a.nip) == 0;
+        if (!wanted || pp->state != STORE_PROP_PROPOSED)
+            continue;
+        rc = mentoring_apply_one(d, pp, "cli", now, &pr, &reached, why, sizeof(why));
+        if (rc == BB_EPERM) {
+            printf("  skipped %s -> %s: %s\n", a.name, b.name, why);
+            skipped++;
+            rc = BB_OK;
+            continue;
+        }
+        if (rc != BB_OK)
+            break;
+        printf("  paired %s (%s) -> %s (%s)", a.name, a.nip, b.name, b.nip);
+        if (reached != 3)
+            printf("; introduction waits for %s%s%s (never wrote to the bot)",
+                   reached & 1 ? "" : a.name, reached == 0 ? " and " : "",
+                   reached & 2 ? "" : b.name);
+        else
+            printf("; both introduced");
+        printf("\n");
+        applied++;
+    }
+    if (rc == BB_OK)
+        rc = store_commit(d->st);
+    else
+        store_rollback(d->st);
+    if (rc != BB_OK) {
+        exit_code = cli_fail(d->st, "apply", rc);
+    } else {
+        printf("suggestion %" PRId64 ": %d pair(s) started, %d skipped\n", sid, applied, skipped);
+    }
+    free(props);
+    free(only);
+    return exit_code;
+}
+
+static int pair_list(const struct domain_ctx *d, int argc, char **argv)
+{
+    struct store_pairing *v = NULL;
+    int n = 0, rc, all = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--all") == 0) {
+            all = 1;
+        } else {
+            fprintf(stderr,
+                    "bimbing: pair list: unknown argument '%s' (usage: pair list "
+                    "[--all])\n",
+                    argv[i]);
+            return 2;
+        }
+    }
+    for (int pass = 0; pass < (all ? 2 : 1); pass++) {
+        rc = pass == 0 ? store_pairing_list_active(d->st, 0, &v, &n)
+                       : store_pairing_list_ended(d->st, &v, &n);
+        if (rc != BB_OK)
+            return cli_fail(d->st, "list", rc);
+        printf("%s pairings: %d\n", pass == 0 ? "active" : "ended", n);
+        for (int i = 0; i < n; i++) {
+            struct store_person a, b;
+            char since[16], last[16], until[16];
+            int count = 0;
+            int64_t minutes = 0;
+            char day[11];
+            if (store_person_by_id(d->st, v[i].mentee_id, &a) != BB_OK ||
+                store_person_by_id(d->st, v[i].mentor_id, &b) != BB_OK ||
+                store_msession_stats(d->st, v[i].id, &count, &minutes, day) != BB_OK)
+                continue;
+            fmt_date(v[i].started_at, since, sizeof(since));
+            fmt_day(day, last, sizeof(last));
+            printf("  %s (%s, %s) -> %s (%s, %s)  since %s, %d session(s), %" PRId64 " min", a.name,
+                   a.nip, a.unit, b.name, b.nip, b.unit, since, count, minutes);
+            if (count)
+                printf(", last %s", last);
+            if (pass == 1) {
+                fmt_date(v[i].ended_at, until, sizeof(until));
+                printf("; ended %s by %s: %s", until, v[i].ended_by, v[i].end_reason);
+            }
+            printf("\n");
+        }
+        free(v);
+        v = NULL;
+    }
+    return 0;
+}
+
+/* End a pairing and tell both sides (HR ending: by = "cli"; in chat: the
+ * NIP of the side that ended it, whose own confirmation the caller sends). */
+static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *pr,
+                        const char *reason, const char *by, int64_t by_person, int64_t now)
+{
+    struct store_person a, b;
+    char detail[400];
+    int rc;
+    if ((rc = store_person_by_id(d->st, pr->mentee_id, &a)) != BB_OK ||
+        (rc = store_person_by_id(d->st, pr->mentor_id, &b)) != BB_OK ||
+        (rc = store_pairing_end(d->st, pr->id, now, reason, by)) != BB_OK)
+        return rc;
+    bb_snprintf(detail, sizeof(detail), "mentee %s, mentor %s: %s", a.nip, b.nip, reason);
+    if ((rc = store_audit(d->st, by, "pair.end", a.id, detail, now)) != BB_OK ||
+        (rc = store_audit(d->st, by, "pair.end", b.id, detail, now)) != BB_OK)
+        return rc;
+    for (int side = 0; side < 2; side++) {
+        const struct store_person *to = side == 0 ? &a : &b;
+        const struct store_person *other = side == 0 ? &b : &a;
+        char buf_id[512], buf_en[512];
+        if (to->id == by_person)
+            continue; /* the one who ended it gets their own confirmation */
+        if (by_person == 0) {
+            bb_snprintf(buf_id, sizeof(buf_id),
+                        "Pendampingan antara kamu dan %s telah diakhiri oleh SDM. Terima kasih "
+                        "atas waktu dan kerja samanya.",
+                        other->name);
+            bb_snprintf(buf_en, sizeof(buf_en),
+                        "The mentoring between you and %s was ended by HR. Thank you for your "
+                        "time and work together.",
+                        other->name);
+        } else {
+            bb_snprintf(buf_id, sizeof(buf_id),
+                        "%s telah mengakhiri pendampingan kalian. Terima kasih atas waktu dan "
+                        "kerja samanya.",
+                        other->name);
+            bb_snprintf(buf_en, sizeof(buf_en),
+                        "%s has ended your mentoring. Thank you for your time and work together.",
+                        other->name);
+        }
+        if ((rc = send_one(d, to->id, buf_id, buf_en)) != BB_OK)
+            return rc;
+    }
+    return BB_OK;
+}
+
+static int pair_end(const struct domain_ctx *d, int argc, char **argv, int64_t now)
+{
+    const char *nip = NULL, *reason = NULL;
+    struct store_person p;
+    struct store_pairing pr;
+    int rc;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
+            reason = argv[++i];
+        else if (!nip && argv[i][0] != '-')
+            nip = argv[i];
+        else {
+            fprintf(stderr, "bimbing: pair end: unknown argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!nip || !reason || !reason[0]) {
+        fprintf(stderr, "bimbing: usage: pair end MENTEE_NIP --reason TEXT\n");
+        return 2;
+    }
+    if (strlen(reason) > 255 || !bb_utf8_valid(reason, strlen(reason))) {
+        fprintf(stderr, "bimbing: pair end: the reason must be UTF-8 text of at most 255 bytes\n");
+        return 2;
+    }
+    if (cli_person(d->st, nip, &p) != BB_OK)
+        return 1;
+    rc = store_pairing_active_of(d->st, p.id, &pr);
+    if (rc == BB_ENOTFOUND) {
+        fprintf(stderr, "bimbing: pair end: %s (%s) has no active mentor\n", p.name, nip);
+        return 1;
+    }
+    if (rc == BB_OK && (rc = store_begin(d->st)) == BB_OK) {
+        rc = end_and_tell(d, &pr, reason, "cli", 0, now);
+        if (rc == BB_OK)
+            rc = store_commit(d->st);
+        else
+            store_rollback(d->st);
+    }
+    if (rc != BB_OK)
+        return cli_fail(d->st, "end", rc);
+    printf("ended: %s's mentoring (reason: %s)\n", p.name, reason);
+    return 0;
+}
+
+static int pair_mentor(const struct domain_ctx *d, int argc, char **argv, int64_t now)
+{
+    const char *nip = NULL, *status = NULL;
+    long long cap = -1;
+    struct store_person p;
+    struct store_mentor_profile prof;
+    int rc, used = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--capacity") == 0 && i + 1 < argc) {
+            if (bb_parse_ll(argv[++i], 0, MENTORING_MAX_MENTEES, &cap) != BB_OK) {
+                fprintf(stderr, "bimbing: pair mentor: --capacity must be 0..%d\n",
+                        MENTORING_MAX_MENTEES);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--pause") == 0) {
+            status = "paused";
+        } else if (strcmp(argv[i], "--resume") == 0) {
+            status = "active";
+        } else if (!nip && argv[i][0] != '-') {
+            nip = argv[i];
+        } else {
+            fprintf(stderr, "bimbing: pair mentor: unknown argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!nip) {
+        fprintf(stderr, "bimbing: usage: pair mentor NIP [--capacity N] [--pause|--resume]\n");
+        return 2;
+    }
+    if (cli_person(d->st, nip, &p) != BB_OK)
+        return 1;
+    if (strcmp(p.role, "mentor") != 0) {
+        fprintf(stderr, "bimbing: pair mentor: %s (%s) has role %s, not mentor\n", p.name, nip,
+                p.role);
+        return 1;
+    }
+    if (cap >= 0 || status) {
+        rc = store_mentor_profile_put(d->st, p.id, (int)cap, MENTORING_DEFAULT_CAPACITY, status,
+                                      now);
+        if (rc == BB_OK) {
+            char detail[64];
+            bb_snprintf(detail, sizeof(detail), "capacity %lld, status %s", cap,
+                        status ? status : "-");
+            rc = store_audit(d->st, "cli", "pair.mentor", p.id, detail, now);
+        }
+        if (rc != BB_OK)
+            return cli_fail(d->st, "mentor", rc);
+    }
+    rc = store_mentor_profile_get(d->st, p.id, &prof);
+    if (rc == BB_ENOTFOUND) {
+        prof.capacity = MENTORING_DEFAULT_CAPACITY;
+        bb_strlcpy(prof.status, "active", sizeof(prof.status));
+    } else if (rc != BB_OK) {
+        return cli_fail(d->st, "mentor", rc);
+    }
+    if ((rc = store_pairing_count_active(d->st, p.id, &used)) != BB_OK)
+        return cli_fail(d->st, "mentor", rc);
+    printf("%s (%s): %s, capacity %d, %d active mentee(s); strengths: %s\n", p.name, p.nip,
+           prof.status, prof.capacity, used, p.strengths[0] ? p.strengths : "-");
+    return 0;
+}
+
+static int cmd_pair(const struct domain_ctx *d, int argc, char **argv)
+{
+    int64_t now = d->now;
+    int n = 0;
+    char **rest;
+    if (argc < 2) {
+        fprintf(stderr, "bimbing: usage: pair suggest|apply|list|end|mentor ... (see bimbing "
+                        "help)\n");
+        return 2;
+    }
+    /* --at TIME anywhere: act as if it were that time (tests, back-dating) */
+    rest = calloc((size_t)argc, sizeof(*rest));
+    if (!rest)
+        return 1;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--at") == 0 && i + 1 < argc) {
+            if (bb_parse_iso8601(argv[++i], &now) != BB_OK) {
+                fprintf(stderr, "bimbing: bad time \"%s\" (use ISO-8601)\n", argv[i]);
+                free(rest);
+                return 2;
+            }
+            bb_clock_set(now);
+        } else {
+            rest[n++] = argv[i];
+        }
+    }
+    int rc;
+    const char *sub = argv[1];
+    if (strcmp(sub, "suggest") == 0)
+        rc = pair_suggest(d, n, rest, now);
+    else if (strcmp(sub, "apply") == 0)
+        rc = pair_apply(d, n, rest, now);
+    else if (strcmp(sub, "list") == 0)
+        rc = pair_list(d, n, rest);
+    else if (strcmp(sub, "end") == 0)
+        rc = pair_end(d, n, rest, now);
+    else if (strcmp(sub, "mentor") == 0)
+        rc = pair_mentor(d, n, rest, now);
+    else {
+        fprintf(stderr,
+                "bimbing: pair: unknown subcommand '%s' (suggest, apply, list, end, "
+                "mentor)\n",
+                sub);
+        rc = 2;
+    }
+    free(rest);
+    return rc;
+}
+
+/* ---- flow actions ------------------------------------------------------------------------ */
+
+static const cJSON *field(const cJSON *args, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(args, "fields"), name);
+}
+
+/* notify_mentor: the rendered text to the active mentor, only with the
+ * mentee's mentor_share consent. */
+static int act_notify_mentor(const struct domain_ctx *d, const struct store_person *p,
+                             const cJSON *args)
+{
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(args, "text");
+    const cJSON *tid = cJSON_GetObjectItemCaseSensitive(text, "id");
+    const cJSON *ten = cJSON_GetObjectItemCaseSensitive(text, "en");
+    int64_t mentor = 0;
+    int yes = 0, rc;
+    if (!cJSON_IsString(tid) || !cJSON_IsString(ten))
+        return BB_OK; /* the validator makes this impossible; ignore */
+    rc = mentoring_mentor_of(d->st, p->id, &mentor);
+    if (rc == BB_ENOTFOUND)
+        return BB_OK;
+    if (rc != BB_OK || (rc = consent_share(d->st, p->id, &yes)) != BB_OK)
+        return rc;
+    if (!yes) {
+        bb_log(BB_LOG_INFO, "mentoring", "notify_mentor: no mentor_share consent; not sent");
+        return BB_OK;
+    }
+    return send_one(d, mentor, tid->valuestring, ten->valuestring);
+}
+
+/* mentor_summary: after a check-in, mood and whether help is wanted (never
+ * the free texts) to the mentor, only with consent. */
+static int act_mentor_summary(const struct domain_ctx *d, const struct store_person *p,
+                              const cJSON *args)
+{
+    const cJSON *mood = field(args, "mood");
+    const cJSON *help = field(args, "wants_help");
+    int64_t mentor = 0;
+    int yes = 0, rc;
+    char mid[64], men[64], bid[512], ben[512];
+    rc = mentoring_mentor_of(d->st, p->id, &mentor);
+    if (rc == BB_ENOTFOUND)
+        return BB_OK;
+    if (rc != BB_OK || (rc = consent_share(d->st, p->id, &yes)) != BB_OK)
+        return rc;
+    if (!yes)
+        return BB_OK;
+    if (cJSON_IsNumber(mood) && mood->valuedouble >= 1 && mood->valuedouble <= 5) {
+        bb_snprintf(mid, sizeof(mid), "suasana hati %d/5", (int)mood->valuedouble);
+        bb_snprintf(men, sizeof(men), "mood %d/5", (int)mood->valuedouble);
+    } else {
+        bb_strlcpy(mid, "suasana hati tidak diisi", sizeof(mid));
+        bb_strlcpy(men, "mood not given", sizeof(men));
+    }
+    int h = cJSON_IsTrue(help);
+    bb_snprintf(bid, sizeof(bid), "Ringkasan check-in %s: %s, %s.", p->name, mid,
+                h ? "minta bantuanmu" : "tidak minta bantuan");
+    bb_snprintf(ben, sizeof(ben), "Check-in summary for %s: %s, %s.", p->name, men,
+                h ? "asks for your help" : "no help needed");
+    return send_one(d, mentor, bid, ben);
+}
+
+/* mentees_list: the mentor's own mentees, with what each consented to share. */
+static int act_mentees_list(const struct domain_ctx *d, const struct store_person *p,
+                            const cJSON *args)
+{
+    struct store_pairing *v = NULL;
+    int n = 0, rc;
+    struct bb_buf id, en;
+    (void)args;
+    rc = store_pairing_list_active(d->st, p->id, &v, &n);
+    if (rc != BB_OK)
+        return rc;
+    bb_buf_init(&id, TEXT_CAP);
+    bb_buf_init(&en, TEXT_CAP);
+    if (n == 0) {
+        bb_buf_puts(&id, strcmp(p->role, "mentor") == 0
+                             ? "Kamu belum punya mentee. SDM akan mengabari saat kamu dipasangkan."
+                             : "Kamu belum punya mentee. Daftar ini untuk mentor.");
+        bb_buf_puts(&en, strcmp(p->role, "mentor") == 0
+                             ? "You have no mentees yet. HR will let you know when you are paired."
+                             : "You have no mentees. This list is for mentors.");
+    } else {
+        bb_buf_printf(&id, "Mentee-mu (%d):", n);
+        bb_buf_printf(&en, "Your mentees (%d):", n);
+    }
+    for (int i = 0; i < n && rc == BB_OK; i++) {
+        struct store_person m;
+        struct store_checkin *ck = NULL;
+        int nck = 0, yes = 0, count = 0;
+        int64_t minutes = 0;
+        char since[16], day[11], last[16];
+        if ((rc = store_person_by_id(d->st, v[i].mentee_id, &m)) != BB_OK ||
+            (rc = consent_share(d->st, m.id, &yes)) != BB_OK ||
+            (rc = store_msession_stats(d->st, v[i].id, &count, &minutes, day)) != BB_OK)
+            break;
+        fmt_date(v[i].started_at, since, sizeof(since));
+        bb_buf_printf(&id, "\n%d. %s, %s (sejak %s)", i + 1, m.name, m.unit, since);
+        bb_buf_printf(&en, "\n%d. %s, %s (since %s)", i + 1, m.name, m.unit, since);
+        if (!yes) {
+            bb_buf_puts(&id, "\n   check-in: tidak dibagikan");
+            bb_buf_puts(&en, "\n   check-ins: not shared");
+        } else {
+            if ((rc = store_checkin_list(d->st, m.id, 1, &ck, &nck)) != BB_OK)
+                break;
+            if (nck == 0) {
+                bb_buf_puts(&id, "\n   check-in: belum ada");
+                bb_buf_puts(&en, "\n   check-ins: none yet");
+            } else {
+                char when[16];
+                fmt_date(ck[0].at, when, sizeof(when));
+                bb_buf_printf(&id, "\n   check-in terakhir: %s", when);
+                bb_buf_printf(&en, "\n   last check-in: %s", when);
+                if (ck[0].mood > 0) {
+                    bb_buf_printf(&id, ", suasana hati %d/5", ck[0].mood);
+                    bb_buf_printf(&en, ", mood %d/5", ck[0].mood);
+                }
+                if (ck[0].wants_help == 1) {
+                    bb_buf_puts(&id, ", minta bantuan");
+                    bb_buf_puts(&en, ", asked for help");
+                }
+            }
+            free(ck);
+        }
+        if (count == 0) {
+            bb_buf_puts(&id, "\n   sesi: belum ada");
+            bb_buf_puts(&en, "\n   sessions: none yet");
+        } else {
+            fmt_day(day, last, sizeof(last));
+            bb_buf_printf(&id, "\n   sesi: %d (%" PRId64 " menit), terakhir %s", count, minutes,
+                          last);
+            bb_buf_printf(&en, "\n   sessions: %d (%" PRId64 " min), last %s", count, minutes,
+                          last);
+        }
+    }
+    if (rc == BB_OK && n > 0) {
+        bb_buf_puts(&id, "\nCatat sesi dengan /sesi.");
+        bb_buf_puts(&en, "\nLog a session with /session.");
+    }
+    if (rc == BB_OK)
+        rc = send2_soft(d, p->id, &id, &en, STORE_PRIO_LIVE);
+    bb_buf_free(&id);
+    bb_buf_free(&en);
+    free(v);
+    return rc;
+}
+
+/* The pairing a chat action is about: the person's own mentor, or, for a
+ * mentor, mentee number `which` (1-based, in the order of mentee_names; a
+ * mentor with one mentee needs no number). BB_ENOTFOUND: no pairing;
+ * BB_EINVAL: a number that is not one of theirs. */
+static int pairing_for(const struct domain_ctx *d, const struct store_person *p, const cJSON *which,
+                       struct store_pairing *out)
+{
+    struct store_pairing *v = NULL;
+    int n = 0, k = cJSON_IsNumber(which) ? (int)which->valuedouble : 0;
+    int rc = store_pairing_list_active(d->st, p->id, &v, &n);
+    if (rc != BB_OK)
+        return rc;
+    if (n > 0 && (k >= 1 || n == 1)) {
+        if (n == 1 && k <= 1)
+            k = 1;
+        rc = k >= 1 && k <= n ? BB_OK : BB_EINVAL;
+        if (rc == BB_OK)
+            *out = v[k - 1];
+        free(v);
+        return rc;
+    }
+    free(v);
+    rc = store_pairing_active_of(d->st, p->id, out);
+    if (rc == BB_ENOTFOUND && n > 1)
+        return BB_EINVAL; /* a mentor of several who gave no number */
+    return rc;
+}
+
+static int no_pairing_reply(const struct domain_ctx *d, const struct store_person *p, int rc)
+{
+    if (rc == BB_ENOTFOUND)
+        return send_one(d, p->id,
+                        "Kamu belum punya pasangan pendampingan aktif, jadi tidak ada yang saya "
+                        "ubah. Ketik /mentor untuk meminta mentor.",
+                        "You have no active mentoring pair, so nothing was changed. Type /mentor "
+                        "to ask for a mentor.");
+    if (rc == BB_EINVAL)
+        return send_one(d, p->id,
+                        "Nomor mentee itu tidak ada di daftarmu, jadi tidak ada yang saya ubah. "
+                        "Lihat daftarnya dengan /mentee.",
+                        "That mentee number is not on your list, so nothing was changed. See the "
+                        "list with /mentee.");
+    return rc;
+}
+
+/* log_session: fields day ("YYYY-MM-DD"), minutes, topics, next_steps and,
+ * for a mentor of several, which. */
+static int act_log_session(const struct domain_ctx *d, const struct store_person *p,
+                           const cJSON *args)
+{
+    const cJSON *day = field(args, "day"), *min = field(args, "minutes");
+    const cJSON *topics = field(args, "topics"), *next = field(args, "next_steps");
+    struct store_pairing pr;
+    struct store_msession m;
+    struct store_person other;
+    char iso[32], dshow[16], jp[16], jpy[16];
+    int64_t held, year_min = 0;
+    int rc = pairing_for(d, p, field(args, "which"), &pr);
+    if (rc != BB_OK)
+        return no_pairing_reply(d, p, rc);
+    memset(&m, 0, sizeof(m));
+    if (!cJSON_IsString(day) || strlen(day->valuestring) != 10 ||
+        bb_snprintf(iso, sizeof(iso), "%sT12:00:00Z", day->valuestring) != BB_OK ||
+        bb_parse_iso8601(iso, &held) != BB_OK || !cJSON_IsNumber(min) || min->valuedouble < 1 ||
+        min->valuedouble > 1440) {
+        bb_log(BB_LOG_WARN, "mentoring", "log_session: bad day or minutes from the flow");
+        return send_one(d, p->id, "Maaf, tanggal atau durasi sesi tidak terbaca; tidak tercatat.",
+                        "Sorry, the session's date or length could not be read; nothing was "
+                        "logged.");
+    }
+    m.pairing_id = pr.id;
+    m.mentee_id = pr.mentee_id;
+    m.mentor_id = pr.mentor_id;
+    m.logged_by = p->id;
+    bb_strlcpy(m.day, day->valuestring, sizeof(m.day));
+    m.held_at = held;
+    m.minutes = (int)min->valuedouble;
+    if (cJSON_IsString(topics))
+        bb_strlcpy(m.topics, topics->valuestring, sizeof(m.topics));
+    if (cJSON_IsString(next) && strcmp(next->valuestring, "-") != 0)
+        bb_strlcpy(m.next_steps, next->valuestring, sizeof(m.next_steps));
+    m.created_at = d->now;
+    if ((rc = store_msession_add(d->st, &m, NULL)) != BB_OK)
+        return rc;
+    rc = store_person_by_id(d->st, pr.mentee_id == p->id ? pr.mentor_id : pr.mentee_id, &other);
+    if (rc != BB_OK)
+        return rc;
+    char ys[5];
+    long long year = 0;
+    bb_strlcpy(ys, m.day, sizeof(ys));
+    rc = bb_parse_ll(ys, 1900, 9998, &year);
+    if (rc == BB_OK)
+        rc = mentoring_minutes_in_year(d->st, p->id, (int)year, &year_min);
+    if (rc != BB_OK)
+        return rc;
+    fmt_day(m.day, dshow, sizeof(dshow));
+    struct bb_buf id, en;
+    bb_buf_init(&id, TEXT_CAP);
+    bb_buf_init(&en, TEXT_CAP);
+    fmt_jp(m.minutes, 0, jp, sizeof(jp));
+    fmt_jp(year_min, 0, jpy, sizeof(jpy));
+    bb_buf_printf(&id,
+                  "Tercatat: sesi %s dengan %s, %d menit (%s JP). Pendampingan tahun %.4s: "
+                  "%" PRId64 " menit (%s JP) menuju 20 JP.",
+                  dshow, other.name, m.minutes, jp, m.day, year_min, jpy);
+    fmt_jp(m.minutes, 1, jp, sizeof(jp));
+    fmt_jp(year_min, 1, jpy, sizeof(jpy));
+    bb_buf_printf(&en,
+                  "Logged: the session of %s with %s, %d minutes (%s JP). Mentoring in %.4s: "
+                  "%" PRId64 " minutes (%s JP) toward 20 JP.",
+                  dshow, other.name, m.minutes, jp, m.day, year_min, jpy);
+    rc = send2_soft(d, p->id, &id, &en, STORE_PRIO_LIVE);
+    if (rc == BB_OK) {
+        bb_buf_reset(&id);
+        bb_buf_reset(&en);
+        bb_buf_printf(&id, "%s mencatat sesi pendampingan kalian pada %s (%d menit).", p->name,
+                      dshow, m.minutes);
+        bb_buf_printf(&en, "%s logged your mentoring session of %s (%d minutes).", p->name, dshow,
+                      m.minutes);
+        rc = send2_soft(d, other.id, &id, &en, STORE_PRIO_LIVE);
+    }
+    bb_buf_free(&id);
+    bb_buf_free(&en);
+    return rc;
+}
+
+/* end_pairing: fields reason and, for a mentor of several, which. */
+static int act_end_pairing(const struct domain_ctx *d, const struct store_person *p,
+                           const cJSON *args)
+{
+    const cJSON *reason = field(args, "reason");
+    struct store_pairing pr;
+    struct store_person other;
+    char r[256], bid[512], ben[512];
+    int rc = pairing_for(d, p, field(args, "which"), &pr);
+    if (rc != BB_OK)
+        return no_pairing_reply(d, p, rc);
+    bb_strlcpy(r, cJSON_IsString(reason) ? reason->valuestring : "", sizeof(r));
+    if ((rc = store_person_by_id(d->st, pr.mentee_id == p->id ? pr.mentor_id : pr.mentee_id,
+                                 &other)) != BB_OK ||
+        (rc = end_and_tell(d, &pr, r, p->nip, p->id, d->now)) != BB_OK)
+        return rc;
+    bb_snprintf(bid, sizeof(bid),
+                "Pendampingan dengan %s sudah diakhiri dan alasannya dicatat untuk SDM. Terima "
+                "kasih!",
+                other.name);
+    bb_snprintf(ben, sizeof(ben),
+                "Your mentoring with %s has ended and the reason was noted for HR. Thank you!",
+                other.name);
+    return send_one(d, p->id, bid, ben);
+}
+
+static const struct domain_action actions[] = {
+    {"notify_mentor", act_notify_mentor}, {"mentor_summary", act_mentor_summary},
+    {"mentees_list", act_mentees_list},   {"log_session", act_log_session},
+    {"end_pairing", act_end_pairing},     {NULL, NULL},
+};
+
+/* ---- person fields ------------------------------------------------------------------------ */
+
+static int person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)
+{
+    struct store_pairing pr;
+    struct store_person other;
+    int count = 0, yes = 0;
+    int rc = store_pairing_active_of(d->st, p->id, &pr);
+    int has = rc == BB_OK;
+    if (rc != BB_OK && rc != BB_ENOTFOUND)
+        return rc;
+    if (has && (rc = store_person_by_id(d->st, pr.mentor_id, &other)) != BB_OK)
+        return rc;
+    if ((rc = store_pairing_count_active(d->st, p->id, &count)) != BB_OK ||
+        (rc = consent_share(d->st, p->id, &yes)) != BB_OK)
+        return rc;
+    cJSON_AddBoolToObject(out, "has_mentor", has);
+    cJSON_AddStringToObject(out, "mentor_name", has ? other.name : "");
+    cJSON_AddBoolToObject(out, "is_mentor", strcmp(p->role, "mentor") == 0 || count > 0);
+    cJSON_AddNumberToObject(out, "mentee_count", count);
+    cJSON_AddBoolToObject(out, "shares_with_mentor", yes);
+    if (count > 0) {
+        struct store_pairing *v = NULL;
+        int n = 0;
+        struct bb_buf b;
+        if ((rc = store_pairing_list_active(d->st, p->id, &v, &n)) != BB_OK)
+            return rc;
+        bb_buf_init(&b, TEXT_CAP);
+        for (int i = 0; i < n; i++)
+            if (store_person_by_id(d->st, v[i].mentee_id, &other) == BB_OK)
+                bb_buf_printf(&b, "%s%d. %s", i ? "\n" : "", i + 1, other.name);
+        free(v);
+        cJSON_AddStringToObject(out, "mentee_names", b.data ? b.data : "");
+        bb_buf_free(&b);
+    } else {
+        cJSON_AddStringToObject(out, "mentee_names", "");
+    }
+    return BB_OK;
+}
+
+/* ---- tick: waiting introductions, nudges --------------------------------------------------- */
+
+static int nudge(const struct domain_ctx *d, const struct store_pairing *pr)
+{
+    struct store_person a, b;
+    int rc;
+    if ((rc = store_person_by_id(d->st, pr->mentee_id, &a)) != BB_OK ||
+        (rc = store_person_by_id(d->st, pr->mentor_id, &b)) != BB_OK)
+        return rc;
+    for (int side = 0; side < 2 && rc == BB_OK; side++) {
+        const struct store_person *to = side == 0 ? &a : &b;
+        const struct store_person *other = side == 0 ? &b : &a;
+        struct bb_buf id, en;
+        bb_buf_init(&id, TEXT_CAP);
+        bb_buf_init(&en, TEXT_CAP);
+        bb_buf_printf(&id,
+                      "Sudah %d minggu tidak ada sesi pendampingan yang tercatat antara kamu dan "
+                      "%s (%s). Yuk atur pertemuan berikutnya, lalu catat dengan /sesi.",
+                      MENTORING_NUDGE_WEEKS, other->name, side == 0 ? "mentor" : "mentee");
+        bb_buf_printf(&en,
+                      "No mentoring session between you and %s (your %s) has been logged for %d "
+                      "weeks. How about setting up the next meeting? Log it with /session.",
+                      other->name, side == 0 ? "mentor" : "mentee", MENTORING_NUDGE_WEEKS);
+        rc = send2(d, to->id, &id, &en, STORE_PRIO_BULK);
+        if (rc == BB_ENOTFOUND)
+            rc = BB_OK;
+        bb_buf_free(&id);
+        bb_buf_free(&en);
+    }
+    return rc;
+}
+
+static int tick(const struct domain_ctx *d, int *did)
+{
+    struct store_pairing *v = NULL;
+    int n = 0, work = 0, rc;
+    *did = 0;
+    if ((rc = store_pairing_intro_pending(d->st, TICK_BATCH, &v, &n)) != BB_OK)
+        return rc;
+    if (n > 0 && (rc = store_begin(d->st)) == BB_OK) {
+        for (int i = 0; i < n && rc == BB_OK; i++) {
+            int before = (v[i].intro_mentee_at ? 1 : 0) | (v[i].intro_mentor_at ? 2 : 0), after;
+            rc = send_intros(d, &v[i], d->now, &after);
+            if (rc == BB_OK && after != before)
+                work++;
+        }
+        rc = rc == BB_OK ? store_commit(d->st) : (store_rollback(d->st), rc);
+    }
+    free(v);
+    v = NULL;
+    if (rc != BB_OK)
+        return rc;
+    rc = store_pairing_quiet(d->st, d->now - (int64_t)MENTORING_NUDGE_WEEKS * WEEK, TICK_BATCH, &v,
+                             &n);
+    if (rc == BB_OK && n > 0 && (rc = store_begin(d->st)) == BB_OK) {
+        for (int i = 0; i < n && rc == BB_OK; i++) {
+            rc = nudge(d, &v[i]);
+            if (rc == BB_OK)
+                rc = store_pairing_set_nudged(d->st, v[i].id, d->now);
+            work++;
+        }
+        rc = rc == BB_OK ? store_commit(d->st) : (store_rollback(d->st), rc);
+    }
+    free(v);
+    *did = work;
+    return rc;
+}
+
+static const struct domain_cmd cmds[] = {
+    {"pair",
+     "  pair suggest [--unit NAME]      propose mentor/mentee pairs (scores, reasons, unmatched)\n"
+     "  pair apply [ID] [--only NIP...] approve a suggestion: start pairs, introduce both sides\n"
+     "  pair list [--all]               active (and ended) pairings with their sessions\n"
+     "  pair end MENTEE_NIP --reason T  end a mentee's pairing; tells both sides\n"
+     "  pair mentor NIP [--capacity N] [--pause|--resume]  a mentor's profile\n"
+     "                                  (pair commands take --at TIME to act as of that time)",
+     cmd_pair},
+    {NULL, NULL, NULL},
+};
+
+const struct domain_module mentoring_module = {
+    .name = "mentoring",
+    .actions = actions,
+    .person_fields = person_fields,
+    .tick = tick,
+    .cmds = cmds,
+};

@@ -1,0 +1,777 @@
+/*
+ * people.c - CSV import of people (see people.h): an RFC 4180 reader
+ * (quotes with "" escapes, separators and newlines inside quotes, CRLF or
+ * LF, a UTF-8 BOM, ';' instead of ',' when the header line says so),
+ * validation of every row, then one transaction of upserts by NIP.
+ *
+ * Thread rules: the thread owning the struct store. The file is read
+ * twice from memory: first to validate everything, then to write; between
+ * the two passes only the NIPs are kept (a few bytes a row).
+ */
+#include "bot/domain/people/people.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bot/base/bb.h"
+
+#define FIELD_MAX 4096 /* bytes of one raw field; every column has a smaller cap */
+#define COLS_MAX  32   /* fields in one record */
+
+enum people_col {
+    COL_NIP,
+    COL_NAME,
+    COL_UNIT,
+    COL_ROLE,
+    COL_POSITION,
+    COL_GRADE,
+    COL_LANGUAGE,
+    COL_TIMEZONE,
+    COL_PHONE,
+    COL_EMAIL,
+    COL_SUPERVISOR,
+    COL_STRENGTHS,
+    COL_INTERESTS,
+    NCOLS
+};
+#define NREQUIRED 4 /* nip, name, unit, role */
+
+static const char *const col_names[NCOLS] = {
+    "nip",      "name",  "unit",  "role",           "position",  "grade",    "language",
+    "timezone", "phone", "email", "supervisor_nip", "strengths", "interests"};
+
+/* ---- the CSV reader ---------------------------------------------------- */
+
+struct csv {
+    const char *p, *end;
+    char sep;
+    int line; /* line of the next character */
+    struct bb_buf f[COLS_MAX];
+    int toolong[COLS_MAX];
+    int nf;
+    int rec_line; /* line the last record started on */
+    char err[128];
+};
+
+static void csv_init(struct csv *c, const char *data, size_t len)
+{
+    memset(c, 0, sizeof(*c));
+    c->p = data;
+    c->end = data + len;
+    c->line = 1;
+    c->sep = ',';
+    for (int i = 0; i < COLS_MAX; i++)
+        bb_buf_init(&c->f[i], FIELD_MAX);
+    /* ';' when the header line has more of them than commas (outside quotes) */
+    int commas = 0, semis = 0, inq = 0;
+    for (const char *q = data; q < c->end && (inq || (*q != '\n' && *q != '\r')); q++) {
+        if (*q == '"')
+            inq = !inq;
+        else if (!inq && *q == ',')
+            commas++;
+        else if (!inq && *q == ';')
+            semis++;
+    }
+    if (semis > commas)
+        c->sep = ';';
+}
+
+static void csv_free(struct csv *c)
+{
+    for (int i = 0; i < COLS_MAX; i++)
+        bb_buf_free(&c->f[i]);
+}
+
+static int csv_put(struct csv *c, char ch)
+{
+    if (c->nf >= COLS_MAX)
+        return BB_OK; /* counted, reported by the caller */
+    if (bb_buf_append(&c->f[c->nf], &ch, 1) != BB_OK)
+        c->toolong[c->nf] = 1;
+    return BB_OK;
+}
+
+/* Read one record into c->f[0..nf). Returns 1 for a record, 0 at the end,
+ * BB_EINVAL for broken quoting (c->err says why). nf may exceed COLS_MAX:
+ * fields past it are dropped, and the caller reports the count. */
+static int csv_next(struct csv *c)
+{
+    int nf = 0;
+    for (int i = 0; i < COLS_MAX; i++) {
+        bb_buf_reset(&c->f[i]);
+        if (!c->f[i].data && bb_buf_puts(&c->f[i], "") != BB_OK) /* data never NULL */
+            return BB_ENOMEM;
+        c->toolong[i] = 0;
+    }
+    c->nf = 0;
+    c->rec_line = c->line;
+    if (c->p >= c->end)
+        return 0;
+    for (;;) {
+        /* at the start of a field */
+        if (c->p < c->end && *c->p == '"') {
+            int qline = c->line;
+            c->p++;
+            for (;;) {
+                if (c->p >= c->end) {
+                    bb_snprintf(c->err, sizeof(c->err),
+                                "quoted field opened on line %d is never closed", qline);
+                    c->nf = nf + 1;
+                    return BB_EINVAL;
+                }
+                if (*c->p == '"') {
+                    if (c->p + 1 < c->end && c->p[1] == '"') {
+                        csv_put(c, '"');
+                        c->p += 2;
+                        continue;
+                    }
+                    c->p++;
+                    break;
+                }
+                if (*c->p == '\n')
+                    c->line++;
+                csv_put(c, *c->p++);
+            }
+            if (c->p < c->end && *c->p != c->sep && *c->p != '\n' && *c->p != '\r') {
+                bb_snprintf(c->err, sizeof(c->err), "unexpected text after a closing quote");
+                c->nf = nf + 1;
+                return BB_EINVAL;
+            }
+        } else {
+            while (c->p < c->end && *c->p != c->sep && *c->p != '\n' && *c->p != '\r') {
+                if (*c->p == '"') {
+                    bb_snprintf(c->err, sizeof(c->err),
+                                "a quote inside an unquoted field (quote the whole field and "
+                                "double the quote)");
+                    c->nf = nf + 1;
+                    return BB_EINVAL;
+                }
+                csv_put(c, *c->p++);
+            }
+        }
+        nf++;
+        c->nf = nf;
+        if (c->p >= c->end)
+            return 1;
+        if (*c->p == c->sep) {
+            c->p++;
+            continue;
+        }
+        /* end of the record: \n, \r\n or a lone \r */
+        if (*c->p == '\r')
+            c->p++;
+        if (c->p < c->end && *c->p == '\n')
+            c->p++;
+        c->line++;
+        return 1;
+    }
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+struct imp {
+    struct store *st;
+    struct people_import_report *rep;
+    int map[COLS_MAX];      /* field index -> enum people_col, -1 unknown */
+    int col_of[NCOLS];      /* enum people_col -> field index + 1, 0 absent */
+    char hdr[COLS_MAX][48]; /* header texts, for messages */
+    int ncols;
+    char empty[1]; /* the value of an absent column (writable, always "") */
+};
+
+struct prow {
+    char nip[20];
+    char sup[20];
+    int line;
+};
+
+static void add_err(struct people_import_report *rep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add_err(struct people_import_report *rep, const char *fmt, ...)
+{
+    va_list ap;
+    if (rep->nerrors < PEOPLE_MAX_ERRORS) {
+        va_start(ap, fmt);
+        vsnprintf(rep->errors[rep->nerrors], sizeof(rep->errors[0]), fmt, ap);
+        va_end(ap);
+    }
+    rep->nerrors++;
+}
+
+static void field_err(struct imp *im, int line, int col, const char *reason)
+{
+    int fi = im->col_of[col] - 1;
+    add_err(im->rep, "line %d, column %d (%s): %s", line, fi + 1, col_names[col], reason);
+}
+
+/* Trim ASCII white space at both ends, in place. */
+static char *trim(char *s)
+{
+    size_t n;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
+static int all_digits(const char *s, size_t min, size_t max)
+{
+    size_t n = strlen(s);
+    if (n < min || n > max)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* Lower-case ASCII copy; BB_ELIMIT when it does not fit. */
+static int lower_copy(char *dst, const char *src, size_t n)
+{
+    size_t i;
+    for (i = 0; src[i] && i + 1 < n; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
+    if (n)
+        dst[i] = '\0';
+    return src[i] ? BB_ELIMIT : BB_OK;
+}
+
+/* Runs of white space (newlines from quoted fields included) become one
+ * space, in place. */
+static void squash_space(char *s)
+{
+    char *o = s;
+    int sp = 0;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+            sp = 1;
+            continue;
+        }
+        if (sp)
+            *o++ = ' ';
+        sp = 0;
+        *o++ = *s;
+    }
+    *o = '\0';
+}
+
+static int valid_tz(const char *tz)
+{
+    size_t n = strlen(tz);
+    int slash = 0, start = 1;
+    if (strcmp(tz, "UTC") == 0)
+        return 1;
+    if (n < 3 || n > 47)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)tz[i];
+        if (start && !isalpha(ch))
+            return 0;
+        start = 0;
+        if (ch == '/') {
+            slash = 1;
+            start = 1;
+        } else if (!isalnum(ch) && ch != '_' && ch != '-' && ch != '+') {
+            return 0;
+        }
+    }
+    return slash && !start;
+}
+
+/* Phone to digits with the country code: 08xx -> 628xx, +62.. -> 62..;
+ * spaces, dashes, dots and parentheses are dropped. */
+static int norm_phone(const char *in, char *out, size_t n)
+{
+    char d[40];
+    size_t k = 0;
+    int plus = 0;
+    for (const char *p = in; *p; p++) {
+        if (*p == ' ' || *p == '-' || *p == '.' || *p == '(' || *p == ')')
+            continue;
+        if (*p == '+' && k == 0 && !plus) {
+            plus = 1;
+            continue;
+        }
+        if (!isdigit((unsigned char)*p) || k + 1 >= sizeof(d))
+            return BB_EINVAL;
+        d[k++] = *p;
+    }
+    d[k] = '\0';
+    if (k == 0)
+        return BB_EINVAL;
+    if (!plus && d[0] == '0') {
+        if (bb_snprintf(out, n, "62%s", d + 1) != BB_OK)
+            return BB_EINVAL;
+    } else if (plus || strncmp(d, "62", 2) == 0) {
+        if (bb_strlcpy(out, d, n) != BB_OK)
+            return BB_EINVAL;
+    } else {
+        return BB_EINVAL;
+    }
+    k = strlen(out);
+    return k >= 8 && k <= 15 && out[0] != '0' ? BB_OK : BB_EINVAL;
+}
+
+static int valid_email(const char *e)
+{
+    const char *at = strchr(e, '@');
+    if (!at || at == e || !at[1] || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+        return 0;
+    for (; *e; e++)
+        if ((unsigned char)*e <= ' ')
+            return 0;
+    return 1;
+}
+
+/* A comma list (newlines count as commas): items trimmed, empties dropped,
+ * joined with ", ". */
+static int norm_list(const char *in, char *out, size_t n)
+{
+    size_t o = 0;
+    const char *p = in;
+    out[0] = '\0';
+    while (*p) {
+        const char *e = p;
+        while (*e && *e != ',' && *e != '\n' && *e != '\r')
+            e++;
+        const char *a = p, *b = e;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (b > a) {
+            size_t len = (size_t)(b - a);
+            size_t need = len + (o ? 2 : 0);
+            if (o + need + 1 > n)
+                return BB_ELIMIT;
+            if (o) {
+                out[o++] = ',';
+                out[o++] = ' ';
+            }
+            memcpy(out + o, a, len);
+            o += len;
+            out[o] = '\0';
+        }
+        p = *e ? e + 1 : e;
+    }
+    return BB_OK;
+}
+
+/* Check one text field: UTF-8, no control bytes other than white space,
+ * within cap bytes. Returns a reason or NULL. */
+static const char *text_problem(const char *s, size_t len, size_t cap)
+{
+    if (memchr(s, '\0', len))
+        return "contains a NUL byte";
+    if (!bb_utf8_valid(s, len))
+        return "not valid UTF-8";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t')
+            return "contains a control character";
+        if (ch == 0x7f)
+            return "contains a control character";
+    }
+    if (len >= cap)
+        return "too long";
+    return NULL;
+}
+
+static int parse_header(struct imp *im, struct csv *c)
+{
+    int errs = 0;
+    for (int i = 0; i < NCOLS; i++)
+        im->col_of[i] = 0;
+    if (c->nf > COLS_MAX) {
+        add_err(im->rep, "line %d: %d columns, at most %d are allowed", c->rec_line, c->nf,
+                COLS_MAX);
+        return 1;
+    }
+    im->ncols = c->nf;
+    for (int i = 0; i < c->nf; i++) {
+        char name[48];
+        const char *raw = trim(c->f[i].data);
+        im->map[i] = -1;
+        lower_copy(name, raw, sizeof(name));
+        if (!bb_utf8_valid(raw, strlen(raw)))
+            bb_strlcpy(name, "?", sizeof(name));
+        bb_strlcpy(im->hdr[i], name, sizeof(im->hdr[i]));
+        for (int k = 0; k < NCOLS; k++)
+            if (strcmp(name, col_names[k]) == 0)
+                im->map[i] = k;
+        if (im->map[i] < 0) {
+            add_err(im->rep, "line %d, column %d (%s): unknown column", c->rec_line, i + 1,
+                    name[0] ? name : "(empty)");
+            errs++;
+        } else if (im->col_of[im->map[i]]) {
+            add_err(im->rep, "line %d, column %d (%s): column given twice", c->rec_line, i + 1,
+                    name);
+            im->map[i] = -1;
+            errs++;
+        } else {
+            im->col_of[im->map[i]] = i + 1;
+        }
+    }
+    for (int k = 0; k < NREQUIRED; k++)
+        if (!im->col_of[k]) {
+            add_err(im->rep, "line %d: missing required column \"%s\"", c->rec_line, col_names[k]);
+            errs++;
+        }
+    return errs;
+}
+
+/* The raw (trimmed) value of a column in the current record, "" if absent. */
+static char *value(struct imp *im, struct csv *c, int col)
+{
+    int fi = im->col_of[col] - 1;
+    if (fi < 0 || fi >= c->nf) {
+        im->empty[0] = '\0';
+        return im->empty;
+    }
+    return trim(c->f[fi].data);
+}
+
+/* Validate the current record into p; returns the number of errors. */
+static int check_row(struct imp *im, struct csv *c, struct store_person *p)
+{
+    /* Byte caps of the raw values; short coded fields get a loose cap so
+     * that their own check explains what is wrong. */
+    static const size_t caps[NCOLS] = {[COL_NIP] = 64,
+                                       [COL_NAME] = sizeof(p->name),
+                                       [COL_UNIT] = sizeof(p->unit),
+                                       [COL_ROLE] = 64,
+                                       [COL_POSITION] = sizeof(p->position),
+                                       [COL_GRADE] = sizeof(p->grade),
+                                       [COL_LANGUAGE] = 64,
+                                       [COL_TIMEZONE] = 64,
+                                       [COL_PHONE] = 64,
+                                       [COL_EMAIL] = sizeof(p->email),
+                                       [COL_SUPERVISOR] = 64,
+                                       [COL_STRENGTHS] = 1024,
+                                       [COL_INTERESTS] = 1024};
+    int line = c->rec_line, before = im->rep->nerrors;
+    char *v;
+    memset(p, 0, sizeof(*p));
+    if (c->nf != im->ncols) {
+        add_err(im->rep, "line %d: %d fields, the header has %d", line, c->nf, im->ncols);
+        return 1;
+    }
+    for (int i = 0; i < c->nf && i < COLS_MAX; i++) {
+        int col = im->map[i];
+        const char *why;
+        if (col < 0)
+            continue;
+        if (c->toolong[i]) {
+            field_err(im, line, col, "too long");
+            continue;
+        }
+        why = text_problem(c->f[i].data, c->f[i].len, caps[col]);
+        if (why)
+            field_err(im, line, col, why);
+    }
+    if (im->rep->nerrors != before)
+        return im->rep->nerrors - before;
+
+    v = value(im, c, COL_NIP);
+    if (!all_digits(v, 1, 18))
+        field_err(im, line, COL_NIP, "NIP must be 1 to 18 digits");
+    else
+        bb_strlcpy(p->nip, v, sizeof(p->nip));
+
+    v = value(im, c, COL_NAME);
+    squash_space(v);
+    if (!*v)
+        field_err(im, line, COL_NAME, "name is empty");
+    else
+        bb_strlcpy(p->name, v, sizeof(p->name));
+
+    v = value(im, c, COL_UNIT);
+    squash_space(v);
+    if (!*v)
+        field_err(im, line, COL_UNIT, "unit is empty");
+    else
+        bb_strlcpy(p->unit, v, sizeof(p->unit));
+
+    lower_copy(p->role, value(im, c, COL_ROLE), sizeof(p->role));
+    if (strcmp(p->role, "employee") != 0 && strcmp(p->role, "mentor") != 0 &&
+        strcmp(p->role, "hr") != 0 && strcmp(p->role, "admin") != 0)
+        field_err(im, line, COL_ROLE, "role must be employee, mentor, hr or admin");
+
+    v = value(im, c, COL_POSITION);
+    squash_space(v);
+    bb_strlcpy(p->position, v, sizeof(p->position));
+    v = value(im, c, COL_GRADE);
+    squash_space(v);
+    bb_strlcpy(p->grade, v, sizeof(p->grade));
+
+    lower_copy(p->lang, value(im, c, COL_LANGUAGE), sizeof(p->lang));
+    if (p->lang[0] && strcmp(p->lang, "id") != 0 && strcmp(p->lang, "en") != 0)
+        field_err(im, line, COL_LANGUAGE, "language must be id or en");
+
+    v = value(im, c, COL_TIMEZONE);
+    if (strcasecmp(v, "WIB") == 0)
+        v = "Asia/Jakarta";
+    else if (strcasecmp(v, "WITA") == 0)
+        v = "Asia/Makassar";
+    else if (strcasecmp(v, "WIT") == 0)
+        v = "Asia/Jayapura";
+    if (*v && !valid_tz(v))
+        field_err(im, line, COL_TIMEZONE,
+                  "time zone must be an IANA name such as Asia/Jakarta, or WIB, WITA, WIT");
+    else
+        bb_strlcpy(p->tz, v, sizeof(p->tz));
+
+    v = value(im, c, COL_PHONE);
+    if (*v && norm_phone(v, p->phone, sizeof(p->phone)) != BB_OK) {
+        p->phone[0] = '\0';
+        field_err(im, line, COL_PHONE,
+                  "phone must be 8 to 15 digits with the country code (62...) or start with 0");
+    }
+
+    v = value(im, c, COL_EMAIL);
+    if (*v && !valid_email(v))
+        field_err(im, line, COL_EMAIL, "not an e-mail address");
+    else
+        bb_strlcpy(p->email, v, sizeof(p->email));
+
+    v = value(im, c, COL_SUPERVISOR);
+    if (*v && !all_digits(v, 1, 18))
+        field_err(im, line, COL_SUPERVISOR, "supervisor NIP must be 1 to 18 digits");
+    else if (*v && strcmp(v, p->nip) == 0)
+        field_err(im, line, COL_SUPERVISOR, "a person cannot be their own supervisor");
+    else
+        bb_strlcpy(p->supervisor_nip, v, sizeof(p->supervisor_nip));
+
+    if (norm_list(value(im, c, COL_STRENGTHS), p->strengths, sizeof(p->strengths)) != BB_OK)
+        field_err(im, line, COL_STRENGTHS, "too long");
+    if (norm_list(value(im, c, COL_INTERESTS), p->interests, sizeof(p->interests)) != BB_OK)
+        field_err(im, line, COL_INTERESTS, "too long");
+    return im->rep->nerrors - before;
+}
+
+static int cmp_prow(const void *a, const void *b)
+{
+    const struct prow *x = a, *y = b;
+    int r = strcmp(x->nip, y->nip);
+    return r ? r : (x->line > y->line) - (x->line < y->line);
+}
+
+static int is_blank_record(struct csv *c)
+{
+    return c->nf == 1 && c->f[0].len == 0;
+}
+
+/* Pass 1: read and check everything; rows[] gets each row's NIPs. */
+static int validate(struct imp *im, const char *data, size_t len, struct prow **rows_out,
+                    int *nrows_out)
+{
+    struct csv c;
+    struct prow *rows = NULL;
+    size_t alloc = 0;
+    int n = 0, rc;
+    csv_init(&c, data, len);
+    rc = csv_next(&c);
+    if (rc <= 0) {
+        if (rc == 0 || rc == BB_EINVAL)
+            add_err(im->rep, "line 1: %s", rc == 0 ? "the file is empty (no header row)" : c.err);
+        csv_free(&c);
+        return rc == 0 ? BB_EINVAL : rc;
+    }
+    int header_bad = parse_header(im, &c) > 0 && !(im->col_of[COL_NIP] && im->col_of[COL_NAME] &&
+                                                   im->col_of[COL_UNIT] && im->col_of[COL_ROLE]);
+    while ((rc = csv_next(&c)) == 1) {
+        struct store_person p;
+        if (is_blank_record(&c))
+            continue;
+        if (n >= PEOPLE_MAX_ROWS) {
+            add_err(im->rep, "line %d: more than %d rows", c.rec_line, PEOPLE_MAX_ROWS);
+            rc = BB_ELIMIT;
+            break;
+        }
+        if ((size_t)n == alloc) {
+            size_t na = alloc ? alloc * 2 : 64;
+            struct prow *nr = realloc(rows, na * sizeof(*nr));
+            if (!nr) {
+                rc = BB_ENOMEM;
+                break;
+            }
+            rows = nr;
+            alloc = na;
+        }
+        im->rep->rows++;
+        memset(&rows[n], 0, sizeof(rows[n]));
+        rows[n].line = c.rec_line;
+        memset(&p, 0, sizeof(p));
+        if (!header_bad)
+            check_row(im, &c, &p);
+        bb_strlcpy(rows[n].nip, p.nip, sizeof(rows[n].nip));
+        bb_strlcpy(rows[n].sup, p.supervisor_nip, sizeof(rows[n].sup));
+        n++;
+    }
+    if (rc == BB_EINVAL)
+        add_err(im->rep, "line %d, column %d: %s", c.line, c.nf, c.err);
+    csv_free(&c);
+    if (rc < 0) {
+        free(rows);
+        return rc;
+    }
+    /* NIPs unique within the file; supervisors known. */
+    qsort(rows, (size_t)n, sizeof(*rows), cmp_prow);
+    for (int i = 1; i < n; i++)
+        if (rows[i].nip[0] && strcmp(rows[i].nip, rows[i - 1].nip) == 0)
+            add_err(im->rep, "line %d, column %d (nip): NIP %s is also on line %d", rows[i].line,
+                    im->col_of[COL_NIP], rows[i].nip, rows[i - 1].line);
+    for (int i = 0; i < n; i++) {
+        struct prow key;
+        struct store_person sp;
+        if (!rows[i].sup[0])
+            continue;
+        memset(&key, 0, sizeof(key));
+        bb_strlcpy(key.nip, rows[i].sup, sizeof(key.nip));
+        key.line = 0;
+        /* any row with that NIP: search for the first of equal NIPs */
+        int lo = 0, hi = n, found = 0;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            int r = strcmp(rows[mid].nip, key.nip);
+            if (r == 0) {
+                found = 1;
+                break;
+            }
+            if (r < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (found)
+            continue;
+        rc = store_person_by_nip(im->st, rows[i].sup, &sp);
+        if (rc == BB_ENOTFOUND)
+            add_err(im->rep,
+                    "line %d, column %d (supervisor_nip): no person with NIP %s in this file "
+                    "or already imported",
+                    rows[i].line, im->col_of[COL_SUPERVISOR], rows[i].sup);
+        else if (rc) {
+            add_err(im->rep, "database: %s", store_errmsg(im->st));
+            free(rows);
+            return rc;
+        }
+    }
+    *rows_out = rows;
+    *nrows_out = n;
+    return im->rep->nerrors ? BB_EINVAL : BB_OK;
+}
+
+/* Pass 2: every row is known to be good; upsert them all. */
+static int write_all(struct imp *im, const char *data, size_t len)
+{
+    struct csv c;
+    int rc;
+    csv_init(&c, data, len);
+    rc = store_begin(im->st);
+    if (rc) {
+        add_err(im->rep, "database: %s", store_errmsg(im->st));
+        csv_free(&c);
+        return rc;
+    }
+    rc = csv_next(&c); /* header, already checked */
+    while (rc == 1 && (rc = csv_next(&c)) == 1) {
+        struct store_person p;
+        int created = 0;
+        if (is_blank_record(&c))
+            continue;
+        if (check_row(im, &c, &p) != 0) {
+            rc = BB_EINVAL;
+            break;
+        }
+        rc = store_person_upsert(im->st, &p, NULL, &created);
+        if (rc) {
+            add_err(im->rep, "line %d: database: %s", c.rec_line, store_errmsg(im->st));
+            break;
+        }
+        if (created)
+            im->rep->created++;
+        else
+            im->rep->updated++;
+        rc = 1;
+    }
+    csv_free(&c);
+    if (rc == 0)
+        rc = store_commit(im->st);
+    else
+        store_rollback(im->st);
+    if (rc) {
+        im->rep->created = im->rep->updated = 0;
+        if (rc != BB_EINVAL && im->rep->nerrors == 0)
+            add_err(im->rep, "database: %s", store_errmsg(im->st));
+    }
+    return rc;
+}
+
+int people_import_mem(struct store *st, const char *data, size_t len,
+                      struct people_import_report *rep)
+{
+    struct imp im;
+    struct prow *rows = NULL;
+    int n = 0, rc;
+    memset(rep, 0, sizeof(*rep));
+    if (!st || (!data && len))
+        return BB_EINVAL;
+    if (len > PEOPLE_MAX_BYTES) {
+        add_err(rep, "the file is larger than %u MiB", PEOPLE_MAX_BYTES / (1024 * 1024));
+        return BB_ELIMIT;
+    }
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    memset(&im, 0, sizeof(im));
+    im.st = st;
+    im.rep = rep;
+    rc = validate(&im, data ? data : "", len, &rows, &n);
+    free(rows);
+    if (rc)
+        return rc;
+    return write_all(&im, data, len);
+}
+
+int people_import_csv(struct store *st, const char *path, struct people_import_report *rep)
+{
+    FILE *f;
+    char *buf = NULL;
+    size_t len = 0, got;
+    int rc;
+    memset(rep, 0, sizeof(*rep));
+    f = fopen(path, "rb");
+    if (!f) {
+        add_err(rep, "cannot open %s: %s", path, strerror(errno));
+        return BB_EIO;
+    }
+    buf = malloc((size_t)PEOPLE_MAX_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        return BB_ENOMEM;
+    }
+    while ((got = fread(buf + len, 1, (size_t)PEOPLE_MAX_BYTES + 1 - len, f)) > 0) {
+        len += got;
+        if (len > PEOPLE_MAX_BYTES)
+            break;
+    }
+    if (ferror(f)) {
+        add_err(rep, "cannot read %s: %s", path, strerror(errno));
+        rc = BB_EIO;
+    } else {
+        rc = people_import_mem(st, buf, len, rep);
+    }
+    fclose(f);
+    free(buf);
+    return rc;
+}

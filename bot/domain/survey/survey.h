@@ -1,0 +1,74 @@
+/*
+ * survey.h - pulse surveys (waves, anonymous answers, reports) and
+ * broadcasts. A domain module (see bot/core/domain.h): the flow actions
+ * survey_answer, broadcast_preview and broadcast_send; the person field
+ * person.surveys; a tick that sends wave reminders, closes waves and scrubs
+ * survey traces; the CLI commands `survey` and `broadcast`.
+ *
+ * The report arithmetic and the suppression rule are plain functions,
+ * exposed here for the unit tests.
+ *
+ * Thread rules: core thread / CLI only; no global mutable state.
+ */
+#ifndef SURVEY_H
+#define SURVEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "bot/core/domain.h"
+
+extern const struct domain_module survey_module;
+
+/* The smallest group a report shows: the configured anonymity_k, never
+ * below 3 (and 5 when cfg is NULL). */
+int survey_k(const struct config *cfg);
+
+/* Parse a segment: "all", "unit=NAME", "role=ROLE" (ROLE one of employee,
+ * mentor, hr, admin). kind is enum store_seg_kind; value gets NAME or ROLE.
+ * BB_EINVAL for anything else. */
+int survey_segment_parse(const char *s, int *kind, char *value, size_t n);
+
+/* eNPS from counts: % promoters (9-10) minus % detractors (0-6), -100..100.
+ * BB_EINVAL when n is 0. */
+int survey_enps(int64_t promoters, int64_t detractors, int64_t n, double *out);
+
+/* Which groups of a breakdown to hide. n[i]: answers in group i; k: the
+ * threshold. hidden[i] is set for groups with fewer than k answers, and
+ * then for more groups (the smallest first) while the hidden groups
+ * together could be worked out from the total and the shown groups: one
+ * hidden group alone, or hidden groups with fewer than k answers together.
+ * When the total itself is below k every group is hidden. */
+void survey_suppress(const int64_t *n, int count, int k, int *hidden);
+
+/* WHO-5 over complete responses: the mean raw score (0-25) times 4, and the
+ * share (0-100) of responses with a raw score below 13. */
+struct survey_who5 {
+    int64_t n;
+    int64_t raw_sum;
+    int64_t below13;
+};
+void survey_who5_add(struct survey_who5 *w, const int items[5]);
+double survey_who5_index(const struct survey_who5 *w);
+double survey_who5_low_pct(const struct survey_who5 *w);
+
+/* The HR dashboard's hooks (adapters/admin/admin_hooks.h gives the
+ * contract; docs/api.md the JSON shapes). A survey's id is its flow id; its
+ * report is that of its latest wave, hidden below k (never below
+ * survey_k), and the CSV is `survey report ID --by unit --csv`. Sending
+ * writes the audit log with actor; an empty or bad segment is BB_EINVAL
+ * with a message in err, which has room for 256 bytes (ADMIN_ERR_MAX). */
+int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err);
+int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k, cJSON **out,
+                        char *err);
+int survey_admin_csv(const struct domain_ctx *d, const char *survey_id, int k, char **csv,
+                     size_t *len, char *err);
+int survey_admin_send(const struct domain_ctx *d, const char *survey_id, const char *segment,
+                      const char *actor, cJSON **out, char *err);
+int survey_admin_broadcasts(const struct domain_ctx *d, cJSON **out, char *err);
+int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, const char *text,
+                           const char *actor, cJSON **out, char *err);
+
+#endif

@@ -1,0 +1,1450 @@
+/*
+ * expr.c - the expression language of flow conditions and `set` nodes: a
+ * tokenizer and recursive-descent parser that build a small array of nodes,
+ * and a tree-walking evaluator. See expr.h for the grammar and the values.
+ *
+ * Pure and reentrant: no I/O, no global mutable state, so any thread may
+ * compile and evaluate. A compiled struct expr is immutable and may be
+ * evaluated by several threads at once. The caller owns the struct expr
+ * (expr_free) and every value it receives (expr_val_clear).
+ *
+ * Choices the header leaves open, decided here:
+ * - "and", "or" and "not" always give a boolean (not one of their operands).
+ * - "<", "<=", ">", ">=" compare two numbers (a numeric string counts as a
+ *   number) or two strings (byte order); any other pair gives false.
+ * - "-", "*", "/", "%" and unary "-" take numbers or numeric strings; "+"
+ *   concatenates two strings and otherwise adds like "-" subtracts. Any other
+ *   operand gives null. "%" is C's fmod (the sign follows the left side).
+ * - A numeric string is one that matches the NUMBER syntax, with an optional
+ *   sign and surrounding blanks: "42", " -3.5 ", "1e3".
+ * - len() counts UTF-8 code points; lower() and upper() change ASCII letters
+ *   only; functions that want a string take text(x) of anything else, and
+ *   len(null) is 0.
+ * - Columns in error messages count code points from 1.
+ * - Every string the evaluator makes (literals, concatenation, lower, ...)
+ *   is capped at EXPR_MAX_STR bytes; a string handed over by the lookup
+ *   callback is used as it is.
+ */
+#include "bot/flow/expr.h"
+#include "bot/base/bb.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- nodes -------------------------------------------------------------- */
+
+enum node_kind {
+    N_NULL,
+    N_BOOL,
+    N_NUM,
+    N_STR,
+    N_VAR,
+    N_CALL,
+    N_NEG,
+    N_NOT,
+    N_AND,
+    N_OR,
+    N_BIN, /* arithmetic or comparison; op is the token type */
+};
+
+enum fn_id {
+    F_LEN,
+    F_LOWER,
+    F_UPPER,
+    F_TRIM,
+    F_CONTAINS,
+    F_NUMBER,
+    F_TEXT,
+    F_MIN,
+    F_MAX,
+    F_ROUND,
+    F_ABS,
+    F_NOW,
+    F_TODAY,
+    F_WEEK,
+    F_MONTH,
+    F_YEAR,
+    F_WEEKDAY,
+    F_DAYS_UNTIL,
+};
+
+static const struct {
+    const char *name;
+    int nargs;
+} fn_table[] = {
+    [F_LEN] = {"len", 1},     [F_LOWER] = {"lower", 1},       [F_UPPER] = {"upper", 1},
+    [F_TRIM] = {"trim", 1},   [F_CONTAINS] = {"contains", 2}, [F_NUMBER] = {"number", 1},
+    [F_TEXT] = {"text", 1},   [F_MIN] = {"min", 2},           [F_MAX] = {"max", 2},
+    [F_ROUND] = {"round", 1}, [F_ABS] = {"abs", 1},           [F_NOW] = {"now", 0},
+    [F_TODAY] = {"today", 0}, [F_WEEK] = {"week", 0},         [F_MONTH] = {"month", 0},
+    [F_YEAR] = {"year", 0},   [F_WEEKDAY] = {"weekday", 0},   [F_DAYS_UNTIL] = {"days_until", 1},
+};
+
+#define MAX_ARGS 2
+
+struct node {
+    unsigned char kind;
+    unsigned char op;    /* N_BIN: token type */
+    unsigned char fn;    /* N_CALL: enum fn_id */
+    unsigned char nargs; /* N_CALL */
+    int b;               /* N_BOOL */
+    int kid[MAX_ARGS];   /* operands or arguments */
+    double num;          /* N_NUM */
+    unsigned str;        /* N_STR, N_VAR: offset into pool, NUL-terminated */
+};
+
+/* Every decoded string or name is no longer than its source text, and each
+ * needs one NUL, so this pool can never overflow. */
+#define POOL_SIZE (EXPR_MAX_SRC + EXPR_MAX_NODES + 1)
+
+struct expr {
+    int n;
+    int root;
+    size_t pool_len;
+    struct node nodes[EXPR_MAX_NODES];
+    char pool[POOL_SIZE];
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_word_start(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int is_word(int c)
+{
+    return is_word_start(c) || is_digit(c);
+}
+
+static int is_blank(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Parse the NUMBER syntax digits ["." digits] [("e"|"E") [sign] digits] at
+ * s[0..n). Sets *used to the bytes consumed (0 when s does not start with a
+ * digit) and *out to the value. Returns 0, or -1 when the syntax is broken
+ * after a valid start ("1e", "1.") or the value is not finite. Locale-free:
+ * a significand of up to 19 digits scaled by a power of ten, which is exact
+ * for the usual literals (up to 2^53 times 10^+-22). */
+static int parse_number(const char *s, size_t n, size_t *used, double *out)
+{
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t mant = 0;
+    int sig = 0;
+    long exp10 = 0;
+    size_t i = 0;
+
+    *used = 0;
+    if (n == 0 || !is_digit((unsigned char)s[0]))
+        return 0;
+    for (; i < n && is_digit((unsigned char)s[i]); i++) {
+        if (sig < 19) {
+            mant = mant * 10 + (uint64_t)(s[i] - '0');
+            if (mant)
+                sig++;
+        } else if (exp10 < 100000) {
+            exp10++;
+        }
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || !is_digit((unsigned char)s[i])) {
+            *used = i;
+            return -1;
+        }
+        for (; i < n && is_digit((unsigned char)s[i]); i++) {
+            if (sig < 19) {
+                mant = mant * 10 + (uint64_t)(s[i] - '0');
+                if (mant)
+                    sig++;
+                exp10--;
+            }
+        }
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        long ev = 0;
+        int neg = 0;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) {
+            neg = s[i] == '-';
+            i++;
+        }
+        if (i >= n || !is_digit((unsigned char)s[i])) {
+            *used = i;
+            return -1;
+        }
+        for (; i < n && is_digit((unsigned char)s[i]); i++) {
+            if (ev < 100000)
+                ev = ev * 10 + (s[i] - '0');
+        }
+        exp10 += neg ? -ev : ev;
+    }
+    *used = i;
+
+    double d = (double)mant;
+    if (mant == 0) {
+        d = 0;
+    } else if (exp10 >= 0 && exp10 <= 22 && mant <= (1ULL << 53)) {
+        d *= p10[exp10];
+    } else if (exp10 < 0 && exp10 >= -22 && mant <= (1ULL << 53)) {
+        d /= p10[-exp10];
+    } else if (exp10 > 0) {
+        d *= pow(10.0, (double)(exp10 > 400 ? 400 : exp10));
+    } else if (exp10 >= -300) {
+        d /= pow(10.0, (double)-exp10);
+    } else {
+        d /= 1e300;
+        d /= pow(10.0, (double)(-exp10 - 300 > 400 ? 400 : -exp10 - 300));
+    }
+    if (!isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* A whole string as a number: optional blanks, optional sign, NUMBER,
+ * optional blanks. Returns 1 and sets *out when it is one. */
+static int numeric_string(const char *s, double *out)
+{
+    size_t n = strlen(s);
+    size_t i = 0, used;
+    int neg = 0;
+    double d;
+
+    while (i < n && is_blank((unsigned char)s[i]))
+        i++;
+    if (i < n && (s[i] == '+' || s[i] == '-')) {
+        neg = s[i] == '-';
+        i++;
+    }
+    if (parse_number(s + i, n - i, &used, &d) != 0 || used == 0)
+        return 0;
+    i += used;
+    while (i < n && is_blank((unsigned char)s[i]))
+        i++;
+    if (i != n)
+        return 0;
+    *out = neg ? -d : d;
+    return 1;
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+void expr_val_clear(struct expr_val *v)
+{
+    if (!v)
+        return;
+    free(v->str);
+    memset(v, 0, sizeof(*v));
+    v->type = EXPR_NULL;
+}
+
+int expr_val_truthy(const struct expr_val *v)
+{
+    if (!v)
+        return 0;
+    switch (v->type) {
+    case EXPR_BOOL:
+        return v->b != 0;
+    case EXPR_NUM:
+        return v->num != 0 && !isnan(v->num);
+    case EXPR_STR:
+        return v->str && v->str[0];
+    default:
+        return 0;
+    }
+}
+
+/* Text of a number: integral values below 1e15 without a decimal point,
+ * others with up to 15 significant digits. */
+static int format_num(double x, char *out, size_t n)
+{
+    if (!isfinite(x))
+        return bb_strlcpy(out, "", n);
+    if (x == 0)
+        return bb_strlcpy(out, "0", n);
+    if (x == trunc(x) && fabs(x) < 1e15)
+        return bb_snprintf(out, n, "%.0f", x);
+    return bb_snprintf(out, n, "%.15g", x);
+}
+
+int expr_val_format(const struct expr_val *v, char *out, size_t n)
+{
+    if (!out || n == 0)
+        return BB_ELIMIT;
+    if (!v) {
+        out[0] = '\0';
+        return BB_OK;
+    }
+    switch (v->type) {
+    case EXPR_BOOL:
+        return bb_strlcpy(out, v->b ? "true" : "false", n);
+    case EXPR_NUM:
+        return format_num(v->num, out, n);
+    case EXPR_STR:
+        return bb_strlcpy(out, v->str ? v->str : "", n);
+    default:
+        out[0] = '\0';
+        return BB_OK;
+    }
+}
+
+static void set_null(struct expr_val *v)
+{
+    expr_val_clear(v);
+}
+
+static void set_bool(struct expr_val *v, int b)
+{
+    expr_val_clear(v);
+    v->type = EXPR_BOOL;
+    v->b = b != 0;
+}
+
+static void set_num(struct expr_val *v, double d)
+{
+    expr_val_clear(v);
+    if (!isfinite(d))
+        return;
+    v->type = EXPR_NUM;
+    v->num = d;
+}
+
+/* Set v to a copy of s[0..n). BB_ELIMIT past EXPR_MAX_STR. */
+static int set_str(struct expr_val *v, const char *s, size_t n)
+{
+    expr_val_clear(v);
+    if (n > EXPR_MAX_STR)
+        return BB_ELIMIT;
+    char *p = malloc(n + 1);
+    if (!p)
+        return BB_ENOMEM;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    v->type = EXPR_STR;
+    v->str = p;
+    return BB_OK;
+}
+
+/* Number value of v: a number, or a numeric string. */
+static int as_number(const struct expr_val *v, double *d)
+{
+    if (v->type == EXPR_NUM) {
+        *d = v->num;
+        return 1;
+    }
+    if (v->type == EXPR_STR && v->str)
+        return numeric_string(v->str, d);
+    return 0;
+}
+
+/* v rendered as text into out (a string of v, or a formatted scalar). The
+ * pointer stays valid while v and buf live. */
+static const char *as_text(const struct expr_val *v, char *buf, size_t n)
+{
+    if (v->type == EXPR_STR)
+        return v->str ? v->str : "";
+    expr_val_format(v, buf, n);
+    return buf;
+}
+
+/* ---- civil dates (proleptic Gregorian; days counted from 1970-01-01) --- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        q--;
+    return q;
+}
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    /* Count years from March so that the leap day ends a year. */
+    if (m <= 2)
+        y--;
+    int64_t era = floor_div(y, 400);
+    int64_t yoe = y - era * 400;                         /* 0..399 */
+    int mp = (m + 9) % 12;                               /* March = 0 */
+    int64_t doy = (153 * mp + 2) / 5 + d - 1;            /* 0..365 */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return mdays[m - 1];
+}
+
+/* Weekday of a day number: 1 = Monday ... 7 = Sunday (1970-01-01 was a
+ * Thursday). */
+static int weekday_of(int64_t days)
+{
+    int64_t r = (days + 3) % 7;
+    if (r < 0)
+        r += 7;
+    return (int)r + 1;
+}
+
+/* The local day number of env->now, or -1 when the clock is absurd (more
+ * than about 30,000 years from 1970). */
+static int local_days(const struct expr_env *env, int64_t *days)
+{
+    const int64_t lim = INT64_C(1000000000000);
+    if (env->now > lim || env->now < -lim || env->tz_offset_s > 86400 || env->tz_offset_s < -86400)
+        return -1;
+    *days = floor_div(env->now + env->tz_offset_s, 86400);
+    return 0;
+}
+
+/* Strict "YYYY-MM-DD" to a day number. Returns 0 or -1. */
+static int parse_date(const char *s, int64_t *days)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && !is_digit((unsigned char)s[i]))
+            return -1;
+    }
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return -1;
+    *days = days_from_civil(y, m, d);
+    return 0;
+}
+
+/* ISO 8601 week number of a day: the week belongs to the year of its
+ * Thursday. */
+static int iso_week(int64_t days)
+{
+    int64_t thu = days - (weekday_of(days) - 1) + 3;
+    int64_t y;
+    int m, d;
+    civil_from_days(thu, &y, &m, &d);
+    return (int)((thu - days_from_civil(y, 1, 1)) / 7 + 1);
+}
+
+/* ---- tokenizer ---------------------------------------------------------- */
+
+enum tok {
+    T_END,
+    T_NUM,
+    T_STR,
+    T_NAME,
+    T_LP,
+    T_RP,
+    T_COMMA,
+    T_DOT,
+    T_PLUS,
+    T_MINUS,
+    T_STAR,
+    T_SLASH,
+    T_PCT,
+    T_EQ,
+    T_NE,
+    T_LT,
+    T_LE,
+    T_GT,
+    T_GE,
+};
+
+struct parser {
+    const char *src;
+    size_t len;
+    size_t pos;   /* next byte to lex */
+    int tok;      /* current token */
+    size_t start; /* its first byte */
+    size_t tlen;  /* its length in bytes */
+    double num;   /* T_NUM */
+    int depth;
+    struct expr *e;
+    char *err;
+    size_t errlen;
+    int failed;
+};
+
+/* 1-based column of byte offset pos, counting code points. */
+static size_t column_of(const struct parser *p, size_t pos)
+{
+    size_t col = 1;
+    for (size_t i = 0; i < pos && i < p->len; i++) {
+        if (((unsigned char)p->src[i] & 0xC0) != 0x80)
+            col++;
+    }
+    return col;
+}
+
+__attribute__((format(printf, 3, 4))) static void fail(struct parser *p, size_t pos,
+                                                       const char *fmt, ...)
+{
+    char msg[160];
+    va_list ap;
+
+    if (p->failed)
+        return;
+    p->failed = 1;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (p->err && p->errlen)
+        bb_snprintf(p->err, p->errlen, "column %zu: %s", column_of(p, pos), msg);
+}
+
+/* Describe the current token for "unexpected ..." messages. */
+static void tok_desc(const struct parser *p, char *buf, size_t n)
+{
+    if (p->tok == T_END) {
+        bb_strlcpy(buf, "end of expression", n);
+        return;
+    }
+    if (p->tok == T_STR) {
+        bb_strlcpy(buf, "a string", n);
+        return;
+    }
+    size_t l = p->tlen > 24 ? 24 : p->tlen;
+    bb_snprintf(buf, n, "'%.*s%s'", (int)l, p->src + p->start, p->tlen > l ? "..." : "");
+}
+
+/* Scan a string literal starting at the quote at p->pos; on success the
+ * token spans both quotes. Decoding happens later (decode_string). */
+static int lex_string(struct parser *p)
+{
+    char q = p->src[p->pos];
+    size_t i = p->pos + 1;
+
+    while (i < p->len && p->src[i] != q) {
+        if (p->src[i] == '\\') {
+            char c = i + 1 < p->len ? p->src[i + 1] : '\0';
+            if (c != '\\' && c != '"' && c != '\'' && c != 'n') {
+                if (c == '\0') {
+                    i = p->len; /* a backslash at the very end */
+                    break;
+                }
+                if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)
+                    fail(p, i, "unknown escape '\\%c' (use \\\\ \\\" \\' or \\n)", c);
+                else
+                    fail(p, i, "unknown escape (use \\\\ \\\" \\' or \\n)");
+                return -1;
+            }
+            i += 2;
+            continue;
+        }
+        i++;
+    }
+    if (i >= p->len) {
+        fail(p, p->pos, "unterminated string");
+        return -1;
+    }
+    if (!bb_utf8_valid(p->src + p->pos + 1, i - p->pos - 1)) {
+        fail(p, p->pos, "string is not valid UTF-8");
+        return -1;
+    }
+    p->tok = T_STR;
+    p->start = p->pos;
+    p->tlen = i + 1 - p->pos;
+    p->pos = i + 1;
+    return 0;
+}
+
+/* Read the next token into p->tok. Returns 0, or -1 after fail(). */
+static int next(struct parser *p)
+{
+    const char *s = p->src;
+
+    while (p->pos < p->len && is_blank((unsigned char)s[p->pos]))
+        p->pos++;
+    p->start = p->pos;
+    p->tlen = 1;
+    if (p->pos >= p->len) {
+        p->tok = T_END;
+        p->tlen = 0;
+        return 0;
+    }
+    unsigned char c = (unsigned char)s[p->pos];
+    unsigned char c2 = p->pos + 1 < p->len ? (unsigned char)s[p->pos + 1] : 0;
+
+    if (is_digit(c)) {
+        size_t used;
+        if (parse_number(s + p->pos, p->len - p->pos, &used, &p->num) != 0) {
+            fail(p, p->pos, "bad number '%.*s'", (int)(used > 24 ? 24 : used), s + p->pos);
+            return -1;
+        }
+        if (p->pos + used < p->len && is_word((unsigned char)s[p->pos + used])) {
+            fail(p, p->pos, "bad number: a name cannot start with a digit");
+            return -1;
+        }
+        p->tok = T_NUM;
+        p->tlen = used;
+        p->pos += used;
+        return 0;
+    }
+    if (is_word_start(c)) {
+        size_t i = p->pos;
+        while (i < p->len && is_word((unsigned char)s[i]))
+            i++;
+        p->tok = T_NAME;
+        p->tlen = i - p->pos;
+        p->pos = i;
+        return 0;
+    }
+    if (c == '"' || c == '\'')
+        return lex_string(p);
+
+    switch (c) {
+    case '(':
+        p->tok = T_LP;
+        break;
+    case ')':
+        p->tok = T_RP;
+        break;
+    case ',':
+        p->tok = T_COMMA;
+        break;
+    case '.':
+        p->tok = T_DOT;
+        break;
+    case '+':
+        p->tok = T_PLUS;
+        break;
+    case '-':
+        p->tok = T_MINUS;
+        break;
+    case '*':
+        p->tok = T_STAR;
+        break;
+    case '/':
+        p->tok = T_SLASH;
+        break;
+    case '%':
+        p->tok = T_PCT;
+        break;
+    case '=':
+        if (c2 != '=') {
+            fail(p, p->pos, "'=' is not an operator here; use == to compare");
+            return -1;
+        }
+        p->tok = T_EQ;
+        p->tlen = 2;
+        break;
+    case '!':
+        if (c2 != '=') {
+            fail(p, p->pos, "'!' is not an operator; use 'not' or !=");
+            return -1;
+        }
+        p->tok = T_NE;
+        p->tlen = 2;
+        break;
+    case '<':
+        p->tok = c2 == '=' ? T_LE : T_LT;
+        p->tlen = c2 == '=' ? 2 : 1;
+        if (c2 == '>') {
+            fail(p, p->pos, "use != for 'not equal'");
+            return -1;
+        }
+        break;
+    case '>':
+        p->tok = c2 == '=' ? T_GE : T_GT;
+        p->tlen = c2 == '=' ? 2 : 1;
+        break;
+    case '&':
+        fail(p, p->pos, "use 'and' instead of '&'");
+        return -1;
+    case '|':
+        fail(p, p->pos, "use 'or' instead of '|'");
+        return -1;
+    default:
+        if (c >= 0x21 && c < 0x7f)
+            fail(p, p->pos, "unexpected character '%c'", c);
+        else
+            fail(p, p->pos, "unexpected byte 0x%02X", c);
+        return -1;
+    }
+    p->pos += p->tlen;
+    return 0;
+}
+
+static int tok_is_word(const struct parser *p, const char *w)
+{
+    size_t n = strlen(w);
+    return p->tok == T_NAME && p->tlen == n && memcmp(p->src + p->start, w, n) == 0;
+}
+
+/* ---- parser ------------------------------------------------------------- */
+
+static int new_node(struct parser *p, int kind)
+{
+    if (p->e->n >= EXPR_MAX_NODES) {
+        fail(p, p->start, "expression too complex (more than %d parts)", EXPR_MAX_NODES);
+        return -1;
+    }
+    int i = p->e->n++;
+    memset(&p->e->nodes[i], 0, sizeof(p->e->nodes[i]));
+    p->e->nodes[i].kind = (unsigned char)kind;
+    p->e->nodes[i].kid[0] = p->e->nodes[i].kid[1] = -1;
+    return i;
+}
+
+static int enter(struct parser *p, size_t pos)
+{
+    if (++p->depth > EXPR_MAX_DEPTH) {
+        fail(p, pos, "nested too deeply (at most %d levels)", EXPR_MAX_DEPTH);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_or(struct parser *p);
+
+/* Decode the current string token into the pool; returns the offset. */
+static unsigned decode_string(struct parser *p)
+{
+    struct expr *e = p->e;
+    unsigned off = (unsigned)e->pool_len;
+    size_t end = p->start + p->tlen - 1;
+
+    for (size_t i = p->start + 1; i < end; i++) {
+        char c = p->src[i];
+        if (c == '\\') {
+            c = p->src[++i];
+            if (c == 'n')
+                c = '\n';
+        }
+        e->pool[e->pool_len++] = c;
+    }
+    e->pool[e->pool_len++] = '\0';
+    return off;
+}
+
+static int lookup_fn(const char *name, size_t n)
+{
+    for (size_t i = 0; i < BB_ARRAY_LEN(fn_table); i++) {
+        if (strlen(fn_table[i].name) == n && memcmp(fn_table[i].name, name, n) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static int is_keyword(const struct parser *p)
+{
+    static const char *kw[] = {"and", "or", "not", "true", "false", "null"};
+    for (size_t i = 0; i < BB_ARRAY_LEN(kw); i++) {
+        if (tok_is_word(p, kw[i]))
+            return 1;
+    }
+    return 0;
+}
+
+static int parse_call(struct parser *p, size_t name_pos, size_t name_len, size_t name_end)
+{
+    int fn = lookup_fn(p->src + name_pos, name_len);
+    if (fn < 0) {
+        fail(p, name_pos, "unknown function '%.*s'", (int)(name_end - name_pos), p->src + name_pos);
+        return -1;
+    }
+    int i = new_node(p, N_CALL);
+    if (i < 0 || enter(p, name_pos) < 0 || next(p) < 0) /* skip '(' */
+        return -1;
+    p->e->nodes[i].fn = (unsigned char)fn;
+    int nargs = 0;
+    if (p->tok != T_RP) {
+        for (;;) {
+            int a = parse_or(p);
+            if (a < 0)
+                return -1;
+            if (nargs < MAX_ARGS)
+                p->e->nodes[i].kid[nargs] = a;
+            nargs++;
+            if (p->tok != T_COMMA)
+                break;
+            if (next(p) < 0)
+                return -1;
+        }
+    }
+    if (p->tok != T_RP) {
+        char d[48];
+        tok_desc(p, d, sizeof(d));
+        fail(p, p->start, "expected ',' or ')' in call of %s(), found %s", fn_table[fn].name, d);
+        return -1;
+    }
+    if (nargs != fn_table[fn].nargs) {
+        int want = fn_table[fn].nargs;
+        fail(p, name_pos, "%s() takes %d argument%s", fn_table[fn].name, want,
+             want == 1 ? "" : "s");
+        return -1;
+    }
+    p->e->nodes[i].nargs = (unsigned char)nargs;
+    p->depth--;
+    if (next(p) < 0)
+        return -1;
+    return i;
+}
+
+static int parse_primary(struct parser *p)
+{
+    int i;
+
+    switch (p->tok) {
+    case T_NUM:
+        i = new_node(p, N_NUM);
+        if (i < 0)
+            return -1;
+        p->e->nodes[i].num = p->num;
+        return next(p) < 0 ? -1 : i;
+    case T_STR:
+        i = new_node(p, N_STR);
+        if (i < 0)
+            return -1;
+        p->e->nodes[i].str = decode_string(p);
+        return next(p) < 0 ? -1 : i;
+    case T_LP:
+        if (enter(p, p->start) < 0 || next(p) < 0)
+            return -1;
+        i = parse_or(p);
+        if (i < 0)
+            return -1;
+        if (p->tok != T_RP) {
+            char d[48];
+            tok_desc(p, d, sizeof(d));
+            fail(p, p->start, "expected ')', found %s", d);
+            return -1;
+        }
+        p->depth--;
+        return next(p) < 0 ? -1 : i;
+    case T_NAME:
+        break;
+    default: {
+        char d[48];
+        tok_desc(p, d, sizeof(d));
+        fail(p, p->start, "expected a value, found %s", d);
+        return -1;
+    }
+    }
+
+    if (tok_is_word(p, "true") || tok_is_word(p, "false")) {
+        i = new_node(p, N_BOOL);
+        if (i < 0)
+            return -1;
+        p->e->nodes[i].b = tok_is_word(p, "true");
+        return next(p) < 0 ? -1 : i;
+    }
+    if (tok_is_word(p, "null")) {
+        i = new_node(p, N_NULL);
+        return i < 0 || next(p) < 0 ? -1 : i;
+    }
+    if (is_keyword(p)) {
+        char d[48];
+        tok_desc(p, d, sizeof(d));
+        fail(p, p->start, "expected a value, found %s", d);
+        return -1;
+    }
+
+    /* A variable (dotted) or a function call. */
+    size_t name_pos = p->start, first_len = p->tlen;
+    unsigned off = (unsigned)p->e->pool_len;
+    int dotted = 0;
+    for (;;) {
+        memcpy(p->e->pool + p->e->pool_len, p->src + p->start, p->tlen);
+        p->e->pool_len += p->tlen;
+        size_t end = p->start + p->tlen;
+        if (next(p) < 0)
+            return -1;
+        if (p->tok == T_LP) {
+            p->e->pool_len = off;
+            if (dotted) {
+                fail(p, name_pos, "unknown function '%.*s'", (int)(end - name_pos),
+                     p->src + name_pos);
+                return -1;
+            }
+            return parse_call(p, name_pos, first_len, end);
+        }
+        if (p->tok != T_DOT)
+            break;
+        if (next(p) < 0)
+            return -1;
+        if (p->tok != T_NAME) {
+            char d[48];
+            tok_desc(p, d, sizeof(d));
+            fail(p, p->start, "expected a name after '.', found %s", d);
+            return -1;
+        }
+        p->e->pool[p->e->pool_len++] = '.';
+        dotted = 1;
+    }
+    p->e->pool[p->e->pool_len++] = '\0';
+    i = new_node(p, N_VAR);
+    if (i < 0)
+        return -1;
+    p->e->nodes[i].str = off;
+    return i;
+}
+
+static int parse_unary(struct parser *p)
+{
+    if (p->tok != T_MINUS)
+        return parse_primary(p);
+    if (enter(p, p->start) < 0)
+        return -1;
+    int i = new_node(p, N_NEG);
+    if (i < 0 || next(p) < 0)
+        return -1;
+    int a = parse_unary(p);
+    if (a < 0)
+        return -1;
+    p->e->nodes[i].kid[0] = a;
+    p->depth--;
+    return i;
+}
+
+static int binary(struct parser *p, int kind, int op, int left, int (*sub)(struct parser *))
+{
+    int i = new_node(p, kind);
+    if (i < 0 || next(p) < 0)
+        return -1;
+    int r = sub(p);
+    if (r < 0)
+        return -1;
+    p->e->nodes[i].op = (unsigned char)op;
+    p->e->nodes[i].kid[0] = left;
+    p->e->nodes[i].kid[1] = r;
+    return i;
+}
+
+static int parse_term(struct parser *p)
+{
+    int l = parse_unary(p);
+    while (l >= 0 && (p->tok == T_STAR || p->tok == T_SLASH || p->tok == T_PCT))
+        l = binary(p, N_BIN, p->tok, l, parse_unary);
+    return l;
+}
+
+static int parse_sum(struct parser *p)
+{
+    int l = parse_term(p);
+    while (l >= 0 && (p->tok == T_PLUS || p->tok == T_MINUS))
+        l = binary(p, N_BIN, p->tok, l, parse_term);
+    return l;
+}
+
+static int is_cmp(int t)
+{
+    return t == T_EQ || t == T_NE || t == T_LT || t == T_LE || t == T_GT || t == T_GE;
+}
+
+static int parse_cmp(struct parser *p)
+{
+    int l = parse_sum(p);
+    if (l < 0 || !is_cmp(p->tok))
+        return l;
+    l = binary(p, N_BIN, p->tok, l, parse_sum);
+    if (l >= 0 && is_cmp(p->tok)) {
+        fail(p, p->start, "comparisons cannot be chained; join them with 'and'");
+        return -1;
+    }
+    return l;
+}
+
+static int parse_not(struct parser *p)
+{
+    if (!tok_is_word(p, "not"))
+        return parse_cmp(p);
+    if (enter(p, p->start) < 0)
+        return -1;
+    int i = new_node(p, N_NOT);
+    if (i < 0 || next(p) < 0)
+        return -1;
+    int a = parse_not(p);
+    if (a < 0)
+        return -1;
+    p->e->nodes[i].kid[0] = a;
+    p->depth--;
+    return i;
+}
+
+static int parse_and(struct parser *p)
+{
+    int l = parse_not(p);
+    while (l >= 0 && tok_is_word(p, "and"))
+        l = binary(p, N_AND, 0, l, parse_not);
+    return l;
+}
+
+static int parse_or(struct parser *p)
+{
+    int l = parse_and(p);
+    while (l >= 0 && tok_is_word(p, "or"))
+        l = binary(p, N_OR, 0, l, parse_and);
+    return l;
+}
+
+int expr_compile(const char *src, struct expr **out, char *err, size_t errlen)
+{
+    struct parser p;
+    struct expr *e = NULL;
+    int rc = BB_EINVAL;
+
+    if (err && errlen)
+        err[0] = '\0';
+    if (out)
+        *out = NULL;
+    if (!src || !out) {
+        if (err && errlen)
+            bb_strlcpy(err, "column 1: no expression", errlen);
+        return BB_EINVAL;
+    }
+    memset(&p, 0, sizeof(p));
+    p.src = src;
+    p.len = strnlen(src, EXPR_MAX_SRC + 1);
+    p.err = err;
+    p.errlen = errlen;
+    if (p.len > EXPR_MAX_SRC) {
+        p.len = EXPR_MAX_SRC;
+        fail(&p, EXPR_MAX_SRC, "expression too long (at most %d bytes)", EXPR_MAX_SRC);
+        goto out;
+    }
+    e = calloc(1, sizeof(*e));
+    if (!e) {
+        rc = BB_ENOMEM;
+        if (err && errlen)
+            bb_strlcpy(err, "column 1: out of memory", errlen);
+        goto out;
+    }
+    p.e = e;
+    if (next(&p) < 0)
+        goto out;
+    if (p.tok == T_END) {
+        fail(&p, p.start, "empty expression");
+        goto out;
+    }
+    e->root = parse_or(&p);
+    if (e->root < 0)
+        goto out;
+    if (p.tok != T_END) {
+        char d[48];
+        tok_desc(&p, d, sizeof(d));
+        fail(&p, p.start, "unexpected %s after the end of the expression", d);
+        goto out;
+    }
+    *out = e;
+    e = NULL;
+    rc = BB_OK;
+out:
+    free(e);
+    return rc;
+}
+
+void expr_free(struct expr *e)
+{
+    free(e);
+}
+
+void expr_each_var(const struct expr *e, void (*fn)(void *ctx, const char *name), void *ctx)
+{
+    if (!e || !fn)
+        return;
+    for (int i = 0; i < e->n; i++) {
+        if (e->nodes[i].kind != N_VAR)
+            continue;
+        const char *name = e->pool + e->nodes[i].str;
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = e->nodes[j].kind == N_VAR && strcmp(e->pool + e->nodes[j].str, name) == 0;
+        if (!seen)
+            fn(ctx, name);
+    }
+}
+
+/* ---- evaluator ---------------------------------------------------------- */
+
+static int eval_node(const struct expr *e, int i, const struct expr_env *env, struct expr_val *out);
+
+static int eval_var(const char *name, const struct expr_env *env, struct expr_val *out)
+{
+    struct expr_val v;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    expr_val_clear(out);
+    if (!env->lookup)
+        return BB_OK;
+    rc = env->lookup(env->ctx, name, &v);
+    if (rc != BB_OK) {
+        expr_val_clear(&v);
+        return rc == BB_ENOMEM ? BB_ENOMEM : BB_OK;
+    }
+    switch (v.type) {
+    case EXPR_BOOL:
+        set_bool(out, v.b);
+        break;
+    case EXPR_NUM:
+        set_num(out, v.num);
+        break;
+    case EXPR_STR:
+        if (v.str) {
+            out->type = EXPR_STR;
+            out->str = v.str; /* ownership moves to out */
+            v.str = NULL;
+        }
+        break;
+    default:
+        break;
+    }
+    expr_val_clear(&v);
+    return BB_OK;
+}
+
+/* "==" semantics; see the file comment. */
+static int values_equal(const struct expr_val *a, const struct expr_val *b)
+{
+    double x, y;
+    if (a->type == EXPR_NULL || b->type == EXPR_NULL)
+        return a->type == b->type;
+    if (a->type == EXPR_BOOL || b->type == EXPR_BOOL)
+        return a->type == b->type && a->b == b->b;
+    if (a->type == EXPR_STR && b->type == EXPR_STR)
+        return strcmp(a->str, b->str) == 0;
+    if (as_number(a, &x) && as_number(b, &y))
+        return x == y;
+    return 0;
+}
+
+/* Ordering: sets *c to <0, 0, >0; returns 0 when the pair is not ordered. */
+static int values_order(const struct expr_val *a, const struct expr_val *b, int *c)
+{
+    double x, y;
+    if (a->type == EXPR_STR && b->type == EXPR_STR) {
+        *c = strcmp(a->str, b->str);
+        return 1;
+    }
+    if ((a->type == EXPR_NUM || b->type == EXPR_NUM) && as_number(a, &x) && as_number(b, &y)) {
+        *c = x < y ? -1 : x > y ? 1 : 0;
+        return 1;
+    }
+    return 0;
+}
+
+static int concat(const struct expr_val *a, const struct expr_val *b, struct expr_val *out)
+{
+    size_t la = strlen(a->str), lb = strlen(b->str);
+    if (la + lb > EXPR_MAX_STR) {
+        set_null(out);
+        return BB_ELIMIT;
+    }
+    char *s = malloc(la + lb + 1);
+    if (!s)
+        return BB_ENOMEM;
+    memcpy(s, a->str, la);
+    memcpy(s + la, b->str, lb + 1);
+    expr_val_clear(out);
+    out->type = EXPR_STR;
+    out->str = s;
+    return BB_OK;
+}
+
+static int eval_bin(int op, const struct expr_val *a, const struct expr_val *b,
+                    struct expr_val *out)
+{
+    double x, y;
+    int c;
+
+    switch (op) {
+    case T_EQ:
+        set_bool(out, values_equal(a, b));
+        return BB_OK;
+    case T_NE:
+        set_bool(out, !values_equal(a, b));
+        return BB_OK;
+    case T_LT:
+    case T_LE:
+    case T_GT:
+    case T_GE:
+        if (!values_order(a, b, &c)) {
+            set_bool(out, 0);
+            return BB_OK;
+        }
+        set_bool(out, op == T_LT ? c < 0 : op == T_LE ? c <= 0 : op == T_GT ? c > 0 : c >= 0);
+        return BB_OK;
+    default:
+        break;
+    }
+    if (op == T_PLUS && a->type == EXPR_STR && b->type == EXPR_STR)
+        return concat(a, b, out);
+    if (!as_number(a, &x) || !as_number(b, &y)) {
+        set_null(out);
+        return BB_OK;
+    }
+    switch (op) {
+    case T_PLUS:
+        set_num(out, x + y);
+        break;
+    case T_MINUS:
+        set_num(out, x - y);
+        break;
+    case T_STAR:
+        set_num(out, x * y);
+        break;
+    case T_SLASH:
+        if (y == 0)
+            set_null(out);
+        else
+            set_num(out, x / y);
+        break;
+    case T_PCT:
+        if (y == 0)
+            set_null(out);
+        else
+            set_num(out, fmod(x, y));
+        break;
+    default:
+        set_null(out);
+        break;
+    }
+    return BB_OK;
+}
+
+/* lower/upper/trim of text t. */
+static int str_map(int fn, const char *t, struct expr_val *out)
+{
+    size_t n = strlen(t);
+    if (fn == F_TRIM) {
+        size_t a = 0;
+        while (a < n && is_blank((unsigned char)t[a]))
+            a++;
+        while (n > a && is_blank((unsigned char)t[n - 1]))
+            n--;
+        return set_str(out, t + a, n - a);
+    }
+    int rc = set_str(out, t, n);
+    if (rc != BB_OK)
+        return rc;
+    for (char *s = out->str; *s; s++) {
+        if (fn == F_LOWER && *s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+        else if (fn == F_UPPER && *s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
+    }
+    return BB_OK;
+}
+
+static int call_fn(int fn, const struct expr_val *a, int nargs, const struct expr_env *env,
+                   struct expr_val *out)
+{
+    char buf[2][64];
+    double x, y;
+    int64_t days, other;
+    int64_t yy;
+    int mm, dd;
+
+    if (nargs != fn_table[fn].nargs) {
+        set_null(out);
+        return BB_OK;
+    }
+    switch (fn) {
+    case F_LEN: {
+        if (a[0].type == EXPR_NULL) {
+            set_num(out, 0);
+            break;
+        }
+        size_t n = 0;
+        for (const char *s = as_text(&a[0], buf[0], sizeof(buf[0])); *s; s++)
+            n += ((unsigned char)*s & 0xC0) != 0x80;
+        set_num(out, (double)n);
+        break;
+    }
+    case F_LOWER:
+    case F_UPPER:
+    case F_TRIM:
+        return str_map(fn, as_text(&a[0], buf[0], sizeof(buf[0])), out);
+    case F_CONTAINS:
+        if (a[0].type == EXPR_NULL || a[1].type == EXPR_NULL) {
+            set_bool(out, 0);
+            break;
+        }
+        set_bool(out, strstr(as_text(&a[0], buf[0], sizeof(buf[0])),
+                             as_text(&a[1], buf[1], sizeof(buf[1]))) != NULL);
+        break;
+    case F_NUMBER:
+        if (a[0].type == EXPR_BOOL)
+            set_num(out, a[0].b ? 1 : 0);
+        else if (as_number(&a[0], &x))
+            set_num(out, x);
+        else
+            set_null(out);
+        break;
+    case F_TEXT: {
+        const char *t = as_text(&a[0], buf[0], sizeof(buf[0]));
+        return set_str(out, t, strlen(t));
+    }
+    case F_MIN:
+    case F_MAX:
+        if (!as_number(&a[0], &x) || !as_number(&a[1], &y))
+            set_null(out);
+        else
+            set_num(out, fn == F_MIN ? (x < y ? x : y) : (x > y ? x : y));
+        break;
+    case F_ROUND:
+    case F_ABS:
+        if (!as_number(&a[0], &x))
+            set_null(out);
+        else
+            set_num(out, fn == F_ROUND ? round(x) : fabs(x));
+        break;
+    case F_NOW:
+        set_num(out, (double)env->now);
+        break;
+    case F_TODAY:
+    case F_WEEK:
+    case F_MONTH:
+    case F_YEAR:
+    case F_WEEKDAY:
+    case F_DAYS_UNTIL:
+        if (local_days(env, &days) != 0) {
+            set_null(out);
+            break;
+        }
+        civil_from_days(days, &yy, &mm, &dd);
+        if (fn == F_TODAY) {
+            char d[32];
+            bb_snprintf(d, sizeof(d), "%04lld-%02d-%02d", (long long)yy, mm, dd);
+            return set_str(out, d, strlen(d));
+        }
+        if (fn == F_WEEK)
+            set_num(out, iso_week(days));
+        else if (fn == F_MONTH)
+            set_num(out, mm);
+        else if (fn == F_YEAR)
+            set_num(out, (double)yy);
+        else if (fn == F_WEEKDAY)
+            set_num(out, weekday_of(days));
+        else if (a[0].type == EXPR_STR && parse_date(a[0].str, &other) == 0)
+            set_num(out, (double)(other - days));
+        else
+            set_null(out);
+        break;
+    default:
+        set_null(out);
+        break;
+    }
+    return BB_OK;
+}
+
+static int eval_node(const struct expr *e, int i, const struct expr_env *env, struct expr_val *out)
+{
+    const struct node *nd = &e->nodes[i];
+    struct expr_val a[MAX_ARGS];
+    int rc = BB_OK;
+
+    memset(a, 0, sizeof(a));
+    switch (nd->kind) {
+    case N_NULL:
+        set_null(out);
+        break;
+    case N_BOOL:
+        set_bool(out, nd->b);
+        break;
+    case N_NUM:
+        set_num(out, nd->num);
+        break;
+    case N_STR: {
+        const char *s = e->pool + nd->str;
+        rc = set_str(out, s, strlen(s));
+        break;
+    }
+    case N_VAR:
+        rc = eval_var(e->pool + nd->str, env, out);
+        break;
+    case N_NEG:
+    case N_NOT:
+        rc = eval_node(e, nd->kid[0], env, &a[0]);
+        if (rc != BB_OK)
+            break;
+        if (nd->kind == N_NOT) {
+            set_bool(out, !expr_val_truthy(&a[0]));
+        } else {
+            double x;
+            if (as_number(&a[0], &x))
+                set_num(out, -x);
+            else
+                set_null(out);
+        }
+        break;
+    case N_AND:
+    case N_OR: {
+        rc = eval_node(e, nd->kid[0], env, &a[0]);
+        if (rc != BB_OK)
+            break;
+        int t = expr_val_truthy(&a[0]);
+        if ((nd->kind == N_AND && !t) || (nd->kind == N_OR && t)) {
+            set_bool(out, t);
+            break;
+        }
+        rc = eval_node(e, nd->kid[1], env, &a[1]);
+        if (rc != BB_OK)
+            break;
+        set_bool(out, expr_val_truthy(&a[1]));
+        break;
+    }
+    case N_BIN:
+        rc = eval_node(e, nd->kid[0], env, &a[0]);
+        if (rc == BB_OK)
+            rc = eval_node(e, nd->kid[1], env, &a[1]);
+        if (rc == BB_OK)
+            rc = eval_bin(nd->op, &a[0], &a[1], out);
+        break;
+    case N_CALL:
+        for (int k = 0; k < nd->nargs && k < MAX_ARGS && rc == BB_OK; k++)
+            rc = eval_node(e, nd->kid[k], env, &a[k]);
+        if (rc == BB_OK)
+            rc = call_fn(nd->fn, a, nd->nargs, env, out);
+        break;
+    default:
+        set_null(out);
+        break;
+    }
+    expr_val_clear(&a[0]);
+    expr_val_clear(&a[1]);
+    if (rc != BB_OK)
+        set_null(out);
+    return rc;
+}
+
+int expr_eval(const struct expr *e, const struct expr_env *env, struct expr_val *out)
+{
+    if (!out)
+        return BB_EINVAL;
+    memset(out, 0, sizeof(*out));
+    out->type = EXPR_NULL;
+    if (!e || !env || e->root < 0 || e->root >= e->n)
+        return BB_EINVAL;
+    return eval_node(e, e->root, env, out);
+}

@@ -1,0 +1,368 @@
+/*
+ * flow.h - conversation flows: the compiled form of the flows/ JSON files, the
+ * loader and validator (flow_load.c), the library of loaded versions
+ * (flow_lib.c) and the engine (flow_engine.c, flow_input.c).
+ *
+ * The engine is a pure function:
+ *     flow_handle(ctx, state, event) -> new state + effects
+ * It does no I/O and reads no clock: the time, the person and the flows
+ * come in through struct flow_ctx. The core (bot/core/core.c) loads the state
+ * from the store, calls the engine, and carries out the effects.
+ *
+ * The format itself is specified in flows/FORMAT.md.
+ *
+ * Thread rules: a compiled flow and a flow_lib are read-only once built and
+ * may be shared by threads that only read; flow_lib_add/flow_lib_load_dir
+ * must not run beside readers. A flow_state and a flow_fxlist belong to
+ * their caller.
+ */
+#ifndef FLOW_H
+#define FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "bot/flow/expr.h"
+
+#define FLOW_NLANG    2  /* languages every text must have, see flow_langs */
+#define FLOW_ID_MAX   48 /* flow ids: [a-z0-9_.-], at most 47 (menu buttons carry them) */
+#define FLOW_NAME_MAX 48 /* node and variable names: [A-Za-z0-9_], at most 47 */
+#define FLOW_OPT_ID_MAX                                                                            \
+    41 /* option ids: [a-z0-9_-], at most 40 (fits Telegram's 64-byte callback) */
+#define FLOW_LABEL_MAX     64 /* any option label, in characters */
+#define FLOW_WA_BUTTON_MAX 20 /* WhatsApp reply button title (<= 3 options) */
+#define FLOW_WA_LIST_MAX   24 /* WhatsApp list row title (<= 10 options) */
+#define FLOW_MAX_OPTS      30
+#define FLOW_MAX_NODES     500
+#define FLOW_MAX_DEPTH     4    /* call nesting */
+#define FLOW_MAX_STEPS     64   /* nodes run for one event before the engine gives up */
+#define FLOW_TEXT_MAX      4000 /* a rendered text, in bytes */
+#define FLOW_SRC_MAX       (1024 * 1024)
+#define FLOW_MAX_VARS      64
+#define FLOW_VAR_MAX       2048 /* a saved value, in bytes */
+
+/* The languages, in index order: 0 = "id" (Bahasa Indonesia), 1 = "en". */
+extern const char *const flow_langs[FLOW_NLANG];
+int flow_lang_index(const char *lang); /* -1 when unknown */
+
+/* A text in every language; t[i] is NULL when missing (a validation error). */
+struct flow_text {
+    char *t[FLOW_NLANG];
+};
+
+enum flow_input_type {
+    FLOW_IN_NONE = 0,
+    FLOW_IN_TEXT,
+    FLOW_IN_NUMBER,
+    FLOW_IN_CHOICE,
+    FLOW_IN_SCALE,
+    FLOW_IN_YESNO,
+    FLOW_IN_DATE,
+};
+
+struct flow_option {
+    char id[FLOW_OPT_ID_MAX];
+    struct flow_text label;
+    char **syn[FLOW_NLANG]; /* synonyms, folded */
+    int nsyn[FLOW_NLANG];
+    double value; /* scale: the number; yes/no: 1 or 0 */
+};
+
+struct flow_input {
+    int type;        /* enum flow_input_type */
+    double min, max; /* number, scale */
+    int has_min, has_max;
+    int integer;              /* number: whole numbers only */
+    int minlen, maxlen;       /* text, in characters */
+    char *pattern;            /* text: PCRE2 pattern source */
+    void *re;                 /* pcre2_code *, compiled once (JIT when available) */
+    struct flow_option *opts; /* choice, scale, yesno */
+    int nopts;
+    int date_min_days, date_max_days; /* date: allowed range relative to today */
+    int has_date_min, has_date_max;
+};
+
+struct flow_set {
+    char var[FLOW_NAME_MAX];
+    struct expr *value;
+};
+
+/* One conditional edge: cond NULL means always. target is a node index,
+ * FLOW_TARGET_END to end the flow. */
+#define FLOW_TARGET_END (-1)
+struct flow_next {
+    struct expr *cond;
+    int target;
+};
+
+struct flow_action {
+    int def;               /* index into the action table (flow_action_name) */
+    cJSON *args;           /* the action object as written (owned) */
+    struct expr *value;    /* the expression argument, when the action has one */
+    char value_key[16];    /* which key of args holds that expression */
+    struct flow_text text; /* the text argument, when the action has one */
+};
+
+enum flow_node_kind {
+    FLOW_NODE_SAY = 1,
+    FLOW_NODE_ASK,
+    FLOW_NODE_BRANCH,
+    FLOW_NODE_SET,
+    FLOW_NODE_ACTION,
+    FLOW_NODE_CALL,
+    FLOW_NODE_WAIT,
+    FLOW_NODE_END,
+};
+
+struct flow_node {
+    char name[FLOW_NAME_MAX];
+    int kind; /* enum flow_node_kind: what the node mainly does */
+    struct flow_set *sets;
+    int nsets;
+    struct flow_action *acts;
+    int nacts;
+    int has_say;
+    struct flow_text say;
+    int has_ask;
+    struct flow_text ask;
+    struct flow_input input;
+    int retry_max;
+    int has_retry_say;
+    struct flow_text retry_say;
+    int retry_else; /* node index, or FLOW_TARGET_END */
+    char save[FLOW_NAME_MAX];
+    char call[FLOW_ID_MAX];
+    int64_t wait_s;
+    int end;
+    struct flow_next *next;
+    int nnext;
+};
+
+enum flow_trigger_type {
+    FLOW_TRIG_COMMAND = 1, /* /word */
+    FLOW_TRIG_KEYWORD,     /* a whole message equal to a word, per language */
+    FLOW_TRIG_SCHEDULE,    /* every day/week/month at a local time */
+    FLOW_TRIG_HR,          /* HR may send it (surveys, announcements) */
+    FLOW_TRIG_EVENT,       /* first_contact, mentor_assigned, ... */
+};
+
+struct flow_trigger {
+    int type;
+    char word[33]; /* command (without '/') or event name */
+    char **keywords[FLOW_NLANG];
+    int nkeywords[FLOW_NLANG];
+    char every[8]; /* day, week, month */
+    int day;       /* week: 1 = Monday ... 7; month: 1..28 */
+    int at_min;    /* minutes after local midnight */
+};
+
+struct flow {
+    char id[FLOW_ID_MAX];
+    int version;
+    char kind[16]; /* onboarding, coaching, survey, system */
+    struct flow_text title;
+    int menu; /* listed in /menu */
+    struct flow_trigger *triggers;
+    int ntriggers;
+    int64_t expire_after; /* seconds; 0 = the default (FLOW_DEFAULT_EXPIRE) */
+    int64_t remind_after; /* seconds; 0 = no reminder */
+    int has_remind;
+    struct flow_text remind;
+    int has_expired;
+    struct flow_text expired;
+    int start;
+    struct flow_node *nodes;
+    int nnodes;
+    char *source; /* the JSON source, owned (kept in the store per version) */
+    size_t source_len;
+    char path[256];
+};
+
+#define FLOW_DEFAULT_EXPIRE (2 * 86400)
+
+/* ---- diagnostics ---------------------------------------------------------- */
+
+struct flow_diag {
+    char file[256];
+    char flow[FLOW_ID_MAX];
+    char node[FLOW_NAME_MAX];
+    int line, col; /* JSON syntax errors only; 0 otherwise */
+    int warning;   /* 1: reported, but the flow still loads */
+    char msg[256];
+};
+
+struct flow_diags {
+    struct flow_diag *v;
+    int n, cap;
+    int nerrors, nwarnings;
+};
+
+void flow_diags_init(struct flow_diags *d);
+void flow_diags_free(struct flow_diags *d);
+/* Format one diagnostic as "file:line:col: error: [flow/node] message". */
+void flow_diag_format(const struct flow_diag *g, char *out, size_t n);
+
+/* ---- loading -------------------------------------------------------------- */
+
+/* Parse and validate one flow. On success *out is a new flow (the caller
+ * frees it with flow_free) and warnings may be in d. On failure returns
+ * BB_EINVAL, *out is NULL, and d holds every error found (not just the
+ * first). path names the file in diagnostics (may be NULL). */
+int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
+               struct flow_diags *d);
+int flow_load_file(const char *path, struct flow **out, struct flow_diags *d);
+void flow_free(struct flow *f);
+int flow_node_index(const struct flow *f, const char *name); /* -1 if none */
+
+/* ---- the library of loaded flows ---------------------------------------- */
+
+struct flow_lib;
+
+int flow_lib_new(struct flow_lib **out);
+void flow_lib_free(struct flow_lib *lib);
+/* Add a flow (the lib takes ownership, also on failure). current = 1 makes
+ * it the version new sessions start; 0 keeps it only for sessions pinned
+ * to it. The same (id, version) twice: the new one replaces the old only if
+ * the old is not current... see flow_lib.c; returns BB_EEXIST when refused. */
+int flow_lib_add(struct flow_lib *lib, struct flow *f, int current);
+/* version 0: the current version. NULL when absent. */
+const struct flow *flow_lib_get(const struct flow_lib *lib, const char *id, int version);
+int flow_lib_count(const struct flow_lib *lib);
+/* The i-th current flow (0 <= i < flow_lib_count), in id order. */
+const struct flow *flow_lib_at(const struct flow_lib *lib, int i);
+/* Load every *.json of a directory (non-recursive, sorted). A file that
+ * fails validation is reported in d and skipped; the flow it would have
+ * replaced stays current. Cross-flow checks (calls to unknown flows,
+ * duplicate ids and commands) run at the end. Returns BB_OK when every file
+ * loaded, BB_EINVAL when some did not, BB_EIO when the directory could not
+ * be read. */
+int flow_lib_load_dir(struct flow_lib *lib, const char *dir, struct flow_diags *d);
+/* Cross-flow checks over the current flows: calls to flows that are not
+ * loaded, a command used by two flows, a command reserved for everyone
+ * (/batal /cancel /stop /bantuan /help /menu). */
+int flow_lib_check(const struct flow_lib *lib, struct flow_diags *d);
+/* The same, but a call may also go to a current flow of `also` (may be
+ * NULL): `bimbing flows check FILE...` checks the given files together and
+ * lets them call the flows of the flows directory. */
+int flow_lib_check_with(const struct flow_lib *lib, const struct flow_lib *also,
+                        struct flow_diags *d);
+/* The current flow started by a command word (without '/'), or NULL. */
+const struct flow *flow_lib_by_command(const struct flow_lib *lib, const char *word);
+const struct flow *flow_lib_by_keyword(const struct flow_lib *lib, const char *folded, int lang);
+const struct flow *flow_lib_by_event(const struct flow_lib *lib, const char *event);
+
+/* ---- session state -------------------------------------------------------- */
+
+enum flow_mode { FLOW_MODE_IDLE = 0, FLOW_MODE_ASK, FLOW_MODE_PARK };
+
+struct flow_frame {
+    char flow_id[FLOW_ID_MAX];
+    int version;
+    char node[FLOW_NAME_MAX];
+};
+
+struct flow_state {
+    int depth;                               /* 0: no conversation running */
+    struct flow_frame stack[FLOW_MAX_DEPTH]; /* stack[depth - 1] is where we are */
+    int mode;                                /* enum flow_mode */
+    int retries;
+    int reminded;
+    int64_t seq; /* counts questions asked, ever: buttons carry it */
+    int64_t started_at, expires_at;
+    char lang[8];
+    cJSON *vars; /* owned; an object */
+};
+
+void flow_state_init(struct flow_state *st, const char *lang);
+void flow_state_free(struct flow_state *st);
+/* JSON text for the store; *out malloc'd (caller frees). */
+int flow_state_to_json(const struct flow_state *st, char **out);
+/* Parse what flow_state_to_json wrote. st must be freshly initialised. */
+int flow_state_from_json(struct flow_state *st, const char *json);
+
+/* ---- the engine ----------------------------------------------------------- */
+
+enum flow_ev_type {
+    FLOW_EV_TEXT = 1, /* typed text */
+    FLOW_EV_BUTTON,   /* a button press: payload is the choice id we sent */
+    FLOW_EV_TIMER,    /* payload: "remind:SEQ", "expire:STARTED", "wake:SEQ" */
+    FLOW_EV_START,    /* payload: a flow id to start (HR send, schedule, event) */
+};
+
+struct flow_event {
+    int type;
+    const char *text;    /* FLOW_EV_TEXT */
+    const char *payload; /* the others */
+};
+
+enum flow_fx_type {
+    FLOW_FX_SAY = 1,     /* send text (with choices when it asks) */
+    FLOW_FX_ACTION,      /* a domain action for the core: name + args */
+    FLOW_FX_TIMER_SET,   /* (re)place this person's timer of a kind */
+    FLOW_FX_TIMER_CLEAR, /* drop this person's timer of a kind */
+    FLOW_FX_STALE,       /* a button press on an old question was ignored */
+    FLOW_FX_DEFER,       /* a START could not run now (a conversation is on) */
+    FLOW_FX_ANSWERED,    /* question payload "q<seq>" was answered with text (its label) */
+};
+
+struct flow_choice {
+    char id[64];     /* what the button sends back */
+    char label[160]; /* in the person's language */
+};
+
+struct flow_fx {
+    int type;
+    char *text;                  /* SAY (owned) */
+    struct flow_choice *choices; /* SAY (owned) */
+    int nchoices;
+    int asks;          /* SAY: this is a question awaiting an answer */
+    char name[32];     /* ACTION name, TIMER kind */
+    cJSON *args;       /* ACTION (owned) */
+    int64_t due;       /* TIMER_SET */
+    char payload[128]; /* TIMER_SET: the event payload when it fires */
+};
+
+struct flow_fxlist {
+    struct flow_fx *v;
+    int n, cap;
+};
+
+void flow_fxlist_init(struct flow_fxlist *l);
+void flow_fxlist_free(struct flow_fxlist *l);
+
+/* Look up a flow version; the core supplies one that can also load old
+ * versions from the store. NULL when unknown. */
+typedef const struct flow *(*flow_get_fn)(void *ctx, const char *id, int version);
+
+struct flow_ctx {
+    const struct flow_lib *lib; /* menus, commands, keywords, current versions */
+    flow_get_fn get;            /* pinned versions; NULL: flow_lib_get(lib, ...) */
+    void *get_ctx;
+    const cJSON *person; /* read-only object: nip, name, first_name, unit, role, lang... */
+    int64_t now;         /* Unix seconds */
+    int tz_offset_s;     /* the person's UTC offset now */
+};
+
+/* Handle one event for one person. Updates *st and appends effects to fx.
+ * Returns BB_OK, or an error for a broken state (the state is then reset to
+ * idle and an apology is among the effects, so the caller can still commit). */
+int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct flow_event *ev,
+                struct flow_fxlist *fx);
+
+/* ---- input parsing (flow_input.c), exposed for tests and adapters ----- */
+
+/* Interpret typed text as an answer to input in language lang. On success
+ * *val is the value to save (caller clears it) and *opt the chosen option
+ * index or -1. BB_EINVAL when the text is not a valid answer. */
+int flow_input_parse(const struct flow_input *in, const char *text, int lang, int64_t now,
+                     int tz_offset_s, struct expr_val *val, int *opt);
+
+/* ---- the domain actions a flow may call ----------------------------------- */
+
+/* Names of the actions flows may use in "do" (record, notify, consent,
+ * language, schedule, request_mentor, ...). NULL past the end. */
+const char *flow_action_name(int def);
+
+#endif

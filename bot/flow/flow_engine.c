@@ -1,0 +1,1091 @@
+/*
+ * flow_engine.c - the conversation engine: one event in, a new session
+ * state and a list of effects out (flow.h, flow_handle). Pure: no I/O, no
+ * clock, no globals; the caller gives the time, the person and the flows.
+ *
+ * What it does for an event:
+ *   - global commands in both languages, in the middle of any flow:
+ *     /batal /cancel, /bantuan /help, /menu (and /start when no flow
+ *     claims it);
+ *   - flow commands and keywords start their flow;
+ *   - an answer to the pending question is parsed, saved and the flow runs
+ *     on until the next question, wait or end; a bad answer is re-asked
+ *     up to the node's retry limit;
+ *   - button presses carry the question's sequence number, so a press on
+ *     an older question is recognised and not applied;
+ *   - timers: one reminder for an unanswered question, expiry with a
+ *     closing message, the end of a wait.
+ *
+ * Thread rules: any thread; all memory is the caller's (state, effects).
+ */
+#include "bot/flow/flow.h"
+#include "bot/base/bb.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- system texts, in both languages ----------------------------------- */
+
+enum sys_text {
+    T_CANCELLED,
+    T_NOTHING_TO_CANCEL,
+    T_HELP,
+    T_MENU,
+    T_MENU_EMPTY,
+    T_UNKNOWN_COMMAND,
+    T_FALLBACK,
+    T_STALE,
+    T_RETRY_CHOICE,
+    T_RETRY_NUMBER,
+    T_RETRY_TEXT,
+    T_RETRY_YESNO,
+    T_RETRY_DATE,
+    T_GAVE_UP,
+    T_REMIND,
+    T_EXPIRED,
+    T_ERROR,
+    T_HELP_CONTINUE,
+};
+
+static const char *const sys[][FLOW_NLANG] = {
+    [T_CANCELLED] = {"Baik, percakapan ini dibatalkan. Ketik /menu untuk memulai yang lain.",
+                     "Okay, this conversation is cancelled. Type /menu to start another."},
+    [T_NOTHING_TO_CANCEL] = {"Tidak ada percakapan yang sedang berjalan. Ketik /menu untuk melihat "
+                             "pilihan.",
+                             "There is no conversation to cancel. Type /menu to see what I can "
+                             "do."},
+    [T_HELP] = {"Saya coach bimbing. Perintah yang bisa dipakai kapan saja:\n"
+                "/menu - pilihan percakapan\n/batal - hentikan percakapan ini\n"
+                "/bantuan - bantuan ini",
+                "I am the bimbing coach. Commands you can use at any time:\n"
+                "/menu - what we can talk about\n/cancel - stop this conversation\n"
+                "/help - this help"},
+    [T_MENU] = {"Mau membahas apa?", "What would you like to do?"},
+    [T_MENU_EMPTY] = {"Belum ada percakapan yang tersedia.", "No conversations are available yet."},
+    [T_UNKNOWN_COMMAND] = {"Perintah itu tidak saya kenal. Ketik /menu atau /bantuan.",
+                           "I don't know that command. Type /menu or /help."},
+    [T_FALLBACK] = {"Halo! Ketik /menu untuk melihat pilihan, atau /bantuan.",
+                    "Hello! Type /menu to see what I can do, or /help."},
+    [T_STALE] = {"Pertanyaan itu sudah lewat, jadi pilihan tadi tidak dipakai.",
+                 "That question has passed, so that choice was not used."},
+    [T_RETRY_CHOICE] = {"Pilih salah satu tombol, atau ketik nomornya.",
+                        "Please pick one of the buttons, or type its number."},
+    [T_RETRY_NUMBER] = {"Mohon jawab dengan angka.", "Please answer with a number."},
+    [T_RETRY_TEXT] = {"Jawaban itu belum bisa saya terima. Coba tulis lagi, ya.",
+                      "I can't take that answer. Please try again."},
+    [T_RETRY_YESNO] = {"Jawab ya atau tidak, ya.", "Please answer yes or no."},
+    [T_RETRY_DATE] = {"Tulis tanggal seperti 31/12/2026 atau 2026-12-31 (atau \"besok\").",
+                      "Write a date like 2026-12-31 or 31/12/2026 (or \"tomorrow\")."},
+    [T_GAVE_UP] = {"Maaf, saya belum bisa memahami jawabanmu. Kita berhenti di sini dulu; ketik "
+                   "/menu untuk mencoba lagi.",
+                   "Sorry, I couldn't understand the answer. Let's stop here for now; type /menu "
+                   "to try again."},
+    [T_REMIND] = {"Masih ada pertanyaan yang menunggu jawabanmu:",
+                  "A question is still waiting for your answer:"},
+    [T_EXPIRED] = {"Percakapan ini ditutup karena lama tidak dijawab. Ketik /menu kapan saja untuk "
+                   "mulai lagi.",
+                   "This conversation was closed because it went unanswered. Type /menu any time "
+                   "to start again."},
+    [T_ERROR] = {"Maaf, terjadi kesalahan pada percakapan ini dan percakapan dihentikan. Ketik "
+                 "/menu untuk mulai lagi.",
+                 "Sorry, something went wrong in this conversation and it was stopped. Type /menu "
+                 "to start again."},
+    [T_HELP_CONTINUE] = {"Kita lanjutkan:", "Let's continue:"},
+};
+
+/* ---- state ----------------------------------------------------------------- */
+
+void flow_state_init(struct flow_state *st, const char *lang)
+{
+    memset(st, 0, sizeof(*st));
+    bb_strlcpy(st->lang, flow_lang_index(lang) >= 0 ? lang : "id", sizeof(st->lang));
+    st->vars = cJSON_CreateObject();
+}
+
+void flow_state_free(struct flow_state *st)
+{
+    if (!st)
+        return;
+    cJSON_Delete(st->vars);
+    st->vars = NULL;
+}
+
+int flow_state_to_json(const struct flow_state *st, char **out)
+{
+    /* Written by hand around the variables: cJSON's number printing is the
+     * slowest part of a flow step, and these numbers are all integers. */
+    static const char *modes[] = {"idle", "ask", "park"};
+    struct bb_buf b;
+    char *vars = NULL;
+    int rc = BB_ENOMEM;
+    *out = NULL;
+    bb_buf_init(&b, 1024 * 1024);
+    bb_buf_puts(&b, "{\"stack\":[");
+    for (int i = 0; i < st->depth; i++) {
+        /* ids and node names are validated [a-z0-9_.-] / [A-Za-z0-9_]: no escaping needed */
+        bb_buf_printf(&b, "%s{\"flow\":\"%s\",\"version\":%d,\"node\":\"%s\"}", i ? "," : "",
+                      st->stack[i].flow_id, st->stack[i].version, st->stack[i].node);
+    }
+    vars = st->vars ? cJSON_PrintUnformatted(st->vars) : NULL;
+    if (st->vars && !vars)
+        goto out;
+    if (bb_buf_printf(
+            &b,
+            "],\"mode\":\"%s\",\"retries\":%d,\"reminded\":%s,\"seq\":%" PRId64
+            ",\"started\":%" PRId64 ",\"expires\":%" PRId64 ",\"lang\":\"%s\",\"vars\":%s}",
+            modes[st->mode >= 0 && st->mode <= 2 ? st->mode : 0], st->retries,
+            st->reminded ? "true" : "false", st->seq, st->started_at, st->expires_at,
+            flow_lang_index(st->lang) >= 0 ? st->lang : "id", vars ? vars : "{}") != BB_OK)
+        goto out;
+    *out = bb_buf_take(&b);
+    rc = *out ? BB_OK : BB_ENOMEM;
+out:
+    cJSON_free(vars);
+    bb_buf_free(&b);
+    return rc;
+}
+
+static int64_t num_of(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? bb_num_or(v->valuedouble, 0) : 0;
+}
+
+int flow_state_from_json(struct flow_state *st, const char *json)
+{
+    cJSON *o = cJSON_Parse(json);
+    const cJSON *stack, *mode, *lang, *vars;
+    int rc = BB_EINVAL;
+    if (!cJSON_IsObject(o))
+        goto out;
+    stack = cJSON_GetObjectItemCaseSensitive(o, "stack");
+    if (!cJSON_IsArray(stack) || cJSON_GetArraySize(stack) > FLOW_MAX_DEPTH)
+        goto out;
+    st->depth = 0;
+    for (const cJSON *fr = stack->child; fr; fr = fr->next) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(fr, "flow");
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(fr, "node");
+        if (!cJSON_IsString(f) || !cJSON_IsString(n))
+            goto out;
+        struct flow_frame *x = &st->stack[st->depth++];
+        bb_strlcpy(x->flow_id, f->valuestring, sizeof(x->flow_id));
+        bb_strlcpy(x->node, n->valuestring, sizeof(x->node));
+        x->version = (int)num_of(fr, "version");
+    }
+    mode = cJSON_GetObjectItemCaseSensitive(o, "mode");
+    st->mode = FLOW_MODE_IDLE;
+    if (cJSON_IsString(mode) && strcmp(mode->valuestring, "ask") == 0)
+        st->mode = FLOW_MODE_ASK;
+    else if (cJSON_IsString(mode) && strcmp(mode->valuestring, "park") == 0)
+        st->mode = FLOW_MODE_PARK;
+    st->retries = (int)num_of(o, "retries");
+    st->reminded = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "reminded"));
+    st->seq = num_of(o, "seq");
+    st->started_at = num_of(o, "started");
+    st->expires_at = num_of(o, "expires");
+    lang = cJSON_GetObjectItemCaseSensitive(o, "lang");
+    if (cJSON_IsString(lang) && flow_lang_index(lang->valuestring) >= 0)
+        bb_strlcpy(st->lang, lang->valuestring, sizeof(st->lang));
+    vars = cJSON_GetObjectItemCaseSensitive(o, "vars");
+    if (cJSON_IsObject(vars)) {
+        cJSON_Delete(st->vars);
+        st->vars = cJSON_Duplicate(vars, 1);
+    }
+    if (!st->vars)
+        st->vars = cJSON_CreateObject();
+    rc = st->vars ? BB_OK : BB_ENOMEM;
+out:
+    cJSON_Delete(o);
+    return rc;
+}
+
+/* ---- effects ---------------------------------------------------------------- */
+
+void flow_fxlist_init(struct flow_fxlist *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+void flow_fxlist_free(struct flow_fxlist *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++) {
+        free(l->v[i].text);
+        free(l->v[i].choices);
+        cJSON_Delete(l->v[i].args);
+    }
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+static struct flow_fx *fx_add(struct flow_fxlist *l, int type)
+{
+    if (l->n >= 256)
+        return NULL; /* bounded: a runaway flow cannot flood the outbox */
+    if (l->n == l->cap) {
+        int nc = l->cap ? l->cap * 2 : 8;
+        struct flow_fx *nv = realloc(l->v, (size_t)nc * sizeof(*nv));
+        if (!nv)
+            return NULL;
+        l->v = nv;
+        l->cap = nc;
+    }
+    struct flow_fx *f = &l->v[l->n++];
+    memset(f, 0, sizeof(*f));
+    f->type = type;
+    return f;
+}
+
+/* ---- the run context ------------------------------------------------------- */
+
+struct run {
+    const struct flow_ctx *ctx;
+    struct flow_state *st;
+    struct flow_fxlist *fx;
+    int lang;
+    int failed; /* out of memory or a broken state: stop and apologise */
+};
+
+static const struct flow *get_flow(struct run *R, const char *id, int version)
+{
+    if (R->ctx->get)
+        return R->ctx->get(R->ctx->get_ctx, id, version);
+    return R->ctx->lib ? flow_lib_get(R->ctx->lib, id, version) : NULL;
+}
+
+static int json_to_val(const cJSON *v, struct expr_val *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (cJSON_IsString(v)) {
+        size_t n = strlen(v->valuestring);
+        out->str = malloc(n + 1);
+        if (!out->str)
+            return BB_ENOMEM;
+        memcpy(out->str, v->valuestring, n + 1);
+        out->type = EXPR_STR;
+    } else if (cJSON_IsNumber(v)) {
+        out->type = EXPR_NUM;
+        out->num = v->valuedouble;
+    } else if (cJSON_IsBool(v)) {
+        out->type = EXPR_BOOL;
+        out->b = cJSON_IsTrue(v);
+    } else if (!v || cJSON_IsNull(v)) {
+        out->type = EXPR_NULL;
+    } else {
+        return BB_ENOTFOUND;
+    }
+    return BB_OK;
+}
+
+static int lookup(void *vctx, const char *name, struct expr_val *out)
+{
+    struct run *R = vctx;
+    const cJSON *v = NULL;
+    if (strncmp(name, "person.", 7) == 0) {
+        v = cJSON_GetObjectItemCaseSensitive(R->ctx->person, name + 7);
+    } else if (strcmp(name, "lang") == 0) {
+        memset(out, 0, sizeof(*out));
+        out->type = EXPR_STR;
+        out->str = malloc(4);
+        if (!out->str)
+            return BB_ENOMEM;
+        bb_strlcpy(out->str, R->st->lang, 4);
+        return BB_OK;
+    } else {
+        v = cJSON_GetObjectItemCaseSensitive(R->st->vars, name);
+        if (!v && R->ctx->person)
+            v = cJSON_GetObjectItemCaseSensitive(R->ctx->person, name);
+    }
+    if (!v)
+        return BB_ENOTFOUND;
+    return json_to_val(v, out);
+}
+
+static void eval(struct run *R, const struct expr *e, struct expr_val *out)
+{
+    struct expr_env env = {
+        .lookup = lookup, .ctx = R, .now = R->ctx->now, .tz_offset_s = R->ctx->tz_offset_s};
+    memset(out, 0, sizeof(*out));
+    if (expr_eval(e, &env, out) != BB_OK) {
+        expr_val_clear(out);
+        out->type = EXPR_NULL;
+    }
+}
+
+static cJSON *val_to_json(const struct expr_val *v)
+{
+    switch (v->type) {
+    case EXPR_BOOL:
+        return cJSON_CreateBool(v->b);
+    case EXPR_NUM:
+        return cJSON_CreateNumber(v->num);
+    case EXPR_STR:
+        return cJSON_CreateString(v->str ? v->str : "");
+    default:
+        return cJSON_CreateNull();
+    }
+}
+
+static void set_var(struct run *R, const char *name, cJSON *item)
+{
+    if (!item) {
+        R->failed = 1;
+        return;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(R->st->vars, name)) {
+        cJSON_ReplaceItemInObjectCaseSensitive(R->st->vars, name, item);
+    } else if (cJSON_GetArraySize(R->st->vars) >= FLOW_MAX_VARS) {
+        cJSON_Delete(item); /* bounded; the validator keeps real flows far below */
+    } else {
+        cJSON_AddItemToObject(R->st->vars, name, item);
+    }
+}
+
+/* Render {{name}} placeholders in a template. Returns malloc'd text. */
+static char *render(struct run *R, const char *tpl)
+{
+    struct bb_buf b;
+    const char *p = tpl;
+    bb_buf_init(&b, FLOW_TEXT_MAX);
+    while (p && *p) {
+        const char *s = strstr(p, "{{");
+        const char *e = s ? strstr(s + 2, "}}") : NULL;
+        if (!s || !e) {
+            bb_buf_puts(&b, p);
+            break;
+        }
+        bb_buf_append(&b, p, (size_t)(s - p));
+        char name[FLOW_NAME_MAX * 2];
+        const char *a = s + 2;
+        while (*a == ' ')
+            a++;
+        size_t n = (size_t)(e - a);
+        while (n > 0 && a[n - 1] == ' ')
+            n--;
+        if (n < sizeof(name)) {
+            struct expr_val v;
+            memcpy(name, a, n);
+            name[n] = '\0';
+            if (lookup(R, name, &v) == BB_OK) {
+                char out[FLOW_VAR_MAX];
+                expr_val_format(&v, out, sizeof(out));
+                bb_buf_puts(&b, out);
+                expr_val_clear(&v);
+            }
+        }
+        p = e + 2;
+    }
+    return bb_buf_take(&b);
+}
+
+static const char *tx(struct run *R, const struct flow_text *t)
+{
+    const char *s = t->t[R->lang];
+    return s ? s : t->t[0] ? t->t[0] : "";
+}
+
+static const char *systx(struct run *R, int which)
+{
+    return sys[which][R->lang];
+}
+
+static struct flow_fx *say_raw(struct run *R, const char *text)
+{
+    struct flow_fx *f = fx_add(R->fx, FLOW_FX_SAY);
+    if (!f) {
+        R->failed = 1;
+        return NULL;
+    }
+    size_t n = strlen(text);
+    f->text = malloc(n + 1);
+    if (!f->text) {
+        R->failed = 1;
+        return NULL;
+    }
+    memcpy(f->text, text, n + 1);
+    return f;
+}
+
+static void say_tpl(struct run *R, const char *tpl)
+{
+    char *s = render(R, tpl);
+    if (!s) {
+        R->failed = 1;
+        return;
+    }
+    say_raw(R, s);
+    free(s);
+}
+
+static void timer_set(struct run *R, const char *kind, int64_t due, const char *payload)
+{
+    struct flow_fx *f = fx_add(R->fx, FLOW_FX_TIMER_SET);
+    if (!f)
+        return;
+    bb_strlcpy(f->name, kind, sizeof(f->name));
+    bb_strlcpy(f->payload, payload, sizeof(f->payload));
+    f->due = due;
+}
+
+static void timer_clear(struct run *R, const char *kind)
+{
+    struct flow_fx *f = fx_add(R->fx, FLOW_FX_TIMER_CLEAR);
+    if (f)
+        bb_strlcpy(f->name, kind, sizeof(f->name));
+}
+
+static struct flow_frame *top(struct run *R)
+{
+    return R->st->depth > 0 ? &R->st->stack[R->st->depth - 1] : NULL;
+}
+
+static const struct flow *cur_flow(struct run *R)
+{
+    struct flow_frame *fr = top(R);
+    return fr ? get_flow(R, fr->flow_id, fr->version) : NULL;
+}
+
+static const struct flow_node *cur_node(struct run *R, const struct flow **fout)
+{
+    const struct flow *f = cur_flow(R);
+    int i;
+    if (fout)
+        *fout = f;
+    if (!f || (i = flow_node_index(f, top(R)->node)) < 0)
+        return NULL;
+    return &f->nodes[i];
+}
+
+/* End the whole conversation: back to idle, timers gone. */
+static void finish(struct run *R)
+{
+    struct flow_state *st = R->st;
+    st->depth = 0;
+    st->mode = FLOW_MODE_IDLE;
+    st->retries = 0;
+    st->reminded = 0;
+    timer_clear(R, "remind");
+    timer_clear(R, "expire");
+    timer_clear(R, "wake");
+}
+
+/* Emit the question of an ask node, with its choices. */
+static void ask_question(struct run *R, const struct flow_node *n, int reprompt_prefix)
+{
+    (void)reprompt_prefix;
+    char *text = render(R, tx(R, &n->ask));
+    struct flow_fx *f;
+    if (!text) {
+        R->failed = 1;
+        return;
+    }
+    f = say_raw(R, text);
+    free(text);
+    if (!f)
+        return;
+    f->asks = 1;
+    bb_snprintf(f->payload, sizeof(f->payload), "q%" PRId64, R->st->seq);
+    if (n->input.nopts > 0) {
+        f->choices = calloc((size_t)n->input.nopts, sizeof(*f->choices));
+        if (!f->choices) {
+            R->failed = 1;
+            return;
+        }
+        for (int i = 0; i < n->input.nopts; i++) {
+            const struct flow_option *o = &n->input.opts[i];
+            bb_snprintf(f->choices[i].id, sizeof(f->choices[i].id), "q%" PRId64 ".%s", R->st->seq,
+                        o->id);
+            char *lab = render(R, tx(R, &o->label));
+            bb_strlcpy(f->choices[i].label, lab ? lab : o->id, sizeof(f->choices[i].label));
+            free(lab);
+        }
+        f->nchoices = n->input.nopts;
+    }
+}
+
+static void do_actions(struct run *R, const struct flow_node *n)
+{
+    for (int i = 0; i < n->nacts && !R->failed; i++) {
+        const struct flow_action *a = &n->acts[i];
+        const char *name = flow_action_name(a->def);
+        cJSON *args = cJSON_Duplicate(a->args, 1);
+        struct flow_fx *f;
+        if (!name || !args) {
+            cJSON_Delete(args);
+            continue;
+        }
+        /* fields: a list of variable names becomes an object of values */
+        cJSON *fields = cJSON_GetObjectItemCaseSensitive(args, "fields");
+        if (cJSON_IsArray(fields) || (!fields && strcmp(name, "record") == 0)) {
+            cJSON *vals = cJSON_CreateObject();
+            if (fields) {
+                for (const cJSON *s = fields->child; s && vals; s = s->next) {
+                    const cJSON *v = cJSON_GetObjectItemCaseSensitive(R->st->vars, s->valuestring);
+                    cJSON_AddItemToObject(vals, s->valuestring,
+                                          v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+                }
+            } else if (vals) {
+                cJSON_Delete(vals);
+                vals = cJSON_Duplicate(R->st->vars, 1);
+            }
+            if (fields)
+                cJSON_ReplaceItemInObjectCaseSensitive(args, "fields", vals);
+            else
+                cJSON_AddItemToObject(args, "fields", vals);
+        }
+        if (a->value && a->value_key[0]) {
+            struct expr_val v;
+            eval(R, a->value, &v);
+            cJSON *j = val_to_json(&v);
+            expr_val_clear(&v);
+            if (j)
+                cJSON_ReplaceItemInObjectCaseSensitive(args, a->value_key, j);
+            if (strcmp(name, "language") == 0 && cJSON_IsString(j) &&
+                flow_lang_index(j->valuestring) >= 0) {
+                bb_strlcpy(R->st->lang, j->valuestring, sizeof(R->st->lang));
+                R->lang = flow_lang_index(R->st->lang);
+            }
+        }
+        if (a->text.t[0]) {
+            cJSON *t = cJSON_CreateObject();
+            for (int l = 0; l < FLOW_NLANG && t; l++) {
+                char *s = render(R, a->text.t[l] ? a->text.t[l] : "");
+                cJSON_AddStringToObject(t, flow_langs[l], s ? s : "");
+                free(s);
+            }
+            if (t)
+                cJSON_ReplaceItemInObjectCaseSensitive(args, "text", t);
+        }
+        if (strcmp(name, "schedule") == 0) {
+            const cJSON *after = cJSON_GetObjectItemCaseSensitive(args, "after");
+            int64_t d = 0;
+            if (cJSON_IsString(after) && bb_parse_duration(after->valuestring, &d) == BB_OK)
+                cJSON_ReplaceItemInObjectCaseSensitive(args, "after",
+                                                       cJSON_CreateNumber((double)d));
+        }
+        cJSON_AddStringToObject(args, "flow", top(R) ? top(R)->flow_id : "");
+        f = fx_add(R->fx, FLOW_FX_ACTION);
+        if (!f) {
+            cJSON_Delete(args);
+            R->failed = 1;
+            return;
+        }
+        bb_strlcpy(f->name, name, sizeof(f->name));
+        f->args = args;
+    }
+}
+
+/* The index of the node to go to from n, FLOW_TARGET_END to end. */
+static int follow(struct run *R, const struct flow_node *n)
+{
+    for (int i = 0; i < n->nnext; i++) {
+        if (!n->next[i].cond)
+            return n->next[i].target;
+        struct expr_val v;
+        eval(R, n->next[i].cond, &v);
+        int t = expr_val_truthy(&v);
+        expr_val_clear(&v);
+        if (t)
+            return n->next[i].target;
+    }
+    return FLOW_TARGET_END;
+}
+
+/* Move the top frame to target and run; FLOW_TARGET_END ends this flow. */
+static void run_from(struct run *R, int target);
+
+static void pop_frame(struct run *R)
+{
+    R->st->depth--;
+    if (R->st->depth <= 0) {
+        finish(R);
+        return;
+    }
+    /* back in the caller, at its call node: go on from there */
+    const struct flow *f;
+    const struct flow_node *n = cur_node(R, &f);
+    if (!n) {
+        R->failed = 1;
+        return;
+    }
+    run_from(R, follow(R, n));
+}
+
+static void run_from(struct run *R, int target)
+{
+    for (int steps = 0; steps < FLOW_MAX_STEPS && !R->failed; steps++) {
+        const struct flow *f = cur_flow(R);
+        if (!f) {
+            R->failed = 1;
+            return;
+        }
+        if (target == FLOW_TARGET_END) {
+            pop_frame(R);
+            return;
+        }
+        const struct flow_node *n = &f->nodes[target];
+        bb_strlcpy(top(R)->node, n->name, sizeof(top(R)->node));
+
+        for (int i = 0; i < n->nsets; i++) {
+            struct expr_val v;
+            eval(R, n->sets[i].value, &v);
+            set_var(R, n->sets[i].var, val_to_json(&v));
+            expr_val_clear(&v);
+        }
+        do_actions(R, n);
+        if (n->has_say)
+            say_tpl(R, tx(R, &n->say));
+
+        switch (n->kind) {
+        case FLOW_NODE_ASK:
+            R->st->seq++;
+            R->st->mode = FLOW_MODE_ASK;
+            R->st->retries = 0;
+            R->st->reminded = 0;
+            ask_question(R, n, 0);
+            if (f->remind_after > 0) {
+                char p[48];
+                bb_snprintf(p, sizeof(p), "remind:%" PRId64, R->st->seq);
+                timer_set(R, "remind", R->ctx->now + f->remind_after, p);
+            }
+            return;
+        case FLOW_NODE_WAIT: {
+            char p[48];
+            R->st->seq++;
+            R->st->mode = FLOW_MODE_PARK;
+            bb_snprintf(p, sizeof(p), "wake:%" PRId64, R->st->seq);
+            timer_set(R, "wake", R->ctx->now + n->wait_s, p);
+            timer_clear(R, "remind");
+            return;
+        }
+        case FLOW_NODE_CALL: {
+            const struct flow *callee = get_flow(R, n->call, 0);
+            if (!callee || R->st->depth >= FLOW_MAX_DEPTH) {
+                R->failed = 1;
+                return;
+            }
+            struct flow_frame *fr = &R->st->stack[R->st->depth++];
+            bb_strlcpy(fr->flow_id, callee->id, sizeof(fr->flow_id));
+            fr->version = callee->version;
+            bb_strlcpy(fr->node, callee->nodes[callee->start].name, sizeof(fr->node));
+            target = callee->start;
+            continue;
+        }
+        case FLOW_NODE_END:
+            pop_frame(R);
+            return;
+        default:
+            target = follow(R, n);
+            continue;
+        }
+    }
+    R->failed = 1; /* too many steps without waiting: a loop the validator missed */
+}
+
+static void start_flow(struct run *R, const struct flow *f)
+{
+    struct flow_state *st = R->st;
+    char p[48];
+    if (st->depth > 0)
+        timer_clear(R, "wake");
+    st->depth = 1;
+    bb_strlcpy(st->stack[0].flow_id, f->id, sizeof(st->stack[0].flow_id));
+    st->stack[0].version = f->version;
+    bb_strlcpy(st->stack[0].node, f->nodes[f->start].name, sizeof(st->stack[0].node));
+    st->mode = FLOW_MODE_IDLE;
+    st->retries = 0;
+    st->reminded = 0;
+    cJSON_Delete(st->vars);
+    st->vars = cJSON_CreateObject();
+    if (!st->vars) {
+        R->failed = 1;
+        return;
+    }
+    st->started_at = R->ctx->now;
+    st->expires_at = R->ctx->now + (f->expire_after > 0 ? f->expire_after : FLOW_DEFAULT_EXPIRE);
+    bb_snprintf(p, sizeof(p), "expire:%" PRId64, st->started_at);
+    timer_set(R, "expire", st->expires_at, p);
+    run_from(R, f->start);
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+static void show_menu(struct run *R)
+{
+    const struct flow_lib *lib = R->ctx->lib;
+    int n = lib ? flow_lib_count(lib) : 0, k = 0;
+    struct flow_fx *f = say_raw(R, systx(R, T_MENU));
+    if (!f)
+        return;
+    f->choices = calloc((size_t)n + 1, sizeof(*f->choices));
+    if (!f->choices) {
+        R->failed = 1;
+        return;
+    }
+    for (int i = 0; i < n && k < 10; i++) {
+        const struct flow *fl = flow_lib_at(lib, i);
+        if (!fl->menu)
+            continue;
+        bb_snprintf(f->choices[k].id, sizeof(f->choices[k].id), "m.%s", fl->id);
+        bb_strlcpy(f->choices[k].label, tx(R, &fl->title), sizeof(f->choices[k].label));
+        k++;
+    }
+    f->nchoices = k;
+    if (k == 0) {
+        free(f->text);
+        f->text = NULL;
+        size_t len = strlen(systx(R, T_MENU_EMPTY));
+        f->text = malloc(len + 1);
+        if (f->text)
+            memcpy(f->text, systx(R, T_MENU_EMPTY), len + 1);
+    }
+}
+
+static void show_help(struct run *R)
+{
+    struct bb_buf b;
+    const struct flow_lib *lib = R->ctx->lib;
+    bb_buf_init(&b, FLOW_TEXT_MAX);
+    bb_buf_puts(&b, systx(R, T_HELP));
+    for (int i = 0; lib && i < flow_lib_count(lib); i++) {
+        const struct flow *fl = flow_lib_at(lib, i);
+        for (int t = 0; t < fl->ntriggers; t++)
+            if (fl->triggers[t].type == FLOW_TRIG_COMMAND && fl->menu)
+                bb_buf_printf(&b, "\n/%s - %s", fl->triggers[t].word, tx(R, &fl->title));
+    }
+    char *s = bb_buf_take(&b);
+    if (!s) {
+        R->failed = 1;
+        return;
+    }
+    say_raw(R, s);
+    free(s);
+}
+
+/* Re-ask the pending question (after help, a reminder, a bad answer). */
+static void reask(struct run *R)
+{
+    const struct flow_node *n = cur_node(R, NULL);
+    if (R->st->mode == FLOW_MODE_ASK && n && n->kind == FLOW_NODE_ASK)
+        ask_question(R, n, 1);
+}
+
+/* Returns 1 when the text was a command (handled), 0 otherwise. */
+static int handle_command(struct run *R, const char *text)
+{
+    char word[40];
+    size_t n = 0;
+    const char *p = text + 1;
+    while (*p && !isspace((unsigned char)*p) && *p != '@' && n + 1 < sizeof(word))
+        word[n++] = (char)tolower((unsigned char)*p++);
+    word[n] = '\0';
+    if (*p && !isspace((unsigned char)*p) && *p != '@')
+        word[0] = '\0'; /* too long to be a command of ours */
+
+    if (!strcmp(word, "batal") || !strcmp(word, "cancel") || !strcmp(word, "stop")) {
+        if (R->st->depth > 0) {
+            finish(R);
+            say_raw(R, systx(R, T_CANCELLED));
+        } else {
+            say_raw(R, systx(R, T_NOTHING_TO_CANCEL));
+        }
+        return 1;
+    }
+    if (!strcmp(word, "bantuan") || !strcmp(word, "help")) {
+        show_help(R);
+        if (R->st->mode == FLOW_MODE_ASK) {
+            say_raw(R, systx(R, T_HELP_CONTINUE));
+            reask(R);
+        }
+        return 1;
+    }
+    const struct flow *f = R->ctx->lib ? flow_lib_by_command(R->ctx->lib, word) : NULL;
+    if (f) {
+        start_flow(R, f);
+        return 1;
+    }
+    if (!strcmp(word, "menu") || !strcmp(word, "start")) {
+        show_menu(R);
+        if (R->st->mode == FLOW_MODE_ASK) {
+            /* the menu offers other things; the open question still waits */
+            say_raw(R, systx(R, T_HELP_CONTINUE));
+            reask(R);
+        }
+        return 1;
+    }
+    say_raw(R, systx(R, T_UNKNOWN_COMMAND));
+    if (R->st->mode == FLOW_MODE_ASK)
+        reask(R);
+    return 1;
+}
+
+/* ---- answers ---------------------------------------------------------------- */
+
+static void accept_answer(struct run *R, const struct flow_node *n, struct expr_val *v, int opt)
+{
+    if (n->save[0]) {
+        set_var(R, n->save, val_to_json(v));
+        if (opt >= 0 && opt < n->input.nopts) {
+            char key[FLOW_NAME_MAX + 8];
+            bb_snprintf(key, sizeof(key), "%s_label", n->save);
+            set_var(R, key, cJSON_CreateString(tx(R, &n->input.opts[opt].label)));
+        }
+    }
+    struct flow_fx *f = fx_add(R->fx, FLOW_FX_ANSWERED);
+    if (f) {
+        bb_snprintf(f->payload, sizeof(f->payload), "q%" PRId64, R->st->seq);
+        char shown[FLOW_VAR_MAX];
+        if (opt >= 0 && opt < n->input.nopts)
+            bb_strlcpy(shown, tx(R, &n->input.opts[opt].label), sizeof(shown));
+        else
+            expr_val_format(v, shown, sizeof(shown));
+        size_t len = strlen(shown);
+        f->text = malloc(len + 1);
+        if (f->text)
+            memcpy(f->text, shown, len + 1);
+    }
+    R->st->mode = FLOW_MODE_IDLE;
+    R->st->retries = 0;
+    timer_clear(R, "remind");
+    run_from(R, follow(R, n));
+}
+
+static void reject_answer(struct run *R, const struct flow_node *n)
+{
+    R->st->retries++;
+    if (R->st->retries > n->retry_max) {
+        R->st->mode = FLOW_MODE_IDLE;
+        R->st->retries = 0;
+        timer_clear(R, "remind");
+        if (n->retry_else == FLOW_TARGET_END) {
+            say_raw(R, systx(R, T_GAVE_UP));
+            finish(R);
+            return;
+        }
+        run_from(R, n->retry_else);
+        return;
+    }
+    if (n->has_retry_say) {
+        say_tpl(R, tx(R, &n->retry_say));
+    } else {
+        static const int by_type[] = {
+            [FLOW_IN_NONE] = T_RETRY_TEXT,     [FLOW_IN_TEXT] = T_RETRY_TEXT,
+            [FLOW_IN_NUMBER] = T_RETRY_NUMBER, [FLOW_IN_CHOICE] = T_RETRY_CHOICE,
+            [FLOW_IN_SCALE] = T_RETRY_CHOICE,  [FLOW_IN_YESNO] = T_RETRY_YESNO,
+            [FLOW_IN_DATE] = T_RETRY_DATE,
+        };
+        int t = n->input.type >= 0 && n->input.type <= FLOW_IN_DATE ? by_type[n->input.type]
+                                                                    : T_RETRY_TEXT;
+        say_raw(R, systx(R, t));
+    }
+    reask(R);
+}
+
+static void handle_answer_text(struct run *R, const char *text)
+{
+    const struct flow_node *n = cur_node(R, NULL);
+    struct expr_val v;
+    int opt;
+    if (!n || n->kind != FLOW_NODE_ASK) {
+        R->failed = 1;
+        return;
+    }
+    int rc = flow_input_parse(&n->input, text, R->lang, R->ctx->now, R->ctx->tz_offset_s, &v, &opt);
+    if (rc == BB_ENOMEM) {
+        R->failed = 1;
+        return;
+    }
+    if (rc != BB_OK) {
+        reject_answer(R, n);
+        return;
+    }
+    accept_answer(R, n, &v, opt);
+    expr_val_clear(&v);
+}
+
+static void handle_button(struct run *R, const char *payload)
+{
+    if (strncmp(payload, "m.", 2) == 0) {
+        const struct flow *f = R->ctx->lib ? flow_lib_get(R->ctx->lib, payload + 2, 0) : NULL;
+        if (f && f->menu)
+            start_flow(R, f);
+        else
+            say_raw(R, systx(R, T_STALE));
+        return;
+    }
+    if (payload[0] != 'q') {
+        say_raw(R, systx(R, T_STALE));
+        fx_add(R->fx, FLOW_FX_STALE);
+        return;
+    }
+    char *dot = strchr(payload, '.');
+    char seqs[24];
+    long long seq = -1;
+    if (dot && (size_t)(dot - payload - 1) < sizeof(seqs)) {
+        memcpy(seqs, payload + 1, (size_t)(dot - payload - 1));
+        seqs[dot - payload - 1] = '\0';
+        if (bb_parse_ll(seqs, 0, INT64_MAX, &seq) != BB_OK)
+            seq = -1;
+    }
+    const struct flow_node *n = cur_node(R, NULL);
+    if (!dot || seq != R->st->seq || R->st->mode != FLOW_MODE_ASK || !n ||
+        n->kind != FLOW_NODE_ASK) {
+        struct flow_fx *f = fx_add(R->fx, FLOW_FX_STALE);
+        if (f)
+            bb_strlcpy(f->payload, payload, sizeof(f->payload));
+        say_raw(R, systx(R, T_STALE));
+        return;
+    }
+    const char *oid = dot + 1;
+    for (int i = 0; i < n->input.nopts; i++) {
+        if (strcmp(n->input.opts[i].id, oid) != 0)
+            continue;
+        struct expr_val v = {0};
+        if (n->input.type == FLOW_IN_YESNO) {
+            v.type = EXPR_BOOL;
+            v.b = n->input.opts[i].value != 0;
+        } else if (n->input.type == FLOW_IN_SCALE) {
+            v.type = EXPR_NUM;
+            v.num = n->input.opts[i].value;
+        } else {
+            v.type = EXPR_STR;
+            v.str = malloc(strlen(oid) + 1);
+            if (!v.str) {
+                R->failed = 1;
+                return;
+            }
+            memcpy(v.str, oid, strlen(oid) + 1);
+        }
+        accept_answer(R, n, &v, i);
+        expr_val_clear(&v);
+        return;
+    }
+    reject_answer(R, n);
+}
+
+static void handle_timer(struct run *R, const char *payload)
+{
+    struct flow_state *st = R->st;
+    long long x;
+    const char *colon = strchr(payload, ':');
+    if (!colon || bb_parse_ll(colon + 1, INT64_MIN, INT64_MAX, &x) != BB_OK)
+        return; /* not ours: ignore */
+    if (strncmp(payload, "remind:", 7) == 0) {
+        /* No reminder for a conversation already past its expiry (both
+         * timers due in one tick, e.g. after downtime): only the closing. */
+        int expired = st->expires_at > 0 && R->ctx->now >= st->expires_at;
+        if (st->mode == FLOW_MODE_ASK && st->seq == x && !st->reminded && !expired) {
+            const struct flow *f = cur_flow(R);
+            st->reminded = 1;
+            if (f && f->has_remind)
+                say_tpl(R, tx(R, &f->remind));
+            else
+                say_raw(R, systx(R, T_REMIND));
+            reask(R);
+        }
+    } else if (strncmp(payload, "expire:", 7) == 0) {
+        if (st->depth > 0 && st->started_at == x) {
+            const struct flow *f = cur_flow(R);
+            if (f && f->has_expired)
+                say_tpl(R, tx(R, &f->expired));
+            else
+                say_raw(R, systx(R, T_EXPIRED));
+            finish(R);
+        }
+    } else if (strncmp(payload, "wake:", 5) == 0) {
+        if (st->mode == FLOW_MODE_PARK && st->seq == x) {
+            const struct flow_node *n = cur_node(R, NULL);
+            if (!n) {
+                R->failed = 1;
+                return;
+            }
+            st->mode = FLOW_MODE_IDLE;
+            run_from(R, follow(R, n));
+        }
+    }
+}
+
+int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct flow_event *ev,
+                struct flow_fxlist *fx)
+{
+    struct run R = {.ctx = ctx, .st = st, .fx = fx};
+    int start_n = fx->n;
+
+    R.lang = flow_lang_index(st->lang);
+    if (R.lang < 0) {
+        R.lang = 0;
+        bb_strlcpy(st->lang, flow_langs[0], sizeof(st->lang));
+    }
+    if (!st->vars && !(st->vars = cJSON_CreateObject()))
+        return BB_ENOMEM;
+    /* A session pinned to a flow version we can no longer find is broken. */
+    if (st->depth > 0 && !cur_node(&R, NULL))
+        R.failed = 1;
+
+    if (!R.failed) {
+        switch (ev->type) {
+        case FLOW_EV_TEXT: {
+            const char *t = ev->text ? ev->text : "";
+            while (isspace((unsigned char)*t))
+                t++;
+            if (t[0] == '/') {
+                handle_command(&R, t);
+            } else if (st->mode == FLOW_MODE_ASK) {
+                handle_answer_text(&R, t);
+            } else {
+                char folded[128];
+                const struct flow *f = NULL;
+                if (ctx->lib && bb_fold(t, folded, sizeof(folded)) == BB_OK)
+                    f = flow_lib_by_keyword(ctx->lib, folded, -1);
+                if (f)
+                    start_flow(&R, f);
+                else
+                    say_raw(&R, systx(&R, T_FALLBACK));
+            }
+            break;
+        }
+        case FLOW_EV_BUTTON:
+            handle_button(&R, ev->payload ? ev->payload : "");
+            break;
+        case FLOW_EV_TIMER:
+            handle_timer(&R, ev->payload ? ev->payload : "");
+            break;
+        case FLOW_EV_START: {
+            const struct flow *f =
+                ctx->lib ? flow_lib_get(ctx->lib, ev->payload ? ev->payload : "", 0) : NULL;
+            if (!f)
+                return BB_ENOTFOUND;
+            if (st->depth > 0 && strcmp(st->stack[0].flow_id, f->id) == 0)
+                return BB_OK; /* that conversation is already under way */
+            if (st->depth > 0 && st->mode != FLOW_MODE_PARK) {
+                struct flow_fx *d = fx_add(fx, FLOW_FX_DEFER);
+                if (d)
+                    bb_strlcpy(d->payload, f->id, sizeof(d->payload));
+                return BB_OK;
+            }
+            start_flow(&R, f);
+            break;
+        }
+        default:
+            return BB_EINVAL;
+        }
+    }
+    if (R.failed) {
+        /* Drop what this event produced, reset, apologise. */
+        for (int i = start_n; i < fx->n; i++) {
+            free(fx->v[i].text);
+            free(fx->v[i].choices);
+            cJSON_Delete(fx->v[i].args);
+        }
+        fx->n = start_n;
+        finish(&R);
+        R.failed = 0;
+        say_raw(&R, systx(&R, T_ERROR));
+        return BB_ESTATE;
+    }
+    return BB_OK;
+}

@@ -1,0 +1,1596 @@
+/*
+ * flow_load.c - parse a flow's JSON into the compiled form of flow.h and
+ * validate it: every error is collected (not just the first) with the file,
+ * flow and node it is in, so `bimbing flows check` can show them all.
+ *
+ * Rules checked here: JSON syntax (line:column), unknown keys, types,
+ * missing translations, {{variable}} syntax, node references, unreachable
+ * nodes, loops that never wait for input, bad expressions, PCRE2 patterns
+ * that do not compile, duplicate ids (nodes, options, keys), option labels
+ * too long for a Telegram or WhatsApp button, durations and times.
+ * Cross-flow rules live in flow_lib.c.
+ *
+ * Pure: reads only its arguments (flow_load_file reads the one file).
+ * Any thread. The returned flow is owned by the caller (flow_free).
+ */
+#include "bot/flow/flow.h"
+#include "bot/base/bb.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pcre2.h>
+
+const char *const flow_langs[FLOW_NLANG] = {"id", "en"};
+
+int flow_lang_index(const char *lang)
+{
+    for (int i = 0; i < FLOW_NLANG; i++)
+        if (lang && strcmp(lang, flow_langs[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- diagnostics ---------------------------------------------------------- */
+
+void flow_diags_init(struct flow_diags *d)
+{
+    memset(d, 0, sizeof(*d));
+}
+
+void flow_diags_free(struct flow_diags *d)
+{
+    if (!d)
+        return;
+    free(d->v);
+    memset(d, 0, sizeof(*d));
+}
+
+void flow_diag_format(const struct flow_diag *g, char *out, size_t n)
+{
+    char where[160] = "";
+    if (g->flow[0] && g->node[0])
+        bb_snprintf(where, sizeof(where), "[%s/%s] ", g->flow, g->node);
+    else if (g->flow[0])
+        bb_snprintf(where, sizeof(where), "[%s] ", g->flow);
+    else if (g->node[0])
+        bb_snprintf(where, sizeof(where), "[%s] ", g->node);
+    if (g->line > 0)
+        bb_snprintf(out, n, "%s:%d:%d: %s: %s%s", g->file[0] ? g->file : "<flow>", g->line, g->col,
+                    g->warning ? "warning" : "error", where, g->msg);
+    else
+        bb_snprintf(out, n, "%s: %s: %s%s", g->file[0] ? g->file : "<flow>",
+                    g->warning ? "warning" : "error", where, g->msg);
+}
+
+/* The loading context: where we are, for diagnostics. */
+struct ld {
+    struct flow_diags *d;
+    const char *file;
+    struct flow *f;
+    const char *node; /* current node name or NULL */
+    int errors;
+};
+
+__attribute__((format(printf, 3, 4))) static void diag(struct ld *L, int warning, const char *fmt,
+                                                       ...)
+{
+    struct flow_diag *g;
+    va_list ap;
+
+    if (!warning)
+        L->errors++;
+    if (!L->d)
+        return;
+    if (L->d->n == L->d->cap) {
+        int nc = L->d->cap ? L->d->cap * 2 : 16;
+        if (nc > 4096)
+            return; /* enough said */
+        struct flow_diag *nv = realloc(L->d->v, (size_t)nc * sizeof(*nv));
+        if (!nv)
+            return;
+        L->d->v = nv;
+        L->d->cap = nc;
+    }
+    g = &L->d->v[L->d->n++];
+    memset(g, 0, sizeof(*g));
+    bb_strlcpy(g->file, L->file ? L->file : "", sizeof(g->file));
+    if (L->f)
+        bb_strlcpy(g->flow, L->f->id, sizeof(g->flow));
+    if (L->node)
+        bb_strlcpy(g->node, L->node, sizeof(g->node));
+    g->warning = warning;
+    va_start(ap, fmt);
+    vsnprintf(g->msg, sizeof(g->msg), fmt, ap);
+    va_end(ap);
+    if (warning)
+        L->d->nwarnings++;
+    else
+        L->d->nerrors++;
+}
+#define ERR(L, ...)  diag((L), 0, __VA_ARGS__)
+#define WARN(L, ...) diag((L), 1, __VA_ARGS__)
+
+/* ---- freeing -------------------------------------------------------------- */
+
+static void text_free(struct flow_text *t)
+{
+    for (int i = 0; i < FLOW_NLANG; i++) {
+        free(t->t[i]);
+        t->t[i] = NULL;
+    }
+}
+
+static void input_free(struct flow_input *in)
+{
+    free(in->pattern);
+    if (in->re)
+        pcre2_code_free(in->re);
+    for (int i = 0; i < in->nopts; i++) {
+        struct flow_option *o = &in->opts[i];
+        text_free(&o->label);
+        for (int l = 0; l < FLOW_NLANG; l++) {
+            for (int k = 0; k < o->nsyn[l]; k++)
+                free(o->syn[l][k]);
+            free(o->syn[l]);
+        }
+    }
+    free(in->opts);
+}
+
+static void node_free(struct flow_node *n)
+{
+    for (int i = 0; i < n->nsets; i++)
+        expr_free(n->sets[i].value);
+    free(n->sets);
+    for (int i = 0; i < n->nacts; i++) {
+        cJSON_Delete(n->acts[i].args);
+        expr_free(n->acts[i].value);
+        text_free(&n->acts[i].text);
+    }
+    free(n->acts);
+    text_free(&n->say);
+    text_free(&n->ask);
+    text_free(&n->retry_say);
+    input_free(&n->input);
+    for (int i = 0; i < n->nnext; i++)
+        expr_free(n->next[i].cond);
+    free(n->next);
+}
+
+static void words_free(char **w, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(w[i]);
+    free(w);
+}
+
+void flow_free(struct flow *f)
+{
+    if (!f)
+        return;
+    text_free(&f->title);
+    text_free(&f->remind);
+    text_free(&f->expired);
+    for (int i = 0; i < f->ntriggers; i++)
+        for (int l = 0; l < FLOW_NLANG; l++)
+            words_free(f->triggers[i].keywords[l], f->triggers[i].nkeywords[l]);
+    free(f->triggers);
+    for (int i = 0; i < f->nnodes; i++)
+        node_free(&f->nodes[i]);
+    free(f->nodes);
+    free(f->source);
+    free(f);
+}
+
+int flow_node_index(const struct flow *f, const char *name)
+{
+    for (int i = 0; i < f->nnodes; i++)
+        if (strcmp(f->nodes[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- small validators ----------------------------------------------------- */
+
+static int valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= FLOW_NAME_MAX || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static int valid_flow_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= FLOW_ID_MAX || !islower((unsigned char)s[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_' ||
+              s[i] == '.' || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static int valid_opt_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= FLOW_OPT_ID_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_' ||
+              s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static int is_comment_key(const char *k)
+{
+    return k[0] == '_' || k[0] == '$';
+}
+
+/* Report keys not in allowed (a NULL-terminated list) and duplicate keys. */
+static void check_keys(struct ld *L, const cJSON *obj, const char *what, const char *const *allowed)
+{
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        if (!c->string)
+            continue;
+        for (const cJSON *e = obj->child; e != c; e = e->next)
+            if (e->string && strcmp(e->string, c->string) == 0) {
+                ERR(L, "duplicate key \"%s\" in %s", c->string, what);
+                break;
+            }
+        if (is_comment_key(c->string))
+            continue;
+        int ok = 0;
+        for (int i = 0; allowed[i]; i++)
+            if (strcmp(allowed[i], c->string) == 0)
+                ok = 1;
+        if (!ok)
+            ERR(L, "unknown key \"%s\" in %s", c->string, what);
+    }
+}
+
+/* {{name}} placeholders: well formed, and names collected for a later check. */
+static void check_placeholders(struct ld *L, const char *s, const char *what)
+{
+    const char *p = s;
+    while ((p = strstr(p, "{{")) != NULL) {
+        const char *e = strstr(p + 2, "}}");
+        if (!e) {
+            ERR(L, "%s: \"{{\" without \"}}\"", what);
+            return;
+        }
+        char name[FLOW_NAME_MAX * 2];
+        const char *a = p + 2;
+        while (a < e && *a == ' ')
+            a++;
+        const char *b = e;
+        while (b > a && b[-1] == ' ')
+            b--;
+        size_t n = (size_t)(b - a);
+        if (n == 0 || n >= sizeof(name)) {
+            ERR(L, "%s: empty or too long {{variable}}", what);
+        } else {
+            memcpy(name, a, n);
+            name[n] = '\0';
+            for (size_t i = 0; i < n; i++)
+                if (!(isalnum((unsigned char)name[i]) || name[i] == '_' || name[i] == '.')) {
+                    ERR(L, "%s: bad variable name \"{{%s}}\"", what, name);
+                    break;
+                }
+        }
+        p = e + 2;
+    }
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+/* A text in every language. */
+static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const char *what)
+{
+    int given[FLOW_NLANG] = {0}; /* reported already: no "missing" on top */
+    memset(t, 0, sizeof(*t));
+    if (!cJSON_IsObject(j)) {
+        ERR(L,
+            "%s must be an object with a text per language, e.g. {\"id\": \"...\", \"en\": "
+            "\"...\"}",
+            what);
+        return -1;
+    }
+    for (const cJSON *c = j->child; c; c = c->next) {
+        if (!c->string || is_comment_key(c->string))
+            continue;
+        int li = flow_lang_index(c->string);
+        if (li < 0) {
+            ERR(L, "%s: unknown language \"%s\" (use id, en)", what, c->string);
+            continue;
+        }
+        if (!cJSON_IsString(c)) {
+            ERR(L, "%s: the \"%s\" text must be a string", what, c->string);
+            given[li] = 1;
+            continue;
+        }
+        if (t->t[li] || given[li]) {
+            ERR(L, "%s: language \"%s\" given twice", what, c->string);
+            continue;
+        }
+        size_t n = strlen(c->valuestring);
+        given[li] = 1;
+        if (n == 0) {
+            ERR(L, "%s: the \"%s\" text is empty", what, c->string);
+            continue;
+        }
+        if (n > FLOW_TEXT_MAX) {
+            ERR(L, "%s: the \"%s\" text is over %d bytes", what, c->string, FLOW_TEXT_MAX);
+            continue;
+        }
+        check_placeholders(L, c->valuestring, what);
+        t->t[li] = dupstr(c->valuestring);
+        if (!t->t[li]) {
+            ERR(L, "out of memory");
+            return -1;
+        }
+    }
+    for (int i = 0; i < FLOW_NLANG; i++)
+        if (!t->t[i] && !given[i])
+            ERR(L, "%s: missing translation \"%s\"", what, flow_langs[i]);
+    return 0;
+}
+
+static int parse_duration_field(struct ld *L, const cJSON *j, const char *what, int64_t *out)
+{
+    if (cJSON_IsNumber(j) && j->valuedouble >= 0 && j->valuedouble <= 3.2e9) {
+        *out = (int64_t)j->valuedouble;
+        return 0;
+    }
+    if (!cJSON_IsString(j) || bb_parse_duration(j->valuestring, out) != BB_OK) {
+        ERR(L, "%s: bad duration (use e.g. \"90s\", \"15m\", \"4h\", \"2d\", \"1w\")", what);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_hhmm(const char *s, int *min)
+{
+    if (strlen(s) != 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+        s[2] != ':' || !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+        return -1;
+    int h = (s[0] - '0') * 10 + (s[1] - '0');
+    int m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (h > 23 || m > 59)
+        return -1;
+    *min = h * 60 + m;
+    return 0;
+}
+
+static struct expr *compile_expr(struct ld *L, const char *src, const char *what)
+{
+    struct expr *e = NULL;
+    char err[200];
+    if (expr_compile(src, &e, err, sizeof(err)) != BB_OK) {
+        ERR(L, "%s: bad expression \"%.60s\": %s", what, src, err);
+        return NULL;
+    }
+    return e;
+}
+
+/* A list of words per language: {"id": ["a", "b"], "en": [...]}. Folded. */
+static void parse_words(struct ld *L, const cJSON *j, char **out[FLOW_NLANG], int nout[FLOW_NLANG],
+                        const char *what)
+{
+    if (!cJSON_IsObject(j)) {
+        ERR(L, "%s must be an object of word lists per language", what);
+        return;
+    }
+    for (const cJSON *c = j->child; c; c = c->next) {
+        if (!c->string || is_comment_key(c->string))
+            continue;
+        int li = flow_lang_index(c->string);
+        if (li < 0) {
+            ERR(L, "%s: unknown language \"%s\"", what, c->string);
+            continue;
+        }
+        if (!cJSON_IsArray(c)) {
+            ERR(L, "%s: \"%s\" must be a list of words", what, c->string);
+            continue;
+        }
+        int n = cJSON_GetArraySize(c);
+        if (n > 50) {
+            ERR(L, "%s: at most 50 words per language", what);
+            continue;
+        }
+        char **w = calloc((size_t)n + 1, sizeof(char *));
+        if (!w)
+            return;
+        int k = 0;
+        for (const cJSON *s = c->child; s; s = s->next) {
+            char folded[128];
+            if (!cJSON_IsString(s) || !s->valuestring[0] ||
+                bb_fold(s->valuestring, folded, sizeof(folded)) != BB_OK) {
+                ERR(L, "%s: words must be non-empty strings under 128 bytes", what);
+                continue;
+            }
+            w[k] = dupstr(folded);
+            if (w[k])
+                k++;
+        }
+        words_free(out[li], nout[li]);
+        out[li] = w;
+        nout[li] = k;
+    }
+}
+
+/* ---- inputs --------------------------------------------------------------- */
+
+static const char *yes_syn[FLOW_NLANG][12] = {
+    {"ya", "iya", "y", "yes", "ok", "oke", "boleh", "mau", "betul", "benar", "setuju", NULL},
+    {"yes", "y", "yeah", "yep", "ok", "okay", "sure", "ya", "iya", NULL, NULL, NULL},
+};
+static const char *no_syn[FLOW_NLANG][12] = {
+    {"tidak", "tdk", "ga", "gak", "nggak", "enggak", "ngga", "no", "n", "tak", "belum", NULL},
+    {"no", "n", "nope", "nah", "not now", "tidak", "gak", NULL, NULL, NULL, NULL, NULL},
+};
+
+static int add_syns(struct flow_option *o, int lang, const char *const *words)
+{
+    int n = 0;
+    while (n < 12 && words[n])
+        n++;
+    o->syn[lang] = calloc((size_t)n + 1, sizeof(char *));
+    if (!o->syn[lang])
+        return -1;
+    for (int i = 0; i < n; i++) {
+        o->syn[lang][i] = dupstr(words[i]);
+        if (!o->syn[lang][i])
+            return -1;
+        o->nsyn[lang]++;
+    }
+    return 0;
+}
+
+static int set_label(struct flow_text *t, int lang, const char *s)
+{
+    free(t->t[lang]);
+    t->t[lang] = dupstr(s);
+    return t->t[lang] ? 0 : -1;
+}
+
+static void check_labels(struct ld *L, const struct flow_input *in)
+{
+    for (int i = 0; i < in->nopts; i++) {
+        for (int l = 0; l < FLOW_NLANG; l++) {
+            const char *lab = in->opts[i].label.t[l];
+            if (!lab)
+                continue;
+            size_t n = bb_utf8_len(lab);
+            if (n > FLOW_LABEL_MAX)
+                ERR(L, "option \"%s\": label \"%s\" is %zu characters; a button holds at most %d",
+                    in->opts[i].id, lab, n, FLOW_LABEL_MAX);
+            else if (in->nopts <= 3 && n > FLOW_WA_BUTTON_MAX)
+                ERR(L,
+                    "option \"%s\": label \"%s\" is %zu characters; a WhatsApp reply button "
+                    "holds %d",
+                    in->opts[i].id, lab, n, FLOW_WA_BUTTON_MAX);
+            else if (in->nopts <= 10 && n > FLOW_WA_LIST_MAX)
+                ERR(L,
+                    "option \"%s\": label \"%s\" is %zu characters; a WhatsApp list row holds %d",
+                    in->opts[i].id, lab, n, FLOW_WA_LIST_MAX);
+        }
+    }
+}
+
+static int parse_options(struct ld *L, const cJSON *arr, struct flow_input *in)
+{
+    static const char *const okeys[] = {"id", "label", "synonyms", NULL};
+    int n = cJSON_GetArraySize(arr);
+    if (!cJSON_IsArray(arr) || n < 1 || n > FLOW_MAX_OPTS) {
+        ERR(L, "input.options must be a list of 1 to %d options", FLOW_MAX_OPTS);
+        return -1;
+    }
+    in->opts = calloc((size_t)n, sizeof(*in->opts));
+    if (!in->opts)
+        return -1;
+    for (const cJSON *o = arr->child; o; o = o->next) {
+        struct flow_option *op = &in->opts[in->nopts];
+        if (!cJSON_IsObject(o)) {
+            ERR(L, "each option must be an object with an id and a label");
+            continue;
+        }
+        check_keys(L, o, "an option", okeys);
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+        if (!cJSON_IsString(id) || !valid_opt_id(id->valuestring)) {
+            ERR(L, "option id must be 1-%d characters of a-z 0-9 _ -", FLOW_OPT_ID_MAX - 1);
+            continue;
+        }
+        for (int k = 0; k < in->nopts; k++)
+            if (strcmp(in->opts[k].id, id->valuestring) == 0)
+                ERR(L, "duplicate option id \"%s\"", id->valuestring);
+        bb_strlcpy(op->id, id->valuestring, sizeof(op->id));
+        char what[96];
+        bb_snprintf(what, sizeof(what), "label of option \"%s\"", op->id);
+        parse_text(L, cJSON_GetObjectItemCaseSensitive(o, "label"), &op->label, what);
+        const cJSON *syn = cJSON_GetObjectItemCaseSensitive(o, "synonyms");
+        if (syn)
+            parse_words(L, syn, op->syn, op->nsyn, "option synonyms");
+        op->value = in->nopts + 1;
+        in->nopts++;
+    }
+    return 0;
+}
+
+static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
+{
+    static const char *const keys[] = {"type",    "min",    "max",      "integer",  "pattern",
+                                       "options", "labels", "min_days", "max_days", NULL};
+    memset(in, 0, sizeof(*in));
+    if (!cJSON_IsObject(j)) {
+        ERR(L, "an ask needs \"input\": {\"type\": ...}");
+        return -1;
+    }
+    check_keys(L, j, "input", keys);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
+    const char *t = cJSON_IsString(type) ? type->valuestring : "";
+    const cJSON *min = cJSON_GetObjectItemCaseSensitive(j, "min");
+    const cJSON *max = cJSON_GetObjectItemCaseSensitive(j, "max");
+    if (min && !cJSON_IsNumber(min))
+        ERR(L, "input.min must be a number");
+    if (max && !cJSON_IsNumber(max))
+        ERR(L, "input.max must be a number");
+    in->has_min = cJSON_IsNumber(min);
+    in->has_max = cJSON_IsNumber(max);
+    in->min = in->has_min ? min->valuedouble : 0;
+    in->max = in->has_max ? max->valuedouble : 0;
+    if (in->has_min && in->has_max && in->min > in->max)
+        ERR(L, "input.min is greater than input.max");
+
+    if (strcmp(t, "text") == 0) {
+        in->type = FLOW_IN_TEXT;
+        in->minlen = in->has_min ? (int)in->min : 1;
+        in->maxlen = in->has_max ? (int)in->max : 1000;
+        if (in->minlen < 0 || in->maxlen < 1 || in->maxlen > FLOW_VAR_MAX / 2)
+            ERR(L, "text input: min must be >= 0 and max 1..%d characters", FLOW_VAR_MAX / 2);
+        const cJSON *pat = cJSON_GetObjectItemCaseSensitive(j, "pattern");
+        if (pat) {
+            int errcode;
+            PCRE2_SIZE erroff;
+            if (!cJSON_IsString(pat) || !pat->valuestring[0]) {
+                ERR(L, "input.pattern must be a non-empty string");
+            } else {
+                in->pattern = dupstr(pat->valuestring);
+                pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat->valuestring, PCRE2_ZERO_TERMINATED,
+                                               PCRE2_UTF | PCRE2_UCP, &errcode, &erroff, NULL);
+                if (!re) {
+                    PCRE2_UCHAR msg[160];
+                    pcre2_get_error_message(errcode, msg, sizeof(msg));
+                    ERR(L, "input.pattern does not compile at offset %zu: %s", (size_t)erroff,
+                        (const char *)msg);
+                } else {
+                    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* best effort */
+                    in->re = re;
+                }
+            }
+        }
+    } else if (strcmp(t, "number") == 0) {
+        in->type = FLOW_IN_NUMBER;
+        const cJSON *integer = cJSON_GetObjectItemCaseSensitive(j, "integer");
+        if (integer && !cJSON_IsBool(integer))
+            ERR(L, "input.integer must be true or false");
+        in->integer = cJSON_IsTrue(integer);
+    } else if (strcmp(t, "choice") == 0) {
+        in->type = FLOW_IN_CHOICE;
+        parse_options(L, cJSON_GetObjectItemCaseSensitive(j, "options"), in);
+    } else if (strcmp(t, "scale") == 0) {
+        in->type = FLOW_IN_SCALE;
+        if (!in->has_min || !in->has_max || in->min != (int)in->min || in->max != (int)in->max ||
+            in->max - in->min > 10 || in->max <= in->min) {
+            ERR(L, "scale input needs whole-number min and max, 2 to 11 points apart");
+            return -1;
+        }
+        int n = (int)(in->max - in->min) + 1;
+        in->opts = calloc((size_t)n, sizeof(*in->opts));
+        if (!in->opts)
+            return -1;
+        const cJSON *labels = cJSON_GetObjectItemCaseSensitive(j, "labels");
+        if (labels && !cJSON_IsObject(labels))
+            ERR(L, "scale labels must be {\"id\": [...], \"en\": [...]}");
+        for (int i = 0; i < n; i++) {
+            struct flow_option *o = &in->opts[i];
+            int v = (int)in->min + i;
+            bb_snprintf(o->id, sizeof(o->id), "%d", v);
+            o->value = v;
+            in->nopts++;
+            for (int l = 0; l < FLOW_NLANG; l++) {
+                const cJSON *arr =
+                    labels ? cJSON_GetObjectItemCaseSensitive(labels, flow_langs[l]) : NULL;
+                char lab[FLOW_LABEL_MAX * 4 + 16];
+                if (arr) {
+                    const cJSON *s = cJSON_GetArrayItem(arr, i);
+                    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != n) {
+                        if (i == 0)
+                            ERR(L, "scale labels \"%s\" must list exactly %d labels", flow_langs[l],
+                                n);
+                        bb_snprintf(lab, sizeof(lab), "%d", v);
+                    } else if (!cJSON_IsString(s) || !s->valuestring[0] ||
+                               strlen(s->valuestring) > FLOW_LABEL_MAX * 4) {
+                        ERR(L, "scale label %d (%s) must be a short non-empty string", i + 1,
+                            flow_langs[l]);
+                        bb_snprintf(lab, sizeof(lab), "%d", v);
+                    } else {
+                        char folded[FLOW_LABEL_MAX * 4 + 1];
+                        bb_snprintf(lab, sizeof(lab), "%d %s", v, s->valuestring);
+                        if (bb_fold(s->valuestring, folded, sizeof(folded)) == BB_OK) {
+                            const char *w[2] = {folded, NULL};
+                            words_free(o->syn[l], o->nsyn[l]);
+                            o->syn[l] = NULL;
+                            o->nsyn[l] = 0;
+                            add_syns(o, l, w);
+                        }
+                    }
+                } else {
+                    if (labels && i == 0)
+                        ERR(L, "scale labels: missing translation \"%s\"", flow_langs[l]);
+                    bb_snprintf(lab, sizeof(lab), "%d", v);
+                }
+                set_label(&o->label, l, lab);
+            }
+        }
+    } else if (strcmp(t, "yesno") == 0) {
+        in->type = FLOW_IN_YESNO;
+        in->opts = calloc(2, sizeof(*in->opts));
+        if (!in->opts)
+            return -1;
+        static const char *defl[2][FLOW_NLANG] = {{"Ya", "Yes"}, {"Tidak", "No"}};
+        const cJSON *labels = cJSON_GetObjectItemCaseSensitive(j, "labels");
+        for (int i = 0; i < 2; i++) {
+            struct flow_option *o = &in->opts[i];
+            bb_strlcpy(o->id, i == 0 ? "yes" : "no", sizeof(o->id));
+            o->value = i == 0 ? 1 : 0;
+            in->nopts++;
+            for (int l = 0; l < FLOW_NLANG; l++) {
+                const cJSON *arr =
+                    labels ? cJSON_GetObjectItemCaseSensitive(labels, flow_langs[l]) : NULL;
+                const cJSON *s = arr ? cJSON_GetArrayItem(arr, i) : NULL;
+                if (labels && (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != 2 ||
+                               !cJSON_IsString(s) || !s->valuestring[0])) {
+                    if (i == 0)
+                        ERR(L, "yesno labels \"%s\" must be [\"yes label\", \"no label\"]",
+                            flow_langs[l]);
+                    s = NULL;
+                }
+                set_label(&o->label, l, s ? s->valuestring : defl[i][l]);
+                add_syns(o, l, i == 0 ? yes_syn[l] : no_syn[l]);
+            }
+        }
+    } else if (strcmp(t, "date") == 0) {
+        in->type = FLOW_IN_DATE;
+        const cJSON *mind = cJSON_GetObjectItemCaseSensitive(j, "min_days");
+        const cJSON *maxd = cJSON_GetObjectItemCaseSensitive(j, "max_days");
+        if (mind) {
+            if (!cJSON_IsNumber(mind) || fabs(mind->valuedouble) > 3650)
+                ERR(L, "input.min_days must be a number of days from today (-3650..3650)");
+            else {
+                in->has_date_min = 1;
+                in->date_min_days = (int)mind->valuedouble;
+            }
+        }
+        if (maxd) {
+            if (!cJSON_IsNumber(maxd) || fabs(maxd->valuedouble) > 3650)
+                ERR(L, "input.max_days must be a number of days from today (-3650..3650)");
+            else {
+                in->has_date_max = 1;
+                in->date_max_days = (int)maxd->valuedouble;
+            }
+        }
+    } else {
+        ERR(L, "unknown input type \"%s\" (text, number, choice, scale, yesno, date)", t);
+        return -1;
+    }
+    if (in->type != FLOW_IN_CHOICE && cJSON_GetObjectItemCaseSensitive(j, "options"))
+        ERR(L, "input.options is only for choice inputs");
+    if (in->nopts)
+        check_labels(L, in);
+    return 0;
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+/* Argument kinds: 's' a string, 'e' an expression, 't' a text per language,
+ * 'f' a list of variable names, 'd' a duration, 'h' a time "HH:MM",
+ * 'b' anything (a flag). The first key is the action's name. */
+struct action_def {
+    const char *name;
+    char name_kind;
+    const char *keys[5];
+    const char *kinds; /* one char per key */
+    const char *required;
+};
+
+static const struct action_def actions[] = {
+    {"record", 's', {"fields"}, "f", ""},
+    {"notify", 's', {"text"}, "t", "text"},
+    {"consent", 's', {"value"}, "e", "value"},
+    {"language", 'e', {NULL}, "", ""},
+    {"schedule", 's', {"after", "date", "time"}, "deh", ""},
+    {"request_mentor", 'b', {"fields"}, "f", ""},
+    {"log_session", 'b', {"fields"}, "f", ""},
+    {"end_pairing", 'b', {"fields"}, "f", ""},
+    {"survey_answer", 'b', {"fields"}, "f", ""},
+    {"feedback_request", 'b', {"fields"}, "f", ""},
+    {"feedback_give", 'b', {"fields"}, "f", ""},
+    {"show", 's', {NULL}, "", ""},
+    /* coaching (bot/domain/coaching/coaching.c) */
+    {"wellbeing_record", 'b', {"fields"}, "f", ""},
+    {"grow_record", 'b', {"fields"}, "f", ""},
+    {"grow_followup", 'b', {"fields"}, "f", ""},
+    {"goal_record", 'b', {"fields"}, "f", ""},
+    {"learning_log", 'b', {"fields"}, "f", ""},
+    {"reflection_record", 'b', {"fields"}, "f", ""},
+    {"notify_mentor", 'b', {"text"}, "t", "text"},
+    {"mentor_summary", 'b', {"fields"}, "f", ""},
+    {"mentees_list", 'b', {NULL}, "", ""},
+    {"broadcast_preview", 'b', {"fields"}, "f", ""},
+    {"broadcast_send", 'b', {"fields"}, "f", ""},
+};
+
+const char *flow_action_name(int def)
+{
+    if (def < 0 || (size_t)def >= BB_ARRAY_LEN(actions))
+        return NULL;
+    return actions[def].name;
+}
+
+static void parse_action(struct ld *L, const cJSON *j, struct flow_action *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->def = -1;
+    if (!cJSON_IsObject(j) || !j->child) {
+        ERR(L, "each item of \"do\" must be an object naming an action");
+        return;
+    }
+    const struct action_def *def = NULL;
+    for (size_t i = 0; i < BB_ARRAY_LEN(actions) && !def; i++)
+        if (cJSON_GetObjectItemCaseSensitive(j, actions[i].name)) {
+            def = &actions[i];
+            a->def = (int)i;
+        }
+    if (!def) {
+        ERR(L, "unknown action \"%s\"", j->child->string ? j->child->string : "?");
+        return;
+    }
+    const char *keys[8] = {def->name};
+    for (int k = 0; k < 5 && def->keys[k]; k++)
+        keys[k + 1] = def->keys[k];
+    char what[48];
+    bb_snprintf(what, sizeof(what), "action \"%s\"", def->name);
+    check_keys(L, j, what, keys);
+    a->args = cJSON_Duplicate(j, 1);
+
+    const cJSON *nv = cJSON_GetObjectItemCaseSensitive(j, def->name);
+    if (def->name_kind == 's' && (!cJSON_IsString(nv) || !nv->valuestring[0]))
+        ERR(L, "%s: \"%s\" must name what to %s (a string)", what, def->name, def->name);
+    if (def->name_kind == 'e') {
+        if (!cJSON_IsString(nv))
+            ERR(L, "%s: \"%s\" must be an expression (a string)", what, def->name);
+        else
+            a->value = compile_expr(L, nv->valuestring, what);
+        bb_strlcpy(a->value_key, def->name, sizeof(a->value_key));
+    }
+    if (strcmp(def->name, "notify") == 0 && cJSON_IsString(nv)) {
+        const char *to = nv->valuestring;
+        if (strcmp(to, "mentor") && strcmp(to, "hr") && strcmp(to, "supervisor") &&
+            strcmp(to, "mentee") && strcmp(to, "asker"))
+            ERR(L, "%s: notify mentor, mentee, supervisor, hr or asker, not \"%s\"", what, to);
+    }
+    for (int k = 0; k < 5 && def->keys[k]; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, def->keys[k]);
+        char kind = def->kinds[k];
+        if (!v) {
+            if (strstr(def->required, def->keys[k]))
+                ERR(L, "%s needs \"%s\"", what, def->keys[k]);
+            continue;
+        }
+        char kw[96];
+        bb_snprintf(kw, sizeof(kw), "%s \"%s\"", what, def->keys[k]);
+        switch (kind) {
+        case 'e':
+            bb_strlcpy(a->value_key, def->keys[k], sizeof(a->value_key));
+            if (cJSON_IsString(v))
+                a->value = compile_expr(L, v->valuestring, kw);
+            else if (cJSON_IsBool(v))
+                a->value = compile_expr(L, cJSON_IsTrue(v) ? "true" : "false", kw);
+            else
+                ERR(L, "%s must be an expression", kw);
+            break;
+        case 't':
+            parse_text(L, v, &a->text, kw);
+            break;
+        case 'f':
+            if (!cJSON_IsArray(v)) {
+                ERR(L, "%s must be a list of variable names", kw);
+                break;
+            }
+            for (const cJSON *s = v->child; s; s = s->next)
+                if (!cJSON_IsString(s) || !valid_name(s->valuestring))
+                    ERR(L, "%s: \"%s\" is not a variable name", kw,
+                        cJSON_IsString(s) ? s->valuestring : "?");
+            break;
+        case 'd': {
+            int64_t d;
+            parse_duration_field(L, v, kw, &d);
+            break;
+        }
+        case 'h': {
+            int m;
+            if (!cJSON_IsString(v) || parse_hhmm(v->valuestring, &m) != 0)
+                ERR(L, "%s must be a time \"HH:MM\"", kw);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+/* ---- nodes ---------------------------------------------------------------- */
+
+/* Targets are resolved after every node is known: keep names for now. */
+struct pending_ref {
+    int node;
+    int slot; /* index into next[], or -1 for retry_else */
+    char name[FLOW_NAME_MAX];
+};
+
+struct refs {
+    struct pending_ref *v;
+    int n, cap;
+};
+
+static void add_ref(struct refs *r, int node, int slot, const char *name)
+{
+    if (r->n == r->cap) {
+        int nc = r->cap ? r->cap * 2 : 32;
+        struct pending_ref *nv = realloc(r->v, (size_t)nc * sizeof(*nv));
+        if (!nv)
+            return;
+        r->v = nv;
+        r->cap = nc;
+    }
+    r->v[r->n].node = node;
+    r->v[r->n].slot = slot;
+    bb_strlcpy(r->v[r->n].name, name, sizeof(r->v[r->n].name));
+    r->n++;
+}
+
+static void parse_next(struct ld *L, const cJSON *j, struct flow_node *n, int idx, struct refs *r,
+                       const char *key)
+{
+    if (cJSON_IsString(j)) {
+        n->next = calloc(1, sizeof(*n->next));
+        if (!n->next)
+            return;
+        n->nnext = 1;
+        add_ref(r, idx, 0, j->valuestring);
+        return;
+    }
+    if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) < 1 || cJSON_GetArraySize(j) > 32) {
+        ERR(L, "\"%s\" must be a node name or a list of {\"if\": ..., \"go\": ...}", key);
+        return;
+    }
+    int cnt = cJSON_GetArraySize(j);
+    n->next = calloc((size_t)cnt, sizeof(*n->next));
+    if (!n->next)
+        return;
+    static const char *const keys[] = {"if", "go", NULL};
+    int i = 0;
+    for (const cJSON *c = j->child; c; c = c->next, i++) {
+        if (!cJSON_IsObject(c)) {
+            ERR(L, "\"%s\" item %d must be {\"if\": ..., \"go\": ...}", key, i + 1);
+            continue;
+        }
+        check_keys(L, c, key, keys);
+        const cJSON *cond = cJSON_GetObjectItemCaseSensitive(c, "if");
+        const cJSON *go = cJSON_GetObjectItemCaseSensitive(c, "go");
+        if (!cJSON_IsString(go)) {
+            ERR(L, "\"%s\" item %d has no \"go\"", key, i + 1);
+            continue;
+        }
+        if (cond) {
+            if (!cJSON_IsString(cond))
+                ERR(L, "\"%s\" item %d: \"if\" must be an expression string", key, i + 1);
+            else
+                n->next[n->nnext].cond = compile_expr(L, cond->valuestring, key);
+        } else if (c->next) {
+            ERR(L, "\"%s\" item %d has no \"if\", so the items after it can never be taken", key,
+                i + 1);
+        }
+        add_ref(r, idx, n->nnext, go->valuestring);
+        n->nnext++;
+    }
+    if (n->nnext > 0 && n->next[n->nnext - 1].cond)
+        ERR(L, "the last item of \"%s\" must have no \"if\" (where to go otherwise)", key);
+}
+
+static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int idx, struct refs *r)
+{
+    static const char *const keys[] = {"say",  "ask",  "input", "retry", "save",   "set", "do",
+                                       "call", "wait", "end",   "next",  "branch", NULL};
+    if (!cJSON_IsObject(j)) {
+        ERR(L, "a node must be an object");
+        return;
+    }
+    check_keys(L, j, "this node", keys);
+    n->retry_max = 2;
+    n->retry_else = FLOW_TARGET_END;
+
+    const cJSON *say = cJSON_GetObjectItemCaseSensitive(j, "say");
+    const cJSON *ask = cJSON_GetObjectItemCaseSensitive(j, "ask");
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(j, "input");
+    const cJSON *retry = cJSON_GetObjectItemCaseSensitive(j, "retry");
+    const cJSON *save = cJSON_GetObjectItemCaseSensitive(j, "save");
+    const cJSON *set = cJSON_GetObjectItemCaseSensitive(j, "set");
+    const cJSON *act = cJSON_GetObjectItemCaseSensitive(j, "do");
+    const cJSON *call = cJSON_GetObjectItemCaseSensitive(j, "call");
+    const cJSON *wait = cJSON_GetObjectItemCaseSensitive(j, "wait");
+    const cJSON *end = cJSON_GetObjectItemCaseSensitive(j, "end");
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
+    const cJSON *branch = cJSON_GetObjectItemCaseSensitive(j, "branch");
+
+    if (say) {
+        n->has_say = 1;
+        parse_text(L, say, &n->say, "say");
+    }
+    if (set) {
+        if (!cJSON_IsObject(set)) {
+            ERR(L, "\"set\" must be an object of variable: expression");
+        } else {
+            int cnt = cJSON_GetArraySize(set);
+            n->sets = calloc((size_t)cnt + 1, sizeof(*n->sets));
+            for (const cJSON *c = set->child; c && n->sets; c = c->next) {
+                if (is_comment_key(c->string))
+                    continue;
+                if (!valid_name(c->string)) {
+                    ERR(L, "set: \"%s\" is not a variable name", c->string);
+                    continue;
+                }
+                char src[64];
+                const char *e = NULL;
+                if (cJSON_IsString(c))
+                    e = c->valuestring;
+                else if (cJSON_IsBool(c))
+                    e = cJSON_IsTrue(c) ? "true" : "false";
+                else if (cJSON_IsNumber(c) &&
+                         bb_snprintf(src, sizeof(src), "%.17g", c->valuedouble) == BB_OK)
+                    e = src;
+                if (!e) {
+                    ERR(L, "set \"%s\": give an expression string, a number or a boolean",
+                        c->string);
+                    continue;
+                }
+                bb_strlcpy(n->sets[n->nsets].var, c->string, sizeof(n->sets[n->nsets].var));
+                n->sets[n->nsets].value = compile_expr(L, e, "set");
+                n->nsets++;
+            }
+        }
+    }
+    if (act) {
+        if (!cJSON_IsArray(act) || cJSON_GetArraySize(act) > 16) {
+            ERR(L, "\"do\" must be a list of at most 16 actions");
+        } else {
+            n->acts = calloc((size_t)cJSON_GetArraySize(act) + 1, sizeof(*n->acts));
+            for (const cJSON *c = act->child; c && n->acts; c = c->next)
+                parse_action(L, c, &n->acts[n->nacts++]);
+        }
+    }
+
+    int primaries = !!ask + !!call + !!wait + !!branch + cJSON_IsTrue(end);
+    if (primaries > 1)
+        ERR(L, "a node does one of ask, call, wait, branch or end, not several");
+    if (end && !cJSON_IsBool(end))
+        ERR(L, "\"end\" must be true");
+
+    if (ask) {
+        n->kind = FLOW_NODE_ASK;
+        n->has_ask = 1;
+        parse_text(L, ask, &n->ask, "ask");
+        parse_input(L, input, &n->input);
+        if (save) {
+            if (!cJSON_IsString(save) || !valid_name(save->valuestring))
+                ERR(L, "\"save\" must be a variable name (letters, digits, _)");
+            else
+                bb_strlcpy(n->save, save->valuestring, sizeof(n->save));
+        }
+        if (retry) {
+            static const char *const rkeys[] = {"max", "say", "else", NULL};
+            if (!cJSON_IsObject(retry)) {
+                ERR(L, "\"retry\" must be {\"max\": N, \"say\": {...}, \"else\": node}");
+            } else {
+                check_keys(L, retry, "retry", rkeys);
+                const cJSON *mx = cJSON_GetObjectItemCaseSensitive(retry, "max");
+                const cJSON *rs = cJSON_GetObjectItemCaseSensitive(retry, "say");
+                const cJSON *re = cJSON_GetObjectItemCaseSensitive(retry, "else");
+                if (mx) {
+                    if (!cJSON_IsNumber(mx) || mx->valuedouble < 0 || mx->valuedouble > 5)
+                        ERR(L, "retry.max must be 0 to 5");
+                    else
+                        n->retry_max = (int)mx->valuedouble;
+                }
+                if (rs) {
+                    n->has_retry_say = 1;
+                    parse_text(L, rs, &n->retry_say, "retry.say");
+                }
+                if (re) {
+                    if (!cJSON_IsString(re))
+                        ERR(L, "retry.else must be a node name");
+                    else
+                        add_ref(r, idx, -1, re->valuestring);
+                }
+            }
+        }
+    } else {
+        if (input)
+            ERR(L, "\"input\" belongs to an ask node");
+        if (retry)
+            ERR(L, "\"retry\" belongs to an ask node");
+        if (save)
+            ERR(L, "\"save\" belongs to an ask node (use \"set\" elsewhere)");
+    }
+    if (call) {
+        n->kind = FLOW_NODE_CALL;
+        if (!cJSON_IsString(call) || !valid_flow_id(call->valuestring))
+            ERR(L, "\"call\" must name a flow id");
+        else
+            bb_strlcpy(n->call, call->valuestring, sizeof(n->call));
+    }
+    if (wait) {
+        n->kind = FLOW_NODE_WAIT;
+        if (parse_duration_field(L, wait, "wait", &n->wait_s) == 0 && n->wait_s < 1)
+            ERR(L, "wait must be at least 1 second");
+    }
+    if (cJSON_IsTrue(end)) {
+        n->kind = FLOW_NODE_END;
+        n->end = 1;
+        if (next)
+            ERR(L, "an end node has no \"next\"");
+    }
+    if (branch) {
+        n->kind = FLOW_NODE_BRANCH;
+        if (next)
+            ERR(L, "a branch node has no \"next\" (its list is where it goes)");
+        parse_next(L, branch, n, idx, r, "branch");
+    } else if (next) {
+        parse_next(L, next, n, idx, r, "next");
+    } else if (!n->end) {
+        ERR(L, "no \"next\" and not \"end\": where does the conversation go from here?");
+    }
+    if (!n->kind)
+        n->kind = n->has_say ? FLOW_NODE_SAY
+                  : n->nacts ? FLOW_NODE_ACTION
+                  : n->nsets ? FLOW_NODE_SET
+                             : FLOW_NODE_SAY;
+    if (n->kind == FLOW_NODE_SAY && !n->has_say && !n->nacts && !n->nsets)
+        ERR(L, "this node does nothing (say, ask, set, do, call, wait, branch or end)");
+}
+
+/* ---- triggers ------------------------------------------------------------- */
+
+static int weekday_num(const char *s)
+{
+    static const char *d[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    for (int i = 0; i < 7; i++)
+        if (strcmp(s, d[i]) == 0)
+            return i + 1;
+    return 0;
+}
+
+static void parse_triggers(struct ld *L, const cJSON *j, struct flow *f)
+{
+    static const char *const keys[] = {"command", "keyword", "every", "day",
+                                       "at",      "hr",      "event", NULL};
+    if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) > 16) {
+        ERR(L, "\"triggers\" must be a list of at most 16 triggers");
+        return;
+    }
+    f->triggers = calloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(*f->triggers));
+    if (!f->triggers)
+        return;
+    for (const cJSON *c = j->child; c; c = c->next) {
+        struct flow_trigger *t = &f->triggers[f->ntriggers];
+        if (!cJSON_IsObject(c)) {
+            ERR(L, "each trigger must be an object");
+            continue;
+        }
+        check_keys(L, c, "a trigger", keys);
+        const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(c, "command");
+        const cJSON *kw = cJSON_GetObjectItemCaseSensitive(c, "keyword");
+        const cJSON *every = cJSON_GetObjectItemCaseSensitive(c, "every");
+        const cJSON *hr = cJSON_GetObjectItemCaseSensitive(c, "hr");
+        const cJSON *ev = cJSON_GetObjectItemCaseSensitive(c, "event");
+        if (!!cmd + !!kw + !!every + !!hr + !!ev != 1) {
+            ERR(L, "a trigger is exactly one of command, keyword, every, hr, event");
+            continue;
+        }
+        if (cmd) {
+            t->type = FLOW_TRIG_COMMAND;
+            const char *w = cJSON_IsString(cmd) ? cmd->valuestring : "";
+            size_t n = strlen(w);
+            int ok = n >= 1 && n <= 32;
+            for (size_t i = 0; i < n; i++)
+                if (!(islower((unsigned char)w[i]) || isdigit((unsigned char)w[i]) || w[i] == '_'))
+                    ok = 0;
+            if (!ok)
+                ERR(L, "command must be 1-32 characters of a-z 0-9 _ (without the /)");
+            bb_strlcpy(t->word, w, sizeof(t->word));
+        } else if (kw) {
+            t->type = FLOW_TRIG_KEYWORD;
+            parse_words(L, kw, t->keywords, t->nkeywords, "keyword trigger");
+        } else if (every) {
+            t->type = FLOW_TRIG_SCHEDULE;
+            const cJSON *day = cJSON_GetObjectItemCaseSensitive(c, "day");
+            const cJSON *at = cJSON_GetObjectItemCaseSensitive(c, "at");
+            const char *e = cJSON_IsString(every) ? every->valuestring : "";
+            bb_strlcpy(t->every, e, sizeof(t->every));
+            if (!cJSON_IsString(at) || parse_hhmm(at->valuestring, &t->at_min) != 0)
+                ERR(L, "a schedule trigger needs \"at\": \"HH:MM\" (local time)");
+            if (strcmp(e, "day") == 0) {
+                if (day)
+                    ERR(L, "a daily schedule has no \"day\"");
+            } else if (strcmp(e, "week") == 0) {
+                t->day = cJSON_IsString(day) ? weekday_num(day->valuestring) : 0;
+                if (!t->day)
+                    ERR(L, "a weekly schedule needs \"day\": mon, tue, wed, thu, fri, sat or sun");
+            } else if (strcmp(e, "month") == 0) {
+                if (!cJSON_IsNumber(day) || day->valuedouble < 1 || day->valuedouble > 28)
+                    ERR(L, "a monthly schedule needs \"day\": 1 to 28");
+                else
+                    t->day = (int)day->valuedouble;
+            } else {
+                ERR(L, "\"every\" must be day, week or month");
+            }
+        } else if (hr) {
+            t->type = FLOW_TRIG_HR;
+            if (!cJSON_IsTrue(hr))
+                ERR(L, "\"hr\" trigger must be true");
+        } else {
+            t->type = FLOW_TRIG_EVENT;
+            if (!cJSON_IsString(ev) || !valid_name(ev->valuestring) ||
+                strlen(ev->valuestring) >= sizeof(t->word))
+                ERR(L,
+                    "\"event\" must name an event (at most %d characters), e.g. "
+                    "\"first_contact\"",
+                    (int)sizeof(t->word) - 1);
+            else
+                bb_strlcpy(t->word, ev->valuestring, sizeof(t->word));
+        }
+        f->ntriggers++;
+    }
+}
+
+/* ---- graph checks --------------------------------------------------------- */
+
+static void check_graph(struct ld *L, struct flow *f)
+{
+    int n = f->nnodes;
+    char *seen = calloc((size_t)n + 1, 1);
+    int *stack = calloc((size_t)n + 1, sizeof(int));
+    char *color = calloc((size_t)n + 1, 1);
+    int *iter = calloc((size_t)n + 1, sizeof(int));
+    if (!seen || !stack || !color || !iter)
+        goto out;
+
+    /* Reachability from start. */
+    int top = 0;
+    if (f->start >= 0) {
+        stack[top++] = f->start;
+        seen[f->start] = 1;
+    }
+    while (top > 0) {
+        const struct flow_node *nd = &f->nodes[stack[--top]];
+        for (int k = -1; k < nd->nnext; k++) {
+            int t = k < 0 ? nd->retry_else : nd->next[k].target;
+            if (t >= 0 && !seen[t]) {
+                seen[t] = 1;
+                stack[top++] = t;
+            }
+        }
+    }
+    for (int i = 0; i < n; i++)
+        if (!seen[i]) {
+            L->node = f->nodes[i].name;
+            ERR(L, "unreachable: no path from the start node \"%s\" leads here",
+                f->start >= 0 ? f->nodes[f->start].name : "?");
+            L->node = NULL;
+        }
+
+    /* A loop of nodes none of which waits for the person (ask, wait, call
+     * count as waiting) would spin forever: iterative DFS for a back edge. */
+    for (int s = 0; s < n; s++) {
+        if (color[s])
+            continue;
+        top = 0;
+        stack[top++] = s;
+        color[s] = 1;
+        iter[s] = 0;
+        while (top > 0) {
+            int u = stack[top - 1];
+            const struct flow_node *nd = &f->nodes[u];
+            int waits = nd->kind == FLOW_NODE_ASK || nd->kind == FLOW_NODE_WAIT ||
+                        nd->kind == FLOW_NODE_CALL;
+            if (waits || iter[u] >= nd->nnext) {
+                color[u] = 2;
+                top--;
+                continue;
+            }
+            int v = nd->next[iter[u]++].target;
+            if (v < 0)
+                continue;
+            if (color[v] == 1) {
+                L->node = f->nodes[v].name;
+                ERR(L,
+                    "loop without a question: \"%s\" leads back here and nothing on the way "
+                    "waits for the person",
+                    nd->name);
+                L->node = NULL;
+            } else if (color[v] == 0) {
+                color[v] = 1;
+                iter[v] = 0;
+                stack[top++] = v;
+            }
+        }
+    }
+out:
+    free(seen);
+    free(stack);
+    free(color);
+    free(iter);
+}
+
+/* Variables set anywhere in the flow, to warn about {{names}} that are not. */
+static int var_is_set(const struct flow *f, const char *name)
+{
+    static const char *person_fields[] = {"name", "first_name", "nip",   "unit", "position",
+                                          "role", "lang",       "grade", NULL};
+    char base[FLOW_NAME_MAX * 2];
+    bb_strlcpy(base, name, sizeof(base));
+    if (strncmp(base, "person.", 7) == 0)
+        return 1;
+    for (int i = 0; person_fields[i]; i++)
+        if (strcmp(base, person_fields[i]) == 0)
+            return 1;
+    size_t bl = strlen(base);
+    if (bl > 6 && strcmp(base + bl - 6, "_label") == 0)
+        base[bl - 6] = '\0';
+    for (int i = 0; i < f->nnodes; i++) {
+        const struct flow_node *n = &f->nodes[i];
+        if (strcmp(n->save, base) == 0)
+            return 1;
+        for (int k = 0; k < n->nsets; k++)
+            if (strcmp(n->sets[k].var, base) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static void warn_placeholders(struct ld *L, const struct flow *f, const struct flow_text *t)
+{
+    for (int l = 0; l < FLOW_NLANG; l++) {
+        const char *p = t->t[l];
+        while (p && (p = strstr(p, "{{")) != NULL) {
+            const char *e = strstr(p, "}}");
+            if (!e)
+                break;
+            char name[FLOW_NAME_MAX * 2];
+            const char *a = p + 2;
+            while (*a == ' ')
+                a++;
+            size_t len = (size_t)(e - a);
+            while (len > 0 && a[len - 1] == ' ')
+                len--;
+            if (len < sizeof(name)) {
+                memcpy(name, a, len);
+                name[len] = '\0';
+                if (!var_is_set(f, name))
+                    WARN(L,
+                         "{{%s}} is never set in this flow (it shows as empty unless a "
+                         "calling flow sets it)",
+                         name);
+            }
+            p = e + 2;
+        }
+    }
+}
+
+/* ---- the flow ------------------------------------------------------------- */
+
+static void json_error_position(const char *src, const char *at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = src; p < at && *p; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)*p & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+/* cJSON reports a missing key one character too far (it has stepped over
+ * what should have been the opening quote): `{ a: 1 }`, `[..., }`. When the
+ * character before the error follows a '{' or ',' and is not a quote, the
+ * error is at that character. */
+static const char *json_error_fixup(const char *src, const char *at)
+{
+    const char *p = at, *q;
+    if (p <= src)
+        return p;
+    p--;
+    while (p > src && ((unsigned char)*p & 0xC0) == 0x80)
+        p--;
+    if (*p == '"' || isspace((unsigned char)*p))
+        return at;
+    q = p;
+    while (q > src && isspace((unsigned char)q[-1]))
+        q--;
+    if (q > src && (q[-1] == '{' || q[-1] == ','))
+        return p;
+    return at;
+}
+
+/* A JSON syntax error: where, and a short quote of the text there. */
+static void json_error(struct ld *L, const char *src, size_t len, const char *at, const char *what)
+{
+    const char *end = src + len;
+    const char *p = at;
+    char near[64];
+    size_t n = 0;
+
+    ERR(L, "JSON syntax error");
+    if (!L->d || L->d->n == 0)
+        return;
+    struct flow_diag *g = &L->d->v[L->d->n - 1];
+    json_error_position(src, at, &g->line, &g->col);
+    while (p < end && *p && isspace((unsigned char)*p))
+        p++;
+    if (p >= end || !*p) {
+        bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error: %s", what);
+        return;
+    }
+    while (at + n < end && at[n] && at[n] != '\n' && at[n] != '\r' && n < sizeof(near) - 1)
+        n++;
+    n = bb_utf8_cut(at, n, 20);
+    memcpy(near, at, n);
+    near[n] = '\0';
+    bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error near \"%s\"", near);
+}
+
+int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
+               struct flow_diags *d)
+{
+    static const char *const keys[] = {
+        "id",           "version", "kind",    "title", "menu",  "triggers",    "expire_after",
+        "remind_after", "remind",  "expired", "start", "nodes", "description", NULL};
+    struct ld L = {.d = d, .file = path};
+    struct flow *f = NULL;
+    cJSON *root = NULL;
+    struct refs refs = {0};
+    const char *end = NULL;
+
+    *out = NULL;
+    if (len > FLOW_SRC_MAX) {
+        ERR(&L, "file is larger than %d bytes", FLOW_SRC_MAX);
+        return BB_EINVAL;
+    }
+    if (!bb_utf8_valid(src, len)) {
+        ERR(&L, "file is not valid UTF-8");
+        return BB_EINVAL;
+    }
+    root = cJSON_ParseWithLengthOpts(src, len, &end, 0);
+    if (!root) {
+        json_error(&L, src, len, json_error_fixup(src, end ? end : src), "unexpected end of file");
+        return BB_EINVAL;
+    }
+    /* Only white space may follow the flow's object. */
+    while (end && end < src + len && *end && isspace((unsigned char)*end))
+        end++;
+    if (end && end < src + len && *end) {
+        json_error(&L, src, len, end, "text after the end of the flow");
+        cJSON_Delete(root);
+        return BB_EINVAL;
+    }
+    f = calloc(1, sizeof(*f));
+    if (!f)
+        goto nomem;
+    L.f = f;
+    f->start = -1;
+    bb_strlcpy(f->path, path ? path : "", sizeof(f->path));
+    f->source = malloc(len + 1);
+    if (!f->source)
+        goto nomem;
+    memcpy(f->source, src, len);
+    f->source[len] = '\0';
+    f->source_len = len;
+
+    if (!cJSON_IsObject(root)) {
+        ERR(&L, "a flow file holds one JSON object");
+        goto done;
+    }
+    check_keys(&L, root, "the flow", keys);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+    if (!cJSON_IsString(id) || !valid_flow_id(id->valuestring))
+        ERR(&L, "\"id\" must be 1-47 characters of a-z 0-9 . _ - starting with a letter");
+    else
+        bb_strlcpy(f->id, id->valuestring, sizeof(f->id));
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
+    if (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble > 1000000 ||
+        ver->valuedouble != (int)ver->valuedouble)
+        ERR(&L, "\"version\" must be a whole number from 1");
+    else
+        f->version = (int)ver->valuedouble;
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+    const char *k = cJSON_IsString(kind) ? kind->valuestring : "";
+    if (strcmp(k, "onboarding") && strcmp(k, "coaching") && strcmp(k, "survey") &&
+        strcmp(k, "system") && strcmp(k, "mentoring"))
+        ERR(&L, "\"kind\" must be onboarding, coaching, mentoring, survey or system");
+    bb_strlcpy(f->kind, k, sizeof(f->kind));
+    parse_text(&L, cJSON_GetObjectItemCaseSensitive(root, "title"), &f->title, "title");
+
+    const cJSON *trig = cJSON_GetObjectItemCaseSensitive(root, "triggers");
+    if (trig)
+        parse_triggers(&L, trig, f);
+    const cJSON *menu = cJSON_GetObjectItemCaseSensitive(root, "menu");
+    if (menu && !cJSON_IsBool(menu))
+        ERR(&L, "\"menu\" must be true or false");
+    f->menu = cJSON_IsTrue(menu);
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expire_after");
+    if (exp)
+        parse_duration_field(&L, exp, "expire_after", &f->expire_after);
+    const cJSON *rem = cJSON_GetObjectItemCaseSensitive(root, "remind_after");
+    if (rem)
+        parse_duration_field(&L, rem, "remind_after", &f->remind_after);
+    if (f->expire_after && f->remind_after && f->remind_after >= f->expire_after)
+        ERR(&L, "remind_after must be shorter than expire_after");
+    const cJSON *rt = cJSON_GetObjectItemCaseSensitive(root, "remind");
+    if (rt) {
+        f->has_remind = 1;
+        parse_text(&L, rt, &f->remind, "remind");
+    }
+    const cJSON *et = cJSON_GetObjectItemCaseSensitive(root, "expired");
+    if (et) {
+        f->has_expired = 1;
+        parse_text(&L, et, &f->expired, "expired");
+    }
+
+    const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(root, "nodes");
+    int nn = cJSON_GetArraySize(nodes);
+    if (!cJSON_IsObject(nodes) || nn < 1 || nn > FLOW_MAX_NODES) {
+        ERR(&L, "\"nodes\" must be an object with 1 to %d nodes", FLOW_MAX_NODES);
+        goto done;
+    }
+    f->nodes = calloc((size_t)nn, sizeof(*f->nodes));
+    if (!f->nodes)
+        goto nomem;
+    for (const cJSON *c = nodes->child; c; c = c->next) {
+        if (!c->string || is_comment_key(c->string))
+            continue;
+        L.node = c->string;
+        if (!valid_name(c->string)) {
+            ERR(&L, "node name must be letters, digits and _ (at most %d)", FLOW_NAME_MAX - 1);
+            continue;
+        }
+        if (flow_node_index(f, c->string) >= 0) {
+            ERR(&L, "duplicate node name");
+            continue;
+        }
+        struct flow_node *nd = &f->nodes[f->nnodes];
+        bb_strlcpy(nd->name, c->string, sizeof(nd->name));
+        f->nnodes++;
+        parse_node(&L, c, nd, f->nnodes - 1, &refs);
+    }
+    L.node = NULL;
+    for (int i = 0; i < refs.n; i++) {
+        struct pending_ref *r = &refs.v[i];
+        int t = flow_node_index(f, r->name);
+        if (t < 0) {
+            L.node = f->nodes[r->node].name;
+            ERR(&L, "goes to \"%s\", which is not a node of this flow", r->name);
+            L.node = NULL;
+            continue;
+        }
+        if (r->slot < 0)
+            f->nodes[r->node].retry_else = t;
+        else
+            f->nodes[r->node].next[r->slot].target = t;
+    }
+    const cJSON *start = cJSON_GetObjectItemCaseSensitive(root, "start");
+    if (!cJSON_IsString(start))
+        ERR(&L, "\"start\" must name the first node");
+    else if ((f->start = flow_node_index(f, start->valuestring)) < 0)
+        ERR(&L, "start node \"%s\" is not a node of this flow", start->valuestring);
+    if (L.errors == 0) {
+        check_graph(&L, f);
+        for (int i = 0; i < f->nnodes; i++) {
+            L.node = f->nodes[i].name;
+            warn_placeholders(&L, f, &f->nodes[i].say);
+            warn_placeholders(&L, f, &f->nodes[i].ask);
+            for (int a = 0; a < f->nodes[i].nacts; a++)
+                warn_placeholders(&L, f, &f->nodes[i].acts[a].text);
+        }
+        L.node = NULL;
+    }
+done:
+    free(refs.v);
+    cJSON_Delete(root);
+    if (L.errors) {
+        flow_free(f);
+        return BB_EINVAL;
+    }
+    *out = f;
+    return BB_OK;
+nomem:
+    ERR(&L, "out of memory");
+    free(refs.v);
+    cJSON_Delete(root);
+    flow_free(f);
+    return BB_ENOMEM;
+}
+
+int flow_load_file(const char *path, struct flow **out, struct flow_diags *d)
+{
+    struct ld L = {.d = d, .file = path};
+    FILE *fp = NULL;
+    char *buf = NULL;
+    struct stat sb;
+    int rc = BB_EIO;
+
+    *out = NULL;
+    fp = fopen(path, "rb");
+    if (!fp) {
+        ERR(&L, "cannot open: %s", strerror(errno));
+        return BB_EIO;
+    }
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        ERR(&L, "not a regular file");
+        goto out;
+    }
+    if (sb.st_size > FLOW_SRC_MAX) {
+        ERR(&L, "file is larger than %d bytes", FLOW_SRC_MAX);
+        rc = BB_EINVAL;
+        goto out;
+    }
+    buf = malloc((size_t)sb.st_size + 1);
+    if (!buf) {
+        rc = BB_ENOMEM;
+        goto out;
+    }
+    size_t got = fread(buf, 1, (size_t)sb.st_size, fp);
+    if (got != (size_t)sb.st_size) {
+        ERR(&L, "read error");
+        goto out;
+    }
+    buf[got] = '\0';
+    rc = flow_parse(buf, got, path, out, d);
+out:
+    free(buf);
+    if (fp)
+        fclose(fp);
+    return rc;
+}
