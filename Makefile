@@ -54,8 +54,8 @@ CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPCRE2_CODE_UNIT
 LDFLAGS = $(SANFLAGS)
 LDLIBS  = $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC  := $(wildcard bot/*/*.c bot/domain/*/*.c store/*.c adapters/*.c adapters/*/*.c)
-LIB_SRC  := $(filter-out bot/app/main.c,$(LIB_SRC))
+LIB_SRC  := $(wildcard bot/*/*.c bot/domain/*/*.c store/*.c adapters/*/*.c)
+LIB_SRC  := $(filter-out adapters/service/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libbimbing.a
 TEST_SRC := $(wildcard tests/*/test_*.c tests/*/*/test_*.c)
@@ -82,7 +82,7 @@ else
 	@mkdir -p bin && cp $< $@
 endif
 
-$(BIN): $(BUILD)/obj/bot/app/main.o $(LIB)
+$(BIN): $(BUILD)/obj/adapters/service/main.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,6 +1,6 @@
 /*
  * channel.h - what every platform channel (Telegram, WhatsApp, web chat)
- * gives the service loop (bot/app/serve.c), so the loop can start them, feed
+ * gives the service loop (adapters/service/serve.c), so the loop can start them, feed
  * them their network responses, and let them send what the outbox holds.
  *
  * Ingress: a channel turns each platform event into one struct

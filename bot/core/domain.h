@@ -3,7 +3,7 @@
  * scheduler, surveys and broadcasts) plug into the core, the CLI and the
  * service loop without each of them editing core.c, main.c or serve.c.
  *
- * A module is one struct domain_module (bot/app/domain.c lists them all):
+ * A module is one struct domain_module (bot/domain/modules.c lists them all):
  *   - actions: what flows may call in "do" beyond the core's own (record
  *     checkin, consent, language, notify supervisor, schedule); the core
  *     runs them inside its batch transaction, for the person whose event it
@@ -63,7 +63,7 @@ struct domain_module {
     const struct domain_cmd *cmds;                     /* ends with {NULL}; may be NULL */
 };
 
-/* All modules, NULL-terminated (bot/app/domain.c). */
+/* All modules, NULL-terminated (bot/domain/modules.c). */
 extern const struct domain_module *const domain_modules[];
 
 const struct domain_action *domain_find_action(const char *name);

@@ -16,7 +16,7 @@
  *
  * Main thread only; borrows the config, store, flows and core from main.
  */
-#include "bot/app/serve.h"
+#include "adapters/service/serve.h"
 #include "adapters/admin/admin.h"
 #include "adapters/channel.h"
 #include "adapters/net/http.h"

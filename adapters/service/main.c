@@ -21,7 +21,7 @@
 #include "bot/core/domain.h"
 #include "bot/flow/flow.h"
 #include "bot/domain/people/people.h"
-#include "bot/app/serve.h"
+#include "adapters/service/serve.h"
 #include "store/store.h"
 
 #define BIMBING_VERSION "0.1.0"

@@ -1,5 +1,5 @@
 /*
- * domain.c - the list of domain modules and lookups over it (see domain.h).
+ * modules.c - the list of domain modules and lookups over it (see bot/core/domain.h).
  * Core thread / CLI thread only; constant data.
  */
 #include "bot/core/domain.h"
