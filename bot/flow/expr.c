@@ -27,6 +27,7 @@
  */
 #include "bot/flow/expr.h"
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -361,59 +362,7 @@ static const char *as_text(const struct expr_val *v, char *buf, size_t n)
     return buf;
 }
 
-/* ---- civil dates (proleptic Gregorian; days counted from 1970-01-01) --- */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        q--;
-    return q;
-}
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    /* Count years from March so that the leap day ends a year. */
-    if (m <= 2)
-        y--;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;                         /* 0..399 */
-    int mp = (m + 9) % 12;                               /* March = 0 */
-    int64_t doy = (153 * mp + 2) / 5 + d - 1;            /* 0..365 */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return mdays[m - 1];
-}
-
-/* Weekday of a day number: 1 = Monday ... 7 = Sunday (1970-01-01 was a
- * Thursday). */
-static int weekday_of(int64_t days)
-{
-    int64_t r = (days + 3) % 7;
-    if (r < 0)
-        r += 7;
-    return (int)r + 1;
-}
+/* ---- dates ------------------------------------------------------------ */
 
 /* The local day number of env->now, or -1 when the clock is absurd (more
  * than about 30,000 years from 1970). */
@@ -422,37 +371,8 @@ static int local_days(const struct expr_env *env, int64_t *days)
     const int64_t lim = INT64_C(1000000000000);
     if (env->now > lim || env->now < -lim || env->tz_offset_s > 86400 || env->tz_offset_s < -86400)
         return -1;
-    *days = floor_div(env->now + env->tz_offset_s, 86400);
+    *days = cal_floor_div(env->now + env->tz_offset_s, 86400);
     return 0;
-}
-
-/* Strict "YYYY-MM-DD" to a day number. Returns 0 or -1. */
-static int parse_date(const char *s, int64_t *days)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && !is_digit((unsigned char)s[i]))
-            return -1;
-    }
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-        return -1;
-    *days = days_from_civil(y, m, d);
-    return 0;
-}
-
-/* ISO 8601 week number of a day: the week belongs to the year of its
- * Thursday. */
-static int iso_week(int64_t days)
-{
-    int64_t thu = days - (weekday_of(days) - 1) + 3;
-    int64_t y;
-    int m, d;
-    civil_from_days(thu, &y, &m, &d);
-    return (int)((thu - days_from_civil(y, 1, 1)) / 7 + 1);
 }
 
 /* ---- tokenizer ---------------------------------------------------------- */
@@ -1332,21 +1252,21 @@ static int call_fn(int fn, const struct expr_val *a, int nargs, const struct exp
             set_null(out);
             break;
         }
-        civil_from_days(days, &yy, &mm, &dd);
+        cal_civil_from_days(days, &yy, &mm, &dd);
         if (fn == F_TODAY) {
             char d[32];
-            bb_snprintf(d, sizeof(d), "%04lld-%02d-%02d", (long long)yy, mm, dd);
+            cal_format_date(days, d, sizeof(d));
             return set_str(out, d, strlen(d));
         }
         if (fn == F_WEEK)
-            set_num(out, iso_week(days));
+            set_num(out, cal_iso_week(days, NULL));
         else if (fn == F_MONTH)
             set_num(out, mm);
         else if (fn == F_YEAR)
             set_num(out, (double)yy);
         else if (fn == F_WEEKDAY)
-            set_num(out, weekday_of(days));
-        else if (a[0].type == EXPR_STR && parse_date(a[0].str, &other) == 0)
+            set_num(out, cal_weekday(days));
+        else if (a[0].type == EXPR_STR && cal_parse_date(a[0].str, &other) == 0)
             set_num(out, (double)(other - days));
         else
             set_null(out);
