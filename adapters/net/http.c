@@ -1,5 +1,7 @@
 /*
- * http.c - the HTTP/websocket server on libwebsockets 4.1.6. See http.h.
+ * http.c - the HTTP/websocket server on libwebsockets 4.1.6: HTTP routes,
+ * bodies, static files, the lws callback and the server's lifecycle; the
+ * websocket connections are in http_ws.c. See http.h.
  *
  * Threads: lws is single-threaded; every function here except http_wake()
  * runs on the core thread. http_wake() only calls lws_cancel_service(),
@@ -18,6 +20,7 @@
  * LWS_PRE headroom.
  */
 #include "adapters/net/http.h"
+#include "adapters/net/http_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -33,44 +36,9 @@
 
 #include "bot/base/bb.h"
 
-#define WS_BUCKETS   256
 #define WRITE_CHUNK  16384
 #define DEFAULT_BODY (1024 * 1024)
 #define MAX_QUERY    4096
-
-struct route {
-    char method[8];
-    char *prefix;
-    size_t plen;
-    size_t max_body;
-    http_handler_fn fn;
-    void *ctx;
-};
-
-struct ws_ep {
-    char *path;
-    struct http_ws_ops ops;
-    void *ctx;
-    size_t max_msg;
-};
-
-struct ws_msg {
-    struct ws_msg *next;
-    size_t len;
-    unsigned char data[]; /* LWS_PRE headroom, then len bytes */
-};
-
-struct ws_conn {
-    struct ws_conn *next, *prev; /* bucket list */
-    uint64_t id;
-    struct lws *wsi;
-    struct ws_ep *ep;
-    struct ws_msg *q_head, *q_tail;
-    size_t q_bytes;
-    int q_count;
-    int closing;
-    struct bb_buf rx;
-};
 
 struct txn {
     char method[8];
@@ -97,32 +65,6 @@ struct txn {
     int is_static;
     int hdr_sent;
     int close_after;
-};
-
-struct pss {
-    struct txn *txn;
-    struct ws_conn *ws;
-};
-
-struct http_server {
-    struct lws_context *ctx;
-    struct lws_vhost *vh;
-    struct lws_protocols protocols[2];
-    char bind_addr[64];
-    int port;
-    size_t max_body;
-    char *static_root; /* realpath of static_dir, or NULL */
-    struct route routes[HTTP_MAX_ROUTES];
-    int nroutes;
-    struct ws_ep eps[HTTP_MAX_WS];
-    int neps;
-    struct ws_conn *buckets[WS_BUCKETS];
-    uint64_t next_id;
-    void (*wake_fn)(void *ctx);
-    void *wake_ctx;
-    lws_sorted_usec_list_t sul;
-    int freeing;
-    char common_headers[512]; /* http_set_headers(): sent with every response */
 };
 
 /* ---- small helpers ---- */
@@ -496,7 +438,7 @@ static int url_encode_into(struct bb_buf *b, const char *s, size_t n)
  * not kept. Re-encoding each side of the first '=' gives back a query that
  * http_query_param() decodes unambiguously (a %26 inside a value stays
  * inside it). NULL only when out of memory. */
-static char *query_of(struct lws *wsi)
+char *http_query_of(struct lws *wsi)
 {
     struct bb_buf b;
     char frag[MAX_QUERY];
@@ -537,7 +479,7 @@ static int on_http(struct http_server *s, struct lws *wsi, struct pss *pss, cons
     pss->txn = t;
     bb_strlcpy(t->method, m ? m : "?", sizeof(t->method));
     t->path = strdup(in ? in : "/");
-    t->query = query_of(wsi);
+    t->query = http_query_of(wsi);
     if (!t->path || !t->query)
         return -1;
     lws_get_peer_simple(wsi, t->ip, sizeof(t->ip));
@@ -819,195 +761,6 @@ static int on_http_writeable(struct lws *wsi, struct pss *pss)
     return 0;
 }
 
-/* ---- websockets ---- */
-
-static struct ws_conn *conn_find(struct http_server *s, uint64_t id)
-{
-    for (struct ws_conn *c = s->buckets[id % WS_BUCKETS]; c; c = c->next)
-        if (c->id == id)
-            return c;
-    return NULL;
-}
-
-static void conn_unlink(struct http_server *s, struct ws_conn *c)
-{
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        s->buckets[c->id % WS_BUCKETS] = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    c->next = c->prev = NULL;
-}
-
-static void conn_free(struct ws_conn *c)
-{
-    while (c->q_head) {
-        struct ws_msg *m = c->q_head;
-        c->q_head = m->next;
-        free(m);
-    }
-    bb_buf_free(&c->rx);
-    free(c);
-}
-
-static struct ws_ep *ep_for(struct http_server *s, struct lws *wsi, char *path, size_t n)
-{
-    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 ||
-        lws_hdr_copy(wsi, path, (int)n, WSI_TOKEN_GET_URI) < 0)
-        return NULL;
-    for (int i = 0; i < s->neps; i++)
-        if (strcmp(s->eps[i].path, path) == 0)
-            return &s->eps[i];
-    return NULL;
-}
-
-static int on_ws_open(struct http_server *s, struct lws *wsi, struct pss *pss)
-{
-    char path[256];
-    struct ws_ep *ep = ep_for(s, wsi, path, sizeof(path));
-    struct ws_conn *c;
-
-    if (!ep)
-        return -1;
-    c = calloc(1, sizeof(*c));
-    if (!c)
-        return -1;
-    c->id = ++s->next_id;
-    c->wsi = wsi;
-    c->ep = ep;
-    bb_buf_init(&c->rx, ep->max_msg);
-    c->next = s->buckets[c->id % WS_BUCKETS];
-    if (c->next)
-        c->next->prev = c;
-    s->buckets[c->id % WS_BUCKETS] = c;
-    pss->ws = c;
-    if (ep->ops.on_open) {
-        char *q = query_of(wsi);
-        char ip[64] = "";
-        lws_get_peer_simple(wsi, ip, sizeof(ip));
-        struct http_req req = {
-            .method = "GET",
-            .path = path,
-            .query = q ? q : "",
-            .body = "",
-            .body_len = 0,
-            .remote_ip = ip,
-            .wsi = wsi,
-        };
-        ep->ops.on_open(ep->ctx, c->id, &req);
-        free(q);
-    }
-    return 0;
-}
-
-static int on_ws_receive(struct lws *wsi, struct ws_conn *c, const void *in, size_t len)
-{
-    if (!c)
-        return -1;
-    if (bb_buf_append(&c->rx, in, len) != BB_OK) {
-        static const char why[] = "message too large";
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)why,
-                         sizeof(why) - 1);
-        return -1;
-    }
-    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
-        return 0;
-    if (c->ep->ops.on_message && !c->closing)
-        c->ep->ops.on_message(c->ep->ctx, c->id, c->rx.data ? c->rx.data : "", c->rx.len);
-    bb_buf_reset(&c->rx);
-    return 0;
-}
-
-static int on_ws_writeable(struct lws *wsi, struct ws_conn *c)
-{
-    struct ws_msg *m;
-
-    if (!c)
-        return -1;
-    m = c->q_head;
-    if (!m) {
-        if (c->closing) {
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
-            return -1;
-        }
-        return 0;
-    }
-    c->q_head = m->next;
-    if (!c->q_head)
-        c->q_tail = NULL;
-    c->q_count--;
-    c->q_bytes -= m->len;
-    int w = lws_write(wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
-    size_t len = m->len;
-    free(m);
-    if (w < (int)len)
-        return -1;
-    if (c->q_head || c->closing)
-        lws_callback_on_writable(wsi);
-    return 0;
-}
-
-static void on_ws_closed(struct http_server *s, struct pss *pss)
-{
-    struct ws_conn *c = pss->ws;
-
-    if (!c)
-        return;
-    pss->ws = NULL;
-    conn_unlink(s, c);
-    if (c->ep->ops.on_close)
-        c->ep->ops.on_close(c->ep->ctx, c->id);
-    conn_free(c);
-}
-
-int http_ws_send(struct http_server *s, uint64_t conn_id, const char *data, size_t len)
-{
-    struct ws_conn *c;
-    struct ws_msg *m;
-
-    if (!s || (!data && len))
-        return BB_EINVAL;
-    c = conn_find(s, conn_id);
-    if (!c || c->closing)
-        return BB_ENOTFOUND;
-    if (c->q_count >= HTTP_WS_QUEUE_MSGS || len > HTTP_WS_QUEUE_BYTES - c->q_bytes) {
-        bb_log(BB_LOG_WARN, "http", "websocket %llu not reading; dropping it",
-               (unsigned long long)conn_id);
-        c->closing = 1;
-        lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-        return BB_ELIMIT;
-    }
-    m = malloc(sizeof(*m) + LWS_PRE + len);
-    if (!m)
-        return BB_ENOMEM;
-    m->next = NULL;
-    m->len = len;
-    if (len)
-        memcpy(m->data + LWS_PRE, data, len);
-    if (c->q_tail)
-        c->q_tail->next = m;
-    else
-        c->q_head = m;
-    c->q_tail = m;
-    c->q_count++;
-    c->q_bytes += len;
-    lws_callback_on_writable(c->wsi);
-    return BB_OK;
-}
-
-void http_ws_close(struct http_server *s, uint64_t conn_id)
-{
-    struct ws_conn *c;
-
-    if (!s || !(c = conn_find(s, conn_id)) || c->closing)
-        return;
-    c->closing = 1;
-    /* a peer that never lets us write is cut off after a while */
-    lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
-    lws_callback_on_writable(c->wsi);
-}
-
 /* ---- the lws callback ---- */
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -1052,7 +805,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         break;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         /* refuse upgrades on paths without a websocket endpoint */
-        return ep_for(s, wsi, path, sizeof(path)) ? 0 : 1;
+        return http_ws_endpoint(s, wsi, path, sizeof(path)) ? 0 : 1;
     case LWS_CALLBACK_ESTABLISHED:
         if (!pss)
             return -1;
@@ -1060,14 +813,14 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             txn_free(pss->txn);
             pss->txn = NULL;
         }
-        return on_ws_open(s, wsi, pss);
+        return http_ws_on_open(s, wsi, pss);
     case LWS_CALLBACK_RECEIVE:
-        return on_ws_receive(wsi, pss ? pss->ws : NULL, in, len);
+        return http_ws_on_receive(wsi, pss ? pss->ws : NULL, in, len);
     case LWS_CALLBACK_SERVER_WRITEABLE:
-        return on_ws_writeable(wsi, pss ? pss->ws : NULL);
+        return http_ws_on_writeable(wsi, pss ? pss->ws : NULL);
     case LWS_CALLBACK_CLOSED:
         if (pss)
-            on_ws_closed(s, pss);
+            http_ws_on_closed(s, pss);
         return 0;
     default:
         break;
@@ -1179,29 +932,6 @@ int http_route(struct http_server *s, const char *method, const char *path_prefi
     return BB_OK;
 }
 
-int http_ws(struct http_server *s, const char *path, const struct http_ws_ops *ops, void *ctx,
-            size_t max_msg)
-{
-    struct ws_ep *ep;
-
-    if (!s || !path || path[0] != '/' || !ops || strlen(path) >= 256)
-        return BB_EINVAL;
-    for (int i = 0; i < s->neps; i++)
-        if (strcmp(s->eps[i].path, path) == 0)
-            return BB_EEXIST;
-    if (s->neps >= HTTP_MAX_WS)
-        return BB_ELIMIT;
-    ep = &s->eps[s->neps];
-    ep->path = strdup(path);
-    if (!ep->path)
-        return BB_ENOMEM;
-    ep->ops = *ops;
-    ep->ctx = ctx;
-    ep->max_msg = max_msg ? max_msg : 64 * 1024;
-    s->neps++;
-    return BB_OK;
-}
-
 static void sul_noop(lws_sorted_usec_list_t *sul)
 {
     (void)sul;
@@ -1256,13 +986,7 @@ void http_free(struct http_server *s)
         lws_context_destroy(s->ctx); /* closes connections: on_close runs */
         s->ctx = NULL;
     }
-    for (int i = 0; i < WS_BUCKETS; i++) {
-        while (s->buckets[i]) {
-            struct ws_conn *c = s->buckets[i];
-            conn_unlink(s, c);
-            conn_free(c);
-        }
-    }
+    http_ws_free_conns(s);
     for (int i = 0; i < s->nroutes; i++)
         free(s->routes[i].prefix);
     for (int i = 0; i < s->neps; i++)
