@@ -272,34 +272,17 @@ static int next(struct parser *p)
     if (c == '"' || c == '\'')
         return lex_string(p);
 
+    /* One-character operators; the rest below look at the next byte. */
+    static const char singles[] = "(),.+-*/%";
+    static const unsigned char single_tok[] = {T_LP,    T_RP,   T_COMMA, T_DOT, T_PLUS,
+                                               T_MINUS, T_STAR, T_SLASH, T_PCT};
+    const char *one = c ? strchr(singles, c) : NULL;
+    if (one) {
+        p->tok = single_tok[one - singles];
+        p->pos += 1;
+        return 0;
+    }
     switch (c) {
-    case '(':
-        p->tok = T_LP;
-        break;
-    case ')':
-        p->tok = T_RP;
-        break;
-    case ',':
-        p->tok = T_COMMA;
-        break;
-    case '.':
-        p->tok = T_DOT;
-        break;
-    case '+':
-        p->tok = T_PLUS;
-        break;
-    case '-':
-        p->tok = T_MINUS;
-        break;
-    case '*':
-        p->tok = T_STAR;
-        break;
-    case '/':
-        p->tok = T_SLASH;
-        break;
-    case '%':
-        p->tok = T_PCT;
-        break;
     case '=':
         if (c2 != '=') {
             fail(p, p->pos, "'=' is not an operator here; use == to compare");
@@ -560,21 +543,25 @@ static int parse_primary(struct parser *p)
     return i;
 }
 
-static int parse_unary(struct parser *p)
+/* A prefix operator ("-", "not") and its operand, which sub parses. */
+static int prefix(struct parser *p, int kind, int (*sub)(struct parser *))
 {
-    if (p->tok != T_MINUS)
-        return parse_primary(p);
     if (enter(p, p->start) < 0)
         return -1;
-    int i = new_node(p, N_NEG);
+    int i = new_node(p, kind);
     if (i < 0 || next(p) < 0)
         return -1;
-    int a = parse_unary(p);
+    int a = sub(p);
     if (a < 0)
         return -1;
     p->e->nodes[i].kid[0] = a;
     p->depth--;
     return i;
+}
+
+static int parse_unary(struct parser *p)
+{
+    return p->tok == T_MINUS ? prefix(p, N_NEG, parse_unary) : parse_primary(p);
 }
 
 static int binary(struct parser *p, int kind, int op, int left, int (*sub)(struct parser *))
@@ -627,19 +614,7 @@ static int parse_cmp(struct parser *p)
 
 static int parse_not(struct parser *p)
 {
-    if (!tok_is_word(p, "not"))
-        return parse_cmp(p);
-    if (enter(p, p->start) < 0)
-        return -1;
-    int i = new_node(p, N_NOT);
-    if (i < 0 || next(p) < 0)
-        return -1;
-    int a = parse_not(p);
-    if (a < 0)
-        return -1;
-    p->e->nodes[i].kid[0] = a;
-    p->depth--;
-    return i;
+    return tok_is_word(p, "not") ? prefix(p, N_NOT, parse_not) : parse_cmp(p);
 }
 
 static int parse_and(struct parser *p)

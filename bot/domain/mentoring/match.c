@@ -187,17 +187,23 @@ static void fold_span(const char *s, size_t n, size_t max, char *out, size_t *ou
     *outlen = strlen(out);
 }
 
+/* s (may be NULL) without surrounding blanks into *s, *n; 0 when empty. */
+static int trimmed(const char **s, size_t *n)
+{
+    if (!*s)
+        return 0;
+    *n = strlen(*s);
+    trim(s, n);
+    return *n > 0;
+}
+
 /* Intern a folded single value (unit, language); -1 when empty/unknown. */
 static int intern_folded(struct strtab *t, char kind, const char *s, int add, int *id)
 {
     char f[130];
     size_t n, fl;
     *id = -1;
-    if (!s)
-        return BB_OK;
-    n = strlen(s);
-    trim(&s, &n);
-    if (!n)
+    if (!trimmed(&s, &n))
         return BB_OK;
     fold_span(s, n, 128, f, &fl);
     if (!fl)
@@ -209,11 +215,7 @@ static int intern_nip(struct strtab *t, const char *s, int add, int *id)
 {
     size_t n;
     *id = -1;
-    if (!s)
-        return BB_OK;
-    n = strlen(s);
-    trim(&s, &n);
-    if (!n)
+    if (!trimmed(&s, &n))
         return BB_OK;
     return st_find(t, 'n', s, n, add, id);
 }
