@@ -1,8 +1,9 @@
 /*
- * http_int.h - what the HTTP half (http.c) and the websocket half
- * (http_ws.c) of the server share: the server, its routes and websocket
- * endpoints, the per-session data, and the calls between the two. For
- * those two files only; everyone else uses http.h. Core thread only.
+ * http_int.h - what the three files of the server share: the server, its
+ * routes and websocket endpoints, the per-session data, and the calls of
+ * http_server.c (lifecycle and the lws callback) into http.c (HTTP
+ * transactions) and http_ws.c (websockets). For those files only; everyone
+ * else uses http.h. Core thread only.
  */
 #ifndef HTTP_INT_H
 #define HTTP_INT_H
@@ -79,9 +80,19 @@ struct http_server {
     char common_headers[512]; /* http_set_headers(): sent with every response */
 };
 
-/* http.c: the request's query arguments joined with '&', each key and value
+/* http.c: the HTTP transactions. The server of a connection; a
+ * transaction freed (NULL is a no-op); the callbacks of one transaction
+ * (LWS_CALLBACK_HTTP, _HTTP_BODY, _HTTP_BODY_COMPLETION, _HTTP_WRITEABLE),
+ * which return what the lws callback returns. http_query_of gives the
+ * request's query arguments joined with '&', each key and value
  * URL-encoded again; malloc'd (the caller frees it), NULL when out of
  * memory. */
+struct http_server *http_server_of(struct lws *wsi);
+void http_txn_free(struct txn *t);
+int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, const char *in);
+int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const void *in, size_t len);
+void http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t);
+int http_on_writeable(struct lws *wsi, struct pss *pss);
 char *http_query_of(struct lws *wsi);
 
 /* http_ws.c: the endpoint of a websocket upgrade's path (copied into

@@ -4,12 +4,13 @@
  * The conversions count years from March so that the leap day is the last
  * day of a year, and 400-year eras of 146,097 days (Howard Hinnant's
  * well-known days-from-civil arithmetic, written out here). Pure; any
- * thread.
+ * thread. It stands below everything, bb.c included, and calls nothing of
+ * bimbing's.
  */
 #include "bot/base/cal.h"
-#include "bot/base/bb.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 int64_t cal_floor_div(int64_t a, int64_t b)
@@ -103,5 +104,5 @@ void cal_format_date(int64_t days, char *out, size_t n)
     int64_t y;
     int m, d;
     cal_civil_from_days(days, &y, &m, &d);
-    bb_snprintf(out, n, "%04lld-%02d-%02d", (long long)y, m, d);
+    snprintf(out, n, "%04lld-%02d-%02d", (long long)y, m, d);
 }
