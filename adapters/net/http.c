@@ -37,8 +37,8 @@
 
 #include "bot/base/bb.h"
 
-#define WRITE_CHUNK  16384
-#define MAX_QUERY    4096
+#define WRITE_CHUNK 16384
+#define MAX_QUERY   4096
 
 struct txn {
     char method[8];
@@ -616,8 +616,7 @@ static void body_complete(struct http_server *s, struct lws *wsi, struct txn *t)
     lws_callback_on_writable(wsi);
 }
 
-int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const void *in,
-                   size_t len)
+int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const void *in, size_t len)
 {
     if (t->ready)
         return 0; /* answered already (an error, and close); drop */
