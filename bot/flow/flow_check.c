@@ -4,8 +4,9 @@
  * the node graph (every node reachable from the start, no loop that never
  * waits for the person), {{placeholders}} (well formed; warned when nothing
  * in the flow sets them), JSON syntax errors with line:column, and the
- * diagnostics list itself. flow_load.c reads the flow object and its nodes
- * and calls in here (flow_load_int.h).
+ * diagnostics list itself with the languages. flow_load.c reads the flow
+ * object and its nodes and calls in here (flow_load_int.h); nothing here
+ * calls flow_load.c.
  *
  * Pure: reads only its arguments. Any thread.
  */
@@ -14,11 +15,22 @@
 #include "bot/base/bb.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- diagnostics ----------------------------------------------------------- */
+/* ---- languages and diagnostics --------------------------------------------- */
+
+const char *const flow_langs[FLOW_NLANG] = {"id", "en"};
+
+int flow_lang_index(const char *lang)
+{
+    for (int i = 0; i < FLOW_NLANG; i++)
+        if (lang && strcmp(lang, flow_langs[i]) == 0)
+            return i;
+    return -1;
+}
 
 void flow_diags_init(struct flow_diags *d)
 {
@@ -48,6 +60,42 @@ void flow_diag_format(const struct flow_diag *g, char *out, size_t n)
     else
         bb_snprintf(out, n, "%s: %s: %s%s", g->file[0] ? g->file : "<flow>",
                     g->warning ? "warning" : "error", where, g->msg);
+}
+
+void flow_ld_diag(struct ld *L, int warning, const char *fmt, ...)
+{
+    struct flow_diag *g;
+    va_list ap;
+
+    if (!warning)
+        L->errors++;
+    if (!L->d)
+        return;
+    if (L->d->n == L->d->cap) {
+        int nc = L->d->cap ? L->d->cap * 2 : 16;
+        if (nc > 4096)
+            return; /* enough said */
+        struct flow_diag *nv = realloc(L->d->v, (size_t)nc * sizeof(*nv));
+        if (!nv)
+            return;
+        L->d->v = nv;
+        L->d->cap = nc;
+    }
+    g = &L->d->v[L->d->n++];
+    memset(g, 0, sizeof(*g));
+    bb_strlcpy(g->file, L->file ? L->file : "", sizeof(g->file));
+    if (L->f)
+        bb_strlcpy(g->flow, L->f->id, sizeof(g->flow));
+    if (L->node)
+        bb_strlcpy(g->node, L->node, sizeof(g->node));
+    g->warning = warning;
+    va_start(ap, fmt);
+    vsnprintf(g->msg, sizeof(g->msg), fmt, ap);
+    va_end(ap);
+    if (warning)
+        L->d->nwarnings++;
+    else
+        L->d->nerrors++;
 }
 
 /* ---- JSON syntax errors ---------------------------------------------------- */
@@ -371,10 +419,10 @@ static void check_graph(struct ld *L, const struct flow *f)
     }
     for (int i = 0; i < n; i++)
         if (!seen[i]) {
-            flow_ld_node(L, f->nodes[i].name);
+            L->node = f->nodes[i].name;
             ERR(L, "unreachable: no path from the start node \"%s\" leads here",
                 f->start >= 0 ? f->nodes[f->start].name : "?");
-            flow_ld_node(L, NULL);
+            L->node = NULL;
         }
 
     /* A loop of nodes none of which waits for the person (ask, wait, call
@@ -400,12 +448,12 @@ static void check_graph(struct ld *L, const struct flow *f)
             if (v < 0)
                 continue;
             if (color[v] == 1) {
-                flow_ld_node(L, f->nodes[v].name);
+                L->node = f->nodes[v].name;
                 ERR(L,
                     "loop without a question: \"%s\" leads back here and nothing on the way "
                     "waits for the person",
                     nd->name);
-                flow_ld_node(L, NULL);
+                L->node = NULL;
             } else if (color[v] == 0) {
                 color[v] = 1;
                 iter[v] = 0;
@@ -424,11 +472,11 @@ void flow_ld_check_flow(struct ld *L, const struct flow *f)
 {
     check_graph(L, f);
     for (int i = 0; i < f->nnodes; i++) {
-        flow_ld_node(L, f->nodes[i].name);
+        L->node = f->nodes[i].name;
         warn_placeholders(L, f, &f->nodes[i].say);
         warn_placeholders(L, f, &f->nodes[i].ask);
         for (int a = 0; a < f->nodes[i].nacts; a++)
             warn_placeholders(L, f, &f->nodes[i].acts[a].text);
     }
-    flow_ld_node(L, NULL);
+    L->node = NULL;
 }

@@ -30,68 +30,6 @@
 
 #include <pcre2.h>
 
-const char *const flow_langs[FLOW_NLANG] = {"id", "en"};
-
-int flow_lang_index(const char *lang)
-{
-    for (int i = 0; i < FLOW_NLANG; i++)
-        if (lang && strcmp(lang, flow_langs[i]) == 0)
-            return i;
-    return -1;
-}
-
-/* ---- the loading context --------------------------------------------------- */
-
-/* The loading context: where we are, for diagnostics. */
-struct ld {
-    struct flow_diags *d;
-    const char *file;
-    struct flow *f;
-    const char *node; /* current node name or NULL */
-    int errors;
-};
-
-void flow_ld_diag(struct ld *L, int warning, const char *fmt, ...)
-{
-    struct flow_diag *g;
-    va_list ap;
-
-    if (!warning)
-        L->errors++;
-    if (!L->d)
-        return;
-    if (L->d->n == L->d->cap) {
-        int nc = L->d->cap ? L->d->cap * 2 : 16;
-        if (nc > 4096)
-            return; /* enough said */
-        struct flow_diag *nv = realloc(L->d->v, (size_t)nc * sizeof(*nv));
-        if (!nv)
-            return;
-        L->d->v = nv;
-        L->d->cap = nc;
-    }
-    g = &L->d->v[L->d->n++];
-    memset(g, 0, sizeof(*g));
-    bb_strlcpy(g->file, L->file ? L->file : "", sizeof(g->file));
-    if (L->f)
-        bb_strlcpy(g->flow, L->f->id, sizeof(g->flow));
-    if (L->node)
-        bb_strlcpy(g->node, L->node, sizeof(g->node));
-    g->warning = warning;
-    va_start(ap, fmt);
-    vsnprintf(g->msg, sizeof(g->msg), fmt, ap);
-    va_end(ap);
-    if (warning)
-        L->d->nwarnings++;
-    else
-        L->d->nerrors++;
-}
-
-void flow_ld_node(struct ld *L, const char *node)
-{
-    L->node = node;
-}
-
 /* ---- freeing -------------------------------------------------------------- */
 
 static void text_free(struct flow_text *t)

@@ -4,8 +4,8 @@
  * the node graph, placeholders, JSON syntax errors, the diagnostics list).
  * For those two files only; everyone else uses flow.h.
  *
- * Every problem is reported through one loading context, struct ld
- * (flow_load.c's), which knows the file, flow and node being read.
+ * Every problem is reported through one loading context, struct ld, which
+ * knows the file, flow and node being read (flow_check.c collects them).
  */
 #ifndef FLOW_LOAD_INT_H
 #define FLOW_LOAD_INT_H
@@ -16,17 +16,22 @@
 
 #include "bot/flow/flow.h"
 
-struct ld;
+/* The loading context: where we are, for diagnostics. */
+struct ld {
+    struct flow_diags *d;
+    const char *file;
+    struct flow *f;
+    const char *node; /* current node name or NULL */
+    int errors;
+};
+
+/* ---- flow_check.c ---------------------------------------------------------- */
 
 /* Report a problem where L stands; warnings do not fail the flow. */
 __attribute__((format(printf, 3, 4))) void flow_ld_diag(struct ld *L, int warning, const char *fmt,
                                                         ...);
 #define ERR(L, ...)  flow_ld_diag((L), 0, __VA_ARGS__)
 #define WARN(L, ...) flow_ld_diag((L), 1, __VA_ARGS__)
-/* The node that the next problems are in (NULL: the flow as a whole). */
-void flow_ld_node(struct ld *L, const char *node);
-
-/* ---- flow_check.c ---------------------------------------------------------- */
 
 /* {{name}} placeholders in s: well formed, with valid names. */
 void flow_ld_check_placeholders(struct ld *L, const char *s, const char *what);
