@@ -47,7 +47,22 @@ const struct expr_fn expr_fns[] = {
     [F_YEAR] = {"year", 0},   [F_WEEKDAY] = {"weekday", 0},   [F_DAYS_UNTIL] = {"days_until", 1},
 };
 
-/* ---- numbers ------------------------------------------------------------ */
+/* ---- characters and numbers --------------------------------------------- */
+
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_word_start(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int is_word(int c)
+{
+    return is_word_start(c) || is_digit(c);
+}
 
 /* The NUMBER syntax, for the tokenizer and numeric strings (expr_int.h). */
 int expr_parse_number(const char *s, size_t n, size_t *used, double *out)
@@ -233,7 +248,7 @@ static int next(struct parser *p)
 {
     const char *s = p->src;
 
-    while (p->pos < p->len && is_blank((unsigned char)s[p->pos]))
+    while (p->pos < p->len && expr_is_blank((unsigned char)s[p->pos]))
         p->pos++;
     p->start = p->pos;
     p->tlen = 1;

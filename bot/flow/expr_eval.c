@@ -27,7 +27,7 @@ static int numeric_string(const char *s, double *out)
     int neg = 0;
     double d;
 
-    while (i < n && is_blank((unsigned char)s[i]))
+    while (i < n && expr_is_blank((unsigned char)s[i]))
         i++;
     if (i < n && (s[i] == '+' || s[i] == '-')) {
         neg = s[i] == '-';
@@ -36,7 +36,7 @@ static int numeric_string(const char *s, double *out)
     if (expr_parse_number(s + i, n - i, &used, &d) != 0 || used == 0)
         return 0;
     i += used;
-    while (i < n && is_blank((unsigned char)s[i]))
+    while (i < n && expr_is_blank((unsigned char)s[i]))
         i++;
     if (i != n)
         return 0;
@@ -332,9 +332,9 @@ static int str_map(int fn, const char *t, struct expr_val *out)
     size_t n = strlen(t);
     if (fn == F_TRIM) {
         size_t a = 0;
-        while (a < n && is_blank((unsigned char)t[a]))
+        while (a < n && expr_is_blank((unsigned char)t[a]))
             a++;
-        while (n > a && is_blank((unsigned char)t[n - 1]))
+        while (n > a && expr_is_blank((unsigned char)t[n - 1]))
             n--;
         return set_str(out, t + a, n - a);
     }

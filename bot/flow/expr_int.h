@@ -1,7 +1,7 @@
 /*
  * expr_int.h - what the two halves of the expression language share: the
  * compiled form (nodes in one array, strings in one pool), the token and
- * function numbers, and the character classes. For bot/flow/expr.c (the
+ * function numbers, blanks and numbers. For bot/flow/expr.c (the
  * tokenizer and parser) and bot/flow/expr_eval.c (values and the
  * evaluator) only; everyone else uses expr.h.
  */
@@ -104,24 +104,10 @@ enum tok {
     T_GE,
 };
 
-/* ---- character classes and numbers -------------------------------------- */
+/* ---- blanks and numbers ------------------------------------------------- */
 
-static inline int is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static inline int is_word_start(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-static inline int is_word(int c)
-{
-    return is_word_start(c) || is_digit(c);
-}
-
-static inline int is_blank(int c)
+/* Blanks around numeric strings and for trim(). */
+static inline int expr_is_blank(int c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
