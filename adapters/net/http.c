@@ -1,5 +1,8 @@
 /*
  * http.c - the HTTP/websocket server on libwebsockets 4.1.6. See http.h.
+ * Here: HTTP transactions (routes, capped and chunked bodies, static
+ * files, responses); http_ws.c has the websocket connections, and
+ * http_server.c the lifecycle and the lws callback that calls both.
  *
  * Threads: lws is single-threaded; every function here except http_wake()
  * runs on the core thread. http_wake() only calls lws_cancel_service(),
@@ -18,6 +21,7 @@
  * LWS_PRE headroom.
  */
 #include "adapters/net/http.h"
+#include "adapters/net/http_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -33,44 +37,8 @@
 
 #include "bot/base/bb.h"
 
-#define WS_BUCKETS   256
-#define WRITE_CHUNK  16384
-#define DEFAULT_BODY (1024 * 1024)
-#define MAX_QUERY    4096
-
-struct route {
-    char method[8];
-    char *prefix;
-    size_t plen;
-    size_t max_body;
-    http_handler_fn fn;
-    void *ctx;
-};
-
-struct ws_ep {
-    char *path;
-    struct http_ws_ops ops;
-    void *ctx;
-    size_t max_msg;
-};
-
-struct ws_msg {
-    struct ws_msg *next;
-    size_t len;
-    unsigned char data[]; /* LWS_PRE headroom, then len bytes */
-};
-
-struct ws_conn {
-    struct ws_conn *next, *prev; /* bucket list */
-    uint64_t id;
-    struct lws *wsi;
-    struct ws_ep *ep;
-    struct ws_msg *q_head, *q_tail;
-    size_t q_bytes;
-    int q_count;
-    int closing;
-    struct bb_buf rx;
-};
+#define WRITE_CHUNK 16384
+#define MAX_QUERY   4096
 
 struct txn {
     char method[8];
@@ -99,52 +67,14 @@ struct txn {
     int close_after;
 };
 
-struct pss {
-    struct txn *txn;
-    struct ws_conn *ws;
-};
-
-struct http_server {
-    struct lws_context *ctx;
-    struct lws_vhost *vh;
-    struct lws_protocols protocols[2];
-    char bind_addr[64];
-    int port;
-    size_t max_body;
-    char *static_root; /* realpath of static_dir, or NULL */
-    struct route routes[HTTP_MAX_ROUTES];
-    int nroutes;
-    struct ws_ep eps[HTTP_MAX_WS];
-    int neps;
-    struct ws_conn *buckets[WS_BUCKETS];
-    uint64_t next_id;
-    void (*wake_fn)(void *ctx);
-    void *wake_ctx;
-    lws_sorted_usec_list_t sul;
-    int freeing;
-    char common_headers[512]; /* http_set_headers(): sent with every response */
-};
-
 /* ---- small helpers ---- */
 
-static void lws_log_to_bb(int level, const char *line)
-{
-    char buf[512];
-    size_t n;
-
-    bb_strlcpy(buf, line ? line : "", sizeof(buf));
-    n = strlen(buf);
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        buf[--n] = '\0';
-    bb_log(level == LLL_ERR ? BB_LOG_ERR : BB_LOG_WARN, "lws", "%s", buf);
-}
-
-static struct http_server *server_of(struct lws *wsi)
+struct http_server *http_server_of(struct lws *wsi)
 {
     return lws_context_user(lws_get_context(wsi));
 }
 
-static void txn_free(struct txn *t)
+void http_txn_free(struct txn *t)
 {
     if (!t)
         return;
@@ -496,7 +426,7 @@ static int url_encode_into(struct bb_buf *b, const char *s, size_t n)
  * not kept. Re-encoding each side of the first '=' gives back a query that
  * http_query_param() decodes unambiguously (a %26 inside a value stays
  * inside it). NULL only when out of memory. */
-static char *query_of(struct lws *wsi)
+char *http_query_of(struct lws *wsi)
 {
     struct bb_buf b;
     char frag[MAX_QUERY];
@@ -520,7 +450,7 @@ static char *query_of(struct lws *wsi)
 }
 
 /* LWS_CALLBACK_HTTP: start a transaction. Returns what the callback returns. */
-static int on_http(struct http_server *s, struct lws *wsi, struct pss *pss, const char *in)
+int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, const char *in)
 {
     struct txn *t;
     const char *m = method_of(wsi);
@@ -529,7 +459,7 @@ static int on_http(struct http_server *s, struct lws *wsi, struct pss *pss, cons
     int chunked = 0;
     char v[64];
 
-    txn_free(pss->txn);
+    http_txn_free(pss->txn);
     pss->txn = NULL;
     t = calloc(1, sizeof(*t));
     if (!t)
@@ -537,7 +467,7 @@ static int on_http(struct http_server *s, struct lws *wsi, struct pss *pss, cons
     pss->txn = t;
     bb_strlcpy(t->method, m ? m : "?", sizeof(t->method));
     t->path = strdup(in ? in : "/");
-    t->query = query_of(wsi);
+    t->query = http_query_of(wsi);
     if (!t->path || !t->query)
         return -1;
     lws_get_peer_simple(wsi, t->ip, sizeof(t->ip));
@@ -686,8 +616,7 @@ static void body_complete(struct http_server *s, struct lws *wsi, struct txn *t)
     lws_callback_on_writable(wsi);
 }
 
-static int on_body(struct http_server *s, struct lws *wsi, struct txn *t, const void *in,
-                   size_t len)
+int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const void *in, size_t len)
 {
     if (t->ready)
         return 0; /* answered already (an error, and close); drop */
@@ -713,6 +642,17 @@ static int on_body(struct http_server *s, struct lws *wsi, struct txn *t, const 
         lws_callback_on_writable(wsi);
     }
     return 0;
+}
+
+/* LWS_CALLBACK_HTTP_BODY_COMPLETION: a chunked body must have ended
+ * properly; then the request goes to its handler. */
+void http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t)
+{
+    if (t->chunked && t->ch_state != CH_DONE) {
+        set_json_error(t, 400, "bad chunked encoding");
+        t->close_after = 1;
+    }
+    body_complete(s, wsi, t);
 }
 
 static int add_extra_headers(struct lws *wsi, const char *h, unsigned char **p, unsigned char *end)
@@ -772,7 +712,7 @@ static int write_headers(struct lws *wsi, struct txn *t)
         return -1;
     if (add_extra_headers(wsi, t->headers, &p, end))
         return -1;
-    if (add_extra_headers(wsi, server_of(wsi)->common_headers, &p, end))
+    if (add_extra_headers(wsi, http_server_of(wsi)->common_headers, &p, end))
         return -1;
     if (lws_finalize_http_header(wsi, &p, end))
         return -1;
@@ -783,7 +723,7 @@ static int write_headers(struct lws *wsi, struct txn *t)
 }
 
 /* LWS_CALLBACK_HTTP_WRITEABLE */
-static int on_http_writeable(struct lws *wsi, struct pss *pss)
+int http_on_writeable(struct lws *wsi, struct pss *pss)
 {
     struct txn *t = pss->txn;
     unsigned char buf[LWS_PRE + WRITE_CHUNK];
@@ -810,345 +750,13 @@ static int on_http_writeable(struct lws *wsi, struct pss *pss)
     }
     /* Done: free the transaction, then keep-alive or close. */
     int close_after = t->close_after;
-    txn_free(t);
+    http_txn_free(t);
     pss->txn = NULL;
     if (close_after)
         return -1;
     if (lws_http_transaction_completed(wsi))
         return -1;
     return 0;
-}
-
-/* ---- websockets ---- */
-
-static struct ws_conn *conn_find(struct http_server *s, uint64_t id)
-{
-    for (struct ws_conn *c = s->buckets[id % WS_BUCKETS]; c; c = c->next)
-        if (c->id == id)
-            return c;
-    return NULL;
-}
-
-static void conn_unlink(struct http_server *s, struct ws_conn *c)
-{
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        s->buckets[c->id % WS_BUCKETS] = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    c->next = c->prev = NULL;
-}
-
-static void conn_free(struct ws_conn *c)
-{
-    while (c->q_head) {
-        struct ws_msg *m = c->q_head;
-        c->q_head = m->next;
-        free(m);
-    }
-    bb_buf_free(&c->rx);
-    free(c);
-}
-
-static struct ws_ep *ep_for(struct http_server *s, struct lws *wsi, char *path, size_t n)
-{
-    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0 ||
-        lws_hdr_copy(wsi, path, (int)n, WSI_TOKEN_GET_URI) < 0)
-        return NULL;
-    for (int i = 0; i < s->neps; i++)
-        if (strcmp(s->eps[i].path, path) == 0)
-            return &s->eps[i];
-    return NULL;
-}
-
-static int on_ws_open(struct http_server *s, struct lws *wsi, struct pss *pss)
-{
-    char path[256];
-    struct ws_ep *ep = ep_for(s, wsi, path, sizeof(path));
-    struct ws_conn *c;
-
-    if (!ep)
-        return -1;
-    c = calloc(1, sizeof(*c));
-    if (!c)
-        return -1;
-    c->id = ++s->next_id;
-    c->wsi = wsi;
-    c->ep = ep;
-    bb_buf_init(&c->rx, ep->max_msg);
-    c->next = s->buckets[c->id % WS_BUCKETS];
-    if (c->next)
-        c->next->prev = c;
-    s->buckets[c->id % WS_BUCKETS] = c;
-    pss->ws = c;
-    if (ep->ops.on_open) {
-        char *q = query_of(wsi);
-        char ip[64] = "";
-        lws_get_peer_simple(wsi, ip, sizeof(ip));
-        struct http_req req = {
-            .method = "GET",
-            .path = path,
-            .query = q ? q : "",
-            .body = "",
-            .body_len = 0,
-            .remote_ip = ip,
-            .wsi = wsi,
-        };
-        ep->ops.on_open(ep->ctx, c->id, &req);
-        free(q);
-    }
-    return 0;
-}
-
-static int on_ws_receive(struct lws *wsi, struct ws_conn *c, const void *in, size_t len)
-{
-    if (!c)
-        return -1;
-    if (bb_buf_append(&c->rx, in, len) != BB_OK) {
-        static const char why[] = "message too large";
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)why,
-                         sizeof(why) - 1);
-        return -1;
-    }
-    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
-        return 0;
-    if (c->ep->ops.on_message && !c->closing)
-        c->ep->ops.on_message(c->ep->ctx, c->id, c->rx.data ? c->rx.data : "", c->rx.len);
-    bb_buf_reset(&c->rx);
-    return 0;
-}
-
-static int on_ws_writeable(struct lws *wsi, struct ws_conn *c)
-{
-    struct ws_msg *m;
-
-    if (!c)
-        return -1;
-    m = c->q_head;
-    if (!m) {
-        if (c->closing) {
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
-            return -1;
-        }
-        return 0;
-    }
-    c->q_head = m->next;
-    if (!c->q_head)
-        c->q_tail = NULL;
-    c->q_count--;
-    c->q_bytes -= m->len;
-    int w = lws_write(wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
-    size_t len = m->len;
-    free(m);
-    if (w < (int)len)
-        return -1;
-    if (c->q_head || c->closing)
-        lws_callback_on_writable(wsi);
-    return 0;
-}
-
-static void on_ws_closed(struct http_server *s, struct pss *pss)
-{
-    struct ws_conn *c = pss->ws;
-
-    if (!c)
-        return;
-    pss->ws = NULL;
-    conn_unlink(s, c);
-    if (c->ep->ops.on_close)
-        c->ep->ops.on_close(c->ep->ctx, c->id);
-    conn_free(c);
-}
-
-int http_ws_send(struct http_server *s, uint64_t conn_id, const char *data, size_t len)
-{
-    struct ws_conn *c;
-    struct ws_msg *m;
-
-    if (!s || (!data && len))
-        return BB_EINVAL;
-    c = conn_find(s, conn_id);
-    if (!c || c->closing)
-        return BB_ENOTFOUND;
-    if (c->q_count >= HTTP_WS_QUEUE_MSGS || len > HTTP_WS_QUEUE_BYTES - c->q_bytes) {
-        bb_log(BB_LOG_WARN, "http", "websocket %llu not reading; dropping it",
-               (unsigned long long)conn_id);
-        c->closing = 1;
-        lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-        return BB_ELIMIT;
-    }
-    m = malloc(sizeof(*m) + LWS_PRE + len);
-    if (!m)
-        return BB_ENOMEM;
-    m->next = NULL;
-    m->len = len;
-    if (len)
-        memcpy(m->data + LWS_PRE, data, len);
-    if (c->q_tail)
-        c->q_tail->next = m;
-    else
-        c->q_head = m;
-    c->q_tail = m;
-    c->q_count++;
-    c->q_bytes += len;
-    lws_callback_on_writable(c->wsi);
-    return BB_OK;
-}
-
-void http_ws_close(struct http_server *s, uint64_t conn_id)
-{
-    struct ws_conn *c;
-
-    if (!s || !(c = conn_find(s, conn_id)) || c->closing)
-        return;
-    c->closing = 1;
-    /* a peer that never lets us write is cut off after a while */
-    lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
-    lws_callback_on_writable(c->wsi);
-}
-
-/* ---- the lws callback ---- */
-
-static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                    size_t len)
-{
-    struct http_server *s = server_of(wsi);
-    struct pss *pss = user;
-    char path[256];
-
-    switch (reason) {
-    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-        if (s && !s->freeing && s->wake_fn)
-            s->wake_fn(s->wake_ctx);
-        return 0;
-    case LWS_CALLBACK_HTTP:
-        if (!pss)
-            return -1;
-        return on_http(s, wsi, pss, in);
-    case LWS_CALLBACK_HTTP_BODY:
-        if (!pss || !pss->txn)
-            return -1;
-        return on_body(s, wsi, pss->txn, in, len);
-    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (!pss || !pss->txn)
-            return -1;
-        if (pss->txn->chunked && pss->txn->ch_state != CH_DONE) {
-            set_json_error(pss->txn, 400, "bad chunked encoding");
-            pss->txn->close_after = 1;
-        }
-        body_complete(s, wsi, pss->txn);
-        return 0;
-    case LWS_CALLBACK_HTTP_WRITEABLE:
-        if (!pss)
-            return -1;
-        return on_http_writeable(wsi, pss);
-    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-    case LWS_CALLBACK_CLOSED_HTTP:
-        if (pss) {
-            txn_free(pss->txn);
-            pss->txn = NULL;
-        }
-        break;
-    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        /* refuse upgrades on paths without a websocket endpoint */
-        return ep_for(s, wsi, path, sizeof(path)) ? 0 : 1;
-    case LWS_CALLBACK_ESTABLISHED:
-        if (!pss)
-            return -1;
-        if (pss->txn) { /* upgraded from an HTTP transaction */
-            txn_free(pss->txn);
-            pss->txn = NULL;
-        }
-        return on_ws_open(s, wsi, pss);
-    case LWS_CALLBACK_RECEIVE:
-        return on_ws_receive(wsi, pss ? pss->ws : NULL, in, len);
-    case LWS_CALLBACK_SERVER_WRITEABLE:
-        return on_ws_writeable(wsi, pss ? pss->ws : NULL);
-    case LWS_CALLBACK_CLOSED:
-        if (pss)
-            on_ws_closed(s, pss);
-        return 0;
-    default:
-        break;
-    }
-    return lws_callback_http_dummy(wsi, reason, user, in, len);
-}
-
-/* ---- lifecycle ---- */
-
-int http_new(const struct http_opts *o, struct http_server **out)
-{
-    struct lws_context_creation_info info;
-    struct http_server *s;
-    int rc = BB_EINVAL;
-
-    if (!out)
-        return BB_EINVAL;
-    *out = NULL;
-    if (!o || o->port < 0 || o->port > 65535)
-        return BB_EINVAL;
-    s = calloc(1, sizeof(*s));
-    if (!s)
-        return BB_ENOMEM;
-    if (bb_strlcpy(s->bind_addr, o->bind_addr ? o->bind_addr : "127.0.0.1", sizeof(s->bind_addr)) !=
-        BB_OK)
-        goto fail;
-    s->max_body = o->max_body ? o->max_body : DEFAULT_BODY;
-    if (o->static_dir) {
-        char real[PATH_MAX];
-        if (!realpath(o->static_dir, real)) {
-            bb_log(BB_LOG_ERR, "http", "static dir %s: %s", o->static_dir, strerror(errno));
-            rc = BB_ENOTFOUND;
-            goto fail;
-        }
-        rc = BB_ENOMEM;
-        if (!(s->static_root = strdup(real)))
-            goto fail;
-    }
-
-    lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_bb);
-
-    s->protocols[0].name = "http";
-    s->protocols[0].callback = callback;
-    s->protocols[0].per_session_data_size = sizeof(struct pss);
-    s->protocols[0].rx_buffer_size = 0;
-
-    memset(&info, 0, sizeof(info));
-    info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-    info.user = s;
-    rc = BB_EIO;
-    s->ctx = lws_create_context(&info);
-    if (!s->ctx)
-        goto fail;
-
-    memset(&info, 0, sizeof(info));
-    info.port = o->port;
-    info.iface = s->bind_addr;
-    info.protocols = s->protocols;
-    info.vhost_name = "bimbing";
-    info.max_http_header_data = 8192;
-    info.max_http_header_pool = 64;
-    info.keepalive_timeout = 30;
-    info.timeout_secs = 30;
-    if (!strchr(s->bind_addr, ':'))
-        info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
-    s->vh = lws_create_vhost(s->ctx, &info);
-    if (!s->vh) {
-        bb_log(BB_LOG_ERR, "http", "cannot listen on %s:%d", s->bind_addr, o->port);
-        goto fail;
-    }
-    s->port = lws_get_vhost_listen_port(s->vh);
-    *out = s;
-    return BB_OK;
-fail:
-    http_free(s);
-    return rc;
-}
-
-int http_port(const struct http_server *s)
-{
-    return s ? s->port : -1;
 }
 
 int http_route(struct http_server *s, const char *method, const char *path_prefix, size_t max_body,
@@ -1179,47 +787,6 @@ int http_route(struct http_server *s, const char *method, const char *path_prefi
     return BB_OK;
 }
 
-int http_ws(struct http_server *s, const char *path, const struct http_ws_ops *ops, void *ctx,
-            size_t max_msg)
-{
-    struct ws_ep *ep;
-
-    if (!s || !path || path[0] != '/' || !ops || strlen(path) >= 256)
-        return BB_EINVAL;
-    for (int i = 0; i < s->neps; i++)
-        if (strcmp(s->eps[i].path, path) == 0)
-            return BB_EEXIST;
-    if (s->neps >= HTTP_MAX_WS)
-        return BB_ELIMIT;
-    ep = &s->eps[s->neps];
-    ep->path = strdup(path);
-    if (!ep->path)
-        return BB_ENOMEM;
-    ep->ops = *ops;
-    ep->ctx = ctx;
-    ep->max_msg = max_msg ? max_msg : 64 * 1024;
-    s->neps++;
-    return BB_OK;
-}
-
-static void sul_noop(lws_sorted_usec_list_t *sul)
-{
-    (void)sul;
-}
-
-int http_service(struct http_server *s, int timeout_ms)
-{
-    if (!s || !s->ctx)
-        return BB_EINVAL;
-    if (timeout_ms < 0)
-        timeout_ms = 0;
-    /* lws 4.1 ignores lws_service()'s timeout: a timer bounds the wait. */
-    lws_sul_schedule(s->ctx, 0, &s->sul, sul_noop, (lws_usec_t)timeout_ms * LWS_US_PER_MS);
-    if (lws_service(s->ctx, 0) < 0)
-        return BB_EIO;
-    return BB_OK;
-}
-
 int http_set_headers(struct http_server *s, const char *lines)
 {
     size_t n;
@@ -1230,43 +797,4 @@ int http_set_headers(struct http_server *s, const char *lines)
     if (n > 0 && (n < 2 || strcmp(lines + n - 2, "\r\n") != 0))
         return BB_EINVAL;
     return bb_strlcpy(s->common_headers, lines, sizeof(s->common_headers));
-}
-
-void http_set_wake_handler(struct http_server *s, void (*fn)(void *ctx), void *ctx)
-{
-    if (!s)
-        return;
-    s->wake_fn = fn;
-    s->wake_ctx = ctx;
-}
-
-void http_wake(struct http_server *s)
-{
-    if (s && s->ctx)
-        lws_cancel_service(s->ctx);
-}
-
-void http_free(struct http_server *s)
-{
-    if (!s)
-        return;
-    if (s->ctx) {
-        lws_sul_cancel(&s->sul);
-        s->freeing = 1;
-        lws_context_destroy(s->ctx); /* closes connections: on_close runs */
-        s->ctx = NULL;
-    }
-    for (int i = 0; i < WS_BUCKETS; i++) {
-        while (s->buckets[i]) {
-            struct ws_conn *c = s->buckets[i];
-            conn_unlink(s, c);
-            conn_free(c);
-        }
-    }
-    for (int i = 0; i < s->nroutes; i++)
-        free(s->routes[i].prefix);
-    for (int i = 0; i < s->neps; i++)
-        free(s->eps[i].path);
-    free(s->static_root);
-    free(s);
 }

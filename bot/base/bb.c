@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -117,18 +118,6 @@ int64_t bb_mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * well-known civil-from-days arithmetic, written out here). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int digits(const char *s, int n, int *out)
 {
     int v = 0;
@@ -144,7 +133,6 @@ static int digits(const char *s, int n, int *out)
 int bb_parse_iso8601(const char *s, int64_t *out)
 {
     int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 1;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
     if (!s || strlen(s) < 10)
         return BB_EINVAL;
@@ -173,13 +161,10 @@ int bb_parse_iso8601(const char *s, int64_t *out)
     }
     if (*s != '\0')
         return BB_EINVAL;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || se > 60 ||
-        oh > 14 || om > 59)
+    if (!cal_valid(y, mo, d) || h > 23 || mi > 59 || se > 60 || oh > 14 || om > 59)
         return BB_EINVAL;
-    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return BB_EINVAL;
-    *out =
-        days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - sign * (oh * 3600 + om * 60);
+    *out = cal_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
+           sign * (oh * 3600 + om * 60);
     return BB_OK;
 }
 

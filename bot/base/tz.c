@@ -17,6 +17,7 @@
  */
 #include "bot/base/tz.h"
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,53 +74,6 @@ static const struct {
     {"WITA", "Asia/Makassar"},
     {"WIT", "Asia/Jayapura"},
 };
-
-/* ---- civil dates (proleptic Gregorian; days from 1970-01-01) ----------- */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        q--;
-    return q;
-}
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    /* Years start in March here, so the leap day is the last of a year. */
-    if (m <= 2)
-        y--;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int mp = (m + 9) % 12;
-    int64_t doy = (153 * mp + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : mdays[m - 1];
-}
 
 static int64_t clamp_time(int64_t t)
 {
@@ -283,15 +237,15 @@ static int parse_footer(const char *s, size_t n, struct rule *r)
 /* Day number of a rule date in year y. */
 static int64_t rule_day(const struct rule_date *rd, int64_t y)
 {
-    int64_t jan1 = days_from_civil(y, 1, 1);
+    int64_t jan1 = cal_days_from_civil(y, 1, 1);
     if (rd->kind == 'J')
-        return jan1 + rd->n - 1 + (is_leap(y) && rd->n >= 60);
+        return jan1 + rd->n - 1 + (cal_is_leap(y) && rd->n >= 60);
     if (rd->kind == 'N')
         return jan1 + rd->n;
-    int64_t first = days_from_civil(y, rd->m, 1);
-    int wd_first = (int)((first % 7 + 7 + 4) % 7); /* 0 = Sunday; 1970-01-01 a Thursday */
+    int64_t first = cal_days_from_civil(y, rd->m, 1);
+    int wd_first = cal_weekday(first) % 7; /* 0 = Sunday */
     int64_t day = first + (rd->d - wd_first + 7) % 7 + (int64_t)(rd->w - 1) * 7;
-    while (day >= first + days_in_month(y, rd->m))
+    while (day >= first + cal_days_in_month(y, rd->m))
         day -= 7;
     return day;
 }
@@ -303,7 +257,7 @@ static int rule_offset(const struct rule *r, int64_t t)
     t = clamp_time(t);
     int64_t y;
     int m, d;
-    civil_from_days(floor_div(t + r->std_off, 86400), &y, &m, &d);
+    cal_civil_from_days(cal_floor_div(t + r->std_off, 86400), &y, &m, &d);
     /* The change to DST happens on standard time, the change back on DST. */
     int64_t start = rule_day(&r->start, y) * 86400 + r->start.secs - r->std_off;
     int64_t end = rule_day(&r->end, y) * 86400 + r->end.secs - r->dst_off;
@@ -595,9 +549,9 @@ int tz_offset_at(const struct tz *z, int64_t utc, int *offset_s)
 int tz_local_to_utc(const struct tz *z, int y, int mon, int d, int h, int mi, int64_t *utc)
 {
     if (!z || !utc || y < 1 || y > 9999 || mon < 1 || mon > 12 || d < 1 ||
-        d > days_in_month(y, mon) || h < 0 || h > 23 || mi < 0 || mi > 59)
+        d > cal_days_in_month(y, mon) || h < 0 || h > 23 || mi < 0 || mi > 59)
         return BB_EINVAL;
-    int64_t wall = days_from_civil(y, mon, d) * 86400 + h * 3600 + mi * 60;
+    int64_t wall = cal_days_from_civil(y, mon, d) * 86400 + h * 3600 + mi * 60;
     /* Offsets that could apply: before, at and after the wall time. Real
      * zones never change twice within two days. */
     int cand[3] = {offset_at(z, wall - 2 * 86400), offset_at(z, wall),
@@ -621,12 +575,12 @@ void tz_utc_to_local(const struct tz *z, int64_t utc, int *y, int *mon, int *d, 
 {
     int64_t t = clamp_time(utc);
     int64_t local = t + (z ? offset_at(z, t) : 0);
-    int64_t days = floor_div(local, 86400);
+    int64_t days = cal_floor_div(local, 86400);
     int64_t secs = local - days * 86400;
     int64_t yy;
     int mm, dd;
 
-    civil_from_days(days, &yy, &mm, &dd);
+    cal_civil_from_days(days, &yy, &mm, &dd);
     if (y)
         *y = (int)yy;
     if (mon)
@@ -637,10 +591,8 @@ void tz_utc_to_local(const struct tz *z, int64_t utc, int *y, int *mon, int *d, 
         *h = (int)(secs / 3600);
     if (mi)
         *mi = (int)(secs % 3600 / 60);
-    if (wday) {
-        int64_t r = (days + 3) % 7; /* 1970-01-01 was a Thursday */
-        *wday = (int)(r < 0 ? r + 7 : r) + 1;
-    }
+    if (wday)
+        *wday = cal_weekday(days);
 }
 
 /* ---- cache -------------------------------------------------------------- */

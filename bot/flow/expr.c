@@ -1,7 +1,8 @@
 /*
  * expr.c - the expression language of flow conditions and `set` nodes: a
- * tokenizer and recursive-descent parser that build a small array of nodes,
- * and a tree-walking evaluator. See expr.h for the grammar and the values.
+ * tokenizer and recursive-descent parser that build a small array of nodes
+ * (expr_int.h); the tree-walking evaluator is in expr_eval.c. See expr.h for
+ * the grammar and the values.
  *
  * Pure and reentrant: no I/O, no global mutable state, so any thread may
  * compile and evaluate. A compiled struct expr is immutable and may be
@@ -26,6 +27,7 @@
  *   callback is used as it is.
  */
 #include "bot/flow/expr.h"
+#include "bot/flow/expr_int.h"
 #include "bot/base/bb.h"
 
 #include <math.h>
@@ -34,47 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- nodes -------------------------------------------------------------- */
+/* ---- functions ---------------------------------------------------------- */
 
-enum node_kind {
-    N_NULL,
-    N_BOOL,
-    N_NUM,
-    N_STR,
-    N_VAR,
-    N_CALL,
-    N_NEG,
-    N_NOT,
-    N_AND,
-    N_OR,
-    N_BIN, /* arithmetic or comparison; op is the token type */
-};
-
-enum fn_id {
-    F_LEN,
-    F_LOWER,
-    F_UPPER,
-    F_TRIM,
-    F_CONTAINS,
-    F_NUMBER,
-    F_TEXT,
-    F_MIN,
-    F_MAX,
-    F_ROUND,
-    F_ABS,
-    F_NOW,
-    F_TODAY,
-    F_WEEK,
-    F_MONTH,
-    F_YEAR,
-    F_WEEKDAY,
-    F_DAYS_UNTIL,
-};
-
-static const struct {
-    const char *name;
-    int nargs;
-} fn_table[] = {
+const struct expr_fn expr_fns[] = {
     [F_LEN] = {"len", 1},     [F_LOWER] = {"lower", 1},       [F_UPPER] = {"upper", 1},
     [F_TRIM] = {"trim", 1},   [F_CONTAINS] = {"contains", 2}, [F_NUMBER] = {"number", 1},
     [F_TEXT] = {"text", 1},   [F_MIN] = {"min", 2},           [F_MAX] = {"max", 2},
@@ -83,32 +47,7 @@ static const struct {
     [F_YEAR] = {"year", 0},   [F_WEEKDAY] = {"weekday", 0},   [F_DAYS_UNTIL] = {"days_until", 1},
 };
 
-#define MAX_ARGS 2
-
-struct node {
-    unsigned char kind;
-    unsigned char op;    /* N_BIN: token type */
-    unsigned char fn;    /* N_CALL: enum fn_id */
-    unsigned char nargs; /* N_CALL */
-    int b;               /* N_BOOL */
-    int kid[MAX_ARGS];   /* operands or arguments */
-    double num;          /* N_NUM */
-    unsigned str;        /* N_STR, N_VAR: offset into pool, NUL-terminated */
-};
-
-/* Every decoded string or name is no longer than its source text, and each
- * needs one NUL, so this pool can never overflow. */
-#define POOL_SIZE (EXPR_MAX_SRC + EXPR_MAX_NODES + 1)
-
-struct expr {
-    int n;
-    int root;
-    size_t pool_len;
-    struct node nodes[EXPR_MAX_NODES];
-    char pool[POOL_SIZE];
-};
-
-/* ---- small helpers ------------------------------------------------------ */
+/* ---- characters and numbers --------------------------------------------- */
 
 static int is_digit(int c)
 {
@@ -125,18 +64,8 @@ static int is_word(int c)
     return is_word_start(c) || is_digit(c);
 }
 
-static int is_blank(int c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Parse the NUMBER syntax digits ["." digits] [("e"|"E") [sign] digits] at
- * s[0..n). Sets *used to the bytes consumed (0 when s does not start with a
- * digit) and *out to the value. Returns 0, or -1 when the syntax is broken
- * after a valid start ("1e", "1.") or the value is not finite. Locale-free:
- * a significand of up to 19 digits scaled by a power of ten, which is exact
- * for the usual literals (up to 2^53 times 10^+-22). */
-static int parse_number(const char *s, size_t n, size_t *used, double *out)
+/* The NUMBER syntax, for the tokenizer and numeric strings (expr_int.h). */
+int expr_parse_number(const char *s, size_t n, size_t *used, double *out)
 {
     static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -214,270 +143,7 @@ static int parse_number(const char *s, size_t n, size_t *used, double *out)
     return 0;
 }
 
-/* A whole string as a number: optional blanks, optional sign, NUMBER,
- * optional blanks. Returns 1 and sets *out when it is one. */
-static int numeric_string(const char *s, double *out)
-{
-    size_t n = strlen(s);
-    size_t i = 0, used;
-    int neg = 0;
-    double d;
-
-    while (i < n && is_blank((unsigned char)s[i]))
-        i++;
-    if (i < n && (s[i] == '+' || s[i] == '-')) {
-        neg = s[i] == '-';
-        i++;
-    }
-    if (parse_number(s + i, n - i, &used, &d) != 0 || used == 0)
-        return 0;
-    i += used;
-    while (i < n && is_blank((unsigned char)s[i]))
-        i++;
-    if (i != n)
-        return 0;
-    *out = neg ? -d : d;
-    return 1;
-}
-
-/* ---- values ------------------------------------------------------------- */
-
-void expr_val_clear(struct expr_val *v)
-{
-    if (!v)
-        return;
-    free(v->str);
-    memset(v, 0, sizeof(*v));
-    v->type = EXPR_NULL;
-}
-
-int expr_val_truthy(const struct expr_val *v)
-{
-    if (!v)
-        return 0;
-    switch (v->type) {
-    case EXPR_BOOL:
-        return v->b != 0;
-    case EXPR_NUM:
-        return v->num != 0 && !isnan(v->num);
-    case EXPR_STR:
-        return v->str && v->str[0];
-    default:
-        return 0;
-    }
-}
-
-/* Text of a number: integral values below 1e15 without a decimal point,
- * others with up to 15 significant digits. */
-static int format_num(double x, char *out, size_t n)
-{
-    if (!isfinite(x))
-        return bb_strlcpy(out, "", n);
-    if (x == 0)
-        return bb_strlcpy(out, "0", n);
-    if (x == trunc(x) && fabs(x) < 1e15)
-        return bb_snprintf(out, n, "%.0f", x);
-    return bb_snprintf(out, n, "%.15g", x);
-}
-
-int expr_val_format(const struct expr_val *v, char *out, size_t n)
-{
-    if (!out || n == 0)
-        return BB_ELIMIT;
-    if (!v) {
-        out[0] = '\0';
-        return BB_OK;
-    }
-    switch (v->type) {
-    case EXPR_BOOL:
-        return bb_strlcpy(out, v->b ? "true" : "false", n);
-    case EXPR_NUM:
-        return format_num(v->num, out, n);
-    case EXPR_STR:
-        return bb_strlcpy(out, v->str ? v->str : "", n);
-    default:
-        out[0] = '\0';
-        return BB_OK;
-    }
-}
-
-static void set_null(struct expr_val *v)
-{
-    expr_val_clear(v);
-}
-
-static void set_bool(struct expr_val *v, int b)
-{
-    expr_val_clear(v);
-    v->type = EXPR_BOOL;
-    v->b = b != 0;
-}
-
-static void set_num(struct expr_val *v, double d)
-{
-    expr_val_clear(v);
-    if (!isfinite(d))
-        return;
-    v->type = EXPR_NUM;
-    v->num = d;
-}
-
-/* Set v to a copy of s[0..n). BB_ELIMIT past EXPR_MAX_STR. */
-static int set_str(struct expr_val *v, const char *s, size_t n)
-{
-    expr_val_clear(v);
-    if (n > EXPR_MAX_STR)
-        return BB_ELIMIT;
-    char *p = malloc(n + 1);
-    if (!p)
-        return BB_ENOMEM;
-    if (n)
-        memcpy(p, s, n);
-    p[n] = '\0';
-    v->type = EXPR_STR;
-    v->str = p;
-    return BB_OK;
-}
-
-/* Number value of v: a number, or a numeric string. */
-static int as_number(const struct expr_val *v, double *d)
-{
-    if (v->type == EXPR_NUM) {
-        *d = v->num;
-        return 1;
-    }
-    if (v->type == EXPR_STR && v->str)
-        return numeric_string(v->str, d);
-    return 0;
-}
-
-/* v rendered as text into out (a string of v, or a formatted scalar). The
- * pointer stays valid while v and buf live. */
-static const char *as_text(const struct expr_val *v, char *buf, size_t n)
-{
-    if (v->type == EXPR_STR)
-        return v->str ? v->str : "";
-    expr_val_format(v, buf, n);
-    return buf;
-}
-
-/* ---- civil dates (proleptic Gregorian; days counted from 1970-01-01) --- */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        q--;
-    return q;
-}
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    /* Count years from March so that the leap day ends a year. */
-    if (m <= 2)
-        y--;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;                         /* 0..399 */
-    int mp = (m + 9) % 12;                               /* March = 0 */
-    int64_t doy = (153 * mp + 2) / 5 + d - 1;            /* 0..365 */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return mdays[m - 1];
-}
-
-/* Weekday of a day number: 1 = Monday ... 7 = Sunday (1970-01-01 was a
- * Thursday). */
-static int weekday_of(int64_t days)
-{
-    int64_t r = (days + 3) % 7;
-    if (r < 0)
-        r += 7;
-    return (int)r + 1;
-}
-
-/* The local day number of env->now, or -1 when the clock is absurd (more
- * than about 30,000 years from 1970). */
-static int local_days(const struct expr_env *env, int64_t *days)
-{
-    const int64_t lim = INT64_C(1000000000000);
-    if (env->now > lim || env->now < -lim || env->tz_offset_s > 86400 || env->tz_offset_s < -86400)
-        return -1;
-    *days = floor_div(env->now + env->tz_offset_s, 86400);
-    return 0;
-}
-
-/* Strict "YYYY-MM-DD" to a day number. Returns 0 or -1. */
-static int parse_date(const char *s, int64_t *days)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && !is_digit((unsigned char)s[i]))
-            return -1;
-    }
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-        return -1;
-    *days = days_from_civil(y, m, d);
-    return 0;
-}
-
-/* ISO 8601 week number of a day: the week belongs to the year of its
- * Thursday. */
-static int iso_week(int64_t days)
-{
-    int64_t thu = days - (weekday_of(days) - 1) + 3;
-    int64_t y;
-    int m, d;
-    civil_from_days(thu, &y, &m, &d);
-    return (int)((thu - days_from_civil(y, 1, 1)) / 7 + 1);
-}
-
 /* ---- tokenizer ---------------------------------------------------------- */
-
-enum tok {
-    T_END,
-    T_NUM,
-    T_STR,
-    T_NAME,
-    T_LP,
-    T_RP,
-    T_COMMA,
-    T_DOT,
-    T_PLUS,
-    T_MINUS,
-    T_STAR,
-    T_SLASH,
-    T_PCT,
-    T_EQ,
-    T_NE,
-    T_LT,
-    T_LE,
-    T_GT,
-    T_GE,
-};
 
 struct parser {
     const char *src;
@@ -582,7 +248,7 @@ static int next(struct parser *p)
 {
     const char *s = p->src;
 
-    while (p->pos < p->len && is_blank((unsigned char)s[p->pos]))
+    while (p->pos < p->len && expr_is_blank((unsigned char)s[p->pos]))
         p->pos++;
     p->start = p->pos;
     p->tlen = 1;
@@ -596,7 +262,7 @@ static int next(struct parser *p)
 
     if (is_digit(c)) {
         size_t used;
-        if (parse_number(s + p->pos, p->len - p->pos, &used, &p->num) != 0) {
+        if (expr_parse_number(s + p->pos, p->len - p->pos, &used, &p->num) != 0) {
             fail(p, p->pos, "bad number '%.*s'", (int)(used > 24 ? 24 : used), s + p->pos);
             return -1;
         }
@@ -621,34 +287,17 @@ static int next(struct parser *p)
     if (c == '"' || c == '\'')
         return lex_string(p);
 
+    /* One-character operators; the rest below look at the next byte. */
+    static const char singles[] = "(),.+-*/%";
+    static const unsigned char single_tok[] = {T_LP,    T_RP,   T_COMMA, T_DOT, T_PLUS,
+                                               T_MINUS, T_STAR, T_SLASH, T_PCT};
+    const char *one = c ? strchr(singles, c) : NULL;
+    if (one) {
+        p->tok = single_tok[one - singles];
+        p->pos += 1;
+        return 0;
+    }
     switch (c) {
-    case '(':
-        p->tok = T_LP;
-        break;
-    case ')':
-        p->tok = T_RP;
-        break;
-    case ',':
-        p->tok = T_COMMA;
-        break;
-    case '.':
-        p->tok = T_DOT;
-        break;
-    case '+':
-        p->tok = T_PLUS;
-        break;
-    case '-':
-        p->tok = T_MINUS;
-        break;
-    case '*':
-        p->tok = T_STAR;
-        break;
-    case '/':
-        p->tok = T_SLASH;
-        break;
-    case '%':
-        p->tok = T_PCT;
-        break;
     case '=':
         if (c2 != '=') {
             fail(p, p->pos, "'=' is not an operator here; use == to compare");
@@ -748,8 +397,8 @@ static unsigned decode_string(struct parser *p)
 
 static int lookup_fn(const char *name, size_t n)
 {
-    for (size_t i = 0; i < BB_ARRAY_LEN(fn_table); i++) {
-        if (strlen(fn_table[i].name) == n && memcmp(fn_table[i].name, name, n) == 0)
+    for (size_t i = 0; i < BB_ARRAY_LEN(expr_fns); i++) {
+        if (strlen(expr_fns[i].name) == n && memcmp(expr_fns[i].name, name, n) == 0)
             return (int)i;
     }
     return -1;
@@ -794,12 +443,12 @@ static int parse_call(struct parser *p, size_t name_pos, size_t name_len, size_t
     if (p->tok != T_RP) {
         char d[48];
         tok_desc(p, d, sizeof(d));
-        fail(p, p->start, "expected ',' or ')' in call of %s(), found %s", fn_table[fn].name, d);
+        fail(p, p->start, "expected ',' or ')' in call of %s(), found %s", expr_fns[fn].name, d);
         return -1;
     }
-    if (nargs != fn_table[fn].nargs) {
-        int want = fn_table[fn].nargs;
-        fail(p, name_pos, "%s() takes %d argument%s", fn_table[fn].name, want,
+    if (nargs != expr_fns[fn].nargs) {
+        int want = expr_fns[fn].nargs;
+        fail(p, name_pos, "%s() takes %d argument%s", expr_fns[fn].name, want,
              want == 1 ? "" : "s");
         return -1;
     }
@@ -909,21 +558,25 @@ static int parse_primary(struct parser *p)
     return i;
 }
 
-static int parse_unary(struct parser *p)
+/* A prefix operator ("-", "not") and its operand, which sub parses. */
+static int prefix(struct parser *p, int kind, int (*sub)(struct parser *))
 {
-    if (p->tok != T_MINUS)
-        return parse_primary(p);
     if (enter(p, p->start) < 0)
         return -1;
-    int i = new_node(p, N_NEG);
+    int i = new_node(p, kind);
     if (i < 0 || next(p) < 0)
         return -1;
-    int a = parse_unary(p);
+    int a = sub(p);
     if (a < 0)
         return -1;
     p->e->nodes[i].kid[0] = a;
     p->depth--;
     return i;
+}
+
+static int parse_unary(struct parser *p)
+{
+    return p->tok == T_MINUS ? prefix(p, N_NEG, parse_unary) : parse_primary(p);
 }
 
 static int binary(struct parser *p, int kind, int op, int left, int (*sub)(struct parser *))
@@ -976,19 +629,7 @@ static int parse_cmp(struct parser *p)
 
 static int parse_not(struct parser *p)
 {
-    if (!tok_is_word(p, "not"))
-        return parse_cmp(p);
-    if (enter(p, p->start) < 0)
-        return -1;
-    int i = new_node(p, N_NOT);
-    if (i < 0 || next(p) < 0)
-        return -1;
-    int a = parse_not(p);
-    if (a < 0)
-        return -1;
-    p->e->nodes[i].kid[0] = a;
-    p->depth--;
-    return i;
+    return tok_is_word(p, "not") ? prefix(p, N_NOT, parse_not) : parse_cmp(p);
 }
 
 static int parse_and(struct parser *p)
@@ -1082,369 +723,4 @@ void expr_each_var(const struct expr *e, void (*fn)(void *ctx, const char *name)
         if (!seen)
             fn(ctx, name);
     }
-}
-
-/* ---- evaluator ---------------------------------------------------------- */
-
-static int eval_node(const struct expr *e, int i, const struct expr_env *env, struct expr_val *out);
-
-static int eval_var(const char *name, const struct expr_env *env, struct expr_val *out)
-{
-    struct expr_val v;
-    int rc;
-
-    memset(&v, 0, sizeof(v));
-    expr_val_clear(out);
-    if (!env->lookup)
-        return BB_OK;
-    rc = env->lookup(env->ctx, name, &v);
-    if (rc != BB_OK) {
-        expr_val_clear(&v);
-        return rc == BB_ENOMEM ? BB_ENOMEM : BB_OK;
-    }
-    switch (v.type) {
-    case EXPR_BOOL:
-        set_bool(out, v.b);
-        break;
-    case EXPR_NUM:
-        set_num(out, v.num);
-        break;
-    case EXPR_STR:
-        if (v.str) {
-            out->type = EXPR_STR;
-            out->str = v.str; /* ownership moves to out */
-            v.str = NULL;
-        }
-        break;
-    default:
-        break;
-    }
-    expr_val_clear(&v);
-    return BB_OK;
-}
-
-/* "==" semantics; see the file comment. */
-static int values_equal(const struct expr_val *a, const struct expr_val *b)
-{
-    double x, y;
-    if (a->type == EXPR_NULL || b->type == EXPR_NULL)
-        return a->type == b->type;
-    if (a->type == EXPR_BOOL || b->type == EXPR_BOOL)
-        return a->type == b->type && a->b == b->b;
-    if (a->type == EXPR_STR && b->type == EXPR_STR)
-        return strcmp(a->str, b->str) == 0;
-    if (as_number(a, &x) && as_number(b, &y))
-        return x == y;
-    return 0;
-}
-
-/* Ordering: sets *c to <0, 0, >0; returns 0 when the pair is not ordered. */
-static int values_order(const struct expr_val *a, const struct expr_val *b, int *c)
-{
-    double x, y;
-    if (a->type == EXPR_STR && b->type == EXPR_STR) {
-        *c = strcmp(a->str, b->str);
-        return 1;
-    }
-    if ((a->type == EXPR_NUM || b->type == EXPR_NUM) && as_number(a, &x) && as_number(b, &y)) {
-        *c = x < y ? -1 : x > y ? 1 : 0;
-        return 1;
-    }
-    return 0;
-}
-
-static int concat(const struct expr_val *a, const struct expr_val *b, struct expr_val *out)
-{
-    size_t la = strlen(a->str), lb = strlen(b->str);
-    if (la + lb > EXPR_MAX_STR) {
-        set_null(out);
-        return BB_ELIMIT;
-    }
-    char *s = malloc(la + lb + 1);
-    if (!s)
-        return BB_ENOMEM;
-    memcpy(s, a->str, la);
-    memcpy(s + la, b->str, lb + 1);
-    expr_val_clear(out);
-    out->type = EXPR_STR;
-    out->str = s;
-    return BB_OK;
-}
-
-static int eval_bin(int op, const struct expr_val *a, const struct expr_val *b,
-                    struct expr_val *out)
-{
-    double x, y;
-    int c;
-
-    switch (op) {
-    case T_EQ:
-        set_bool(out, values_equal(a, b));
-        return BB_OK;
-    case T_NE:
-        set_bool(out, !values_equal(a, b));
-        return BB_OK;
-    case T_LT:
-    case T_LE:
-    case T_GT:
-    case T_GE:
-        if (!values_order(a, b, &c)) {
-            set_bool(out, 0);
-            return BB_OK;
-        }
-        set_bool(out, op == T_LT ? c < 0 : op == T_LE ? c <= 0 : op == T_GT ? c > 0 : c >= 0);
-        return BB_OK;
-    default:
-        break;
-    }
-    if (op == T_PLUS && a->type == EXPR_STR && b->type == EXPR_STR)
-        return concat(a, b, out);
-    if (!as_number(a, &x) || !as_number(b, &y)) {
-        set_null(out);
-        return BB_OK;
-    }
-    switch (op) {
-    case T_PLUS:
-        set_num(out, x + y);
-        break;
-    case T_MINUS:
-        set_num(out, x - y);
-        break;
-    case T_STAR:
-        set_num(out, x * y);
-        break;
-    case T_SLASH:
-        if (y == 0)
-            set_null(out);
-        else
-            set_num(out, x / y);
-        break;
-    case T_PCT:
-        if (y == 0)
-            set_null(out);
-        else
-            set_num(out, fmod(x, y));
-        break;
-    default:
-        set_null(out);
-        break;
-    }
-    return BB_OK;
-}
-
-/* lower/upper/trim of text t. */
-static int str_map(int fn, const char *t, struct expr_val *out)
-{
-    size_t n = strlen(t);
-    if (fn == F_TRIM) {
-        size_t a = 0;
-        while (a < n && is_blank((unsigned char)t[a]))
-            a++;
-        while (n > a && is_blank((unsigned char)t[n - 1]))
-            n--;
-        return set_str(out, t + a, n - a);
-    }
-    int rc = set_str(out, t, n);
-    if (rc != BB_OK)
-        return rc;
-    for (char *s = out->str; *s; s++) {
-        if (fn == F_LOWER && *s >= 'A' && *s <= 'Z')
-            *s = (char)(*s - 'A' + 'a');
-        else if (fn == F_UPPER && *s >= 'a' && *s <= 'z')
-            *s = (char)(*s - 'a' + 'A');
-    }
-    return BB_OK;
-}
-
-static int call_fn(int fn, const struct expr_val *a, int nargs, const struct expr_env *env,
-                   struct expr_val *out)
-{
-    char buf[2][64];
-    double x, y;
-    int64_t days, other;
-    int64_t yy;
-    int mm, dd;
-
-    if (nargs != fn_table[fn].nargs) {
-        set_null(out);
-        return BB_OK;
-    }
-    switch (fn) {
-    case F_LEN: {
-        if (a[0].type == EXPR_NULL) {
-            set_num(out, 0);
-            break;
-        }
-        size_t n = 0;
-        for (const char *s = as_text(&a[0], buf[0], sizeof(buf[0])); *s; s++)
-            n += ((unsigned char)*s & 0xC0) != 0x80;
-        set_num(out, (double)n);
-        break;
-    }
-    case F_LOWER:
-    case F_UPPER:
-    case F_TRIM:
-        return str_map(fn, as_text(&a[0], buf[0], sizeof(buf[0])), out);
-    case F_CONTAINS:
-        if (a[0].type == EXPR_NULL || a[1].type == EXPR_NULL) {
-            set_bool(out, 0);
-            break;
-        }
-        set_bool(out, strstr(as_text(&a[0], buf[0], sizeof(buf[0])),
-                             as_text(&a[1], buf[1], sizeof(buf[1]))) != NULL);
-        break;
-    case F_NUMBER:
-        if (a[0].type == EXPR_BOOL)
-            set_num(out, a[0].b ? 1 : 0);
-        else if (as_number(&a[0], &x))
-            set_num(out, x);
-        else
-            set_null(out);
-        break;
-    case F_TEXT: {
-        const char *t = as_text(&a[0], buf[0], sizeof(buf[0]));
-        return set_str(out, t, strlen(t));
-    }
-    case F_MIN:
-    case F_MAX:
-        if (!as_number(&a[0], &x) || !as_number(&a[1], &y))
-            set_null(out);
-        else
-            set_num(out, fn == F_MIN ? (x < y ? x : y) : (x > y ? x : y));
-        break;
-    case F_ROUND:
-    case F_ABS:
-        if (!as_number(&a[0], &x))
-            set_null(out);
-        else
-            set_num(out, fn == F_ROUND ? round(x) : fabs(x));
-        break;
-    case F_NOW:
-        set_num(out, (double)env->now);
-        break;
-    case F_TODAY:
-    case F_WEEK:
-    case F_MONTH:
-    case F_YEAR:
-    case F_WEEKDAY:
-    case F_DAYS_UNTIL:
-        if (local_days(env, &days) != 0) {
-            set_null(out);
-            break;
-        }
-        civil_from_days(days, &yy, &mm, &dd);
-        if (fn == F_TODAY) {
-            char d[32];
-            bb_snprintf(d, sizeof(d), "%04lld-%02d-%02d", (long long)yy, mm, dd);
-            return set_str(out, d, strlen(d));
-        }
-        if (fn == F_WEEK)
-            set_num(out, iso_week(days));
-        else if (fn == F_MONTH)
-            set_num(out, mm);
-        else if (fn == F_YEAR)
-            set_num(out, (double)yy);
-        else if (fn == F_WEEKDAY)
-            set_num(out, weekday_of(days));
-        else if (a[0].type == EXPR_STR && parse_date(a[0].str, &other) == 0)
-            set_num(out, (double)(other - days));
-        else
-            set_null(out);
-        break;
-    default:
-        set_null(out);
-        break;
-    }
-    return BB_OK;
-}
-
-static int eval_node(const struct expr *e, int i, const struct expr_env *env, struct expr_val *out)
-{
-    const struct node *nd = &e->nodes[i];
-    struct expr_val a[MAX_ARGS];
-    int rc = BB_OK;
-
-    memset(a, 0, sizeof(a));
-    switch (nd->kind) {
-    case N_NULL:
-        set_null(out);
-        break;
-    case N_BOOL:
-        set_bool(out, nd->b);
-        break;
-    case N_NUM:
-        set_num(out, nd->num);
-        break;
-    case N_STR: {
-        const char *s = e->pool + nd->str;
-        rc = set_str(out, s, strlen(s));
-        break;
-    }
-    case N_VAR:
-        rc = eval_var(e->pool + nd->str, env, out);
-        break;
-    case N_NEG:
-    case N_NOT:
-        rc = eval_node(e, nd->kid[0], env, &a[0]);
-        if (rc != BB_OK)
-            break;
-        if (nd->kind == N_NOT) {
-            set_bool(out, !expr_val_truthy(&a[0]));
-        } else {
-            double x;
-            if (as_number(&a[0], &x))
-                set_num(out, -x);
-            else
-                set_null(out);
-        }
-        break;
-    case N_AND:
-    case N_OR: {
-        rc = eval_node(e, nd->kid[0], env, &a[0]);
-        if (rc != BB_OK)
-            break;
-        int t = expr_val_truthy(&a[0]);
-        if ((nd->kind == N_AND && !t) || (nd->kind == N_OR && t)) {
-            set_bool(out, t);
-            break;
-        }
-        rc = eval_node(e, nd->kid[1], env, &a[1]);
-        if (rc != BB_OK)
-            break;
-        set_bool(out, expr_val_truthy(&a[1]));
-        break;
-    }
-    case N_BIN:
-        rc = eval_node(e, nd->kid[0], env, &a[0]);
-        if (rc == BB_OK)
-            rc = eval_node(e, nd->kid[1], env, &a[1]);
-        if (rc == BB_OK)
-            rc = eval_bin(nd->op, &a[0], &a[1], out);
-        break;
-    case N_CALL:
-        for (int k = 0; k < nd->nargs && k < MAX_ARGS && rc == BB_OK; k++)
-            rc = eval_node(e, nd->kid[k], env, &a[k]);
-        if (rc == BB_OK)
-            rc = call_fn(nd->fn, a, nd->nargs, env, out);
-        break;
-    default:
-        set_null(out);
-        break;
-    }
-    expr_val_clear(&a[0]);
-    expr_val_clear(&a[1]);
-    if (rc != BB_OK)
-        set_null(out);
-    return rc;
-}
-
-int expr_eval(const struct expr *e, const struct expr_env *env, struct expr_val *out)
-{
-    if (!out)
-        return BB_EINVAL;
-    memset(out, 0, sizeof(*out));
-    out->type = EXPR_NULL;
-    if (!e || !env || e->root < 0 || e->root >= e->n)
-        return BB_EINVAL;
-    return eval_node(e, e->root, env, out);
 }

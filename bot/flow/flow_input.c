@@ -9,6 +9,7 @@
  */
 #include "bot/flow/flow.h"
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -52,37 +53,10 @@ static int parse_number(const char *s, double *out)
     return 0;
 }
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
+/* A date a person may mean: a real date between 1900 and 2200. */
 static int valid_date(int y, int m, int d)
 {
-    static const int md[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > md[m - 1])
-        return 0;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 0;
-    return 1;
+    return y >= 1900 && y <= 2200 && cal_valid(y, m, d);
 }
 
 /* Day number (days since 1970-01-01) of a typed date, relative words
@@ -145,7 +119,7 @@ static int parse_date(const char *folded, int64_t today, int64_t *day)
     }
     if (!valid_date(y, m, d))
         return -1;
-    *day = days_from_civil(y, m, d);
+    *day = cal_days_from_civil(y, m, d);
     return 0;
 }
 
@@ -269,10 +243,8 @@ int flow_input_parse(const struct flow_input *in, const char *text, int lang, in
         if ((in->has_date_min && day < today + in->date_min_days) ||
             (in->has_date_max && day > today + in->date_max_days))
             return BB_EINVAL;
-        int y, m, d;
         char buf[16];
-        civil_from_days(day, &y, &m, &d);
-        bb_snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+        cal_format_date(day, buf, sizeof(buf));
         return set_str(val, buf);
     }
     default:

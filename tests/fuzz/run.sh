@@ -15,8 +15,8 @@ mkdir -p "$out/corpus-$name"
 
 pc() { pkg-config --cflags --libs libcjson libpcre2-8 libcrypto; }
 case $name in
-expr) srcs="tests/fuzz/fuzz_expr.c bot/flow/expr.c bot/base/bb.c"; libs="-lcrypto -lm" ;;
-flow) srcs="tests/fuzz/fuzz_flow.c bot/flow/flow_load.c bot/flow/flow_lib.c bot/flow/flow_engine.c bot/flow/flow_input.c bot/flow/expr.c bot/base/bb.c"
+expr) srcs="tests/fuzz/fuzz_expr.c bot/flow/expr.c bot/flow/expr_eval.c bot/base/bb.c bot/base/cal.c"; libs="-lcrypto -lm" ;;
+flow) srcs="tests/fuzz/fuzz_flow.c bot/flow/flow_load.c bot/flow/flow_check.c bot/flow/flow_lib.c bot/flow/flow_engine.c bot/flow/flow_input.c bot/flow/expr.c bot/flow/expr_eval.c bot/base/bb.c bot/base/cal.c"
       libs="-DPCRE2_CODE_UNIT_WIDTH=8 $(pc) -lm" ;;
 telegram) srcs="tests/fuzz/fuzz_telegram.c adapters/telegram/telegram.c adapters/net/egress.c adapters/net/ratelimit.c adapters/net/render.c bot/base/bb.c"
       libs="$(pc) -lm -lsqlite3 -lcurl -lwebsockets build/libbimbing.a" ;;

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 #include "bot/base/tz.h"
 #include "store/store_coaching.h"
 
@@ -85,54 +86,16 @@ int coaching_tz_offset(const char *tz, int64_t now)
     return off;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-/* Days since 1970-01-01 to a proleptic Gregorian date. */
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t dd = doy - (153 * mp + 2) / 5 + 1;
-    int64_t mm = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yoe + era * 400 + (mm <= 2));
-    *m = (int)mm;
-    *d = (int)dd;
-}
-
-static int64_t days_from_civil(int y, int m, int d)
-{
-    int64_t yy = y - (m <= 2);
-    int64_t era = floor_div(yy, 400);
-    int64_t yoe = yy - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 void coaching_local_day(int64_t local, char *out, size_t n)
 {
-    int y, m, d;
-    civil_from_days(floor_div(local, 86400), &y, &m, &d);
-    bb_snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+    cal_format_date(cal_floor_div(local, 86400), out, n);
 }
 
 void coaching_iso_week(int64_t local, char *out, size_t n)
 {
-    int64_t days = floor_div(local, 86400);
-    int64_t wd = (days + 3) - 7 * floor_div(days + 3, 7); /* 0 = Monday */
-    int64_t thursday = days - wd + 3;
-    int y, m, d;
-    civil_from_days(thursday, &y, &m, &d);
-    int64_t week = (thursday - days_from_civil(y, 1, 1)) / 7 + 1;
-    bb_snprintf(out, n, "%04d-W%02d", y, (int)week);
+    int64_t y;
+    int week = cal_iso_week(cal_floor_div(local, 86400), &y);
+    bb_snprintf(out, n, "%04d-W%02d", (int)y, week);
 }
 
 const struct coaching_value coaching_values[COACHING_NVALUES] = {
@@ -190,7 +153,7 @@ const struct coaching_value coaching_values[COACHING_NVALUES] = {
 
 int coaching_value_index(int64_t local)
 {
-    int64_t weeks = floor_div(floor_div(local, 86400) - 4, 7); /* 1970-01-05 was a Monday */
+    int64_t weeks = cal_floor_div(cal_floor_div(local, 86400) - 4, 7); /* 1970-01-05, a Monday */
     int64_t i = weeks % COACHING_NVALUES;
     return (int)(i < 0 ? i + COACHING_NVALUES : i);
 }
@@ -728,12 +691,13 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     struct store_coaching_summary *s = NULL;
     int64_t local;
     char from[16], to[16], week[16], list[2][600];
-    int y, m, dd, granted = -1, rc;
+    int64_t y;
+    int m, dd, granted = -1, rc;
 
     local_now(d, p, &local);
-    civil_from_days(floor_div(local, 86400), &y, &m, &dd);
-    bb_snprintf(from, sizeof(from), "%04d-01-01", y);
-    bb_snprintf(to, sizeof(to), "%04d-01-01", y + 1);
+    cal_civil_from_days(cal_floor_div(local, 86400), &y, &m, &dd);
+    bb_snprintf(from, sizeof(from), "%04d-01-01", (int)y);
+    bb_snprintf(to, sizeof(to), "%04d-01-01", (int)y + 1);
     s = calloc(1, sizeof(*s));
     if (!s)
         return BB_ENOMEM;
