@@ -17,188 +17,11 @@
 
 #include "bot/base/bb.h"
 
-/* Statement slots of this file (see store_int.h). */
-enum {
-    S_BEGIN = STORE_SLOTS_CORE,
-    S_COMMIT,
-    S_ROLLBACK,
-    S_PERSON_FIND,
-    S_PERSON_INSERT,
-    S_PERSON_UPDATE,
-    S_PERSON_BY_NIP,
-    S_PERSON_BY_ID,
-    S_PERSON_BY_PHONE,
-    S_PERSON_SET_LANG,
-    S_PERSON_COUNT,
-    S_ID_LINK,
-    S_ID_PERSON,
-    S_ID_OF,
-    S_ID_LAST,
-    S_ID_TOUCH,
-    S_ID_BLOCK,
-    S_INV_ADD,
-    S_INV_FIND,
-    S_INV_USE,
-    S_CONSENT_ADD,
-    S_CONSENT_GET,
-    S_FLOW_FIND,
-    S_FLOW_ADD,
-    S_FLOW_GET,
-    S_SESS_GET,
-    S_SESS_PUT,
-    S_SESS_DEL,
-    S_SESS_COUNT,
-    S_IN_ADD,
-    S_IN_FIND,
-    S_IN_NEXT,
-    S_IN_DONE,
-    S_IN_DONE_UPTO,
-    S_TIMER_SET_UPD,
-    S_IN_PENDING,
-    S_OUT_ADD,
-    S_OUT_CLAIM,
-    S_OUT_SENDING,
-    S_OUT_MARK,
-    S_OUT_EXT_FIND,
-    S_OUT_EXT_SET,
-    S_OUT_RECOVER,
-    S_OUT_PENDING,
-    S_OUT_PENDING_ALL,
-    S_TIMER_ADD,
-    S_TIMER_CANCEL,
-    S_TIMER_CANCEL_KIND,
-    S_TIMER_DUE,
-    S_TIMER_DEL,
-    S_CHECKIN_ADD,
-    S_CHECKIN_LIST,
-    S_AUDIT,
-    S_USER_VERSION,
-};
-
-#define LIST_MAX 10000 /* cap on rows returned by one list call */
-
-/* ---- internals shared with the other store/ files ---------------------- */
-
-void store_seterr(struct store *st, const char *msg)
-{
-    if (st)
-        bb_strlcpy(st->errmsg, msg, sizeof(st->errmsg));
-}
-
-int store_sqlerr(struct store *st, int rc)
-{
-    if (st && st->db)
-        bb_snprintf(st->errmsg, sizeof(st->errmsg), "%s", sqlite3_errmsg(st->db));
-    switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return BB_EAGAIN;
-    case SQLITE_NOMEM:
-        return BB_ENOMEM;
-    case SQLITE_CONSTRAINT:
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-            return BB_ENOTFOUND;
-        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-            return BB_EEXIST;
-        return BB_EIO;
-    }
-    return BB_EIO;
-}
-
-int store_stmt(struct store *st, int slot, const char *sql, sqlite3_stmt **out)
-{
-    int rc;
-    *out = NULL;
-    if (slot < 0 || slot >= STORE_NSLOTS)
-        return BB_EINVAL;
-    if (st->stmts[slot]) {
-        if (st->stmt_sql[slot] != sql && strcmp(st->stmt_sql[slot], sql) != 0) {
-            store_seterr(st, "statement slot reused with different SQL");
-            return BB_ESTATE;
-        }
-        sqlite3_reset(st->stmts[slot]);
-        sqlite3_clear_bindings(st->stmts[slot]);
-        *out = st->stmts[slot];
-        return BB_OK;
-    }
-    rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmts[slot], NULL);
-    if (rc != SQLITE_OK) {
-        st->stmts[slot] = NULL;
-        return store_sqlerr(st, rc);
-    }
-    st->stmt_sql[slot] = sql;
-    *out = st->stmts[slot];
-    return BB_OK;
-}
-
-void store_done(sqlite3_stmt *s)
-{
-    if (!s)
-        return;
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-}
-
-int store_bind_text(sqlite3_stmt *s, int idx, const char *text)
-{
-    if (!text)
-        return sqlite3_bind_null(s, idx);
-    return sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
-}
-
-void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t n)
-{
-    const unsigned char *t = sqlite3_column_text(s, col);
-    bb_strlcpy(dst, t ? (const char *)t : "", n);
-}
-
-int store_col_dup(sqlite3_stmt *s, int col, char **out)
-{
-    const unsigned char *t = sqlite3_column_text(s, col);
-    int len = sqlite3_column_bytes(s, col);
-    *out = NULL;
-    if (!t)
-        return BB_OK;
-    *out = malloc((size_t)len + 1);
-    if (!*out)
-        return BB_ENOMEM;
-    memcpy(*out, t, (size_t)len);
-    (*out)[len] = '\0';
-    return BB_OK;
-}
-
-/* Run a cached statement that returns no rows; *changes (may be NULL) gets
- * the number of rows it changed. */
-int store_run(struct store *st, sqlite3_stmt *s, int *changes)
-{
-    int rc = sqlite3_step(s);
-    int err = BB_OK;
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        err = store_sqlerr(st, rc);
-    else if (changes)
-        *changes = sqlite3_changes(st->db);
-    store_done(s);
-    return err;
-}
-
-/* Step a statement expected to give at most one row: BB_OK with the row
- * there, BB_ENOTFOUND without, or an error (statement then already reset). */
-static int step_row(struct store *st, sqlite3_stmt *s)
-{
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        return BB_OK;
-    store_done(s);
-    if (rc == SQLITE_DONE)
-        return BB_ENOTFOUND;
-    return store_sqlerr(st, rc);
-}
-
 /* Run a fixed statement of this file with one int64 parameter (or none). */
-static int exec_fixed(struct store *st, int slot, const char *sql)
+static int exec_fixed(struct store *st, const char *sql)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, slot, sql, &s);
+    int rc = store_stmt(st, sql, &s);
     if (rc)
         return rc;
     return store_run(st, s, NULL);
@@ -233,10 +56,10 @@ static int make_parent(const char *path)
 static int user_version(struct store *st, int *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_USER_VERSION, "PRAGMA user_version", &s);
+    int rc = store_stmt(st, "PRAGMA user_version", &s);
     if (rc)
         return rc;
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc == BB_ENOTFOUND ? BB_EIO : rc;
     *out = sqlite3_column_int(s, 0);
@@ -369,8 +192,8 @@ void store_free(struct store *st)
         return;
     if (st->tx_depth > 0 && st->db)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    for (int i = 0; i < STORE_NSLOTS; i++)
-        sqlite3_finalize(st->stmts[i]);
+    for (int i = 0; i < STORE_STMT_SLOTS; i++)
+        sqlite3_finalize(st->stmts[i].s);
     sqlite3_close(st->db);
     free(st);
 }
@@ -394,7 +217,7 @@ int store_begin(struct store *st)
         st->tx_depth++;
         return BB_OK;
     }
-    rc = exec_fixed(st, S_BEGIN, "BEGIN IMMEDIATE");
+    rc = exec_fixed(st, "BEGIN IMMEDIATE");
     if (rc)
         return rc;
     st->tx_depth = 1;
@@ -413,11 +236,11 @@ int store_commit(struct store *st)
         return BB_OK;
     if (st->tx_failed) {
         st->tx_failed = 0;
-        exec_fixed(st, S_ROLLBACK, "ROLLBACK");
+        exec_fixed(st, "ROLLBACK");
         store_seterr(st, "transaction rolled back by an inner rollback");
         return BB_ESTATE;
     }
-    rc = exec_fixed(st, S_COMMIT, "COMMIT");
+    rc = exec_fixed(st, "COMMIT");
     if (rc) {
         /* A failed COMMIT may leave the transaction open: end it. */
         if (!sqlite3_get_autocommit(st->db))
@@ -439,7 +262,7 @@ int store_rollback(struct store *st)
     st->tx_failed = 0;
     if (sqlite3_get_autocommit(st->db))
         return BB_OK; /* SQLite already rolled back (e.g. after SQLITE_FULL) */
-    return exec_fixed(st, S_ROLLBACK, "ROLLBACK");
+    return exec_fixed(st, "ROLLBACK");
 }
 
 int store_tx_end(struct store *st, int rc)
@@ -537,18 +360,18 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
     rc = store_begin(st);
     if (rc)
         return rc;
-    rc = store_stmt(st, S_PERSON_FIND, "SELECT id FROM people WHERE nip = ?1", &s);
+    rc = store_stmt(st, "SELECT id FROM people WHERE nip = ?1", &s);
     if (rc)
         goto done;
     store_bind_text(s, 1, p->nip);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc && rc != BB_ENOTFOUND)
         goto done;
     found = rc == BB_OK;
     if (found) {
         id = sqlite3_column_int64(s, 0);
         store_done(s);
-        rc = store_stmt(st, S_PERSON_UPDATE,
+        rc = store_stmt(st,
                         "UPDATE people SET name = COALESCE(NULLIF(?2, ''), name),"
                         " unit = COALESCE(NULLIF(?3, ''), unit),"
                         " position = COALESCE(NULLIF(?4, ''), position),"
@@ -564,7 +387,7 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
                         " updated_at = ?14 WHERE nip = ?1",
                         &s);
     } else {
-        rc = store_stmt(st, S_PERSON_INSERT,
+        rc = store_stmt(st,
                         "INSERT INTO people (nip, name, unit, position, grade, role, lang, tz,"
                         " phone, email, supervisor_nip, strengths, interests, created_at,"
                         " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(NULLIF(?6, ''),"
@@ -589,18 +412,18 @@ done:
     return store_tx_end(st, rc);
 }
 
-static int person_by(struct store *st, int slot, const char *sql, const char *key, int64_t id,
+static int person_by(struct store *st, const char *sql, const char *key, int64_t id,
                      struct store_person *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, slot, sql, &s);
+    int rc = store_stmt(st, sql, &s);
     if (rc)
         return rc;
     if (key)
         store_bind_text(s, 1, key);
     else
         sqlite3_bind_int64(s, 1, id);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc;
     read_person(s, out);
@@ -610,21 +433,19 @@ static int person_by(struct store *st, int slot, const char *sql, const char *ke
 
 int store_person_by_nip(struct store *st, const char *nip, struct store_person *out)
 {
-    return person_by(st, S_PERSON_BY_NIP, "SELECT " PERSON_COLS " FROM people WHERE nip = ?1", nip,
-                     0, out);
+    return person_by(st, "SELECT " PERSON_COLS " FROM people WHERE nip = ?1", nip, 0, out);
 }
 
 int store_person_by_id(struct store *st, int64_t id, struct store_person *out)
 {
-    return person_by(st, S_PERSON_BY_ID, "SELECT " PERSON_COLS " FROM people WHERE id = ?1", NULL,
-                     id, out);
+    return person_by(st, "SELECT " PERSON_COLS " FROM people WHERE id = ?1", NULL, id, out);
 }
 
 int store_person_by_phone(struct store *st, const char *phone, struct store_person *out)
 {
     if (!phone || !*phone)
         return BB_ENOTFOUND;
-    return person_by(st, S_PERSON_BY_PHONE,
+    return person_by(st,
                      "SELECT " PERSON_COLS " FROM people WHERE phone = ?1 AND phone <> ''"
                      " ORDER BY id LIMIT 1",
                      phone, 0, out);
@@ -636,8 +457,7 @@ int store_person_set_lang(struct store *st, int64_t id, const char *lang)
     int rc, n = 0;
     if (!lang || !valid_lang(lang))
         return BB_EINVAL;
-    rc = store_stmt(st, S_PERSON_SET_LANG,
-                    "UPDATE people SET lang = ?2, updated_at = ?3 WHERE id = ?1", &s);
+    rc = store_stmt(st, "UPDATE people SET lang = ?2, updated_at = ?3 WHERE id = ?1", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -650,15 +470,15 @@ int store_person_set_lang(struct store *st, int64_t id, const char *lang)
 }
 
 /* SELECT COUNT(*)-style statement with up to one text parameter. */
-static int count_of(struct store *st, int slot, const char *sql, const char *arg, int64_t *out)
+static int count_of(struct store *st, const char *sql, const char *arg, int64_t *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, slot, sql, &s);
+    int rc = store_stmt(st, sql, &s);
     if (rc)
         return rc;
     if (arg)
         store_bind_text(s, 1, arg);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc == BB_ENOTFOUND ? BB_EIO : rc;
     *out = sqlite3_column_int64(s, 0);
@@ -668,7 +488,7 @@ static int count_of(struct store *st, int slot, const char *sql, const char *arg
 
 int store_person_count(struct store *st, int64_t *out)
 {
-    return count_of(st, S_PERSON_COUNT, "SELECT COUNT(*) FROM people", NULL, out);
+    return count_of(st, "SELECT COUNT(*) FROM people", NULL, out);
 }
 
 /* ---- identities -------------------------------------------------------- */
@@ -680,7 +500,7 @@ int store_identity_link(struct store *st, const char *channel, const char *ext_i
     int rc;
     if (!channel || !*channel || !ext_id || !*ext_id)
         return BB_EINVAL;
-    rc = store_stmt(st, S_ID_LINK,
+    rc = store_stmt(st,
                     "INSERT INTO identities (channel, ext_id, person_id, linked_at, last_seen)"
                     " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(channel, ext_id) DO UPDATE SET"
                     " person_id = excluded.person_id, linked_at = excluded.linked_at,"
@@ -699,13 +519,13 @@ int store_identity_person(struct store *st, const char *channel, const char *ext
                           int64_t *person_id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_ID_PERSON,
-                        "SELECT person_id FROM identities WHERE channel = ?1 AND ext_id = ?2", &s);
+    int rc =
+        store_stmt(st, "SELECT person_id FROM identities WHERE channel = ?1 AND ext_id = ?2", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, channel);
     store_bind_text(s, 2, ext_id);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc;
     *person_id = sqlite3_column_int64(s, 0);
@@ -717,7 +537,7 @@ int store_identity_of(struct store *st, int64_t person_id, const char *channel, 
                       size_t n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_ID_OF,
+    int rc = store_stmt(st,
                         "SELECT ext_id FROM identities WHERE person_id = ?1 AND channel = ?2"
                         " ORDER BY last_seen DESC, id DESC LIMIT 1",
                         &s);
@@ -725,7 +545,7 @@ int store_identity_of(struct store *st, int64_t person_id, const char *channel, 
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
     store_bind_text(s, 2, channel);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc;
     store_col_copy(s, 0, ext_id, n);
@@ -737,14 +557,14 @@ int store_identity_last(struct store *st, int64_t person_id, char *channel, size
                         size_t en)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_ID_LAST,
+    int rc = store_stmt(st,
                         "SELECT channel, ext_id FROM identities WHERE person_id = ?1"
                         " ORDER BY last_seen DESC, id DESC LIMIT 1",
                         &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc;
     store_col_copy(s, 0, channel, cn);
@@ -757,7 +577,7 @@ int store_identity_touch(struct store *st, const char *channel, const char *ext_
 {
     sqlite3_stmt *s;
     int rc, n = 0;
-    rc = store_stmt(st, S_ID_TOUCH,
+    rc = store_stmt(st,
                     "UPDATE identities SET last_seen = ?3 WHERE channel = ?1 AND ext_id = ?2"
                     " AND last_seen < ?3 - 60" /* once a minute is enough: fewer writes */,
                     &s);
@@ -776,7 +596,7 @@ int store_identity_set_blocked(struct store *st, const char *channel, const char
 {
     sqlite3_stmt *s;
     int rc, n = 0;
-    rc = store_stmt(st, S_ID_BLOCK,
+    rc = store_stmt(st,
                     "UPDATE identities SET blocked = ?3, blocked_at = CASE WHEN ?3 THEN ?4 END"
                     " WHERE channel = ?1 AND ext_id = ?2",
                     &s);
@@ -801,7 +621,7 @@ int store_invite_add(struct store *st, int64_t person_id, const char *code_hash,
     int rc;
     if (!code_hash || !*code_hash)
         return BB_EINVAL;
-    rc = store_stmt(st, S_INV_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO invites (code_hash, person_id, created_at, expires_at)"
                     " VALUES (?1, ?2, ?3, ?4)",
                     &s);
@@ -824,14 +644,14 @@ int store_invite_redeem(struct store *st, const char *code_hash, int64_t now, in
     rc = store_begin(st);
     if (rc)
         return rc;
-    rc = store_stmt(st, S_INV_FIND,
+    rc = store_stmt(st,
                     "SELECT id, person_id, expires_at FROM invites WHERE code_hash = ?1"
                     " AND used_at IS NULL",
                     &s);
     if (rc)
         goto done;
     store_bind_text(s, 1, code_hash);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         goto done;
     id = sqlite3_column_int64(s, 0);
@@ -842,8 +662,7 @@ int store_invite_redeem(struct store *st, const char *code_hash, int64_t now, in
         rc = BB_EEXPIRED;
         goto done;
     }
-    rc = store_stmt(st, S_INV_USE,
-                    "UPDATE invites SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL", &s);
+    rc = store_stmt(st, "UPDATE invites SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL", &s);
     if (rc)
         goto done;
     sqlite3_bind_int64(s, 1, id);
@@ -867,8 +686,7 @@ int store_consent_set(struct store *st, int64_t person_id, const char *purpose, 
     if (!purpose || !*purpose)
         return BB_EINVAL;
     rc = store_stmt(
-        st, S_CONSENT_ADD,
-        "INSERT INTO consents (person_id, purpose, granted, at) VALUES (?1, ?2, ?3, ?4)", &s);
+        st, "INSERT INTO consents (person_id, purpose, granted, at) VALUES (?1, ?2, ?3, ?4)", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -881,7 +699,7 @@ int store_consent_set(struct store *st, int64_t person_id, const char *purpose, 
 int store_consent_get(struct store *st, int64_t person_id, const char *purpose, int *granted)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_CONSENT_GET,
+    int rc = store_stmt(st,
                         "SELECT granted FROM consents WHERE person_id = ?1 AND purpose = ?2"
                         " ORDER BY id DESC LIMIT 1",
                         &s);
@@ -889,7 +707,7 @@ int store_consent_get(struct store *st, int64_t person_id, const char *purpose, 
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
     store_bind_text(s, 2, purpose);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc == BB_ENOTFOUND) {
         *granted = -1;
         return BB_OK;
@@ -914,13 +732,12 @@ int store_flow_put(struct store *st, const char *id, int version, const char *so
     rc = store_begin(st);
     if (rc)
         return rc;
-    rc = store_stmt(st, S_FLOW_FIND,
-                    "SELECT sha256 FROM flow_versions WHERE id = ?1 AND version = ?2", &s);
+    rc = store_stmt(st, "SELECT sha256 FROM flow_versions WHERE id = ?1 AND version = ?2", &s);
     if (rc)
         goto done;
     store_bind_text(s, 1, id);
     sqlite3_bind_int(s, 2, version);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc == BB_OK) {
         const unsigned char *old = sqlite3_column_text(s, 0);
         rc = old && strcmp((const char *)old, hash) == 0 ? BB_OK : BB_EEXIST;
@@ -931,7 +748,7 @@ int store_flow_put(struct store *st, const char *id, int version, const char *so
     }
     if (rc != BB_ENOTFOUND)
         goto done;
-    rc = store_stmt(st, S_FLOW_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO flow_versions (id, version, source, sha256, loaded_at)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
                     &s);
@@ -950,14 +767,13 @@ done:
 int store_flow_get(struct store *st, const char *id, int version, char **source)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_FLOW_GET,
-                        "SELECT source FROM flow_versions WHERE id = ?1 AND version = ?2", &s);
+    int rc = store_stmt(st, "SELECT source FROM flow_versions WHERE id = ?1 AND version = ?2", &s);
     *source = NULL;
     if (rc)
         return rc;
     store_bind_text(s, 1, id);
     sqlite3_bind_int(s, 2, version);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc;
     rc = store_col_dup(s, 0, source);
@@ -970,12 +786,12 @@ int store_flow_get(struct store *st, const char *id, int version, char **source)
 int store_session_get(struct store *st, int64_t person_id, char **state_json)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_SESS_GET, "SELECT state FROM sessions WHERE person_id = ?1", &s);
+    int rc = store_stmt(st, "SELECT state FROM sessions WHERE person_id = ?1", &s);
     *state_json = NULL;
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc;
     rc = store_col_dup(s, 0, state_json);
@@ -990,7 +806,7 @@ int store_session_put(struct store *st, int64_t person_id, const char *flow_id, 
     int rc;
     if (!flow_id || !node || !state_json)
         return BB_EINVAL;
-    rc = store_stmt(st, S_SESS_PUT,
+    rc = store_stmt(st,
                     "INSERT INTO sessions (person_id, flow_id, flow_version, node, state,"
                     " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(person_id) DO"
                     " UPDATE SET flow_id = excluded.flow_id, flow_version = excluded.flow_version,"
@@ -1011,7 +827,7 @@ int store_session_put(struct store *st, int64_t person_id, const char *flow_id, 
 int store_session_delete(struct store *st, int64_t person_id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, S_SESS_DEL, "DELETE FROM sessions WHERE person_id = ?1", &s);
+    int rc = store_stmt(st, "DELETE FROM sessions WHERE person_id = ?1", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -1020,8 +836,7 @@ int store_session_delete(struct store *st, int64_t person_id)
 
 int store_session_count_active(struct store *st, int64_t *out)
 {
-    return count_of(st, S_SESS_COUNT, "SELECT COUNT(*) FROM sessions WHERE flow_id <> ''", NULL,
-                    out);
+    return count_of(st, "SELECT COUNT(*) FROM sessions WHERE flow_id <> ''", NULL, out);
 }
 
 /* ---- inbox ------------------------------------------------------------- */
@@ -1034,7 +849,7 @@ int store_inbox_add(struct store *st, const struct store_inbox_event *ev, int *d
     *dup = 0;
     if (ev->kind < STORE_EV_TEXT || ev->kind > STORE_EV_START)
         return BB_EINVAL;
-    rc = store_stmt(st, S_IN_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO inbox (channel, ext_user, ext_msg_id, person_id, kind, text,"
                     " payload, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                     " ON CONFLICT(channel, ext_msg_id) DO NOTHING",
@@ -1060,13 +875,12 @@ int store_inbox_add(struct store *st, const struct store_inbox_event *ev, int *d
     *dup = 1;
     if (!id_out)
         return BB_OK;
-    rc = store_stmt(st, S_IN_FIND, "SELECT id FROM inbox WHERE channel = ?1 AND ext_msg_id = ?2",
-                    &s);
+    rc = store_stmt(st, "SELECT id FROM inbox WHERE channel = ?1 AND ext_msg_id = ?2", &s);
     if (rc)
         return rc;
     store_bind_text(s, 1, ev->channel);
     store_bind_text(s, 2, msg_id);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         return rc == BB_ENOTFOUND ? BB_EIO : rc;
     *id_out = sqlite3_column_int64(s, 0);
@@ -1090,9 +904,9 @@ int store_inbox_next(struct store *st, int limit, struct store_inbox_event **evs
     int rc, k = 0;
     *evs = NULL;
     *n = 0;
-    if (limit <= 0 || limit > LIST_MAX)
+    if (limit <= 0 || limit > STORE_LIST_MAX)
         return BB_EINVAL;
-    rc = store_stmt(st, S_IN_NEXT,
+    rc = store_stmt(st,
                     "SELECT id, channel, ext_user, ext_msg_id, person_id, kind, text, payload, ts"
                     " FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?1",
                     &s);
@@ -1136,7 +950,7 @@ int store_inbox_done(struct store *st, int64_t id, int64_t now)
 {
     sqlite3_stmt *s;
     int rc, n = 0;
-    rc = store_stmt(st, S_IN_DONE, "UPDATE inbox SET processed_at = ?2 WHERE id = ?1", &s);
+    rc = store_stmt(st, "UPDATE inbox SET processed_at = ?2 WHERE id = ?1", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -1151,8 +965,7 @@ int store_inbox_done_upto(struct store *st, int64_t max_id, int64_t now)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(
-        st, S_IN_DONE_UPTO,
-        "UPDATE inbox SET processed_at = ?2 WHERE processed_at IS NULL AND id <= ?1", &s);
+        st, "UPDATE inbox SET processed_at = ?2 WHERE processed_at IS NULL AND id <= ?1", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, max_id);
@@ -1162,8 +975,7 @@ int store_inbox_done_upto(struct store *st, int64_t max_id, int64_t now)
 
 int store_inbox_pending(struct store *st, int64_t *out)
 {
-    return count_of(st, S_IN_PENDING, "SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL", NULL,
-                    out);
+    return count_of(st, "SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL", NULL, out);
 }
 
 /* ---- outbox ------------------------------------------------------------ */
@@ -1177,7 +989,7 @@ int store_outbox_add(struct store *st, const struct store_outbox_msg *m, int64_t
         (m->priority != STORE_PRIO_LIVE && m->priority != STORE_PRIO_BULK) ||
         m->state < STORE_OUT_QUEUED || m->state > STORE_OUT_BLOCKED)
         return BB_EINVAL;
-    rc = store_stmt(st, S_OUT_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO outbox (person_id, channel, ext_user, priority, body, state,"
                     " attempts, due, created_at, updated_at, ext_msg_id, batch_id) VALUES"
                     " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -1235,7 +1047,7 @@ int store_outbox_claim(struct store *st, const char *channel, int64_t now, int l
     int rc, k = 0;
     *msgs = NULL;
     *n = 0;
-    if (!channel || limit <= 0 || limit > LIST_MAX)
+    if (!channel || limit <= 0 || limit > STORE_LIST_MAX)
         return BB_EINVAL;
     out = calloc((size_t)limit, sizeof(*out));
     if (!out)
@@ -1248,7 +1060,7 @@ int store_outbox_claim(struct store *st, const char *channel, int64_t now, int l
     /* One indexed range scan per priority (outbox_claim): LIVE first. */
     for (int prio = STORE_PRIO_LIVE; prio <= STORE_PRIO_BULK && k < limit; prio++) {
         int sr;
-        rc = store_stmt(st, S_OUT_CLAIM,
+        rc = store_stmt(st,
                         "SELECT id, person_id, channel, ext_user, priority, body, state, attempts,"
                         " due, created_at, ext_msg_id, batch_id FROM outbox WHERE state = 0 AND"
                         " channel = ?1 AND priority = ?2 AND due <= ?3 ORDER BY due, id LIMIT ?4",
@@ -1275,8 +1087,7 @@ int store_outbox_claim(struct store *st, const char *channel, int64_t now, int l
         store_done(s);
     }
     for (int i = 0; i < k; i++) {
-        rc = store_stmt(st, S_OUT_SENDING,
-                        "UPDATE outbox SET state = 1, updated_at = ?2 WHERE id = ?1", &u);
+        rc = store_stmt(st, "UPDATE outbox SET state = 1, updated_at = ?2 WHERE id = ?1", &u);
         if (rc)
             goto fail;
         sqlite3_bind_int64(u, 1, out[i].id);
@@ -1311,7 +1122,7 @@ int store_outbox_mark(struct store *st, int64_t id, int state, const char *ext_m
     int rc, n = 0;
     if (state < STORE_OUT_QUEUED || state > STORE_OUT_BLOCKED)
         return BB_EINVAL;
-    rc = store_stmt(st, S_OUT_MARK,
+    rc = store_stmt(st,
                     "UPDATE outbox SET state = ?2, ext_msg_id = COALESCE(?3, ext_msg_id),"
                     " error = COALESCE(?4, error), updated_at = ?6,"
                     " due = CASE WHEN ?2 = 0 THEN ?5 ELSE due END,"
@@ -1343,18 +1154,17 @@ int store_outbox_status_by_ext(struct store *st, const char *channel, const char
     rc = store_begin(st);
     if (rc)
         return rc;
-    rc = store_stmt(st, S_OUT_EXT_FIND,
-                    "SELECT id FROM outbox WHERE channel = ?1 AND ext_msg_id = ?2 LIMIT 1", &s);
+    rc = store_stmt(st, "SELECT id FROM outbox WHERE channel = ?1 AND ext_msg_id = ?2 LIMIT 1", &s);
     if (rc)
         goto done;
     store_bind_text(s, 1, channel);
     store_bind_text(s, 2, ext_msg_id);
-    rc = step_row(st, s);
+    rc = store_step_row(st, s);
     if (rc)
         goto done;
     store_done(s);
     /* Forward only: SENT < DELIVERED < READ; FAILED applies to any state. */
-    rc = store_stmt(st, S_OUT_EXT_SET,
+    rc = store_stmt(st,
                     "UPDATE outbox SET state = ?3, error = COALESCE(?4, error), updated_at = ?5"
                     " WHERE channel = ?1 AND ext_msg_id = ?2 AND (?3 = 5 OR"
                     " (state IN (1, 2, 3) AND state < ?3))",
@@ -1375,7 +1185,7 @@ int store_outbox_recover(struct store *st, int *n)
 {
     sqlite3_stmt *s;
     int rc, k = 0;
-    rc = store_stmt(st, S_OUT_RECOVER, "UPDATE outbox SET state = 0 WHERE state = 1", &s);
+    rc = store_stmt(st, "UPDATE outbox SET state = 0 WHERE state = 1", &s);
     if (rc)
         return rc;
     rc = store_run(st, s, &k);
@@ -1387,11 +1197,11 @@ int store_outbox_recover(struct store *st, int *n)
 int store_outbox_pending(struct store *st, const char *channel, int64_t *out)
 {
     if (!channel)
-        return count_of(st, S_OUT_PENDING_ALL,
+        return count_of(st,
                         "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 0) +"
                         " (SELECT COUNT(*) FROM outbox WHERE state = 1)",
                         NULL, out);
-    return count_of(st, S_OUT_PENDING,
+    return count_of(st,
                     "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 0 AND channel = ?1) +"
                     " (SELECT COUNT(*) FROM outbox WHERE state = 1 AND channel = ?1)",
                     channel, out);
@@ -1405,9 +1215,8 @@ int store_timer_add(struct store *st, const struct store_timer *t, int64_t *id_o
     int rc;
     if (!t->kind[0])
         return BB_EINVAL;
-    rc = store_stmt(st, S_TIMER_ADD,
-                    "INSERT INTO timers (person_id, kind, payload, due) VALUES (?1, ?2, ?3, ?4)",
-                    &s);
+    rc = store_stmt(
+        st, "INSERT INTO timers (person_id, kind, payload, due) VALUES (?1, ?2, ?3, ?4)", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, t->person_id);
@@ -1425,10 +1234,9 @@ int store_timer_cancel(struct store *st, int64_t person_id, const char *kind)
     sqlite3_stmt *s;
     int rc;
     if (kind)
-        rc = store_stmt(st, S_TIMER_CANCEL_KIND,
-                        "DELETE FROM timers WHERE person_id = ?1 AND kind = ?2", &s);
+        rc = store_stmt(st, "DELETE FROM timers WHERE person_id = ?1 AND kind = ?2", &s);
     else
-        rc = store_stmt(st, S_TIMER_CANCEL, "DELETE FROM timers WHERE person_id = ?1", &s);
+        rc = store_stmt(st, "DELETE FROM timers WHERE person_id = ?1", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -1441,9 +1249,8 @@ int store_timer_set(struct store *st, const struct store_timer *t)
 {
     sqlite3_stmt *s;
     int rc, n = 0;
-    rc = store_stmt(st, S_TIMER_SET_UPD,
-                    "UPDATE timers SET due = ?3, payload = ?4 WHERE person_id = ?1 AND kind = ?2",
-                    &s);
+    rc = store_stmt(
+        st, "UPDATE timers SET due = ?3, payload = ?4 WHERE person_id = ?1 AND kind = ?2", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, t->person_id);
@@ -1468,9 +1275,9 @@ int store_timer_due(struct store *st, int64_t now, int limit, struct store_timer
     int rc, k = 0;
     *out = NULL;
     *n = 0;
-    if (limit <= 0 || limit > LIST_MAX)
+    if (limit <= 0 || limit > STORE_LIST_MAX)
         return BB_EINVAL;
-    rc = store_stmt(st, S_TIMER_DUE,
+    rc = store_stmt(st,
                     "SELECT id, person_id, kind, payload, due FROM timers WHERE due <= ?1"
                     " ORDER BY due, id LIMIT ?2",
                     &s);
@@ -1507,7 +1314,7 @@ int store_timer_delete(struct store *st, int64_t id)
 {
     sqlite3_stmt *s;
     int rc, n = 0;
-    rc = store_stmt(st, S_TIMER_DEL, "DELETE FROM timers WHERE id = ?1", &s);
+    rc = store_stmt(st, "DELETE FROM timers WHERE id = ?1", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -1525,7 +1332,7 @@ int store_checkin_add(struct store *st, const struct store_checkin *c, int64_t *
     int rc;
     if (c->mood < 0 || c->mood > 5 || c->wants_help < -1 || c->wants_help > 1)
         return BB_EINVAL;
-    rc = store_stmt(st, S_CHECKIN_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO checkins (person_id, at, mood, win, blocker, wants_help, extra)"
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     &s);
@@ -1552,9 +1359,9 @@ int store_checkin_list(struct store *st, int64_t person_id, int limit, struct st
     int rc, k = 0;
     *out = NULL;
     *n = 0;
-    if (limit <= 0 || limit > LIST_MAX)
+    if (limit <= 0 || limit > STORE_LIST_MAX)
         return BB_EINVAL;
-    rc = store_stmt(st, S_CHECKIN_LIST,
+    rc = store_stmt(st,
                     "SELECT id, person_id, at, mood, win, blocker, wants_help, extra FROM checkins"
                     " WHERE person_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
                     &s);
@@ -1599,7 +1406,7 @@ int store_audit(struct store *st, const char *actor, const char *action, int64_t
     int rc;
     if (!actor || !action || !*action)
         return BB_EINVAL;
-    rc = store_stmt(st, S_AUDIT,
+    rc = store_stmt(st,
                     "INSERT INTO audit_log (at, actor, action, subject_person, detail)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
                     &s);
@@ -1683,7 +1490,7 @@ int store_person_export(struct store *st, int64_t person_id, cJSON **out)
         int sr;
         if (!pt->key || !pt->export_sql)
             continue;
-        rc = store_stmt(st, STORE_SLOTS_PERSON + 2 * t, pt->export_sql, &s);
+        rc = store_stmt(st, pt->export_sql, &s);
         if (rc)
             goto fail;
         sqlite3_bind_int64(s, 1, person_id);
@@ -1750,7 +1557,7 @@ int store_person_forget(struct store *st, int64_t person_id, int64_t now, char *
         sqlite3_stmt *s;
         if (!pt->erase_sql)
             continue;
-        rc = store_stmt(st, STORE_SLOTS_PERSON + 2 * t + 1, pt->erase_sql, &s);
+        rc = store_stmt(st, pt->erase_sql, &s);
         if (rc)
             break;
         sqlite3_bind_int64(s, 1, person_id);

@@ -11,22 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    A_ADD = STORE_SLOTS_ADMIN,
-    A_GET,
-    A_TOUCH,
-    A_DEL,
-    A_PRUNE,
-    A_REACH,
-    A_CHECKINS,
-    A_WEEKS,
-    A_OUT_BATCH,
-    A_OUT_SINCE,
-    A_PEOPLE,
-    A_PEOPLE_COUNT,
-    A_AUDIT,
-};
-
 #define ADMIN_LIST_MAX 10000 /* rows any list here hands out */
 
 /* Step a prepared statement to its end; for writes. */
@@ -64,7 +48,7 @@ int store_admin_session_add(struct store *st, const char *token_hash, int64_t pe
     int rc;
     if (!token_hash || strlen(token_hash) != 64 || person_id < 0)
         return BB_EINVAL;
-    rc = store_stmt(st, A_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO admin_sessions(token_hash, person_id, created_at, last_seen,"
                     " expires_at) VALUES(?1, ?2, ?3, ?3, ?4)",
                     &s);
@@ -85,7 +69,7 @@ int store_admin_session_get(struct store *st, const char *token_hash, int64_t no
     if (!token_hash || !out)
         return BB_EINVAL;
     memset(out, 0, sizeof(*out));
-    rc = store_stmt(st, A_GET,
+    rc = store_stmt(st,
                     "SELECT person_id, created_at, last_seen, expires_at FROM admin_sessions"
                     " WHERE token_hash = ?1 AND expires_at > ?2",
                     &s);
@@ -113,7 +97,7 @@ int store_admin_session_touch(struct store *st, const char *token_hash, int64_t 
                               int64_t expires_at)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, A_TOUCH,
+    int rc = store_stmt(st,
                         "UPDATE admin_sessions SET last_seen = ?2, expires_at = ?3"
                         " WHERE token_hash = ?1",
                         &s);
@@ -128,7 +112,7 @@ int store_admin_session_touch(struct store *st, const char *token_hash, int64_t 
 int store_admin_session_delete(struct store *st, const char *token_hash)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, A_DEL, "DELETE FROM admin_sessions WHERE token_hash = ?1", &s);
+    int rc = store_stmt(st, "DELETE FROM admin_sessions WHERE token_hash = ?1", &s);
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, token_hash);
@@ -138,7 +122,7 @@ int store_admin_session_delete(struct store *st, const char *token_hash)
 int store_admin_session_prune(struct store *st, int64_t now, int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, A_PRUNE, "DELETE FROM admin_sessions WHERE expires_at <= ?1", &s);
+    int rc = store_stmt(st, "DELETE FROM admin_sessions WHERE expires_at <= ?1", &s);
     if (n)
         *n = 0;
     if (rc != BB_OK)
@@ -190,7 +174,7 @@ int store_admin_reach(struct store *st, struct store_admin_count **out, int *n)
         return BB_EINVAL;
     *out = NULL;
     *n = 0;
-    rc = store_stmt(st, A_REACH,
+    rc = store_stmt(st,
                     "SELECT channel, 0, count(DISTINCT person_id) FROM identities"
                     " WHERE blocked = 0 GROUP BY channel ORDER BY channel",
                     &s);
@@ -206,8 +190,8 @@ int store_admin_checkins_since(struct store *st, int64_t since, int64_t *count, 
     if (!count || !people)
         return BB_EINVAL;
     *count = *people = 0;
-    rc = store_stmt(st, A_CHECKINS,
-                    "SELECT count(*), count(DISTINCT person_id) FROM checkins WHERE at >= ?1", &s);
+    rc = store_stmt(st, "SELECT count(*), count(DISTINCT person_id) FROM checkins WHERE at >= ?1",
+                    &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, since);
@@ -234,7 +218,7 @@ int store_admin_mood_weeks(struct store *st, int64_t since, int64_t origin,
         return BB_EINVAL;
     *out = NULL;
     *n = 0;
-    rc = store_stmt(st, A_WEEKS,
+    rc = store_stmt(st,
                     "SELECT (at - ?2) / 604800 AS wk, count(DISTINCT person_id), count(*),"
                     " avg(mood), sum(mood = 1), sum(mood = 2), sum(mood = 3), sum(mood = 4),"
                     " sum(mood = 5) FROM checkins WHERE at >= ?1 AND mood BETWEEN 1 AND 5"
@@ -280,7 +264,7 @@ int store_admin_outbox_counts(struct store *st, int64_t batch_id, int64_t since,
     *out = NULL;
     *n = 0;
     if (batch_id > 0) {
-        rc = store_stmt(st, A_OUT_BATCH,
+        rc = store_stmt(st,
                         "SELECT channel, state, count(*) FROM outbox WHERE batch_id = ?1"
                         " GROUP BY channel, state ORDER BY channel, state",
                         &s);
@@ -288,7 +272,7 @@ int store_admin_outbox_counts(struct store *st, int64_t batch_id, int64_t since,
             return rc;
         sqlite3_bind_int64(s, 1, batch_id);
     } else {
-        rc = store_stmt(st, A_OUT_SINCE,
+        rc = store_stmt(st,
                         "SELECT channel, state, count(*) FROM outbox WHERE created_at >= ?1"
                         " GROUP BY channel, state ORDER BY channel, state",
                         &s);
@@ -342,7 +326,7 @@ int store_admin_people(struct store *st, const char *q, int limit, int offset,
     rc = like_pattern(q, pat, sizeof(pat));
     if (rc != BB_OK)
         return BB_EINVAL;
-    rc = store_stmt(st, A_PEOPLE_COUNT, "SELECT count(*) FROM people p" PEOPLE_WHERE, &s);
+    rc = store_stmt(st, "SELECT count(*) FROM people p" PEOPLE_WHERE, &s);
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, q);
@@ -355,7 +339,7 @@ int store_admin_people(struct store *st, const char *q, int limit, int offset,
     *total = sqlite3_column_int64(s, 0);
     store_done(s);
 
-    rc = store_stmt(st, A_PEOPLE,
+    rc = store_stmt(st,
                     "SELECT p.nip, p.name, p.unit, p.position, p.role, p.lang, p.created_at,"
                     " (SELECT group_concat(channel, ',') FROM (SELECT DISTINCT channel FROM"
                     " identities i WHERE i.person_id = p.id AND i.blocked = 0 ORDER BY channel))"
@@ -406,7 +390,7 @@ int store_admin_audit_list(struct store *st, int limit, struct store_admin_audit
         return BB_EINVAL;
     *out = NULL;
     *n = 0;
-    rc = store_stmt(st, A_AUDIT,
+    rc = store_stmt(st,
                     "SELECT a.at, a.actor, a.action, coalesce(p.nip, ''), a.detail FROM audit_log a"
                     " LEFT JOIN people p ON p.id = a.subject_person AND a.subject_person <> 0"
                     " ORDER BY a.id DESC LIMIT ?1",

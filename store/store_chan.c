@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { C_BLOCKED = STORE_SLOTS_CHAN, C_FIND_Q, C_AFTER, C_RECOVER };
-
 #define OUTBOX_COLS                                                                                \
     "id, person_id, channel, ext_user, priority, body, state, attempts, due, created_at,"          \
     " ext_msg_id, batch_id"
@@ -19,8 +17,8 @@ enum { C_BLOCKED = STORE_SLOTS_CHAN, C_FIND_Q, C_AFTER, C_RECOVER };
 int store_identity_blocked(struct store *st, const char *channel, const char *ext_id, int *blocked)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, C_BLOCKED,
-                        "SELECT blocked FROM identities WHERE channel = ?1 AND ext_id = ?2", &s);
+    int rc =
+        store_stmt(st, "SELECT blocked FROM identities WHERE channel = ?1 AND ext_id = ?2", &s);
     *blocked = 0;
     if (rc != BB_OK)
         return rc;
@@ -44,7 +42,7 @@ int store_outbox_find_question(struct store *st, const char *channel, const char
 {
     sqlite3_stmt *s;
     /* Recent rows of the chat only: a question is answered soon after. */
-    int rc = store_stmt(st, C_FIND_Q,
+    int rc = store_stmt(st,
                         "SELECT ext_msg_id, body FROM (SELECT ext_msg_id, body FROM outbox"
                         " WHERE channel = ?1 AND ext_user = ?2 ORDER BY id DESC LIMIT 200)"
                         " WHERE json_valid(body) AND json_extract(body, '$.q') = ?3 LIMIT 1",
@@ -81,7 +79,7 @@ int store_outbox_after(struct store *st, const char *channel, const char *ext_us
     out = calloc((size_t)limit, sizeof(*out));
     if (!out)
         return BB_ENOMEM;
-    rc = store_stmt(st, C_AFTER,
+    rc = store_stmt(st,
                     "SELECT " OUTBOX_COLS " FROM outbox WHERE channel = ?1 AND ext_user = ?2"
                     " AND id > ?3 ORDER BY id LIMIT ?4",
                     &s);
@@ -118,7 +116,7 @@ int store_outbox_after(struct store *st, const char *channel, const char *ext_us
 int store_outbox_recover_chat(struct store *st, const char *channel, const char *ext_user, int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, C_RECOVER,
+    int rc = store_stmt(st,
                         "UPDATE outbox SET state = 0 WHERE state = 1 AND channel = ?1 AND"
                         " ext_user = ?2",
                         &s);

@@ -10,31 +10,6 @@
 #include "bot/base/bb.h"
 #include "store/store_int.h"
 
-enum {
-    K_WB_ADD = STORE_SLOTS_COACHING,
-    K_WB_ALERTED,
-    K_ALERT_UNIT,
-    K_ALERT_ANY,
-    K_GROW_ADD,
-    K_GROW_FOLLOW,
-    K_GOAL_ADD,
-    K_LEARN_ADD,
-    K_JP,
-    K_REFL_ADD,
-    K_FIND,
-    K_FB_ASK_DUP,
-    K_FB_ASK,
-    K_FB_REQ,
-    K_FB_PENDING,
-    K_FB_ADD,
-    K_FB_DONE,
-    K_MR_UPDATE,
-    K_MR_ADD,
-    K_MR_STATUS,
-    K_SUMMARY,
-    K_LAST /* must stay <= STORE_SLOTS_COACHING + 32 */
-};
-
 /* Free text must fit the struct fields it is read back into. */
 static int text_ok(const char *s, int required)
 {
@@ -87,8 +62,7 @@ int store_coaching_wellbeing_add(struct store *st, int64_t person_id, int64_t at
     bb_snprintf(list, sizeof(list), "%d,%d,%d,%d,%d", items[0], items[1], items[2], items[3],
                 items[4]);
     rc = store_stmt(
-        st, K_WB_ADD,
-        "INSERT INTO wellbeing(person_id, at, day, raw, items) VALUES(?1, ?2, ?3, ?4, ?5)", &s);
+        st, "INSERT INTO wellbeing(person_id, at, day, raw, items) VALUES(?1, ?2, ?3, ?4, ?5)", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -102,7 +76,7 @@ int store_coaching_wellbeing_add(struct store *st, int64_t person_id, int64_t at
 int store_coaching_wellbeing_set_alerted(struct store *st, int64_t id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, K_WB_ALERTED, "UPDATE wellbeing SET alerted = 1 WHERE id = ?1", &s);
+    int rc = store_stmt(st, "UPDATE wellbeing SET alerted = 1 WHERE id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -130,7 +104,7 @@ int store_coaching_alert_recipients(struct store *st, int64_t person_id, int64_t
     if (!ids || !n || max <= 0)
         return BB_EINVAL;
     *n = 0;
-    rc = store_stmt(st, K_ALERT_UNIT,
+    rc = store_stmt(st,
                     "SELECT h.id FROM people h JOIN people p ON p.id = ?1"
                     " WHERE h.role = 'hr' AND h.unit = p.unit AND h.id <> p.id ORDER BY h.id",
                     &s);
@@ -140,8 +114,7 @@ int store_coaching_alert_recipients(struct store *st, int64_t person_id, int64_t
     rc = collect_ids(st, s, ids, max, n);
     if (rc != BB_OK || *n > 0)
         return rc;
-    rc = store_stmt(st, K_ALERT_ANY,
-                    "SELECT id FROM people WHERE role = 'hr' AND id <> ?1 ORDER BY id", &s);
+    rc = store_stmt(st, "SELECT id FROM people WHERE role = 'hr' AND id <> ?1 ORDER BY id", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -158,7 +131,7 @@ int store_coaching_grow_add(struct store *st, const struct store_grow *g, int64_
         !text_ok(g->will, 0) || g->confidence < 0 || g->confidence > 10 ||
         (g->followup_day[0] && !day_ok(g->followup_day)))
         return BB_EINVAL;
-    rc = store_stmt(st, K_GROW_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO grow_sessions(person_id, at, goal, reality, options, will,"
                     " confidence, followup_day) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     &s);
@@ -182,7 +155,7 @@ int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at
     int rc;
     if (!text_ok(progress, 1) || strlen(progress) > 32 || !text_ok(note, 0))
         return BB_EINVAL;
-    rc = store_stmt(st, K_GROW_FOLLOW,
+    rc = store_stmt(st,
                     "UPDATE grow_sessions SET followup_at = ?2, progress = ?3, followup_note = ?4"
                     " WHERE id = (SELECT id FROM grow_sessions WHERE person_id = ?1"
                     " ORDER BY followup_at = 0 DESC, at DESC, id DESC LIMIT 1)",
@@ -212,7 +185,7 @@ int store_coaching_goal_add(struct store *st, int64_t person_id, int64_t at, con
         return BB_EINVAL;
     if (!text_ok(competency, 0) || !text_ok(goal, 1) || (due && due[0] && !day_ok(due)))
         return BB_EINVAL;
-    rc = store_stmt(st, K_GOAL_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO dev_goals(person_id, at, comp_group, competency, goal, due)"
                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                     &s);
@@ -234,7 +207,7 @@ int store_coaching_learning_add(struct store *st, int64_t person_id, int64_t at,
     int rc;
     if (!day_ok(day) || !text_ok(title, 1) || !text_ok(kind, 0) || minutes < 1 || minutes > 1440)
         return BB_EINVAL;
-    rc = store_stmt(st, K_LEARN_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO learning_log(person_id, at, day, title, kind, minutes)"
                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                     &s);
@@ -257,7 +230,7 @@ int store_coaching_jp_minutes(struct store *st, int64_t person_id, const char *f
     if (!day_ok(from) || !day_ok(to) || !minutes)
         return BB_EINVAL;
     *minutes = 0;
-    rc = store_stmt(st, K_JP,
+    rc = store_stmt(st,
                     "SELECT COALESCE(SUM(minutes), 0) FROM jp_sources WHERE person_id = ?1"
                     " AND day >= ?2 AND day < ?3",
                     &s);
@@ -288,7 +261,7 @@ int store_coaching_reflection_add(struct store *st, int64_t person_id, int64_t a
     if (!week || strlen(week) != 8 || !value || !value[0] || strlen(value) > 32 || rating < 1 ||
         rating > 5 || !text_ok(example, 0))
         return BB_EINVAL;
-    rc = store_stmt(st, K_REFL_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO reflections(person_id, at, week, value, rating, example)"
                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                     &s);
@@ -328,7 +301,7 @@ int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const cha
     pat[k++] = '%';
     pat[k] = '\0';
     rc =
-        store_stmt(st, K_FIND,
+        store_stmt(st,
                    "SELECT id FROM people WHERE unit = ?1 AND id <> ?2 AND name LIKE ?3 ESCAPE '\\'"
                    " ORDER BY lower(name) = lower(?4) DESC, name, id LIMIT ?5",
                    &s);
@@ -354,7 +327,7 @@ int store_coaching_feedback_ask(struct store *st, int64_t asker_id, int64_t give
     int rc;
     if (!text_ok(topic, 0) || asker_id == giver_id)
         return BB_EINVAL;
-    rc = store_stmt(st, K_FB_ASK_DUP,
+    rc = store_stmt(st,
                     "SELECT 1 FROM feedback_requests WHERE asker_id = ?1 AND giver_id = ?2"
                     " AND status = 'asked'",
                     &s);
@@ -368,7 +341,7 @@ int store_coaching_feedback_ask(struct store *st, int64_t asker_id, int64_t give
         return BB_EEXIST;
     if (rc != SQLITE_DONE)
         return store_sqlerr(st, rc);
-    rc = store_stmt(st, K_FB_ASK,
+    rc = store_stmt(st,
                     "INSERT INTO feedback_requests(asker_id, giver_id, topic, created_at)"
                     " VALUES(?1, ?2, ?3, ?4)",
                     &s);
@@ -406,7 +379,7 @@ int store_coaching_feedback_req(struct store *st, int64_t id, struct store_feedb
     int rc;
     if (!out)
         return BB_EINVAL;
-    rc = store_stmt(st, K_FB_REQ,
+    rc = store_stmt(st,
                     "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
                     " WHERE id = ?1",
                     &s);
@@ -423,7 +396,7 @@ int store_coaching_feedback_pending(struct store *st, int64_t giver_id,
     int rc;
     if (!out)
         return BB_EINVAL;
-    rc = store_stmt(st, K_FB_PENDING,
+    rc = store_stmt(st,
                     "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
                     " WHERE giver_id = ?1 AND status = 'asked' ORDER BY id LIMIT 1",
                     &s);
@@ -448,7 +421,7 @@ int store_coaching_feedback_give(struct store *st, int64_t req, int64_t giver_id
     if (rc == BB_OK && (r.giver_id != giver_id || strcmp(r.status, "asked") != 0))
         rc = BB_ENOTFOUND;
     if (rc == BB_OK)
-        rc = store_stmt(st, K_FB_ADD,
+        rc = store_stmt(st,
                         "INSERT INTO feedback(to_person, giver_id, day, topic, went_well, better,"
                         " anonymous) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                         &s);
@@ -466,7 +439,7 @@ int store_coaching_feedback_give(struct store *st, int64_t req, int64_t giver_id
         rc = step_done(st, s, NULL);
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, K_FB_DONE,
+        rc = store_stmt(st,
                         "UPDATE feedback_requests SET status = 'answered', answered_at = ?2"
                         " WHERE id = ?1",
                         &s);
@@ -489,7 +462,7 @@ int store_coaching_mentor_request(struct store *st, int64_t person_id, const cha
         return BB_EINVAL;
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
-    rc = store_stmt(st, K_MR_UPDATE,
+    rc = store_stmt(st,
                     "UPDATE mentor_requests SET tags = ?2, traits = ?3, updated_at = ?4"
                     " WHERE person_id = ?1 AND status = 'open' RETURNING id",
                     &s);
@@ -512,7 +485,7 @@ int store_coaching_mentor_request(struct store *st, int64_t person_id, const cha
         }
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, K_MR_ADD,
+        rc = store_stmt(st,
                         "INSERT INTO mentor_requests(person_id, tags, traits, created_at,"
                         " updated_at) VALUES(?1, ?2, ?3, ?4, ?4)",
                         &s);
@@ -534,8 +507,8 @@ int store_coaching_mentor_request_set_status(struct store *st, int64_t id, const
     if (!status ||
         (strcmp(status, "open") && strcmp(status, "matched") && strcmp(status, "closed")))
         return BB_EINVAL;
-    rc = store_stmt(st, K_MR_STATUS,
-                    "UPDATE mentor_requests SET status = ?2, updated_at = ?3 WHERE id = ?1", &s);
+    rc =
+        store_stmt(st, "UPDATE mentor_requests SET status = ?2, updated_at = ?3 WHERE id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -558,7 +531,7 @@ int store_coaching_summary(struct store *st, int64_t person_id, const char *year
         return BB_EINVAL;
     memset(out, 0, sizeof(*out));
     rc = store_stmt(
-        st, K_SUMMARY,
+        st,
         "SELECT (SELECT COALESCE(SUM(minutes), 0) FROM jp_sources WHERE person_id = ?1"
         "  AND day >= ?2 AND day < ?3),"
         " (SELECT COUNT(*) FROM dev_goals WHERE person_id = ?1 AND status = 'open'),"

@@ -12,37 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    M_PROF_GET = STORE_SLOTS_MENTORING,
-    M_PROF_PUT,
-    M_PEOPLE,
-    M_REQ_TABLE,
-    M_REQ_LIST,
-    M_SUG_ADD,
-    M_SUG_LATEST,
-    M_SUG_EXISTS,
-    M_PROP_ADD,
-    M_PROP_LIST,
-    M_PROP_STATE,
-    M_PAIR_ADD,
-    M_PAIR_BY_ID,
-    M_PAIR_ACTIVE_OF,
-    M_PAIR_LIST_ACTIVE,
-    M_PAIR_LIST_ENDED,
-    M_PAIR_COUNT,
-    M_PAIR_END,
-    M_PAIR_INTRO0,
-    M_PAIR_INTRO1,
-    M_PAIR_NUDGED,
-    M_PAIR_INTRO_PENDING,
-    M_PAIR_QUIET,
-    M_SES_ADD,
-    M_SES_MINUTES,
-    M_SES_STATS,
-    M_LAST_SLOT_
-};
-_Static_assert(M_LAST_SLOT_ <= STORE_SLOTS_MENTORING + 32, "statement slots 416..447");
-
 #define ROW_CAP 1000000 /* rows any list here hands out */
 
 static int exec_done(struct store *st, sqlite3_stmt *s)
@@ -101,7 +70,7 @@ static int collect(struct store *st, sqlite3_stmt *s, size_t size,
 int store_mentor_profile_get(struct store *st, int64_t person_id, struct store_mentor_profile *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PROF_GET,
+    int rc = store_stmt(st,
                         "SELECT capacity, status, updated_at FROM mentor_profiles"
                         " WHERE person_id = ?1",
                         &s);
@@ -131,7 +100,7 @@ int store_mentor_profile_put(struct store *st, int64_t person_id, int capacity,
     if (person_id <= 0 || default_capacity < 0 ||
         (status && strcmp(status, "active") != 0 && strcmp(status, "paused") != 0))
         return BB_EINVAL;
-    rc = store_stmt(st, M_PROF_PUT,
+    rc = store_stmt(st,
                     "INSERT INTO mentor_profiles(person_id, capacity, status, updated_at)"
                     " VALUES(?1, CASE WHEN ?2 < 0 THEN ?3 ELSE ?2 END, COALESCE(?4, 'active'), ?5)"
                     " ON CONFLICT(person_id) DO UPDATE SET"
@@ -174,7 +143,7 @@ static void read_person(sqlite3_stmt *s, void *dst)
 int store_mentoring_people(struct store *st, struct store_person **out, int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PEOPLE,
+    int rc = store_stmt(st,
                         "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email,"
                         " supervisor_nip, strengths, interests, created_at, updated_at FROM people"
                         " ORDER BY id",
@@ -203,7 +172,7 @@ int store_mentoring_requests(struct store *st, struct store_mentor_request **out
     *n = 0;
     /* The table belongs to the coaching module and may not exist: look first,
      * so the statement below is only ever prepared where it can be. */
-    rc = store_stmt(st, M_REQ_TABLE,
+    rc = store_stmt(st,
                     "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                     " AND name = 'mentor_requests'",
                     &s);
@@ -216,7 +185,7 @@ int store_mentoring_requests(struct store *st, struct store_mentor_request **out
         return store_sqlerr(st, rc);
     if (!found)
         return BB_OK;
-    rc = store_stmt(st, M_REQ_LIST,
+    rc = store_stmt(st,
                     "SELECT person_id, COALESCE(tags, '') FROM mentor_requests"
                     " WHERE status = 'open' ORDER BY created_at, person_id",
                     &s);
@@ -230,8 +199,7 @@ int store_mentoring_requests(struct store *st, struct store_mentor_request **out
 int store_suggestion_add(struct store *st, const char *unit, int64_t now, int64_t *id_out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_SUG_ADD,
-                        "INSERT INTO pair_suggestions(created_at, unit) VALUES(?1, ?2)", &s);
+    int rc = store_stmt(st, "INSERT INTO pair_suggestions(created_at, unit) VALUES(?1, ?2)", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, now);
@@ -259,8 +227,7 @@ static int one_id(struct store *st, sqlite3_stmt *s, int64_t *id)
 int store_suggestion_latest(struct store *st, int64_t *id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_SUG_LATEST,
-                        "SELECT max(id) FROM pair_suggestions HAVING count(*) > 0", &s);
+    int rc = store_stmt(st, "SELECT max(id) FROM pair_suggestions HAVING count(*) > 0", &s);
     if (rc != BB_OK)
         return rc;
     return one_id(st, s, id);
@@ -269,7 +236,7 @@ int store_suggestion_latest(struct store *st, int64_t *id)
 int store_suggestion_exists(struct store *st, int64_t id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_SUG_EXISTS, "SELECT id FROM pair_suggestions WHERE id = ?1", &s);
+    int rc = store_stmt(st, "SELECT id FROM pair_suggestions WHERE id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -279,7 +246,7 @@ int store_suggestion_exists(struct store *st, int64_t id)
 int store_proposal_add(struct store *st, const struct store_proposal *p)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PROP_ADD,
+    int rc = store_stmt(st,
                         "INSERT INTO pair_proposals(suggestion_id, mentee_id, mentor_id, score,"
                         " reasons, state) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                         &s);
@@ -309,7 +276,7 @@ int store_proposal_list(struct store *st, int64_t suggestion_id, struct store_pr
                         int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PROP_LIST,
+    int rc = store_stmt(st,
                         "SELECT suggestion_id, mentee_id, mentor_id, score, reasons, state"
                         " FROM pair_proposals WHERE suggestion_id = ?1 ORDER BY mentee_id",
                         &s);
@@ -324,7 +291,7 @@ int store_proposal_list(struct store *st, int64_t suggestion_id, struct store_pr
 int store_proposal_set_state(struct store *st, int64_t suggestion_id, int64_t mentee_id, int state)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PROP_STATE,
+    int rc = store_stmt(st,
                         "UPDATE pair_proposals SET state = ?3 WHERE suggestion_id = ?1"
                         " AND mentee_id = ?2",
                         &s);
@@ -368,7 +335,7 @@ int store_pairing_add(struct store *st, const struct store_pairing *p, int64_t *
     int rc;
     if (p->mentee_id <= 0 || p->mentor_id <= 0 || p->mentee_id == p->mentor_id)
         return BB_EINVAL;
-    rc = store_stmt(st, M_PAIR_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO pairings(mentee_id, mentor_id, suggestion_id, status, started_at)"
                     " VALUES(?1, ?2, ?3, 'active', ?4)",
                     &s);
@@ -401,7 +368,7 @@ static int one_pairing(struct store *st, sqlite3_stmt *s, struct store_pairing *
 int store_pairing_by_id(struct store *st, int64_t id, struct store_pairing *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PAIR_BY_ID, "SELECT " PAIR_COLS " FROM pairings WHERE id = ?1", &s);
+    int rc = store_stmt(st, "SELECT " PAIR_COLS " FROM pairings WHERE id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -412,8 +379,7 @@ int store_pairing_active_of(struct store *st, int64_t mentee_id, struct store_pa
 {
     sqlite3_stmt *s;
     int rc = store_stmt(
-        st, M_PAIR_ACTIVE_OF,
-        "SELECT " PAIR_COLS " FROM pairings WHERE mentee_id = ?1 AND status = 'active'", &s);
+        st, "SELECT " PAIR_COLS " FROM pairings WHERE mentee_id = ?1 AND status = 'active'", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, mentee_id);
@@ -424,7 +390,7 @@ int store_pairing_list_active(struct store *st, int64_t mentor_id, struct store_
                               int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PAIR_LIST_ACTIVE,
+    int rc = store_stmt(st,
                         "SELECT " PAIR_COLS " FROM pairings WHERE status = 'active'"
                         " AND (?1 = 0 OR mentor_id = ?1) ORDER BY started_at, id",
                         &s);
@@ -440,8 +406,7 @@ int store_pairing_list_ended(struct store *st, struct store_pairing **out, int *
 {
     sqlite3_stmt *s;
     int rc =
-        store_stmt(st, M_PAIR_LIST_ENDED,
-                   "SELECT " PAIR_COLS " FROM pairings WHERE status = 'ended' ORDER BY id", &s);
+        store_stmt(st, "SELECT " PAIR_COLS " FROM pairings WHERE status = 'ended' ORDER BY id", &s);
     *out = NULL;
     *n = 0;
     if (rc != BB_OK)
@@ -452,9 +417,8 @@ int store_pairing_list_ended(struct store *st, struct store_pairing **out, int *
 int store_pairing_count_active(struct store *st, int64_t mentor_id, int *n)
 {
     sqlite3_stmt *s;
-    int rc =
-        store_stmt(st, M_PAIR_COUNT,
-                   "SELECT count(*) FROM pairings WHERE mentor_id = ?1 AND status = 'active'", &s);
+    int rc = store_stmt(
+        st, "SELECT count(*) FROM pairings WHERE mentor_id = ?1 AND status = 'active'", &s);
     *n = 0;
     if (rc != BB_OK)
         return rc;
@@ -474,7 +438,7 @@ int store_pairing_end(struct store *st, int64_t id, int64_t now, const char *rea
                       const char *ended_by)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PAIR_END,
+    int rc = store_stmt(st,
                         "UPDATE pairings SET status = 'ended', ended_at = ?2, end_reason = ?3,"
                         " ended_by = ?4 WHERE id = ?1 AND status = 'active'",
                         &s);
@@ -493,10 +457,9 @@ int store_pairing_end(struct store *st, int64_t id, int64_t now, const char *rea
 int store_pairing_set_intro(struct store *st, int64_t id, int which, int64_t now)
 {
     sqlite3_stmt *s;
-    int rc = which == 0 ? store_stmt(st, M_PAIR_INTRO0,
-                                     "UPDATE pairings SET intro_mentee_at = ?2 WHERE id = ?1", &s)
-                        : store_stmt(st, M_PAIR_INTRO1,
-                                     "UPDATE pairings SET intro_mentor_at = ?2 WHERE id = ?1", &s);
+    int rc = which == 0
+                 ? store_stmt(st, "UPDATE pairings SET intro_mentee_at = ?2 WHERE id = ?1", &s)
+                 : store_stmt(st, "UPDATE pairings SET intro_mentor_at = ?2 WHERE id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -507,7 +470,7 @@ int store_pairing_set_intro(struct store *st, int64_t id, int which, int64_t now
 int store_pairing_set_nudged(struct store *st, int64_t id, int64_t now)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PAIR_NUDGED, "UPDATE pairings SET nudged_at = ?2 WHERE id = ?1", &s);
+    int rc = store_stmt(st, "UPDATE pairings SET nudged_at = ?2 WHERE id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -518,7 +481,7 @@ int store_pairing_set_nudged(struct store *st, int64_t id, int64_t now)
 int store_pairing_intro_pending(struct store *st, int limit, struct store_pairing **out, int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PAIR_INTRO_PENDING,
+    int rc = store_stmt(st,
                         "SELECT " PAIR_COLS " FROM pairings WHERE status = 'active'"
                         " AND (intro_mentee_at = 0 OR intro_mentor_at = 0) ORDER BY id LIMIT ?1",
                         &s);
@@ -534,7 +497,7 @@ int store_pairing_quiet(struct store *st, int64_t before, int limit, struct stor
                         int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_PAIR_QUIET,
+    int rc = store_stmt(st,
                         "SELECT " PAIR_COLS " FROM pairings p WHERE status = 'active'"
                         " AND nudged_at <= ?1 AND max(started_at, COALESCE((SELECT max(held_at)"
                         " FROM mentoring_sessions m WHERE m.pairing_id = p.id), 0)) <= ?1"
@@ -557,7 +520,7 @@ int store_msession_add(struct store *st, const struct store_msession *m, int64_t
     int rc;
     if (m->minutes <= 0 || m->mentee_id <= 0 || m->mentor_id <= 0 || strlen(m->day) != 10)
         return BB_EINVAL;
-    rc = store_stmt(st, M_SES_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO mentoring_sessions(pairing_id, mentee_id, mentor_id, logged_by,"
                     " day, held_at, minutes, topics, next_steps, created_at)"
                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -584,7 +547,7 @@ int store_msession_minutes(struct store *st, int64_t person_id, int64_t from, in
                            int64_t *minutes)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_SES_MINUTES,
+    int rc = store_stmt(st,
                         "SELECT COALESCE(sum(minutes), 0) FROM mentoring_sessions"
                         " WHERE (mentee_id = ?1 OR mentor_id = ?1) AND held_at >= ?2"
                         " AND held_at < ?3",
@@ -610,7 +573,7 @@ int store_msession_stats(struct store *st, int64_t pairing_id, int *count, int64
                          char day[11])
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, M_SES_STATS,
+    int rc = store_stmt(st,
                         "SELECT count(*), COALESCE(sum(minutes), 0), COALESCE(max(day), '')"
                         " FROM mentoring_sessions WHERE pairing_id = ?1",
                         &s);

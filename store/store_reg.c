@@ -6,12 +6,10 @@
 #include "store/store_int.h"
 #include "bot/base/bb.h"
 
-enum { R_ADD = STORE_SLOTS_REG, R_PRUNE, R_COUNT };
-
 int store_attempts_add(struct store *st, const char *channel, const char *ext_user, int64_t now)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, R_PRUNE, "DELETE FROM reg_attempts WHERE at < ?1", &s);
+    int rc = store_stmt(st, "DELETE FROM reg_attempts WHERE at < ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, now - 3600);
@@ -19,8 +17,7 @@ int store_attempts_add(struct store *st, const char *channel, const char *ext_us
     store_done(s);
     if (rc != SQLITE_DONE)
         return store_sqlerr(st, rc);
-    rc = store_stmt(st, R_ADD, "INSERT INTO reg_attempts(channel, ext_user, at) VALUES(?1, ?2, ?3)",
-                    &s);
+    rc = store_stmt(st, "INSERT INTO reg_attempts(channel, ext_user, at) VALUES(?1, ?2, ?3)", &s);
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, channel);
@@ -35,7 +32,7 @@ int store_attempts_count(struct store *st, const char *channel, const char *ext_
                          int64_t *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, R_COUNT,
+    int rc = store_stmt(st,
                         "SELECT COUNT(*) FROM reg_attempts WHERE channel = ?1 AND ext_user = ?2"
                         " AND at >= ?3",
                         &s);

@@ -9,25 +9,6 @@
 
 #include <string.h>
 
-enum {
-    SC_META_GET = STORE_SLOTS_SCHED,
-    SC_META_SET,
-    SC_PERSON,
-    SC_PEOPLE_AFTER,
-    SC_DIRTY_NEXT,
-    SC_DIRTY_DONE,
-    SC_DIRTY_ADD,
-    SC_PLANS_OF,
-    SC_PLAN_PUT,
-    SC_PLAN_TIMER,
-    SC_PLAN_DEL,
-    SC_TIMER_DEL,
-    SC_TIMER_ADD,
-    SC_TIMER_MOVE,
-    SC_COUNTS,
-    SC_END /* must stay <= STORE_SLOTS_SCHED + 32 */
-};
-
 /* Step a statement that returns no rows; *changes (may be NULL). */
 static int step_done(struct store *st, sqlite3_stmt *s, int *changes)
 {
@@ -63,7 +44,7 @@ int store_sched_meta_get(struct store *st, const char *key, char *val, size_t n)
     if (!key || !val || n == 0)
         return BB_EINVAL;
     val[0] = '\0';
-    rc = store_stmt(st, SC_META_GET, "SELECT value FROM sched_meta WHERE key = ?1", &s);
+    rc = store_stmt(st, "SELECT value FROM sched_meta WHERE key = ?1", &s);
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, key);
@@ -84,7 +65,7 @@ int store_sched_meta_set(struct store *st, const char *key, const char *val)
     int rc;
     if (!key || !val)
         return BB_EINVAL;
-    rc = store_stmt(st, SC_META_SET,
+    rc = store_stmt(st,
                     "INSERT INTO sched_meta(key, value) VALUES (?1, ?2)"
                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     &s);
@@ -101,7 +82,7 @@ int store_sched_person(struct store *st, int64_t person_id, struct store_sched_p
     int rc;
     memset(out, 0, sizeof(*out));
     rc =
-        store_stmt(st, SC_PERSON,
+        store_stmt(st,
                    "SELECT p.tz,"
                    " EXISTS(SELECT 1 FROM identities d WHERE d.person_id = p.id AND d.blocked = 0),"
                    " COALESCE((SELECT c.granted FROM consents c WHERE c.person_id = p.id"
@@ -132,8 +113,7 @@ int store_sched_people_after(struct store *st, int64_t after, int max, int64_t *
     *n = 0;
     if (max <= 0 || !ids)
         return BB_EINVAL;
-    rc = store_stmt(st, SC_PEOPLE_AFTER, "SELECT id FROM people WHERE id > ?1 ORDER BY id LIMIT ?2",
-                    &s);
+    rc = store_stmt(st, "SELECT id FROM people WHERE id > ?1 ORDER BY id LIMIT ?2", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, after);
@@ -148,8 +128,7 @@ int store_sched_dirty_next(struct store *st, int max, int64_t *ids, int *n)
     *n = 0;
     if (max <= 0 || !ids)
         return BB_EINVAL;
-    rc = store_stmt(st, SC_DIRTY_NEXT,
-                    "SELECT person_id FROM sched_dirty ORDER BY person_id LIMIT ?1", &s);
+    rc = store_stmt(st, "SELECT person_id FROM sched_dirty ORDER BY person_id LIMIT ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int(s, 1, max);
@@ -159,7 +138,7 @@ int store_sched_dirty_next(struct store *st, int max, int64_t *ids, int *n)
 int store_sched_dirty_done(struct store *st, int64_t person_id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, SC_DIRTY_DONE, "DELETE FROM sched_dirty WHERE person_id = ?1", &s);
+    int rc = store_stmt(st, "DELETE FROM sched_dirty WHERE person_id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -169,7 +148,7 @@ int store_sched_dirty_done(struct store *st, int64_t person_id)
 int store_sched_dirty_add(struct store *st, int64_t person_id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, SC_DIRTY_ADD,
+    int rc = store_stmt(st,
                         "INSERT OR IGNORE INTO sched_dirty(person_id)"
                         " SELECT id FROM people WHERE id = ?1",
                         &s);
@@ -187,7 +166,7 @@ int store_sched_plans_of(struct store *st, int64_t person_id, struct store_sched
     *n = 0;
     if (max <= 0 || !out)
         return BB_EINVAL;
-    rc = store_stmt(st, SC_PLANS_OF,
+    rc = store_stmt(st,
                     "SELECT flow_id, timer_id, due, rule, tz FROM sched_plan WHERE person_id = ?1"
                     " ORDER BY flow_id",
                     &s);
@@ -220,7 +199,7 @@ int store_sched_plan_put(struct store *st, const struct store_sched_plan *p)
     int rc;
     if (!p || !p->flow_id[0] || p->person_id <= 0)
         return BB_EINVAL;
-    rc = store_stmt(st, SC_PLAN_PUT,
+    rc = store_stmt(st,
                     "INSERT INTO sched_plan(person_id, flow_id, timer_id, due, rule, tz)"
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(person_id, flow_id) DO UPDATE"
                     " SET timer_id = excluded.timer_id, due = excluded.due, rule = excluded.rule,"
@@ -244,8 +223,8 @@ int store_sched_plan_drop(struct store *st, int64_t person_id, const char *flow_
     int rc;
     if (!flow_id)
         return BB_EINVAL;
-    rc = store_stmt(st, SC_PLAN_TIMER,
-                    "SELECT timer_id FROM sched_plan WHERE person_id = ?1 AND flow_id = ?2", &s);
+    rc =
+        store_stmt(st, "SELECT timer_id FROM sched_plan WHERE person_id = ?1 AND flow_id = ?2", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -260,8 +239,7 @@ int store_sched_plan_drop(struct store *st, int64_t person_id, const char *flow_
         return rc;
     /* The plan first: the timer's delete trigger then finds no plan to
      * queue for re-planning. */
-    rc = store_stmt(st, SC_PLAN_DEL, "DELETE FROM sched_plan WHERE person_id = ?1 AND flow_id = ?2",
-                    &s);
+    rc = store_stmt(st, "DELETE FROM sched_plan WHERE person_id = ?1 AND flow_id = ?2", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -269,8 +247,8 @@ int store_sched_plan_drop(struct store *st, int64_t person_id, const char *flow_
     rc = step_done(st, s, NULL);
     if (rc != BB_OK || timer_id == 0)
         return rc;
-    rc = store_stmt(st, SC_TIMER_DEL,
-                    "DELETE FROM timers WHERE id = ?1 AND person_id = ?2 AND kind = 'flow'", &s);
+    rc =
+        store_stmt(st, "DELETE FROM timers WHERE id = ?1 AND person_id = ?2 AND kind = 'flow'", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, timer_id);
@@ -285,9 +263,8 @@ int store_sched_timer_add(struct store *st, int64_t person_id, const char *flow_
     int rc;
     if (!flow_id || !flow_id[0] || strlen(flow_id) >= sizeof(((struct store_timer *)0)->payload))
         return BB_EINVAL;
-    rc = store_stmt(st, SC_TIMER_ADD,
-                    "INSERT INTO timers(person_id, kind, payload, due) VALUES (?1, 'flow', ?2, ?3)",
-                    &s);
+    rc = store_stmt(
+        st, "INSERT INTO timers(person_id, kind, payload, due) VALUES (?1, 'flow', ?2, ?3)", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, person_id);
@@ -303,8 +280,7 @@ int store_sched_timer_move(struct store *st, int64_t timer_id, int64_t due)
 {
     sqlite3_stmt *s;
     int rc, n = 0;
-    rc = store_stmt(st, SC_TIMER_MOVE, "UPDATE timers SET due = ?2 WHERE id = ?1 AND kind = 'flow'",
-                    &s);
+    rc = store_stmt(st, "UPDATE timers SET due = ?2 WHERE id = ?1 AND kind = 'flow'", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, timer_id);
@@ -320,7 +296,7 @@ int store_sched_counts(struct store *st, int64_t now, struct store_sched_counts 
     sqlite3_stmt *s;
     int rc;
     memset(out, 0, sizeof(*out));
-    rc = store_stmt(st, SC_COUNTS,
+    rc = store_stmt(st,
                     "SELECT (SELECT COUNT(*) FROM sched_plan),"
                     " (SELECT COUNT(*) FROM sched_plan WHERE timer_id <> 0),"
                     " (SELECT COUNT(*) FROM sched_plan WHERE timer_id <> 0 AND due <= ?1),"
@@ -346,4 +322,3 @@ int store_sched_counts(struct store *st, int64_t now, struct store_sched_counts 
 }
 
 /* SC_END is checked at compile time against the range of migration 8. */
-_Static_assert(SC_END <= STORE_SLOTS_SCHED + 32, "store_sched.c: out of statement slots");

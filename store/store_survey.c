@@ -10,43 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    SV_SEG_COUNT = STORE_SLOTS_SURVEY,
-    SV_BC_ROW,
-    SV_BC_FILL,
-    SV_BC_SETN,
-    SV_BATCH,
-    SV_BC_GET,
-    SV_W_ADD,
-    SV_W_INV,
-    SV_W_TIMERS,
-    SV_W_SETINV,
-    SV_W_GET,
-    SV_W_LIST,
-    SV_W_DUE_REM,
-    SV_W_DUE_CLOSE,
-    SV_W_SET_REM,
-    SV_W_UNANS,
-    SV_F_TIMERS,
-    SV_F_INVITEES,
-    SV_F_COUNTS,
-    SV_F_DELINV,
-    SV_F_CLOSED,
-    SV_OPEN_INV,
-    SV_ANS_MARK,
-    SV_ANS_INS,
-    SV_PERSON_OPEN,
-    SV_SCRUB_LIST,
-    SV_SC_INBOX,
-    SV_SC_OUTBOX,
-    SV_SC_SESSION,
-    SV_SC_MARK,
-    SV_UNITS,
-    SV_ANSWERS,
-    SV_END
-};
-_Static_assert(SV_END <= STORE_SLOTS_SURVEY + 32, "store_survey.c has 32 statement slots");
-
 /* The segment condition over people p; ?1 = kind, ?2 = value. */
 #define SEG_WHERE "(?1 = 0 OR (?1 = 1 AND p.unit = ?2) OR (?1 = 2 AND p.role = ?2))"
 #define REACHABLE "EXISTS (SELECT 1 FROM identities d WHERE d.person_id = p.id)"
@@ -116,8 +79,7 @@ int store_segment_count(struct store *st, int kind, const char *value, int64_t *
     if (!seg_ok(kind, value))
         return BB_EINVAL;
     rc = store_stmt(
-        st, SV_SEG_COUNT,
-        "SELECT count(*), coalesce(sum(" REACHABLE "), 0) FROM people p WHERE " SEG_WHERE, &s);
+        st, "SELECT count(*), coalesce(sum(" REACHABLE "), 0) FROM people p WHERE " SEG_WHERE, &s);
     if (rc != BB_OK)
         return rc;
     bind_seg(s, kind, value);
@@ -149,7 +111,7 @@ int store_broadcast_add(struct store *st, int kind, const char *value, const cha
         return BB_EINVAL;
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
-    rc = store_stmt(st, SV_BC_ROW,
+    rc = store_stmt(st,
                     "INSERT INTO broadcasts(segment, text_id, text_en, due, created_at, actor)"
                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                     &s);
@@ -165,7 +127,7 @@ int store_broadcast_add(struct store *st, int kind, const char *value, const cha
     }
     if (rc == BB_OK)
         rc = store_stmt(
-            st, SV_BC_FILL,
+            st,
             "INSERT INTO outbox(person_id, channel, ext_user, priority, body, state, attempts,"
             " due, created_at, updated_at, batch_id)"
             " SELECT p.id, d.channel, d.ext_id, 1, CASE WHEN p.lang = 'en' THEN ?4 ELSE ?3 END,"
@@ -184,7 +146,7 @@ int store_broadcast_add(struct store *st, int kind, const char *value, const cha
         n = sqlite3_changes(st->db);
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, SV_BC_SETN, "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1", &s);
+        rc = store_stmt(st, "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1", &s);
     if (rc == BB_OK) {
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_int64(s, 2, n);
@@ -209,7 +171,7 @@ int store_batch_status(struct store *st, int64_t batch_id, int64_t counts[7])
     sqlite3_stmt *s;
     int rc;
     memset(counts, 0, 7 * sizeof(counts[0]));
-    rc = store_stmt(st, SV_BATCH,
+    rc = store_stmt(st,
                     "SELECT state, count(*) FROM outbox WHERE batch_id = ?1 AND batch_id <> 0"
                     " GROUP BY state",
                     &s);
@@ -228,7 +190,7 @@ int store_batch_status(struct store *st, int64_t batch_id, int64_t counts[7])
 int store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, SV_BC_GET,
+    int rc = store_stmt(st,
                         "SELECT id, segment, due, recipients, created_at, actor FROM broadcasts"
                         " WHERE id = ?1",
                         &s);
@@ -331,7 +293,7 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
         return BB_EINVAL;
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
-    rc = store_stmt(st, SV_W_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO survey_waves(flow_id, segment, start_at, close_at, remind_at,"
                     " created_at, actor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     &s);
@@ -347,7 +309,7 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
         id = sqlite3_last_insert_rowid(st->db);
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, SV_W_INV,
+        rc = store_stmt(st,
                         "INSERT INTO survey_invitations(wave_id, person_id, unit)"
                         " SELECT ?3, p.id, p.unit FROM people p WHERE " SEG_WHERE " AND " REACHABLE,
                         &s);
@@ -358,7 +320,7 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
         n = sqlite3_changes(st->db);
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, SV_W_TIMERS,
+        rc = store_stmt(st,
                         "INSERT INTO timers(person_id, kind, payload, due)"
                         " SELECT person_id, 'flow', ?2,"
                         " ?3 + (ROW_NUMBER() OVER (ORDER BY person_id) - 1) / ?4"
@@ -372,7 +334,7 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
         rc = step_done(st, s);
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, SV_W_SETINV, "UPDATE survey_waves SET invited = ?2 WHERE id = ?1", &s);
+        rc = store_stmt(st, "UPDATE survey_waves SET invited = ?2 WHERE id = ?1", &s);
     if (rc == BB_OK) {
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_int64(s, 2, n);
@@ -393,7 +355,7 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
 int store_wave_get(struct store *st, int64_t id, struct store_wave *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, SV_W_GET, "SELECT " WAVE_COLS " FROM survey_waves WHERE id = ?1", &s);
+    int rc = store_stmt(st, "SELECT " WAVE_COLS " FROM survey_waves WHERE id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -413,7 +375,7 @@ int store_wave_list(struct store *st, const char *flow_id, struct store_wave **o
     sqlite3_stmt *s;
     struct store_wave *v = NULL;
     int cnt = 0, cap = 0;
-    int rc = store_stmt(st, SV_W_LIST,
+    int rc = store_stmt(st,
                         "SELECT " WAVE_COLS " FROM survey_waves WHERE ?1 IS NULL OR flow_id = ?1"
                         " ORDER BY id",
                         &s);
@@ -449,7 +411,7 @@ int store_wave_list(struct store *st, const char *flow_id, struct store_wave **o
 int store_wave_due_remind(struct store *st, int64_t now, int64_t **ids, int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, SV_W_DUE_REM,
+    int rc = store_stmt(st,
                         "SELECT id FROM survey_waves WHERE closed = 0 AND reminded = 0"
                         " AND remind_at > 0 AND remind_at <= ?1 AND close_at > ?1 ORDER BY id",
                         &s);
@@ -465,8 +427,7 @@ int store_wave_due_close(struct store *st, int64_t now, int64_t **ids, int *n)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(
-        st, SV_W_DUE_CLOSE,
-        "SELECT id FROM survey_waves WHERE closed = 0 AND close_at <= ?1 ORDER BY id", &s);
+        st, "SELECT id FROM survey_waves WHERE closed = 0 AND close_at <= ?1 ORDER BY id", &s);
     *ids = NULL;
     *n = 0;
     if (rc != BB_OK)
@@ -478,7 +439,7 @@ int store_wave_due_close(struct store *st, int64_t now, int64_t **ids, int *n)
 int store_wave_set_reminded(struct store *st, int64_t wave_id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, SV_W_SET_REM, "UPDATE survey_waves SET reminded = 1 WHERE id = ?1", &s);
+    int rc = store_stmt(st, "UPDATE survey_waves SET reminded = 1 WHERE id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, wave_id);
@@ -491,7 +452,7 @@ int store_wave_unanswered(struct store *st, int64_t wave_id, struct store_invite
     struct store_invitee *v = NULL;
     int cnt = 0, cap = 0;
     int rc = store_stmt(
-        st, SV_W_UNANS,
+        st,
         "SELECT i.person_id,"
         " EXISTS (SELECT 1 FROM sessions x WHERE x.person_id = i.person_id"
         " AND x.flow_id = w.flow_id),"
@@ -537,7 +498,7 @@ static int scrub_person(struct store *st, int64_t person_id, int64_t from, int64
 {
     sqlite3_stmt *s;
     int rc = store_stmt(
-        st, SV_SC_INBOX,
+        st,
         "UPDATE inbox SET text = NULL, payload = '' WHERE kind IN (1, 2)"
         " AND processed_at IS NOT NULL AND ts BETWEEN ?2 AND ?3 AND id IN"
         " (SELECT id FROM inbox WHERE person_id = ?1 UNION SELECT i.id FROM identities d"
@@ -550,7 +511,7 @@ static int scrub_person(struct store *st, int64_t person_id, int64_t from, int64
     sqlite3_bind_int64(s, 3, to + SCRUB_SLACK_AFTER);
     if ((rc = step_done(st, s)) != BB_OK)
         return rc;
-    rc = store_stmt(st, SV_SC_OUTBOX,
+    rc = store_stmt(st,
                     "UPDATE outbox SET body = json_set(body, '$.text', '') WHERE person_id = ?1"
                     " AND state >= 2 AND created_at BETWEEN ?2 AND ?3 AND json_valid(body)"
                     " AND json_type(body, '$.answered') IS NOT NULL"
@@ -563,7 +524,7 @@ static int scrub_person(struct store *st, int64_t person_id, int64_t from, int64
     sqlite3_bind_int64(s, 3, to + SCRUB_SLACK_AFTER);
     if ((rc = step_done(st, s)) != BB_OK)
         return rc;
-    rc = store_stmt(st, SV_SC_SESSION,
+    rc = store_stmt(st,
                     "UPDATE sessions SET state = json_set(state, '$.vars', json('{}'))"
                     " WHERE person_id = ?1 AND flow_id = '' AND json_valid(state)",
                     &s);
@@ -586,7 +547,7 @@ int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
         rc = BB_ESTATE;
     if (rc == BB_OK)
         rc = store_stmt(
-            st, SV_F_TIMERS,
+            st,
             "DELETE FROM timers WHERE kind = 'flow' AND payload = ?2 AND person_id IN"
             " (SELECT person_id FROM survey_invitations WHERE wave_id = ?1 AND answered = 0)"
             " AND person_id NOT IN (SELECT i.person_id FROM survey_invitations i"
@@ -599,7 +560,7 @@ int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
         rc = step_done(st, s);
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, SV_F_INVITEES,
+        rc = store_stmt(st,
                         "SELECT person_id FROM survey_invitations WHERE wave_id = ?1"
                         " AND scrubbed = 0",
                         &s);
@@ -610,7 +571,7 @@ int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
     for (int i = 0; rc == BB_OK && i < np; i++)
         rc = scrub_person(st, people[i], w.start_at, now);
     if (rc == BB_OK)
-        rc = store_stmt(st, SV_F_COUNTS,
+        rc = store_stmt(st,
                         "INSERT INTO survey_wave_units(wave_id, unit, invited, answered)"
                         " SELECT wave_id, unit, count(*), sum(answered) FROM survey_invitations"
                         " WHERE wave_id = ?1 GROUP BY unit",
@@ -620,13 +581,13 @@ int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
         rc = step_done(st, s);
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, SV_F_DELINV, "DELETE FROM survey_invitations WHERE wave_id = ?1", &s);
+        rc = store_stmt(st, "DELETE FROM survey_invitations WHERE wave_id = ?1", &s);
     if (rc == BB_OK) {
         sqlite3_bind_int64(s, 1, wave_id);
         rc = step_done(st, s);
     }
     if (rc == BB_OK)
-        rc = store_stmt(st, SV_F_CLOSED, "UPDATE survey_waves SET closed = 1 WHERE id = ?1", &s);
+        rc = store_stmt(st, "UPDATE survey_waves SET closed = 1 WHERE id = ?1", &s);
     if (rc == BB_OK) {
         sqlite3_bind_int64(s, 1, wave_id);
         rc = step_done(st, s);
@@ -644,7 +605,7 @@ int store_survey_open_invitation(struct store *st, int64_t person_id, const char
     int rc;
     if (!flow_id || !wave_id || !unit || n == 0)
         return BB_EINVAL;
-    rc = store_stmt(st, SV_OPEN_INV,
+    rc = store_stmt(st,
                     "SELECT i.wave_id, i.unit, (SELECT count(*) FROM survey_invitations j"
                     " WHERE j.wave_id = i.wave_id AND j.unit = i.unit)"
                     " FROM survey_invitations i JOIN survey_waves w ON w.id = i.wave_id"
@@ -690,7 +651,7 @@ int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, co
     response[32] = '\0';
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
-    rc = store_stmt(st, SV_ANS_MARK,
+    rc = store_stmt(st,
                     "UPDATE survey_invitations SET answered = 1, answered_at = ?3"
                     " WHERE wave_id = ?1 AND person_id = ?2 AND answered = 0",
                     &s);
@@ -703,7 +664,7 @@ int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, co
             rc = BB_EEXIST;
     }
     for (int i = 0; rc == BB_OK && i < na; i++) {
-        rc = store_stmt(st, SV_ANS_INS,
+        rc = store_stmt(st,
                         "INSERT INTO survey_answers(response, wave_id, unit, question, num, txt)"
                         " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                         &s);
@@ -733,7 +694,7 @@ int store_survey_person_open(struct store *st, int64_t person_id, char *out, siz
     if (!out || n == 0)
         return BB_EINVAL;
     out[0] = '\0';
-    rc = store_stmt(st, SV_PERSON_OPEN,
+    rc = store_stmt(st,
                     "SELECT DISTINCT w.flow_id FROM survey_invitations i"
                     " JOIN survey_waves w ON w.id = i.wave_id"
                     " WHERE i.person_id = ?1 AND i.answered = 0 AND w.closed = 0 ORDER BY 1",
@@ -763,7 +724,7 @@ int store_survey_scrub(struct store *st, int64_t now, int *n)
     int cnt = 0, rc;
     if (n)
         *n = 0;
-    rc = store_stmt(st, SV_SCRUB_LIST,
+    rc = store_stmt(st,
                     "SELECT i.wave_id, i.person_id, w.start_at, i.answered_at"
                     " FROM survey_invitations i JOIN survey_waves w ON w.id = i.wave_id"
                     " WHERE i.answered = 1 AND i.scrubbed = 0 AND i.answered_at <= ?1 LIMIT 500",
@@ -799,7 +760,7 @@ int store_survey_scrub(struct store *st, int64_t now, int *n)
     for (int i = 0; rc == BB_OK && i < cnt; i++) {
         rc = scrub_person(st, v[i].person, v[i].from, v[i].to);
         if (rc == BB_OK)
-            rc = store_stmt(st, SV_SC_MARK,
+            rc = store_stmt(st,
                             "UPDATE survey_invitations SET scrubbed = 1"
                             " WHERE wave_id = ?1 AND person_id = ?2",
                             &s);
@@ -823,7 +784,7 @@ int store_wave_units(struct store *st, int64_t wave_id, struct store_unit_count 
     sqlite3_stmt *s;
     struct store_unit_count *v = NULL;
     int cnt = 0, cap = 0;
-    int rc = store_stmt(st, SV_UNITS,
+    int rc = store_stmt(st,
                         "SELECT unit, invited, answered FROM survey_wave_units WHERE wave_id = ?1"
                         " UNION ALL SELECT unit, count(*), sum(answered) FROM survey_invitations"
                         " WHERE wave_id = ?1 GROUP BY unit ORDER BY 1",
@@ -864,7 +825,7 @@ int store_wave_answers(struct store *st, int64_t wave_id,
                        int (*fn)(void *ctx, const struct store_answer_row *r), void *ctx)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, SV_ANSWERS,
+    int rc = store_stmt(st,
                         "SELECT response, unit, question, num, txt FROM survey_answers"
                         " WHERE wave_id = ?1 ORDER BY response, question",
                         &s);

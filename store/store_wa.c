@@ -10,21 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORE_SLOTS_WA 352 /* 352..383 */
-
-enum {
-    W_WIN_IN = STORE_SLOTS_WA,
-    W_RELEASE,
-    W_WIN_GET,
-    W_WIN_CLOSE,
-    W_WIN_NUDGE,
-    W_DUE_CLOSED,
-    W_HOLD,
-    W_PEND_GET,
-    W_PEND_PUT,
-    W_PEND_DEL,
-};
-
 int store_wa_inbound(struct store *st, const char *wa_id, int64_t ts, int64_t now)
 {
     sqlite3_stmt *s;
@@ -36,7 +21,7 @@ int store_wa_inbound(struct store *st, const char *wa_id, int64_t ts, int64_t no
     rc = store_begin(st);
     if (rc != BB_OK)
         return rc;
-    rc = store_stmt(st, W_WIN_IN,
+    rc = store_stmt(st,
                     "INSERT INTO wa_window(wa_id, last_in) VALUES(?1, ?2) ON CONFLICT(wa_id)"
                     " DO UPDATE SET last_in = MAX(last_in, excluded.last_in)",
                     &s);
@@ -48,7 +33,7 @@ int store_wa_inbound(struct store *st, const char *wa_id, int64_t ts, int64_t no
     if (rc != BB_OK)
         goto done;
     /* Held messages (due later) may go now, oldest first as before. */
-    rc = store_stmt(st, W_RELEASE,
+    rc = store_stmt(st,
                     "UPDATE outbox SET due = ?2 WHERE channel = 'whatsapp' AND ext_user = ?1"
                     " AND state = 0 AND due > ?2",
                     &s);
@@ -64,8 +49,8 @@ done:
 int store_wa_window_get(struct store *st, const char *wa_id, struct store_wa_window *w)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, W_WIN_GET,
-                        "SELECT last_in, closed_at, nudged_at FROM wa_window WHERE wa_id = ?1", &s);
+    int rc =
+        store_stmt(st, "SELECT last_in, closed_at, nudged_at FROM wa_window WHERE wa_id = ?1", &s);
     memset(w, 0, sizeof(*w));
     if (rc != BB_OK)
         return rc;
@@ -90,10 +75,10 @@ int store_wa_window_open(const struct store_wa_window *w, int64_t now)
     return w->last_in > 0 && now - w->last_in < STORE_WA_WINDOW && w->closed_at < w->last_in;
 }
 
-static int win_set(struct store *st, int slot, const char *sql, const char *wa_id, int64_t now)
+static int win_set(struct store *st, const char *sql, const char *wa_id, int64_t now)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, slot, sql, &s);
+    int rc = store_stmt(st, sql, &s);
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, wa_id);
@@ -103,7 +88,7 @@ static int win_set(struct store *st, int slot, const char *sql, const char *wa_i
 
 int store_wa_window_close(struct store *st, const char *wa_id, int64_t now)
 {
-    return win_set(st, W_WIN_CLOSE,
+    return win_set(st,
                    "INSERT INTO wa_window(wa_id, closed_at) VALUES(?1, ?2) ON CONFLICT(wa_id)"
                    " DO UPDATE SET closed_at = MAX(closed_at, excluded.closed_at)",
                    wa_id, now);
@@ -111,7 +96,7 @@ int store_wa_window_close(struct store *st, const char *wa_id, int64_t now)
 
 int store_wa_set_nudged(struct store *st, const char *wa_id, int64_t now)
 {
-    return win_set(st, W_WIN_NUDGE,
+    return win_set(st,
                    "INSERT INTO wa_window(wa_id, nudged_at) VALUES(?1, ?2) ON CONFLICT(wa_id)"
                    " DO UPDATE SET nudged_at = excluded.nudged_at",
                    wa_id, now);
@@ -130,7 +115,7 @@ int store_wa_due_closed(struct store *st, int prio, int64_t now, int limit,
     v = calloc((size_t)limit, sizeof(*v));
     if (!v)
         return BB_ENOMEM;
-    rc = store_stmt(st, W_DUE_CLOSED,
+    rc = store_stmt(st,
                     "SELECT o.id, o.person_id, o.ext_user, o.created_at, o.batch_id FROM"
                     " (SELECT id, person_id, ext_user, created_at, batch_id, body, due FROM outbox"
                     " WHERE state = 0 AND channel = 'whatsapp' AND priority = ?1 AND due <= ?2"
@@ -172,7 +157,7 @@ int store_wa_hold(struct store *st, int64_t outbox_id, int64_t until)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(
-        st, W_HOLD, "UPDATE outbox SET due = ?2, updated_at = ?3 WHERE id = ?1 AND state = 0", &s);
+        st, "UPDATE outbox SET due = ?2, updated_at = ?3 WHERE id = ?1 AND state = 0", &s);
     if (rc != BB_OK)
         return rc;
     sqlite3_bind_int64(s, 1, outbox_id);
@@ -184,7 +169,7 @@ int store_wa_hold(struct store *st, int64_t outbox_id, int64_t until)
 int store_wa_pending_get(struct store *st, const char *wa_id, struct store_wa_pending *out)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, W_PEND_GET,
+    int rc = store_stmt(st,
                         "SELECT person_id, state, prompts, created_at FROM wa_pending"
                         " WHERE wa_id = ?1",
                         &s);
@@ -214,7 +199,7 @@ int store_wa_pending_put(struct store *st, const char *wa_id, const struct store
     int rc;
     if (!wa_id || !*wa_id || p->person_id <= 0)
         return BB_EINVAL;
-    rc = store_stmt(st, W_PEND_PUT,
+    rc = store_stmt(st,
                     "INSERT OR REPLACE INTO wa_pending(wa_id, person_id, state, prompts,"
                     " created_at) VALUES(?1, ?2, ?3, ?4, ?5)",
                     &s);
@@ -231,7 +216,7 @@ int store_wa_pending_put(struct store *st, const char *wa_id, const struct store
 int store_wa_pending_delete(struct store *st, const char *wa_id)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, W_PEND_DEL, "DELETE FROM wa_pending WHERE wa_id = ?1", &s);
+    int rc = store_stmt(st, "DELETE FROM wa_pending WHERE wa_id = ?1", &s);
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, wa_id);

@@ -6,8 +6,6 @@
 #include "store/store_int.h"
 #include "bot/base/bb.h"
 
-enum { W_ADD = STORE_SLOTS_WEB, W_GET, W_TOUCH, W_DEL, W_PRUNE };
-
 int store_web_session_add(struct store *st, const char *token_hash, const char *ext_user,
                           int64_t now, int64_t expires_at)
 {
@@ -15,7 +13,7 @@ int store_web_session_add(struct store *st, const char *token_hash, const char *
     int rc;
     if (!token_hash || !token_hash[0] || !ext_user || !ext_user[0])
         return BB_EINVAL;
-    rc = store_stmt(st, W_ADD,
+    rc = store_stmt(st,
                     "INSERT INTO web_sessions(token_hash, ext_user, created_at, last_seen,"
                     " expires_at) VALUES(?1, ?2, ?3, ?3, ?4)",
                     &s);
@@ -38,9 +36,8 @@ int store_web_session_get(struct store *st, const char *token_hash, int64_t now,
     if (!token_hash || !ext_user || n == 0)
         return BB_EINVAL;
     ext_user[0] = '\0';
-    rc = store_stmt(st, W_GET,
-                    "SELECT ext_user FROM web_sessions WHERE token_hash = ?1 AND expires_at > ?2",
-                    &s);
+    rc = store_stmt(
+        st, "SELECT ext_user FROM web_sessions WHERE token_hash = ?1 AND expires_at > ?2", &s);
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, token_hash);
@@ -62,7 +59,7 @@ int store_web_session_touch(struct store *st, const char *token_hash, int64_t no
                             int64_t expires_at)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, W_TOUCH,
+    int rc = store_stmt(st,
                         "UPDATE web_sessions SET last_seen = ?2, expires_at = ?3"
                         " WHERE token_hash = ?1",
                         &s);
@@ -81,7 +78,7 @@ int store_web_session_touch(struct store *st, const char *token_hash, int64_t no
 int store_web_session_delete(struct store *st, const char *token_hash)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, W_DEL, "DELETE FROM web_sessions WHERE token_hash = ?1", &s);
+    int rc = store_stmt(st, "DELETE FROM web_sessions WHERE token_hash = ?1", &s);
     if (rc != BB_OK)
         return rc;
     store_bind_text(s, 1, token_hash);
@@ -95,7 +92,7 @@ int store_web_session_delete(struct store *st, const char *token_hash)
 int store_web_session_prune(struct store *st, int64_t now, int *n)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st, W_PRUNE, "DELETE FROM web_sessions WHERE expires_at <= ?1", &s);
+    int rc = store_stmt(st, "DELETE FROM web_sessions WHERE expires_at <= ?1", &s);
     if (n)
         *n = 0;
     if (rc != BB_OK)
