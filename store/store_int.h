@@ -17,6 +17,8 @@
  *      in order (STORE_NOARGS for none). store_text(NULL) binds SQL NULL.
  *   3. Pick the helper by what comes back:
  *        store_q_exec   no rows (INSERT/UPDATE/DELETE); *changes if wanted
+ *        store_q_insert an INSERT, and the new row's id
+ *        store_q_change an UPDATE/DELETE that must hit a row (BB_ENOTFOUND)
  *        store_q_one    one row given to a mapper; BB_ENOTFOUND without
  *        store_q_int64  one row, its first column as an integer (COUNT(*))
  *        store_q_each   every row given to a callback (which may stop it)
@@ -136,6 +138,10 @@ int store_q_prep(struct store *st, const char *sql, struct store_args args, sqli
 /* Run a statement for its effect; *changes (may be NULL) gets the number
  * of rows changed. */
 int store_q_exec(struct store *st, const char *sql, struct store_args args, int *changes);
+/* Run an INSERT; *id_out (may be NULL) gets the new row's id. */
+int store_q_insert(struct store *st, const char *sql, struct store_args args, int64_t *id_out);
+/* store_q_exec, then BB_ENOTFOUND when no row changed. */
+int store_q_change(struct store *st, const char *sql, struct store_args args);
 /* The first row through map (NULL: only whether there is one): BB_OK,
  * BB_ENOTFOUND without a row, map's error, or the SQLite error mapped. */
 int store_q_one(struct store *st, const char *sql, struct store_args args, store_map_fn map,

@@ -184,6 +184,23 @@ int store_q_exec(struct store *st, const char *sql, struct store_args args, int 
     return store_run(st, s, changes);
 }
 
+int store_q_insert(struct store *st, const char *sql, struct store_args args, int64_t *id_out)
+{
+    int rc = store_q_exec(st, sql, args, NULL);
+    if (rc == BB_OK && id_out)
+        *id_out = sqlite3_last_insert_rowid(st->db);
+    return rc;
+}
+
+int store_q_change(struct store *st, const char *sql, struct store_args args)
+{
+    int n = 0;
+    int rc = store_q_exec(st, sql, args, &n);
+    if (rc == BB_OK && n == 0)
+        rc = BB_ENOTFOUND;
+    return rc;
+}
+
 int store_q_one(struct store *st, const char *sql, struct store_args args, store_map_fn map,
                 void *out)
 {
