@@ -64,11 +64,20 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
 {
     /* ?1..?13 the text fields (nip first), ?14 now. */
     const struct store_arg a[] = {
-        store_text(p->nip),       store_text(p->name),     store_text(p->unit),
-        store_text(p->position),  store_text(p->grade),    store_text(p->role),
-        store_text(p->lang),      store_text(p->tz),       store_text(p->phone),
-        store_text(p->email),     store_text(p->supervisor_nip), store_text(p->strengths),
-        store_text(p->interests), store_int(bb_now()),
+        store_text(p->nip),
+        store_text(p->name),
+        store_text(p->unit),
+        store_text(p->position),
+        store_text(p->grade),
+        store_text(p->role),
+        store_text(p->lang),
+        store_text(p->tz),
+        store_text(p->phone),
+        store_text(p->email),
+        store_text(p->supervisor_nip),
+        store_text(p->strengths),
+        store_text(p->interests),
+        store_int(bb_now()),
     };
     const struct store_args args = {a, (int)BB_ARRAY_LEN(a)};
     int64_t id = 0;
@@ -159,14 +168,14 @@ int store_identity_link(struct store *st, const char *channel, const char *ext_i
 {
     if (!channel || !*channel || !ext_id || !*ext_id)
         return BB_EINVAL;
-    return store_q_exec(st,
-                        "INSERT INTO identities (channel, ext_id, person_id, linked_at, last_seen)"
-                        " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(channel, ext_id) DO UPDATE SET"
-                        " person_id = excluded.person_id, linked_at = excluded.linked_at,"
-                        " last_seen = excluded.last_seen, blocked = 0, blocked_at = NULL",
-                        STORE_ARGS(store_text(channel), store_text(ext_id), store_int(person_id),
-                                   store_int(now)),
-                        NULL);
+    return store_q_exec(
+        st,
+        "INSERT INTO identities (channel, ext_id, person_id, linked_at, last_seen)"
+        " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(channel, ext_id) DO UPDATE SET"
+        " person_id = excluded.person_id, linked_at = excluded.linked_at,"
+        " last_seen = excluded.last_seen, blocked = 0, blocked_at = NULL",
+        STORE_ARGS(store_text(channel), store_text(ext_id), store_int(person_id), store_int(now)),
+        NULL);
 }
 
 int store_identity_person(struct store *st, const char *channel, const char *ext_id,

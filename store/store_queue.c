@@ -95,8 +95,8 @@ int store_inbox_done_upto(struct store *st, int64_t max_id, int64_t now)
 
 int store_inbox_pending(struct store *st, int64_t *out)
 {
-    return store_q_int64(st, "SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL",
-                         STORE_NOARGS, out);
+    return store_q_int64(st, "SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL", STORE_NOARGS,
+                         out);
 }
 
 /* ---- outbox ------------------------------------------------------------ */
@@ -243,8 +243,8 @@ int store_outbox_status_by_ext(struct store *st, const char *channel, const char
                           "UPDATE outbox SET state = ?3, error = COALESCE(?4, error),"
                           " updated_at = ?5 WHERE channel = ?1 AND ext_msg_id = ?2 AND"
                           " (?3 = 5 OR (state IN (1, 2, 3) AND state < ?3))",
-                          STORE_ARGS(store_text(channel), store_text(ext_msg_id),
-                                     store_int(state), store_text(error), store_int(now)),
+                          STORE_ARGS(store_text(channel), store_text(ext_msg_id), store_int(state),
+                                     store_text(error), store_int(now)),
                           NULL);
     return store_tx_end(st, rc);
 }
