@@ -169,9 +169,13 @@ void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t n);
 /* malloc'd copy of column col (NULL for SQL NULL): BB_ENOMEM on failure. */
 int store_col_dup(sqlite3_stmt *s, int col, char **out);
 
-/* Read an outbox row selected as: id, person_id, channel, ext_user,
- * priority, body, state, attempts, due, created_at, ext_msg_id, batch_id. */
-int store_read_outbox(sqlite3_stmt *s, struct store_outbox_msg *m);
+/* An outbox row selected as STORE_OUTBOX_COLS, mapped into a struct
+ * store_outbox_msg (store_queue.c); store_drop_outbox frees a list of them. */
+#define STORE_OUTBOX_COLS                                                                          \
+    "id, person_id, channel, ext_user, priority, body, state, attempts, due, created_at,"          \
+    " ext_msg_id, batch_id"
+int store_map_outbox(sqlite3_stmt *s, void *msg);
+void store_drop_outbox(void *msgs, int n);
 
 /* Schema, in store_schema.c. store_migrations[i] brings user_version from
  * i to i + 1, each in its own transaction. */

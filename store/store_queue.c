@@ -130,8 +130,14 @@ void store_outbox_free(struct store_outbox_msg *msgs, int n)
     free(msgs);
 }
 
-int store_read_outbox(sqlite3_stmt *s, struct store_outbox_msg *m)
+void store_drop_outbox(void *msgs, int n)
 {
+    store_outbox_free(msgs, n);
+}
+
+int store_map_outbox(sqlite3_stmt *s, void *msg)
+{
+    struct store_outbox_msg *m = msg;
     m->id = sqlite3_column_int64(s, 0);
     m->person_id = sqlite3_column_int64(s, 1);
     store_col_copy(s, 2, m->channel, sizeof(m->channel));
@@ -155,7 +161,7 @@ struct claim {
 static int claim_row(sqlite3_stmt *s, void *ctx)
 {
     struct claim *c = ctx;
-    return store_read_outbox(s, &c->out[c->k++]);
+    return store_map_outbox(s, &c->out[c->k++]);
 }
 
 int store_outbox_claim(struct store *st, const char *channel, int64_t now, int limit,
@@ -178,10 +184,9 @@ int store_outbox_claim(struct store *st, const char *channel, int64_t now, int l
     /* One indexed range scan per priority (outbox_claim): LIVE first. */
     for (int prio = STORE_PRIO_LIVE; prio <= STORE_PRIO_BULK && c.k < limit && !rc; prio++)
         rc = store_q_each(st,
-                          "SELECT id, person_id, channel, ext_user, priority, body, state,"
-                          " attempts, due, created_at, ext_msg_id, batch_id FROM outbox WHERE"
-                          " state = 0 AND channel = ?1 AND priority = ?2 AND due <= ?3"
-                          " ORDER BY due, id LIMIT ?4",
+                          "SELECT " STORE_OUTBOX_COLS " FROM outbox WHERE state = 0 AND"
+                          " channel = ?1 AND priority = ?2 AND due <= ?3 ORDER BY due, id"
+                          " LIMIT ?4",
                           STORE_ARGS(store_text(channel), store_int(prio), store_int(now),
                                      store_int(limit - c.k)),
                           claim_row, &c);
