@@ -23,6 +23,7 @@
  *        store_q_int64  one row, its first column as an integer (COUNT(*))
  *        store_q_each   every row given to a callback (which may stop it)
  *        store_q_list   up to `limit` rows mapped into a new array
+ *        store_q_grow   every row (up to a cap) into a growing array
  *      A mapper is `int map(sqlite3_stmt *s, void *out)` reading columns
  *      with sqlite3_column_* / store_col_copy / store_col_dup; it returns
  *      BB_OK or an error (BB_ENOMEM), which the helper passes on.
@@ -161,6 +162,12 @@ int store_q_each(struct store *st, const char *sql, struct store_args args, stor
 int store_q_list(struct store *st, const char *sql, struct store_args args, store_map_fn map,
                  size_t size, int limit, store_drop_fn drop, void **out, int *n);
 #define STORE_LIST_MAX 10000 /* cap on rows returned by one list call */
+/* Every row (at most max; one more is BB_ELIMIT), mapped into a growing
+ * zeroed array: *out (NULL for zero rows) and *n; on error as store_q_list. */
+int store_q_grow(struct store *st, const char *sql, struct store_args args, store_map_fn map,
+                 size_t size, int max, store_drop_fn drop, void **out, int *n);
+/* A mapper for lists of ids: column 0 into an int64_t. */
+int store_map_int64(sqlite3_stmt *s, void *out);
 
 /* Bind text: NULL binds SQL NULL. The string must live until store_done(). */
 int store_bind_text(sqlite3_stmt *s, int idx, const char *text);

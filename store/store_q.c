@@ -217,7 +217,7 @@ int store_q_one(struct store *st, const char *sql, struct store_args args, store
     return rc;
 }
 
-static int map_int64(sqlite3_stmt *s, void *out)
+int store_map_int64(sqlite3_stmt *s, void *out)
 {
     *(int64_t *)out = sqlite3_column_int64(s, 0);
     return BB_OK;
@@ -225,7 +225,7 @@ static int map_int64(sqlite3_stmt *s, void *out)
 
 int store_q_int64(struct store *st, const char *sql, struct store_args args, int64_t *out)
 {
-    return store_q_one(st, sql, args, map_int64, out);
+    return store_q_one(st, sql, args, store_map_int64, out);
 }
 
 struct text_out {
@@ -313,5 +313,66 @@ int store_q_list(struct store *st, const char *sql, struct store_args args, stor
     }
     *out = l.arr;
     *n = l.k;
+    return BB_OK;
+}
+
+struct grow_ctx {
+    store_map_fn map;
+    char *arr;
+    size_t size;
+    int max, cap, k;
+    int failed; /* the row at k was being mapped when map failed */
+};
+
+static int grow_row(sqlite3_stmt *s, void *ctx)
+{
+    struct grow_ctx *g = ctx;
+    int rc;
+    if (g->k == g->cap) {
+        int nc = g->cap ? g->cap * 2 : 16;
+        char *nv;
+        if (g->cap >= g->max)
+            return BB_ELIMIT;
+        if (nc > g->max)
+            nc = g->max;
+        nv = realloc(g->arr, (size_t)nc * g->size);
+        if (!nv)
+            return BB_ENOMEM;
+        g->arr = nv;
+        g->cap = nc;
+    }
+    memset(g->arr + (size_t)g->k * g->size, 0, g->size);
+    rc = g->map(s, g->arr + (size_t)g->k * g->size);
+    if (rc) {
+        g->failed = 1;
+        return rc;
+    }
+    g->k++;
+    return BB_OK;
+}
+
+int store_q_grow(struct store *st, const char *sql, struct store_args args, store_map_fn map,
+                 size_t size, int max, store_drop_fn drop, void **out, int *n)
+{
+    struct grow_ctx g = {map, NULL, size, max, 0, 0, 0};
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (max <= 0 || size == 0)
+        return BB_EINVAL;
+    rc = store_q_each(st, sql, args, grow_row, &g);
+    if (rc) {
+        if (drop && g.arr)
+            drop(g.arr, g.k + g.failed);
+        else
+            free(g.arr);
+        return rc;
+    }
+    if (g.k == 0) {
+        free(g.arr);
+        g.arr = NULL;
+    }
+    *out = g.arr;
+    *n = g.k;
     return BB_OK;
 }
