@@ -327,7 +327,6 @@ struct export_ctx {
     cJSON *arr; /* NULL: a single row, added to root under key */
     const char *key;
 };
-#define EXPORT_STOP 1 /* the single row is in: stop (not an error) */
 
 static int export_row(sqlite3_stmt *s, void *ctx)
 {
@@ -337,7 +336,7 @@ static int export_row(sqlite3_stmt *s, void *ctx)
         return BB_ENOMEM;
     if (!e->arr) {
         cJSON_AddItemToObject(e->root, e->key, row);
-        return EXPORT_STOP;
+        return STORE_STOP; /* the single row is in */
     }
     cJSON_AddItemToArray(e->arr, row);
     return BB_OK;
@@ -367,8 +366,6 @@ int store_person_export(struct store *st, int64_t person_id, cJSON **out)
             goto fail;
         }
         rc = store_q_each(st, pt->export_sql, STORE_ARGS(store_int(person_id)), export_row, &e);
-        if (rc == EXPORT_STOP)
-            rc = BB_OK;
         if (rc)
             goto fail;
         if (pt->single && !cJSON_GetObjectItem(root, pt->key)) {

@@ -24,6 +24,7 @@
  *        store_q_each   every row given to a callback (which may stop it)
  *        store_q_list   up to `limit` rows mapped into a new array
  *        store_q_grow   every row (up to a cap) into a growing array
+ *        store_q_fill   up to `max` rows into the caller's array
  *      A mapper is `int map(sqlite3_stmt *s, void *out)` reading columns
  *      with sqlite3_column_* / store_col_copy / store_col_dup; it returns
  *      BB_OK or an error (BB_ENOMEM), which the helper passes on.
@@ -151,8 +152,10 @@ int store_q_one(struct store *st, const char *sql, struct store_args args, store
 int store_q_int64(struct store *st, const char *sql, struct store_args args, int64_t *out);
 /* The first column of the first row copied into dst (n bytes, "" for NULL). */
 int store_q_text(struct store *st, const char *sql, struct store_args args, char *dst, size_t n);
-/* Every row to fn(s, ctx) in order; a non-zero return stops the walk and
- * is returned (BB_OK after the last row). */
+/* Every row to fn(s, ctx) in order: fn returns BB_OK to go on, STORE_STOP
+ * to end the walk early (store_q_each then returns BB_OK), or an error,
+ * which ends the walk and is returned. */
+#define STORE_STOP 1
 int store_q_each(struct store *st, const char *sql, struct store_args args, store_map_fn fn,
                  void *ctx);
 /* Up to limit rows (1..STORE_LIST_MAX) of `size` bytes each, mapped into a
@@ -162,6 +165,10 @@ int store_q_each(struct store *st, const char *sql, struct store_args args, stor
 int store_q_list(struct store *st, const char *sql, struct store_args args, store_map_fn map,
                  size_t size, int limit, store_drop_fn drop, void **out, int *n);
 #define STORE_LIST_MAX 10000 /* cap on rows returned by one list call */
+/* Up to max rows mapped into the caller's array arr (elements of `size`
+ * bytes, not cleared first); *n rows. Rows beyond max are not read. */
+int store_q_fill(struct store *st, const char *sql, struct store_args args, store_map_fn map,
+                 size_t size, int max, void *arr, int *n);
 /* Every row (at most max; one more is BB_ELIMIT), mapped into a growing
  * zeroed array: *out (NULL for zero rows) and *n; on error as store_q_list. */
 int store_q_grow(struct store *st, const char *sql, struct store_args args, store_map_fn map,

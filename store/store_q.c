@@ -258,7 +258,7 @@ int store_q_each(struct store *st, const char *sql, struct store_args args, stor
         rc = fn(s, ctx);
         if (rc) {
             store_done(s);
-            return rc;
+            return rc == STORE_STOP ? BB_OK : rc;
         }
     }
     if (sr != SQLITE_DONE)
@@ -281,7 +281,7 @@ static int list_row(sqlite3_stmt *s, void *ctx)
     struct list_ctx *l = ctx;
     int rc;
     if (l->k >= l->limit)
-        return BB_OK; /* more rows than asked for: ignore the rest */
+        return STORE_STOP; /* more rows than asked for: not read */
     rc = l->map(s, l->arr + (size_t)l->k * l->size);
     if (rc) {
         l->failed = 1;
@@ -375,4 +375,34 @@ int store_q_grow(struct store *st, const char *sql, struct store_args args, stor
     *out = g.arr;
     *n = g.k;
     return BB_OK;
+}
+
+struct fill_ctx {
+    store_map_fn map;
+    char *arr;
+    size_t size;
+    int max, k;
+};
+
+static int fill_row(sqlite3_stmt *s, void *ctx)
+{
+    struct fill_ctx *f = ctx;
+    int rc = f->map(s, f->arr + (size_t)f->k * f->size);
+    if (rc)
+        return rc;
+    return ++f->k < f->max ? BB_OK : STORE_STOP;
+}
+
+int store_q_fill(struct store *st, const char *sql, struct store_args args, store_map_fn map,
+                 size_t size, int max, void *arr, int *n)
+{
+    struct fill_ctx f = {map, arr, size, max, 0};
+    int rc;
+    *n = 0;
+    if (max <= 0 || !arr || size == 0)
+        return BB_EINVAL;
+    rc = store_q_each(st, sql, args, fill_row, &f);
+    if (rc == BB_OK)
+        *n = f.k;
+    return rc;
 }
