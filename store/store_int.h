@@ -183,6 +183,13 @@ void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t n);
 /* malloc'd copy of column col (NULL for SQL NULL): BB_ENOMEM on failure. */
 int store_col_dup(sqlite3_stmt *s, int col, char **out);
 
+/* A people row selected as STORE_PERSON_COLS, mapped into a struct
+ * store_person (store_people.c). */
+#define STORE_PERSON_COLS                                                                          \
+    "id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"          \
+    " strengths, interests, created_at, updated_at"
+int store_map_person(sqlite3_stmt *s, void *person);
+
 /* An outbox row selected as STORE_OUTBOX_COLS, mapped into a struct
  * store_outbox_msg (store_queue.c); store_drop_outbox frees a list of them. */
 #define STORE_OUTBOX_COLS                                                                          \

@@ -12,11 +12,7 @@
 
 /* ---- people ------------------------------------------------------------ */
 
-#define PERSON_COLS                                                                                \
-    "id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"          \
-    " strengths, interests, created_at, updated_at"
-
-static int map_person(sqlite3_stmt *s, void *out)
+int store_map_person(sqlite3_stmt *s, void *out)
 {
     struct store_person *p = out;
     memset(p, 0, sizeof(*p));
@@ -128,14 +124,14 @@ done:
 
 int store_person_by_nip(struct store *st, const char *nip, struct store_person *out)
 {
-    return store_q_one(st, "SELECT " PERSON_COLS " FROM people WHERE nip = ?1",
-                       STORE_ARGS(store_text(nip)), map_person, out);
+    return store_q_one(st, "SELECT " STORE_PERSON_COLS " FROM people WHERE nip = ?1",
+                       STORE_ARGS(store_text(nip)), store_map_person, out);
 }
 
 int store_person_by_id(struct store *st, int64_t id, struct store_person *out)
 {
-    return store_q_one(st, "SELECT " PERSON_COLS " FROM people WHERE id = ?1",
-                       STORE_ARGS(store_int(id)), map_person, out);
+    return store_q_one(st, "SELECT " STORE_PERSON_COLS " FROM people WHERE id = ?1",
+                       STORE_ARGS(store_int(id)), store_map_person, out);
 }
 
 int store_person_by_phone(struct store *st, const char *phone, struct store_person *out)
@@ -143,9 +139,9 @@ int store_person_by_phone(struct store *st, const char *phone, struct store_pers
     if (!phone || !*phone)
         return BB_ENOTFOUND;
     return store_q_one(st,
-                       "SELECT " PERSON_COLS " FROM people WHERE phone = ?1 AND phone <> ''"
-                       " ORDER BY id LIMIT 1",
-                       STORE_ARGS(store_text(phone)), map_person, out);
+                       "SELECT " STORE_PERSON_COLS " FROM people WHERE phone = ?1 AND"
+                       " phone <> '' ORDER BY id LIMIT 1",
+                       STORE_ARGS(store_text(phone)), store_map_person, out);
 }
 
 int store_person_set_lang(struct store *st, int64_t id, const char *lang)
