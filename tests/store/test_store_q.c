@@ -91,17 +91,17 @@ static void test_error_mapping(void **state)
     assert_int_equal(store_sqlerr(st, SQLITE_CORRUPT), BB_EIO);
 
     /* The same mapping through the helpers, with SQLite's text kept. */
-    assert_int_equal(store_q_insert(st, "INSERT INTO q_t (k) VALUES (?1)",
-                                    STORE_ARGS(store_text("a")), &id),
-                     BB_OK);
+    assert_int_equal(
+        store_q_insert(st, "INSERT INTO q_t (k) VALUES (?1)", STORE_ARGS(store_text("a")), &id),
+        BB_OK);
     assert_true(id > 0);
-    assert_int_equal(store_q_insert(st, "INSERT INTO q_t (k) VALUES (?1)",
-                                    STORE_ARGS(store_text("a")), NULL),
-                     BB_EEXIST);
+    assert_int_equal(
+        store_q_insert(st, "INSERT INTO q_t (k) VALUES (?1)", STORE_ARGS(store_text("a")), NULL),
+        BB_EEXIST);
     assert_non_null(strstr(store_errmsg(st), "UNIQUE"));
-    assert_int_equal(store_q_exec(st, "INSERT INTO q_t (k, p) VALUES ('b', 999)", STORE_NOARGS,
-                                  NULL),
-                     BB_ENOTFOUND);
+    assert_int_equal(
+        store_q_exec(st, "INSERT INTO q_t (k, p) VALUES ('b', 999)", STORE_NOARGS, NULL),
+        BB_ENOTFOUND);
     assert_int_equal(store_q_exec(st, "SELECT nope FROM q_t", STORE_NOARGS, NULL), BB_EIO);
     assert_non_null(strstr(store_errmsg(st), "nope"));
     /* A parameter the SQL does not have is refused, not ignored. */
@@ -109,10 +109,11 @@ static void test_error_mapping(void **state)
                                   STORE_ARGS(store_text("a"), store_int(1)), NULL),
                      BB_EIO);
     /* change: no row hit is BB_ENOTFOUND */
-    assert_int_equal(store_q_change(st, "DELETE FROM q_t WHERE k = ?1", STORE_ARGS(store_text("zz"))),
-                     BB_ENOTFOUND);
-    assert_int_equal(store_q_change(st, "DELETE FROM q_t WHERE k = ?1", STORE_ARGS(store_text("a"))),
-                     BB_OK);
+    assert_int_equal(
+        store_q_change(st, "DELETE FROM q_t WHERE k = ?1", STORE_ARGS(store_text("zz"))),
+        BB_ENOTFOUND);
+    assert_int_equal(
+        store_q_change(st, "DELETE FROM q_t WHERE k = ?1", STORE_ARGS(store_text("a"))), BB_OK);
 }
 
 static void test_one(void **state)
@@ -133,13 +134,13 @@ static void test_one(void **state)
     assert_string_equal(r.k, "k001");
     assert_true(r.v == 0.5);
     /* Only whether there is a row. */
-    assert_int_equal(store_q_one(st, "SELECT 1 FROM q_t WHERE id = ?1", STORE_ARGS(store_int(2)),
-                                 NULL, NULL),
-                     BB_OK);
+    assert_int_equal(
+        store_q_one(st, "SELECT 1 FROM q_t WHERE id = ?1", STORE_ARGS(store_int(2)), NULL, NULL),
+        BB_OK);
     /* A mapper's error comes back as it is. */
-    assert_int_equal(store_q_one(st, "SELECT id, k, v FROM q_t WHERE id = 3", STORE_NOARGS,
-                                 map_fail_third, &r),
-                     BB_ENOMEM);
+    assert_int_equal(
+        store_q_one(st, "SELECT id, k, v FROM q_t WHERE id = 3", STORE_NOARGS, map_fail_third, &r),
+        BB_ENOMEM);
     /* Text into a bounded field: truncated, "" for NULL. */
     assert_int_equal(store_q_text(st, "SELECT k FROM q_t WHERE id = 1", STORE_NOARGS, t, sizeof(t)),
                      BB_OK);
@@ -167,8 +168,8 @@ static void test_list(void **state)
     free(rs);
     /* Many rows, and a limit below the rows there are. */
     assert_int_equal(add_rows(st, 250), BB_OK);
-    assert_int_equal(store_q_list(st, "SELECT id, k, v FROM q_t ORDER BY id", STORE_NOARGS,
-                                  map_row, sizeof(*rs), 200, NULL, (void **)&rs, &n),
+    assert_int_equal(store_q_list(st, "SELECT id, k, v FROM q_t ORDER BY id", STORE_NOARGS, map_row,
+                                  sizeof(*rs), 200, NULL, (void **)&rs, &n),
                      BB_OK);
     assert_int_equal(n, 200);
     assert_string_equal(rs[0].k, "k000");
@@ -205,8 +206,8 @@ static void test_grow_fill_each(void **state)
     assert_null(rs);
     assert_int_equal(n, 0);
     assert_int_equal(add_rows(st, 40), BB_OK);
-    assert_int_equal(store_q_grow(st, "SELECT id, k, v FROM q_t ORDER BY id", STORE_NOARGS,
-                                  map_row, sizeof(*rs), 40, NULL, (void **)&rs, &n),
+    assert_int_equal(store_q_grow(st, "SELECT id, k, v FROM q_t ORDER BY id", STORE_NOARGS, map_row,
+                                  sizeof(*rs), 40, NULL, (void **)&rs, &n),
                      BB_OK);
     assert_int_equal(n, 40);
     assert_string_equal(rs[39].k, "k039");
@@ -217,8 +218,8 @@ static void test_grow_fill_each(void **state)
                      BB_ELIMIT);
     assert_null(rs);
     /* fill: at most max rows into the caller's array */
-    assert_int_equal(store_q_fill(st, "SELECT id, k, v FROM q_t ORDER BY id", STORE_NOARGS,
-                                  map_row, sizeof(fixed[0]), 4, fixed, &n),
+    assert_int_equal(store_q_fill(st, "SELECT id, k, v FROM q_t ORDER BY id", STORE_NOARGS, map_row,
+                                  sizeof(fixed[0]), 4, fixed, &n),
                      BB_OK);
     assert_int_equal(n, 4);
     assert_string_equal(fixed[3].k, "k003");
@@ -244,9 +245,9 @@ static void test_each_stop(void **state)
     struct store *st = *state;
     int seen = 0;
     assert_int_equal(add_rows(st, 20), BB_OK);
-    assert_int_equal(store_q_each(st, "SELECT id FROM q_t ORDER BY id", STORE_NOARGS,
-                                  stop_at_five, &seen),
-                     BB_OK);
+    assert_int_equal(
+        store_q_each(st, "SELECT id FROM q_t ORDER BY id", STORE_NOARGS, stop_at_five, &seen),
+        BB_OK);
     assert_int_equal(seen, 5);
     /* A statement stopped early is reset: a write now does not fail on a
      * read left open. */

@@ -15,6 +15,7 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
+#include "tests/store/store_fx.h"
 #include "store/store_wa.h"
 
 #define T0 1767225600
@@ -26,40 +27,18 @@ struct fx {
     int64_t pid;
 };
 
-static int setup(void **state)
+static void fx_init(struct fx *f)
 {
-    struct fx *f = calloc(1, sizeof(*f));
     struct store_person p;
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bb_wa_XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
     memset(&p, 0, sizeof(p));
     bb_strlcpy(p.nip, "198501012010011001", sizeof(p.nip));
     bb_strlcpy(p.name, "Ayu Lestari", sizeof(p.name));
     bb_strlcpy(p.phone, "6281234567801", sizeof(p.phone));
     assert_int_equal(store_person_upsert(f->st, &p, &f->pid, NULL), BB_OK);
     bb_clock_set(T0);
-    *state = f;
-    return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[160];
-    store_free(f->st);
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
-    bb_clock_unpin();
-    return 0;
-}
+STORE_FX_DEFINE("bb_wa", fx_init, bb_clock_unpin)
 
 static int64_t queue(struct fx *f, const char *wa, const char *body, int64_t due)
 {
