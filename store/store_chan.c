@@ -2,7 +2,7 @@
  * store_chan.c - queries the channel adapters need beyond the queues: is an
  * identity blocked, which message asked a question (to edit its buttons
  * away once answered), and what a chat was sent after a point (web chat
- * replay). Same thread rules as store.h.
+ * replay). Called by the adapters; same thread rules as store.h.
  */
 #include "store/store_int.h"
 #include "bot/base/bb.h"
@@ -10,132 +10,70 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { C_BLOCKED = STORE_SLOTS_CHAN, C_FIND_Q, C_AFTER, C_RECOVER };
-
-#define OUTBOX_COLS                                                                                \
-    "id, person_id, channel, ext_user, priority, body, state, attempts, due, created_at,"          \
-    " ext_msg_id, batch_id"
-
 int store_identity_blocked(struct store *st, const char *channel, const char *ext_id, int *blocked)
 {
-    sqlite3_stmt *s;
-    int rc = store_stmt(st, C_BLOCKED,
-                        "SELECT blocked FROM identities WHERE channel = ?1 AND ext_id = ?2", &s);
-    *blocked = 0;
-    if (rc != BB_OK)
-        return rc;
-    store_bind_text(s, 1, channel);
-    store_bind_text(s, 2, ext_id);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *blocked = sqlite3_column_int(s, 0) != 0;
-        rc = BB_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = BB_OK;
-    } else {
-        rc = store_sqlerr(st, rc);
-    }
-    store_done(s);
-    return rc;
+    int64_t b = 0;
+    int rc = store_q_int64(st, "SELECT blocked FROM identities WHERE channel = ?1 AND ext_id = ?2",
+                           STORE_ARGS(store_text(channel), store_text(ext_id)), &b);
+    *blocked = rc == BB_OK && b != 0;
+    return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
+struct question {
+    char *ext_msg_id;
+    size_t n;
+    char **body;
+};
+
+static int map_question(sqlite3_stmt *s, void *out)
+{
+    struct question *q = out;
+    store_col_copy(s, 0, q->ext_msg_id, q->n);
+    return store_col_dup(s, 1, q->body);
 }
 
 int store_outbox_find_question(struct store *st, const char *channel, const char *ext_user,
                                const char *q, char *ext_msg_id, size_t n, char **body)
 {
-    sqlite3_stmt *s;
-    /* Recent rows of the chat only: a question is answered soon after. */
-    int rc = store_stmt(st, C_FIND_Q,
-                        "SELECT ext_msg_id, body FROM (SELECT ext_msg_id, body FROM outbox"
-                        " WHERE channel = ?1 AND ext_user = ?2 ORDER BY id DESC LIMIT 200)"
-                        " WHERE json_valid(body) AND json_extract(body, '$.q') = ?3 LIMIT 1",
-                        &s);
+    struct question out = {ext_msg_id, n, body};
     *body = NULL;
-    if (rc != BB_OK)
-        return rc;
-    store_bind_text(s, 1, channel);
-    store_bind_text(s, 2, ext_user);
-    store_bind_text(s, 3, q);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        store_col_copy(s, 0, ext_msg_id, n);
-        rc = store_col_dup(s, 1, body);
-    } else if (rc == SQLITE_DONE) {
-        rc = BB_ENOTFOUND;
-    } else {
-        rc = store_sqlerr(st, rc);
-    }
-    store_done(s);
-    return rc;
+    /* Recent rows of the chat only: a question is answered soon after. */
+    return store_q_one(st,
+                       "SELECT ext_msg_id, body FROM (SELECT ext_msg_id, body FROM outbox"
+                       " WHERE channel = ?1 AND ext_user = ?2 ORDER BY id DESC LIMIT 200)"
+                       " WHERE json_valid(body) AND json_extract(body, '$.q') = ?3 LIMIT 1",
+                       STORE_ARGS(store_text(channel), store_text(ext_user), store_text(q)),
+                       map_question, &out);
 }
 
 int store_outbox_after(struct store *st, const char *channel, const char *ext_user,
                        int64_t after_id, int limit, struct store_outbox_msg **msgs, int *n)
 {
-    sqlite3_stmt *s;
-    struct store_outbox_msg *out;
-    int rc, k = 0, sr;
+    int rc;
     *msgs = NULL;
     *n = 0;
     if (limit <= 0 || limit > 1000)
         return BB_EINVAL;
-    out = calloc((size_t)limit, sizeof(*out));
-    if (!out)
-        return BB_ENOMEM;
-    rc = store_stmt(st, C_AFTER,
-                    "SELECT " OUTBOX_COLS " FROM outbox WHERE channel = ?1 AND ext_user = ?2"
-                    " AND id > ?3 ORDER BY id LIMIT ?4",
-                    &s);
-    if (rc != BB_OK) {
-        free(out);
-        return rc;
+    rc = store_q_list(st,
+                      "SELECT " STORE_OUTBOX_COLS " FROM outbox WHERE channel = ?1 AND"
+                      " ext_user = ?2 AND id > ?3 ORDER BY id LIMIT ?4",
+                      STORE_ARGS(store_text(channel), store_text(ext_user), store_int(after_id),
+                                 store_int(limit)),
+                      store_map_outbox, sizeof(**msgs), limit, store_drop_outbox, (void **)msgs, n);
+    if (rc == BB_OK && *n == 0) {
+        free(*msgs);
+        *msgs = NULL;
     }
-    store_bind_text(s, 1, channel);
-    store_bind_text(s, 2, ext_user);
-    sqlite3_bind_int64(s, 3, after_id);
-    sqlite3_bind_int(s, 4, limit);
-    while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
-        rc = store_read_outbox(s, &out[k]);
-        k++;
-        if (rc != BB_OK)
-            break;
-    }
-    if (rc == BB_OK && sr != SQLITE_DONE)
-        rc = store_sqlerr(st, sr);
-    store_done(s);
-    if (rc != BB_OK) {
-        store_outbox_free(out, k);
-        return rc;
-    }
-    if (k == 0) {
-        free(out);
-        out = NULL;
-    }
-    *msgs = out;
-    *n = k;
-    return BB_OK;
+    return rc;
 }
 
 int store_outbox_recover_chat(struct store *st, const char *channel, const char *ext_user, int *n)
 {
-    sqlite3_stmt *s;
-    int rc = store_stmt(st, C_RECOVER,
+    *n = 0;
+    return store_q_exec(st,
                         "UPDATE outbox SET state = 0 WHERE state = 1 AND channel = ?1 AND"
                         " ext_user = ?2",
-                        &s);
-    *n = 0;
-    if (rc != BB_OK)
-        return rc;
-    store_bind_text(s, 1, channel);
-    store_bind_text(s, 2, ext_user);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        *n = sqlite3_changes(st->db);
-        rc = BB_OK;
-    } else {
-        rc = store_sqlerr(st, rc);
-    }
-    store_done(s);
-    return rc;
+                        STORE_ARGS(store_text(channel), store_text(ext_user)), n);
 }
 
 int store_outbox_put(struct store *st, int64_t person_id, const char *channel, const char *ext_user,

@@ -1,7 +1,7 @@
 /*
  * store_coaching.c - the coaching module's queries (see store_coaching.h):
- * the tables of migration 6. Same thread rules as store.h; statement slots
- * STORE_SLOTS_COACHING (384..415).
+ * the tables of migration 6. Called by the coaching module; same thread
+ * rules as store.h.
  */
 #include "store/store_coaching.h"
 
@@ -9,31 +9,6 @@
 
 #include "bot/base/bb.h"
 #include "store/store_int.h"
-
-enum {
-    K_WB_ADD = STORE_SLOTS_COACHING,
-    K_WB_ALERTED,
-    K_ALERT_UNIT,
-    K_ALERT_ANY,
-    K_GROW_ADD,
-    K_GROW_FOLLOW,
-    K_GOAL_ADD,
-    K_LEARN_ADD,
-    K_JP,
-    K_REFL_ADD,
-    K_FIND,
-    K_FB_ASK_DUP,
-    K_FB_ASK,
-    K_FB_REQ,
-    K_FB_PENDING,
-    K_FB_ADD,
-    K_FB_DONE,
-    K_MR_UPDATE,
-    K_MR_ADD,
-    K_MR_STATUS,
-    K_SUMMARY,
-    K_LAST /* must stay <= STORE_SLOTS_COACHING + 32 */
-};
 
 /* Free text must fit the struct fields it is read back into. */
 static int text_ok(const char *s, int required)
@@ -57,26 +32,13 @@ static int day_ok(const char *d)
     return 1;
 }
 
-/* Step an INSERT/UPDATE to the end; *id_out (may be NULL) the new rowid. */
-static int step_done(struct store *st, sqlite3_stmt *s, int64_t *id_out)
-{
-    int rc = sqlite3_step(s);
-    store_done(s);
-    if (rc != SQLITE_DONE)
-        return store_sqlerr(st, rc);
-    if (id_out)
-        *id_out = sqlite3_last_insert_rowid(st->db);
-    return BB_OK;
-}
-
 /* ---- wellbeing ------------------------------------------------------------ */
 
 int store_coaching_wellbeing_add(struct store *st, int64_t person_id, int64_t at, const char *day,
                                  const int items[5], int64_t *id_out)
 {
-    sqlite3_stmt *s;
     char list[32];
-    int raw = 0, rc;
+    int raw = 0;
     if (!items || !day_ok(day))
         return BB_EINVAL;
     for (int i = 0; i < 5; i++) {
@@ -86,117 +48,66 @@ int store_coaching_wellbeing_add(struct store *st, int64_t person_id, int64_t at
     }
     bb_snprintf(list, sizeof(list), "%d,%d,%d,%d,%d", items[0], items[1], items[2], items[3],
                 items[4]);
-    rc = store_stmt(
-        st, K_WB_ADD,
-        "INSERT INTO wellbeing(person_id, at, day, raw, items) VALUES(?1, ?2, ?3, ?4, ?5)", &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    sqlite3_bind_int64(s, 2, at);
-    store_bind_text(s, 3, day);
-    sqlite3_bind_int(s, 4, raw);
-    store_bind_text(s, 5, list);
-    return step_done(st, s, id_out);
+    return store_q_insert(
+        st, "INSERT INTO wellbeing(person_id, at, day, raw, items) VALUES(?1, ?2, ?3, ?4, ?5)",
+        STORE_ARGS(store_int(person_id), store_int(at), store_text(day), store_int(raw),
+                   store_text(list)),
+        id_out);
 }
 
 int store_coaching_wellbeing_set_alerted(struct store *st, int64_t id)
 {
-    sqlite3_stmt *s;
-    int rc = store_stmt(st, K_WB_ALERTED, "UPDATE wellbeing SET alerted = 1 WHERE id = ?1", &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = step_done(st, s, NULL);
-    if (rc == BB_OK && sqlite3_changes(st->db) == 0)
-        rc = BB_ENOTFOUND;
-    return rc;
-}
-
-static int collect_ids(struct store *st, sqlite3_stmt *s, int64_t *ids, int max, int *n)
-{
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        if (*n < max)
-            ids[(*n)++] = sqlite3_column_int64(s, 0);
-    store_done(s);
-    return rc == SQLITE_DONE ? BB_OK : store_sqlerr(st, rc);
+    return store_q_change(st, "UPDATE wellbeing SET alerted = 1 WHERE id = ?1",
+                          STORE_ARGS(store_int(id)));
 }
 
 int store_coaching_alert_recipients(struct store *st, int64_t person_id, int64_t *ids, int max,
                                     int *n)
 {
-    sqlite3_stmt *s;
     int rc;
     if (!ids || !n || max <= 0)
         return BB_EINVAL;
-    *n = 0;
-    rc = store_stmt(st, K_ALERT_UNIT,
-                    "SELECT h.id FROM people h JOIN people p ON p.id = ?1"
-                    " WHERE h.role = 'hr' AND h.unit = p.unit AND h.id <> p.id ORDER BY h.id",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    rc = collect_ids(st, s, ids, max, n);
+    rc = store_q_fill(st,
+                      "SELECT h.id FROM people h JOIN people p ON p.id = ?1"
+                      " WHERE h.role = 'hr' AND h.unit = p.unit AND h.id <> p.id ORDER BY h.id",
+                      STORE_ARGS(store_int(person_id)), store_map_int64, sizeof(*ids), max, ids, n);
     if (rc != BB_OK || *n > 0)
         return rc;
-    rc = store_stmt(st, K_ALERT_ANY,
-                    "SELECT id FROM people WHERE role = 'hr' AND id <> ?1 ORDER BY id", &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    return collect_ids(st, s, ids, max, n);
+    return store_q_fill(st, "SELECT id FROM people WHERE role = 'hr' AND id <> ?1 ORDER BY id",
+                        STORE_ARGS(store_int(person_id)), store_map_int64, sizeof(*ids), max, ids,
+                        n);
 }
 
 /* ---- GROW ------------------------------------------------------------------- */
 
 int store_coaching_grow_add(struct store *st, const struct store_grow *g, int64_t *id_out)
 {
-    sqlite3_stmt *s;
-    int rc;
     if (!g || !text_ok(g->goal, 1) || !text_ok(g->reality, 0) || !text_ok(g->options, 0) ||
         !text_ok(g->will, 0) || g->confidence < 0 || g->confidence > 10 ||
         (g->followup_day[0] && !day_ok(g->followup_day)))
         return BB_EINVAL;
-    rc = store_stmt(st, K_GROW_ADD,
-                    "INSERT INTO grow_sessions(person_id, at, goal, reality, options, will,"
-                    " confidence, followup_day) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, g->person_id);
-    sqlite3_bind_int64(s, 2, g->at);
-    store_bind_text(s, 3, g->goal);
-    store_bind_text(s, 4, g->reality);
-    store_bind_text(s, 5, g->options);
-    store_bind_text(s, 6, g->will);
-    sqlite3_bind_int(s, 7, g->confidence);
-    store_bind_text(s, 8, g->followup_day);
-    return step_done(st, s, id_out);
+    return store_q_insert(st,
+                          "INSERT INTO grow_sessions(person_id, at, goal, reality, options, will,"
+                          " confidence, followup_day) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          STORE_ARGS(store_int(g->person_id), store_int(g->at), store_text(g->goal),
+                                     store_text(g->reality), store_text(g->options),
+                                     store_text(g->will), store_int(g->confidence),
+                                     store_text(g->followup_day)),
+                          id_out);
 }
 
 int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at,
                                  const char *progress, const char *note)
 {
-    sqlite3_stmt *s;
-    int rc;
     if (!text_ok(progress, 1) || strlen(progress) > 32 || !text_ok(note, 0))
         return BB_EINVAL;
-    rc = store_stmt(st, K_GROW_FOLLOW,
-                    "UPDATE grow_sessions SET followup_at = ?2, progress = ?3, followup_note = ?4"
-                    " WHERE id = (SELECT id FROM grow_sessions WHERE person_id = ?1"
-                    " ORDER BY followup_at = 0 DESC, at DESC, id DESC LIMIT 1)",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    sqlite3_bind_int64(s, 2, at);
-    store_bind_text(s, 3, progress);
-    store_bind_text(s, 4, note ? note : "");
-    rc = step_done(st, s, NULL);
-    if (rc == BB_OK && sqlite3_changes(st->db) == 0)
-        rc = BB_ENOTFOUND;
-    return rc;
+    return store_q_change(st,
+                          "UPDATE grow_sessions SET followup_at = ?2, progress = ?3,"
+                          " followup_note = ?4 WHERE id = (SELECT id FROM grow_sessions"
+                          " WHERE person_id = ?1 ORDER BY followup_at = 0 DESC, at DESC, id DESC"
+                          " LIMIT 1)",
+                          STORE_ARGS(store_int(person_id), store_int(at), store_text(progress),
+                                     store_text(note ? note : "")));
 }
 
 /* ---- goals and learning ---------------------------------------------------- */
@@ -205,76 +116,46 @@ int store_coaching_goal_add(struct store *st, int64_t person_id, int64_t at, con
                             const char *competency, const char *goal, const char *due,
                             int64_t *id_out)
 {
-    sqlite3_stmt *s;
-    int rc;
     if (!group || (strcmp(group, "manajerial") && strcmp(group, "sosial_kultural") &&
                    strcmp(group, "teknis")))
         return BB_EINVAL;
     if (!text_ok(competency, 0) || !text_ok(goal, 1) || (due && due[0] && !day_ok(due)))
         return BB_EINVAL;
-    rc = store_stmt(st, K_GOAL_ADD,
-                    "INSERT INTO dev_goals(person_id, at, comp_group, competency, goal, due)"
-                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    sqlite3_bind_int64(s, 2, at);
-    store_bind_text(s, 3, group);
-    store_bind_text(s, 4, competency ? competency : "");
-    store_bind_text(s, 5, goal);
-    store_bind_text(s, 6, due ? due : "");
-    return step_done(st, s, id_out);
+    return store_q_insert(st,
+                          "INSERT INTO dev_goals(person_id, at, comp_group, competency, goal, due)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                          STORE_ARGS(store_int(person_id), store_int(at), store_text(group),
+                                     store_text(competency ? competency : ""), store_text(goal),
+                                     store_text(due ? due : "")),
+                          id_out);
 }
 
 int store_coaching_learning_add(struct store *st, int64_t person_id, int64_t at, const char *day,
                                 const char *title, const char *kind, int minutes, int64_t *id_out)
 {
-    sqlite3_stmt *s;
-    int rc;
     if (!day_ok(day) || !text_ok(title, 1) || !text_ok(kind, 0) || minutes < 1 || minutes > 1440)
         return BB_EINVAL;
-    rc = store_stmt(st, K_LEARN_ADD,
-                    "INSERT INTO learning_log(person_id, at, day, title, kind, minutes)"
-                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    sqlite3_bind_int64(s, 2, at);
-    store_bind_text(s, 3, day);
-    store_bind_text(s, 4, title);
-    store_bind_text(s, 5, kind ? kind : "");
-    sqlite3_bind_int(s, 6, minutes);
-    return step_done(st, s, id_out);
+    return store_q_insert(st,
+                          "INSERT INTO learning_log(person_id, at, day, title, kind, minutes)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                          STORE_ARGS(store_int(person_id), store_int(at), store_text(day),
+                                     store_text(title), store_text(kind ? kind : ""),
+                                     store_int(minutes)),
+                          id_out);
 }
 
 int store_coaching_jp_minutes(struct store *st, int64_t person_id, const char *from, const char *to,
                               int64_t *minutes)
 {
-    sqlite3_stmt *s;
     int rc;
     if (!day_ok(from) || !day_ok(to) || !minutes)
         return BB_EINVAL;
     *minutes = 0;
-    rc = store_stmt(st, K_JP,
-                    "SELECT COALESCE(SUM(minutes), 0) FROM jp_sources WHERE person_id = ?1"
-                    " AND day >= ?2 AND day < ?3",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    store_bind_text(s, 2, from);
-    store_bind_text(s, 3, to);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *minutes = sqlite3_column_int64(s, 0);
-        rc = BB_OK;
-    } else {
-        rc = store_sqlerr(st, rc);
-    }
-    store_done(s);
-    return rc;
+    rc = store_q_int64(st,
+                       "SELECT COALESCE(SUM(minutes), 0) FROM jp_sources WHERE person_id = ?1"
+                       " AND day >= ?2 AND day < ?3",
+                       STORE_ARGS(store_int(person_id), store_text(from), store_text(to)), minutes);
+    return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }
 
 /* ---- reflections ------------------------------------------------------------ */
@@ -283,24 +164,16 @@ int store_coaching_reflection_add(struct store *st, int64_t person_id, int64_t a
                                   const char *value, int rating, const char *example,
                                   int64_t *id_out)
 {
-    sqlite3_stmt *s;
-    int rc;
     if (!week || strlen(week) != 8 || !value || !value[0] || strlen(value) > 32 || rating < 1 ||
         rating > 5 || !text_ok(example, 0))
         return BB_EINVAL;
-    rc = store_stmt(st, K_REFL_ADD,
-                    "INSERT INTO reflections(person_id, at, week, value, rating, example)"
-                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    sqlite3_bind_int64(s, 2, at);
-    store_bind_text(s, 3, week);
-    store_bind_text(s, 4, value);
-    sqlite3_bind_int(s, 5, rating);
-    store_bind_text(s, 6, example ? example : "");
-    return step_done(st, s, id_out);
+    return store_q_insert(st,
+                          "INSERT INTO reflections(person_id, at, week, value, rating, example)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                          STORE_ARGS(store_int(person_id), store_int(at), store_text(week),
+                                     store_text(value), store_int(rating),
+                                     store_text(example ? example : "")),
+                          id_out);
 }
 
 /* ---- feedback ----------------------------------------------------------------- */
@@ -308,7 +181,6 @@ int store_coaching_reflection_add(struct store *st, int64_t person_id, int64_t a
 int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const char *unit,
                                    const char *name, struct store_person *out, int max, int *n)
 {
-    sqlite3_stmt *s;
     char pat[300];
     int64_t ids[17];
     int found = 0, rc;
@@ -327,19 +199,12 @@ int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const cha
     }
     pat[k++] = '%';
     pat[k] = '\0';
-    rc =
-        store_stmt(st, K_FIND,
-                   "SELECT id FROM people WHERE unit = ?1 AND id <> ?2 AND name LIKE ?3 ESCAPE '\\'"
-                   " ORDER BY lower(name) = lower(?4) DESC, name, id LIMIT ?5",
-                   &s);
-    if (rc != BB_OK)
-        return rc;
-    store_bind_text(s, 1, unit);
-    sqlite3_bind_int64(s, 2, asker_id);
-    store_bind_text(s, 3, pat);
-    store_bind_text(s, 4, name);
-    sqlite3_bind_int(s, 5, max + 1);
-    rc = collect_ids(st, s, ids, max + 1, &found);
+    rc = store_q_fill(st,
+                      "SELECT id FROM people WHERE unit = ?1 AND id <> ?2 AND name LIKE ?3"
+                      " ESCAPE '\\' ORDER BY lower(name) = lower(?4) DESC, name, id LIMIT ?5",
+                      STORE_ARGS(store_text(unit), store_int(asker_id), store_text(pat),
+                                 store_text(name), store_int(max + 1)),
+                      store_map_int64, sizeof(*ids), max + 1, ids, &found);
     for (int i = 0; rc == BB_OK && i < found && i < max; i++)
         rc = store_person_by_id(st, ids[i], &out[i]);
     if (rc == BB_OK)
@@ -350,87 +215,55 @@ int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const cha
 int store_coaching_feedback_ask(struct store *st, int64_t asker_id, int64_t giver_id,
                                 const char *topic, int64_t now, int64_t *id_out)
 {
-    sqlite3_stmt *s;
     int rc;
     if (!text_ok(topic, 0) || asker_id == giver_id)
         return BB_EINVAL;
-    rc = store_stmt(st, K_FB_ASK_DUP,
-                    "SELECT 1 FROM feedback_requests WHERE asker_id = ?1 AND giver_id = ?2"
-                    " AND status = 'asked'",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, asker_id);
-    sqlite3_bind_int64(s, 2, giver_id);
-    rc = sqlite3_step(s);
-    store_done(s);
-    if (rc == SQLITE_ROW)
+    rc = store_q_one(st,
+                     "SELECT 1 FROM feedback_requests WHERE asker_id = ?1 AND giver_id = ?2"
+                     " AND status = 'asked'",
+                     STORE_ARGS(store_int(asker_id), store_int(giver_id)), NULL, NULL);
+    if (rc == BB_OK)
         return BB_EEXIST;
-    if (rc != SQLITE_DONE)
-        return store_sqlerr(st, rc);
-    rc = store_stmt(st, K_FB_ASK,
-                    "INSERT INTO feedback_requests(asker_id, giver_id, topic, created_at)"
-                    " VALUES(?1, ?2, ?3, ?4)",
-                    &s);
-    if (rc != BB_OK)
+    if (rc != BB_ENOTFOUND)
         return rc;
-    sqlite3_bind_int64(s, 1, asker_id);
-    sqlite3_bind_int64(s, 2, giver_id);
-    store_bind_text(s, 3, topic ? topic : "");
-    sqlite3_bind_int64(s, 4, now);
-    return step_done(st, s, id_out);
+    return store_q_insert(st,
+                          "INSERT INTO feedback_requests(asker_id, giver_id, topic, created_at)"
+                          " VALUES(?1, ?2, ?3, ?4)",
+                          STORE_ARGS(store_int(asker_id), store_int(giver_id),
+                                     store_text(topic ? topic : ""), store_int(now)),
+                          id_out);
 }
 
-static int read_req(struct store *st, sqlite3_stmt *s, struct store_feedback_req *out)
+static int map_req(sqlite3_stmt *s, void *dst)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(s, 0);
-        out->asker_id = sqlite3_column_int64(s, 1);
-        out->giver_id = sqlite3_column_int64(s, 2);
-        store_col_copy(s, 3, out->topic, sizeof(out->topic));
-        store_col_copy(s, 4, out->status, sizeof(out->status));
-        rc = BB_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = BB_ENOTFOUND;
-    } else {
-        rc = store_sqlerr(st, rc);
-    }
-    store_done(s);
-    return rc;
+    struct store_feedback_req *out = dst;
+    out->id = sqlite3_column_int64(s, 0);
+    out->asker_id = sqlite3_column_int64(s, 1);
+    out->giver_id = sqlite3_column_int64(s, 2);
+    store_col_copy(s, 3, out->topic, sizeof(out->topic));
+    store_col_copy(s, 4, out->status, sizeof(out->status));
+    return BB_OK;
 }
 
 int store_coaching_feedback_req(struct store *st, int64_t id, struct store_feedback_req *out)
 {
-    sqlite3_stmt *s;
-    int rc;
     if (!out)
         return BB_EINVAL;
-    rc = store_stmt(st, K_FB_REQ,
-                    "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
-                    " WHERE id = ?1",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, id);
-    return read_req(st, s, out);
+    return store_q_one(st,
+                       "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
+                       " WHERE id = ?1",
+                       STORE_ARGS(store_int(id)), map_req, out);
 }
 
 int store_coaching_feedback_pending(struct store *st, int64_t giver_id,
                                     struct store_feedback_req *out)
 {
-    sqlite3_stmt *s;
-    int rc;
     if (!out)
         return BB_EINVAL;
-    rc = store_stmt(st, K_FB_PENDING,
-                    "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
-                    " WHERE giver_id = ?1 AND status = 'asked' ORDER BY id LIMIT 1",
-                    &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, giver_id);
-    return read_req(st, s, out);
+    return store_q_one(st,
+                       "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
+                       " WHERE giver_id = ?1 AND status = 'asked' ORDER BY id LIMIT 1",
+                       STORE_ARGS(store_int(giver_id)), map_req, out);
 }
 
 int store_coaching_feedback_give(struct store *st, int64_t req, int64_t giver_id, const char *day,
@@ -438,7 +271,6 @@ int store_coaching_feedback_give(struct store *st, int64_t req, int64_t giver_id
                                  int64_t now)
 {
     struct store_feedback_req r;
-    sqlite3_stmt *s;
     int rc;
     if (!day_ok(day) || !text_ok(went_well, 0) || !text_ok(better, 0))
         return BB_EINVAL;
@@ -448,33 +280,19 @@ int store_coaching_feedback_give(struct store *st, int64_t req, int64_t giver_id
     if (rc == BB_OK && (r.giver_id != giver_id || strcmp(r.status, "asked") != 0))
         rc = BB_ENOTFOUND;
     if (rc == BB_OK)
-        rc = store_stmt(st, K_FB_ADD,
-                        "INSERT INTO feedback(to_person, giver_id, day, topic, went_well, better,"
-                        " anonymous) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        &s);
-    if (rc == BB_OK) {
-        sqlite3_bind_int64(s, 1, r.asker_id);
-        if (anonymous)
-            sqlite3_bind_null(s, 2);
-        else
-            sqlite3_bind_int64(s, 2, giver_id);
-        store_bind_text(s, 3, day);
-        store_bind_text(s, 4, r.topic);
-        store_bind_text(s, 5, went_well ? went_well : "");
-        store_bind_text(s, 6, better ? better : "");
-        sqlite3_bind_int(s, 7, anonymous ? 1 : 0);
-        rc = step_done(st, s, NULL);
-    }
+        rc = store_q_exec(
+            st,
+            "INSERT INTO feedback(to_person, giver_id, day, topic, went_well, better,"
+            " anonymous) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            STORE_ARGS(store_int(r.asker_id), anonymous ? store_text(NULL) : store_int(giver_id),
+                       store_text(day), store_text(r.topic), store_text(went_well ? went_well : ""),
+                       store_text(better ? better : ""), store_int(anonymous ? 1 : 0)),
+            NULL);
     if (rc == BB_OK)
-        rc = store_stmt(st, K_FB_DONE,
-                        "UPDATE feedback_requests SET status = 'answered', answered_at = ?2"
-                        " WHERE id = ?1",
-                        &s);
-    if (rc == BB_OK) {
-        sqlite3_bind_int64(s, 1, req);
-        sqlite3_bind_int64(s, 2, now);
-        rc = step_done(st, s, NULL);
-    }
+        rc = store_q_exec(st,
+                          "UPDATE feedback_requests SET status = 'answered', answered_at = ?2"
+                          " WHERE id = ?1",
+                          STORE_ARGS(store_int(req), store_int(now)), NULL);
     return store_tx_end(st, rc);
 }
 
@@ -483,82 +301,68 @@ int store_coaching_feedback_give(struct store *st, int64_t req, int64_t giver_id
 int store_coaching_mentor_request(struct store *st, int64_t person_id, const char *tags,
                                   const char *traits, int64_t now, int64_t *id_out)
 {
-    sqlite3_stmt *s;
+    const struct store_arg a[] = {store_int(person_id), store_text(tags),
+                                  store_text(traits ? traits : ""), store_int(now)};
+    const struct store_args args = {a, (int)BB_ARRAY_LEN(a)};
+    int64_t id = 0;
     int rc;
     if (!text_ok(tags, 1) || !text_ok(traits, 0))
         return BB_EINVAL;
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
-    rc = store_stmt(st, K_MR_UPDATE,
-                    "UPDATE mentor_requests SET tags = ?2, traits = ?3, updated_at = ?4"
-                    " WHERE person_id = ?1 AND status = 'open' RETURNING id",
-                    &s);
-    if (rc == BB_OK) {
-        sqlite3_bind_int64(s, 1, person_id);
-        store_bind_text(s, 2, tags);
-        store_bind_text(s, 3, traits ? traits : "");
-        sqlite3_bind_int64(s, 4, now);
-        int r = sqlite3_step(s);
-        int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-        while (r == SQLITE_ROW)
-            r = sqlite3_step(s);
-        store_done(s);
-        if (r != SQLITE_DONE)
-            rc = store_sqlerr(st, r);
-        else if (id) {
-            if (id_out)
-                *id_out = id;
-            return store_tx_end(st, BB_OK);
-        }
+    /* The open request, updated (every change happens on the first step). */
+    rc = store_q_int64(st,
+                       "UPDATE mentor_requests SET tags = ?2, traits = ?3, updated_at = ?4"
+                       " WHERE person_id = ?1 AND status = 'open' RETURNING id",
+                       args, &id);
+    if (rc == BB_OK && id) {
+        if (id_out)
+            *id_out = id;
+        return store_tx_end(st, BB_OK);
     }
-    if (rc == BB_OK)
-        rc = store_stmt(st, K_MR_ADD,
-                        "INSERT INTO mentor_requests(person_id, tags, traits, created_at,"
-                        " updated_at) VALUES(?1, ?2, ?3, ?4, ?4)",
-                        &s);
-    if (rc == BB_OK) {
-        sqlite3_bind_int64(s, 1, person_id);
-        store_bind_text(s, 2, tags);
-        store_bind_text(s, 3, traits ? traits : "");
-        sqlite3_bind_int64(s, 4, now);
-        rc = step_done(st, s, id_out);
-    }
+    if (rc == BB_OK || rc == BB_ENOTFOUND)
+        rc = store_q_insert(st,
+                            "INSERT INTO mentor_requests(person_id, tags, traits, created_at,"
+                            " updated_at) VALUES(?1, ?2, ?3, ?4, ?4)",
+                            args, id_out);
     return store_tx_end(st, rc);
 }
 
 int store_coaching_mentor_request_set_status(struct store *st, int64_t id, const char *status,
                                              int64_t now)
 {
-    sqlite3_stmt *s;
-    int rc;
     if (!status ||
         (strcmp(status, "open") && strcmp(status, "matched") && strcmp(status, "closed")))
         return BB_EINVAL;
-    rc = store_stmt(st, K_MR_STATUS,
-                    "UPDATE mentor_requests SET status = ?2, updated_at = ?3 WHERE id = ?1", &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, status);
-    sqlite3_bind_int64(s, 3, now);
-    rc = step_done(st, s, NULL);
-    if (rc == BB_OK && sqlite3_changes(st->db) == 0)
-        rc = BB_ENOTFOUND;
-    return rc;
+    return store_q_change(st,
+                          "UPDATE mentor_requests SET status = ?2, updated_at = ?3 WHERE id = ?1",
+                          STORE_ARGS(store_int(id), store_text(status), store_int(now)));
 }
 
 /* ---- summary -------------------------------------------------------------------- */
 
+static int map_summary(sqlite3_stmt *s, void *dst)
+{
+    struct store_coaching_summary *out = dst;
+    out->jp_minutes = sqlite3_column_int64(s, 0);
+    out->goals_open = sqlite3_column_int(s, 1);
+    out->mentor_request_open = sqlite3_column_int(s, 2);
+    store_col_copy(s, 3, out->grow_goal, sizeof(out->grow_goal));
+    out->feedback_req = sqlite3_column_int64(s, 4);
+    store_col_copy(s, 5, out->feedback_from, sizeof(out->feedback_from));
+    store_col_copy(s, 6, out->feedback_topic, sizeof(out->feedback_topic));
+    return BB_OK;
+}
+
 int store_coaching_summary(struct store *st, int64_t person_id, const char *year_from,
                            const char *year_to, struct store_coaching_summary *out)
 {
-    sqlite3_stmt *s;
     int rc;
     if (!out || !day_ok(year_from) || !day_ok(year_to))
         return BB_EINVAL;
     memset(out, 0, sizeof(*out));
-    rc = store_stmt(
-        st, K_SUMMARY,
+    rc = store_q_one(
+        st,
         "SELECT (SELECT COALESCE(SUM(minutes), 0) FROM jp_sources WHERE person_id = ?1"
         "  AND day >= ?2 AND day < ?3),"
         " (SELECT COUNT(*) FROM dev_goals WHERE person_id = ?1 AND status = 'open'),"
@@ -568,25 +372,7 @@ int store_coaching_summary(struct store *st, int64_t person_id, const char *year
         " FROM (SELECT 1) LEFT JOIN feedback_requests r ON r.id = (SELECT id FROM feedback_requests"
         "  WHERE giver_id = ?1 AND status = 'asked' ORDER BY id LIMIT 1)"
         " LEFT JOIN people a ON a.id = r.asker_id",
-        &s);
-    if (rc != BB_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, person_id);
-    store_bind_text(s, 2, year_from);
-    store_bind_text(s, 3, year_to);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        out->jp_minutes = sqlite3_column_int64(s, 0);
-        out->goals_open = sqlite3_column_int(s, 1);
-        out->mentor_request_open = sqlite3_column_int(s, 2);
-        store_col_copy(s, 3, out->grow_goal, sizeof(out->grow_goal));
-        out->feedback_req = sqlite3_column_int64(s, 4);
-        store_col_copy(s, 5, out->feedback_from, sizeof(out->feedback_from));
-        store_col_copy(s, 6, out->feedback_topic, sizeof(out->feedback_topic));
-        rc = BB_OK;
-    } else {
-        rc = store_sqlerr(st, rc);
-    }
-    store_done(s);
-    return rc;
+        STORE_ARGS(store_int(person_id), store_text(year_from), store_text(year_to)), map_summary,
+        out);
+    return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }

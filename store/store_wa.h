@@ -24,8 +24,10 @@ struct store_wa_window {
 };
 
 /* An inbound message from wa_id at time ts: the window opens (last_in only
- * moves forward) and messages held for that number become due at now. */
-int store_wa_inbound(struct store *st, const char *wa_id, int64_t ts, int64_t now);
+ * moves forward) and messages held for that number on `channel` (the
+ * caller's own channel name, as in the outbox) become due at now. */
+int store_wa_inbound(struct store *st, const char *channel, const char *wa_id, int64_t ts,
+                     int64_t now);
 /* BB_ENOTFOUND (and *w zeroed) when the number never wrote. */
 int store_wa_window_get(struct store *st, const char *wa_id, struct store_wa_window *w);
 /* 1 when a non-template message may go to the number at now. */
@@ -43,11 +45,12 @@ struct store_wa_held {
     int64_t batch_id;
 };
 
-/* Among the first `limit` due queued whatsapp rows of priority prio (the
- * ones a claim would take next, in the same order), those whose number's
- * window is closed, skipping re-engagement templates (body key
- * "wa_template"). *out malloc'd (free()), NULL when *n is 0. */
-int store_wa_due_closed(struct store *st, int prio, int64_t now, int limit,
+/* Among the first `limit` (1..1024) due queued rows of `channel` (the
+ * caller's own channel name) and priority prio (the ones a claim would take
+ * next, in the same order), those whose number's window is closed, skipping
+ * re-engagement templates (body key "wa_template"). *out malloc'd (free()),
+ * NULL when *n is 0. */
+int store_wa_due_closed(struct store *st, const char *channel, int prio, int64_t now, int limit,
                         struct store_wa_held **out, int *n);
 /* Keep a queued row back until `until` (attempts unchanged). */
 int store_wa_hold(struct store *st, int64_t outbox_id, int64_t until);

@@ -424,7 +424,7 @@ static int ingest_message(struct wa *w, const cJSON *msg, int64_t now, int *adde
     /* Any other type (image, audio, location...): an empty text, so the flow
      * re-asks politely. */
 
-    rc = store_wa_inbound(w->env.st, from, ev.ts, now);
+    rc = store_wa_inbound(w->env.st, WA_NAME, from, ev.ts, now);
     if (rc != BB_OK)
         return rc;
     rc = store_identity_person(w->env.st, WA_NAME, from, &pid);
@@ -884,9 +884,9 @@ static int window_check(struct wa *w, int64_t now)
     struct store_wa_held *held[2] = {NULL, NULL};
     int nheld[2] = {0, 0}, rc;
     /* Read first: most rounds find nothing and take no write lock. */
-    rc = store_wa_due_closed(st, STORE_PRIO_LIVE, now, 64, &held[0], &nheld[0]);
+    rc = store_wa_due_closed(st, WA_NAME, STORE_PRIO_LIVE, now, 64, &held[0], &nheld[0]);
     if (rc == BB_OK)
-        rc = store_wa_due_closed(st, STORE_PRIO_BULK, now, 64, &held[1], &nheld[1]);
+        rc = store_wa_due_closed(st, WA_NAME, STORE_PRIO_BULK, now, 64, &held[1], &nheld[1]);
     if (rc != BB_OK || nheld[0] + nheld[1] == 0)
         goto out;
     if ((rc = store_begin(st)) != BB_OK)

@@ -14,6 +14,7 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
+#include "tests/store/store_fx.h"
 #include "store/store_admin.h"
 
 struct fx {
@@ -25,52 +26,14 @@ struct fx {
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "2222222222222222222222222222222222222222222222222222222222222222"
 
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbadm.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[160];
-    store_free(f->st);
-    unlink(f->path);
-    bb_snprintf(p, sizeof(p), "%s-wal", f->path);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static int64_t person(struct store *st, const char *nip, const char *name, const char *unit)
-{
-    struct store_person p;
-    int64_t id = 0;
-    memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, nip, sizeof(p.nip));
-    bb_strlcpy(p.name, name, sizeof(p.name));
-    bb_strlcpy(p.unit, unit, sizeof(p.unit));
-    bb_strlcpy(p.role, "hr", sizeof(p.role));
-    assert_int_equal(store_person_upsert(st, &p, &id, NULL), BB_OK);
-    return id;
-}
+STORE_FX_DEFINE("bbadm", store_fx_no_init, store_fx_no_fini)
 
 static void test_sessions(void **state)
 {
     struct fx *f = *state;
     struct store_admin_session s;
     int n = 0;
-    int64_t pid = person(f->st, "1001", "Siti", "Biro SDM");
+    int64_t pid = store_fx_person(f->st, "1001", "Siti", "Biro SDM", "hr");
 
     assert_int_equal(store_admin_session_add(f->st, H1, pid, 100, 200), BB_OK);
     assert_int_equal(store_admin_session_add(f->st, H1, pid, 100, 200), BB_EEXIST);
@@ -105,9 +68,9 @@ static void test_sessions(void **state)
 static void test_aggregates(void **state)
 {
     struct fx *f = *state;
-    int64_t a = person(f->st, "1001", "Ayu", "Biro SDM");
-    int64_t b = person(f->st, "1002", "Budi", "Dinas_Kominfo");
-    int64_t c = person(f->st, "1003", "Citra 100%", "Bappeda");
+    int64_t a = store_fx_person(f->st, "1001", "Ayu", "Biro SDM", "hr");
+    int64_t b = store_fx_person(f->st, "1002", "Budi", "Dinas_Kominfo", "hr");
+    int64_t c = store_fx_person(f->st, "1003", "Citra 100%", "Bappeda", "hr");
     struct store_admin_count *v = NULL;
     struct store_admin_week *w = NULL;
     int n = 0;
@@ -192,9 +155,9 @@ static void test_lists(void **state)
     struct store_admin_audit *au = NULL;
     int n = 0;
     int64_t total = 0;
-    int64_t a = person(f->st, "1001", "Ayu", "Biro SDM");
-    person(f->st, "1002", "Budi", "Dinas_Kominfo");
-    person(f->st, "1003", "Citra 100%", "Bappeda");
+    int64_t a = store_fx_person(f->st, "1001", "Ayu", "Biro SDM", "hr");
+    store_fx_person(f->st, "1002", "Budi", "Dinas_Kominfo", "hr");
+    store_fx_person(f->st, "1003", "Citra 100%", "Bappeda", "hr");
     assert_int_equal(store_identity_link(f->st, "web", "w1", a, 10), BB_OK);
     assert_int_equal(store_identity_link(f->st, "telegram", "t1", a, 10), BB_OK);
 

@@ -14,6 +14,7 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
+#include "tests/store/store_fx.h"
 #include "store/store_coaching.h"
 
 struct fx {
@@ -23,51 +24,16 @@ struct fx {
     int64_t ayu, putri, siti, budi, rina;
 };
 
-static int64_t add_person(struct store *st, const char *nip, const char *name, const char *unit,
-                          const char *role)
+static void fx_init(struct fx *f)
 {
-    struct store_person p;
-    int64_t id = 0;
-    memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, nip, sizeof(p.nip));
-    bb_strlcpy(p.name, name, sizeof(p.name));
-    bb_strlcpy(p.unit, unit, sizeof(p.unit));
-    bb_strlcpy(p.role, role, sizeof(p.role));
-    assert_int_equal(store_person_upsert(st, &p, &id, NULL), BB_OK);
-    return id;
+    f->ayu = store_fx_person(f->st, "1001", "Ayu Lestari", "Biro SDM", "employee");
+    f->putri = store_fx_person(f->st, "1002", "Putri Maharani", "Biro SDM", "employee");
+    f->siti = store_fx_person(f->st, "1003", "Siti Rahmawati", "Biro SDM", "hr");
+    f->budi = store_fx_person(f->st, "1004", "Budi Santoso", "Dinas Kominfo", "employee");
+    f->rina = store_fx_person(f->st, "1005", "Rina Putri_Sari", "Biro SDM", "employee");
 }
 
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbcoach.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    f->ayu = add_person(f->st, "1001", "Ayu Lestari", "Biro SDM", "employee");
-    f->putri = add_person(f->st, "1002", "Putri Maharani", "Biro SDM", "employee");
-    f->siti = add_person(f->st, "1003", "Siti Rahmawati", "Biro SDM", "hr");
-    f->budi = add_person(f->st, "1004", "Budi Santoso", "Dinas Kominfo", "employee");
-    f->rina = add_person(f->st, "1005", "Rina Putri_Sari", "Biro SDM", "employee");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[160];
-    store_free(f->st);
-    unlink(f->path);
-    bb_snprintf(p, sizeof(p), "%s-wal", f->path);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+STORE_FX_DEFINE("bbcoach", fx_init, store_fx_no_fini)
 
 static void test_schema(void **state)
 {

@@ -17,6 +17,7 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
+#include "tests/store/store_fx.h"
 #include "store/store_survey.h"
 
 #define NPEOPLE 40
@@ -29,14 +30,8 @@ struct fx {
     int64_t ids[NPEOPLE];
 };
 
-static int setup(void **state)
+static void fx_init(struct fx *f)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbsurvey.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
     for (int i = 0; i < NPEOPLE; i++) {
         struct store_person p;
         char ext[32];
@@ -49,25 +44,9 @@ static int setup(void **state)
         bb_snprintf(ext, sizeof(ext), "%d", 7000 + i);
         assert_int_equal(store_identity_link(f->st, "telegram", ext, f->ids[i], T0 - 100), BB_OK);
     }
-    *state = f;
-    return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[192];
-    store_free(f->st);
-    bb_snprintf(p, sizeof(p), "%s/db", f->dir);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s/db-wal", f->dir);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s/db-shm", f->dir);
-    unlink(p);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+STORE_FX_DEFINE("bbsurvey", fx_init, store_fx_no_fini)
 
 static int64_t add_wave(struct fx *f)
 {

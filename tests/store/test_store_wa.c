@@ -15,6 +15,7 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
+#include "tests/store/store_fx.h"
 #include "store/store_wa.h"
 
 #define T0 1767225600
@@ -26,40 +27,18 @@ struct fx {
     int64_t pid;
 };
 
-static int setup(void **state)
+static void fx_init(struct fx *f)
 {
-    struct fx *f = calloc(1, sizeof(*f));
     struct store_person p;
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bb_wa_XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
     memset(&p, 0, sizeof(p));
     bb_strlcpy(p.nip, "198501012010011001", sizeof(p.nip));
     bb_strlcpy(p.name, "Ayu Lestari", sizeof(p.name));
     bb_strlcpy(p.phone, "6281234567801", sizeof(p.phone));
     assert_int_equal(store_person_upsert(f->st, &p, &f->pid, NULL), BB_OK);
     bb_clock_set(T0);
-    *state = f;
-    return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[160];
-    store_free(f->st);
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
-    bb_clock_unpin();
-    return 0;
-}
+STORE_FX_DEFINE("bb_wa", fx_init, bb_clock_unpin)
 
 static int64_t queue(struct fx *f, const char *wa, const char *body, int64_t due)
 {
@@ -83,27 +62,27 @@ static void test_window(void **state)
     struct store_wa_window w;
     assert_int_equal(store_wa_window_get(f->st, "6281", &w), BB_ENOTFOUND);
     assert_false(store_wa_window_open(&w, T0));
-    assert_int_equal(store_wa_inbound(f->st, "6281", T0 - 100, T0), BB_OK);
+    assert_int_equal(store_wa_inbound(f->st, "whatsapp", "6281", T0 - 100, T0), BB_OK);
     assert_int_equal(store_wa_window_get(f->st, "6281", &w), BB_OK);
     assert_int_equal(w.last_in, T0 - 100);
     assert_true(store_wa_window_open(&w, T0));
     assert_false(store_wa_window_open(&w, T0 - 100 + STORE_WA_WINDOW));
     /* an older message (a late retry) does not move it back */
-    assert_int_equal(store_wa_inbound(f->st, "6281", T0 - 5000, T0), BB_OK);
+    assert_int_equal(store_wa_inbound(f->st, "whatsapp", "6281", T0 - 5000, T0), BB_OK);
     assert_int_equal(store_wa_window_get(f->st, "6281", &w), BB_OK);
     assert_int_equal(w.last_in, T0 - 100);
     /* a timestamp from the future counts as now */
-    assert_int_equal(store_wa_inbound(f->st, "6281", T0 + 999999, T0), BB_OK);
+    assert_int_equal(store_wa_inbound(f->st, "whatsapp", "6281", T0 + 999999, T0), BB_OK);
     assert_int_equal(store_wa_window_get(f->st, "6281", &w), BB_OK);
     assert_int_equal(w.last_in, T0);
     /* 131047 closes it until the next message */
     assert_int_equal(store_wa_window_close(f->st, "6281", T0 + 10), BB_OK);
     assert_int_equal(store_wa_window_get(f->st, "6281", &w), BB_OK);
     assert_false(store_wa_window_open(&w, T0 + 11));
-    assert_int_equal(store_wa_inbound(f->st, "6281", T0 + 20, T0 + 20), BB_OK);
+    assert_int_equal(store_wa_inbound(f->st, "whatsapp", "6281", T0 + 20, T0 + 20), BB_OK);
     assert_int_equal(store_wa_window_get(f->st, "6281", &w), BB_OK);
     assert_true(store_wa_window_open(&w, T0 + 21));
-    assert_int_equal(store_wa_inbound(f->st, "", T0, T0), BB_EINVAL);
+    assert_int_equal(store_wa_inbound(f->st, "whatsapp", "", T0, T0), BB_EINVAL);
 }
 
 static void test_hold_release(void **state)
@@ -114,15 +93,17 @@ static void test_hold_release(void **state)
     int64_t a = queue(f, "6281", "{\"text\":\"a\"}", T0);
     int64_t b = queue(f, "6282", "{\"text\":\"b\"}", T0);
     queue(f, "6281", "{\"wa_template\":\"reminder\"}", T0); /* never held */
-    assert_int_equal(store_wa_inbound(f->st, "6282", T0 - 10, T0 - 10), BB_OK);
+    assert_int_equal(store_wa_inbound(f->st, "whatsapp", "6282", T0 - 10, T0 - 10), BB_OK);
     /* 6281 never wrote: closed; 6282 wrote 10 s ago: open */
-    assert_int_equal(store_wa_due_closed(f->st, STORE_PRIO_LIVE, T0, 64, &h, &n), BB_OK);
+    assert_int_equal(store_wa_due_closed(f->st, "whatsapp", STORE_PRIO_LIVE, T0, 64, &h, &n),
+                     BB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(h[0].id, a);
     assert_string_equal(h[0].ext_user, "6281");
     free(h);
     assert_int_equal(store_wa_hold(f->st, a, T0 + 3600), BB_OK);
-    assert_int_equal(store_wa_due_closed(f->st, STORE_PRIO_LIVE, T0, 64, &h, &n), BB_OK);
+    assert_int_equal(store_wa_due_closed(f->st, "whatsapp", STORE_PRIO_LIVE, T0, 64, &h, &n),
+                     BB_OK);
     assert_int_equal(n, 0);
     assert_null(h);
     /* only the template and b are due now */
@@ -132,7 +113,7 @@ static void test_hold_release(void **state)
     assert_true(msgs[0].id == b || msgs[1].id == b);
     store_outbox_free(msgs, n);
     /* writing releases the held one */
-    assert_int_equal(store_wa_inbound(f->st, "6281", T0 + 5, T0 + 5), BB_OK);
+    assert_int_equal(store_wa_inbound(f->st, "whatsapp", "6281", T0 + 5, T0 + 5), BB_OK);
     assert_int_equal(store_outbox_claim(f->st, "whatsapp", T0 + 5, 10, &msgs, &n), BB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(msgs[0].id, a);
@@ -156,7 +137,7 @@ static void test_pending_export_forget(void **state)
     assert_int_equal(g.state, STORE_WA_ASKED);
     assert_int_equal(g.prompts, 1);
     assert_int_equal(store_identity_link(f->st, "whatsapp", "6281234567801", f->pid, T0), BB_OK);
-    assert_int_equal(store_wa_inbound(f->st, "6281234567801", T0, T0), BB_OK);
+    assert_int_equal(store_wa_inbound(f->st, "whatsapp", "6281234567801", T0, T0), BB_OK);
     assert_int_equal(store_person_export(f->st, f->pid, &ex), BB_OK);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ex, "whatsapp_pending")), 1);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ex, "whatsapp_window")), 1);

@@ -13,6 +13,7 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
+#include "tests/store/store_fx.h"
 #include "store/store_web.h"
 
 struct fx {
@@ -21,32 +22,7 @@ struct fx {
     struct store *st;
 };
 
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbweb.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[160];
-    store_free(f->st);
-    unlink(f->path);
-    bb_snprintf(p, sizeof(p), "%s-wal", f->path);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+STORE_FX_DEFINE("bbweb", store_fx_no_init, store_fx_no_fini)
 
 static void test_schema(void **state)
 {
