@@ -15,54 +15,21 @@
 #include "bot/base/bb.h"
 #include "store/store.h"
 #include "store/store_admin.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
 };
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "2222222222222222222222222222222222222222222222222222222222222222"
 
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbadm.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[160];
-    store_free(f->st);
-    unlink(f->path);
-    bb_snprintf(p, sizeof(p), "%s-wal", f->path);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+TFX_STORE_FIXTURE(fx, setup, teardown)
 
 static int64_t person(struct store *st, const char *nip, const char *name, const char *unit)
 {
-    struct store_person p;
-    int64_t id = 0;
-    memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, nip, sizeof(p.nip));
-    bb_strlcpy(p.name, name, sizeof(p.name));
-    bb_strlcpy(p.unit, unit, sizeof(p.unit));
-    bb_strlcpy(p.role, "hr", sizeof(p.role));
-    assert_int_equal(store_person_upsert(st, &p, &id, NULL), BB_OK);
-    return id;
+    return tfx_person_add(
+        st, &(struct tfx_person){.nip = nip, .name = name, .unit = unit, .role = "hr"});
 }
 
 static void test_sessions(void **state)

@@ -15,36 +15,24 @@
 #include "bot/base/bb.h"
 #include "store/store.h"
 #include "store/store_coaching.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     int64_t ayu, putri, siti, budi, rina;
 };
 
 static int64_t add_person(struct store *st, const char *nip, const char *name, const char *unit,
                           const char *role)
 {
-    struct store_person p;
-    int64_t id = 0;
-    memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, nip, sizeof(p.nip));
-    bb_strlcpy(p.name, name, sizeof(p.name));
-    bb_strlcpy(p.unit, unit, sizeof(p.unit));
-    bb_strlcpy(p.role, role, sizeof(p.role));
-    assert_int_equal(store_person_upsert(st, &p, &id, NULL), BB_OK);
-    return id;
+    return tfx_person_add(
+        st, &(struct tfx_person){.nip = nip, .name = name, .unit = unit, .role = role});
 }
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbcoach.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    struct fx *f = tfx_calloc(sizeof(*f));
+    tfx_store_open(f, "test.db");
     f->ayu = add_person(f->st, "1001", "Ayu Lestari", "Biro SDM", "employee");
     f->putri = add_person(f->st, "1002", "Putri Maharani", "Biro SDM", "employee");
     f->siti = add_person(f->st, "1003", "Siti Rahmawati", "Biro SDM", "hr");
@@ -57,14 +45,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char p[160];
-    store_free(f->st);
-    unlink(f->path);
-    bb_snprintf(p, sizeof(p), "%s-wal", f->path);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
+    tfx_store_close(f);
     free(f);
     return 0;
 }

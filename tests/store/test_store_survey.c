@@ -18,25 +18,20 @@
 #include "bot/base/bb.h"
 #include "store/store.h"
 #include "store/store_survey.h"
+#include "tests/lib/fixture.h"
 
 #define NPEOPLE 40
 #define T0      1795770000 /* 2026-11-27T09:00:00Z */
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     int64_t ids[NPEOPLE];
 };
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbsurvey.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    struct fx *f = tfx_calloc(sizeof(*f));
+    tfx_store_open(f, "test.db");
     for (int i = 0; i < NPEOPLE; i++) {
         struct store_person p;
         char ext[32];
@@ -56,15 +51,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char p[192];
-    store_free(f->st);
-    bb_snprintf(p, sizeof(p), "%s/db", f->dir);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s/db-wal", f->dir);
-    unlink(p);
-    bb_snprintf(p, sizeof(p), "%s/db-shm", f->dir);
-    unlink(p);
-    rmdir(f->dir);
+    tfx_store_close(f);
     free(f);
     return 0;
 }

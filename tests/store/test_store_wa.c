@@ -16,30 +16,22 @@
 #include "bot/base/bb.h"
 #include "store/store.h"
 #include "store/store_wa.h"
+#include "tests/lib/fixture.h"
 
 #define T0 1767225600
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     int64_t pid;
 };
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    struct store_person p;
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bb_wa_XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, "198501012010011001", sizeof(p.nip));
-    bb_strlcpy(p.name, "Ayu Lestari", sizeof(p.name));
-    bb_strlcpy(p.phone, "6281234567801", sizeof(p.phone));
-    assert_int_equal(store_person_upsert(f->st, &p, &f->pid, NULL), BB_OK);
+    struct fx *f = tfx_calloc(sizeof(*f));
+    tfx_store_open(f, "test.db");
+    f->pid = tfx_person_add(f->st, &(struct tfx_person){.nip = "198501012010011001",
+                                                        .name = "Ayu Lestari",
+                                                        .phone = "6281234567801"});
     bb_clock_set(T0);
     *state = f;
     return 0;
@@ -48,14 +40,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char p[160];
-    store_free(f->st);
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tfx_store_close(f);
     free(f);
     bb_clock_unpin();
     return 0;
