@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
-e2e_init
+e2e_init "$BIN" "$BUILD/tools/transcript"
 
 T0=2026-11-27T09:00:00Z
 AYU=198501012010011001
