@@ -12,7 +12,7 @@
 struct store;
 struct flow;
 
-#define TFX_DIR_MAX 64
+#define TFX_DIR_MAX  64
 #define TFX_PATH_MAX 160
 
 /* The store part of a test's fixture. A fixture struct starts with these
@@ -30,7 +30,7 @@ void tfx_store_open_at(char dir[TFX_DIR_MAX], char path[TFX_PATH_MAX], struct st
 void tfx_store_close_at(const char dir[TFX_DIR_MAX], struct store *st);
 
 #define tfx_store_open(f, file) tfx_store_open_at((f)->dir, (f)->path, &(f)->st, (file))
-#define tfx_store_close(f) tfx_store_close_at((f)->dir, (f)->st)
+#define tfx_store_close(f)      tfx_store_close_at((f)->dir, (f)->st)
 
 /* A zeroed allocation (a fixture); fails the test when out of memory. */
 void *tfx_calloc(size_t size);
