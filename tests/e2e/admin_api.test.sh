@@ -18,11 +18,7 @@ e2e_init "$BIN"
 e2e_need_cmd sqlite3 jq
 DB=$TMP/db
 
-AYU=198501012010011001
-HR=197803032005031003
-ANDI=197505052000031005 # a mentor; the demo's matching proposes him for Ayu
-MADE=198208082008012006
-BUDI=199002022015022002
+# ANDI (lib.sh) is a mentor; the demo's matching proposes him for Ayu.
 TOKEN=admin-api-test-token-0123456789
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || bad "import people"
 CODE_AYU=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
@@ -341,10 +337,6 @@ lacks "no cookie token in the log" "$log" "${OP#bb_admin=}"
 lacks "no CSV contents in the log" "$log" 'Tanpa Unit'
 lacks "no query strings in the log" "$log" 'weeks='
 
-kill "$SERVER"
-wait "$SERVER"
-rc=$?
-SERVER=
-eq "serve stops cleanly" "$rc" 0
+serve_stops
 
 e2e_finish

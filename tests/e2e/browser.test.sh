@@ -33,8 +33,6 @@ if [ ! -f web/admin/vendor/chart.umd.min.js ]; then
 fi
 DB=$TMP/db
 
-AYU=198501012010011001
-HR=197803032005031003
 TOKEN=browser-test-token-$RANDOM$RANDOM
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || e2e_abort "import failed"
 CODE_AYU=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)

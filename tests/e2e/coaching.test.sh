@@ -11,10 +11,6 @@ TOOL=$BUILD/tools/transcript
 e2e_init "$BIN" "$TOOL"
 e2e_need_cmd jq
 T=$TMP
-AYU=198501012010011001
-BUDI=199002022015022002
-FAJAR=198906062014031010
-PUTRI=199512122020122011
 TR=tests/transcripts
 
 # expect NAME DB NIP JQ-FILTER EXPECTED: the filter over the person's export

@@ -22,6 +22,19 @@
 
 BUILD=${BIMBING_BUILD:-build}
 BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+
+# The demo people (config/demo-people.csv) the tests act as.
+AYU=198501012010011001    # Ayu Lestari, employee, Biro SDM, Indonesian
+BUDI=199002022015022002   # Budi Santoso, employee, Dinas Kominfo, English
+HR=197803032005031003     # Siti Rahmawati, hr
+ANDI=197505052000031005   # Andi Wijaya, mentor
+MADE=198208082008012006   # Made Sutrisna, mentor
+YOHANA=198011112006042007 # Yohana Rumbiak, mentor
+RIZKY=199304042019032008
+DEWI=199107072017012009
+FAJAR=198906062014031010
+PUTRI=199512122020122011
+WAYAN=198709092012121012
 E2E_PASS=0
 E2E_FAIL=0
 E2E_PIDS=()
@@ -190,6 +203,16 @@ run() {
     timeout "${RUN_TIMEOUT:-30}" "$BIN" --db "$DB" ${E2E_FLOWS:+--flows "$E2E_FLOWS"} "$@" \
         >"$TMP/out" 2>"$TMP/err"
     rc=$?
+}
+
+# serve_stops: SIGTERM to the service of start_serve; one check that it
+# exits 0.
+serve_stops() {
+    kill "$SERVER"
+    wait "$SERVER"
+    local rc=$?
+    SERVER=
+    eq "serve stops cleanly" "$rc" 0
 }
 
 # sql STATEMENT: run it on $DB (waiting for the service's write lock).

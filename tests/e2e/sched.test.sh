@@ -11,11 +11,8 @@ cd "$(dirname "$0")/../.."
 e2e_init "$BIN"
 e2e_need_cmd jq
 T=$TMP
-AYU=198501012010011001   # WIB, Indonesian
-DEWI=199107072017012009  # WITA
-FAJAR=198906062014031010 # WIT, English
-RIZKY=199304042019032008 # WIB, says no to consent
-PUTRI=199512122020122011 # never chats
+# The people (lib.sh): AYU (WIB, Indonesian), DEWI (WITA), FAJAR (WIT,
+# English), RIZKY (WIB, says no to consent), PUTRI (never chats).
 DB=$T/s.db
 
 count() { grep -oF -- "$2" "$1" | wc -l | tr -d ' '; }

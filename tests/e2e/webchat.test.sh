@@ -15,8 +15,6 @@ e2e_init "$BIN" "$WS"
 e2e_need_cmd sqlite3
 DB=$TMP/db
 
-AYU=198501012010011001
-BUDI=199002022015022002
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || bad "import people"
 CODE=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
 CODE2=$("$BIN" --db "$DB" invite $BUDI 2>/dev/null)
@@ -165,10 +163,6 @@ has "and Retry-After" "$r" 'Retry-After: '
 has "healthz lists the web channel" "$("${CURL[@]}" "$BASE/healthz")" '"web"'
 lacks "no message text in the log" "$(cat "$TMP/err")" 'Laporan triwulan'
 
-kill "$SERVER"
-wait "$SERVER"
-rc=$?
-SERVER=
-eq "serve stops cleanly" "$rc" 0
+serve_stops
 
 e2e_finish
