@@ -54,13 +54,7 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tfx_store_close(f);
-    free(f);
-    return 0;
-}
+TFX_STORE_TEARDOWN(fx, teardown)
 
 static const cJSON *get(const cJSON *o, const char *k)
 {

@@ -35,17 +35,19 @@ void tfx_store_close_at(const char dir[TFX_DIR_MAX], struct store *st);
 /* A zeroed allocation (a fixture); fails the test when out of memory. */
 void *tfx_calloc(size_t size);
 
-/* TFX_STORE_FIXTURE(T, setup, teardown) defines the two cmocka fixture
- * functions for a struct T that starts with TFX_STORE_FIELDS: setup
- * allocates it and opens a fresh store, teardown closes and frees it. */
-#define TFX_STORE_FIXTURE(T, setup_fn, teardown_fn)                                                \
+/* TFX_STORE_SETUP(T, name) and TFX_STORE_TEARDOWN(T, name) define a cmocka
+ * fixture function for a struct T that starts with TFX_STORE_FIELDS: the
+ * setup allocates it and opens a fresh store, the teardown closes the
+ * store and frees it. TFX_STORE_FIXTURE(T, setup, teardown) defines both. */
+#define TFX_STORE_SETUP(T, setup_fn)                                                               \
     static int setup_fn(void **state)                                                              \
     {                                                                                              \
         struct T *f_ = tfx_calloc(sizeof(*f_));                                                    \
         tfx_store_open(f_, "test.db");                                                             \
         *state = f_;                                                                               \
         return 0;                                                                                  \
-    }                                                                                              \
+    }
+#define TFX_STORE_TEARDOWN(T, teardown_fn)                                                         \
     static int teardown_fn(void **state)                                                           \
     {                                                                                              \
         struct T *f_ = *state;                                                                     \
@@ -53,6 +55,9 @@ void *tfx_calloc(size_t size);
         free(f_);                                                                                  \
         return 0;                                                                                  \
     }
+#define TFX_STORE_FIXTURE(T, setup_fn, teardown_fn)                                                \
+    TFX_STORE_SETUP(T, setup_fn)                                                                   \
+    TFX_STORE_TEARDOWN(T, teardown_fn)
 
 /* A person to add: NULL fields stay empty (the store's defaults apply). */
 struct tfx_person {

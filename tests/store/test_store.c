@@ -30,13 +30,7 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tfx_store_close(f);
-    free(f);
-    return 0;
-}
+TFX_STORE_TEARDOWN(fx, teardown)
 
 static int64_t add_person(struct store *st, const char *nip, const char *name)
 {

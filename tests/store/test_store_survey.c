@@ -48,13 +48,7 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tfx_store_close(f);
-    free(f);
-    return 0;
-}
+TFX_STORE_TEARDOWN(fx, teardown)
 
 static int64_t add_wave(struct fx *f)
 {
