@@ -5,8 +5,9 @@
  * in with textContent, never as HTML. Charts use Chart.js when
  * vendor/chart.umd.min.js is there (web/admin/vendor.sh); every chart also
  * has a table with the same numbers. The shell every page shares (the top
- * bar with its navigation, and the sign-in card) is built here, once; a
- * page's HTML holds only its own <main id="content">.
+ * bar with its navigation, the sign-in card, and each page's title and
+ * error line) is built here, once; a page's HTML holds only its own
+ * <main id="content">.
  */
 'use strict';
 
@@ -127,13 +128,18 @@ function h(tag, attrs, ...children) {
   return e;
 }
 
-/* The top bar and the sign-in card, put before the page's own content. */
+/* The top bar and the sign-in card, put before the page's own content,
+   and the page's title and error line at the top of it. */
 function renderShell() {
   const here = document.body.dataset.page;
   const nav = h('nav', { id: 'nav', hidden: true });
   for (const [page, href, label] of NAV) {
     const a = h('a', { href }, label);
-    if (page === here) a.setAttribute('aria-current', 'page');
+    if (page === here) {
+      a.setAttribute('aria-current', 'page');
+      $('content').prepend(h('h1', { class: 'page-title' }, label),
+        h('p', { id: 'error', class: 'error', role: 'alert' }));
+    }
     nav.appendChild(a);
   }
   const top = h('header', { class: 'top' },
