@@ -11,6 +11,8 @@
 # Sources are found by wildcard: a new bot/*/*.c, bot/domain/*/*.c, store/*.c or adapters/**.c
 # joins the library, a new tests/**/test_*.c becomes a test program, a new
 # tests/fakes/*.c a fake server. Nobody needs to edit this file to add one.
+# Helpers the test programs share live in tests/lib/*.c; the fakes' shared
+# HTTP server core in tests/fakes/lib/*.c.
 
 # Build on every core unless the caller chose -j; sub-makes share the
 # top-level job server.
@@ -60,8 +62,10 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libbimbing.a
 TEST_SRC := $(wildcard tests/*/test_*.c tests/*/*/test_*.c)
 TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+TESTLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
 FAKE_SRC := $(wildcard tests/fakes/*.c)
 FAKE_BIN := $(FAKE_SRC:tests/fakes/%.c=$(BUILD)/fakes/%)
+FAKELIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/fakes/lib/*.c))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
@@ -95,13 +99,13 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(LIB)
+$(BUILD)/tests/%: tests/%.c $(TESTLIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-$(BUILD)/fakes/%: tests/fakes/%.c $(LIB)
+$(BUILD)/fakes/%: tests/fakes/%.c $(FAKELIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(FAKELIB_OBJ) $(LIB) $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/flow/flow.h"
+#include "tests/lib/fixture.h"
 
 #define NOW 1795428000 /* 2026-11-23T10:00:00Z, a Monday */
 
@@ -132,19 +133,7 @@ struct fx {
 
 static struct flow *parse(const char *json)
 {
-    struct flow *f = NULL;
-    struct flow_diags d;
-    flow_diags_init(&d);
-    int rc = flow_parse(json, strlen(json), "test", &f, &d);
-    for (int i = 0; rc != BB_OK && i < d.n; i++) {
-        char line[600];
-        flow_diag_format(&d.v[i], line, sizeof(line));
-        print_error("%s\n", line);
-    }
-    flow_diags_free(&d);
-    assert_int_equal(rc, BB_OK);
-    assert_non_null(f);
-    return f;
+    return tfx_flow_parse(json, "test");
 }
 
 static const struct flow *get_cb(void *vctx, const char *id, int version)

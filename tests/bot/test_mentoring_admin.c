@@ -19,11 +19,10 @@
 #include "bot/domain/mentoring/mentoring.h"
 #include "store/store.h"
 #include "store/store_mentoring.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     struct domain_ctx d;
     int64_t ayu, budi, andi, made;
 };
@@ -32,28 +31,19 @@ static int64_t add(struct store *st, const char *nip, const char *name, const ch
                    const char *unit, const char *grade, const char *strengths,
                    const char *interests)
 {
-    struct store_person p;
-    int64_t id = 0;
-    memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, nip, sizeof(p.nip));
-    bb_strlcpy(p.name, name, sizeof(p.name));
-    bb_strlcpy(p.role, role, sizeof(p.role));
-    bb_strlcpy(p.unit, unit, sizeof(p.unit));
-    bb_strlcpy(p.grade, grade, sizeof(p.grade));
-    bb_strlcpy(p.strengths, strengths, sizeof(p.strengths));
-    bb_strlcpy(p.interests, interests, sizeof(p.interests));
-    assert_int_equal(store_person_upsert(st, &p, &id, NULL), BB_OK);
-    return id;
+    return tfx_person_add(st, &(struct tfx_person){.nip = nip,
+                                                   .name = name,
+                                                   .role = role,
+                                                   .unit = unit,
+                                                   .grade = grade,
+                                                   .strengths = strengths,
+                                                   .interests = interests});
 }
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbmadm.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/m.db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    struct fx *f = tfx_calloc(sizeof(*f));
+    tfx_store_open(f, "test.db");
     f->d.st = f->st;
     f->d.now = 1795000000;
     f->ayu = add(f->st, "101", "Ayu Lestari", "employee", "Biro SDM", "III/a", "", "coaching");
@@ -64,20 +54,7 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-    char p[160];
-    store_free(f->st);
-    for (size_t i = 0; i < BB_ARRAY_LEN(sfx); i++) {
-        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+TFX_STORE_TEARDOWN(fx, teardown)
 
 static const cJSON *get(const cJSON *o, const char *k)
 {

@@ -14,39 +14,13 @@
 #include "bot/base/bb.h"
 #include "bot/domain/people/people.h"
 #include "store/store.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
 };
 
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbpeople.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal", ".csv"};
-    char p[160];
-    store_free(f->st);
-    for (size_t i = 0; i < BB_ARRAY_LEN(sfx); i++) {
-        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+TFX_STORE_FIXTURE(fx, setup, teardown)
 
 static int64_t count(struct store *st)
 {

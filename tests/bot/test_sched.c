@@ -24,6 +24,7 @@
 #include "bot/base/tz.h"
 #include "store/store.h"
 #include "store/store_sched.h"
+#include "tests/lib/fixture.h"
 
 #define WEEK (7 * 86400)
 
@@ -54,18 +55,7 @@ static const char *const FLOW_FOLLOWUP =
 
 static struct flow *parse(const char *json)
 {
-    struct flow *f = NULL;
-    struct flow_diags d;
-    flow_diags_init(&d);
-    int rc = flow_parse(json, strlen(json), "test", &f, &d);
-    for (int i = 0; rc != BB_OK && i < d.n; i++) {
-        char line[600];
-        flow_diag_format(&d.v[i], line, sizeof(line));
-        print_error("%s\n", line);
-    }
-    flow_diags_free(&d);
-    assert_int_equal(rc, BB_OK);
-    return f;
+    return tfx_flow_parse(json, "test");
 }
 
 static struct flow *make_flow(const char *id, int version, const char *triggers)
@@ -203,9 +193,7 @@ static void test_next_dst(void **state)
 /* ---- planning with the store and the core ------------------------------------------- */
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     struct flow_lib *lib;
     struct core *core;
     int64_t next_person;
@@ -213,12 +201,8 @@ struct fx {
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bb_sched_XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    struct fx *f = tfx_calloc(sizeof(*f));
+    tfx_store_open(f, "test.db");
     f->lib = make_lib(FRI_1600, 1);
     assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
     *state = f;
@@ -228,16 +212,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char p[160];
     core_free(f->core);
     flow_lib_free(f->lib);
-    store_free(f->st);
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tfx_store_close(f);
     free(f);
     bb_clock_unpin();
     return 0;

@@ -13,74 +13,19 @@
 # "N passed, N failed". Every wait is bounded; the server is stopped on exit.
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BIMBING_BUILD:-build}
-BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
-TMP=$(mktemp -d)
+. tests/e2e/lib.sh
+e2e_init "$BIN"
+e2e_need_cmd sqlite3 jq
 DB=$TMP/db
-SERVER=
-passed=0
-failed=0
 
-cleanup() {
-    if [ -n "$SERVER" ]; then
-        kill "$SERVER" 2>/dev/null
-        wait "$SERVER" 2>/dev/null
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     got: ${2:0:1500}"; }
-has() {
-    local name=$1 text=$2
-    shift 2
-    for n in "$@"; do
-        case "$text" in *"$n"*) ;; *) bad "$name (missing $n)" "$text"; return ;; esac
-    done
-    ok "$name"
-}
-lacks() { case "$2" in *"$3"*) bad "$1 (unexpected $3)" "$2" ;; *) ok "$1" ;; esac; }
-eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 (want $3)" "$2"; fi; }
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
-
-if [ ! -x "$BIN" ]; then
-    echo "missing $BIN (run make)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-if ! command -v sqlite3 >/dev/null || ! command -v jq >/dev/null; then
-    echo "sqlite3 and jq are needed"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-
-AYU=198501012010011001
-HR=197803032005031003
-ANDI=197505052000031005 # a mentor; the demo's matching proposes him for Ayu
-MADE=198208082008012006
-BUDI=199002022015022002
+# ANDI (lib.sh) is a mentor; the demo's matching proposes him for Ayu.
 TOKEN=admin-api-test-token-0123456789
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || bad "import people"
 CODE_AYU=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
 CODE_HR=$("$BIN" --db "$DB" invite $HR 2>/dev/null)
 CODE_ANDI=$("$BIN" --db "$DB" invite $ANDI 2>/dev/null)
 
-BIMBING_ADMIN_TOKEN=$TOKEN BIMBING_HTTP_PORT=0 "$BIN" --db "$DB" --flows flows serve \
-    >"$TMP/out" 2>"$TMP/err" &
-SERVER=$!
-PORT=
-for _ in $(seq 1 100); do
-    PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
-    echo "serve did not start: $(cat "$TMP/err")"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-BASE=http://127.0.0.1:$PORT
+start_serve BIMBING_ADMIN_TOKEN=$TOKEN
 API=$BASE/api/v1
 C=(curl -s --max-time 10)
 code() { "${C[@]}" -o /dev/null -w '%{http_code}' "$@"; }
@@ -392,11 +337,6 @@ lacks "no cookie token in the log" "$log" "${OP#bb_admin=}"
 lacks "no CSV contents in the log" "$log" 'Tanpa Unit'
 lacks "no query strings in the log" "$log" 'weeks='
 
-kill "$SERVER"
-wait "$SERVER"
-rc=$?
-SERVER=
-eq "serve stops cleanly" "$rc" 0
+serve_stops
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

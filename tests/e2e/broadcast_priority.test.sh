@@ -7,14 +7,13 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
-e2e_init
-
 FAKE=$BUILD/fakes/fake_telegram
+e2e_init "$BIN" "$FAKE"
+
 TOKEN=123456:TEST
 CHAT=5123456789
 N=300
-bg fake "$FAKE" --port 0 --port-file "$TMP/fake.port"
-wait_for 5 test -s "$TMP/fake.port" || { bad "fake server starts"; e2e_finish; exit 1; }
+start_fake "$FAKE" "$TMP/fake.port" || { bad "fake server starts"; e2e_exit; }
 API=http://127.0.0.1:$(cat "$TMP/fake.port")
 DB=$TMP/db
 
@@ -35,7 +34,7 @@ check "the broadcast is queued for everyone" grep -q "broadcast 1: $((N + 1)) me
 echo '{"telegram": {"rate_total": 30, "rate_per_chat": 1}}' >"$TMP/bimbing.json"
 env BIMBING_TELEGRAM_TOKEN=$TOKEN BIMBING_TELEGRAM_API=$API BIMBING_HTTP_PORT=0 \
     "$BIN" --db "$DB" --config "$TMP/bimbing.json" serve >"$TMP/serve.log" 2>&1 &
-E2E_PIDS+=("$!")
+e2e_track "$!"
 check "serve starts" wait_for 10 grep -q "connected as @" "$TMP/serve.log"
 
 bsent() { curl -s "$API/control/sent" | jq '[.[] | select(.method=="sendMessage" and .status==200 and (.params.text|startswith("Pengumuman")))] | length'; }

@@ -14,8 +14,7 @@
 # Run alone: TESTS=browser make test, or bash tests/e2e/browser.test.sh.
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BIMBING_BUILD:-build}
-BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+. tests/e2e/lib.sh
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 OUT=$BUILD/test-artifacts/browser
 
@@ -28,31 +27,14 @@ skip() {
 command -v node >/dev/null || skip "node is not installed"
 [ -d node_modules/playwright-core ] || skip "node_modules/playwright-core is missing (run npm ci)"
 command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
-if [ ! -x "$BIN" ]; then
-    echo "missing $BIN (run make)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+e2e_init "$BIN"
 if [ ! -f web/admin/vendor/chart.umd.min.js ]; then
-    sh web/admin/vendor.sh >/dev/null || { echo "web/admin/vendor.sh failed"; echo "0 passed, 1 failed"; exit 1; }
+    sh web/admin/vendor.sh >/dev/null || e2e_abort "web/admin/vendor.sh failed"
 fi
-
-TMP=$(mktemp -d)
 DB=$TMP/db
-SERVER=
-cleanup() {
-    if [ -n "$SERVER" ]; then
-        kill "$SERVER" 2>/dev/null
-        wait "$SERVER" 2>/dev/null
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
 
-AYU=198501012010011001
-HR=197803032005031003
 TOKEN=browser-test-token-$RANDOM$RANDOM
-"$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || { echo "import failed"; echo "0 passed, 1 failed"; exit 1; }
+"$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || e2e_abort "import failed"
 CODE_AYU=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
 CODE_HR=$("$BIN" --db "$DB" invite $HR 2>/dev/null)
 # Check-ins: five people in each of the last three weeks (shown), two people
@@ -69,37 +51,21 @@ sqlite3 "$DB" "$seed"
 # A survey wave with five anonymous answers (= k), for the results chart
 # and the CSV download.
 "$BIN" --db "$DB" --flows flows survey send survey.enps --to all >/dev/null ||
-    { echo "survey send failed"; echo "0 passed, 1 failed"; exit 1; }
+    e2e_abort "survey send failed"
 seed=""
 for r in 1 2 3 4 5; do
     seed="$seed INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$r', 1, '', 'enps', $((r + 5)));"
 done
 sqlite3 "$DB" "$seed"
 
-BIMBING_ADMIN_TOKEN=$TOKEN BIMBING_HTTP_PORT=0 "$BIN" --db "$DB" --flows flows serve >"$TMP/out" 2>"$TMP/err" &
-SERVER=$!
-PORT=
-for _ in $(seq 1 100); do
-    PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
-    echo "serve did not start: $(cat "$TMP/err")"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+start_serve BIMBING_ADMIN_TOKEN=$TOKEN
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-timeout 300 node tests/e2e/browser.mjs "http://127.0.0.1:$PORT" "$CODE_AYU" "$CODE_HR" "$TOKEN" "$OUT" 2>&1 |
+timeout 300 node tests/e2e/browser.mjs "$BASE" "$CODE_AYU" "$CODE_HR" "$TOKEN" "$OUT" 2>&1 |
     tee "$TMP/node.log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TMP/node.log" | tail -1)
-if [ -z "$line" ]; then
-    echo "the browser run did not finish"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+[ -n "$line" ] || e2e_abort "the browser run did not finish"
 if grep -q 'Laporan triwulan' "$TMP/err"; then
     echo "FAIL the service log holds a message body"
     p=${line%% passed*}

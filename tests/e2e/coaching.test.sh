@@ -6,22 +6,13 @@
 # Each check counts once; prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BIMBING_BUILD:-build}
-BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+. tests/e2e/lib.sh
 TOOL=$BUILD/tools/transcript
-AYU=198501012010011001
-BUDI=199002022015022002
-FAJAR=198906062014031010
-PUTRI=199512122020122011
+e2e_init "$BIN" "$TOOL"
+e2e_need_cmd jq
+T=$TMP
 TR=tests/transcripts
 
-passed=0
-failed=0
-T=$(mktemp -d "${TMPDIR:-/tmp}/bimbing-coaching.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 # expect NAME DB NIP JQ-FILTER EXPECTED: the filter over the person's export
 expect() {
     local got
@@ -32,11 +23,6 @@ play() { # DB transcript
     timeout 120 "$TOOL" --bin "$BIN" --db "$1" "$2" >"$T/play.out" 2>&1 ||
         { bad "play $2"; sed 's/^/     /' "$T/play.out"; return 1; }
 }
-
-for x in "$BIN" "$TOOL"; do
-    if [ ! -x "$x" ]; then echo "missing $x (run make test)"; echo "0 passed, 1 failed"; exit 1; fi
-done
-if ! command -v jq >/dev/null; then echo "jq is missing"; echo "0 passed, 1 failed"; exit 1; fi
 
 play "$T/wb.db" "$TR/wellbeing-alert.id.txt"
 expect "wellbeing: raw, score, items, alerted" "$T/wb.db" "$AYU" \
@@ -95,5 +81,4 @@ fi
 expect "forget: feedback from the forgotten giver is gone" "$T/fb.db" "$AYU" \
     '[(.feedback_received | length), (.feedback_requests | length)]' '[0,0]'
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

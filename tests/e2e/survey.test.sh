@@ -9,12 +9,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
-e2e_init
+e2e_init "$BIN" "$BUILD/tools/transcript"
 
 T0=2026-11-27T09:00:00Z
-AYU=198501012010011001
-BUDI=199002022015022002
-SITI=197803032005031003
+SITI=$HR
 q() { sqlite3 "$1" "$2"; }
 # play one transcript on a prepared database; its output only on failure
 play() {

@@ -7,18 +7,15 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
-e2e_init
-
 FAKE=$BUILD/fakes/fake_telegram
+e2e_init "$BIN" "$FAKE"
+
 TOKEN=123456:TEST
-AYU=198501012010011001
-BUDI=199002022015022002
 CHAT_A=5123456789
 CHAT_B=5987654321
 CHAT_X=4000000001
 
-bg fake "$FAKE" --port 0 --port-file "$TMP/fake.port"
-wait_for 5 test -s "$TMP/fake.port" || { bad "fake server starts"; e2e_finish; exit 1; }
+start_fake "$FAKE" "$TMP/fake.port" || { bad "fake server starts"; e2e_exit; }
 FP=$(cat "$TMP/fake.port")
 API=http://127.0.0.1:$FP
 DB=$TMP/db
@@ -54,7 +51,7 @@ start_serve() { # extra env may be given as arguments (VAR=value)
     env BIMBING_TELEGRAM_TOKEN=$TOKEN BIMBING_TELEGRAM_API=$API BIMBING_HTTP_PORT=${SP:-0} "$@" \
         "$BIN" --db "$DB" --config "$TMP/bimbing.json" serve >>"$TMP/serve.log" 2>&1 &
     SERVE_PID=$!
-    E2E_PIDS+=("$SERVE_PID")
+    e2e_track "$SERVE_PID"
     wait_for 10 grep -q "connected as @" "$TMP/serve.log"
 }
 echo '{"log_level": "info"}' >"$TMP/bimbing.json"
@@ -207,7 +204,7 @@ echo '{}' >"$TMP/bimbing.json"
 env BIMBING_TELEGRAM_TOKEN=999:WRONG BIMBING_TELEGRAM_API=$API BIMBING_HTTP_PORT=0 \
     "$BIN" --db "$DB" --config "$TMP/bimbing.json" serve >"$TMP/bad.log" 2>&1 &
 BADPID=$!
-E2E_PIDS+=("$BADPID")
+e2e_track "$BADPID"
 check "a refused token is reported clearly" wait_for 5 grep -q "refused the bot token" "$TMP/bad.log"
 sleep 1.5
 check "...and getMe is not retried" [ "$(grep -c 'refused the bot token' "$TMP/bad.log")" -eq 1 ]

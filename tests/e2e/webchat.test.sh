@@ -9,75 +9,17 @@
 # bounded; the server is stopped on exit.
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BIMBING_BUILD:-build}
-BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+. tests/e2e/lib.sh
 WS=$BUILD/tools/wsclient
-TMP=$(mktemp -d)
+e2e_init "$BIN" "$WS"
+e2e_need_cmd sqlite3
 DB=$TMP/db
-SERVER=
-passed=0
-failed=0
 
-cleanup() {
-    if [ -n "$SERVER" ]; then
-        kill "$SERVER" 2>/dev/null
-        wait "$SERVER" 2>/dev/null
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     got: ${2:0:2000}"; }
-has() {
-    local name=$1 text=$2
-    shift 2
-    for n in "$@"; do
-        case "$text" in *"$n"*) ;; *) bad "$name (missing $n)" "$text"; return ;; esac
-    done
-    ok "$name"
-}
-lacks() {
-    case "$2" in *"$3"*) bad "$1 (unexpected $3)" "$2" ;; *) ok "$1" ;; esac
-}
-eq() {
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 (want $3)" "$2"; fi
-}
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
-
-for f in "$BIN" "$WS"; do
-    if [ ! -x "$f" ]; then
-        echo "missing $f (run make test)"
-        echo "0 passed, 1 failed"
-        exit 1
-    fi
-done
-if ! command -v sqlite3 >/dev/null; then
-    echo "sqlite3 is not installed"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-
-AYU=198501012010011001
-BUDI=199002022015022002
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || bad "import people"
 CODE=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
 CODE2=$("$BIN" --db "$DB" invite $BUDI 2>/dev/null)
 
-BIMBING_HTTP_PORT=0 "$BIN" --db "$DB" --flows flows serve >"$TMP/out" 2>"$TMP/err" &
-SERVER=$!
-PORT=
-for _ in $(seq 1 100); do
-    PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-if [ -z "$PORT" ]; then
-    echo "serve did not start: $(cat "$TMP/err")"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-BASE=http://127.0.0.1:$PORT
+start_serve
 CURL=(curl -s --max-time 10)
 wsc() { "$WS" --port "$PORT" --timeout-ms 5000 "$@" 2>&1; }
 # signin CODE -> sets REPLY (headers and body) and COOKIE
@@ -221,11 +163,6 @@ has "and Retry-After" "$r" 'Retry-After: '
 has "healthz lists the web channel" "$("${CURL[@]}" "$BASE/healthz")" '"web"'
 lacks "no message text in the log" "$(cat "$TMP/err")" 'Laporan triwulan'
 
-kill "$SERVER"
-wait "$SERVER"
-rc=$?
-SERVER=
-eq "serve stops cleanly" "$rc" 0
+serve_stops
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

@@ -9,52 +9,10 @@
 # bounded, and whatever the script started is killed on exit.
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BIMBING_BUILD:-build}
-BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+. tests/e2e/lib.sh
 FAKE=$BUILD/fakes/fake_whatsapp
-TMP=$(mktemp -d)
-PIDS=()
-passed=0
-failed=0
-
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     got: ${2:0:600}"; }
-check() { # NAME CONDITION-RESULT(0/1) [GOT]
-    if [ "$2" = 1 ]; then ok "$1"; else bad "$1" "${3:-}"; fi
-}
-finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-    exit $?
-}
-
-for x in "$BIN" "$FAKE"; do
-    if [ ! -x "$x" ]; then
-        echo "missing $x (run make test)"
-        echo "0 passed, 1 failed"
-        exit 1
-    fi
-done
-command -v jq >/dev/null || { echo "jq is needed"; echo "0 passed, 1 failed"; exit 1; }
-
-free_port() {
-    local p
-    for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
-            echo "$p"
-            return
-        fi
-    done
-    echo 0
-}
+e2e_init "$BIN" "$FAKE"
+e2e_need_cmd jq
 
 SECRET=e2e-app-secret
 TOKEN=e2e-token
@@ -73,27 +31,24 @@ cat >"$TMP/templates.json" <<'EOF'
 EOF
 
 "$BIN" people import config/demo-people.csv --db "$TMP/db" >"$TMP/import.out" 2>&1 ||
-    { bad "people import" "$(cat "$TMP/import.out")"; finish; }
+    { bad "people import" "$(cat "$TMP/import.out")"; e2e_exit; }
 
-"$FAKE" --port 0 --port-file "$TMP/fport" --token "$TOKEN" --phone-id "$PHONE_ID" \
-    --app-secret "$SECRET" --webhook "http://127.0.0.1:$BPORT/webhooks/whatsapp" \
-    >"$TMP/fake.out" 2>"$TMP/fake.err" &
-PIDS+=($!)
-for _ in $(seq 1 100); do [ -s "$TMP/fport" ] && break; sleep 0.05; done
-FPORT=$(cat "$TMP/fport" 2>/dev/null)
-[ -n "$FPORT" ] || { bad "fake starts"; finish; }
+start_fake "$FAKE" "$TMP/fport" --token "$TOKEN" --phone-id "$PHONE_ID" \
+    --app-secret "$SECRET" --webhook "http://127.0.0.1:$BPORT/webhooks/whatsapp" ||
+    { bad "fake starts"; e2e_exit; }
+FPORT=$(cat "$TMP/fport")
 F=http://127.0.0.1:$FPORT
 
 BIMBING_HTTP_PORT=$BPORT BIMBING_WHATSAPP_TOKEN=$TOKEN BIMBING_WHATSAPP_API="$F/v23.0" \
     BIMBING_WHATSAPP_PHONE_ID=$PHONE_ID BIMBING_WHATSAPP_APP_SECRET=$SECRET \
     BIMBING_WHATSAPP_VERIFY_TOKEN=$VERIFY BIMBING_WHATSAPP_TEMPLATES="$TMP/templates.json" \
     "$BIN" serve --db "$TMP/db" >"$TMP/serve.out" 2>"$TMP/serve.err" &
-PIDS+=($!)
+e2e_track $!
 B=http://127.0.0.1:$BPORT
 for _ in $(seq 1 100); do curl -sf "$B/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
 h=$(curl -s "$B/healthz")
 case "$h" in *whatsapp*) ok "serve runs with the whatsapp channel" ;;
-*) bad "serve runs with the whatsapp channel" "$h $(cat "$TMP/serve.err")"; finish ;; esac
+*) bad "serve runs with the whatsapp channel" "$h $(cat "$TMP/serve.err")"; e2e_exit ;; esac
 
 # ---- helpers ----------------------------------------------------------------
 write() { curl -s -m 10 -X POST "$F/control/write" -d "$1"; }
@@ -130,41 +85,41 @@ export_json() { "$BIN" export "$1" --db "$TMP/db" 2>/dev/null; }
 
 # ---- verification ------------------------------------------------------------
 r=$(curl -s -w ' %{http_code}' "$B/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=$VERIFY&hub.challenge=1158201444")
-check "GET verify with the right token answers the challenge" "$([ "$r" = "1158201444 200" ] && echo 1)" "$r"
+check_flag "GET verify with the right token answers the challenge" "$([ "$r" = "1158201444 200" ] && echo 1)" "$r"
 r=$(curl -s -o /dev/null -w '%{http_code}' "$B/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444")
-check "GET verify with a wrong token is 403" "$([ "$r" = 403 ] && echo 1)" "$r"
+check_flag "GET verify with a wrong token is 403" "$([ "$r" = 403 ] && echo 1)" "$r"
 
 # ---- forged signatures change nothing ------------------------------------------
 body='{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messages":[{"from":"'$AYU_WA'","id":"wamid.FORGED1","timestamp":"1767225600","type":"text","text":{"body":"halo"}}]}}]}]}'
 r=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$B/webhooks/whatsapp" -H 'Content-Type: application/json' \
     -H 'X-Hub-Signature-256: sha256=0000000000000000000000000000000000000000000000000000000000000000' -d "$body")
-check "a POST with a wrong signature is refused (401)" "$([ "$r" = 401 ] && echo 1)" "$r"
+check_flag "a POST with a wrong signature is refused (401)" "$([ "$r" = 401 ] && echo 1)" "$r"
 r=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$B/webhooks/whatsapp" -H 'Content-Type: application/json' -d "$body")
-check "a POST without a signature is refused (401)" "$([ "$r" = 401 ] && echo 1)" "$r"
+check_flag "a POST without a signature is refused (401)" "$([ "$r" = 401 ] && echo 1)" "$r"
 r=$(write '{"from":"'$AYU'","text":"halo","forge":true}')
-check "a webhook signed with another secret is refused" "$(echo "$r" | jq -r '.status == 401 | if . then 1 else 0 end')" "$r"
+check_flag "a webhook signed with another secret is refused" "$(echo "$r" | jq -r '.status == 401 | if . then 1 else 0 end')" "$r"
 sleep 0.8
 c=$(n_ok "$AYU_WA")
 e=$(export_json $AYU_NIP | jq '(.inbox | length) + (.identities | length)')
-check "forged webhooks stored and sent nothing" "$([ "$c" = 0 ] && [ "$e" = 0 ] && echo 1)" "sent=$c stored=$e"
+check_flag "forged webhooks stored and sent nothing" "$([ "$c" = 0 ] && [ "$e" = 0 ] && echo 1)" "sent=$c stored=$e"
 
 # ---- onboarding by phone number ----------------------------------------------------
 r=$(write '{"from":"'$AYU'","text":"halo"}')
-check "a signed webhook is accepted (200)" "$(echo "$r" | jq -r '.status == 200 | if . then 1 else 0 end')" "$r"
+check_flag "a signed webhook is accepted (200)" "$(echo "$r" | jq -r '.status == 200 | if . then 1 else 0 end')" "$r"
 wait_more $AYU_WA 0 >/dev/null
 m=$(last_ok $AYU_WA)
-check "a matching number is asked to confirm, with two reply buttons" \
+check_flag "a matching number is asked to confirm, with two reply buttons" \
     "$(echo "$m" | jq -r '(.interactive.type == "button") and (.interactive.body.text | contains("Ayu Lestari")) and ([.interactive.action.buttons[].reply.id] == ["wa_link:yes","wa_link:no"]) | if . then 1 else 0 end')" "$m"
 e=$(export_json $AYU_NIP | jq '.identities | length')
-check "not linked before the confirmation" "$([ "$e" = 0 ] && echo 1)" "$e"
+check_flag "not linked before the confirmation" "$([ "$e" = 0 ] && echo 1)" "$e"
 n=$(n_ok $AYU_WA)
 write '{"from":"'$AYU'","button":{"id":"wa_link:yes","title":"Ya / Yes"}}' >/dev/null
 wait_more $AYU_WA $((n + 1)) >/dev/null
 settle $AYU_WA >/dev/null
 e=$(export_json $AYU_NIP | jq -c '[.identities[] | select(.channel == "whatsapp") | .ext_id]')
-check "YES links the number to the person" "$([ "$e" = '["'$AYU_WA'"]' ] && echo 1)" "$e"
+check_flag "YES links the number to the person" "$([ "$e" = '["'$AYU_WA'"]' ] && echo 1)" "$e"
 all=$(sent $AYU_WA)
-check "onboarding starts after the link (welcome text)" \
+check_flag "onboarding starts after the link (welcome text)" \
     "$(echo "$all" | jq -r '[.[] | select(.status == 200) | .body.text.body // empty] | any(contains("selamat datang")) | if . then 1 else 0 end')" "$all"
 
 # press the first reply button of the last message, until onboarding ends (bounded)
@@ -182,11 +137,11 @@ press_first() {
 }
 for _ in 1 2 3 4; do press_first || break; done
 all=$(sent $AYU_WA)
-check "onboarding completes by reply buttons (consent recorded, welcome)" \
+check_flag "onboarding completes by reply buttons (consent recorded, welcome)" \
     "$(echo "$all" | jq -r '[.[] | select(.status == 200) | .body.text.body // empty] | any(contains("/checkin")) | if . then 1 else 0 end')" \
     "$(echo "$all" | jq -c '[.[] | .body.text.body // .body.interactive.body.text] | .[-3:]')"
 c=$(export_json $AYU_NIP | jq -c '[.consents[] | select(.purpose == "data") | .granted]')
-check "consent given by button is stored" "$([ "$c" = "[1]" ] && echo 1)" "$c"
+check_flag "consent given by button is stored" "$([ "$c" = "[1]" ] && echo 1)" "$c"
 
 # ---- weekly check-in: a list (5 moods) and reply buttons ------------------------------
 n=$(n_ok $AYU_WA)
@@ -194,7 +149,7 @@ write '{"from":"'$AYU'","text":"/checkin"}' >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
 settle $AYU_WA >/dev/null
 m=$(last_ok $AYU_WA)
-check "the 5-point mood scale is sent as a list (button Pilih, 5 rows)" \
+check_flag "the 5-point mood scale is sent as a list (button Pilih, 5 rows)" \
     "$(echo "$m" | jq -r '(.interactive.type == "list") and (.interactive.action.button == "Pilih") and ([.interactive.action.sections[].rows[]] | length == 5) | if . then 1 else 0 end')" "$m"
 row=$(echo "$m" | jq -c '.interactive.action.sections[0].rows[3]')
 n=$(n_ok $AYU_WA)
@@ -209,29 +164,29 @@ for t in "Menyelesaikan laporan kinerja" "Tidak ada hambatan"; do
 done
 m=$(last_ok $AYU_WA)
 no=$(echo "$m" | jq -c '.interactive.action.buttons[1].reply // empty')
-check "the yes/no question comes as reply buttons" "$([ -n "$no" ] && echo 1)" "$m"
+check_flag "the yes/no question comes as reply buttons" "$([ -n "$no" ] && echo 1)" "$m"
 n=$(n_ok $AYU_WA)
 write "{\"from\":\"$AYU\",\"button\":$no}" >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
 settle $AYU_WA >/dev/null
 ck=$(export_json $AYU_NIP | jq -c '[.checkins[] | {mood, win, wants_help}]')
-check "the check-in is recorded (mood from the list id, not its title)" \
+check_flag "the check-in is recorded (mood from the list id, not its title)" \
     "$(echo "$ck" | jq -r '(length == 1) and (.[0].mood == 4) and (.[0].win == "Menyelesaikan laporan kinerja") and (.[0].wants_help == 0) | if . then 1 else 0 end')" "$ck"
 m=$(last_ok $AYU_WA)
-check "the check-in ends with a thank-you" "$(echo "$m" | jq -r '.text.body // "" | contains("Tersimpan") | if . then 1 else 0 end')" "$m"
+check_flag "the check-in ends with a thank-you" "$(echo "$m" | jq -r '.text.body // "" | contains("Tersimpan") | if . then 1 else 0 end')" "$m"
 
 # ---- status callbacks, any order, repeated ---------------------------------------------
 wid=$(sent $AYU_WA | jq -r '[.[] | select(.status == 200)] | last | .id')
 r=$(curl -s -m 10 -X POST "$F/control/status" -d "{\"id\":\"$wid\",\"statuses\":[\"read\",\"sent\",\"delivered\",\"read\"],\"repeat\":2}")
-check "status webhook accepted" "$(echo "$r" | jq -r '.status == 200 | if . then 1 else 0 end')" "$r"
+check_flag "status webhook accepted" "$(echo "$r" | jq -r '.status == 200 | if . then 1 else 0 end')" "$r"
 sleep 0.3
 st=$(export_json $AYU_NIP | jq -c "[.outbox[] | select(.ext_msg_id == \"$wid\") | .state]")
-check "read before delivered: the outbox row is read (4) and stays there" "$([ "$st" = "[4]" ] && echo 1)" "$st"
+check_flag "read before delivered: the outbox row is read (4) and stays there" "$([ "$st" = "[4]" ] && echo 1)" "$st"
 prev=$(sent $AYU_WA | jq -r '[.[] | select(.status == 200)] | .[-2].id')
 curl -s -m 10 -X POST "$F/control/status" -d "{\"id\":\"$prev\",\"statuses\":[\"delivered\"]}" >/dev/null
 sleep 0.3
 st=$(export_json $AYU_NIP | jq -c "[.outbox[] | select(.ext_msg_id == \"$prev\") | .state]")
-check "delivered is recorded (3)" "$([ "$st" = "[3]" ] && echo 1)" "$st"
+check_flag "delivered is recorded (3)" "$([ "$st" = "[3]" ] && echo 1)" "$st"
 
 # ---- a retried webhook (same wamid) is processed once ---------------------------------------
 n=$(n_ok $AYU_WA)
@@ -242,7 +197,7 @@ r1=$(curl -s -m 10 -X POST "$F/control/replay" -d '{}')
 r2=$(write '{"from":"'$AYU'","text":"/checkin","id":"wamid.RETRY0001"}')
 b=$(settle $AYU_WA)
 i=$(export_json $AYU_NIP | jq '[.inbox[] | select(.ext_msg_id == "wamid.RETRY0001")] | length')
-check "a replayed webhook is answered 200 and processed once" \
+check_flag "a replayed webhook is answered 200 and processed once" \
     "$([ "$(echo "$r1" | jq .status)" = 200 ] && [ "$(echo "$r2" | jq .status)" = 200 ] && [ "$a" = "$b" ] && [ "$i" = 1 ] && echo 1)" \
     "before=$a after=$b inbox=$i $r1 $r2"
 # finish that check-in quickly: it restarts the mood list
@@ -262,10 +217,10 @@ body=$(echo "$all" | jq -c '[.[] | select(.code == 130429)] | first | .body')
 after=$(echo "$all" | jq -c --argjson b "$body" --argjson s "${rseq:-0}" '[.[] | select(.status == 200 and .seq > $s and .body == $b)]')
 dup=$(echo "$after" | jq 'length')
 gap=$(echo "$after" | jq --argjson m "${rms:-0}" '(first | .ms // 0) - $m')
-check "130429: the message is sent again after a pause, exactly once" \
+check_flag "130429: the message is sent again after a pause, exactly once" \
     "$([ "$rl" = 1 ] && [ "$dup" = 1 ] && [ "${gap:-0}" -ge 900 ] && echo 1)" "rate=$rl accepted=$dup gap_ms=$gap"
 st=$(curl -s "$F/control/stats")
-check "never more than 80 sends per second" "$(echo "$st" | jq -r '.max_overall_1s <= 80 | if . then 1 else 0 end')" "$st"
+check_flag "never more than 80 sends per second" "$(echo "$st" | jq -r '.max_overall_1s <= 80 | if . then 1 else 0 end')" "$st"
 
 # ---- 131047 from the platform: the message fails, the window is closed -------------------------
 curl -s -m 10 -X POST "$F/control/fault" -d "{\"code\":131047,\"count\":1,\"to\":\"$AYU\"}" >/dev/null
@@ -276,9 +231,9 @@ for _ in $(seq 1 50); do
 done
 sleep 0.5
 f=$(export_json $AYU_NIP | jq -c '[.outbox[] | select(.state == 5) | .error]')
-check "131047: the message is marked failed" "$(echo "$f" | jq -r 'any(startswith("131047")) | if . then 1 else 0 end')" "$f"
+check_flag "131047: the message is marked failed" "$(echo "$f" | jq -r 'any(startswith("131047")) | if . then 1 else 0 end')" "$f"
 w=$(export_json $AYU_NIP | jq -c '.whatsapp_window[0] | .closed_at >= .last_in')
-check "131047: the window is recorded as closed" "$([ "$w" = true ] && echo 1)" "$w"
+check_flag "131047: the window is recorded as closed" "$([ "$w" = true ] && echo 1)" "$w"
 
 # ---- the 24-hour window: hold, template, release ------------------------------------------------
 curl -s -m 10 -X POST "$F/control/window" -d '{"enabled":true}' >/dev/null
@@ -290,25 +245,25 @@ for _ in $(seq 1 50); do
 done
 sleep 0.8
 all=$(sent $BUDI_WA)
-check "outside the window only a template goes (in the person's language)" \
+check_flag "outside the window only a template goes (in the person's language)" \
     "$(echo "$all" | jq -r '([.[] | select(.status == 200)] | length == 1) and (.[0].body.type == "template") and (.[0].body.template.name == "message_waiting") and (.[0].body.template.components[0].parameters[0].text == "Budi") | if . then 1 else 0 end')" "$all"
-check "nothing was refused with 131047 (the rest is held)" \
+check_flag "nothing was refused with 131047 (the rest is held)" \
     "$(echo "$all" | jq -r '[.[] | select(.code == 131047)] | length == 0 | if . then 1 else 0 end')" "$all"
 write '{"from":"'$BUDI'","text":"yes"}' >/dev/null
 wait_more $BUDI_WA 1 >/dev/null
 settle $BUDI_WA >/dev/null
 all=$(sent $BUDI_WA)
-check "when the person writes, held messages go and the link completes" \
+check_flag "when the person writes, held messages go and the link completes" \
     "$(echo "$all" | jq -r '([.[] | select(.status == 200 and .body.type == "interactive") | .body.interactive.body.text] | any(contains("Budi Santoso"))) and ([.[] | select(.code == 131047)] | length == 0) | if . then 1 else 0 end')" \
     "$(echo "$all" | jq -c '[.[] | {type, code}]')"
 e=$(export_json $BUDI_NIP | jq -c '[.identities[] | .ext_id]')
-check "the second person is linked" "$([ "$e" = '["'$BUDI_WA'"]' ] && echo 1)" "$e"
+check_flag "the second person is linked" "$([ "$e" = '["'$BUDI_WA'"]' ] && echo 1)" "$e"
 
 # ---- an unknown number falls through to the core ---------------------------------------------------
 write '{"from":"+62 899 0000 1111","text":"halo"}' >/dev/null
 wait_more 6289900001111 0 >/dev/null
 m=$(last_ok 6289900001111)
-check "an unknown number gets the bilingual how-to-join note" \
+check_flag "an unknown number gets the bilingual how-to-join note" \
     "$(echo "$m" | jq -r '.text.body // "" | (contains("kode undangan") and contains("invite code")) | if . then 1 else 0 end')" "$m"
 write '{"from":"6289900001111","type":"image"}' >/dev/null
 sleep 0.5
@@ -319,4 +274,4 @@ else
     ok "the log has no secrets or message bodies"
 fi
 
-finish
+e2e_finish

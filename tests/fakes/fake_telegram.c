@@ -4,10 +4,10 @@
  * 127.0.0.1: the bot routes /bot<token>/<method>, a /control/ API that lets
  * tests inject updates, inspect what the bot sent and inject faults, and a
  * simulated-user driver (--sim) for `make bench`. See tests/fakes/README.md.
+ * The HTTP server (connections, parsing, held answers, the loop) is the
+ * fakes' shared core, tests/fakes/lib/fakehttp.c.
  *
  * Threads: one. All mutable state lives in struct ft_state, owned by main().
- * Connections own their buffers; a connection is only freed at the end of a
- * loop iteration (deferred), so no callback ever sees a freed one.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -29,18 +29,15 @@
 #include <cjson/cJSON.h>
 
 #include "bot/base/bb.h"
+#include "tests/fakes/lib/fakehttp.h"
 
 #define FT_MAX_BODY       (1024 * 1024)
-#define FT_MAX_HEAD       (16 * 1024)
-#define FT_IN_CAP         (FT_MAX_BODY + FT_MAX_HEAD + 64 * 1024)
-#define FT_OUT_PAUSE      (1024 * 1024)
 #define FT_OUT_CAP        (96u * 1024 * 1024)
 #define FT_HISTORY        100000
 #define FT_QUEUE_CAP      1000000
 #define FT_CHAT_MSGS      1000
 #define FT_CHAT_CBS       1000
 #define FT_FAULTS         64
-#define FT_MAX_CONNS      20000
 #define FT_WIN_CAP        100000
 #define FT_SEND_RING      64
 #define FT_SAMPLES_CAP    2000000
@@ -276,35 +273,6 @@ struct ft_cmds {
     char *json;
 };
 
-enum { FT_CONN_SERVER = 0, FT_CONN_HOOK = 1 };
-enum { FT_PARK_NONE = 0, FT_PARK_POLL, FT_PARK_DELAY };
-
-struct ft_conn {
-    int fd;
-    int kind;
-    struct bb_buf in;
-    size_t in_off;
-    struct bb_buf out;
-    size_t out_off;
-    struct bb_buf body; /* decoded chunked body */
-    uint32_t events;
-    int dead;
-    int close_after;
-    int sent_continue;
-    int park;
-    int64_t deadline_ms;
-    int poll_limit;
-    struct bb_buf held; /* delayed response */
-    int held_drop;
-    int connecting;                /* hook: connect() in progress */
-    struct ft_conn *tnext, *tprev; /* timed list (parked) */
-    struct ft_conn *dnext;         /* dead list */
-    struct ft_conn *rnext;         /* ready list (ft_conn_resume) */
-    int in_ready;
-    struct ft_conn *anext, *aprev; /* every live connection */
-    int park_close;                /* the parked request asked for Connection: close */
-};
-
 struct ft_hook {
     int set;
     char url[512];
@@ -312,7 +280,7 @@ struct ft_hook {
     int port;
     char secret[257];
     int max_conn;
-    struct ft_conn *conn;
+    struct fh_conn *conn;
     int inflight;
     int attempts;
     int64_t sent_ms;
@@ -359,9 +327,7 @@ struct ft_sim {
 };
 
 struct ft_state {
-    int ep;
-    int lfd;
-    int port;
+    struct fh_server *srv;
     char token[256];
     char username[64];
     char first_name[64];
@@ -389,13 +355,8 @@ struct ft_state {
     struct ft_cmds *cmds;
     size_t ncmds;
 
-    struct ft_conn *poller;
-    struct ft_conn *timed;
-    struct ft_conn *dead;
-    struct ft_conn *ready; /* conns to process again at the end of the turn */
-    struct ft_conn *all;   /* every live connection */
-    cJSON *sim_pending;    /* --sim config waiting for the first poll */
-    size_t nconns;
+    struct fh_conn *poller;
+    cJSON *sim_pending; /* --sim config waiting for the first poll */
     struct ft_hook hook;
     struct ft_sim sim;
 
@@ -646,17 +607,6 @@ static void ft_lower(char *s)
         *s = (char)tolower((unsigned char)*s);
 }
 
-static int ft_hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes (and '+' -> ' ') n bytes into a new string. */
 static char *ft_urldecode(const char *p, size_t n)
 {
@@ -667,9 +617,9 @@ static char *ft_urldecode(const char *p, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (p[i] == '+') {
             out[o++] = ' ';
-        } else if (p[i] == '%' && i + 2 < n && ft_hexval(p[i + 1]) >= 0 &&
-                   ft_hexval(p[i + 2]) >= 0) {
-            out[o++] = (char)(ft_hexval(p[i + 1]) * 16 + ft_hexval(p[i + 2]));
+        } else if (p[i] == '%' && i + 2 < n && fh_hexval(p[i + 1]) >= 0 &&
+                   fh_hexval(p[i + 2]) >= 0) {
+            out[o++] = (char)(fh_hexval(p[i + 1]) * 16 + fh_hexval(p[i + 2]));
             i += 2;
         } else {
             out[o++] = p[i];
@@ -718,11 +668,6 @@ static int ft_parse_form(cJSON *obj, const char *p, size_t n)
     return BB_OK;
 }
 
-static const char *ft_memmem(const char *h, size_t hn, const char *n, size_t nn)
-{
-    return memmem(h, hn, n, nn);
-}
-
 /* Value of a header parameter (e.g. boundary=...) inside a header value. */
 static int ft_header_param(const char *v, const char *name, char *out, size_t n)
 {
@@ -758,7 +703,7 @@ static int ft_parse_multipart(cJSON *obj, const char *ctype, const char *body, s
     if (bb_snprintf(delim, sizeof(delim), "--%s", boundary) != BB_OK)
         return BB_EINVAL;
     size_t dl = strlen(delim);
-    const char *p = ft_memmem(body, n, delim, dl);
+    const char *p = fh_memmem(body, n, delim, dl);
     const char *end = body + n;
     if (!p)
         return BB_EINVAL;
@@ -769,7 +714,7 @@ static int ft_parse_multipart(cJSON *obj, const char *ctype, const char *body, s
         if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
             return BB_EINVAL;
         p += 2;
-        const char *hend = ft_memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+        const char *hend = fh_memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
         if (!hend)
             return BB_EINVAL;
         char hdrs[2048];
@@ -782,7 +727,7 @@ static int ft_parse_multipart(cJSON *obj, const char *ctype, const char *body, s
         char d2[266];
         if (bb_snprintf(d2, sizeof(d2), "\r\n%s", delim) != BB_OK)
             return BB_EINVAL;
-        const char *next = ft_memmem(data, (size_t)(end - data), d2, dl + 2);
+        const char *next = fh_memmem(data, (size_t)(end - data), d2, dl + 2);
         if (!next)
             return BB_EINVAL;
         char name[256], fname[256];
@@ -952,110 +897,26 @@ static void ft_cerr(struct ft_reply *rep, int status, const char *msg)
     ft_reply_set(rep, status, b);
 }
 
-static const char *ft_status_text(int st)
+/* Serializes a Bot API answer (JSON) into out. */
+static int ft_http_write(struct ft_state *s, struct bb_buf *out, int status, const char *body,
+                         int retry_after, int close)
 {
-    switch (st) {
-    case 100:
-        return "Continue";
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 409:
-        return "Conflict";
-    case 413:
-        return "Payload Too Large";
-    case 414:
-        return "URI Too Long";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    case 504:
-        return "Gateway Timeout";
-    }
-    return "Status";
-}
-
-/* Serializes an HTTP response into out. */
-static int ft_http_write(struct bb_buf *out, int status, const char *body, int retry_after,
-                         int close)
-{
-    size_t blen = body ? strlen(body) : 0;
-    int rc = bb_buf_printf(out,
-                           "HTTP/1.1 %d %s\r\nServer: fake-telegram\r\n"
-                           "Content-Type: application/json\r\nContent-Length: %zu\r\n",
-                           status, ft_status_text(status), blen);
-    if (rc == BB_OK && retry_after > 0)
-        rc = bb_buf_printf(out, "Retry-After: %d\r\n", retry_after);
-    if (rc == BB_OK)
-        rc = bb_buf_puts(out,
-                         close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n");
-    if (rc == BB_OK && blen)
-        rc = bb_buf_append(out, body, blen);
-    return rc;
+    char extra[48] = "";
+    if (retry_after > 0)
+        bb_snprintf(extra, sizeof(extra), "Retry-After: %d\r\n", retry_after);
+    return fh_response(s->srv, out, status, "application/json", body, extra, close);
 }
 
 /* --------------------------------------------------------- connections */
 
 static void ft_hook_fail(struct ft_state *s, const char *why);
 
-static void ft_timed_unlink(struct ft_state *s, struct ft_conn *c)
+/* fakehttp: c is closing. */
+static void ft_closing(void *app, struct fh_conn *c)
 {
-    if (c->tprev)
-        c->tprev->tnext = c->tnext;
-    else if (s->timed == c)
-        s->timed = c->tnext;
-    if (c->tnext)
-        c->tnext->tprev = c->tprev;
-    c->tnext = c->tprev = NULL;
-}
-
-static void ft_timed_link(struct ft_state *s, struct ft_conn *c)
-{
-    c->tprev = NULL;
-    c->tnext = s->timed;
-    if (s->timed)
-        s->timed->tprev = c;
-    s->timed = c;
-}
-
-static void ft_conn_close(struct ft_state *s, struct ft_conn *c)
-{
-    if (c->dead)
-        return;
-    c->dead = 1;
-    epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
-    close(c->fd);
-    c->fd = -1;
-    if (c->park)
-        ft_timed_unlink(s, c);
-    c->park = FT_PARK_NONE;
+    struct ft_state *s = app;
     if (s->poller == c)
         s->poller = NULL;
-    if (c->aprev)
-        c->aprev->anext = c->anext;
-    else
-        s->all = c->anext;
-    if (c->anext)
-        c->anext->aprev = c->aprev;
-    c->dnext = s->dead;
-    s->dead = c;
-    s->nconns--;
     if (s->hook.conn == c) {
         s->hook.conn = NULL;
         if (s->hook.inflight)
@@ -1063,101 +924,11 @@ static void ft_conn_close(struct ft_state *s, struct ft_conn *c)
     }
 }
 
-static void ft_conn_free(struct ft_conn *c)
-{
-    if (!c)
-        return;
-    bb_buf_free(&c->in);
-    bb_buf_free(&c->out);
-    bb_buf_free(&c->body);
-    bb_buf_free(&c->held);
-    free(c);
-}
-
-static struct ft_conn *ft_conn_new(struct ft_state *s, int fd, int kind)
-{
-    struct ft_conn *c = calloc(1, sizeof(*c));
-    if (!c)
-        return NULL;
-    c->fd = fd;
-    c->kind = kind;
-    bb_buf_init(&c->in, FT_IN_CAP);
-    bb_buf_init(&c->out, FT_OUT_CAP);
-    bb_buf_init(&c->body, FT_MAX_BODY);
-    bb_buf_init(&c->held, FT_OUT_CAP);
-    c->events = EPOLLIN | EPOLLRDHUP;
-    struct epoll_event ev = {.events = c->events, .data.ptr = c};
-    if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
-        ft_conn_free(c);
-        return NULL;
-    }
-    s->nconns++;
-    c->anext = s->all;
-    if (s->all)
-        s->all->aprev = c;
-    s->all = c;
-    return c;
-}
-
-static void ft_conn_events(struct ft_state *s, struct ft_conn *c)
-{
-    if (c->dead)
-        return;
-    uint32_t want = EPOLLRDHUP;
-    if (c->in.len < c->in.cap)
-        want |= EPOLLIN;
-    if (c->out.len > c->out_off || c->connecting)
-        want |= EPOLLOUT;
-    if (want == c->events)
-        return;
-    struct epoll_event ev = {.events = want, .data.ptr = c};
-    if (epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev) == 0)
-        c->events = want;
-}
-
-static void ft_conn_flush(struct ft_state *s, struct ft_conn *c)
-{
-    while (!c->dead && !c->connecting && c->out.len > c->out_off) {
-        ssize_t w = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                ft_conn_close(s, c);
-            break;
-        }
-        c->out_off += (size_t)w;
-    }
-    if (c->dead)
-        return;
-    if (c->out_off == c->out.len) {
-        bb_buf_reset(&c->out);
-        c->out_off = 0;
-        if (c->close_after) {
-            ft_conn_close(s, c);
-            return;
-        }
-    }
-    ft_conn_events(s, c);
-}
-
-/* Queues c to process its buffered requests at the end of this loop turn
- * (after a long poll or a delayed reply was answered). */
-static void ft_conn_resume(struct ft_state *s, struct ft_conn *c)
-{
-    if (c->in_ready)
-        return;
-    c->in_ready = 1;
-    c->rnext = s->ready;
-    s->ready = c;
-}
-
-static void ft_conn_unpark(struct ft_state *s, struct ft_conn *c)
+static void ft_unpark(struct ft_state *s, struct fh_conn *c)
 {
     if (!c->park)
         return;
-    ft_timed_unlink(s, c);
-    c->park = FT_PARK_NONE;
+    fh_unpark(c);
     if (s->poller == c)
         s->poller = NULL;
 }
@@ -1184,7 +955,7 @@ static int ft_allowed(const struct ft_state *s, const char *kind)
     return 0;
 }
 
-static void ft_poll_answer(struct ft_state *s, struct ft_conn *c);
+static void ft_poll_answer(struct ft_state *s, struct fh_conn *c);
 
 /* Enqueues an Update (without update_id; one is assigned). Does not take
  * u. *id_out = 0 when allowed_updates filtered it out. */
@@ -1354,11 +1125,11 @@ static int ft_inject_press(struct ft_state *s, struct ft_chat *ch, const struct 
 /* ------------------------------------------------------------ getUpdates */
 
 /* Answers the parked (or current) poller with what is queued. */
-static void ft_poll_answer(struct ft_state *s, struct ft_conn *c)
+static void ft_poll_answer(struct ft_state *s, struct fh_conn *c)
 {
     struct bb_buf b;
     int64_t now = bb_mono_ms();
-    size_t n = s->qn < (size_t)c->poll_limit ? s->qn : (size_t)c->poll_limit;
+    size_t n = s->qn < (size_t)c->arg ? s->qn : (size_t)c->arg;
     bb_buf_init(&b, FT_OUT_CAP / 2);
     int rc = bb_buf_puts(&b, "{\"ok\":true,\"result\":[");
     for (size_t i = 0; i < n && rc == BB_OK; i++) {
@@ -1371,21 +1142,21 @@ static void ft_poll_answer(struct ft_state *s, struct ft_conn *c)
     }
     if (rc == BB_OK)
         rc = bb_buf_puts(&b, "]}");
-    int parked = c->park == FT_PARK_POLL;
-    ft_conn_unpark(s, c);
+    int parked = c->park == FH_PARK_WAIT;
+    ft_unpark(s, c);
     if (rc == BB_OK)
-        rc = ft_http_write(&c->out, 200, b.data, 0, c->park_close);
+        rc = ft_http_write(s, &c->out, 200, b.data, 0, c->park_close);
     if (c->park_close)
         c->close_after = 1;
     bb_buf_free(&b);
     if (rc != BB_OK) {
-        ft_conn_close(s, c);
+        fh_close(c);
         return;
     }
     if (parked) {
-        ft_conn_flush(s, c);
+        fh_flush(c);
         if (!c->dead)
-            ft_conn_resume(s, c);
+            fh_resume(c);
     }
 }
 
@@ -1745,26 +1516,26 @@ static void ft_hook_reset(struct ft_state *s)
 {
     s->hook.inflight = 0; /* a replaced hook's failure is not an error */
     if (s->hook.conn)
-        ft_conn_close(s, s->hook.conn);
+        fh_close(s->hook.conn);
     s->hook.conn = NULL;
     s->hook.inflight = 0;
     s->hook.attempts = 0;
     s->hook.retry_at_ms = 0;
 }
 
-static void ft_conflict(struct ft_state *s, struct ft_conn *c, const char *desc)
+static void ft_conflict(struct ft_state *s, struct fh_conn *c, const char *desc)
 {
     struct ft_reply r = {0};
     ft_err(&r, 409, desc, 0);
-    ft_conn_unpark(s, c);
-    if (ft_http_write(&c->out, r.status, r.body, 0, c->park_close) != BB_OK)
-        ft_conn_close(s, c);
+    ft_unpark(s, c);
+    if (ft_http_write(s, &c->out, r.status, r.body, 0, c->park_close) != BB_OK)
+        fh_close(c);
     else if (c->park_close)
         c->close_after = 1;
     free(r.body);
-    ft_conn_flush(s, c);
+    fh_flush(c);
     if (!c->dead)
-        ft_conn_resume(s, c);
+        fh_resume(c);
 }
 
 #define FT_409_HOOK                                                                                \
@@ -2039,160 +1810,9 @@ static const struct ft_method ft_methods[] = {
 
 /* ---------------------------------------------------------------- HTTP */
 
-struct ft_req {
-    char method[16];
-    char target[8192];
-    char ctype[512];
-    const char *body;
-    size_t body_len;
-    int keep_alive;
-    size_t total; /* bytes of the input this request used */
-};
-
-/* Decodes a chunked body starting at p (n bytes available) into out.
- * Returns bytes used, 0 when incomplete, -1 on garbage, -2 when too big. */
-static long ft_dechunk(const char *p, size_t n, struct bb_buf *out)
-{
-    size_t i = 0;
-    bb_buf_reset(out);
-    for (;;) {
-        const char *eol = ft_memmem(p + i, n - i, "\r\n", 2);
-        if (!eol)
-            return n - i > 64 ? -1 : 0;
-        size_t sz = 0, digits = 0;
-        for (const char *q = p + i; q < eol && ft_hexval(*q) >= 0; q++, digits++) {
-            if (sz > FT_MAX_BODY)
-                return -2;
-            sz = sz * 16 + (size_t)ft_hexval(*q);
-        }
-        if (!digits)
-            return -1;
-        i = (size_t)(eol - p) + 2;
-        if (sz == 0) { /* trailers until an empty line */
-            for (;;) {
-                const char *e2 = ft_memmem(p + i, n - i, "\r\n", 2);
-                if (!e2)
-                    return 0;
-                size_t ll = (size_t)(e2 - (p + i));
-                i += ll + 2;
-                if (ll == 0)
-                    return (long)i;
-            }
-        }
-        if (sz > FT_MAX_BODY || out->len + sz > FT_MAX_BODY)
-            return -2;
-        if (n - i < sz + 2)
-            return 0;
-        if (bb_buf_append(out, p + i, sz) != BB_OK)
-            return -2;
-        i += sz + 2;
-    }
-}
-
-/* Parses one request from c->in. 1 complete, 0 incomplete, or a negative
- * HTTP status for a request that cannot be served. */
-static int ft_http_parse(struct ft_state *s, struct ft_conn *c, struct ft_req *r)
-{
-    const char *d = c->in.data + c->in_off;
-    size_t avail = c->in.len - c->in_off;
-    const char *hend = ft_memmem(d, avail < FT_MAX_HEAD ? avail : FT_MAX_HEAD, "\r\n\r\n", 4);
-    if (!hend)
-        return avail >= FT_MAX_HEAD ? -431 : 0;
-    size_t hlen = (size_t)(hend - d) + 4;
-    const char *eol = ft_memmem(d, hlen, "\r\n", 2);
-    const char *sp1 = memchr(d, ' ', (size_t)(eol - d));
-    const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-    if (!sp1 || !sp2 || (size_t)(sp1 - d) >= sizeof(r->method))
-        return -400;
-    if ((size_t)(sp2 - sp1 - 1) >= sizeof(r->target))
-        return -414;
-    memcpy(r->method, d, (size_t)(sp1 - d));
-    r->method[sp1 - d] = '\0';
-    memcpy(r->target, sp1 + 1, (size_t)(sp2 - sp1 - 1));
-    r->target[sp2 - sp1 - 1] = '\0';
-    int http10 = (size_t)(eol - sp2 - 1) == 8 && !memcmp(sp2 + 1, "HTTP/1.0", 8);
-    if ((size_t)(eol - sp2 - 1) != 8 || memcmp(sp2 + 1, "HTTP/1.", 7))
-        return -400;
-    r->keep_alive = !http10;
-    r->ctype[0] = '\0';
-    long long clen = -1;
-    int chunked = 0, expect = 0;
-    const char *line = eol + 2;
-    while (line < hend + 2) {
-        const char *le = ft_memmem(line, (size_t)(hend + 2 - line), "\r\n", 2);
-        if (!le || le == line)
-            break;
-        const char *colon = memchr(line, ':', (size_t)(le - line));
-        if (!colon)
-            return -400;
-        size_t nl = (size_t)(colon - line);
-        const char *v = colon + 1;
-        while (v < le && (*v == ' ' || *v == '\t'))
-            v++;
-        size_t vl = (size_t)(le - v);
-        while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
-            vl--;
-        char val[512];
-        size_t cp = vl < sizeof(val) - 1 ? vl : sizeof(val) - 1;
-        memcpy(val, v, cp);
-        val[cp] = '\0';
-        if (nl == 14 && !strncasecmp(line, "content-length", 14)) {
-            if (bb_parse_ll(val, 0, INT64_MAX / 2, &clen) != BB_OK)
-                return -400;
-        } else if (nl == 12 && !strncasecmp(line, "content-type", 12)) {
-            bb_strlcpy(r->ctype, val, sizeof(r->ctype));
-        } else if (nl == 17 && !strncasecmp(line, "transfer-encoding", 17)) {
-            chunked = strcasestr(val, "chunked") != NULL;
-        } else if (nl == 10 && !strncasecmp(line, "connection", 10)) {
-            if (strcasestr(val, "close"))
-                r->keep_alive = 0;
-            else if (strcasestr(val, "keep-alive"))
-                r->keep_alive = 1;
-        } else if (nl == 6 && !strncasecmp(line, "expect", 6)) {
-            expect = strcasestr(val, "100-continue") != NULL;
-        }
-        line = le + 2;
-    }
-    if (!chunked && clen > FT_MAX_BODY)
-        return -413;
-    size_t have = avail - hlen;
-    if (chunked) {
-        long used = ft_dechunk(d + hlen, have, &c->body);
-        if (used == -2)
-            return -413;
-        if (used < 0)
-            return -400;
-        if (used == 0) {
-            if (expect && !c->sent_continue) {
-                c->sent_continue = 1;
-                bb_buf_puts(&c->out, "HTTP/1.1 100 Continue\r\n\r\n");
-            }
-            return 0;
-        }
-        r->body = c->body.data ? c->body.data : "";
-        r->body_len = c->body.len;
-        r->total = hlen + (size_t)used;
-        return 1;
-    }
-    if (clen < 0)
-        clen = 0;
-    if (have < (size_t)clen) {
-        if (expect && !c->sent_continue) {
-            c->sent_continue = 1;
-            bb_buf_puts(&c->out, "HTTP/1.1 100 Continue\r\n\r\n");
-        }
-        return 0;
-    }
-    (void)s;
-    r->body = d + hlen;
-    r->body_len = (size_t)clen;
-    r->total = hlen + (size_t)clen;
-    return 1;
-}
-
 /* Params from the query string and the body (any of the four encodings).
  * Returns NULL and sets rep on bad input. */
-static cJSON *ft_params(const struct ft_req *r, const char *query, struct ft_reply *rep)
+static cJSON *ft_params(const struct fh_req *r, const char *query, struct ft_reply *rep)
 {
     cJSON *p = cJSON_CreateObject();
     if (!p) {
@@ -2265,7 +1885,7 @@ static void ft_fault_gc(struct ft_state *s)
     s->nfaults = o;
 }
 
-static int ft_get_updates(struct ft_state *s, struct ft_conn *c, const cJSON *p,
+static int ft_get_updates(struct ft_state *s, struct fh_conn *c, const cJSON *p,
                           struct ft_reply *rep, int keep_alive)
 {
     int64_t offset = 0, limit = 100, timeout = 0;
@@ -2291,15 +1911,13 @@ static int ft_get_updates(struct ft_state *s, struct ft_conn *c, const cJSON *p,
     }
     if (s->poller && s->poller != c)
         ft_conflict(s, s->poller, FT_409_OTHER);
-    c->poll_limit = (int)limit;
+    c->arg = (int)limit;
     c->park_close = !keep_alive;
     if (s->qn || timeout == 0) {
         ft_poll_answer(s, c);
         return FT_PARKED; /* answer already written */
     }
-    c->park = FT_PARK_POLL;
-    c->deadline_ms = bb_mono_ms() + timeout * 1000;
-    ft_timed_link(s, c);
+    fh_park(c, FH_PARK_WAIT, bb_mono_ms() + timeout * 1000);
     s->poller = c;
     return FT_PARKED;
 }
@@ -2312,13 +1930,13 @@ static int ft_method_index(const char *name)
     return -1;
 }
 
-static void ft_control(struct ft_state *s, const struct ft_req *r, const char *path,
+static void ft_control(struct ft_state *s, const struct fh_req *r, const char *path,
                        const char *query, struct ft_reply *rep);
 static const char *ft_sim_start(struct ft_state *s, const cJSON *cfg);
 
 /* Handles /bot<token>/<method>. Fills rep unless it returns FT_PARKED or
  * FT_DROP; *delay_ms is set for FT_DELAY. */
-static int ft_bot(struct ft_state *s, struct ft_conn *c, const struct ft_req *r, const char *path,
+static int ft_bot(struct ft_state *s, struct fh_conn *c, const struct fh_req *r, const char *path,
                   const char *query, struct ft_reply *rep, long long *delay_ms)
 {
     const char *tok = path + 4;
@@ -2377,7 +1995,7 @@ static int ft_bot(struct ft_state *s, struct ft_conn *c, const struct ft_req *r,
 }
 
 /* Writes a reply (or holds it for a delay) and accounts for it. */
-static void ft_respond(struct ft_state *s, struct ft_conn *c, const struct ft_req *r,
+static void ft_respond(struct ft_state *s, struct fh_conn *c, const struct fh_req *r,
                        struct ft_reply *rep, int action, long long delay_ms, const char *what)
 {
     if (s->log)
@@ -2390,26 +2008,26 @@ static void ft_respond(struct ft_state *s, struct ft_conn *c, const struct ft_re
     if (action == FT_PARKED)
         return;
     if (action == FT_DROP) {
-        ft_conn_close(s, c);
+        fh_close(c);
         return;
     }
     struct bb_buf *dst = action == FT_DELAY ? &c->held : &c->out;
-    if (ft_http_write(dst, rep->status, rep->body, rep->retry_after, !r->keep_alive) != BB_OK) {
-        ft_conn_close(s, c);
+    if (ft_http_write(s, dst, rep->status, rep->body, rep->retry_after, !r->keep_alive) != BB_OK) {
+        fh_close(c);
         return;
     }
     if (!r->keep_alive && action != FT_DELAY)
         c->close_after = 1;
     if (action == FT_DELAY) {
-        c->park = FT_PARK_DELAY;
         c->park_close = !r->keep_alive;
-        c->deadline_ms = bb_mono_ms() + delay_ms;
-        ft_timed_link(s, c);
+        fh_park(c, FH_PARK_HELD, bb_mono_ms() + delay_ms);
     }
 }
 
-static void ft_handle(struct ft_state *s, struct ft_conn *c, const struct ft_req *r)
+/* fakehttp: one request. */
+static void ft_handle(void *app, struct fh_conn *c, const struct fh_req *r)
 {
+    struct ft_state *s = app;
     struct ft_reply rep = {0};
     long long delay_ms = 0;
     int action = FT_DONE;
@@ -2433,40 +2051,15 @@ static void ft_handle(struct ft_state *s, struct ft_conn *c, const struct ft_req
     free(rep.body);
 }
 
-/* Serves what is buffered on c until it parks, must wait, or is closed. */
-static void ft_conn_process(struct ft_state *s, struct ft_conn *c)
+/* fakehttp: a request that cannot be served (closed after the answer). */
+static void ft_refuse(void *app, struct fh_conn *c, int status)
 {
-    while (!c->dead && !c->park && !c->close_after && c->out.len - c->out_off < FT_OUT_PAUSE &&
-           c->in.len > c->in_off) {
-        struct ft_req r;
-        int rc = ft_http_parse(s, c, &r);
-        if (rc == 0)
-            break;
-        if (rc < 0) {
-            struct ft_reply rep = {0};
-            ft_err(&rep, -rc, ft_status_text(-rc), 0);
-            if (ft_http_write(&c->out, rep.status, rep.body, 0, 1) != BB_OK)
-                ft_conn_close(s, c);
-            c->close_after = 1;
-            free(rep.body);
-            break;
-        }
-        ft_handle(s, c, &r);
-        if (c->dead)
-            return;
-        c->in_off += r.total;
-        c->sent_continue = 0;
-    }
-    if (c->in_off == c->in.len) {
-        bb_buf_reset(&c->in);
-        c->in_off = 0;
-    } else if (c->in_off > 0 && (c->in_off > c->in.len / 2 || c->in.len >= c->in.cap)) {
-        memmove(c->in.data, c->in.data + c->in_off, c->in.len - c->in_off);
-        c->in.len -= c->in_off;
-        c->in.data[c->in.len] = '\0';
-        c->in_off = 0;
-    }
-    ft_conn_flush(s, c);
+    struct ft_state *s = app;
+    struct ft_reply rep = {0};
+    ft_err(&rep, status, fh_status_text(status), 0);
+    if (ft_http_write(s, &c->out, rep.status, rep.body, 0, 1) != BB_OK)
+        fh_close(c);
+    free(rep.body);
 }
 
 /* ----------------------------------------------------------- webhooks */
@@ -2499,28 +2092,9 @@ static void ft_hook_ok(struct ft_state *s)
         ft_q_pop(s);
 }
 
-static struct ft_conn *ft_hook_connect(struct ft_state *s)
+static struct fh_conn *ft_hook_connect(struct ft_state *s)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return NULL;
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->hook.port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int r = connect(fd, (struct sockaddr *)&a, sizeof(a));
-    if (r < 0 && errno != EINPROGRESS) {
-        close(fd);
-        return NULL;
-    }
-    struct ft_conn *c = ft_conn_new(s, fd, FT_CONN_HOOK);
-    if (!c) {
-        close(fd);
-        return NULL;
-    }
-    c->connecting = r < 0;
-    ft_conn_events(s, c);
-    return c;
+    return fh_connect(s->srv, s->hook.port);
 }
 
 /* Starts delivering the oldest update when nothing is in flight. */
@@ -2537,7 +2111,7 @@ static void ft_hook_kick(struct ft_state *s)
         return;
     }
     struct ft_update *u = ft_q_at(s, 0);
-    struct ft_conn *c = h->conn;
+    struct fh_conn *c = h->conn;
     size_t blen = strlen(u->json);
     int rc = bb_buf_printf(&c->out,
                            "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
@@ -2553,19 +2127,19 @@ static void ft_hook_kick(struct ft_state *s)
     h->sent_ms = bb_mono_ms();
     ft_mark_handed(s, u, h->sent_ms);
     if (rc != BB_OK) {
-        ft_conn_close(s, c); /* fails the attempt */
+        fh_close(c); /* fails the attempt */
         return;
     }
-    ft_conn_flush(s, c);
+    fh_flush(c);
 }
 
 /* Parses the webhook's reply in c->in: 1 complete (status in *st), 0 not
  * yet; eof: the peer closed, so a body without length ends here. */
-static int ft_hook_parse(struct ft_conn *c, int eof, int *st, int *close_conn)
+static int ft_hook_parse(struct fh_conn *c, int eof, int *st, int *close_conn)
 {
     const char *d = c->in.data;
     size_t n = c->in.len;
-    const char *hend = d ? ft_memmem(d, n, "\r\n\r\n", 4) : NULL;
+    const char *hend = d ? fh_memmem(d, n, "\r\n\r\n", 4) : NULL;
     if (!hend)
         return eof ? -1 : 0;
     if (n < 12 || strncmp(d, "HTTP/1.", 7))
@@ -2598,7 +2172,7 @@ static int ft_hook_parse(struct ft_conn *c, int eof, int *st, int *close_conn)
     if (strcasestr(head, "\ntransfer-encoding: chunked")) {
         struct bb_buf tmp;
         bb_buf_init(&tmp, FT_MAX_BODY);
-        long used = ft_dechunk(d + hlen, n - hlen, &tmp);
+        long used = fh_dechunk(d + hlen, n - hlen, FT_MAX_BODY, &tmp);
         bb_buf_free(&tmp);
         return used > 0 ? 1 : used < 0 ? -1 : 0;
     }
@@ -2607,20 +2181,22 @@ static int ft_hook_parse(struct ft_conn *c, int eof, int *st, int *close_conn)
     return 1; /* no body */
 }
 
-static void ft_hook_event(struct ft_state *s, struct ft_conn *c, uint32_t ev)
+/* fakehttp: events on the webhook connection. */
+static void ft_hook_event(void *app, struct fh_conn *c, uint32_t ev)
 {
+    struct ft_state *s = app;
     if (c->connecting && (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
         int err = 0;
         socklen_t len = sizeof(err);
         getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err) {
-            ft_conn_close(s, c);
+            fh_close(c);
             return;
         }
         c->connecting = 0;
     }
     if (ev & EPOLLOUT)
-        ft_conn_flush(s, c);
+        fh_flush(c);
     if (c->dead || !(ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
         return;
     int eof = 0;
@@ -2629,7 +2205,7 @@ static void ft_hook_event(struct ft_state *s, struct ft_conn *c, uint32_t ev)
         ssize_t r = recv(c->fd, tmp, sizeof(tmp), 0);
         if (r > 0) {
             if (bb_buf_append(&c->in, tmp, (size_t)r) != BB_OK) {
-                ft_conn_close(s, c);
+                fh_close(c);
                 return;
             }
             continue;
@@ -2644,7 +2220,7 @@ static void ft_hook_event(struct ft_state *s, struct ft_conn *c, uint32_t ev)
     }
     if (!s->hook.inflight) {
         if (eof)
-            ft_conn_close(s, c);
+            fh_close(c);
         bb_buf_reset(&c->in);
         return;
     }
@@ -2659,14 +2235,14 @@ static void ft_hook_event(struct ft_state *s, struct ft_conn *c, uint32_t ev)
         char why[128];
         if (rc == 1)
             bb_snprintf(why, sizeof(why), "Wrong response from the webhook: %d %s", st,
-                        ft_status_text(st));
+                        fh_status_text(st));
         else
             bb_strlcpy(why, "Connection closed by the webhook", sizeof(why));
         s->hook.inflight = 0;
         ft_hook_fail(s, why);
     }
     if (eof || close_conn || rc != 1)
-        ft_conn_close(s, c);
+        fh_close(c);
 }
 
 /* ------------------------------------------------------------------ sim */
@@ -3259,7 +2835,7 @@ static void c_fault(struct ft_state *s, const cJSON *b, struct ft_reply *rep)
     else if (f.status == 500)
         bb_strlcpy(f.desc, "Internal Server Error", sizeof(f.desc));
     else if (f.status)
-        bb_snprintf(f.desc, sizeof(f.desc), "%s", ft_status_text(f.status));
+        bb_snprintf(f.desc, sizeof(f.desc), "%s", fh_status_text(f.status));
     s->faults[s->nfaults++] = f;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "ok", 1);
@@ -3283,7 +2859,7 @@ static void c_stats(struct ft_state *s, const cJSON *q, struct ft_reply *rep)
     cJSON_AddNumberToObject(r, "max_per_chat_1s", (double)s->max_chat_1s);
     cJSON_AddNumberToObject(r, "max_per_chat_1s_chat_id", (double)s->max_chat_1s_id);
     cJSON_AddNumberToObject(r, "max_overall_1s", (double)s->overall.max);
-    cJSON_AddNumberToObject(r, "connections", (double)s->nconns);
+    cJSON_AddNumberToObject(r, "connections", (double)fh_nconns(s->srv));
     cJSON_AddNumberToObject(r, "uptime_ms", (double)ft_rel_ms(s));
     cJSON *h = cJSON_AddObjectToObject(r, "webhook");
     cJSON_AddBoolToObject(h, "set", s->hook.set);
@@ -3303,7 +2879,7 @@ static void c_stats(struct ft_state *s, const cJSON *q, struct ft_reply *rep)
     ft_reply_set(rep, 200, r);
 }
 
-static void ft_control(struct ft_state *s, const struct ft_req *r, const char *path,
+static void ft_control(struct ft_state *s, const struct fh_req *r, const char *path,
                        const char *query, struct ft_reply *rep)
 {
     cJSON *q = cJSON_CreateObject();
@@ -3353,133 +2929,48 @@ out:
 
 /* ----------------------------------------------------------------- loop */
 
-static void ft_accept(struct ft_state *s)
+/* fakehttp: a long poll's time is up. */
+static void ft_expired(void *app, struct fh_conn *c)
 {
-    for (;;) {
-        int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0)
-            return;
-        if (s->nconns >= FT_MAX_CONNS) {
-            close(fd);
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        if (!ft_conn_new(s, fd, FT_CONN_SERVER))
-            close(fd);
-    }
+    ft_poll_answer(app, c);
 }
 
-static void ft_conn_read(struct ft_state *s, struct ft_conn *c)
+/* fakehttp: once a loop turn. */
+static void ft_tick(void *app, int64_t now)
 {
-    for (int i = 0; i < 8; i++) {
-        char tmp[65536];
-        size_t room = c->in.cap - c->in.len;
-        if (!room)
-            return;
-        ssize_t r = recv(c->fd, tmp, room < sizeof(tmp) ? room : sizeof(tmp), 0);
-        if (r > 0) {
-            if (bb_buf_append(&c->in, tmp, (size_t)r) != BB_OK) {
-                ft_conn_close(s, c);
-                return;
-            }
-            continue;
-        }
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-            ft_conn_close(s, c);
-        return;
-    }
-}
-
-static void ft_timers(struct ft_state *s)
-{
-    int64_t now = bb_mono_ms();
-    struct ft_conn *c = s->timed, *next;
-    for (; c; c = next) {
-        next = c->tnext;
-        if (c->deadline_ms > now)
-            continue;
-        if (c->park == FT_PARK_POLL) {
-            ft_poll_answer(s, c);
-        } else if (c->park == FT_PARK_DELAY) {
-            ft_conn_unpark(s, c);
-            if (bb_buf_append(&c->out, c->held.data, c->held.len) != BB_OK) {
-                ft_conn_close(s, c);
-                continue;
-            }
-            bb_buf_reset(&c->held);
-            if (c->park_close)
-                c->close_after = 1;
-            ft_conn_flush(s, c);
-            if (!c->dead)
-                ft_conn_resume(s, c);
-        }
-    }
+    struct ft_state *s = app;
     if (s->hook.inflight && s->hook.conn && now - s->hook.sent_ms > FT_HOOK_TIMEOUT)
-        ft_conn_close(s, s->hook.conn);
+        fh_close(s->hook.conn);
     ft_sim_timers(s, now);
 }
 
-static int ft_next_timeout(struct ft_state *s)
+/* fakehttp: the end of a loop turn. */
+static void ft_turn_end(void *app)
 {
-    int64_t now = bb_mono_ms(), t = now + 1000;
-    for (struct ft_conn *c = s->timed; c; c = c->tnext)
-        if (c->deadline_ms < t)
-            t = c->deadline_ms;
+    ft_hook_kick(app);
+}
+
+/* fakehttp: the earliest time a webhook retry or a simulated user is due. */
+static int64_t ft_next_due(void *app, int64_t t)
+{
+    struct ft_state *s = app;
     if (s->hook.set && s->qn && !s->hook.inflight && s->hook.retry_at_ms < t)
         t = s->hook.retry_at_ms;
     if (s->sim.running && s->sim.fn && s->sim.fifo[s->sim.fhead].due_ms < t)
         t = s->sim.fifo[s->sim.fhead].due_ms;
-    return t <= now ? 0 : (int)(t - now);
+    return t;
 }
 
-static void ft_run(struct ft_state *s)
-{
-    struct epoll_event evs[256];
-    while (!ft_stop) {
-        int n = epoll_wait(s->ep, evs, 256, ft_next_timeout(s));
-        if (n < 0 && errno != EINTR)
-            break;
-        for (int i = 0; i < n; i++) {
-            struct ft_conn *c = evs[i].data.ptr;
-            uint32_t ev = evs[i].events;
-            if (!c) {
-                ft_accept(s);
-                continue;
-            }
-            if (c->dead)
-                continue;
-            if (c->kind == FT_CONN_HOOK) {
-                ft_hook_event(s, c, ev);
-                continue;
-            }
-            if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR))
-                ft_conn_read(s, c);
-            else if ((ev & EPOLLRDHUP) && c->in.len >= c->in.cap)
-                ft_conn_close(s, c);
-            if (!c->dead && (ev & EPOLLOUT))
-                ft_conn_flush(s, c);
-            if (!c->dead)
-                ft_conn_process(s, c);
-        }
-        ft_timers(s);
-        while (s->ready) {
-            struct ft_conn *c = s->ready;
-            s->ready = c->rnext;
-            c->in_ready = 0;
-            if (!c->dead)
-                ft_conn_process(s, c);
-        }
-        ft_hook_kick(s);
-        while (s->dead) {
-            struct ft_conn *c = s->dead;
-            s->dead = c->dnext;
-            ft_conn_free(c);
-        }
-    }
-}
+static const struct fh_ops ft_ops = {
+    .request = ft_handle,
+    .refuse = ft_refuse,
+    .expired = ft_expired,
+    .client_event = ft_hook_event,
+    .closing = ft_closing,
+    .tick = ft_tick,
+    .turn_end = ft_turn_end,
+    .next_due = ft_next_due,
+};
 
 /* ----------------------------------------------------------------- main */
 
@@ -3515,40 +3006,10 @@ static void ft_usage(FILE *f)
             "                        ends: status 0 all completed, 3 timed out\n");
 }
 
-static int ft_listen(struct ft_state *s, long long port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int one = 1;
-    if (fd < 0)
-        return BB_EIO;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4096) < 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
-        close(fd);
-        return BB_EIO;
-    }
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-    if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
-        close(fd);
-        return BB_EIO;
-    }
-    s->lfd = fd;
-    s->port = ntohs(a.sin_port);
-    return BB_OK;
-}
-
 static void ft_cleanup(struct ft_state *s)
 {
-    while (s->all)
-        ft_conn_close(s, s->all);
-    while (s->dead) {
-        struct ft_conn *c = s->dead;
-        s->dead = c->dnext;
-        ft_conn_free(c);
-    }
+    fh_server_free(s->srv);
+    s->srv = NULL;
     ft_chats_clear(s);
     ft_q_clear(s);
     free(s->q);
@@ -3560,10 +3021,6 @@ static void ft_cleanup(struct ft_state *s)
     free(s->sim.durations);
     free(s->sim.fifo);
     cJSON_Delete(s->sim_pending);
-    if (s->lfd >= 0)
-        close(s->lfd);
-    if (s->ep >= 0)
-        close(s->ep);
 }
 
 int main(int argc, char **argv)
@@ -3589,8 +3046,6 @@ int main(int argc, char **argv)
                    {"--sim-concurrency", "concurrency", 1},
                    {"--sim-timeout", "timeout_s", 1}};
 
-    s->ep = -1;
-    s->lfd = -1;
     s->nallowed = -1;
     s->next_update_id = FT_FIRST_UPDATE;
     s->next_cb = FT_FIRST_CALLBACK;
@@ -3680,8 +3135,9 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    s->ep = epoll_create1(EPOLL_CLOEXEC);
-    if (s->ep < 0 || ft_listen(s, port) != BB_OK) {
+    static const struct fh_opts opts = {
+        .name = "fake-telegram", .max_body = FT_MAX_BODY, .out_cap = FT_OUT_CAP};
+    if (fh_server_new(&opts, &ft_ops, s, port, &s->srv) != BB_OK) {
         fprintf(stderr, "fake_telegram: cannot listen on 127.0.0.1:%lld: %s\n", port,
                 strerror(errno));
         goto out;
@@ -3698,16 +3154,13 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (port_file) {
-        FILE *f = fopen(port_file, "w");
-        if (!f || fprintf(f, "%d\n", s->port) < 0 || fclose(f) != 0) {
-            fprintf(stderr, "fake_telegram: cannot write %s\n", port_file);
-            goto out;
-        }
+    if (port_file && fh_write_port_file(s->srv, port_file) != BB_OK) {
+        fprintf(stderr, "fake_telegram: cannot write %s\n", port_file);
+        goto out;
     }
-    printf("listening on 127.0.0.1:%d\n", s->port);
+    printf("listening on 127.0.0.1:%d\n", fh_port(s->srv));
     fflush(stdout);
-    ft_run(s);
+    fh_run(s->srv, &ft_stop);
     rc = ft_stop == 3 ? 3 : 0;
 out:
     cJSON_Delete(sim);

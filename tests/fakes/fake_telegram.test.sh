@@ -7,56 +7,12 @@
 # killed on exit.
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BIMBING_BUILD:-build}
+. tests/e2e/lib.sh
 FAKE=$BUILD/fakes/fake_telegram
-TMP=$(mktemp -d)
-PIDS=()
-passed=0
-failed=0
+e2e_init "$FAKE"
 
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     got: ${2:0:400}"; }
-# has NAME TEXT NEEDLE...: every needle is a substring of TEXT
-has() {
-    local name=$1 text=$2
-    shift 2
-    for n in "$@"; do
-        case "$text" in *"$n"*) ;; *) bad "$name (missing $n)" "$text"; return ;; esac
-    done
-    ok "$name"
-}
-lacks() {
-    case "$2" in *"$3"*) bad "$1 (unexpected $3)" "$2" ;; *) ok "$1" ;; esac
-}
-
-if [ ! -x "$FAKE" ]; then
-    echo "missing $FAKE (run make)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-
-# start_fake PORTFILE ARGS...: starts a fake, waits for its port file
-start_fake() {
-    local pf=$1
-    shift
-    "$FAKE" --port 0 --port-file "$pf" "$@" >"$pf.out" 2>"$pf.err" &
-    PIDS+=($!)
-    for _ in $(seq 1 100); do
-        [ -s "$pf" ] && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
-start_fake "$TMP/port" || { echo "fake did not start"; echo "0 passed, 1 failed"; exit 1; }
-FAKE_PID=${PIDS[0]}
+start_fake "$FAKE" "$TMP/port" || e2e_abort "fake did not start"
+FAKE_PID=$LAST_PID
 PORT=$(cat "$TMP/port")
 BASE=http://127.0.0.1:$PORT
 API=$BASE/bot123456:TEST
@@ -129,7 +85,7 @@ r=$(post "$API/getUpdates" '{"offset":0,"limit":100,"timeout":1,"allowed_updates
 has "grammY getUpdates with timeout" "$r" '{"ok":true,"result":[]}'
 
 # --- webhooks: 409 while set, info, delivery to another fake, retries
-start_fake "$TMP/port2" || bad "second fake starts"
+start_fake "$FAKE" "$TMP/port2" || bad "second fake starts"
 P2=$(cat "$TMP/port2")
 r=$(post "$API/setWebhook" '{"url":"https://example.com/hook"}')
 has "webhook outside 127.0.0.1 is refused" "$r" '"error_code":400' 'bad webhook'
@@ -277,7 +233,7 @@ has "control/reset" "$(post "$C/reset" '{}')" '{"ok":true}'
 has "reset clears the record" "$("${CURL[@]}" "$C/sent")" '[]'
 
 # --- flood control of the fake itself
-start_fake "$TMP/port3" --flood-per-chat 1 || bad "flood fake starts"
+start_fake "$FAKE" "$TMP/port3" --flood-per-chat 1 || bad "flood fake starts"
 P3=$(cat "$TMP/port3")
 post "http://127.0.0.1:$P3/bot123456:TEST/sendMessage" '{"chat_id":5,"text":"a"}' >/dev/null
 r=$(post "http://127.0.0.1:$P3/bot123456:TEST/sendMessage" '{"chat_id":5,"text":"b"}')
@@ -313,5 +269,4 @@ wait "$FAKE_PID"
 rc=$?
 if [ "$rc" -eq 0 ]; then ok "SIGTERM exits cleanly"; else bad "SIGTERM exits cleanly" "rc $rc"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

@@ -7,17 +7,17 @@
  * body with the app secret) to the bot, plus status callbacks and replays.
  * The API is described in docs/whatsapp.md ("The fake Graph API").
  *
- * One thread, poll(): requests are small, and a webhook POST to the bot is
- * a short blocking call made while handling a control request (the bot
- * answers webhooks without waiting on us, so this cannot deadlock).
- * All state lives in struct fake, owned by main.
+ * One thread, on the fakes' shared HTTP core (tests/fakes/lib/fakehttp.c):
+ * requests are small, and a webhook POST to the bot is a short blocking
+ * call made while handling a control request (the bot answers webhooks
+ * without waiting on us, so this cannot deadlock). All state lives in
+ * struct fake, owned by main.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +33,11 @@
 #include <openssl/hmac.h>
 
 #include "bot/base/bb.h"
+#include "tests/fakes/lib/fakehttp.h"
 
-#define FW_MAX_CONNS  64
-#define FW_MAX_REQ    (1024 * 1024 + 16384) /* head + body */
-#define FW_MAX_SENT   100000                /* records kept */
+#define FW_MAX_SENT   100000 /* records kept */
 #define FW_MAX_USERS  10000
 #define FW_MAX_FAULTS 16
-
-struct conn {
-    int fd;
-    char *buf;
-    size_t len;
-};
 
 struct sent {
     int64_t seq;
@@ -147,28 +140,6 @@ static struct user *user_get(struct fake *f, const char *wa_id, int create)
 
 /* ---- responses ---------------------------------------------------------- */
 
-static const char *reason(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 404:
-        return "Not Found";
-    case 413:
-        return "Payload Too Large";
-    case 429:
-        return "Too Many Requests";
-    case 500:
-        return "Internal Server Error";
-    default:
-        return "Status";
-    }
-}
-
 static void send_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
@@ -183,31 +154,31 @@ static void send_all(int fd, const char *p, size_t n)
     }
 }
 
-static void respond(int fd, int status, const char *ctype, const char *body)
+/* The request being answered. */
+struct fw_call {
+    struct fh_conn *conn;
+    const struct fh_req *req;
+};
+
+static void respond(const struct fw_call *c, int status, const char *ctype, const char *body)
 {
-    char head[256];
-    size_t bl = strlen(body);
-    int hl = snprintf(head, sizeof(head),
-                      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n", status,
-                      reason(status), ctype, bl);
-    send_all(fd, head, (size_t)hl);
-    send_all(fd, body, bl);
+    fh_respond(c->conn, c->req, status, ctype, body, NULL);
 }
 
-static void respond_json(int fd, int status, cJSON *o)
+static void respond_json(const struct fw_call *call, int status, cJSON *o)
 {
     char *s = cJSON_PrintUnformatted(o);
-    respond(fd, status, "application/json", s ? s : "{}");
+    respond(call, status, "application/json", s ? s : "{}");
     free(s);
     cJSON_Delete(o);
 }
 
-static void control_err(int fd, int status, const char *msg)
+static void control_err(const struct fw_call *call, int status, const char *msg)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "ok", 0);
     cJSON_AddStringToObject(o, "error", msg);
-    respond_json(fd, status, o);
+    respond_json(call, status, o);
 }
 
 /* The Graph API error envelope. */
@@ -324,11 +295,12 @@ static char *envelope(struct fake *f, cJSON *value)
     return s;
 }
 
-static void post_and_answer(struct fake *f, int fd, char *body, int forge, const char *id)
+static void post_and_answer(struct fake *f, const struct fw_call *call, char *body, int forge,
+                            const char *id)
 {
     int st;
     if (!body) {
-        control_err(fd, 500, "out of memory");
+        control_err(call, 500, "out of memory");
         return;
     }
     st = post_webhook(f, body, forge);
@@ -339,13 +311,13 @@ static void post_and_answer(struct fake *f, int fd, char *body, int forge, const
     if (id)
         cJSON_AddStringToObject(o, "id", id);
     cJSON_AddNumberToObject(o, "status", st);
-    respond_json(fd, 200, o);
+    respond_json(call, 200, o);
 }
 
 /* POST /control/write {"from","text"|"button":{id,title}|"list":{id,title}|
  * "template_button":{payload,text}|"type":"image", "age_s", "id", "name",
  * "forge"} */
-static void ctl_write(struct fake *f, int fd, const cJSON *in)
+static void ctl_write(struct fake *f, const struct fw_call *call, const cJSON *in)
 {
     const cJSON *from = cJSON_GetObjectItemCaseSensitive(in, "from");
     const cJSON *age = cJSON_GetObjectItemCaseSensitive(in, "age_s");
@@ -353,7 +325,7 @@ static void ctl_write(struct fake *f, int fd, const cJSON *in)
     const cJSON *x;
     char wa[32], ts[24], mid[96];
     if (!cJSON_IsString(from) || norm_number(from->valuestring, wa, sizeof(wa)) != 0) {
-        control_err(fd, 400, "from must be a phone number");
+        control_err(call, 400, "from must be a phone number");
         return;
     }
     int64_t t = fake_now(f) - (cJSON_IsNumber(age) ? (int64_t)age->valuedouble : 0);
@@ -400,13 +372,13 @@ static void ctl_write(struct fake *f, int fd, const cJSON *in)
         cJSON_AddStringToObject(media, "id", "1234567890");
         cJSON_AddStringToObject(media, "mime_type", "image/jpeg");
     }
-    post_and_answer(f, fd, envelope(f, value),
+    post_and_answer(f, call, envelope(f, value),
                     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "forge")), mid);
 }
 
 /* POST /control/status {"id":"wamid.."|"all":true, "statuses":["read","sent"],
  * "repeat":N, "error_code":131047} - one signed webhook. */
-static void ctl_status(struct fake *f, int fd, const cJSON *in)
+static void ctl_status(struct fake *f, const struct fw_call *call, const cJSON *in)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(in, "id");
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(in, "statuses");
@@ -417,7 +389,7 @@ static void ctl_status(struct fake *f, int fd, const cJSON *in)
     char ts[24];
     if (repeat < 1 || repeat > 10 || (!all && !cJSON_IsString(id)) ||
         (list && !cJSON_IsArray(list))) {
-        control_err(fd, 400, "need id (or all) and statuses");
+        control_err(call, 400, "need id (or all) and statuses");
         return;
     }
     snprintf(ts, sizeof(ts), "%" PRId64, (int64_t)time(NULL));
@@ -462,10 +434,10 @@ static void ctl_status(struct fake *f, int fd, const cJSON *in)
     }
     if (n == 0) {
         cJSON_Delete(value);
-        control_err(fd, 404, "no such message");
+        control_err(call, 404, "no such message");
         return;
     }
-    post_and_answer(f, fd, envelope(f, value), 0, NULL);
+    post_and_answer(f, call, envelope(f, value), 0, NULL);
 }
 
 /* ---- the Graph API ------------------------------------------------------ */
@@ -607,8 +579,8 @@ static void count_rate(struct fake *f)
         f->max_1s = n;
 }
 
-static void graph_messages(struct fake *f, int fd, const char *auth, const char *phone_id,
-                           const char *body)
+static void graph_messages(struct fake *f, const struct fw_call *call, const char *auth,
+                           const char *phone_id, const char *body)
 {
     const char *type = "", *why;
     char to[32] = "";
@@ -693,18 +665,18 @@ static void graph_messages(struct fake *f, int fd, const char *auth, const char 
     cJSON_AddStringToObject(mm, "message_status", "accepted");
     cJSON_AddItemToArray(ms, mm);
     cJSON_Delete(m);
-    respond_json(fd, 200, o);
+    respond_json(call, 200, o);
     return;
 reject:
     f->rejected++;
     record(f, to, type, "", status, code, body);
     cJSON_Delete(m);
-    respond_json(fd, status, err);
+    respond_json(call, status, err);
 }
 
 /* ---- control ------------------------------------------------------------ */
 
-static void ctl_sent(struct fake *f, int fd, const char *query)
+static void ctl_sent(struct fake *f, const struct fw_call *call, const char *query)
 {
     char to[32] = "", since[24] = "";
     long long since_v = 0;
@@ -714,7 +686,7 @@ static void ctl_sent(struct fake *f, int fd, const char *query)
     if ((p = strstr(query, "since=")))
         bb_snprintf(since, sizeof(since), "%.*s", (int)strcspn(p + 6, "&"), p + 6);
     if (since[0] && bb_parse_ll(since, 0, INT64_MAX, &since_v) != BB_OK) {
-        control_err(fd, 400, "bad since");
+        control_err(call, 400, "bad since");
         return;
     }
     if (to[0]) {
@@ -739,10 +711,10 @@ static void ctl_sent(struct fake *f, int fd, const char *query)
         cJSON_AddItemToObject(o, "body", b ? b : cJSON_CreateNull());
         cJSON_AddItemToArray(arr, o);
     }
-    respond_json(fd, 200, arr);
+    respond_json(call, 200, arr);
 }
 
-static void ctl_stats(struct fake *f, int fd)
+static void ctl_stats(struct fake *f, const struct fw_call *call)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "requests", (double)f->requests);
@@ -754,58 +726,58 @@ static void ctl_stats(struct fake *f, int fd)
     cJSON_AddNumberToObject(o, "webhooks_failed", (double)f->webhook_fail);
     cJSON_AddNumberToObject(o, "clock", (double)fake_now(f));
     cJSON_AddBoolToObject(o, "window", f->window);
-    respond_json(fd, 200, o);
+    respond_json(call, 200, o);
 }
 
-static void ctl_ok(int fd)
+static void ctl_ok(const struct fw_call *call)
 {
-    respond(fd, 200, "application/json", "{\"ok\":true}");
+    respond(call, 200, "application/json", "{\"ok\":true}");
 }
 
-static void control(struct fake *f, int fd, const char *method, const char *path, const char *query,
-                    const char *body)
+static void control(struct fake *f, const struct fw_call *call, const char *method,
+                    const char *path, const char *query, const char *body)
 {
     cJSON *in = NULL;
     if (strcmp(method, "GET") == 0) {
         if (strcmp(path, "/control/sent") == 0)
-            ctl_sent(f, fd, query);
+            ctl_sent(f, call, query);
         else if (strcmp(path, "/control/stats") == 0)
-            ctl_stats(f, fd);
+            ctl_stats(f, call);
         else
-            control_err(fd, 404, "unknown control");
+            control_err(call, 404, "unknown control");
         return;
     }
     if (strcmp(method, "POST") != 0) {
-        control_err(fd, 404, "unknown control");
+        control_err(call, 404, "unknown control");
         return;
     }
     in = cJSON_Parse(body && *body ? body : "{}");
     if (!cJSON_IsObject(in)) {
-        control_err(fd, 400, "the body must be a JSON object");
+        control_err(call, 400, "the body must be a JSON object");
         goto out;
     }
     if (strcmp(path, "/control/write") == 0) {
-        ctl_write(f, fd, in);
+        ctl_write(f, call, in);
     } else if (strcmp(path, "/control/status") == 0) {
-        ctl_status(f, fd, in);
+        ctl_status(f, call, in);
     } else if (strcmp(path, "/control/replay") == 0) {
         if (!f->last_webhook) {
-            control_err(fd, 404, "nothing to replay");
+            control_err(call, 404, "nothing to replay");
             goto out;
         }
         char *copy = strdup(f->last_webhook);
-        post_and_answer(f, fd, copy, 0, NULL);
+        post_and_answer(f, call, copy, 0, NULL);
     } else if (strcmp(path, "/control/fault") == 0) {
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(in, "code");
         const cJSON *count = cJSON_GetObjectItemCaseSensitive(in, "count");
         const cJSON *to = cJSON_GetObjectItemCaseSensitive(in, "to");
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "clear"))) {
             f->nfaults = 0;
-            ctl_ok(fd);
+            ctl_ok(call);
             goto out;
         }
         if (!cJSON_IsNumber(code) || f->nfaults >= FW_MAX_FAULTS) {
-            control_err(fd, 400, "code (a number) is required");
+            control_err(call, 400, "code (a number) is required");
             goto out;
         }
         struct fault *fl = &f->faults[f->nfaults];
@@ -813,22 +785,22 @@ static void control(struct fake *f, int fd, const char *method, const char *path
         fl->code = (long)code->valuedouble;
         fl->count = cJSON_IsNumber(count) ? (int)count->valuedouble : 1;
         if (cJSON_IsString(to) && norm_number(to->valuestring, fl->to, sizeof(fl->to)) != 0) {
-            control_err(fd, 400, "to must be a phone number");
+            control_err(call, 400, "to must be a phone number");
             goto out;
         }
         f->nfaults++;
-        ctl_ok(fd);
+        ctl_ok(call);
     } else if (strcmp(path, "/control/window") == 0) {
         f->window = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "enabled"));
-        ctl_ok(fd);
+        ctl_ok(call);
     } else if (strcmp(path, "/control/clock") == 0) {
         const cJSON *adv = cJSON_GetObjectItemCaseSensitive(in, "advance_s");
         if (!cJSON_IsNumber(adv)) {
-            control_err(fd, 400, "advance_s (a number) is required");
+            control_err(call, 400, "advance_s (a number) is required");
             goto out;
         }
         f->clock_off += (int64_t)adv->valuedouble;
-        ctl_ok(fd);
+        ctl_ok(call);
     } else if (strcmp(path, "/control/reset") == 0) {
         for (int i = 0; i < f->nsent; i++)
             free(f->sent[i].body);
@@ -838,9 +810,9 @@ static void control(struct fake *f, int fd, const char *method, const char *path
         f->clock_off = 0;
         f->max_1s = 0;
         f->win_n = 0;
-        ctl_ok(fd);
+        ctl_ok(call);
     } else {
-        control_err(fd, 404, "unknown control");
+        control_err(call, 404, "unknown control");
     }
 out:
     cJSON_Delete(in);
@@ -848,98 +820,45 @@ out:
 
 /* ---- HTTP --------------------------------------------------------------- */
 
-/* A whole request in c->buf? Returns its total length, 0 if incomplete, -1
- * if malformed/too large. */
-static long request_len(const struct conn *c, size_t *head_len, long *clen)
+/* fakehttp: one request. */
+static void handle(void *app, struct fh_conn *conn, const struct fh_req *r)
 {
-    char *end = strstr(c->buf, "\r\n\r\n"); /* buf is NUL-terminated */
-    if (!end)
-        return c->len > 16384 ? -1 : 0;
-    *head_len = (size_t)(end - c->buf) + 4;
-    *clen = 0;
-    for (char *p = c->buf; p < end; p++) {
-        if ((p == c->buf || p[-1] == '\n') && strncasecmp(p, "content-length:", 15) == 0) {
-            *clen = strtol(p + 15, NULL, 10);
-            if (*clen < 0 || *clen > FW_MAX_REQ - 16384)
-                return -1;
-        }
-    }
-    return c->len >= *head_len + (size_t)*clen ? (long)(*head_len + (size_t)*clen) : 0;
-}
-
-static void header_value(const char *head, const char *name, char *out, size_t n)
-{
-    size_t nl = strlen(name);
-    out[0] = '\0';
-    for (const char *p = head; (p = strchr(p, '\n')) != NULL;) {
-        p++;
-        if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-            const char *v = p + nl + 1;
-            while (*v == ' ')
-                v++;
-            size_t l = strcspn(v, "\r\n");
-            bb_snprintf(out, n, "%.*s", (int)l, v);
-            return;
-        }
-    }
-}
-
-static void handle(struct fake *f, int fd, char *req, size_t head_len)
-{
-    char method[16], target[1024], auth[512], path[1024];
+    struct fake *f = app;
+    const struct fw_call call = {conn, r}, *c = &call;
+    char auth[512], path[1024];
     const char *query = "";
-    char *body = req + head_len;
-    req[head_len - 2] = '\0'; /* end of head */
-    if (sscanf(req, "%15s %1023s", method, target) != 2) {
-        respond(fd, 400, "application/json", "{}");
+    char *body = malloc(r->body_len + 1);
+    if (!body) {
+        respond(c, 500, "application/json", "{}");
         return;
     }
+    memcpy(body, r->body, r->body_len);
+    body[r->body_len] = '\0';
     f->requests++;
-    bb_strlcpy(path, target, sizeof(path));
+    bb_strlcpy(path, r->target, sizeof(path));
     char *q = strchr(path, '?');
     if (q) {
         *q = '\0';
-        query = target + (q - path) + 1;
+        query = r->target + (q - path) + 1;
     }
-    header_value(req, "Authorization", auth, sizeof(auth));
+    fh_header(r, "Authorization", auth, sizeof(auth));
     if (f->log)
-        fprintf(stderr, "fake_whatsapp: %s %s\n", method,
+        fprintf(stderr, "fake_whatsapp: %s %s\n", r->method,
                 strncmp(path, "/control/", 9) == 0 ? path : "(graph)");
-    if (strncmp(path, "/control/", 9) == 0) {
-        control(f, fd, method, path, query, body);
-        return;
-    }
     /* /{version}/{phone_id}/messages */
     char ver[32], pid[64], tail[32];
-    if (strcmp(method, "POST") == 0 && sscanf(path, "/%31[^/]/%63[^/]/%31s", ver, pid, tail) == 3 &&
-        strcmp(tail, "messages") == 0) {
-        graph_messages(f, fd, auth[0] ? auth : NULL, pid, body);
-        return;
+    if (strncmp(path, "/control/", 9) == 0) {
+        control(f, c, r->method, path, query, body);
+    } else if (strcmp(r->method, "POST") == 0 &&
+               sscanf(path, "/%31[^/]/%63[^/]/%31s", ver, pid, tail) == 3 &&
+               strcmp(tail, "messages") == 0) {
+        graph_messages(f, c, auth[0] ? auth : NULL, pid, body);
+    } else {
+        respond_json(c, 400,
+                     graph_error(100, "Unsupported request - method type: get",
+                                 "GraphMethodException", NULL));
     }
-    respond_json(
-        fd, 400,
-        graph_error(100, "Unsupported request - method type: get", "GraphMethodException", NULL));
-}
-
-static int listen_on(int port, int *out_port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-    struct sockaddr_in sa;
-    socklen_t sl = sizeof(sa);
-    if (fd < 0)
-        return -1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 128) != 0 ||
-        getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
-        close(fd);
-        return -1;
-    }
-    *out_port = ntohs(sa.sin_port);
-    return fd;
+    free(body);
 }
 
 static void usage(void)
@@ -951,10 +870,11 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     static struct fake f;
-    struct conn conns[FW_MAX_CONNS];
-    int port = 0, lfd, nconns = 0;
+    static const struct fh_ops ops = {.request = handle};
+    static const struct fh_opts opts = {.name = NULL};
+    struct fh_server *srv = NULL;
+    int port = 0;
     const char *port_file = NULL;
-    memset(&conns, 0, sizeof(conns));
     bb_strlcpy(f.token, "TEST_TOKEN", sizeof(f.token));
     bb_strlcpy(f.phone_id, "123456789", sizeof(f.phone_id));
     bb_strlcpy(f.secret, "test-app-secret", sizeof(f.secret));
@@ -998,94 +918,16 @@ int main(int argc, char **argv)
     sa.sa_handler = on_sig;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    lfd = listen_on(port, &port);
-    if (lfd < 0) {
+    if (fh_server_new(&opts, &ops, &f, port, &srv) != BB_OK) {
         perror("fake_whatsapp: listen");
         return 1;
     }
-    printf("listening on 127.0.0.1:%d\n", port);
+    printf("listening on 127.0.0.1:%d\n", fh_port(srv));
     fflush(stdout);
-    if (port_file) {
-        char tmp[600];
-        snprintf(tmp, sizeof(tmp), "%s.tmp", port_file);
-        FILE *pf = fopen(tmp, "w");
-        if (!pf || fprintf(pf, "%d\n", port) < 0 || fclose(pf) != 0 || rename(tmp, port_file))
-            return 1;
-    }
-    while (!fw_stop) {
-        struct pollfd pfd[FW_MAX_CONNS + 1];
-        pfd[0].fd = lfd;
-        pfd[0].events = POLLIN;
-        for (int i = 0; i < nconns; i++) {
-            pfd[i + 1].fd = conns[i].fd;
-            pfd[i + 1].events = POLLIN;
-        }
-        if (poll(pfd, (nfds_t)nconns + 1, 200) < 0)
-            continue;
-        for (int i = nconns - 1; i >= 0; i--) {
-            if (!(pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            struct conn *c = &conns[i];
-            char tmp[65536];
-            ssize_t r = recv(c->fd, tmp, sizeof(tmp), 0);
-            int drop = r <= 0;
-            if (!drop) {
-                char *nb = c->len + (size_t)r <= FW_MAX_REQ
-                               ? realloc(c->buf, c->len + (size_t)r + 1)
-                               : NULL;
-                if (!nb) {
-                    respond(c->fd, 413, "application/json", "{}");
-                    drop = 1;
-                } else {
-                    c->buf = nb;
-                    memcpy(c->buf + c->len, tmp, (size_t)r);
-                    c->len += (size_t)r;
-                    c->buf[c->len] = '\0';
-                }
-            }
-            while (!drop) {
-                size_t hl = 0;
-                long clen = 0, tot = request_len(c, &hl, &clen);
-                if (tot < 0) {
-                    respond(c->fd, 413, "application/json", "{}");
-                    drop = 1;
-                    break;
-                }
-                if (tot == 0)
-                    break;
-                char saved = c->buf[tot];
-                c->buf[tot] = '\0';
-                handle(&f, c->fd, c->buf, hl);
-                c->buf[tot] = saved;
-                memmove(c->buf, c->buf + tot, c->len - (size_t)tot);
-                c->len -= (size_t)tot;
-                c->buf[c->len] = '\0';
-            }
-            if (drop) {
-                close(c->fd);
-                free(c->buf);
-                conns[i] = conns[--nconns];
-            }
-        }
-        if (pfd[0].revents & POLLIN) {
-            int cfd = accept(lfd, NULL, NULL);
-            if (cfd >= 0 && nconns < FW_MAX_CONNS) {
-                struct timeval tv = {.tv_sec = 5, .tv_usec = 0};
-                setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-                conns[nconns].fd = cfd;
-                conns[nconns].buf = NULL;
-                conns[nconns].len = 0;
-                nconns++;
-            } else if (cfd >= 0) {
-                close(cfd);
-            }
-        }
-    }
-    for (int i = 0; i < nconns; i++) {
-        close(conns[i].fd);
-        free(conns[i].buf);
-    }
-    close(lfd);
+    if (port_file && fh_write_port_file(srv, port_file) != BB_OK)
+        return 1;
+    fh_run(srv, &fw_stop);
+    fh_server_free(srv);
     for (int i = 0; i < f.nsent; i++)
         free(f.sent[i].body);
     free(f.sent);

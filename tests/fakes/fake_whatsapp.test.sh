@@ -7,48 +7,9 @@
 # whatever was started is killed on exit.
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BIMBING_BUILD:-build}
+. tests/e2e/lib.sh
 FAKE=$BUILD/fakes/fake_whatsapp
-TMP=$(mktemp -d)
-PIDS=()
-passed=0
-failed=0
-
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     got: ${2:0:400}"; }
-has() {
-    local name=$1 text=$2
-    shift 2
-    for n in "$@"; do
-        case "$text" in *"$n"*) ;; *) bad "$name (missing $n)" "$text"; return ;; esac
-    done
-    ok "$name"
-}
-
-if [ ! -x "$FAKE" ]; then
-    echo "missing $FAKE (run make)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-
-start_fake() { # PORTFILE ARGS...
-    local pf=$1
-    shift
-    "$FAKE" --port 0 --port-file "$pf" "$@" >"$pf.out" 2>"$pf.err" &
-    PIDS+=($!)
-    for _ in $(seq 1 100); do
-        [ -s "$pf" ] && return 0
-        sleep 0.05
-    done
-    return 1
-}
+e2e_init "$FAKE"
 
 # The "bot": a listener that keeps each webhook (headers and body) in a
 # file and answers 200; without python3, a second fake (any POST gets an
@@ -81,17 +42,16 @@ s.serve_forever()
 PY
     mkdir -p "$TMP/hooks"
     python3 "$TMP/listen.py" "$TMP/bot" "$TMP/hooks" &
-    PIDS+=($!)
+    e2e_track $!
     for _ in $(seq 1 100); do [ -s "$TMP/bot" ] && break; sleep 0.05; done
     [ -s "$TMP/bot" ] && CAPTURE=1
 fi
 if [ "$CAPTURE" = 0 ]; then
-    start_fake "$TMP/bot" || { echo "0 passed, 1 failed"; exit 1; }
+    start_fake "$FAKE" "$TMP/bot" || e2e_abort "fake did not start"
 fi
 BOTPORT=$(cat "$TMP/bot")
-start_fake "$TMP/p" --token TOK --phone-id 555 --app-secret s3cret \
-    --webhook "http://127.0.0.1:$BOTPORT/v1/555/messages" ||
-    { echo "0 passed, 1 failed"; exit 1; }
+start_fake "$FAKE" "$TMP/p" --token TOK --phone-id 555 --app-secret s3cret \
+    --webhook "http://127.0.0.1:$BOTPORT/v1/555/messages" || e2e_abort "fake did not start"
 F=http://127.0.0.1:$(cat "$TMP/p")
 post() { curl -s -m 5 -X POST "$F$1" -H "Authorization: Bearer ${3:-TOK}" -d "$2"; }
 code() { curl -s -m 5 -o /dev/null -w '%{http_code}' -X POST "$F$1" -H "Authorization: Bearer ${3:-TOK}" -d "$2"; }
@@ -193,5 +153,4 @@ fi
 post /control/reset '{}' >/dev/null
 has "reset forgets the record" "$(curl -s "$F/control/sent")" '[]'
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

@@ -4,17 +4,15 @@
 # (must pass). See tests/flows/README.md. Prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
-BIN=${BIMBING_BIN:-build/bin/bimbing}
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/e2e/lib.sh
+e2e_init "$BIN"
+tmp=$TMP
 
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
+# bad_err NAME: a failed check, with what the last command said on stderr.
+bad_err() {
+    bad "$1"
     [ -f "$tmp/err" ] && sed 's/^/    /' "$tmp/err"
+    return 0
 }
 
 # The "_expect" value of a file, read as text (the file may not be valid
@@ -32,7 +30,7 @@ check_broken() {
     shift 2
     if [ -z "$frag" ]; then
         : >"$tmp/err"
-        bad "$name: no \"_expect\" found"
+        bad_err "$name: no \"_expect\" found"
         return
     fi
     "$BIN" flows check "$@" >"$tmp/out" 2>"$tmp/err"
@@ -40,13 +38,13 @@ check_broken() {
     local nerr
     nerr=$(grep -c ': error: ' "$tmp/err")
     if [ "$rc" -eq 0 ]; then
-        bad "$name: exit 0, expected a failure"
+        bad_err "$name: exit 0, expected a failure"
     elif ! grep -qF -- "$frag" "$tmp/err"; then
-        bad "$name: expected \"$frag\" in stderr"
+        bad_err "$name: expected \"$frag\" in stderr"
     elif [ "$nerr" -ne 1 ]; then
-        bad "$name: expected exactly one error, got $nerr"
+        bad_err "$name: expected exactly one error, got $nerr"
     else
-        ok
+        ok "$name"
     fi
 }
 
@@ -68,9 +66,9 @@ check_good() {
     shift
     if "$BIN" flows check "$@" >"$tmp/out" 2>"$tmp/err" && grep -q 'flow(s) ok' "$tmp/out" &&
         ! grep -q ': error: ' "$tmp/err"; then
-        ok
+        ok "$name"
     else
-        bad "$name: expected to pass"
+        bad_err "$name: expected to pass"
     fi
 }
 check_good "tests/flows/good" tests/flows/good/*.json
@@ -81,9 +79,9 @@ check_good "flows/*.json" flows/*.json
 # the files given (and the flows directory), not just on directories.
 "$BIN" flows check tests/flows/good/everything.json >"$tmp/out" 2>"$tmp/err"
 if [ $? -ne 0 ] && grep -qF 'calls flow "test.subflow", which is not loaded' "$tmp/err"; then
-    ok
+    ok "everything.json alone: the missing sub-flow is reported"
 else
-    bad "everything.json alone: expected the missing sub-flow to be reported"
+    bad_err "everything.json alone: expected the missing sub-flow to be reported"
 fi
 
 # Every broken example is also refused when loaded as a directory, and the
@@ -92,14 +90,17 @@ mkdir -p "$tmp/dir"
 cp tests/flows/good/*.json "$tmp/dir/"
 cp tests/flows/broken/unreachable.json "$tmp/dir/"
 "$BIN" --flows "$tmp/dir" flows check >"$tmp/out" 2>"$tmp/err"
-if [ $? -ne 0 ] && grep -qF 'unreachable' "$tmp/err"; then ok; else bad "directory with one broken file"; fi
+if [ $? -ne 0 ] && grep -qF 'unreachable' "$tmp/err"; then
+    ok "directory with one broken file"
+else
+    bad_err "directory with one broken file"
+fi
 "$BIN" --flows "$tmp/dir" flows list >"$tmp/out" 2>"$tmp/err"
 if grep -q '^test.everything' "$tmp/out" && grep -q '^test.subflow' "$tmp/out" &&
     ! grep -q 'broken.unreachable' "$tmp/out"; then
-    ok
+    ok "flows list: the good flows stay loaded beside a broken one"
 else
-    bad "flows list: the good flows stay loaded beside a broken one"
+    bad_err "flows list: the good flows stay loaded beside a broken one"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

@@ -15,48 +15,22 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char sub[96];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
 };
-
-static void rm_db(struct fx *f)
-{
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-    char p[160];
-    for (size_t i = 0; i < BB_ARRAY_LEN(sfx); i++) {
-        bb_snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-        unlink(p);
-    }
-}
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bbstore.XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
+    struct fx *f = tfx_calloc(sizeof(*f));
     /* a missing parent directory must be created by store_open */
-    bb_snprintf(f->sub, sizeof(f->sub), "%s/var", f->dir);
-    bb_snprintf(f->path, sizeof(f->path), "%s/bimbing.db", f->sub);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    tfx_store_open(f, "var/bimbing.db");
     *state = f;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    store_free(f->st);
-    rm_db(f);
-    rmdir(f->sub);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+TFX_STORE_TEARDOWN(fx, teardown)
 
 static int64_t add_person(struct store *st, const char *nip, const char *name)
 {

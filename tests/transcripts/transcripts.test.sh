@@ -8,12 +8,7 @@
 #   BIMBING_BIN    the binary to talk to (default $BIMBING_BUILD/bin/bimbing)
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BIMBING_BUILD:-build}
-BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
+. tests/e2e/lib.sh
 TOOL=$BUILD/tools/transcript
-if [ ! -x "$TOOL" ] || [ ! -x "$BIN" ]; then
-    echo "missing $TOOL or $BIN (run make test)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+e2e_init "$BIN" "$TOOL"
 "$TOOL" --bin "$BIN" tests/transcripts/*.txt

@@ -4,7 +4,10 @@
  * (docs/api.md). Plain JS, no framework. Text from the server always goes
  * in with textContent, never as HTML. Charts use Chart.js when
  * vendor/chart.umd.min.js is there (web/admin/vendor.sh); every chart also
- * has a table with the same numbers.
+ * has a table with the same numbers. The shell every page shares (the top
+ * bar with its navigation, the sign-in card, and each page's title and
+ * error line) is built here, once; a page's HTML holds only its own
+ * <main id="content">.
  */
 'use strict';
 
@@ -101,6 +104,63 @@ function chart(canvasId, config) {
   if (old) old.destroy();
   config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
   new window.Chart($(canvasId), config);
+}
+
+/* ---- the shared shell ------------------------------------------------- */
+
+const NAV = [
+  ['overview', 'index.html', 'Overview'],
+  ['surveys', 'surveys.html', 'Surveys'],
+  ['broadcasts', 'broadcasts.html', 'Broadcasts'],
+  ['mentoring', 'mentoring.html', 'Mentoring'],
+  ['people', 'people.html', 'People'],
+];
+
+/* h('tag', {attr: value}, child...): an element; a string child becomes text. */
+function h(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') e.className = v;
+    else if (v === true) e.setAttribute(k, '');
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+/* The top bar and the sign-in card, put before the page's own content,
+   and the page's title and error line at the top of it. */
+function renderShell() {
+  const here = document.body.dataset.page;
+  const nav = h('nav', { id: 'nav', hidden: true });
+  for (const [page, href, label] of NAV) {
+    const a = h('a', { href }, label);
+    if (page === here) {
+      a.setAttribute('aria-current', 'page');
+      $('content').prepend(h('h1', { class: 'page-title' }, label),
+        h('p', { id: 'error', class: 'error', role: 'alert' }));
+    }
+    nav.appendChild(a);
+  }
+  const top = h('header', { class: 'top' },
+    h('span', { class: 'brand' }, 'bimbing ', h('b', null, 'HR')),
+    nav,
+    h('span', { id: 'who', class: 'who' }),
+    h('button', { id: 'signout', type: 'button', class: 'link', hidden: true }, 'Sign out'));
+  const form = h('form', { id: 'signin-token', autocomplete: 'off' },
+    h('label', { for: 'token' }, 'Admin token'),
+    h('input', { id: 'token', name: 'token', type: 'password', required: true, maxlength: '255' }),
+    h('button', { type: 'submit' }, 'Sign in'));
+  const signin = h('main', { id: 'signin', class: 'signin', hidden: true },
+    h('div', { class: 'card' },
+      h('h1', null, 'HR dashboard'),
+      h('p', null, 'HR staff: sign in on the ', h('a', { href: '../' }, 'web chat'),
+        ' in this browser first, then:'),
+      h('button', { id: 'signin-webchat', type: 'button' }, 'Continue with my web chat sign-in'),
+      h('p', { class: 'or' }, 'or, for operators'),
+      form,
+      h('p', { id: 'signin-error', class: 'error', role: 'alert' })));
+  document.body.prepend(top, signin);
 }
 
 /* ---- sign-in ---------------------------------------------------------- */
@@ -397,6 +457,7 @@ function wire() {
 }
 
 async function start() {
+  renderShell();
   wire();
   try {
     const r = await api('GET', '/session');
