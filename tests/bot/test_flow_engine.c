@@ -13,6 +13,16 @@
 
 #include "bot/base/bb.h"
 #include "bot/flow/flow.h"
+#include "bot/core/domain.h"
+#include "bot/domain/modules.h"
+
+/* The action rows of this build (the loader is handed them, like main does). */
+static const struct flow_actions *acts(void)
+{
+    static struct flow_actions a;
+    a = domain_flow_actions(domain_modules);
+    return &a;
+}
 
 #define NOW 1795428000 /* 2026-11-23T10:00:00Z, a Monday */
 
@@ -135,7 +145,7 @@ static struct flow *parse(const char *json)
     struct flow *f = NULL;
     struct flow_diags d;
     flow_diags_init(&d);
-    int rc = flow_parse(json, strlen(json), "test", &f, &d);
+    int rc = flow_parse(json, strlen(json), "test", acts(), &f, &d);
     for (int i = 0; rc != BB_OK && i < d.n; i++) {
         char line[600];
         flow_diag_format(&d.v[i], line, sizeof(line));

@@ -20,6 +20,15 @@
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
 #include "bot/flow/flow.h"
+#include "bot/domain/modules.h"
+
+/* The action rows of this build (the loader is handed them, like main does). */
+static const struct flow_actions *acts(void)
+{
+    static struct flow_actions a;
+    a = domain_flow_actions(domain_modules);
+    return &a;
+}
 #include "bot/domain/sched/sched.h"
 #include "bot/base/tz.h"
 #include "store/store.h"
@@ -57,7 +66,7 @@ static struct flow *parse(const char *json)
     struct flow *f = NULL;
     struct flow_diags d;
     flow_diags_init(&d);
-    int rc = flow_parse(json, strlen(json), "test", &f, &d);
+    int rc = flow_parse(json, strlen(json), "test", acts(), &f, &d);
     for (int i = 0; rc != BB_OK && i < d.n; i++) {
         char line[600];
         flow_diag_format(&d.v[i], line, sizeof(line));
@@ -81,6 +90,7 @@ static struct flow_lib *make_lib(const char *triggers, int version)
 {
     struct flow_lib *lib = NULL;
     assert_int_equal(flow_lib_new(&lib), BB_OK);
+    flow_lib_set_actions(lib, acts());
     if (triggers)
         assert_int_equal(flow_lib_add(lib, make_flow("t.weekly", version, triggers), 1), BB_OK);
     assert_int_equal(flow_lib_add(lib, parse(FLOW_FOLLOWUP), 1), BB_OK);
@@ -220,7 +230,7 @@ static int setup(void **state)
     bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
     assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
     f->lib = make_lib(FRI_1600, 1);
-    assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
+    assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
     *state = f;
     return 0;
 }
@@ -412,7 +422,7 @@ static void test_flow_change(void **state)
     core_free(f->core);
     flow_lib_free(f->lib);
     f->lib = lib2;
-    assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
+    assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
     assert_int_equal(plan(f, now + 60), 1);
     assert_int_equal(flow_timers(f, a, "t.weekly", &due), 1);
     assert_int_equal(due, at("2026-11-30T00:00:00Z"));
@@ -421,7 +431,7 @@ static void test_flow_change(void **state)
     core_free(f->core);
     flow_lib_free(f->lib);
     f->lib = lib3;
-    assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
+    assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
     assert_int_equal(plan(f, now + 120), 1);
     assert_int_equal(flow_timers(f, a, "t.weekly", NULL), 0);
     struct store_sched_counts c;
@@ -473,7 +483,7 @@ static void reopen(struct fx *f)
     f->core = NULL;
     f->st = NULL;
     assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
+    assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
 }
 
 static void test_restart_between_due_and_run(void **state)

@@ -1297,9 +1297,12 @@ static int act_end_pairing(const struct domain_ctx *d, const struct store_person
 }
 
 static const struct domain_action actions[] = {
-    {"notify_mentor", act_notify_mentor}, {"mentor_summary", act_mentor_summary},
-    {"mentees_list", act_mentees_list},   {"log_session", act_log_session},
-    {"end_pairing", act_end_pairing},     {NULL, NULL},
+    {{"notify_mentor", 'b', {"text"}, "t", "text", {NULL}}, act_notify_mentor},
+    {DOMAIN_ACTION_FIELDS("mentor_summary"), act_mentor_summary},
+    {{"mentees_list", 'b', {NULL}, "", "", {NULL}}, act_mentees_list},
+    {DOMAIN_ACTION_FIELDS("log_session"), act_log_session},
+    {DOMAIN_ACTION_FIELDS("end_pairing"), act_end_pairing},
+    DOMAIN_ACTIONS_END,
 };
 
 /* ---- person fields ------------------------------------------------------------------------ */
@@ -1412,14 +1415,16 @@ static int tick(const struct domain_ctx *d, int *did)
 
 static const struct domain_cmd cmds[] = {
     {"pair",
-     "  pair suggest [--unit NAME]      propose mentor/mentee pairs (scores, reasons, unmatched)\n"
-     "  pair apply [ID] [--only NIP...] approve a suggestion: start pairs, introduce both sides\n"
-     "  pair list [--all]               active (and ended) pairings with their sessions\n"
-     "  pair end MENTEE_NIP --reason T  end a mentee's pairing; tells both sides\n"
-     "  pair mentor NIP [--capacity N] [--pause|--resume]  a mentor's profile\n"
-     "                                  (pair commands take --at TIME to act as of that time)",
+     "HR and mentoring",
+     {{"pair suggest [--unit NAME]", "propose mentor/mentee pairs (scores, reasons, unmatched)"},
+      {"pair apply [ID] [--only NIP...]",
+       "approve a suggestion: start pairs, introduce both sides"},
+      {"pair list [--all]", "active (and ended) pairings with their sessions"},
+      {"pair end MENTEE_NIP --reason T", "end a mentee's pairing; tells both sides"},
+      {"pair mentor NIP [--capacity N] [--pause|--resume]", "a mentor's profile"},
+      {"", "(pair commands take --at TIME to act as of that time)"}},
      cmd_pair},
-    {NULL, NULL, NULL},
+    {NULL, NULL, {{NULL, NULL}}, NULL},
 };
 
 const struct domain_module mentoring_module = {

@@ -530,11 +530,13 @@ static int tick(const struct domain_ctx *d, int *did)
 
 static const struct domain_cmd sched_cmds[] = {
     {"sched",
-     "  sched plan [--full] [--at TIME]  plan recurring flows now, to the end (--full: everyone)\n"
-     "  sched status [--at TIME]     planned, overdue and queued recurring flows\n"
-     "  sched show NIP               a person's planned recurring flows, in UTC and local time",
+     "HR and mentoring",
+     {{"sched plan [--full] [--at TIME]",
+       "plan recurring flows now, to the end (--full: everyone)"},
+      {"sched status [--at TIME]", "planned, overdue and queued recurring flows"},
+      {"sched show NIP", "a person's planned recurring flows, in UTC and local time"}},
      cmd_sched},
-    {NULL, NULL, NULL},
+    {NULL, NULL, {{NULL, NULL}}, NULL},
 };
 
 const struct domain_module sched_module = {

@@ -357,10 +357,10 @@ static int act_broadcast_send(const struct domain_ctx *d, const struct store_per
 }
 
 static const struct domain_action survey_actions[] = {
-    {"survey_answer", act_survey_answer},
-    {"broadcast_preview", act_broadcast_preview},
-    {"broadcast_send", act_broadcast_send},
-    {NULL, NULL},
+    {DOMAIN_ACTION_FIELDS("survey_answer"), act_survey_answer},
+    {DOMAIN_ACTION_FIELDS("broadcast_preview"), act_broadcast_preview},
+    {DOMAIN_ACTION_FIELDS("broadcast_send"), act_broadcast_send},
+    DOMAIN_ACTIONS_END,
 };
 
 /* person.surveys: " flow.a flow.b " - the surveys waiting for this person,
@@ -1758,20 +1758,21 @@ int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, cons
 
 static const struct domain_cmd survey_cmds[] = {
     {"survey",
-     "  survey send FLOW --to SEGMENT [--at TIME] [--close-at TIME | --close-after DUR]\n"
-     "         [--remind-after DUR | --no-remind] [--as NIP]\n"
-     "                               send a survey wave (SEGMENT: all, unit=NAME, role=ROLE)\n"
-     "  survey report FLOW [--by unit] [--csv] [--as NIP]\n"
-     "                               anonymous results of every wave (k-anonymity applies)\n"
-     "  survey list | survey close WAVE\n"
-     "                               the waves; close one now",
+     "HR and mentoring",
+     {{"survey send FLOW --to SEGMENT [--at TIME] [--close-at TIME | --close-after DUR]\n"
+       "         [--remind-after DUR | --no-remind] [--as NIP]",
+       "send a survey wave (SEGMENT: all, unit=NAME, role=ROLE)"},
+      {"survey report FLOW [--by unit] [--csv] [--as NIP]",
+       "anonymous results of every wave (k-anonymity applies)"},
+      {"survey list | survey close WAVE", "the waves; close one now"}},
      cmd_survey},
     {"broadcast",
-     "  broadcast --to SEGMENT (--text TEXT | --text-id TEXT --text-en TEXT) [--at TIME]\n"
-     "                               send a message to many people (bulk priority)\n"
-     "  broadcast status ID          queued, sent, delivered, read, failed, blocked",
+     "HR and mentoring",
+     {{"broadcast --to SEGMENT (--text TEXT | --text-id TEXT --text-en TEXT) [--at TIME]",
+       "send a message to many people (bulk priority)"},
+      {"broadcast status ID", "queued, sent, delivered, read, failed, blocked"}},
      cmd_broadcast},
-    {NULL, NULL, NULL},
+    {NULL, NULL, {{NULL, NULL}}, NULL},
 };
 
 const struct domain_module survey_module = {
