@@ -607,4 +607,3 @@ const struct domain_cmd mentoring_cmds[] = {
      cmd_pair},
     {NULL, NULL, {{NULL, NULL}}, NULL},
 };
-
