@@ -841,15 +841,16 @@ static void h_survey_csv(struct areq *r)
     hook_answer(r, "survey csv", rc == BB_OK ? BB_ENOMEM : rc, NULL, err, 200);
 }
 
-/* "all", "unit=NAME" or "role=ROLE" */
-static int segment_ok(const char *s)
+/* "to" of a request: a segment the modules accept (admin_hooks.segment_check,
+ * the survey module's parser, as the CLI uses). Answers 400 and returns 0
+ * when it is not. */
+static int segment_ok(struct areq *r, const char *to)
 {
-    if (!s)
-        return 0;
-    if (strcmp(s, "all") == 0)
+    char err[ADMIN_ERR_MAX] = "";
+    if (to && r->a->hooks->segment_check &&
+        r->a->hooks->segment_check(to, err, sizeof(err)) == BB_OK)
         return 1;
-    if ((strncmp(s, "unit=", 5) == 0 || strncmp(s, "role=", 5) == 0) && s[5])
-        return 1;
+    api_error(r->resp, 400, to && err[0] ? err : "\"to\" must be all, unit=NAME or role=ROLE");
     return 0;
 }
 
@@ -862,9 +863,7 @@ static void h_survey_send(struct areq *r)
     if (!(body = json_body(r)))
         return;
     const char *to = str_member(body, "to", 1, ADMIN_SEGMENT_MAX);
-    if (!segment_ok(to)) {
-        api_error(r->resp, 400, "\"to\" must be all, unit=NAME or role=ROLE");
-    } else {
+    if (segment_ok(r, to)) {
         int rc = r->a->hooks->survey_send(r->a->d, r->arg, to, r->actor, &out, err);
         hook_answer(r, "survey send", rc, out, err, 202);
     }
@@ -891,8 +890,8 @@ static void h_broadcast_send(struct areq *r)
         return;
     const char *to = str_member(body, "to", 1, ADMIN_SEGMENT_MAX);
     const char *text = str_member(body, "text", 1, ADMIN_TEXT_MAX);
-    if (!segment_ok(to))
-        api_error(r->resp, 400, "\"to\" must be all, unit=NAME or role=ROLE");
+    if (!segment_ok(r, to))
+        ; /* answered */
     else if (!text)
         api_error(r->resp, 400, "\"text\" must have 1 to 4096 bytes of UTF-8");
     else {

@@ -89,6 +89,18 @@ int survey_segment_parse(const char *s, int *kind, char *value, size_t n)
     return BB_EINVAL;
 }
 
+int survey_segment_check(const char *s, char *err, size_t n)
+{
+    char value[128];
+    int kind;
+    if (survey_segment_parse(s, &kind, value, sizeof(value)) == BB_OK)
+        return BB_OK;
+    if (err && n)
+        bb_snprintf(err, n, "bad segment %s (all, unit=NAME, role=employee|mentor|hr|admin)",
+                    s ? s : "");
+    return BB_EINVAL;
+}
+
 int survey_enps(int64_t promoters, int64_t detractors, int64_t n, double *out)
 {
     if (n <= 0 || promoters < 0 || detractors < 0 || promoters + detractors > n)
@@ -501,11 +513,9 @@ int survey_wave_send(const struct domain_ctx *d, const char *flow_id, const char
                     "%s is not a survey flow (kind \"survey\" with an hr trigger)", flow_id);
         return BB_EINVAL;
     }
-    if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK) {
-        bb_snprintf(err, SURVEY_ERR_MAX,
-                    "bad segment %s (all, unit=NAME, role=employee|mentor|hr|admin)", to);
+    if (survey_segment_check(to, err, SURVEY_ERR_MAX) != BB_OK ||
+        survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
         return BB_EINVAL;
-    }
     if (close_at <= at || pace < 1) {
         bb_snprintf(err, SURVEY_ERR_MAX, "the wave must close after it starts");
         return BB_EINVAL;

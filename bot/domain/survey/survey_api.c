@@ -58,11 +58,9 @@ static int segment_nonempty(const struct domain_ctx *d, const char *to, char *er
     char value[128];
     int kind, rc;
     int64_t total = 0;
-    if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK) {
-        bb_snprintf(err, SURVEY_ERR_MAX,
-                    "bad segment %s (all, unit=NAME, role=employee|mentor|hr|admin)", to);
+    if (survey_segment_check(to, err, SURVEY_ERR_MAX) != BB_OK ||
+        survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
         return BB_EINVAL;
-    }
     if ((rc = store_segment_count(d->st, kind, value, &total, NULL)) != BB_OK)
         return rc;
     if (total == 0) {
@@ -135,8 +133,8 @@ static int question_json(const struct flow_node *node, const struct survey_qstat
 }
 
 /* The results of the whole wave into o (the caller checked survey_agg_shown). */
-static int report_json(const struct domain_ctx *d, const struct store_wave *w, const struct survey_agg *a,
-                       cJSON *o)
+static int report_json(const struct domain_ctx *d, const struct store_wave *w,
+                       const struct survey_agg *a, cJSON *o)
 {
     const struct flow *f = d->lib ? flow_lib_get(d->lib, w->flow_id, 0) : NULL;
     const struct survey_group *g = &a->total;
@@ -336,7 +334,7 @@ int survey_admin_send(const struct domain_ctx *d, const char *survey_id, const c
     if ((rc = segment_nonempty(d, segment, err)) != BB_OK)
         return rc;
     rc = survey_wave_send(d, survey_id, segment, d->now, d->now + SURVEY_CLOSE_AFTER,
-                   d->now + SURVEY_REMIND_AFTER, SURVEY_PACE, actor, &w, &unlinked, err);
+                          d->now + SURVEY_REMIND_AFTER, SURVEY_PACE, actor, &w, &unlinked, err);
     if (rc != BB_OK)
         return rc;
     if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
