@@ -41,6 +41,24 @@ static int usage_err(const char *msg, const char *arg)
     return 2;
 }
 
+/* "<command> <sub> ID [--as NIP]": the id (positive) and the actor (see
+ * cli_actor). Returns 0, or the exit code to give (2 with the usage). */
+static int id_and_actor(const struct domain_ctx *d, int argc, char **argv, const char *usage,
+                        long long *id, char *actor, size_t n)
+{
+    const char *as = NULL;
+    char msg[96];
+    if (argc < 3 || bb_parse_ll(argv[2], 1, INT64_MAX, id) != BB_OK)
+        return usage_err(usage, NULL);
+    if (argc == 5 && !strcmp(argv[3], "--as"))
+        as = argv[4];
+    else if (argc != 3) {
+        bb_snprintf(msg, sizeof(msg), "%s [--as NIP]", usage);
+        return usage_err(msg, NULL);
+    }
+    return cli_actor(d, as, actor, n) != BB_OK ? 1 : 0;
+}
+
 static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
 {
     const char *flow_id = NULL, *to = NULL, *as = NULL;
@@ -194,18 +212,12 @@ static int cmd_survey_list(const struct domain_ctx *d)
 static int cmd_survey_close(const struct domain_ctx *d, int argc, char **argv)
 {
     long long id;
-    const char *as = NULL;
     char actor[64], detail[64];
     struct store_wave w;
     int did = 0;
-    if (argc < 3 || bb_parse_ll(argv[2], 1, INT64_MAX, &id) != BB_OK)
-        return usage_err("usage: survey close WAVE", NULL);
-    if (argc == 5 && !strcmp(argv[3], "--as"))
-        as = argv[4];
-    else if (argc != 3)
-        return usage_err("usage: survey close WAVE [--as NIP]", NULL);
-    if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
-        return 1;
+    int rc = id_and_actor(d, argc, argv, "usage: survey close WAVE", &id, actor, sizeof(actor));
+    if (rc != 0)
+        return rc;
     if (store_wave_get(d->st, id, &w) != BB_OK || w.closed) {
         fprintf(stderr, "bimbing: no open wave %lld\n", id);
         return 1;
@@ -238,18 +250,12 @@ static int cmd_survey(const struct domain_ctx *d, int argc, char **argv)
 static int cmd_broadcast_status(const struct domain_ctx *d, int argc, char **argv)
 {
     long long id;
-    const char *as = NULL;
     char actor[64], detail[64];
     struct store_broadcast b;
     int64_t c[7];
-    if (argc < 3 || bb_parse_ll(argv[2], 1, INT64_MAX, &id) != BB_OK)
-        return usage_err("usage: broadcast status ID", NULL);
-    if (argc == 5 && !strcmp(argv[3], "--as"))
-        as = argv[4];
-    else if (argc != 3)
-        return usage_err("usage: broadcast status ID [--as NIP]", NULL);
-    if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
-        return 1;
+    int rc = id_and_actor(d, argc, argv, "usage: broadcast status ID", &id, actor, sizeof(actor));
+    if (rc != 0)
+        return rc;
     if (store_broadcast_get(d->st, id, &b) != BB_OK) {
         fprintf(stderr, "bimbing: no broadcast %lld\n", id);
         return 1;
