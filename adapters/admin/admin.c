@@ -11,10 +11,11 @@
  * Either way a new admin session is made: a random token in the cookie
  * bb_admin (HttpOnly, SameSite=Strict, no Max-Age: gone with the browser),
  * of which the store keeps only the SHA-256; idle for an hour or older than
- * twelve hours, it ends. Every API call but sign-in needs the session (401),
- * a person's role is read again on every call (403 once it is no longer hr
- * or admin), and every call that is not a GET needs the header X-CSRF-Token:
- * the SHA-256 of "csrf:" and the session token, which the server recomputes
+ * twelve hours, it ends. Every route is one row of routes[] (method, path,
+ * the role it needs, handler): every call but sign-in needs the session
+ * (401), a person's role is read again on every call and checked against
+ * the row's (403 once it is no longer hr or admin), and every call that is not a GET needs the
+ * header X-CSRF-Token: the SHA-256 of "csrf:" and the session token, which the server recomputes
  * from the cookie (nothing more to store) and hands out at sign-in and on
  * GET /api/v1/session. Sign-in attempts are limited per address.
  *
@@ -213,9 +214,24 @@ static void session_answer(struct areq *r, int status)
 
 /* ---- sessions ------------------------------------------------------------ */
 
-/* Check the session of the request. Answers (401/403) and returns an error
- * when there is none or it may not be used. */
-static int auth(struct areq *r)
+/* Who may call a route (its row in routes[] below). */
+enum admin_role {
+    ADMIN_ROLE_OPEN = 0, /* anyone: no session needed (sign-in) */
+    ADMIN_ROLE_HR,       /* a session of the operator, or of a person whose role is hr or admin */
+};
+
+/* May the signed-in caller of r use a route that needs role? */
+static int role_allows(const struct areq *r, int role)
+{
+    if (role == ADMIN_ROLE_OPEN || r->person_id == 0)
+        return 1; /* the operator holds every role */
+    return role == ADMIN_ROLE_HR && role_ok(r->person.role);
+}
+
+/* Check the session of the request and that its holder has role (what the
+ * route's row asks for). Answers (401/403) and returns an error when there
+ * is no session or it may not be used. */
+static int auth(struct areq *r, int role)
 {
     struct store_admin_session s;
     int64_t now = now_of(r);
@@ -251,13 +267,13 @@ static int auth(struct areq *r)
             fail500(r, "session person", rc);
             return rc;
         }
-        if (!role_ok(r->person.role)) {
-            api_error(r->resp, 403, "forbidden: the HR dashboard is for the roles hr and admin");
-            return BB_EPERM;
-        }
         bb_snprintf(r->actor, sizeof(r->actor), "hr:%s", r->person.nip);
     } else {
         bb_strlcpy(r->actor, "operator", sizeof(r->actor));
+    }
+    if (!role_allows(r, role)) {
+        api_error(r->resp, 403, "forbidden: the HR dashboard is for the roles hr and admin");
+        return BB_EPERM;
     }
     if (strcmp(r->req->method, "GET") != 0) {
         char want[65], got[128];
@@ -841,15 +857,16 @@ static void h_survey_csv(struct areq *r)
     hook_answer(r, "survey csv", rc == BB_OK ? BB_ENOMEM : rc, NULL, err, 200);
 }
 
-/* "all", "unit=NAME" or "role=ROLE" */
-static int segment_ok(const char *s)
+/* "to" of a request: a segment the modules accept (admin_hooks.segment_check,
+ * the survey module's parser, as the CLI uses). Answers 400 and returns 0
+ * when it is not. */
+static int segment_ok(struct areq *r, const char *to)
 {
-    if (!s)
-        return 0;
-    if (strcmp(s, "all") == 0)
+    char err[ADMIN_ERR_MAX] = "";
+    if (to && r->a->hooks->segment_check &&
+        r->a->hooks->segment_check(to, err, sizeof(err)) == BB_OK)
         return 1;
-    if ((strncmp(s, "unit=", 5) == 0 || strncmp(s, "role=", 5) == 0) && s[5])
-        return 1;
+    api_error(r->resp, 400, to && err[0] ? err : "\"to\" must be all, unit=NAME or role=ROLE");
     return 0;
 }
 
@@ -862,9 +879,7 @@ static void h_survey_send(struct areq *r)
     if (!(body = json_body(r)))
         return;
     const char *to = str_member(body, "to", 1, ADMIN_SEGMENT_MAX);
-    if (!segment_ok(to)) {
-        api_error(r->resp, 400, "\"to\" must be all, unit=NAME or role=ROLE");
-    } else {
+    if (segment_ok(r, to)) {
         int rc = r->a->hooks->survey_send(r->a->d, r->arg, to, r->actor, &out, err);
         hook_answer(r, "survey send", rc, out, err, 202);
     }
@@ -891,8 +906,8 @@ static void h_broadcast_send(struct areq *r)
         return;
     const char *to = str_member(body, "to", 1, ADMIN_SEGMENT_MAX);
     const char *text = str_member(body, "text", 1, ADMIN_TEXT_MAX);
-    if (!segment_ok(to))
-        api_error(r->resp, 400, "\"to\" must be all, unit=NAME or role=ROLE");
+    if (!segment_ok(r, to))
+        ; /* answered */
     else if (!text)
         api_error(r->resp, 400, "\"text\" must have 1 to 4096 bytes of UTF-8");
     else {
@@ -955,32 +970,35 @@ static void h_pair_apply(struct areq *r)
 
 /* ---- routing ----------------------------------------------------------------- */
 
-struct endpoint {
+/* One API route: method, path (after /api/v1; '*' is one segment: an id),
+ * the role its caller needs (enum admin_role, checked before the handler
+ * runs) and the handler. The module endpoints' handlers call admin_hooks. */
+struct admin_route {
     const char *method;
-    const char *pattern; /* after /api/v1; '*' is one segment: an id */
-    int open;            /* 1: no session needed (sign-in) */
+    const char *path;
+    int role;
     void (*fn)(struct areq *r);
 };
 
-static const struct endpoint endpoints[] = {
-    {"POST", "/session", 1, h_signin},
-    {"GET", "/session", 0, h_session},
-    {"DELETE", "/session", 0, h_signout},
-    {"GET", "/overview", 0, h_overview},
-    {"GET", "/people", 0, h_people},
-    {"POST", "/people/import", 0, h_import},
-    {"GET", "/delivery", 0, h_delivery},
-    {"GET", "/audit", 0, h_audit},
-    {"GET", "/surveys", 0, h_surveys},
-    {"GET", "/surveys/*", 0, h_survey},
-    {"GET", "/surveys/*/csv", 0, h_survey_csv},
-    {"POST", "/surveys/*/send", 0, h_survey_send},
-    {"GET", "/broadcasts", 0, h_broadcasts},
-    {"POST", "/broadcasts", 0, h_broadcast_send},
-    {"GET", "/broadcasts/*", 0, h_broadcast_status},
-    {"GET", "/mentoring/suggestions", 0, h_suggestions},
-    {"GET", "/mentoring/pairs", 0, h_pairs},
-    {"POST", "/mentoring/pairs", 0, h_pair_apply},
+static const struct admin_route routes[] = {
+    {"POST", "/session", ADMIN_ROLE_OPEN, h_signin},
+    {"GET", "/session", ADMIN_ROLE_HR, h_session},
+    {"DELETE", "/session", ADMIN_ROLE_HR, h_signout},
+    {"GET", "/overview", ADMIN_ROLE_HR, h_overview},
+    {"GET", "/people", ADMIN_ROLE_HR, h_people},
+    {"POST", "/people/import", ADMIN_ROLE_HR, h_import},
+    {"GET", "/delivery", ADMIN_ROLE_HR, h_delivery},
+    {"GET", "/audit", ADMIN_ROLE_HR, h_audit},
+    {"GET", "/surveys", ADMIN_ROLE_HR, h_surveys},
+    {"GET", "/surveys/*", ADMIN_ROLE_HR, h_survey},
+    {"GET", "/surveys/*/csv", ADMIN_ROLE_HR, h_survey_csv},
+    {"POST", "/surveys/*/send", ADMIN_ROLE_HR, h_survey_send},
+    {"GET", "/broadcasts", ADMIN_ROLE_HR, h_broadcasts},
+    {"POST", "/broadcasts", ADMIN_ROLE_HR, h_broadcast_send},
+    {"GET", "/broadcasts/*", ADMIN_ROLE_HR, h_broadcast_status},
+    {"GET", "/mentoring/suggestions", ADMIN_ROLE_HR, h_suggestions},
+    {"GET", "/mentoring/pairs", ADMIN_ROLE_HR, h_pairs},
+    {"POST", "/mentoring/pairs", ADMIN_ROLE_HR, h_pair_apply},
 };
 
 static int id_char(int c)
@@ -1026,7 +1044,7 @@ static void on_api(void *ctx, const struct http_req *req, struct http_resp *resp
 {
     struct areq *r = calloc(1, sizeof(*r));
     int64_t t0 = bb_mono_ms();
-    const struct endpoint *ep = NULL;
+    const struct admin_route *ep = NULL;
     int path_known = 0;
     char logpath[160];
 
@@ -1038,20 +1056,21 @@ static void on_api(void *ctx, const struct http_req *req, struct http_resp *resp
     r->req = req;
     r->resp = resp;
     r->sub = req->path + strlen("/api/v1");
-    for (size_t i = 0; i < BB_ARRAY_LEN(endpoints); i++) {
+    for (size_t i = 0; i < BB_ARRAY_LEN(routes); i++) {
         char arg[ADMIN_ID_MAX + 1] = "";
-        if (!path_match(endpoints[i].pattern, r->sub, arg, sizeof(arg)))
+        if (!path_match(routes[i].path, r->sub, arg, sizeof(arg)))
             continue;
         path_known = 1;
-        if (strcmp(endpoints[i].method, req->method) == 0) {
-            ep = &endpoints[i];
+        if (strcmp(routes[i].method, req->method) == 0) {
+            ep = &routes[i];
             bb_strlcpy(r->arg, arg, sizeof(r->arg));
             break;
         }
     }
-    if (ep && ep->open)
+    /* An unknown route needs a session too: nothing to discover without. */
+    if (ep && ep->role == ADMIN_ROLE_OPEN)
         ep->fn(r);
-    else if (auth(r) != BB_OK)
+    else if (auth(r, ep ? ep->role : ADMIN_ROLE_HR) != BB_OK)
         ; /* answered: 401, 403 or 500 */
     else if (ep)
         ep->fn(r);

@@ -10,6 +10,7 @@
 #include "bot/domain/survey/survey.h"
 
 const struct admin_hooks admin_hooks = {
+    .segment_check = survey_segment_check,
     .survey_list = survey_admin_list,
     .survey_report = survey_admin_report,
     .survey_csv = survey_admin_csv,

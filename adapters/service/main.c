@@ -1,5 +1,8 @@
 /*
- * main.c - the bimbing command line: one binary, git-style subcommands.
+ * main.c - the bimbing command line: one binary, git-style subcommands,
+ * each a row (cli_cmds below, and the modules' struct domain_cmd rows);
+ * `bimbing help` is generated from the rows. The composition root: the one
+ * place that names the modules of this build (domain_modules).
  *
  * main owns everything mutable (struct app): the configuration, the store,
  * the flow library and the core; subcommands borrow them. curl_global_init
@@ -19,8 +22,9 @@
 #include "bot/core/config.h"
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
-#include "bot/flow/flow.h"
+#include "bot/domain/modules.h"
 #include "bot/domain/people/people.h"
+#include "bot/flow/flow.h"
 #include "adapters/service/serve.h"
 #include "store/store.h"
 
@@ -37,41 +41,15 @@ struct app {
     struct core *core;
 };
 
-static const char usage[] =
-    "usage: bimbing [--db PATH] [--config FILE] [--flows DIR] COMMAND [ARGS]\n"
-    "\n"
-    "Conversations\n"
-    "  serve                        run the service (web chat, Telegram, WhatsApp)\n"
-    "  chat --as NIP [--jsonl] [--now TIME]\n"
-    "                               talk to the coach in this terminal as that person\n"
-    "  tick [--at TIME]             run what the scheduler has due (for cron and tests)\n"
-    "\n"
-    "Flows\n"
-    "  flows check [PATH...]        validate flow files (default: every file in the flows dir)\n"
-    "  flows list                   the loaded flows, their versions and commands\n"
-    "\n"
-    "People and their data\n"
-    "  people import FILE.csv       add or update people (all rows valid, or nothing changes)\n"
-    "  invite NIP [--ttl 14d]       print a one-time invite code for that person\n"
-    "  export NIP                   print everything stored about a person, as JSON\n"
-    "  forget NIP --yes             erase a person and their data\n"
-    "\n"
-    "  version, help\n"
-    "\n"
-    "HR and mentoring\n"
-    "";
+static const char usage_head[] =
+    "usage: bimbing [--db PATH] [--config FILE] [--flows DIR] COMMAND [ARGS]\n";
 
 static const char usage_tail[] =
     "\n"
     "TIME is ISO-8601, e.g. 2026-12-01T09:00:00+07:00. Defaults come from\n"
     "config/bimbing.json; secrets from BIMBING_* environment variables (see README).\n";
 
-static void print_usage(FILE *out)
-{
-    fputs(usage, out);
-    domain_usage(out);
-    fputs(usage_tail, out);
-}
+static void print_usage(FILE *out);
 
 static int die(const char *fmt, const char *a, const char *b)
 {
@@ -95,6 +73,16 @@ static int open_store(struct app *a)
     return BB_OK;
 }
 
+/* A flow library whose flows may call the actions of this build's modules. */
+static int new_lib(struct flow_lib **out)
+{
+    struct flow_actions acts = domain_flow_actions(domain_modules);
+    int rc = flow_lib_new(out);
+    if (rc == BB_OK)
+        flow_lib_set_actions(*out, &acts);
+    return rc;
+}
+
 /* Load the flows; report problems but keep the good ones. Every loaded
  * version's source is kept in the store, so sessions pinned to it survive
  * edits. */
@@ -102,7 +90,7 @@ static int load_flows(struct app *a, int quiet)
 {
     struct flow_diags d;
     int rc;
-    if (flow_lib_new(&a->lib) != BB_OK)
+    if (new_lib(&a->lib) != BB_OK)
         return BB_ENOMEM;
     flow_diags_init(&d);
     rc = flow_lib_load_dir(a->lib, a->cfg.flows_dir, &d);
@@ -142,10 +130,10 @@ static int setup(struct app *a, int need_flows)
                     bb_strerror(rc));
             return rc;
         }
-    } else if (flow_lib_new(&a->lib) != BB_OK) {
+    } else if (new_lib(&a->lib) != BB_OK) {
         return BB_ENOMEM;
     }
-    int rc2 = core_new(a->st, a->lib, &a->core);
+    int rc2 = core_new(a->st, a->lib, domain_modules, &a->core);
     if (rc2 == BB_OK)
         core_set_config(a->core, &a->cfg);
     return rc2;
@@ -225,10 +213,9 @@ static int cmd_tick(struct app *a, int argc, char **argv)
     }
     if (setup(a, 1) != BB_OK)
         return 1;
-    struct domain_ctx dc = {
-        .st = a->st, .lib = a->lib, .core = a->core, .cfg = &a->cfg, .now = bb_now()};
     int planned = 0;
-    if (domain_tick(&dc, &planned) != BB_OK || core_tick(a->core, bb_now(), &fired) != BB_OK ||
+    if (core_modules_tick(a->core, bb_now(), &planned) != BB_OK ||
+        core_tick(a->core, bb_now(), &fired) != BB_OK ||
         core_drain(a->core, a->cfg.batch, &done) != BB_OK) {
         fprintf(stderr, "bimbing: tick failed: %s\n", store_errmsg(a->st));
         return 1;
@@ -249,7 +236,7 @@ static int cmd_flows(struct app *a, int argc, char **argv)
         struct flow_lib *lib = NULL;
         int bad = 0, files = 0;
         flow_diags_init(&d);
-        if (flow_lib_new(&lib) != BB_OK)
+        if (new_lib(&lib) != BB_OK)
             return 1;
         if (argc == 1) {
             int rc = flow_lib_load_dir(lib, a->cfg.flows_dir, &d);
@@ -259,7 +246,7 @@ static int cmd_flows(struct app *a, int argc, char **argv)
             for (int i = 1; i < argc; i++) {
                 struct flow *f = NULL;
                 files++;
-                if (flow_load_file(argv[i], &f, &d) != BB_OK) {
+                if (flow_load_file(argv[i], flow_lib_actions(lib), &f, &d) != BB_OK) {
                     bad = 1;
                     continue;
                 }
@@ -271,7 +258,7 @@ static int cmd_flows(struct app *a, int argc, char **argv)
             /* The given files are checked together (commands, calls); a
              * call may also go to a flow of the flows directory. */
             struct flow_lib *dirlib = NULL;
-            if (flow_lib_new(&dirlib) == BB_OK) {
+            if (new_lib(&dirlib) == BB_OK) {
                 flow_lib_load_dir(dirlib, a->cfg.flows_dir, NULL);
                 if (flow_lib_check_with(lib, dirlib, &d) != BB_OK)
                     bad = 1;
@@ -297,7 +284,7 @@ static int cmd_flows(struct app *a, int argc, char **argv)
         struct flow_lib *lib = NULL;
         struct flow_diags d;
         flow_diags_init(&d);
-        if (flow_lib_new(&lib) != BB_OK)
+        if (new_lib(&lib) != BB_OK)
             return 1;
         flow_lib_load_dir(lib, a->cfg.flows_dir, &d);
         for (int i = 0; i < flow_lib_count(lib); i++) {
@@ -436,6 +423,175 @@ static int cmd_serve(struct app *a, int argc, char **argv)
     return serve_run(&a->cfg, a->st, a->lib, a->core) == BB_OK ? 0 : 1;
 }
 
+static int cmd_version(struct app *a, int argc, char **argv)
+{
+    (void)a;
+    (void)argc;
+    (void)argv;
+    printf("bimbing %s\n", BIMBING_VERSION);
+    return 0;
+}
+
+static int cmd_help(struct app *a, int argc, char **argv)
+{
+    (void)a;
+    (void)argc;
+    (void)argv;
+    print_usage(stdout);
+    return 0;
+}
+
+/* ---- the command rows --------------------------------------------------------- */
+
+/* One command of the program itself: what `bimbing help` lists and the
+ * handler. The modules' commands are rows of their own (struct domain_cmd,
+ * bot/core/domain.h); help lists both, section by section. */
+struct cli_cmd {
+    const char *name;
+    const char *section;
+    struct domain_cmd_form forms[3]; /* ends at a NULL usage */
+    int (*run)(struct app *a, int argc, char **argv);
+    int flags;
+};
+#define CLI_NO_CONFIG 1 /* runs before the configuration is read; also as --NAME */
+#define CLI_QUIET     2 /* logs warnings and errors only, whatever log_level says */
+
+static const struct cli_cmd cli_cmds[] = {
+    {"serve",
+     "Conversations",
+     {{"serve", "run the service (web chat, Telegram, WhatsApp)"}},
+     cmd_serve,
+     0},
+    {"chat",
+     "Conversations",
+     {{"chat --as NIP [--jsonl] [--now TIME]",
+       "talk to the coach in this terminal as that person"}},
+     cmd_chat,
+     CLI_QUIET},
+    {"tick",
+     "Conversations",
+     {{"tick [--at TIME]", "run what the scheduler has due (for cron and tests)"}},
+     cmd_tick,
+     CLI_QUIET},
+    {"flows",
+     "Flows",
+     {{"flows check [PATH...]", "validate flow files (default: every file in the flows dir)"},
+      {"flows list", "the loaded flows, their versions and commands"}},
+     cmd_flows,
+     CLI_QUIET},
+    {"people",
+     "People and their data",
+     {{"people import FILE.csv", "add or update people (all rows valid, or nothing changes)"}},
+     cmd_people,
+     0},
+    {"invite",
+     "People and their data",
+     {{"invite NIP [--ttl 14d]", "print a one-time invite code for that person"}},
+     cmd_invite,
+     0},
+    {"export",
+     "People and their data",
+     {{"export NIP", "print everything stored about a person, as JSON"}},
+     cmd_export,
+     0},
+    {"forget",
+     "People and their data",
+     {{"forget NIP --yes", "erase a person and their data"}},
+     cmd_forget,
+     0},
+    {"version", "This program", {{"version", "print the version"}}, cmd_version, CLI_NO_CONFIG},
+    {"help", "This program", {{"help", "this list"}}, cmd_help, CLI_NO_CONFIG},
+};
+
+/* The sections of `bimbing help`, in order; a module's command under a
+ * section not named here is listed after them under its own. */
+static const char *const sections[] = {"Conversations", "Flows", "People and their data",
+                                       "HR and mentoring", "This program"};
+
+static const struct cli_cmd *find_cli(const char *name)
+{
+    for (size_t i = 0; i < BB_ARRAY_LEN(cli_cmds); i++) {
+        const struct cli_cmd *c = &cli_cmds[i];
+        if (strcmp(c->name, name) == 0 ||
+            ((c->flags & CLI_NO_CONFIG) && strncmp(name, "--", 2) == 0 &&
+             strcmp(c->name, name + 2) == 0))
+            return c;
+    }
+    return NULL;
+}
+
+/* "  usage   help", help from column 31 (on its own line when usage is long). */
+static void print_forms(FILE *out, const struct domain_cmd_form *f, int n)
+{
+    for (int i = 0; i < n && f[i].usage; i++) {
+        if (!f[i].usage[0])
+            fprintf(out, "%31s%s\n", "", f[i].help);
+        else if (strlen(f[i].usage) <= 28 && !strchr(f[i].usage, '\n'))
+            fprintf(out, "  %-28s %s\n", f[i].usage, f[i].help);
+        else
+            fprintf(out, "  %s\n%31s%s\n", f[i].usage, "", f[i].help);
+    }
+}
+
+static int section_known(const char *name)
+{
+    for (size_t i = 0; i < BB_ARRAY_LEN(sections); i++)
+        if (strcmp(sections[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every row of one section: the program's, then the modules'. */
+static void print_section(FILE *out, const char *section)
+{
+    int heading = 0;
+    for (size_t i = 0; i < BB_ARRAY_LEN(cli_cmds); i++) {
+        if (strcmp(cli_cmds[i].section, section) != 0)
+            continue;
+        if (!heading++)
+            fprintf(out, "\n%s\n", section);
+        print_forms(out, cli_cmds[i].forms, (int)BB_ARRAY_LEN(cli_cmds[i].forms));
+    }
+    for (int m = 0; domain_modules[m]; m++)
+        for (const struct domain_cmd *c = domain_modules[m]->cmds; c && c->name; c++) {
+            if (strcmp(c->section, section) != 0)
+                continue;
+            if (!heading++)
+                fprintf(out, "\n%s\n", section);
+            print_forms(out, c->forms, DOMAIN_CMD_FORMS);
+        }
+}
+
+static void print_usage(FILE *out)
+{
+    fputs(usage_head, out);
+    for (size_t i = 0; i < BB_ARRAY_LEN(sections); i++)
+        print_section(out, sections[i]);
+    for (int m = 0; domain_modules[m]; m++)
+        for (const struct domain_cmd *c = domain_modules[m]->cmds; c && c->name; c++)
+            if (!section_known(c->section))
+                print_forms(out, c->forms, DOMAIN_CMD_FORMS);
+    fputs(usage_tail, out);
+}
+
+/* A module's command, run with the store, the flows and the core set up. */
+static int run_domain_cmd(struct app *a, const struct domain_cmd *dcmd, int nargs, char **args)
+{
+    if (setup(a, 1) != BB_OK)
+        return 1;
+    struct domain_ctx dc = {
+        .st = a->st, .lib = a->lib, .core = a->core, .cfg = &a->cfg, .now = bb_now()};
+    char **dargv = calloc((size_t)nargs + 2, sizeof(char *));
+    if (!dargv)
+        return 1;
+    dargv[0] = (char *)dcmd->name;
+    for (int k = 0; k < nargs; k++)
+        dargv[k + 1] = args[k];
+    int rc = dcmd->run(&dc, nargs + 1, dargv);
+    free(dargv);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct app a;
@@ -480,15 +636,11 @@ int main(int argc, char **argv)
         else
             args[nargs++] = argv[i];
     }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
-        print_usage(stdout);
+    const struct cli_cmd *cc = find_cli(cmd);
+    if (cc && (cc->flags & CLI_NO_CONFIG)) {
+        rc = cc->run(&a, nargs, args);
         free(args);
-        return 0;
-    }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("bimbing %s\n", BIMBING_VERSION);
-        free(args);
-        return 0;
+        return rc;
     }
     if (config_load(&a.cfg, a.config_path, a.config_required, err, sizeof(err)) != BB_OK) {
         fprintf(stderr, "bimbing: configuration: %s\n", err);
@@ -505,45 +657,16 @@ int main(int argc, char **argv)
         bb_log_threshold = BB_LOG_WARN;
     else if (strcmp(a.cfg.log_level, "debug") == 0)
         bb_log_threshold = BB_LOG_DEBUG;
-    if (strcmp(cmd, "chat") == 0 || strcmp(cmd, "tick") == 0 || strcmp(cmd, "flows") == 0)
+    if (cc && (cc->flags & CLI_QUIET))
         bb_log_threshold = bb_log_threshold < BB_LOG_WARN ? bb_log_threshold : BB_LOG_WARN;
 
     curl_global_init(CURL_GLOBAL_ALL);
-    if (strcmp(cmd, "chat") == 0)
-        rc = cmd_chat(&a, nargs, args);
-    else if (strcmp(cmd, "tick") == 0)
-        rc = cmd_tick(&a, nargs, args);
-    else if (strcmp(cmd, "flows") == 0)
-        rc = cmd_flows(&a, nargs, args);
-    else if (strcmp(cmd, "people") == 0)
-        rc = cmd_people(&a, nargs, args);
-    else if (strcmp(cmd, "invite") == 0)
-        rc = cmd_invite(&a, nargs, args);
-    else if (strcmp(cmd, "export") == 0)
-        rc = cmd_export(&a, nargs, args);
-    else if (strcmp(cmd, "forget") == 0)
-        rc = cmd_forget(&a, nargs, args);
-    else if (strcmp(cmd, "serve") == 0)
-        rc = cmd_serve(&a, nargs, args);
-    else if (domain_find_cmd(cmd)) {
-        const struct domain_cmd *dcmd = domain_find_cmd(cmd);
-        if (setup(&a, 1) != BB_OK) {
-            rc = 1;
-        } else {
-            struct domain_ctx dc = {
-                .st = a.st, .lib = a.lib, .core = a.core, .cfg = &a.cfg, .now = bb_now()};
-            char **dargv = calloc((size_t)nargs + 2, sizeof(char *));
-            if (!dargv) {
-                rc = 1;
-            } else {
-                dargv[0] = (char *)cmd;
-                for (int k = 0; k < nargs; k++)
-                    dargv[k + 1] = args[k];
-                rc = dcmd->run(&dc, nargs + 1, dargv);
-                free(dargv);
-            }
-        }
-    } else {
+    const struct domain_cmd *dcmd = cc ? NULL : domain_find_cmd(domain_modules, cmd);
+    if (cc)
+        rc = cc->run(&a, nargs, args);
+    else if (dcmd)
+        rc = run_domain_cmd(&a, dcmd, nargs, args);
+    else {
         fprintf(stderr, "bimbing: unknown command '%s'\n\n", cmd);
         print_usage(stderr);
         rc = 2;

@@ -331,7 +331,7 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
                 /* module work: recurring check-ins, survey waves, nudges */
                 last_domain_tick = now_ms;
                 dctx.now = bb_now();
-                if (domain_tick(&dctx, NULL) != BB_OK)
+                if (core_modules_tick(core, dctx.now, NULL) != BB_OK)
                     bb_log(BB_LOG_ERR, "serve", "scheduler: %s", store_errmsg(st));
             }
             rc = core_tick(core, bb_now(), NULL);

@@ -61,15 +61,18 @@ struct core {
     struct core_stats stats;
     struct config defaults;
     const struct config *cfg;
+    const struct domain_module *const *modules;
 };
 
-int core_new(struct store *st, struct flow_lib *lib, struct core **out)
+int core_new(struct store *st, struct flow_lib *lib, const struct domain_module *const *modules,
+             struct core **out)
 {
     struct core *c = calloc(1, sizeof(*c));
     if (!c)
         return BB_ENOMEM;
     c->st = st;
     c->lib = lib;
+    c->modules = modules;
     config_defaults(&c->defaults);
     c->cfg = &c->defaults;
     if (tz_cache_new(&c->tz) != BB_OK) {
@@ -93,6 +96,11 @@ void core_get_stats(const struct core *c, struct core_stats *s)
     *s = c->stats;
 }
 
+const struct domain_module *const *core_modules(const struct core *c)
+{
+    return c ? c->modules : NULL;
+}
+
 void core_set_config(struct core *c, const struct config *cfg)
 {
     c->cfg = cfg ? cfg : &c->defaults;
@@ -105,6 +113,44 @@ static void domain_ctx_of(struct core *c, int64_t now, struct domain_ctx *d)
     d->core = c;
     d->cfg = c->cfg;
     d->now = now;
+}
+
+/* ---- the modules' person fields and periodic work ---------------------------- */
+
+/* Let every module add its fields to the person object flows see. */
+static int modules_person_fields(struct core *c, int64_t now, const struct store_person *p,
+                                 cJSON *out)
+{
+    struct domain_ctx dc;
+    domain_ctx_of(c, now, &dc);
+    for (int m = 0; c->modules && c->modules[m]; m++)
+        if (c->modules[m]->person_fields) {
+            int rc = c->modules[m]->person_fields(&dc, p, out);
+            if (rc != BB_OK)
+                return rc;
+        }
+    return BB_OK;
+}
+
+int core_modules_tick(struct core *c, int64_t now, int *did)
+{
+    struct domain_ctx dc;
+    int total = 0;
+    domain_ctx_of(c, now, &dc);
+    for (int m = 0; c->modules && c->modules[m]; m++)
+        if (c->modules[m]->tick) {
+            int n = 0, rc = c->modules[m]->tick(&dc, &n);
+            if (rc != BB_OK) {
+                bb_log(BB_LOG_ERR, c->modules[m]->name, "tick: %s", bb_strerror(rc));
+                if (did)
+                    *did = total;
+                return rc;
+            }
+            total += n;
+        }
+    if (did)
+        *did = total;
+    return BB_OK;
 }
 
 /* ---- flow versions: sessions stay on the version they started ---------- */
@@ -120,8 +166,8 @@ static const struct flow *get_flow(void *ctx, const char *id, int version)
     /* An older version a session is pinned to: its source is in the store. */
     if (store_flow_get(c->st, id, version, &src) != BB_OK)
         return NULL;
-    if (flow_parse(src, strlen(src), id, &nf, NULL) == BB_OK && nf->version == version &&
-        strcmp(nf->id, id) == 0) {
+    if (flow_parse(src, strlen(src), id, flow_lib_actions(c->lib), &nf, NULL) == BB_OK &&
+        nf->version == version && strcmp(nf->id, id) == 0) {
         if (flow_lib_add(c->lib, nf, 0) == BB_OK)
             f = flow_lib_get(c->lib, id, version);
     } else {
@@ -244,7 +290,7 @@ static cJSON *person_json(const struct store_person *p)
     return o;
 }
 
-static int tz_offset(struct core *c, const char *tzname, int64_t now)
+int core_tz_offset(struct core *c, const char *tzname, int64_t now)
 {
     const struct tz *z = NULL;
     int off = 7 * 3600; /* WIB when the zone is unknown */
@@ -253,144 +299,16 @@ static int tz_offset(struct core *c, const char *tzname, int64_t now)
     return off;
 }
 
-/* ---- actions ------------------------------------------------------------------ */
-
-static int action_record(struct core *c, const struct store_person *p, const cJSON *args,
-                         int64_t now)
-{
-    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(args, "record");
-    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(args, "fields");
-    if (!cJSON_IsString(kind))
-        return BB_EINVAL;
-    if (strcmp(kind->valuestring, "checkin") == 0) {
-        struct store_checkin ck;
-        cJSON *extra = cJSON_CreateObject();
-        memset(&ck, 0, sizeof(ck));
-        ck.person_id = p->id;
-        ck.at = now;
-        ck.wants_help = -1;
-        for (const cJSON *f = fields ? fields->child : NULL; f; f = f->next) {
-            if (strcmp(f->string, "mood") == 0 && cJSON_IsNumber(f)) {
-                int64_t mv = bb_num_or(f->valuedouble, 0);
-                ck.mood = mv >= 0 && mv <= 10 ? (int)mv : 0;
-            } else if (strcmp(f->string, "win") == 0 && cJSON_IsString(f))
-                bb_strlcpy(ck.win, f->valuestring, sizeof(ck.win));
-            else if (strcmp(f->string, "blocker") == 0 && cJSON_IsString(f))
-                bb_strlcpy(ck.blocker, f->valuestring, sizeof(ck.blocker));
-            else if (strcmp(f->string, "wants_help") == 0 && cJSON_IsBool(f))
-                ck.wants_help = cJSON_IsTrue(f);
-            else if (extra)
-                cJSON_AddItemToObject(extra, f->string, cJSON_Duplicate(f, 1));
-        }
-        if (extra && extra->child) {
-            char *s = cJSON_PrintUnformatted(extra);
-            if (s && strlen(s) < sizeof(ck.extra))
-                bb_strlcpy(ck.extra, s, sizeof(ck.extra));
-            cJSON_free(s);
-        }
-        cJSON_Delete(extra);
-        return store_checkin_add(c->st, &ck, NULL);
-    }
-    bb_log(BB_LOG_WARN, "core", "record \"%s\": no table for this kind yet; kept in the session",
-           kind->valuestring);
-    return BB_OK;
-}
-
-static int action_notify(struct core *c, const struct store_person *p, const cJSON *args)
-{
-    const cJSON *to = cJSON_GetObjectItemCaseSensitive(args, "notify");
-    const cJSON *text = cJSON_GetObjectItemCaseSensitive(args, "text");
-    struct store_person target;
-    struct reach r;
-    int rc;
-    if (!cJSON_IsString(to) || !cJSON_IsObject(text))
-        return BB_EINVAL;
-    if (strcmp(to->valuestring, "supervisor") == 0) {
-        if (!p->supervisor_nip[0])
-            return BB_OK;
-        rc = store_person_by_nip(c->st, p->supervisor_nip, &target);
-    } else {
-        /* mentor, mentee, hr, asker: need the mentoring tables (pairings). */
-        bb_log(BB_LOG_INFO, "core", "notify %s: no recipient known yet", to->valuestring);
-        return BB_OK;
-    }
-    if (rc == BB_ENOTFOUND)
-        return BB_OK;
-    if (rc != BB_OK)
-        return rc;
-    if (reach_person(c, target.id, &r) != BB_OK)
-        return BB_OK; /* never wrote to us: nowhere to send */
-    int li = flow_lang_index(target.lang);
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(text, flow_langs[li < 0 ? 0 : li]);
-    if (!cJSON_IsString(t))
-        return BB_EINVAL;
-    return queue_text(c, target.id, r.channel, r.ext_user, t->valuestring);
-}
-
-static int action_schedule(struct core *c, const struct store_person *p, const cJSON *args,
-                           int64_t now)
-{
-    const cJSON *flow = cJSON_GetObjectItemCaseSensitive(args, "schedule");
-    const cJSON *after = cJSON_GetObjectItemCaseSensitive(args, "after");
-    const cJSON *date = cJSON_GetObjectItemCaseSensitive(args, "date");
-    const cJSON *time = cJSON_GetObjectItemCaseSensitive(args, "time");
-    struct store_timer t;
-    int64_t due = now;
-    if (!cJSON_IsString(flow))
-        return BB_EINVAL;
-    if (cJSON_IsString(date)) {
-        /* a local date (and time, default 09:00) in the person's zone */
-        int64_t day0;
-        char iso[32];
-        const char *hm = cJSON_IsString(time) ? time->valuestring : "09:00";
-        if (bb_snprintf(iso, sizeof(iso), "%.10sT%.5s", date->valuestring, hm) != BB_OK ||
-            bb_parse_iso8601(iso, &day0) != BB_OK)
-            return BB_OK; /* a bad date from a flow: nothing to schedule */
-        due = day0 - tz_offset(c, p->tz, day0);
-    } else if (cJSON_IsNumber(after)) {
-        due = now + bb_num_or(after->valuedouble, 0);
-    }
-    memset(&t, 0, sizeof(t));
-    t.person_id = p->id;
-    bb_snprintf(t.kind, sizeof(t.kind), "flow");
-    bb_strlcpy(t.payload, flow->valuestring, sizeof(t.payload));
-    t.due = due;
-    return store_timer_add(c->st, &t, NULL);
-}
+/* ---- actions: a row of one of the core's modules (core_module first) ----- */
 
 static int do_action(struct core *c, const struct store_person *p, const struct flow_fx *fx,
                      int64_t now)
 {
-    const cJSON *a = fx->args;
-    if (strcmp(fx->name, "record") == 0)
-        return action_record(c, p, a, now);
-    if (strcmp(fx->name, "consent") == 0) {
-        const cJSON *purpose = cJSON_GetObjectItemCaseSensitive(a, "consent");
-        const cJSON *value = cJSON_GetObjectItemCaseSensitive(a, "value");
-        if (!cJSON_IsString(purpose))
-            return BB_EINVAL;
-        int rc = store_consent_set(c->st, p->id, purpose->valuestring, cJSON_IsTrue(value), now);
-        if (rc == BB_OK)
-            rc = store_audit(c->st, p->nip,
-                             cJSON_IsTrue(value) ? "consent.grant" : "consent.withdraw", p->id,
-                             purpose->valuestring, now);
-        return rc;
-    }
-    if (strcmp(fx->name, "language") == 0) {
-        const cJSON *lang = cJSON_GetObjectItemCaseSensitive(a, "language");
-        if (cJSON_IsString(lang) && flow_lang_index(lang->valuestring) >= 0)
-            return store_person_set_lang(c->st, p->id, lang->valuestring);
-        return BB_OK;
-    }
-    if (strcmp(fx->name, "notify") == 0)
-        return action_notify(c, p, a);
-    if (strcmp(fx->name, "schedule") == 0)
-        return action_schedule(c, p, a, now);
-    const struct domain_action *da = domain_find_action(fx->name);
-    if (da) {
+    const struct domain_action *da = domain_find_action(c->modules, fx->name);
+    if (da && da->run) {
         struct domain_ctx dc;
         domain_ctx_of(c, now, &dc);
-        return da->run(&dc, p, a);
+        return da->run(&dc, p, fx->args);
     }
     bb_log(BB_LOG_WARN, "core", "action \"%s\" is not available in this build", fx->name);
     return BB_OK;
@@ -635,18 +553,14 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         rc = BB_ENOMEM;
         goto out;
     }
-    {
-        struct domain_ctx dc;
-        domain_ctx_of(c, now, &dc);
-        if ((rc = domain_person_fields(&dc, &p, pj)) != BB_OK)
-            goto out;
-    }
+    if ((rc = modules_person_fields(c, now, &p, pj)) != BB_OK)
+        goto out;
     struct flow_ctx ctx = {.lib = c->lib,
                            .get = get_flow,
                            .get_ctx = c,
                            .person = pj,
                            .now = now,
-                           .tz_offset_s = tz_offset(c, p.tz, now)};
+                           .tz_offset_s = core_tz_offset(c, p.tz, now)};
     memset(&fe, 0, sizeof(fe));
     if (started_by_code) {
         const struct flow *onb = flow_lib_by_event(c->lib, "first_contact");

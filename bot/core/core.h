@@ -31,7 +31,12 @@ struct core_stats {
     int64_t unknown;          /* events from people we do not know */
 };
 
-int core_new(struct store *st, struct flow_lib *lib, struct core **out);
+/* modules: the modules whose actions, person fields and ticks the core
+ * runs (NULL-terminated, borrowed; the composition root passes
+ * domain_modules). NULL: none, not even the core's own actions. */
+struct domain_module;
+int core_new(struct store *st, struct flow_lib *lib, const struct domain_module *const *modules,
+             struct core **out);
 void core_free(struct core *c);
 
 /* Process up to max inbox events in one transaction. *n (may be NULL) gets
@@ -54,6 +59,17 @@ int core_invite(struct core *c, int64_t person_id, int64_t ttl, char *code, size
 int core_code_normalise(const char *in, char *out, size_t n);
 
 void core_get_stats(const struct core *c, struct core_stats *s);
+
+/* The module list the core was made with. */
+const struct domain_module *const *core_modules(const struct core *c);
+
+/* Run every module's periodic work (its tick) as of `now`, in list order;
+ * *did (may be NULL) sums their work. Stops at the first error. */
+int core_modules_tick(struct core *c, int64_t now, int *did);
+
+/* A time zone's UTC offset at `now`, in seconds (WIB when the zone is
+ * unknown or empty); zones are cached by the core. */
+int core_tz_offset(struct core *c, const char *tzname, int64_t now);
 
 /* The configuration domain modules see (defaults until set). Borrowed. */
 struct config;

@@ -3,16 +3,19 @@
  * scheduler, surveys and broadcasts) plug into the core, the CLI and the
  * service loop without each of them editing core.c, main.c or serve.c.
  *
- * A module is one struct domain_module (bot/domain/modules.c lists them all):
- *   - actions: what flows may call in "do" beyond the core's own (record
- *     checkin, consent, language, notify supervisor, schedule); the core
- *     runs them inside its batch transaction, for the person whose event it
- *     is handling;
+ * A module is one struct domain_module (bot/domain/modules.c lists them all,
+ * the core's own actions first as core_module):
+ *   - actions: what flows may call in "do", one row each (name, argument
+ *     schema, handler); the loader checks flows against the rows, the core
+ *     runs the handlers inside its batch transaction, for the person whose
+ *     event it is handling;
  *   - person_fields: values the module adds to the person object flows see
  *     (e.g. person.has_mentor), so conditions can use them;
- *   - tick: periodic work (every second in `serve`, once per `bimbing tick`),
- *     e.g. planning recurring check-ins or closing survey waves;
- *   - cmds: CLI subcommands (`bimbing pair suggest`, `bimbing survey send`).
+ *   - tick: periodic work (every second in `serve`, once per `bimbing tick`;
+ *     core_modules_tick runs them), e.g. planning recurring check-ins or
+ *     closing survey waves;
+ *   - cmds: CLI commands, one row each (`bimbing pair`, `bimbing survey`):
+ *     name, the forms `bimbing help` lists, handler.
  *
  * Thread rules: everything runs on the core thread (or the CLI's only
  * thread). A module keeps no mutable global state.
@@ -38,18 +41,46 @@ struct domain_ctx {
     int64_t now; /* Unix seconds (a pinned clock under test) */
 };
 
+/* A flow action: its name and argument schema (what the flow loader checks,
+ * bot/flow/flow.h) and its handler, in one row of the module that carries
+ * it out. */
 struct domain_action {
-    const char *name; /* as in flows: {"log_session": ...}; see flow_load.c's action table */
+    struct flow_action_def def;
     /* args: the action object after the engine evaluated it ("fields" holds
      * the variables' values, "text" the rendered texts, "flow" the flow id).
      * Return BB_OK, or an error that rolls the core's batch back (only for
-     * store failures; bad arguments should be logged and ignored). */
+     * store failures; bad arguments should be logged and ignored). NULL:
+     * flows may name the action but nothing is carried out yet (logged). */
     int (*run)(const struct domain_ctx *d, const struct store_person *p, const cJSON *args);
 };
 
+/* The schema most module actions have: the name as a flag and an optional
+ * list of variables ("fields"). */
+#define DOMAIN_ACTION_FIELDS(n)                                                                    \
+    {                                                                                              \
+        (n), 'b', {"fields"}, "f", "",                                                             \
+        {                                                                                          \
+            NULL                                                                                   \
+        }                                                                                          \
+    }
+#define DOMAIN_ACTIONS_END                                                                         \
+    {                                                                                              \
+        {NULL, 0, {NULL}, NULL, NULL, {NULL}}, NULL                                                \
+    }
+
+/* One form of a CLI command as `bimbing help` lists it: usage is the
+ * command with its arguments ("pair end MENTEE_NIP --reason T"; "" for a
+ * note under the previous form), help what it does. */
+struct domain_cmd_form {
+    const char *usage;
+    const char *help;
+};
+
+#define DOMAIN_CMD_FORMS 6
 struct domain_cmd {
-    const char *name;  /* the first word after `bimbing` */
-    const char *usage; /* one or more lines for `bimbing help`, each "  name ARGS  what" */
+    const char *name;                               /* the first word after `bimbing` */
+    const char *section;                            /* the heading `bimbing help` lists it under */
+    struct domain_cmd_form forms[DOMAIN_CMD_FORMS]; /* ends at a NULL usage */
     /* argv[0] is the command name. Print results to stdout, errors to
      * stderr; return the process exit code (0 ok, 1 failure, 2 usage). */
     int (*run)(const struct domain_ctx *d, int argc, char **argv);
@@ -57,21 +88,23 @@ struct domain_cmd {
 
 struct domain_module {
     const char *name;
-    const struct domain_action *actions; /* ends with {NULL}; may be NULL */
+    const struct domain_action *actions; /* ends with a NULL name; may be NULL */
     int (*person_fields)(const struct domain_ctx *d, const struct store_person *p, cJSON *out);
     int (*tick)(const struct domain_ctx *d, int *did); /* *did: how much work was done */
     const struct domain_cmd *cmds;                     /* ends with {NULL}; may be NULL */
 };
 
-/* All modules, NULL-terminated (bot/domain/modules.c). */
-extern const struct domain_module *const domain_modules[];
+/* The core's own actions (record, notify, consent, language, schedule,
+ * show) as a module like the others (bot/core/core_actions.c). */
+extern const struct domain_module core_module;
 
-const struct domain_action *domain_find_action(const char *name);
-const struct domain_cmd *domain_find_cmd(const char *name);
-/* Let every module add its person fields. */
-int domain_person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out);
-/* Run every module's tick; *did sums their work. */
-int domain_tick(const struct domain_ctx *d, int *did);
-void domain_usage(FILE *out);
+/* Lookups over a module list (NULL-terminated; bot/core/domain.c). Only
+ * the composition root (adapters/service/) names the list of this build,
+ * domain_modules (bot/domain/modules.c); everyone else is handed it. */
+const struct domain_action *domain_find_action(const struct domain_module *const *mods,
+                                               const char *name);
+const struct domain_cmd *domain_find_cmd(const struct domain_module *const *mods, const char *name);
+/* The action rows of a module list, for the flow loader. */
+struct flow_actions domain_flow_actions(const struct domain_module *const *mods);
 
 #endif

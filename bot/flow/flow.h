@@ -97,12 +97,13 @@ struct flow_next {
     int target;
 };
 
+struct flow_action_def;
 struct flow_action {
-    int def;               /* index into the action table (flow_action_name) */
-    cJSON *args;           /* the action object as written (owned) */
-    struct expr *value;    /* the expression argument, when the action has one */
-    char value_key[16];    /* which key of args holds that expression */
-    struct flow_text text; /* the text argument, when the action has one */
+    const struct flow_action_def *def; /* the row it was checked against (borrowed) */
+    cJSON *args;                       /* the action object as written (owned) */
+    struct expr *value;                /* the expression argument, when the action has one */
+    char value_key[16];                /* which key of args holds that expression */
+    struct flow_text text;             /* the text argument, when the action has one */
 };
 
 enum flow_node_kind {
@@ -209,10 +210,13 @@ void flow_diag_format(const struct flow_diag *g, char *out, size_t n);
 /* Parse and validate one flow. On success *out is a new flow (the caller
  * frees it with flow_free) and warnings may be in d. On failure returns
  * BB_EINVAL, *out is NULL, and d holds every error found (not just the
- * first). path names the file in diagnostics (may be NULL). */
-int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
-               struct flow_diags *d);
-int flow_load_file(const char *path, struct flow **out, struct flow_diags *d);
+ * first). path names the file in diagnostics (may be NULL); acts are the
+ * actions "do" may name (NULL: none, see struct flow_actions below). */
+struct flow_actions;
+int flow_parse(const char *src, size_t len, const char *path, const struct flow_actions *acts,
+               struct flow **out, struct flow_diags *d);
+int flow_load_file(const char *path, const struct flow_actions *acts, struct flow **out,
+                   struct flow_diags *d);
 void flow_free(struct flow *f);
 int flow_node_index(const struct flow *f, const char *name); /* -1 if none */
 
@@ -221,6 +225,10 @@ int flow_node_index(const struct flow *f, const char *name); /* -1 if none */
 struct flow_lib;
 
 int flow_lib_new(struct flow_lib **out);
+/* The actions the flows this library loads may call (copied; the rows are
+ * borrowed and must outlive the library). None until set. */
+void flow_lib_set_actions(struct flow_lib *lib, const struct flow_actions *acts);
+const struct flow_actions *flow_lib_actions(const struct flow_lib *lib);
 void flow_lib_free(struct flow_lib *lib);
 /* Add a flow (the lib takes ownership, also on failure). current = 1 makes
  * it the version new sessions start; 0 keeps it only for sessions pinned
@@ -359,10 +367,40 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
 int flow_input_parse(const struct flow_input *in, const char *text, int lang, int64_t now,
                      int tz_offset_s, struct expr_val *val, int *opt);
 
-/* ---- the domain actions a flow may call ----------------------------------- */
+/* ---- the actions a flow may call in "do" ----------------------------------- */
 
-/* Names of the actions flows may use in "do" (record, notify, consent,
- * language, schedule, request_mentor, ...). NULL past the end. */
-const char *flow_action_name(int def);
+/* One action's name and argument schema, as the loader checks it. The rows
+ * live with their handlers in the modules that carry them out (bot/core's
+ * "core" module and bot/domain/); whoever loads flows passes them in
+ * (struct flow_actions), so this layer knows no module.
+ *
+ * The action's name is the key that names it ({"notify": "mentor", ...});
+ * name_kind says what its value must be: 's' a non-empty string, 'e' an
+ * expression, 'b' anything (a flag). name_values, when set, lists the
+ * strings the name's value may be (NULL-terminated). keys are the other
+ * keys allowed, kinds has one letter per key: 's' a string, 'e' an
+ * expression, 't' a text per language, 'f' a list of variable names, 'd' a
+ * duration, 'h' a time "HH:MM", 'b' anything. required lists the keys that
+ * must be there. */
+#define FLOW_ACTION_KEYS   5
+#define FLOW_ACTION_VALUES 6
+struct flow_action_def {
+    const char *name;
+    char name_kind;
+    const char *keys[FLOW_ACTION_KEYS];
+    const char *kinds;
+    const char *required;
+    const char *name_values[FLOW_ACTION_VALUES]; /* NULL-terminated */
+};
+
+/* The actions a loader accepts: row(ctx, i) is the i-th row (0, 1, ...),
+ * NULL past the last. Rows are tried in order; names are unique. */
+struct flow_actions {
+    const struct flow_action_def *(*row)(const void *ctx, int i);
+    const void *ctx;
+};
+
+/* The row named name, or NULL (acts may be NULL: no actions). */
+const struct flow_action_def *flow_actions_find(const struct flow_actions *acts, const char *name);
 
 #endif

@@ -511,7 +511,7 @@ static void do_actions(struct run *R, const struct flow_node *n)
 {
     for (int i = 0; i < n->nacts && !R->failed; i++) {
         const struct flow_action *a = &n->acts[i];
-        const char *name = flow_action_name(a->def);
+        const char *name = a->def ? a->def->name : NULL;
         cJSON *args = cJSON_Duplicate(a->args, 1);
         struct flow_fx *f;
         if (!name || !args) {

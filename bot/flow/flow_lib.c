@@ -27,12 +27,26 @@ struct flow_lib {
     int n, cap;
     const struct flow **cur; /* current flows sorted by id, rebuilt on change */
     int ncur;
+    struct flow_actions acts; /* what "do" may name; row NULL: nothing */
 };
 
 int flow_lib_new(struct flow_lib **out)
 {
     *out = calloc(1, sizeof(**out));
     return *out ? BB_OK : BB_ENOMEM;
+}
+
+void flow_lib_set_actions(struct flow_lib *lib, const struct flow_actions *acts)
+{
+    if (acts)
+        lib->acts = *acts;
+    else
+        memset(&lib->acts, 0, sizeof(lib->acts));
+}
+
+const struct flow_actions *flow_lib_actions(const struct flow_lib *lib)
+{
+    return &lib->acts;
 }
 
 void flow_lib_free(struct flow_lib *lib)
@@ -299,7 +313,7 @@ int flow_lib_load_dir(struct flow_lib *lib, const char *dir, struct flow_diags *
             bad++;
             continue;
         }
-        if (flow_load_file(path, &f, d) != BB_OK) {
+        if (flow_load_file(path, &lib->acts, &f, d) != BB_OK) {
             bad++;
             continue;
         }

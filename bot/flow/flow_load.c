@@ -479,71 +479,58 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
 
 /* ---- actions -------------------------------------------------------------- */
 
-/* Argument kinds: 's' a string, 'e' an expression, 't' a text per language,
- * 'f' a list of variable names, 'd' a duration, 'h' a time "HH:MM",
- * 'b' anything (a flag). The first key is the action's name. */
-struct action_def {
-    const char *name;
-    char name_kind;
-    const char *keys[5];
-    const char *kinds; /* one char per key */
-    const char *required;
-};
-
-static const struct action_def actions[] = {
-    {"record", 's', {"fields"}, "f", ""},
-    {"notify", 's', {"text"}, "t", "text"},
-    {"consent", 's', {"value"}, "e", "value"},
-    {"language", 'e', {NULL}, "", ""},
-    {"schedule", 's', {"after", "date", "time"}, "deh", ""},
-    {"request_mentor", 'b', {"fields"}, "f", ""},
-    {"log_session", 'b', {"fields"}, "f", ""},
-    {"end_pairing", 'b', {"fields"}, "f", ""},
-    {"survey_answer", 'b', {"fields"}, "f", ""},
-    {"feedback_request", 'b', {"fields"}, "f", ""},
-    {"feedback_give", 'b', {"fields"}, "f", ""},
-    {"show", 's', {NULL}, "", ""},
-    /* coaching (bot/domain/coaching/coaching.c) */
-    {"wellbeing_record", 'b', {"fields"}, "f", ""},
-    {"grow_record", 'b', {"fields"}, "f", ""},
-    {"grow_followup", 'b', {"fields"}, "f", ""},
-    {"goal_record", 'b', {"fields"}, "f", ""},
-    {"learning_log", 'b', {"fields"}, "f", ""},
-    {"reflection_record", 'b', {"fields"}, "f", ""},
-    {"notify_mentor", 'b', {"text"}, "t", "text"},
-    {"mentor_summary", 'b', {"fields"}, "f", ""},
-    {"mentees_list", 'b', {NULL}, "", ""},
-    {"broadcast_preview", 'b', {"fields"}, "f", ""},
-    {"broadcast_send", 'b', {"fields"}, "f", ""},
-};
-
-const char *flow_action_name(int def)
+/* The rows come from the caller (struct flow_actions, flow.h): the modules
+ * that carry the actions out declare their arguments beside their handlers. */
+const struct flow_action_def *flow_actions_find(const struct flow_actions *acts, const char *name)
 {
-    if (def < 0 || (size_t)def >= BB_ARRAY_LEN(actions))
+    const struct flow_action_def *def;
+    if (!acts || !acts->row)
         return NULL;
-    return actions[def].name;
+    for (int i = 0; (def = acts->row(acts->ctx, i)) != NULL; i++)
+        if (strcmp(def->name, name) == 0)
+            return def;
+    return NULL;
+}
+
+/* "a, b, c or d" of a row's name_values. */
+static void join_values(const struct flow_action_def *def, char *out, size_t n)
+{
+    int count = 0;
+    out[0] = '\0';
+    while (count < FLOW_ACTION_VALUES - 1 && def->name_values[count])
+        count++;
+    for (int i = 0; i < count; i++) {
+        size_t len = strlen(out);
+        bb_snprintf(out + len, n - len, "%s%s",
+                    i == 0           ? ""
+                    : i == count - 1 ? " or "
+                                     : ", ",
+                    def->name_values[i]);
+    }
 }
 
 static void parse_action(struct ld *L, const cJSON *j, struct flow_action *a)
 {
     memset(a, 0, sizeof(*a));
-    a->def = -1;
     if (!cJSON_IsObject(j) || !j->child) {
         ERR(L, "each item of \"do\" must be an object naming an action");
         return;
     }
-    const struct action_def *def = NULL;
-    for (size_t i = 0; i < BB_ARRAY_LEN(actions) && !def; i++)
-        if (cJSON_GetObjectItemCaseSensitive(j, actions[i].name)) {
-            def = &actions[i];
-            a->def = (int)i;
-        }
+    const struct flow_action_def *def = NULL;
+    for (int i = 0; L->acts && L->acts->row && !def; i++) {
+        const struct flow_action_def *row = L->acts->row(L->acts->ctx, i);
+        if (!row)
+            break;
+        if (cJSON_GetObjectItemCaseSensitive(j, row->name))
+            def = row;
+    }
+    a->def = def;
     if (!def) {
         ERR(L, "unknown action \"%s\"", j->child->string ? j->child->string : "?");
         return;
     }
     const char *keys[8] = {def->name};
-    for (int k = 0; k < 5 && def->keys[k]; k++)
+    for (int k = 0; k < FLOW_ACTION_KEYS && def->keys[k]; k++)
         keys[k + 1] = def->keys[k];
     char what[48];
     bb_snprintf(what, sizeof(what), "action \"%s\"", def->name);
@@ -560,13 +547,17 @@ static void parse_action(struct ld *L, const cJSON *j, struct flow_action *a)
             a->value = compile_expr(L, nv->valuestring, what);
         bb_strlcpy(a->value_key, def->name, sizeof(a->value_key));
     }
-    if (strcmp(def->name, "notify") == 0 && cJSON_IsString(nv)) {
-        const char *to = nv->valuestring;
-        if (strcmp(to, "mentor") && strcmp(to, "hr") && strcmp(to, "supervisor") &&
-            strcmp(to, "mentee") && strcmp(to, "asker"))
-            ERR(L, "%s: notify mentor, mentee, supervisor, hr or asker, not \"%s\"", what, to);
+    if (def->name_values[0] && cJSON_IsString(nv)) {
+        int known = 0;
+        for (int k = 0; k < FLOW_ACTION_VALUES && def->name_values[k] && !known; k++)
+            known = strcmp(nv->valuestring, def->name_values[k]) == 0;
+        if (!known) {
+            char list[160];
+            join_values(def, list, sizeof(list));
+            ERR(L, "%s: %s %s, not \"%s\"", what, def->name, list, nv->valuestring);
+        }
     }
-    for (int k = 0; k < 5 && def->keys[k]; k++) {
+    for (int k = 0; k < FLOW_ACTION_KEYS && def->keys[k]; k++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, def->keys[k]);
         char kind = def->kinds[k];
         if (!v) {
@@ -866,13 +857,13 @@ static void json_error(struct ld *L, const char *src, size_t len, const char *at
         flow_ld_json_locate(&L->d->v[L->d->n - 1], src, len, at, what);
 }
 
-int flow_parse(const char *src, size_t len, const char *path, struct flow **out,
-               struct flow_diags *d)
+int flow_parse(const char *src, size_t len, const char *path, const struct flow_actions *acts,
+               struct flow **out, struct flow_diags *d)
 {
     static const char *const keys[] = {
         "id",           "version", "kind",    "title", "menu",  "triggers",    "expire_after",
         "remind_after", "remind",  "expired", "start", "nodes", "description", NULL};
-    struct ld L = {.d = d, .file = path};
+    struct ld L = {.d = d, .acts = acts, .file = path};
     struct flow *f = NULL;
     cJSON *root = NULL;
     struct refs refs = {0};
@@ -1029,7 +1020,8 @@ nomem:
     return BB_ENOMEM;
 }
 
-int flow_load_file(const char *path, struct flow **out, struct flow_diags *d)
+int flow_load_file(const char *path, const struct flow_actions *acts, struct flow **out,
+                   struct flow_diags *d)
 {
     struct ld L = {.d = d, .file = path};
     FILE *fp = NULL;
@@ -1063,7 +1055,7 @@ int flow_load_file(const char *path, struct flow **out, struct flow_diags *d)
         goto out;
     }
     buf[got] = '\0';
-    rc = flow_parse(buf, got, path, out, d);
+    rc = flow_parse(buf, got, path, acts, out, d);
 out:
     free(buf);
     if (fp)

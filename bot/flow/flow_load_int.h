@@ -19,6 +19,7 @@
 /* The loading context: where we are, for diagnostics. */
 struct ld {
     struct flow_diags *d;
+    const struct flow_actions *acts; /* what "do" may name */
     const char *file;
     struct flow *f;
     const char *node; /* current node name or NULL */

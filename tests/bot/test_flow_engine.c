@@ -14,6 +14,8 @@
 #include "bot/base/bb.h"
 #include "bot/flow/flow.h"
 #include "tests/lib/fixture.h"
+#include "bot/core/domain.h"
+#include "bot/domain/modules.h"
 
 #define NOW 1795428000 /* 2026-11-23T10:00:00Z, a Monday */
 

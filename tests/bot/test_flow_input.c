@@ -14,6 +14,16 @@
 
 #include "bot/base/bb.h"
 #include "bot/flow/flow.h"
+#include "bot/core/domain.h"
+#include "bot/domain/modules.h"
+
+/* The action rows of this build (the loader is handed them, like main does). */
+static const struct flow_actions *acts(void)
+{
+    static struct flow_actions a;
+    a = domain_flow_actions(domain_modules);
+    return &a;
+}
 
 #define NOW 1795428000 /* 2026-11-23T10:00:00Z: 17:00 on Monday 23 November in WIB */
 #define WIB (7 * 3600)
@@ -66,7 +76,7 @@ static int setup(void **state)
     (void)state;
     struct flow_diags d;
     flow_diags_init(&d);
-    int rc = flow_parse(SRC, strlen(SRC), "input", &flow, &d);
+    int rc = flow_parse(SRC, strlen(SRC), "input", acts(), &flow, &d);
     for (int i = 0; i < d.n; i++) {
         char line[600];
         flow_diag_format(&d.v[i], line, sizeof(line));

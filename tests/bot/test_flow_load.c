@@ -15,6 +15,16 @@
 
 #include "bot/base/bb.h"
 #include "bot/flow/flow.h"
+#include "bot/core/domain.h"
+#include "bot/domain/modules.h"
+
+/* The action rows of this build (the loader is handed them, like main does). */
+static const struct flow_actions *acts(void)
+{
+    static struct flow_actions a;
+    a = domain_flow_actions(domain_modules);
+    return &a;
+}
 
 static const char *const GOOD =
     "{\"_c\": \"comment keys are ignored\", \"id\": \"t.load\", \"version\": 7,\n"
@@ -54,7 +64,7 @@ static const char *const GOOD =
 static struct flow *parse_ok(const char *src, struct flow_diags *d)
 {
     struct flow *f = NULL;
-    int rc = flow_parse(src, strlen(src), "t.json", &f, d);
+    int rc = flow_parse(src, strlen(src), "t.json", acts(), &f, d);
     for (int i = 0; rc != BB_OK && i < d->n; i++) {
         char line[600];
         flow_diag_format(&d->v[i], line, sizeof(line));
@@ -141,7 +151,7 @@ static void test_nodes(void **state)
     assert_int_equal(node(f, "st")->nsets, 3);
     assert_string_equal(node(f, "st")->sets[2].var, "e");
     assert_int_equal(node(f, "ac")->kind, FLOW_NODE_ACTION);
-    assert_string_equal(flow_action_name(node(f, "ac")->acts[0].def), "record");
+    assert_string_equal(node(f, "ac")->acts[0].def->name, "record");
     assert_int_equal(node(f, "sc")->kind, FLOW_NODE_ASK);
     assert_int_equal(node(f, "sc")->retry_max, 0);
     assert_int_equal(node(f, "sc")->retry_else, flow_node_index(f, "yn"));
@@ -160,10 +170,16 @@ static void test_nodes(void **state)
     assert_string_equal(node(f, "c")->call, "t.other");
     assert_int_equal(node(f, "e")->kind, FLOW_NODE_END);
     assert_int_equal(node(f, "e")->end, 1);
-    /* the action table: known names, NULL past the end */
-    assert_string_equal(flow_action_name(0), "record");
-    assert_null(flow_action_name(-1));
-    assert_null(flow_action_name(1000));
+    /* the action rows: known names, NULL past the end, each name once */
+    const struct flow_actions *a = acts();
+    assert_string_equal(a->row(a->ctx, 0)->name, "record");
+    assert_null(a->row(a->ctx, -1));
+    assert_null(a->row(a->ctx, 1000));
+    assert_ptr_equal(flow_actions_find(a, "notify"), a->row(a->ctx, 1));
+    assert_null(flow_actions_find(a, "nope"));
+    assert_null(flow_actions_find(NULL, "record"));
+    for (int i = 0; a->row(a->ctx, i); i++)
+        assert_ptr_equal(flow_actions_find(a, a->row(a->ctx, i)->name), a->row(a->ctx, i));
     flow_free(f);
     flow_diags_free(&d);
 }
@@ -235,7 +251,7 @@ static void first_diag(const char *src, char *out, size_t n, int *nerrors)
     struct flow_diags d;
     struct flow *f = NULL;
     flow_diags_init(&d);
-    assert_int_equal(flow_parse(src, strlen(src), "x.json", &f, &d), BB_EINVAL);
+    assert_int_equal(flow_parse(src, strlen(src), "x.json", acts(), &f, &d), BB_EINVAL);
     assert_null(f);
     assert_true(d.n >= 1);
     flow_diag_format(&d.v[0], out, n);
@@ -290,7 +306,7 @@ static void test_all_errors_reported(void **state)
     struct flow_diags d;
     struct flow *f = NULL;
     flow_diags_init(&d);
-    assert_int_equal(flow_parse(src, strlen(src), NULL, &f, &d), BB_EINVAL);
+    assert_int_equal(flow_parse(src, strlen(src), NULL, acts(), &f, &d), BB_EINVAL);
     /* id, version, kind, title's missing "en", the node without next */
     assert_int_equal(d.nerrors, 5);
     char line[600];
@@ -327,6 +343,7 @@ static void test_lib_versions(void **state)
     struct flow_diags d;
     flow_diags_init(&d);
     assert_int_equal(flow_lib_new(&lib), BB_OK);
+    flow_lib_set_actions(lib, acts());
     assert_int_equal(flow_lib_add(lib, parse_ok(GOOD, &d), 1), BB_OK);
     /* the same text again: a no-op */
     assert_int_equal(flow_lib_add(lib, parse_ok(GOOD, &d), 1), BB_OK);
@@ -387,6 +404,7 @@ static void test_load_dir(void **state)
     fclose(fp);
     flow_diags_init(&d);
     assert_int_equal(flow_lib_new(&lib), BB_OK);
+    flow_lib_set_actions(lib, acts());
     assert_int_equal(flow_lib_load_dir(lib, dir, &d), BB_OK);
     assert_int_equal(flow_lib_get(lib, "t.dir", 0)->version, 1);
     /* the file is edited into a broken v2 and reloaded */

@@ -20,6 +20,8 @@
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
 #include "bot/flow/flow.h"
+#include "bot/domain/modules.h"
+
 #include "bot/domain/sched/sched.h"
 #include "bot/base/tz.h"
 #include "store/store.h"
@@ -71,6 +73,7 @@ static struct flow_lib *make_lib(const char *triggers, int version)
 {
     struct flow_lib *lib = NULL;
     assert_int_equal(flow_lib_new(&lib), BB_OK);
+    flow_lib_set_actions(lib, tfx_actions());
     if (triggers)
         assert_int_equal(flow_lib_add(lib, make_flow("t.weekly", version, triggers), 1), BB_OK);
     assert_int_equal(flow_lib_add(lib, parse(FLOW_FOLLOWUP), 1), BB_OK);
@@ -204,7 +207,7 @@ static int setup(void **state)
     struct fx *f = tfx_calloc(sizeof(*f));
     tfx_store_open(f, "test.db");
     f->lib = make_lib(FRI_1600, 1);
-    assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
+    assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
     *state = f;
     return 0;
 }
@@ -389,7 +392,7 @@ static void test_flow_change(void **state)
     core_free(f->core);
     flow_lib_free(f->lib);
     f->lib = lib2;
-    assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
+    assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
     assert_int_equal(plan(f, now + 60), 1);
     assert_int_equal(flow_timers(f, a, "t.weekly", &due), 1);
     assert_int_equal(due, at("2026-11-30T00:00:00Z"));
@@ -398,7 +401,7 @@ static void test_flow_change(void **state)
     core_free(f->core);
     flow_lib_free(f->lib);
     f->lib = lib3;
-    assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
+    assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
     assert_int_equal(plan(f, now + 120), 1);
     assert_int_equal(flow_timers(f, a, "t.weekly", NULL), 0);
     struct store_sched_counts c;
@@ -450,7 +453,7 @@ static void reopen(struct fx *f)
     f->core = NULL;
     f->st = NULL;
     assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    assert_int_equal(core_new(f->st, f->lib, &f->core), BB_OK);
+    assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
 }
 
 static void test_restart_between_due_and_run(void **state)

@@ -7,6 +7,16 @@
 
 #include "bot/base/bb.h"
 #include "bot/flow/flow.h"
+#include "bot/core/domain.h"
+#include "bot/domain/modules.h"
+
+/* The action rows of this build (the loader is handed them, like main does). */
+static const struct flow_actions *acts(void)
+{
+    static struct flow_actions a;
+    a = domain_flow_actions(domain_modules);
+    return &a;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -15,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct flow *f = NULL;
     struct flow_diags d;
     flow_diags_init(&d);
-    if (flow_parse((const char *)data, size, "fuzz.json", &f, &d) == BB_OK) {
+    if (flow_parse((const char *)data, size, "fuzz.json", acts(), &f, &d) == BB_OK) {
         struct flow_lib *lib = NULL;
         if (flow_lib_new(&lib) == BB_OK && flow_lib_add(lib, f, 1) == BB_OK) {
             static const char *inputs[] = {"/start", "1",     "ya",    "2026-12-01",

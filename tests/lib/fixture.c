@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "bot/base/bb.h"
+#include "bot/core/domain.h"
+#include "bot/domain/modules.h"
 #include "bot/flow/flow.h"
 #include "store/store.h"
 #include "tests/lib/fixture.h"
@@ -65,12 +67,19 @@ int64_t tfx_person_add(struct store *st, const struct tfx_person *in)
     return id;
 }
 
+const struct flow_actions *tfx_actions(void)
+{
+    static struct flow_actions a;
+    a = domain_flow_actions(domain_modules);
+    return &a;
+}
+
 struct flow *tfx_flow_parse(const char *json, const char *path)
 {
     struct flow *f = NULL;
     struct flow_diags d;
     flow_diags_init(&d);
-    int rc = flow_parse(json, strlen(json), path, &f, &d);
+    int rc = flow_parse(json, strlen(json), path, tfx_actions(), &f, &d);
     for (int i = 0; rc != BB_OK && i < d.n; i++) {
         char line[600];
         flow_diag_format(&d.v[i], line, sizeof(line));

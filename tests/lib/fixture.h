@@ -68,6 +68,11 @@ struct tfx_person {
 /* Adds (or updates by NIP) the person; returns their id. */
 int64_t tfx_person_add(struct store *st, const struct tfx_person *p);
 
+/* The flow action rows of this build, as the service hands them to the
+ * loader (every domain module's and the core's). */
+struct flow_actions;
+const struct flow_actions *tfx_actions(void);
+
 /* Parses one flow from JSON text; prints the diagnostics and fails the
  * test when it is not valid. */
 struct flow *tfx_flow_parse(const char *json, const char *path);

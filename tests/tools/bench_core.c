@@ -19,6 +19,8 @@
 
 #include "bot/base/bb.h"
 #include "bot/core/core.h"
+#include "bot/core/domain.h"
+#include "bot/domain/modules.h"
 #include "bot/flow/flow.h"
 #include "store/store.h"
 
@@ -73,9 +75,11 @@ int main(int argc, char **argv)
     struct flow_lib *lib = NULL;
     struct core *core = NULL;
     struct flow_diags d;
+    struct flow_actions acts = domain_flow_actions(domain_modules);
     flow_diags_init(&d);
     if (store_open(path, &so, &st) != BB_OK || flow_lib_new(&lib) != BB_OK ||
-        flow_lib_load_dir(lib, flows, &d) != BB_OK || core_new(st, lib, &core) != BB_OK) {
+        (flow_lib_set_actions(lib, &acts), flow_lib_load_dir(lib, flows, &d)) != BB_OK ||
+        core_new(st, lib, domain_modules, &core) != BB_OK) {
         fprintf(stderr, "bench_core: set-up failed\n");
         return 1;
     }

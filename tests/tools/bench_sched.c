@@ -19,6 +19,15 @@
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
 #include "bot/flow/flow.h"
+#include "bot/domain/modules.h"
+
+/* The action rows of this build (the loader is handed them, like main does). */
+static const struct flow_actions *acts(void)
+{
+    static struct flow_actions a;
+    a = domain_flow_actions(domain_modules);
+    return &a;
+}
 #include "bot/domain/sched/sched.h"
 #include "store/store.h"
 #include "store/store_sched.h"
@@ -40,13 +49,14 @@ static int make_lib(int version, const char *day, struct flow_lib **out)
     int rc;
     flow_diags_init(&d);
     bb_snprintf(json, sizeof(json), FLOW_FMT, version, day);
-    rc = flow_parse(json, strlen(json), "bench", &f, &d);
+    rc = flow_parse(json, strlen(json), "bench", acts(), &f, &d);
     flow_diags_free(&d);
     if (rc == BB_OK)
         rc = flow_lib_new(out);
-    if (rc == BB_OK)
+    if (rc == BB_OK) {
+        flow_lib_set_actions(*out, acts());
         rc = flow_lib_add(*out, f, 1);
-    else
+    } else
         flow_free(f);
     return rc;
 }
@@ -107,7 +117,7 @@ int main(int argc, char **argv)
     }
     bb_snprintf(path, sizeof(path), "%s/bench_sched_%d.db", dir, (int)getpid());
     if (store_open(path, NULL, &st) != BB_OK || make_lib(1, "fri", &lib) != BB_OK ||
-        core_new(st, lib, &core) != BB_OK) {
+        core_new(st, lib, domain_modules, &core) != BB_OK) {
         fprintf(stderr, "bench_sched: setup failed: %s\n", st ? store_errmsg(st) : "");
         return 1;
     }

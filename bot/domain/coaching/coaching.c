@@ -738,16 +738,16 @@ out:
 }
 
 static const struct domain_action actions[] = {
-    {"wellbeing_record", act_wellbeing},
-    {"grow_record", act_grow},
-    {"grow_followup", act_grow_followup},
-    {"goal_record", act_goal},
-    {"learning_log", act_learning},
-    {"reflection_record", act_reflection},
-    {"feedback_request", act_feedback_request},
-    {"feedback_give", act_feedback_give},
-    {"request_mentor", act_request_mentor},
-    {NULL, NULL},
+    {DOMAIN_ACTION_FIELDS("wellbeing_record"), act_wellbeing},
+    {DOMAIN_ACTION_FIELDS("grow_record"), act_grow},
+    {DOMAIN_ACTION_FIELDS("grow_followup"), act_grow_followup},
+    {DOMAIN_ACTION_FIELDS("goal_record"), act_goal},
+    {DOMAIN_ACTION_FIELDS("learning_log"), act_learning},
+    {DOMAIN_ACTION_FIELDS("reflection_record"), act_reflection},
+    {DOMAIN_ACTION_FIELDS("feedback_request"), act_feedback_request},
+    {DOMAIN_ACTION_FIELDS("feedback_give"), act_feedback_give},
+    {DOMAIN_ACTION_FIELDS("request_mentor"), act_request_mentor},
+    DOMAIN_ACTIONS_END,
 };
 
 const struct domain_module coaching_module = {

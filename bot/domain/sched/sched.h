@@ -25,6 +25,14 @@
 #include "bot/base/tz.h"
 
 extern const struct domain_module sched_module;
+/* The row of `bimbing sched` (sched_cli.c). */
+extern const struct domain_cmd sched_cmds[];
+
+/* The scheduler's keys in the store's meta table: the signature of the
+ * flows' schedule rules, and the re-plan sweep (the last person id
+ * re-planned, or "done"). */
+#define SCHED_META_SIG   "flows_sig"
+#define SCHED_META_SWEEP "sweep"
 
 /* People per transaction, and the work one tick may do before it yields
  * (the rest goes on at the next tick). */

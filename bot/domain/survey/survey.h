@@ -30,6 +30,10 @@ int survey_k(const struct config *cfg);
  * mentor, hr, admin). kind is enum store_seg_kind; value gets NAME or ROLE.
  * BB_EINVAL for anything else. */
 int survey_segment_parse(const char *s, int *kind, char *value, size_t n);
+/* The same check for whoever only needs to know (the CLI, the dashboard):
+ * BB_OK, or BB_EINVAL with a message for the person in err (n bytes) naming
+ * the segment and what is accepted. */
+int survey_segment_check(const char *s, char *err, size_t n);
 
 /* eNPS from counts: % promoters (9-10) minus % detractors (0-6), -100..100.
  * BB_EINVAL when n is 0. */

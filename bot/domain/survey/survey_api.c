@@ -1,0 +1,412 @@
+/*
+ * survey_api.c - the survey module's parts of the HR dashboard: the
+ * survey_admin_* hooks (survey.h; the contract in adapters/admin/
+ * admin_hooks.h): the surveys, a survey's latest report as JSON and CSV,
+ * sending a wave, broadcasts. Called by adapters/admin only.
+ *
+ * Thread rules: core thread only; no global mutable state.
+ */
+#include "bot/domain/survey/survey_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the HR dashboard's hooks (adapters/admin/admin_hooks.h) ---------------------- */
+
+/* The module's threshold is a floor: the dashboard may ask for more. */
+static int admin_k(const struct domain_ctx *d, int k)
+{
+    int mk = survey_k(d->cfg);
+    return k < mk ? mk : k;
+}
+
+static const char *flow_text_en(const struct flow_text *t)
+{
+    if (t->t[1] && t->t[1][0])
+        return t->t[1];
+    return t->t[0] ? t->t[0] : "";
+}
+
+static const char *flow_title(const struct domain_ctx *d, const char *flow_id)
+{
+    const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
+    const char *t = f ? flow_text_en(&f->title) : "";
+    return t[0] ? t : flow_id;
+}
+
+static int add_iso(cJSON *o, const char *name, int64_t t)
+{
+    char iso[32];
+    bb_format_iso8601(t, iso, sizeof(iso));
+    return cJSON_AddStringToObject(o, name, iso) ? BB_OK : BB_ENOMEM;
+}
+
+static double round1(double x)
+{
+    return round(x * 10.0) / 10.0;
+}
+
+static double rate(int64_t part, int64_t whole)
+{
+    return whole > 0 ? round(1000.0 * (double)part / (double)whole) / 1000.0 : 0.0;
+}
+
+/* An empty segment is almost always a typing mistake on the dashboard. */
+static int segment_nonempty(const struct domain_ctx *d, const char *to, char *err)
+{
+    char value[128];
+    int kind, rc;
+    int64_t total = 0;
+    if (survey_segment_check(to, err, SURVEY_ERR_MAX) != BB_OK ||
+        survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
+        return BB_EINVAL;
+    if ((rc = store_segment_count(d->st, kind, value, &total, NULL)) != BB_OK)
+        return rc;
+    if (total == 0) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "nobody is in the segment %s", to);
+        return BB_EINVAL;
+    }
+    return BB_OK;
+}
+
+static const char *const input_types[] = {"none",  "text",  "number", "choice",
+                                          "scale", "yesno", "date"};
+
+static const char *input_type(int t)
+{
+    return t >= 0 && (size_t)t < BB_ARRAY_LEN(input_types) ? input_types[t] : "none";
+}
+
+/* The asking node of a flow that saves `question`, or NULL. */
+static const struct flow_node *question_node(const struct flow *f, const char *question)
+{
+    for (int i = 0; f && i < f->nnodes; i++)
+        if (f->nodes[i].has_ask && !strcmp(f->nodes[i].save, question))
+            return &f->nodes[i];
+    return NULL;
+}
+
+/* One question of the whole wave: its text and answers per label (the
+ * options of the flow's input where it has them, else the values). */
+static int question_json(const struct flow_node *node, const struct survey_qstat *q, cJSON *arr)
+{
+    char label[16];
+    cJSON *o = cJSON_CreateObject(), *c;
+    if (!o || !cJSON_AddItemToArray(arr, o))
+        return BB_ENOMEM;
+    if (!cJSON_AddStringToObject(o, "id", q->name) ||
+        !cJSON_AddStringToObject(o, "text", node ? flow_text_en(&node->ask) : q->name) ||
+        !cJSON_AddStringToObject(o, "type",
+                                 node         ? input_type(node->input.type)
+                                 : q->is_text ? "text"
+                                              : "number") ||
+        !cJSON_AddNumberToObject(o, "answers", (double)q->n) ||
+        !(c = cJSON_AddObjectToObject(o, "counts")))
+        return BB_ENOMEM;
+    if (q->is_text)
+        return BB_OK; /* free text: in the CSV, never counted per answer */
+    if (node && node->input.nopts > 0) {
+        for (int i = 0; i < node->input.nopts; i++) {
+            const struct flow_option *op = &node->input.opts[i];
+            double v = op->value;
+            int64_t n = v >= 0 && v <= 10 && v == floor(v) ? q->hist[(int)v] : 0;
+            const char *l = flow_text_en(&op->label);
+            if (!l[0]) {
+                bb_snprintf(label, sizeof(label), "%g", v);
+                l = label;
+            }
+            if (!cJSON_GetObjectItemCaseSensitive(c, l) &&
+                !cJSON_AddNumberToObject(c, l, (double)n))
+                return BB_ENOMEM;
+        }
+        return BB_OK;
+    }
+    for (int v = 0; v <= 10; v++) {
+        if (!q->hist[v])
+            continue;
+        bb_snprintf(label, sizeof(label), "%d", v);
+        if (!cJSON_AddNumberToObject(c, label, (double)q->hist[v]))
+            return BB_ENOMEM;
+    }
+    return BB_OK;
+}
+
+/* The results of the whole wave into o (the caller checked survey_agg_shown). */
+static int report_json(const struct domain_ctx *d, const struct store_wave *w,
+                       const struct survey_agg *a, cJSON *o)
+{
+    const struct flow *f = d->lib ? flow_lib_get(d->lib, w->flow_id, 0) : NULL;
+    const struct survey_group *g = &a->total;
+    cJSON *arr;
+    double e;
+    int rc = BB_OK;
+    if (survey_enps(g->enps_prom, g->enps_det, g->enps_n, &e) == BB_OK) {
+        double pp = 100.0 * (double)g->enps_prom / (double)g->enps_n;
+        double pd = 100.0 * (double)g->enps_det / (double)g->enps_n;
+        cJSON *x = cJSON_AddObjectToObject(o, "enps");
+        if (!x || !cJSON_AddNumberToObject(x, "score", round1(e)) ||
+            !cJSON_AddNumberToObject(x, "promoters", round1(pp)) ||
+            !cJSON_AddNumberToObject(x, "passives", round1(100.0 - pp - pd)) ||
+            !cJSON_AddNumberToObject(x, "detractors", round1(pd)))
+            return BB_ENOMEM;
+    } else if (!cJSON_AddNullToObject(o, "enps")) {
+        return BB_ENOMEM;
+    }
+    if (g->who5.n > 0) {
+        cJSON *x = cJSON_AddObjectToObject(o, "who5");
+        if (!x || !cJSON_AddNumberToObject(x, "index", round1(survey_who5_index(&g->who5))) ||
+            !cJSON_AddNumberToObject(x, "below13_pct", round1(survey_who5_low_pct(&g->who5))) ||
+            !cJSON_AddNumberToObject(x, "n", (double)g->who5.n))
+            return BB_ENOMEM;
+    }
+    if (!(arr = cJSON_AddArrayToObject(o, "questions")))
+        return BB_ENOMEM;
+    /* In the flow's order first (answers come in random order), then any
+     * question the current flow no longer asks. */
+    for (int i = 0; f && rc == BB_OK && i < f->nnodes; i++) {
+        const struct flow_node *nd = &f->nodes[i];
+        for (int j = 0; nd->has_ask && nd->save[0] && j < g->nq; j++)
+            if (!strcmp(g->q[j].name, nd->save) && question_node(f, nd->save) == nd) {
+                rc = question_json(nd, &g->q[j], arr);
+                break;
+            }
+    }
+    for (int j = 0; rc == BB_OK && j < g->nq; j++)
+        if (!question_node(f, g->q[j].name))
+            rc = question_json(NULL, &g->q[j], arr);
+    return rc;
+}
+
+/* The latest wave of a flow and its aggregate; *w malloc'd (free()). */
+static int latest_wave(const struct domain_ctx *d, const char *flow_id, struct store_wave **w,
+                       int *n, struct survey_agg *a, int64_t *invited, char *err)
+{
+    struct store_unit_count *u = NULL;
+    int nu = 0, rc;
+    int64_t answered = 0;
+    memset(a, 0, sizeof(*a));
+    rc = store_wave_list(d->st, flow_id, w, n);
+    if (rc == BB_OK && *n == 0) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", flow_id);
+        rc = BB_ENOTFOUND;
+    }
+    if (rc == BB_OK)
+        rc = survey_wave_aggregate(d, (*w)[*n - 1].id, a, &u, &nu, invited, &answered);
+    free(u);
+    return rc;
+}
+
+int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k, cJSON **out,
+                        char *err)
+{
+    struct store_wave *w = NULL;
+    struct survey_agg a;
+    int n = 0, rc;
+    int64_t invited = 0;
+    cJSON *o = NULL;
+    k = admin_k(d, k);
+    *out = NULL;
+    rc = latest_wave(d, survey_id, &w, &n, &a, &invited, err);
+    if (rc != BB_OK)
+        goto out;
+    const struct store_wave *lw = &w[n - 1];
+    rc = BB_ENOMEM;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
+        !cJSON_AddStringToObject(o, "title", flow_title(d, survey_id)) ||
+        !cJSON_AddNumberToObject(o, "wave", (double)lw->id) ||
+        !cJSON_AddNumberToObject(o, "waves", (double)n) ||
+        !cJSON_AddStringToObject(o, "segment", lw->segment) ||
+        add_iso(o, "start_at", lw->start_at) != BB_OK ||
+        add_iso(o, "close_at", lw->close_at) != BB_OK ||
+        !cJSON_AddBoolToObject(o, "closed", lw->closed) ||
+        !cJSON_AddNumberToObject(o, "invited", (double)invited))
+        goto out;
+    if (!survey_agg_shown(&a, k)) {
+        /* no answer counts at all below k */
+        if (!cJSON_AddTrueToObject(o, "hidden") || !cJSON_AddNumberToObject(o, "anonymity_k", k))
+            goto out;
+    } else if (!cJSON_AddNumberToObject(o, "responses", (double)a.total.responses) ||
+               !cJSON_AddNumberToObject(o, "response_rate", rate(a.total.responses, invited)) ||
+               (rc = report_json(d, lw, &a, o)) != BB_OK) {
+        goto out;
+    }
+    *out = o;
+    o = NULL;
+    rc = BB_OK;
+out:
+    cJSON_Delete(o);
+    survey_agg_free(&a);
+    free(w);
+    return rc;
+}
+
+int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
+{
+    struct store_wave *w = NULL;
+    int n = 0, rc;
+    cJSON *o = NULL, *arr;
+    (void)err;
+    k = admin_k(d, k);
+    *out = NULL;
+    if ((rc = store_wave_list(d->st, NULL, &w, &n)) != BB_OK)
+        return rc;
+    rc = BB_ENOMEM;
+    if (!(o = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(o, "surveys")))
+        goto out;
+    /* Newest first: walk back, one entry per flow at its latest wave. */
+    for (int i = n - 1; i >= 0; i--) {
+        struct store_unit_count *u = NULL;
+        struct survey_agg a;
+        int nu = 0, sent = 0, seen = 0;
+        int64_t invited = 0, answered = 0;
+        cJSON *x;
+        for (int j = 0; j < n; j++) {
+            if (strcmp(w[j].flow_id, w[i].flow_id) != 0)
+                continue;
+            sent++;
+            seen |= j > i;
+        }
+        if (seen)
+            continue; /* a later wave of this flow was listed already */
+        rc = survey_wave_aggregate(d, w[i].id, &a, &u, &nu, &invited, &answered);
+        free(u);
+        if (rc == BB_OK) {
+            int shown = survey_agg_shown(&a, k);
+            rc = BB_ENOMEM;
+            if ((x = cJSON_CreateObject()) && cJSON_AddItemToArray(arr, x) &&
+                cJSON_AddStringToObject(x, "id", w[i].flow_id) &&
+                cJSON_AddStringToObject(x, "title", flow_title(d, w[i].flow_id)) &&
+                cJSON_AddNumberToObject(x, "sent", sent) &&
+                cJSON_AddNumberToObject(x, "wave", (double)w[i].id) &&
+                cJSON_AddNumberToObject(x, "invited", (double)invited) &&
+                (shown ? cJSON_AddNumberToObject(x, "responses", (double)a.total.responses) != NULL
+                       : cJSON_AddNullToObject(x, "responses") != NULL) &&
+                (shown ? cJSON_AddNumberToObject(x, "response_rate",
+                                                 rate(a.total.responses, invited)) != NULL
+                       : cJSON_AddNullToObject(x, "response_rate") != NULL) &&
+                add_iso(x, "last_sent", w[i].start_at) == BB_OK &&
+                cJSON_AddBoolToObject(x, "closed", w[i].closed))
+                rc = BB_OK;
+        }
+        survey_agg_free(&a);
+        if (rc != BB_OK)
+            goto out;
+    }
+    *out = o;
+    o = NULL;
+    rc = BB_OK;
+out:
+    cJSON_Delete(o);
+    free(w);
+    return rc;
+}
+
+int survey_admin_csv(const struct domain_ctx *d, const char *survey_id, int k, char **csv,
+                     size_t *len, char *err)
+{
+    struct bb_buf buf;
+    struct survey_report_opts o = {.k = admin_k(d, k), .csv = 1, .by_unit = 1, .out = &buf};
+    int rc;
+    *csv = NULL;
+    *len = 0;
+    bb_buf_init(&buf, SURVEY_REPORT_MAX);
+    rc = survey_report_flow(d, survey_id, &o);
+    if (rc == BB_ENOTFOUND)
+        bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", survey_id);
+    if (rc == BB_OK) {
+        *len = buf.len;
+        if (!(*csv = bb_buf_take(&buf)))
+            rc = BB_ENOMEM;
+    }
+    bb_buf_free(&buf);
+    return rc;
+}
+
+int survey_admin_send(const struct domain_ctx *d, const char *survey_id, const char *segment,
+                      const char *actor, cJSON **out, char *err)
+{
+    struct store_wave w;
+    int64_t unlinked = 0;
+    cJSON *o = NULL;
+    int rc;
+    *out = NULL;
+    if ((rc = segment_nonempty(d, segment, err)) != BB_OK)
+        return rc;
+    rc = survey_wave_send(d, survey_id, segment, d->now, d->now + SURVEY_CLOSE_AFTER,
+                          d->now + SURVEY_REMIND_AFTER, SURVEY_PACE, actor, &w, &unlinked, err);
+    if (rc != BB_OK)
+        return rc;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
+        !cJSON_AddNumberToObject(o, "wave", (double)w.id) ||
+        !cJSON_AddNumberToObject(o, "recipients", (double)w.invited) ||
+        !cJSON_AddNumberToObject(o, "unlinked", (double)unlinked) ||
+        add_iso(o, "close_at", w.close_at) != BB_OK) {
+        cJSON_Delete(o);
+        return BB_ENOMEM; /* the wave is sent; only the answer is lost */
+    }
+    *out = o;
+    return BB_OK;
+}
+
+int survey_admin_broadcasts(const struct domain_ctx *d, cJSON **out, char *err)
+{
+    struct store_broadcast *b = NULL;
+    int n = 0, rc;
+    cJSON *o = NULL, *arr;
+    (void)err;
+    *out = NULL;
+    if ((rc = store_broadcast_list(d->st, SURVEY_LIST_MAX, &b, &n)) != BB_OK)
+        return rc;
+    rc = BB_ENOMEM;
+    if (!(o = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(o, "broadcasts")))
+        goto out;
+    for (int i = 0; i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        if (!x || !cJSON_AddItemToArray(arr, x) ||
+            !cJSON_AddNumberToObject(x, "id", (double)b[i].id) ||
+            add_iso(x, "created_at", b[i].created_at) != BB_OK ||
+            add_iso(x, "due", b[i].due) != BB_OK ||
+            !cJSON_AddStringToObject(x, "segment", b[i].segment) ||
+            !cJSON_AddNumberToObject(x, "recipients", (double)b[i].recipients) ||
+            !cJSON_AddStringToObject(x, "text_preview", b[i].preview) ||
+            !cJSON_AddStringToObject(x, "actor", b[i].actor))
+            goto out;
+    }
+    *out = o;
+    o = NULL;
+    rc = BB_OK;
+out:
+    cJSON_Delete(o);
+    free(b);
+    return rc;
+}
+
+int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, const char *text,
+                           const char *actor, cJSON **out, char *err)
+{
+    char value[128];
+    int kind, rc;
+    int64_t id = 0, n = 0;
+    cJSON *o;
+    *out = NULL;
+    if ((rc = segment_nonempty(d, segment, err)) != BB_OK)
+        return rc;
+    if (!survey_text_ok(text)) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "the text must be valid UTF-8, 1 to %d bytes",
+                    SURVEY_TEXT_MAX);
+        return BB_EINVAL;
+    }
+    if (survey_segment_parse(segment, &kind, value, sizeof(value)) != BB_OK)
+        return BB_EINVAL; /* checked above */
+    rc = survey_broadcast_queue(d, kind, value, segment, text, text, d->now, actor, &id, &n);
+    if (rc != BB_OK)
+        return rc;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddNumberToObject(o, "id", (double)id) ||
+        !cJSON_AddNumberToObject(o, "recipients", (double)n)) {
+        cJSON_Delete(o);
+        return BB_ENOMEM;
+    }
+    *out = o;
+    return BB_OK;
+}

@@ -1,0 +1,345 @@
+/*
+ * survey_cli.c - the survey module's CLI: `bimbing survey send|report|list|
+ * close` and `bimbing broadcast`, one row each (survey_cmds, listed by the
+ * module in survey.c). Called by the command line only (adapters/service).
+ *
+ * Thread rules: the CLI's only thread; no global mutable state.
+ */
+#include "bot/domain/survey/survey_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- CLI ---------------------------------------------------------------------- */
+
+/* --as NIP: the person must be HR or admin; the actor is their NIP. */
+static int cli_actor(const struct domain_ctx *d, const char *as, char *actor, size_t n)
+{
+    struct store_person p;
+    if (!as) {
+        bb_strlcpy(actor, "cli", n);
+        return BB_OK;
+    }
+    if (store_person_by_nip(d->st, as, &p) != BB_OK) {
+        fprintf(stderr, "bimbing: no person with NIP %s\n", as);
+        return BB_ENOTFOUND;
+    }
+    if (!survey_is_staff(p.role)) {
+        fprintf(stderr, "bimbing: only HR or admin may do this (%s is %s)\n", as, p.role);
+        store_audit(d->st, p.nip, "survey.refused", p.id, "not hr or admin", d->now);
+        return BB_EPERM;
+    }
+    bb_strlcpy(actor, p.nip, n);
+    return BB_OK;
+}
+
+static int usage_err(const char *msg, const char *arg)
+{
+    fprintf(stderr, "bimbing: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    return 2;
+}
+
+/* "<command> <sub> ID [--as NIP]": the id (positive) and the actor (see
+ * cli_actor). Returns 0, or the exit code to give (2 with the usage). */
+static int id_and_actor(const struct domain_ctx *d, int argc, char **argv, const char *usage,
+                        long long *id, char *actor, size_t n)
+{
+    const char *as = NULL;
+    char msg[96];
+    if (argc < 3 || bb_parse_ll(argv[2], 1, INT64_MAX, id) != BB_OK)
+        return usage_err(usage, NULL);
+    if (argc == 5 && !strcmp(argv[3], "--as"))
+        as = argv[4];
+    else if (argc != 3) {
+        bb_snprintf(msg, sizeof(msg), "%s [--as NIP]", usage);
+        return usage_err(msg, NULL);
+    }
+    return cli_actor(d, as, actor, n) != BB_OK ? 1 : 0;
+}
+
+static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
+{
+    const char *flow_id = NULL, *to = NULL, *as = NULL;
+    int64_t at = d->now, close_at = 0, close_after = SURVEY_CLOSE_AFTER,
+            remind_after = SURVEY_REMIND_AFTER;
+    int no_remind = 0, kind, rc;
+    long long pace = SURVEY_PACE;
+    char value[128], actor[64], err[SURVEY_ERR_MAX], d0[32], d1[32], d2[32];
+    int64_t unlinked = 0;
+    struct store_wave w;
+
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--to") && v) {
+            to = v;
+            i++;
+        } else if (!strcmp(a, "--at") && v) {
+            if (survey_parse_when(v, d->now, &at) != BB_OK)
+                return usage_err("bad time for --at", v);
+            i++;
+        } else if (!strcmp(a, "--close-at") && v) {
+            if (survey_parse_when(v, d->now, &close_at) != BB_OK)
+                return usage_err("bad time for --close-at", v);
+            i++;
+        } else if (!strcmp(a, "--close-after") && v) {
+            if (bb_parse_duration(v, &close_after) != BB_OK || close_after <= 0)
+                return usage_err("bad duration for --close-after", v);
+            i++;
+        } else if (!strcmp(a, "--remind-after") && v) {
+            if (bb_parse_duration(v, &remind_after) != BB_OK || remind_after <= 0)
+                return usage_err("bad duration for --remind-after", v);
+            i++;
+        } else if (!strcmp(a, "--no-remind")) {
+            no_remind = 1;
+        } else if (!strcmp(a, "--pace") && v) {
+            if (bb_parse_ll(v, 1, 1000, &pace) != BB_OK)
+                return usage_err("--pace must be 1 to 1000 starts per second", v);
+            i++;
+        } else if (!strcmp(a, "--as") && v) {
+            as = v;
+            i++;
+        } else if (a[0] != '-' && !flow_id) {
+            flow_id = a;
+        } else {
+            return usage_err("survey send: unknown argument", a);
+        }
+    }
+    if (!flow_id || !to)
+        return usage_err("usage: survey send FLOW --to SEGMENT [--at TIME] [--close-at TIME | "
+                         "--close-after DUR] [--remind-after DUR | --no-remind]",
+                         NULL);
+    if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
+        return usage_err("bad segment (all, unit=NAME, role=employee|mentor|hr|admin)", to);
+    if (!close_at)
+        close_at = at + close_after;
+    if (close_at <= at)
+        return usage_err("the wave must close after it starts", NULL);
+    if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
+        return 1;
+    rc = survey_wave_send(d, flow_id, to, at, close_at,
+                          no_remind || at + remind_after >= close_at ? 0 : at + remind_after,
+                          (int)pace, actor, &w, &unlinked, err);
+    if (rc == BB_ENOTFOUND || rc == BB_EINVAL) {
+        fprintf(stderr, "bimbing: %s\n", err);
+        return 1;
+    }
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: survey send failed: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    bb_format_iso8601(w.start_at, d0, sizeof(d0));
+    bb_format_iso8601(w.close_at, d1, sizeof(d1));
+    if (w.remind_at)
+        bb_format_iso8601(w.remind_at, d2, sizeof(d2));
+    else
+        bb_strlcpy(d2, "none", sizeof(d2));
+    printf("wave %" PRId64 ": %" PRId64 " invited (%" PRId64
+           " in the segment have no chat linked); starts %s, reminder %s, closes %s\n",
+           w.id, w.invited, unlinked, d0, d2, d1);
+    return 0;
+}
+
+static int cmd_survey_report(const struct domain_ctx *d, int argc, char **argv)
+{
+    const char *flow_id = NULL, *as = NULL;
+    struct bb_buf buf;
+    struct survey_report_opts o = {.k = survey_k(d->cfg), .out = &buf};
+    char actor[64], detail[160];
+    int rc;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--by") && i + 1 < argc && !strcmp(argv[i + 1], "unit")) {
+            o.by_unit = 1;
+            i++;
+        } else if (!strcmp(argv[i], "--csv")) {
+            o.csv = 1;
+        } else if (!strcmp(argv[i], "--as") && i + 1 < argc) {
+            as = argv[++i];
+        } else if (argv[i][0] != '-' && !flow_id) {
+            flow_id = argv[i];
+        } else {
+            return usage_err("survey report: unknown argument (usage: survey report FLOW "
+                             "[--by unit] [--csv])",
+                             argv[i]);
+        }
+    }
+    if (!flow_id)
+        return usage_err("usage: survey report FLOW [--by unit] [--csv]", NULL);
+    if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
+        return 1;
+    bb_buf_init(&buf, SURVEY_REPORT_MAX);
+    rc = survey_report_flow(d, flow_id, &o);
+    if (rc == BB_ENOTFOUND) {
+        fprintf(stderr, "bimbing: no waves of %s yet\n", flow_id);
+        bb_buf_free(&buf);
+        return 1;
+    }
+    bb_snprintf(detail, sizeof(detail), "report of %s%s", flow_id, o.by_unit ? " by unit" : "");
+    if (rc == BB_OK)
+        rc = store_audit(d->st, actor, "survey.report", 0, detail, d->now);
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: survey report: %s\n",
+                rc == BB_ELIMIT ? "the report is too large" : store_errmsg(d->st));
+        bb_buf_free(&buf);
+        return 1;
+    }
+    if (buf.len)
+        fwrite(buf.data, 1, buf.len, stdout);
+    bb_buf_free(&buf);
+    return 0;
+}
+
+static int cmd_survey_list(const struct domain_ctx *d)
+{
+    struct store_wave *w = NULL;
+    int n = 0;
+    if (store_wave_list(d->st, NULL, &w, &n) != BB_OK) {
+        fprintf(stderr, "bimbing: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        char a[32], b[32];
+        bb_format_iso8601(w[i].start_at, a, sizeof(a));
+        bb_format_iso8601(w[i].close_at, b, sizeof(b));
+        printf("%" PRId64 "\t%s\t%s\t%" PRId64 " invited\t%s\t%s\t%s\n", w[i].id, w[i].flow_id,
+               w[i].segment, w[i].invited, a, b, w[i].closed ? "closed" : "open");
+    }
+    free(w);
+    return 0;
+}
+
+static int cmd_survey_close(const struct domain_ctx *d, int argc, char **argv)
+{
+    long long id;
+    char actor[64], detail[64];
+    struct store_wave w;
+    int did = 0;
+    int rc = id_and_actor(d, argc, argv, "usage: survey close WAVE", &id, actor, sizeof(actor));
+    if (rc != 0)
+        return rc;
+    if (store_wave_get(d->st, id, &w) != BB_OK || w.closed) {
+        fprintf(stderr, "bimbing: no open wave %lld\n", id);
+        return 1;
+    }
+    bb_snprintf(detail, sizeof(detail), "wave %lld closed early", id);
+    if (survey_close_wave(d, id, &did) != BB_OK ||
+        store_audit(d->st, actor, "survey.close", 0, detail, d->now) != BB_OK) {
+        fprintf(stderr, "bimbing: survey close: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    printf("wave %lld closed\n", id);
+    return 0;
+}
+
+static int cmd_survey(const struct domain_ctx *d, int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_err("survey: say send, report, list or close", NULL);
+    if (!strcmp(argv[1], "send"))
+        return cmd_survey_send(d, argc, argv);
+    if (!strcmp(argv[1], "report"))
+        return cmd_survey_report(d, argc, argv);
+    if (!strcmp(argv[1], "list"))
+        return cmd_survey_list(d);
+    if (!strcmp(argv[1], "close"))
+        return cmd_survey_close(d, argc, argv);
+    return usage_err("survey: unknown subcommand", argv[1]);
+}
+
+static int cmd_broadcast_status(const struct domain_ctx *d, int argc, char **argv)
+{
+    long long id;
+    char actor[64], detail[64];
+    struct store_broadcast b;
+    int64_t c[7];
+    int rc = id_and_actor(d, argc, argv, "usage: broadcast status ID", &id, actor, sizeof(actor));
+    if (rc != 0)
+        return rc;
+    if (store_broadcast_get(d->st, id, &b) != BB_OK) {
+        fprintf(stderr, "bimbing: no broadcast %lld\n", id);
+        return 1;
+    }
+    bb_snprintf(detail, sizeof(detail), "status of broadcast %lld", id);
+    if (store_batch_status(d->st, id, c) != BB_OK ||
+        store_audit(d->st, actor, "broadcast.status", 0, detail, d->now) != BB_OK) {
+        fprintf(stderr, "bimbing: broadcast status: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    printf("broadcast %lld to %s: %" PRId64 " recipient(s)\n", id, b.segment, b.recipients);
+    /* "sending" (handed to the network) is shown as queued: not sent yet. */
+    printf("queued %" PRId64 "\nsent %" PRId64 "\ndelivered %" PRId64 "\nread %" PRId64
+           "\nfailed %" PRId64 "\nblocked %" PRId64 "\n",
+           c[0] + c[1], c[2], c[3], c[4], c[5], c[6]);
+    return 0;
+}
+
+static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
+{
+    const char *to = NULL, *text = NULL, *t_id = NULL, *t_en = NULL, *as = NULL;
+    int64_t at = d->now, id = 0, n = 0;
+    char value[128], actor[64];
+    int kind;
+    if (argc >= 2 && !strcmp(argv[1], "status"))
+        return cmd_broadcast_status(d, argc, argv);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v)
+            return usage_err("broadcast: missing value or unknown argument", a);
+        if (!strcmp(a, "--to"))
+            to = v;
+        else if (!strcmp(a, "--text"))
+            text = v;
+        else if (!strcmp(a, "--text-id"))
+            t_id = v;
+        else if (!strcmp(a, "--text-en"))
+            t_en = v;
+        else if (!strcmp(a, "--as"))
+            as = v;
+        else if (!strcmp(a, "--at")) {
+            if (survey_parse_when(v, d->now, &at) != BB_OK)
+                return usage_err("bad time for --at", v);
+        } else
+            return usage_err("broadcast: unknown argument", a);
+        i++;
+    }
+    if (text && !t_id)
+        t_id = text;
+    if (text && !t_en)
+        t_en = text;
+    if (!to || !t_id || !t_en)
+        return usage_err("usage: broadcast --to SEGMENT (--text TEXT | --text-id TEXT --text-en "
+                         "TEXT) [--at TIME]",
+                         NULL);
+    if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
+        return usage_err("bad segment (all, unit=NAME, role=employee|mentor|hr|admin)", to);
+    if (!survey_text_ok(t_id) || !survey_text_ok(t_en))
+        return usage_err("the text must be valid UTF-8, 1 to 4096 bytes", NULL);
+    if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
+        return 1;
+    if (survey_broadcast_queue(d, kind, value, to, t_id, t_en, at, actor, &id, &n) != BB_OK) {
+        fprintf(stderr, "bimbing: broadcast failed: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    printf("broadcast %" PRId64 ": %" PRId64 " message(s) queued\n", id, n);
+    return 0;
+}
+
+const struct domain_cmd survey_cmds[] = {
+    {"survey",
+     "HR and mentoring",
+     {{"survey send FLOW --to SEGMENT [--at TIME] [--close-at TIME | --close-after DUR]\n"
+       "         [--remind-after DUR | --no-remind] [--as NIP]",
+       "send a survey wave (SEGMENT: all, unit=NAME, role=ROLE)"},
+      {"survey report FLOW [--by unit] [--csv] [--as NIP]",
+       "anonymous results of every wave (k-anonymity applies)"},
+      {"survey list | survey close WAVE", "the waves; close one now"}},
+     cmd_survey},
+    {"broadcast",
+     "HR and mentoring",
+     {{"broadcast --to SEGMENT (--text TEXT | --text-id TEXT --text-en TEXT) [--at TIME]",
+       "send a message to many people (bulk priority)"},
+      {"broadcast status ID", "queued, sent, delivered, read, failed, blocked"}},
+     cmd_broadcast},
+    {NULL, NULL, {{NULL, NULL}}, NULL},
+};

@@ -1,0 +1,116 @@
+/*
+ * survey_int.h - what the parts of the survey module share among
+ * themselves: survey.c (waves, answers, broadcasts, the tick),
+ * survey_report.c (aggregation and reports), survey_cli.c (the `survey` and
+ * `broadcast` commands) and survey_api.c (the HR dashboard's hooks). Not for
+ * other modules: they use survey.h.
+ *
+ * Thread rules: core thread / CLI only; no global mutable state.
+ */
+#ifndef SURVEY_INT_H
+#define SURVEY_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bot/base/bb.h"
+#include "bot/domain/survey/survey.h"
+#include "store/store_survey.h"
+
+#define SURVEY_MAXQ         32          /* questions per survey in a report */
+#define SURVEY_MAX_COMMENTS 2000        /* free-text answers listed per wave */
+#define SURVEY_PACE         10          /* flow starts per second in a wave */
+#define SURVEY_LIST_MAX     200         /* broadcasts listed on the dashboard */
+#define SURVEY_CLOSE_AFTER  (7 * 86400) /* a wave's default length */
+#define SURVEY_REMIND_AFTER (2 * 86400) /* its default reminder */
+#define SURVEY_ERR_MAX      256         /* a message for the person asking */
+#define SURVEY_TEXT_MAX     4096        /* a broadcast text, in bytes */
+#define SURVEY_REPORT_MAX   (16 << 20)  /* a report, text or CSV, in bytes */
+
+/* ---- survey.c ---- */
+
+/* Roles that may send surveys and broadcasts: hr, admin. */
+int survey_is_staff(const char *role);
+/* "now", "+DURATION" or an ISO-8601 time. */
+int survey_parse_when(const char *s, int64_t now, int64_t *out);
+/* The date part (YYYY-MM-DD) of t in UTC. */
+void survey_fmt_day(int64_t t, char *out, size_t n);
+/* Check a broadcast text: valid UTF-8, not empty, not too long. */
+int survey_text_ok(const char *t);
+/* Queue a broadcast: one outbox row per reachable person of the segment. */
+int survey_broadcast_queue(const struct domain_ctx *d, int kind, const char *value,
+                           const char *segment, const char *t_id, const char *t_en, int64_t due,
+                           const char *actor, int64_t *id, int64_t *n);
+/* Close a wave: people still inside the survey get a closing note and their
+ * session (with its unfinished answers) is deleted, with its timers; then
+ * the store turns participation into counts. One transaction. */
+int survey_close_wave(const struct domain_ctx *d, int64_t wave_id, int *did);
+/* Send a wave of the survey flow flow_id to the segment `to`: invitations
+ * and paced start timers (store_wave_add), then the audit line with actor.
+ * remind_at 0: no reminder. *w gets the wave; *unlinked the people of the
+ * segment without a chat. BB_ENOTFOUND (no such flow) and BB_EINVAL (not a
+ * survey flow, a bad segment or times) come with a message in err. */
+int survey_wave_send(const struct domain_ctx *d, const char *flow_id, const char *to, int64_t at,
+                     int64_t close_at, int64_t remind_at, int pace, const char *actor,
+                     struct store_wave *w, int64_t *unlinked, char err[SURVEY_ERR_MAX]);
+
+/* ---- survey_report.c ---- */
+
+struct survey_qstat {
+    char name[48];
+    int is_text;
+    int64_t n;
+    double sum;
+    int64_t hist[11]; /* whole values 0..10 */
+};
+
+struct survey_group {
+    char unit[128];
+    int64_t responses;
+    struct survey_qstat q[SURVEY_MAXQ];
+    int nq;
+    int64_t enps_n, enps_prom, enps_det;
+    struct survey_who5 who5;
+};
+
+struct survey_agg {
+    struct survey_group total;
+    struct survey_group *g;
+    int ng, cap;
+    char **comments; /* "question: text", total only */
+    int ncomments;
+    /* the response being read */
+    char cur[40];
+    char cur_unit[128];
+    int who5[5], who5_have;
+    int err;
+};
+
+/* How a report is written: into out (capped), text or CSV. The first
+ * write error is kept in err. */
+struct survey_report_opts {
+    int by_unit, csv, k;
+    struct bb_buf *out;
+    int err;
+};
+
+void survey_agg_free(struct survey_agg *a);
+/* Read one wave: participation per unit (*u, *nu; free()) with its sums,
+ * and the answers aggregated into *a (survey_agg_free() it, also on error). */
+int survey_wave_aggregate(const struct domain_ctx *d, int64_t wave_id, struct survey_agg *a,
+                          struct store_unit_count **u, int *nu, int64_t *invited,
+                          int64_t *answered);
+/* The k rule of a whole wave: its results show only from k responses. */
+int survey_agg_shown(const struct survey_agg *a, int k);
+/* The report of every wave of flow_id into o->out (text with a trend table,
+ * or CSV with its header): what `survey report` prints and the dashboard's
+ * CSV download. BB_ENOTFOUND when the flow has no waves. */
+int survey_report_flow(const struct domain_ctx *d, const char *flow_id,
+                       struct survey_report_opts *o);
+
+/* ---- survey_cli.c ---- */
+
+/* The rows of `bimbing survey` and `bimbing broadcast`. */
+extern const struct domain_cmd survey_cmds[];
+
+#endif
