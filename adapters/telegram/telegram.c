@@ -483,7 +483,7 @@ static int digits_only(const char *s)
     return 1;
 }
 
-static cJSON *keyboard(const struct render_choice *c, int n)
+static cJSON *keyboard(const struct outmsg_choice *c, int n)
 {
     cJSON *mk = cJSON_CreateObject();
     cJSON *rows = cJSON_AddArrayToObject(mk, "inline_keyboard");
@@ -515,14 +515,14 @@ static int build(void *vt, const struct store_outbox_msg *m, int part, struct eg
                  int *nparts)
 {
     struct tg *t = vt;
-    struct render_msg rm;
+    struct outmsg rm;
     char **parts = NULL;
     int np = 0, rc;
     cJSON *b = NULL;
 
     if (!digits_only(m->ext_user))
         return BB_EINVAL;
-    rc = render_parse(m->body, &rm);
+    rc = outmsg_decode(m->body, &rm);
     if (rc != BB_OK)
         return rc;
     b = cJSON_CreateObject();
@@ -545,7 +545,7 @@ static int build(void *vt, const struct store_outbox_msg *m, int part, struct eg
             goto out;
         }
         cJSON_AddRawToObject(b, "message_id", ext);
-        struct render_choice done;
+        struct outmsg_choice done;
         memset(&done, 0, sizeof(done));
         bb_snprintf(done.label, sizeof(done.label), "\xE2\x9C\x93 %s", rm.text ? rm.text : "");
         bb_snprintf(done.id, sizeof(done.id), "done.%s", rm.answered);
@@ -591,7 +591,7 @@ static int build(void *vt, const struct store_outbox_msg *m, int part, struct eg
 out:
     render_parts_free(parts, np);
     cJSON_Delete(b);
-    render_msg_clear(&rm);
+    outmsg_clear(&rm);
     return rc;
 }
 

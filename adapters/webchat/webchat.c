@@ -24,7 +24,7 @@
  */
 #include "adapters/webchat/webchat.h"
 #include "adapters/net/apiutil.h"
-#include "adapters/net/render.h"
+#include "bot/core/outmsg.h"
 #include "bot/base/bb.h"
 #include "bot/core/core.h"
 #include "store/store_web.h"
@@ -139,11 +139,11 @@ static void send_error(struct wc *w, uint64_t conn, const char *msg, const char 
 /* One outbox row as a Direct Line-like activity; NULL for an unreadable body. */
 static cJSON *activity_of(const struct store_outbox_msg *m)
 {
-    struct render_msg r;
+    struct outmsg r;
     char id[24], ts[32];
     cJSON *a;
 
-    if (!m->body || render_parse(m->body, &r) != BB_OK)
+    if (!m->body || outmsg_decode(m->body, &r) != BB_OK)
         return NULL;
     a = cJSON_CreateObject();
     if (!a)
@@ -183,7 +183,7 @@ static cJSON *activity_of(const struct store_outbox_msg *m)
             cJSON_AddStringToObject(cd, "q", r.q);
     }
 out:
-    render_msg_clear(&r);
+    outmsg_clear(&r);
     return a;
 }
 

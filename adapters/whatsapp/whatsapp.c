@@ -181,13 +181,18 @@ static const char *const text_confirm[2] = {
     "untuk menghubungkan nomor ini dengan bimbing.",
 };
 
+static int queue_json(struct wa *w, int64_t person_id, const char *wa_id, const char *json)
+{
+    return store_outbox_put(w->env.st, person_id, WA_NAME, wa_id, STORE_PRIO_LIVE, json, 0, NULL);
+}
+
 static int queue_body(struct wa *w, int64_t person_id, const char *wa_id, cJSON *body)
 {
     char *json = cJSON_PrintUnformatted(body);
     int rc;
     if (!json)
         return BB_ENOMEM;
-    rc = store_outbox_put(w->env.st, person_id, WA_NAME, wa_id, STORE_PRIO_LIVE, json, 0, NULL);
+    rc = queue_json(w, person_id, wa_id, json);
     free(json);
     return rc;
 }
@@ -196,25 +201,14 @@ static int queue_confirm(struct wa *w, const char *wa_id, const struct store_per
 {
     int lang = strcmp(p->lang, "en") == 0;
     char text[1024];
-    cJSON *b = cJSON_CreateObject(), *arr, *c;
-    int rc = BB_ENOMEM;
+    struct outmsg_choice ch[2] = {{WA_LINK_YES, "Ya / Yes"}, {WA_LINK_NO, "Bukan / No"}};
+    struct outmsg m = {.text = text, .choices = ch, .nchoices = 2};
+    char *json = NULL;
     bb_snprintf(text, sizeof(text), text_confirm[lang], p->name, p->name);
-    if (!b || !cJSON_AddStringToObject(b, "text", text) ||
-        !(arr = cJSON_AddArrayToObject(b, "choices")))
-        goto out;
-    const char *ids[2] = {WA_LINK_YES, WA_LINK_NO};
-    const char *labels[2] = {"Ya / Yes", "Bukan / No"};
-    for (int i = 0; i < 2; i++) {
-        if (!(c = cJSON_CreateObject()))
-            goto out;
-        cJSON_AddItemToArray(arr, c);
-        if (!cJSON_AddStringToObject(c, "id", ids[i]) ||
-            !cJSON_AddStringToObject(c, "label", labels[i]))
-            goto out;
-    }
-    rc = queue_body(w, 0, wa_id, b);
-out:
-    cJSON_Delete(b);
+    int rc = outmsg_encode(&m, &json);
+    if (rc == BB_OK)
+        rc = queue_json(w, 0, wa_id, json);
+    free(json);
     return rc;
 }
 
@@ -582,7 +576,7 @@ static cJSON *msg_text(const char *to, const char *text)
 }
 
 /* Reply buttons (list = 0) or a list (list = 1) for the choices. */
-static cJSON *msg_interactive(const char *to, const struct render_msg *rm, int list, int en)
+static cJSON *msg_interactive(const char *to, const struct outmsg *rm, int list, int en)
 {
     cJSON *o = msg_base(to), *ia, *body, *action, *arr;
     if (!o)
@@ -636,7 +630,7 @@ fail:
 }
 
 /* How the choices can be shown: 0 buttons, 1 list, 2 numbered text. */
-static int choice_style(const struct render_msg *rm)
+static int choice_style(const struct outmsg *rm)
 {
     size_t maxlen = 0;
     int uniq = 1;
@@ -743,7 +737,7 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
                     int *nparts)
 {
     struct wa *w = ctx;
-    struct render_msg rm;
+    struct outmsg rm;
     char **parts = NULL, *numbered = NULL;
     int np = 0, rc, style;
     cJSON *o = NULL;
@@ -760,11 +754,11 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
     cJSON_Delete(raw);
 
     memset(&rm, 0, sizeof(rm));
-    rc = render_parse(m->body, &rm);
+    rc = outmsg_decode(m->body, &rm);
     if (rc != BB_OK)
         return rc;
     if (rm.answered[0] || rm.stale[0]) { /* nothing to edit on WhatsApp */
-        render_msg_clear(&rm);
+        outmsg_clear(&rm);
         return BB_ENOTFOUND;
     }
     style = rm.nchoices > 0 ? choice_style(&rm) : 2;
@@ -791,7 +785,7 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
 out:
     render_parts_free(parts, np);
     free(numbered);
-    render_msg_clear(&rm);
+    outmsg_clear(&rm);
     return rc;
 }
 
