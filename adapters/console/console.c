@@ -9,6 +9,7 @@
  * Single-threaded. Owns nothing beyond one call.
  */
 #include "adapters/console/console.h"
+#include "adapters/channel.h"
 #include "bot/base/bb.h"
 #include "bot/core/outmsg.h"
 
@@ -18,6 +19,30 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+
+/* Text and numbered choices on a terminal (jsonl: the choices as data);
+ * what was printed stays printed. */
+static const struct chan_caps console_caps = {
+    .edits_sent = 0,
+    .buttons_max = 0, /* choices are numbered lines */
+    .button_label_max = 0,
+    .button_id_max = 0,
+    .list_rows_max = 0,
+    .list_label_max = 0,
+    .text_max = 0,
+    .documents = 0,
+};
+
+const struct chan_def console_chan_def = {
+    .name = CONSOLE_CHANNEL,
+    .title = "Console",
+    .caps = &console_caps,
+    .config = NULL,
+    .new_chan = NULL, /* run by `bimbing chat`, not by the service */
+    .enabled = NULL,
+    .off_note = NULL,
+    .invite_link = NULL,
+};
 
 /* Messages taken from the outbox and shown, to be marked sent only once
  * the output holding them is flushed (a crash in between sends them again). */

@@ -62,6 +62,11 @@ struct core {
     struct core_stats stats;
     struct config defaults;
     const struct config *cfg;
+    struct {
+        char name[16];
+        struct core_chan_caps caps;
+    } chans[CORE_MAX_CHANNELS];
+    int nchans;
 };
 
 int core_new(struct store *st, struct flow_lib *lib, struct core **out)
@@ -92,6 +97,29 @@ void core_free(struct core *c)
 void core_get_stats(const struct core *c, struct core_stats *s)
 {
     *s = c->stats;
+}
+
+int core_set_channel_caps(struct core *c, const char *channel, const struct core_chan_caps *caps)
+{
+    int i = 0;
+    while (i < c->nchans && strcmp(c->chans[i].name, channel) != 0)
+        i++;
+    if (i == CORE_MAX_CHANNELS)
+        return BB_ELIMIT;
+    if (bb_strlcpy(c->chans[i].name, channel, sizeof(c->chans[i].name)) != BB_OK)
+        return BB_EINVAL;
+    c->chans[i].caps = *caps;
+    if (i == c->nchans)
+        c->nchans++;
+    return BB_OK;
+}
+
+static const struct core_chan_caps *chan_caps(const struct core *c, const char *channel)
+{
+    for (int i = 0; i < c->nchans; i++)
+        if (strcmp(c->chans[i].name, channel) == 0)
+            return &c->chans[i].caps;
+    return NULL;
 }
 
 void core_set_config(struct core *c, const struct config *cfg)
@@ -424,10 +452,11 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
         case FLOW_FX_ANSWERED:
         case FLOW_FX_STALE: {
             /* Only channels that can change what they already showed have a
-             * use for these notices (Telegram edits an answered question's
-             * buttons away, the web chat disables them); for the others they
+             * use for these notices (one edits an answered question's
+             * buttons away, another disables them); for the others they
              * would be rows written for nothing. */
-            if (strcmp(r->channel, "telegram") != 0 && strcmp(r->channel, "web") != 0)
+            const struct core_chan_caps *cc = chan_caps(c, r->channel);
+            if (!cc || !cc->edits_sent)
                 break;
             struct outmsg m;
             memset(&m, 0, sizeof(m));

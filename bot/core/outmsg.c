@@ -93,8 +93,7 @@ int outmsg_decode(const char *body, struct outmsg *m)
     choices = cJSON_GetObjectItemCaseSensitive(b, "choices");
     if (copy_str(cJSON_GetObjectItemCaseSensitive(b, "stale"), m->stale, sizeof(m->stale)))
         m->kind = OUTMSG_STALE;
-    if (copy_str(cJSON_GetObjectItemCaseSensitive(b, "answered"), m->answered,
-                 sizeof(m->answered)))
+    if (copy_str(cJSON_GetObjectItemCaseSensitive(b, "answered"), m->answered, sizeof(m->answered)))
         m->kind = OUTMSG_ANSWERED;
     copy_str(cJSON_GetObjectItemCaseSensitive(b, "q"), m->q, sizeof(m->q));
     if (text && !cJSON_IsString(text))

@@ -29,7 +29,7 @@ enum outmsg_kind {
 };
 
 struct outmsg {
-    int kind; /* enum outmsg_kind; decoded from which key is present */
+    int kind;                      /* enum outmsg_kind; decoded from which key is present */
     char *text;                    /* NULL: none (a notice without text) */
     struct outmsg_choice *choices; /* nchoices of them */
     int nchoices;
