@@ -9,8 +9,17 @@
  * soon. Egress: the channel claims its outbox rows, renders and sends them,
  * and records the outcome (sent, failed, blocked; delivery receipts later).
  *
+ * Each channel also describes itself once, in a struct chan_def: its
+ * capabilities (struct chan_caps: what it can show), its configuration
+ * section, how the service creates it, and optionally an invite link.
+ * adapters/channel.c lists every channel and hands what the lower layers
+ * need to them: label limits to the flow validator, the capabilities the
+ * core uses to the core, the sections to the configuration loader. Nothing
+ * below adapters/ names a platform.
+ *
  * Thread rules: every callback runs on the core thread (the lws loop).
  * Network work goes through env->net; responses come back to on_net().
+ * A chan_def is constant: any thread.
  */
 #ifndef CHANNEL_H
 #define CHANNEL_H
@@ -49,6 +58,35 @@ struct chan {
     void (*free)(void *self);
     /* Optional (may be NULL): egress counters for /metrics. */
     void (*stats)(void *self, struct egress_stats *out);
+};
+
+/* What a channel can show. Limits in characters unless said otherwise;
+ * 0 means "none of this" for counts, "no limit of its own" for lengths. */
+struct chan_caps {
+    int edits_sent;       /* can change what it already sent (answered/stale notices) */
+    int buttons_max;      /* most buttons under one message */
+    int button_label_max; /* longest button label */
+    int button_id_max;    /* longest choice id a button carries back, in bytes */
+    int list_rows_max;    /* most rows of a list picker (0: no lists) */
+    int list_label_max;   /* longest list row label */
+    int text_max;         /* longest text of one message; longer text is split */
+    int documents;        /* can send files */
+};
+
+struct chan_def {
+    const char *name;  /* the store's channel name */
+    const char *title; /* the platform's name for people ("WhatsApp") */
+    const struct chan_caps *caps;
+    const struct config_section *config; /* NULL: no section of its own */
+    /* The service's channel object, NULL for channels `serve` does not run
+     * (the console). enabled: whether serve starts it with this config;
+     * off_note: logged when it does not. */
+    int (*new_chan)(struct chan **out);
+    int (*enabled)(const struct config *cfg);
+    const char *off_note;
+    /* Optional: a link that opens a chat with the bot and sends the invite
+     * code. BB_ENOTFOUND when there is none with this config. */
+    int (*invite_link)(const struct config *cfg, const char *code, char *out, size_t n);
 };
 
 #endif

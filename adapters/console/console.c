@@ -9,7 +9,9 @@
  * Single-threaded. Owns nothing beyond one call.
  */
 #include "adapters/console/console.h"
+#include "adapters/channel.h"
 #include "bot/base/bb.h"
+#include "bot/core/outmsg.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -17,6 +19,30 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+
+/* Text and numbered choices on a terminal (jsonl: the choices as data);
+ * what was printed stays printed. */
+static const struct chan_caps console_caps = {
+    .edits_sent = 0,
+    .buttons_max = 0, /* choices are numbered lines */
+    .button_label_max = 0,
+    .button_id_max = 0,
+    .list_rows_max = 0,
+    .list_label_max = 0,
+    .text_max = 0,
+    .documents = 0,
+};
+
+const struct chan_def console_chan_def = {
+    .name = CONSOLE_CHANNEL,
+    .title = "Console",
+    .caps = &console_caps,
+    .config = NULL,
+    .new_chan = NULL, /* run by `bimbing chat`, not by the service */
+    .enabled = NULL,
+    .off_note = NULL,
+    .invite_link = NULL,
+};
 
 /* Messages taken from the outbox and shown, to be marked sent only once
  * the output holding them is flushed (a crash in between sends them again). */
@@ -53,28 +79,29 @@ static int egress(struct store *st, const struct console_opts *o, cJSON *replies
             }
             ours++;
             sh->ids[sh->n++] = m[i].id;
-            cJSON *b = cJSON_Parse(m[i].body);
-            const cJSON *text = cJSON_GetObjectItemCaseSensitive(b, "text");
-            const cJSON *choices = cJSON_GetObjectItemCaseSensitive(b, "choices");
-            int visible = b && !cJSON_GetObjectItemCaseSensitive(b, "answered") &&
-                          !cJSON_GetObjectItemCaseSensitive(b, "stale");
+            struct outmsg b;
+            int visible = outmsg_decode(m[i].body, &b) == BB_OK && b.kind == OUTMSG_SAY;
+            const char *text = b.text ? b.text : "";
             if (visible && replies) {
                 cJSON *r = cJSON_CreateObject();
-                cJSON_AddStringToObject(r, "text", cJSON_IsString(text) ? text->valuestring : "");
-                if (cJSON_IsArray(choices))
-                    cJSON_AddItemToObject(r, "choices", cJSON_Duplicate(choices, 1));
+                cJSON_AddStringToObject(r, "text", text);
+                if (b.choices) {
+                    cJSON *arr = cJSON_AddArrayToObject(r, "choices");
+                    for (int k = 0; arr && k < b.nchoices; k++) {
+                        cJSON *c = cJSON_CreateObject();
+                        cJSON_AddItemToArray(arr, c);
+                        cJSON_AddStringToObject(c, "id", b.choices[k].id);
+                        cJSON_AddStringToObject(c, "label", b.choices[k].label);
+                    }
+                }
                 cJSON_AddItemToArray(replies, r);
             } else if (visible) {
-                fprintf(o->out, "%s\n", cJSON_IsString(text) ? text->valuestring : "");
-                int k = 1;
-                for (const cJSON *c = cJSON_IsArray(choices) ? choices->child : NULL; c;
-                     c = c->next, k++) {
-                    const cJSON *lab = cJSON_GetObjectItemCaseSensitive(c, "label");
-                    fprintf(o->out, "  %d. %s\n", k, cJSON_IsString(lab) ? lab->valuestring : "");
-                }
+                fprintf(o->out, "%s\n", text);
+                for (int k = 0; k < b.nchoices; k++)
+                    fprintf(o->out, "  %d. %s\n", k + 1, b.choices[k].label);
                 fprintf(o->out, "\n");
             }
-            cJSON_Delete(b);
+            outmsg_clear(&b);
         }
         store_outbox_free(m, n);
         m = NULL;

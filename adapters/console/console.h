@@ -36,6 +36,10 @@ struct console_opts {
  *   {"tick": true}           run due timers now
  *   {"sync": true}           nothing; its (empty) answer means every line
  *                            before it is processed and its replies recorded  */
+/* The channel's description (adapters/channel.h). */
+struct chan_def;
+extern const struct chan_def console_chan_def;
+
 int console_run(struct store *st, struct core *core, const struct console_opts *o);
 
 #endif

@@ -7,79 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
-#define RENDER_TEXT_MAX (64 * 1024)
-
-void render_msg_clear(struct render_msg *m)
-{
-    free(m->text);
-    free(m->choices);
-    memset(m, 0, sizeof(*m));
-}
-
-int render_parse(const char *body, struct render_msg *m)
-{
-    cJSON *b = cJSON_Parse(body);
-    const cJSON *text, *choices, *q, *ans, *stale;
-    int rc = BB_EINVAL;
-
-    memset(m, 0, sizeof(*m));
-    if (!cJSON_IsObject(b))
-        goto out;
-    text = cJSON_GetObjectItemCaseSensitive(b, "text");
-    choices = cJSON_GetObjectItemCaseSensitive(b, "choices");
-    q = cJSON_GetObjectItemCaseSensitive(b, "q");
-    ans = cJSON_GetObjectItemCaseSensitive(b, "answered");
-    stale = cJSON_GetObjectItemCaseSensitive(b, "stale");
-    if (cJSON_IsString(ans))
-        bb_strlcpy(m->answered, ans->valuestring, sizeof(m->answered));
-    if (cJSON_IsString(stale))
-        bb_strlcpy(m->stale, stale->valuestring, sizeof(m->stale));
-    if (cJSON_IsString(q))
-        bb_strlcpy(m->q, q->valuestring, sizeof(m->q));
-    if (text && !cJSON_IsString(text))
-        goto out;
-    if (!text && !m->answered[0] && !m->stale[0])
-        goto out;
-    if (cJSON_IsString(text)) {
-        size_t n = strlen(text->valuestring);
-        if (n > RENDER_TEXT_MAX)
-            goto out;
-        m->text = malloc(n + 1);
-        if (!m->text) {
-            rc = BB_ENOMEM;
-            goto out;
-        }
-        memcpy(m->text, text->valuestring, n + 1);
-    }
-    if (cJSON_IsArray(choices)) {
-        int n = cJSON_GetArraySize(choices);
-        if (n > 100)
-            goto out;
-        m->choices = calloc((size_t)n + 1, sizeof(*m->choices));
-        if (!m->choices) {
-            rc = BB_ENOMEM;
-            goto out;
-        }
-        for (const cJSON *c = choices->child; c; c = c->next) {
-            const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
-            const cJSON *lab = cJSON_GetObjectItemCaseSensitive(c, "label");
-            if (!cJSON_IsString(id) || !cJSON_IsString(lab))
-                goto out;
-            bb_strlcpy(m->choices[m->nchoices].id, id->valuestring, sizeof(m->choices[0].id));
-            bb_strlcpy(m->choices[m->nchoices].label, lab->valuestring,
-                       sizeof(m->choices[0].label));
-            m->nchoices++;
-        }
-    }
-    rc = BB_OK;
-out:
-    cJSON_Delete(b);
-    if (rc != BB_OK)
-        render_msg_clear(m);
-    return rc;
-}
+#define RENDER_TEXT_MAX OUTMSG_TEXT_MAX
 
 void render_parts_free(char **parts, int n)
 {
@@ -173,7 +101,7 @@ int render_split(const char *text, size_t max_chars, char ***parts, int *n)
     return rc;
 }
 
-char *render_numbered(const char *text, const struct render_choice *c, int n)
+char *render_numbered(const char *text, const struct outmsg_choice *c, int n)
 {
     struct bb_buf b;
     bb_buf_init(&b, RENDER_TEXT_MAX + 8192);

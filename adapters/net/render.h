@@ -4,6 +4,8 @@
  * inside a UTF-8 sequence), and choices as numbered text where a channel
  * has no buttons (or too many choices for its buttons).
  *
+ * The outbox body itself is decoded by bot/core/outmsg.h.
+ *
  * Pure; any thread. Results are malloc'd and owned by the caller.
  */
 #ifndef RENDER_H
@@ -11,25 +13,7 @@
 
 #include <stddef.h>
 
-/* The outbox body, parsed. */
-struct render_choice {
-    char id[64];
-    char label[160];
-};
-
-struct render_msg {
-    char *text;                    /* owned */
-    struct render_choice *choices; /* owned */
-    int nchoices;
-    char q[32];        /* the question's payload ("q12") when it asks */
-    char answered[32]; /* an "answered" notice: the question payload */
-    char stale[64];    /* a "stale" notice: the button payload pressed */
-};
-
-/* Parse an outbox body ({"text","choices","q"} or {"answered"/"stale"}).
- * BB_EINVAL for anything else. Free with render_msg_clear(). */
-int render_parse(const char *body, struct render_msg *m);
-void render_msg_clear(struct render_msg *m);
+#include "bot/core/outmsg.h"
 
 /* Split text into parts of at most max_chars characters (code points),
  * preferring a paragraph break, then a line break, then a space, and only
@@ -41,6 +25,6 @@ void render_parts_free(char **parts, int n);
 
 /* Append the choices as numbered lines ("1. Label") to the text. Returns a
  * malloc'd string. */
-char *render_numbered(const char *text, const struct render_choice *c, int n);
+char *render_numbered(const char *text, const struct outmsg_choice *c, int n);
 
 #endif

@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "adapters/console/console.h"
+#include "adapters/service/channels.h"
 #include "bot/base/bb.h"
 #include "bot/core/config.h"
 #include "bot/core/core.h"
@@ -136,6 +137,8 @@ static int setup(struct app *a, int need_flows)
     int rc2 = core_new(a->st, a->lib, domain_modules, &a->core);
     if (rc2 == BB_OK)
         core_set_config(a->core, &a->cfg);
+    if (rc2 == BB_OK)
+        rc2 = chan_core_setup(a->core);
     return rc2;
 }
 
@@ -355,8 +358,7 @@ static int cmd_invite(struct app *a, int argc, char **argv)
     bb_format_iso8601(bb_now() + ttl, until, sizeof(until));
     printf("%s\n", code);
     fprintf(stderr, "invite for %s (%s), valid once, until %s\n", p.name, p.nip, until);
-    if (a->cfg.tg_username[0])
-        fprintf(stderr, "Telegram: https://t.me/%s?start=%s\n", a->cfg.tg_username, code);
+    chan_print_invite_links(&a->cfg, code, stderr);
     fprintf(stderr, "Web chat or Telegram: send /start %s\n", code);
     return 0;
 }
@@ -642,7 +644,7 @@ int main(int argc, char **argv)
         free(args);
         return rc;
     }
-    if (config_load(&a.cfg, a.config_path, a.config_required, err, sizeof(err)) != BB_OK) {
+    if (chan_config_load(&a.cfg, a.config_path, a.config_required, err, sizeof(err)) != BB_OK) {
         fprintf(stderr, "bimbing: configuration: %s\n", err);
         free(args);
         return 1;

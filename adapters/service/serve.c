@@ -21,9 +21,7 @@
 #include "adapters/channel.h"
 #include "adapters/net/http.h"
 #include "adapters/net/net.h"
-#include "adapters/telegram/telegram.h"
-#include "adapters/webchat/webchat.h"
-#include "adapters/whatsapp/whatsapp.h"
+#include "adapters/service/channels.h"
 #include "bot/base/bb.h"
 #include "bot/core/domain.h"
 
@@ -204,13 +202,14 @@ static void metrics(void *vl, const struct http_req *req, struct http_resp *resp
 
 /* ---- channels ----------------------------------------------------------------- */
 
-static void add_chan(struct loop *l, int (*ctor)(struct chan **), const char *why_off)
+static void add_chan(struct loop *l, const struct chan_def *d)
 {
     struct chan *c = NULL;
-    int rc = ctor(&c);
+    if (l->nchans >= SERVE_MAX_CHANS)
+        return;
+    int rc = d->new_chan(&c);
     if (rc != BB_OK || !c) {
-        if (why_off)
-            bb_log(BB_LOG_INFO, "serve", "%s", why_off);
+        bb_log(BB_LOG_INFO, "serve", "%s is not available in this build", d->title);
         return;
     }
     struct chan_env env = {.st = l->st,
@@ -299,15 +298,15 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
         bb_log(BB_LOG_WARN, "serve", "%d message(s) were in flight at the last stop; queued again",
                recovered);
 
-    add_chan(&l, webchat_chan_new, NULL);
-    if (cfg->tg_token[0])
-        add_chan(&l, tg_chan_new, NULL);
-    else
-        bb_log(BB_LOG_INFO, "serve", "Telegram is off (BIMBING_TELEGRAM_TOKEN is not set)");
-    if (cfg->wa_token[0])
-        add_chan(&l, wa_chan_new, "WhatsApp is not available in this build");
-    else
-        bb_log(BB_LOG_INFO, "serve", "WhatsApp is off (BIMBING_WHATSAPP_TOKEN is not set)");
+    for (int i = 0; chan_defs[i]; i++) {
+        const struct chan_def *d = chan_defs[i];
+        if (!d->new_chan)
+            continue; /* not a service channel */
+        if (d->enabled(cfg))
+            add_chan(&l, d);
+        else if (d->off_note)
+            bb_log(BB_LOG_INFO, "serve", "%s", d->off_note);
+    }
 
     printf("bimbing is running: http://%s:%d/ (database %s; Ctrl-C to stop)\n", cfg->http_bind,
            http_port(l.http), cfg->db);

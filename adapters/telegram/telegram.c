@@ -38,6 +38,7 @@ enum tg_phase { TG_P_GETME = 0, TG_P_SETUP, TG_P_RUN, TG_P_OFF };
 struct tg {
     struct chan chan;
     struct chan_env env;
+    const struct tg_settings *set; /* in env.cfg */
     struct egress *eg;
     char base[800]; /* {api}/bot{token} */
     int phase;
@@ -277,10 +278,10 @@ static void start_setup(struct tg *t)
     int rc;
     if (!b)
         return;
-    if (t->env.cfg->tg_webhook) {
+    if (t->set->webhook) {
         cJSON *au = cJSON_AddArrayToObject(b, "allowed_updates");
-        cJSON_AddStringToObject(b, "url", t->env.cfg->tg_webhook_url);
-        cJSON_AddStringToObject(b, "secret_token", t->env.cfg->tg_secret);
+        cJSON_AddStringToObject(b, "url", t->set->webhook_url);
+        cJSON_AddStringToObject(b, "secret_token", t->set->secret);
         cJSON_AddItemToArray(au, cJSON_CreateString("message"));
         cJSON_AddItemToArray(au, cJSON_CreateString("callback_query"));
         cJSON_AddItemToArray(au, cJSON_CreateString("my_chat_member"));
@@ -440,8 +441,8 @@ static void webhook(void *vt, const struct http_req *req, struct http_resp *resp
     struct tg_update u;
     const char *got =
         http_req_header(req, "x-telegram-bot-api-secret-token", secret, sizeof(secret));
-    size_t want = strlen(t->env.cfg->tg_secret);
-    if (!got || strlen(got) != want || CRYPTO_memcmp(got, t->env.cfg->tg_secret, want) != 0) {
+    size_t want = strlen(t->set->secret);
+    if (!got || strlen(got) != want || CRYPTO_memcmp(got, t->set->secret, want) != 0) {
         resp->status = 401;
         resp->body = strdup("{\"error\":\"missing or wrong secret token\"}");
         resp->body_len = resp->body ? strlen(resp->body) : 0;
@@ -483,7 +484,7 @@ static int digits_only(const char *s)
     return 1;
 }
 
-static cJSON *keyboard(const struct render_choice *c, int n)
+static cJSON *keyboard(const struct outmsg_choice *c, int n)
 {
     cJSON *mk = cJSON_CreateObject();
     cJSON *rows = cJSON_AddArrayToObject(mk, "inline_keyboard");
@@ -515,14 +516,14 @@ static int build(void *vt, const struct store_outbox_msg *m, int part, struct eg
                  int *nparts)
 {
     struct tg *t = vt;
-    struct render_msg rm;
+    struct outmsg rm;
     char **parts = NULL;
     int np = 0, rc;
     cJSON *b = NULL;
 
     if (!digits_only(m->ext_user))
         return BB_EINVAL;
-    rc = render_parse(m->body, &rm);
+    rc = outmsg_decode(m->body, &rm);
     if (rc != BB_OK)
         return rc;
     b = cJSON_CreateObject();
@@ -545,7 +546,7 @@ static int build(void *vt, const struct store_outbox_msg *m, int part, struct eg
             goto out;
         }
         cJSON_AddRawToObject(b, "message_id", ext);
-        struct render_choice done;
+        struct outmsg_choice done;
         memset(&done, 0, sizeof(done));
         bb_snprintf(done.label, sizeof(done.label), "\xE2\x9C\x93 %s", rm.text ? rm.text : "");
         bb_snprintf(done.id, sizeof(done.id), "done.%s", rm.answered);
@@ -591,7 +592,7 @@ static int build(void *vt, const struct store_outbox_msg *m, int part, struct eg
 out:
     render_parts_free(parts, np);
     cJSON_Delete(b);
-    render_msg_clear(&rm);
+    outmsg_clear(&rm);
     return rc;
 }
 
@@ -665,7 +666,7 @@ static void on_getme(struct tg *t, const struct net_resp *r, int64_t now_ms)
         bb_strlcpy(t->username, un->valuestring, sizeof(t->username));
     cJSON_Delete(o);
     bb_log(BB_LOG_INFO, "telegram", "connected as @%s (%s mode)", t->username,
-           t->env.cfg->tg_webhook ? "webhook" : "polling");
+           t->set->webhook ? "webhook" : "polling");
     t->backoff_ms = 0;
     t->next_try_ms = 0;
     start_setup(t);
@@ -711,7 +712,7 @@ static int64_t tg_egress(void *vt, int64_t now_ms)
     }
     if (t->phase != TG_P_RUN)
         return 100;
-    if (!t->env.cfg->tg_webhook && !t->poll_inflight && now_ms >= t->next_try_ms)
+    if (!t->set->webhook && !t->poll_inflight && now_ms >= t->next_try_ms)
         poll(t);
     return egress_run(t->eg, t->env.st, t->env.net, t->env.net_channel, now_ms);
 }
@@ -721,17 +722,17 @@ static int tg_start(void *vt, const struct chan_env *env)
     struct tg *t = vt;
     struct egress_ops ops = {.build = build, .classify = classify};
     t->env = *env;
-    if (bb_snprintf(t->base, sizeof(t->base), "%s/bot%s", env->cfg->tg_api, env->cfg->tg_token) !=
-        BB_OK)
+    t->set = tg_settings_of(env->cfg);
+    if (bb_snprintf(t->base, sizeof(t->base), "%s/bot%s", t->set->api, t->set->token) != BB_OK)
         return BB_ELIMIT;
-    if (env->cfg->tg_webhook) {
-        size_t sl = strlen(env->cfg->tg_secret);
+    if (t->set->webhook) {
+        size_t sl = strlen(t->set->secret);
         int ok = sl >= 1 && sl <= 256;
         for (size_t i = 0; i < sl; i++)
-            if (!(isalnum((unsigned char)env->cfg->tg_secret[i]) || env->cfg->tg_secret[i] == '_' ||
-                  env->cfg->tg_secret[i] == '-'))
+            if (!(isalnum((unsigned char)t->set->secret[i]) || t->set->secret[i] == '_' ||
+                  t->set->secret[i] == '-'))
                 ok = 0;
-        if (!ok || !env->cfg->tg_webhook_url[0]) {
+        if (!ok || !t->set->webhook_url[0]) {
             bb_log(BB_LOG_ERR, "telegram",
                    "webhook mode needs telegram.webhook_url in the config and "
                    "BIMBING_TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)");
@@ -742,8 +743,8 @@ static int tg_start(void *vt, const struct chan_env *env)
             return rc;
     }
     struct egress_opts eo = {.channel = "telegram",
-                             .rate_total = env->cfg->tg_rate_total,
-                             .rate_chat = env->cfg->tg_rate_chat,
+                             .rate_total = t->set->rate_total,
+                             .rate_chat = t->set->rate_chat,
                              .burst_chat = 3,
                              .window = 64};
     return egress_new(&eo, &ops, t, &t->eg);
@@ -765,6 +766,102 @@ static void tg_stats(void *vt, struct egress_stats *out)
     if (t->eg)
         egress_get_stats(t->eg, out);
 }
+
+/* ---- configuration and description ------------------------------------------------ */
+
+static const struct tg_settings tg_default_settings = {
+    .api = "https://api.telegram.org", .rate_chat = 1, .rate_total = 30};
+
+static void tg_defaults(void *s)
+{
+    memcpy(s, &tg_default_settings, sizeof(tg_default_settings));
+}
+
+int tg_parse_config(const cJSON *v, struct tg_settings *s, char *err, size_t el)
+{
+    static const char *const keys[] = {"mode",          "webhook_url", "username",
+                                       "rate_per_chat", "rate_total",  NULL};
+    char mode[16] = "polling";
+    if (!cJSON_IsObject(v) || config_known_keys(v, keys, " in \"telegram\"", err, el) ||
+        config_str_field(v, "mode", mode, sizeof(mode), err, el) ||
+        config_str_field(v, "webhook_url", s->webhook_url, sizeof(s->webhook_url), err, el) ||
+        config_str_field(v, "username", s->username, sizeof(s->username), err, el))
+        return err[0] ? -1 : (bb_snprintf(err, el, "\"telegram\" must be an object"), -1);
+    if (strcmp(mode, "polling") == 0)
+        s->webhook = 0;
+    else if (strcmp(mode, "webhook") == 0)
+        s->webhook = 1;
+    else {
+        bb_snprintf(err, el, "\"telegram.mode\" must be \"polling\" or \"webhook\"");
+        return -1;
+    }
+    if (config_num_field(v, "rate_per_chat", 0.01, 100, &s->rate_chat, err, el) ||
+        config_num_field(v, "rate_total", 0.1, 100000, &s->rate_total, err, el))
+        return -1;
+    return 0;
+}
+
+static int tg_parse(const cJSON *v, void *s, char *err, size_t el)
+{
+    return tg_parse_config(v, s, err, el);
+}
+
+static void tg_env(void *vs)
+{
+    struct tg_settings *s = vs;
+    config_env_str("BIMBING_TELEGRAM_TOKEN", s->token, sizeof(s->token));
+    config_env_str("BIMBING_TELEGRAM_API", s->api, sizeof(s->api));
+    config_env_str("BIMBING_TELEGRAM_WEBHOOK_SECRET", s->secret, sizeof(s->secret));
+}
+
+_Static_assert(sizeof(struct tg_settings) <= CONFIG_SECTION_BYTES, "tg_settings too big");
+
+static const struct config_section tg_section = {.key = "telegram",
+                                                 .size = sizeof(struct tg_settings),
+                                                 .defaults = tg_defaults,
+                                                 .parse = tg_parse,
+                                                 .env = tg_env};
+
+const struct tg_settings *tg_settings_of(const struct config *cfg)
+{
+    const struct tg_settings *s = config_section_get(cfg, tg_section.key);
+    return s ? s : &tg_default_settings;
+}
+
+static int tg_enabled(const struct config *cfg)
+{
+    return tg_settings_of(cfg)->token[0] != '\0';
+}
+
+static int tg_invite_link(const struct config *cfg, const char *code, char *out, size_t n)
+{
+    const struct tg_settings *s = tg_settings_of(cfg);
+    if (!s->username[0])
+        return BB_ENOTFOUND;
+    return bb_snprintf(out, n, "https://t.me/%s?start=%s", s->username, code);
+}
+
+static const struct chan_caps tg_caps = {
+    .edits_sent = 1, /* an answered question's keyboard is replaced */
+    .buttons_max = 100,
+    .button_label_max = 0,
+    .button_id_max = TG_CB_MAX,
+    .list_rows_max = 0,
+    .list_label_max = 0,
+    .text_max = TG_TEXT_MAX,
+    .documents = 0, /* this build sends none */
+};
+
+const struct chan_def tg_chan_def = {
+    .name = "telegram",
+    .title = "Telegram",
+    .caps = &tg_caps,
+    .config = &tg_section,
+    .new_chan = tg_chan_new,
+    .enabled = tg_enabled,
+    .off_note = "Telegram is off (BIMBING_TELEGRAM_TOKEN is not set)",
+    .invite_link = tg_invite_link,
+};
 
 int tg_chan_new(struct chan **out)
 {

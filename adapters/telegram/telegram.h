@@ -31,6 +31,25 @@
 #define TG_IN_MAX   16384 /* bytes of inbound text we keep */
 
 int tg_chan_new(struct chan **out);
+/* The channel's description: capabilities, section, invite link. */
+extern const struct chan_def tg_chan_def;
+
+/* The "telegram" section of the configuration and its environment. */
+struct tg_settings {
+    int webhook;           /* "mode": "polling" (0, default) or "webhook" (1) */
+    char webhook_url[512]; /* "webhook_url" */
+    char username[64];     /* "username": the bot's, for invite deep links */
+    double rate_chat;      /* "rate_per_chat": messages/s to one chat (1) */
+    double rate_total;     /* "rate_total": messages/s overall (30) */
+    char token[256];       /* BIMBING_TELEGRAM_TOKEN */
+    char api[512];         /* BIMBING_TELEGRAM_API (https://api.telegram.org) */
+    char secret[257];      /* BIMBING_TELEGRAM_WEBHOOK_SECRET */
+};
+/* Parse the section (over defaults already in s); -1 with a message
+ * naming the key in err. */
+int tg_parse_config(const cJSON *v, struct tg_settings *s, char *err, size_t el);
+/* The settings config_load read, or the defaults. */
+const struct tg_settings *tg_settings_of(const struct config *cfg);
 
 /* One update, as ingress needs it. Exposed for tests and the fuzzer. */
 enum tg_upd_kind {

@@ -24,7 +24,7 @@
  */
 #include "adapters/webchat/webchat.h"
 #include "adapters/net/apiutil.h"
-#include "adapters/net/render.h"
+#include "bot/core/outmsg.h"
 #include "bot/base/bb.h"
 #include "bot/core/core.h"
 #include "store/store_web.h"
@@ -139,11 +139,11 @@ static void send_error(struct wc *w, uint64_t conn, const char *msg, const char 
 /* One outbox row as a Direct Line-like activity; NULL for an unreadable body. */
 static cJSON *activity_of(const struct store_outbox_msg *m)
 {
-    struct render_msg r;
+    struct outmsg r;
     char id[24], ts[32];
     cJSON *a;
 
-    if (!m->body || render_parse(m->body, &r) != BB_OK)
+    if (!m->body || outmsg_decode(m->body, &r) != BB_OK)
         return NULL;
     a = cJSON_CreateObject();
     if (!a)
@@ -183,7 +183,7 @@ static cJSON *activity_of(const struct store_outbox_msg *m)
             cJSON_AddStringToObject(cd, "q", r.q);
     }
 out:
-    render_msg_clear(&r);
+    outmsg_clear(&r);
     return a;
 }
 
@@ -675,6 +675,34 @@ static void wc_free(void *self)
     free(w);
 }
 
+static int wc_enabled(const struct config *cfg)
+{
+    (void)cfg;
+    return 1; /* the page is served whenever the service runs */
+}
+
+static const struct chan_caps wc_caps = {
+    .edits_sent = 1, /* answered questions' buttons are disabled */
+    .buttons_max = OUTMSG_CHOICES_MAX,
+    .button_label_max = 0,
+    .button_id_max = 0,
+    .list_rows_max = 0,
+    .list_label_max = 0,
+    .text_max = 0, /* one message holds any text */
+    .documents = 0,
+};
+
+const struct chan_def webchat_chan_def = {
+    .name = "web",
+    .title = "Web chat",
+    .caps = &wc_caps,
+    .config = NULL,
+    .new_chan = webchat_chan_new,
+    .enabled = wc_enabled,
+    .off_note = NULL,
+    .invite_link = NULL,
+};
+
 int webchat_chan_new(struct chan **out)
 {
     struct wc *w;
@@ -690,7 +718,7 @@ int webchat_chan_new(struct chan **out)
         return BB_ENOMEM;
     }
     w->shim->wc = w;
-    w->chan.name = "web";
+    w->chan.name = webchat_chan_def.name;
     w->chan.self = w;
     w->chan.start = wc_start;
     w->chan.on_net = wc_on_net;

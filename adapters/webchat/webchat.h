@@ -9,5 +9,7 @@
 
 /* A new channel object; the service loop starts it when configured. */
 int webchat_chan_new(struct chan **out);
+/* The channel's description (store name "web", capabilities). */
+extern const struct chan_def webchat_chan_def;
 
 #endif

@@ -41,22 +41,32 @@
 
 #define WA_NAME          "whatsapp"
 #define WA_MAX_BODY      (1024 * 1024) /* webhook body cap */
-#define WA_TEXT_MAX      4096          /* characters in a text body */
 #define WA_IA_BODY_MAX   1024          /* characters in an interactive body */
-#define WA_BUTTON_MAX    3
-#define WA_BUTTON_TITLE  20
-#define WA_LIST_MAX      10
-#define WA_ROW_TITLE     24
-#define WA_HOLD_S        3600         /* a held message is looked at again after */
-#define WA_HOLD_MAX_S    (7 * 86400)  /* then fails "window closed" */
-#define WA_MAX_PROMPTS   3            /* link questions before falling through */
-#define WA_TEMPLATES_MAX (256 * 1024) /* templates file cap */
+#define WA_HOLD_S        3600          /* a held message is looked at again after */
+#define WA_HOLD_MAX_S    (7 * 86400)   /* then fails "window closed" */
+#define WA_MAX_PROMPTS   3             /* link questions before falling through */
+#define WA_TEMPLATES_MAX (256 * 1024)  /* templates file cap */
 #define WA_LINK_YES      "wa_link:yes"
 #define WA_LINK_NO       "wa_link:no"
+
+/* What WhatsApp shows: up to 3 reply buttons of 20 characters, a list of
+ * up to 10 rows of 24, text bodies of 4096 characters. The flow validator
+ * gets the two label limits from here (adapters/channel.c). */
+static const struct chan_caps wa_caps = {
+    .edits_sent = 0, /* a sent message cannot be changed */
+    .buttons_max = 3,
+    .button_label_max = 20,
+    .button_id_max = 200, /* a list row id; a reply button id may be 256 */
+    .list_rows_max = 10,
+    .list_label_max = 24,
+    .text_max = 4096,
+    .documents = 0, /* this build sends none */
+};
 
 struct wa {
     struct chan chan;
     struct chan_env env;
+    const struct wa_settings *set; /* in env.cfg */
     struct egress *eg;
     cJSON *templates; /* {"reminder":{"id":{"name","lang","params"},"en":{...}},...} or NULL */
     char url[1100];   /* {api}/{phone_id}/messages */
@@ -124,7 +134,7 @@ static void on_verify(void *ctx, const struct http_req *req, struct http_resp *r
         strcmp(mode, "subscribe") != 0 ||
         http_query_param(req->query, "hub.verify_token", token, sizeof(token)) != BB_OK ||
         http_query_param(req->query, "hub.challenge", challenge, sizeof(challenge)) != BB_OK ||
-        !challenge[0] || !secret_eq(token, w->env.cfg->wa_verify_token)) {
+        !challenge[0] || !secret_eq(token, w->set->verify_token)) {
         bb_log(BB_LOG_WARN, WA_NAME, "webhook verification refused");
         json_resp(resp, 403, "{\"error\":\"verification failed\"}");
         return;
@@ -181,13 +191,18 @@ static const char *const text_confirm[2] = {
     "untuk menghubungkan nomor ini dengan bimbing.",
 };
 
+static int queue_json(struct wa *w, int64_t person_id, const char *wa_id, const char *json)
+{
+    return store_outbox_put(w->env.st, person_id, WA_NAME, wa_id, STORE_PRIO_LIVE, json, 0, NULL);
+}
+
 static int queue_body(struct wa *w, int64_t person_id, const char *wa_id, cJSON *body)
 {
     char *json = cJSON_PrintUnformatted(body);
     int rc;
     if (!json)
         return BB_ENOMEM;
-    rc = store_outbox_put(w->env.st, person_id, WA_NAME, wa_id, STORE_PRIO_LIVE, json, 0, NULL);
+    rc = queue_json(w, person_id, wa_id, json);
     free(json);
     return rc;
 }
@@ -196,25 +211,14 @@ static int queue_confirm(struct wa *w, const char *wa_id, const struct store_per
 {
     int lang = strcmp(p->lang, "en") == 0;
     char text[1024];
-    cJSON *b = cJSON_CreateObject(), *arr, *c;
-    int rc = BB_ENOMEM;
+    struct outmsg_choice ch[2] = {{WA_LINK_YES, "Ya / Yes"}, {WA_LINK_NO, "Bukan / No"}};
+    struct outmsg m = {.text = text, .choices = ch, .nchoices = 2};
+    char *json = NULL;
     bb_snprintf(text, sizeof(text), text_confirm[lang], p->name, p->name);
-    if (!b || !cJSON_AddStringToObject(b, "text", text) ||
-        !(arr = cJSON_AddArrayToObject(b, "choices")))
-        goto out;
-    const char *ids[2] = {WA_LINK_YES, WA_LINK_NO};
-    const char *labels[2] = {"Ya / Yes", "Bukan / No"};
-    for (int i = 0; i < 2; i++) {
-        if (!(c = cJSON_CreateObject()))
-            goto out;
-        cJSON_AddItemToArray(arr, c);
-        if (!cJSON_AddStringToObject(c, "id", ids[i]) ||
-            !cJSON_AddStringToObject(c, "label", labels[i]))
-            goto out;
-    }
-    rc = queue_body(w, 0, wa_id, b);
-out:
-    cJSON_Delete(b);
+    int rc = outmsg_encode(&m, &json);
+    if (rc == BB_OK)
+        rc = queue_json(w, 0, wa_id, json);
+    free(json);
     return rc;
 }
 
@@ -521,7 +525,7 @@ static void on_webhook(void *ctx, const struct http_req *req, struct http_resp *
     cJSON *root = NULL;
     int added = 0, rc;
 
-    if (!wa_signature_ok(w->env.cfg->wa_app_secret, req->body, req->body_len,
+    if (!wa_signature_ok(w->set->app_secret, req->body, req->body_len,
                          http_req_header(req, "x-hub-signature-256", sig, sizeof(sig)))) {
         bb_log(BB_LOG_WARN, WA_NAME, "webhook refused: missing or wrong signature");
         json_resp(resp, 401, "{\"error\":\"bad signature\"}");
@@ -582,7 +586,7 @@ static cJSON *msg_text(const char *to, const char *text)
 }
 
 /* Reply buttons (list = 0) or a list (list = 1) for the choices. */
-static cJSON *msg_interactive(const char *to, const struct render_msg *rm, int list, int en)
+static cJSON *msg_interactive(const char *to, const struct outmsg *rm, int list, int en)
 {
     cJSON *o = msg_base(to), *ia, *body, *action, *arr;
     if (!o)
@@ -636,7 +640,7 @@ fail:
 }
 
 /* How the choices can be shown: 0 buttons, 1 list, 2 numbered text. */
-static int choice_style(const struct render_msg *rm)
+static int choice_style(const struct outmsg *rm)
 {
     size_t maxlen = 0;
     int uniq = 1;
@@ -655,9 +659,9 @@ static int choice_style(const struct render_msg *rm)
     }
     if (!uniq)
         return 2;
-    if (rm->nchoices <= WA_BUTTON_MAX && maxlen <= WA_BUTTON_TITLE)
+    if (rm->nchoices <= wa_caps.buttons_max && maxlen <= (size_t)wa_caps.button_label_max)
         return 0;
-    if (rm->nchoices <= WA_LIST_MAX && maxlen <= WA_ROW_TITLE)
+    if (rm->nchoices <= wa_caps.list_rows_max && maxlen <= (size_t)wa_caps.list_label_max)
         return 1;
     return 2;
 }
@@ -734,7 +738,7 @@ static int finish_req(struct wa *w, cJSON *o, struct egress_req *req)
     req->body_len = strlen(json);
     req->content_type = "application/json";
     if (bb_snprintf(req->headers[0], sizeof(req->headers[0]), "Authorization: Bearer %s",
-                    w->env.cfg->wa_token) != BB_OK)
+                    w->set->token) != BB_OK)
         return BB_ELIMIT;
     return BB_OK;
 }
@@ -743,7 +747,7 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
                     int *nparts)
 {
     struct wa *w = ctx;
-    struct render_msg rm;
+    struct outmsg rm;
     char **parts = NULL, *numbered = NULL;
     int np = 0, rc, style;
     cJSON *o = NULL;
@@ -760,11 +764,11 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
     cJSON_Delete(raw);
 
     memset(&rm, 0, sizeof(rm));
-    rc = render_parse(m->body, &rm);
+    rc = outmsg_decode(m->body, &rm);
     if (rc != BB_OK)
         return rc;
     if (rm.answered[0] || rm.stale[0]) { /* nothing to edit on WhatsApp */
-        render_msg_clear(&rm);
+        outmsg_clear(&rm);
         return BB_ENOTFOUND;
     }
     style = rm.nchoices > 0 ? choice_style(&rm) : 2;
@@ -779,7 +783,7 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
         rc = BB_ENOMEM;
         goto out;
     }
-    rc = render_split(numbered, WA_TEXT_MAX, &parts, &np);
+    rc = render_split(numbered, (size_t)wa_caps.text_max, &parts, &np);
     if (rc != BB_OK)
         goto out;
     *nparts = np;
@@ -791,7 +795,7 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
 out:
     render_parts_free(parts, np);
     free(numbered);
-    render_msg_clear(&rm);
+    outmsg_clear(&rm);
     return rc;
 }
 
@@ -1010,36 +1014,36 @@ static int load_templates(struct wa *w)
 static int wa_start(void *self, const struct chan_env *env)
 {
     struct wa *w = self;
-    const struct config *c = env->cfg;
+    const struct wa_settings *c = wa_settings_of(env->cfg);
     int rc;
     w->env = *env;
-    if (!c->wa_phone_id[0] || !digits_only(c->wa_phone_id, 1, 40)) {
+    w->set = c;
+    if (!c->phone_id[0] || !digits_only(c->phone_id, 1, 40)) {
         bb_log(BB_LOG_ERR, WA_NAME,
                "BIMBING_WHATSAPP_PHONE_ID must be the phone number id (digits)");
         return BB_EINVAL;
     }
-    if (!c->wa_app_secret[0]) {
+    if (!c->app_secret[0]) {
         bb_log(BB_LOG_ERR, WA_NAME,
                "BIMBING_WHATSAPP_APP_SECRET is not set: webhooks could not be verified");
         return BB_EINVAL;
     }
-    if (strncmp(c->wa_api, "http://", 7) != 0 && strncmp(c->wa_api, "https://", 8) != 0) {
+    if (strncmp(c->api, "http://", 7) != 0 && strncmp(c->api, "https://", 8) != 0) {
         bb_log(BB_LOG_ERR, WA_NAME, "BIMBING_WHATSAPP_API must be an http(s) URL");
         return BB_EINVAL;
     }
-    size_t al = strlen(c->wa_api);
+    size_t al = strlen(c->api);
     rc = bb_snprintf(w->url, sizeof(w->url), "%.*s/%s/messages",
-                     (int)(al > 0 && c->wa_api[al - 1] == '/' ? al - 1 : al), c->wa_api,
-                     c->wa_phone_id);
+                     (int)(al > 0 && c->api[al - 1] == '/' ? al - 1 : al), c->api, c->phone_id);
     if (rc != BB_OK)
         return rc;
-    if (!c->wa_verify_token[0])
+    if (!c->verify_token[0])
         bb_log(BB_LOG_WARN, WA_NAME,
                "BIMBING_WHATSAPP_VERIFY_TOKEN is not set: webhook verification will be refused");
     if ((rc = load_templates(w)) != BB_OK)
         return rc;
     struct egress_opts eo = {.channel = WA_NAME,
-                             .rate_total = c->wa_rate > 0 ? c->wa_rate : 80,
+                             .rate_total = c->rate > 0 ? c->rate : 80,
                              .rate_chat = 0,
                              .burst_chat = 1,
                              .window = 64};
@@ -1088,6 +1092,71 @@ static void wa_stats(void *self, struct egress_stats *out)
     if (w->eg)
         egress_get_stats(w->eg, out);
 }
+
+/* ---- configuration and description ------------------------------------------------ */
+
+static const struct wa_settings wa_default_settings = {.rate = 80,
+                                                       .api = "https://graph.facebook.com/v23.0"};
+
+static void wa_defaults(void *s)
+{
+    memcpy(s, &wa_default_settings, sizeof(wa_default_settings));
+}
+
+int wa_parse_config(const cJSON *v, struct wa_settings *s, char *err, size_t el)
+{
+    static const char *const keys[] = {"rate", NULL};
+    if (!cJSON_IsObject(v) || config_known_keys(v, keys, " in \"whatsapp\"", err, el))
+        return err[0] ? -1 : (bb_snprintf(err, el, "\"whatsapp\" must be an object"), -1);
+    if (config_num_field(v, "rate", 0.1, 100000, &s->rate, err, el))
+        return -1;
+    return 0;
+}
+
+static int wa_parse(const cJSON *v, void *s, char *err, size_t el)
+{
+    return wa_parse_config(v, s, err, el);
+}
+
+static void wa_env(void *vs)
+{
+    struct wa_settings *s = vs;
+    config_env_str("BIMBING_WHATSAPP_TOKEN", s->token, sizeof(s->token));
+    config_env_str("BIMBING_WHATSAPP_API", s->api, sizeof(s->api));
+    config_env_str("BIMBING_WHATSAPP_PHONE_ID", s->phone_id, sizeof(s->phone_id));
+    config_env_str("BIMBING_WHATSAPP_APP_SECRET", s->app_secret, sizeof(s->app_secret));
+    config_env_str("BIMBING_WHATSAPP_VERIFY_TOKEN", s->verify_token, sizeof(s->verify_token));
+}
+
+_Static_assert(sizeof(struct wa_settings) <= CONFIG_SECTION_BYTES, "wa_settings too big");
+
+static const struct config_section wa_section = {.key = WA_NAME,
+                                                 .size = sizeof(struct wa_settings),
+                                                 .defaults = wa_defaults,
+                                                 .parse = wa_parse,
+                                                 .env = wa_env};
+
+const struct wa_settings *wa_settings_of(const struct config *cfg)
+{
+    const struct wa_settings *s = config_section_get(cfg, wa_section.key);
+    return s ? s : &wa_default_settings;
+}
+
+static int wa_enabled(const struct config *cfg)
+{
+    return wa_settings_of(cfg)->token[0] != '\0';
+}
+
+const struct chan_def wa_chan_def = {
+    .name = WA_NAME,
+    .title = "WhatsApp",
+    .caps = &wa_caps,
+    .config = &wa_section,
+    .new_chan = wa_chan_new,
+    .enabled = wa_enabled,
+    .off_note = "WhatsApp is off (BIMBING_WHATSAPP_TOKEN is not set)",
+    .invite_link = NULL,
+};
 
 int wa_chan_new(struct chan **out)
 {

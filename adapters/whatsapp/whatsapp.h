@@ -13,6 +13,24 @@
 
 /* A new channel object; the service loop starts it when configured. */
 int wa_chan_new(struct chan **out);
+/* The channel's description: capabilities (button and list limits), its
+ * configuration section. */
+extern const struct chan_def wa_chan_def;
+
+/* The "whatsapp" section of the configuration and its environment. */
+struct wa_settings {
+    double rate;            /* "rate": messages/s (80) */
+    char token[512];        /* BIMBING_WHATSAPP_TOKEN */
+    char api[512];          /* BIMBING_WHATSAPP_API (https://graph.facebook.com/v23.0) */
+    char phone_id[64];      /* BIMBING_WHATSAPP_PHONE_ID */
+    char app_secret[256];   /* BIMBING_WHATSAPP_APP_SECRET */
+    char verify_token[256]; /* BIMBING_WHATSAPP_VERIFY_TOKEN */
+};
+/* Parse the section (over defaults already in s); -1 with a message
+ * naming the key in err. */
+int wa_parse_config(const cJSON *v, struct wa_settings *s, char *err, size_t el);
+/* The settings config_load read, or the defaults. */
+const struct wa_settings *wa_settings_of(const struct config *cfg);
 
 /* 1 when header is "sha256=<hex HMAC-SHA256(secret, body)>" (hex in any
  * case), compared in constant time; 0 otherwise (also for a NULL header or

@@ -1,6 +1,7 @@
 /*
  * config.c - read config/bimbing.json and the BIMBING_* environment into a
- * struct config (see config.h). Main thread, at start-up.
+ * struct config (see config.h); the sections others declare (the channels')
+ * are handed to their own parsers. Main thread, at start-up.
  */
 #include "bot/core/config.h"
 #include "bot/base/bb.h"
@@ -26,14 +27,17 @@ void config_defaults(struct config *c)
     c->anonymity_k = 5;
     c->invite_ttl = 14 * 86400;
     bb_strlcpy(c->log_level, "info", sizeof(c->log_level));
-    bb_strlcpy(c->tg_api, "https://api.telegram.org", sizeof(c->tg_api));
-    c->tg_rate_chat = 1;
-    c->tg_rate_total = 30;
-    bb_strlcpy(c->wa_api, "https://graph.facebook.com/v23.0", sizeof(c->wa_api));
-    c->wa_rate = 80;
 }
 
-static int str_field(const cJSON *o, const char *key, char *dst, size_t n, char *err, size_t el)
+const void *config_section_get(const struct config *c, const char *key)
+{
+    for (int i = 0; i < c->nsect; i++)
+        if (strcmp(c->sect[i].def->key, key) == 0)
+            return c->sect[i].data;
+    return NULL;
+}
+
+int config_str_field(const cJSON *o, const char *key, char *dst, size_t n, char *err, size_t el)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!v)
@@ -45,7 +49,7 @@ static int str_field(const cJSON *o, const char *key, char *dst, size_t n, char 
     return 0;
 }
 
-static int num_field(const cJSON *o, const char *key, double min, double max, double *dst,
+int config_num_field(const cJSON *o, const char *key, double min, double max, double *dst,
                      char *err, size_t el)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -59,7 +63,7 @@ static int num_field(const cJSON *o, const char *key, double min, double max, do
     return 0;
 }
 
-static int known_keys(const cJSON *o, const char *const *keys, const char *where, char *err,
+int config_known_keys(const cJSON *o, const char *const *keys, const char *where, char *err,
                       size_t el)
 {
     for (const cJSON *c = o->child; c; c = c->next) {
@@ -74,7 +78,7 @@ static int known_keys(const cJSON *o, const char *const *keys, const char *where
     return 0;
 }
 
-static void env_str(const char *name, char *dst, size_t n)
+void config_env_str(const char *name, char *dst, size_t n)
 {
     const char *v = getenv(name);
     if (v && *v)
@@ -83,13 +87,12 @@ static void env_str(const char *name, char *dst, size_t n)
 
 static int parse(struct config *c, const cJSON *root, char *err, size_t el)
 {
-    static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
-                                      "http",      "batch",     "anonymity_k", "invite_ttl",
-                                      "log_level", "telegram",  "whatsapp",    NULL};
+    /* the core's keys, then every section's */
+    const char *keys[16 + CONFIG_SECTIONS_MAX];
+    int nkeys = 0;
+    static const char *const top[] = {"db",    "flows_dir",   "web_dir",    "durability", "http",
+                                      "batch", "anonymity_k", "invite_ttl", "log_level",  NULL};
     static const char *const http[] = {"bind", "port", NULL};
-    static const char *const tg[] = {"mode",          "webhook_url", "username",
-                                     "rate_per_chat", "rate_total",  NULL};
-    static const char *const wa[] = {"rate", NULL};
     double d;
     char tmp[32] = "";
 
@@ -97,12 +100,17 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         bb_snprintf(err, el, "the configuration must be one JSON object");
         return -1;
     }
-    if (known_keys(root, top, "", err, el) ||
-        str_field(root, "db", c->db, sizeof(c->db), err, el) ||
-        str_field(root, "flows_dir", c->flows_dir, sizeof(c->flows_dir), err, el) ||
-        str_field(root, "web_dir", c->web_dir, sizeof(c->web_dir), err, el) ||
-        str_field(root, "log_level", c->log_level, sizeof(c->log_level), err, el) ||
-        str_field(root, "durability", tmp, sizeof(tmp), err, el))
+    for (int i = 0; top[i]; i++)
+        keys[nkeys++] = top[i];
+    for (int i = 0; i < c->nsect; i++)
+        keys[nkeys++] = c->sect[i].def->key;
+    keys[nkeys] = NULL;
+    if (config_known_keys(root, keys, "", err, el) ||
+        config_str_field(root, "db", c->db, sizeof(c->db), err, el) ||
+        config_str_field(root, "flows_dir", c->flows_dir, sizeof(c->flows_dir), err, el) ||
+        config_str_field(root, "web_dir", c->web_dir, sizeof(c->web_dir), err, el) ||
+        config_str_field(root, "log_level", c->log_level, sizeof(c->log_level), err, el) ||
+        config_str_field(root, "durability", tmp, sizeof(tmp), err, el))
         return -1;
     if (tmp[0]) {
         if (strcmp(tmp, "full") == 0)
@@ -120,11 +128,11 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         return -1;
     }
     d = c->batch;
-    if (num_field(root, "batch", 1, 1000, &d, err, el))
+    if (config_num_field(root, "batch", 1, 1000, &d, err, el))
         return -1;
     c->batch = (int)d;
     d = c->anonymity_k;
-    if (num_field(root, "anonymity_k", 3, 1000, &d, err, el))
+    if (config_num_field(root, "anonymity_k", 3, 1000, &d, err, el))
         return -1;
     c->anonymity_k = (int)d;
     const cJSON *ttl = cJSON_GetObjectItemCaseSensitive(root, "invite_ttl");
@@ -135,45 +143,25 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     }
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "http");
     if (h) {
-        if (!cJSON_IsObject(h) || known_keys(h, http, " in \"http\"", err, el) ||
-            str_field(h, "bind", c->http_bind, sizeof(c->http_bind), err, el))
+        if (!cJSON_IsObject(h) || config_known_keys(h, http, " in \"http\"", err, el) ||
+            config_str_field(h, "bind", c->http_bind, sizeof(c->http_bind), err, el))
             return err[0] ? -1 : (bb_snprintf(err, el, "\"http\" must be an object"), -1);
         d = c->http_port;
-        if (num_field(h, "port", 0, 65535, &d, err, el))
+        if (config_num_field(h, "port", 0, 65535, &d, err, el))
             return -1;
         c->http_port = (int)d;
     }
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "telegram");
-    if (t) {
-        char mode[16] = "polling";
-        if (!cJSON_IsObject(t) || known_keys(t, tg, " in \"telegram\"", err, el) ||
-            str_field(t, "mode", mode, sizeof(mode), err, el) ||
-            str_field(t, "webhook_url", c->tg_webhook_url, sizeof(c->tg_webhook_url), err, el) ||
-            str_field(t, "username", c->tg_username, sizeof(c->tg_username), err, el))
-            return err[0] ? -1 : (bb_snprintf(err, el, "\"telegram\" must be an object"), -1);
-        if (strcmp(mode, "polling") == 0)
-            c->tg_webhook = 0;
-        else if (strcmp(mode, "webhook") == 0)
-            c->tg_webhook = 1;
-        else {
-            bb_snprintf(err, el, "\"telegram.mode\" must be \"polling\" or \"webhook\"");
-            return -1;
-        }
-        if (num_field(t, "rate_per_chat", 0.01, 100, &c->tg_rate_chat, err, el) ||
-            num_field(t, "rate_total", 0.1, 100000, &c->tg_rate_total, err, el))
-            return -1;
-    }
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(root, "whatsapp");
-    if (w) {
-        if (!cJSON_IsObject(w) || known_keys(w, wa, " in \"whatsapp\"", err, el))
-            return err[0] ? -1 : (bb_snprintf(err, el, "\"whatsapp\" must be an object"), -1);
-        if (num_field(w, "rate", 0.1, 100000, &c->wa_rate, err, el))
+    for (int i = 0; i < c->nsect; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, c->sect[i].def->key);
+        if (v && c->sect[i].def->parse(v, c->sect[i].data, err, el) != 0)
             return -1;
     }
     return 0;
 }
 
-int config_load(struct config *c, const char *path, int path_required, char *err, size_t errlen)
+int config_load(struct config *c, const char *path, int path_required,
+                const struct config_section *const *sections, int nsections, char *err,
+                size_t errlen)
 {
     FILE *fp = NULL;
     char *buf = NULL;
@@ -181,6 +169,15 @@ int config_load(struct config *c, const char *path, int path_required, char *err
 
     config_defaults(c);
     err[0] = '\0';
+    for (int i = 0; i < nsections; i++) {
+        if (c->nsect >= CONFIG_SECTIONS_MAX || sections[i]->size > CONFIG_SECTION_BYTES) {
+            bb_snprintf(err, errlen, "section \"%s\" does not fit", sections[i]->key);
+            return BB_ELIMIT;
+        }
+        c->sect[c->nsect].def = sections[i];
+        sections[i]->defaults(c->sect[c->nsect].data);
+        c->nsect++;
+    }
     if (path) {
         fp = fopen(path, "rb");
         if (!fp && (path_required || errno != ENOENT)) {
@@ -220,15 +217,10 @@ int config_load(struct config *c, const char *path, int path_required, char *err
         if (rc != BB_OK)
             return rc;
     }
-    env_str("BIMBING_TELEGRAM_TOKEN", c->tg_token, sizeof(c->tg_token));
-    env_str("BIMBING_TELEGRAM_API", c->tg_api, sizeof(c->tg_api));
-    env_str("BIMBING_TELEGRAM_WEBHOOK_SECRET", c->tg_secret, sizeof(c->tg_secret));
-    env_str("BIMBING_WHATSAPP_TOKEN", c->wa_token, sizeof(c->wa_token));
-    env_str("BIMBING_WHATSAPP_API", c->wa_api, sizeof(c->wa_api));
-    env_str("BIMBING_WHATSAPP_PHONE_ID", c->wa_phone_id, sizeof(c->wa_phone_id));
-    env_str("BIMBING_WHATSAPP_APP_SECRET", c->wa_app_secret, sizeof(c->wa_app_secret));
-    env_str("BIMBING_WHATSAPP_VERIFY_TOKEN", c->wa_verify_token, sizeof(c->wa_verify_token));
-    env_str("BIMBING_ADMIN_TOKEN", c->admin_token, sizeof(c->admin_token));
+    for (int i = 0; i < c->nsect; i++)
+        if (c->sect[i].def->env)
+            c->sect[i].def->env(c->sect[i].data);
+    config_env_str("BIMBING_ADMIN_TOKEN", c->admin_token, sizeof(c->admin_token));
     const char *port = getenv("BIMBING_HTTP_PORT");
     if (port && *port) {
         long long p;

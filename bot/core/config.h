@@ -3,6 +3,12 @@
  * default; an unknown key or a value out of range is an error naming it)
  * and, for secrets and endpoints, the environment (BIMBING_*).
  *
+ * Only what the core and the service loop need is parsed here. A layer
+ * above (each channel in adapters/) declares its own top-level section with
+ * a struct config_section and parses it into settings kept in the struct
+ * config (config_section_get); its keys are then known, every other
+ * top-level key is still refused.
+ *
  * Read once at start-up by main into a struct owned by main; read-only
  * afterwards, so any thread may read it.
  */
@@ -11,6 +17,23 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#define CONFIG_SECTIONS_MAX  4
+#define CONFIG_SECTION_BYTES 2048
+
+/* A top-level section parsed by its owner (a channel). */
+struct config_section {
+    const char *key; /* the top-level key */
+    size_t size;     /* bytes of its settings, at most CONFIG_SECTION_BYTES */
+    void (*defaults)(void *settings);
+    /* The section's JSON value (only called when the key is present). On
+     * an error: a message naming the key in err, and -1. */
+    int (*parse)(const cJSON *v, void *settings, char *err, size_t el);
+    /* Optional: secrets and endpoints from the environment. */
+    void (*env)(void *settings);
+};
 
 struct config {
     char db[512];        /* "db": path of the SQLite file (var/bimbing.db) */
@@ -23,30 +46,39 @@ struct config {
     int anonymity_k;    /* "anonymity_k": smallest group shown in reports (5, >= 3) */
     int64_t invite_ttl; /* "invite_ttl": how long an invite code works ("14d") */
     char log_level[8];  /* "log_level": error, warn, info, debug */
-    /* telegram */
-    int tg_webhook; /* "telegram": {"mode": "polling" | "webhook", ...} */
-    char tg_webhook_url[512];
-    char tg_username[64]; /* "telegram": {"username": "..."} for invite deep links */
-    double tg_rate_chat;  /* "telegram": {"rate_per_chat": 1, "rate_total": 30} msgs/s */
-    double tg_rate_total;
-    /* whatsapp */
-    double wa_rate; /* "whatsapp": {"rate": 80} msgs/s */
     /* from the environment */
-    char tg_token[256];        /* BIMBING_TELEGRAM_TOKEN */
-    char tg_api[512];          /* BIMBING_TELEGRAM_API */
-    char tg_secret[257];       /* BIMBING_TELEGRAM_WEBHOOK_SECRET */
-    char wa_token[512];        /* BIMBING_WHATSAPP_TOKEN */
-    char wa_api[512];          /* BIMBING_WHATSAPP_API */
-    char wa_phone_id[64];      /* BIMBING_WHATSAPP_PHONE_ID */
-    char wa_app_secret[256];   /* BIMBING_WHATSAPP_APP_SECRET */
-    char wa_verify_token[256]; /* BIMBING_WHATSAPP_VERIFY_TOKEN */
-    char admin_token[256];     /* BIMBING_ADMIN_TOKEN */
+    char admin_token[256]; /* BIMBING_ADMIN_TOKEN */
+    /* the sections of config_load's `sections`, each with its settings */
+    struct {
+        const struct config_section *def;
+        _Alignas(max_align_t) unsigned char data[CONFIG_SECTION_BYTES];
+    } sect[CONFIG_SECTIONS_MAX];
+    int nsect;
 };
 
 /* Fill defaults, then read path (NULL or a missing default file: defaults
  * only; a missing file that was asked for is an error), then the
- * environment. On error writes a message naming the key into err. */
-int config_load(struct config *c, const char *path, int path_required, char *err, size_t errlen);
+ * environment. sections (nsections of them, may be 0) are the sections
+ * others parse. On error writes a message naming the key into err. */
+int config_load(struct config *c, const char *path, int path_required,
+                const struct config_section *const *sections, int nsections, char *err,
+                size_t errlen);
 void config_defaults(struct config *c);
+
+/* The settings of the section named key, NULL when it was not loaded. */
+const void *config_section_get(const struct config *c, const char *key);
+
+/* For sections' parsers: the same checks and messages as the core's own
+ * keys. Each returns 0, or -1 with a message naming the key in err. An
+ * absent key is not an error and leaves dst alone. */
+int config_str_field(const cJSON *o, const char *key, char *dst, size_t n, char *err, size_t el);
+int config_num_field(const cJSON *o, const char *key, double min, double max, double *dst,
+                     char *err, size_t el);
+/* Refuse keys of o not in keys (NULL-terminated); where ends the message
+ * (" in \"telegram\""). Keys starting with '_' are comments. */
+int config_known_keys(const cJSON *o, const char *const *keys, const char *where, char *err,
+                      size_t el);
+/* dst from the environment variable name when it is set and not empty. */
+void config_env_str(const char *name, char *dst, size_t n);
 
 #endif

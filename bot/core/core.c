@@ -18,6 +18,7 @@
 #include "bot/base/bb.h"
 #include "bot/core/config.h"
 #include "bot/core/domain.h"
+#include "bot/core/outmsg.h"
 #include "bot/base/tz.h"
 
 #include <ctype.h>
@@ -62,6 +63,11 @@ struct core {
     struct config defaults;
     const struct config *cfg;
     const struct domain_module *const *modules;
+    struct {
+        char name[16];
+        struct core_chan_caps caps;
+    } chans[CORE_MAX_CHANNELS];
+    int nchans;
 };
 
 int core_new(struct store *st, struct flow_lib *lib, const struct domain_module *const *modules,
@@ -99,6 +105,29 @@ void core_get_stats(const struct core *c, struct core_stats *s)
 const struct domain_module *const *core_modules(const struct core *c)
 {
     return c ? c->modules : NULL;
+}
+
+int core_set_channel_caps(struct core *c, const char *channel, const struct core_chan_caps *caps)
+{
+    int i = 0;
+    while (i < c->nchans && strcmp(c->chans[i].name, channel) != 0)
+        i++;
+    if (i == CORE_MAX_CHANNELS)
+        return BB_ELIMIT;
+    if (bb_strlcpy(c->chans[i].name, channel, sizeof(c->chans[i].name)) != BB_OK)
+        return BB_EINVAL;
+    c->chans[i].caps = *caps;
+    if (i == c->nchans)
+        c->nchans++;
+    return BB_OK;
+}
+
+static const struct core_chan_caps *chan_caps(const struct core *c, const char *channel)
+{
+    for (int i = 0; i < c->nchans; i++)
+        if (strcmp(c->chans[i].name, channel) == 0)
+            return &c->chans[i].caps;
+    return NULL;
 }
 
 void core_set_config(struct core *c, const struct config *cfg)
@@ -179,14 +208,13 @@ static const struct flow *get_flow(void *ctx, const char *id, int version)
 
 /* ---- outbox ------------------------------------------------------------------ */
 
-static int queue_body(struct core *c, int64_t person_id, const char *channel, const char *ext_user,
-                      int prio, cJSON *body)
+static int queue_msg(struct core *c, int64_t person_id, const char *channel, const char *ext_user,
+                     const struct outmsg *m)
 {
-    char *json = cJSON_PrintUnformatted(body);
-    int rc;
-    if (!json)
-        return BB_ENOMEM;
-    rc = store_outbox_put(c->st, person_id, channel, ext_user, prio, json, 0, NULL);
+    char *json = NULL;
+    int rc = outmsg_encode(m, &json);
+    if (rc == BB_OK)
+        rc = store_outbox_put(c->st, person_id, channel, ext_user, STORE_PRIO_LIVE, json, 0, NULL);
     free(json);
     if (rc == BB_OK)
         c->stats.replies++;
@@ -196,12 +224,10 @@ static int queue_body(struct core *c, int64_t person_id, const char *channel, co
 static int queue_text(struct core *c, int64_t person_id, const char *channel, const char *ext_user,
                       const char *text)
 {
-    cJSON *b = cJSON_CreateObject();
-    int rc = BB_ENOMEM;
-    if (b && cJSON_AddStringToObject(b, "text", text))
-        rc = queue_body(c, person_id, channel, ext_user, STORE_PRIO_LIVE, b);
-    cJSON_Delete(b);
-    return rc;
+    struct outmsg m;
+    memset(&m, 0, sizeof(m));
+    m.text = (char *)text;
+    return queue_msg(c, person_id, channel, ext_user, &m);
 }
 
 /* Where to reach a person: the channel of the event being handled, else the
@@ -243,15 +269,11 @@ int core_send_text(struct core *c, int64_t person_id, const char *const text[2],
     const char *t = text[li] ? text[li] : text[1 - li];
     if (!t)
         return BB_EINVAL;
-    cJSON *b = cJSON_CreateObject();
     char *json = NULL;
-    if (!b || !cJSON_AddStringToObject(b, "text", t) || !(json = cJSON_PrintUnformatted(b))) {
-        cJSON_Delete(b);
-        return BB_ENOMEM;
-    }
-    cJSON_Delete(b);
+    if ((rc = outmsg_encode_text(t, &json)) != BB_OK)
+        return rc;
     rc = core_send_body(c, person_id, json, prio, batch_id);
-    cJSON_free(json);
+    free(json);
     return rc;
 }
 
@@ -326,44 +348,41 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
         case FLOW_FX_SAY: {
             if (!r->channel[0] && !r->ext_user[0])
                 break; /* nowhere to send: the person has no identity */
-            cJSON *b = cJSON_CreateObject();
-            if (!b)
-                return BB_ENOMEM;
-            cJSON_AddStringToObject(b, "text", f->text ? f->text : "");
+            struct outmsg m;
+            memset(&m, 0, sizeof(m));
+            m.text = f->text ? f->text : "";
             if (f->asks)
-                cJSON_AddStringToObject(b, "q", f->payload);
+                bb_strlcpy(m.q, f->payload, sizeof(m.q));
             if (f->nchoices > 0) {
-                cJSON *arr = cJSON_AddArrayToObject(b, "choices");
-                for (int k = 0; arr && k < f->nchoices; k++) {
-                    cJSON *ch = cJSON_CreateObject();
-                    if (!ch)
-                        break;
-                    cJSON_AddStringToObject(ch, "id", f->choices[k].id);
-                    cJSON_AddStringToObject(ch, "label", f->choices[k].label);
-                    cJSON_AddItemToArray(arr, ch);
+                m.choices = calloc((size_t)f->nchoices, sizeof(*m.choices));
+                if (!m.choices)
+                    return BB_ENOMEM;
+                for (int k = 0; k < f->nchoices; k++) {
+                    bb_strlcpy(m.choices[k].id, f->choices[k].id, sizeof(m.choices[k].id));
+                    bb_strlcpy(m.choices[k].label, f->choices[k].label, sizeof(m.choices[k].label));
                 }
+                m.nchoices = f->nchoices;
             }
-            rc = queue_body(c, p->id, r->channel, r->ext_user, STORE_PRIO_LIVE, b);
-            cJSON_Delete(b);
+            rc = queue_msg(c, p->id, r->channel, r->ext_user, &m);
+            free(m.choices);
             break;
         }
         case FLOW_FX_ANSWERED:
         case FLOW_FX_STALE: {
             /* Only channels that can change what they already showed have a
-             * use for these notices (Telegram edits an answered question's
-             * buttons away, the web chat disables them); for the others they
+             * use for these notices (one edits an answered question's
+             * buttons away, another disables them); for the others they
              * would be rows written for nothing. */
-            if (strcmp(r->channel, "telegram") != 0 && strcmp(r->channel, "web") != 0)
+            const struct core_chan_caps *cc = chan_caps(c, r->channel);
+            if (!cc || !cc->edits_sent)
                 break;
-            cJSON *b = cJSON_CreateObject();
-            if (!b)
-                return BB_ENOMEM;
-            cJSON_AddStringToObject(b, f->type == FLOW_FX_ANSWERED ? "answered" : "stale",
-                                    f->payload);
-            if (f->text)
-                cJSON_AddStringToObject(b, "text", f->text);
-            rc = queue_body(c, p->id, r->channel, r->ext_user, STORE_PRIO_LIVE, b);
-            cJSON_Delete(b);
+            struct outmsg m;
+            memset(&m, 0, sizeof(m));
+            m.kind = f->type == FLOW_FX_ANSWERED ? OUTMSG_ANSWERED : OUTMSG_STALE;
+            bb_strlcpy(m.kind == OUTMSG_ANSWERED ? m.answered : m.stale, f->payload,
+                       sizeof(m.answered));
+            m.text = f->text;
+            rc = queue_msg(c, p->id, r->channel, r->ext_user, &m);
             break;
         }
         case FLOW_FX_ACTION:

@@ -71,6 +71,17 @@ int core_modules_tick(struct core *c, int64_t now, int *did);
  * unknown or empty); zones are cached by the core. */
 int core_tz_offset(struct core *c, const char *tzname, int64_t now);
 
+/* What the core needs to know of a channel, set by the program for every
+ * channel it has (adapters/channel.c) before events are processed. A
+ * channel never set has none of these abilities. */
+#define CORE_MAX_CHANNELS 8
+struct core_chan_caps {
+    int edits_sent; /* can change what it sent: queue "answered"/"stale" notices */
+};
+/* BB_ELIMIT when CORE_MAX_CHANNELS are set already; setting one again
+ * replaces it. */
+int core_set_channel_caps(struct core *c, const char *channel, const struct core_chan_caps *caps);
+
 /* The configuration domain modules see (defaults until set). Borrowed. */
 struct config;
 void core_set_config(struct core *c, const struct config *cfg);

@@ -31,17 +31,30 @@
 #define FLOW_NAME_MAX 48 /* node and variable names: [A-Za-z0-9_], at most 47 */
 #define FLOW_OPT_ID_MAX                                                                            \
     41 /* option ids: [a-z0-9_-], at most 40 (fits Telegram's 64-byte callback) */
-#define FLOW_LABEL_MAX     64 /* any option label, in characters */
-#define FLOW_WA_BUTTON_MAX 20 /* WhatsApp reply button title (<= 3 options) */
-#define FLOW_WA_LIST_MAX   24 /* WhatsApp list row title (<= 10 options) */
-#define FLOW_MAX_OPTS      30
-#define FLOW_MAX_NODES     500
-#define FLOW_MAX_DEPTH     4    /* call nesting */
-#define FLOW_MAX_STEPS     64   /* nodes run for one event before the engine gives up */
-#define FLOW_TEXT_MAX      4000 /* a rendered text, in bytes */
-#define FLOW_SRC_MAX       (1024 * 1024)
-#define FLOW_MAX_VARS      64
-#define FLOW_VAR_MAX       2048 /* a saved value, in bytes */
+#define FLOW_LABEL_MAX 64 /* any option label, in characters */
+#define FLOW_MAX_OPTS  30
+#define FLOW_MAX_NODES 500
+#define FLOW_MAX_DEPTH 4    /* call nesting */
+#define FLOW_MAX_STEPS 64   /* nodes run for one event before the engine gives up */
+#define FLOW_TEXT_MAX  4000 /* a rendered text, in bytes */
+#define FLOW_SRC_MAX   (1024 * 1024)
+#define FLOW_MAX_VARS  64
+#define FLOW_VAR_MAX   2048 /* a saved value, in bytes */
+
+/* A limit a channel puts on option labels: a question of at most max_opts
+ * options is shown as `what` (say, a platform's reply buttons), which holds
+ * labels of at most max_chars characters. The validator refuses a longer
+ * label with "...; <what> holds <max_chars>", naming the first limit (in
+ * increasing max_opts) the question falls under. The program sets the
+ * limits of the channels it has once at start-up, before any flow loads
+ * (adapters/channel.c); without any, only FLOW_LABEL_MAX applies. */
+#define FLOW_LABEL_LIMITS_MAX 8
+struct flow_label_limit {
+    int max_opts;
+    int max_chars;
+    char what[48];
+};
+void flow_set_label_limits(const struct flow_label_limit *v, int n);
 
 /* The languages, in index order: 0 = "id" (Bahasa Indonesia), 1 = "en". */
 extern const char *const flow_langs[FLOW_NLANG];

@@ -9,11 +9,13 @@
  * missing translations, {{variable}} syntax, node references, unreachable
  * nodes, loops that never wait for input, bad expressions, PCRE2 patterns
  * that do not compile, duplicate ids (nodes, options, keys), option labels
- * too long for a Telegram or WhatsApp button, durations and times.
+ * too long for a button (FLOW_LABEL_MAX, and the channels' limits set with
+ * flow_set_label_limits), durations and times.
  * Cross-flow rules live in flow_lib.c.
  *
- * Pure: reads only its arguments (flow_load_file reads the one file).
- * Any thread. The returned flow is owned by the caller (flow_free).
+ * Pure: reads only its arguments and the label limits set once at
+ * start-up (flow_load_file reads the one file). Any thread. The returned flow is owned by the
+ * caller (flow_free).
  */
 #include "bot/flow/flow.h"
 #include "bot/flow/flow_load_int.h"
@@ -240,6 +242,23 @@ static int set_label(struct flow_text *t, int lang, const char *s)
     return t->t[lang] ? 0 : -1;
 }
 
+/* The channels' label limits, in increasing max_opts; set before threads. */
+static struct flow_label_limit label_limits[FLOW_LABEL_LIMITS_MAX];
+static int nlabel_limits;
+
+void flow_set_label_limits(const struct flow_label_limit *v, int n)
+{
+    nlabel_limits = 0;
+    for (int i = 0; i < n && nlabel_limits < FLOW_LABEL_LIMITS_MAX; i++) {
+        int k = nlabel_limits++;
+        while (k > 0 && label_limits[k - 1].max_opts > v[i].max_opts) {
+            label_limits[k] = label_limits[k - 1];
+            k--;
+        }
+        label_limits[k] = v[i];
+    }
+}
+
 static void check_labels(struct ld *L, const struct flow_input *in)
 {
     for (int i = 0; i < in->nopts; i++) {
@@ -248,18 +267,19 @@ static void check_labels(struct ld *L, const struct flow_input *in)
             if (!lab)
                 continue;
             size_t n = bb_utf8_len(lab);
-            if (n > FLOW_LABEL_MAX)
+            if (n > FLOW_LABEL_MAX) {
                 ERR(L, "option \"%s\": label \"%s\" is %zu characters; a button holds at most %d",
                     in->opts[i].id, lab, n, FLOW_LABEL_MAX);
-            else if (in->nopts <= 3 && n > FLOW_WA_BUTTON_MAX)
-                ERR(L,
-                    "option \"%s\": label \"%s\" is %zu characters; a WhatsApp reply button "
-                    "holds %d",
-                    in->opts[i].id, lab, n, FLOW_WA_BUTTON_MAX);
-            else if (in->nopts <= 10 && n > FLOW_WA_LIST_MAX)
-                ERR(L,
-                    "option \"%s\": label \"%s\" is %zu characters; a WhatsApp list row holds %d",
-                    in->opts[i].id, lab, n, FLOW_WA_LIST_MAX);
+                continue;
+            }
+            for (int k = 0; k < nlabel_limits; k++) {
+                const struct flow_label_limit *lim = &label_limits[k];
+                if (in->nopts > lim->max_opts || n <= (size_t)lim->max_chars)
+                    continue;
+                ERR(L, "option \"%s\": label \"%s\" is %zu characters; %s holds %d", in->opts[i].id,
+                    lab, n, lim->what, lim->max_chars);
+                break;
+            }
         }
     }
 }

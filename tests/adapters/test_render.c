@@ -1,7 +1,8 @@
 /* test_render.c - unit tests of adapters/net/render.c (splitting long text on
  * paragraph, line and word boundaries without breaking UTF-8; numbered
- * choices; parsing outbox bodies) and adapters/net/ratelimit.c (token buckets
- * per chat and overall, holds after a 429). */
+ * choices of an outbox body decoded by bot/core/outmsg.c) and
+ * adapters/net/ratelimit.c (token buckets per chat and overall, holds after
+ * a 429). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -94,23 +95,23 @@ static void test_split_4096(void **state)
 static void test_numbered_and_parse(void **state)
 {
     (void)state;
-    struct render_msg m;
-    assert_int_equal(render_parse("{\"text\":\"Pilih\",\"q\":\"q3\",\"choices\":[{\"id\":\"q3.a\","
-                                  "\"label\":\"Satu\"},{\"id\":\"q3.b\",\"label\":\"Dua\"}]}",
-                                  &m),
+    struct outmsg m;
+    assert_int_equal(outmsg_decode("{\"text\":\"Pilih\",\"q\":\"q3\",\"choices\":[{\"id\":\"q3.a\","
+                                   "\"label\":\"Satu\"},{\"id\":\"q3.b\",\"label\":\"Dua\"}]}",
+                                   &m),
                      BB_OK);
     assert_string_equal(m.q, "q3");
     assert_int_equal(m.nchoices, 2);
     char *s = render_numbered(m.text, m.choices, m.nchoices);
     assert_string_equal(s, "Pilih\n1. Satu\n2. Dua");
     free(s);
-    render_msg_clear(&m);
-    assert_int_equal(render_parse("{\"answered\":\"q3\",\"text\":\"Satu\"}", &m), BB_OK);
+    outmsg_clear(&m);
+    assert_int_equal(outmsg_decode("{\"answered\":\"q3\",\"text\":\"Satu\"}", &m), BB_OK);
     assert_string_equal(m.answered, "q3");
-    render_msg_clear(&m);
-    assert_int_equal(render_parse("[1,2]", &m), BB_EINVAL);
-    assert_int_equal(render_parse("{\"choices\":[]}", &m), BB_EINVAL);
-    assert_int_equal(render_parse("{\"text\":\"x\",\"choices\":[{\"id\":1}]}", &m), BB_EINVAL);
+    outmsg_clear(&m);
+    assert_int_equal(outmsg_decode("[1,2]", &m), BB_EINVAL);
+    assert_int_equal(outmsg_decode("{\"choices\":[]}", &m), BB_EINVAL);
+    assert_int_equal(outmsg_decode("{\"text\":\"x\",\"choices\":[{\"id\":1}]}", &m), BB_EINVAL);
 }
 
 static void test_ratelimit(void **state)
