@@ -41,7 +41,7 @@
 #define FLOW_TEXT_MAX      4000 /* a rendered text, in bytes */
 #define FLOW_SRC_MAX       (1024 * 1024)
 #define FLOW_MAX_VARS      64
-#define FLOW_VAR_MAX       2048 /* a saved value, in bytes */
+#define FLOW_VAR_MAX       16384 /* a saved value, in bytes: 4,000 characters of any script */
 
 /* The languages, in index order: 0 = "id" (Bahasa Indonesia), 1 = "en". */
 extern const char *const flow_langs[FLOW_NLANG];
@@ -355,7 +355,8 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
 
 /* Interpret typed text as an answer to input in language lang. On success
  * *val is the value to save (caller clears it) and *opt the chosen option
- * index or -1. BB_EINVAL when the text is not a valid answer. */
+ * index or -1. BB_EINVAL when the text is not a valid answer; BB_ELIMIT when
+ * it is longer than a text input's max (the engine then says the limit). */
 int flow_input_parse(const struct flow_input *in, const char *text, int lang, int64_t now,
                      int tz_offset_s, struct expr_val *val, int *opt);
 

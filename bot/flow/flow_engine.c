@@ -48,6 +48,7 @@ enum sys_text {
     T_EXPIRED,
     T_ERROR,
     T_HELP_CONTINUE,
+    T_TOO_LONG,
 };
 
 static const char *const sys[][FLOW_NLANG] = {
@@ -94,6 +95,11 @@ static const char *const sys[][FLOW_NLANG] = {
                  "Sorry, something went wrong in this conversation and it was stopped. Type /menu "
                  "to start again."},
     [T_HELP_CONTINUE] = {"Kita lanjutkan:", "Let's continue:"},
+    /* printf formats: the answer's length, then the limit (both in characters) */
+    [T_TOO_LONG] = {"Jawabanmu %zu karakter, sedangkan di sini batasnya %d karakter. Boleh "
+                    "dipersingkat sedikit, lalu dikirim lagi? Jawabanmu sebelumnya tidak hilang.",
+                    "Your answer has %zu characters; the limit here is %d. Could you shorten it "
+                    "a little and send it again? Your earlier answers are not lost."},
 };
 
 /* ---- state ----------------------------------------------------------------- */
@@ -373,7 +379,11 @@ static char *render(struct run *R, const char *tpl)
             if (lookup(R, name, &v) == BB_OK) {
                 char out[FLOW_VAR_MAX];
                 expr_val_format(&v, out, sizeof(out));
-                bb_buf_puts(&b, out);
+                if (bb_buf_puts(&b, out) != BB_OK && b.cap > b.len + 8) {
+                    /* a long answer in a notice: as much as fits, then "…" */
+                    bb_buf_append(&b, out, bb_utf8_cut(out, strlen(out), b.cap - b.len - 8));
+                    bb_buf_puts(&b, "\xe2\x80\xa6");
+                }
                 expr_val_clear(&v);
             }
         }
@@ -844,6 +854,11 @@ static void accept_answer(struct run *R, const struct flow_node *n, struct expr_
         else
             expr_val_format(v, shown, sizeof(shown));
         size_t len = strlen(shown);
+        if (len > 300) { /* the echo of a long story: its beginning is enough */
+            len = bb_utf8_cut(shown, len, 300);
+            bb_strlcpy(shown + len, "\xe2\x80\xa6", sizeof(shown) - len);
+            len = strlen(shown);
+        }
         f->text = malloc(len + 1);
         if (f->text)
             memcpy(f->text, shown, len + 1);
@@ -897,6 +912,15 @@ static void handle_answer_text(struct run *R, const char *text)
     int rc = flow_input_parse(&n->input, text, R->lang, R->ctx->now, R->ctx->tz_offset_s, &v, &opt);
     if (rc == BB_ENOMEM) {
         R->failed = 1;
+        return;
+    }
+    if (rc == BB_ELIMIT) {
+        /* Too long: say the limit and ask again, without using up a retry,
+         * so a long story never ends the conversation. */
+        char msg[400];
+        bb_snprintf(msg, sizeof(msg), systx(R, T_TOO_LONG), bb_utf8_len(text), n->input.maxlen);
+        say_raw(R, msg);
+        reask(R);
         return;
     }
     if (rc != BB_OK) {
