@@ -241,7 +241,7 @@ const struct flow *flow_lib_at(const struct flow_lib *lib, int i);
 int flow_lib_load_dir(struct flow_lib *lib, const char *dir, struct flow_diags *d);
 /* Cross-flow checks over the current flows: calls to flows that are not
  * loaded, a command used by two flows, a command reserved for everyone
- * (/batal /cancel /stop /bantuan /help /menu). */
+ * (/batal /cancel /stop /bantuan /help /menu /lanjut /continue). */
 int flow_lib_check(const struct flow_lib *lib, struct flow_diags *d);
 /* The same, but a call may also go to a current flow of `also` (may be
  * NULL): `bimbing flows check FILE...` checks the given files together and
@@ -269,6 +269,7 @@ struct flow_state {
     int mode;                                /* enum flow_mode */
     int retries;
     int reminded;
+    int paused;  /* the question waits, set aside by the safety net (flow_pause) */
     int64_t seq; /* counts questions asked, ever: buttons carry it */
     int64_t started_at, expires_at;
     char lang[8];
@@ -350,6 +351,11 @@ struct flow_ctx {
  * idle and an apology is among the effects, so the caller can still commit). */
 int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct flow_event *ev,
                 struct flow_fxlist *fx);
+/* Set the pending question aside (the safety net answered instead): no
+ * reminder, and typed text is not taken as its answer until the person
+ * types /lanjut or /continue (or presses one of its buttons). Returns 1
+ * when a question was paused, 0 when none was waiting. */
+int flow_pause(struct flow_state *st, struct flow_fxlist *fx);
 
 /* ---- input parsing (flow_input.c), exposed for tests and adapters ----- */
 
