@@ -24,8 +24,8 @@ enum { RULE_PHRASE, RULE_PATTERN };
 
 struct safety_rule {
     int kind;
-    int index;     /* its position in "phrases" or "patterns" */
-    char *phrase;  /* RULE_PHRASE: normalised, with a space at each end */
+    int index;      /* its position in "phrases" or "patterns" */
+    char *phrase;   /* RULE_PHRASE: normalised, with a space at each end */
     pcre2_code *re; /* RULE_PATTERN */
 };
 
@@ -108,22 +108,49 @@ void safety_rule_name(const struct safety *s, int rule, char *out, size_t n)
                 s->v[rule].index);
 }
 
-static int re_matches(const pcre2_code *re, const char *s)
+/* What one screening needs for its patterns, made once per message (the
+ * list itself stays read-only, so threads may share it). */
+struct matcher {
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+};
+
+static int matcher_init(struct matcher *m)
 {
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-    pcre2_match_context *mc = pcre2_match_context_create(NULL);
-    int rc = PCRE2_ERROR_NOMEMORY;
-    if (md && mc) {
-        pcre2_set_match_limit(mc, SAFETY_MATCH_LIMIT);
-        pcre2_set_depth_limit(mc, SAFETY_DEPTH_LIMIT);
-        rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, mc);
-    }
-    pcre2_match_data_free(md);
-    pcre2_match_context_free(mc);
+    m->md = pcre2_match_data_create(1, NULL); /* only "did it match" is asked */
+    m->mc = pcre2_match_context_create(NULL);
+    if (!m->md || !m->mc)
+        return BB_ENOMEM;
+    /* JIT code runs on PCRE2's default 32 KiB stack; the limits bind the
+     * interpreter (the fallback) */
+    pcre2_set_match_limit(m->mc, SAFETY_MATCH_LIMIT);
+    pcre2_set_depth_limit(m->mc, SAFETY_DEPTH_LIMIT);
+    return BB_OK;
+}
+
+static void matcher_free(struct matcher *m)
+{
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mc);
+}
+
+static int re_matches(const struct matcher *m, const pcre2_code *re, const char *s, size_t n)
+{
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, m->md, m->mc);
+    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) /* e.g. the JIT stack: once more, interpreted */
+        rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_JIT, m->md, m->mc);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     /* a match, or a limit hit: a missed message is the worse error */
     return 1;
+}
+
+static int re_matches_once(const pcre2_code *re, const char *s)
+{
+    struct matcher m;
+    int hit = matcher_init(&m) == BB_OK ? re_matches(&m, re, s, strlen(s)) : 1;
+    matcher_free(&m);
+    return hit;
 }
 
 static int add_phrase(struct safety *s, int idx, const cJSON *e, const char *name, char *err,
@@ -171,7 +198,7 @@ static int add_pattern(struct safety *s, int idx, const cJSON *e, const char *na
         return BB_EINVAL;
     }
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)e->valuestring, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_CASELESS, &code, &off, NULL);
+                                   PCRE2_CASELESS, &code, &off, NULL);
     if (!re) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(code, msg, sizeof(msg));
@@ -181,10 +208,13 @@ static int add_pattern(struct safety *s, int idx, const cJSON *e, const char *na
     }
     /* A pattern that matches an empty or a one-word message would flag
      * everything: almost certainly a typo such as a stray "|". */
-    if (re_matches(re, " ") || re_matches(re, " ok ")) {
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* when PCRE2 has no JIT: interpreted */
+    if (re_matches_once(re, " ") || re_matches_once(re, " ok ")) {
         pcre2_code_free(re);
-        bb_snprintf(err, el, "%s: patterns[%d] \"%.80s\" matches almost any message (an empty "
-                    "alternative?)", name, idx, e->valuestring);
+        bb_snprintf(err, el,
+                    "%s: patterns[%d] \"%.80s\" matches almost any message (an empty "
+                    "alternative?)",
+                    name, idx, e->valuestring);
         return BB_EINVAL;
     }
     struct safety_rule *r = &s->v[s->n++];
@@ -280,6 +310,7 @@ int safety_screen(const struct safety *s, const char *text, int *rule)
 {
     size_t len;
     char *norm;
+    struct matcher m;
     int hit = 0;
     if (rule)
         *rule = -1;
@@ -289,16 +320,19 @@ int safety_screen(const struct safety *s, const char *text, int *rule)
     if (len > SAFETY_TEXT_MAX)
         len = SAFETY_TEXT_MAX;
     norm = malloc(len + 4);
-    if (!norm || safety_normalise(text, norm, len + 4) != BB_OK) {
+    if (!norm || safety_normalise(text, norm, len + 4) != BB_OK || matcher_init(&m) != BB_OK) {
         free(norm);
         return 0;
     }
+    len = strlen(norm);
     for (int i = 0; i < s->n && !hit; i++) {
         const struct safety_rule *r = &s->v[i];
-        hit = r->kind == RULE_PHRASE ? strstr(norm, r->phrase) != NULL : re_matches(r->re, norm);
+        hit = r->kind == RULE_PHRASE ? strstr(norm, r->phrase) != NULL
+                                     : re_matches(&m, r->re, norm, len);
         if (hit && rule)
             *rule = i;
     }
+    matcher_free(&m);
     free(norm);
     return hit;
 }

@@ -1,7 +1,8 @@
 /* test_safety.c - unit tests of bot/core/safety.c, the distress screen:
  * the shipped list (config/safety.json) against the measuring list
  * tests/bot/safety_corpus.txt (every distress line must be flagged: recall
- * 100%; false alarms are counted and printed), the normal form messages are
+ * 100%; false alarms are counted and printed) and the held-out list
+ * tests/bot/safety_heldout.txt (printed only), the normal form messages are
  * matched in, a bad list refused with a message naming the entry, and the
  * replies (help lines, the button, both languages for a stranger). Run from
  * the repository root (tests/run.sh does). */
@@ -17,21 +18,20 @@
 #include "bot/base/bb.h"
 #include "bot/core/safety.h"
 
-#define LIST   "config/safety.json"
-#define CORPUS "tests/bot/safety_corpus.txt"
+#define LIST    "config/safety.json"
+#define CORPUS  "tests/bot/safety_corpus.txt"
+#define HELDOUT "tests/bot/safety_heldout.txt"
 
-static void test_corpus(void **state)
+struct tally {
+    int pos, neg, missed, alarms;
+};
+
+/* Screen every "+"/"-" line of a measuring list with the shipped list. */
+static void measure(const struct safety *s, const char *path, struct tally *t)
 {
-    (void)state;
-    struct safety *s = NULL;
-    char err[400] = "";
     char line[1024];
-    int pos = 0, neg = 0, missed = 0, alarms = 0;
-    FILE *f;
-
-    if (safety_load(LIST, &s, err, sizeof(err)) != BB_OK)
-        fail_msg("%s", err);
-    f = fopen(CORPUS, "r");
+    FILE *f = fopen(path, "r");
+    memset(t, 0, sizeof(*t));
     assert_non_null(f);
     while (fgets(line, sizeof(line), f)) {
         size_t n = strlen(line);
@@ -42,30 +42,44 @@ static void test_corpus(void **state)
             continue;
         hit = safety_screen(s, line + 2, &rule);
         if (line[0] == '+') {
-            pos++;
+            t->pos++;
             if (!hit) {
-                missed++;
+                t->missed++;
                 printf("MISSED      %s\n", line + 2);
             }
         } else {
-            neg++;
+            t->neg++;
             if (hit) {
                 char name[32];
                 safety_rule_name(s, rule, name, sizeof(name));
-                alarms++;
+                t->alarms++;
                 printf("FALSE ALARM %s  (%s)\n", line + 2, name);
             }
         }
     }
     fclose(f);
-    printf("distress screen: %d rules; recall %d/%d (%.1f%%); false alarms %d/%d (%.1f%%)\n",
-           safety_count(s), pos - missed, pos, pos ? 100.0 * (pos - missed) / pos : 0.0, alarms,
-           neg, neg ? 100.0 * alarms / neg : 0.0);
+    printf("%s: recall %d/%d (%.1f%%); false alarms %d/%d (%.1f%%)\n", path, t->pos - t->missed,
+           t->pos, t->pos ? 100.0 * (t->pos - t->missed) / t->pos : 0.0, t->alarms, t->neg,
+           t->neg ? 100.0 * t->alarms / t->neg : 0.0);
+}
+
+static void test_corpus(void **state)
+{
+    (void)state;
+    struct safety *s = NULL;
+    struct tally t, h;
+    char err[400] = "";
+
+    if (safety_load(LIST, &s, err, sizeof(err)) != BB_OK)
+        fail_msg("%s", err);
+    printf("distress screen: %d rules\n", safety_count(s));
+    measure(s, CORPUS, &t);
+    measure(s, HELDOUT, &h); /* reported, not asserted: see the file */
     safety_free(s);
-    assert_true(pos >= 100);
-    assert_true(neg >= 100);
-    assert_int_equal(missed, 0);     /* a missed message is the worse error */
-    assert_true(alarms * 10 <= neg); /* and no more than one ordinary message in ten */
+    assert_true(t.pos >= 100);
+    assert_true(t.neg >= 100);
+    assert_int_equal(t.missed, 0);       /* a missed message is the worse error */
+    assert_true(t.alarms * 10 <= t.neg); /* and no more than one ordinary message in ten */
 }
 
 static void test_normalise(void **state)
