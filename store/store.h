@@ -239,11 +239,12 @@ struct store_checkin {
     int64_t id;
     int64_t person_id;
     int64_t at;
-    int mood; /* 1-5, or 0 when not given */
-    char win[512];
-    char blocker[512];
-    int wants_help;   /* 0/1, or -1 when not given */
-    char extra[1024]; /* JSON object of any other recorded fields, or "" */
+    int mood;        /* 1-5, or 0 when not given */
+    char win[16384]; /* a typed answer: up to 4,000 characters of any script */
+    char blocker[16384];
+    int wants_help;    /* 0/1, or -1 when not given */
+    char extra[36864]; /* JSON object of any other recorded fields (a 4,000-character story), or ""
+                        */
 };
 
 int store_checkin_add(struct store *st, const struct store_checkin *c, int64_t *id_out);

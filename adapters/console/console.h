@@ -18,7 +18,7 @@
 #include "store/store.h"
 
 #define CONSOLE_CHANNEL  "console"
-#define CONSOLE_LINE_MAX 4096
+#define CONSOLE_LINE_MAX 65536 /* bytes: a 4,000-character story, JSON-escaped */
 
 struct console_opts {
     const char *nip; /* the person talking */

@@ -24,6 +24,7 @@
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
 #include "bot/domain/modules.h"
+#include "bot/core/safety.h"
 #include "bot/domain/people/people.h"
 #include "bot/flow/flow.h"
 #include "adapters/service/serve.h"
@@ -40,6 +41,7 @@ struct app {
     struct store *st;
     struct flow_lib *lib;
     struct core *core;
+    struct safety *safety; /* the distress screen, lent to the core */
 };
 
 static const char usage_head[] =
@@ -139,6 +141,15 @@ static int setup(struct app *a, int need_flows)
         core_set_config(a->core, &a->cfg);
     if (rc2 == BB_OK)
         rc2 = chan_core_setup(a->core);
+    if (rc2 == BB_OK && need_flows) {
+        /* No conversation without the safety net: a bad list stops here. */
+        char err[400];
+        rc2 = safety_load(a->cfg.safety, &a->safety, err, sizeof(err));
+        if (rc2 != BB_OK)
+            fprintf(stderr, "bimbing: distress screen: %s\n", err);
+        else
+            core_set_safety(a->core, a->safety);
+    }
     return rc2;
 }
 
@@ -674,6 +685,7 @@ int main(int argc, char **argv)
         rc = 2;
     }
     core_free(a.core);
+    safety_free(a.safety);
     flow_lib_free(a.lib);
     store_free(a.st);
     curl_global_cleanup();

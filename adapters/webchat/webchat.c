@@ -40,7 +40,7 @@
 #define WC_MAX_TABS     8            /* per web identity; the oldest goes */
 #define WC_FRAME_MAX    8192         /* bytes per client frame; more: an error */
 #define WC_WS_MAX       65536        /* beyond this the server closes (1009) */
-#define WC_TEXT_MAX     4096         /* bytes of typed text */
+#define WC_TEXT_MAX     16384        /* bytes of typed text: 4,000 characters of any script */
 #define WC_ID_MAX       64           /* client message id */
 #define WC_VALUE_MAX    63           /* button value (a choice id) */
 #define WC_RL_MAX       10           /* sign-in attempts per address ... */
@@ -439,7 +439,7 @@ static void ws_message_msg(struct wc *w, const struct wc_conn *c, const cJSON *f
     if (cJSON_IsString(text) && !value) {
         n = strlen(text->valuestring);
         if (n == 0 || n > WC_TEXT_MAX) {
-            send_error(w, c->id, "\"text\" must have 1 to 4096 bytes", id->valuestring);
+            send_error(w, c->id, "\"text\" must have 1 to 16384 bytes", id->valuestring);
             return;
         }
         if (!bb_utf8_valid(text->valuestring, n)) {

@@ -20,6 +20,7 @@ void config_defaults(struct config *c)
     memset(c, 0, sizeof(*c));
     bb_strlcpy(c->db, "var/bimbing.db", sizeof(c->db));
     bb_strlcpy(c->flows_dir, "flows", sizeof(c->flows_dir));
+    bb_strlcpy(c->safety, "config/safety.json", sizeof(c->safety));
     bb_strlcpy(c->web_dir, "web", sizeof(c->web_dir));
     bb_strlcpy(c->http_bind, "127.0.0.1", sizeof(c->http_bind));
     c->http_port = 8080;
@@ -90,8 +91,9 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     /* the core's keys, then every section's */
     const char *keys[16 + CONFIG_SECTIONS_MAX];
     int nkeys = 0;
-    static const char *const top[] = {"db",    "flows_dir",   "web_dir",    "durability", "http",
-                                      "batch", "anonymity_k", "invite_ttl", "log_level",  NULL};
+    static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
+                                      "http",      "batch",     "anonymity_k", "invite_ttl",
+                                      "log_level", "safety",    NULL};
     static const char *const http[] = {"bind", "port", NULL};
     double d;
     char tmp[32] = "";
@@ -109,6 +111,7 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         config_str_field(root, "db", c->db, sizeof(c->db), err, el) ||
         config_str_field(root, "flows_dir", c->flows_dir, sizeof(c->flows_dir), err, el) ||
         config_str_field(root, "web_dir", c->web_dir, sizeof(c->web_dir), err, el) ||
+        config_str_field(root, "safety", c->safety, sizeof(c->safety), err, el) ||
         config_str_field(root, "log_level", c->log_level, sizeof(c->log_level), err, el) ||
         config_str_field(root, "durability", tmp, sizeof(tmp), err, el))
         return -1;

@@ -38,6 +38,7 @@ struct config_section {
 struct config {
     char db[512];        /* "db": path of the SQLite file (var/bimbing.db) */
     char flows_dir[512]; /* "flows_dir": directory of flow JSON files (flows) */
+    char safety[512];    /* "safety": the distress screen's list (config/safety.json) */
     char web_dir[512];   /* "web_dir": static files of the web chat (web) */
     int durability;      /* "durability": "full" (default) or "normal", see store.h */
     char http_bind[64];  /* "http": {"bind": "127.0.0.1", "port": 8080} */

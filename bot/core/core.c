@@ -19,6 +19,7 @@
 #include "bot/core/config.h"
 #include "bot/core/domain.h"
 #include "bot/core/outmsg.h"
+#include "bot/core/safety.h"
 #include "bot/base/tz.h"
 
 #include <ctype.h>
@@ -68,6 +69,7 @@ struct core {
         struct core_chan_caps caps;
     } chans[CORE_MAX_CHANNELS];
     int nchans;
+    const struct safety *safety; /* borrowed; NULL screens nothing */
 };
 
 int core_new(struct store *st, struct flow_lib *lib, const struct domain_module *const *modules,
@@ -514,6 +516,50 @@ static int handle_unknown(struct core *c, const struct store_inbox_event *ev, in
     return rc;
 }
 
+/* ---- the safety net (safety.h) ------------------------------------------------- */
+
+void core_set_safety(struct core *c, const struct safety *s)
+{
+    c->safety = s;
+}
+
+/* Before the flow sees it: a text with signs of distress gets the help
+ * lines at once and the pending question is paused (not lost); the "talk
+ * to a person" button gets who to contact. *done = 1 when the event was
+ * answered here. p is NULL for a sender we do not know yet. */
+static int safety_step(struct core *c, const struct store_inbox_event *ev,
+                       const struct store_person *p, const struct reach *r, const cJSON *pj,
+                       struct flow_state *st, struct flow_fxlist *fx, int *done)
+{
+    const char *t = ev->kind == STORE_EV_TEXT && ev->text ? ev->text : "";
+    int li = p ? (flow_lang_index(p->lang) == 1 ? 1 : 0) : -1, rule = -1;
+    struct outmsg m;
+    char name[32];
+    int rc;
+    *done = 0;
+    while (isspace((unsigned char)*t))
+        t++;
+    if (p && ev->kind == STORE_EV_BUTTON && strcmp(ev->payload, SAFETY_TALK_ID) == 0) {
+        const cJSON *mn = cJSON_GetObjectItemCaseSensitive(pj, "mentor_name");
+        rc = safety_talk_reply(li, cJSON_IsString(mn) ? mn->valuestring : "", &m);
+    } else if (t[0] && t[0] != '/' && safety_screen(c->safety, t, &rule)) {
+        const struct flow *f = st && st->depth ? flow_lib_get(c->lib, st->stack[0].flow_id, 0) : 0;
+        int paused = st && flow_pause(st, fx);
+        safety_rule_name(c->safety, rule, name, sizeof(name));
+        bb_log(BB_LOG_WARN, "safety", "distress screen: %s matched (person %" PRId64 ", %s)%s",
+               name, p ? p->id : 0, ev->channel[0] ? ev->channel : "internal",
+               paused ? "; flow paused" : "");
+        rc = safety_reply(li, paused && f ? f->title.t[li] : NULL, &m);
+    } else {
+        return BB_OK;
+    }
+    *done = 1;
+    if (rc == BB_OK)
+        rc = queue_msg(c, p ? p->id : 0, r->channel, r->ext_user, &m);
+    outmsg_clear(&m);
+    return rc;
+}
+
 /* ---- one event ------------------------------------------------------------------ */
 
 static int handle_event(struct core *c, const struct store_inbox_event *ev, int64_t now)
@@ -526,13 +572,18 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
     cJSON *pj = NULL;
     char *state = NULL;
     int64_t pid = ev->person_id;
-    int started_by_code = 0;
+    int started_by_code = 0, screened = 0;
     int rc;
 
     memset(&r, 0, sizeof(r));
     if (pid == 0) {
         rc = store_identity_person(c->st, ev->channel, ev->ext_user, &pid);
         if (rc == BB_ENOTFOUND) {
+            bb_strlcpy(r.channel, ev->channel, sizeof(r.channel));
+            bb_strlcpy(r.ext_user, ev->ext_user, sizeof(r.ext_user));
+            if ((rc = safety_step(c, ev, NULL, &r, NULL, NULL, NULL, &screened)) != BB_OK ||
+                screened)
+                return rc;
             rc = handle_unknown(c, ev, now, &pid);
             if (rc != BB_OK || pid == 0)
                 return rc;
@@ -573,7 +624,8 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         goto out;
     }
     if ((rc = modules_person_fields(c, now, &p, pj)) != BB_OK)
-        goto out;
+        if (!started_by_code && (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, &screened)) != BB_OK)
+            goto out;
     struct flow_ctx ctx = {.lib = c->lib,
                            .get = get_flow,
                            .get_ctx = c,
@@ -612,7 +664,7 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
             goto out;
         }
     }
-    rc = flow_handle(&ctx, &st, &fe, &fx);
+    rc = screened ? BB_OK : flow_handle(&ctx, &st, &fe, &fx);
     if (rc == BB_ESTATE || rc == BB_ENOTFOUND) {
         c->stats.errors++;
         bb_log(BB_LOG_WARN, "core", "flow step for person %" PRId64 ": %s", pid, bb_strerror(rc));

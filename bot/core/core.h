@@ -101,6 +101,11 @@ int core_send_body(struct core *c, int64_t person_id, const char *body_json, int
  * it survives restarts; a conversation already running defers it. */
 int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due);
 
+/* The distress screen (bot/core/safety.h), borrowed; NULL (the default)
+ * screens nothing. Set once before processing. */
+struct safety;
+void core_set_safety(struct core *c, const struct safety *s);
+
 /* Bilingual texts the core itself sends (not from a flow). */
 extern const char *const core_text_unknown_user[2];
 

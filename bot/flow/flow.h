@@ -39,7 +39,7 @@
 #define FLOW_TEXT_MAX  4000 /* a rendered text, in bytes */
 #define FLOW_SRC_MAX   (1024 * 1024)
 #define FLOW_MAX_VARS  64
-#define FLOW_VAR_MAX   2048 /* a saved value, in bytes */
+#define FLOW_VAR_MAX   16384 /* a saved value, in bytes: 4,000 characters of any script */
 
 /* A limit a channel puts on option labels: a question of at most max_opts
  * options is shown as `what` (say, a platform's reply buttons), which holds
@@ -262,7 +262,7 @@ const struct flow *flow_lib_at(const struct flow_lib *lib, int i);
 int flow_lib_load_dir(struct flow_lib *lib, const char *dir, struct flow_diags *d);
 /* Cross-flow checks over the current flows: calls to flows that are not
  * loaded, a command used by two flows, a command reserved for everyone
- * (/batal /cancel /stop /bantuan /help /menu). */
+ * (/batal /cancel /stop /bantuan /help /menu /lanjut /continue). */
 int flow_lib_check(const struct flow_lib *lib, struct flow_diags *d);
 /* The same, but a call may also go to a current flow of `also` (may be
  * NULL): `bimbing flows check FILE...` checks the given files together and
@@ -290,6 +290,7 @@ struct flow_state {
     int mode;                                /* enum flow_mode */
     int retries;
     int reminded;
+    int paused;  /* the question waits, set aside by the safety net (flow_pause) */
     int64_t seq; /* counts questions asked, ever: buttons carry it */
     int64_t started_at, expires_at;
     char lang[8];
@@ -371,12 +372,18 @@ struct flow_ctx {
  * idle and an apology is among the effects, so the caller can still commit). */
 int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct flow_event *ev,
                 struct flow_fxlist *fx);
+/* Set the pending question aside (the safety net answered instead): no
+ * reminder, and typed text is not taken as its answer until the person
+ * types /lanjut or /continue (or presses one of its buttons). Returns 1
+ * when a question was paused, 0 when none was waiting. */
+int flow_pause(struct flow_state *st, struct flow_fxlist *fx);
 
 /* ---- input parsing (flow_input.c), exposed for tests and adapters ----- */
 
 /* Interpret typed text as an answer to input in language lang. On success
  * *val is the value to save (caller clears it) and *opt the chosen option
- * index or -1. BB_EINVAL when the text is not a valid answer. */
+ * index or -1. BB_EINVAL when the text is not a valid answer; BB_ELIMIT when
+ * it is longer than a text input's max (the engine then says the limit). */
 int flow_input_parse(const struct flow_input *in, const char *text, int lang, int64_t now,
                      int tz_offset_s, struct expr_val *val, int *opt);
 

@@ -48,6 +48,10 @@ enum sys_text {
     T_EXPIRED,
     T_ERROR,
     T_HELP_CONTINUE,
+    T_TOO_LONG,
+    T_PAUSED,
+    T_NOTHING_TO_CONTINUE,
+    T_HELP_LINE,
 };
 
 static const char *const sys[][FLOW_NLANG] = {
@@ -59,10 +63,10 @@ static const char *const sys[][FLOW_NLANG] = {
                              "do."},
     [T_HELP] = {"Saya coach bimbing. Perintah yang bisa dipakai kapan saja:\n"
                 "/menu - pilihan percakapan\n/batal - hentikan percakapan ini\n"
-                "/bantuan - bantuan ini",
+                "/lanjut - teruskan percakapan yang dijeda\n/bantuan - bantuan ini",
                 "I am the bimbing coach. Commands you can use at any time:\n"
                 "/menu - what we can talk about\n/cancel - stop this conversation\n"
-                "/help - this help"},
+                "/continue - carry on with a paused conversation\n/help - this help"},
     [T_MENU] = {"Mau membahas apa?", "What would you like to do?"},
     [T_MENU_EMPTY] = {"Belum ada percakapan yang tersedia.", "No conversations are available yet."},
     [T_UNKNOWN_COMMAND] = {"Perintah itu tidak saya kenal. Ketik /menu atau /bantuan.",
@@ -94,6 +98,23 @@ static const char *const sys[][FLOW_NLANG] = {
                  "Sorry, something went wrong in this conversation and it was stopped. Type /menu "
                  "to start again."},
     [T_HELP_CONTINUE] = {"Kita lanjutkan:", "Let's continue:"},
+    /* printf formats: the answer's length, then the limit (both in characters) */
+    [T_TOO_LONG] = {"Jawabanmu %zu karakter, sedangkan di sini batasnya %d karakter. Boleh "
+                    "dipersingkat sedikit, lalu dikirim lagi? Jawabanmu sebelumnya tidak hilang.",
+                    "Your answer has %zu characters; the limit here is %d. Could you shorten it "
+                    "a little and send it again? Your earlier answers are not lost."},
+    [T_PAUSED] = {"Saya di sini. Kalau ingin bicara dengan seseorang sekarang, telepon SEJIWA di "
+                  "119 ext 8 (darurat: 112). Percakapan kita tadi masih saya jeda: ketik /lanjut "
+                  "kalau sudah siap, atau /batal untuk menutupnya.",
+                  "I'm here. If you'd like to talk to someone now, call SEJIWA on 119 ext 8 "
+                  "(emergency: 112). Our conversation is still paused: type /continue when "
+                  "you're ready, or /cancel to close it."},
+    [T_NOTHING_TO_CONTINUE] = {"Tidak ada percakapan yang sedang dijeda. Ketik /menu untuk "
+                               "melihat pilihan.",
+                               "There is no paused conversation. Type /menu to see what I can "
+                               "do."},
+    [T_HELP_LINE] = {"\n\nSedang berat? Layanan SEJIWA: 119 ext 8. Darurat: 112.",
+                     "\n\nGoing through a hard time? The SEJIWA line: 119 ext 8. Emergency: 112."},
 };
 
 /* ---- state ----------------------------------------------------------------- */
@@ -132,13 +153,14 @@ int flow_state_to_json(const struct flow_state *st, char **out)
     vars = st->vars ? cJSON_PrintUnformatted(st->vars) : NULL;
     if (st->vars && !vars)
         goto out;
-    if (bb_buf_printf(
-            &b,
-            "],\"mode\":\"%s\",\"retries\":%d,\"reminded\":%s,\"seq\":%" PRId64
-            ",\"started\":%" PRId64 ",\"expires\":%" PRId64 ",\"lang\":\"%s\",\"vars\":%s}",
-            modes[st->mode >= 0 && st->mode <= 2 ? st->mode : 0], st->retries,
-            st->reminded ? "true" : "false", st->seq, st->started_at, st->expires_at,
-            flow_lang_index(st->lang) >= 0 ? st->lang : "id", vars ? vars : "{}") != BB_OK)
+    if (bb_buf_printf(&b,
+                      "],\"mode\":\"%s\",\"retries\":%d,\"reminded\":%s,\"seq\":%" PRId64
+                      ",\"started\":%" PRId64 ",\"expires\":%" PRId64
+                      ",\"lang\":\"%s\",\"vars\":%s%s}",
+                      modes[st->mode >= 0 && st->mode <= 2 ? st->mode : 0], st->retries,
+                      st->reminded ? "true" : "false", st->seq, st->started_at, st->expires_at,
+                      flow_lang_index(st->lang) >= 0 ? st->lang : "id", vars ? vars : "{}",
+                      st->paused ? ",\"paused\":true" : "") != BB_OK)
         goto out;
     *out = bb_buf_take(&b);
     rc = *out ? BB_OK : BB_ENOMEM;
@@ -183,6 +205,7 @@ int flow_state_from_json(struct flow_state *st, const char *json)
         st->mode = FLOW_MODE_PARK;
     st->retries = (int)num_of(o, "retries");
     st->reminded = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "reminded"));
+    st->paused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "paused"));
     st->seq = num_of(o, "seq");
     st->started_at = num_of(o, "started");
     st->expires_at = num_of(o, "expires");
@@ -373,7 +396,11 @@ static char *render(struct run *R, const char *tpl)
             if (lookup(R, name, &v) == BB_OK) {
                 char out[FLOW_VAR_MAX];
                 expr_val_format(&v, out, sizeof(out));
-                bb_buf_puts(&b, out);
+                if (bb_buf_puts(&b, out) != BB_OK && b.cap > b.len + 8) {
+                    /* a long answer in a notice: as much as fits, then "…" */
+                    bb_buf_append(&b, out, bb_utf8_cut(out, strlen(out), b.cap - b.len - 8));
+                    bb_buf_puts(&b, "\xe2\x80\xa6");
+                }
                 expr_val_clear(&v);
             }
         }
@@ -468,6 +495,7 @@ static void finish(struct run *R)
     st->mode = FLOW_MODE_IDLE;
     st->retries = 0;
     st->reminded = 0;
+    st->paused = 0;
     timer_clear(R, "remind");
     timer_clear(R, "expire");
     timer_clear(R, "wake");
@@ -699,6 +727,7 @@ static void start_flow(struct run *R, const struct flow *f)
     st->mode = FLOW_MODE_IDLE;
     st->retries = 0;
     st->reminded = 0;
+    st->paused = 0;
     cJSON_Delete(st->vars);
     st->vars = cJSON_CreateObject();
     if (!st->vars) {
@@ -757,6 +786,7 @@ static void show_help(struct run *R)
             if (fl->triggers[t].type == FLOW_TRIG_COMMAND && fl->menu)
                 bb_buf_printf(&b, "\n/%s - %s", fl->triggers[t].word, tx(R, &fl->title));
     }
+    bb_buf_puts(&b, systx(R, T_HELP_LINE));
     char *s = bb_buf_take(&b);
     if (!s) {
         R->failed = 1;
@@ -770,6 +800,7 @@ static void show_help(struct run *R)
 static void reask(struct run *R)
 {
     const struct flow_node *n = cur_node(R, NULL);
+    R->st->paused = 0; /* asked again: the next text answers it */
     if (R->st->mode == FLOW_MODE_ASK && n && n->kind == FLOW_NODE_ASK)
         ask_question(R, n, 1);
 }
@@ -800,6 +831,15 @@ static int handle_command(struct run *R, const char *text)
         if (R->st->mode == FLOW_MODE_ASK) {
             say_raw(R, systx(R, T_HELP_CONTINUE));
             reask(R);
+        }
+        return 1;
+    }
+    if (!strcmp(word, "lanjut") || !strcmp(word, "continue")) {
+        if (R->st->mode == FLOW_MODE_ASK) {
+            say_raw(R, systx(R, T_HELP_CONTINUE));
+            reask(R);
+        } else {
+            say_raw(R, systx(R, T_NOTHING_TO_CONTINUE));
         }
         return 1;
     }
@@ -844,12 +884,18 @@ static void accept_answer(struct run *R, const struct flow_node *n, struct expr_
         else
             expr_val_format(v, shown, sizeof(shown));
         size_t len = strlen(shown);
+        if (len > 300) { /* the echo of a long story: its beginning is enough */
+            len = bb_utf8_cut(shown, len, 300);
+            bb_strlcpy(shown + len, "\xe2\x80\xa6", sizeof(shown) - len);
+            len = strlen(shown);
+        }
         f->text = malloc(len + 1);
         if (f->text)
             memcpy(f->text, shown, len + 1);
     }
     R->st->mode = FLOW_MODE_IDLE;
     R->st->retries = 0;
+    R->st->paused = 0;
     timer_clear(R, "remind");
     run_from(R, follow(R, n));
 }
@@ -897,6 +943,15 @@ static void handle_answer_text(struct run *R, const char *text)
     int rc = flow_input_parse(&n->input, text, R->lang, R->ctx->now, R->ctx->tz_offset_s, &v, &opt);
     if (rc == BB_ENOMEM) {
         R->failed = 1;
+        return;
+    }
+    if (rc == BB_ELIMIT) {
+        /* Too long: say the limit and ask again, without using up a retry,
+         * so a long story never ends the conversation. */
+        char msg[400];
+        bb_snprintf(msg, sizeof(msg), systx(R, T_TOO_LONG), bb_utf8_len(text), n->input.maxlen);
+        say_raw(R, msg);
+        reask(R);
         return;
     }
     if (rc != BB_OK) {
@@ -1034,6 +1089,8 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
                 t++;
             if (t[0] == '/') {
                 handle_command(&R, t);
+            } else if (st->mode == FLOW_MODE_ASK && st->paused) {
+                say_raw(&R, systx(&R, T_PAUSED)); /* not an answer: see flow_pause */
             } else if (st->mode == FLOW_MODE_ASK) {
                 handle_answer_text(&R, t);
             } else {
@@ -1088,4 +1145,16 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
         return BB_ESTATE;
     }
     return BB_OK;
+}
+
+int flow_pause(struct flow_state *st, struct flow_fxlist *fx)
+{
+    struct flow_fx *f;
+    if (st->depth == 0 || st->mode != FLOW_MODE_ASK)
+        return 0;
+    st->paused = 1;
+    f = fx_add(fx, FLOW_FX_TIMER_CLEAR); /* no reminder after a cry for help */
+    if (f)
+        bb_strlcpy(f->name, "remind", sizeof(f->name));
+    return 1;
 }

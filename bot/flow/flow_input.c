@@ -154,8 +154,10 @@ int flow_input_parse(const struct flow_input *in, const char *text, int lang, in
 
     memset(val, 0, sizeof(*val));
     *opt = -1;
-    if (len == 0 || len >= FLOW_VAR_MAX || !bb_utf8_valid(text, len))
+    if (len == 0 || !bb_utf8_valid(text, len))
         return BB_EINVAL;
+    if (len >= FLOW_VAR_MAX) /* a story too long for any text answer: say the limit */
+        return in->type == FLOW_IN_TEXT ? BB_ELIMIT : BB_EINVAL;
     if (bb_fold(text, folded, sizeof(folded)) != BB_OK)
         return BB_EINVAL;
     if (lang < 0 || lang >= FLOW_NLANG)
@@ -176,7 +178,11 @@ int flow_input_parse(const struct flow_input *in, const char *text, int lang, in
         memcpy(s, a, n);
         s[n] = '\0';
         size_t chars = bb_utf8_len(s);
-        if ((int)chars < in->minlen || (int)chars > in->maxlen || (in->minlen > 0 && n == 0)) {
+        if (chars > (size_t)in->maxlen) {
+            free(s);
+            return BB_ELIMIT; /* too long: the engine says the limit and asks again */
+        }
+        if ((int)chars < in->minlen || (in->minlen > 0 && n == 0)) {
             free(s);
             return BB_EINVAL;
         }

@@ -254,8 +254,8 @@ int flow_lib_check_with(const struct flow_lib *lib, const struct flow_lib *also,
                         errors++;
                     }
             }
-            static const char *reserved[] = {"batal", "cancel", "stop", "bantuan",
-                                             "help",  "menu",   NULL};
+            static const char *reserved[] = {"batal", "cancel", "stop",     "bantuan", "help",
+                                             "menu",  "lanjut", "continue", NULL};
             for (int r = 0; reserved[r]; r++)
                 if (strcmp(tr->word, reserved[r]) == 0) {
                     bb_snprintf(msg, sizeof(msg), "command /%s is reserved for everyone", tr->word);

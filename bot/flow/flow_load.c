@@ -352,8 +352,8 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
         in->type = FLOW_IN_TEXT;
         in->minlen = in->has_min ? (int)in->min : 1;
         in->maxlen = in->has_max ? (int)in->max : 1000;
-        if (in->minlen < 0 || in->maxlen < 1 || in->maxlen > FLOW_VAR_MAX / 2)
-            ERR(L, "text input: min must be >= 0 and max 1..%d characters", FLOW_VAR_MAX / 2);
+        if (in->minlen < 0 || in->maxlen < 1 || in->maxlen > FLOW_VAR_MAX / 4)
+            ERR(L, "text input: min must be >= 0 and max 1..%d characters", FLOW_VAR_MAX / 4);
         const cJSON *pat = cJSON_GetObjectItemCaseSensitive(j, "pattern");
         if (pat) {
             int errcode;

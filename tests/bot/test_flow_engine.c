@@ -453,6 +453,46 @@ static void test_help_mid_flow(void **state)
     assert_int_equal(count(x, FLOW_FX_SAY), 1);
 }
 
+/* The safety net set the question aside: text is not an answer, the state
+ * keeps the pause across a save, /lanjut asks again and the answer counts. */
+static void test_pause_and_continue(void **state)
+{
+    struct fx *x = *state;
+    struct flow_fxlist fx;
+    char *j = NULL;
+    assert_int_equal(text(x, "/lanjut"), BB_OK); /* nothing to continue */
+    assert_true(said(x, "Tidak ada percakapan yang sedang dijeda"));
+    assert_int_equal(text(x, "/warna"), BB_OK);
+    flow_fxlist_init(&fx);
+    assert_int_equal(flow_pause(&x->st, &fx), 1);
+    assert_int_equal(fx.n, 1); /* no reminder while paused */
+    assert_int_equal(fx.v[0].type, FLOW_FX_TIMER_CLEAR);
+    assert_string_equal(fx.v[0].name, "remind");
+    flow_fxlist_free(&fx);
+    assert_int_equal(flow_state_to_json(&x->st, &j), BB_OK);
+    assert_non_null(strstr(j, "\"paused\":true"));
+    flow_state_free(&x->st);
+    flow_state_init(&x->st, "id");
+    assert_int_equal(flow_state_from_json(&x->st, j), BB_OK);
+    free(j);
+    assert_int_equal(x->st.paused, 1);
+    assert_int_equal(text(x, "1"), BB_OK); /* not taken as the answer */
+    assert_true(said(x, "masih saya jeda"));
+    assert_null(var_str(x, "color"));
+    assert_int_equal(text(x, "/lanjut"), BB_OK);
+    assert_true(said(x, "Kita lanjutkan:"));
+    assert_non_null(question(x));
+    assert_int_equal(x->st.paused, 0);
+    assert_int_equal(text(x, "1"), BB_OK);
+    assert_string_equal(var_str(x, "color"), "c_red");
+    /* nothing waiting: nothing to pause */
+    flow_fxlist_init(&fx);
+    x->st.mode = FLOW_MODE_IDLE;
+    assert_int_equal(flow_pause(&x->st, &fx), 0);
+    assert_int_equal(fx.n, 0);
+    flow_fxlist_free(&fx);
+}
+
 static void test_unknown_command_reasks(void **state)
 {
     struct fx *x = *state;
@@ -821,6 +861,7 @@ int main(void)
         T(test_retries_exhausted_without_else),
         T(test_cancel),
         T(test_help_mid_flow),
+        T(test_pause_and_continue),
         T(test_unknown_command_reasks),
         T(test_menu),
         T(test_stale_button),

@@ -101,7 +101,7 @@ before=$(sql "SELECT count(*) FROM inbox")
 r=$(wsc --cookie "$AYU_COOKIE" -- raw 9000 expect 'too large' send 'not json' expect 'JSON object' \
     rawhex '7b2274797065223a226d657373616765222c2274657874223a22ff222c226964223a2278227d' \
     expect 'UTF-8' send '{"type":"message","text":"hi"}' expect 'of 1-64' \
-    send '{"type":"message","text":"","id":"e1"}' expect '1 to 4096' \
+    send '{"type":"message","text":"","id":"e1"}' expect '1 to 16384' \
     send '{"type":"message","text":"a","value":"b","id":"e2"}' expect 'either' \
     send '{"type":"message","value":"a b","id":"e3"}' expect 'printable' \
     send '{"type":"message","text":"\ud800","id":"e4"}' expect '"type":"error"' \
