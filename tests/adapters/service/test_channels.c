@@ -18,6 +18,7 @@
 #include "adapters/whatsapp/whatsapp.h"
 #include "bot/base/bb.h"
 #include "bot/flow/flow.h"
+#include "tests/lib/fixture.h"
 
 static void test_caps_lookup(void **state)
 {
@@ -64,7 +65,7 @@ static void diag_of(int nopts, const char *label, char *out, size_t n)
     flow_diags_init(&d);
     flow_with_labels(src, sizeof(src), nopts, label);
     out[0] = '\0';
-    if (flow_parse(src, strlen(src), "t.json", &f, &d) != BB_OK && d.n > 0)
+    if (flow_parse(src, strlen(src), "t.json", tfx_actions(), &f, &d) != BB_OK && d.n > 0)
         bb_strlcpy(out, d.v[0].msg, n);
     flow_free(f);
     flow_diags_free(&d);
