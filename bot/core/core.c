@@ -624,8 +624,9 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         goto out;
     }
     if ((rc = modules_person_fields(c, now, &p, pj)) != BB_OK)
-        if (!started_by_code && (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, &screened)) != BB_OK)
-            goto out;
+        goto out;
+    if (!started_by_code && (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, &screened)) != BB_OK)
+        goto out;
     struct flow_ctx ctx = {.lib = c->lib,
                            .get = get_flow,
                            .get_ctx = c,
