@@ -84,13 +84,10 @@ int safety_normalise(const char *text, char *out, size_t n)
 
 void safety_free(struct safety *s)
 {
-    if (!s)
-        return;
-    for (int i = 0; i < s->n; i++) {
-        free(s->v[i].phrase);
-        pcre2_code_free(s->v[i].re);
-    }
-    free(s->v);
+    struct safety_rule *r = s ? s->v : NULL;
+    for (int i = 0; r && i < s->n; i++)
+        free(r[i].phrase), pcre2_code_free(r[i].re);
+    free(r);
     free(s);
 }
 

@@ -85,9 +85,8 @@ static void test_corpus(void **state)
 static void test_normalise(void **state)
 {
     (void)state;
-    static const struct {
-        const char *in, *out;
-    } cases[] = {
+    static const char *const cases[][2] = {
+        /* message, its normal form */
         {"Gw CAPE bgt!!", " gw cape bgt "},
         {"pengen matiii...", " pengen mati "},
         {"I can't   go on", " i cant go on "},
@@ -100,8 +99,8 @@ static void test_normalise(void **state)
     };
     char out[128];
     for (size_t i = 0; i < BB_ARRAY_LEN(cases); i++) {
-        assert_int_equal(safety_normalise(cases[i].in, out, sizeof(out)), BB_OK);
-        assert_string_equal(out, cases[i].out);
+        assert_int_equal(safety_normalise(cases[i][0], out, sizeof(out)), BB_OK);
+        assert_string_equal(out, cases[i][1]);
     }
     assert_int_equal(safety_normalise("abcdef", out, 4), BB_ELIMIT);
 }
