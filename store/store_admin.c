@@ -28,26 +28,17 @@ int store_admin_session_add(struct store *st, const char *token_hash, int64_t pe
                         NULL);
 }
 
-static int map_session(sqlite3_stmt *s, void *out)
-{
-    struct store_admin_session *a = out;
-    a->person_id = sqlite3_column_int64(s, 0);
-    a->created_at = sqlite3_column_int64(s, 1);
-    a->last_seen = sqlite3_column_int64(s, 2);
-    a->expires_at = sqlite3_column_int64(s, 3);
-    return BB_OK;
-}
-
 int store_admin_session_get(struct store *st, const char *token_hash, int64_t now,
                             struct store_admin_session *out)
 {
     if (!token_hash || !out)
         return BB_EINVAL;
     memset(out, 0, sizeof(*out));
-    return store_q_one(st,
-                       "SELECT person_id, created_at, last_seen, expires_at FROM admin_sessions"
-                       " WHERE token_hash = ?1 AND expires_at > ?2",
-                       STORE_ARGS(store_text(token_hash), store_int(now)), map_session, out);
+    int64_t *const cols[] = {&out->person_id, &out->created_at, &out->last_seen, &out->expires_at};
+    return store_q_ints(st,
+                        "SELECT person_id, created_at, last_seen, expires_at FROM admin_sessions"
+                        " WHERE token_hash = ?1 AND expires_at > ?2",
+                        STORE_ARGS(store_text(token_hash), store_int(now)), cols, 4);
 }
 
 int store_admin_session_touch(struct store *st, const char *token_hash, int64_t now,
@@ -106,27 +97,15 @@ int store_admin_reach(struct store *st, struct store_admin_count **out, int *n)
                   STORE_NOARGS, out, n);
 }
 
-struct two_counts {
-    int64_t *a, *b;
-};
-
-static int map_two_counts(sqlite3_stmt *s, void *out)
-{
-    struct two_counts *t = out;
-    *t->a = sqlite3_column_int64(s, 0);
-    *t->b = sqlite3_column_int64(s, 1);
-    return BB_OK;
-}
-
 int store_admin_checkins_since(struct store *st, int64_t since, int64_t *count, int64_t *people)
 {
-    struct two_counts t = {count, people};
+    int64_t *const cols[] = {count, people};
     int rc;
     if (!count || !people)
         return BB_EINVAL;
     *count = *people = 0;
-    rc = store_q_one(st, "SELECT count(*), count(DISTINCT person_id) FROM checkins WHERE at >= ?1",
-                     STORE_ARGS(store_int(since)), map_two_counts, &t);
+    rc = store_q_ints(st, "SELECT count(*), count(DISTINCT person_id) FROM checkins WHERE at >= ?1",
+                      STORE_ARGS(store_int(since)), cols, 2);
     return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }
 

@@ -21,6 +21,7 @@
  *        store_q_change an UPDATE/DELETE that must hit a row (BB_ENOTFOUND)
  *        store_q_one    one row given to a mapper; BB_ENOTFOUND without
  *        store_q_int64  one row, its first column as an integer (COUNT(*))
+ *        store_q_ints   one row of integers into the caller's variables
  *        store_q_each   every row given to a callback (which may stop it)
  *        store_q_list   up to `limit` rows mapped into a new array
  *        store_q_grow   every row (up to a cap) into a growing array
@@ -150,6 +151,10 @@ int store_q_one(struct store *st, const char *sql, struct store_args args, store
                 void *out);
 /* The first column of the first row as an integer; BB_ENOTFOUND without. */
 int store_q_int64(struct store *st, const char *sql, struct store_args args, int64_t *out);
+/* The first row's first n columns as integers, column i into *cols[i];
+ * BB_ENOTFOUND without a row. */
+int store_q_ints(struct store *st, const char *sql, struct store_args args, int64_t *const cols[],
+                 int n);
 /* The first column of the first row copied into dst (n bytes, "" for NULL). */
 int store_q_text(struct store *st, const char *sql, struct store_args args, char *dst, size_t n);
 /* Every row to fn(s, ctx) in order: fn returns BB_OK to go on, STORE_STOP

@@ -248,39 +248,27 @@ int store_invite_add(struct store *st, int64_t person_id, const char *code_hash,
                         NULL);
 }
 
-struct invite_row {
-    int64_t id, person_id, expires;
-};
-
-static int map_invite(sqlite3_stmt *s, void *out)
-{
-    struct invite_row *r = out;
-    r->id = sqlite3_column_int64(s, 0);
-    r->person_id = sqlite3_column_int64(s, 1);
-    r->expires = sqlite3_column_int64(s, 2);
-    return BB_OK;
-}
-
 int store_invite_redeem(struct store *st, const char *code_hash, int64_t now, int64_t *person_id)
 {
-    struct invite_row r;
+    int64_t id = 0, pid = 0, expires = 0;
+    int64_t *const cols[] = {&id, &pid, &expires};
     int rc;
     if (!code_hash)
         return BB_EINVAL;
     rc = store_begin(st);
     if (rc)
         return rc;
-    rc = store_q_one(st,
-                     "SELECT id, person_id, expires_at FROM invites WHERE code_hash = ?1"
-                     " AND used_at IS NULL",
-                     STORE_ARGS(store_text(code_hash)), map_invite, &r);
-    if (rc == BB_OK && now >= r.expires)
+    rc = store_q_ints(st,
+                      "SELECT id, person_id, expires_at FROM invites WHERE code_hash = ?1"
+                      " AND used_at IS NULL",
+                      STORE_ARGS(store_text(code_hash)), cols, 3);
+    if (rc == BB_OK && now >= expires)
         rc = BB_EEXPIRED;
     if (rc == BB_OK)
         rc = store_q_change(st, "UPDATE invites SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
-                            STORE_ARGS(store_int(r.id), store_int(now)));
+                            STORE_ARGS(store_int(id), store_int(now)));
     if (rc == BB_OK)
-        *person_id = r.person_id;
+        *person_id = pid;
     return store_tx_end(st, rc);
 }
 

@@ -228,6 +228,26 @@ int store_q_int64(struct store *st, const char *sql, struct store_args args, int
     return store_q_one(st, sql, args, store_map_int64, out);
 }
 
+struct ints_out {
+    int64_t *const *cols;
+    int n;
+};
+
+static int map_ints(sqlite3_stmt *s, void *out)
+{
+    const struct ints_out *o = out;
+    for (int i = 0; i < o->n; i++)
+        *o->cols[i] = sqlite3_column_int64(s, i);
+    return BB_OK;
+}
+
+int store_q_ints(struct store *st, const char *sql, struct store_args args, int64_t *const cols[],
+                 int n)
+{
+    struct ints_out o = {cols, n};
+    return store_q_one(st, sql, args, map_ints, &o);
+}
+
 struct text_out {
     char *dst;
     size_t n;

@@ -157,27 +157,18 @@ int store_sched_timer_move(struct store *st, int64_t timer_id, int64_t due)
                           STORE_ARGS(store_int(timer_id), store_int(due)));
 }
 
-static int map_counts(sqlite3_stmt *s, void *out)
-{
-    struct store_sched_counts *c = out;
-    c->plans = sqlite3_column_int64(s, 0);
-    c->pending = sqlite3_column_int64(s, 1);
-    c->overdue = sqlite3_column_int64(s, 2);
-    c->dirty = sqlite3_column_int64(s, 3);
-    c->next_due = sqlite3_column_int64(s, 4);
-    return BB_OK;
-}
-
 int store_sched_counts(struct store *st, int64_t now, struct store_sched_counts *out)
 {
+    int64_t *const cols[] = {&out->plans, &out->pending, &out->overdue, &out->dirty,
+                             &out->next_due};
     int rc;
     memset(out, 0, sizeof(*out));
-    rc = store_q_one(st,
-                     "SELECT (SELECT COUNT(*) FROM sched_plan),"
-                     " (SELECT COUNT(*) FROM sched_plan WHERE timer_id <> 0),"
-                     " (SELECT COUNT(*) FROM sched_plan WHERE timer_id <> 0 AND due <= ?1),"
-                     " (SELECT COUNT(*) FROM sched_dirty),"
-                     " (SELECT COALESCE(MIN(due), 0) FROM sched_plan WHERE timer_id <> 0)",
-                     STORE_ARGS(store_int(now)), map_counts, out);
+    rc = store_q_ints(st,
+                      "SELECT (SELECT COUNT(*) FROM sched_plan),"
+                      " (SELECT COUNT(*) FROM sched_plan WHERE timer_id <> 0),"
+                      " (SELECT COUNT(*) FROM sched_plan WHERE timer_id <> 0 AND due <= ?1),"
+                      " (SELECT COUNT(*) FROM sched_dirty),"
+                      " (SELECT COALESCE(MIN(due), 0) FROM sched_plan WHERE timer_id <> 0)",
+                      STORE_ARGS(store_int(now)), cols, 5);
     return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }

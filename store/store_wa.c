@@ -35,20 +35,12 @@ int store_wa_inbound(struct store *st, const char *channel, const char *wa_id, i
     return store_tx_end(st, rc);
 }
 
-static int map_window(sqlite3_stmt *s, void *out)
-{
-    struct store_wa_window *w = out;
-    w->last_in = sqlite3_column_int64(s, 0);
-    w->closed_at = sqlite3_column_int64(s, 1);
-    w->nudged_at = sqlite3_column_int64(s, 2);
-    return BB_OK;
-}
-
 int store_wa_window_get(struct store *st, const char *wa_id, struct store_wa_window *w)
 {
+    int64_t *const cols[] = {&w->last_in, &w->closed_at, &w->nudged_at};
     memset(w, 0, sizeof(*w));
-    return store_q_one(st, "SELECT last_in, closed_at, nudged_at FROM wa_window WHERE wa_id = ?1",
-                       STORE_ARGS(store_text(wa_id)), map_window, w);
+    return store_q_ints(st, "SELECT last_in, closed_at, nudged_at FROM wa_window WHERE wa_id = ?1",
+                        STORE_ARGS(store_text(wa_id)), cols, 3);
 }
 
 int store_wa_window_open(const struct store_wa_window *w, int64_t now)

@@ -133,6 +133,18 @@ static void test_one(void **state)
                      BB_OK);
     assert_string_equal(r.k, "k001");
     assert_true(r.v == 0.5);
+    /* A row of integers straight into the caller's variables. */
+    {
+        int64_t a = 0, b = 0;
+        int64_t *const cols[] = {&a, &b};
+        assert_int_equal(
+            store_q_ints(st, "SELECT min(id), max(id) FROM q_t", STORE_NOARGS, cols, 2), BB_OK);
+        assert_int_equal(a, 1);
+        assert_int_equal(b, 3);
+        assert_int_equal(
+            store_q_ints(st, "SELECT id, id FROM q_t WHERE id > 3", STORE_NOARGS, cols, 2),
+            BB_ENOTFOUND);
+    }
     /* Only whether there is a row. */
     assert_int_equal(
         store_q_one(st, "SELECT 1 FROM q_t WHERE id = ?1", STORE_ARGS(store_int(2)), NULL, NULL),
