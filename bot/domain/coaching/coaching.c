@@ -17,6 +17,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/base/tz.h"
+#include "bot/core/core.h"
 #include "store/store_coaching.h"
 
 #define MOD "coaching"
