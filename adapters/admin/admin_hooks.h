@@ -1,7 +1,9 @@
 /*
  * admin_hooks.h - what the HR dashboard's JSON API needs from the domain
- * modules that are built beside it (surveys and broadcasts in bot/domain/survey/survey.c,
- * mentoring in bot/domain/mentoring/mentoring.c), as plain function pointers. The dependency
+ * modules that are built beside it (surveys and broadcasts in
+ * bot/domain/survey/survey_api.c, mentoring in
+ * bot/domain/mentoring/mentoring_admin.c, segments checked by the survey
+ * module's parser), as plain function pointers. The dependency
  * goes one way: the modules know nothing of the dashboard; the one table
  * admin_hooks (adapters/admin/admin_hooks.c) names the module functions
  * that serve each hook. A NULL hook makes its endpoint answer 501

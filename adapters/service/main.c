@@ -461,65 +461,66 @@ static int cmd_help(struct app *a, int argc, char **argv)
  * bot/core/domain.h); help lists both, section by section. */
 struct cli_cmd {
     const char *name;
-    const char *section;
-    struct domain_cmd_form forms[3]; /* ends at a NULL usage */
     int (*run)(struct app *a, int argc, char **argv);
     int flags;
+    const char *section;
+    struct domain_cmd_form forms[3]; /* ends at a NULL usage */
 };
 #define CLI_NO_CONFIG 1 /* runs before the configuration is read; also as --NAME */
 #define CLI_QUIET     2 /* logs warnings and errors only, whatever log_level says */
 
+#define CLI_TALK   "Conversations"
+#define CLI_FLOWS  "Flows"
+#define CLI_PEOPLE "People and their data"
+#define CLI_SELF   "This program"
+
 static const struct cli_cmd cli_cmds[] = {
     {"serve",
-     "Conversations",
-     {{"serve", "run the service (web chat, Telegram, WhatsApp)"}},
      cmd_serve,
-     0},
+     0,
+     CLI_TALK,
+     {{"serve", "run the service (web chat, Telegram, WhatsApp)"}}},
     {"chat",
-     "Conversations",
-     {{"chat --as NIP [--jsonl] [--now TIME]",
-       "talk to the coach in this terminal as that person"}},
      cmd_chat,
-     CLI_QUIET},
+     CLI_QUIET,
+     CLI_TALK,
+     {{"chat --as NIP [--jsonl] [--now TIME]",
+       "talk to the coach in this terminal as that person"}}},
     {"tick",
-     "Conversations",
-     {{"tick [--at TIME]", "run what the scheduler has due (for cron and tests)"}},
      cmd_tick,
-     CLI_QUIET},
+     CLI_QUIET,
+     CLI_TALK,
+     {{"tick [--at TIME]", "run what the scheduler has due (for cron and tests)"}}},
     {"flows",
-     "Flows",
-     {{"flows check [PATH...]", "validate flow files (default: every file in the flows dir)"},
-      {"flows list", "the loaded flows, their versions and commands"}},
      cmd_flows,
-     CLI_QUIET},
+     CLI_QUIET,
+     CLI_FLOWS,
+     {{"flows check [PATH...]", "validate flow files (default: every file in the flows dir)"},
+      {"flows list", "the loaded flows, their versions and commands"}}},
     {"people",
-     "People and their data",
-     {{"people import FILE.csv", "add or update people (all rows valid, or nothing changes)"}},
      cmd_people,
-     0},
+     0,
+     CLI_PEOPLE,
+     {{"people import FILE.csv", "add or update people (all rows valid, or nothing changes)"}}},
     {"invite",
-     "People and their data",
-     {{"invite NIP [--ttl 14d]", "print a one-time invite code for that person"}},
      cmd_invite,
-     0},
+     0,
+     CLI_PEOPLE,
+     {{"invite NIP [--ttl 14d]", "print a one-time invite code for that person"}}},
     {"export",
-     "People and their data",
-     {{"export NIP", "print everything stored about a person, as JSON"}},
      cmd_export,
-     0},
-    {"forget",
-     "People and their data",
-     {{"forget NIP --yes", "erase a person and their data"}},
-     cmd_forget,
-     0},
-    {"version", "This program", {{"version", "print the version"}}, cmd_version, CLI_NO_CONFIG},
-    {"help", "This program", {{"help", "this list"}}, cmd_help, CLI_NO_CONFIG},
+     0,
+     CLI_PEOPLE,
+     {{"export NIP", "print everything stored about a person, as JSON"}}},
+    {"forget", cmd_forget, 0, CLI_PEOPLE, {{"forget NIP --yes", "erase a person and their data"}}},
+    {"version", cmd_version, CLI_NO_CONFIG, CLI_SELF, {{"version", "print the version"}}},
+    {"help", cmd_help, CLI_NO_CONFIG, CLI_SELF, {{"help", "this list"}}},
 };
 
 /* The sections of `bimbing help`, in order; a module's command under a
  * section not named here is listed after them under its own. */
-static const char *const sections[] = {"Conversations", "Flows", "People and their data",
-                                       "HR and mentoring", "This program"};
+static const char *const sections[] = {CLI_TALK, CLI_FLOWS, CLI_PEOPLE, "HR and mentoring",
+                                       CLI_SELF};
 
 static const struct cli_cmd *find_cli(const char *name)
 {

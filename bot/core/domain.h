@@ -29,9 +29,10 @@
 #include <cjson/cJSON.h>
 
 #include "bot/core/config.h"
-#include "bot/core/core.h"
 #include "bot/flow/flow.h"
 #include "store/store.h"
+
+struct core; /* bot/core/core.h: what modules may ask of the core */
 
 struct domain_ctx {
     struct store *st;

@@ -18,6 +18,7 @@
 #include "bot/base/bb.h"
 #include "bot/base/cal.h"
 #include "bot/base/tz.h"
+#include "bot/core/core.h"
 #include "store/store_coaching.h"
 
 #define MOD "coaching"

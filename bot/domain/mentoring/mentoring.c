@@ -11,6 +11,7 @@
  */
 #include "bot/domain/mentoring/mentoring_int.h"
 #include "bot/base/bb.h"
+#include "bot/core/core.h"
 #include "store/store_mentoring.h"
 
 #include <inttypes.h>

@@ -21,6 +21,7 @@
  * function works on what the domain context hands it.
  */
 #include "bot/domain/survey/survey_int.h"
+#include "bot/core/core.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
