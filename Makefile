@@ -99,6 +99,10 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The shared test and fake objects are kept (make would delete them as
+# intermediate files of the pattern rules below).
+.SECONDARY: $(TESTLIB_OBJ) $(FAKELIB_OBJ)
+
 $(BUILD)/tests/%: tests/%.c $(TESTLIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)

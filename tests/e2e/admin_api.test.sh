@@ -11,9 +11,7 @@
 # sides, audit) and refusing pairs that are not suggested or no longer
 # possible; security headers; the access log. Prints
 # "N passed, N failed". Every wait is bounded; the server is stopped on exit.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 e2e_init "$BIN"
 e2e_need_cmd sqlite3 jq
 DB=$TMP/db

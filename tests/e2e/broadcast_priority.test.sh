@@ -4,9 +4,7 @@
 # serve` to the fake Bot API while a person chats; their replies go out
 # before the rest of the broadcast, and the overall and per-chat rates are
 # never exceeded (measured by the fake server).
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 FAKE=$BUILD/fakes/fake_telegram
 e2e_init "$BIN" "$FAKE"
 

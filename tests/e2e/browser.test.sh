@@ -12,9 +12,7 @@
 # packages of package.json (npm ci at the repository root). Without them
 # it prints a note and "0 passed, 0 failed", so `make test` works anyway.
 # Run alone: TESTS=browser make test, or bash tests/e2e/browser.test.sh.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 OUT=$BUILD/test-artifacts/browser
 

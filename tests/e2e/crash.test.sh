@@ -14,26 +14,23 @@
 #
 # Everything happens in a temporary directory, removed at the end. Prints
 # "N passed, N failed".
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 TR=$BUILD/tools/transcript
 JQ=$BUILD/tools/jsonq
 e2e_init "$BIN" "$TR" "$JQ"
-T=$TMP
 NOW=2026-11-27T09:00:00Z
 ROUNDS=${CRASH_ROUNDS:-20}
 chat_pid=
 
 # ---- 1. the same question after a crash, answers kept ---------------------
-if "$TR" --bin "$BIN" --db "$T/a.db" tests/transcripts/crash-resume.id.txt >"$T/tr.out" 2>&1; then
+if "$TR" --bin "$BIN" --db "$TMP/a.db" tests/transcripts/crash-resume.id.txt >"$TMP/tr.out" 2>&1; then
     ok "crash-resume transcript (continues at the same question)"
 else
-    bad "crash-resume transcript"; cat "$T/tr.out"
+    bad "crash-resume transcript"; cat "$TMP/tr.out"
 fi
-"$BIN" --db "$T/a.db" export "$AYU" >"$T/a.json" 2>"$T/err"
-q() { "$JQ" "$1" <"$T/a.json"; }
-check "export after the crash is JSON" isjson "$T/a.json"
+"$BIN" --db "$TMP/a.db" export "$AYU" >"$TMP/a.json" 2>"$TMP/err"
+q() { "$JQ" "$1" <"$TMP/a.json"; }
+check "export after the crash is JSON" isjson "$TMP/a.json"
 check "exactly one check-in recorded" equals "$(q checkins.#)" 1
 check "mood given before the crash kept" equals "$(q checkins.0.mood)" 2
 check "the care answer given before the crash kept" equals "$(q checkins.0.extra.hard)" "Rapat koordinasi melelahkan"
@@ -43,15 +40,15 @@ check "help not wanted (the stale button was not applied)" equals "$(q checkins.
 check "no session left open" equals "$(q sessions.0.state.stack.#)" 0
 
 # ---- 2. kill -9 at random moments -------------------------------------------
-"$BIN" --db "$T/b.db" people import config/demo-people.csv >/dev/null 2>&1
-mkfifo "$T/in"
+"$BIN" --db "$TMP/b.db" people import config/demo-people.csv >/dev/null 2>&1
+mkfifo "$TMP/in"
 seen=0 ncompleted=0
 declare -a completed
 for ((i = 0; i < ROUNDS; i++)); do
-    "$BIN" --db "$T/b.db" chat --as "$BUDI" --jsonl --now "$NOW" <"$T/in" >"$T/out.$i" 2>>"$T/chat.err" &
+    "$BIN" --db "$TMP/b.db" chat --as "$BUDI" --jsonl --now "$NOW" <"$TMP/in" >"$TMP/out.$i" 2>>"$TMP/chat.err" &
     chat_pid=$!
     e2e_track "$chat_pid"
-    exec 3>"$T/in"
+    exec 3>"$TMP/in"
     printf '/checkin\n4\nwin-%d\nblocker-%d\nno\n' "$i" "$i" >&3
     sleep "$(printf '0.%03d' $((RANDOM % 80)))"
     kill -9 "$chat_pid" 2>/dev/null
@@ -59,26 +56,26 @@ for ((i = 0; i < ROUNDS; i++)); do
     chat_pid=
     exec 3>&-
     completed[i]=0
-    if sed -n 5p "$T/out.$i" | grep -q '"Saved\.'; then completed[i]=1; ncompleted=$((ncompleted + 1)); fi
-    seen=$((seen + $(grep -o '"Saved\.' "$T/out.$i" | wc -l)))
+    if sed -n 5p "$TMP/out.$i" | grep -q '"Saved\.'; then completed[i]=1; ncompleted=$((ncompleted + 1)); fi
+    seen=$((seen + $(grep -o '"Saved\.' "$TMP/out.$i" | wc -l)))
 done
 # one clean conversation at the end, which also drains what was left
 printf '/checkin\n4\nwin-final\nblocker-final\nno\n' |
-    timeout 30 "$BIN" --db "$T/b.db" chat --as "$BUDI" --jsonl --now "$NOW" >"$T/out.final" 2>>"$T/chat.err"
+    timeout 30 "$BIN" --db "$TMP/b.db" chat --as "$BUDI" --jsonl --now "$NOW" >"$TMP/out.final" 2>>"$TMP/chat.err"
 check "a clean check-in after $ROUNDS crashes exits 0" equals "$?" 0
-seen=$((seen + $(grep -o '"Saved\.' "$T/out.final" | wc -l)))
-check "the clean check-in completes" equals "$(tail -n 1 "$T/out.final" | grep -c '"Saved\.')" 1
+seen=$((seen + $(grep -o '"Saved\.' "$TMP/out.final" | wc -l)))
+check "the clean check-in completes" equals "$(tail -n 1 "$TMP/out.final" | grep -c '"Saved\.')" 1
 
-"$BIN" --db "$T/b.db" export "$BUDI" >"$T/b.json" 2>"$T/err"
-check "export after the crashes is JSON" isjson "$T/b.json"
-total=$("$JQ" checkins.# <"$T/b.json")
-"$JQ" 'checkins.*.win' <"$T/b.json" >"$T/wins" || true
-"$JQ" 'checkins.*.blocker' <"$T/b.json" >"$T/blockers" || true
-"$JQ" 'checkins.*.mood' <"$T/b.json" >"$T/moods" || true
+"$BIN" --db "$TMP/b.db" export "$BUDI" >"$TMP/b.json" 2>"$TMP/err"
+check "export after the crashes is JSON" isjson "$TMP/b.json"
+total=$("$JQ" checkins.# <"$TMP/b.json")
+"$JQ" 'checkins.*.win' <"$TMP/b.json" >"$TMP/wins" || true
+"$JQ" 'checkins.*.blocker' <"$TMP/b.json" >"$TMP/blockers" || true
+"$JQ" 'checkins.*.mood' <"$TMP/b.json" >"$TMP/moods" || true
 
 dups=0 missing=0 recorded=0
 for ((i = 0; i < ROUNDS; i++)); do
-    c=$(grep -cx "win-$i" "$T/wins")
+    c=$(grep -cx "win-$i" "$TMP/wins")
     recorded=$((recorded + c))
     [ "$c" -le 1 ] || { dups=$((dups + 1)); echo "     win-$i recorded $c times"; }
     if [ "${completed[i]}" = 1 ] && [ "$c" -ne 1 ]; then
@@ -87,13 +84,13 @@ for ((i = 0; i < ROUNDS; i++)); do
 done
 check "no check-in recorded twice" equals "$dups" 0
 check "every check-in that said Saved is recorded" equals "$missing" 0
-check "the clean check-in recorded once" equals "$(grep -cx win-final "$T/wins")" 1
+check "the clean check-in recorded once" equals "$(grep -cx win-final "$TMP/wins")" 1
 check "no other check-ins" equals "$total" "$((recorded + 1))"
-mixed=$(paste -d' ' "$T/wins" "$T/blockers" | awk '{ w = $1; b = $2; sub(/^win-/, "", w); sub(/^blocker-/, "", b); if (w != b) n++ } END { print n + 0 }')
+mixed=$(paste -d' ' "$TMP/wins" "$TMP/blockers" | awk '{ w = $1; b = $2; sub(/^win-/, "", w); sub(/^blocker-/, "", b); if (w != b) n++ } END { print n + 0 }')
 check "no check-in mixes two conversations" equals "$mixed" 0
-check "every mood is the one given" equals "$(grep -cvx 4 "$T/moods")" 0
-check "no inbox event left unprocessed" equals "$("$JQ" 'inbox.*.processed_at' <"$T/b.json" | grep -c null)" 0
-saved_out=$("$JQ" 'outbox.*.body.text' <"$T/b.json" | grep -c '^Saved\.')
+check "every mood is the one given" equals "$(grep -cvx 4 "$TMP/moods")" 0
+check "no inbox event left unprocessed" equals "$("$JQ" 'inbox.*.processed_at' <"$TMP/b.json" | grep -c null)" 0
+saved_out=$("$JQ" 'outbox.*.body.text' <"$TMP/b.json" | grep -c '^Saved\.')
 check "one Saved reply queued per recorded check-in" equals "$saved_out" "$total"
 # Not asserted (a known gap of the console channel, see the report of the
 # branch that added this test): a reply claimed or marked sent when the kill

@@ -2,10 +2,9 @@
 # sources: counting checks and the closing "N passed, N failed" line for
 # tests/run.sh, a temporary directory and processes that are always cleaned
 # up, bounded waits, free ports, starting the fakes and `bimbing serve`.
+# Sourcing it sets -u and moves to the repository root.
 #
-#   set -u
-#   cd "$(dirname "$0")/../.."
-#   . tests/e2e/lib.sh
+#   . "$(dirname "$0")/../e2e/lib.sh"   # or "$(dirname "$0")/lib.sh" here
 #   e2e_init "$BIN" [EXECUTABLE...]  # aborts unless they exist; makes $TMP
 #   ... checks ...
 #   e2e_finish                   # the closing line; status 0 when none failed
@@ -20,6 +19,8 @@
 # Predicates for check (silent when true, say why when false):
 #   equals GOT WANT, file_has FILE TEXT, file_lacks FILE TEXT, isjson FILE
 
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 BUILD=${BIMBING_BUILD:-build}
 BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
 

@@ -13,26 +13,23 @@
 #
 # RECORD=1 plays the transcripts with --print instead of checking them (to
 # write them: read every reply before keeping it).
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 TOOL=$BUILD/tools/transcript
 e2e_init "$BIN" "$TOOL"
 e2e_need_cmd jq
-T=$TMP
 T0=2026-11-02T09:00:00Z
-DB=$T/m.db
+DB=$TMP/m.db
 # The shipped flows without schedule triggers: this test moves the clock
 # over weeks, and scheduled check-ins (bot/domain/sched/sched.c, tested on their own)
 # would interleave with the conversations it plays.
-flows_unscheduled "$T/flows"
-export BIMBING_FLOWS=$T/flows
-E2E_FLOWS=$T/flows # for run
-# say NIP TIME line...: one chat session; the reply texts, one per line, in $T/said
+flows_unscheduled "$TMP/flows"
+export BIMBING_FLOWS=$TMP/flows
+E2E_FLOWS=$TMP/flows # for run
+# say NIP TIME line...: one chat session; the reply texts, one per line, in $TMP/said
 say() {
     local nip=$1 at=$2; shift 2
-    printf '%s\n' "$@" | timeout 30 "$BIN" --db "$DB" --flows "$T/flows" chat --as "$nip" --jsonl --now "$at" \
-        2>>"$T/chat.err" | jq -r '.replies[].text' >"$T/said"
+    printf '%s\n' "$@" | timeout 30 "$BIN" --db "$DB" --flows "$TMP/flows" chat --as "$nip" --jsonl --now "$at" \
+        2>>"$TMP/chat.err" | jq -r '.replies[].text' >"$TMP/said"
 }
 # inbox NIP TIME: what is waiting for the person (their chat, nothing typed)
 inbox() { say "$1" "$2" '{"sync":true}'; }
@@ -42,22 +39,22 @@ play() { # a transcript of tests/e2e/mentoring on this database
         "$TOOL" --bin "$BIN" --db "$DB" --print "$f"
         return 0
     fi
-    "$TOOL" --bin "$BIN" --db "$DB" "$f" >"$T/tr.out" 2>&1 || { sed 's/^/     /' "$T/tr.out"; return 1; }
+    "$TOOL" --bin "$BIN" --db "$DB" "$f" >"$TMP/tr.out" 2>&1 || { sed 's/^/     /' "$TMP/tr.out"; return 1; }
 }
 
 # ---- people, onboarding (Ayu shares with her mentor, Budi does not) ----------
 run people import config/demo-people.csv
 check "import" equals "$rc" 0
 say $AYU 2026-11-01T08:00:00Z /mulai 1 1 1
-check "Ayu onboarded" file_has "$T/said" "Terima kasih, Ayu!"
+check "Ayu onboarded" file_has "$TMP/said" "Terima kasih, Ayu!"
 say $BUDI 2026-11-01T08:00:00Z /mulai 2 1 2
-check "Budi onboarded" file_has "$T/said" "Thank you, Budi!"
+check "Budi onboarded" file_has "$TMP/said" "Thank you, Budi!"
 for n in $ANDI $MADE; do inbox $n 2026-11-01T08:00:00Z; done
 
 # ---- bad input changes nothing ------------------------------------------------------
 run pair apply
 check "apply before any suggestion: refused" [ "$rc" -ne 0 ]
-check "apply before any suggestion: says so" file_has "$T/err" "no suggestion yet"
+check "apply before any suggestion: says so" file_has "$TMP/err" "no suggestion yet"
 run pair suggest --bogus
 check "suggest with an unknown option: usage error" equals "$rc" 2
 run pair end $AYU
@@ -65,81 +62,81 @@ check "end without a reason: usage error" equals "$rc" 2
 run pair end 123 --reason x
 check "end of an unknown NIP: refused" [ "$rc" -ne 0 ]
 run pair mentor $AYU --capacity 3
-check "mentor profile for a non-mentor: refused" file_has "$T/err" "not mentor"
+check "mentor profile for a non-mentor: refused" file_has "$TMP/err" "not mentor"
 run pair mentor $ANDI --capacity 99
 check "capacity out of range: usage error" equals "$rc" 2
 run pair frobnicate
 check "unknown subcommand: usage error" equals "$rc" 2
 run pair mentor $ANDI
-check "mentor profile: defaults" file_has "$T/out" "Andi Wijaya ($ANDI): active, capacity 2, 0 active mentee(s)"
+check "mentor profile: defaults" file_has "$TMP/out" "Andi Wijaya ($ANDI): active, capacity 2, 0 active mentee(s)"
 
 # ---- suggest: the pairs worked out by hand (docs/mentoring.md) ----------------------
 run pair suggest --at $T0
 check "suggest: exit 0" equals "$rc" 0
-cp "$T/out" "$T/suggest1"
-check "suggest: 6 pairs, 1 unmatched" file_has "$T/suggest1" "suggestion 1: 6 pair(s) proposed, 1 mentee(s) unmatched"
-check "suggest: Ayu -> Andi (coaching)" file_has "$T/suggest1" \
+cp "$TMP/out" "$TMP/suggest1"
+check "suggest: 6 pairs, 1 unmatched" file_has "$TMP/suggest1" "suggestion 1: 6 pair(s) proposed, 1 mentee(s) unmatched"
+check "suggest: Ayu -> Andi (coaching)" file_has "$TMP/suggest1" \
     "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  score 19: fit: coaching; other unit; 3 grades senior; same language"
-check "suggest: Budi -> Made (his supervisor Andi is excluded)" file_has "$T/suggest1" \
+check "suggest: Budi -> Made (his supervisor Andi is excluded)" file_has "$TMP/suggest1" \
     "Budi Santoso ($BUDI, Dinas Kominfo) -> Made Sutrisna ($MADE, Bappeda)  score 17: fit: analisis kebijakan; other unit; 3 grades senior"
-check "suggest: Rizky -> Yohana" file_has "$T/suggest1" \
+check "suggest: Rizky -> Yohana" file_has "$TMP/suggest1" \
     "Rizky Pratama ($RIZKY, Dinas Kominfo) -> Yohana Rumbiak ($YOHANA, Inspektorat)  score 19: fit: audit kinerja"
-check "suggest: Fajar -> Andi" file_has "$T/suggest1" \
+check "suggest: Fajar -> Andi" file_has "$TMP/suggest1" \
     "Fajar Nugroho ($FAJAR, Inspektorat) -> Andi Wijaya ($ANDI, Dinas Kominfo)  score 17: fit: arsitektur sistem"
-check "suggest: Putri -> Made (no tag fit, the last free place)" file_has "$T/suggest1" \
+check "suggest: Putri -> Made (no tag fit, the last free place)" file_has "$TMP/suggest1" \
     "Putri Maharani ($PUTRI, Biro SDM) -> Made Sutrisna ($MADE, Bappeda)  score 7: no tag fit; other unit; 5 grades senior (wide gap); same language"
-check "suggest: Wayan -> Yohana" file_has "$T/suggest1" \
+check "suggest: Wayan -> Yohana" file_has "$TMP/suggest1" \
     "Wayan Darma ($WAYAN, Bappeda) -> Yohana Rumbiak ($YOHANA, Inspektorat)  score 19: fit: manajemen risiko"
-check "suggest: Dewi unmatched (Made is her supervisor, the others are full)" file_has "$T/suggest1" \
+check "suggest: Dewi unmatched (Made is her supervisor, the others are full)" file_has "$TMP/suggest1" \
     "Dewi Anggraini ($DEWI, Bappeda): all 2 suitable mentors are at capacity"
-check "suggest: HR and admin are never mentees" file_lacks "$T/suggest1" "Siti Rahmawati"
+check "suggest: HR and admin are never mentees" file_lacks "$TMP/suggest1" "Siti Rahmawati"
 run pair suggest --unit "Bappeda" --at $T0
-check "suggest --unit: only that unit's mentees" file_has "$T/out" "suggestion 2: 2 pair(s) proposed, 0 mentee(s) unmatched"
-check "suggest --unit: Wayan" file_has "$T/out" "Wayan Darma ($WAYAN, Bappeda) -> Yohana Rumbiak"
+check "suggest --unit: only that unit's mentees" file_has "$TMP/out" "suggestion 2: 2 pair(s) proposed, 0 mentee(s) unmatched"
+check "suggest --unit: Wayan" file_has "$TMP/out" "Wayan Darma ($WAYAN, Bappeda) -> Yohana Rumbiak"
 
 # ---- apply: --only a NIP not in the suggestion changes nothing -------------------------
 run pair apply 1 --only $AYU 123456 --at $T0
-check "apply --only with a stranger: refused" file_has "$T/err" "123456 is not a mentee of suggestion 1; nothing was applied"
+check "apply --only with a stranger: refused" file_has "$TMP/err" "123456 is not a mentee of suggestion 1; nothing was applied"
 run pair list
-check "nothing was applied" file_has "$T/out" "active pairings: 0"
+check "nothing was applied" file_has "$TMP/out" "active pairings: 0"
 run pair apply 99
-check "apply of an unknown suggestion: refused" file_has "$T/err" "no suggestion 99"
+check "apply of an unknown suggestion: refused" file_has "$TMP/err" "no suggestion 99"
 run pair apply 1 --at $T0
-check "apply: 6 pairs started" file_has "$T/out" "suggestion 1: 6 pair(s) started, 0 skipped"
-check "apply: Ayu and Andi introduced" file_has "$T/out" "paired Ayu Lestari ($AYU) -> Andi Wijaya ($ANDI); both introduced"
-check "apply: Rizky's introduction waits" file_has "$T/out" "introduction waits for Rizky Pratama and Yohana Rumbiak"
+check "apply: 6 pairs started" file_has "$TMP/out" "suggestion 1: 6 pair(s) started, 0 skipped"
+check "apply: Ayu and Andi introduced" file_has "$TMP/out" "paired Ayu Lestari ($AYU) -> Andi Wijaya ($ANDI); both introduced"
+check "apply: Rizky's introduction waits" file_has "$TMP/out" "introduction waits for Rizky Pratama and Yohana Rumbiak"
 run pair apply 2 --at $T0
-check "apply of a stale suggestion: the pair is skipped" file_has "$T/out" "skipped Wayan Darma -> Yohana Rumbiak: already has a mentor"
+check "apply of a stale suggestion: the pair is skipped" file_has "$TMP/out" "skipped Wayan Darma -> Yohana Rumbiak: already has a mentor"
 run pair list
-check "list: 6 active" file_has "$T/out" "active pairings: 6"
-check "list: since the apply date" file_has "$T/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 0 session(s), 0 min"
+check "list: 6 active" file_has "$TMP/out" "active pairings: 6"
+check "list: since the apply date" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 0 session(s), 0 min"
 run pair mentor $ANDI
-check "mentor profile: 2 active mentees" file_has "$T/out" "capacity 2, 2 active mentee(s)"
+check "mentor profile: 2 active mentees" file_has "$TMP/out" "capacity 2, 2 active mentee(s)"
 run export $AYU
-check "audit: the apply is in Ayu's processing log" equals "$(jq -r '[.audit[] | select(.action == "pair.apply")] | length' <"$T/out")" 1
+check "audit: the apply is in Ayu's processing log" equals "$(jq -r '[.audit[] | select(.action == "pair.apply")] | length' <"$TMP/out")" 1
 
 inbox $AYU 2026-11-02T09:01:00Z
-check "Ayu's introduction: mentor, unit and strengths" file_has "$T/said" \
+check "Ayu's introduction: mentor, unit and strengths" file_has "$TMP/said" \
     "Kabar baik, Ayu! Mulai sekarang kamu didampingi mentor Andi Wijaya (Dinas Kominfo). Keahliannya: arsitektur sistem, manajemen proyek, coaching."
 inbox $BUDI 2026-11-02T09:01:00Z
-check "Budi's introduction (English)" file_has "$T/said" \
+check "Budi's introduction (English)" file_has "$TMP/said" \
     "Good news, Budi! From now on your mentor is Made Sutrisna (Bappeda). Strengths: perencanaan pembangunan, analisis kebijakan."
 inbox $ANDI 2026-11-02T09:01:00Z
-check "Andi's introduction: mentee, unit and goals" file_has "$T/said" \
+check "Andi's introduction: mentee, unit and goals" file_has "$TMP/said" \
     "Halo Andi, kamu sekarang mentor bagi Ayu Lestari (Biro SDM). Tujuan pengembangannya: manajemen talenta, coaching."
-check "Andi also meets Fajar" file_has "$T/said" "kamu sekarang mentor bagi Fajar Nugroho (Inspektorat)"
+check "Andi also meets Fajar" file_has "$TMP/said" "kamu sekarang mentor bagi Fajar Nugroho (Inspektorat)"
 inbox $MADE 2026-11-02T09:01:00Z
-check "Made's introductions" file_has "$T/said" "kamu sekarang mentor bagi Budi Santoso (Dinas Kominfo)"
+check "Made's introductions" file_has "$TMP/said" "kamu sekarang mentor bagi Budi Santoso (Dinas Kominfo)"
 
 # Rizky writes for the first time; the next tick introduces him.
 inbox $RIZKY 2026-11-03T08:00:00Z
-check "Rizky: nothing before the tick" equals "$(wc -c <"$T/said")" 0
+check "Rizky: nothing before the tick" equals "$(wc -c <"$TMP/said")" 0
 run tick --at 2026-11-03T08:00:00Z
 inbox $RIZKY 2026-11-03T08:00:01Z
-check "Rizky's introduction after he first wrote" file_has "$T/said" "Kabar baik, Rizky! Mulai sekarang kamu didampingi mentor Yohana Rumbiak (Inspektorat)."
+check "Rizky's introduction after he first wrote" file_has "$TMP/said" "Kabar baik, Rizky! Mulai sekarang kamu didampingi mentor Yohana Rumbiak (Inspektorat)."
 run tick --at 2026-11-03T09:00:00Z
 inbox $RIZKY 2026-11-03T09:00:01Z
-check "the introduction is sent once" equals "$(wc -c <"$T/said")" 0
+check "the introduction is sent once" equals "$(wc -c <"$TMP/said")" 0
 
 # ---- conversations (transcripts, in order) -----------------------------------------------
 check "transcript: Ayu's check-in asks for help; Andi is told; /mentee" play 1-checkin-help.id.txt
@@ -147,87 +144,87 @@ check "transcript: Budi does not share; Made hears nothing" play 2-checkin-help.
 check "transcript: Budi logs a session (/session)" play 3-session.en.txt
 check "transcript: Andi logs a session with mentee 1 (/sesi)" play 4-session.id.txt
 run export $BUDI
-check "Budi's export: the session, 90 minutes" equals "$(jq -c '[.mentoring_sessions[] | [.side, .day, .minutes]]' <"$T/out")" '[["mentee","2026-11-26",90]]'
-check "Budi's check-in was recorded" equals "$(jq '.checkins | length' <"$T/out")" 1
+check "Budi's export: the session, 90 minutes" equals "$(jq -c '[.mentoring_sessions[] | [.side, .day, .minutes]]' <"$TMP/out")" '[["mentee","2026-11-26",90]]'
+check "Budi's check-in was recorded" equals "$(jq '.checkins | length' <"$TMP/out")" 1
 run export $ANDI
-check "Andi's export: his session as mentor" equals "$(jq -c '[.mentoring_sessions[] | [.side, .minutes, .logged_by_me]]' <"$T/out")" '[["mentor",60,1]]'
+check "Andi's export: his session as mentor" equals "$(jq -c '[.mentoring_sessions[] | [.side, .minutes, .logged_by_me]]' <"$TMP/out")" '[["mentor",60,1]]'
 run pair list
-check "list: sessions counted" file_has "$T/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 1 session(s), 60 min, last 26/11/2026"
+check "list: sessions counted" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 1 session(s), 60 min, last 26/11/2026"
 check "transcript: Budi ends in chat (/endmentoring)" play 5-end.en.txt
 check "transcript: Wayan ends in chat (/akhiri)" play 6-end.id.txt
 run export $BUDI
 check "Budi's end is audited with his NIP and reason" \
-    equals "$(jq -r '.audit[] | select(.action == "pair.end") | .actor + ": " + .detail' <"$T/out")" \
+    equals "$(jq -r '.audit[] | select(.action == "pair.end") | .actor + ": " + .detail' <"$TMP/out")" \
     "$BUDI: mentee $BUDI, mentor $MADE: Our schedules never match"
 
 # ---- nudges: 3 weeks without a session, once per period -----------------------------------
 for n in $YOHANA $AYU $ANDI $MADE $RIZKY; do inbox $n 2026-11-28T12:00:00Z; done
 run tick --at 2026-12-10T09:00:00Z
 inbox $RIZKY 2026-12-10T09:00:01Z
-check "nudge: Rizky (no session since 02/11)" file_has "$T/said" \
+check "nudge: Rizky (no session since 02/11)" file_has "$TMP/said" \
     "Sudah 3 minggu tidak ada sesi pendampingan yang tercatat antara kamu dan Yohana Rumbiak (mentor)."
 inbox $YOHANA 2026-12-10T09:00:01Z
-check "nudge: Yohana about Rizky" file_has "$T/said" "antara kamu dan Rizky Pratama (mentee)"
-check "nudge: not about Wayan (ended)" file_lacks "$T/said" "Wayan"
+check "nudge: Yohana about Rizky" file_has "$TMP/said" "antara kamu dan Rizky Pratama (mentee)"
+check "nudge: not about Wayan (ended)" file_lacks "$TMP/said" "Wayan"
 inbox $ANDI 2026-12-10T09:00:01Z
-check "nudge: Andi about Fajar" file_has "$T/said" "antara kamu dan Fajar Nugroho (mentee)"
-check "nudge: not about Ayu (met on 26/11)" file_lacks "$T/said" "Ayu"
+check "nudge: Andi about Fajar" file_has "$TMP/said" "antara kamu dan Fajar Nugroho (mentee)"
+check "nudge: not about Ayu (met on 26/11)" file_lacks "$TMP/said" "Ayu"
 inbox $AYU 2026-12-10T09:00:01Z
-check "nudge: not Ayu" equals "$(wc -c <"$T/said")" 0
+check "nudge: not Ayu" equals "$(wc -c <"$TMP/said")" 0
 run tick --at 2026-12-11T09:00:00Z
 inbox $RIZKY 2026-12-11T09:00:01Z
-check "nudge: once per period" equals "$(wc -c <"$T/said")" 0
+check "nudge: once per period" equals "$(wc -c <"$TMP/said")" 0
 run tick --at 2026-12-18T09:00:00Z
 inbox $AYU 2026-12-18T09:00:01Z
-check "nudge: Ayu, 3 weeks after her last session" file_has "$T/said" "antara kamu dan Andi Wijaya (mentor)"
+check "nudge: Ayu, 3 weeks after her last session" file_has "$TMP/said" "antara kamu dan Andi Wijaya (mentor)"
 inbox $RIZKY 2026-12-18T09:00:01Z
-check "nudge: Rizky not again within 3 weeks" equals "$(wc -c <"$T/said")" 0
+check "nudge: Rizky not again within 3 weeks" equals "$(wc -c <"$TMP/said")" 0
 run tick --at 2026-12-31T09:00:00Z
 inbox $RIZKY 2026-12-31T09:00:01Z
-check "nudge: Rizky again in the next period" file_has "$T/said" "Sudah 3 minggu"
+check "nudge: Rizky again in the next period" file_has "$TMP/said" "Sudah 3 minggu"
 
 # ---- HR ends Ayu's pairing; a new suggestion never repeats it -------------------------------
 run pair end $AYU --reason "Pindah tugas" --at 2027-01-04T09:00:00Z
 check "end: exit 0" equals "$rc" 0
-check "end: confirmed" file_has "$T/out" "ended: Ayu Lestari's mentoring (reason: Pindah tugas)"
+check "end: confirmed" file_has "$TMP/out" "ended: Ayu Lestari's mentoring (reason: Pindah tugas)"
 run pair end $AYU --reason "lagi"
-check "end again: no active mentor" file_has "$T/err" "has no active mentor"
+check "end again: no active mentor" file_has "$TMP/err" "has no active mentor"
 inbox $AYU 2027-01-04T09:00:01Z
-check "end: Ayu is told (by HR)" file_has "$T/said" "Pendampingan antara kamu dan Andi Wijaya telah diakhiri oleh SDM."
+check "end: Ayu is told (by HR)" file_has "$TMP/said" "Pendampingan antara kamu dan Andi Wijaya telah diakhiri oleh SDM."
 inbox $ANDI 2027-01-04T09:00:01Z
-check "end: Andi is told" file_has "$T/said" "Pendampingan antara kamu dan Ayu Lestari telah diakhiri oleh SDM."
+check "end: Andi is told" file_has "$TMP/said" "Pendampingan antara kamu dan Ayu Lestari telah diakhiri oleh SDM."
 run pair list --all
-check "list --all: the ended pair with its reason" file_has "$T/out" "ended 04/01/2027 by cli: Pindah tugas"
-check "list: 3 active" file_has "$T/out" "active pairings: 3"
+check "list --all: the ended pair with its reason" file_has "$TMP/out" "ended 04/01/2027 by cli: Pindah tugas"
+check "list: 3 active" file_has "$TMP/out" "active pairings: 3"
 run pair suggest --at 2027-01-05T09:00:00Z
-cp "$T/out" "$T/suggest2"
-check "suggest again: never Ayu -> Andi" file_lacks "$T/suggest2" "Ayu Lestari ($AYU, Biro SDM) -> Andi"
-check "suggest again: Ayu -> Made (Budi's place is free)" file_has "$T/suggest2" "Ayu Lestari ($AYU, Biro SDM) -> Made Sutrisna"
-check "suggest again: Budi never back to Made" file_lacks "$T/suggest2" "Budi Santoso ($BUDI, Dinas Kominfo) -> Made"
-check "suggest again: Dewi -> Yohana" file_has "$T/suggest2" "Dewi Anggraini ($DEWI, Bappeda) -> Yohana Rumbiak"
-check "suggest again: Wayan -> Andi" file_has "$T/suggest2" "Wayan Darma ($WAYAN, Bappeda) -> Andi Wijaya"
-check "suggest again: Budi unmatched" file_has "$T/suggest2" "Budi Santoso ($BUDI, Dinas Kominfo):"
+cp "$TMP/out" "$TMP/suggest2"
+check "suggest again: never Ayu -> Andi" file_lacks "$TMP/suggest2" "Ayu Lestari ($AYU, Biro SDM) -> Andi"
+check "suggest again: Ayu -> Made (Budi's place is free)" file_has "$TMP/suggest2" "Ayu Lestari ($AYU, Biro SDM) -> Made Sutrisna"
+check "suggest again: Budi never back to Made" file_lacks "$TMP/suggest2" "Budi Santoso ($BUDI, Dinas Kominfo) -> Made"
+check "suggest again: Dewi -> Yohana" file_has "$TMP/suggest2" "Dewi Anggraini ($DEWI, Bappeda) -> Yohana Rumbiak"
+check "suggest again: Wayan -> Andi" file_has "$TMP/suggest2" "Wayan Darma ($WAYAN, Bappeda) -> Andi Wijaya"
+check "suggest again: Budi unmatched" file_has "$TMP/suggest2" "Budi Santoso ($BUDI, Dinas Kominfo):"
 run pair apply --only $DEWI --at 2027-01-05T09:00:00Z
-check "apply --only: just Dewi" file_has "$T/out" "suggestion 3: 1 pair(s) started, 0 skipped"
+check "apply --only: just Dewi" file_has "$TMP/out" "suggestion 3: 1 pair(s) started, 0 skipped"
 run pair list
-check "list: Dewi paired" file_has "$T/out" "Dewi Anggraini ($DEWI, Bappeda) -> Yohana Rumbiak"
-check "list: Ayu not (left out by --only)" file_lacks "$T/out" "Ayu Lestari"
+check "list: Dewi paired" file_has "$TMP/out" "Dewi Anggraini ($DEWI, Bappeda) -> Yohana Rumbiak"
+check "list: Ayu not (left out by --only)" file_lacks "$TMP/out" "Ayu Lestari"
 
 # ---- capacity and pause ---------------------------------------------------------------------
 run pair mentor $MADE --pause
-check "pause: shown" file_has "$T/out" "Made Sutrisna ($MADE): paused"
+check "pause: shown" file_has "$TMP/out" "Made Sutrisna ($MADE): paused"
 run pair suggest --at 2027-01-05T10:00:00Z
-check "a paused mentor is not proposed" file_lacks "$T/out" "-> Made Sutrisna"
+check "a paused mentor is not proposed" file_lacks "$TMP/out" "-> Made Sutrisna"
 run pair mentor $MADE --resume --capacity 3
-check "resume with capacity 3" file_has "$T/out" "active, capacity 3, 1 active mentee(s)"
+check "resume with capacity 3" file_has "$TMP/out" "active, capacity 3, 1 active mentee(s)"
 
 # ---- low wellbeing: with consent, the mentor is alerted (not HR) ---------------------------
 inbox $YOHANA 2027-01-05T11:00:00Z
 say $DEWI 2027-01-05T11:05:00Z /mulai 1 1 1
 say $DEWI 2027-01-05T11:10:00Z /sejahtera 0 0 0 0 0 1
-check "wellbeing: Dewi is told her mentor was informed" file_has "$T/said" "saya sudah mengabari mentormu"
+check "wellbeing: Dewi is told her mentor was informed" file_has "$TMP/said" "saya sudah mengabari mentormu"
 inbox $YOHANA 2027-01-05T11:11:00Z
 check "wellbeing: Yohana, her mentor, is alerted without the answers" \
-    file_has "$T/said" "Dewi Anggraini (Bappeda) mungkin sedang membutuhkan dukungan"
+    file_has "$TMP/said" "Dewi Anggraini (Bappeda) mungkin sedang membutuhkan dukungan"
 
 e2e_finish

@@ -5,27 +5,24 @@
 # without any chat get nothing; `bimbing tick --at` after three missed
 # Fridays starts it once and plans the next from then; a second tick at the
 # same time fires nothing. Prints "N passed, N failed".
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 e2e_init "$BIN"
 e2e_need_cmd jq
-T=$TMP
 # The people (lib.sh): AYU (WIB, Indonesian), DEWI (WITA), FAJAR (WIT,
 # English), RIZKY (WIB, says no to consent), PUTRI (never chats).
-DB=$T/s.db
+DB=$TMP/s.db
 
 count() { grep -oF -- "$2" "$1" | wc -l | tr -d ' '; }
 # The shipped flows with one schedule left (the weekly check-in's), so the
 # counts below do not move when another flow gains a schedule.
-flows_unscheduled "$T/flows" checkin.weekly.json
-export BIMBING_FLOWS=$T/flows
-E2E_FLOWS=$T/flows # for run
+flows_unscheduled "$TMP/flows" checkin.weekly.json
+export BIMBING_FLOWS=$TMP/flows
+E2E_FLOWS=$TMP/flows # for run
 RUN_TIMEOUT=60
 # chat NIP TIME LINES...: one chat session, one input line per argument
 chat() {
     local nip=$1 now=$2; shift 2
-    printf '%s\n' "$@" | timeout 60 "$BIN" --db "$DB" --flows "$T/flows" chat --as "$nip" --jsonl --now "$now" >"$T/chat" 2>"$T/err"
+    printf '%s\n' "$@" | timeout 60 "$BIN" --db "$DB" --flows "$TMP/flows" chat --as "$nip" --jsonl --now "$now" >"$TMP/chat" 2>"$TMP/err"
 }
 
 
@@ -41,43 +38,43 @@ check "zones set" equals "$rc" 0
 # Onboarding: language, consent (1 agree / 2 don't), mentor sharing.
 D0=2026-11-22T03:00:00Z
 chat "$AYU" "$D0" /mulai 1 1 2
-check "Ayu onboarded" file_has "$T/chat" "Terima kasih, Ayu"
+check "Ayu onboarded" file_has "$TMP/chat" "Terima kasih, Ayu"
 chat "$DEWI" "$D0" /mulai 1 1 2
-check "Dewi onboarded" file_has "$T/chat" "Terima kasih, Dewi"
+check "Dewi onboarded" file_has "$TMP/chat" "Terima kasih, Dewi"
 chat "$FAJAR" "$D0" /mulai 2 1 2
-check "Fajar onboarded" file_has "$T/chat" "Thank you, Fajar"
+check "Fajar onboarded" file_has "$TMP/chat" "Thank you, Fajar"
 chat "$RIZKY" "$D0" /mulai 1 2
-check "Rizky said no" equals "$(grep -c 'Terima kasih, Rizky' "$T/chat")" 0
+check "Rizky said no" equals "$(grep -c 'Terima kasih, Rizky' "$TMP/chat")" 0
 
 run tick --at 2026-11-23T00:00:00Z
 check "first tick: exit 0" equals "$rc" 0
-check "first tick: 3 planned" file_has "$T/out" "0 timer(s) fired, 0 event(s) processed, 3 scheduled"
+check "first tick: 3 planned" file_has "$TMP/out" "0 timer(s) fired, 0 event(s) processed, 3 scheduled"
 run sched show "$AYU"
-check "WIB: Friday 16:00 = 09:00 UTC" file_has "$T/out" "checkin.weekly	2026-11-27T09:00:00Z	Fri 2026-11-27 16:00"
+check "WIB: Friday 16:00 = 09:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T09:00:00Z	Fri 2026-11-27 16:00"
 run sched show "$DEWI"
-check "WITA: Friday 16:00 = 08:00 UTC" file_has "$T/out" "checkin.weekly	2026-11-27T08:00:00Z	Fri 2026-11-27 16:00"
+check "WITA: Friday 16:00 = 08:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T08:00:00Z	Fri 2026-11-27 16:00"
 run sched show "$FAJAR"
-check "WIT: Friday 16:00 = 07:00 UTC" file_has "$T/out" "checkin.weekly	2026-11-27T07:00:00Z	Fri 2026-11-27 16:00"
+check "WIT: Friday 16:00 = 07:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T07:00:00Z	Fri 2026-11-27 16:00"
 run sched show "$RIZKY"
-check "no consent: nothing planned" file_has "$T/out" "nothing planned"
+check "no consent: nothing planned" file_has "$TMP/out" "nothing planned"
 run sched show "$PUTRI"
-check "no identity: nothing planned" file_has "$T/out" "nothing planned"
+check "no identity: nothing planned" file_has "$TMP/out" "nothing planned"
 run tick --at 2026-11-23T00:10:00Z
-check "second tick: nothing new" file_has "$T/out" "0 timer(s) fired, 0 event(s) processed, 0 scheduled"
+check "second tick: nothing new" file_has "$TMP/out" "0 timer(s) fired, 0 event(s) processed, 0 scheduled"
 
 # Down from Monday 23 November to Tuesday 15 December: three Fridays missed.
 run tick --at 2026-12-15T03:00:00Z
-check "back up: each check-in starts once" file_has "$T/out" "3 timer(s) fired, 3 event(s) processed"
+check "back up: each check-in starts once" file_has "$TMP/out" "3 timer(s) fired, 3 event(s) processed"
 run tick --at 2026-12-15T03:00:00Z
-check "same time again: nothing fires" file_has "$T/out" "0 timer(s) fired"
+check "same time again: nothing fires" file_has "$TMP/out" "0 timer(s) fired"
 run sched show "$FAJAR"
-check "next from now, not from the missed one" file_has "$T/out" "2026-12-18T07:00:00Z	Fri 2026-12-18 16:00"
+check "next from now, not from the missed one" file_has "$TMP/out" "2026-12-18T07:00:00Z	Fri 2026-12-18 16:00"
 chat "$FAJAR" 2026-12-15T03:01:00Z '{"sync":true}'
-check "Fajar gets the check-in once" equals "$(count "$T/chat" 'How was your week?')" 1
+check "Fajar gets the check-in once" equals "$(count "$TMP/chat" 'How was your week?')" 1
 chat "$AYU" 2026-12-15T03:01:00Z '{"sync":true}'
-check "Ayu gets it in Indonesian, once" equals "$(count "$T/chat" 'Bagaimana minggumu?')" 1
+check "Ayu gets it in Indonesian, once" equals "$(count "$TMP/chat" 'Bagaimana minggumu?')" 1
 run sched status --at 2026-12-15T03:02:00Z
-check "status: 3 plans, none overdue" file_has "$T/out" "plans: 3
+check "status: 3 plans, none overdue" file_has "$TMP/out" "plans: 3
 pending: 3
 overdue: 0
 queued: 0"
@@ -87,13 +84,13 @@ sqlite3 "$DB" "INSERT INTO consents(person_id, purpose, granted, at) SELECT id, 
     echo "     (sqlite3 CLI missing)"
 run tick --at 2026-12-15T03:05:00Z
 run sched show "$DEWI"
-check "consent withdrawn: nothing planned" file_has "$T/out" "nothing planned"
+check "consent withdrawn: nothing planned" file_has "$TMP/out" "nothing planned"
 
 run sched bogus
 check "bad subcommand: usage, exit 2" equals "$rc" 2
 run sched plan --at yesterday
 check "bad time: exit 2" equals "$rc" 2
 run sched plan --full --at 2026-12-15T03:06:00Z
-check "sched plan --full: nothing to change" file_has "$T/out" "0 timer(s) planned, moved or removed"
+check "sched plan --full: nothing to change" file_has "$TMP/out" "0 timer(s) planned, moved or removed"
 
 e2e_finish

@@ -6,9 +6,7 @@
 # (people inside the survey get a note and lose the session, participation
 # becomes counts), the report's arithmetic and its k threshold with
 # complementary suppression, roles and audit, and broadcast status.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 e2e_init "$BIN" "$BUILD/tools/transcript"
 
 T0=2026-11-27T09:00:00Z

@@ -4,9 +4,7 @@
 # a weekly check-in by buttons and by typed answers, answered questions
 # edited, 429 / 5xx / 403 handling, kill -9 mid-conversation with nothing
 # lost or processed twice, and webhook mode with a right and a wrong secret.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 FAKE=$BUILD/fakes/fake_telegram
 e2e_init "$BIN" "$FAKE"
 

@@ -7,9 +7,7 @@
 # duplicate client message ids, bad frames, sign-out, the sign-in rate
 # limit and the static page. Prints "N passed, N failed". Every wait is
 # bounded; the server is stopped on exit.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 WS=$BUILD/tools/wsclient
 e2e_init "$BIN" "$WS"
 e2e_need_cmd sqlite3

@@ -7,9 +7,7 @@
 # rate-limit back-off, and the 24-hour window (hold, template, 131047).
 # Prints "N passed, N failed". Everything runs on 127.0.0.1, every wait is
 # bounded, and whatever the script started is killed on exit.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 FAKE=$BUILD/fakes/fake_whatsapp
 e2e_init "$BIN" "$FAKE"
 e2e_need_cmd jq

@@ -5,9 +5,7 @@
 # control API and the simulated users. Prints "N passed, N failed".
 # Everything runs on 127.0.0.1 with bounded waits; the fakes are always
 # killed on exit.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/../e2e/lib.sh"
 FAKE=$BUILD/fakes/fake_telegram
 e2e_init "$FAKE"
 

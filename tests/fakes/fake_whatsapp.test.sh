@@ -5,9 +5,7 @@
 # when python3 is there, and their X-Hub-Signature-256 checked with
 # openssl). Prints "N passed, N failed". 127.0.0.1 only, bounded waits,
 # whatever was started is killed on exit.
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/../e2e/lib.sh"
 FAKE=$BUILD/fakes/fake_whatsapp
 e2e_init "$FAKE"
 

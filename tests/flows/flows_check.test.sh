@@ -2,9 +2,7 @@
 # tests/flows/flows_check.test.sh - `bimbing flows check` against the broken
 # examples (each must fail with its expected message) and the good ones
 # (must pass). See tests/flows/README.md. Prints "N passed, N failed".
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/../e2e/lib.sh"
 e2e_init "$BIN"
 tmp=$TMP
 

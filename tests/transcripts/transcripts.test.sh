@@ -6,9 +6,7 @@
 #
 #   BIMBING_BUILD  build tree with tools/transcript (default build)
 #   BIMBING_BIN    the binary to talk to (default $BIMBING_BUILD/bin/bimbing)
-set -u
-cd "$(dirname "$0")/../.."
-. tests/e2e/lib.sh
+. "$(dirname "$0")/../e2e/lib.sh"
 TOOL=$BUILD/tools/transcript
 e2e_init "$BIN" "$TOOL"
 "$TOOL" --bin "$BIN" tests/transcripts/*.txt
