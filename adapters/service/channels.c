@@ -18,11 +18,7 @@
 
 /* In the order `serve` starts them. */
 const struct chan_def *const chan_defs[] = {
-    &webchat_chan_def,
-    &tg_chan_def,
-    &wa_chan_def,
-    &console_chan_def,
-    NULL,
+    &webchat_chan_def, &tg_chan_def, &wa_chan_def, &console_chan_def, NULL,
 };
 
 const struct chan_def *chan_def_find(const char *name)
