@@ -36,8 +36,7 @@ int reg_code_in_text(const char *text, char *out, size_t n)
     return reg_code_normalise(t, out, n) == BB_OK;
 }
 
-int reg_invite(struct store *st, int64_t person_id, int64_t ttl, int64_t now, char *code,
-               size_t n)
+int reg_invite(struct store *st, int64_t person_id, int64_t ttl, int64_t now, char *code, size_t n)
 {
     /* No 0/O, 1/I/L: codes get read aloud and typed on phones. */
     static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";

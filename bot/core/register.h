@@ -27,8 +27,7 @@
 
 /* A one-time invite for a person: a code valid for ttl seconds from now.
  * code must hold REG_CODE_LEN + 1 bytes. */
-int reg_invite(struct store *st, int64_t person_id, int64_t ttl, int64_t now, char *code,
-               size_t n);
+int reg_invite(struct store *st, int64_t person_id, int64_t ttl, int64_t now, char *code, size_t n);
 
 /* Normalise a typed code: upper case, no spaces or dashes. BB_EINVAL when
  * it cannot be a code. out: REG_CODE_LEN + 1 bytes. */
