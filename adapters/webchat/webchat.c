@@ -217,8 +217,8 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
 {
     struct wc_shim *sh = ctx;
     struct wc *w = sh->wc;
-    char ctype[128], code[CORE_CODE_LEN + 1], ext_user[32], tok[API_TOKEN_HEX + 1], hash[65],
-        old[65], text[CORE_CODE_LEN + 8];
+    char ctype[128], code[REG_CODE_LEN + 1], ext_user[32], tok[API_TOKEN_HEX + 1], hash[65],
+        old[65], text[REG_CODE_LEN + 8];
     unsigned char rnd[40];
     struct store_inbox_event ev;
     int64_t retry = 0, now = bb_now();
@@ -248,7 +248,7 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
     }
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "code");
     if (!cJSON_IsString(c) || strlen(c->valuestring) > 64 ||
-        core_code_normalise(c->valuestring, code, sizeof(code)) != BB_OK) {
+        reg_code_normalise(c->valuestring, code, sizeof(code)) != BB_OK) {
         api_error(resp, 400, "an invite code has 10 letters and digits");
         goto out;
     }

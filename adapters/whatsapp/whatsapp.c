@@ -26,6 +26,7 @@
 #include "adapters/net/render.h"
 #include "bot/base/bb.h"
 #include "bot/core/core.h"
+#include "bot/core/register.h"
 #include "store/store_wa.h"
 
 #include <ctype.h>
@@ -255,17 +256,8 @@ static int yes_no(const struct store_inbox_event *ev)
 
 static int looks_like_code(const struct store_inbox_event *ev)
 {
-    char code[CORE_CODE_LEN + 1];
-    const char *t = ev->text ? ev->text : "";
-    if (ev->kind != STORE_EV_TEXT)
-        return 0;
-    while (isspace((unsigned char)*t))
-        t++;
-    if (strncmp(t, "/start", 6) == 0)
-        t += 6;
-    while (isspace((unsigned char)*t))
-        t++;
-    return core_code_normalise(t, code, sizeof(code)) == BB_OK;
+    char code[REG_CODE_LEN + 1];
+    return ev->kind == STORE_EV_TEXT && reg_code_in_text(ev->text, code, sizeof(code));
 }
 
 /* Phone digits as the people table keeps them (62...). */
@@ -292,12 +284,9 @@ static int inbox_put(struct wa *w, const struct store_inbox_event *ev, int done,
 static int link_person(struct wa *w, const struct store_inbox_event *ev, int64_t pid, int64_t now)
 {
     struct store_inbox_event st;
-    const struct flow *onb = w->env.lib ? flow_lib_by_event(w->env.lib, "first_contact") : NULL;
+    const char *onb = reg_onboarding_flow(w->env.lib);
     int dup = 0;
-    int rc = store_identity_link(w->env.st, WA_NAME, ev->ext_user, pid, now);
-    if (rc == BB_OK)
-        rc = store_audit(w->env.st, "system", "identity.link", pid, "whatsapp (phone confirmed)",
-                         now);
+    int rc = reg_link(w->env.st, WA_NAME, ev->ext_user, pid, WA_NAME " (phone confirmed)", now);
     if (rc == BB_OK)
         rc = store_wa_pending_delete(w->env.st, ev->ext_user);
     if (rc != BB_OK)
@@ -310,7 +299,7 @@ static int link_person(struct wa *w, const struct store_inbox_event *ev, int64_t
     st.ts = now;
     if (onb) {
         st.kind = STORE_EV_START;
-        bb_strlcpy(st.payload, onb->id, sizeof(st.payload));
+        bb_strlcpy(st.payload, onb, sizeof(st.payload));
     } else {
         st.kind = STORE_EV_TEXT;
         st.text = "/menu";
@@ -361,7 +350,7 @@ static int ingest_unknown(struct wa *w, const struct store_inbox_event *ev, int6
         return inbox_put(w, ev, 0, &dup);
 
     norm_wa_phone(ev->ext_user, phone, sizeof(phone));
-    rc = store_person_by_phone(w->env.st, phone, &p);
+    rc = reg_phone_match(w->env.st, phone, &p);
     if (rc == BB_ENOTFOUND || looks_like_code(ev))
         return inbox_put(w, ev, 0, &dup);
     if (rc != BB_OK)

@@ -76,7 +76,7 @@ int config_str_field(const cJSON *o, const char *key, char *dst, size_t n, char 
 int config_num_field(const cJSON *o, const char *key, double min, double max, double *dst,
                      char *err, size_t el);
 /* Refuse keys of o not in keys (NULL-terminated); where ends the message
- * (" in \"telegram\""). Keys starting with '_' are comments. */
+ * (" in \"section\""). Keys starting with '_' are comments. */
 int config_known_keys(const cJSON *o, const char *const *keys, const char *where, char *err,
                       size_t el);
 /* dst from the environment variable name when it is set and not empty. */

@@ -1,6 +1,7 @@
 /*
  * core.c - the core stage (see core.h): inbox -> flow engine -> outbox, one
- * transaction per batch (group commit), plus timers and registration.
+ * transaction per batch (group commit), plus timers; unknown senders are
+ * registered through bot/core/register.c.
  *
  * For each inbox event:
  *   1. find the person: an internal event names them; a platform event is
@@ -19,6 +20,7 @@
 #include "bot/core/config.h"
 #include "bot/core/domain.h"
 #include "bot/core/outmsg.h"
+#include "bot/core/register.h"
 #include "bot/core/safety.h"
 #include "bot/base/tz.h"
 
@@ -27,8 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CORE_MAX_WRONG_CODES 5 /* per chat per hour */
 
 const char *const core_text_unknown_user[2] = {
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
@@ -431,89 +431,30 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
 
 /* ---- registration ------------------------------------------------------------- */
 
-int core_code_normalise(const char *in, char *out, size_t n)
-{
-    size_t k = 0;
-    if (n < CORE_CODE_LEN + 1)
-        return BB_EINVAL;
-    for (const char *p = in; *p; p++) {
-        if (*p == ' ' || *p == '-')
-            continue;
-        if (!isalnum((unsigned char)*p) || k >= CORE_CODE_LEN)
-            return BB_EINVAL;
-        out[k++] = (char)toupper((unsigned char)*p);
-    }
-    out[k] = '\0';
-    return k == CORE_CODE_LEN ? BB_OK : BB_EINVAL;
-}
-
 int core_invite(struct core *c, int64_t person_id, int64_t ttl, char *code, size_t n)
 {
-    /* No 0/O, 1/I/L: codes get read aloud and typed on phones. */
-    static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    unsigned char rnd[CORE_CODE_LEN];
-    char hash[65];
-    int64_t now = bb_now();
-    if (n < CORE_CODE_LEN + 1 || bb_random(rnd, sizeof(rnd)) != BB_OK)
-        return BB_EINVAL;
-    for (int i = 0; i < CORE_CODE_LEN; i++)
-        code[i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
-    code[CORE_CODE_LEN] = '\0';
-    bb_sha256_hex(code, CORE_CODE_LEN, hash);
-    return store_invite_add(c->st, person_id, hash, now, now + ttl);
+    return reg_invite(c->st, person_id, ttl, bb_now(), code, n);
 }
 
-/* An unknown sender: a code links them, anything else gets the how-to-join
- * note. Returns BB_OK when handled (even if refused). */
+/* An unknown sender: a code links them (bot/core/register.c), anything else
+ * gets the how-to-join note. Returns BB_OK when handled (even if refused). */
 static int handle_unknown(struct core *c, const struct store_inbox_event *ev, int64_t now,
                           int64_t *new_person)
 {
-    char code[CORE_CODE_LEN + 1];
-    const char *t = ev->text ? ev->text : "";
-    int lang = 0;
-    int64_t attempts = 0;
-    int looks_like_code;
+    char code[REG_CODE_LEN + 1];
+    int lang = 0, result = REG_BAD_CODE;
 
     *new_person = 0;
     c->stats.unknown++;
     if (!ev->channel[0] || !ev->ext_user[0])
         return BB_OK; /* an internal event for a person who is gone */
-    while (isspace((unsigned char)*t))
-        t++;
-    if (strncmp(t, "/start", 6) == 0) {
-        t += 6;
-        while (isspace((unsigned char)*t))
-            t++;
-    }
-    looks_like_code =
-        ev->kind == STORE_EV_TEXT && core_code_normalise(t, code, sizeof(code)) == BB_OK;
-    if (!looks_like_code)
+    if (ev->kind != STORE_EV_TEXT || !reg_code_in_text(ev->text, code, sizeof(code)))
         return queue_text(c, 0, ev->channel, ev->ext_user, core_text_unknown_user[lang]);
-
-    int rc = store_attempts_count(c->st, ev->channel, ev->ext_user, now - 3600, &attempts);
-    if (rc != BB_OK)
+    int rc = reg_redeem(c->st, ev->channel, ev->ext_user, code, now, &result, new_person);
+    if (rc != BB_OK || result == REG_LINKED)
         return rc;
-    if (attempts >= CORE_MAX_WRONG_CODES)
-        return queue_text(c, 0, ev->channel, ev->ext_user, text_too_many[lang]);
-
-    char hash[65];
-    int64_t pid = 0;
-    bb_sha256_hex(code, strlen(code), hash);
-    rc = store_invite_redeem(c->st, hash, now, &pid);
-    if (rc == BB_ENOTFOUND || rc == BB_EEXPIRED) {
-        rc = store_attempts_add(c->st, ev->channel, ev->ext_user, now);
-        if (rc != BB_OK)
-            return rc;
-        bb_log(BB_LOG_INFO, "core", "wrong invite code on %s", ev->channel);
-        return queue_text(c, 0, ev->channel, ev->ext_user, text_bad_code[lang]);
-    }
-    if (rc != BB_OK)
-        return rc;
-    rc = store_identity_link(c->st, ev->channel, ev->ext_user, pid, now);
-    if (rc == BB_OK)
-        rc = store_audit(c->st, "system", "identity.link", pid, ev->channel, now);
-    *new_person = pid;
-    return rc;
+    return queue_text(c, 0, ev->channel, ev->ext_user,
+                      result == REG_TOO_MANY ? text_too_many[lang] : text_bad_code[lang]);
 }
 
 /* ---- the safety net (safety.h) ------------------------------------------------- */
@@ -635,9 +576,9 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
                            .tz_offset_s = core_tz_offset(c, p.tz, now)};
     memset(&fe, 0, sizeof(fe));
     if (started_by_code) {
-        const struct flow *onb = flow_lib_by_event(c->lib, "first_contact");
+        const char *onb = reg_onboarding_flow(c->lib);
         fe.type = FLOW_EV_START;
-        fe.payload = onb ? onb->id : "";
+        fe.payload = onb ? onb : "";
         if (!onb) {
             fe.type = FLOW_EV_TEXT;
             fe.text = "/menu";

@@ -2,7 +2,8 @@
  * core.h - the core stage: takes events from the inbox in batches and, in
  * one transaction per batch, runs each person's flow one step, records what
  * the step produced, and queues replies in the outbox. Also turns due timers
- * into inbox events, and registers new people by invite code.
+ * into inbox events, and registers new people by invite code
+ * (bot/core/register.h).
  *
  *   ingress --store_inbox_add--> inbox --core_process--> outbox --> egress
  *
@@ -14,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "bot/core/register.h"
 #include "bot/flow/flow.h"
 #include "store/store.h"
 
@@ -49,14 +51,11 @@ int core_drain(struct core *c, int batch, int *n);
 /* Move timers due at `now` into the inbox (one transaction). *n fired. */
 int core_tick(struct core *c, int64_t now, int *n);
 
-/* Make an invite for a person: a one-time code (stored hashed) valid for
- * ttl seconds. code must hold CORE_CODE_LEN + 1 bytes. */
-#define CORE_CODE_LEN 10
+/* Make an invite for a person (reg_invite, bot/core/register.h): a
+ * one-time code (stored hashed) valid for ttl seconds. code must hold
+ * CORE_CODE_LEN + 1 bytes. */
+#define CORE_CODE_LEN REG_CODE_LEN
 int core_invite(struct core *c, int64_t person_id, int64_t ttl, char *code, size_t n);
-
-/* Normalise a typed invite code: upper case, no spaces or dashes. Returns
- * BB_EINVAL when it cannot be a code. out: CORE_CODE_LEN + 1 bytes. */
-int core_code_normalise(const char *in, char *out, size_t n);
 
 void core_get_stats(const struct core *c, struct core_stats *s);
 

@@ -30,7 +30,7 @@
 #define FLOW_ID_MAX   48 /* flow ids: [a-z0-9_.-], at most 47 (menu buttons carry them) */
 #define FLOW_NAME_MAX 48 /* node and variable names: [A-Za-z0-9_], at most 47 */
 #define FLOW_OPT_ID_MAX                                                                            \
-    41 /* option ids: [a-z0-9_-], at most 40 (fits Telegram's 64-byte callback) */
+    41 /* option ids: [a-z0-9_-], at most 40 (a button carries it back in 64 bytes) */
 #define FLOW_LABEL_MAX 64 /* any option label, in characters */
 #define FLOW_MAX_OPTS  30
 #define FLOW_MAX_NODES 500

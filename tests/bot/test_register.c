@@ -1,0 +1,143 @@
+/* test_register.c - unit tests of bot/core/register.c: invite codes (made,
+ * normalised, found in a message, redeemed once, wrong ones limited per
+ * chat), phone matching and the link with its audit line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "bot/base/bb.h"
+#include "bot/core/register.h"
+
+struct fx {
+    char dir[64];
+    char path[128];
+    struct store *st;
+    int64_t ayu;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    struct store_person p;
+    assert_non_null(f);
+    bb_strlcpy(f->dir, "/tmp/bb_reg_XXXXXX", sizeof(f->dir));
+    assert_non_null(mkdtemp(f->dir));
+    bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
+    memset(&p, 0, sizeof(p));
+    bb_strlcpy(p.nip, "198501012010011001", sizeof(p.nip));
+    bb_strlcpy(p.name, "Ayu Lestari", sizeof(p.name));
+    bb_strlcpy(p.phone, "6281234567890", sizeof(p.phone));
+    assert_int_equal(store_person_upsert(f->st, &p, &f->ayu, NULL), BB_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    char wal[160];
+    store_free(f->st);
+    unlink(f->path);
+    bb_snprintf(wal, sizeof(wal), "%s-wal", f->path);
+    unlink(wal);
+    bb_snprintf(wal, sizeof(wal), "%s-shm", f->path);
+    unlink(wal);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void test_codes_in_text(void **state)
+{
+    (void)state;
+    char code[REG_CODE_LEN + 1];
+    assert_int_equal(reg_code_normalise("ab-cd 23 45 6x", code, sizeof(code)), BB_OK);
+    assert_string_equal(code, "ABCD23456X");
+    assert_int_equal(reg_code_normalise("ABCD23456", code, sizeof(code)), BB_EINVAL);
+    assert_int_equal(reg_code_normalise("ABCD23456XY", code, sizeof(code)), BB_EINVAL);
+    assert_int_equal(reg_code_normalise("ABCD2345!X", code, sizeof(code)), BB_EINVAL);
+    assert_int_equal(reg_code_normalise("ABCD23456X", code, 5), BB_EINVAL);
+    assert_int_equal(reg_code_in_text("  /start abcd-23456x", code, sizeof(code)), 1);
+    assert_string_equal(code, "ABCD23456X");
+    assert_int_equal(reg_code_in_text("ABCD23456X", code, sizeof(code)), 1);
+    assert_int_equal(reg_code_in_text("/start", code, sizeof(code)), 0);
+    assert_int_equal(reg_code_in_text("halo apa kabar", code, sizeof(code)), 0);
+    assert_int_equal(reg_code_in_text(NULL, code, sizeof(code)), 0);
+}
+
+static void test_invite_and_redeem(void **state)
+{
+    struct fx *f = *state;
+    char code[REG_CODE_LEN + 1], typed[REG_CODE_LEN + 1];
+    int64_t now = 1800000000, pid = -1, linked = 0;
+    int result = -1;
+    assert_int_equal(reg_invite(f->st, f->ayu, 3600, now, code, sizeof(code)), BB_OK);
+    assert_int_equal(strlen(code), REG_CODE_LEN);
+    assert_null(strpbrk(code, "01ILO"));
+    assert_int_equal(reg_code_in_text(code, typed, sizeof(typed)), 1);
+    assert_int_equal(reg_redeem(f->st, "chat", "u1", typed, now + 10, &result, &pid), BB_OK);
+    assert_int_equal(result, REG_LINKED);
+    assert_int_equal(pid, f->ayu);
+    assert_int_equal(store_identity_person(f->st, "chat", "u1", &linked), BB_OK);
+    assert_int_equal(linked, f->ayu);
+    /* once only; and an expired one fails the same way */
+    assert_int_equal(reg_redeem(f->st, "chat", "u2", typed, now + 20, &result, &pid), BB_OK);
+    assert_int_equal(result, REG_BAD_CODE);
+    assert_int_equal(pid, 0);
+    assert_int_equal(reg_invite(f->st, f->ayu, 60, now, code, sizeof(code)), BB_OK);
+    assert_int_equal(reg_redeem(f->st, "chat", "u2", code, now + 61, &result, &pid), BB_OK);
+    assert_int_equal(result, REG_BAD_CODE);
+}
+
+static void test_wrong_codes_limited(void **state)
+{
+    struct fx *f = *state;
+    char code[REG_CODE_LEN + 1];
+    int64_t now = 1800000000, pid = 0;
+    int result = -1;
+    for (int i = 0; i < REG_MAX_WRONG_CODES; i++) {
+        assert_int_equal(reg_redeem(f->st, "chat", "bad", "ZZZZZZZZZZ", now + i, &result, &pid),
+                         BB_OK);
+        assert_int_equal(result, REG_BAD_CODE);
+    }
+    /* even a good code waits out the hour */
+    assert_int_equal(reg_invite(f->st, f->ayu, 86400, now, code, sizeof(code)), BB_OK);
+    assert_int_equal(reg_redeem(f->st, "chat", "bad", code, now + 60, &result, &pid), BB_OK);
+    assert_int_equal(result, REG_TOO_MANY);
+    assert_int_equal(reg_redeem(f->st, "chat", "bad", code, now + 3700, &result, &pid), BB_OK);
+    assert_int_equal(result, REG_LINKED);
+    assert_int_equal(pid, f->ayu);
+}
+
+static void test_phone_match_and_link(void **state)
+{
+    struct fx *f = *state;
+    struct store_person p;
+    int64_t linked = 0;
+    assert_int_equal(reg_phone_match(f->st, "6281234567890", &p), BB_OK);
+    assert_int_equal(p.id, f->ayu);
+    assert_int_equal(reg_phone_match(f->st, "6289999999999", &p), BB_ENOTFOUND);
+    assert_int_equal(reg_link(f->st, "phone", "6281234567890", f->ayu, "phone (confirmed)", 100),
+                     BB_OK);
+    assert_int_equal(store_identity_person(f->st, "phone", "6281234567890", &linked), BB_OK);
+    assert_int_equal(linked, f->ayu);
+    assert_null(reg_onboarding_flow(NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_codes_in_text),
+        cmocka_unit_test_setup_teardown(test_invite_and_redeem, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_codes_limited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_phone_match_and_link, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
