@@ -25,10 +25,6 @@
 static const struct chan_caps console_caps = {
     .edits_sent = 0,
     .buttons_max = 0, /* choices are numbered lines */
-    .button_label_max = 0,
-    .button_id_max = 0,
-    .list_rows_max = 0,
-    .list_label_max = 0,
     .text_max = 0,
     .documents = 0,
 };
@@ -37,11 +33,7 @@ const struct chan_def console_chan_def = {
     .name = CONSOLE_CHANNEL,
     .title = "Console",
     .caps = &console_caps,
-    .config = NULL,
     .new_chan = NULL, /* run by `bimbing chat`, not by the service */
-    .enabled = NULL,
-    .off_note = NULL,
-    .invite_link = NULL,
 };
 
 /* Messages taken from the outbox and shown, to be marked sent only once

@@ -15,6 +15,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -772,13 +773,9 @@ static void tg_stats(void *vt, struct egress_stats *out)
 static const struct tg_settings tg_default_settings = {
     .api = "https://api.telegram.org", .rate_chat = 1, .rate_total = 30};
 
-static void tg_defaults(void *s)
+static int tg_parse(const cJSON *v, void *vs, char *err, size_t el)
 {
-    memcpy(s, &tg_default_settings, sizeof(tg_default_settings));
-}
-
-int tg_parse_config(const cJSON *v, struct tg_settings *s, char *err, size_t el)
-{
+    struct tg_settings *s = vs;
     static const char *const keys[] = {"mode",          "webhook_url", "username",
                                        "rate_per_chat", "rate_total",  NULL};
     char mode[16] = "polling";
@@ -787,45 +784,29 @@ int tg_parse_config(const cJSON *v, struct tg_settings *s, char *err, size_t el)
         config_str_field(v, "webhook_url", s->webhook_url, sizeof(s->webhook_url), err, el) ||
         config_str_field(v, "username", s->username, sizeof(s->username), err, el))
         return err[0] ? -1 : (bb_snprintf(err, el, "\"telegram\" must be an object"), -1);
-    if (strcmp(mode, "polling") == 0)
-        s->webhook = 0;
-    else if (strcmp(mode, "webhook") == 0)
-        s->webhook = 1;
-    else {
-        bb_snprintf(err, el, "\"telegram.mode\" must be \"polling\" or \"webhook\"");
-        return -1;
-    }
-    if (config_num_field(v, "rate_per_chat", 0.01, 100, &s->rate_chat, err, el) ||
+    if (config_choice(mode, "telegram.mode", "polling", "webhook", &s->webhook, err, el) ||
+        config_num_field(v, "rate_per_chat", 0.01, 100, &s->rate_chat, err, el) ||
         config_num_field(v, "rate_total", 0.1, 100000, &s->rate_total, err, el))
         return -1;
     return 0;
 }
 
-static int tg_parse(const cJSON *v, void *s, char *err, size_t el)
-{
-    return tg_parse_config(v, s, err, el);
-}
-
-static void tg_env(void *vs)
-{
-    struct tg_settings *s = vs;
-    config_env_str("BIMBING_TELEGRAM_TOKEN", s->token, sizeof(s->token));
-    config_env_str("BIMBING_TELEGRAM_API", s->api, sizeof(s->api));
-    config_env_str("BIMBING_TELEGRAM_WEBHOOK_SECRET", s->secret, sizeof(s->secret));
-}
-
-_Static_assert(sizeof(struct tg_settings) <= CONFIG_SECTION_BYTES, "tg_settings too big");
+static const struct config_env_var tg_env[] = {
+    CONFIG_ENV_VAR("BIMBING_TELEGRAM_TOKEN", struct tg_settings, token),
+    CONFIG_ENV_VAR("BIMBING_TELEGRAM_API", struct tg_settings, api),
+    CONFIG_ENV_VAR("BIMBING_TELEGRAM_WEBHOOK_SECRET", struct tg_settings, secret),
+    {NULL, 0, 0},
+};
 
 static const struct config_section tg_section = {.key = "telegram",
                                                  .size = sizeof(struct tg_settings),
-                                                 .defaults = tg_defaults,
+                                                 .defaults = &tg_default_settings,
                                                  .parse = tg_parse,
                                                  .env = tg_env};
 
 const struct tg_settings *tg_settings_of(const struct config *cfg)
 {
-    const struct tg_settings *s = config_section_get(cfg, tg_section.key);
-    return s ? s : &tg_default_settings;
+    return config_section_of(cfg, &tg_section);
 }
 
 static int tg_enabled(const struct config *cfg)
@@ -844,10 +825,7 @@ static int tg_invite_link(const struct config *cfg, const char *code, char *out,
 static const struct chan_caps tg_caps = {
     .edits_sent = 1, /* an answered question's keyboard is replaced */
     .buttons_max = 100,
-    .button_label_max = 0,
     .button_id_max = TG_CB_MAX,
-    .list_rows_max = 0,
-    .list_label_max = 0,
     .text_max = TG_TEXT_MAX,
     .documents = 0, /* this build sends none */
 };

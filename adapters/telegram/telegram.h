@@ -45,9 +45,6 @@ struct tg_settings {
     char api[512];         /* BIMBING_TELEGRAM_API (https://api.telegram.org) */
     char secret[257];      /* BIMBING_TELEGRAM_WEBHOOK_SECRET */
 };
-/* Parse the section (over defaults already in s); -1 with a message
- * naming the key in err. */
-int tg_parse_config(const cJSON *v, struct tg_settings *s, char *err, size_t el);
 /* The settings config_load read, or the defaults. */
 const struct tg_settings *tg_settings_of(const struct config *cfg);
 

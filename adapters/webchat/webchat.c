@@ -684,10 +684,6 @@ static int wc_enabled(const struct config *cfg)
 static const struct chan_caps wc_caps = {
     .edits_sent = 1, /* answered questions' buttons are disabled */
     .buttons_max = OUTMSG_CHOICES_MAX,
-    .button_label_max = 0,
-    .button_id_max = 0,
-    .list_rows_max = 0,
-    .list_label_max = 0,
     .text_max = 0, /* one message holds any text */
     .documents = 0,
 };
@@ -696,11 +692,8 @@ const struct chan_def webchat_chan_def = {
     .name = "web",
     .title = "Web chat",
     .caps = &wc_caps,
-    .config = NULL,
     .new_chan = webchat_chan_new,
     .enabled = wc_enabled,
-    .off_note = NULL,
-    .invite_link = NULL,
 };
 
 int webchat_chan_new(struct chan **out)

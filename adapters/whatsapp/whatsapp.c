@@ -32,6 +32,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1087,13 +1088,9 @@ static void wa_stats(void *self, struct egress_stats *out)
 static const struct wa_settings wa_default_settings = {.rate = 80,
                                                        .api = "https://graph.facebook.com/v23.0"};
 
-static void wa_defaults(void *s)
+static int wa_parse(const cJSON *v, void *vs, char *err, size_t el)
 {
-    memcpy(s, &wa_default_settings, sizeof(wa_default_settings));
-}
-
-int wa_parse_config(const cJSON *v, struct wa_settings *s, char *err, size_t el)
-{
+    struct wa_settings *s = vs;
     static const char *const keys[] = {"rate", NULL};
     if (!cJSON_IsObject(v) || config_known_keys(v, keys, " in \"whatsapp\"", err, el))
         return err[0] ? -1 : (bb_snprintf(err, el, "\"whatsapp\" must be an object"), -1);
@@ -1102,33 +1099,24 @@ int wa_parse_config(const cJSON *v, struct wa_settings *s, char *err, size_t el)
     return 0;
 }
 
-static int wa_parse(const cJSON *v, void *s, char *err, size_t el)
-{
-    return wa_parse_config(v, s, err, el);
-}
-
-static void wa_env(void *vs)
-{
-    struct wa_settings *s = vs;
-    config_env_str("BIMBING_WHATSAPP_TOKEN", s->token, sizeof(s->token));
-    config_env_str("BIMBING_WHATSAPP_API", s->api, sizeof(s->api));
-    config_env_str("BIMBING_WHATSAPP_PHONE_ID", s->phone_id, sizeof(s->phone_id));
-    config_env_str("BIMBING_WHATSAPP_APP_SECRET", s->app_secret, sizeof(s->app_secret));
-    config_env_str("BIMBING_WHATSAPP_VERIFY_TOKEN", s->verify_token, sizeof(s->verify_token));
-}
-
-_Static_assert(sizeof(struct wa_settings) <= CONFIG_SECTION_BYTES, "wa_settings too big");
+static const struct config_env_var wa_env[] = {
+    CONFIG_ENV_VAR("BIMBING_WHATSAPP_TOKEN", struct wa_settings, token),
+    CONFIG_ENV_VAR("BIMBING_WHATSAPP_API", struct wa_settings, api),
+    CONFIG_ENV_VAR("BIMBING_WHATSAPP_PHONE_ID", struct wa_settings, phone_id),
+    CONFIG_ENV_VAR("BIMBING_WHATSAPP_APP_SECRET", struct wa_settings, app_secret),
+    CONFIG_ENV_VAR("BIMBING_WHATSAPP_VERIFY_TOKEN", struct wa_settings, verify_token),
+    {NULL, 0, 0},
+};
 
 static const struct config_section wa_section = {.key = WA_NAME,
                                                  .size = sizeof(struct wa_settings),
-                                                 .defaults = wa_defaults,
+                                                 .defaults = &wa_default_settings,
                                                  .parse = wa_parse,
                                                  .env = wa_env};
 
 const struct wa_settings *wa_settings_of(const struct config *cfg)
 {
-    const struct wa_settings *s = config_section_get(cfg, wa_section.key);
-    return s ? s : &wa_default_settings;
+    return config_section_of(cfg, &wa_section);
 }
 
 static int wa_enabled(const struct config *cfg)
@@ -1144,7 +1132,6 @@ const struct chan_def wa_chan_def = {
     .new_chan = wa_chan_new,
     .enabled = wa_enabled,
     .off_note = "WhatsApp is off (BIMBING_WHATSAPP_TOKEN is not set)",
-    .invite_link = NULL,
 };
 
 int wa_chan_new(struct chan **out)

@@ -26,9 +26,6 @@ struct wa_settings {
     char app_secret[256];   /* BIMBING_WHATSAPP_APP_SECRET */
     char verify_token[256]; /* BIMBING_WHATSAPP_VERIFY_TOKEN */
 };
-/* Parse the section (over defaults already in s); -1 with a message
- * naming the key in err. */
-int wa_parse_config(const cJSON *v, struct wa_settings *s, char *err, size_t el);
 /* The settings config_load read, or the defaults. */
 const struct wa_settings *wa_settings_of(const struct config *cfg);
 

@@ -38,6 +38,12 @@ const void *config_section_get(const struct config *c, const char *key)
     return NULL;
 }
 
+const void *config_section_of(const struct config *c, const struct config_section *s)
+{
+    const void *v = config_section_get(c, s->key);
+    return v ? v : s->defaults;
+}
+
 int config_str_field(const cJSON *o, const char *key, char *dst, size_t n, char *err, size_t el)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -79,6 +85,17 @@ int config_known_keys(const cJSON *o, const char *const *keys, const char *where
     return 0;
 }
 
+int config_choice(const char *val, const char *what, const char *a, const char *b, int *out,
+                  char *err, size_t el)
+{
+    if (strcmp(val, a) == 0 || strcmp(val, b) == 0) {
+        *out = strcmp(val, b) == 0;
+        return 0;
+    }
+    bb_snprintf(err, el, "\"%s\" must be \"%s\" or \"%s\"", what, a, b);
+    return -1;
+}
+
 void config_env_str(const char *name, char *dst, size_t n)
 {
     const char *v = getenv(name);
@@ -115,16 +132,8 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         config_str_field(root, "log_level", c->log_level, sizeof(c->log_level), err, el) ||
         config_str_field(root, "durability", tmp, sizeof(tmp), err, el))
         return -1;
-    if (tmp[0]) {
-        if (strcmp(tmp, "full") == 0)
-            c->durability = 0;
-        else if (strcmp(tmp, "normal") == 0)
-            c->durability = 1;
-        else {
-            bb_snprintf(err, el, "\"durability\" must be \"full\" or \"normal\"");
-            return -1;
-        }
-    }
+    if (tmp[0] && config_choice(tmp, "durability", "full", "normal", &c->durability, err, el))
+        return -1;
     if (strcmp(c->log_level, "error") && strcmp(c->log_level, "warn") &&
         strcmp(c->log_level, "info") && strcmp(c->log_level, "debug")) {
         bb_snprintf(err, el, "\"log_level\" must be error, warn, info or debug");
@@ -178,7 +187,7 @@ int config_load(struct config *c, const char *path, int path_required,
             return BB_ELIMIT;
         }
         c->sect[c->nsect].def = sections[i];
-        sections[i]->defaults(c->sect[c->nsect].data);
+        memcpy(c->sect[c->nsect].data, sections[i]->defaults, sections[i]->size);
         c->nsect++;
     }
     if (path) {
@@ -221,8 +230,9 @@ int config_load(struct config *c, const char *path, int path_required,
             return rc;
     }
     for (int i = 0; i < c->nsect; i++)
-        if (c->sect[i].def->env)
-            c->sect[i].def->env(c->sect[i].data);
+        for (const struct config_env_var *v = c->sect[i].def->env; v && v->name; v++)
+            if (v->off + v->n <= c->sect[i].def->size)
+                config_env_str(v->name, (char *)c->sect[i].data + v->off, v->n);
     config_env_str("BIMBING_ADMIN_TOKEN", c->admin_token, sizeof(c->admin_token));
     const char *port = getenv("BIMBING_HTTP_PORT");
     if (port && *port) {

@@ -23,16 +23,29 @@
 #define CONFIG_SECTIONS_MAX  4
 #define CONFIG_SECTION_BYTES 2048
 
+struct config_env_var {
+    const char *name; /* BIMBING_... */
+    size_t off, n;    /* the string's place and size in the settings */
+};
+
+/* One row of a section's env table: the variable, the settings type and
+ * its string member. */
+#define CONFIG_ENV_VAR(name, type, field)                                                          \
+    {                                                                                              \
+        name, offsetof(type, field), sizeof(((type *)0)->field)                                    \
+    }
+
 /* A top-level section parsed by its owner (a channel). */
 struct config_section {
-    const char *key; /* the top-level key */
-    size_t size;     /* bytes of its settings, at most CONFIG_SECTION_BYTES */
-    void (*defaults)(void *settings);
+    const char *key;      /* the top-level key */
+    size_t size;          /* bytes of its settings, at most CONFIG_SECTION_BYTES */
+    const void *defaults; /* size bytes: the settings before parsing */
     /* The section's JSON value (only called when the key is present). On
      * an error: a message naming the key in err, and -1. */
     int (*parse)(const cJSON *v, void *settings, char *err, size_t el);
-    /* Optional: secrets and endpoints from the environment. */
-    void (*env)(void *settings);
+    /* Secrets and endpoints from the environment: a variable that is set
+     * and not empty replaces the string at offset off (n bytes). */
+    const struct config_env_var *env; /* ends with name NULL; may be NULL */
 };
 
 struct config {
@@ -68,6 +81,8 @@ void config_defaults(struct config *c);
 
 /* The settings of the section named key, NULL when it was not loaded. */
 const void *config_section_get(const struct config *c, const char *key);
+/* The settings of section s, or its defaults when it was not loaded. */
+const void *config_section_of(const struct config *c, const struct config_section *s);
 
 /* For sections' parsers: the same checks and messages as the core's own
  * keys. Each returns 0, or -1 with a message naming the key in err. An
@@ -79,6 +94,10 @@ int config_num_field(const cJSON *o, const char *key, double min, double max, do
  * (" in \"section\""). Keys starting with '_' are comments. */
 int config_known_keys(const cJSON *o, const char *const *keys, const char *where, char *err,
                       size_t el);
+/* *out = 0 when val is a, 1 when it is b; else -1 with the message
+ * "\"<what>\" must be \"<a>\" or \"<b>\"". */
+int config_choice(const char *val, const char *what, const char *a, const char *b, int *out,
+                  char *err, size_t el);
 /* dst from the environment variable name when it is set and not empty. */
 void config_env_str(const char *name, char *dst, size_t n);
 

@@ -124,7 +124,7 @@ int core_set_channel_caps(struct core *c, const char *channel, const struct core
     return BB_OK;
 }
 
-static const struct core_chan_caps *chan_caps(const struct core *c, const char *channel)
+static const struct core_chan_caps *caps_of_channel(const struct core *c, const char *channel)
 {
     for (int i = 0; i < c->nchans; i++)
         if (strcmp(c->chans[i].name, channel) == 0)
@@ -375,7 +375,7 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
              * use for these notices (one edits an answered question's
              * buttons away, another disables them); for the others they
              * would be rows written for nothing. */
-            const struct core_chan_caps *cc = chan_caps(c, r->channel);
+            const struct core_chan_caps *cc = caps_of_channel(c, r->channel);
             if (!cc || !cc->edits_sent)
                 break;
             struct outmsg m;

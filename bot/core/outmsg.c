@@ -42,7 +42,7 @@ int outmsg_encode(const struct outmsg *m, char **json)
     *json = NULL;
     if (!m->text && m->kind == OUTMSG_SAY)
         return BB_EINVAL;
-    if (m->nchoices < 0 || m->nchoices > OUTMSG_CHOICES_MAX || (m->nchoices > 0 && !m->choices))
+    if (m->nchoices < 0 || (m->nchoices > 0 && !m->choices))
         return BB_EINVAL;
     if (!(b = cJSON_CreateObject()))
         return BB_ENOMEM;

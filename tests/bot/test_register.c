@@ -8,33 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "bot/base/bb.h"
 #include "bot/core/register.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
     struct store *st;
     int64_t ayu;
 };
 
+/* A database in memory with one imported person. */
 static int setup(void **state)
 {
+    struct store_person ayu = {
+        .nip = "198501012010011001", .name = "Ayu Lestari", .phone = "6281234567890"};
     struct fx *f = calloc(1, sizeof(*f));
-    struct store_person p;
-    assert_non_null(f);
-    bb_strlcpy(f->dir, "/tmp/bb_reg_XXXXXX", sizeof(f->dir));
-    assert_non_null(mkdtemp(f->dir));
-    bb_snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    assert_int_equal(store_open(f->path, NULL, &f->st), BB_OK);
-    memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, "198501012010011001", sizeof(p.nip));
-    bb_strlcpy(p.name, "Ayu Lestari", sizeof(p.name));
-    bb_strlcpy(p.phone, "6281234567890", sizeof(p.phone));
-    assert_int_equal(store_person_upsert(f->st, &p, &f->ayu, NULL), BB_OK);
+    if (!f || store_open(":memory:", NULL, &f->st) != BB_OK ||
+        store_person_upsert(f->st, &ayu, &f->ayu, NULL) != BB_OK)
+        return -1;
     *state = f;
     return 0;
 }
@@ -42,14 +34,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char wal[160];
     store_free(f->st);
-    unlink(f->path);
-    bb_snprintf(wal, sizeof(wal), "%s-wal", f->path);
-    unlink(wal);
-    bb_snprintf(wal, sizeof(wal), "%s-shm", f->path);
-    unlink(wal);
-    rmdir(f->dir);
     free(f);
     return 0;
 }

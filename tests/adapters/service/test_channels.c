@@ -99,6 +99,16 @@ static int write_file(const char *path, const char *text)
     return fclose(f);
 }
 
+/* chan_config_load refuses the file holding json, with a message ending
+ * in expect. */
+static void refused(struct config *cfg, const char *path, const char *json, const char *expect)
+{
+    char err[400];
+    assert_int_equal(write_file(path, json), 0);
+    assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_EINVAL);
+    assert_non_null(strstr(err, expect));
+}
+
 static void test_sections(void **state)
 {
     (void)state;
@@ -128,18 +138,12 @@ static void test_sections(void **state)
     assert_int_equal(chan_def_find("whatsapp")->enabled(cfg), 1);
 
     /* the same messages as when the core parsed every section */
-    assert_int_equal(write_file(path, "{\"telegram\":{\"mode\":\"push\"}}"), 0);
-    assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_EINVAL);
-    assert_non_null(strstr(err, ": \"telegram.mode\" must be \"polling\" or \"webhook\""));
-    assert_int_equal(write_file(path, "{\"whatsapp\":{\"rate\":80,\"speed\":1}}"), 0);
-    assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_EINVAL);
-    assert_non_null(strstr(err, ": unknown key \"speed\" in \"whatsapp\""));
-    assert_int_equal(write_file(path, "{\"whatsapp\":[]}"), 0);
-    assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_EINVAL);
-    assert_non_null(strstr(err, ": \"whatsapp\" must be an object"));
-    assert_int_equal(write_file(path, "{\"signal\":{}}"), 0);
-    assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_EINVAL);
-    assert_non_null(strstr(err, ": unknown key \"signal\""));
+    refused(cfg, path, "{\"telegram\":{\"mode\":\"push\"}}",
+            ": \"telegram.mode\" must be \"polling\" or \"webhook\"");
+    refused(cfg, path, "{\"whatsapp\":{\"rate\":80,\"speed\":1}}",
+            ": unknown key \"speed\" in \"whatsapp\"");
+    refused(cfg, path, "{\"whatsapp\":[]}", ": \"whatsapp\" must be an object");
+    refused(cfg, path, "{\"signal\":{}}", ": unknown key \"signal\"");
     /* without the channels' sections their keys are unknown too */
     assert_int_equal(write_file(path, "{\"telegram\":{}}"), 0);
     assert_int_equal(config_load(cfg, path, 1, NULL, 0, err, sizeof(err)), BB_EINVAL);
@@ -150,6 +154,16 @@ static void test_sections(void **state)
     unsetenv("BIMBING_WHATSAPP_TOKEN");
     unlink(path);
     free(cfg);
+}
+
+/* What chan_print_invite_links prints for one code. */
+static void links(const struct config *cfg, char *out, size_t n)
+{
+    memset(out, 0, n);
+    FILE *m = fmemopen(out, n - 1, "w");
+    assert_non_null(m);
+    chan_print_invite_links(cfg, "ABCDE23456", m);
+    fclose(m);
 }
 
 static void test_invite_link(void **state)
@@ -164,18 +178,11 @@ static void test_invite_link(void **state)
     assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_EINVAL); /* empty */
     assert_int_equal(write_file(path, "{}"), 0);
     assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_OK);
-    FILE *m = fmemopen(out, sizeof(out) - 1, "w");
-    assert_non_null(m);
-    chan_print_invite_links(cfg, "ABCDE23456", m);
-    fclose(m);
+    links(cfg, out, sizeof(out));
     assert_string_equal(out, ""); /* no bot username: no link */
     assert_int_equal(write_file(path, "{\"telegram\":{\"username\":\"bimbot\"}}"), 0);
     assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_OK);
-    memset(out, 0, sizeof(out));
-    m = fmemopen(out, sizeof(out) - 1, "w");
-    assert_non_null(m);
-    chan_print_invite_links(cfg, "ABCDE23456", m);
-    fclose(m);
+    links(cfg, out, sizeof(out));
     assert_string_equal(out, "Telegram: https://t.me/bimbot?start=ABCDE23456\n");
     unlink(path);
     free(cfg);
