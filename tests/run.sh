@@ -9,6 +9,9 @@
 #                   may print "N passed, N failed" itself to count more
 #
 # A test program that crashes or hangs (5 minutes) counts as one failure.
+# A script that cannot run here prints "skipped: REASON" (and "0 passed, 0
+# failed"); the closing line then counts and names it: "N passed, N failed,
+# 1 skipped (tests/e2e/browser.test.sh: REASON)".
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BIMBING_BUILD:-build}
@@ -21,6 +24,7 @@ filter=${TESTS:-}
 passed=0
 failed=0
 failures=()
+skips=()
 logdir=$BUILD/test-logs
 mkdir -p "$logdir"
 
@@ -46,12 +50,17 @@ run_one() { # $1 name, rest: command
     else
         if [ "$rc" -eq 0 ]; then p=1; f=0; else p=0; f=1; fi
     fi
+    local why
+    why=$(grep -a -m1 '^skipped: ' "$log" | sed 's/^skipped: //')
+    [ -n "$why" ] && skips+=("$name: $why")
     passed=$((passed + p))
     failed=$((failed + f))
     if [ "$f" -gt 0 ]; then
         failures+=("$name")
         printf 'FAIL %-40s %d passed, %d failed (log: %s)\n' "$name" "$p" "$f" "$log"
         tail -n 25 "$log" | sed 's/^/    /'
+    elif [ -n "$why" ]; then
+        printf 'SKIP %-40s %s\n' "$name" "$why"
     else
         printf 'ok   %-40s %d passed\n' "$name" "$p"
     fi
@@ -71,5 +80,10 @@ echo
 if [ ${#failures[@]} -gt 0 ]; then
     echo "failed: ${failures[*]}"
 fi
-echo "$passed passed, $failed failed"
+if [ ${#skips[@]} -gt 0 ]; then
+    names=$(printf '%s; ' "${skips[@]}")
+    echo "$passed passed, $failed failed, ${#skips[@]} skipped (${names%; })"
+else
+    echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]
