@@ -64,6 +64,17 @@ async function type(page, text) {
   await page.press('#text', 'Enter');
 }
 
+// Open a dashboard view by its link in the navigation (#name) and wait
+// until it shows; with apiPath, give the status that endpoint answers
+// (501: the module is not in this build).
+async function openView(page, name, apiPath) {
+  await page.click('nav a[href="#' + name + '"]');
+  await page.locator('#content').waitFor({ state: 'visible', timeout: T });
+  await page.locator('#view-' + name).waitFor({ state: 'visible', timeout: T });
+  if (!apiPath) return 0;
+  return page.evaluate(async (p) => (await fetch('../api/v1' + p)).status, apiPath);
+}
+
 async function chatSignin(page, code) {
   await page.goto(base + '/', { timeout: T });
   await page.fill('#code', code, { timeout: T });
@@ -143,7 +154,7 @@ try {
 
   // ---- people: a CSV with errors changes nothing and lists the errors
   await step('dashboard: a CSV with errors is refused with its row errors', async () => {
-    await hr.click('nav a[href="people.html"]');
+    await openView(hr, 'people');
     await hr.locator('#people-table tbody tr').first().waitFor({ timeout: T });
     await hr.setInputFiles('#import input[type=file]', {
       name: 'bad.csv', mimeType: 'text/csv',
@@ -157,9 +168,7 @@ try {
   await shot(hr, 'admin-people');
 
   // ---- modules merged later: skipped while their endpoints answer 501
-  await hr.click('nav a[href="surveys.html"]');
-  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
-  const sv = await hr.evaluate(async () => (await fetch('../api/v1/surveys')).status);
+  const sv = await openView(hr, 'surveys', '/surveys');
   if (sv === 501) {
     skip('surveys: the survey module is not in this build (501): chart and CSV download not tested');
     await step('dashboard: the surveys page says they are not available', async () => {
@@ -179,9 +188,7 @@ try {
   }
   await shot(hr, 'admin-surveys');
 
-  await hr.click('nav a[href="mentoring.html"]');
-  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
-  const mv = await hr.evaluate(async () => (await fetch('../api/v1/mentoring/suggestions')).status);
+  const mv = await openView(hr, 'mentoring', '/mentoring/suggestions');
   if (mv === 501) {
     skip('mentoring: the mentoring module is not in this build (501): approving a pair not tested');
   } else {
@@ -192,9 +199,20 @@ try {
   }
   await shot(hr, 'admin-mentoring');
 
-  await hr.click('nav a[href="broadcasts.html"]');
-  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
+  await openView(hr, 'broadcasts');
+  await hr.locator('#broadcasts-table tbody tr').first().waitFor({ timeout: T });
   await shot(hr, 'admin-broadcasts');
+
+  await step('dashboard: the back button returns to the view before, a reload keeps it', async () => {
+    await hr.goBack({ timeout: T });
+    await hr.locator('#view-mentoring').waitFor({ state: 'visible', timeout: T });
+    if (!hr.url().endsWith('/admin/#mentoring')) throw new Error('at ' + hr.url());
+    await hr.reload({ timeout: T });
+    await hr.locator('#view-mentoring').waitFor({ state: 'visible', timeout: T });
+    await hr.locator('#view-broadcasts').waitFor({ state: 'hidden', timeout: T });
+    const title = await hr.title();
+    if (title !== 'Mentoring \u00b7 bimbing HR') throw new Error('title is ' + title);
+  });
 
   await step('dashboard: sign-out ends the session', async () => {
     await hr.click('#signout');
