@@ -49,6 +49,15 @@ function watch(page, who) {
   page.on('pageerror', (e) => problems.push(who + ': ' + e.message));
 }
 
+// A page in a browser context of its own (its own cookies), width x height,
+// watched as who; options go to the context.
+async function newPage(who, width, height, options) {
+  const ctx = await browser.newContext(Object.assign({ viewport: { width, height } }, options));
+  const page = await ctx.newPage();
+  watch(page, who);
+  return page;
+}
+
 // A bot message containing text appears in the chat log.
 async function botSays(page, text) {
   await page.locator('li.msg.bot .bubble', { hasText: text }).last().waitFor({ timeout: T });
@@ -75,21 +84,18 @@ async function openView(page, name, apiPath) {
   return page.evaluate(async (p) => (await fetch('../api/v1' + p)).status, apiPath);
 }
 
+// Sign in on the web chat with an invite code; the bot asks for a language.
 async function chatSignin(page, code) {
   await page.goto(base + '/', { timeout: T });
   await page.fill('#code', code, { timeout: T });
   await page.click('#signin-btn');
+  await botSays(page, 'bahasa apa');
 }
 
 try {
   // ---- an employee signs in on the web chat and completes a check-in
-  const ayuCtx = await browser.newContext({ viewport: { width: 390, height: 780 } });
-  const ayu = await ayuCtx.newPage();
-  watch(ayu, 'chat');
-  await step('web chat: Ayu signs in with her invite code', async () => {
-    await chatSignin(ayu, ayuCode);
-    await botSays(ayu, 'bahasa apa');
-  });
+  const ayu = await newPage('chat', 390, 780);
+  await step('web chat: Ayu signs in with her invite code', () => chatSignin(ayu, ayuCode));
   await step('web chat: onboarding by buttons', async () => {
     await press(ayu, 'Indonesia');
     await botSays(ayu, 'Setuju data');
@@ -120,13 +126,8 @@ try {
   });
 
   // ---- HR signs in on the web chat, then on the dashboard
-  const hrCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const hr = await hrCtx.newPage();
-  watch(hr, 'dashboard');
-  await step('web chat: HR signs in', async () => {
-    await chatSignin(hr, hrCode);
-    await botSays(hr, 'bahasa apa');
-  });
+  const hr = await newPage('dashboard', 1280, 900, { acceptDownloads: true });
+  await step('web chat: HR signs in', () => chatSignin(hr, hrCode));
   await step('dashboard: /admin redirects and shows the sign-in', async () => {
     await hr.goto(base + '/admin', { timeout: T });
     if (!hr.url().endsWith('/admin/')) throw new Error('at ' + hr.url());
@@ -222,9 +223,7 @@ try {
   });
 
   // ---- an operator signs in with the admin token
-  const opCtx = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-  const op = await opCtx.newPage();
-  watch(op, 'operator');
+  const op = await newPage('operator', 1024, 768);
   await step('dashboard: a wrong admin token is refused', async () => {
     await op.goto(base + '/admin/', { timeout: T });
     await op.fill('#token', 'not-the-token');
