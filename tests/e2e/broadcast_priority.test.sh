@@ -5,15 +5,10 @@
 # before the rest of the broadcast, and the overall and per-chat rates are
 # never exceeded (measured by the fake server).
 . "$(dirname "$0")/lib.sh"
-FAKE=$BUILD/fakes/fake_telegram
-e2e_init "$BIN" "$FAKE"
+fake_telegram_init
 
-TOKEN=123456:TEST
 CHAT=5123456789
 N=300
-start_fake "$FAKE" "$TMP/fake.port" || { bad "fake server starts"; e2e_exit; }
-API=http://127.0.0.1:$(cat "$TMP/fake.port")
-DB=$TMP/db
 
 # 300 people with Telegram chats, plus Ayu who will talk to the bot.
 {

@@ -49,6 +49,15 @@ function watch(page, who) {
   page.on('pageerror', (e) => problems.push(who + ': ' + e.message));
 }
 
+// A page in a browser context of its own (its own cookies), width x height,
+// watched as who; options go to the context.
+async function newPage(who, width, height, options) {
+  const ctx = await browser.newContext(Object.assign({ viewport: { width, height } }, options));
+  const page = await ctx.newPage();
+  watch(page, who);
+  return page;
+}
+
 // A bot message containing text appears in the chat log.
 async function botSays(page, text) {
   await page.locator('li.msg.bot .bubble', { hasText: text }).last().waitFor({ timeout: T });
@@ -64,21 +73,29 @@ async function type(page, text) {
   await page.press('#text', 'Enter');
 }
 
+// Open a dashboard view by its link in the navigation (#name) and wait
+// until it shows; with apiPath, give the status that endpoint answers
+// (501: the module is not in this build).
+async function openView(page, name, apiPath) {
+  await page.click('nav a[href="#' + name + '"]');
+  await page.locator('#content').waitFor({ state: 'visible', timeout: T });
+  await page.locator('#view-' + name).waitFor({ state: 'visible', timeout: T });
+  if (!apiPath) return 0;
+  return page.evaluate(async (p) => (await fetch('../api/v1' + p)).status, apiPath);
+}
+
+// Sign in on the web chat with an invite code; the bot asks for a language.
 async function chatSignin(page, code) {
   await page.goto(base + '/', { timeout: T });
   await page.fill('#code', code, { timeout: T });
   await page.click('#signin-btn');
+  await botSays(page, 'bahasa apa');
 }
 
 try {
   // ---- an employee signs in on the web chat and completes a check-in
-  const ayuCtx = await browser.newContext({ viewport: { width: 390, height: 780 } });
-  const ayu = await ayuCtx.newPage();
-  watch(ayu, 'chat');
-  await step('web chat: Ayu signs in with her invite code', async () => {
-    await chatSignin(ayu, ayuCode);
-    await botSays(ayu, 'bahasa apa');
-  });
+  const ayu = await newPage('chat', 390, 780);
+  await step('web chat: Ayu signs in with her invite code', () => chatSignin(ayu, ayuCode));
   await step('web chat: onboarding by buttons', async () => {
     await press(ayu, 'Indonesia');
     await botSays(ayu, 'Setuju data');
@@ -109,13 +126,8 @@ try {
   });
 
   // ---- HR signs in on the web chat, then on the dashboard
-  const hrCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const hr = await hrCtx.newPage();
-  watch(hr, 'dashboard');
-  await step('web chat: HR signs in', async () => {
-    await chatSignin(hr, hrCode);
-    await botSays(hr, 'bahasa apa');
-  });
+  const hr = await newPage('dashboard', 1280, 900, { acceptDownloads: true });
+  await step('web chat: HR signs in', () => chatSignin(hr, hrCode));
   await step('dashboard: /admin redirects and shows the sign-in', async () => {
     await hr.goto(base + '/admin', { timeout: T });
     if (!hr.url().endsWith('/admin/')) throw new Error('at ' + hr.url());
@@ -143,7 +155,7 @@ try {
 
   // ---- people: a CSV with errors changes nothing and lists the errors
   await step('dashboard: a CSV with errors is refused with its row errors', async () => {
-    await hr.click('nav a[href="people.html"]');
+    await openView(hr, 'people');
     await hr.locator('#people-table tbody tr').first().waitFor({ timeout: T });
     await hr.setInputFiles('#import input[type=file]', {
       name: 'bad.csv', mimeType: 'text/csv',
@@ -157,9 +169,7 @@ try {
   await shot(hr, 'admin-people');
 
   // ---- modules merged later: skipped while their endpoints answer 501
-  await hr.click('nav a[href="surveys.html"]');
-  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
-  const sv = await hr.evaluate(async () => (await fetch('../api/v1/surveys')).status);
+  const sv = await openView(hr, 'surveys', '/surveys');
   if (sv === 501) {
     skip('surveys: the survey module is not in this build (501): chart and CSV download not tested');
     await step('dashboard: the surveys page says they are not available', async () => {
@@ -179,9 +189,7 @@ try {
   }
   await shot(hr, 'admin-surveys');
 
-  await hr.click('nav a[href="mentoring.html"]');
-  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
-  const mv = await hr.evaluate(async () => (await fetch('../api/v1/mentoring/suggestions')).status);
+  const mv = await openView(hr, 'mentoring', '/mentoring/suggestions');
   if (mv === 501) {
     skip('mentoring: the mentoring module is not in this build (501): approving a pair not tested');
   } else {
@@ -192,9 +200,20 @@ try {
   }
   await shot(hr, 'admin-mentoring');
 
-  await hr.click('nav a[href="broadcasts.html"]');
-  await hr.locator('#content').waitFor({ state: 'visible', timeout: T });
+  await openView(hr, 'broadcasts');
+  await hr.locator('#broadcasts-table tbody tr').first().waitFor({ timeout: T });
   await shot(hr, 'admin-broadcasts');
+
+  await step('dashboard: the back button returns to the view before, a reload keeps it', async () => {
+    await hr.goBack({ timeout: T });
+    await hr.locator('#view-mentoring').waitFor({ state: 'visible', timeout: T });
+    if (!hr.url().endsWith('/admin/#mentoring')) throw new Error('at ' + hr.url());
+    await hr.reload({ timeout: T });
+    await hr.locator('#view-mentoring').waitFor({ state: 'visible', timeout: T });
+    await hr.locator('#view-broadcasts').waitFor({ state: 'hidden', timeout: T });
+    const title = await hr.title();
+    if (title !== 'Mentoring \u00b7 bimbing HR') throw new Error('title is ' + title);
+  });
 
   await step('dashboard: sign-out ends the session', async () => {
     await hr.click('#signout');
@@ -204,9 +223,7 @@ try {
   });
 
   // ---- an operator signs in with the admin token
-  const opCtx = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-  const op = await opCtx.newPage();
-  watch(op, 'operator');
+  const op = await newPage('operator', 1024, 768);
   await step('dashboard: a wrong admin token is refused', async () => {
     await op.goto(base + '/admin/', { timeout: T });
     await op.fill('#token', 'not-the-token');

@@ -1,7 +1,8 @@
 # tests/e2e/lib.sh - the harness every shell test (tests/**/*.test.sh)
 # sources: counting checks and the closing "N passed, N failed" line for
 # tests/run.sh, a temporary directory and processes that are always cleaned
-# up, bounded waits, free ports, starting the fakes and `bimbing serve`.
+# up, bounded waits, free ports, starting the fakes (fake_telegram_init for
+# the Bot API) and `bimbing serve`.
 # Sourcing it sets -u and moves to the repository root.
 #
 #   . "$(dirname "$0")/../e2e/lib.sh"   # or "$(dirname "$0")/lib.sh" here
@@ -147,6 +148,14 @@ wait_for() {
     return 1
 }
 
+# at_least N command...: true when the command prints a number >= N (for
+# wait_for: wait_for 5 at_least 1 count_of_something ARGS).
+at_least() {
+    local n=$1
+    shift
+    [ "$("$@")" -ge "$n" ]
+}
+
 # A TCP port nobody listens on (checked with bash's /dev/tcp).
 free_port() {
     local p
@@ -178,6 +187,21 @@ start_fake() {
     LAST_PID=$!
     e2e_track "$LAST_PID"
     wait_for 5 test -s "$pf"
+}
+
+# fake_telegram_init: e2e_init for $BIN and the fake Bot API
+# (tests/fakes/fake_telegram.c), started on a port it picks. Sets FAKE,
+# TOKEN (the bot token the fake accepts), FP (its port), API (its base URL)
+# and DB ($TMP/db, not created yet); exits with one failure when the fake
+# does not start.
+fake_telegram_init() {
+    FAKE=$BUILD/fakes/fake_telegram
+    e2e_init "$BIN" "$FAKE"
+    TOKEN=123456:TEST
+    start_fake "$FAKE" "$TMP/fake.port" || { bad "fake server starts"; e2e_exit; }
+    FP=$(cat "$TMP/fake.port")
+    API=http://127.0.0.1:$FP
+    DB=$TMP/db
 }
 
 # start_serve [VAR=value...]: `bimbing serve` on $DB with flows/ and a port

@@ -33,6 +33,14 @@ say() {
 }
 # inbox NIP TIME: what is waiting for the person (their chat, nothing typed)
 inbox() { say "$1" "$2" '{"sync":true}'; }
+# tick_inbox TIME NIP: the service's tick at TIME (...:00Z), then the person's
+# inbox one second later
+tick_inbox() {
+    run tick --at "$1"
+    inbox "$2" "${1%00Z}01Z"
+}
+# said_nothing NAME: a check that the last chat session got no reply
+said_nothing() { check "$1" equals "$(wc -c <"$TMP/said")" 0; }
 play() { # a transcript of tests/e2e/mentoring on this database
     local f=tests/e2e/mentoring/$1
     if [ "${RECORD:-}" = 1 ]; then
@@ -130,13 +138,11 @@ check "Made's introductions" file_has "$TMP/said" "kamu sekarang mentor bagi Bud
 
 # Rizky writes for the first time; the next tick introduces him.
 inbox $RIZKY 2026-11-03T08:00:00Z
-check "Rizky: nothing before the tick" equals "$(wc -c <"$TMP/said")" 0
-run tick --at 2026-11-03T08:00:00Z
-inbox $RIZKY 2026-11-03T08:00:01Z
+said_nothing "Rizky: nothing before the tick"
+tick_inbox 2026-11-03T08:00:00Z $RIZKY
 check "Rizky's introduction after he first wrote" file_has "$TMP/said" "Kabar baik, Rizky! Mulai sekarang kamu didampingi mentor Yohana Rumbiak (Inspektorat)."
-run tick --at 2026-11-03T09:00:00Z
-inbox $RIZKY 2026-11-03T09:00:01Z
-check "the introduction is sent once" equals "$(wc -c <"$TMP/said")" 0
+tick_inbox 2026-11-03T09:00:00Z $RIZKY
+said_nothing "the introduction is sent once"
 
 # ---- conversations (transcripts, in order) -----------------------------------------------
 check "transcript: Ayu's check-in asks for help; Andi is told; /mentee" play 1-checkin-help.id.txt
@@ -159,8 +165,7 @@ check "Budi's end is audited with his NIP and reason" \
 
 # ---- nudges: 3 weeks without a session, once per period -----------------------------------
 for n in $YOHANA $AYU $ANDI $MADE $RIZKY; do inbox $n 2026-11-28T12:00:00Z; done
-run tick --at 2026-12-10T09:00:00Z
-inbox $RIZKY 2026-12-10T09:00:01Z
+tick_inbox 2026-12-10T09:00:00Z $RIZKY
 check "nudge: Rizky (no session since 02/11)" file_has "$TMP/said" \
     "Sudah 3 minggu tidak ada sesi pendampingan yang tercatat antara kamu dan Yohana Rumbiak (mentor)."
 inbox $YOHANA 2026-12-10T09:00:01Z
@@ -170,17 +175,14 @@ inbox $ANDI 2026-12-10T09:00:01Z
 check "nudge: Andi about Fajar" file_has "$TMP/said" "antara kamu dan Fajar Nugroho (mentee)"
 check "nudge: not about Ayu (met on 26/11)" file_lacks "$TMP/said" "Ayu"
 inbox $AYU 2026-12-10T09:00:01Z
-check "nudge: not Ayu" equals "$(wc -c <"$TMP/said")" 0
-run tick --at 2026-12-11T09:00:00Z
-inbox $RIZKY 2026-12-11T09:00:01Z
-check "nudge: once per period" equals "$(wc -c <"$TMP/said")" 0
-run tick --at 2026-12-18T09:00:00Z
-inbox $AYU 2026-12-18T09:00:01Z
+said_nothing "nudge: not Ayu"
+tick_inbox 2026-12-11T09:00:00Z $RIZKY
+said_nothing "nudge: once per period"
+tick_inbox 2026-12-18T09:00:00Z $AYU
 check "nudge: Ayu, 3 weeks after her last session" file_has "$TMP/said" "antara kamu dan Andi Wijaya (mentor)"
 inbox $RIZKY 2026-12-18T09:00:01Z
-check "nudge: Rizky not again within 3 weeks" equals "$(wc -c <"$TMP/said")" 0
-run tick --at 2026-12-31T09:00:00Z
-inbox $RIZKY 2026-12-31T09:00:01Z
+said_nothing "nudge: Rizky not again within 3 weeks"
+tick_inbox 2026-12-31T09:00:00Z $RIZKY
 check "nudge: Rizky again in the next period" file_has "$TMP/said" "Sudah 3 minggu"
 
 # ---- HR ends Ayu's pairing; a new suggestion never repeats it -------------------------------

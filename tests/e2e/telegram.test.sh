@@ -5,18 +5,11 @@
 # edited, 429 / 5xx / 403 handling, kill -9 mid-conversation with nothing
 # lost or processed twice, and webhook mode with a right and a wrong secret.
 . "$(dirname "$0")/lib.sh"
-FAKE=$BUILD/fakes/fake_telegram
-e2e_init "$BIN" "$FAKE"
+fake_telegram_init
 
-TOKEN=123456:TEST
 CHAT_A=5123456789
 CHAT_B=5987654321
 CHAT_X=4000000001
-
-start_fake "$FAKE" "$TMP/fake.port" || { bad "fake server starts"; e2e_exit; }
-FP=$(cat "$TMP/fake.port")
-API=http://127.0.0.1:$FP
-DB=$TMP/db
 
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null
 CODE_A=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)

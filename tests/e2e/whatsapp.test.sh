@@ -53,6 +53,8 @@ write() { curl -s -m 10 -X POST "$F/control/write" -d "$1"; }
 sent() { curl -s -m 10 "$F/control/sent?to=$1"; }
 # accepted sends to a number
 n_ok() { sent "$1" | jq '[.[] | select(.status == 200)] | length'; }
+# sends to a number refused with error code $2
+n_code() { sent "$1" | jq --argjson c "$2" '[.[] | select(.code == $c)] | length'; }
 # wait until more than N accepted sends to a number (<= 10 s); prints the count
 wait_more() {
     local to=$1 n=$2 c=0
@@ -223,10 +225,7 @@ check_flag "never more than 80 sends per second" "$(echo "$st" | jq -r '.max_ove
 # ---- 131047 from the platform: the message fails, the window is closed -------------------------
 curl -s -m 10 -X POST "$F/control/fault" -d "{\"code\":131047,\"count\":1,\"to\":\"$AYU\"}" >/dev/null
 write '{"from":"'$AYU'","text":"/menu"}' >/dev/null
-for _ in $(seq 1 50); do
-    [ "$(sent $AYU_WA | jq '[.[] | select(.code == 131047)] | length')" -ge 1 ] && break
-    sleep 0.1
-done
+wait_for 5 at_least 1 n_code $AYU_WA 131047
 sleep 0.5
 f=$(export_json $AYU_NIP | jq -c '[.outbox[] | select(.state == 5) | .error]')
 check_flag "131047: the message is marked failed" "$(echo "$f" | jq -r 'any(startswith("131047")) | if . then 1 else 0 end')" "$f"
@@ -237,10 +236,7 @@ check_flag "131047: the window is recorded as closed" "$([ "$w" = true ] && echo
 curl -s -m 10 -X POST "$F/control/window" -d '{"enabled":true}' >/dev/null
 BUDI_WA=6281234567802
 write '{"from":"'$BUDI'","text":"hi","age_s":90000}' >/dev/null
-for _ in $(seq 1 50); do
-    [ "$(n_ok $BUDI_WA)" -ge 1 ] && break
-    sleep 0.1
-done
+wait_for 5 at_least 1 n_ok $BUDI_WA
 sleep 0.8
 all=$(sent $BUDI_WA)
 check_flag "outside the window only a template goes (in the person's language)" \

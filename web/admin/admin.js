@@ -1,13 +1,14 @@
 /*
- * admin.js - the HR dashboard's pages (web/admin/*.html): sign-in, then the
- * page named by <body data-page>, all from the JSON API under /api/v1
- * (docs/api.md). Plain JS, no framework. Text from the server always goes
- * in with textContent, never as HTML. Charts use Chart.js when
- * vendor/chart.umd.min.js is there (web/admin/vendor.sh); every chart also
- * has a table with the same numbers. The shell every page shares (the top
- * bar with its navigation, the sign-in card, and each page's title and
- * error line) is built here, once; a page's HTML holds only its own
- * <main id="content">.
+ * admin.js - the HR dashboard (web/admin/index.html, one page): sign-in,
+ * then the view named by the URL's fragment (#overview, #surveys, ...), all
+ * from the JSON API under /api/v1 (docs/api.md). Plain JS, no framework.
+ * Text from the server always goes in with textContent, never as HTML.
+ * Charts use Chart.js when vendor/chart.umd.min.js is there
+ * (web/admin/vendor.sh); every chart also has a table with the same
+ * numbers. The shell (the top bar with its navigation, the sign-in card,
+ * the view's title and error line) is built here, once; index.html holds
+ * each view's content as a <div class="view" id="view-NAME">. The fragment
+ * is the state: the back button and a reload keep the view.
  */
 'use strict';
 
@@ -108,12 +109,13 @@ function chart(canvasId, config) {
 
 /* ---- the shared shell ------------------------------------------------- */
 
+/* The views, in the navigation's order: name (#name, view-name), label. */
 const NAV = [
-  ['overview', 'index.html', 'Overview'],
-  ['surveys', 'surveys.html', 'Surveys'],
-  ['broadcasts', 'broadcasts.html', 'Broadcasts'],
-  ['mentoring', 'mentoring.html', 'Mentoring'],
-  ['people', 'people.html', 'People'],
+  ['overview', 'Overview'],
+  ['surveys', 'Surveys'],
+  ['broadcasts', 'Broadcasts'],
+  ['mentoring', 'Mentoring'],
+  ['people', 'People'],
 ];
 
 /* h('tag', {attr: value}, child...): an element; a string child becomes text. */
@@ -128,20 +130,13 @@ function h(tag, attrs, ...children) {
   return e;
 }
 
-/* The top bar and the sign-in card, put before the page's own content,
-   and the page's title and error line at the top of it. */
+/* The top bar and the sign-in card, put before the views, and the view's
+   title and error line at the top of them. */
 function renderShell() {
-  const here = document.body.dataset.page;
   const nav = h('nav', { id: 'nav', hidden: true });
-  for (const [page, href, label] of NAV) {
-    const a = h('a', { href }, label);
-    if (page === here) {
-      a.setAttribute('aria-current', 'page');
-      $('content').prepend(h('h1', { class: 'page-title' }, label),
-        h('p', { id: 'error', class: 'error', role: 'alert' }));
-    }
-    nav.appendChild(a);
-  }
+  for (const [name, label] of NAV) nav.appendChild(h('a', { href: '#' + name }, label));
+  $('content').prepend(h('h1', { id: 'page-title', class: 'page-title' }),
+    h('p', { id: 'error', class: 'error', role: 'alert' }));
   const top = h('header', { class: 'top' },
     h('span', { class: 'brand' }, 'bimbing ', h('b', null, 'HR')),
     nav,
@@ -163,6 +158,31 @@ function renderShell() {
   document.body.prepend(top, signin);
 }
 
+/* The view named by the fragment; an unknown or empty one is the overview. */
+function viewName() {
+  const want = location.hash.slice(1);
+  return NAV.some(([name]) => name === want) ? want : 'overview';
+}
+
+/* Show the fragment's view alone, mark it in the navigation, name it in the
+   title, and load it when signed in. */
+function showView() {
+  const here = viewName();
+  for (const [name, label] of NAV) {
+    const a = $('nav').querySelector('a[href="#' + name + '"]');
+    $('view-' + name).hidden = name !== here;
+    if (name !== here) {
+      a.removeAttribute('aria-current');
+      continue;
+    }
+    a.setAttribute('aria-current', 'page');
+    $('page-title').textContent = label;
+    document.title = label + ' \u00b7 bimbing HR';
+  }
+  $('error').textContent = '';
+  if (session) PAGES[here]().catch(showError);
+}
+
 /* ---- sign-in ---------------------------------------------------------- */
 
 function showSignin() {
@@ -182,8 +202,7 @@ function signedIn(s) {
   $('who').textContent = s.who.name + ' (' + s.who.role + ')';
   $('content').hidden = false;
   for (const k of document.querySelectorAll('.k')) k.textContent = s.anonymity_k;
-  const page = PAGES[document.body.dataset.page];
-  if (page) page().catch(showError);
+  showView();
 }
 
 async function signin(body) {
@@ -196,7 +215,7 @@ async function signin(body) {
   }
 }
 
-/* ---- pages ------------------------------------------------------------ */
+/* ---- views ------------------------------------------------------------ */
 
 async function overview() {
   const [o, d] = await Promise.all([api('GET', '/overview?weeks=8'), api('GET', '/delivery?days=7')]);
@@ -244,19 +263,25 @@ function notice(id, what) {
   n.textContent = what + ' are not available in this build yet (the API answers 501).';
 }
 
+/* What load() gives, or null when its module is not in this build (the
+   API answers 501): then notice noticeId says so and the tables show
+   they are empty. */
+async function unlessOff(load, noticeId, what, tables) {
+  try {
+    return await load();
+  } catch (e) {
+    if (e.status !== 501) throw e;
+    notice(noticeId, what);
+    for (const t of tables) fill(t, []);
+    return null;
+  }
+}
+
 async function surveys() {
   if (session.features && !session.features.surveys) notice('surveys-off', 'Surveys');
-  let list;
-  try {
-    list = (await api('GET', '/surveys')).data.surveys || [];
-  } catch (e) {
-    if (e.status === 501) {
-      notice('surveys-off', 'Surveys');
-      fill('surveys-table', []);
-      return;
-    }
-    throw e;
-  }
+  const list = await unlessOff(async () => (await api('GET', '/surveys')).data.surveys || [],
+    'surveys-off', 'Surveys', ['surveys-table']);
+  if (!list) return;
   $('survey-send-panel').hidden = false;
   fill('surveys-table', list.map((s) => {
     const b = el('button', 'Results', 'small');
@@ -311,17 +336,9 @@ async function surveyDetail(id) {
 }
 
 async function broadcasts() {
-  let list;
-  try {
-    list = (await api('GET', '/broadcasts')).data.broadcasts || [];
-  } catch (e) {
-    if (e.status === 501) {
-      notice('broadcasts-off', 'Broadcasts');
-      fill('broadcasts-table', []);
-      return;
-    }
-    throw e;
-  }
+  const list = await unlessOff(async () => (await api('GET', '/broadcasts')).data.broadcasts || [],
+    'broadcasts-off', 'Broadcasts', ['broadcasts-table']);
+  if (!list) return;
   $('broadcast-new-panel').hidden = false;
   const rows = [];
   for (const b of list) {
@@ -342,19 +359,10 @@ function person(p) {
 }
 
 async function mentoring() {
-  let sug;
-  let pairs;
-  try {
-    [sug, pairs] = await Promise.all([api('GET', '/mentoring/suggestions'), api('GET', '/mentoring/pairs')]);
-  } catch (e) {
-    if (e.status === 501) {
-      notice('mentoring-off', 'Mentoring pairs');
-      fill('suggestions-table', []);
-      fill('pairs-table', []);
-      return;
-    }
-    throw e;
-  }
+  const both = await unlessOff(() => Promise.all([api('GET', '/mentoring/suggestions'), api('GET', '/mentoring/pairs')]),
+    'mentoring-off', 'Mentoring pairs', ['suggestions-table', 'pairs-table']);
+  if (!both) return;
+  const [sug, pairs] = both;
   fill('suggestions-table', (sug.data.suggestions || []).map((s) => {
     const b = el('button', 'Approve', 'small');
     b.type = 'button';
@@ -459,6 +467,8 @@ function wire() {
 async function start() {
   renderShell();
   wire();
+  showView();
+  window.addEventListener('hashchange', showView);
   try {
     const r = await api('GET', '/session');
     signedIn(r.data);
