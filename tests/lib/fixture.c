@@ -67,6 +67,13 @@ int64_t tfx_person_add(struct store *st, const struct tfx_person *in)
     return id;
 }
 
+int64_t tfx_person_in(struct store *st, const char *nip, const char *name, const char *unit,
+                      const char *role)
+{
+    return tfx_person_add(
+        st, &(struct tfx_person){.nip = nip, .name = name, .unit = unit, .role = role});
+}
+
 const struct flow_actions *tfx_actions(void)
 {
     static struct flow_actions a;

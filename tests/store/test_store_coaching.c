@@ -14,26 +14,25 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
-#include "tests/store/store_fx.h"
 #include "store/store_coaching.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     int64_t ayu, putri, siti, budi, rina;
 };
 
 static void fx_init(struct fx *f)
 {
-    f->ayu = store_fx_person(f->st, "1001", "Ayu Lestari", "Biro SDM", "employee");
-    f->putri = store_fx_person(f->st, "1002", "Putri Maharani", "Biro SDM", "employee");
-    f->siti = store_fx_person(f->st, "1003", "Siti Rahmawati", "Biro SDM", "hr");
-    f->budi = store_fx_person(f->st, "1004", "Budi Santoso", "Dinas Kominfo", "employee");
-    f->rina = store_fx_person(f->st, "1005", "Rina Putri_Sari", "Biro SDM", "employee");
+    f->ayu = tfx_person_in(f->st, "1001", "Ayu Lestari", "Biro SDM", "employee");
+    f->putri = tfx_person_in(f->st, "1002", "Putri Maharani", "Biro SDM", "employee");
+    f->siti = tfx_person_in(f->st, "1003", "Siti Rahmawati", "Biro SDM", "hr");
+    f->budi = tfx_person_in(f->st, "1004", "Budi Santoso", "Dinas Kominfo", "employee");
+    f->rina = tfx_person_in(f->st, "1005", "Rina Putri_Sari", "Biro SDM", "employee");
 }
 
-STORE_FX_DEFINE("bbcoach", fx_init, store_fx_no_fini)
+TFX_STORE_SETUP_INIT(fx, setup, fx_init)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, TFX_NOTHING)
 
 static void test_schema(void **state)
 {

@@ -13,16 +13,15 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
-#include "tests/store/store_fx.h"
 #include "store/store_web.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
 };
 
-STORE_FX_DEFINE("bbweb", store_fx_no_init, store_fx_no_fini)
+TFX_STORE_SETUP_INIT(fx, setup, TFX_NOTHING)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, TFX_NOTHING)
 
 static void test_schema(void **state)
 {
