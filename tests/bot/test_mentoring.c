@@ -357,11 +357,9 @@ static void test_suggestions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grade_rank),
-        cmocka_unit_test_setup_teardown(test_input_build, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_requests_table, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pairings_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_suggestions, setup, teardown),
+        cmocka_unit_test(test_grade_rank), TFX_TEST(test_input_build),
+        TFX_TEST(test_requests_table),     TFX_TEST(test_pairings_sessions),
+        TFX_TEST(test_suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

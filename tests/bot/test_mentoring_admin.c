@@ -209,10 +209,10 @@ static void test_list(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_suggest_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_apply_refusals, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+        TFX_TEST(test_suggest),
+        TFX_TEST(test_suggest_empty),
+        TFX_TEST(test_apply_refusals),
+        TFX_TEST(test_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -315,13 +315,13 @@ static void test_file_import(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_demo_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reimport_updates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_row_changes_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dialects, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file_import, setup, teardown),
+        TFX_TEST(test_demo_file),
+        TFX_TEST(test_reimport_updates),
+        TFX_TEST(test_validation),
+        TFX_TEST(test_limits),
+        TFX_TEST(test_bad_row_changes_nothing),
+        TFX_TEST(test_dialects),
+        TFX_TEST(test_file_import),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

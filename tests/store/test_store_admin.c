@@ -195,9 +195,9 @@ static void test_lists(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
+        TFX_TEST(test_sessions),
+        TFX_TEST(test_aggregates),
+        TFX_TEST(test_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -307,12 +307,12 @@ static void test_mentor_requests(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wellbeing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_grow_goals_learning, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_find_colleagues, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mentor_requests, setup, teardown),
+        TFX_TEST(test_schema),
+        TFX_TEST(test_wellbeing),
+        TFX_TEST(test_grow_goals_learning),
+        TFX_TEST(test_find_colleagues),
+        TFX_TEST(test_feedback),
+        TFX_TEST(test_mentor_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -328,11 +328,11 @@ static void test_broadcast_bulk(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_wave_timers_and_invitations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_answers_unlinkable, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unanswered_and_close, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_scrub, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_broadcast_bulk, setup, teardown),
+        TFX_TEST(test_wave_timers_and_invitations),
+        TFX_TEST(test_answers_unlinkable),
+        TFX_TEST(test_unanswered_and_close),
+        TFX_TEST(test_scrub),
+        TFX_TEST(test_broadcast_bulk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

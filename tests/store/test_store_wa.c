@@ -158,9 +158,9 @@ static void test_pending_export_forget(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_window, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hold_release, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pending_export_forget, setup, teardown),
+        TFX_TEST(test_window),
+        TFX_TEST(test_hold_release),
+        TFX_TEST(test_pending_export_forget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -100,9 +100,9 @@ static void test_export_forget(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_forget, setup, teardown),
+        TFX_TEST(test_schema),
+        TFX_TEST(test_sessions),
+        TFX_TEST(test_export_forget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
