@@ -166,40 +166,33 @@ static void test_grow_goals_learning(void **state)
     assert_string_equal(s.grow_goal, "");
 }
 
+/* Colleagues of who in Biro SDM matching q, at most two into out; how many
+ * there are. */
+static int find(struct fx *f, int64_t who, const char *q, struct store_person out[2])
+{
+    int n = -1;
+    assert_int_equal(store_coaching_find_colleagues(f->st, who, "Biro SDM", q, out, 2, &n), BB_OK);
+    return n;
+}
+
 static void test_find_colleagues(void **state)
 {
     struct fx *f = *state;
     struct store_person out[2];
-    int n = -1;
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "putri", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(find(f, f->ayu, "putri", out), 2);
     assert_string_equal(out[0].name, "Putri Maharani");
     assert_string_equal(out[1].name, "Rina Putri_Sari");
     /* the exact name comes first */
-    assert_int_equal(
-        store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "rina putri_sari", out, 2, &n),
-        BB_OK);
-    assert_int_equal(n, 1);
+    assert_int_equal(find(f, f->ayu, "rina putri_sari", out), 1);
     assert_string_equal(out[0].name, "Rina Putri_Sari");
     /* % and _ are literal: "_" matches only a real underscore */
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "i_s", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "%", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 0);
+    assert_int_equal(find(f, f->ayu, "i_s", out), 1);
+    assert_int_equal(find(f, f->ayu, "%", out), 0);
     /* other units and oneself are not found */
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "budi", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 0);
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "ayu", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 0);
+    assert_int_equal(find(f, f->ayu, "budi", out), 0);
+    assert_int_equal(find(f, f->ayu, "ayu", out), 0);
     /* more than max: n says so */
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->budi, "Biro SDM", "a", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 3);
+    assert_int_equal(find(f, f->budi, "a", out), 3);
 }
 
 static void test_feedback(void **state)
