@@ -219,26 +219,21 @@ struct fx {
     int64_t next_person;
 };
 
-static int setup(void **state)
+static void fx_init(struct fx *f)
 {
-    struct fx *f = tfx_calloc(sizeof(*f));
-    tfx_store_open(f, "test.db");
     f->lib = make_lib(FRI_1600, 1);
     assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
-    *state = f;
-    return 0;
 }
 
-static int teardown(void **state)
+static void fx_fini(struct fx *f)
 {
-    struct fx *f = *state;
     core_free(f->core);
     flow_lib_free(f->lib);
-    tfx_store_close(f);
-    free(f);
     bb_clock_unpin();
-    return 0;
 }
+
+TFX_STORE_SETUP_INIT(fx, setup, fx_init)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, fx_fini)
 
 /* A person in zone tz; with an identity (console) and/or consent "data"
  * (-1: never asked). */

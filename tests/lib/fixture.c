@@ -74,6 +74,20 @@ int64_t tfx_person_in(struct store *st, const char *nip, const char *name, const
         st, &(struct tfx_person){.nip = nip, .name = name, .unit = unit, .role = role});
 }
 
+int64_t tfx_person_match(struct store *st, const char *nip, const char *name, const char *role,
+                         const char *unit, const char *grade, const char *sup,
+                         const char *strengths, const char *interests)
+{
+    return tfx_person_add(st, &(struct tfx_person){.nip = nip,
+                                                   .name = name,
+                                                   .role = role,
+                                                   .unit = unit,
+                                                   .grade = grade,
+                                                   .supervisor_nip = sup,
+                                                   .strengths = strengths,
+                                                   .interests = interests});
+}
+
 const struct flow_actions *tfx_actions(void)
 {
     static struct flow_actions a;

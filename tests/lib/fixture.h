@@ -82,6 +82,11 @@ int64_t tfx_person_add(struct store *st, const struct tfx_person *p);
  * may be NULL: the defaults). */
 int64_t tfx_person_in(struct store *st, const char *nip, const char *name, const char *unit,
                       const char *role);
+/* The same with the fields mentoring matches on (sup: the supervisor's NIP;
+ * any may be "" or NULL). */
+int64_t tfx_person_match(struct store *st, const char *nip, const char *name, const char *role,
+                         const char *unit, const char *grade, const char *sup,
+                         const char *strengths, const char *interests);
 
 /* The flow action rows of this build, as the service hands them to the
  * loader (every domain module's and the core's). */
