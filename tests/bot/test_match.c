@@ -12,6 +12,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/domain/mentoring/match.h"
+#include "tests/lib/fixture.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -454,13 +455,6 @@ static void test_bad_input(void **state)
 /* ---- random populations ------------------------------------------------- */
 
 static uint64_t rs;
-static uint32_t rnd(uint32_t n)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return (uint32_t)(rs % n);
-}
 
 static const char *const TAGS[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
 static const char *const UNITS[] = {"u1", "u2", "u3", NULL};
@@ -497,24 +491,24 @@ static void pop_make(struct pop *p, int n, int m, uint64_t seed, int maxcap, int
         x->id = i < n ? 1000 + i : 5000 + i; /* ids unrelated to order below */
         x->nip = p->nip[i];
         /* sometimes no supervisor; sometimes anyone, cycles included */
-        x->supervisor_nip = rnd(4) ? p->nip[rnd((uint32_t)t)] : NULL;
-        int k = 1 + (int)rnd((uint32_t)ntags);
+        x->supervisor_nip = tfx_rnd(&rs, 4) ? p->nip[tfx_rnd(&rs, (uint32_t)t)] : NULL;
+        int k = 1 + (int)tfx_rnd(&rs, (uint32_t)ntags);
         size_t len = 0;
         for (int j = 0; j < k; j++) {
             int w = bb_snprintf(p->tags[i] + len, sizeof(p->tags[i]) - len, "%s%s", j ? "," : "",
-                                TAGS[rnd(BB_ARRAY_LEN(TAGS))]);
+                                TAGS[tfx_rnd(&rs, BB_ARRAY_LEN(TAGS))]);
             assert_int_equal(w, BB_OK);
             len = strlen(p->tags[i]);
         }
         x->tags = p->tags[i];
-        x->unit = UNITS[rnd(BB_ARRAY_LEN(UNITS))];
-        x->lang = LANGS[rnd(BB_ARRAY_LEN(LANGS))];
-        x->grade_rank = (int)rnd(12);
-        x->capacity = i < n ? 0 : (int)rnd((uint32_t)maxcap + 1);
+        x->unit = UNITS[tfx_rnd(&rs, BB_ARRAY_LEN(UNITS))];
+        x->lang = LANGS[tfx_rnd(&rs, BB_ARRAY_LEN(LANGS))];
+        x->grade_rank = (int)tfx_rnd(&rs, 12);
+        x->capacity = i < n ? 0 : (int)tfx_rnd(&rs, (uint32_t)maxcap + 1);
     }
     for (int b = 0; b < p->nbans; b++) {
-        p->bans[b].mentee_id = p->all[rnd((uint32_t)n)].id;
-        p->bans[b].mentor_id = p->all[n + (int)rnd((uint32_t)m)].id;
+        p->bans[b].mentee_id = p->all[tfx_rnd(&rs, (uint32_t)n)].id;
+        p->bans[b].mentor_id = p->all[n + (int)tfx_rnd(&rs, (uint32_t)m)].id;
     }
 }
 
@@ -776,7 +770,7 @@ static void same_result(const struct match_result *a, const struct match_result 
 static void shuffle(struct match_person *x, int n)
 {
     for (int i = n - 1; i > 0; i--) {
-        int j = (int)rnd((uint32_t)i + 1);
+        int j = (int)tfx_rnd(&rs, (uint32_t)i + 1);
         struct match_person t = x[i];
         x[i] = x[j];
         x[j] = t;

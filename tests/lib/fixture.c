@@ -14,8 +14,6 @@
 #include <cmocka.h>
 
 #include "bot/base/bb.h"
-#include "bot/core/domain.h"
-#include "bot/domain/modules.h"
 #include "bot/flow/flow.h"
 #include "store/store.h"
 #include "tests/lib/fixture.h"
@@ -86,13 +84,6 @@ int64_t tfx_person_match(struct store *st, const char *nip, const char *name, co
                                                    .supervisor_nip = sup,
                                                    .strengths = strengths,
                                                    .interests = interests});
-}
-
-const struct flow_actions *tfx_actions(void)
-{
-    static struct flow_actions a;
-    a = domain_flow_actions(domain_modules);
-    return &a;
 }
 
 struct flow *tfx_flow_parse(const char *json, const char *path)

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tests/lib/common.h"
+
 struct store;
 struct flow;
 
@@ -87,11 +89,6 @@ int64_t tfx_person_in(struct store *st, const char *nip, const char *name, const
 int64_t tfx_person_match(struct store *st, const char *nip, const char *name, const char *role,
                          const char *unit, const char *grade, const char *sup,
                          const char *strengths, const char *interests);
-
-/* The flow action rows of this build, as the service hands them to the
- * loader (every domain module's and the core's). */
-struct flow_actions;
-const struct flow_actions *tfx_actions(void);
 
 /* Parses one flow from JSON text; prints the diagnostics and fails the
  * test when it is not valid. */
