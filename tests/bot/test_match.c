@@ -42,15 +42,6 @@ input(const struct match_person *me, int n, const struct match_person *mr, int m
     return in;
 }
 
-/* The mentor of a mentee in r, or 0. */
-static int64_t mentor_of(const struct match_result *r, int64_t mentee)
-{
-    for (int i = 0; i < r->npairs; i++)
-        if (r->pairs[i].mentee_id == mentee)
-            return r->pairs[i].mentor_id;
-    return 0;
-}
-
 static const char *why_of(const struct match_result *r, int64_t mentee)
 {
     for (int i = 0; i < r->nunmatched; i++)
@@ -272,9 +263,9 @@ static void test_optimum_beats_greedy(void **state)
     assert_int_equal(match_run(&in, &r), BB_OK);
     assert_int_equal(r.npairs, 3);
     assert_int_equal(r.nunmatched, 0);
-    assert_int_equal(mentor_of(&r, 1), 102);
-    assert_int_equal(mentor_of(&r, 2), 101);
-    assert_int_equal(mentor_of(&r, 3), 102);
+    assert_int_equal(tfx_mentor_of(&r, 1), 102);
+    assert_int_equal(tfx_mentor_of(&r, 2), 101);
+    assert_int_equal(tfx_mentor_of(&r, 3), 102);
     assert_int_equal(r.total_score, 40);
     /* pairs come in mentee id order with their scores and reasons */
     assert_int_equal(r.pairs[0].mentee_id, 1);
@@ -305,8 +296,8 @@ static void test_coverage_first(void **state)
     struct match_result r;
     assert_int_equal(match_run(&in, &r), BB_OK);
     assert_int_equal(r.npairs, 2);
-    assert_int_equal(mentor_of(&r, 1), 102);
-    assert_int_equal(mentor_of(&r, 2), 101);
+    assert_int_equal(tfx_mentor_of(&r, 1), 102);
+    assert_int_equal(tfx_mentor_of(&r, 2), 101);
     assert_int_equal(r.total_score, 20);
     match_result_free(&r);
 }
@@ -365,8 +356,8 @@ static void test_unmatched_reasons(void **state)
      * and A; one of them is left without. */
     assert_int_equal(match_run(&in, &r), BB_OK);
     assert_int_equal(r.npairs, 2);
-    assert_int_equal(mentor_of(&r, 1), 101);
-    assert_int_equal(mentor_of(&r, 2), 100);
+    assert_int_equal(tfx_mentor_of(&r, 1), 101);
+    assert_int_equal(tfx_mentor_of(&r, 2), 100);
     assert_string_equal(why_of(&r, 3), "all 2 suitable mentors are at capacity");
     assert_string_equal(why_of(&r, 4), "all 2 suitable mentors are at capacity");
     match_result_free(&r);
@@ -393,7 +384,7 @@ static void test_unmatched_reasons(void **state)
     /* one mentor with room for one */
     in = input(&me[1], 2, &mr[1], 1);
     assert_int_equal(match_run(&in, &r), BB_OK);
-    assert_int_equal(mentor_of(&r, 2), 101);
+    assert_int_equal(tfx_mentor_of(&r, 2), 101);
     assert_string_equal(why_of(&r, 3), "the only suitable mentor is at capacity");
     match_result_free(&r);
     /* nobody to mentor; everyone full; only themselves; all less senior */

@@ -49,14 +49,6 @@ static const struct match_person *find(const struct match_person *v, int n, int6
     return NULL;
 }
 
-static int64_t mentor_in(const struct match_result *r, int64_t mentee)
-{
-    for (int i = 0; i < r->npairs; i++)
-        if (r->pairs[i].mentee_id == mentee)
-            return r->pairs[i].mentor_id;
-    return 0;
-}
-
 /* ---- grades ---------------------------------------------------------------- */
 
 static void test_grade_rank(void **state)
@@ -144,7 +136,7 @@ static void test_input_build(void **state)
     /* run it: e1's supervisor m1 is never proposed, even with the tag fit */
     struct match_result r = {0};
     assert_int_equal(match_run(&mi.in, &r), BB_OK);
-    assert_int_equal(mentor_in(&r, e1), m4);
+    assert_int_equal(tfx_mentor_of(&r, e1), m4);
     assert_int_equal(r.npairs, 3);
     match_result_free(&r);
     mentoring_input_free(&mi);
@@ -157,8 +149,8 @@ static void test_input_build(void **state)
     assert_int_equal(mi.in.nmentors, 1);
     assert_int_equal(find(mi.mentors, mi.in.nmentors, m2)->capacity, 4);
     assert_int_equal(match_run(&mi.in, &r), BB_OK);
-    assert_int_equal(mentor_in(&r, e3), 0); /* audit fit, but ended before */
-    assert_int_equal(mentor_in(&r, e1), m2);
+    assert_int_equal(tfx_mentor_of(&r, e3), 0); /* audit fit, but ended before */
+    assert_int_equal(tfx_mentor_of(&r, e1), m2);
     match_result_free(&r);
     mentoring_input_free(&mi);
 

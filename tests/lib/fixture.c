@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "bot/base/bb.h"
+#include "bot/domain/mentoring/match.h"
 #include "bot/flow/flow.h"
 #include "store/store.h"
 #include "tests/lib/fixture.h"
@@ -84,6 +85,14 @@ int64_t tfx_person_match(struct store *st, const char *nip, const char *name, co
                                                    .supervisor_nip = sup,
                                                    .strengths = strengths,
                                                    .interests = interests});
+}
+
+int64_t tfx_mentor_of(const struct match_result *r, int64_t mentee)
+{
+    for (int i = 0; i < r->npairs; i++)
+        if (r->pairs[i].mentee_id == mentee)
+            return r->pairs[i].mentor_id;
+    return 0;
 }
 
 struct flow *tfx_flow_parse(const char *json, const char *path)

@@ -90,6 +90,10 @@ int64_t tfx_person_match(struct store *st, const char *nip, const char *name, co
                          const char *unit, const char *grade, const char *sup,
                          const char *strengths, const char *interests);
 
+/* The mentor the match result r gives mentee, or 0. */
+struct match_result;
+int64_t tfx_mentor_of(const struct match_result *r, int64_t mentee);
+
 /* Parses one flow from JSON text; prints the diagnostics and fails the
  * test when it is not valid. */
 struct flow *tfx_flow_parse(const char *json, const char *path);
