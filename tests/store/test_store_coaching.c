@@ -195,6 +195,13 @@ static void test_find_colleagues(void **state)
     assert_int_equal(find(f, f->budi, "a", out), 3);
 }
 
+/* Feedback on request q from giver, on 2026-11-27; the store's answer. */
+static int give(struct fx *f, int64_t q, int64_t giver, const char *good, const char *better,
+                int anon, int64_t at)
+{
+    return store_coaching_feedback_give(f->st, q, giver, "2026-11-27", good, better, anon, at);
+}
+
 static void test_feedback(void **state)
 {
     struct fx *f = *state;
@@ -216,18 +223,10 @@ static void test_feedback(void **state)
     assert_string_equal(s.feedback_topic, "slides");
 
     /* only the asked giver can answer, once */
-    assert_int_equal(
-        store_coaching_feedback_give(f->st, q1, f->budi, "2026-11-27", "a", "b", 0, 20),
-        BB_ENOTFOUND);
-    assert_int_equal(
-        store_coaching_feedback_give(f->st, q1, f->putri, "2026-11-27", "Clear", "Shorter", 0, 20),
-        BB_OK);
-    assert_int_equal(
-        store_coaching_feedback_give(f->st, q1, f->putri, "2026-11-27", "Again", "x", 0, 21),
-        BB_ENOTFOUND);
-    assert_int_equal(
-        store_coaching_feedback_give(f->st, q2, f->putri, "2026-11-27", "Tidy", "Tests", 1, 22),
-        BB_OK);
+    assert_int_equal(give(f, q1, f->budi, "a", "b", 0, 20), BB_ENOTFOUND);
+    assert_int_equal(give(f, q1, f->putri, "Clear", "Shorter", 0, 20), BB_OK);
+    assert_int_equal(give(f, q1, f->putri, "Again", "x", 0, 21), BB_ENOTFOUND);
+    assert_int_equal(give(f, q2, f->putri, "Tidy", "Tests", 1, 22), BB_OK);
     assert_int_equal(store_coaching_feedback_pending(f->st, f->putri, &r), BB_ENOTFOUND);
     assert_int_equal(store_coaching_feedback_req(f->st, q2, &r), BB_OK);
     assert_string_equal(r.status, "answered");
