@@ -230,6 +230,25 @@ static struct net_resp *expect(const char *method, const char *path, const char 
     return r;
 }
 
+/* A TCP socket bound to a free port of 127.0.0.1, listening when listening
+ * is set; *port its port. */
+static int loopback_socket(int listening, int *port)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    if (listening)
+        assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -504,21 +523,15 @@ static void test_keepalive(void **state)
 static void test_curl_errors(void **state)
 {
     (void)state;
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
     char u[128];
     struct net_req r;
+    int port;
 
     /* a closed port */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    int fd = loopback_socket(0, &port);
     close(fd);
     memset(&r, 0, sizeof(r));
-    bb_snprintf(u, sizeof(u), "http://127.0.0.1:%d/x", ntohs(a.sin_port));
+    bb_snprintf(u, sizeof(u), "http://127.0.0.1:%d/x", port);
     r.method = "GET";
     r.url = u;
     r.timeout_ms = 5000;
@@ -533,15 +546,8 @@ static void test_curl_errors(void **state)
     assert_true(F.resp[1]->errbuf[0] != '\0');
 
     /* a server that accepts (in the kernel) and never answers */
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    al = sizeof(a);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(listen(fd, 4), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
-    bb_snprintf(u, sizeof(u), "http://127.0.0.1:%d/slow", ntohs(a.sin_port));
+    fd = loopback_socket(1, &port);
+    bb_snprintf(u, sizeof(u), "http://127.0.0.1:%d/slow", port);
     r.timeout_ms = 300;
     r.tag = 2;
     clear_resps();
