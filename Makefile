@@ -11,7 +11,8 @@
 # Sources are found by wildcard: a new bot/*/*.c, bot/domain/*/*.c, store/*.c or adapters/**.c
 # joins the library, a new tests/**/test_*.c becomes a test program, a new
 # tests/fakes/*.c a fake server. Nobody needs to edit this file to add one.
-# Helpers the test programs share live in tests/lib/*.c; the fakes' shared
+# Helpers the test programs share live in tests/lib/*.c (common.c, without
+# cmocka, also in the tools of tests/tools/); the fakes' shared
 # HTTP server core in tests/fakes/lib/*.c.
 
 # Build on every core unless the caller chose -j; sub-makes share the
@@ -63,6 +64,7 @@ LIB      := $(BUILD)/libbimbing.a
 TEST_SRC := $(wildcard tests/*/test_*.c tests/*/*/test_*.c)
 TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 TESTLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/lib/*.c))
+TOOLLIB_OBJ := $(BUILD)/obj/tests/lib/common.o
 FAKE_SRC := $(wildcard tests/fakes/*.c)
 FAKE_BIN := $(FAKE_SRC:tests/fakes/%.c=$(BUILD)/fakes/%)
 FAKELIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/fakes/lib/*.c))
@@ -111,9 +113,9 @@ $(BUILD)/fakes/%: tests/fakes/%.c $(FAKELIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(FAKELIB_OBJ) $(LIB) $(LDLIBS)
 
-$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+$(BUILD)/tools/%: tests/tools/%.c $(TOOLLIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TOOLLIB_OBJ) $(LIB) $(LDLIBS)
 
 # Install the Debian packages that are missing; does nothing when all are
 # there. Uses sudo when not root.

@@ -218,6 +218,37 @@ static struct net_resp *one(const char *method, const char *path, const char *bo
     return F.resp[0];
 }
 
+/* one(), then the status must be status and, unless want_body is NULL, the
+ * body want_body. */
+static struct net_resp *expect(const char *method, const char *path, const char *body,
+                               const char *hdr, int status, const char *want_body)
+{
+    struct net_resp *r = one(method, path, body, hdr);
+    assert_int_equal(r->status, status);
+    if (want_body)
+        assert_string_equal(r->body, want_body);
+    return r;
+}
+
+/* A TCP socket bound to a free port of 127.0.0.1, listening when listening
+ * is set; *port its port. */
+static int loopback_socket(int listening, int *port)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    if (listening)
+        assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -361,10 +392,9 @@ static int teardown(void **state)
 static void test_get_query(void **state)
 {
     (void)state;
-    struct net_resp *r = one("GET", "/echo-query?x=1&q=hello%20w%26rld+%2B", NULL, NULL);
+    struct net_resp *r = expect("GET", "/echo-query?x=1&q=hello%20w%26rld+%2B", NULL, NULL, 200,
+                                "{\"q\":\"hello w&rld +\"}");
     assert_int_equal(r->curl_code, 0);
-    assert_int_equal(r->status, 200);
-    assert_string_equal(r->body, "{\"q\":\"hello w&rld +\"}");
     assert_int_equal(r->retry_after, -1);
     assert_true(F.wakes > 0);
     r = one("GET", "/echo-query", NULL, NULL);
@@ -375,26 +405,21 @@ static void test_post_echo(void **state)
 {
     (void)state;
     const char *json = "{\"text\":\"Selamat pagi\",\"n\":[1,2,3]}";
-    struct net_resp *r = one("POST", "/echo", json, NULL);
-    assert_int_equal(r->status, 200);
+    struct net_resp *r = expect("POST", "/echo", json, NULL, 200, NULL);
     assert_int_equal(r->body_len, strlen(json));
     assert_string_equal(r->body, json);
     /* chunked request body */
-    r = one("POST", "/echo", json, "Transfer-Encoding: chunked");
-    assert_int_equal(r->status, 200);
-    assert_string_equal(r->body, json);
+    expect("POST", "/echo", json, "Transfer-Encoding: chunked", 200, json);
     /* empty body */
-    r = one("POST", "/echo", "", NULL);
-    assert_int_equal(r->status, 200);
+    r = expect("POST", "/echo", "", NULL, 200, NULL);
     assert_int_equal(r->body_len, 0);
 }
 
 static void test_custom_header(void **state)
 {
     (void)state;
-    struct net_resp *r = one("GET", "/hdr", NULL, "X-Bimbing-Test: s3cr3t-Value");
-    assert_int_equal(r->status, 200);
-    assert_string_equal(r->body, "s3cr3t-Value|bimbing|absent|127.0.0.1");
+    struct net_resp *r = expect("GET", "/hdr", NULL, "X-Bimbing-Test: s3cr3t-Value", 200,
+                                "s3cr3t-Value|bimbing|absent|127.0.0.1");
     r = one("GET", "/hdr", NULL, NULL);
     assert_string_equal(r->body, "(none)|bimbing|absent|127.0.0.1");
 }
@@ -402,22 +427,14 @@ static void test_custom_header(void **state)
 static void test_routing(void **state)
 {
     (void)state;
-    struct net_resp *r = one("GET", "/nope", NULL, NULL);
-    assert_int_equal(r->status, 404);
-    assert_string_equal(r->body, "{\"error\":\"not found\"}");
-    r = one("POST", "/hdr", "{}", NULL);
-    assert_int_equal(r->status, 405);
-    r = one("GET", "/api/v1/items/7", NULL, NULL); /* longest GET prefix */
-    assert_int_equal(r->status, 200);
-    assert_string_equal(r->body, "api-v1");
+    struct net_resp *r = expect("GET", "/nope", NULL, NULL, 404, "{\"error\":\"not found\"}");
+    expect("POST", "/hdr", "{}", NULL, 405, NULL);
+    expect("GET", "/api/v1/items/7", NULL, NULL, 200, "api-v1"); /* longest GET prefix */
     r = one("GET", "/api/other", NULL, NULL);
     assert_string_equal(r->body, "api");
-    r = one("GET", "/apix", NULL, NULL); /* whole segments only */
-    assert_int_equal(r->status, 404);
-    r = one("DELETE", "/api/v1/items/7", NULL, NULL);
-    assert_int_equal(r->status, 204);
-    r = one("POST", "/api/v1/items/7", "{}", NULL);
-    assert_int_equal(r->status, 405);
+    expect("GET", "/apix", NULL, NULL, 404, NULL); /* whole segments only */
+    expect("DELETE", "/api/v1/items/7", NULL, NULL, 204, NULL);
+    expect("POST", "/api/v1/items/7", "{}", NULL, 405, NULL);
 }
 
 static void test_body_cap(void **state)
@@ -427,14 +444,10 @@ static void test_body_cap(void **state)
     assert_non_null(big);
     memset(big, 'a', 5000);
     big[5000] = '\0';
-    struct net_resp *r = one("POST", "/small", big, NULL);
-    assert_int_equal(r->status, 413);
-    assert_string_equal(r->body, "{\"error\":\"body too large\"}");
-    r = one("POST", "/small", big, "Transfer-Encoding: chunked");
-    assert_int_equal(r->status, 413);
+    struct net_resp *r = expect("POST", "/small", big, NULL, 413, "{\"error\":\"body too large\"}");
+    expect("POST", "/small", big, "Transfer-Encoding: chunked", 413, NULL);
     big[1000] = '\0'; /* exactly the cap */
-    r = one("POST", "/small", big, NULL);
-    assert_int_equal(r->status, 200);
+    r = expect("POST", "/small", big, NULL, 200, NULL);
     assert_int_equal(r->body_len, 1000);
     free(big);
 }
@@ -443,14 +456,9 @@ static void test_static(void **state)
 {
     (void)state;
     char buf[4096];
-    struct net_resp *r = one("GET", "/app.js", NULL, NULL);
-    assert_int_equal(r->status, 200);
-    assert_string_equal(r->body, "console.log(1);");
-    r = one("GET", "/", NULL, NULL);
-    assert_int_equal(r->status, 200);
-    assert_string_equal(r->body, "<h1>chat</h1>");
-    r = one("GET", "/missing.css", NULL, NULL);
-    assert_int_equal(r->status, 404);
+    expect("GET", "/app.js", NULL, NULL, 200, "console.log(1);");
+    expect("GET", "/", NULL, NULL, 200, "<h1>chat</h1>");
+    expect("GET", "/missing.css", NULL, NULL, 404, NULL);
 
     raw_http("GET /app.js HTTP/1.1\r\nHost: x\r\n\r\n", buf, sizeof(buf));
     assert_non_null(strstr(buf, "HTTP/1.1 200"));
@@ -515,21 +523,15 @@ static void test_keepalive(void **state)
 static void test_curl_errors(void **state)
 {
     (void)state;
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
     char u[128];
     struct net_req r;
+    int port;
 
     /* a closed port */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    int fd = loopback_socket(0, &port);
     close(fd);
     memset(&r, 0, sizeof(r));
-    bb_snprintf(u, sizeof(u), "http://127.0.0.1:%d/x", ntohs(a.sin_port));
+    bb_snprintf(u, sizeof(u), "http://127.0.0.1:%d/x", port);
     r.method = "GET";
     r.url = u;
     r.timeout_ms = 5000;
@@ -544,15 +546,8 @@ static void test_curl_errors(void **state)
     assert_true(F.resp[1]->errbuf[0] != '\0');
 
     /* a server that accepts (in the kernel) and never answers */
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    al = sizeof(a);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(listen(fd, 4), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
-    bb_snprintf(u, sizeof(u), "http://127.0.0.1:%d/slow", ntohs(a.sin_port));
+    fd = loopback_socket(1, &port);
+    bb_snprintf(u, sizeof(u), "http://127.0.0.1:%d/slow", port);
     r.timeout_ms = 300;
     r.tag = 2;
     clear_resps();
@@ -566,10 +561,8 @@ static void test_curl_errors(void **state)
 static void test_retry_after_and_cap(void **state)
 {
     (void)state;
-    struct net_resp *r = one("GET", "/busy", NULL, NULL);
-    assert_int_equal(r->status, 429);
+    struct net_resp *r = expect("GET", "/busy", NULL, NULL, 429, "{\"error\":\"slow down\"}");
     assert_int_equal(r->retry_after, 7);
-    assert_string_equal(r->body, "{\"error\":\"slow down\"}");
     r = one("GET", "/huge", NULL, NULL);
     assert_int_equal(r->curl_code, CURLE_WRITE_ERROR);
     assert_non_null(strstr(r->errbuf, "response body over"));

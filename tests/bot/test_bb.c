@@ -10,21 +10,41 @@
 
 #include "bot/base/bb.h"
 
+/* An input of a parser, the code it must return and, when BB_OK, the
+ * value. */
+struct parse_case {
+    const char *in;
+    int rc;
+    int64_t want;
+};
+
+static void check_parse(int (*parse)(const char *, int64_t *), const struct parse_case *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = -1;
+        int rc = parse(c[i].in, &v);
+        if (rc != c[i].rc || (rc == BB_OK && v != c[i].want))
+            print_error("case %zu: \"%s\" gave %d, %lld\n", i, c[i].in, rc, (long long)v);
+        assert_int_equal(rc, c[i].rc);
+        if (c[i].rc == BB_OK)
+            assert_int_equal(v, c[i].want);
+    }
+}
+
 static void test_iso8601(void **state)
 {
     (void)state;
-    int64_t t;
-    assert_int_equal(bb_parse_iso8601("1970-01-01", &t), BB_OK);
-    assert_int_equal(t, 0);
-    assert_int_equal(bb_parse_iso8601("2026-11-23T10:00:00Z", &t), BB_OK);
-    assert_int_equal(t, 1795428000);
-    assert_int_equal(bb_parse_iso8601("2026-11-23T17:00+07:00", &t), BB_OK);
-    assert_int_equal(t, 1795428000);
-    assert_int_equal(bb_parse_iso8601("2024-02-29", &t), BB_OK);
-    assert_int_equal(bb_parse_iso8601("2023-02-29", &t), BB_EINVAL);
-    assert_int_equal(bb_parse_iso8601("2026-13-01", &t), BB_EINVAL);
-    assert_int_equal(bb_parse_iso8601("2026-11-23T10:00:00Zjunk", &t), BB_EINVAL);
-    assert_int_equal(bb_parse_iso8601("yesterday", &t), BB_EINVAL);
+    static const struct parse_case cases[] = {
+        {"1970-01-01", BB_OK, 0},
+        {"2026-11-23T10:00:00Z", BB_OK, 1795428000},
+        {"2026-11-23T17:00+07:00", BB_OK, 1795428000},
+        {"2024-02-29", BB_OK, 1709164800},
+        {"2023-02-29", BB_EINVAL, 0},
+        {"2026-13-01", BB_EINVAL, 0},
+        {"2026-11-23T10:00:00Zjunk", BB_EINVAL, 0},
+        {"yesterday", BB_EINVAL, 0},
+    };
+    check_parse(bb_parse_iso8601, cases, BB_ARRAY_LEN(cases));
     char out[32];
     bb_format_iso8601(1795428000, out, sizeof(out));
     assert_string_equal(out, "2026-11-23T10:00:00Z");
@@ -33,18 +53,12 @@ static void test_iso8601(void **state)
 static void test_duration(void **state)
 {
     (void)state;
-    int64_t d;
-    assert_int_equal(bb_parse_duration("90s", &d), BB_OK);
-    assert_int_equal(d, 90);
-    assert_int_equal(bb_parse_duration("4h", &d), BB_OK);
-    assert_int_equal(d, 4 * 3600);
-    assert_int_equal(bb_parse_duration("2d", &d), BB_OK);
-    assert_int_equal(d, 2 * 86400);
-    assert_int_equal(bb_parse_duration("1w", &d), BB_OK);
-    assert_int_equal(d, 7 * 86400);
-    assert_int_equal(bb_parse_duration("h", &d), BB_EINVAL);
-    assert_int_equal(bb_parse_duration("-1d", &d), BB_EINVAL);
-    assert_int_equal(bb_parse_duration("3x", &d), BB_EINVAL);
+    static const struct parse_case cases[] = {
+        {"90s", BB_OK, 90},       {"4h", BB_OK, 4 * 3600}, {"2d", BB_OK, 2 * 86400},
+        {"1w", BB_OK, 7 * 86400}, {"h", BB_EINVAL, 0},     {"-1d", BB_EINVAL, 0},
+        {"3x", BB_EINVAL, 0},
+    };
+    check_parse(bb_parse_duration, cases, BB_ARRAY_LEN(cases));
 }
 
 static void test_utf8(void **state)

@@ -21,53 +21,52 @@
 static char big[EXPR_MAX_STR + 1];
 static int lookups;
 
+/* The variables lookup() knows: a number, a boolean, null or a string
+ * ("big": the buffer big, EXPR_MAX_STR characters). */
+static const struct var {
+    const char *name;
+    enum expr_type type;
+    double num;
+    const char *str;
+} VARS[] = {
+    {"mood", EXPR_NUM, 2, NULL},
+    {"zero", EXPR_NUM, 0, NULL},
+    {"wants_help", EXPR_BOOL, 0, NULL},
+    {"flag", EXPR_BOOL, 1, NULL},
+    {"nothing", EXPR_NULL, 0, NULL},
+    {"lang", EXPR_STR, 0, "en"},
+    {"person.unit", EXPR_STR, 0, "Biro SDM"},
+    {"person.name.first", EXPR_STR, 0, "Budi"},
+    {"empty", EXPR_STR, 0, ""},
+    {"numstr", EXPR_STR, 0, "42"},
+    {"padded", EXPR_STR, 0, "  7 "},
+    {"win", EXPR_STR, 0, "Closed 3 tickets"},
+    {"big", EXPR_STR, 0, big},
+    {"deadline", EXPR_STR, 0, "2026-12-25"},
+};
+
 static int lookup(void *ctx, const char *name, struct expr_val *out)
 {
     (void)ctx;
     lookups++;
     memset(out, 0, sizeof(*out));
-    if (strcmp(name, "mood") == 0) {
-        out->type = EXPR_NUM;
-        out->num = 2;
-    } else if (strcmp(name, "zero") == 0) {
-        out->type = EXPR_NUM;
-        out->num = 0;
-    } else if (strcmp(name, "wants_help") == 0) {
-        out->type = EXPR_BOOL;
-        out->b = 0;
-    } else if (strcmp(name, "flag") == 0) {
-        out->type = EXPR_BOOL;
-        out->b = 1;
-    } else if (strcmp(name, "nothing") == 0) {
-        out->type = EXPR_NULL;
-    } else {
-        const char *s = NULL;
-        if (strcmp(name, "lang") == 0)
-            s = "en";
-        else if (strcmp(name, "person.unit") == 0)
-            s = "Biro SDM";
-        else if (strcmp(name, "person.name.first") == 0)
-            s = "Budi";
-        else if (strcmp(name, "empty") == 0)
-            s = "";
-        else if (strcmp(name, "numstr") == 0)
-            s = "42";
-        else if (strcmp(name, "padded") == 0)
-            s = "  7 ";
-        else if (strcmp(name, "win") == 0)
-            s = "Closed 3 tickets";
-        else if (strcmp(name, "big") == 0)
-            s = big;
-        else if (strcmp(name, "deadline") == 0)
-            s = "2026-12-25";
-        if (!s)
-            return BB_ENOTFOUND;
-        out->type = EXPR_STR;
-        out->str = strdup(s);
-        if (!out->str)
-            return BB_ENOMEM;
+    for (size_t i = 0; i < BB_ARRAY_LEN(VARS); i++) {
+        const struct var *v = &VARS[i];
+        if (strcmp(name, v->name) != 0)
+            continue;
+        out->type = v->type;
+        if (v->type == EXPR_NUM)
+            out->num = v->num;
+        else if (v->type == EXPR_BOOL)
+            out->b = v->num != 0;
+        else if (v->type == EXPR_STR) {
+            out->str = strdup(v->str);
+            if (!out->str)
+                return BB_ENOMEM;
+        }
+        return BB_OK;
     }
-    return BB_OK;
+    return BB_ENOTFOUND;
 }
 
 /* Render a value as "null", "b:1", "n:<%.17g>" or "s:<text>". */

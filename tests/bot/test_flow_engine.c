@@ -847,7 +847,7 @@ static void test_broken_state(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) TFX_TEST(f)
         T(test_start_by_command),
         T(test_keyword_starts),
         T(test_answer_number),

@@ -18,13 +18,7 @@
 #include "bot/core/domain.h"
 #include "bot/domain/modules.h"
 
-/* The action rows of this build (the loader is handed them, like main does). */
-static const struct flow_actions *acts(void)
-{
-    static struct flow_actions a;
-    a = domain_flow_actions(domain_modules);
-    return &a;
-}
+#include "tests/lib/fixture.h"
 
 static const char *const GOOD =
     "{\"_c\": \"comment keys are ignored\", \"id\": \"t.load\", \"version\": 7,\n"
@@ -64,7 +58,7 @@ static const char *const GOOD =
 static struct flow *parse_ok(const char *src, struct flow_diags *d)
 {
     struct flow *f = NULL;
-    int rc = flow_parse(src, strlen(src), "t.json", acts(), &f, d);
+    int rc = flow_parse(src, strlen(src), "t.json", tfx_actions(), &f, d);
     for (int i = 0; rc != BB_OK && i < d->n; i++) {
         char line[600];
         flow_diag_format(&d->v[i], line, sizeof(line));
@@ -171,7 +165,7 @@ static void test_nodes(void **state)
     assert_int_equal(node(f, "e")->kind, FLOW_NODE_END);
     assert_int_equal(node(f, "e")->end, 1);
     /* the action rows: known names, NULL past the end, each name once */
-    const struct flow_actions *a = acts();
+    const struct flow_actions *a = tfx_actions();
     assert_string_equal(a->row(a->ctx, 0)->name, "record");
     assert_null(a->row(a->ctx, -1));
     assert_null(a->row(a->ctx, 1000));
@@ -251,7 +245,7 @@ static void first_diag(const char *src, char *out, size_t n, int *nerrors)
     struct flow_diags d;
     struct flow *f = NULL;
     flow_diags_init(&d);
-    assert_int_equal(flow_parse(src, strlen(src), "x.json", acts(), &f, &d), BB_EINVAL);
+    assert_int_equal(flow_parse(src, strlen(src), "x.json", tfx_actions(), &f, &d), BB_EINVAL);
     assert_null(f);
     assert_true(d.n >= 1);
     flow_diag_format(&d.v[0], out, n);
@@ -306,7 +300,7 @@ static void test_all_errors_reported(void **state)
     struct flow_diags d;
     struct flow *f = NULL;
     flow_diags_init(&d);
-    assert_int_equal(flow_parse(src, strlen(src), NULL, acts(), &f, &d), BB_EINVAL);
+    assert_int_equal(flow_parse(src, strlen(src), NULL, tfx_actions(), &f, &d), BB_EINVAL);
     /* id, version, kind, title's missing "en", the node without next */
     assert_int_equal(d.nerrors, 5);
     char line[600];
@@ -343,7 +337,7 @@ static void test_lib_versions(void **state)
     struct flow_diags d;
     flow_diags_init(&d);
     assert_int_equal(flow_lib_new(&lib), BB_OK);
-    flow_lib_set_actions(lib, acts());
+    flow_lib_set_actions(lib, tfx_actions());
     assert_int_equal(flow_lib_add(lib, parse_ok(GOOD, &d), 1), BB_OK);
     /* the same text again: a no-op */
     assert_int_equal(flow_lib_add(lib, parse_ok(GOOD, &d), 1), BB_OK);
@@ -404,7 +398,7 @@ static void test_load_dir(void **state)
     fclose(fp);
     flow_diags_init(&d);
     assert_int_equal(flow_lib_new(&lib), BB_OK);
-    flow_lib_set_actions(lib, acts());
+    flow_lib_set_actions(lib, tfx_actions());
     assert_int_equal(flow_lib_load_dir(lib, dir, &d), BB_OK);
     assert_int_equal(flow_lib_get(lib, "t.dir", 0)->version, 1);
     /* the file is edited into a broken v2 and reloaded */

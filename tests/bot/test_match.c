@@ -12,6 +12,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/domain/mentoring/match.h"
+#include "tests/lib/fixture.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -39,15 +40,6 @@ input(const struct match_person *me, int n, const struct match_person *mr, int m
     in.nmentors = m;
     match_default_weights(&in.w);
     return in;
-}
-
-/* The mentor of a mentee in r, or 0. */
-static int64_t mentor_of(const struct match_result *r, int64_t mentee)
-{
-    for (int i = 0; i < r->npairs; i++)
-        if (r->pairs[i].mentee_id == mentee)
-            return r->pairs[i].mentor_id;
-    return 0;
 }
 
 static const char *why_of(const struct match_result *r, int64_t mentee)
@@ -271,9 +263,9 @@ static void test_optimum_beats_greedy(void **state)
     assert_int_equal(match_run(&in, &r), BB_OK);
     assert_int_equal(r.npairs, 3);
     assert_int_equal(r.nunmatched, 0);
-    assert_int_equal(mentor_of(&r, 1), 102);
-    assert_int_equal(mentor_of(&r, 2), 101);
-    assert_int_equal(mentor_of(&r, 3), 102);
+    assert_int_equal(tfx_mentor_of(&r, 1), 102);
+    assert_int_equal(tfx_mentor_of(&r, 2), 101);
+    assert_int_equal(tfx_mentor_of(&r, 3), 102);
     assert_int_equal(r.total_score, 40);
     /* pairs come in mentee id order with their scores and reasons */
     assert_int_equal(r.pairs[0].mentee_id, 1);
@@ -304,8 +296,8 @@ static void test_coverage_first(void **state)
     struct match_result r;
     assert_int_equal(match_run(&in, &r), BB_OK);
     assert_int_equal(r.npairs, 2);
-    assert_int_equal(mentor_of(&r, 1), 102);
-    assert_int_equal(mentor_of(&r, 2), 101);
+    assert_int_equal(tfx_mentor_of(&r, 1), 102);
+    assert_int_equal(tfx_mentor_of(&r, 2), 101);
     assert_int_equal(r.total_score, 20);
     match_result_free(&r);
 }
@@ -364,8 +356,8 @@ static void test_unmatched_reasons(void **state)
      * and A; one of them is left without. */
     assert_int_equal(match_run(&in, &r), BB_OK);
     assert_int_equal(r.npairs, 2);
-    assert_int_equal(mentor_of(&r, 1), 101);
-    assert_int_equal(mentor_of(&r, 2), 100);
+    assert_int_equal(tfx_mentor_of(&r, 1), 101);
+    assert_int_equal(tfx_mentor_of(&r, 2), 100);
     assert_string_equal(why_of(&r, 3), "all 2 suitable mentors are at capacity");
     assert_string_equal(why_of(&r, 4), "all 2 suitable mentors are at capacity");
     match_result_free(&r);
@@ -392,7 +384,7 @@ static void test_unmatched_reasons(void **state)
     /* one mentor with room for one */
     in = input(&me[1], 2, &mr[1], 1);
     assert_int_equal(match_run(&in, &r), BB_OK);
-    assert_int_equal(mentor_of(&r, 2), 101);
+    assert_int_equal(tfx_mentor_of(&r, 2), 101);
     assert_string_equal(why_of(&r, 3), "the only suitable mentor is at capacity");
     match_result_free(&r);
     /* nobody to mentor; everyone full; only themselves; all less senior */
@@ -454,13 +446,6 @@ static void test_bad_input(void **state)
 /* ---- random populations ------------------------------------------------- */
 
 static uint64_t rs;
-static uint32_t rnd(uint32_t n)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return (uint32_t)(rs % n);
-}
 
 static const char *const TAGS[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
 static const char *const UNITS[] = {"u1", "u2", "u3", NULL};
@@ -497,24 +482,24 @@ static void pop_make(struct pop *p, int n, int m, uint64_t seed, int maxcap, int
         x->id = i < n ? 1000 + i : 5000 + i; /* ids unrelated to order below */
         x->nip = p->nip[i];
         /* sometimes no supervisor; sometimes anyone, cycles included */
-        x->supervisor_nip = rnd(4) ? p->nip[rnd((uint32_t)t)] : NULL;
-        int k = 1 + (int)rnd((uint32_t)ntags);
+        x->supervisor_nip = tfx_rnd(&rs, 4) ? p->nip[tfx_rnd(&rs, (uint32_t)t)] : NULL;
+        int k = 1 + (int)tfx_rnd(&rs, (uint32_t)ntags);
         size_t len = 0;
         for (int j = 0; j < k; j++) {
             int w = bb_snprintf(p->tags[i] + len, sizeof(p->tags[i]) - len, "%s%s", j ? "," : "",
-                                TAGS[rnd(BB_ARRAY_LEN(TAGS))]);
+                                TAGS[tfx_rnd(&rs, BB_ARRAY_LEN(TAGS))]);
             assert_int_equal(w, BB_OK);
             len = strlen(p->tags[i]);
         }
         x->tags = p->tags[i];
-        x->unit = UNITS[rnd(BB_ARRAY_LEN(UNITS))];
-        x->lang = LANGS[rnd(BB_ARRAY_LEN(LANGS))];
-        x->grade_rank = (int)rnd(12);
-        x->capacity = i < n ? 0 : (int)rnd((uint32_t)maxcap + 1);
+        x->unit = UNITS[tfx_rnd(&rs, BB_ARRAY_LEN(UNITS))];
+        x->lang = LANGS[tfx_rnd(&rs, BB_ARRAY_LEN(LANGS))];
+        x->grade_rank = (int)tfx_rnd(&rs, 12);
+        x->capacity = i < n ? 0 : (int)tfx_rnd(&rs, (uint32_t)maxcap + 1);
     }
     for (int b = 0; b < p->nbans; b++) {
-        p->bans[b].mentee_id = p->all[rnd((uint32_t)n)].id;
-        p->bans[b].mentor_id = p->all[n + (int)rnd((uint32_t)m)].id;
+        p->bans[b].mentee_id = p->all[tfx_rnd(&rs, (uint32_t)n)].id;
+        p->bans[b].mentor_id = p->all[n + (int)tfx_rnd(&rs, (uint32_t)m)].id;
     }
 }
 
@@ -776,7 +761,7 @@ static void same_result(const struct match_result *a, const struct match_result 
 static void shuffle(struct match_person *x, int n)
 {
     for (int i = n - 1; i > 0; i--) {
-        int j = (int)rnd((uint32_t)i + 1);
+        int j = (int)tfx_rnd(&rs, (uint32_t)i + 1);
         struct match_person t = x[i];
         x[i] = x[j];
         x[j] = t;

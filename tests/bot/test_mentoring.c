@@ -29,20 +29,6 @@ struct fx {
 
 TFX_STORE_FIXTURE(fx, setup, teardown)
 
-static int64_t add(struct store *st, const char *nip, const char *name, const char *role,
-                   const char *unit, const char *grade, const char *sup, const char *strengths,
-                   const char *interests)
-{
-    return tfx_person_add(st, &(struct tfx_person){.nip = nip,
-                                                   .name = name,
-                                                   .role = role,
-                                                   .unit = unit,
-                                                   .grade = grade,
-                                                   .supervisor_nip = sup,
-                                                   .strengths = strengths,
-                                                   .interests = interests});
-}
-
 static int64_t pair(struct store *st, int64_t mentee, int64_t mentor, int64_t at)
 {
     struct store_pairing pr;
@@ -61,14 +47,6 @@ static const struct match_person *find(const struct match_person *v, int n, int6
         if (v[i].id == id)
             return &v[i];
     return NULL;
-}
-
-static int64_t mentor_in(const struct match_result *r, int64_t mentee)
-{
-    for (int i = 0; i < r->npairs; i++)
-        if (r->pairs[i].mentee_id == mentee)
-            return r->pairs[i].mentor_id;
-    return 0;
 }
 
 /* ---- grades ---------------------------------------------------------------- */
@@ -108,17 +86,20 @@ static void test_input_build(void **state)
     struct fx *f = *state;
     struct store *st = f->st;
     /* mentors */
-    int64_t m1 = add(st, "900", "Mentor Satu", "mentor", "A", "IV/a", "", "data, coaching", "");
-    int64_t m2 = add(st, "901", "Mentor Dua", "mentor", "B", "IV/b", "", "audit", "");
-    int64_t m3 = add(st, "902", "Mentor Tiga", "mentor", "C", "IV/c", "", "coaching", "");
-    int64_t m4 = add(st, "903", "Mentor Empat", "mentor", "D", "IV/c", "", "data", "");
+    int64_t m1 =
+        tfx_person_match(st, "900", "Mentor Satu", "mentor", "A", "IV/a", "", "data, coaching", "");
+    int64_t m2 = tfx_person_match(st, "901", "Mentor Dua", "mentor", "B", "IV/b", "", "audit", "");
+    int64_t m3 =
+        tfx_person_match(st, "902", "Mentor Tiga", "mentor", "C", "IV/c", "", "coaching", "");
+    int64_t m4 = tfx_person_match(st, "903", "Mentor Empat", "mentor", "D", "IV/c", "", "data", "");
     /* employees */
-    int64_t e1 = add(st, "100", "Satu", "employee", "A", "III/a", "900", "", "coaching");
-    int64_t e2 = add(st, "101", "Dua", "employee", "B", "III/b", "", "", "");
-    int64_t e3 = add(st, "102", "Tiga", "employee", "B", "III/c", "", "", "audit");
-    int64_t e4 = add(st, "103", "Empat", "employee", "C", "II/a", "", "", "data");
-    int64_t e5 = add(st, "104", "Lima", "employee", "C", "III/d", "104x", "", "data");
-    int64_t hr = add(st, "105", "SDM", "hr", "A", "IV/a", "", "", "coaching");
+    int64_t e1 =
+        tfx_person_match(st, "100", "Satu", "employee", "A", "III/a", "900", "", "coaching");
+    int64_t e2 = tfx_person_match(st, "101", "Dua", "employee", "B", "III/b", "", "", "");
+    int64_t e3 = tfx_person_match(st, "102", "Tiga", "employee", "B", "III/c", "", "", "audit");
+    int64_t e4 = tfx_person_match(st, "103", "Empat", "employee", "C", "II/a", "", "", "data");
+    int64_t e5 = tfx_person_match(st, "104", "Lima", "employee", "C", "III/d", "104x", "", "data");
+    int64_t hr = tfx_person_match(st, "105", "SDM", "hr", "A", "IV/a", "", "", "coaching");
     (void)e5;
     /* e4 is paired with m2 (m2 capacity 1: full); e3 and m2 ended before */
     pair(st, e4, m2, 10);
@@ -155,7 +136,7 @@ static void test_input_build(void **state)
     /* run it: e1's supervisor m1 is never proposed, even with the tag fit */
     struct match_result r = {0};
     assert_int_equal(match_run(&mi.in, &r), BB_OK);
-    assert_int_equal(mentor_in(&r, e1), m4);
+    assert_int_equal(tfx_mentor_of(&r, e1), m4);
     assert_int_equal(r.npairs, 3);
     match_result_free(&r);
     mentoring_input_free(&mi);
@@ -168,8 +149,8 @@ static void test_input_build(void **state)
     assert_int_equal(mi.in.nmentors, 1);
     assert_int_equal(find(mi.mentors, mi.in.nmentors, m2)->capacity, 4);
     assert_int_equal(match_run(&mi.in, &r), BB_OK);
-    assert_int_equal(mentor_in(&r, e3), 0); /* audit fit, but ended before */
-    assert_int_equal(mentor_in(&r, e1), m2);
+    assert_int_equal(tfx_mentor_of(&r, e3), 0); /* audit fit, but ended before */
+    assert_int_equal(tfx_mentor_of(&r, e1), m2);
     match_result_free(&r);
     mentoring_input_free(&mi);
 
@@ -186,8 +167,8 @@ static void test_requests_table(void **state)
 {
     struct fx *f = *state;
     struct store *st = f->st;
-    int64_t e = add(st, "100", "Satu", "employee", "A", "III/a", "", "", "");
-    add(st, "900", "Mentor", "mentor", "B", "IV/a", "", "kepemimpinan", "");
+    int64_t e = tfx_person_match(st, "100", "Satu", "employee", "A", "III/a", "", "", "");
+    tfx_person_match(st, "900", "Mentor", "mentor", "B", "IV/a", "", "kepemimpinan", "");
     struct mentoring_input mi;
     /* no goals and no request: not a mentee */
     assert_int_equal(mentoring_input_build(st, NULL, &mi), BB_OK);
@@ -224,8 +205,8 @@ static void test_pairings_sessions(void **state)
 {
     struct fx *f = *state;
     struct store *st = f->st;
-    int64_t mo = add(st, "900", "Mentor", "mentor", "B", "IV/a", "", "x", "");
-    int64_t me = add(st, "100", "Satu", "employee", "A", "III/a", "", "", "x");
+    int64_t mo = tfx_person_match(st, "900", "Mentor", "mentor", "B", "IV/a", "", "x", "");
+    int64_t me = tfx_person_match(st, "100", "Satu", "employee", "A", "III/a", "", "", "x");
     int64_t mentor = 0;
     assert_int_equal(mentoring_mentor_of(st, me, &mentor), BB_ENOTFOUND);
     int64_t pid = pair(st, me, mo, 100);
@@ -307,7 +288,7 @@ static void test_pairings_sessions(void **state)
     cJSON_Delete(ex);
     /* forget the mentee: their sessions go */
     assert_int_equal(store_person_forget(st, me, 301, NULL), BB_OK);
-    int64_t other = add(st, "101", "Dua", "employee", "A", "", "", "", "");
+    int64_t other = tfx_person_match(st, "101", "Dua", "employee", "A", "", "", "", "");
     assert_int_equal(mentoring_minutes_in_year(st, me, 2026, &min), BB_OK);
     assert_int_equal(min, 0);
     (void)other;
@@ -317,8 +298,8 @@ static void test_suggestions(void **state)
 {
     struct fx *f = *state;
     struct store *st = f->st;
-    int64_t mo = add(st, "900", "Mentor", "mentor", "B", "IV/a", "", "x", "");
-    int64_t me = add(st, "100", "Satu", "employee", "A", "III/a", "", "", "x");
+    int64_t mo = tfx_person_match(st, "900", "Mentor", "mentor", "B", "IV/a", "", "x", "");
+    int64_t me = tfx_person_match(st, "100", "Satu", "employee", "A", "III/a", "", "", "x");
     int64_t sid = 0, latest = 0;
     assert_int_equal(store_suggestion_latest(st, &latest), BB_ENOTFOUND);
     assert_int_equal(store_suggestion_add(st, "", 1, &sid), BB_OK);
@@ -357,11 +338,9 @@ static void test_suggestions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grade_rank),
-        cmocka_unit_test_setup_teardown(test_input_build, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_requests_table, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pairings_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_suggestions, setup, teardown),
+        cmocka_unit_test(test_grade_rank), TFX_TEST(test_input_build),
+        TFX_TEST(test_requests_table),     TFX_TEST(test_pairings_sessions),
+        TFX_TEST(test_suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,33 +27,21 @@ struct fx {
     int64_t ayu, budi, andi, made;
 };
 
-static int64_t add(struct store *st, const char *nip, const char *name, const char *role,
-                   const char *unit, const char *grade, const char *strengths,
-                   const char *interests)
+static void fx_init(struct fx *f)
 {
-    return tfx_person_add(st, &(struct tfx_person){.nip = nip,
-                                                   .name = name,
-                                                   .role = role,
-                                                   .unit = unit,
-                                                   .grade = grade,
-                                                   .strengths = strengths,
-                                                   .interests = interests});
-}
-
-static int setup(void **state)
-{
-    struct fx *f = tfx_calloc(sizeof(*f));
-    tfx_store_open(f, "test.db");
     f->d.st = f->st;
     f->d.now = 1795000000;
-    f->ayu = add(f->st, "101", "Ayu Lestari", "employee", "Biro SDM", "III/a", "", "coaching");
-    f->budi = add(f->st, "102", "Budi Santoso", "employee", "Kominfo", "III/a", "", "audit");
-    f->andi = add(f->st, "201", "Andi Wijaya", "mentor", "Kominfo", "IV/b", "coaching", "");
-    f->made = add(f->st, "202", "Made Sutrisna", "mentor", "Bappeda", "IV/a", "audit", "");
-    *state = f;
-    return 0;
+    f->ayu = tfx_person_match(f->st, "101", "Ayu Lestari", "employee", "Biro SDM", "III/a", "", "",
+                              "coaching");
+    f->budi = tfx_person_match(f->st, "102", "Budi Santoso", "employee", "Kominfo", "III/a", "", "",
+                               "audit");
+    f->andi = tfx_person_match(f->st, "201", "Andi Wijaya", "mentor", "Kominfo", "IV/b", "",
+                               "coaching", "");
+    f->made = tfx_person_match(f->st, "202", "Made Sutrisna", "mentor", "Bappeda", "IV/a", "",
+                               "audit", "");
 }
 
+TFX_STORE_SETUP_INIT(fx, setup, fx_init)
 TFX_STORE_TEARDOWN(fx, teardown)
 
 static const cJSON *get(const cJSON *o, const char *k)
@@ -209,10 +197,10 @@ static void test_list(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_suggest_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_apply_refusals, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+        TFX_TEST(test_suggest),
+        TFX_TEST(test_suggest_empty),
+        TFX_TEST(test_apply_refusals),
+        TFX_TEST(test_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,6 +132,11 @@ static void test_reimport_updates(void **state)
 
 #define HDR "nip,name,unit,role\n"
 
+/* A file the import refuses, and one of the errors it must give. */
+struct bad_csv {
+    const char *csv, *msg;
+};
+
 static void test_validation(void **state)
 {
     struct fx *f = *state;
@@ -139,54 +144,54 @@ static void test_validation(void **state)
     /* one person already in the store, for supervisor checks */
     assert_int_equal(import(f->st, HDR "900,Siti,Biro SDM,hr\n", &rep), BB_OK);
 
-    expect_error(f->st, HDR "12a4,Ayu,Biro SDM,employee\n",
-                 "line 2, column 1 (nip): NIP must be 1 to 18 digits");
-    expect_error(f->st, HDR "1234567890123456789,Ayu,Biro SDM,employee\n",
-                 "line 2, column 1 (nip): NIP must be 1 to 18 digits");
-    expect_error(f->st, HDR ",Ayu,Biro SDM,employee\n",
-                 "line 2, column 1 (nip): NIP must be 1 to 18 digits");
-    expect_error(f->st, HDR "1,Ayu,Biro SDM,employee\n2,Budi,Bappeda,employee\n1,Ayu,X,employee\n",
-                 "line 4, column 1 (nip): NIP 1 is also on line 2");
-    expect_error(f->st, HDR "1,  ,Biro SDM,employee\n", "line 2, column 2 (name): name is empty");
-    expect_error(f->st, HDR "1,Ayu,,employee\n", "line 2, column 3 (unit): unit is empty");
-    expect_error(f->st, HDR "1,Ayu,Biro SDM,boss\n",
-                 "line 2, column 4 (role): role must be employee, mentor, hr or admin");
-    expect_error(f->st, "nip,name,unit,role,language\n1,Ayu,Biro SDM,employee,fr\n",
-                 "line 2, column 5 (language): language must be id or en");
-    expect_error(f->st, "nip,name,unit,role,timezone\n1,Ayu,Biro SDM,employee,Jakarta\n",
-                 "line 2, column 5 (timezone): time zone must be an IANA name such as "
-                 "Asia/Jakarta, or WIB, WITA, WIT");
-    expect_error(f->st, "nip,name,unit,role,phone\n1,Ayu,Biro SDM,employee,12345\n",
-                 "line 2, column 5 (phone): phone must be 8 to 15 digits with the country code "
-                 "(62...) or start with 0");
-    expect_error(f->st, "nip,name,unit,role,phone\n1,Ayu,Biro SDM,employee,0812-abc\n",
-                 "line 2, column 5 (phone): phone must be 8 to 15 digits with the country code "
-                 "(62...) or start with 0");
-    expect_error(f->st, "nip,name,unit,role,email\n1,Ayu,Biro SDM,employee,ayu-at-example\n",
-                 "line 2, column 5 (email): not an e-mail address");
-    expect_error(f->st, "nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,1\n",
-                 "line 2, column 5 (supervisor_nip): a person cannot be their own supervisor");
-    expect_error(f->st, "nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,777\n",
-                 "line 2, column 5 (supervisor_nip): no person with NIP 777 in this file or "
-                 "already imported");
-    expect_error(f->st, "nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,x\n",
-                 "line 2, column 5 (supervisor_nip): supervisor NIP must be 1 to 18 digits");
-    expect_error(f->st, HDR "1,Ayu \xC3\x28,Biro SDM,employee\n",
-                 "line 2, column 2 (name): not valid UTF-8");
-    expect_error(f->st, HDR "1,Ayu\x01,Biro SDM,employee\n",
-                 "line 2, column 2 (name): contains a control character");
-    expect_error(f->st, "nip,name,unit,role,colour\n1,Ayu,Biro SDM,employee,red\n",
-                 "line 1, column 5 (colour): unknown column");
-    expect_error(f->st, "nip,name,role\n1,Ayu,employee\n",
-                 "line 1: missing required column \"unit\"");
-    expect_error(f->st, "nip,name,unit,role,name\n1,Ayu,Biro SDM,employee,Ayu\n",
-                 "line 1, column 5 (name): column given twice");
-    expect_error(f->st, HDR "1,Ayu,Biro SDM\n", "line 2: 3 fields, the header has 4");
-    expect_error(f->st, HDR "1,\"Ayu,Biro SDM,employee\n",
-                 "line 3, column 2: quoted field opened on line 2 is never closed");
-    expect_error(f->st, HDR "1,\"Ayu\"x,Biro SDM,employee\n",
-                 "line 2, column 2: unexpected text after a closing quote");
-    expect_error(f->st, "", "line 1: the file is empty (no header row)");
+    static const struct bad_csv bad[] = {
+        {HDR "12a4,Ayu,Biro SDM,employee\n", "line 2, column 1 (nip): NIP must be 1 to 18 digits"},
+        {HDR "1234567890123456789,Ayu,Biro SDM,employee\n",
+         "line 2, column 1 (nip): NIP must be 1 to 18 digits"},
+        {HDR ",Ayu,Biro SDM,employee\n", "line 2, column 1 (nip): NIP must be 1 to 18 digits"},
+        {HDR "1,Ayu,Biro SDM,employee\n2,Budi,Bappeda,employee\n1,Ayu,X,employee\n",
+         "line 4, column 1 (nip): NIP 1 is also on line 2"},
+        {HDR "1,  ,Biro SDM,employee\n", "line 2, column 2 (name): name is empty"},
+        {HDR "1,Ayu,,employee\n", "line 2, column 3 (unit): unit is empty"},
+        {HDR "1,Ayu,Biro SDM,boss\n",
+         "line 2, column 4 (role): role must be employee, mentor, hr or admin"},
+        {"nip,name,unit,role,language\n1,Ayu,Biro SDM,employee,fr\n",
+         "line 2, column 5 (language): language must be id or en"},
+        {"nip,name,unit,role,timezone\n1,Ayu,Biro SDM,employee,Jakarta\n",
+         "line 2, column 5 (timezone): time zone must be an IANA name such as "
+         "Asia/Jakarta, or WIB, WITA, WIT"},
+        {"nip,name,unit,role,phone\n1,Ayu,Biro SDM,employee,12345\n",
+         "line 2, column 5 (phone): phone must be 8 to 15 digits with the country code "
+         "(62...) or start with 0"},
+        {"nip,name,unit,role,phone\n1,Ayu,Biro SDM,employee,0812-abc\n",
+         "line 2, column 5 (phone): phone must be 8 to 15 digits with the country code "
+         "(62...) or start with 0"},
+        {"nip,name,unit,role,email\n1,Ayu,Biro SDM,employee,ayu-at-example\n",
+         "line 2, column 5 (email): not an e-mail address"},
+        {"nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,1\n",
+         "line 2, column 5 (supervisor_nip): a person cannot be their own supervisor"},
+        {"nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,777\n",
+         "line 2, column 5 (supervisor_nip): no person with NIP 777 in this file or "
+         "already imported"},
+        {"nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,x\n",
+         "line 2, column 5 (supervisor_nip): supervisor NIP must be 1 to 18 digits"},
+        {HDR "1,Ayu \xC3\x28,Biro SDM,employee\n", "line 2, column 2 (name): not valid UTF-8"},
+        {HDR "1,Ayu\x01,Biro SDM,employee\n",
+         "line 2, column 2 (name): contains a control character"},
+        {"nip,name,unit,role,colour\n1,Ayu,Biro SDM,employee,red\n",
+         "line 1, column 5 (colour): unknown column"},
+        {"nip,name,role\n1,Ayu,employee\n", "line 1: missing required column \"unit\""},
+        {"nip,name,unit,role,name\n1,Ayu,Biro SDM,employee,Ayu\n",
+         "line 1, column 5 (name): column given twice"},
+        {HDR "1,Ayu,Biro SDM\n", "line 2: 3 fields, the header has 4"},
+        {HDR "1,\"Ayu,Biro SDM,employee\n",
+         "line 3, column 2: quoted field opened on line 2 is never closed"},
+        {HDR "1,\"Ayu\"x,Biro SDM,employee\n",
+         "line 2, column 2: unexpected text after a closing quote"},
+        {"", "line 1: the file is empty (no header row)"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_error(f->st, bad[i].csv, bad[i].msg);
     {
         /* field length caps */
         char csv[600], name[300];
@@ -315,13 +320,13 @@ static void test_file_import(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_demo_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reimport_updates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_row_changes_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dialects, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file_import, setup, teardown),
+        TFX_TEST(test_demo_file),
+        TFX_TEST(test_reimport_updates),
+        TFX_TEST(test_validation),
+        TFX_TEST(test_limits),
+        TFX_TEST(test_bad_row_changes_nothing),
+        TFX_TEST(test_dialects),
+        TFX_TEST(test_file_import),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

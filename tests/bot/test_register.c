@@ -12,6 +12,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/core/register.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
     struct store *st;
@@ -120,9 +121,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_codes_in_text),
-        cmocka_unit_test_setup_teardown(test_invite_and_redeem, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_codes_limited, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_phone_match_and_link, setup, teardown),
+        TFX_TEST(test_invite_and_redeem),
+        TFX_TEST(test_wrong_codes_limited),
+        TFX_TEST(test_phone_match_and_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,52 +96,75 @@ static int64_t next_of(const char *zone, const char *trigger, const char *after)
     return u;
 }
 
+/* One next occurrence: in zone, the trigger(s), after an instant, the
+ * instant expected (all ISO 8601 UTC). */
+struct next_case {
+    const char *zone, *trigger, *after, *want;
+};
+
+static void check_next(const struct next_case *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t got = next_of(c[i].zone, c[i].trigger, c[i].after);
+        if (got != at(c[i].want))
+            print_error("case %zu: %s %s after %s\n", i, c[i].zone, c[i].trigger, c[i].after);
+        assert_int_equal(got, at(c[i].want));
+    }
+}
+
+#define CHECK_NEXT(cases) check_next((cases), sizeof(cases) / sizeof((cases)[0]))
+
 static void test_next_zones(void **state)
 {
     (void)state;
-    /* 2026-11-27 is a Friday: 16:00 local is 09:00/08:00/07:00 UTC. */
-    assert_int_equal(next_of("WIB", FRI_1600, "2026-11-23T00:00:00Z"), at("2026-11-27T09:00:00Z"));
-    assert_int_equal(next_of("WITA", FRI_1600, "2026-11-23T00:00:00Z"), at("2026-11-27T08:00:00Z"));
-    assert_int_equal(next_of("WIT", FRI_1600, "2026-11-23T00:00:00Z"), at("2026-11-27T07:00:00Z"));
-    assert_int_equal(next_of("Asia/Makassar", FRI_1600, "2026-11-23T00:00:00Z"),
-                     at("2026-11-27T08:00:00Z"));
-    /* strictly after: at the due instant itself comes next week */
-    assert_int_equal(next_of("WIB", FRI_1600, "2026-11-27T09:00:00Z"), at("2026-12-04T09:00:00Z"));
-    assert_int_equal(next_of("WIB", FRI_1600, "2026-11-27T08:59:59Z"), at("2026-11-27T09:00:00Z"));
-    /* Friday 16:30 in Jayapura is already 07:30 UTC: next Friday */
-    assert_int_equal(next_of("WIT", FRI_1600, "2026-11-27T07:30:00Z"), at("2026-12-04T07:00:00Z"));
-    /* a UTC Thursday evening is already Friday morning in Jayapura */
-    assert_int_equal(next_of("WIT", "{\"every\": \"week\", \"day\": \"fri\", \"at\": \"06:00\"}",
-                             "2026-11-26T20:00:00Z"),
-                     at("2026-11-26T21:00:00Z"));
+    static const struct next_case cases[] = {
+        /* 2026-11-27 is a Friday: 16:00 local is 09:00/08:00/07:00 UTC. */
+        {"WIB", FRI_1600, "2026-11-23T00:00:00Z", "2026-11-27T09:00:00Z"},
+        {"WITA", FRI_1600, "2026-11-23T00:00:00Z", "2026-11-27T08:00:00Z"},
+        {"WIT", FRI_1600, "2026-11-23T00:00:00Z", "2026-11-27T07:00:00Z"},
+        {"Asia/Makassar", FRI_1600, "2026-11-23T00:00:00Z", "2026-11-27T08:00:00Z"},
+        /* strictly after: at the due instant itself comes next week */
+        {"WIB", FRI_1600, "2026-11-27T09:00:00Z", "2026-12-04T09:00:00Z"},
+        {"WIB", FRI_1600, "2026-11-27T08:59:59Z", "2026-11-27T09:00:00Z"},
+        /* Friday 16:30 in Jayapura is already 07:30 UTC: next Friday */
+        {"WIT", FRI_1600, "2026-11-27T07:30:00Z", "2026-12-04T07:00:00Z"},
+        /* a UTC Thursday evening is already Friday morning in Jayapura */
+        {"WIT", "{\"every\": \"week\", \"day\": \"fri\", \"at\": \"06:00\"}",
+         "2026-11-26T20:00:00Z", "2026-11-26T21:00:00Z"},
+    };
+    CHECK_NEXT(cases);
 }
+
+#define DAILY_0800 "{\"every\": \"day\", \"at\": \"08:00\"}"
+#define MONTH_1    "{\"every\": \"month\", \"day\": 1, \"at\": \"09:00\"}"
+#define MONTH_28   "{\"every\": \"month\", \"day\": 28, \"at\": \"09:00\"}"
+#define MON_0000   "{\"every\": \"week\", \"day\": \"mon\", \"at\": \"00:00\"}"
+#define SUN_2359   "{\"every\": \"week\", \"day\": \"sun\", \"at\": \"23:59\"}"
+#define DAILY_0230 "{\"every\": \"day\", \"at\": \"02:30\"}"
 
 static void test_next_rules(void **state)
 {
     (void)state;
-    const char *daily = "{\"every\": \"day\", \"at\": \"08:00\"}";
-    const char *m1 = "{\"every\": \"month\", \"day\": 1, \"at\": \"09:00\"}";
-    const char *m28 = "{\"every\": \"month\", \"day\": 28, \"at\": \"09:00\"}";
-    const char *mon = "{\"every\": \"week\", \"day\": \"mon\", \"at\": \"00:00\"}";
-    const char *sun = "{\"every\": \"week\", \"day\": \"sun\", \"at\": \"23:59\"}";
-    /* daily: later today, else tomorrow (WIB: 08:00 = 01:00 UTC) */
-    assert_int_equal(next_of("WIB", daily, "2026-11-27T00:30:00Z"), at("2026-11-27T01:00:00Z"));
-    assert_int_equal(next_of("WIB", daily, "2026-11-27T01:00:00Z"), at("2026-11-28T01:00:00Z"));
-    /* monthly on the 1st: across the year end */
-    assert_int_equal(next_of("WIB", m1, "2026-12-01T02:00:00Z"), at("2027-01-01T02:00:00Z"));
-    assert_int_equal(next_of("WIB", m1, "2026-12-01T01:59:00Z"), at("2026-12-01T02:00:00Z"));
-    /* monthly on the 28th: February of a common year and of a leap year */
-    assert_int_equal(next_of("UTC", m28, "2027-01-28T10:00:00Z"), at("2027-02-28T09:00:00Z"));
-    assert_int_equal(next_of("UTC", m28, "2028-02-01T00:00:00Z"), at("2028-02-28T09:00:00Z"));
-    /* weekly edges: Monday midnight and Sunday 23:59 local */
-    assert_int_equal(next_of("WIB", mon, "2026-11-27T09:00:00Z"), at("2026-11-29T17:00:00Z"));
-    assert_int_equal(next_of("WIB", sun, "2026-11-27T09:00:00Z"), at("2026-11-29T16:59:00Z"));
-    /* two schedule triggers: the earlier one wins */
-    assert_int_equal(next_of("WIB",
-                             "{\"every\": \"week\", \"day\": \"fri\", \"at\": \"16:00\"},"
-                             " {\"every\": \"week\", \"day\": \"tue\", \"at\": \"09:00\"}",
-                             "2026-11-27T10:00:00Z"),
-                     at("2026-12-01T02:00:00Z"));
+    static const struct next_case cases[] = {
+        /* daily: later today, else tomorrow (WIB: 08:00 = 01:00 UTC) */
+        {"WIB", DAILY_0800, "2026-11-27T00:30:00Z", "2026-11-27T01:00:00Z"},
+        {"WIB", DAILY_0800, "2026-11-27T01:00:00Z", "2026-11-28T01:00:00Z"},
+        /* monthly on the 1st: across the year end */
+        {"WIB", MONTH_1, "2026-12-01T02:00:00Z", "2027-01-01T02:00:00Z"},
+        {"WIB", MONTH_1, "2026-12-01T01:59:00Z", "2026-12-01T02:00:00Z"},
+        /* monthly on the 28th: February of a common year and of a leap year */
+        {"UTC", MONTH_28, "2027-01-28T10:00:00Z", "2027-02-28T09:00:00Z"},
+        {"UTC", MONTH_28, "2028-02-01T00:00:00Z", "2028-02-28T09:00:00Z"},
+        /* weekly edges: Monday midnight and Sunday 23:59 local */
+        {"WIB", MON_0000, "2026-11-27T09:00:00Z", "2026-11-29T17:00:00Z"},
+        {"WIB", SUN_2359, "2026-11-27T09:00:00Z", "2026-11-29T16:59:00Z"},
+        /* two schedule triggers: the earlier one wins */
+        {"WIB",
+         "{\"every\": \"week\", \"day\": \"fri\", \"at\": \"16:00\"},"
+         " {\"every\": \"week\", \"day\": \"tue\", \"at\": \"09:00\"}",
+         "2026-11-27T10:00:00Z", "2026-12-01T02:00:00Z"},
+    };
+    CHECK_NEXT(cases);
     /* a flow without schedule triggers has no next occurrence */
     struct flow *f = make_flow("t.cmd", 1, "{\"command\": \"uji\"}");
     struct tz *z = NULL;
@@ -168,29 +191,23 @@ static void test_next_rules(void **state)
 static void test_next_dst(void **state)
 {
     (void)state;
-    /* Europe/Berlin: CEST (+2) until 2026-10-25 03:00, CET (+1) after;
-     * Friday 16:00 local moves from 14:00 to 15:00 UTC. */
-    assert_int_equal(next_of("Europe/Berlin", FRI_1600, "2026-10-20T00:00:00Z"),
-                     at("2026-10-23T14:00:00Z"));
-    assert_int_equal(next_of("Europe/Berlin", FRI_1600, "2026-10-23T14:00:00Z"),
-                     at("2026-10-30T15:00:00Z"));
-    /* spring: 2026-03-29 02:00 -> 03:00. 16:00 is 15:00 UTC before, 14:00 after. */
-    assert_int_equal(next_of("Europe/Berlin", FRI_1600, "2026-03-21T00:00:00Z"),
-                     at("2026-03-27T15:00:00Z"));
-    assert_int_equal(next_of("Europe/Berlin", FRI_1600, "2026-03-27T15:00:00Z"),
-                     at("2026-04-03T14:00:00Z"));
-    /* a daily 02:30, which does not exist on 2026-03-29: 03:30 CEST (01:30
-     * UTC), not skipped; the next day 02:30 CEST again (00:30 UTC) */
-    const char *d0230 = "{\"every\": \"day\", \"at\": \"02:30\"}";
-    assert_int_equal(next_of("Europe/Berlin", d0230, "2026-03-28T02:00:00Z"),
-                     at("2026-03-29T01:30:00Z"));
-    assert_int_equal(next_of("Europe/Berlin", d0230, "2026-03-29T01:30:00Z"),
-                     at("2026-03-30T00:30:00Z"));
-    /* 02:30 happens twice on 2026-10-25: the first one (CEST, 00:30 UTC) */
-    assert_int_equal(next_of("Europe/Berlin", d0230, "2026-10-24T12:00:00Z"),
-                     at("2026-10-25T00:30:00Z"));
-    assert_int_equal(next_of("Europe/Berlin", d0230, "2026-10-25T00:30:00Z"),
-                     at("2026-10-26T01:30:00Z"));
+    static const struct next_case cases[] = {
+        /* Europe/Berlin: CEST (+2) until 2026-10-25 03:00, CET (+1) after;
+         * Friday 16:00 local moves from 14:00 to 15:00 UTC. */
+        {"Europe/Berlin", FRI_1600, "2026-10-20T00:00:00Z", "2026-10-23T14:00:00Z"},
+        {"Europe/Berlin", FRI_1600, "2026-10-23T14:00:00Z", "2026-10-30T15:00:00Z"},
+        /* spring: 2026-03-29 02:00 -> 03:00. 16:00 is 15:00 UTC before, 14:00 after. */
+        {"Europe/Berlin", FRI_1600, "2026-03-21T00:00:00Z", "2026-03-27T15:00:00Z"},
+        {"Europe/Berlin", FRI_1600, "2026-03-27T15:00:00Z", "2026-04-03T14:00:00Z"},
+        /* a daily 02:30, which does not exist on 2026-03-29: 03:30 CEST (01:30
+         * UTC), not skipped; the next day 02:30 CEST again (00:30 UTC) */
+        {"Europe/Berlin", DAILY_0230, "2026-03-28T02:00:00Z", "2026-03-29T01:30:00Z"},
+        {"Europe/Berlin", DAILY_0230, "2026-03-29T01:30:00Z", "2026-03-30T00:30:00Z"},
+        /* 02:30 happens twice on 2026-10-25: the first one (CEST, 00:30 UTC) */
+        {"Europe/Berlin", DAILY_0230, "2026-10-24T12:00:00Z", "2026-10-25T00:30:00Z"},
+        {"Europe/Berlin", DAILY_0230, "2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"},
+    };
+    CHECK_NEXT(cases);
 }
 
 /* ---- planning with the store and the core ------------------------------------------- */
@@ -202,26 +219,21 @@ struct fx {
     int64_t next_person;
 };
 
-static int setup(void **state)
+static void fx_init(struct fx *f)
 {
-    struct fx *f = tfx_calloc(sizeof(*f));
-    tfx_store_open(f, "test.db");
     f->lib = make_lib(FRI_1600, 1);
     assert_int_equal(core_new(f->st, f->lib, domain_modules, &f->core), BB_OK);
-    *state = f;
-    return 0;
 }
 
-static int teardown(void **state)
+static void fx_fini(struct fx *f)
 {
-    struct fx *f = *state;
     core_free(f->core);
     flow_lib_free(f->lib);
-    tfx_store_close(f);
-    free(f);
     bb_clock_unpin();
-    return 0;
 }
+
+TFX_STORE_SETUP_INIT(fx, setup, fx_init)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, fx_fini)
 
 /* A person in zone tz; with an identity (console) and/or consent "data"
  * (-1: never asked). */
@@ -618,17 +630,17 @@ int main(void)
         cmocka_unit_test(test_next_zones),
         cmocka_unit_test(test_next_rules),
         cmocka_unit_test(test_next_dst),
-        cmocka_unit_test_setup_teardown(test_who_is_planned, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zone_change, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_flow_change, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fire_and_next, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_downtime, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restart_between_due_and_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zone_change_when_due, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_schedule_action_makassar, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_deferred_start, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_forget_export, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+        TFX_TEST(test_who_is_planned),
+        TFX_TEST(test_zone_change),
+        TFX_TEST(test_flow_change),
+        TFX_TEST(test_fire_and_next),
+        TFX_TEST(test_downtime),
+        TFX_TEST(test_restart_between_due_and_run),
+        TFX_TEST(test_zone_change_when_due),
+        TFX_TEST(test_schedule_action_makassar),
+        TFX_TEST(test_deferred_start),
+        TFX_TEST(test_forget_export),
+        TFX_TEST(test_incremental),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

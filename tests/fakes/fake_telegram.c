@@ -1416,6 +1416,26 @@ static int ft_same(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+/* The error Telegram gives for an edit that changes nothing. */
+static void ft_not_modified(struct ft_reply *rep)
+{
+    ft_bad(rep, "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup "
+                "of the message");
+}
+
+/* An edit done: the message takes over *markup, is stamped edited, and the
+ * reply is the message. */
+static void ft_edited(struct ft_state *s, struct ft_chat *ch, struct ft_msg *m, char **markup,
+                      struct ft_reply *rep)
+{
+    free(m->markup);
+    m->markup = *markup;
+    *markup = NULL;
+    m->edit_date = bb_now();
+    ft_ok(rep, ft_msg_json(s, ch, m), NULL);
+}
+
 static void m_edit_text(struct ft_state *s, const cJSON *p, struct ft_reply *rep)
 {
     struct ft_chat *ch = NULL;
@@ -1426,9 +1446,7 @@ static void m_edit_text(struct ft_state *s, const cJSON *p, struct ft_reply *rep
         ft_check_markup(p, 1, rep, &markup))
         goto out;
     if (strcmp(m->text, text) == 0 && ft_same(m->markup, markup)) {
-        ft_bad(rep, "Bad Request: message is not modified: specified new message content and "
-                    "reply markup are exactly the same as a current content and reply markup "
-                    "of the message");
+        ft_not_modified(rep);
         goto out;
     }
     char *nt = strdup(text);
@@ -1438,11 +1456,7 @@ static void m_edit_text(struct ft_state *s, const cJSON *p, struct ft_reply *rep
     }
     free(m->text);
     m->text = nt;
-    free(m->markup);
-    m->markup = markup;
-    markup = NULL;
-    m->edit_date = bb_now();
-    ft_ok(rep, ft_msg_json(s, ch, m), NULL);
+    ft_edited(s, ch, m, &markup, rep);
 out:
     free(markup);
 }
@@ -1455,16 +1469,10 @@ static void m_edit_markup(struct ft_state *s, const cJSON *p, struct ft_reply *r
     if (!m || ft_check_markup(p, 1, rep, &markup))
         goto out;
     if (ft_same(m->markup, markup)) {
-        ft_bad(rep, "Bad Request: message is not modified: specified new message content and "
-                    "reply markup are exactly the same as a current content and reply markup "
-                    "of the message");
+        ft_not_modified(rep);
         goto out;
     }
-    free(m->markup);
-    m->markup = markup;
-    markup = NULL;
-    m->edit_date = bb_now();
-    ft_ok(rep, ft_msg_json(s, ch, m), NULL);
+    ft_edited(s, ch, m, &markup, rep);
 out:
     free(markup);
 }

@@ -878,10 +878,27 @@ int main(int argc, char **argv)
     bb_strlcpy(f.token, "TEST_TOKEN", sizeof(f.token));
     bb_strlcpy(f.phone_id, "123456789", sizeof(f.phone_id));
     bb_strlcpy(f.secret, "test-app-secret", sizeof(f.secret));
+    /* the options that set a string */
+    const struct {
+        const char *name;
+        char *dst;
+        size_t n;
+    } strs[] = {
+        {"--token", f.token, sizeof(f.token)},
+        {"--phone-id", f.phone_id, sizeof(f.phone_id)},
+        {"--app-secret", f.secret, sizeof(f.secret)},
+        {"--webhook", f.webhook, sizeof(f.webhook)},
+    };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         long long n;
-        if (strcmp(a, "--window") == 0) {
+        size_t k = 0;
+        while (k < BB_ARRAY_LEN(strs) && strcmp(a, strs[k].name) != 0)
+            k++;
+        if (v && k < BB_ARRAY_LEN(strs)) {
+            bb_strlcpy(strs[k].dst, v, strs[k].n);
+            i++;
+        } else if (strcmp(a, "--window") == 0) {
             f.window = 1;
         } else if (strcmp(a, "--log") == 0) {
             f.log = 1;
@@ -890,18 +907,6 @@ int main(int argc, char **argv)
             i++;
         } else if (v && strcmp(a, "--port-file") == 0) {
             port_file = v;
-            i++;
-        } else if (v && strcmp(a, "--token") == 0) {
-            bb_strlcpy(f.token, v, sizeof(f.token));
-            i++;
-        } else if (v && strcmp(a, "--phone-id") == 0) {
-            bb_strlcpy(f.phone_id, v, sizeof(f.phone_id));
-            i++;
-        } else if (v && strcmp(a, "--app-secret") == 0) {
-            bb_strlcpy(f.secret, v, sizeof(f.secret));
-            i++;
-        } else if (v && strcmp(a, "--webhook") == 0) {
-            bb_strlcpy(f.webhook, v, sizeof(f.webhook));
             i++;
         } else {
             usage();

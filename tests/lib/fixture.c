@@ -14,8 +14,7 @@
 #include <cmocka.h>
 
 #include "bot/base/bb.h"
-#include "bot/core/domain.h"
-#include "bot/domain/modules.h"
+#include "bot/domain/mentoring/match.h"
 #include "bot/flow/flow.h"
 #include "store/store.h"
 #include "tests/lib/fixture.h"
@@ -67,11 +66,33 @@ int64_t tfx_person_add(struct store *st, const struct tfx_person *in)
     return id;
 }
 
-const struct flow_actions *tfx_actions(void)
+int64_t tfx_person_in(struct store *st, const char *nip, const char *name, const char *unit,
+                      const char *role)
 {
-    static struct flow_actions a;
-    a = domain_flow_actions(domain_modules);
-    return &a;
+    return tfx_person_add(
+        st, &(struct tfx_person){.nip = nip, .name = name, .unit = unit, .role = role});
+}
+
+int64_t tfx_person_match(struct store *st, const char *nip, const char *name, const char *role,
+                         const char *unit, const char *grade, const char *sup,
+                         const char *strengths, const char *interests)
+{
+    return tfx_person_add(st, &(struct tfx_person){.nip = nip,
+                                                   .name = name,
+                                                   .role = role,
+                                                   .unit = unit,
+                                                   .grade = grade,
+                                                   .supervisor_nip = sup,
+                                                   .strengths = strengths,
+                                                   .interests = interests});
+}
+
+int64_t tfx_mentor_of(const struct match_result *r, int64_t mentee)
+{
+    for (int i = 0; i < r->npairs; i++)
+        if (r->pairs[i].mentee_id == mentee)
+            return r->pairs[i].mentor_id;
+    return 0;
 }
 
 struct flow *tfx_flow_parse(const char *json, const char *path)

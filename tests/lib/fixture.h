@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tests/lib/common.h"
+
 struct store;
 struct flow;
 
@@ -35,29 +37,40 @@ void tfx_store_close_at(const char dir[TFX_DIR_MAX], struct store *st);
 /* A zeroed allocation (a fixture); fails the test when out of memory. */
 void *tfx_calloc(size_t size);
 
-/* TFX_STORE_SETUP(T, name) and TFX_STORE_TEARDOWN(T, name) define a cmocka
- * fixture function for a struct T that starts with TFX_STORE_FIELDS: the
- * setup allocates it and opens a fresh store, the teardown closes the
- * store and frees it. TFX_STORE_FIXTURE(T, setup, teardown) defines both. */
-#define TFX_STORE_SETUP(T, setup_fn)                                                               \
+/* TFX_STORE_SETUP(T, setup_fn) and TFX_STORE_TEARDOWN(T, teardown_fn)
+ * define a cmocka fixture function for a struct T that starts with
+ * TFX_STORE_FIELDS: the setup allocates it and opens a fresh store, the
+ * teardown closes the store and frees it. The _INIT / _FINI forms also
+ * call init(f) once the store is open, fini(f) before it closes (a
+ * function or a function-like macro; TFX_NOTHING does nothing).
+ * TFX_STORE_FIXTURE(T, setup, teardown) defines both plain ones. */
+#define TFX_NOTHING(f) ((void)(f))
+#define TFX_STORE_SETUP_INIT(T, setup_fn, init)                                                    \
     static int setup_fn(void **state)                                                              \
     {                                                                                              \
         struct T *f_ = tfx_calloc(sizeof(*f_));                                                    \
         tfx_store_open(f_, "test.db");                                                             \
+        init(f_);                                                                                  \
         *state = f_;                                                                               \
         return 0;                                                                                  \
     }
-#define TFX_STORE_TEARDOWN(T, teardown_fn)                                                         \
+#define TFX_STORE_TEARDOWN_FINI(T, teardown_fn, fini)                                              \
     static int teardown_fn(void **state)                                                           \
     {                                                                                              \
         struct T *f_ = *state;                                                                     \
+        fini(f_);                                                                                  \
         tfx_store_close(f_);                                                                       \
         free(f_);                                                                                  \
         return 0;                                                                                  \
     }
+#define TFX_STORE_SETUP(T, setup_fn)       TFX_STORE_SETUP_INIT(T, setup_fn, TFX_NOTHING)
+#define TFX_STORE_TEARDOWN(T, teardown_fn) TFX_STORE_TEARDOWN_FINI(T, teardown_fn, TFX_NOTHING)
 #define TFX_STORE_FIXTURE(T, setup_fn, teardown_fn)                                                \
     TFX_STORE_SETUP(T, setup_fn)                                                                   \
     TFX_STORE_TEARDOWN(T, teardown_fn)
+
+/* A cmocka test run with the file's own setup() and teardown(). */
+#define TFX_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 /* A person to add: NULL fields stay empty (the store's defaults apply). */
 struct tfx_person {
@@ -67,11 +80,19 @@ struct tfx_person {
 
 /* Adds (or updates by NIP) the person; returns their id. */
 int64_t tfx_person_add(struct store *st, const struct tfx_person *p);
+/* The same for a person given by NIP, name, unit and role (unit and role
+ * may be NULL: the defaults). */
+int64_t tfx_person_in(struct store *st, const char *nip, const char *name, const char *unit,
+                      const char *role);
+/* The same with the fields mentoring matches on (sup: the supervisor's NIP;
+ * any may be "" or NULL). */
+int64_t tfx_person_match(struct store *st, const char *nip, const char *name, const char *role,
+                         const char *unit, const char *grade, const char *sup,
+                         const char *strengths, const char *interests);
 
-/* The flow action rows of this build, as the service hands them to the
- * loader (every domain module's and the core's). */
-struct flow_actions;
-const struct flow_actions *tfx_actions(void);
+/* The mentor the match result r gives mentee, or 0. */
+struct match_result;
+int64_t tfx_mentor_of(const struct match_result *r, int64_t mentee);
 
 /* Parses one flow from JSON text; prints the diagnostics and fails the
  * test when it is not valid. */

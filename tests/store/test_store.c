@@ -655,21 +655,11 @@ static void test_forget(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_open_migrate, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_person_upsert, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_identities, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invites, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_consents, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_flows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_inbox, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_outbox_claim_plan, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_timers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_checkins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
+        TFX_TEST(test_open_migrate),      TFX_TEST(test_person_upsert), TFX_TEST(test_identities),
+        TFX_TEST(test_invites),           TFX_TEST(test_consents),      TFX_TEST(test_flows),
+        TFX_TEST(test_sessions),          TFX_TEST(test_inbox),         TFX_TEST(test_outbox),
+        TFX_TEST(test_outbox_claim_plan), TFX_TEST(test_timers),        TFX_TEST(test_transactions),
+        TFX_TEST(test_checkins),          TFX_TEST(test_export),        TFX_TEST(test_forget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

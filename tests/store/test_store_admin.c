@@ -14,26 +14,25 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
-#include "tests/store/store_fx.h"
 #include "store/store_admin.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
 };
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "2222222222222222222222222222222222222222222222222222222222222222"
 
-STORE_FX_DEFINE("bbadm", store_fx_no_init, store_fx_no_fini)
+TFX_STORE_SETUP_INIT(fx, setup, TFX_NOTHING)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, TFX_NOTHING)
 
 static void test_sessions(void **state)
 {
     struct fx *f = *state;
     struct store_admin_session s;
     int n = 0;
-    int64_t pid = store_fx_person(f->st, "1001", "Siti", "Biro SDM", "hr");
+    int64_t pid = tfx_person_in(f->st, "1001", "Siti", "Biro SDM", "hr");
 
     assert_int_equal(store_admin_session_add(f->st, H1, pid, 100, 200), BB_OK);
     assert_int_equal(store_admin_session_add(f->st, H1, pid, 100, 200), BB_EEXIST);
@@ -68,9 +67,9 @@ static void test_sessions(void **state)
 static void test_aggregates(void **state)
 {
     struct fx *f = *state;
-    int64_t a = store_fx_person(f->st, "1001", "Ayu", "Biro SDM", "hr");
-    int64_t b = store_fx_person(f->st, "1002", "Budi", "Dinas_Kominfo", "hr");
-    int64_t c = store_fx_person(f->st, "1003", "Citra 100%", "Bappeda", "hr");
+    int64_t a = tfx_person_in(f->st, "1001", "Ayu", "Biro SDM", "hr");
+    int64_t b = tfx_person_in(f->st, "1002", "Budi", "Dinas_Kominfo", "hr");
+    int64_t c = tfx_person_in(f->st, "1003", "Citra 100%", "Bappeda", "hr");
     struct store_admin_count *v = NULL;
     struct store_admin_week *w = NULL;
     int n = 0;
@@ -155,9 +154,9 @@ static void test_lists(void **state)
     struct store_admin_audit *au = NULL;
     int n = 0;
     int64_t total = 0;
-    int64_t a = store_fx_person(f->st, "1001", "Ayu", "Biro SDM", "hr");
-    store_fx_person(f->st, "1002", "Budi", "Dinas_Kominfo", "hr");
-    store_fx_person(f->st, "1003", "Citra 100%", "Bappeda", "hr");
+    int64_t a = tfx_person_in(f->st, "1001", "Ayu", "Biro SDM", "hr");
+    tfx_person_in(f->st, "1002", "Budi", "Dinas_Kominfo", "hr");
+    tfx_person_in(f->st, "1003", "Citra 100%", "Bappeda", "hr");
     assert_int_equal(store_identity_link(f->st, "web", "w1", a, 10), BB_OK);
     assert_int_equal(store_identity_link(f->st, "telegram", "t1", a, 10), BB_OK);
 
@@ -196,9 +195,9 @@ static void test_lists(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
+        TFX_TEST(test_sessions),
+        TFX_TEST(test_aggregates),
+        TFX_TEST(test_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

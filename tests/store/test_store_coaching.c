@@ -14,26 +14,25 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
-#include "tests/store/store_fx.h"
 #include "store/store_coaching.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     int64_t ayu, putri, siti, budi, rina;
 };
 
 static void fx_init(struct fx *f)
 {
-    f->ayu = store_fx_person(f->st, "1001", "Ayu Lestari", "Biro SDM", "employee");
-    f->putri = store_fx_person(f->st, "1002", "Putri Maharani", "Biro SDM", "employee");
-    f->siti = store_fx_person(f->st, "1003", "Siti Rahmawati", "Biro SDM", "hr");
-    f->budi = store_fx_person(f->st, "1004", "Budi Santoso", "Dinas Kominfo", "employee");
-    f->rina = store_fx_person(f->st, "1005", "Rina Putri_Sari", "Biro SDM", "employee");
+    f->ayu = tfx_person_in(f->st, "1001", "Ayu Lestari", "Biro SDM", "employee");
+    f->putri = tfx_person_in(f->st, "1002", "Putri Maharani", "Biro SDM", "employee");
+    f->siti = tfx_person_in(f->st, "1003", "Siti Rahmawati", "Biro SDM", "hr");
+    f->budi = tfx_person_in(f->st, "1004", "Budi Santoso", "Dinas Kominfo", "employee");
+    f->rina = tfx_person_in(f->st, "1005", "Rina Putri_Sari", "Biro SDM", "employee");
 }
 
-STORE_FX_DEFINE("bbcoach", fx_init, store_fx_no_fini)
+TFX_STORE_SETUP_INIT(fx, setup, fx_init)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, TFX_NOTHING)
 
 static void test_schema(void **state)
 {
@@ -167,40 +166,40 @@ static void test_grow_goals_learning(void **state)
     assert_string_equal(s.grow_goal, "");
 }
 
+/* Colleagues of who in Biro SDM matching q, at most two into out; how many
+ * there are. */
+static int find(struct fx *f, int64_t who, const char *q, struct store_person out[2])
+{
+    int n = -1;
+    assert_int_equal(store_coaching_find_colleagues(f->st, who, "Biro SDM", q, out, 2, &n), BB_OK);
+    return n;
+}
+
 static void test_find_colleagues(void **state)
 {
     struct fx *f = *state;
     struct store_person out[2];
-    int n = -1;
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "putri", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(find(f, f->ayu, "putri", out), 2);
     assert_string_equal(out[0].name, "Putri Maharani");
     assert_string_equal(out[1].name, "Rina Putri_Sari");
     /* the exact name comes first */
-    assert_int_equal(
-        store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "rina putri_sari", out, 2, &n),
-        BB_OK);
-    assert_int_equal(n, 1);
+    assert_int_equal(find(f, f->ayu, "rina putri_sari", out), 1);
     assert_string_equal(out[0].name, "Rina Putri_Sari");
     /* % and _ are literal: "_" matches only a real underscore */
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "i_s", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "%", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 0);
+    assert_int_equal(find(f, f->ayu, "i_s", out), 1);
+    assert_int_equal(find(f, f->ayu, "%", out), 0);
     /* other units and oneself are not found */
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "budi", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 0);
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->ayu, "Biro SDM", "ayu", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 0);
+    assert_int_equal(find(f, f->ayu, "budi", out), 0);
+    assert_int_equal(find(f, f->ayu, "ayu", out), 0);
     /* more than max: n says so */
-    assert_int_equal(store_coaching_find_colleagues(f->st, f->budi, "Biro SDM", "a", out, 2, &n),
-                     BB_OK);
-    assert_int_equal(n, 3);
+    assert_int_equal(find(f, f->budi, "a", out), 3);
+}
+
+/* Feedback on request q from giver, on 2026-11-27; the store's answer. */
+static int give(struct fx *f, int64_t q, int64_t giver, const char *good, const char *better,
+                int anon, int64_t at)
+{
+    return store_coaching_feedback_give(f->st, q, giver, "2026-11-27", good, better, anon, at);
 }
 
 static void test_feedback(void **state)
@@ -224,18 +223,10 @@ static void test_feedback(void **state)
     assert_string_equal(s.feedback_topic, "slides");
 
     /* only the asked giver can answer, once */
-    assert_int_equal(
-        store_coaching_feedback_give(f->st, q1, f->budi, "2026-11-27", "a", "b", 0, 20),
-        BB_ENOTFOUND);
-    assert_int_equal(
-        store_coaching_feedback_give(f->st, q1, f->putri, "2026-11-27", "Clear", "Shorter", 0, 20),
-        BB_OK);
-    assert_int_equal(
-        store_coaching_feedback_give(f->st, q1, f->putri, "2026-11-27", "Again", "x", 0, 21),
-        BB_ENOTFOUND);
-    assert_int_equal(
-        store_coaching_feedback_give(f->st, q2, f->putri, "2026-11-27", "Tidy", "Tests", 1, 22),
-        BB_OK);
+    assert_int_equal(give(f, q1, f->budi, "a", "b", 0, 20), BB_ENOTFOUND);
+    assert_int_equal(give(f, q1, f->putri, "Clear", "Shorter", 0, 20), BB_OK);
+    assert_int_equal(give(f, q1, f->putri, "Again", "x", 0, 21), BB_ENOTFOUND);
+    assert_int_equal(give(f, q2, f->putri, "Tidy", "Tests", 1, 22), BB_OK);
     assert_int_equal(store_coaching_feedback_pending(f->st, f->putri, &r), BB_ENOTFOUND);
     assert_int_equal(store_coaching_feedback_req(f->st, q2, &r), BB_OK);
     assert_string_equal(r.status, "answered");
@@ -308,12 +299,12 @@ static void test_mentor_requests(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wellbeing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_grow_goals_learning, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_find_colleagues, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mentor_requests, setup, teardown),
+        TFX_TEST(test_schema),
+        TFX_TEST(test_wellbeing),
+        TFX_TEST(test_grow_goals_learning),
+        TFX_TEST(test_find_colleagues),
+        TFX_TEST(test_feedback),
+        TFX_TEST(test_mentor_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

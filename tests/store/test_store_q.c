@@ -14,6 +14,7 @@
 
 #include "bot/base/bb.h"
 #include "store/store_int.h"
+#include "tests/lib/fixture.h"
 
 static int setup(void **state)
 {
@@ -308,12 +309,8 @@ static void test_cache_reuse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_error_mapping, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_one, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_grow_fill_each, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_each_stop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cache_reuse, setup, teardown),
+        TFX_TEST(test_error_mapping),  TFX_TEST(test_one),       TFX_TEST(test_list),
+        TFX_TEST(test_grow_fill_each), TFX_TEST(test_each_stop), TFX_TEST(test_cache_reuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,16 +17,14 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
-#include "tests/store/store_fx.h"
 #include "store/store_survey.h"
+#include "tests/lib/fixture.h"
 
 #define NPEOPLE 40
 #define T0      1795770000 /* 2026-11-27T09:00:00Z */
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     int64_t ids[NPEOPLE];
 };
 
@@ -46,7 +44,8 @@ static void fx_init(struct fx *f)
     }
 }
 
-STORE_FX_DEFINE("bbsurvey", fx_init, store_fx_no_fini)
+TFX_STORE_SETUP_INIT(fx, setup, fx_init)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, TFX_NOTHING)
 
 static int64_t add_wave(struct fx *f)
 {
@@ -329,11 +328,11 @@ static void test_broadcast_bulk(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_wave_timers_and_invitations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_answers_unlinkable, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unanswered_and_close, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_scrub, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_broadcast_bulk, setup, teardown),
+        TFX_TEST(test_wave_timers_and_invitations),
+        TFX_TEST(test_answers_unlinkable),
+        TFX_TEST(test_unanswered_and_close),
+        TFX_TEST(test_scrub),
+        TFX_TEST(test_broadcast_bulk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

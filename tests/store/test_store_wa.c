@@ -15,15 +15,13 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
-#include "tests/store/store_fx.h"
 #include "store/store_wa.h"
+#include "tests/lib/fixture.h"
 
 #define T0 1767225600
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
     int64_t pid;
 };
 
@@ -38,7 +36,14 @@ static void fx_init(struct fx *f)
     bb_clock_set(T0);
 }
 
-STORE_FX_DEFINE("bb_wa", fx_init, bb_clock_unpin)
+static void fx_fini(struct fx *f)
+{
+    (void)f;
+    bb_clock_unpin();
+}
+
+TFX_STORE_SETUP_INIT(fx, setup, fx_init)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, fx_fini)
 
 static int64_t queue(struct fx *f, const char *wa, const char *body, int64_t due)
 {
@@ -153,9 +158,9 @@ static void test_pending_export_forget(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_window, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hold_release, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pending_export_forget, setup, teardown),
+        TFX_TEST(test_window),
+        TFX_TEST(test_hold_release),
+        TFX_TEST(test_pending_export_forget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

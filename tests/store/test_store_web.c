@@ -13,16 +13,15 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
-#include "tests/store/store_fx.h"
 #include "store/store_web.h"
+#include "tests/lib/fixture.h"
 
 struct fx {
-    char dir[64];
-    char path[128];
-    struct store *st;
+    TFX_STORE_FIELDS;
 };
 
-STORE_FX_DEFINE("bbweb", store_fx_no_init, store_fx_no_fini)
+TFX_STORE_SETUP_INIT(fx, setup, TFX_NOTHING)
+TFX_STORE_TEARDOWN_FINI(fx, teardown, TFX_NOTHING)
 
 static void test_schema(void **state)
 {
@@ -101,9 +100,9 @@ static void test_export_forget(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_forget, setup, teardown),
+        TFX_TEST(test_schema),
+        TFX_TEST(test_sessions),
+        TFX_TEST(test_export_forget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

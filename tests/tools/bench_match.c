@@ -13,16 +13,9 @@
 
 #include "bot/base/bb.h"
 #include "bot/domain/mentoring/match.h"
+#include "tests/lib/common.h"
 
 static uint64_t rng_state;
-
-static uint32_t rnd(uint32_t n)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state % n);
-}
 
 static const char *const TAGS[] = {"leadership",
                                    "data analysis",
@@ -70,7 +63,7 @@ static char *make_tags(int k)
     struct bb_buf b;
     bb_buf_init(&b, 4096);
     for (int i = 0; i < k; i++)
-        bb_buf_printf(&b, "%s%s", i ? ", " : "", TAGS[rnd(BB_ARRAY_LEN(TAGS))]);
+        bb_buf_printf(&b, "%s%s", i ? ", " : "", TAGS[tfx_rnd(&rng_state, BB_ARRAY_LEN(TAGS))]);
     return bb_buf_take(&b);
 }
 
@@ -99,14 +92,15 @@ int main(int argc, char **argv)
         struct match_person *p = &all[i];
         p->id = i + 1;
         p->nip = nips[i];
-        bb_snprintf(units[i], sizeof(units[i]), "unit-%u", rnd(12));
+        bb_snprintf(units[i], sizeof(units[i]), "unit-%u", tfx_rnd(&rng_state, 12));
         p->unit = units[i];
-        p->lang = rnd(5) ? "id" : "en";
-        p->grade_rank = i < n ? 5 + (int)rnd(8) : 8 + (int)rnd(10);
+        p->lang = tfx_rnd(&rng_state, 5) ? "id" : "en";
+        p->grade_rank = i < n ? 5 + (int)tfx_rnd(&rng_state, 8) : 8 + (int)tfx_rnd(&rng_state, 10);
         /* a tree: each person reports to someone with a smaller index */
-        p->supervisor_nip = i > 0 ? nips[rnd((uint32_t)i)] : NULL;
-        p->tags = make_tags(i < n ? 2 + (int)rnd(3) : 3 + (int)rnd(4));
-        p->capacity = i < n ? 0 : 1 + (int)rnd(8);
+        p->supervisor_nip = i > 0 ? nips[tfx_rnd(&rng_state, (uint32_t)i)] : NULL;
+        p->tags =
+            make_tags(i < n ? 2 + (int)tfx_rnd(&rng_state, 3) : 3 + (int)tfx_rnd(&rng_state, 4));
+        p->capacity = i < n ? 0 : 1 + (int)tfx_rnd(&rng_state, 8);
     }
     /* mentors are the last m people */
     struct match_input in;

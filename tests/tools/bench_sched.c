@@ -21,16 +21,10 @@
 #include "bot/flow/flow.h"
 #include "bot/domain/modules.h"
 
-/* The action rows of this build (the loader is handed them, like main does). */
-static const struct flow_actions *acts(void)
-{
-    static struct flow_actions a;
-    a = domain_flow_actions(domain_modules);
-    return &a;
-}
 #include "bot/domain/sched/sched.h"
 #include "store/store.h"
 #include "store/store_sched.h"
+#include "tests/lib/common.h"
 
 static const char *const FLOW_FMT =
     "{\"id\": \"bench.weekly\", \"version\": %d, \"kind\": \"coaching\","
@@ -49,12 +43,12 @@ static int make_lib(int version, const char *day, struct flow_lib **out)
     int rc;
     flow_diags_init(&d);
     bb_snprintf(json, sizeof(json), FLOW_FMT, version, day);
-    rc = flow_parse(json, strlen(json), "bench", acts(), &f, &d);
+    rc = flow_parse(json, strlen(json), "bench", tfx_actions(), &f, &d);
     flow_diags_free(&d);
     if (rc == BB_OK)
         rc = flow_lib_new(out);
     if (rc == BB_OK) {
-        flow_lib_set_actions(*out, acts());
+        flow_lib_set_actions(*out, tfx_actions());
         rc = flow_lib_add(*out, f, 1);
     } else
         flow_free(f);
