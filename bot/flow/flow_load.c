@@ -144,13 +144,9 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
         return -1;
     }
     for (const cJSON *c = j->child; c; c = c->next) {
-        if (!c->string || is_comment_key(c->string))
+        int li = flow_ld_lang_of(L, c, what, " (use id, en)");
+        if (li < 0)
             continue;
-        int li = flow_lang_index(c->string);
-        if (li < 0) {
-            ERR(L, "%s: unknown language \"%s\" (use id, en)", what, c->string);
-            continue;
-        }
         if (!cJSON_IsString(c)) {
             ERR(L, "%s: the \"%s\" text must be a string", what, c->string);
             given[li] = 1;
