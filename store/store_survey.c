@@ -71,6 +71,20 @@ int store_segment_count(struct store *st, int kind, const char *value, int64_t *
 
 /* ---- broadcasts ---------------------------------------------------------- */
 
+/* The end of an insert that fanned out n rows for the new row id: while rc
+ * is BB_OK, its count set by sql (?1 = id, ?2 = n) and the transaction
+ * committed; else rolled back. */
+static int count_commit(struct store *st, int rc, const char *sql, int64_t id, int n)
+{
+    if (rc == BB_OK)
+        rc = store_q_exec(st, sql, STORE_ARGS(store_int(id), store_int(n)), NULL);
+    if (rc != BB_OK) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st);
+}
+
 int store_broadcast_add(struct store *st, int kind, const char *value, const char *segment,
                         const char *text_id, const char *text_en, const char *body_id,
                         const char *body_en, int64_t due, int64_t now, const char *actor,
@@ -100,14 +114,7 @@ int store_broadcast_add(struct store *st, int kind, const char *value, const cha
             STORE_ARGS(SEG_ARGS(kind, value), store_text(body_id), store_text(body_en),
                        store_int(due), store_int(now), store_int(id)),
             &n);
-    if (rc == BB_OK)
-        rc = store_q_exec(st, "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1",
-                          STORE_ARGS(store_int(id), store_int(n)), NULL);
-    if (rc != BB_OK) {
-        store_rollback(st);
-        return rc;
-    }
-    rc = store_commit(st);
+    rc = count_commit(st, rc, "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1", id, n);
     if (rc == BB_OK) {
         if (id_out)
             *id_out = id;
@@ -210,14 +217,7 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
                           STORE_ARGS(store_int(id), store_text(w->flow_id), store_int(w->start_at),
                                      store_int(pace)),
                           NULL);
-    if (rc == BB_OK)
-        rc = store_q_exec(st, "UPDATE survey_waves SET invited = ?2 WHERE id = ?1",
-                          STORE_ARGS(store_int(id), store_int(n)), NULL);
-    if (rc != BB_OK) {
-        store_rollback(st);
-        return rc;
-    }
-    rc = store_commit(st);
+    rc = count_commit(st, rc, "UPDATE survey_waves SET invited = ?2 WHERE id = ?1", id, n);
     if (rc == BB_OK) {
         w->id = id;
         w->invited = n;
