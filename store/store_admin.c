@@ -70,21 +70,12 @@ int store_admin_session_prune(struct store *st, int64_t now, int *n)
 /* ---- aggregates --------------------------------------------------------- */
 
 /* A row of (key text, state int, n int). */
-static int map_count(sqlite3_stmt *s, void *out)
-{
-    struct store_admin_count *c = out;
-    store_col_copy(s, 0, c->key, sizeof(c->key));
-    c->state = sqlite3_column_int(s, 1);
-    c->n = sqlite3_column_int64(s, 2);
-    return BB_OK;
-}
-
-/* Rows of map_count. */
+/* Rows of store_map_admin_count. */
 static int counts(struct store *st, const char *sql, struct store_args args,
                   struct store_admin_count **out, int *n)
 {
-    return store_q_grow(st, sql, args, map_count, sizeof(**out), ADMIN_LIST_MAX, NULL, (void **)out,
-                        n);
+    return store_q_grow(st, sql, args, store_map_admin_count, sizeof(**out), ADMIN_LIST_MAX, NULL,
+                        (void **)out, n);
 }
 
 int store_admin_reach(struct store *st, struct store_admin_count **out, int *n)
@@ -180,20 +171,6 @@ static int like_pattern(const char *q, char *out, size_t n)
     return BB_OK;
 }
 
-static int map_admin_person(sqlite3_stmt *s, void *out)
-{
-    struct store_admin_person *p = out;
-    store_col_copy(s, 0, p->nip, sizeof(p->nip));
-    store_col_copy(s, 1, p->name, sizeof(p->name));
-    store_col_copy(s, 2, p->unit, sizeof(p->unit));
-    store_col_copy(s, 3, p->position, sizeof(p->position));
-    store_col_copy(s, 4, p->role, sizeof(p->role));
-    store_col_copy(s, 5, p->lang, sizeof(p->lang));
-    p->created_at = sqlite3_column_int64(s, 6);
-    store_col_copy(s, 7, p->channels, sizeof(p->channels));
-    return BB_OK;
-}
-
 int store_admin_people(struct store *st, const char *q, int limit, int offset,
                        struct store_admin_person **out, int *n, int64_t *total)
 {
@@ -219,18 +196,7 @@ int store_admin_people(struct store *st, const char *q, int limit, int offset,
         " identities i WHERE i.person_id = p.id AND i.blocked = 0 ORDER BY"
         " channel)) FROM people p" PEOPLE_WHERE " ORDER BY p.name, p.nip LIMIT ?3 OFFSET ?4",
         STORE_ARGS(store_text(q), store_text(pat), store_int(limit), store_int(offset)),
-        map_admin_person, sizeof(**out), ADMIN_LIST_MAX, NULL, (void **)out, n);
-}
-
-static int map_audit(sqlite3_stmt *s, void *out)
-{
-    struct store_admin_audit *a = out;
-    a->at = sqlite3_column_int64(s, 0);
-    store_col_copy(s, 1, a->actor, sizeof(a->actor));
-    store_col_copy(s, 2, a->action, sizeof(a->action));
-    store_col_copy(s, 3, a->subject_nip, sizeof(a->subject_nip));
-    store_col_copy(s, 4, a->detail, sizeof(a->detail));
-    return BB_OK;
+        store_map_admin_person, sizeof(**out), ADMIN_LIST_MAX, NULL, (void **)out, n);
 }
 
 int store_admin_audit_list(struct store *st, int limit, struct store_admin_audit **out, int *n)
@@ -242,5 +208,6 @@ int store_admin_audit_list(struct store *st, int limit, struct store_admin_audit
                         " audit_log a LEFT JOIN people p ON p.id = a.subject_person AND"
                         " a.subject_person <> 0 ORDER BY a.id DESC LIMIT ?1",
                         STORE_ARGS(store_int(limit > ADMIN_LIST_MAX ? ADMIN_LIST_MAX : limit)),
-                        map_audit, sizeof(**out), ADMIN_LIST_MAX, NULL, (void **)out, n);
+                        store_map_admin_audit, sizeof(**out), ADMIN_LIST_MAX, NULL, (void **)out,
+                        n);
 }

@@ -234,17 +234,6 @@ int store_coaching_feedback_ask(struct store *st, int64_t asker_id, int64_t give
                           id_out);
 }
 
-static int map_req(sqlite3_stmt *s, void *dst)
-{
-    struct store_feedback_req *out = dst;
-    out->id = sqlite3_column_int64(s, 0);
-    out->asker_id = sqlite3_column_int64(s, 1);
-    out->giver_id = sqlite3_column_int64(s, 2);
-    store_col_copy(s, 3, out->topic, sizeof(out->topic));
-    store_col_copy(s, 4, out->status, sizeof(out->status));
-    return BB_OK;
-}
-
 int store_coaching_feedback_req(struct store *st, int64_t id, struct store_feedback_req *out)
 {
     if (!out)
@@ -252,7 +241,7 @@ int store_coaching_feedback_req(struct store *st, int64_t id, struct store_feedb
     return store_q_one(st,
                        "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
                        " WHERE id = ?1",
-                       STORE_ARGS(store_int(id)), map_req, out);
+                       STORE_ARGS(store_int(id)), store_map_feedback_req, out);
 }
 
 int store_coaching_feedback_pending(struct store *st, int64_t giver_id,
@@ -263,7 +252,7 @@ int store_coaching_feedback_pending(struct store *st, int64_t giver_id,
     return store_q_one(st,
                        "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
                        " WHERE giver_id = ?1 AND status = 'asked' ORDER BY id LIMIT 1",
-                       STORE_ARGS(store_int(giver_id)), map_req, out);
+                       STORE_ARGS(store_int(giver_id)), store_map_feedback_req, out);
 }
 
 int store_coaching_feedback_give(struct store *st, int64_t req, int64_t giver_id, const char *day,
@@ -341,19 +330,6 @@ int store_coaching_mentor_request_set_status(struct store *st, int64_t id, const
 
 /* ---- summary -------------------------------------------------------------------- */
 
-static int map_summary(sqlite3_stmt *s, void *dst)
-{
-    struct store_coaching_summary *out = dst;
-    out->jp_minutes = sqlite3_column_int64(s, 0);
-    out->goals_open = sqlite3_column_int(s, 1);
-    out->mentor_request_open = sqlite3_column_int(s, 2);
-    store_col_copy(s, 3, out->grow_goal, sizeof(out->grow_goal));
-    out->feedback_req = sqlite3_column_int64(s, 4);
-    store_col_copy(s, 5, out->feedback_from, sizeof(out->feedback_from));
-    store_col_copy(s, 6, out->feedback_topic, sizeof(out->feedback_topic));
-    return BB_OK;
-}
-
 int store_coaching_summary(struct store *st, int64_t person_id, const char *year_from,
                            const char *year_to, struct store_coaching_summary *out)
 {
@@ -372,7 +348,7 @@ int store_coaching_summary(struct store *st, int64_t person_id, const char *year
         " FROM (SELECT 1) LEFT JOIN feedback_requests r ON r.id = (SELECT id FROM feedback_requests"
         "  WHERE giver_id = ?1 AND status = 'asked' ORDER BY id LIMIT 1)"
         " LEFT JOIN people a ON a.id = r.asker_id",
-        STORE_ARGS(store_int(person_id), store_text(year_from), store_text(year_to)), map_summary,
-        out);
+        STORE_ARGS(store_int(person_id), store_text(year_from), store_text(year_to)),
+        store_map_coaching_summary, out);
     return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }

@@ -181,6 +181,31 @@ int store_q_grow(struct store *st, const char *sql, struct store_args args, stor
 /* A mapper for lists of ids: column 0 into an int64_t. */
 int store_map_int64(sqlite3_stmt *s, void *out);
 
+/* A row described as data: column i of the result goes to the field
+ * cols[i] names, read by its kind (STORE_C_INT: sqlite3_column_int,
+ * STORE_C_I64: sqlite3_column_int64, STORE_C_TEXT: store_col_copy into a
+ * char array, STORE_C_DUP: store_col_dup into a char *).
+ * An integer is stored as the field's own type (int or int64_t). Every
+ * column is read; the first error of a STORE_C_DUP is returned. So a mapper
+ * is a table and one call: return STORE_MAP_COLS(s, row, table). */
+enum store_col_kind { STORE_C_INT = 1, STORE_C_I64, STORE_C_TEXT, STORE_C_DUP };
+struct store_col {
+    int kind;
+    size_t off;  /* offsetof() the field */
+    size_t size; /* sizeof() the field */
+};
+#define STORE_COL(kind, type, field)                                                               \
+    {                                                                                              \
+        (kind), offsetof(type, field), sizeof(((type *)0)->field)                                  \
+    }
+int store_map_cols(sqlite3_stmt *s, void *row, const struct store_col *cols, int n);
+#define STORE_INT(type, field) STORE_COL(STORE_C_INT, type, field)
+#define STORE_I64(type, field) STORE_COL(STORE_C_I64, type, field)
+#define STORE_TXT(type, field) STORE_COL(STORE_C_TEXT, type, field)
+#define STORE_DUP(type, field) STORE_COL(STORE_C_DUP, type, field)
+#define STORE_MAP_COLS(s, row, cols)                                                               \
+    store_map_cols((s), (row), (cols), (int)(sizeof(cols) / sizeof((cols)[0])))
+
 /* Bind text: NULL binds SQL NULL. The string must live until store_done(). */
 int store_bind_text(sqlite3_stmt *s, int idx, const char *text);
 /* Copy column col as text into a bounded field ("" for NULL). */
@@ -189,19 +214,40 @@ void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t n);
 int store_col_dup(sqlite3_stmt *s, int col, char **out);
 
 /* A people row selected as STORE_PERSON_COLS, mapped into a struct
- * store_person (store_people.c). */
+ * store_person (store_rows.c). */
 #define STORE_PERSON_COLS                                                                          \
     "id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"          \
     " strengths, interests, created_at, updated_at"
 int store_map_person(sqlite3_stmt *s, void *person);
 
 /* An outbox row selected as STORE_OUTBOX_COLS, mapped into a struct
- * store_outbox_msg (store_queue.c); store_drop_outbox frees a list of them. */
+ * store_outbox_msg (store_rows.c); store_drop_outbox (store_queue.c) frees a
+ * list of them. */
 #define STORE_OUTBOX_COLS                                                                          \
     "id, person_id, channel, ext_user, priority, body, state, attempts, due, created_at,"          \
     " ext_msg_id, batch_id"
 int store_map_outbox(sqlite3_stmt *s, void *msg);
 void store_drop_outbox(void *msgs, int n);
+
+/* The other row mappers (store_rows.c), each into the struct store.h
+ * names after store_map_, from a SELECT of its columns in struct order. */
+int store_map_admin_count(sqlite3_stmt *s, void *row);
+int store_map_admin_person(sqlite3_stmt *s, void *row);
+int store_map_admin_audit(sqlite3_stmt *s, void *row);
+int store_map_feedback_req(sqlite3_stmt *s, void *row);
+int store_map_coaching_summary(sqlite3_stmt *s, void *row);
+int store_map_mentor_profile(sqlite3_stmt *s, void *row);
+int store_map_proposal(sqlite3_stmt *s, void *row);
+int store_map_pairing(sqlite3_stmt *s, void *row);
+int store_map_inbox_event(sqlite3_stmt *s, void *row);
+int store_map_sched_plan(sqlite3_stmt *s, void *row);
+int store_map_timer(sqlite3_stmt *s, void *row);
+int store_map_checkin(sqlite3_stmt *s, void *row);
+int store_map_wave(sqlite3_stmt *s, void *row);
+int store_map_invitee(sqlite3_stmt *s, void *row);
+int store_map_unit_count(sqlite3_stmt *s, void *row);
+int store_map_wa_held(sqlite3_stmt *s, void *row);
+int store_map_wa_pending(sqlite3_stmt *s, void *row);
 
 /* Schema, in store_schema.c. store_migrations[i] brings user_version from
  * i to i + 1, each in its own transaction. */

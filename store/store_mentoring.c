@@ -22,15 +22,6 @@ static int rows(struct store *st, const char *sql, struct store_args args, store
 
 /* ---- mentor profiles ----------------------------------------------------- */
 
-static int map_profile(sqlite3_stmt *s, void *dst)
-{
-    struct store_mentor_profile *p = dst;
-    p->capacity = sqlite3_column_int(s, 0);
-    store_col_copy(s, 1, p->status, sizeof(p->status));
-    p->updated_at = sqlite3_column_int64(s, 2);
-    return BB_OK;
-}
-
 int store_mentor_profile_get(struct store *st, int64_t person_id, struct store_mentor_profile *out)
 {
     int rc;
@@ -38,7 +29,7 @@ int store_mentor_profile_get(struct store *st, int64_t person_id, struct store_m
     rc = store_q_one(st,
                      "SELECT capacity, status, updated_at FROM mentor_profiles"
                      " WHERE person_id = ?1",
-                     STORE_ARGS(store_int(person_id)), map_profile, out);
+                     STORE_ARGS(store_int(person_id)), store_map_mentor_profile, out);
     if (rc == BB_OK)
         out->person_id = person_id;
     return rc;
@@ -136,25 +127,14 @@ int store_proposal_add(struct store *st, const struct store_proposal *p)
                         NULL);
 }
 
-static int map_proposal(sqlite3_stmt *s, void *dst)
-{
-    struct store_proposal *p = dst;
-    p->suggestion_id = sqlite3_column_int64(s, 0);
-    p->mentee_id = sqlite3_column_int64(s, 1);
-    p->mentor_id = sqlite3_column_int64(s, 2);
-    p->score = sqlite3_column_int(s, 3);
-    store_col_copy(s, 4, p->reasons, sizeof(p->reasons));
-    p->state = sqlite3_column_int(s, 5);
-    return BB_OK;
-}
-
 int store_proposal_list(struct store *st, int64_t suggestion_id, struct store_proposal **out,
                         int *n)
 {
     return rows(st,
                 "SELECT suggestion_id, mentee_id, mentor_id, score, reasons, state"
                 " FROM pair_proposals WHERE suggestion_id = ?1 ORDER BY mentee_id",
-                STORE_ARGS(store_int(suggestion_id)), map_proposal, sizeof(**out), (void **)out, n);
+                STORE_ARGS(store_int(suggestion_id)), store_map_proposal, sizeof(**out),
+                (void **)out, n);
 }
 
 int store_proposal_set_state(struct store *st, int64_t suggestion_id, int64_t mentee_id, int state)
@@ -172,24 +152,6 @@ int store_proposal_set_state(struct store *st, int64_t suggestion_id, int64_t me
     "id, mentee_id, mentor_id, suggestion_id, status, started_at, COALESCE(ended_at, 0),"          \
     " end_reason, ended_by, intro_mentee_at, intro_mentor_at, nudged_at"
 
-static int map_pairing(sqlite3_stmt *s, void *dst)
-{
-    struct store_pairing *p = dst;
-    p->id = sqlite3_column_int64(s, 0);
-    p->mentee_id = sqlite3_column_int64(s, 1);
-    p->mentor_id = sqlite3_column_int64(s, 2);
-    p->suggestion_id = sqlite3_column_int64(s, 3);
-    store_col_copy(s, 4, p->status, sizeof(p->status));
-    p->started_at = sqlite3_column_int64(s, 5);
-    p->ended_at = sqlite3_column_int64(s, 6);
-    store_col_copy(s, 7, p->end_reason, sizeof(p->end_reason));
-    store_col_copy(s, 8, p->ended_by, sizeof(p->ended_by));
-    p->intro_mentee_at = sqlite3_column_int64(s, 9);
-    p->intro_mentor_at = sqlite3_column_int64(s, 10);
-    p->nudged_at = sqlite3_column_int64(s, 11);
-    return BB_OK;
-}
-
 int store_pairing_add(struct store *st, const struct store_pairing *p, int64_t *id_out)
 {
     if (p->mentee_id <= 0 || p->mentor_id <= 0 || p->mentee_id == p->mentor_id)
@@ -206,7 +168,7 @@ int store_pairing_by_id(struct store *st, int64_t id, struct store_pairing *out)
 {
     memset(out, 0, sizeof(*out));
     return store_q_one(st, "SELECT " PAIR_COLS " FROM pairings WHERE id = ?1",
-                       STORE_ARGS(store_int(id)), map_pairing, out);
+                       STORE_ARGS(store_int(id)), store_map_pairing, out);
 }
 
 int store_pairing_active_of(struct store *st, int64_t mentee_id, struct store_pairing *out)
@@ -215,7 +177,7 @@ int store_pairing_active_of(struct store *st, int64_t mentee_id, struct store_pa
     return store_q_one(st,
                        "SELECT " PAIR_COLS " FROM pairings WHERE mentee_id = ?1 AND"
                        " status = 'active'",
-                       STORE_ARGS(store_int(mentee_id)), map_pairing, out);
+                       STORE_ARGS(store_int(mentee_id)), store_map_pairing, out);
 }
 
 int store_pairing_list_active(struct store *st, int64_t mentor_id, struct store_pairing **out,
@@ -224,13 +186,14 @@ int store_pairing_list_active(struct store *st, int64_t mentor_id, struct store_
     return rows(st,
                 "SELECT " PAIR_COLS " FROM pairings WHERE status = 'active'"
                 " AND (?1 = 0 OR mentor_id = ?1) ORDER BY started_at, id",
-                STORE_ARGS(store_int(mentor_id)), map_pairing, sizeof(**out), (void **)out, n);
+                STORE_ARGS(store_int(mentor_id)), store_map_pairing, sizeof(**out), (void **)out,
+                n);
 }
 
 int store_pairing_list_ended(struct store *st, struct store_pairing **out, int *n)
 {
     return rows(st, "SELECT " PAIR_COLS " FROM pairings WHERE status = 'ended' ORDER BY id",
-                STORE_NOARGS, map_pairing, sizeof(**out), (void **)out, n);
+                STORE_NOARGS, store_map_pairing, sizeof(**out), (void **)out, n);
 }
 
 int store_pairing_count_active(struct store *st, int64_t mentor_id, int *n)
@@ -275,7 +238,7 @@ int store_pairing_intro_pending(struct store *st, int limit, struct store_pairin
     return rows(st,
                 "SELECT " PAIR_COLS " FROM pairings WHERE status = 'active'"
                 " AND (intro_mentee_at = 0 OR intro_mentor_at = 0) ORDER BY id LIMIT ?1",
-                STORE_ARGS(store_int(limit)), map_pairing, sizeof(**out), (void **)out, n);
+                STORE_ARGS(store_int(limit)), store_map_pairing, sizeof(**out), (void **)out, n);
 }
 
 int store_pairing_quiet(struct store *st, int64_t before, int limit, struct store_pairing **out,
@@ -286,7 +249,7 @@ int store_pairing_quiet(struct store *st, int64_t before, int limit, struct stor
                 " AND nudged_at <= ?1 AND max(started_at, COALESCE((SELECT max(held_at)"
                 " FROM mentoring_sessions m WHERE m.pairing_id = p.id), 0)) <= ?1"
                 " ORDER BY id LIMIT ?2",
-                STORE_ARGS(store_int(before), store_int(limit)), map_pairing, sizeof(**out),
+                STORE_ARGS(store_int(before), store_int(limit)), store_map_pairing, sizeof(**out),
                 (void **)out, n);
 }
 

@@ -12,29 +12,6 @@
 
 /* ---- people ------------------------------------------------------------ */
 
-int store_map_person(sqlite3_stmt *s, void *out)
-{
-    struct store_person *p = out;
-    memset(p, 0, sizeof(*p));
-    p->id = sqlite3_column_int64(s, 0);
-    store_col_copy(s, 1, p->nip, sizeof(p->nip));
-    store_col_copy(s, 2, p->name, sizeof(p->name));
-    store_col_copy(s, 3, p->unit, sizeof(p->unit));
-    store_col_copy(s, 4, p->position, sizeof(p->position));
-    store_col_copy(s, 5, p->grade, sizeof(p->grade));
-    store_col_copy(s, 6, p->role, sizeof(p->role));
-    store_col_copy(s, 7, p->lang, sizeof(p->lang));
-    store_col_copy(s, 8, p->tz, sizeof(p->tz));
-    store_col_copy(s, 9, p->phone, sizeof(p->phone));
-    store_col_copy(s, 10, p->email, sizeof(p->email));
-    store_col_copy(s, 11, p->supervisor_nip, sizeof(p->supervisor_nip));
-    store_col_copy(s, 12, p->strengths, sizeof(p->strengths));
-    store_col_copy(s, 13, p->interests, sizeof(p->interests));
-    p->created_at = sqlite3_column_int64(s, 14);
-    p->updated_at = sqlite3_column_int64(s, 15);
-    return BB_OK;
-}
-
 static int one_of(const char *v, const char *const *set, size_t n)
 {
     for (size_t i = 0; i < n; i++)

@@ -223,6 +223,42 @@ int store_map_int64(sqlite3_stmt *s, void *out)
     return BB_OK;
 }
 
+int store_map_cols(sqlite3_stmt *s, void *row, const struct store_col *cols, int n)
+{
+    int rc = BB_OK;
+    for (int i = 0; i < n; i++) {
+        char *f = (char *)row + cols[i].off;
+        int64_t v = 0;
+        switch (cols[i].kind) {
+        case STORE_C_TEXT:
+            store_col_copy(s, i, f, cols[i].size);
+            continue;
+        case STORE_C_DUP: {
+            char *dup = NULL;
+            int r = store_col_dup(s, i, &dup);
+            memcpy(f, &dup, sizeof(dup));
+            if (r != BB_OK && rc == BB_OK)
+                rc = r;
+            continue;
+        }
+        case STORE_C_INT:
+            v = sqlite3_column_int(s, i);
+            break;
+        default:
+            v = sqlite3_column_int64(s, i);
+            break;
+        }
+        if (cols[i].size == sizeof(int64_t)) {
+            memcpy(f, &v, sizeof(v));
+        } else {
+            assert(cols[i].size == sizeof(int));
+            int iv = (int)v;
+            memcpy(f, &iv, sizeof(iv));
+        }
+    }
+    return rc;
+}
+
 int store_q_int64(struct store *st, const char *sql, struct store_args args, int64_t *out)
 {
     return store_q_one(st, sql, args, store_map_int64, out);

@@ -57,27 +57,13 @@ static void drop_inbox(void *evs, int n)
     store_inbox_free(evs, n);
 }
 
-static int map_inbox(sqlite3_stmt *s, void *out)
-{
-    struct store_inbox_event *e = out;
-    e->id = sqlite3_column_int64(s, 0);
-    store_col_copy(s, 1, e->channel, sizeof(e->channel));
-    store_col_copy(s, 2, e->ext_user, sizeof(e->ext_user));
-    store_col_copy(s, 3, e->ext_msg_id, sizeof(e->ext_msg_id));
-    e->person_id = sqlite3_column_int64(s, 4);
-    e->kind = sqlite3_column_int(s, 5);
-    store_col_copy(s, 7, e->payload, sizeof(e->payload));
-    e->ts = sqlite3_column_int64(s, 8);
-    return store_col_dup(s, 6, &e->text);
-}
-
 int store_inbox_next(struct store *st, int limit, struct store_inbox_event **evs, int *n)
 {
     return store_q_list(st,
                         "SELECT id, channel, ext_user, ext_msg_id, person_id, kind, text, payload,"
                         " ts FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?1",
-                        STORE_ARGS(store_int(limit)), map_inbox, sizeof(**evs), limit, drop_inbox,
-                        (void **)evs, n);
+                        STORE_ARGS(store_int(limit)), store_map_inbox_event, sizeof(**evs), limit,
+                        drop_inbox, (void **)evs, n);
 }
 
 int store_inbox_done(struct store *st, int64_t id, int64_t now)
@@ -133,23 +119,6 @@ void store_outbox_free(struct store_outbox_msg *msgs, int n)
 void store_drop_outbox(void *msgs, int n)
 {
     store_outbox_free(msgs, n);
-}
-
-int store_map_outbox(sqlite3_stmt *s, void *msg)
-{
-    struct store_outbox_msg *m = msg;
-    m->id = sqlite3_column_int64(s, 0);
-    m->person_id = sqlite3_column_int64(s, 1);
-    store_col_copy(s, 2, m->channel, sizeof(m->channel));
-    store_col_copy(s, 3, m->ext_user, sizeof(m->ext_user));
-    m->priority = sqlite3_column_int(s, 4);
-    m->state = sqlite3_column_int(s, 6);
-    m->attempts = sqlite3_column_int(s, 7);
-    m->due = sqlite3_column_int64(s, 8);
-    m->created_at = sqlite3_column_int64(s, 9);
-    store_col_copy(s, 10, m->ext_msg_id, sizeof(m->ext_msg_id));
-    m->batch_id = sqlite3_column_int64(s, 11);
-    return store_col_dup(s, 5, &m->body);
 }
 
 /* Rows read by store_outbox_claim so far. */

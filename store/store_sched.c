@@ -82,25 +82,14 @@ int store_sched_dirty_add(struct store *st, int64_t person_id)
                         STORE_ARGS(store_int(person_id)), NULL);
 }
 
-static int map_plan(sqlite3_stmt *s, void *out)
-{
-    struct store_sched_plan *p = out;
-    memset(p, 0, sizeof(*p));
-    store_col_copy(s, 0, p->flow_id, sizeof(p->flow_id));
-    p->timer_id = sqlite3_column_int64(s, 1);
-    p->due = sqlite3_column_int64(s, 2);
-    store_col_copy(s, 3, p->rule, sizeof(p->rule));
-    store_col_copy(s, 4, p->tz, sizeof(p->tz));
-    return BB_OK;
-}
-
 int store_sched_plans_of(struct store *st, int64_t person_id, struct store_sched_plan *out, int max,
                          int *n)
 {
     int rc = store_q_fill(st,
                           "SELECT flow_id, timer_id, due, rule, tz FROM sched_plan"
                           " WHERE person_id = ?1 ORDER BY flow_id",
-                          STORE_ARGS(store_int(person_id)), map_plan, sizeof(*out), max, out, n);
+                          STORE_ARGS(store_int(person_id)), store_map_sched_plan, sizeof(*out), max,
+                          out, n);
     for (int i = 0; rc == BB_OK && i < *n; i++)
         out[i].person_id = person_id;
     return rc;

@@ -127,24 +127,13 @@ int store_timer_set(struct store *st, const struct store_timer *t)
     return store_timer_add(st, t, NULL);
 }
 
-static int map_timer(sqlite3_stmt *s, void *out)
-{
-    struct store_timer *t = out;
-    t->id = sqlite3_column_int64(s, 0);
-    t->person_id = sqlite3_column_int64(s, 1);
-    store_col_copy(s, 2, t->kind, sizeof(t->kind));
-    store_col_copy(s, 3, t->payload, sizeof(t->payload));
-    t->due = sqlite3_column_int64(s, 4);
-    return BB_OK;
-}
-
 int store_timer_due(struct store *st, int64_t now, int limit, struct store_timer **out, int *n)
 {
     return store_q_list(st,
                         "SELECT id, person_id, kind, payload, due FROM timers WHERE due <= ?1"
                         " ORDER BY due, id LIMIT ?2",
-                        STORE_ARGS(store_int(now), store_int(limit)), map_timer, sizeof(**out),
-                        limit, NULL, (void **)out, n);
+                        STORE_ARGS(store_int(now), store_int(limit)), store_map_timer,
+                        sizeof(**out), limit, NULL, (void **)out, n);
 }
 
 int store_timer_delete(struct store *st, int64_t id)
@@ -167,26 +156,12 @@ int store_checkin_add(struct store *st, const struct store_checkin *c, int64_t *
                           id_out);
 }
 
-static int map_checkin(sqlite3_stmt *s, void *out)
-{
-    struct store_checkin *c = out;
-    c->id = sqlite3_column_int64(s, 0);
-    c->person_id = sqlite3_column_int64(s, 1);
-    c->at = sqlite3_column_int64(s, 2);
-    c->mood = sqlite3_column_int(s, 3);
-    store_col_copy(s, 4, c->win, sizeof(c->win));
-    store_col_copy(s, 5, c->blocker, sizeof(c->blocker));
-    c->wants_help = sqlite3_column_int(s, 6);
-    store_col_copy(s, 7, c->extra, sizeof(c->extra));
-    return BB_OK;
-}
-
 int store_checkin_list(struct store *st, int64_t person_id, int limit, struct store_checkin **out,
                        int *n)
 {
     return store_q_list(st,
                         "SELECT id, person_id, at, mood, win, blocker, wants_help, extra FROM"
                         " checkins WHERE person_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
-                        STORE_ARGS(store_int(person_id), store_int(limit)), map_checkin,
+                        STORE_ARGS(store_int(person_id), store_int(limit)), store_map_checkin,
                         sizeof(**out), limit, NULL, (void **)out, n);
 }

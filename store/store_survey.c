@@ -71,6 +71,20 @@ int store_segment_count(struct store *st, int kind, const char *value, int64_t *
 
 /* ---- broadcasts ---------------------------------------------------------- */
 
+/* The end of an insert that fanned out n rows for the new row id: while rc
+ * is BB_OK, its count set by sql (?1 = id, ?2 = n) and the transaction
+ * committed; else rolled back. */
+static int count_commit(struct store *st, int rc, const char *sql, int64_t id, int n)
+{
+    if (rc == BB_OK)
+        rc = store_q_exec(st, sql, STORE_ARGS(store_int(id), store_int(n)), NULL);
+    if (rc != BB_OK) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st);
+}
+
 int store_broadcast_add(struct store *st, int kind, const char *value, const char *segment,
                         const char *text_id, const char *text_en, const char *body_id,
                         const char *body_en, int64_t due, int64_t now, const char *actor,
@@ -100,14 +114,7 @@ int store_broadcast_add(struct store *st, int kind, const char *value, const cha
             STORE_ARGS(SEG_ARGS(kind, value), store_text(body_id), store_text(body_en),
                        store_int(due), store_int(now), store_int(id)),
             &n);
-    if (rc == BB_OK)
-        rc = store_q_exec(st, "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1",
-                          STORE_ARGS(store_int(id), store_int(n)), NULL);
-    if (rc != BB_OK) {
-        store_rollback(st);
-        return rc;
-    }
-    rc = store_commit(st);
+    rc = count_commit(st, rc, "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1", id, n);
     if (rc == BB_OK) {
         if (id_out)
             *id_out = id;
@@ -179,24 +186,6 @@ int store_broadcast_list(struct store *st, int limit, struct store_broadcast **o
     "id, flow_id, segment, start_at, close_at, remind_at, reminded, closed, invited, created_at,"  \
     " actor"
 
-static int map_wave(sqlite3_stmt *s, void *dst)
-{
-    struct store_wave *w = dst;
-    memset(w, 0, sizeof(*w));
-    w->id = sqlite3_column_int64(s, 0);
-    store_col_copy(s, 1, w->flow_id, sizeof(w->flow_id));
-    store_col_copy(s, 2, w->segment, sizeof(w->segment));
-    w->start_at = sqlite3_column_int64(s, 3);
-    w->close_at = sqlite3_column_int64(s, 4);
-    w->remind_at = sqlite3_column_int64(s, 5);
-    w->reminded = sqlite3_column_int(s, 6);
-    w->closed = sqlite3_column_int(s, 7);
-    w->invited = sqlite3_column_int64(s, 8);
-    w->created_at = sqlite3_column_int64(s, 9);
-    store_col_copy(s, 10, w->actor, sizeof(w->actor));
-    return BB_OK;
-}
-
 int store_wave_add(struct store *st, struct store_wave *w, int kind, const char *value, int pace)
 {
     int64_t id = 0;
@@ -228,14 +217,7 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
                           STORE_ARGS(store_int(id), store_text(w->flow_id), store_int(w->start_at),
                                      store_int(pace)),
                           NULL);
-    if (rc == BB_OK)
-        rc = store_q_exec(st, "UPDATE survey_waves SET invited = ?2 WHERE id = ?1",
-                          STORE_ARGS(store_int(id), store_int(n)), NULL);
-    if (rc != BB_OK) {
-        store_rollback(st);
-        return rc;
-    }
-    rc = store_commit(st);
+    rc = count_commit(st, rc, "UPDATE survey_waves SET invited = ?2 WHERE id = ?1", id, n);
     if (rc == BB_OK) {
         w->id = id;
         w->invited = n;
@@ -246,7 +228,7 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
 int store_wave_get(struct store *st, int64_t id, struct store_wave *out)
 {
     return store_q_one(st, "SELECT " WAVE_COLS " FROM survey_waves WHERE id = ?1",
-                       STORE_ARGS(store_int(id)), map_wave, out);
+                       STORE_ARGS(store_int(id)), store_map_wave, out);
 }
 
 int store_wave_list(struct store *st, const char *flow_id, struct store_wave **out, int *n)
@@ -254,7 +236,7 @@ int store_wave_list(struct store *st, const char *flow_id, struct store_wave **o
     return rows(st,
                 "SELECT " WAVE_COLS " FROM survey_waves WHERE ?1 IS NULL OR flow_id = ?1"
                 " ORDER BY id",
-                STORE_ARGS(store_text(flow_id)), map_wave, sizeof(**out), (void **)out, n);
+                STORE_ARGS(store_text(flow_id)), store_map_wave, sizeof(**out), (void **)out, n);
 }
 
 int store_wave_due_remind(struct store *st, int64_t now, int64_t **ids, int *n)
@@ -277,15 +259,6 @@ int store_wave_set_reminded(struct store *st, int64_t wave_id)
                         STORE_ARGS(store_int(wave_id)), NULL);
 }
 
-static int map_invitee(sqlite3_stmt *s, void *dst)
-{
-    struct store_invitee *v = dst;
-    v->person_id = sqlite3_column_int64(s, 0);
-    v->in_flow = sqlite3_column_int(s, 1);
-    v->has_timer = sqlite3_column_int(s, 2);
-    return BB_OK;
-}
-
 int store_wave_unanswered(struct store *st, int64_t wave_id, struct store_invitee **out, int *n)
 {
     return rows(st,
@@ -296,7 +269,7 @@ int store_wave_unanswered(struct store *st, int64_t wave_id, struct store_invite
                 " t.kind = 'flow' AND t.payload = w.flow_id)"
                 " FROM survey_invitations i JOIN survey_waves w ON w.id = i.wave_id"
                 " WHERE i.wave_id = ?1 AND i.answered = 0 ORDER BY i.person_id",
-                STORE_ARGS(store_int(wave_id)), map_invitee, sizeof(**out), (void **)out, n);
+                STORE_ARGS(store_int(wave_id)), store_map_invitee, sizeof(**out), (void **)out, n);
 }
 
 /* Blank one person's conversation traces between from and to. */
@@ -475,14 +448,13 @@ struct scrub_item {
     int64_t wave, person, from, to;
 };
 
+static const struct store_col scrub_item_cols[] = {
+    STORE_I64(struct scrub_item, wave), STORE_I64(struct scrub_item, person),
+    STORE_I64(struct scrub_item, from), STORE_I64(struct scrub_item, to)};
+
 static int map_scrub_item(sqlite3_stmt *s, void *dst)
 {
-    struct scrub_item *v = dst;
-    v->wave = sqlite3_column_int64(s, 0);
-    v->person = sqlite3_column_int64(s, 1);
-    v->from = sqlite3_column_int64(s, 2);
-    v->to = sqlite3_column_int64(s, 3);
-    return BB_OK;
+    return STORE_MAP_COLS(s, dst, scrub_item_cols);
 }
 
 int store_survey_scrub(struct store *st, int64_t now, int *n)
@@ -523,22 +495,14 @@ int store_survey_scrub(struct store *st, int64_t now, int *n)
 
 /* ---- reports --------------------------------------------------------------- */
 
-static int map_unit_count(sqlite3_stmt *s, void *dst)
-{
-    struct store_unit_count *u = dst;
-    store_col_copy(s, 0, u->unit, sizeof(u->unit));
-    u->invited = sqlite3_column_int64(s, 1);
-    u->answered = sqlite3_column_int64(s, 2);
-    return BB_OK;
-}
-
 int store_wave_units(struct store *st, int64_t wave_id, struct store_unit_count **out, int *n)
 {
     return rows(st,
                 "SELECT unit, invited, answered FROM survey_wave_units WHERE wave_id = ?1"
                 " UNION ALL SELECT unit, count(*), sum(answered) FROM survey_invitations"
                 " WHERE wave_id = ?1 GROUP BY unit ORDER BY 1",
-                STORE_ARGS(store_int(wave_id)), map_unit_count, sizeof(**out), (void **)out, n);
+                STORE_ARGS(store_int(wave_id)), store_map_unit_count, sizeof(**out), (void **)out,
+                n);
 }
 
 /* The caller's row function and what it last returned. */

@@ -64,17 +64,6 @@ int store_wa_set_nudged(struct store *st, const char *wa_id, int64_t now)
                         STORE_ARGS(store_text(wa_id), store_int(now)), NULL);
 }
 
-static int map_held(sqlite3_stmt *s, void *out)
-{
-    struct store_wa_held *h = out;
-    h->id = sqlite3_column_int64(s, 0);
-    h->person_id = sqlite3_column_int64(s, 1);
-    store_col_copy(s, 2, h->ext_user, sizeof(h->ext_user));
-    h->created_at = sqlite3_column_int64(s, 3);
-    h->batch_id = sqlite3_column_int64(s, 4);
-    return BB_OK;
-}
-
 int store_wa_due_closed(struct store *st, const char *channel, int prio, int64_t now, int limit,
                         struct store_wa_held **out, int *n)
 {
@@ -94,7 +83,7 @@ int store_wa_due_closed(struct store *st, const char *channel, int prio, int64_t
                       " ORDER BY o.due, o.id",
                       STORE_ARGS(store_int(prio), store_int(now), store_int(limit),
                                  store_int(STORE_WA_WINDOW), store_text(channel)),
-                      map_held, sizeof(**out), limit, NULL, (void **)out, n);
+                      store_map_wa_held, sizeof(**out), limit, NULL, (void **)out, n);
     if (rc == BB_OK && *n == 0) {
         free(*out);
         *out = NULL;
@@ -109,23 +98,13 @@ int store_wa_hold(struct store *st, int64_t outbox_id, int64_t until)
         STORE_ARGS(store_int(outbox_id), store_int(until), store_int(bb_now())), NULL);
 }
 
-static int map_pending(sqlite3_stmt *s, void *out)
-{
-    struct store_wa_pending *p = out;
-    p->person_id = sqlite3_column_int64(s, 0);
-    p->state = sqlite3_column_int(s, 1);
-    p->prompts = sqlite3_column_int(s, 2);
-    p->created_at = sqlite3_column_int64(s, 3);
-    return BB_OK;
-}
-
 int store_wa_pending_get(struct store *st, const char *wa_id, struct store_wa_pending *out)
 {
     memset(out, 0, sizeof(*out));
     return store_q_one(st,
                        "SELECT person_id, state, prompts, created_at FROM wa_pending"
                        " WHERE wa_id = ?1",
-                       STORE_ARGS(store_text(wa_id)), map_pending, out);
+                       STORE_ARGS(store_text(wa_id)), store_map_wa_pending, out);
 }
 
 int store_wa_pending_put(struct store *st, const char *wa_id, const struct store_wa_pending *p)

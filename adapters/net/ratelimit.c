@@ -140,25 +140,28 @@ static struct key_bucket *find_key(struct rl *r, const char *key, int64_t now, i
     return k;
 }
 
+/* How long until b (refilled) gives a token: 0 when it has one now. */
+static int64_t bucket_wait(const struct bucket *b, double rate, int64_t now_ms)
+{
+    if (b->hold_until > now_ms)
+        return b->hold_until - now_ms;
+    if (b->tokens < 1.0)
+        return (int64_t)((1.0 - b->tokens) * 1000.0 / rate) + 1;
+    return 0;
+}
+
 int rl_take(struct rl *r, const char *key, int64_t now_ms, int64_t *wait_ms)
 {
     struct key_bucket *k = NULL;
     int64_t wait = 0;
 
     refill(&r->total, r->rate_total, r->burst_total, now_ms);
-    if (r->total.hold_until > now_ms)
-        wait = r->total.hold_until - now_ms;
-    else if (r->total.tokens < 1.0)
-        wait = (int64_t)((1.0 - r->total.tokens) * 1000.0 / r->rate_total) + 1;
+    wait = bucket_wait(&r->total, r->rate_total, now_ms);
     if (r->rate_key > 0 && key) {
         k = find_key(r, key, now_ms, 1);
         refill(&k->b, r->rate_key, r->burst_key, now_ms);
         k->used_ms = now_ms;
-        int64_t kw = 0;
-        if (k->b.hold_until > now_ms)
-            kw = k->b.hold_until - now_ms;
-        else if (k->b.tokens < 1.0)
-            kw = (int64_t)((1.0 - k->b.tokens) * 1000.0 / r->rate_key) + 1;
+        int64_t kw = bucket_wait(&k->b, r->rate_key, now_ms);
         if (kw > wait)
             wait = kw;
     }
@@ -177,12 +180,8 @@ int rl_take(struct rl *r, const char *key, int64_t now_ms, int64_t *wait_ms)
 
 int rl_total_ready(struct rl *r, int64_t now_ms, int64_t *wait_ms)
 {
-    int64_t wait = 0;
     refill(&r->total, r->rate_total, r->burst_total, now_ms);
-    if (r->total.hold_until > now_ms)
-        wait = r->total.hold_until - now_ms;
-    else if (r->total.tokens < 1.0)
-        wait = (int64_t)((1.0 - r->total.tokens) * 1000.0 / r->rate_total) + 1;
+    int64_t wait = bucket_wait(&r->total, r->rate_total, now_ms);
     if (wait_ms)
         *wait_ms = wait;
     return wait == 0;

@@ -606,6 +606,25 @@ static int run_domain_cmd(struct app *a, const struct domain_cmd *dcmd, int narg
     return rc;
 }
 
+/* --db, --config or --flows with its value at argv[*i], before or after the
+ * command: taken into a (*i moved onto the value), 1; anything else, 0. */
+static int global_option(struct app *a, int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc)
+        return 0;
+    if (strcmp(argv[*i], "--db") == 0) {
+        a->db_override = argv[++*i];
+    } else if (strcmp(argv[*i], "--config") == 0) {
+        a->config_path = argv[++*i];
+        a->config_required = 1;
+    } else if (strcmp(argv[*i], "--flows") == 0) {
+        a->flows_override = argv[++*i];
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     struct app a;
@@ -616,18 +635,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     a.config_path = "config/bimbing.json";
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-            a.db_override = argv[++i];
-        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-            a.config_path = argv[++i];
-            a.config_required = 1;
-        } else if (strcmp(argv[i], "--flows") == 0 && i + 1 < argc)
-            a.flows_override = argv[++i];
-        else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (global_option(&a, argc, argv, &i))
+            continue;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             print_usage(stdout);
             return 0;
-        } else
-            break;
+        }
+        break;
     }
     if (i >= argc) {
         print_usage(stderr);
@@ -639,17 +653,9 @@ int main(int argc, char **argv)
     char **args = calloc((size_t)argc + 1, sizeof(char *));
     if (!args)
         return 1;
-    for (; i < argc; i++) {
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-            a.db_override = argv[++i];
-        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-            a.config_path = argv[++i];
-            a.config_required = 1;
-        } else if (strcmp(argv[i], "--flows") == 0 && i + 1 < argc)
-            a.flows_override = argv[++i];
-        else
+    for (; i < argc; i++)
+        if (!global_option(&a, argc, argv, &i))
             args[nargs++] = argv[i];
-    }
     const struct cli_cmd *cc = find_cli(cmd);
     if (cc && (cc->flags & CLI_NO_CONFIG)) {
         rc = cc->run(&a, nargs, args);

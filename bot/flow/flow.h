@@ -60,6 +60,17 @@ void flow_set_label_limits(const struct flow_label_limit *v, int n);
 extern const char *const flow_langs[FLOW_NLANG];
 int flow_lang_index(const char *lang); /* -1 when unknown */
 
+/* One {{name}} placeholder of a text, as flow_placeholder_next finds it. */
+struct flow_placeholder {
+    const char *at;               /* its "{{" */
+    const char *end;              /* just past its "}}" */
+    size_t len;                   /* length of the name, spaces around it trimmed */
+    char name[FLOW_NAME_MAX * 2]; /* the name; "" when len does not fit */
+};
+/* The next placeholder in s (the checker's and the renderer's one scanner):
+ * 1 found, 0 no "{{" left, -1 a "{{" without "}}" (only ph->at set). */
+int flow_placeholder_next(const char *s, struct flow_placeholder *ph);
+
 /* A text in every language; t[i] is NULL when missing (a validation error). */
 struct flow_text {
     char *t[FLOW_NLANG];

@@ -161,36 +161,49 @@ void flow_ld_json_locate(struct flow_diag *g, const char *src, size_t len, const
 
 /* ---- {{placeholders}} ------------------------------------------------------ */
 
+int flow_placeholder_next(const char *s, struct flow_placeholder *ph)
+{
+    ph->at = strstr(s, "{{");
+    if (!ph->at)
+        return 0;
+    const char *e = strstr(ph->at + 2, "}}");
+    if (!e)
+        return -1;
+    const char *a = ph->at + 2;
+    while (a < e && *a == ' ')
+        a++;
+    const char *b = e;
+    while (b > a && b[-1] == ' ')
+        b--;
+    ph->len = (size_t)(b - a);
+    ph->end = e + 2;
+    ph->name[0] = '\0';
+    if (ph->len < sizeof(ph->name)) {
+        memcpy(ph->name, a, ph->len);
+        ph->name[ph->len] = '\0';
+    }
+    return 1;
+}
+
 /* {{name}} placeholders: well formed, and names collected for a later check. */
 void flow_ld_check_placeholders(struct ld *L, const char *s, const char *what)
 {
-    const char *p = s;
-    while ((p = strstr(p, "{{")) != NULL) {
-        const char *e = strstr(p + 2, "}}");
-        if (!e) {
+    struct flow_placeholder ph;
+    int r;
+    for (const char *p = s; (r = flow_placeholder_next(p, &ph)) != 0; p = ph.end) {
+        if (r < 0) {
             ERR(L, "%s: \"{{\" without \"}}\"", what);
             return;
         }
-        char name[FLOW_NAME_MAX * 2];
-        const char *a = p + 2;
-        while (a < e && *a == ' ')
-            a++;
-        const char *b = e;
-        while (b > a && b[-1] == ' ')
-            b--;
-        size_t n = (size_t)(b - a);
-        if (n == 0 || n >= sizeof(name)) {
+        if (ph.len == 0 || ph.len >= sizeof(ph.name)) {
             ERR(L, "%s: empty or too long {{variable}}", what);
-        } else {
-            memcpy(name, a, n);
-            name[n] = '\0';
-            for (size_t i = 0; i < n; i++)
-                if (!(isalnum((unsigned char)name[i]) || name[i] == '_' || name[i] == '.')) {
-                    ERR(L, "%s: bad variable name \"{{%s}}\"", what, name);
-                    break;
-                }
+            continue;
         }
-        p = e + 2;
+        for (size_t i = 0; i < ph.len; i++)
+            if (!(isalnum((unsigned char)ph.name[i]) || ph.name[i] == '_' || ph.name[i] == '.')) {
+                ERR(L, "%s: bad variable name \"{{%s}}\"", what, ph.name);
+                break;
+            }
     }
 }
 
@@ -223,33 +236,29 @@ static int var_is_set(const struct flow *f, const char *name)
 static void warn_placeholders(struct ld *L, const struct flow *f, const struct flow_text *t)
 {
     for (int l = 0; l < FLOW_NLANG; l++) {
-        const char *p = t->t[l];
-        while (p && (p = strstr(p, "{{")) != NULL) {
-            const char *e = strstr(p, "}}");
-            if (!e)
-                break;
-            char name[FLOW_NAME_MAX * 2];
-            const char *a = p + 2;
-            while (*a == ' ')
-                a++;
-            size_t len = (size_t)(e - a);
-            while (len > 0 && a[len - 1] == ' ')
-                len--;
-            if (len < sizeof(name)) {
-                memcpy(name, a, len);
-                name[len] = '\0';
-                if (!var_is_set(f, name))
-                    WARN(L,
-                         "{{%s}} is never set in this flow (it shows as empty unless a "
-                         "calling flow sets it)",
-                         name);
-            }
-            p = e + 2;
-        }
+        struct flow_placeholder ph;
+        if (!t->t[l])
+            continue;
+        for (const char *p = t->t[l]; flow_placeholder_next(p, &ph) > 0; p = ph.end)
+            if (ph.len < sizeof(ph.name) && !var_is_set(f, ph.name))
+                WARN(L,
+                     "{{%s}} is never set in this flow (it shows as empty unless a "
+                     "calling flow sets it)",
+                     ph.name);
     }
 }
 
 /* ---- keyword lists and triggers -------------------------------------------- */
+
+int flow_ld_lang_of(struct ld *L, const cJSON *c, const char *what, const char *hint)
+{
+    if (!c->string || is_comment_key(c->string))
+        return -1;
+    int li = flow_lang_index(c->string);
+    if (li < 0)
+        ERR(L, "%s: unknown language \"%s\"%s", what, c->string, hint);
+    return li;
+}
 
 /* A list of words per language: {"id": ["a", "b"], "en": [...]}. Folded. */
 void flow_ld_words(struct ld *L, const cJSON *j, char **out[FLOW_NLANG], int nout[FLOW_NLANG],
@@ -260,13 +269,9 @@ void flow_ld_words(struct ld *L, const cJSON *j, char **out[FLOW_NLANG], int nou
         return;
     }
     for (const cJSON *c = j->child; c; c = c->next) {
-        if (!c->string || is_comment_key(c->string))
+        int li = flow_ld_lang_of(L, c, what, "");
+        if (li < 0)
             continue;
-        int li = flow_lang_index(c->string);
-        if (li < 0) {
-            ERR(L, "%s: unknown language \"%s\"", what, c->string);
-            continue;
-        }
         if (!cJSON_IsArray(c)) {
             ERR(L, "%s: \"%s\" must be a list of words", what, c->string);
             continue;

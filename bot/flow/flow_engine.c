@@ -372,39 +372,25 @@ static void set_var(struct run *R, const char *name, cJSON *item)
 static char *render(struct run *R, const char *tpl)
 {
     struct bb_buf b;
-    const char *p = tpl;
+    struct flow_placeholder ph;
     bb_buf_init(&b, FLOW_TEXT_MAX);
-    while (p && *p) {
-        const char *s = strstr(p, "{{");
-        const char *e = s ? strstr(s + 2, "}}") : NULL;
-        if (!s || !e) {
+    for (const char *p = tpl; p && *p; p = ph.end) {
+        if (flow_placeholder_next(p, &ph) <= 0) {
             bb_buf_puts(&b, p);
             break;
         }
-        bb_buf_append(&b, p, (size_t)(s - p));
-        char name[FLOW_NAME_MAX * 2];
-        const char *a = s + 2;
-        while (*a == ' ')
-            a++;
-        size_t n = (size_t)(e - a);
-        while (n > 0 && a[n - 1] == ' ')
-            n--;
-        if (n < sizeof(name)) {
-            struct expr_val v;
-            memcpy(name, a, n);
-            name[n] = '\0';
-            if (lookup(R, name, &v) == BB_OK) {
-                char out[FLOW_VAR_MAX];
-                expr_val_format(&v, out, sizeof(out));
-                if (bb_buf_puts(&b, out) != BB_OK && b.cap > b.len + 8) {
-                    /* a long answer in a notice: as much as fits, then "…" */
-                    bb_buf_append(&b, out, bb_utf8_cut(out, strlen(out), b.cap - b.len - 8));
-                    bb_buf_puts(&b, "\xe2\x80\xa6");
-                }
-                expr_val_clear(&v);
+        bb_buf_append(&b, p, (size_t)(ph.at - p));
+        struct expr_val v;
+        if (ph.len < sizeof(ph.name) && lookup(R, ph.name, &v) == BB_OK) {
+            char out[FLOW_VAR_MAX];
+            expr_val_format(&v, out, sizeof(out));
+            if (bb_buf_puts(&b, out) != BB_OK && b.cap > b.len + 8) {
+                /* a long answer in a notice: as much as fits, then "…" */
+                bb_buf_append(&b, out, bb_utf8_cut(out, strlen(out), b.cap - b.len - 8));
+                bb_buf_puts(&b, "\xe2\x80\xa6");
             }
+            expr_val_clear(&v);
         }
-        p = e + 2;
     }
     return bb_buf_take(&b);
 }

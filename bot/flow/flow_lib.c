@@ -155,15 +155,21 @@ const struct flow *flow_lib_at(const struct flow_lib *lib, int i)
     return i >= 0 && i < lib->ncur ? lib->cur[i] : NULL;
 }
 
-const struct flow *flow_lib_by_command(const struct flow_lib *lib, const char *word)
+/* The first current flow with a trigger of this type on this word. */
+static const struct flow *by_word(const struct flow_lib *lib, int type, const char *word)
 {
     for (int i = 0; i < lib->ncur; i++) {
         const struct flow *f = lib->cur[i];
         for (int t = 0; t < f->ntriggers; t++)
-            if (f->triggers[t].type == FLOW_TRIG_COMMAND && strcmp(f->triggers[t].word, word) == 0)
+            if (f->triggers[t].type == type && strcmp(f->triggers[t].word, word) == 0)
                 return f;
     }
     return NULL;
+}
+
+const struct flow *flow_lib_by_command(const struct flow_lib *lib, const char *word)
+{
+    return by_word(lib, FLOW_TRIG_COMMAND, word);
 }
 
 const struct flow *flow_lib_by_keyword(const struct flow_lib *lib, const char *folded, int lang)
@@ -188,13 +194,7 @@ const struct flow *flow_lib_by_keyword(const struct flow_lib *lib, const char *f
 
 const struct flow *flow_lib_by_event(const struct flow_lib *lib, const char *event)
 {
-    for (int i = 0; i < lib->ncur; i++) {
-        const struct flow *f = lib->cur[i];
-        for (int t = 0; t < f->ntriggers; t++)
-            if (f->triggers[t].type == FLOW_TRIG_EVENT && strcmp(f->triggers[t].word, event) == 0)
-                return f;
-    }
-    return NULL;
+    return by_word(lib, FLOW_TRIG_EVENT, event);
 }
 
 static void lib_diag(struct flow_diags *d, const char *file, const char *flow, const char *msg)

@@ -144,13 +144,9 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
         return -1;
     }
     for (const cJSON *c = j->child; c; c = c->next) {
-        if (!c->string || is_comment_key(c->string))
+        int li = flow_ld_lang_of(L, c, what, " (use id, en)");
+        if (li < 0)
             continue;
-        int li = flow_lang_index(c->string);
-        if (li < 0) {
-            ERR(L, "%s: unknown language \"%s\" (use id, en)", what, c->string);
-            continue;
-        }
         if (!cJSON_IsString(c)) {
             ERR(L, "%s: the \"%s\" text must be a string", what, c->string);
             given[li] = 1;
@@ -323,6 +319,21 @@ static int parse_options(struct ld *L, const cJSON *arr, struct flow_input *in)
     return 0;
 }
 
+/* An optional date bound key of a date input, in days from today: *has and
+ * *days set when it is given and valid, reported when it is not. */
+static void date_bound(struct ld *L, const cJSON *j, const char *key, int *has, int *days)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    if (!v)
+        return;
+    if (!cJSON_IsNumber(v) || fabs(v->valuedouble) > 3650) {
+        ERR(L, "input.%s must be a number of days from today (-3650..3650)", key);
+        return;
+    }
+    *has = 1;
+    *days = (int)v->valuedouble;
+}
+
 static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
 {
     static const char *const keys[] = {"type",    "min",    "max",      "integer",  "pattern",
@@ -468,24 +479,8 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
         }
     } else if (strcmp(t, "date") == 0) {
         in->type = FLOW_IN_DATE;
-        const cJSON *mind = cJSON_GetObjectItemCaseSensitive(j, "min_days");
-        const cJSON *maxd = cJSON_GetObjectItemCaseSensitive(j, "max_days");
-        if (mind) {
-            if (!cJSON_IsNumber(mind) || fabs(mind->valuedouble) > 3650)
-                ERR(L, "input.min_days must be a number of days from today (-3650..3650)");
-            else {
-                in->has_date_min = 1;
-                in->date_min_days = (int)mind->valuedouble;
-            }
-        }
-        if (maxd) {
-            if (!cJSON_IsNumber(maxd) || fabs(maxd->valuedouble) > 3650)
-                ERR(L, "input.max_days must be a number of days from today (-3650..3650)");
-            else {
-                in->has_date_max = 1;
-                in->date_max_days = (int)maxd->valuedouble;
-            }
-        }
+        date_bound(L, j, "min_days", &in->has_date_min, &in->date_min_days);
+        date_bound(L, j, "max_days", &in->has_date_max, &in->date_max_days);
     } else {
         ERR(L, "unknown input type \"%s\" (text, number, choice, scale, yesno, date)", t);
         return -1;

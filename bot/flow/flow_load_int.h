@@ -36,6 +36,9 @@ __attribute__((format(printf, 3, 4))) void flow_ld_diag(struct ld *L, int warnin
 
 /* {{name}} placeholders in s: well formed, with valid names. */
 void flow_ld_check_placeholders(struct ld *L, const char *s, const char *what);
+/* The language of member c of a per-language object: its index, or -1 for a
+ * comment key (passed over) or an unknown language (reported, hint after). */
+int flow_ld_lang_of(struct ld *L, const cJSON *c, const char *what, const char *hint);
 /* A list of words per language: {"id": ["a", "b"], "en": [...]}. Folded. */
 void flow_ld_words(struct ld *L, const cJSON *j, char **out[FLOW_NLANG], int nout[FLOW_NLANG],
                    const char *what);

@@ -11,6 +11,8 @@
 #include "bot/domain/mentoring/mentoring.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -291,6 +293,22 @@ static int tell(const struct domain_ctx *d, int64_t person_id, const char *id, c
     return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
 
+/* tell() with one argument list for both texts, each formatted into a
+ * bounded buffer (a colleague's name or what they typed). */
+__attribute__((format(printf, 3, 5), format(printf, 4, 5))) static int
+tellf(const struct domain_ctx *d, int64_t person_id, const char *fmt_id, const char *fmt_en, ...)
+{
+    char t[2][1400];
+    const char *fmt[2] = {fmt_id, fmt_en};
+    for (int i = 0; i < 2; i++) {
+        va_list ap;
+        va_start(ap, fmt_en);
+        vsnprintf(t[i], sizeof(t[i]), fmt[i], ap);
+        va_end(ap);
+    }
+    return tell(d, person_id, t[0], t[1]);
+}
+
 /* ---- wellbeing ------------------------------------------------------------- */
 
 static int act_wellbeing(const struct domain_ctx *d, const struct store_person *p,
@@ -478,7 +496,7 @@ static int all_digits(const char *s)
 static int find_giver(const struct domain_ctx *d, const struct store_person *p, const char *typed,
                       struct store_person *giver, int *found)
 {
-    char q[160], mid[1400], men[1400];
+    char q[160];
     struct store_person cand[5];
     int n = 0, rc;
     size_t len;
@@ -493,15 +511,12 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
     if (all_digits(q)) {
         rc = store_person_by_nip(d->st, q, giver);
         if (rc == BB_ENOTFOUND) {
-            bb_snprintf(mid, sizeof(mid),
-                        "Saya tidak menemukan pegawai dengan NIP %s. Periksa lagi NIP-nya, lalu "
-                        "ketik /umpanbalik.",
-                        q);
-            bb_snprintf(men, sizeof(men),
-                        "I couldn't find anyone with NIP %s. Check the number, then type "
-                        "/feedback again.",
-                        q);
-            return tell(d, p->id, mid, men);
+            return tellf(d, p->id,
+                         "Saya tidak menemukan pegawai dengan NIP %s. Periksa lagi NIP-nya, lalu "
+                         "ketik /umpanbalik.",
+                         "I couldn't find anyone with NIP %s. Check the number, then type "
+                         "/feedback again.",
+                         q);
         }
         if (rc != BB_OK)
             return rc;
@@ -531,15 +546,12 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
         return BB_OK;
     }
     if (n == 0) {
-        bb_snprintf(mid, sizeof(mid),
-                    "Saya tidak menemukan rekan bernama \"%s\" di %s. Coba ketik /umpanbalik lagi "
-                    "dengan nama lain atau NIP-nya.",
-                    q, p->unit);
-        bb_snprintf(men, sizeof(men),
-                    "I couldn't find a colleague called \"%s\" in %s. Type /feedback again with "
-                    "another name or their NIP.",
-                    q, p->unit);
-        return tell(d, p->id, mid, men);
+        return tellf(d, p->id,
+                     "Saya tidak menemukan rekan bernama \"%s\" di %s. Coba ketik /umpanbalik lagi "
+                     "dengan nama lain atau NIP-nya.",
+                     "I couldn't find a colleague called \"%s\" in %s. Type /feedback again with "
+                     "another name or their NIP.",
+                     q, p->unit);
     }
     /* Several: list them (name and position) so the asker can be exact. */
     char list[1100];
@@ -552,15 +564,12 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
             break;
         k += strlen(line);
     }
-    bb_snprintf(mid, sizeof(mid),
-                "Ada beberapa rekan yang cocok dengan \"%s\":%s%s\nKetik /umpanbalik lagi dengan "
-                "nama lengkap atau NIP-nya.",
-                q, list, n > 5 ? "\n- ..." : "");
-    bb_snprintf(men, sizeof(men),
-                "Several colleagues match \"%s\":%s%s\nType /feedback again with the full name or "
-                "their NIP.",
-                q, list, n > 5 ? "\n- ..." : "");
-    return tell(d, p->id, mid, men);
+    return tellf(d, p->id,
+                 "Ada beberapa rekan yang cocok dengan \"%s\":%s%s\nKetik /umpanbalik lagi dengan "
+                 "nama lengkap atau NIP-nya.",
+                 "Several colleagues match \"%s\":%s%s\nType /feedback again with the full name or "
+                 "their NIP.",
+                 q, list, n > 5 ? "\n- ..." : "");
 }
 
 static int act_feedback_request(const struct domain_ctx *d, const struct store_person *p,
@@ -568,44 +577,35 @@ static int act_feedback_request(const struct domain_ctx *d, const struct store_p
 {
     const char *typed = fstr(args, "colleague"), *topic = fstr(args, "topic");
     struct store_person g;
-    char ch[16], ext[64], mid[600], men[600];
+    char ch[16], ext[64];
     int found = 0, rc;
     if (!typed)
         return bad_args("feedback_request");
     if ((rc = find_giver(d, p, typed, &g, &found)) != BB_OK || !found)
         return rc;
     if (store_identity_last(d->st, g.id, ch, sizeof(ch), ext, sizeof(ext)) != BB_OK) {
-        bb_snprintf(mid, sizeof(mid),
-                    "%s belum terhubung dengan bimbing, jadi belum bisa saya mintai umpan balik. "
-                    "Coba lagi setelah dia bergabung, ya.",
-                    g.name);
-        bb_snprintf(men, sizeof(men),
-                    "%s has not joined bimbing yet, so I can't ask them for feedback. Try again "
-                    "once they have joined.",
-                    g.name);
-        return tell(d, p->id, mid, men);
+        return tellf(d, p->id,
+                     "%s belum terhubung dengan bimbing, jadi belum bisa saya mintai umpan balik. "
+                     "Coba lagi setelah dia bergabung, ya.",
+                     "%s has not joined bimbing yet, so I can't ask them for feedback. Try again "
+                     "once they have joined.",
+                     g.name);
     }
     rc = store_coaching_feedback_ask(d->st, p->id, g.id, topic ? topic : "", d->now, NULL);
     if (rc == BB_EEXIST) {
-        bb_snprintf(mid, sizeof(mid),
-                    "Kamu sudah meminta umpan balik dari %s dan jawabannya belum masuk. Saya "
-                    "kabari begitu dia menjawab.",
-                    g.name);
-        bb_snprintf(men, sizeof(men),
-                    "You have already asked %s for feedback and the answer is not in yet. I'll "
-                    "tell you as soon as they reply.",
-                    g.name);
-        return tell(d, p->id, mid, men);
+        return tellf(d, p->id,
+                     "Kamu sudah meminta umpan balik dari %s dan jawabannya belum masuk. Saya "
+                     "kabari begitu dia menjawab.",
+                     "You have already asked %s for feedback and the answer is not in yet. I'll "
+                     "tell you as soon as they reply.",
+                     g.name);
     }
     if (rc != BB_OK)
         return store_result(rc, "feedback_request");
     if ((rc = core_start_flow(d->core, g.id, "feedback.give", d->now)) != BB_OK)
         return rc;
-    bb_snprintf(mid, sizeof(mid),
-                "Permintaanmu sudah saya kirim ke %s. Saya kabari begitu dia menjawab.", g.name);
-    bb_snprintf(men, sizeof(men),
-                "I've sent your request to %s. I'll let you know as soon as they reply.", g.name);
-    return tell(d, p->id, mid, men);
+    return tellf(d, p->id, "Permintaanmu sudah saya kirim ke %s. Saya kabari begitu dia menjawab.",
+                 "I've sent your request to %s. I'll let you know as soon as they reply.", g.name);
 }
 
 static int act_feedback_give(const struct domain_ctx *d, const struct store_person *p,

@@ -296,6 +296,20 @@ out:
 
 /* ---- introductions ------------------------------------------------------------------ */
 
+/* One side's introduction (side 0 the mentee, 1 the mentor): sent, marked
+ * in the pairing and in *got (bit 1 << side); a side that cannot be reached
+ * is not an error. */
+static int send_intro(const struct domain_ctx *d, const struct store_pairing *pr, int side,
+                      int64_t to, struct bb_buf *id, struct bb_buf *en, int64_t now, int *got)
+{
+    int rc = send2(d, to, id, en, STORE_PRIO_LIVE);
+    if (rc == BB_OK) {
+        *got |= 1 << side;
+        rc = store_pairing_set_intro(d->st, pr->id, side, now);
+    }
+    return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
 /* Send what is still missing of a pairing's introduction; marks each side
  * that got it. *reached (may be NULL) gets a bit per side sent now or before
  * (1 mentee, 2 mentor). */
@@ -331,12 +345,7 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
                       "and end the mentoring at any time with /endmentoring.",
                       f1, mo.name, mo.unit[0] ? mo.unit : "-", mo.strengths[0] ? mo.strengths : "-",
                       f2);
-        rc = send2(d, me.id, &id, &en, STORE_PRIO_LIVE);
-        if (rc == BB_OK) {
-            got |= 1;
-            rc = store_pairing_set_intro(d->st, pr->id, 0, now);
-        }
-        if (rc != BB_OK && rc != BB_ENOTFOUND)
+        if ((rc = send_intro(d, pr, 0, me.id, &id, &en, now, &got)) != BB_OK)
             goto out;
     }
     bb_buf_reset(&id);
@@ -354,12 +363,7 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
                       "Say hello to %s and set up a first meeting. See your mentees with /mentee "
                       "and log sessions with /session.",
                       f2, me.name, me.unit[0] ? me.unit : "-", goals[0] ? goals : "-", f1);
-        rc = send2(d, mo.id, &id, &en, STORE_PRIO_LIVE);
-        if (rc == BB_OK) {
-            got |= 2;
-            rc = store_pairing_set_intro(d->st, pr->id, 1, now);
-        }
-        if (rc != BB_OK && rc != BB_ENOTFOUND)
+        if ((rc = send_intro(d, pr, 1, mo.id, &id, &en, now, &got)) != BB_OK)
             goto out;
     }
     rc = BB_OK;

@@ -439,6 +439,19 @@ static char *value(struct imp *im, struct csv *c, int col)
     return trim(c->f[fi].data);
 }
 
+/* A field that must not be empty: spaces squashed, copied into dst (n
+ * bytes), or reported with `empty` when nothing is left. */
+static void required_text(struct imp *im, struct csv *c, int line, int col, const char *empty,
+                          char *dst, size_t n)
+{
+    char *v = value(im, c, col);
+    squash_space(v);
+    if (!*v)
+        field_err(im, line, col, empty);
+    else
+        bb_strlcpy(dst, v, n);
+}
+
 /* Validate the current record into p; returns the number of errors. */
 static int check_row(struct imp *im, struct csv *c, struct store_person *p)
 {
@@ -486,19 +499,8 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
     else
         bb_strlcpy(p->nip, v, sizeof(p->nip));
 
-    v = value(im, c, COL_NAME);
-    squash_space(v);
-    if (!*v)
-        field_err(im, line, COL_NAME, "name is empty");
-    else
-        bb_strlcpy(p->name, v, sizeof(p->name));
-
-    v = value(im, c, COL_UNIT);
-    squash_space(v);
-    if (!*v)
-        field_err(im, line, COL_UNIT, "unit is empty");
-    else
-        bb_strlcpy(p->unit, v, sizeof(p->unit));
+    required_text(im, c, line, COL_NAME, "name is empty", p->name, sizeof(p->name));
+    required_text(im, c, line, COL_UNIT, "unit is empty", p->unit, sizeof(p->unit));
 
     lower_copy(p->role, value(im, c, COL_ROLE), sizeof(p->role));
     if (strcmp(p->role, "employee") != 0 && strcmp(p->role, "mentor") != 0 &&

@@ -270,16 +270,24 @@ static int plan_batch(struct sched_run *r, const int64_t *ids, int n, int dequeu
     return store_commit(st);
 }
 
-int sched_plan_person(const struct domain_ctx *d, int64_t person_id, int *changed)
+/* One run of the scheduler around step(r, arg): set up, step, *changed
+ * (may be NULL) gets what it changed, torn down. */
+static int run_once(const struct domain_ctx *d, int (*step)(struct sched_run *, int64_t),
+                    int64_t arg, int *changed)
 {
     struct sched_run r;
     int rc = run_init(&r, d);
     if (rc == BB_OK)
-        rc = plan_person(&r, person_id);
+        rc = step(&r, arg);
     if (changed)
         *changed = r.changed;
     run_free(&r);
     return rc;
+}
+
+int sched_plan_person(const struct domain_ctx *d, int64_t person_id, int *changed)
+{
+    return run_once(d, plan_person, person_id, changed);
 }
 
 /* ---- the tick ---------------------------------------------------------------------- */
@@ -389,28 +397,19 @@ static int run_work(struct sched_run *r, int64_t budget_ms)
 
 int sched_tick(const struct domain_ctx *d, int *did)
 {
-    struct sched_run r;
-    int rc = run_init(&r, d);
-    if (rc == BB_OK)
-        rc = run_work(&r, SCHED_BUDGET_MS);
-    if (did)
-        *did = r.changed;
-    run_free(&r);
-    return rc;
+    return run_once(d, run_work, SCHED_BUDGET_MS, did);
+}
+
+/* Every person, with no time budget; full: the sweep starts over first. */
+static int work_all(struct sched_run *r, int64_t full)
+{
+    int rc = full ? store_sched_meta_set(r->d->st, SCHED_META_SWEEP, "0") : BB_OK;
+    return rc == BB_OK ? run_work(r, -1) : rc;
 }
 
 int sched_plan_all(const struct domain_ctx *d, int full, int *did)
 {
-    struct sched_run r;
-    int rc = run_init(&r, d);
-    if (rc == BB_OK && full)
-        rc = store_sched_meta_set(d->st, SCHED_META_SWEEP, "0");
-    if (rc == BB_OK)
-        rc = run_work(&r, -1);
-    if (did)
-        *did = r.changed;
-    run_free(&r);
-    return rc;
+    return run_once(d, work_all, full, did);
 }
 
 static int tick(const struct domain_ctx *d, int *did)
