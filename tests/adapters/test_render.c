@@ -15,6 +15,7 @@
 #include "adapters/net/ratelimit.h"
 #include "adapters/net/render.h"
 #include "bot/base/bb.h"
+#include "tests/lib/fixture.h"
 
 static void test_split_short(void **state)
 {
@@ -148,12 +149,6 @@ static void test_ratelimit(void **state)
     assert_int_equal(rl_new(0, 1, 0, 0, &r), BB_EINVAL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split_short),          cmocka_unit_test(test_split_paragraph_first),
-        cmocka_unit_test(test_split_words_and_utf8), cmocka_unit_test(test_split_4096),
-        cmocka_unit_test(test_numbered_and_parse),   cmocka_unit_test(test_ratelimit),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_split_short), cmocka_unit_test(test_split_paragraph_first),
+         cmocka_unit_test(test_split_words_and_utf8), cmocka_unit_test(test_split_4096),
+         cmocka_unit_test(test_numbered_and_parse), cmocka_unit_test(test_ratelimit))

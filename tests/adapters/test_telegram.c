@@ -12,6 +12,7 @@
 
 #include "adapters/telegram/telegram.h"
 #include "bot/base/bb.h"
+#include "tests/lib/fixture.h"
 
 static int parse(const char *json, struct tg_update *u)
 {
@@ -152,12 +153,6 @@ static void test_text_caps(void **state)
     free(json);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_message_52bit_ids),   cmocka_unit_test(test_callback),
-        cmocka_unit_test(test_ignored_and_blocked), cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_updates_list),        cmocka_unit_test(test_text_caps),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_message_52bit_ids), cmocka_unit_test(test_callback),
+         cmocka_unit_test(test_ignored_and_blocked), cmocka_unit_test(test_refused),
+         cmocka_unit_test(test_updates_list), cmocka_unit_test(test_text_caps))

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "bot/base/bb.h"
+#include "tests/lib/fixture.h"
 
 /* An input of a parser, the code it must return and, when BB_OK, the
  * value. */
@@ -122,12 +123,6 @@ static void test_num_i64(void **state)
     assert_int_equal(bb_num_or(1e300, 7), 7);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_iso8601),  cmocka_unit_test(test_duration),
-        cmocka_unit_test(test_utf8),     cmocka_unit_test(test_buf_cap),
-        cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_num_i64),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_iso8601), cmocka_unit_test(test_duration),
+         cmocka_unit_test(test_utf8), cmocka_unit_test(test_buf_cap),
+         cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_num_i64))

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "bot/base/cal.h"
+#include "tests/lib/fixture.h"
 
 static void test_floor_div(void **state)
 {
@@ -174,13 +175,7 @@ static void test_round_trip(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_floor_div),  cmocka_unit_test(test_leap_years),
-        cmocka_unit_test(test_month_ends), cmocka_unit_test(test_known_days),
-        cmocka_unit_test(test_iso_weeks),  cmocka_unit_test(test_parse_format),
-        cmocka_unit_test(test_round_trip),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_floor_div), cmocka_unit_test(test_leap_years),
+         cmocka_unit_test(test_month_ends), cmocka_unit_test(test_known_days),
+         cmocka_unit_test(test_iso_weeks), cmocka_unit_test(test_parse_format),
+         cmocka_unit_test(test_round_trip))

@@ -10,6 +10,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/domain/coaching/coaching.h"
+#include "tests/lib/fixture.h"
 
 static void test_who5(void **state)
 {
@@ -149,11 +150,5 @@ static void test_tags(void **state)
     assert_string_equal(big, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t"); /* 20 at most */
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_who5),   cmocka_unit_test(test_jp),   cmocka_unit_test(test_dates),
-        cmocka_unit_test(test_values), cmocka_unit_test(test_tags),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_who5), cmocka_unit_test(test_jp), cmocka_unit_test(test_dates),
+         cmocka_unit_test(test_values), cmocka_unit_test(test_tags))

@@ -13,6 +13,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/flow/expr.h"
+#include "tests/lib/fixture.h"
 
 #define T_MON 1795428000 /* 2026-11-23T10:00:00Z, a Monday */
 #define T_NYE 1798734600 /* 2026-12-31T16:30:00Z */
@@ -565,13 +566,7 @@ static void test_format(void **state)
     expr_val_clear(NULL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values),   cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_limits),   cmocka_unit_test(test_string_cap),
-        cmocka_unit_test(test_each_var), cmocka_unit_test(test_short_circuit),
-        cmocka_unit_test(test_format),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_values), cmocka_unit_test(test_errors),
+         cmocka_unit_test(test_limits), cmocka_unit_test(test_string_cap),
+         cmocka_unit_test(test_each_var), cmocka_unit_test(test_short_circuit),
+         cmocka_unit_test(test_format))

@@ -419,19 +419,8 @@ static void test_load_dir(void **state)
     flow_diags_free(&d);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_top_level),
-        cmocka_unit_test(test_triggers),
-        cmocka_unit_test(test_nodes),
-        cmocka_unit_test(test_scale_options),
-        cmocka_unit_test(test_yesno_options),
-        cmocka_unit_test(test_json_error_position),
-        cmocka_unit_test(test_all_errors_reported),
-        cmocka_unit_test(test_warning_loads),
-        cmocka_unit_test(test_lib_versions),
-        cmocka_unit_test(test_load_dir),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_top_level), cmocka_unit_test(test_triggers),
+         cmocka_unit_test(test_nodes), cmocka_unit_test(test_scale_options),
+         cmocka_unit_test(test_yesno_options), cmocka_unit_test(test_json_error_position),
+         cmocka_unit_test(test_all_errors_reported), cmocka_unit_test(test_warning_loads),
+         cmocka_unit_test(test_lib_versions), cmocka_unit_test(test_load_dir))

@@ -805,21 +805,9 @@ static void test_determinism(void **state)
     pop_free(&p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_default_weights),
-        cmocka_unit_test(test_score_parts),
-        cmocka_unit_test(test_rules),
-        cmocka_unit_test(test_supervisor_cycles),
-        cmocka_unit_test(test_optimum_beats_greedy),
-        cmocka_unit_test(test_coverage_first),
-        cmocka_unit_test(test_capacity),
-        cmocka_unit_test(test_unmatched_reasons),
-        cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_exhaustive_small),
-        cmocka_unit_test(test_random_vs_hungarian),
-        cmocka_unit_test(test_determinism),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_default_weights), cmocka_unit_test(test_score_parts),
+         cmocka_unit_test(test_rules), cmocka_unit_test(test_supervisor_cycles),
+         cmocka_unit_test(test_optimum_beats_greedy), cmocka_unit_test(test_coverage_first),
+         cmocka_unit_test(test_capacity), cmocka_unit_test(test_unmatched_reasons),
+         cmocka_unit_test(test_bad_input), cmocka_unit_test(test_exhaustive_small),
+         cmocka_unit_test(test_random_vs_hungarian), cmocka_unit_test(test_determinism))

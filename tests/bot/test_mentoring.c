@@ -335,12 +335,6 @@ static void test_suggestions(void **state)
     assert_string_equal(prof.status, "active");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grade_rank), TFX_TEST(test_input_build),
-        TFX_TEST(test_requests_table),     TFX_TEST(test_pairings_sessions),
-        TFX_TEST(test_suggestions),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_grade_rank), TFX_TEST(test_input_build),
+         TFX_TEST(test_requests_table), TFX_TEST(test_pairings_sessions),
+         TFX_TEST(test_suggestions))

@@ -194,13 +194,5 @@ static void test_list(void **state)
     cJSON_Delete(out);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_suggest),
-        TFX_TEST(test_suggest_empty),
-        TFX_TEST(test_apply_refusals),
-        TFX_TEST(test_list),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_suggest), TFX_TEST(test_suggest_empty), TFX_TEST(test_apply_refusals),
+         TFX_TEST(test_list))

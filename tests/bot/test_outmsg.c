@@ -12,6 +12,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/core/outmsg.h"
+#include "tests/lib/fixture.h"
 
 static void test_message_round_trip(void **state)
 {
@@ -96,12 +97,5 @@ static void test_refused(void **state)
     assert_int_equal(outmsg_decode("{\"stale\":\"\"}", &d), BB_EINVAL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_message_round_trip),
-        cmocka_unit_test(test_text_and_notices),
-        cmocka_unit_test(test_refused),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_message_round_trip), cmocka_unit_test(test_text_and_notices),
+         cmocka_unit_test(test_refused))

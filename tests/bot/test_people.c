@@ -317,16 +317,6 @@ static void test_file_import(void **state)
     assert_int_equal(rep.created, 1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_demo_file),
-        TFX_TEST(test_reimport_updates),
-        TFX_TEST(test_validation),
-        TFX_TEST(test_limits),
-        TFX_TEST(test_bad_row_changes_nothing),
-        TFX_TEST(test_dialects),
-        TFX_TEST(test_file_import),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_demo_file), TFX_TEST(test_reimport_updates), TFX_TEST(test_validation),
+         TFX_TEST(test_limits), TFX_TEST(test_bad_row_changes_nothing), TFX_TEST(test_dialects),
+         TFX_TEST(test_file_import))

@@ -117,13 +117,5 @@ static void test_phone_match_and_link(void **state)
     assert_null(reg_onboarding_flow(NULL));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_codes_in_text),
-        TFX_TEST(test_invite_and_redeem),
-        TFX_TEST(test_wrong_codes_limited),
-        TFX_TEST(test_phone_match_and_link),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_codes_in_text), TFX_TEST(test_invite_and_redeem),
+         TFX_TEST(test_wrong_codes_limited), TFX_TEST(test_phone_match_and_link))

@@ -17,6 +17,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/core/safety.h"
+#include "tests/lib/fixture.h"
 
 #define LIST    "config/safety.json"
 #define CORPUS  "tests/bot/safety_corpus.txt"
@@ -192,13 +193,5 @@ static void test_replies(void **state)
     outmsg_clear(&m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_corpus),
-        cmocka_unit_test(test_normalise),
-        cmocka_unit_test(test_bad_lists),
-        cmocka_unit_test(test_replies),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_corpus), cmocka_unit_test(test_normalise),
+         cmocka_unit_test(test_bad_lists), cmocka_unit_test(test_replies))

@@ -624,23 +624,9 @@ static void test_incremental(void **state)
     assert_int_equal(flow_timers(f, late, "t.weekly", NULL), 1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_next_zones),
-        cmocka_unit_test(test_next_rules),
-        cmocka_unit_test(test_next_dst),
-        TFX_TEST(test_who_is_planned),
-        TFX_TEST(test_zone_change),
-        TFX_TEST(test_flow_change),
-        TFX_TEST(test_fire_and_next),
-        TFX_TEST(test_downtime),
-        TFX_TEST(test_restart_between_due_and_run),
-        TFX_TEST(test_zone_change_when_due),
-        TFX_TEST(test_schedule_action_makassar),
-        TFX_TEST(test_deferred_start),
-        TFX_TEST(test_forget_export),
-        TFX_TEST(test_incremental),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_next_zones), cmocka_unit_test(test_next_rules),
+         cmocka_unit_test(test_next_dst), TFX_TEST(test_who_is_planned), TFX_TEST(test_zone_change),
+         TFX_TEST(test_flow_change), TFX_TEST(test_fire_and_next), TFX_TEST(test_downtime),
+         TFX_TEST(test_restart_between_due_and_run), TFX_TEST(test_zone_change_when_due),
+         TFX_TEST(test_schedule_action_makassar), TFX_TEST(test_deferred_start),
+         TFX_TEST(test_forget_export), TFX_TEST(test_incremental))

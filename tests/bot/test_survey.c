@@ -12,6 +12,7 @@
 #include "bot/core/config.h"
 #include "bot/domain/survey/survey.h"
 #include "store/store_survey.h"
+#include "tests/lib/fixture.h"
 
 static void test_enps(void **state)
 {
@@ -121,14 +122,6 @@ static void test_segment_and_k(void **state)
     assert_int_equal(survey_k(&c), 8);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_enps),
-        cmocka_unit_test(test_who5),
-        cmocka_unit_test(test_suppress_threshold),
-        cmocka_unit_test(test_suppress_complementary),
-        cmocka_unit_test(test_segment_and_k),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_enps), cmocka_unit_test(test_who5),
+         cmocka_unit_test(test_suppress_threshold), cmocka_unit_test(test_suppress_complementary),
+         cmocka_unit_test(test_segment_and_k))

@@ -72,6 +72,15 @@ void *tfx_calloc(size_t size);
 /* A cmocka test run with the file's own setup() and teardown(). */
 #define TFX_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* The main() of a test program whose tests run as one group without group
+ * fixtures: TFX_MAIN(cmocka_unit_test(test_a), TFX_TEST(test_b), ...). */
+#define TFX_MAIN(...)                                                                              \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        const struct CMUnitTest tests[] = {__VA_ARGS__};                                           \
+        return cmocka_run_group_tests(tests, NULL, NULL);                                          \
+    }
+
 /* A person to add: NULL fields stay empty (the store's defaults apply). */
 struct tfx_person {
     const char *nip, *name, *role, *unit, *grade, *lang, *phone;

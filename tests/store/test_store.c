@@ -652,14 +652,8 @@ static void test_forget(void **state)
     assert_true(add_person(f->st, "3", "C") > a);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_open_migrate),      TFX_TEST(test_person_upsert), TFX_TEST(test_identities),
-        TFX_TEST(test_invites),           TFX_TEST(test_consents),      TFX_TEST(test_flows),
-        TFX_TEST(test_sessions),          TFX_TEST(test_inbox),         TFX_TEST(test_outbox),
-        TFX_TEST(test_outbox_claim_plan), TFX_TEST(test_timers),        TFX_TEST(test_transactions),
-        TFX_TEST(test_checkins),          TFX_TEST(test_export),        TFX_TEST(test_forget),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_open_migrate), TFX_TEST(test_person_upsert), TFX_TEST(test_identities),
+         TFX_TEST(test_invites), TFX_TEST(test_consents), TFX_TEST(test_flows),
+         TFX_TEST(test_sessions), TFX_TEST(test_inbox), TFX_TEST(test_outbox),
+         TFX_TEST(test_outbox_claim_plan), TFX_TEST(test_timers), TFX_TEST(test_transactions),
+         TFX_TEST(test_checkins), TFX_TEST(test_export), TFX_TEST(test_forget))

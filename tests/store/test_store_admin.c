@@ -192,12 +192,4 @@ static void test_lists(void **state)
     free(au);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_sessions),
-        TFX_TEST(test_aggregates),
-        TFX_TEST(test_lists),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_sessions), TFX_TEST(test_aggregates), TFX_TEST(test_lists))

@@ -296,15 +296,5 @@ static void test_mentor_requests(void **state)
                      BB_ENOTFOUND);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_schema),
-        TFX_TEST(test_wellbeing),
-        TFX_TEST(test_grow_goals_learning),
-        TFX_TEST(test_find_colleagues),
-        TFX_TEST(test_feedback),
-        TFX_TEST(test_mentor_requests),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_schema), TFX_TEST(test_wellbeing), TFX_TEST(test_grow_goals_learning),
+         TFX_TEST(test_find_colleagues), TFX_TEST(test_feedback), TFX_TEST(test_mentor_requests))

@@ -306,11 +306,5 @@ static void test_cache_reuse(void **state)
     assert_true(st->nstmts < STORE_STMT_MAX);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_error_mapping),  TFX_TEST(test_one),       TFX_TEST(test_list),
-        TFX_TEST(test_grow_fill_each), TFX_TEST(test_each_stop), TFX_TEST(test_cache_reuse),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_error_mapping), TFX_TEST(test_one), TFX_TEST(test_list),
+         TFX_TEST(test_grow_fill_each), TFX_TEST(test_each_stop), TFX_TEST(test_cache_reuse))

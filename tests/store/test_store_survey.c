@@ -325,14 +325,5 @@ static void test_broadcast_bulk(void **state)
         BB_EINVAL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_wave_timers_and_invitations),
-        TFX_TEST(test_answers_unlinkable),
-        TFX_TEST(test_unanswered_and_close),
-        TFX_TEST(test_scrub),
-        TFX_TEST(test_broadcast_bulk),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_wave_timers_and_invitations), TFX_TEST(test_answers_unlinkable),
+         TFX_TEST(test_unanswered_and_close), TFX_TEST(test_scrub), TFX_TEST(test_broadcast_bulk))

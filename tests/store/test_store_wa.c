@@ -155,12 +155,4 @@ static void test_pending_export_forget(void **state)
     assert_int_equal(store_wa_pending_get(f->st, "6281234567801", &g), BB_ENOTFOUND);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_window),
-        TFX_TEST(test_hold_release),
-        TFX_TEST(test_pending_export_forget),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_window), TFX_TEST(test_hold_release), TFX_TEST(test_pending_export_forget))

@@ -97,12 +97,4 @@ static void test_export_forget(void **state)
     assert_int_equal(store_web_session_get(f->st, "hash-budi", 20, user, sizeof(user)), BB_OK);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TFX_TEST(test_schema),
-        TFX_TEST(test_sessions),
-        TFX_TEST(test_export_forget),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(TFX_TEST(test_schema), TFX_TEST(test_sessions), TFX_TEST(test_export_forget))

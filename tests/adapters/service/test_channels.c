@@ -188,13 +188,5 @@ static void test_invite_link(void **state)
     free(cfg);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_caps_lookup),
-        cmocka_unit_test(test_label_limits_from_caps),
-        cmocka_unit_test(test_sections),
-        cmocka_unit_test(test_invite_link),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_caps_lookup), cmocka_unit_test(test_label_limits_from_caps),
+         cmocka_unit_test(test_sections), cmocka_unit_test(test_invite_link))

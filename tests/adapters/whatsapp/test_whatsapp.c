@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "adapters/whatsapp/whatsapp.h"
+#include "tests/lib/fixture.h"
 
 /* RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?" */
 #define RFC_SIG "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
@@ -36,10 +37,4 @@ static void test_signature(void **state)
     assert_int_equal(wa_signature_ok(NULL, RFC_MSG, n, RFC_SIG), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_signature),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TFX_MAIN(cmocka_unit_test(test_signature))
