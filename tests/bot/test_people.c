@@ -248,6 +248,23 @@ static void test_bad_row_changes_nothing(void **state)
     assert_string_equal(p.name, "Ayu");
 }
 
+/* Issue 14, finding 13: a header-only file (no rows) imports nothing and
+ * reaches no undefined behaviour (qsort on NULL aborted the sanitizer
+ * build). */
+static void test_header_only(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    int64_t before = count(f->st);
+    int rc = import(f->st, "nip,name,unit,role\n", &rep);
+    if (rc != BB_OK)
+        dump(&rep);
+    assert_int_equal(rc, BB_OK);
+    assert_int_equal(rep.rows, 0);
+    assert_int_equal(rep.created + rep.updated, 0);
+    assert_int_equal(count(f->st), before);
+}
+
 static void test_dialects(void **state)
 {
     struct fx *f = *state;
@@ -320,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_row_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dialects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_import, setup, teardown),
     };
