@@ -283,8 +283,9 @@ static int serve_static(struct http_server *s, struct txn *t)
     const char *p = t->path;
 
     bb_buf_init(&b, HTTP_STATIC_MAX);
-    /* Refuse anything that is not a plain relative path. */
-    if (p[0] != '/' || strstr(p, "..") || strchr(p, '\\') || strstr(p, "//"))
+    /* Refuse anything that is not a plain relative path, and dotfiles and
+     * dot-directories (issue 14, finding 14). */
+    if (p[0] != '/' || strstr(p, "..") || strchr(p, '\\') || strstr(p, "//") || strstr(p, "/."))
         goto done;
     if (bb_snprintf(want, sizeof(want), "%s%s", s->static_root, p) != BB_OK)
         goto done;
@@ -306,6 +307,10 @@ static int serve_static(struct http_server *s, struct txn *t)
         rc = BB_OK;
         goto done;
     }
+    /* Only the file types the web UI is made of (the table of mime_of):
+     * never a script, a dump or an unknown file (issue 14, finding 14). */
+    if (strcmp(mime_of(real), "application/octet-stream") == 0)
+        goto done;
     fd = open(real, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         goto done;
