@@ -283,8 +283,9 @@ static int serve_static(struct http_server *s, struct txn *t)
     const char *p = t->path;
 
     bb_buf_init(&b, HTTP_STATIC_MAX);
-    /* Refuse anything that is not a plain relative path. */
-    if (p[0] != '/' || strstr(p, "..") || strchr(p, '\\') || strstr(p, "//"))
+    /* Refuse anything that is not a plain relative path, and dotfiles and
+     * dot-directories (issue 14, finding 14). */
+    if (p[0] != '/' || strstr(p, "..") || strchr(p, '\\') || strstr(p, "//") || strstr(p, "/."))
         goto done;
     if (bb_snprintf(want, sizeof(want), "%s%s", s->static_root, p) != BB_OK)
         goto done;
@@ -306,6 +307,10 @@ static int serve_static(struct http_server *s, struct txn *t)
         rc = BB_OK;
         goto done;
     }
+    /* Only the file types the web UI is made of (the table of mime_of):
+     * never a script, a dump or an unknown file (issue 14, finding 14). */
+    if (strcmp(mime_of(real), "application/octet-stream") == 0)
+        goto done;
     fd = open(real, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         goto done;
@@ -449,6 +454,21 @@ char *http_query_of(struct lws *wsi)
     return q;
 }
 
+/* 1 when the last coding of a Transfer-Encoding value is "chunked". */
+static int last_is_chunked(const char *v)
+{
+    const char *last = strrchr(v, ',');
+    size_t n;
+
+    last = last ? last + 1 : v;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    n = strlen(last);
+    while (n && (last[n - 1] == ' ' || last[n - 1] == '\t'))
+        n--;
+    return n == 7 && strncasecmp(last, "chunked", 7) == 0;
+}
+
 /* LWS_CALLBACK_HTTP: start a transaction. Returns what the callback returns. */
 int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, const char *in)
 {
@@ -480,9 +500,18 @@ int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, con
             goto respond;
         }
     }
-    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0 &&
-        lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
-        chunked = strstr(v, "chunked") != NULL;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+        /* RFC 9112 6.1: Content-Length with Transfer-Encoding, or a last
+         * coding that is not chunked, is a 400 and the connection closes
+         * (it would frame the body two ways: request smuggling). */
+        if (lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_TRANSFER_ENCODING) <= 0 ||
+            lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 || !last_is_chunked(v)) {
+            set_json_error(t, 400, "bad transfer-encoding");
+            t->close_after = 1;
+            goto respond;
+        }
+        chunked = 1;
+    }
     int has_body = clen > 0 || chunked;
     t->chunked = chunked;
 
@@ -604,15 +633,17 @@ static int chunked_feed(struct txn *t, const char *p, size_t n)
     return BB_OK;
 }
 
-/* The whole body is in (or was dropped for being over the cap): answer. */
+/* The whole body is in (or was dropped for being over the cap): answer.
+ * An answer already set (an error) is written too: returning without
+ * asking to write left the socket open for good (issue 14, finding 1). */
 static void body_complete(struct http_server *s, struct lws *wsi, struct txn *t)
 {
-    if (t->ready)
-        return;
-    if (t->too_large)
-        set_json_error(t, 413, "body too large");
-    else
-        dispatch(s, wsi, t);
+    if (!t->ready) {
+        if (t->too_large)
+            set_json_error(t, 413, "body too large");
+        else
+            dispatch(s, wsi, t);
+    }
     lws_callback_on_writable(wsi);
 }
 

@@ -467,6 +467,39 @@ static void test_static(void **state)
     assert_non_null(strstr(buf, "console.log(1);"));
 }
 
+/* Issue 14, finding 14: only what the web UI needs is served: no
+ * dotfiles, no dot-directories, no shell scripts or unknown file types. */
+static void test_static_only_ui(void **state)
+{
+    (void)state;
+    char p[400], buf[4096];
+    static const char *paths[] = {"/.env", "/vendor.sh", "/.git/config", "/sub/.hidden.js",
+                                  "/sub/data.db"};
+    bb_snprintf(p, sizeof(p), "%s/.env", F.web);
+    write_file(p, "DOTSECRET");
+    bb_snprintf(p, sizeof(p), "%s/vendor.sh", F.web);
+    write_file(p, "SHSECRET");
+    bb_snprintf(p, sizeof(p), "%s/.git", F.web);
+    mkdir(p, 0700);
+    bb_snprintf(p, sizeof(p), "%s/.git/config", F.web);
+    write_file(p, "GITSECRET");
+    bb_snprintf(p, sizeof(p), "%s/sub", F.web);
+    mkdir(p, 0700);
+    bb_snprintf(p, sizeof(p), "%s/sub/.hidden.js", F.web);
+    write_file(p, "HIDSECRET");
+    bb_snprintf(p, sizeof(p), "%s/sub/data.db", F.web);
+    write_file(p, "DBSECRET");
+    for (size_t i = 0; i < BB_ARRAY_LEN(paths); i++) {
+        char req[256];
+        bb_snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", paths[i]);
+        raw_http(req, buf, sizeof(buf));
+        if (!strstr(buf, "HTTP/1.1 404") || strstr(buf, "SECRET"))
+            fail_msg("%s: %s", paths[i], buf);
+    }
+    struct net_resp *r = one("GET", "/app.js", NULL, NULL);
+    assert_int_equal(r->status, 200);
+}
+
 static void test_traversal(void **state)
 {
     (void)state;
@@ -483,6 +516,106 @@ static void test_traversal(void **state)
         assert_null(strstr(buf, "TOPSECRET"));
         assert_null(strstr(buf, " 200 "));
     }
+}
+
+/* Read until the peer closes (1) or 5 s pass (0). */
+static int raw_read_to_close(int fd, char *out, size_t cap)
+{
+    int64_t end = bb_mono_ms() + 5000;
+    size_t have = 0;
+    out[0] = '\0';
+    while (bb_mono_ms() < end) {
+        assert_int_equal(http_service(F.s, 1), BB_OK);
+        ssize_t r = recv(fd, out + have, cap - 1 - have, 0);
+        if (r == 0)
+            return 1;
+        if (r > 0)
+            have += (size_t)r;
+        out[have] = '\0';
+        if (have >= cap - 1)
+            return 0;
+    }
+    return 0;
+}
+
+/* One request on a fresh connection; 1 when the answer came and the
+ * server closed. */
+static int raw_http_closed(const char *req, char *out, size_t cap)
+{
+    int fd = raw_connect();
+    assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+    int closed = raw_read_to_close(fd, out, cap);
+    close(fd);
+    return closed;
+}
+
+static int open_fds(void)
+{
+    int n = 0;
+    char p[64];
+    for (int i = 0; i < 65536; i++) {
+        bb_snprintf(p, sizeof(p), "/proc/self/fd/%d", i);
+        if (access(p, F_OK) == 0)
+            n++;
+    }
+    return n;
+}
+
+/* Finding 1 (issue 14): Content-Length together with Transfer-Encoding is
+ * refused with 400 and close (RFC 9112 6.1), and a chunked body that ends
+ * early is answered and closed, not left open. */
+static void test_cl_te(void **state)
+{
+    (void)state;
+    char buf[4096];
+    static const char *reqs[] = {
+        /* CL + TE, the chunked body cut short by the Content-Length */
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n5\r\nab",
+        /* CL + TE, a complete chunked body */
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        "Content-Length: 10\r\n\r\n0\r\n\r\nxxxxx",
+        /* CL + TE on a route that does not exist */
+        "POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n5\r\nab",
+        /* a transfer coding that is not chunked */
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc",
+        /* a chunked body that is malformed */
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab",
+    };
+    for (size_t i = 0; i < BB_ARRAY_LEN(reqs); i++) {
+        assert_true(raw_http_closed(reqs[i], buf, sizeof(buf)));
+        if (!strstr(buf, "HTTP/1.1 400") && !strstr(buf, "HTTP/1.1 404"))
+            fail_msg("request %zu: %s", i, buf);
+        assert_non_null(strcasestr(buf, "connection: close"));
+    }
+}
+
+/* Finding 1 (issue 14): up to 2,000 such requests (at most 8 s of them, at
+ * least 100) leave no socket behind and the server still answers. */
+static void test_cl_te_flood(void **state)
+{
+    (void)state;
+    char buf[4096];
+    const char *bad = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n5\r\nab";
+    int before = open_fds();
+    int64_t end = bb_mono_ms() + 8000;
+    int done = 0;
+    for (int i = 0; i < 2000 && bb_mono_ms() < end; i++, done++) {
+        int fd = raw_connect();
+        assert_int_equal(send(fd, bad, strlen(bad), 0), (ssize_t)strlen(bad));
+        if (!raw_read_to_close(fd, buf, sizeof(buf)))
+            fail_msg("request %d not answered and closed: %s", i, buf);
+        close(fd);
+    }
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(http_service(F.s, 10), BB_OK);
+    assert_true(done >= 100);
+    assert_true(open_fds() <= before + 2);
+    struct net_resp *r = one("GET", "/echo-query?q=up", NULL, NULL);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->body, "{\"q\":\"up\"}");
 }
 
 static void test_response_headers(void **state)
@@ -819,6 +952,9 @@ int main(void)
         cmocka_unit_test(test_body_cap),
         cmocka_unit_test(test_static),
         cmocka_unit_test(test_traversal),
+        cmocka_unit_test(test_static_only_ui),
+        cmocka_unit_test(test_cl_te),
+        cmocka_unit_test(test_cl_te_flood),
         cmocka_unit_test(test_response_headers),
         cmocka_unit_test(test_keepalive),
         cmocka_unit_test(test_curl_errors),

@@ -253,6 +253,23 @@ static void test_bad_row_changes_nothing(void **state)
     assert_string_equal(p.name, "Ayu");
 }
 
+/* Issue 14, finding 13: a header-only file (no rows) imports nothing and
+ * reaches no undefined behaviour (qsort on NULL aborted the sanitizer
+ * build). */
+static void test_header_only(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    int64_t before = count(f->st);
+    int rc = import(f->st, "nip,name,unit,role\n", &rep);
+    if (rc != BB_OK)
+        dump(&rep);
+    assert_int_equal(rc, BB_OK);
+    assert_int_equal(rep.rows, 0);
+    assert_int_equal(rep.created + rep.updated, 0);
+    assert_int_equal(count(f->st), before);
+}
+
 static void test_dialects(void **state)
 {
     struct fx *f = *state;
@@ -318,5 +335,5 @@ static void test_file_import(void **state)
 }
 
 TFX_MAIN(TFX_TEST(test_demo_file), TFX_TEST(test_reimport_updates), TFX_TEST(test_validation),
-         TFX_TEST(test_limits), TFX_TEST(test_bad_row_changes_nothing), TFX_TEST(test_dialects),
-         TFX_TEST(test_file_import))
+         TFX_TEST(test_limits), TFX_TEST(test_bad_row_changes_nothing), TFX_TEST(test_header_only),
+         TFX_TEST(test_dialects), TFX_TEST(test_file_import))

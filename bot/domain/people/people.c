@@ -626,7 +626,8 @@ static int validate(struct imp *im, const char *data, size_t len, struct prow **
         return rc;
     }
     /* NIPs unique within the file; supervisors known. */
-    qsort(rows, (size_t)n, sizeof(*rows), cmp_prow);
+    if (n > 1) /* rows is NULL for a header-only file (issue 14, finding 13) */
+        qsort(rows, (size_t)n, sizeof(*rows), cmp_prow);
     for (int i = 1; i < n; i++)
         if (rows[i].nip[0] && strcmp(rows[i].nip, rows[i - 1].nip) == 0)
             add_err(im->rep, "line %d, column %d (nip): NIP %s is also on line %d", rows[i].line,
