@@ -87,6 +87,9 @@ struct chan_def {
     /* Optional: a link that opens a chat with the bot and sends the invite
      * code. BB_ENOTFOUND when there is none with this config. */
     int (*invite_link)(const struct config *cfg, const char *code, char *out, size_t n);
+    /* Optional (NULL-terminated): the personal tables of the store that are
+     * this channel's own, by their export key (store_set_table_channel). */
+    const char *const *store_tables;
 };
 
 #endif

@@ -292,5 +292,11 @@ int store_person_export(struct store *st, int64_t person_id, cJSON **out);
  * audit log keeps one line that a forget happened, naming the NIP's SHA-256
  * only; *kept (may be NULL, caller frees) describes what was kept and why. */
 int store_person_forget(struct store *st, int64_t person_id, int64_t now, char **kept);
+/* A personal table that belongs to one channel (export key "web_sessions",
+ * "whatsapp_window") is found through that channel's identities; the program
+ * names the channel once after opening the store (the channel list does it:
+ * adapters/service/channels.c). Export and forget refuse with BB_ESTATE
+ * while such a table has no channel. BB_ELIMIT past STORE_OWNERS_MAX. */
+int store_set_table_channel(struct store *st, const char *table, const char *channel);
 
 #endif

@@ -13,6 +13,36 @@
 
 /* ---- export and forget ------------------------------------------------- */
 
+int store_set_table_channel(struct store *st, const char *table, const char *channel)
+{
+    int i = 0;
+    while (i < st->nowners && strcmp(st->owners[i].table, table) != 0)
+        i++;
+    if (i == STORE_OWNERS_MAX)
+        return BB_ELIMIT;
+    if (bb_strlcpy(st->owners[i].table, table, sizeof(st->owners[i].table)) != BB_OK ||
+        bb_strlcpy(st->owners[i].channel, channel, sizeof(st->owners[i].channel)) != BB_OK)
+        return BB_EINVAL;
+    if (i == st->nowners)
+        st->nowners++;
+    return BB_OK;
+}
+
+/* The channel a by_channel table belongs to, or NULL (and the store's
+ * message says which) when the program has not named it. */
+static const char *owner_of(struct store *st, const struct store_person_table *pt)
+{
+    char msg[96];
+    if (!pt->by_channel)
+        return "";
+    for (int i = 0; i < st->nowners; i++)
+        if (strcmp(st->owners[i].table, pt->key) == 0)
+            return st->owners[i].channel;
+    bb_snprintf(msg, sizeof(msg), "no channel is set for the table %s", pt->key);
+    store_seterr(st, msg);
+    return NULL;
+}
+
 /* One row as a JSON object; columns named "x_json" holding valid JSON go
  * in parsed, under "x". */
 static cJSON *row_json(sqlite3_stmt *s)
@@ -98,13 +128,22 @@ int store_person_export(struct store *st, int64_t person_id, cJSON **out)
     for (int t = 0; t < store_person_ntables; t++) {
         const struct store_person_table *pt = &store_person_tables[t];
         struct export_ctx e = {root, NULL, pt->key};
+        const char *chan;
         if (!pt->key || !pt->export_sql)
             continue;
+        if (!(chan = owner_of(st, pt))) {
+            rc = BB_ESTATE;
+            goto fail;
+        }
         if (!pt->single && !(e.arr = cJSON_AddArrayToObject(root, pt->key))) {
             rc = BB_ENOMEM;
             goto fail;
         }
-        rc = store_q_each(st, pt->export_sql, STORE_ARGS(store_int(person_id)), export_row, &e);
+        if (pt->by_channel)
+            rc = store_q_each(st, pt->export_sql,
+                              STORE_ARGS(store_int(person_id), store_text(chan)), export_row, &e);
+        else
+            rc = store_q_each(st, pt->export_sql, STORE_ARGS(store_int(person_id)), export_row, &e);
         if (rc)
             goto fail;
         if (pt->single && !cJSON_GetObjectItem(root, pt->key)) {
@@ -141,7 +180,13 @@ int store_person_forget(struct store *st, int64_t person_id, int64_t now, char *
     bb_sha256_hex(p.nip, strlen(p.nip), hash);
     for (int t = store_person_ntables - 1; t >= 0 && rc == BB_OK; t--) {
         const struct store_person_table *pt = &store_person_tables[t];
-        if (pt->erase_sql)
+        const char *chan = pt->erase_sql ? owner_of(st, pt) : "";
+        if (!chan)
+            rc = BB_ESTATE;
+        else if (pt->erase_sql && pt->by_channel)
+            rc = store_q_exec(st, pt->erase_sql, STORE_ARGS(store_int(person_id), store_text(chan)),
+                              NULL);
+        else if (pt->erase_sql)
             rc = store_q_exec(st, pt->erase_sql, STORE_ARGS(store_int(person_id)), NULL);
     }
     if (rc)

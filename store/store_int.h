@@ -63,6 +63,7 @@ struct store_stmt_slot {
     sqlite3_stmt *s;
 };
 
+#define STORE_OWNERS_MAX 8
 struct store {
     sqlite3 *db;
     int tx_depth;  /* nesting of store_begin() */
@@ -70,6 +71,12 @@ struct store {
     int nstmts;    /* slots in use */
     struct store_stmt_slot stmts[STORE_STMT_SLOTS];
     char errmsg[256];
+    /* store_set_table_channel(): which channel owns which personal table. */
+    struct {
+        char table[32];
+        char channel[16];
+    } owners[STORE_OWNERS_MAX];
+    int nowners;
 };
 
 /* The cached statement of sql (see 1. above), prepared on first use. *out
@@ -265,6 +272,10 @@ struct store_person_table {
     const char *export_sql; /* SELECT, or NULL */
     const char *erase_sql;  /* DELETE or UPDATE, or NULL */
     int single;             /* 1: export one object, not an array */
+    /* 1: the table belongs to one channel and its rows are found through
+     * that channel's identities: both statements take the channel's name
+     * as ?2, as the program set it with store_set_table_channel(). */
+    int by_channel;
 };
 extern const struct store_person_table store_person_tables[];
 extern const int store_person_ntables;

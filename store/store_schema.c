@@ -472,122 +472,122 @@ const struct store_person_table store_person_tables[] = {
     {"person",
      "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"
      " strengths, interests, created_at, updated_at FROM people WHERE id = ?1",
-     "DELETE FROM people WHERE id = ?1", 1},
+     "DELETE FROM people WHERE id = ?1", 1, 0},
     /* Others name the person as their supervisor: that NIP goes too. */
     {NULL, NULL,
      "UPDATE people SET supervisor_nip = '' WHERE supervisor_nip <> ''"
      " AND supervisor_nip = (SELECT nip FROM people WHERE id = ?1)",
-     0},
+     0, 0},
     {"identities",
      "SELECT channel, ext_id, blocked, blocked_at, linked_at, last_seen FROM identities"
      " WHERE person_id = ?1 ORDER BY id",
-     "DELETE FROM identities WHERE person_id = ?1", 0},
+     "DELETE FROM identities WHERE person_id = ?1", 0, 0},
     /* Web chat sign-ins of the person's web identities (found through
      * identities, so erased before them); the token hash is not exported. */
     {"web_sessions",
      "SELECT w.ext_user, w.created_at, w.last_seen, w.expires_at FROM web_sessions w"
-     " JOIN identities d ON d.channel = 'web' AND d.ext_id = w.ext_user"
+     " JOIN identities d ON d.channel = ?2 AND d.ext_id = w.ext_user"
      " WHERE d.person_id = ?1 ORDER BY w.created_at",
      "DELETE FROM web_sessions WHERE ext_user IN"
-     " (SELECT ext_id FROM identities WHERE channel = 'web' AND person_id = ?1)",
-     0},
+     " (SELECT ext_id FROM identities WHERE channel = ?2 AND person_id = ?1)",
+     0, 1},
     {"invites",
      "SELECT created_at, expires_at, used_at FROM invites WHERE person_id = ?1 ORDER BY id",
-     "DELETE FROM invites WHERE person_id = ?1", 0},
+     "DELETE FROM invites WHERE person_id = ?1", 0, 0},
     {"consents", "SELECT purpose, granted, at FROM consents WHERE person_id = ?1 ORDER BY id",
-     "DELETE FROM consents WHERE person_id = ?1", 0},
+     "DELETE FROM consents WHERE person_id = ?1", 0, 0},
     {"sessions",
      "SELECT flow_id, flow_version, node, state AS state_json, updated_at FROM sessions"
      " WHERE person_id = ?1",
-     "DELETE FROM sessions WHERE person_id = ?1", 0},
+     "DELETE FROM sessions WHERE person_id = ?1", 0, 0},
     {"checkins",
      "SELECT at, mood, win, blocker, wants_help, extra AS extra_json FROM checkins"
      " WHERE person_id = ?1 ORDER BY at, id",
-     "DELETE FROM checkins WHERE person_id = ?1", 0},
+     "DELETE FROM checkins WHERE person_id = ?1", 0, 0},
     {"timers", "SELECT kind, payload, due FROM timers WHERE person_id = ?1 ORDER BY due, id",
-     "DELETE FROM timers WHERE person_id = ?1", 0},
+     "DELETE FROM timers WHERE person_id = ?1", 0, 0},
     {"inbox",
      "SELECT id, channel, ext_user, ext_msg_id, kind, text, payload, ts, processed_at FROM inbox"
      " WHERE id IN (" INBOX_OF_PERSON ") ORDER BY id",
-     "DELETE FROM inbox WHERE id IN (" INBOX_OF_PERSON ")", 0},
+     "DELETE FROM inbox WHERE id IN (" INBOX_OF_PERSON ")", 0, 0},
     {"outbox",
      "SELECT id, channel, ext_user, priority, body AS body_json, state, attempts, due, created_at,"
      " updated_at, ext_msg_id, error, batch_id FROM outbox WHERE id IN (" OUTBOX_OF_PERSON ")"
      " ORDER BY id",
-     "DELETE FROM outbox WHERE id IN (" OUTBOX_OF_PERSON ")", 0},
+     "DELETE FROM outbox WHERE id IN (" OUTBOX_OF_PERSON ")", 0, 0},
     {"audit",
      "SELECT at, actor, action, detail FROM audit_log WHERE subject_person = ?1 ORDER BY id",
-     "DELETE FROM audit_log WHERE subject_person = ?1", 0},
+     "DELETE FROM audit_log WHERE subject_person = ?1", 0, 0},
     /* WhatsApp (migration 5): erased before identities (reverse order). */
     {"whatsapp_pending",
      "SELECT wa_id, state, prompts, created_at FROM wa_pending WHERE person_id = ?1",
-     "DELETE FROM wa_pending WHERE person_id = ?1", 0},
+     "DELETE FROM wa_pending WHERE person_id = ?1", 0, 0},
     {"whatsapp_window",
      "SELECT wa_id, last_in, closed_at, nudged_at FROM wa_window WHERE wa_id IN (SELECT ext_id"
-     " FROM identities WHERE person_id = ?1 AND channel = 'whatsapp')",
+     " FROM identities WHERE person_id = ?1 AND channel = ?2)",
      "DELETE FROM wa_window WHERE wa_id IN (SELECT ext_id FROM identities WHERE person_id = ?1"
-     " AND channel = 'whatsapp')",
-     0},
+     " AND channel = ?2)",
+     0, 1},
     /* Coaching (migration 6). Feedback: what the person received (the
      * giver's name only when not anonymous) and what they gave under their
      * name; anonymous feedback keeps no giver, so it is in nobody's "given". */
     {"wellbeing",
      "SELECT at, day, raw, raw * 4 AS score, items, alerted FROM wellbeing WHERE person_id = ?1"
      " ORDER BY at, id",
-     "DELETE FROM wellbeing WHERE person_id = ?1", 0},
+     "DELETE FROM wellbeing WHERE person_id = ?1", 0, 0},
     {"grow_sessions",
      "SELECT at, goal, reality, options, will, confidence, followup_day, followup_at, progress,"
      " followup_note FROM grow_sessions WHERE person_id = ?1 ORDER BY at, id",
-     "DELETE FROM grow_sessions WHERE person_id = ?1", 0},
+     "DELETE FROM grow_sessions WHERE person_id = ?1", 0, 0},
     {"development_goals",
      "SELECT at, comp_group, competency, goal, due, status, done_at FROM dev_goals"
      " WHERE person_id = ?1 ORDER BY at, id",
-     "DELETE FROM dev_goals WHERE person_id = ?1", 0},
+     "DELETE FROM dev_goals WHERE person_id = ?1", 0, 0},
     {"learning",
      "SELECT at, day, title, kind, minutes, round(minutes / 45.0, 2) AS jp FROM learning_log"
      " WHERE person_id = ?1 ORDER BY at, id",
-     "DELETE FROM learning_log WHERE person_id = ?1", 0},
+     "DELETE FROM learning_log WHERE person_id = ?1", 0, 0},
     {"reflections",
      "SELECT at, week, value, rating, example FROM reflections WHERE person_id = ?1"
      " ORDER BY at, id",
-     "DELETE FROM reflections WHERE person_id = ?1", 0},
+     "DELETE FROM reflections WHERE person_id = ?1", 0, 0},
     {"feedback_requests",
      "SELECT r.created_at, r.answered_at, r.status, r.topic,"
      " CASE WHEN r.asker_id = ?1 THEN 'asked_by_me' ELSE 'asked_of_me' END AS direction,"
      " a.name AS asker, g.name AS giver FROM feedback_requests r"
      " LEFT JOIN people a ON a.id = r.asker_id LEFT JOIN people g ON g.id = r.giver_id"
      " WHERE r.asker_id = ?1 OR r.giver_id = ?1 ORDER BY r.id",
-     "DELETE FROM feedback_requests WHERE asker_id = ?1 OR giver_id = ?1", 0},
+     "DELETE FROM feedback_requests WHERE asker_id = ?1 OR giver_id = ?1", 0, 0},
     {"feedback_received",
      "SELECT f.day, f.topic, f.went_well, f.better, f.anonymous,"
      " CASE WHEN f.anonymous THEN NULL ELSE g.name END AS giver FROM feedback f"
      " LEFT JOIN people g ON g.id = f.giver_id WHERE f.to_person = ?1 ORDER BY f.id",
-     "DELETE FROM feedback WHERE to_person = ?1", 0},
+     "DELETE FROM feedback WHERE to_person = ?1", 0, 0},
     {"feedback_given",
      "SELECT f.day, f.topic, f.went_well, f.better, p.name AS to_name FROM feedback f"
      " LEFT JOIN people p ON p.id = f.to_person WHERE f.giver_id = ?1 ORDER BY f.id",
-     "DELETE FROM feedback WHERE giver_id = ?1", 0},
+     "DELETE FROM feedback WHERE giver_id = ?1", 0, 0},
     {"mentor_requests",
      "SELECT created_at, updated_at, status, tags, traits FROM mentor_requests"
      " WHERE person_id = ?1 ORDER BY id",
-     "DELETE FROM mentor_requests WHERE person_id = ?1", 0},
+     "DELETE FROM mentor_requests WHERE person_id = ?1", 0, 0},
     /* Mentoring (migration 7); the profile is a list of at most one row
      * (only the person row may be "single"). Sessions: the mentee's rows go; as a mentor,
      * the person's id is cleared so the mentee keeps their minutes. */
     {"mentor_profile",
      "SELECT capacity, status, updated_at FROM mentor_profiles WHERE person_id = ?1",
-     "DELETE FROM mentor_profiles WHERE person_id = ?1", 0},
+     "DELETE FROM mentor_profiles WHERE person_id = ?1", 0, 0},
     {"pairings",
      "SELECT p.id, CASE WHEN p.mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side,"
      " (SELECT nip FROM people WHERE id = CASE WHEN p.mentee_id = ?1 THEN p.mentor_id"
      " ELSE p.mentee_id END) AS other_nip, p.status, p.started_at, p.ended_at, p.end_reason,"
      " p.ended_by FROM pairings p WHERE p.mentee_id = ?1 OR p.mentor_id = ?1 ORDER BY p.id",
-     "DELETE FROM pairings WHERE mentee_id = ?1 OR mentor_id = ?1", 0},
+     "DELETE FROM pairings WHERE mentee_id = ?1 OR mentor_id = ?1", 0, 0},
     {"pair_proposals",
      "SELECT suggestion_id, CASE WHEN mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side,"
      " score, reasons, state FROM pair_proposals WHERE mentee_id = ?1 OR mentor_id = ?1"
      " ORDER BY suggestion_id",
-     "DELETE FROM pair_proposals WHERE mentee_id = ?1 OR mentor_id = ?1", 0},
+     "DELETE FROM pair_proposals WHERE mentee_id = ?1 OR mentor_id = ?1", 0, 0},
     {"mentoring_sessions",
      "SELECT CASE WHEN mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side, day, minutes,"
      " topics, next_steps, logged_by = ?1 AS logged_by_me, created_at FROM mentoring_sessions"
@@ -595,25 +595,25 @@ const struct store_person_table store_person_tables[] = {
      "UPDATE mentoring_sessions SET mentor_id = CASE WHEN mentor_id = ?1 THEN 0 ELSE mentor_id"
      " END, logged_by = CASE WHEN logged_by = ?1 THEN 0 ELSE logged_by END"
      " WHERE mentor_id = ?1 OR logged_by = ?1",
-     0},
-    {NULL, NULL, "DELETE FROM mentoring_sessions WHERE mentee_id = ?1", 0},
+     0, 0},
+    {NULL, NULL, "DELETE FROM mentoring_sessions WHERE mentee_id = ?1", 0, 0},
     /* The scheduler (migration 8): erased first (reverse order), so the
      * timers' erase finds no plan to re-plan. */
-    {NULL, NULL, "DELETE FROM sched_dirty WHERE person_id = ?1", 0},
+    {NULL, NULL, "DELETE FROM sched_dirty WHERE person_id = ?1", 0, 0},
     {"schedule", "SELECT flow_id, due, tz FROM sched_plan WHERE person_id = ?1 ORDER BY flow_id",
-     "DELETE FROM sched_plan WHERE person_id = ?1", 0},
+     "DELETE FROM sched_plan WHERE person_id = ?1", 0, 0},
     /* Surveys (migration 9): only participation is personal data (which
      * waves the person was asked in and whether they answered); the answers
      * themselves are anonymous and cannot be found from the person. */
     {"survey_invitations",
      "SELECT i.wave_id, w.flow_id, i.answered FROM survey_invitations i"
      " JOIN survey_waves w ON w.id = i.wave_id WHERE i.person_id = ?1 ORDER BY i.wave_id",
-     "DELETE FROM survey_invitations WHERE person_id = ?1", 0},
+     "DELETE FROM survey_invitations WHERE person_id = ?1", 0, 0},
     /* HR dashboard sign-ins (migration 10); the token hash is not exported. */
     {"admin_sessions",
      "SELECT created_at, last_seen, expires_at FROM admin_sessions WHERE person_id = ?1"
      " ORDER BY created_at",
-     "DELETE FROM admin_sessions WHERE person_id = ?1", 0},
+     "DELETE FROM admin_sessions WHERE person_id = ?1", 0, 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));

@@ -13,6 +13,7 @@
 #include "adapters/whatsapp/whatsapp.h"
 #include "bot/base/bb.h"
 #include "bot/flow/flow.h"
+#include "store/store.h"
 
 #include <string.h>
 
@@ -79,6 +80,15 @@ int chan_core_setup(struct core *core)
         struct core_chan_caps cc = {.edits_sent = chan_defs[i]->caps->edits_sent};
         rc = core_set_channel_caps(core, chan_defs[i]->name, &cc);
     }
+    return rc;
+}
+
+int chan_store_setup(struct store *st)
+{
+    int rc = BB_OK;
+    for (int i = 0; chan_defs[i] && rc == BB_OK; i++)
+        for (const char *const *t = chan_defs[i]->store_tables; t && *t && rc == BB_OK; t++)
+            rc = store_set_table_channel(st, *t, chan_defs[i]->name);
     return rc;
 }
 

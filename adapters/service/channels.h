@@ -30,6 +30,10 @@ int chan_config_load(struct config *c, const char *path, int path_required, char
                      size_t errlen);
 /* Tell the core what it needs of each channel (core_set_channel_caps). */
 int chan_core_setup(struct core *core);
+/* Tell the store which channel owns which of its personal tables (every
+ * chan_def's store_tables), for export and forget. Right after store_open. */
+struct store;
+int chan_store_setup(struct store *st);
 /* Print "Title: link" for each channel with an invite link for code. */
 void chan_print_invite_links(const struct config *cfg, const char *code, FILE *out);
 

@@ -73,7 +73,7 @@ static int open_store(struct app *a)
         a->st = NULL;
         return rc;
     }
-    return BB_OK;
+    return chan_store_setup(a->st);
 }
 
 /* A flow library whose flows may call the actions of this build's modules. */

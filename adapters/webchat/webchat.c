@@ -688,8 +688,11 @@ static const struct chan_caps wc_caps = {
     .documents = 0,
 };
 
+static const char *const wc_store_tables[] = {"web_sessions", NULL};
+
 const struct chan_def webchat_chan_def = {
     .name = "web",
+    .store_tables = wc_store_tables,
     .title = "Web chat",
     .caps = &wc_caps,
     .new_chan = webchat_chan_new,

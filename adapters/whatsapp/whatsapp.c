@@ -1124,8 +1124,11 @@ static int wa_enabled(const struct config *cfg)
     return wa_settings_of(cfg)->token[0] != '\0';
 }
 
+static const char *const wa_store_tables[] = {"whatsapp_window", NULL};
+
 const struct chan_def wa_chan_def = {
     .name = WA_NAME,
+    .store_tables = wa_store_tables,
     .title = "WhatsApp",
     .caps = &wa_caps,
     .config = &wa_section,

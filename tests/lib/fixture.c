@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "adapters/service/channels.h"
 #include "bot/base/bb.h"
 #include "bot/domain/mentoring/match.h"
 #include "bot/flow/flow.h"
@@ -33,6 +34,7 @@ void tfx_store_open_at(char dir[TFX_DIR_MAX], char path[TFX_PATH_MAX], struct st
     assert_non_null(mkdtemp(dir));
     assert_int_equal(bb_snprintf(path, TFX_PATH_MAX, "%s/%s", dir, file), BB_OK);
     assert_int_equal(store_open(path, NULL, st), BB_OK);
+    assert_int_equal(chan_store_setup(*st), BB_OK); /* as the program does */
 }
 
 void tfx_store_close_at(const char dir[TFX_DIR_MAX], struct store *st)

@@ -97,4 +97,27 @@ static void test_export_forget(void **state)
     assert_int_equal(store_web_session_get(f->st, "hash-budi", 20, user, sizeof(user)), BB_OK);
 }
 
-TFX_MAIN(TFX_TEST(test_schema), TFX_TEST(test_sessions), TFX_TEST(test_export_forget))
+/* A channel's own table without its channel named: export and forget refuse
+ * (and change nothing) rather than miss that table. */
+static void test_owner_unset(void **state)
+{
+    struct store *st = NULL;
+    cJSON *x = NULL;
+    char *kept = NULL;
+    (void)state;
+    assert_int_equal(store_open(":memory:", NULL, &st), BB_OK);
+    int64_t id = tfx_person_add(st, &(struct tfx_person){.nip = "9", .name = "Rina"});
+    assert_int_equal(store_person_export(st, id, &x), BB_ESTATE);
+    assert_null(x);
+    assert_non_null(strstr(store_errmsg(st), "web_sessions"));
+    assert_int_equal(store_person_forget(st, id, 20, &kept), BB_ESTATE);
+    assert_null(kept);
+    assert_int_equal(store_set_table_channel(st, "web_sessions", "web"), BB_OK);
+    assert_int_equal(store_set_table_channel(st, "whatsapp_window", "whatsapp"), BB_OK);
+    assert_int_equal(store_person_export(st, id, &x), BB_OK); /* still there */
+    cJSON_Delete(x);
+    store_free(st);
+}
+
+TFX_MAIN(TFX_TEST(test_schema), TFX_TEST(test_sessions), TFX_TEST(test_export_forget),
+         cmocka_unit_test(test_owner_unset))
