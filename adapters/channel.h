@@ -12,7 +12,7 @@
  * Each channel also describes itself once, in a struct chan_def: its
  * capabilities (struct chan_caps: what it can show), its configuration
  * section, how the service creates it, and optionally an invite link.
- * adapters/channel.c lists every channel and hands what the lower layers
+ * adapters/service/channels.c lists every channel and hands what the lower layers
  * need to them: label limits to the flow validator, the capabilities the
  * core uses to the core, the sections to the configuration loader. Nothing
  * below adapters/ names a platform.

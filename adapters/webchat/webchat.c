@@ -36,9 +36,10 @@
 
 #include <cjson/cJSON.h>
 
-#define WC_MAX_CONNS    1024         /* open websockets, all people */
-#define WC_MAX_TABS     8            /* per web identity; the oldest goes */
-#define WC_FRAME_MAX    8192         /* bytes per client frame; more: an error */
+#define WC_MAX_CONNS 1024 /* open websockets, all people */
+#define WC_MAX_TABS  8    /* per web identity; the oldest goes */
+#define WC_FRAME_MAX                                                                               \
+    40960 /* bytes per client frame (a WC_TEXT_MAX text, escaped); more: an error */
 #define WC_WS_MAX       65536        /* beyond this the server closes (1009) */
 #define WC_TEXT_MAX     16384        /* bytes of typed text: 4,000 characters of any script */
 #define WC_ID_MAX       64           /* client message id */
@@ -559,7 +560,7 @@ static void ws_message(void *ctx, uint64_t conn_id, const char *data, size_t len
     if (!w || !(c = conn_get(w, conn_id)))
         return;
     if (len > WC_FRAME_MAX) {
-        send_error(w, conn_id, "frame too large (at most 8192 bytes)", NULL);
+        send_error(w, conn_id, "frame too large (at most 40960 bytes)", NULL);
         return;
     }
     if (!bb_utf8_valid(data, len)) {

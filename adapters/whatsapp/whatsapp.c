@@ -53,7 +53,7 @@
 
 /* What WhatsApp shows: up to 3 reply buttons of 20 characters, a list of
  * up to 10 rows of 24, text bodies of 4096 characters. The flow validator
- * gets the two label limits from here (adapters/channel.c). */
+ * gets the two label limits from here (adapters/service/channels.c). */
 static const struct chan_caps wa_caps = {
     .edits_sent = 0, /* a sent message cannot be changed */
     .buttons_max = 3,
@@ -757,7 +757,7 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
     rc = outmsg_decode(m->body, &rm);
     if (rc != BB_OK)
         return rc;
-    if (rm.answered[0] || rm.stale[0]) { /* nothing to edit on WhatsApp */
+    if (rm.kind != OUTMSG_SAY) { /* a notice: nothing to edit on WhatsApp */
         outmsg_clear(&rm);
         return BB_ENOTFOUND;
     }

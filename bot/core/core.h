@@ -71,7 +71,7 @@ int core_modules_tick(struct core *c, int64_t now, int *did);
 int core_tz_offset(struct core *c, const char *tzname, int64_t now);
 
 /* What the core needs to know of a channel, set by the program for every
- * channel it has (adapters/channel.c) before events are processed. A
+ * channel it has (adapters/service/channels.c) before events are processed. A
  * channel never set has none of these abilities. */
 #define CORE_MAX_CHANNELS 8
 struct core_chan_caps {

@@ -115,7 +115,6 @@ static int act_schedule(const struct domain_ctx *d, const struct store_person *p
     const cJSON *after = cJSON_GetObjectItemCaseSensitive(args, "after");
     const cJSON *date = cJSON_GetObjectItemCaseSensitive(args, "date");
     const cJSON *time = cJSON_GetObjectItemCaseSensitive(args, "time");
-    struct store_timer t;
     int64_t due = d->now;
     if (!cJSON_IsString(flow))
         return BB_EINVAL;
@@ -131,12 +130,7 @@ static int act_schedule(const struct domain_ctx *d, const struct store_person *p
     } else if (cJSON_IsNumber(after)) {
         due = d->now + bb_num_or(after->valuedouble, 0);
     }
-    memset(&t, 0, sizeof(t));
-    t.person_id = p->id;
-    bb_snprintf(t.kind, sizeof(t.kind), "flow");
-    bb_strlcpy(t.payload, flow->valuestring, sizeof(t.payload));
-    t.due = due;
-    return store_timer_add(d->st, &t, NULL);
+    return core_start_flow(d->core, p->id, flow->valuestring, due);
 }
 
 static const struct domain_action core_actions[] = {

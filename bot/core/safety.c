@@ -117,8 +117,13 @@ static int matcher_init(struct matcher *m)
 {
     m->md = pcre2_match_data_create(1, NULL); /* only "did it match" is asked */
     m->mc = pcre2_match_context_create(NULL);
-    if (!m->md || !m->mc)
+    if (!m->md || !m->mc) {
+        pcre2_match_data_free(m->md);
+        pcre2_match_context_free(m->mc);
+        m->md = NULL;
+        m->mc = NULL;
         return BB_ENOMEM;
+    }
     /* JIT code runs on PCRE2's default 32 KiB stack; the limits bind the
      * interpreter (the fallback) */
     pcre2_set_match_limit(m->mc, SAFETY_MATCH_LIMIT);
@@ -309,7 +314,7 @@ int safety_screen(const struct safety *s, const char *text, int *rule)
     size_t len;
     char *norm;
     struct matcher m;
-    int hit = 0;
+    int hit = 0, have_re;
     if (rule)
         *rule = -1;
     if (!s || !text || !text[0])
@@ -318,19 +323,22 @@ int safety_screen(const struct safety *s, const char *text, int *rule)
     if (len > SAFETY_TEXT_MAX)
         len = SAFETY_TEXT_MAX;
     norm = malloc(len + 4);
-    if (!norm || safety_normalise(text, norm, len + 4) != BB_OK || matcher_init(&m) != BB_OK) {
+    if (!norm || safety_normalise(text, norm, len + 4) != BB_OK) {
         free(norm);
         return 0;
     }
+    /* Without memory for the patterns' matcher, the phrases still screen. */
+    have_re = matcher_init(&m) == BB_OK;
     len = strlen(norm);
     for (int i = 0; i < s->n && !hit; i++) {
         const struct safety_rule *r = &s->v[i];
         hit = r->kind == RULE_PHRASE ? strstr(norm, r->phrase) != NULL
-                                     : re_matches(&m, r->re, norm, len);
+                                     : have_re && re_matches(&m, r->re, norm, len);
         if (hit && rule)
             *rule = i;
     }
-    matcher_free(&m);
+    if (have_re)
+        matcher_free(&m);
     free(norm);
     return hit;
 }

@@ -47,7 +47,7 @@
  * label with "...; <what> holds <max_chars>", naming the first limit (in
  * increasing max_opts) the question falls under. The program sets the
  * limits of the channels it has once at start-up, before any flow loads
- * (adapters/channel.c); without any, only FLOW_LABEL_MAX applies. */
+ * (adapters/service/channels.c); without any, only FLOW_LABEL_MAX applies. */
 #define FLOW_LABEL_LIMITS_MAX 8
 struct flow_label_limit {
     int max_opts;
