@@ -213,7 +213,12 @@ int store_person_forget(struct store *st, int64_t person_id, int64_t now, char *
             rc = BB_ENOMEM;
     }
 done:
-    rc = store_tx_end(st, rc);
+    /* All or nothing: an error after some tables were erased (a constraint
+     * maps to BB_ENOTFOUND/BB_EEXIST too) must not commit a partial erasure. */
+    if (rc == BB_OK)
+        rc = store_commit(st);
+    else
+        store_rollback(st);
     if (rc && kept) {
         free(*kept);
         *kept = NULL;

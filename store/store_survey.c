@@ -403,6 +403,7 @@ int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, co
                         STORE_ARGS(store_int(wave_id), store_int(person_id), store_int(now)));
     if (rc == BB_ENOTFOUND)
         rc = BB_EEXIST;
+    int marked = rc == BB_OK; /* from here on, an error must not commit */
     for (int i = 0; rc == BB_OK && i < na; i++)
         rc = store_q_exec(
             st,
@@ -413,6 +414,10 @@ int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, co
                        a[i].has_num ? store_real(a[i].num) : store_text(NULL),
                        a[i].has_num ? store_text(NULL) : store_text(a[i].txt ? a[i].txt : "")),
             NULL);
+    if (rc != BB_OK && marked) { /* e.g. a question twice: not half an answer */
+        store_rollback(st);
+        return rc;
+    }
     return store_tx_end(st, rc);
 }
 

@@ -106,6 +106,27 @@ static void test_wave_timers_and_invitations(void **state)
     assert_int_equal(store_wave_add(f->st, &w, STORE_SEG_UNIT, "", 10), BB_EINVAL);
 }
 
+/* An answer that fails half-way (a question twice) writes nothing: the
+ * invitation stays open and a whole answer is taken afterwards. */
+static void test_failed_answer_writes_nothing(void **state)
+{
+    struct fx *f = *state;
+    int64_t wave = add_wave(f), wid = 0;
+    char unit[128];
+    struct store_answer a[2];
+    memset(a, 0, sizeof(a));
+    bb_strlcpy(a[0].question, "enps", sizeof(a[0].question));
+    a[0].has_num = 1;
+    a[0].num = 9;
+    a[1] = a[0];
+    assert_int_equal(store_survey_answer(f->st, wave, f->ids[0], "", a, 2, T0 + 60), BB_EEXIST);
+    assert_int_equal(
+        store_survey_open_invitation(f->st, f->ids[0], "survey.enps", 5, &wid, unit, sizeof(unit)),
+        BB_OK);
+    assert_int_equal(wid, wave);
+    answer(f, wave, 0);
+}
+
 static void test_answers_unlinkable(void **state)
 {
     struct fx *f = *state;
@@ -325,5 +346,6 @@ static void test_broadcast_bulk(void **state)
         BB_EINVAL);
 }
 
-TFX_MAIN(TFX_TEST(test_wave_timers_and_invitations), TFX_TEST(test_answers_unlinkable),
-         TFX_TEST(test_unanswered_and_close), TFX_TEST(test_scrub), TFX_TEST(test_broadcast_bulk))
+TFX_MAIN(TFX_TEST(test_wave_timers_and_invitations), TFX_TEST(test_failed_answer_writes_nothing),
+         TFX_TEST(test_answers_unlinkable), TFX_TEST(test_unanswered_and_close),
+         TFX_TEST(test_scrub), TFX_TEST(test_broadcast_bulk))
