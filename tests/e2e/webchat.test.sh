@@ -96,7 +96,7 @@ eq "under web:<user>:<id>" "$(sql "SELECT count(*) FROM inbox WHERE ext_msg_id L
 
 # --- bad frames get an error and change nothing
 before=$(sql "SELECT count(*) FROM inbox")
-r=$(wsc --cookie "$AYU_COOKIE" -- raw 9000 expect 'too large' send 'not json' expect 'JSON object' \
+r=$(wsc --cookie "$AYU_COOKIE" -- raw 41000 expect 'too large' send 'not json' expect 'JSON object' \
     rawhex '7b2274797065223a226d657373616765222c2274657874223a22ff222c226964223a2278227d' \
     expect 'UTF-8' send '{"type":"message","text":"hi"}' expect 'of 1-64' \
     send '{"type":"message","text":"","id":"e1"}' expect '1 to 16384' \
