@@ -12,6 +12,7 @@
  */
 #include "store/store_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,7 +203,11 @@ int store_begin(struct store *st)
 {
     int rc;
     if (st->tx_depth > 0) {
-        st->tx_depth++;
+        if (st->tx_depth >= STORE_TX_DEPTH_MAX) {
+            store_seterr(st, "transactions nested too deep");
+            return BB_ESTATE;
+        }
+        st->tx_changes[st->tx_depth++] = (long long)sqlite3_total_changes64(st->db);
         return BB_OK;
     }
     rc = store_q_exec(st, "BEGIN IMMEDIATE", STORE_NOARGS, NULL);
@@ -210,6 +215,7 @@ int store_begin(struct store *st)
         return rc;
     st->tx_depth = 1;
     st->tx_failed = 0;
+    st->tx_changes[0] = (long long)sqlite3_total_changes64(st->db);
     return BB_OK;
 }
 
@@ -264,7 +270,13 @@ int store_tx_end(struct store *st, int rc)
     case BB_EEXPIRED:
     case BB_EINVAL:
     case BB_EPERM:
-        store_commit(st);
+        assert(st->tx_depth > 0 && st->tx_depth <= STORE_TX_DEPTH_MAX);
+        /* Clean only if this level wrote nothing: otherwise undo its writes. */
+        if (st->tx_depth > 0 &&
+            (long long)sqlite3_total_changes64(st->db) == st->tx_changes[st->tx_depth - 1])
+            store_commit(st);
+        else
+            store_rollback(st);
         return rc;
     default:
         store_rollback(st);

@@ -36,7 +36,9 @@
  *      keep a read snapshot); report failures as `return store_sqlerr(st, rc)`.
  *   5. Several writes that belong together: store_begin(), then
  *      store_tx_end(st, rc) which commits on success or on a "clean" error
- *      (one found before anything was written) and rolls back otherwise.
+ *      (not found, exists, expired, invalid, refused) when nothing was
+ *      written since that store_begin(), and rolls back otherwise: an error
+ *      found after a write never commits half of the work.
  *   6. Schema: append one string to store_migrations[] in store_schema.c.
  *      Never edit a migration that has shipped; add a new one.
  *   7. Personal data: append a row to store_person_tables[] in
@@ -63,12 +65,16 @@ struct store_stmt_slot {
     sqlite3_stmt *s;
 };
 
-#define STORE_OWNERS_MAX 8
+#define STORE_OWNERS_MAX   8
+#define STORE_TX_DEPTH_MAX 16 /* nesting of store_begin() */
 struct store {
     sqlite3 *db;
     int tx_depth;  /* nesting of store_begin() */
     int tx_failed; /* an inner rollback happened: roll back at the outermost end */
-    int nstmts;    /* slots in use */
+    /* sqlite3_total_changes() when each level began: store_tx_end() commits a
+     * "clean" error only if nothing was written since its own store_begin(). */
+    long long tx_changes[STORE_TX_DEPTH_MAX];
+    int nstmts; /* slots in use */
     struct store_stmt_slot stmts[STORE_STMT_SLOTS];
     char errmsg[256];
     /* store_set_table_channel(): which channel owns which personal table. */

@@ -306,5 +306,38 @@ static void test_cache_reuse(void **state)
     assert_true(st->nstmts < STORE_STMT_MAX);
 }
 
+/* store_tx_end(): a "clean" error commits only when that level wrote
+ * nothing; an error found after a write rolls the write back, also when
+ * the write happened inside a nested level. */
+static void test_tx_end_clean_error(void **state)
+{
+    struct store *st = *state;
+    int64_t n = -1;
+    /* Error after a write: nothing of it stays. */
+    assert_int_equal(store_begin(st), BB_OK);
+    assert_int_equal(add_rows(st, 2), BB_OK);
+    assert_int_equal(store_tx_end(st, BB_ENOTFOUND), BB_ENOTFOUND);
+    assert_int_equal(count_of(st, &n), BB_OK);
+    assert_int_equal(n, 0);
+    /* A clean error before any write at this level: the outer writes commit. */
+    assert_int_equal(store_begin(st), BB_OK);
+    assert_int_equal(add_rows(st, 3), BB_OK);
+    assert_int_equal(store_begin(st), BB_OK);
+    assert_int_equal(store_tx_end(st, BB_EEXIST), BB_EEXIST);
+    assert_int_equal(store_tx_end(st, BB_OK), BB_OK);
+    assert_int_equal(count_of(st, &n), BB_OK);
+    assert_int_equal(n, 3);
+    /* A nested level that wrote and then failed: the whole unit is undone. */
+    assert_int_equal(store_begin(st), BB_OK);
+    assert_int_equal(store_q_exec(st, "DELETE FROM q_t", STORE_NOARGS, NULL), BB_OK);
+    assert_int_equal(store_begin(st), BB_OK);
+    assert_int_equal(store_q_exec(st, "INSERT INTO q_t(k) VALUES('x')", STORE_NOARGS, NULL), BB_OK);
+    assert_int_equal(store_tx_end(st, BB_EPERM), BB_EPERM);
+    assert_int_not_equal(store_tx_end(st, BB_OK), BB_OK);
+    assert_int_equal(count_of(st, &n), BB_OK);
+    assert_int_equal(n, 3);
+}
+
 TFX_MAIN(TFX_TEST(test_error_mapping), TFX_TEST(test_one), TFX_TEST(test_list),
-         TFX_TEST(test_grow_fill_each), TFX_TEST(test_each_stop), TFX_TEST(test_cache_reuse))
+         TFX_TEST(test_grow_fill_each), TFX_TEST(test_each_stop), TFX_TEST(test_cache_reuse),
+         TFX_TEST(test_tx_end_clean_error))
