@@ -71,7 +71,7 @@ FAKELIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/fakes/lib/*.c))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all build deps test-deps run test test-run asan bench install uninstall clean format format-check \
+.PHONY: all build deps test-deps run test test-run asan bench install install-files uninstall clean format format-check \
         check-deps web-vendor
 
 all: deps
@@ -186,16 +186,32 @@ bench: all
 	@$(MAKE) --no-print-directory $(FAKE_BIN) $(TOOL_BIN)
 	@BIMBING_BUILD=$(BUILD) bash bench/run.sh
 
+# make install: the program, its flows, web files (only what is served: no
+# dotfiles, no scripts), configuration examples, the systemd unit (with
+# PREFIX filled in) and the deployment guide. The binary finds the rest
+# under PREFIX/share/bimbing on its own. See docs/deployment.md.
+# (install-files copies without building; tests/e2e/deploy.test.sh uses it
+# with INSTALL_BIN set to the binary under test.)
+SHARE = $(DESTDIR)$(PREFIX)/share/bimbing
+INSTALL_BIN ?= bin/bimbing
 install: all
-	install -D -m 0755 bin/bimbing $(DESTDIR)$(PREFIX)/bin/bimbing
-	install -d $(DESTDIR)$(PREFIX)/share/bimbing/flows $(DESTDIR)$(PREFIX)/share/bimbing/config
-	install -m 0644 flows/*.json $(DESTDIR)$(PREFIX)/share/bimbing/flows/
-	install -m 0644 config/* $(DESTDIR)$(PREFIX)/share/bimbing/config/
-	if [ -d web ] && [ -n "$$(ls web)" ]; then cp -r web $(DESTDIR)$(PREFIX)/share/bimbing/; fi
+	@$(MAKE) --no-print-directory install-files
+
+install-files:
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/bimbing
+	install -d $(SHARE)/flows $(SHARE)/config $(SHARE)/web
+	install -m 0644 flows/*.json $(SHARE)/flows/
+	install -m 0644 config/*.json config/*.csv $(SHARE)/config/
+	cd web && find . -type f ! -name '.*' ! -name '*.sh' ! -path '*/.*' \
+	    -exec install -D -m 0644 {} $(SHARE)/web/{} \;
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/bimbing
+	sed 's|@PREFIX@|$(PREFIX)|g' config/bimbing.service \
+	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/bimbing.service
+	install -m 0644 docs/deployment.md $(DESTDIR)$(PREFIX)/share/doc/bimbing/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/bimbing
-	rm -rf $(DESTDIR)$(PREFIX)/share/bimbing
+	rm -f $(DESTDIR)$(PREFIX)/bin/bimbing $(DESTDIR)$(PREFIX)/lib/systemd/system/bimbing.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/bimbing $(DESTDIR)$(PREFIX)/share/doc/bimbing
 
 FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:

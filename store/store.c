@@ -14,9 +14,12 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "bot/base/bb.h"
 
@@ -190,6 +193,106 @@ void store_free(struct store *st)
 const char *store_errmsg(struct store *st)
 {
     return st ? st->errmsg : "no store";
+}
+
+int store_schema_status(const char *path, int *have, int *want)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    struct stat sb;
+    int rc;
+    *have = 0;
+    *want = store_nmigrations;
+    if (!path || !*path)
+        return BB_EINVAL;
+    if (stat(path, &sb) != 0)
+        return BB_ENOTFOUND;
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        *have = sqlite3_column_int(s, 0);
+    else if (rc == SQLITE_OK)
+        rc = sqlite3_errcode(db);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? BB_OK : BB_EIO;
+}
+
+int store_backup(struct store *st, const char *path)
+{
+    char tmp[1100];
+    sqlite3 *dst = NULL;
+    sqlite3_backup *b = NULL;
+    struct stat sb;
+    int rc, fd;
+    if (!st || !path || !*path)
+        return BB_EINVAL;
+    if (stat(path, &sb) == 0) {
+        store_seterr(st, "the backup file already exists");
+        return BB_EEXIST;
+    }
+    if (bb_snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) != BB_OK) {
+        store_seterr(st, "the backup path is too long");
+        return BB_EINVAL;
+    }
+    unlink(tmp);
+    /* Created here, readable by the owner only: it holds personal data. */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        bb_snprintf(st->errmsg, sizeof(st->errmsg), "backup: cannot create %s: %s", tmp,
+                    strerror(errno));
+        return BB_EIO;
+    }
+    close(fd);
+    rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK) {
+        b = sqlite3_backup_init(dst, "main", st->db, "main");
+        if (!b)
+            rc = sqlite3_errcode(dst);
+    }
+    if (b) {
+        /* All pages in one step: the source is read in one snapshot. */
+        rc = sqlite3_backup_step(b, -1);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        int rc2 = sqlite3_backup_finish(b);
+        if (rc == SQLITE_OK)
+            rc = rc2;
+    }
+    if (rc == SQLITE_OK) {
+        int ok = 0;
+        sqlite3_stmt *s = NULL;
+        rc = sqlite3_prepare_v2(dst, "PRAGMA quick_check", -1, &s, NULL);
+        if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(s, 0);
+            ok = t && strcmp((const char *)t, "ok") == 0;
+        }
+        sqlite3_finalize(s);
+        if (rc == SQLITE_OK && !ok)
+            rc = SQLITE_CORRUPT;
+    }
+    if (rc != SQLITE_OK)
+        bb_snprintf(st->errmsg, sizeof(st->errmsg), "backup: %s",
+                    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+    sqlite3_close(dst);
+    if (rc == SQLITE_OK) {
+        fd = open(tmp, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0)
+            rc = SQLITE_IOERR;
+        if (fd >= 0)
+            close(fd);
+        if (rc == SQLITE_OK && rename(tmp, path) != 0)
+            rc = SQLITE_IOERR;
+        if (rc != SQLITE_OK)
+            bb_snprintf(st->errmsg, sizeof(st->errmsg), "backup: cannot write %s: %s", path,
+                        strerror(errno));
+    }
+    if (rc != SQLITE_OK) {
+        unlink(tmp);
+        return BB_EIO;
+    }
+    return BB_OK;
 }
 
 int store_schema_version(struct store *st, int *out)

@@ -37,6 +37,18 @@ void store_free(struct store *st); /* NULL is a no-op */
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st, int *out);
 
+/* The schema version of the database at path without opening it for
+ * writing or migrating it (*have; 0 for a new file), and the newest this
+ * program knows (*want). BB_ENOTFOUND if there is no such file. */
+int store_schema_status(const char *path, int *have, int *want);
+
+/* A consistent copy of the open database into a new file at path (SQLite's
+ * online backup API: the service keeps running). The copy is written to a
+ * temporary name beside path, checked (quick_check), synced and renamed;
+ * an existing path is refused (BB_EEXIST) and nothing is left behind on
+ * failure. */
+int store_backup(struct store *st, const char *path);
+
 /* Transactions. begin/commit/rollback nest: only the outermost pair touches
  * the database (a counter). A rollback inside marks the whole transaction to
  * roll back at the outermost end, and the outermost commit then returns

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -300,7 +302,16 @@ static int cmd_flows(struct app *a, int argc, char **argv)
         flow_diags_init(&d);
         if (new_lib(&lib) != BB_OK)
             return 1;
-        flow_lib_load_dir(lib, a->cfg.flows_dir, &d);
+        int lrc = flow_lib_load_dir(lib, a->cfg.flows_dir, &d);
+        for (int i = 0; i < d.n; i++) {
+            char line[600];
+            flow_diag_format(&d.v[i], line, sizeof(line));
+            fprintf(stderr, "%s\n", line);
+        }
+        if (flow_lib_count(lib) == 0) {
+            fprintf(stderr, "bimbing: no flows in %s\n", a->cfg.flows_dir);
+            lrc = BB_ENOTFOUND;
+        }
         for (int i = 0; i < flow_lib_count(lib); i++) {
             const struct flow *f = flow_lib_at(lib, i);
             printf("%-24s v%-3d %-10s %-4s", f->id, f->version, f->kind, f->menu ? "menu" : "");
@@ -311,7 +322,7 @@ static int cmd_flows(struct app *a, int argc, char **argv)
         }
         flow_diags_free(&d);
         flow_lib_free(lib);
-        return 0;
+        return lrc == BB_OK ? 0 : 1;
     }
     return die("flows: unknown subcommand '%s'", argv[0], NULL);
 }
@@ -427,6 +438,55 @@ static int cmd_forget(struct app *a, int argc, char **argv)
     return 0;
 }
 
+static int cmd_backup(struct app *a, int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-')
+        return die("usage: backup FILE", NULL, NULL);
+    if (open_store(a) != BB_OK)
+        return 1;
+    int rc = store_backup(a->st, argv[0]);
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: %s\n", store_errmsg(a->st));
+        return 1;
+    }
+    struct stat sb;
+    int v = 0;
+    store_schema_version(a->st, &v);
+    printf("backed up %s to %s (%lld bytes, schema version %d, checked)\n", a->cfg.db, argv[0],
+           stat(argv[0], &sb) == 0 ? (long long)sb.st_size : 0LL, v);
+    return 0;
+}
+
+/* migrate --status reads the version without changing the file; migrate
+ * applies what is pending (serve and every other command do too). */
+static int cmd_migrate(struct app *a, int argc, char **argv)
+{
+    int have = 0, want = 0, rc;
+    if (argc > 1 || (argc == 1 && strcmp(argv[0], "--status") != 0))
+        return die("usage: migrate [--status]", NULL, NULL);
+    rc = store_schema_status(a->cfg.db, &have, &want);
+    if (rc == BB_ENOTFOUND)
+        printf("%s: no database yet; %d migration(s) will be applied when it is created\n",
+               a->cfg.db, want);
+    else if (rc != BB_OK)
+        return die("migrate: cannot read %s", a->cfg.db, NULL);
+    else if (have > want)
+        printf("%s: schema version %d is NEWER than this program (%d): use the newer bimbing, "
+               "or restore the backup taken before the upgrade\n",
+               a->cfg.db, have, want);
+    else
+        printf("%s: schema version %d of %d (%d pending)\n", a->cfg.db, have, want, want - have);
+    if (argc == 1)
+        return rc == BB_OK && have > want ? 1 : 0;
+    if (have > want)
+        return 1;
+    if (open_store(a) != BB_OK)
+        return 1;
+    store_schema_version(a->st, &have);
+    printf("%s: schema version %d: up to date\n", a->cfg.db, have);
+    return 0;
+}
+
 static int cmd_serve(struct app *a, int argc, char **argv)
 {
     (void)argc;
@@ -513,6 +573,16 @@ static const struct cli_cmd cli_cmds[] = {
      CLI_PEOPLE,
      {{"export NIP", "print everything stored about a person, as JSON"}}},
     {"forget", cmd_forget, 0, CLI_PEOPLE, {{"forget NIP --yes", "erase a person and their data"}}},
+    {"backup",
+     cmd_backup,
+     CLI_QUIET,
+     CLI_SELF,
+     {{"backup FILE", "copy the database to a new FILE while the service runs (checked)"}}},
+    {"migrate",
+     cmd_migrate,
+     CLI_QUIET,
+     CLI_SELF,
+     {{"migrate [--status]", "apply pending schema migrations, or only report them"}}},
     {"version", cmd_version, CLI_NO_CONFIG, CLI_SELF, {{"version", "print the version"}}},
     {"help", cmd_help, CLI_NO_CONFIG, CLI_SELF, {{"help", "this list"}}},
 };
@@ -625,6 +695,38 @@ static int global_option(struct app *a, int argc, char **argv, int *i)
     return 1;
 }
 
+/* An installed bimbing (make install) finds its flows, web files and the
+ * safety list under PREFIX/share/bimbing, beside its own bin/ directory;
+ * a path the configuration names, or one present in the current directory
+ * (a source tree), wins. Relocatable, so a DESTDIR install works too. */
+static void use_installed(char *path, size_t n, const char *share)
+{
+    struct stat sb;
+    char cand[1200];
+    if (!share[0] || path[0] == '/' || stat(path, &sb) == 0)
+        return;
+    if (bb_snprintf(cand, sizeof(cand), "%s/%s", share, path) == BB_OK && stat(cand, &sb) == 0 &&
+        strlen(cand) < n)
+        bb_strlcpy(path, cand, n);
+}
+
+static void resolve_installed(struct config *cfg)
+{
+    char exe[1024], share[1100] = "";
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0'; /* PREFIX/bin */
+            bb_snprintf(share, sizeof(share), "%s/../share/bimbing", exe);
+        }
+    }
+    use_installed(cfg->flows_dir, sizeof(cfg->flows_dir), share);
+    use_installed(cfg->web_dir, sizeof(cfg->web_dir), share);
+    use_installed(cfg->safety, sizeof(cfg->safety), share);
+}
+
 int main(int argc, char **argv)
 {
     struct app a;
@@ -662,6 +764,11 @@ int main(int argc, char **argv)
         free(args);
         return rc;
     }
+    /* Without --config: config/bimbing.json here, else the system's. */
+    struct stat csb;
+    if (!a.config_required && stat(a.config_path, &csb) != 0 &&
+        stat("/etc/bimbing/bimbing.json", &csb) == 0)
+        a.config_path = "/etc/bimbing/bimbing.json";
     if (chan_config_load(&a.cfg, a.config_path, a.config_required, err, sizeof(err)) != BB_OK) {
         fprintf(stderr, "bimbing: configuration: %s\n", err);
         free(args);
@@ -671,6 +778,7 @@ int main(int argc, char **argv)
         bb_strlcpy(a.cfg.db, a.db_override, sizeof(a.cfg.db));
     if (a.flows_override)
         bb_strlcpy(a.cfg.flows_dir, a.flows_override, sizeof(a.cfg.flows_dir));
+    resolve_installed(&a.cfg);
     if (strcmp(a.cfg.log_level, "error") == 0)
         bb_log_threshold = BB_LOG_ERR;
     else if (strcmp(a.cfg.log_level, "warn") == 0)

@@ -69,7 +69,18 @@ void bb_log_emit(int level, const char *module, const char *fmt, ...)
     strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (level < 0 || level > BB_LOG_DEBUG)
         level = BB_LOG_DEBUG;
-    off = snprintf(line, sizeof(line), "%s %s %s: ", ts, names[level], module ? module : "-");
+    /* Under systemd (stderr goes to the journal, which sets JOURNAL_STREAM)
+     * a line starts with its syslog priority, "<3>" for an error, and no
+     * time: journald keeps its own and filters by priority (journalctl -p). */
+    static const char prio[] = {'3', '4', '6', '7'};
+    static _Atomic int journal = -1;
+    if (journal < 0)
+        journal = getenv("JOURNAL_STREAM") != NULL;
+    if (journal)
+        off = snprintf(line, sizeof(line), "<%c>%s %s: ", prio[level], names[level],
+                       module ? module : "-");
+    else
+        off = snprintf(line, sizeof(line), "%s %s %s: ", ts, names[level], module ? module : "-");
     if (off < 0)
         return;
     va_start(ap, fmt);
