@@ -478,3 +478,38 @@ char *bb_buf_take(struct bb_buf *b)
     b->alloc = 0;
     return d;
 }
+
+/* A plain decimal number: optional sign, digits, at most one '.', digits. */
+static int csv_is_number(const char *s)
+{
+    int digits = 0, dots = 0;
+    if (*s == '-' || *s == '+')
+        s++;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (*s == '.' && !dots)
+            dots++;
+        else
+            return 0;
+    }
+    return digits > 0;
+}
+
+int bb_csv_field(struct bb_buf *b, const char *s)
+{
+    size_t len0 = b->len;
+    int rc = bb_buf_append(b, "\"", 1);
+    if (rc == BB_OK && s[0] && strchr("=+-@\t\r", s[0]) && !csv_is_number(s))
+        rc = bb_buf_append(b, "'", 1);
+    for (const char *p = s; rc == BB_OK && *p; p++)
+        rc = *p == '"' ? bb_buf_append(b, "\"\"", 2) : bb_buf_append(b, p, 1);
+    if (rc == BB_OK)
+        rc = bb_buf_append(b, "\"", 1);
+    if (rc != BB_OK) {
+        b->len = len0;
+        if (b->data)
+            b->data[len0] = '\0';
+    }
+    return rc;
+}

@@ -115,6 +115,13 @@ int bb_buf_printf(struct bb_buf *b, const char *fmt, ...) __attribute__((format(
  * allocating an empty string fails. */
 char *bb_buf_take(struct bb_buf *b);
 
+/* Append s to b as one RFC 4180 CSV field: in double quotes, quotes doubled.
+ * A cell a spreadsheet would run as a formula (first character = + - @, tab
+ * or CR) gets a leading apostrophe, unless the whole cell is a plain number
+ * such as -12.5 (OWASP "CSV injection"). The one writer of every CSV bimbing
+ * produces. BB_ELIMIT past the buffer's cap (buffer unchanged). */
+int bb_csv_field(struct bb_buf *b, const char *s);
+
 #define BB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

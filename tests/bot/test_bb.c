@@ -97,6 +97,40 @@ static void test_buf_cap(void **state)
     bb_buf_free(&b);
 }
 
+/* Finding 8 of issue 14: a CSV cell a spreadsheet would run as a formula
+ * is written with a leading apostrophe; numbers and plain text are not. */
+static void test_csv_field(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+        {"+1+1", "\"'+1+1\""},
+        {"-2+3", "\"'-2+3\""},
+        {"@SUM(A1)", "\"'@SUM(A1)\""},
+        {"\t=1", "\"'\t=1\""},
+        {"\r=1", "\"'\r=1\""},
+        {"-12.5", "\"-12.5\""},
+        {"+3", "\"+3\""},
+        {"-", "\"'-\""},
+        {"Biro SDM", "\"Biro SDM\""},
+        {"a \"b\"", "\"a \"\"b\"\"\""},
+        {"", "\"\""},
+    };
+    for (size_t i = 0; i < BB_ARRAY_LEN(cases); i++) {
+        struct bb_buf b;
+        bb_buf_init(&b, 256);
+        assert_int_equal(bb_csv_field(&b, cases[i][0]), BB_OK);
+        assert_string_equal(b.data, cases[i][1]);
+        bb_buf_free(&b);
+    }
+    struct bb_buf b;
+    bb_buf_init(&b, 6);
+    assert_int_equal(bb_buf_puts(&b, "x,"), BB_OK);
+    assert_int_equal(bb_csv_field(&b, "=abc"), BB_ELIMIT);
+    assert_string_equal(b.data, "x,");
+    bb_buf_free(&b);
+}
+
 static void test_parse_ll(void **state)
 {
     (void)state;
@@ -125,4 +159,5 @@ static void test_num_i64(void **state)
 
 TFX_MAIN(cmocka_unit_test(test_iso8601), cmocka_unit_test(test_duration),
          cmocka_unit_test(test_utf8), cmocka_unit_test(test_buf_cap),
-         cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_num_i64))
+         cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_num_i64),
+         cmocka_unit_test(test_csv_field))
