@@ -321,7 +321,7 @@ static void h_signin(struct areq *r)
     cJSON *body = NULL;
     int rc;
 
-    if (api_iplimit_hit(&r->a->rl, r->req->remote_ip ? r->req->remote_ip : "", bb_mono_ms(),
+    if (api_iplimit_hit(&r->a->rl, r->req->client_ip ? r->req->client_ip : "", bb_mono_ms(),
                         ADMIN_RL_MAX, ADMIN_RL_WINDOW, &retry) != BB_OK) {
         api_error(r->resp, 429, "too many sign-in attempts from this address; try again later");
         bb_snprintf(r->resp->headers, sizeof(r->resp->headers), "Retry-After: %" PRId64 "\r\n",

@@ -45,6 +45,7 @@ struct txn {
     char *path;
     char *query;
     char ip[64];
+    char client[64];
     struct route *route;
     struct bb_buf body;
     size_t discarded;
@@ -366,6 +367,7 @@ static void dispatch(struct http_server *s, struct lws *wsi, struct txn *t)
         .body = t->body.data ? t->body.data : "",
         .body_len = t->body.len,
         .remote_ip = t->ip,
+        .client_ip = t->client,
         .wsi = wsi,
     };
     struct http_resp resp;
@@ -454,6 +456,39 @@ char *http_query_of(struct lws *wsi)
     return q;
 }
 
+void http_client_ip(const char *peer, const char *xff, const char *trusted_proxy, char *client,
+                    size_t n)
+{
+    bb_strlcpy(client, peer ? peer : "", n);
+    if (!peer || !xff || !trusted_proxy || !trusted_proxy[0] || strcmp(peer, trusted_proxy) != 0)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    size_t len = strcspn(last, " \t");
+    if (len == 0 || len > 45 || len >= n || last[len + strspn(last + len, " \t")] != '\0')
+        return;
+    for (size_t i = 0; i < len; i++)
+        if (!isxdigit((unsigned char)last[i]) && last[i] != '.' && last[i] != ':')
+            return;
+    memcpy(client, last, len);
+    client[len] = '\0';
+}
+
+void http_peer_of(struct http_server *s, struct lws *wsi, char *ip, char *client)
+{
+    char xff[512];
+    int have = 0;
+    ip[0] = '\0';
+    lws_get_peer_simple(wsi, ip, 64);
+    if (s->trusted_proxy[0]) {
+        struct http_req r = {.wsi = wsi};
+        have = http_req_header(&r, "x-forwarded-for", xff, sizeof(xff)) != NULL;
+    }
+    http_client_ip(ip, have ? xff : NULL, s->trusted_proxy, client, 64);
+}
+
 /* 1 when the last coding of a Transfer-Encoding value is "chunked". */
 static int last_is_chunked(const char *v)
 {
@@ -490,7 +525,7 @@ int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, con
     t->query = http_query_of(wsi);
     if (!t->path || !t->query)
         return -1;
-    lws_get_peer_simple(wsi, t->ip, sizeof(t->ip));
+    http_peer_of(s, wsi, t->ip, t->client);
 
     if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
         lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {

@@ -78,6 +78,7 @@ struct http_server {
     lws_sorted_usec_list_t sul;
     int freeing;
     char common_headers[512]; /* http_set_headers(): sent with every response */
+    char trusted_proxy[64];   /* http_opts.trusted_proxy, "" = none */
 };
 
 /* http.c: the HTTP transactions. The server of a connection; a
@@ -94,6 +95,9 @@ int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const vo
 void http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t);
 int http_on_writeable(struct lws *wsi, struct pss *pss);
 char *http_query_of(struct lws *wsi);
+/* The peer (ip) and client address (client) of a connection, see
+ * http_client_ip(); each 64 bytes. */
+void http_peer_of(struct http_server *s, struct lws *wsi, char *ip, char *client);
 
 /* http_ws.c: the endpoint of a websocket upgrade's path (copied into
  * path[n]), or NULL; the callbacks of one connection; every connection

@@ -113,6 +113,9 @@ int http_new(const struct http_opts *o, struct http_server **out)
         BB_OK)
         goto fail;
     s->max_body = o->max_body ? o->max_body : DEFAULT_BODY;
+    if (bb_strlcpy(s->trusted_proxy, o->trusted_proxy ? o->trusted_proxy : "",
+                   sizeof(s->trusted_proxy)) != BB_OK)
+        goto fail;
     if (o->static_dir) {
         char real[PATH_MAX];
         if (!realpath(o->static_dir, real)) {

@@ -230,7 +230,7 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
         api_error(resp, 503, "the web chat is not running");
         return;
     }
-    if (api_iplimit_hit(&w->rl, req->remote_ip ? req->remote_ip : "", bb_mono_ms(), WC_RL_MAX,
+    if (api_iplimit_hit(&w->rl, req->client_ip ? req->client_ip : "", bb_mono_ms(), WC_RL_MAX,
                         WC_RL_WINDOW_MS, &retry) != BB_OK) {
         api_error(resp, 429, "too many sign-in attempts from this address; try again later");
         bb_snprintf(resp->headers, sizeof(resp->headers), "Retry-After: %" PRId64 "\r\n", retry);
