@@ -40,16 +40,16 @@
 #define WC_MAX_TABS  8    /* per web identity; the oldest goes */
 #define WC_FRAME_MAX                                                                               \
     40960 /* bytes per client frame (a WC_TEXT_MAX text, escaped); more: an error */
-#define WC_WS_MAX       65536        /* beyond this the server closes (1009) */
-#define WC_TEXT_MAX     16384        /* bytes of typed text: 4,000 characters of any script */
-#define WC_ID_MAX       64           /* client message id */
-#define WC_VALUE_MAX    63           /* button value (a choice id) */
-#define WC_RL_MAX       10           /* sign-in attempts per address ... */
-#define WC_RL_WINDOW_MS (600 * 1000) /* ... per 10 minutes */
-#define WC_SESSION_TTL  (30 * 86400) /* sliding: renewed on every connect */
-#define WC_CLAIM        128          /* outbox rows per egress call */
-#define WC_REPLAY_PAGE  100          /* activities per replay frame */
-#define WC_REPLAY_MAX   1000         /* activities per resume */
+#define WC_WS_MAX       65536            /* beyond this the server closes (1009) */
+#define WC_TEXT_MAX     CHAN_TEXT_IN_MAX /* bytes of typed text: 4,000 characters of any script */
+#define WC_ID_MAX       64               /* client message id */
+#define WC_VALUE_MAX    63               /* button value (a choice id) */
+#define WC_RL_MAX       10               /* sign-in attempts per address ... */
+#define WC_RL_WINDOW_MS (600 * 1000)     /* ... per 10 minutes */
+#define WC_SESSION_TTL  (30 * 86400)     /* sliding: renewed on every connect */
+#define WC_CLAIM        128              /* outbox rows per egress call */
+#define WC_REPLAY_PAGE  100              /* activities per replay frame */
+#define WC_REPLAY_MAX   1000             /* activities per resume */
 #define WC_COOKIE       "bb_web"
 
 struct wc_conn {

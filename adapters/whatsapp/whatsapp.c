@@ -209,6 +209,23 @@ static int queue_body(struct wa *w, int64_t person_id, const char *wa_id, cJSON 
     return rc;
 }
 
+/* A text over CHAN_TEXT_IN_MAX: this reply, and nothing of it stored. */
+static const char text_too_long[] =
+    "Maaf, pesanmu terlalu panjang untuk kami terima (lebih dari sekitar 4.000 karakter). "
+    "Mohon kirim dalam beberapa pesan yang lebih pendek.\n\nSorry, your message is too long "
+    "for us to accept (over about 4,000 characters). Please send it in a few shorter messages.";
+
+static int queue_text(struct wa *w, const char *wa_id, const char *text)
+{
+    struct outmsg m = {.text = (char *)text};
+    char *json = NULL;
+    int rc = outmsg_encode(&m, &json);
+    if (rc == BB_OK)
+        rc = queue_json(w, 0, wa_id, json);
+    free(json);
+    return rc;
+}
+
 static int queue_confirm(struct wa *w, const char *wa_id, const struct store_person *p)
 {
     int lang = strcmp(p->lang, "en") == 0;
@@ -396,6 +413,16 @@ static int ingest_message(struct wa *w, const cJSON *msg, int64_t now, int *adde
     ev.text = "";
     if (strcmp(type, "text") == 0) {
         const char *body = jstr(cJSON_GetObjectItemCaseSensitive(msg, "text"), "body");
+        if (body && strlen(body) > CHAN_TEXT_IN_MAX) {
+            /* Too long (issue 14, finding 12): the window opens (so the
+             * reply can go), a reply says why, and the text is not kept. */
+            rc = store_wa_inbound(w->env.st, WA_NAME, from, ev.ts, now);
+            if (rc == BB_OK)
+                rc = queue_text(w, from, text_too_long);
+            bb_log(BB_LOG_INFO, WA_NAME, "a text of %zu bytes was refused (cap %d)", strlen(body),
+                   CHAN_TEXT_IN_MAX);
+            return rc;
+        }
         if (body && bb_utf8_valid(body, strlen(body)))
             ev.text = (char *)body;
     } else if (strcmp(type, "interactive") == 0) {
@@ -459,7 +486,7 @@ static int ingest_status(struct wa *w, const cJSON *s, int64_t now)
     }
     rc = store_outbox_status_by_ext(w->env.st, WA_NAME, id, state, err[0] ? err : NULL, now);
     if (rc == BB_ENOTFOUND)
-        rc = BB_OK; /* not ours, or forgotten since */
+        return BB_OK; /* not ours, or forgotten since: it changes nothing (issue 14, finding 12) */
     if (rc == BB_OK && state == STORE_OUT_FAILED) {
         bb_log(BB_LOG_WARN, WA_NAME, "a message failed after sending: %s", err);
         if (code == 131047 && to && digits_only(to, 5, 20))

@@ -222,6 +222,36 @@ check_flag "130429: the message is sent again after a pause, exactly once" \
 st=$(curl -s "$F/control/stats")
 check_flag "never more than 80 sends per second" "$(echo "$st" | jq -r '.max_overall_1s <= 80 | if . then 1 else 0 end')" "$st"
 
+# ---- issue 14, finding 12: a status for an unknown message changes nothing ----------------------
+signed_post() { # signed_post BODY: POST a webhook signed with the app secret; prints the status
+    local sig
+    sig=$(printf '%s' "$1" | openssl dgst -sha256 -hmac "$SECRET" -r | cut -d' ' -f1)
+    curl -s -o /dev/null -w '%{http_code}' -X POST "$B/webhooks/whatsapp" -H 'Content-Type: application/json' \
+        -H "X-Hub-Signature-256: sha256=$sig" -d "$1"
+}
+body='{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.NOT-OURS-1","status":"failed","timestamp":"1767225600","recipient_id":"'$AYU_WA'","errors":[{"code":131047,"title":"Re-engagement message"}]}]}}]}]}'
+eq "a failed/131047 status for an unknown message id is accepted (200)" "$(signed_post "$body")" 200
+sleep 0.3
+w=$(export_json $AYU_NIP | jq -c '.whatsapp_window[0] | (.closed_at // 0) < .last_in')
+check_flag "...and leaves that number's 24-hour window open" "$([ "$w" = true ] && echo 1)" "$w"
+
+# ---- issue 14, finding 12: inbound text is capped at 16384 bytes -----------------------------------
+n=$(n_ok $AYU_WA)
+long=$(head -c 16385 /dev/zero | tr '\0' 'a')
+write "{\"from\":\"$AYU\",\"text\":\"$long\",\"id\":\"wamid.TOO-LONG-1\"}" >/dev/null
+wait_more $AYU_WA "$n" >/dev/null
+m=$(last_ok $AYU_WA | jq -r '.text.body // empty')
+has "a text over 16384 bytes gets a clear reply in both languages" "$m" "terlalu panjang" "too long"
+e=$(export_json $AYU_NIP | jq '[.inbox[] | select((.text // "") | length > 16384)] | length')
+eq "...and nothing of it is stored" "$e" 0
+n=$(n_ok $AYU_WA)
+ok16=$(head -c 16384 /dev/zero | tr '\0' 'b')
+write "{\"from\":\"$AYU\",\"text\":\"$ok16\",\"id\":\"wamid.LONG-OK-1\"}" >/dev/null
+wait_more $AYU_WA "$n" >/dev/null
+settle $AYU_WA >/dev/null
+e=$(export_json $AYU_NIP | jq '[.inbox[] | select((.text // "") | length == 16384)] | length')
+eq "a text of exactly 16384 bytes is accepted" "$e" 1
+
 # ---- 131047 from the platform: the message fails, the window is closed -------------------------
 curl -s -m 10 -X POST "$F/control/fault" -d "{\"code\":131047,\"count\":1,\"to\":\"$AYU\"}" >/dev/null
 write '{"from":"'$AYU'","text":"/menu"}' >/dev/null
