@@ -4,11 +4,15 @@
 # database) and curl: /metrics only with its token or from this host and
 # /healthz without counts (finding 10); sign-in limits keyed on the client
 # behind a trusted proxy, so others' failures never lock out the right
-# admin token (finding 7). Prints "N passed, N failed". Every wait is
-# bounded; the servers are stopped on exit.
+# admin token (finding 7); the web chat's sign-in makes a 10-minute
+# pre-session, messages are limited per identity (finding 5) and sessions
+# not linked to a person hold few connection slots (finding 6). Prints
+# "N passed, N failed". Every wait is bounded; the servers are stopped on
+# exit.
 . "$(dirname "$0")/lib.sh"
-e2e_init "$BIN"
-e2e_need_cmd jq
+WS=$BUILD/tools/wsclient
+e2e_init "$BIN" "$WS"
+e2e_need_cmd jq sqlite3
 DB=$TMP/db
 C=(curl -s --max-time 10)
 code() { "${C[@]}" -o /dev/null -w '%{http_code}' "$@"; }
@@ -79,6 +83,52 @@ serve_cfg "$TMP/noproxy.json" BIMBING_ADMIN_TOKEN=$TOKEN
 codes=""
 for i in $(seq 1 11); do codes="$codes $(signin nope "10.0.1.$i")"; done
 has "without a trusted proxy X-Forwarded-For is ignored (cannot dodge the limit)" "$codes" '401 429'
+stop
+
+# ---- findings 5 and 6: the web chat's pre-sessions, message limits, slots -----------
+CODE=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
+WRONG=$(rev <<<"$CODE") # well formed, not an invite code
+serve_cfg "$TMP/plain.json"
+wsc() { "$WS" --port "$PORT" --timeout-ms 5000 "$@" 2>&1; }
+wsignin() { # wsignin CODE: prints the session cookie
+    "${C[@]}" -i -X POST "${JSON[@]}" -d "{\"code\":\"$1\"}" "$BASE/api/v1/webchat/signin" |
+        tr -d '\r' | grep -i '^set-cookie:' | grep -oE 'bb_web=[0-9a-f]+' | head -1
+}
+BADC=$(wsignin "$WRONG")
+BADU=$(sql "SELECT ext_user FROM web_sessions ORDER BY created_at DESC, rowid DESC LIMIT 1")
+eq "a sign-in makes a 10-minute pre-session, not a 30-day one" \
+    "$(sql "SELECT expires_at - created_at FROM web_sessions WHERE ext_user = '$BADU'")" 600
+r=$(wsc --cookie "$BADC" -- expect hello drain 300)
+has "a pre-session's websocket says not linked" "$r" '"linked":false'
+eq "...and connecting does not extend it" \
+    "$(sql "SELECT expires_at - created_at FROM web_sessions WHERE ext_user = '$BADU'")" 600
+steps=()
+for i in $(seq 1 11); do steps+=(text "spam $i"); done
+r=$(wsc --cookie "$BADC" -- "${steps[@]}" expect 'not signed in with an invite code')
+has "an unlinked identity may send 10 messages, the 11th is refused" "$r" '"type":"error"' 'not signed in with an invite code'
+eq "...and at most those 10 (and the sign-in) are stored" \
+    "$(sql "SELECT count(*) FROM inbox WHERE channel = 'web' AND ext_user = '$BADU'")" 11
+
+# four connections of unlinked sessions from one address, held open
+for i in 1 2 3 4; do
+    "$WS" --port "$PORT" --timeout-ms 6000 --cookie "$BADC" -- expect hello drain 5000 >"$TMP/hold$i" 2>&1 &
+    e2e_track $!
+done
+held() { [ "$(cat "$TMP"/hold? 2>/dev/null | grep -c '"type":"hello"')" = 4 ]; }
+check "four unlinked connections from one address are open" wait_for 5 held
+r=$(wsc --cookie "$BADC" -- expect 'too many connections')
+has "a fifth unlinked connection from the same address is refused" "$r" 'too many connections not signed in'
+
+AYUC=$(wsignin "$CODE")
+r=$(wsc --cookie "$AYUC" -- expect 'bahasa apa')
+has "...while a person signing in with a right code gets a slot" "$r" 'bahasa apa'
+wait_for 5 bash -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DB' \"SELECT expires_at - last_seen > 86400 FROM web_sessions WHERE ext_user IN (SELECT ext_id FROM identities WHERE channel = 'web')\")\" = 1 ]"
+eq "once linked, the session is the 30-day one" \
+    "$(sql "SELECT (expires_at - last_seen) / 86400 FROM web_sessions WHERE ext_user IN (SELECT ext_id FROM identities WHERE channel = 'web')")" 30
+steps=()
+for i in $(seq 1 31); do steps+=(text "pesan $i"); done
+r=$(wsc --cookie "$AYUC" -- "${steps[@]}" expect 'too many messages')
+has "a linked person is limited to 30 messages a minute" "$r" 'too many messages; wait'
 stop
 
 e2e_finish
