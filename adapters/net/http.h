@@ -91,11 +91,12 @@ int http_port(const struct http_server *s);
 int http_route(struct http_server *s, const char *method, const char *path_prefix, size_t max_body,
                http_handler_fn fn, void *ctx);
 
-/* Header lines ("Name: value\r\n...", at most 511 bytes, copied) sent with
- * every HTTP response of the server: routes, static files and errors alike
- * (e.g. a Content-Security-Policy). "" removes them. BB_EINVAL for text
- * that does not end in CRLF, BB_ELIMIT when too long. A handler's own
- * headers come first. */
+/* Header lines ("Name: value\r\n...", at most 511 bytes and 7 lines, copied)
+ * sent with every HTTP response of the server: routes, static files, our
+ * errors and lws's own error pages alike (e.g. a Content-Security-Policy),
+ * after X-Content-Type-Options: nosniff, right after the status line (a
+ * handler's own headers follow; it must not repeat these). "" removes them.
+ * BB_EINVAL for text that does not end in CRLF, BB_ELIMIT when too long. */
 int http_set_headers(struct http_server *s, const char *lines);
 
 /* Websocket endpoint, matched on the exact path of the upgrade request.
