@@ -616,7 +616,9 @@ static void h_import(struct areq *r)
         fail500(r, "import", rc);
         return;
     }
-    rc = people_import_mem(st_of(r), r->req->body, r->req->body_len, &rep);
+    /* only the operator or an admin may give or take the admin role */
+    rc = people_import_mem_as(st_of(r), r->req->body, r->req->body_len,
+                              r->person_id == 0 || strcmp(r->person.role, "admin") == 0, &rep);
     if (rc == BB_OK && !dry) {
         bb_snprintf(detail, sizeof(detail), "rows=%d created=%d updated=%d", rep.rows, rep.created,
                     rep.updated);

@@ -479,6 +479,16 @@ char *bb_buf_take(struct bb_buf *b)
     return d;
 }
 
+int bb_has_bidi_control(const char *s)
+{
+    /* U+202A-U+202E: E2 80 AA-AE; U+2066-U+2069: E2 81 A6-A9 */
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+                             (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+            return 1;
+    return 0;
+}
+
 /* A plain decimal number: optional sign, digits, at most one '.', digits. */
 static int csv_is_number(const char *s)
 {

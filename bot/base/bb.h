@@ -115,6 +115,11 @@ int bb_buf_printf(struct bb_buf *b, const char *fmt, ...) __attribute__((format(
  * allocating an empty string fails. */
 char *bb_buf_take(struct bb_buf *b);
 
+/* 1 when s holds a bidirectional embedding, override or isolate control
+ * (U+202A-U+202E, U+2066-U+2069): text that displays in another order
+ * than it reads ("Trojan Source"). Refused in broadcasts. */
+int bb_has_bidi_control(const char *s);
+
 /* Append s to b as one RFC 4180 CSV field: in double quotes, quotes doubled.
  * A cell a spreadsheet would run as a formula (first character = + - @, tab
  * or CR) gets a leading apostrophe, unless the whole cell is a plain number

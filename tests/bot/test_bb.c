@@ -131,6 +131,22 @@ static void test_csv_field(void **state)
     bb_buf_free(&b);
 }
 
+/* Issue 14, Info: direction overrides and isolates are found; other
+ * scripts (Arabic, Indonesian) and the marks LRM/RLM are not. */
+static void test_bidi(void **state)
+{
+    (void)state;
+    assert_int_equal(bb_has_bidi_control("Rapat pukul 10"), 0);
+    assert_int_equal(bb_has_bidi_control("\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85 hello"), 0);
+    assert_int_equal(bb_has_bidi_control("a\xe2\x80\x8f b"), 0);       /* U+200F RLM */
+    assert_int_equal(bb_has_bidi_control("a\xe2\x80\xae fdp.exe"), 1); /* U+202E RLO */
+    assert_int_equal(bb_has_bidi_control("\xe2\x80\xaax"), 1);         /* U+202A LRE */
+    assert_int_equal(bb_has_bidi_control("x\xe2\x81\xa6"), 1);         /* U+2066 LRI */
+    assert_int_equal(bb_has_bidi_control("x\xe2\x81\xa9y"), 1);        /* U+2069 PDI */
+    assert_int_equal(bb_has_bidi_control("\xe2\x80"), 0);              /* cut short */
+    assert_int_equal(bb_has_bidi_control(""), 0);
+}
+
 static void test_parse_ll(void **state)
 {
     (void)state;
@@ -160,4 +176,4 @@ static void test_num_i64(void **state)
 TFX_MAIN(cmocka_unit_test(test_iso8601), cmocka_unit_test(test_duration),
          cmocka_unit_test(test_utf8), cmocka_unit_test(test_buf_cap),
          cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_num_i64),
-         cmocka_unit_test(test_csv_field))
+         cmocka_unit_test(test_csv_field), cmocka_unit_test(test_bidi))

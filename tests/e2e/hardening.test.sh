@@ -2,7 +2,8 @@
 # tests/e2e/hardening.test.sh - regression tests of issue 14's findings that
 # need the real `bimbing serve` (ephemeral 127.0.0.1 port, temporary
 # database) and curl: /metrics only with its token or from this host and
-# /healthz without counts (finding 10); sign-in limits keyed on the client
+# /healthz without counts (finding 10); broadcast text with a direction
+# override refused (Info); sign-in limits keyed on the client
 # behind a trusted proxy, so others' failures never lock out the right
 # admin token (finding 7); the web chat's sign-in makes a 10-minute
 # pre-session, messages are limited per identity (finding 5) and sessions
@@ -37,6 +38,14 @@ serve_cfg() {
     BASE=http://127.0.0.1:$PORT
 }
 stop() { kill "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=; }
+
+# ---- Info: broadcast text with a direction override is refused ---------------------------
+rlo=$(printf '\xe2\x80\xae')
+"$BIN" --db "$DB" broadcast --to all --text "Lihat berkas ${rlo}fdp.exe" >"$TMP/bc.out" 2>"$TMP/bc.err"
+rc=$?
+has "the CLI refuses a broadcast with a right-to-left override" "rc=$rc $(cat "$TMP/bc.err")" \
+    "rc=2" "direction-override"
+eq "...and queues nothing" "$(sql "SELECT count(*) FROM broadcasts")" 0
 
 # ---- finding 10: /metrics and /healthz ---------------------------------------
 echo '{"web_dir": "web"}' >"$TMP/plain.json"
