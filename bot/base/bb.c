@@ -267,8 +267,11 @@ int bb_parse_ll(const char *s, long long min, long long max, long long *out)
 
 int bb_num_i64(double d, int64_t *out)
 {
+    /* Strictly inside +-2^53: 2^53 itself is also what 2^53 + 1 rounds to,
+     * so a JSON id of 9007199254740993 must not become ...992 (issue 14,
+     * Info: Telegram ids above 2^53 were rounded). */
     const double limit = 9007199254740992.0; /* 2^53 */
-    if (!(d >= -limit && d <= limit) || d != (double)(int64_t)d)
+    if (!(d > -limit && d < limit) || d != (double)(int64_t)d)
         return BB_EINVAL; /* NaN fails the comparisons; the cast is in range here */
     *out = (int64_t)d;
     return BB_OK;

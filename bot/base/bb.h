@@ -72,8 +72,9 @@ int bb_snprintf(char *dst, size_t n, const char *fmt, ...) __attribute__((format
 /* Strict decimal parse of a whole string into a long long within [min, max]. */
 int bb_parse_ll(const char *s, long long min, long long max, long long *out);
 
-/* A JSON number as an integer: BB_OK when d is finite, whole and within
- * +-2^53 (where doubles are exact); otherwise BB_EINVAL and *out untouched.
+/* A JSON number as an integer: BB_OK when d is finite, whole and strictly
+ * within +-2^53 (where every integer, and so the number that was written,
+ * is exact); otherwise BB_EINVAL and *out untouched.
  * Never cast a double from outside straight to an integer: out of range is
  * undefined behaviour. bb_num_or() gives dflt instead of an error. */
 int bb_num_i64(double d, int64_t *out);

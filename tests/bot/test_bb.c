@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "bot/base/bb.h"
 #include "tests/lib/fixture.h"
 
@@ -171,6 +173,17 @@ static void test_num_i64(void **state)
     assert_int_equal(bb_num_i64(7.7e82, &v), BB_EINVAL); /* would be undefined as a cast */
     assert_int_equal(bb_num_i64(0.0 / 0.0, &v), BB_EINVAL);
     assert_int_equal(bb_num_or(1e300, 7), 7);
+    /* issue 14, Info: ids above 2^53 are refused, never rounded */
+    assert_int_equal(bb_num_i64(9007199254740991.0, &v), BB_OK);
+    assert_int_equal(v, 9007199254740991LL);
+    cJSON *j = cJSON_Parse("[9007199254740993, -9007199254740993, 9007199254740992]");
+    assert_non_null(j);
+    for (int i = 0; i < 3; i++) {
+        v = -1;
+        assert_int_equal(bb_num_i64(cJSON_GetArrayItem(j, i)->valuedouble, &v), BB_EINVAL);
+        assert_int_equal(v, -1);
+    }
+    cJSON_Delete(j);
 }
 
 TFX_MAIN(cmocka_unit_test(test_iso8601), cmocka_unit_test(test_duration),
