@@ -7,14 +7,15 @@
  *     constant time (both sides hashed first, so lengths leak nothing); or
  *   - {"webchat": true}: the person signed in on the web chat in this
  *     browser (its bb_web cookie, looked up read-only in the web chat's
- *     session table), when their role is hr or admin.
+ *     session table), when their role is hr, admin or counsellor.
  * Either way a new admin session is made: a random token in the cookie
  * bb_admin (HttpOnly, SameSite=Strict, no Max-Age: gone with the browser),
  * of which the store keeps only the SHA-256; idle for an hour or older than
  * twelve hours, it ends. Every route is one row of routes[] (method, path,
  * the role it needs, handler): every call but sign-in needs the session
  * (401), a person's role is read again on every call and checked against
- * the row's (403 once it is no longer hr or admin), and every call that is not a GET needs the
+ * the row's (403 when it does not fit: hr and admin use the HR views,
+ * counsellor and admin the conversations), and every call that is not a GET needs the
  * header X-CSRF-Token: the SHA-256 of "csrf:" and the session token, which the server recomputes
  * from the cookie (nothing more to store) and hands out at sign-in and on
  * GET /api/v1/session. Sign-in attempts are limited per address.
@@ -96,9 +97,18 @@ static void csrf_of(const char *tok, char out[65])
     bb_sha256_hex(buf, strlen(buf), out);
 }
 
+/* May a person with this role sign in to the dashboard at all? Which views
+ * they may use is the route's row (enum admin_role). */
 static int role_ok(const char *role)
 {
-    return strcmp(role, "hr") == 0 || strcmp(role, "admin") == 0;
+    return strcmp(role, "hr") == 0 || strcmp(role, "admin") == 0 || strcmp(role, "counsellor") == 0;
+}
+
+/* The audit log's actor prefix: "hr:<NIP>" (hr and admin, as always),
+ * "counsellor:<NIP>". */
+static const char *actor_kind(const char *role)
+{
+    return strcmp(role, "counsellor") == 0 ? "counsellor" : "hr";
 }
 
 static void iso(int64_t t, char *out, size_t n)
@@ -218,14 +228,40 @@ static void session_answer(struct areq *r, int status)
 enum admin_role {
     ADMIN_ROLE_OPEN = 0, /* anyone: no session needed (sign-in) */
     ADMIN_ROLE_HR,       /* a session of the operator, or of a person whose role is hr or admin */
+    ADMIN_ROLE_STAFF,    /* any session: the operator, hr, admin or counsellor (the session) */
+    ADMIN_ROLE_COUNSEL,  /* the operator, or a person whose role is counsellor or admin */
 };
 
 /* May the signed-in caller of r use a route that needs role? */
 static int role_allows(const struct areq *r, int role)
 {
+    const char *pr = r->person.role;
     if (role == ADMIN_ROLE_OPEN || r->person_id == 0)
         return 1; /* the operator holds every role */
-    return role == ADMIN_ROLE_HR && role_ok(r->person.role);
+    if (!role_ok(pr))
+        return 0;
+    switch (role) {
+    case ADMIN_ROLE_STAFF:
+        return 1;
+    case ADMIN_ROLE_HR:
+        return strcmp(pr, "hr") == 0 || strcmp(pr, "admin") == 0;
+    case ADMIN_ROLE_COUNSEL:
+        return strcmp(pr, "counsellor") == 0 || strcmp(pr, "admin") == 0;
+    default:
+        return 0;
+    }
+}
+
+static const char *role_refusal(int role)
+{
+    switch (role) {
+    case ADMIN_ROLE_COUNSEL:
+        return "forbidden: conversations are for the roles counsellor and admin";
+    case ADMIN_ROLE_HR:
+        return "forbidden: this view is for the roles hr and admin";
+    default:
+        return "forbidden: the dashboard is for the roles hr, admin and counsellor";
+    }
 }
 
 /* Check the session of the request and that its holder has role (what the
@@ -267,12 +303,12 @@ static int auth(struct areq *r, int role)
             fail500(r, "session person", rc);
             return rc;
         }
-        bb_snprintf(r->actor, sizeof(r->actor), "hr:%s", r->person.nip);
+        bb_snprintf(r->actor, sizeof(r->actor), "%s:%s", actor_kind(r->person.role), r->person.nip);
     } else {
         bb_strlcpy(r->actor, "operator", sizeof(r->actor));
     }
     if (!role_allows(r, role)) {
-        api_error(r->resp, 403, "forbidden: the HR dashboard is for the roles hr and admin");
+        api_error(r->resp, 403, role_refusal(role));
         return BB_EPERM;
     }
     if (strcmp(r->req->method, "GET") != 0) {
@@ -363,11 +399,11 @@ static void h_signin(struct areq *r)
             goto out;
         }
         if (!role_ok(r->person.role)) {
-            api_error(r->resp, 403, "forbidden: the HR dashboard is for the roles hr and admin");
+            api_error(r->resp, 403, role_refusal(ADMIN_ROLE_STAFF));
             goto out;
         }
         r->person_id = r->person.id;
-        bb_snprintf(r->actor, sizeof(r->actor), "hr:%s", r->person.nip);
+        bb_snprintf(r->actor, sizeof(r->actor), "%s:%s", actor_kind(r->person.role), r->person.nip);
     } else {
         api_error(r->resp, 400, "send {\"token\": \"...\"} or {\"webchat\": true}");
         goto out;
@@ -982,8 +1018,8 @@ struct admin_route {
 
 static const struct admin_route routes[] = {
     {"POST", "/session", ADMIN_ROLE_OPEN, h_signin},
-    {"GET", "/session", ADMIN_ROLE_HR, h_session},
-    {"DELETE", "/session", ADMIN_ROLE_HR, h_signout},
+    {"GET", "/session", ADMIN_ROLE_STAFF, h_session},
+    {"DELETE", "/session", ADMIN_ROLE_STAFF, h_signout},
     {"GET", "/overview", ADMIN_ROLE_HR, h_overview},
     {"GET", "/people", ADMIN_ROLE_HR, h_people},
     {"POST", "/people/import", ADMIN_ROLE_HR, h_import},
