@@ -21,7 +21,13 @@
     "h.id, h.person_id, h.reason, h.paused, h.opened_at, h.last_in_at, h.last_out_at,"             \
     " h.closed_at, h.closed_by,"                                                                   \
     " (SELECT count(*) FROM handoff_messages m WHERE m.handoff_id = h.id AND m.out = 0),"          \
-    " p.nip, p.name, p.unit, p.lang"
+    " " HANDOFF_WAITING ", p.nip, p.name, p.unit, p.lang"
+
+/* 1 when the newest message of h is the person's (by id: two within one
+ * second keep their order). */
+#define HANDOFF_WAITING                                                                            \
+    "coalesce((SELECT 1 - m.out FROM handoff_messages m WHERE m.handoff_id = h.id"                 \
+    " ORDER BY m.id DESC LIMIT 1), 0)"
 
 static const struct store_col handoff_cols[] = {
     STORE_I64(struct store_handoff, id),          STORE_I64(struct store_handoff, person_id),
@@ -29,8 +35,9 @@ static const struct store_col handoff_cols[] = {
     STORE_I64(struct store_handoff, opened_at),   STORE_I64(struct store_handoff, last_in_at),
     STORE_I64(struct store_handoff, last_out_at), STORE_I64(struct store_handoff, closed_at),
     STORE_TXT(struct store_handoff, closed_by),   STORE_I64(struct store_handoff, n_in),
-    STORE_TXT(struct store_handoff, nip),         STORE_TXT(struct store_handoff, name),
-    STORE_TXT(struct store_handoff, unit),        STORE_TXT(struct store_handoff, lang)};
+    STORE_INT(struct store_handoff, waiting),     STORE_TXT(struct store_handoff, nip),
+    STORE_TXT(struct store_handoff, name),        STORE_TXT(struct store_handoff, unit),
+    STORE_TXT(struct store_handoff, lang)};
 
 static int map_handoff(sqlite3_stmt *s, void *row)
 {
@@ -125,13 +132,13 @@ int store_handoff_list_open(struct store *st, struct store_handoff **out, int *n
 {
     *out = NULL;
     *n = 0;
-    return store_q_grow(st,
-                        "SELECT " HANDOFF_COLS " FROM handoffs h JOIN people p ON p.id = h.person_id"
-                        " WHERE h.closed_at = 0"
-                        " ORDER BY h.last_in_at > h.last_out_at DESC,"
-                        " max(h.last_in_at, h.opened_at) DESC, h.id DESC LIMIT 1000",
-                        STORE_NOARGS, map_handoff, sizeof(**out), HANDOFF_LIST_MAX, NULL,
-                        (void **)out, n);
+    return store_q_grow(
+        st,
+        "SELECT " HANDOFF_COLS " FROM handoffs h JOIN people p ON p.id = h.person_id"
+        " WHERE h.closed_at = 0"
+        " ORDER BY " HANDOFF_WAITING " DESC,"
+        " max(h.last_in_at, h.opened_at) DESC, h.id DESC LIMIT 1000",
+        STORE_NOARGS, map_handoff, sizeof(**out), HANDOFF_LIST_MAX, NULL, (void **)out, n);
 }
 
 void store_handoff_msgs_free(struct store_handoff_msg *v, int n)

@@ -30,6 +30,7 @@ struct store_handoff {
     int64_t closed_at;   /* 0 while open */
     char closed_by[48];  /* "person", or the dashboard's actor */
     int64_t n_in;        /* the person's messages */
+    int waiting;         /* 1: the newest message is the person's (no answer since) */
     /* the person, for lists */
     char nip[32];
     char name[128];
@@ -39,9 +40,9 @@ struct store_handoff {
 
 struct store_handoff_msg {
     int64_t at;
-    int out;          /* 0: from the person, 1: an answer */
-    char author[48];  /* an answer's actor (audit form), "" for the person */
-    char shown[64];   /* the name the person saw with an answer */
+    int out;         /* 0: from the person, 1: an answer */
+    char author[48]; /* an answer's actor (audit form), "" for the person */
+    char shown[64];  /* the name the person saw with an answer */
     char *body;
 };
 

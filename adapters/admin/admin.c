@@ -31,8 +31,10 @@
 #include "adapters/admin/admin_hooks.h"
 #include "adapters/net/apiutil.h"
 #include "bot/base/bb.h"
+#include "bot/core/handoff.h"
 #include "bot/domain/people/people.h"
 #include "store/store_admin.h"
+#include "store/store_handoff.h"
 #include "store/store_web.h"
 
 #include <inttypes.h>
@@ -1004,6 +1006,179 @@ static void h_pair_apply(struct areq *r)
     cJSON_Delete(body);
 }
 
+/* ---- conversations handed to a counsellor (bot/core/handoff.h) ---------------- */
+
+/* The handoff id of the path, or 0 (answered 404). */
+static int64_t handoff_id_of(struct areq *r)
+{
+    long long id;
+    if (bb_parse_ll(r->arg, 1, INT64_MAX, &id) != BB_OK) {
+        api_error(r->resp, 404, "no such conversation");
+        return 0;
+    }
+    return (int64_t)id;
+}
+
+static cJSON *handoff_json(const struct store_handoff *h)
+{
+    cJSON *x = cJSON_CreateObject(), *p;
+    if (!x)
+        return NULL;
+    cJSON_AddNumberToObject(x, "id", (double)h->id);
+    p = cJSON_AddObjectToObject(x, "person");
+    if (p) {
+        cJSON_AddStringToObject(p, "nip", h->nip);
+        cJSON_AddStringToObject(p, "name", h->name);
+        cJSON_AddStringToObject(p, "unit", h->unit);
+        cJSON_AddStringToObject(p, "language", h->lang);
+    }
+    cJSON_AddStringToObject(x, "reason", h->reason);
+    add_iso(x, "opened_at", h->opened_at);
+    if (h->last_in_at)
+        add_iso(x, "last_message_at", h->last_in_at);
+    if (h->last_out_at)
+        add_iso(x, "last_answer_at", h->last_out_at);
+    cJSON_AddBoolToObject(x, "waiting", h->waiting);
+    cJSON_AddNumberToObject(x, "messages", (double)h->n_in);
+    cJSON_AddBoolToObject(x, "open", h->closed_at == 0);
+    if (h->closed_at) {
+        add_iso(x, "closed_at", h->closed_at);
+        cJSON_AddStringToObject(x, "closed_by", h->closed_by);
+    }
+    return x;
+}
+
+/* GET /handoffs: the open ones, waiting first. Names only: not audited. */
+static void h_handoffs(struct areq *r)
+{
+    struct store_handoff *v = NULL;
+    int n = 0, rc = store_handoff_list_open(st_of(r), &v, &n);
+    cJSON *o = NULL, *a;
+    if (rc != BB_OK) {
+        fail500(r, "handoffs", rc);
+        return;
+    }
+    o = cJSON_CreateObject();
+    a = o ? cJSON_AddArrayToObject(o, "handoffs") : NULL;
+    for (int i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, handoff_json(&v[i]));
+    if (a)
+        api_json(r->resp, 200, o);
+    else
+        api_error(r->resp, 500, "out of memory");
+    cJSON_Delete(o);
+    free(v);
+}
+
+/* GET /handoffs/ID: one conversation with every message since it opened;
+ * the reading is audited (who read whose conversation, not what). */
+static void h_handoff(struct areq *r)
+{
+    struct store_handoff h;
+    struct store_handoff_msg *m = NULL;
+    int64_t id = handoff_id_of(r);
+    int n = 0, rc;
+    char detail[64];
+    cJSON *o = NULL, *a;
+    if (!id)
+        return;
+    rc = store_handoff_get(st_of(r), id, &h);
+    if (rc == BB_ENOTFOUND) {
+        api_error(r->resp, 404, "no such conversation");
+        return;
+    }
+    if (rc == BB_OK)
+        rc = store_handoff_messages(st_of(r), id, &m, &n);
+    bb_snprintf(detail, sizeof(detail), "handoff %" PRId64, id);
+    if (rc == BB_OK)
+        rc = store_audit(st_of(r), r->actor, "handoff.read", h.person_id, detail, now_of(r));
+    if (rc != BB_OK) {
+        fail500(r, "handoff", rc);
+        goto out;
+    }
+    o = handoff_json(&h);
+    a = o ? cJSON_AddArrayToObject(o, "thread") : NULL;
+    for (int i = 0; a && i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        cJSON_AddItemToArray(a, x);
+        add_iso(x, "at", m[i].at);
+        cJSON_AddStringToObject(x, "from", m[i].out ? "counsellor" : "person");
+        if (m[i].out)
+            cJSON_AddStringToObject(x, "by", m[i].author);
+        cJSON_AddStringToObject(x, "text", m[i].body ? m[i].body : "");
+    }
+    if (a)
+        api_json(r->resp, 200, o);
+    else
+        api_error(r->resp, 500, "out of memory");
+out:
+    cJSON_Delete(o);
+    store_handoff_msgs_free(m, n);
+}
+
+/* Run fn (answer or close) in one transaction; answer its outcome. */
+static void handoff_write(struct areq *r, int64_t id, const char *text)
+{
+    char shown[64] = "";
+    int rc;
+    if (r->person_id) { /* the counsellor's first name, as the person sees it */
+        size_t k = strcspn(r->person.name, " ");
+        bb_strlcpy(shown, r->person.name, k + 1 < sizeof(shown) ? k + 1 : sizeof(shown));
+    }
+    rc = store_begin(st_of(r));
+    if (rc == BB_OK) {
+        rc = text ? handoff_answer(r->a->d->core, st_of(r), id, r->actor, shown, text, now_of(r))
+                  : handoff_close(r->a->d->core, st_of(r), id, r->actor, now_of(r));
+        if (rc == BB_OK)
+            rc = store_commit(st_of(r));
+        else
+            store_rollback(st_of(r));
+    }
+    if (rc == BB_ENOTFOUND) {
+        struct store_handoff h;
+        int known = store_handoff_get(st_of(r), id, &h) == BB_OK;
+        api_error(r->resp, known ? 409 : 404,
+                  known ? "this conversation is closed" : "no such conversation");
+    } else if (rc == BB_EINVAL) {
+        api_error(r->resp, 400, "\"text\" must be 1 to 4000 characters of UTF-8");
+    } else if (rc != BB_OK) {
+        fail500(r, text ? "handoff answer" : "handoff close", rc);
+    } else {
+        cJSON *o = cJSON_CreateObject();
+        if (o) {
+            cJSON_AddNumberToObject(o, "id", (double)id);
+            cJSON_AddStringToObject(o, "status", text ? "sent" : "closed");
+        }
+        api_json(r->resp, text ? 201 : 200, o);
+        cJSON_Delete(o);
+    }
+}
+
+/* POST /handoffs/ID/messages {"text": "..."}: an answer to the person. */
+static void h_handoff_answer(struct areq *r)
+{
+    int64_t id = handoff_id_of(r);
+    cJSON *body;
+    if (!id || !(body = json_body(r)))
+        return;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(body, "text");
+    if (!cJSON_IsString(t) || !t->valuestring[0])
+        api_error(r->resp, 400, "\"text\" must be 1 to 4000 characters of UTF-8");
+    else
+        handoff_write(r, id, t->valuestring);
+    cJSON_Delete(body);
+}
+
+/* POST /handoffs/ID/close: the person is told a human has left. */
+static void h_handoff_close(struct areq *r)
+{
+    int64_t id = handoff_id_of(r);
+    if (id)
+        handoff_write(r, id, NULL);
+}
+
 /* ---- routing ----------------------------------------------------------------- */
 
 /* One API route: method, path (after /api/v1; '*' is one segment: an id),
@@ -1035,6 +1210,10 @@ static const struct admin_route routes[] = {
     {"GET", "/mentoring/suggestions", ADMIN_ROLE_HR, h_suggestions},
     {"GET", "/mentoring/pairs", ADMIN_ROLE_HR, h_pairs},
     {"POST", "/mentoring/pairs", ADMIN_ROLE_HR, h_pair_apply},
+    {"GET", "/handoffs", ADMIN_ROLE_COUNSEL, h_handoffs},
+    {"GET", "/handoffs/*", ADMIN_ROLE_COUNSEL, h_handoff},
+    {"POST", "/handoffs/*/messages", ADMIN_ROLE_COUNSEL, h_handoff_answer},
+    {"POST", "/handoffs/*/close", ADMIN_ROLE_COUNSEL, h_handoff_close},
 };
 
 static int id_char(int c)

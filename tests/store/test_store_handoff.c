@@ -94,6 +94,7 @@ static void test_messages(void **state)
     assert_int_equal(h.last_in_at, 130);
     assert_int_equal(h.last_out_at, 120);
     assert_int_equal(h.n_in, 2);
+    assert_int_equal(h.waiting, 1);
     assert_int_equal(store_handoff_messages(f->st, id, &m, &n), BB_OK);
     assert_int_equal(n, 3);
     assert_int_equal(m[0].out, 0);
@@ -154,7 +155,8 @@ static void test_export_forget(void **state)
     int n = 0;
     assert_int_equal(store_handoff_open(f->st, f->ayu, "command", "", 100, &id), BB_OK);
     assert_int_equal(store_handoff_add(f->st, id, 0, NULL, NULL, "rahasia saya", 110), BB_OK);
-    assert_int_equal(store_handoff_add(f->st, id, 1, "counsellor:1003", "Rina", "baik", 120), BB_OK);
+    assert_int_equal(store_handoff_add(f->st, id, 1, "counsellor:1003", "Rina", "baik", 120),
+                     BB_OK);
     assert_int_equal(store_handoff_open(f->st, f->budi, "command", "", 100, &other), BB_OK);
     assert_int_equal(store_handoff_add(f->st, other, 0, NULL, NULL, "punya Budi", 110), BB_OK);
 
