@@ -49,7 +49,7 @@ r=$(wsc --cookie "$AYU_WEB" -- send '{"type":"resume","watermark":"0"}' \
     expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
     expect 'mentormu' button 'Boleh' expect 'Terima kasih, Ayu')
 has "Ayu is onboarded on the web chat" "$r" 'Terima kasih, Ayu'
-r=$(wsc --cookie "$AYU_WEB" -- text /bicara expect 'diteruskan ke konselor' drain 300)
+r=$(wsc --cookie "$AYU_WEB" -- text /bicara expect 'saya teruskan ke konselor' drain 300)
 has "/bicara opens a handoff and says so honestly" "$r" 'dibaca oleh konselor, bukan oleh saya' \
     'tidak bisa menjanjikan kapan' '/selesai' 'Akhiri percakapan'
 WM=$(wm_of "$r")
