@@ -651,6 +651,16 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM handoff_messages WHERE handoff_id IN (SELECT id FROM handoffs"
      " WHERE person_id = ?1)",
      0, 0},
+    /* A counsellor who is forgotten: their NIP leaves the handoffs they
+     * answered or closed (the first name the person saw stays theirs). */
+    {NULL, NULL,
+     "UPDATE handoff_messages SET author = 'counsellor' WHERE author IN (SELECT 'counsellor:' ||"
+     " nip FROM people WHERE id = ?1 UNION SELECT 'hr:' || nip FROM people WHERE id = ?1)",
+     0, 0},
+    {NULL, NULL,
+     "UPDATE handoffs SET closed_by = 'counsellor' WHERE closed_by IN (SELECT 'counsellor:' ||"
+     " nip FROM people WHERE id = ?1 UNION SELECT 'hr:' || nip FROM people WHERE id = ?1)",
+     0, 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));

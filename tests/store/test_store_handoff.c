@@ -181,6 +181,20 @@ static void test_export_forget(void **state)
     assert_int_equal(store_handoff_messages(f->st, other, &m, &n), BB_OK);
     assert_int_equal(n, 1);
     store_handoff_msgs_free(m, n);
+
+    /* a counsellor who is forgotten: their NIP leaves what they answered */
+    assert_int_equal(store_handoff_add(f->st, other, 1, "counsellor:1003", "Rina", "halo", 130),
+                     BB_OK);
+    assert_int_equal(store_handoff_close(f->st, other, "counsellor:1003", 140), BB_OK);
+    assert_int_equal(store_person_forget(f->st, f->rina, 1000, &kept), BB_OK);
+    free(kept);
+    assert_int_equal(store_handoff_messages(f->st, other, &m, &n), BB_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(m[1].author, "counsellor");
+    assert_string_equal(m[1].shown, "Rina");
+    store_handoff_msgs_free(m, n);
+    assert_int_equal(store_handoff_get(f->st, other, &h), BB_OK);
+    assert_string_equal(h.closed_by, "counsellor");
 }
 
 TFX_MAIN(TFX_TEST(test_open_once), TFX_TEST(test_messages), TFX_TEST(test_order_and_staffed),
