@@ -786,7 +786,10 @@ static void h_audit(struct areq *r)
         api_error(r->resp, 400, "limit must be 1-500");
         return;
     }
-    rc = store_admin_audit_list(st_of(r), (int)limit, &v, &n);
+    /* who asked for a counsellor is not HR's business: only the operator,
+     * admins and counsellors see the handoff lines */
+    int hide = r->person_id != 0 && strcmp(r->person.role, "hr") == 0;
+    rc = store_admin_audit_list_hiding(st_of(r), (int)limit, hide ? "handoff." : NULL, &v, &n);
     if (rc != BB_OK) {
         fail500(r, "audit", rc);
         return;

@@ -144,6 +144,9 @@ eq "audit actors: Ayu, then the counsellor" \
 eq "no message body in the audit log" \
     "$(sql "SELECT count(*) FROM audit_log WHERE detail LIKE '%teman%' OR detail LIKE '%Rina%' OR detail LIKE '%terima kasih%'")" 0
 lacks "no message body in the service log" "$(cat "$TMP/err")" 'teman bicara'
+r=$("${C[@]}" -b "$HRS" "$API/audit?limit=100")
+has "HR's audit view works" "$r" '"entries":['
+lacks "but HR does not see who asked for a counsellor" "$r" 'handoff.'
 
 # --- export covers the handoff
 serve_stops
