@@ -172,3 +172,12 @@ int store_handoff_staffed(struct store *st, int *yes)
     *yes = rc == BB_OK && k > 0;
     return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
+
+int store_handoff_counsellors(struct store *st, int64_t *ids, int max, int *n)
+{
+    *n = 0;
+    if (max <= 0)
+        return BB_EINVAL;
+    return store_q_fill(st, "SELECT id FROM people WHERE role = 'counsellor' ORDER BY id LIMIT ?1",
+                        STORE_ARGS(store_int(max)), store_map_int64, sizeof(*ids), max, ids, n);
+}

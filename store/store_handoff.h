@@ -70,6 +70,8 @@ int store_handoff_list_open(struct store *st, struct store_handoff **out, int *n
  * store_handoff_msgs_free(). */
 int store_handoff_messages(struct store *st, int64_t id, struct store_handoff_msg **out, int *n);
 void store_handoff_msgs_free(struct store_handoff_msg *v, int n);
+/* The ids of up to max people with the role counsellor, by id. */
+int store_handoff_counsellors(struct store *st, int64_t *ids, int max, int *n);
 /* Is there anyone who can read handoffs (a person with the role counsellor)? */
 int store_handoff_staffed(struct store *st, int *yes);
 

@@ -540,7 +540,9 @@ static int handoff_step(struct core *c, const struct store_inbox_event *ev,
             int paused = flow_pause(st, fx) || (st->depth && st->paused);
             rc = handoff_open(c->st, p, is_btn ? "distress" : "command",
                               paused && f ? f->title.t[li] : NULL, now, &m);
-            if (rc == BB_EEXIST)
+            if (rc == BB_OK)
+                rc = handoff_notify(c, c->st, now);
+            else if (rc == BB_EEXIST)
                 rc = BB_OK;
         }
     } else if (rc == BB_OK) {
@@ -589,7 +591,9 @@ int core_handoff_open(struct core *c, const struct store_person *p, const char *
     struct outmsg m;
     char *json = NULL;
     int rc = handoff_open(c->st, p, reason, NULL, now, &m);
-    if (rc == BB_EEXIST)
+    if (rc == BB_OK)
+        rc = handoff_notify(c, c->st, now);
+    else if (rc == BB_EEXIST)
         rc = BB_OK;
     if (rc == BB_OK)
         rc = outmsg_encode(&m, &json);

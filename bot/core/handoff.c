@@ -198,6 +198,26 @@ int handoff_keep(struct store *st, int64_t id, const char *text, int64_t now)
     return rc == BB_EINVAL ? BB_OK : rc;
 }
 
+static const char *const text_notify[2] = {
+    "Ada percakapan baru yang menunggu konselor. Buka dasbor bimbing, menu Percakapan "
+    "(/admin/#conversations), untuk membaca dan membalasnya.",
+    "A new conversation is waiting for a counsellor. Open the bimbing dashboard, Conversations "
+    "(/admin/#conversations), to read and answer it.",
+};
+
+int handoff_notify(struct core *c, struct store *st, int64_t now)
+{
+    int64_t ids[50];
+    int n = 0, rc = store_handoff_counsellors(st, ids, (int)BB_ARRAY_LEN(ids), &n);
+    (void)now;
+    for (int i = 0; rc == BB_OK && i < n; i++) {
+        rc = core_send_text(c, ids[i], text_notify, STORE_PRIO_LIVE, 0);
+        if (rc == BB_ENOTFOUND)
+            rc = BB_OK; /* never wrote to the bot: the dashboard only */
+    }
+    return rc;
+}
+
 /* ---- the dashboard ---------------------------------------------------- */
 
 /* Queue m to the person (their last channel), as every other message. */

@@ -43,6 +43,11 @@ int handoff_end_by_person(struct store *st, const struct store_person *p, int64_
  * counsellor. No reply (the bot is quiet). */
 int handoff_keep(struct store *st, int64_t id, const char *text, int64_t now);
 
+/* Tell every counsellor (at most 50) on the chat they last wrote from that
+ * a conversation is waiting on the dashboard: no name, nothing of what was
+ * said. A counsellor who never wrote to the bot is skipped. */
+int handoff_notify(struct core *c, struct store *st, int64_t now);
+
 /* Replies in the person's language (li 0 Indonesian, 1 English). */
 int handoff_reminder(int li, struct outmsg *m);       /* "you are connected; /selesai ends it" */
 int handoff_distress_reply(int li, struct outmsg *m); /* help lines, no button: see safety.md */

@@ -6,6 +6,7 @@
 # /bicara; the bot stays quiet while her texts are kept; the counsellor
 # lists open conversations, reads hers, answers (it arrives in her web
 # chat through the outbox) and closes it (she is told the bot is back).
+# The counsellor is told in her own chat that a conversation waits.
 # HR and employees cannot read conversations (403); bad input changes
 # nothing; the audit log has open, read, answer and close without any
 # message body; export covers the handoff. Prints "N passed, N failed".
@@ -49,10 +50,20 @@ r=$(wsc --cookie "$AYU_WEB" -- send '{"type":"resume","watermark":"0"}' \
     expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
     expect 'mentormu' button 'Boleh' expect 'Terima kasih, Ayu')
 has "Ayu is onboarded on the web chat" "$r" 'Terima kasih, Ayu'
+# the counsellor has written to the bot before (so she can be told)
+RINA_WEB=$(websignin "$CODE_RINA")
+RINA_ID=$(sql "SELECT id FROM people WHERE nip = '$RINA'")
+for _ in $(seq 1 100); do
+    [ "$(sql "SELECT count(*) FROM identities WHERE channel = 'web'")" = 2 ] && break
+    sleep 0.05
+done
 r=$(wsc --cookie "$AYU_WEB" -- text /bicara expect 'saya teruskan ke konselor' drain 300)
 has "/bicara opens a handoff and says so honestly" "$r" 'dibaca oleh konselor, bukan oleh saya' \
     'tidak bisa menjanjikan kapan' '/selesai' 'Akhiri percakapan'
 WM=$(wm_of "$r")
+eq "the counsellor is told a conversation waits, without a name or a word of it" \
+    "$(sql "SELECT count(*) FROM outbox WHERE person_id = $RINA_ID AND body LIKE '%percakapan baru yang menunggu%'
+            AND body NOT LIKE '%Ayu%'")" 1
 eq "one open handoff, opened by command" \
     "$(sql "SELECT count(*) || reason FROM handoffs WHERE person_id = $AYU_ID AND closed_at = 0")" 1command
 before=$(ayu_out)
@@ -65,7 +76,6 @@ eq "both texts are kept for the counsellor" \
     'saya butuh teman bicara|minggu ini berat sekali di kantor'
 
 # --- who may read conversations
-RINA_WEB=$(websignin "$CODE_RINA")
 HR_WEB=$(websignin "$CODE_HR")
 for _ in $(seq 1 100); do
     [ "$(sql "SELECT count(*) FROM identities WHERE channel = 'web'")" = 3 ] && break

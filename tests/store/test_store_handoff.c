@@ -124,6 +124,10 @@ static void test_order_and_staffed(void **state)
     tfx_person_in(f->st, "1009", "Konselor Satu", "Biro SDM", "counsellor");
     assert_int_equal(store_handoff_staffed(f->st, &yes), BB_OK);
     assert_int_equal(yes, 1);
+    int64_t ids[4];
+    assert_int_equal(store_handoff_counsellors(f->st, ids, 4, &n), BB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_handoff_counsellors(f->st, ids, 0, &n), BB_EINVAL);
 
     assert_int_equal(store_handoff_open(f->st, f->ayu, "command", "", 100, &a), BB_OK);
     assert_int_equal(store_handoff_open(f->st, f->budi, "distress", "", 200, &b), BB_OK);
