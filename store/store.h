@@ -66,7 +66,7 @@ struct store_person {
     char unit[128];
     char position[128];
     char grade[16];
-    char role[16]; /* employee, mentor, hr, admin */
+    char role[16]; /* employee, mentor, hr, admin, counsellor */
     char lang[8];  /* id, en */
     char tz[48];   /* IANA name, e.g. Asia/Jakarta */
     char phone[32];

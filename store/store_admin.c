@@ -201,13 +201,22 @@ int store_admin_people(struct store *st, const char *q, int limit, int offset,
 
 int store_admin_audit_list(struct store *st, int limit, struct store_admin_audit **out, int *n)
 {
-    if (!out || !n || limit < 0)
+    return store_admin_audit_list_hiding(st, limit, NULL, out, n);
+}
+
+int store_admin_audit_list_hiding(struct store *st, int limit, const char *hide_prefix,
+                                  struct store_admin_audit **out, int *n)
+{
+    if (!out || !n || limit < 0 ||
+        (hide_prefix && (!hide_prefix[0] || strchr(hide_prefix, '%') || strchr(hide_prefix, '_'))))
         return BB_EINVAL;
     return store_q_grow(st,
                         "SELECT a.at, a.actor, a.action, coalesce(p.nip, ''), a.detail FROM"
                         " audit_log a LEFT JOIN people p ON p.id = a.subject_person AND"
-                        " a.subject_person <> 0 ORDER BY a.id DESC LIMIT ?1",
-                        STORE_ARGS(store_int(limit > ADMIN_LIST_MAX ? ADMIN_LIST_MAX : limit)),
+                        " a.subject_person <> 0 WHERE ?2 IS NULL OR"
+                        " substr(a.action, 1, length(?2)) <> ?2 ORDER BY a.id DESC LIMIT ?1",
+                        STORE_ARGS(store_int(limit > ADMIN_LIST_MAX ? ADMIN_LIST_MAX : limit),
+                                   store_text(hide_prefix)),
                         store_map_admin_audit, sizeof(**out), ADMIN_LIST_MAX, NULL, (void **)out,
                         n);
 }

@@ -96,5 +96,10 @@ struct store_admin_audit {
 };
 /* The newest audit entries, newest first. */
 int store_admin_audit_list(struct store *st, int limit, struct store_admin_audit **out, int *n);
+/* The same without the actions that begin with hide_prefix (NULL: none;
+ * no '%' or '_'): HR's view of the log leaves out "handoff." lines, which
+ * would tell HR who asked for a counsellor. */
+int store_admin_audit_list_hiding(struct store *st, int limit, const char *hide_prefix,
+                                  struct store_admin_audit **out, int *n);
 
 #endif

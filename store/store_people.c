@@ -22,7 +22,7 @@ static int one_of(const char *v, const char *const *set, size_t n)
 
 static int valid_role(const char *r)
 {
-    static const char *const roles[] = {"employee", "mentor", "hr", "admin"};
+    static const char *const roles[] = {"employee", "mentor", "hr", "admin", "counsellor"};
     return one_of(r, roles, BB_ARRAY_LEN(roles));
 }
 

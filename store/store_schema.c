@@ -456,6 +456,29 @@ const char *const store_migrations[] = {
     " expires_at INTEGER NOT NULL);"
     "CREATE INDEX admin_sessions_person ON admin_sessions(person_id) WHERE person_id <> 0;"
     "CREATE INDEX admin_sessions_expiry ON admin_sessions(expires_at);",
+    /* Handoffs to a counsellor (store_handoff.c): at most one open per
+     * person; every message both ways since it opened. */
+    "CREATE TABLE handoffs ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " reason TEXT NOT NULL,"
+    " paused TEXT NOT NULL DEFAULT '',"
+    " opened_at INTEGER NOT NULL,"
+    " last_in_at INTEGER NOT NULL DEFAULT 0,"
+    " last_out_at INTEGER NOT NULL DEFAULT 0,"
+    " closed_at INTEGER NOT NULL DEFAULT 0,"
+    " closed_by TEXT NOT NULL DEFAULT '');"
+    "CREATE UNIQUE INDEX handoffs_one_open ON handoffs(person_id) WHERE closed_at = 0;"
+    "CREATE INDEX handoffs_open ON handoffs(closed_at);"
+    "CREATE TABLE handoff_messages ("
+    " id INTEGER PRIMARY KEY,"
+    " handoff_id INTEGER NOT NULL REFERENCES handoffs(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " out INTEGER NOT NULL,"
+    " author TEXT NOT NULL DEFAULT '',"
+    " shown TEXT NOT NULL DEFAULT '',"
+    " body TEXT NOT NULL);"
+    "CREATE INDEX handoff_messages_of ON handoff_messages(handoff_id);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -614,6 +637,30 @@ const struct store_person_table store_person_tables[] = {
      "SELECT created_at, last_seen, expires_at FROM admin_sessions WHERE person_id = ?1"
      " ORDER BY created_at",
      "DELETE FROM admin_sessions WHERE person_id = ?1", 0, 0},
+    /* Handoffs to a counsellor; their messages are found through them, so
+     * they come after (erased first). An answer shows the name the person
+     * saw, not the counsellor's NIP. */
+    {"handoffs",
+     "SELECT id, reason, opened_at, closed_at, closed_by FROM handoffs WHERE person_id = ?1"
+     " ORDER BY id",
+     "DELETE FROM handoffs WHERE person_id = ?1", 0, 0},
+    {"handoff_messages",
+     "SELECT m.handoff_id, m.at, CASE WHEN m.out THEN 'answer' ELSE 'mine' END AS direction,"
+     " m.shown AS answered_by, m.body FROM handoff_messages m JOIN handoffs h"
+     " ON h.id = m.handoff_id WHERE h.person_id = ?1 ORDER BY m.id",
+     "DELETE FROM handoff_messages WHERE handoff_id IN (SELECT id FROM handoffs"
+     " WHERE person_id = ?1)",
+     0, 0},
+    /* A counsellor who is forgotten: their NIP leaves the handoffs they
+     * answered or closed (the first name the person saw stays theirs). */
+    {NULL, NULL,
+     "UPDATE handoff_messages SET author = 'counsellor' WHERE author IN (SELECT 'counsellor:' ||"
+     " nip FROM people WHERE id = ?1 UNION SELECT 'hr:' || nip FROM people WHERE id = ?1)",
+     0, 0},
+    {NULL, NULL,
+     "UPDATE handoffs SET closed_by = 'counsellor' WHERE closed_by IN (SELECT 'counsellor:' ||"
+     " nip FROM people WHERE id = ?1 UNION SELECT 'hr:' || nip FROM people WHERE id = ?1)",
+     0, 0},
 };
 const int store_person_ntables =
     (int)(sizeof(store_person_tables) / sizeof(store_person_tables[0]));

@@ -7,14 +7,15 @@
  *     constant time (both sides hashed first, so lengths leak nothing); or
  *   - {"webchat": true}: the person signed in on the web chat in this
  *     browser (its bb_web cookie, looked up read-only in the web chat's
- *     session table), when their role is hr or admin.
+ *     session table), when their role is hr, admin or counsellor.
  * Either way a new admin session is made: a random token in the cookie
  * bb_admin (HttpOnly, SameSite=Strict, no Max-Age: gone with the browser),
  * of which the store keeps only the SHA-256; idle for an hour or older than
  * twelve hours, it ends. Every route is one row of routes[] (method, path,
  * the role it needs, handler): every call but sign-in needs the session
  * (401), a person's role is read again on every call and checked against
- * the row's (403 once it is no longer hr or admin), and every call that is not a GET needs the
+ * the row's (403 when it does not fit: hr and admin use the HR views,
+ * counsellor and admin the conversations), and every call that is not a GET needs the
  * header X-CSRF-Token: the SHA-256 of "csrf:" and the session token, which the server recomputes
  * from the cookie (nothing more to store) and hands out at sign-in and on
  * GET /api/v1/session. Sign-in attempts are limited per address.
@@ -30,8 +31,10 @@
 #include "adapters/admin/admin_hooks.h"
 #include "adapters/net/apiutil.h"
 #include "bot/base/bb.h"
+#include "bot/core/handoff.h"
 #include "bot/domain/people/people.h"
 #include "store/store_admin.h"
+#include "store/store_handoff.h"
 #include "store/store_web.h"
 
 #include <inttypes.h>
@@ -96,9 +99,18 @@ static void csrf_of(const char *tok, char out[65])
     bb_sha256_hex(buf, strlen(buf), out);
 }
 
+/* May a person with this role sign in to the dashboard at all? Which views
+ * they may use is the route's row (enum admin_role). */
 static int role_ok(const char *role)
 {
-    return strcmp(role, "hr") == 0 || strcmp(role, "admin") == 0;
+    return strcmp(role, "hr") == 0 || strcmp(role, "admin") == 0 || strcmp(role, "counsellor") == 0;
+}
+
+/* The audit log's actor prefix: "hr:<NIP>" (hr and admin, as always),
+ * "counsellor:<NIP>". */
+static const char *actor_kind(const char *role)
+{
+    return strcmp(role, "counsellor") == 0 ? "counsellor" : "hr";
 }
 
 static void iso(int64_t t, char *out, size_t n)
@@ -218,14 +230,40 @@ static void session_answer(struct areq *r, int status)
 enum admin_role {
     ADMIN_ROLE_OPEN = 0, /* anyone: no session needed (sign-in) */
     ADMIN_ROLE_HR,       /* a session of the operator, or of a person whose role is hr or admin */
+    ADMIN_ROLE_STAFF,    /* any session: the operator, hr, admin or counsellor (the session) */
+    ADMIN_ROLE_COUNSEL,  /* the operator, or a person whose role is counsellor or admin */
 };
 
 /* May the signed-in caller of r use a route that needs role? */
 static int role_allows(const struct areq *r, int role)
 {
+    const char *pr = r->person.role;
     if (role == ADMIN_ROLE_OPEN || r->person_id == 0)
         return 1; /* the operator holds every role */
-    return role == ADMIN_ROLE_HR && role_ok(r->person.role);
+    if (!role_ok(pr))
+        return 0;
+    switch (role) {
+    case ADMIN_ROLE_STAFF:
+        return 1;
+    case ADMIN_ROLE_HR:
+        return strcmp(pr, "hr") == 0 || strcmp(pr, "admin") == 0;
+    case ADMIN_ROLE_COUNSEL:
+        return strcmp(pr, "counsellor") == 0 || strcmp(pr, "admin") == 0;
+    default:
+        return 0;
+    }
+}
+
+static const char *role_refusal(int role)
+{
+    switch (role) {
+    case ADMIN_ROLE_COUNSEL:
+        return "forbidden: conversations are for the roles counsellor and admin";
+    case ADMIN_ROLE_HR:
+        return "forbidden: this view is for the roles hr and admin";
+    default:
+        return "forbidden: the dashboard is for the roles hr, admin and counsellor";
+    }
 }
 
 /* Check the session of the request and that its holder has role (what the
@@ -267,12 +305,12 @@ static int auth(struct areq *r, int role)
             fail500(r, "session person", rc);
             return rc;
         }
-        bb_snprintf(r->actor, sizeof(r->actor), "hr:%s", r->person.nip);
+        bb_snprintf(r->actor, sizeof(r->actor), "%s:%s", actor_kind(r->person.role), r->person.nip);
     } else {
         bb_strlcpy(r->actor, "operator", sizeof(r->actor));
     }
     if (!role_allows(r, role)) {
-        api_error(r->resp, 403, "forbidden: the HR dashboard is for the roles hr and admin");
+        api_error(r->resp, 403, role_refusal(role));
         return BB_EPERM;
     }
     if (strcmp(r->req->method, "GET") != 0) {
@@ -363,11 +401,11 @@ static void h_signin(struct areq *r)
             goto out;
         }
         if (!role_ok(r->person.role)) {
-            api_error(r->resp, 403, "forbidden: the HR dashboard is for the roles hr and admin");
+            api_error(r->resp, 403, role_refusal(ADMIN_ROLE_STAFF));
             goto out;
         }
         r->person_id = r->person.id;
-        bb_snprintf(r->actor, sizeof(r->actor), "hr:%s", r->person.nip);
+        bb_snprintf(r->actor, sizeof(r->actor), "%s:%s", actor_kind(r->person.role), r->person.nip);
     } else {
         api_error(r->resp, 400, "send {\"token\": \"...\"} or {\"webchat\": true}");
         goto out;
@@ -750,7 +788,10 @@ static void h_audit(struct areq *r)
         api_error(r->resp, 400, "limit must be 1-500");
         return;
     }
-    rc = store_admin_audit_list(st_of(r), (int)limit, &v, &n);
+    /* who asked for a counsellor is not HR's business: only the operator,
+     * admins and counsellors see the handoff lines */
+    int hide = r->person_id != 0 && strcmp(r->person.role, "hr") == 0;
+    rc = store_admin_audit_list_hiding(st_of(r), (int)limit, hide ? "handoff." : NULL, &v, &n);
     if (rc != BB_OK) {
         fail500(r, "audit", rc);
         return;
@@ -970,6 +1011,179 @@ static void h_pair_apply(struct areq *r)
     cJSON_Delete(body);
 }
 
+/* ---- conversations handed to a counsellor (bot/core/handoff.h) ---------------- */
+
+/* The handoff id of the path, or 0 (answered 404). */
+static int64_t handoff_id_of(struct areq *r)
+{
+    long long id;
+    if (bb_parse_ll(r->arg, 1, INT64_MAX, &id) != BB_OK) {
+        api_error(r->resp, 404, "no such conversation");
+        return 0;
+    }
+    return (int64_t)id;
+}
+
+static cJSON *handoff_json(const struct store_handoff *h)
+{
+    cJSON *x = cJSON_CreateObject(), *p;
+    if (!x)
+        return NULL;
+    cJSON_AddNumberToObject(x, "id", (double)h->id);
+    p = cJSON_AddObjectToObject(x, "person");
+    if (p) {
+        cJSON_AddStringToObject(p, "nip", h->nip);
+        cJSON_AddStringToObject(p, "name", h->name);
+        cJSON_AddStringToObject(p, "unit", h->unit);
+        cJSON_AddStringToObject(p, "language", h->lang);
+    }
+    cJSON_AddStringToObject(x, "reason", h->reason);
+    add_iso(x, "opened_at", h->opened_at);
+    if (h->last_in_at)
+        add_iso(x, "last_message_at", h->last_in_at);
+    if (h->last_out_at)
+        add_iso(x, "last_answer_at", h->last_out_at);
+    cJSON_AddBoolToObject(x, "waiting", h->waiting);
+    cJSON_AddNumberToObject(x, "messages", (double)h->n_in);
+    cJSON_AddBoolToObject(x, "open", h->closed_at == 0);
+    if (h->closed_at) {
+        add_iso(x, "closed_at", h->closed_at);
+        cJSON_AddStringToObject(x, "closed_by", h->closed_by);
+    }
+    return x;
+}
+
+/* GET /handoffs: the open ones, waiting first. Names only: not audited. */
+static void h_handoffs(struct areq *r)
+{
+    struct store_handoff *v = NULL;
+    int n = 0, rc = store_handoff_list_open(st_of(r), &v, &n);
+    cJSON *o = NULL, *a;
+    if (rc != BB_OK) {
+        fail500(r, "handoffs", rc);
+        return;
+    }
+    o = cJSON_CreateObject();
+    a = o ? cJSON_AddArrayToObject(o, "handoffs") : NULL;
+    for (int i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, handoff_json(&v[i]));
+    if (a)
+        api_json(r->resp, 200, o);
+    else
+        api_error(r->resp, 500, "out of memory");
+    cJSON_Delete(o);
+    free(v);
+}
+
+/* GET /handoffs/ID: one conversation with every message since it opened;
+ * the reading is audited (who read whose conversation, not what). */
+static void h_handoff(struct areq *r)
+{
+    struct store_handoff h;
+    struct store_handoff_msg *m = NULL;
+    int64_t id = handoff_id_of(r);
+    int n = 0, rc;
+    char detail[64];
+    cJSON *o = NULL, *a;
+    if (!id)
+        return;
+    rc = store_handoff_get(st_of(r), id, &h);
+    if (rc == BB_ENOTFOUND) {
+        api_error(r->resp, 404, "no such conversation");
+        return;
+    }
+    if (rc == BB_OK)
+        rc = store_handoff_messages(st_of(r), id, &m, &n);
+    bb_snprintf(detail, sizeof(detail), "handoff %" PRId64, id);
+    if (rc == BB_OK)
+        rc = store_audit(st_of(r), r->actor, "handoff.read", h.person_id, detail, now_of(r));
+    if (rc != BB_OK) {
+        fail500(r, "handoff", rc);
+        goto out;
+    }
+    o = handoff_json(&h);
+    a = o ? cJSON_AddArrayToObject(o, "thread") : NULL;
+    for (int i = 0; a && i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        cJSON_AddItemToArray(a, x);
+        add_iso(x, "at", m[i].at);
+        cJSON_AddStringToObject(x, "from", m[i].out ? "counsellor" : "person");
+        if (m[i].out)
+            cJSON_AddStringToObject(x, "by", m[i].author);
+        cJSON_AddStringToObject(x, "text", m[i].body ? m[i].body : "");
+    }
+    if (a)
+        api_json(r->resp, 200, o);
+    else
+        api_error(r->resp, 500, "out of memory");
+out:
+    cJSON_Delete(o);
+    store_handoff_msgs_free(m, n);
+}
+
+/* Run fn (answer or close) in one transaction; answer its outcome. */
+static void handoff_write(struct areq *r, int64_t id, const char *text)
+{
+    char shown[64] = "";
+    int rc;
+    if (r->person_id) { /* the counsellor's first name, as the person sees it */
+        size_t k = strcspn(r->person.name, " ");
+        bb_strlcpy(shown, r->person.name, k + 1 < sizeof(shown) ? k + 1 : sizeof(shown));
+    }
+    rc = store_begin(st_of(r));
+    if (rc == BB_OK) {
+        rc = text ? handoff_answer(r->a->d->core, st_of(r), id, r->actor, shown, text, now_of(r))
+                  : handoff_close(r->a->d->core, st_of(r), id, r->actor, now_of(r));
+        if (rc == BB_OK)
+            rc = store_commit(st_of(r));
+        else
+            store_rollback(st_of(r));
+    }
+    if (rc == BB_ENOTFOUND) {
+        struct store_handoff h;
+        int known = store_handoff_get(st_of(r), id, &h) == BB_OK;
+        api_error(r->resp, known ? 409 : 404,
+                  known ? "this conversation is closed" : "no such conversation");
+    } else if (rc == BB_EINVAL) {
+        api_error(r->resp, 400, "\"text\" must be 1 to 4000 characters of UTF-8");
+    } else if (rc != BB_OK) {
+        fail500(r, text ? "handoff answer" : "handoff close", rc);
+    } else {
+        cJSON *o = cJSON_CreateObject();
+        if (o) {
+            cJSON_AddNumberToObject(o, "id", (double)id);
+            cJSON_AddStringToObject(o, "status", text ? "sent" : "closed");
+        }
+        api_json(r->resp, text ? 201 : 200, o);
+        cJSON_Delete(o);
+    }
+}
+
+/* POST /handoffs/ID/messages {"text": "..."}: an answer to the person. */
+static void h_handoff_answer(struct areq *r)
+{
+    int64_t id = handoff_id_of(r);
+    cJSON *body;
+    if (!id || !(body = json_body(r)))
+        return;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(body, "text");
+    if (!cJSON_IsString(t) || !t->valuestring[0])
+        api_error(r->resp, 400, "\"text\" must be 1 to 4000 characters of UTF-8");
+    else
+        handoff_write(r, id, t->valuestring);
+    cJSON_Delete(body);
+}
+
+/* POST /handoffs/ID/close: the person is told a human has left. */
+static void h_handoff_close(struct areq *r)
+{
+    int64_t id = handoff_id_of(r);
+    if (id)
+        handoff_write(r, id, NULL);
+}
+
 /* ---- routing ----------------------------------------------------------------- */
 
 /* One API route: method, path (after /api/v1; '*' is one segment: an id),
@@ -984,8 +1198,8 @@ struct admin_route {
 
 static const struct admin_route routes[] = {
     {"POST", "/session", ADMIN_ROLE_OPEN, h_signin},
-    {"GET", "/session", ADMIN_ROLE_HR, h_session},
-    {"DELETE", "/session", ADMIN_ROLE_HR, h_signout},
+    {"GET", "/session", ADMIN_ROLE_STAFF, h_session},
+    {"DELETE", "/session", ADMIN_ROLE_STAFF, h_signout},
     {"GET", "/overview", ADMIN_ROLE_HR, h_overview},
     {"GET", "/people", ADMIN_ROLE_HR, h_people},
     {"POST", "/people/import", ADMIN_ROLE_HR, h_import},
@@ -1001,6 +1215,10 @@ static const struct admin_route routes[] = {
     {"GET", "/mentoring/suggestions", ADMIN_ROLE_HR, h_suggestions},
     {"GET", "/mentoring/pairs", ADMIN_ROLE_HR, h_pairs},
     {"POST", "/mentoring/pairs", ADMIN_ROLE_HR, h_pair_apply},
+    {"GET", "/handoffs", ADMIN_ROLE_COUNSEL, h_handoffs},
+    {"GET", "/handoffs/*", ADMIN_ROLE_COUNSEL, h_handoff},
+    {"POST", "/handoffs/*/messages", ADMIN_ROLE_COUNSEL, h_handoff_answer},
+    {"POST", "/handoffs/*/close", ADMIN_ROLE_COUNSEL, h_handoff_close},
 };
 
 static int id_char(int c)

@@ -25,12 +25,14 @@
 #include "bot/core/config.h"
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
+#include "bot/core/handoff.h"
 #include "bot/domain/modules.h"
 #include "bot/core/safety.h"
 #include "bot/domain/people/people.h"
 #include "bot/flow/flow.h"
 #include "adapters/service/serve.h"
 #include "store/store.h"
+#include "store/store_handoff.h"
 
 #define BIMBING_VERSION "0.1.0"
 
@@ -484,6 +486,114 @@ static int cmd_migrate(struct app *a, int argc, char **argv)
         return 1;
     store_schema_version(a->st, &have);
     printf("%s: schema version %d: up to date\n", a->cfg.db, have);
+/* handoff list | show ID | answer ID TEXT... | close ID, with [--as NIP]
+ * (a counsellor or admin: the answer is signed with their first name and
+ * audited as theirs; else the actor is "cli") and [--at TIME] (a pinned
+ * clock, as tick). The same functions as the dashboard's routes. */
+static int cmd_handoff(struct app *a, int argc, char **argv)
+{
+    static const char usage[] = "usage: handoff list | show ID | answer ID TEXT... | close ID "
+                                "[--as NIP] [--at TIME]";
+    const char *as = NULL;
+    char *words[64];
+    int nw = 0, rc;
+    int64_t id = 0, at = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--as") == 0 && i + 1 < argc)
+            as = argv[++i];
+        else if (strcmp(argv[i], "--at") == 0 && i + 1 < argc) {
+            if (parse_time_arg(argv[++i], &at))
+                return 2;
+            bb_clock_set(at);
+        } else if (nw < (int)BB_ARRAY_LEN(words))
+            words[nw++] = argv[i];
+        else
+            return die("%s", usage, NULL);
+    }
+    if (nw < 1 || (strcmp(words[0], "list") != 0 && nw < 2))
+        return die("%s", usage, NULL);
+    if (nw >= 2) {
+        long long v;
+        if (bb_parse_ll(words[1], 1, INT64_MAX, &v) != BB_OK)
+            return die("handoff: \"%s\" is not a conversation id", words[1], NULL);
+        id = (int64_t)v;
+    }
+    if (setup(a, 0) != BB_OK)
+        return 1;
+    if (strcmp(words[0], "list") == 0) {
+        struct store_handoff *v = NULL;
+        int n = 0;
+        if (store_handoff_list_open(a->st, &v, &n) != BB_OK)
+            return die("handoff list: %s", store_errmsg(a->st), NULL);
+        for (int i = 0; i < n; i++) {
+            char when[32];
+            bb_format_iso8601(v[i].opened_at, when, sizeof(when));
+            printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%" PRId64 " message(s)\t%s\n", v[i].id, v[i].nip,
+                   v[i].name, v[i].reason, when, v[i].n_in, v[i].waiting ? "waiting" : "answered");
+        }
+        if (n == 0)
+            printf("no open conversations\n");
+        free(v);
+        return 0;
+    }
+    char actor[48] = "cli", shown[64] = "";
+    if (as) {
+        struct store_person p;
+        if (find_person(a, as, &p) != BB_OK)
+            return 1;
+        if (strcmp(p.role, "counsellor") != 0 && strcmp(p.role, "admin") != 0)
+            return die("handoff: %s is not a counsellor or admin", as, NULL);
+        bb_snprintf(actor, sizeof(actor), "%s:%s",
+                    strcmp(p.role, "counsellor") == 0 ? "counsellor" : "hr", p.nip);
+        size_t k = strcspn(p.name, " ");
+        bb_strlcpy(shown, p.name, k + 1 < sizeof(shown) ? k + 1 : sizeof(shown));
+    }
+    if (strcmp(words[0], "show") == 0 && nw == 2) {
+        struct store_handoff h;
+        struct store_handoff_msg *m = NULL;
+        int n = 0;
+        if ((rc = store_handoff_get(a->st, id, &h)) != BB_OK)
+            return die("handoff: no conversation %s", words[1], NULL);
+        if (store_handoff_messages(a->st, id, &m, &n) != BB_OK)
+            return die("handoff show: %s", store_errmsg(a->st), NULL);
+        char detail[64];
+        bb_snprintf(detail, sizeof(detail), "handoff %" PRId64, id);
+        store_audit(a->st, actor, "handoff.read", h.person_id, detail, bb_now());
+        printf("%s (%s), %s, %s\n", h.name, h.nip, h.reason, h.closed_at ? "closed" : "open");
+        for (int i = 0; i < n; i++)
+            printf("%s: %s\n", m[i].out ? "counsellor" : "person", m[i].body ? m[i].body : "");
+        store_handoff_msgs_free(m, n);
+        return 0;
+    }
+    struct bb_buf text;
+    bb_buf_init(&text, STORE_HANDOFF_TEXT_MAX);
+    int answer = strcmp(words[0], "answer") == 0 && nw >= 3;
+    if (!answer && !(strcmp(words[0], "close") == 0 && nw == 2))
+        return die("%s", usage, NULL);
+    for (int i = 2; answer && i < nw; i++)
+        if ((i > 2 && bb_buf_puts(&text, " ") != BB_OK) || bb_buf_puts(&text, words[i]) != BB_OK) {
+            bb_buf_free(&text);
+            return die("handoff answer: the text is too long", NULL, NULL);
+        }
+    char *t = answer ? bb_buf_take(&text) : NULL;
+    rc = store_begin(a->st);
+    if (rc == BB_OK) {
+        rc = answer ? handoff_answer(a->core, a->st, id, actor, shown, t ? t : "", bb_now())
+                    : handoff_close(a->core, a->st, id, actor, bb_now());
+        if (rc == BB_OK)
+            rc = store_commit(a->st);
+        else
+            store_rollback(a->st);
+    }
+    free(t);
+    bb_buf_free(&text);
+    if (rc == BB_ENOTFOUND)
+        return die("handoff: conversation %s is closed or unknown", words[1], NULL);
+    if (rc == BB_EINVAL)
+        return die("handoff answer: the text must be 1 to 4000 characters", NULL, NULL);
+    if (rc != BB_OK)
+        return die("handoff: %s", store_errmsg(a->st), NULL);
+    printf("%s conversation %s\n", answer ? "answered" : "closed", words[1]);
     return 0;
 }
 
@@ -546,6 +656,13 @@ static const struct cli_cmd cli_cmds[] = {
      CLI_TALK,
      {{"chat --as NIP [--jsonl] [--now TIME]",
        "talk to the coach in this terminal as that person"}}},
+    {"handoff",
+     cmd_handoff,
+     CLI_QUIET,
+     CLI_TALK,
+     {{"handoff list", "conversations handed to a counsellor, waiting first"},
+      {"handoff show|answer|close ID [TEXT] [--as NIP]",
+       "read one, answer it (the text goes to the person's chat), or close it"}}},
     {"tick",
      cmd_tick,
      CLI_QUIET,

@@ -19,10 +19,12 @@
 #include "bot/base/bb.h"
 #include "bot/core/config.h"
 #include "bot/core/domain.h"
+#include "bot/core/handoff.h"
 #include "bot/core/outmsg.h"
 #include "bot/core/register.h"
 #include "bot/core/safety.h"
 #include "bot/base/tz.h"
+#include "store/store_handoff.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -501,6 +503,107 @@ static int safety_step(struct core *c, const struct store_inbox_event *ev,
     return rc;
 }
 
+/* ---- a person to talk to (handoff.h) --------------------------------------------- */
+
+/* Before the safety net and the flow: an open handoff takes the person's
+ * messages (the bot stays quiet; /selesai or its button ends it), and
+ * /bicara, /talk or the distress reply's button open one when anyone can
+ * read it (a person with the role counsellor). With nobody to read it, the
+ * command gets the honest list of whom to contact and the button is left
+ * to the safety net (the same list). *done = 1 when the event was handled
+ * here. */
+static int handoff_step(struct core *c, const struct store_inbox_event *ev,
+                        const struct store_person *p, const struct reach *r, const cJSON *pj,
+                        struct flow_state *st, struct flow_fxlist *fx, int64_t now, int *done)
+{
+    struct store_handoff h;
+    struct outmsg m;
+    const char *t = ev->kind == STORE_EV_TEXT && ev->text ? ev->text : "";
+    int is_btn = ev->kind == STORE_EV_BUTTON;
+    int cmd = ev->kind == STORE_EV_TEXT ? handoff_command(t) : 0;
+    int li = flow_lang_index(p->lang) == 1 ? 1 : 0, rc, staffed = 0;
+    *done = 0;
+    memset(&m, 0, sizeof(m));
+    rc = store_handoff_current(c->st, p->id, &h);
+    if (rc == BB_ENOTFOUND) {
+        if (cmd != 1 && !(is_btn && strcmp(ev->payload, SAFETY_TALK_ID) == 0))
+            return BB_OK;
+        if ((rc = store_handoff_staffed(c->st, &staffed)) != BB_OK)
+            return rc;
+        if (!staffed && is_btn)
+            return BB_OK; /* the safety net answers with whom to contact */
+        if (!staffed) {
+            const cJSON *mn = cJSON_GetObjectItemCaseSensitive(pj, "mentor_name");
+            rc = safety_talk_reply(li, cJSON_IsString(mn) ? mn->valuestring : "", &m);
+        } else {
+            const struct flow *f = st->depth ? flow_lib_get(c->lib, st->stack[0].flow_id, 0) : NULL;
+            int paused = flow_pause(st, fx) || (st->depth && st->paused);
+            rc = handoff_open(c->st, p, is_btn ? "distress" : "command",
+                              paused && f ? f->title.t[li] : NULL, now, &m);
+            if (rc == BB_OK)
+                rc = handoff_notify(c, c->st, now);
+            else if (rc == BB_EEXIST)
+                rc = BB_OK;
+        }
+    } else if (rc == BB_OK) {
+        if (cmd == 2 || (is_btn && strcmp(ev->payload, HANDOFF_END_ID) == 0)) {
+            rc = handoff_end_by_person(c->st, p, h.id, h.paused, now, &m);
+        } else if (ev->kind == STORE_EV_TEXT && t[strspn(t, " \t\r\n")] != '/') {
+            /* quiet: kept for the counsellor; a sign of distress still gets
+             * the help lines at once (docs/safety.md) */
+            int rule = -1;
+            rc = handoff_keep(c->st, h.id, t, now);
+            if (rc == BB_OK && safety_screen(c->safety, t, &rule)) {
+                char name[32];
+                safety_rule_name(c->safety, rule, name, sizeof(name));
+                bb_log(BB_LOG_WARN, "safety",
+                       "distress screen: %s matched (person %" PRId64 ", in a handoff)", name,
+                       p->id);
+                rc = handoff_distress_reply(li, &m);
+            }
+        } else if (ev->kind == STORE_EV_TEXT || is_btn) {
+            rc = handoff_reminder(li, &m); /* a command or an old button */
+        } else if (ev->kind == STORE_EV_TIMER || ev->kind == STORE_EV_START) {
+            /* a reminder, an expiry or a scheduled flow waits for the bot's
+             * return: tried again in an hour */
+            struct store_timer tm;
+            memset(&tm, 0, sizeof(tm));
+            tm.person_id = p->id;
+            bb_strlcpy(tm.kind, ev->kind == STORE_EV_START ? "flow" : "held", sizeof(tm.kind));
+            bb_strlcpy(tm.payload, ev->payload, sizeof(tm.payload));
+            tm.due = now + 3600;
+            rc = store_timer_add(c->st, &tm, NULL);
+        }
+    } else {
+        return rc;
+    }
+    *done = 1;
+    if (rc == BB_OK && m.text && (r->channel[0] || r->ext_user[0]))
+        rc = queue_msg(c, p->id, r->channel, r->ext_user, &m);
+    outmsg_clear(&m);
+    return rc;
+}
+
+/* The flow action "handoff" (core_actions.c): open one for p, told on the
+ * channel they last wrote from. */
+int core_handoff_open(struct core *c, const struct store_person *p, const char *reason, int64_t now)
+{
+    struct outmsg m;
+    char *json = NULL;
+    int rc = handoff_open(c->st, p, reason, NULL, now, &m);
+    if (rc == BB_OK)
+        rc = handoff_notify(c, c->st, now);
+    else if (rc == BB_EEXIST)
+        rc = BB_OK;
+    if (rc == BB_OK)
+        rc = outmsg_encode(&m, &json);
+    if (rc == BB_OK)
+        rc = core_send_body(c, p->id, json, STORE_PRIO_LIVE, 0);
+    free(json);
+    outmsg_clear(&m);
+    return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
 /* ---- one event ------------------------------------------------------------------ */
 
 static int handle_event(struct core *c, const struct store_inbox_event *ev, int64_t now)
@@ -566,7 +669,11 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
     }
     if ((rc = modules_person_fields(c, now, &p, pj)) != BB_OK)
         goto out;
-    if (!started_by_code && (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, &screened)) != BB_OK)
+    if (!started_by_code &&
+        (rc = handoff_step(c, ev, &p, &r, pj, &st, &fx, now, &screened)) != BB_OK)
+        goto out;
+    if (!started_by_code && !screened &&
+        (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, &screened)) != BB_OK)
         goto out;
     struct flow_ctx ctx = {.lib = c->lib,
                            .get = get_flow,

@@ -99,6 +99,11 @@ int core_send_body(struct core *c, int64_t person_id, const char *body_json, int
 /* Start flow_id for the person at `due` (now or later): a stored timer, so
  * it survives restarts; a conversation already running defers it. */
 int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due);
+/* Open a handoff to a counsellor for p (bot/core/handoff.h) and tell them
+ * on the channel they last wrote from; one already open is kept (they are
+ * reminded). For the flow action "handoff". */
+int core_handoff_open(struct core *c, const struct store_person *p, const char *reason,
+                      int64_t now);
 
 /* The distress screen (bot/core/safety.h), borrowed; NULL (the default)
  * screens nothing. Set once before processing. */

@@ -1,7 +1,8 @@
 /*
  * core_actions.c - the core's own flow actions as the module "core"
  * (domain.h): record a check-in, notify the supervisor, consent, language,
- * schedule a flow, and "show" (accepted, not carried out yet). Each row
+ * schedule a flow, open a handoff to a counsellor, and "show" (accepted,
+ * not carried out yet); the person field handoff_available. Each row
  * holds the action's name, its argument schema (checked by the flow loader)
  * and its handler (run by core.c inside the batch transaction).
  *
@@ -10,6 +11,7 @@
 #include "bot/base/bb.h"
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
+#include "store/store_handoff.h"
 
 #include <string.h>
 
@@ -133,6 +135,31 @@ static int act_schedule(const struct domain_ctx *d, const struct store_person *p
     return core_start_flow(d->core, p->id, flow->valuestring, due);
 }
 
+/* {"handoff": "wellbeing"}: a person to talk to (bot/core/handoff.h). */
+static int act_handoff(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    const cJSON *why = cJSON_GetObjectItemCaseSensitive(args, "handoff");
+    int staffed = 0, rc = store_handoff_staffed(d->st, &staffed);
+    if (rc != BB_OK)
+        return rc;
+    if (!cJSON_IsString(why) || !staffed) {
+        bb_log(BB_LOG_WARN, "core", "handoff: nobody has the role counsellor; nothing opened");
+        return BB_OK;
+    }
+    return core_handoff_open(d->core, p, why->valuestring, d->now);
+}
+
+/* The person fields of the core: handoff_available, whether anyone can
+ * read a handoff (a flow offers one only then). */
+static int core_person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)
+{
+    int staffed = 0, rc = store_handoff_staffed(d->st, &staffed);
+    (void)p;
+    if (rc != BB_OK)
+        return rc;
+    return cJSON_AddBoolToObject(out, "handoff_available", staffed) ? BB_OK : BB_ENOMEM;
+}
+
 static const struct domain_action core_actions[] = {
     {{"record", 's', {"fields"}, "f", "", {NULL}}, act_record},
     {{"notify",
@@ -146,10 +173,12 @@ static const struct domain_action core_actions[] = {
     {{"language", 'e', {NULL}, "", "", {NULL}}, act_language},
     {{"schedule", 's', {"after", "date", "time"}, "deh", "", {NULL}}, act_schedule},
     {{"show", 's', {NULL}, "", "", {NULL}}, NULL}, /* accepted, not carried out yet */
+    {{"handoff", 's', {NULL}, "", "", {"wellbeing", "checkin", NULL}}, act_handoff},
     DOMAIN_ACTIONS_END,
 };
 
 const struct domain_module core_module = {
     .name = "core",
     .actions = core_actions,
+    .person_fields = core_person_fields,
 };

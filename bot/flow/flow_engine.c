@@ -63,10 +63,12 @@ static const char *const sys[][FLOW_NLANG] = {
                              "do."},
     [T_HELP] = {"Saya coach bimbing. Perintah yang bisa dipakai kapan saja:\n"
                 "/menu - pilihan percakapan\n/batal - hentikan percakapan ini\n"
-                "/lanjut - teruskan percakapan yang dijeda\n/bantuan - bantuan ini",
+                "/lanjut - teruskan percakapan yang dijeda\n"
+                "/bicara - bicara dengan seseorang (konselor)\n/bantuan - bantuan ini",
                 "I am the bimbing coach. Commands you can use at any time:\n"
                 "/menu - what we can talk about\n/cancel - stop this conversation\n"
-                "/continue - carry on with a paused conversation\n/help - this help"},
+                "/continue - carry on with a paused conversation\n"
+                "/talk - talk to a person (a counsellor)\n/help - this help"},
     [T_MENU] = {"Mau membahas apa?", "What would you like to do?"},
     [T_MENU_EMPTY] = {"Belum ada percakapan yang tersedia.", "No conversations are available yet."},
     [T_UNKNOWN_COMMAND] = {"Perintah itu tidak saya kenal. Ketik /menu atau /bantuan.",

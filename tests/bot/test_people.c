@@ -128,6 +128,14 @@ static void test_reimport_updates(void **state)
     assert_string_equal(p.lang, "en");
     assert_string_equal(p.position, "Analis");
     assert_int_equal(count(f->st), 2);
+    /* a role change to counsellor (any case), and back */
+    assert_int_equal(import(f->st, "nip,name,unit,role\n1002,Budi,Bappeda,Counsellor\n", &rep),
+                     BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_string_equal(p.role, "counsellor");
+    assert_int_equal(import(f->st, "nip,name,unit,role\n1002,Budi,Bappeda,mentor\n", &rep), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_string_equal(p.role, "mentor");
 }
 
 #define HDR "nip,name,unit,role\n"
@@ -154,7 +162,7 @@ static void test_validation(void **state)
         {HDR "1,  ,Biro SDM,employee\n", "line 2, column 2 (name): name is empty"},
         {HDR "1,Ayu,,employee\n", "line 2, column 3 (unit): unit is empty"},
         {HDR "1,Ayu,Biro SDM,boss\n",
-         "line 2, column 4 (role): role must be employee, mentor, hr or admin"},
+         "line 2, column 4 (role): role must be employee, mentor, hr, admin or counsellor"},
         {"nip,name,unit,role,language\n1,Ayu,Biro SDM,employee,fr\n",
          "line 2, column 5 (language): language must be id or en"},
         {"nip,name,unit,role,timezone\n1,Ayu,Biro SDM,employee,Jakarta\n",
@@ -227,8 +235,9 @@ static void test_limits(void **state)
         assert_int_equal(bb_buf_printf(&b, "%d,Ayu,Biro SDM,chief\n", i + 1), BB_OK);
     assert_int_equal(people_import_mem(f->st, b.data, b.len, &rep), BB_EINVAL);
     assert_int_equal(rep.nerrors, 30);
-    assert_string_equal(rep.errors[19],
-                        "line 21, column 4 (role): role must be employee, mentor, hr or admin");
+    assert_string_equal(
+        rep.errors[19],
+        "line 21, column 4 (role): role must be employee, mentor, hr, admin or counsellor");
     assert_int_equal(rep.rows, 30);
     bb_buf_free(&b);
     assert_int_equal(count(f->st), 0);
@@ -344,7 +353,7 @@ static void test_dialects(void **state)
                  "nip,name,unit,role,position\n"
                  "3,Citra,Bappeda,employee,\"a\nb\"\n"
                  "4,Dodi,Bappeda,kepala,\n",
-                 "line 4, column 4 (role): role must be employee, mentor, hr or admin");
+                 "line 4, column 4 (role): role must be employee, mentor, hr, admin or counsellor");
     /* UTF-8 BOM and ';' separator, commas inside fields left alone */
     rc = import(f->st,
                 "\xEF\xBB\xBFNIP;Name;Unit;Role;Timezone;Phone;Language\n"

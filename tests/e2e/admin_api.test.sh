@@ -310,6 +310,16 @@ eq "and is stored as the latest" "$(sql "SELECT count(*) FROM pair_suggestions")
 sql "UPDATE people SET role = 'employee' WHERE nip = '$HR'"
 codes=$(all_codes "$HRS" "$HRCSRF")
 if only 403 "$codes"; then ok "every endpoint is 403 once HR's role is employee"; else bad "403 for a wrong role" "$codes"; fi
+# --- a counsellor: signed in, but the HR views are not theirs
+sql "UPDATE people SET role = 'counsellor' WHERE nip = '$HR'"
+eq "a counsellor's session is valid" "$(code -b "$HRS" "$API/session")" 200
+SAVED=("${ENDPOINTS[@]}")
+ENDPOINTS=("${SAVED[@]:2}") # not the session's own: DELETE would sign out
+codes=$(all_codes "$HRS" "$HRCSRF")
+ENDPOINTS=("${SAVED[@]}")
+if only 403 "$codes"; then ok "every HR endpoint is 403 for a counsellor"; else bad "403 for a counsellor" "$codes"; fi
+r=$("${C[@]}" -b "$HRS" "$API/overview")
+has "the refusal names the roles" "$r" 'for the roles hr and admin'
 sql "UPDATE people SET role = 'hr' WHERE nip = '$HR'"
 # issue 14, Info: HR cannot make anyone admin (itself included) by CSV upload
 r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$HRS" -H "X-CSRF-Token: $HRCSRF" -H 'content-type: text/csv' \

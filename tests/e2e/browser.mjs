@@ -2,7 +2,7 @@
 // Chromium, driven by playwright-core (run by tests/e2e/browser.test.sh,
 // which starts `bimbing serve` and passes its address and invite codes).
 //
-//   node tests/e2e/browser.mjs BASE_URL AYU_CODE HR_CODE ADMIN_TOKEN OUT_DIR
+//   node tests/e2e/browser.mjs BASE_URL AYU_CODE HR_CODE ADMIN_TOKEN OUT_DIR COUNSELLOR_CODE
 //
 // Prints "ok ..." / "FAIL ..." / "skip ..." lines and "N passed, N failed".
 // Screenshots go to OUT_DIR. Every wait is bounded.
@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [base, ayuCode, hrCode, adminToken, outDir] = process.argv.slice(2);
+const [base, ayuCode, hrCode, adminToken, outDir, rinaCode] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 const T = 15000;
@@ -164,7 +164,7 @@ try {
     await hr.click('#import button[type=submit]');
     await hr.locator('#import-result ul.errors li', { hasText: 'line 3' }).waitFor({ timeout: T });
     const total = await hr.locator('#people-total').innerText();
-    if (total !== '(12)') throw new Error('people total is ' + total);
+    if (total !== '(13)') throw new Error('people total is ' + total);
   });
   await shot(hr, 'admin-people');
 
@@ -214,6 +214,53 @@ try {
     const title = await hr.title();
     if (title !== 'Mentoring \u00b7 bimbing HR') throw new Error('title is ' + title);
   });
+
+  // ---- a person to talk to: from the chat to the counsellor's view and back
+  await step('conversations: HR does not see the view, and the API refuses HR (403)', async () => {
+    if (await hr.locator('nav a[href="#conversations"]').isVisible()) throw new Error('HR sees the link');
+    const s = await hr.evaluate(async () => (await fetch('../api/v1/handoffs')).status);
+    if (s !== 403) throw new Error('GET /handoffs answers ' + s + ' to HR');
+  });
+  await step('web chat: Ayu asks to talk to a person (/bicara) and writes', async () => {
+    await ayu.goto(base + '/', { timeout: T });
+    await ayu.locator('#text').waitFor({ state: 'visible', timeout: T });
+    await type(ayu, '/bicara');
+    await botSays(ayu, 'saya teruskan ke konselor');
+    await type(ayu, 'Saya butuh teman bicara, minggu ini berat.');
+  });
+  await shot(ayu, 'webchat-handoff-open');
+  const rina = await newPage('counsellor', 1280, 900);
+  await step('web chat: the counsellor signs in', () => chatSignin(rina, rinaCode));
+  await step('conversations: the counsellor signs in and sees only the conversations', async () => {
+    await rina.goto(base + '/admin/', { timeout: T });
+    await rina.click('#signin-webchat', { timeout: T });
+    await rina.locator('#who', { hasText: 'Rina Kusuma (counsellor)' }).waitFor({ timeout: T });
+    await rina.locator('#view-conversations').waitFor({ state: 'visible', timeout: T });
+    if (await rina.locator('nav a[href="#overview"]').isVisible()) throw new Error('the overview link shows');
+  });
+  await step('conversations: Ayu is listed, waiting, and her message is read', async () => {
+    const row = rina.locator('#handoffs-table tbody tr', { hasText: 'Ayu Lestari' });
+    await row.locator('.badge-waiting').waitFor({ timeout: T });
+    await row.locator('button', { hasText: 'Open' }).click({ timeout: T });
+    await rina.locator('#handoff-thread li.person', { hasText: 'teman bicara' }).waitFor({ timeout: T });
+  });
+  await shot(rina, 'admin-conversations');
+  await step('conversations: the answer arrives in Ayu\'s web chat', async () => {
+    await rina.fill('#handoff-answer textarea', 'Halo Ayu, saya Rina. Ceritakan saja pelan-pelan, saya membaca.');
+    await rina.click('#handoff-answer button[type=submit]');
+    await rina.locator('#handoff-result', { hasText: 'Sent' }).waitFor({ timeout: T });
+    await rina.locator('#handoff-thread li.counsellor', { hasText: 'saya Rina' }).waitFor({ timeout: T });
+    await botSays(ayu, 'Rina (konselor)');
+  });
+  await shot(rina, 'admin-conversation-answered');
+  await shot(ayu, 'webchat-handoff-answer');
+  await step('conversations: the counsellor closes it and Ayu is told the bot is back', async () => {
+    await rina.click('#handoff-close');
+    await rina.locator('#handoff-closed', { hasText: 'Closed' }).waitFor({ timeout: T });
+    await rina.locator('#handoffs-table td.empty').waitFor({ timeout: T });
+    await botSays(ayu, 'Konselor sudah menutup percakapan ini');
+  });
+  await shot(ayu, 'webchat-handoff-closed');
 
   await step('dashboard: sign-out ends the session', async () => {
     await hr.click('#signout');

@@ -4,7 +4,10 @@
 # check-in; HR signs in on /admin with their web chat sign-in and sees the
 # overview (with check-ins seeded so that some weeks reach the anonymity
 # threshold); a CSV with errors is refused; an operator signs in with the
-# admin token; a seeded survey wave shows its chart and its CSV downloads.
+# admin token; a seeded survey wave shows its chart and its CSV downloads;
+# Ayu asks for a person (/bicara), a counsellor signs in, sees and reads the
+# conversation, answers (it arrives in Ayu's web chat) and closes it, while
+# HR neither sees the view nor reads the API (403).
 # Steps for mentoring are skipped while those
 # endpoints answer 501. Screenshots: build/test-artifacts/browser/*.png.
 #
@@ -35,6 +38,10 @@ TOKEN=browser-test-token-$RANDOM$RANDOM
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || e2e_abort "import failed"
 CODE_AYU=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
 CODE_HR=$("$BIN" --db "$DB" invite $HR 2>/dev/null)
+# A counsellor for the conversations view (handoff).
+printf 'nip,name,unit,role\n197212122000032014,Rina Kusuma,Biro SDM,counsellor\n' >"$TMP/c.csv"
+"$BIN" --db "$DB" people import "$TMP/c.csv" >/dev/null || e2e_abort "import failed"
+CODE_RINA=$("$BIN" --db "$DB" invite 197212122000032014 2>/dev/null)
 # Check-ins: five people in each of the last three weeks (shown), two people
 # four weeks ago (fewer than k = 5: hidden).
 now=$(date +%s)
@@ -60,11 +67,11 @@ start_serve BIMBING_ADMIN_TOKEN=$TOKEN
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-timeout 300 node tests/e2e/browser.mjs "$BASE" "$CODE_AYU" "$CODE_HR" "$TOKEN" "$OUT" 2>&1 |
+timeout 300 node tests/e2e/browser.mjs "$BASE" "$CODE_AYU" "$CODE_HR" "$TOKEN" "$OUT" "$CODE_RINA" 2>&1 |
     tee "$TMP/node.log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TMP/node.log" | tail -1)
 [ -n "$line" ] || e2e_abort "the browser run did not finish"
-if grep -q 'Laporan triwulan' "$TMP/err"; then
+if grep -q -e 'Laporan triwulan' -e 'teman bicara' "$TMP/err"; then
     echo "FAIL the service log holds a message body"
     p=${line%% passed*}
     echo "$p passed, 1 failed"

@@ -190,6 +190,18 @@ static void test_lists(void **state)
     assert_string_equal(au[0].action, "admin.signin");
     assert_string_equal(au[0].subject_nip, "1001");
     free(au);
+    /* HR's view leaves the handoff lines out */
+    assert_int_equal(store_audit(f->st, "1001", "handoff.open", a, "handoff 1 (command)", 40),
+                     BB_OK);
+    assert_int_equal(store_admin_audit_list_hiding(f->st, 10, "handoff.", &au, &n), BB_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(au[0].action, "admin.signin");
+    free(au);
+    assert_int_equal(store_admin_audit_list(f->st, 10, &au, &n), BB_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(au[0].action, "handoff.open");
+    free(au);
+    assert_int_equal(store_admin_audit_list_hiding(f->st, 10, "hand%", &au, &n), BB_EINVAL);
 }
 
 TFX_MAIN(TFX_TEST(test_sessions), TFX_TEST(test_aggregates), TFX_TEST(test_lists))

@@ -785,6 +785,29 @@ static void directive(struct tr *t, int line, const char *s)
         chat_stop(t, line);
         if (bb_parse_iso8601(arg, &t->now) != BB_OK)
             tr_fail(t, line, "@now needs an ISO-8601 time, got '%s'", arg);
+    } else if (wl == 4 && strncmp(s, "@run", 4) == 0) {
+        /* another command on the same database while the chat runs (what a
+         * counsellor or HR does meanwhile); it must exit 0 */
+        char buf[1024], *argv[40];
+        int n = 0;
+        if (ensure_chat(t, line) != 0)
+            return;
+        if (bb_strlcpy(buf, arg, sizeof(buf)) != BB_OK || !arg[0]) {
+            tr_fail(t, line, "@run needs a command of at most 1023 bytes");
+            return;
+        }
+        argv[n++] = (char *)t->bin;
+        argv[n++] = "--db";
+        argv[n++] = t->db;
+        argv[n++] = "--flows";
+        argv[n++] = t->flows;
+        for (char *w = strtok(buf, " "); w && n < (int)BB_ARRAY_LEN(argv) - 1;
+             w = strtok(NULL, " "))
+            argv[n++] = w;
+        argv[n] = NULL;
+        int rc = run_cmd(t, argv);
+        if (rc != 0)
+            tr_fail(t, line, "@run %s: exit %d (see the bot's stderr)", arg, rc);
     } else if (wl == 6 && strncmp(s, "@flows", 6) == 0) {
         set_path(t, line, t->flows, arg, "@flows");
     } else if (wl == 7 && strncmp(s, "@people", 7) == 0) {

@@ -109,14 +109,24 @@ function chart(canvasId, config) {
 
 /* ---- the shared shell ------------------------------------------------- */
 
-/* The views, in the navigation's order: name (#name, view-name), label. */
+/* The views, in the navigation's order: name (#name, view-name), label,
+   and the roles that may see it (the API's route rows decide; this only
+   hides what would answer 403). The operator is "admin". */
+const HR_ROLES = ['hr', 'admin'];
 const NAV = [
-  ['overview', 'Overview'],
-  ['surveys', 'Surveys'],
-  ['broadcasts', 'Broadcasts'],
-  ['mentoring', 'Mentoring'],
-  ['people', 'People'],
+  ['overview', 'Overview', HR_ROLES],
+  ['surveys', 'Surveys', HR_ROLES],
+  ['broadcasts', 'Broadcasts', HR_ROLES],
+  ['mentoring', 'Mentoring', HR_ROLES],
+  ['people', 'People', HR_ROLES],
+  ['conversations', 'Conversations', ['counsellor', 'admin']],
 ];
+
+/* May the signed-in person see the view name? */
+function mayView(name) {
+  const v = NAV.find(([n]) => n === name);
+  return !!(v && session && (v[2] || HR_ROLES).includes(session.who.role)); /* no list: HR's */
+}
 
 /* h('tag', {attr: value}, child...): an element; a string child becomes text. */
 function h(tag, attrs, ...children) {
@@ -161,7 +171,10 @@ function renderShell() {
 /* The view named by the fragment; an unknown or empty one is the overview. */
 function viewName() {
   const want = location.hash.slice(1);
-  return NAV.some(([name]) => name === want) ? want : 'overview';
+  if (!session) return NAV.some(([name]) => name === want) ? want : 'overview';
+  if (mayView(want)) return want;
+  const first = NAV.find(([name]) => mayView(name));
+  return first ? first[0] : 'overview';
 }
 
 /* Show the fragment's view alone, mark it in the navigation, name it in the
@@ -170,6 +183,7 @@ function showView() {
   const here = viewName();
   for (const [name, label] of NAV) {
     const a = $('nav').querySelector('a[href="#' + name + '"]');
+    a.hidden = !!session && !mayView(name);
     $('view-' + name).hidden = name !== here;
     if (name !== here) {
       a.removeAttribute('aria-current');
@@ -414,12 +428,78 @@ async function importCsv(form) {
   }
 }
 
+/* ---- conversations handed to a counsellor (docs/safety.md) -------------- */
+
+let handoffOpen = 0; /* the id shown in #handoff-detail, 0: none */
+
+function when(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString('en-GB', { timeZone: 'Asia/Jakarta', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+const REASONS = { command: 'asked (/bicara)', distress: 'after the help lines', wellbeing: 'after a low WHO-5' };
+
+async function conversations() {
+  const list = (await api('GET', '/handoffs')).data.handoffs || [];
+  fill('handoffs-table', list.map((c) => {
+    const b = el('button', 'Open', 'small');
+    b.type = 'button';
+    b.addEventListener('click', () => handoff(c.id).catch(showError));
+    const status = el('span', c.waiting ? 'waiting for an answer' : 'answered', c.waiting ? 'badge-waiting' : '');
+    return [c.person.name, c.person.unit, when(c.opened_at), REASONS[c.reason] || c.reason, c.messages, status, b];
+  }), 'Nobody is waiting for a person right now.');
+  if (handoffOpen && !list.some((c) => c.id === handoffOpen)) {
+    $('handoff-detail').hidden = true;
+    handoffOpen = 0;
+  }
+}
+
+async function handoff(id) {
+  const c = (await api('GET', '/handoffs/' + id)).data;
+  handoffOpen = id;
+  $('handoff-closed').textContent = '';
+  $('handoff-detail').hidden = false;
+  $('handoff-result').textContent = '';
+  $('handoff-title').textContent = c.person.name + ' (' + (c.person.unit || c.person.nip) + ')' + (c.open ? '' : ' \u2014 closed');
+  const ol = $('handoff-thread');
+  ol.replaceChildren();
+  for (const m of c.thread || []) {
+    const li = el('li', null, m.from);
+    li.appendChild(el('span', (m.from === 'person' ? c.person.name : 'Counsellor') + ', ' + when(m.at), 'meta'));
+    li.appendChild(document.createTextNode(m.text));
+    ol.appendChild(li);
+  }
+  if (!(c.thread || []).length) ol.appendChild(el('li', 'No messages yet.', 'person'));
+  $('handoff-answer').hidden = !c.open;
+}
+
+async function handoffAnswer(form) {
+  if (!handoffOpen) return;
+  await api('POST', '/handoffs/' + handoffOpen + '/messages', { text: form.text.value });
+  form.text.value = '';
+  await handoff(handoffOpen);
+  await conversations();
+  $('handoff-result').textContent = 'Sent. It goes to the person\'s chat like any other message.';
+}
+
+async function handoffClose() {
+  if (!handoffOpen) return;
+  const id = handoffOpen;
+  await api('POST', '/handoffs/' + id + '/close', {});
+  await conversations();
+  $('handoff-detail').hidden = true;
+  handoffOpen = 0;
+  $('error').textContent = '';
+  $('handoff-closed').textContent = 'Closed. The person was told that the counsellor has left and the bot is back.';
+}
+
 const PAGES = {
   overview,
   surveys,
   broadcasts,
   mentoring,
   people: () => people(''),
+  conversations,
 };
 
 /* ---- wiring ------------------------------------------------------------- */
@@ -450,6 +530,8 @@ function wire() {
     }
   };
   f('import', importCsv);
+  f('handoff-answer', handoffAnswer);
+  $('handoff-close').addEventListener('click', () => handoffClose().catch(showError));
   f('people-search', (form) => people(form.q.value));
   f('survey-send', async (form) => {
     const r = await api('POST', '/surveys/' + encodeURIComponent(form.id.value) + '/send', { to: form.to.value });

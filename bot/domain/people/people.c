@@ -505,8 +505,9 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
 
     lower_copy(p->role, value(im, c, COL_ROLE), sizeof(p->role));
     if (strcmp(p->role, "employee") != 0 && strcmp(p->role, "mentor") != 0 &&
-        strcmp(p->role, "hr") != 0 && strcmp(p->role, "admin") != 0)
-        field_err(im, line, COL_ROLE, "role must be employee, mentor, hr or admin");
+        strcmp(p->role, "hr") != 0 && strcmp(p->role, "admin") != 0 &&
+        strcmp(p->role, "counsellor") != 0)
+        field_err(im, line, COL_ROLE, "role must be employee, mentor, hr, admin or counsellor");
 
     v = value(im, c, COL_POSITION);
     squash_space(v);
