@@ -89,7 +89,7 @@ static const char *const FLOW_SUB =
     "  \"e\": {\"say\": {\"id\": \"Sub selesai.\", \"en\": \"Sub done.\"}, \"end\": true}}}";
 
 static const char *const FLOW_LANG =
-    "{\"id\": \"t.lang\", \"version\": 1, \"kind\": \"system\","
+    "{\"id\": \"t.lang\", \"version\": 1, \"kind\": \"system\", \"stores\": [\"checkin\"],"
     " \"title\": {\"id\": \"Bahasa\", \"en\": \"Language\"}, \"triggers\": [{\"command\": "
     "\"bahasa\"}],"
     " \"start\": \"s\","
