@@ -76,8 +76,7 @@ int store_category_count(struct store *st, int64_t person_id, const char *catego
     return BB_OK;
 }
 
-int store_category_erase(struct store *st, int64_t person_id, const char *category,
-                         int64_t *erased)
+int store_category_erase(struct store *st, int64_t person_id, const char *category, int64_t *erased)
 {
     int64_t total = 0;
     if (!known(category))
@@ -86,8 +85,8 @@ int store_category_erase(struct store *st, int64_t person_id, const char *catego
         int changes = 0;
         if (strcmp(category_tables[i].category, category) != 0 || !category_tables[i].erase)
             continue;
-        int rc = store_q_exec(st, category_tables[i].erase, STORE_ARGS(store_int(person_id)),
-                              &changes);
+        int rc =
+            store_q_exec(st, category_tables[i].erase, STORE_ARGS(store_int(person_id)), &changes);
         if (rc != BB_OK)
             return rc;
         total += changes;

@@ -184,7 +184,8 @@ int consent_summary(struct store *st, int64_t person_id, int li, char **out)
     if ((rc = consent_load(st, person_id, &cs)) != BB_OK)
         return rc;
     bb_buf_init(&b, FLOW_TEXT_MAX);
-    bb_buf_puts(&b, li ? "What I keep about you (entries):" : "Yang saya simpan tentangmu (jumlah):");
+    bb_buf_puts(&b,
+                li ? "What I keep about you (entries):" : "Yang saya simpan tentangmu (jumlah):");
     for (int k = 0; k < FLOW_NCAT; k++) {
         int64_t n = 0;
         if ((rc = store_category_count(st, person_id, flow_categories[k], &n)) != BB_OK) {
@@ -199,8 +200,7 @@ int consent_summary(struct store *st, int64_t person_id, int li, char **out)
                          "pilihanmu.");
     bb_buf_puts(&b, li ? "\n\nYour consents:" : "\n\nPersetujuanmu:");
     for (int i = 0; i < CONSENT_N; i++)
-        bb_buf_printf(&b, "\n- %s: %s", purpose_label[i][li],
-                      state_label[cs.granted[i] + 1][li]);
+        bb_buf_printf(&b, "\n- %s: %s", purpose_label[i][li], state_label[cs.granted[i] + 1][li]);
     if (!(*out = bb_buf_take(&b)))
         return BB_ENOMEM;
     return BB_OK;
