@@ -123,8 +123,8 @@ int consent_gate_reply(int li, int reason, int missing, const struct flow *f,
                        const char *offer_flow, struct outmsg *m)
 {
     char text[1024];
-    const char *title = f && f->title.t[li] ? f->title.t[li] : "";
     li = li == 1 ? 1 : 0;
+    const char *title = f && f->title.t[li] ? f->title.t[li] : "";
     memset(m, 0, sizeof(*m));
     if (reason == CONSENT_GATE_ONBOARDING) {
         bb_strlcpy(text,
