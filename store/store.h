@@ -124,6 +124,16 @@ int store_consent_set(struct store *st, int64_t person_id, const char *purpose, 
 /* *granted = -1 when never asked, else 0 or 1. */
 int store_consent_get(struct store *st, int64_t person_id, const char *purpose, int *granted);
 
+/* ---- a person's data by category (store_privacy.c) ---------------------- */
+
+/* Rows stored about the person in a data category (bot/flow/flow.h's
+ * flow_categories names); BB_EINVAL for an unknown category. */
+int store_category_count(struct store *st, int64_t person_id, const char *category, int64_t *n);
+/* Erase the person's rows of a category (when its consent is withdrawn);
+ * *erased (may be NULL): how many rows went. Run it inside a transaction. */
+int store_category_erase(struct store *st, int64_t person_id, const char *category,
+                         int64_t *erased);
+
 /* ---- flow versions: the source of every flow version ever loaded -------- */
 
 /* Keep the source of (id, version). The same id and version with a different

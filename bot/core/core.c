@@ -18,6 +18,7 @@
 #include "bot/core/core.h"
 #include "bot/base/bb.h"
 #include "bot/core/config.h"
+#include "bot/core/consent.h"
 #include "bot/core/domain.h"
 #include "bot/core/handoff.h"
 #include "bot/core/outmsg.h"
@@ -331,6 +332,21 @@ static int do_action(struct core *c, const struct store_person *p, const struct 
                      int64_t now)
 {
     const struct domain_action *da = domain_find_action(c->modules, fx->name);
+    if (da && da->run && da->def.stores) {
+        /* Storing needs the consent of the action's category, checked here
+         * too (not only when the flow started), so a withdrawal stops
+         * storing at once, even in a conversation already under way. */
+        struct consent_state cs;
+        int rc = consent_load(c->st, p->id, &cs);
+        if (rc != BB_OK)
+            return rc;
+        if (!consent_allows(&cs, flow_category_index(da->def.stores))) {
+            bb_log(BB_LOG_INFO, "core",
+                   "action \"%s\" not run for person %" PRId64 ": no consent for %s data", fx->name,
+                   p->id, da->def.stores);
+            return BB_OK;
+        }
+    }
     if (da && da->run) {
         struct domain_ctx dc;
         domain_ctx_of(c, now, &dc);
@@ -338,6 +354,48 @@ static int do_action(struct core *c, const struct store_person *p, const struct 
     }
     bb_log(BB_LOG_WARN, "core", "action \"%s\" is not available in this build", fx->name);
     return BB_OK;
+}
+
+/* ---- the consent gate (consent.h) ---------------------------------------------- */
+
+static int gate_may_start(void *ctx, const struct flow *f)
+{
+    int missing;
+    return consent_gate(ctx, f, &missing) == CONSENT_GATE_OK;
+}
+
+/* A flow the gate refused: the person who asked is told why and offered a
+ * way to consent; a START (schedule, HR) is dropped without a word. */
+static int gate_refused(struct core *c, const struct store_person *p, const struct reach *r,
+                        const struct flow_fx *fx)
+{
+    const struct flow *f = flow_lib_get(c->lib, fx->payload, 0);
+    struct consent_state cs;
+    struct outmsg m;
+    int missing = -1, rc;
+    if (!f)
+        return BB_OK;
+    if ((rc = consent_load(c->st, p->id, &cs)) != BB_OK)
+        return rc;
+    int reason = consent_gate(&cs, f, &missing);
+    bb_log(BB_LOG_INFO, "core", "flow %s not started for person %" PRId64 ": %s%s", f->id, p->id,
+           reason == CONSENT_GATE_ONBOARDING ? "onboarding not finished" : "no consent for ",
+           reason == CONSENT_GATE_MISSING ? consent_purposes[missing] : "");
+    if (!fx->asks || (!r->channel[0] && !r->ext_user[0]))
+        return BB_OK;
+    const struct flow *offer = NULL;
+    if (reason == CONSENT_GATE_ONBOARDING) {
+        const char *onb = reg_onboarding_flow(c->lib);
+        offer = onb ? flow_lib_get(c->lib, onb, 0) : NULL;
+    } else {
+        offer = flow_lib_by_command(c->lib, "privasi");
+    }
+    int li = flow_lang_index(p->lang) == 1 ? 1 : 0;
+    rc = consent_gate_reply(li, reason, missing, f, offer ? offer->id : NULL, &m);
+    if (rc == BB_OK)
+        rc = queue_msg(c, p->id, r->channel, r->ext_user, &m);
+    outmsg_clear(&m);
+    return rc;
 }
 
 /* ---- effects ------------------------------------------------------------------ */
@@ -391,6 +449,9 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
         }
         case FLOW_FX_ACTION:
             rc = do_action(c, p, f, now);
+            break;
+        case FLOW_FX_GATED:
+            rc = gate_refused(c, p, r, f);
             break;
         case FLOW_FX_TIMER_SET: {
             struct store_timer t;
@@ -669,6 +730,9 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
     }
     if ((rc = modules_person_fields(c, now, &p, pj)) != BB_OK)
         goto out;
+    struct consent_state cs;
+    if ((rc = consent_load(c->st, pid, &cs)) != BB_OK)
+        goto out;
     if (!started_by_code &&
         (rc = handoff_step(c, ev, &p, &r, pj, &st, &fx, now, &screened)) != BB_OK)
         goto out;
@@ -680,7 +744,9 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
                            .get_ctx = c,
                            .person = pj,
                            .now = now,
-                           .tz_offset_s = core_tz_offset(c, p.tz, now)};
+                           .tz_offset_s = core_tz_offset(c, p.tz, now),
+                           .may_start = gate_may_start,
+                           .gate_ctx = &cs};
     memset(&fe, 0, sizeof(fe));
     if (started_by_code) {
         const char *onb = reg_onboarding_flow(c->lib);

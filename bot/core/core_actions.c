@@ -1,18 +1,23 @@
 /*
  * core_actions.c - the core's own flow actions as the module "core"
- * (domain.h): record a check-in, notify the supervisor, consent, language,
- * schedule a flow, open a handoff to a counsellor, and "show" (accepted,
- * not carried out yet); the person field handoff_available. Each row
+ * (domain.h): record a check-in, notify the supervisor, consent (and
+ * erasing a category's data after a withdrawal), the privacy summary,
+ * language, schedule a flow, open a handoff to a counsellor, and "show"
+ * (accepted, not carried out yet); the person fields consent_<purpose>
+ * ("yes", "no", "" never asked) that the privacy flow branches on, and
+ * handoff_available. Each row
  * holds the action's name, its argument schema (checked by the flow loader)
  * and its handler (run by core.c inside the batch transaction).
  *
  * Thread rules: core thread only; constant data.
  */
 #include "bot/base/bb.h"
+#include "bot/core/consent.h"
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
 #include "store/store_handoff.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int act_record(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
@@ -103,6 +108,73 @@ static int act_consent(const struct domain_ctx *d, const struct store_person *p,
     return rc;
 }
 
+/* {"erase": "data"}: after a withdrawal, erase what was stored under that
+ * consent (every category it covers), and audit-log how much went. A
+ * consent still given is not erased under (the flow asks only after a
+ * withdrawal; this holds if it did not). */
+static int act_erase(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    const cJSON *purpose = cJSON_GetObjectItemCaseSensitive(args, "erase");
+    int pi = cJSON_IsString(purpose) ? consent_purpose_index(purpose->valuestring) : -1;
+    int granted = -1, rc;
+    char detail[128];
+    int64_t total = 0;
+    if (pi < 0)
+        return BB_EINVAL;
+    if ((rc = store_consent_get(d->st, p->id, consent_purposes[pi], &granted)) != BB_OK)
+        return rc;
+    if (granted == 1) {
+        bb_log(BB_LOG_WARN, "core", "erase %s: the consent is given; nothing erased",
+               consent_purposes[pi]);
+        return BB_OK;
+    }
+    for (int k = 0; k < FLOW_NCAT; k++) {
+        int64_t n = 0;
+        if (consent_for_category(k) != pi)
+            continue;
+        if ((rc = store_category_erase(d->st, p->id, flow_categories[k], &n)) != BB_OK)
+            return rc;
+        total += n;
+    }
+    bb_snprintf(detail, sizeof(detail), "%s: %lld rows", consent_purposes[pi], (long long)total);
+    return store_audit(d->st, p->nip, "consent.erase", p->id, detail, d->now);
+}
+
+/* {"privacy_summary": true}: what is stored about the person and each
+ * consent's state, sent to them in their language. */
+static int act_privacy_summary(const struct domain_ctx *d, const struct store_person *p,
+                               const cJSON *args)
+{
+    char *t[FLOW_NLANG] = {NULL};
+    int rc = BB_OK;
+    (void)args;
+    for (int li = 0; li < FLOW_NLANG && rc == BB_OK; li++)
+        rc = consent_summary(d->st, p->id, li, &t[li]);
+    if (rc == BB_OK)
+        rc = core_send_text(d->core, p->id, (const char *const *)t, STORE_PRIO_LIVE, 0);
+    for (int li = 0; li < FLOW_NLANG; li++)
+        free(t[li]);
+    return rc;
+}
+
+static int consent_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)
+{
+    struct consent_state cs;
+    int rc = consent_load(d->st, p->id, &cs);
+    if (rc != BB_OK)
+        return rc;
+    for (int i = 0; i < CONSENT_N; i++) {
+        char key[48];
+        bb_snprintf(key, sizeof(key), "consent_%s", consent_purposes[i]);
+        if (!cJSON_AddStringToObject(out, key,
+                                     cs.granted[i] == 1   ? "yes"
+                                     : cs.granted[i] == 0 ? "no"
+                                                          : ""))
+            return BB_ENOMEM;
+    }
+    return BB_OK;
+}
+
 static int act_language(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
 {
     const cJSON *lang = cJSON_GetObjectItemCaseSensitive(args, "language");
@@ -153,27 +225,37 @@ static int act_handoff(const struct domain_ctx *d, const struct store_person *p,
  * read a handoff (a flow offers one only then). */
 static int core_person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)
 {
-    int staffed = 0, rc = store_handoff_staffed(d->st, &staffed);
-    (void)p;
+    int staffed = 0, rc = consent_fields(d, p, out);
+    if (rc == BB_OK)
+        rc = store_handoff_staffed(d->st, &staffed);
     if (rc != BB_OK)
         return rc;
     return cJSON_AddBoolToObject(out, "handoff_available", staffed) ? BB_OK : BB_ENOMEM;
 }
 
 static const struct domain_action core_actions[] = {
-    {{"record", 's', {"fields"}, "f", "", {NULL}}, act_record},
+    {{"record", 's', {"fields"}, "f", "", {"checkin", NULL}, "checkin"}, act_record},
     {{"notify",
       's',
       {"text"},
       "t",
       "text",
-      {"mentor", "mentee", "supervisor", "hr", "asker", NULL}},
+      {"mentor", "mentee", "supervisor", "hr", "asker", NULL},
+      NULL},
      act_notify},
-    {{"consent", 's', {"value"}, "e", "value", {NULL}}, act_consent},
-    {{"language", 'e', {NULL}, "", "", {NULL}}, act_language},
-    {{"schedule", 's', {"after", "date", "time"}, "deh", "", {NULL}}, act_schedule},
-    {{"show", 's', {NULL}, "", "", {NULL}}, NULL}, /* accepted, not carried out yet */
-    {{"handoff", 's', {NULL}, "", "", {"wellbeing", "checkin", NULL}}, act_handoff},
+    {{"consent",
+      's',
+      {"value"},
+      "e",
+      "value",
+      {"data", "health", "mentor_share", "wellbeing_alert"},
+      NULL},
+     act_consent},
+    {{"erase", 's', {NULL}, "", "", {"data", "health", NULL}, NULL}, act_erase},
+    {{"privacy_summary", 'b', {NULL}, "", "", {NULL}, NULL}, act_privacy_summary},
+    {{"language", 'e', {NULL}, "", "", {NULL}, NULL}, act_language},
+    {{"schedule", 's', {"after", "date", "time"}, "deh", "", {NULL}, NULL}, act_schedule},
+    {{"show", 's', {NULL}, "", "", {NULL}, NULL}, NULL}, /* accepted, not carried out yet */
     DOMAIN_ACTIONS_END,
 };
 

@@ -56,17 +56,15 @@ struct domain_action {
 };
 
 /* The schema most module actions have: the name as a flag and an optional
- * list of variables ("fields"). */
-#define DOMAIN_ACTION_FIELDS(n)                                                                    \
+ * list of variables ("fields"); stores is the data category the action
+ * writes (flow_categories, bot/flow/flow.h) or NULL. */
+#define DOMAIN_ACTION_FIELDS(n, stores)                                                            \
     {                                                                                              \
-        (n), 'b', {"fields"}, "f", "",                                                             \
-        {                                                                                          \
-            NULL                                                                                   \
-        }                                                                                          \
+        (n), 'b', {"fields"}, "f", "", {NULL}, (stores)                                            \
     }
 #define DOMAIN_ACTIONS_END                                                                         \
     {                                                                                              \
-        {NULL, 0, {NULL}, NULL, NULL, {NULL}}, NULL                                                \
+        {NULL, 0, {NULL}, NULL, NULL, {NULL}, NULL}, NULL                                          \
     }
 
 /* One form of a CLI command as `bimbing help` lists it: usage is the

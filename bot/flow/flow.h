@@ -183,10 +183,28 @@ struct flow_trigger {
     int at_min;    /* minutes after local midnight */
 };
 
+/* The categories of personal data a flow may store (flows/FORMAT.md,
+ * "stores"): a flow declares the ones it writes, each storing action row
+ * names the one it writes (struct flow_action_def.stores), and the loader
+ * refuses a flow that writes into a category it did not declare. The core
+ * decides which consent each category needs (bot/core/consent.c). */
+enum flow_category {
+    FLOW_CAT_CHECKIN = 0, /* weekly check-ins */
+    FLOW_CAT_HEALTH,      /* wellbeing (WHO-5): specific personal data */
+    FLOW_CAT_DEVELOPMENT, /* goals, learning hours, GROW, reflections */
+    FLOW_CAT_MENTORING,   /* mentor requests, mentoring sessions */
+    FLOW_CAT_FEEDBACK,    /* feedback asked and given */
+    FLOW_CAT_SURVEY,      /* anonymous survey answers (and who was asked) */
+    FLOW_NCAT,
+};
+extern const char *const flow_categories[FLOW_NCAT];
+int flow_category_index(const char *name); /* -1 when unknown */
+
 struct flow {
     char id[FLOW_ID_MAX];
     int version;
-    char kind[16]; /* onboarding, coaching, survey, system */
+    char kind[16];   /* onboarding, coaching, mentoring, survey, privacy, system */
+    unsigned stores; /* bit (1u << enum flow_category) per declared category */
     struct flow_text title;
     int menu; /* listed in /menu */
     struct flow_trigger *triggers;
@@ -338,6 +356,7 @@ enum flow_fx_type {
     FLOW_FX_STALE,       /* a button press on an old question was ignored */
     FLOW_FX_DEFER,       /* a START could not run now (a conversation is on) */
     FLOW_FX_ANSWERED,    /* question payload "q<seq>" was answered with text (its label) */
+    FLOW_FX_GATED,       /* the gate refused to start flow payload; asks: the person asked */
 };
 
 struct flow_choice {
@@ -376,6 +395,13 @@ struct flow_ctx {
     const cJSON *person; /* read-only object: nip, name, first_name, unit, role, lang... */
     int64_t now;         /* Unix seconds */
     int tz_offset_s;     /* the person's UTC offset now */
+    /* The gate (the core's consent check, bot/core/consent.h): asked before
+     * any flow starts (command, keyword, menu button, START); 1 lets it
+     * start. When it says 0 nothing starts and a FLOW_FX_GATED effect names
+     * the flow (asks = 1 when the person asked for it, 0 for a START, which
+     * the core drops without a word). NULL: every flow may start. */
+    int (*may_start)(void *gate_ctx, const struct flow *f);
+    void *gate_ctx;
 };
 
 /* Handle one event for one person. Updates *st and appends effects to fx.
@@ -412,7 +438,7 @@ int flow_input_parse(const struct flow_input *in, const char *text, int lang, in
  * keys allowed, kinds has one letter per key: 's' a string, 'e' an
  * expression, 't' a text per language, 'f' a list of variable names, 'd' a
  * duration, 'h' a time "HH:MM", 'b' anything. required lists the keys that
- * must be there. */
+ * must be there. stores names the data category the action writes. */
 #define FLOW_ACTION_KEYS   5
 #define FLOW_ACTION_VALUES 6
 struct flow_action_def {
@@ -422,6 +448,9 @@ struct flow_action_def {
     const char *kinds;
     const char *required;
     const char *name_values[FLOW_ACTION_VALUES]; /* NULL-terminated */
+    /* The category of personal data the action writes (flow_categories),
+     * or NULL when it stores none; a flow using it must declare it. */
+    const char *stores;
 };
 
 /* The actions a loader accepts: row(ctx, i) is the i-th row (0, 1, ...),

@@ -729,6 +729,29 @@ static void start_flow(struct run *R, const struct flow *f)
     run_from(R, f->start);
 }
 
+/* A flow the person or a START asked for: the gate decides (flow_ctx). A
+ * refusal leaves the running conversation as it was; an open question is
+ * asked again after the core's explanation. */
+static void reask(struct run *R);
+static void try_start(struct run *R, const struct flow *f, int asked)
+{
+    if (R->ctx->may_start && !R->ctx->may_start(R->ctx->gate_ctx, f)) {
+        struct flow_fx *g = fx_add(R->fx, FLOW_FX_GATED);
+        if (!g) {
+            R->failed = 1;
+            return;
+        }
+        bb_strlcpy(g->payload, f->id, sizeof(g->payload));
+        g->asks = asked;
+        if (asked && R->st->mode == FLOW_MODE_ASK) {
+            say_raw(R, systx(R, T_HELP_CONTINUE));
+            reask(R);
+        }
+        return;
+    }
+    start_flow(R, f);
+}
+
 /* ---- commands ----------------------------------------------------------- */
 
 static void show_menu(struct run *R)
@@ -833,7 +856,7 @@ static int handle_command(struct run *R, const char *text)
     }
     const struct flow *f = R->ctx->lib ? flow_lib_by_command(R->ctx->lib, word) : NULL;
     if (f) {
-        start_flow(R, f);
+        try_start(R, f, 1);
         return 1;
     }
     if (!strcmp(word, "menu") || !strcmp(word, "start")) {
@@ -950,12 +973,22 @@ static void handle_answer_text(struct run *R, const char *text)
     expr_val_clear(&v);
 }
 
+/* A flow a person may start by typing its command may also be started by
+ * a button (the gate's "get started" / "consent" offers). */
+static int has_command(const struct flow *f)
+{
+    for (int t = 0; t < f->ntriggers; t++)
+        if (f->triggers[t].type == FLOW_TRIG_COMMAND)
+            return 1;
+    return 0;
+}
+
 static void handle_button(struct run *R, const char *payload)
 {
     if (strncmp(payload, "m.", 2) == 0) {
         const struct flow *f = R->ctx->lib ? flow_lib_get(R->ctx->lib, payload + 2, 0) : NULL;
-        if (f && f->menu)
-            start_flow(R, f);
+        if (f && (f->menu || has_command(f)))
+            try_start(R, f, 1);
         else
             say_raw(R, systx(R, T_STALE));
         return;
@@ -1087,7 +1120,7 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
                 if (ctx->lib && bb_fold(t, folded, sizeof(folded)) == BB_OK)
                     f = flow_lib_by_keyword(ctx->lib, folded, -1);
                 if (f)
-                    start_flow(&R, f);
+                    try_start(&R, f, 1);
                 else
                     say_raw(&R, systx(&R, T_FALLBACK));
             }
@@ -1106,6 +1139,10 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
                 return BB_ENOTFOUND;
             if (st->depth > 0 && strcmp(st->stack[0].flow_id, f->id) == 0)
                 return BB_OK; /* that conversation is already under way */
+            if (ctx->may_start && !ctx->may_start(ctx->gate_ctx, f)) {
+                try_start(&R, f, 0); /* refused: only the GATED effect */
+                break;
+            }
             if (st->depth > 0 && st->mode != FLOW_MODE_PARK) {
                 struct flow_fx *d = fx_add(fx, FLOW_FX_DEFER);
                 if (d)

@@ -864,6 +864,85 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
 
 /* ---- the flow ------------------------------------------------------------- */
 
+/* ---- data categories ("stores") ------------------------------------------ */
+
+const char *const flow_categories[FLOW_NCAT] = {
+    [FLOW_CAT_CHECKIN] = "checkin",         [FLOW_CAT_HEALTH] = "health",
+    [FLOW_CAT_DEVELOPMENT] = "development", [FLOW_CAT_MENTORING] = "mentoring",
+    [FLOW_CAT_FEEDBACK] = "feedback",       [FLOW_CAT_SURVEY] = "survey",
+};
+
+int flow_category_index(const char *name)
+{
+    for (int i = 0; name && i < FLOW_NCAT; i++)
+        if (strcmp(name, flow_categories[i]) == 0)
+            return i;
+    return -1;
+}
+
+static void category_list(char *out, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < FLOW_NCAT; i++) {
+        bb_snprintf(out + len, n - len, "%s%s", i ? ", " : "", flow_categories[i]);
+        len = strlen(out);
+    }
+}
+
+/* "stores": the categories of personal data the flow writes. */
+static void parse_stores(struct ld *L, const cJSON *j, struct flow *f)
+{
+    char list[128];
+    if (!j)
+        return;
+    category_list(list, sizeof(list));
+    if (!cJSON_IsArray(j)) {
+        ERR(L, "\"stores\" must be a list of data categories (%s)", list);
+        return;
+    }
+    for (const cJSON *c = j->child; c; c = c->next) {
+        int k = cJSON_IsString(c) ? flow_category_index(c->valuestring) : -1;
+        if (k < 0) {
+            ERR(L, "\"stores\": \"%s\" is not a data category (%s)",
+                cJSON_IsString(c) ? c->valuestring : "?", list);
+            continue;
+        }
+        if (f->stores & (1u << k))
+            ERR(L, "\"stores\": \"%s\" is listed twice", c->valuestring);
+        f->stores |= 1u << k;
+    }
+}
+
+/* Every action that writes personal data writes into a declared category;
+ * a declared category nothing writes is only a warning (the flow then asks
+ * for a consent it does not need). */
+static void check_stores(struct ld *L, const struct flow *f)
+{
+    unsigned used = 0;
+    for (int i = 0; i < f->nnodes; i++) {
+        const struct flow_node *n = &f->nodes[i];
+        L->node = n->name;
+        for (int a = 0; a < n->nacts; a++) {
+            const struct flow_action_def *def = n->acts[a].def;
+            int k = def && def->stores ? flow_category_index(def->stores) : -1;
+            if (k < 0)
+                continue;
+            used |= 1u << k;
+            if (!(f->stores & (1u << k)))
+                ERR(L,
+                    "action \"%s\" stores %s data, but the flow does not declare it: add "
+                    "\"%s\" to \"stores\"",
+                    def->name, def->stores, def->stores);
+        }
+    }
+    L->node = NULL;
+    for (int k = 0; k < FLOW_NCAT; k++)
+        if ((f->stores & ~used) & (1u << k))
+            WARN(L, "\"stores\" declares %s, but no action of this flow stores it",
+                 flow_categories[k]);
+}
+
 /* A JSON syntax error: where, and a short quote of the text there. */
 static void json_error(struct ld *L, const char *src, size_t len, const char *at, const char *what)
 {
@@ -876,8 +955,9 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
                struct flow **out, struct flow_diags *d)
 {
     static const char *const keys[] = {
-        "id",           "version", "kind",    "title", "menu",  "triggers",    "expire_after",
-        "remind_after", "remind",  "expired", "start", "nodes", "description", NULL};
+        "id",       "version",      "kind",         "title",  "menu",
+        "triggers", "expire_after", "remind_after", "remind", "expired",
+        "start",    "nodes",        "description",  "stores", NULL};
     struct ld L = {.d = d, .acts = acts, .file = path};
     struct flow *f = NULL;
     cJSON *root = NULL;
@@ -939,9 +1019,10 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
     const char *k = cJSON_IsString(kind) ? kind->valuestring : "";
     if (strcmp(k, "onboarding") && strcmp(k, "coaching") && strcmp(k, "survey") &&
-        strcmp(k, "system") && strcmp(k, "mentoring"))
-        ERR(&L, "\"kind\" must be onboarding, coaching, mentoring, survey or system");
+        strcmp(k, "system") && strcmp(k, "mentoring") && strcmp(k, "privacy"))
+        ERR(&L, "\"kind\" must be onboarding, coaching, mentoring, survey, privacy or system");
     bb_strlcpy(f->kind, k, sizeof(f->kind));
+    parse_stores(&L, cJSON_GetObjectItemCaseSensitive(root, "stores"), f);
     parse_text(&L, cJSON_GetObjectItemCaseSensitive(root, "title"), &f->title, "title");
 
     const cJSON *trig = cJSON_GetObjectItemCaseSensitive(root, "triggers");
@@ -1016,6 +1097,8 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
         ERR(&L, "\"start\" must name the first node");
     else if ((f->start = flow_node_index(f, start->valuestring)) < 0)
         ERR(&L, "start node \"%s\" is not a node of this flow", start->valuestring);
+    if (L.errors == 0)
+        check_stores(&L, f);
     if (L.errors == 0)
         flow_ld_check_flow(&L, f);
 done:

@@ -89,7 +89,7 @@ static const char *const FLOW_SUB =
     "  \"e\": {\"say\": {\"id\": \"Sub selesai.\", \"en\": \"Sub done.\"}, \"end\": true}}}";
 
 static const char *const FLOW_LANG =
-    "{\"id\": \"t.lang\", \"version\": 1, \"kind\": \"system\","
+    "{\"id\": \"t.lang\", \"version\": 1, \"kind\": \"system\", \"stores\": [\"checkin\"],"
     " \"title\": {\"id\": \"Bahasa\", \"en\": \"Language\"}, \"triggers\": [{\"command\": "
     "\"bahasa\"}],"
     " \"start\": \"s\","
@@ -680,6 +680,53 @@ static void test_start_defers(void **state)
     free(after);
 }
 
+/* The gate of flow_ctx: refuses t.color only. */
+static int gate_no_color(void *ctx, const struct flow *f)
+{
+    (void)ctx;
+    return strcmp(f->id, "t.color") != 0;
+}
+
+static void test_gate_refuses(void **state)
+{
+    struct fx *x = *state;
+    x->ctx.may_start = gate_no_color;
+    /* by command: nothing starts; GATED names the flow, asked by the person */
+    assert_int_equal(text(x, "/warna"), BB_OK);
+    assert_int_equal(x->st.depth, 0);
+    assert_int_equal(count(x, FLOW_FX_SAY), 0);
+    const struct flow_fx *g = nth(x, FLOW_FX_GATED, 0);
+    assert_non_null(g);
+    assert_string_equal(g->payload, "t.color");
+    assert_int_equal(g->asks, 1);
+    /* by keyword and by menu button: the same */
+    assert_int_equal(text(x, "warna favorit"), BB_OK);
+    assert_non_null(nth(x, FLOW_FX_GATED, 0));
+    assert_int_equal(x->st.depth, 0);
+    assert_int_equal(ev(x, FLOW_EV_BUTTON, "m.t.color"), BB_OK);
+    assert_non_null(nth(x, FLOW_FX_GATED, 0));
+    assert_int_equal(x->st.depth, 0);
+    /* a START (schedule, HR): GATED with asks 0, nothing said, no deferral */
+    assert_int_equal(ev(x, FLOW_EV_START, "t.color"), BB_OK);
+    g = nth(x, FLOW_FX_GATED, 0);
+    assert_non_null(g);
+    assert_int_equal(g->asks, 0);
+    assert_int_equal(x->out.n, 1);
+    /* mid-question, a refused command leaves the open question waiting
+     * and asks it again */
+    assert_int_equal(text(x, "/umur"), BB_OK);
+    assert_int_equal(x->st.mode, FLOW_MODE_ASK);
+    assert_int_equal(text(x, "/warna"), BB_OK);
+    assert_non_null(nth(x, FLOW_FX_GATED, 0));
+    assert_string_equal(x->st.stack[0].flow_id, "t.age");
+    assert_true(said(x, "Umurmu?"));
+    /* the flows it lets through start as before */
+    assert_int_equal(text(x, "/batal"), BB_OK);
+    assert_int_equal(text(x, "/umur"), BB_OK);
+    assert_null(nth(x, FLOW_FX_GATED, 0));
+    assert_string_equal(x->st.stack[0].flow_id, "t.age");
+}
+
 static void test_start_while_parked(void **state)
 {
     struct fx *x = *state;
@@ -871,6 +918,7 @@ int main(void)
         T(test_call_returns),
         T(test_start_defers),
         T(test_start_while_parked),
+        T(test_gate_refuses),
         T(test_scale_and_label),
         T(test_language_action),
         T(test_state_round_trip),

@@ -22,7 +22,7 @@
 
 static const char *const GOOD =
     "{\"_c\": \"comment keys are ignored\", \"id\": \"t.load\", \"version\": 7,\n"
-    " \"kind\": \"survey\", \"menu\": true, \"description\": \"x\",\n"
+    " \"kind\": \"survey\", \"menu\": true, \"description\": \"x\", \"stores\": [\"checkin\"],\n"
     " \"title\": {\"id\": \"Judul\", \"en\": \"Title\"},\n"
     " \"triggers\": [{\"command\": \"uji_1\"},\n"
     "   {\"keyword\": {\"id\": [\"Halo Bimbing\", \"HAI\"], \"en\": [\"Hello\"]}},\n"
@@ -38,7 +38,7 @@ static const char *const GOOD =
     "  \"s\": {\"say\": {\"id\": \"a\", \"en\": \"a\"}, \"next\": \"st\"},\n"
     "  \"st\": {\"set\": {\"n\": 1, \"_c\": \"a comment\", \"f\": false, \"e\": \"n + 1\"}, "
     "\"next\": \"ac\"},\n"
-    "  \"ac\": {\"do\": [{\"record\": \"survey\", \"fields\": [\"n\"]}], \"next\": \"sc\"},\n"
+    "  \"ac\": {\"do\": [{\"record\": \"checkin\", \"fields\": [\"n\"]}], \"next\": \"sc\"},\n"
     "  \"sc\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"}, \"input\": {\"type\": \"scale\", \"min\": "
     "1, \"max\": 3,\n"
     "     \"labels\": {\"id\": [\"Berat\", \"Biasa\", \"Hebat\"], \"en\": [\"Rough\", \"Okay\", "
@@ -86,6 +86,7 @@ static void test_top_level(void **state)
     assert_string_equal(f->id, "t.load");
     assert_int_equal(f->version, 7);
     assert_string_equal(f->kind, "survey");
+    assert_int_equal(f->stores, 1u << FLOW_CAT_CHECKIN);
     assert_int_equal(f->menu, 1);
     assert_string_equal(f->title.t[0], "Judul");
     assert_string_equal(f->title.t[1], "Title");

@@ -102,6 +102,8 @@ try {
     await press(ayu, 'Setuju', true);
     await botSays(ayu, 'mentormu');
     await press(ayu, 'Boleh');
+    await botSays(ayu, 'kesehatan jiwa'); // health data: its own consent
+    await press(ayu, 'Boleh');
     await botSays(ayu, 'Terima kasih, Ayu');
   });
   await step('web chat: a weekly check-in completes', async () => {

@@ -63,6 +63,7 @@ check "invite: unknown NIP refused" [ "$rc" -ne 0 ]
 check "invite: unknown NIP named" file_has "$TMP/err" "no person with NIP 100000000000000000"
 
 # ---- a check-in, then export -------------------------------------------------------
+consent_all "$DB" # everyone onboarded, with consent for their data
 printf '/checkin\n4\nLaporan selesai\nTidak ada\ntidak\n' >"$TMP/in"
 timeout 30 "$BIN" --db "$DB" chat --as "$AYU" --jsonl --now "$NOW" <"$TMP/in" >"$TMP/chat" 2>"$TMP/err"
 check "chat: exit 0" equals "$?" 0

@@ -41,6 +41,7 @@ check "no session left open" equals "$(q sessions.0.state.stack.#)" 0
 
 # ---- 2. kill -9 at random moments -------------------------------------------
 "$BIN" --db "$TMP/b.db" people import config/demo-people.csv >/dev/null 2>&1
+consent_all "$TMP/b.db" # Budi is onboarded, with consent: his check-ins are stored
 mkfifo "$TMP/in"
 seen=0 ncompleted=0
 declare -a completed

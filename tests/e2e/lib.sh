@@ -243,6 +243,30 @@ serve_stops() {
 # sql STATEMENT: run it on $DB (waiting for the service's write lock).
 sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 
+# consent_all DB [PURPOSE...]: every person in DB has finished onboarding and
+# given these consents (default: data health), as if each had said yes in
+# the chat: the starting point of tests about what comes after onboarding.
+consent_all() {
+    local db=$1 p
+    shift
+    [ $# -gt 0 ] || set -- data health
+    for p in "$@"; do
+        sqlite3 -cmd '.timeout 5000' "$db" \
+            "INSERT INTO consents (person_id, purpose, granted, at) SELECT id, '$p', 1, 0 FROM people"
+    done
+}
+
+# consent_for DB NIP...: the same (data and health) for these people only.
+consent_for() {
+    local db=$1 nip
+    shift
+    for nip in "$@"; do
+        sqlite3 -cmd '.timeout 5000' "$db" \
+            "INSERT INTO consents (person_id, purpose, granted, at) SELECT id, p.v, 1, 0
+             FROM people, (SELECT 'data' AS v UNION ALL SELECT 'health') p WHERE nip = '$nip'"
+    done
+}
+
 # flows_unscheduled DIR [KEEP...]: copy flows/*.json to DIR without their
 # "every" (scheduled) triggers, except the files named KEEP (copied as they
 # are), so that only what a test starts runs.

@@ -53,10 +53,12 @@ play() { # a transcript of tests/e2e/mentoring on this database
 # ---- people, onboarding (Ayu shares with her mentor, Budi does not) ----------
 run people import config/demo-people.csv
 check "import" equals "$rc" 0
-say $AYU 2026-11-01T08:00:00Z /mulai 1 1 1
+say $AYU 2026-11-01T08:00:00Z /mulai 1 1 1 1
 check "Ayu onboarded" file_has "$TMP/said" "Terima kasih, Ayu!"
-say $BUDI 2026-11-01T08:00:00Z /mulai 2 1 2
+say $BUDI 2026-11-01T08:00:00Z /mulai 2 1 2 1
 check "Budi onboarded" file_has "$TMP/said" "Thank you, Budi!"
+# The mentors and Wayan went through onboarding too (yes to their data).
+consent_for "$DB" $ANDI $MADE $YOHANA $WAYAN
 for n in $ANDI $MADE; do inbox $n 2026-11-01T08:00:00Z; done
 
 # ---- bad input changes nothing ------------------------------------------------------
@@ -222,7 +224,7 @@ check "resume with capacity 3" file_has "$TMP/out" "active, capacity 3, 1 active
 
 # ---- low wellbeing: with consent, the mentor is alerted (not HR) ---------------------------
 inbox $YOHANA 2027-01-05T11:00:00Z
-say $DEWI 2027-01-05T11:05:00Z /mulai 1 1 1
+say $DEWI 2027-01-05T11:05:00Z /mulai 1 1 1 1
 say $DEWI 2027-01-05T11:10:00Z /sejahtera 0 0 0 0 0 1
 check "wellbeing: Dewi is told her mentor was informed" file_has "$TMP/said" "saya sudah mengabari mentormu"
 inbox $YOHANA 2027-01-05T11:11:00Z

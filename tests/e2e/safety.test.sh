@@ -12,6 +12,7 @@ AYU=198501012010011001
 NOW=2026-11-27T09:00:00Z
 DB=$TMP/s.db
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null 2>&1
+consent_all "$DB" # Ayu is onboarded and consented: her check-in is stored
 
 # chat CONFIG: Ayu's lines on stdin; stdout to $TMP/out, stderr to $TMP/err, exit code in $rc
 chat() {

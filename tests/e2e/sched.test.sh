@@ -35,13 +35,13 @@ $FAJAR,Fajar Nugroho,Inspektorat,employee,Asia/Jayapura
 EOF
 check "zones set" equals "$rc" 0
 
-# Onboarding: language, consent (1 agree / 2 don't), mentor sharing.
+# Onboarding: language, consent (1 agree / 2 don't), mentor sharing, health data.
 D0=2026-11-22T03:00:00Z
-chat "$AYU" "$D0" /mulai 1 1 2
+chat "$AYU" "$D0" /mulai 1 1 2 1
 check "Ayu onboarded" file_has "$TMP/chat" "Terima kasih, Ayu"
-chat "$DEWI" "$D0" /mulai 1 1 2
+chat "$DEWI" "$D0" /mulai 1 1 2 1
 check "Dewi onboarded" file_has "$TMP/chat" "Terima kasih, Dewi"
-chat "$FAJAR" "$D0" /mulai 2 1 2
+chat "$FAJAR" "$D0" /mulai 2 1 2 1
 check "Fajar onboarded" file_has "$TMP/chat" "Thank you, Fajar"
 chat "$RIZKY" "$D0" /mulai 1 2
 check "Rizky said no" equals "$(grep -c 'Terima kasih, Rizky' "$TMP/chat")" 0

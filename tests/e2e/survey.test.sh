@@ -27,6 +27,7 @@ for f in tests/transcripts/survey/*.txt; do
     case $base in *.en) nip=$BUDI ;; esac
     db=$TMP/tr-$base.db
     "$BIN" --db "$db" people import config/demo-people.csv >/dev/null
+    consent_all "$db" # onboarded: a survey starts only for people who finished onboarding
     echo | "$BIN" --db "$db" chat --as $nip --jsonl --now 2026-11-27T08:59:00Z >/dev/null
     "$BIN" --db "$db" survey send "$flow" --to all --at $T0 >/dev/null
     check "transcript $base" play "$db" "$f"
@@ -45,6 +46,7 @@ DB=$TMP/wave.db
 CFG=$TMP/k3.json
 echo '{"anonymity_k": 3}' >"$CFG"
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null
+consent_all "$DB"
 ALL=$(cut -d, -f1 config/demo-people.csv | tail -n +2)
 for nip in $ALL; do echo | "$BIN" --db "$DB" chat --as "$nip" --jsonl --now 2026-11-27T08:00:00Z >/dev/null; done
 out=$("$BIN" --db "$DB" --config "$CFG" survey send survey.enps --to all --at $T0 --remind-after 1d --close-after 3d)

@@ -67,6 +67,7 @@ check "an invite code works only once" wait_for 5 has_text $CHAT_X "That code is
 check "language question has buttons" wait_for 5 press $CHAT_A id
 check "consent question" wait_for 5 press $CHAT_A yes
 check "mentor-share question" wait_for 5 press $CHAT_A yes
+check "health-data question (its own consent)" wait_for 5 press $CHAT_A yes
 check "onboarding ends with the welcome" wait_for 5 has_text $CHAT_A "Terima kasih, Ayu"
 say $CHAT_A "/checkin"
 check "check-in mood by button" wait_for 5 press $CHAT_A 4
@@ -91,6 +92,7 @@ check "...and the stale choice (English) was not applied" \
 say $CHAT_B "/start $CODE_B"
 wait_for 5 press $CHAT_B en >/dev/null
 wait_for 5 press $CHAT_B yes >/dev/null
+wait_for 5 press $CHAT_B no >/dev/null
 wait_for 5 press $CHAT_B no >/dev/null
 check "English onboarding" wait_for 5 has_text $CHAT_B "Thank you, Budi"
 say $CHAT_B "/checkin"

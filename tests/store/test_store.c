@@ -214,6 +214,39 @@ static void test_consents(void **state)
     assert_int_equal(rows(f, "SELECT COUNT(*) FROM consents"), 2); /* history kept */
 }
 
+/* A person's rows by data category: counted and erased for that person
+ * only; an unknown category is refused and erases nothing. */
+static void test_categories(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = add_person(f->st, "1", "A"), b = add_person(f->st, "2", "B");
+    static struct store_checkin c; /* large: not on the stack */
+    int64_t n = -1, erased = -1;
+    memset(&c, 0, sizeof(c));
+    c.mood = 4;
+    c.wants_help = -1;
+    for (int i = 0; i < 3; i++) {
+        c.person_id = i < 2 ? a : b;
+        c.at = 100 + i;
+        assert_int_equal(store_checkin_add(f->st, &c, NULL), BB_OK);
+    }
+    assert_int_equal(store_category_count(f->st, a, "checkin", &n), BB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_category_count(f->st, a, "health", &n), BB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_category_count(f->st, a, "salary", &n), BB_EINVAL);
+    assert_int_equal(store_category_erase(f->st, a, "salary", &erased), BB_EINVAL);
+    assert_int_equal(rows(f, "SELECT COUNT(*) FROM checkins"), 3);
+    assert_int_equal(store_category_erase(f->st, a, "checkin", &erased), BB_OK);
+    assert_int_equal(erased, 2);
+    assert_int_equal(rows(f, "SELECT COUNT(*) FROM checkins"), 1); /* B's stays */
+    assert_int_equal(store_category_count(f->st, b, "checkin", &n), BB_OK);
+    assert_int_equal(n, 1);
+    /* survey participation is counted, never erased with a consent */
+    assert_int_equal(store_category_erase(f->st, a, "survey", &erased), BB_OK);
+    assert_int_equal(erased, 0);
+}
+
 static void test_flows(void **state)
 {
     struct fx *f = *state;
@@ -653,7 +686,7 @@ static void test_forget(void **state)
 }
 
 TFX_MAIN(TFX_TEST(test_open_migrate), TFX_TEST(test_person_upsert), TFX_TEST(test_identities),
-         TFX_TEST(test_invites), TFX_TEST(test_consents), TFX_TEST(test_flows),
-         TFX_TEST(test_sessions), TFX_TEST(test_inbox), TFX_TEST(test_outbox),
+         TFX_TEST(test_invites), TFX_TEST(test_consents), TFX_TEST(test_categories),
+         TFX_TEST(test_flows), TFX_TEST(test_sessions), TFX_TEST(test_inbox), TFX_TEST(test_outbox),
          TFX_TEST(test_outbox_claim_plan), TFX_TEST(test_timers), TFX_TEST(test_transactions),
          TFX_TEST(test_checkins), TFX_TEST(test_export), TFX_TEST(test_forget))

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 
 #include "bot/base/bb.h"
 
@@ -79,6 +80,7 @@ struct tr {
     char as[64];
     char people[TR_PATH_MAX];
     char flows[TR_PATH_MAX];
+    char consent[TR_PATH_MAX]; /* @consent: purposes every imported person has given */
     int64_t now;
     int db_ready;
     struct tr_child ch;
@@ -444,6 +446,39 @@ static void chat_sync(struct tr *t, int line)
     free(s);
 }
 
+/* @consent PURPOSE...: the imported people have answered onboarding and
+ * given these consents (a test's starting point, written straight into the
+ * fresh database, as if each had said yes in the chat). */
+static int grant_consents(struct tr *t, int line)
+{
+    sqlite3 *db = NULL;
+    char words[sizeof(t->consent)], *save = NULL;
+    int rc = 0;
+    if (!t->consent[0])
+        return 0;
+    bb_strlcpy(words, t->consent, sizeof(words));
+    if (sqlite3_open(t->db, &db) != SQLITE_OK) {
+        tr_fail(t, line, "@consent: cannot open %s", t->db);
+        sqlite3_close(db);
+        return -1;
+    }
+    for (char *w = strtok_r(words, " ", &save); w && rc == 0; w = strtok_r(NULL, " ", &save)) {
+        sqlite3_stmt *s = NULL;
+        if (sqlite3_prepare_v2(db,
+                               "INSERT INTO consents (person_id, purpose, granted, at)"
+                               " SELECT id, ?1, 1, 0 FROM people",
+                               -1, &s, NULL) != SQLITE_OK ||
+            sqlite3_bind_text(s, 1, w, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+            sqlite3_step(s) != SQLITE_DONE) {
+            tr_fail(t, line, "@consent %s: %s", w, sqlite3_errmsg(db));
+            rc = -1;
+        }
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
 /* Make the database (once per file) and start the chat if needed. */
 static int ensure_chat(struct tr *t, int line)
 {
@@ -456,6 +491,8 @@ static int ensure_chat(struct tr *t, int line)
             tr_fail(t, line, "people import %s failed (exit %d)", t->people, rc);
             return -1;
         }
+        if (grant_consents(t, line) != 0)
+            return -1;
         t->db_ready = 1;
     }
     return chat_start(t, line);
@@ -812,6 +849,11 @@ static void directive(struct tr *t, int line, const char *s)
         set_path(t, line, t->flows, arg, "@flows");
     } else if (wl == 7 && strncmp(s, "@people", 7) == 0) {
         set_path(t, line, t->people, arg, "@people");
+    } else if (wl == 8 && strncmp(s, "@consent", 8) == 0) {
+        if (!arg[0])
+            tr_fail(t, line, "@consent needs one or more purposes");
+        else
+            set_path(t, line, t->consent, arg, "@consent");
     } else {
         tr_fail(t, line, "unknown directive '%.*s'", (int)wl, s);
     }

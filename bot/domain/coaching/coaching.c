@@ -739,15 +739,15 @@ out:
 }
 
 static const struct domain_action actions[] = {
-    {DOMAIN_ACTION_FIELDS("wellbeing_record"), act_wellbeing},
-    {DOMAIN_ACTION_FIELDS("grow_record"), act_grow},
-    {DOMAIN_ACTION_FIELDS("grow_followup"), act_grow_followup},
-    {DOMAIN_ACTION_FIELDS("goal_record"), act_goal},
-    {DOMAIN_ACTION_FIELDS("learning_log"), act_learning},
-    {DOMAIN_ACTION_FIELDS("reflection_record"), act_reflection},
-    {DOMAIN_ACTION_FIELDS("feedback_request"), act_feedback_request},
-    {DOMAIN_ACTION_FIELDS("feedback_give"), act_feedback_give},
-    {DOMAIN_ACTION_FIELDS("request_mentor"), act_request_mentor},
+    {DOMAIN_ACTION_FIELDS("wellbeing_record", "health"), act_wellbeing},
+    {DOMAIN_ACTION_FIELDS("grow_record", "development"), act_grow},
+    {DOMAIN_ACTION_FIELDS("grow_followup", "development"), act_grow_followup},
+    {DOMAIN_ACTION_FIELDS("goal_record", "development"), act_goal},
+    {DOMAIN_ACTION_FIELDS("learning_log", "development"), act_learning},
+    {DOMAIN_ACTION_FIELDS("reflection_record", "development"), act_reflection},
+    {DOMAIN_ACTION_FIELDS("feedback_request", "feedback"), act_feedback_request},
+    {DOMAIN_ACTION_FIELDS("feedback_give", "feedback"), act_feedback_give},
+    {DOMAIN_ACTION_FIELDS("request_mentor", "mentoring"), act_request_mentor},
     DOMAIN_ACTIONS_END,
 };
 

@@ -727,11 +727,11 @@ static int act_end_pairing(const struct domain_ctx *d, const struct store_person
 }
 
 static const struct domain_action actions[] = {
-    {{"notify_mentor", 'b', {"text"}, "t", "text", {NULL}}, act_notify_mentor},
-    {DOMAIN_ACTION_FIELDS("mentor_summary"), act_mentor_summary},
-    {{"mentees_list", 'b', {NULL}, "", "", {NULL}}, act_mentees_list},
-    {DOMAIN_ACTION_FIELDS("log_session"), act_log_session},
-    {DOMAIN_ACTION_FIELDS("end_pairing"), act_end_pairing},
+    {{"notify_mentor", 'b', {"text"}, "t", "text", {NULL}, NULL}, act_notify_mentor},
+    {DOMAIN_ACTION_FIELDS("mentor_summary", NULL), act_mentor_summary},
+    {{"mentees_list", 'b', {NULL}, "", "", {NULL}, NULL}, act_mentees_list},
+    {DOMAIN_ACTION_FIELDS("log_session", "mentoring"), act_log_session},
+    {DOMAIN_ACTION_FIELDS("end_pairing", "mentoring"), act_end_pairing},
     DOMAIN_ACTIONS_END,
 };
 

@@ -369,9 +369,9 @@ static int act_broadcast_send(const struct domain_ctx *d, const struct store_per
 }
 
 static const struct domain_action survey_actions[] = {
-    {DOMAIN_ACTION_FIELDS("survey_answer"), act_survey_answer},
-    {DOMAIN_ACTION_FIELDS("broadcast_preview"), act_broadcast_preview},
-    {DOMAIN_ACTION_FIELDS("broadcast_send"), act_broadcast_send},
+    {DOMAIN_ACTION_FIELDS("survey_answer", "survey"), act_survey_answer},
+    {DOMAIN_ACTION_FIELDS("broadcast_preview", NULL), act_broadcast_preview},
+    {DOMAIN_ACTION_FIELDS("broadcast_send", NULL), act_broadcast_send},
     DOMAIN_ACTIONS_END,
 };
 
