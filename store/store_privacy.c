@@ -17,11 +17,11 @@
     " e.due_at, e.updated_at, e.done_at, e.reason, e.actor"
 
 static const struct store_col erasure_cols[] = {
-    STORE_I64(struct store_erasure, id),           STORE_I64(struct store_erasure, person_id),
-    STORE_TXT(struct store_erasure, nip),          STORE_TXT(struct store_erasure, name),
-    STORE_INT(struct store_erasure, state),        STORE_I64(struct store_erasure, requested_at),
-    STORE_I64(struct store_erasure, due_at),       STORE_I64(struct store_erasure, updated_at),
-    STORE_I64(struct store_erasure, done_at),      STORE_TXT(struct store_erasure, reason),
+    STORE_I64(struct store_erasure, id),      STORE_I64(struct store_erasure, person_id),
+    STORE_TXT(struct store_erasure, nip),     STORE_TXT(struct store_erasure, name),
+    STORE_INT(struct store_erasure, state),   STORE_I64(struct store_erasure, requested_at),
+    STORE_I64(struct store_erasure, due_at),  STORE_I64(struct store_erasure, updated_at),
+    STORE_I64(struct store_erasure, done_at), STORE_TXT(struct store_erasure, reason),
     STORE_TXT(struct store_erasure, actor),
 };
 
@@ -105,11 +105,11 @@ int store_erasure_hold(struct store *st, int64_t id, const char *actor, const ch
         return rc;
     if (e.state != STORE_ERASURE_PENDING)
         return BB_ESTATE;
-    return store_q_change(st,
-                          "UPDATE erasure_requests SET state = 1, reason = ?2, actor = ?3,"
-                          " updated_at = ?4 WHERE id = ?1 AND state = 0",
-                          STORE_ARGS(store_int(id), store_text(reason), store_text(actor),
-                                     store_int(now)));
+    return store_q_change(
+        st,
+        "UPDATE erasure_requests SET state = 1, reason = ?2, actor = ?3,"
+        " updated_at = ?4 WHERE id = ?1 AND state = 0",
+        STORE_ARGS(store_int(id), store_text(reason), store_text(actor), store_int(now)));
 }
 
 int store_erasure_release(struct store *st, int64_t id, const char *actor, int64_t now)
@@ -153,10 +153,11 @@ int store_erasure_run(struct store *st, int64_t id, int64_t now)
     if (rc == BB_OK)
         rc = store_person_forget(st, e.person_id, now, NULL);
     if (rc == BB_OK)
-        rc = store_q_change(st,
-                            "UPDATE erasure_requests SET state = 2, person_id = 0, reason = '', actor = 'system',"
-                            " updated_at = ?2, done_at = ?2 WHERE id = ?1",
-                            STORE_ARGS(store_int(id), store_int(now)));
+        rc = store_q_change(
+            st,
+            "UPDATE erasure_requests SET state = 2, person_id = 0, reason = '', actor = 'system',"
+            " updated_at = ?2, done_at = ?2 WHERE id = ?1",
+            STORE_ARGS(store_int(id), store_int(now)));
     if (rc == BB_OK)
         rc = store_audit(st, "system", "erasure.done", 0, "", now);
     if (rc == BB_OK)

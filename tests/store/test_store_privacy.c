@@ -161,8 +161,10 @@ static void test_purge(void **state)
                      BB_OK);
     exec(f->st, "UPDATE outbox SET updated_at = 1800000000 - 40 * 86400 WHERE state = 0");
     for (int i = 0; i < 3; i++) {
-        struct store_checkin ck = {.person_id = ayu, .at = T0 - (800 - i * 400) * (int64_t)DAY,
-                                   .mood = 3, .wants_help = -1};
+        struct store_checkin ck = {.person_id = ayu,
+                                   .at = T0 - (800 - i * 400) * (int64_t)DAY,
+                                   .mood = 3,
+                                   .wants_help = -1};
         assert_int_equal(store_checkin_add(f->st, &ck, NULL), BB_OK);
     }
     /* 0 everywhere: nothing changes */

@@ -147,7 +147,8 @@ static int act_erase(const struct domain_ctx *d, const struct store_person *p, c
                     " jam). Sampai saat itu kamu masih bisa memakai /ekspor untuk menyimpan "
                     "salinannya. Setelah dihapus, data tidak bisa dikembalikan, dan kamu perlu "
                     "kode undangan baru untuk memakai bimbing lagi.",
-                    created ? "Permintaanmu sudah tercatat." : "Permintaanmu sudah tercatat sebelumnya.",
+                    created ? "Permintaanmu sudah tercatat."
+                            : "Permintaanmu sudah tercatat sebelumnya.",
                     when, hours);
         bb_snprintf(en, sizeof(en),
                     "%s All your data will be erased at %s (in %" PRId64

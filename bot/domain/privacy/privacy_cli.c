@@ -38,9 +38,9 @@ static int list(const struct domain_ctx *d)
         char req[32], due[32];
         bb_format_iso8601(v[i].requested_at, req, sizeof(req));
         bb_format_iso8601(v[i].due_at, due, sizeof(due));
-        printf("%" PRId64 "\t%-9s\t%s\t%s\trequested %s\tdue %s%s%s\n", v[i].id,
-               st[v[i].state & 3], v[i].nip[0] ? v[i].nip : "-", v[i].name[0] ? v[i].name : "-",
-               req, due, v[i].reason[0] ? "\treason: " : "", v[i].reason);
+        printf("%" PRId64 "\t%-9s\t%s\t%s\trequested %s\tdue %s%s%s\n", v[i].id, st[v[i].state & 3],
+               v[i].nip[0] ? v[i].nip : "-", v[i].name[0] ? v[i].name : "-", req, due,
+               v[i].reason[0] ? "\treason: " : "", v[i].reason);
     }
     free(v);
     return 0;
@@ -137,8 +137,7 @@ const struct domain_cmd privacy_cmds[] = {
      cmd_erasure},
     {"purge",
      "Privacy",
-     {{"purge [--at TIME]",
-       "carry out due erasure requests and apply the retention settings now"},
+     {{"purge [--at TIME]", "carry out due erasure requests and apply the retention settings now"},
       {NULL, NULL}},
      cmd_purge},
     {NULL, NULL, {{NULL, NULL}}, NULL},
