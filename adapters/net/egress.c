@@ -252,6 +252,7 @@ static int submit(struct egress *e, struct store *st, struct net *net, int net_c
     int nparts = s->nparts, rc;
 
     memset(&req, 0, sizeof(req));
+    req.prev_ext = s->part > 0 ? s->last_ext : "";
     rc = e->ops.build(e->ctx, &s->m, s->part, &req, &nparts);
     if (s->nparts < 0)
         s->nparts = nparts;
