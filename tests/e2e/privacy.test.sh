@@ -10,6 +10,7 @@ fake_telegram_init
 e2e_need_cmd jq base64
 
 CHAT=5123400001
+ADMIN=privacy-test-admin-token-0123456789
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null
 CODE=$("$BIN" --db "$DB" invite $AYU 2>/dev/null)
 
@@ -29,8 +30,9 @@ press_last() { # press the button whose callback_data ends with ".$2" on the new
     ctl press "{\"chat_id\":$1,\"message_id\":$mid,\"data\":\"$data\"}" >/dev/null
 }
 start_tg() {
-    env BIMBING_TELEGRAM_TOKEN=$TOKEN BIMBING_TELEGRAM_API=$API BIMBING_HTTP_PORT=0 \
-        "$BIN" --db "$DB" serve >>"$TMP/serve.log" 2>&1 &
+    HP=$(free_port)
+    env BIMBING_TELEGRAM_TOKEN=$TOKEN BIMBING_TELEGRAM_API=$API BIMBING_HTTP_PORT=$HP \
+        BIMBING_ADMIN_TOKEN=$ADMIN "$BIN" --db "$DB" serve >>"$TMP/serve.log" 2>&1 &
     SERVE_PID=$!
     e2e_track "$SERVE_PID"
     wait_for 10 grep -q "connected as @" "$TMP/serve.log"
@@ -75,8 +77,25 @@ eq "tick runs" "$rc" 0
 eq "held: not erased, even when overdue" "$(sql "SELECT COUNT(*) FROM people WHERE nip = '$AYU'")" 1
 run erasure list
 has "erasure list shows it held with the reason" "$(cat "$TMP/out")" "held" "Pemeriksaan internal"
-run erasure release "$ID"
-eq "HR releases it" "$rc" 0
+# the dashboard API: the list, a hold that conflicts, the release
+A=http://127.0.0.1:$HP/api/v1
+r=$(curl -s -i -X POST -H 'Content-Type: application/json' -d "{\"token\":\"$ADMIN\"}" "$A/session" | tr -d '\r')
+OP=$(echo "$r" | grep -oE 'bb_admin=[0-9a-f]{64}' | head -1)
+CSRF=$(echo "$r" | tail -1 | jq -r .csrf)
+r=$(curl -s -b "$OP" "$A/erasures")
+eq "GET /erasures lists it held, with the reason" "$(jq -r --argjson id "$ID" '.erasures[] | select(.id == $id) | .state + ":" + .nip + ":" + .reason' <<<"$r")" \
+    "held:$AYU:Pemeriksaan internal sedang berjalan."
+code() { curl -s -o /dev/null -w '%{http_code}' -b "$OP" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' "$@"; }
+eq "a hold without a reason is 400" "$(code -X POST -d '{}' "$A/erasures/$ID/hold")" 400
+eq "holding a held request is 409" "$(code -X POST -d '{"reason":"x"}' "$A/erasures/$ID/hold")" 409
+eq "an unknown request is 404" "$(code -X POST -d '{"reason":"x"}' "$A/erasures/99999/hold")" 404
+eq "a release without the CSRF header is 403" \
+    "$(curl -s -o /dev/null -w '%{http_code}' -b "$OP" -X POST "$A/erasures/$ID/release")" 403
+eq "HR releases it from the dashboard" "$(code -X POST -d '{}' "$A/erasures/$ID/release")" 200
+eq "releasing it again is 409" "$(code -X POST -d '{}' "$A/erasures/$ID/release")" 409
+eq "hold and release are audit-logged" \
+    "$(sql "SELECT group_concat(action || '/' || actor, ' ') FROM (SELECT action, actor FROM audit_log WHERE action LIKE 'erasure.%' ORDER BY id)")" \
+    "erasure.request/$AYU erasure.hold/cli erasure.release/operator"
 check "the person is told the hold was lifted" wait_for 5 has_text $CHAT "Penundaan permintaan penghapusan datamu sudah dicabut"
 run tick --at "$LATER"
 eq "tick after release" "$rc" 0

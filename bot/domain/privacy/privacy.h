@@ -43,6 +43,14 @@ int privacy_erasure_release(const struct domain_ctx *d, int64_t id, const char *
                             size_t errn);
 /* The requests (open first) as a JSON array, for the dashboard. */
 int privacy_erasure_json(const struct domain_ctx *d, cJSON **out);
+/* The dashboard's hooks (privacy_api.c; adapters/admin/admin_hooks.h):
+ * {"erasures":[...]}, and the request after a hold or a release. err holds
+ * ADMIN_ERR_MAX (256) bytes. */
+int privacy_admin_erasures(const struct domain_ctx *d, cJSON **out, char *err);
+int privacy_admin_hold(const struct domain_ctx *d, int64_t id, const char *reason,
+                       const char *actor, cJSON **out, char *err);
+int privacy_admin_release(const struct domain_ctx *d, int64_t id, const char *actor, cJSON **out,
+                          char *err);
 /* Carry out due requests (at most PRIVACY_ERASE_BATCH); *n how many. */
 int privacy_erase_due(const struct domain_ctx *d, int *n);
 /* One purge pass with the configured retention; n[] per category (may be
