@@ -53,6 +53,24 @@ static int mark_shown(struct store *st, struct shown *sh)
 }
 
 /* Print (or collect into replies) what the outbox holds for us. */
+/* Write a document into dir under its own name (outmsg checked it has no
+ * '/'); *note gets " saved as PATH". */
+static int save_doc(const char *dir, const struct outmsg *b, char *note, size_t n)
+{
+    char path[512];
+    FILE *fp;
+    int ok;
+    if (bb_snprintf(path, sizeof(path), "%s/%s", dir, b->doc_name) != BB_OK)
+        return BB_ELIMIT;
+    if (!(fp = fopen(path, "wb")))
+        return BB_EIO;
+    ok = fwrite(b->doc_data, 1, b->doc_len, fp) == b->doc_len;
+    ok = fclose(fp) == 0 && ok;
+    if (!ok)
+        return BB_EIO;
+    return bb_snprintf(note, n, " saved as %s", path);
+}
+
 static int egress(struct store *st, const struct console_opts *o, cJSON *replies, struct shown *sh)
 {
     struct store_outbox_msg *m = NULL;
@@ -80,8 +98,11 @@ static int egress(struct store *st, const struct console_opts *o, cJSON *replies
                  * bytes are in the outbox row; --jsonl adds name, type, size) */
                 struct bb_buf db;
                 bb_buf_init(&db, OUTMSG_TEXT_MAX + 512);
-                if (bb_buf_printf(&db, "%s%s[file: %s (%s)]", b.text ? b.text : "",
-                                  b.text ? "\n" : "", b.doc_name, b.doc_type) == BB_OK)
+                char saved[600] = "";
+                if (o->files_dir && save_doc(o->files_dir, &b, saved, sizeof(saved)) != BB_OK)
+                    bb_strlcpy(saved, " (could not be saved)", sizeof(saved));
+                if (bb_buf_printf(&db, "%s%s[file: %s (%s)]%s", b.text ? b.text : "",
+                                  b.text ? "\n" : "", b.doc_name, b.doc_type, saved) == BB_OK)
                     with_doc = bb_buf_take(&db);
                 bb_buf_free(&db);
             }

@@ -187,13 +187,16 @@ static int cmd_chat(struct app *a, int argc, char **argv)
             nip = argv[++i];
         else if (strcmp(argv[i], "--jsonl") == 0)
             o.jsonl = 1;
+        else if (strcmp(argv[i], "--files") == 0 && i + 1 < argc)
+            o.files_dir = argv[++i];
         else if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
             int64_t t;
             if (parse_time_arg(argv[++i], &t))
                 return 2;
             bb_clock_set(t);
         } else
-            return die("chat: unknown argument '%s' (usage: chat --as NIP [--jsonl] [--now TIME])",
+            return die("chat: unknown argument '%s' (usage: chat --as NIP [--jsonl] [--now TIME] "
+                       "[--files DIR])",
                        argv[i], NULL);
     }
     if (!nip)
@@ -484,8 +487,8 @@ static const struct cli_cmd cli_cmds[] = {
      cmd_chat,
      CLI_QUIET,
      CLI_TALK,
-     {{"chat --as NIP [--jsonl] [--now TIME]",
-       "talk to the coach in this terminal as that person"}}},
+     {{"chat --as NIP [--jsonl] [--now TIME] [--files DIR]",
+       "talk to the coach in this terminal as that person (--files: save files it sends there)"}}},
     {"tick",
      cmd_tick,
      CLI_QUIET,

@@ -50,7 +50,8 @@ static void init(struct fx *f)
     core_set_config(f->core, &f->cfg);
     assert_int_equal(store_set_table_channel(f->st, "web_sessions", "web"), BB_OK);
     assert_int_equal(store_set_table_channel(f->st, "whatsapp_window", "whatsapp"), BB_OK);
-    f->ayu = tfx_person_add(f->st, &(struct tfx_person){.nip = "1001", .name = "Ayu", .lang = "id"});
+    f->ayu =
+        tfx_person_add(f->st, &(struct tfx_person){.nip = "1001", .name = "Ayu", .lang = "id"});
     f->budi =
         tfx_person_add(f->st, &(struct tfx_person){.nip = "1002", .name = "Budi", .lang = "en"});
     assert_int_equal(store_identity_link(f->st, "console", "1001", f->ayu, T0), BB_OK);

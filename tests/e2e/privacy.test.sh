@@ -37,6 +37,12 @@ start_tg() {
     e2e_track "$SERVE_PID"
     wait_for 10 grep -q "connected as @" "$TMP/serve.log"
 }
+# ---- the console saves the file where it is asked to ---------------------------------
+mkdir -p "$TMP/files"
+out=$(printf '/ekspor\n1\n' | "$BIN" --db "$DB" chat --as $AYU --files "$TMP/files" 2>&1)
+has "the console names the file and where it saved it" "$out" "[file: bimbing-data-" "saved as $TMP/files/bimbing-data-"
+check "the saved file is Ayu's export" bash -c "jq -e '.person.nip == \"$AYU\"' '$TMP'/files/bimbing-data-*.json >/dev/null"
+
 check "serve starts with Telegram" start_tg
 
 say $CHAT "/start $CODE"
@@ -57,7 +63,7 @@ jq_ok() { jq -e "$@" >/dev/null; }
 check "the file is the person's JSON export" \
     jq_ok --arg nip $AYU '.person.nip == $nip and (.identities | any(.channel == "telegram")) and (.about | test("UU 27/2022"))' "$TMP/export.json"
 lacks "the file holds nobody else" "$(cat "$TMP/export.json")" "$BUDI"
-check "the export is audit-logged" bash -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DB' \"SELECT COUNT(*) FROM audit_log WHERE action = 'person.export' AND actor = '$AYU'\")\" = 1 ]"
+eq "each export is audit-logged (console, then Telegram)" "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'person.export' AND actor = '$AYU' AND detail LIKE 'in the chat%'")" 2
 
 # ---- /hapusdata: request, hold, release, carried out --------------------------------
 say $CHAT "/hapusdata"

@@ -129,14 +129,14 @@ static int cmd_purge(const struct domain_ctx *d0, int argc, char **argv)
 
 const struct domain_cmd privacy_cmds[] = {
     {"erasure",
-     "Privacy",
+     "People and their data",
      {{"erasure list", "erasure requests made in the chat: open ones first, with due times"},
       {"erasure hold ID --reason TEXT", "put a request on hold; the person is told the reason"},
       {"erasure release ID", "lift a hold; an overdue request runs at the next pass"},
       {NULL, NULL}},
      cmd_erasure},
     {"purge",
-     "Privacy",
+     "People and their data",
      {{"purge [--at TIME]", "carry out due erasure requests and apply the retention settings now"},
       {NULL, NULL}},
      cmd_purge},
