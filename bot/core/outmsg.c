@@ -234,3 +234,23 @@ out:
         outmsg_clear(m);
     return rc;
 }
+
+int outmsg_doc_delivered(const char *body, char **json)
+{
+    struct outmsg m;
+    char note[192];
+    int rc;
+    *json = NULL;
+    if (!body || !strstr(body, "\"doc\":")) /* a key: quotes inside strings are escaped */
+        return BB_ENOTFOUND;
+    if ((rc = outmsg_decode(body, &m)) != BB_OK)
+        return rc;
+    if (m.kind != OUTMSG_DOC) {
+        outmsg_clear(&m);
+        return BB_ENOTFOUND;
+    }
+    bb_snprintf(note, sizeof(note), "[%s]", m.doc_name);
+    rc = outmsg_encode_text(m.text ? m.text : note, json);
+    outmsg_clear(&m);
+    return rc;
+}

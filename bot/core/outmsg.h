@@ -58,6 +58,10 @@ int outmsg_encode(const struct outmsg *m, char **json);
  * for a bad name or type, or no bytes; BB_ELIMIT above OUTMSG_DOC_MAX. */
 int outmsg_encode_doc(const char *name, const char *type, const void *data, size_t len,
                       const char *caption, char **json);
+/* What a document's row keeps once it was delivered: its caption (or
+ * its file name) as a plain message, without the bytes. BB_ENOTFOUND when
+ * body is not a document. */
+int outmsg_doc_delivered(const char *body, char **json);
 /* A body with only text: {"text":T}. */
 int outmsg_encode_text(const char *text, char **json);
 

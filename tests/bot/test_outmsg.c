@@ -148,6 +148,22 @@ static void test_document(void **state)
         BB_OK);
     assert_int_equal(d.doc_len, 1);
     outmsg_clear(&d);
+    /* delivered: the caption stays, the bytes go; not a document: ENOTFOUND */
+    assert_int_equal(outmsg_encode_doc("a.json", "application/json", "{}", 2, "Your data", &json),
+                     BB_OK);
+    char *kept = NULL;
+    assert_int_equal(outmsg_doc_delivered(json, &kept), BB_OK);
+    free(json);
+    assert_string_equal(kept, "{\"text\":\"Your data\"}");
+    free(kept);
+    assert_int_equal(outmsg_encode_doc("a.json", "application/json", "{}", 2, NULL, &json), BB_OK);
+    assert_int_equal(outmsg_doc_delivered(json, &kept), BB_OK);
+    free(json);
+    assert_string_equal(kept, "{\"text\":\"[a.json]\"}");
+    free(kept);
+    assert_int_equal(outmsg_doc_delivered("{\"text\":\"the \\\"doc\\\": key\"}", &kept),
+                     BB_ENOTFOUND);
+    assert_null(kept);
 }
 
 TFX_MAIN(cmocka_unit_test(test_message_round_trip), cmocka_unit_test(test_text_and_notices),

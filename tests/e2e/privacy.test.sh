@@ -63,6 +63,9 @@ jq_ok() { jq -e "$@" >/dev/null; }
 check "the file is the person's JSON export" \
     jq_ok --arg nip $AYU '.person.nip == $nip and (.identities | any(.channel == "telegram")) and (.about | test("UU 27/2022"))' "$TMP/export.json"
 lacks "the file holds nobody else" "$(cat "$TMP/export.json")" "$BUDI"
+no_doc_bytes() { [ "$(sql "SELECT COUNT(*) FROM outbox WHERE channel = 'telegram' AND body LIKE '%\"doc\":%'")" = 0 ]; }
+check "once delivered, the outbox keeps the caption, not the bytes" wait_for 5 no_doc_bytes
+eq "the caption is still there" "$(sql "SELECT COUNT(*) FROM outbox WHERE channel = 'telegram' AND body LIKE '%Ini semua data tentang kamu%'")" 1
 eq "each export is audit-logged (console, then Telegram)" "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'person.export' AND actor = '$AYU' AND detail LIKE 'in the chat%'")" 2
 
 # ---- /hapusdata: request, hold, release, carried out --------------------------------

@@ -61,4 +61,6 @@ jq -r .data_b64 <<<"$MEDIA" | base64 -d >"$TMP/export.json"
 jq_ok() { jq -e "$@" >/dev/null; }
 check "the uploaded bytes are the person's JSON export" \
     jq_ok --arg nip $AYU_NIP '.person.nip == $nip and (.identities | any(.channel == "whatsapp")) and (.about | test("UU 27/2022"))' "$TMP/export.json"
+no_doc_bytes() { [ "$(sqlite3 -cmd '.timeout 5000' "$TMP/db" "SELECT COUNT(*) FROM outbox WHERE body LIKE '%\"doc\":%'")" = 0 ]; }
+check "once delivered (upload and message), the outbox keeps no bytes" wait_for 5 no_doc_bytes
 e2e_finish
