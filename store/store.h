@@ -124,7 +124,7 @@ int store_consent_set(struct store *st, int64_t person_id, const char *purpose, 
 /* *granted = -1 when never asked, else 0 or 1. */
 int store_consent_get(struct store *st, int64_t person_id, const char *purpose, int *granted);
 
-/* ---- a person's data by category (store_privacy.c) ---------------------- */
+/* ---- a person's data by category (store_category.c) ---------------------- */
 
 /* Rows stored about the person in a data category (bot/flow/flow.h's
  * flow_categories names); BB_EINVAL for an unknown category. */
@@ -302,6 +302,9 @@ int store_outbox_recover_chat(struct store *st, const char *channel, const char 
  * a reconnecting web chat). Free with store_outbox_free(). */
 int store_outbox_after(struct store *st, const char *channel, const char *ext_user,
                        int64_t after_id, int limit, struct store_outbox_msg **msgs, int *n);
+/* Replace the body of outbox row id (a downloaded document's bytes
+ * dropped); BB_ENOTFOUND when there is no such row. */
+int store_outbox_set_body(struct store *st, int64_t id, const char *body);
 
 /* ---- a person's data, for the personal data law (UU 27/2022) ------------ */
 

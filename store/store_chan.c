@@ -92,3 +92,11 @@ int store_outbox_put(struct store *st, int64_t person_id, const char *channel, c
     m.batch_id = batch_id;
     return store_outbox_add(st, &m, id_out);
 }
+
+int store_outbox_set_body(struct store *st, int64_t id, const char *body)
+{
+    if (!body)
+        return BB_EINVAL;
+    return store_q_change(st, "UPDATE outbox SET body = ?2 WHERE id = ?1",
+                          STORE_ARGS(store_int(id), store_text(body)));
+}

@@ -479,6 +479,28 @@ const char *const store_migrations[] = {
     " shown TEXT NOT NULL DEFAULT '',"
     " body TEXT NOT NULL);"
     "CREATE INDEX handoff_messages_of ON handoff_messages(handoff_id);",
+    /* privacy: erasure requests made in the chat (store_privacy.c); state
+     * 0 pending, 1 held by HR (reason), 2 done, 3 cancelled (the person was
+     * erased another way). person_id becomes 0 when the person is erased,
+     * so the row says only that a request was carried out and when. The
+     * partial indexes find what the retention purge still has to blank. */
+    "CREATE TABLE erasure_requests ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL,"
+    " state INTEGER NOT NULL DEFAULT 0,"
+    " requested_at INTEGER NOT NULL,"
+    " due_at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " actor TEXT NOT NULL DEFAULT '',"
+    " updated_at INTEGER NOT NULL,"
+    " done_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX erasure_open ON erasure_requests(person_id) WHERE state IN (0, 1);"
+    "CREATE INDEX erasure_due ON erasure_requests(due_at) WHERE state = 0;"
+    "CREATE INDEX inbox_unpurged ON inbox(processed_at)"
+    " WHERE processed_at IS NOT NULL AND (text IS NOT NULL OR payload <> '');"
+    "CREATE INDEX outbox_unpurged ON outbox(updated_at)"
+    " WHERE state >= 2 AND body <> '{\"text\":\"\"}';"
+    "CREATE TABLE privacy_meta (key TEXT PRIMARY KEY, val INTEGER NOT NULL) WITHOUT ROWID;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -534,7 +556,9 @@ const struct store_person_table store_person_tables[] = {
      " WHERE id IN (" INBOX_OF_PERSON ") ORDER BY id",
      "DELETE FROM inbox WHERE id IN (" INBOX_OF_PERSON ")", 0, 0},
     {"outbox",
-     "SELECT id, channel, ext_user, priority, body AS body_json, state, attempts, due, created_at,"
+     "SELECT id, channel, ext_user, priority, CASE WHEN json_valid(body) THEN"
+     " json_remove(body, '$.doc.data') ELSE body END AS body_json, state, attempts, due, "
+     "created_at,"
      " updated_at, ext_msg_id, error, batch_id FROM outbox WHERE id IN (" OUTBOX_OF_PERSON ")"
      " ORDER BY id",
      "DELETE FROM outbox WHERE id IN (" OUTBOX_OF_PERSON ")", 0, 0},
@@ -660,6 +684,15 @@ const struct store_person_table store_person_tables[] = {
     {NULL, NULL,
      "UPDATE handoffs SET closed_by = 'counsellor' WHERE closed_by IN (SELECT 'counsellor:' ||"
      " nip FROM people WHERE id = ?1 UNION SELECT 'hr:' || nip FROM people WHERE id = ?1)",
+     0, 0},
+    /* Erasure requests (privacy): exported; on erasure the row is kept
+     * without the person (an open one counts as cancelled). */
+    {"erasure_requests",
+     "SELECT requested_at, due_at, CASE state WHEN 0 THEN 'pending' WHEN 1 THEN 'held'"
+     " WHEN 2 THEN 'done' ELSE 'cancelled' END AS state, reason, updated_at"
+     " FROM erasure_requests WHERE person_id = ?1 ORDER BY id",
+     "UPDATE erasure_requests SET person_id = 0, state = CASE WHEN state IN (0, 1) THEN 3"
+     " ELSE state END WHERE person_id = ?1",
      0, 0},
 };
 const int store_person_ntables =

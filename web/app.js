@@ -123,6 +123,16 @@
     b.className = 'bubble';
     b.textContent = a.text || '';
     li.appendChild(b);
+    // A document: a one-time link (the server hands the bytes out once, for an hour).
+    (a.attachments || []).forEach(function (att) {
+      if (!att.contentUrl || att.contentUrl.indexOf('/api/v1/webchat/file/') !== 0) return;
+      var link = document.createElement('a');
+      link.className = 'file';
+      link.href = att.contentUrl;
+      link.download = att.name || 'file';
+      link.textContent = '\uD83D\uDCCE ' + (att.name || 'file') + ' (' + Math.ceil((att.size || 0) / 1024) + ' KB)';
+      li.appendChild(link);
+    });
     var acts = a.suggestedActions && a.suggestedActions.actions;
     if (acts && acts.length) {
       var row = document.createElement('div');

@@ -1184,6 +1184,58 @@ static void h_handoff_close(struct areq *r)
         handoff_write(r, id, NULL);
 }
 
+static int erasure_id(struct areq *r, int64_t *id)
+{
+    char *end = NULL;
+    long long v = strtoll(r->arg, &end, 10);
+    if (!r->arg[0] || !end || *end || v <= 0) {
+        api_error(r->resp, 404, "no such erasure request");
+        return 0;
+    }
+    *id = v;
+    return 1;
+}
+
+static void h_erasures(struct areq *r)
+{
+    char err[ADMIN_ERR_MAX] = "";
+    cJSON *out = NULL;
+    if (hook_missing(r, (const void *)r->a->hooks->erasure_list, "erasure requests"))
+        return;
+    int rc = r->a->hooks->erasure_list(r->a->d, &out, err); /* before out is read */
+    hook_answer(r, "erasure list", rc, out, err, 200);
+}
+
+static void h_erasure_hold(struct areq *r)
+{
+    char err[ADMIN_ERR_MAX] = "";
+    cJSON *out = NULL, *body;
+    int64_t id;
+    if (hook_missing(r, (const void *)r->a->hooks->erasure_hold, "erasure requests") ||
+        !erasure_id(r, &id) || !(body = json_body(r)))
+        return;
+    const char *reason = str_member(body, "reason", 1, 500);
+    if (!reason) {
+        api_error(r->resp, 400, "\"reason\" must say why, in 1 to 500 bytes of UTF-8");
+    } else {
+        int rc = r->a->hooks->erasure_hold(r->a->d, id, reason, r->actor, &out, err);
+        hook_answer(r, "erasure hold", rc, out, err, 200);
+    }
+    cJSON_Delete(body);
+}
+
+static void h_erasure_release(struct areq *r)
+{
+    char err[ADMIN_ERR_MAX] = "";
+    cJSON *out = NULL;
+    int64_t id;
+    if (hook_missing(r, (const void *)r->a->hooks->erasure_release, "erasure requests") ||
+        !erasure_id(r, &id))
+        return;
+    int rc = r->a->hooks->erasure_release(r->a->d, id, r->actor, &out, err);
+    hook_answer(r, "erasure release", rc, out, err, 200);
+}
+
 /* ---- routing ----------------------------------------------------------------- */
 
 /* One API route: method, path (after /api/v1; '*' is one segment: an id),
@@ -1219,6 +1271,9 @@ static const struct admin_route routes[] = {
     {"GET", "/handoffs/*", ADMIN_ROLE_COUNSEL, h_handoff},
     {"POST", "/handoffs/*/messages", ADMIN_ROLE_COUNSEL, h_handoff_answer},
     {"POST", "/handoffs/*/close", ADMIN_ROLE_COUNSEL, h_handoff_close},
+    {"GET", "/erasures", ADMIN_ROLE_HR, h_erasures},
+    {"POST", "/erasures/*/hold", ADMIN_ROLE_HR, h_erasure_hold},
+    {"POST", "/erasures/*/release", ADMIN_ROLE_HR, h_erasure_release},
 };
 
 static int id_char(int c)

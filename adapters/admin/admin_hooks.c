@@ -7,6 +7,7 @@
  */
 #include "adapters/admin/admin_hooks.h"
 #include "bot/domain/mentoring/mentoring.h"
+#include "bot/domain/privacy/privacy.h"
 #include "bot/domain/survey/survey.h"
 
 const struct admin_hooks admin_hooks = {
@@ -20,4 +21,7 @@ const struct admin_hooks admin_hooks = {
     .pair_suggest = mentoring_admin_suggest,
     .pair_apply = mentoring_admin_apply,
     .pair_list = mentoring_admin_list,
+    .erasure_list = privacy_admin_erasures,
+    .erasure_hold = privacy_admin_hold,
+    .erasure_release = privacy_admin_release,
 };

@@ -29,6 +29,7 @@
 #define ADMIN_HOOKS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -69,6 +70,15 @@ struct admin_hooks {
                       const char *actor, cJSON **out, char *err);
     /* {"pairs":[{"id","mentor":{...},"mentee":{...},"since","sessions"}]} */
     int (*pair_list)(const struct domain_ctx *d, cJSON **out, char *err);
+    /* erasure requests made in the chat: {"erasures":[{"id","nip","name",
+     * "state","requested_at","due_at","done_at","reason","actor"}]} */
+    int (*erasure_list)(const struct domain_ctx *d, cJSON **out, char *err);
+    /* hold one with a written reason / release it: the request as above;
+     * BB_EEXIST (409) when it is not pending / not held */
+    int (*erasure_hold)(const struct domain_ctx *d, int64_t id, const char *reason,
+                        const char *actor, cJSON **out, char *err);
+    int (*erasure_release)(const struct domain_ctx *d, int64_t id, const char *actor, cJSON **out,
+                           char *err);
 };
 
 /* The hooks of this build (adapters/admin/admin_hooks.c). */

@@ -26,7 +26,7 @@ static const struct chan_caps console_caps = {
     .edits_sent = 0,
     .buttons_max = 0, /* choices are numbered lines */
     .text_max = 0,
-    .documents = 0,
+    .documents = 1, /* shown as a line naming the file */
 };
 
 const struct chan_def console_chan_def = {
@@ -53,6 +53,24 @@ static int mark_shown(struct store *st, struct shown *sh)
 }
 
 /* Print (or collect into replies) what the outbox holds for us. */
+/* Write a document into dir under its own name (outmsg checked it has no
+ * '/'); *note gets " saved as PATH". */
+static int save_doc(const char *dir, const struct outmsg *b, char *note, size_t n)
+{
+    char path[512];
+    FILE *fp;
+    int ok;
+    if (bb_snprintf(path, sizeof(path), "%s/%s", dir, b->doc_name) != BB_OK)
+        return BB_ELIMIT;
+    if (!(fp = fopen(path, "wb")))
+        return BB_EIO;
+    ok = fwrite(b->doc_data, 1, b->doc_len, fp) == b->doc_len;
+    ok = fclose(fp) == 0 && ok;
+    if (!ok)
+        return BB_EIO;
+    return bb_snprintf(note, n, " saved as %s", path);
+}
+
 static int egress(struct store *st, const struct console_opts *o, cJSON *replies, struct shown *sh)
 {
     struct store_outbox_msg *m = NULL;
@@ -72,11 +90,32 @@ static int egress(struct store *st, const struct console_opts *o, cJSON *replies
             ours++;
             sh->ids[sh->n++] = m[i].id;
             struct outmsg b;
-            int visible = outmsg_decode(m[i].body, &b) == BB_OK && b.kind == OUTMSG_SAY;
-            const char *text = b.text ? b.text : "";
+            int ok = outmsg_decode(m[i].body, &b) == BB_OK;
+            int visible = ok && (b.kind == OUTMSG_SAY || b.kind == OUTMSG_DOC);
+            char *with_doc = NULL;
+            if (ok && b.kind == OUTMSG_DOC) {
+                /* a document: its caption, then a line naming the file (the
+                 * bytes are in the outbox row; --jsonl adds name, type, size) */
+                struct bb_buf db;
+                bb_buf_init(&db, OUTMSG_TEXT_MAX + 512);
+                char saved[600] = "";
+                if (o->files_dir && save_doc(o->files_dir, &b, saved, sizeof(saved)) != BB_OK)
+                    bb_strlcpy(saved, " (could not be saved)", sizeof(saved));
+                if (bb_buf_printf(&db, "%s%s[file: %s (%s)]%s", b.text ? b.text : "",
+                                  b.text ? "\n" : "", b.doc_name, b.doc_type, saved) == BB_OK)
+                    with_doc = bb_buf_take(&db);
+                bb_buf_free(&db);
+            }
+            const char *text = with_doc ? with_doc : b.text ? b.text : "";
             if (visible && replies) {
                 cJSON *r = cJSON_CreateObject();
                 cJSON_AddStringToObject(r, "text", text);
+                if (b.kind == OUTMSG_DOC) {
+                    cJSON *doc = cJSON_AddObjectToObject(r, "doc");
+                    cJSON_AddStringToObject(doc, "name", b.doc_name);
+                    cJSON_AddStringToObject(doc, "type", b.doc_type);
+                    cJSON_AddNumberToObject(doc, "size", (double)b.doc_len);
+                }
                 if (b.choices) {
                     cJSON *arr = cJSON_AddArrayToObject(r, "choices");
                     for (int k = 0; arr && k < b.nchoices; k++) {
@@ -93,6 +132,7 @@ static int egress(struct store *st, const struct console_opts *o, cJSON *replies
                     fprintf(o->out, "  %d. %s\n", k + 1, b.choices[k].label);
                 fprintf(o->out, "\n");
             }
+            free(with_doc);
             outmsg_clear(&b);
         }
         store_outbox_free(m, n);

@@ -25,6 +25,9 @@ struct console_opts {
     int jsonl;       /* machine mode */
     FILE *in, *out;
     int batch; /* inbox events per transaction */
+    /* A directory where documents the bot sends (an export) are saved, as
+     * their file name; NULL: they are only named. */
+    const char *files_dir;
 };
 
 /* Run until end of input. Returns 0, or an error code (unknown NIP,

@@ -21,6 +21,7 @@
  * Core thread only.
  */
 #include "adapters/net/egress.h"
+#include "bot/core/outmsg.h"
 #include "adapters/net/ratelimit.h"
 #include "bot/base/bb.h"
 
@@ -181,6 +182,17 @@ static int record(struct egress *e, struct store *st, struct slot *s)
         return rc;
     if (s->done_state == STORE_OUT_SENT && e->ops.sent)
         e->ops.sent(e->ctx, &s->m, s->last_ext);
+    if (s->done_state == STORE_OUT_SENT) {
+        /* a delivered document (an export) keeps its caption, not its bytes */
+        char *kept = NULL;
+        rc = outmsg_doc_delivered(s->m.body, &kept);
+        if (rc == BB_OK)
+            rc = store_outbox_set_body(st, s->m.id, kept);
+        free(kept);
+        if (rc != BB_OK && rc != BB_ENOTFOUND)
+            return rc;
+        rc = BB_OK;
+    }
     if (s->done_state == STORE_OUT_BLOCKED) {
         rc = store_identity_set_blocked(st, e->o.channel, s->m.ext_user, 1, bb_now());
         if (rc == BB_ENOTFOUND)
@@ -267,6 +279,7 @@ static int submit(struct egress *e, struct store *st, struct net *net, int net_c
     int nparts = s->nparts, rc;
 
     memset(&req, 0, sizeof(req));
+    req.prev_ext = s->part > 0 ? s->last_ext : "";
     rc = e->ops.build(e->ctx, &s->m, s->part, &req, &nparts);
     if (s->nparts < 0)
         s->nparts = nparts;

@@ -28,6 +28,10 @@ struct egress_req {
     size_t body_len;
     const char *content_type;
     char headers[2][512]; /* extra header lines, "" when unused */
+    /* Set by egress before build(): the platform id the answer to the
+     * previous part gave ("" for part 0), e.g. an uploaded file's id that
+     * the next part sends. */
+    const char *prev_ext;
 };
 
 enum egress_outcome {

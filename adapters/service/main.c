@@ -191,13 +191,16 @@ static int cmd_chat(struct app *a, int argc, char **argv)
             nip = argv[++i];
         else if (strcmp(argv[i], "--jsonl") == 0)
             o.jsonl = 1;
+        else if (strcmp(argv[i], "--files") == 0 && i + 1 < argc)
+            o.files_dir = argv[++i];
         else if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
             int64_t t;
             if (parse_time_arg(argv[++i], &t))
                 return 2;
             bb_clock_set(t);
         } else
-            return die("chat: unknown argument '%s' (usage: chat --as NIP [--jsonl] [--now TIME])",
+            return die("chat: unknown argument '%s' (usage: chat --as NIP [--jsonl] [--now TIME] "
+                       "[--files DIR])",
                        argv[i], NULL);
     }
     if (!nip)
@@ -486,6 +489,9 @@ static int cmd_migrate(struct app *a, int argc, char **argv)
         return 1;
     store_schema_version(a->st, &have);
     printf("%s: schema version %d: up to date\n", a->cfg.db, have);
+    return 0;
+}
+
 /* handoff list | show ID | answer ID TEXT... | close ID, with [--as NIP]
  * (a counsellor or admin: the answer is signed with their first name and
  * audited as theirs; else the actor is "cli") and [--at TIME] (a pinned
@@ -654,8 +660,8 @@ static const struct cli_cmd cli_cmds[] = {
      cmd_chat,
      CLI_QUIET,
      CLI_TALK,
-     {{"chat --as NIP [--jsonl] [--now TIME]",
-       "talk to the coach in this terminal as that person"}}},
+     {{"chat --as NIP [--jsonl] [--now TIME] [--files DIR]",
+       "talk to the coach in this terminal as that person (--files: save files it sends there)"}}},
     {"handoff",
      cmd_handoff,
      CLI_QUIET,

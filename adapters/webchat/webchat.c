@@ -58,6 +58,8 @@
 #define WC_REPLAY_PAGE  100              /* activities per replay frame */
 #define WC_REPLAY_MAX   1000             /* activities per resume */
 #define WC_COOKIE       "bb_web"
+#define WC_FILE_PATH    "/api/v1/webchat/file" /* + "/<outbox id>": a document's bytes */
+#define WC_FILE_TTL     3600                   /* a document can be downloaded this long */
 
 struct wc_conn {
     uint64_t id; /* 0: free slot */
@@ -208,6 +210,23 @@ static cJSON *activity_of(const struct store_outbox_msg *m)
             cJSON_AddStringToObject(b, "title", r.choices[i].label);
             cJSON_AddStringToObject(b, "value", r.choices[i].id);
             cJSON_AddItemToArray(acts, b);
+        }
+    }
+    if (r.kind == OUTMSG_DOC) {
+        /* Direct Line's attachment: the bytes are fetched once from
+         * contentUrl by the signed-in person (see on_file) */
+        cJSON *atts = cJSON_AddArrayToObject(a, "attachments");
+        cJSON *at = cJSON_CreateObject();
+        char url[64];
+        bb_snprintf(url, sizeof(url), WC_FILE_PATH "/%" PRId64, m->id);
+        if (atts && at) {
+            cJSON_AddStringToObject(at, "contentType", r.doc_type);
+            cJSON_AddStringToObject(at, "name", r.doc_name);
+            cJSON_AddNumberToObject(at, "size", (double)r.doc_len);
+            cJSON_AddStringToObject(at, "contentUrl", url);
+            cJSON_AddItemToArray(atts, at);
+        } else {
+            cJSON_Delete(at);
         }
     }
     if (r.q[0]) {
@@ -367,6 +386,71 @@ static void on_signout(void *ctx, const struct http_req *req, struct http_resp *
     api_json(resp, 200, o);
     cJSON_Delete(o);
     api_set_cookie(resp, req, WC_COOKIE, "", 0);
+}
+
+/* ---- documents ------------------------------------------------------------------- */
+
+/* GET /api/v1/webchat/file/<outbox id>: a document sent to this browser's
+ * web identity, within WC_FILE_TTL of being sent, once: the answer carries
+ * the bytes and the outbox row keeps only the caption afterwards. Anyone
+ * else (another session, no session, another chat's row) gets 404. */
+static void on_file(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    struct wc_shim *sh = ctx;
+    struct wc *w = sh->wc;
+    struct store_outbox_msg *ms = NULL;
+    struct outmsg r;
+    char hash[65], ext_user[64], *end = NULL, *rest = NULL;
+    const char *p = req->path + strlen(WC_FILE_PATH);
+    long long id;
+    int n = 0, rc;
+
+    memset(&r, 0, sizeof(r));
+    if (!w) {
+        api_error(resp, 503, "the web chat is not running");
+        return;
+    }
+    if (strcmp(req->method, "GET") != 0 || *p != '/' || !p[1]) {
+        api_error(resp, 404, "no such file");
+        return;
+    }
+    id = strtoll(p + 1, &end, 10);
+    if (!end || *end || id <= 0) {
+        api_error(resp, 404, "no such file");
+        return;
+    }
+    if (req_token_hash(req, hash) != BB_OK ||
+        store_web_session_get(w->env.st, hash, bb_now(), ext_user, sizeof(ext_user)) != BB_OK) {
+        api_error(resp, 401, "not signed in");
+        return;
+    }
+    rc = store_outbox_after(w->env.st, "web", ext_user, id - 1, 1, &ms, &n);
+    if (rc != BB_OK || n != 1 || ms[0].id != id || outmsg_decode(ms[0].body, &r) != BB_OK ||
+        r.kind != OUTMSG_DOC || ms[0].created_at + WC_FILE_TTL < bb_now()) {
+        api_error(resp, 404, "no such file (or it was downloaded already, or it expired)");
+        goto out;
+    }
+    /* once: the row keeps the caption, not the bytes */
+    rc = outmsg_encode_text(r.text ? r.text : r.doc_name, &rest);
+    if (rc == BB_OK)
+        rc = store_outbox_set_body(w->env.st, id, rest);
+    if (rc != BB_OK) {
+        api_error(resp, 500, "could not hand out the file; please try again");
+        goto out;
+    }
+    resp->status = 200;
+    resp->content_type = strcmp(r.doc_type, "application/json") == 0 ? "application/json"
+                                                                     : "application/octet-stream";
+    bb_snprintf(resp->headers, sizeof(resp->headers),
+                "Content-Disposition: attachment; filename=\"%s\"\r\nCache-Control: no-store\r\n",
+                r.doc_name);
+    resp->body = (char *)r.doc_data; /* the server frees it */
+    resp->body_len = r.doc_len;
+    r.doc_data = NULL;
+out:
+    free(rest);
+    outmsg_clear(&r);
+    store_outbox_free(ms, n);
 }
 
 /* ---- the websocket ------------------------------------------------------------ */
@@ -673,6 +757,8 @@ static int wc_start(void *self, const struct chan_env *env)
         rc = http_route(env->http, "POST", "/api/v1/webchat/signin", 4096, on_signin, w->shim);
     if (rc == BB_OK)
         rc = http_route(env->http, "POST", "/api/v1/webchat/signout", 4096, on_signout, w->shim);
+    if (rc == BB_OK)
+        rc = http_route(env->http, "GET", WC_FILE_PATH, 0, on_file, w->shim);
     if (rc != BB_OK) {
         w->shim->keep = 1;
         return rc;
@@ -760,8 +846,8 @@ static int wc_enabled(const struct config *cfg)
 static const struct chan_caps wc_caps = {
     .edits_sent = 1, /* answered questions' buttons are disabled */
     .buttons_max = OUTMSG_CHOICES_MAX,
-    .text_max = 0, /* one message holds any text */
-    .documents = 0,
+    .text_max = 0,  /* one message holds any text */
+    .documents = 1, /* an attachment with a one-time download URL */
 };
 
 static const char *const wc_store_tables[] = {"web_sessions", NULL};

@@ -62,7 +62,7 @@ static const struct chan_caps wa_caps = {
     .list_rows_max = 10,
     .list_label_max = 24,
     .text_max = 4096,
-    .documents = 0, /* this build sends none */
+    .documents = 1, /* uploaded to /media, then a "document" message */
 };
 
 struct wa {
@@ -70,8 +70,9 @@ struct wa {
     struct chan_env env;
     const struct wa_settings *set; /* in env.cfg */
     struct egress *eg;
-    cJSON *templates; /* {"reminder":{"id":{"name","lang","params"},"en":{...}},...} or NULL */
-    char url[1100];   /* {api}/{phone_id}/messages */
+    cJSON *templates;     /* {"reminder":{"id":{"name","lang","params"},"en":{...}},...} or NULL */
+    char url[1100];       /* {api}/{phone_id}/messages */
+    char media_url[1100]; /* {api}/{phone_id}/media */
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -715,6 +716,75 @@ static int finish_req(struct wa *w, cJSON *o, struct egress_req *req)
     return BB_OK;
 }
 
+/* A document is two requests: part 0 uploads the file (POST
+ * {phone_id}/media, multipart: messaging_product, type, file) and its
+ * answer's "id" comes back as part 1's prev_ext, which sends a "document"
+ * message with that media id, the file name and the caption (at most
+ * 1024 characters; a longer one is left out). */
+#define WA_BOUNDARY    "bimbing-doc-9d2e4b7a1c6f3e08b5a4"
+#define WA_CAPTION_MAX 1024
+static int has_bytes(const unsigned char *h, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; k <= n && i <= n - k; i++)
+        if (h[i] == (unsigned char)needle[0] && memcmp(h + i, needle, k) == 0)
+            return 1;
+    return 0;
+}
+
+static int doc_upload(struct wa *w, const struct outmsg *rm, struct egress_req *req)
+{
+    struct bb_buf b;
+    int rc;
+    if (has_bytes(rm->doc_data, rm->doc_len, WA_BOUNDARY))
+        return BB_EINVAL;
+    bb_buf_init(&b, rm->doc_len + 1024);
+    rc = bb_buf_printf(&b,
+                       "--" WA_BOUNDARY "\r\nContent-Disposition: form-data; "
+                       "name=\"messaging_product\"\r\n\r\nwhatsapp\r\n"
+                       "--" WA_BOUNDARY "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n"
+                       "%s\r\n"
+                       "--" WA_BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; "
+                       "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n",
+                       rm->doc_type, rm->doc_name, rm->doc_type);
+    if (rc == BB_OK)
+        rc = bb_buf_append(&b, rm->doc_data, rm->doc_len);
+    if (rc == BB_OK)
+        rc = bb_buf_puts(&b, "\r\n--" WA_BOUNDARY "--\r\n");
+    if (rc != BB_OK) {
+        bb_buf_free(&b);
+        return rc;
+    }
+    req->body_len = b.len;
+    req->body = bb_buf_take(&b);
+    bb_buf_free(&b);
+    if (!req->body)
+        return BB_ENOMEM;
+    bb_strlcpy(req->url, w->media_url, sizeof(req->url));
+    req->content_type = "multipart/form-data; boundary=" WA_BOUNDARY;
+    if (bb_snprintf(req->headers[0], sizeof(req->headers[0]), "Authorization: Bearer %s",
+                    w->set->token) != BB_OK)
+        return BB_ELIMIT;
+    return BB_OK;
+}
+
+static cJSON *msg_document(const char *to, const char *media_id, const struct outmsg *rm)
+{
+    cJSON *o = msg_base(to), *d;
+    if (!o)
+        return NULL;
+    if (!cJSON_AddStringToObject(o, "type", "document") ||
+        !(d = cJSON_AddObjectToObject(o, "document")) ||
+        !cJSON_AddStringToObject(d, "id", media_id) ||
+        !cJSON_AddStringToObject(d, "filename", rm->doc_name) ||
+        (rm->text && rm->text[0] && bb_utf8_len(rm->text) <= WA_CAPTION_MAX &&
+         !cJSON_AddStringToObject(d, "caption", rm->text))) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struct egress_req *req,
                     int *nparts)
 {
@@ -739,6 +809,16 @@ static int wa_build(void *ctx, const struct store_outbox_msg *m, int part, struc
     rc = outmsg_decode(m->body, &rm);
     if (rc != BB_OK)
         return rc;
+    if (rm.kind == OUTMSG_DOC) {
+        *nparts = 2;
+        if (part == 0)
+            rc = doc_upload(w, &rm, req);
+        else if (part == 1 && req->prev_ext && req->prev_ext[0])
+            rc = finish_req(w, msg_document(m->ext_user, req->prev_ext, &rm), req);
+        else
+            rc = BB_EINVAL;
+        goto out;
+    }
     if (rm.kind != OUTMSG_SAY) { /* a notice: nothing to edit on WhatsApp */
         outmsg_clear(&rm);
         return BB_ENOTFOUND;
@@ -788,6 +868,8 @@ static int wa_classify(void *ctx, const struct store_outbox_msg *m, const struct
     if (r->status >= 200 && r->status < 300) {
         const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages");
         const char *id = jstr(cJSON_GetArrayItem(msgs, 0), "id");
+        if (!msgs)
+            id = jstr(root, "id"); /* a media upload: {"id": MEDIA_ID} */
         if (id && *id && bb_strlcpy(ext_id, id, ext_n) == BB_OK) {
             out = EGRESS_OK;
         } else {
@@ -1002,6 +1084,10 @@ static int wa_start(void *self, const struct chan_env *env)
     }
     size_t al = strlen(c->api);
     rc = bb_snprintf(w->url, sizeof(w->url), "%.*s/%s/messages",
+                     (int)(al > 0 && c->api[al - 1] == '/' ? al - 1 : al), c->api, c->phone_id);
+    if (rc != BB_OK)
+        return rc;
+    rc = bb_snprintf(w->media_url, sizeof(w->media_url), "%.*s/%s/media",
                      (int)(al > 0 && c->api[al - 1] == '/' ? al - 1 : al), c->api, c->phone_id);
     if (rc != BB_OK)
         return rc;

@@ -537,3 +537,75 @@ int bb_csv_field(struct bb_buf *b, const char *s)
     }
     return rc;
 }
+
+/* ---- base64 ------------------------------------------------------------ */
+
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int bb_base64_encode(const void *data, size_t n, char **out)
+{
+    const unsigned char *d = data;
+    size_t o = 0;
+    char *r;
+    *out = NULL;
+    if (n > ((size_t)1 << 30))
+        return BB_ELIMIT;
+    if (!(r = malloc((n + 2) / 3 * 4 + 1)))
+        return BB_ENOMEM;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)d[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)d[i + 1] << 8;
+        if (i + 2 < n)
+            v |= d[i + 2];
+        r[o++] = b64_chars[(v >> 18) & 63];
+        r[o++] = b64_chars[(v >> 12) & 63];
+        r[o++] = i + 1 < n ? b64_chars[(v >> 6) & 63] : '=';
+        r[o++] = i + 2 < n ? b64_chars[v & 63] : '=';
+    }
+    r[o] = '\0';
+    *out = r;
+    return BB_OK;
+}
+
+static int b64_val(unsigned char c)
+{
+    const char *p = c ? strchr(b64_chars, c) : NULL;
+    return p ? (int)(p - b64_chars) : -1;
+}
+
+int bb_base64_decode(const char *s, size_t n, unsigned char **out, size_t *outn)
+{
+    unsigned char *r;
+    size_t o = 0;
+    *out = NULL;
+    *outn = 0;
+    if (n % 4 != 0)
+        return BB_EINVAL;
+    if (!(r = malloc(n / 4 * 3 + 1)))
+        return BB_ENOMEM;
+    for (size_t i = 0; i < n; i += 4) {
+        int v[4], pad = 0;
+        for (int k = 0; k < 4; k++) {
+            unsigned char c = (unsigned char)s[i + k];
+            if (c == '=' && i + 4 == n && k >= 2 && (k == 3 || s[i + 3] == '=')) {
+                v[k] = 0;
+                pad++;
+            } else if ((v[k] = b64_val(c)) < 0 || pad) {
+                free(r);
+                return BB_EINVAL;
+            }
+        }
+        unsigned w =
+            (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 | (unsigned)v[3];
+        r[o++] = (unsigned char)(w >> 16);
+        if (pad < 2)
+            r[o++] = (unsigned char)(w >> 8);
+        if (pad < 1)
+            r[o++] = (unsigned char)w;
+    }
+    r[o] = 0;
+    *out = r;
+    *outn = o;
+    return BB_OK;
+}

@@ -95,6 +95,12 @@ int bb_random(void *buf, size_t n);
 /* Lower-case hex of SHA-256(data) into out (65 bytes). */
 void bb_sha256_hex(const void *data, size_t n, char out[65]);
 
+/* Standard base64 (RFC 4648, with padding). encode: *out malloc'd and
+ * NUL-terminated (free()). decode: *out malloc'd bytes, *outn of them (plus
+ * a NUL after them); BB_EINVAL for anything that is not padded base64. */
+int bb_base64_encode(const void *data, size_t n, char **out);
+int bb_base64_decode(const char *s, size_t n, unsigned char **out, size_t *outn);
+
 /* A growable byte buffer with a hard cap. Always NUL-terminated.
  * bb_buf_init sets it empty with no allocation; bb_buf_free releases it and
  * leaves it empty (safe to call twice). Appends past cap fail with

@@ -27,6 +27,12 @@ void config_defaults(struct config *c)
     c->batch = 100;
     c->anonymity_k = 5;
     c->invite_ttl = 14 * 86400;
+    c->erasure_after = 72 * 3600;
+    c->keep[STORE_KEEP_MESSAGES] = 30 * 86400;
+    c->keep[STORE_KEEP_CHECKINS] = 730 * 86400;
+    c->keep[STORE_KEEP_WELLBEING] = 365 * 86400;
+    c->keep[STORE_KEEP_FEEDBACK] = 730 * 86400;
+    /* goals, learning, mentoring, reflections: 0, kept until erased */
     bb_strlcpy(c->log_level, "info", sizeof(c->log_level));
 }
 
@@ -103,6 +109,60 @@ void config_env_str(const char *name, char *dst, size_t n)
         bb_strlcpy(dst, v, n);
 }
 
+/* A duration (or a number of seconds) at most max into *dst; "0" allowed. */
+static int duration_field(const cJSON *o, const char *key, const char *where, int64_t max,
+                          int64_t *dst, char *err, size_t el)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    int64_t d = -1;
+    if (!v)
+        return 0;
+    if (cJSON_IsString(v) && bb_parse_duration(v->valuestring, &d) != BB_OK)
+        d = -1;
+    else if (cJSON_IsNumber(v) && bb_num_i64(v->valuedouble, &d) != BB_OK)
+        d = -1;
+    if (d < 0 || d > max) {
+        bb_snprintf(err, el, "\"%s\"%s must be a duration like \"30d\" (0 or more, at most %lld s)",
+                    key, where, (long long)max);
+        return -1;
+    }
+    *dst = d;
+    return 0;
+}
+
+/* "privacy": {"erasure_after": D, "retention": {category: D, ...}}. */
+static int parse_privacy(struct config *c, const cJSON *pv, char *err, size_t el)
+{
+    static const char *const keys[] = {"erasure_after", "retention", NULL};
+    const char *cats[STORE_KEEP_N + 1];
+    const cJSON *r;
+    if (!cJSON_IsObject(pv)) {
+        bb_snprintf(err, el, "\"privacy\" must be an object");
+        return -1;
+    }
+    if (config_known_keys(pv, keys, " in \"privacy\"", err, el) ||
+        duration_field(pv, "erasure_after", " in \"privacy\"", 72 * 3600, &c->erasure_after, err,
+                       el))
+        return -1;
+    r = cJSON_GetObjectItemCaseSensitive(pv, "retention");
+    if (!r)
+        return 0;
+    for (int i = 0; i < STORE_KEEP_N; i++)
+        cats[i] = store_keep_names[i];
+    cats[STORE_KEEP_N] = NULL;
+    if (!cJSON_IsObject(r)) {
+        bb_snprintf(err, el, "\"retention\" in \"privacy\" must be an object");
+        return -1;
+    }
+    if (config_known_keys(r, cats, " in \"privacy.retention\"", err, el))
+        return -1;
+    for (int i = 0; i < STORE_KEEP_N; i++)
+        if (duration_field(r, cats[i], " in \"privacy.retention\"", (int64_t)100 * 366 * 86400,
+                           &c->keep[i], err, el))
+            return -1;
+    return 0;
+}
+
 static int parse(struct config *c, const cJSON *root, char *err, size_t el)
 {
     /* the core's keys, then every section's */
@@ -110,7 +170,7 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     int nkeys = 0;
     static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
                                       "http",      "batch",     "anonymity_k", "invite_ttl",
-                                      "log_level", "safety",    NULL};
+                                      "log_level", "safety",    "privacy",     NULL};
     static const char *const http[] = {"bind", "port", "trusted_proxy", NULL};
     double d;
     char tmp[32] = "";
@@ -153,6 +213,9 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         bb_snprintf(err, el, "\"invite_ttl\" must be a duration like \"14d\" (at least 1m)");
         return -1;
     }
+    const cJSON *pv = cJSON_GetObjectItemCaseSensitive(root, "privacy");
+    if (pv && parse_privacy(c, pv, err, el))
+        return -1;
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "http");
     if (h) {
         if (!cJSON_IsObject(h) || config_known_keys(h, http, " in \"http\"", err, el) ||

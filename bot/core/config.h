@@ -20,6 +20,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "store/store_privacy.h"
+
 #define CONFIG_SECTIONS_MAX  4
 #define CONFIG_SECTION_BYTES 2048
 
@@ -63,6 +65,12 @@ struct config {
     int anonymity_k;    /* "anonymity_k": smallest group shown in reports (5, >= 3) */
     int64_t invite_ttl; /* "invite_ttl": how long an invite code works ("14d") */
     char log_level[8];  /* "log_level": error, warn, info, debug */
+    /* "privacy": {"erasure_after": "72h", "retention": {"messages": "30d", ...}}
+     * (docs/privacy.md): how long after a request made in the chat a
+     * person's data is erased (at most 72h, the law's 3x24 hours), and how
+     * long each category is kept (seconds, 0 = kept until erased). */
+    int64_t erasure_after;
+    int64_t keep[STORE_KEEP_N];
     /* from the environment */
     char admin_token[256];   /* BIMBING_ADMIN_TOKEN */
     char metrics_token[256]; /* BIMBING_METRICS_TOKEN: /metrics needs "Bearer" it */

@@ -256,6 +256,7 @@ static const struct domain_action core_actions[] = {
     {{"language", 'e', {NULL}, "", "", {NULL}, NULL}, act_language},
     {{"schedule", 's', {"after", "date", "time"}, "deh", "", {NULL}, NULL}, act_schedule},
     {{"show", 's', {NULL}, "", "", {NULL}, NULL}, NULL}, /* accepted, not carried out yet */
+    {{"handoff", 's', {NULL}, "", "", {"wellbeing", "checkin", NULL}, NULL}, act_handoff},
     DOMAIN_ACTIONS_END,
 };
 

@@ -5,11 +5,14 @@
 #include "bot/domain/modules.h"
 #include "bot/domain/coaching/coaching.h"
 #include "bot/domain/mentoring/mentoring.h"
+#include "bot/domain/privacy/privacy.h"
 #include "bot/domain/sched/sched.h"
 #include "bot/domain/survey/survey.h"
 
 #include <stddef.h>
 
 const struct domain_module *const domain_modules[] = {
-    &core_module, &coaching_module, &mentoring_module, &sched_module, &survey_module, NULL,
+    &core_module,  &coaching_module, &mentoring_module,
+    &sched_module, &survey_module,   &privacy_module,
+    NULL,
 };

@@ -97,5 +97,74 @@ static void test_refused(void **state)
     assert_int_equal(outmsg_decode("{\"stale\":\"\"}", &d), BB_EINVAL);
 }
 
+/* A document: name, type and bytes (any bytes, NULs too) survive the
+ * round trip; bad names, types, empty and oversized files are refused. */
+static void test_document(void **state)
+{
+    (void)state;
+    struct outmsg d;
+    char *json = NULL;
+    const unsigned char bytes[] = {'{', 0, 0xff, '}', '\n'};
+    assert_int_equal(outmsg_encode_doc("data.json", "application/json", bytes, sizeof(bytes),
+                                       "Here it is", &json),
+                     BB_OK);
+    assert_non_null(strstr(json, "\"size\":5"));
+    assert_int_equal(outmsg_decode(json, &d), BB_OK);
+    free(json);
+    assert_int_equal(d.kind, OUTMSG_DOC);
+    assert_string_equal(d.text, "Here it is");
+    assert_string_equal(d.doc_name, "data.json");
+    assert_string_equal(d.doc_type, "application/json");
+    assert_int_equal(d.doc_len, sizeof(bytes));
+    assert_memory_equal(d.doc_data, bytes, sizeof(bytes));
+    outmsg_clear(&d);
+    /* without a caption: still a message */
+    assert_int_equal(outmsg_encode_doc("a.txt", "text/plain", "abc", 3, NULL, &json), BB_OK);
+    assert_int_equal(outmsg_decode(json, &d), BB_OK);
+    assert_null(d.text);
+    assert_int_equal(d.doc_len, 3);
+    assert_memory_equal(d.doc_data, "abc", 3);
+    outmsg_clear(&d);
+    free(json);
+    /* refused */
+    assert_int_equal(outmsg_encode_doc("../etc/x", "text/plain", "a", 1, NULL, &json), BB_EINVAL);
+    assert_int_equal(outmsg_encode_doc("a\nb", "text/plain", "a", 1, NULL, &json), BB_EINVAL);
+    assert_int_equal(outmsg_encode_doc("a.txt", "text", "a", 1, NULL, &json), BB_EINVAL);
+    assert_int_equal(outmsg_encode_doc("a.txt", "text/plain", "a", 0, NULL, &json), BB_EINVAL);
+    char *big = calloc(OUTMSG_DOC_MAX + 1, 1);
+    assert_non_null(big);
+    assert_int_equal(outmsg_encode_doc("a.txt", "text/plain", big, OUTMSG_DOC_MAX + 1, NULL, &json),
+                     BB_ELIMIT);
+    assert_null(json);
+    free(big);
+    assert_int_equal(
+        outmsg_decode("{\"doc\":{\"name\":\"a\",\"type\":\"text/plain\",\"data\":\"!!\"}}", &d),
+        BB_EINVAL);
+    assert_int_equal(
+        outmsg_decode("{\"doc\":{\"name\":\"a/b\",\"type\":\"text/plain\",\"data\":\"YQ==\"}}", &d),
+        BB_EINVAL);
+    assert_int_equal(
+        outmsg_decode("{\"doc\":{\"name\":\"a\",\"type\":\"text/plain\",\"data\":\"YQ==\"}}", &d),
+        BB_OK);
+    assert_int_equal(d.doc_len, 1);
+    outmsg_clear(&d);
+    /* delivered: the caption stays, the bytes go; not a document: ENOTFOUND */
+    assert_int_equal(outmsg_encode_doc("a.json", "application/json", "{}", 2, "Your data", &json),
+                     BB_OK);
+    char *kept = NULL;
+    assert_int_equal(outmsg_doc_delivered(json, &kept), BB_OK);
+    free(json);
+    assert_string_equal(kept, "{\"text\":\"Your data\"}");
+    free(kept);
+    assert_int_equal(outmsg_encode_doc("a.json", "application/json", "{}", 2, NULL, &json), BB_OK);
+    assert_int_equal(outmsg_doc_delivered(json, &kept), BB_OK);
+    free(json);
+    assert_string_equal(kept, "{\"text\":\"[a.json]\"}");
+    free(kept);
+    assert_int_equal(outmsg_doc_delivered("{\"text\":\"the \\\"doc\\\": key\"}", &kept),
+                     BB_ENOTFOUND);
+    assert_null(kept);
+}
+
 TFX_MAIN(cmocka_unit_test(test_message_round_trip), cmocka_unit_test(test_text_and_notices),
-         cmocka_unit_test(test_refused))
+         cmocka_unit_test(test_refused), cmocka_unit_test(test_document))

@@ -738,10 +738,26 @@ static int ft_parse_multipart(cJSON *obj, const char *ctype, const char *body, s
         size_t dlen = (size_t)(next - data);
         if (ft_header_param(cd, "filename", fname, sizeof(fname)) == BB_OK) {
             cJSON *f = cJSON_CreateObject();
+            char *b64 = NULL, ctype_part[128] = "";
+            const char *ct = strcasestr(hdrs, "content-type:");
             if (!f)
                 return BB_ENOMEM;
+            if (ct) {
+                size_t k = 0;
+                for (ct += 13; *ct == ' '; ct++)
+                    ;
+                while (ct[k] && ct[k] != '\r' && ct[k] != '\n' && k + 1 < sizeof(ctype_part))
+                    k++;
+                memcpy(ctype_part, ct, k);
+                ctype_part[k] = '\0';
+            }
             cJSON_AddStringToObject(f, "filename", fname);
             cJSON_AddNumberToObject(f, "size", (double)dlen);
+            cJSON_AddStringToObject(f, "content_type", ctype_part);
+            /* the bytes, so tests can read what arrived (control/sent) */
+            if (bb_base64_encode(data, dlen, &b64) == BB_OK)
+                cJSON_AddStringToObject(f, "data_b64", b64);
+            free(b64);
             ft_json_set(obj, name, f);
         } else {
             char *v = malloc(dlen + 1);
@@ -1368,6 +1384,54 @@ out:
     free(markup);
 }
 
+/* sendDocument: a file uploaded as a multipart part (`document`), an
+ * optional caption (0-1024 characters). The chat shows the caption (or
+ * the file name) as the bot's message; control/sent has the bytes. */
+static void m_send_document(struct ft_state *s, const cJSON *p, struct ft_reply *rep)
+{
+    struct ft_chat *ch = ft_chat_param(s, p, rep);
+    const cJSON *doc = cJSON_GetObjectItemCaseSensitive(p, "document");
+    const char *caption = ft_p_str(p, "caption");
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(doc, "filename");
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(doc, "size");
+    const cJSON *ctype = cJSON_GetObjectItemCaseSensitive(doc, "content_type");
+    if (!ch)
+        return;
+    if (!cJSON_IsObject(doc) || !cJSON_IsString(fn) || !cJSON_IsNumber(size)) {
+        ft_bad(rep, "Bad Request: there is no document in the request");
+        return;
+    }
+    if (size->valuedouble <= 0) {
+        ft_bad(rep, "Bad Request: file must be non-empty");
+        return;
+    }
+    if (caption && (!bb_utf8_valid(caption, strlen(caption)) || bb_utf8_len(caption) > 1024)) {
+        ft_bad(rep, "Bad Request: message caption is too long");
+        return;
+    }
+    if (ft_flooded(s, ch, rep))
+        return;
+    struct ft_msg *m = ft_chat_add(ch, 1, caption && *caption ? caption : fn->valuestring, NULL);
+    if (!m) {
+        ft_err(rep, 500, "Internal Server Error", 0);
+        return;
+    }
+    ft_record_send(s, ch);
+    cJSON *j = ft_msg_json(s, ch, m);
+    cJSON *d = cJSON_AddObjectToObject(j, "document");
+    cJSON_AddStringToObject(d, "file_name", fn->valuestring);
+    cJSON_AddStringToObject(d, "mime_type",
+                            cJSON_IsString(ctype) && ctype->valuestring[0]
+                                ? ctype->valuestring
+                                : "application/octet-stream");
+    cJSON_AddStringToObject(d, "file_id", "BQACAgIAAxkBAAIBfake");
+    cJSON_AddNumberToObject(d, "file_size", size->valuedouble);
+    cJSON_DeleteItemFromObject(j, "text");
+    if (caption && *caption)
+        cJSON_AddStringToObject(j, "caption", caption);
+    ft_ok(rep, j, NULL);
+}
+
 static void m_send_chat_action(struct ft_state *s, const cJSON *p, struct ft_reply *rep)
 {
     struct ft_chat *ch = ft_chat_param(s, p, rep);
@@ -1808,6 +1872,7 @@ static const struct ft_method ft_methods[] = {
     {"deleteWebhook", m_delete_webhook},
     {"getWebhookInfo", m_webhook_info},
     {"sendMessage", m_send_message},
+    {"sendDocument", m_send_document},
     {"sendChatAction", m_send_chat_action},
     {"answerCallbackQuery", m_answer_cb},
     {"editMessageText", m_edit_text},

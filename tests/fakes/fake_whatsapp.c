@@ -38,6 +38,16 @@
 #define FW_MAX_SENT   100000 /* records kept */
 #define FW_MAX_USERS  10000
 #define FW_MAX_FAULTS 16
+#define FW_MAX_MEDIA  32 /* uploaded files kept (the oldest goes first) */
+
+/* A file uploaded with POST /{phone_id}/media. */
+struct media {
+    char id[32];
+    char filename[128];
+    char mime[64];
+    char *data_b64; /* the bytes, base64 */
+    size_t size;
+};
 
 struct sent {
     int64_t seq;
@@ -81,6 +91,9 @@ struct fake {
     int64_t win_start_ms[64]; /* accepted sends in the last second (ring) */
     int win_n, max_1s;
     int64_t start_ms;
+    struct media media[FW_MAX_MEDIA];
+    int nmedia;
+    int64_t next_media;
 };
 
 static volatile sig_atomic_t fw_stop;
@@ -490,6 +503,16 @@ static const char *validate(const cJSON *m, const char **type_out)
             return "template.name and template.language.code are required";
         return NULL;
     }
+    if (strcmp(type, "document") == 0) {
+        x = cJSON_GetObjectItemCaseSensitive(m, "document");
+        if (!str_in(x, "id", 1, 64, NULL) && !str_in(x, "link", 8, 2048, NULL))
+            return "document.id or document.link is required";
+        if (cJSON_GetObjectItemCaseSensitive(x, "caption") && !str_in(x, "caption", 1, 1024, NULL))
+            return "document.caption must be 1 to 1024 characters";
+        if (cJSON_GetObjectItemCaseSensitive(x, "filename") && !str_in(x, "filename", 1, 240, NULL))
+            return "document.filename must be 1 to 240 characters";
+        return NULL;
+    }
     if (strcmp(type, "interactive") != 0)
         return "unsupported message type";
     const cJSON *ia = cJSON_GetObjectItemCaseSensitive(m, "interactive");
@@ -579,6 +602,130 @@ static void count_rate(struct fake *f)
         f->max_1s = n;
 }
 
+/* Case-insensitive strstr for header names. */
+static const char *ci_find(const char *h, const char *n)
+{
+    size_t k = strlen(n);
+    for (; *h; h++)
+        if (strncasecmp(h, n, k) == 0)
+            return h;
+    return NULL;
+}
+
+/* One parameter of a header value (name="..." or name=token) into out. */
+static int header_param(const char *h, const char *name, char *out, size_t n)
+{
+    size_t nl = strlen(name);
+    for (const char *p = h; (p = strstr(p, name)) != NULL; p += nl) {
+        if ((p > h && p[-1] != ' ' && p[-1] != ';') || p[nl] != '=')
+            continue;
+        p += nl + 1;
+        size_t k = *p == '"' ? strcspn(p + 1, "\"") : strcspn(p, "; \r\n");
+        if (k + 1 > n)
+            return 0;
+        memcpy(out, *p == '"' ? p + 1 : p, k);
+        out[k] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* POST /{version}/{phone_id}/media, multipart/form-data with
+ * messaging_product=whatsapp, type and file: the file is kept and its
+ * media id answered ({"id": ...}); GET /control/media?id= gives it back. */
+static void graph_media(struct fake *f, const struct fw_call *call, const char *auth,
+                        const char *phone_id, const struct fh_req *r)
+{
+    char boundary[128], delim[140], product[16] = "";
+    struct media m;
+    memset(&m, 0, sizeof(m));
+    if (!auth || strncmp(auth, "Bearer ", 7) != 0 || strcmp(auth + 7, f->token) != 0) {
+        respond_json(call, 401,
+                     graph_error(190, "Invalid OAuth access token - Cannot parse access token",
+                                 "OAuthException", NULL));
+        return;
+    }
+    if (strcmp(phone_id, f->phone_id) != 0 ||
+        strncasecmp(r->ctype, "multipart/form-data", 19) != 0 ||
+        !header_param(r->ctype, "boundary", boundary, sizeof(boundary))) {
+        respond_json(call, 400,
+                     graph_error(100, "(#100) Invalid parameter", "OAuthException",
+                                 "the upload must be multipart/form-data to a known phone id"));
+        return;
+    }
+    snprintf(delim, sizeof(delim), "\r\n--%s", boundary);
+    /* parts: each starts after "--boundary\r\n" */
+    const char *p = r->body, *end = r->body + r->body_len;
+    size_t dl = strlen(delim);
+    if ((size_t)(end - p) < dl - 2 || memcmp(p, delim + 2, dl - 2) != 0)
+        goto bad;
+    p += dl - 2;
+    while (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
+        const char *hend = fh_memmem(p + 2, (size_t)(end - p - 2), "\r\n\r\n", 4);
+        char hdrs[1024], name[64] = "", fname[128] = "";
+        if (!hend || (size_t)(hend - p) >= sizeof(hdrs))
+            goto bad;
+        memcpy(hdrs, p + 2, (size_t)(hend - p - 2));
+        hdrs[hend - p - 2] = '\0';
+        const char *data = hend + 4;
+        const char *next = fh_memmem(data, (size_t)(end - data), delim, dl);
+        if (!next)
+            goto bad;
+        size_t len = (size_t)(next - data);
+        const char *cd = ci_find(hdrs, "content-disposition:");
+        if (!cd || !header_param(cd, "name", name, sizeof(name)))
+            goto bad;
+        if (strcmp(name, "file") == 0 && header_param(cd, "filename", fname, sizeof(fname))) {
+            const char *ct = ci_find(hdrs, "content-type:");
+            bb_strlcpy(m.filename, fname, sizeof(m.filename));
+            if (ct) {
+                for (ct += 13; *ct == ' '; ct++)
+                    ;
+                snprintf(m.mime, sizeof(m.mime), "%.*s", (int)strcspn(ct, "\r\n"), ct);
+            }
+            free(m.data_b64);
+            m.data_b64 = NULL;
+            if (bb_base64_encode(data, len, &m.data_b64) != BB_OK)
+                goto bad;
+            m.size = len;
+        } else if (strcmp(name, "messaging_product") == 0) {
+            snprintf(product, sizeof(product), "%.*s", (int)(len < 15 ? len : 15), data);
+        }
+        p = next + dl;
+    }
+    if (strcmp(product, "whatsapp") != 0 || !m.data_b64 || m.size == 0) {
+        free(m.data_b64);
+        respond_json(call, 400,
+                     graph_error(100, "(#100) Invalid parameter", "OAuthException",
+                                 "messaging_product whatsapp and a non-empty file are required"));
+        return;
+    }
+    if (f->nmedia == FW_MAX_MEDIA) {
+        free(f->media[0].data_b64);
+        memmove(&f->media[0], &f->media[1], sizeof(f->media[0]) * (FW_MAX_MEDIA - 1));
+        f->nmedia--;
+    }
+    snprintf(m.id, sizeof(m.id), "%" PRId64, 4490709300000000 + ++f->next_media);
+    f->media[f->nmedia++] = m;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", m.id);
+    respond_json(call, 200, o);
+    return;
+bad:
+    free(m.data_b64);
+    respond_json(call, 400,
+                 graph_error(100, "(#100) Invalid parameter", "OAuthException",
+                             "a malformed multipart body"));
+}
+
+static const struct media *media_get(const struct fake *f, const char *id)
+{
+    for (int i = 0; id && i < f->nmedia; i++)
+        if (strcmp(f->media[i].id, id) == 0)
+            return &f->media[i];
+    return NULL;
+}
+
 static void graph_messages(struct fake *f, const struct fw_call *call, const char *auth,
                            const char *phone_id, const char *body)
 {
@@ -608,6 +755,15 @@ static void graph_messages(struct fake *f, const struct fw_call *call, const cha
     if ((why = validate(m, &type)) != NULL) {
         err = graph_error(100, "(#100) Invalid parameter", "OAuthException", why);
         goto reject;
+    }
+    if (strcmp(type, "document") == 0) {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "document");
+        const cJSON *mid = cJSON_GetObjectItemCaseSensitive(d, "id");
+        if (cJSON_IsString(mid) && !media_get(f, mid->valuestring)) {
+            err = graph_error(100, "(#100) Invalid parameter", "OAuthException",
+                              "document.id is not a media id uploaded to this phone number");
+            goto reject;
+        }
     }
     norm_number(cJSON_GetObjectItemCaseSensitive(m, "to")->valuestring, to, sizeof(to));
     for (int i = 0; i < f->nfaults; i++) {
@@ -676,6 +832,26 @@ reject:
 
 /* ---- control ------------------------------------------------------------ */
 
+static void ctl_media(struct fake *f, const struct fw_call *call, const char *query)
+{
+    char id[32] = "";
+    const char *p = strstr(query, "id=");
+    if (p)
+        bb_snprintf(id, sizeof(id), "%.*s", (int)strcspn(p + 3, "&"), p + 3);
+    const struct media *m = media_get(f, id);
+    if (!m) {
+        control_err(call, 404, "no such media");
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", m->id);
+    cJSON_AddStringToObject(o, "filename", m->filename);
+    cJSON_AddStringToObject(o, "mime_type", m->mime);
+    cJSON_AddNumberToObject(o, "size", (double)m->size);
+    cJSON_AddStringToObject(o, "data_b64", m->data_b64);
+    respond_json(call, 200, o);
+}
+
 static void ctl_sent(struct fake *f, const struct fw_call *call, const char *query)
 {
     char to[32] = "", since[24] = "";
@@ -739,7 +915,9 @@ static void control(struct fake *f, const struct fw_call *call, const char *meth
 {
     cJSON *in = NULL;
     if (strcmp(method, "GET") == 0) {
-        if (strcmp(path, "/control/sent") == 0)
+        if (strcmp(path, "/control/media") == 0)
+            ctl_media(f, call, query);
+        else if (strcmp(path, "/control/sent") == 0)
             ctl_sent(f, call, query);
         else if (strcmp(path, "/control/stats") == 0)
             ctl_stats(f, call);
@@ -853,6 +1031,10 @@ static void handle(void *app, struct fh_conn *conn, const struct fh_req *r)
                sscanf(path, "/%31[^/]/%63[^/]/%31s", ver, pid, tail) == 3 &&
                strcmp(tail, "messages") == 0) {
         graph_messages(f, c, auth[0] ? auth : NULL, pid, body);
+    } else if (strcmp(r->method, "POST") == 0 &&
+               sscanf(path, "/%31[^/]/%63[^/]/%31s", ver, pid, tail) == 3 &&
+               strcmp(tail, "media") == 0) {
+        graph_media(f, c, auth[0] ? auth : NULL, pid, r);
     } else {
         respond_json(c, 400,
                      graph_error(100, "Unsupported request - method type: get",
@@ -936,6 +1118,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < f.nsent; i++)
         free(f.sent[i].body);
     free(f.sent);
+    for (int i = 0; i < f.nmedia; i++)
+        free(f.media[i].data_b64);
     free(f.last_webhook);
     return 0;
 }
