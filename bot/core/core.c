@@ -70,6 +70,7 @@ struct core {
     } chans[CORE_MAX_CHANNELS];
     int nchans;
     const struct safety *safety; /* borrowed; NULL screens nothing */
+    int64_t event_id;            /* the inbox event being handled, 0 between events */
 };
 
 int core_new(struct store *st, struct flow_lib *lib, const struct domain_module *const *modules,
@@ -144,6 +145,7 @@ static void domain_ctx_of(struct core *c, int64_t now, struct domain_ctx *d)
     d->core = c;
     d->cfg = c->cfg;
     d->now = now;
+    d->event_id = c->event_id;
 }
 
 /* ---- the modules' person fields and periodic work ---------------------------- */
@@ -647,7 +649,9 @@ int core_process(struct core *c, int max, int *n)
     if (rc != BB_OK)
         goto fail;
     for (int i = 0; i < count; i++) {
+        c->event_id = evs[i].id;
         rc = handle_event(c, &evs[i], now);
+        c->event_id = 0;
         if (rc != BB_OK)
             goto fail;
         c->stats.events++;
