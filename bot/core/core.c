@@ -472,7 +472,7 @@ void core_set_safety(struct core *c, const struct safety *s)
  * answered here. p is NULL for a sender we do not know yet. */
 static int safety_step(struct core *c, const struct store_inbox_event *ev,
                        const struct store_person *p, const struct reach *r, const cJSON *pj,
-                       struct flow_state *st, struct flow_fxlist *fx, int *done)
+                       struct flow_state *st, struct flow_fxlist *fx, int64_t now, int *done)
 {
     const char *t = ev->kind == STORE_EV_TEXT && ev->text ? ev->text : "";
     int li = p ? (flow_lang_index(p->lang) == 1 ? 1 : 0) : -1, rule = -1;
@@ -487,7 +487,7 @@ static int safety_step(struct core *c, const struct store_inbox_event *ev,
         rc = safety_talk_reply(li, cJSON_IsString(mn) ? mn->valuestring : "", &m);
     } else if (t[0] && t[0] != '/' && safety_screen(c->safety, t, &rule)) {
         const struct flow *f = st && st->depth ? flow_lib_get(c->lib, st->stack[0].flow_id, 0) : 0;
-        int paused = st && flow_pause(st, fx);
+        int paused = st && flow_pause(st, now, fx);
         safety_rule_name(c->safety, rule, name, sizeof(name));
         bb_log(BB_LOG_WARN, "safety", "distress screen: %s matched (person %" PRId64 ", %s)%s",
                name, p ? p->id : 0, ev->channel[0] ? ev->channel : "internal",
@@ -524,7 +524,7 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         if (rc == BB_ENOTFOUND) {
             bb_strlcpy(r.channel, ev->channel, sizeof(r.channel));
             bb_strlcpy(r.ext_user, ev->ext_user, sizeof(r.ext_user));
-            if ((rc = safety_step(c, ev, NULL, &r, NULL, NULL, NULL, &screened)) != BB_OK ||
+            if ((rc = safety_step(c, ev, NULL, &r, NULL, NULL, NULL, now, &screened)) != BB_OK ||
                 screened)
                 return rc;
             rc = handle_unknown(c, ev, now, &pid);
@@ -568,7 +568,8 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
     }
     if ((rc = modules_person_fields(c, now, &p, pj)) != BB_OK)
         goto out;
-    if (!started_by_code && (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, &screened)) != BB_OK)
+    if (!started_by_code &&
+        (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, now, &screened)) != BB_OK)
         goto out;
     struct flow_ctx ctx = {.lib = c->lib,
                            .get = get_flow,

@@ -97,8 +97,8 @@ static void choice_id(struct fx *f, const char *user, const char *label, char *o
                                   "SELECT " STORE_OUTBOX_COLS " FROM outbox"
                                   " WHERE ext_user = ?1 AND body LIKE '%\"choices\"%'"
                                   " ORDER BY id DESC LIMIT 1",
-                                  STORE_ARGS(store_text(user)), store_map_outbox, sizeof(*m),
-                                  1, store_drop_outbox, (void **)&m, &cnt),
+                                  STORE_ARGS(store_text(user)), store_map_outbox, sizeof(*m), 1,
+                                  store_drop_outbox, (void **)&m, &cnt),
                      BB_OK);
     assert_int_equal(cnt, 1);
     cJSON *b = cJSON_Parse(m[0].body);
@@ -144,8 +144,7 @@ static void test_unlinkable_at_commit(void **state)
         bb_snprintf(nip, sizeof(nip), "19900101201501%04zu", i);
         bb_snprintf(name, sizeof(name), "Orang %zu", i);
         int64_t id = tfx_person_in(f->st, nip, name, "Unit A", "employee");
-        assert_int_equal(store_identity_link(f->st, chans[i][0], chans[i][1], id, T0 - 100),
-                         BB_OK);
+        assert_int_equal(store_identity_link(f->st, chans[i][0], chans[i][1], id, T0 - 100), BB_OK);
     }
     memset(&w, 0, sizeof(w));
     bb_strlcpy(w.flow_id, "survey.enps", sizeof(w.flow_id));
@@ -187,9 +186,8 @@ static void test_unlinkable_at_commit(void **state)
                                    chans[i][0]),
                          1);
         /* the anonymous answer is there */
-        assert_int_equal(count_sql(f, "SELECT count(*) FROM survey_answers WHERE txt = ?1",
-                                   chans[i][2]),
-                         1);
+        assert_int_equal(
+            count_sql(f, "SELECT count(*) FROM survey_answers WHERE txt = ?1", chans[i][2]), 1);
     }
     /* Telegram and the web chat had an echo to blank, WhatsApp none. */
     assert_int_equal(count_sql(f,
@@ -197,9 +195,8 @@ static void test_unlinkable_at_commit(void **state)
                                " json_type(body, '$.answered') IS NOT NULL AND ?1 = ?1",
                                ""),
                      2);
-    assert_int_equal(count_sql(f, "SELECT count(*) FROM survey_answers WHERE num = 7 AND ?1 = ?1",
-                               ""),
-                     3);
+    assert_int_equal(
+        count_sql(f, "SELECT count(*) FROM survey_answers WHERE num = 7 AND ?1 = ?1", ""), 3);
     assert_int_equal(
         count_sql(f, "SELECT count(*) FROM survey_invitations WHERE answered_at <> 0 AND ?1 = ?1",
                   ""),
