@@ -456,6 +456,21 @@ const char *const store_migrations[] = {
     " expires_at INTEGER NOT NULL);"
     "CREATE INDEX admin_sessions_person ON admin_sessions(person_id) WHERE person_id <> 0;"
     "CREATE INDEX admin_sessions_expiry ON admin_sessions(expires_at);",
+    /* alerts (store_alerts.c): a wellbeing or distress alert, open until
+     * acknowledged on the dashboard; who was told in chat (the first
+     * recipient and how many), never the answers or the message. */
+    "CREATE TABLE alerts ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " sent_to TEXT NOT NULL DEFAULT ''," /* mentor, hr, fallback; '' nobody reached */
+    " recipient_id INTEGER NOT NULL DEFAULT 0,"
+    " reached INTEGER NOT NULL DEFAULT 0,"
+    " acked_at INTEGER NOT NULL DEFAULT 0,"
+    " acked_by TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX alerts_open ON alerts(acked_at, id);"
+    "CREATE INDEX alerts_person ON alerts(person_id, kind);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -609,6 +624,13 @@ const struct store_person_table store_person_tables[] = {
      "SELECT i.wave_id, w.flow_id, i.answered FROM survey_invitations i"
      " JOIN survey_waves w ON w.id = i.wave_id WHERE i.person_id = ?1 ORDER BY i.wave_id",
      "DELETE FROM survey_invitations WHERE person_id = ?1", 0, 0},
+    /* Alerts about the person (the migration "alerts"); as a recipient the
+     * person's id is cleared, the alert stays for the one it is about. */
+    {"alerts",
+     "SELECT kind, created_at, sent_to, reached, acked_at FROM alerts WHERE person_id = ?1"
+     " ORDER BY id",
+     "DELETE FROM alerts WHERE person_id = ?1", 0, 0},
+    {NULL, NULL, "UPDATE alerts SET recipient_id = 0 WHERE recipient_id = ?1", 0, 0},
     /* HR dashboard sign-ins (migration 10); the token hash is not exported. */
     {"admin_sessions",
      "SELECT created_at, last_seen, expires_at FROM admin_sessions WHERE person_id = ?1"

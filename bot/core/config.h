@@ -20,8 +20,9 @@
 
 #include <cjson/cJSON.h>
 
-#define CONFIG_SECTIONS_MAX  4
-#define CONFIG_SECTION_BYTES 2048
+#define CONFIG_SECTIONS_MAX       4
+#define CONFIG_SECTION_BYTES      2048
+#define CONFIG_ALERT_FALLBACK_MAX 8 /* people on the alert fallback list */
 
 struct config_env_var {
     const char *name; /* BIMBING_... */
@@ -60,6 +61,10 @@ struct config {
     int anonymity_k;    /* "anonymity_k": smallest group shown in reports (5, >= 3) */
     int64_t invite_ttl; /* "invite_ttl": how long an invite code works ("14d") */
     char log_level[8];  /* "log_level": error, warn, info, debug */
+    /* "alert_fallback": NIPs, in order, who get an alert that reaches
+     * neither the mentor nor HR in chat (docs/safety.md); none by default */
+    char alert_fallback[CONFIG_ALERT_FALLBACK_MAX][32];
+    int nalert_fallback;
     /* from the environment */
     char admin_token[256]; /* BIMBING_ADMIN_TOKEN */
     /* the sections of config_load's `sections`, each with its settings */

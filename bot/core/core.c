@@ -17,12 +17,14 @@
  */
 #include "bot/core/core.h"
 #include "bot/base/bb.h"
+#include "bot/core/alert.h"
 #include "bot/core/config.h"
 #include "bot/core/domain.h"
 #include "bot/core/outmsg.h"
 #include "bot/core/register.h"
 #include "bot/core/safety.h"
 #include "bot/base/tz.h"
+#include "store/store_alerts.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -466,6 +468,27 @@ void core_set_safety(struct core *c, const struct safety *s)
     c->safety = s;
 }
 
+/* A distress hit from a person who agreed to alerts (the consent
+ * wellbeing_alert): an alert to their mentor or HR (bot/core/alert.h),
+ * never with what they wrote, and they are told who was told. One a day at
+ * most while it is open: the dashboard already shows it. */
+static int distress_alert(struct core *c, const struct store_person *p, int64_t now)
+{
+    struct domain_ctx dc;
+    struct alert_outcome o;
+    int granted = -1, open = 0;
+    int rc = store_consent_get(c->st, p->id, "wellbeing_alert", &granted);
+    if (rc != BB_OK || granted != 1)
+        return rc;
+    if ((rc = store_alert_open_since(c->st, p->id, ALERT_DISTRESS, now - 86400, &open)) != BB_OK ||
+        open)
+        return rc;
+    domain_ctx_of(c, now, &dc);
+    if ((rc = alert_raise(&dc, p, ALERT_DISTRESS, &o)) != BB_OK)
+        return rc;
+    return alert_tell_person(&dc, p, ALERT_DISTRESS, &o);
+}
+
 /* Before the flow sees it: a text with signs of distress gets the help
  * lines at once and the pending question is paused (not lost); the "talk
  * to a person" button gets who to contact. *done = 1 when the event was
@@ -500,6 +523,8 @@ static int safety_step(struct core *c, const struct store_inbox_event *ev,
     if (rc == BB_OK)
         rc = queue_msg(c, p ? p->id : 0, r->channel, r->ext_user, &m);
     outmsg_clear(&m);
+    if (rc == BB_OK && p && rule >= 0)
+        rc = distress_alert(c, p, now);
     return rc;
 }
 
