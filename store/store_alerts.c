@@ -14,13 +14,11 @@ static int kind_ok(const char *kind)
     return kind && (!strcmp(kind, "wellbeing") || !strcmp(kind, "distress"));
 }
 
-int store_alert_add(struct store *st, int64_t person_id, const char *kind, int64_t now,
-                    int64_t *id)
+int store_alert_add(struct store *st, int64_t person_id, const char *kind, int64_t now, int64_t *id)
 {
     if (!kind_ok(kind) || person_id <= 0)
         return BB_EINVAL;
-    return store_q_insert(st,
-                          "INSERT INTO alerts(person_id, kind, created_at) VALUES(?1, ?2, ?3)",
+    return store_q_insert(st, "INSERT INTO alerts(person_id, kind, created_at) VALUES(?1, ?2, ?3)",
                           STORE_ARGS(store_int(person_id), store_text(kind), store_int(now)), id);
 }
 
@@ -38,23 +36,28 @@ int store_alert_open_since(struct store *st, int64_t person_id, const char *kind
                            int *yes)
 {
     int64_t n = 0;
-    int rc = store_q_int64(st,
-                           "SELECT count(*) FROM alerts WHERE person_id = ?1 AND kind = ?2"
-                           " AND acked_at = 0 AND created_at >= ?3",
-                           STORE_ARGS(store_int(person_id), store_text(kind), store_int(since)),
-                           &n);
+    int rc =
+        store_q_int64(st,
+                      "SELECT count(*) FROM alerts WHERE person_id = ?1 AND kind = ?2"
+                      " AND acked_at = 0 AND created_at >= ?3",
+                      STORE_ARGS(store_int(person_id), store_text(kind), store_int(since)), &n);
     *yes = n > 0;
     return rc;
 }
 
-static const struct store_col alert_cols[] = {
-    STORE_I64(struct store_alert, id),           STORE_I64(struct store_alert, person_id),
-    STORE_TXT(struct store_alert, kind),         STORE_I64(struct store_alert, created_at),
-    STORE_TXT(struct store_alert, sent_to),      STORE_I64(struct store_alert, recipient_id),
-    STORE_INT(struct store_alert, reached),      STORE_I64(struct store_alert, acked_at),
-    STORE_TXT(struct store_alert, acked_by),     STORE_TXT(struct store_alert, nip),
-    STORE_TXT(struct store_alert, name),         STORE_TXT(struct store_alert, unit),
-    STORE_TXT(struct store_alert, recipient_name)};
+static const struct store_col alert_cols[] = {STORE_I64(struct store_alert, id),
+                                              STORE_I64(struct store_alert, person_id),
+                                              STORE_TXT(struct store_alert, kind),
+                                              STORE_I64(struct store_alert, created_at),
+                                              STORE_TXT(struct store_alert, sent_to),
+                                              STORE_I64(struct store_alert, recipient_id),
+                                              STORE_INT(struct store_alert, reached),
+                                              STORE_I64(struct store_alert, acked_at),
+                                              STORE_TXT(struct store_alert, acked_by),
+                                              STORE_TXT(struct store_alert, nip),
+                                              STORE_TXT(struct store_alert, name),
+                                              STORE_TXT(struct store_alert, unit),
+                                              STORE_TXT(struct store_alert, recipient_name)};
 
 static int map_alert(sqlite3_stmt *s, void *dst)
 {
@@ -89,11 +92,11 @@ int store_alert_ack(struct store *st, int64_t id, const char *actor, int64_t now
         return rc;
     if (acked != 0)
         return BB_EEXIST;
-    return store_q_change(st,
-                          "UPDATE alerts SET acked_at = ?2, acked_by = ?3 WHERE id = ?1"
-                          " AND acked_at = 0",
-                          STORE_ARGS(store_int(id), store_int(now > 0 ? now : 1),
-                                     store_text(actor ? actor : "")));
+    return store_q_change(
+        st,
+        "UPDATE alerts SET acked_at = ?2, acked_by = ?3 WHERE id = ?1"
+        " AND acked_at = 0",
+        STORE_ARGS(store_int(id), store_int(now > 0 ? now : 1), store_text(actor ? actor : "")));
 }
 
 struct reach_out {

@@ -268,8 +268,9 @@ static void test_distress_alert(void **state)
                                f->ayu),
                      1);
     contains(last_text(f, f->fb2), "kesulitan berat");
-    assert_int_equal(count_sql(f, "SELECT count(*) FROM outbox WHERE body LIKE '%mengakhiri%'"
-                                  " AND ?1 = ?1",
+    assert_int_equal(count_sql(f,
+                               "SELECT count(*) FROM outbox WHERE body LIKE '%mengakhiri%'"
+                               " AND ?1 = ?1",
                                0),
                      0);
     contains(last_text(f, f->ayu), "Isi pesanmu tidak saya bagikan");
@@ -342,6 +343,7 @@ static void test_config_key(void **state)
                    "at most 8");
 }
 
-TFX_MAIN(TFX_TEST(test_hr_without_chat_goes_to_fallback), TFX_TEST(test_nobody_reachable_stays_open),
-         TFX_TEST(test_mentor_then_hr), TFX_TEST(test_distress_alert),
-         TFX_TEST(test_export_forget), cmocka_unit_test(test_config_key))
+TFX_MAIN(TFX_TEST(test_hr_without_chat_goes_to_fallback),
+         TFX_TEST(test_nobody_reachable_stays_open), TFX_TEST(test_mentor_then_hr),
+         TFX_TEST(test_distress_alert), TFX_TEST(test_export_forget),
+         cmocka_unit_test(test_config_key))
