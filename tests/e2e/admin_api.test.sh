@@ -35,6 +35,7 @@ ENDPOINTS=(
     "GET /delivery" "GET /audit" "GET /surveys" "GET /surveys/pulse.q1" "GET /surveys/pulse.q1/csv"
     "POST /surveys/pulse.q1/send" "GET /broadcasts" "POST /broadcasts" "GET /broadcasts/7"
     "GET /mentoring/suggestions" "GET /mentoring/pairs" "POST /mentoring/pairs"
+    "GET /alerts" "POST /alerts/7/ack"
 )
 # all_codes COOKIE CSRF: "METHOD PATH=STATUS ..." for every endpoint.
 all_codes() {
