@@ -99,6 +99,48 @@ int store_alert_ack(struct store *st, int64_t id, const char *actor, int64_t now
         STORE_ARGS(store_int(id), store_int(now > 0 ? now : 1), store_text(actor ? actor : "")));
 }
 
+int store_alert_send_add(struct store *st, int64_t alert_id, int64_t person_id, int64_t outbox_id)
+{
+    return store_q_exec(st,
+                        "INSERT OR REPLACE INTO alert_sends(alert_id, person_id, outbox_id)"
+                        " VALUES(?1, ?2, ?3)",
+                        STORE_ARGS(store_int(alert_id), store_int(person_id), store_int(outbox_id)),
+                        NULL);
+}
+
+int store_alert_tried(struct store *st, int64_t alert_id, int64_t person_id, int *yes)
+{
+    int64_t n = 0;
+    int rc =
+        store_q_int64(st, "SELECT count(*) FROM alert_sends WHERE alert_id = ?1 AND person_id = ?2",
+                      STORE_ARGS(store_int(alert_id), store_int(person_id)), &n);
+    *yes = n > 0;
+    return rc;
+}
+
+int store_alert_undelivered(struct store *st, int64_t **ids, int *n)
+{
+    /* a send whose outbox row is gone (pruned, or the recipient erased)
+     * counts as delivered: nothing says otherwise */
+    return store_q_grow(st,
+                        "SELECT a.id FROM alerts a WHERE a.acked_at = 0 AND a.reached > 0"
+                        " AND EXISTS (SELECT 1 FROM alert_sends s WHERE s.alert_id = a.id)"
+                        " AND NOT EXISTS (SELECT 1 FROM alert_sends s LEFT JOIN outbox o"
+                        " ON o.id = s.outbox_id WHERE s.alert_id = a.id"
+                        " AND (o.id IS NULL OR o.state NOT IN (5, 6)))"
+                        " ORDER BY a.id LIMIT 100",
+                        STORE_NOARGS, store_map_int64, sizeof(**ids), 100, NULL, (void **)ids, n);
+}
+
+int store_alert_get(struct store *st, int64_t id, struct store_alert *out)
+{
+    memset(out, 0, sizeof(*out));
+    return store_q_one(st,
+                       "SELECT id, person_id, kind, created_at, sent_to, recipient_id, reached,"
+                       " acked_at, acked_by, '', '', '', '' FROM alerts WHERE id = ?1",
+                       STORE_ARGS(store_int(id)), map_alert, out);
+}
+
 struct reach_out {
     char *channel, *ext;
     size_t cn, en;

@@ -41,6 +41,16 @@ int store_alert_list(struct store *st, int64_t since, int limit, struct store_al
 /* Acknowledge: BB_ENOTFOUND for no such alert, BB_EEXIST when it already
  * was. */
 int store_alert_ack(struct store *st, int64_t id, const char *actor, int64_t now);
+/* The chat message (outbox row) an alert was sent to person_id as. */
+int store_alert_send_add(struct store *st, int64_t alert_id, int64_t person_id, int64_t outbox_id);
+/* Was the alert already sent to person_id (whatever became of it)? */
+int store_alert_tried(struct store *st, int64_t alert_id, int64_t person_id, int *yes);
+/* Open alerts that reached someone in chat but whose every message has
+ * since failed or been blocked: ids, oldest first, at most 100; *ids
+ * malloc'd (free()). */
+int store_alert_undelivered(struct store *st, int64_t **ids, int *n);
+/* One alert by id (without the joined names). */
+int store_alert_get(struct store *st, int64_t id, struct store_alert *out);
 /* Where to reach a person in chat: their newest identity that is not
  * blocked. BB_ENOTFOUND when there is none. */
 int store_alert_reach(struct store *st, int64_t person_id, char *channel, size_t cn, char *ext_id,

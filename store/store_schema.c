@@ -470,7 +470,15 @@ const char *const store_migrations[] = {
     " acked_at INTEGER NOT NULL DEFAULT 0,"
     " acked_by TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX alerts_open ON alerts(acked_at, id);"
-    "CREATE INDEX alerts_person ON alerts(person_id, kind);",
+    "CREATE INDEX alerts_person ON alerts(person_id, kind);"
+    /* each chat message an alert was sent as: when every one of them failed
+     * or was blocked, the alert goes on to the next person not yet tried */
+    "CREATE TABLE alert_sends ("
+    " alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+    " person_id INTEGER NOT NULL,"
+    " outbox_id INTEGER NOT NULL,"
+    " PRIMARY KEY(alert_id, person_id)) WITHOUT ROWID;"
+    "CREATE INDEX alert_sends_person ON alert_sends(person_id);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -631,6 +639,7 @@ const struct store_person_table store_person_tables[] = {
      " ORDER BY id",
      "DELETE FROM alerts WHERE person_id = ?1", 0, 0},
     {NULL, NULL, "UPDATE alerts SET recipient_id = 0 WHERE recipient_id = ?1", 0, 0},
+    {NULL, NULL, "DELETE FROM alert_sends WHERE person_id = ?1", 0, 0},
     /* HR dashboard sign-ins (migration 10); the token hash is not exported. */
     {"admin_sessions",
      "SELECT created_at, last_seen, expires_at FROM admin_sessions WHERE person_id = ?1"

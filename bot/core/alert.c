@@ -59,10 +59,13 @@ static int send_to(const struct domain_ctx *d, const struct store_person *p, con
 {
     struct store_person r;
     char channel[16], ext[64], text[1400], *json = NULL;
-    int rc, li;
+    int64_t out_id = 0;
+    int rc, li, tried = 0;
     *sent = 0;
     if (id == p->id)
         return BB_OK; /* never the person themself */
+    if ((rc = store_alert_tried(d->st, o->id, id, &tried)) != BB_OK || tried)
+        return rc; /* tried before for this alert: its message failed */
     rc = store_alert_reach(d->st, id, channel, sizeof(channel), ext, sizeof(ext));
     if (rc == BB_ENOTFOUND)
         return BB_OK; /* no chat, or only blocked ones */
@@ -76,8 +79,10 @@ static int send_to(const struct domain_ctx *d, const struct store_person *p, con
     }
     if ((rc = outmsg_encode_text(text, &json)) != BB_OK)
         return rc;
-    rc = store_outbox_put(d->st, r.id, channel, ext, STORE_PRIO_LIVE, json, 0, NULL);
+    rc = store_outbox_put(d->st, r.id, channel, ext, STORE_PRIO_LIVE, json, 0, &out_id);
     free(json);
+    if (rc == BB_OK)
+        rc = store_alert_send_add(d->st, o->id, r.id, out_id);
     if (rc == BB_OK) {
         *sent = 1;
         if (!*first) {
@@ -88,17 +93,19 @@ static int send_to(const struct domain_ctx *d, const struct store_person *p, con
     return rc;
 }
 
-int alert_raise(const struct domain_ctx *d, const struct store_person *p, const char *kind,
-                struct alert_outcome *o)
+/* Send alert o->id about p along the chain (mentor, HR, the fallback list),
+ * skipping people it was sent to before; record who was reached. */
+static int deliver(const struct domain_ctx *d, const struct store_person *p, const char *kind,
+                   struct alert_outcome *o, const char *audit_action)
 {
     struct store_pairing pr;
     int64_t ids[ALERT_HR_MAX], first = 0;
-    char detail[128], action[32];
+    char detail[128];
     int n = 0, sent = 0, rc;
 
-    memset(o, 0, sizeof(*o));
-    if ((rc = store_alert_add(d->st, p->id, kind, d->now, &o->id)) != BB_OK)
-        return rc;
+    o->via = ALERT_VIA_NONE;
+    o->reached = 0;
+    o->name[0] = '\0';
     /* 1. the mentor */
     rc = store_pairing_active_of(d->st, p->id, &pr);
     if (rc == BB_OK) {
@@ -145,8 +152,59 @@ int alert_raise(const struct domain_ctx *d, const struct store_person *p, const 
         return rc;
     bb_snprintf(detail, sizeof(detail), "alert %" PRId64 ": %s, %d reached in chat", o->id,
                 o->reached ? via_names[o->via] : "nobody", o->reached);
+    return store_audit(d->st, p->nip, audit_action, p->id, detail, d->now);
+}
+
+int alert_raise(const struct domain_ctx *d, const struct store_person *p, const char *kind,
+                struct alert_outcome *o)
+{
+    char action[32];
+    int rc;
+    memset(o, 0, sizeof(*o));
+    if ((rc = store_alert_add(d->st, p->id, kind, d->now, &o->id)) != BB_OK)
+        return rc;
     bb_snprintf(action, sizeof(action), "%s.alert", kind);
-    return store_audit(d->st, p->nip, action, p->id, detail, d->now);
+    return deliver(d, p, kind, o, action);
+}
+
+/* One undelivered alert: on to the next person, and the person is told. */
+static int escalate(const struct domain_ctx *d, int64_t id)
+{
+    struct store_alert a;
+    struct store_person p;
+    struct alert_outcome o;
+    char action[40];
+    int rc = store_alert_get(d->st, id, &a);
+    if (rc == BB_OK)
+        rc = store_person_by_id(d->st, a.person_id, &p);
+    if (rc != BB_OK)
+        return rc;
+    memset(&o, 0, sizeof(o));
+    o.id = id;
+    bb_log(BB_LOG_WARN, "alert", "alert %" PRId64 ": every chat message failed; passing it on", id);
+    bb_snprintf(action, sizeof(action), "%s.alert.moved", a.kind);
+    if ((rc = deliver(d, &p, a.kind, &o, action)) != BB_OK)
+        return rc;
+    return alert_tell_person(d, &p, a.kind, &o);
+}
+
+int alert_tick(const struct domain_ctx *d, int *did)
+{
+    int64_t *ids = NULL;
+    int n = 0, rc = store_alert_undelivered(d->st, &ids, &n);
+    for (int i = 0; rc == BB_OK && i < n; i++) {
+        if ((rc = store_begin(d->st)) != BB_OK)
+            break;
+        rc = escalate(d, ids[i]);
+        if (rc == BB_OK)
+            rc = store_commit(d->st);
+        else
+            store_rollback(d->st);
+    }
+    free(ids);
+    if (did)
+        *did = rc == BB_OK ? n : 0;
+    return rc;
 }
 
 int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, const char *kind,

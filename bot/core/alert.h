@@ -37,6 +37,11 @@ struct alert_outcome {
  * send it in chat as above; *o says to whom. */
 int alert_raise(const struct domain_ctx *d, const struct store_person *p, const char *kind,
                 struct alert_outcome *o);
+/* Periodic (the core module's tick): an open alert whose every chat
+ * message has since failed or been blocked goes on along the chain to the
+ * people not tried yet (else it is marked as reaching nobody), and the
+ * person is told. *did: alerts passed on. Its own transaction per alert. */
+int alert_tick(const struct domain_ctx *d, int *did);
 /* Tell p, in their language, who was told (or that nobody could be reached
  * in chat and the alert waits on the dashboard). */
 int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, const char *kind,

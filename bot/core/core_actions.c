@@ -8,6 +8,7 @@
  * Thread rules: core thread only; constant data.
  */
 #include "bot/base/bb.h"
+#include "bot/core/alert.h"
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
 
@@ -152,4 +153,5 @@ static const struct domain_action core_actions[] = {
 const struct domain_module core_module = {
     .name = "core",
     .actions = core_actions,
+    .tick = alert_tick, /* alerts whose chat messages all failed go on (alert.h) */
 };

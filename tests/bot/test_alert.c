@@ -235,6 +235,59 @@ static void test_mentor_then_hr(void **state)
     contains(last_text(f, f->mentor), "Ayu Lestari (Biro SDM)");
 }
 
+static void set_sends_state(struct fx *f, int64_t alert_id, int state)
+{
+    assert_int_equal(store_q_exec(f->st,
+                                  "UPDATE outbox SET state = ?2 WHERE id IN (SELECT outbox_id"
+                                  " FROM alert_sends WHERE alert_id = ?1)",
+                                  STORE_ARGS(store_int(alert_id), store_int(state)), NULL),
+                     BB_OK);
+}
+
+/* HR's chat turns out blocked when the alert is delivered: the core's tick
+ * passes it on to the fallback list and tells the person; when that fails
+ * too, it is marked as reaching nobody, stays open, and is not passed on
+ * again. A message still on its way is no reason to move. */
+static void test_failed_delivery_moves_on(void **state)
+{
+    struct fx *f = *state;
+    struct domain_ctx d;
+    struct alert_outcome o;
+    struct store_person ayu = person(f, f->ayu);
+    struct store_alert a;
+    int did = -1;
+    assert_int_equal(store_identity_link(f->st, "whatsapp", "6280", f->hr, T0), BB_OK);
+    ctx_of(f, &d);
+    assert_int_equal(alert_raise(&d, &ayu, ALERT_WELLBEING, &o), BB_OK);
+    assert_int_equal(o.via, ALERT_VIA_HR);
+    assert_int_equal(core_modules_tick(f->core, T0 + 10, &did), BB_OK);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM outbox WHERE person_id = ?1", f->fb2), 0);
+    set_sends_state(f, o.id, STORE_OUT_BLOCKED);
+    assert_int_equal(alert_tick(&d, &did), BB_OK);
+    assert_int_equal(did, 1);
+    assert_int_equal(store_alert_get(f->st, o.id, &a), BB_OK);
+    assert_string_equal(a.sent_to, "fallback");
+    assert_int_equal(a.recipient_id, f->fb2);
+    contains(last_text(f, f->fb2), "Ayu Lestari (Biro SDM)");
+    contains(last_text(f, f->ayu), "saya mengabari Dewi Anggraini");
+    /* the fallback's message fails as well: nobody left, still open */
+    set_sends_state(f, o.id, STORE_OUT_FAILED);
+    assert_int_equal(alert_tick(&d, &did), BB_OK);
+    assert_int_equal(did, 1);
+    assert_int_equal(store_alert_get(f->st, o.id, &a), BB_OK);
+    assert_string_equal(a.sent_to, "");
+    assert_int_equal(a.reached, 0);
+    assert_int_equal(a.acked_at, 0);
+    contains(last_text(f, f->ayu), "tetap terbuka di dasbor SDM");
+    assert_int_equal(alert_tick(&d, &did), BB_OK);
+    assert_int_equal(did, 0);
+    assert_int_equal(count_sql(f,
+                               "SELECT count(*) FROM audit_log WHERE subject_person = ?1 AND"
+                               " action = 'wellbeing.alert.moved'",
+                               f->ayu),
+                     2);
+}
+
 static void inbound(struct fx *f, const char *text)
 {
     static int seq;
@@ -345,5 +398,5 @@ static void test_config_key(void **state)
 
 TFX_MAIN(TFX_TEST(test_hr_without_chat_goes_to_fallback),
          TFX_TEST(test_nobody_reachable_stays_open), TFX_TEST(test_mentor_then_hr),
-         TFX_TEST(test_distress_alert), TFX_TEST(test_export_forget),
-         cmocka_unit_test(test_config_key))
+         TFX_TEST(test_failed_delivery_moves_on), TFX_TEST(test_distress_alert),
+         TFX_TEST(test_export_forget), cmocka_unit_test(test_config_key))
