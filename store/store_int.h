@@ -68,6 +68,8 @@ struct store {
     sqlite3 *db;
     int tx_depth;  /* nesting of store_begin() */
     int tx_failed; /* an inner rollback happened: roll back at the outermost end */
+    int wipe_wal;  /* the transaction blanked personal traces: truncate the WAL after it */
+    int busy_ms;   /* the busy timeout set at open */
     int nstmts;    /* slots in use */
     struct store_stmt_slot stmts[STORE_STMT_SLOTS];
     char errmsg[256];
@@ -103,6 +105,11 @@ void store_seterr(struct store *st, const char *msg);
  * BB_EEXPIRED, BB_EINVAL, BB_EPERM), else roll back. Returns rc, or the
  * commit's error when rc was BB_OK. */
 int store_tx_end(struct store *st, int rc);
+/* Ask for the write-ahead log to be checkpointed and truncated once the
+ * outermost transaction commits (store_commit), so that what this
+ * transaction blanked (a survey answer's traces) is gone from the -wal
+ * file as well, not only from the database (secure_delete zeroes it there). */
+void store_wipe_wal_after_commit(struct store *st);
 
 /* ---- the query helpers (store_q.c) ------------------------------------- */
 

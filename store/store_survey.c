@@ -343,6 +343,8 @@ int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
     if (rc == BB_OK)
         rc = store_q_exec(st, "UPDATE survey_waves SET closed = 1 WHERE id = ?1",
                           STORE_ARGS(store_int(wave_id)), NULL);
+    if (rc == BB_OK)
+        store_wipe_wal_after_commit(st);
     free(people);
     return store_tx_end(st, rc);
 }
@@ -426,6 +428,8 @@ int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, co
             NULL);
     if (rc == BB_OK)
         rc = scrub_person(st, person_id, w.start_at, now, upto_event);
+    if (rc == BB_OK)
+        store_wipe_wal_after_commit(st);
     if (rc != BB_OK && marked) { /* e.g. a question twice: not half an answer */
         store_rollback(st);
         return rc;

@@ -6,7 +6,9 @@
  * capabilities (Telegram and the web chat echo the choice in "answered"
  * notices, WhatsApp does not). Right after core_process returns, no inbox
  * or outbox row holds the answer, while the anonymous answer is stored and
- * a message that came after the answer in the same batch keeps its text.
+ * a message that came after the answer in the same batch keeps its text;
+ * in the database files the answer text is then only in the anonymous
+ * table (the -wal file truncated, blanked bytes zeroed).
  * Run from the repository root (reads flows/).
  */
 #include <setjmp.h>
@@ -114,6 +116,35 @@ static void choice_id(struct fx *f, const char *user, const char *label, char *o
     assert_true(out[0] != '\0');
 }
 
+/* How often needle occurs in the file at path (0 when it does not exist). */
+static int occurrences(const char *path, const char *needle)
+{
+    FILE *fp = fopen(path, "rb");
+    size_t nl = strlen(needle), len = 0, cap = 0;
+    char *buf = NULL;
+    int n = 0;
+    if (!fp)
+        return 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? 2 * cap : 1 << 20;
+            assert_true(cap <= (64u << 20));
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        if (got == 0)
+            break;
+        len += got;
+    }
+    fclose(fp);
+    for (size_t i = 0; i + nl <= len; i++)
+        if (memcmp(buf + i, needle, nl) == 0)
+            n++;
+    free(buf);
+    return n;
+}
+
 static void answer_on(struct fx *f, const char *channel, const char *user, const char *why)
 {
     char id[64];
@@ -188,6 +219,12 @@ static void test_unlinkable_at_commit(void **state)
         /* the anonymous answer is there */
         assert_int_equal(
             count_sql(f, "SELECT count(*) FROM survey_answers WHERE txt = ?1", chans[i][2]), 1);
+        /* and in the files only there: the -wal file is truncated after the
+         * commit, and the blanked rows' bytes are zeroed (secure_delete) */
+        char wal[TFX_PATH_MAX + 8];
+        bb_snprintf(wal, sizeof(wal), "%s-wal", f->path);
+        assert_int_equal(occurrences(wal, chans[i][2]), 0);
+        assert_int_equal(occurrences(f->path, chans[i][2]), 1);
     }
     /* Telegram and the web chat had an echo to blank, WhatsApp none. */
     assert_int_equal(count_sql(f,
