@@ -4,7 +4,8 @@
 # check-in; HR signs in on /admin with their web chat sign-in and sees the
 # overview (with check-ins seeded so that some weeks reach the anonymity
 # threshold); a CSV with errors is refused; an operator signs in with the
-# admin token; a seeded survey wave shows its chart and its CSV downloads.
+# admin token; a seeded survey wave shows its chart and its CSV downloads;
+# a seeded open alert is marked as followed up on the alerts list.
 # Steps for mentoring are skipped while those
 # endpoints answer 501. Screenshots: build/test-artifacts/browser/*.png.
 #
@@ -55,6 +56,9 @@ for r in 1 2 3 4 5; do
     seed="$seed INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$r', 1, '', 'enps', $((r + 5)));"
 done
 sqlite3 "$DB" "$seed"
+# An open wellbeing alert about Made (person 5) that reached nobody in chat,
+# for the alerts list and its "Followed up" button.
+sqlite3 "$DB" "INSERT INTO alerts(person_id, kind, created_at) VALUES(5, 'wellbeing', $now);"
 
 start_serve BIMBING_ADMIN_TOKEN=$TOKEN
 
