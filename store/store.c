@@ -148,12 +148,17 @@ int store_open(const char *path, const struct store_opts *opts, struct store **o
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, busy);
+    st->busy_ms = busy;
     rc = exec_sql(st, "PRAGMA journal_mode = WAL");
     if (rc == BB_OK)
         rc = exec_sql(st, sync == STORE_SYNC_FULL ? "PRAGMA synchronous = FULL"
                                                   : "PRAGMA synchronous = NORMAL");
     if (rc == BB_OK)
         rc = exec_sql(st, "PRAGMA foreign_keys = ON");
+    /* Deleted and overwritten content is zeroed, not left in free space:
+     * a blanked survey answer or an erased person leaves no bytes behind. */
+    if (rc == BB_OK)
+        rc = exec_sql(st, "PRAGMA secure_delete = ON");
     /* A 64 MiB page cache and memory-mapped reads: the working set of a
      * busy bureau (people, sessions, recent queue rows) stays in memory. */
     if (rc == BB_OK)
@@ -342,8 +347,29 @@ int store_commit(struct store *st)
         /* A failed COMMIT may leave the transaction open: end it. */
         if (!sqlite3_get_autocommit(st->db))
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    } else if (st->wipe_wal) {
+        /* Committed: move every frame into the database and truncate the
+         * log to zero bytes. A reader holding an old snapshot (another
+         * process) can keep it from completing: no waiting for it (the
+         * core thread must not stall), logged, retried after the next one. */
+        int busy = 0, logged = 0, moved = 0;
+        sqlite3_busy_timeout(st->db, 0);
+        int src =
+            sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &logged, &moved);
+        sqlite3_busy_timeout(st->db, st->busy_ms);
+        busy = src == SQLITE_BUSY;
+        if (src != SQLITE_OK && !busy)
+            bb_log(BB_LOG_WARN, "store", "wal checkpoint: %s", sqlite3_errmsg(st->db));
+        else if (busy)
+            bb_log(BB_LOG_INFO, "store", "wal checkpoint: busy; retried after the next wipe");
+        st->wipe_wal = busy;
     }
     return rc;
+}
+
+void store_wipe_wal_after_commit(struct store *st)
+{
+    st->wipe_wal = 1;
 }
 
 int store_rollback(struct store *st)

@@ -194,6 +194,8 @@ int store_person_forget(struct store *st, int64_t person_id, int64_t now, char *
     rc = bb_snprintf(detail, sizeof(detail), "nip_sha256=%s", hash);
     if (rc == BB_OK)
         rc = store_audit(st, "system", "forget", 0, detail, now);
+    if (rc == BB_OK)
+        store_wipe_wal_after_commit(st); /* the erased rows leave the -wal file too */
     if (rc)
         goto done;
     if (kept) {

@@ -74,7 +74,9 @@ struct store {
     /* sqlite3_total_changes() when each level began: store_tx_end() commits a
      * "clean" error only if nothing was written since its own store_begin(). */
     long long tx_changes[STORE_TX_DEPTH_MAX];
-    int nstmts; /* slots in use */
+    int wipe_wal; /* the transaction blanked personal traces: truncate the WAL after it */
+    int busy_ms;  /* the busy timeout set at open */
+    int nstmts;   /* slots in use */
     struct store_stmt_slot stmts[STORE_STMT_SLOTS];
     char errmsg[256];
     /* store_set_table_channel(): which channel owns which personal table. */
@@ -109,6 +111,11 @@ void store_seterr(struct store *st, const char *msg);
  * BB_EEXPIRED, BB_EINVAL, BB_EPERM), else roll back. Returns rc, or the
  * commit's error when rc was BB_OK. */
 int store_tx_end(struct store *st, int rc);
+/* Ask for the write-ahead log to be checkpointed and truncated once the
+ * outermost transaction commits (store_commit), so that what this
+ * transaction blanked (a survey answer's traces) is gone from the -wal
+ * file as well, not only from the database (secure_delete zeroes it there). */
+void store_wipe_wal_after_commit(struct store *st);
 
 /* ---- the query helpers (store_q.c) ------------------------------------- */
 

@@ -501,6 +501,29 @@ const char *const store_migrations[] = {
     "CREATE INDEX outbox_unpurged ON outbox(updated_at)"
     " WHERE state >= 2 AND body <> '{\"text\":\"\"}';"
     "CREATE TABLE privacy_meta (key TEXT PRIMARY KEY, val INTEGER NOT NULL) WITHOUT ROWID;",
+    /* alerts (store_alerts.c): a wellbeing or distress alert, open until
+     * acknowledged on the dashboard; who was told in chat (the first
+     * recipient and how many), never the answers or the message. */
+    "CREATE TABLE alerts ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " sent_to TEXT NOT NULL DEFAULT ''," /* mentor, hr, fallback; '' nobody reached */
+    " recipient_id INTEGER NOT NULL DEFAULT 0,"
+    " reached INTEGER NOT NULL DEFAULT 0,"
+    " acked_at INTEGER NOT NULL DEFAULT 0,"
+    " acked_by TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX alerts_open ON alerts(acked_at, id);"
+    "CREATE INDEX alerts_person ON alerts(person_id, kind);"
+    /* each chat message an alert was sent as: when every one of them failed
+     * or was blocked, the alert goes on to the next person not yet tried */
+    "CREATE TABLE alert_sends ("
+    " alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+    " person_id INTEGER NOT NULL,"
+    " outbox_id INTEGER NOT NULL,"
+    " PRIMARY KEY(alert_id, person_id)) WITHOUT ROWID;"
+    "CREATE INDEX alert_sends_person ON alert_sends(person_id);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -656,6 +679,14 @@ const struct store_person_table store_person_tables[] = {
      "SELECT i.wave_id, w.flow_id, i.answered FROM survey_invitations i"
      " JOIN survey_waves w ON w.id = i.wave_id WHERE i.person_id = ?1 ORDER BY i.wave_id",
      "DELETE FROM survey_invitations WHERE person_id = ?1", 0, 0},
+    /* Alerts about the person (the migration "alerts"); as a recipient the
+     * person's id is cleared, the alert stays for the one it is about. */
+    {"alerts",
+     "SELECT kind, created_at, sent_to, reached, acked_at FROM alerts WHERE person_id = ?1"
+     " ORDER BY id",
+     "DELETE FROM alerts WHERE person_id = ?1", 0, 0},
+    {NULL, NULL, "UPDATE alerts SET recipient_id = 0 WHERE recipient_id = ?1", 0, 0},
+    {NULL, NULL, "DELETE FROM alert_sends WHERE person_id = ?1", 0, 0},
     /* HR dashboard sign-ins (migration 10); the token hash is not exported. */
     {"admin_sessions",
      "SELECT created_at, last_seen, expires_at FROM admin_sessions WHERE person_id = ?1"

@@ -17,10 +17,6 @@
 #define SEG_WHERE "(?1 = 0 OR (?1 = 1 AND p.unit = ?2) OR (?1 = 2 AND p.role = ?2))"
 #define REACHABLE "EXISTS (SELECT 1 FROM identities d WHERE d.person_id = p.id)"
 
-/* How long after an answer its traces are scrubbed: the last replies of
- * the conversation must have been sent by then (queued rows are left). */
-#define SCRUB_DELAY 600
-/* Inbox times come from the platforms; allow for their clocks. */
 #define SCRUB_SLACK_BEFORE 3600
 #define SCRUB_SLACK_AFTER  300
 
@@ -272,26 +268,34 @@ int store_wave_unanswered(struct store *st, int64_t wave_id, struct store_invite
                 STORE_ARGS(store_int(wave_id)), store_map_invitee, sizeof(**out), (void **)out, n);
 }
 
-/* Blank one person's conversation traces between from and to. */
-static int scrub_person(struct store *st, int64_t person_id, int64_t from, int64_t to)
+/* Blank one person's conversation traces between from and to: the text
+ * and button payload of the messages they sent (processed ones, and those
+ * of the running batch up to the event upto_event, 0 for none: later ones
+ * are still to be read), the label echoed in "answered" notices whatever
+ * their state (a queued notice then shows only its check mark), and the
+ * variables of their session when it is idle. Only the person's own rows. */
+static int scrub_person(struct store *st, int64_t person_id, int64_t from, int64_t to,
+                        int64_t upto_event)
 {
     const struct store_arg a[] = {store_int(person_id), store_int(from - SCRUB_SLACK_BEFORE),
-                                  store_int(to + SCRUB_SLACK_AFTER)};
+                                  store_int(to + SCRUB_SLACK_AFTER), store_int(upto_event)};
     const struct store_args args = {a, (int)BB_ARRAY_LEN(a)};
+    const struct store_args args3 = {a, 3};
     int rc = store_q_exec(
         st,
         "UPDATE inbox SET text = NULL, payload = '' WHERE kind IN (1, 2)"
-        " AND processed_at IS NOT NULL AND ts BETWEEN ?2 AND ?3 AND id IN"
+        " AND (processed_at IS NOT NULL OR id <= ?4) AND ts BETWEEN ?2 AND ?3 AND id IN"
         " (SELECT id FROM inbox WHERE person_id = ?1 UNION SELECT i.id FROM identities d"
-        " JOIN inbox i ON i.channel = d.channel AND i.ext_user = d.ext_id WHERE d.person_id = ?1)",
+        " JOIN inbox i ON i.channel = d.channel AND i.ext_user = d.ext_id WHERE d.person_id = ?1)"
+        " AND (text IS NOT NULL OR payload <> '')",
         args, NULL);
     if (rc == BB_OK)
         rc = store_q_exec(st,
                           "UPDATE outbox SET body = json_set(body, '$.text', '') WHERE"
-                          " person_id = ?1 AND state >= 2 AND created_at BETWEEN ?2 AND ?3 AND"
+                          " person_id = ?1 AND created_at BETWEEN ?2 AND ?3 AND"
                           " json_valid(body) AND json_type(body, '$.answered') IS NOT NULL"
-                          " AND json_type(body, '$.text') IS NOT NULL",
-                          args, NULL);
+                          " AND json_extract(body, '$.text') <> ''",
+                          args3, NULL);
     if (rc == BB_OK)
         rc = store_q_exec(st,
                           "UPDATE sessions SET state = json_set(state, '$.vars', json('{}'))"
@@ -326,7 +330,7 @@ int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
                   STORE_ARGS(store_int(wave_id)), store_map_int64, sizeof(*people),
                   (void **)&people, &np);
     for (int i = 0; rc == BB_OK && i < np; i++)
-        rc = scrub_person(st, people[i], w.start_at, now);
+        rc = scrub_person(st, people[i], w.start_at, now, 0);
     if (rc == BB_OK)
         rc = store_q_exec(st,
                           "INSERT INTO survey_wave_units(wave_id, unit, invited, answered)"
@@ -339,6 +343,8 @@ int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
     if (rc == BB_OK)
         rc = store_q_exec(st, "UPDATE survey_waves SET closed = 1 WHERE id = ?1",
                           STORE_ARGS(store_int(wave_id)), NULL);
+    if (rc == BB_OK)
+        store_wipe_wal_after_commit(st);
     free(people);
     return store_tx_end(st, rc);
 }
@@ -380,11 +386,12 @@ int store_survey_open_invitation(struct store *st, int64_t person_id, const char
 }
 
 int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, const char *unit,
-                        const struct store_answer *a, int na, int64_t now)
+                        const struct store_answer *a, int na, int64_t now, int64_t upto_event)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char rnd[16];
     char response[33];
+    struct store_wave w;
     int rc;
     if (!unit || (na > 0 && !a) || na < 0)
         return BB_EINVAL;
@@ -397,10 +404,15 @@ int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, co
     response[32] = '\0';
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
+    if ((rc = store_wave_get(st, wave_id, &w)) != BB_OK) {
+        store_rollback(st);
+        return rc;
+    }
+    /* No answer time is kept: the traces go now, in this transaction. */
     rc = store_q_change(st,
-                        "UPDATE survey_invitations SET answered = 1, answered_at = ?3"
+                        "UPDATE survey_invitations SET answered = 1, scrubbed = 1"
                         " WHERE wave_id = ?1 AND person_id = ?2 AND answered = 0",
-                        STORE_ARGS(store_int(wave_id), store_int(person_id), store_int(now)));
+                        STORE_ARGS(store_int(wave_id), store_int(person_id)));
     if (rc == BB_ENOTFOUND)
         rc = BB_EEXIST;
     int marked = rc == BB_OK; /* from here on, an error must not commit */
@@ -414,6 +426,10 @@ int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, co
                        a[i].has_num ? store_real(a[i].num) : store_text(NULL),
                        a[i].has_num ? store_text(NULL) : store_text(a[i].txt ? a[i].txt : "")),
             NULL);
+    if (rc == BB_OK)
+        rc = scrub_person(st, person_id, w.start_at, now, upto_event);
+    if (rc == BB_OK)
+        store_wipe_wal_after_commit(st);
     if (rc != BB_OK && marked) { /* e.g. a question twice: not half an answer */
         store_rollback(st);
         return rc;
@@ -446,55 +462,6 @@ int store_survey_person_open(struct store *st, int64_t person_id, char *out, siz
     if (b.data)
         bb_strlcpy(out, b.data, n);
     bb_buf_free(&b);
-    return rc;
-}
-
-struct scrub_item {
-    int64_t wave, person, from, to;
-};
-
-static const struct store_col scrub_item_cols[] = {
-    STORE_I64(struct scrub_item, wave), STORE_I64(struct scrub_item, person),
-    STORE_I64(struct scrub_item, from), STORE_I64(struct scrub_item, to)};
-
-static int map_scrub_item(sqlite3_stmt *s, void *dst)
-{
-    return STORE_MAP_COLS(s, dst, scrub_item_cols);
-}
-
-int store_survey_scrub(struct store *st, int64_t now, int *n)
-{
-    struct scrub_item *v = NULL;
-    int cnt = 0, rc;
-    if (n)
-        *n = 0;
-    rc = store_q_list(st,
-                      "SELECT i.wave_id, i.person_id, w.start_at, i.answered_at"
-                      " FROM survey_invitations i JOIN survey_waves w ON w.id = i.wave_id"
-                      " WHERE i.answered = 1 AND i.scrubbed = 0 AND i.answered_at <= ?1"
-                      " LIMIT 500",
-                      STORE_ARGS(store_int(now - SCRUB_DELAY)), map_scrub_item, sizeof(*v), 500,
-                      NULL, (void **)&v, &cnt);
-    if (rc != BB_OK || cnt == 0) {
-        free(v);
-        return rc;
-    }
-    if ((rc = store_begin(st)) != BB_OK) {
-        free(v);
-        return rc;
-    }
-    for (int i = 0; rc == BB_OK && i < cnt; i++) {
-        rc = scrub_person(st, v[i].person, v[i].from, v[i].to);
-        if (rc == BB_OK)
-            rc = store_q_exec(st,
-                              "UPDATE survey_invitations SET scrubbed = 1"
-                              " WHERE wave_id = ?1 AND person_id = ?2",
-                              STORE_ARGS(store_int(v[i].wave), store_int(v[i].person)), NULL);
-    }
-    free(v);
-    rc = store_tx_end(st, rc);
-    if (rc == BB_OK && n)
-        *n = cnt;
     return rc;
 }
 

@@ -93,8 +93,8 @@ int store_wave_unanswered(struct store *st, int64_t wave_id, struct store_invite
 
 /* Close a wave, inside the caller's transaction (or its own): remove the
  * pending start timers of the flow for unanswered invitees, scrub the
- * conversation traces of every invitee since start_at (see
- * store_survey_scrub), turn invitations into counts per unit, delete them,
+ * conversation traces of every invitee since start_at (as
+ * store_survey_answer does), turn invitations into counts per unit, delete them,
  * mark the wave closed. */
 int store_wave_finish(struct store *st, int64_t wave_id, int64_t now);
 
@@ -114,20 +114,18 @@ struct store_answer {
 };
 /* One transaction: mark the invitation answered (BB_EEXIST when it was
  * already) and write the answers under a fresh random response id, with no
- * person id and no time. */
+ * person id and no time; in the same transaction the conversation's traces
+ * are blanked: the text and button payload of the person's messages since
+ * the wave started (processed ones, and unprocessed ones up to the inbox
+ * event upto_event - the core's running batch; 0 for none), the labels
+ * echoed in "answered" notices (queued or sent), and the session's
+ * variables when it is idle. No answer time is stored anywhere. */
 int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, const char *unit,
-                        const struct store_answer *a, int na, int64_t now);
+                        const struct store_answer *a, int na, int64_t now, int64_t upto_event);
 
 /* Flow ids (space separated, with a space before and after each: " a b ")
  * of the open waves where the person has an unanswered invitation. */
 int store_survey_person_open(struct store *st, int64_t person_id, char *out, size_t n);
-
-/* For answered invitations not scrubbed yet: blank the text and button
- * payload of the person's processed inbox events between the wave's start
- * and the answer, the text of "answered" notices in the sent outbox rows of
- * that window, and the variables of their session when it is idle; then
- * mark them scrubbed. *n (may be NULL): invitations scrubbed. */
-int store_survey_scrub(struct store *st, int64_t now, int *n);
 
 /* ---- reports --------------------------------------------------------------- */
 

@@ -35,6 +35,7 @@
 #include "bot/domain/people/people.h"
 #include "store/store_admin.h"
 #include "store/store_handoff.h"
+#include "store/store_alerts.h"
 #include "store/store_web.h"
 
 #include <inttypes.h>
@@ -232,7 +233,20 @@ enum admin_role {
     ADMIN_ROLE_HR,       /* a session of the operator, or of a person whose role is hr or admin */
     ADMIN_ROLE_STAFF,    /* any session: the operator, hr, admin or counsellor (the session) */
     ADMIN_ROLE_COUNSEL,  /* the operator, or a person whose role is counsellor or admin */
+    ADMIN_ROLE_ALERTS,   /* the operator, or a person whose role is in alert_roles[] */
 };
+
+/* The people's roles that see and acknowledge wellbeing and distress
+ * alerts (GET /alerts, POST /alerts/ID/ack): widening this is one line. */
+static const char *const alert_roles[] = {"hr", "counsellor", "admin", NULL};
+
+static int role_in(const char *role, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (strcmp(role, list[i]) == 0)
+            return 1;
+    return 0;
+}
 
 /* May the signed-in caller of r use a route that needs role? */
 static int role_allows(const struct areq *r, int role)
@@ -243,6 +257,8 @@ static int role_allows(const struct areq *r, int role)
     if (!role_ok(pr))
         return 0;
     switch (role) {
+    case ADMIN_ROLE_ALERTS:
+        return role_in(pr, alert_roles);
     case ADMIN_ROLE_STAFF:
         return 1;
     case ADMIN_ROLE_HR:
@@ -261,6 +277,8 @@ static const char *role_refusal(int role)
         return "forbidden: conversations are for the roles counsellor and admin";
     case ADMIN_ROLE_HR:
         return "forbidden: this view is for the roles hr and admin";
+    case ADMIN_ROLE_ALERTS:
+        return "forbidden: alerts are for the roles hr, counsellor and admin";
     default:
         return "forbidden: the dashboard is for the roles hr, admin and counsellor";
     }
@@ -814,6 +832,96 @@ static void h_audit(struct areq *r)
     free(v);
 }
 
+/* ---- alerts (store_alerts.h, bot/core/alert.h) ------------------------------- */
+
+#define ADMIN_ALERTS_MAX  500          /* alerts listed */
+#define ADMIN_ALERTS_DAYS (30 * 86400) /* acknowledged ones listed this long */
+
+/* GET /alerts: open alerts (oldest first), then those acknowledged in the
+ * last 30 days. Never answers or messages: none are stored. */
+static void h_alerts(struct areq *r)
+{
+    struct store_alert *v = NULL;
+    int n = 0, rc;
+    cJSON *o = NULL, *a;
+
+    rc = store_alert_list(st_of(r), now_of(r) - ADMIN_ALERTS_DAYS, ADMIN_ALERTS_MAX, &v, &n);
+    if (rc != BB_OK) {
+        fail500(r, "alerts", rc);
+        return;
+    }
+    o = cJSON_CreateObject();
+    a = o ? cJSON_AddArrayToObject(o, "alerts") : NULL;
+    for (int i = 0; a && i < n; i++) {
+        cJSON *x = cJSON_CreateObject(), *pp;
+        if (!x)
+            break;
+        cJSON_AddItemToArray(a, x);
+        cJSON_AddNumberToObject(x, "id", (double)v[i].id);
+        cJSON_AddStringToObject(x, "kind", v[i].kind);
+        add_iso(x, "created_at", v[i].created_at);
+        if ((pp = cJSON_AddObjectToObject(x, "person"))) {
+            cJSON_AddStringToObject(pp, "nip", v[i].nip);
+            cJSON_AddStringToObject(pp, "name", v[i].name);
+            cJSON_AddStringToObject(pp, "unit", v[i].unit);
+        }
+        cJSON_AddStringToObject(x, "sent_to", v[i].sent_to[0] ? v[i].sent_to : "nobody");
+        cJSON_AddNumberToObject(x, "reached", v[i].reached);
+        if (v[i].recipient_name[0])
+            cJSON_AddStringToObject(x, "recipient", v[i].recipient_name);
+        else
+            cJSON_AddNullToObject(x, "recipient");
+        cJSON_AddStringToObject(x, "state", v[i].acked_at ? "acknowledged" : "open");
+        if (v[i].acked_at) {
+            add_iso(x, "acked_at", v[i].acked_at);
+            cJSON_AddStringToObject(x, "acked_by", v[i].acked_by);
+        }
+    }
+    api_json(r->resp, 200, o);
+    cJSON_Delete(o);
+    free(v);
+}
+
+/* POST /alerts/ID/ack: someone has followed up; audit-logged. */
+static void h_alert_ack(struct areq *r)
+{
+    long long id = 0;
+    char detail[64];
+    int rc;
+    if (bb_parse_ll(r->arg, 1, INT64_MAX, &id) != BB_OK) {
+        api_error(r->resp, 400, "an alert id is a positive number");
+        return;
+    }
+    if ((rc = store_begin(st_of(r))) != BB_OK) {
+        fail500(r, "alert ack", rc);
+        return;
+    }
+    rc = store_alert_ack(st_of(r), id, r->actor, now_of(r));
+    if (rc == BB_OK) {
+        bb_snprintf(detail, sizeof(detail), "alert %lld", id);
+        rc = store_audit(st_of(r), r->actor, "alert.ack", 0, detail, now_of(r));
+    }
+    if (rc == BB_OK)
+        rc = store_commit(st_of(r));
+    else
+        store_rollback(st_of(r));
+    if (rc == BB_ENOTFOUND)
+        api_error(r->resp, 404, "no such alert");
+    else if (rc == BB_EEXIST)
+        api_error(r->resp, 409, "this alert was acknowledged already");
+    else if (rc != BB_OK)
+        fail500(r, "alert ack", rc);
+    else {
+        cJSON *o = cJSON_CreateObject();
+        if (o) {
+            cJSON_AddNumberToObject(o, "id", (double)id);
+            cJSON_AddStringToObject(o, "state", "acknowledged");
+        }
+        api_json(r->resp, 200, o);
+        cJSON_Delete(o);
+    }
+}
+
 /* ---- the modules' endpoints (admin_hooks.h) ---------------------------------- */
 
 static int hook_missing(struct areq *r, const void *fn, const char *what)
@@ -1274,6 +1382,8 @@ static const struct admin_route routes[] = {
     {"GET", "/erasures", ADMIN_ROLE_HR, h_erasures},
     {"POST", "/erasures/*/hold", ADMIN_ROLE_HR, h_erasure_hold},
     {"POST", "/erasures/*/release", ADMIN_ROLE_HR, h_erasure_release},
+    {"GET", "/alerts", ADMIN_ROLE_ALERTS, h_alerts},
+    {"POST", "/alerts/*/ack", ADMIN_ROLE_ALERTS, h_alert_ack},
 };
 
 static int id_char(int c)

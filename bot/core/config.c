@@ -163,14 +163,47 @@ static int parse_privacy(struct config *c, const cJSON *pv, char *err, size_t el
     return 0;
 }
 
+/* "alert_fallback": a list of NIPs (digits, 1 to 31 of them), at most
+ * CONFIG_ALERT_FALLBACK_MAX, each once. v NULL: the key is absent. */
+static int parse_fallback(struct config *c, const cJSON *v, char *err, size_t el)
+{
+    const cJSON *e;
+    if (!v)
+        return 0;
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > CONFIG_ALERT_FALLBACK_MAX) {
+        bb_snprintf(err, el, "\"alert_fallback\" must be a list of at most %d NIPs",
+                    CONFIG_ALERT_FALLBACK_MAX);
+        return -1;
+    }
+    c->nalert_fallback = 0;
+    cJSON_ArrayForEach(e, v)
+    {
+        size_t len = cJSON_IsString(e) ? strlen(e->valuestring) : 0;
+        int ok = len > 0 && len < sizeof(c->alert_fallback[0]);
+        for (size_t i = 0; ok && i < len; i++)
+            ok = e->valuestring[i] >= '0' && e->valuestring[i] <= '9';
+        for (int i = 0; ok && i < c->nalert_fallback; i++)
+            ok = strcmp(c->alert_fallback[i], e->valuestring) != 0;
+        if (!ok) {
+            bb_snprintf(err, el, "\"alert_fallback\": item %d must be a NIP (digits), once",
+                        c->nalert_fallback + 1);
+            return -1;
+        }
+        bb_strlcpy(c->alert_fallback[c->nalert_fallback++], e->valuestring,
+                   sizeof(c->alert_fallback[0]));
+    }
+    return 0;
+}
+
 static int parse(struct config *c, const cJSON *root, char *err, size_t el)
 {
     /* the core's keys, then every section's */
     const char *keys[16 + CONFIG_SECTIONS_MAX];
     int nkeys = 0;
-    static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
-                                      "http",      "batch",     "anonymity_k", "invite_ttl",
-                                      "log_level", "safety",    "privacy",     NULL};
+    static const char *const top[] = {"db",        "flows_dir", "web_dir",        "durability",
+                                      "http",      "batch",     "anonymity_k",    "invite_ttl",
+                                      "log_level", "safety",    "privacy",        "alert_fallback",
+                                      NULL};
     static const char *const http[] = {"bind", "port", "trusted_proxy", NULL};
     double d;
     char tmp[32] = "";
@@ -215,6 +248,8 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     }
     const cJSON *pv = cJSON_GetObjectItemCaseSensitive(root, "privacy");
     if (pv && parse_privacy(c, pv, err, el))
+        return -1;
+    if (parse_fallback(c, cJSON_GetObjectItemCaseSensitive(root, "alert_fallback"), err, el))
         return -1;
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "http");
     if (h) {

@@ -22,8 +22,9 @@
 
 #include "store/store_privacy.h"
 
-#define CONFIG_SECTIONS_MAX  4
-#define CONFIG_SECTION_BYTES 2048
+#define CONFIG_SECTIONS_MAX       4
+#define CONFIG_SECTION_BYTES      2048
+#define CONFIG_ALERT_FALLBACK_MAX 8 /* people on the alert fallback list */
 
 struct config_env_var {
     const char *name; /* BIMBING_... */
@@ -71,6 +72,10 @@ struct config {
      * long each category is kept (seconds, 0 = kept until erased). */
     int64_t erasure_after;
     int64_t keep[STORE_KEEP_N];
+    /* "alert_fallback": NIPs, in order, who get an alert that reaches
+     * neither the mentor nor HR in chat (docs/safety.md); none by default */
+    char alert_fallback[CONFIG_ALERT_FALLBACK_MAX][32];
+    int nalert_fallback;
     /* from the environment */
     char admin_token[256];   /* BIMBING_ADMIN_TOKEN */
     char metrics_token[256]; /* BIMBING_METRICS_TOKEN: /metrics needs "Bearer" it */

@@ -17,6 +17,7 @@
  */
 #include "bot/core/core.h"
 #include "bot/base/bb.h"
+#include "bot/core/alert.h"
 #include "bot/core/config.h"
 #include "bot/core/consent.h"
 #include "bot/core/domain.h"
@@ -26,6 +27,7 @@
 #include "bot/core/safety.h"
 #include "bot/base/tz.h"
 #include "store/store_handoff.h"
+#include "store/store_alerts.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -73,6 +75,7 @@ struct core {
     } chans[CORE_MAX_CHANNELS];
     int nchans;
     const struct safety *safety; /* borrowed; NULL screens nothing */
+    int64_t event_id;            /* the inbox event being handled, 0 between events */
 };
 
 int core_new(struct store *st, struct flow_lib *lib, const struct domain_module *const *modules,
@@ -147,6 +150,7 @@ static void domain_ctx_of(struct core *c, int64_t now, struct domain_ctx *d)
     d->core = c;
     d->cfg = c->cfg;
     d->now = now;
+    d->event_id = c->event_id;
 }
 
 /* ---- the modules' person fields and periodic work ---------------------------- */
@@ -527,13 +531,34 @@ void core_set_safety(struct core *c, const struct safety *s)
     c->safety = s;
 }
 
+/* A distress hit from a person who agreed to alerts (the consent
+ * wellbeing_alert): an alert to their mentor or HR (bot/core/alert.h),
+ * never with what they wrote, and they are told who was told. One a day at
+ * most while it is open: the dashboard already shows it. */
+static int distress_alert(struct core *c, const struct store_person *p, int64_t now)
+{
+    struct domain_ctx dc;
+    struct alert_outcome o;
+    int granted = -1, open = 0;
+    int rc = store_consent_get(c->st, p->id, "wellbeing_alert", &granted);
+    if (rc != BB_OK || granted != 1)
+        return rc;
+    if ((rc = store_alert_open_since(c->st, p->id, ALERT_DISTRESS, now - 86400, &open)) != BB_OK ||
+        open)
+        return rc;
+    domain_ctx_of(c, now, &dc);
+    if ((rc = alert_raise(&dc, p, ALERT_DISTRESS, &o)) != BB_OK)
+        return rc;
+    return alert_tell_person(&dc, p, ALERT_DISTRESS, &o);
+}
+
 /* Before the flow sees it: a text with signs of distress gets the help
  * lines at once and the pending question is paused (not lost); the "talk
  * to a person" button gets who to contact. *done = 1 when the event was
  * answered here. p is NULL for a sender we do not know yet. */
 static int safety_step(struct core *c, const struct store_inbox_event *ev,
                        const struct store_person *p, const struct reach *r, const cJSON *pj,
-                       struct flow_state *st, struct flow_fxlist *fx, int *done)
+                       struct flow_state *st, struct flow_fxlist *fx, int64_t now, int *done)
 {
     const char *t = ev->kind == STORE_EV_TEXT && ev->text ? ev->text : "";
     int li = p ? (flow_lang_index(p->lang) == 1 ? 1 : 0) : -1, rule = -1;
@@ -548,7 +573,7 @@ static int safety_step(struct core *c, const struct store_inbox_event *ev,
         rc = safety_talk_reply(li, cJSON_IsString(mn) ? mn->valuestring : "", &m);
     } else if (t[0] && t[0] != '/' && safety_screen(c->safety, t, &rule)) {
         const struct flow *f = st && st->depth ? flow_lib_get(c->lib, st->stack[0].flow_id, 0) : 0;
-        int paused = st && flow_pause(st, fx);
+        int paused = st && flow_pause(st, now, fx);
         safety_rule_name(c->safety, rule, name, sizeof(name));
         bb_log(BB_LOG_WARN, "safety", "distress screen: %s matched (person %" PRId64 ", %s)%s",
                name, p ? p->id : 0, ev->channel[0] ? ev->channel : "internal",
@@ -561,6 +586,8 @@ static int safety_step(struct core *c, const struct store_inbox_event *ev,
     if (rc == BB_OK)
         rc = queue_msg(c, p ? p->id : 0, r->channel, r->ext_user, &m);
     outmsg_clear(&m);
+    if (rc == BB_OK && p && rule >= 0)
+        rc = distress_alert(c, p, now);
     return rc;
 }
 
@@ -598,7 +625,7 @@ static int handoff_step(struct core *c, const struct store_inbox_event *ev,
             rc = safety_talk_reply(li, cJSON_IsString(mn) ? mn->valuestring : "", &m);
         } else {
             const struct flow *f = st->depth ? flow_lib_get(c->lib, st->stack[0].flow_id, 0) : NULL;
-            int paused = flow_pause(st, fx) || (st->depth && st->paused);
+            int paused = flow_pause(st, now, fx) || (st->depth && st->paused);
             rc = handoff_open(c->st, p, is_btn ? "distress" : "command",
                               paused && f ? f->title.t[li] : NULL, now, &m);
             if (rc == BB_OK)
@@ -686,7 +713,7 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         if (rc == BB_ENOTFOUND) {
             bb_strlcpy(r.channel, ev->channel, sizeof(r.channel));
             bb_strlcpy(r.ext_user, ev->ext_user, sizeof(r.ext_user));
-            if ((rc = safety_step(c, ev, NULL, &r, NULL, NULL, NULL, &screened)) != BB_OK ||
+            if ((rc = safety_step(c, ev, NULL, &r, NULL, NULL, NULL, now, &screened)) != BB_OK ||
                 screened)
                 return rc;
             rc = handle_unknown(c, ev, now, &pid);
@@ -737,7 +764,7 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         (rc = handoff_step(c, ev, &p, &r, pj, &st, &fx, now, &screened)) != BB_OK)
         goto out;
     if (!started_by_code && !screened &&
-        (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, &screened)) != BB_OK)
+        (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, now, &screened)) != BB_OK)
         goto out;
     struct flow_ctx ctx = {.lib = c->lib,
                            .get = get_flow,
@@ -820,7 +847,9 @@ int core_process(struct core *c, int max, int *n)
     if (rc != BB_OK)
         goto fail;
     for (int i = 0; i < count; i++) {
+        c->event_id = evs[i].id;
         rc = handle_event(c, &evs[i], now);
+        c->event_id = 0;
         if (rc != BB_OK)
             goto fail;
         c->stats.events++;

@@ -13,6 +13,7 @@
  */
 #include "bot/base/bb.h"
 #include "bot/core/consent.h"
+#include "bot/core/alert.h"
 #include "bot/core/core.h"
 #include "bot/core/domain.h"
 #include "store/store_handoff.h"
@@ -264,4 +265,5 @@ const struct domain_module core_module = {
     .name = "core",
     .actions = core_actions,
     .person_fields = core_person_fields,
+    .tick = alert_tick, /* alerts whose chat messages all failed go on (alert.h) */
 };

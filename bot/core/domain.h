@@ -40,6 +40,10 @@ struct domain_ctx {
     struct core *core;
     const struct config *cfg;
     int64_t now; /* Unix seconds (a pinned clock under test) */
+    /* The inbox event whose step runs the action (0 outside a core batch:
+     * ticks, the CLI). Events up to it are inside the batch's transaction,
+     * so an action may blank them (a survey answer's traces). */
+    int64_t event_id;
 };
 
 /* A flow action: its name and argument schema (what the flow loader checks,

@@ -224,6 +224,10 @@ struct flow {
 };
 
 #define FLOW_DEFAULT_EXPIRE (2 * 86400)
+/* A conversation paused by the safety net does not expire with its flow's
+ * expire_after: it is kept this long from the pause, and gets its flow's
+ * whole expire_after again when the person carries on (docs/safety.md). */
+#define FLOW_PAUSE_GRACE (30 * 86400)
 
 /* ---- diagnostics ---------------------------------------------------------- */
 
@@ -411,9 +415,12 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
                 struct flow_fxlist *fx);
 /* Set the pending question aside (the safety net answered instead): no
  * reminder, and typed text is not taken as its answer until the person
- * types /lanjut or /continue (or presses one of its buttons). Returns 1
- * when a question was paused, 0 when none was waiting. */
-int flow_pause(struct flow_state *st, struct flow_fxlist *fx);
+ * types /lanjut or /continue (or presses one of its buttons). The
+ * conversation's expiry moves to FLOW_PAUSE_GRACE after now (never
+ * earlier than it was), so a pause does not lose it; carrying on gives
+ * the flow's whole expire_after again. Returns 1 when a question was
+ * paused, 0 when none was waiting. */
+int flow_pause(struct flow_state *st, int64_t now, struct flow_fxlist *fx);
 
 /* ---- input parsing (flow_input.c), exposed for tests and adapters ----- */
 

@@ -807,11 +807,26 @@ static void show_help(struct run *R)
     free(s);
 }
 
+/* The person carries on with a conversation the safety net paused: the
+ * pause ends and the flow's whole expire_after starts again (flow_pause). */
+static void unpause(struct run *R)
+{
+    const struct flow *f = cur_flow(R);
+    char p[48];
+    if (!R->st->paused)
+        return;
+    R->st->paused = 0;
+    R->st->expires_at =
+        R->ctx->now + (f && f->expire_after > 0 ? f->expire_after : FLOW_DEFAULT_EXPIRE);
+    bb_snprintf(p, sizeof(p), "expire:%" PRId64, R->st->started_at);
+    timer_set(R, "expire", R->st->expires_at, p);
+}
+
 /* Re-ask the pending question (after help, a reminder, a bad answer). */
 static void reask(struct run *R)
 {
     const struct flow_node *n = cur_node(R, NULL);
-    R->st->paused = 0; /* asked again: the next text answers it */
+    unpause(R); /* asked again: the next text answers it */
     if (R->st->mode == FLOW_MODE_ASK && n && n->kind == FLOW_NODE_ASK)
         ask_question(R, n, 1);
 }
@@ -906,7 +921,7 @@ static void accept_answer(struct run *R, const struct flow_node *n, struct expr_
     }
     R->st->mode = FLOW_MODE_IDLE;
     R->st->retries = 0;
-    R->st->paused = 0;
+    unpause(R); /* a press on a paused question's button carries on */
     timer_clear(R, "remind");
     run_from(R, follow(R, n));
 }
@@ -1064,7 +1079,10 @@ static void handle_timer(struct run *R, const char *payload)
             reask(R);
         }
     } else if (strncmp(payload, "expire:", 7) == 0) {
-        if (st->depth > 0 && st->started_at == x) {
+        /* A paused conversation's expiry was moved (flow_pause): an expire
+         * event from before the move is not its end. */
+        int early = st->paused && R->ctx->now < st->expires_at;
+        if (st->depth > 0 && st->started_at == x && !early) {
             const struct flow *f = cur_flow(R);
             if (f && f->has_expired)
                 say_tpl(R, tx(R, &f->expired));
@@ -1172,7 +1190,7 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
     return BB_OK;
 }
 
-int flow_pause(struct flow_state *st, struct flow_fxlist *fx)
+int flow_pause(struct flow_state *st, int64_t now, struct flow_fxlist *fx)
 {
     struct flow_fx *f;
     if (st->depth == 0 || st->mode != FLOW_MODE_ASK)
@@ -1181,5 +1199,14 @@ int flow_pause(struct flow_state *st, struct flow_fxlist *fx)
     f = fx_add(fx, FLOW_FX_TIMER_CLEAR); /* no reminder after a cry for help */
     if (f)
         bb_strlcpy(f->name, "remind", sizeof(f->name));
+    if (now + FLOW_PAUSE_GRACE > st->expires_at) {
+        st->expires_at = now + FLOW_PAUSE_GRACE;
+        f = fx_add(fx, FLOW_FX_TIMER_SET);
+        if (f) {
+            bb_strlcpy(f->name, "expire", sizeof(f->name));
+            bb_snprintf(f->payload, sizeof(f->payload), "expire:%" PRId64, st->started_at);
+            f->due = st->expires_at;
+        }
+    }
     return 1;
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -464,8 +465,8 @@ static void test_pause_and_continue(void **state)
     assert_true(said(x, "Tidak ada percakapan yang sedang dijeda"));
     assert_int_equal(text(x, "/warna"), BB_OK);
     flow_fxlist_init(&fx);
-    assert_int_equal(flow_pause(&x->st, &fx), 1);
-    assert_int_equal(fx.n, 1); /* no reminder while paused */
+    assert_int_equal(flow_pause(&x->st, NOW, &fx), 1);
+    assert_int_equal(fx.n, 2); /* no reminder while paused; the expiry moves */
     assert_int_equal(fx.v[0].type, FLOW_FX_TIMER_CLEAR);
     assert_string_equal(fx.v[0].name, "remind");
     flow_fxlist_free(&fx);
@@ -488,9 +489,61 @@ static void test_pause_and_continue(void **state)
     /* nothing waiting: nothing to pause */
     flow_fxlist_init(&fx);
     x->st.mode = FLOW_MODE_IDLE;
-    assert_int_equal(flow_pause(&x->st, &fx), 0);
+    assert_int_equal(flow_pause(&x->st, NOW, &fx), 0);
     assert_int_equal(fx.n, 0);
     flow_fxlist_free(&fx);
+}
+
+/* A paused conversation does not expire with its flow: the expiry moves
+ * to FLOW_PAUSE_GRACE after the pause, the old expire event is not its end,
+ * carrying on gives the flow's whole expire_after again, and a pause that
+ * is never resumed ends at the grace. */
+static void test_pause_keeps_conversation(void **state)
+{
+    struct fx *x = *state;
+    struct flow_fxlist fx;
+    int64_t old_expiry;
+    char started[48];
+    assert_int_equal(text(x, "/warna"), BB_OK);
+    old_expiry = x->st.expires_at;
+    bb_snprintf(started, sizeof(started), "expire:%" PRId64, x->st.started_at);
+    x->ctx.now = NOW + 3600;
+    flow_fxlist_init(&fx);
+    assert_int_equal(flow_pause(&x->st, x->ctx.now, &fx), 1);
+    assert_int_equal(fx.n, 2);
+    assert_int_equal(fx.v[1].type, FLOW_FX_TIMER_SET);
+    assert_string_equal(fx.v[1].name, "expire");
+    assert_string_equal(fx.v[1].payload, started);
+    assert_int_equal(fx.v[1].due, NOW + 3600 + FLOW_PAUSE_GRACE);
+    flow_fxlist_free(&fx);
+    /* the flow's own expiry passes (an expire event from before the pause) */
+    x->ctx.now = old_expiry + 1;
+    assert_int_equal(ev(x, FLOW_EV_TIMER, started), BB_OK);
+    assert_int_equal(x->out.n, 0);
+    assert_int_equal(x->st.depth, 1);
+    assert_int_equal(x->st.paused, 1);
+    /* carrying on three days later: the flow's whole expiry again */
+    x->ctx.now = NOW + 3 * 86400;
+    assert_int_equal(text(x, "/lanjut"), BB_OK);
+    assert_int_equal(x->st.paused, 0);
+    assert_true(x->st.expires_at > x->ctx.now);
+    assert_true(x->st.expires_at < NOW + 3600 + FLOW_PAUSE_GRACE);
+    int moved = 0;
+    for (int i = 0; i < x->out.n; i++)
+        if (x->out.v[i].type == FLOW_FX_TIMER_SET && !strcmp(x->out.v[i].name, "expire"))
+            moved = x->out.v[i].due == x->st.expires_at;
+    assert_true(moved);
+    assert_int_equal(text(x, "1"), BB_OK);
+    assert_string_equal(var_str(x, "color"), "c_red");
+    /* paused and never resumed: it ends at the grace */
+    assert_int_equal(text(x, "/warna"), BB_OK);
+    flow_fxlist_init(&fx);
+    assert_int_equal(flow_pause(&x->st, x->ctx.now, &fx), 1);
+    flow_fxlist_free(&fx);
+    bb_snprintf(started, sizeof(started), "expire:%" PRId64, x->st.started_at);
+    x->ctx.now += FLOW_PAUSE_GRACE;
+    assert_int_equal(ev(x, FLOW_EV_TIMER, started), BB_OK);
+    assert_int_equal(x->st.depth, 0);
 }
 
 static void test_unknown_command_reasks(void **state)
@@ -909,6 +962,7 @@ int main(void)
         T(test_cancel),
         T(test_help_mid_flow),
         T(test_pause_and_continue),
+        T(test_pause_keeps_conversation),
         T(test_unknown_command_reasks),
         T(test_menu),
         T(test_stale_button),

@@ -36,6 +36,7 @@ ENDPOINTS=(
     "POST /surveys/pulse.q1/send" "GET /broadcasts" "POST /broadcasts" "GET /broadcasts/7"
     "GET /mentoring/suggestions" "GET /mentoring/pairs" "POST /mentoring/pairs"
     "GET /erasures" "POST /erasures/7/hold" "POST /erasures/7/release"
+    "GET /alerts" "POST /alerts/7/ack"
 )
 # all_codes COOKIE CSRF: "METHOD PATH=STATUS ..." for every endpoint.
 all_codes() {

@@ -170,6 +170,18 @@ try {
   });
   await shot(hr, 'admin-people');
 
+  await step('dashboard: an open alert is marked as followed up', async () => {
+    await openView(hr, 'alerts');
+    const open = hr.locator('#alerts-table tbody tr', { hasText: 'nobody could be reached' });
+    await open.waitFor({ timeout: T });
+    await open.locator('button', { hasText: 'Followed up' }).click({ timeout: T });
+    await hr.locator('#alert-result', { hasText: 'Marked as followed up' }).waitFor({ timeout: T });
+    await hr.locator('#alerts-table tbody tr', { hasText: 'followed up' }).waitFor({ timeout: T });
+    const left = await hr.locator('#alerts-table button', { hasText: 'Followed up' }).count();
+    if (left !== 0) throw new Error(left + ' alert(s) still open');
+  });
+  await shot(hr, 'admin-alerts');
+
   // ---- modules merged later: skipped while their endpoints answer 501
   const sv = await openView(hr, 'surveys', '/surveys');
   if (sv === 501) {

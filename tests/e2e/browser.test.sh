@@ -7,7 +7,8 @@
 # admin token; a seeded survey wave shows its chart and its CSV downloads;
 # Ayu asks for a person (/bicara), a counsellor signs in, sees and reads the
 # conversation, answers (it arrives in Ayu's web chat) and closes it, while
-# HR neither sees the view nor reads the API (403).
+# HR neither sees the view nor reads the API (403);
+# a seeded open alert is marked as followed up on the alerts list.
 # Steps for mentoring are skipped while those
 # endpoints answer 501. Screenshots: build/test-artifacts/browser/*.png.
 #
@@ -62,6 +63,9 @@ for r in 1 2 3 4 5; do
     seed="$seed INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$r', 1, '', 'enps', $((r + 5)));"
 done
 sqlite3 "$DB" "$seed"
+# An open wellbeing alert about Made (person 5) that reached nobody in chat,
+# for the alerts list and its "Followed up" button.
+sqlite3 "$DB" "INSERT INTO alerts(person_id, kind, created_at) VALUES(5, 'wellbeing', $now);"
 
 start_serve BIMBING_ADMIN_TOKEN=$TOKEN
 

@@ -70,6 +70,12 @@ answer 198208082008012006 0
 # Dewi opens the survey but does not answer; the others never open it.
 echo '{"tick":true}' | "$BIN" --db "$DB" chat --as 199107072017012009 --jsonl --now 2026-11-27T09:10:00Z >/dev/null
 check "seven answered" [ "$(q "$DB" "select sum(answered) from survey_invitations")" = 7 ]
+check "right after the answers (no tick), no inbox row holds a typed answer or a press" \
+    [ "$(q "$DB" "select count(*) from inbox where text in ('alasan', '10', '9', '8', '7', '3', '0') or payload like 'q%'")" = 0 ]
+check "...no outbox row echoes one" \
+    [ "$(q "$DB" "select count(*) from outbox where json_extract(body, '\$.text') = 'alasan' or json_extract(body, '\$.answered') is not null and json_extract(body, '\$.text') <> ''")" = 0 ]
+check "...and no answer time is kept" \
+    [ "$(q "$DB" "select count(*) from survey_invitations where answered_at <> 0")" = 0 ]
 check "the answers carry no person id and no time" \
     [ "$(q "$DB" "select count(*) from pragma_table_info('survey_answers') where name like '%person%' or name like '%at' or name like '%time%' or name = 'ts'")" = 0 ]
 

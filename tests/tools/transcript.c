@@ -81,6 +81,7 @@ struct tr {
     char people[TR_PATH_MAX];
     char flows[TR_PATH_MAX];
     char consent[TR_PATH_MAX]; /* @consent: purposes every imported person has given */
+    char config[TR_PATH_MAX]; /* "" for none */
     int64_t now;
     int db_ready;
     struct tr_child ch;
@@ -274,8 +275,10 @@ static int chat_start(struct tr *t, int line)
     char now[40];
     int efd;
     bb_format_iso8601(t->now, now, sizeof(now));
-    char *argv[] = {(char *)t->bin, "--db", t->db,     "--flows", t->flows, "chat",
-                    "--as",         t->as,  "--jsonl", "--now",   now,      NULL};
+    char *argv[] = {(char *)t->bin, "--db", t->db, "--flows", t->flows, "--config", t->config,
+                    "chat",         "--as", t->as, "--jsonl", "--now",  now,        NULL};
+    if (!t->config[0]) /* no configuration: leave the pair out */
+        memmove(&argv[5], &argv[7], 7 * sizeof(argv[0]));
     if (pipe(in) != 0 || pipe(out) != 0) {
         tr_fail(t, line, "pipe: %s", strerror(errno));
         goto fail;
@@ -854,6 +857,8 @@ static void directive(struct tr *t, int line, const char *s)
             tr_fail(t, line, "@consent needs one or more purposes");
         else
             set_path(t, line, t->consent, arg, "@consent");
+    } else if (wl == 7 && strncmp(s, "@config", 7) == 0) {
+        set_path(t, line, t->config, arg, "@config");
     } else {
         tr_fail(t, line, "unknown directive '%.*s'", (int)wl, s);
     }

@@ -115,6 +115,7 @@ function chart(canvasId, config) {
 const HR_ROLES = ['hr', 'admin'];
 const NAV = [
   ['overview', 'Overview', HR_ROLES],
+  ['alerts', 'Alerts', ['hr', 'counsellor', 'admin']],
   ['surveys', 'Surveys', HR_ROLES],
   ['broadcasts', 'Broadcasts', HR_ROLES],
   ['mentoring', 'Mentoring', HR_ROLES],
@@ -397,6 +398,34 @@ async function mentoring() {
     [person(p.mentor), person(p.mentee), day(p.since), p.sessions]), 'No active pairs.');
 }
 
+const TOLD = { mentor: 'their mentor', hr: 'HR', fallback: 'the fallback list', nobody: 'nobody could be reached' };
+
+/* Alerts: open ones first, each with a button to mark it followed up. */
+async function alerts() {
+  const list = (await api('GET', '/alerts')).data.alerts || [];
+  fill('alerts-table', list.map((a) => {
+    let action = '';
+    if (a.state === 'open') {
+      action = el('button', 'Followed up', 'small');
+      action.type = 'button';
+      action.addEventListener('click', async () => {
+        action.disabled = true;
+        try {
+          await api('POST', '/alerts/' + encodeURIComponent(a.id) + '/ack');
+          $('alert-result').textContent = 'Marked as followed up: ' + a.person.name + '.';
+          await alerts();
+        } catch (e) {
+          action.disabled = false;
+          $('alert-result').textContent = e.message;
+        }
+      });
+    }
+    const told = (TOLD[a.sent_to] || a.sent_to) + (a.recipient ? ': ' + a.recipient : '');
+    const state = a.state === 'open' ? 'open' : 'followed up ' + day(a.acked_at) + ' by ' + a.acked_by;
+    return [day(a.created_at), a.kind, person(a.person), told, state, action];
+  }), 'No alerts.');
+}
+
 async function people(q) {
   const r = (await api('GET', '/people?limit=200' + (q ? '&q=' + encodeURIComponent(q) : ''))).data;
   $('people-total').textContent = '(' + r.total + ')';
@@ -495,6 +524,7 @@ async function handoffClose() {
 
 const PAGES = {
   overview,
+  alerts,
   surveys,
   broadcasts,
   mentoring,

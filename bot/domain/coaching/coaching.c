@@ -20,6 +20,7 @@
 #include "bot/base/bb.h"
 #include "bot/base/cal.h"
 #include "bot/base/tz.h"
+#include "bot/core/alert.h"
 #include "bot/core/core.h"
 #include "store/store_coaching.h"
 
@@ -316,8 +317,7 @@ static int act_wellbeing(const struct domain_ctx *d, const struct store_person *
 {
     static const char *const names[5] = {"w1", "w2", "w3", "w4", "w5"};
     int items[5], raw = 0, score = 0, low = 0, granted = -1, rc;
-    int64_t local, row = 0, ids[16];
-    int n = 0, told = 0;
+    int64_t local, row = 0;
     char day[16];
     for (int i = 0; i < 5; i++)
         if (fint(args, names[i], 0, 5, &items[i]) != BB_OK)
@@ -334,61 +334,14 @@ static int act_wellbeing(const struct domain_ctx *d, const struct store_person *
         return rc;
     if (granted != 1)
         return BB_OK; /* no consent: nobody else hears of it */
-    /* The person's mentor when they have one (the consent question names
-     * "your mentor or HR"), else HR people of their unit (else any). */
-    int64_t mentor = 0;
-    int to_mentor = 0;
-    rc = mentoring_mentor_of(d->st, p->id, &mentor);
-    if (rc == BB_OK && mentor > 0) {
-        ids[0] = mentor;
-        n = 1;
-        to_mentor = 1;
-    } else if (rc != BB_OK && rc != BB_ENOTFOUND) {
+    /* The mentor, else HR, else the fallback list; open on the dashboard
+     * until acknowledged, whoever could be told (bot/core/alert.h). */
+    struct alert_outcome o;
+    if ((rc = alert_raise(d, p, ALERT_WELLBEING, &o)) != BB_OK)
         return rc;
-    } else if ((rc = store_coaching_alert_recipients(d->st, p->id, ids, 16, &n)) != BB_OK) {
+    if (o.reached && (rc = store_coaching_wellbeing_set_alerted(d->st, row)) != BB_OK)
         return rc;
-    }
-    char aid[512], aen[512];
-    bb_snprintf(aid, sizeof(aid),
-                "%s (%s) mungkin sedang membutuhkan dukungan. Mohon sapa dan ajak bicara secara "
-                "pribadi, dengan hangat dan tanpa menghakimi. Pesan ini dikirim atas "
-                "persetujuannya; jawabannya tidak dibagikan.",
-                p->name, p->unit);
-    bb_snprintf(aen, sizeof(aen),
-                "%s (%s) may need some support. Please reach out personally, warmly and without "
-                "judgement. This message is sent with their consent; their answers are not "
-                "shared.",
-                p->name, p->unit);
-    for (int i = 0; i < n; i++) {
-        const char *t[2] = {aid, aen};
-        rc = core_send_text(d->core, ids[i], t, STORE_PRIO_LIVE, 0);
-        if (rc == BB_OK)
-            told++;
-        else if (rc != BB_ENOTFOUND)
-            return rc;
-    }
-    if (told > 0) {
-        if ((rc = store_coaching_wellbeing_set_alerted(d->st, row)) != BB_OK)
-            return rc;
-        if ((rc = store_audit(d->st, p->nip, "wellbeing.alert", p->id, "", d->now)) != BB_OK)
-            return rc;
-        if (to_mentor)
-            return tell(d, p->id,
-                        "Seperti yang kamu setujui, saya sudah mengabari mentormu bahwa kamu "
-                        "mungkin butuh dukungan. Jawabanmu tidak saya bagikan.",
-                        "As you agreed, I've let your mentor know that you may need some support. "
-                        "Your answers are not shared.");
-        return tell(d, p->id,
-                    "Seperti yang kamu setujui, saya sudah mengabari tim SDM bahwa kamu mungkin "
-                    "butuh dukungan. Jawabanmu tidak saya bagikan.",
-                    "As you agreed, I've let HR know that you may need some support. Your answers "
-                    "are not shared.");
-    }
-    return tell(d, p->id,
-                "Saya belum bisa mengabari tim SDM saat ini. Jangan ragu menghubungi mereka "
-                "langsung, ya.",
-                "I couldn't reach anyone in HR just now. Please feel free to contact them "
-                "directly.");
+    return alert_tell_person(d, p, ALERT_WELLBEING, &o);
 }
 
 /* ---- GROW --------------------------------------------------------------------- */

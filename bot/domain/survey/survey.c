@@ -6,10 +6,11 @@
  *
  *   survey send FLOW --to SEG   a wave: invitations + paced "flow" timers
  *   (the person answers)        the flow calls survey_answer: answers are
- *                               stored anonymously (store_survey.c)
+ *                               stored anonymously and the conversation's
+ *                               traces blanked in the same transaction
+ *                               (store_survey.c)
  *   tick                        one reminder to non-responders, closing at
- *                               close-at (open sessions ended politely),
- *                               scrubbing of answered conversations
+ *                               close-at (open sessions ended politely)
  *   survey report FLOW          response rate, distributions, eNPS, WHO-5,
  *                               k-anonymity with complementary suppression
  *   broadcast --to SEG ...      one BULK outbox row per person, one INSERT
@@ -273,7 +274,7 @@ static int act_survey_answer(const struct domain_ctx *d, const struct store_pers
         }
         na++;
     }
-    rc = store_survey_answer(d->st, wave, p->id, unit, a, na, d->now);
+    rc = store_survey_answer(d->st, wave, p->id, unit, a, na, d->now, d->event_id);
     if (rc == BB_EEXIST)
         rc = BB_OK; /* answered twice (a replay): the first answer counts */
     return rc;
@@ -387,7 +388,7 @@ static int survey_person_fields(const struct domain_ctx *d, const struct store_p
     return cJSON_AddStringToObject(out, "surveys", open) ? BB_OK : BB_ENOMEM;
 }
 
-/* ---- tick: reminders, closing, scrubbing --------------------------------------- */
+/* ---- tick: reminders and closing --------------------------------------- */
 
 /* End a store_begin() of this file: commit on success, else roll back. */
 static int tx_end(struct store *st, int rc)
@@ -473,7 +474,7 @@ int survey_close_wave(const struct domain_ctx *d, int64_t wave_id, int *did)
 static int survey_tick(const struct domain_ctx *d, int *did)
 {
     int64_t *ids = NULL;
-    int n = 0, work = 0, scrubbed = 0;
+    int n = 0, work = 0;
     int rc = store_wave_due_remind(d->st, d->now, &ids, &n);
     for (int i = 0; rc == BB_OK && i < n; i++)
         rc = remind_wave(d, ids[i], &work);
@@ -484,10 +485,8 @@ static int survey_tick(const struct domain_ctx *d, int *did)
     for (int i = 0; rc == BB_OK && i < n; i++)
         rc = survey_close_wave(d, ids[i], &work);
     free(ids);
-    if (rc == BB_OK)
-        rc = store_survey_scrub(d->st, d->now, &scrubbed);
     if (did)
-        *did = work + scrubbed;
+        *did = work;
     return rc;
 }
 

@@ -1,9 +1,10 @@
 /*
  * survey.h - pulse surveys (waves, anonymous answers, reports) and
  * broadcasts. A domain module (see bot/core/domain.h): the flow actions
- * survey_answer, broadcast_preview and broadcast_send; the person field
- * person.surveys; a tick that sends wave reminders, closes waves and scrubs
- * survey traces; the CLI commands `survey` and `broadcast`.
+ * survey_answer (the answer stored and its traces blanked in one
+ * transaction), broadcast_preview and broadcast_send; the person field
+ * person.surveys; a tick that sends wave reminders and closes waves; the
+ * CLI commands `survey` and `broadcast`.
  *
  * The report arithmetic and the suppression rule are plain functions,
  * exposed here for the unit tests.
