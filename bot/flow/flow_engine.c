@@ -80,7 +80,7 @@ static const char *const sys[][FLOW_NLANG] = {
     [T_RETRY_NUMBER] = {"Mohon jawab dengan angka.", "Please answer with a number."},
     [T_RETRY_TEXT] = {"Jawaban itu belum bisa saya terima. Coba tulis lagi, ya.",
                       "I can't take that answer. Please try again."},
-    [T_RETRY_YESNO] = {"Jawab ya atau tidak, ya.", "Please answer yes or no."},
+    [T_RETRY_YESNO] = {"Cukup jawab ya atau tidak.", "Just yes or no, please."},
     [T_RETRY_DATE] = {"Tulis tanggal seperti 31/12/2026 atau 2026-12-31 (atau \"besok\").",
                       "Write a date like 2026-12-31 or 31/12/2026 (or \"tomorrow\")."},
     [T_GAVE_UP] = {"Maaf, saya belum bisa memahami jawabanmu. Kita berhenti di sini dulu; ketik "
@@ -487,18 +487,11 @@ static void finish(struct run *R)
     timer_clear(R, "wake");
 }
 
-/* Emit the question of an ask node, with its choices. */
-static void ask_question(struct run *R, const struct flow_node *n, int reprompt_prefix)
+/* Emit text as the pending question of an ask node, with its choices: the
+ * question itself, or a retry's one line (the buttons stay with it). */
+static void ask_with(struct run *R, const struct flow_node *n, const char *text)
 {
-    (void)reprompt_prefix;
-    char *text = render(R, tx(R, &n->ask));
-    struct flow_fx *f;
-    if (!text) {
-        R->failed = 1;
-        return;
-    }
-    f = say_raw(R, text);
-    free(text);
+    struct flow_fx *f = say_raw(R, text);
     if (!f)
         return;
     f->asks = 1;
@@ -519,6 +512,19 @@ static void ask_question(struct run *R, const struct flow_node *n, int reprompt_
         }
         f->nchoices = n->input.nopts;
     }
+}
+
+/* Emit the question of an ask node, with its choices. */
+static void ask_question(struct run *R, const struct flow_node *n, int reprompt_prefix)
+{
+    (void)reprompt_prefix;
+    char *text = render(R, tx(R, &n->ask));
+    if (!text) {
+        R->failed = 1;
+        return;
+    }
+    ask_with(R, n, text);
+    free(text);
 }
 
 static void do_actions(struct run *R, const struct flow_node *n)
@@ -901,8 +907,17 @@ static void reject_answer(struct run *R, const struct flow_node *n)
         run_from(R, n->retry_else);
         return;
     }
+    /* One short line saying what is expected, with the question's buttons:
+     * the question (and its greeting) is not repeated. */
+    R->st->paused = 0;
     if (n->has_retry_say) {
-        say_tpl(R, tx(R, &n->retry_say));
+        char *s = render(R, tx(R, &n->retry_say));
+        if (!s) {
+            R->failed = 1;
+            return;
+        }
+        ask_with(R, n, s);
+        free(s);
     } else {
         static const int by_type[] = {
             [FLOW_IN_NONE] = T_RETRY_TEXT,     [FLOW_IN_TEXT] = T_RETRY_TEXT,
@@ -912,9 +927,8 @@ static void reject_answer(struct run *R, const struct flow_node *n)
         };
         int t = n->input.type >= 0 && n->input.type <= FLOW_IN_DATE ? by_type[n->input.type]
                                                                     : T_RETRY_TEXT;
-        say_raw(R, systx(R, t));
+        ask_with(R, n, systx(R, t));
     }
-    reask(R);
 }
 
 static void handle_answer_text(struct run *R, const char *text)

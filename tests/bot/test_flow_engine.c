@@ -362,15 +362,15 @@ static void test_bad_answer_reprompts_then_else(void **state)
     struct fx *x = *state;
     assert_int_equal(text(x, "/warna"), BB_OK);
     assert_int_equal(text(x, "ungu"), BB_OK);
-    /* the retry text, then the question again, same seq */
-    const struct flow_fx *s0 = nth(x, FLOW_FX_SAY, 0);
-    assert_non_null(s0);
-    assert_string_equal(s0->text, "Pilih warna.");
+    /* one line: the retry text carries the question's buttons (same seq);
+     * the question itself is not repeated */
+    assert_null(nth(x, FLOW_FX_SAY, 1));
     const struct flow_fx *q = question(x);
     assert_non_null(q);
-    assert_string_equal(q->text, "Warna apa?");
+    assert_string_equal(q->text, "Pilih warna.");
     assert_string_equal(q->payload, "q1");
     assert_int_equal(q->nchoices, 3);
+    assert_string_equal(q->choices[0].id, "q1.c_red");
     assert_int_equal(x->st.mode, FLOW_MODE_ASK);
     assert_int_equal(x->st.retries, 1);
     assert_null(cJSON_GetObjectItemCaseSensitive(x->st.vars, "color"));

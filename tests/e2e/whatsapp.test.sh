@@ -156,7 +156,7 @@ n=$(n_ok $AYU_WA)
 write "{\"from\":\"$AYU\",\"list\":$(echo "$row" | jq -c '{id, title: "not the title"}')}" >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
 settle $AYU_WA >/dev/null
-for t in "Menyelesaikan laporan kinerja" "Tidak ada hambatan"; do
+for t in "Menyelesaikan laporan kinerja"; do
     n=$(n_ok $AYU_WA)
     write "{\"from\":\"$AYU\",\"text\":\"$t\"}" >/dev/null
     wait_more $AYU_WA "$n" >/dev/null
@@ -164,7 +164,7 @@ for t in "Menyelesaikan laporan kinerja" "Tidak ada hambatan"; do
 done
 m=$(last_ok $AYU_WA)
 no=$(echo "$m" | jq -c '.interactive.action.buttons[1].reply // empty')
-check_flag "the yes/no question comes as reply buttons" "$([ -n "$no" ] && echo 1)" "$m"
+check_flag "the yes/no blocker question comes as reply buttons" "$([ -n "$no" ] && echo 1)" "$m"
 n=$(n_ok $AYU_WA)
 write "{\"from\":\"$AYU\",\"button\":$no}" >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
