@@ -74,13 +74,16 @@ struct store_grow {
     char reality[STORE_COACHING_TEXT];
     char options[STORE_COACHING_TEXT];
     char will[STORE_COACHING_TEXT];
-    int confidence;        /* 1..10 */
-    char followup_day[16]; /* "YYYY-MM-DD" or "" */
+    int confidence;                  /* 1..10 */
+    char followup_day[16];           /* "YYYY-MM-DD" or "" */
+    char boost[STORE_COACHING_TEXT]; /* what would raise the confidence, "" if not asked */
 };
 int store_coaching_grow_add(struct store *st, const struct store_grow *g, int64_t *id_out);
-/* The follow-up of the person's newest session not followed up yet (else
- * the newest). BB_ENOTFOUND when they have none. */
-int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at,
+/* The follow-up of the person's session that is due (store_coaching_summary's
+ * grow_goal: not followed up yet, follow-up day on or before today, the most
+ * recent such day first; else the newest not followed up). today is the
+ * person's local "YYYY-MM-DD". BB_ENOTFOUND when none is waiting. */
+int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at, const char *today,
                                  const char *progress, const char *note);
 
 /* ---- development goals and learning ------------------------------------ */
@@ -140,13 +143,15 @@ struct store_coaching_summary {
     int64_t jp_minutes; /* this year's minutes in jp_sources */
     int goals_open;
     int mentor_request_open;
-    char grow_goal[STORE_COACHING_TEXT]; /* newest GROW goal, "" if none */
+    char grow_goal[STORE_COACHING_TEXT]; /* the GROW goal due for follow-up, "" if none */
     int64_t feedback_req;                /* oldest request waiting for them, 0 if none */
     char feedback_from[128];             /* its asker's name */
     char feedback_topic[STORE_COACHING_TEXT];
 };
-/* year_from, year_to: "YYYY-01-01" and the next year's. */
+/* year_from, year_to: "YYYY-01-01" and the next year's; today: the person's
+ * local "YYYY-MM-DD" (which GROW goal is due). */
 int store_coaching_summary(struct store *st, int64_t person_id, const char *year_from,
-                           const char *year_to, struct store_coaching_summary *out);
+                           const char *year_to, const char *today,
+                           struct store_coaching_summary *out);
 
 #endif

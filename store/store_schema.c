@@ -456,6 +456,9 @@ const char *const store_migrations[] = {
     " expires_at INTEGER NOT NULL);"
     "CREATE INDEX admin_sessions_person ON admin_sessions(person_id) WHERE person_id <> 0;"
     "CREATE INDEX admin_sessions_expiry ON admin_sessions(expires_at);",
+    /* GROW: the answer to "what would raise your confidence by one point?"
+     * (asked when confidence is 6 or less). */
+    "ALTER TABLE grow_sessions ADD COLUMN boost TEXT NOT NULL DEFAULT '';",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -537,7 +540,7 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM wellbeing WHERE person_id = ?1", 0, 0},
     {"grow_sessions",
      "SELECT at, goal, reality, options, will, confidence, followup_day, followup_at, progress,"
-     " followup_note FROM grow_sessions WHERE person_id = ?1 ORDER BY at, id",
+     " followup_note, boost FROM grow_sessions WHERE person_id = ?1 ORDER BY at, id",
      "DELETE FROM grow_sessions WHERE person_id = ?1", 0, 0},
     {"development_goals",
      "SELECT at, comp_group, competency, goal, due, status, done_at FROM dev_goals"

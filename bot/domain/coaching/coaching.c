@@ -415,6 +415,9 @@ static int act_grow(const struct domain_ctx *d, const struct store_person *p, co
         return bad_args("grow_record");
     if (fu && bb_strlcpy(g.followup_day, fu, sizeof(g.followup_day)) != BB_OK)
         return bad_args("grow_record");
+    const char *boost = fstr(args, "boost"); /* asked only at confidence 6 or less */
+    if (boost && strcmp(boost, "-") != 0 && copy_text(g.boost, sizeof(g.boost), boost) != BB_OK)
+        return bad_args("grow_record");
     return store_result(store_coaching_grow_add(d->st, &g, NULL), "grow_record");
 }
 
@@ -423,10 +426,14 @@ static int act_grow_followup(const struct domain_ctx *d, const struct store_pers
 {
     const char *progress = fstr(args, "progress");
     const char *note = fstr(args, "note");
+    char today[16];
+    int64_t local;
     if (!progress)
         return bad_args("grow_followup");
+    local_now(d, p, &local);
+    cal_format_date(cal_floor_div(local, 86400), today, sizeof(today));
     return store_result(
-        store_coaching_grow_followup(d->st, p->id, d->now, progress, note ? note : ""),
+        store_coaching_grow_followup(d->st, p->id, d->now, today, progress, note ? note : ""),
         "grow_followup");
 }
 
@@ -691,7 +698,7 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
 {
     struct store_coaching_summary *s = NULL;
     int64_t local;
-    char from[16], to[16], week[16], list[2][600];
+    char from[16], to[16], today[16], week[16], list[2][600];
     int64_t y;
     int m, dd, granted = -1, rc;
 
@@ -699,10 +706,11 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     cal_civil_from_days(cal_floor_div(local, 86400), &y, &m, &dd);
     bb_snprintf(from, sizeof(from), "%04d-01-01", (int)y);
     bb_snprintf(to, sizeof(to), "%04d-01-01", (int)y + 1);
+    cal_format_date(cal_floor_div(local, 86400), today, sizeof(today));
     s = calloc(1, sizeof(*s));
     if (!s)
         return BB_ENOMEM;
-    if ((rc = store_coaching_summary(d->st, p->id, from, to, s)) != BB_OK)
+    if ((rc = store_coaching_summary(d->st, p->id, from, to, today, s)) != BB_OK)
         goto out;
     if ((rc = store_consent_get(d->st, p->id, "wellbeing_alert", &granted)) != BB_OK)
         goto out;
