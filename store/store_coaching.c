@@ -242,6 +242,29 @@ int store_coaching_feedback_ask(struct store *st, int64_t asker_id, int64_t give
                           id_out);
 }
 
+int store_coaching_feedback_close(struct store *st, int64_t id, const char *status, int64_t now)
+{
+    if (!status || (strcmp(status, "declined") != 0 && strcmp(status, "expired") != 0))
+        return BB_EINVAL;
+    return store_q_change(st,
+                          "UPDATE feedback_requests SET status = ?2, answered_at = ?3"
+                          " WHERE id = ?1 AND status = 'asked'",
+                          STORE_ARGS(store_int(id), store_text(status), store_int(now)));
+}
+
+int store_coaching_feedback_overdue(struct store *st, int64_t asker_id, int64_t before,
+                                    struct store_feedback_req *out)
+{
+    if (!out)
+        return BB_EINVAL;
+    return store_q_one(st,
+                       "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
+                       " WHERE asker_id = ?1 AND status = 'asked' AND created_at < ?2"
+                       " ORDER BY id LIMIT 1",
+                       STORE_ARGS(store_int(asker_id), store_int(before)), store_map_feedback_req,
+                       out);
+}
+
 int store_coaching_feedback_req(struct store *st, int64_t id, struct store_feedback_req *out)
 {
     if (!out)
@@ -353,7 +376,9 @@ int store_coaching_summary(struct store *st, int64_t person_id, const char *year
         " (SELECT COUNT(*) FROM dev_goals WHERE person_id = ?1 AND status = 'open'),"
         " (SELECT COUNT(*) FROM mentor_requests WHERE person_id = ?1 AND status = 'open'),"
         " (SELECT goal FROM grow_sessions WHERE id = (" GROW_DUE ")),"
-        " r.id, a.name, r.topic"
+        " r.id, a.name, r.topic,"
+        " (SELECT COUNT(DISTINCT giver_id) FROM feedback_requests x WHERE x.asker_id = r.asker_id"
+        "  AND x.created_at > r.created_at - 30 * 86400)"
         " FROM (SELECT 1) LEFT JOIN feedback_requests r ON r.id = (SELECT id FROM feedback_requests"
         "  WHERE giver_id = ?1 AND status = 'asked' ORDER BY id LIMIT 1)"
         " LEFT JOIN people a ON a.id = r.asker_id",

@@ -109,7 +109,8 @@ int store_coaching_reflection_add(struct store *st, int64_t person_id, int64_t a
  * (case-insensitive) name match comes first. */
 int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const char *unit,
                                    const char *name, struct store_person *out, int max, int *n);
-/* BB_EEXIST when the asker already has a request waiting with that giver. */
+/* BB_EEXIST when the asker already has a request waiting with that giver
+ * (one declined, expired or answered may be asked again). */
 int store_coaching_feedback_ask(struct store *st, int64_t asker_id, int64_t giver_id,
                                 const char *topic, int64_t now, int64_t *id_out);
 struct store_feedback_req {
@@ -122,6 +123,14 @@ struct store_feedback_req {
 int store_coaching_feedback_req(struct store *st, int64_t id, struct store_feedback_req *out);
 /* The oldest request still waiting for the giver; BB_ENOTFOUND if none. */
 int store_coaching_feedback_pending(struct store *st, int64_t giver_id,
+                                    struct store_feedback_req *out);
+/* Close request id if it is still 'asked': status "declined" (the giver
+ * said no) or "expired" (unanswered for too long). BB_ENOTFOUND when it was
+ * not waiting any more. */
+int store_coaching_feedback_close(struct store *st, int64_t id, const char *status, int64_t now);
+/* The asker's oldest request still 'asked' that was made before `before`,
+ * for the expiry; BB_ENOTFOUND when there is none. */
+int store_coaching_feedback_overdue(struct store *st, int64_t asker_id, int64_t before,
                                     struct store_feedback_req *out);
 /* Store the answer to request req (it must be 'asked' and for giver_id:
  * else BB_ENOTFOUND) and mark the request answered, in one transaction. An
@@ -147,6 +156,7 @@ struct store_coaching_summary {
     int64_t feedback_req;                /* oldest request waiting for them, 0 if none */
     char feedback_from[128];             /* its asker's name */
     char feedback_topic[STORE_COACHING_TEXT];
+    int feedback_asked; /* how many people its asker asked, from 30 days before it on */
 };
 /* year_from, year_to: "YYYY-01-01" and the next year's; today: the person's
  * local "YYYY-MM-DD" (which GROW goal is due). */

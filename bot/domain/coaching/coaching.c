@@ -488,6 +488,8 @@ static int act_reflection(const struct domain_ctx *d, const struct store_person 
 
 /* ---- feedback ----------------------------------------------------------------- */
 
+#define FEEDBACK_TTL (7 * 86400) /* a request unanswered this long expires */
+
 static int all_digits(const char *s)
 {
     if (!*s)
@@ -609,7 +611,9 @@ static int act_feedback_request(const struct domain_ctx *d, const struct store_p
     }
     if (rc != BB_OK)
         return store_result(rc, "feedback_request");
-    if ((rc = core_start_flow(d->core, g.id, "feedback.give", d->now)) != BB_OK)
+    if ((rc = core_start_flow(d->core, g.id, "feedback.give", d->now)) != BB_OK ||
+        (rc = core_start_flow(d->core, p->id, "feedback.expire", d->now + FEEDBACK_TTL + 60)) !=
+            BB_OK)
         return rc;
     return tellf(d, p->id, "Permintaanmu sudah saya kirim ke %s. Saya kabari begitu dia menjawab.",
                  "I've sent your request to %s. I'll let you know as soon as they reply.", g.name);
@@ -666,6 +670,64 @@ static int act_feedback_give(const struct domain_ctx *d, const struct store_pers
     if (rc == BB_OK)
         return core_start_flow(d->core, p->id, "feedback.give", d->now + 60);
     return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
+/* The giver says no: the request is closed as declined and the asker told,
+ * so they can ask someone else (or the same colleague later). */
+static int act_feedback_decline(const struct domain_ctx *d, const struct store_person *p,
+                                const cJSON *args)
+{
+    struct store_feedback_req r;
+    int req, rc;
+    if (fint(args, "req", 1, 2000000000, &req) != BB_OK)
+        return bad_args("feedback_decline");
+    if ((rc = store_coaching_feedback_req(d->st, req, &r)) != BB_OK || r.giver_id != p->id)
+        return rc == BB_OK || rc == BB_ENOTFOUND ? BB_OK : rc;
+    rc = store_coaching_feedback_close(d->st, req, "declined", d->now);
+    if (rc == BB_ENOTFOUND)
+        return BB_OK; /* no longer waiting */
+    if (rc != BB_OK)
+        return rc;
+    return tellf(d, r.asker_id,
+                 "%s tidak bisa memberi umpan balik tentang \"%s\" kali ini. Kamu bisa meminta "
+                 "rekan lain, atau memintanya lagi nanti, dengan /umpanbalik.",
+                 "%s can't give feedback on \"%s\" this time. You can ask someone else, or ask "
+                 "again later, with /feedback.",
+                 p->name, r.topic);
+}
+
+/* Requests unanswered for FEEDBACK_TTL are closed as expired and the asker
+ * is told (they may ask again): feedback.expire, started for the asker by
+ * feedback_request when the TTL is over, runs this. */
+#define FEEDBACK_EXPIRE_MAX 50
+
+static int act_feedback_expire(const struct domain_ctx *d, const struct store_person *p,
+                               const cJSON *args)
+{
+    struct store_feedback_req r;
+    struct store_person g;
+    int rc = BB_OK;
+    (void)args;
+    for (int i = 0; i < FEEDBACK_EXPIRE_MAX; i++) {
+        rc = store_coaching_feedback_overdue(d->st, p->id, d->now - FEEDBACK_TTL, &r);
+        if (rc == BB_ENOTFOUND)
+            return BB_OK;
+        if (rc == BB_OK)
+            rc = store_coaching_feedback_close(d->st, r.id, "expired", d->now);
+        if (rc == BB_OK)
+            rc = store_person_by_id(d->st, r.giver_id, &g);
+        if (rc == BB_OK)
+            rc = tellf(d, p->id,
+                       "%s belum menjawab permintaan umpan balikmu tentang \"%s\" dalam 7 hari, "
+                       "jadi permintaan itu saya tutup. Kamu bisa memintanya lagi, atau meminta "
+                       "rekan lain, dengan /umpanbalik.",
+                       "%s did not answer your request for feedback on \"%s\" within 7 days, so "
+                       "I have closed it. You can ask again, or ask someone else, with /feedback.",
+                       g.name, r.topic);
+        if (rc != BB_OK)
+            return rc;
+    }
+    return BB_OK;
 }
 
 /* ---- mentor requests --------------------------------------------------------- */
@@ -729,6 +791,7 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
         (rc = add_number(out, "feedback_req", (double)s->feedback_req)) ||
         (rc = add_string(out, "feedback_from", s->feedback_from)) ||
         (rc = add_string(out, "feedback_topic", s->feedback_topic)) ||
+        (rc = add_number(out, "feedback_asked", s->feedback_asked)) ||
         (rc = add_string(out, "wellbeing_consent",
                          granted == 1   ? "yes"
                          : granted == 0 ? "no"
@@ -755,6 +818,8 @@ static const struct domain_action actions[] = {
     {DOMAIN_ACTION_FIELDS("reflection_record"), act_reflection},
     {DOMAIN_ACTION_FIELDS("feedback_request"), act_feedback_request},
     {DOMAIN_ACTION_FIELDS("feedback_give"), act_feedback_give},
+    {DOMAIN_ACTION_FIELDS("feedback_decline"), act_feedback_decline},
+    {{"feedback_expire", 'b', {NULL}, "", "", {NULL}}, act_feedback_expire},
     {DOMAIN_ACTION_FIELDS("request_mentor"), act_request_mentor},
     DOMAIN_ACTIONS_END,
 };
