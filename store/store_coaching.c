@@ -208,7 +208,8 @@ int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const cha
     pat[k++] = '%';
     pat[k] = '\0';
     rc = store_q_fill(st,
-                      "SELECT id FROM people WHERE unit = ?1 AND id <> ?2 AND name LIKE ?3"
+                      "SELECT id FROM people WHERE (?1 = '' OR unit = ?1) AND id <> ?2"
+                      " AND name LIKE ?3"
                       " ESCAPE '\\' ORDER BY lower(name) = lower(?4) DESC, name, id LIMIT ?5",
                       STORE_ARGS(store_text(unit), store_int(asker_id), store_text(pat),
                                  store_text(name), store_int(max + 1)),

@@ -103,10 +103,10 @@ int store_coaching_reflection_add(struct store *st, int64_t person_id, int64_t a
                                   int64_t *id_out);
 
 /* ---- feedback ----------------------------------------------------------- */
-/* People of the unit whose name contains `name` (case-insensitive for ASCII;
- * % and _ are literal), not the asker; up to max in out, *n how many (max +
- * 1 found means "more than max": *n is max + 1 and out holds max). An exact
- * (case-insensitive) name match comes first. */
+/* People of the unit (any unit when unit is "") whose name contains `name` (case-insensitive for
+ * ASCII; % and _ are literal), not the asker; up to max in out, *n how many (max + 1 found means
+ * "more than max": *n is max + 1 and out holds max). An exact (case-insensitive) name match comes
+ * first. */
 int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const char *unit,
                                    const char *name, struct store_person *out, int max, int *n);
 /* BB_EEXIST when the asker already has a request waiting with that giver

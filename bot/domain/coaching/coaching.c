@@ -549,6 +549,15 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
         n = 0;
     else if (rc != BB_OK)
         return rc;
+    int other_units = 0;
+    if (n == 0 && p->unit[0]) { /* nobody of that name in the unit: other units, if unambiguous */
+        rc = store_coaching_find_colleagues(d->st, p->id, "", q, cand, 5, &n);
+        if (rc == BB_EINVAL)
+            n = 0;
+        else if (rc != BB_OK)
+            return rc;
+        other_units = 1;
+    }
     if (n == 1 || (n > 1 && strcasecmp(cand[0].name, q) == 0 && strcasecmp(cand[1].name, q) != 0)) {
         *giver = cand[0];
         *found = 1;
@@ -556,10 +565,10 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
     }
     if (n == 0) {
         return tellf(d, p->id,
-                     "Saya tidak menemukan rekan bernama \"%s\" di %s. Coba ketik /umpanbalik lagi "
-                     "dengan nama lain atau NIP-nya.",
-                     "I couldn't find a colleague called \"%s\" in %s. Type /feedback again with "
-                     "another name or their NIP.",
+                     "Saya tidak menemukan rekan bernama \"%s\", di %s maupun di unit lain. Coba "
+                     "ketik /umpanbalik lagi dengan nama lain atau NIP-nya.",
+                     "I couldn't find a colleague called \"%s\", in %s or any other unit. Type "
+                     "/feedback again with another name or their NIP.",
                      q, p->unit);
     }
     /* Several: list them (name and position) so the asker can be exact. */
@@ -568,7 +577,11 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
     list[0] = '\0';
     for (int i = 0; i < n && i < 5; i++) {
         char line[300];
-        bb_snprintf(line, sizeof(line), "\n- %s (%s)", cand[i].name, cand[i].position);
+        if (other_units)
+            bb_snprintf(line, sizeof(line), "\n- %s (%s, %s)", cand[i].name, cand[i].position,
+                        cand[i].unit);
+        else
+            bb_snprintf(line, sizeof(line), "\n- %s (%s)", cand[i].name, cand[i].position);
         if (bb_strlcpy(list + k, line, sizeof(list) - k) != BB_OK)
             break;
         k += strlen(line);
