@@ -88,6 +88,11 @@ int store_person_by_id(struct store *st, int64_t id, struct store_person *out);
 int store_person_by_phone(struct store *st, const char *phone, struct store_person *out);
 int store_person_set_lang(struct store *st, int64_t id, const char *lang);
 int store_person_count(struct store *st, int64_t *out);
+/* The HR officer who hears a person's request for help: someone with the
+ * role hr, not the person, reachable (an unblocked chat), of the person's
+ * own unit first, else the lowest id. BB_ENOTFOUND when there is none. */
+int store_person_hr_contact(struct store *st, int64_t person_id, const char *unit,
+                            struct store_person *out);
 
 /* ---- identities: (channel, external id) -> person ---------------------- */
 

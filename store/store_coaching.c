@@ -83,31 +83,39 @@ int store_coaching_alert_recipients(struct store *st, int64_t person_id, int64_t
 int store_coaching_grow_add(struct store *st, const struct store_grow *g, int64_t *id_out)
 {
     if (!g || !text_ok(g->goal, 1) || !text_ok(g->reality, 0) || !text_ok(g->options, 0) ||
-        !text_ok(g->will, 0) || g->confidence < 0 || g->confidence > 10 ||
+        !text_ok(g->will, 0) || !text_ok(g->boost, 0) || g->confidence < 0 || g->confidence > 10 ||
         (g->followup_day[0] && !day_ok(g->followup_day)))
         return BB_EINVAL;
     return store_q_insert(st,
                           "INSERT INTO grow_sessions(person_id, at, goal, reality, options, will,"
-                          " confidence, followup_day) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          " confidence, followup_day, boost)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                           STORE_ARGS(store_int(g->person_id), store_int(g->at), store_text(g->goal),
                                      store_text(g->reality), store_text(g->options),
                                      store_text(g->will), store_int(g->confidence),
-                                     store_text(g->followup_day)),
+                                     store_text(g->followup_day), store_text(g->boost)),
                           id_out);
 }
 
-int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at,
+/* The GROW session due for follow-up (?1 the person, ?5 today), the same in
+ * the summary and the follow-up itself: not followed up yet; a follow-up day
+ * that has come first, the most recent such day first; else the newest. */
+#define GROW_DUE                                                                                   \
+    "SELECT id FROM grow_sessions WHERE person_id = ?1 AND followup_at = 0"                        \
+    " ORDER BY (followup_day <> '' AND followup_day <= ?5) DESC,"                                  \
+    " CASE WHEN followup_day <> '' AND followup_day <= ?5 THEN followup_day END DESC,"             \
+    " at DESC, id DESC LIMIT 1"
+
+int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at, const char *today,
                                  const char *progress, const char *note)
 {
-    if (!text_ok(progress, 1) || strlen(progress) > 32 || !text_ok(note, 0))
+    if (!text_ok(progress, 1) || strlen(progress) > 32 || !text_ok(note, 0) || !day_ok(today))
         return BB_EINVAL;
     return store_q_change(st,
                           "UPDATE grow_sessions SET followup_at = ?2, progress = ?3,"
-                          " followup_note = ?4 WHERE id = (SELECT id FROM grow_sessions"
-                          " WHERE person_id = ?1 ORDER BY followup_at = 0 DESC, at DESC, id DESC"
-                          " LIMIT 1)",
+                          " followup_note = ?4 WHERE id = (" GROW_DUE ")",
                           STORE_ARGS(store_int(person_id), store_int(at), store_text(progress),
-                                     store_text(note ? note : "")));
+                                     store_text(note ? note : ""), store_text(today)));
 }
 
 /* ---- goals and learning ---------------------------------------------------- */
@@ -200,7 +208,8 @@ int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const cha
     pat[k++] = '%';
     pat[k] = '\0';
     rc = store_q_fill(st,
-                      "SELECT id FROM people WHERE unit = ?1 AND id <> ?2 AND name LIKE ?3"
+                      "SELECT id FROM people WHERE (?1 = '' OR unit = ?1) AND id <> ?2"
+                      " AND name LIKE ?3"
                       " ESCAPE '\\' ORDER BY lower(name) = lower(?4) DESC, name, id LIMIT ?5",
                       STORE_ARGS(store_text(unit), store_int(asker_id), store_text(pat),
                                  store_text(name), store_int(max + 1)),
@@ -232,6 +241,29 @@ int store_coaching_feedback_ask(struct store *st, int64_t asker_id, int64_t give
                           STORE_ARGS(store_int(asker_id), store_int(giver_id),
                                      store_text(topic ? topic : ""), store_int(now)),
                           id_out);
+}
+
+int store_coaching_feedback_close(struct store *st, int64_t id, const char *status, int64_t now)
+{
+    if (!status || (strcmp(status, "declined") != 0 && strcmp(status, "expired") != 0))
+        return BB_EINVAL;
+    return store_q_change(st,
+                          "UPDATE feedback_requests SET status = ?2, answered_at = ?3"
+                          " WHERE id = ?1 AND status = 'asked'",
+                          STORE_ARGS(store_int(id), store_text(status), store_int(now)));
+}
+
+int store_coaching_feedback_overdue(struct store *st, int64_t asker_id, int64_t before,
+                                    struct store_feedback_req *out)
+{
+    if (!out)
+        return BB_EINVAL;
+    return store_q_one(st,
+                       "SELECT id, asker_id, giver_id, topic, status FROM feedback_requests"
+                       " WHERE asker_id = ?1 AND status = 'asked' AND created_at < ?2"
+                       " ORDER BY id LIMIT 1",
+                       STORE_ARGS(store_int(asker_id), store_int(before)), store_map_feedback_req,
+                       out);
 }
 
 int store_coaching_feedback_req(struct store *st, int64_t id, struct store_feedback_req *out)
@@ -331,10 +363,11 @@ int store_coaching_mentor_request_set_status(struct store *st, int64_t id, const
 /* ---- summary -------------------------------------------------------------------- */
 
 int store_coaching_summary(struct store *st, int64_t person_id, const char *year_from,
-                           const char *year_to, struct store_coaching_summary *out)
+                           const char *year_to, const char *today,
+                           struct store_coaching_summary *out)
 {
     int rc;
-    if (!out || !day_ok(year_from) || !day_ok(year_to))
+    if (!out || !day_ok(year_from) || !day_ok(year_to) || !day_ok(today))
         return BB_EINVAL;
     memset(out, 0, sizeof(*out));
     rc = store_q_one(
@@ -343,12 +376,15 @@ int store_coaching_summary(struct store *st, int64_t person_id, const char *year
         "  AND day >= ?2 AND day < ?3),"
         " (SELECT COUNT(*) FROM dev_goals WHERE person_id = ?1 AND status = 'open'),"
         " (SELECT COUNT(*) FROM mentor_requests WHERE person_id = ?1 AND status = 'open'),"
-        " (SELECT goal FROM grow_sessions WHERE person_id = ?1 ORDER BY at DESC, id DESC LIMIT 1),"
-        " r.id, a.name, r.topic"
+        " (SELECT goal FROM grow_sessions WHERE id = (" GROW_DUE ")),"
+        " r.id, a.name, r.topic,"
+        " (SELECT COUNT(DISTINCT giver_id) FROM feedback_requests x WHERE x.asker_id = r.asker_id"
+        "  AND x.created_at > r.created_at - 30 * 86400)"
         " FROM (SELECT 1) LEFT JOIN feedback_requests r ON r.id = (SELECT id FROM feedback_requests"
         "  WHERE giver_id = ?1 AND status = 'asked' ORDER BY id LIMIT 1)"
         " LEFT JOIN people a ON a.id = r.asker_id",
-        STORE_ARGS(store_int(person_id), store_text(year_from), store_text(year_to)),
+        STORE_ARGS(store_int(person_id), store_text(year_from), store_text(year_to),
+                   store_text(NULL), store_text(today)),
         store_map_coaching_summary, out);
     return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }

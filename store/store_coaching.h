@@ -74,13 +74,16 @@ struct store_grow {
     char reality[STORE_COACHING_TEXT];
     char options[STORE_COACHING_TEXT];
     char will[STORE_COACHING_TEXT];
-    int confidence;        /* 1..10 */
-    char followup_day[16]; /* "YYYY-MM-DD" or "" */
+    int confidence;                  /* 1..10 */
+    char followup_day[16];           /* "YYYY-MM-DD" or "" */
+    char boost[STORE_COACHING_TEXT]; /* what would raise the confidence, "" if not asked */
 };
 int store_coaching_grow_add(struct store *st, const struct store_grow *g, int64_t *id_out);
-/* The follow-up of the person's newest session not followed up yet (else
- * the newest). BB_ENOTFOUND when they have none. */
-int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at,
+/* The follow-up of the person's session that is due (store_coaching_summary's
+ * grow_goal: not followed up yet, follow-up day on or before today, the most
+ * recent such day first; else the newest not followed up). today is the
+ * person's local "YYYY-MM-DD". BB_ENOTFOUND when none is waiting. */
+int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at, const char *today,
                                  const char *progress, const char *note);
 
 /* ---- development goals and learning ------------------------------------ */
@@ -100,13 +103,14 @@ int store_coaching_reflection_add(struct store *st, int64_t person_id, int64_t a
                                   int64_t *id_out);
 
 /* ---- feedback ----------------------------------------------------------- */
-/* People of the unit whose name contains `name` (case-insensitive for ASCII;
- * % and _ are literal), not the asker; up to max in out, *n how many (max +
- * 1 found means "more than max": *n is max + 1 and out holds max). An exact
- * (case-insensitive) name match comes first. */
+/* People of the unit (any unit when unit is "") whose name contains `name` (case-insensitive for
+ * ASCII; % and _ are literal), not the asker; up to max in out, *n how many (max + 1 found means
+ * "more than max": *n is max + 1 and out holds max). An exact (case-insensitive) name match comes
+ * first. */
 int store_coaching_find_colleagues(struct store *st, int64_t asker_id, const char *unit,
                                    const char *name, struct store_person *out, int max, int *n);
-/* BB_EEXIST when the asker already has a request waiting with that giver. */
+/* BB_EEXIST when the asker already has a request waiting with that giver
+ * (one declined, expired or answered may be asked again). */
 int store_coaching_feedback_ask(struct store *st, int64_t asker_id, int64_t giver_id,
                                 const char *topic, int64_t now, int64_t *id_out);
 struct store_feedback_req {
@@ -119,6 +123,14 @@ struct store_feedback_req {
 int store_coaching_feedback_req(struct store *st, int64_t id, struct store_feedback_req *out);
 /* The oldest request still waiting for the giver; BB_ENOTFOUND if none. */
 int store_coaching_feedback_pending(struct store *st, int64_t giver_id,
+                                    struct store_feedback_req *out);
+/* Close request id if it is still 'asked': status "declined" (the giver
+ * said no) or "expired" (unanswered for too long). BB_ENOTFOUND when it was
+ * not waiting any more. */
+int store_coaching_feedback_close(struct store *st, int64_t id, const char *status, int64_t now);
+/* The asker's oldest request still 'asked' that was made before `before`,
+ * for the expiry; BB_ENOTFOUND when there is none. */
+int store_coaching_feedback_overdue(struct store *st, int64_t asker_id, int64_t before,
                                     struct store_feedback_req *out);
 /* Store the answer to request req (it must be 'asked' and for giver_id:
  * else BB_ENOTFOUND) and mark the request answered, in one transaction. An
@@ -140,13 +152,16 @@ struct store_coaching_summary {
     int64_t jp_minutes; /* this year's minutes in jp_sources */
     int goals_open;
     int mentor_request_open;
-    char grow_goal[STORE_COACHING_TEXT]; /* newest GROW goal, "" if none */
+    char grow_goal[STORE_COACHING_TEXT]; /* the GROW goal due for follow-up, "" if none */
     int64_t feedback_req;                /* oldest request waiting for them, 0 if none */
     char feedback_from[128];             /* its asker's name */
     char feedback_topic[STORE_COACHING_TEXT];
+    int feedback_asked; /* how many people its asker asked, from 30 days before it on */
 };
-/* year_from, year_to: "YYYY-01-01" and the next year's. */
+/* year_from, year_to: "YYYY-01-01" and the next year's; today: the person's
+ * local "YYYY-MM-DD" (which GROW goal is due). */
 int store_coaching_summary(struct store *st, int64_t person_id, const char *year_from,
-                           const char *year_to, struct store_coaching_summary *out);
+                           const char *year_to, const char *today,
+                           struct store_coaching_summary *out);
 
 #endif

@@ -271,6 +271,28 @@ int store_msession_add(struct store *st, const struct store_msession *m, int64_t
                           id_out);
 }
 
+int store_msession_unconfirmed(struct store *st, int64_t pairing_id, const char *day,
+                               int64_t person_id, int64_t *id, int64_t *minutes)
+{
+    int64_t *const cols[] = {id, minutes};
+    if (!day || strlen(day) != 10)
+        return BB_EINVAL;
+    return store_q_ints(st,
+                        "SELECT id, minutes FROM mentoring_sessions WHERE pairing_id = ?1"
+                        " AND day = ?2 AND logged_by <> ?3 AND confirmed_by = 0"
+                        " ORDER BY id LIMIT 1",
+                        STORE_ARGS(store_int(pairing_id), store_text(day), store_int(person_id)),
+                        cols, 2);
+}
+
+int store_msession_confirm(struct store *st, int64_t id, int64_t person_id, int64_t now)
+{
+    return store_q_change(st,
+                          "UPDATE mentoring_sessions SET confirmed_by = ?2, confirmed_at = ?3"
+                          " WHERE id = ?1 AND confirmed_by = 0 AND logged_by <> ?2",
+                          STORE_ARGS(store_int(id), store_int(person_id), store_int(now)));
+}
+
 int store_msession_minutes(struct store *st, int64_t person_id, int64_t from, int64_t to,
                            int64_t *minutes)
 {

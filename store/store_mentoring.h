@@ -131,6 +131,13 @@ struct store_msession {
 };
 
 int store_msession_add(struct store *st, const struct store_msession *m, int64_t *id_out);
+/* The session of a pairing on day that the other side logged and nobody
+ * has confirmed yet (not logged by person_id): its id and minutes.
+ * BB_ENOTFOUND when there is none. */
+int store_msession_unconfirmed(struct store *st, int64_t pairing_id, const char *day,
+                               int64_t person_id, int64_t *id, int64_t *minutes);
+/* person_id confirms session id (logged by the other side): one session. */
+int store_msession_confirm(struct store *st, int64_t id, int64_t person_id, int64_t now);
 /* Minutes of sessions with the person on either side, held in [from, to). */
 int store_msession_minutes(struct store *st, int64_t person_id, int64_t from, int64_t to,
                            int64_t *minutes);

@@ -121,6 +121,17 @@ int store_person_by_phone(struct store *st, const char *phone, struct store_pers
                        STORE_ARGS(store_text(phone)), store_map_person, out);
 }
 
+int store_person_hr_contact(struct store *st, int64_t person_id, const char *unit,
+                            struct store_person *out)
+{
+    return store_q_one(st,
+                       "SELECT " STORE_PERSON_COLS " FROM people WHERE role = 'hr' AND id <> ?1"
+                       " AND EXISTS (SELECT 1 FROM identities i WHERE i.person_id = people.id"
+                       " AND i.blocked = 0) ORDER BY unit = ?2 DESC, id LIMIT 1",
+                       STORE_ARGS(store_int(person_id), store_text(unit ? unit : "")),
+                       store_map_person, out);
+}
+
 int store_person_set_lang(struct store *st, int64_t id, const char *lang)
 {
     if (!lang || !valid_lang(lang))

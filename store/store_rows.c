@@ -72,7 +72,8 @@ static const struct store_col coaching_summary_cols[] = {
     STORE_TXT(struct store_coaching_summary, grow_goal),
     STORE_I64(struct store_coaching_summary, feedback_req),
     STORE_TXT(struct store_coaching_summary, feedback_from),
-    STORE_TXT(struct store_coaching_summary, feedback_topic)};
+    STORE_TXT(struct store_coaching_summary, feedback_topic),
+    STORE_INT(struct store_coaching_summary, feedback_asked)};
 
 int store_map_coaching_summary(sqlite3_stmt *s, void *row)
 {

@@ -524,6 +524,13 @@ const char *const store_migrations[] = {
     " outbox_id INTEGER NOT NULL,"
     " PRIMARY KEY(alert_id, person_id)) WITHOUT ROWID;"
     "CREATE INDEX alert_sends_person ON alert_sends(person_id);",
+    /* GROW: the answer to "what would raise your confidence by one point?"
+     * (asked when confidence is 6 or less). */
+    "ALTER TABLE grow_sessions ADD COLUMN boost TEXT NOT NULL DEFAULT '';",
+    /* Mentoring: a session the other side logs too is one session, confirmed
+     * by them (store_msession_confirm), so it counts once toward JP. */
+    "ALTER TABLE mentoring_sessions ADD COLUMN confirmed_by INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE mentoring_sessions ADD COLUMN confirmed_at INTEGER NOT NULL DEFAULT 0;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -607,7 +614,7 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM wellbeing WHERE person_id = ?1", 0, 0},
     {"grow_sessions",
      "SELECT at, goal, reality, options, will, confidence, followup_day, followup_at, progress,"
-     " followup_note FROM grow_sessions WHERE person_id = ?1 ORDER BY at, id",
+     " followup_note, boost FROM grow_sessions WHERE person_id = ?1 ORDER BY at, id",
      "DELETE FROM grow_sessions WHERE person_id = ?1", 0, 0},
     {"development_goals",
      "SELECT at, comp_group, competency, goal, due, status, done_at FROM dev_goals"
@@ -660,11 +667,13 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM pair_proposals WHERE mentee_id = ?1 OR mentor_id = ?1", 0, 0},
     {"mentoring_sessions",
      "SELECT CASE WHEN mentee_id = ?1 THEN 'mentee' ELSE 'mentor' END AS side, day, minutes,"
-     " topics, next_steps, logged_by = ?1 AS logged_by_me, created_at FROM mentoring_sessions"
+     " topics, next_steps, logged_by = ?1 AS logged_by_me, confirmed_by = ?1 AS confirmed_by_me,"
+     " confirmed_at, created_at FROM mentoring_sessions"
      " WHERE mentee_id = ?1 OR mentor_id = ?1 ORDER BY held_at, id",
      "UPDATE mentoring_sessions SET mentor_id = CASE WHEN mentor_id = ?1 THEN 0 ELSE mentor_id"
-     " END, logged_by = CASE WHEN logged_by = ?1 THEN 0 ELSE logged_by END"
-     " WHERE mentor_id = ?1 OR logged_by = ?1",
+     " END, logged_by = CASE WHEN logged_by = ?1 THEN 0 ELSE logged_by END,"
+     " confirmed_by = CASE WHEN confirmed_by = ?1 THEN 0 ELSE confirmed_by END"
+     " WHERE mentor_id = ?1 OR logged_by = ?1 OR confirmed_by = ?1",
      0, 0},
     {NULL, NULL, "DELETE FROM mentoring_sessions WHERE mentee_id = ?1", 0, 0},
     /* The scheduler (migration 8): erased first (reverse order), so the

@@ -101,12 +101,47 @@ int render_split(const char *text, size_t max_chars, char ***parts, int *n)
     return rc;
 }
 
+/* The number a label opens with ("7", "3 Biasa"), or -1: digits, then the
+ * end or a space. */
+static long label_number(const char *l)
+{
+    long v = 0;
+    int k = 0;
+    for (; l[k] >= '0' && l[k] <= '9'; k++) {
+        if (k >= 9)
+            return -1;
+        v = v * 10 + (l[k] - '0');
+    }
+    return k > 0 && (l[k] == '\0' || l[k] == ' ') ? v : -1;
+}
+
+/* 1 when every label opens with its own number, all different: such
+ * choices are listed as they are, never renumbered ("8. 7" would make a
+ * typed 8 ambiguous; the engine reads a typed number as the number). */
+static int labels_numbered(const struct outmsg_choice *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        long v = label_number(c[i].label);
+        if (v < 0)
+            return 0;
+        for (int k = 0; k < i; k++)
+            if (label_number(c[k].label) == v)
+                return 0;
+    }
+    return n > 0;
+}
+
 char *render_numbered(const char *text, const struct outmsg_choice *c, int n)
 {
     struct bb_buf b;
+    int own = labels_numbered(c, n);
     bb_buf_init(&b, RENDER_TEXT_MAX + 8192);
     bb_buf_puts(&b, text ? text : "");
-    for (int i = 0; i < n; i++)
-        bb_buf_printf(&b, "\n%d. %s", i + 1, c[i].label);
+    for (int i = 0; i < n; i++) {
+        if (own)
+            bb_buf_printf(&b, "\n%s", c[i].label);
+        else
+            bb_buf_printf(&b, "\n%d. %s", i + 1, c[i].label);
+    }
     return bb_buf_take(&b);
 }

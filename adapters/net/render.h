@@ -23,8 +23,9 @@
 int render_split(const char *text, size_t max_chars, char ***parts, int *n);
 void render_parts_free(char **parts, int n);
 
-/* Append the choices as numbered lines ("1. Label") to the text. Returns a
- * malloc'd string. */
+/* Append the choices as numbered lines ("1. Label") to the text. Choices
+ * whose labels are numbers already ("0" ... "10", "1 Berat" ... "5 Hebat")
+ * are listed as they are, never renumbered. Returns a malloc'd string. */
 char *render_numbered(const char *text, const struct outmsg_choice *c, int n);
 
 #endif

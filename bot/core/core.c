@@ -300,12 +300,17 @@ int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int6
 
 /* ---- the person as the engine sees it -------------------------------------- */
 
-static cJSON *person_json(const struct store_person *p)
+static cJSON *person_json(struct core *c, const struct store_person *p)
 {
     cJSON *o = cJSON_CreateObject();
+    struct store_person hr;
     char first[128];
     if (!o)
         return NULL;
+    /* who hears a request for help when there is no mentor ("" for nobody) */
+    if (store_person_hr_contact(c->st, p->id, p->unit, &hr) != BB_OK)
+        hr.name[0] = '\0';
+    cJSON_AddStringToObject(o, "hr_name", hr.name);
     bb_strlcpy(first, p->name, sizeof(first));
     char *sp = strchr(first, ' ');
     if (sp)
@@ -750,7 +755,7 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
     } else if (rc != BB_ENOTFOUND) {
         goto out;
     }
-    pj = person_json(&p);
+    pj = person_json(c, &p);
     if (!pj) {
         rc = BB_ENOMEM;
         goto out;

@@ -1,6 +1,6 @@
 /*
  * core_actions.c - the core's own flow actions as the module "core"
- * (domain.h): record a check-in, notify the supervisor, consent (and
+ * (domain.h): record a check-in, notify the supervisor or HR, consent (and
  * erasing a category's data after a withdrawal), the privacy summary,
  * language, schedule a flow, open a handoff to a counsellor, and "show"
  * (accepted, not carried out yet); the person fields consent_<purpose>
@@ -74,8 +74,11 @@ static int act_notify(const struct domain_ctx *d, const struct store_person *p, 
         if (!p->supervisor_nip[0])
             return BB_OK;
         rc = store_person_by_nip(d->st, p->supervisor_nip, &target);
+    } else if (strcmp(to->valuestring, "hr") == 0) {
+        /* the one flows name as person.hr_name */
+        rc = store_person_hr_contact(d->st, p->id, p->unit, &target);
     } else {
-        /* mentor, mentee, hr, asker: need the mentoring tables (pairings). */
+        /* mentor, mentee, asker: need the mentoring tables (pairings). */
         bb_log(BB_LOG_INFO, "core", "notify %s: no recipient known yet", to->valuestring);
         return BB_OK;
     }

@@ -7,7 +7,11 @@
  *   - global commands in both languages, in the middle of any flow:
  *     /batal /cancel, /bantuan /help, /menu (and /start when no flow
  *     claims it);
- *   - flow commands and keywords start their flow;
+ *   - flow commands and keywords start their flow; in the middle of a
+ *     conversation that waits for an answer, a command (or a menu button)
+ *     for a flow first asks whether to leave it (buttons "s<seq>." stay,
+ *     "s<seq>.<flow>" leave and start; a press after the question moved on
+ *     is stale);
  *   - an answer to the pending question is parsed, saved and the flow runs
  *     on until the next question, wait or end; a bad answer is re-asked
  *     up to the node's retry limit;
@@ -52,6 +56,9 @@ enum sys_text {
     T_PAUSED,
     T_NOTHING_TO_CONTINUE,
     T_HELP_LINE,
+    T_SWITCH,
+    T_SWITCH_STAY,
+    T_SWITCH_LEAVE,
 };
 
 static const char *const sys[][FLOW_NLANG] = {
@@ -82,7 +89,7 @@ static const char *const sys[][FLOW_NLANG] = {
     [T_RETRY_NUMBER] = {"Mohon jawab dengan angka.", "Please answer with a number."},
     [T_RETRY_TEXT] = {"Jawaban itu belum bisa saya terima. Coba tulis lagi, ya.",
                       "I can't take that answer. Please try again."},
-    [T_RETRY_YESNO] = {"Jawab ya atau tidak, ya.", "Please answer yes or no."},
+    [T_RETRY_YESNO] = {"Cukup jawab ya atau tidak.", "Just yes or no, please."},
     [T_RETRY_DATE] = {"Tulis tanggal seperti 31/12/2026 atau 2026-12-31 (atau \"besok\").",
                       "Write a date like 2026-12-31 or 31/12/2026 (or \"tomorrow\")."},
     [T_GAVE_UP] = {"Maaf, saya belum bisa memahami jawabanmu. Kita berhenti di sini dulu; ketik "
@@ -115,6 +122,12 @@ static const char *const sys[][FLOW_NLANG] = {
                                "melihat pilihan.",
                                "There is no paused conversation. Type /menu to see what I can "
                                "do."},
+    [T_SWITCH] = {"\"%s\" belum selesai. Mau ditinggalkan dan mulai \"%s\"? Jawaban yang "
+                  "sudah diberikan tidak disimpan.",
+                  "\"%s\" is not finished yet. Leave it and start \"%s\"? The answers given so "
+                  "far will not be kept."},
+    [T_SWITCH_STAY] = {"Lanjutkan", "Continue"},
+    [T_SWITCH_LEAVE] = {"Tinggalkan", "Leave it"},
     [T_HELP_LINE] = {"\n\nSedang berat? Layanan SEJIWA: 119 ext 8. Darurat: 112.",
                      "\n\nGoing through a hard time? The SEJIWA line: 119 ext 8. Emergency: 112."},
 };
@@ -489,18 +502,11 @@ static void finish(struct run *R)
     timer_clear(R, "wake");
 }
 
-/* Emit the question of an ask node, with its choices. */
-static void ask_question(struct run *R, const struct flow_node *n, int reprompt_prefix)
+/* Emit text as the pending question of an ask node, with its choices: the
+ * question itself, or a retry's one line (the buttons stay with it). */
+static void ask_with(struct run *R, const struct flow_node *n, const char *text)
 {
-    (void)reprompt_prefix;
-    char *text = render(R, tx(R, &n->ask));
-    struct flow_fx *f;
-    if (!text) {
-        R->failed = 1;
-        return;
-    }
-    f = say_raw(R, text);
-    free(text);
+    struct flow_fx *f = say_raw(R, text);
     if (!f)
         return;
     f->asks = 1;
@@ -521,6 +527,19 @@ static void ask_question(struct run *R, const struct flow_node *n, int reprompt_
         }
         f->nchoices = n->input.nopts;
     }
+}
+
+/* Emit the question of an ask node, with its choices. */
+static void ask_question(struct run *R, const struct flow_node *n, int reprompt_prefix)
+{
+    (void)reprompt_prefix;
+    char *text = render(R, tx(R, &n->ask));
+    if (!text) {
+        R->failed = 1;
+        return;
+    }
+    ask_with(R, n, text);
+    free(text);
 }
 
 static void do_actions(struct run *R, const struct flow_node *n)
@@ -831,6 +850,80 @@ static void reask(struct run *R)
         ask_question(R, n, 1);
 }
 
+/* A command or menu press for flow f: at once when nothing is half done;
+ * while a conversation waits for an answer, ask first whether to leave it
+ * (its answers would be lost), with the buttons stay / leave. */
+static void start_or_confirm(struct run *R, const struct flow *f)
+{
+    const struct flow *cur = cur_flow(R);
+    /* A flow the person may not start (consent) is refused before asking
+     * whether to leave the current one. */
+    if (R->ctx->may_start && !R->ctx->may_start(R->ctx->gate_ctx, f)) {
+        try_start(R, f, 1);
+        return;
+    }
+    if (R->st->depth == 0 || R->st->mode != FLOW_MODE_ASK || !cur) {
+        start_flow(R, f);
+        return;
+    }
+    if (strcmp(cur->id, f->id) == 0) { /* already in it: carry on */
+        say_raw(R, systx(R, T_HELP_CONTINUE));
+        reask(R);
+        return;
+    }
+    char msg[FLOW_LABEL_MAX * 8 + 256];
+    bb_snprintf(msg, sizeof(msg), systx(R, T_SWITCH), tx(R, &cur->title), tx(R, &f->title));
+    struct flow_fx *fx = say_raw(R, msg);
+    if (!fx)
+        return;
+    fx->choices = calloc(2, sizeof(*fx->choices));
+    if (!fx->choices) {
+        R->failed = 1;
+        return;
+    }
+    bb_snprintf(fx->choices[0].id, sizeof(fx->choices[0].id), "s%" PRId64 ".", R->st->seq);
+    bb_strlcpy(fx->choices[0].label, systx(R, T_SWITCH_STAY), sizeof(fx->choices[0].label));
+    if (bb_snprintf(fx->choices[1].id, sizeof(fx->choices[1].id), "s%" PRId64 ".%s", R->st->seq,
+                    f->id) != BB_OK) {
+        start_flow(R, f); /* an id too long for a button: no way to ask */
+        return;
+    }
+    bb_strlcpy(fx->choices[1].label, systx(R, T_SWITCH_LEAVE), sizeof(fx->choices[1].label));
+    fx->nchoices = 2;
+}
+
+/* The answer to start_or_confirm: "s<seq>." stays, "s<seq>.<flow>" leaves. */
+static void handle_switch(struct run *R, const char *payload)
+{
+    char *dot = strchr(payload, '.');
+    char seqs[24];
+    long long seq = -1;
+    if (dot && dot - payload > 1 && (size_t)(dot - payload - 1) < sizeof(seqs)) {
+        memcpy(seqs, payload + 1, (size_t)(dot - payload - 1));
+        seqs[dot - payload - 1] = '\0';
+        if (bb_parse_ll(seqs, 0, INT64_MAX, &seq) != BB_OK)
+            seq = -1;
+    }
+    if (!dot || seq != R->st->seq || R->st->depth == 0 || R->st->mode != FLOW_MODE_ASK) {
+        struct flow_fx *f = fx_add(R->fx, FLOW_FX_STALE);
+        if (f)
+            bb_strlcpy(f->payload, payload, sizeof(f->payload));
+        say_raw(R, systx(R, T_STALE));
+        return;
+    }
+    if (!dot[1]) {
+        say_raw(R, systx(R, T_HELP_CONTINUE));
+        reask(R);
+        return;
+    }
+    const struct flow *f = R->ctx->lib ? flow_lib_get(R->ctx->lib, dot + 1, 0) : NULL;
+    if (!f) {
+        say_raw(R, systx(R, T_STALE));
+        return;
+    }
+    try_start(R, f, 1);
+}
+
 /* Returns 1 when the text was a command (handled), 0 otherwise. */
 static int handle_command(struct run *R, const char *text)
 {
@@ -871,7 +964,7 @@ static int handle_command(struct run *R, const char *text)
     }
     const struct flow *f = R->ctx->lib ? flow_lib_by_command(R->ctx->lib, word) : NULL;
     if (f) {
-        try_start(R, f, 1);
+        start_or_confirm(R, f);
         return 1;
     }
     if (!strcmp(word, "menu") || !strcmp(word, "start")) {
@@ -941,8 +1034,17 @@ static void reject_answer(struct run *R, const struct flow_node *n)
         run_from(R, n->retry_else);
         return;
     }
+    /* One short line saying what is expected, with the question's buttons:
+     * the question (and its greeting) is not repeated. */
+    R->st->paused = 0;
     if (n->has_retry_say) {
-        say_tpl(R, tx(R, &n->retry_say));
+        char *s = render(R, tx(R, &n->retry_say));
+        if (!s) {
+            R->failed = 1;
+            return;
+        }
+        ask_with(R, n, s);
+        free(s);
     } else {
         static const int by_type[] = {
             [FLOW_IN_NONE] = T_RETRY_TEXT,     [FLOW_IN_TEXT] = T_RETRY_TEXT,
@@ -952,9 +1054,8 @@ static void reject_answer(struct run *R, const struct flow_node *n)
         };
         int t = n->input.type >= 0 && n->input.type <= FLOW_IN_DATE ? by_type[n->input.type]
                                                                     : T_RETRY_TEXT;
-        say_raw(R, systx(R, t));
+        ask_with(R, n, systx(R, t));
     }
-    reask(R);
 }
 
 static void handle_answer_text(struct run *R, const char *text)
@@ -1003,9 +1104,13 @@ static void handle_button(struct run *R, const char *payload)
     if (strncmp(payload, "m.", 2) == 0) {
         const struct flow *f = R->ctx->lib ? flow_lib_get(R->ctx->lib, payload + 2, 0) : NULL;
         if (f && (f->menu || has_command(f)))
-            try_start(R, f, 1);
+            start_or_confirm(R, f);
         else
             say_raw(R, systx(R, T_STALE));
+        return;
+    }
+    if (payload[0] == 's') {
+        handle_switch(R, payload);
         return;
     }
     if (payload[0] != 'q') {

@@ -145,6 +145,41 @@ static int match_option(const struct flow_input *in, const char *folded, int lan
     return -1;
 }
 
+/* The number an option's label opens with in the person's language ("7",
+ * "3 Biasa"), or -1. */
+static long option_label_number(const struct flow_input *in, int i, int lang)
+{
+    const char *l = in->opts[i].label.t[lang] ? in->opts[i].label.t[lang] : in->opts[i].label.t[0];
+    long v = 0;
+    int k = 0;
+    if (!l)
+        return -1;
+    for (; l[k] >= '0' && l[k] <= '9'; k++) {
+        if (k >= 9)
+            return -1;
+        v = v * 10 + (l[k] - '0');
+    }
+    return k > 0 && (l[k] == '\0' || l[k] == ' ') ? v : -1;
+}
+
+/* 1 when any option is labelled with a number: then a typed number never
+ * means a position on screen (the channels list such options unnumbered). */
+static int numbered_options(const struct flow_input *in, int lang)
+{
+    for (int i = 0; i < in->nopts; i++)
+        if (option_label_number(in, i, lang) >= 0)
+            return 1;
+    return 0;
+}
+
+static int option_numbered(const struct flow_input *in, int lang, double num)
+{
+    for (int i = 0; i < in->nopts; i++)
+        if (num >= 0 && option_label_number(in, i, lang) == (long)num)
+            return i;
+    return -1;
+}
+
 int flow_input_parse(const struct flow_input *in, const char *text, int lang, int64_t now,
                      int tz_offset_s, struct expr_val *val, int *opt)
 {
@@ -229,7 +264,12 @@ int flow_input_parse(const struct flow_input *in, const char *text, int lang, in
         return BB_OK;
     case FLOW_IN_CHOICE:
     case FLOW_IN_YESNO:
-        if (parse_number(text, &num) == 0 && num == floor(num) && num >= 1 && num <= in->nopts)
+        if (parse_number(text, &num) == 0 && num == floor(num) && numbered_options(in, lang)) {
+            /* choices that are numbers: a typed number is the number itself */
+            if ((*opt = option_numbered(in, lang, num)) < 0)
+                return BB_EINVAL;
+        } else if (parse_number(text, &num) == 0 && num == floor(num) && num >= 1 &&
+                   num <= in->nopts)
             *opt = (int)num - 1; /* "2": the second option, as numbered on screen */
         else if ((*opt = match_option(in, folded, lang)) < 0)
             return BB_EINVAL;

@@ -205,19 +205,21 @@ static struct expr *compile_expr(struct ld *L, const char *src, const char *what
 
 /* ---- inputs --------------------------------------------------------------- */
 
-static const char *yes_syn[FLOW_NLANG][12] = {
-    {"ya", "iya", "y", "yes", "ok", "oke", "boleh", "mau", "betul", "benar", "setuju", NULL},
-    {"yes", "y", "yeah", "yep", "ok", "okay", "sure", "ya", "iya", NULL, NULL, NULL},
+#define SYN_MAX 20 /* words per list, the NULL included */
+static const char *yes_syn[FLOW_NLANG][SYN_MAX] = {
+    {"ya", "iya", "y", "yes", "ok", "oke", "boleh", "mau", "betul", "benar", "setuju", "ada", NULL},
+    {"yes", "y", "yeah", "yep", "ok", "okay", "sure", "ya", "iya", NULL},
 };
-static const char *no_syn[FLOW_NLANG][12] = {
-    {"tidak", "tdk", "ga", "gak", "nggak", "enggak", "ngga", "no", "n", "tak", "belum", NULL},
-    {"no", "n", "nope", "nah", "not now", "tidak", "gak", NULL, NULL, NULL, NULL, NULL},
+static const char *no_syn[FLOW_NLANG][SYN_MAX] = {
+    {"tidak", "tdk", "ga", "gak", "nggak", "enggak", "ngga", "no", "n", "tak", "belum", "tidak ada",
+     "nggak ada", "gak ada", "ga ada", "belum ada", NULL},
+    {"no", "n", "nope", "nah", "not now", "tidak", "gak", "none", "nothing", NULL},
 };
 
 static int add_syns(struct flow_option *o, int lang, const char *const *words)
 {
     int n = 0;
-    while (n < 12 && words[n])
+    while (n < SYN_MAX && words[n])
         n++;
     o->syn[lang] = calloc((size_t)n + 1, sizeof(char *));
     if (!o->syn[lang])

@@ -106,6 +106,20 @@ static void test_numbered_and_parse(void **state)
     char *s = render_numbered(m.text, m.choices, m.nchoices);
     assert_string_equal(s, "Pilih\n1. Satu\n2. Dua");
     free(s);
+    /* choices that are numbers keep their own numbers (eNPS 0-10, moods) */
+    struct outmsg_choice num[3] = {{.label = "0"}, {.label = "7"}, {.label = "10"}};
+    s = render_numbered("Skor?", num, 3);
+    assert_string_equal(s, "Skor?\n0\n7\n10");
+    free(s);
+    struct outmsg_choice mood[2] = {{.label = "1 Berat"}, {.label = "2 Kurang"}};
+    s = render_numbered("Minggu ini?", mood, 2);
+    assert_string_equal(s, "Minggu ini?\n1 Berat\n2 Kurang");
+    free(s);
+    /* a repeated number or a label that only starts with digits: numbered */
+    struct outmsg_choice mixed[2] = {{.label = "3 hari"}, {.label = "3x"}};
+    s = render_numbered("?", mixed, 2);
+    assert_string_equal(s, "?\n1. 3 hari\n2. 3x");
+    free(s);
     outmsg_clear(&m);
     assert_int_equal(outmsg_decode("{\"answered\":\"q3\",\"text\":\"Satu\"}", &m), BB_OK);
     assert_string_equal(m.answered, "q3");

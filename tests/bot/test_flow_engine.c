@@ -363,15 +363,15 @@ static void test_bad_answer_reprompts_then_else(void **state)
     struct fx *x = *state;
     assert_int_equal(text(x, "/warna"), BB_OK);
     assert_int_equal(text(x, "ungu"), BB_OK);
-    /* the retry text, then the question again, same seq */
-    const struct flow_fx *s0 = nth(x, FLOW_FX_SAY, 0);
-    assert_non_null(s0);
-    assert_string_equal(s0->text, "Pilih warna.");
+    /* one line: the retry text carries the question's buttons (same seq);
+     * the question itself is not repeated */
+    assert_null(nth(x, FLOW_FX_SAY, 1));
     const struct flow_fx *q = question(x);
     assert_non_null(q);
-    assert_string_equal(q->text, "Warna apa?");
+    assert_string_equal(q->text, "Pilih warna.");
     assert_string_equal(q->payload, "q1");
     assert_int_equal(q->nchoices, 3);
+    assert_string_equal(q->choices[0].id, "q1.c_red");
     assert_int_equal(x->st.mode, FLOW_MODE_ASK);
     assert_int_equal(x->st.retries, 1);
     assert_null(cJSON_GetObjectItemCaseSensitive(x->st.vars, "color"));
@@ -583,10 +583,38 @@ static void test_menu(void **state)
     assert_true(said(x, "Mau membahas apa?"));
 }
 
+/* A flow command while another conversation waits: ask first (stay / leave). */
+static void test_switch_asks(void **state)
+{
+    struct fx *x = *state;
+    assert_int_equal(text(x, "/warna"), BB_OK); /* question 1 */
+    assert_int_equal(text(x, "/umur"), BB_OK);
+    const struct flow_fx *c = nth(x, FLOW_FX_SAY, 0);
+    assert_non_null(c);
+    assert_int_equal(c->nchoices, 2);
+    assert_string_equal(c->choices[0].id, "s1.");
+    assert_string_equal(c->choices[1].id, "s1.t.age");
+    assert_string_equal(x->st.stack[0].flow_id, "t.color"); /* nothing dropped yet */
+    assert_int_equal(ev(x, FLOW_EV_BUTTON, "s1."), BB_OK);  /* stay */
+    assert_true(said(x, "Kita lanjutkan"));
+    assert_string_equal(question(x)->payload, "q1");
+    assert_int_equal(ev(x, FLOW_EV_BUTTON, "s1.t.age"), BB_OK); /* leave */
+    assert_string_equal(x->st.stack[0].flow_id, "t.age");
+    assert_int_equal(x->st.seq, 2);
+    assert_int_equal(ev(x, FLOW_EV_BUTTON, "s1."), BB_OK); /* that question is gone */
+    assert_true(said(x, "sudah lewat"));
+    assert_string_equal(x->st.stack[0].flow_id, "t.age");
+}
+
 static void test_stale_button(void **state)
 {
     struct fx *x = *state;
     assert_int_equal(text(x, "/warna"), BB_OK); /* question 1 */
+    /* its own command again just carries on (same question) */
+    assert_int_equal(text(x, "/warna"), BB_OK);
+    assert_int_equal(x->st.seq, 1);
+    assert_true(said(x, "Kita lanjutkan"));
+    assert_int_equal(text(x, "/batal"), BB_OK);
     assert_int_equal(text(x, "/warna"), BB_OK); /* started again: question 2 */
     assert_int_equal(x->st.seq, 2);
     char *before = NULL, *after = NULL;
@@ -965,6 +993,7 @@ int main(void)
         T(test_pause_keeps_conversation),
         T(test_unknown_command_reasks),
         T(test_menu),
+        T(test_switch_asks),
         T(test_stale_button),
         T(test_remind_once),
         T(test_expire),

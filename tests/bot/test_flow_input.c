@@ -45,6 +45,12 @@ static const char *const SRC =
     "     \"synonyms\": {\"id\": [\"krl\", \"commuter line\"], \"en\": [\"rail\"]}},"
     "    {\"id\": \"bus\", \"label\": {\"id\": \"Bus\", \"en\": \"Bus\"}},"
     "    {\"id\": \"motor\", \"label\": {\"id\": \"Sepeda motor\", \"en\": \"Motorbike\"}}]},"
+    "    \"next\": \"nch\"},"
+    "  \"nch\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"}, \"input\": {\"type\": \"choice\", "
+    "\"options\": ["
+    "    {\"id\": \"h2\", \"label\": {\"id\": \"2 jam\", \"en\": \"2 hours\"}},"
+    "    {\"id\": \"h4\", \"label\": {\"id\": \"4 jam\", \"en\": \"4 hours\"}},"
+    "    {\"id\": \"h8\", \"label\": {\"id\": \"8 jam\", \"en\": \"8 hours\"}}]},"
     "    \"next\": \"scl\"},"
     "  \"scl\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"}, \"input\": {\"type\": \"scale\", "
     "\"min\": 0, \"max\": 4,"
@@ -167,6 +173,13 @@ static const struct tcase cases[] = {
     {"scl", "lumayan", 0, BAD, 0, NULL, -1},
     /* yes/no: both languages' words, custom labels, numbers as shown */
     {"yn", "ya", 0, BOOL, 1, NULL, 0},
+    /* choices that are numbers: a typed number is the number, never a position */
+    {"nch", "4", 0, STR, 0, "h4", 1},
+    {"nch", "2", 1, STR, 0, "h2", 0},
+    {"nch", "8", 0, STR, 0, "h8", 2},
+    {"nch", "1", 0, BAD, 0, NULL, -1},
+    {"nch", "3", 0, BAD, 0, NULL, -1},
+    {"nch", "4 jam", 0, STR, 0, "h4", 1},
     {"yn", "Iya", 1, BOOL, 1, NULL, 0},
     {"yn", "yes", 0, BOOL, 1, NULL, 0},
     {"yn", "ok", 0, BOOL, 1, NULL, 0},

@@ -113,9 +113,7 @@ try {
     await botSays(ayu, 'berhasil');
     await type(ayu, 'Laporan triwulan selesai');
     await botSays(ayu, 'hambatan');
-    await type(ayu, 'Tidak ada');
-    await botSays(ayu, 'dibantu mentormu');
-    await press(ayu, 'Tidak');
+    await press(ayu, 'Tidak ada');
     await botSays(ayu, 'Tersimpan');
   });
   await shot(ayu, 'webchat-checkin');

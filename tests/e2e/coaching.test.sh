@@ -34,9 +34,11 @@ expect "wellbeing: low without consent is stored, not alerted" "$TMP/wl.db" "$AY
     '[.wellbeing[] | [.raw, .alerted]]' '[[8,0],[17,0]]'
 
 play "$TMP/grow.db" "$TR/grow.id.txt"
+# the follow-up went to the session that was due, not the newer one; the
+# answer to "what would raise your confidence" is kept
 expect "grow: session with follow-up" "$TMP/grow.db" "$AYU" \
-    '[.grow_sessions[] | [.confidence, .followup_day, .progress, .followup_note]]' \
-    '[[5,"2026-12-04","progress","Blok waktu pagi sangat membantu"]]'
+    '[.grow_sessions[] | [.confidence, .followup_day, .progress, .followup_note, .boost]]' \
+    '[[5,"2026-12-04","progress","Blok waktu pagi sangat membantu","Kalau Putri setuju membantu mengolah data"],[8,"2026-12-20","","",""]]'
 
 play "$TMP/goal.db" "$TR/goal.en.txt"
 expect "goal: group, competency, due, open" "$TMP/goal.db" "$BUDI" \

@@ -36,7 +36,7 @@ check "mood given before the crash kept" equals "$(q checkins.0.mood)" 2
 check "the care answer given before the crash kept" equals "$(q checkins.0.extra.hard)" "Rapat koordinasi melelahkan"
 check "the win given after the restart" equals "$(q checkins.0.win)" "Laporan triwulan selesai"
 check "the blocker" equals "$(q checkins.0.blocker)" "Server sering mati"
-check "help not wanted (the stale button was not applied)" equals "$(q checkins.0.wants_help)" 0
+check "help not asked: no mentor and no HR officer to pass it to" equals "$(q checkins.0.wants_help)" -1
 check "no session left open" equals "$(q sessions.0.state.stack.#)" 0
 
 # ---- 2. kill -9 at random moments -------------------------------------------
@@ -50,7 +50,7 @@ for ((i = 0; i < ROUNDS; i++)); do
     chat_pid=$!
     e2e_track "$chat_pid"
     exec 3>"$TMP/in"
-    printf '/checkin\n4\nwin-%d\nblocker-%d\nno\n' "$i" "$i" >&3
+    printf '/checkin\n4\nwin-%d\nyes\nblocker-%d\n' "$i" "$i" >&3
     sleep "$(printf '0.%03d' $((RANDOM % 80)))"
     kill -9 "$chat_pid" 2>/dev/null
     wait "$chat_pid" 2>/dev/null
@@ -61,7 +61,7 @@ for ((i = 0; i < ROUNDS; i++)); do
     seen=$((seen + $(grep -o '"Saved\.' "$TMP/out.$i" | wc -l)))
 done
 # one clean conversation at the end, which also drains what was left
-printf '/checkin\n4\nwin-final\nblocker-final\nno\n' |
+printf '/checkin\n4\nwin-final\nyes\nblocker-final\n' |
     timeout 30 "$BIN" --db "$TMP/b.db" chat --as "$BUDI" --jsonl --now "$NOW" >"$TMP/out.final" 2>>"$TMP/chat.err"
 check "a clean check-in after $ROUNDS crashes exits 0" equals "$?" 0
 seen=$((seen + $(grep -o '"Saved\.' "$TMP/out.final" | wc -l)))

@@ -158,6 +158,14 @@ run export $ANDI
 check "Andi's export: his session as mentor" equals "$(jq -c '[.mentoring_sessions[] | [.side, .minutes, .logged_by_me]]' <"$TMP/out")" '[["mentor",60,1]]'
 run pair list
 check "list: sessions counted" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 1 session(s), 60 min, last 26/11/2026"
+check "transcript: Ayu confirms the session Andi logged (/sesi)" play 7-confirm.id.txt
+check "transcript: Fajar confirms the session Andi logged (/session)" play 8-confirm.en.txt
+run export $AYU
+check "Ayu's export: one session, Andi's 60 minutes, confirmed by her" \
+    equals "$(jq -c '[.mentoring_sessions[] | [.side, .day, .minutes, .logged_by_me, .confirmed_by_me]]' <"$TMP/out")" '[["mentee","2026-11-26",60,0,1]]'
+run pair list
+check "list: the session both logged counts once" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 1 session(s), 60 min, last 26/11/2026"
+check "list: Fajar's session both logged counts once" file_has "$TMP/out" "1 session(s), 30 min, last 10/11/2026"
 check "transcript: Budi ends in chat (/endmentoring)" play 5-end.en.txt
 check "transcript: Wayan ends in chat (/akhiri)" play 6-end.id.txt
 run export $BUDI

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 FAKE=$BUILD/fakes/fake_whatsapp
 e2e_init "$BIN" "$FAKE"
-e2e_need_cmd jq
+e2e_need_cmd jq sqlite3
 
 SECRET=e2e-app-secret
 TOKEN=e2e-token
@@ -166,7 +166,7 @@ n=$(n_ok $AYU_WA)
 write "{\"from\":\"$AYU\",\"list\":$(echo "$row" | jq -c '{id, title: "not the title"}')}" >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
 settle $AYU_WA >/dev/null
-for t in "Menyelesaikan laporan kinerja" "Tidak ada hambatan"; do
+for t in "Menyelesaikan laporan kinerja"; do
     n=$(n_ok $AYU_WA)
     write "{\"from\":\"$AYU\",\"text\":\"$t\"}" >/dev/null
     wait_more $AYU_WA "$n" >/dev/null
@@ -174,7 +174,7 @@ for t in "Menyelesaikan laporan kinerja" "Tidak ada hambatan"; do
 done
 m=$(last_ok $AYU_WA)
 no=$(echo "$m" | jq -c '.interactive.action.buttons[1].reply // empty')
-check_flag "the yes/no question comes as reply buttons" "$([ -n "$no" ] && echo 1)" "$m"
+check_flag "the yes/no blocker question comes as reply buttons" "$([ -n "$no" ] && echo 1)" "$m"
 n=$(n_ok $AYU_WA)
 write "{\"from\":\"$AYU\",\"button\":$no}" >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
@@ -292,6 +292,32 @@ check_flag "when the person writes, the held onboarding goes" \
     "$(echo "$all" | jq -c '[.[] | {type, code}]')"
 e=$(export_json $BUDI_NIP | jq -c '[.identities[] | .ext_id]')
 check_flag "the second person is linked" "$([ "$e" = '["'$BUDI_WA'"]' ] && echo 1)" "$e"
+
+# ---- eNPS: 11 numbered choices, a typed number is the number itself --------------------------------
+# 11 options are too many for a list: they go out as text, listed by their own
+# numbers (never "9. 8"), and a typed "8" is stored as the score 8.
+n=$(n_ok $AYU_WA)
+write '{"from":"'$AYU'","text":"/batal"}' >/dev/null # the check-in left open above
+wait_more $AYU_WA "$n" >/dev/null
+settle $AYU_WA >/dev/null
+n=$(n_ok $AYU_WA)
+"$BIN" --db "$TMP/db" survey send survey.enps --to all >"$TMP/survey.out" 2>&1 ||
+    bad "survey send" "$(cat "$TMP/survey.out")"
+wait_more $AYU_WA "$n" >/dev/null
+settle $AYU_WA >/dev/null
+m=$(last_ok $AYU_WA)
+check_flag "the eNPS scale goes out as text listing 0 to 10 by their own numbers" \
+    "$(echo "$m" | jq -r '.text.body // "" | (endswith("\n0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10") and (contains("9. 8") | not)) | if . then 1 else 0 end')" "$m"
+n=$(n_ok $AYU_WA)
+write '{"from":"'$AYU'","text":"8"}' >/dev/null
+wait_more $AYU_WA "$n" >/dev/null
+settle $AYU_WA >/dev/null
+n=$(n_ok $AYU_WA)
+write '{"from":"'$AYU'","text":"-"}' >/dev/null
+wait_more $AYU_WA "$n" >/dev/null
+settle $AYU_WA >/dev/null
+s=$(sqlite3 "$TMP/db" "select group_concat(num) from survey_answers where question = 'enps'" 2>&1)
+check_flag "a typed 8 is stored as the eNPS score 8" "$([ "$s" = "8.0" ] && echo 1)" "$s"
 
 # ---- an unknown number falls through to the core ---------------------------------------------------
 write '{"from":"+62 899 0000 1111","text":"halo"}' >/dev/null

@@ -93,14 +93,16 @@ static void test_grow_goals_learning(void **state)
     bb_strlcpy(g.goal, "Finish the analysis", sizeof(g.goal));
     g.confidence = 7;
     bb_strlcpy(g.followup_day, "2026-12-04", sizeof(g.followup_day));
-    assert_int_equal(store_coaching_grow_followup(f->st, f->ayu, 150, "done", ""), BB_ENOTFOUND);
+    assert_int_equal(store_coaching_grow_followup(f->st, f->ayu, 150, "2026-12-04", "done", ""),
+                     BB_ENOTFOUND);
     assert_int_equal(store_coaching_grow_add(f->st, &g, NULL), BB_OK);
     g.confidence = 11;
     assert_int_equal(store_coaching_grow_add(f->st, &g, NULL), BB_EINVAL);
     g.confidence = 5;
     g.goal[0] = '\0';
     assert_int_equal(store_coaching_grow_add(f->st, &g, NULL), BB_EINVAL);
-    assert_int_equal(store_coaching_grow_followup(f->st, f->ayu, 200, "progress", "ok"), BB_OK);
+    assert_int_equal(
+        store_coaching_grow_followup(f->st, f->ayu, 200, "2026-12-04", "progress", "ok"), BB_OK);
 
     assert_int_equal(store_coaching_goal_add(f->st, f->ayu, 100, "teknis", "SQL", "Learn SQL",
                                              "2027-01-31", NULL),
@@ -128,10 +130,11 @@ static void test_grow_goals_learning(void **state)
                      BB_OK);
     assert_int_equal(m, 150);
 
-    assert_int_equal(store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", &s), BB_OK);
+    assert_int_equal(
+        store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);
     assert_int_equal(s.jp_minutes, 150);
     assert_int_equal(s.goals_open, 1);
-    assert_string_equal(s.grow_goal, "Finish the analysis");
+    assert_string_equal(s.grow_goal, ""); /* its follow-up is done: nothing is due */
     assert_int_equal(s.feedback_req, 0);
     assert_string_equal(s.feedback_from, "");
 
@@ -161,7 +164,8 @@ static void test_grow_goals_learning(void **state)
     assert_int_equal(store_coaching_jp_minutes(f->st, f->budi, "2026-01-01", "2027-01-01", &m),
                      BB_OK);
     assert_int_equal(m, 30);
-    assert_int_equal(store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", &s), BB_OK);
+    assert_int_equal(
+        store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);
     assert_int_equal(s.goals_open, 0);
     assert_string_equal(s.grow_goal, "");
 }
@@ -216,8 +220,9 @@ static void test_feedback(void **state)
     assert_int_equal(store_coaching_feedback_ask(f->st, f->budi, f->putri, "code", 12, &q2), BB_OK);
     assert_int_equal(store_coaching_feedback_pending(f->st, f->putri, &r), BB_OK);
     assert_true(r.id == q1);
-    assert_int_equal(store_coaching_summary(f->st, f->putri, "2026-01-01", "2027-01-01", &s),
-                     BB_OK);
+    assert_int_equal(
+        store_coaching_summary(f->st, f->putri, "2026-01-01", "2027-01-01", "2026-12-04", &s),
+        BB_OK);
     assert_true(s.feedback_req == q1);
     assert_string_equal(s.feedback_from, "Ayu Lestari");
     assert_string_equal(s.feedback_topic, "slides");
@@ -275,7 +280,8 @@ static void test_mentor_requests(void **state)
                      BB_OK);
     assert_true(a == b); /* the open request was updated */
     assert_int_equal(store_coaching_mentor_request(f->st, f->ayu, "", "", 20, NULL), BB_EINVAL);
-    assert_int_equal(store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", &s), BB_OK);
+    assert_int_equal(
+        store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);
     assert_int_equal(s.mentor_request_open, 1);
     assert_int_equal(store_coaching_mentor_request_set_status(f->st, a, "matched", 30), BB_OK);
     assert_int_equal(store_coaching_mentor_request_set_status(f->st, a, "weird", 30), BB_EINVAL);
@@ -296,5 +302,41 @@ static void test_mentor_requests(void **state)
                      BB_ENOTFOUND);
 }
 
+/* The follow-up asks about the session that is due, not the newest; the
+ * follow-up is stored on that one. */
+static void test_grow_due(void **state)
+{
+    struct fx *f = *state;
+    struct store_grow g;
+    struct store_coaching_summary s;
+    memset(&g, 0, sizeof(g));
+    g.person_id = f->ayu;
+    g.confidence = 5;
+    g.at = 100;
+    bb_strlcpy(g.goal, "Due today", sizeof(g.goal));
+    bb_strlcpy(g.followup_day, "2026-12-04", sizeof(g.followup_day));
+    bb_strlcpy(g.boost, "Ask Andi to review the plan", sizeof(g.boost));
+    assert_int_equal(store_coaching_grow_add(f->st, &g, NULL), BB_OK);
+    g.at = 300; /* newer, due next month */
+    bb_strlcpy(g.goal, "Due later", sizeof(g.goal));
+    bb_strlcpy(g.followup_day, "2027-01-15", sizeof(g.followup_day));
+    g.boost[0] = '\0';
+    assert_int_equal(store_coaching_grow_add(f->st, &g, NULL), BB_OK);
+    assert_int_equal(
+        store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-03", &s), BB_OK);
+    assert_string_equal(s.grow_goal, "Due later"); /* nothing due yet: the newest */
+    assert_int_equal(
+        store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);
+    assert_string_equal(s.grow_goal, "Due today");
+    assert_int_equal(store_coaching_grow_followup(f->st, f->ayu, 400, "2026-12-04", "done", "ok"),
+                     BB_OK);
+    assert_int_equal(
+        store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);
+    assert_string_equal(s.grow_goal, "Due later");
+    assert_int_equal(store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "bad", &s),
+                     BB_EINVAL);
+}
+
 TFX_MAIN(TFX_TEST(test_schema), TFX_TEST(test_wellbeing), TFX_TEST(test_grow_goals_learning),
-         TFX_TEST(test_find_colleagues), TFX_TEST(test_feedback), TFX_TEST(test_mentor_requests))
+         TFX_TEST(test_grow_due), TFX_TEST(test_find_colleagues), TFX_TEST(test_feedback),
+         TFX_TEST(test_mentor_requests))

@@ -368,6 +368,9 @@ static int act_grow(const struct domain_ctx *d, const struct store_person *p, co
         return bad_args("grow_record");
     if (fu && bb_strlcpy(g.followup_day, fu, sizeof(g.followup_day)) != BB_OK)
         return bad_args("grow_record");
+    const char *boost = fstr(args, "boost"); /* asked only at confidence 6 or less */
+    if (boost && strcmp(boost, "-") != 0 && copy_text(g.boost, sizeof(g.boost), boost) != BB_OK)
+        return bad_args("grow_record");
     return store_result(store_coaching_grow_add(d->st, &g, NULL), "grow_record");
 }
 
@@ -376,10 +379,14 @@ static int act_grow_followup(const struct domain_ctx *d, const struct store_pers
 {
     const char *progress = fstr(args, "progress");
     const char *note = fstr(args, "note");
+    char today[16];
+    int64_t local;
     if (!progress)
         return bad_args("grow_followup");
+    local_now(d, p, &local);
+    cal_format_date(cal_floor_div(local, 86400), today, sizeof(today));
     return store_result(
-        store_coaching_grow_followup(d->st, p->id, d->now, progress, note ? note : ""),
+        store_coaching_grow_followup(d->st, p->id, d->now, today, progress, note ? note : ""),
         "grow_followup");
 }
 
@@ -433,6 +440,8 @@ static int act_reflection(const struct domain_ctx *d, const struct store_person 
 }
 
 /* ---- feedback ----------------------------------------------------------------- */
+
+#define FEEDBACK_TTL (7 * 86400) /* a request unanswered this long expires */
 
 static int all_digits(const char *s)
 {
@@ -493,6 +502,15 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
         n = 0;
     else if (rc != BB_OK)
         return rc;
+    int other_units = 0;
+    if (n == 0 && p->unit[0]) { /* nobody of that name in the unit: other units, if unambiguous */
+        rc = store_coaching_find_colleagues(d->st, p->id, "", q, cand, 5, &n);
+        if (rc == BB_EINVAL)
+            n = 0;
+        else if (rc != BB_OK)
+            return rc;
+        other_units = 1;
+    }
     if (n == 1 || (n > 1 && strcasecmp(cand[0].name, q) == 0 && strcasecmp(cand[1].name, q) != 0)) {
         *giver = cand[0];
         *found = 1;
@@ -500,10 +518,10 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
     }
     if (n == 0) {
         return tellf(d, p->id,
-                     "Saya tidak menemukan rekan bernama \"%s\" di %s. Coba ketik /umpanbalik lagi "
-                     "dengan nama lain atau NIP-nya.",
-                     "I couldn't find a colleague called \"%s\" in %s. Type /feedback again with "
-                     "another name or their NIP.",
+                     "Saya tidak menemukan rekan bernama \"%s\", di %s maupun di unit lain. Coba "
+                     "ketik /umpanbalik lagi dengan nama lain atau NIP-nya.",
+                     "I couldn't find a colleague called \"%s\", in %s or any other unit. Type "
+                     "/feedback again with another name or their NIP.",
                      q, p->unit);
     }
     /* Several: list them (name and position) so the asker can be exact. */
@@ -512,7 +530,11 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
     list[0] = '\0';
     for (int i = 0; i < n && i < 5; i++) {
         char line[300];
-        bb_snprintf(line, sizeof(line), "\n- %s (%s)", cand[i].name, cand[i].position);
+        if (other_units)
+            bb_snprintf(line, sizeof(line), "\n- %s (%s, %s)", cand[i].name, cand[i].position,
+                        cand[i].unit);
+        else
+            bb_snprintf(line, sizeof(line), "\n- %s (%s)", cand[i].name, cand[i].position);
         if (bb_strlcpy(list + k, line, sizeof(list) - k) != BB_OK)
             break;
         k += strlen(line);
@@ -555,7 +577,9 @@ static int act_feedback_request(const struct domain_ctx *d, const struct store_p
     }
     if (rc != BB_OK)
         return store_result(rc, "feedback_request");
-    if ((rc = core_start_flow(d->core, g.id, "feedback.give", d->now)) != BB_OK)
+    if ((rc = core_start_flow(d->core, g.id, "feedback.give", d->now)) != BB_OK ||
+        (rc = core_start_flow(d->core, p->id, "feedback.expire", d->now + FEEDBACK_TTL + 60)) !=
+            BB_OK)
         return rc;
     return tellf(d, p->id, "Permintaanmu sudah saya kirim ke %s. Saya kabari begitu dia menjawab.",
                  "I've sent your request to %s. I'll let you know as soon as they reply.", g.name);
@@ -614,6 +638,64 @@ static int act_feedback_give(const struct domain_ctx *d, const struct store_pers
     return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
 
+/* The giver says no: the request is closed as declined and the asker told,
+ * so they can ask someone else (or the same colleague later). */
+static int act_feedback_decline(const struct domain_ctx *d, const struct store_person *p,
+                                const cJSON *args)
+{
+    struct store_feedback_req r;
+    int req, rc;
+    if (fint(args, "req", 1, 2000000000, &req) != BB_OK)
+        return bad_args("feedback_decline");
+    if ((rc = store_coaching_feedback_req(d->st, req, &r)) != BB_OK || r.giver_id != p->id)
+        return rc == BB_OK || rc == BB_ENOTFOUND ? BB_OK : rc;
+    rc = store_coaching_feedback_close(d->st, req, "declined", d->now);
+    if (rc == BB_ENOTFOUND)
+        return BB_OK; /* no longer waiting */
+    if (rc != BB_OK)
+        return rc;
+    return tellf(d, r.asker_id,
+                 "%s tidak bisa memberi umpan balik tentang \"%s\" kali ini. Kamu bisa meminta "
+                 "rekan lain, atau memintanya lagi nanti, dengan /umpanbalik.",
+                 "%s can't give feedback on \"%s\" this time. You can ask someone else, or ask "
+                 "again later, with /feedback.",
+                 p->name, r.topic);
+}
+
+/* Requests unanswered for FEEDBACK_TTL are closed as expired and the asker
+ * is told (they may ask again): feedback.expire, started for the asker by
+ * feedback_request when the TTL is over, runs this. */
+#define FEEDBACK_EXPIRE_MAX 50
+
+static int act_feedback_expire(const struct domain_ctx *d, const struct store_person *p,
+                               const cJSON *args)
+{
+    struct store_feedback_req r;
+    struct store_person g;
+    int rc = BB_OK;
+    (void)args;
+    for (int i = 0; i < FEEDBACK_EXPIRE_MAX; i++) {
+        rc = store_coaching_feedback_overdue(d->st, p->id, d->now - FEEDBACK_TTL, &r);
+        if (rc == BB_ENOTFOUND)
+            return BB_OK;
+        if (rc == BB_OK)
+            rc = store_coaching_feedback_close(d->st, r.id, "expired", d->now);
+        if (rc == BB_OK)
+            rc = store_person_by_id(d->st, r.giver_id, &g);
+        if (rc == BB_OK)
+            rc = tellf(d, p->id,
+                       "%s belum menjawab permintaan umpan balikmu tentang \"%s\" dalam 7 hari, "
+                       "jadi permintaan itu saya tutup. Kamu bisa memintanya lagi, atau meminta "
+                       "rekan lain, dengan /umpanbalik.",
+                       "%s did not answer your request for feedback on \"%s\" within 7 days, so "
+                       "I have closed it. You can ask again, or ask someone else, with /feedback.",
+                       g.name, r.topic);
+        if (rc != BB_OK)
+            return rc;
+    }
+    return BB_OK;
+}
+
 /* ---- mentor requests --------------------------------------------------------- */
 
 static int act_request_mentor(const struct domain_ctx *d, const struct store_person *p,
@@ -644,7 +726,7 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
 {
     struct store_coaching_summary *s = NULL;
     int64_t local;
-    char from[16], to[16], week[16], list[2][600];
+    char from[16], to[16], today[16], week[16], list[2][600];
     int64_t y;
     int m, dd, granted = -1, rc;
 
@@ -652,10 +734,11 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     cal_civil_from_days(cal_floor_div(local, 86400), &y, &m, &dd);
     bb_snprintf(from, sizeof(from), "%04d-01-01", (int)y);
     bb_snprintf(to, sizeof(to), "%04d-01-01", (int)y + 1);
+    cal_format_date(cal_floor_div(local, 86400), today, sizeof(today));
     s = calloc(1, sizeof(*s));
     if (!s)
         return BB_ENOMEM;
-    if ((rc = store_coaching_summary(d->st, p->id, from, to, s)) != BB_OK)
+    if ((rc = store_coaching_summary(d->st, p->id, from, to, today, s)) != BB_OK)
         goto out;
     if ((rc = store_consent_get(d->st, p->id, "wellbeing_alert", &granted)) != BB_OK)
         goto out;
@@ -674,6 +757,7 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
         (rc = add_number(out, "feedback_req", (double)s->feedback_req)) ||
         (rc = add_string(out, "feedback_from", s->feedback_from)) ||
         (rc = add_string(out, "feedback_topic", s->feedback_topic)) ||
+        (rc = add_number(out, "feedback_asked", s->feedback_asked)) ||
         (rc = add_string(out, "wellbeing_consent",
                          granted == 1   ? "yes"
                          : granted == 0 ? "no"
@@ -700,6 +784,8 @@ static const struct domain_action actions[] = {
     {DOMAIN_ACTION_FIELDS("reflection_record", "development"), act_reflection},
     {DOMAIN_ACTION_FIELDS("feedback_request", "feedback"), act_feedback_request},
     {DOMAIN_ACTION_FIELDS("feedback_give", "feedback"), act_feedback_give},
+    {DOMAIN_ACTION_FIELDS("feedback_decline", "feedback"), act_feedback_decline},
+    {{"feedback_expire", 'b', {NULL}, "", "", {NULL}, "feedback"}, act_feedback_expire},
     {DOMAIN_ACTION_FIELDS("request_mentor", "mentoring"), act_request_mentor},
     DOMAIN_ACTIONS_END,
 };

@@ -620,6 +620,55 @@ static int no_pairing_reply(const struct domain_ctx *d, const struct store_perso
 
 /* log_session: fields day ("YYYY-MM-DD"), minutes, topics, next_steps and,
  * for a mentor of several, which. */
+/* p confirms the session of day that other logged (id, minutes): one
+ * session; both are told, with this year's mentoring total. */
+static int confirm_session(const struct domain_ctx *d, const struct store_person *p,
+                           const struct store_person *other, const char *day, int64_t id,
+                           int64_t minutes)
+{
+    char dshow[16], jp[16], jpy[16], ys[5];
+    long long year = 0;
+    int64_t year_min = 0;
+    int rc = store_msession_confirm(d->st, id, p->id, d->now);
+    bb_strlcpy(ys, day, sizeof(ys));
+    if (rc == BB_OK)
+        rc = bb_parse_ll(ys, 1900, 9998, &year);
+    if (rc == BB_OK)
+        rc = mentoring_minutes_in_year(d->st, p->id, (int)year, &year_min);
+    if (rc != BB_OK)
+        return rc;
+    mentoring_fmt_day(day, dshow, sizeof(dshow));
+    struct bb_buf bid, ben;
+    bb_buf_init(&bid, TEXT_CAP);
+    bb_buf_init(&ben, TEXT_CAP);
+    fmt_jp(minutes, 0, jp, sizeof(jp));
+    fmt_jp(year_min, 0, jpy, sizeof(jpy));
+    bb_buf_printf(&bid,
+                  "%s sudah mencatat sesi %s (%" PRId64
+                  " menit, %s JP). Catatanmu mengonfirmasinya, "
+                  "jadi sesi ini dihitung sekali. Pendampingan tahun %.4s: %" PRId64
+                  " menit (%s JP) menuju 20 JP.",
+                  other->name, dshow, minutes, jp, day, year_min, jpy);
+    fmt_jp(minutes, 1, jp, sizeof(jp));
+    fmt_jp(year_min, 1, jpy, sizeof(jpy));
+    bb_buf_printf(&ben,
+                  "%s had already logged the session of %s (%" PRId64 " minutes, %s JP). Your log "
+                  "confirms it, so it counts once. Mentoring in %.4s: %" PRId64
+                  " minutes (%s JP) toward 20 JP.",
+                  other->name, dshow, minutes, jp, day, year_min, jpy);
+    rc = send2_soft(d, p->id, &bid, &ben, STORE_PRIO_LIVE);
+    if (rc == BB_OK) {
+        bb_buf_reset(&bid);
+        bb_buf_reset(&ben);
+        bb_buf_printf(&bid, "%s mengonfirmasi sesi pendampingan kalian pada %s.", p->name, dshow);
+        bb_buf_printf(&ben, "%s confirmed your mentoring session of %s.", p->name, dshow);
+        rc = send2_soft(d, other->id, &bid, &ben, STORE_PRIO_LIVE);
+    }
+    bb_buf_free(&bid);
+    bb_buf_free(&ben);
+    return rc;
+}
+
 static int act_log_session(const struct domain_ctx *d, const struct store_person *p,
                            const cJSON *args)
 {
@@ -656,10 +705,16 @@ static int act_log_session(const struct domain_ctx *d, const struct store_person
     if (cJSON_IsString(next) && strcmp(next->valuestring, "-") != 0)
         bb_strlcpy(m.next_steps, next->valuestring, sizeof(m.next_steps));
     m.created_at = d->now;
-    if ((rc = store_msession_add(d->st, &m, NULL)) != BB_OK)
-        return rc;
     rc = store_person_by_id(d->st, pr.mentee_id == p->id ? pr.mentor_id : pr.mentee_id, &other);
     if (rc != BB_OK)
+        return rc;
+    /* The other side logged this day's session already: this log confirms
+     * it, and it stays one session (counted once toward JP). */
+    int64_t first_id = 0, first_min = 0;
+    rc = store_msession_unconfirmed(d->st, pr.id, m.day, p->id, &first_id, &first_min);
+    if (rc == BB_OK)
+        return confirm_session(d, p, &other, m.day, first_id, first_min);
+    if (rc != BB_ENOTFOUND || (rc = store_msession_add(d->st, &m, NULL)) != BB_OK)
         return rc;
     char ys[5];
     long long year = 0;
