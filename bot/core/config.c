@@ -200,9 +200,9 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     /* the core's keys, then every section's */
     const char *keys[16 + CONFIG_SECTIONS_MAX];
     int nkeys = 0;
-    static const char *const top[] = {"db",        "flows_dir", "web_dir",        "durability",
-                                      "http",      "batch",     "anonymity_k",    "invite_ttl",
-                                      "log_level", "safety",    "privacy",        "alert_fallback",
+    static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
+                                      "http",      "batch",     "anonymity_k", "invite_ttl",
+                                      "log_level", "safety",    "privacy",     "alert_fallback",
                                       NULL};
     static const char *const http[] = {"bind", "port", "trusted_proxy", NULL};
     double d;

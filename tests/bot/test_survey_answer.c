@@ -176,6 +176,8 @@ static void test_unlinkable_at_commit(void **state)
         bb_snprintf(name, sizeof(name), "Orang %zu", i);
         int64_t id = tfx_person_in(f->st, nip, name, "Unit A", "employee");
         assert_int_equal(store_identity_link(f->st, chans[i][0], chans[i][1], id, T0 - 100), BB_OK);
+        /* onboarded: a survey starts only for people who answered consent */
+        assert_int_equal(store_consent_set(f->st, id, "data", 1, T0 - 100), BB_OK);
     }
     memset(&w, 0, sizeof(w));
     bb_strlcpy(w.flow_id, "survey.enps", sizeof(w.flow_id));

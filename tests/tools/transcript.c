@@ -81,7 +81,7 @@ struct tr {
     char people[TR_PATH_MAX];
     char flows[TR_PATH_MAX];
     char consent[TR_PATH_MAX]; /* @consent: purposes every imported person has given */
-    char config[TR_PATH_MAX]; /* "" for none */
+    char config[TR_PATH_MAX];  /* "" for none */
     int64_t now;
     int db_ready;
     struct tr_child ch;
