@@ -128,6 +128,9 @@ int store_consent_set(struct store *st, int64_t person_id, const char *purpose, 
                       int64_t now);
 /* *granted = -1 when never asked, else 0 or 1. */
 int store_consent_get(struct store *st, int64_t person_id, const char *purpose, int *granted);
+/* The same for n purposes at once (one query): granted[i] for purposes[i]. */
+int store_consent_all(struct store *st, int64_t person_id, const char *const *purposes, int n,
+                      int *granted);
 
 /* ---- a person's data by category (store_category.c) ---------------------- */
 

@@ -290,6 +290,34 @@ int store_consent_get(struct store *st, int64_t person_id, const char *purpose, 
     return rc;
 }
 
+struct consents_of {
+    const char *const *purposes;
+    int n;
+    int *granted;
+};
+
+static int map_consent(sqlite3_stmt *s, void *ctx)
+{
+    struct consents_of *c = ctx;
+    const char *purpose = (const char *)sqlite3_column_text(s, 0);
+    for (int i = 0; purpose && i < c->n; i++)
+        if (strcmp(purpose, c->purposes[i]) == 0)
+            c->granted[i] =
+                sqlite3_column_int(s, 1) ? 1 : 0; /* rows oldest first: the newest wins */
+    return BB_OK;
+}
+
+int store_consent_all(struct store *st, int64_t person_id, const char *const *purposes, int n,
+                      int *granted)
+{
+    struct consents_of c = {purposes, n, granted};
+    for (int i = 0; i < n; i++)
+        granted[i] = -1;
+    return store_q_each(st,
+                        "SELECT purpose, granted FROM consents WHERE person_id = ?1 ORDER BY id",
+                        STORE_ARGS(store_int(person_id)), map_consent, &c);
+}
+
 /* ---- audit ------------------------------------------------------------- */
 
 int store_audit(struct store *st, const char *actor, const char *action, int64_t subject_person,

@@ -67,12 +67,7 @@ int consent_purpose_index(const char *name)
 
 int consent_load(struct store *st, int64_t person_id, struct consent_state *cs)
 {
-    for (int i = 0; i < CONSENT_N; i++) {
-        int rc = store_consent_get(st, person_id, consent_purposes[i], &cs->granted[i]);
-        if (rc != BB_OK)
-            return rc;
-    }
-    return BB_OK;
+    return store_consent_all(st, person_id, consent_purposes, CONSENT_N, cs->granted);
 }
 
 int consent_onboarded(const struct consent_state *cs)

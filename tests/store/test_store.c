@@ -212,6 +212,14 @@ static void test_consents(void **state)
     assert_int_equal(store_consent_get(f->st, a, "other", &g), BB_OK);
     assert_int_equal(g, -1);
     assert_int_equal(rows(f, "SELECT COUNT(*) FROM consents"), 2); /* history kept */
+    /* several at once: the newest row of each, -1 for never asked */
+    const char *const purposes[] = {"other", "share_mentor", "data"};
+    int all[3] = {7, 7, 7};
+    assert_int_equal(store_consent_set(f->st, a, "data", 1, 101), BB_OK);
+    assert_int_equal(store_consent_all(f->st, a, purposes, 3, all), BB_OK);
+    assert_int_equal(all[0], -1);
+    assert_int_equal(all[1], 0);
+    assert_int_equal(all[2], 1);
 }
 
 /* A person's rows by data category: counted and erased for that person

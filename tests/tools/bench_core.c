@@ -98,6 +98,8 @@ int main(int argc, char **argv)
         bb_strlcpy(p.role, "employee", sizeof(p.role));
         store_person_upsert(st, &p, &id, NULL);
         store_identity_link(st, "bench", p.nip, id, bb_now());
+        /* onboarded, with consent to their data: the check-in runs */
+        store_consent_set(st, id, "data", 1, bb_now());
     }
     store_commit(st);
 
