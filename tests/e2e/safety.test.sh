@@ -44,7 +44,7 @@ printf '{"safety": "config/safety.json"}' >"$TMP/good-config.json"
 
 # ---- a hit in a check-in: help lines, logged by rule name only, the check-in kept
 printf '%s\n' '/checkin' '3' 'Rapat lancar' 'aku udah ga kuat lagi pengen mati aja' \
-    '/lanjut' 'Terlalu banyak rapat' 'tidak' >"$TMP/in"
+    '/lanjut' 'ada' 'Terlalu banyak rapat' >"$TMP/in"
 chat "$TMP/good-config.json" <"$TMP/in"
 check "the chat ends cleanly" [ "$rc" -eq 0 ]
 check "the hit is answered with the help lines" has "$TMP/out" "SEJIWA di 119 ext 8"
