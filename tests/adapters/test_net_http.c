@@ -940,6 +940,19 @@ static void test_websocket(void **state)
     assert_int_equal(F.ws_opened, 5);
 }
 
+/* http_service(s, 0) with nothing to do returns at once: it used to wait
+ * for lws's next own timer (30 s), stalling the service loop whenever the
+ * core asked to come straight back. Bound: 5 s, far from either. */
+static void test_service_no_wait(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        int64_t t0 = bb_mono_ms();
+        assert_int_equal(http_service(F.s, 0), BB_OK);
+        assert_true(bb_mono_ms() - t0 < 5000);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -961,6 +974,7 @@ int main(void)
         cmocka_unit_test(test_retry_after_and_cap),
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_websocket),
+        cmocka_unit_test(test_service_no_wait),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
