@@ -55,8 +55,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         if (!pss || !pss->txn)
             return -1;
-        http_on_body_done(s, wsi, pss->txn);
-        return 0;
+        return http_on_body_done(s, wsi, pss->txn);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (!pss)
             return -1;
