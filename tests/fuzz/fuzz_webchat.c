@@ -35,9 +35,34 @@ static void frame(struct bb_buf *b, int opcode, const uint8_t *p, size_t n)
         abort();
 }
 
-static int have_101(const struct bb_buf *b)
+/* stop(): the server's close frame has come (its frames are unmasked). */
+static int have_close(const struct bb_buf *b)
 {
-    return fuzz_have_head(b);
+    const unsigned char *p = (const unsigned char *)b->data;
+    size_t i = 0;
+    while (i + 2 <= b->len) {
+        uint64_t n = p[i + 1] & 0x7f;
+        size_t hl = 2;
+        if ((p[i] & 0x0f) == 8)
+            return 1;
+        if (n == 126) {
+            if (i + 4 > b->len)
+                return 0;
+            n = (uint64_t)p[i + 2] << 8 | p[i + 3];
+            hl = 4;
+        } else if (n == 127) {
+            if (i + 10 > b->len)
+                return 0;
+            n = 0;
+            for (int k = 0; k < 8; k++)
+                n = n << 8 | p[i + 2 + k];
+            hl = 10;
+        }
+        if (n > b->len - i - hl)
+            return 0;
+        i += hl + (size_t)n;
+    }
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -81,14 +106,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     frame(&out, 8, (const uint8_t *)"\x03\xe8", 2);
     int fd = fuzz_connect();
-    (void)fuzz_exchange(fd, (const uint8_t *)hs.data, hs.len, 0, &reply, have_101);
+    (void)fuzz_exchange(fd, (const uint8_t *)hs.data, hs.len, 0, &reply, fuzz_have_head);
     if (reply.len < 12 || memcmp(reply.data, "HTTP/1.1 101", 12) != 0) {
         fprintf(stderr, "fuzz_webchat: the upgrade was refused: %.*s\n",
                 (int)(reply.len > 80 ? 80 : reply.len), reply.data ? reply.data : "");
         abort();
     }
     bb_buf_reset(&reply);
-    (void)fuzz_exchange(fd, (const uint8_t *)out.data, out.len, 0, &reply, NULL);
+    (void)fuzz_exchange(fd, (const uint8_t *)out.data, out.len, 0, &reply, have_close);
     fuzz_hangup(fd);
     return 0;
 }
