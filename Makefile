@@ -4,6 +4,8 @@
 #   make run        ... and start the service (web chat on localhost)
 #   make test       ... and run every test; the last line is "N passed, N failed"
 #   make asan       every test again under AddressSanitizer + UBSan
+#   make fuzz       build the libFuzzer harnesses (clang, build/fuzz); FUZZ_SECONDS=N runs each
+#   make tsan       the threaded tests under ThreadSanitizer (build/tsan)
 #   make bench      benchmarks (figures, not pass/fail)
 #   make install    PREFIX=/usr/local DESTDIR= honoured
 #   make format / format-check / clean / deps
@@ -36,6 +38,18 @@ DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libwebsockets-dev li
 ifeq ($(SAN),1)
 BUILD ?= build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT := -O1
+else ifeq ($(SAN),fuzz)
+# The libFuzzer harnesses (tests/fuzz): a clang-built copy of the library
+# with coverage, ASan and UBSan in its own tree; gcc builds are untouched.
+BUILD ?= build/fuzz
+CC := clang
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+OPT := -O1
+else ifeq ($(SAN),tsan)
+BUILD ?= build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 OPT := -O1
 else
 BUILD ?= build
@@ -70,9 +84,12 @@ FAKE_BIN := $(FAKE_SRC:tests/fakes/%.c=$(BUILD)/fakes/%)
 FAKELIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/fakes/lib/*.c))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 0
 
-.PHONY: all build deps test-deps run test test-run asan bench install install-files uninstall clean format format-check \
-        check-deps web-vendor
+.PHONY: all build deps test-deps run test test-run asan bench install install-files uninstall clean \
+        format format-check check-deps web-vendor fuzz fuzz-build fuzz-deps tsan tsan-run
 
 all: deps
 	@$(MAKE) --no-print-directory build web-vendor
@@ -112,6 +129,10 @@ $(BUILD)/tests/%: tests/%.c $(TESTLIB_OBJ) $(LIB)
 $(BUILD)/fakes/%: tests/fakes/%.c $(FAKELIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(FAKELIB_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(TOOLLIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
@@ -181,6 +202,33 @@ test-run: build $(TEST_BIN) $(FAKE_BIN) $(TOOL_BIN)
 asan: test-deps
 	@$(MAKE) --no-print-directory web-vendor
 	@$(MAKE) --no-print-directory SAN=1 test-run
+
+# libFuzzer needs clang (Debian package clang); installed like the other
+# dependencies when missing.
+fuzz-deps: deps
+	@command -v clang >/dev/null 2>&1 || { \
+	    echo "installing clang (for the fuzz harnesses)"; \
+	    SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends clang; }
+
+# `make fuzz` builds every tests/fuzz/fuzz_*.c harness; with FUZZ_SECONDS=N
+# it runs each for N seconds (tests/fuzz/run.sh; one test per harness, the
+# last line "N passed, N failed").
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory SAN=fuzz fuzz-build
+	@if [ "$(FUZZ_SECONDS)" != 0 ]; then bash tests/fuzz/run.sh "$(FUZZ_SECONDS)"; fi
+
+fuzz-build: $(FUZZ_BIN)
+
+# ThreadSanitizer: the threaded unit test and the e2e tests that run
+# `bimbing serve` against the fakes (tests/tsan.sh lists them). Not in CI
+# (slow); docs/security.md records a run.
+tsan: deps
+	@$(MAKE) --no-print-directory SAN=tsan tsan-run
+
+tsan-run: build $(BUILD)/tests/adapters/test_net_http $(FAKE_BIN) $(TOOL_BIN)
+	@BIMBING_BUILD=$(BUILD) bash tests/tsan.sh
 
 bench: all
 	@$(MAKE) --no-print-directory $(FAKE_BIN) $(TOOL_BIN)

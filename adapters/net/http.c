@@ -50,7 +50,9 @@ struct txn {
     struct bb_buf body;
     size_t discarded;
     int too_large;
-    int chunked; /* lws 4.1.6 hands us the raw chunked encoding */
+    int chunked;    /* lws 4.1.6 hands us the raw chunked encoding */
+    long long clen; /* Content-Length, -1 when none */
+    int body_done;  /* LWS_CALLBACK_HTTP_BODY_COMPLETION seen */
     int ch_state;
     int ch_digits;
     uint64_t ch_left;
@@ -554,6 +556,7 @@ int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, con
     t->head = m && strcmp(m, "HEAD") == 0;
     if (t->head)
         m = "GET";
+    t->clen = clen;
 
     t->route = m ? route_find(s, m, t->path, &path_known, t->allow, sizeof(t->allow)) : NULL;
     if (!t->route) {
@@ -716,14 +719,28 @@ int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const vo
 }
 
 /* LWS_CALLBACK_HTTP_BODY_COMPLETION: a chunked body must have ended
- * properly; then the request goes to its handler. */
-void http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t)
+ * properly, a plain one must have as many bytes as its Content-Length said;
+ * then the request goes to its handler. lws 4.1.6 mis-frames the body of a
+ * request pipelined behind another in one read: it reports the body
+ * complete without handing it over, and then again and again without
+ * returning (the whole service loop hung at full CPU). Such a body is a
+ * 400, and a second completion closes the connection. */
+int http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t)
 {
-    if (t->chunked && t->ch_state != CH_DONE) {
+    if (t->body_done)
+        return -1;
+    t->body_done = 1;
+    if (t->ready) {
+        /* answered already (an error): written by body_complete */
+    } else if (t->chunked && t->ch_state != CH_DONE) {
         set_json_error(t, 400, "bad chunked encoding");
+        t->close_after = 1;
+    } else if (!t->chunked && t->clen >= 0 && t->body.len + t->discarded != (size_t)t->clen) {
+        set_json_error(t, 400, "incomplete body");
         t->close_after = 1;
     }
     body_complete(s, wsi, t);
+    return 0;
 }
 
 static int add_extra_headers(struct lws *wsi, const char *h, unsigned char **p, unsigned char *end)

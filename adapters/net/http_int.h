@@ -97,7 +97,7 @@ struct http_server *http_server_of(struct lws *wsi);
 void http_txn_free(struct txn *t);
 int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, const char *in);
 int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const void *in, size_t len);
-void http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t);
+int http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t);
 int http_on_writeable(struct lws *wsi, struct pss *pss);
 char *http_query_of(struct lws *wsi);
 /* (Re)build s->vh_headers, the vhost's canned headers that lws adds to

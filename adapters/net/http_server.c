@@ -55,8 +55,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         if (!pss || !pss->txn)
             return -1;
-        http_on_body_done(s, wsi, pss->txn);
-        return 0;
+        return http_on_body_done(s, wsi, pss->txn);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (!pss)
             return -1;
@@ -174,9 +173,14 @@ int http_port(const struct http_server *s)
     return s ? s->port : -1;
 }
 
-static void sul_noop(lws_sorted_usec_list_t *sul)
+/* The wait's timer. lws runs due timers just before it polls and then
+ * waits for the next one; when ours is already due there (timeout 0, or a
+ * busy machine) the poll would wait for lws's own next timer, up to 30 s.
+ * Waking the loop ends that poll at once. */
+static void sul_wake(lws_sorted_usec_list_t *sul)
 {
-    (void)sul;
+    struct http_server *s = lws_container_of(sul, struct http_server, sul);
+    lws_cancel_service(s->ctx);
 }
 
 int http_service(struct http_server *s, int timeout_ms)
@@ -186,7 +190,7 @@ int http_service(struct http_server *s, int timeout_ms)
     if (timeout_ms < 0)
         timeout_ms = 0;
     /* lws 4.1 ignores lws_service()'s timeout: a timer bounds the wait. */
-    lws_sul_schedule(s->ctx, 0, &s->sul, sul_noop, (lws_usec_t)timeout_ms * LWS_US_PER_MS);
+    lws_sul_schedule(s->ctx, 0, &s->sul, sul_wake, (lws_usec_t)timeout_ms * LWS_US_PER_MS);
     if (lws_service(s->ctx, 0) < 0)
         return BB_EIO;
     return BB_OK;

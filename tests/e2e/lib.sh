@@ -138,7 +138,7 @@ e2e_exit() {
 
 # wait_for SECONDS command...: retry every 0.1 s until it succeeds.
 wait_for() {
-    local limit=$1
+    local limit=$(($1 * ${E2E_TIME_SCALE:-1})) # `make tsan` runs everything ~5x slower
     shift
     local end=$((SECONDS + limit))
     while [ $SECONDS -le $end ]; do

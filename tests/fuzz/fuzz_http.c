@@ -1,0 +1,63 @@
+/* fuzz_http.c - libFuzzer harness: HTTP request handling. The input is
+ * what a client sends on one connection (request line, headers, a body
+ * plain or chunked, pipelined requests); the real server parses it and
+ * routes it to a handler that reads what the product's handlers read
+ * (cookies, query parameters, headers, the body), or serves web/ as static
+ * files. Every request must get an answer or a closed connection: a
+ * connection still open after the client's end of input (FUZZ_PUMP_MAX
+ * turns) is a hang, reported as a crash (issue 14, finding 1). */
+#include "tests/fuzz/fuzz.h"
+#include "tests/fuzz/fuzz_net.h"
+
+#include "adapters/net/apiutil.h"
+
+static void on_echo(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    char tok[API_TOKEN_HEX + 1], v[256], hdr[512];
+    struct bb_buf b;
+    (void)ctx;
+    bb_buf_init(&b, 1 << 20);
+    (void)api_cookie_token(req, "bimbing_session", tok, NULL);
+    (void)api_origin_ok(req);
+    if (http_query_param(req->query, "q", v, sizeof(v)) == BB_OK)
+        (void)bb_buf_puts(&b, v);
+    if (http_req_header(req, "x-hub-signature-256", hdr, sizeof(hdr)))
+        (void)bb_buf_puts(&b, hdr);
+    if (http_req_header(req, "content-type", hdr, sizeof(hdr)))
+        (void)bb_buf_puts(&b, hdr);
+    if (strlen(req->body) > req->body_len)
+        abort(); /* the body is NUL-ended at body_len */
+    (void)bb_buf_append(&b, req->body, req->body_len);
+    if (api_set_cookie(resp, req, "bimbing_session", "x", -1) != BB_OK)
+        resp->headers[0] = '\0';
+    resp->status = 200;
+    resp->content_type = "text/plain";
+    resp->body_len = b.len;
+    resp->body = bb_buf_take(&b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct bb_buf reply;
+    if (!fuzz_http_) {
+        fuzz_quiet();
+        struct http_server *s = fuzz_server("web");
+        static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+        for (size_t i = 0; i < BB_ARRAY_LEN(methods); i++)
+            if (http_route(s, methods[i], "/api", 4096, on_echo, NULL) != BB_OK)
+                abort();
+        if (http_route(s, "POST", "/webhooks/x", 0, on_echo, NULL) != BB_OK ||
+            http_set_headers(s, "X-Content-Type-Options: nosniff\r\n") != BB_OK)
+            abort();
+        bb_buf_init(&reply, 64u << 20);
+    }
+    bb_buf_reset(&reply);
+    int fd = fuzz_connect();
+    int closed = fuzz_exchange(fd, data, size, 1, &reply, NULL);
+    fuzz_hangup(fd);
+    if (!closed && getenv("FUZZ_HTTP_HANG")) {
+        fprintf(stderr, "fuzz_http: connection still open after the client ended its input\n");
+        abort();
+    }
+    return 0;
+}

@@ -1,0 +1,153 @@
+/* fuzz_net.h - for the harnesses that fuzz the HTTP server and the
+ * channels behind it (fuzz_http, fuzz_whatsapp, fuzz_webchat): the real
+ * server (adapters/net/http.h, libwebsockets) in this process on an
+ * ephemeral 127.0.0.1 port, and a client socket that sends it bytes while
+ * this thread runs the server's loop, so lws's request parser, our chunked
+ * decoder, routing and the handlers all see exactly those bytes. Nothing
+ * leaves the machine. Include after fuzz.h. */
+#ifndef FUZZ_NET_H
+#define FUZZ_NET_H
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "adapters/net/http.h"
+
+#define FUZZ_PUMP_MAX 400 /* loop turns per exchange (each at most ~1 ms) */
+
+static struct http_server *fuzz_http_;
+
+/* The server, made on first use (routes are added by the harness). */
+static inline struct http_server *fuzz_server(const char *static_dir)
+{
+    if (!fuzz_http_) {
+        struct http_opts o = {.bind_addr = "127.0.0.1", .port = 0, .static_dir = static_dir};
+        if (http_new(&o, &fuzz_http_) != BB_OK)
+            abort();
+    }
+    return fuzz_http_;
+}
+
+/* A connected, non-blocking client socket that resets (no TIME_WAIT) on
+ * close. */
+static inline int fuzz_connect(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)http_port(fuzz_http_))};
+    struct linger lg = {1, 0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+        abort();
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+/* Send data (as much as the socket takes while the server runs), then,
+ * when half_close, end the sending side. Whatever comes back is appended
+ * to reply (NULL: dropped). Runs the server until it closes the
+ * connection, until stop(reply) says enough, or FUZZ_PUMP_MAX turns.
+ * Returns 1 when the server closed the connection. */
+static inline int fuzz_exchange(int fd, const uint8_t *data, size_t size, int half_close,
+                                struct bb_buf *reply, int (*stop)(const struct bb_buf *))
+{
+    size_t sent = 0;
+    char buf[4096];
+    for (int turn = 0; turn < FUZZ_PUMP_MAX; turn++) {
+        if (sent < size) {
+            ssize_t k = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+            if (k > 0)
+                sent += (size_t)k;
+            else if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+                return 1;
+        }
+        if (sent == size && half_close) {
+            shutdown(fd, SHUT_WR);
+            half_close = 0;
+        }
+        http_service(fuzz_http_, 1);
+        for (;;) {
+            ssize_t k = recv(fd, buf, sizeof(buf), 0);
+            if (k == 0)
+                return 1;
+            if (k < 0)
+                break;
+            if (reply && bb_buf_append(reply, buf, (size_t)k) != BB_OK)
+                abort();
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return 1;
+        if (stop && reply && stop(reply))
+            return 0;
+    }
+    return 0;
+}
+
+/* Close the client and let the server see it. */
+static inline void fuzz_hangup(int fd)
+{
+    close(fd);
+    for (int i = 0; i < 3; i++)
+        http_service(fuzz_http_, 0);
+}
+
+/* stop(): a whole response head has arrived. */
+static inline int fuzz_have_head(const struct bb_buf *b)
+{
+    for (size_t i = 0; i + 4 <= b->len; i++)
+        if (memcmp(b->data + i, "\r\n\r\n", 4) == 0)
+            return 1;
+    return 0;
+}
+
+#endif
+
+/* ---- a channel behind the server, as `bimbing serve` runs it ---- */
+#include "adapters/service/channels.h"
+#include "bot/core/domain.h"
+#include "bot/domain/modules.h"
+#include "bot/flow/flow.h"
+#include "store/store.h"
+
+static void fuzz_kick_(void *loop)
+{
+    (void)loop;
+}
+
+/* Start the channel made by new_chan on the server, with the flows of
+ * flows/ (run from the top of the tree), the configuration of the
+ * environment and an in-memory store. */
+static inline struct chan *fuzz_channel(int (*new_chan)(struct chan **), struct store **st_out)
+{
+    static struct config cfg;
+    static struct flow_actions acts;
+    static struct chan_env env;
+    struct flow_lib *lib = NULL;
+    struct flow_diags d;
+    struct store *st = NULL;
+    struct chan *ch = NULL;
+    char err[256];
+
+    acts = domain_flow_actions(domain_modules);
+    flow_diags_init(&d);
+    if (chan_config_load(&cfg, NULL, 0, err, sizeof(err)) != BB_OK || flow_lib_new(&lib) != BB_OK)
+        abort();
+    flow_lib_set_actions(lib, &acts);
+    if (flow_lib_load_dir(lib, "flows", &d) != BB_OK) {
+        fprintf(stderr, "fuzz: run from the top of the tree (flows/)\n");
+        abort();
+    }
+    flow_diags_free(&d);
+    if (store_open(":memory:", NULL, &st) != BB_OK || chan_store_setup(st) != BB_OK)
+        abort();
+    env = (struct chan_env){
+        .st = st, .http = fuzz_server(NULL), .cfg = &cfg, .lib = lib, .kick = fuzz_kick_};
+    if (new_chan(&ch) != BB_OK || ch->start(ch->self, &env) != BB_OK)
+        abort();
+    *st_out = st;
+    return ch;
+}
