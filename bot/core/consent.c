@@ -91,7 +91,10 @@ int consent_allows(const struct consent_state *cs, int category)
 int consent_gate(const struct consent_state *cs, const struct flow *f, int *missing)
 {
     *missing = -1;
-    if (strcmp(f->kind, "onboarding") == 0 || strcmp(f->kind, "privacy") == 0)
+    /* Onboarding and a person's rights (/privasi, /ekspor, /hapusdata) run
+     * for anyone, consent or not, as long as they store no category: a
+     * flow of these kinds that declares one passes the checks below. */
+    if ((strcmp(f->kind, "onboarding") == 0 || strcmp(f->kind, "privacy") == 0) && f->stores == 0)
         return CONSENT_GATE_OK;
     if (!consent_onboarded(cs))
         return CONSENT_GATE_ONBOARDING;

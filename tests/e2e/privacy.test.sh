@@ -49,8 +49,16 @@ say $CHAT "/start $CODE"
 check "the invite links the chat" wait_for 5 has_text $CHAT "selamat datang"
 
 # ---- /ekspor: the export as a document ---------------------------------------------
+# Ayu is in the middle of onboarding and has given no consent: her rights of
+# access and erasure do not depend on it (the flows are of kind "privacy").
+eq "Ayu has not finished onboarding (no consent answered)" \
+    "$(sql "SELECT COUNT(*) FROM consents c JOIN people p ON p.id = c.person_id WHERE p.nip = '$AYU'")" 0
 say $CHAT "/ekspor"
+check "mid-onboarding, /ekspor asks before leaving it" wait_for 5 has_text $CHAT "Mau ditinggalkan dan mulai \"Ekspor datamu\"?"
+check "she leaves onboarding for the export" wait_for 5 press_last $CHAT privacy.export
 check "/ekspor asks for a confirmation" wait_for 5 has_text $CHAT "Kirim berkasnya sekarang?"
+not_refused() { ! texts $CHAT | grep -qF "Kita belum selesai berkenalan"; }
+check "...and is not refused by the consent gate" not_refused
 check "the confirmation has buttons" wait_for 5 press_last $CHAT yes
 check "a document arrives (sendDocument)" wait_for 5 has_doc $CHAT
 DOC=$(docs $CHAT | jq -c '.[0].params')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # privacy_webchat.test.sh - /ekspor in the web chat: the document arrives as
 # an attachment whose contentUrl hands the person's JSON export to their
-# own session, once; no session, another person's session or a second
+# own session, once (asked for from the /privasi menu); no session, another person's session or a second
 # download get nothing, and the outbox keeps no bytes afterwards.
 . "$(dirname "$0")/lib.sh"
 WS=$BUILD/tools/wsclient
@@ -25,12 +25,21 @@ signin "$CODE2"
 BUDI_COOKIE=$COOKIE
 wsc --cookie "$BUDI_COOKIE" -- send '{"type":"resume","watermark":"0"}' expect 'language' >/dev/null
 
+# Ayu has given her consents (as if onboarded earlier); linking the web chat
+# starts the welcome again, which she leaves for /privasi, and asks for her
+# export from its menu.
+consent_for "$DB" $AYU
 r=$(wsc --cookie "$AYU_COOKIE" -- send '{"type":"resume","watermark":"0"}' expect 'bahasa apa' \
-    text /ekspor expect 'Kirim berkasnya sekarang?' button 'Kirim' expect 'contentUrl')
+    text /privasi expect 'Mau ditinggalkan' button 'Tinggalkan' expect 'Ekspor data saya' \
+    button 'Ekspor data saya' expect 'Kirim berkasnya sekarang?' button 'Kirim' expect 'contentUrl')
+has "/privasi shows her consents given and offers the export" "$r" \
+    'Data pendampingan (check-in, tujuan, mentor, umpan balik): diberikan' 'Hapus semua data saya'
 has "the export arrives as an attachment with its caption" "$r" 'Ini semua data tentang kamu' \
     '"attachments":[{"contentType":"application/json","name":"bimbing-data-' '"contentUrl":"/api/v1/webchat/file/'
 URL=$(echo "$r" | grep -oE '/api/v1/webchat/file/[0-9]+' | head -1)
 check "the attachment has a download URL" [ -n "$URL" ]
+URL=${URL:-/api/v1/webchat/file/none} # without one, every check below fails as it should
+eq "the outbox holds the file's caption" "$(sql "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Ini semua data tentang kamu%'")" 1
 eq "without a session: 401" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$BASE$URL")" 401
 eq "another person's session: 404" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' -H "Cookie: $BUDI_COOKIE" "$BASE$URL")" 404
 H=$("${CURL[@]}" -D "$TMP/h" -o "$TMP/export.json" -w '%{http_code}' -H "Cookie: $AYU_COOKIE" "$BASE$URL")

@@ -2,7 +2,8 @@
 # privacy_whatsapp.test.sh - /ekspor on WhatsApp against the fake Graph API
 # (tests/fakes/fake_whatsapp): the export is uploaded (POST {phone_id}/media,
 # multipart) and sent as a "document" message with that media id and a file
-# name; the uploaded bytes are the person's JSON export.
+# name; the uploaded bytes are the person's JSON export. The person is in the
+# middle of onboarding: access does not depend on consent.
 . "$(dirname "$0")/lib.sh"
 FAKE=$BUILD/fakes/fake_whatsapp
 e2e_init "$BIN" "$FAKE"
@@ -17,6 +18,7 @@ AYU=081234567801
 AYU_WA=6281234567801
 
 "$BIN" people import config/demo-people.csv --db "$TMP/db" >/dev/null 2>&1 || { bad "people import"; e2e_exit; }
+CODE=$("$BIN" --db "$TMP/db" invite $AYU_NIP 2>/dev/null)
 start_fake "$FAKE" "$TMP/fport" --token "$TOKEN" --phone-id "$PHONE_ID" \
     --app-secret "$SECRET" --webhook "http://127.0.0.1:$BPORT/webhooks/whatsapp" ||
     { bad "fake starts"; e2e_exit; }
@@ -44,11 +46,16 @@ press() { # the reply button of the last message whose id ends with ".$1"
 }
 
 write "{\"from\":\"$AYU\",\"text\":\"halo\"}"
-check "the number is asked to confirm the link" wait_for 5 has_sent "wa_link:yes"
-write "{\"from\":\"$AYU\",\"button\":{\"id\":\"wa_link:yes\",\"title\":\"Ya / Yes\"}}"
-check "linked: onboarding starts" wait_for 5 has_sent "selamat datang"
+check "the number is asked for its invite code" wait_for 5 has_sent "kode undangan"
+write "{\"from\":\"$AYU\",\"text\":\"$CODE\"}"
+check "linked by the code: onboarding starts" wait_for 5 has_sent "selamat datang"
+# mid-onboarding, with no consent answered: the export is hers all the same
 write "{\"from\":\"$AYU\",\"text\":\"/ekspor\"}"
+check "/ekspor asks before leaving onboarding" wait_for 5 has_sent "Mau ditinggalkan"
+check "she leaves onboarding for the export" wait_for 5 press privacy.export
 check "/ekspor asks for a confirmation" wait_for 5 has_sent "Kirim berkasnya sekarang?"
+eq "she has answered no consent" \
+    "$(sqlite3 -cmd '.timeout 5000' "$TMP/db" "SELECT COUNT(*) FROM consents c JOIN people p ON p.id = c.person_id WHERE p.nip = '$AYU_NIP'")" 0
 check "the confirmation is pressed" wait_for 5 press yes
 check "a document message is sent" wait_for 10 has_doc
 DOC=$(sent | jq -c '[.[] | select(.status == 200 and .type == "document")][0].body.document')
@@ -63,4 +70,6 @@ check "the uploaded bytes are the person's JSON export" \
     jq_ok --arg nip $AYU_NIP '.person.nip == $nip and (.identities | any(.channel == "whatsapp")) and (.about | test("UU 27/2022"))' "$TMP/export.json"
 no_doc_bytes() { [ "$(sqlite3 -cmd '.timeout 5000' "$TMP/db" "SELECT COUNT(*) FROM outbox WHERE body LIKE '%\"doc\":%'")" = 0 ]; }
 check "once delivered (upload and message), the outbox keeps no bytes" wait_for 5 no_doc_bytes
+eq "...but keeps the caption" \
+    "$(sqlite3 -cmd '.timeout 5000' "$TMP/db" "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Ini semua data tentang kamu%'")" 1
 e2e_finish
