@@ -73,6 +73,11 @@ struct chan_caps {
     int documents;        /* can send files */
 };
 
+/* The longest text a person may send in one message on any channel, in
+ * bytes: a 4,000-character story in any script. A channel refuses longer
+ * text with a reply and stores nothing of it (issue 14, finding 12). */
+#define CHAN_TEXT_IN_MAX 16384
+
 struct chan_def {
     const char *name;  /* the store's channel name */
     const char *title; /* the platform's name for people ("WhatsApp") */

@@ -321,7 +321,7 @@ static void h_signin(struct areq *r)
     cJSON *body = NULL;
     int rc;
 
-    if (api_iplimit_hit(&r->a->rl, r->req->remote_ip ? r->req->remote_ip : "", bb_mono_ms(),
+    if (api_iplimit_hit(&r->a->rl, r->req->client_ip ? r->req->client_ip : "", bb_mono_ms(),
                         ADMIN_RL_MAX, ADMIN_RL_WINDOW, &retry) != BB_OK) {
         api_error(r->resp, 429, "too many sign-in attempts from this address; try again later");
         bb_snprintf(r->resp->headers, sizeof(r->resp->headers), "Retry-After: %" PRId64 "\r\n",
@@ -616,7 +616,9 @@ static void h_import(struct areq *r)
         fail500(r, "import", rc);
         return;
     }
-    rc = people_import_mem(st_of(r), r->req->body, r->req->body_len, &rep);
+    /* only the operator or an admin may give or take the admin role */
+    rc = people_import_mem_as(st_of(r), r->req->body, r->req->body_len,
+                              r->person_id == 0 || strcmp(r->person.role, "admin") == 0, &rep);
     if (rc == BB_OK && !dry) {
         bb_snprintf(detail, sizeof(detail), "rows=%d created=%d updated=%d", rep.rows, rep.created,
                     rep.updated);

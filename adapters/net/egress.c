@@ -12,7 +12,11 @@
  * rows in one transaction. With durability FULL a commit is an fsync;
  * one per message would cap a channel at a few hundred messages a second.
  * A crash before that commit re-sends the rows whose answers had arrived
- * but were not yet recorded, like any row in flight at a crash.
+ * but were not yet recorded, like any row in flight at a crash. So the
+ * rows with a request made and no outcome committed ("unrecorded": in
+ * flight, waiting for a retry, or done and not yet flushed) are capped at
+ * max_unrecorded: no new row starts while that many are out. That is the
+ * bound on messages sent twice per crash, per channel.
  *
  * Core thread only.
  */
@@ -20,6 +24,7 @@
 #include "adapters/net/ratelimit.h"
 #include "bot/base/bb.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +38,7 @@ struct slot {
     struct store_outbox_msg m;
     int part, nparts;
     int inflight;
+    int attempted; /* a request was made: counted in egress.unrecorded */
     int64_t not_before;
     int retries, rate_hits;
     char last_ext[96];
@@ -56,6 +62,7 @@ struct egress {
     struct slot *slots;
     uint64_t next_seq;
     int used;
+    int unrecorded; /* used slots with attempted set */
 };
 
 int egress_new(const struct egress_opts *o, const struct egress_ops *ops, void *ctx,
@@ -68,6 +75,10 @@ int egress_new(const struct egress_opts *o, const struct egress_ops *ops, void *
     e->o = *o;
     if (e->o.window <= 0 || e->o.window > 1024)
         e->o.window = 64;
+    if (e->o.max_unrecorded <= 0)
+        e->o.max_unrecorded = EGRESS_MAX_UNRECORDED;
+    if (e->o.max_unrecorded > e->o.window)
+        e->o.max_unrecorded = e->o.window;
     if (e->o.max_retries <= 0)
         e->o.max_retries = 5;
     if (e->o.timeout_ms <= 0)
@@ -97,6 +108,10 @@ int egress_new(const struct egress_opts *o, const struct egress_ops *ops, void *
 
 static void slot_release(struct egress *e, struct slot *s)
 {
+    if (s->attempted)
+        e->unrecorded--;
+    assert(e->unrecorded >= 0);
+    s->attempted = 0;
     free(s->m.body);
     memset(&s->m, 0, sizeof(s->m));
     s->used = 0;
@@ -282,8 +297,14 @@ static int submit(struct egress *e, struct store *st, struct net *net, int net_c
     nr.channel = net_channel;
     rc = net_submit(net, &nr);
     free(req.body);
-    if (rc == BB_OK)
+    if (rc == BB_OK) {
         s->inflight = 1;
+        if (!s->attempted) {
+            s->attempted = 1;
+            e->unrecorded++;
+            assert(e->unrecorded <= e->o.max_unrecorded);
+        }
+    }
     return rc;
 }
 
@@ -326,6 +347,8 @@ int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_
             int64_t wait = 0;
             if (held[a] || !s->used || s->done || s->inflight || s->m.priority != prio)
                 continue;
+            if (!s->attempted && e->unrecorded >= e->o.max_unrecorded)
+                continue; /* the crash bound: no new row until outcomes are committed */
             if (s->not_before > now_ms) {
                 if (s->not_before - now_ms < next)
                     next = s->not_before - now_ms;

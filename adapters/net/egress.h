@@ -62,9 +62,15 @@ struct egress_opts {
     double rate_chat;    /* per chat (0: no per-chat limit) */
     double burst_chat;   /* messages a chat may get at once */
     int window;          /* messages claimed at once (default 64) */
-    int max_retries;     /* 5xx/network attempts before failing (default 5) */
-    long timeout_ms;     /* per request (default 30000) */
+    /* Messages sent (at least one request made) whose outcome is not yet
+     * committed, at most (default EGRESS_MAX_UNRECORDED, at most window):
+     * the most a crash can send twice, per channel (issue 14, finding 4). */
+    int max_unrecorded;
+    int max_retries; /* 5xx/network attempts before failing (default 5) */
+    long timeout_ms; /* per request (default 30000) */
 };
+
+#define EGRESS_MAX_UNRECORDED 16
 
 struct egress;
 

@@ -45,6 +45,7 @@ struct txn {
     char *path;
     char *query;
     char ip[64];
+    char client[64];
     struct route *route;
     struct bb_buf body;
     size_t discarded;
@@ -65,6 +66,7 @@ struct txn {
     int is_static;
     int hdr_sent;
     int close_after;
+    int head; /* a HEAD request: the GET's headers, no body */
 };
 
 /* ---- small helpers ---- */
@@ -366,6 +368,7 @@ static void dispatch(struct http_server *s, struct lws *wsi, struct txn *t)
         .body = t->body.data ? t->body.data : "",
         .body_len = t->body.len,
         .remote_ip = t->ip,
+        .client_ip = t->client,
         .wsi = wsi,
     };
     struct http_resp resp;
@@ -454,6 +457,39 @@ char *http_query_of(struct lws *wsi)
     return q;
 }
 
+void http_client_ip(const char *peer, const char *xff, const char *trusted_proxy, char *client,
+                    size_t n)
+{
+    bb_strlcpy(client, peer ? peer : "", n);
+    if (!peer || !xff || !trusted_proxy || !trusted_proxy[0] || strcmp(peer, trusted_proxy) != 0)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    size_t len = strcspn(last, " \t");
+    if (len == 0 || len > 45 || len >= n || last[len + strspn(last + len, " \t")] != '\0')
+        return;
+    for (size_t i = 0; i < len; i++)
+        if (!isxdigit((unsigned char)last[i]) && last[i] != '.' && last[i] != ':')
+            return;
+    memcpy(client, last, len);
+    client[len] = '\0';
+}
+
+void http_peer_of(struct http_server *s, struct lws *wsi, char *ip, char *client)
+{
+    char xff[512];
+    int have = 0;
+    ip[0] = '\0';
+    lws_get_peer_simple(wsi, ip, 64);
+    if (s->trusted_proxy[0]) {
+        struct http_req r = {.wsi = wsi};
+        have = http_req_header(&r, "x-forwarded-for", xff, sizeof(xff)) != NULL;
+    }
+    http_client_ip(ip, have ? xff : NULL, s->trusted_proxy, client, 64);
+}
+
 /* 1 when the last coding of a Transfer-Encoding value is "chunked". */
 static int last_is_chunked(const char *v)
 {
@@ -490,7 +526,7 @@ int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, con
     t->query = http_query_of(wsi);
     if (!t->path || !t->query)
         return -1;
-    lws_get_peer_simple(wsi, t->ip, sizeof(t->ip));
+    http_peer_of(s, wsi, t->ip, t->client);
 
     if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
         lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {
@@ -514,6 +550,10 @@ int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, con
     }
     int has_body = clen > 0 || chunked;
     t->chunked = chunked;
+    /* HEAD is GET without the body (RFC 9110 9.3.2; issue 14, finding 11) */
+    t->head = m && strcmp(m, "HEAD") == 0;
+    if (t->head)
+        m = "GET";
 
     t->route = m ? route_find(s, m, t->path, &path_known, t->allow, sizeof(t->allow)) : NULL;
     if (!t->route) {
@@ -713,6 +753,46 @@ static int add_extra_headers(struct lws *wsi, const char *h, unsigned char **p, 
     return 0;
 }
 
+void http_vhost_headers_build(struct http_server *s)
+{
+    struct lws_protocol_vhost_options *v = s->vh_headers;
+    const char *h = s->common_headers;
+    size_t used = 0;
+    int n = 1;
+
+    /* The list is edited in place while lws holds it; on one thread. */
+    memset(&v[0], 0, sizeof(v[0]));
+    bb_strlcpy(s->vh_names[0], "x-content-type-options:", sizeof(s->vh_names[0]));
+    v[0].name = s->vh_names[0];
+    v[0].value = "nosniff";
+    while (*h && n < HTTP_VH_HEADERS) {
+        const char *eol = strstr(h, "\r\n");
+        const char *line_end = eol ? eol : h + strlen(h);
+        const char *colon = memchr(h, ':', (size_t)(line_end - h));
+        if (colon && colon > h && (size_t)(colon - h) + 2 <= sizeof(s->vh_names[n])) {
+            const char *val = colon + 1;
+            while (val < line_end && *val == ' ')
+                val++;
+            size_t vl = (size_t)(line_end - val);
+            if (used + vl + 1 <= sizeof(s->vh_values)) {
+                memcpy(s->vh_names[n], h, (size_t)(colon - h));
+                s->vh_names[n][colon - h] = ':';
+                s->vh_names[n][colon - h + 1] = '\0';
+                memcpy(s->vh_values + used, val, vl);
+                s->vh_values[used + vl] = '\0';
+                memset(&v[n], 0, sizeof(v[n]));
+                v[n].name = s->vh_names[n];
+                v[n].value = s->vh_values + used;
+                v[n - 1].next = &v[n];
+                used += vl + 1;
+                n++;
+            }
+        }
+        h = eol ? eol + 2 : line_end;
+    }
+    v[n - 1].next = NULL;
+}
+
 static int write_headers(struct lws *wsi, struct txn *t)
 {
     unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
@@ -727,8 +807,6 @@ static int write_headers(struct lws *wsi, struct txn *t)
                                      (const unsigned char *)t->ctype, (int)strlen(t->ctype), &p,
                                      end) ||
         (!no_body && lws_add_http_header_content_length(wsi, (lws_filepos_t)t->rlen, &p, end)) ||
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
-                                    (const unsigned char *)"nosniff", 7, &p, end) ||
         lws_add_http_header_by_token(
             wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
             (const unsigned char *)(t->is_static ? "no-cache" : "no-store"), 8, &p, end))
@@ -741,15 +819,17 @@ static int write_headers(struct lws *wsi, struct txn *t)
     if (t->close_after && lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
                                                        (const unsigned char *)"close", 5, &p, end))
         return -1;
+    /* nosniff and the http_set_headers() lines: lws adds them after the
+     * status line (the vhost's canned headers, http_vhost_headers_build) */
     if (add_extra_headers(wsi, t->headers, &p, end))
-        return -1;
-    if (add_extra_headers(wsi, http_server_of(wsi)->common_headers, &p, end))
         return -1;
     if (lws_finalize_http_header(wsi, &p, end))
         return -1;
     if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS) < 0)
         return -1;
     t->hdr_sent = 1;
+    if (t->head)
+        t->sent = t->rlen; /* the Content-Length of the GET, and no body */
     return 0;
 }
 
@@ -827,5 +907,8 @@ int http_set_headers(struct http_server *s, const char *lines)
     n = strlen(lines);
     if (n > 0 && (n < 2 || strcmp(lines + n - 2, "\r\n") != 0))
         return BB_EINVAL;
-    return bb_strlcpy(s->common_headers, lines, sizeof(s->common_headers));
+    int rc = bb_strlcpy(s->common_headers, lines, sizeof(s->common_headers));
+    if (rc == BB_OK)
+        http_vhost_headers_build(s);
+    return rc;
 }

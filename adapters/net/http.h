@@ -39,7 +39,11 @@ struct http_req {
     const char *query;  /* without '?', "" if none; see http_query_param() */
     const char *body;   /* NUL-terminated, "" when none */
     size_t body_len;
-    const char *remote_ip;
+    const char *remote_ip; /* the TCP peer */
+    /* The address to key limits on: the peer, or, when the peer is the
+     * configured trusted proxy and sent X-Forwarded-For, the last address
+     * of that header (the one the proxy itself added). */
+    const char *client_ip;
     struct lws *wsi; /* for http_req_header() */
 };
 
@@ -62,11 +66,19 @@ struct http_resp {
 typedef void (*http_handler_fn)(void *ctx, const struct http_req *req, struct http_resp *resp);
 
 struct http_opts {
-    const char *bind_addr;  /* default "127.0.0.1" */
-    int port;               /* 0 = ephemeral, see http_port() */
-    size_t max_body;        /* default cap for routes given max_body 0; default 1 MiB */
-    const char *static_dir; /* GET paths with no route are served from here; NULL = none */
+    const char *bind_addr;     /* default "127.0.0.1" */
+    int port;                  /* 0 = ephemeral, see http_port() */
+    size_t max_body;           /* default cap for routes given max_body 0; default 1 MiB */
+    const char *static_dir;    /* GET paths with no route are served from here; NULL = none */
+    const char *trusted_proxy; /* peer address whose X-Forwarded-For is believed; NULL/"" = none */
 };
+
+/* Set client (n bytes) from the peer and its X-Forwarded-For value (xff,
+ * NULL when absent): the last address of xff when peer equals
+ * trusted_proxy (not empty) and that address is well formed (hex digits,
+ * '.', ':', at most 45 characters), else the peer. */
+void http_client_ip(const char *peer, const char *xff, const char *trusted_proxy, char *client,
+                    size_t n);
 
 /* Create the lws context and listen. Routes lws's logs (WARN and ERR only)
  * to bb_log; that setting is process-wide. */
@@ -79,11 +91,12 @@ int http_port(const struct http_server *s);
 int http_route(struct http_server *s, const char *method, const char *path_prefix, size_t max_body,
                http_handler_fn fn, void *ctx);
 
-/* Header lines ("Name: value\r\n...", at most 511 bytes, copied) sent with
- * every HTTP response of the server: routes, static files and errors alike
- * (e.g. a Content-Security-Policy). "" removes them. BB_EINVAL for text
- * that does not end in CRLF, BB_ELIMIT when too long. A handler's own
- * headers come first. */
+/* Header lines ("Name: value\r\n...", at most 511 bytes and 7 lines, copied)
+ * sent with every HTTP response of the server: routes, static files, our
+ * errors and lws's own error pages alike (e.g. a Content-Security-Policy),
+ * after X-Content-Type-Options: nosniff, right after the status line (a
+ * handler's own headers follow; it must not repeat these). "" removes them.
+ * BB_EINVAL for text that does not end in CRLF, BB_ELIMIT when too long. */
 int http_set_headers(struct http_server *s, const char *lines);
 
 /* Websocket endpoint, matched on the exact path of the upgrade request.

@@ -16,7 +16,8 @@
 #include "adapters/net/http.h"
 #include "bot/base/bb.h"
 
-#define WS_BUCKETS 256
+#define WS_BUCKETS      256
+#define HTTP_VH_HEADERS 8 /* canned header lines at most (nosniff + 7) */
 
 struct route {
     char method[8];
@@ -78,6 +79,11 @@ struct http_server {
     lws_sorted_usec_list_t sul;
     int freeing;
     char common_headers[512]; /* http_set_headers(): sent with every response */
+    /* the vhost's canned headers (see http_vhost_headers_build) */
+    struct lws_protocol_vhost_options vh_headers[HTTP_VH_HEADERS];
+    char vh_names[HTTP_VH_HEADERS][64];
+    char vh_values[512];
+    char trusted_proxy[64]; /* http_opts.trusted_proxy, "" = none */
 };
 
 /* http.c: the HTTP transactions. The server of a connection; a
@@ -94,6 +100,13 @@ int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const vo
 void http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t);
 int http_on_writeable(struct lws *wsi, struct pss *pss);
 char *http_query_of(struct lws *wsi);
+/* (Re)build s->vh_headers, the vhost's canned headers that lws adds to
+ * every response it starts, ours and its own error pages alike:
+ * X-Content-Type-Options: nosniff and the http_set_headers() lines. */
+void http_vhost_headers_build(struct http_server *s);
+/* The peer (ip) and client address (client) of a connection, see
+ * http_client_ip(); each 64 bytes. */
+void http_peer_of(struct http_server *s, struct lws *wsi, char *ip, char *client);
 
 /* http_ws.c: the endpoint of a websocket upgrade's path (copied into
  * path[n]), or NULL; the callbacks of one connection; every connection

@@ -113,6 +113,9 @@ int http_new(const struct http_opts *o, struct http_server **out)
         BB_OK)
         goto fail;
     s->max_body = o->max_body ? o->max_body : DEFAULT_BODY;
+    if (bb_strlcpy(s->trusted_proxy, o->trusted_proxy ? o->trusted_proxy : "",
+                   sizeof(s->trusted_proxy)) != BB_OK)
+        goto fail;
     if (o->static_dir) {
         char real[PATH_MAX];
         if (!realpath(o->static_dir, real)) {
@@ -145,6 +148,8 @@ int http_new(const struct http_opts *o, struct http_server **out)
     info.iface = s->bind_addr;
     info.protocols = s->protocols;
     info.vhost_name = "bimbing";
+    http_vhost_headers_build(s);
+    info.headers = s->vh_headers; /* lws keeps the pointer: http_set_headers() edits in place */
     info.max_http_header_data = 8192;
     info.max_http_header_pool = 64;
     info.keepalive_timeout = 30;

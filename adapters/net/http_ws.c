@@ -79,8 +79,8 @@ int http_ws_on_open(struct http_server *s, struct lws *wsi, struct pss *pss)
     pss->ws = c;
     if (ep->ops.on_open) {
         char *q = http_query_of(wsi);
-        char ip[64] = "";
-        lws_get_peer_simple(wsi, ip, sizeof(ip));
+        char ip[64], client[64];
+        http_peer_of(s, wsi, ip, client);
         struct http_req req = {
             .method = "GET",
             .path = path,
@@ -88,6 +88,7 @@ int http_ws_on_open(struct http_server *s, struct lws *wsi, struct pss *pss)
             .body = "",
             .body_len = 0,
             .remote_ip = ip,
+            .client_ip = client,
             .wsi = wsi,
         };
         ep->ops.on_open(ep->ctx, c->id, &req);

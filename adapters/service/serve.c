@@ -19,6 +19,7 @@
 #include "adapters/service/serve.h"
 #include "adapters/admin/admin.h"
 #include "adapters/channel.h"
+#include "adapters/net/apiutil.h"
 #include "adapters/net/http.h"
 #include "adapters/net/net.h"
 #include "adapters/service/channels.h"
@@ -96,19 +97,16 @@ static void on_wake(void *vl)
 
 /* ---- /healthz and /metrics -------------------------------------------------- */
 
+/* /healthz is public: liveness and the channels, never a count (issue 14,
+ * finding 10); the counts are in /metrics. */
 static void healthz(void *vl, const struct http_req *req, struct http_resp *resp)
 {
     struct loop *l = vl;
-    int64_t inbox = -1, outbox = -1;
     (void)req;
-    store_inbox_pending(l->st, &inbox);
-    store_outbox_pending(l->st, NULL, &outbox);
     struct bb_buf b;
     bb_buf_init(&b, 1024);
-    bb_buf_printf(&b,
-                  "{\"status\":\"ok\",\"uptime_s\":%" PRId64 ",\"inbox_pending\":%" PRId64
-                  ",\"outbox_pending\":%" PRId64 ",\"channels\":[",
-                  (bb_mono_ms() - l->started_ms) / 1000, inbox, outbox);
+    bb_buf_printf(&b, "{\"status\":\"ok\",\"uptime_s\":%" PRId64 ",\"channels\":[",
+                  (bb_mono_ms() - l->started_ms) / 1000);
     for (int i = 0; i < l->nchans; i++)
         bb_buf_printf(&b, "%s\"%s\"", i ? "," : "", l->chans[i]->name);
     bb_buf_puts(&b, "]}");
@@ -116,12 +114,46 @@ static void healthz(void *vl, const struct http_req *req, struct http_resp *resp
     resp->body = bb_buf_take(&b);
 }
 
+/* Who may read /metrics (issue 14, finding 10): with BIMBING_METRICS_TOKEN
+ * set, a request with "Authorization: Bearer TOKEN" (compared in constant
+ * time); without it, only a loopback peer that is not a proxied request (no
+ * X-Forwarded-For), e.g. a Prometheus on the same host. 0, or the status to
+ * refuse with. */
+static int metrics_refused(const struct config *cfg, const struct http_req *req)
+{
+    char auth[300], xff[512];
+    if (cfg->metrics_token[0]) {
+        char a[65], b[65];
+        if (!http_req_header(req, "authorization", auth, sizeof(auth)) ||
+            strncmp(auth, "Bearer ", 7) != 0)
+            return 401;
+        bb_sha256_hex(auth + 7, strlen(auth + 7), a);
+        bb_sha256_hex(cfg->metrics_token, strlen(cfg->metrics_token), b);
+        return api_equal(a, b) ? 0 : 401;
+    }
+    const char *ip = req->remote_ip ? req->remote_ip : "";
+    int loopback =
+        strncmp(ip, "127.", 4) == 0 || !strcmp(ip, "::1") || !strncmp(ip, "::ffff:127.", 11);
+    if (!loopback || http_req_header(req, "x-forwarded-for", xff, sizeof(xff)) ||
+        http_req_header(req, "forwarded", xff, sizeof(xff)))
+        return 403;
+    return 0;
+}
+
 static void metrics(void *vl, const struct http_req *req, struct http_resp *resp)
 {
     struct loop *l = vl;
     struct core_stats cs;
     int64_t inbox = -1, active = -1;
-    (void)req;
+    int refused = metrics_refused(l->cfg, req);
+    if (refused) {
+        api_error(resp, refused,
+                  refused == 401 ? "a metrics token is needed (Authorization: Bearer ...)"
+                                 : "metrics are served only on this host (or with a token)");
+        if (refused == 401)
+            bb_strlcpy(resp->headers, "WWW-Authenticate: Bearer\r\n", sizeof(resp->headers));
+        return;
+    }
     core_get_stats(l->core, &cs);
     store_inbox_pending(l->st, &inbox);
     store_session_count_active(l->st, &active);
@@ -273,6 +305,7 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
         .bind_addr = cfg->http_bind,
         .port = cfg->http_port,
         .max_body = 1024 * 1024,
+        .trusted_proxy = cfg->trusted_proxy,
         .static_dir = stat(cfg->web_dir, &sb) == 0 && S_ISDIR(sb.st_mode) ? cfg->web_dir : NULL};
     rc = http_new(&ho, &l.http);
     if (rc != BB_OK) {

@@ -36,26 +36,35 @@
 
 #include <cjson/cJSON.h>
 
-#define WC_MAX_CONNS 1024 /* open websockets, all people */
-#define WC_MAX_TABS  8    /* per web identity; the oldest goes */
+#define WC_MAX_CONNS  1024 /* open websockets, all people */
+#define WC_MAX_TABS   8    /* per web identity; the oldest goes */
+#define WC_PRE_CONNS  256  /* open websockets of identities not linked yet, all addresses */
+#define WC_PRE_PER_IP 4    /* ... and from one client address */
 #define WC_FRAME_MAX                                                                               \
     40960 /* bytes per client frame (a WC_TEXT_MAX text, escaped); more: an error */
-#define WC_WS_MAX       65536        /* beyond this the server closes (1009) */
-#define WC_TEXT_MAX     16384        /* bytes of typed text: 4,000 characters of any script */
-#define WC_ID_MAX       64           /* client message id */
-#define WC_VALUE_MAX    63           /* button value (a choice id) */
-#define WC_RL_MAX       10           /* sign-in attempts per address ... */
-#define WC_RL_WINDOW_MS (600 * 1000) /* ... per 10 minutes */
-#define WC_SESSION_TTL  (30 * 86400) /* sliding: renewed on every connect */
-#define WC_CLAIM        128          /* outbox rows per egress call */
-#define WC_REPLAY_PAGE  100          /* activities per replay frame */
-#define WC_REPLAY_MAX   1000         /* activities per resume */
+#define WC_WS_MAX       65536            /* beyond this the server closes (1009) */
+#define WC_TEXT_MAX     CHAN_TEXT_IN_MAX /* bytes of typed text: 4,000 characters of any script */
+#define WC_ID_MAX       64               /* client message id */
+#define WC_VALUE_MAX    63               /* button value (a choice id) */
+#define WC_RL_MAX       10               /* sign-in attempts per address ... */
+#define WC_RL_WINDOW_MS (600 * 1000)     /* ... per 10 minutes */
+#define WC_SESSION_TTL  (30 * 86400)     /* sliding: renewed on every connect, once linked */
+#define WC_PRE_TTL      600              /* a session not linked to a person yet lasts 10 min */
+#define WC_MSG_MAX      30               /* messages per linked web identity ... */
+#define WC_MSG_WINDOW   (60 * 1000)      /* ... per minute */
+#define WC_PRE_MSG_MAX  10               /* messages of an identity not linked yet ... */
+#define WC_PRE_WINDOW   (600 * 1000)     /* ... per 10 minutes (its session's life) */
+#define WC_CLAIM        128              /* outbox rows per egress call */
+#define WC_REPLAY_PAGE  100              /* activities per replay frame */
+#define WC_REPLAY_MAX   1000             /* activities per resume */
 #define WC_COOKIE       "bb_web"
 
 struct wc_conn {
     uint64_t id; /* 0: free slot */
     char ext_user[32];
     char token_hash[65];
+    int linked;  /* the identity is linked to a person (its session is a full one) */
+    char ip[64]; /* the client address (http_req.client_ip) */
 };
 
 struct wc;
@@ -72,7 +81,8 @@ struct wc {
     int started;
     struct wc_shim *shim;
     struct wc_conn conns[WC_MAX_CONNS];
-    struct api_iplimit rl;
+    struct api_iplimit rl;     /* sign-in attempts per client address */
+    struct api_iplimit msg_rl; /* messages per web identity (key: ext_user) */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -100,6 +110,19 @@ static struct wc_conn *conn_get(struct wc *w, uint64_t id)
     return NULL;
 }
 
+/* A session starts as a 10-minute pre-session (issue 14, finding 5): only
+ * once the core has linked its identity to a person (the invite code was
+ * right) does it become the 30-day sliding session. Checked on connect, on
+ * each message and when a reply goes out, until it is linked. */
+static void conn_check_linked(struct wc *w, struct wc_conn *c, int64_t now)
+{
+    int64_t pid = 0;
+    if (c->linked || store_identity_person(w->env.st, "web", c->ext_user, &pid) != BB_OK)
+        return;
+    c->linked = 1;
+    (void)store_web_session_touch(w->env.st, c->token_hash, now, now + WC_SESSION_TTL);
+}
+
 static void send_str(struct wc *w, uint64_t conn, const char *s)
 {
     if (s)
@@ -119,6 +142,15 @@ static void send_user(struct wc *w, const char *ext_user, const char *s)
     for (int i = 0; i < WC_MAX_CONNS; i++)
         if (w->conns[i].id && strcmp(w->conns[i].ext_user, ext_user) == 0)
             send_str(w, w->conns[i].id, s);
+}
+
+/* A reply went out to a web identity: its connections' pre-sessions become
+ * full ones if the core has linked it meanwhile. */
+static void check_linked_user(struct wc *w, const char *ext_user, int64_t now)
+{
+    for (int i = 0; i < WC_MAX_CONNS; i++)
+        if (w->conns[i].id && !w->conns[i].linked && strcmp(w->conns[i].ext_user, ext_user) == 0)
+            conn_check_linked(w, &w->conns[i], now);
 }
 
 /* {"type":"error","error":msg[,"id":client id]}: the frame changed nothing. */
@@ -230,7 +262,7 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
         api_error(resp, 503, "the web chat is not running");
         return;
     }
-    if (api_iplimit_hit(&w->rl, req->remote_ip ? req->remote_ip : "", bb_mono_ms(), WC_RL_MAX,
+    if (api_iplimit_hit(&w->rl, req->client_ip ? req->client_ip : "", bb_mono_ms(), WC_RL_MAX,
                         WC_RL_WINDOW_MS, &retry) != BB_OK) {
         api_error(resp, 429, "too many sign-in attempts from this address; try again later");
         bb_snprintf(resp->headers, sizeof(resp->headers), "Retry-After: %" PRId64 "\r\n", retry);
@@ -284,7 +316,7 @@ static void on_signin(void *ctx, const struct http_req *req, struct http_resp *r
             close_token(w, old);
     }
     if (rc == BB_OK)
-        rc = store_web_session_add(w->env.st, hash, ext_user, now, now + WC_SESSION_TTL);
+        rc = store_web_session_add(w->env.st, hash, ext_user, now, now + WC_PRE_TTL);
     if (rc == BB_OK)
         rc = store_inbox_add(w->env.st, &ev, &dup, NULL);
     if (rc == BB_OK)
@@ -346,7 +378,7 @@ static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
     char hash[65], ext_user[64];
     struct wc_conn *slot = NULL, *oldest = NULL;
     int tabs = 0, rc;
-    int64_t pid = 0, now = bb_now();
+    int64_t now = bb_now();
 
     sh->open++;
     if (!w)
@@ -363,16 +395,40 @@ static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
         http_ws_close(w->env.http, conn_id);
         return;
     }
+    int64_t pid = 0;
+    int linked = store_identity_person(w->env.st, "web", ext_user, &pid) == BB_OK;
+    const char *ip = req->client_ip ? req->client_ip : "";
+    int pre_all = 0, pre_ip = 0;
     for (int i = 0; i < WC_MAX_CONNS; i++) {
         struct wc_conn *c = &w->conns[i];
         if (!c->id) {
             if (!slot)
                 slot = c;
-        } else if (strcmp(c->ext_user, ext_user) == 0) {
+            continue;
+        }
+        if (strcmp(c->ext_user, ext_user) == 0) {
             tabs++;
             if (!oldest || c->id < oldest->id)
                 oldest = c;
         }
+        if (!c->linked) {
+            pre_all++;
+            pre_ip += strcmp(c->ip, ip) == 0;
+        }
+    }
+    /* Sessions not linked to a person (anyone can make them) hold at most
+     * WC_PRE_PER_IP connections per client address and WC_PRE_CONNS in all,
+     * so they cannot take the slots of the people signed in (issue 14,
+     * finding 6). */
+    if (!linked && (pre_ip >= WC_PRE_PER_IP || pre_all >= WC_PRE_CONNS)) {
+        send_error(w, conn_id,
+                   pre_ip >= WC_PRE_PER_IP
+                       ? "too many connections not signed in from this address; sign in with "
+                         "your invite code first"
+                       : "the server is busy; try again later",
+                   NULL);
+        http_ws_close(w->env.http, conn_id);
+        return;
     }
     if (tabs >= WC_MAX_TABS && oldest) {
         send_error(w, oldest->id, "opened in too many tabs; this one is closed", NULL);
@@ -386,16 +442,17 @@ static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
         http_ws_close(w->env.http, conn_id);
         return;
     }
+    memset(slot, 0, sizeof(*slot));
     slot->id = conn_id;
     bb_strlcpy(slot->ext_user, ext_user, sizeof(slot->ext_user));
     bb_strlcpy(slot->token_hash, hash, sizeof(slot->token_hash));
-    (void)store_web_session_touch(w->env.st, hash, now, now + WC_SESSION_TTL);
+    bb_strlcpy(slot->ip, ip, sizeof(slot->ip));
+    conn_check_linked(w, slot, now); /* renews a linked session; a pre-session is not extended */
 
     cJSON *o = cJSON_CreateObject();
     if (o) {
         cJSON_AddStringToObject(o, "type", "hello");
-        cJSON_AddBoolToObject(o, "linked",
-                              store_identity_person(w->env.st, "web", ext_user, &pid) == BB_OK);
+        cJSON_AddBoolToObject(o, "linked", slot->linked);
         send_json(w, conn_id, o);
         cJSON_Delete(o);
     }
@@ -418,7 +475,7 @@ static void ws_close(void *ctx, uint64_t conn_id)
 }
 
 /* {"type":"message","id":"...","text":"..."} or {..., "value":"<choice id>"} */
-static void ws_message_msg(struct wc *w, const struct wc_conn *c, const cJSON *f)
+static void ws_message_msg(struct wc *w, struct wc_conn *c, const cJSON *f)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(f, "id");
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(f, "text");
@@ -471,6 +528,23 @@ static void ws_message_msg(struct wc *w, const struct wc_conn *c, const cJSON *f
     bb_strlcpy(ev.ext_user, c->ext_user, sizeof(ev.ext_user));
     bb_snprintf(ev.ext_msg_id, sizeof(ev.ext_msg_id), "web:%s:%s", c->ext_user, id->valuestring);
     ev.ts = bb_now();
+    /* Per identity, so that nobody fills the disk (issue 14, finding 5): a
+     * linked person WC_MSG_MAX a minute; an identity not linked yet
+     * WC_PRE_MSG_MAX in its pre-session's life. Over it: nothing stored. */
+    int64_t retry = 0;
+    conn_check_linked(w, c, ev.ts);
+    if (api_iplimit_hit(&w->msg_rl, c->ext_user, bb_mono_ms(),
+                        c->linked ? WC_MSG_MAX : WC_PRE_MSG_MAX,
+                        c->linked ? WC_MSG_WINDOW : WC_PRE_WINDOW, &retry) != BB_OK) {
+        char why[128];
+        bb_snprintf(why, sizeof(why),
+                    c->linked ? "too many messages; wait %" PRId64 " s and send it again"
+                              : "not signed in with an invite code yet; no more messages are "
+                                "taken (wait %" PRId64 " s)",
+                    retry);
+        send_error(w, c->id, why, id->valuestring);
+        return;
+    }
     rc = store_inbox_add(w->env.st, &ev, &dup, NULL);
     if (rc != BB_OK) {
         bb_log(BB_LOG_ERR, "web", "inbox: %s (%s)", bb_strerror(rc), store_errmsg(w->env.st));
@@ -646,6 +720,7 @@ static int64_t wc_egress(void *self, int64_t now_ms)
         if (s)
             send_user(w, ms[i].ext_user, s);
         free(s);
+        check_linked_user(w, ms[i].ext_user, bb_now());
         rc = store_outbox_mark(w->env.st, ms[i].id, STORE_OUT_SENT, NULL, NULL, 0);
     }
     if (rc == BB_OK)

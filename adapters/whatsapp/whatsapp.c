@@ -9,9 +9,11 @@
  * the wamid, so a retried webhook is processed once), opens the sender's
  * 24-hour window, and applies status callbacks to the outbox (forward
  * only). An unknown number that matches an imported person's phone is asked
- * to confirm ("Are you <name>?") before it is linked; the link then starts
- * the onboarding flow through a START event. Everything else from unknown
- * numbers goes to the core (how-to-join note, invite codes).
+ * for that person's invite code (never told the name: a recycled number
+ * must not learn whose it was); the number is linked only by a code, by the
+ * core's registration, like on every channel (issue 14, finding 9).
+ * Everything else from unknown numbers goes to the core (how-to-join note,
+ * invite codes).
  *
  * Egress: the shared sender (adapters/egress) with build() and classify()
  * below. Before each round, messages whose number's window is closed are
@@ -46,10 +48,8 @@
 #define WA_IA_BODY_MAX   1024          /* characters in an interactive body */
 #define WA_HOLD_S        3600          /* a held message is looked at again after */
 #define WA_HOLD_MAX_S    (7 * 86400)   /* then fails "window closed" */
-#define WA_MAX_PROMPTS   3             /* link questions before falling through */
+#define WA_MAX_PROMPTS   3             /* code requests before falling through */
 #define WA_TEMPLATES_MAX (256 * 1024)  /* templates file cap */
-#define WA_LINK_YES      "wa_link:yes"
-#define WA_LINK_NO       "wa_link:no"
 
 /* What WhatsApp shows: up to 3 reply buttons of 20 characters, a list of
  * up to 10 rows of 24, text bodies of 4096 characters. The flow validator
@@ -184,13 +184,17 @@ int wa_signature_ok(const char *secret, const char *body, size_t len, const char
 
 /* ---- webhook: messages ------------------------------------------------------ */
 
-static const char *const text_confirm[2] = {
-    "Halo! Nomor ini terdaftar atas nama %s. Apakah ini kamu? Balas YA untuk menghubungkan "
-    "nomor ini dengan bimbing.\n\nHello! This number belongs to %s in our records. Is that you? "
-    "Reply YES to link this number to bimbing.",
-    "Hello! This number belongs to %s in our records. Is that you? Reply YES to link this "
-    "number to bimbing.\n\nHalo! Nomor ini terdaftar atas nama %s. Apakah ini kamu? Balas YA "
-    "untuk menghubungkan nomor ini dengan bimbing.",
+/* A number that matches a person's phone: the invite code is the second
+ * factor (a phone number alone can be a recycled SIM). No name is said. */
+static const char *const text_code_request[2] = {
+    "Halo! Nomor ini ada di data kepegawaian kami. Untuk menghubungkannya dengan bimbing, "
+    "kirim kode undangan dari HR (10 huruf dan angka), misalnya: PHMY N327 JQ.\n\nHello! This "
+    "number is in our staff records. To link it to bimbing, send the invite code from HR (10 "
+    "letters and digits), for example: PHMY N327 JQ.",
+    "Hello! This number is in our staff records. To link it to bimbing, send the invite code "
+    "from HR (10 letters and digits), for example: PHMY N327 JQ.\n\nHalo! Nomor ini ada di data "
+    "kepegawaian kami. Untuk menghubungkannya dengan bimbing, kirim kode undangan dari HR (10 "
+    "huruf dan angka), misalnya: PHMY N327 JQ.",
 };
 
 static int queue_json(struct wa *w, int64_t person_id, const char *wa_id, const char *json)
@@ -209,19 +213,26 @@ static int queue_body(struct wa *w, int64_t person_id, const char *wa_id, cJSON 
     return rc;
 }
 
-static int queue_confirm(struct wa *w, const char *wa_id, const struct store_person *p)
+/* A text over CHAN_TEXT_IN_MAX: this reply, and nothing of it stored. */
+static const char text_too_long[] =
+    "Maaf, pesanmu terlalu panjang untuk kami terima (lebih dari sekitar 4.000 karakter). "
+    "Mohon kirim dalam beberapa pesan yang lebih pendek.\n\nSorry, your message is too long "
+    "for us to accept (over about 4,000 characters). Please send it in a few shorter messages.";
+
+static int queue_text(struct wa *w, const char *wa_id, const char *text)
 {
-    int lang = strcmp(p->lang, "en") == 0;
-    char text[1024];
-    struct outmsg_choice ch[2] = {{WA_LINK_YES, "Ya / Yes"}, {WA_LINK_NO, "Bukan / No"}};
-    struct outmsg m = {.text = text, .choices = ch, .nchoices = 2};
+    struct outmsg m = {.text = (char *)text};
     char *json = NULL;
-    bb_snprintf(text, sizeof(text), text_confirm[lang], p->name, p->name);
     int rc = outmsg_encode(&m, &json);
     if (rc == BB_OK)
         rc = queue_json(w, 0, wa_id, json);
     free(json);
     return rc;
+}
+
+static int queue_code_request(struct wa *w, const char *wa_id, const struct store_person *p)
+{
+    return queue_text(w, wa_id, text_code_request[strcmp(p->lang, "en") == 0]);
 }
 
 /* 1 yes, 0 no, -1 neither. */
@@ -230,13 +241,8 @@ static int yes_no(const struct store_inbox_event *ev)
     static const char *const yes[] = {"ya", "yes", "y", "iya", "ok", "betul", "benar", "ya benar"};
     static const char *const no[] = {"tidak", "no", "n", "t", "bukan", "tdk", "gak", "nggak"};
     char f[64];
-    if (ev->kind == STORE_EV_BUTTON) {
-        if (strcmp(ev->payload, WA_LINK_YES) == 0)
-            return 1;
-        if (strcmp(ev->payload, WA_LINK_NO) == 0)
-            return 0;
+    if (ev->kind == STORE_EV_BUTTON)
         return -1;
-    }
     if (!ev->text || bb_fold(ev->text, f, sizeof(f)) != BB_OK)
         return -1;
     /* trim spaces and trailing punctuation */
@@ -281,35 +287,6 @@ static int inbox_put(struct wa *w, const struct store_inbox_event *ev, int done,
     return rc;
 }
 
-/* The person said yes: link, and start onboarding through the core. */
-static int link_person(struct wa *w, const struct store_inbox_event *ev, int64_t pid, int64_t now)
-{
-    struct store_inbox_event st;
-    const char *onb = reg_onboarding_flow(w->env.lib);
-    int dup = 0;
-    int rc = reg_link(w->env.st, WA_NAME, ev->ext_user, pid, WA_NAME " (phone confirmed)", now);
-    if (rc == BB_OK)
-        rc = store_wa_pending_delete(w->env.st, ev->ext_user);
-    if (rc != BB_OK)
-        return rc;
-    memset(&st, 0, sizeof(st));
-    bb_strlcpy(st.channel, WA_NAME, sizeof(st.channel));
-    bb_strlcpy(st.ext_user, ev->ext_user, sizeof(st.ext_user));
-    bb_snprintf(st.ext_msg_id, sizeof(st.ext_msg_id), "link:%s", ev->ext_msg_id);
-    st.person_id = pid;
-    st.ts = now;
-    if (onb) {
-        st.kind = STORE_EV_START;
-        bb_strlcpy(st.payload, onb, sizeof(st.payload));
-    } else {
-        st.kind = STORE_EV_TEXT;
-        st.text = "/menu";
-    }
-    bb_log(BB_LOG_INFO, WA_NAME, "a number was linked to person %" PRId64 " after confirmation",
-           pid);
-    return store_inbox_add(w->env.st, &st, &dup, NULL);
-}
-
 /* An event from a number with no identity: phone matching and the link
  * question, or on to the core. */
 static int ingest_unknown(struct wa *w, const struct store_inbox_event *ev, int64_t now)
@@ -323,15 +300,10 @@ static int ingest_unknown(struct wa *w, const struct store_inbox_event *ev, int6
     if (rc != BB_OK && rc != BB_ENOTFOUND)
         return rc;
     if (rc == BB_OK && pend.state == STORE_WA_ASKED) {
-        int yn = yes_no(ev);
-        if (yn == 1) {
-            rc = inbox_put(w, ev, 1, &dup);
-            if (rc != BB_OK || dup)
-                return rc;
-            return link_person(w, ev, pend.person_id, now);
-        }
-        if (yn == 0 || looks_like_code(ev) || pend.prompts >= WA_MAX_PROMPTS) {
-            /* Not them (or a code, or no answer): the core takes it from here. */
+        /* Only a code links (the core redeems it); "yes" is not enough. */
+        if (yes_no(ev) == 0 || looks_like_code(ev) || pend.prompts >= WA_MAX_PROMPTS) {
+            /* A code (or "no", or no code after the prompts): the core takes
+             * it from here. */
             rc = inbox_put(w, ev, 0, &dup);
             if (rc != BB_OK || dup)
                 return rc;
@@ -345,7 +317,7 @@ static int ingest_unknown(struct wa *w, const struct store_inbox_event *ev, int6
             return rc == BB_ENOTFOUND ? store_wa_pending_delete(w->env.st, ev->ext_user) : rc;
         pend.prompts++;
         rc = store_wa_pending_put(w->env.st, ev->ext_user, &pend);
-        return rc == BB_OK ? queue_confirm(w, ev->ext_user, &p) : rc;
+        return rc == BB_OK ? queue_code_request(w, ev->ext_user, &p) : rc;
     }
     if (rc == BB_OK) /* declined: the core's how-to-join note and invite codes */
         return inbox_put(w, ev, 0, &dup);
@@ -367,7 +339,7 @@ static int ingest_unknown(struct wa *w, const struct store_inbox_event *ev, int6
     rc = store_wa_pending_put(w->env.st, ev->ext_user, &pend);
     bb_log(BB_LOG_INFO, WA_NAME, "an unknown number matches person %" PRId64 "; asking to confirm",
            p.id);
-    return rc == BB_OK ? queue_confirm(w, ev->ext_user, &p) : rc;
+    return rc == BB_OK ? queue_code_request(w, ev->ext_user, &p) : rc;
 }
 
 /* One messages[] entry. Malformed entries are skipped (logged), not fatal. */
@@ -396,6 +368,16 @@ static int ingest_message(struct wa *w, const cJSON *msg, int64_t now, int *adde
     ev.text = "";
     if (strcmp(type, "text") == 0) {
         const char *body = jstr(cJSON_GetObjectItemCaseSensitive(msg, "text"), "body");
+        if (body && strlen(body) > CHAN_TEXT_IN_MAX) {
+            /* Too long (issue 14, finding 12): the window opens (so the
+             * reply can go), a reply says why, and the text is not kept. */
+            rc = store_wa_inbound(w->env.st, WA_NAME, from, ev.ts, now);
+            if (rc == BB_OK)
+                rc = queue_text(w, from, text_too_long);
+            bb_log(BB_LOG_INFO, WA_NAME, "a text of %zu bytes was refused (cap %d)", strlen(body),
+                   CHAN_TEXT_IN_MAX);
+            return rc;
+        }
         if (body && bb_utf8_valid(body, strlen(body)))
             ev.text = (char *)body;
     } else if (strcmp(type, "interactive") == 0) {
@@ -459,7 +441,7 @@ static int ingest_status(struct wa *w, const cJSON *s, int64_t now)
     }
     rc = store_outbox_status_by_ext(w->env.st, WA_NAME, id, state, err[0] ? err : NULL, now);
     if (rc == BB_ENOTFOUND)
-        rc = BB_OK; /* not ours, or forgotten since */
+        return BB_OK; /* not ours, or forgotten since: it changes nothing (issue 14, finding 12) */
     if (rc == BB_OK && state == STORE_OUT_FAILED) {
         bb_log(BB_LOG_WARN, WA_NAME, "a message failed after sending: %s", err);
         if (code == 131047 && to && digits_only(to, 5, 20))
@@ -897,13 +879,9 @@ static int window_check(struct wa *w, int64_t now)
             rc = store_wa_hold(st, h[i].id, now + WA_HOLD_S);
             if (rc != BB_OK || !(key = template_key(w, &h[i])))
                 continue;
+            /* Only to a linked number: a template names the person, and a
+             * number that merely matched a phone may be a recycled SIM. */
             int64_t pid = h[i].person_id;
-            if (pid <= 0) { /* a link question: the person the number matched */
-                struct store_wa_pending pend;
-                if (store_wa_pending_get(st, h[i].ext_user, &pend) == BB_OK &&
-                    pend.state == STORE_WA_ASKED)
-                    pid = pend.person_id;
-            }
             if (pid <= 0)
                 continue;
             int wr = store_wa_window_get(st, h[i].ext_user, &win);

@@ -278,8 +278,11 @@ int bb_parse_ll(const char *s, long long min, long long max, long long *out)
 
 int bb_num_i64(double d, int64_t *out)
 {
+    /* Strictly inside +-2^53: 2^53 itself is also what 2^53 + 1 rounds to,
+     * so a JSON id of 9007199254740993 must not become ...992 (issue 14,
+     * Info: Telegram ids above 2^53 were rounded). */
     const double limit = 9007199254740992.0; /* 2^53 */
-    if (!(d >= -limit && d <= limit) || d != (double)(int64_t)d)
+    if (!(d > -limit && d < limit) || d != (double)(int64_t)d)
         return BB_EINVAL; /* NaN fails the comparisons; the cast is in range here */
     *out = (int64_t)d;
     return BB_OK;
@@ -488,4 +491,49 @@ char *bb_buf_take(struct bb_buf *b)
     b->len = 0;
     b->alloc = 0;
     return d;
+}
+
+int bb_has_bidi_control(const char *s)
+{
+    /* U+202A-U+202E: E2 80 AA-AE; U+2066-U+2069: E2 81 A6-A9 */
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+                             (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+            return 1;
+    return 0;
+}
+
+/* A plain decimal number: optional sign, digits, at most one '.', digits. */
+static int csv_is_number(const char *s)
+{
+    int digits = 0, dots = 0;
+    if (*s == '-' || *s == '+')
+        s++;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (*s == '.' && !dots)
+            dots++;
+        else
+            return 0;
+    }
+    return digits > 0;
+}
+
+int bb_csv_field(struct bb_buf *b, const char *s)
+{
+    size_t len0 = b->len;
+    int rc = bb_buf_append(b, "\"", 1);
+    if (rc == BB_OK && s[0] && strchr("=+-@\t\r", s[0]) && !csv_is_number(s))
+        rc = bb_buf_append(b, "'", 1);
+    for (const char *p = s; rc == BB_OK && *p; p++)
+        rc = *p == '"' ? bb_buf_append(b, "\"\"", 2) : bb_buf_append(b, p, 1);
+    if (rc == BB_OK)
+        rc = bb_buf_append(b, "\"", 1);
+    if (rc != BB_OK) {
+        b->len = len0;
+        if (b->data)
+            b->data[len0] = '\0';
+    }
+    return rc;
 }

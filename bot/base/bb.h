@@ -72,8 +72,9 @@ int bb_snprintf(char *dst, size_t n, const char *fmt, ...) __attribute__((format
 /* Strict decimal parse of a whole string into a long long within [min, max]. */
 int bb_parse_ll(const char *s, long long min, long long max, long long *out);
 
-/* A JSON number as an integer: BB_OK when d is finite, whole and within
- * +-2^53 (where doubles are exact); otherwise BB_EINVAL and *out untouched.
+/* A JSON number as an integer: BB_OK when d is finite, whole and strictly
+ * within +-2^53 (where every integer, and so the number that was written,
+ * is exact); otherwise BB_EINVAL and *out untouched.
  * Never cast a double from outside straight to an integer: out of range is
  * undefined behaviour. bb_num_or() gives dflt instead of an error. */
 int bb_num_i64(double d, int64_t *out);
@@ -114,6 +115,18 @@ int bb_buf_printf(struct bb_buf *b, const char *fmt, ...) __attribute__((format(
  * buffer is left empty. Returns NULL only if nothing was ever allocated and
  * allocating an empty string fails. */
 char *bb_buf_take(struct bb_buf *b);
+
+/* 1 when s holds a bidirectional embedding, override or isolate control
+ * (U+202A-U+202E, U+2066-U+2069): text that displays in another order
+ * than it reads ("Trojan Source"). Refused in broadcasts. */
+int bb_has_bidi_control(const char *s);
+
+/* Append s to b as one RFC 4180 CSV field: in double quotes, quotes doubled.
+ * A cell a spreadsheet would run as a formula (first character = + - @, tab
+ * or CR) gets a leading apostrophe, unless the whole cell is a plain number
+ * such as -12.5 (OWASP "CSV injection"). The one writer of every CSV bimbing
+ * produces. BB_ELIMIT past the buffer's cap (buffer unchanged). */
+int bb_csv_field(struct bb_buf *b, const char *s);
 
 #define BB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -111,7 +111,7 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
                                       "http",      "batch",     "anonymity_k", "invite_ttl",
                                       "log_level", "safety",    NULL};
-    static const char *const http[] = {"bind", "port", NULL};
+    static const char *const http[] = {"bind", "port", "trusted_proxy", NULL};
     double d;
     char tmp[32] = "";
 
@@ -156,7 +156,9 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "http");
     if (h) {
         if (!cJSON_IsObject(h) || config_known_keys(h, http, " in \"http\"", err, el) ||
-            config_str_field(h, "bind", c->http_bind, sizeof(c->http_bind), err, el))
+            config_str_field(h, "bind", c->http_bind, sizeof(c->http_bind), err, el) ||
+            config_str_field(h, "trusted_proxy", c->trusted_proxy, sizeof(c->trusted_proxy), err,
+                             el))
             return err[0] ? -1 : (bb_snprintf(err, el, "\"http\" must be an object"), -1);
         d = c->http_port;
         if (config_num_field(h, "port", 0, 65535, &d, err, el))
@@ -234,6 +236,7 @@ int config_load(struct config *c, const char *path, int path_required,
             if (v->off + v->n <= c->sect[i].def->size)
                 config_env_str(v->name, (char *)c->sect[i].data + v->off, v->n);
     config_env_str("BIMBING_ADMIN_TOKEN", c->admin_token, sizeof(c->admin_token));
+    config_env_str("BIMBING_METRICS_TOKEN", c->metrics_token, sizeof(c->metrics_token));
     const char *port = getenv("BIMBING_HTTP_PORT");
     if (port && *port) {
         long long p;

@@ -56,12 +56,16 @@ struct config {
     int durability;      /* "durability": "full" (default) or "normal", see store.h */
     char http_bind[64];  /* "http": {"bind": "127.0.0.1", "port": 8080} */
     int http_port;
+    /* "http": {"trusted_proxy": "127.0.0.1"}: the reverse proxy's address;
+     * from it, X-Forwarded-For names the client that limits key on ("" = none) */
+    char trusted_proxy[64];
     int batch;          /* "batch": inbox events per transaction (100) */
     int anonymity_k;    /* "anonymity_k": smallest group shown in reports (5, >= 3) */
     int64_t invite_ttl; /* "invite_ttl": how long an invite code works ("14d") */
     char log_level[8];  /* "log_level": error, warn, info, debug */
     /* from the environment */
-    char admin_token[256]; /* BIMBING_ADMIN_TOKEN */
+    char admin_token[256];   /* BIMBING_ADMIN_TOKEN */
+    char metrics_token[256]; /* BIMBING_METRICS_TOKEN: /metrics needs "Bearer" it */
     /* the sections of config_load's `sections`, each with its settings */
     struct {
         const struct config_section *def;

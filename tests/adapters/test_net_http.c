@@ -636,6 +636,67 @@ static void test_response_headers(void **state)
     assert_non_null(strcasestr(buf, "allow: GET"));
 }
 
+static int head_done(const char *buf, size_t len)
+{
+    (void)len;
+    return strstr(buf, "\r\n\r\n") != NULL;
+}
+
+/* Finding 11 (issue 14): HEAD is answered like GET, without a body, and
+ * the connection stays usable. */
+static void test_head(void **state)
+{
+    (void)state;
+    char buf[4096];
+    int fd = raw_connect();
+    const char *h = "HEAD /echo-query?q=a HTTP/1.1\r\nHost: x\r\n\r\n";
+    const char *g = "GET /echo-query?q=b HTTP/1.1\r\nHost: x\r\n\r\n";
+    assert_int_equal(send(fd, h, strlen(h), 0), (ssize_t)strlen(h));
+    size_t n = raw_read(fd, buf, sizeof(buf), 0, head_done);
+    assert_non_null(strstr(buf, "HTTP/1.1 200"));
+    assert_non_null(strcasestr(buf, "content-length: 9\r\n"));
+    assert_true(n == (size_t)(strstr(buf, "\r\n\r\n") + 4 - buf)); /* no body */
+    assert_int_equal(send(fd, g, strlen(g), 0), (ssize_t)strlen(g));
+    raw_read(fd, buf, sizeof(buf), 0, http_done);
+    assert_non_null(strstr(buf, "HTTP/1.1 200"));
+    assert_non_null(strstr(buf, "\r\n\r\n{\"q\":\"b\"}"));
+    assert_null(strstr(buf, "{\"q\":\"a\"}"));
+    close(fd);
+    fd = raw_connect();
+    h = "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    assert_int_equal(send(fd, h, strlen(h), 0), (ssize_t)strlen(h));
+    assert_true(raw_read_to_close(fd, buf, sizeof(buf)));
+    assert_non_null(strstr(buf, "HTTP/1.1 200"));
+    assert_non_null(strcasestr(buf, "content-type: text/html"));
+    assert_true(strlen(buf) == (size_t)(strstr(buf, "\r\n\r\n") + 4 - buf));
+    close(fd);
+}
+
+/* Finding 11 (issue 14): the server-wide headers are on lws's own error
+ * pages too (a request lws refuses before any handler), once each on ours. */
+static void test_lws_error_headers(void **state)
+{
+    (void)state;
+    char buf[4096];
+    assert_int_equal(http_set_headers(F.s, "X-Test-Policy: on\r\nX-Other: 2\r\n"), BB_OK);
+    assert_true(raw_http_closed("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", buf, sizeof(buf)));
+    assert_non_null(strstr(buf, " 403 "));
+    assert_non_null(strcasestr(buf, "x-content-type-options: nosniff"));
+    assert_non_null(strcasestr(buf, "x-test-policy: on"));
+    assert_non_null(strcasestr(buf, "x-other: 2"));
+    raw_http("GET /echo-query?q=a HTTP/1.1\r\nHost: x\r\n\r\n", buf, sizeof(buf));
+    const char *first = strcasestr(buf, "x-test-policy: on");
+    assert_non_null(first);
+    assert_null(strcasestr(first + 1, "x-test-policy: on"));
+    first = strcasestr(buf, "x-content-type-options: nosniff");
+    assert_non_null(first);
+    assert_null(strcasestr(first + 1, "x-content-type-options"));
+    assert_int_equal(http_set_headers(F.s, ""), BB_OK);
+    raw_http("GET /echo-query?q=a HTTP/1.1\r\nHost: x\r\n\r\n", buf, sizeof(buf));
+    assert_null(strcasestr(buf, "x-test-policy"));
+    assert_non_null(strcasestr(buf, "x-content-type-options: nosniff"));
+}
+
 static void test_keepalive(void **state)
 {
     (void)state;
@@ -956,6 +1017,8 @@ int main(void)
         cmocka_unit_test(test_cl_te),
         cmocka_unit_test(test_cl_te_flood),
         cmocka_unit_test(test_response_headers),
+        cmocka_unit_test(test_head),
+        cmocka_unit_test(test_lws_error_headers),
         cmocka_unit_test(test_keepalive),
         cmocka_unit_test(test_curl_errors),
         cmocka_unit_test(test_retry_after_and_cap),

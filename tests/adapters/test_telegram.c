@@ -37,6 +37,23 @@ static void test_message_52bit_ids(void **state)
     free(u.text);
 }
 
+/* Issue 14, Info: a chat id of 2^53 or more cannot be read exactly from a
+ * JSON number (2^53 + 1 parses as 2^53): the update is refused, never
+ * answered in a rounded chat. */
+static void test_id_above_2p53(void **state)
+{
+    (void)state;
+    struct tg_update u;
+    memset(&u, 0, sizeof(u));
+    int rc = parse("{\"update_id\":500002,\"message\":{\"message_id\":17,\"date\":1767225600,"
+                   "\"from\":{\"id\":9007199254740993,\"is_bot\":false,\"first_name\":\"Ana\"},"
+                   "\"chat\":{\"id\":9007199254740993,\"type\":\"private\"},\"text\":\"hi\"}}",
+                   &u);
+    assert_int_not_equal(rc, BB_OK);
+    assert_null(strstr(u.chat, "900719925474099"));
+    free(u.text);
+}
+
 static void test_callback(void **state)
 {
     (void)state;
@@ -153,6 +170,7 @@ static void test_text_caps(void **state)
     free(json);
 }
 
-TFX_MAIN(cmocka_unit_test(test_message_52bit_ids), cmocka_unit_test(test_callback),
-         cmocka_unit_test(test_ignored_and_blocked), cmocka_unit_test(test_refused),
-         cmocka_unit_test(test_updates_list), cmocka_unit_test(test_text_caps))
+TFX_MAIN(cmocka_unit_test(test_message_52bit_ids), cmocka_unit_test(test_id_above_2p53),
+         cmocka_unit_test(test_callback), cmocka_unit_test(test_ignored_and_blocked),
+         cmocka_unit_test(test_refused), cmocka_unit_test(test_updates_list),
+         cmocka_unit_test(test_text_caps))

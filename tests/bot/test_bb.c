@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "bot/base/bb.h"
 #include "tests/lib/fixture.h"
 
@@ -97,6 +99,56 @@ static void test_buf_cap(void **state)
     bb_buf_free(&b);
 }
 
+/* Finding 8 of issue 14: a CSV cell a spreadsheet would run as a formula
+ * is written with a leading apostrophe; numbers and plain text are not. */
+static void test_csv_field(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+        {"+1+1", "\"'+1+1\""},
+        {"-2+3", "\"'-2+3\""},
+        {"@SUM(A1)", "\"'@SUM(A1)\""},
+        {"\t=1", "\"'\t=1\""},
+        {"\r=1", "\"'\r=1\""},
+        {"-12.5", "\"-12.5\""},
+        {"+3", "\"+3\""},
+        {"-", "\"'-\""},
+        {"Biro SDM", "\"Biro SDM\""},
+        {"a \"b\"", "\"a \"\"b\"\"\""},
+        {"", "\"\""},
+    };
+    for (size_t i = 0; i < BB_ARRAY_LEN(cases); i++) {
+        struct bb_buf b;
+        bb_buf_init(&b, 256);
+        assert_int_equal(bb_csv_field(&b, cases[i][0]), BB_OK);
+        assert_string_equal(b.data, cases[i][1]);
+        bb_buf_free(&b);
+    }
+    struct bb_buf b;
+    bb_buf_init(&b, 6);
+    assert_int_equal(bb_buf_puts(&b, "x,"), BB_OK);
+    assert_int_equal(bb_csv_field(&b, "=abc"), BB_ELIMIT);
+    assert_string_equal(b.data, "x,");
+    bb_buf_free(&b);
+}
+
+/* Issue 14, Info: direction overrides and isolates are found; other
+ * scripts (Arabic, Indonesian) and the marks LRM/RLM are not. */
+static void test_bidi(void **state)
+{
+    (void)state;
+    assert_int_equal(bb_has_bidi_control("Rapat pukul 10"), 0);
+    assert_int_equal(bb_has_bidi_control("\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85 hello"), 0);
+    assert_int_equal(bb_has_bidi_control("a\xe2\x80\x8f b"), 0);       /* U+200F RLM */
+    assert_int_equal(bb_has_bidi_control("a\xe2\x80\xae fdp.exe"), 1); /* U+202E RLO */
+    assert_int_equal(bb_has_bidi_control("\xe2\x80\xaax"), 1);         /* U+202A LRE */
+    assert_int_equal(bb_has_bidi_control("x\xe2\x81\xa6"), 1);         /* U+2066 LRI */
+    assert_int_equal(bb_has_bidi_control("x\xe2\x81\xa9y"), 1);        /* U+2069 PDI */
+    assert_int_equal(bb_has_bidi_control("\xe2\x80"), 0);              /* cut short */
+    assert_int_equal(bb_has_bidi_control(""), 0);
+}
+
 static void test_parse_ll(void **state)
 {
     (void)state;
@@ -121,8 +173,20 @@ static void test_num_i64(void **state)
     assert_int_equal(bb_num_i64(7.7e82, &v), BB_EINVAL); /* would be undefined as a cast */
     assert_int_equal(bb_num_i64(0.0 / 0.0, &v), BB_EINVAL);
     assert_int_equal(bb_num_or(1e300, 7), 7);
+    /* issue 14, Info: ids above 2^53 are refused, never rounded */
+    assert_int_equal(bb_num_i64(9007199254740991.0, &v), BB_OK);
+    assert_int_equal(v, 9007199254740991LL);
+    cJSON *j = cJSON_Parse("[9007199254740993, -9007199254740993, 9007199254740992]");
+    assert_non_null(j);
+    for (int i = 0; i < 3; i++) {
+        v = -1;
+        assert_int_equal(bb_num_i64(cJSON_GetArrayItem(j, i)->valuedouble, &v), BB_EINVAL);
+        assert_int_equal(v, -1);
+    }
+    cJSON_Delete(j);
 }
 
 TFX_MAIN(cmocka_unit_test(test_iso8601), cmocka_unit_test(test_duration),
          cmocka_unit_test(test_utf8), cmocka_unit_test(test_buf_cap),
-         cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_num_i64))
+         cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_num_i64),
+         cmocka_unit_test(test_csv_field), cmocka_unit_test(test_bidi))

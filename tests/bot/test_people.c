@@ -270,6 +270,54 @@ static void test_header_only(void **state)
     assert_int_equal(count(f->st), before);
 }
 
+/* Issue 14, Info: an import by HR (not an admin) may neither give the
+ * admin role (a new admin, or an existing person made one, HR included)
+ * nor take it; nothing changes. Keeping an admin an admin is fine, and an
+ * admin may do both. */
+static void test_admin_role_by_hr(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    struct store_person p;
+    const char *base = "nip,name,unit,role\n"
+                       "199001012020011001,Hana HR,Biro SDM,hr\n"
+                       "199001012020011002,Adi Admin,Biro SDM,admin\n";
+    assert_int_equal(import(f->st, base, &rep), BB_OK);
+    static const struct {
+        const char *csv, *err;
+    } refused[] = {
+        {"nip,name,unit,role\n199001012020011001,Hana HR,Biro SDM,admin\n",
+         "line 2, column 4 (role): only an admin may give the admin role"},
+        {"nip,name,unit,role\n199001012020011003,Baru,Biro SDM,admin\n",
+         "line 2, column 4 (role): only an admin may give the admin role"},
+        {"nip,name,unit,role\n199001012020011002,Adi Admin,Biro SDM,employee\n",
+         "line 2, column 4 (role): only an admin may take the admin role from a person"},
+    };
+    for (size_t i = 0; i < BB_ARRAY_LEN(refused); i++) {
+        int64_t before = count(f->st);
+        int rc = people_import_mem_as(f->st, refused[i].csv, strlen(refused[i].csv), 0, &rep);
+        if (rc != BB_EINVAL || rep.nerrors != 1 || strcmp(rep.errors[0], refused[i].err) != 0) {
+            printf("case %zu\n", i);
+            dump(&rep);
+        }
+        assert_int_equal(rc, BB_EINVAL);
+        assert_int_equal(rep.nerrors, 1);
+        assert_string_equal(rep.errors[0], refused[i].err);
+        assert_int_equal(count(f->st), before);
+    }
+    assert_int_equal(store_person_by_nip(f->st, "199001012020011001", &p), BB_OK);
+    assert_string_equal(p.role, "hr");
+    assert_int_equal(store_person_by_nip(f->st, "199001012020011002", &p), BB_OK);
+    assert_string_equal(p.role, "admin");
+    /* HR re-importing the list as it is (the admin stays admin): fine */
+    assert_int_equal(people_import_mem_as(f->st, base, strlen(base), 0, &rep), BB_OK);
+    /* an admin may give the role */
+    const char *up = "nip,name,unit,role\n199001012020011001,Hana HR,Biro SDM,admin\n";
+    assert_int_equal(people_import_mem_as(f->st, up, strlen(up), 1, &rep), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "199001012020011001", &p), BB_OK);
+    assert_string_equal(p.role, "admin");
+}
+
 static void test_dialects(void **state)
 {
     struct fx *f = *state;
@@ -336,4 +384,4 @@ static void test_file_import(void **state)
 
 TFX_MAIN(TFX_TEST(test_demo_file), TFX_TEST(test_reimport_updates), TFX_TEST(test_validation),
          TFX_TEST(test_limits), TFX_TEST(test_bad_row_changes_nothing), TFX_TEST(test_header_only),
-         TFX_TEST(test_dialects), TFX_TEST(test_file_import))
+         TFX_TEST(test_dialects), TFX_TEST(test_file_import), TFX_TEST(test_admin_role_by_hr))

@@ -311,6 +311,11 @@ sql "UPDATE people SET role = 'employee' WHERE nip = '$HR'"
 codes=$(all_codes "$HRS" "$HRCSRF")
 if only 403 "$codes"; then ok "every endpoint is 403 once HR's role is employee"; else bad "403 for a wrong role" "$codes"; fi
 sql "UPDATE people SET role = 'hr' WHERE nip = '$HR'"
+# issue 14, Info: HR cannot make anyone admin (itself included) by CSV upload
+r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$HRS" -H "X-CSRF-Token: $HRCSRF" -H 'content-type: text/csv' \
+    --data-binary "$(printf 'nip,name,unit,role\n%s,Siti Rahmawati,Biro SDM,admin\n' "$HR")" "$API/people/import")
+has "HR's upload that makes HR an admin is 422" "$r" ' 422' 'only an admin may give the admin role'
+eq "...and HR is still hr" "$(sql "SELECT role FROM people WHERE nip = '$HR'")" hr
 eq "back to hr: allowed again" "$(code -b "$HRS" "$API/people")" 200
 r=$("${C[@]}" -i -X DELETE -b "$HRS" -H "X-CSRF-Token: $HRCSRF" "$API/session" | tr -d '\r')
 has "sign-out clears the cookie" "$r" 'HTTP/1.1 200' 'bb_admin=;' 'Max-Age=0'

@@ -30,6 +30,8 @@ EOF
 
 "$BIN" people import config/demo-people.csv --db "$TMP/db" >"$TMP/import.out" 2>&1 ||
     { bad "people import" "$(cat "$TMP/import.out")"; e2e_exit; }
+CODE_AYU=$("$BIN" --db "$TMP/db" invite 198501012010011001 2>/dev/null)
+CODE_BUDI=$("$BIN" --db "$TMP/db" invite 199002022015022002 2>/dev/null)
 
 start_fake "$FAKE" "$TMP/fport" --token "$TOKEN" --phone-id "$PHONE_ID" \
     --app-secret "$SECRET" --webhook "http://127.0.0.1:$BPORT/webhooks/whatsapp" ||
@@ -108,16 +110,24 @@ r=$(write '{"from":"'$AYU'","text":"halo"}')
 check_flag "a signed webhook is accepted (200)" "$(echo "$r" | jq -r '.status == 200 | if . then 1 else 0 end')" "$r"
 wait_more $AYU_WA 0 >/dev/null
 m=$(last_ok $AYU_WA)
-check_flag "a matching number is asked to confirm, with two reply buttons" \
-    "$(echo "$m" | jq -r '(.interactive.type == "button") and (.interactive.body.text | contains("Ayu Lestari")) and ([.interactive.action.buttons[].reply.id] == ["wa_link:yes","wa_link:no"]) | if . then 1 else 0 end')" "$m"
+has "a matching number is asked for its invite code (issue 14, finding 9)" \
+    "$(echo "$m" | jq -r '.text.body // empty')" "kode undangan" "invite code"
+lacks "...without being told whose number it was" "$m" "Ayu"
 e=$(export_json $AYU_NIP | jq '.identities | length')
-check_flag "not linked before the confirmation" "$([ "$e" = 0 ] && echo 1)" "$e"
+check_flag "not linked by the phone number alone" "$([ "$e" = 0 ] && echo 1)" "$e"
 n=$(n_ok $AYU_WA)
-write '{"from":"'$AYU'","button":{"id":"wa_link:yes","title":"Ya / Yes"}}' >/dev/null
+write '{"from":"'$AYU'","text":"ya"}' >/dev/null
+wait_more $AYU_WA "$n" >/dev/null
+settle $AYU_WA >/dev/null
+e=$(export_json $AYU_NIP | jq '.identities | length')
+check_flag "\"yes\" does not link it either" "$([ "$e" = 0 ] && echo 1)" "$e"
+has "...it is asked for the code again" "$(last_ok $AYU_WA | jq -r '.text.body // empty')" "invite code"
+n=$(n_ok $AYU_WA)
+write '{"from":"'$AYU'","text":"'"$CODE_AYU"'"}' >/dev/null
 wait_more $AYU_WA $((n + 1)) >/dev/null
 settle $AYU_WA >/dev/null
 e=$(export_json $AYU_NIP | jq -c '[.identities[] | select(.channel == "whatsapp") | .ext_id]')
-check_flag "YES links the number to the person" "$([ "$e" = '["'$AYU_WA'"]' ] && echo 1)" "$e"
+check_flag "the invite code links the number to the person" "$([ "$e" = '["'$AYU_WA'"]' ] && echo 1)" "$e"
 all=$(sent $AYU_WA)
 check_flag "onboarding starts after the link (welcome text)" \
     "$(echo "$all" | jq -r '[.[] | select(.status == 200) | .body.text.body // empty] | any(contains("selamat datang")) | if . then 1 else 0 end')" "$all"
@@ -222,6 +232,36 @@ check_flag "130429: the message is sent again after a pause, exactly once" \
 st=$(curl -s "$F/control/stats")
 check_flag "never more than 80 sends per second" "$(echo "$st" | jq -r '.max_overall_1s <= 80 | if . then 1 else 0 end')" "$st"
 
+# ---- issue 14, finding 12: a status for an unknown message changes nothing ----------------------
+signed_post() { # signed_post BODY: POST a webhook signed with the app secret; prints the status
+    local sig
+    sig=$(printf '%s' "$1" | openssl dgst -sha256 -hmac "$SECRET" -r | cut -d' ' -f1)
+    curl -s -o /dev/null -w '%{http_code}' -X POST "$B/webhooks/whatsapp" -H 'Content-Type: application/json' \
+        -H "X-Hub-Signature-256: sha256=$sig" -d "$1"
+}
+body='{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.NOT-OURS-1","status":"failed","timestamp":"1767225600","recipient_id":"'$AYU_WA'","errors":[{"code":131047,"title":"Re-engagement message"}]}]}}]}]}'
+eq "a failed/131047 status for an unknown message id is accepted (200)" "$(signed_post "$body")" 200
+sleep 0.3
+w=$(export_json $AYU_NIP | jq -c '.whatsapp_window[0] | (.closed_at // 0) < .last_in')
+check_flag "...and leaves that number's 24-hour window open" "$([ "$w" = true ] && echo 1)" "$w"
+
+# ---- issue 14, finding 12: inbound text is capped at 16384 bytes -----------------------------------
+n=$(n_ok $AYU_WA)
+long=$(head -c 16385 /dev/zero | tr '\0' 'a')
+write "{\"from\":\"$AYU\",\"text\":\"$long\",\"id\":\"wamid.TOO-LONG-1\"}" >/dev/null
+wait_more $AYU_WA "$n" >/dev/null
+m=$(last_ok $AYU_WA | jq -r '.text.body // empty')
+has "a text over 16384 bytes gets a clear reply in both languages" "$m" "terlalu panjang" "too long"
+e=$(export_json $AYU_NIP | jq '[.inbox[] | select((.text // "") | length > 16384)] | length')
+eq "...and nothing of it is stored" "$e" 0
+n=$(n_ok $AYU_WA)
+ok16=$(head -c 16384 /dev/zero | tr '\0' 'b')
+write "{\"from\":\"$AYU\",\"text\":\"$ok16\",\"id\":\"wamid.LONG-OK-1\"}" >/dev/null
+wait_more $AYU_WA "$n" >/dev/null
+settle $AYU_WA >/dev/null
+e=$(export_json $AYU_NIP | jq '[.inbox[] | select((.text // "") | length == 16384)] | length')
+eq "a text of exactly 16384 bytes is accepted" "$e" 1
+
 # ---- 131047 from the platform: the message fails, the window is closed -------------------------
 curl -s -m 10 -X POST "$F/control/fault" -d "{\"code\":131047,\"count\":1,\"to\":\"$AYU\"}" >/dev/null
 write '{"from":"'$AYU'","text":"/menu"}' >/dev/null
@@ -235,7 +275,7 @@ check_flag "131047: the window is recorded as closed" "$([ "$w" = true ] && echo
 # ---- the 24-hour window: hold, template, release ------------------------------------------------
 curl -s -m 10 -X POST "$F/control/window" -d '{"enabled":true}' >/dev/null
 BUDI_WA=6281234567802
-write '{"from":"'$BUDI'","text":"hi","age_s":90000}' >/dev/null
+write '{"from":"'$BUDI'","text":"'"$CODE_BUDI"'","age_s":90000}' >/dev/null
 wait_for 5 at_least 1 n_ok $BUDI_WA
 sleep 0.8
 all=$(sent $BUDI_WA)
@@ -243,12 +283,12 @@ check_flag "outside the window only a template goes (in the person's language)" 
     "$(echo "$all" | jq -r '([.[] | select(.status == 200)] | length == 1) and (.[0].body.type == "template") and (.[0].body.template.name == "message_waiting") and (.[0].body.template.components[0].parameters[0].text == "Budi") | if . then 1 else 0 end')" "$all"
 check_flag "nothing was refused with 131047 (the rest is held)" \
     "$(echo "$all" | jq -r '[.[] | select(.code == 131047)] | length == 0 | if . then 1 else 0 end')" "$all"
-write '{"from":"'$BUDI'","text":"yes"}' >/dev/null
+write '{"from":"'$BUDI'","text":"hi"}' >/dev/null
 wait_more $BUDI_WA 1 >/dev/null
 settle $BUDI_WA >/dev/null
 all=$(sent $BUDI_WA)
-check_flag "when the person writes, held messages go and the link completes" \
-    "$(echo "$all" | jq -r '([.[] | select(.status == 200 and .body.type == "interactive") | .body.interactive.body.text] | any(contains("Budi Santoso"))) and ([.[] | select(.code == 131047)] | length == 0) | if . then 1 else 0 end')" \
+check_flag "when the person writes, the held onboarding goes" \
+    "$(echo "$all" | jq -r '([.[] | select(.status == 200 and .body.type == "interactive")] | length >= 1) and ([.[] | select(.code == 131047)] | length == 0) | if . then 1 else 0 end')" \
     "$(echo "$all" | jq -c '[.[] | {type, code}]')"
 e=$(export_json $BUDI_NIP | jq -c '[.identities[] | .ext_id]')
 check_flag "the second person is linked" "$([ "$e" = '["'$BUDI_WA'"]' ] && echo 1)" "$e"

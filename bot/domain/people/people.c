@@ -181,7 +181,8 @@ struct imp {
     int col_of[NCOLS];      /* enum people_col -> field index + 1, 0 absent */
     char hdr[COLS_MAX][48]; /* header texts, for messages */
     int ncols;
-    char empty[1]; /* the value of an absent column (writable, always "") */
+    int admin_fixed; /* the importer is not an admin: no row may give or take the admin role */
+    char empty[1];   /* the value of an absent column (writable, always "") */
 };
 
 struct prow {
@@ -612,8 +613,22 @@ static int validate(struct imp *im, const char *data, size_t len, struct prow **
         memset(&rows[n], 0, sizeof(rows[n]));
         rows[n].line = c.rec_line;
         memset(&p, 0, sizeof(p));
-        if (!header_bad)
-            check_row(im, &c, &p);
+        if (!header_bad && check_row(im, &c, &p) == 0 && im->admin_fixed) {
+            /* issue 14, Info: HR cannot make anyone (themselves included)
+             * an admin, nor take the role from one */
+            struct store_person old;
+            int had = store_person_by_nip(im->st, p.nip, &old);
+            if (had != BB_OK && had != BB_ENOTFOUND) {
+                add_err(im->rep, "database: %s", store_errmsg(im->st));
+                rc = had;
+                break;
+            }
+            int was_admin = had == BB_OK && strcmp(old.role, "admin") == 0;
+            if (was_admin != (strcmp(p.role, "admin") == 0))
+                field_err(im, c.rec_line, COL_ROLE,
+                          was_admin ? "only an admin may take the admin role from a person"
+                                    : "only an admin may give the admin role");
+        }
         bb_strlcpy(rows[n].nip, p.nip, sizeof(rows[n].nip));
         bb_strlcpy(rows[n].sup, p.supervisor_nip, sizeof(rows[n].sup));
         n++;
@@ -722,6 +737,12 @@ static int write_all(struct imp *im, const char *data, size_t len)
 int people_import_mem(struct store *st, const char *data, size_t len,
                       struct people_import_report *rep)
 {
+    return people_import_mem_as(st, data, len, 1, rep);
+}
+
+int people_import_mem_as(struct store *st, const char *data, size_t len, int by_admin,
+                         struct people_import_report *rep)
+{
     struct imp im;
     struct prow *rows = NULL;
     int n = 0, rc;
@@ -739,6 +760,7 @@ int people_import_mem(struct store *st, const char *data, size_t len,
     memset(&im, 0, sizeof(im));
     im.st = st;
     im.rep = rep;
+    im.admin_fixed = !by_admin;
     rc = validate(&im, data ? data : "", len, &rows, &n);
     free(rows);
     if (rc)

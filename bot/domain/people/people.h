@@ -40,5 +40,11 @@ int people_import_csv(struct store *st, const char *path, struct people_import_r
 /* The same from memory (the HR dashboard's upload). */
 int people_import_mem(struct store *st, const char *data, size_t len,
                       struct people_import_report *rep);
+/* The same, by an importer who is an admin (by_admin 1: the operator, an
+ * admin) or not (0: HR). For HR a row that would give the admin role
+ * (a new admin, or an existing person made admin) or take it from an
+ * admin is an error of its role column, and nothing changes. */
+int people_import_mem_as(struct store *st, const char *data, size_t len, int by_admin,
+                         struct people_import_report *rep);
 
 #endif

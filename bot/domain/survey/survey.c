@@ -46,6 +46,13 @@ static const char *const text_closed[2] = {
     "disimpan.",
     "This survey has now closed. Thank you for your time; unfinished answers were not kept.",
 };
+static const char *const text_bidi[2] = {
+    "Maaf, pesan siaran ini berisi karakter tak terlihat yang membalik arah teks. Mohon ketik "
+    "ulang pesannya tanpa menyalin dari sumber lain.",
+    "Sorry, this broadcast text holds invisible characters that reverse the text's direction. "
+    "Please type the message again rather than pasting it.",
+};
+
 static const char *const text_not_allowed[2] = {
     "Maaf, hanya bagian SDM atau admin yang boleh mengirim siaran.",
     "Sorry, only HR or an admin may send broadcasts.",
@@ -201,7 +208,7 @@ static char *text_body(const char *t)
 int survey_text_ok(const char *t)
 {
     size_t len = t ? strlen(t) : 0;
-    return len > 0 && len <= SURVEY_TEXT_MAX && bb_utf8_valid(t, len);
+    return len > 0 && len <= SURVEY_TEXT_MAX && bb_utf8_valid(t, len) && !bb_has_bidi_control(t);
 }
 
 /* Queue a broadcast: one outbox row per reachable person of the segment. */
@@ -306,6 +313,11 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
     if (!survey_is_staff(p->role)) {
         store_audit(d->st, p->nip, "broadcast.refused", p->id, "not hr or admin", d->now);
         rc = core_send_text(d->core, p->id, text_not_allowed, STORE_PRIO_LIVE, 0);
+        return rc == BB_ENOTFOUND ? BB_OK : rc;
+    }
+    if (cJSON_IsString(msg) && bb_has_bidi_control(msg->valuestring)) {
+        /* issue 14, Info: text that displays in another order than it reads */
+        rc = core_send_text(d->core, p->id, text_bidi, STORE_PRIO_LIVE, 0);
         return rc == BB_ENOTFOUND ? BB_OK : rc;
     }
     if (!cJSON_IsObject(fields) ||

@@ -393,7 +393,9 @@ int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, cons
     if ((rc = segment_nonempty(d, segment, err)) != BB_OK)
         return rc;
     if (!survey_text_ok(text)) {
-        bb_snprintf(err, SURVEY_ERR_MAX, "the text must be valid UTF-8, 1 to %d bytes",
+        bb_snprintf(err, SURVEY_ERR_MAX,
+                    "the text must be valid UTF-8, 1 to %d bytes, without direction-override "
+                    "characters (U+202A-U+202E, U+2066-U+2069)",
                     SURVEY_TEXT_MAX);
         return BB_EINVAL;
     }

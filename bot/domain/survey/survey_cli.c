@@ -314,7 +314,9 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
     if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
         return usage_err("bad segment (all, unit=NAME, role=employee|mentor|hr|admin)", to);
     if (!survey_text_ok(t_id) || !survey_text_ok(t_en))
-        return usage_err("the text must be valid UTF-8, 1 to 4096 bytes", NULL);
+        return usage_err("the text must be valid UTF-8, 1 to 4096 bytes, without "
+                         "direction-override characters (U+202A-U+202E, U+2066-U+2069)",
+                         NULL);
     if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
         return 1;
     if (survey_broadcast_queue(d, kind, value, to, t_id, t_en, at, actor, &id, &n) != BB_OK) {

@@ -178,16 +178,11 @@ static const char *unit_name(const char *u)
     return u[0] ? u : "(other units)";
 }
 
-/* CSV: a field in double quotes, quotes doubled. */
+/* CSV: one field through the shared writer (quotes, formula escape). */
 static void csv_field(struct survey_report_opts *o, const char *s)
 {
-    const char *q;
-    out_printf(o, "\"");
-    while ((q = strchr(s, '"')) != NULL) {
-        out_printf(o, "%.*s\"\"", (int)(q - s), s);
-        s = q + 1;
-    }
-    out_printf(o, "%s\"", s);
+    if (!o->err)
+        o->err = bb_csv_field(o->out, s);
 }
 
 static void csv_row(struct survey_report_opts *o, int64_t wave, const char *group,
