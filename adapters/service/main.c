@@ -735,6 +735,9 @@ int main(int argc, char **argv)
 
     memset(&a, 0, sizeof(a));
     signal(SIGPIPE, SIG_IGN);
+    /* A file size limit (ulimit -f) is a write error SQLite reports, like a
+     * full disk, not a reason to die. */
+    signal(SIGXFSZ, SIG_IGN);
     a.config_path = "config/bimbing.json";
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (global_option(&a, argc, argv, &i))

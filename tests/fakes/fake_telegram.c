@@ -328,6 +328,7 @@ struct ft_sim {
 
 struct ft_state {
     struct fh_server *srv;
+    int hook_tries; /* webhook deliveries of one update before it is dropped */
     char token[256];
     char username[64];
     char first_name[64];
@@ -2079,7 +2080,7 @@ static void ft_hook_fail(struct ft_state *s, const char *why)
     h->attempts++;
     h->last_error_date = bb_now();
     bb_strlcpy(h->last_error, why, sizeof(h->last_error));
-    if (h->attempts >= FT_HOOK_TRIES) {
+    if (h->attempts >= s->hook_tries) {
         if (s->qn)
             ft_q_pop(s); /* give up on this update */
         h->failed++;
@@ -2087,7 +2088,8 @@ static void ft_hook_fail(struct ft_state *s, const char *why)
         h->retry_at_ms = bb_mono_ms() + 100;
         return;
     }
-    h->retry_at_ms = bb_mono_ms() + (100LL << (h->attempts - 1));
+    /* 100, 200, 400, 800 ms, then every 1.6 s (with --hook-tries > 5). */
+    h->retry_at_ms = bb_mono_ms() + (100LL << (h->attempts < 5 ? h->attempts - 1 : 4));
 }
 
 static void ft_hook_ok(struct ft_state *s)
@@ -2992,6 +2994,7 @@ static void ft_usage(FILE *f)
             "  --token T             the bot token (default 123456:TEST)\n"
             "  --username U          the bot's username (default bimbing_test_bot)\n"
             "  --first-name N        the bot's first name (default Bimbing)\n"
+            "  --hook-tries N        webhook deliveries of one update before it is dropped (5)\n"
             "  --flood-per-chat N    answer 429 when the bot sends > N msgs/s to one chat\n"
             "  --flood-global N      answer 429 when the bot sends > N msgs/s overall\n"
             "  --log                 one line per request on stderr\n"
@@ -3059,6 +3062,7 @@ int main(int argc, char **argv)
     s->next_cb = FT_FIRST_CALLBACK;
     s->start_ms = bb_mono_ms();
     bb_strlcpy(s->token, "123456:TEST", sizeof(s->token));
+    s->hook_tries = FT_HOOK_TRIES;
     bb_strlcpy(s->username, "bimbing_test_bot", sizeof(s->username));
     bb_strlcpy(s->first_name, "Bimbing", sizeof(s->first_name));
     for (int i = 1; i < argc; i++) {
@@ -3112,6 +3116,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "fake_telegram: %s: bad value\n", a);
                 goto out;
             }
+        } else if (!strcmp(a, "--hook-tries")) {
+            if (bb_parse_ll(val, 1, 1000, &v) != BB_OK) {
+                fprintf(stderr, "fake_telegram: --hook-tries: 1..1000\n");
+                goto out;
+            }
+            s->hook_tries = (int)v;
         } else if (!strcmp(a, "--flood-per-chat") || !strcmp(a, "--flood-global")) {
             if (bb_parse_ll(val, 0, 1000000, &v) != BB_OK) {
                 fprintf(stderr, "fake_telegram: %s: 0..1000000\n", a);
