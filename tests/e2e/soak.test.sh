@@ -4,7 +4,7 @@
 # Bot API's --sim) do their weekly check-in, ROUNDS times (default 20),
 # then runs to the end. Checks: every conversation completes (nothing
 # lost), every person's check-in is stored exactly once, duplicate sends
-# stay within the stated bound (at most the egress window, 64 messages,
+# stay within the stated bound (at most the egress window, 16 messages,
 # per crash: docs/architecture.md), and the database passes
 # integrity_check. Prints "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +13,7 @@ PEOPLE=$BUILD/tools/bench_people
 e2e_init "$BIN" "$FAKE" "$PEOPLE"
 N=${SOAK_PEOPLE:-100}
 ROUNDS=${SOAK_ROUNDS:-20}
-WINDOW=64
+WINDOW=16
 DB=$TMP/db
 "$PEOPLE" --db "$DB" --count "$N" --channel telegram --base 1000000000 >"$TMP/people.log" 2>&1 ||
     e2e_abort "bench_people failed: $(cat "$TMP/people.log")"
