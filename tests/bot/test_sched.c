@@ -601,8 +601,13 @@ static void test_incremental(void **state)
     char v[32];
     for (int i = 0; i < 20; i++)
         person(f, i % 2 ? "WITA" : "WIB", 1, 1);
-    plan(f, now);
-    assert_int_equal(store_sched_meta_get(f->st, "sweep", v, sizeof(v)), BB_OK);
+    /* The first pass may take several ticks (each has a time budget, which
+     * a loaded or sanitizer-built machine can use up): tick until done. */
+    v[0] = '\0';
+    for (int k = 0; k < 1000 && strcmp(v, "done") != 0; k++) {
+        plan(f, now);
+        assert_int_equal(store_sched_meta_get(f->st, "sweep", v, sizeof(v)), BB_OK);
+    }
     assert_string_equal(v, "done");
     struct store_sched_counts c;
     assert_int_equal(store_sched_counts(f->st, now, &c), BB_OK);
