@@ -50,18 +50,20 @@ for ((i = 0; i < ROUNDS; i++)); do
     chat_pid=$!
     e2e_track "$chat_pid"
     exec 3>"$TMP/in"
-    printf '/checkin\n4\nwin-%d\nyes\nblocker-%d\n' "$i" "$i" >&3
+    # /batal first: a check-in a kill left open is dropped (a command mid-flow
+    # would ask before leaving it), so each round starts afresh
+    printf '/batal\n/checkin\n4\nwin-%d\nyes\nblocker-%d\n' "$i" "$i" >&3
     sleep "$(printf '0.%03d' $((RANDOM % 80)))"
     kill -9 "$chat_pid" 2>/dev/null
     wait "$chat_pid" 2>/dev/null
     chat_pid=
     exec 3>&-
     completed[i]=0
-    if sed -n 5p "$TMP/out.$i" | grep -q '"Saved\.'; then completed[i]=1; ncompleted=$((ncompleted + 1)); fi
+    if sed -n 6p "$TMP/out.$i" | grep -q '"Saved\.'; then completed[i]=1; ncompleted=$((ncompleted + 1)); fi
     seen=$((seen + $(grep -o '"Saved\.' "$TMP/out.$i" | wc -l)))
 done
 # one clean conversation at the end, which also drains what was left
-printf '/checkin\n4\nwin-final\nyes\nblocker-final\n' |
+printf '/batal\n/checkin\n4\nwin-final\nyes\nblocker-final\n' |
     timeout 30 "$BIN" --db "$TMP/b.db" chat --as "$BUDI" --jsonl --now "$NOW" >"$TMP/out.final" 2>>"$TMP/chat.err"
 check "a clean check-in after $ROUNDS crashes exits 0" equals "$?" 0
 seen=$((seen + $(grep -o '"Saved\.' "$TMP/out.final" | wc -l)))
