@@ -60,6 +60,7 @@ say $CHAT_A "/start $CODE_A"
 check "Ayu links her chat" wait_for 5 press $CHAT_A id
 check "...agrees to the data consent" wait_for 5 press $CHAT_A yes
 check "...and to mentor sharing" wait_for 5 press $CHAT_A yes
+check "...and to her health data (the wellbeing check)" wait_for 5 press $CHAT_A yes
 check "...onboarding ends" wait_for 5 has_text $CHAT_A "Terima kasih, Ayu"
 eq "Siti (HR) has no linked chat" "$(sql "SELECT count(*) FROM identities d JOIN people p ON p.id = d.person_id WHERE p.nip = '$HR'")" 0
 

@@ -243,12 +243,15 @@ try {
   await shot(ayu, 'webchat-handoff-open');
   const rina = await newPage('counsellor', 1280, 900);
   await step('web chat: the counsellor signs in', () => chatSignin(rina, rinaCode));
-  await step('conversations: the counsellor signs in and sees only the conversations', async () => {
+  // A counsellor's views are the alerts (where she lands) and the conversations.
+  await step('conversations: the counsellor signs in and sees only the alerts and the conversations', async () => {
     await rina.goto(base + '/admin/', { timeout: T });
     await rina.click('#signin-webchat', { timeout: T });
     await rina.locator('#who', { hasText: 'Rina Kusuma (counsellor)' }).waitFor({ timeout: T });
-    await rina.locator('#view-conversations').waitFor({ state: 'visible', timeout: T });
-    if (await rina.locator('nav a[href="#overview"]').isVisible()) throw new Error('the overview link shows');
+    await rina.locator('#view-alerts').waitFor({ state: 'visible', timeout: T });
+    const links = await rina.locator('nav a:visible').allTextContents();
+    if (links.join('|') !== 'Alerts|Conversations') throw new Error('the navigation shows ' + links.join('|'));
+    await openView(rina, 'conversations');
   });
   await step('conversations: Ayu is listed, waiting, and her message is read', async () => {
     const row = rina.locator('#handoffs-table tbody tr', { hasText: 'Ayu Lestari' });

@@ -48,8 +48,10 @@ ayu_out() { sql "SELECT count(*) FROM outbox WHERE person_id = $AYU_ID"; }
 AYU_WEB=$(websignin "$CODE_AYU")
 r=$(wsc --cookie "$AYU_WEB" -- send '{"type":"resume","watermark":"0"}' \
     expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
-    expect 'mentormu' button 'Boleh' expect 'Terima kasih, Ayu')
-has "Ayu is onboarded on the web chat" "$r" 'Terima kasih, Ayu'
+    expect 'mentormu' button 'Boleh' expect 'kesehatan jiwa' button 'Boleh' \
+    expect 'Terima kasih, Ayu')
+# (the needle is the frame's text: wsclient's own error line names what it expected)
+has "Ayu is onboarded on the web chat" "$r" '"text":"Terima kasih, Ayu'
 # the counsellor has written to the bot before (so she can be told)
 RINA_WEB=$(websignin "$CODE_RINA")
 RINA_ID=$(sql "SELECT id FROM people WHERE nip = '$RINA'")

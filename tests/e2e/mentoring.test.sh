@@ -57,8 +57,9 @@ say $AYU 2026-11-01T08:00:00Z /mulai 1 1 1 1
 check "Ayu onboarded" file_has "$TMP/said" "Terima kasih, Ayu!"
 say $BUDI 2026-11-01T08:00:00Z /mulai 2 1 2 1
 check "Budi onboarded" file_has "$TMP/said" "Thank you, Budi!"
-# The mentors and Wayan went through onboarding too (yes to their data).
-consent_for "$DB" $ANDI $MADE $YOHANA $WAYAN
+# The mentors, Wayan and Fajar went through onboarding too (yes to their data;
+# Fajar logs a session in 8-confirm.en.txt).
+consent_for "$DB" $ANDI $MADE $YOHANA $WAYAN $FAJAR
 for n in $ANDI $MADE; do inbox $n 2026-11-01T08:00:00Z; done
 
 # ---- bad input changes nothing ------------------------------------------------------

@@ -43,6 +43,7 @@ check "a missing list: exit 1, naming it" eval '[ "$rc" -eq 1 ] && has "$TMP/err
 printf '{"safety": "config/safety.json"}' >"$TMP/good-config.json"
 
 # ---- a hit in a check-in: help lines, logged by rule name only, the check-in kept
+# (the hit comes at the yes/no blocker question; /lanjut asks it again)
 printf '%s\n' '/checkin' '3' 'Rapat lancar' 'aku udah ga kuat lagi pengen mati aja' \
     '/lanjut' 'ada' 'Terlalu banyak rapat' >"$TMP/in"
 chat "$TMP/good-config.json" <"$TMP/in"
@@ -55,7 +56,7 @@ check "the check-in paused by the hit is saved whole afterwards" \
 
 # ---- a 4,000-character story is stored whole
 story=$(printf 'Minggu ini berat sekali karena laporan akhir tahun. %.0s' $(seq 1 80) | cut -c1-4000)
-printf '%s\n' '/checkin' '1' "$story" 'Selesai audit' 'Rapat' 'tidak' >"$TMP/in"
+printf '%s\n' '/checkin' '1' "$story" 'Selesai audit' 'tidak ada' >"$TMP/in"
 chat "$TMP/good-config.json" <"$TMP/in"
 check "the story was accepted (no limit message)" hasnt "$TMP/out" "batasnya"
 check "all 4,000 characters of it are in the check-in" \
