@@ -128,10 +128,11 @@ int consent_gate_reply(int li, int reason, int missing, const struct flow *f,
         bb_strlcpy(text,
                    li ? "We haven't finished getting started yet. Before I keep anything about "
                         "you, I explain what I store and ask for your consent. Until then you "
-                        "can use /help and /privacy."
+                        "can use /help and /privacy, and /talk to reach a person."
                       : "Kita belum selesai berkenalan. Sebelum menyimpan apa pun tentangmu, "
                         "saya menjelaskan data apa yang saya simpan dan meminta persetujuanmu. "
-                        "Sampai saat itu kamu bisa memakai /bantuan dan /privasi.",
+                        "Sampai saat itu kamu bisa memakai /bantuan dan /privasi, dan /bicara "
+                        "untuk berbicara dengan seseorang.",
                    sizeof(text));
     } else if (missing == CONSENT_HEALTH) {
         bb_snprintf(text, sizeof(text),
