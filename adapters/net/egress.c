@@ -461,3 +461,67 @@ int egress_on_net(struct egress *e, struct store *st, const struct net_resp *r, 
     }
     return BB_OK;
 }
+
+/* ---- multipart bodies (egress.h) -------------------------------------------- */
+
+#define EGRESS_BOUNDARY "bimbing-part-5f1c9e0a7b3d4e26a8c1"
+
+/* Does data hold the boundary? (memmem is a GNU extension.) */
+static int holds_boundary(const unsigned char *d, size_t n)
+{
+    const size_t k = sizeof(EGRESS_BOUNDARY) - 1;
+    for (size_t i = 0; n >= k && i <= n - k; i++)
+        if (d[i] == EGRESS_BOUNDARY[0] && memcmp(d + i, EGRESS_BOUNDARY, k) == 0)
+            return 1;
+    return 0;
+}
+
+static int header_safe(const char *s)
+{
+    return s && !strpbrk(s, "\"\r\n");
+}
+
+int egress_multipart(struct egress_req *req, const struct egress_field *fields, int nfields,
+                     const char *file_field, const char *filename, const char *type,
+                     const void *data, size_t len)
+{
+    struct bb_buf b;
+    size_t extra = 0;
+    int rc = BB_OK;
+    assert(nfields >= 0 && (data || len == 0));
+    if (!header_safe(file_field) || !header_safe(filename) || !header_safe(type) ||
+        holds_boundary(data, len))
+        return BB_EINVAL;
+    for (int i = 0; i < nfields; i++) {
+        if (!header_safe(fields[i].name) || !fields[i].value ||
+            strstr(fields[i].value, EGRESS_BOUNDARY))
+            return BB_EINVAL;
+        extra += strlen(fields[i].name) + strlen(fields[i].value) + 128;
+    }
+    bb_buf_init(&b, len + extra + strlen(filename) + strlen(type) + 256);
+    for (int i = 0; rc == BB_OK && i < nfields; i++)
+        rc = bb_buf_printf(&b,
+                           "--" EGRESS_BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\""
+                           "\r\n\r\n%s\r\n",
+                           fields[i].name, fields[i].value);
+    if (rc == BB_OK)
+        rc = bb_buf_printf(&b,
+                           "--" EGRESS_BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"; "
+                           "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n",
+                           file_field, filename, type);
+    if (rc == BB_OK)
+        rc = bb_buf_append(&b, data, len);
+    if (rc == BB_OK)
+        rc = bb_buf_puts(&b, "\r\n--" EGRESS_BOUNDARY "--\r\n");
+    if (rc != BB_OK) {
+        bb_buf_free(&b);
+        return rc;
+    }
+    req->body_len = b.len;
+    req->body = bb_buf_take(&b);
+    bb_buf_free(&b);
+    if (!req->body)
+        return BB_ENOMEM;
+    req->content_type = "multipart/form-data; boundary=" EGRESS_BOUNDARY;
+    return BB_OK;
+}

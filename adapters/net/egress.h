@@ -34,6 +34,19 @@ struct egress_req {
     const char *prev_ext;
 };
 
+/* A request body as multipart/form-data (RFC 7578), for the platforms'
+ * file uploads: the text fields in order, then one file part. Sets body,
+ * body_len and content_type of req. A field value or the file that holds
+ * the fixed boundary, or a name, file name or type with a quote, CR or LF,
+ * is refused (BB_EINVAL) rather than sent broken. */
+struct egress_field {
+    const char *name;
+    const char *value;
+};
+int egress_multipart(struct egress_req *req, const struct egress_field *fields, int nfields,
+                     const char *file_field, const char *filename, const char *type,
+                     const void *data, size_t len);
+
 enum egress_outcome {
     EGRESS_OK = 0,  /* sent; ext_id holds the platform's message id */
     EGRESS_RETRY,   /* temporary (5xx, network): back off and try again */

@@ -514,62 +514,20 @@ static cJSON *keyboard(const struct outmsg_choice *c, int n)
 }
 
 /* A document goes as multipart/form-data (sendDocument: chat_id, caption,
- * the file as `document`). The boundary is fixed; a file or caption that
- * contains it is refused rather than sent broken. */
-#define TG_BOUNDARY    "bimbing-doc-5f1c9e0a7b3d4e26a8c1"
+ * the file as `document`; egress_multipart). A caption over Telegram's
+ * 1024 characters is left out. */
 #define TG_CAPTION_MAX 1024
-static int has_bytes(const unsigned char *h, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; k <= n && i <= n - k; i++)
-        if (h[i] == (unsigned char)needle[0] && memcmp(h + i, needle, k) == 0)
-            return 1;
-    return 0;
-}
-
 static int build_document(struct tg *t, const struct store_outbox_msg *m, const struct outmsg *rm,
                           struct egress_req *req)
 {
-    struct bb_buf b;
     const char *cap =
         rm->text && rm->text[0] && bb_utf8_len(rm->text) <= TG_CAPTION_MAX ? rm->text : NULL;
-    int rc;
-    if (has_bytes(rm->doc_data, rm->doc_len, TG_BOUNDARY) || (cap && strstr(cap, TG_BOUNDARY)))
-        return BB_EINVAL;
-    bb_buf_init(&b, rm->doc_len + TG_CAPTION_MAX * 4 + 2048);
-    rc = bb_buf_printf(&b,
-                       "--" TG_BOUNDARY
-                       "\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n"
-                       "%s\r\n",
-                       m->ext_user);
-    if (rc == BB_OK && cap)
-        rc = bb_buf_printf(&b,
-                           "--" TG_BOUNDARY
-                           "\r\nContent-Disposition: form-data; name=\"caption\"\r\n"
-                           "\r\n%s\r\n",
-                           cap);
+    const struct egress_field f[] = {{"chat_id", m->ext_user}, {"caption", cap}};
+    int rc = egress_multipart(req, f, cap ? 2 : 1, "document", rm->doc_name, rm->doc_type,
+                              rm->doc_data, rm->doc_len);
     if (rc == BB_OK)
-        rc =
-            bb_buf_printf(&b,
-                          "--" TG_BOUNDARY "\r\nContent-Disposition: form-data; name=\"document\"; "
-                          "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n",
-                          rm->doc_name, rm->doc_type);
-    if (rc == BB_OK)
-        rc = bb_buf_append(&b, rm->doc_data, rm->doc_len);
-    if (rc == BB_OK)
-        rc = bb_buf_puts(&b, "\r\n--" TG_BOUNDARY "--\r\n");
-    if (rc != BB_OK) {
-        bb_buf_free(&b);
-        return rc;
-    }
-    req->body_len = b.len;
-    req->body = bb_buf_take(&b);
-    bb_buf_free(&b);
-    if (!req->body)
-        return BB_ENOMEM;
-    req->content_type = "multipart/form-data; boundary=" TG_BOUNDARY;
-    bb_snprintf(req->url, sizeof(req->url), "%s/sendDocument", t->base);
-    return BB_OK;
+        bb_snprintf(req->url, sizeof(req->url), "%s/sendDocument", t->base);
+    return rc;
 }
 
 static int build(void *vt, const struct store_outbox_msg *m, int part, struct egress_req *req,

@@ -721,47 +721,15 @@ static int finish_req(struct wa *w, cJSON *o, struct egress_req *req)
  * answer's "id" comes back as part 1's prev_ext, which sends a "document"
  * message with that media id, the file name and the caption (at most
  * 1024 characters; a longer one is left out). */
-#define WA_BOUNDARY    "bimbing-doc-9d2e4b7a1c6f3e08b5a4"
 #define WA_CAPTION_MAX 1024
-static int has_bytes(const unsigned char *h, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; k <= n && i <= n - k; i++)
-        if (h[i] == (unsigned char)needle[0] && memcmp(h + i, needle, k) == 0)
-            return 1;
-    return 0;
-}
-
 static int doc_upload(struct wa *w, const struct outmsg *rm, struct egress_req *req)
 {
-    struct bb_buf b;
-    int rc;
-    if (has_bytes(rm->doc_data, rm->doc_len, WA_BOUNDARY))
-        return BB_EINVAL;
-    bb_buf_init(&b, rm->doc_len + 1024);
-    rc = bb_buf_printf(&b,
-                       "--" WA_BOUNDARY "\r\nContent-Disposition: form-data; "
-                       "name=\"messaging_product\"\r\n\r\nwhatsapp\r\n"
-                       "--" WA_BOUNDARY "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n"
-                       "%s\r\n"
-                       "--" WA_BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; "
-                       "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n",
-                       rm->doc_type, rm->doc_name, rm->doc_type);
-    if (rc == BB_OK)
-        rc = bb_buf_append(&b, rm->doc_data, rm->doc_len);
-    if (rc == BB_OK)
-        rc = bb_buf_puts(&b, "\r\n--" WA_BOUNDARY "--\r\n");
-    if (rc != BB_OK) {
-        bb_buf_free(&b);
+    const struct egress_field f[] = {{"messaging_product", "whatsapp"}, {"type", rm->doc_type}};
+    int rc =
+        egress_multipart(req, f, 2, "file", rm->doc_name, rm->doc_type, rm->doc_data, rm->doc_len);
+    if (rc != BB_OK)
         return rc;
-    }
-    req->body_len = b.len;
-    req->body = bb_buf_take(&b);
-    bb_buf_free(&b);
-    if (!req->body)
-        return BB_ENOMEM;
     bb_strlcpy(req->url, w->media_url, sizeof(req->url));
-    req->content_type = "multipart/form-data; boundary=" WA_BOUNDARY;
     if (bb_snprintf(req->headers[0], sizeof(req->headers[0]), "Authorization: Bearer %s",
                     w->set->token) != BB_OK)
         return BB_ELIMIT;
