@@ -108,15 +108,6 @@ int consent_gate(const struct consent_state *cs, const struct flow *f, int *miss
     return CONSENT_GATE_OK;
 }
 
-static char *dup_text(const char *s)
-{
-    size_t n = strlen(s);
-    char *d = malloc(n + 1);
-    if (d)
-        memcpy(d, s, n + 1);
-    return d;
-}
-
 int consent_gate_reply(int li, int reason, int missing, const struct flow *f,
                        const char *offer_flow, struct outmsg *m)
 {
@@ -156,7 +147,7 @@ int consent_gate_reply(int li, int reason, int missing, const struct flow *f,
                          "tombol di bawah.",
                     title);
     }
-    if (!(m->text = dup_text(text)))
+    if (!(m->text = strdup(text)))
         return BB_ENOMEM;
     if (offer_flow && offer_flow[0]) {
         if (!(m->choices = calloc(1, sizeof(*m->choices)))) {

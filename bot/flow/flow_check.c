@@ -292,7 +292,7 @@ void flow_ld_words(struct ld *L, const cJSON *j, char **out[FLOW_NLANG], int nou
                 ERR(L, "%s: words must be non-empty strings under 128 bytes", what);
                 continue;
             }
-            w[k] = dupstr(folded);
+            w[k] = strdup(folded);
             if (w[k])
                 k++;
         }

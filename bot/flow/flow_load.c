@@ -167,7 +167,7 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
             continue;
         }
         flow_ld_check_placeholders(L, c->valuestring, what);
-        t->t[li] = dupstr(c->valuestring);
+        t->t[li] = strdup(c->valuestring);
         if (!t->t[li]) {
             ERR(L, "out of memory");
             return -1;
@@ -225,7 +225,7 @@ static int add_syns(struct flow_option *o, int lang, const char *const *words)
     if (!o->syn[lang])
         return -1;
     for (int i = 0; i < n; i++) {
-        o->syn[lang][i] = dupstr(words[i]);
+        o->syn[lang][i] = strdup(words[i]);
         if (!o->syn[lang][i])
             return -1;
         o->nsyn[lang]++;
@@ -236,7 +236,7 @@ static int add_syns(struct flow_option *o, int lang, const char *const *words)
 static int set_label(struct flow_text *t, int lang, const char *s)
 {
     free(t->t[lang]);
-    t->t[lang] = dupstr(s);
+    t->t[lang] = strdup(s);
     return t->t[lang] ? 0 : -1;
 }
 
@@ -374,7 +374,7 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
             if (!cJSON_IsString(pat) || !pat->valuestring[0]) {
                 ERR(L, "input.pattern must be a non-empty string");
             } else {
-                in->pattern = dupstr(pat->valuestring);
+                in->pattern = strdup(pat->valuestring);
                 pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat->valuestring, PCRE2_ZERO_TERMINATED,
                                                PCRE2_UTF | PCRE2_UCP, &errcode, &erroff, NULL);
                 if (!re) {

@@ -86,15 +86,6 @@ static inline int parse_hhmm(const char *s, int *min)
     return 0;
 }
 
-static inline char *dupstr(const char *s)
-{
-    size_t n = strlen(s);
-    char *d = malloc(n + 1);
-    if (d)
-        memcpy(d, s, n + 1);
-    return d;
-}
-
 static inline void words_free(char **w, int n)
 {
     for (int i = 0; i < n; i++)
