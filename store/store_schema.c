@@ -531,6 +531,12 @@ const char *const store_migrations[] = {
      * by them (store_msession_confirm), so it counts once toward JP. */
     "ALTER TABLE mentoring_sessions ADD COLUMN confirmed_by INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE mentoring_sessions ADD COLUMN confirmed_at INTEGER NOT NULL DEFAULT 0;",
+    /* Asked on every message (the person as flows see it): is anyone a
+     * counsellor (handoff_available), and which HR officer hears a request
+     * for help (hr_name). Partial indexes keep both lookups off a scan of
+     * everyone. */
+    "CREATE INDEX people_counsellor ON people(role) WHERE role = 'counsellor';"
+    "CREATE INDEX people_hr ON people(unit, id) WHERE role = 'hr';",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
