@@ -354,6 +354,16 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
         ERR(L, "input.min must be a number");
     if (max && !cJSON_IsNumber(max))
         ERR(L, "input.max must be a number");
+    /* Every bound fits an int (scale points, text lengths are cast below);
+     * 1e9 is far above any sensible bound and far below INT_MAX. */
+    if (cJSON_IsNumber(min) && !(fabs(min->valuedouble) <= 1e9)) {
+        ERR(L, "input.min must be between -1000000000 and 1000000000");
+        return -1;
+    }
+    if (cJSON_IsNumber(max) && !(fabs(max->valuedouble) <= 1e9)) {
+        ERR(L, "input.max must be between -1000000000 and 1000000000");
+        return -1;
+    }
     in->has_min = cJSON_IsNumber(min);
     in->has_max = cJSON_IsNumber(max);
     in->min = in->has_min ? min->valuedouble : 0;
