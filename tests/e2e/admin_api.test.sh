@@ -215,6 +215,10 @@ eq "eNPS: 3 promoters, 1 passive, 1 detractor" "$(echo "$r" | jq -c .enps)" \
 eq "the question with its counts per label" \
     "$(echo "$r" | jq -c '.questions[0] | [.id, .type, .counts["10"], .counts["9"], .counts["7"], .counts["2"], .counts["0"]]')" \
     '["enps","scale",2,1,1,1,0]'
+sql "INSERT INTO survey_answers(response, wave_id, unit, question, txt) VALUES('r2', $WAVE, '', 'why', 'rekan kerja solid'), ('r5', $WAVE, '', 'why', 'beban lembur')"
+eq "a free-text question lists its comments, sorted (issue 13: not 'Hidden or no answers')" \
+    "$("${C[@]}" -b "$OP" "$API/surveys/survey.enps" | jq -c '.questions[] | select(.id == "why") | [.type, .answers, .comments]')" \
+    '["text",2,["beban lembur","rekan kerja solid"]]'
 eq "the list shows the responses now" "$("${C[@]}" -b "$OP" "$API/surveys" | jq -c '.surveys[0].responses')" 5
 r=$("${C[@]}" -i -b "$OP" "$API/surveys/survey.enps/csv" | tr -d '\r')
 has "the CSV downloads" "$r" 'HTTP/1.1 200' 'content-type: text/csv' \

@@ -61,6 +61,7 @@ sqlite3 "$DB" "$seed"
 seed=""
 for r in 1 2 3 4 5; do
     seed="$seed INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$r', 1, '', 'enps', $((r + 5)));"
+    seed="$seed INSERT INTO survey_answers(response, wave_id, unit, question, txt) VALUES('r$r', 1, '', 'why', 'alasan $r');"
 done
 sqlite3 "$DB" "$seed"
 # An open wellbeing alert about Made (person 5) that reached nobody in chat,
