@@ -204,6 +204,7 @@ static void test_complement_across_waves(void **state)
     /* the dashboard: wave 1 and wave 2 (to B alone) give the same figures */
     assert_int_equal((int)num(j1, "responses"), 6);
     assert_int_equal((int)num(j1, "left_out"), 4);
+    assert_true(num(j1, "response_rate") == 0.5); /* answered (10) / invited (20), as the CLI */
     assert_int_equal((int)num(j2, "responses"), 6);
     assert_int_equal((int)num(j2, "left_out"), 0);
     const cJSON *e1 = cJSON_GetObjectItemCaseSensitive(j1, "enps");

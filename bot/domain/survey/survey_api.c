@@ -192,11 +192,10 @@ static int report_json(const struct domain_ctx *d, const struct store_wave *w, s
 /* The latest wave of a flow and its aggregate; *w malloc'd (free()). */
 static int latest_wave(const struct domain_ctx *d, const char *flow_id, int k,
                        struct store_wave **w, int *n, struct survey_agg *a, int64_t *invited,
-                       char *err)
+                       int64_t *answered, char *err)
 {
     struct store_unit_count *u = NULL;
     int nu = 0, rc;
-    int64_t answered = 0;
     memset(a, 0, sizeof(*a));
     rc = store_wave_list(d->st, flow_id, w, n);
     if (rc == BB_OK && *n == 0) {
@@ -204,7 +203,7 @@ static int latest_wave(const struct domain_ctx *d, const char *flow_id, int k,
         rc = BB_ENOTFOUND;
     }
     if (rc == BB_OK)
-        rc = survey_wave_aggregate(d, (*w)[*n - 1].id, k, a, &u, &nu, invited, &answered);
+        rc = survey_wave_aggregate(d, (*w)[*n - 1].id, k, a, &u, &nu, invited, answered);
     free(u);
     return rc;
 }
@@ -215,11 +214,11 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
     struct store_wave *w = NULL;
     struct survey_agg a;
     int n = 0, rc;
-    int64_t invited = 0;
+    int64_t invited = 0, answered = 0;
     cJSON *o = NULL;
     k = admin_k(d, k);
     *out = NULL;
-    rc = latest_wave(d, survey_id, k, &w, &n, &a, &invited, err);
+    rc = latest_wave(d, survey_id, k, &w, &n, &a, &invited, &answered, err);
     if (rc != BB_OK)
         goto out;
     const struct store_wave *lw = &w[n - 1];
@@ -239,7 +238,7 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
         if (!cJSON_AddTrueToObject(o, "hidden") || !cJSON_AddNumberToObject(o, "anonymity_k", k))
             goto out;
     } else if (!cJSON_AddNumberToObject(o, "responses", (double)a.total.responses) ||
-               !cJSON_AddNumberToObject(o, "response_rate", rate(a.total.responses, invited)) ||
+               !cJSON_AddNumberToObject(o, "response_rate", rate(answered, invited)) ||
                !cJSON_AddNumberToObject(o, "left_out", (double)a.left_out) ||
                !cJSON_AddNumberToObject(o, "anonymity_k", k) ||
                (rc = report_json(d, lw, &a, o)) != BB_OK) {
@@ -296,9 +295,9 @@ int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
                 cJSON_AddNumberToObject(x, "invited", (double)invited) &&
                 (shown ? cJSON_AddNumberToObject(x, "responses", (double)a.total.responses) != NULL
                        : cJSON_AddNullToObject(x, "responses") != NULL) &&
-                (shown ? cJSON_AddNumberToObject(x, "response_rate",
-                                                 rate(a.total.responses, invited)) != NULL
-                       : cJSON_AddNullToObject(x, "response_rate") != NULL) &&
+                (shown
+                     ? cJSON_AddNumberToObject(x, "response_rate", rate(answered, invited)) != NULL
+                     : cJSON_AddNullToObject(x, "response_rate") != NULL) &&
                 add_iso(x, "last_sent", w[i].start_at) == BB_OK &&
                 cJSON_AddBoolToObject(x, "closed", w[i].closed))
                 rc = BB_OK;
