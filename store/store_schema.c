@@ -545,7 +545,10 @@ const char *const store_migrations[] = {
      * secure_delete). So the report table only grows k responses of a
      * unit at a time, and a pending id seen in one snapshot names no
      * released response. A row with question '' marks a response without
-     * any answer (every question skipped), so it still counts. */
+     * any answer (every question skipped), so it still counts. Released
+     * answers carry the number of their release (step) within the wave and
+     * unit: an open wave's report leaves out each unit's latest step, so
+     * the final report differs from any open one by at least k answers. */
     "CREATE TABLE survey_pending ("
     " wave_id INTEGER NOT NULL,"
     " unit TEXT NOT NULL DEFAULT '',"
@@ -553,7 +556,8 @@ const char *const store_migrations[] = {
     " question TEXT NOT NULL,"
     " num REAL,"
     " txt TEXT,"
-    " PRIMARY KEY(wave_id, unit, pending, question)) WITHOUT ROWID;",
+    " PRIMARY KEY(wave_id, unit, pending, question)) WITHOUT ROWID;"
+    "ALTER TABLE survey_answers ADD COLUMN step INTEGER NOT NULL DEFAULT 0;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 

@@ -341,12 +341,14 @@ static int cmp_release(const void *a, const void *b)
 /* Move the pending responses of one bucket (wave, unit) into survey_answers,
  * inside the caller's transaction: each under a fresh random response id,
  * inserted in the order of those ids (a random order, not the order they
- * were given), then the bucket's pending rows deleted. Only when it holds
+ * were given), all with the bucket's next step number, then the bucket's
+ * pending rows deleted. Only when it holds
  * at least min responses (0: whatever it holds). *released: how many. */
 static int release_bucket(struct store *st, int64_t wave_id, const char *unit, int min,
                           int *released)
 {
     struct release_pair *p = NULL;
+    int64_t step = 0;
     int n = 0, rc;
     *released = 0;
     rc = rows(st,
@@ -359,13 +361,17 @@ static int release_bucket(struct store *st, int64_t wave_id, const char *unit, i
         return rc;
     }
     qsort(p, (size_t)n, sizeof(*p), cmp_release);
+    rc = store_q_int64(st,
+                       "SELECT coalesce(max(step), 0) + 1 FROM survey_answers"
+                       " WHERE wave_id = ?1 AND unit = ?2",
+                       STORE_ARGS(store_int(wave_id), store_text(unit)), &step);
     for (int i = 0; rc == BB_OK && i < n; i++)
         rc = store_q_exec(st,
-                          "INSERT INTO survey_answers(response, wave_id, unit, question, num, txt)"
-                          " SELECT ?4, wave_id, unit, question, num, txt FROM survey_pending"
-                          " WHERE wave_id = ?1 AND unit = ?2 AND pending = ?3",
+                          "INSERT INTO survey_answers(response, wave_id, unit, question, num, txt,"
+                          " step) SELECT ?4, wave_id, unit, question, num, txt, ?5"
+                          " FROM survey_pending WHERE wave_id = ?1 AND unit = ?2 AND pending = ?3",
                           STORE_ARGS(store_int(wave_id), store_text(unit), store_text(p[i].pending),
-                                     store_text(p[i].response)),
+                                     store_text(p[i].response), store_int(step)),
                           NULL);
     if (rc == BB_OK)
         rc = store_q_exec(st, "DELETE FROM survey_pending WHERE wave_id = ?1 AND unit = ?2",
@@ -569,6 +575,13 @@ int store_survey_person_open(struct store *st, int64_t person_id, char *out, siz
 
 /* ---- reports --------------------------------------------------------------- */
 
+/* A released answer a that an open wave's report shows: not of its unit's
+ * latest step (a closed wave shows every step). */
+#define SHOWN_STEP                                                                                 \
+    "(a.step < (SELECT max(b.step) FROM survey_answers b WHERE b.wave_id = a.wave_id"              \
+    " AND b.unit = a.unit) OR EXISTS (SELECT 1 FROM survey_waves v WHERE v.id = a.wave_id"         \
+    " AND v.closed = 1))"
+
 int store_wave_units(struct store *st, int64_t wave_id, int k, struct store_unit_count **out,
                      int *n)
 {
@@ -579,11 +592,11 @@ int store_wave_units(struct store *st, int64_t wave_id, int k, struct store_unit
                 "SELECT unit, invited, answered FROM survey_wave_units WHERE wave_id = ?1"
                 " UNION ALL SELECT i.unit, count(*), CASE WHEN count(*) >= ?2 AND i.unit <> ''"
                 " THEN (SELECT count(DISTINCT a.response) FROM survey_answers a"
-                " WHERE a.wave_id = ?1 AND a.unit = i.unit) ELSE 0 END"
+                " WHERE a.wave_id = ?1 AND a.unit = i.unit AND " SHOWN_STEP ") ELSE 0 END"
                 " FROM survey_invitations i WHERE i.wave_id = ?1 GROUP BY i.unit"
                 " UNION ALL SELECT '', 0, count(DISTINCT a.response) FROM survey_answers a"
-                " WHERE a.wave_id = ?1 AND a.unit = '' AND EXISTS (SELECT 1 FROM"
-                " survey_invitations x WHERE x.wave_id = ?1) HAVING count(*) > 0 ORDER BY 1",
+                " WHERE a.wave_id = ?1 AND a.unit = '' AND " SHOWN_STEP " AND EXISTS (SELECT 1"
+                " FROM survey_invitations x WHERE x.wave_id = ?1) HAVING count(*) > 0 ORDER BY 1",
                 STORE_ARGS(store_int(wave_id), store_int(k)), store_map_unit_count, sizeof(**out),
                 (void **)out, n);
 }
@@ -618,8 +631,8 @@ int store_wave_answers(struct store *st, int64_t wave_id,
 {
     struct answers_ctx a = {fn, ctx, BB_OK};
     int rc = store_q_each(st,
-                          "SELECT response, unit, question, num, txt FROM survey_answers"
-                          " WHERE wave_id = ?1 ORDER BY response, question",
+                          "SELECT response, unit, question, num, txt FROM survey_answers a"
+                          " WHERE wave_id = ?1 AND " SHOWN_STEP " ORDER BY response, question",
                           STORE_ARGS(store_int(wave_id)), answer_row, &a);
     return rc != BB_OK ? rc : a.frc;
 }

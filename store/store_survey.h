@@ -144,7 +144,8 @@ struct store_unit_count {
 };
 /* Participation of a wave per unit. Closed: the counts kept at closing.
  * Open: invited from the invitations, answered from the released responses
- * only (so it moves in steps of k like the answers); units with fewer than
+ * that reports show (store_wave_answers: so it moves in steps of k like
+ * the answers, one step behind); units with fewer than
  * k invited show 0 answered, and their released responses (stored without
  * a unit) are one row '' with 0 invited. *out malloc'd (free()). */
 int store_wave_units(struct store *st, int64_t wave_id, int k, struct store_unit_count **out,
@@ -158,8 +159,11 @@ struct store_answer_row {
     double num;
     const char *txt; /* NULL when numeric */
 };
-/* Every answer row of a wave, grouped by response (rows of one response
- * are consecutive). fn returns BB_OK to go on. */
+/* The answer rows a report of the wave may use, grouped by response (rows
+ * of one response are consecutive): every released row of a closed wave;
+ * of an open wave, those of each unit's steps but the latest, so that the
+ * final report differs from any open one by a whole step (k answers) or
+ * more. fn returns BB_OK to go on. */
 int store_wave_answers(struct store *st, int64_t wave_id,
                        int (*fn)(void *ctx, const struct store_answer_row *r), void *ctx);
 

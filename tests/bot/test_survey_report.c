@@ -127,29 +127,33 @@ static const cJSON *question(const cJSON *r, const char *q)
     return NULL;
 }
 
-/* An open wave's report changes only when a unit's k-th pending answer
- * releases the batch: answers 1-4 show nothing (not even the count), the
- * 5th shows 5, the 6th to 9th leave the report byte for byte as it was. */
+/* An open wave's report changes only in whole steps, and one step behind:
+ * a unit's k-th pending answer releases a step, which shows once the next
+ * step is released. Answers 1-9 show nothing (not even the count); the
+ * 10th shows 5; the 11th to 14th leave the report byte for byte as it was;
+ * at closing every answer counts, so the final report differs from any
+ * open one by at least k answers (here 7: the 2nd step and 2 pending). */
 static void test_open_wave_moves_in_steps(void **state)
 {
     struct fx *f = *state;
-    send_wave(f, STORE_SEG_ALL, "", "all");
-    for (int i = 0; i < 4; i++) {
+    int d = 0;
+    int64_t w = send_wave(f, STORE_SEG_ALL, "", "all");
+    for (int i = 0; i < 9; i++) {
         answer(f, f->a[i], 9, "baik");
         char *r = report(f, 1, 0);
         assert_non_null(strstr(r, "invited 20, answered 0,"));
         assert_non_null(strstr(r, "all: hidden"));
         free(r);
     }
-    answer(f, f->a[4], 9, "baik");
+    answer(f, f->a[9], 9, "baik");
     char *step = report(f, 1, 0);
     assert_non_null(strstr(step, "invited 20, answered 5,"));
     assert_non_null(strstr(step, "all: 5 response(s)"));
     assert_non_null(strstr(step, "participation Unit A: 5 of 10"));
     assert_non_null(strstr(step, "participation Unit B: 0 of 10"));
     char *csv = report(f, 1, 1);
-    for (int i = 5; i < 9; i++) {
-        answer(f, f->a[i], i == 5 ? 0 : 10, "lain");
+    for (int i = 0; i < 4; i++) {
+        answer(f, f->b[i], i == 0 ? 0 : 10, "lain");
         char *r = report(f, 1, 0), *c = report(f, 1, 1);
         assert_string_equal(r, step);
         assert_string_equal(c, csv);
@@ -159,6 +163,13 @@ static void test_open_wave_moves_in_steps(void **state)
     cJSON *j = admin_report(f);
     assert_int_equal((int)num(j, "responses"), 5);
     cJSON_Delete(j);
+    f->d.now += 86400;
+    assert_int_equal(survey_close_wave(&f->d, w, &d), BB_OK);
+    char *fin = report(f, 1, 0);
+    assert_non_null(strstr(fin, "invited 20, answered 14,"));
+    assert_non_null(strstr(fin, "all: 10 response(s)")); /* Unit B's 4 are left out */
+    assert_non_null(strstr(fin, "left out: 4 answer(s)"));
+    free(fin);
     free(csv);
     free(step);
 }

@@ -196,7 +196,10 @@ r=$("${C[@]}" -b "$OP" "$API/surveys")
 eq "the list: one survey, its responses hidden below k" \
     "$(echo "$r" | jq -c '.surveys | map([.id, .title, .sent, .responses, .response_rate])')" \
     '[["survey.enps","eNPS survey",1,null,null]]'
-# Answers as the survey flow stores them (anonymous rows): four, then five.
+# Answers as a closed wave holds them (anonymous rows, released): four, then
+# five. (An open wave shows a unit's released steps but the latest one:
+# tests/bot/test_survey_report.c.)
+"$BIN" --db "$DB" survey close "$WAVE" >/dev/null || bad "survey close"
 answer() { sql "INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$1', $WAVE, '', 'enps', $2)"; }
 answer 1 10
 answer 2 10

@@ -450,7 +450,9 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
         out_printf(o, "  invited %" PRId64 ", answered %" PRId64 ", response rate %.1f%%\n",
                    invited, answered, invited ? 100.0 * (double)answered / (double)invited : 0.0);
         if (!w->closed)
-            out_printf(o, "  (open: answers count in steps of %d per unit, the rest at closing)\n",
+            out_printf(o,
+                       "  (open: answers count in steps of %d per unit, one step behind; all at"
+                       " closing)\n",
                        survey_k(d->cfg));
     }
     if (!survey_agg_shown(&a, o->k)) {
