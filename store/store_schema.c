@@ -537,6 +537,27 @@ const char *const store_migrations[] = {
      * everyone. */
     "CREATE INDEX people_counsellor ON people(role) WHERE role = 'counsellor';"
     "CREATE INDEX people_hr ON people(unit, id) WHERE role = 'hr';",
+    /* Surveys (store_survey.c): an answer waits here, with no person and no
+     * time, under a pending id of its own, until its wave's unit (the unit
+     * stored with the answers) holds k pending responses or the wave
+     * closes; then the bucket moves into survey_answers under fresh random
+     * response ids, in random order, and these rows are deleted (zeroed:
+     * secure_delete). So the report table only grows k responses of a
+     * unit at a time, and a pending id seen in one snapshot names no
+     * released response. A row with question '' marks a response without
+     * any answer (every question skipped), so it still counts. Released
+     * answers carry the number of their release (step) within the wave and
+     * unit: an open wave's report leaves out each unit's latest step, so
+     * the final report differs from any open one by at least k answers. */
+    "CREATE TABLE survey_pending ("
+    " wave_id INTEGER NOT NULL,"
+    " unit TEXT NOT NULL DEFAULT '',"
+    " pending TEXT NOT NULL," /* 32 hex digits from getrandom, never a response id */
+    " question TEXT NOT NULL,"
+    " num REAL,"
+    " txt TEXT,"
+    " PRIMARY KEY(wave_id, unit, pending, question)) WITHOUT ROWID;"
+    "ALTER TABLE survey_answers ADD COLUMN step INTEGER NOT NULL DEFAULT 0;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 

@@ -304,6 +304,109 @@ static int scrub_person(struct store *st, int64_t person_id, int64_t from, int64
     return rc;
 }
 
+/* 32 hex digits from getrandom into out (33 bytes). */
+static int random_hex(char out[33])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char rnd[16];
+    if (bb_random(rnd, sizeof(rnd)) != BB_OK)
+        return BB_EIO;
+    for (size_t i = 0; i < sizeof(rnd); i++) {
+        out[2 * i] = hex[rnd[i] >> 4];
+        out[2 * i + 1] = hex[rnd[i] & 15];
+    }
+    out[32] = '\0';
+    return BB_OK;
+}
+
+/* A pending response and the response id it is released under. */
+struct release_pair {
+    char pending[33], response[33];
+};
+
+static int map_release_pair(sqlite3_stmt *s, void *dst)
+{
+    struct release_pair *p = dst;
+    memset(p, 0, sizeof(*p));
+    store_col_copy(s, 0, p->pending, sizeof(p->pending));
+    return random_hex(p->response);
+}
+
+static int cmp_release(const void *a, const void *b)
+{
+    return strcmp(((const struct release_pair *)a)->response,
+                  ((const struct release_pair *)b)->response);
+}
+
+/* Move the pending responses of one bucket (wave, unit) into survey_answers,
+ * inside the caller's transaction: each under a fresh random response id,
+ * inserted in the order of those ids (a random order, not the order they
+ * were given), all with the bucket's next step number, then the bucket's
+ * pending rows deleted. Only when it holds
+ * at least min responses (0: whatever it holds). *released: how many. */
+static int release_bucket(struct store *st, int64_t wave_id, const char *unit, int min,
+                          int *released)
+{
+    struct release_pair *p = NULL;
+    int64_t step = 0;
+    int n = 0, rc;
+    *released = 0;
+    rc = rows(st,
+              "SELECT DISTINCT pending FROM survey_pending WHERE wave_id = ?1 AND unit = ?2"
+              " ORDER BY pending",
+              STORE_ARGS(store_int(wave_id), store_text(unit)), map_release_pair, sizeof(*p),
+              (void **)&p, &n);
+    if (rc != BB_OK || n == 0 || n < min) {
+        free(p);
+        return rc;
+    }
+    qsort(p, (size_t)n, sizeof(*p), cmp_release);
+    rc = store_q_int64(st,
+                       "SELECT coalesce(max(step), 0) + 1 FROM survey_answers"
+                       " WHERE wave_id = ?1 AND unit = ?2",
+                       STORE_ARGS(store_int(wave_id), store_text(unit)), &step);
+    for (int i = 0; rc == BB_OK && i < n; i++)
+        rc = store_q_exec(st,
+                          "INSERT INTO survey_answers(response, wave_id, unit, question, num, txt,"
+                          " step) SELECT ?4, wave_id, unit, question, num, txt, ?5"
+                          " FROM survey_pending WHERE wave_id = ?1 AND unit = ?2 AND pending = ?3",
+                          STORE_ARGS(store_int(wave_id), store_text(unit), store_text(p[i].pending),
+                                     store_text(p[i].response), store_int(step)),
+                          NULL);
+    if (rc == BB_OK)
+        rc = store_q_exec(st, "DELETE FROM survey_pending WHERE wave_id = ?1 AND unit = ?2",
+                          STORE_ARGS(store_int(wave_id), store_text(unit)), NULL);
+    if (rc == BB_OK)
+        *released = n;
+    free(p);
+    return rc;
+}
+
+struct unit_name {
+    char unit[128];
+};
+
+static int map_unit_name(sqlite3_stmt *s, void *dst)
+{
+    struct unit_name *u = dst;
+    store_col_copy(s, 0, u->unit, sizeof(u->unit));
+    return BB_OK;
+}
+
+/* Release every bucket of a wave, whatever it holds (the wave closes). */
+static int release_all(struct store *st, int64_t wave_id)
+{
+    struct unit_name *units = NULL;
+    int n = 0, got = 0;
+    int rc =
+        rows(st, "SELECT DISTINCT unit FROM survey_pending WHERE wave_id = ?1 ORDER BY 1",
+             STORE_ARGS(store_int(wave_id)), map_unit_name, sizeof(*units), (void **)&units, &n);
+    for (int i = 0; rc == BB_OK && i < n; i++)
+        rc = release_bucket(st, wave_id, units[i].unit, 0, &got);
+    free(units);
+    return rc;
+}
+
 int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
 {
     struct store_wave w;
@@ -331,6 +434,8 @@ int store_wave_finish(struct store *st, int64_t wave_id, int64_t now)
                   (void **)&people, &np);
     for (int i = 0; rc == BB_OK && i < np; i++)
         rc = scrub_person(st, people[i], w.start_at, now, 0);
+    if (rc == BB_OK)
+        rc = release_all(st, wave_id);
     if (rc == BB_OK)
         rc = store_q_exec(st,
                           "INSERT INTO survey_wave_units(wave_id, unit, invited, answered)"
@@ -386,22 +491,16 @@ int store_survey_open_invitation(struct store *st, int64_t person_id, const char
 }
 
 int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, const char *unit,
-                        const struct store_answer *a, int na, int64_t now, int64_t upto_event)
+                        const struct store_answer *a, int na, int k, int64_t now,
+                        int64_t upto_event)
 {
-    static const char hex[] = "0123456789abcdef";
-    unsigned char rnd[16];
-    char response[33];
+    char pending[33];
     struct store_wave w;
-    int rc;
-    if (!unit || (na > 0 && !a) || na < 0)
+    int rc, released = 0;
+    if (!unit || (na > 0 && !a) || na < 0 || k < 1)
         return BB_EINVAL;
-    if (bb_random(rnd, sizeof(rnd)) != BB_OK)
+    if (random_hex(pending) != BB_OK)
         return BB_EIO;
-    for (size_t i = 0; i < sizeof(rnd); i++) {
-        response[2 * i] = hex[rnd[i] >> 4];
-        response[2 * i + 1] = hex[rnd[i] & 15];
-    }
-    response[32] = '\0';
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
     if ((rc = store_wave_get(st, wave_id, &w)) != BB_OK) {
@@ -416,16 +515,25 @@ int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, co
     if (rc == BB_ENOTFOUND)
         rc = BB_EEXIST;
     int marked = rc == BB_OK; /* from here on, an error must not commit */
-    for (int i = 0; rc == BB_OK && i < na; i++)
+    /* Every question skipped: one marker row, so the response still counts. */
+    static const struct store_answer none = {.question = ""};
+    if (na == 0) {
+        a = &none;
+        na = 1;
+    }
+    for (int i = 0; rc == BB_OK && i < na; i++) {
+        int is_num = a[i].has_num, is_txt = !is_num && a[i].question[0];
         rc = store_q_exec(
             st,
-            "INSERT INTO survey_answers(response, wave_id, unit, question, num, txt)"
+            "INSERT INTO survey_pending(wave_id, unit, pending, question, num, txt)"
             " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-            STORE_ARGS(store_text(response), store_int(wave_id), store_text(unit),
-                       store_text(a[i].question),
-                       a[i].has_num ? store_real(a[i].num) : store_text(NULL),
-                       a[i].has_num ? store_text(NULL) : store_text(a[i].txt ? a[i].txt : "")),
+            STORE_ARGS(store_int(wave_id), store_text(unit), store_text(pending),
+                       store_text(a[i].question), is_num ? store_real(a[i].num) : store_text(NULL),
+                       is_txt ? store_text(a[i].txt ? a[i].txt : "") : store_text(NULL)),
             NULL);
+    }
+    if (rc == BB_OK)
+        rc = release_bucket(st, wave_id, unit, k, &released);
     if (rc == BB_OK)
         rc = scrub_person(st, person_id, w.start_at, now, upto_event);
     if (rc == BB_OK)
@@ -467,14 +575,30 @@ int store_survey_person_open(struct store *st, int64_t person_id, char *out, siz
 
 /* ---- reports --------------------------------------------------------------- */
 
-int store_wave_units(struct store *st, int64_t wave_id, struct store_unit_count **out, int *n)
+/* A released answer a that an open wave's report shows: not of its unit's
+ * latest step (a closed wave shows every step). */
+#define SHOWN_STEP                                                                                 \
+    "(a.step < (SELECT max(b.step) FROM survey_answers b WHERE b.wave_id = a.wave_id"              \
+    " AND b.unit = a.unit) OR EXISTS (SELECT 1 FROM survey_waves v WHERE v.id = a.wave_id"         \
+    " AND v.closed = 1))"
+
+int store_wave_units(struct store *st, int64_t wave_id, int k, struct store_unit_count **out,
+                     int *n)
 {
+    /* Open: invited from the invitations, answered from the released
+     * responses (a unit under k invited has its answers stored without its
+     * name: they are counted in a row '' with no one invited). */
     return rows(st,
                 "SELECT unit, invited, answered FROM survey_wave_units WHERE wave_id = ?1"
-                " UNION ALL SELECT unit, count(*), sum(answered) FROM survey_invitations"
-                " WHERE wave_id = ?1 GROUP BY unit ORDER BY 1",
-                STORE_ARGS(store_int(wave_id)), store_map_unit_count, sizeof(**out), (void **)out,
-                n);
+                " UNION ALL SELECT i.unit, count(*), CASE WHEN count(*) >= ?2 AND i.unit <> ''"
+                " THEN (SELECT count(DISTINCT a.response) FROM survey_answers a"
+                " WHERE a.wave_id = ?1 AND a.unit = i.unit AND " SHOWN_STEP ") ELSE 0 END"
+                " FROM survey_invitations i WHERE i.wave_id = ?1 GROUP BY i.unit"
+                " UNION ALL SELECT '', 0, count(DISTINCT a.response) FROM survey_answers a"
+                " WHERE a.wave_id = ?1 AND a.unit = '' AND " SHOWN_STEP " AND EXISTS (SELECT 1"
+                " FROM survey_invitations x WHERE x.wave_id = ?1) HAVING count(*) > 0 ORDER BY 1",
+                STORE_ARGS(store_int(wave_id), store_int(k)), store_map_unit_count, sizeof(**out),
+                (void **)out, n);
 }
 
 /* The caller's row function and what it last returned. */
@@ -507,8 +631,8 @@ int store_wave_answers(struct store *st, int64_t wave_id,
 {
     struct answers_ctx a = {fn, ctx, BB_OK};
     int rc = store_q_each(st,
-                          "SELECT response, unit, question, num, txt FROM survey_answers"
-                          " WHERE wave_id = ?1 ORDER BY response, question",
+                          "SELECT response, unit, question, num, txt FROM survey_answers a"
+                          " WHERE wave_id = ?1 AND " SHOWN_STEP " ORDER BY response, question",
                           STORE_ARGS(store_int(wave_id)), answer_row, &a);
     return rc != BB_OK ? rc : a.frc;
 }

@@ -4,8 +4,10 @@
  * answers, and broadcasts with their bulk outbox insert. Tables of
  * migration 9.
  *
- * Anonymity (see docs/surveys.md): answers are written with no person id,
- * no time and a random response id; the answer table is ordered by that id.
+ * Anonymity (see docs/surveys.md): answers are written with no person id
+ * and no time into survey_pending, and released into survey_answers k
+ * responses of a unit at a time (or all at closing) under fresh random
+ * response ids; the answer table is ordered by that id.
  * Participation (who was asked, who answered) lives in survey_invitations,
  * which is reduced to counts per unit when the wave closes.
  *
@@ -94,8 +96,9 @@ int store_wave_unanswered(struct store *st, int64_t wave_id, struct store_invite
 /* Close a wave, inside the caller's transaction (or its own): remove the
  * pending start timers of the flow for unanswered invitees, scrub the
  * conversation traces of every invitee since start_at (as
- * store_survey_answer does), turn invitations into counts per unit, delete them,
- * mark the wave closed. */
+ * store_survey_answer does), release every pending answer of the wave,
+ * turn invitations into counts per unit, delete them, mark the wave
+ * closed. */
 int store_wave_finish(struct store *st, int64_t wave_id, int64_t now);
 
 /* ---- answers ------------------------------------------------------------- */
@@ -113,15 +116,21 @@ struct store_answer {
     const char *txt; /* borrowed */
 };
 /* One transaction: mark the invitation answered (BB_EEXIST when it was
- * already) and write the answers under a fresh random response id, with no
- * person id and no time; in the same transaction the conversation's traces
- * are blanked: the text and button payload of the person's messages since
- * the wave started (processed ones, and unprocessed ones up to the inbox
- * event upto_event - the core's running batch; 0 for none), the labels
- * echoed in "answered" notices (queued or sent), and the session's
- * variables when it is idle. No answer time is stored anywhere. */
+ * already) and write the answers into survey_pending under a fresh random
+ * pending id, with no person id and no time (na 0: one marker row, so the
+ * response counts). When the wave's bucket for this unit then holds k
+ * pending responses, the bucket is released into survey_answers in the
+ * same transaction: fresh random response ids, random order, pending rows
+ * deleted. In the same transaction the conversation's traces are blanked:
+ * the text and button payload of the person's messages since the wave
+ * started (processed ones, and unprocessed ones up to the inbox event
+ * upto_event - the core's running batch; 0 for none), the labels echoed in
+ * "answered" notices (queued or sent), and the session's variables when it
+ * is idle. No answer time is stored anywhere; the -wal file is truncated
+ * after the commit. */
 int store_survey_answer(struct store *st, int64_t wave_id, int64_t person_id, const char *unit,
-                        const struct store_answer *a, int na, int64_t now, int64_t upto_event);
+                        const struct store_answer *a, int na, int k, int64_t now,
+                        int64_t upto_event);
 
 /* Flow ids (space separated, with a space before and after each: " a b ")
  * of the open waves where the person has an unanswered invitation. */
@@ -133,9 +142,14 @@ struct store_unit_count {
     char unit[128];
     int64_t invited, answered;
 };
-/* Participation of a wave per unit (from the invitations while open, from
- * the counts once closed). *out malloc'd (free()). */
-int store_wave_units(struct store *st, int64_t wave_id, struct store_unit_count **out, int *n);
+/* Participation of a wave per unit. Closed: the counts kept at closing.
+ * Open: invited from the invitations, answered from the released responses
+ * that reports show (store_wave_answers: so it moves in steps of k like
+ * the answers, one step behind); units with fewer than
+ * k invited show 0 answered, and their released responses (stored without
+ * a unit) are one row '' with 0 invited. *out malloc'd (free()). */
+int store_wave_units(struct store *st, int64_t wave_id, int k, struct store_unit_count **out,
+                     int *n);
 
 struct store_answer_row {
     const char *response; /* valid during the callback only */
@@ -145,8 +159,11 @@ struct store_answer_row {
     double num;
     const char *txt; /* NULL when numeric */
 };
-/* Every answer row of a wave, grouped by response (rows of one response
- * are consecutive). fn returns BB_OK to go on. */
+/* The answer rows a report of the wave may use, grouped by response (rows
+ * of one response are consecutive): every released row of a closed wave;
+ * of an open wave, those of each unit's steps but the latest, so that the
+ * final report differs from any open one by a whole step (k answers) or
+ * more. fn returns BB_OK to go on. */
 int store_wave_answers(struct store *st, int64_t wave_id,
                        int (*fn)(void *ctx, const struct store_answer_row *r), void *ctx);
 

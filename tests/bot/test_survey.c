@@ -1,5 +1,5 @@
-/* test_survey.c - the survey module's report arithmetic (eNPS, WHO-5), the
- * anonymity threshold with complementary suppression, and segments. */
+/* test_survey.c - the survey module's report arithmetic (eNPS, WHO-5) and
+ * segments. The anonymity rules of reports: test_survey_report.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,53 +51,6 @@ static void test_who5(void **state)
     assert_true(survey_who5_index(&w) == 0.0);
 }
 
-static void test_suppress_threshold(void **state)
-{
-    int h[4];
-    (void)state;
-    /* All groups large enough: nothing hidden. */
-    const int64_t big[3] = {5, 6, 9};
-    survey_suppress(big, 3, 5, h);
-    assert_int_equal(h[0] + h[1] + h[2], 0);
-    /* The total under k: everything hidden. */
-    const int64_t tiny[2] = {2, 2};
-    survey_suppress(tiny, 2, 5, h);
-    assert_true(h[0] && h[1]);
-    /* k = 3 shows a group of 3. */
-    const int64_t three[2] = {3, 4};
-    survey_suppress(three, 2, 3, h);
-    assert_true(!h[0] && !h[1]);
-}
-
-static void test_suppress_complementary(void **state)
-{
-    int h[4];
-    (void)state;
-    /* One small group (2) beside large ones: total - others would give it
-     * away, so the smallest other group (6) is hidden too. */
-    const int64_t n1[3] = {10, 2, 6};
-    survey_suppress(n1, 3, 5, h);
-    assert_int_equal(h[0], 0);
-    assert_int_equal(h[1], 1);
-    assert_int_equal(h[2], 1);
-    /* Two small groups (1 and 2): together only 3 < 5, so a third one goes. */
-    const int64_t n2[4] = {9, 1, 2, 7};
-    survey_suppress(n2, 4, 5, h);
-    assert_int_equal(h[1], 1);
-    assert_int_equal(h[2], 1);
-    assert_int_equal(h[3], 1); /* 7 is the smallest shown group */
-    assert_int_equal(h[0], 0);
-    /* Two small groups that together reach k: no more hiding needed. */
-    const int64_t n3[3] = {20, 3, 4};
-    survey_suppress(n3, 3, 5, h);
-    assert_int_equal(h[0], 0);
-    assert_true(h[1] && h[2]);
-    /* Only two groups, one small: both hidden (the total still shows). */
-    const int64_t n4[2] = {30, 1};
-    survey_suppress(n4, 2, 5, h);
-    assert_true(h[0] && h[1]);
-}
-
 static void test_segment_and_k(void **state)
 {
     int kind;
@@ -123,5 +76,4 @@ static void test_segment_and_k(void **state)
 }
 
 TFX_MAIN(cmocka_unit_test(test_enps), cmocka_unit_test(test_who5),
-         cmocka_unit_test(test_suppress_threshold), cmocka_unit_test(test_suppress_complementary),
          cmocka_unit_test(test_segment_and_k))

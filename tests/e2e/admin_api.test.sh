@@ -196,7 +196,10 @@ r=$("${C[@]}" -b "$OP" "$API/surveys")
 eq "the list: one survey, its responses hidden below k" \
     "$(echo "$r" | jq -c '.surveys | map([.id, .title, .sent, .responses, .response_rate])')" \
     '[["survey.enps","eNPS survey",1,null,null]]'
-# Answers as the survey flow stores them (anonymous rows): four, then five.
+# Answers as a closed wave holds them (anonymous rows, released): four, then
+# five. (An open wave shows a unit's released steps but the latest one:
+# tests/bot/test_survey_report.c.)
+"$BIN" --db "$DB" survey close "$WAVE" >/dev/null || bad "survey close"
 answer() { sql "INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$1', $WAVE, '', 'enps', $2)"; }
 answer 1 10
 answer 2 10
@@ -215,6 +218,10 @@ eq "eNPS: 3 promoters, 1 passive, 1 detractor" "$(echo "$r" | jq -c .enps)" \
 eq "the question with its counts per label" \
     "$(echo "$r" | jq -c '.questions[0] | [.id, .type, .counts["10"], .counts["9"], .counts["7"], .counts["2"], .counts["0"]]')" \
     '["enps","scale",2,1,1,1,0]'
+sql "INSERT INTO survey_answers(response, wave_id, unit, question, txt) VALUES('r2', $WAVE, '', 'why', 'rekan kerja solid'), ('r5', $WAVE, '', 'why', 'beban lembur')"
+eq "a free-text question lists its comments, sorted (issue 13: not 'Hidden or no answers')" \
+    "$("${C[@]}" -b "$OP" "$API/surveys/survey.enps" | jq -c '.questions[] | select(.id == "why") | [.type, .answers, .comments]')" \
+    '["text",2,["beban lembur","rekan kerja solid"]]'
 eq "the list shows the responses now" "$("${C[@]}" -b "$OP" "$API/surveys" | jq -c '.surveys[0].responses')" 5
 r=$("${C[@]}" -i -b "$OP" "$API/surveys/survey.enps/csv" | tr -d '\r')
 has "the CSV downloads" "$r" 'HTTP/1.1 200' 'content-type: text/csv' \

@@ -192,6 +192,13 @@ try {
       await hr.locator('#surveys-table button', { hasText: 'Results' }).first().click({ timeout: T });
       await hr.locator('#survey-detail').waitFor({ state: 'visible', timeout: T });
     });
+    await step('dashboard: the free-text question lists its comments (issue 13)', async () => {
+      await hr.locator('#survey-questions .comments li', { hasText: 'alasan 5' }).waitFor({ timeout: T });
+      const n = await hr.locator('#survey-questions .comments li').count();
+      if (n !== 5) throw new Error(n + ' comments shown, want 5');
+      const hidden = await hr.locator('#survey-questions', { hasText: 'Hidden or no answers' }).count();
+      if (hidden !== 0) throw new Error('a question still says "Hidden or no answers"');
+    });
     await step('dashboard: the survey CSV downloads', async () => {
       const [dl] = await Promise.all([hr.waitForEvent('download', { timeout: T }), hr.click('#survey-csv')]);
       const file = path.join(outDir, 'survey.csv');

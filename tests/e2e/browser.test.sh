@@ -54,15 +54,17 @@ for w in 1 2 3; do
 done
 seed="$seed INSERT INTO checkins(person_id, at, mood) VALUES(4, $((now - 4 * 604800)), 2), (5, $((now - 4 * 604800)), 3);"
 sqlite3 "$DB" "$seed"
-# A survey wave with five anonymous answers (= k), for the results chart
-# and the CSV download.
+# A closed survey wave with five anonymous answers (= k), for the results
+# chart, the comments and the CSV download.
 "$BIN" --db "$DB" --flows flows survey send survey.enps --to all >/dev/null ||
     e2e_abort "survey send failed"
 seed=""
 for r in 1 2 3 4 5; do
     seed="$seed INSERT INTO survey_answers(response, wave_id, unit, question, num) VALUES('r$r', 1, '', 'enps', $((r + 5)));"
+    seed="$seed INSERT INTO survey_answers(response, wave_id, unit, question, txt) VALUES('r$r', 1, '', 'why', 'alasan $r');"
 done
 sqlite3 "$DB" "$seed"
+"$BIN" --db "$DB" survey close 1 >/dev/null || e2e_abort "survey close failed"
 # An open wellbeing alert about Made (person 5) that reached nobody in chat,
 # for the alerts list and its "Followed up" button.
 sqlite3 "$DB" "INSERT INTO alerts(person_id, kind, created_at) VALUES(5, 'wellbeing', $now);"

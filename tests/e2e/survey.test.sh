@@ -4,8 +4,9 @@
 # played after `survey send`), answers stored anonymously with the session
 # variables emptied, one reminder that reaches only non-responders, closing
 # (people inside the survey get a note and lose the session, participation
-# becomes counts), the report's arithmetic and its k threshold with
-# complementary suppression, roles and audit, and broadcast status.
+# becomes counts, pending answers are released), the report's arithmetic,
+# its steps while a wave is open and its k rule (a unit under k answers is
+# left out of every figure), roles and audit, and broadcast status.
 . "$(dirname "$0")/lib.sh"
 e2e_init "$BIN" "$BUILD/tools/transcript"
 
@@ -31,7 +32,8 @@ for f in tests/transcripts/survey/*.txt; do
     echo | "$BIN" --db "$db" chat --as $nip --jsonl --now 2026-11-27T08:59:00Z >/dev/null
     "$BIN" --db "$db" survey send "$flow" --to all --at $T0 >/dev/null
     check "transcript $base" play "$db" "$f"
-    answers=$(q "$db" "select count(distinct response) from survey_answers")
+    # one response: pending until k of its unit answered or the wave closes
+    answers=$(q "$db" "select (select count(distinct response) from survey_answers) + (select count(distinct pending) from survey_pending)")
     if [ "$base" = experience.en ]; then
         check "$base: a cancelled survey stores nothing" [ "$answers" = 0 ]
     else
@@ -92,21 +94,17 @@ check "Dewi, inside the survey, is reminded to answer the open question" \
 "$BIN" --db "$DB" --config "$CFG" tick --at 2026-11-28T11:00:00Z >/dev/null
 check "one reminder only" [ "$(q "$DB" "select count(*) from outbox where batch_id = -1 and body like '%Pengingat%' or batch_id = -1 and body like '%Reminder%'")" = 5 ]
 
-# ---- the report --------------------------------------------------------------------
+# ---- the report of the open wave ------------------------------------------------------
+# k = 3. Released: Biro SDM (3 answers) and Dinas Kominfo (3), one step each;
+# Made's one answer (Bappeda) waits for two more of his unit or the closing.
+# An open wave shows each unit's released steps but the latest: nothing yet.
 rep=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps --by unit)
-check "response rate 7 of 12" grep -q "invited 12, answered 7, response rate 58.3%" <<<"$rep"
-# promoters 3 (10, 9, 9), detractors 2 (3, 0) of 7: 42.9% - 28.6% = +14
-check "eNPS +14 with the shares" grep -q "eNPS +14 (promoters 42.9%, passives 28.6%, detractors 28.6%)" <<<"$rep"
-check "mean and distribution" grep -q "enps         n 7, mean 6.57; 0:1 3:1 7:1 8:1 9:2 10:1" <<<"$rep"
-check "Bappeda (1 answer) is hidden" grep -q "Bappeda: hidden (fewer answers than the anonymity threshold)" <<<"$rep"
-check "...and one more unit, so the total cannot reveal it" \
-    [ "$(grep -c "hidden (would reveal a smaller group)" <<<"$rep")" = 1 ]
-check "...while one unit of 3 stays visible" [ "$(grep -c ": 3 response(s)" <<<"$rep")" = 1 ]
-check "comments are listed sorted, for the whole wave only" [ "$(grep -c -- "- why: alasan" <<<"$rep")" = 7 ]
-rep5=$("$BIN" --db "$DB" survey report survey.enps --by unit)
-check "with k = 5 no unit of 3 is shown" [ "$(grep -c ": 3 response(s)" <<<"$rep5")" = 0 ]
-csv=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps --csv)
-check "CSV report" grep -q '^1,"all","enps","14.3"$' <<<"$csv"
+check "an open wave shows no answer before a unit's second step" \
+    bash -c "grep -q 'invited 12, answered 0, response rate 0.0%' <<<'$rep' && grep -q 'all: hidden' <<<'$rep'"
+check "...and says it moves in steps" grep -q "open: answers count in steps of 3 per unit" <<<"$rep"
+check "...the CSV too" grep -q '^1,"all","answered","0"$' <<<"$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps --csv)"
+check "six answers released, one pending" \
+    [ "$(q "$DB" "select count(distinct response) || '/' || (select count(distinct pending) from survey_pending) from survey_answers")" = 6/1 ]
 code=0; "$BIN" --db "$DB" survey report survey.enps --as $AYU >/dev/null 2>&1 || code=$?
 check "an employee may not read reports" [ "$code" = 1 ]
 "$BIN" --db "$DB" survey report survey.enps --as $SITI >/dev/null
@@ -126,8 +124,21 @@ check "...that still add up" [ "$(q "$DB" "select sum(invited)||'/'||sum(answere
 check "no survey start timer is left" [ "$(q "$DB" "select count(*) from timers where kind='flow' and payload='survey.enps'")" = 0 ]
 check "typed answers are no longer in the inbox" \
     [ "$(q "$DB" "select count(*) from inbox where text = 'alasan'")" = 0 ]
-rep=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps)
-check "the closed wave still reports the same" grep -q "eNPS +14" <<<"$rep"
+check "closing released the pending answer" [ "$(q "$DB" "select count(*) from survey_pending")" = 0 ]
+rep=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps --by unit)
+check "the closed wave counts all 7 answers" grep -q "invited 12, answered 7, response rate 58.3%" <<<"$rep"
+# promoters 3 (10, 9, 9), detractors 1 (3) of 6: 50.0% - 16.7% = +33
+check "eNPS +33 with the shares (Bappeda left out)" grep -q "eNPS +33 (promoters 50.0%, passives 33.3%, detractors 16.7%)" <<<"$rep"
+check "mean and distribution" grep -q "enps         n 6, mean 7.67; 3:1 7:1 8:1 9:2 10:1" <<<"$rep"
+check "Bappeda's one answer is left out of every figure, and the report says so" \
+    bash -c "grep -q 'Bappeda: hidden (left out: fewer answers' <<<'$rep' && grep -q 'left out: 1 answer(s) from 1 unit(s)' <<<'$rep'"
+check "both units of 3 are shown" [ "$(grep -c ": 3 response(s)" <<<"$rep")" = 2 ]
+check "comments are listed sorted, for the whole wave only" [ "$(grep -c -- "- why: alasan" <<<"$rep")" = 6 ]
+rep5=$("$BIN" --db "$DB" survey report survey.enps --by unit)
+check "with k = 5 no unit of 3 is shown" [ "$(grep -c ": 3 response(s)" <<<"$rep5")" = 0 ]
+check "...every unit is left out, so the wave is hidden" grep -q "all: hidden" <<<"$rep5"
+csv=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps --csv)
+check "CSV report" bash -c "grep -q '^1,\"all\",\"enps\",\"33.3\"\$' <<<'$csv' && grep -q '^1,\"all\",\"left_out\",\"1\"\$' <<<'$csv'"
 
 # ---- a second wave: trend ---------------------------------------------------------
 "$BIN" --db "$DB" --config "$CFG" survey send survey.enps --to unit=Biro\ SDM --at 2026-12-01T09:00:00Z >/dev/null

@@ -316,7 +316,8 @@ n=$(n_ok $AYU_WA)
 write '{"from":"'$AYU'","text":"-"}' >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
 settle $AYU_WA >/dev/null
-s=$(sqlite3 "$TMP/db" "select group_concat(num) from survey_answers where question = 'enps'" 2>&1)
+# one answer: pending until k of the unit answered (docs/surveys.md)
+s=$(sqlite3 "$TMP/db" "select group_concat(num) from (select num from survey_answers where question = 'enps' union all select num from survey_pending where question = 'enps')" 2>&1)
 check_flag "a typed 8 is stored as the eNPS score 8" "$([ "$s" = "8.0" ] && echo 1)" "$s"
 
 # ---- an unknown number falls through to the core ---------------------------------------------------

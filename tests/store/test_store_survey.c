@@ -78,7 +78,7 @@ static void answer(struct fx *f, int64_t wave, int i)
     a[0].num = i; /* the value tells us the answer order */
     bb_strlcpy(a[1].question, "why", sizeof(a[1].question));
     a[1].txt = "ok";
-    assert_int_equal(store_survey_answer(f->st, wave, f->ids[i], unit, a, 2, T0 + 60 + i, 0),
+    assert_int_equal(store_survey_answer(f->st, wave, f->ids[i], unit, a, 2, 5, T0 + 60 + i, 0),
                      BB_OK);
 }
 
@@ -121,7 +121,8 @@ static void test_failed_answer_writes_nothing(void **state)
     a[0].has_num = 1;
     a[0].num = 9;
     a[1] = a[0];
-    assert_int_equal(store_survey_answer(f->st, wave, f->ids[0], "", a, 2, T0 + 60, 0), BB_EEXIST);
+    assert_int_equal(store_survey_answer(f->st, wave, f->ids[0], "", a, 2, 5, T0 + 60, 0),
+                     BB_EEXIST);
     assert_int_equal(
         store_survey_open_invitation(f->st, f->ids[0], "survey.enps", 5, &wid, unit, sizeof(unit)),
         BB_OK);
@@ -138,18 +139,28 @@ static void test_answers_unlinkable(void **state)
     for (int i = 0; i < NPEOPLE; i++)
         answer(f, wave, i);
     assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    /* 1. the answer table has no person and no time column */
+    /* 1. the answer tables have no person and no time column */
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM pragma_table_info('survey_pending')"
+                                        " WHERE name NOT IN ('wave_id', 'unit', 'pending',"
+                                        " 'question', 'num', 'txt')",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 0);
+    sqlite3_finalize(s);
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA table_info(survey_answers)", -1, &s, NULL),
                      SQLITE_OK);
     int cols = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(s, 1);
         assert_true(!strcmp(c, "response") || !strcmp(c, "wave_id") || !strcmp(c, "unit") ||
-                    !strcmp(c, "question") || !strcmp(c, "num") || !strcmp(c, "txt"));
+                    !strcmp(c, "question") || !strcmp(c, "num") || !strcmp(c, "txt") ||
+                    !strcmp(c, "step")); /* the release a row came with: k responses share it */
         cols++;
     }
     sqlite3_finalize(s);
-    assert_int_equal(cols, 6);
+    assert_int_equal(cols, 7);
     /* 2. no rowid (insertion order) to read */
     assert_int_not_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM survey_answers", -1, &s, NULL),
                          SQLITE_OK);
@@ -202,7 +213,7 @@ static void test_answers_unlinkable(void **state)
     sqlite3_close(db);
     /* answering twice is refused; a person not invited has nothing open */
     struct store_answer a = {.question = "enps", .has_num = 1, .num = 1};
-    assert_int_equal(store_survey_answer(f->st, wave, f->ids[0], "", &a, 1, T0, 0), BB_EEXIST);
+    assert_int_equal(store_survey_answer(f->st, wave, f->ids[0], "", &a, 1, 5, T0, 0), BB_EEXIST);
     int64_t wid;
     char unit[64];
     assert_int_equal(
@@ -245,7 +256,7 @@ static void test_unanswered_and_close(void **state)
     assert_int_equal(store_wave_finish(f->st, wave, T0 + 7 * 86400), BB_OK);
     assert_int_equal(store_wave_finish(f->st, wave, T0 + 7 * 86400), BB_ESTATE);
     /* participation is now counts per unit; no per-person rows are left */
-    assert_int_equal(store_wave_units(f->st, wave, &u, &n), BB_OK);
+    assert_int_equal(store_wave_units(f->st, wave, 5, &u, &n), BB_OK);
     assert_int_equal(n, 2);
     assert_string_equal(u[0].unit, "Unit A");
     assert_int_equal(u[0].invited, 30);
@@ -330,7 +341,8 @@ static void test_scrub_with_answer(void **state)
     a[0].num = 9;
     bb_strlcpy(a[1].question, "why", sizeof(a[1].question));
     a[1].txt = "too much overtime";
-    assert_int_equal(store_survey_answer(f->st, wave, f->ids[0], "", a, 2, T0 + 60, upto), BB_OK);
+    assert_int_equal(store_survey_answer(f->st, wave, f->ids[0], "", a, 2, 5, T0 + 60, upto),
+                     BB_OK);
     bb_clock_unpin();
     assert_int_equal(count_sql(f, "SELECT count(*) FROM inbox WHERE text IN ('sembilan',"
                                   " 'too much overtime') OR payload <> ''"),
@@ -344,9 +356,149 @@ static void test_scrub_with_answer(void **state)
     assert_int_equal(store_session_get(f->st, f->ids[0], &sess), BB_OK);
     assert_null(strstr(sess, "enps"));
     free(sess);
+    /* one response: waiting for k - 1 more, none in the report table yet */
     int rows = 0;
     assert_int_equal(store_wave_answers(f->st, wave, count_row, &rows), BB_OK);
-    assert_int_equal(rows, 2);
+    assert_int_equal(rows, 0);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM survey_pending"), 2);
+}
+
+/* The bytes of the file at path (NUL-terminated; *len without it), or NULL
+ * when there is no such file. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    size_t cap = 1 << 20, got;
+    char *buf;
+    *len = 0;
+    if (!fp)
+        return NULL;
+    buf = malloc(cap + 1);
+    assert_non_null(buf);
+    while ((got = fread(buf + *len, 1, cap - *len, fp)) > 0) {
+        *len += got;
+        if (*len == cap) {
+            cap *= 2;
+            assert_true(cap <= (64u << 20));
+            buf = realloc(buf, cap + 1);
+            assert_non_null(buf);
+        }
+    }
+    fclose(fp);
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* How often needle is in the database file and in its -wal file. */
+static int in_files(struct fx *f, const char *needle)
+{
+    char wal[TFX_PATH_MAX + 8];
+    int n = 0;
+    bb_snprintf(wal, sizeof(wal), "%s-wal", f->path);
+    const char *paths[] = {f->path, wal};
+    for (size_t p = 0; p < BB_ARRAY_LEN(paths); p++) {
+        size_t len = 0, nl = strlen(needle);
+        char *b = slurp(paths[p], &len);
+        for (size_t i = 0; b && i + nl <= len; i++)
+            n += memcmp(b + i, needle, nl) == 0;
+        free(b);
+    }
+    return n;
+}
+
+static int map_text(sqlite3_stmt *s, void *dst)
+{
+    char(*t)[40] = dst;
+    bb_strlcpy(*t, (const char *)sqlite3_column_text(s, 0), sizeof(*t));
+    return BB_OK;
+}
+
+/* Issue 14, finding 2: answers wait in survey_pending (no person, no time)
+ * and reach the report table only k responses of a unit at a time, under
+ * new response ids and in random order; the pending rows are then zeroed
+ * in the file, so an id seen while pending names nothing afterwards; a
+ * wave's closing releases the rest. Participation moves with the releases
+ * (one step behind while the wave is open), not with each answer. */
+static void test_release_in_steps(void **state)
+{
+    struct fx *f = *state;
+    int64_t wave = add_wave(f);
+    struct store_unit_count *u = NULL;
+    char(*pend)[40] = NULL;
+    int n = 0, np = 0, in_order = 0;
+    for (int batch = 0; batch < 6; batch++) { /* Unit A: 30 people, 6 steps of 5 */
+        for (int j = 0; j < 4; j++)
+            answer(f, wave, batch * 5 + j);
+        assert_int_equal(count_sql(f, "SELECT count(DISTINCT pending) FROM survey_pending"), 4);
+        assert_int_equal(count_sql(f, "SELECT count(DISTINCT response) FROM survey_answers"),
+                         batch * 5);
+        /* participation as an open wave's report sees it: released steps
+         * but the latest */
+        assert_int_equal(store_wave_units(f->st, wave, 5, &u, &n), BB_OK);
+        assert_int_equal(n, 2);
+        assert_string_equal(u[0].unit, "Unit A");
+        assert_int_equal(u[0].invited, 30);
+        assert_int_equal(u[0].answered, batch > 0 ? (batch - 1) * 5 : 0);
+        free(u);
+        assert_int_equal(count_sql(f, "SELECT coalesce(max(step), 0) FROM survey_answers"), batch);
+        /* the pending ids, as a snapshot of the file would show them */
+        assert_int_equal(store_q_list(f->st, "SELECT DISTINCT pending FROM survey_pending",
+                                      STORE_NOARGS, map_text, sizeof(*pend), 10, NULL,
+                                      (void **)&pend, &np),
+                         BB_OK);
+        assert_int_equal(np, 4);
+        for (int j = 0; j < np; j++)
+            assert_true(in_files(f, pend[j]) > 0);
+        answer(f, wave, batch * 5 + 4); /* the k-th: the bucket is released */
+        assert_int_equal(count_sql(f, "SELECT count(*) FROM survey_pending"), 0);
+        assert_int_equal(count_sql(f, "SELECT count(DISTINCT response) FROM survey_answers"),
+                         (batch + 1) * 5);
+        for (int j = 0; j < np; j++) {
+            assert_int_equal(in_files(f, pend[j]), 0); /* zeroed, WAL truncated */
+            char q[120];
+            bb_snprintf(q, sizeof(q), "SELECT count(*) FROM survey_answers WHERE response = '%s'",
+                        pend[j]);
+            assert_int_equal(count_sql(f, q), 0);
+        }
+        free(pend);
+        pend = NULL;
+        /* storage order of this batch against the order it was given */
+        char q[160];
+        int64_t asc = 0;
+        bb_snprintf(q, sizeof(q),
+                    "SELECT count(*) = 4 FROM (SELECT num, lag(num) OVER () AS prev FROM"
+                    " survey_answers WHERE question = 'enps' AND num BETWEEN %d AND %d)"
+                    " WHERE prev < num",
+                    batch * 5, batch * 5 + 4);
+        asc = count_sql(f, q);
+        in_order += (int)asc;
+    }
+    /* 6 batches of 5 all in the given order by chance: 1 in 120^6 */
+    assert_true(in_order < 6);
+    /* Unit B: 3 of 10 answer; below k they wait until the wave closes */
+    for (int i = 30; i < 33; i++)
+        answer(f, wave, i);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM survey_answers WHERE unit = 'Unit B'"), 0);
+    assert_int_equal(store_wave_finish(f->st, wave, T0 + 7 * 86400), BB_OK);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM survey_pending"), 0);
+    assert_int_equal(count_sql(f, "SELECT count(DISTINCT response) FROM survey_answers"
+                                  " WHERE unit = 'Unit B'"),
+                     3);
+    assert_int_equal(store_wave_units(f->st, wave, 5, &u, &n), BB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(u[1].answered, 3);
+    free(u);
+}
+
+/* A response with every question skipped still counts (a marker row). */
+static void test_empty_response_counts(void **state)
+{
+    struct fx *f = *state;
+    int64_t wave = add_wave(f);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(store_survey_answer(f->st, wave, f->ids[i], "Unit A", NULL, 0, 5, T0, 0),
+                         BB_OK);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM survey_answers WHERE question = ''"), 5);
 }
 
 static void test_broadcast_bulk(void **state)
@@ -388,4 +540,5 @@ static void test_broadcast_bulk(void **state)
 
 TFX_MAIN(TFX_TEST(test_wave_timers_and_invitations), TFX_TEST(test_failed_answer_writes_nothing),
          TFX_TEST(test_answers_unlinkable), TFX_TEST(test_unanswered_and_close),
-         TFX_TEST(test_scrub_with_answer), TFX_TEST(test_broadcast_bulk))
+         TFX_TEST(test_scrub_with_answer), TFX_TEST(test_release_in_steps),
+         TFX_TEST(test_empty_response_counts), TFX_TEST(test_broadcast_bulk))

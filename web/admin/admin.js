@@ -319,12 +319,24 @@ async function surveyDetail(id) {
   }
   let sum = r.responses + ' responses of ' + r.invited + ' invited (' + pct(r.response_rate) + ')';
   if (r.enps) sum += '; eNPS ' + r.enps.score;
+  if (r.left_out) sum += '; ' + r.left_out + ' answer(s) left out of every figure (their units had fewer than ' + r.anonymity_k + ' answers)';
   $('survey-summary').textContent = sum;
   $('survey-csv').hidden = false;
   $('survey-csv').href = API + '/surveys/' + encodeURIComponent(id) + '/csv';
   (r.questions || []).forEach((q, i) => {
     const box = el('div', null, 'question');
     box.appendChild(el('h3', q.text || q.id));
+    if (q.type === 'text') {
+      /* free text: the comments themselves, sorted by the server */
+      const list = q.comments || [];
+      if (!list.length) box.appendChild(el('p', 'No comments.'));
+      const ul = document.createElement('ul');
+      ul.className = 'comments';
+      for (const t of list) ul.appendChild(el('li', t));
+      if (list.length) box.appendChild(ul);
+      qs.appendChild(box);
+      return;
+    }
     const labels = Object.keys(q.counts || {});
     if (!labels.length) {
       box.appendChild(el('p', 'Hidden or no answers.'));

@@ -12,7 +12,7 @@
  *   tick                        one reminder to non-responders, closing at
  *                               close-at (open sessions ended politely)
  *   survey report FLOW          response rate, distributions, eNPS, WHO-5,
- *                               k-anonymity with complementary suppression
+ *                               k-anonymity: units under k left out of all
  *   broadcast --to SEG ...      one BULK outbox row per person, one INSERT
  *   survey_admin_*              the HR dashboard's hooks: the same report
  *                               (latest wave as JSON, CSV), sending and
@@ -139,40 +139,6 @@ double survey_who5_low_pct(const struct survey_who5 *w)
     return w->n ? 100.0 * (double)w->below13 / (double)w->n : 0.0;
 }
 
-void survey_suppress(const int64_t *n, int count, int k, int *hidden)
-{
-    int64_t total = 0;
-    for (int i = 0; i < count; i++) {
-        total += n[i];
-        hidden[i] = n[i] < k;
-    }
-    if (total < k) {
-        for (int i = 0; i < count; i++)
-            hidden[i] = 1;
-        return;
-    }
-    for (;;) {
-        int nh = 0, best = -1;
-        int64_t sum = 0;
-        for (int i = 0; i < count; i++)
-            if (hidden[i]) {
-                nh++;
-                sum += n[i];
-            }
-        /* Nothing hidden, or the hidden groups together are a group of at
-         * least k spread over two or more groups: total minus the shown
-         * groups gives nothing smaller than k. */
-        if (nh == 0 || (nh >= 2 && sum >= k))
-            return;
-        for (int i = 0; i < count; i++)
-            if (!hidden[i] && (best < 0 || n[i] < n[best]))
-                best = i;
-        if (best < 0)
-            return; /* everything is hidden already */
-        hidden[best] = 1;
-    }
-}
-
 int survey_parse_when(const char *s, int64_t now, int64_t *out)
 {
     int64_t d;
@@ -274,7 +240,8 @@ static int act_survey_answer(const struct domain_ctx *d, const struct store_pers
         }
         na++;
     }
-    rc = store_survey_answer(d->st, wave, p->id, unit, a, na, d->now, d->event_id);
+    rc =
+        store_survey_answer(d->st, wave, p->id, unit, a, na, survey_k(d->cfg), d->now, d->event_id);
     if (rc == BB_EEXIST)
         rc = BB_OK; /* answered twice (a replay): the first answer counts */
     return rc;

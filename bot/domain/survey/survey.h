@@ -6,7 +6,7 @@
  * person.surveys; a tick that sends wave reminders and closes waves; the
  * CLI commands `survey` and `broadcast`.
  *
- * The report arithmetic and the suppression rule are plain functions,
+ * The report arithmetic (eNPS, WHO-5) is plain functions,
  * exposed here for the unit tests.
  *
  * Thread rules: core thread / CLI only; no global mutable state.
@@ -39,14 +39,6 @@ int survey_segment_check(const char *s, char *err, size_t n);
 /* eNPS from counts: % promoters (9-10) minus % detractors (0-6), -100..100.
  * BB_EINVAL when n is 0. */
 int survey_enps(int64_t promoters, int64_t detractors, int64_t n, double *out);
-
-/* Which groups of a breakdown to hide. n[i]: answers in group i; k: the
- * threshold. hidden[i] is set for groups with fewer than k answers, and
- * then for more groups (the smallest first) while the hidden groups
- * together could be worked out from the total and the shown groups: one
- * hidden group alone, or hidden groups with fewer than k answers together.
- * When the total itself is below k every group is hidden. */
-void survey_suppress(const int64_t *n, int count, int k, int *hidden);
 
 /* WHO-5 over complete responses: the mean raw score (0-25) times 4, and the
  * share (0-100) of responses with a raw score below 13. */

@@ -89,7 +89,8 @@ static const struct flow_node *question_node(const struct flow *f, const char *q
 
 /* One question of the whole wave: its text and answers per label (the
  * options of the flow's input where it has them, else the values). */
-static int question_json(const struct flow_node *node, const struct survey_qstat *q, cJSON *arr)
+static int question_json(const struct flow_node *node, const struct survey_qstat *q,
+                         struct survey_agg *a, cJSON *arr)
 {
     char label[16];
     cJSON *o = cJSON_CreateObject(), *c;
@@ -104,8 +105,18 @@ static int question_json(const struct flow_node *node, const struct survey_qstat
         !cJSON_AddNumberToObject(o, "answers", (double)q->n) ||
         !(c = cJSON_AddObjectToObject(o, "counts")))
         return BB_ENOMEM;
-    if (q->is_text)
-        return BB_OK; /* free text: in the CSV, never counted per answer */
+    if (q->is_text) {
+        /* free text: the comments themselves, sorted (never in answer order),
+         * only those of units not left out; never counted per answer */
+        const char **t = NULL;
+        int nt = 0, rc = survey_agg_comments(a, q->name, &t, &nt);
+        cJSON *list = rc == BB_OK ? cJSON_AddArrayToObject(o, "comments") : NULL;
+        for (int i = 0; list && i < nt; i++)
+            if (!cJSON_AddItemToArray(list, cJSON_CreateString(t[i])))
+                list = NULL;
+        free(t);
+        return rc != BB_OK ? rc : list ? BB_OK : BB_ENOMEM;
+    }
     if (node && node->input.nopts > 0) {
         for (int i = 0; i < node->input.nopts; i++) {
             const struct flow_option *op = &node->input.opts[i];
@@ -133,8 +144,8 @@ static int question_json(const struct flow_node *node, const struct survey_qstat
 }
 
 /* The results of the whole wave into o (the caller checked survey_agg_shown). */
-static int report_json(const struct domain_ctx *d, const struct store_wave *w,
-                       const struct survey_agg *a, cJSON *o)
+static int report_json(const struct domain_ctx *d, const struct store_wave *w, struct survey_agg *a,
+                       cJSON *o)
 {
     const struct flow *f = d->lib ? flow_lib_get(d->lib, w->flow_id, 0) : NULL;
     const struct survey_group *g = &a->total;
@@ -168,23 +179,23 @@ static int report_json(const struct domain_ctx *d, const struct store_wave *w,
         const struct flow_node *nd = &f->nodes[i];
         for (int j = 0; nd->has_ask && nd->save[0] && j < g->nq; j++)
             if (!strcmp(g->q[j].name, nd->save) && question_node(f, nd->save) == nd) {
-                rc = question_json(nd, &g->q[j], arr);
+                rc = question_json(nd, &g->q[j], a, arr);
                 break;
             }
     }
     for (int j = 0; rc == BB_OK && j < g->nq; j++)
         if (!question_node(f, g->q[j].name))
-            rc = question_json(NULL, &g->q[j], arr);
+            rc = question_json(NULL, &g->q[j], a, arr);
     return rc;
 }
 
 /* The latest wave of a flow and its aggregate; *w malloc'd (free()). */
-static int latest_wave(const struct domain_ctx *d, const char *flow_id, struct store_wave **w,
-                       int *n, struct survey_agg *a, int64_t *invited, char *err)
+static int latest_wave(const struct domain_ctx *d, const char *flow_id, int k,
+                       struct store_wave **w, int *n, struct survey_agg *a, int64_t *invited,
+                       int64_t *answered, char *err)
 {
     struct store_unit_count *u = NULL;
     int nu = 0, rc;
-    int64_t answered = 0;
     memset(a, 0, sizeof(*a));
     rc = store_wave_list(d->st, flow_id, w, n);
     if (rc == BB_OK && *n == 0) {
@@ -192,7 +203,7 @@ static int latest_wave(const struct domain_ctx *d, const char *flow_id, struct s
         rc = BB_ENOTFOUND;
     }
     if (rc == BB_OK)
-        rc = survey_wave_aggregate(d, (*w)[*n - 1].id, a, &u, &nu, invited, &answered);
+        rc = survey_wave_aggregate(d, (*w)[*n - 1].id, k, a, &u, &nu, invited, answered);
     free(u);
     return rc;
 }
@@ -203,11 +214,11 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
     struct store_wave *w = NULL;
     struct survey_agg a;
     int n = 0, rc;
-    int64_t invited = 0;
+    int64_t invited = 0, answered = 0;
     cJSON *o = NULL;
     k = admin_k(d, k);
     *out = NULL;
-    rc = latest_wave(d, survey_id, &w, &n, &a, &invited, err);
+    rc = latest_wave(d, survey_id, k, &w, &n, &a, &invited, &answered, err);
     if (rc != BB_OK)
         goto out;
     const struct store_wave *lw = &w[n - 1];
@@ -227,7 +238,9 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
         if (!cJSON_AddTrueToObject(o, "hidden") || !cJSON_AddNumberToObject(o, "anonymity_k", k))
             goto out;
     } else if (!cJSON_AddNumberToObject(o, "responses", (double)a.total.responses) ||
-               !cJSON_AddNumberToObject(o, "response_rate", rate(a.total.responses, invited)) ||
+               !cJSON_AddNumberToObject(o, "response_rate", rate(answered, invited)) ||
+               !cJSON_AddNumberToObject(o, "left_out", (double)a.left_out) ||
+               !cJSON_AddNumberToObject(o, "anonymity_k", k) ||
                (rc = report_json(d, lw, &a, o)) != BB_OK) {
         goto out;
     }
@@ -269,7 +282,7 @@ int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
         }
         if (seen)
             continue; /* a later wave of this flow was listed already */
-        rc = survey_wave_aggregate(d, w[i].id, &a, &u, &nu, &invited, &answered);
+        rc = survey_wave_aggregate(d, w[i].id, k, &a, &u, &nu, &invited, &answered);
         free(u);
         if (rc == BB_OK) {
             int shown = survey_agg_shown(&a, k);
@@ -282,9 +295,9 @@ int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
                 cJSON_AddNumberToObject(x, "invited", (double)invited) &&
                 (shown ? cJSON_AddNumberToObject(x, "responses", (double)a.total.responses) != NULL
                        : cJSON_AddNullToObject(x, "responses") != NULL) &&
-                (shown ? cJSON_AddNumberToObject(x, "response_rate",
-                                                 rate(a.total.responses, invited)) != NULL
-                       : cJSON_AddNullToObject(x, "response_rate") != NULL) &&
+                (shown
+                     ? cJSON_AddNumberToObject(x, "response_rate", rate(answered, invited)) != NULL
+                     : cJSON_AddNullToObject(x, "response_rate") != NULL) &&
                 add_iso(x, "last_sent", w[i].start_at) == BB_OK &&
                 cJSON_AddBoolToObject(x, "closed", w[i].closed))
                 rc = BB_OK;

@@ -67,6 +67,7 @@ struct survey_qstat {
 struct survey_group {
     char unit[128];
     int64_t responses;
+    int left_out; /* fewer than k responses: in no figure of the report */
     struct survey_qstat q[SURVEY_MAXQ];
     int nq;
     int64_t enps_n, enps_prom, enps_det;
@@ -74,11 +75,14 @@ struct survey_group {
 };
 
 struct survey_agg {
-    struct survey_group total;
+    struct survey_group total; /* the groups that are not left out, merged */
     struct survey_group *g;
     int ng, cap;
-    char **comments; /* "question: text", total only */
+    char **comments;    /* "question: text", of groups not left out */
+    int *comment_group; /* index into g of each comment */
     int ncomments;
+    int64_t left_out;    /* responses of the groups left out */
+    int left_out_groups; /* how many groups that is */
     /* the response being read */
     char cur[40];
     char cur_unit[128];
@@ -96,10 +100,18 @@ struct survey_report_opts {
 
 void survey_agg_free(struct survey_agg *a);
 /* Read one wave: participation per unit (*u, *nu; free()) with its sums,
- * and the answers aggregated into *a (survey_agg_free() it, also on error). */
-int survey_wave_aggregate(const struct domain_ctx *d, int64_t wave_id, struct survey_agg *a,
+ * and the released answers aggregated into *a (survey_agg_free() it, also
+ * on error). The complement rule: a unit (group) with fewer than k
+ * responses is left out of every figure - the total, eNPS, WHO-5, every
+ * question and the comments - and only counted in a->left_out, so no two
+ * reports (waves to overlapping segments, or one wave before and after)
+ * can be subtracted to find it. */
+int survey_wave_aggregate(const struct domain_ctx *d, int64_t wave_id, int k, struct survey_agg *a,
                           struct store_unit_count **u, int *nu, int64_t *invited,
                           int64_t *answered);
+/* The comments of one question (texts without the "question: " prefix),
+ * sorted; pointers into a (valid until survey_agg_free). *out malloc'd. */
+int survey_agg_comments(struct survey_agg *a, const char *question, const char ***out, int *n);
 /* The k rule of a whole wave: its results show only from k responses. */
 int survey_agg_shown(const struct survey_agg *a, int k);
 /* The report of every wave of flow_id into o->out (text with a trend table,

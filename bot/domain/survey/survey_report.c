@@ -1,13 +1,15 @@
 /*
  * survey_report.c - the survey module's reports: answers of a wave
  * aggregated per unit, response rates, distributions, eNPS and WHO-5, with
- * k-anonymity and complementary suppression; as text or CSV (`survey
+ * k-anonymity: a unit with fewer than k answers is left out of every
+ * figure (the complement rule across reports); as text or CSV (`survey
  * report`, the dashboard's CSV). Called by survey_cli.c and survey_api.c.
  *
  * Thread rules: core thread / CLI only; no global mutable state.
  */
 #include "bot/domain/survey/survey_int.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -67,7 +69,8 @@ static void add_num(struct survey_group *g, const char *question, double v)
     }
 }
 
-/* End of one response: count it in its unit and the total. */
+/* End of one response: count it in its unit (the total is merged from the
+ * units at the end, survey_wave_aggregate). */
 static void end_response(struct survey_agg *a)
 {
     if (!a->cur[0])
@@ -77,29 +80,47 @@ static void end_response(struct survey_agg *a)
         a->err = BB_ENOMEM;
         return;
     }
-    a->total.responses++;
     u->responses++;
-    if (a->who5_have == 0x1f) {
-        survey_who5_add(&a->total.who5, a->who5);
+    if (a->who5_have == 0x1f)
         survey_who5_add(&u->who5, a->who5);
-    }
     a->cur[0] = '\0';
     a->who5_have = 0;
+}
+
+static int add_comment(struct survey_agg *a, int group, const char *question, const char *txt)
+{
+    size_t len = strlen(question) + strlen(txt) + 3;
+    char **nc;
+    int *ng;
+    if (a->ncomments >= SURVEY_MAX_COMMENTS)
+        return BB_OK;
+    if (!(nc = realloc(a->comments, (size_t)(a->ncomments + 1) * sizeof(*nc))))
+        return BB_ENOMEM;
+    a->comments = nc;
+    if (!(ng = realloc(a->comment_group, (size_t)(a->ncomments + 1) * sizeof(*ng))))
+        return BB_ENOMEM;
+    a->comment_group = ng;
+    if (!(nc[a->ncomments] = malloc(len)))
+        return BB_ENOMEM;
+    bb_snprintf(nc[a->ncomments], len, "%s: %s", question, txt);
+    ng[a->ncomments++] = group;
+    return BB_OK;
 }
 
 static int on_row(void *ctx, const struct store_answer_row *r)
 {
     struct survey_agg *a = ctx;
+    struct survey_group *u;
     if (strcmp(a->cur, r->response) != 0) {
         end_response(a);
         bb_strlcpy(a->cur, r->response, sizeof(a->cur));
         bb_strlcpy(a->cur_unit, r->unit, sizeof(a->cur_unit));
     }
+    if (!r->question[0])
+        return a->err; /* a response with every question skipped */
+    if (!(u = group_of(a, r->unit)))
+        return BB_ENOMEM;
     if (r->has_num) {
-        struct survey_group *u = group_of(a, r->unit);
-        if (!u)
-            return BB_ENOMEM;
-        add_num(&a->total, r->question, r->num);
         add_num(u, r->question, r->num);
         if (!strncmp(r->question, "who5_", 5) && r->question[5] >= '1' && r->question[5] <= '5' &&
             !r->question[6]) {
@@ -108,22 +129,67 @@ static int on_row(void *ctx, const struct store_answer_row *r)
             a->who5_have |= 1 << i;
         }
     } else if (r->txt) {
-        struct survey_qstat *q = q_of(&a->total, r->question, 1);
+        struct survey_qstat *q = q_of(u, r->question, 1);
         if (q)
             q->n++;
-        if (a->ncomments < SURVEY_MAX_COMMENTS) {
-            size_t len = strlen(r->question) + strlen(r->txt) + 3;
-            char **nc = realloc(a->comments, (size_t)(a->ncomments + 1) * sizeof(*nc));
-            if (!nc)
-                return BB_ENOMEM;
-            a->comments = nc;
-            if (!(nc[a->ncomments] = malloc(len)))
-                return BB_ENOMEM;
-            bb_snprintf(nc[a->ncomments], len, "%s: %s", r->question, r->txt);
-            a->ncomments++;
-        }
+        int rc = add_comment(a, (int)(u - a->g), r->question, r->txt);
+        if (rc != BB_OK)
+            return rc;
     }
     return a->err;
+}
+
+/* Add group src into dst (the total): responses, every question, eNPS,
+ * WHO-5. */
+static void merge_group(struct survey_group *dst, const struct survey_group *src)
+{
+    dst->responses += src->responses;
+    for (int i = 0; i < src->nq; i++) {
+        const struct survey_qstat *s = &src->q[i];
+        struct survey_qstat *q = q_of(dst, s->name, s->is_text);
+        if (!q)
+            continue;
+        q->n += s->n;
+        q->sum += s->sum;
+        for (int v = 0; v <= 10; v++)
+            q->hist[v] += s->hist[v];
+    }
+    dst->enps_n += src->enps_n;
+    dst->enps_prom += src->enps_prom;
+    dst->enps_det += src->enps_det;
+    dst->who5.n += src->who5.n;
+    dst->who5.raw_sum += src->who5.raw_sum;
+    dst->who5.below13 += src->who5.below13;
+}
+
+/* The complement rule: groups under k are left out; the total is the sum
+ * of the others, and only their comments are kept. */
+static void agg_finish(struct survey_agg *a, int k)
+{
+    int kept = 0;
+    memset(&a->total, 0, sizeof(a->total));
+    a->left_out = 0;
+    a->left_out_groups = 0;
+    for (int i = 0; i < a->ng; i++) {
+        struct survey_group *g = &a->g[i];
+        g->left_out = g->responses < k;
+        if (g->left_out) {
+            a->left_out += g->responses;
+            a->left_out_groups++;
+        } else {
+            merge_group(&a->total, g);
+        }
+    }
+    for (int i = 0; i < a->ncomments; i++) {
+        assert(a->comment_group[i] >= 0 && a->comment_group[i] < a->ng);
+        if (a->g[a->comment_group[i]].left_out) {
+            free(a->comments[i]);
+            continue;
+        }
+        a->comments[kept] = a->comments[i];
+        a->comment_group[kept++] = a->comment_group[i];
+    }
+    a->ncomments = kept;
 }
 
 void survey_agg_free(struct survey_agg *a)
@@ -131,6 +197,7 @@ void survey_agg_free(struct survey_agg *a)
     for (int i = 0; i < a->ncomments; i++)
         free(a->comments[i]);
     free(a->comments);
+    free(a->comment_group);
     free(a->g);
     memset(a, 0, sizeof(*a));
 }
@@ -271,15 +338,55 @@ static void print_hidden(int64_t wave, const char *label, const char *why,
         out_printf(o, "  %s: hidden (%s)\n", label, why);
 }
 
+/* How many answers the complement rule left out, and why. */
+static void print_left_out(int64_t wave, const struct survey_agg *a, struct survey_report_opts *o)
+{
+    char val[32];
+    if (a->left_out == 0)
+        return;
+    if (o->csv) {
+        bb_snprintf(val, sizeof(val), "%" PRId64, a->left_out);
+        csv_row(o, wave, "all", "left_out", val);
+        return;
+    }
+    out_printf(o,
+               "  left out: %" PRId64 " answer(s) from %d unit(s) with fewer than %d answers"
+               " each; they are in no figure of this report (totals, eNPS, questions,"
+               " comments), so no two reports can be subtracted to find them\n",
+               a->left_out, a->left_out_groups, o->k);
+}
+
+static int cmp_cstr(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+int survey_agg_comments(struct survey_agg *a, const char *question, const char ***out, int *n)
+{
+    size_t ql = strlen(question);
+    *out = NULL;
+    *n = 0;
+    if (a->ncomments == 0)
+        return BB_OK;
+    if (!(*out = calloc((size_t)a->ncomments, sizeof(**out))))
+        return BB_ENOMEM;
+    for (int i = 0; i < a->ncomments; i++)
+        if (!strncmp(a->comments[i], question, ql) && !strncmp(a->comments[i] + ql, ": ", 2))
+            (*out)[(*n)++] = a->comments[i] + ql + 2;
+    qsort(*out, (size_t)*n, sizeof(**out), cmp_cstr);
+    return BB_OK;
+}
+
 /* Read one wave: participation per unit (*u, *nu; free()) with its sums,
- * and the answers aggregated into *a (survey_agg_free() it, also on error). */
-int survey_wave_aggregate(const struct domain_ctx *d, int64_t wave_id, struct survey_agg *a,
+ * and the answers aggregated into *a (survey_agg_free() it, also on error);
+ * units under k left out of every figure. */
+int survey_wave_aggregate(const struct domain_ctx *d, int64_t wave_id, int k, struct survey_agg *a,
                           struct store_unit_count **u, int *nu, int64_t *invited, int64_t *answered)
 {
     int rc;
     memset(a, 0, sizeof(*a));
     *invited = *answered = 0;
-    rc = store_wave_units(d->st, wave_id, u, nu);
+    rc = store_wave_units(d->st, wave_id, survey_k(d->cfg), u, nu);
     if (rc != BB_OK)
         return rc;
     for (int i = 0; i < *nu; i++) {
@@ -291,6 +398,8 @@ int survey_wave_aggregate(const struct domain_ctx *d, int64_t wave_id, struct su
         end_response(a);
         rc = a->err;
     }
+    if (rc == BB_OK)
+        agg_finish(a, k);
     return rc;
 }
 
@@ -318,7 +427,7 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
     char day0[16], day1[16], val[64];
 
     memset(t, 0, sizeof(*t));
-    rc = survey_wave_aggregate(d, w->id, &a, &u, &nu, &invited, &answered);
+    rc = survey_wave_aggregate(d, w->id, o->k, &a, &u, &nu, &invited, &answered);
     if (rc != BB_OK)
         goto out;
     survey_fmt_day(w->start_at, day0, sizeof(day0));
@@ -340,6 +449,11 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
                    day0, day1, w->closed ? " (closed)" : " (open)");
         out_printf(o, "  invited %" PRId64 ", answered %" PRId64 ", response rate %.1f%%\n",
                    invited, answered, invited ? 100.0 * (double)answered / (double)invited : 0.0);
+        if (!w->closed)
+            out_printf(o,
+                       "  (open: answers count in steps of %d per unit, one step behind; all at"
+                       " closing)\n",
+                       survey_k(d->cfg));
     }
     if (!survey_agg_shown(&a, o->k)) {
         print_hidden(w->id, "all", "fewer answers than the anonymity threshold", o);
@@ -351,6 +465,7 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
     t->has_who5 = a.total.who5.n > 0;
     t->who5 = survey_who5_index(&a.total.who5);
     print_group(w->id, &a.total, "all", o);
+    print_left_out(w->id, &a, o);
     /* Free text: only for the whole wave, sorted (never in answer order). */
     if (a.ncomments > 0) {
         qsort(a.comments, (size_t)a.ncomments, sizeof(char *), cmp_str);
@@ -363,34 +478,16 @@ static int report_wave(const struct domain_ctx *d, const struct store_wave *w,
         }
     }
     if (o->by_unit && a.ng > 0) {
-        int64_t *n = calloc((size_t)a.ng, sizeof(*n));
-        int *hidden = calloc((size_t)a.ng, sizeof(*hidden));
-        if (!n || !hidden) {
-            free(n);
-            free(hidden);
-            rc = BB_ENOMEM;
-            goto out;
-        }
-        for (int i = 0; i < a.ng; i++)
-            n[i] = a.g[i].responses;
-        survey_suppress(n, a.ng, o->k, hidden);
         if (!o->csv)
-            out_printf(
-                o,
-                "  by unit (groups under %d answers are hidden, and so is any group that would "
-                "reveal one):\n",
-                o->k);
+            out_printf(o, "  by unit (a unit under %d answers is left out of every figure):\n",
+                       o->k);
         for (int i = 0; i < a.ng; i++) {
-            if (hidden[i])
+            if (a.g[i].left_out)
                 print_hidden(w->id, unit_name(a.g[i].unit),
-                             n[i] < o->k ? "fewer answers than the anonymity threshold"
-                                         : "would reveal a smaller group",
-                             o);
+                             "left out: fewer answers than the anonymity threshold", o);
             else
                 print_group(w->id, &a.g[i], unit_name(a.g[i].unit), o);
         }
-        free(n);
-        free(hidden);
         /* Participation by unit: counts of people, not answers; units with
          * fewer than k invited are folded into one line. */
         int64_t oi = 0, oa = 0;
