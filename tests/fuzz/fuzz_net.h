@@ -58,8 +58,22 @@ static inline int fuzz_connect(void)
     setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one)); /* port at connect */
 #endif
     (void)one;
-    if (bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0 ||
-        connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+    if (bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0)
+        abort();
+    int rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+    if (rc != 0 && errno == EINTR) {
+        /* a signal (libFuzzer's timer) interrupted the blocking connect:
+         * the handshake goes on (POSIX): wait for it */
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        int err = 0, turns = 0;
+        socklen_t el = sizeof(err);
+        while (poll(&p, 1, 1000) < 0 && errno == EINTR && ++turns < 100)
+            ;
+        rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && !err && (p.revents & POLLOUT)
+                 ? 0
+                 : -1;
+    }
+    if (rc != 0) {
         perror("fuzz_connect");
         abort();
     }
