@@ -507,6 +507,20 @@ static int last_is_chunked(const char *v)
     return n == 7 && strncasecmp(last, "chunked", 7) == 0;
 }
 
+/* The bytes of the request line and the headers lws knows by name (the
+ * values it kept; headers it does not know are not counted). */
+static size_t header_bytes(struct lws *wsi)
+{
+    size_t n = 0;
+
+    for (int t = 0; t < WSI_TOKEN_COUNT; t++) {
+        int len = lws_hdr_total_length(wsi, (enum lws_token_indexes)t);
+        if (len > 0)
+            n += (size_t)len;
+    }
+    return n;
+}
+
 /* LWS_CALLBACK_HTTP: start a transaction. Returns what the callback returns. */
 int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, const char *in)
 {
@@ -529,6 +543,13 @@ int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, con
     if (!t->path || !t->query)
         return -1;
     http_peer_of(s, wsi, t->ip, t->client);
+    /* RFC 6585: lws reads up to HTTP_HEADER_TABLE bytes; over our limit
+     * the request is refused here (issue 14, finding 11) */
+    if (header_bytes(wsi) > HTTP_HEADER_MAX) {
+        set_json_error(t, 431, "request headers too large");
+        t->close_after = 1;
+        goto respond;
+    }
 
     if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
         lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {

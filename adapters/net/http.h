@@ -29,6 +29,9 @@ struct http_server;
 #define HTTP_STATIC_MAX     (8 * 1024 * 1024) /* largest static file served */
 #define HTTP_WS_QUEUE_MSGS  256               /* queued messages per connection */
 #define HTTP_WS_QUEUE_BYTES (4 * 1024 * 1024) /* queued bytes per connection */
+#define HTTP_HEADER_MAX     8192              /* request line + known headers; over it: 431 */
+#define HTTP_HEADER_TABLE   32768 /* lws's header table; over it lws closes, no answer */
+#define HTTP_HEADER_SECS    3     /* seconds a connection may take to send its headers */
 #define HTTP_DISCARD_MAX                                                                           \
     (1024 * 1024) /* over-cap body bytes read and dropped                                          \
                      before a 413 (beyond it: 413 and close) */

@@ -137,6 +137,12 @@ int http_new(const struct http_opts *o, struct http_server **out)
     memset(&info, 0, sizeof(info));
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.user = s;
+    /* The header table is the context's (lws ignores these on a vhost):
+     * HTTP_HEADER_TABLE bytes, so that a header block over our limit
+     * (HTTP_HEADER_MAX) still reaches us and gets its 431; at most 64
+     * connections parse headers at once, the others wait their turn. */
+    info.max_http_header_data = HTTP_HEADER_TABLE;
+    info.max_http_header_pool = 64;
     rc = BB_EIO;
     s->ctx = lws_create_context(&info);
     if (!s->ctx)
@@ -149,10 +155,13 @@ int http_new(const struct http_opts *o, struct http_server **out)
     info.vhost_name = "bimbing";
     http_vhost_headers_build(s);
     info.headers = s->vh_headers; /* lws keeps the pointer: http_set_headers() edits in place */
-    info.max_http_header_data = 8192;
-    info.max_http_header_pool = 64;
     info.keepalive_timeout = 30;
     info.timeout_secs = 30;
+    /* The header phase: a connection that has not sent a whole header
+     * block within HTTP_HEADER_SECS is closed (lws's default is 10 s). It
+     * bounds slow senders, and requests lws 4.1.6 cannot finish parsing
+     * (a last header named by a prefix of a known one, docs/security.md). */
+    info.timeout_secs_ah_idle = HTTP_HEADER_SECS;
     if (!strchr(s->bind_addr, ':'))
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     s->vh = lws_create_vhost(s->ctx, &info);

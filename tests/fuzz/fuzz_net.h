@@ -31,17 +31,52 @@ static inline struct http_server *fuzz_server(const char *static_dir)
     return fuzz_http_;
 }
 
-/* A connected, non-blocking client socket that resets (no TIME_WAIT) on
- * close. */
+#define FUZZ_SRC_ADDRS 250 /* client source addresses 127.0.1.1 .. 127.0.1.250 */
+
+/* A connected, non-blocking client socket. SO_LINGER {1, 0} resets it on
+ * close, but a connection whose client ended its input first (shutdown)
+ * and then got the server's FIN is in TIME_WAIT for 60 s on the client's
+ * side all the same: at ~1,000 inputs a second that is more than the
+ * ~28,000 ephemeral ports of one source address (connect failed after a
+ * few minutes). Each connection therefore comes from the next of
+ * FUZZ_SRC_ADDRS loopback addresses (all of 127.0.0.0/8 is local), each
+ * with its own ports. */
 static inline int fuzz_connect(void)
 {
+    static unsigned n;
     struct sockaddr_in a = {.sin_family = AF_INET,
                             .sin_port = htons((uint16_t)http_port(fuzz_http_))};
+    struct sockaddr_in src = {.sin_family = AF_INET};
     struct linger lg = {1, 0};
+    int one = 1;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+    src.sin_addr.s_addr = htonl(0x7f000101u + n++ % FUZZ_SRC_ADDRS);
+    if (fd < 0)
         abort();
+#ifdef IP_BIND_ADDRESS_NO_PORT
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one)); /* port at connect */
+#endif
+    (void)one;
+    if (bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0)
+        abort();
+    int rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+    if (rc != 0 && errno == EINTR) {
+        /* a signal (libFuzzer's timer) interrupted the blocking connect:
+         * the handshake goes on (POSIX): wait for it */
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        int err = 0, turns = 0;
+        socklen_t el = sizeof(err);
+        while (poll(&p, 1, 1000) < 0 && errno == EINTR && ++turns < 100)
+            ;
+        rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && !err && (p.revents & POLLOUT)
+                 ? 0
+                 : -1;
+    }
+    if (rc != 0) {
+        perror("fuzz_connect");
+        abort();
+    }
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     return fd;
