@@ -537,6 +537,15 @@ const char *const store_migrations[] = {
      * everyone. */
     "CREATE INDEX people_counsellor ON people(role) WHERE role = 'counsellor';"
     "CREATE INDEX people_hr ON people(unit, id) WHERE role = 'hr';",
+    /* Working time (store_work.c): a person's own working days and hours
+     * ('' = the instance's), and leave (/cuti) until a local day number
+     * (inclusive; NULL = none). */
+    "CREATE TABLE work_prefs ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+    " days TEXT NOT NULL DEFAULT '',"
+    " hours TEXT NOT NULL DEFAULT '',"
+    " leave_until INTEGER,"
+    " leave_set_at INTEGER NOT NULL DEFAULT 0);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -554,6 +563,10 @@ const struct store_person_table store_person_tables[] = {
      "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"
      " strengths, interests, created_at, updated_at FROM people WHERE id = ?1",
      "DELETE FROM people WHERE id = ?1", 1, 0},
+    /* Working days and hours of their own, and leave (/cuti). */
+    {"work_prefs",
+     "SELECT days, hours, leave_until, leave_set_at FROM work_prefs WHERE person_id = ?1",
+     "DELETE FROM work_prefs WHERE person_id = ?1", 0, 0},
     /* Others name the person as their supervisor: that NIP goes too. */
     {NULL, NULL,
      "UPDATE people SET supervisor_nip = '' WHERE supervisor_nip <> ''"
