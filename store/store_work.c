@@ -15,8 +15,8 @@ static int map_work(sqlite3_stmt *s, void *out)
     const unsigned char *d = sqlite3_column_text(s, 0), *h = sqlite3_column_text(s, 1);
     bb_strlcpy(w->days, d ? (const char *)d : "", sizeof(w->days));
     bb_strlcpy(w->hours, h ? (const char *)h : "", sizeof(w->hours));
-    w->leave_until = sqlite3_column_type(s, 2) == SQLITE_NULL ? STORE_WORK_NO_LEAVE
-                                                              : sqlite3_column_int64(s, 2);
+    w->leave_until =
+        sqlite3_column_type(s, 2) == SQLITE_NULL ? STORE_WORK_NO_LEAVE : sqlite3_column_int64(s, 2);
     w->leave_set_at = sqlite3_column_int64(s, 3);
     return BB_OK;
 }

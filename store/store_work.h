@@ -28,8 +28,7 @@ struct store_work {
 int store_work_get(struct store *st, int64_t person_id, struct store_work *out);
 /* Set days and/or hours (NULL keeps what is stored; "" returns to the
  * default). */
-int store_work_set_hours(struct store *st, int64_t person_id, const char *days,
-                         const char *hours);
+int store_work_set_hours(struct store *st, int64_t person_id, const char *days, const char *hours);
 /* Leave until a day number (inclusive), or end it (STORE_WORK_NO_LEAVE). */
 int store_work_set_leave(struct store *st, int64_t person_id, int64_t leave_until, int64_t now);
 

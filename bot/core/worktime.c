@@ -95,8 +95,10 @@ int work_hours_parse(const char *days, const char *hours, struct work_hours *h, 
 {
     struct work_hours w = *h;
     if (days && days[0] && parse_days(days, &w.days) != 0) {
-        bb_snprintf(err, el, "working days \"%.40s\": use day names like \"mon-fri\" or "
-                             "\"mon,tue,thu\" (or sen-jum)", days);
+        bb_snprintf(err, el,
+                    "working days \"%.40s\": use day names like \"mon-fri\" or "
+                    "\"mon,tue,thu\" (or sen-jum)",
+                    days);
         return BB_EINVAL;
     }
     if (hours && hours[0]) {
@@ -111,8 +113,10 @@ int work_hours_parse(const char *days, const char *hours, struct work_hours *h, 
                  w.start_min < w.end_min;
         }
         if (!ok) {
-            bb_snprintf(err, el, "working hours \"%.40s\": use \"HH:MM-HH:MM\" with the start "
-                                 "before the end, like \"07:30-16:00\"", hours);
+            bb_snprintf(err, el,
+                        "working hours \"%.40s\": use \"HH:MM-HH:MM\" with the start "
+                        "before the end, like \"07:30-16:00\"",
+                        hours);
             return BB_EINVAL;
         }
     }
@@ -161,8 +165,8 @@ static int name_ok(const cJSON *v)
            !bb_has_bidi_control(v->valuestring);
 }
 
-static int parse_year(struct work_holidays *h, const cJSON *y, int yi, const char *name,
-                      char *err, size_t el)
+static int parse_year(struct work_holidays *h, const cJSON *y, int yi, const char *name, char *err,
+                      size_t el)
 {
     static const char *const ykeys[] = {"year", "source", "days", "note", NULL};
     static const char *const dkeys[] = {"date", "kind", "id", "en", NULL};
@@ -171,8 +175,10 @@ static int parse_year(struct work_holidays *h, const cJSON *y, int yi, const cha
     const cJSON *days = cJSON_GetObjectItemCaseSensitive(y, "days");
     struct work_year *w = &h->years[h->nyears];
     if (!cJSON_IsObject(y) || !known_keys(y, ykeys)) {
-        bb_snprintf(err, el, "%s: years[%d] must be an object with year, source, days (and "
-                             "note)", name, yi);
+        bb_snprintf(err, el,
+                    "%s: years[%d] must be an object with year, source, days (and "
+                    "note)",
+                    name, yi);
         return BB_EINVAL;
     }
     if (!cJSON_IsNumber(yr) || yr->valuedouble != (double)(int)yr->valuedouble ||
@@ -200,8 +206,7 @@ static int parse_year(struct work_holidays *h, const cJSON *y, int yi, const cha
     }
     /* Only dates from a named decree: a year without its source lists none. */
     if (!w->source[0] && cJSON_GetArraySize(days) > 0) {
-        bb_snprintf(err, el, "%s: %d lists days but names no source (the decree)", name,
-                    w->year);
+        bb_snprintf(err, el, "%s: %d lists days but names no source (the decree)", name, w->year);
         return BB_EINVAL;
     }
     int di = 0;
@@ -216,8 +221,8 @@ static int parse_year(struct work_holidays *h, const cJSON *y, int yi, const cha
         int64_t y0;
         int m0, d0;
         if (!cJSON_IsObject(d) || !known_keys(d, dkeys)) {
-            bb_snprintf(err, el, "%s: %d.days[%d] must be an object with date, kind, id, en",
-                        name, w->year, di);
+            bb_snprintf(err, el, "%s: %d.days[%d] must be an object with date, kind, id, en", name,
+                        w->year, di);
             return BB_EINVAL;
         }
         if (!cJSON_IsString(date) || cal_parse_date(date->valuestring, &o->day) != 0) {
@@ -241,8 +246,10 @@ static int parse_year(struct work_holidays *h, const cJSON *y, int yi, const cha
             return BB_EINVAL;
         }
         if (!name_ok(nid) || !name_ok(nen)) {
-            bb_snprintf(err, el, "%s: %d.days[%d] needs its name in \"id\" and \"en\" (text, at "
-                                 "most %d bytes)", name, w->year, di, WORK_NAME_MAX - 1);
+            bb_snprintf(err, el,
+                        "%s: %d.days[%d] needs its name in \"id\" and \"en\" (text, at "
+                        "most %d bytes)",
+                        name, w->year, di, WORK_NAME_MAX - 1);
             return BB_EINVAL;
         }
         bb_strlcpy(o->name[0], nid->valuestring, sizeof(o->name[0]));
@@ -260,8 +267,8 @@ static int parse_year(struct work_holidays *h, const cJSON *y, int yi, const cha
     return BB_OK;
 }
 
-int work_holidays_parse(const char *json, size_t len, const char *name,
-                        struct work_holidays **out, char *err, size_t el)
+int work_holidays_parse(const char *json, size_t len, const char *name, struct work_holidays **out,
+                        char *err, size_t el)
 {
     static const char *const keys[] = {"years", NULL};
     struct work_holidays *h;
@@ -279,8 +286,8 @@ int work_holidays_parse(const char *json, size_t len, const char *name,
     years = cJSON_GetObjectItemCaseSensitive(root, "years");
     if (!cJSON_IsObject(root) || !known_keys(root, keys) || !cJSON_IsArray(years) ||
         cJSON_GetArraySize(years) > WORK_MAX_YEARS) {
-        bb_snprintf(err, el, "%s: must be an object {\"years\": [...]} with at most %d years",
-                    name, WORK_MAX_YEARS);
+        bb_snprintf(err, el, "%s: must be an object {\"years\": [...]} with at most %d years", name,
+                    WORK_MAX_YEARS);
         cJSON_Delete(root);
         return BB_EINVAL;
     }
@@ -380,11 +387,10 @@ const struct work_day *work_holidays_day(const struct work_holidays *h, int i)
 
 /* ---- the next working slot ------------------------------------------------- */
 
-int work_is_working_day(const struct work_hours *h, const struct work_holidays *hol,
-                        int64_t day, int64_t leave_until)
+int work_is_working_day(const struct work_hours *h, const struct work_holidays *hol, int64_t day,
+                        int64_t leave_until)
 {
-    return (h->days & (1u << cal_weekday(day))) && day > leave_until &&
-           !work_holiday_on(hol, day);
+    return (h->days & (1u << cal_weekday(day))) && day > leave_until && !work_holiday_on(hol, day);
 }
 
 int64_t work_local_day(const struct tz *z, int64_t t)
@@ -415,8 +421,7 @@ int work_next(const struct work_hours *h, const struct work_holidays *hol, const
         int cm, cd;
         cal_civil_from_days(day, &cy, &cm, &cd);
         int64_t u;
-        if (tz_local_to_utc(z, (int)cy, cm, cd, h->start_min / 60, h->start_min % 60, &u) !=
-            BB_OK)
+        if (tz_local_to_utc(z, (int)cy, cm, cd, h->start_min / 60, h->start_min % 60, &u) != BB_OK)
             return BB_EINVAL;
         /* A zone's start may fall in a DST gap and land later; never before t. */
         *out = u > t ? u : t;

@@ -18,12 +18,12 @@
 
 #include "bot/base/tz.h"
 
-#define WORK_FILE_MAX     (256 * 1024) /* bytes of a holiday file */
-#define WORK_MAX_YEARS    16           /* years in a holiday file */
-#define WORK_MAX_DAYS     64           /* days listed per year */
-#define WORK_NAME_MAX     128          /* bytes of a holiday's name, per language */
-#define WORK_SOURCE_MAX   512          /* bytes of a year's source */
-#define WORK_LEAVE_MAX    366          /* days of leave at most, from today */
+#define WORK_FILE_MAX     (256 * 1024)           /* bytes of a holiday file */
+#define WORK_MAX_YEARS    16                     /* years in a holiday file */
+#define WORK_MAX_DAYS     64                     /* days listed per year */
+#define WORK_NAME_MAX     128                    /* bytes of a holiday's name, per language */
+#define WORK_SOURCE_MAX   512                    /* bytes of a year's source */
+#define WORK_LEAVE_MAX    366                    /* days of leave at most, from today */
 #define WORK_SEARCH_DAYS  (WORK_LEAVE_MAX + 400) /* bound of work_next's day walk */
 #define WORK_DEFAULT_DAYS "mon-fri"
 #define WORK_DEFAULT_HRS  "07:30-16:00"
@@ -49,8 +49,8 @@ void work_hours_format(const struct work_hours *h, char *days, size_t dn, char *
 enum work_day_kind { WORK_HOLIDAY = 1, WORK_CUTI_BERSAMA = 2 };
 
 struct work_day {
-    int64_t day; /* day number (bot/base/cal.h) */
-    int kind;    /* enum work_day_kind */
+    int64_t day;                 /* day number (bot/base/cal.h) */
+    int kind;                    /* enum work_day_kind */
     char name[2][WORK_NAME_MAX]; /* [0] Indonesian, [1] English */
 };
 
@@ -66,8 +66,8 @@ struct work_holidays; /* loaded and checked; immutable */
  * docs/coaching.md). On error *out is NULL and err names the file and the
  * entry ("2026.days[3].date: ..."). */
 int work_holidays_load(const char *path, struct work_holidays **out, char *err, size_t el);
-int work_holidays_parse(const char *json, size_t len, const char *name,
-                        struct work_holidays **out, char *err, size_t el);
+int work_holidays_parse(const char *json, size_t len, const char *name, struct work_holidays **out,
+                        char *err, size_t el);
 void work_holidays_free(struct work_holidays *h); /* NULL is a no-op */
 /* The listed day of a day number, or NULL (a NULL h lists none). */
 const struct work_day *work_holiday_on(const struct work_holidays *h, int64_t day);
@@ -80,8 +80,8 @@ const struct work_day *work_holidays_day(const struct work_holidays *h, int i);
 /* 1 when the local day (a day number) is a working day for h: its weekday
  * is one of h's days, it is not listed in hol, and it is after leave_until
  * (a day number; INT64_MIN for no leave). */
-int work_is_working_day(const struct work_hours *h, const struct work_holidays *hol,
-                        int64_t day, int64_t leave_until);
+int work_is_working_day(const struct work_hours *h, const struct work_holidays *hol, int64_t day,
+                        int64_t leave_until);
 
 /* The first instant at or after t inside working time in zone z (NULL:
  * UTC): on a working day, from start to end. t itself when it is inside.

@@ -121,8 +121,8 @@ static void test_hours_parse(void **state)
         assert_non_null(strstr(err, "working days"));
         assert_memory_equal(&h, &d, sizeof(h));
     }
-    static const char *const bad_hours[] = {"16:00-07:30", "7:30-16:00", "07:30", "07:30-24:01",
-                                            "07:60-16:00", "08:00-08:00"};
+    static const char *const bad_hours[] = {"16:00-07:30", "7:30-16:00",  "07:30",
+                                            "07:30-24:01", "07:60-16:00", "08:00-08:00"};
     for (size_t i = 0; i < sizeof(bad_hours) / sizeof(bad_hours[0]); i++) {
         h = d;
         assert_int_equal(work_hours_parse(NULL, bad_hours[i], &h, err, sizeof(err)), BB_EINVAL);
@@ -234,7 +234,7 @@ static void test_format(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_next_slot),  cmocka_unit_test(test_hours_parse),
+        cmocka_unit_test(test_next_slot),    cmocka_unit_test(test_hours_parse),
         cmocka_unit_test(test_shipped_file), cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_format),
     };

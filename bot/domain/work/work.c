@@ -71,8 +71,7 @@ static int act_leave(const struct domain_ctx *d, const struct store_person *p, c
     if ((rc = core_work_next(d->core, p, d->now, &back)) != BB_OK)
         return rc;
     for (int li = 0; li < 2; li++)
-        work_format_when(core_person_zone(d->core, p->tz), back, li, backt[li],
-                         sizeof(backt[li]));
+        work_format_when(core_person_zone(d->core, p->tz), back, li, backt[li], sizeof(backt[li]));
     bb_snprintf(id, sizeof(id),
                 "Baik, selamat cuti. Sampai %s saya tidak mengirim check-in maupun pengingat; "
                 "kita lanjutkan lagi pada %s. Ketik /cuti batal bila Anda kembali lebih awal.",
