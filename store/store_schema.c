@@ -565,7 +565,9 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM people WHERE id = ?1", 1, 0},
     /* Working days and hours of their own, and leave (/cuti). */
     {"work_prefs",
-     "SELECT days, hours, leave_until, leave_set_at FROM work_prefs WHERE person_id = ?1",
+     "SELECT days, hours, CASE WHEN leave_until IS NULL THEN NULL ELSE"
+     " date(leave_until * 86400, 'unixepoch') END AS leave_until, leave_set_at"
+     " FROM work_prefs WHERE person_id = ?1",
      "DELETE FROM work_prefs WHERE person_id = ?1", 0, 0},
     /* Others name the person as their supervisor: that NIP goes too. */
     {NULL, NULL,
