@@ -262,6 +262,9 @@ int store_timer_cancel(struct store *st, int64_t person_id, const char *kind);
 /* Up to limit timers with due <= now, earliest first. Free with free(). */
 int store_timer_due(struct store *st, int64_t now, int limit, struct store_timer **out, int *n);
 int store_timer_delete(struct store *st, int64_t id);
+/* The same timer (same id, so a plan that points at it still does) at a new
+ * due time: working time moves timers this way (bot/core/worktime.h). */
+int store_timer_move(struct store *st, int64_t id, int64_t due);
 
 /* ---- check-ins --------------------------------------------------------- */
 

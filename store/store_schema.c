@@ -558,6 +558,15 @@ const char *const store_migrations[] = {
     " txt TEXT,"
     " PRIMARY KEY(wave_id, unit, pending, question)) WITHOUT ROWID;"
     "ALTER TABLE survey_answers ADD COLUMN step INTEGER NOT NULL DEFAULT 0;",
+    /* Working time (store_work.c): a person's own working days and hours
+     * ('' = the instance's), and leave (/cuti) until a local day number
+     * (inclusive; NULL = none). */
+    "CREATE TABLE work_prefs ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+    " days TEXT NOT NULL DEFAULT '',"
+    " hours TEXT NOT NULL DEFAULT '',"
+    " leave_until INTEGER,"
+    " leave_set_at INTEGER NOT NULL DEFAULT 0);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -575,6 +584,12 @@ const struct store_person_table store_person_tables[] = {
      "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"
      " strengths, interests, created_at, updated_at FROM people WHERE id = ?1",
      "DELETE FROM people WHERE id = ?1", 1, 0},
+    /* Working days and hours of their own, and leave (/cuti). */
+    {"work_prefs",
+     "SELECT days, hours, CASE WHEN leave_until IS NULL THEN NULL ELSE"
+     " date(leave_until * 86400, 'unixepoch') END AS leave_until, leave_set_at"
+     " FROM work_prefs WHERE person_id = ?1",
+     "DELETE FROM work_prefs WHERE person_id = ?1", 0, 0},
     /* Others name the person as their supervisor: that NIP goes too. */
     {NULL, NULL,
      "UPDATE people SET supervisor_nip = '' WHERE supervisor_nip <> ''"

@@ -141,6 +141,12 @@ int store_timer_delete(struct store *st, int64_t id)
     return store_q_change(st, "DELETE FROM timers WHERE id = ?1", STORE_ARGS(store_int(id)));
 }
 
+int store_timer_move(struct store *st, int64_t id, int64_t due)
+{
+    return store_q_change(st, "UPDATE timers SET due = ?2 WHERE id = ?1",
+                          STORE_ARGS(store_int(id), store_int(due)));
+}
+
 /* ---- check-ins --------------------------------------------------------- */
 
 int store_checkin_add(struct store *st, const struct store_checkin *c, int64_t *id_out)

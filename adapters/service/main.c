@@ -28,6 +28,7 @@
 #include "bot/core/handoff.h"
 #include "bot/domain/modules.h"
 #include "bot/core/safety.h"
+#include "bot/core/worktime.h"
 #include "bot/domain/people/people.h"
 #include "bot/flow/flow.h"
 #include "adapters/service/serve.h"
@@ -45,7 +46,8 @@ struct app {
     struct store *st;
     struct flow_lib *lib;
     struct core *core;
-    struct safety *safety; /* the distress screen, lent to the core */
+    struct safety *safety;          /* the distress screen, lent to the core */
+    struct work_holidays *holidays; /* the holiday file, lent to the core */
 };
 
 static const char usage_head[] =
@@ -125,6 +127,31 @@ static int load_flows(struct app *a, int quiet)
     return BB_OK;
 }
 
+/* Working time (bot/core/worktime.h): the instance's week and the holiday
+ * file; a bad one stops here with a message, so nothing runs on a wrong
+ * calendar. */
+static int setup_work(struct app *a)
+{
+    char err[400];
+    struct work_hours h;
+    if (a->cfg.work_off)
+        return BB_OK;
+    work_hours_default(&h);
+    if (work_hours_parse(a->cfg.work_days, a->cfg.work_hours, &h, err, sizeof(err)) != BB_OK) {
+        fprintf(stderr, "bimbing: %s: \"work\": %s\n", a->config_path, err);
+        return BB_EINVAL;
+    }
+    if (a->cfg.holidays[0]) {
+        int rc = work_holidays_load(a->cfg.holidays, &a->holidays, err, sizeof(err));
+        if (rc != BB_OK) {
+            fprintf(stderr, "bimbing: holidays: %s\n", err);
+            return rc;
+        }
+    }
+    core_set_work(a->core, &h, a->holidays);
+    return BB_OK;
+}
+
 static int setup(struct app *a, int need_flows)
 {
     int rc = open_store(a);
@@ -154,6 +181,8 @@ static int setup(struct app *a, int need_flows)
         else
             core_set_safety(a->core, a->safety);
     }
+    if (rc2 == BB_OK && need_flows)
+        rc2 = setup_work(a);
     return rc2;
 }
 
@@ -848,6 +877,7 @@ static void resolve_installed(struct config *cfg)
     use_installed(cfg->flows_dir, sizeof(cfg->flows_dir), share);
     use_installed(cfg->web_dir, sizeof(cfg->web_dir), share);
     use_installed(cfg->safety, sizeof(cfg->safety), share);
+    use_installed(cfg->holidays, sizeof(cfg->holidays), share);
 }
 
 int main(int argc, char **argv)
@@ -927,6 +957,7 @@ int main(int argc, char **argv)
     }
     core_free(a.core);
     safety_free(a.safety);
+    work_holidays_free(a.holidays);
     flow_lib_free(a.lib);
     store_free(a.st);
     curl_global_cleanup();

@@ -34,6 +34,9 @@ void config_defaults(struct config *c)
     c->keep[STORE_KEEP_FEEDBACK] = 730 * 86400;
     /* goals, learning, mentoring, reflections: 0, kept until erased */
     bb_strlcpy(c->log_level, "info", sizeof(c->log_level));
+    bb_strlcpy(c->work_days, "mon-fri", sizeof(c->work_days));
+    bb_strlcpy(c->work_hours, "07:30-16:00", sizeof(c->work_hours));
+    bb_strlcpy(c->holidays, "config/holidays.json", sizeof(c->holidays));
 }
 
 const void *config_section_get(const struct config *c, const char *key)
@@ -195,6 +198,28 @@ static int parse_fallback(struct config *c, const cJSON *v, char *err, size_t el
     return 0;
 }
 
+/* "work": {"days", "hours", "holidays"} or false (off). The days and hours
+ * are checked by their parser when the core is set up (worktime.h); here
+ * only their form. */
+static int parse_work(struct config *c, const cJSON *w, char *err, size_t el)
+{
+    static const char *const keys[] = {"days", "hours", "holidays", NULL};
+    if (cJSON_IsFalse(w)) {
+        c->work_off = 1;
+        return 0;
+    }
+    if (!cJSON_IsObject(w)) {
+        bb_snprintf(err, el, "\"work\" must be an object (days, hours, holidays) or false");
+        return -1;
+    }
+    if (config_known_keys(w, keys, " in \"work\"", err, el) ||
+        config_str_field(w, "days", c->work_days, sizeof(c->work_days), err, el) ||
+        config_str_field(w, "hours", c->work_hours, sizeof(c->work_hours), err, el) ||
+        config_str_field(w, "holidays", c->holidays, sizeof(c->holidays), err, el))
+        return -1;
+    return 0;
+}
+
 static int parse(struct config *c, const cJSON *root, char *err, size_t el)
 {
     /* the core's keys, then every section's */
@@ -203,7 +228,7 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
                                       "http",      "batch",     "anonymity_k", "invite_ttl",
                                       "log_level", "safety",    "privacy",     "alert_fallback",
-                                      NULL};
+                                      "work",      NULL};
     static const char *const http[] = {"bind", "port", "trusted_proxy", NULL};
     double d;
     char tmp[32] = "";
@@ -250,6 +275,9 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     if (pv && parse_privacy(c, pv, err, el))
         return -1;
     if (parse_fallback(c, cJSON_GetObjectItemCaseSensitive(root, "alert_fallback"), err, el))
+        return -1;
+    const cJSON *wk = cJSON_GetObjectItemCaseSensitive(root, "work");
+    if (wk && parse_work(c, wk, err, el))
         return -1;
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "http");
     if (h) {

@@ -76,6 +76,14 @@ struct config {
      * neither the mentor nor HR in chat (docs/safety.md); none by default */
     char alert_fallback[CONFIG_ALERT_FALLBACK_MAX][32];
     int nalert_fallback;
+    /* "work": {"days": "mon-fri", "hours": "07:30-16:00", "holidays":
+     * "config/holidays.json"}: the instance's working week and the holiday
+     * file (docs/coaching.md); "work": false turns working time off (every
+     * reminder and scheduled start fires when due) */
+    int work_off;
+    char work_days[48];
+    char work_hours[16];
+    char holidays[512];
     /* from the environment */
     char admin_token[256];   /* BIMBING_ADMIN_TOKEN */
     char metrics_token[256]; /* BIMBING_METRICS_TOKEN: /metrics needs "Bearer" it */

@@ -25,9 +25,11 @@
 #include "bot/core/outmsg.h"
 #include "bot/core/register.h"
 #include "bot/core/safety.h"
+#include "bot/core/worktime.h"
 #include "bot/base/tz.h"
 #include "store/store_handoff.h"
 #include "store/store_alerts.h"
+#include "store/store_work.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -76,6 +78,10 @@ struct core {
     int nchans;
     const struct safety *safety; /* borrowed; NULL screens nothing */
     int64_t event_id;            /* the inbox event being handled, 0 between events */
+    /* working time (core_set_work): off until set */
+    int work_on;
+    struct work_hours work_def;
+    const struct work_holidays *holidays; /* borrowed; may be NULL */
 };
 
 int core_new(struct store *st, struct flow_lib *lib, const struct domain_module *const *modules,
@@ -298,6 +304,18 @@ int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int6
     return store_timer_add(c->st, &t, NULL);
 }
 
+int core_start_later(struct core *c, int64_t person_id, const char *flow_id, int64_t due)
+{
+    struct store_timer t;
+    memset(&t, 0, sizeof(t));
+    t.person_id = person_id;
+    bb_strlcpy(t.kind, "later", sizeof(t.kind));
+    if (bb_strlcpy(t.payload, flow_id, sizeof(t.payload)) != BB_OK)
+        return BB_EINVAL;
+    t.due = due;
+    return store_timer_add(c->st, &t, NULL);
+}
+
 /* ---- the person as the engine sees it -------------------------------------- */
 
 static cJSON *person_json(struct core *c, const struct store_person *p)
@@ -409,6 +427,29 @@ static int gate_refused(struct core *c, const struct store_person *p, const stru
 
 /* ---- effects ------------------------------------------------------------------ */
 
+/* "nanti" on a flow with "snooze" (FLOW_FX_SNOOZE): the flow starts again
+ * at f->due, or at the person's next working slot after it, and they are
+ * told when, in their own time. */
+static int snooze(struct core *c, const struct store_person *p, const struct reach *r,
+                  const struct flow_fx *f)
+{
+    int64_t due = f->due;
+    char when[96], text[256];
+    int rc = core_work_next(c, p, f->due, &due);
+    if (rc == BB_OK)
+        rc = core_start_later(c, p->id, f->payload, due);
+    if (rc != BB_OK || (!r->channel[0] && !r->ext_user[0]))
+        return rc;
+    int li = flow_lang_index(p->lang) == 1 ? 1 : 0;
+    work_format_when(core_person_zone(c, p->tz), due, li, when, sizeof(when));
+    bb_snprintf(text, sizeof(text),
+                li ? "Okay, I'll ask you again on %s." : "Baik, saya tanyakan lagi pada %s.", when);
+    struct outmsg m;
+    memset(&m, 0, sizeof(m));
+    m.text = text;
+    return queue_msg(c, p->id, r->channel, r->ext_user, &m);
+}
+
 static int apply_effects(struct core *c, const struct store_person *p, const struct reach *r,
                          struct flow_fxlist *fx, int64_t now)
 {
@@ -482,6 +523,9 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
                 rc = store_timer_cancel(c->st, p->id, f->name);
             break;
         }
+        case FLOW_FX_SNOOZE:
+            rc = snooze(c, p, r, f);
+            break;
         case FLOW_FX_DEFER: {
             /* A scheduled or HR-sent flow while another conversation runs:
              * try again in an hour. */
@@ -899,6 +943,107 @@ int core_drain(struct core *c, int batch, int *n)
     return rc;
 }
 
+/* ---- working time (bot/core/worktime.h) ------------------------------------ */
+
+void core_set_work(struct core *c, const struct work_hours *def, const struct work_holidays *hol)
+{
+    c->work_on = def != NULL;
+    if (def)
+        c->work_def = *def;
+    c->holidays = hol;
+}
+
+int core_work_on(const struct core *c)
+{
+    return c->work_on;
+}
+
+const struct tz *core_person_zone(struct core *c, const char *tzname)
+{
+    const struct tz *z = NULL;
+    if (!tzname[0] || tz_cache_get(c->tz, tzname, &z) != BB_OK)
+        tz_cache_get(c->tz, "Asia/Jakarta", &z);
+    return z;
+}
+
+int core_work_of(struct core *c, const struct store_person *p, struct core_work *w)
+{
+    struct store_work sw;
+    char err[200];
+    int rc = store_work_get(c->st, p->id, &sw);
+    if (rc != BB_OK)
+        return rc;
+    w->hours = c->work_def;
+    if (work_hours_parse(sw.days, sw.hours, &w->hours, err, sizeof(err)) != BB_OK) {
+        bb_log(BB_LOG_WARN, "core", "person %" PRId64 ": %s; the instance's hours apply", p->id,
+               err);
+        w->hours = c->work_def;
+    }
+    w->zone = core_person_zone(c, p->tz);
+    w->holidays = c->holidays;
+    w->leave_until = sw.leave_until;
+    return BB_OK;
+}
+
+int core_work_next(struct core *c, const struct store_person *p, int64_t t, int64_t *out)
+{
+    struct core_work w;
+    int rc;
+    *out = t;
+    if (!c->work_on)
+        return BB_OK;
+    if ((rc = core_work_of(c, p, &w)) != BB_OK)
+        return rc;
+    int64_t today = work_local_day(w.zone, t);
+    int64_t leave = w.leave_until >= today ? w.leave_until : STORE_WORK_NO_LEAVE;
+    if (work_next(&w.hours, w.holidays, w.zone, t, leave, out) != BB_OK)
+        *out = t; /* no working day within the bound: as asked */
+    return BB_OK;
+}
+
+/* A flow the scheduler starts on its own (a schedule trigger). */
+static int is_recurring(const struct flow *f)
+{
+    for (int i = 0; f && i < f->ntriggers; i++)
+        if (f->triggers[i].type == FLOW_TRIG_SCHEDULE)
+            return 1;
+    return 0;
+}
+
+enum { GATE_FIRE, GATE_MOVE, GATE_DROP };
+
+/* What working time does with a due timer: fire it now, move it to the
+ * next working slot (*due), or drop it (a reminder, or a recurring start,
+ * while the person is on leave). Only what the bot starts on its own is
+ * held: reminders, expiry notes, recurring flows and the starts it planned
+ * itself (kind "later": follow-ups, snoozes); what HR sends or an event
+ * starts goes now. */
+static int work_gate(struct core *c, const struct store_timer *t, int64_t now, int64_t *due)
+{
+    struct store_person p;
+    struct core_work w;
+    int flow = !strcmp(t->kind, "flow"), later = !strcmp(t->kind, "later");
+    int remind = !strcmp(t->kind, "remind");
+    const struct flow *f = NULL;
+    if (!c->work_on)
+        return GATE_FIRE;
+    if (flow || later)
+        f = flow_lib_get(c->lib, t->payload, 0);
+    if (!(remind || !strcmp(t->kind, "expire") || later || (flow && is_recurring(f))))
+        return GATE_FIRE;
+    if (store_person_by_id(c->st, t->person_id, &p) != BB_OK || core_work_of(c, &p, &w) != BB_OK)
+        return GATE_FIRE;
+    int64_t today = work_local_day(w.zone, now);
+    int on_leave = w.leave_until != STORE_WORK_NO_LEAVE && today <= w.leave_until;
+    if (on_leave && (remind || (flow && is_recurring(f))))
+        return GATE_DROP;
+    if (work_next(&w.hours, w.holidays, w.zone, now, on_leave ? w.leave_until : STORE_WORK_NO_LEAVE,
+                  due) != BB_OK ||
+        *due <= now)
+        return GATE_FIRE;
+    return GATE_MOVE;
+}
+
 int core_tick(struct core *c, int64_t now, int *n)
 {
     struct store_timer *t = NULL;
@@ -909,16 +1054,30 @@ int core_tick(struct core *c, int64_t now, int *n)
     if (rc != BB_OK)
         return rc;
     rc = store_timer_due(c->st, now, 1000, &t, &count);
+    int fired = 0;
     for (int i = 0; rc == BB_OK && i < count; i++) {
         struct store_inbox_event ev;
         int dup = 0;
+        int64_t due = now;
+        int g = work_gate(c, &t[i], now, &due);
+        if (g == GATE_MOVE) {
+            rc = store_timer_move(c->st, t[i].id, due);
+            continue;
+        }
+        if (g == GATE_DROP) {
+            bb_log(BB_LOG_INFO, "core", "person %" PRId64 " is on leave: %s timer dropped",
+                   t[i].person_id, t[i].kind);
+            rc = store_timer_delete(c->st, t[i].id);
+            continue;
+        }
+        fired++;
         memset(&ev, 0, sizeof(ev));
         ev.person_id = t[i].person_id;
         /* No ext_msg_id: timer row ids are reused once the row is deleted,
          * so "timer:<id>" made a later timer look like a duplicate of an
          * earlier one and it was dropped. Exactly once needs no id here:
          * the event is added and the timer deleted in one transaction. */
-        if (strcmp(t[i].kind, "flow") == 0) {
+        if (strcmp(t[i].kind, "flow") == 0 || strcmp(t[i].kind, "later") == 0) {
             ev.kind = STORE_EV_START;
         } else {
             ev.kind = STORE_EV_TIMER;
@@ -936,6 +1095,6 @@ int core_tick(struct core *c, int64_t now, int *n)
     }
     rc = store_commit(c->st);
     if (rc == BB_OK && n)
-        *n = count;
+        *n = fired;
     return rc;
 }

@@ -16,8 +16,10 @@
 #include <stdint.h>
 
 #include "bot/core/register.h"
+#include "bot/core/worktime.h"
 #include "bot/flow/flow.h"
 #include "store/store.h"
+#include "store/store_work.h"
 
 struct core;
 
@@ -99,6 +101,33 @@ int core_send_body(struct core *c, int64_t person_id, const char *body_json, int
 /* Start flow_id for the person at `due` (now or later): a stored timer, so
  * it survives restarts; a conversation already running defers it. */
 int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due);
+/* The same as a start the bot planned itself (a follow-up, a snooze): kind
+ * "later", held to the person's working time when it comes due. */
+int core_start_later(struct core *c, int64_t person_id, const char *flow_id, int64_t due);
+
+/* Working time (bot/core/worktime.h; docs/coaching.md). def: the
+ * instance's working week (copied), NULL to turn working time off (the
+ * default: every timer fires when due); hol: the holidays (borrowed, may be
+ * NULL). When on, core_tick moves reminders, expiry notes, recurring
+ * starts and "later" starts to the person's next working slot, and drops
+ * reminders and recurring starts while the person is on leave. */
+void core_set_work(struct core *c, const struct work_hours *def, const struct work_holidays *hol);
+int core_work_on(const struct core *c);
+/* A person's working time: their hours (or the instance's), zone,
+ * holidays and leave. */
+struct core_work {
+    struct work_hours hours;
+    const struct tz *zone;
+    const struct work_holidays *holidays;
+    int64_t leave_until; /* last day of leave (day number), or STORE_WORK_NO_LEAVE */
+};
+int core_work_of(struct core *c, const struct store_person *p, struct core_work *w);
+/* The first instant at or after t in p's working time (after their leave
+ * when it is on at t); t itself when working time is off. */
+int core_work_next(struct core *c, const struct store_person *p, int64_t t, int64_t *out);
+/* A zone by name, Asia/Jakarta when unknown (cached by the core). */
+const struct tz *core_person_zone(struct core *c, const char *tzname);
+
 /* Open a handoff to a counsellor for p (bot/core/handoff.h) and tell them
  * on the channel they last wrote from; one already open is kept (they are
  * reminded). For the flow action "handoff". */

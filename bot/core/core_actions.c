@@ -207,8 +207,11 @@ static int act_schedule(const struct domain_ctx *d, const struct store_person *p
         due = day0 - core_tz_offset(d->core, p->tz, day0);
     } else if (cJSON_IsNumber(after)) {
         due = d->now + bb_num_or(after->valuedouble, 0);
+    } else {
+        return core_start_flow(d->core, p->id, flow->valuestring, due); /* at once */
     }
-    return core_start_flow(d->core, p->id, flow->valuestring, due);
+    /* a follow-up: held to the person's working time when it comes due */
+    return core_start_later(d->core, p->id, flow->valuestring, due);
 }
 
 /* {"handoff": "wellbeing"}: a person to talk to (bot/core/handoff.h). */

@@ -8,11 +8,11 @@
 #include "bot/domain/privacy/privacy.h"
 #include "bot/domain/sched/sched.h"
 #include "bot/domain/survey/survey.h"
+#include "bot/domain/work/work.h"
 
 #include <stddef.h>
 
 const struct domain_module *const domain_modules[] = {
-    &core_module,  &coaching_module, &mentoring_module,
-    &sched_module, &survey_module,   &privacy_module,
-    NULL,
+    &core_module,   &coaching_module, &mentoring_module, &sched_module,
+    &survey_module, &privacy_module,  &work_module,      NULL,
 };

@@ -211,6 +211,10 @@ struct flow {
     int ntriggers;
     int64_t expire_after; /* seconds; 0 = the default (FLOW_DEFAULT_EXPIRE) */
     int64_t remind_after; /* seconds; 0 = no reminder */
+    /* "snooze": "2h": the first question may be put off ("nanti", "later")
+     * by this long, or this one skipped ("lewati minggu ini", "skip this
+     * week"); 0 = neither (flows/FORMAT.md, "Snooze and skip") */
+    int64_t snooze_after;
     int has_remind;
     struct flow_text remind;
     int has_expired;
@@ -224,6 +228,8 @@ struct flow {
 };
 
 #define FLOW_DEFAULT_EXPIRE (2 * 86400)
+/* Bytes of the words after a command a flow gets as command_arg. */
+#define FLOW_ARG_MAX 64
 /* A conversation paused by the safety net does not expire with its flow's
  * expire_after: it is kept this long from the pause, and gets its flow's
  * whole expire_after again when the person carries on (docs/safety.md). */
@@ -361,6 +367,7 @@ enum flow_fx_type {
     FLOW_FX_DEFER,       /* a START could not run now (a conversation is on) */
     FLOW_FX_ANSWERED,    /* question payload "q<seq>" was answered with text (its label) */
     FLOW_FX_GATED,       /* the gate refused to start flow payload; asks: the person asked */
+    FLOW_FX_SNOOZE,      /* start flow payload again at `due` or the next working slot after */
 };
 
 struct flow_choice {

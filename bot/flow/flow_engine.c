@@ -59,6 +59,7 @@ enum sys_text {
     T_SWITCH,
     T_SWITCH_STAY,
     T_SWITCH_LEAVE,
+    T_SKIPPED,
 };
 
 static const char *const sys[][FLOW_NLANG] = {
@@ -128,6 +129,9 @@ static const char *const sys[][FLOW_NLANG] = {
                   "far will not be kept."},
     [T_SWITCH_STAY] = {"Lanjutkan", "Continue"},
     [T_SWITCH_LEAVE] = {"Tinggalkan", "Leave it"},
+    [T_SKIPPED] = {"Baik, yang ini kita lewati. Tidak ada pengingat; sampai jumpa di jadwal "
+                   "berikutnya.",
+                   "Okay, we'll skip this one. No reminder; see you next time."},
     [T_HELP_LINE] = {"\n\nSedang berat? Layanan SEJIWA: 119 ext 8. Darurat: 112.",
                      "\n\nGoing through a hard time? The SEJIWA line: 119 ext 8. Emergency: 112."},
 };
@@ -286,6 +290,9 @@ struct run {
     struct flow_fxlist *fx;
     int lang;
     int failed; /* out of memory or a broken state: stop and apologise */
+    /* the words after a command ("/cuti batal" -> "batal"), folded; the
+     * flow it starts gets them as the variable command_arg */
+    const char *cmd_arg;
 };
 
 static const struct flow *get_flow(struct run *R, const char *id, int version)
@@ -741,6 +748,9 @@ static void start_flow(struct run *R, const struct flow *f)
         R->failed = 1;
         return;
     }
+    if (R->cmd_arg && R->cmd_arg[0])
+        set_var(R, "command_arg", cJSON_CreateString(R->cmd_arg));
+    R->cmd_arg = NULL;
     st->started_at = R->ctx->now;
     st->expires_at = R->ctx->now + (f->expire_after > 0 ? f->expire_after : FLOW_DEFAULT_EXPIRE);
     bb_snprintf(p, sizeof(p), "expire:%" PRId64, st->started_at);
@@ -964,7 +974,16 @@ static int handle_command(struct run *R, const char *text)
     }
     const struct flow *f = R->ctx->lib ? flow_lib_by_command(R->ctx->lib, word) : NULL;
     if (f) {
+        char arg[FLOW_ARG_MAX];
+        p += strcspn(p, " \t\r\n"); /* past "@botname" */
+        p += strspn(p, " \t\r\n");
+        if (bb_fold(p, arg, sizeof(arg)) != BB_OK)
+            arg[0] = '\0'; /* too long to be an argument of ours */
+        for (size_t k = strlen(arg); k > 0 && isspace((unsigned char)arg[k - 1]); k--)
+            arg[k - 1] = '\0';
+        R->cmd_arg = arg;
         start_or_confirm(R, f);
+        R->cmd_arg = NULL;
         return 1;
     }
     if (!strcmp(word, "menu") || !strcmp(word, "start")) {
@@ -1056,6 +1075,50 @@ static void reject_answer(struct run *R, const struct flow_node *n)
                                                                     : T_RETRY_TEXT;
         ask_with(R, n, systx(R, t));
     }
+}
+
+/* "nanti" / "lewati minggu ini" on the first question of a flow with
+ * "snooze": put off (the core plans it again, in working time, and says
+ * when) or skipped (closed politely: no reminder). Returns 1 when the text
+ * was one of these words. */
+static int snooze_or_skip(struct run *R, const char *text)
+{
+    static const char *const later[] = {"nanti", "nanti saja", "nanti dulu",   "nanti ya",
+                                        "later", "not now",    "ask me later", NULL};
+    static const char *const skip[] = {"lewati",          "lewati saja", "lewati minggu ini",
+                                       "lewati kali ini", "skip",        "skip this week",
+                                       "skip this one",   "skip it",     NULL};
+    const struct flow *f = cur_flow(R);
+    char w[40];
+    size_t n;
+    int is_later = 0, is_skip = 0;
+    if (R->st->depth != 1 || !f || f->snooze_after <= 0 ||
+        strcmp(R->st->stack[0].node, f->nodes[f->start].name) != 0)
+        return 0;
+    if (bb_fold(text, w, sizeof(w)) != BB_OK)
+        return 0;
+    n = strlen(w);
+    while (n > 0 && (isspace((unsigned char)w[n - 1]) || strchr(".!", w[n - 1])))
+        w[--n] = '\0';
+    for (int i = 0; later[i]; i++)
+        is_later |= !strcmp(w, later[i]);
+    for (int i = 0; skip[i]; i++)
+        is_skip |= !strcmp(w, skip[i]);
+    if (!is_later && !is_skip)
+        return 0;
+    finish(R);
+    if (is_skip) {
+        say_raw(R, systx(R, T_SKIPPED));
+        return 1;
+    }
+    struct flow_fx *x = fx_add(R->fx, FLOW_FX_SNOOZE);
+    if (!x) {
+        R->failed = 1;
+        return 1;
+    }
+    bb_strlcpy(x->payload, f->id, sizeof(x->payload));
+    x->due = R->ctx->now + f->snooze_after;
+    return 1;
 }
 
 static void handle_answer_text(struct run *R, const char *text)
@@ -1236,7 +1299,8 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
             } else if (st->mode == FLOW_MODE_ASK && st->paused) {
                 say_raw(&R, systx(&R, T_PAUSED)); /* not an answer: see flow_pause */
             } else if (st->mode == FLOW_MODE_ASK) {
-                handle_answer_text(&R, t);
+                if (!snooze_or_skip(&R, t))
+                    handle_answer_text(&R, t);
             } else {
                 char folded[128];
                 const struct flow *f = NULL;

@@ -966,10 +966,10 @@ static void json_error(struct ld *L, const char *src, size_t len, const char *at
 int flow_parse(const char *src, size_t len, const char *path, const struct flow_actions *acts,
                struct flow **out, struct flow_diags *d)
 {
-    static const char *const keys[] = {
-        "id",       "version",      "kind",         "title",  "menu",
-        "triggers", "expire_after", "remind_after", "remind", "expired",
-        "start",    "nodes",        "description",  "stores", NULL};
+    static const char *const keys[] = {"id",          "version",  "kind",         "title",
+                                       "menu",        "triggers", "expire_after", "remind_after",
+                                       "remind",      "expired",  "start",        "nodes",
+                                       "description", "stores",   "snooze",       NULL};
     struct ld L = {.d = d, .acts = acts, .file = path};
     struct flow *f = NULL;
     cJSON *root = NULL;
@@ -1052,6 +1052,12 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
         parse_duration_field(&L, rem, "remind_after", &f->remind_after);
     if (f->expire_after && f->remind_after && f->remind_after >= f->expire_after)
         ERR(&L, "remind_after must be shorter than expire_after");
+    const cJSON *snz = cJSON_GetObjectItemCaseSensitive(root, "snooze");
+    if (snz) {
+        if (parse_duration_field(&L, snz, "snooze", &f->snooze_after) == 0 &&
+            (f->snooze_after < 60 || f->snooze_after > 7 * 86400))
+            ERR(&L, "snooze must be a duration from 1m to 7d");
+    }
     const cJSON *rt = cJSON_GetObjectItemCaseSensitive(root, "remind");
     if (rt) {
         f->has_remind = 1;

@@ -26,6 +26,9 @@
 #include "bot/base/tz.h"
 #include "store/store.h"
 #include "store/store_sched.h"
+#include "store/store_work.h"
+#include "bot/base/cal.h"
+#include "bot/core/worktime.h"
 #include "tests/lib/fixture.h"
 
 #define WEEK (7 * 86400)
@@ -300,6 +303,18 @@ static int flow_timers(struct fx *f, int64_t pid, const char *flow_id, int64_t *
     return k;
 }
 
+static int later_timers(struct fx *f, int64_t pid, const char *flow_id)
+{
+    struct store_timer *t = NULL;
+    int n = 0, k = 0;
+    assert_int_equal(store_timer_due(f->st, INT64_MAX, 1000, &t, &n), BB_OK);
+    for (int i = 0; i < n; i++)
+        k += t[i].person_id == pid && strcmp(t[i].kind, "later") == 0 &&
+             strcmp(t[i].payload, flow_id) == 0;
+    free(t);
+    return k;
+}
+
 /* The flow the person's session runs ("" when none). */
 static void session_flow(struct fx *f, int64_t pid, char *out, size_t n)
 {
@@ -522,8 +537,10 @@ static void test_schedule_action_makassar(void **state)
     assert_int_equal(flow_timers(f, a, "t.weekly", &weekly_due), 1);
     assert_int_equal(core_start_flow(f->core, a, "t.follow", now), BB_OK);
     assert_int_equal(tick(f, now), 1);
-    /* two t.weekly timers now: the planned Friday one and the follow-up */
-    assert_int_equal(flow_timers(f, a, "t.weekly", &due), 2);
+    /* two t.weekly timers now: the planned Friday one and the follow-up
+     * (kind "later": a start the bot planned, held to working time) */
+    assert_int_equal(flow_timers(f, a, "t.weekly", &due), 1);
+    assert_int_equal(later_timers(f, a, "t.weekly"), 1);
     struct store_timer *t = NULL;
     int n = 0, found = 0;
     assert_int_equal(store_timer_due(f->st, INT64_MAX, 1000, &t, &n), BB_OK);
@@ -569,6 +586,60 @@ static void test_deferred_start(void **state)
     assert_int_equal(store_sched_plans_of(f->st, a, p, 4, &n), BB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(p[0].due, at("2026-12-04T09:00:00Z"));
+}
+
+/* Working time (bot/core/worktime.h) on: a due recurring start outside
+ * the person's working time is moved, the same timer (its plan still
+ * points at it), to the next working slot; during leave it is dropped and
+ * the next occurrence planned. By hand, WIT = UTC+9: Friday 16:00 WIT is
+ * 07:00Z (after hours: 16:00 is the end), Monday 07:30 WIT is Sunday 22:30Z. */
+static void test_work_time(void **state)
+{
+    struct fx *f = *state;
+    struct work_hours h;
+    struct work_holidays *hol = NULL;
+    struct store_sched_plan p[4];
+    char err[300], flow[64];
+    int64_t due = 0, leave_end = 0;
+    int n = 0;
+    work_hours_default(&h);
+    assert_int_equal(work_holidays_load("config/holidays.json", &hol, err, sizeof(err)), BB_OK);
+    core_set_work(f->core, &h, hol);
+    int64_t a = person(f, "WIT", 1, 1), b = person(f, "WIT", 1, 1);
+    assert_int_equal(tick(f, at("2026-12-21T00:00:00Z")), 0);
+    assert_int_equal(flow_timers(f, a, "t.weekly", &due), 1);
+    assert_int_equal(due, at("2026-12-25T07:00:00Z"));
+    /* Christmas, and after hours: moved to Monday 28 December 07:30 WIT */
+    assert_int_equal(tick(f, at("2026-12-25T07:00:00Z")), 0);
+    assert_int_equal(flow_timers(f, a, "t.weekly", &due), 1);
+    assert_int_equal(due, at("2026-12-27T22:30:00Z"));
+    assert_int_equal(store_sched_plans_of(f->st, a, p, 4, &n), BB_OK);
+    assert_int_equal(n, 1);
+    assert_true(p[0].timer_id != 0); /* still the plan's timer: nothing re-planned */
+    assert_int_equal(tick(f, at("2026-12-27T22:29:59Z")), 0);
+    assert_int_equal(tick(f, at("2026-12-27T22:30:00Z")), 2); /* a's and b's */
+    session_flow(f, a, flow, sizeof(flow));
+    assert_string_equal(flow, "t.weekly");
+    for (int k = 0; k < 2; k++) { /* both conversations closed, without their expiry */
+        assert_int_equal(store_session_delete(f->st, k ? b : a), BB_OK);
+        assert_int_equal(store_timer_cancel(f->st, k ? b : a, "expire"), BB_OK);
+    }
+    /* b on leave through Tuesday 2027-01-05: Friday 1 January is dropped */
+    assert_int_equal(cal_parse_date("2027-01-05", &leave_end), 0);
+    assert_int_equal(store_work_set_leave(f->st, b, leave_end, 0), BB_OK);
+    assert_int_equal(tick(f, at("2026-12-28T00:00:00Z")), 0);
+    assert_int_equal(flow_timers(f, b, "t.weekly", &due), 1);
+    assert_int_equal(due, at("2027-01-01T07:00:00Z"));
+    assert_int_equal(tick(f, at("2027-01-01T07:00:00Z")), 0);
+    plan(f, at("2027-01-01T07:00:01Z"));
+    assert_int_equal(flow_timers(f, b, "t.weekly", &due), 1);
+    assert_int_equal(due, at("2027-01-08T07:00:00Z")); /* dropped: the next one planned */
+    /* after the leave, Friday 8 January 16:00 WIT is after hours: Monday 11 */
+    assert_int_equal(tick(f, at("2027-01-08T07:00:00Z")), 0);
+    assert_int_equal(flow_timers(f, b, "t.weekly", &due), 1);
+    assert_int_equal(due, at("2027-01-10T22:30:00Z"));
+    core_set_work(f->core, NULL, NULL);
+    work_holidays_free(hol);
 }
 
 static void test_forget_export(void **state)
@@ -634,4 +705,4 @@ TFX_MAIN(cmocka_unit_test(test_next_zones), cmocka_unit_test(test_next_rules),
          TFX_TEST(test_flow_change), TFX_TEST(test_fire_and_next), TFX_TEST(test_downtime),
          TFX_TEST(test_restart_between_due_and_run), TFX_TEST(test_zone_change_when_due),
          TFX_TEST(test_schedule_action_makassar), TFX_TEST(test_deferred_start),
-         TFX_TEST(test_forget_export), TFX_TEST(test_incremental))
+         TFX_TEST(test_work_time), TFX_TEST(test_forget_export), TFX_TEST(test_incremental))

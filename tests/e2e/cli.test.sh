@@ -79,17 +79,18 @@ run export 100000000000000000
 check "export: unknown NIP exits non-zero" [ "$rc" -ne 0 ]
 
 # ---- tick --at runs a due reminder ---------------------------------------------------
+# Monday 09:00 in Jakarta: the reminder (4 h) is due inside working hours.
 printf '/checkin\n' >"$TMP/in"
-timeout 30 "$BIN" --db "$DB" chat --as "$BUDI" --jsonl --now "$NOW" <"$TMP/in" >/dev/null 2>"$TMP/err"
-run tick --at 2026-11-27T11:00:00Z
+timeout 30 "$BIN" --db "$DB" chat --as "$BUDI" --jsonl --now 2026-11-23T02:00:00Z <"$TMP/in" >/dev/null 2>"$TMP/err"
+run tick --at 2026-11-23T04:00:00Z
 check "tick before the reminder is due: nothing fired" file_has "$TMP/out" "0 timer(s) fired"
-run tick --at 2026-11-27T14:00:00Z
+run tick --at 2026-11-23T07:00:00Z
 check "tick 5 h later: exit 0" equals "$rc" 0
 check "tick 5 h later: the reminder fired" file_has "$TMP/out" "1 timer(s) fired, 1 event(s) processed"
-run tick --at 2026-11-27T14:00:00Z
+run tick --at 2026-11-23T07:00:00Z
 check "tick again: nothing more" file_has "$TMP/out" "0 timer(s) fired"
 printf '4\n' >"$TMP/in"
-timeout 30 "$BIN" --db "$DB" chat --as "$BUDI" --jsonl --now 2026-11-27T14:00:01Z <"$TMP/in" >"$TMP/chat" 2>"$TMP/err"
+timeout 30 "$BIN" --db "$DB" chat --as "$BUDI" --jsonl --now 2026-11-23T07:00:01Z <"$TMP/in" >"$TMP/chat" 2>"$TMP/err"
 check "chat after tick: the reminder comes first" \
     equals "$("$JQ" replies.0.text <"$TMP/chat")" "This week's check-in is still waiting, it takes a minute:"
 check "chat after tick: the question again, then the answer goes on" \

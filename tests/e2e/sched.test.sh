@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/e2e/sched.test.sh - the scheduler through the command line, with a
 # pinned clock: people onboarded in WIB, WITA and WIT get the weekly
-# check-in planned at Friday 16:00 their time; those without consent or
+# check-in planned at Friday 14:00 their time; those without consent or
 # without any chat get nothing; `bimbing tick --at` after three missed
 # Fridays starts it once and plans the next from then; a second tick at the
 # same time fires nothing. Prints "N passed, N failed".
@@ -50,11 +50,11 @@ run tick --at 2026-11-23T00:00:00Z
 check "first tick: exit 0" equals "$rc" 0
 check "first tick: 3 planned" file_has "$TMP/out" "0 timer(s) fired, 0 event(s) processed, 3 scheduled"
 run sched show "$AYU"
-check "WIB: Friday 16:00 = 09:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T09:00:00Z	Fri 2026-11-27 16:00"
+check "WIB: Friday 14:00 = 07:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T07:00:00Z	Fri 2026-11-27 14:00"
 run sched show "$DEWI"
-check "WITA: Friday 16:00 = 08:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T08:00:00Z	Fri 2026-11-27 16:00"
+check "WITA: Friday 14:00 = 06:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T06:00:00Z	Fri 2026-11-27 14:00"
 run sched show "$FAJAR"
-check "WIT: Friday 16:00 = 07:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T07:00:00Z	Fri 2026-11-27 16:00"
+check "WIT: Friday 14:00 = 05:00 UTC" file_has "$TMP/out" "checkin.weekly	2026-11-27T05:00:00Z	Fri 2026-11-27 14:00"
 run sched show "$RIZKY"
 check "no consent: nothing planned" file_has "$TMP/out" "nothing planned"
 run sched show "$PUTRI"
@@ -68,7 +68,7 @@ check "back up: each check-in starts once" file_has "$TMP/out" "3 timer(s) fired
 run tick --at 2026-12-15T03:00:00Z
 check "same time again: nothing fires" file_has "$TMP/out" "0 timer(s) fired"
 run sched show "$FAJAR"
-check "next from now, not from the missed one" file_has "$TMP/out" "2026-12-18T07:00:00Z	Fri 2026-12-18 16:00"
+check "next from now, not from the missed one" file_has "$TMP/out" "2026-12-18T05:00:00Z	Fri 2026-12-18 14:00"
 chat "$FAJAR" 2026-12-15T03:01:00Z '{"sync":true}'
 check "Fajar gets the check-in once" equals "$(count "$TMP/chat" 'How was your week?')" 1
 chat "$AYU" 2026-12-15T03:01:00Z '{"sync":true}'

@@ -19,6 +19,8 @@
 #include <strings.h>
 
 #include "bot/base/bb.h"
+#include "bot/core/worktime.h"
+#include "store/store_work.h"
 
 #define FIELD_MAX 4096 /* bytes of one raw field; every column has a smaller cap */
 #define COLS_MAX  32   /* fields in one record */
@@ -37,13 +39,16 @@ enum people_col {
     COL_SUPERVISOR,
     COL_STRENGTHS,
     COL_INTERESTS,
+    COL_WORK_DAYS,
+    COL_WORK_HOURS,
     NCOLS
 };
 #define NREQUIRED 4 /* nip, name, unit, role */
 
 static const char *const col_names[NCOLS] = {
-    "nip",      "name",  "unit",  "role",           "position",  "grade",    "language",
-    "timezone", "phone", "email", "supervisor_nip", "strengths", "interests"};
+    "nip",       "name",      "unit",      "role",  "position",       "grade",
+    "language",  "timezone",  "phone",     "email", "supervisor_nip", "strengths",
+    "interests", "work_days", "work_hours"};
 
 /* ---- the CSV reader ---------------------------------------------------- */
 
@@ -470,7 +475,9 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
                                        [COL_EMAIL] = sizeof(p->email),
                                        [COL_SUPERVISOR] = 64,
                                        [COL_STRENGTHS] = 1024,
-                                       [COL_INTERESTS] = 1024};
+                                       [COL_INTERESTS] = 1024,
+                                       [COL_WORK_DAYS] = 48,
+                                       [COL_WORK_HOURS] = 16};
     int line = c->rec_line, before = im->rep->nerrors;
     char *v;
     memset(p, 0, sizeof(*p));
@@ -558,6 +565,16 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
         field_err(im, line, COL_STRENGTHS, "too long");
     if (norm_list(value(im, c, COL_INTERESTS), p->interests, sizeof(p->interests)) != BB_OK)
         field_err(im, line, COL_INTERESTS, "too long");
+
+    /* the person's own working week (bot/core/worktime.h); "" keeps what is stored */
+    struct work_hours wh;
+    char werr[200];
+    work_hours_default(&wh);
+    if (work_hours_parse(value(im, c, COL_WORK_DAYS), NULL, &wh, werr, sizeof(werr)) != BB_OK ||
+        strlen(value(im, c, COL_WORK_DAYS)) >= caps[COL_WORK_DAYS])
+        field_err(im, line, COL_WORK_DAYS, "working days must be like mon-fri or mon,tue,thu");
+    if (work_hours_parse(NULL, value(im, c, COL_WORK_HOURS), &wh, werr, sizeof(werr)) != BB_OK)
+        field_err(im, line, COL_WORK_HOURS, "working hours must be like 07:30-16:00");
     return im->rep->nerrors - before;
 }
 
@@ -711,7 +728,13 @@ static int write_all(struct imp *im, const char *data, size_t len)
             rc = BB_EINVAL;
             break;
         }
-        rc = store_person_upsert(im->st, &p, NULL, &created);
+        int64_t id = 0;
+        rc = store_person_upsert(im->st, &p, &id, &created);
+        if (rc == BB_OK) {
+            const char *wd = value(im, &c, COL_WORK_DAYS), *wh = value(im, &c, COL_WORK_HOURS);
+            if (wd[0] || wh[0])
+                rc = store_work_set_hours(im->st, id, wd[0] ? wd : NULL, wh[0] ? wh : NULL);
+        }
         if (rc) {
             add_err(im->rep, "line %d: database: %s", c.rec_line, store_errmsg(im->st));
             break;
