@@ -92,7 +92,7 @@ int coaching_tz_offset(const char *tz, int64_t now)
 
 void coaching_local_day(int64_t local, char *out, size_t n)
 {
-    cal_format_date(cal_floor_div(local, 86400), out, n);
+    cal_format_iso(cal_floor_div(local, 86400), out, n);
 }
 
 void coaching_iso_week(int64_t local, char *out, size_t n)
@@ -384,7 +384,7 @@ static int act_grow_followup(const struct domain_ctx *d, const struct store_pers
     if (!progress)
         return bad_args("grow_followup");
     local_now(d, p, &local);
-    cal_format_date(cal_floor_div(local, 86400), today, sizeof(today));
+    cal_format_iso(cal_floor_div(local, 86400), today, sizeof(today));
     return store_result(
         store_coaching_grow_followup(d->st, p->id, d->now, today, progress, note ? note : ""),
         "grow_followup");
@@ -734,7 +734,7 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     cal_civil_from_days(cal_floor_div(local, 86400), &y, &m, &dd);
     bb_snprintf(from, sizeof(from), "%04d-01-01", (int)y);
     bb_snprintf(to, sizeof(to), "%04d-01-01", (int)y + 1);
-    cal_format_date(cal_floor_div(local, 86400), today, sizeof(today));
+    cal_format_iso(cal_floor_div(local, 86400), today, sizeof(today));
     s = calloc(1, sizeof(*s));
     if (!s)
         return BB_ENOMEM;
