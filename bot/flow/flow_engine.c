@@ -1277,6 +1277,17 @@ static void handle_button(struct run *R, const char *payload)
         } else if (n->input.type == FLOW_IN_SCALE) {
             v.type = EXPR_NUM;
             v.num = n->input.opts[i].value;
+        } else if (n->input.type == FLOW_IN_DATE || n->input.type == FLOW_IN_DURATION) {
+            /* a quick answer: what its label says, as if typed */
+            int opt;
+            int rc = flow_input_parse(&n->input, tx(R, &n->input.opts[i].label), R->lang,
+                                      R->ctx->now, R->ctx->tz_offset_s, &v, &opt);
+            if (rc == BB_ENOMEM) {
+                R->failed = 1;
+                return;
+            }
+            if (rc != BB_OK)
+                break;
         } else {
             v.type = EXPR_STR;
             v.str = malloc(strlen(oid) + 1);

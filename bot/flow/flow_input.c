@@ -352,6 +352,32 @@ static int option_numbered(const struct flow_input *in, int lang, double num)
     return -1;
 }
 
+/* A quick answer of a date or duration input (a button whose label is an
+ * answer, "Hari ini"), typed as its label, or for a date as its number on
+ * screen (a typed number is minutes to a duration): the value its label in
+ * the person's language gives. BB_ENOTFOUND when text is none of them. */
+static int quick_answer(const struct flow_input *in, const char *text, const char *folded, int lang,
+                        int64_t now, int tz_offset_s, struct expr_val *val, int *opt)
+{
+    double num;
+    int i;
+    if (in->nopts == 0)
+        return BB_ENOTFOUND;
+    if (in->type == FLOW_IN_DATE && parse_number(text, &num) == 0 && num == floor(num) &&
+        num >= 1 && num <= in->nopts)
+        i = (int)num - 1;
+    else if ((i = match_option(in, folded, lang)) < 0)
+        return BB_ENOTFOUND;
+    const char *lab =
+        in->opts[i].label.t[lang] ? in->opts[i].label.t[lang] : in->opts[i].label.t[0];
+    struct flow_input plain = *in;
+    plain.nopts = 0;
+    int rc = lab ? flow_input_parse(&plain, lab, lang, now, tz_offset_s, val, opt) : BB_EINVAL;
+    if (rc == BB_OK)
+        *opt = i;
+    return rc;
+}
+
 int flow_input_parse(const struct flow_input *in, const char *text, int lang, int64_t now,
                      int tz_offset_s, struct expr_val *val, int *opt)
 {
@@ -458,6 +484,9 @@ int flow_input_parse(const struct flow_input *in, const char *text, int lang, in
         }
         return set_str(val, in->opts[*opt].id);
     case FLOW_IN_DATE: {
+        int rc = quick_answer(in, text, folded, lang, now, tz_offset_s, val, opt);
+        if (rc != BB_ENOTFOUND)
+            return rc;
         int64_t today = cal_floor_div(now + tz_offset_s, 86400);
         int64_t day;
         /* a question about the past ("when was it?") takes "Jumat" as the
@@ -473,6 +502,9 @@ int flow_input_parse(const struct flow_input *in, const char *text, int lang, in
         return set_str(val, buf);
     }
     case FLOW_IN_DURATION: {
+        int rc = quick_answer(in, text, folded, lang, now, tz_offset_s, val, opt);
+        if (rc != BB_ENOTFOUND)
+            return rc;
         long m = parse_duration(folded, in->day_minutes > 0 ? in->day_minutes
                                                             : FLOW_DAY_JP * FLOW_JP_MINUTES);
         if (m < 0 || (in->has_min && m < in->min) || (in->has_max && m > in->max))

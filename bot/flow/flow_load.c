@@ -336,6 +336,29 @@ static void date_bound(struct ld *L, const cJSON *j, const char *key, int *has, 
     *days = (int)v->valuedouble;
 }
 
+/* Each quick answer of a date or duration input ("Hari ini", "1 jam") must
+ * be an answer to it in every language, as if typed (a date's bounds
+ * aside: they move with the day). */
+static void check_quick_answers(struct ld *L, const struct flow_input *in)
+{
+    struct flow_input probe = *in;
+    probe.nopts = 0;
+    probe.has_date_min = probe.has_date_max = 0;
+    for (int i = 0; i < in->nopts; i++)
+        for (int l = 0; l < FLOW_NLANG; l++) {
+            const char *lab = in->opts[i].label.t[l];
+            struct expr_val v;
+            int opt;
+            if (!lab)
+                continue;
+            if (flow_input_parse(&probe, lab, l, 0, 0, &v, &opt) != BB_OK)
+                ERR(L, "option \"%s\": the label \"%s\" (%s) is not a %s this input takes",
+                    in->opts[i].id, lab, flow_langs[l],
+                    in->type == FLOW_IN_DATE ? "date" : "duration");
+            expr_val_clear(&v);
+        }
+}
+
 static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
 {
     static const char *const keys[] = {"type",     "min",     "max",    "integer",
@@ -505,8 +528,15 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
     if (moods && (!cJSON_IsBool(moods) || in->type != FLOW_IN_SCALE))
         ERR(L, "input.moods (true or false) is only for scale inputs");
     in->moods = cJSON_IsTrue(moods);
-    if (in->type != FLOW_IN_CHOICE && cJSON_GetObjectItemCaseSensitive(j, "options"))
-        ERR(L, "input.options is only for choice inputs");
+    if (in->type == FLOW_IN_DATE || in->type == FLOW_IN_DURATION) {
+        /* quick answers: buttons whose labels are answers themselves */
+        const cJSON *qo = cJSON_GetObjectItemCaseSensitive(j, "options");
+        if (qo && parse_options(L, qo, in) == 0)
+            check_quick_answers(L, in);
+    } else if (in->type != FLOW_IN_CHOICE && cJSON_GetObjectItemCaseSensitive(j, "options")) {
+        ERR(L, "input.options is only for choice inputs, and quick answers of date and "
+               "duration inputs");
+    }
     if (in->nopts)
         check_labels(L, in);
     return 0;

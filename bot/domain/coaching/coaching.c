@@ -403,16 +403,28 @@ static int act_goal(const struct domain_ctx *d, const struct store_person *p, co
                         "goal_record");
 }
 
+/* A learning activity: minutes (at most 10 working days of 8 JP), and the
+ * day it took place ("YYYY-MM-DD", within the past year, not after today;
+ * today when not given). */
+#define LEARNING_MAX_MINUTES (10 * 8 * 45)
 static int act_learning(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
 {
     const char *title = fstr(args, "title"), *kind = fstr(args, "kind");
+    const char *given = fstr(args, "day");
     int minutes;
-    int64_t local;
+    int64_t local, when;
     char day[16];
-    if (!title || fint(args, "minutes", 1, 1440, &minutes) != BB_OK)
+    if (!title || fint(args, "minutes", 1, LEARNING_MAX_MINUTES, &minutes) != BB_OK)
         return bad_args("learning_log");
     local_now(d, p, &local);
-    coaching_local_day(local, day, sizeof(day));
+    int64_t today = cal_floor_div(local, 86400);
+    if (given && given[0]) {
+        if (cal_parse_iso(given, &when) != 0 || when > today || when < today - 366)
+            return bad_args("learning_log");
+        cal_format_iso(when, day, sizeof(day));
+    } else {
+        coaching_local_day(local, day, sizeof(day));
+    }
     return store_result(store_coaching_learning_add(d->st, p->id, d->now, day, title,
                                                     kind ? kind : "", minutes, NULL),
                         "learning_log");
