@@ -228,8 +228,10 @@ static size_t seq_len(unsigned char c)
 }
 
 /* The mood level (1-5) of a folded answer, or 0: its words as a whole
- * ("biasa saja") and its emoji ("😀😀"), which must agree when both are
- * there; a closing "!", "." or "?" does not count. */
+ * ("biasa saja") and its emoji ("😀😀"). Emoji must agree with each other;
+ * words and emoji may differ by one level ("capek 😞": the words' level),
+ * not more ("hebat 😞" is not guessed). A closing "!", "." or "?" does not
+ * count. */
 static int mood_level(const char *folded)
 {
     char words[96];
@@ -275,7 +277,7 @@ static int mood_level(const char *folded)
         return emo;
     for (size_t i = 0; i < BB_ARRAY_LEN(mood_words); i++)
         if (strcmp(w, mood_words[i].w) == 0)
-            return !emo || emo == mood_words[i].level ? mood_words[i].level : 0;
+            return !emo || abs(emo - mood_words[i].level) <= 1 ? mood_words[i].level : 0;
     return 0;
 }
 

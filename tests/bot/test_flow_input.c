@@ -323,6 +323,7 @@ static const struct tcase cases[] = {
     {"mood", "\xe2\x98\xb9\xef\xb8\x8f", 0, NUM, 1, NULL, 0},         /* frowning, emoji style */
     {"mood", "hebat \xf0\x9f\x98\x80\xf0\x9f\x98\x80", 0, NUM, 5, NULL, 4},
     {"mood", "hebat \xf0\x9f\x98\x9e", 0, BAD, 0, NULL, -1}, /* word and emoji disagree */
+    {"mood", "capek \xf0\x9f\x98\x9e", 0, NUM, 2, NULL, 1},  /* one level apart: the word */
     {"mood", "\xf0\x9f\x98\x80\xf0\x9f\x99\x81", 0, BAD, 0, NULL, -1},
     {"mood", "\xf0\x9f\x8d\x95", 0, BAD, 0, NULL, -1}, /* a pizza is no mood */
     {"mood", "Baik", 0, NUM, 4, NULL, 3},
