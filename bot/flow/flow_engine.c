@@ -82,8 +82,12 @@ static const char *const sys[][FLOW_NLANG] = {
     [T_MENU_EMPTY] = {"Belum ada percakapan yang tersedia.", "No conversations are available yet."},
     [T_UNKNOWN_COMMAND] = {"Perintah itu tidak saya kenal. Ketik /menu atau /bantuan.",
                            "I don't know that command. Type /menu or /help."},
-    [T_FALLBACK] = {"Halo! Ketik /menu untuk melihat pilihan, atau /bantuan.",
-                    "Hello! Type /menu to see what I can do, or /help."},
+    /* anything typed outside a conversation that is not a command, a
+     * keyword, thanks or a greeting (small_talk answers those in kind) */
+    [T_FALLBACK] = {"Maaf, pesan itu belum bisa saya jawab. Ketik /menu untuk melihat pilihan, "
+                    "atau /bantuan.",
+                    "Sorry, I can't answer that one. Type /menu to see what we can talk about, "
+                    "or /help."},
     [T_STALE] = {"Pertanyaan itu sudah lewat, jadi pilihan tadi tidak dipakai.",
                  "That question has passed, so that choice was not used."},
     [T_RETRY_CHOICE] = {"Pilih salah satu tombol, atau ketik nomornya.",
