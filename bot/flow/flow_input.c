@@ -78,10 +78,79 @@ static int unit_word(const char *w)
     return 0;
 }
 
+/* Small numbers written as words, in place: "satu setengah jam" and
+ * "satu jam setengah" -> "1.5 jam", "dua hari" -> "2 hari", "setengah
+ * hari" -> "0.5 hari", "three hours" -> "3 hours". -1 when it would not
+ * fit (or has too many words to be a duration). */
+static int number_words(char *buf, size_t cap)
+{
+    static const char *const id[] = {"nol",  "satu",  "dua",     "tiga",     "empat",  "lima",
+                                     "enam", "tujuh", "delapan", "sembilan", "sepuluh"};
+    static const char *const en[] = {"zero", "one",   "two",   "three", "four", "five",
+                                     "six",  "seven", "eight", "nine",  "ten"};
+    char tmp[96], out[96], num[8][24];
+    char *tok[8];
+    int whole[8] = {0}; /* the token is a whole number (a half may join it) */
+    int nt = 0;
+    char *save = NULL;
+    if (bb_strlcpy(tmp, buf, sizeof(tmp)) != BB_OK)
+        return -1;
+    for (char *w = strtok_r(tmp, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        if (nt == 8)
+            return -1;
+        tok[nt++] = w;
+    }
+    for (int i = 0; i < nt; i++) {
+        double v = -1;
+        for (int k = 0; k <= 10 && v < 0; k++)
+            if (strcmp(tok[i], id[k]) == 0 || strcmp(tok[i], en[k]) == 0)
+                v = k;
+        if (strcmp(tok[i], "setengah") == 0) {
+            if (i > 0 && whole[i - 1]) {
+                /* "satu setengah": one and a half */
+                bb_snprintf(num[i - 1], sizeof(num[i - 1]), "%g", strtod(tok[i - 1], NULL) + 0.5);
+                tok[i - 1] = num[i - 1];
+                whole[i - 1] = 0;
+                tok[i] = NULL;
+                continue;
+            }
+            if (i > 1 && whole[i - 2] && unit_word(tok[i - 1])) {
+                /* "satu jam setengah", "2 jam setengah": and a half */
+                bb_snprintf(num[i - 2], sizeof(num[i - 2]), "%g", strtod(tok[i - 2], NULL) + 0.5);
+                tok[i - 2] = num[i - 2];
+                whole[i - 2] = 0;
+                tok[i] = NULL;
+                continue;
+            }
+            v = 0.5; /* "setengah hari": half a day */
+        }
+        if (v >= 0) {
+            bb_snprintf(num[i], sizeof(num[i]), "%g", v);
+            tok[i] = num[i];
+        }
+        whole[i] = v != 0.5 && strspn(tok[i], "0123456789") == strlen(tok[i]);
+    }
+    size_t o = 0;
+    for (int i = 0; i < nt; i++) {
+        if (!tok[i])
+            continue;
+        size_t n = strlen(tok[i]);
+        if (o + n + 2 > sizeof(out))
+            return -1;
+        if (o)
+            out[o++] = ' ';
+        memcpy(out + o, tok[i], n);
+        o += n;
+    }
+    out[o] = '\0';
+    return bb_strlcpy(buf, out, cap) == BB_OK ? 0 : -1;
+}
+
 /* Minutes of a typed duration: one or more "<number> <unit>" ("90 menit",
  * "1,5 jam", "1 jam 30 menit", "2 JP", "2 jam pelajaran", "3 hari", "45
- * min", "1h30m"), a few phrases ("setengah jam", "half an hour", "sejam"),
- * or a bare number of minutes. Decimal comma or point. -1 when it is not
+ * min", "1h30m"), small numbers in words ("satu setengah jam", "dua
+ * hari"), a few phrases ("half an hour", "sejam"), or a bare number of
+ * minutes. Decimal comma or point. -1 when it is not
  * a duration (or is not more than zero, or is absurdly long). */
 static long parse_duration(const char *folded, int day_minutes)
 {
@@ -99,6 +168,8 @@ static long parse_duration(const char *folded, int day_minutes)
     for (size_t i = 0; i < BB_ARRAY_LEN(phrases); i++)
         if (strcmp(buf, phrases[i].w) == 0)
             return phrases[i].min > 0 ? phrases[i].min : day_minutes;
+    if (number_words(buf, sizeof(buf)) != 0)
+        return -1;
     const char *p = buf;
     for (int guard = 0; *p && guard < 8; guard++) {
         while (*p == ' ')
