@@ -429,7 +429,7 @@ static int call_fn(int fn, const struct expr_val *a, int nargs, const struct exp
         cal_civil_from_days(days, &yy, &mm, &dd);
         if (fn == F_TODAY) {
             char d[32];
-            cal_format_date(days, d, sizeof(d));
+            cal_format_iso(days, d, sizeof(d));
             return set_str(out, d, strlen(d));
         }
         if (fn == F_WEEK)
@@ -440,7 +440,7 @@ static int call_fn(int fn, const struct expr_val *a, int nargs, const struct exp
             set_num(out, (double)yy);
         else if (fn == F_WEEKDAY)
             set_num(out, cal_weekday(days));
-        else if (a[0].type == EXPR_STR && cal_parse_date(a[0].str, &other) == 0)
+        else if (a[0].type == EXPR_STR && cal_parse_iso(a[0].str, &other) == 0)
             set_num(out, (double)(other - days));
         else
             set_null(out);

@@ -84,7 +84,11 @@ enum flow_input_type {
     FLOW_IN_SCALE,
     FLOW_IN_YESNO,
     FLOW_IN_DATE,
+    FLOW_IN_DURATION, /* a length of time as people write it; the value is minutes */
 };
+
+#define FLOW_JP_MINUTES 45 /* 1 JP (jam pelajaran) = 45 minutes */
+#define FLOW_DAY_JP     8  /* a working day of learning = 8 JP, unless "day_jp" says */
 
 struct flow_option {
     char id[FLOW_OPT_ID_MAX];
@@ -106,6 +110,8 @@ struct flow_input {
     int nopts;
     int date_min_days, date_max_days; /* date: allowed range relative to today */
     int has_date_min, has_date_max;
+    int day_minutes; /* duration: minutes in a day ("3 hari"): day_jp * 45 */
+    int moods;       /* scale: words and emoji of mood ("hebat!", "capek") are understood */
 };
 
 struct flow_set {

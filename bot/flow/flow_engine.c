@@ -24,6 +24,7 @@
  */
 #include "bot/flow/flow.h"
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -47,6 +48,7 @@ enum sys_text {
     T_RETRY_TEXT,
     T_RETRY_YESNO,
     T_RETRY_DATE,
+    T_RETRY_DURATION,
     T_GAVE_UP,
     T_REMIND,
     T_EXPIRED,
@@ -81,8 +83,12 @@ static const char *const sys[][FLOW_NLANG] = {
     [T_MENU_EMPTY] = {"Belum ada percakapan yang tersedia.", "No conversations are available yet."},
     [T_UNKNOWN_COMMAND] = {"Perintah itu tidak saya kenal. Ketik /menu atau /bantuan.",
                            "I don't know that command. Type /menu or /help."},
-    [T_FALLBACK] = {"Halo! Ketik /menu untuk melihat pilihan, atau /bantuan.",
-                    "Hello! Type /menu to see what I can do, or /help."},
+    /* anything typed outside a conversation that is not a command, a
+     * keyword, thanks or a greeting (small_talk answers those in kind) */
+    [T_FALLBACK] = {"Maaf, pesan itu belum bisa saya jawab. Ketik /menu untuk melihat pilihan, "
+                    "atau /bantuan.",
+                    "Sorry, I can't answer that one. Type /menu to see what we can talk about, "
+                    "or /help."},
     [T_STALE] = {"Pertanyaan itu sudah lewat, jadi pilihan tadi tidak dipakai.",
                  "That question has passed, so that choice was not used."},
     [T_RETRY_CHOICE] = {"Pilih salah satu tombol, atau ketik nomornya.",
@@ -91,8 +97,12 @@ static const char *const sys[][FLOW_NLANG] = {
     [T_RETRY_TEXT] = {"Jawaban itu belum bisa saya terima. Coba tulis lagi, ya.",
                       "I can't take that answer. Please try again."},
     [T_RETRY_YESNO] = {"Cukup jawab ya atau tidak.", "Just yes or no, please."},
-    [T_RETRY_DATE] = {"Tulis tanggal seperti 31/12/2026 atau 2026-12-31 (atau \"besok\").",
-                      "Write a date like 2026-12-31 or 31/12/2026 (or \"tomorrow\")."},
+    [T_RETRY_DATE] = {"Tulis tanggalnya, misalnya \"15 Desember\", \"Jumat\" atau \"besok\".",
+                      "Write the date, e.g. \"15 December\", \"Friday\" or \"tomorrow\"."},
+    [T_RETRY_DURATION] = {"Tulis lamanya, misalnya \"90 menit\", \"1,5 jam\", \"2 JP\" atau "
+                          "\"1 hari\".",
+                          "Write how long, e.g. \"90 minutes\", \"1.5 hours\", \"2 JP\" or "
+                          "\"1 day\"."},
     [T_GAVE_UP] = {"Maaf, saya belum bisa memahami jawabanmu. Kita berhenti di sini dulu; ketik "
                    "/menu untuk mencoba lagi.",
                    "Sorry, I couldn't understand the answer. Let's stop here for now; type /menu "
@@ -390,6 +400,23 @@ static void set_var(struct run *R, const char *name, cJSON *item)
     }
 }
 
+/* A value as the person reads it: a number with the decimal comma in
+ * Indonesian ("1,33"), a stored date ("2026-12-15") in the language's one
+ * date format (cal_format_date: "Selasa, 15 Desember 2026"), anything else
+ * as it is. */
+static void format_for(struct run *R, const struct expr_val *v, char *out, size_t n)
+{
+    int64_t day;
+    expr_val_format(v, out, n);
+    if (v->type == EXPR_NUM && R->lang == 0) {
+        for (char *p = out; *p; p++)
+            if (*p == '.')
+                *p = ',';
+    } else if (v->type == EXPR_STR && cal_parse_iso(out, &day) == 0) {
+        cal_format_date(day, R->lang, CAL_LONG, out, n);
+    }
+}
+
 /* Render {{name}} placeholders in a template. Returns malloc'd text. */
 static char *render(struct run *R, const char *tpl)
 {
@@ -405,7 +432,7 @@ static char *render(struct run *R, const char *tpl)
         struct expr_val v;
         if (ph.len < sizeof(ph.name) && lookup(R, ph.name, &v) == BB_OK) {
             char out[FLOW_VAR_MAX];
-            expr_val_format(&v, out, sizeof(out));
+            format_for(R, &v, out, sizeof(out));
             if (bb_buf_puts(&b, out) != BB_OK && b.cap > b.len + 8) {
                 /* a long answer in a notice: as much as fits, then "…" */
                 bb_buf_append(&b, out, bb_utf8_cut(out, strlen(out), b.cap - b.len - 8));
@@ -1069,10 +1096,10 @@ static void reject_answer(struct run *R, const struct flow_node *n)
             [FLOW_IN_NONE] = T_RETRY_TEXT,     [FLOW_IN_TEXT] = T_RETRY_TEXT,
             [FLOW_IN_NUMBER] = T_RETRY_NUMBER, [FLOW_IN_CHOICE] = T_RETRY_CHOICE,
             [FLOW_IN_SCALE] = T_RETRY_CHOICE,  [FLOW_IN_YESNO] = T_RETRY_YESNO,
-            [FLOW_IN_DATE] = T_RETRY_DATE,
+            [FLOW_IN_DATE] = T_RETRY_DATE,     [FLOW_IN_DURATION] = T_RETRY_DURATION,
         };
-        int t = n->input.type >= 0 && n->input.type <= FLOW_IN_DATE ? by_type[n->input.type]
-                                                                    : T_RETRY_TEXT;
+        int t = n->input.type >= 0 && n->input.type <= FLOW_IN_DURATION ? by_type[n->input.type]
+                                                                        : T_RETRY_TEXT;
         ask_with(R, n, systx(R, t));
     }
 }
@@ -1152,6 +1179,113 @@ static void handle_answer_text(struct run *R, const char *text)
     expr_val_clear(&v);
 }
 
+/* ---- thanks and greetings outside a conversation -------------------------- */
+
+/* What a person may say outside a conversation, answered in kind. The
+ * reply is in the person's language; a greeting with a time of day is
+ * returned in kind ("Selamat pagi" -> "Selamat pagi, Ayu!"). */
+enum { ST_THANKS = 1, ST_HELLO, ST_SALAM, ST_TIME };
+static const struct {
+    const char *w;
+    int kind;
+    const char *echo[FLOW_NLANG]; /* ST_TIME: the greeting in each language */
+} small_words[] = {
+    {"terima kasih", ST_THANKS, {NULL, NULL}},
+    {"terimakasih", ST_THANKS, {NULL, NULL}},
+    {"makasih", ST_THANKS, {NULL, NULL}},
+    {"trima kasih", ST_THANKS, {NULL, NULL}},
+    {"trims", ST_THANKS, {NULL, NULL}},
+    {"tq", ST_THANKS, {NULL, NULL}},
+    {"thanks", ST_THANKS, {NULL, NULL}},
+    {"thank you", ST_THANKS, {NULL, NULL}},
+    {"thx", ST_THANKS, {NULL, NULL}},
+    {"matur nuwun", ST_THANKS, {NULL, NULL}},
+    {"halo", ST_HELLO, {NULL, NULL}},
+    {"hallo", ST_HELLO, {NULL, NULL}},
+    {"hai", ST_HELLO, {NULL, NULL}},
+    {"hi", ST_HELLO, {NULL, NULL}},
+    {"hello", ST_HELLO, {NULL, NULL}},
+    {"hey", ST_HELLO, {NULL, NULL}},
+    {"assalamualaikum", ST_SALAM, {NULL, NULL}},
+    {"assalamu'alaikum", ST_SALAM, {NULL, NULL}},
+    {"assalamu alaikum", ST_SALAM, {NULL, NULL}},
+    {"selamat pagi", ST_TIME, {"Selamat pagi", "Good morning"}},
+    {"selamat siang", ST_TIME, {"Selamat siang", "Good afternoon"}},
+    {"selamat sore", ST_TIME, {"Selamat sore", "Good afternoon"}},
+    {"selamat malam", ST_TIME, {"Selamat malam", "Good evening"}},
+    {"pagi", ST_TIME, {"Selamat pagi", "Good morning"}},
+    {"good morning", ST_TIME, {"Selamat pagi", "Good morning"}},
+    {"good afternoon", ST_TIME, {"Selamat siang", "Good afternoon"}},
+    {"good evening", ST_TIME, {"Selamat malam", "Good evening"}},
+};
+
+/* 1 when text was thanks or a greeting (and it was answered). The phrase
+ * may be followed by a few words ("terima kasih banyak", "halo bot") and
+ * punctuation, not by a question of its own. */
+static int small_talk(struct run *R, const char *text)
+{
+    char folded[96];
+    if (bb_fold(text, folded, sizeof(folded)) != BB_OK)
+        return 0;
+    size_t n = strlen(folded);
+    while (n > 0 && strchr("!.,? ", folded[n - 1]))
+        folded[--n] = '\0';
+    for (size_t i = 0; i < BB_ARRAY_LEN(small_words); i++) {
+        size_t k = strlen(small_words[i].w);
+        if (strncmp(folded, small_words[i].w, k) != 0 ||
+            (folded[k] && folded[k] != ' ' && folded[k] != ',' && folded[k] != '!'))
+            continue;
+        /* what follows: at most three short words, no question */
+        const char *rest = folded + k;
+        int words = 0;
+        for (const char *p = rest; *p; p++)
+            if (*p != ' ' && *p != ',' && *p != '!' && (p == rest || p[-1] == ' '))
+                words++;
+        if (words > 3 || strlen(rest) > 24 || strchr(rest, '?'))
+            return 0;
+        const cJSON *fn =
+            R->ctx->person ? cJSON_GetObjectItemCaseSensitive(R->ctx->person, "first_name") : NULL;
+        const char *name = cJSON_IsString(fn) && fn->valuestring[0] ? fn->valuestring : NULL;
+        char msg[400], who[80];
+        if (name)
+            bb_snprintf(who, sizeof(who), ", %s", name);
+        else
+            who[0] = '\0';
+        int en = R->lang == 1;
+        switch (small_words[i].kind) {
+        case ST_THANKS:
+            bb_snprintf(msg, sizeof(msg),
+                        en ? "You're welcome%s. Type /menu whenever you'd like to talk again."
+                           : "Sama-sama%s. Ketik /menu kapan saja bila ada yang ingin dibahas.",
+                        who);
+            break;
+        case ST_SALAM:
+            bb_snprintf(msg, sizeof(msg),
+                        en ? "Wa'alaikumsalam%s! Type /menu to see what we can talk about, or "
+                             "/help."
+                           : "Wa'alaikumsalam%s! Ketik /menu untuk melihat pilihan, atau "
+                             "/bantuan.",
+                        who);
+            break;
+        case ST_TIME:
+            bb_snprintf(msg, sizeof(msg),
+                        en ? "%s%s! Type /menu to see what we can talk about, or /help."
+                           : "%s%s! Ketik /menu untuk melihat pilihan, atau /bantuan.",
+                        small_words[i].echo[en], who);
+            break;
+        default:
+            bb_snprintf(msg, sizeof(msg),
+                        en ? "Hello%s! Type /menu to see what we can talk about, or /help."
+                           : "Halo%s! Ketik /menu untuk melihat pilihan, atau /bantuan.",
+                        who);
+            break;
+        }
+        say_raw(R, msg);
+        return 1;
+    }
+    return 0;
+}
+
 /* A flow a person may start by typing its command may also be started by
  * a button (the gate's "get started" / "consent" offers). */
 static int has_command(const struct flow *f)
@@ -1210,6 +1344,17 @@ static void handle_button(struct run *R, const char *payload)
         } else if (n->input.type == FLOW_IN_SCALE) {
             v.type = EXPR_NUM;
             v.num = n->input.opts[i].value;
+        } else if (n->input.type == FLOW_IN_DATE || n->input.type == FLOW_IN_DURATION) {
+            /* a quick answer: what its label says, as if typed */
+            int opt;
+            int rc = flow_input_parse(&n->input, tx(R, &n->input.opts[i].label), R->lang,
+                                      R->ctx->now, R->ctx->tz_offset_s, &v, &opt);
+            if (rc == BB_ENOMEM) {
+                R->failed = 1;
+                return;
+            }
+            if (rc != BB_OK)
+                break;
         } else {
             v.type = EXPR_STR;
             v.str = malloc(strlen(oid) + 1);
@@ -1308,7 +1453,7 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
                     f = flow_lib_by_keyword(ctx->lib, folded, -1);
                 if (f)
                     try_start(&R, f, 1);
-                else
+                else if (!small_talk(&R, t))
                     say_raw(&R, systx(&R, T_FALLBACK));
             }
             break;

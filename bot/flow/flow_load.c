@@ -336,10 +336,34 @@ static void date_bound(struct ld *L, const cJSON *j, const char *key, int *has, 
     *days = (int)v->valuedouble;
 }
 
+/* Each quick answer of a date or duration input ("Hari ini", "1 jam") must
+ * be an answer to it in every language, as if typed (a date's bounds
+ * aside: they move with the day). */
+static void check_quick_answers(struct ld *L, const struct flow_input *in)
+{
+    struct flow_input probe = *in;
+    probe.nopts = 0;
+    probe.has_date_min = probe.has_date_max = 0;
+    for (int i = 0; i < in->nopts; i++)
+        for (int l = 0; l < FLOW_NLANG; l++) {
+            const char *lab = in->opts[i].label.t[l];
+            struct expr_val v;
+            int opt;
+            if (!lab)
+                continue;
+            if (flow_input_parse(&probe, lab, l, 0, 0, &v, &opt) != BB_OK)
+                ERR(L, "option \"%s\": the label \"%s\" (%s) is not a %s this input takes",
+                    in->opts[i].id, lab, flow_langs[l],
+                    in->type == FLOW_IN_DATE ? "date" : "duration");
+            expr_val_clear(&v);
+        }
+}
+
 static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
 {
-    static const char *const keys[] = {"type",    "min",    "max",      "integer",  "pattern",
-                                       "options", "labels", "min_days", "max_days", NULL};
+    static const char *const keys[] = {"type",     "min",     "max",    "integer",
+                                       "pattern",  "options", "labels", "min_days",
+                                       "max_days", "day_jp",  "moods",  NULL};
     memset(in, 0, sizeof(*in));
     if (!cJSON_IsObject(j)) {
         ERR(L, "an ask needs \"input\": {\"type\": ...}");
@@ -493,12 +517,36 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
         in->type = FLOW_IN_DATE;
         date_bound(L, j, "min_days", &in->has_date_min, &in->date_min_days);
         date_bound(L, j, "max_days", &in->has_date_max, &in->date_max_days);
+    } else if (strcmp(t, "duration") == 0) {
+        in->type = FLOW_IN_DURATION;
+        in->day_minutes = FLOW_DAY_JP * FLOW_JP_MINUTES;
+        const cJSON *dj = cJSON_GetObjectItemCaseSensitive(j, "day_jp");
+        if (dj && (!cJSON_IsNumber(dj) || dj->valuedouble != (int)dj->valuedouble ||
+                   dj->valuedouble < 1 || dj->valuedouble > 24))
+            ERR(L, "input.day_jp must be a whole number of JP in a day, 1 to 24");
+        else if (dj)
+            in->day_minutes = (int)dj->valuedouble * FLOW_JP_MINUTES;
+        if ((in->has_min && in->min < 1) || (in->has_max && in->max > 1000000))
+            ERR(L, "duration input: min and max are minutes, 1 to 1000000");
     } else {
-        ERR(L, "unknown input type \"%s\" (text, number, choice, scale, yesno, date)", t);
+        ERR(L, "unknown input type \"%s\" (text, number, choice, scale, yesno, date, duration)", t);
         return -1;
     }
-    if (in->type != FLOW_IN_CHOICE && cJSON_GetObjectItemCaseSensitive(j, "options"))
-        ERR(L, "input.options is only for choice inputs");
+    if (in->type != FLOW_IN_DURATION && cJSON_GetObjectItemCaseSensitive(j, "day_jp"))
+        ERR(L, "input.day_jp is only for duration inputs");
+    const cJSON *moods = cJSON_GetObjectItemCaseSensitive(j, "moods");
+    if (moods && (!cJSON_IsBool(moods) || in->type != FLOW_IN_SCALE))
+        ERR(L, "input.moods (true or false) is only for scale inputs");
+    in->moods = cJSON_IsTrue(moods);
+    if (in->type == FLOW_IN_DATE || in->type == FLOW_IN_DURATION) {
+        /* quick answers: buttons whose labels are answers themselves */
+        const cJSON *qo = cJSON_GetObjectItemCaseSensitive(j, "options");
+        if (qo && parse_options(L, qo, in) == 0)
+            check_quick_answers(L, in);
+    } else if (in->type != FLOW_IN_CHOICE && cJSON_GetObjectItemCaseSensitive(j, "options")) {
+        ERR(L, "input.options is only for choice inputs, and quick answers of date and "
+               "duration inputs");
+    }
     if (in->nopts)
         check_labels(L, in);
     return 0;

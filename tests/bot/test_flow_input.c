@@ -1,6 +1,7 @@
 /* test_flow_input.c - unit tests of bot/flow/flow_input.c: a table of typed
- * answers per input type (numbers, choices, scales, yes/no, dates, text
- * with lengths and PCRE2 patterns) and the value each must give, or its
+ * answers per input type (numbers, choices, scales and moods, yes/no,
+ * dates as people write them, durations, text with lengths and PCRE2
+ * patterns) and the value each must give, or its
  * refusal; plus a catastrophic-backtracking pattern that must be refused
  * by the match limits instead of hanging. */
 #include <setjmp.h>
@@ -63,7 +64,20 @@ static const char *const SRC =
     "  \"dt\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"}, \"input\": {\"type\": \"date\"}, "
     "\"next\": \"dtr\"},"
     "  \"dtr\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"},"
-    "    \"input\": {\"type\": \"date\", \"min_days\": 1, \"max_days\": 30}, \"next\": \"txt\"},"
+    "    \"input\": {\"type\": \"date\", \"min_days\": 1, \"max_days\": 30}, \"next\": \"dtp\"},"
+    "  \"dtp\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"},"
+    "    \"input\": {\"type\": \"date\", \"min_days\": -400, \"max_days\": 0}, \"next\": \"dur\"},"
+    "  \"dur\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"},"
+    "    \"input\": {\"type\": \"duration\", \"min\": 1, \"max\": 3600}, \"next\": \"dur6\"},"
+    "  \"dur6\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"},"
+    "    \"input\": {\"type\": \"duration\", \"day_jp\": 6}, \"next\": \"mood\"},"
+    "  \"mood\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"}, \"input\": {\"type\": \"scale\", "
+    "\"min\": 1, \"max\": 5, \"moods\": true,"
+    "    \"labels\": {\"id\": [\"Berat\", \"Kurang\", \"Biasa\", \"Baik\", \"Hebat\"],"
+    "               \"en\": [\"Hard\", \"Not great\", \"Okay\", \"Good\", \"Great\"]}}, "
+    "\"next\": \"mood10\"},"
+    "  \"mood10\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"}, \"input\": {\"type\": \"scale\", "
+    "\"min\": 0, \"max\": 10, \"moods\": true}, \"next\": \"txt\"},"
     "  \"txt\": {\"ask\": {\"id\": \"?\", \"en\": \"?\"}, \"input\": {\"type\": \"text\", "
     "\"min\": 2, \"max\": 5},"
     "    \"next\": \"pat\"},"
@@ -200,7 +214,9 @@ static const struct tcase cases[] = {
     {"yn", "2", 0, BOOL, 0, NULL, 1},
     {"yn", "3", 0, BAD, 0, NULL, -1},
     {"yn", "mungkin", 0, BAD, 0, NULL, -1},
-    {"yn", "ya!", 0, BAD, 0, NULL, -1},
+    {"yn", "ya!", 0, BOOL, 1, NULL, 0}, /* a closing "!" does not matter */
+    {"yn", "Tidak.", 0, BOOL, 0, NULL, 1},
+    {"yn", "!", 0, BAD, 0, NULL, -1},
     /* dates: today is 2026-11-23 in WIB */
     {"dt", "31/12/2026", 0, STR, 0, "2026-12-31", -1},
     {"dt", "2026-12-31", 0, STR, 0, "2026-12-31", -1},
@@ -223,13 +239,107 @@ static const struct tcase cases[] = {
     {"dt", "2026-02-30", 0, BAD, 0, NULL, -1},
     {"dt", "2026-13-01", 0, BAD, 0, NULL, -1},
     {"dt", "32/01/2026", 0, BAD, 0, NULL, -1},
-    {"dt", "31/12/26", 0, BAD, 0, NULL, -1},
+    {"dt", "31/12/26", 0, STR, 0, "2026-12-31", -1}, /* a two-digit year is 20YY */
     {"dt", "12/31/2026", 0, BAD, 0, NULL, -1},
     {"dt", "1/2-2027", 0, BAD, 0, NULL, -1},
     {"dt", "1/2/1899", 0, BAD, 0, NULL, -1},
     {"dt", "2026-1-5", 0, BAD, 0, NULL, -1},
     {"dt", "lusa depan", 0, BAD, 0, NULL, -1},
     {"dt", "Desember", 0, BAD, 0, NULL, -1},
+    /* dates as people write them (Monday 23 November 2026): weekdays, months */
+    {"dt", "Jumat", 0, STR, 0, "2026-11-27", -1},
+    {"dt", "jum'at", 0, STR, 0, "2026-11-27", -1},
+    {"dt", "hari Jumat", 0, STR, 0, "2026-11-27", -1},
+    {"dt", "Friday", 1, STR, 0, "2026-11-27", -1},
+    {"dt", "senin", 0, STR, 0, "2026-11-23", -1}, /* today counts */
+    {"dt", "Minggu", 0, STR, 0, "2026-11-29", -1},
+    {"dt", "Jumat depan", 0, STR, 0, "2026-12-04", -1},
+    {"dt", "next Friday", 1, STR, 0, "2026-12-04", -1},
+    {"dt", "Senin depan", 0, STR, 0, "2026-11-30", -1},
+    {"dt", "Jumat lalu", 0, STR, 0, "2026-11-20", -1},
+    {"dt", "last monday", 1, STR, 0, "2026-11-16", -1},
+    {"dt", "15 Desember", 0, STR, 0, "2026-12-15", -1},
+    {"dt", "15 Des 2026", 0, STR, 0, "2026-12-15", -1},
+    {"dt", "tanggal 15 desember", 0, STR, 0, "2026-12-15", -1},
+    {"dt", "Selasa, 15 Desember 2026", 0, STR, 0, "2026-12-15", -1},
+    {"dt", "Senin, 15 Desember 2026", 0, BAD, 0, NULL, -1}, /* 15 December is a Tuesday */
+    {"dt", "December 15", 1, STR, 0, "2026-12-15", -1},
+    {"dt", "Dec 15th, 2026", 1, STR, 0, "2026-12-15", -1},
+    {"dt", "15/12", 0, STR, 0, "2026-12-15", -1},
+    {"dt", "1/1", 0, STR, 0, "2027-01-01", -1},         /* the year wraps */
+    {"dt", "10 November", 0, STR, 0, "2027-11-10", -1}, /* already past: next year */
+    {"dt", "29 Februari", 0, STR, 0, "2028-02-29", -1}, /* the next one that exists */
+    {"dt", "23 November", 0, STR, 0, "2026-11-23", -1},
+    {"dt", "Besok!", 0, STR, 0, "2026-11-24", -1},
+    {"dt", "15 Desemberr", 0, BAD, 0, NULL, -1},
+    {"dt", "Jumat Sabtu", 0, BAD, 0, NULL, -1},
+    {"dt", "next", 1, BAD, 0, NULL, -1},
+    {"dt", "32 Desember", 0, BAD, 0, NULL, -1},
+    /* a question about the past: "Jumat" is the last Friday, a date without
+     * a year the last one */
+    {"dtp", "Jumat", 0, STR, 0, "2026-11-20", -1},
+    {"dtp", "senin", 0, STR, 0, "2026-11-23", -1},
+    {"dtp", "15 Desember", 0, STR, 0, "2025-12-15", -1},
+    {"dtp", "kemarin", 0, STR, 0, "2026-11-22", -1},
+    {"dtp", "besok", 0, BAD, 0, NULL, -1},
+    /* durations, in minutes: 1 JP = 45 minutes, a day 8 JP */
+    {"dur", "90 menit", 0, NUM, 90, NULL, -1},
+    {"dur", "1,5 jam", 0, NUM, 90, NULL, -1},
+    {"dur", "1.5 hours", 1, NUM, 90, NULL, -1},
+    {"dur", "3 hari", 0, NUM, 1080, NULL, -1},
+    {"dur", "2 JP", 0, NUM, 90, NULL, -1},
+    {"dur", "2 jam pelajaran", 0, NUM, 90, NULL, -1},
+    {"dur", "45 min", 1, NUM, 45, NULL, -1},
+    {"dur", "90", 0, NUM, 90, NULL, -1},
+    {"dur", "90menit", 0, NUM, 90, NULL, -1},
+    {"dur", "1 jam 30 menit", 0, NUM, 90, NULL, -1},
+    {"dur", "1 jam dan 15 menit", 0, NUM, 75, NULL, -1},
+    {"dur", "1h30", 1, NUM, 90, NULL, -1},
+    {"dur", "2 days", 1, NUM, 720, NULL, -1},
+    {"dur", "setengah jam", 0, NUM, 30, NULL, -1},
+    {"dur", "satu setengah jam", 0, NUM, 90, NULL, -1},
+    {"dur", "dua hari", 0, NUM, 720, NULL, -1},
+    {"dur", "setengah hari", 0, NUM, 180, NULL, -1},
+    {"dur", "two hours", 1, NUM, 120, NULL, -1},
+    {"dur", "satu jam setengah", 0, NUM, 90, NULL, -1},
+    {"dur", "2 jam setengah", 0, NUM, 150, NULL, -1},
+    {"dur", "setengah setengah", 0, BAD, 0, NULL, -1},
+    {"dur", "sebelas jam", 0, BAD, 0, NULL, -1},
+    {"dur", "0,5 hari", 0, NUM, 180, NULL, -1},
+    {"dur", "0 menit", 0, BAD, 0, NULL, -1},
+    {"dur", "-5 menit", 0, BAD, 0, NULL, -1},
+    {"dur", "lama", 0, BAD, 0, NULL, -1},
+    {"dur", "90 menitan", 0, BAD, 0, NULL, -1},
+    {"dur", "1,5,5 jam", 0, BAD, 0, NULL, -1},
+    {"dur", "2 minggu", 0, BAD, 0, NULL, -1},
+    {"dur", "11 hari", 0, BAD, 0, NULL, -1}, /* 3,960 minutes: over the max */
+    {"dur", "jam 2", 0, BAD, 0, NULL, -1},
+    {"dur6", "3 hari", 0, NUM, 810, NULL, -1}, /* a day of 6 JP */
+    /* moods on a scale that asks for them: words and emoji */
+    {"mood", "hebat!", 0, NUM, 5, NULL, 4},
+    {"mood", "Biasa saja", 0, NUM, 3, NULL, 2},
+    {"mood", "lumayan", 0, NUM, 3, NULL, 2},
+    {"mood", "capek", 0, NUM, 2, NULL, 1},
+    {"mood", "great", 1, NUM, 5, NULL, 4},
+    {"mood", "meh", 1, NUM, 3, NULL, 2},
+    {"mood", "\xf0\x9f\x98\x80", 0, NUM, 5, NULL, 4},                 /* grinning */
+    {"mood", "\xf0\x9f\x99\x82", 0, NUM, 4, NULL, 3},                 /* slight smile */
+    {"mood", "\xf0\x9f\x98\x90", 0, NUM, 3, NULL, 2},                 /* neutral */
+    {"mood", "\xf0\x9f\x99\x81", 0, NUM, 2, NULL, 1},                 /* slight frown */
+    {"mood", "\xf0\x9f\x98\x9e", 0, NUM, 1, NULL, 0},                 /* disappointed */
+    {"mood", "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd", 0, NUM, 4, NULL, 3}, /* thumbs up, a skin tone */
+    {"mood", "\xe2\x98\xb9\xef\xb8\x8f", 0, NUM, 1, NULL, 0},         /* frowning, emoji style */
+    {"mood", "hebat \xf0\x9f\x98\x80\xf0\x9f\x98\x80", 0, NUM, 5, NULL, 4},
+    {"mood", "hebat \xf0\x9f\x98\x9e", 0, BAD, 0, NULL, -1}, /* word and emoji disagree */
+    {"mood", "capek \xf0\x9f\x98\x9e", 0, NUM, 2, NULL, 1},  /* one level apart: the word */
+    {"mood", "\xf0\x9f\x98\x80\xf0\x9f\x99\x81", 0, BAD, 0, NULL, -1},
+    {"mood", "\xf0\x9f\x8d\x95", 0, BAD, 0, NULL, -1}, /* a pizza is no mood */
+    {"mood", "Baik", 0, NUM, 4, NULL, 3},
+    {"mood", "4", 0, NUM, 4, NULL, 3},
+    {"mood", "mungkin", 0, BAD, 0, NULL, -1},
+    {"mood10", "hebat", 0, NUM, 10, NULL, 10}, /* the level onto 0..10 */
+    {"mood10", "biasa", 0, NUM, 5, NULL, 5},
+    {"mood10", "\xf0\x9f\x98\x9e", 0, NUM, 0, NULL, 0},
     /* dates from tomorrow to 30 days ahead */
     {"dtr", "besok", 0, STR, 0, "2026-11-24", -1},
     {"dtr", "23/12/2026", 0, STR, 0, "2026-12-23", -1},

@@ -145,13 +145,14 @@ static void test_erasure_when_due(void **state)
     assert_int_equal(store_erasure_open_of(f->st, f->ayu, &e), BB_OK);
     assert_int_equal(e.due_at, T0 + 48 * 3600);
     char *body = last_body(f);
-    assert_non_null(strstr(body, "akan dihapus pada 2027-01-17 15:00 WIB (dalam 48 jam)"));
+    assert_non_null(
+        strstr(body, "akan dihapus pada Minggu, 17 Januari 2027 pukul 15.00 WIB (dalam 48 jam)"));
     free(body);
     /* a second request keeps the first's time */
     act(f, "privacy_erase", f->ayu, T0 + 3600);
     body = last_body(f);
     assert_non_null(strstr(body, "sudah tercatat sebelumnya"));
-    assert_non_null(strstr(body, "2027-01-17 15:00 WIB"));
+    assert_non_null(strstr(body, "Minggu, 17 Januari 2027 pukul 15.00 WIB"));
     free(body);
 
     /* a second before: nothing; held: nothing, even long after */

@@ -46,8 +46,9 @@ expect "goal: group, competency, due, open" "$TMP/goal.db" "$BUDI" \
     '[["teknis","Cloud security","2027-06-30","open"]]'
 
 play "$TMP/jp.db" "$TR/jp.id.txt"
-expect "learning: minutes, kind and JP" "$TMP/jp.db" "$AYU" \
-    '[.learning[] | [.kind, .minutes, .jp]]' '[["elearning",90,2],["mandiri",60,1.33]]'
+expect "learning: kind, minutes (typed as 1,5 jam, 1 jam, 2 JP), JP and the day it took place" \
+    "$TMP/jp.db" "$AYU" '[.learning[] | [.kind, .minutes, .jp, .day]]' \
+    '[["elearning",90,2,"2026-11-27"],["mandiri",60,1.33,"2026-11-25"],["pelatihan",90,2,"2025-12-15"]]'
 
 play "$TMP/refl.db" "$TR/reflect.id.txt"
 expect "reflection: week, value, rating" "$TMP/refl.db" "$AYU" \

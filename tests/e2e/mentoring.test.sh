@@ -120,7 +120,7 @@ run pair apply 2 --at $T0
 check "apply of a stale suggestion: the pair is skipped" file_has "$TMP/out" "skipped Wayan Darma -> Yohana Rumbiak: already has a mentor"
 run pair list
 check "list: 6 active" file_has "$TMP/out" "active pairings: 6"
-check "list: since the apply date" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 0 session(s), 0 min"
+check "list: since the apply date" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 2 Nov 2026, 0 session(s), 0 min"
 run pair mentor $ANDI
 check "mentor profile: 2 active mentees" file_has "$TMP/out" "capacity 2, 2 active mentee(s)"
 run export $AYU
@@ -158,15 +158,15 @@ check "Budi's check-in was recorded" equals "$(jq '.checkins | length' <"$TMP/ou
 run export $ANDI
 check "Andi's export: his session as mentor" equals "$(jq -c '[.mentoring_sessions[] | [.side, .minutes, .logged_by_me]]' <"$TMP/out")" '[["mentor",60,1]]'
 run pair list
-check "list: sessions counted" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 1 session(s), 60 min, last 26/11/2026"
+check "list: sessions counted" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 2 Nov 2026, 1 session(s), 60 min, last 26 Nov 2026"
 check "transcript: Ayu confirms the session Andi logged (/sesi)" play 7-confirm.id.txt
 check "transcript: Fajar confirms the session Andi logged (/session)" play 8-confirm.en.txt
 run export $AYU
 check "Ayu's export: one session, Andi's 60 minutes, confirmed by her" \
     equals "$(jq -c '[.mentoring_sessions[] | [.side, .day, .minutes, .logged_by_me, .confirmed_by_me]]' <"$TMP/out")" '[["mentee","2026-11-26",60,0,1]]'
 run pair list
-check "list: the session both logged counts once" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 02/11/2026, 1 session(s), 60 min, last 26/11/2026"
-check "list: Fajar's session both logged counts once" file_has "$TMP/out" "1 session(s), 30 min, last 10/11/2026"
+check "list: the session both logged counts once" file_has "$TMP/out" "Ayu Lestari ($AYU, Biro SDM) -> Andi Wijaya ($ANDI, Dinas Kominfo)  since 2 Nov 2026, 1 session(s), 60 min, last 26 Nov 2026"
+check "list: Fajar's session both logged counts once" file_has "$TMP/out" "1 session(s), 30 min, last 10 Nov 2026"
 check "transcript: Budi ends in chat (/endmentoring)" play 5-end.en.txt
 check "transcript: Wayan ends in chat (/akhiri)" play 6-end.id.txt
 run export $BUDI
@@ -207,7 +207,7 @@ check "end: Ayu is told (by HR)" file_has "$TMP/said" "Pendampingan antara kamu 
 inbox $ANDI 2027-01-04T09:00:01Z
 check "end: Andi is told" file_has "$TMP/said" "Pendampingan antara kamu dan Ayu Lestari telah diakhiri oleh SDM."
 run pair list --all
-check "list --all: the ended pair with its reason" file_has "$TMP/out" "ended 04/01/2027 by cli: Pindah tugas"
+check "list --all: the ended pair with its reason" file_has "$TMP/out" "ended 4 Jan 2027 by cli: Pindah tugas"
 check "list: 3 active" file_has "$TMP/out" "active pairings: 3"
 run pair suggest --at 2027-01-05T09:00:00Z
 cp "$TMP/out" "$TMP/suggest2"

@@ -144,7 +144,7 @@ check "CSV report" bash -c "grep -q '^1,\"all\",\"enps\",\"33.3\"\$' <<<'$csv' &
 "$BIN" --db "$DB" --config "$CFG" survey send survey.enps --to unit=Biro\ SDM --at 2026-12-01T09:00:00Z >/dev/null
 rep=$("$BIN" --db "$DB" --config "$CFG" survey report survey.enps)
 check "the trend lists both waves, the small one hidden" \
-    bash -c "grep -q 'Trend across waves' <<<'$rep' && grep -qE '^  2 +2026-12-01 +0 +0.0% +hidden' <<<'$rep'"
+    bash -c "grep -q 'Trend across waves' <<<'$rep' && grep -qE '^  2 +1 Dec 2026 +0 +0.0% +hidden' <<<'$rep'"
 
 # ---- broadcasts --------------------------------------------------------------------
 out=$("$BIN" --db "$DB" broadcast --to role=mentor --text-id "Halo mentor" --text-en "Hello mentors")

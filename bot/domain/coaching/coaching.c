@@ -92,7 +92,7 @@ int coaching_tz_offset(const char *tz, int64_t now)
 
 void coaching_local_day(int64_t local, char *out, size_t n)
 {
-    cal_format_date(cal_floor_div(local, 86400), out, n);
+    cal_format_iso(cal_floor_div(local, 86400), out, n);
 }
 
 void coaching_iso_week(int64_t local, char *out, size_t n)
@@ -384,7 +384,7 @@ static int act_grow_followup(const struct domain_ctx *d, const struct store_pers
     if (!progress)
         return bad_args("grow_followup");
     local_now(d, p, &local);
-    cal_format_date(cal_floor_div(local, 86400), today, sizeof(today));
+    cal_format_iso(cal_floor_div(local, 86400), today, sizeof(today));
     return store_result(
         store_coaching_grow_followup(d->st, p->id, d->now, today, progress, note ? note : ""),
         "grow_followup");
@@ -403,16 +403,28 @@ static int act_goal(const struct domain_ctx *d, const struct store_person *p, co
                         "goal_record");
 }
 
+/* A learning activity: minutes (at most 10 working days of 8 JP), and the
+ * day it took place ("YYYY-MM-DD", within the past year, not after today;
+ * today when not given). */
+#define LEARNING_MAX_MINUTES (10 * 8 * 45)
 static int act_learning(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
 {
     const char *title = fstr(args, "title"), *kind = fstr(args, "kind");
+    const char *given = fstr(args, "day");
     int minutes;
-    int64_t local;
+    int64_t local, when;
     char day[16];
-    if (!title || fint(args, "minutes", 1, 1440, &minutes) != BB_OK)
+    if (!title || fint(args, "minutes", 1, LEARNING_MAX_MINUTES, &minutes) != BB_OK)
         return bad_args("learning_log");
     local_now(d, p, &local);
-    coaching_local_day(local, day, sizeof(day));
+    int64_t today = cal_floor_div(local, 86400);
+    if (given && given[0]) {
+        if (cal_parse_iso(given, &when) != 0 || when > today || when < today - 366)
+            return bad_args("learning_log");
+        cal_format_iso(when, day, sizeof(day));
+    } else {
+        coaching_local_day(local, day, sizeof(day));
+    }
     return store_result(store_coaching_learning_add(d->st, p->id, d->now, day, title,
                                                     kind ? kind : "", minutes, NULL),
                         "learning_log");
@@ -734,7 +746,7 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     cal_civil_from_days(cal_floor_div(local, 86400), &y, &m, &dd);
     bb_snprintf(from, sizeof(from), "%04d-01-01", (int)y);
     bb_snprintf(to, sizeof(to), "%04d-01-01", (int)y + 1);
-    cal_format_date(cal_floor_div(local, 86400), today, sizeof(today));
+    cal_format_iso(cal_floor_div(local, 86400), today, sizeof(today));
     s = calloc(1, sizeof(*s));
     if (!s)
         return BB_ENOMEM;

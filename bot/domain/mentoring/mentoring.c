@@ -11,6 +11,7 @@
  */
 #include "bot/domain/mentoring/mentoring_int.h"
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 #include "bot/core/core.h"
 #include "store/store_mentoring.h"
 
@@ -63,28 +64,31 @@ static void first_name(const char *name, char *out, size_t n)
         *sp = '\0';
 }
 
-/* "27/11/2026" (UTC date of t). */
-void mentoring_fmt_date(int64_t t, char *out, size_t n)
+void mentoring_fmt_date(const struct domain_ctx *d, const char *tz, int64_t t, int lang, int style,
+                        char *out, size_t n)
 {
-    char iso[32];
-    bb_format_iso8601(t, iso, sizeof(iso));
-    bb_snprintf(out, n, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    int off = d && d->core ? core_tz_offset(d->core, tz, t) : 7 * 3600;
+    cal_format_date(cal_floor_div(t + off, 86400), lang, style, out, n);
 }
 
-/* "2026-11-20" -> "20/11/2026" */
-void mentoring_fmt_day(const char *day, char *out, size_t n)
+void mentoring_fmt_day(const char *day, int lang, int style, char *out, size_t n)
 {
-    if (strlen(day) == 10)
-        bb_snprintf(out, n, "%.2s/%.2s/%.4s", day + 8, day + 5, day);
+    int64_t days;
+    if (cal_parse_iso(day, &days) == 0)
+        cal_format_date(days, lang, style, out, n);
     else
         bb_strlcpy(out, day, n);
 }
 
-/* JP as "1,3" (id) or "1.3" (en): minutes / 45, one decimal, rounded down. */
+/* JP as "1,3" (id) or "1.3" (en), "2" when whole (as the flows show
+ * numbers): minutes / 45, one decimal, rounded down. */
 static void fmt_jp(int64_t minutes, int en, char *out, size_t n)
 {
     int64_t tenths = minutes * 10 / 45;
-    bb_snprintf(out, n, "%" PRId64 "%c%" PRId64, tenths / 10, en ? '.' : ',', tenths % 10);
+    if (tenths % 10 == 0)
+        bb_snprintf(out, n, "%" PRId64, tenths / 10);
+    else
+        bb_snprintf(out, n, "%" PRId64 "%c%" PRId64, tenths / 10, en ? '.' : ',', tenths % 10);
 }
 
 /* Send a text in both languages; a person who never wrote to the bot cannot
@@ -515,14 +519,15 @@ static int act_mentees_list(const struct domain_ctx *d, const struct store_perso
         struct store_checkin *ck = NULL;
         int nck = 0, yes = 0, count = 0;
         int64_t minutes = 0;
-        char since[16], day[11], last[16];
+        char since[2][32], day[11], last[2][32];
         if ((rc = store_person_by_id(d->st, v[i].mentee_id, &m)) != BB_OK ||
             (rc = consent_share(d->st, m.id, &yes)) != BB_OK ||
             (rc = store_msession_stats(d->st, v[i].id, &count, &minutes, day)) != BB_OK)
             break;
-        mentoring_fmt_date(v[i].started_at, since, sizeof(since));
-        bb_buf_printf(&id, "\n%d. %s, %s (sejak %s)", i + 1, m.name, m.unit, since);
-        bb_buf_printf(&en, "\n%d. %s, %s (since %s)", i + 1, m.name, m.unit, since);
+        for (int l = 0; l < 2; l++)
+            mentoring_fmt_date(d, p->tz, v[i].started_at, l, CAL_SHORT, since[l], sizeof(since[l]));
+        bb_buf_printf(&id, "\n%d. %s, %s (sejak %s)", i + 1, m.name, m.unit, since[0]);
+        bb_buf_printf(&en, "\n%d. %s, %s (since %s)", i + 1, m.name, m.unit, since[1]);
         if (!yes) {
             bb_buf_puts(&id, "\n   check-in: tidak dibagikan");
             bb_buf_puts(&en, "\n   check-ins: not shared");
@@ -533,10 +538,11 @@ static int act_mentees_list(const struct domain_ctx *d, const struct store_perso
                 bb_buf_puts(&id, "\n   check-in: belum ada");
                 bb_buf_puts(&en, "\n   check-ins: none yet");
             } else {
-                char when[16];
-                mentoring_fmt_date(ck[0].at, when, sizeof(when));
-                bb_buf_printf(&id, "\n   check-in terakhir: %s", when);
-                bb_buf_printf(&en, "\n   last check-in: %s", when);
+                char when[2][32];
+                for (int l = 0; l < 2; l++)
+                    mentoring_fmt_date(d, p->tz, ck[0].at, l, CAL_SHORT, when[l], sizeof(when[l]));
+                bb_buf_printf(&id, "\n   check-in terakhir: %s", when[0]);
+                bb_buf_printf(&en, "\n   last check-in: %s", when[1]);
                 if (ck[0].mood > 0) {
                     bb_buf_printf(&id, ", suasana hati %d/5", ck[0].mood);
                     bb_buf_printf(&en, ", mood %d/5", ck[0].mood);
@@ -552,11 +558,12 @@ static int act_mentees_list(const struct domain_ctx *d, const struct store_perso
             bb_buf_puts(&id, "\n   sesi: belum ada");
             bb_buf_puts(&en, "\n   sessions: none yet");
         } else {
-            mentoring_fmt_day(day, last, sizeof(last));
+            for (int l = 0; l < 2; l++)
+                mentoring_fmt_day(day, l, CAL_SHORT, last[l], sizeof(last[l]));
             bb_buf_printf(&id, "\n   sesi: %d (%" PRId64 " menit), terakhir %s", count, minutes,
-                          last);
+                          last[0]);
             bb_buf_printf(&en, "\n   sessions: %d (%" PRId64 " min), last %s", count, minutes,
-                          last);
+                          last[1]);
         }
     }
     if (rc == BB_OK && n > 0) {
@@ -626,7 +633,7 @@ static int confirm_session(const struct domain_ctx *d, const struct store_person
                            const struct store_person *other, const char *day, int64_t id,
                            int64_t minutes)
 {
-    char dshow[16], jp[16], jpy[16], ys[5];
+    char dshow[2][40], jp[16], jpy[16], ys[5];
     long long year = 0;
     int64_t year_min = 0;
     int rc = store_msession_confirm(d->st, id, p->id, d->now);
@@ -637,7 +644,8 @@ static int confirm_session(const struct domain_ctx *d, const struct store_person
         rc = mentoring_minutes_in_year(d->st, p->id, (int)year, &year_min);
     if (rc != BB_OK)
         return rc;
-    mentoring_fmt_day(day, dshow, sizeof(dshow));
+    for (int l = 0; l < 2; l++)
+        mentoring_fmt_day(day, l, CAL_LONG, dshow[l], sizeof(dshow[l]));
     struct bb_buf bid, ben;
     bb_buf_init(&bid, TEXT_CAP);
     bb_buf_init(&ben, TEXT_CAP);
@@ -648,20 +656,21 @@ static int confirm_session(const struct domain_ctx *d, const struct store_person
                   " menit, %s JP). Catatanmu mengonfirmasinya, "
                   "jadi sesi ini dihitung sekali. Pendampingan tahun %.4s: %" PRId64
                   " menit (%s JP) menuju 20 JP.",
-                  other->name, dshow, minutes, jp, day, year_min, jpy);
+                  other->name, dshow[0], minutes, jp, day, year_min, jpy);
     fmt_jp(minutes, 1, jp, sizeof(jp));
     fmt_jp(year_min, 1, jpy, sizeof(jpy));
     bb_buf_printf(&ben,
                   "%s had already logged the session of %s (%" PRId64 " minutes, %s JP). Your log "
                   "confirms it, so it counts once. Mentoring in %.4s: %" PRId64
                   " minutes (%s JP) toward 20 JP.",
-                  other->name, dshow, minutes, jp, day, year_min, jpy);
+                  other->name, dshow[1], minutes, jp, day, year_min, jpy);
     rc = send2_soft(d, p->id, &bid, &ben, STORE_PRIO_LIVE);
     if (rc == BB_OK) {
         bb_buf_reset(&bid);
         bb_buf_reset(&ben);
-        bb_buf_printf(&bid, "%s mengonfirmasi sesi pendampingan kalian pada %s.", p->name, dshow);
-        bb_buf_printf(&ben, "%s confirmed your mentoring session of %s.", p->name, dshow);
+        bb_buf_printf(&bid, "%s mengonfirmasi sesi pendampingan kalian pada %s.", p->name,
+                      dshow[0]);
+        bb_buf_printf(&ben, "%s confirmed your mentoring session of %s.", p->name, dshow[1]);
         rc = send2_soft(d, other->id, &bid, &ben, STORE_PRIO_LIVE);
     }
     bb_buf_free(&bid);
@@ -677,7 +686,7 @@ static int act_log_session(const struct domain_ctx *d, const struct store_person
     struct store_pairing pr;
     struct store_msession m;
     struct store_person other;
-    char iso[32], dshow[16], jp[16], jpy[16];
+    char iso[32], dshow[2][40], jp[16], jpy[16];
     int64_t held, year_min = 0;
     int rc = pairing_for(d, p, field(args, "which"), &pr);
     if (rc != BB_OK)
@@ -724,7 +733,8 @@ static int act_log_session(const struct domain_ctx *d, const struct store_person
         rc = mentoring_minutes_in_year(d->st, p->id, (int)year, &year_min);
     if (rc != BB_OK)
         return rc;
-    mentoring_fmt_day(m.day, dshow, sizeof(dshow));
+    for (int l = 0; l < 2; l++)
+        mentoring_fmt_day(m.day, l, CAL_LONG, dshow[l], sizeof(dshow[l]));
     struct bb_buf id, en;
     bb_buf_init(&id, TEXT_CAP);
     bb_buf_init(&en, TEXT_CAP);
@@ -733,21 +743,21 @@ static int act_log_session(const struct domain_ctx *d, const struct store_person
     bb_buf_printf(&id,
                   "Tercatat: sesi %s dengan %s, %d menit (%s JP). Pendampingan tahun %.4s: "
                   "%" PRId64 " menit (%s JP) menuju 20 JP.",
-                  dshow, other.name, m.minutes, jp, m.day, year_min, jpy);
+                  dshow[0], other.name, m.minutes, jp, m.day, year_min, jpy);
     fmt_jp(m.minutes, 1, jp, sizeof(jp));
     fmt_jp(year_min, 1, jpy, sizeof(jpy));
     bb_buf_printf(&en,
                   "Logged: the session of %s with %s, %d minutes (%s JP). Mentoring in %.4s: "
                   "%" PRId64 " minutes (%s JP) toward 20 JP.",
-                  dshow, other.name, m.minutes, jp, m.day, year_min, jpy);
+                  dshow[1], other.name, m.minutes, jp, m.day, year_min, jpy);
     rc = send2_soft(d, p->id, &id, &en, STORE_PRIO_LIVE);
     if (rc == BB_OK) {
         bb_buf_reset(&id);
         bb_buf_reset(&en);
         bb_buf_printf(&id, "%s mencatat sesi pendampingan kalian pada %s (%d menit).", p->name,
-                      dshow, m.minutes);
-        bb_buf_printf(&en, "%s logged your mentoring session of %s (%d minutes).", p->name, dshow,
-                      m.minutes);
+                      dshow[0], m.minutes);
+        bb_buf_printf(&en, "%s logged your mentoring session of %s (%d minutes).", p->name,
+                      dshow[1], m.minutes);
         rc = send2_soft(d, other.id, &id, &en, STORE_PRIO_LIVE);
     }
     bb_buf_free(&id);

@@ -7,6 +7,7 @@
  */
 #include "bot/domain/mentoring/mentoring_int.h"
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 #include "store/store_mentoring.h"
 
 #include <inttypes.h>
@@ -413,7 +414,7 @@ static int pair_list(const struct domain_ctx *d, int argc, char **argv)
         printf("%s pairings: %d\n", pass == 0 ? "active" : "ended", n);
         for (int i = 0; i < n; i++) {
             struct store_person a, b;
-            char since[16], last[16], until[16];
+            char since[32], last[32], until[32];
             int count = 0;
             int64_t minutes = 0;
             char day[11];
@@ -421,14 +422,17 @@ static int pair_list(const struct domain_ctx *d, int argc, char **argv)
                 store_person_by_id(d->st, v[i].mentor_id, &b) != BB_OK ||
                 store_msession_stats(d->st, v[i].id, &count, &minutes, day) != BB_OK)
                 continue;
-            mentoring_fmt_date(v[i].started_at, since, sizeof(since));
-            mentoring_fmt_day(day, last, sizeof(last));
+            /* the command line speaks English: the short form of its date */
+            mentoring_fmt_date(d, a.tz, v[i].started_at, CAL_LANG_EN, CAL_SHORT, since,
+                               sizeof(since));
+            mentoring_fmt_day(day, CAL_LANG_EN, CAL_SHORT, last, sizeof(last));
             printf("  %s (%s, %s) -> %s (%s, %s)  since %s, %d session(s), %" PRId64 " min", a.name,
                    a.nip, a.unit, b.name, b.nip, b.unit, since, count, minutes);
             if (count)
                 printf(", last %s", last);
             if (pass == 1) {
-                mentoring_fmt_date(v[i].ended_at, until, sizeof(until));
+                mentoring_fmt_date(d, a.tz, v[i].ended_at, CAL_LANG_EN, CAL_SHORT, until,
+                                   sizeof(until));
                 printf("; ended %s by %s: %s", until, v[i].ended_by, v[i].end_reason);
             }
             printf("\n");

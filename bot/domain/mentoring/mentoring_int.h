@@ -13,10 +13,12 @@
 
 #include "bot/domain/mentoring/mentoring.h"
 
-/* "27/11/2026" (UTC date of t). */
-void mentoring_fmt_date(int64_t t, char *out, size_t n);
-/* "2026-11-20" -> "20/11/2026" */
-void mentoring_fmt_day(const char *day, char *out, size_t n);
+/* The local date of t in time zone tz (WIB without a core), as people
+ * read it in lang (cal_format_date: CAL_LONG or CAL_SHORT). */
+void mentoring_fmt_date(const struct domain_ctx *d, const char *tz, int64_t t, int lang, int style,
+                        char *out, size_t n);
+/* A stored day "2026-11-20" as people read it in lang; anything else as it is. */
+void mentoring_fmt_day(const char *day, int lang, int style, char *out, size_t n);
 /* Send one text (Indonesian, English) to a person live; a person with no
  * channel yet is not an error. */
 int mentoring_send_one(const struct domain_ctx *d, int64_t person_id, const char *id_text,

@@ -47,14 +47,15 @@ static int lang_of(const struct store_person *p)
     return flow_lang_index(p->lang) == 1 ? 1 : 0;
 }
 
-/* t as "YYYY-MM-DD HH:MM WIB" in the person's zone. */
+/* t in the person's zone, as people read it in lang: "Senin, 15 Desember
+ * 2026 pukul 10.00 WIB" / "Monday 15 December 2026 at 10:00 WIB". */
 static void local_time(const struct domain_ctx *d, const struct store_person *p, int64_t t,
-                       char *out, size_t n)
+                       int lang, char *out, size_t n)
 {
     int off = d->core ? core_tz_offset(d->core, p->tz, t) : 7 * 3600;
     int64_t lt = t + off, days = cal_floor_div(lt, 86400), sec = lt - days * 86400;
-    char date[16], zone[16];
-    cal_format_date(days, date, sizeof(date));
+    char date[48], zone[16];
+    cal_format_date(days, lang, CAL_LONG, date, sizeof(date));
     if (off == 7 * 3600)
         bb_strlcpy(zone, "WIB", sizeof(zone));
     else if (off == 8 * 3600)
@@ -63,7 +64,12 @@ static void local_time(const struct domain_ctx *d, const struct store_person *p,
         bb_strlcpy(zone, "WIT", sizeof(zone));
     else
         bb_snprintf(zone, sizeof(zone), "UTC%+d:%02d", off / 3600, abs(off % 3600) / 60);
-    bb_snprintf(out, n, "%s %02d:%02d %s", date, (int)(sec / 3600), (int)(sec % 3600 / 60), zone);
+    if (lang == CAL_LANG_EN)
+        bb_snprintf(out, n, "%s at %02d:%02d %s", date, (int)(sec / 3600), (int)(sec % 3600 / 60),
+                    zone);
+    else
+        bb_snprintf(out, n, "%s pukul %02d.%02d %s", date, (int)(sec / 3600),
+                    (int)(sec % 3600 / 60), zone);
 }
 
 static int send2(const struct domain_ctx *d, int64_t person_id, const char *id, const char *en)
@@ -99,7 +105,7 @@ static int act_export(const struct domain_ctx *d, const struct store_person *p, 
     cJSON_Delete(exp);
     if (!json)
         return BB_ENOMEM;
-    cal_format_date(cal_floor_div(d->now, 86400), date, sizeof(date));
+    cal_format_iso(cal_floor_div(d->now, 86400), date, sizeof(date));
     bb_snprintf(name, sizeof(name), "bimbing-data-%s.json", date);
     rc = outmsg_encode_doc(name, "application/json", json, strlen(json), text_export_caption[li],
                            &body);
@@ -123,14 +129,15 @@ static int act_export(const struct domain_ctx *d, const struct store_person *p, 
 static int act_erase(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
 {
     struct store_erasure e;
-    char when[48], id[700], en[700];
+    char when[2][80], id[700], en[700];
     int64_t after = d->cfg ? d->cfg->erasure_after : 72 * 3600;
     int created = 0;
     (void)args;
     int rc = store_erasure_request(d->st, p->id, d->now, d->now + after, &e, &created);
     if (rc != BB_OK)
         return rc;
-    local_time(d, p, e.due_at, when, sizeof(when));
+    for (int l = 0; l < 2; l++)
+        local_time(d, p, e.due_at, l, when[l], sizeof(when[l]));
     if (e.state == STORE_ERASURE_HELD) {
         bb_snprintf(id, sizeof(id),
                     "Permintaan penghapusan datamu sudah tercatat, tetapi sedang ditunda oleh "
@@ -149,14 +156,14 @@ static int act_erase(const struct domain_ctx *d, const struct store_person *p, c
                     "kode undangan baru untuk memakai bimbing lagi.",
                     created ? "Permintaanmu sudah tercatat."
                             : "Permintaanmu sudah tercatat sebelumnya.",
-                    when, hours);
+                    when[0], hours);
         bb_snprintf(en, sizeof(en),
-                    "%s All your data will be erased at %s (in %" PRId64
+                    "%s All your data will be erased on %s (in %" PRId64
                     " hours). Until then you can still use /export to keep a copy. Once erased, it "
                     "cannot be brought back, and you would need a new invite code to use bimbing "
                     "again.",
                     created ? "Your request is recorded." : "Your request was already recorded.",
-                    when, hours);
+                    when[1], hours);
     }
     if (created) {
         char detail[64];
@@ -219,7 +226,7 @@ int privacy_erasure_release(const struct domain_ctx *d, int64_t id, const char *
 {
     struct store_erasure e;
     struct store_person p;
-    char detail[64], when[48], tid[400], ten[400];
+    char detail[64], when[2][80], tid[400], ten[400];
     int rc = store_erasure_get(d->st, id, &e);
     err[0] = '\0';
     if (rc == BB_ENOTFOUND)
@@ -239,15 +246,16 @@ int privacy_erasure_release(const struct domain_ctx *d, int64_t id, const char *
     bb_snprintf(detail, sizeof(detail), "request %" PRId64, id);
     if (rc == BB_OK)
         rc = store_audit(d->st, actor, "erasure.release", e.person_id, detail, d->now);
-    local_time(d, &p, e.due_at > d->now ? e.due_at : d->now, when, sizeof(when));
+    for (int l = 0; l < 2; l++)
+        local_time(d, &p, e.due_at > d->now ? e.due_at : d->now, l, when[l], sizeof(when[l]));
     bb_snprintf(tid, sizeof(tid),
                 "Penundaan permintaan penghapusan datamu sudah dicabut. Semua datamu akan dihapus "
                 "%s%s.",
-                e.due_at > d->now ? "pada " : "sekarang, ", when);
+                e.due_at > d->now ? "pada " : "sekarang, ", when[0]);
     bb_snprintf(ten, sizeof(ten),
                 "The hold on your erasure request has been lifted. All your data will be erased "
                 "%s%s.",
-                e.due_at > d->now ? "at " : "now, ", when);
+                e.due_at > d->now ? "on " : "now, ", when[1]);
     if (rc == BB_OK)
         rc = send2(d, e.person_id, tid, ten);
     if (rc == BB_OK)

@@ -23,6 +23,7 @@
  */
 #include "bot/domain/survey/survey_int.h"
 #include "bot/core/core.h"
+#include "bot/base/cal.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -155,9 +156,8 @@ int survey_parse_when(const char *s, int64_t now, int64_t *out)
 
 void survey_fmt_day(int64_t t, char *out, size_t n)
 {
-    char iso[32];
-    bb_format_iso8601(t, iso, sizeof(iso));
-    bb_snprintf(out, n, "%.10s", iso);
+    /* the reports are in English; the short form of the one date format */
+    cal_format_date(cal_floor_div(t, 86400), CAL_LANG_EN, CAL_SHORT, out, n);
 }
 
 /* A channel-neutral outbox body {"text": t}; malloc'd (cJSON_free). */

@@ -33,7 +33,8 @@
 int survey_is_staff(const char *role);
 /* "now", "+DURATION" or an ISO-8601 time. */
 int survey_parse_when(const char *s, int64_t now, int64_t *out);
-/* The date part (YYYY-MM-DD) of t in UTC. */
+/* The UTC day of t as the reports (in English) show dates: "15 Dec 2026"
+ * (cal_format_date, short form). */
 void survey_fmt_day(int64_t t, char *out, size_t n);
 /* Check a broadcast text: valid UTF-8, not empty, not too long. */
 int survey_text_ok(const char *t);

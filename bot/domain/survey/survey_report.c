@@ -548,7 +548,7 @@ int survey_report_flow(const struct domain_ctx *d, const char *flow_id,
     }
     if (rc == BB_OK && !o->csv && n > 1) {
         out_printf(o, "Trend across waves (anonymity threshold %d):\n", o->k);
-        out_printf(o, "  %-6s %-10s %9s %8s %8s %8s\n", "wave", "start", "answered", "rate", "eNPS",
+        out_printf(o, "  %-6s %-11s %9s %8s %8s %8s\n", "wave", "start", "answered", "rate", "eNPS",
                    "WHO-5");
         for (int i = 0; i < n; i++) {
             char day[16], e[16], h[16];
@@ -564,7 +564,7 @@ int survey_report_flow(const struct domain_ctx *d, const char *flow_id,
                 if (t[i].has_who5)
                     bb_snprintf(h, sizeof(h), "%.1f", t[i].who5);
             }
-            out_printf(o, "  %-6" PRId64 " %-10s %9" PRId64 " %7.1f%% %8s %8s\n", t[i].wave, day,
+            out_printf(o, "  %-6" PRId64 " %-11s %9" PRId64 " %7.1f%% %8s %8s\n", t[i].wave, day,
                        t[i].answered,
                        t[i].invited ? 100.0 * (double)t[i].answered / (double)t[i].invited : 0.0, e,
                        h);
