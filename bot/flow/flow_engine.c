@@ -285,7 +285,8 @@ struct run {
     struct flow_state *st;
     struct flow_fxlist *fx;
     int lang;
-    int failed; /* out of memory or a broken state: stop and apologise */
+    int failed;                     /* out of memory or a broken state: stop and apologise */
+    char cmd_arg[FLOW_CMD_ARG_MAX]; /* the word after a command ("/mentor berhenti") */
 };
 
 static const struct flow *get_flow(struct run *R, const char *id, int version)
@@ -741,6 +742,10 @@ static void start_flow(struct run *R, const struct flow *f)
         R->failed = 1;
         return;
     }
+    /* A flow started by "/command word" sees the word (lower case) as
+     * command_arg; "" otherwise. */
+    set_var(R, "command_arg", cJSON_CreateString(R->cmd_arg));
+    R->cmd_arg[0] = '\0';
     st->started_at = R->ctx->now;
     st->expires_at = R->ctx->now + (f->expire_after > 0 ? f->expire_after : FLOW_DEFAULT_EXPIRE);
     bb_snprintf(p, sizeof(p), "expire:%" PRId64, st->started_at);
@@ -964,7 +969,19 @@ static int handle_command(struct run *R, const char *text)
     }
     const struct flow *f = R->ctx->lib ? flow_lib_by_command(R->ctx->lib, word) : NULL;
     if (f) {
+        /* the first word after the command (bounded, lower case): a flow
+         * may branch on it (command_arg); a switch confirmation drops it */
+        size_t k = 0;
+        if (*p == '@')
+            while (*p && !isspace((unsigned char)*p))
+                p++; /* "@botname" */
+        while (isspace((unsigned char)*p))
+            p++;
+        while (*p && !isspace((unsigned char)*p) && k + 1 < sizeof(R->cmd_arg))
+            R->cmd_arg[k++] = (char)tolower((unsigned char)*p++);
+        R->cmd_arg[k] = '\0';
         start_or_confirm(R, f);
+        R->cmd_arg[0] = '\0';
         return 1;
     }
     if (!strcmp(word, "menu") || !strcmp(word, "start")) {
