@@ -459,3 +459,42 @@ int store_pcheck_ratings(struct store *st, int64_t *count, int64_t by[5])
     }
     return rc;
 }
+
+/* ---- a first message through the bot --------------------------------------------- */
+
+int store_relay_count(struct store *st, int64_t pairing_id, int64_t from_id, int64_t *n)
+{
+    return store_q_int64(st,
+                         "SELECT count(*) FROM mentoring_relays WHERE pairing_id = ?1"
+                         " AND from_id = ?2",
+                         STORE_ARGS(store_int(pairing_id), store_int(from_id)), n);
+}
+
+int store_relay_add(struct store *st, int64_t pairing_id, int64_t from_id, int64_t to_id,
+                    int64_t now)
+{
+    return store_q_exec(
+        st,
+        "INSERT INTO mentoring_relays(pairing_id, from_id, to_id, sent_at)"
+        " VALUES(?1, ?2, ?3, ?4)",
+        STORE_ARGS(store_int(pairing_id), store_int(from_id), store_int(to_id), store_int(now)),
+        NULL);
+}
+
+int store_relay_open_to(struct store *st, int64_t to_id, int64_t *id, int64_t *from_id)
+{
+    int64_t *const cols[] = {id, from_id};
+    return store_q_ints(st,
+                        "SELECT r.id, r.from_id FROM mentoring_relays r JOIN pairings p"
+                        " ON p.id = r.pairing_id WHERE r.to_id = ?1 AND r.answered_at = 0"
+                        " AND p.status = 'active' ORDER BY r.id LIMIT 1",
+                        STORE_ARGS(store_int(to_id)), cols, 2);
+}
+
+int store_relay_answered(struct store *st, int64_t id, int64_t now)
+{
+    return store_q_change(st,
+                          "UPDATE mentoring_relays SET answered_at = ?2 WHERE id = ?1"
+                          " AND answered_at = 0",
+                          STORE_ARGS(store_int(id), store_int(now)));
+}

@@ -191,6 +191,16 @@ int store_pcheck_answer(struct store *st, int64_t pairing_id, int64_t person_id,
 int store_pcheck_ratings(struct store *st, int64_t *count, int64_t by[5]);
 /* People who left the programme, oldest first: person ids, since, reasons
  * (malloc'd arrays of n; free()). */
+/* A first message passed through the bot (/sapa) and its one answer. */
+/* How many first messages from_id sent in this pairing. */
+int store_relay_count(struct store *st, int64_t pairing_id, int64_t from_id, int64_t *n);
+int store_relay_add(struct store *st, int64_t pairing_id, int64_t from_id, int64_t to_id,
+                    int64_t now);
+/* The oldest unanswered first message to to_id in an active pairing:
+ * its id and sender; BB_ENOTFOUND when none. */
+int store_relay_open_to(struct store *st, int64_t to_id, int64_t *id, int64_t *from_id);
+int store_relay_answered(struct store *st, int64_t id, int64_t now);
+
 struct store_optout {
     int64_t person_id, since;
     char reason[256];

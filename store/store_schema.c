@@ -558,7 +558,19 @@ const char *const store_migrations[] = {
     " rating INTEGER NOT NULL DEFAULT 0,"
     " word TEXT NOT NULL DEFAULT '',"
     " PRIMARY KEY(pairing_id, person_id, kind)) WITHOUT ROWID;"
-    "CREATE INDEX pairing_checks_person ON pairing_checks(person_id, kind, answered_at);",
+    "CREATE INDEX pairing_checks_person ON pairing_checks(person_id, kind, answered_at);"
+    /* The public handle of an identity (a Telegram username), kept from
+     * the updates the person sends: the introduction links to it. A
+     * first message passed through the bot (/sapa) and its one answer. */
+    "ALTER TABLE identities ADD COLUMN handle TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE mentoring_relays ("
+    " id INTEGER PRIMARY KEY,"
+    " pairing_id INTEGER NOT NULL REFERENCES pairings(id) ON DELETE CASCADE,"
+    " from_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " to_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " sent_at INTEGER NOT NULL,"
+    " answered_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX mentoring_relays_to ON mentoring_relays(to_id, answered_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -582,7 +594,7 @@ const struct store_person_table store_person_tables[] = {
      " AND supervisor_nip = (SELECT nip FROM people WHERE id = ?1)",
      0, 0},
     {"identities",
-     "SELECT channel, ext_id, blocked, blocked_at, linked_at, last_seen FROM identities"
+     "SELECT channel, ext_id, handle, blocked, blocked_at, linked_at, last_seen FROM identities"
      " WHERE person_id = ?1 ORDER BY id",
      "DELETE FROM identities WHERE person_id = ?1", 0, 0},
     /* Web chat sign-ins of the person's web identities (found through
@@ -714,6 +726,10 @@ const struct store_person_table store_person_tables[] = {
      "DELETE FROM pairing_checks WHERE person_id = ?1 OR pairing_id IN (SELECT id FROM pairings"
      " WHERE mentee_id = ?1 OR mentor_id = ?1)",
      0, 0},
+    {"mentoring_relays",
+     "SELECT CASE WHEN from_id = ?1 THEN 'sent' ELSE 'received' END AS direction, sent_at,"
+     " answered_at FROM mentoring_relays WHERE from_id = ?1 OR to_id = ?1 ORDER BY id",
+     "DELETE FROM mentoring_relays WHERE from_id = ?1 OR to_id = ?1", 0, 0},
     {"mentoring_optout", "SELECT since, reason FROM mentoring_optouts WHERE person_id = ?1",
      "DELETE FROM mentoring_optouts WHERE person_id = ?1", 0, 0},
     /* The scheduler (migration 8): erased first (reverse order), so the

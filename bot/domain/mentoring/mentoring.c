@@ -316,6 +316,27 @@ static int send_intro(const struct domain_ctx *d, const struct store_pairing *pr
     return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
 
+/* How to reach `other` (for the introduction sent to the other side): their
+ * Telegram link when they have a username, else the offer to pass a first
+ * message through the bot. Appended to id/en. */
+static int contact_line(const struct domain_ctx *d, const struct store_person *other,
+                        const char *first, struct bb_buf *id, struct bb_buf *en)
+{
+    char handle[64];
+    int rc = store_identity_handle(d->st, other->id, "telegram", handle, sizeof(handle));
+    if (rc == BB_OK) {
+        bb_buf_printf(id, " Hubungi %s di Telegram: https://t.me/%s", first, handle);
+        bb_buf_printf(en, " Reach %s on Telegram: https://t.me/%s", first, handle);
+        return BB_OK;
+    }
+    if (rc != BB_ENOTFOUND)
+        return rc;
+    bb_buf_printf(id, " Anda juga dapat mengirim pesan pertama kepada %s lewat saya: ketik /sapa.",
+                  first);
+    bb_buf_printf(en, " You can also send %s a first message through me: type /greet.", first);
+    return BB_OK;
+}
+
 /* Send what is still missing of a pairing's introduction; marks each side
  * that got it. *reached (may be NULL) gets a bit per side sent now or before
  * (1 mentee, 2 mentor). */
@@ -351,7 +372,8 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
                       "and end the mentoring at any time with /endmentoring.",
                       f1, mo.name, mo.unit[0] ? mo.unit : "-", mo.strengths[0] ? mo.strengths : "-",
                       f2);
-        if ((rc = send_intro(d, pr, 0, me.id, &id, &en, now, &got)) != BB_OK)
+        if ((rc = contact_line(d, &mo, f2, &id, &en)) != BB_OK ||
+            (rc = send_intro(d, pr, 0, me.id, &id, &en, now, &got)) != BB_OK)
             goto out;
     }
     bb_buf_reset(&id);
@@ -369,7 +391,8 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
                       "Say hello to %s and set up a first meeting. See your mentees with /mentee "
                       "and log sessions with /session.",
                       f2, me.name, me.unit[0] ? me.unit : "-", goals[0] ? goals : "-", f1);
-        if ((rc = send_intro(d, pr, 1, mo.id, &id, &en, now, &got)) != BB_OK)
+        if ((rc = contact_line(d, &me, f1, &id, &en)) != BB_OK ||
+            (rc = send_intro(d, pr, 1, mo.id, &id, &en, now, &got)) != BB_OK)
             goto out;
     }
     rc = BB_OK;
@@ -966,6 +989,115 @@ static int act_rate(const struct domain_ctx *d, const struct store_person *p, co
         "improve how mentors are matched.");
 }
 
+/* relay_first: fields which (a mentor of several) and message: a first
+ * message passed to the other side of the pairing, once per sender and
+ * pairing; the receiver may answer it once (relay_reply). */
+static int act_relay_first(const struct domain_ctx *d, const struct store_person *p,
+                           const cJSON *args)
+{
+    const cJSON *msg = field(args, "message");
+    struct store_pairing pr;
+    struct store_person other;
+    struct bb_buf id, en;
+    int64_t sent = 0;
+    int rc = pairing_for(d, p, field(args, "which"), &pr);
+    if (rc != BB_OK)
+        return no_pairing_reply(d, p, rc);
+    if (!cJSON_IsString(msg) || !msg->valuestring[0])
+        return BB_OK; /* the validator and the flow make this impossible */
+    int mentee = pr.mentee_id == p->id;
+    if ((rc = store_person_by_id(d->st, mentee ? pr.mentor_id : pr.mentee_id, &other)) != BB_OK ||
+        (rc = store_relay_count(d->st, pr.id, p->id, &sent)) != BB_OK)
+        return rc;
+    if (sent > 0) {
+        char bid[512], ben[512];
+        bb_snprintf(bid, sizeof(bid),
+                    "Pesan pertama Anda kepada %s sudah saya teruskan sebelumnya, jadi pesan ini "
+                    "tidak saya kirim. Silakan lanjutkan langsung dengan %s.",
+                    other.name, other.name);
+        bb_snprintf(ben, sizeof(ben),
+                    "I already passed on your first message to %s, so this one was not sent. "
+                    "Please carry on with %s directly.",
+                    other.name, other.name);
+        return mentoring_send_one(d, p->id, bid, ben);
+    }
+    bb_buf_init(&id, TEXT_CAP);
+    bb_buf_init(&en, TEXT_CAP);
+    bb_buf_printf(&id,
+                  "Pesan dari %s (%s Anda) lewat bimbing:\n\"%s\"\nAnda dapat membalasnya sekali "
+                  "lewat saya dengan /balas.",
+                  p->name, mentee ? "mentee" : "mentor", msg->valuestring);
+    bb_buf_printf(&en,
+                  "A message from %s (your %s) through bimbing:\n\"%s\"\nYou can answer it once "
+                  "through me with /reply.",
+                  p->name, mentee ? "mentee" : "mentor", msg->valuestring);
+    rc = send2(d, other.id, &id, &en, STORE_PRIO_LIVE);
+    bb_buf_free(&id);
+    bb_buf_free(&en);
+    if (rc == BB_ENOTFOUND) { /* the other side never wrote to the bot: nothing kept */
+        char bid[400], ben[400];
+        bb_snprintf(bid, sizeof(bid),
+                    "%s belum terhubung dengan bimbing, jadi pesan Anda belum dapat saya "
+                    "teruskan. Silakan coba lagi nanti.",
+                    other.name);
+        bb_snprintf(ben, sizeof(ben),
+                    "%s is not connected to bimbing yet, so I could not pass on your message. "
+                    "Please try again later.",
+                    other.name);
+        return mentoring_send_one(d, p->id, bid, ben);
+    }
+    if (rc == BB_OK)
+        rc = store_relay_add(d->st, pr.id, p->id, other.id, d->now);
+    if (rc != BB_OK)
+        return rc;
+    char bid[400], ben[400];
+    bb_snprintf(bid, sizeof(bid), "Pesan Anda sudah saya teruskan kepada %s.", other.name);
+    bb_snprintf(ben, sizeof(ben), "I have passed your message on to %s.", other.name);
+    return mentoring_send_one(d, p->id, bid, ben);
+}
+
+/* relay_reply: field message: the one answer to the oldest first message
+ * waiting for this person. */
+static int act_relay_reply(const struct domain_ctx *d, const struct store_person *p,
+                           const cJSON *args)
+{
+    const cJSON *msg = field(args, "message");
+    struct store_person from;
+    struct bb_buf id, en;
+    int64_t rid = 0, from_id = 0;
+    int rc = store_relay_open_to(d->st, p->id, &rid, &from_id);
+    if (rc == BB_ENOTFOUND)
+        return mentoring_send_one(
+            d, p->id,
+            "Tidak ada pesan pendampingan yang menunggu balasan Anda, jadi tidak ada yang saya "
+            "kirim.",
+            "There is no mentoring message waiting for your answer, so nothing was sent.");
+    if (rc != BB_OK || (rc = store_person_by_id(d->st, from_id, &from)) != BB_OK)
+        return rc;
+    if (!cJSON_IsString(msg) || !msg->valuestring[0])
+        return BB_OK;
+    if ((rc = store_relay_answered(d->st, rid, d->now)) != BB_OK)
+        return rc;
+    bb_buf_init(&id, TEXT_CAP);
+    bb_buf_init(&en, TEXT_CAP);
+    bb_buf_printf(&id, "Balasan dari %s lewat bimbing:\n\"%s\"", p->name, msg->valuestring);
+    bb_buf_printf(&en, "An answer from %s through bimbing:\n\"%s\"", p->name, msg->valuestring);
+    rc = send2_soft(d, from.id, &id, &en, STORE_PRIO_LIVE);
+    bb_buf_free(&id);
+    bb_buf_free(&en);
+    if (rc != BB_OK)
+        return rc;
+    char bid[400], ben[400];
+    bb_snprintf(bid, sizeof(bid),
+                "Balasan Anda sudah saya teruskan kepada %s. Selanjutnya silakan berhubungan "
+                "langsung.",
+                from.name);
+    bb_snprintf(ben, sizeof(ben),
+                "I have passed your answer on to %s. From here on, please talk directly.",
+                from.name);
+    return mentoring_send_one(d, p->id, bid, ben);
+}
+
 static const struct domain_action actions[] = {
     {{"notify_mentor", 'b', {"text"}, "t", "text", {NULL}, NULL}, act_notify_mentor},
     {DOMAIN_ACTION_FIELDS("mentor_summary", NULL), act_mentor_summary},
@@ -976,6 +1108,8 @@ static const struct domain_action actions[] = {
     {{"join_programme", 'b', {NULL}, "", "", {NULL}, NULL}, act_join},
     {DOMAIN_ACTION_FIELDS("met_answer", "mentoring"), act_met},
     {DOMAIN_ACTION_FIELDS("rate_match", "mentoring"), act_rate},
+    {DOMAIN_ACTION_FIELDS("relay_first", "mentoring"), act_relay_first},
+    {DOMAIN_ACTION_FIELDS("relay_reply", "mentoring"), act_relay_reply},
     DOMAIN_ACTIONS_END,
 };
 
@@ -1023,6 +1157,16 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
         if (!k)
             cJSON_AddBoolToObject(out, "met_again", who[0] && c.asks > 1);
     }
+    /* relay_from: who sent the first message waiting for this person's
+     * one answer (/balas), "" when none */
+    int64_t rid = 0, from_id = 0;
+    struct store_person from;
+    rc = store_relay_open_to(d->st, p->id, &rid, &from_id);
+    if (rc == BB_OK)
+        rc = store_person_by_id(d->st, from_id, &from);
+    if (rc != BB_OK && rc != BB_ENOTFOUND)
+        return rc;
+    cJSON_AddStringToObject(out, "relay_from", rc == BB_OK ? from.name : "");
     if (count > 0) {
         struct store_pairing *v = NULL;
         int n = 0;
