@@ -743,8 +743,10 @@ static void start_flow(struct run *R, const struct flow *f)
         return;
     }
     /* A flow started by "/command word" sees the word (lower case) as
-     * command_arg; "" otherwise. */
-    set_var(R, "command_arg", cJSON_CreateString(R->cmd_arg));
+     * command_arg; otherwise it is not set (null): a session keeps nothing
+     * it was not given. */
+    if (R->cmd_arg[0])
+        set_var(R, "command_arg", cJSON_CreateString(R->cmd_arg));
     R->cmd_arg[0] = '\0';
     st->started_at = R->ctx->now;
     st->expires_at = R->ctx->now + (f->expire_after > 0 ? f->expire_after : FLOW_DEFAULT_EXPIRE);
