@@ -111,6 +111,14 @@ int store_identity_last(struct store *st, int64_t person_id, char *channel, size
 /* Record that the person wrote now (at most one write a minute; no error for
  * an unknown identity). */
 int store_identity_touch(struct store *st, const char *channel, const char *ext_id, int64_t now);
+/* Keep an identity's public handle (a Telegram username; "" clears it);
+ * BB_ENOTFOUND for an identity not linked yet. Written only when it
+ * changed. */
+int store_identity_set_handle(struct store *st, const char *channel, const char *ext_id,
+                              const char *handle);
+/* The person's newest non-empty handle on a channel; BB_ENOTFOUND if none. */
+int store_identity_handle(struct store *st, int64_t person_id, const char *channel, char *out,
+                          size_t n);
 int store_identity_set_blocked(struct store *st, const char *channel, const char *ext_id,
                                int blocked, int64_t now);
 

@@ -258,6 +258,8 @@ int store_map_feedback_req(sqlite3_stmt *s, void *row);
 int store_map_coaching_summary(sqlite3_stmt *s, void *row);
 int store_map_mentor_profile(sqlite3_stmt *s, void *row);
 int store_map_proposal(sqlite3_stmt *s, void *row);
+int store_map_pcheck(sqlite3_stmt *s, void *row);
+int store_map_optout(sqlite3_stmt *s, void *row);
 int store_map_pairing(sqlite3_stmt *s, void *row);
 int store_map_inbox_event(sqlite3_stmt *s, void *row);
 int store_map_sched_plan(sqlite3_stmt *s, void *row);

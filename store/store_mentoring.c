@@ -335,3 +335,166 @@ int store_msession_stats(struct store *st, int64_t pairing_id, int *count, int64
                      STORE_ARGS(store_int(pairing_id)), map_stats, &m);
     return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }
+
+/* ---- leaving the programme ---------------------------------------------------- */
+
+int store_mentoring_optout_get(struct store *st, int64_t person_id, int64_t *since)
+{
+    return store_q_int64(st, "SELECT since FROM mentoring_optouts WHERE person_id = ?1",
+                         STORE_ARGS(store_int(person_id)), since);
+}
+
+int store_mentoring_optout_set(struct store *st, int64_t person_id, const char *reason, int64_t now)
+{
+    return store_q_exec(
+        st,
+        "INSERT INTO mentoring_optouts(person_id, since, reason) VALUES(?1, ?2, ?3)"
+        " ON CONFLICT(person_id) DO UPDATE SET reason = ?3",
+        STORE_ARGS(store_int(person_id), store_int(now), store_text(reason ? reason : "")), NULL);
+}
+
+int store_mentoring_optout_clear(struct store *st, int64_t person_id)
+{
+    return store_q_exec(st, "DELETE FROM mentoring_optouts WHERE person_id = ?1",
+                        STORE_ARGS(store_int(person_id)), NULL);
+}
+
+int store_mentoring_optouts(struct store *st, struct store_optout **out, int *n)
+{
+    return rows(st,
+                "SELECT person_id, since, reason FROM mentoring_optouts ORDER BY since, person_id",
+                STORE_NOARGS, store_map_optout, sizeof(**out), (void **)out, n);
+}
+
+/* ---- questions about a pairing ------------------------------------------------ */
+
+#define PCHECK_COLS                                                                                \
+    "c.pairing_id, c.person_id, c.kind, c.asks, c.asked_at, c.next_at, c.answered_at, c.answer,"   \
+    " c.rating, c.word"
+
+int store_pcheck_new_due(struct store *st, const char *kind, int64_t before, int limit,
+                         struct store_pcheck **out, int *n)
+{
+    int met = strcmp(kind, "met") == 0;
+    if (!met && strcmp(kind, "rate") != 0)
+        return BB_EINVAL;
+    return rows(
+        st,
+        "SELECT x.pid, x.who, ?2, 0, 0, 0, 0, '', 0, '' FROM (SELECT p.id AS pid,"
+        " p.mentee_id AS who FROM pairings p WHERE p.status = 'active' AND p.started_at <= ?1"
+        " UNION ALL SELECT p.id, p.mentor_id FROM pairings p WHERE p.status = 'active'"
+        " AND p.started_at <= ?1) x WHERE NOT EXISTS (SELECT 1 FROM pairing_checks c"
+        " WHERE c.pairing_id = x.pid AND c.person_id = x.who AND c.kind = ?2)"
+        " AND (?3 = 0 OR NOT EXISTS (SELECT 1 FROM mentoring_sessions s"
+        " WHERE s.pairing_id = x.pid)) ORDER BY x.pid, x.who LIMIT ?4",
+        STORE_ARGS(store_int(before), store_text(kind), store_int(met), store_int(limit)),
+        store_map_pcheck, sizeof(**out), (void **)out, n);
+}
+
+int store_pcheck_again_due(struct store *st, const char *kind, int64_t now, int limit,
+                           struct store_pcheck **out, int *n)
+{
+    return rows(st,
+                "SELECT " PCHECK_COLS
+                " FROM pairing_checks c JOIN pairings p ON p.id = c.pairing_id"
+                " WHERE c.kind = ?1 AND c.next_at > 0 AND c.next_at <= ?2 AND p.status = 'active'"
+                " AND NOT EXISTS (SELECT 1 FROM mentoring_sessions s WHERE s.pairing_id = p.id)"
+                " ORDER BY c.next_at, c.pairing_id LIMIT ?3",
+                STORE_ARGS(store_text(kind), store_int(now), store_int(limit)), store_map_pcheck,
+                sizeof(**out), (void **)out, n);
+}
+
+int store_pcheck_ask(struct store *st, int64_t pairing_id, int64_t person_id, const char *kind,
+                     int64_t now)
+{
+    return store_q_exec(
+        st,
+        "INSERT INTO pairing_checks(pairing_id, person_id, kind, asks, asked_at)"
+        " VALUES(?1, ?2, ?3, 1, ?4) ON CONFLICT(pairing_id, person_id, kind)"
+        " DO UPDATE SET asks = asks + 1, asked_at = ?4, next_at = 0,"
+        " answered_at = 0",
+        STORE_ARGS(store_int(pairing_id), store_int(person_id), store_text(kind), store_int(now)),
+        NULL);
+}
+
+int store_pcheck_pending(struct store *st, int64_t person_id, const char *kind,
+                         struct store_pcheck *out)
+{
+    memset(out, 0, sizeof(*out));
+    return store_q_one(st,
+                       "SELECT " PCHECK_COLS " FROM pairing_checks c JOIN pairings p"
+                       " ON p.id = c.pairing_id WHERE c.person_id = ?1 AND c.kind = ?2"
+                       " AND c.answered_at = 0 AND p.status = 'active'"
+                       " ORDER BY c.asked_at, c.pairing_id LIMIT 1",
+                       STORE_ARGS(store_int(person_id), store_text(kind)), store_map_pcheck, out);
+}
+
+int store_pcheck_answer(struct store *st, int64_t pairing_id, int64_t person_id, const char *kind,
+                        const char *answer, int rating, const char *word, int64_t next_at,
+                        int64_t now)
+{
+    if (rating < 0 || rating > 5)
+        return BB_EINVAL;
+    return store_q_change(st,
+                          "UPDATE pairing_checks SET answer = ?4, rating = ?5, word = ?6,"
+                          " next_at = ?7, answered_at = ?8 WHERE pairing_id = ?1"
+                          " AND person_id = ?2 AND kind = ?3",
+                          STORE_ARGS(store_int(pairing_id), store_int(person_id), store_text(kind),
+                                     store_text(answer ? answer : ""), store_int(rating),
+                                     store_text(word ? word : ""), store_int(next_at),
+                                     store_int(now)));
+}
+
+int store_pcheck_ratings(struct store *st, int64_t *count, int64_t by[5])
+{
+    int rc = BB_OK;
+    *count = 0;
+    for (int r = 1; r <= 5 && rc == BB_OK; r++) {
+        rc = store_q_int64(st,
+                           "SELECT count(*) FROM pairing_checks WHERE kind = 'rate'"
+                           " AND answered_at > 0 AND rating = ?1",
+                           STORE_ARGS(store_int(r)), &by[r - 1]);
+        if (rc == BB_OK)
+            *count += by[r - 1];
+    }
+    return rc;
+}
+
+/* ---- a first message through the bot --------------------------------------------- */
+
+int store_relay_count(struct store *st, int64_t pairing_id, int64_t from_id, int64_t *n)
+{
+    return store_q_int64(st,
+                         "SELECT count(*) FROM mentoring_relays WHERE pairing_id = ?1"
+                         " AND from_id = ?2",
+                         STORE_ARGS(store_int(pairing_id), store_int(from_id)), n);
+}
+
+int store_relay_add(struct store *st, int64_t pairing_id, int64_t from_id, int64_t to_id,
+                    int64_t now)
+{
+    return store_q_exec(
+        st,
+        "INSERT INTO mentoring_relays(pairing_id, from_id, to_id, sent_at)"
+        " VALUES(?1, ?2, ?3, ?4)",
+        STORE_ARGS(store_int(pairing_id), store_int(from_id), store_int(to_id), store_int(now)),
+        NULL);
+}
+
+int store_relay_open_to(struct store *st, int64_t to_id, int64_t *id, int64_t *from_id)
+{
+    int64_t *const cols[] = {id, from_id};
+    return store_q_ints(st,
+                        "SELECT r.id, r.from_id FROM mentoring_relays r JOIN pairings p"
+                        " ON p.id = r.pairing_id WHERE r.to_id = ?1 AND r.answered_at = 0"
+                        " AND p.status = 'active' ORDER BY r.id LIMIT 1",
+                        STORE_ARGS(store_int(to_id)), cols, 2);
+}
+
+int store_relay_answered(struct store *st, int64_t id, int64_t now)
+{
+    return store_q_change(st,
+                          "UPDATE mentoring_relays SET answered_at = ?2 WHERE id = ?1"
+                          " AND answered_at = 0",
+                          STORE_ARGS(store_int(id), store_int(now)));
+}

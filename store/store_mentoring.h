@@ -146,4 +146,65 @@ int store_msession_minutes(struct store *st, int64_t person_id, int64_t from, in
 int store_msession_stats(struct store *st, int64_t pairing_id, int *count, int64_t *minutes,
                          char day[11]);
 
+/* ---- leaving the programme, and the questions about a pairing ------------ */
+
+/* The person left the programme (BB_OK, *since) or not (BB_ENOTFOUND). */
+int store_mentoring_optout_get(struct store *st, int64_t person_id, int64_t *since);
+/* Left (reason kept for HR) / back in: idempotent. */
+int store_mentoring_optout_set(struct store *st, int64_t person_id, const char *reason,
+                               int64_t now);
+int store_mentoring_optout_clear(struct store *st, int64_t person_id);
+
+struct store_pcheck {
+    int64_t pairing_id, person_id;
+    char kind[8]; /* "met" or "rate" */
+    int asks;
+    int64_t asked_at, next_at, answered_at;
+    char answer[16];
+    int rating;
+    char word[64];
+};
+
+/* Sides of active pairings started at or before `before` that have no
+ * question of this kind yet (for "met": only pairings with no session
+ * logged), at most limit: pairing_id and person_id filled. */
+int store_pcheck_new_due(struct store *st, const char *kind, int64_t before, int limit,
+                         struct store_pcheck **out, int *n);
+/* "Not yet" answers due to be asked again (next_at <= now) whose pairing
+ * is still active (at most limit). */
+int store_pcheck_again_due(struct store *st, const char *kind, int64_t now, int limit,
+                           struct store_pcheck **out, int *n);
+/* Ask (a new row with asks 1, or asks + 1 on the existing one): waiting
+ * for the answer. */
+int store_pcheck_ask(struct store *st, int64_t pairing_id, int64_t person_id, const char *kind,
+                     int64_t now);
+/* The person's oldest unanswered question of this kind about an active
+ * pairing; BB_ENOTFOUND when none. */
+int store_pcheck_pending(struct store *st, int64_t person_id, const char *kind,
+                         struct store_pcheck *out);
+/* Record the answer (next_at 0: not asked again). */
+int store_pcheck_answer(struct store *st, int64_t pairing_id, int64_t person_id, const char *kind,
+                        const char *answer, int rating, const char *word, int64_t next_at,
+                        int64_t now);
+/* Match ratings given: count and the number of each rating 1..5 (by[0] is
+ * rating 1). */
+int store_pcheck_ratings(struct store *st, int64_t *count, int64_t by[5]);
+/* People who left the programme, oldest first: person ids, since, reasons
+ * (malloc'd arrays of n; free()). */
+/* A first message passed through the bot (/sapa) and its one answer. */
+/* How many first messages from_id sent in this pairing. */
+int store_relay_count(struct store *st, int64_t pairing_id, int64_t from_id, int64_t *n);
+int store_relay_add(struct store *st, int64_t pairing_id, int64_t from_id, int64_t to_id,
+                    int64_t now);
+/* The oldest unanswered first message to to_id in an active pairing:
+ * its id and sender; BB_ENOTFOUND when none. */
+int store_relay_open_to(struct store *st, int64_t to_id, int64_t *id, int64_t *from_id);
+int store_relay_answered(struct store *st, int64_t id, int64_t now);
+
+struct store_optout {
+    int64_t person_id, since;
+    char reason[256];
+};
+int store_mentoring_optouts(struct store *st, struct store_optout **out, int *n);
+
 #endif

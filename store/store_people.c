@@ -211,6 +211,31 @@ int store_identity_touch(struct store *st, const char *channel, const char *ext_
                         STORE_ARGS(store_text(channel), store_text(ext_id), store_int(now)), NULL);
 }
 
+int store_identity_set_handle(struct store *st, const char *channel, const char *ext_id,
+                              const char *handle)
+{
+    int64_t one = 0;
+    int rc = store_q_int64(st, "SELECT 1 FROM identities WHERE channel = ?1 AND ext_id = ?2",
+                           STORE_ARGS(store_text(channel), store_text(ext_id)), &one);
+    if (rc != BB_OK)
+        return rc;
+    return store_q_exec(
+        st,
+        "UPDATE identities SET handle = ?3 WHERE channel = ?1 AND ext_id = ?2"
+        " AND handle <> ?3",
+        STORE_ARGS(store_text(channel), store_text(ext_id), store_text(handle ? handle : "")),
+        NULL);
+}
+
+int store_identity_handle(struct store *st, int64_t person_id, const char *channel, char *out,
+                          size_t n)
+{
+    return store_q_text(st,
+                        "SELECT handle FROM identities WHERE person_id = ?1 AND channel = ?2"
+                        " AND handle <> '' AND blocked = 0 ORDER BY last_seen DESC LIMIT 1",
+                        STORE_ARGS(store_int(person_id), store_text(channel)), out, n);
+}
+
 int store_identity_set_blocked(struct store *st, const char *channel, const char *ext_id,
                                int blocked, int64_t now)
 {

@@ -120,6 +120,27 @@ int store_map_pairing(sqlite3_stmt *s, void *row)
     return STORE_MAP_COLS(s, row, pairing_cols);
 }
 
+static const struct store_col pcheck_cols[] = {
+    STORE_I64(struct store_pcheck, pairing_id),  STORE_I64(struct store_pcheck, person_id),
+    STORE_TXT(struct store_pcheck, kind),        STORE_INT(struct store_pcheck, asks),
+    STORE_I64(struct store_pcheck, asked_at),    STORE_I64(struct store_pcheck, next_at),
+    STORE_I64(struct store_pcheck, answered_at), STORE_TXT(struct store_pcheck, answer),
+    STORE_INT(struct store_pcheck, rating),      STORE_TXT(struct store_pcheck, word)};
+
+int store_map_pcheck(sqlite3_stmt *s, void *row)
+{
+    return STORE_MAP_COLS(s, row, pcheck_cols);
+}
+
+static const struct store_col optout_cols[] = {STORE_I64(struct store_optout, person_id),
+                                               STORE_I64(struct store_optout, since),
+                                               STORE_TXT(struct store_optout, reason)};
+
+int store_map_optout(sqlite3_stmt *s, void *row)
+{
+    return STORE_MAP_COLS(s, row, optout_cols);
+}
+
 /* ---- rows of store_people.c ---- */
 
 static const struct store_col person_cols[] = {

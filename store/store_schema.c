@@ -567,6 +567,40 @@ const char *const store_migrations[] = {
     " hours TEXT NOT NULL DEFAULT '',"
     " leave_until INTEGER,"
     " leave_set_at INTEGER NOT NULL DEFAULT 0);",
+    /* Mentoring that leads somewhere: who left the programme (not matched
+     * again until they opt in), and each side's answers about a pairing:
+     * "met" (a week after pairing: did you meet? asked at most twice) and
+     * "rate" (after a month: the match 1-5 and an optional word, for HR's
+     * matching weights, reported only in aggregate). */
+    "CREATE TABLE mentoring_optouts ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+    " since INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE pairing_checks ("
+    " pairing_id INTEGER NOT NULL REFERENCES pairings(id) ON DELETE CASCADE,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL," /* 'met' or 'rate' */
+    " asks INTEGER NOT NULL DEFAULT 1,"
+    " asked_at INTEGER NOT NULL,"
+    " next_at INTEGER NOT NULL DEFAULT 0," /* ask again then (0: not again) */
+    " answered_at INTEGER NOT NULL DEFAULT 0,"
+    " answer TEXT NOT NULL DEFAULT ''," /* met: 'yes', 'not_yet' */
+    " rating INTEGER NOT NULL DEFAULT 0,"
+    " word TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(pairing_id, person_id, kind)) WITHOUT ROWID;"
+    "CREATE INDEX pairing_checks_person ON pairing_checks(person_id, kind, answered_at);"
+    /* The public handle of an identity (a Telegram username), kept from
+     * the updates the person sends: the introduction links to it. A
+     * first message passed through the bot (/sapa) and its one answer. */
+    "ALTER TABLE identities ADD COLUMN handle TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE mentoring_relays ("
+    " id INTEGER PRIMARY KEY,"
+    " pairing_id INTEGER NOT NULL REFERENCES pairings(id) ON DELETE CASCADE,"
+    " from_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " to_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " sent_at INTEGER NOT NULL,"
+    " answered_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX mentoring_relays_to ON mentoring_relays(to_id, answered_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -596,7 +630,7 @@ const struct store_person_table store_person_tables[] = {
      " AND supervisor_nip = (SELECT nip FROM people WHERE id = ?1)",
      0, 0},
     {"identities",
-     "SELECT channel, ext_id, blocked, blocked_at, linked_at, last_seen FROM identities"
+     "SELECT channel, ext_id, handle, blocked, blocked_at, linked_at, last_seen FROM identities"
      " WHERE person_id = ?1 ORDER BY id",
      "DELETE FROM identities WHERE person_id = ?1", 0, 0},
     /* Web chat sign-ins of the person's web identities (found through
@@ -718,6 +752,22 @@ const struct store_person_table store_person_tables[] = {
      " WHERE mentor_id = ?1 OR logged_by = ?1 OR confirmed_by = ?1",
      0, 0},
     {NULL, NULL, "DELETE FROM mentoring_sessions WHERE mentee_id = ?1", 0, 0},
+    /* The person's answers about their pairings (erased before the
+     * pairings, which come earlier in this list), and whether they left. */
+    {"pairing_checks",
+     "SELECT c.kind, (SELECT nip FROM people WHERE id = CASE WHEN p.mentee_id = ?1"
+     " THEN p.mentor_id ELSE p.mentee_id END) AS other_nip, c.asks, c.asked_at, c.answered_at,"
+     " c.answer, c.rating, c.word FROM pairing_checks c JOIN pairings p ON p.id = c.pairing_id"
+     " WHERE c.person_id = ?1 ORDER BY c.pairing_id, c.kind",
+     "DELETE FROM pairing_checks WHERE person_id = ?1 OR pairing_id IN (SELECT id FROM pairings"
+     " WHERE mentee_id = ?1 OR mentor_id = ?1)",
+     0, 0},
+    {"mentoring_relays",
+     "SELECT CASE WHEN from_id = ?1 THEN 'sent' ELSE 'received' END AS direction, sent_at,"
+     " answered_at FROM mentoring_relays WHERE from_id = ?1 OR to_id = ?1 ORDER BY id",
+     "DELETE FROM mentoring_relays WHERE from_id = ?1 OR to_id = ?1", 0, 0},
+    {"mentoring_optout", "SELECT since, reason FROM mentoring_optouts WHERE person_id = ?1",
+     "DELETE FROM mentoring_optouts WHERE person_id = ?1", 0, 0},
     /* The scheduler (migration 8): erased first (reverse order), so the
      * timers' erase finds no plan to re-plan. */
     {NULL, NULL, "DELETE FROM sched_dirty WHERE person_id = ?1", 0, 0},

@@ -63,6 +63,22 @@ static int id_string(const cJSON *v, char *out, size_t n)
     return bb_snprintf(out, n, "%" PRId64, id);
 }
 
+/* The sender's public username, kept only when it is a valid one. */
+static void parse_username(const cJSON *from, struct tg_update *u)
+{
+    const cJSON *un = cJSON_GetObjectItemCaseSensitive(from, "username");
+    size_t len = cJSON_IsString(un) ? strlen(un->valuestring) : 0;
+    if (len < 5 || len >= sizeof(u->username))
+        return;
+    for (size_t i = 0; i < len; i++) {
+        char c = un->valuestring[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return;
+    }
+    memcpy(u->username, un->valuestring, len + 1);
+}
+
 static int parse_obj(const cJSON *o, struct tg_update *u)
 {
     const cJSON *uid = cJSON_GetObjectItemCaseSensitive(o, "update_id");
@@ -92,6 +108,7 @@ static int parse_obj(const cJSON *o, struct tg_update *u)
             return BB_ENOMEM;
         memcpy(u->text, t, strlen(t) + 1);
         u->date = cJSON_IsNumber(date) ? bb_num_or(date->valuedouble, 0) : 0;
+        parse_username(from, u);
         u->kind = TG_UPD_TEXT;
         return BB_OK;
     }
@@ -112,6 +129,7 @@ static int parse_obj(const cJSON *o, struct tg_update *u)
             return BB_EINVAL;
         if (cJSON_IsString(data) && strlen(data->valuestring) <= TG_CB_MAX)
             bb_strlcpy(u->data, data->valuestring, sizeof(u->data));
+        parse_username(from, u);
         u->kind = TG_UPD_BUTTON;
         return BB_OK;
     }
@@ -369,6 +387,13 @@ static int ingest(struct tg *t, struct tg_update *ups, int n)
         bb_strlcpy(ev.payload, u->data, sizeof(ev.payload));
         ev.ts = u->date ? u->date : now;
         rc = store_inbox_add(st, &ev, &dup, NULL);
+        /* Their public username, for the introductions of the mentor
+         * programme (the store keeps it; an identity not linked yet: none). */
+        if (rc == BB_OK && !dup && u->username[0]) {
+            rc = store_identity_set_handle(st, "telegram", u->chat, u->username);
+            if (rc == BB_ENOTFOUND)
+                rc = BB_OK;
+        }
         /* A person who writes to us again has unblocked us. */
         if (rc == BB_OK && !dup) {
             int blocked = 0;

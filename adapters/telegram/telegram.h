@@ -60,10 +60,11 @@ enum tg_upd_kind {
 struct tg_update {
     int64_t update_id;
     int kind;
-    char chat[24];  /* the private chat id (= the user id), decimal */
-    char *text;     /* TG_UPD_TEXT: malloc'd (possibly ""), capped at TG_IN_MAX */
-    char data[72];  /* TG_UPD_BUTTON: callback_data */
-    char cb_id[80]; /* TG_UPD_BUTTON: callback query id, to answer */
+    char chat[24];     /* the private chat id (= the user id), decimal */
+    char *text;        /* TG_UPD_TEXT: malloc'd (possibly ""), capped at TG_IN_MAX */
+    char data[72];     /* TG_UPD_BUTTON: callback_data */
+    char cb_id[80];    /* TG_UPD_BUTTON: callback query id, to answer */
+    char username[33]; /* the sender's public @username (5-32 of A-Z a-z 0-9 _), or "" */
     int64_t date;
 };
 

@@ -79,7 +79,7 @@ struct domain_cmd_form {
     const char *help;
 };
 
-#define DOMAIN_CMD_FORMS 6
+#define DOMAIN_CMD_FORMS 8
 struct domain_cmd {
     const char *name;                               /* the first word after `bimbing` */
     const char *section;                            /* the heading `bimbing help` lists it under */

@@ -170,7 +170,44 @@ static void test_text_caps(void **state)
     free(json);
 }
 
-TFX_MAIN(cmocka_unit_test(test_message_52bit_ids), cmocka_unit_test(test_id_above_2p53),
-         cmocka_unit_test(test_callback), cmocka_unit_test(test_ignored_and_blocked),
-         cmocka_unit_test(test_refused), cmocka_unit_test(test_updates_list),
-         cmocka_unit_test(test_text_caps))
+/* The sender's public username is passed on (messages and button presses)
+ * only when it is a valid one: 5-32 of A-Z a-z 0-9 _. */
+static void test_username(void **state)
+{
+    (void)state;
+    struct tg_update u;
+    assert_int_equal(parse("{\"update_id\":7,\"message\":{\"message_id\":1,\"date\":1,"
+                           "\"from\":{\"id\":5,\"is_bot\":false,\"first_name\":\"Ana\","
+                           "\"username\":\"ana_W1\"},\"chat\":{\"id\":5,\"type\":\"private\"},"
+                           "\"text\":\"hi\"}}",
+                           &u),
+                     BB_OK);
+    assert_string_equal(u.username, "ana_W1");
+    free(u.text);
+    static const char *const bad[] = {"ana", "ana-w", "ana w1",
+                                      "a_name_that_is_much_longer_than_32"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char json[512];
+        snprintf(json, sizeof(json),
+                 "{\"update_id\":8,\"message\":{\"message_id\":1,\"date\":1,\"from\":{\"id\":5,"
+                 "\"is_bot\":false,\"first_name\":\"Ana\",\"username\":\"%s\"},\"chat\":{\"id\":5,"
+                 "\"type\":\"private\"},\"text\":\"hi\"}}",
+                 bad[i]);
+        assert_int_equal(parse(json, &u), BB_OK);
+        assert_string_equal(u.username, "");
+        free(u.text);
+    }
+    assert_int_equal(parse("{\"update_id\":9,\"callback_query\":{\"id\":\"c1\",\"from\":{\"id\":5,"
+                           "\"is_bot\":false,\"first_name\":\"Ana\",\"username\":\"ana_w\"},"
+                           "\"data\":\"q1.yes\"}}",
+                           &u),
+                     BB_OK);
+    assert_int_equal(u.kind, TG_UPD_BUTTON);
+    assert_string_equal(u.username, "ana_w");
+    free(u.text);
+}
+
+TFX_MAIN(cmocka_unit_test(test_username), cmocka_unit_test(test_message_52bit_ids),
+         cmocka_unit_test(test_id_above_2p53), cmocka_unit_test(test_callback),
+         cmocka_unit_test(test_ignored_and_blocked), cmocka_unit_test(test_refused),
+         cmocka_unit_test(test_updates_list), cmocka_unit_test(test_text_caps))

@@ -335,6 +335,94 @@ static void test_suggestions(void **state)
     assert_string_equal(prof.status, "active");
 }
 
-TFX_MAIN(cmocka_unit_test(test_grade_rank), TFX_TEST(test_input_build),
-         TFX_TEST(test_requests_table), TFX_TEST(test_pairings_sessions),
-         TFX_TEST(test_suggestions))
+/* The questions about a pairing (did you meet, rate the match), leaving
+ * the programme, the kept Telegram handle and the relayed first message. */
+static void test_checks_optout(void **state)
+{
+    struct fx *f = *state;
+    struct store *st = f->st;
+    int64_t mo = tfx_person_match(st, "900", "Mentor", "mentor", "B", "IV/a", "", "x", "");
+    int64_t me = tfx_person_match(st, "100", "Satu", "employee", "A", "III/a", "", "", "x");
+    int64_t pid = pair(st, me, mo, 1000);
+    struct store_pcheck *v = NULL, c;
+    int n = 0;
+    /* not due before a week; then both sides, once */
+    assert_int_equal(store_pcheck_new_due(st, "met", 999, 10, &v, &n), BB_OK);
+    assert_int_equal(n, 0);
+    free(v);
+    assert_int_equal(store_pcheck_new_due(st, "met", 1000, 10, &v, &n), BB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].pairing_id, pid);
+    free(v);
+    assert_int_equal(store_pcheck_new_due(st, "bogus", 1000, 10, &v, &n), BB_EINVAL);
+    assert_int_equal(store_pcheck_ask(st, pid, me, "met", 2000), BB_OK);
+    assert_int_equal(store_pcheck_ask(st, pid, mo, "met", 2000), BB_OK);
+    assert_int_equal(store_pcheck_new_due(st, "met", 1000, 10, &v, &n), BB_OK);
+    assert_int_equal(n, 0);
+    free(v);
+    /* "not yet": asked again when due, with the count */
+    assert_int_equal(store_pcheck_pending(st, me, "met", &c), BB_OK);
+    assert_int_equal(c.asks, 1);
+    assert_int_equal(store_pcheck_answer(st, pid, me, "met", "not_yet", 0, "", 5000, 3000), BB_OK);
+    assert_int_equal(store_pcheck_pending(st, me, "met", &c), BB_ENOTFOUND);
+    assert_int_equal(store_pcheck_again_due(st, "met", 4999, 10, &v, &n), BB_OK);
+    assert_int_equal(n, 0);
+    free(v);
+    assert_int_equal(store_pcheck_again_due(st, "met", 5000, 10, &v, &n), BB_OK);
+    assert_int_equal(n, 1);
+    free(v);
+    assert_int_equal(store_pcheck_ask(st, pid, me, "met", 5000), BB_OK);
+    assert_int_equal(store_pcheck_pending(st, me, "met", &c), BB_OK);
+    assert_int_equal(c.asks, 2);
+    /* ratings: counted per value, bad ones refused */
+    int64_t count = -1, by[5];
+    assert_int_equal(store_pcheck_ask(st, pid, me, "rate", 6000), BB_OK);
+    assert_int_equal(store_pcheck_answer(st, pid, me, "rate", "rated", 6, "", 0, 6001), BB_EINVAL);
+    assert_int_equal(store_pcheck_ratings(st, &count, by), BB_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(store_pcheck_answer(st, pid, me, "rate", "rated", 4, "ok", 0, 6001), BB_OK);
+    assert_int_equal(store_pcheck_ratings(st, &count, by), BB_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(by[3], 1);
+    /* who left is never a mentee or a mentor of a matching input */
+    int64_t me2 = tfx_person_match(st, "101", "Dua", "employee", "A", "III/a", "", "", "x");
+    struct mentoring_input mi;
+    assert_int_equal(mentoring_input_build(st, NULL, &mi), BB_OK);
+    assert_non_null(find(mi.mentees, mi.in.nmentees, me2));
+    assert_non_null(find(mi.mentors, mi.in.nmentors, mo));
+    mentoring_input_free(&mi);
+    assert_int_equal(store_mentoring_optout_set(st, me2, "sibuk", 7000), BB_OK);
+    assert_int_equal(store_mentoring_optout_set(st, mo, "", 7000), BB_OK);
+    assert_int_equal(mentoring_input_build(st, NULL, &mi), BB_OK);
+    assert_null(find(mi.mentees, mi.in.nmentees, me2));
+    assert_null(find(mi.mentors, mi.in.nmentors, mo));
+    assert_non_null(find(mi.everyone, mi.in.neveryone, mo)); /* supervisor chains keep everyone */
+    mentoring_input_free(&mi);
+    assert_int_equal(store_mentoring_optout_clear(st, me2), BB_OK);
+    assert_int_equal(mentoring_input_build(st, NULL, &mi), BB_OK);
+    assert_non_null(find(mi.mentees, mi.in.nmentees, me2));
+    mentoring_input_free(&mi);
+    /* a handle is kept only for a linked identity */
+    char h[64];
+    assert_int_equal(store_identity_set_handle(st, "telegram", "77", "satu_a"), BB_ENOTFOUND);
+    assert_int_equal(store_identity_link(st, "telegram", "77", me, 100), BB_OK);
+    assert_int_equal(store_identity_handle(st, me, "telegram", h, sizeof(h)), BB_ENOTFOUND);
+    assert_int_equal(store_identity_set_handle(st, "telegram", "77", "satu_a"), BB_OK);
+    assert_int_equal(store_identity_handle(st, me, "telegram", h, sizeof(h)), BB_OK);
+    assert_string_equal(h, "satu_a");
+    /* one first message per sender and pairing; answered once */
+    int64_t k = -1, rid = 0, from = 0;
+    assert_int_equal(store_relay_open_to(st, mo, &rid, &from), BB_ENOTFOUND);
+    assert_int_equal(store_relay_add(st, pid, me, mo, 8000), BB_OK);
+    assert_int_equal(store_relay_count(st, pid, me, &k), BB_OK);
+    assert_int_equal(k, 1);
+    assert_int_equal(store_relay_open_to(st, mo, &rid, &from), BB_OK);
+    assert_int_equal(from, me);
+    assert_int_equal(store_relay_answered(st, rid, 8100), BB_OK);
+    assert_int_equal(store_relay_answered(st, rid, 8200), BB_ENOTFOUND);
+    assert_int_equal(store_relay_open_to(st, mo, &rid, &from), BB_ENOTFOUND);
+}
+
+TFX_MAIN(cmocka_unit_test(test_grade_rank), TFX_TEST(test_checks_optout),
+         TFX_TEST(test_input_build), TFX_TEST(test_requests_table),
+         TFX_TEST(test_pairings_sessions), TFX_TEST(test_suggestions))

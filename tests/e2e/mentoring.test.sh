@@ -184,9 +184,13 @@ check "nudge: Yohana about Rizky" file_has "$TMP/said" "antara kamu dan Rizky Pr
 check "nudge: not about Wayan (ended)" file_lacks "$TMP/said" "Wayan"
 inbox $ANDI 2026-12-10T09:00:01Z
 check "nudge: Andi about Fajar" file_has "$TMP/said" "antara kamu dan Fajar Nugroho (mentee)"
-check "nudge: not about Ayu (met on 26/11)" file_lacks "$TMP/said" "Ayu"
+check "nudge: not about Ayu (met on 26/11)" file_lacks "$TMP/said" "antara kamu dan Ayu"
+check "a month after pairing, Andi rates the match with Ayu" file_has "$TMP/said" \
+    "Sudah sebulan Anda berpasangan dengan Ayu Lestari. Seberapa cocok pasangan pendampingan ini bagi Anda?"
 inbox $AYU 2026-12-10T09:00:01Z
-said_nothing "nudge: not Ayu"
+check "nudge: not Ayu" file_lacks "$TMP/said" "Sudah 3 minggu"
+check "a month after pairing, Ayu rates the match with Andi" file_has "$TMP/said" \
+    "Sudah sebulan Anda berpasangan dengan Andi Wijaya."
 tick_inbox 2026-12-11T09:00:00Z $RIZKY
 said_nothing "nudge: once per period"
 tick_inbox 2026-12-18T09:00:00Z $AYU
@@ -239,5 +243,31 @@ check "wellbeing: Dewi is told her mentor was informed" file_has "$TMP/said" "sa
 inbox $YOHANA 2027-01-05T11:11:00Z
 check "wellbeing: Yohana, her mentor, is alerted without the answers" \
     file_has "$TMP/said" "Dewi Anggraini (Bappeda) mungkin sedang membutuhkan dukungan"
+
+# ---- leaving the programme: HR sees it, nobody matches the person again ----------------------
+say $DEWI 2027-01-06T09:00:00Z "/mentor berhenti" "Sedang tugas belajar" 1
+check "leave: Dewi is told" file_has "$TMP/said" "Anda sudah keluar dari program pendampingan."
+inbox $YOHANA 2027-01-06T09:00:01Z
+check "leave: Yohana is told politely" file_has "$TMP/said" \
+    "Dewi Anggraini memutuskan untuk keluar dari program pendampingan"
+run pair list
+check "leave: HR sees who left, since when and why" file_has "$TMP/out" \
+    "Dewi Anggraini ($DEWI, Bappeda) since 06/01/2027: Sedang tugas belajar"
+check "leave: Dewi's pairing ended" file_lacks "$TMP/out" "Dewi Anggraini ($DEWI, Bappeda) -> "
+run export $DEWI
+check "leave: audited with her NIP" equals \
+    "$(jq -r '.audit[] | select(.action == "mentoring.leave") | .actor' <"$TMP/out")" "$DEWI"
+run pair suggest --at 2027-01-06T10:00:00Z
+check "leave: never proposed while out" file_lacks "$TMP/out" "Dewi Anggraini"
+say $DEWI 2027-01-07T09:00:00Z "/mentor ikut"
+check "join: Dewi is back" file_has "$TMP/said" "Selamat bergabung kembali di program pendampingan."
+run pair suggest --at 2027-01-07T10:00:00Z
+check "join: proposed again" file_has "$TMP/out" "Dewi Anggraini ($DEWI, Bappeda) -> "
+
+# ---- match ratings: only in aggregate, hidden below anonymity_k ----------------------------
+run pair ratings
+check "ratings: none given, hidden" file_has "$TMP/out" "match ratings: 0 (hidden below 5 ratings)"
+run pair ratings --by-person
+check "ratings: no per-person view" equals "$rc" 2
 
 e2e_finish

@@ -158,6 +158,27 @@ check "nothing was processed twice (one blocker question for this check-in)" \
 "$BIN" --db "$DB" export $AYU >"$TMP/ayu.json" 2>/dev/null
 check "the interrupted check-in is recorded whole" \
     jq -e '[.checkins[] | select(.mood == 3 and .win == "Rapat koordinasi lancar" and .blocker == "Data dari unit lain belum masuk")] | length == 1' "$TMP/ayu.json" >/dev/null
+
+# ---- mentoring introductions link to the Telegram usernames kept from updates -------------
+CHAT_C=5111222333
+CODE_C=$("$BIN" --db "$DB" invite $ANDI 2>/dev/null)
+ctl message "{\"chat_id\":$CHAT_C,\"text\":\"/start $CODE_C\",\"username\":\"andi_w\"}" >/dev/null
+wait_for 5 press $CHAT_C id >/dev/null
+wait_for 5 press $CHAT_C yes >/dev/null
+wait_for 5 press $CHAT_C yes >/dev/null
+wait_for 5 press $CHAT_C no >/dev/null
+check "Andi (a mentor) onboarded on Telegram" wait_for 5 has_text $CHAT_C "Terima kasih, Andi"
+check "his username is kept once his chat is linked" wait_for 5 bash -c \
+    "'$BIN' --db '$DB' export $ANDI 2>/dev/null | jq -e '.identities[] | select(.channel == \"telegram\" and .handle == \"andi_w\")' >/dev/null"
+ctl message "{\"chat_id\":$CHAT_A,\"text\":\"/menu\",\"username\":\"bad-name!\"}" >/dev/null
+sleep 0.5
+check "an invalid username is not kept" bash -c \
+    "'$BIN' --db '$DB' export $AYU 2>/dev/null | jq -e '[.identities[] | select(.channel == \"telegram\")][0].handle == \"\"' >/dev/null"
+"$BIN" --db "$DB" pair suggest >/dev/null 2>&1
+"$BIN" --db "$DB" pair apply --only $AYU >"$TMP/apply.out" 2>&1
+check "HR pairs Ayu with Andi" grep -q "paired Ayu Lestari ($AYU) -> Andi Wijaya ($ANDI)" "$TMP/apply.out"
+check "Ayu's introduction links to Andi's Telegram" wait_for 5 has_text $CHAT_A "Hubungi Andi di Telegram: https://t.me/andi_w"
+check "Andi's introduction offers /sapa (Ayu has no username)" wait_for 5 has_text $CHAT_C "kepada Ayu lewat saya: ketik /sapa."
 kill $SERVE_PID; wait $SERVE_PID 2>/dev/null
 
 # ---- webhook mode -------------------------------------------------------------------

@@ -229,6 +229,7 @@ struct ft_chat {
     int64_t *cbs; /* unanswered callback query ids */
     size_t ncbs, acbs;
     char first_name[64];
+    char username[33]; /* the user's public @username, "" for none */
     char lang[16];
     struct ft_win win;
     int64_t sends[FT_SEND_RING]; /* last send times, ms since start */
@@ -1023,12 +1024,15 @@ static void ft_mark_handed(struct ft_state *s, struct ft_update *u, int64_t now)
     }
 }
 
-static cJSON *ft_user_json(int64_t id, const char *first_name, const char *lang)
+static cJSON *ft_user_json(int64_t id, const char *first_name, const char *username,
+                           const char *lang)
 {
     cJSON *f = cJSON_CreateObject();
     cJSON_AddNumberToObject(f, "id", (double)id);
     cJSON_AddBoolToObject(f, "is_bot", 0);
     cJSON_AddStringToObject(f, "first_name", first_name);
+    if (username && *username)
+        cJSON_AddStringToObject(f, "username", username);
     if (lang && *lang)
         cJSON_AddStringToObject(f, "language_code", lang);
     return f;
@@ -1067,7 +1071,8 @@ static cJSON *ft_msg_json(const struct ft_state *s, const struct ft_chat *ch,
     if (m->from_bot)
         cJSON_AddItemToObject(j, "from", ft_bot_user_json(s));
     else if (ch->id > 0)
-        cJSON_AddItemToObject(j, "from", ft_user_json(ch->id, ch->first_name, ch->lang));
+        cJSON_AddItemToObject(j, "from",
+                              ft_user_json(ch->id, ch->first_name, ch->username, ch->lang));
     cJSON_AddItemToObject(j, "chat", ft_chat_json(ch));
     cJSON_AddNumberToObject(j, "date", (double)m->date);
     if (m->edit_date)
@@ -1125,7 +1130,7 @@ static int ft_inject_press(struct ft_state *s, struct ft_chat *ch, const struct 
     bb_snprintf(inst, sizeof(inst), "%" PRId64, -(int64_t)(ft_hash(ch->id) >> 12));
     cJSON *q = cJSON_CreateObject();
     cJSON_AddStringToObject(q, "id", idstr);
-    cJSON_AddItemToObject(q, "from", ft_user_json(ch->id, ch->first_name, ch->lang));
+    cJSON_AddItemToObject(q, "from", ft_user_json(ch->id, ch->first_name, ch->username, ch->lang));
     cJSON_AddItemToObject(q, "message", ft_msg_json(s, ch, m));
     cJSON_AddStringToObject(q, "chat_instance", inst);
     cJSON_AddStringToObject(q, "data", data);
@@ -2689,6 +2694,7 @@ static void c_message(struct ft_state *s, const cJSON *b, struct ft_reply *rep)
     int64_t chat_id = 0, uid = 0, mid = 0;
     const char *text = ft_p_str(b, "text");
     const char *fn = ft_p_str(b, "first_name");
+    const char *un = ft_p_str(b, "username");
     const char *lang = ft_p_str(b, "language_code");
     if (ft_p_i64(b, "chat_id", &chat_id) != 1 || chat_id == 0) {
         ft_cerr(rep, 400, "chat_id: a non-zero integer is required");
@@ -2697,6 +2703,13 @@ static void c_message(struct ft_state *s, const cJSON *b, struct ft_reply *rep)
     if (!text || !*text || !bb_utf8_valid(text, strlen(text))) {
         ft_cerr(rep, 400, "text: a non-empty UTF-8 string is required");
         return;
+    }
+    if (un) { /* the user's @username from now on ("" removes it) */
+        struct ft_chat *ch = ft_chat_get(s, chat_id, 1);
+        if (!ch || bb_strlcpy(ch->username, un, sizeof(ch->username)) != BB_OK) {
+            ft_cerr(rep, 400, "username: at most 32 characters");
+            return;
+        }
     }
     if (ft_inject_message(s, chat_id, text, fn, lang, &uid, &mid) != BB_OK) {
         ft_cerr(rep, 503, "update queue full");

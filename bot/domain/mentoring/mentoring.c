@@ -243,7 +243,13 @@ int mentoring_input_build(struct store *st, const char *unit, struct mentoring_i
     }
     for (int i = 0; i < mi->npeople; i++) {
         const struct store_person *p = &mi->people[i];
+        int64_t left = 0;
         to_match_person(p, &mi->everyone[mi->in.neveryone++]);
+        rc = store_mentoring_optout_get(st, p->id, &left);
+        if (rc == BB_OK)
+            continue; /* left the programme (/mentor berhenti) until /mentor ikut */
+        if (rc != BB_ENOTFOUND)
+            goto out;
         if (strcmp(p->role, "employee") == 0) {
             struct store_pairing pr;
             if (unit && unit[0] && strcmp(p->unit, unit) != 0)
@@ -314,6 +320,27 @@ static int send_intro(const struct domain_ctx *d, const struct store_pairing *pr
     return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
 
+/* How to reach `other` (for the introduction sent to the other side): their
+ * Telegram link when they have a username, else the offer to pass a first
+ * message through the bot. Appended to id/en. */
+static int contact_line(const struct domain_ctx *d, const struct store_person *other,
+                        const char *first, struct bb_buf *id, struct bb_buf *en)
+{
+    char handle[64];
+    int rc = store_identity_handle(d->st, other->id, "telegram", handle, sizeof(handle));
+    if (rc == BB_OK) {
+        bb_buf_printf(id, " Hubungi %s di Telegram: https://t.me/%s", first, handle);
+        bb_buf_printf(en, " Reach %s on Telegram: https://t.me/%s", first, handle);
+        return BB_OK;
+    }
+    if (rc != BB_ENOTFOUND)
+        return rc;
+    bb_buf_printf(id, " Anda juga dapat mengirim pesan pertama kepada %s lewat saya: ketik /sapa.",
+                  first);
+    bb_buf_printf(en, " You can also send %s a first message through me: type /greet.", first);
+    return BB_OK;
+}
+
 /* Send what is still missing of a pairing's introduction; marks each side
  * that got it. *reached (may be NULL) gets a bit per side sent now or before
  * (1 mentee, 2 mentor). */
@@ -349,7 +376,8 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
                       "and end the mentoring at any time with /endmentoring.",
                       f1, mo.name, mo.unit[0] ? mo.unit : "-", mo.strengths[0] ? mo.strengths : "-",
                       f2);
-        if ((rc = send_intro(d, pr, 0, me.id, &id, &en, now, &got)) != BB_OK)
+        if ((rc = contact_line(d, &mo, f2, &id, &en)) != BB_OK ||
+            (rc = send_intro(d, pr, 0, me.id, &id, &en, now, &got)) != BB_OK)
             goto out;
     }
     bb_buf_reset(&id);
@@ -367,7 +395,8 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
                       "Say hello to %s and set up a first meeting. See your mentees with /mentee "
                       "and log sessions with /session.",
                       f2, me.name, me.unit[0] ? me.unit : "-", goals[0] ? goals : "-", f1);
-        if ((rc = send_intro(d, pr, 1, mo.id, &id, &en, now, &got)) != BB_OK)
+        if ((rc = contact_line(d, &me, f1, &id, &en)) != BB_OK ||
+            (rc = send_intro(d, pr, 1, mo.id, &id, &en, now, &got)) != BB_OK)
             goto out;
     }
     rc = BB_OK;
@@ -383,8 +412,21 @@ out:
 
 /* End a pairing and tell both sides (HR ending: by = "cli"; in chat: the
  * NIP of the side that ended it, whose own confirmation the caller sends). */
+static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *pr,
+                        const char *reason, const char *by, int64_t by_person, int64_t now,
+                        int leaving);
+
 int mentoring_end_and_tell(const struct domain_ctx *d, const struct store_pairing *pr,
                            const char *reason, const char *by, int64_t by_person, int64_t now)
+{
+    return end_and_tell(d, pr, reason, by, by_person, now, 0);
+}
+
+/* As mentoring_end_and_tell; leaving: by_person left the programme, and
+ * the other side is told so. */
+static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *pr,
+                        const char *reason, const char *by, int64_t by_person, int64_t now,
+                        int leaving)
 {
     struct store_person a, b;
     char detail[400];
@@ -411,6 +453,16 @@ int mentoring_end_and_tell(const struct domain_ctx *d, const struct store_pairin
             bb_snprintf(buf_en, sizeof(buf_en),
                         "The mentoring between you and %s was ended by HR. Thank you for your "
                         "time and work together.",
+                        other->name);
+        } else if (leaving) {
+            bb_snprintf(buf_id, sizeof(buf_id),
+                        "%s memutuskan untuk keluar dari program pendampingan, sehingga "
+                        "pendampingan Anda bersamanya berakhir. Terima kasih atas waktu dan "
+                        "kerja sama Anda.",
+                        other->name);
+            bb_snprintf(buf_en, sizeof(buf_en),
+                        "%s has decided to leave the mentoring programme, so your mentoring "
+                        "together has ended. Thank you for your time and work together.",
                         other->name);
         } else {
             bb_snprintf(buf_id, sizeof(buf_id),
@@ -678,19 +730,33 @@ static int confirm_session(const struct domain_ctx *d, const struct store_person
     return rc;
 }
 
+static int log_for_pairing(const struct domain_ctx *d, const struct store_person *p,
+                           const struct store_pairing *ppr, const cJSON *day, const cJSON *min,
+                           const cJSON *topics, const cJSON *next);
+
 static int act_log_session(const struct domain_ctx *d, const struct store_person *p,
                            const cJSON *args)
 {
-    const cJSON *day = field(args, "day"), *min = field(args, "minutes");
-    const cJSON *topics = field(args, "topics"), *next = field(args, "next_steps");
     struct store_pairing pr;
+    int rc = pairing_for(d, p, field(args, "which"), &pr);
+    if (rc != BB_OK)
+        return no_pairing_reply(d, p, rc);
+    return log_for_pairing(d, p, &pr, field(args, "day"), field(args, "minutes"),
+                           field(args, "topics"), field(args, "next_steps"));
+}
+
+/* Log (or confirm, when the other side logged that day already) a session
+ * of pairing *ppr by p, and tell both sides. */
+static int log_for_pairing(const struct domain_ctx *d, const struct store_person *p,
+                           const struct store_pairing *ppr, const cJSON *day, const cJSON *min,
+                           const cJSON *topics, const cJSON *next)
+{
+    const struct store_pairing pr = *ppr;
     struct store_msession m;
     struct store_person other;
     char iso[32], dshow[2][40], jp[16], jpy[16];
     int64_t held, year_min = 0;
-    int rc = pairing_for(d, p, field(args, "which"), &pr);
-    if (rc != BB_OK)
-        return no_pairing_reply(d, p, rc);
+    int rc;
     memset(&m, 0, sizeof(m));
     if (!cJSON_IsString(day) || strlen(day->valuestring) != 10 ||
         bb_snprintf(iso, sizeof(iso), "%sT12:00:00Z", day->valuestring) != BB_OK ||
@@ -791,12 +857,269 @@ static int act_end_pairing(const struct domain_ctx *d, const struct store_person
     return mentoring_send_one(d, p->id, bid, ben);
 }
 
+/* ---- leaving the programme, did you meet, rate the match ---------------------------- */
+
+/* leave_programme: fields reason. Ends every active pairing of the person
+ * (either side; the other side is told), records that they left (not
+ * matched again until join_programme), audit mentoring.leave. */
+static int act_leave(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    const cJSON *reason = field(args, "reason");
+    struct store_pairing own, *v = NULL;
+    char r[256], detail[320];
+    int n = 0, ended = 0, rc;
+    bb_strlcpy(r, cJSON_IsString(reason) ? reason->valuestring : "", sizeof(r));
+    rc = store_pairing_active_of(d->st, p->id, &own);
+    if (rc == BB_OK) {
+        if ((rc = end_and_tell(d, &own, r, p->nip, p->id, d->now, 1)) != BB_OK)
+            return rc;
+        ended++;
+    } else if (rc != BB_ENOTFOUND) {
+        return rc;
+    }
+    if ((rc = store_pairing_list_active(d->st, p->id, &v, &n)) != BB_OK)
+        return rc;
+    for (int i = 0; i < n && rc == BB_OK; i++)
+        if ((rc = end_and_tell(d, &v[i], r, p->nip, p->id, d->now, 1)) == BB_OK)
+            ended++;
+    free(v);
+    bb_snprintf(detail, sizeof(detail), "%d pairing(s) ended: %s", ended, r);
+    if (rc != BB_OK || (rc = store_mentoring_optout_set(d->st, p->id, r, d->now)) != BB_OK ||
+        (rc = store_audit(d->st, p->nip, "mentoring.leave", p->id, detail, d->now)) != BB_OK)
+        return rc;
+    return mentoring_send_one(
+        d, p->id,
+        ended ? "Anda sudah keluar dari program pendampingan. Pendampingan Anda telah diakhiri, "
+                "pasangan Anda sudah diberi tahu, dan alasannya dicatat untuk SDM. Anda tidak "
+                "akan dipasangkan lagi sampai Anda mengetik /mentor ikut."
+              : "Anda sudah keluar dari program pendampingan, dan alasannya dicatat untuk SDM. "
+                "Anda tidak akan dipasangkan lagi sampai Anda mengetik /mentor ikut.",
+        ended ? "You have left the mentoring programme. Your mentoring has ended, your partner "
+                "has been told, and the reason was noted for HR. You will not be paired again "
+                "until you type /mentor join."
+              : "You have left the mentoring programme, and the reason was noted for HR. You "
+                "will not be paired again until you type /mentor join.");
+}
+
+/* join_programme: back in after leaving (audit mentoring.join). */
+static int act_join(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    int64_t since = 0;
+    int rc = store_mentoring_optout_get(d->st, p->id, &since);
+    (void)args;
+    if (rc == BB_ENOTFOUND)
+        return mentoring_send_one(
+            d, p->id, "Anda sudah terdaftar di program pendampingan; tidak ada yang perlu diubah.",
+            "You are already in the mentoring programme; nothing needed changing.");
+    if (rc != BB_OK || (rc = store_mentoring_optout_clear(d->st, p->id)) != BB_OK ||
+        (rc = store_audit(d->st, p->nip, "mentoring.join", p->id, "back in the programme",
+                          d->now)) != BB_OK)
+        return rc;
+    return mentoring_send_one(
+        d, p->id,
+        "Selamat bergabung kembali di program pendampingan. Tim SDM dapat memasangkan Anda lagi; "
+        "ketik /mentor untuk menyampaikan bidang yang ingin Anda kembangkan.",
+        "Welcome back to the mentoring programme. HR can pair you again; type /mentor to say "
+        "what you would like to grow in.");
+}
+
+/* met_answer: fields met (yes/no) and, when met, day and minutes. Answers
+ * the person's pending "did you meet?" question: yes logs the session
+ * (one session when the other side logs or answered too); not yet asks
+ * again a week later, at most MENTORING_MET_ASKS times in all. */
+static int act_met(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    struct store_pcheck c;
+    struct store_pairing pr;
+    const cJSON *met = field(args, "met");
+    int rc = store_pcheck_pending(d->st, p->id, "met", &c);
+    if (rc == BB_ENOTFOUND)
+        return mentoring_send_one(d, p->id,
+                                  "Tidak ada pertanyaan pendampingan yang menunggu jawaban Anda.",
+                                  "There is no mentoring question waiting for your answer.");
+    if (rc != BB_OK || (rc = store_pairing_by_id(d->st, c.pairing_id, &pr)) != BB_OK)
+        return rc;
+    if (cJSON_IsTrue(met)) {
+        static const char *const topic[2] = {"Pertemuan (dijawab lewat pertanyaan mingguan)",
+                                             "Meeting (answered to the weekly question)"};
+        cJSON *t = cJSON_CreateString(topic[strcmp(p->lang, "en") == 0]);
+        if (!t)
+            return BB_ENOMEM;
+        rc = store_pcheck_answer(d->st, c.pairing_id, p->id, "met", "yes", 0, "", 0, d->now);
+        if (rc == BB_OK)
+            rc = log_for_pairing(d, p, &pr, field(args, "day"), field(args, "minutes"), t, NULL);
+        cJSON_Delete(t);
+        return rc;
+    }
+    int again = c.asks < MENTORING_MET_ASKS;
+    rc = store_pcheck_answer(d->st, c.pairing_id, p->id, "met", "not_yet", 0, "",
+                             again ? d->now + WEEK : 0, d->now);
+    if (rc != BB_OK)
+        return rc;
+    return mentoring_send_one(
+        d, p->id,
+        again ? "Baik, tidak apa-apa. Saya akan menanyakannya lagi minggu depan."
+              : "Baik, terima kasih. Saya tidak akan menanyakannya lagi; catat pertemuan Anda "
+                "dengan /sesi kapan saja.",
+        again ? "All right, no problem. I will ask again next week."
+              : "All right, thank you. I will not ask again; log your meetings with /session "
+                "any time.");
+}
+
+/* rate_match: fields rating (1-5) and word ("-" for none). */
+static int act_rate(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    struct store_pcheck c;
+    const cJSON *rating = field(args, "rating"), *word = field(args, "word");
+    char w[64] = "";
+    int rc = store_pcheck_pending(d->st, p->id, "rate", &c);
+    if (rc == BB_ENOTFOUND)
+        return mentoring_send_one(d, p->id,
+                                  "Tidak ada pertanyaan pendampingan yang menunggu jawaban Anda.",
+                                  "There is no mentoring question waiting for your answer.");
+    if (rc != BB_OK)
+        return rc;
+    if (!cJSON_IsNumber(rating) || rating->valuedouble < 1 || rating->valuedouble > 5) {
+        bb_log(BB_LOG_WARN, "mentoring", "rate_match: bad rating from the flow");
+        return BB_OK;
+    }
+    if (cJSON_IsString(word) && strcmp(word->valuestring, "-") != 0) {
+        bb_strlcpy(w, word->valuestring, sizeof(w));
+        w[bb_utf8_cut(w, strlen(w), sizeof(w) - 1)] = '\0';
+    }
+    rc = store_pcheck_answer(d->st, c.pairing_id, p->id, "rate", "rated", (int)rating->valuedouble,
+                             w, 0, d->now);
+    if (rc != BB_OK)
+        return rc;
+    return mentoring_send_one(
+        d, p->id,
+        "Terima kasih atas penilaian Anda. SDM hanya melihatnya sebagai angka gabungan, tidak "
+        "per orang, untuk memperbaiki cara memasangkan mentor.",
+        "Thank you for your rating. HR sees it only as a combined figure, never per person, to "
+        "improve how mentors are matched.");
+}
+
+/* relay_first: fields which (a mentor of several) and message: a first
+ * message passed to the other side of the pairing, once per sender and
+ * pairing; the receiver may answer it once (relay_reply). */
+static int act_relay_first(const struct domain_ctx *d, const struct store_person *p,
+                           const cJSON *args)
+{
+    const cJSON *msg = field(args, "message");
+    struct store_pairing pr;
+    struct store_person other;
+    struct bb_buf id, en;
+    int64_t sent = 0;
+    int rc = pairing_for(d, p, field(args, "which"), &pr);
+    if (rc != BB_OK)
+        return no_pairing_reply(d, p, rc);
+    if (!cJSON_IsString(msg) || !msg->valuestring[0])
+        return BB_OK; /* the validator and the flow make this impossible */
+    int mentee = pr.mentee_id == p->id;
+    if ((rc = store_person_by_id(d->st, mentee ? pr.mentor_id : pr.mentee_id, &other)) != BB_OK ||
+        (rc = store_relay_count(d->st, pr.id, p->id, &sent)) != BB_OK)
+        return rc;
+    if (sent > 0) {
+        char bid[512], ben[512];
+        bb_snprintf(bid, sizeof(bid),
+                    "Pesan pertama Anda kepada %s sudah saya teruskan sebelumnya, jadi pesan ini "
+                    "tidak saya kirim. Silakan lanjutkan langsung dengan %s.",
+                    other.name, other.name);
+        bb_snprintf(ben, sizeof(ben),
+                    "I already passed on your first message to %s, so this one was not sent. "
+                    "Please carry on with %s directly.",
+                    other.name, other.name);
+        return mentoring_send_one(d, p->id, bid, ben);
+    }
+    bb_buf_init(&id, TEXT_CAP);
+    bb_buf_init(&en, TEXT_CAP);
+    bb_buf_printf(&id,
+                  "Pesan dari %s (%s Anda) lewat bimbing:\n\"%s\"\nAnda dapat membalasnya sekali "
+                  "lewat saya dengan /balas.",
+                  p->name, mentee ? "mentee" : "mentor", msg->valuestring);
+    bb_buf_printf(&en,
+                  "A message from %s (your %s) through bimbing:\n\"%s\"\nYou can answer it once "
+                  "through me with /reply.",
+                  p->name, mentee ? "mentee" : "mentor", msg->valuestring);
+    rc = send2(d, other.id, &id, &en, STORE_PRIO_LIVE);
+    bb_buf_free(&id);
+    bb_buf_free(&en);
+    if (rc == BB_ENOTFOUND) { /* the other side never wrote to the bot: nothing kept */
+        char bid[400], ben[400];
+        bb_snprintf(bid, sizeof(bid),
+                    "%s belum terhubung dengan bimbing, jadi pesan Anda belum dapat saya "
+                    "teruskan. Silakan coba lagi nanti.",
+                    other.name);
+        bb_snprintf(ben, sizeof(ben),
+                    "%s is not connected to bimbing yet, so I could not pass on your message. "
+                    "Please try again later.",
+                    other.name);
+        return mentoring_send_one(d, p->id, bid, ben);
+    }
+    if (rc == BB_OK)
+        rc = store_relay_add(d->st, pr.id, p->id, other.id, d->now);
+    if (rc != BB_OK)
+        return rc;
+    char bid[400], ben[400];
+    bb_snprintf(bid, sizeof(bid), "Pesan Anda sudah saya teruskan kepada %s.", other.name);
+    bb_snprintf(ben, sizeof(ben), "I have passed your message on to %s.", other.name);
+    return mentoring_send_one(d, p->id, bid, ben);
+}
+
+/* relay_reply: field message: the one answer to the oldest first message
+ * waiting for this person. */
+static int act_relay_reply(const struct domain_ctx *d, const struct store_person *p,
+                           const cJSON *args)
+{
+    const cJSON *msg = field(args, "message");
+    struct store_person from;
+    struct bb_buf id, en;
+    int64_t rid = 0, from_id = 0;
+    int rc = store_relay_open_to(d->st, p->id, &rid, &from_id);
+    if (rc == BB_ENOTFOUND)
+        return mentoring_send_one(
+            d, p->id,
+            "Tidak ada pesan pendampingan yang menunggu balasan Anda, jadi tidak ada yang saya "
+            "kirim.",
+            "There is no mentoring message waiting for your answer, so nothing was sent.");
+    if (rc != BB_OK || (rc = store_person_by_id(d->st, from_id, &from)) != BB_OK)
+        return rc;
+    if (!cJSON_IsString(msg) || !msg->valuestring[0])
+        return BB_OK;
+    if ((rc = store_relay_answered(d->st, rid, d->now)) != BB_OK)
+        return rc;
+    bb_buf_init(&id, TEXT_CAP);
+    bb_buf_init(&en, TEXT_CAP);
+    bb_buf_printf(&id, "Balasan dari %s lewat bimbing:\n\"%s\"", p->name, msg->valuestring);
+    bb_buf_printf(&en, "An answer from %s through bimbing:\n\"%s\"", p->name, msg->valuestring);
+    rc = send2_soft(d, from.id, &id, &en, STORE_PRIO_LIVE);
+    bb_buf_free(&id);
+    bb_buf_free(&en);
+    if (rc != BB_OK)
+        return rc;
+    char bid[400], ben[400];
+    bb_snprintf(bid, sizeof(bid),
+                "Balasan Anda sudah saya teruskan kepada %s. Selanjutnya silakan berhubungan "
+                "langsung.",
+                from.name);
+    bb_snprintf(ben, sizeof(ben),
+                "I have passed your answer on to %s. From here on, please talk directly.",
+                from.name);
+    return mentoring_send_one(d, p->id, bid, ben);
+}
+
 static const struct domain_action actions[] = {
     {{"notify_mentor", 'b', {"text"}, "t", "text", {NULL}, NULL}, act_notify_mentor},
     {DOMAIN_ACTION_FIELDS("mentor_summary", NULL), act_mentor_summary},
     {{"mentees_list", 'b', {NULL}, "", "", {NULL}, NULL}, act_mentees_list},
     {DOMAIN_ACTION_FIELDS("log_session", "mentoring"), act_log_session},
     {DOMAIN_ACTION_FIELDS("end_pairing", "mentoring"), act_end_pairing},
+    {DOMAIN_ACTION_FIELDS("leave_programme", "mentoring"), act_leave},
+    {{"join_programme", 'b', {NULL}, "", "", {NULL}, NULL}, act_join},
+    {DOMAIN_ACTION_FIELDS("met_answer", "mentoring"), act_met},
+    {DOMAIN_ACTION_FIELDS("rate_match", "mentoring"), act_rate},
+    {DOMAIN_ACTION_FIELDS("relay_first", "mentoring"), act_relay_first},
+    {DOMAIN_ACTION_FIELDS("relay_reply", "mentoring"), act_relay_reply},
     DOMAIN_ACTIONS_END,
 };
 
@@ -821,6 +1144,39 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     cJSON_AddBoolToObject(out, "is_mentor", strcmp(p->role, "mentor") == 0 || count > 0);
     cJSON_AddNumberToObject(out, "mentee_count", count);
     cJSON_AddBoolToObject(out, "shares_with_mentor", yes);
+    /* in_programme: not left (/mentor berhenti); met_with / rate_with: the
+     * other side of the pairing a pending question is about ("" when none) */
+    int64_t since = 0;
+    rc = store_mentoring_optout_get(d->st, p->id, &since);
+    if (rc != BB_OK && rc != BB_ENOTFOUND)
+        return rc;
+    cJSON_AddBoolToObject(out, "in_programme", rc == BB_ENOTFOUND);
+    for (int k = 0; k < 2; k++) {
+        struct store_pcheck c;
+        struct store_pairing cp;
+        struct store_person o;
+        const char *who = "";
+        rc = store_pcheck_pending(d->st, p->id, k ? "rate" : "met", &c);
+        if (rc == BB_OK && (rc = store_pairing_by_id(d->st, c.pairing_id, &cp)) == BB_OK &&
+            (rc = store_person_by_id(d->st, cp.mentee_id == p->id ? cp.mentor_id : cp.mentee_id,
+                                     &o)) == BB_OK)
+            who = o.name;
+        if (rc != BB_OK && rc != BB_ENOTFOUND)
+            return rc;
+        cJSON_AddStringToObject(out, k ? "rate_with" : "met_with", who);
+        if (!k)
+            cJSON_AddBoolToObject(out, "met_again", who[0] && c.asks > 1);
+    }
+    /* relay_from: who sent the first message waiting for this person's
+     * one answer (/balas), "" when none */
+    int64_t rid = 0, from_id = 0;
+    struct store_person from;
+    rc = store_relay_open_to(d->st, p->id, &rid, &from_id);
+    if (rc == BB_OK)
+        rc = store_person_by_id(d->st, from_id, &from);
+    if (rc != BB_OK && rc != BB_ENOTFOUND)
+        return rc;
+    cJSON_AddStringToObject(out, "relay_from", rc == BB_OK ? from.name : "");
     if (count > 0) {
         struct store_pairing *v = NULL;
         int n = 0;
@@ -872,6 +1228,44 @@ static int nudge(const struct domain_ctx *d, const struct store_pairing *pr)
     return rc;
 }
 
+/* The questions about a pairing, started as flows (core_start_flow: a
+ * conversation already running defers them): "did you meet?" a week after
+ * the start when no session is logged (again a week after "not yet", at
+ * most MENTORING_MET_ASKS times), "how is the match?" after the first
+ * month. */
+static int ask_checks(const struct domain_ctx *d, int *work)
+{
+    static const struct {
+        const char *kind, *flow;
+        int64_t after;
+    } q[] = {{"met", "mentoring.met", MENTORING_MET_AFTER_DAYS * 86400},
+             {"rate", "mentoring.rate", MENTORING_RATE_AFTER_DAYS * 86400}};
+    int rc = BB_OK;
+    for (size_t k = 0; k < sizeof(q) / sizeof(q[0]) && rc == BB_OK; k++) {
+        for (int again = 0; again < 2 && rc == BB_OK; again++) {
+            struct store_pcheck *v = NULL;
+            int n = 0;
+            if (again && strcmp(q[k].kind, "met") != 0)
+                continue;
+            rc = again ? store_pcheck_again_due(d->st, q[k].kind, d->now, TICK_BATCH, &v, &n)
+                       : store_pcheck_new_due(d->st, q[k].kind, d->now - q[k].after, TICK_BATCH, &v,
+                                              &n);
+            if (rc == BB_OK && n > 0 && (rc = store_begin(d->st)) == BB_OK) {
+                for (int i = 0; i < n && rc == BB_OK; i++) {
+                    rc =
+                        store_pcheck_ask(d->st, v[i].pairing_id, v[i].person_id, q[k].kind, d->now);
+                    if (rc == BB_OK)
+                        rc = core_start_flow(d->core, v[i].person_id, q[k].flow, d->now);
+                    (*work)++;
+                }
+                rc = rc == BB_OK ? store_commit(d->st) : (store_rollback(d->st), rc);
+            }
+            free(v);
+        }
+    }
+    return rc;
+}
+
 static int tick(const struct domain_ctx *d, int *did)
 {
     struct store_pairing *v = NULL;
@@ -904,6 +1298,9 @@ static int tick(const struct domain_ctx *d, int *did)
         rc = rc == BB_OK ? store_commit(d->st) : (store_rollback(d->st), rc);
     }
     free(v);
+    v = NULL;
+    if (rc == BB_OK)
+        rc = ask_checks(d, &work);
     *did = work;
     return rc;
 }

@@ -32,6 +32,9 @@ extern const struct domain_module mentoring_module;
 #define MENTORING_DEFAULT_CAPACITY 2  /* mentees per mentor without a profile row */
 #define MENTORING_NUDGE_WEEKS      3  /* a pair that has not met this long is nudged */
 #define MENTORING_MAX_MENTEES      20 /* mentees a mentor may have at once (capacity cap) */
+#define MENTORING_MET_AFTER_DAYS   7  /* "did you meet?" this long after pairing */
+#define MENTORING_MET_ASKS         2  /* asked at most this often ("not yet": a week later) */
+#define MENTORING_RATE_AFTER_DAYS  30 /* "how is the match?" after the first month */
 
 /* The active mentor of a mentee: BB_OK with *mentor_id, BB_ENOTFOUND when the
  * person has no active pairing, or a store error. */

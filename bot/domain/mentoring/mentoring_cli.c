@@ -8,6 +8,7 @@
 #include "bot/domain/mentoring/mentoring_int.h"
 #include "bot/base/bb.h"
 #include "bot/base/cal.h"
+#include "bot/core/config.h"
 #include "store/store_mentoring.h"
 
 #include <inttypes.h>
@@ -198,6 +199,7 @@ static int still_ok(struct store *st, const struct store_proposal *pp, char *why
     struct store_pairing *ended = NULL;
     struct store_mentor_profile prof;
     int nended = 0, used = 0, cap = MENTORING_DEFAULT_CAPACITY;
+    int64_t since = 0;
     int rc = store_pairing_active_of(st, pp->mentee_id, &pr);
     if (rc == BB_OK) {
         bb_snprintf(why, n, "already has a mentor");
@@ -205,6 +207,15 @@ static int still_ok(struct store *st, const struct store_proposal *pp, char *why
     }
     if (rc != BB_ENOTFOUND)
         return rc;
+    for (int side = 0; side < 2; side++) {
+        rc = store_mentoring_optout_get(st, side ? pp->mentor_id : pp->mentee_id, &since);
+        if (rc == BB_OK) {
+            bb_snprintf(why, n, "the %s left the programme", side ? "mentor" : "mentee");
+            return BB_EPERM;
+        }
+        if (rc != BB_ENOTFOUND)
+            return rc;
+    }
     rc = store_mentor_profile_get(st, pp->mentor_id, &prof);
     if (rc == BB_OK) {
         if (strcmp(prof.status, "paused") == 0) {
@@ -440,6 +451,52 @@ static int pair_list(const struct domain_ctx *d, int argc, char **argv)
         free(v);
         v = NULL;
     }
+    /* who left the programme (/mentor berhenti): not matched again until
+     * they opt in (/mentor ikut) */
+    struct store_optout *o = NULL;
+    int no = 0;
+    if ((rc = store_mentoring_optouts(d->st, &o, &no)) != BB_OK)
+        return cli_fail(d->st, "list", rc);
+    if (no > 0)
+        printf("left the programme: %d\n", no);
+    for (int i = 0; i < no; i++) {
+        struct store_person a;
+        char since[16];
+        if (store_person_by_id(d->st, o[i].person_id, &a) != BB_OK)
+            continue;
+        mentoring_fmt_date(o[i].since, since, sizeof(since));
+        printf("  %s (%s, %s) since %s: %s\n", a.name, a.nip, a.unit, since,
+               o[i].reason[0] ? o[i].reason : "-");
+    }
+    free(o);
+    return 0;
+}
+
+/* pair ratings: the match ratings both sides gave after the first month,
+ * only in aggregate and only from anonymity_k ratings up. */
+static int pair_ratings(const struct domain_ctx *d, int argc, char **argv)
+{
+    int64_t count = 0, by[5] = {0};
+    int k = d->cfg && d->cfg->anonymity_k >= 3 ? d->cfg->anonymity_k : 5, rc;
+    if (argc > 0) {
+        fprintf(stderr, "bimbing: pair ratings: unknown argument '%s' (usage: pair ratings)\n",
+                argv[0]);
+        return 2;
+    }
+    if ((rc = store_pcheck_ratings(d->st, &count, by)) != BB_OK)
+        return cli_fail(d->st, "ratings", rc);
+    if (count < k) {
+        printf("match ratings: %" PRId64 " (hidden below %d ratings)\n", count, k);
+        return 0;
+    }
+    int64_t sum = 0;
+    for (int r = 0; r < 5; r++)
+        sum += (r + 1) * by[r];
+    int64_t tenths = (sum * 10 + count / 2) / count;
+    printf("match ratings: %" PRId64 ", mean %" PRId64 ".%" PRId64 "\n", count, tenths / 10,
+           tenths % 10);
+    for (int r = 0; r < 5; r++)
+        printf("  %d: %" PRId64 "\n", r + 1, by[r]);
     return 0;
 }
 
@@ -555,8 +612,9 @@ static int cmd_pair(const struct domain_ctx *d, int argc, char **argv)
     int n = 0;
     char **rest;
     if (argc < 2) {
-        fprintf(stderr, "bimbing: usage: pair suggest|apply|list|end|mentor ... (see bimbing "
-                        "help)\n");
+        fprintf(stderr,
+                "bimbing: usage: pair suggest|apply|list|end|mentor|ratings ... (see bimbing "
+                "help)\n");
         return 2;
     }
     /* --at TIME anywhere: act as if it were that time (tests, back-dating) */
@@ -587,10 +645,12 @@ static int cmd_pair(const struct domain_ctx *d, int argc, char **argv)
         rc = pair_end(d, n, rest, now);
     else if (strcmp(sub, "mentor") == 0)
         rc = pair_mentor(d, n, rest, now);
+    else if (strcmp(sub, "ratings") == 0)
+        rc = pair_ratings(d, n, rest);
     else {
         fprintf(stderr,
                 "bimbing: pair: unknown subcommand '%s' (suggest, apply, list, end, "
-                "mentor)\n",
+                "mentor, ratings)\n",
                 sub);
         rc = 2;
     }
@@ -607,6 +667,7 @@ const struct domain_cmd mentoring_cmds[] = {
       {"pair list [--all]", "active (and ended) pairings with their sessions"},
       {"pair end MENTEE_NIP --reason T", "end a mentee's pairing; tells both sides"},
       {"pair mentor NIP [--capacity N] [--pause|--resume]", "a mentor's profile"},
+      {"pair ratings", "match ratings after the first month, in aggregate (anonymity_k)"},
       {"", "(pair commands take --at TIME to act as of that time)"}},
      cmd_pair},
     {NULL, NULL, {{NULL, NULL}}, NULL},
