@@ -1009,15 +1009,38 @@ static void h_survey_csv(struct areq *r)
 }
 
 /* "to" of a request: a segment the modules accept (admin_hooks.segment_check,
- * the survey module's parser, as the CLI uses). Answers 400 and returns 0
- * when it is not. */
+ * the one segment checker, as the CLI uses). Answers 400 and returns 0
+ * when it is not: {"error", "code", "value", "suggestion", "known"}. */
 static int segment_ok(struct areq *r, const char *to)
 {
     char err[ADMIN_ERR_MAX] = "";
-    if (to && r->a->hooks->segment_check &&
-        r->a->hooks->segment_check(to, err, sizeof(err)) == BB_OK)
+    cJSON *detail = NULL;
+    int rc = BB_EINVAL;
+    if (!r->a->hooks->segment_check) {
+        api_error(r->resp, 501, "not implemented: segments are not available in this build");
+        return 0;
+    }
+    if (to)
+        rc = r->a->hooks->segment_check(r->a->d, to, &detail, err, sizeof(err));
+    if (rc == BB_OK)
         return 1;
-    api_error(r->resp, 400, to && err[0] ? err : "\"to\" must be all, unit=NAME or role=ROLE");
+    if (rc != BB_EINVAL) {
+        cJSON_Delete(detail);
+        fail500(r, "segment", rc);
+        return 0;
+    }
+    if (!detail)
+        detail = cJSON_CreateObject();
+    if (detail && !cJSON_GetObjectItemCaseSensitive(detail, "code"))
+        cJSON_AddStringToObject(detail, "code", "segment.syntax");
+    if (detail)
+        cJSON_AddStringToObject(detail, "error",
+                                to && err[0] ? err : "\"to\" must be all, unit=NAME or role=ROLE");
+    if (detail)
+        api_json(r->resp, 400, detail);
+    else
+        api_error(r->resp, 500, "out of memory");
+    cJSON_Delete(detail);
     return 0;
 }
 

@@ -178,9 +178,20 @@ post() { # post SESSION CSRF PATH JSON -> body and " STATUS"
 }
 eq "no surveys yet" "$("${C[@]}" -b "$OP" "$API/surveys")" '{"surveys":[]}'
 r=$(post "$OP" "$OPCSRF" /surveys/survey.enps/send '{"to":"role=boss"}')
-has "a survey to a bad segment is 400" "$r" 'bad segment role=boss' ' 400'
+has "a survey to a bad role is 400, the roles named" "$r" "no role 'boss'" '"code":"segment.role"' \
+    '"known":["employee","mentor","hr","admin","counsellor"]' ' 400'
 r=$(post "$OP" "$OPCSRF" /surveys/survey.enps/send '{"to":"unit=Nowhere"}')
-has "a survey to an empty segment is 400" "$r" 'nobody is in the segment unit=Nowhere' ' 400'
+has "a survey to an unknown unit is 400, the units named" "$r" "no unit 'Nowhere'; known units: Bappeda, Biro SDM" \
+    '"code":"segment.unit"' '"known":["Bappeda","Biro SDM","Dinas Kominfo","Inspektorat"]' ' 400'
+lacks "...with no suggestion when nothing is near" "$r" '"suggestion"'
+r=$(post "$OP" "$OPCSRF" /surveys/survey.enps/send '{"to":"unit=biro sdmm"}')
+has "a near miss gets \"did you mean\"" "$r" "did you mean 'Biro SDM'?" '"suggestion":"Biro SDM"' \
+    '"value":"biro sdmm"' ' 400'
+r=$(post "$OP" "$OPCSRF" /surveys/survey.enps/send '{"to":"role=counsellor"}')
+has "a survey to a role nobody has is 400" "$r" 'nobody is in the segment role=counsellor' \
+    '"code":"segment.empty"' ' 400'
+r=$(post "$OP" "$OPCSRF" /surveys/survey.enps/send '{"to":"everyone"}')
+has "a segment that is not one is 400" "$r" '"code":"segment.syntax"' ' 400'
 r=$(post "$OP" "$OPCSRF" /surveys/checkin.weekly/send '{"to":"all"}')
 has "a flow that is not a survey is 400" "$r" 'not a survey flow' ' 400'
 r=$(post "$OP" "$OPCSRF" /surveys/survey.nope/send '{"to":"all"}')
@@ -227,7 +238,9 @@ eq "the report of an unknown survey is 404" "$(code -b "$OP" "$API/surveys/surve
 r=$(post "$OP" "$OPCSRF" /broadcasts '{"to":"unit=","text":"Halo"}')
 has "a broadcast to a bad segment is 400" "$r" ' 400'
 r=$(post "$OP" "$OPCSRF" /broadcasts '{"to":"role=boss","text":"Halo"}')
-has "a broadcast to a bad role is 400" "$r" 'bad segment role=boss' ' 400'
+has "a broadcast to a bad role is 400" "$r" "no role 'boss'" ' 400'
+r=$(post "$OP" "$OPCSRF" /broadcasts '{"to":"unit=Biro SMD","text":"Halo"}')
+has "a broadcast to a misspelt unit is 400 with the suggestion" "$r" '"suggestion":"Biro SDM"' ' 400'
 r=$(post "$OP" "$OPCSRF" /broadcasts '{"to":"all","text":""}')
 has "an empty broadcast is 400" "$r" ' 400'
 eq "the refused broadcasts made nothing" "$(sql "SELECT count(*) FROM broadcasts")" 0
@@ -242,6 +255,10 @@ r=$("${C[@]}" -b "$OP" "$API/broadcasts/$BC")
 eq "its delivery status counts both messages" "$(echo "$r" | jq '[.channels[].total] | add')" 2
 has "the broadcast is in the audit log with HR as the actor" "$("${C[@]}" -b "$OP" "$API/audit?limit=5")" \
     "\"actor\":\"hr:$HR\",\"action\":\"broadcast.send\"" "broadcast $BC to all: 2 recipient(s)"
+r=$(post "$HRS" "$HRCSRF" /broadcasts '{"to":"unit=biro sdm","text":"Untuk Biro SDM."}')
+has "a unit matches without regard to case" "$r" '"recipients":2' ' 202'
+BC2=$(echo "${r% *}" | jq .id)
+eq "...and is stored as the unit is spelt" "$(sql "SELECT segment FROM broadcasts WHERE id = $BC2")" 'unit=Biro SDM'
 # --- mentoring: suggestions, approving one pair, refusals
 ANDI_WEB=$(websignin "$CODE_ANDI")
 for _ in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM identities WHERE channel = 'web'")" = 3 ] && break; sleep 0.05; done
