@@ -103,8 +103,8 @@ static void test_empty_and_syntax(void **state)
     assert_int_equal(people_segment_resolve(f->st, "role=counsellor", &s), BB_EINVAL);
     assert_int_equal(s.err, PEOPLE_SEG_EMPTY);
     assert_string_equal(s.msg, "nobody is in the segment role=counsellor");
-    static const char *const bad[] = {"", "everyone", "unit=", "unit=  ", "role=", "units=x",
-                                      "unit"};
+    static const char *const bad[] = {
+        "", "everyone", "unit=", "unit=  ", "role=", "units=x", "unit"};
     for (size_t i = 0; i < BB_ARRAY_LEN(bad); i++) {
         assert_int_equal(people_segment_resolve(f->st, bad[i], &s), BB_EINVAL);
         assert_int_equal(s.err, PEOPLE_SEG_SYNTAX);
@@ -153,6 +153,7 @@ static void test_distance(void **state)
     assert_string_equal(people_segment_nearest("adm1n", c, 2), "admin");
 }
 
-TFX_MAIN(TFX_TEST(test_resolves_case_insensitively), TFX_TEST(test_unknown_unit_named_with_suggestion),
-         TFX_TEST(test_unknown_role), TFX_TEST(test_empty_and_syntax),
-         TFX_TEST(test_many_units_listed_within_bounds), TFX_TEST(test_distance))
+TFX_MAIN(TFX_TEST(test_resolves_case_insensitively),
+         TFX_TEST(test_unknown_unit_named_with_suggestion), TFX_TEST(test_unknown_role),
+         TFX_TEST(test_empty_and_syntax), TFX_TEST(test_many_units_listed_within_bounds),
+         TFX_TEST(test_distance))

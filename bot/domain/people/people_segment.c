@@ -130,8 +130,8 @@ static int refuse_unknown(struct people_segment *seg, int err, const char *what,
     }
     name_list(names, count, list, sizeof(list));
     if (count == 0)
-        bb_snprintf(seg->msg, sizeof(seg->msg), "no %s '%s': nobody has a %s yet", what,
-                    seg->given, what);
+        bb_snprintf(seg->msg, sizeof(seg->msg), "no %s '%s': nobody has a %s yet", what, seg->given,
+                    what);
     else
         (void)bb_snprintf(seg->msg, sizeof(seg->msg), "no %s '%s'; %sknown %ss: %s", what,
                           seg->given, near, what, list);
