@@ -243,6 +243,9 @@ eq "5 responses (= k): the report shows" "$(echo "$r" | jq -c '[.title, .invited
     '["eNPS survey",2,5,null]'
 eq "eNPS: 3 promoters, 1 passive, 1 detractor" "$(echo "$r" | jq -c .enps)" \
     '{"score":40,"promoters":60,"passives":20,"detractors":20}'
+eq "the title and the question in Indonesian too (for the dashboard)" \
+    "$(echo "$r" | jq -c '[.title_id, (.questions[0].text_id | startswith("Seberapa besar")), (.questions[0].labels_id | length)]')" \
+    '["Survei eNPS",true,11]'
 eq "the question with its counts per label" \
     "$(echo "$r" | jq -c '.questions[0] | [.id, .type, .counts["10"], .counts["9"], .counts["7"], .counts["2"], .counts["0"]]')" \
     '["enps","scale",2,1,1,1,0]'

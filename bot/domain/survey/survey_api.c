@@ -29,10 +29,26 @@ static const char *flow_text_en(const struct flow_text *t)
     return t->t[0] ? t->t[0] : "";
 }
 
+/* The Indonesian text, else the English one (the dashboard shows it in
+ * Indonesian mode; "" only when the flow has neither). */
+static const char *flow_text_id(const struct flow_text *t)
+{
+    if (t->t[0] && t->t[0][0])
+        return t->t[0];
+    return flow_text_en(t);
+}
+
 static const char *flow_title(const struct domain_ctx *d, const char *flow_id)
 {
     const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
     const char *t = f ? flow_text_en(&f->title) : "";
+    return t[0] ? t : flow_id;
+}
+
+static const char *flow_title_id(const struct domain_ctx *d, const char *flow_id)
+{
+    const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
+    const char *t = f ? flow_text_id(&f->title) : "";
     return t[0] ? t : flow_id;
 }
 
@@ -139,11 +155,12 @@ static const struct flow_node *question_node(const struct flow *f, const char *q
 static int question_json(const struct flow_node *node, const struct survey_qstat *q, cJSON *arr)
 {
     char label[16];
-    cJSON *o = cJSON_CreateObject(), *c;
+    cJSON *o = cJSON_CreateObject(), *c, *lid;
     if (!o || !cJSON_AddItemToArray(arr, o))
         return BB_ENOMEM;
     if (!cJSON_AddStringToObject(o, "id", q->name) ||
         !cJSON_AddStringToObject(o, "text", node ? flow_text_en(&node->ask) : q->name) ||
+        !cJSON_AddStringToObject(o, "text_id", node ? flow_text_id(&node->ask) : q->name) ||
         !cJSON_AddStringToObject(o, "type",
                                  node         ? input_type(node->input.type)
                                  : q->is_text ? "text"
@@ -154,6 +171,9 @@ static int question_json(const struct flow_node *node, const struct survey_qstat
     if (q->is_text)
         return BB_OK; /* free text: in the CSV, never counted per answer */
     if (node && node->input.nopts > 0) {
+        /* each option's Indonesian label, keyed by the English one */
+        if (!(lid = cJSON_AddObjectToObject(o, "labels_id")))
+            return BB_ENOMEM;
         for (int i = 0; i < node->input.nopts; i++) {
             const struct flow_option *op = &node->input.opts[i];
             double v = op->value;
@@ -164,7 +184,9 @@ static int question_json(const struct flow_node *node, const struct survey_qstat
                 l = label;
             }
             if (!cJSON_GetObjectItemCaseSensitive(c, l) &&
-                !cJSON_AddNumberToObject(c, l, (double)n))
+                (!cJSON_AddNumberToObject(c, l, (double)n) ||
+                 !cJSON_AddStringToObject(
+                     lid, l, op->label.t[0] && op->label.t[0][0] ? op->label.t[0] : l)))
                 return BB_ENOMEM;
         }
         return BB_OK;
@@ -261,6 +283,7 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
     rc = BB_ENOMEM;
     if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
         !cJSON_AddStringToObject(o, "title", flow_title(d, survey_id)) ||
+        !cJSON_AddStringToObject(o, "title_id", flow_title_id(d, survey_id)) ||
         !cJSON_AddNumberToObject(o, "wave", (double)lw->id) ||
         !cJSON_AddNumberToObject(o, "waves", (double)n) ||
         !cJSON_AddStringToObject(o, "segment", lw->segment) ||
@@ -324,6 +347,7 @@ int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
             if ((x = cJSON_CreateObject()) && cJSON_AddItemToArray(arr, x) &&
                 cJSON_AddStringToObject(x, "id", w[i].flow_id) &&
                 cJSON_AddStringToObject(x, "title", flow_title(d, w[i].flow_id)) &&
+                cJSON_AddStringToObject(x, "title_id", flow_title_id(d, w[i].flow_id)) &&
                 cJSON_AddNumberToObject(x, "sent", sent) &&
                 cJSON_AddNumberToObject(x, "wave", (double)w[i].id) &&
                 cJSON_AddNumberToObject(x, "invited", (double)invited) &&
