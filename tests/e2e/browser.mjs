@@ -327,6 +327,7 @@ try {
     if (links.join('|') !== 'Peringatan|Percakapan') throw new Error('the navigation shows ' + links.join('|'));
     await openView(rina, 'conversations');
   });
+  await walkViews(rina, 'id', 'i18n (counsellor, Indonesian)');
   await step('conversations: Ayu is listed, waiting, and her message is read', async () => {
     const row = rina.locator('#handoffs-table tbody tr', { hasText: 'Ayu Lestari' });
     await row.locator('.badge-waiting').waitFor({ timeout: T });
