@@ -67,6 +67,25 @@ int store_admin_session_prune(struct store *st, int64_t now, int *n)
     return rc;
 }
 
+int store_admin_lang_get(struct store *st, int64_t person_id, char *lang, size_t n)
+{
+    int rc = store_q_text(st, "SELECT lang FROM admin_prefs WHERE person_id = ?1",
+                          STORE_ARGS(store_int(person_id)), lang, n);
+    if (rc == BB_OK && !lang[0])
+        rc = BB_ENOTFOUND;
+    return rc;
+}
+
+int store_admin_lang_set(struct store *st, int64_t person_id, const char *lang, int64_t now)
+{
+    if (!lang || (strcmp(lang, "id") != 0 && strcmp(lang, "en") != 0))
+        return BB_EINVAL;
+    return store_q_exec(st,
+                        "INSERT INTO admin_prefs(person_id, lang, updated_at) VALUES(?1, ?2, ?3)"
+                        " ON CONFLICT(person_id) DO UPDATE SET lang = ?2, updated_at = ?3",
+                        STORE_ARGS(store_int(person_id), store_text(lang), store_int(now)), NULL);
+}
+
 /* ---- aggregates --------------------------------------------------------- */
 
 /* A row of (key text, state int, n int). */

@@ -39,6 +39,12 @@ int store_admin_session_delete(struct store *st, const char *token_hash);
 /* Remove sessions expired at or before now; *n (may be NULL) how many. */
 int store_admin_session_prune(struct store *st, int64_t now, int *n);
 
+/* The dashboard language a person chose ("id" or "en") into lang (at
+ * least 3 bytes); BB_ENOTFOUND when they never chose (the dashboard then
+ * shows Indonesian). set: BB_EINVAL for anything but "id" or "en". */
+int store_admin_lang_get(struct store *st, int64_t person_id, char *lang, size_t n);
+int store_admin_lang_set(struct store *st, int64_t person_id, const char *lang, int64_t now);
+
 /* ---- aggregates --------------------------------------------------------- */
 
 struct store_admin_count {

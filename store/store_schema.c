@@ -601,6 +601,13 @@ const char *const store_migrations[] = {
     " sent_at INTEGER NOT NULL,"
     " answered_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX mentoring_relays_to ON mentoring_relays(to_id, answered_at);",
+    /* The HR dashboard's language per person who signs in to it (hr,
+     * admin, counsellor): Indonesian by default, chosen with its ID | EN
+     * switch. Not the chat's language (people.lang). */
+    "CREATE TABLE admin_prefs ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+    " lang TEXT NOT NULL CHECK (lang IN ('id', 'en')),"
+    " updated_at INTEGER NOT NULL);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -793,6 +800,8 @@ const struct store_person_table store_person_tables[] = {
      "SELECT created_at, last_seen, expires_at FROM admin_sessions WHERE person_id = ?1"
      " ORDER BY created_at",
      "DELETE FROM admin_sessions WHERE person_id = ?1", 0, 0},
+    {"admin_prefs", "SELECT lang, updated_at FROM admin_prefs WHERE person_id = ?1",
+     "DELETE FROM admin_prefs WHERE person_id = ?1", 0, 0},
     /* Handoffs to a counsellor; their messages are found through them, so
      * they come after (erased first). An answer shows the name the person
      * saw, not the counsellor's NIP. */

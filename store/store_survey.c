@@ -65,6 +65,17 @@ int store_segment_count(struct store *st, int kind, const char *value, int64_t *
     return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }
 
+int store_segment_units(struct store *st, struct store_unit_count **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    return store_q_grow(st,
+                        "SELECT unit, count(*), 0 FROM people WHERE unit <> ''"
+                        " GROUP BY unit ORDER BY unit",
+                        STORE_NOARGS, store_map_unit_count, sizeof(**out), STORE_UNITS_MAX, NULL,
+                        (void **)out, n);
+}
+
 /* ---- broadcasts ---------------------------------------------------------- */
 
 /* The end of an insert that fanned out n rows for the new row id: while rc

@@ -28,6 +28,13 @@ enum store_seg_kind { STORE_SEG_ALL = 0, STORE_SEG_UNIT = 1, STORE_SEG_ROLE = 2 
 int store_segment_count(struct store *st, int kind, const char *value, int64_t *total,
                         int64_t *reachable);
 
+struct store_unit_count;
+/* The units people belong to (not ""), by name: unit and, in invited, the
+ * number of people in it (answered 0). At most STORE_UNITS_MAX; *out
+ * malloc'd (free(); NULL for none). The segment check names them. */
+#define STORE_UNITS_MAX 10000
+int store_segment_units(struct store *st, struct store_unit_count **out, int *n);
+
 /* ---- broadcasts ---------------------------------------------------------- */
 
 /* One transaction: a broadcasts row and one BULK outbox message per

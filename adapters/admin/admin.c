@@ -205,7 +205,7 @@ static cJSON *who_json(const struct areq *r)
 static void session_answer(struct areq *r, int status)
 {
     const struct admin_hooks *h = r->a->hooks;
-    char csrf[65];
+    char csrf[65], lang[8];
     cJSON *o = cJSON_CreateObject(), *f;
     if (!o) {
         api_error(r->resp, 500, "out of memory");
@@ -214,6 +214,12 @@ static void session_answer(struct areq *r, int status)
     csrf_of(r->tok, csrf);
     cJSON_AddItemToObject(o, "who", who_json(r));
     cJSON_AddStringToObject(o, "csrf", csrf);
+    /* the dashboard's language: the person's choice; null for the operator
+     * (no record: the browser keeps it) and for someone who never chose */
+    if (r->person_id && store_admin_lang_get(st_of(r), r->person_id, lang, sizeof(lang)) == BB_OK)
+        cJSON_AddStringToObject(o, "lang", lang);
+    else
+        cJSON_AddNullToObject(o, "lang");
     cJSON_AddNumberToObject(o, "anonymity_k", r->a->d->cfg->anonymity_k);
     f = cJSON_AddObjectToObject(o, "features");
     if (f) {
@@ -464,6 +470,39 @@ out:
 static void h_session(struct areq *r)
 {
     session_answer(r, 200);
+}
+
+/* PUT /session/lang {"lang": "id" | "en"}: the dashboard's language for
+ * the signed-in person, kept for their next sign-in. The operator has no
+ * record: 200 with "stored": false, and the browser keeps it. */
+static void h_session_lang(struct areq *r)
+{
+    cJSON *body, *o;
+    const char *lang;
+    int stored = 0, rc;
+    if (!(body = json_body(r)))
+        return;
+    lang = str_member(body, "lang", 2, 2);
+    if (!lang || (strcmp(lang, "id") != 0 && strcmp(lang, "en") != 0)) {
+        api_error(r->resp, 400, "\"lang\" must be \"id\" or \"en\"");
+        cJSON_Delete(body);
+        return;
+    }
+    if (r->person_id) {
+        if ((rc = store_admin_lang_set(st_of(r), r->person_id, lang, now_of(r))) != BB_OK) {
+            cJSON_Delete(body);
+            fail500(r, "language", rc);
+            return;
+        }
+        stored = 1;
+    }
+    if ((o = cJSON_CreateObject())) {
+        cJSON_AddStringToObject(o, "lang", lang);
+        cJSON_AddBoolToObject(o, "stored", stored);
+    }
+    api_json(r->resp, 200, o);
+    cJSON_Delete(o);
+    cJSON_Delete(body);
 }
 
 static void h_signout(struct areq *r)
@@ -1009,15 +1048,38 @@ static void h_survey_csv(struct areq *r)
 }
 
 /* "to" of a request: a segment the modules accept (admin_hooks.segment_check,
- * the survey module's parser, as the CLI uses). Answers 400 and returns 0
- * when it is not. */
+ * the one segment checker, as the CLI uses). Answers 400 and returns 0
+ * when it is not: {"error", "code", "value", "suggestion", "known"}. */
 static int segment_ok(struct areq *r, const char *to)
 {
     char err[ADMIN_ERR_MAX] = "";
-    if (to && r->a->hooks->segment_check &&
-        r->a->hooks->segment_check(to, err, sizeof(err)) == BB_OK)
+    cJSON *detail = NULL;
+    int rc = BB_EINVAL;
+    if (!r->a->hooks->segment_check) {
+        api_error(r->resp, 501, "not implemented: segments are not available in this build");
+        return 0;
+    }
+    if (to)
+        rc = r->a->hooks->segment_check(r->a->d, to, &detail, err, sizeof(err));
+    if (rc == BB_OK)
         return 1;
-    api_error(r->resp, 400, to && err[0] ? err : "\"to\" must be all, unit=NAME or role=ROLE");
+    if (rc != BB_EINVAL) {
+        cJSON_Delete(detail);
+        fail500(r, "segment", rc);
+        return 0;
+    }
+    if (!detail)
+        detail = cJSON_CreateObject();
+    if (detail && !cJSON_GetObjectItemCaseSensitive(detail, "code"))
+        cJSON_AddStringToObject(detail, "code", "segment.syntax");
+    if (detail)
+        cJSON_AddStringToObject(detail, "error",
+                                to && err[0] ? err : "\"to\" must be all, unit=NAME or role=ROLE");
+    if (detail)
+        api_json(r->resp, 400, detail);
+    else
+        api_error(r->resp, 500, "out of memory");
+    cJSON_Delete(detail);
     return 0;
 }
 
@@ -1360,6 +1422,7 @@ static const struct admin_route routes[] = {
     {"POST", "/session", ADMIN_ROLE_OPEN, h_signin},
     {"GET", "/session", ADMIN_ROLE_STAFF, h_session},
     {"DELETE", "/session", ADMIN_ROLE_STAFF, h_signout},
+    {"PUT", "/session/lang", ADMIN_ROLE_STAFF, h_session_lang},
     {"GET", "/overview", ADMIN_ROLE_HR, h_overview},
     {"GET", "/people", ADMIN_ROLE_HR, h_people},
     {"POST", "/people/import", ADMIN_ROLE_HR, h_import},

@@ -11,7 +11,7 @@
 #include "bot/domain/survey/survey.h"
 
 const struct admin_hooks admin_hooks = {
-    .segment_check = survey_segment_check,
+    .segment_check = survey_admin_segment,
     .survey_list = survey_admin_list,
     .survey_report = survey_admin_report,
     .survey_csv = survey_admin_csv,

@@ -38,10 +38,14 @@
 #define ADMIN_ERR_MAX 256 /* size of the err buffer given to hooks */
 
 struct admin_hooks {
-    /* is a segment ("all", "unit=NAME", "role=ROLE") one the modules accept?
-     * BB_OK, or BB_EINVAL with a message in err (n bytes). The dashboard checks
-     * "to" of a survey wave or broadcast with it before calling the hook. */
-    int (*segment_check)(const char *segment, char *err, size_t n);
+    /* is a segment ("all", "unit=NAME", "role=ROLE") one the modules accept
+     * (a known unit or role, someone in it)? BB_OK, or BB_EINVAL with a
+     * message in err (n bytes) and in *detail a new JSON object
+     * {"code","value","suggestion","known"} that goes into the 400 answer.
+     * The dashboard checks "to" of a survey wave or broadcast with it
+     * before calling the hook. */
+    int (*segment_check)(const struct domain_ctx *d, const char *segment, cJSON **detail, char *err,
+                         size_t n);
     /* surveys: {"surveys":[{"id","title","sent","responses","response_rate","last_sent"}]} */
     int (*survey_list)(const struct domain_ctx *d, int k, cJSON **out, char *err);
     /* one survey's results: {"id","title","invited","responses","response_rate",

@@ -53,20 +53,9 @@ static void test_who5(void **state)
 
 static void test_segment_and_k(void **state)
 {
-    int kind;
-    char v[64];
+    /* segments: tests/bot/test_segment.c */
     struct config c;
     (void)state;
-    assert_int_equal(survey_segment_parse("all", &kind, v, sizeof(v)), BB_OK);
-    assert_int_equal(kind, STORE_SEG_ALL);
-    assert_int_equal(survey_segment_parse("unit=Biro SDM", &kind, v, sizeof(v)), BB_OK);
-    assert_int_equal(kind, STORE_SEG_UNIT);
-    assert_string_equal(v, "Biro SDM");
-    assert_int_equal(survey_segment_parse("role=mentor", &kind, v, sizeof(v)), BB_OK);
-    assert_int_equal(kind, STORE_SEG_ROLE);
-    assert_int_equal(survey_segment_parse("role=boss", &kind, v, sizeof(v)), BB_EINVAL);
-    assert_int_equal(survey_segment_parse("unit=", &kind, v, sizeof(v)), BB_EINVAL);
-    assert_int_equal(survey_segment_parse("everyone", &kind, v, sizeof(v)), BB_EINVAL);
     config_defaults(&c);
     assert_int_equal(survey_k(&c), 5);
     c.anonymity_k = 1;

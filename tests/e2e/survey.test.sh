@@ -57,6 +57,17 @@ check "the send is audit-logged (actor cli)" \
     [ "$(q "$DB" "select count(*) from audit_log where actor='cli' and action='survey.send'")" = 1 ]
 code=0; "$BIN" --db "$DB" survey send survey.enps --to role=boss >/dev/null 2>&1 || code=$?
 check "a bad segment is refused (exit 2)" [ "$code" = 2 ]
+code=0; err=$("$BIN" --db "$DB" survey send survey.enps --to "unit=biro sdmm" 2>&1 >/dev/null) || code=$?
+check "a misspelt unit is refused (exit 2)" [ "$code" = 2 ]
+check "...with \"did you mean\" and the known units" grep -qF \
+    "no unit 'biro sdmm'; did you mean 'Biro SDM'? known units: Bappeda, Biro SDM, Dinas Kominfo, Inspektorat; nothing was queued" <<<"$err"
+code=0; err=$("$BIN" --db "$DB" broadcast --to "unit=Nowhere" --text "Halo" 2>&1 >/dev/null) || code=$?
+check "a broadcast to an unknown unit is refused (exit 2)" [ "$code" = 2 ]
+check "...the known units named" grep -qF "no unit 'Nowhere'; known units: Bappeda" <<<"$err"
+code=0; err=$("$BIN" --db "$DB" broadcast --to "role=mentr" --text "Halo" 2>&1 >/dev/null) || code=$?
+check "a misspelt role is refused (exit 2)" [ "$code" = 2 ]
+check "...with the nearest role" grep -qF "did you mean 'mentor'?" <<<"$err"
+check "...and no broadcast was queued" [ "$(q "$DB" "select count(*) from broadcasts")" = 0 ]
 code=0; "$BIN" --db "$DB" survey send checkin.weekly --to all >/dev/null 2>&1 || code=$?
 check "a flow that is not a survey is refused" [ "$code" = 1 ]
 check "...and nothing was added" [ "$(q "$DB" "select count(*) from survey_waves")" = 1 ]

@@ -9,6 +9,9 @@
  * the view's title and error line) is built here, once; index.html holds
  * each view's content as a <div class="view" id="view-NAME">. The fragment
  * is the state: the back button and a reload keep the view.
+ * Every text people read comes from web/admin/i18n.js (t(), applyI18n(),
+ * fmtDay(), fmtNum(), ...): Indonesian by default, English with the ID | EN
+ * switch in the top bar, the choice kept per person by the server.
  */
 'use strict';
 
@@ -42,7 +45,7 @@ function fill(tableId, rows, empty) {
   if (!rows.length) {
     const cols = $(tableId).querySelectorAll('thead th').length;
     const tr = document.createElement('tr');
-    const td = el('td', empty || 'Nothing yet.', 'empty');
+    const td = el('td', empty || t('common.empty'), 'empty');
     td.colSpan = cols;
     tr.appendChild(td);
     body.appendChild(tr);
@@ -52,9 +55,10 @@ function fill(tableId, rows, empty) {
 }
 
 class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, body) {
     super(message);
     this.status = status;
+    this.body = body || {};
   }
 }
 
@@ -73,7 +77,7 @@ async function api(method, path, body, type) {
     data = null;
   }
   if (!r.ok && !(r.status === 422 && data)) {
-    throw new ApiError(r.status, (data && data.error) || r.statusText);
+    throw new ApiError(r.status, (data && data.error) || r.statusText, data);
   }
   return { status: r.status, data };
 }
@@ -83,18 +87,19 @@ function showError(e) {
     showSignin();
     return;
   }
-  $('error').textContent = e.message || String(e);
+  if (!(e instanceof ApiError) && !(e instanceof TypeError && /fetch/i.test(e.message))) {
+    console.error('dashboard: ' + (e && e.stack ? e.stack : e)); /* a defect here, not the network */
+  }
+  $('error').textContent = e instanceof ApiError ? errorText(e) : t('err.network');
 }
 
-function day(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return d.toLocaleDateString('en-GB', { timeZone: 'Asia/Jakarta', day: 'numeric', month: 'short', year: 'numeric' });
+/* An API error's words in the language, for a result line. */
+function say(id, e, ctx) {
+  $(id).textContent = e instanceof ApiError ? errorText(e, ctx) : t('err.network');
 }
 
-function pct(x) {
-  return typeof x === 'number' ? Math.round(x * 100) + '%' : '–';
-}
+const day = fmtDay;
+const pct = fmtPct;
 
 function chart(canvasId, config) {
   if (!window.Chart) {
@@ -114,13 +119,13 @@ function chart(canvasId, config) {
    hides what would answer 403). The operator is "admin". */
 const HR_ROLES = ['hr', 'admin'];
 const NAV = [
-  ['overview', 'Overview', HR_ROLES],
-  ['alerts', 'Alerts', ['hr', 'counsellor', 'admin']],
-  ['surveys', 'Surveys', HR_ROLES],
-  ['broadcasts', 'Broadcasts', HR_ROLES],
-  ['mentoring', 'Mentoring', HR_ROLES],
-  ['people', 'People', HR_ROLES],
-  ['conversations', 'Conversations', ['counsellor', 'admin']],
+  ['overview', 'nav.overview', HR_ROLES],
+  ['alerts', 'nav.alerts', ['hr', 'counsellor', 'admin']],
+  ['surveys', 'nav.surveys', HR_ROLES],
+  ['broadcasts', 'nav.broadcasts', HR_ROLES],
+  ['mentoring', 'nav.mentoring', HR_ROLES],
+  ['people', 'nav.people', HR_ROLES],
+  ['conversations', 'nav.conversations', ['counsellor', 'admin']],
 ];
 
 /* May the signed-in person see the view name? */
@@ -144,29 +149,69 @@ function h(tag, attrs, ...children) {
 /* The top bar and the sign-in card, put before the views, and the view's
    title and error line at the top of them. */
 function renderShell() {
-  const nav = h('nav', { id: 'nav', hidden: true });
-  for (const [name, label] of NAV) nav.appendChild(h('a', { href: '#' + name }, label));
+  const nav = h('nav', { id: 'nav', hidden: true, 'data-i18n-label': 'nav.label' });
+  for (const [name, key] of NAV) nav.appendChild(h('a', { href: '#' + name, 'data-i18n': key }));
   $('content').prepend(h('h1', { id: 'page-title', class: 'page-title' }),
     h('p', { id: 'error', class: 'error', role: 'alert' }));
+  /* the language switch: ID | EN, the current one pressed */
+  const langs = h('span', { id: 'lang', class: 'lang', role: 'group', 'data-i18n-label': 'lang.switch' });
+  LANGS.forEach((l, i) => {
+    if (i) langs.append(h('span', { class: 'sep', 'aria-hidden': 'true' }, '|'));
+    langs.append(h('button', { type: 'button', class: 'link lang-' + l, 'data-lang': l, 'data-i18n-label': 'lang.' + l },
+      l.toUpperCase()));
+  });
   const top = h('header', { class: 'top' },
-    h('span', { class: 'brand' }, 'bimbing ', h('b', null, 'HR')),
+    h('span', { class: 'brand' }, 'bimbing ', h('b', { 'data-i18n': 'app.brand' })),
     nav,
     h('span', { id: 'who', class: 'who' }),
-    h('button', { id: 'signout', type: 'button', class: 'link', hidden: true }, 'Sign out'));
+    langs,
+    h('button', { id: 'signout', type: 'button', class: 'link', hidden: true, 'data-i18n': 'shell.signout' }));
   const form = h('form', { id: 'signin-token', autocomplete: 'off' },
-    h('label', { for: 'token' }, 'Admin token'),
+    h('label', { for: 'token', 'data-i18n': 'signin.token' }),
     h('input', { id: 'token', name: 'token', type: 'password', required: true, maxlength: '255' }),
-    h('button', { type: 'submit' }, 'Sign in'));
+    h('button', { type: 'submit', 'data-i18n': 'signin.submit' }));
   const signin = h('main', { id: 'signin', class: 'signin', hidden: true },
     h('div', { class: 'card' },
-      h('h1', null, 'HR dashboard'),
-      h('p', null, 'HR staff: sign in on the ', h('a', { href: '../' }, 'web chat'),
-        ' in this browser first, then:'),
-      h('button', { id: 'signin-webchat', type: 'button' }, 'Continue with my web chat sign-in'),
-      h('p', { class: 'or' }, 'or, for operators'),
+      h('h1', { 'data-i18n': 'signin.title' }),
+      h('p', null, h('span', { 'data-i18n': 'signin.intro' }), h('a', { href: '../', 'data-i18n': 'signin.webchat_link' }),
+        h('span', { 'data-i18n': 'signin.intro_end' })),
+      h('button', { id: 'signin-webchat', type: 'button', 'data-i18n': 'signin.webchat' }),
+      h('p', { class: 'or', 'data-i18n': 'signin.or' }),
       form,
       h('p', { id: 'signin-error', class: 'error', role: 'alert' })));
   document.body.prepend(top, signin);
+}
+
+/* Draw every fixed text in the current language and mark the switch. */
+function drawLanguage() {
+  window.i18nParams = { k: session ? session.anonymity_k : 5 };
+  applyI18n(document);
+  for (const b of document.querySelectorAll('#lang button')) {
+    b.setAttribute('aria-pressed', b.dataset.lang === getLang() ? 'true' : 'false');
+  }
+  if (session) $('who').textContent = t('shell.who', { name: session.who.name, role: roleName(session.who.role) });
+  document.title = t('app.title');
+}
+
+/* The switch was pressed: draw everything again, and keep the choice (the
+   server for a person, this browser for everyone). */
+async function chooseLanguage(l) {
+  if (l === getLang()) return;
+  setLangOnly(l);
+  for (const id of ['pair-result', 'alert-result', 'survey-send-result', 'broadcast-result', 'handoff-result',
+    'handoff-closed', 'signin-error']) $(id).textContent = '';
+  $('import-result').replaceChildren();
+  drawLanguage();
+  if (session) {
+    showView();
+    if (surveyOpen) surveyDetail(surveyOpen).catch(showError);
+    if (handoffOpen) handoff(handoffOpen).catch(showError);
+    try {
+      await api('PUT', '/session/lang', { lang: l });
+    } catch (e) {
+      showError(e);
+    }
+  }
 }
 
 /* The view named by the fragment; an unknown or empty one is the overview. */
@@ -182,7 +227,7 @@ function viewName() {
    title, and load it when signed in. */
 function showView() {
   const here = viewName();
-  for (const [name, label] of NAV) {
+  for (const [name, key] of NAV) {
     const a = $('nav').querySelector('a[href="#' + name + '"]');
     a.hidden = !!session && !mayView(name);
     $('view-' + name).hidden = name !== here;
@@ -191,8 +236,8 @@ function showView() {
       continue;
     }
     a.setAttribute('aria-current', 'page');
-    $('page-title').textContent = label;
-    document.title = label + ' \u00b7 bimbing HR';
+    $('page-title').textContent = t(key);
+    document.title = t(key) + ' \u00b7 ' + t('app.title');
   }
   $('error').textContent = '';
   if (session) PAGES[here]().catch(showError);
@@ -211,12 +256,13 @@ function showSignin() {
 function signedIn(s) {
   session = s;
   csrf = s.csrf;
+  /* a person's stored choice wins; else what this browser chose last */
+  if (s.lang) setLangOnly(s.lang);
   $('signin').hidden = true;
   $('nav').hidden = false;
   $('signout').hidden = false;
-  $('who').textContent = s.who.name + ' (' + s.who.role + ')';
   $('content').hidden = false;
-  for (const k of document.querySelectorAll('.k')) k.textContent = s.anonymity_k;
+  drawLanguage();
   showView();
 }
 
@@ -224,9 +270,17 @@ async function signin(body) {
   $('signin-error').textContent = '';
   try {
     const r = await api('POST', '/session', body);
+    const chosen = getLang();
     signedIn(r.data);
+    /* chosen on the sign-in page, never chosen before: keep it for them */
+    if (!r.data.lang && r.data.who.kind === 'person' && chosen !== 'id') {
+      setLangOnly(chosen);
+      drawLanguage();
+      showView();
+      api('PUT', '/session/lang', { lang: chosen }).catch(showError);
+    }
   } catch (e) {
-    $('signin-error').textContent = e.message;
+    say('signin-error', e, body.token !== undefined ? 'signin.token' : 'signin.webchat');
   }
 }
 
@@ -239,9 +293,10 @@ async function overview() {
   cards.replaceChildren();
   const ci = ov.checkins_this_week;
   const items = [
-    ['People', ov.people],
-    ['Conversations in progress', ov.active_conversations],
-    ['Check-ins this week', ci.hidden ? 'fewer than ' + ov.anonymity_k + ' people' : ci.count + ' from ' + ci.people],
+    [t('overview.people'), fmtNum(ov.people)],
+    [t('overview.active'), fmtNum(ov.active_conversations)],
+    [t('overview.checkins'), ci.hidden ? t('overview.fewer_than', { k: ov.anonymity_k })
+      : t('overview.checkins_value', { count: fmtNum(ci.count), people: fmtNum(ci.people) })],
   ];
   for (const [label, value] of items) {
     const c = el('div', null, 'card-stat');
@@ -249,15 +304,16 @@ async function overview() {
     c.appendChild(el('span', label, 'label'));
     cards.appendChild(c);
   }
-  fill('reach-table', ov.reach.map((r) => [r.channel, r.people]), 'Nobody has linked a chat yet.');
+  fill('reach-table', ov.reach.map((r) => [channelName(r.channel), fmtNum(r.people)]), t('overview.reach_empty'));
   fill('mood-table', ov.mood_weeks.slice().reverse().map((w) =>
-    w.hidden ? [w.label, 'fewer than ' + ov.anonymity_k + ' (hidden)', '', ''] : [w.label, w.people, w.answers, w.mood_avg.toFixed(2)]));
+    w.hidden ? [fmtShortDay(w.week), t('overview.hidden_week', { k: ov.anonymity_k }), '', '']
+      : [fmtShortDay(w.week), fmtNum(w.people), fmtNum(w.answers), fmtNum(w.mood_avg, 2)]));
   chart('mood-chart', {
     type: 'line',
     data: {
-      labels: ov.mood_weeks.map((w) => w.label),
+      labels: ov.mood_weeks.map((w) => fmtShortDay(w.week)),
       datasets: [{
-        label: 'Average mood',
+        label: t('overview.mood_avg'),
         data: ov.mood_weeks.map((w) => (w.hidden ? null : w.mood_avg)),
         borderColor: '#0b6e4f',
         backgroundColor: '#0b6e4f',
@@ -266,16 +322,17 @@ async function overview() {
         pointRadius: 4,
       }],
     },
-    options: { scales: { y: { min: 1, max: 5, ticks: { stepSize: 1 } } }, plugins: { legend: { display: false } } },
+    options: { locale: LOCALES[getLang()], scales: { y: { min: 1, max: 5, ticks: { stepSize: 1 } } }, plugins: { legend: { display: false } } },
   });
   fill('delivery-table', d.data.channels.map((c) =>
-    [c.channel, c.total, c.queued, c.sent, c.delivered, c.read, c.failed, c.blocked]), 'No messages.');
+    [channelName(c.channel)].concat([c.total, c.queued, c.sent, c.delivered, c.read, c.failed, c.blocked].map((x) => fmtNum(x)))),
+  t('overview.messages_empty'));
 }
 
-function notice(id, what) {
+function notice(id, key) {
   const n = $(id);
   n.hidden = false;
-  n.textContent = what + ' are not available in this build yet (the API answers 501).';
+  n.textContent = t(key);
 }
 
 /* What load() gives, or null when its module is not in this build (the
@@ -287,59 +344,68 @@ async function unlessOff(load, noticeId, what, tables) {
   } catch (e) {
     if (e.status !== 501) throw e;
     notice(noticeId, what);
-    for (const t of tables) fill(t, []);
+    for (const tab of tables) fill(tab, []);
     return null;
   }
 }
 
 async function surveys() {
-  if (session.features && !session.features.surveys) notice('surveys-off', 'Surveys');
+  if (session.features && !session.features.surveys) notice('surveys-off', 'surveys.off');
   const list = await unlessOff(async () => (await api('GET', '/surveys')).data.surveys || [],
-    'surveys-off', 'Surveys', ['surveys-table']);
+    'surveys-off', 'surveys.off', ['surveys-table']);
   if (!list) return;
   $('survey-send-panel').hidden = false;
   fill('surveys-table', list.map((s) => {
-    const b = el('button', 'Results', 'small');
+    const b = el('button', t('surveys.results'), 'small');
     b.type = 'button';
     b.addEventListener('click', () => surveyDetail(s.id).catch(showError));
-    return [s.title || s.id, s.sent, s.responses === null ? 'hidden' : s.responses, pct(s.response_rate), b];
-  }), 'No surveys sent yet.');
+    return [surveyTitle(s), fmtNum(s.sent), s.responses === null ? t('common.hidden') : fmtNum(s.responses), pct(s.response_rate), b];
+  }), t('surveys.empty'));
 }
+
+/* A survey's or question's text in the language (the API gives both). */
+function surveyTitle(s) {
+  return (getLang() === 'id' && s.title_id) || s.title || s.id;
+}
+
+let surveyOpen = ''; /* the survey shown in #survey-detail, '': none */
 
 async function surveyDetail(id) {
   const r = (await api('GET', '/surveys/' + encodeURIComponent(id))).data;
+  surveyOpen = id;
   $('survey-detail').hidden = false;
-  $('survey-title').textContent = r.title || r.id;
+  $('survey-title').textContent = surveyTitle(r);
   const qs = $('survey-questions');
   qs.replaceChildren();
   if (r.hidden) {
-    $('survey-summary').textContent = 'Fewer than ' + r.anonymity_k + ' answers: results are hidden.';
+    $('survey-summary').textContent = t('surveys.hidden', { k: r.anonymity_k });
     $('survey-csv').hidden = true;
     return;
   }
-  let sum = r.responses + ' responses of ' + r.invited + ' invited (' + pct(r.response_rate) + ')';
-  if (r.enps) sum += '; eNPS ' + r.enps.score;
-  if (r.left_out) sum += '; ' + r.left_out + ' answer(s) left out of every figure (their units had fewer than ' + r.anonymity_k + ' answers)';
+  let sum = t('surveys.summary', { responses: fmtNum(r.responses), invited: fmtNum(r.invited), rate: pct(r.response_rate) });
+  if (r.enps) sum += t('surveys.enps', { score: fmtNum(r.enps.score, Number.isInteger(r.enps.score) ? 0 : 1) });
+  if (r.left_out) sum += t('surveys.left_out', { n: fmtNum(r.left_out), k: fmtNum(r.anonymity_k) });
   $('survey-summary').textContent = sum;
   $('survey-csv').hidden = false;
   $('survey-csv').href = API + '/surveys/' + encodeURIComponent(id) + '/csv';
   (r.questions || []).forEach((q, i) => {
     const box = el('div', null, 'question');
-    box.appendChild(el('h3', q.text || q.id));
+    box.appendChild(el('h3', (getLang() === 'id' && q.text_id) || q.text || q.id));
+    const shown = (l) => (getLang() === 'id' && q.labels_id && q.labels_id[l]) || l;
     if (q.type === 'text') {
       /* free text: the comments themselves, sorted by the server */
       const list = q.comments || [];
-      if (!list.length) box.appendChild(el('p', 'No comments.'));
+      if (!list.length) box.appendChild(el('p', t('surveys.no_comments')));
       const ul = document.createElement('ul');
       ul.className = 'comments';
-      for (const t of list) ul.appendChild(el('li', t));
+      for (const c of list) ul.appendChild(el('li', c));
       if (list.length) box.appendChild(ul);
       qs.appendChild(box);
       return;
     }
     const labels = Object.keys(q.counts || {});
     if (!labels.length) {
-      box.appendChild(el('p', 'Hidden or no answers.'));
+      box.appendChild(el('p', t('surveys.no_answers')));
       qs.appendChild(box);
       return;
     }
@@ -348,15 +414,15 @@ async function surveyDetail(id) {
     c.id = 'q-chart-' + i;
     wrap.appendChild(c);
     box.appendChild(wrap);
-    const t = el('table', null, 'data');
+    const tbl = el('table', null, 'data');
     const tb = document.createElement('tbody');
-    for (const l of labels) tb.appendChild(row([l, q.counts[l]]));
-    t.appendChild(tb);
-    box.appendChild(t);
+    for (const l of labels) tb.appendChild(row([shown(l), fmtNum(q.counts[l])]));
+    tbl.appendChild(tb);
+    box.appendChild(tbl);
     qs.appendChild(box);
     chart(c.id, {
       type: 'bar',
-      data: { labels, datasets: [{ label: 'Answers', data: labels.map((l) => q.counts[l]), backgroundColor: '#3a8d6f' }] },
+      data: { labels: labels.map(shown), datasets: [{ label: t('surveys.answers'), data: labels.map((l) => q.counts[l]), backgroundColor: '#3a8d6f' }] },
       options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });
   });
@@ -364,7 +430,7 @@ async function surveyDetail(id) {
 
 async function broadcasts() {
   const list = await unlessOff(async () => (await api('GET', '/broadcasts')).data.broadcasts || [],
-    'broadcasts-off', 'Broadcasts', ['broadcasts-table']);
+    'broadcasts-off', 'broadcasts.off', ['broadcasts-table']);
   if (!list) return;
   $('broadcast-new-panel').hidden = false;
   const rows = [];
@@ -376,9 +442,10 @@ async function broadcasts() {
       /* delivery unknown: show the broadcast anyway */
     }
     const sum = (k) => d.channels.reduce((a, c) => a + (c[k] || 0), 0);
-    rows.push([day(b.created_at), b.segment, b.text_preview, b.recipients, sum('sent'), sum('delivered'), sum('read'), sum('failed')]);
+    rows.push([fmtWhen(b.created_at), b.segment, b.text_preview, fmtNum(b.recipients)].concat(
+      ['sent', 'delivered', 'read', 'failed'].map((k) => fmtNum(sum(k)))));
   }
-  fill('broadcasts-table', rows, 'No broadcasts yet.');
+  fill('broadcasts-table', rows, t('broadcasts.empty'));
 }
 
 function person(p) {
@@ -387,30 +454,30 @@ function person(p) {
 
 async function mentoring() {
   const both = await unlessOff(() => Promise.all([api('GET', '/mentoring/suggestions'), api('GET', '/mentoring/pairs')]),
-    'mentoring-off', 'Mentoring pairs', ['suggestions-table', 'pairs-table']);
+    'mentoring-off', 'mentoring.off', ['suggestions-table', 'pairs-table']);
   if (!both) return;
   const [sug, pairs] = both;
   fill('suggestions-table', (sug.data.suggestions || []).map((s) => {
-    const b = el('button', 'Approve', 'small');
+    const b = el('button', t('mentoring.approve'), 'small');
     b.type = 'button';
     b.addEventListener('click', async () => {
       b.disabled = true;
       try {
         await api('POST', '/mentoring/pairs', { mentor: s.mentor.nip, mentee: s.mentee.nip });
-        $('pair-result').textContent = 'Approved: ' + s.mentor.name + ' mentors ' + s.mentee.name + '.';
+        $('pair-result').textContent = t('mentoring.approved', { mentor: s.mentor.name, mentee: s.mentee.name });
         await mentoring();
       } catch (e) {
         b.disabled = false;
-        $('pair-result').textContent = e.message;
+        say('pair-result', e);
       }
     });
-    return [person(s.mentor), person(s.mentee), s.score, (s.reasons || []).join(', '), b];
-  }), 'No suggestions.');
+    return [person(s.mentor), person(s.mentee), fmtNum(s.score), (s.reasons || []).map(matchReason).join(', '), b];
+  }), t('mentoring.none'));
   fill('pairs-table', (pairs.data.pairs || []).map((p) =>
-    [person(p.mentor), person(p.mentee), day(p.since), p.sessions]), 'No active pairs.');
+    [person(p.mentor), person(p.mentee), day(p.since), fmtNum(p.sessions)]), t('mentoring.no_pairs'));
 }
 
-const TOLD = { mentor: 'their mentor', hr: 'HR', fallback: 'the fallback list', nobody: 'nobody could be reached' };
+const TOLD = ['mentor', 'hr', 'fallback', 'nobody'];
 
 /* Alerts: open ones first, each with a button to mark it followed up. */
 async function alerts() {
@@ -418,31 +485,33 @@ async function alerts() {
   fill('alerts-table', list.map((a) => {
     let action = '';
     if (a.state === 'open') {
-      action = el('button', 'Followed up', 'small');
+      action = el('button', t('alerts.ack'), 'small');
       action.type = 'button';
       action.addEventListener('click', async () => {
         action.disabled = true;
         try {
           await api('POST', '/alerts/' + encodeURIComponent(a.id) + '/ack');
-          $('alert-result').textContent = 'Marked as followed up: ' + a.person.name + '.';
+          $('alert-result').textContent = t('alerts.acked', { name: a.person.name });
           await alerts();
         } catch (e) {
           action.disabled = false;
-          $('alert-result').textContent = e.message;
+          say('alert-result', e);
         }
       });
     }
-    const told = (TOLD[a.sent_to] || a.sent_to) + (a.recipient ? ': ' + a.recipient : '');
-    const state = a.state === 'open' ? 'open' : 'followed up ' + day(a.acked_at) + ' by ' + a.acked_by;
-    return [day(a.created_at), a.kind, person(a.person), told, state, action];
-  }), 'No alerts.');
+    const told = (TOLD.includes(a.sent_to) ? t('alerts.told.' + a.sent_to) : a.sent_to) + (a.recipient ? ': ' + a.recipient : '');
+    const state = a.state === 'open' ? t('alerts.open') : t('alerts.followed', { when: fmtWhen(a.acked_at), by: a.acked_by });
+    const kind = ['wellbeing', 'distress'].includes(a.kind) ? t('alerts.kind.' + a.kind) : a.kind;
+    return [fmtWhen(a.created_at), kind, person(a.person), told, state, action];
+  }), t('alerts.empty'));
 }
 
 async function people(q) {
   const r = (await api('GET', '/people?limit=200' + (q ? '&q=' + encodeURIComponent(q) : ''))).data;
-  $('people-total').textContent = '(' + r.total + ')';
+  $('people-total').textContent = t('people.total', { n: fmtNum(r.total) });
   fill('people-table', r.people.map((p) =>
-    [p.nip, p.name, p.unit, p.role, p.language, p.channels.join(', ')]), 'No people match.');
+    [p.nip, p.name, p.unit, roleName(p.role), LANGS.includes(p.language) ? t('lang.' + p.language) : p.language,
+      p.channels.map(channelName).join(', ')]), t('people.empty'));
 }
 
 async function importCsv(form) {
@@ -455,17 +524,17 @@ async function importCsv(form) {
   try {
     const r = (await api('POST', '/people/import' + dry, text, 'text/csv')).data;
     if (r.ok) {
-      out.appendChild(el('p', (r.dry_run ? 'Checked: ' : 'Imported: ') + r.rows + ' rows, ' +
-        r.created + ' new, ' + r.updated + ' updated.' + (r.dry_run ? ' Nothing was changed.' : ''), 'ok'));
+      const n = { rows: fmtNum(r.rows), created: fmtNum(r.created), updated: fmtNum(r.updated) };
+      out.appendChild(el('p', t(r.dry_run ? 'people.checked' : 'people.imported', n), 'ok'));
       if (!r.dry_run) await people();
     } else {
-      out.appendChild(el('p', r.error + ' (' + r.nerrors + ' problem' + (r.nerrors === 1 ? '' : 's') + ')', 'error'));
+      out.appendChild(el('p', t('people.has_errors', { n: fmtNum(r.nerrors) }), 'error'));
       const ul = el('ul', null, 'errors');
-      for (const e of r.errors) ul.appendChild(el('li', e));
+      for (const e of r.errors) ul.appendChild(el('li', importError(e)));
       out.appendChild(ul);
     }
   } catch (e) {
-    out.appendChild(el('p', e.message, 'error'));
+    out.appendChild(el('p', e instanceof ApiError ? errorText(e) : t('err.network'), 'error'));
   }
 }
 
@@ -473,22 +542,20 @@ async function importCsv(form) {
 
 let handoffOpen = 0; /* the id shown in #handoff-detail, 0: none */
 
-function when(iso) {
-  if (!iso) return '';
-  return new Date(iso).toLocaleString('en-GB', { timeZone: 'Asia/Jakarta', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-}
+const when = fmtWhen;
 
-const REASONS = { command: 'asked (/bicara)', distress: 'after the help lines', wellbeing: 'after a low WHO-5' };
+const REASONS = ['command', 'distress', 'wellbeing'];
 
 async function conversations() {
   const list = (await api('GET', '/handoffs')).data.handoffs || [];
   fill('handoffs-table', list.map((c) => {
-    const b = el('button', 'Open', 'small');
+    const b = el('button', t('common.open'), 'small');
     b.type = 'button';
     b.addEventListener('click', () => handoff(c.id).catch(showError));
-    const status = el('span', c.waiting ? 'waiting for an answer' : 'answered', c.waiting ? 'badge-waiting' : '');
-    return [c.person.name, c.person.unit, when(c.opened_at), REASONS[c.reason] || c.reason, c.messages, status, b];
-  }), 'Nobody is waiting for a person right now.');
+    const status = el('span', t(c.waiting ? 'conv.waiting' : 'conv.answered'), c.waiting ? 'badge-waiting' : '');
+    const why = REASONS.includes(c.reason) ? t('conv.reason.' + c.reason) : c.reason;
+    return [c.person.name, c.person.unit, when(c.opened_at), why, fmtNum(c.messages), status, b];
+  }), t('conv.empty'));
   if (handoffOpen && !list.some((c) => c.id === handoffOpen)) {
     $('handoff-detail').hidden = true;
     handoffOpen = 0;
@@ -501,16 +568,16 @@ async function handoff(id) {
   $('handoff-closed').textContent = '';
   $('handoff-detail').hidden = false;
   $('handoff-result').textContent = '';
-  $('handoff-title').textContent = c.person.name + ' (' + (c.person.unit || c.person.nip) + ')' + (c.open ? '' : ' \u2014 closed');
+  $('handoff-title').textContent = c.person.name + ' (' + (c.person.unit || c.person.nip) + ')' + (c.open ? '' : t('conv.closed_suffix'));
   const ol = $('handoff-thread');
   ol.replaceChildren();
   for (const m of c.thread || []) {
     const li = el('li', null, m.from);
-    li.appendChild(el('span', (m.from === 'person' ? c.person.name : 'Counsellor') + ', ' + when(m.at), 'meta'));
+    li.appendChild(el('span', (m.from === 'person' ? c.person.name : t('conv.counsellor')) + ', ' + when(m.at), 'meta'));
     li.appendChild(document.createTextNode(m.text));
     ol.appendChild(li);
   }
-  if (!(c.thread || []).length) ol.appendChild(el('li', 'No messages yet.', 'person'));
+  if (!(c.thread || []).length) ol.appendChild(el('li', t('conv.no_messages'), 'person'));
   $('handoff-answer').hidden = !c.open;
 }
 
@@ -520,7 +587,7 @@ async function handoffAnswer(form) {
   form.text.value = '';
   await handoff(handoffOpen);
   await conversations();
-  $('handoff-result').textContent = 'Sent. It goes to the person\'s chat like any other message.';
+  $('handoff-result').textContent = t('conv.sent');
 }
 
 async function handoffClose() {
@@ -531,7 +598,7 @@ async function handoffClose() {
   $('handoff-detail').hidden = true;
   handoffOpen = 0;
   $('error').textContent = '';
-  $('handoff-closed').textContent = 'Closed. The person was told that the counsellor has left and the bot is back.';
+  $('handoff-closed').textContent = t('conv.closed');
 }
 
 const PAGES = {
@@ -575,21 +642,45 @@ function wire() {
   f('handoff-answer', handoffAnswer);
   $('handoff-close').addEventListener('click', () => handoffClose().catch(showError));
   f('people-search', (form) => people(form.q.value));
+  /* A refused send is said next to its form (a segment's typo with the
+     nearest unit), not at the top of the page. */
   f('survey-send', async (form) => {
-    const r = await api('POST', '/surveys/' + encodeURIComponent(form.id.value) + '/send', { to: form.to.value });
-    $('survey-send-result').textContent = 'Sent to ' + r.data.recipients + ' people.';
+    $('survey-send-result').className = 'result';
+    try {
+      const r = await api('POST', '/surveys/' + encodeURIComponent(form.id.value) + '/send', { to: form.to.value });
+      $('survey-send-result').textContent = t('surveys.sent_to', { n: fmtNum(r.data.recipients) });
+    } catch (e) {
+      if (e.status === 401) throw e;
+      $('survey-send-result').className = 'result error';
+      if (e.status === 404) $('survey-send-result').textContent = t('err.survey.unknown', { id: form.id.value });
+      else say('survey-send-result', e);
+      return;
+    }
     await surveys();
   });
   f('broadcast-new', async (form) => {
-    const r = await api('POST', '/broadcasts', { to: form.to.value, text: form.text.value });
-    $('broadcast-result').textContent = 'Queued for ' + r.data.recipients + ' people.';
+    $('broadcast-result').className = 'result';
+    try {
+      const r = await api('POST', '/broadcasts', { to: form.to.value, text: form.text.value });
+      $('broadcast-result').textContent = t('broadcasts.queued', { n: fmtNum(r.data.recipients) });
+    } catch (e) {
+      if (e.status === 401) throw e;
+      $('broadcast-result').className = 'result error';
+      say('broadcast-result', e);
+      return;
+    }
     form.text.value = '';
     await broadcasts();
   });
+  for (const b of document.querySelectorAll('#lang button')) {
+    b.addEventListener('click', () => chooseLanguage(b.dataset.lang));
+  }
 }
 
 async function start() {
+  setLangOnly(storedLang());
   renderShell();
+  drawLanguage();
   wire();
   showView();
   window.addEventListener('hashchange', showView);

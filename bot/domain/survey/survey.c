@@ -24,6 +24,7 @@
 #include "bot/domain/survey/survey_int.h"
 #include "bot/core/core.h"
 #include "bot/base/cal.h"
+#include "bot/domain/people/people_segment.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -68,47 +69,9 @@ int survey_k(const struct config *cfg)
     return k < 3 ? 3 : k;
 }
 
-static int role_valid(const char *r)
-{
-    return !strcmp(r, "employee") || !strcmp(r, "mentor") || !strcmp(r, "hr") ||
-           !strcmp(r, "admin");
-}
-
 int survey_is_staff(const char *role)
 {
     return !strcmp(role, "hr") || !strcmp(role, "admin");
-}
-
-int survey_segment_parse(const char *s, int *kind, char *value, size_t n)
-{
-    if (!s || !kind || !value || n == 0)
-        return BB_EINVAL;
-    value[0] = '\0';
-    if (!strcmp(s, "all")) {
-        *kind = STORE_SEG_ALL;
-        return BB_OK;
-    }
-    if (!strncmp(s, "unit=", 5) && s[5]) {
-        *kind = STORE_SEG_UNIT;
-        return bb_strlcpy(value, s + 5, n) == BB_OK ? BB_OK : BB_EINVAL;
-    }
-    if (!strncmp(s, "role=", 5) && role_valid(s + 5)) {
-        *kind = STORE_SEG_ROLE;
-        return bb_strlcpy(value, s + 5, n);
-    }
-    return BB_EINVAL;
-}
-
-int survey_segment_check(const char *s, char *err, size_t n)
-{
-    char value[128];
-    int kind;
-    if (survey_segment_parse(s, &kind, value, sizeof(value)) == BB_OK)
-        return BB_OK;
-    if (err && n)
-        bb_snprintf(err, n, "bad segment %s (all, unit=NAME, role=employee|mentor|hr|admin)",
-                    s ? s : "");
-    return BB_EINVAL;
 }
 
 int survey_enps(int64_t promoters, int64_t detractors, int64_t n, double *out)
@@ -248,26 +211,60 @@ static int act_survey_answer(const struct domain_ctx *d, const struct store_pers
 }
 
 /* The segment a chat broadcast goes to, from the hr.broadcast flow's
- * fields: seg (all, unit, role), seg_unit, seg_role. */
-static int chat_segment(const cJSON *fields, int *kind, char *value, size_t vn, char *label,
-                        size_t ln)
+ * fields: seg (all, unit, role), seg_unit, seg_role; resolved into *seg
+ * (people_segment.h). BB_EINVAL with seg->msg when it is refused. */
+static int chat_segment(struct store *st, const cJSON *fields, struct people_segment *seg)
 {
-    const cJSON *seg = cJSON_GetObjectItemCaseSensitive(fields, "seg");
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(fields, "seg");
     const cJSON *unit = cJSON_GetObjectItemCaseSensitive(fields, "seg_unit");
     const cJSON *role = cJSON_GetObjectItemCaseSensitive(fields, "seg_role");
-    char spec[200];
-    if (!cJSON_IsString(seg))
-        return BB_EINVAL;
-    if (!strcmp(seg->valuestring, "all"))
+    char spec[PEOPLE_SEG_SPEC_MAX + 8];
+    if (!cJSON_IsString(kind))
+        spec[0] = '\0';
+    else if (!strcmp(kind->valuestring, "all"))
         bb_snprintf(spec, sizeof(spec), "all");
-    else if (!strcmp(seg->valuestring, "unit") && cJSON_IsString(unit))
-        bb_snprintf(spec, sizeof(spec), "unit=%s", unit->valuestring);
-    else if (!strcmp(seg->valuestring, "role") && cJSON_IsString(role))
-        bb_snprintf(spec, sizeof(spec), "role=%s", role->valuestring);
+    else if (!strcmp(kind->valuestring, "unit") && cJSON_IsString(unit))
+        (void)bb_snprintf(spec, sizeof(spec), "unit=%s", unit->valuestring);
+    else if (!strcmp(kind->valuestring, "role") && cJSON_IsString(role))
+        (void)bb_snprintf(spec, sizeof(spec), "role=%s", role->valuestring);
     else
-        return BB_EINVAL;
-    bb_strlcpy(label, spec, ln);
-    return survey_segment_parse(spec, kind, value, vn);
+        spec[0] = '\0';
+    return people_segment_resolve(st, spec, seg);
+}
+
+/* Tell the person in the chat why the segment was refused: the unit or
+ * role, the nearest known one, and that nothing was sent. */
+static int say_segment_refused(const struct domain_ctx *d, const struct store_person *p,
+                               const struct people_segment *seg)
+{
+    char id_text[400], en_text[400],
+        near_id[PEOPLE_SEG_VALUE_MAX + 40] = "", near_en[PEOPLE_SEG_VALUE_MAX + 40] = "";
+    const char *what_id = seg->err == PEOPLE_SEG_ROLE ? "Peran" : "Unit";
+    const char *what_en = seg->err == PEOPLE_SEG_ROLE ? "role" : "unit";
+    if (seg->suggest[0]) {
+        (void)bb_snprintf(near_id, sizeof(near_id), " Maksud Anda '%s'?", seg->suggest);
+        (void)bb_snprintf(near_en, sizeof(near_en), " Did you mean '%s'?", seg->suggest);
+    }
+    if (seg->err == PEOPLE_SEG_UNIT || seg->err == PEOPLE_SEG_ROLE) {
+        (void)bb_snprintf(id_text, sizeof(id_text),
+                          "%s '%s' tidak ditemukan di data pegawai.%s Siaran ini tidak "
+                          "dapat dikirim. Pilih Batal, lalu ketik /siaran untuk mengulang.",
+                          what_id, seg->given, near_id);
+        (void)bb_snprintf(en_text, sizeof(en_text),
+                          "There is no %s '%s' in the staff data.%s This broadcast cannot be "
+                          "sent. Choose Cancel, then type /broadcast to start again.",
+                          what_en, seg->given, near_en);
+    } else {
+        (void)bb_snprintf(id_text, sizeof(id_text),
+                          "Tidak ada seorang pun di segmen %s. Siaran ini tidak dapat dikirim.",
+                          seg->spec[0] ? seg->spec : seg->given);
+        (void)bb_snprintf(en_text, sizeof(en_text),
+                          "Nobody is in the segment %s. This broadcast cannot be sent.",
+                          seg->spec[0] ? seg->spec : seg->given);
+    }
+    const char *t[2] = {id_text, en_text};
+    int rc = core_send_text(d->core, p->id, t, STORE_PRIO_LIVE, 0);
+    return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
 
 static int act_broadcast(const struct domain_ctx *d, const struct store_person *p,
@@ -275,9 +272,10 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
 {
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(args, "fields");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(fields, "message");
-    char value[128], label[200], id_text[400], en_text[400];
-    int kind, rc;
-    int64_t total = 0, reach = 0, id = 0, n = 0;
+    struct people_segment seg;
+    char id_text[400], en_text[400];
+    int rc;
+    int64_t id = 0, n = 0;
     if (!survey_is_staff(p->role)) {
         store_audit(d->st, p->nip, "broadcast.refused", p->id, "not hr or admin", d->now);
         rc = core_send_text(d->core, p->id, text_not_allowed, STORE_PRIO_LIVE, 0);
@@ -288,26 +286,27 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
         rc = core_send_text(d->core, p->id, text_bidi, STORE_PRIO_LIVE, 0);
         return rc == BB_ENOTFOUND ? BB_OK : rc;
     }
-    if (!cJSON_IsObject(fields) ||
-        chat_segment(fields, &kind, value, sizeof(value), label, sizeof(label)) != BB_OK ||
-        !cJSON_IsString(msg) || !survey_text_ok(msg->valuestring)) {
-        bb_log(BB_LOG_WARN, "survey", "broadcast from chat: bad segment or text");
+    if (!cJSON_IsObject(fields) || !cJSON_IsString(msg) || !survey_text_ok(msg->valuestring)) {
+        bb_log(BB_LOG_WARN, "survey", "broadcast from chat: bad text");
         return BB_OK;
     }
+    rc = chat_segment(d->st, fields, &seg);
+    if (rc == BB_EINVAL)
+        return say_segment_refused(d, p, &seg); /* nothing is queued */
+    if (rc != BB_OK)
+        return rc;
     if (!send) {
-        if ((rc = store_segment_count(d->st, kind, value, &total, &reach)) != BB_OK)
-            return rc;
         bb_snprintf(id_text, sizeof(id_text),
                     "Pesan ini akan dikirim ke %" PRId64 " orang (%s; %" PRId64
                     " orang di segmen ini belum terhubung dengan bot).",
-                    reach, label, total - reach);
+                    seg.reachable, seg.spec, seg.total - seg.reachable);
         bb_snprintf(en_text, sizeof(en_text),
                     "Recipients: %" PRId64 " (%s; %" PRId64
                     " more in this segment have not linked a chat yet).",
-                    reach, label, total - reach);
+                    seg.reachable, seg.spec, seg.total - seg.reachable);
     } else {
-        rc = survey_broadcast_queue(d, kind, value, label, msg->valuestring, msg->valuestring,
-                                    d->now, p->nip, &id, &n);
+        rc = survey_broadcast_queue(d, seg.kind, seg.value, seg.spec, msg->valuestring,
+                                    msg->valuestring, d->now, p->nip, &id, &n);
         if (rc != BB_OK)
             return rc;
         bb_snprintf(id_text, sizeof(id_text),
@@ -479,9 +478,9 @@ int survey_wave_send(const struct domain_ctx *d, const char *flow_id, const char
                      struct store_wave *w, int64_t *unlinked, char err[SURVEY_ERR_MAX])
 {
     const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
-    char value[128], detail[256];
-    int64_t total = 0, reach = 0;
-    int kind, rc;
+    struct people_segment seg;
+    char detail[256];
+    int rc;
     err[0] = '\0';
     if (!f) {
         bb_snprintf(err, SURVEY_ERR_MAX, "no flow %s in the flows directory", flow_id);
@@ -492,28 +491,28 @@ int survey_wave_send(const struct domain_ctx *d, const char *flow_id, const char
                     "%s is not a survey flow (kind \"survey\" with an hr trigger)", flow_id);
         return BB_EINVAL;
     }
-    if (survey_segment_check(to, err, SURVEY_ERR_MAX) != BB_OK ||
-        survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
-        return BB_EINVAL;
+    if ((rc = people_segment_resolve(d->st, to, &seg)) != BB_OK) {
+        if (rc == BB_EINVAL)
+            bb_strlcpy(err, seg.msg, SURVEY_ERR_MAX);
+        return rc;
+    }
     if (close_at <= at || pace < 1) {
         bb_snprintf(err, SURVEY_ERR_MAX, "the wave must close after it starts");
         return BB_EINVAL;
     }
-    if ((rc = store_segment_count(d->st, kind, value, &total, &reach)) != BB_OK)
-        return rc;
     memset(w, 0, sizeof(*w));
     bb_strlcpy(w->flow_id, flow_id, sizeof(w->flow_id));
-    bb_strlcpy(w->segment, to, sizeof(w->segment));
+    bb_strlcpy(w->segment, seg.spec, sizeof(w->segment));
     bb_strlcpy(w->actor, actor, sizeof(w->actor));
     w->start_at = at;
     w->close_at = close_at;
     w->remind_at = remind_at;
     w->created_at = d->now;
-    if ((rc = store_wave_add(d->st, w, kind, value, pace)) != BB_OK)
+    if ((rc = store_wave_add(d->st, w, seg.kind, seg.value, pace)) != BB_OK)
         return rc;
-    *unlinked = total - reach;
+    *unlinked = seg.total - seg.reachable;
     bb_snprintf(detail, sizeof(detail), "wave %" PRId64 " of %s to %s: %" PRId64 " invited", w->id,
-                flow_id, to, w->invited);
+                flow_id, seg.spec, w->invited);
     return store_audit(d->st, actor, "survey.send", 0, detail, d->now);
 }
 

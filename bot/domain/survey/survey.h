@@ -27,14 +27,9 @@ extern const struct domain_module survey_module;
  * below 3 (and 5 when cfg is NULL). */
 int survey_k(const struct config *cfg);
 
-/* Parse a segment: "all", "unit=NAME", "role=ROLE" (ROLE one of employee,
- * mentor, hr, admin). kind is enum store_seg_kind; value gets NAME or ROLE.
- * BB_EINVAL for anything else. */
-int survey_segment_parse(const char *s, int *kind, char *value, size_t n);
-/* The same check for whoever only needs to know (the CLI, the dashboard):
- * BB_OK, or BB_EINVAL with a message for the person in err (n bytes) naming
- * the segment and what is accepted. */
-int survey_segment_check(const char *s, char *err, size_t n);
+/* Segments ("all", "unit=NAME", "role=ROLE") are parsed and checked by
+ * people_segment_resolve (bot/domain/people/people_segment.h), the one
+ * parser for the CLI, the dashboard and the chat. */
 
 /* eNPS from counts: % promoters (9-10) minus % detractors (0-6), -100..100.
  * BB_EINVAL when n is 0. */
@@ -62,6 +57,12 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
                         char *err);
 int survey_admin_csv(const struct domain_ctx *d, const char *survey_id, int k, char **csv,
                      size_t *len, char *err);
+/* The dashboard's check of a segment (admin_hooks.segment_check): BB_OK,
+ * or BB_EINVAL with the English reason in err (n bytes) and in *detail a
+ * new {"code": "segment.syntax|unit|role|empty", "value", "suggestion",
+ * "known": [...]} for the dashboard to word in its reader's language. */
+int survey_admin_segment(const struct domain_ctx *d, const char *segment, cJSON **detail, char *err,
+                         size_t n);
 int survey_admin_send(const struct domain_ctx *d, const char *survey_id, const char *segment,
                       const char *actor, cJSON **out, char *err);
 int survey_admin_broadcasts(const struct domain_ctx *d, cJSON **out, char *err);

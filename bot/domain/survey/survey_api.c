@@ -8,6 +8,7 @@
  */
 #include "bot/domain/survey/survey_int.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,26 @@ static const char *flow_text_en(const struct flow_text *t)
     return t->t[0] ? t->t[0] : "";
 }
 
+/* The Indonesian text, else the English one (the dashboard shows it in
+ * Indonesian mode; "" only when the flow has neither). */
+static const char *flow_text_id(const struct flow_text *t)
+{
+    if (t->t[0] && t->t[0][0])
+        return t->t[0];
+    return flow_text_en(t);
+}
+
 static const char *flow_title(const struct domain_ctx *d, const char *flow_id)
 {
     const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
     const char *t = f ? flow_text_en(&f->title) : "";
+    return t[0] ? t : flow_id;
+}
+
+static const char *flow_title_id(const struct domain_ctx *d, const char *flow_id)
+{
+    const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
+    const char *t = f ? flow_text_id(&f->title) : "";
     return t[0] ? t : flow_id;
 }
 
@@ -52,22 +69,68 @@ static double rate(int64_t part, int64_t whole)
     return whole > 0 ? round(1000.0 * (double)part / (double)whole) / 1000.0 : 0.0;
 }
 
-/* An empty segment is almost always a typing mistake on the dashboard. */
-static int segment_nonempty(const struct domain_ctx *d, const char *to, char *err)
+/* Resolve the segment `to` (people_segment.h: case-insensitive, refused
+ * when unknown or empty) into *seg; BB_EINVAL with the reason in err. */
+static int segment_of(const struct domain_ctx *d, const char *to, struct people_segment *seg,
+                      char *err)
 {
-    char value[128];
-    int kind, rc;
-    int64_t total = 0;
-    if (survey_segment_check(to, err, SURVEY_ERR_MAX) != BB_OK ||
-        survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
-        return BB_EINVAL;
-    if ((rc = store_segment_count(d->st, kind, value, &total, NULL)) != BB_OK)
-        return rc;
-    if (total == 0) {
-        bb_snprintf(err, SURVEY_ERR_MAX, "nobody is in the segment %s", to);
-        return BB_EINVAL;
+    int rc = people_segment_resolve(d->st, to, seg);
+    if (rc == BB_EINVAL)
+        bb_strlcpy(err, seg->msg, SURVEY_ERR_MAX);
+    return rc;
+}
+
+#define SURVEY_KNOWN_MAX 500 /* units named in a refusal */
+
+static const char *const seg_codes[] = {
+    [PEOPLE_SEG_SYNTAX] = "segment.syntax",
+    [PEOPLE_SEG_UNIT] = "segment.unit",
+    [PEOPLE_SEG_ROLE] = "segment.role",
+    [PEOPLE_SEG_EMPTY] = "segment.empty",
+};
+
+/* The details of a refused segment for the dashboard, which words the
+ * error in the reader's language from them: {"code", "value",
+ * "suggestion", "known": [...]} (known: the units or roles there are). */
+static cJSON *segment_detail(const struct domain_ctx *d, const struct people_segment *seg)
+{
+    struct store_unit_count *u = NULL;
+    cJSON *o = cJSON_CreateObject(), *known;
+    int n = 0, ok;
+    if (!o)
+        return NULL;
+    assert(seg->err >= PEOPLE_SEG_SYNTAX && seg->err <= PEOPLE_SEG_EMPTY);
+    ok = cJSON_AddStringToObject(o, "code", seg_codes[seg->err]) &&
+         cJSON_AddStringToObject(o, "value",
+                                 seg->err == PEOPLE_SEG_EMPTY ? seg->spec : seg->given) &&
+         (!seg->suggest[0] || cJSON_AddStringToObject(o, "suggestion", seg->suggest)) &&
+         (known = cJSON_AddArrayToObject(o, "known"));
+    if (ok && seg->err == PEOPLE_SEG_UNIT && store_segment_units(d->st, &u, &n) == BB_OK) {
+        for (int i = 0; ok && i < n && i < SURVEY_KNOWN_MAX; i++)
+            ok = cJSON_AddItemToArray(known, cJSON_CreateString(u[i].unit));
+    } else if (ok && seg->err == PEOPLE_SEG_ROLE) {
+        for (int i = 0; ok && people_roles[i]; i++)
+            ok = cJSON_AddItemToArray(known, cJSON_CreateString(people_roles[i]));
     }
-    return BB_OK;
+    free(u);
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+int survey_admin_segment(const struct domain_ctx *d, const char *segment, cJSON **detail, char *err,
+                         size_t n)
+{
+    struct people_segment seg;
+    char e[SURVEY_ERR_MAX] = "";
+    int rc = segment_of(d, segment, &seg, e);
+    *detail = NULL;
+    bb_strlcpy(err, e, n);
+    if (rc == BB_EINVAL)
+        *detail = segment_detail(d, &seg);
+    return rc;
 }
 
 static const char *const input_types[] = {"none",  "text",  "number", "choice",
@@ -93,11 +156,12 @@ static int question_json(const struct flow_node *node, const struct survey_qstat
                          struct survey_agg *a, cJSON *arr)
 {
     char label[16];
-    cJSON *o = cJSON_CreateObject(), *c;
+    cJSON *o = cJSON_CreateObject(), *c, *lid;
     if (!o || !cJSON_AddItemToArray(arr, o))
         return BB_ENOMEM;
     if (!cJSON_AddStringToObject(o, "id", q->name) ||
         !cJSON_AddStringToObject(o, "text", node ? flow_text_en(&node->ask) : q->name) ||
+        !cJSON_AddStringToObject(o, "text_id", node ? flow_text_id(&node->ask) : q->name) ||
         !cJSON_AddStringToObject(o, "type",
                                  node         ? input_type(node->input.type)
                                  : q->is_text ? "text"
@@ -118,6 +182,9 @@ static int question_json(const struct flow_node *node, const struct survey_qstat
         return rc != BB_OK ? rc : list ? BB_OK : BB_ENOMEM;
     }
     if (node && node->input.nopts > 0) {
+        /* each option's Indonesian label, keyed by the English one */
+        if (!(lid = cJSON_AddObjectToObject(o, "labels_id")))
+            return BB_ENOMEM;
         for (int i = 0; i < node->input.nopts; i++) {
             const struct flow_option *op = &node->input.opts[i];
             double v = op->value;
@@ -128,7 +195,9 @@ static int question_json(const struct flow_node *node, const struct survey_qstat
                 l = label;
             }
             if (!cJSON_GetObjectItemCaseSensitive(c, l) &&
-                !cJSON_AddNumberToObject(c, l, (double)n))
+                (!cJSON_AddNumberToObject(c, l, (double)n) ||
+                 !cJSON_AddStringToObject(
+                     lid, l, op->label.t[0] && op->label.t[0][0] ? op->label.t[0] : l)))
                 return BB_ENOMEM;
         }
         return BB_OK;
@@ -225,6 +294,7 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
     rc = BB_ENOMEM;
     if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
         !cJSON_AddStringToObject(o, "title", flow_title(d, survey_id)) ||
+        !cJSON_AddStringToObject(o, "title_id", flow_title_id(d, survey_id)) ||
         !cJSON_AddNumberToObject(o, "wave", (double)lw->id) ||
         !cJSON_AddNumberToObject(o, "waves", (double)n) ||
         !cJSON_AddStringToObject(o, "segment", lw->segment) ||
@@ -290,6 +360,7 @@ int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
             if ((x = cJSON_CreateObject()) && cJSON_AddItemToArray(arr, x) &&
                 cJSON_AddStringToObject(x, "id", w[i].flow_id) &&
                 cJSON_AddStringToObject(x, "title", flow_title(d, w[i].flow_id)) &&
+                cJSON_AddStringToObject(x, "title_id", flow_title_id(d, w[i].flow_id)) &&
                 cJSON_AddNumberToObject(x, "sent", sent) &&
                 cJSON_AddNumberToObject(x, "wave", (double)w[i].id) &&
                 cJSON_AddNumberToObject(x, "invited", (double)invited) &&
@@ -344,8 +415,6 @@ int survey_admin_send(const struct domain_ctx *d, const char *survey_id, const c
     cJSON *o = NULL;
     int rc;
     *out = NULL;
-    if ((rc = segment_nonempty(d, segment, err)) != BB_OK)
-        return rc;
     rc = survey_wave_send(d, survey_id, segment, d->now, d->now + SURVEY_CLOSE_AFTER,
                           d->now + SURVEY_REMIND_AFTER, SURVEY_PACE, actor, &w, &unlinked, err);
     if (rc != BB_OK)
@@ -398,12 +467,12 @@ out:
 int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, const char *text,
                            const char *actor, cJSON **out, char *err)
 {
-    char value[128];
-    int kind, rc;
+    struct people_segment seg;
+    int rc;
     int64_t id = 0, n = 0;
     cJSON *o;
     *out = NULL;
-    if ((rc = segment_nonempty(d, segment, err)) != BB_OK)
+    if ((rc = segment_of(d, segment, &seg, err)) != BB_OK)
         return rc;
     if (!survey_text_ok(text)) {
         bb_snprintf(err, SURVEY_ERR_MAX,
@@ -412,9 +481,8 @@ int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, cons
                     SURVEY_TEXT_MAX);
         return BB_EINVAL;
     }
-    if (survey_segment_parse(segment, &kind, value, sizeof(value)) != BB_OK)
-        return BB_EINVAL; /* checked above */
-    rc = survey_broadcast_queue(d, kind, value, segment, text, text, d->now, actor, &id, &n);
+    rc = survey_broadcast_queue(d, seg.kind, seg.value, seg.spec, text, text, d->now, actor, &id,
+                                &n);
     if (rc != BB_OK)
         return rc;
     if (!(o = cJSON_CreateObject()) || !cJSON_AddNumberToObject(o, "id", (double)id) ||

@@ -41,6 +41,23 @@ static int usage_err(const char *msg, const char *arg)
     return 2;
 }
 
+/* Resolve the segment `to` into *seg (people_segment.h). 0, or the exit
+ * code to give: 2 for a refused segment (the reason on stderr), 1 for a
+ * store error. */
+static int segment_arg(const struct domain_ctx *d, const char *to, struct people_segment *seg)
+{
+    int rc = people_segment_resolve(d->st, to, seg);
+    if (rc == BB_EINVAL) {
+        fprintf(stderr, "bimbing: %s; nothing was queued\n", seg->msg);
+        return 2;
+    }
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: cannot read the people: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    return 0;
+}
+
 /* "<command> <sub> ID [--as NIP]": the id (positive) and the actor (see
  * cli_actor). Returns 0, or the exit code to give (2 with the usage). */
 static int id_and_actor(const struct domain_ctx *d, int argc, char **argv, const char *usage,
@@ -64,9 +81,10 @@ static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
     const char *flow_id = NULL, *to = NULL, *as = NULL;
     int64_t at = d->now, close_at = 0, close_after = SURVEY_CLOSE_AFTER,
             remind_after = SURVEY_REMIND_AFTER;
-    int no_remind = 0, kind, rc;
+    int no_remind = 0, rc;
     long long pace = SURVEY_PACE;
-    char value[128], actor[64], err[SURVEY_ERR_MAX], d0[32], d1[32], d2[32];
+    char actor[64], err[SURVEY_ERR_MAX], d0[32], d1[32], d2[32];
+    struct people_segment seg;
     int64_t unlinked = 0;
     struct store_wave w;
 
@@ -110,15 +128,15 @@ static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
         return usage_err("usage: survey send FLOW --to SEGMENT [--at TIME] [--close-at TIME | "
                          "--close-after DUR] [--remind-after DUR | --no-remind]",
                          NULL);
-    if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
-        return usage_err("bad segment (all, unit=NAME, role=employee|mentor|hr|admin)", to);
+    if ((rc = segment_arg(d, to, &seg)) != 0)
+        return rc;
     if (!close_at)
         close_at = at + close_after;
     if (close_at <= at)
         return usage_err("the wave must close after it starts", NULL);
     if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
         return 1;
-    rc = survey_wave_send(d, flow_id, to, at, close_at,
+    rc = survey_wave_send(d, flow_id, seg.spec, at, close_at,
                           no_remind || at + remind_after >= close_at ? 0 : at + remind_after,
                           (int)pace, actor, &w, &unlinked, err);
     if (rc == BB_ENOTFOUND || rc == BB_EINVAL) {
@@ -278,8 +296,9 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
 {
     const char *to = NULL, *text = NULL, *t_id = NULL, *t_en = NULL, *as = NULL;
     int64_t at = d->now, id = 0, n = 0;
-    char value[128], actor[64];
-    int kind;
+    struct people_segment seg;
+    char actor[64];
+    int rc;
     if (argc >= 2 && !strcmp(argv[1], "status"))
         return cmd_broadcast_status(d, argc, argv);
     for (int i = 1; i < argc; i++) {
@@ -311,15 +330,16 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
         return usage_err("usage: broadcast --to SEGMENT (--text TEXT | --text-id TEXT --text-en "
                          "TEXT) [--at TIME]",
                          NULL);
-    if (survey_segment_parse(to, &kind, value, sizeof(value)) != BB_OK)
-        return usage_err("bad segment (all, unit=NAME, role=employee|mentor|hr|admin)", to);
     if (!survey_text_ok(t_id) || !survey_text_ok(t_en))
         return usage_err("the text must be valid UTF-8, 1 to 4096 bytes, without "
                          "direction-override characters (U+202A-U+202E, U+2066-U+2069)",
                          NULL);
     if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
         return 1;
-    if (survey_broadcast_queue(d, kind, value, to, t_id, t_en, at, actor, &id, &n) != BB_OK) {
+    if ((rc = segment_arg(d, to, &seg)) != 0)
+        return rc;
+    if (survey_broadcast_queue(d, seg.kind, seg.value, seg.spec, t_id, t_en, at, actor, &id, &n) !=
+        BB_OK) {
         fprintf(stderr, "bimbing: broadcast failed: %s\n", store_errmsg(d->st));
         return 1;
     }

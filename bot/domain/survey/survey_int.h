@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "bot/base/bb.h"
+#include "bot/domain/people/people_segment.h"
 #include "bot/domain/survey/survey.h"
 #include "store/store_survey.h"
 
