@@ -225,7 +225,7 @@ static int parse_year(struct work_holidays *h, const cJSON *y, int yi, const cha
                         w->year, di);
             return BB_EINVAL;
         }
-        if (!cJSON_IsString(date) || cal_parse_date(date->valuestring, &o->day) != 0) {
+        if (!cJSON_IsString(date) || cal_parse_iso(date->valuestring, &o->day) != 0) {
             bb_snprintf(err, el, "%s: %d.days[%d].date must be a date YYYY-MM-DD", name, w->year,
                         di);
             return BB_EINVAL;

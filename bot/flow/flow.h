@@ -31,15 +31,15 @@
 #define FLOW_NAME_MAX 48 /* node and variable names: [A-Za-z0-9_], at most 47 */
 #define FLOW_OPT_ID_MAX                                                                            \
     41 /* option ids: [a-z0-9_-], at most 40 (a button carries it back in 64 bytes) */
-#define FLOW_LABEL_MAX   64 /* any option label, in characters */
-#define FLOW_MAX_OPTS    30
-#define FLOW_MAX_NODES   500
-#define FLOW_MAX_DEPTH   4    /* call nesting */
-#define FLOW_MAX_STEPS   64   /* nodes run for one event before the engine gives up */
-#define FLOW_TEXT_MAX    4000 /* a rendered text, in bytes */
-#define FLOW_SRC_MAX     (1024 * 1024)
-#define FLOW_MAX_VARS    64
-#define FLOW_VAR_MAX     16384 /* a saved value, in bytes: 4,000 characters of any script */
+#define FLOW_LABEL_MAX 64 /* any option label, in characters */
+#define FLOW_MAX_OPTS  30
+#define FLOW_MAX_NODES 500
+#define FLOW_MAX_DEPTH 4    /* call nesting */
+#define FLOW_MAX_STEPS 64   /* nodes run for one event before the engine gives up */
+#define FLOW_TEXT_MAX  4000 /* a rendered text, in bytes */
+#define FLOW_SRC_MAX   (1024 * 1024)
+#define FLOW_MAX_VARS  64
+#define FLOW_VAR_MAX   16384 /* a saved value, in bytes: 4,000 characters of any script */
 
 /* A limit a channel puts on option labels: a question of at most max_opts
  * options is shown as `what` (say, a platform's reply buttons), which holds

@@ -25,7 +25,7 @@ static int64_t at(const char *iso)
 static int64_t day_of(const char *ymd)
 {
     int64_t d = 0;
-    assert_int_equal(cal_parse_date(ymd, &d), 0);
+    assert_int_equal(cal_parse_iso(ymd, &d), 0);
     return d;
 }
 

@@ -461,10 +461,10 @@ static int pair_list(const struct domain_ctx *d, int argc, char **argv)
         printf("left the programme: %d\n", no);
     for (int i = 0; i < no; i++) {
         struct store_person a;
-        char since[16];
+        char since[64];
         if (store_person_by_id(d->st, o[i].person_id, &a) != BB_OK)
             continue;
-        mentoring_fmt_date(o[i].since, since, sizeof(since));
+        mentoring_fmt_date(d, a.tz, o[i].since, CAL_LANG_EN, CAL_SHORT, since, sizeof(since));
         printf("  %s (%s, %s) since %s: %s\n", a.name, a.nip, a.unit, since,
                o[i].reason[0] ? o[i].reason : "-");
     }

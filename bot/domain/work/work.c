@@ -41,7 +41,7 @@ static int act_leave(const struct domain_ctx *d, const struct store_person *p, c
     int64_t day, today, until, back = 0;
     char dayt[2][64], backt[2][96], id[400], en[400];
     int rc;
-    if (!cJSON_IsString(v) || cal_parse_date(v->valuestring, &day) != 0) {
+    if (!cJSON_IsString(v) || cal_parse_iso(v->valuestring, &day) != 0) {
         bb_log(BB_LOG_WARN, "work", "leave: not a date; nothing changed");
         return BB_OK;
     }

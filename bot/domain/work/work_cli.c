@@ -37,7 +37,7 @@ static int show(const struct domain_ctx *d, const struct store_person *p)
                 err);
     work_hours_format(&h, days, sizeof(days), hours, sizeof(hours));
     if (w.leave_until != STORE_WORK_NO_LEAVE)
-        cal_format_date(w.leave_until, leave, sizeof(leave));
+        cal_format_iso(w.leave_until, leave, sizeof(leave));
     printf("%s\t%s\tdays %s%s\thours %s%s\tleave until %s\n", p->nip, p->tz, days,
            w.days[0] ? "" : " (instance)", hours, w.hours[0] ? "" : " (instance)", leave);
     return 0;
@@ -88,7 +88,7 @@ static int cmd_work(const struct domain_ctx *d, int argc, char **argv)
         return show(d, &p);
     }
     int64_t day = STORE_WORK_NO_LEAVE;
-    if (!until || (strcmp(until, "none") && cal_parse_date(until, &day) != 0)) {
+    if (!until || (strcmp(until, "none") && cal_parse_iso(until, &day) != 0)) {
         fprintf(stderr, "bimbing: work leave: give the last day of leave as YYYY-MM-DD, or "
                         "none; nothing changed\n");
         return 1;
@@ -140,7 +140,7 @@ static int cmd_holidays(const struct domain_ctx *d, int argc, char **argv)
             cal_civil_from_days(x->day, &y, &m, &dd);
             if (year && y != year)
                 continue;
-            cal_format_date(x->day, ymd, sizeof(ymd));
+            cal_format_iso(x->day, ymd, sizeof(ymd));
             work_format_day(x->day, 1, wd, sizeof(wd));
             printf("%s\t%.3s\t%s\t%s\n", ymd, wd,
                    x->kind == WORK_HOLIDAY ? "holiday" : "cuti_bersama", x->name[0]);
