@@ -301,7 +301,7 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
     int rc;
     if (argc >= 2 && !strcmp(argv[1], "status"))
         return cmd_broadcast_status(d, argc, argv);
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* --option value pairs */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             return usage_err("broadcast: missing value or unknown argument", a);
@@ -320,7 +320,6 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
                 return usage_err("bad time for --at", v);
         } else
             return usage_err("broadcast: unknown argument", a);
-        i++;
     }
     if (text && !t_id)
         t_id = text;
