@@ -130,6 +130,7 @@ static const struct store_col person_cols[] = {
     STORE_TXT(struct store_person, tz),         STORE_TXT(struct store_person, phone),
     STORE_TXT(struct store_person, email),      STORE_TXT(struct store_person, supervisor_nip),
     STORE_TXT(struct store_person, strengths),  STORE_TXT(struct store_person, interests),
+    STORE_TXT(struct store_person, gender),
     STORE_I64(struct store_person, created_at), STORE_I64(struct store_person, updated_at)};
 
 int store_map_person(sqlite3_stmt *s, void *row)

@@ -537,6 +537,10 @@ const char *const store_migrations[] = {
      * everyone. */
     "CREATE INDEX people_counsellor ON people(role) WHERE role = 'counsellor';"
     "CREATE INDEX people_hr ON people(unit, id) WHERE role = 'hr';",
+    /* The register (docs/coaching.md): a person's gender as HR's people CSV
+     * gives it ('L' laki-laki, 'P' perempuan, '' not given; the NIP's own
+     * gender digit is read when this is empty), for "Bapak"/"Ibu". */
+    "ALTER TABLE people ADD COLUMN gender TEXT NOT NULL DEFAULT '';",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -552,7 +556,7 @@ const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migr
 const struct store_person_table store_person_tables[] = {
     {"person",
      "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"
-     " strengths, interests, created_at, updated_at FROM people WHERE id = ?1",
+     " strengths, interests, gender, created_at, updated_at FROM people WHERE id = ?1",
      "DELETE FROM people WHERE id = ?1", 1, 0},
     /* Others name the person as their supervisor: that NIP goes too. */
     {NULL, NULL,

@@ -410,8 +410,12 @@ static char *render(struct run *R, const char *tpl)
     return bb_buf_take(&b);
 }
 
+/* The text in the conversation's language; in Indonesian, its casual
+ * variant when the instance's register is "santai" and it has one. */
 static const char *tx(struct run *R, const struct flow_text *t)
 {
+    if (R->lang == 0 && R->ctx->casual && t->casual)
+        return t->casual;
     const char *s = t->t[R->lang];
     return s ? s : t->t[0] ? t->t[0] : "";
 }
@@ -588,7 +592,10 @@ static void do_actions(struct run *R, const struct flow_node *n)
         if (a->text.t[0]) {
             cJSON *t = cJSON_CreateObject();
             for (int l = 0; l < FLOW_NLANG && t; l++) {
-                char *s = render(R, a->text.t[l] ? a->text.t[l] : "");
+                const char *src = l == 0 && R->ctx->casual && a->text.casual ? a->text.casual
+                                  : a->text.t[l]                             ? a->text.t[l]
+                                                                             : "";
+                char *s = render(R, src);
                 cJSON_AddStringToObject(t, flow_langs[l], s ? s : "");
                 free(s);
             }

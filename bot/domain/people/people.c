@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 
 #define FIELD_MAX 4096 /* bytes of one raw field; every column has a smaller cap */
 #define COLS_MAX  32   /* fields in one record */
@@ -37,13 +38,14 @@ enum people_col {
     COL_SUPERVISOR,
     COL_STRENGTHS,
     COL_INTERESTS,
+    COL_GENDER,
     NCOLS
 };
 #define NREQUIRED 4 /* nip, name, unit, role */
 
 static const char *const col_names[NCOLS] = {
     "nip",      "name",  "unit",  "role",           "position",  "grade",    "language",
-    "timezone", "phone", "email", "supervisor_nip", "strengths", "interests"};
+    "timezone", "phone", "email", "supervisor_nip", "strengths", "interests", "gender"};
 
 /* ---- the CSV reader ---------------------------------------------------- */
 
@@ -408,6 +410,8 @@ static int parse_header(struct imp *im, struct csv *c)
         for (int k = 0; k < NCOLS; k++)
             if (strcmp(name, col_names[k]) == 0)
                 im->map[i] = k;
+        if (strcmp(name, "jenis_kelamin") == 0) /* the Indonesian name of "gender" */
+            im->map[i] = COL_GENDER;
         if (im->map[i] < 0) {
             add_err(im->rep, "line %d, column %d (%s): unknown column", c->rec_line, i + 1,
                     name[0] ? name : "(empty)");
@@ -470,7 +474,8 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
                                        [COL_EMAIL] = sizeof(p->email),
                                        [COL_SUPERVISOR] = 64,
                                        [COL_STRENGTHS] = 1024,
-                                       [COL_INTERESTS] = 1024};
+                                       [COL_INTERESTS] = 1024,
+                                       [COL_GENDER] = 64};
     int line = c->rec_line, before = im->rep->nerrors;
     char *v;
     memset(p, 0, sizeof(*p));
@@ -558,6 +563,12 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
         field_err(im, line, COL_STRENGTHS, "too long");
     if (norm_list(value(im, c, COL_INTERESTS), p->interests, sizeof(p->interests)) != BB_OK)
         field_err(im, line, COL_INTERESTS, "too long");
+
+    v = value(im, c, COL_GENDER);
+    if (*v && !sapaan_gender_norm(v))
+        field_err(im, line, COL_GENDER, "gender must be L (laki-laki) or P (perempuan)");
+    else if (*v)
+        bb_strlcpy(p->gender, sapaan_gender_norm(v), sizeof(p->gender));
     return im->rep->nerrors - before;
 }
 
