@@ -86,13 +86,14 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
                           " updated_at = ?14 WHERE nip = ?1",
                           args, NULL);
     else
-        rc = store_q_insert(st,
-                            "INSERT INTO people (nip, name, unit, position, grade, role, lang, tz,"
-                            " phone, email, supervisor_nip, strengths, interests, created_at,"
-                            " updated_at, gender) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(NULLIF(?6, ''),"
-                            " 'employee'), COALESCE(NULLIF(?7, ''), 'id'), COALESCE(NULLIF(?8, ''),"
-                            " 'Asia/Jakarta'), ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
-                            args, &id);
+        rc = store_q_insert(
+            st,
+            "INSERT INTO people (nip, name, unit, position, grade, role, lang, tz,"
+            " phone, email, supervisor_nip, strengths, interests, created_at,"
+            " updated_at, gender) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(NULLIF(?6, ''),"
+            " 'employee'), COALESCE(NULLIF(?7, ''), 'id'), COALESCE(NULLIF(?8, ''),"
+            " 'Asia/Jakarta'), ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
+            args, &id);
     if (rc)
         goto done;
     if (id_out)

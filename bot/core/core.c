@@ -38,7 +38,7 @@
 
 const char *const core_text_unknown_user[2] = {
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
-    "(contoh: /start KODE). Belum punya kode? Hubungi bagian SDM di kantormu.\n\n"
+    "(contoh: /start KODE). Belum memiliki kode? Hubungi bagian SDM di kantor Anda.\n\n"
     "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
     "(for example: /start CODE). No code yet? Ask your HR team.",
     "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "

@@ -91,8 +91,8 @@ struct flow_text {
  * variant (casual 1) "Anda". Returns 0 when there is none; else 1 with *at
  * the byte offset of the word, the word in word (cut to wn) and the rule
  * broken in why. */
-int flow_register_fault(const char *text, int casual, size_t *at, char *word, size_t wn,
-                        char *why, size_t whyn);
+int flow_register_fault(const char *text, int casual, size_t *at, char *word, size_t wn, char *why,
+                        size_t whyn);
 
 enum flow_input_type {
     FLOW_IN_NONE = 0,

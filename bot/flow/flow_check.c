@@ -305,9 +305,9 @@ void flow_ld_check_placeholders(struct ld *L, const char *s, const char *what)
 /* Variables set anywhere in the flow, to warn about {{names}} that are not. */
 static int var_is_set(const struct flow *f, const char *name)
 {
-    static const char *person_fields[] = {
-        "name",     "first_name", "nip",   "unit",        "position", "role",
-        "lang",     "grade",      "sapaan", "sapaan_nama", "gender",   "register", NULL};
+    static const char *person_fields[] = {"name",   "first_name", "nip",   "unit",   "position",
+                                          "role",   "lang",       "grade", "sapaan", "sapaan_nama",
+                                          "gender", "register",   NULL};
     char base[FLOW_NAME_MAX * 2];
     bb_strlcpy(base, name, sizeof(base));
     if (strncmp(base, "person.", 7) == 0)

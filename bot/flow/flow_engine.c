@@ -87,16 +87,17 @@ static const char *const sys[][FLOW_NLANG] = {
     [T_RETRY_CHOICE] = {"Pilih salah satu tombol, atau ketik nomornya.",
                         "Please pick one of the buttons, or type its number."},
     [T_RETRY_NUMBER] = {"Mohon jawab dengan angka.", "Please answer with a number."},
-    [T_RETRY_TEXT] = {"Jawaban itu belum bisa saya terima. Coba tulis lagi, ya.",
+    [T_RETRY_TEXT] = {"Jawaban itu belum dapat saya terima. Silakan tulis lagi.",
                       "I can't take that answer. Please try again."},
     [T_RETRY_YESNO] = {"Cukup jawab ya atau tidak.", "Just yes or no, please."},
     [T_RETRY_DATE] = {"Tulis tanggal seperti 31/12/2026 atau 2026-12-31 (atau \"besok\").",
                       "Write a date like 2026-12-31 or 31/12/2026 (or \"tomorrow\")."},
-    [T_GAVE_UP] = {"Maaf, saya belum bisa memahami jawabanmu. Kita berhenti di sini dulu; ketik "
-                   "/menu untuk mencoba lagi.",
-                   "Sorry, I couldn't understand the answer. Let's stop here for now; type /menu "
-                   "to try again."},
-    [T_REMIND] = {"Masih ada pertanyaan yang menunggu jawabanmu:",
+    [T_GAVE_UP] =
+        {"Maaf, saya belum dapat memahami jawaban Anda. Kita berhenti di sini dulu; ketik "
+         "/menu untuk mencoba lagi.",
+         "Sorry, I couldn't understand the answer. Let's stop here for now; type /menu "
+         "to try again."},
+    [T_REMIND] = {"Masih ada pertanyaan yang menunggu jawaban Anda:",
                   "A question is still waiting for your answer:"},
     [T_EXPIRED] = {"Percakapan ini ditutup karena lama tidak dijawab. Ketik /menu kapan saja untuk "
                    "mulai lagi.",
@@ -108,10 +109,11 @@ static const char *const sys[][FLOW_NLANG] = {
                  "to start again."},
     [T_HELP_CONTINUE] = {"Kita lanjutkan:", "Let's continue:"},
     /* printf formats: the answer's length, then the limit (both in characters) */
-    [T_TOO_LONG] = {"Jawabanmu %zu karakter, sedangkan di sini batasnya %d karakter. Boleh "
-                    "dipersingkat sedikit, lalu dikirim lagi? Jawabanmu sebelumnya tidak hilang.",
-                    "Your answer has %zu characters; the limit here is %d. Could you shorten it "
-                    "a little and send it again? Your earlier answers are not lost."},
+    [T_TOO_LONG] =
+        {"Jawaban Anda %zu karakter, sedangkan di sini batasnya %d karakter. Mohon "
+         "dipersingkat sedikit, lalu dikirim lagi. Jawaban Anda sebelumnya tidak hilang.",
+         "Your answer has %zu characters; the limit here is %d. Could you shorten it "
+         "a little and send it again? Your earlier answers are not lost."},
     [T_PAUSED] = {"Saya di sini. Kalau ingin bicara dengan seseorang sekarang, telepon SEJIWA di "
                   "119 ext 8 (darurat: 112). Percakapan kita tadi masih saya jeda: ketik /lanjut "
                   "kalau sudah siap, atau /batal untuk menutupnya.",

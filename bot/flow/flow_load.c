@@ -178,7 +178,8 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
             parse_casual(L, c, t, what, casual_ok);
             continue;
         }
-        int li = flow_ld_lang_of(L, c, what, casual_ok ? " (use id, en, id_santai)" : " (use id, en)");
+        int li =
+            flow_ld_lang_of(L, c, what, casual_ok ? " (use id, en, id_santai)" : " (use id, en)");
         if (li < 0)
             continue;
         if (!cJSON_IsString(c)) {

@@ -24,8 +24,8 @@ struct ld {
     struct flow *f;
     const char *node; /* current node name or NULL */
     int errors;
-    const char *src;    /* the file's text and its parsed JSON: where a text */
-    size_t len;         /* stands (line:column) for the register check */
+    const char *src; /* the file's text and its parsed JSON: where a text */
+    size_t len;      /* stands (line:column) for the register check */
     const cJSON *root;
 };
 

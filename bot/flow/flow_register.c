@@ -21,9 +21,9 @@ static const char *const informal[] = {"kamu", "kau", "engkau", "dikau", "kamula
 
 /* Words that end in "mu" but are no possessive (lower case). Extend with
  * care: each entry lets that word through every formal text. */
-static const char *const mu_words[] = {"ilmu",  "temu", "bertemu", "ketemu", "menemu", "tamu",
-                                       "jamu",  "semu", "jemu",    "ramu",   "meramu", "emu",
-                                       "gemu",  "ummu", "sumu",    "lemu",   "dimu",   "palmu"};
+static const char *const mu_words[] = {"ilmu", "temu", "bertemu", "ketemu", "menemu", "tamu",
+                                       "jamu", "semu", "jemu",    "ramu",   "meramu", "emu",
+                                       "gemu", "ummu", "sumu",    "lemu",   "dimu",   "palmu"};
 
 static int is_letter(unsigned char c)
 {
@@ -69,8 +69,8 @@ static int word_fault(const char *w, size_t len, int casual, char *why, size_t w
     return 0;
 }
 
-int flow_register_fault(const char *text, int casual, size_t *at, char *word, size_t wn,
-                        char *why, size_t whyn)
+int flow_register_fault(const char *text, int casual, size_t *at, char *word, size_t wn, char *why,
+                        size_t whyn)
 {
     const char *p = text;
     while (p && *p) {

@@ -109,7 +109,7 @@ eq "acknowledging is audit-logged" \
 # ---- a distress message: an alert without the words ---------------------------------------
 say $CHAT_A "saya sudah tidak kuat lagi, ingin mengakhiri hidup"
 check "Ayu gets the help lines" wait_for 5 has_text $CHAT_A "119 ext 8"
-check "...and is told Hendra was told, not what she wrote" wait_for 5 has_text $CHAT_A "Isi pesanmu tidak saya bagikan"
+check "...and is told Hendra was told, not what she wrote" wait_for 5 has_text $CHAT_A "Isi pesan Anda tidak saya bagikan"
 check "Hendra gets a distress alert" wait_for 5 has_text $CHAT_H "kesulitan berat"
 lacks "...without her words" "$(texts $CHAT_H)" "mengakhiri"
 eq "a distress alert is open" "$(sql "SELECT count(*) FROM alerts WHERE kind = 'distress' AND acked_at = 0")" 1

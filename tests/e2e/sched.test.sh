@@ -72,7 +72,7 @@ check "next from now, not from the missed one" file_has "$TMP/out" "2026-12-18T0
 chat "$FAJAR" 2026-12-15T03:01:00Z '{"sync":true}'
 check "Fajar gets the check-in once" equals "$(count "$TMP/chat" 'How was your week?')" 1
 chat "$AYU" 2026-12-15T03:01:00Z '{"sync":true}'
-check "Ayu gets it in Indonesian, once" equals "$(count "$TMP/chat" 'Bagaimana minggumu?')" 1
+check "Ayu gets it in Indonesian, once" equals "$(count "$TMP/chat" 'Bagaimana minggu Anda?')" 1
 run sched status --at 2026-12-15T03:02:00Z
 check "status: 3 plans, none overdue" file_has "$TMP/out" "plans: 3
 pending: 3

@@ -44,7 +44,7 @@ enum people_col {
 #define NREQUIRED 4 /* nip, name, unit, role */
 
 static const char *const col_names[NCOLS] = {
-    "nip",      "name",  "unit",  "role",           "position",  "grade",    "language",
+    "nip",      "name",  "unit",  "role",           "position",  "grade",     "language",
     "timezone", "phone", "email", "supervisor_nip", "strengths", "interests", "gender"};
 
 /* ---- the CSV reader ---------------------------------------------------- */
