@@ -54,7 +54,7 @@ static int word_fault(const char *w, size_t len, int casual, char *why, size_t w
         bb_snprintf(why, whyn, "the formal register says \"Anda\" (or {{sapaan}}), not \"%s\"", w);
         return 1;
     }
-    if (strcasecmp(w, "anda") == 0 && strcmp(w, "Anda") != 0) {
+    if (strcasecmp(w, "anda") == 0 && w[0] == 'a') {
         bb_snprintf(why, whyn, "write \"Anda\" with a capital A");
         return 1;
     }
