@@ -100,21 +100,21 @@ try {
     await press(ayu, 'Indonesia');
     await botSays(ayu, 'Setuju data');
     await press(ayu, 'Setuju', true);
-    await botSays(ayu, 'mentormu');
+    await botSays(ayu, 'mentor Anda');
     await press(ayu, 'Boleh');
     await botSays(ayu, 'kesehatan jiwa'); // health data: its own consent
     await press(ayu, 'Boleh');
-    await botSays(ayu, 'Terima kasih, Ayu');
+    await botSays(ayu, 'Terima kasih, Ibu Ayu');
   });
   await step('web chat: a weekly check-in completes', async () => {
     await type(ayu, '/checkin');
-    await botSays(ayu, 'Bagaimana minggumu');
+    await botSays(ayu, 'Bagaimana minggu Anda');
     await press(ayu, 'Baik');
     await botSays(ayu, 'berhasil');
     await type(ayu, 'Laporan triwulan selesai');
     await botSays(ayu, 'hambatan');
     await press(ayu, 'Tidak ada');
-    await botSays(ayu, 'Tersimpan');
+    await botSays(ayu, 'sudah saya catat');
   });
   await shot(ayu, 'webchat-checkin');
 
@@ -237,7 +237,7 @@ try {
     await ayu.goto(base + '/', { timeout: T });
     await ayu.locator('#text').waitFor({ state: 'visible', timeout: T });
     await type(ayu, '/bicara');
-    await botSays(ayu, 'saya teruskan ke konselor');
+    await botSays(ayu, 'saya teruskan kepada konselor');
     await type(ayu, 'Saya butuh teman bicara, minggu ini berat.');
   });
   await shot(ayu, 'webchat-handoff-open');

@@ -68,7 +68,7 @@ check "language question has buttons" wait_for 5 press $CHAT_A id
 check "consent question" wait_for 5 press $CHAT_A yes
 check "mentor-share question" wait_for 5 press $CHAT_A yes
 check "health-data question (its own consent)" wait_for 5 press $CHAT_A yes
-check "onboarding ends with the welcome" wait_for 5 has_text $CHAT_A "Terima kasih, Ayu"
+check "onboarding ends with the welcome" wait_for 5 has_text $CHAT_A "Terima kasih, Ibu Ayu"
 say $CHAT_A "/checkin"
 check "check-in mood by button" wait_for 5 press $CHAT_A 4
 check "win question after a good mood" wait_for 5 has_text $CHAT_A "Satu hal yang berhasil"
@@ -101,7 +101,7 @@ wait_for 5 has_text $CHAT_B "How was your week?" >/dev/null
 say $CHAT_B "rough"
 check "typed label of a low mood takes the kinder path" wait_for 5 has_text $CHAT_B "Thank you for telling me"
 say $CHAT_B "-"
-wait_for 5 has_text $CHAT_B "One thing that went well" >/dev/null
+wait_for 5 has_text $CHAT_B "one thing that went well" >/dev/null
 say $CHAT_B "Helped a colleague"
 wait_for 5 has_text $CHAT_B "anything blocking" >/dev/null
 say $CHAT_B "2"

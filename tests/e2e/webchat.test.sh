@@ -48,10 +48,10 @@ eq "one session row" "$(sql "SELECT count(*) FROM web_sessions")" 1
 r=$(wsc --cookie "$AYU_COOKIE" -- send '{"type":"resume","watermark":"0"}' \
     expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
     expect 'mentor Anda' button 'Boleh' expect 'kesehatan jiwa' button 'Boleh' \
-    expect 'Terima kasih, Ayu')
+    expect 'Terima kasih, Ibu Ayu')
 # ("text":"Terima... is the bot's frame: wsclient's error line echoes what it expected)
 has "onboarding arrives and runs by buttons" "$r" '"linked":true' 'selamat datang' \
-    '"text":"Terima kasih, Ayu' \
+    '"text":"Terima kasih, Ibu Ayu' \
     '"suggestedActions":{"actions":[{"type":"imBack","title":"Bahasa Indonesia","value":"q' \
     '"type":"ack"' '"type":"typing"' '"name":"answered"' 'WATERMARK'
 eq "the web identity is linked to Ayu" "$(sql "SELECT p.nip FROM identities i JOIN people p ON p.id = i.person_id WHERE i.channel = 'web'")" "$AYU"
