@@ -98,7 +98,7 @@ try {
   await step('web chat: Ayu signs in with her invite code', () => chatSignin(ayu, ayuCode));
   await step('web chat: onboarding by buttons', async () => {
     await press(ayu, 'Indonesia');
-    await botSays(ayu, 'Setuju data');
+    await botSays(ayu, 'setuju data');
     await press(ayu, 'Setuju', true);
     await botSays(ayu, 'mentor Anda');
     await press(ayu, 'Boleh');

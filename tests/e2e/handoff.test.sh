@@ -47,7 +47,7 @@ ayu_out() { sql "SELECT count(*) FROM outbox WHERE person_id = $AYU_ID"; }
 # --- Ayu joins on the web chat and asks for a person
 AYU_WEB=$(websignin "$CODE_AYU")
 r=$(wsc --cookie "$AYU_WEB" -- send '{"type":"resume","watermark":"0"}' \
-    expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
+    expect 'bahasa apa' button 'Indonesia' expect 'setuju data' button 'Setuju' \
     expect 'mentor Anda' button 'Boleh' expect 'kesehatan jiwa' button 'Boleh' \
     expect 'Terima kasih, Ibu Ayu')
 # (the needle is the frame's text: wsclient's own error line names what it expected)

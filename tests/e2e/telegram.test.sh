@@ -71,9 +71,9 @@ check "health-data question (its own consent)" wait_for 5 press $CHAT_A yes
 check "onboarding ends with the welcome" wait_for 5 has_text $CHAT_A "Terima kasih, Ibu Ayu"
 say $CHAT_A "/checkin"
 check "check-in mood by button" wait_for 5 press $CHAT_A 4
-check "win question after a good mood" wait_for 5 has_text $CHAT_A "Satu hal yang berhasil"
+check "win question after a good mood" wait_for 5 has_text $CHAT_A "satu hal yang berhasil"
 say $CHAT_A "Menyelesaikan laporan triwulan"
-check "blocker question" wait_for 5 has_text $CHAT_A "Ada hambatan"
+check "blocker question" wait_for 5 has_text $CHAT_A "ada hambatan"
 check "blocker yes/no by button" wait_for 5 press $CHAT_A yes
 check "then what the blocker is" wait_for 5 has_text $CHAT_A "Apa hambatannya"
 say $CHAT_A "Menunggu data dari unit lain"
@@ -81,8 +81,8 @@ check "check-in saved" wait_for 5 has_text $CHAT_A "sudah saya catat"
 check "every button press was answered (answerCallbackQuery)" \
     bash -c "curl -s '$API/control/chat?chat_id=$CHAT_A' | jq -e '.unanswered_callbacks | length == 0' >/dev/null"
 check "answered questions show the choice and lose their buttons" \
-    bash -c "curl -s '$API/control/chat?chat_id=$CHAT_A' | jq -e '[.messages[] | select(.text==\"Mau pakai bahasa apa?\") | .reply_markup.inline_keyboard[0][0].text] == [\"✓ Bahasa Indonesia\"]' >/dev/null"
-OLD_MID=$(curl -s "$API/control/chat?chat_id=$CHAT_A" | jq '[.messages[] | select(.text=="Mau pakai bahasa apa?")][0].message_id')
+    bash -c "curl -s '$API/control/chat?chat_id=$CHAT_A' | jq -e '[.messages[] | select(.text==\"Anda ingin menggunakan bahasa apa?\") | .reply_markup.inline_keyboard[0][0].text] == [\"✓ Bahasa Indonesia\"]' >/dev/null"
+OLD_MID=$(curl -s "$API/control/chat?chat_id=$CHAT_A" | jq '[.messages[] | select(.text=="Anda ingin menggunakan bahasa apa?")][0].message_id')
 ctl press "{\"chat_id\":$CHAT_A,\"message_id\":$OLD_MID,\"data\":\"q1.en\"}" >/dev/null
 check "a press on an old question is answered politely and not applied" wait_for 5 has_text $CHAT_A "Pertanyaan itu sudah lewat"
 sleep 0.5
@@ -144,7 +144,7 @@ check "metrics: a latency histogram whose +Inf bucket equals the sent count" \
 # ---- kill -9 in the middle of a conversation ------------------------------------------
 say $CHAT_A "/checkin"
 wait_for 5 press $CHAT_A 3 >/dev/null
-wait_for 5 has_text $CHAT_A "Satu hal yang berhasil" 2 >/dev/null
+wait_for 5 has_text $CHAT_A "satu hal yang berhasil" 2 >/dev/null
 kill -9 $SERVE_PID
 wait $SERVE_PID 2>/dev/null
 say $CHAT_A "Rapat koordinasi lancar"     # arrives while bimbing is down

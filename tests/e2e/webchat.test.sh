@@ -46,7 +46,7 @@ eq "only the token's hash is stored" "$(sql "SELECT count(*) FROM web_sessions W
 eq "one session row" "$(sql "SELECT count(*) FROM web_sessions")" 1
 
 r=$(wsc --cookie "$AYU_COOKIE" -- send '{"type":"resume","watermark":"0"}' \
-    expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
+    expect 'bahasa apa' button 'Indonesia' expect 'setuju data' button 'Setuju' \
     expect 'mentor Anda' button 'Boleh' expect 'kesehatan jiwa' button 'Boleh' \
     expect 'Terima kasih, Ibu Ayu')
 # ("text":"Terima... is the bot's frame: wsclient's error line echoes what it expected)
