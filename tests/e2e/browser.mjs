@@ -175,6 +175,10 @@ try {
     await open.locator('button', { hasText: 'Followed up' }).click({ timeout: T });
     await hr.locator('#alert-result', { hasText: 'Marked as followed up' }).waitFor({ timeout: T });
     await hr.locator('#alerts-table tbody tr', { hasText: 'followed up' }).waitFor({ timeout: T });
+    // the old row also says "Followed up" (its button): wait for the table to
+    // be drawn again without it before counting
+    await hr.locator('#alerts-table button', { hasText: 'Followed up' }).first()
+      .waitFor({ state: 'detached', timeout: T }).catch(() => {});
     const left = await hr.locator('#alerts-table button', { hasText: 'Followed up' }).count();
     if (left !== 0) throw new Error(left + ' alert(s) still open');
   });
