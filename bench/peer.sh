@@ -43,7 +43,7 @@ grammy_run() { # mode round
     local d="$TMP/g$2$1" fake node status rss cpu report
     mkdir -p "$d"
     "$BUILD/fakes/fake_telegram" --port 0 --port-file "$d/port" --sim "$N" --sim-base 1000000000 \
-        --sim-text /checkin --sim-done Tersimpan --sim-expect '?' \
+        --sim-text /checkin --sim-done "sudah saya catat" --sim-expect '?' \
         --sim-reply 'Menyelesaikan laporan|Menunggu data' --sim-buttons '3,1' \
         --sim-wait-poll --sim-exit --sim-timeout "$LIMIT" >"$d/fake.out" 2>"$d/fake.err" &
     fake=$!

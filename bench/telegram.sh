@@ -15,7 +15,7 @@ trap 'kill -9 $(jobs -p) 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] && cp
 
 "$BUILD/tools/bench_people" --db "$TMP/db" --count "$N" --channel telegram --base 1000000000 || exit 1
 "$BUILD/fakes/fake_telegram" --port 0 --port-file "$TMP/port" --sim "$N" --sim-base 1000000000 \
-    --sim-text /checkin --sim-done Tersimpan --sim-expect '?' \
+    --sim-text /checkin --sim-done "sudah saya catat" --sim-expect '?' \
     --sim-reply 'Menyelesaikan laporan|Menunggu data' --sim-buttons '3,1' \
     --sim-wait-poll --sim-exit --sim-timeout 300 >"$TMP/fake.out" 2>"$TMP/fake.err" &
 FAKE=$!

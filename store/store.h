@@ -74,6 +74,7 @@ struct store_person {
     char supervisor_nip[32];
     char strengths[256]; /* comma-separated competency tags */
     char interests[256];
+    char gender[2]; /* "L", "P" or "" (not given: see bb_nip_gender) */
     int64_t created_at;
     int64_t updated_at;
 };

@@ -35,7 +35,7 @@ static int valid_lang(const char *l)
 int store_person_upsert(struct store *st, const struct store_person *p, int64_t *id_out,
                         int *created)
 {
-    /* ?1..?13 the text fields (nip first), ?14 now. */
+    /* ?1..?13 the text fields (nip first), ?14 now, ?15 gender. */
     const struct store_arg a[] = {
         store_text(p->nip),
         store_text(p->name),
@@ -51,11 +51,14 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
         store_text(p->strengths),
         store_text(p->interests),
         store_int(bb_now()),
+        store_text(p->gender),
     };
     const struct store_args args = {a, (int)BB_ARRAY_LEN(a)};
     int64_t id = 0;
     int rc, found;
-    if (!p->nip[0] || (p->role[0] && !valid_role(p->role)) || (p->lang[0] && !valid_lang(p->lang)))
+    if (!p->nip[0] || (p->role[0] && !valid_role(p->role)) ||
+        (p->lang[0] && !valid_lang(p->lang)) ||
+        (p->gender[0] && strcmp(p->gender, "L") && strcmp(p->gender, "P")))
         return BB_EINVAL;
     rc = store_begin(st);
     if (rc)
@@ -79,16 +82,18 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
                           " supervisor_nip = COALESCE(NULLIF(?11, ''), supervisor_nip),"
                           " strengths = COALESCE(NULLIF(?12, ''), strengths),"
                           " interests = COALESCE(NULLIF(?13, ''), interests),"
+                          " gender = COALESCE(NULLIF(?15, ''), gender),"
                           " updated_at = ?14 WHERE nip = ?1",
                           args, NULL);
     else
-        rc = store_q_insert(st,
-                            "INSERT INTO people (nip, name, unit, position, grade, role, lang, tz,"
-                            " phone, email, supervisor_nip, strengths, interests, created_at,"
-                            " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(NULLIF(?6, ''),"
-                            " 'employee'), COALESCE(NULLIF(?7, ''), 'id'), COALESCE(NULLIF(?8, ''),"
-                            " 'Asia/Jakarta'), ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-                            args, &id);
+        rc = store_q_insert(
+            st,
+            "INSERT INTO people (nip, name, unit, position, grade, role, lang, tz,"
+            " phone, email, supervisor_nip, strengths, interests, created_at,"
+            " updated_at, gender) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(NULLIF(?6, ''),"
+            " 'employee'), COALESCE(NULLIF(?7, ''), 'id'), COALESCE(NULLIF(?8, ''),"
+            " 'Asia/Jakarta'), ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
+            args, &id);
     if (rc)
         goto done;
     if (id_out)

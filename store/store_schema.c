@@ -608,6 +608,10 @@ const char *const store_migrations[] = {
     " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
     " lang TEXT NOT NULL CHECK (lang IN ('id', 'en')),"
     " updated_at INTEGER NOT NULL);",
+    /* The register (docs/coaching.md): a person's gender as HR's people CSV
+     * gives it ('L' laki-laki, 'P' perempuan, '' not given; the NIP's own
+     * gender digit is read when this is empty), for "Bapak"/"Ibu". */
+    "ALTER TABLE people ADD COLUMN gender TEXT NOT NULL DEFAULT '';",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -623,7 +627,7 @@ const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migr
 const struct store_person_table store_person_tables[] = {
     {"person",
      "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"
-     " strengths, interests, created_at, updated_at FROM people WHERE id = ?1",
+     " strengths, interests, gender, created_at, updated_at FROM people WHERE id = ?1",
      "DELETE FROM people WHERE id = ?1", 1, 0},
     /* Working days and hours of their own, and leave (/cuti). */
     {"work_prefs",

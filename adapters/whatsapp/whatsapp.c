@@ -189,12 +189,14 @@ int wa_signature_ok(const char *secret, const char *body, size_t len, const char
  * factor (a phone number alone can be a recycled SIM). No name is said. */
 static const char *const text_code_request[2] = {
     "Halo! Nomor ini ada di data kepegawaian kami. Untuk menghubungkannya dengan bimbing, "
-    "kirim kode undangan dari HR (10 huruf dan angka), misalnya: PHMY N327 JQ.\n\nHello! This "
+    "kirim kode undangan dari bagian SDM (10 huruf dan angka), misalnya: PHMY N327 JQ.\n\nHello! "
+    "This "
     "number is in our staff records. To link it to bimbing, send the invite code from HR (10 "
     "letters and digits), for example: PHMY N327 JQ.",
     "Hello! This number is in our staff records. To link it to bimbing, send the invite code "
     "from HR (10 letters and digits), for example: PHMY N327 JQ.\n\nHalo! Nomor ini ada di data "
-    "kepegawaian kami. Untuk menghubungkannya dengan bimbing, kirim kode undangan dari HR (10 "
+    "kepegawaian kami. Untuk menghubungkannya dengan bimbing, kirim kode undangan dari bagian SDM "
+    "(10 "
     "huruf dan angka), misalnya: PHMY N327 JQ.",
 };
 
@@ -216,7 +218,7 @@ static int queue_body(struct wa *w, int64_t person_id, const char *wa_id, cJSON 
 
 /* A text over CHAN_TEXT_IN_MAX: this reply, and nothing of it stored. */
 static const char text_too_long[] =
-    "Maaf, pesanmu terlalu panjang untuk kami terima (lebih dari sekitar 4.000 karakter). "
+    "Maaf, pesan Anda terlalu panjang untuk kami terima (lebih dari sekitar 4.000 karakter). "
     "Mohon kirim dalam beberapa pesan yang lebih pendek.\n\nSorry, your message is too long "
     "for us to accept (over about 4,000 characters). Please send it in a few shorter messages.";
 

@@ -46,7 +46,7 @@ async function askText(conversation, ctx, question, step) {
 
 async function checkin(conversation, ctx) {
     const name = ctx.from.first_name;
-    const asked = await ctx.reply(`Halo ${name}! Bagaimana minggumu?`, { reply_markup: moodKeyboard });
+    const asked = await ctx.reply(`Halo, ${name}! Bagaimana minggu Anda?`, { reply_markup: moodKeyboard });
     const press = await conversation.waitForCallbackQuery(/^q1\.[1-5]$/, {
         otherwise: (c) => c.reply("Pilih angka 1 sampai 5, ya."),
     });
@@ -55,12 +55,12 @@ async function checkin(conversation, ctx) {
     await mark(press, asked.message_id, moodKeyboard.inline_keyboard.flat()[mood - 1].text, "q1");
     let hard = null;
     if (mood <= 2) {
-        await ctx.reply("Terima kasih sudah jujur. Minggu yang berat itu wajar, dan kamu tidak sendirian.");
+        await ctx.reply("Terima kasih atas keterbukaan Anda. Minggu yang berat itu wajar, dan Anda tidak sendirian.");
         hard = await askText(conversation, ctx,
             "Mau cerita sedikit apa yang paling terasa berat? (boleh lewati dengan mengetik -)", "q1b");
     }
     const win = await askText(conversation, ctx, "Satu hal yang berhasil minggu ini?", "q2");
-    const blocker = await askText(conversation, ctx, "Ada hambatan yang sedang kamu hadapi?", "q3");
+    const blocker = await askText(conversation, ctx, "Apakah ada hambatan yang sedang Anda hadapi?", "q3");
     const askedHelp = await ctx.reply("Mau dibantu mentormu soal ini?", { reply_markup: helpKeyboard });
     const yn = await conversation.waitForCallbackQuery(["q4.yes", "q4.no"], {
         otherwise: (c) => c.reply("Pilih Ya atau Tidak, ya."),
@@ -70,7 +70,7 @@ async function checkin(conversation, ctx) {
     await mark(yn, askedHelp.message_id, wantsHelp ? "Ya" : "Tidak", "q4");
     if (wantsHelp) await ctx.reply("Baik, mentormu akan saya kabari.");
     await conversation.external(() => saved.set(ctx.chat.id, { mood, hard, win, blocker, wantsHelp }));
-    await ctx.reply(`Tersimpan. Terima kasih, ${name}, sampai minggu depan!`);
+    await ctx.reply(`Check-in Anda sudah saya catat. Terima kasih, ${name}, sampai minggu depan!`);
 }
 
 const bot = new Bot(token, { client: { apiRoot } });

@@ -39,8 +39,9 @@ static const char *const text_to_recipient[2][2] = {
 };
 
 static const char *const text_fallback_note[2] = {
-    "\n\nKamu menerima ini karena namamu ada di daftar cadangan untuk peringatan yang tidak "
-    "dapat disampaikan kepada mentor atau tim SDM-nya. Peringatan ini juga terbuka di dasbor SDM "
+    "\n\nAnda menerima ini karena nama Anda ada di daftar cadangan untuk peringatan yang tidak "
+    "dapat disampaikan kepada mentor atau bagian SDM-nya. Peringatan ini juga terbuka di dasbor "
+    "SDM "
     "(Peringatan) sampai ditandai sudah ditindaklanjuti.",
     "\n\nYou receive this because you are on the fallback list for alerts that could not reach "
     "their mentor or HR. The alert is also open on the HR dashboard (Alerts) until it is marked "
@@ -211,20 +212,20 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
                       const struct alert_outcome *o)
 {
     char t[2][700];
-    const char *what[2] = {"Jawabanmu", "Your answers"};
+    const char *what[2] = {"Jawaban Anda", "Your answers"};
     const char *what_en_verb = "are";
     int rc;
     if (is_distress(kind)) {
-        what[0] = "Isi pesanmu";
+        what[0] = "Isi pesan Anda";
         what[1] = "What you wrote";
         what_en_verb = "is";
     }
     switch (o->via) {
     case ALERT_VIA_MENTOR:
         bb_snprintf(t[0], sizeof(t[0]),
-                    "Seperti yang kamu setujui, saya sudah mengabari mentormu, %s, bahwa kamu "
-                    "mungkin butuh dukungan. %s tidak saya bagikan. Tim SDM juga melihat "
-                    "peringatan ini (hanya nama dan unitmu) di dasbor mereka sampai ada yang "
+                    "Sesuai persetujuan Anda, saya sudah mengabari mentor Anda, %s, bahwa Anda "
+                    "mungkin membutuhkan dukungan. %s tidak saya bagikan. Bagian SDM juga melihat "
+                    "peringatan ini (hanya nama dan unit Anda) di dasbor mereka sampai ada yang "
                     "menindaklanjuti.",
                     o->name, what[0]);
         bb_snprintf(t[1], sizeof(t[1]),
@@ -235,9 +236,10 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
         break;
     case ALERT_VIA_HR:
         bb_snprintf(t[0], sizeof(t[0]),
-                    "Seperti yang kamu setujui, saya sudah mengabari tim SDM (%s) bahwa kamu "
-                    "mungkin butuh dukungan. %s tidak saya bagikan. Peringatan ini juga terlihat "
-                    "di dasbor SDM (hanya nama dan unitmu) sampai ada yang menindaklanjuti.",
+                    "Sesuai persetujuan Anda, saya sudah mengabari bagian SDM (%s) bahwa Anda "
+                    "mungkin membutuhkan dukungan. %s tidak saya bagikan. Peringatan ini juga "
+                    "terlihat di dasbor SDM (hanya nama dan unit Anda) sampai ada yang "
+                    "menindaklanjuti.",
                     o->name, what[0]);
         bb_snprintf(t[1], sizeof(t[1]),
                     "As you agreed, I've let HR (%s) know that you may need some support. %s %s "
@@ -247,11 +249,11 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
         break;
     case ALERT_VIA_FALLBACK:
         bb_snprintf(t[0], sizeof(t[0]),
-                    "Seperti yang kamu setujui, saya ingin mengabari mentor atau tim SDM-mu, "
-                    "tetapi mereka belum bisa dihubungi lewat chat. Jadi saya mengabari %s, yang "
-                    "ditunjuk untuk menerima peringatan seperti ini, bahwa kamu mungkin butuh "
-                    "dukungan. %s tidak saya bagikan. Peringatan ini juga terlihat di dasbor SDM "
-                    "(hanya nama dan unitmu) sampai ada yang menindaklanjuti.",
+                    "Sesuai persetujuan Anda, saya ingin mengabari mentor Anda atau bagian SDM, "
+                    "tetapi mereka belum dapat dihubungi lewat chat. Jadi saya mengabari %s, yang "
+                    "ditunjuk untuk menerima peringatan seperti ini, bahwa Anda mungkin "
+                    "membutuhkan dukungan. %s tidak saya bagikan. Peringatan ini juga terlihat di "
+                    "dasbor SDM (hanya nama dan unit Anda) sampai ada yang menindaklanjuti.",
                     o->name, what[0]);
         bb_snprintf(t[1], sizeof(t[1]),
                     "As you agreed, I wanted to let your mentor or HR know, but they cannot be "
@@ -262,12 +264,12 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
         break;
     default:
         bb_snprintf(t[0], sizeof(t[0]),
-                    "Seperti yang kamu setujui, saya ingin mengabari mentor atau tim SDM-mu, "
-                    "tetapi saat ini belum ada yang bisa saya hubungi lewat chat. Peringatan "
-                    "ini (hanya nama dan unitmu; %s tidak) tetap terbuka di dasbor SDM sampai "
-                    "ada yang menindaklanjuti. Jangan ragu menghubungi mereka langsung, ya; "
+                    "Sesuai persetujuan Anda, saya ingin mengabari mentor Anda atau bagian SDM, "
+                    "tetapi saat ini belum ada yang dapat saya hubungi lewat chat. Peringatan "
+                    "ini (hanya nama dan unit Anda; %s tidak) tetap terbuka di dasbor SDM sampai "
+                    "ada yang menindaklanjuti. Jangan ragu menghubungi mereka langsung; "
                     "dalam keadaan darurat hubungi 112.",
-                    is_distress(kind) ? "isi pesanmu" : "jawabanmu");
+                    is_distress(kind) ? "isi pesan Anda" : "jawaban Anda");
         bb_snprintf(t[1], sizeof(t[1]),
                     "As you agreed, I wanted to let your mentor or HR know, but nobody can be "
                     "reached by chat just now. The alert (only your name and unit; not %s) stays "

@@ -228,7 +228,7 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
     static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
                                       "http",      "batch",     "anonymity_k", "invite_ttl",
                                       "log_level", "safety",    "privacy",     "alert_fallback",
-                                      "work",      NULL};
+                                      "work",      "register",  NULL};
     static const char *const http[] = {"bind", "port", "trusted_proxy", NULL};
     double d;
     char tmp[32] = "";
@@ -251,6 +251,10 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         config_str_field(root, "durability", tmp, sizeof(tmp), err, el))
         return -1;
     if (tmp[0] && config_choice(tmp, "durability", "full", "normal", &c->durability, err, el))
+        return -1;
+    tmp[0] = '\0';
+    if (config_str_field(root, "register", tmp, sizeof(tmp), err, el) ||
+        (tmp[0] && config_choice(tmp, "register", "formal", "santai", &c->casual, err, el)))
         return -1;
     if (strcmp(c->log_level, "error") && strcmp(c->log_level, "warn") &&
         strcmp(c->log_level, "info") && strcmp(c->log_level, "debug")) {

@@ -66,6 +66,10 @@ struct config {
     int anonymity_k;    /* "anonymity_k": smallest group shown in reports (5, >= 3) */
     int64_t invite_ttl; /* "invite_ttl": how long an invite code works ("14d") */
     char log_level[8];  /* "log_level": error, warn, info, debug */
+    /* "register": "formal" (default: every Indonesian text in its formal
+     * form) or "santai" (a text's casual variant "id_santai", where it has
+     * one, for people who speak Indonesian); docs/coaching.md, "Register" */
+    int casual;
     /* "privacy": {"erasure_after": "72h", "retention": {"messages": "30d", ...}}
      * (docs/privacy.md): how long after a request made in the chat a
      * person's data is erased (at most 72h, the law's 3x24 hours), and how

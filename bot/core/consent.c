@@ -29,10 +29,10 @@ static const struct {
     [FLOW_CAT_HEALTH] = {CONSENT_HEALTH,
                          {"Cek kesejahteraan (data kesehatan)", "Wellbeing checks (health data)"}},
     [FLOW_CAT_DEVELOPMENT] = {CONSENT_DATA,
-                              {"Tujuan, jam belajar, GROW, refleksi",
-                               "Goals, learning hours, GROW, reflections"}},
+                              {"Tujuan pengembangan, JP, GROW, refleksi",
+                               "Development goals, learning hours (JP), GROW, reflections"}},
     [FLOW_CAT_MENTORING] = {CONSENT_DATA,
-                            {"Permintaan mentor dan sesi pendampingan",
+                            {"Permintaan mentor dan sesi mentoring",
                              "Mentor requests and mentoring sessions"}},
     [FLOW_CAT_FEEDBACK] = {CONSENT_DATA, {"Umpan balik", "Feedback"}},
     [FLOW_CAT_SURVEY] = {-1,
@@ -120,9 +120,9 @@ int consent_gate_reply(int li, int reason, int missing, const struct flow *f,
                    li ? "We haven't finished getting started yet. Before I keep anything about "
                         "you, I explain what I store and ask for your consent. Until then you "
                         "can use /help and /privacy, and /talk to reach a person."
-                      : "Kita belum selesai berkenalan. Sebelum menyimpan apa pun tentangmu, "
-                        "saya menjelaskan data apa yang saya simpan dan meminta persetujuanmu. "
-                        "Sampai saat itu kamu bisa memakai /bantuan dan /privasi, dan /bicara "
+                      : "Kita belum selesai berkenalan. Sebelum menyimpan apa pun tentang Anda, "
+                        "saya menjelaskan data apa yang saya simpan dan meminta persetujuan Anda. "
+                        "Sampai saat itu Anda dapat memakai /bantuan dan /privasi, dan /bicara "
                         "untuk berbicara dengan seseorang.",
                    sizeof(text));
     } else if (missing == CONSENT_HEALTH) {
@@ -131,19 +131,19 @@ int consent_gate_reply(int li, int reason, int missing, const struct flow *f,
                          "(UU 27/2022) that is specific personal data, so it needs its own "
                          "consent, which you have not given. I did not start it and kept "
                          "nothing. You can give it with the button below."
-                       : "\"%s\" menyimpan jawaban tentang kesehatanmu. Menurut UU 27/2022 itu "
+                       : "\"%s\" menyimpan jawaban tentang kesehatan Anda. Menurut UU 27/2022 itu "
                          "data pribadi yang spesifik, jadi perlu persetujuan tersendiri, yang "
-                         "belum kamu berikan. Saya tidak memulainya dan tidak menyimpan apa "
-                         "pun. Kamu bisa memberikannya lewat tombol di bawah.",
+                         "belum Anda berikan. Saya tidak memulainya dan tidak menyimpan apa "
+                         "pun. Anda dapat memberikannya lewat tombol di bawah.",
                     title);
     } else {
         bb_snprintf(text, sizeof(text),
                     li ? "\"%s\" keeps your answers, and you have not given (or have withdrawn) "
                          "your consent for coaching data. I did not start it and kept nothing. "
                          "You can give your consent with the button below."
-                       : "\"%s\" menyimpan jawabanmu, dan kamu belum memberi (atau sudah "
+                       : "\"%s\" menyimpan jawaban Anda, dan Anda belum memberi (atau sudah "
                          "menarik) persetujuan untuk data pendampingan. Saya tidak memulainya "
-                         "dan tidak menyimpan apa pun. Kamu bisa memberikan persetujuan lewat "
+                         "dan tidak menyimpan apa pun. Anda dapat memberikan persetujuan lewat "
                          "tombol di bawah.",
                     title);
     }
@@ -174,8 +174,8 @@ int consent_summary(struct store *st, int64_t person_id, int li, char **out)
     if ((rc = consent_load(st, person_id, &cs)) != BB_OK)
         return rc;
     bb_buf_init(&b, FLOW_TEXT_MAX);
-    bb_buf_puts(&b,
-                li ? "What I keep about you (entries):" : "Yang saya simpan tentangmu (jumlah):");
+    bb_buf_puts(&b, li ? "What I keep about you (entries):"
+                       : "Yang saya simpan tentang Anda (jumlah):");
     for (int k = 0; k < FLOW_NCAT; k++) {
         int64_t n = 0;
         if ((rc = store_category_count(st, person_id, flow_categories[k], &n)) != BB_OK) {
@@ -186,9 +186,9 @@ int consent_summary(struct store *st, int64_t person_id, int li, char **out)
     }
     bb_buf_puts(&b, li ? "\nAlso your name, unit and position from HR records, and the "
                          "language you chose."
-                       : "\nJuga nama, unit, dan jabatanmu dari data SDM, serta bahasa "
-                         "pilihanmu.");
-    bb_buf_puts(&b, li ? "\n\nYour consents:" : "\n\nPersetujuanmu:");
+                       : "\nJuga nama, unit, dan jabatan Anda dari data SDM, serta bahasa "
+                         "pilihan Anda.");
+    bb_buf_puts(&b, li ? "\n\nYour consents:" : "\n\nPersetujuan Anda:");
     for (int i = 0; i < CONSENT_N; i++)
         bb_buf_printf(&b, "\n- %s: %s", purpose_label[i][li], state_label[cs.granted[i] + 1][li]);
     if (!(*out = bb_buf_take(&b)))

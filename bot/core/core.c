@@ -17,6 +17,7 @@
  */
 #include "bot/core/core.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 #include "bot/core/alert.h"
 #include "bot/core/config.h"
 #include "bot/core/consent.h"
@@ -39,7 +40,7 @@
 
 const char *const core_text_unknown_user[2] = {
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
-    "(contoh: /start KODE). Belum punya kode? Hubungi bagian SDM di kantormu.\n\n"
+    "(contoh: /start KODE). Belum memiliki kode? Hubungi bagian SDM di kantor Anda.\n\n"
     "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
     "(for example: /start CODE). No code yet? Ask your HR team.",
     "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
@@ -341,6 +342,15 @@ static cJSON *person_json(struct core *c, const struct store_person *p)
     cJSON_AddStringToObject(o, "grade", p->grade);
     cJSON_AddStringToObject(o, "role", p->role);
     cJSON_AddStringToObject(o, "lang", p->lang);
+    /* the register (docs/coaching.md): "Bapak Andi" / "Ibu Ayu" / "Anda",
+     * and for greetings "Bapak Andi" / "Ibu Ayu" / "Ayu" */
+    char g = sapaan_gender(p->gender, p->nip), addr[160];
+    cJSON_AddStringToObject(o, "gender", g == 'L' ? "L" : g == 'P' ? "P" : "");
+    sapaan_text(g, p->name, addr, sizeof(addr));
+    cJSON_AddStringToObject(o, "sapaan", addr);
+    sapaan_name(g, p->name, addr, sizeof(addr));
+    cJSON_AddStringToObject(o, "sapaan_nama", addr);
+    cJSON_AddStringToObject(o, "register", c->cfg->casual ? "santai" : "formal");
     return o;
 }
 
@@ -822,7 +832,8 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
                            .now = now,
                            .tz_offset_s = core_tz_offset(c, p.tz, now),
                            .may_start = gate_may_start,
-                           .gate_ctx = &cs};
+                           .gate_ctx = &cs,
+                           .casual = c->cfg->casual};
     memset(&fe, 0, sizeof(fe));
     if (started_by_code) {
         const char *onb = reg_onboarding_flow(c->lib);

@@ -23,10 +23,11 @@
 #include <string.h>
 
 static const char *const text_opened[2] = {
-    "Baik, percakapan ini saya teruskan ke konselor. Mulai sekarang pesan yang kamu tulis di sini "
-    "dibaca oleh konselor, bukan oleh saya, dan konselor akan membalas di sini. Saya tidak bisa "
-    "menjanjikan kapan balasannya datang: konselor membalas ketika sedang bertugas. Kalau "
-    "keadaanmu mendesak, jangan menunggu: telepon 112, atau layanan SEJIWA di 119 ext 8.\n"
+    "Baik, percakapan ini saya teruskan kepada konselor. Mulai sekarang pesan yang Anda tulis di "
+    "sini "
+    "dibaca oleh konselor, bukan oleh saya, dan konselor akan membalas di sini. Saya tidak dapat "
+    "menjanjikan kapan balasannya datang: konselor membalas ketika sedang bertugas. Bila "
+    "keadaan Anda mendesak, jangan menunggu: telepon 112, atau layanan SEJIWA di 119 ext 8.\n"
     "Ketik /selesai kapan saja untuk mengakhiri percakapan dengan konselor.",
     "Okay, I'm passing this conversation to a counsellor. From now on what you write here is read "
     "by a counsellor, not by me, and they will answer here. I can't promise when the answer will "
@@ -43,22 +44,23 @@ static const char *const text_paused_open[2] = {
 };
 
 static const char *const text_reminder[2] = {
-    "Kamu sedang terhubung dengan konselor: pesanmu diteruskan kepada mereka, dan saya diam dulu. "
+    "Anda sedang terhubung dengan konselor: pesan Anda diteruskan kepada konselor, dan saya diam "
+    "dulu. "
     "Ketik /selesai untuk mengakhiri percakapan dengan konselor.",
     "You're connected with a counsellor: your messages go to them, and I stay quiet. Type /done to "
     "end the conversation with the counsellor.",
 };
 
 static const char *const text_ended[2][2] = {
-    {"Percakapan dengan konselor sudah kamu akhiri. Tidak ada lagi orang yang membaca chat ini; "
-     "saya, coach bimbing, kembali. Ketik /menu untuk melihat pilihan, atau /bicara kalau ingin "
-     "bicara dengan konselor lagi.",
+    {"Percakapan dengan konselor sudah Anda akhiri. Tidak ada lagi orang yang membaca chat ini; "
+     "saya, coach bimbing, kembali. Ketik /menu untuk melihat pilihan, atau /bicara bila ingin "
+     "berbicara dengan konselor lagi.",
      "You've ended the conversation with the counsellor. Nobody is reading this chat any more; I, "
      "the bimbing coach, am back. Type /menu to see what I can do, or /talk to talk to a "
      "counsellor again."},
     {"Konselor sudah menutup percakapan ini dan tidak membaca chat ini lagi. Saya, coach bimbing, "
-     "kembali. Ketik /menu untuk melihat pilihan, atau /bicara kalau ingin bicara dengan konselor "
-     "lagi.",
+     "kembali. Ketik /menu untuk melihat pilihan, atau /bicara bila ingin berbicara dengan "
+     "konselor lagi.",
      "The counsellor has closed this conversation and no longer reads this chat. I, the bimbing "
      "coach, am back. Type /menu to see what I can do, or /talk to talk to a counsellor again."},
 };
@@ -69,7 +71,7 @@ static const char *const text_paused_close[2] = {
 };
 
 static const char *const text_forwarded[2] = {
-    "\n\nPesanmu juga sudah diteruskan ke konselor.",
+    "\n\nPesan Anda juga sudah diteruskan kepada konselor.",
     "\n\nYour message has also been passed to the counsellor.",
 };
 

@@ -346,12 +346,12 @@ int safety_screen(const struct safety *s, const char *text, int *rule)
 /* ---- replies ----------------------------------------------------------- */
 
 static const char *const text_hit[2] = {
-    "Terima kasih sudah mau bercerita. Kedengarannya kamu sedang menanggung hal yang sangat berat, "
-    "dan kamu tidak harus menanggungnya sendirian.\n"
-    "- Kalau kamu merasa bisa menyakiti diri sendiri atau sedang dalam bahaya, telepon 112 "
+    "Terima kasih sudah mau bercerita. Kedengarannya Anda sedang menanggung hal yang sangat berat, "
+    "dan Anda tidak harus menanggungnya sendirian.\n"
+    "- Bila Anda merasa dapat menyakiti diri sendiri atau sedang dalam bahaya, telepon 112 "
     "sekarang.\n"
-    "- Untuk bicara dengan konselor, hubungi layanan SEJIWA di 119 ext 8.\n"
-    "Kamu juga bisa memilih untuk bicara dengan seseorang di kantormu.",
+    "- Untuk berbicara dengan konselor, hubungi layanan SEJIWA di 119 ext 8.\n"
+    "Anda juga dapat memilih untuk berbicara dengan seseorang di kantor Anda.",
     "Thank you for telling me. It sounds like you are carrying something very heavy, and you "
     "don't have to carry it alone.\n"
     "- If you feel you might hurt yourself or you are in danger, call 112 now.\n"
@@ -360,7 +360,7 @@ static const char *const text_hit[2] = {
 };
 
 static const char *const text_paused[2] = {
-    "\n\nPercakapan kita tadi (%s) saya jeda dulu, tidak hilang. Kalau sudah siap, ketik /lanjut "
+    "\n\nPercakapan kita tadi (%s) saya jeda dulu, tidak hilang. Bila sudah siap, ketik /lanjut "
     "untuk meneruskannya.",
     "\n\nI've paused our conversation (%s); nothing is lost. When you're ready, type /continue "
     "to carry on.",
@@ -370,15 +370,15 @@ static const char *const label_talk[2] = {"Bicara dengan orang", "Talk to a pers
 
 static const char *const text_talk[2] = {
     "Saat ini belum ada konselor yang membaca percakapan ini, dan saya tidak memberi tahu siapa "
-    "pun tanpa izinmu. Yang bisa kamu hubungi sekarang:\n",
+    "pun tanpa izin Anda. Yang dapat Anda hubungi sekarang:\n",
     "Right now no counsellor reads this chat, and I have not told anyone without your "
     "permission. People you can reach now:\n",
 };
 
-static const char *const text_talk_mentor[2] = {"- mentormu, %s, atau bagian SDM di kantormu\n",
-                                                "- your mentor, %s, or your HR team\n"};
-static const char *const text_talk_hr[2] = {"- bagian SDM di kantormu, atau atasan yang kamu "
-                                            "percaya\n",
+static const char *const text_talk_mentor[2] = {
+    "- mentor Anda, %s, atau bagian SDM di kantor Anda\n", "- your mentor, %s, or your HR team\n"};
+static const char *const text_talk_hr[2] = {"- bagian SDM di kantor Anda, atau atasan yang Anda "
+                                            "percayai\n",
                                             "- your HR team, or a manager you trust\n"};
 static const char *const text_talk_lines[2] = {
     "- layanan SEJIWA: telepon 119 ext 8\n- keadaan darurat: 112",

@@ -71,10 +71,28 @@ struct flow_placeholder {
  * 1 found, 0 no "{{" left, -1 a "{{" without "}}" (only ph->at set). */
 int flow_placeholder_next(const char *s, struct flow_placeholder *ph);
 
-/* A text in every language; t[i] is NULL when missing (a validation error). */
+/* A text in every language; t[i] is NULL when missing (a validation error).
+ * casual is the optional casual variant of the Indonesian text ("id_santai",
+ * the register "santai" of docs/coaching.md); NULL when there is none. */
 struct flow_text {
     char *t[FLOW_NLANG];
+    char *casual;
 };
+
+/* ---- the register of Indonesian texts (flow_register.c) -------------------- */
+
+/* The key of a text's casual variant: {"id": ..., "en": ..., "id_santai": ...} */
+#define FLOW_CASUAL_KEY "id_santai"
+
+/* The first register fault of an Indonesian text, skipping {{variables}}:
+ * in a formal text (casual 0) a kamu/-mu form ("kamu", "kau", "engkau",
+ * "minggumu"; a short list of words that merely end in "mu" is allowed:
+ * ilmu, temu, bertemu, tamu...) or "anda" not capitalised; in a casual
+ * variant (casual 1) "Anda". Returns 0 when there is none; else 1 with *at
+ * the byte offset of the word, the word in word (cut to wn) and the rule
+ * broken in why. */
+int flow_register_fault(const char *text, int casual, size_t *at, char *word, size_t wn, char *why,
+                        size_t whyn);
 
 enum flow_input_type {
     FLOW_IN_NONE = 0,
@@ -419,6 +437,10 @@ struct flow_ctx {
      * the core drops without a word). NULL: every flow may start. */
     int (*may_start)(void *gate_ctx, const struct flow *f);
     void *gate_ctx;
+    /* 1 when the instance's register is "santai": an Indonesian text's
+     * casual variant ("id_santai") is used where it has one; 0 (formal):
+     * never (docs/coaching.md, "Register"). */
+    int casual;
 };
 
 /* Handle one event for one person. Updates *st and appends effects to fx.

@@ -159,6 +159,101 @@ void flow_ld_json_locate(struct flow_diag *g, const char *src, size_t len, const
     bb_snprintf(g->msg, sizeof(g->msg), "JSON syntax error near \"%s\"", near);
 }
 
+/* ---- the register of a text, at its line:column --------------------------- */
+
+/* The index of target among the JSON string tokens under node (object keys
+ * and string values, in document order, as they appear in the file); *count
+ * is the number of tokens before. -1 when target is not under node. */
+static int string_token_index(const cJSON *node, const cJSON *target, int *count, int depth)
+{
+    if (depth > 64)
+        return -1;
+    for (const cJSON *c = node->child; c; c = c->next) {
+        if (cJSON_IsObject(node) && c->string)
+            (*count)++;
+        if (c == target)
+            return *count;
+        if (cJSON_IsString(c))
+            (*count)++;
+        else if (c->child) {
+            int r = string_token_index(c, target, count, depth + 1);
+            if (r >= 0)
+                return r;
+        }
+    }
+    return -1;
+}
+
+/* Past the JSON string literal that opens at p (its '"'). */
+static const char *string_end(const char *p, const char *end)
+{
+    for (p++; p < end && *p != '"'; p++)
+        if (*p == '\\' && p + 1 < end)
+            p++;
+    return p < end ? p + 1 : end;
+}
+
+/* Where byte off of the decoded string whose literal opens at q (its '"')
+ * is in the source: escapes count as the bytes they decode to. */
+static const char *raw_offset(const char *q, const char *end, size_t off)
+{
+    const char *p = q + 1;
+    size_t d = 0;
+    while (p < end && *p != '"' && d < off) {
+        if (*p != '\\') {
+            p++;
+            d++;
+            continue;
+        }
+        if (p + 1 < end && p[1] == 'u' && p + 5 < end) {
+            char hex[5] = {p[2], p[3], p[4], p[5], '\0'};
+            unsigned v = (unsigned)strtoul(hex, NULL, 16);
+            if (v >= 0xD800 && v < 0xDC00 && p + 11 < end && p[6] == '\\') {
+                p += 12;
+                d += 4;
+            } else {
+                p += 6;
+                d += v < 0x80 ? 1 : v < 0x800 ? 2 : 3;
+            }
+        } else {
+            p += 2;
+            d++;
+        }
+    }
+    return p;
+}
+
+void flow_ld_check_register(struct ld *L, const cJSON *str, int casual, const char *what)
+{
+    size_t at = 0;
+    char word[64], why[200];
+    if (!cJSON_IsString(str) ||
+        !flow_register_fault(str->valuestring, casual, &at, word, sizeof(word), why, sizeof(why)))
+        return;
+    ERR(L, "%s (%s): \"%s\": %s", what, casual ? FLOW_CASUAL_KEY : "id", word, why);
+    if (!L->d || L->d->n == 0 || !L->src || !L->root)
+        return;
+    /* the line:column of the word: find the string's literal in the file */
+    int count = 0, want = string_token_index(L->root, str, &count, 0), k = -1;
+    const char *p = L->src, *end = L->src + L->len;
+    if (want < 0)
+        return;
+    while (p < end) {
+        if (*p != '"') {
+            p++;
+            continue;
+        }
+        if (++k == want) {
+            int line, col;
+            json_error_position(L->src, raw_offset(p, end, at), &line, &col);
+            L->d->v[L->d->n - 1].line = line;
+            L->d->v[L->d->n - 1].col = col;
+            return;
+        }
+        p = string_end(p, end);
+    }
+}
+
 /* ---- {{placeholders}} ------------------------------------------------------ */
 
 int flow_placeholder_next(const char *s, struct flow_placeholder *ph)
@@ -210,8 +305,9 @@ void flow_ld_check_placeholders(struct ld *L, const char *s, const char *what)
 /* Variables set anywhere in the flow, to warn about {{names}} that are not. */
 static int var_is_set(const struct flow *f, const char *name)
 {
-    static const char *person_fields[] = {"name", "first_name", "nip",   "unit", "position",
-                                          "role", "lang",       "grade", NULL};
+    static const char *person_fields[] = {"name",   "first_name", "nip",   "unit",   "position",
+                                          "role",   "lang",       "grade", "sapaan", "sapaan_nama",
+                                          "gender", "register",   NULL};
     char base[FLOW_NAME_MAX * 2];
     bb_strlcpy(base, name, sizeof(base));
     if (strncmp(base, "person.", 7) == 0)
@@ -235,11 +331,12 @@ static int var_is_set(const struct flow *f, const char *name)
 
 static void warn_placeholders(struct ld *L, const struct flow *f, const struct flow_text *t)
 {
-    for (int l = 0; l < FLOW_NLANG; l++) {
+    for (int l = 0; l <= FLOW_NLANG; l++) {
         struct flow_placeholder ph;
-        if (!t->t[l])
+        const char *txt = l < FLOW_NLANG ? t->t[l] : t->casual;
+        if (!txt)
             continue;
-        for (const char *p = t->t[l]; flow_placeholder_next(p, &ph) > 0; p = ph.end)
+        for (const char *p = txt; flow_placeholder_next(p, &ph) > 0; p = ph.end)
             if (ph.len < sizeof(ph.name) && !var_is_set(f, ph.name))
                 WARN(L,
                      "{{%s}} is never set in this flow (it shows as empty unless a "

@@ -94,7 +94,7 @@ static const char *const sys[][FLOW_NLANG] = {
     [T_RETRY_CHOICE] = {"Pilih salah satu tombol, atau ketik nomornya.",
                         "Please pick one of the buttons, or type its number."},
     [T_RETRY_NUMBER] = {"Mohon jawab dengan angka.", "Please answer with a number."},
-    [T_RETRY_TEXT] = {"Jawaban itu belum bisa saya terima. Coba tulis lagi, ya.",
+    [T_RETRY_TEXT] = {"Jawaban itu belum dapat saya terima. Silakan tulis lagi.",
                       "I can't take that answer. Please try again."},
     [T_RETRY_YESNO] = {"Cukup jawab ya atau tidak.", "Just yes or no, please."},
     [T_RETRY_DATE] = {"Tulis tanggalnya, misalnya \"15 Desember\", \"Jumat\" atau \"besok\".",
@@ -103,11 +103,12 @@ static const char *const sys[][FLOW_NLANG] = {
                           "\"1 hari\".",
                           "Write how long, e.g. \"90 minutes\", \"1.5 hours\", \"2 JP\" or "
                           "\"1 day\"."},
-    [T_GAVE_UP] = {"Maaf, saya belum bisa memahami jawabanmu. Kita berhenti di sini dulu; ketik "
-                   "/menu untuk mencoba lagi.",
-                   "Sorry, I couldn't understand the answer. Let's stop here for now; type /menu "
-                   "to try again."},
-    [T_REMIND] = {"Masih ada pertanyaan yang menunggu jawabanmu:",
+    [T_GAVE_UP] =
+        {"Maaf, saya belum dapat memahami jawaban Anda. Kita berhenti di sini dulu; ketik "
+         "/menu untuk mencoba lagi.",
+         "Sorry, I couldn't understand the answer. Let's stop here for now; type /menu "
+         "to try again."},
+    [T_REMIND] = {"Masih ada pertanyaan yang menunggu jawaban Anda:",
                   "A question is still waiting for your answer:"},
     [T_EXPIRED] = {"Percakapan ini ditutup karena lama tidak dijawab. Ketik /menu kapan saja untuk "
                    "mulai lagi.",
@@ -119,10 +120,11 @@ static const char *const sys[][FLOW_NLANG] = {
                  "to start again."},
     [T_HELP_CONTINUE] = {"Kita lanjutkan:", "Let's continue:"},
     /* printf formats: the answer's length, then the limit (both in characters) */
-    [T_TOO_LONG] = {"Jawabanmu %zu karakter, sedangkan di sini batasnya %d karakter. Boleh "
-                    "dipersingkat sedikit, lalu dikirim lagi? Jawabanmu sebelumnya tidak hilang.",
-                    "Your answer has %zu characters; the limit here is %d. Could you shorten it "
-                    "a little and send it again? Your earlier answers are not lost."},
+    [T_TOO_LONG] =
+        {"Jawaban Anda %zu karakter, sedangkan di sini batasnya %d karakter. Mohon "
+         "dipersingkat sedikit, lalu dikirim lagi. Jawaban Anda sebelumnya tidak hilang.",
+         "Your answer has %zu characters; the limit here is %d. Could you shorten it "
+         "a little and send it again? Your earlier answers are not lost."},
     [T_PAUSED] = {"Saya di sini. Kalau ingin bicara dengan seseorang sekarang, telepon SEJIWA di "
                   "119 ext 8 (darurat: 112). Percakapan kita tadi masih saya jeda: ketik /lanjut "
                   "kalau sudah siap, atau /batal untuk menutupnya.",
@@ -444,8 +446,12 @@ static char *render(struct run *R, const char *tpl)
     return bb_buf_take(&b);
 }
 
+/* The text in the conversation's language; in Indonesian, its casual
+ * variant when the instance's register is "santai" and it has one. */
 static const char *tx(struct run *R, const struct flow_text *t)
 {
+    if (R->lang == 0 && R->ctx->casual && t->casual)
+        return t->casual;
     const char *s = t->t[R->lang];
     return s ? s : t->t[0] ? t->t[0] : "";
 }
@@ -622,7 +628,10 @@ static void do_actions(struct run *R, const struct flow_node *n)
         if (a->text.t[0]) {
             cJSON *t = cJSON_CreateObject();
             for (int l = 0; l < FLOW_NLANG && t; l++) {
-                char *s = render(R, a->text.t[l] ? a->text.t[l] : "");
+                const char *src = l == 0 && R->ctx->casual && a->text.casual ? a->text.casual
+                                  : a->text.t[l]                             ? a->text.t[l]
+                                                                             : "";
+                char *s = render(R, src);
                 cJSON_AddStringToObject(t, flow_langs[l], s ? s : "");
                 free(s);
             }

@@ -40,6 +40,8 @@ static void text_free(struct flow_text *t)
         free(t->t[i]);
         t->t[i] = NULL;
     }
+    free(t->casual);
+    t->casual = NULL;
 }
 
 static void input_free(struct flow_input *in)
@@ -131,8 +133,36 @@ static int valid_opt_id(const char *s)
     return 1;
 }
 
-/* A text in every language. */
-static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const char *what)
+/* The casual variant of a text's Indonesian ("id_santai"). */
+static void parse_casual(struct ld *L, const cJSON *c, struct flow_text *t, const char *what,
+                         int casual_ok)
+{
+    if (!casual_ok) {
+        ERR(L, "%s: no \"%s\" here (labels and titles are the same in every register)", what,
+            FLOW_CASUAL_KEY);
+        return;
+    }
+    if (t->casual) {
+        ERR(L, "%s: language \"%s\" given twice", what, FLOW_CASUAL_KEY);
+        return;
+    }
+    if (!cJSON_IsString(c) || !c->valuestring[0] || strlen(c->valuestring) > FLOW_TEXT_MAX) {
+        ERR(L, "%s: the \"%s\" text must be a non-empty string of at most %d bytes", what,
+            FLOW_CASUAL_KEY, FLOW_TEXT_MAX);
+        return;
+    }
+    flow_ld_check_placeholders(L, c->valuestring, what);
+    flow_ld_check_register(L, c, 1, what);
+    t->casual = strdup(c->valuestring);
+    if (!t->casual)
+        ERR(L, "out of memory");
+}
+
+/* A text in every language; casual_ok: it may carry a casual variant
+ * ("id_santai": not option labels and titles, which are matched and listed
+ * as they are). Every Indonesian text is checked for its register. */
+static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const char *what,
+                      int casual_ok)
 {
     int given[FLOW_NLANG] = {0}; /* reported already: no "missing" on top */
     memset(t, 0, sizeof(*t));
@@ -144,7 +174,12 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
         return -1;
     }
     for (const cJSON *c = j->child; c; c = c->next) {
-        int li = flow_ld_lang_of(L, c, what, " (use id, en)");
+        if (c->string && strcmp(c->string, FLOW_CASUAL_KEY) == 0) {
+            parse_casual(L, c, t, what, casual_ok);
+            continue;
+        }
+        int li =
+            flow_ld_lang_of(L, c, what, casual_ok ? " (use id, en, id_santai)" : " (use id, en)");
         if (li < 0)
             continue;
         if (!cJSON_IsString(c)) {
@@ -167,6 +202,8 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
             continue;
         }
         flow_ld_check_placeholders(L, c->valuestring, what);
+        if (li == 0)
+            flow_ld_check_register(L, c, 0, what);
         t->t[li] = strdup(c->valuestring);
         if (!t->t[li]) {
             ERR(L, "out of memory");
@@ -311,7 +348,7 @@ static int parse_options(struct ld *L, const cJSON *arr, struct flow_input *in)
         bb_strlcpy(op->id, id->valuestring, sizeof(op->id));
         char what[96];
         bb_snprintf(what, sizeof(what), "label of option \"%s\"", op->id);
-        parse_text(L, cJSON_GetObjectItemCaseSensitive(o, "label"), &op->label, what);
+        parse_text(L, cJSON_GetObjectItemCaseSensitive(o, "label"), &op->label, what, 0);
         const cJSON *syn = cJSON_GetObjectItemCaseSensitive(o, "synonyms");
         if (syn)
             flow_ld_words(L, syn, op->syn, op->nsyn, "option synonyms");
@@ -469,6 +506,8 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
                         bb_snprintf(lab, sizeof(lab), "%d", v);
                     } else {
                         char folded[FLOW_LABEL_MAX * 4 + 1];
+                        if (l == 0)
+                            flow_ld_check_register(L, s, 0, "scale labels");
                         bb_snprintf(lab, sizeof(lab), "%d %s", v, s->valuestring);
                         if (bb_fold(s->valuestring, folded, sizeof(folded)) == BB_OK) {
                             const char *w[2] = {folded, NULL};
@@ -653,7 +692,7 @@ static void parse_action(struct ld *L, const cJSON *j, struct flow_action *a)
                 ERR(L, "%s must be an expression", kw);
             break;
         case 't':
-            parse_text(L, v, &a->text, kw);
+            parse_text(L, v, &a->text, kw, 1);
             break;
         case 'f':
             if (!cJSON_IsArray(v)) {
@@ -788,7 +827,7 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
 
     if (say) {
         n->has_say = 1;
-        parse_text(L, say, &n->say, "say");
+        parse_text(L, say, &n->say, "say", 1);
     }
     if (set) {
         if (!cJSON_IsObject(set)) {
@@ -842,7 +881,7 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
     if (ask) {
         n->kind = FLOW_NODE_ASK;
         n->has_ask = 1;
-        parse_text(L, ask, &n->ask, "ask");
+        parse_text(L, ask, &n->ask, "ask", 1);
         parse_input(L, input, &n->input);
         if (save) {
             if (!cJSON_IsString(save) || !valid_name(save->valuestring))
@@ -867,7 +906,7 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
                 }
                 if (rs) {
                     n->has_retry_say = 1;
-                    parse_text(L, rs, &n->retry_say, "retry.say");
+                    parse_text(L, rs, &n->retry_say, "retry.say", 1);
                 }
                 if (re) {
                     if (!cJSON_IsString(re))
@@ -1018,7 +1057,7 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
                                        "menu",        "triggers", "expire_after", "remind_after",
                                        "remind",      "expired",  "start",        "nodes",
                                        "description", "stores",   "snooze",       NULL};
-    struct ld L = {.d = d, .acts = acts, .file = path};
+    struct ld L = {.d = d, .acts = acts, .file = path, .src = src, .len = len};
     struct flow *f = NULL;
     cJSON *root = NULL;
     struct refs refs = {0};
@@ -1039,6 +1078,7 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
                    "unexpected end of file");
         return BB_EINVAL;
     }
+    L.root = root;
     /* Only white space may follow the flow's object. */
     while (end && end < src + len && *end && isspace((unsigned char)*end))
         end++;
@@ -1083,7 +1123,7 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
         ERR(&L, "\"kind\" must be onboarding, coaching, mentoring, survey, privacy or system");
     bb_strlcpy(f->kind, k, sizeof(f->kind));
     parse_stores(&L, cJSON_GetObjectItemCaseSensitive(root, "stores"), f);
-    parse_text(&L, cJSON_GetObjectItemCaseSensitive(root, "title"), &f->title, "title");
+    parse_text(&L, cJSON_GetObjectItemCaseSensitive(root, "title"), &f->title, "title", 0);
 
     const cJSON *trig = cJSON_GetObjectItemCaseSensitive(root, "triggers");
     if (trig)
@@ -1109,12 +1149,12 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
     const cJSON *rt = cJSON_GetObjectItemCaseSensitive(root, "remind");
     if (rt) {
         f->has_remind = 1;
-        parse_text(&L, rt, &f->remind, "remind");
+        parse_text(&L, rt, &f->remind, "remind", 1);
     }
     const cJSON *et = cJSON_GetObjectItemCaseSensitive(root, "expired");
     if (et) {
         f->has_expired = 1;
-        parse_text(&L, et, &f->expired, "expired");
+        parse_text(&L, et, &f->expired, "expired", 1);
     }
 
     const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(root, "nodes");

@@ -24,6 +24,9 @@ struct ld {
     struct flow *f;
     const char *node; /* current node name or NULL */
     int errors;
+    const char *src; /* the file's text and its parsed JSON: where a text */
+    size_t len;      /* stands (line:column) for the register check */
+    const cJSON *root;
 };
 
 /* ---- flow_check.c ---------------------------------------------------------- */
@@ -34,6 +37,10 @@ __attribute__((format(printf, 3, 4))) void flow_ld_diag(struct ld *L, int warnin
 #define ERR(L, ...)  flow_ld_diag((L), 0, __VA_ARGS__)
 #define WARN(L, ...) flow_ld_diag((L), 1, __VA_ARGS__)
 
+/* The register of an Indonesian text (str, a JSON string of the file):
+ * formal (casual 0) or the casual variant "id_santai" (casual 1); a fault
+ * is an error at the word's line:column (flow_register_fault). */
+void flow_ld_check_register(struct ld *L, const cJSON *str, int casual, const char *what);
 /* {{name}} placeholders in s: well formed, with valid names. */
 void flow_ld_check_placeholders(struct ld *L, const char *s, const char *what);
 /* The language of member c of a per-language object: its index, or -1 for a

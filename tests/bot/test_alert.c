@@ -227,7 +227,7 @@ static void test_mentor_then_hr(void **state)
     assert_int_equal(o.via, ALERT_VIA_HR);
     assert_string_equal(o.name, "Siti Rahmawati");
     assert_int_equal(alert_tell_person(&d, &ayu, ALERT_WELLBEING, &o), BB_OK);
-    contains(last_text(f, f->ayu), "tim SDM (Siti Rahmawati)");
+    contains(last_text(f, f->ayu), "bagian SDM (Siti Rahmawati)");
     assert_int_equal(store_identity_link(f->st, "whatsapp", "6281", f->mentor, T0), BB_OK);
     assert_int_equal(alert_raise(&d, &ayu, ALERT_WELLBEING, &o), BB_OK);
     assert_int_equal(o.via, ALERT_VIA_MENTOR);
@@ -326,7 +326,7 @@ static void test_distress_alert(void **state)
                                " AND ?1 = ?1",
                                0),
                      0);
-    contains(last_text(f, f->ayu), "Isi pesanmu tidak saya bagikan");
+    contains(last_text(f, f->ayu), "Isi pesan Anda tidak saya bagikan");
     /* again within the day: the open alert stands, no second one */
     bb_clock_advance(3600);
     inbound(f, cry);

@@ -43,7 +43,7 @@ static const char *const FLOW_COLOR =
     "              \"else\": \"fallback\"},"
     "    \"save\": \"color\", \"next\": \"done\"},"
     "  \"fallback\": {\"say\": {\"id\": \"Tidak apa.\", \"en\": \"Never mind.\"}, \"end\": true},"
-    "  \"done\": {\"say\": {\"id\": \"Kamu pilih {{color_label}} ({{color}}).\","
+    "  \"done\": {\"say\": {\"id\": \"Anda pilih {{color_label}} ({{color}}).\","
     "                     \"en\": \"You chose {{color_label}} ({{color}}).\"}, \"end\": true}}}";
 
 static const char *const FLOW_AGE =
@@ -51,7 +51,7 @@ static const char *const FLOW_AGE =
     " \"title\": {\"id\": \"Umur\", \"en\": \"Age\"}, \"triggers\": [{\"command\": \"umur\"}],"
     " \"start\": \"age\","
     " \"nodes\": {"
-    "  \"age\": {\"ask\": {\"id\": \"Umurmu?\", \"en\": \"Your age?\"},"
+    "  \"age\": {\"ask\": {\"id\": \"Umur Anda?\", \"en\": \"Your age?\"},"
     "    \"input\": {\"type\": \"number\", \"min\": 18, \"max\": 70, \"integer\": true},"
     "    \"save\": \"age\", \"next\": \"done\"},"
     "  \"done\": {\"say\": {\"id\": \"Umur {{age}}.\", \"en\": \"Age {{age}}.\"}, \"end\": true}}}";
@@ -310,7 +310,7 @@ static void answer_color(void **state, int type, const char *answer, const char 
     assert_int_equal(ev(x, type, answer), BB_OK);
     assert_string_equal(var_str(x, "color"), id);
     assert_string_equal(var_str(x, "color_label"), label);
-    snprintf(want, sizeof(want), "Kamu pilih %s (%s).", label, id);
+    snprintf(want, sizeof(want), "Anda pilih %s (%s).", label, id);
     assert_true(said(x, want));
     const struct flow_fx *a = nth(x, FLOW_FX_ANSWERED, 0);
     assert_non_null(a);
@@ -395,7 +395,7 @@ static void test_retries_exhausted_without_else(void **state)
         assert_int_equal(x->st.mode, FLOW_MODE_ASK);
     }
     assert_int_equal(text(x, "33.5"), BB_OK); /* not a whole number */
-    assert_true(said(x, "Maaf, saya belum bisa memahami jawabanmu."));
+    assert_true(said(x, "Maaf, saya belum dapat memahami jawaban Anda."));
     assert_null(question(x));
     assert_int_equal(x->st.depth, 0);
     assert_int_equal(x->st.mode, FLOW_MODE_IDLE);
@@ -800,7 +800,7 @@ static void test_gate_refuses(void **state)
     assert_int_equal(text(x, "/warna"), BB_OK);
     assert_non_null(nth(x, FLOW_FX_GATED, 0));
     assert_string_equal(x->st.stack[0].flow_id, "t.age");
-    assert_true(said(x, "Umurmu?"));
+    assert_true(said(x, "Umur Anda?"));
     /* the flows it lets through start as before */
     assert_int_equal(text(x, "/batal"), BB_OK);
     assert_int_equal(text(x, "/umur"), BB_OK);

@@ -138,6 +138,40 @@ static void test_reimport_updates(void **state)
     assert_string_equal(p.role, "mentor");
 }
 
+/* The gender column (gender or jenis_kelamin) for the register: L or P in
+ * any spelling HR uses, stored as "L"/"P"; empty on re-import keeps it;
+ * a bad value is refused (test_validation). */
+static void test_gender(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    struct store_person p;
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,jenis_kelamin\n"
+                            "1001,Ayu,Biro SDM,employee,perempuan\n"
+                            "1002,Budi,Bappeda,mentor,l\n"
+                            "1003,Kris,Bappeda,employee,\n",
+                            &rep),
+                     BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "1001", &p), BB_OK);
+    assert_string_equal(p.gender, "P");
+    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_string_equal(p.gender, "L");
+    assert_int_equal(store_person_by_nip(f->st, "1003", &p), BB_OK);
+    assert_string_equal(p.gender, "");
+    /* an empty value keeps what is stored; "Female" under "gender" changes it */
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,gender\n"
+                            "1001,Ayu,Biro SDM,employee,\n"
+                            "1002,Budi,Bappeda,mentor,Female\n",
+                            &rep),
+                     BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "1001", &p), BB_OK);
+    assert_string_equal(p.gender, "P");
+    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_string_equal(p.gender, "P");
+}
+
 #define HDR "nip,name,unit,role\n"
 
 /* A file the import refuses, and one of the errors it must give. */
@@ -197,6 +231,10 @@ static void test_validation(void **state)
         {HDR "1,\"Ayu\"x,Biro SDM,employee\n",
          "line 2, column 2: unexpected text after a closing quote"},
         {"", "line 1: the file is empty (no header row)"},
+        {"nip,name,unit,role,gender\n1,Ayu,Biro SDM,employee,X\n",
+         "line 2, column 5 (gender): gender must be L (laki-laki) or P (perempuan)"},
+        {"nip,name,unit,role,gender,jenis_kelamin\n1,Ayu,Biro SDM,employee,P,P\n",
+         "line 1, column 6 (jenis_kelamin): column given twice"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         expect_error(f->st, bad[i].csv, bad[i].msg);
@@ -391,6 +429,7 @@ static void test_file_import(void **state)
     assert_int_equal(rep.created, 1);
 }
 
-TFX_MAIN(TFX_TEST(test_demo_file), TFX_TEST(test_reimport_updates), TFX_TEST(test_validation),
-         TFX_TEST(test_limits), TFX_TEST(test_bad_row_changes_nothing), TFX_TEST(test_header_only),
-         TFX_TEST(test_dialects), TFX_TEST(test_file_import), TFX_TEST(test_admin_role_by_hr))
+TFX_MAIN(TFX_TEST(test_demo_file), TFX_TEST(test_reimport_updates), TFX_TEST(test_gender),
+         TFX_TEST(test_validation), TFX_TEST(test_limits), TFX_TEST(test_bad_row_changes_nothing),
+         TFX_TEST(test_header_only), TFX_TEST(test_dialects), TFX_TEST(test_file_import),
+         TFX_TEST(test_admin_role_by_hr))

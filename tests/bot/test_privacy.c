@@ -108,7 +108,7 @@ static void test_export(void **state)
     assert_int_equal(m.kind, OUTMSG_DOC);
     assert_string_equal(m.doc_name, "bimbing-data-2027-01-15.json");
     assert_string_equal(m.doc_type, "application/json");
-    assert_non_null(strstr(m.text, "Ini semua data tentang kamu"));
+    assert_non_null(strstr(m.text, "Ini semua data tentang Anda"));
     cJSON *j = cJSON_ParseWithLength((const char *)m.doc_data, m.doc_len);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "person"), "nip")->valuestring,

@@ -333,9 +333,9 @@ eq "the pairing is stored, both sides introduced" \
     "$(sql "SELECT count(*) FROM pairings WHERE mentee_id = $(pid $AYU) AND mentor_id = $(pid $ANDI)
             AND status = 'active' AND intro_mentee_at > 0 AND intro_mentor_at > 0")" 1
 eq "the mentee's introduction is queued" \
-    "$(sql "SELECT count(*) FROM outbox WHERE person_id = $(pid $AYU) AND channel = 'web' AND body LIKE '%mentor Andi Wijaya%'")" 1
+    "$(sql "SELECT count(*) FROM outbox WHERE person_id = $(pid $AYU) AND channel = 'web' AND body LIKE '%mentor Bapak Andi Wijaya%'")" 1
 eq "the mentor's introduction is queued" \
-    "$(sql "SELECT count(*) FROM outbox WHERE person_id = $(pid $ANDI) AND channel = 'web' AND body LIKE '%mentor bagi Ayu Lestari%'")" 1
+    "$(sql "SELECT count(*) FROM outbox WHERE person_id = $(pid $ANDI) AND channel = 'web' AND body LIKE '%mentor bagi Ibu Ayu Lestari%'")" 1
 r=$("${C[@]}" -b "$HRS" "$API/audit?limit=5")
 has "the approval is audit-logged with HR as actor" "$r" "\"actor\":\"hr:$HR\",\"action\":\"pair.apply\""
 r=$("${C[@]}" -b "$HRS" "$API/mentoring/pairs")

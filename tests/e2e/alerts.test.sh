@@ -61,14 +61,14 @@ check "Ayu links her chat" wait_for 5 press $CHAT_A id
 check "...agrees to the data consent" wait_for 5 press $CHAT_A yes
 check "...and to mentor sharing" wait_for 5 press $CHAT_A yes
 check "...and to her health data (the wellbeing check)" wait_for 5 press $CHAT_A yes
-check "...onboarding ends" wait_for 5 has_text $CHAT_A "Terima kasih, Ayu"
+check "...onboarding ends" wait_for 5 has_text $CHAT_A "Terima kasih, Ibu Ayu"
 eq "Siti (HR) has no linked chat" "$(sql "SELECT count(*) FROM identities d JOIN people p ON p.id = d.person_id WHERE p.nip = '$HR'")" 0
 
 # ---- a low wellbeing check, with consent ------------------------------------------------
 say $CHAT_A "/sejahtera"
 for v in 1 1 0 1 2; do check "WHO-5 item answered $v" wait_for 5 press $CHAT_A $v; done
 check "the consent question says who will see what" \
-    wait_for 5 has_text $CHAT_A "diteruskan ke orang berikutnya di daftar yang ditetapkan SDM"
+    wait_for 5 has_text $CHAT_A "diteruskan kepada orang berikutnya dalam daftar yang ditetapkan bagian SDM"
 check "Ayu agrees to alerts" wait_for 5 press $CHAT_A yes
 check "Ayu is told that Hendra, from the list, was told" \
     wait_for 5 has_text $CHAT_A "Jadi saya mengabari Hendra Gunawan"
@@ -109,7 +109,7 @@ eq "acknowledging is audit-logged" \
 # ---- a distress message: an alert without the words ---------------------------------------
 say $CHAT_A "saya sudah tidak kuat lagi, ingin mengakhiri hidup"
 check "Ayu gets the help lines" wait_for 5 has_text $CHAT_A "119 ext 8"
-check "...and is told Hendra was told, not what she wrote" wait_for 5 has_text $CHAT_A "Isi pesanmu tidak saya bagikan"
+check "...and is told Hendra was told, not what she wrote" wait_for 5 has_text $CHAT_A "Isi pesan Anda tidak saya bagikan"
 check "Hendra gets a distress alert" wait_for 5 has_text $CHAT_H "kesulitan berat"
 lacks "...without her words" "$(texts $CHAT_H)" "mengakhiri"
 eq "a distress alert is open" "$(sql "SELECT count(*) FROM alerts WHERE kind = 'distress' AND acked_at = 0")" 1

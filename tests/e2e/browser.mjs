@@ -160,23 +160,23 @@ try {
   await step('web chat: Ayu signs in with her invite code', () => chatSignin(ayu, ayuCode));
   await step('web chat: onboarding by buttons', async () => {
     await press(ayu, 'Indonesia');
-    await botSays(ayu, 'Setuju data');
+    await botSays(ayu, 'setuju data');
     await press(ayu, 'Setuju', true);
-    await botSays(ayu, 'mentormu');
+    await botSays(ayu, 'mentor Anda');
     await press(ayu, 'Boleh');
     await botSays(ayu, 'kesehatan jiwa'); // health data: its own consent
     await press(ayu, 'Boleh');
-    await botSays(ayu, 'Terima kasih, Ayu');
+    await botSays(ayu, 'Terima kasih, Ibu Ayu');
   });
   await step('web chat: a weekly check-in completes', async () => {
     await type(ayu, '/checkin');
-    await botSays(ayu, 'Bagaimana minggumu');
+    await botSays(ayu, 'Bagaimana minggu Anda');
     await press(ayu, 'Baik');
     await botSays(ayu, 'berhasil');
     await type(ayu, 'Laporan triwulan selesai');
     await botSays(ayu, 'hambatan');
     await press(ayu, 'Tidak ada');
-    await botSays(ayu, 'Tersimpan');
+    await botSays(ayu, 'sudah saya catat');
   });
   await shot(ayu, 'webchat-checkin');
 
@@ -244,7 +244,11 @@ try {
     await open.locator('button', { hasText: 'Sudah ditindaklanjuti' }).click({ timeout: T });
     await hr.locator('#alert-result', { hasText: 'Ditandai sudah ditindaklanjuti' }).waitFor({ timeout: T });
     await hr.locator('#alerts-table tbody tr', { hasText: ' oleh ' }).waitFor({ timeout: T });
-    const left = await hr.locator('#alerts-table button').count();
+    // the old row also has the button: wait for the table to be drawn again
+    // without it before counting
+    await hr.locator('#alerts-table button', { hasText: 'Sudah ditindaklanjuti' }).first()
+      .waitFor({ state: 'detached', timeout: T }).catch(() => {});
+    const left = await hr.locator('#alerts-table button', { hasText: 'Sudah ditindaklanjuti' }).count();
     if (left !== 0) throw new Error(left + ' alert(s) still open');
   });
   await shot(hr, 'admin-alerts');
@@ -318,7 +322,7 @@ try {
     await ayu.goto(base + '/', { timeout: T });
     await ayu.locator('#text').waitFor({ state: 'visible', timeout: T });
     await type(ayu, '/bicara');
-    await botSays(ayu, 'saya teruskan ke konselor');
+    await botSays(ayu, 'saya teruskan kepada konselor');
     await type(ayu, 'Saya butuh teman bicara, minggu ini berat.');
   });
   await shot(ayu, 'webchat-handoff-open');

@@ -95,7 +95,7 @@ check "chat after tick: the reminder comes first" \
     equals "$("$JQ" replies.0.text <"$TMP/chat")" "This week's check-in is still waiting, it takes a minute:"
 check "chat after tick: the question again, then the answer goes on" \
     equals "$("$JQ" replies.1.text <"$TMP/chat")|$("$JQ" replies.2.text <"$TMP/chat")" \
-    "Hi Budi! How was your week?|One thing that went well this week?"
+    "Hi Budi! How was your week?|What is one thing that went well this week?"
 run tick --at yesterday
 check "tick: a bad time is refused (exit 2)" equals "$rc" 2
 

@@ -59,15 +59,15 @@ for ((i = 0; i < ROUNDS; i++)); do
     chat_pid=
     exec 3>&-
     completed[i]=0
-    if sed -n 6p "$TMP/out.$i" | grep -q '"Saved\.'; then completed[i]=1; ncompleted=$((ncompleted + 1)); fi
-    seen=$((seen + $(grep -o '"Saved\.' "$TMP/out.$i" | wc -l)))
+    if sed -n 6p "$TMP/out.$i" | grep -q 'check-in is recorded'; then completed[i]=1; ncompleted=$((ncompleted + 1)); fi
+    seen=$((seen + $(grep -o 'check-in is recorded' "$TMP/out.$i" | wc -l)))
 done
 # one clean conversation at the end, which also drains what was left
 printf '/batal\n/checkin\n4\nwin-final\nyes\nblocker-final\n' |
     timeout 30 "$BIN" --db "$TMP/b.db" chat --as "$BUDI" --jsonl --now "$NOW" >"$TMP/out.final" 2>>"$TMP/chat.err"
 check "a clean check-in after $ROUNDS crashes exits 0" equals "$?" 0
-seen=$((seen + $(grep -o '"Saved\.' "$TMP/out.final" | wc -l)))
-check "the clean check-in completes" equals "$(tail -n 1 "$TMP/out.final" | grep -c '"Saved\.')" 1
+seen=$((seen + $(grep -o 'check-in is recorded' "$TMP/out.final" | wc -l)))
+check "the clean check-in completes" equals "$(tail -n 1 "$TMP/out.final" | grep -c 'check-in is recorded')" 1
 
 "$BIN" --db "$TMP/b.db" export "$BUDI" >"$TMP/b.json" 2>"$TMP/err"
 check "export after the crashes is JSON" isjson "$TMP/b.json"
@@ -93,7 +93,7 @@ mixed=$(paste -d' ' "$TMP/wins" "$TMP/blockers" | awk '{ w = $1; b = $2; sub(/^w
 check "no check-in mixes two conversations" equals "$mixed" 0
 check "every mood is the one given" equals "$(grep -cvx 4 "$TMP/moods")" 0
 check "no inbox event left unprocessed" equals "$("$JQ" 'inbox.*.processed_at' <"$TMP/b.json" | grep -c null)" 0
-saved_out=$("$JQ" 'outbox.*.body.text' <"$TMP/b.json" | grep -c '^Saved\.')
+saved_out=$("$JQ" 'outbox.*.body.text' <"$TMP/b.json" | grep -c 'check-in is recorded')
 check "one Saved reply queued per recorded check-in" equals "$saved_out" "$total"
 # Not asserted (a known gap of the console channel, see the report of the
 # branch that added this test): a reply claimed or marked sent when the kill

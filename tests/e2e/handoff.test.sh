@@ -47,11 +47,11 @@ ayu_out() { sql "SELECT count(*) FROM outbox WHERE person_id = $AYU_ID"; }
 # --- Ayu joins on the web chat and asks for a person
 AYU_WEB=$(websignin "$CODE_AYU")
 r=$(wsc --cookie "$AYU_WEB" -- send '{"type":"resume","watermark":"0"}' \
-    expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
-    expect 'mentormu' button 'Boleh' expect 'kesehatan jiwa' button 'Boleh' \
-    expect 'Terima kasih, Ayu')
+    expect 'bahasa apa' button 'Indonesia' expect 'setuju data' button 'Setuju' \
+    expect 'mentor Anda' button 'Boleh' expect 'kesehatan jiwa' button 'Boleh' \
+    expect 'Terima kasih, Ibu Ayu')
 # (the needle is the frame's text: wsclient's own error line names what it expected)
-has "Ayu is onboarded on the web chat" "$r" '"text":"Terima kasih, Ayu'
+has "Ayu is onboarded on the web chat" "$r" '"text":"Terima kasih, Ibu Ayu'
 # the counsellor has written to the bot before (so she can be told)
 RINA_WEB=$(websignin "$CODE_RINA")
 RINA_ID=$(sql "SELECT id FROM people WHERE nip = '$RINA'")
@@ -61,7 +61,7 @@ for _ in $(seq 1 100); do
 done
 r=$(wsc --cookie "$AYU_WEB" -- text /bicara expect 'saya teruskan ke konselor' drain 300)
 has "/bicara opens a handoff and says so honestly" "$r" 'dibaca oleh konselor, bukan oleh saya' \
-    'tidak bisa menjanjikan kapan' '/selesai' 'Akhiri percakapan'
+    'tidak dapat menjanjikan kapan' '/selesai' 'Akhiri percakapan'
 WM=$(wm_of "$r")
 eq "the counsellor is told a conversation waits, without a name or a word of it" \
     "$(sql "SELECT count(*) FROM outbox WHERE person_id = $RINA_ID AND body LIKE '%percakapan baru yang menunggu%'

@@ -54,7 +54,7 @@ play() { # a transcript of tests/e2e/mentoring on this database
 run people import config/demo-people.csv
 check "import" equals "$rc" 0
 say $AYU 2026-11-01T08:00:00Z /mulai 1 1 1 1
-check "Ayu onboarded" file_has "$TMP/said" "Terima kasih, Ayu!"
+check "Ayu onboarded" file_has "$TMP/said" "Terima kasih, Ibu Ayu!"
 say $BUDI 2026-11-01T08:00:00Z /mulai 2 1 2 1
 check "Budi onboarded" file_has "$TMP/said" "Thank you, Budi!"
 # The mentors, Wayan and Fajar went through onboarding too (yes to their data;
@@ -128,22 +128,22 @@ check "audit: the apply is in Ayu's processing log" equals "$(jq -r '[.audit[] |
 
 inbox $AYU 2026-11-02T09:01:00Z
 check "Ayu's introduction: mentor, unit and strengths" file_has "$TMP/said" \
-    "Kabar baik, Ayu! Mulai sekarang kamu didampingi mentor Andi Wijaya (Dinas Kominfo). Keahliannya: arsitektur sistem, manajemen proyek, coaching."
+    "Kabar baik, Ibu Ayu! Mulai sekarang Anda didampingi mentor Bapak Andi Wijaya (Dinas Kominfo). Keahlian beliau: arsitektur sistem, manajemen proyek, coaching."
 inbox $BUDI 2026-11-02T09:01:00Z
 check "Budi's introduction (English)" file_has "$TMP/said" \
     "Good news, Budi! From now on your mentor is Made Sutrisna (Bappeda). Strengths: perencanaan pembangunan, analisis kebijakan."
 inbox $ANDI 2026-11-02T09:01:00Z
 check "Andi's introduction: mentee, unit and goals" file_has "$TMP/said" \
-    "Halo Andi, kamu sekarang mentor bagi Ayu Lestari (Biro SDM). Tujuan pengembangannya: manajemen talenta, coaching."
-check "Andi also meets Fajar" file_has "$TMP/said" "kamu sekarang mentor bagi Fajar Nugroho (Inspektorat)"
+    "Bapak Andi, Anda sekarang mentor bagi Ibu Ayu Lestari (Biro SDM). Tujuan pengembangan beliau: manajemen talenta, coaching."
+check "Andi also meets Fajar" file_has "$TMP/said" "Anda sekarang mentor bagi Bapak Fajar Nugroho (Inspektorat)"
 inbox $MADE 2026-11-02T09:01:00Z
-check "Made's introductions" file_has "$TMP/said" "kamu sekarang mentor bagi Budi Santoso (Dinas Kominfo)"
+check "Made's introductions" file_has "$TMP/said" "Anda sekarang mentor bagi Bapak Budi Santoso (Dinas Kominfo)"
 
 # Rizky writes for the first time; the next tick introduces him.
 inbox $RIZKY 2026-11-03T08:00:00Z
 said_nothing "Rizky: nothing before the tick"
 tick_inbox 2026-11-03T08:00:00Z $RIZKY
-check "Rizky's introduction after he first wrote" file_has "$TMP/said" "Kabar baik, Rizky! Mulai sekarang kamu didampingi mentor Yohana Rumbiak (Inspektorat)."
+check "Rizky's introduction after he first wrote" file_has "$TMP/said" "Kabar baik, Bapak Rizky! Mulai sekarang Anda didampingi mentor Ibu Yohana Rumbiak (Inspektorat)."
 tick_inbox 2026-11-03T09:00:00Z $RIZKY
 said_nothing "the introduction is sent once"
 
@@ -178,13 +178,13 @@ check "Budi's end is audited with his NIP and reason" \
 for n in $YOHANA $AYU $ANDI $MADE $RIZKY; do inbox $n 2026-11-28T12:00:00Z; done
 tick_inbox 2026-12-10T09:00:00Z $RIZKY
 check "nudge: Rizky (no session since 02/11)" file_has "$TMP/said" \
-    "Sudah 3 minggu tidak ada sesi pendampingan yang tercatat antara kamu dan Yohana Rumbiak (mentor)."
+    "Sudah 3 minggu tidak ada sesi mentoring yang tercatat antara Anda dan Yohana Rumbiak (mentor)."
 inbox $YOHANA 2026-12-10T09:00:01Z
-check "nudge: Yohana about Rizky" file_has "$TMP/said" "antara kamu dan Rizky Pratama (mentee)"
+check "nudge: Yohana about Rizky" file_has "$TMP/said" "antara Anda dan Rizky Pratama (mentee)"
 check "nudge: not about Wayan (ended)" file_lacks "$TMP/said" "Wayan"
 inbox $ANDI 2026-12-10T09:00:01Z
-check "nudge: Andi about Fajar" file_has "$TMP/said" "antara kamu dan Fajar Nugroho (mentee)"
-check "nudge: not about Ayu (met on 26/11)" file_lacks "$TMP/said" "antara kamu dan Ayu"
+check "nudge: Andi about Fajar" file_has "$TMP/said" "antara Anda dan Fajar Nugroho (mentee)"
+check "nudge: not about Ayu (met on 26/11)" file_lacks "$TMP/said" "antara Anda dan Ayu"
 check "a month after pairing, Andi rates the match with Ayu" file_has "$TMP/said" \
     "Sudah sebulan Anda berpasangan dengan Ayu Lestari. Seberapa cocok pasangan pendampingan ini bagi Anda?"
 inbox $AYU 2026-12-10T09:00:01Z
@@ -194,7 +194,7 @@ check "a month after pairing, Ayu rates the match with Andi" file_has "$TMP/said
 tick_inbox 2026-12-11T09:00:00Z $RIZKY
 said_nothing "nudge: once per period"
 tick_inbox 2026-12-18T09:00:00Z $AYU
-check "nudge: Ayu, 3 weeks after her last session" file_has "$TMP/said" "antara kamu dan Andi Wijaya (mentor)"
+check "nudge: Ayu, 3 weeks after her last session" file_has "$TMP/said" "antara Anda dan Andi Wijaya (mentor)"
 inbox $RIZKY 2026-12-18T09:00:01Z
 said_nothing "nudge: Rizky not again within 3 weeks"
 tick_inbox 2026-12-31T09:00:00Z $RIZKY
@@ -207,9 +207,9 @@ check "end: confirmed" file_has "$TMP/out" "ended: Ayu Lestari's mentoring (reas
 run pair end $AYU --reason "lagi"
 check "end again: no active mentor" file_has "$TMP/err" "has no active mentor"
 inbox $AYU 2027-01-04T09:00:01Z
-check "end: Ayu is told (by HR)" file_has "$TMP/said" "Pendampingan antara kamu dan Andi Wijaya telah diakhiri oleh SDM."
+check "end: Ayu is told (by HR)" file_has "$TMP/said" "Mentoring antara Anda dan Andi Wijaya telah diakhiri oleh bagian SDM."
 inbox $ANDI 2027-01-04T09:00:01Z
-check "end: Andi is told" file_has "$TMP/said" "Pendampingan antara kamu dan Ayu Lestari telah diakhiri oleh SDM."
+check "end: Andi is told" file_has "$TMP/said" "Mentoring antara Anda dan Ayu Lestari telah diakhiri oleh bagian SDM."
 run pair list --all
 check "list --all: the ended pair with its reason" file_has "$TMP/out" "ended 4 Jan 2027 by cli: Pindah tugas"
 check "list: 3 active" file_has "$TMP/out" "active pairings: 3"
@@ -239,7 +239,7 @@ check "resume with capacity 3" file_has "$TMP/out" "active, capacity 3, 1 active
 inbox $YOHANA 2027-01-05T11:00:00Z
 say $DEWI 2027-01-05T11:05:00Z /mulai 1 1 1 1
 say $DEWI 2027-01-05T11:10:00Z /sejahtera 0 0 0 0 0 1
-check "wellbeing: Dewi is told her mentor was informed" file_has "$TMP/said" "saya sudah mengabari mentormu"
+check "wellbeing: Dewi is told her mentor was informed" file_has "$TMP/said" "saya sudah mengabari mentor Anda"
 inbox $YOHANA 2027-01-05T11:11:00Z
 check "wellbeing: Yohana, her mentor, is alerted without the answers" \
     file_has "$TMP/said" "Dewi Anggraini (Bappeda) mungkin sedang membutuhkan dukungan"

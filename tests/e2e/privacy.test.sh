@@ -54,7 +54,7 @@ check "the invite links the chat" wait_for 5 has_text $CHAT "selamat datang"
 eq "Ayu has not finished onboarding (no consent answered)" \
     "$(sql "SELECT COUNT(*) FROM consents c JOIN people p ON p.id = c.person_id WHERE p.nip = '$AYU'")" 0
 say $CHAT "/ekspor"
-check "mid-onboarding, /ekspor asks before leaving it" wait_for 5 has_text $CHAT "Mau ditinggalkan dan mulai \"Ekspor datamu\"?"
+check "mid-onboarding, /ekspor asks before leaving it" wait_for 5 has_text $CHAT "Mau ditinggalkan dan mulai \"Ekspor data saya\"?"
 check "she leaves onboarding for the export" wait_for 5 press_last $CHAT privacy.export
 check "/ekspor asks for a confirmation" wait_for 5 has_text $CHAT "Kirim berkasnya sekarang?"
 not_refused() { ! texts $CHAT | grep -qF "Kita belum selesai berkenalan"; }
@@ -64,7 +64,7 @@ check "a document arrives (sendDocument)" wait_for 5 has_doc $CHAT
 DOC=$(docs $CHAT | jq -c '.[0].params')
 eq "its file name" "$(jq -r '.document.filename' <<<"$DOC")" "bimbing-data-$(date -u +%F).json"
 eq "its media type" "$(jq -r '.document.content_type' <<<"$DOC")" "application/json"
-has "its caption is in the person's language" "$(jq -r '.caption' <<<"$DOC")" "Ini semua data tentang kamu"
+has "its caption is in the person's language" "$(jq -r '.caption' <<<"$DOC")" "Ini semua data tentang Anda"
 jq -r '.document.data_b64' <<<"$DOC" | base64 -d >"$TMP/export.json"
 eq "the size sent is the size of the bytes" "$(jq -r '.document.size' <<<"$DOC")" "$(stat -c %s "$TMP/export.json")"
 jq_ok() { jq -e "$@" >/dev/null; }
@@ -73,14 +73,14 @@ check "the file is the person's JSON export" \
 lacks "the file holds nobody else" "$(cat "$TMP/export.json")" "$BUDI"
 no_doc_bytes() { [ "$(sql "SELECT COUNT(*) FROM outbox WHERE channel = 'telegram' AND body LIKE '%\"doc\":%'")" = 0 ]; }
 check "once delivered, the outbox keeps the caption, not the bytes" wait_for 5 no_doc_bytes
-eq "the caption is still there" "$(sql "SELECT COUNT(*) FROM outbox WHERE channel = 'telegram' AND body LIKE '%Ini semua data tentang kamu%'")" 1
+eq "the caption is still there" "$(sql "SELECT COUNT(*) FROM outbox WHERE channel = 'telegram' AND body LIKE '%Ini semua data tentang Anda%'")" 1
 eq "each export is audit-logged (console, then Telegram)" "$(sql "SELECT COUNT(*) FROM audit_log WHERE action = 'person.export' AND actor = '$AYU' AND detail LIKE 'in the chat%'")" 2
 
 # ---- /hapusdata: request, hold, release, carried out --------------------------------
 say $CHAT "/hapusdata"
 check "/hapusdata explains and asks for the typed word" wait_for 5 has_text $CHAT "ketik HAPUS"
 say $CHAT "HAPUS"
-check "the request is recorded and its time said" wait_for 5 has_text $CHAT "Semua datamu akan dihapus pada"
+check "the request is recorded and its time said" wait_for 5 has_text $CHAT "Semua data Anda akan dihapus pada"
 ID=$(sql "SELECT id FROM erasure_requests WHERE state = 0")
 check "one pending request in the store" [ -n "$ID" ]
 run erasure hold "$ID"
@@ -113,7 +113,7 @@ eq "releasing it again is 409" "$(code -X POST -d '{}' "$A/erasures/$ID/release"
 eq "hold and release are audit-logged" \
     "$(sql "SELECT group_concat(action || '/' || actor, ' ') FROM (SELECT action, actor FROM audit_log WHERE action LIKE 'erasure.%' ORDER BY id)")" \
     "erasure.request/$AYU erasure.hold/cli erasure.release/operator"
-check "the person is told the hold was lifted" wait_for 5 has_text $CHAT "Penundaan permintaan penghapusan datamu sudah dicabut"
+check "the person is told the hold was lifted" wait_for 5 has_text $CHAT "Penundaan permintaan penghapusan data Anda sudah dicabut"
 run tick --at "$LATER"
 eq "tick after release" "$rc" 0
 eq "released and due: the person is erased" "$(sql "SELECT COUNT(*) FROM people WHERE nip = '$AYU'")" 0

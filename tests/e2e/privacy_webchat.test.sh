@@ -34,12 +34,12 @@ r=$(wsc --cookie "$AYU_COOKIE" -- send '{"type":"resume","watermark":"0"}' expec
     button 'Ekspor data saya' expect 'Kirim berkasnya sekarang?' button 'Kirim' expect 'contentUrl')
 has "/privasi shows her consents given and offers the export" "$r" \
     'Data pendampingan (check-in, tujuan, mentor, umpan balik): diberikan' 'Hapus semua data saya'
-has "the export arrives as an attachment with its caption" "$r" 'Ini semua data tentang kamu' \
+has "the export arrives as an attachment with its caption" "$r" 'Ini semua data tentang Anda' \
     '"attachments":[{"contentType":"application/json","name":"bimbing-data-' '"contentUrl":"/api/v1/webchat/file/'
 URL=$(echo "$r" | grep -oE '/api/v1/webchat/file/[0-9]+' | head -1)
 check "the attachment has a download URL" [ -n "$URL" ]
 URL=${URL:-/api/v1/webchat/file/none} # without one, every check below fails as it should
-eq "the outbox holds the file's caption" "$(sql "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Ini semua data tentang kamu%'")" 1
+eq "the outbox holds the file's caption" "$(sql "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Ini semua data tentang Anda%'")" 1
 eq "without a session: 401" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$BASE$URL")" 401
 eq "another person's session: 404" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' -H "Cookie: $BUDI_COOKIE" "$BASE$URL")" 404
 H=$("${CURL[@]}" -D "$TMP/h" -o "$TMP/export.json" -w '%{http_code}' -H "Cookie: $AYU_COOKIE" "$BASE$URL")

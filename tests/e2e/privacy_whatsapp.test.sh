@@ -60,7 +60,7 @@ check "the confirmation is pressed" wait_for 5 press yes
 check "a document message is sent" wait_for 10 has_doc
 DOC=$(sent | jq -c '[.[] | select(.status == 200 and .type == "document")][0].body.document')
 eq "its file name" "$(jq -r .filename <<<"$DOC")" "bimbing-data-$(date -u +%F).json"
-has "its caption is in the person's language" "$(jq -r .caption <<<"$DOC")" "Ini semua data tentang kamu"
+has "its caption is in the person's language" "$(jq -r .caption <<<"$DOC")" "Ini semua data tentang Anda"
 MEDIA=$(curl -s "$F/control/media?id=$(jq -r .id <<<"$DOC")")
 eq "the media id is the uploaded file" "$(jq -r .filename <<<"$MEDIA")" "bimbing-data-$(date -u +%F).json"
 eq "uploaded as application/json" "$(jq -r .mime_type <<<"$MEDIA")" "application/json"
@@ -71,5 +71,5 @@ check "the uploaded bytes are the person's JSON export" \
 no_doc_bytes() { [ "$(sqlite3 -cmd '.timeout 5000' "$TMP/db" "SELECT COUNT(*) FROM outbox WHERE body LIKE '%\"doc\":%'")" = 0 ]; }
 check "once delivered (upload and message), the outbox keeps no bytes" wait_for 5 no_doc_bytes
 eq "...but keeps the caption" \
-    "$(sqlite3 -cmd '.timeout 5000' "$TMP/db" "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Ini semua data tentang kamu%'")" 1
+    "$(sqlite3 -cmd '.timeout 5000' "$TMP/db" "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Ini semua data tentang Anda%'")" 1
 e2e_finish

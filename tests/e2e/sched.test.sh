@@ -38,13 +38,13 @@ check "zones set" equals "$rc" 0
 # Onboarding: language, consent (1 agree / 2 don't), mentor sharing, health data.
 D0=2026-11-22T03:00:00Z
 chat "$AYU" "$D0" /mulai 1 1 2 1
-check "Ayu onboarded" file_has "$TMP/chat" "Terima kasih, Ayu"
+check "Ayu onboarded" file_has "$TMP/chat" "Terima kasih, Ibu Ayu"
 chat "$DEWI" "$D0" /mulai 1 1 2 1
-check "Dewi onboarded" file_has "$TMP/chat" "Terima kasih, Dewi"
+check "Dewi onboarded" file_has "$TMP/chat" "Terima kasih, Ibu Dewi"
 chat "$FAJAR" "$D0" /mulai 2 1 2 1
 check "Fajar onboarded" file_has "$TMP/chat" "Thank you, Fajar"
 chat "$RIZKY" "$D0" /mulai 1 2
-check "Rizky said no" equals "$(grep -c 'Terima kasih, Rizky' "$TMP/chat")" 0
+check "Rizky said no" equals "$(grep -c 'Terima kasih, Bapak Rizky' "$TMP/chat")" 0
 
 run tick --at 2026-11-23T00:00:00Z
 check "first tick: exit 0" equals "$rc" 0
@@ -72,7 +72,7 @@ check "next from now, not from the missed one" file_has "$TMP/out" "2026-12-18T0
 chat "$FAJAR" 2026-12-15T03:01:00Z '{"sync":true}'
 check "Fajar gets the check-in once" equals "$(count "$TMP/chat" 'How was your week?')" 1
 chat "$AYU" 2026-12-15T03:01:00Z '{"sync":true}'
-check "Ayu gets it in Indonesian, once" equals "$(count "$TMP/chat" 'Bagaimana minggumu?')" 1
+check "Ayu gets it in Indonesian, once" equals "$(count "$TMP/chat" 'Bagaimana minggu Anda?')" 1
 run sched status --at 2026-12-15T03:02:00Z
 check "status: 3 plans, none overdue" file_has "$TMP/out" "plans: 3
 pending: 3

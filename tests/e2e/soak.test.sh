@@ -18,7 +18,7 @@ DB=$TMP/db
 "$PEOPLE" --db "$DB" --count "$N" --channel telegram --base 1000000000 >"$TMP/people.log" 2>&1 ||
     e2e_abort "bench_people failed: $(cat "$TMP/people.log")"
 start_fake "$FAKE" "$TMP/fake.port" --sim "$N" --sim-base 1000000000 --sim-text /checkin \
-    --sim-done Tersimpan --sim-expect '?' --sim-reply 'Menyelesaikan laporan|Menunggu data' \
+    --sim-done "sudah saya catat" --sim-expect '?' --sim-reply 'Menyelesaikan laporan|Menunggu data' \
     --sim-buttons '3,1' --sim-think-ms 500 --sim-concurrency 5 --sim-wait-poll --sim-timeout 600 ||
     e2e_abort "the fake Bot API did not start"
 API=http://127.0.0.1:$(cat "$TMP/fake.port")

@@ -68,21 +68,21 @@ check "language question has buttons" wait_for 5 press $CHAT_A id
 check "consent question" wait_for 5 press $CHAT_A yes
 check "mentor-share question" wait_for 5 press $CHAT_A yes
 check "health-data question (its own consent)" wait_for 5 press $CHAT_A yes
-check "onboarding ends with the welcome" wait_for 5 has_text $CHAT_A "Terima kasih, Ayu"
+check "onboarding ends with the welcome" wait_for 5 has_text $CHAT_A "Terima kasih, Ibu Ayu"
 say $CHAT_A "/checkin"
 check "check-in mood by button" wait_for 5 press $CHAT_A 4
-check "win question after a good mood" wait_for 5 has_text $CHAT_A "Satu hal yang berhasil"
+check "win question after a good mood" wait_for 5 has_text $CHAT_A "satu hal yang berhasil"
 say $CHAT_A "Menyelesaikan laporan triwulan"
-check "blocker question" wait_for 5 has_text $CHAT_A "Ada hambatan"
+check "blocker question" wait_for 5 has_text $CHAT_A "ada hambatan"
 check "blocker yes/no by button" wait_for 5 press $CHAT_A yes
 check "then what the blocker is" wait_for 5 has_text $CHAT_A "Apa hambatannya"
 say $CHAT_A "Menunggu data dari unit lain"
-check "check-in saved" wait_for 5 has_text $CHAT_A "Tersimpan"
+check "check-in saved" wait_for 5 has_text $CHAT_A "sudah saya catat"
 check "every button press was answered (answerCallbackQuery)" \
     bash -c "curl -s '$API/control/chat?chat_id=$CHAT_A' | jq -e '.unanswered_callbacks | length == 0' >/dev/null"
 check "answered questions show the choice and lose their buttons" \
-    bash -c "curl -s '$API/control/chat?chat_id=$CHAT_A' | jq -e '[.messages[] | select(.text==\"Mau pakai bahasa apa?\") | .reply_markup.inline_keyboard[0][0].text] == [\"✓ Bahasa Indonesia\"]' >/dev/null"
-OLD_MID=$(curl -s "$API/control/chat?chat_id=$CHAT_A" | jq '[.messages[] | select(.text=="Mau pakai bahasa apa?")][0].message_id')
+    bash -c "curl -s '$API/control/chat?chat_id=$CHAT_A' | jq -e '[.messages[] | select(.text==\"Anda ingin menggunakan bahasa apa?\") | .reply_markup.inline_keyboard[0][0].text] == [\"✓ Bahasa Indonesia\"]' >/dev/null"
+OLD_MID=$(curl -s "$API/control/chat?chat_id=$CHAT_A" | jq '[.messages[] | select(.text=="Anda ingin menggunakan bahasa apa?")][0].message_id')
 ctl press "{\"chat_id\":$CHAT_A,\"message_id\":$OLD_MID,\"data\":\"q1.en\"}" >/dev/null
 check "a press on an old question is answered politely and not applied" wait_for 5 has_text $CHAT_A "Pertanyaan itu sudah lewat"
 sleep 0.5
@@ -99,13 +99,13 @@ check "English onboarding" wait_for 5 has_text $CHAT_B "Thank you, Budi"
 say $CHAT_B "/checkin"
 wait_for 5 has_text $CHAT_B "How was your week?" >/dev/null
 say $CHAT_B "rough"
-check "typed label of a low mood takes the kinder path" wait_for 5 has_text $CHAT_B "Thanks for being honest"
+check "typed label of a low mood takes the kinder path" wait_for 5 has_text $CHAT_B "Thank you for telling me"
 say $CHAT_B "-"
-wait_for 5 has_text $CHAT_B "One thing that went well" >/dev/null
+wait_for 5 has_text $CHAT_B "one thing that went well" >/dev/null
 say $CHAT_B "Helped a colleague"
 wait_for 5 has_text $CHAT_B "anything blocking" >/dev/null
 say $CHAT_B "2"
-check "typed number for the second option (No) ends the check-in" wait_for 5 has_text $CHAT_B "Saved. Thank you, Budi"
+check "typed number for the second option (No) ends the check-in" wait_for 5 has_text $CHAT_B "Thank you for sharing, Budi"
 "$BIN" --db "$DB" export $BUDI >"$TMP/budi.json" 2>/dev/null
 check "the check-in is recorded with mood 1 and the typed answers" \
     jq -e '.checkins | length == 1 and .[0].mood == 1 and .[0].win == "Helped a colleague" and .[0].wants_help == 0' "$TMP/budi.json" >/dev/null
@@ -144,17 +144,17 @@ check "metrics: a latency histogram whose +Inf bucket equals the sent count" \
 # ---- kill -9 in the middle of a conversation ------------------------------------------
 say $CHAT_A "/checkin"
 wait_for 5 press $CHAT_A 3 >/dev/null
-wait_for 5 has_text $CHAT_A "Satu hal yang berhasil" 2 >/dev/null
+wait_for 5 has_text $CHAT_A "satu hal yang berhasil" 2 >/dev/null
 kill -9 $SERVE_PID
 wait $SERVE_PID 2>/dev/null
 say $CHAT_A "Rapat koordinasi lancar"     # arrives while bimbing is down
 say $CHAT_A "Ada"
 say $CHAT_A "Data dari unit lain belum masuk"
 check "after kill -9 and restart, serve reconnects" start_serve
-check "updates sent while down are processed: the check-in is saved" wait_for 10 has_text $CHAT_A "Tersimpan" 2
+check "updates sent while down are processed: the check-in is saved" wait_for 10 has_text $CHAT_A "sudah saya catat" 2
 sleep 1
 check "nothing was processed twice (one blocker question for this check-in)" \
-    bash -c "[ \$(curl -s '$API/control/sent?chat_id=$CHAT_A' | jq '[.[] | select(.method==\"sendMessage\" and .status==200 and .params.text==\"Ada hambatan yang sedang kamu hadapi?\")] | length') -eq 2 ]"
+    bash -c "[ \$(curl -s '$API/control/sent?chat_id=$CHAT_A' | jq '[.[] | select(.method==\"sendMessage\" and .status==200 and .params.text==\"Apakah ada hambatan yang sedang Anda hadapi?\")] | length') -eq 2 ]"
 "$BIN" --db "$DB" export $AYU >"$TMP/ayu.json" 2>/dev/null
 check "the interrupted check-in is recorded whole" \
     jq -e '[.checkins[] | select(.mood == 3 and .win == "Rapat koordinasi lancar" and .blocker == "Data dari unit lain belum masuk")] | length == 1' "$TMP/ayu.json" >/dev/null

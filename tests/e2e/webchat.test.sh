@@ -46,12 +46,12 @@ eq "only the token's hash is stored" "$(sql "SELECT count(*) FROM web_sessions W
 eq "one session row" "$(sql "SELECT count(*) FROM web_sessions")" 1
 
 r=$(wsc --cookie "$AYU_COOKIE" -- send '{"type":"resume","watermark":"0"}' \
-    expect 'bahasa apa' button 'Indonesia' expect 'Setuju data' button 'Setuju' \
-    expect 'mentormu' button 'Boleh' expect 'kesehatan jiwa' button 'Boleh' \
-    expect 'Terima kasih, Ayu')
+    expect 'bahasa apa' button 'Indonesia' expect 'setuju data' button 'Setuju' \
+    expect 'mentor Anda' button 'Boleh' expect 'kesehatan jiwa' button 'Boleh' \
+    expect 'Terima kasih, Ibu Ayu')
 # ("text":"Terima... is the bot's frame: wsclient's error line echoes what it expected)
 has "onboarding arrives and runs by buttons" "$r" '"linked":true' 'selamat datang' \
-    '"text":"Terima kasih, Ayu' \
+    '"text":"Terima kasih, Ibu Ayu' \
     '"suggestedActions":{"actions":[{"type":"imBack","title":"Bahasa Indonesia","value":"q' \
     '"type":"ack"' '"type":"typing"' '"name":"answered"' 'WATERMARK'
 eq "the web identity is linked to Ayu" "$(sql "SELECT p.nip FROM identities i JOIN people p ON p.id = i.person_id WHERE i.channel = 'web'")" "$AYU"
@@ -59,19 +59,19 @@ eq "consent recorded" "$(sql "SELECT granted FROM consents WHERE purpose = 'data
 WM=$(wm_of "$r")
 
 # --- a weekly check-in by buttons
-r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin expect 'Bagaimana minggumu' button 'Baik' \
+r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin expect 'Bagaimana minggu Anda' button 'Baik' \
     expect 'berhasil' text 'Laporan triwulan selesai' expect 'hambatan' text 'Tidak ada' \
-    expect 'Tersimpan')
-has "check-in by buttons completes" "$r" 'Tersimpan'
+    expect 'sudah saya catat')
+has "check-in by buttons completes" "$r" 'sudah saya catat'
 eq "check-in stored with mood 4" "$(sql "SELECT mood || '|' || win || '|' || wants_help FROM checkins ORDER BY id DESC LIMIT 1")" \
     "4|Laporan triwulan selesai|0"
 
 # --- and by typed text only
-r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin expect 'Bagaimana minggumu' text 2 \
+r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin expect 'Bagaimana minggu Anda' text 2 \
     expect 'cerita' text 'banyak rapat' expect 'berhasil' text 'rapat selesai' \
     expect 'hambatan' text 'ada' expect 'Apa hambatannya' text 'jadwal padat' \
-    expect 'belum bisa saya sampaikan' expect 'Tersimpan')
-has "check-in by typed text completes (low mood path)" "$r" 'Terima kasih sudah jujur' 'Tersimpan'
+    expect 'belum dapat saya sampaikan' expect 'sudah saya catat')
+has "check-in by typed text completes (low mood path)" "$r" 'Terima kasih atas keterbukaan Anda' 'sudah saya catat'
 # no mentor and no HR officer linked yet: help is not asked (-1), and Ayu is told so
 eq "typed check-in stored" "$(sql "SELECT mood || '|' || blocker || '|' || wants_help FROM checkins ORDER BY id DESC LIMIT 1")" \
     "2|jadwal padat|-1"
@@ -83,7 +83,7 @@ for _ in $(seq 1 50); do
     sleep 0.1
 done
 r=$(wsc --cookie "$AYU_COOKIE" -- send "{\"type\":\"resume\",\"watermark\":\"$WM\"}" expect '"type":"resumed"')
-has "resume replays missed messages" "$r" 'Bagaimana minggumu' 'Tersimpan'
+has "resume replays missed messages" "$r" 'Bagaimana minggu Anda' 'sudah saya catat'
 lacks "resume starts after the watermark" "$r" 'selamat datang'
 LAST=$(sql "SELECT max(id) FROM outbox WHERE channel = 'web' AND ext_user = (SELECT ext_id FROM identities WHERE channel = 'web')")
 has "resume ends at the newest message" "$r" "\"type\":\"resumed\",\"watermark\":\"$LAST\""

@@ -183,7 +183,7 @@ ck=$(export_json $AYU_NIP | jq -c '[.checkins[] | {mood, win, wants_help}]')
 check_flag "the check-in is recorded (mood from the list id, not its title)" \
     "$(echo "$ck" | jq -r '(length == 1) and (.[0].mood == 4) and (.[0].win == "Menyelesaikan laporan kinerja") and (.[0].wants_help == 0) | if . then 1 else 0 end')" "$ck"
 m=$(last_ok $AYU_WA)
-check_flag "the check-in ends with a thank-you" "$(echo "$m" | jq -r '.text.body // "" | contains("Tersimpan") | if . then 1 else 0 end')" "$m"
+check_flag "the check-in ends with a thank-you" "$(echo "$m" | jq -r '.text.body // "" | contains("sudah saya catat") | if . then 1 else 0 end')" "$m"
 
 # ---- status callbacks, any order, repeated ---------------------------------------------
 wid=$(sent $AYU_WA | jq -r '[.[] | select(.status == 200)] | last | .id')

@@ -496,7 +496,7 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
             return rc;
         if (giver->id == p->id)
             return tell(d, p->id,
-                        "Itu NIP-mu sendiri. Tulis nama atau NIP rekan yang ingin kamu mintai "
+                        "Itu NIP Anda sendiri. Tulis nama atau NIP rekan yang ingin Anda mintai "
                         "umpan balik; ketik /umpanbalik untuk mencoba lagi.",
                         "That is your own NIP. Give a colleague's name or NIP; type /feedback to "
                         "try again.");
@@ -505,7 +505,7 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
     }
     if (bb_utf8_len(q) < 3)
         return tell(d, p->id,
-                    "Tulis minimal 3 huruf dari nama rekanmu, atau NIP-nya. Ketik /umpanbalik "
+                    "Tulis minimal 3 huruf dari nama rekan Anda, atau NIP-nya. Ketik /umpanbalik "
                     "untuk mencoba lagi.",
                     "Type at least 3 letters of your colleague's name, or their NIP. Type "
                     "/feedback to try again.");
@@ -572,8 +572,8 @@ static int act_feedback_request(const struct domain_ctx *d, const struct store_p
         return rc;
     if (store_identity_last(d->st, g.id, ch, sizeof(ch), ext, sizeof(ext)) != BB_OK) {
         return tellf(d, p->id,
-                     "%s belum terhubung dengan bimbing, jadi belum bisa saya mintai umpan balik. "
-                     "Coba lagi setelah dia bergabung, ya.",
+                     "%s belum terhubung dengan bimbing, jadi belum dapat saya mintai umpan balik. "
+                     "Silakan coba lagi setelah beliau bergabung.",
                      "%s has not joined bimbing yet, so I can't ask them for feedback. Try again "
                      "once they have joined.",
                      g.name);
@@ -581,8 +581,8 @@ static int act_feedback_request(const struct domain_ctx *d, const struct store_p
     rc = store_coaching_feedback_ask(d->st, p->id, g.id, topic ? topic : "", d->now, NULL);
     if (rc == BB_EEXIST) {
         return tellf(d, p->id,
-                     "Kamu sudah meminta umpan balik dari %s dan jawabannya belum masuk. Saya "
-                     "kabari begitu dia menjawab.",
+                     "Anda sudah meminta umpan balik dari %s dan jawabannya belum masuk. Saya "
+                     "kabari begitu beliau menjawab.",
                      "You have already asked %s for feedback and the answer is not in yet. I'll "
                      "tell you as soon as they reply.",
                      g.name);
@@ -593,7 +593,8 @@ static int act_feedback_request(const struct domain_ctx *d, const struct store_p
         (rc = core_start_flow(d->core, p->id, "feedback.expire", d->now + FEEDBACK_TTL + 60)) !=
             BB_OK)
         return rc;
-    return tellf(d, p->id, "Permintaanmu sudah saya kirim ke %s. Saya kabari begitu dia menjawab.",
+    return tellf(d, p->id,
+                 "Permintaan Anda sudah saya kirim kepada %s. Saya kabari begitu beliau menjawab.",
                  "I've sent your request to %s. I'll let you know as soon as they reply.", g.name);
 }
 
@@ -631,9 +632,10 @@ static int act_feedback_give(const struct domain_ctx *d, const struct store_pers
     if (!mid || !men) {
         rc = BB_ENOMEM;
     } else {
-        bb_snprintf(mid, cap,
-                    "Umpan balik untukmu dari %s%s:\nYang sudah baik: %s\nYang bisa lebih baik: %s",
-                    who_id, about_id, well, better);
+        bb_snprintf(
+            mid, cap,
+            "Umpan balik untuk Anda dari %s%s:\nYang sudah baik: %s\nYang bisa lebih baik: %s",
+            who_id, about_id, well, better);
         bb_snprintf(men, cap,
                     "Feedback for you from %s%s:\nWhat went well: %s\nWhat could be better: %s",
                     who_en, about_en, well, better);
@@ -667,7 +669,7 @@ static int act_feedback_decline(const struct domain_ctx *d, const struct store_p
     if (rc != BB_OK)
         return rc;
     return tellf(d, r.asker_id,
-                 "%s tidak bisa memberi umpan balik tentang \"%s\" kali ini. Kamu bisa meminta "
+                 "%s belum dapat memberi umpan balik tentang \"%s\" kali ini. Anda dapat meminta "
                  "rekan lain, atau memintanya lagi nanti, dengan /umpanbalik.",
                  "%s can't give feedback on \"%s\" this time. You can ask someone else, or ask "
                  "again later, with /feedback.",
@@ -696,8 +698,8 @@ static int act_feedback_expire(const struct domain_ctx *d, const struct store_pe
             rc = store_person_by_id(d->st, r.giver_id, &g);
         if (rc == BB_OK)
             rc = tellf(d, p->id,
-                       "%s belum menjawab permintaan umpan balikmu tentang \"%s\" dalam 7 hari, "
-                       "jadi permintaan itu saya tutup. Kamu bisa memintanya lagi, atau meminta "
+                       "%s belum menjawab permintaan umpan balik Anda tentang \"%s\" dalam 7 hari, "
+                       "jadi permintaan itu saya tutup. Anda dapat memintanya lagi, atau meminta "
                        "rekan lain, dengan /umpanbalik.",
                        "%s did not answer your request for feedback on \"%s\" within 7 days, so "
                        "I have closed it. You can ask again, or ask someone else, with /feedback.",

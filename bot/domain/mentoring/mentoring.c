@@ -12,6 +12,7 @@
 #include "bot/domain/mentoring/mentoring_int.h"
 #include "bot/base/bb.h"
 #include "bot/base/cal.h"
+#include "bot/base/sapaan.h"
 #include "bot/core/core.h"
 #include "store/store_mentoring.h"
 
@@ -349,7 +350,7 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
 {
     struct store_person me, mo;
     struct store_mentor_request *req = NULL;
-    char *goals = NULL, f1[128], f2[128];
+    char *goals = NULL, f1[128], f2[128], s1[160], s2[160];
     int nreq = 0, rc, got = 0;
     struct bb_buf id, en;
     bb_buf_init(&id, TEXT_CAP);
@@ -361,15 +362,22 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
         goto out;
     first_name(me.name, f1, sizeof(f1));
     first_name(mo.name, f2, sizeof(f2));
+    /* the register: "Bapak Andi" / "Ibu Ayu" / the first name, and the same
+     * title before a full name */
+    char g1 = sapaan_gender(me.gender, me.nip), g2 = sapaan_gender(mo.gender, mo.nip);
+    const char *t1 = g1 == 'L' ? "Bapak " : g1 == 'P' ? "Ibu " : "";
+    const char *t2 = g2 == 'L' ? "Bapak " : g2 == 'P' ? "Ibu " : "";
+    sapaan_name(g1, me.name, s1, sizeof(s1));
+    sapaan_name(g2, mo.name, s2, sizeof(s2));
     if (pr->intro_mentee_at) {
         got |= 1;
     } else {
         bb_buf_printf(&id,
-                      "Kabar baik, %s! Mulai sekarang kamu didampingi mentor %s (%s). "
-                      "Keahliannya: %s. Silakan sapa %s dan atur pertemuan pertama; catat setiap "
-                      "sesi dengan /sesi, dan akhiri pendampingan kapan saja dengan /akhiri.",
-                      f1, mo.name, mo.unit[0] ? mo.unit : "-", mo.strengths[0] ? mo.strengths : "-",
-                      f2);
+                      "Kabar baik, %s! Mulai sekarang Anda didampingi mentor %s%s (%s). "
+                      "Keahlian beliau: %s. Silakan sapa %s dan atur pertemuan pertama; catat "
+                      "setiap sesi dengan /sesi, dan akhiri mentoring kapan saja dengan /akhiri.",
+                      s1, t2, mo.name, mo.unit[0] ? mo.unit : "-",
+                      mo.strengths[0] ? mo.strengths : "-", s2);
         bb_buf_printf(&en,
                       "Good news, %s! From now on your mentor is %s (%s). Strengths: %s. Say "
                       "hello to %s and set up a first meeting; log each session with /session, "
@@ -386,10 +394,10 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
         got |= 2;
     } else {
         bb_buf_printf(&id,
-                      "Halo %s, kamu sekarang mentor bagi %s (%s). Tujuan pengembangannya: %s. "
-                      "Silakan sapa %s dan atur pertemuan pertama. Lihat mentee-mu dengan "
-                      "/mentee dan catat sesi dengan /sesi.",
-                      f2, me.name, me.unit[0] ? me.unit : "-", goals[0] ? goals : "-", f1);
+                      "%s, Anda sekarang mentor bagi %s%s (%s). Tujuan pengembangan beliau: %s. "
+                      "Silakan sapa %s dan atur pertemuan pertama. Lihat daftar mentee Anda "
+                      "dengan /mentee dan catat sesi dengan /sesi.",
+                      s2, t1, me.name, me.unit[0] ? me.unit : "-", goals[0] ? goals : "-", s1);
         bb_buf_printf(&en,
                       "Hello %s, you are now the mentor of %s (%s). Development goals: %s. "
                       "Say hello to %s and set up a first meeting. See your mentees with /mentee "
@@ -447,7 +455,7 @@ static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *
             continue; /* the one who ended it gets their own confirmation */
         if (by_person == 0) {
             bb_snprintf(buf_id, sizeof(buf_id),
-                        "Pendampingan antara kamu dan %s telah diakhiri oleh SDM. Terima kasih "
+                        "Mentoring antara Anda dan %s telah diakhiri oleh bagian SDM. Terima kasih "
                         "atas waktu dan kerja samanya.",
                         other->name);
             bb_snprintf(buf_en, sizeof(buf_en),
@@ -466,7 +474,7 @@ static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *
                         other->name);
         } else {
             bb_snprintf(buf_id, sizeof(buf_id),
-                        "%s telah mengakhiri pendampingan kalian. Terima kasih atas waktu dan "
+                        "%s telah mengakhiri mentoring Anda berdua. Terima kasih atas waktu dan "
                         "kerja samanya.",
                         other->name);
             bb_snprintf(buf_en, sizeof(buf_en),
@@ -536,7 +544,7 @@ static int act_mentor_summary(const struct domain_ctx *d, const struct store_per
     }
     int h = cJSON_IsTrue(help);
     bb_snprintf(bid, sizeof(bid), "Ringkasan check-in %s: %s, %s.", p->name, mid,
-                h ? "minta bantuanmu" : "tidak minta bantuan");
+                h ? "meminta bantuan Anda" : "tidak meminta bantuan");
     bb_snprintf(ben, sizeof(ben), "Check-in summary for %s: %s, %s.", p->name, men,
                 h ? "asks for your help" : "no help needed");
     return mentoring_send_one(d, mentor, bid, ben);
@@ -557,13 +565,14 @@ static int act_mentees_list(const struct domain_ctx *d, const struct store_perso
     bb_buf_init(&en, TEXT_CAP);
     if (n == 0) {
         bb_buf_puts(&id, strcmp(p->role, "mentor") == 0
-                             ? "Kamu belum punya mentee. SDM akan mengabari saat kamu dipasangkan."
-                             : "Kamu belum punya mentee. Daftar ini untuk mentor.");
+                             ? "Anda belum memiliki mentee. Bagian SDM akan mengabari Anda saat "
+                               "Anda dipasangkan."
+                             : "Anda belum memiliki mentee. Daftar ini untuk mentor.");
         bb_buf_puts(&en, strcmp(p->role, "mentor") == 0
                              ? "You have no mentees yet. HR will let you know when you are paired."
                              : "You have no mentees. This list is for mentors.");
     } else {
-        bb_buf_printf(&id, "Mentee-mu (%d):", n);
+        bb_buf_printf(&id, "Mentee Anda (%d):", n);
         bb_buf_printf(&en, "Your mentees (%d):", n);
     }
     for (int i = 0; i < n && rc == BB_OK; i++) {
@@ -663,14 +672,14 @@ static int no_pairing_reply(const struct domain_ctx *d, const struct store_perso
     if (rc == BB_ENOTFOUND)
         return mentoring_send_one(
             d, p->id,
-            "Kamu belum punya pasangan pendampingan aktif, jadi tidak ada yang saya "
+            "Anda belum memiliki pasangan mentoring yang aktif, jadi tidak ada yang saya "
             "ubah. Ketik /mentor untuk meminta mentor.",
             "You have no active mentoring pair, so nothing was changed. Type /mentor "
             "to ask for a mentor.");
     if (rc == BB_EINVAL)
         return mentoring_send_one(
             d, p->id,
-            "Nomor mentee itu tidak ada di daftarmu, jadi tidak ada yang saya ubah. "
+            "Nomor mentee itu tidak ada dalam daftar Anda, jadi tidak ada yang saya ubah. "
             "Lihat daftarnya dengan /mentee.",
             "That mentee number is not on your list, so nothing was changed. See the "
             "list with /mentee.");
@@ -705,8 +714,8 @@ static int confirm_session(const struct domain_ctx *d, const struct store_person
     fmt_jp(year_min, 0, jpy, sizeof(jpy));
     bb_buf_printf(&bid,
                   "%s sudah mencatat sesi %s (%" PRId64
-                  " menit, %s JP). Catatanmu mengonfirmasinya, "
-                  "jadi sesi ini dihitung sekali. Pendampingan tahun %.4s: %" PRId64
+                  " menit, %s JP). Catatan Anda mengonfirmasinya, "
+                  "jadi sesi ini dihitung sekali. Mentoring tahun %.4s: %" PRId64
                   " menit (%s JP) menuju 20 JP.",
                   other->name, dshow[0], minutes, jp, day, year_min, jpy);
     fmt_jp(minutes, 1, jp, sizeof(jp));
@@ -720,7 +729,7 @@ static int confirm_session(const struct domain_ctx *d, const struct store_person
     if (rc == BB_OK) {
         bb_buf_reset(&bid);
         bb_buf_reset(&ben);
-        bb_buf_printf(&bid, "%s mengonfirmasi sesi pendampingan kalian pada %s.", p->name,
+        bb_buf_printf(&bid, "%s mengonfirmasi sesi mentoring Anda berdua pada %s.", p->name,
                       dshow[0]);
         bb_buf_printf(&ben, "%s confirmed your mentoring session of %s.", p->name, dshow[1]);
         rc = send2_soft(d, other->id, &bid, &ben, STORE_PRIO_LIVE);
@@ -807,7 +816,7 @@ static int log_for_pairing(const struct domain_ctx *d, const struct store_person
     fmt_jp(m.minutes, 0, jp, sizeof(jp));
     fmt_jp(year_min, 0, jpy, sizeof(jpy));
     bb_buf_printf(&id,
-                  "Tercatat: sesi %s dengan %s, %d menit (%s JP). Pendampingan tahun %.4s: "
+                  "Tercatat: sesi %s dengan %s, %d menit (%s JP). Mentoring tahun %.4s: "
                   "%" PRId64 " menit (%s JP) menuju 20 JP.",
                   dshow[0], other.name, m.minutes, jp, m.day, year_min, jpy);
     fmt_jp(m.minutes, 1, jp, sizeof(jp));
@@ -820,7 +829,7 @@ static int log_for_pairing(const struct domain_ctx *d, const struct store_person
     if (rc == BB_OK) {
         bb_buf_reset(&id);
         bb_buf_reset(&en);
-        bb_buf_printf(&id, "%s mencatat sesi pendampingan kalian pada %s (%d menit).", p->name,
+        bb_buf_printf(&id, "%s mencatat sesi mentoring Anda berdua pada %s (%d menit).", p->name,
                       dshow[0], m.minutes);
         bb_buf_printf(&en, "%s logged your mentoring session of %s (%d minutes).", p->name,
                       dshow[1], m.minutes);
@@ -848,7 +857,7 @@ static int act_end_pairing(const struct domain_ctx *d, const struct store_person
         (rc = mentoring_end_and_tell(d, &pr, r, p->nip, p->id, d->now)) != BB_OK)
         return rc;
     bb_snprintf(bid, sizeof(bid),
-                "Pendampingan dengan %s sudah diakhiri dan alasannya dicatat untuk SDM. Terima "
+                "Mentoring dengan %s sudah diakhiri dan alasannya dicatat untuk bagian SDM. Terima "
                 "kasih!",
                 other.name);
     bb_snprintf(ben, sizeof(ben),
@@ -1212,8 +1221,8 @@ static int nudge(const struct domain_ctx *d, const struct store_pairing *pr)
         bb_buf_init(&id, TEXT_CAP);
         bb_buf_init(&en, TEXT_CAP);
         bb_buf_printf(&id,
-                      "Sudah %d minggu tidak ada sesi pendampingan yang tercatat antara kamu dan "
-                      "%s (%s). Yuk atur pertemuan berikutnya, lalu catat dengan /sesi.",
+                      "Sudah %d minggu tidak ada sesi mentoring yang tercatat antara Anda dan "
+                      "%s (%s). Mari atur pertemuan berikutnya, lalu catat dengan /sesi.",
                       MENTORING_NUDGE_WEEKS, other->name, side == 0 ? "mentor" : "mentee");
         bb_buf_printf(&en,
                       "No mentoring session between you and %s (your %s) has been logged for %d "

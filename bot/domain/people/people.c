@@ -21,6 +21,7 @@
 #include "bot/base/bb.h"
 #include "bot/core/worktime.h"
 #include "store/store_work.h"
+#include "bot/base/sapaan.h"
 
 #define FIELD_MAX 4096 /* bytes of one raw field; every column has a smaller cap */
 #define COLS_MAX  32   /* fields in one record */
@@ -41,14 +42,15 @@ enum people_col {
     COL_INTERESTS,
     COL_WORK_DAYS,
     COL_WORK_HOURS,
+    COL_GENDER,
     NCOLS
 };
 #define NREQUIRED 4 /* nip, name, unit, role */
 
 static const char *const col_names[NCOLS] = {
-    "nip",       "name",      "unit",      "role",  "position",       "grade",
-    "language",  "timezone",  "phone",     "email", "supervisor_nip", "strengths",
-    "interests", "work_days", "work_hours"};
+    "nip",       "name",      "unit",       "role",  "position",       "grade",
+    "language",  "timezone",  "phone",      "email", "supervisor_nip", "strengths",
+    "interests", "work_days", "work_hours", "gender"};
 
 /* ---- the CSV reader ---------------------------------------------------- */
 
@@ -413,6 +415,8 @@ static int parse_header(struct imp *im, struct csv *c)
         for (int k = 0; k < NCOLS; k++)
             if (strcmp(name, col_names[k]) == 0)
                 im->map[i] = k;
+        if (strcmp(name, "jenis_kelamin") == 0) /* the Indonesian name of "gender" */
+            im->map[i] = COL_GENDER;
         if (im->map[i] < 0) {
             add_err(im->rep, "line %d, column %d (%s): unknown column", c->rec_line, i + 1,
                     name[0] ? name : "(empty)");
@@ -477,7 +481,8 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
                                        [COL_STRENGTHS] = 1024,
                                        [COL_INTERESTS] = 1024,
                                        [COL_WORK_DAYS] = 48,
-                                       [COL_WORK_HOURS] = 16};
+                                       [COL_WORK_HOURS] = 16,
+                                       [COL_GENDER] = 64};
     int line = c->rec_line, before = im->rep->nerrors;
     char *v;
     memset(p, 0, sizeof(*p));
@@ -575,6 +580,11 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
         field_err(im, line, COL_WORK_DAYS, "working days must be like mon-fri or mon,tue,thu");
     if (work_hours_parse(NULL, value(im, c, COL_WORK_HOURS), &wh, werr, sizeof(werr)) != BB_OK)
         field_err(im, line, COL_WORK_HOURS, "working hours must be like 07:30-16:00");
+    v = value(im, c, COL_GENDER);
+    if (*v && !sapaan_gender_norm(v))
+        field_err(im, line, COL_GENDER, "gender must be L (laki-laki) or P (perempuan)");
+    else if (*v)
+        bb_strlcpy(p->gender, sapaan_gender_norm(v), sizeof(p->gender));
     return im->rep->nerrors - before;
 }
 

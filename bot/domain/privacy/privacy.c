@@ -19,14 +19,14 @@
 /* ---- texts ------------------------------------------------------------------ */
 
 static const char *const text_export_caption[2] = {
-    "Ini semua data tentang kamu yang disimpan bimbing, dalam satu berkas JSON. Simpan baik-baik: "
-    "isinya pribadi.",
+    "Ini semua data tentang Anda yang disimpan bimbing, dalam satu berkas JSON. Mohon disimpan "
+    "dengan baik: isinya bersifat pribadi.",
     "Here is everything bimbing stores about you, in one JSON file. Keep it safe: it is personal.",
 };
 static const char *const text_export_about[2] = {
     "Ekspor data pribadi dari bimbing (hak akses menurut UU 27/2022). Isinya: profil, identitas "
     "chat, persetujuan, percakapan, check-in, kesejahteraan, tujuan, pembelajaran, refleksi, "
-    "umpan balik, mentoring, pesan, pengingat, dan catatan tindakan SDM tentang kamu. Waktu "
+    "umpan balik, mentoring, pesan, pengingat, dan catatan tindakan SDM tentang Anda. Waktu "
     "ditulis sebagai detik Unix (UTC).",
     "Personal data export from bimbing (the right of access under UU 27/2022). It holds: profile, "
     "chat identities, consents, conversations, check-ins, wellbeing, goals, learning, "
@@ -34,8 +34,9 @@ static const char *const text_export_about[2] = {
     "Times are Unix seconds (UTC).",
 };
 static const char *const text_export_too_big[2] = {
-    "Maaf, datamu terlalu besar untuk dikirim sebagai berkas di chat (lebih dari 2 MiB). Minta "
-    "bagian SDM mengekspornya untukmu; mereka bisa melakukannya dengan perintah ekspor.",
+    "Maaf, data Anda terlalu besar untuk dikirim sebagai berkas di chat (lebih dari 2 MiB). "
+    "Mintalah bagian SDM mengekspornya untuk Anda; mereka dapat melakukannya dengan perintah "
+    "ekspor.",
     "Sorry, your data is too large to send as a file in the chat (more than 2 MiB). Ask HR to "
     "export it for you; they can do so with the export command.",
 };
@@ -140,7 +141,7 @@ static int act_erase(const struct domain_ctx *d, const struct store_person *p, c
         local_time(d, p, e.due_at, l, when[l], sizeof(when[l]));
     if (e.state == STORE_ERASURE_HELD) {
         bb_snprintf(id, sizeof(id),
-                    "Permintaan penghapusan datamu sudah tercatat, tetapi sedang ditunda oleh "
+                    "Permintaan penghapusan data Anda sudah tercatat, tetapi sedang ditunda oleh "
                     "bagian SDM. Alasannya: %s",
                     e.reason);
         bb_snprintf(en, sizeof(en),
@@ -150,12 +151,12 @@ static int act_erase(const struct domain_ctx *d, const struct store_person *p, c
     } else {
         int64_t hours = (e.due_at - d->now + 3599) / 3600;
         bb_snprintf(id, sizeof(id),
-                    "%s Semua datamu akan dihapus pada %s (dalam %" PRId64
-                    " jam). Sampai saat itu kamu masih bisa memakai /ekspor untuk menyimpan "
-                    "salinannya. Setelah dihapus, data tidak bisa dikembalikan, dan kamu perlu "
+                    "%s Semua data Anda akan dihapus pada %s (dalam %" PRId64
+                    " jam). Sampai saat itu Anda masih dapat memakai /ekspor untuk menyimpan "
+                    "salinannya. Setelah dihapus, data tidak dapat dikembalikan, dan Anda perlu "
                     "kode undangan baru untuk memakai bimbing lagi.",
-                    created ? "Permintaanmu sudah tercatat."
-                            : "Permintaanmu sudah tercatat sebelumnya.",
+                    created ? "Permintaan Anda sudah tercatat."
+                            : "Permintaan Anda sudah tercatat sebelumnya.",
                     when[0], hours);
         bb_snprintf(en, sizeof(en),
                     "%s All your data will be erased on %s (in %" PRId64
@@ -204,8 +205,8 @@ int privacy_erasure_hold(const struct domain_ctx *d, int64_t id, const char *act
     if (rc == BB_OK)
         rc = store_audit(d->st, actor, "erasure.hold", e.person_id, detail, d->now);
     bb_snprintf(tid, sizeof(tid),
-                "Kabar tentang permintaan penghapusan datamu: bagian SDM menundanya. Alasannya: "
-                "%s\nDatamu belum dihapus. Kamu akan diberi tahu bila penundaan ini dicabut. "
+                "Kabar tentang permintaan penghapusan data Anda: bagian SDM menundanya. Alasannya: "
+                "%s\nData Anda belum dihapus. Anda akan diberi tahu bila penundaan ini dicabut. "
                 "Ada pertanyaan? Hubungi bagian SDM.",
                 reason);
     bb_snprintf(ten, sizeof(ten),
@@ -248,10 +249,11 @@ int privacy_erasure_release(const struct domain_ctx *d, int64_t id, const char *
         rc = store_audit(d->st, actor, "erasure.release", e.person_id, detail, d->now);
     for (int l = 0; l < 2; l++)
         local_time(d, &p, e.due_at > d->now ? e.due_at : d->now, l, when[l], sizeof(when[l]));
-    bb_snprintf(tid, sizeof(tid),
-                "Penundaan permintaan penghapusan datamu sudah dicabut. Semua datamu akan dihapus "
-                "%s%s.",
-                e.due_at > d->now ? "pada " : "sekarang, ", when[0]);
+    bb_snprintf(
+        tid, sizeof(tid),
+        "Penundaan permintaan penghapusan data Anda sudah dicabut. Semua data Anda akan dihapus "
+        "%s%s.",
+        e.due_at > d->now ? "pada " : "sekarang, ", when[0]);
     bb_snprintf(ten, sizeof(ten),
                 "The hold on your erasure request has been lifted. All your data will be erased "
                 "%s%s.",
@@ -307,7 +309,8 @@ int privacy_erasure_json(const struct domain_ctx *d, cJSON **out)
 /* ---- carrying out --------------------------------------------------------------- */
 
 static const char *const text_erased[2] = {
-    "Semua datamu sudah dihapus dari bimbing, sesuai permintaanmu. Terima kasih sudah memakai "
+    "Semua data Anda sudah dihapus dari bimbing, sesuai permintaan Anda. Terima kasih sudah "
+    "memakai "
     "bimbing. Bila suatu saat ingin kembali, minta kode undangan baru ke bagian SDM.",
     "All your data has been erased from bimbing, as you asked. Thank you for using bimbing. If "
     "you ever want to come back, ask HR for a new invite code.",

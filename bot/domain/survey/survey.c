@@ -33,19 +33,19 @@
 /* ---- texts ---------------------------------------------------------------- */
 
 static const char *const text_remind_inflow[2] = {
-    "Pengingat: survei dari bagian SDM masih menunggu jawabanmu (lihat pertanyaan di atas). "
-    "Jawabanmu anonim.",
+    "Pengingat: survei dari bagian SDM masih menunggu jawaban Anda (lihat pertanyaan di atas). "
+    "Jawaban Anda anonim.",
     "Reminder: the HR survey is still waiting for your answer (see the question above). "
     "Your answers are anonymous.",
 };
 static const char *const text_remind_restart[2] = {
-    "Pengingat: survei singkat dari bagian SDM belum kamu jawab. Jawabanmu anonim. Kita mulai "
-    "lagi, ya.",
+    "Pengingat: survei singkat dari bagian SDM belum Anda jawab. Jawaban Anda anonim. Kita mulai "
+    "lagi dari awal.",
     "Reminder: you have not answered the short HR survey yet. Your answers are anonymous. Let's "
     "start again.",
 };
 static const char *const text_closed[2] = {
-    "Survei ini sudah ditutup. Terima kasih atas waktumu; jawaban yang belum selesai tidak "
+    "Survei ini sudah ditutup. Terima kasih atas waktu Anda; jawaban yang belum selesai tidak "
     "disimpan.",
     "This survey has now closed. Thank you for your time; unfinished answers were not kept.",
 };

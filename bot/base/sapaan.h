@@ -1,0 +1,37 @@
+/*
+ * sapaan.h - how the coach addresses a person in the formal register of
+ * Bahasa Indonesia (docs/coaching.md, "Register"): "Bapak Andi", "Ibu Ayu",
+ * or "Anda" when the gender is not known.
+ *
+ * The gender comes from HR's people CSV (column gender / jenis_kelamin, L
+ * or P) and, when that is empty, from the NIP: an 18-digit NIP of a civil
+ * servant is birth date (8 digits), TMT CPNS (6), gender (1: 1 = male,
+ * 2 = female) and a sequence number (3) — Peraturan Kepala BKN Nomor 22
+ * Tahun 2007 tentang Nomor Induk Pegawai Negeri Sipil. So digit 15.
+ *
+ * Pure functions on their arguments; any thread.
+ */
+#ifndef SAPAAN_H
+#define SAPAAN_H
+
+#include <stddef.h>
+
+/* 'L' (laki-laki), 'P' (perempuan) or 0 (unknown): the CSV's gender when
+ * it is "L" or "P", else the NIP's digit 15 when the NIP is 18 digits. */
+char sapaan_gender(const char *csv_gender, const char *nip);
+
+/* A CSV gender value as stored: "L" for l, laki-laki, pria, m, male; "P"
+ * for p, perempuan, wanita, f, female (any case); NULL otherwise. */
+const char *sapaan_gender_norm(const char *v);
+
+/* The address in a sentence: "Bapak <first name>", "Ibu <first name>", or
+ * "Anda" when gender is 0 (or the name is empty). Every form starts with a
+ * capital, so it reads right at a sentence's start and in its middle. */
+void sapaan_text(char gender, const char *name, char *out, size_t n);
+
+/* The address when calling someone by name (a greeting: "Halo, ..."):
+ * "Bapak Andi", "Ibu Ayu", or the first name alone when the gender is not
+ * known ("Halo, Ayu" rather than "Halo, Anda"). */
+void sapaan_name(char gender, const char *name, char *out, size_t n);
+
+#endif

@@ -1,0 +1,185 @@
+/* test_flow_register.c - unit tests of the register (docs/coaching.md,
+ * "Register"): the word rules of bot/flow/flow_register.c, the loader's
+ * errors with their line:column, the casual variant chosen by the engine
+ * only when the instance allows it, and the forms of address of
+ * bot/base/sapaan.c (gender from the CSV, else the NIP's digit 15). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
+#include "bot/flow/flow.h"
+#include "tests/lib/fixture.h"
+
+/* The word the rules find in text (casual or formal), or NULL for none. */
+static const char *fault(const char *text, int casual)
+{
+    static char word[64];
+    char why[200];
+    size_t at = 0;
+    if (!flow_register_fault(text, casual, &at, word, sizeof(word), why, sizeof(why)))
+        return NULL;
+    assert_true(at < strlen(text));
+    assert_memory_equal(text + at, word, strlen(word));
+    return word;
+}
+
+static void test_rules(void **state)
+{
+    (void)state;
+    /* formal: kamu and its kin, -mu possessives, a lower-case anda */
+    assert_string_equal(fault("Bagaimana minggumu?", 0), "minggumu");
+    assert_string_equal(fault("Kamu bisa mulai.", 0), "Kamu");
+    assert_string_equal(fault("Apa yang kau rasakan?", 0), "kau");
+    assert_string_equal(fault("Terima kasih, anda hebat.", 0), "anda");
+    assert_string_equal(fault("Check-in-mu tersimpan.", 0), "mu");
+    /* words that only end in "mu", placeholders, names in variables */
+    assert_null(fault("Ilmu baru dari tamu yang bertemu di kantor; jangan jemu.", 0));
+    assert_null(fault("Halo, {{sapaan_nama}}! Bagaimana minggu Anda?", 0));
+    assert_null(fault("{{kamu}} dan {{minggumu}} tidak dibaca.", 0));
+    assert_null(fault("ANDA? Tentu: Anda.", 0));
+    /* casual: "Anda" (any case) is the formal register */
+    assert_string_equal(fault("Gimana minggu Anda?", 1), "Anda");
+    assert_string_equal(fault("gimana, anda?", 1), "anda");
+    assert_null(fault("Gimana minggumu, {{first_name}}?", 1));
+}
+
+#define FLOW_HEAD                                                                                  \
+    "{\"id\": \"t.reg\", \"version\": 1, \"kind\": \"coaching\",\n"                                \
+    " \"title\": {\"id\": \"Uji\", \"en\": \"Test\"}, \"start\": \"a\",\n"                         \
+    " \"nodes\": {\n"
+
+/* flow_parse of src: its diagnostics formatted into out, one a line. */
+static int parse_diag(const char *src, char *out, size_t n)
+{
+    struct flow *f = NULL;
+    struct flow_diags d;
+    flow_diags_init(&d);
+    int rc = flow_parse(src, strlen(src), "t.json", tfx_actions(), &f, &d);
+    out[0] = '\0';
+    for (int i = 0; i < d.n; i++) {
+        char line[600];
+        flow_diag_format(&d.v[i], line, sizeof(line));
+        bb_strlcpy(out + strlen(out), line, n - strlen(out));
+        bb_strlcpy(out + strlen(out), "\n", n - strlen(out));
+    }
+    int nerr = d.nerrors;
+    flow_diags_free(&d);
+    flow_free(f);
+    return rc == BB_OK ? 0 : nerr;
+}
+
+static void test_loader_line_column(void **state)
+{
+    (void)state;
+    char msg[2048];
+    /* the word's own line and column, escapes counted as written */
+    assert_int_equal(parse_diag(FLOW_HEAD "  \"a\": {\"say\": {\"id\": \"Ya, \\\"ok\\\" "
+                                          "minggumu\", \"en\": \"Yes\"}, \"end\": true}}}",
+                                msg, sizeof(msg)),
+                     1);
+    assert_non_null(strstr(msg, "t.json:4:35: error: [t.reg/a] say (id): \"minggumu\""));
+    /* the same text twice: each node's own line; a casual variant's column */
+    assert_int_equal(parse_diag(FLOW_HEAD "  \"a\": {\"say\": {\"id\": \"Baik, kamu.\", \"en\": "
+                                          "\"Okay.\"}, \"next\": \"b\"},\n"
+                                          "  \"b\": {\"say\": {\"id\": \"Baik, kamu.\", \"en\": "
+                                          "\"Okay.\"}, \"next\": \"c\"},\n"
+                                          "  \"c\": {\"say\": {\"id\": \"Baik.\", \"id_santai\": "
+                                          "\"Oke, Anda.\", \"en\": \"Okay.\"}, \"end\": true}}}",
+                                msg, sizeof(msg)),
+                     3);
+    assert_non_null(strstr(msg, "t.json:4:30: error: [t.reg/a] say (id): \"kamu\""));
+    assert_non_null(strstr(msg, "t.json:5:30: error: [t.reg/b] say (id): \"kamu\""));
+    assert_non_null(strstr(msg, "t.json:6:51: error: [t.reg/c] say (id_santai): \"Anda\""));
+    /* a clean flow with a casual variant loads */
+    assert_int_equal(parse_diag(FLOW_HEAD "  \"a\": {\"say\": {\"id\": \"Baik, Anda.\", "
+                                          "\"id_santai\": \"Oke, kamu.\", \"en\": \"Okay.\"}, "
+                                          "\"end\": true}}}",
+                                msg, sizeof(msg)),
+                     0);
+}
+
+static const char *const FLOW_CASUAL =
+    "{\"id\": \"t.casual\", \"version\": 1, \"kind\": \"coaching\","
+    " \"title\": {\"id\": \"Uji\", \"en\": \"Test\"}, \"triggers\": [{\"command\": \"uji\"}],"
+    " \"start\": \"a\", \"nodes\": {\"a\": {\"say\": {\"id\": \"Halo, {{sapaan_nama}}. "
+    "{{sapaan}} hebat.\", \"id_santai\": \"Halo {{first_name}}, kamu hebat.\", \"en\": \"Hi "
+    "{{first_name}}.\"}, \"end\": true}}}";
+
+/* The text the flow says for /uji, in lang, with the instance casual or not. */
+static void said(int casual, const char *lang, const char *want)
+{
+    struct flow_lib *lib = NULL;
+    struct flow_state st;
+    struct flow_fxlist fx;
+    assert_int_equal(flow_lib_new(&lib), BB_OK);
+    assert_int_equal(flow_lib_add(lib, tfx_flow_parse(FLOW_CASUAL, "t"), 1), BB_OK);
+    cJSON *person = cJSON_Parse("{\"first_name\": \"Sari\", \"sapaan\": \"Ibu Sari\","
+                                " \"sapaan_nama\": \"Ibu Sari\"}");
+    struct flow_ctx ctx = {.lib = lib, .person = person, .now = 1800000000, .casual = casual};
+    struct flow_event e = {.type = FLOW_EV_TEXT, .text = "/uji"};
+    flow_state_init(&st, lang);
+    flow_fxlist_init(&fx);
+    assert_int_equal(flow_handle(&ctx, &st, &e, &fx), BB_OK);
+    int k = 0;
+    while (k < fx.n && fx.v[k].type != FLOW_FX_SAY)
+        k++;
+    assert_true(k < fx.n);
+    assert_string_equal(fx.v[k].text, want);
+    flow_fxlist_free(&fx);
+    flow_state_free(&st);
+    cJSON_Delete(person);
+    flow_lib_free(lib);
+}
+
+static void test_engine_variant(void **state)
+{
+    (void)state;
+    said(0, "id", "Halo, Ibu Sari. Ibu Sari hebat.");
+    said(1, "id", "Halo Sari, kamu hebat.");
+    said(1, "en", "Hi Sari.");
+    said(0, "en", "Hi Sari.");
+}
+
+static void test_sapaan(void **state)
+{
+    (void)state;
+    char out[64];
+    /* digit 15 of an 18-digit NIP (Perka BKN 22/2007): 1 male, 2 female */
+    assert_int_equal(sapaan_gender("", "199001012015011001"), 'L');
+    assert_int_equal(sapaan_gender("", "199202022016022002"), 'P');
+    assert_int_equal(sapaan_gender(NULL, "199202022016023002"), 0);
+    assert_int_equal(sapaan_gender("", "12345"), 0);
+    assert_int_equal(sapaan_gender("", "1990010120150110a1"), 0);
+    /* the CSV comes first */
+    assert_int_equal(sapaan_gender("P", "199001012015011001"), 'P');
+    assert_int_equal(sapaan_gender("L", "199202022016022002"), 'L');
+    assert_string_equal(sapaan_gender_norm("Perempuan"), "P");
+    assert_string_equal(sapaan_gender_norm("laki-laki"), "L");
+    assert_string_equal(sapaan_gender_norm("M"), "L");
+    assert_null(sapaan_gender_norm("x"));
+    assert_null(sapaan_gender_norm(""));
+    sapaan_text('L', "Andi Wijaya", out, sizeof(out));
+    assert_string_equal(out, "Bapak Andi");
+    sapaan_text('P', "  Ayu Lestari", out, sizeof(out));
+    assert_string_equal(out, "Ibu Ayu");
+    sapaan_text(0, "Kris Tanoto", out, sizeof(out));
+    assert_string_equal(out, "Anda");
+    sapaan_name(0, "Kris Tanoto", out, sizeof(out));
+    assert_string_equal(out, "Kris");
+    sapaan_name('P', "", out, sizeof(out));
+    assert_string_equal(out, "Anda");
+    /* bounded: cut, never overrun */
+    char tiny[6];
+    sapaan_text('L', "Andi", tiny, sizeof(tiny));
+    assert_true(strlen(tiny) < sizeof(tiny));
+}
+
+TFX_MAIN(cmocka_unit_test(test_rules), cmocka_unit_test(test_loader_line_column),
+         cmocka_unit_test(test_engine_variant), cmocka_unit_test(test_sapaan))
