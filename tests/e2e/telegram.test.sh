@@ -167,7 +167,7 @@ wait_for 5 press $CHAT_C id >/dev/null
 wait_for 5 press $CHAT_C yes >/dev/null
 wait_for 5 press $CHAT_C yes >/dev/null
 wait_for 5 press $CHAT_C no >/dev/null
-check "Andi (a mentor) onboarded on Telegram" wait_for 5 has_text $CHAT_C "Terima kasih, Andi"
+check "Andi (a mentor) onboarded on Telegram" wait_for 5 has_text $CHAT_C "Terima kasih, Bapak Andi"
 check "his username is kept once his chat is linked" wait_for 5 bash -c \
     "'$BIN' --db '$DB' export $ANDI 2>/dev/null | jq -e '.identities[] | select(.channel == \"telegram\" and .handle == \"andi_w\")' >/dev/null"
 ctl message "{\"chat_id\":$CHAT_A,\"text\":\"/menu\",\"username\":\"bad-name!\"}" >/dev/null
