@@ -17,6 +17,7 @@ const char *const consent_purposes[CONSENT_N] = {
     [CONSENT_HEALTH] = "health",
     [CONSENT_MENTOR_SHARE] = "mentor_share",
     [CONSENT_WELLBEING_ALERT] = "wellbeing_alert",
+    [CONSENT_NUMBER_SHARE] = "number_share",
 };
 
 /* One row per data category: the consent it needs (-1: none) and how
@@ -49,6 +50,8 @@ static const char *const purpose_label[CONSENT_N][FLOW_NLANG] = {
                               "Check-in summary for your mentor"},
     [CONSENT_WELLBEING_ALERT] = {"Kabar ke mentor/SDM bila kesejahteraan rendah",
                                  "Telling your mentor/HR when wellbeing is low"},
+    [CONSENT_NUMBER_SHARE] = {"Nomor WhatsApp untuk mentor/mentee (tautan wa.me)",
+                              "Your WhatsApp number for your mentor/mentee (wa.me link)"},
 };
 
 static const char *const state_label[3][FLOW_NLANG] = {

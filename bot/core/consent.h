@@ -31,6 +31,7 @@ enum consent_purpose {
     CONSENT_HEALTH,          /* wellbeing answers (WHO-5) */
     CONSENT_MENTOR_SHARE,    /* a short check-in summary to the mentor */
     CONSENT_WELLBEING_ALERT, /* mentor/HR told when a wellbeing check is low */
+    CONSENT_NUMBER_SHARE,    /* a WhatsApp number (wa.me link) to the mentoring partner */
     CONSENT_N,
 };
 

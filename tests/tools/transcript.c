@@ -80,8 +80,9 @@ struct tr {
     char as[64];
     char people[TR_PATH_MAX];
     char flows[TR_PATH_MAX];
-    char consent[TR_PATH_MAX]; /* @consent: purposes every imported person has given */
-    char config[TR_PATH_MAX];  /* "" for none */
+    char consent[TR_PATH_MAX];  /* @consent: purposes every imported person has given */
+    char config[TR_PATH_MAX];   /* "" for none */
+    char whatsapp[TR_PATH_MAX]; /* @whatsapp: "NIP NUMBER" pairs, space-separated */
     int64_t now;
     int db_ready;
     struct tr_child ch;
@@ -482,6 +483,44 @@ static int grant_consents(struct tr *t, int line)
     return rc;
 }
 
+/* @whatsapp NIP NUMBER: that person is also linked to WhatsApp with that
+ * number (an identity older than the chat's own, so replies still come to
+ * the chat), written straight into the fresh database. */
+static int link_whatsapp(struct tr *t, int line)
+{
+    sqlite3 *db = NULL;
+    char words[sizeof(t->whatsapp)], *save = NULL;
+    int rc = 0;
+    if (!t->whatsapp[0])
+        return 0;
+    bb_strlcpy(words, t->whatsapp, sizeof(words));
+    if (sqlite3_open(t->db, &db) != SQLITE_OK) {
+        tr_fail(t, line, "@whatsapp: cannot open %s", t->db);
+        sqlite3_close(db);
+        return -1;
+    }
+    for (char *nip = strtok_r(words, " ", &save); nip && rc == 0;
+         nip = strtok_r(NULL, " ", &save)) {
+        char *num = strtok_r(NULL, " ", &save);
+        sqlite3_stmt *s = NULL;
+        if (!num ||
+            sqlite3_prepare_v2(db,
+                               "INSERT INTO identities (channel, ext_id, person_id,"
+                               " linked_at, last_seen)"
+                               " SELECT 'whatsapp', ?2, id, 0, 0 FROM people WHERE nip = ?1",
+                               -1, &s, NULL) != SQLITE_OK ||
+            sqlite3_bind_text(s, 1, nip, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+            sqlite3_bind_text(s, 2, num, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+            sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(db) != 1) {
+            tr_fail(t, line, "@whatsapp %s: %s", nip, num ? sqlite3_errmsg(db) : "no number");
+            rc = -1;
+        }
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
 /* Make the database (once per file) and start the chat if needed. */
 static int ensure_chat(struct tr *t, int line)
 {
@@ -494,7 +533,7 @@ static int ensure_chat(struct tr *t, int line)
             tr_fail(t, line, "people import %s failed (exit %d)", t->people, rc);
             return -1;
         }
-        if (grant_consents(t, line) != 0)
+        if (grant_consents(t, line) != 0 || link_whatsapp(t, line) != 0)
             return -1;
         t->db_ready = 1;
     }
@@ -857,6 +896,15 @@ static void directive(struct tr *t, int line, const char *s)
             tr_fail(t, line, "@consent needs one or more purposes");
         else
             set_path(t, line, t->consent, arg, "@consent");
+    } else if (wl == 9 && strncmp(s, "@whatsapp", 9) == 0) {
+        char pair[TR_PATH_MAX];
+        if (!arg[0] || !strchr(arg, ' '))
+            tr_fail(t, line, "@whatsapp needs a NIP and a number");
+        else if (bb_snprintf(pair, sizeof(pair), "%s%s%s", t->whatsapp, t->whatsapp[0] ? " " : "",
+                             arg) != BB_OK)
+            tr_fail(t, line, "@whatsapp: too many");
+        else
+            set_path(t, line, t->whatsapp, pair, "@whatsapp");
     } else if (wl == 7 && strncmp(s, "@config", 7) == 0) {
         set_path(t, line, t->config, arg, "@config");
     } else {

@@ -16,6 +16,7 @@
 #include "bot/core/core.h"
 #include "store/store_mentoring.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,6 +308,8 @@ out:
 
 /* ---- introductions ------------------------------------------------------------------ */
 
+static int maybe_ask_number(const struct domain_ctx *d, int64_t person_id, int64_t now);
+
 /* One side's introduction (side 0 the mentee, 1 the mentor): sent, marked
  * in the pairing and in *got (bit 1 << side); a side that cannot be reached
  * is not an error. */
@@ -318,11 +321,57 @@ static int send_intro(const struct domain_ctx *d, const struct store_pairing *pr
         *got |= 1 << side;
         rc = store_pairing_set_intro(d->st, pr->id, side, now);
     }
+    if (rc == BB_OK)
+        rc = maybe_ask_number(d, to, now);
     return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
 
+/* The person's WhatsApp number as wa.me wants it (digits only, no plus), only
+ * when they gave the consent number_share; BB_ENOTFOUND otherwise (no
+ * consent, no WhatsApp identity, or an id that is not a phone number). */
+static int wa_number(const struct domain_ctx *d, int64_t person_id, char *out, size_t n)
+{
+    char ext[64];
+    int g = -1, rc = store_consent_get(d->st, person_id, "number_share", &g);
+    size_t k = 0;
+    assert(n >= 16);
+    out[0] = '\0';
+    if (rc != BB_OK || g != 1)
+        return rc == BB_OK || rc == BB_ENOTFOUND ? BB_ENOTFOUND : rc;
+    if ((rc = store_identity_of(d->st, person_id, "whatsapp", ext, sizeof(ext))) != BB_OK)
+        return rc;
+    for (const char *c = ext[0] == '+' ? ext + 1 : ext; *c; c++) {
+        if (*c < '0' || *c > '9' || k + 1 >= n)
+            return BB_ENOTFOUND;
+        out[k++] = *c;
+    }
+    out[k] = '\0';
+    if (k < 8 || k > 15) { /* E.164: at most 15 digits */
+        out[0] = '\0';
+        return BB_ENOTFOUND;
+    }
+    return BB_OK;
+}
+
+/* Ask once, when the pairing starts, whether a WhatsApp user's number may
+ * go to their partner (flow mentoring.number): only for a person with a
+ * WhatsApp identity who was never asked. */
+static int maybe_ask_number(const struct domain_ctx *d, int64_t person_id, int64_t now)
+{
+    char ext[64];
+    int g = -1, rc = store_identity_of(d->st, person_id, "whatsapp", ext, sizeof(ext));
+    if (rc == BB_ENOTFOUND)
+        return BB_OK;
+    if (rc == BB_OK)
+        rc = store_consent_get(d->st, person_id, "number_share", &g);
+    if (rc == BB_ENOTFOUND || (rc == BB_OK && g < 0))
+        return core_start_flow(d->core, person_id, "mentoring.number", now);
+    return rc;
+}
+
 /* How to reach `other` (for the introduction sent to the other side): their
- * Telegram link when they have a username, else the offer to pass a first
+ * Telegram link when they have a username, else a wa.me link when they
+ * consented to share their WhatsApp number, else the offer to pass a first
  * message through the bot. Appended to id/en. */
 static int contact_line(const struct domain_ctx *d, const struct store_person *other,
                         const char *first, struct bb_buf *id, struct bb_buf *en)
@@ -332,6 +381,13 @@ static int contact_line(const struct domain_ctx *d, const struct store_person *o
     if (rc == BB_OK) {
         bb_buf_printf(id, " Hubungi %s di Telegram: https://t.me/%s", first, handle);
         bb_buf_printf(en, " Reach %s on Telegram: https://t.me/%s", first, handle);
+        return BB_OK;
+    }
+    if (rc != BB_ENOTFOUND)
+        return rc;
+    if ((rc = wa_number(d, other->id, handle, sizeof(handle))) == BB_OK) {
+        bb_buf_printf(id, " Hubungi %s di WhatsApp: https://wa.me/%s", first, handle);
+        bb_buf_printf(en, " Reach %s on WhatsApp: https://wa.me/%s", first, handle);
         return BB_OK;
     }
     if (rc != BB_ENOTFOUND)
@@ -1117,6 +1173,9 @@ static int act_relay_reply(const struct domain_ctx *d, const struct store_person
     return mentoring_send_one(d, p->id, bid, ben);
 }
 
+static int act_share_number(const struct domain_ctx *d, const struct store_person *p,
+                            const cJSON *args);
+
 static const struct domain_action actions[] = {
     {{"notify_mentor", 'b', {"text"}, "t", "text", {NULL}, NULL}, act_notify_mentor},
     {DOMAIN_ACTION_FIELDS("mentor_summary", NULL), act_mentor_summary},
@@ -1129,8 +1188,53 @@ static const struct domain_action actions[] = {
     {DOMAIN_ACTION_FIELDS("rate_match", "mentoring"), act_rate},
     {DOMAIN_ACTION_FIELDS("relay_first", "mentoring"), act_relay_first},
     {DOMAIN_ACTION_FIELDS("relay_reply", "mentoring"), act_relay_reply},
+    {{"share_number", 'b', {NULL}, "", "", {NULL}, NULL}, act_share_number},
     DOMAIN_ACTIONS_END,
 };
+
+/* share_number: after the person gave number_share (mentoring.number),
+ * each active partner gets the wa.me link. Without the consent, or without
+ * a WhatsApp number, nothing is sent. */
+static int act_share_number(const struct domain_ctx *d, const struct store_person *p,
+                            const cJSON *args)
+{
+    struct store_pairing *v = NULL, mine;
+    char num[24], f[128];
+    int n = 0, rc = wa_number(d, p->id, num, sizeof(num));
+    (void)args;
+    if (rc == BB_ENOTFOUND)
+        return BB_OK;
+    if (rc != BB_OK || (rc = store_pairing_list_active(d->st, p->id, &v, &n)) != BB_OK)
+        return rc;
+    /* the person's pairings as a mentor (v), then as a mentee (mine) */
+    int has_mine = (rc = store_pairing_active_of(d->st, p->id, &mine)) == BB_OK;
+    if (rc != BB_OK && rc != BB_ENOTFOUND) {
+        free(v);
+        return rc;
+    }
+    rc = BB_OK;
+    first_name(p->name, f, sizeof(f));
+    for (int i = 0; i < n + has_mine && rc == BB_OK; i++) {
+        const struct store_pairing *pr = i < n ? &v[i] : &mine;
+        int mentee = pr->mentee_id == p->id;
+        struct bb_buf id, en;
+        bb_buf_init(&id, TEXT_CAP);
+        bb_buf_init(&en, TEXT_CAP);
+        bb_buf_printf(&id,
+                      "%s (%s Anda) membagikan nomor WhatsApp-nya agar Anda dapat menghubunginya "
+                      "langsung: https://wa.me/%s",
+                      p->name, mentee ? "mentee" : "mentor", num);
+        bb_buf_printf(&en,
+                      "%s (your %s) shares their WhatsApp number so that you can reach %s "
+                      "directly: https://wa.me/%s",
+                      p->name, mentee ? "mentee" : "mentor", f, num);
+        rc = send2_soft(d, mentee ? pr->mentor_id : pr->mentee_id, &id, &en, STORE_PRIO_LIVE);
+        bb_buf_free(&id);
+        bb_buf_free(&en);
+    }
+    free(v);
+    return rc;
+}
 
 /* ---- person fields ------------------------------------------------------------------------ */
 
@@ -1160,6 +1264,12 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     if (rc != BB_OK && rc != BB_ENOTFOUND)
         return rc;
     cJSON_AddBoolToObject(out, "in_programme", rc == BB_ENOTFOUND);
+    /* on_whatsapp: the person has a WhatsApp identity (mentoring.number) */
+    char ext[64];
+    rc = store_identity_of(d->st, p->id, "whatsapp", ext, sizeof(ext));
+    if (rc != BB_OK && rc != BB_ENOTFOUND)
+        return rc;
+    cJSON_AddBoolToObject(out, "on_whatsapp", rc == BB_OK);
     for (int k = 0; k < 2; k++) {
         struct store_pcheck c;
         struct store_pairing cp;
