@@ -252,7 +252,7 @@ check "leave: Yohana is told politely" file_has "$TMP/said" \
     "Dewi Anggraini memutuskan untuk keluar dari program pendampingan"
 run pair list
 check "leave: HR sees who left, since when and why" file_has "$TMP/out" \
-    "Dewi Anggraini ($DEWI, Bappeda) since 06/01/2027: Sedang tugas belajar"
+    "Dewi Anggraini ($DEWI, Bappeda) since 6 Jan 2027: Sedang tugas belajar"
 check "leave: Dewi's pairing ended" file_lacks "$TMP/out" "Dewi Anggraini ($DEWI, Bappeda) -> "
 run export $DEWI
 check "leave: audited with her NIP" equals \
