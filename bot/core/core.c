@@ -903,9 +903,16 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
             rc = apply_effects(c, &p, &r, &fx, now, result);
     }
     if (rc == BB_OK && st.mode == FLOW_MODE_RESULT) {
-        bb_log(BB_LOG_WARN, "core", "person %" PRId64 ": more than %d results in one step", pid,
-               CORE_RESULT_ROUNDS);
-        rc = BB_ESTATE;
+        /* a flow bug (a chain of results without a question): end the
+         * conversation, keep what was done; rolling the batch back would
+         * only replay the same event for ever */
+        bb_log(BB_LOG_WARN, "core",
+               "person %" PRId64 ": more than %d results in one step; "
+               "conversation ended",
+               pid, CORE_RESULT_ROUNDS);
+        c->stats.errors++;
+        st.depth = 0;
+        st.mode = FLOW_MODE_IDLE;
     }
     if (rc != BB_OK)
         goto out;
