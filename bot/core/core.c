@@ -365,8 +365,12 @@ int core_tz_offset(struct core *c, const char *tzname, int64_t now)
 
 /* ---- actions: a row of one of the core's modules (core_module first) ----- */
 
+/* Results handed back to a flow for one event, at most (a flow waiting on
+ * one action after another; each round runs at least one node). */
+#define CORE_RESULT_ROUNDS 8
+
 static int do_action(struct core *c, const struct store_person *p, const struct flow_fx *fx,
-                     int64_t now)
+                     int64_t now, cJSON *result)
 {
     const struct domain_action *da = domain_find_action(c->modules, fx->name);
     if (da && da->run && da->def.stores) {
@@ -381,14 +385,22 @@ static int do_action(struct core *c, const struct store_person *p, const struct 
             bb_log(BB_LOG_INFO, "core",
                    "action \"%s\" not run for person %" PRId64 ": no consent for %s data", fx->name,
                    p->id, da->def.stores);
+            if (result)
+                cJSON_AddBoolToObject(result, "ok", 0);
             return BB_OK;
         }
     }
     if (da && da->run) {
         struct domain_ctx dc;
         domain_ctx_of(c, now, &dc);
-        return da->run(&dc, p, fx->args);
+        dc.result = result;
+        int rc = da->run(&dc, p, fx->args);
+        if (rc == BB_OK && result && !cJSON_GetObjectItemCaseSensitive(result, "ok"))
+            cJSON_AddBoolToObject(result, "ok", 1); /* ran, and says nothing more */
+        return rc;
     }
+    if (result)
+        cJSON_AddBoolToObject(result, "ok", 0);
     bb_log(BB_LOG_WARN, "core", "action \"%s\" is not available in this build", fx->name);
     return BB_OK;
 }
@@ -460,8 +472,10 @@ static int snooze(struct core *c, const struct store_person *p, const struct rea
     return queue_msg(c, p->id, r->channel, r->ext_user, &m);
 }
 
+/* result: where the outcome of an action the flow waits for goes (an
+ * object, emptied first); NULL when no flow step can wait for one. */
 static int apply_effects(struct core *c, const struct store_person *p, const struct reach *r,
-                         struct flow_fxlist *fx, int64_t now)
+                         struct flow_fxlist *fx, int64_t now, cJSON *result)
 {
     int rc = BB_OK;
     for (int i = 0; i < fx->n && rc == BB_OK; i++) {
@@ -508,7 +522,13 @@ static int apply_effects(struct core *c, const struct store_person *p, const str
             break;
         }
         case FLOW_FX_ACTION:
-            rc = do_action(c, p, f, now);
+            if (f->wants_result && result) {
+                while (result->child)
+                    cJSON_Delete(cJSON_DetachItemViaPointer(result, result->child));
+                rc = do_action(c, p, f, now, result);
+            } else {
+                rc = do_action(c, p, f, now, NULL);
+            }
             break;
         case FLOW_FX_GATED:
             rc = gate_refused(c, p, r, f);
@@ -760,7 +780,7 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
     struct flow_fxlist fx;
     struct flow_event fe;
     struct reach r;
-    cJSON *pj = NULL;
+    cJSON *pj = NULL, *result = NULL;
     char *state = NULL;
     int64_t pid = ev->person_id;
     int started_by_code = 0, screened = 0;
@@ -810,7 +830,8 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         goto out;
     }
     pj = person_json(c, &p);
-    if (!pj) {
+    result = cJSON_CreateObject();
+    if (!pj || !result) {
         rc = BB_ENOMEM;
         goto out;
     }
@@ -874,7 +895,36 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
     }
     if (rc != BB_OK)
         goto out;
-    rc = apply_effects(c, &p, &r, &fx, now);
+    rc = apply_effects(c, &p, &r, &fx, now, result);
+    /* A node with "result" waits for its action's outcome: hand it back
+     * to the flow in this same pass (bounded: each round is one node). */
+    for (int round = 0; rc == BB_OK && st.mode == FLOW_MODE_RESULT && round < CORE_RESULT_ROUNDS;
+         round++) {
+        char *payload = cJSON_PrintUnformatted(result);
+        struct flow_event re = {.type = FLOW_EV_RESULT, .payload = payload ? payload : "{}"};
+        flow_fxlist_free(&fx);
+        flow_fxlist_init(&fx);
+        rc = flow_handle(&ctx, &st, &re, &fx);
+        cJSON_free(payload);
+        if (rc == BB_ESTATE) {
+            c->stats.errors++;
+            rc = BB_OK;
+        }
+        if (rc == BB_OK)
+            rc = apply_effects(c, &p, &r, &fx, now, result);
+    }
+    if (rc == BB_OK && st.mode == FLOW_MODE_RESULT) {
+        /* a flow bug (a chain of results without a question): end the
+         * conversation, keep what was done; rolling the batch back would
+         * only replay the same event for ever */
+        bb_log(BB_LOG_WARN, "core",
+               "person %" PRId64 ": more than %d results in one step; "
+               "conversation ended",
+               pid, CORE_RESULT_ROUNDS);
+        c->stats.errors++;
+        st.depth = 0;
+        st.mode = FLOW_MODE_IDLE;
+    }
     if (rc != BB_OK)
         goto out;
     free(state);
@@ -886,6 +936,7 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
                                st.depth ? st.stack[st.depth - 1].node : "", state, now);
 out:
     cJSON_Delete(pj);
+    cJSON_Delete(result);
     free(state);
     flow_fxlist_free(&fx);
     flow_state_free(&st);

@@ -44,6 +44,13 @@ struct domain_ctx {
      * ticks, the CLI). Events up to it are inside the batch's transaction,
      * so an action may blank them (a survey answer's traces). */
     int64_t event_id;
+    /* Set when the flow waits for this action's outcome (a node with
+     * "result", flows/FORMAT.md): an empty object the action may fill with
+     * "ok" (true/false), "status", "value", "message" (in the person's
+     * language) and "options" ([{"id", "label"}], at most FLOW_MAX_OPTS);
+     * the core hands it back to the flow. NULL otherwise: the action tells
+     * the person itself. */
+    cJSON *result;
 };
 
 /* A flow action: its name and argument schema (what the flow loader checks,

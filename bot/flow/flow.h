@@ -130,6 +130,10 @@ struct flow_input {
     int has_date_min, has_date_max;
     int day_minutes; /* duration: minutes in a day ("3 hari"): day_jp * 45 */
     int moods;       /* scale: words and emoji of mood ("hebat!", "capek") are understood */
+    /* choice: "options_from": a variable holding a list of {"id", "label"}
+     * (an action's <result>_options) offered first, before any fixed
+     * "options"; "" when the options are all fixed */
+    char options_from[FLOW_NAME_MAX];
 };
 
 struct flow_set {
@@ -182,6 +186,9 @@ struct flow_node {
     struct flow_text retry_say;
     int retry_else; /* node index, or FLOW_TARGET_END */
     char save[FLOW_NAME_MAX];
+    /* "result": the variable that keeps the outcome of the node's one
+     * action; the engine waits for it (FLOW_MODE_RESULT) before "next" */
+    char result[FLOW_NAME_MAX];
     char call[FLOW_ID_MAX];
     int64_t wait_s;
     int end;
@@ -244,6 +251,11 @@ struct flow {
     int has_expired;
     struct flow_text expired;
     int start;
+    /* "on_cancel": the node run when the person cancels (/batal) while this
+     * flow is the conversation's outer flow, to close what it opened (say,
+     * mark a request declined); -1 none. It runs without waiting: the
+     * conversation ends after it whatever it does (flows/FORMAT.md). */
+    int on_cancel;
     struct flow_node *nodes;
     int nnodes;
     char *source; /* the JSON source, owned (kept in the store per version) */
@@ -339,7 +351,10 @@ const struct flow *flow_lib_by_event(const struct flow_lib *lib, const char *eve
 
 /* ---- session state -------------------------------------------------------- */
 
-enum flow_mode { FLOW_MODE_IDLE = 0, FLOW_MODE_ASK, FLOW_MODE_PARK };
+/* FLOW_MODE_RESULT: a node with "result" emitted its action and waits for
+ * its outcome (FLOW_EV_RESULT), which the core feeds back in the same
+ * transaction, before it follows "next". */
+enum flow_mode { FLOW_MODE_IDLE = 0, FLOW_MODE_ASK, FLOW_MODE_PARK, FLOW_MODE_RESULT };
 
 struct flow_frame {
     char flow_id[FLOW_ID_MAX];
@@ -374,6 +389,9 @@ enum flow_ev_type {
     FLOW_EV_BUTTON,   /* a button press: payload is the choice id we sent */
     FLOW_EV_TIMER,    /* payload: "remind:SEQ", "expire:STARTED", "wake:SEQ" */
     FLOW_EV_START,    /* payload: a flow id to start (HR send, schedule, event) */
+    FLOW_EV_RESULT,   /* payload: the outcome of the action a "result" node waits for, as JSON
+                         {"ok": bool, "status": "...", "value": ..., "message": "...",
+                          "options": [{"id": "...", "label": "..."}]} (all but ok optional) */
 };
 
 struct flow_event {
@@ -405,6 +423,7 @@ struct flow_fx {
     struct flow_choice *choices; /* SAY (owned) */
     int nchoices;
     int asks;          /* SAY: this is a question awaiting an answer */
+    int wants_result;  /* ACTION: the flow waits for its outcome (FLOW_EV_RESULT) */
     char name[32];     /* ACTION name, TIMER kind */
     cJSON *args;       /* ACTION (owned) */
     int64_t due;       /* TIMER_SET */

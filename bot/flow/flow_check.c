@@ -322,6 +322,14 @@ static int var_is_set(const struct flow *f, const char *name)
         const struct flow_node *n = &f->nodes[i];
         if (strcmp(n->save, base) == 0)
             return 1;
+        if (n->result[0]) { /* a "result" node sets <r>, <r>_value, _message, _options */
+            static const char *const sfx[] = {"", "_value", "_message", "_options", NULL};
+            char v[FLOW_NAME_MAX + 16];
+            for (int k = 0; sfx[k]; k++)
+                if (bb_snprintf(v, sizeof(v), "%s%s", n->result, sfx[k]) == BB_OK &&
+                    strcmp(v, name) == 0)
+                    return 1;
+        }
         for (int k = 0; k < n->nsets; k++)
             if (strcmp(n->sets[k].var, base) == 0)
                 return 1;
@@ -508,6 +516,10 @@ static void check_graph(struct ld *L, const struct flow *f)
     if (f->start >= 0) {
         stack[top++] = f->start;
         seen[f->start] = 1;
+    }
+    if (f->on_cancel >= 0 && !seen[f->on_cancel]) { /* a second way in: /batal */
+        stack[top++] = f->on_cancel;
+        seen[f->on_cancel] = 1;
     }
     while (top > 0) {
         const struct flow_node *nd = &f->nodes[stack[--top]];

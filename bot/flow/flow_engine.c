@@ -169,7 +169,7 @@ int flow_state_to_json(const struct flow_state *st, char **out)
 {
     /* Written by hand around the variables: cJSON's number printing is the
      * slowest part of a flow step, and these numbers are all integers. */
-    static const char *modes[] = {"idle", "ask", "park"};
+    static const char *modes[] = {"idle", "ask", "park", "result"};
     struct bb_buf b;
     char *vars = NULL;
     int rc = BB_ENOMEM;
@@ -188,10 +188,10 @@ int flow_state_to_json(const struct flow_state *st, char **out)
                       "],\"mode\":\"%s\",\"retries\":%d,\"reminded\":%s,\"seq\":%" PRId64
                       ",\"started\":%" PRId64 ",\"expires\":%" PRId64
                       ",\"lang\":\"%s\",\"vars\":%s%s}",
-                      modes[st->mode >= 0 && st->mode <= 2 ? st->mode : 0], st->retries,
-                      st->reminded ? "true" : "false", st->seq, st->started_at, st->expires_at,
-                      flow_lang_index(st->lang) >= 0 ? st->lang : "id", vars ? vars : "{}",
-                      st->paused ? ",\"paused\":true" : "") != BB_OK)
+                      modes[st->mode >= 0 && st->mode <= FLOW_MODE_RESULT ? st->mode : 0],
+                      st->retries, st->reminded ? "true" : "false", st->seq, st->started_at,
+                      st->expires_at, flow_lang_index(st->lang) >= 0 ? st->lang : "id",
+                      vars ? vars : "{}", st->paused ? ",\"paused\":true" : "") != BB_OK)
         goto out;
     *out = bb_buf_take(&b);
     rc = *out ? BB_OK : BB_ENOMEM;
@@ -234,6 +234,8 @@ int flow_state_from_json(struct flow_state *st, const char *json)
         st->mode = FLOW_MODE_ASK;
     else if (cJSON_IsString(mode) && strcmp(mode->valuestring, "park") == 0)
         st->mode = FLOW_MODE_PARK;
+    else if (cJSON_IsString(mode) && strcmp(mode->valuestring, "result") == 0)
+        st->mode = FLOW_MODE_RESULT;
     st->retries = (int)num_of(o, "retries");
     st->reminded = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "reminded"));
     st->paused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "paused"));
@@ -305,6 +307,10 @@ struct run {
     /* the words after a command ("/cuti batal" -> "batal"), folded; the
      * flow it starts gets them as the variable command_arg */
     const char *cmd_arg;
+    /* an ask whose options come from a variable ("options_from"): the node
+     * as asked now, its options pointing into that variable */
+    struct flow_node live;
+    struct flow_option live_opts[FLOW_MAX_OPTS];
 };
 
 static const struct flow *get_flow(struct run *R, const char *id, int version)
@@ -542,10 +548,45 @@ static void finish(struct run *R)
     timer_clear(R, "wake");
 }
 
+/* n as it is asked now: itself, or for a choice with "options_from" a copy
+ * whose options are the variable's list of {"id", "label"} (ids that are
+ * not option ids, and entries past FLOW_MAX_OPTS, are skipped) followed by
+ * the node's fixed options. The copy's labels point into the variable:
+ * valid until that variable changes. */
+static const struct flow_node *live_node(struct run *R, const struct flow_node *n)
+{
+    if (!n || n->kind != FLOW_NODE_ASK || !n->input.options_from[0])
+        return n;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(R->st->vars, n->input.options_from);
+    int k = 0;
+    R->live = *n;
+    for (const cJSON *o = cJSON_IsArray(list) ? list->child : NULL; o && k < FLOW_MAX_OPTS;
+         o = o->next) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+        const cJSON *label = cJSON_GetObjectItemCaseSensitive(o, "label");
+        if (!cJSON_IsString(id) || !cJSON_IsString(label) || !label->valuestring[0] ||
+            !id->valuestring[0] || strlen(id->valuestring) >= FLOW_OPT_ID_MAX ||
+            strspn(id->valuestring, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+                strlen(id->valuestring))
+            continue;
+        struct flow_option *op = &R->live_opts[k++];
+        memset(op, 0, sizeof(*op));
+        bb_strlcpy(op->id, id->valuestring, sizeof(op->id));
+        for (int l = 0; l < FLOW_NLANG; l++)
+            op->label.t[l] = label->valuestring;
+    }
+    for (int i = 0; i < n->input.nopts && k < FLOW_MAX_OPTS; i++)
+        R->live_opts[k++] = n->input.opts[i];
+    R->live.input.opts = R->live_opts;
+    R->live.input.nopts = k;
+    return &R->live;
+}
+
 /* Emit text as the pending question of an ask node, with its choices: the
  * question itself, or a retry's one line (the buttons stay with it). */
 static void ask_with(struct run *R, const struct flow_node *n, const char *text)
 {
+    n = live_node(R, n);
     struct flow_fx *f = say_raw(R, text);
     if (!f)
         return;
@@ -717,6 +758,18 @@ static void run_from(struct run *R, int target)
         do_actions(R, n);
         if (n->has_say)
             say_tpl(R, tx(R, &n->say));
+        if (n->result[0] && !R->failed) {
+            /* wait for the action's outcome: the core runs it and feeds it
+             * back as FLOW_EV_RESULT in the same pass (handle_result) */
+            for (int i = R->fx->n - 1; i >= 0; i--) {
+                if (R->fx->v[i].type == FLOW_FX_ACTION) {
+                    R->fx->v[i].wants_result = 1;
+                    break;
+                }
+            }
+            R->st->mode = FLOW_MODE_RESULT;
+            return;
+        }
 
         switch (n->kind) {
         case FLOW_NODE_ASK:
@@ -984,8 +1037,20 @@ static int handle_command(struct run *R, const char *text)
 
     if (!strcmp(word, "batal") || !strcmp(word, "cancel") || !strcmp(word, "stop")) {
         if (R->st->depth > 0) {
-            finish(R);
+            /* the outer flow's "on_cancel" node closes what it opened:
+             * run from there in the outer frame, then end whatever it did */
+            const struct flow *outer =
+                get_flow(R, R->st->stack[0].flow_id, R->st->stack[0].version);
             say_raw(R, systx(R, T_CANCELLED));
+            if (outer && outer->on_cancel >= 0) {
+                timer_clear(R, "remind");
+                R->st->depth = 1;
+                R->st->mode = FLOW_MODE_IDLE;
+                R->st->paused = 0;
+                run_from(R, outer->on_cancel);
+            }
+            if (R->st->depth > 0)
+                finish(R);
         } else {
             say_raw(R, systx(R, T_NOTHING_TO_CANCEL));
         }
@@ -1159,7 +1224,7 @@ static int snooze_or_skip(struct run *R, const char *text)
 
 static void handle_answer_text(struct run *R, const char *text)
 {
-    const struct flow_node *n = cur_node(R, NULL);
+    const struct flow_node *n = live_node(R, cur_node(R, NULL));
     struct expr_val v;
     int opt;
     if (!n || n->kind != FLOW_NODE_ASK) {
@@ -1333,7 +1398,7 @@ static void handle_button(struct run *R, const char *payload)
         if (bb_parse_ll(seqs, 0, INT64_MAX, &seq) != BB_OK)
             seq = -1;
     }
-    const struct flow_node *n = cur_node(R, NULL);
+    const struct flow_node *n = live_node(R, cur_node(R, NULL));
     if (!dot || seq != R->st->seq || R->st->mode != FLOW_MODE_ASK || !n ||
         n->kind != FLOW_NODE_ASK) {
         struct flow_fx *f = fx_add(R->fx, FLOW_FX_STALE);
@@ -1425,6 +1490,56 @@ static void handle_timer(struct run *R, const char *payload)
     }
 }
 
+/* The outcome of the action a "result" node waits for: kept in the
+ * variables <result> ("ok", "refused" or the action's own status),
+ * <result>_value, <result>_message and <result>_options, then on along
+ * "next". Anything else while no outcome is awaited is ignored. */
+static void handle_result(struct run *R, const char *payload)
+{
+    struct flow_state *st = R->st;
+    char var[FLOW_NAME_MAX + 16];
+    if (st->mode != FLOW_MODE_RESULT || st->depth == 0)
+        return;
+    const struct flow_node *n = cur_node(R, NULL);
+    cJSON *o = cJSON_Parse(payload);
+    if (!n || !n->result[0]) {
+        cJSON_Delete(o);
+        R->failed = 1;
+        return;
+    }
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(o, "status");
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(o, "value");
+    const cJSON *message = cJSON_GetObjectItemCaseSensitive(o, "message");
+    const cJSON *options = cJSON_GetObjectItemCaseSensitive(o, "options");
+    int ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "ok"));
+    int valid_status = cJSON_IsString(status) && status->valuestring[0] &&
+                       strlen(status->valuestring) < FLOW_NAME_MAX;
+    set_var(R, n->result,
+            cJSON_CreateString(valid_status ? status->valuestring
+                               : ok         ? "ok"
+                                            : "refused"));
+    bb_snprintf(var, sizeof(var), "%s_value", n->result);
+    set_var(R, var,
+            (cJSON_IsString(value) || cJSON_IsNumber(value) || cJSON_IsBool(value))
+                ? cJSON_Duplicate(value, 0)
+                : cJSON_CreateNull());
+    bb_snprintf(var, sizeof(var), "%s_message", n->result);
+    set_var(R, var,
+            cJSON_CreateString(cJSON_IsString(message) && strlen(message->valuestring) < 1000
+                                   ? message->valuestring
+                                   : ""));
+    bb_snprintf(var, sizeof(var), "%s_options", n->result);
+    if (cJSON_IsArray(options) && cJSON_GetArraySize(options) <= FLOW_MAX_OPTS)
+        set_var(R, var, cJSON_Duplicate(options, 1));
+    else
+        cJSON_DeleteItemFromObjectCaseSensitive(st->vars, var);
+    cJSON_Delete(o);
+    if (R->failed)
+        return;
+    st->mode = FLOW_MODE_IDLE;
+    run_from(R, follow(R, n));
+}
+
 int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct flow_event *ev,
                 struct flow_fxlist *fx)
 {
@@ -1472,6 +1587,9 @@ int flow_handle(const struct flow_ctx *ctx, struct flow_state *st, const struct 
             break;
         case FLOW_EV_TIMER:
             handle_timer(&R, ev->payload ? ev->payload : "");
+            break;
+        case FLOW_EV_RESULT:
+            handle_result(&R, ev->payload ? ev->payload : "");
             break;
         case FLOW_EV_START: {
             const struct flow *f =

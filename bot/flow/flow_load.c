@@ -398,9 +398,9 @@ static void check_quick_answers(struct ld *L, const struct flow_input *in)
 
 static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
 {
-    static const char *const keys[] = {"type",     "min",     "max",    "integer",
-                                       "pattern",  "options", "labels", "min_days",
-                                       "max_days", "day_jp",  "moods",  NULL};
+    static const char *const keys[] = {"type",    "min",          "max",      "integer",  "pattern",
+                                       "options", "labels",       "min_days", "max_days", "day_jp",
+                                       "moods",   "options_from", NULL};
     memset(in, 0, sizeof(*in));
     if (!cJSON_IsObject(j)) {
         ERR(L, "an ask needs \"input\": {\"type\": ...}");
@@ -467,7 +467,16 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
         in->integer = cJSON_IsTrue(integer);
     } else if (strcmp(t, "choice") == 0) {
         in->type = FLOW_IN_CHOICE;
-        parse_options(L, cJSON_GetObjectItemCaseSensitive(j, "options"), in);
+        const cJSON *from = cJSON_GetObjectItemCaseSensitive(j, "options_from");
+        const cJSON *fixed = cJSON_GetObjectItemCaseSensitive(j, "options");
+        if (from) {
+            if (!cJSON_IsString(from) || !valid_name(from->valuestring))
+                ERR(L, "input.options_from must be a variable name (letters, digits, _)");
+            else
+                bb_strlcpy(in->options_from, from->valuestring, sizeof(in->options_from));
+        }
+        if (!from || fixed)
+            parse_options(L, fixed, in);
     } else if (strcmp(t, "scale") == 0) {
         in->type = FLOW_IN_SCALE;
         if (!in->has_min || !in->has_max || in->min != (int)in->min || in->max != (int)in->max ||
@@ -582,6 +591,8 @@ static int parse_input(struct ld *L, const cJSON *j, struct flow_input *in)
         const cJSON *qo = cJSON_GetObjectItemCaseSensitive(j, "options");
         if (qo && parse_options(L, qo, in) == 0)
             check_quick_answers(L, in);
+    } else if (in->type != FLOW_IN_CHOICE && cJSON_GetObjectItemCaseSensitive(j, "options_from")) {
+        ERR(L, "input.options_from is only for choice inputs");
     } else if (in->type != FLOW_IN_CHOICE && cJSON_GetObjectItemCaseSensitive(j, "options")) {
         ERR(L, "input.options is only for choice inputs, and quick answers of date and "
                "duration inputs");
@@ -802,8 +813,8 @@ static void parse_next(struct ld *L, const cJSON *j, struct flow_node *n, int id
 
 static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int idx, struct refs *r)
 {
-    static const char *const keys[] = {"say",  "ask",  "input", "retry", "save",   "set", "do",
-                                       "call", "wait", "end",   "next",  "branch", NULL};
+    static const char *const keys[] = {"say",  "ask",  "input", "retry", "save",   "set",    "do",
+                                       "call", "wait", "end",   "next",  "branch", "result", NULL};
     if (!cJSON_IsObject(j)) {
         ERR(L, "a node must be an object");
         return;
@@ -824,6 +835,7 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
     const cJSON *end = cJSON_GetObjectItemCaseSensitive(j, "end");
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
     const cJSON *branch = cJSON_GetObjectItemCaseSensitive(j, "branch");
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(j, "result");
 
     if (say) {
         n->has_say = 1;
@@ -952,6 +964,21 @@ static void parse_node(struct ld *L, const cJSON *j, struct flow_node *n, int id
     } else if (!n->end) {
         ERR(L, "no \"next\" and not \"end\": where does the conversation go from here?");
     }
+    if (result) {
+        /* the action's outcome steers the flow (flows/FORMAT.md, "Results") */
+        if (!cJSON_IsString(result) || !valid_name(result->valuestring) ||
+            strlen(result->valuestring) + sizeof("_message") > sizeof(n->result))
+            ERR(L, "\"result\" must be a variable name (letters, digits, _; at most %d)",
+                (int)(sizeof(n->result) - sizeof("_message")));
+        else
+            bb_strlcpy(n->result, result->valuestring, sizeof(n->result));
+        if (n->nacts != 1)
+            ERR(L, "\"result\" needs exactly one action in \"do\" (the one whose outcome it "
+                   "keeps)");
+        if (ask || call || wait || cJSON_IsTrue(end))
+            ERR(L, "a node with \"result\" goes on with \"next\" or \"branch\" (no ask, call, "
+                   "wait or end)");
+    }
     if (!n->kind)
         n->kind = n->has_say ? FLOW_NODE_SAY
                   : n->nacts ? FLOW_NODE_ACTION
@@ -1053,10 +1080,10 @@ static void json_error(struct ld *L, const char *src, size_t len, const char *at
 int flow_parse(const char *src, size_t len, const char *path, const struct flow_actions *acts,
                struct flow **out, struct flow_diags *d)
 {
-    static const char *const keys[] = {"id",          "version",  "kind",         "title",
-                                       "menu",        "triggers", "expire_after", "remind_after",
-                                       "remind",      "expired",  "start",        "nodes",
-                                       "description", "stores",   "snooze",       NULL};
+    static const char *const keys[] = {
+        "id",           "version",      "kind",   "title",     "menu",  "triggers",
+        "expire_after", "remind_after", "remind", "expired",   "start", "nodes",
+        "description",  "stores",       "snooze", "on_cancel", NULL};
     struct ld L = {.d = d, .acts = acts, .file = path, .src = src, .len = len};
     struct flow *f = NULL;
     cJSON *root = NULL;
@@ -1092,6 +1119,7 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
         goto nomem;
     L.f = f;
     f->start = -1;
+    f->on_cancel = -1;
     bb_strlcpy(f->path, path ? path : "", sizeof(f->path));
     f->source = malloc(len + 1);
     if (!f->source)
@@ -1203,6 +1231,18 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
         ERR(&L, "\"start\" must name the first node");
     else if ((f->start = flow_node_index(f, start->valuestring)) < 0)
         ERR(&L, "start node \"%s\" is not a node of this flow", start->valuestring);
+    const cJSON *oc = cJSON_GetObjectItemCaseSensitive(root, "on_cancel");
+    if (oc) {
+        if (!cJSON_IsString(oc) || (f->on_cancel = flow_node_index(f, oc->valuestring)) < 0)
+            ERR(&L, "\"on_cancel\" must name a node of this flow");
+        else if (f->nodes[f->on_cancel].kind == FLOW_NODE_ASK ||
+                 f->nodes[f->on_cancel].kind == FLOW_NODE_WAIT ||
+                 f->nodes[f->on_cancel].kind == FLOW_NODE_CALL || f->nodes[f->on_cancel].result[0])
+            ERR(&L,
+                "the on_cancel node \"%s\" must not ask, wait, call or wait for a result "
+                "(the conversation ends after it)",
+                oc->valuestring);
+    }
     if (L.errors == 0)
         check_stores(&L, f);
     if (L.errors == 0)

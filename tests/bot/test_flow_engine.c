@@ -123,6 +123,32 @@ static const char *const FLOW_VER_FMT =
     "  \"e\": {\"say\": {\"id\": \"versi %d: {{nm}}\", \"en\": \"version %d: {{nm}}\"}, \"end\": "
     "true}}}";
 
+/* An action whose outcome steers the flow ("result"), a pick list from that
+ * outcome ("options_from") and a cancel hook ("on_cancel"). */
+static const char *const FLOW_RESULT =
+    "{\"id\": \"t.result\", \"version\": 1, \"kind\": \"coaching\","
+    " \"title\": {\"id\": \"Hasil\", \"en\": \"Result\"}, \"triggers\": [{\"command\": "
+    "\"hasil\"}],"
+    " \"start\": \"q\", \"on_cancel\": \"bye\","
+    " \"nodes\": {"
+    "  \"q\": {\"ask\": {\"id\": \"Siapa?\", \"en\": \"Who?\"}, \"input\": {\"type\": "
+    "\"text\"}, \"save\": \"who\", \"next\": \"look\"},"
+    "  \"look\": {\"do\": [{\"broadcast_segment\": true, \"fields\": [\"who\"]}], "
+    "\"result\": \"found\","
+    "   \"branch\": [{\"if\": \"found == 'ok'\", \"go\": \"done\"},"
+    "              {\"if\": \"found == 'several'\", \"go\": \"pick\"}, {\"go\": \"again\"}]},"
+    "  \"again\": {\"ask\": {\"id\": \"{{found_message}} Lagi?\", \"en\": \"{{found_message}} "
+    "Again?\"},"
+    "   \"input\": {\"type\": \"text\"}, \"save\": \"who\", \"next\": \"look\"},"
+    "  \"pick\": {\"ask\": {\"id\": \"Yang mana?\", \"en\": \"Which?\"},"
+    "   \"input\": {\"type\": \"choice\", \"options_from\": \"found_options\", \"options\": "
+    "[{\"id\": \"none\", \"label\": {\"id\": \"Bukan\", \"en\": \"None\"}}]},"
+    "   \"save\": \"picked\", \"next\": \"done\"},"
+    "  \"done\": {\"say\": {\"id\": \"Dapat {{found_value}} {{picked}} {{picked_label}}.\","
+    " \"en\": \"Got {{found_value}}.\"}, \"end\": true},"
+    "  \"bye\": {\"say\": {\"id\": \"Ditutup: {{who}}.\", \"en\": \"Closed: {{who}}.\"}, "
+    "\"end\": true}}}";
+
 /* ---- fixture ---------------------------------------------------------------- */
 
 struct fx {
@@ -151,8 +177,8 @@ static int setup(void **state)
     struct fx *x = calloc(1, sizeof(*x));
     assert_non_null(x);
     assert_int_equal(flow_lib_new(&x->lib), BB_OK);
-    const char *const all[] = {FLOW_COLOR, FLOW_AGE,  FLOW_WAIT,   FLOW_CALLER,
-                               FLOW_SUB,   FLOW_LANG, FLOW_HIDDEN, NULL};
+    const char *const all[] = {FLOW_COLOR, FLOW_AGE,    FLOW_WAIT,   FLOW_CALLER, FLOW_SUB,
+                               FLOW_LANG,  FLOW_HIDDEN, FLOW_RESULT, NULL};
     for (int i = 0; all[i]; i++)
         assert_int_equal(flow_lib_add(x->lib, parse(all[i]), 1), BB_OK);
     x->person = cJSON_Parse("{\"nip\": \"198001012005011001\", \"name\": \"Sari Dewi\","
@@ -972,6 +998,115 @@ static void test_broken_state(void **state)
     assert_non_null(question(x));
 }
 
+/* A "result" node emits its one action marked wants_result and waits
+ * (mode result, nothing asked); the outcome fed back as FLOW_EV_RESULT is
+ * kept in <result>, _value, _message, _options and steers "next". */
+static void test_result_steers(void **state)
+{
+    struct fx *x = *state;
+    assert_int_equal(text(x, "/hasil"), BB_OK);
+    assert_int_equal(text(x, "Biro SDMM"), BB_OK);
+    const struct flow_fx *a = nth(x, FLOW_FX_ACTION, 0);
+    assert_non_null(a);
+    assert_string_equal(a->name, "broadcast_segment");
+    assert_int_equal(a->wants_result, 1);
+    assert_null(question(x));
+    assert_int_equal(x->st.mode, FLOW_MODE_RESULT);
+
+    /* the state survives the store while it waits */
+    char *js = NULL;
+    assert_int_equal(flow_state_to_json(&x->st, &js), BB_OK);
+    assert_non_null(strstr(js, "\"mode\":\"result\""));
+    struct flow_state back;
+    flow_state_init(&back, "id");
+    assert_int_equal(flow_state_from_json(&back, js), BB_OK);
+    assert_int_equal(back.mode, FLOW_MODE_RESULT);
+    flow_state_free(&back);
+    free(js);
+
+    /* refused: asked again with the action's message; text is not an outcome */
+    assert_int_equal(
+        ev(x, FLOW_EV_RESULT,
+           "{\"ok\": false, \"message\": \"Unit tidak ada.\", \"value\": \"Biro SDM\"}"),
+        BB_OK);
+    assert_string_equal(var_str(x, "found"), "refused");
+    assert_string_equal(var_str(x, "found_value"), "Biro SDM");
+    assert_non_null(question(x));
+    assert_string_equal(question(x)->text, "Unit tidak ada. Lagi?");
+    assert_int_equal(x->st.mode, FLOW_MODE_ASK);
+    /* an outcome nobody waits for changes nothing */
+    assert_int_equal(ev(x, FLOW_EV_RESULT, "{\"ok\": true}"), BB_OK);
+    assert_int_equal(x->out.n, 0);
+    assert_string_equal(var_str(x, "found"), "refused");
+
+    /* ok: on to "done" */
+    assert_int_equal(text(x, "Biro SDM"), BB_OK);
+    assert_int_equal(x->st.mode, FLOW_MODE_RESULT);
+    assert_int_equal(ev(x, FLOW_EV_RESULT, "{\"ok\": true, \"value\": \"unit=Biro SDM\"}"), BB_OK);
+    assert_true(said(x, "Dapat unit=Biro SDM"));
+    assert_int_equal(x->st.depth, 0);
+}
+
+/* "options_from": the outcome's options are the question's choices (bad
+ * ids skipped), then the fixed ones; a typed number, a label and a button
+ * all pick from them. */
+static void test_result_pick_list(void **state)
+{
+    struct fx *x = *state;
+    static const char *const several =
+        "{\"ok\": false, \"status\": \"several\", \"options\": ["
+        "{\"id\": \"198501012010011001\", \"label\": \"Ayu Lestari (Biro SDM)\"},"
+        "{\"id\": \"Not An Id!\", \"label\": \"Skipped\"},"
+        "{\"id\": \"199512122020122011\", \"label\": \"Putri Maharani (Biro SDM)\"}]}";
+    assert_int_equal(text(x, "/hasil"), BB_OK);
+    assert_int_equal(text(x, "ayu"), BB_OK);
+    assert_int_equal(ev(x, FLOW_EV_RESULT, several), BB_OK);
+    assert_string_equal(var_str(x, "found"), "several");
+    const struct flow_fx *q = question(x);
+    assert_non_null(q);
+    assert_int_equal(q->nchoices, 3);
+    assert_string_equal(q->choices[0].label, "Ayu Lestari (Biro SDM)");
+    assert_string_equal(q->choices[1].label, "Putri Maharani (Biro SDM)");
+    assert_string_equal(q->choices[2].label, "Bukan");
+    /* a label typed in other letter case */
+    assert_int_equal(text(x, "putri maharani (biro sdm)"), BB_OK);
+    assert_string_equal(var_str(x, "picked"), "199512122020122011");
+    assert_true(said(x, "199512122020122011 Putri Maharani (Biro SDM)."));
+
+    /* again, by button, and a choice that is not offered is refused */
+    assert_int_equal(text(x, "/hasil"), BB_OK);
+    assert_int_equal(text(x, "ayu"), BB_OK);
+    assert_int_equal(ev(x, FLOW_EV_RESULT, several), BB_OK);
+    char btn[64];
+    snprintf(btn, sizeof(btn), "q%" PRId64 ".skipped", x->st.seq);
+    assert_int_equal(ev(x, FLOW_EV_BUTTON, btn), BB_OK);
+    assert_int_equal(x->st.mode, FLOW_MODE_ASK);
+    snprintf(btn, sizeof(btn), "q%" PRId64 ".198501012010011001", x->st.seq);
+    assert_int_equal(ev(x, FLOW_EV_BUTTON, btn), BB_OK);
+    assert_string_equal(var_str(x, "picked"), "198501012010011001");
+    assert_int_equal(x->st.depth, 0);
+}
+
+/* "on_cancel": /batal runs the hook (it sees the flow's variables) and the
+ * conversation ends; without a conversation /batal says so and runs none. */
+static void test_on_cancel(void **state)
+{
+    struct fx *x = *state;
+    assert_int_equal(text(x, "/hasil"), BB_OK);
+    assert_int_equal(text(x, "Biro SDMM"), BB_OK);
+    assert_int_equal(ev(x, FLOW_EV_RESULT, "{\"ok\": false, \"message\": \"Tidak ada.\"}"), BB_OK);
+    assert_int_equal(text(x, "/batal"), BB_OK);
+    assert_true(said(x, "Ditutup: Biro SDMM."));
+    assert_int_equal(x->st.depth, 0);
+    assert_int_equal(x->st.mode, FLOW_MODE_IDLE);
+    assert_int_equal(text(x, "/batal"), BB_OK);
+    assert_false(said(x, "Ditutup"));
+    /* a flow without the hook: only the usual line */
+    assert_int_equal(text(x, "/warna"), BB_OK);
+    assert_int_equal(text(x, "/batal"), BB_OK);
+    assert_int_equal(count(x, FLOW_FX_SAY), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1007,6 +1142,9 @@ int main(void)
         T(test_state_round_trip),
         T(test_version_pinning),
         T(test_broken_state),
+        T(test_result_steers),
+        T(test_result_pick_list),
+        T(test_on_cancel),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,9 @@ expect "feedback: anonymous feedback is not in the giver's export" "$TMP/fba.db"
     '.feedback_given | length' '0'
 expect "feedback: the request shows answered" "$TMP/fba.db" "$FAJAR" \
     '[.feedback_requests[] | [.direction, .status]]' '[["asked_of_me","answered"]]'
+expect "feedback: /cancel inside feedback.give leaves the request declined" "$TMP/fba.db" \
+    199304042019032008 '[.feedback_requests[] | [.direction, .status]]' \
+    '[["asked_of_me","declined"]]'
 
 # forget: the giver's rows go, and with them what they gave and were asked
 if timeout 30 "$BIN" --db "$TMP/fb.db" forget "$PUTRI" --yes >/dev/null 2>&1; then

@@ -559,6 +559,128 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
                  q, list, n > 5 ? "\n- ..." : "");
 }
 
+/* The outcome of a lookup for the flow waiting on it (d->result): status,
+ * and the message in the person's language, formatted into a bounded
+ * buffer. */
+__attribute__((format(printf, 4, 6), format(printf, 5, 6))) static void
+resultf(const struct domain_ctx *d, const struct store_person *p, const char *status,
+        const char *fmt_id, const char *fmt_en, ...)
+{
+    char t[600];
+    va_list ap;
+    va_start(ap, fmt_en);
+    if (vsnprintf(t, sizeof(t), flow_lang_index(p->lang) == 1 ? fmt_en : fmt_id, ap) < 0)
+        t[0] = '\0';
+    va_end(ap);
+    cJSON_AddBoolToObject(d->result, "ok", !strcmp(status, "ok"));
+    cJSON_AddStringToObject(d->result, "status", status);
+    cJSON_AddStringToObject(d->result, "message", t);
+}
+
+#define FEEDBACK_PICK_MAX 8 /* colleagues offered in one pick list */
+
+/* {"feedback_find": true, "fields": ["colleague"]} in a node with
+ * "result": looks up the colleague the asker typed, by NIP or by name in
+ * any unit, before anything is stored. Outcomes: "ok" (value: the NIP,
+ * message: "Name (position, unit)"), "several" (options: up to
+ * FEEDBACK_PICK_MAX colleagues, id = NIP, label = name and unit; message:
+ * how many), "none" (message: why: not found, one's own NIP, too short,
+ * not joined yet). Without a waiting flow it does nothing. */
+static int act_feedback_find(const struct domain_ctx *d, const struct store_person *p,
+                             const cJSON *args)
+{
+    const char *typed = fstr(args, "colleague");
+    struct store_person cand[FEEDBACK_PICK_MAX];
+    char q[160], ch[16], ext[64];
+    int n = 0, rc;
+    if (!d->result)
+        return BB_OK;
+    if (!typed)
+        typed = "";
+    while (*typed == ' ' || *typed == '\t')
+        typed++;
+    if (bb_strlcpy(q, typed, sizeof(q)) != BB_OK)
+        q[bb_utf8_cut(q, strlen(q), sizeof(q) - 1)] = '\0';
+    for (size_t len = strlen(q); len > 0 && (q[len - 1] == ' ' || q[len - 1] == '\t');)
+        q[--len] = '\0';
+    if (all_digits(q)) {
+        rc = store_person_by_nip(d->st, q, &cand[0]);
+        if (rc == BB_ENOTFOUND) {
+            resultf(d, p, "none", "Saya tidak menemukan pegawai dengan NIP %s.",
+                    "I couldn't find anyone with NIP %s.", q);
+            return BB_OK;
+        }
+        if (rc != BB_OK)
+            return rc;
+        if (cand[0].id == p->id) {
+            resultf(d, p, "none", "Itu NIP Anda sendiri.%s", "That is your own NIP.%s", "");
+            return BB_OK;
+        }
+        n = 1;
+    } else if (bb_utf8_len(q) < 3) {
+        resultf(d, p, "none", "Tulis minimal 3 huruf dari nama rekan Anda, atau NIP-nya.%s",
+                "Type at least 3 letters of your colleague's name, or their NIP.%s", "");
+        return BB_OK;
+    } else {
+        rc = store_coaching_find_colleagues(d->st, p->id, "", q, cand, FEEDBACK_PICK_MAX, &n);
+        if (rc == BB_EINVAL)
+            n = 0;
+        else if (rc != BB_OK)
+            return rc;
+        if (n > FEEDBACK_PICK_MAX)
+            n = FEEDBACK_PICK_MAX + 1;
+        /* a whole name that only one colleague has is that colleague */
+        if (n > 1 && strcasecmp(cand[0].name, q) == 0 && strcasecmp(cand[1].name, q) != 0)
+            n = 1;
+    }
+    if (n == 0) {
+        resultf(d, p, "none", "Saya tidak menemukan rekan bernama \"%s\" di unit mana pun.",
+                "I couldn't find a colleague called \"%s\" in any unit.", q);
+        return BB_OK;
+    }
+    if (n > 1) {
+        int shown = n > FEEDBACK_PICK_MAX ? FEEDBACK_PICK_MAX : n;
+        cJSON *opts = cJSON_CreateArray();
+        if (!opts)
+            return BB_ENOMEM;
+        for (int i = 0; i < shown; i++) {
+            char label[FLOW_LABEL_MAX * 4];
+            cJSON *o = cJSON_CreateObject();
+            bb_snprintf(label, sizeof(label), "%s (%s)", cand[i].name, cand[i].unit);
+            label[bb_utf8_cut(label, strlen(label), (size_t)FLOW_LABEL_MAX)] = '\0';
+            if (!o || !cJSON_AddItemToArray(opts, o) ||
+                !cJSON_AddStringToObject(o, "id", cand[i].nip) ||
+                !cJSON_AddStringToObject(o, "label", label)) {
+                cJSON_Delete(opts);
+                return BB_ENOMEM;
+            }
+        }
+        if (n > FEEDBACK_PICK_MAX)
+            resultf(d, p, "several",
+                    "Lebih dari %d rekan cocok dengan \"%s\"; ini %d yang pertama.",
+                    "More than %d colleagues match \"%s\"; here are the first %d.",
+                    FEEDBACK_PICK_MAX, q, shown);
+        else
+            resultf(d, p, "several", "%d rekan cocok dengan \"%s\".", "%d colleagues match \"%s\".",
+                    shown, q);
+        cJSON_AddItemToObject(d->result, "options", opts);
+        return BB_OK;
+    }
+    if (store_identity_last(d->st, cand[0].id, ch, sizeof(ch), ext, sizeof(ext)) != BB_OK) {
+        resultf(d, p, "none",
+                "%s belum terhubung dengan bimbing, jadi belum bisa saya mintai umpan balik.",
+                "%s has not joined bimbing yet, so I can't ask them for feedback.", cand[0].name);
+        return BB_OK;
+    }
+    if (cand[0].position[0])
+        resultf(d, p, "ok", "%s (%s, %s)", "%s (%s, %s)", cand[0].name, cand[0].position,
+                cand[0].unit);
+    else
+        resultf(d, p, "ok", "%s (%s)", "%s (%s)", cand[0].name, cand[0].unit);
+    cJSON_AddStringToObject(d->result, "value", cand[0].nip);
+    return BB_OK;
+}
+
 static int act_feedback_request(const struct domain_ctx *d, const struct store_person *p,
                                 const cJSON *args)
 {
@@ -796,6 +918,7 @@ static const struct domain_action actions[] = {
     {DOMAIN_ACTION_FIELDS("goal_record", "development"), act_goal},
     {DOMAIN_ACTION_FIELDS("learning_log", "development"), act_learning},
     {DOMAIN_ACTION_FIELDS("reflection_record", "development"), act_reflection},
+    {DOMAIN_ACTION_FIELDS("feedback_find", NULL), act_feedback_find},
     {DOMAIN_ACTION_FIELDS("feedback_request", "feedback"), act_feedback_request},
     {DOMAIN_ACTION_FIELDS("feedback_give", "feedback"), act_feedback_give},
     {DOMAIN_ACTION_FIELDS("feedback_decline", "feedback"), act_feedback_decline},

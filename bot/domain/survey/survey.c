@@ -232,39 +232,87 @@ static int chat_segment(struct store *st, const cJSON *fields, struct people_seg
     return people_segment_resolve(st, spec, seg);
 }
 
-/* Tell the person in the chat why the segment was refused: the unit or
- * role, the nearest known one, and that nothing was sent. */
+/* Why the segment was refused, in language li (0 id, 1 en): the unit or
+ * role, the nearest known one; with restart, how to start again (when the
+ * flow cannot ask again itself). */
+static void segment_refusal(const struct people_segment *seg, int li, int restart, char *out,
+                            size_t n)
+{
+    char near[PEOPLE_SEG_VALUE_MAX + 40] = "";
+    if (seg->suggest[0])
+        (void)bb_snprintf(near, sizeof(near), li ? " Did you mean '%s'?" : " Maksud Anda '%s'?",
+                          seg->suggest);
+    if (seg->err == PEOPLE_SEG_UNIT || seg->err == PEOPLE_SEG_ROLE) {
+        if (li)
+            (void)bb_snprintf(out, n, "There is no %s '%s' in the staff data.%s%s",
+                              seg->err == PEOPLE_SEG_ROLE ? "role" : "unit", seg->given, near,
+                              restart ? " This broadcast cannot be sent. Choose Cancel, then type "
+                                        "/broadcast to start again."
+                                      : "");
+        else
+            (void)bb_snprintf(out, n, "%s '%s' tidak ditemukan di data pegawai.%s%s",
+                              seg->err == PEOPLE_SEG_ROLE ? "Peran" : "Unit", seg->given, near,
+                              restart ? " Siaran ini tidak dapat dikirim. Pilih Batal, lalu ketik "
+                                        "/siaran untuk mengulang."
+                                      : "");
+    } else {
+        (void)bb_snprintf(
+            out, n,
+            li ? "Nobody is in the segment %s. This broadcast cannot be sent."
+               : "Tidak ada seorang pun di segmen %s. Siaran ini tidak dapat dikirim.",
+            seg->spec[0] ? seg->spec : seg->given);
+    }
+}
+
+/* Tell the person why the segment was refused: in the chat, or, when the
+ * flow waits for the outcome (d->result), as its message (the flow asks
+ * again). Nothing is queued either way. */
 static int say_segment_refused(const struct domain_ctx *d, const struct store_person *p,
                                const struct people_segment *seg)
 {
-    char id_text[400], en_text[400],
-        near_id[PEOPLE_SEG_VALUE_MAX + 40] = "", near_en[PEOPLE_SEG_VALUE_MAX + 40] = "";
-    const char *what_id = seg->err == PEOPLE_SEG_ROLE ? "Peran" : "Unit";
-    const char *what_en = seg->err == PEOPLE_SEG_ROLE ? "role" : "unit";
-    if (seg->suggest[0]) {
-        (void)bb_snprintf(near_id, sizeof(near_id), " Maksud Anda '%s'?", seg->suggest);
-        (void)bb_snprintf(near_en, sizeof(near_en), " Did you mean '%s'?", seg->suggest);
+    char id_text[400], en_text[400];
+    if (d->result) {
+        int li = flow_lang_index(p->lang) == 1 ? 1 : 0;
+        segment_refusal(seg, li, 0, id_text, sizeof(id_text));
+        cJSON_AddBoolToObject(d->result, "ok", 0);
+        cJSON_AddStringToObject(d->result, "message", id_text);
+        cJSON_AddStringToObject(d->result, "value", seg->suggest);
+        return BB_OK;
     }
-    if (seg->err == PEOPLE_SEG_UNIT || seg->err == PEOPLE_SEG_ROLE) {
-        (void)bb_snprintf(id_text, sizeof(id_text),
-                          "%s '%s' tidak ditemukan di data pegawai.%s Siaran ini tidak "
-                          "dapat dikirim. Pilih Batal, lalu ketik /siaran untuk mengulang.",
-                          what_id, seg->given, near_id);
-        (void)bb_snprintf(en_text, sizeof(en_text),
-                          "There is no %s '%s' in the staff data.%s This broadcast cannot be "
-                          "sent. Choose Cancel, then type /broadcast to start again.",
-                          what_en, seg->given, near_en);
-    } else {
-        (void)bb_snprintf(id_text, sizeof(id_text),
-                          "Tidak ada seorang pun di segmen %s. Siaran ini tidak dapat dikirim.",
-                          seg->spec[0] ? seg->spec : seg->given);
-        (void)bb_snprintf(en_text, sizeof(en_text),
-                          "Nobody is in the segment %s. This broadcast cannot be sent.",
-                          seg->spec[0] ? seg->spec : seg->given);
-    }
+    segment_refusal(seg, 0, 1, id_text, sizeof(id_text));
+    segment_refusal(seg, 1, 1, en_text, sizeof(en_text));
     const char *t[2] = {id_text, en_text};
     int rc = core_send_text(d->core, p->id, t, STORE_PRIO_LIVE, 0);
     return rc == BB_ENOTFOUND ? BB_OK : rc;
+}
+
+/* {"broadcast_segment": true, "fields": ["seg", "seg_unit", "seg_role"]}:
+ * only checks the segment (HR or admin only); its outcome, when the flow
+ * waits for it, is ok with the canonical segment as the value, or refused
+ * with the reason and the nearest unit or role. Says nothing itself when
+ * the segment is fine. */
+static int act_broadcast_segment(const struct domain_ctx *d, const struct store_person *p,
+                                 const cJSON *args)
+{
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(args, "fields");
+    struct people_segment seg;
+    if (!survey_is_staff(p->role)) {
+        store_audit(d->st, p->nip, "broadcast.refused", p->id, "not hr or admin", d->now);
+        if (d->result)
+            cJSON_AddBoolToObject(d->result, "ok", 0);
+        int rc = core_send_text(d->core, p->id, text_not_allowed, STORE_PRIO_LIVE, 0);
+        return rc == BB_ENOTFOUND ? BB_OK : rc;
+    }
+    int rc = chat_segment(d->st, fields, &seg);
+    if (rc == BB_EINVAL)
+        return say_segment_refused(d, p, &seg);
+    if (rc != BB_OK)
+        return rc;
+    if (d->result) {
+        cJSON_AddBoolToObject(d->result, "ok", 1);
+        cJSON_AddStringToObject(d->result, "value", seg.spec);
+    }
+    return BB_OK;
 }
 
 static int act_broadcast(const struct domain_ctx *d, const struct store_person *p,
@@ -276,6 +324,8 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
     char id_text[400], en_text[400];
     int rc;
     int64_t id = 0, n = 0;
+    if (d->result)
+        cJSON_AddBoolToObject(d->result, "ok", 0); /* until the preview is sent */
     if (!survey_is_staff(p->role)) {
         store_audit(d->st, p->nip, "broadcast.refused", p->id, "not hr or admin", d->now);
         rc = core_send_text(d->core, p->id, text_not_allowed, STORE_PRIO_LIVE, 0);
@@ -283,6 +333,12 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
     }
     if (cJSON_IsString(msg) && bb_has_bidi_control(msg->valuestring)) {
         /* issue 14, Info: text that displays in another order than it reads */
+        if (d->result) { /* the flow asks for the text again */
+            cJSON_AddStringToObject(d->result, "status", "bad_message");
+            cJSON_AddStringToObject(d->result, "message",
+                                    text_bidi[flow_lang_index(p->lang) == 1 ? 1 : 0]);
+            return BB_OK;
+        }
         rc = core_send_text(d->core, p->id, text_bidi, STORE_PRIO_LIVE, 0);
         return rc == BB_ENOTFOUND ? BB_OK : rc;
     }
@@ -320,6 +376,10 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
     }
     const char *t[2] = {id_text, en_text};
     rc = core_send_text(d->core, p->id, t, STORE_PRIO_LIVE, 0);
+    if (d->result && (rc == BB_OK || rc == BB_ENOTFOUND)) {
+        cJSON_ReplaceItemInObjectCaseSensitive(d->result, "ok", cJSON_CreateBool(1));
+        cJSON_AddStringToObject(d->result, "value", seg.spec);
+    }
     return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
 
@@ -337,6 +397,7 @@ static int act_broadcast_send(const struct domain_ctx *d, const struct store_per
 
 static const struct domain_action survey_actions[] = {
     {DOMAIN_ACTION_FIELDS("survey_answer", "survey"), act_survey_answer},
+    {DOMAIN_ACTION_FIELDS("broadcast_segment", NULL), act_broadcast_segment},
     {DOMAIN_ACTION_FIELDS("broadcast_preview", NULL), act_broadcast_preview},
     {DOMAIN_ACTION_FIELDS("broadcast_send", NULL), act_broadcast_send},
     DOMAIN_ACTIONS_END,
