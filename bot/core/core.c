@@ -854,7 +854,8 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
                            .tz_offset_s = core_tz_offset(c, p.tz, now),
                            .may_start = gate_may_start,
                            .gate_ctx = &cs,
-                           .casual = c->cfg->casual};
+                           .casual = c->cfg->casual,
+                           .welcome = consent_onboarded(&cs) ? NULL : reg_onboarding_flow(c->lib)};
     memset(&fe, 0, sizeof(fe));
     if (started_by_code) {
         const char *onb = reg_onboarding_flow(c->lib);

@@ -460,6 +460,10 @@ struct flow_ctx {
      * casual variant ("id_santai") is used where it has one; 0 (formal):
      * never (docs/coaching.md, "Register"). */
     int casual;
+    /* A person who has not finished onboarding gets this flow (its id) for
+     * /start and /menu outside a question, instead of a menu whose every
+     * entry the gate would refuse; NULL: the menu (docs/privacy.md). */
+    const char *welcome;
 };
 
 /* Handle one event for one person. Updates *st and appends effects to fx.

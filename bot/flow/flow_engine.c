@@ -79,13 +79,13 @@ static const char *const sys[][FLOW_NLANG] = {
                 "/menu - what we can talk about\n/cancel - stop this conversation\n"
                 "/continue - carry on with a paused conversation\n"
                 "/talk - talk to a person (a counsellor)\n/help - this help"},
-    [T_MENU] = {"Mau membahas apa?", "What would you like to do?"},
+    [T_MENU] = {"Apa yang ingin Anda bahas?", "What would you like to do?"},
     [T_MENU_EMPTY] = {"Belum ada percakapan yang tersedia.", "No conversations are available yet."},
     [T_UNKNOWN_COMMAND] = {"Perintah itu tidak saya kenal. Ketik /menu atau /bantuan.",
                            "I don't know that command. Type /menu or /help."},
     /* anything typed outside a conversation that is not a command, a
      * keyword, thanks or a greeting (small_talk answers those in kind) */
-    [T_FALLBACK] = {"Maaf, pesan itu belum bisa saya jawab. Ketik /menu untuk melihat pilihan, "
+    [T_FALLBACK] = {"Maaf, pesan itu belum dapat saya jawab. Ketik /menu untuk melihat pilihan, "
                     "atau /bantuan.",
                     "Sorry, I can't answer that one. Type /menu to see what we can talk about, "
                     "or /help."},
@@ -135,10 +135,11 @@ static const char *const sys[][FLOW_NLANG] = {
                                "melihat pilihan.",
                                "There is no paused conversation. Type /menu to see what I can "
                                "do."},
-    [T_SWITCH] = {"\"%s\" belum selesai. Mau ditinggalkan dan mulai \"%s\"? Jawaban yang "
-                  "sudah diberikan tidak disimpan.",
-                  "\"%s\" is not finished yet. Leave it and start \"%s\"? The answers given so "
-                  "far will not be kept."},
+    [T_SWITCH] =
+        {"\"%s\" belum selesai. Apakah Anda ingin meninggalkannya dan memulai \"%s\"? Jawaban yang "
+         "sudah diberikan tidak disimpan.",
+         "\"%s\" is not finished yet. Leave it and start \"%s\"? The answers given so "
+         "far will not be kept."},
     [T_SWITCH_STAY] = {"Lanjutkan", "Continue"},
     [T_SWITCH_LEAVE] = {"Tinggalkan", "Leave it"},
     [T_SKIPPED] = {"Baik, yang ini kita lewati. Tidak ada pengingat; sampai jumpa di jadwal "
@@ -1088,6 +1089,13 @@ static int handle_command(struct run *R, const char *text)
         return 1;
     }
     if (!strcmp(word, "menu") || !strcmp(word, "start")) {
+        const struct flow *w = R->ctx->welcome && R->st->mode != FLOW_MODE_ASK
+                                   ? get_flow(R, R->ctx->welcome, 0)
+                                   : NULL;
+        if (w) { /* not onboarded yet: the menu would offer only refusals */
+            start_or_confirm(R, w);
+            return 1;
+        }
         show_menu(R);
         if (R->st->mode == FLOW_MODE_ASK) {
             /* the menu offers other things; the open question still waits */
@@ -1317,15 +1325,20 @@ static int small_talk(struct run *R, const char *text)
                 words++;
         if (words > 3 || strlen(rest) > 24 || strchr(rest, '?'))
             return 0;
-        const cJSON *fn =
-            R->ctx->person ? cJSON_GetObjectItemCaseSensitive(R->ctx->person, "first_name") : NULL;
+        int en = R->lang == 1;
+        /* Indonesian calls the person as the register does ("Ibu Ayu"),
+         * English by the first name */
+        const cJSON *fn = R->ctx->person ? cJSON_GetObjectItemCaseSensitive(
+                                               R->ctx->person, en ? "first_name" : "sapaan_nama")
+                                         : NULL;
+        if (!en && !(cJSON_IsString(fn) && fn->valuestring[0]) && R->ctx->person)
+            fn = cJSON_GetObjectItemCaseSensitive(R->ctx->person, "first_name");
         const char *name = cJSON_IsString(fn) && fn->valuestring[0] ? fn->valuestring : NULL;
         char msg[400], who[80];
         if (name)
             bb_snprintf(who, sizeof(who), ", %s", name);
         else
             who[0] = '\0';
-        int en = R->lang == 1;
         switch (small_words[i].kind) {
         case ST_THANKS:
             bb_snprintf(msg, sizeof(msg),

@@ -588,7 +588,7 @@ static void test_menu(void **state)
     assert_int_equal(text(x, "/menu"), BB_OK);
     const struct flow_fx *m = nth(x, FLOW_FX_SAY, 0);
     assert_non_null(m);
-    assert_string_equal(m->text, "Mau membahas apa?");
+    assert_string_equal(m->text, "Apa yang ingin Anda bahas?");
     /* the menu flows, in id order; not the others */
     assert_int_equal(m->nchoices, 2);
     assert_string_equal(m->choices[0].id, "m.t.age");
@@ -606,7 +606,7 @@ static void test_menu(void **state)
     assert_true(said(x, "sudah lewat"));
     /* /start with no flow claiming it shows the menu too */
     assert_int_equal(text(x, "/start"), BB_OK);
-    assert_true(said(x, "Mau membahas apa?"));
+    assert_true(said(x, "Apa yang ingin Anda bahas?"));
 }
 
 /* A flow command while another conversation waits: ask first (stay / leave). */

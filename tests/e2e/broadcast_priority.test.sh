@@ -21,6 +21,7 @@ sqlite3 "$DB" "INSERT INTO identities(channel, ext_id, person_id, linked_at, las
   SELECT 'telegram', CAST(6000000000 + id AS TEXT), id, 0, 0 FROM people WHERE nip <> '198501012010011001';
   INSERT INTO identities(channel, ext_id, person_id, linked_at, last_seen)
   SELECT 'telegram', '$CHAT', id, 0, 0 FROM people WHERE nip = '198501012010011001';"
+consent_all "$DB" # onboarded: /menu is the menu (not onboarding)
 out=$("$BIN" --db "$DB" broadcast --to all --text "Pengumuman: apel pagi Senin pukul 07.30.")
 check "the broadcast is queued for everyone" grep -q "broadcast 1: $((N + 1)) message(s) queued" <<<"$out"
 
@@ -35,14 +36,14 @@ bsent_ge() { [ "$(bsent)" -ge "$1" ]; }
 check "the broadcast is running" wait_for 10 bsent_ge 40
 curl -s -X POST -H 'Content-Type: application/json' \
     -d "{\"chat_id\":$CHAT,\"text\":\"/menu\"}" "$API/control/message" >/dev/null
-reply() { curl -s "$API/control/sent?chat_id=$CHAT" | jq -e 'any(.[]; .method=="sendMessage" and .status==200 and (.params.text|startswith("Mau membahas apa?")))' >/dev/null; }
+reply() { curl -s "$API/control/sent?chat_id=$CHAT" | jq -e 'any(.[]; .method=="sendMessage" and .status==200 and (.params.text|startswith("Apa yang ingin Anda bahas?")))' >/dev/null; }
 check "the person's reply arrives while the broadcast runs" wait_for 10 reply
 at_reply=$(bsent)
 check "...before the remaining broadcast messages (only $at_reply of $((N + 1)) were out)" \
     [ "$at_reply" -lt $((N - 60)) ]
 check "the whole broadcast is sent" wait_for 20 bsent_ge $((N + 1))
 sent=$(curl -s "$API/control/sent")
-lat=$(jq '([.[] | select(.method=="sendMessage" and .chat_id=='$CHAT' and (.params.text|startswith("Mau membahas")))][0].seq) as $r
+lat=$(jq '([.[] | select(.method=="sendMessage" and .chat_id=='$CHAT' and (.params.text|startswith("Apa yang ingin Anda bahas?")))][0].seq) as $r
           | [.[] | select(.method=="sendMessage" and (.params.text|startswith("Pengumuman")) and .seq > $r)] | length' <<<"$sent")
 check "...with $lat broadcast messages still to go" [ "$lat" -gt 60 ]
 stats=$(curl -s "$API/control/stats")

@@ -54,7 +54,7 @@ check "the invite links the chat" wait_for 5 has_text $CHAT "selamat datang"
 eq "Ayu has not finished onboarding (no consent answered)" \
     "$(sql "SELECT COUNT(*) FROM consents c JOIN people p ON p.id = c.person_id WHERE p.nip = '$AYU'")" 0
 say $CHAT "/ekspor"
-check "mid-onboarding, /ekspor asks before leaving it" wait_for 5 has_text $CHAT "Mau ditinggalkan dan mulai \"Ekspor data saya\"?"
+check "mid-onboarding, /ekspor asks before leaving it" wait_for 5 has_text $CHAT "Apakah Anda ingin meninggalkannya dan memulai \"Ekspor data saya\"?"
 check "she leaves onboarding for the export" wait_for 5 press_last $CHAT privacy.export
 check "/ekspor asks for a confirmation" wait_for 5 has_text $CHAT "Kirim berkasnya sekarang?"
 not_refused() { ! texts $CHAT | grep -qF "Kita belum selesai berkenalan"; }

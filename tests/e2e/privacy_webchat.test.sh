@@ -30,7 +30,7 @@ wsc --cookie "$BUDI_COOKIE" -- send '{"type":"resume","watermark":"0"}' expect '
 # export from its menu.
 consent_for "$DB" $AYU
 r=$(wsc --cookie "$AYU_COOKIE" -- send '{"type":"resume","watermark":"0"}' expect 'bahasa apa' \
-    text /privasi expect 'Mau ditinggalkan' button 'Tinggalkan' expect 'Ekspor data saya' \
+    text /privasi expect 'Apakah Anda ingin meninggalkannya' button 'Tinggalkan' expect 'Ekspor data saya' \
     button 'Ekspor data saya' expect 'Kirim berkasnya sekarang?' button 'Kirim' expect 'contentUrl')
 has "/privasi shows her consents given and offers the export" "$r" \
     'Data pendampingan (check-in, tujuan, mentor, umpan balik): diberikan' 'Hapus semua data saya'

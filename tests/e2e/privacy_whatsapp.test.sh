@@ -51,7 +51,7 @@ write "{\"from\":\"$AYU\",\"text\":\"$CODE\"}"
 check "linked by the code: onboarding starts" wait_for 5 has_sent "selamat datang"
 # mid-onboarding, with no consent answered: the export is hers all the same
 write "{\"from\":\"$AYU\",\"text\":\"/ekspor\"}"
-check "/ekspor asks before leaving onboarding" wait_for 5 has_sent "Mau ditinggalkan"
+check "/ekspor asks before leaving onboarding" wait_for 5 has_sent "Apakah Anda ingin meninggalkannya"
 check "she leaves onboarding for the export" wait_for 5 press privacy.export
 check "/ekspor asks for a confirmation" wait_for 5 has_sent "Kirim berkasnya sekarang?"
 eq "she has answered no consent" \

@@ -113,7 +113,7 @@ check "the check-in is recorded with mood 1 and the typed answers" \
 # ---- 429, 5xx, 403 ---------------------------------------------------------------
 ctl fault '{"method":"sendMessage","status":429,"retry_after":2,"count":1}' >/dev/null
 say $CHAT_A "/menu"
-check "after a 429 the message goes out once retry_after has passed" wait_for 10 has_text $CHAT_A "Mau membahas apa?"
+check "after a 429 the message goes out once retry_after has passed" wait_for 10 has_text $CHAT_A "Apa yang ingin Anda bahas?"
 check "...not before retry_after (2 s)" bash -c "curl -s '$API/control/sent?chat_id=$CHAT_A' | jq -e '[.[] | select(.method==\"sendMessage\")] | (map(select(.status==429)) | last.ms) as \$t | (map(select(.status==200 and .ms > \$t)) | first.ms) - \$t >= 1900' >/dev/null"
 ctl fault '{"method":"sendMessage","status":500,"count":2}' >/dev/null
 say $CHAT_A "/bantuan"
@@ -189,9 +189,9 @@ cat >"$TMP/bimbing.json" <<EOF2
 EOF2
 check "serve starts in webhook mode" start_serve BIMBING_TELEGRAM_WEBHOOK_SECRET=$SECRET
 check "setWebhook was called with the secret" wait_for 5 bash -c "curl -s '$API/control/sent' | jq -e 'any(.[]; .method==\"setWebhook\" and .params.secret_token==\"$SECRET\")' >/dev/null"
-before=$(count_text $CHAT_A "Mau membahas apa?")
+before=$(count_text $CHAT_A "Apa yang ingin Anda bahas?")
 say $CHAT_A "/menu"
-check "an update delivered by webhook is answered" wait_for 10 has_text $CHAT_A "Mau membahas apa?" $((before + 1))
+check "an update delivered by webhook is answered" wait_for 10 has_text $CHAT_A "Apa yang ingin Anda bahas?" $((before + 1))
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
     -H 'X-Telegram-Bot-Api-Secret-Token: wrong' \
     -d "{\"update_id\":999001,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":$CHAT_A,\"type\":\"private\"},\"from\":{\"id\":$CHAT_A,\"is_bot\":false,\"first_name\":\"X\"},\"text\":\"/menu\"}}" \
@@ -204,7 +204,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "X-Telegram-Bot-Api-Sec
     -d 'not json' "http://127.0.0.1:$SP/webhooks/telegram")
 check "a malformed webhook body is refused (400)" [ "$code" = 400 ]
 sleep 1
-check "the refused webhooks changed nothing (no extra reply)" [ "$(count_text $CHAT_A "Mau membahas apa?")" -eq $((before + 1)) ]
+check "the refused webhooks changed nothing (no extra reply)" [ "$(count_text $CHAT_A "Apa yang ingin Anda bahas?")" -eq $((before + 1)) ]
 code=$(head -c 2000000 /dev/zero | tr '\0' 'a' | curl -s -o /dev/null -w '%{http_code}' -X POST \
     -H "X-Telegram-Bot-Api-Secret-Token: $SECRET" --data-binary @- "http://127.0.0.1:$SP/webhooks/telegram")
 check "a huge webhook body is refused (413)" [ "$code" = 413 ]
