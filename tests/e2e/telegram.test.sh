@@ -177,8 +177,8 @@ check "an invalid username is not kept" bash -c \
 "$BIN" --db "$DB" pair suggest >/dev/null 2>&1
 "$BIN" --db "$DB" pair apply --only $AYU >"$TMP/apply.out" 2>&1
 check "HR pairs Ayu with Andi" grep -q "paired Ayu Lestari ($AYU) -> Andi Wijaya ($ANDI)" "$TMP/apply.out"
-check "Ayu's introduction links to Andi's Telegram" wait_for 5 has_text $CHAT_A "Hubungi Andi di Telegram: https://t.me/andi_w"
-check "Andi's introduction offers /sapa (Ayu has no username)" wait_for 5 has_text $CHAT_C "kepada Ayu lewat saya: ketik /sapa."
+check "Ayu's introduction links to Andi's Telegram" wait_for 5 has_text $CHAT_A "Hubungi Bapak Andi di Telegram: https://t.me/andi_w"
+check "Andi's introduction offers /sapa (Ayu has no username)" wait_for 5 has_text $CHAT_C "kepada Ibu Ayu lewat saya: ketik /sapa."
 kill $SERVE_PID; wait $SERVE_PID 2>/dev/null
 
 # ---- webhook mode -------------------------------------------------------------------

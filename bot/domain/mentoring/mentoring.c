@@ -376,24 +376,25 @@ static int maybe_ask_number(const struct domain_ctx *d, int64_t person_id, int64
 static int contact_line(const struct domain_ctx *d, const struct store_person *other,
                         const char *first, struct bb_buf *id, struct bb_buf *en)
 {
-    char handle[64];
+    char handle[64], who[160]; /* Indonesian names them as the register does */
+    sapaan_name(sapaan_gender(other->gender, other->nip), other->name, who, sizeof(who));
     int rc = store_identity_handle(d->st, other->id, "telegram", handle, sizeof(handle));
     if (rc == BB_OK) {
-        bb_buf_printf(id, " Hubungi %s di Telegram: https://t.me/%s", first, handle);
+        bb_buf_printf(id, " Hubungi %s di Telegram: https://t.me/%s", who, handle);
         bb_buf_printf(en, " Reach %s on Telegram: https://t.me/%s", first, handle);
         return BB_OK;
     }
     if (rc != BB_ENOTFOUND)
         return rc;
     if ((rc = wa_number(d, other->id, handle, sizeof(handle))) == BB_OK) {
-        bb_buf_printf(id, " Hubungi %s di WhatsApp: https://wa.me/%s", first, handle);
+        bb_buf_printf(id, " Hubungi %s di WhatsApp: https://wa.me/%s", who, handle);
         bb_buf_printf(en, " Reach %s on WhatsApp: https://wa.me/%s", first, handle);
         return BB_OK;
     }
     if (rc != BB_ENOTFOUND)
         return rc;
     bb_buf_printf(id, " Anda juga dapat mengirim pesan pertama kepada %s lewat saya: ketik /sapa.",
-                  first);
+                  who);
     bb_buf_printf(en, " You can also send %s a first message through me: type /greet.", first);
     return BB_OK;
 }
