@@ -144,7 +144,7 @@ has "answering a closed conversation is 409" "$(post "/handoffs/$HID/messages" '
 has "closing it again is 409" "$(post "/handoffs/$HID/close" '{}')" ' 409'
 eq "the list is empty" "$("${C[@]}" -b "$S" "$API/handoffs" | jq -c .handoffs)" '[]'
 r=$(wsc --cookie "$AYU_WEB" -- text 'halo' expect 'Ketik /menu')
-has "Ayu's next text is the bot's again" "$r" 'Halo, Ayu! Ketik /menu'
+has "Ayu's next text is the bot's again" "$r" 'Halo, Ibu Ayu! Ketik /menu'
 
 # --- the audit log: every step, never a body
 eq "audit: open, read, answer, close" \
