@@ -293,28 +293,28 @@ int core_send_text(struct core *c, int64_t person_id, const char *const text[2],
     return rc;
 }
 
-int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due)
+/* A timer of `kind` that starts flow_id for the person at `due`. */
+static int add_start_timer(struct core *c, int64_t person_id, const char *kind, const char *flow_id,
+                           int64_t due)
 {
     struct store_timer t;
     memset(&t, 0, sizeof(t));
     t.person_id = person_id;
-    bb_strlcpy(t.kind, "flow", sizeof(t.kind));
+    bb_strlcpy(t.kind, kind, sizeof(t.kind));
     if (bb_strlcpy(t.payload, flow_id, sizeof(t.payload)) != BB_OK)
         return BB_EINVAL;
     t.due = due;
     return store_timer_add(c->st, &t, NULL);
 }
 
+int core_start_flow(struct core *c, int64_t person_id, const char *flow_id, int64_t due)
+{
+    return add_start_timer(c, person_id, "flow", flow_id, due);
+}
+
 int core_start_later(struct core *c, int64_t person_id, const char *flow_id, int64_t due)
 {
-    struct store_timer t;
-    memset(&t, 0, sizeof(t));
-    t.person_id = person_id;
-    bb_strlcpy(t.kind, "later", sizeof(t.kind));
-    if (bb_strlcpy(t.payload, flow_id, sizeof(t.payload)) != BB_OK)
-        return BB_EINVAL;
-    t.due = due;
-    return store_timer_add(c->st, &t, NULL);
+    return add_start_timer(c, person_id, "later", flow_id, due);
 }
 
 /* ---- the person as the engine sees it -------------------------------------- */
