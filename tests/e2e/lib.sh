@@ -156,11 +156,13 @@ at_least() {
     [ "$("$@")" -ge "$n" ]
 }
 
-# A TCP port nobody listens on (checked with bash's /dev/tcp).
+# A TCP port nobody listens on (checked with bash's /dev/tcp), from
+# 20000-31999: below Linux's default ephemeral range (32768-60999), so an
+# outgoing connection cannot take it between this check and the bind.
 free_port() {
     local p
     for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 30000))
+        p=$((20000 + RANDOM % 12000))
         (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "$p"; return 0; }
     done
     return 1
