@@ -36,9 +36,12 @@ count_line() { # $1 log file; prints "P F" or nothing
 run_one() { # $1 name, rest: command
     local name=$1; shift
     local log="$logdir/$(echo "$name" | tr '/' '_').log"
-    local rc p f
+    local rc p f t0 secs
+    t0=$(date +%s%N)
     timeout 300 "$@" >"$log" 2>&1
     rc=$?
+    secs=$((($(date +%s%N) - t0) / 100000000))
+    secs="$((secs / 10)).$((secs % 10))s"
     if grep -aq '^\[==========\]' "$log"; then           # cmocka
         p=$(grep -aE '^\[  PASSED  \] [0-9]+ test' "$log" | grep -oE '[0-9]+' | head -1)
         f=$(grep -aE '^\[  FAILED  \] [0-9]+ test' "$log" | grep -oE '[0-9]+' | head -1)
@@ -57,12 +60,12 @@ run_one() { # $1 name, rest: command
     failed=$((failed + f))
     if [ "$f" -gt 0 ]; then
         failures+=("$name")
-        printf 'FAIL %-40s %d passed, %d failed (log: %s)\n' "$name" "$p" "$f" "$log"
+        printf 'FAIL %-40s %d passed, %d failed, %s (log: %s)\n' "$name" "$p" "$f" "$secs" "$log"
         tail -n 25 "$log" | sed 's/^/    /'
     elif [ -n "$why" ]; then
-        printf 'SKIP %-40s %s\n' "$name" "$why"
+        printf 'SKIP %-40s %s (%s)\n' "$name" "$why" "$secs"
     else
-        printf 'ok   %-40s %d passed\n' "$name" "$p"
+        printf 'ok   %-40s %4d passed %7s\n' "$name" "$p" "$secs"
     fi
 }
 
