@@ -4,6 +4,7 @@
 #   make run        ... and start the service (web chat on localhost)
 #   make test       ... and run every test; the last line is "N passed, N failed"
 #   make asan       every test again under AddressSanitizer + UBSan
+#   make test-build build what the tests need, run nothing (SAN=1: the asan tree)
 #   make fuzz       build the libFuzzer harnesses (clang, build/fuzz); FUZZ_SECONDS=N runs each
 #   make tsan       the threaded tests under ThreadSanitizer (build/tsan)
 #   make bench      benchmarks (figures, not pass/fail)
@@ -88,7 +89,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 0
 
-.PHONY: all build deps test-deps run test test-run asan bench install install-files uninstall clean \
+.PHONY: all build deps test-deps run test test-build test-run asan bench install install-files uninstall clean \
         format format-check check-deps web-vendor fuzz fuzz-build fuzz-deps tsan tsan-run
 
 all: deps
@@ -196,7 +197,11 @@ test-deps: deps
 test: test-deps
 	@$(MAKE) --no-print-directory web-vendor test-run
 
-test-run: build $(TEST_BIN) $(FAKE_BIN) $(TOOL_BIN)
+# test-build builds everything the tests run, without running them (CI
+# builds the sanitizer tree this way while the normal tests run).
+test-build: build $(TEST_BIN) $(FAKE_BIN) $(TOOL_BIN)
+
+test-run: test-build
 	@BIMBING_BUILD=$(BUILD) bash tests/run.sh
 
 asan: test-deps

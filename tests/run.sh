@@ -9,6 +9,7 @@
 #                   may print "N passed, N failed" itself to count more
 #
 # A test program that crashes or hangs (5 minutes) counts as one failure.
+# TEST_JOBS=N runs N tests at a time (default 3; 1: one after another).
 # A script that cannot run here prints "skipped: REASON" (and "0 passed, 0
 # failed"); the closing line then counts and names it: "N passed, N failed,
 # 1 skipped (tests/e2e/browser.test.sh: REASON)".
@@ -33,14 +34,51 @@ count_line() { # $1 log file; prints "P F" or nothing
         sed -E 's/^([A-Za-z]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2 \3/'
 }
 
-run_one() { # $1 name, rest: command
-    local name=$1; shift
-    local log="$logdir/$(echo "$name" | tr '/' '_').log"
-    local rc p f t0 secs
-    t0=$(date +%s%N)
-    timeout 300 "$@" >"$log" 2>&1
-    rc=$?
-    secs=$((($(date +%s%N) - t0) / 100000000))
+# Tests run side by side, TEST_JOBS at a time (default 3: most shell tests
+# wait on a server more than they compute); each one's result is printed
+# whole, in the order of the list, as soon as it and those before it are
+# done. A running test has its own block of ports for free_port
+# (tests/e2e/lib.sh) so that two cannot pick the same one.
+jobs_max=${TEST_JOBS:-3}
+[[ $jobs_max =~ ^[1-9][0-9]?$ ]] || jobs_max=3
+port_span=$((12000 / jobs_max))
+
+names=()
+for t in $(find "$BUILD/tests" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort); do
+    name=${t#"$BUILD/"}
+    case "$name" in *"$filter"*) names+=("$name") ;; esac
+done
+for t in $(find tests -name '*.test.sh' | sort); do
+    case "$t" in *"$filter"*) names+=("$t") ;; esac
+done
+
+log_of() { echo "$logdir/$(echo "$1" | tr '/' '_').log"; }
+
+# start_one INDEX SLOT: run test INDEX in the background; when it ends,
+# LOG.done holds "EXIT-STATUS TENTHS-OF-A-SECOND".
+start_one() {
+    local name=${names[$1]} slot=$2 log
+    log=$(log_of "$name")
+    rm -f "$log.done"
+    (
+        export E2E_PORT_LO=$((20000 + slot * port_span)) E2E_PORT_N=$port_span
+        t0=$(date +%s%N)
+        case "$name" in
+        *.test.sh) timeout 300 bash "$name" >"$log" 2>&1 ;;
+        *) timeout 300 "$BUILD/$name" >"$log" 2>&1 ;;
+        esac
+        rc=$?
+        echo "$rc $((($(date +%s%N) - t0) / 100000000))" >"$log.tmp" && mv "$log.tmp" "$log.done"
+    ) &
+    pids[$1]=$!
+}
+
+# report INDEX: count and print the result of a finished test.
+report() {
+    local name=${names[$1]} log rc p f secs why
+    log=$(log_of "$name")
+    read -r rc secs <"$log.done"
+    rm -f "$log.done"
     secs="$((secs / 10)).$((secs % 10))s"
     if grep -aq '^\[==========\]' "$log"; then           # cmocka
         p=$(grep -aE '^\[  PASSED  \] [0-9]+ test' "$log" | grep -oE '[0-9]+' | head -1)
@@ -53,7 +91,6 @@ run_one() { # $1 name, rest: command
     else
         if [ "$rc" -eq 0 ]; then p=1; f=0; else p=0; f=1; fi
     fi
-    local why
     why=$(grep -a -m1 '^skipped: ' "$log" | sed 's/^skipped: //')
     [ -n "$why" ] && skips+=("$name: $why")
     passed=$((passed + p))
@@ -69,14 +106,62 @@ run_one() { # $1 name, rest: command
     fi
 }
 
-for t in $(find "$BUILD/tests" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort); do
-    name=${t#"$BUILD/"}
-    case "$name" in *"$filter"*) ;; *) continue ;; esac
-    run_one "$name" "$t"
+# The start order: the longest tests first (the list below, from CI's
+# timings: starting them last would leave the other slots idle at the
+# end), then the other shell tests, then the unit tests. Only the start
+# order; results are printed in the order of the list above.
+long_first=" tests/e2e/telegram.test.sh tests/e2e/admin_api.test.sh
+    tests/transcripts/transcripts.test.sh tests/e2e/alerts.test.sh tests/e2e/whatsapp.test.sh
+    tests/e2e/browser.test.sh tests/e2e/soak.test.sh tests/adapters/test_net_http "
+long_first=" $(echo $long_first) " # one space between names
+total=${#names[@]}
+order=()
+for n in $long_first; do
+    for ((i = 0; i < total; i++)); do [ "${names[i]}" = "$n" ] && order+=("$i"); done
 done
-for t in $(find tests -name '*.test.sh' | sort); do
-    case "$t" in *"$filter"*) ;; *) continue ;; esac
-    run_one "$t" bash "$t"
+for pass in script unit; do
+    for ((i = 0; i < total; i++)); do
+        case "${names[i]}" in *.test.sh) [ $pass = script ] || continue ;; *) [ $pass = unit ] || continue ;; esac
+        case "$long_first" in *" ${names[i]} "*) continue ;; esac
+        order+=("$i")
+    done
+done
+[ "${#order[@]}" -eq "$total" ] || { echo "tests/run.sh: bad start order"; exit 1; }
+
+pids=()
+slot_of=()
+busy=()  # busy[SLOT]=1 while a test runs in it
+state=() # state[INDEX]: unset (waiting), 1 running, 2 done
+pos=0    # the next entry of order to start
+head=0   # the next test to print
+running=0
+while [ "$head" -lt "$total" ]; do
+    while [ "$pos" -lt "$total" ] && [ "$running" -lt "$jobs_max" ]; do
+        for ((k = 0; k < jobs_max; k++)); do [ "${busy[k]:-0}" = 1 ] || break; done
+        i=${order[pos]}
+        busy[k]=1
+        slot_of[i]=$k
+        state[i]=1
+        start_one "$i" "$k"
+        running=$((running + 1))
+        pos=$((pos + 1))
+    done
+    for ((i = head; i < total; i++)); do
+        if [ "${state[i]:-0}" = 1 ] && [ -e "$(log_of "${names[i]}").done" ]; then
+            wait "${pids[i]}" 2>/dev/null
+            state[i]=2
+            busy[slot_of[i]]=0
+            running=$((running - 1))
+        fi
+    done
+    if [ "${state[head]:-0}" = 2 ]; then
+        while [ "$head" -lt "$total" ] && [ "${state[head]:-0}" = 2 ]; do
+            report "$head"
+            head=$((head + 1))
+        done
+    else
+        sleep 0.1
+    fi
 done
 
 echo

@@ -159,10 +159,13 @@ at_least() {
 # A TCP port nobody listens on (checked with bash's /dev/tcp), from
 # 20000-31999: below Linux's default ephemeral range (32768-60999), so an
 # outgoing connection cannot take it between this check and the bind.
+# tests/run.sh runs scripts side by side and gives each running script a
+# block of its own (E2E_PORT_LO, E2E_PORT_N), so that two scripts never
+# pick the same free port before either has bound it.
 free_port() {
-    local p
+    local p lo=${E2E_PORT_LO:-20000} n=${E2E_PORT_N:-12000}
     for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 12000))
+        p=$((lo + RANDOM % n))
         (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "$p"; return 0; }
     done
     return 1
