@@ -159,8 +159,8 @@ write '{"from":"'$AYU'","text":"/checkin"}' >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
 settle $AYU_WA >/dev/null
 m=$(last_ok $AYU_WA)
-check_flag "the 5-point mood scale is sent as a list (button Pilih, 5 rows)" \
-    "$(echo "$m" | jq -r '(.interactive.type == "list") and (.interactive.action.button == "Pilih") and ([.interactive.action.sections[].rows[]] | length == 5) | if . then 1 else 0 end')" "$m"
+check_flag "the 5-point mood scale is sent as a list (button Pilih, 5 rows, then Nanti saja and Lewati kali ini)" \
+    "$(echo "$m" | jq -r '(.interactive.type == "list") and (.interactive.action.button == "Pilih") and ([.interactive.action.sections[].rows[] | .title] == ["1 Berat", "2 Kurang", "3 Biasa", "4 Baik", "5 Hebat", "Nanti saja", "Lewati kali ini"]) | if . then 1 else 0 end')" "$m"
 row=$(echo "$m" | jq -c '.interactive.action.sections[0].rows[3]')
 n=$(n_ok $AYU_WA)
 write "{\"from\":\"$AYU\",\"list\":$(echo "$row" | jq -c '{id, title: "not the title"}')}" >/dev/null
