@@ -330,10 +330,9 @@ static cJSON *person_json(struct core *c, const struct store_person *p)
     if (store_person_hr_contact(c->st, p->id, p->unit, &hr) != BB_OK)
         hr.name[0] = '\0';
     cJSON_AddStringToObject(o, "hr_name", hr.name);
-    bb_strlcpy(first, p->name, sizeof(first));
-    char *sp = strchr(first, ' ');
-    if (sp)
-        *sp = '\0';
+    /* the name they are called by: the CSV's panggilan, else the first name
+     * without titles ("Dr. Budi Santoso, M.Si." is Budi) */
+    sapaan_called(p->panggilan, p->name, first, sizeof(first));
     cJSON_AddStringToObject(o, "nip", p->nip);
     cJSON_AddStringToObject(o, "name", p->name);
     cJSON_AddStringToObject(o, "first_name", first);
@@ -346,9 +345,9 @@ static cJSON *person_json(struct core *c, const struct store_person *p)
      * and for greetings "Bapak Andi" / "Ibu Ayu" / "Ayu" */
     char g = sapaan_gender(p->gender, p->nip), addr[160];
     cJSON_AddStringToObject(o, "gender", g == 'L' ? "L" : g == 'P' ? "P" : "");
-    sapaan_text(g, p->name, addr, sizeof(addr));
+    sapaan_text(g, first, addr, sizeof(addr));
     cJSON_AddStringToObject(o, "sapaan", addr);
-    sapaan_name(g, p->name, addr, sizeof(addr));
+    sapaan_name(g, first, addr, sizeof(addr));
     cJSON_AddStringToObject(o, "sapaan_nama", addr);
     cJSON_AddStringToObject(o, "register", c->cfg->casual ? "santai" : "formal");
     return o;

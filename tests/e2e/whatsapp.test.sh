@@ -17,10 +17,10 @@ TOKEN=e2e-token
 PHONE_ID=1098765432
 VERIFY=e2e-verify
 BPORT=$(free_port)
-AYU_NIP=198501012010011001
+AYU_NIP=198501012010012001
 AYU=081234567801 # demo person, as people type it; WhatsApp says 6281234567801
 AYU_WA=6281234567801
-BUDI_NIP=199002022015022002
+BUDI_NIP=199002022015021002
 BUDI=081234567802
 
 cat >"$TMP/templates.json" <<'EOF'
@@ -30,8 +30,8 @@ EOF
 
 "$BIN" people import config/demo-people.csv --db "$TMP/db" >"$TMP/import.out" 2>&1 ||
     { bad "people import" "$(cat "$TMP/import.out")"; e2e_exit; }
-CODE_AYU=$("$BIN" --db "$TMP/db" invite 198501012010011001 2>/dev/null)
-CODE_BUDI=$("$BIN" --db "$TMP/db" invite 199002022015022002 2>/dev/null)
+CODE_AYU=$("$BIN" --db "$TMP/db" invite 198501012010012001 2>/dev/null)
+CODE_BUDI=$("$BIN" --db "$TMP/db" invite 199002022015021002 2>/dev/null)
 
 start_fake "$FAKE" "$TMP/fport" --token "$TOKEN" --phone-id "$PHONE_ID" \
     --app-secret "$SECRET" --webhook "http://127.0.0.1:$BPORT/webhooks/whatsapp" ||
