@@ -1120,14 +1120,20 @@ static int handle_command(struct run *R, const char *text)
              * run from there in the outer frame, then end whatever it did */
             const struct flow *outer =
                 get_flow(R, R->st->stack[0].flow_id, R->st->stack[0].version);
-            say_raw(R, systx(R, T_CANCELLED));
+            int said = 0, first = R->fx->n;
             if (outer && outer->on_cancel >= 0) {
                 timer_clear(R, "remind");
                 R->st->depth = 1;
                 R->st->mode = FLOW_MODE_IDLE;
                 R->st->paused = 0;
                 run_from(R, outer->on_cancel);
+                for (int i = first; i < R->fx->n; i++)
+                    said |= R->fx->v[i].type == FLOW_FX_SAY;
             }
+            /* one line: what on_cancel said (it tells what became of the
+             * conversation), else the usual "cancelled" */
+            if (!said)
+                say_raw(R, systx(R, T_CANCELLED));
             if (R->st->depth > 0)
                 finish(R);
         } else {
