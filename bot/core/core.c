@@ -41,10 +41,10 @@
 const char *const core_text_unknown_user[2] = {
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
     "(contoh: /start KODE). Belum memiliki kode? Hubungi bagian SDM di kantor Anda.\n\n"
-    "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
-    "(for example: /start CODE). No code yet? Ask your HR team.",
-    "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
-    "(for example: /start CODE). No code yet? Ask your HR team.\n\n"
+    "Hello! I am the bimbing coach. To begin, send the invite code from HR "
+    "(for example: /start CODE). No code yet? Ask HR at your office.",
+    "Hello! I am the bimbing coach. To begin, send the invite code from HR "
+    "(for example: /start CODE). No code yet? Ask HR at your office.\n\n"
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
     "(contoh: /start KODE).",
 };

@@ -98,7 +98,7 @@ static const char *const sys[][FLOW_NLANG] = {
                         "Please pick one of the buttons, or type its number."},
     [T_RETRY_NUMBER] = {"Mohon jawab dengan angka.", "Please answer with a number."},
     [T_RETRY_TEXT] = {"Jawaban itu belum dapat saya terima. Silakan tulis lagi.",
-                      "I can't take that answer. Please try again."},
+                      "I couldn't accept that answer. Please write it again."},
     [T_RETRY_YESNO] = {"Cukup jawab ya atau tidak.", "Just yes or no, please."},
     [T_RETRY_DATE] = {"Tulis tanggalnya, misalnya \"15 Desember\", \"Jumat\" atau \"besok\".",
                       "Write the date, e.g. \"15 December\", \"Friday\" or \"tomorrow\"."},

@@ -52,7 +52,7 @@ check "start-up calls deleteWebhook and setMyCommands for id and en" \
 
 # ---- registration ---------------------------------------------------------------
 say $CHAT_X "halo"
-check "an unknown user gets the bilingual how-to-join note" wait_for 5 has_text $CHAT_X "invite code from your HR team"
+check "an unknown user gets the bilingual how-to-join note" wait_for 5 has_text $CHAT_X "invite code from HR"
 say $CHAT_X "/start ZZZZZZZZZZ"
 check "a wrong code is refused politely" wait_for 5 has_text $CHAT_X "That code is unknown"
 for i in 1 2 3 4 5; do say $CHAT_X "/start ZZZZZZZZZ$i"; done

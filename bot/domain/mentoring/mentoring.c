@@ -1118,7 +1118,7 @@ static int act_relay_first(const struct domain_ctx *d, const struct store_person
                     "teruskan. Silakan coba lagi nanti.",
                     other.name);
         bb_snprintf(ben, sizeof(ben),
-                    "%s is not connected to bimbing yet, so I could not pass on your message. "
+                    "%s has not joined bimbing yet, so I could not pass on your message. "
                     "Please try again later.",
                     other.name);
         return mentoring_send_one(d, p->id, bid, ben);
