@@ -74,7 +74,8 @@ struct store_person {
     char supervisor_nip[32];
     char strengths[256]; /* comma-separated competency tags */
     char interests[256];
-    char gender[2]; /* "L", "P" or "" (not given: see bb_nip_gender) */
+    char gender[2];     /* "L", "P" or "" (not given: see bb_nip_gender) */
+    char panggilan[64]; /* the name to address them by, "" for their first name */
     int64_t created_at;
     int64_t updated_at;
 };

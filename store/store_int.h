@@ -237,7 +237,7 @@ int store_col_dup(sqlite3_stmt *s, int col, char **out);
  * store_person (store_rows.c). */
 #define STORE_PERSON_COLS                                                                          \
     "id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"          \
-    " strengths, interests, gender, created_at, updated_at"
+    " strengths, interests, gender, panggilan, created_at, updated_at"
 int store_map_person(sqlite3_stmt *s, void *person);
 
 /* An outbox row selected as STORE_OUTBOX_COLS, mapped into a struct

@@ -35,7 +35,7 @@ static int valid_lang(const char *l)
 int store_person_upsert(struct store *st, const struct store_person *p, int64_t *id_out,
                         int *created)
 {
-    /* ?1..?13 the text fields (nip first), ?14 now, ?15 gender. */
+    /* ?1..?13 the text fields (nip first), ?14 now, ?15 gender, ?16 panggilan. */
     const struct store_arg a[] = {
         store_text(p->nip),
         store_text(p->name),
@@ -52,6 +52,7 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
         store_text(p->interests),
         store_int(bb_now()),
         store_text(p->gender),
+        store_text(p->panggilan),
     };
     const struct store_args args = {a, (int)BB_ARRAY_LEN(a)};
     int64_t id = 0;
@@ -83,6 +84,7 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
                           " strengths = COALESCE(NULLIF(?12, ''), strengths),"
                           " interests = COALESCE(NULLIF(?13, ''), interests),"
                           " gender = COALESCE(NULLIF(?15, ''), gender),"
+                          " panggilan = COALESCE(NULLIF(?16, ''), panggilan),"
                           " updated_at = ?14 WHERE nip = ?1",
                           args, NULL);
     else
@@ -90,9 +92,10 @@ int store_person_upsert(struct store *st, const struct store_person *p, int64_t 
             st,
             "INSERT INTO people (nip, name, unit, position, grade, role, lang, tz,"
             " phone, email, supervisor_nip, strengths, interests, created_at,"
-            " updated_at, gender) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(NULLIF(?6, ''),"
-            " 'employee'), COALESCE(NULLIF(?7, ''), 'id'), COALESCE(NULLIF(?8, ''),"
-            " 'Asia/Jakarta'), ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
+            " updated_at, gender, panggilan) VALUES (?1, ?2, ?3, ?4, ?5,"
+            " COALESCE(NULLIF(?6, ''), 'employee'), COALESCE(NULLIF(?7, ''), 'id'),"
+            " COALESCE(NULLIF(?8, ''), 'Asia/Jakarta'), ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15,"
+            " ?16)",
             args, &id);
     if (rc)
         goto done;

@@ -144,15 +144,15 @@ int store_map_optout(sqlite3_stmt *s, void *row)
 /* ---- rows of store_people.c ---- */
 
 static const struct store_col person_cols[] = {
-    STORE_I64(struct store_person, id),        STORE_TXT(struct store_person, nip),
-    STORE_TXT(struct store_person, name),      STORE_TXT(struct store_person, unit),
-    STORE_TXT(struct store_person, position),  STORE_TXT(struct store_person, grade),
-    STORE_TXT(struct store_person, role),      STORE_TXT(struct store_person, lang),
-    STORE_TXT(struct store_person, tz),        STORE_TXT(struct store_person, phone),
-    STORE_TXT(struct store_person, email),     STORE_TXT(struct store_person, supervisor_nip),
-    STORE_TXT(struct store_person, strengths), STORE_TXT(struct store_person, interests),
-    STORE_TXT(struct store_person, gender),    STORE_I64(struct store_person, created_at),
-    STORE_I64(struct store_person, updated_at)};
+    STORE_I64(struct store_person, id),         STORE_TXT(struct store_person, nip),
+    STORE_TXT(struct store_person, name),       STORE_TXT(struct store_person, unit),
+    STORE_TXT(struct store_person, position),   STORE_TXT(struct store_person, grade),
+    STORE_TXT(struct store_person, role),       STORE_TXT(struct store_person, lang),
+    STORE_TXT(struct store_person, tz),         STORE_TXT(struct store_person, phone),
+    STORE_TXT(struct store_person, email),      STORE_TXT(struct store_person, supervisor_nip),
+    STORE_TXT(struct store_person, strengths),  STORE_TXT(struct store_person, interests),
+    STORE_TXT(struct store_person, gender),     STORE_TXT(struct store_person, panggilan),
+    STORE_I64(struct store_person, created_at), STORE_I64(struct store_person, updated_at)};
 
 int store_map_person(sqlite3_stmt *s, void *row)
 {

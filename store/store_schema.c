@@ -612,6 +612,10 @@ const char *const store_migrations[] = {
      * gives it ('L' laki-laki, 'P' perempuan, '' not given; the NIP's own
      * gender digit is read when this is empty), for "Bapak"/"Ibu". */
     "ALTER TABLE people ADD COLUMN gender TEXT NOT NULL DEFAULT '';",
+    /* The register: how a person is addressed, from HR's people CSV (column
+     * panggilan: the name they go by, "Budi" for "Dr. Budi Santoso,
+     * M.Si."); '' means the first name without titles (bot/base/sapaan.h). */
+    "ALTER TABLE people ADD COLUMN panggilan TEXT NOT NULL DEFAULT '';",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -627,7 +631,7 @@ const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migr
 const struct store_person_table store_person_tables[] = {
     {"person",
      "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"
-     " strengths, interests, gender, created_at, updated_at FROM people WHERE id = ?1",
+     " strengths, interests, gender, panggilan, created_at, updated_at FROM people WHERE id = ?1",
      "DELETE FROM people WHERE id = ?1", 1, 0},
     /* Working days and hours of their own, and leave (/cuti). */
     {"work_prefs",

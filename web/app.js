@@ -28,7 +28,7 @@
       queued: 'menunggu koneksi'
     },
     en: {
-      intro: 'Enter the invite code from your HR team to begin.',
+      intro: 'Enter the invite code from HR to begin.',
       code: 'Invite code',
       signin: 'Sign in',
       signout: 'Sign out',

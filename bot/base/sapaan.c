@@ -1,12 +1,14 @@
 /*
  * sapaan.c - the formal forms of address (sapaan.h): gender from the CSV
- * or the NIP, "Bapak"/"Ibu" with the first name, else "Anda". Called by the
+ * or the NIP, "Bapak"/"Ibu" with the name one is called by (the CSV's
+ * panggilan, or the first name without titles), else "Anda". Called by the
  * core (the person as flows see it) and by modules that write to someone
  * in C (mentoring introductions). Pure; any thread.
  */
 #include "bot/base/sapaan.h"
 #include "bot/base/bb.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -39,30 +41,71 @@ const char *sapaan_gender_norm(const char *v)
     return NULL;
 }
 
-static void first_word(const char *name, char *out, size_t n)
+/* 1 when the word w (len bytes) is a title, not a name. */
+static int is_title(const char *w, size_t len)
 {
-    size_t k = 0;
-    while (name && *name == ' ')
-        name++;
-    while (name && name[k] && name[k] != ' ' && k + 1 < n)
-        k++;
-    if (n == 0)
-        return;
-    if (name)
-        memcpy(out, name, k);
-    out[k] = '\0';
+    static const char *const bare[] = {"prof", "dr", "drs", "dra", "ir", "h", "hj", "kh", "drg"};
+    if (memchr(w, '.', len))
+        return 1;
+    for (size_t i = 0; i < BB_ARRAY_LEN(bare); i++)
+        if (strlen(bare[i]) == len && strncasecmp(w, bare[i], len) == 0)
+            return 1;
+    return 0;
 }
 
-static void addressed(char gender, const char *name, int vocative, char *out, size_t n)
+void sapaan_called(const char *panggilan, const char *name, char *out, size_t n)
 {
-    char first[128];
-    first_word(name, first, sizeof(first));
-    if (gender == 'L' && first[0])
-        bb_snprintf(out, n, "Bapak %s", first);
-    else if (gender == 'P' && first[0])
-        bb_snprintf(out, n, "Ibu %s", first);
-    else if (vocative && first[0])
-        bb_strlcpy(out, first, n);
+    assert(out && n > 0);
+    out[0] = '\0';
+    while (panggilan && *panggilan == ' ')
+        panggilan++;
+    if (panggilan && *panggilan) {
+        bb_strlcpy(out, panggilan, n);
+        for (size_t k = strlen(out); k > 0 && out[k - 1] == ' '; k--)
+            out[k - 1] = '\0';
+        return;
+    }
+    if (!name)
+        return;
+    const char *end = strchr(name, ','), *p = name, *first = NULL;
+    size_t first_len = 0;
+    if (!end)
+        end = name + strlen(name);
+    while (p < end) {
+        while (p < end && *p == ' ')
+            p++;
+        const char *w = p;
+        while (p < end && *p != ' ')
+            p++;
+        size_t len = (size_t)(p - w);
+        if (len == 0)
+            break;
+        if (!first) {
+            first = w;
+            first_len = len;
+        }
+        if (!is_title(w, len)) {
+            first = w;
+            first_len = len;
+            break;
+        }
+    }
+    if (first) {
+        size_t k = first_len < n - 1 ? first_len : n - 1;
+        memcpy(out, first, k);
+        out[k] = '\0';
+    }
+}
+
+static void addressed(char gender, const char *called, int vocative, char *out, size_t n)
+{
+    const char *c = called ? called : "";
+    if (gender == 'L' && c[0])
+        bb_snprintf(out, n, "Bapak %s", c);
+    else if (gender == 'P' && c[0])
+        bb_snprintf(out, n, "Ibu %s", c);
+    else if (vocative && c[0])
+        bb_strlcpy(out, c, n);
     else
         bb_strlcpy(out, "Anda", n);
 }

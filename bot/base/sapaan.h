@@ -24,14 +24,26 @@ char sapaan_gender(const char *csv_gender, const char *nip);
  * for p, perempuan, wanita, f, female (any case); NULL otherwise. */
 const char *sapaan_gender_norm(const char *v);
 
-/* The address in a sentence: "Bapak <first name>", "Ibu <first name>", or
- * "Anda" when gender is 0 (or the name is empty). Every form starts with a
- * capital, so it reads right at a sentence's start and in its middle. */
-void sapaan_text(char gender, const char *name, char *out, size_t n);
+/* The name a person is called by: their `panggilan` (HR's people CSV,
+ * "how to address": a nickname or the name they go by) when it is given,
+ * else the first word of their full name that is not an academic or
+ * religious title. Titles are the words that end in a full stop or carry
+ * one inside ("Dr.", "Ir.", "S.E.", "M.Si."), a few written without one
+ * ("Prof", "Dr", "Drs", "Ir", "H", "Hj"), and everything after the first
+ * comma (post-nominal degrees: "Budi Santoso, M.Si."). So "Dr. Budi
+ * Santoso, M.Si." is called "Budi". When every word is a title the first
+ * word is kept as it is; "" for an empty name. */
+void sapaan_called(const char *panggilan, const char *name, char *out, size_t n);
+
+/* The address in a sentence: "Bapak <called>", "Ibu <called>", or "Anda"
+ * when gender is 0 (or `called`, from sapaan_called, is empty). Every form
+ * starts with a capital, so it reads right at a sentence's start and in
+ * its middle. */
+void sapaan_text(char gender, const char *called, char *out, size_t n);
 
 /* The address when calling someone by name (a greeting: "Halo, ..."):
- * "Bapak Andi", "Ibu Ayu", or the first name alone when the gender is not
- * known ("Halo, Ayu" rather than "Halo, Anda"). */
-void sapaan_name(char gender, const char *name, char *out, size_t n);
+ * "Bapak Andi", "Ibu Ayu", or the name alone when the gender is not known
+ * ("Halo, Ayu" rather than "Halo, Anda"). */
+void sapaan_name(char gender, const char *called, char *out, size_t n);
 
 #endif

@@ -230,8 +230,8 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
                     o->name, what[0]);
         bb_snprintf(t[1], sizeof(t[1]),
                     "As you agreed, I've let your mentor, %s, know that you may need some "
-                    "support. %s %s not shared. HR also see this alert (only your name and unit) "
-                    "on their dashboard until someone follows up.",
+                    "support. %s %s not shared. The alert is also on the HR dashboard (only your "
+                    "name and unit) until someone follows up.",
                     o->name, what[1], what_en_verb);
         break;
     case ALERT_VIA_HR:

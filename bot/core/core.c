@@ -41,10 +41,10 @@
 const char *const core_text_unknown_user[2] = {
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
     "(contoh: /start KODE). Belum memiliki kode? Hubungi bagian SDM di kantor Anda.\n\n"
-    "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
-    "(for example: /start CODE). No code yet? Ask your HR team.",
-    "Hello! I am the bimbing coach. To begin, send the invite code from your HR team "
-    "(for example: /start CODE). No code yet? Ask your HR team.\n\n"
+    "Hello! I am the bimbing coach. To begin, send the invite code from HR "
+    "(for example: /start CODE). No code yet? Ask HR at your office.",
+    "Hello! I am the bimbing coach. To begin, send the invite code from HR "
+    "(for example: /start CODE). No code yet? Ask HR at your office.\n\n"
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
     "(contoh: /start KODE).",
 };
@@ -330,10 +330,9 @@ static cJSON *person_json(struct core *c, const struct store_person *p)
     if (store_person_hr_contact(c->st, p->id, p->unit, &hr) != BB_OK)
         hr.name[0] = '\0';
     cJSON_AddStringToObject(o, "hr_name", hr.name);
-    bb_strlcpy(first, p->name, sizeof(first));
-    char *sp = strchr(first, ' ');
-    if (sp)
-        *sp = '\0';
+    /* the name they are called by: the CSV's panggilan, else the first name
+     * without titles ("Dr. Budi Santoso, M.Si." is Budi) */
+    sapaan_called(p->panggilan, p->name, first, sizeof(first));
     cJSON_AddStringToObject(o, "nip", p->nip);
     cJSON_AddStringToObject(o, "name", p->name);
     cJSON_AddStringToObject(o, "first_name", first);
@@ -346,9 +345,9 @@ static cJSON *person_json(struct core *c, const struct store_person *p)
      * and for greetings "Bapak Andi" / "Ibu Ayu" / "Ayu" */
     char g = sapaan_gender(p->gender, p->nip), addr[160];
     cJSON_AddStringToObject(o, "gender", g == 'L' ? "L" : g == 'P' ? "P" : "");
-    sapaan_text(g, p->name, addr, sizeof(addr));
+    sapaan_text(g, first, addr, sizeof(addr));
     cJSON_AddStringToObject(o, "sapaan", addr);
-    sapaan_name(g, p->name, addr, sizeof(addr));
+    sapaan_name(g, first, addr, sizeof(addr));
     cJSON_AddStringToObject(o, "sapaan_nama", addr);
     cJSON_AddStringToObject(o, "register", c->cfg->casual ? "santai" : "formal");
     return o;

@@ -376,10 +376,11 @@ static const char *const text_talk[2] = {
 };
 
 static const char *const text_talk_mentor[2] = {
-    "- mentor Anda, %s, atau bagian SDM di kantor Anda\n", "- your mentor, %s, or your HR team\n"};
+    "- mentor Anda, %s, atau bagian SDM di kantor Anda\n",
+    "- your mentor, %s, or HR at your office\n"};
 static const char *const text_talk_hr[2] = {"- bagian SDM di kantor Anda, atau atasan yang Anda "
                                             "percayai\n",
-                                            "- your HR team, or a manager you trust\n"};
+                                            "- HR at your office, or a manager you trust\n"};
 static const char *const text_talk_lines[2] = {
     "- layanan SEJIWA: telepon 119 ext 8\n- keadaan darurat: 112",
     "- the SEJIWA line: call 119 ext 8\n- in an emergency: 112",

@@ -26,6 +26,7 @@
 #include "bot/base/bb.h"
 #include "bot/base/cal.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -62,6 +63,8 @@ enum sys_text {
     T_SWITCH_STAY,
     T_SWITCH_LEAVE,
     T_SKIPPED,
+    T_BTN_LATER,
+    T_BTN_SKIP,
 };
 
 static const char *const sys[][FLOW_NLANG] = {
@@ -95,7 +98,7 @@ static const char *const sys[][FLOW_NLANG] = {
                         "Please pick one of the buttons, or type its number."},
     [T_RETRY_NUMBER] = {"Mohon jawab dengan angka.", "Please answer with a number."},
     [T_RETRY_TEXT] = {"Jawaban itu belum dapat saya terima. Silakan tulis lagi.",
-                      "I can't take that answer. Please try again."},
+                      "I couldn't accept that answer. Please write it again."},
     [T_RETRY_YESNO] = {"Cukup jawab ya atau tidak.", "Just yes or no, please."},
     [T_RETRY_DATE] = {"Tulis tanggalnya, misalnya \"15 Desember\", \"Jumat\" atau \"besok\".",
                       "Write the date, e.g. \"15 December\", \"Friday\" or \"tomorrow\"."},
@@ -145,6 +148,8 @@ static const char *const sys[][FLOW_NLANG] = {
     [T_SKIPPED] = {"Baik, yang ini kita lewati. Tidak ada pengingat; sampai jumpa di jadwal "
                    "berikutnya.",
                    "Okay, we'll skip this one. No reminder; see you next time."},
+    [T_BTN_LATER] = {"Nanti saja", "Later"},
+    [T_BTN_SKIP] = {"Lewati kali ini", "Skip this one"},
     [T_HELP_LINE] = {"\n\nSedang berat? Layanan SEJIWA: 119 ext 8. Darurat: 112.",
                      "\n\nGoing through a hard time? The SEJIWA line: 119 ext 8. Emergency: 112."},
 };
@@ -583,6 +588,70 @@ static const struct flow_node *live_node(struct run *R, const struct flow_node *
     return &R->live;
 }
 
+/* The ids of the two extra choices on a snoozable first question (a
+ * flow's option ids are a-z 0-9 _ -, so these never clash). */
+#define SNOOZE_LATER_ID "~later"
+#define SNOOZE_SKIP_ID  "~skip"
+
+/* 1 when the pending question is the first one of a top-level flow that
+ * declares "snooze": there "nanti" / "lewati" (typed or pressed) put the
+ * conversation off or skip it. */
+static int snoozable(struct run *R)
+{
+    const struct flow *f = cur_flow(R);
+    return R->st->depth == 1 && f && f->snooze_after > 0 &&
+           strcmp(R->st->stack[0].node, f->nodes[f->start].name) == 0;
+}
+
+/* Put off (the core plans it again, in working time, and says when) or
+ * skip (closed politely: no reminder) the snoozable conversation. */
+static void snooze_now(struct run *R, int skip)
+{
+    const struct flow *f = cur_flow(R);
+    assert(f && f->snooze_after > 0);
+    finish(R);
+    if (skip) {
+        say_raw(R, systx(R, T_SKIPPED));
+        return;
+    }
+    struct flow_fx *x = fx_add(R->fx, FLOW_FX_SNOOZE);
+    if (!x) {
+        R->failed = 1;
+        return;
+    }
+    bb_strlcpy(x->payload, f->id, sizeof(x->payload));
+    x->due = R->ctx->now + f->snooze_after;
+}
+
+/* "nanti" / "lewati minggu ini" typed on a snoozable question. Returns 1
+ * when the text was one of these words (and was acted on). */
+static int snooze_or_skip(struct run *R, const char *text)
+{
+    static const char *const later[] = {"nanti", "nanti saja", "nanti dulu",   "nanti ya",
+                                        "later", "not now",    "ask me later", NULL};
+    static const char *const skip[] = {"lewati",          "lewati saja", "lewati minggu ini",
+                                       "lewati kali ini", "skip",        "skip this week",
+                                       "skip this one",   "skip it",     NULL};
+    char w[40];
+    size_t n;
+    int is_later = 0, is_skip = 0;
+    if (!snoozable(R))
+        return 0;
+    if (bb_fold(text, w, sizeof(w)) != BB_OK)
+        return 0;
+    n = strlen(w);
+    while (n > 0 && (isspace((unsigned char)w[n - 1]) || strchr(".!", w[n - 1])))
+        w[--n] = '\0';
+    for (int i = 0; later[i]; i++)
+        is_later |= !strcmp(w, later[i]);
+    for (int i = 0; skip[i]; i++)
+        is_skip |= !strcmp(w, skip[i]);
+    if (!is_later && !is_skip)
+        return 0;
+    snooze_now(R, is_skip);
+    return 1;
+}
+
 /* Emit text as the pending question of an ask node, with its choices: the
  * question itself, or a retry's one line (the buttons stay with it). */
 static void ask_with(struct run *R, const struct flow_node *n, const char *text)
@@ -593,8 +662,9 @@ static void ask_with(struct run *R, const struct flow_node *n, const char *text)
         return;
     f->asks = 1;
     bb_snprintf(f->payload, sizeof(f->payload), "q%" PRId64, R->st->seq);
-    if (n->input.nopts > 0) {
-        f->choices = calloc((size_t)n->input.nopts, sizeof(*f->choices));
+    int extra = snoozable(R) ? 2 : 0; /* "later" and "skip" after the options */
+    if (n->input.nopts + extra > 0) {
+        f->choices = calloc((size_t)(n->input.nopts + extra), sizeof(*f->choices));
         if (!f->choices) {
             R->failed = 1;
             return;
@@ -608,6 +678,14 @@ static void ask_with(struct run *R, const struct flow_node *n, const char *text)
             free(lab);
         }
         f->nchoices = n->input.nopts;
+        if (extra) {
+            struct flow_choice *c = &f->choices[f->nchoices];
+            bb_snprintf(c[0].id, sizeof(c[0].id), "q%" PRId64 "." SNOOZE_LATER_ID, R->st->seq);
+            bb_strlcpy(c[0].label, systx(R, T_BTN_LATER), sizeof(c[0].label));
+            bb_snprintf(c[1].id, sizeof(c[1].id), "q%" PRId64 "." SNOOZE_SKIP_ID, R->st->seq);
+            bb_strlcpy(c[1].label, systx(R, T_BTN_SKIP), sizeof(c[1].label));
+            f->nchoices += extra;
+        }
     }
 }
 
@@ -1042,14 +1120,20 @@ static int handle_command(struct run *R, const char *text)
              * run from there in the outer frame, then end whatever it did */
             const struct flow *outer =
                 get_flow(R, R->st->stack[0].flow_id, R->st->stack[0].version);
-            say_raw(R, systx(R, T_CANCELLED));
+            int said = 0, first = R->fx->n;
             if (outer && outer->on_cancel >= 0) {
                 timer_clear(R, "remind");
                 R->st->depth = 1;
                 R->st->mode = FLOW_MODE_IDLE;
                 R->st->paused = 0;
                 run_from(R, outer->on_cancel);
+                for (int i = first; i < R->fx->n; i++)
+                    said |= R->fx->v[i].type == FLOW_FX_SAY;
             }
+            /* one line: what on_cancel said (it tells what became of the
+             * conversation), else the usual "cancelled" */
+            if (!said)
+                say_raw(R, systx(R, T_CANCELLED));
             if (R->st->depth > 0)
                 finish(R);
         } else {
@@ -1184,50 +1268,6 @@ static void reject_answer(struct run *R, const struct flow_node *n)
                                                                         : T_RETRY_TEXT;
         ask_with(R, n, systx(R, t));
     }
-}
-
-/* "nanti" / "lewati minggu ini" on the first question of a flow with
- * "snooze": put off (the core plans it again, in working time, and says
- * when) or skipped (closed politely: no reminder). Returns 1 when the text
- * was one of these words. */
-static int snooze_or_skip(struct run *R, const char *text)
-{
-    static const char *const later[] = {"nanti", "nanti saja", "nanti dulu",   "nanti ya",
-                                        "later", "not now",    "ask me later", NULL};
-    static const char *const skip[] = {"lewati",          "lewati saja", "lewati minggu ini",
-                                       "lewati kali ini", "skip",        "skip this week",
-                                       "skip this one",   "skip it",     NULL};
-    const struct flow *f = cur_flow(R);
-    char w[40];
-    size_t n;
-    int is_later = 0, is_skip = 0;
-    if (R->st->depth != 1 || !f || f->snooze_after <= 0 ||
-        strcmp(R->st->stack[0].node, f->nodes[f->start].name) != 0)
-        return 0;
-    if (bb_fold(text, w, sizeof(w)) != BB_OK)
-        return 0;
-    n = strlen(w);
-    while (n > 0 && (isspace((unsigned char)w[n - 1]) || strchr(".!", w[n - 1])))
-        w[--n] = '\0';
-    for (int i = 0; later[i]; i++)
-        is_later |= !strcmp(w, later[i]);
-    for (int i = 0; skip[i]; i++)
-        is_skip |= !strcmp(w, skip[i]);
-    if (!is_later && !is_skip)
-        return 0;
-    finish(R);
-    if (is_skip) {
-        say_raw(R, systx(R, T_SKIPPED));
-        return 1;
-    }
-    struct flow_fx *x = fx_add(R->fx, FLOW_FX_SNOOZE);
-    if (!x) {
-        R->failed = 1;
-        return 1;
-    }
-    bb_strlcpy(x->payload, f->id, sizeof(x->payload));
-    x->due = R->ctx->now + f->snooze_after;
-    return 1;
 }
 
 static void handle_answer_text(struct run *R, const char *text)
@@ -1421,6 +1461,10 @@ static void handle_button(struct run *R, const char *payload)
         return;
     }
     const char *oid = dot + 1;
+    if (snoozable(R) && (!strcmp(oid, SNOOZE_LATER_ID) || !strcmp(oid, SNOOZE_SKIP_ID))) {
+        snooze_now(R, !strcmp(oid, SNOOZE_SKIP_ID));
+        return;
+    }
     for (int i = 0; i < n->input.nopts; i++) {
         if (strcmp(n->input.opts[i].id, oid) != 0)
             continue;

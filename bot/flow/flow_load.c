@@ -21,6 +21,7 @@
 #include "bot/flow/flow_load_int.h"
 #include "bot/base/bb.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -1069,6 +1070,46 @@ static void check_stores(struct ld *L, const struct flow *f)
                  flow_categories[k]);
 }
 
+/* The on_cancel node and every node after it (its next and branch targets,
+ * and their own, followed to the end): the conversation ends after them,
+ * so none may ask, wait, call or wait for a result. Each such node is an
+ * error naming it; the walk is bounded by the node count. */
+static void check_on_cancel_path(struct ld *L, const struct flow *f)
+{
+    int n = f->nnodes, top = 0;
+    char *seen = calloc((size_t)n + 1, 1);
+    int *stack = calloc((size_t)n + 1, sizeof(int));
+    if (!seen || !stack) {
+        ERR(L, "out of memory");
+        goto out;
+    }
+    stack[top++] = f->on_cancel;
+    seen[f->on_cancel] = 1;
+    while (top > 0) {
+        const struct flow_node *nd = &f->nodes[stack[--top]];
+        if (nd->kind == FLOW_NODE_ASK || nd->kind == FLOW_NODE_WAIT || nd->kind == FLOW_NODE_CALL ||
+            nd->result[0]) {
+            L->node = nd->name;
+            ERR(L,
+                "the on_cancel node \"%s\" and the nodes after it must not ask, wait, call or "
+                "wait for a result (the conversation ends after them)",
+                f->nodes[f->on_cancel].name);
+            L->node = NULL;
+        }
+        for (int k = -1; k < nd->nnext; k++) {
+            int t = k < 0 ? nd->retry_else : nd->next[k].target;
+            if (t >= 0 && t < n && !seen[t]) {
+                assert(top < n);
+                seen[t] = 1;
+                stack[top++] = t;
+            }
+        }
+    }
+out:
+    free(seen);
+    free(stack);
+}
+
 /* A JSON syntax error: where, and a short quote of the text there. */
 static void json_error(struct ld *L, const char *src, size_t len, const char *at, const char *what)
 {
@@ -1235,13 +1276,8 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
     if (oc) {
         if (!cJSON_IsString(oc) || (f->on_cancel = flow_node_index(f, oc->valuestring)) < 0)
             ERR(&L, "\"on_cancel\" must name a node of this flow");
-        else if (f->nodes[f->on_cancel].kind == FLOW_NODE_ASK ||
-                 f->nodes[f->on_cancel].kind == FLOW_NODE_WAIT ||
-                 f->nodes[f->on_cancel].kind == FLOW_NODE_CALL || f->nodes[f->on_cancel].result[0])
-            ERR(&L,
-                "the on_cancel node \"%s\" must not ask, wait, call or wait for a result "
-                "(the conversation ends after it)",
-                oc->valuestring);
+        else
+            check_on_cancel_path(&L, f);
     }
     if (L.errors == 0)
         check_stores(&L, f);

@@ -32,8 +32,8 @@
 
 #define T0 1795770000 /* 2026-11-27T09:00:00Z */
 
-#define NIP_AYU  "198501012010011001"
-#define NIP_HR   "197803032005031003"
+#define NIP_AYU  "198501012010012001"
+#define NIP_HR   "197803032005032003"
 #define NIP_FB1  "196001012000011001" /* on the list, never linked */
 #define NIP_FB2  "196002022000021002" /* on the list, linked */
 #define NIP_MENT "197001012000011001"

@@ -1055,7 +1055,7 @@ static void test_result_pick_list(void **state)
     struct fx *x = *state;
     static const char *const several =
         "{\"ok\": false, \"status\": \"several\", \"options\": ["
-        "{\"id\": \"198501012010011001\", \"label\": \"Ayu Lestari (Biro SDM)\"},"
+        "{\"id\": \"198501012010012001\", \"label\": \"Ayu Lestari (Biro SDM)\"},"
         "{\"id\": \"Not An Id!\", \"label\": \"Skipped\"},"
         "{\"id\": \"199512122020122011\", \"label\": \"Putri Maharani (Biro SDM)\"}]}";
     assert_int_equal(text(x, "/hasil"), BB_OK);
@@ -1081,9 +1081,9 @@ static void test_result_pick_list(void **state)
     snprintf(btn, sizeof(btn), "q%" PRId64 ".skipped", x->st.seq);
     assert_int_equal(ev(x, FLOW_EV_BUTTON, btn), BB_OK);
     assert_int_equal(x->st.mode, FLOW_MODE_ASK);
-    snprintf(btn, sizeof(btn), "q%" PRId64 ".198501012010011001", x->st.seq);
+    snprintf(btn, sizeof(btn), "q%" PRId64 ".198501012010012001", x->st.seq);
     assert_int_equal(ev(x, FLOW_EV_BUTTON, btn), BB_OK);
-    assert_string_equal(var_str(x, "picked"), "198501012010011001");
+    assert_string_equal(var_str(x, "picked"), "198501012010012001");
     assert_int_equal(x->st.depth, 0);
 }
 

@@ -165,16 +165,39 @@ static void test_sapaan(void **state)
     assert_string_equal(sapaan_gender_norm("M"), "L");
     assert_null(sapaan_gender_norm("x"));
     assert_null(sapaan_gender_norm(""));
-    sapaan_text('L', "Andi Wijaya", out, sizeof(out));
+    sapaan_text('L', "Andi", out, sizeof(out));
     assert_string_equal(out, "Bapak Andi");
-    sapaan_text('P', "  Ayu Lestari", out, sizeof(out));
-    assert_string_equal(out, "Ibu Ayu");
-    sapaan_text(0, "Kris Tanoto", out, sizeof(out));
+    sapaan_text(0, "Kris", out, sizeof(out));
     assert_string_equal(out, "Anda");
-    sapaan_name(0, "Kris Tanoto", out, sizeof(out));
+    sapaan_name(0, "Kris", out, sizeof(out));
     assert_string_equal(out, "Kris");
     sapaan_name('P', "", out, sizeof(out));
     assert_string_equal(out, "Anda");
+    /* the name one is called by: panggilan first, else the first name
+     * without titles (before and after it, and after a comma) */
+    static const struct {
+        const char *panggilan, *name, *want;
+    } called[] = {
+        {"", "Andi Wijaya", "Andi"},
+        {NULL, "  Ayu Lestari", "Ayu"},
+        {"", "Dr. Budi Santoso, M.Si.", "Budi"},
+        {"", "Ir. H. Made Sutrisna, M.T.", "Made"},
+        {"", "Prof Dr Ir Siti Aminah", "Siti"},
+        {"", "dr. Yohana Rumbiak, Sp.PD", "Yohana"},
+        {"", "Drs. Hendra Gunawan S.E. M.Si.", "Hendra"},
+        {"", "Dr.", "Dr."},
+        {"", ", M.Si.", ""},
+        {"", "", ""},
+        {"Yayuk", "Ir. Hj. Sri Rahayu, M.T.", "Yayuk"},
+        {" Pak Haji ", "H. Ahmad", "Pak Haji"},
+    };
+    for (size_t i = 0; i < sizeof(called) / sizeof(called[0]); i++) {
+        sapaan_called(called[i].panggilan, called[i].name, out, sizeof(out));
+        assert_string_equal(out, called[i].want);
+    }
+    sapaan_called(NULL, "Dr. Budi Santoso, M.Si.", out, sizeof(out));
+    sapaan_text('L', out, out + 32, 32);
+    assert_string_equal(out + 32, "Bapak Budi");
     /* bounded: cut, never overrun */
     char tiny[6];
     sapaan_text('L', "Andi", tiny, sizeof(tiny));

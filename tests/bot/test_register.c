@@ -23,7 +23,7 @@ struct fx {
 static int setup(void **state)
 {
     struct store_person ayu = {
-        .nip = "198501012010011001", .name = "Ayu Lestari", .phone = "6281234567890"};
+        .nip = "198501012010012001", .name = "Ayu Lestari", .phone = "6281234567890"};
     struct fx *f = calloc(1, sizeof(*f));
     if (!f || store_open(":memory:", NULL, &f->st) != BB_OK ||
         store_person_upsert(f->st, &ayu, &f->ayu, NULL) != BB_OK)

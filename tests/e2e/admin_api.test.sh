@@ -129,7 +129,7 @@ eq "people search: total and page" "$(echo "$r" | jq -c '[.total, (.people | len
 eq "bad limit is 400" "$(code -b "$OP" "$API/people?limit=0")" 400
 before=$(sql "SELECT group_concat(nip || name || unit || role, ';') FROM people")
 r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" -H 'content-type: text/csv' \
-    --data-binary $'nip,name,unit,role\n198501012010011001,Ayu Diganti,Biro SDM,admin\n1234,Tanpa Unit,,employee\n5678,X,Y,boss\n' \
+    --data-binary $'nip,name,unit,role\n198501012010012001,Ayu Diganti,Biro SDM,admin\n1234,Tanpa Unit,,employee\n5678,X,Y,boss\n' \
     "$API/people/import")
 has "a CSV with errors is 422 with its row errors" "$r" ' 422' '"ok":false' '"nerrors":2' \
     'line 3, column 3 (unit)' 'line 4, column 4 (role)' 'nothing was changed'
@@ -166,7 +166,7 @@ eq "webchat sign-in without a web chat cookie is 401" \
 r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$AYU_WEB" "${JSON[@]}" -d '{"webchat":true}' "$API/session")
 has "an employee's web chat session is 403" "$r" 'forbidden' ' 403'
 r=$("${C[@]}" -i -X POST -b "$HR_WEB" "${JSON[@]}" -d '{"webchat":true}' "$API/session" | tr -d '\r')
-has "HR signs in with the web chat session" "$r" 'HTTP/1.1 200' 'bb_admin=' '"nip":"197803032005031003"' '"role":"hr"'
+has "HR signs in with the web chat session" "$r" 'HTTP/1.1 200' 'bb_admin=' '"nip":"197803032005032003"' '"role":"hr"'
 HRS=$(echo "$r" | grep -oE 'bb_admin=[0-9a-f]{64}' | head -1)
 HRCSRF=$(echo "$r" | tail -1 | jq -r .csrf)
 [ "$HRCSRF" != "$OPCSRF" ] && ok "each session has its own CSRF token" || bad "CSRF tokens differ"

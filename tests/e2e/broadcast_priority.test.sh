@@ -14,13 +14,13 @@ N=300
 {
     echo "nip,name,unit,role"
     for i in $(seq 1 $N); do printf '1990010120150%05d,Orang %d,Unit %d,employee\n' "$i" "$i" $((i % 7)); done
-    grep '^198501012010011001,' config/demo-people.csv | cut -d, -f1-3,6
+    grep '^198501012010012001,' config/demo-people.csv | cut -d, -f1-3,6
 } >"$TMP/people.csv"
 "$BIN" --db "$DB" people import "$TMP/people.csv" >/dev/null
 sqlite3 "$DB" "INSERT INTO identities(channel, ext_id, person_id, linked_at, last_seen)
-  SELECT 'telegram', CAST(6000000000 + id AS TEXT), id, 0, 0 FROM people WHERE nip <> '198501012010011001';
+  SELECT 'telegram', CAST(6000000000 + id AS TEXT), id, 0, 0 FROM people WHERE nip <> '198501012010012001';
   INSERT INTO identities(channel, ext_id, person_id, linked_at, last_seen)
-  SELECT 'telegram', '$CHAT', id, 0, 0 FROM people WHERE nip = '198501012010011001';"
+  SELECT 'telegram', '$CHAT', id, 0, 0 FROM people WHERE nip = '198501012010012001';"
 consent_all "$DB" # onboarded: /menu is the menu (not onboarding)
 out=$("$BIN" --db "$DB" broadcast --to all --text "Pengumuman: apel pagi Senin pukul 07.30.")
 check "the broadcast is queued for everyone" grep -q "broadcast 1: $((N + 1)) message(s) queued" <<<"$out"

@@ -26,7 +26,7 @@ expect "wellbeing: raw, score, items, alerted" "$TMP/wb.db" "$AYU" \
     '[.wellbeing[] | [.raw, .score, .items, .alerted]]' '[[5,20,"1,1,0,1,2",1]]'
 expect "wellbeing: consent stored" "$TMP/wb.db" "$AYU" \
     '[.consents[] | select(.purpose == "wellbeing_alert") | .granted]' '[1]'
-expect "wellbeing: nothing in the HR person's export" "$TMP/wb.db" 197803032005031003 \
+expect "wellbeing: nothing in the HR person's export" "$TMP/wb.db" 197803032005032003 \
     '.wellbeing | length' '0'
 
 play "$TMP/wl.db" "$TR/wellbeing-low.id.txt"
@@ -72,7 +72,7 @@ expect "feedback: anonymous feedback is not in the giver's export" "$TMP/fba.db"
 expect "feedback: the request shows answered" "$TMP/fba.db" "$FAJAR" \
     '[.feedback_requests[] | [.direction, .status]]' '[["asked_of_me","answered"]]'
 expect "feedback: /cancel inside feedback.give leaves the request declined" "$TMP/fba.db" \
-    199304042019032008 '[.feedback_requests[] | [.direction, .status]]' \
+    199304042019031008 '[.feedback_requests[] | [.direction, .status]]' \
     '[["asked_of_me","declined"]]'
 
 # forget: the giver's rows go, and with them what they gave and were asked

@@ -26,13 +26,13 @@ BUILD=${BIMBING_BUILD:-build}
 BIN=${BIMBING_BIN:-$BUILD/bin/bimbing}
 
 # The demo people (config/demo-people.csv) the tests act as.
-AYU=198501012010011001    # Ayu Lestari, employee, Biro SDM, Indonesian
-BUDI=199002022015022002   # Budi Santoso, employee, Dinas Kominfo, English
-HR=197803032005031003     # Siti Rahmawati, hr
+AYU=198501012010012001    # Ayu Lestari, employee, Biro SDM, Indonesian
+BUDI=199002022015021002   # Budi Santoso, employee, Dinas Kominfo, English
+HR=197803032005032003     # Siti Rahmawati, hr
 ANDI=197505052000031005   # Andi Wijaya, mentor
-MADE=198208082008012006   # Made Sutrisna, mentor
+MADE=198208082008011006   # Made Sutrisna, mentor
 YOHANA=198011112006042007 # Yohana Rumbiak, mentor
-RIZKY=199304042019032008
+RIZKY=199304042019031008
 DEWI=199107072017012009
 FAJAR=198906062014031010
 PUTRI=199512122020122011

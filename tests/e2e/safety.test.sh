@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib.sh
 e2e_init
-AYU=198501012010011001
+AYU=198501012010012001
 NOW=2026-11-27T09:00:00Z
 DB=$TMP/s.db
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null 2>&1

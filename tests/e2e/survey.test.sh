@@ -78,8 +78,8 @@ answer() { # answer NIP SCORE
 }
 # Biro SDM: Ayu 10, Siti 9, Putri 9; Dinas Kominfo: Budi 8, Andi 7, Rizky 3; Bappeda: Made 0
 answer $AYU 10; answer $SITI 9; answer 199512122020122011 9
-answer $BUDI 8; answer 197505052000031005 7; answer 199304042019032008 3
-answer 198208082008012006 0
+answer $BUDI 8; answer 197505052000031005 7; answer 199304042019031008 3
+answer 198208082008011006 0
 # Dewi opens the survey but does not answer; the others never open it.
 echo '{"tick":true}' | "$BIN" --db "$DB" chat --as 199107072017012009 --jsonl --now 2026-11-27T09:10:00Z >/dev/null
 check "seven answered" [ "$(q "$DB" "select sum(answered) from survey_invitations")" = 7 ]
@@ -97,7 +97,7 @@ check "the answers carry no person id and no time" \
 reminded=$(q "$DB" "select group_concat(p.nip) from (select distinct person_id from outbox where batch_id = -1) o join people p on p.id = o.person_id")
 check "reminders went out once the time came" [ -n "$reminded" ]
 check "...to the five non-responders only" [ "$(q "$DB" "select count(distinct person_id) from outbox where batch_id = -1")" = 5 ]
-for nip in $AYU $SITI $BUDI 198208082008012006; do
+for nip in $AYU $SITI $BUDI 198208082008011006; do
     check "...not to $nip, who answered" bash -c "! grep -q $nip <<<'$reminded'"
 done
 check "Dewi, inside the survey, is reminded to answer the open question" \

@@ -52,7 +52,7 @@ check "start-up calls deleteWebhook and setMyCommands for id and en" \
 
 # ---- registration ---------------------------------------------------------------
 say $CHAT_X "halo"
-check "an unknown user gets the bilingual how-to-join note" wait_for 5 has_text $CHAT_X "invite code from your HR team"
+check "an unknown user gets the bilingual how-to-join note" wait_for 5 has_text $CHAT_X "invite code from HR"
 say $CHAT_X "/start ZZZZZZZZZZ"
 check "a wrong code is refused politely" wait_for 5 has_text $CHAT_X "That code is unknown"
 for i in 1 2 3 4 5; do say $CHAT_X "/start ZZZZZZZZZ$i"; done
@@ -109,6 +109,9 @@ check "typed number for the second option (No) ends the check-in" wait_for 5 has
 "$BIN" --db "$DB" export $BUDI >"$TMP/budi.json" 2>/dev/null
 check "the check-in is recorded with mood 1 and the typed answers" \
     jq -e '.checkins | length == 1 and .[0].mood == 1 and .[0].win == "Helped a colleague" and .[0].wants_help == 0' "$TMP/budi.json" >/dev/null
+say $CHAT_B "/checkin"
+check "the first question offers Later and Skip this one as buttons" wait_for 5 press $CHAT_B "~skip"
+check "Skip this one closes the check-in without a reminder" wait_for 5 has_text $CHAT_B "we'll skip this one"
 
 # ---- 429, 5xx, 403 ---------------------------------------------------------------
 ctl fault '{"method":"sendMessage","status":429,"retry_after":2,"count":1}' >/dev/null

@@ -76,6 +76,11 @@ has "check-in by typed text completes (low mood path)" "$r" 'Terima kasih atas k
 eq "typed check-in stored" "$(sql "SELECT mood || '|' || blocker || '|' || wants_help FROM checkins ORDER BY id DESC LIMIT 1")" \
     "2|jadwal padat|-1"
 
+# --- the first question's "Nanti saja" button puts the check-in off
+r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin expect 'Bagaimana minggu Anda' button 'Nanti saja' \
+    expect 'saya tanyakan lagi')
+has "check-in put off by its Nanti saja button" "$r" 'Baik, saya tanyakan lagi pada'
+
 # --- reconnect: what was sent while away is replayed after the watermark
 r=$(wsc --cookie "$AYU_COOKIE" -- text /checkin)
 for _ in $(seq 1 50); do

@@ -17,10 +17,10 @@ TOKEN=e2e-token
 PHONE_ID=1098765432
 VERIFY=e2e-verify
 BPORT=$(free_port)
-AYU_NIP=198501012010011001
+AYU_NIP=198501012010012001
 AYU=081234567801 # demo person, as people type it; WhatsApp says 6281234567801
 AYU_WA=6281234567801
-BUDI_NIP=199002022015022002
+BUDI_NIP=199002022015021002
 BUDI=081234567802
 
 cat >"$TMP/templates.json" <<'EOF'
@@ -30,8 +30,8 @@ EOF
 
 "$BIN" people import config/demo-people.csv --db "$TMP/db" >"$TMP/import.out" 2>&1 ||
     { bad "people import" "$(cat "$TMP/import.out")"; e2e_exit; }
-CODE_AYU=$("$BIN" --db "$TMP/db" invite 198501012010011001 2>/dev/null)
-CODE_BUDI=$("$BIN" --db "$TMP/db" invite 199002022015022002 2>/dev/null)
+CODE_AYU=$("$BIN" --db "$TMP/db" invite 198501012010012001 2>/dev/null)
+CODE_BUDI=$("$BIN" --db "$TMP/db" invite 199002022015021002 2>/dev/null)
 
 start_fake "$FAKE" "$TMP/fport" --token "$TOKEN" --phone-id "$PHONE_ID" \
     --app-secret "$SECRET" --webhook "http://127.0.0.1:$BPORT/webhooks/whatsapp" ||
@@ -159,8 +159,8 @@ write '{"from":"'$AYU'","text":"/checkin"}' >/dev/null
 wait_more $AYU_WA "$n" >/dev/null
 settle $AYU_WA >/dev/null
 m=$(last_ok $AYU_WA)
-check_flag "the 5-point mood scale is sent as a list (button Pilih, 5 rows)" \
-    "$(echo "$m" | jq -r '(.interactive.type == "list") and (.interactive.action.button == "Pilih") and ([.interactive.action.sections[].rows[]] | length == 5) | if . then 1 else 0 end')" "$m"
+check_flag "the 5-point mood scale is sent as a list (button Pilih, 5 rows, then Nanti saja and Lewati kali ini)" \
+    "$(echo "$m" | jq -r '(.interactive.type == "list") and (.interactive.action.button == "Pilih") and ([.interactive.action.sections[].rows[] | .title] == ["1 Berat", "2 Kurang", "3 Biasa", "4 Baik", "5 Hebat", "Nanti saja", "Lewati kali ini"]) | if . then 1 else 0 end')" "$m"
 row=$(echo "$m" | jq -c '.interactive.action.sections[0].rows[3]')
 n=$(n_ok $AYU_WA)
 write "{\"from\":\"$AYU\",\"list\":$(echo "$row" | jq -c '{id, title: "not the title"}')}" >/dev/null

@@ -103,7 +103,7 @@ static void test_person_upsert(void **state)
     int64_t id1, id2, n;
     int created;
     memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, "198501012010011001", sizeof(p.nip));
+    bb_strlcpy(p.nip, "198501012010012001", sizeof(p.nip));
     bb_strlcpy(p.name, "Ayu Lestari", sizeof(p.name));
     bb_strlcpy(p.unit, "Biro SDM", sizeof(p.unit));
     bb_strlcpy(p.phone, "628111", sizeof(p.phone));
@@ -115,13 +115,13 @@ static void test_person_upsert(void **state)
     assert_string_equal(q.role, "employee");
     /* update: "" keeps, given values replace */
     memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, "198501012010011001", sizeof(p.nip));
+    bb_strlcpy(p.nip, "198501012010012001", sizeof(p.nip));
     bb_strlcpy(p.unit, "Bappeda", sizeof(p.unit));
     bb_strlcpy(p.lang, "en", sizeof(p.lang));
     assert_int_equal(store_person_upsert(f->st, &p, &id2, &created), BB_OK);
     assert_int_equal(created, 0);
     assert_int_equal(id1, id2);
-    assert_int_equal(store_person_by_nip(f->st, "198501012010011001", &q), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010012001", &q), BB_OK);
     assert_string_equal(q.name, "Ayu Lestari");
     assert_string_equal(q.unit, "Bappeda");
     assert_string_equal(q.lang, "en");
@@ -563,12 +563,12 @@ static void test_checkins(void **state)
 /* A person with a row in every table, plus a bystander. */
 static int64_t populate(struct fx *f, int64_t *other)
 {
-    int64_t a = add_person(f->st, "198501012010011001", "Ayu Lestari");
+    int64_t a = add_person(f->st, "198501012010012001", "Ayu Lestari");
     struct store_person sub;
     memset(&sub, 0, sizeof(sub));
     bb_strlcpy(sub.nip, "2", sizeof(sub.nip));
     bb_strlcpy(sub.name, "Budi", sizeof(sub.name));
-    bb_strlcpy(sub.supervisor_nip, "198501012010011001", sizeof(sub.supervisor_nip));
+    bb_strlcpy(sub.supervisor_nip, "198501012010012001", sizeof(sub.supervisor_nip));
     assert_int_equal(store_person_upsert(f->st, &sub, other, NULL), BB_OK);
     assert_int_equal(store_identity_link(f->st, "telegram", "555", a, 1), BB_OK);
     assert_int_equal(store_identity_link(f->st, "telegram", "777", *other, 1), BB_OK);
@@ -602,9 +602,9 @@ static int64_t populate(struct fx *f, int64_t *other)
     bb_strlcpy(t.kind, "remind", sizeof(t.kind));
     t.due = 99;
     assert_int_equal(store_timer_add(f->st, &t, NULL), BB_OK);
-    assert_int_equal(store_audit(f->st, "hr:197803032005031003", "invite", a, "code issued", 6),
+    assert_int_equal(store_audit(f->st, "hr:197803032005032003", "invite", a, "code issued", 6),
                      BB_OK);
-    assert_int_equal(store_audit(f->st, "hr:197803032005031003", "invite", *other, "x", 6), BB_OK);
+    assert_int_equal(store_audit(f->st, "hr:197803032005032003", "invite", *other, "x", 6), BB_OK);
     return a;
 }
 
@@ -670,8 +670,8 @@ static void test_forget(void **state)
     assert_int_equal(rows(f, "SELECT COUNT(*) FROM audit_log"), 2);
     assert_int_equal(rows(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'forget'"), 1);
     assert_int_equal(
-        rows(f, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%198501012010011001%'"), 0);
-    bb_sha256_hex("198501012010011001", 18, hash);
+        rows(f, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%198501012010012001%'"), 0);
+    bb_sha256_hex("198501012010012001", 18, hash);
     {
         sqlite3 *db;
         sqlite3_stmt *s;

@@ -29,7 +29,7 @@ static void fx_init(struct fx *f)
 {
     struct store_person p;
     memset(&p, 0, sizeof(p));
-    bb_strlcpy(p.nip, "198501012010011001", sizeof(p.nip));
+    bb_strlcpy(p.nip, "198501012010012001", sizeof(p.nip));
     bb_strlcpy(p.name, "Ayu Lestari", sizeof(p.name));
     bb_strlcpy(p.phone, "6281234567801", sizeof(p.phone));
     assert_int_equal(store_person_upsert(f->st, &p, &f->pid, NULL), BB_OK);

@@ -49,7 +49,7 @@
 #define TR_MAX_EXPECT  64 /* replies expected after one sent line */
 #define TR_MAX_CHOICES 16
 #define TR_DEFAULT_NOW "2026-11-27T09:00:00Z" /* a Friday, 16:00 WIB */
-#define TR_DEFAULT_AS  "198501012010011001"
+#define TR_DEFAULT_AS  "198501012010012001"
 
 static int tr_timeout_ms = 10000;
 

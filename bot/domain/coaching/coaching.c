@@ -668,7 +668,8 @@ static int act_feedback_find(const struct domain_ctx *d, const struct store_pers
     }
     if (store_identity_last(d->st, cand[0].id, ch, sizeof(ch), ext, sizeof(ext)) != BB_OK) {
         resultf(d, p, "none",
-                "%s belum terhubung dengan bimbing, jadi belum bisa saya mintai umpan balik.",
+                "%s belum terhubung dengan bimbing, jadi permintaan umpan balik belum dapat saya "
+                "kirimkan kepadanya.",
                 "%s has not joined bimbing yet, so I can't ask them for feedback.", cand[0].name);
         return BB_OK;
     }

@@ -58,12 +58,11 @@ int mentoring_grade_rank(const char *grade)
     return (gol - 1) * 4 + (ruang - 'A') + 1;
 }
 
-static void first_name(const char *name, char *out, size_t n)
+/* The name p is called by (sapaan_called: panggilan, or the first name
+ * without titles). */
+static void first_name(const struct store_person *p, char *out, size_t n)
 {
-    bb_strlcpy(out, name, n);
-    char *sp = strchr(out, ' ');
-    if (sp)
-        *sp = '\0';
+    sapaan_called(p->panggilan, p->name, out, n);
 }
 
 void mentoring_fmt_date(const struct domain_ctx *d, const char *tz, int64_t t, int lang, int style,
@@ -377,7 +376,9 @@ static int contact_line(const struct domain_ctx *d, const struct store_person *o
                         const char *first, struct bb_buf *id, struct bb_buf *en)
 {
     char handle[64], who[160]; /* Indonesian names them as the register does */
-    sapaan_name(sapaan_gender(other->gender, other->nip), other->name, who, sizeof(who));
+    char called[64];
+    first_name(other, called, sizeof(called));
+    sapaan_name(sapaan_gender(other->gender, other->nip), called, who, sizeof(who));
     int rc = store_identity_handle(d->st, other->id, "telegram", handle, sizeof(handle));
     if (rc == BB_OK) {
         bb_buf_printf(id, " Hubungi %s di Telegram: https://t.me/%s", who, handle);
@@ -417,15 +418,15 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
         (rc = store_mentoring_requests(d->st, &req, &nreq)) != BB_OK ||
         (rc = goals_of(&me, req, nreq, &goals)) != BB_OK)
         goto out;
-    first_name(me.name, f1, sizeof(f1));
-    first_name(mo.name, f2, sizeof(f2));
+    first_name(&me, f1, sizeof(f1));
+    first_name(&mo, f2, sizeof(f2));
     /* the register: "Bapak Andi" / "Ibu Ayu" / the first name, and the same
      * title before a full name */
     char g1 = sapaan_gender(me.gender, me.nip), g2 = sapaan_gender(mo.gender, mo.nip);
     const char *t1 = g1 == 'L' ? "Bapak " : g1 == 'P' ? "Ibu " : "";
     const char *t2 = g2 == 'L' ? "Bapak " : g2 == 'P' ? "Ibu " : "";
-    sapaan_name(g1, me.name, s1, sizeof(s1));
-    sapaan_name(g2, mo.name, s2, sizeof(s2));
+    sapaan_name(g1, f1, s1, sizeof(s1));
+    sapaan_name(g2, f2, s2, sizeof(s2));
     if (pr->intro_mentee_at) {
         got |= 1;
     } else {
@@ -1117,7 +1118,7 @@ static int act_relay_first(const struct domain_ctx *d, const struct store_person
                     "teruskan. Silakan coba lagi nanti.",
                     other.name);
         bb_snprintf(ben, sizeof(ben),
-                    "%s is not connected to bimbing yet, so I could not pass on your message. "
+                    "%s has not joined bimbing yet, so I could not pass on your message. "
                     "Please try again later.",
                     other.name);
         return mentoring_send_one(d, p->id, bid, ben);
@@ -1214,7 +1215,7 @@ static int act_share_number(const struct domain_ctx *d, const struct store_perso
         return rc;
     }
     rc = BB_OK;
-    first_name(p->name, f, sizeof(f));
+    first_name(p, f, sizeof(f));
     for (int i = 0; i < n + has_mine && rc == BB_OK; i++) {
         const struct store_pairing *pr = i < n ? &v[i] : &mine;
         int mentee = pr->mentee_id == p->id;

@@ -43,14 +43,15 @@ enum people_col {
     COL_WORK_DAYS,
     COL_WORK_HOURS,
     COL_GENDER,
+    COL_PANGGILAN,
     NCOLS
 };
 #define NREQUIRED 4 /* nip, name, unit, role */
 
 static const char *const col_names[NCOLS] = {
-    "nip",       "name",      "unit",       "role",  "position",       "grade",
-    "language",  "timezone",  "phone",      "email", "supervisor_nip", "strengths",
-    "interests", "work_days", "work_hours", "gender"};
+    "nip",       "name",      "unit",       "role",   "position",       "grade",
+    "language",  "timezone",  "phone",      "email",  "supervisor_nip", "strengths",
+    "interests", "work_days", "work_hours", "gender", "panggilan"};
 
 /* ---- the CSV reader ---------------------------------------------------- */
 
@@ -482,7 +483,8 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
                                        [COL_INTERESTS] = 1024,
                                        [COL_WORK_DAYS] = 48,
                                        [COL_WORK_HOURS] = 16,
-                                       [COL_GENDER] = 64};
+                                       [COL_GENDER] = 64,
+                                       [COL_PANGGILAN] = sizeof(p->panggilan)};
     int line = c->rec_line, before = im->rep->nerrors;
     char *v;
     memset(p, 0, sizeof(*p));
@@ -585,6 +587,12 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
         field_err(im, line, COL_GENDER, "gender must be L (laki-laki) or P (perempuan)");
     else if (*v)
         bb_strlcpy(p->gender, sapaan_gender_norm(v), sizeof(p->gender));
+    v = value(im, c, COL_PANGGILAN);
+    if (strpbrk(v, "\n\r\t,{}"))
+        field_err(im, line, COL_PANGGILAN,
+                  "panggilan must be one line: the name to address the person by, e.g. Budi");
+    else
+        bb_strlcpy(p->panggilan, v, sizeof(p->panggilan));
     return im->rep->nerrors - before;
 }
 
