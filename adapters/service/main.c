@@ -82,10 +82,12 @@ static int open_store(struct app *a)
     return chan_store_setup(a->st);
 }
 
-/* A flow library whose flows may call the actions of this build's modules. */
-static int new_lib(struct flow_lib **out)
+/* A flow library whose flows may call the actions of this build's modules,
+ * checked in every register the instance allows (casual: "santai" too). */
+static int new_lib(struct flow_lib **out, int casual)
 {
     struct flow_actions acts = domain_flow_actions(domain_modules);
+    acts.casual = casual;
     int rc = flow_lib_new(out);
     if (rc == BB_OK)
         flow_lib_set_actions(*out, &acts);
@@ -99,7 +101,7 @@ static int load_flows(struct app *a, int quiet)
 {
     struct flow_diags d;
     int rc;
-    if (new_lib(&a->lib) != BB_OK)
+    if (new_lib(&a->lib, a->cfg.casual) != BB_OK)
         return BB_ENOMEM;
     flow_diags_init(&d);
     rc = flow_lib_load_dir(a->lib, a->cfg.flows_dir, &d);
@@ -164,7 +166,7 @@ static int setup(struct app *a, int need_flows)
                     bb_strerror(rc));
             return rc;
         }
-    } else if (new_lib(&a->lib) != BB_OK) {
+    } else if (new_lib(&a->lib, a->cfg.casual) != BB_OK) {
         return BB_ENOMEM;
     }
     int rc2 = core_new(a->st, a->lib, domain_modules, &a->core);
@@ -286,7 +288,7 @@ static int cmd_flows(struct app *a, int argc, char **argv)
         struct flow_lib *lib = NULL;
         int bad = 0, files = 0;
         flow_diags_init(&d);
-        if (new_lib(&lib) != BB_OK)
+        if (new_lib(&lib, a->cfg.casual) != BB_OK)
             return 1;
         if (argc == 1) {
             int rc = flow_lib_load_dir(lib, a->cfg.flows_dir, &d);
@@ -308,7 +310,7 @@ static int cmd_flows(struct app *a, int argc, char **argv)
             /* The given files are checked together (commands, calls); a
              * call may also go to a flow of the flows directory. */
             struct flow_lib *dirlib = NULL;
-            if (new_lib(&dirlib) == BB_OK) {
+            if (new_lib(&dirlib, a->cfg.casual) == BB_OK) {
                 flow_lib_load_dir(dirlib, a->cfg.flows_dir, NULL);
                 if (flow_lib_check_with(lib, dirlib, &d) != BB_OK)
                     bad = 1;
@@ -334,7 +336,7 @@ static int cmd_flows(struct app *a, int argc, char **argv)
         struct flow_lib *lib = NULL;
         struct flow_diags d;
         flow_diags_init(&d);
-        if (new_lib(&lib) != BB_OK)
+        if (new_lib(&lib, a->cfg.casual) != BB_OK)
             return 1;
         int lrc = flow_lib_load_dir(lib, a->cfg.flows_dir, &d);
         for (int i = 0; i < d.n; i++) {

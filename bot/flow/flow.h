@@ -84,6 +84,12 @@ struct flow_text {
 /* The key of a text's casual variant: {"id": ..., "en": ..., "id_santai": ...} */
 #define FLOW_CASUAL_KEY "id_santai"
 
+/* 1 when an Indonesian text addresses someone in the formal register: it
+ * says "Anda" (a word) or uses {{sapaan}} / {{sapaan_nama}}. Such a text
+ * needs a casual variant where the instance allows the casual register;
+ * a text that addresses nobody reads the same in both. */
+int flow_register_formal(const char *text);
+
 /* The first register fault of an Indonesian text, skipping {{variables}}:
  * in a formal text (casual 0) a kamu/-mu form ("kamu", "kau", "engkau",
  * "minggumu"; a short list of words that merely end in "mu" is allowed:
@@ -523,6 +529,11 @@ struct flow_action_def {
 struct flow_actions {
     const struct flow_action_def *(*row)(const void *ctx, int i);
     const void *ctx;
+    /* The instance allows the casual register ("register": "santai"): then
+     * every Indonesian text that addresses the person formally
+     * (flow_register_formal) must carry its casual variant, else the flow
+     * is refused (docs/coaching.md, "Register"). */
+    int casual;
 };
 
 /* The row named name, or NULL (acts may be NULL: no actions). */

@@ -211,6 +211,12 @@ static int parse_text(struct ld *L, const cJSON *j, struct flow_text *t, const c
             return -1;
         }
     }
+    if (casual_ok && L->acts && L->acts->casual && t->t[0] && !t->casual &&
+        flow_register_formal(t->t[0]))
+        ERR(L,
+            "%s: this instance allows the casual register (\"register\": \"santai\"), so a "
+            "text that says \"Anda\" or uses {{sapaan}} needs its casual variant \"%s\"",
+            what, FLOW_CASUAL_KEY);
     for (int i = 0; i < FLOW_NLANG; i++)
         if (!t->t[i] && !given[i])
             ERR(L, "%s: missing translation \"%s\"", what, flow_langs[i]);

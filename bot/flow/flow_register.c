@@ -6,6 +6,9 @@
  * "Anda". Word-level: a word is a run of letters (any byte of a multi-byte
  * UTF-8 character counts as a letter); {{variables}} are skipped.
  *
+ * flow_register_formal tells the texts that address someone formally (they
+ * need a casual variant where the instance allows "santai").
+ *
  * Called by the flow loader (flow_load.c, through flow_check.c, which adds
  * the line:column) for every Indonesian text; pure, any thread.
  */
@@ -99,6 +102,38 @@ int flow_register_fault(const char *text, int casual, size_t *at, char *word, si
             bb_strlcpy(word, w, wn);
             return 1;
         }
+    }
+    return 0;
+}
+
+int flow_register_formal(const char *text)
+{
+    const char *p = text;
+    while (p && *p) {
+        if (p[0] == '{' && p[1] == '{') {
+            const char *e = strstr(p + 2, "}}");
+            if (!e)
+                return 0;
+            const char *s = p + 2;
+            while (*s == ' ')
+                s++;
+            size_t k = 0;
+            while (s + k < e && (isalnum((unsigned char)s[k]) || s[k] == '_'))
+                k++;
+            if ((k == 6 && !strncmp(s, "sapaan", 6)) || (k == 11 && !strncmp(s, "sapaan_nama", 11)))
+                return 1;
+            p = e + 2;
+            continue;
+        }
+        if (!is_letter((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        const char *w = p;
+        while (*p && is_letter((unsigned char)*p))
+            p++;
+        if (p - w == 4 && !strncmp(w, "Anda", 4))
+            return 1;
     }
     return 0;
 }

@@ -55,13 +55,16 @@ static void test_rules(void **state)
     " \"title\": {\"id\": \"Uji\", \"en\": \"Test\"}, \"start\": \"a\",\n"                         \
     " \"nodes\": {\n"
 
-/* flow_parse of src: its diagnostics formatted into out, one a line. */
-static int parse_diag(const char *src, char *out, size_t n)
+/* flow_parse of src, for an instance that allows the casual register or
+ * not: its diagnostics formatted into out, one a line. */
+static int parse_diag_in(int casual, const char *src, char *out, size_t n)
 {
     struct flow *f = NULL;
     struct flow_diags d;
+    struct flow_actions acts = *tfx_actions();
+    acts.casual = casual;
     flow_diags_init(&d);
-    int rc = flow_parse(src, strlen(src), "t.json", tfx_actions(), &f, &d);
+    int rc = flow_parse(src, strlen(src), "t.json", &acts, &f, &d);
     out[0] = '\0';
     for (int i = 0; i < d.n; i++) {
         char line[600];
@@ -73,6 +76,42 @@ static int parse_diag(const char *src, char *out, size_t n)
     flow_diags_free(&d);
     flow_free(f);
     return rc == BB_OK ? 0 : nerr;
+}
+
+static int parse_diag(const char *src, char *out, size_t n)
+{
+    return parse_diag_in(0, src, out, n);
+}
+
+/* Where the instance allows "santai", a text that addresses the person
+ * formally needs its casual variant; one that addresses nobody does not. */
+static void test_casual_required(void **state)
+{
+    (void)state;
+    char msg[2048];
+    assert_true(flow_register_formal("Bagaimana minggu Anda?"));
+    assert_true(flow_register_formal("Halo, {{ sapaan_nama }}!"));
+    assert_true(flow_register_formal("Dan {{sapaan}} tidak sendirian."));
+    assert_false(flow_register_formal("Apa satu hal yang berhasil minggu ini?"));
+    assert_false(flow_register_formal("Halo {{first_name}}, {{sapaan_x}} Andalan."));
+    static const char *const formal_only =
+        FLOW_HEAD "  \"a\": {\"say\": {\"id\": \"Baik, Anda.\", \"en\": \"Okay.\"}, "
+                  "\"next\": \"b\"},\n"
+                  "  \"b\": {\"say\": {\"id\": \"Selesai.\", \"en\": \"Done.\"}, "
+                  "\"end\": true}}}";
+    /* a formal-only instance takes it */
+    assert_int_equal(parse_diag_in(0, formal_only, msg, sizeof(msg)), 0);
+    /* one that allows santai refuses it, naming the node; b is neutral */
+    assert_int_equal(parse_diag_in(1, formal_only, msg, sizeof(msg)), 1);
+    assert_non_null(strstr(msg, "[t.reg/a] say: this instance allows the casual register"));
+    assert_non_null(strstr(msg, "needs its casual variant \"id_santai\""));
+    /* with the variant it loads */
+    assert_int_equal(parse_diag_in(1,
+                                   FLOW_HEAD "  \"a\": {\"say\": {\"id\": \"Baik, Anda.\", "
+                                             "\"id_santai\": \"Oke, kamu.\", \"en\": "
+                                             "\"Okay.\"}, \"end\": true}}}",
+                                   msg, sizeof(msg)),
+                     0);
 }
 
 static void test_loader_line_column(void **state)
@@ -205,4 +244,5 @@ static void test_sapaan(void **state)
 }
 
 TFX_MAIN(cmocka_unit_test(test_rules), cmocka_unit_test(test_loader_line_column),
-         cmocka_unit_test(test_engine_variant), cmocka_unit_test(test_sapaan))
+         cmocka_unit_test(test_casual_required), cmocka_unit_test(test_engine_variant),
+         cmocka_unit_test(test_sapaan))

@@ -101,4 +101,30 @@ else
     bad_err "flows list: the good flows stay loaded beside a broken one"
 fi
 
+# Every register: the shipped flows pass for an instance that allows the
+# casual register too (every text that says "Anda" has its variant), and a
+# formal-only text is refused there but not in a formal instance.
+echo '{"register": "santai"}' >"$tmp/santai.json"
+if "$BIN" --config "$tmp/santai.json" flows check >"$tmp/out" 2>"$tmp/err"; then
+    ok "shipped flows pass in the santai register"
+else
+    bad_err "shipped flows pass in the santai register"
+fi
+cat >"$tmp/formal_only.json" <<'JSON'
+{"id": "t.formal", "version": 1, "kind": "coaching", "title": {"id": "Uji", "en": "Test"},
+ "triggers": [{"command": "uji"}], "start": "a",
+ "nodes": {"a": {"say": {"id": "Terima kasih, {{sapaan_nama}}.", "en": "Thank you."}, "end": true}}}
+JSON
+if "$BIN" flows check "$tmp/formal_only.json" >"$tmp/out" 2>"$tmp/err"; then
+    ok "a formal-only text passes in the formal register"
+else
+    bad_err "a formal-only text passes in the formal register"
+fi
+if ! "$BIN" --config "$tmp/santai.json" flows check "$tmp/formal_only.json" >"$tmp/out" 2>"$tmp/err" &&
+    grep -qF '[t.formal/a] say: this instance allows the casual register' "$tmp/err"; then
+    ok "...and is refused where santai is allowed"
+else
+    bad_err "...and is refused where santai is allowed"
+fi
+
 e2e_finish
