@@ -55,6 +55,10 @@ struct chan {
     /* Send what is due; now_ms is the monotonic clock. Returns the ms until
      * it wants to be called again (0: as soon as possible). */
     int64_t (*egress)(void *self, int64_t now_ms);
+    /* Optional (may be NULL): inside the service loop's transaction of one
+     * pass, record the finished sends and claim new ones (egress_prepare());
+     * the sending itself waits for egress(), after the commit. */
+    void (*prepare)(void *self);
     void (*free)(void *self);
     /* Optional (may be NULL): egress counters for /metrics. */
     void (*stats)(void *self, struct egress_stats *out);

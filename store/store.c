@@ -327,6 +327,45 @@ int store_begin(struct store *st)
     return BB_OK;
 }
 
+int store_in_tx(const struct store *st)
+{
+    return st->tx_depth > 0;
+}
+
+int store_after_commit(struct store *st, store_after_fn fn, void *arg)
+{
+    assert(fn);
+    if (st->tx_depth <= 0) {
+        fn(arg, 1);
+        return BB_OK;
+    }
+    for (int i = 0; i < st->nafter; i++)
+        if (st->after[i].fn == fn && st->after[i].arg == arg)
+            return BB_OK;
+    if (st->nafter >= STORE_AFTER_MAX)
+        return BB_ELIMIT;
+    st->after[st->nafter].fn = fn;
+    st->after[st->nafter].arg = arg;
+    st->nafter++;
+    return BB_OK;
+}
+
+/* The outermost transaction ended: run its hooks (taken off first, so a
+ * hook may begin and end transactions of its own). */
+static void run_after(struct store *st, int committed)
+{
+    int n = st->nafter;
+    struct {
+        store_after_fn fn;
+        void *arg;
+    } h[STORE_AFTER_MAX];
+    assert(n >= 0 && n <= STORE_AFTER_MAX);
+    memcpy(h, st->after, sizeof(h[0]) * (size_t)n);
+    st->nafter = 0;
+    for (int i = 0; i < n; i++)
+        h[i].fn(h[i].arg, committed);
+}
+
 int store_commit(struct store *st)
 {
     int rc;
@@ -340,6 +379,7 @@ int store_commit(struct store *st)
         st->tx_failed = 0;
         store_q_exec(st, "ROLLBACK", STORE_NOARGS, NULL);
         store_seterr(st, "transaction rolled back by an inner rollback");
+        run_after(st, 0);
         return BB_ESTATE;
     }
     rc = store_q_exec(st, "COMMIT", STORE_NOARGS, NULL);
@@ -347,7 +387,10 @@ int store_commit(struct store *st)
         /* A failed COMMIT may leave the transaction open: end it. */
         if (!sqlite3_get_autocommit(st->db))
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    } else if (st->wipe_wal) {
+        run_after(st, 0);
+        return rc;
+    }
+    if (st->wipe_wal) {
         /* Committed: move every frame into the database and truncate the
          * log to zero bytes. A reader holding an old snapshot (another
          * process) can keep it from completing: no waiting for it (the
@@ -364,6 +407,7 @@ int store_commit(struct store *st)
             bb_log(BB_LOG_INFO, "store", "wal checkpoint: busy; retried after the next wipe");
         st->wipe_wal = busy;
     }
+    run_after(st, 1);
     return rc;
 }
 
@@ -383,9 +427,11 @@ int store_rollback(struct store *st)
         return BB_OK;
     }
     st->tx_failed = 0;
-    if (sqlite3_get_autocommit(st->db))
-        return BB_OK; /* SQLite already rolled back (e.g. after SQLITE_FULL) */
-    return store_q_exec(st, "ROLLBACK", STORE_NOARGS, NULL);
+    int rc = BB_OK;
+    if (!sqlite3_get_autocommit(st->db)) /* else SQLite already rolled back (SQLITE_FULL) */
+        rc = store_q_exec(st, "ROLLBACK", STORE_NOARGS, NULL);
+    run_after(st, 0);
+    return rc;
 }
 
 int store_tx_end(struct store *st, int rc)

@@ -57,6 +57,20 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
+/* Work that may be done only once what a transaction wrote is durable (move
+ * a polling offset, answer a webhook, send a claimed message): fn(arg, 1)
+ * runs right after the outermost COMMIT succeeds, fn(arg, 0) when the
+ * outermost transaction rolls back (or its COMMIT fails) instead. Outside a
+ * transaction fn(arg, 1) runs at once. The same (fn, arg) pair is kept once
+ * per transaction; at most STORE_AFTER_MAX pairs (BB_ELIMIT beyond, nothing
+ * kept). Hooks run in the order they were added, outside the transaction,
+ * and may begin new ones. */
+#define STORE_AFTER_MAX 16
+typedef void (*store_after_fn)(void *arg, int committed);
+int store_after_commit(struct store *st, store_after_fn fn, void *arg);
+/* Is a transaction open (store_begin() not yet matched)? */
+int store_in_tx(const struct store *st);
+
 /* ---- people ------------------------------------------------------------ */
 
 struct store_person {

@@ -372,7 +372,7 @@ int store_coaching_summary(struct store *st, int64_t person_id, const char *year
     memset(out, 0, sizeof(*out));
     rc = store_q_one(
         st,
-        "SELECT (SELECT COALESCE(SUM(minutes), 0) FROM jp_sources WHERE person_id = ?1"
+        "SELECT (SELECT COALESCE(SUM(minutes), 0) FROM jp_sources NOT INDEXED WHERE person_id = ?1"
         "  AND day >= ?2 AND day < ?3),"
         " (SELECT COUNT(*) FROM dev_goals WHERE person_id = ?1 AND status = 'open'),"
         " (SELECT COUNT(*) FROM mentor_requests WHERE person_id = ?1 AND status = 'open'),"

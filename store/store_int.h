@@ -75,8 +75,14 @@ struct store {
      * "clean" error only if nothing was written since its own store_begin(). */
     long long tx_changes[STORE_TX_DEPTH_MAX];
     int wipe_wal; /* the transaction blanked personal traces: truncate the WAL after it */
-    int busy_ms;  /* the busy timeout set at open */
-    int nstmts;   /* slots in use */
+    /* store_after_commit(): hooks of the open transaction, run at its end */
+    struct {
+        store_after_fn fn;
+        void *arg;
+    } after[STORE_AFTER_MAX];
+    int nafter;
+    int busy_ms; /* the busy timeout set at open */
+    int nstmts;  /* slots in use */
     struct store_stmt_slot stmts[STORE_STMT_SLOTS];
     char errmsg[256];
     /* store_set_table_channel(): which channel owns which personal table. */

@@ -8,8 +8,11 @@
  * have a token. Live rows are tried before bulk rows.
  *
  * Outcomes are group-committed: a finished row waits in its slot (done)
- * until the next egress_run(), which records every outcome and claims new
- * rows in one transaction. With durability FULL a commit is an fsync;
+ * until the next egress_prepare() (egress_run() calls it), which records
+ * every outcome and claims new rows in one transaction: the service loop's
+ * one transaction per pass, or one of its own; the slots are freed or
+ * dropped when that transaction ends (store_after_commit()), and no request
+ * goes out before it is committed. With durability FULL a commit is an fsync;
  * one per message would cap a channel at a few hundred messages a second.
  * A crash before that commit re-sends the rows whose answers had arrived
  * but were not yet recorded, like any row in flight at a crash. So the
@@ -44,6 +47,8 @@ struct slot {
     int retries, rate_hits;
     char last_ext[96];
     int done;       /* finished: the outcome waits for the next commit */
+    int flushed;    /* done and recorded in the open transaction: freed at its commit */
+    int fresh;      /* claimed in the open transaction: dropped if it rolls back */
     int done_state; /* enum store_out_state */
     char done_err[256];
 };
@@ -51,6 +56,7 @@ struct slot {
 struct egress;
 struct slot;
 static int flush(struct egress *e, struct store *st);
+static void claim(struct egress *e, struct store *st);
 
 const double egress_lat_bounds[EGRESS_LAT_BUCKETS - 1] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
@@ -121,16 +127,61 @@ static void slot_release(struct egress *e, struct slot *s)
     e->used--;
 }
 
+static void after_commit(void *ve, int committed)
+{
+    struct egress *e = ve;
+    for (int i = 0; i < e->o.window; i++) {
+        struct slot *s = &e->slots[i];
+        if (!s->used)
+            continue;
+        if (s->fresh && !committed) {
+            slot_release(e, s); /* its claim was rolled back: queued in the store */
+            continue;
+        }
+        s->fresh = 0;
+        if (s->flushed && committed)
+            slot_release(e, s);
+        else
+            s->flushed = 0; /* rolled back: recorded again by the next flush */
+    }
+}
+
+/* flush, and claim when asked, in a transaction (nested in the caller's, if
+ * any); the slots follow its end through after_commit(). */
+static int record_tx(struct egress *e, struct store *st, int and_claim)
+{
+    int rc = store_begin(st);
+    if (rc != BB_OK)
+        return rc;
+    rc = store_after_commit(st, after_commit, e);
+    if (rc != BB_OK) {
+        store_commit(st); /* nothing written at this level */
+        return rc;
+    }
+    rc = flush(e, st);
+    if (rc == BB_OK && and_claim)
+        claim(e, st);
+    if (rc != BB_OK) {
+        store_rollback(st);
+        return rc;
+    }
+    rc = store_commit(st);
+    if (rc != BB_OK)
+        bb_log(BB_LOG_ERR, e->o.channel, "commit failed: %s", store_errmsg(st));
+    return rc;
+}
+
+int egress_prepare(struct egress *e, struct store *st)
+{
+    return record_tx(e, st, 1);
+}
+
 void egress_free(struct egress *e, struct store *st)
 {
     if (!e)
         return;
-    if (st && store_begin(st) == BB_OK) {
-        if (flush(e, st) == BB_OK)
-            store_commit(st);
-        else
-            store_rollback(st);
-    }
+    if (st)
+        record_tx(e, st, 0);
     for (int i = 0; i < e->o.window; i++) {
         struct slot *s = &e->slots[i];
         if (!s->used)
@@ -217,13 +268,14 @@ static void finish(struct egress *e, struct store *st, struct slot *s, int state
     bb_strlcpy(s->done_err, err ? err : "", sizeof(s->done_err));
 }
 
-/* Write every finished row's outcome and free its slot. Called inside a
- * transaction. On a store error the slots stay done for the next try. */
+/* Write every finished row's outcome; its slot is freed when the
+ * transaction commits (after_commit). Called inside a transaction. On a
+ * store error the slots stay done for the next try. */
 static int flush(struct egress *e, struct store *st)
 {
     for (int i = 0; i < e->o.window; i++) {
         struct slot *s = &e->slots[i];
-        if (!s->used || !s->done)
+        if (!s->used || !s->done || s->flushed)
             continue;
         int rc = record(e, st, s);
         if (rc != BB_OK) {
@@ -232,10 +284,8 @@ static int flush(struct egress *e, struct store *st)
                    store_errmsg(st));
             return rc;
         }
+        s->flushed = 1;
     }
-    for (int i = 0; i < e->o.window; i++)
-        if (e->slots[i].used && e->slots[i].done)
-            slot_release(e, &e->slots[i]);
     return BB_OK;
 }
 
@@ -266,6 +316,7 @@ static void claim(struct egress *e, struct store *st)
         s->m = msgs[i];
         msgs[i].body = NULL; /* moved */
         s->nparts = -1;
+        s->fresh = 1;
         e->used++;
     }
     store_outbox_free(msgs, n);
@@ -325,15 +376,9 @@ int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_
                    int64_t now_ms)
 {
     int64_t next = 1000;
-    if (store_begin(st) == BB_OK) {
-        if (flush(e, st) == BB_OK) {
-            claim(e, st);
-            if (store_commit(st) != BB_OK)
-                bb_log(BB_LOG_ERR, e->o.channel, "commit failed: %s", store_errmsg(st));
-        } else {
-            store_rollback(st);
-        }
-    }
+    egress_prepare(e, st);
+    if (store_in_tx(st))
+        return 0; /* nothing goes out before the caller's commit */
     /* The unfinished rows in claim order; a row is held back while an
      * earlier row of the same chat is unfinished (order per chat). One
      * pass over the window per run, not per message. */
@@ -360,6 +405,7 @@ int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_
             int64_t wait = 0;
             if (held[a] || !s->used || s->done || s->inflight || s->m.priority != prio)
                 continue;
+            assert(!s->fresh && !s->flushed);
             if (!s->attempted && e->unrecorded >= e->o.max_unrecorded)
                 continue; /* the crash bound: no new row until outcomes are committed */
             if (s->not_before > now_ms) {

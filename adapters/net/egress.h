@@ -95,7 +95,17 @@ int egress_new(const struct egress_opts *o, const struct egress_ops *ops, void *
                struct egress **out);
 /* Claimed rows still in the window go back to the queue (state QUEUED). */
 void egress_free(struct egress *e, struct store *st);
-/* Claim and send what may go now. Returns ms until the next useful call. */
+/* Inside the caller's transaction (the service loop's one commit per pass):
+ * write the finished rows' outcomes and claim new rows, sending nothing.
+ * The slots follow the transaction (store_after_commit()): at its commit
+ * the recorded rows leave the window; at a rollback the outcomes are kept
+ * for the next try and the rows claimed in it are dropped (the store has
+ * them queued again). */
+int egress_prepare(struct egress *e, struct store *st);
+/* egress_prepare() in a transaction of its own, then send what may go now.
+ * Called inside another transaction it only prepares and returns 0: no
+ * request may go out before the claim and the outcomes before it are
+ * committed (the crash bound). Returns ms until the next useful call. */
 int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_channel,
                    int64_t now_ms);
 /* A response: BB_ENOTFOUND when the tag is not one of ours. */

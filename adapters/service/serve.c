@@ -90,9 +90,11 @@ static void wake_loop(void *vhttp)
     http_wake(vhttp);
 }
 
+/* Net responses are drained in the loop's pass (inside its transaction),
+ * not here: the wake only ends the wait. */
 static void on_wake(void *vl)
 {
-    drain_net(vl);
+    kick(vl);
 }
 
 /* ---- /healthz and /metrics -------------------------------------------------- */
@@ -346,6 +348,7 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
     fflush(stdout);
 
     int64_t wait_ms = 0;
+    int split = 0; /* the last pass failed to commit: this one runs without the shared tx */
     while (!serve_stop) {
         if (serve_reload) {
             serve_reload = 0;
@@ -353,6 +356,8 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
         }
         http_service(l.http, l.kicked ? 0 : (int)(wait_ms > 200 ? 200 : wait_ms));
         l.kicked = 0;
+        int pass_tx = !split && store_begin(st) == BB_OK;
+        split = 0;
         drain_net(&l);
 
         int64_t now_ms = bb_mono_ms();
@@ -376,6 +381,17 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
             bb_log(BB_LOG_ERR, "serve", "core: %s (%s)", bb_strerror(rc), store_errmsg(st));
         if (done == cfg->batch)
             l.kicked = 1; /* more waiting: come straight back */
+        for (int i = 0; i < l.nchans; i++)
+            if (l.chans[i]->prepare)
+                l.chans[i]->prepare(l.chans[i]->self);
+        if (pass_tx && store_commit(st) != BB_OK) {
+            bb_log(BB_LOG_ERR, "serve",
+                   "the pass was rolled back: %s; the next one commits "
+                   "each part on its own",
+                   store_errmsg(st));
+            split = 1;
+            l.kicked = 1;
+        }
 
         wait_ms = 200;
         for (int i = 0; i < l.nchans; i++) {

@@ -13,6 +13,7 @@
 #include "adapters/net/render.h"
 #include "bot/base/bb.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -49,6 +50,11 @@ struct tg {
     int64_t backoff_ms;
     int64_t offset;
     int64_t last_conflict_log;
+    /* ingested, waiting for the commit (after_ingest): the offset past
+     * them, whether they came from a poll, the buttons to answer */
+    int64_t pend_offset;
+    int pend_poll, pend_n;
+    char pend_cb[TG_UPDATES_MAX][80];
     char username[64];
 };
 
@@ -356,19 +362,62 @@ static void backoff(struct tg *t, int64_t now_ms)
 
 /* ---- ingress -------------------------------------------------------------------- */
 
-/* Append updates to the inbox in one transaction. Returns BB_OK once they
- * are committed (then the offset may move past them). */
-static int ingest(struct tg *t, struct tg_update *ups, int n)
+/* The transaction holding ingested updates ended. Committed: the offset
+ * moves past them, their buttons are answered, and (polling) the next
+ * getUpdates goes out at once, while the core works on this batch.
+ * Rolled back: nothing moves; they are read again after a pause. */
+static void after_ingest(void *vt, int committed)
+{
+    struct tg *t = vt;
+    if (committed) {
+        if (t->pend_offset > t->offset)
+            t->offset = t->pend_offset;
+        for (int i = 0; i < t->pend_n; i++)
+            answer_callback(t, t->pend_cb[i]);
+        if (t->pend_poll) {
+            t->backoff_ms = 0;
+            t->next_try_ms = 0;
+            if (t->phase == TG_P_RUN && !t->poll_inflight)
+                poll(t);
+        }
+        t->env.kick(t->env.loop);
+    } else if (t->pend_poll) {
+        bb_log(BB_LOG_ERR, "telegram", "could not store updates (%s); they will be read again",
+               store_errmsg(t->env.st));
+        backoff(t, bb_mono_ms());
+    }
+    t->pend_offset = 0;
+    t->pend_poll = 0;
+    t->pend_n = 0;
+}
+
+/* Append updates to the inbox in one transaction, nested in the service
+ * loop's when one is open. What may happen only after the commit (the
+ * offset, answering buttons, the next poll) is done by after_ingest(). */
+static int ingest(struct tg *t, struct tg_update *ups, int n, int from_poll)
 {
     struct store *st = t->env.st;
     int rc = store_begin(st);
     int64_t now = bb_now();
-    if (rc != BB_OK)
+    t->pend_poll |= from_poll;
+    if (rc != BB_OK) {
+        after_ingest(t, 0); /* not registered: nothing else will call it */
         return rc;
+    }
+    rc = store_after_commit(st, after_ingest, t);
+    if (rc != BB_OK) {
+        store_commit(st); /* nothing written at this level */
+        after_ingest(t, 0);
+        return rc;
+    }
     for (int i = 0; i < n && rc == BB_OK; i++) {
         struct tg_update *u = &ups[i];
         struct store_inbox_event ev;
         int dup = 0;
+        if (u->update_id >= t->pend_offset)
+            t->pend_offset = u->update_id + 1;
+        if (u->cb_id[0] && t->pend_n < TG_UPDATES_MAX)
+            bb_strlcpy(t->pend_cb[t->pend_n++], u->cb_id, sizeof(t->pend_cb[0]));
         if (u->kind == TG_UPD_BLOCKED || u->kind == TG_UPD_UNBLOCKED) {
             rc =
                 store_identity_set_blocked(st, "telegram", u->chat, u->kind == TG_UPD_BLOCKED, now);
@@ -439,21 +488,11 @@ static void on_updates(struct tg *t, const struct net_resp *r, int64_t now_ms)
         return;
     }
     if (n > 0) {
-        if (ingest(t, ups, n) != BB_OK) {
-            bb_log(BB_LOG_ERR, "telegram", "could not store updates (%s); they will be read again",
-                   store_errmsg(t->env.st));
-            tg_updates_free(ups, n);
-            backoff(t, now_ms);
-            return;
-        }
-        /* Committed: now the offset may move on, and buttons be answered. */
-        for (int i = 0; i < n; i++) {
-            if (ups[i].update_id >= t->offset)
-                t->offset = ups[i].update_id + 1;
-            if (ups[i].cb_id[0])
-                answer_callback(t, ups[i].cb_id);
-        }
-        t->env.kick(t->env.loop);
+        /* The offset, the buttons and the next poll wait for the commit
+         * (after_ingest); a failure there backs off. */
+        ingest(t, ups, n, 1);
+        tg_updates_free(ups, n);
+        return;
     }
     tg_updates_free(ups, n);
     t->backoff_ms = 0;
@@ -481,15 +520,15 @@ static void webhook(void *vt, const struct http_req *req, struct http_resp *resp
         resp->body_len = resp->body ? strlen(resp->body) : 0;
         return;
     }
-    if (ingest(t, &u, 1) != BB_OK) {
+    /* Outside the loop's transaction: committed (and the button answered
+     * by after_ingest) before this returns. */
+    assert(!store_in_tx(t->env.st));
+    if (ingest(t, &u, 1, 0) != BB_OK) {
         /* Telegram retries non-2xx answers: nothing is lost. */
         resp->status = 503;
         resp->body = strdup("{\"error\":\"busy, try again\"}");
         resp->body_len = resp->body ? strlen(resp->body) : 0;
     } else {
-        if (u.cb_id[0])
-            answer_callback(t, u.cb_id);
-        t->env.kick(t->env.loop);
         resp->body = strdup("{}");
         resp->body_len = resp->body ? 2 : 0;
     }
@@ -751,6 +790,13 @@ static void on_net(void *vt, const struct net_resp *r)
     }
 }
 
+static void tg_prepare(void *vt)
+{
+    struct tg *t = vt;
+    if (t->phase == TG_P_RUN && t->eg)
+        egress_prepare(t->eg, t->env.st);
+}
+
 static int64_t tg_egress(void *vt, int64_t now_ms)
 {
     struct tg *t = vt;
@@ -900,6 +946,7 @@ int tg_chan_new(struct chan **out)
     t->chan.start = tg_start;
     t->chan.on_net = on_net;
     t->chan.egress = tg_egress;
+    t->chan.prepare = tg_prepare;
     t->chan.free = tg_free;
     t->chan.stats = tg_stats;
     *out = &t->chan;

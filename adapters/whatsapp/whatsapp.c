@@ -1090,6 +1090,17 @@ static void wa_on_net(void *self, const struct net_resp *r)
     egress_on_net(w->eg, w->env.st, r, bb_mono_ms());
 }
 
+static void wa_prepare(void *self)
+{
+    struct wa *w = self;
+    if (!w->eg)
+        return;
+    /* hold what is outside its 24-hour window before the claim, as wa_egress */
+    if (window_check(w, bb_now()) != BB_OK)
+        bb_log(BB_LOG_ERR, WA_NAME, "window check failed: %s", store_errmsg(w->env.st));
+    egress_prepare(w->eg, w->env.st);
+}
+
 static int64_t wa_egress(void *self, int64_t now_ms)
 {
     struct wa *w = self;
@@ -1182,6 +1193,7 @@ int wa_chan_new(struct chan **out)
     w->chan.start = wa_start;
     w->chan.on_net = wa_on_net;
     w->chan.egress = wa_egress;
+    w->chan.prepare = wa_prepare;
     w->chan.free = wa_free;
     w->chan.stats = wa_stats;
     *out = &w->chan;

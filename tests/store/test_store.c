@@ -533,6 +533,80 @@ static void test_transactions(void **state)
     assert_int_equal(n, 2);
 }
 
+/* store_after_commit(): what a hook saw, in order (1 committed, 0 not) */
+struct after_log {
+    int calls[8];
+    int n;
+    int people; /* the people it could read when called */
+    struct store *st;
+};
+
+static void after_hook(void *v, int committed)
+{
+    struct after_log *l = v;
+    int64_t n = -1;
+    assert_true(l->n < 8);
+    assert_false(store_in_tx(l->st)); /* outside the transaction */
+    assert_int_equal(store_person_count(l->st, &n), BB_OK);
+    l->people = (int)n;
+    l->calls[l->n++] = committed;
+}
+
+static void other_hook(void *v, int committed)
+{
+    (void)v;
+    (void)committed;
+}
+
+static void test_after_commit(void **state)
+{
+    struct fx *f = *state;
+    struct after_log l = {.st = f->st};
+    /* outside a transaction: at once */
+    assert_int_equal(store_after_commit(f->st, after_hook, &l), BB_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.calls[0], 1);
+    /* nested: only at the outermost commit, once however often added, and
+     * after the rows are durable (it sees them) */
+    assert_int_equal(store_begin(f->st), BB_OK);
+    assert_int_equal(store_begin(f->st), BB_OK);
+    add_person(f->st, "1", "A");
+    assert_int_equal(store_after_commit(f->st, after_hook, &l), BB_OK);
+    assert_int_equal(store_after_commit(f->st, after_hook, &l), BB_OK);
+    assert_int_equal(store_commit(f->st), BB_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(store_commit(f->st), BB_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.calls[1], 1);
+    assert_int_equal(l.people, 1);
+    /* an inner rollback: the outermost commit fails and the hook hears 0 */
+    assert_int_equal(store_begin(f->st), BB_OK);
+    assert_int_equal(store_after_commit(f->st, after_hook, &l), BB_OK);
+    assert_int_equal(store_begin(f->st), BB_OK);
+    add_person(f->st, "2", "B");
+    assert_int_equal(store_rollback(f->st), BB_OK);
+    assert_int_equal(store_commit(f->st), BB_ESTATE);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.calls[2], 0);
+    assert_int_equal(l.people, 1);
+    /* an outer rollback: 0, and the list is empty afterwards */
+    assert_int_equal(store_begin(f->st), BB_OK);
+    assert_int_equal(store_after_commit(f->st, after_hook, &l), BB_OK);
+    assert_int_equal(store_rollback(f->st), BB_OK);
+    assert_int_equal(l.n, 4);
+    assert_int_equal(l.calls[3], 0);
+    assert_int_equal(store_begin(f->st), BB_OK);
+    assert_int_equal(store_commit(f->st), BB_OK);
+    assert_int_equal(l.n, 4);
+    /* bounded: STORE_AFTER_MAX pairs, then BB_ELIMIT */
+    static char args[STORE_AFTER_MAX + 1];
+    assert_int_equal(store_begin(f->st), BB_OK);
+    for (int i = 0; i < STORE_AFTER_MAX; i++)
+        assert_int_equal(store_after_commit(f->st, other_hook, &args[i]), BB_OK);
+    assert_int_equal(store_after_commit(f->st, other_hook, &args[STORE_AFTER_MAX]), BB_ELIMIT);
+    assert_int_equal(store_commit(f->st), BB_OK);
+}
+
 static void test_checkins(void **state)
 {
     struct fx *f = *state;
@@ -697,4 +771,5 @@ TFX_MAIN(TFX_TEST(test_open_migrate), TFX_TEST(test_person_upsert), TFX_TEST(tes
          TFX_TEST(test_invites), TFX_TEST(test_consents), TFX_TEST(test_categories),
          TFX_TEST(test_flows), TFX_TEST(test_sessions), TFX_TEST(test_inbox), TFX_TEST(test_outbox),
          TFX_TEST(test_outbox_claim_plan), TFX_TEST(test_timers), TFX_TEST(test_transactions),
-         TFX_TEST(test_checkins), TFX_TEST(test_export), TFX_TEST(test_forget))
+         TFX_TEST(test_after_commit), TFX_TEST(test_checkins), TFX_TEST(test_export),
+         TFX_TEST(test_forget))
