@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench/broadcast.sh - broadcast figures: how long queuing a broadcast to
-# 1,000,000 people takes (target <= 10 s; tests/tools/bench_broadcast.c),
+# 1,000,000 people takes (issue 16's target: 4,300,000 in <= 10 s, with
+# `broadcast status` in <= 1 s; BENCH_PEOPLE=4300000;
+# tests/tools/bench_broadcast.c),
 # and the sending rate measured at the fake Bot API
 # (tests/e2e/broadcast_priority.test.sh: 301 messages at 30/s while a
 # person chats). Prints figures; exits non-zero only when a run fails.
@@ -13,7 +15,7 @@ BUILD=${BIMBING_BUILD:-build}
 PEOPLE=${BENCH_PEOPLE:-1000000}
 TOOL=$BUILD/tools/bench_broadcast
 [ -x "$TOOL" ] || { echo "missing $TOOL (run make)"; exit 1; }
-echo "== broadcast queueing ($PEOPLE recipients, one INSERT ... SELECT, durability full)"
+echo "== broadcast queueing ($PEOPLE recipients and the first messages, durability full; load $(cut -d' ' -f1-3 /proc/loadavg))"
 line=$("$TOOL" --people "$PEOPLE") || exit 1
 echo "$line"
 secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$line")

@@ -156,8 +156,12 @@ int store_admin_outbox_counts(struct store *st, int64_t batch_id, int64_t since,
         return BB_EINVAL;
     if (batch_id > 0)
         return counts(st,
+                      /* a broadcast's recipients not yet in the outbox
+                       * (store_broadcast_fill) are queued on no channel yet */
                       "SELECT channel, state, count(*) FROM outbox WHERE batch_id = ?1"
-                      " GROUP BY channel, state ORDER BY channel, state",
+                      " GROUP BY channel, state UNION ALL SELECT 'pending', 0, count(*)"
+                      " FROM broadcast_pending WHERE broadcast_id = ?1 HAVING count(*) > 0"
+                      " ORDER BY 1, 2",
                       STORE_ARGS(store_int(batch_id)), out, n);
     return counts(st,
                   "SELECT channel, state, count(*) FROM outbox WHERE created_at >= ?1"

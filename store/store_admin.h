@@ -72,7 +72,8 @@ struct store_admin_week {
 int store_admin_mood_weeks(struct store *st, int64_t since, int64_t origin,
                            struct store_admin_week **out, int *n);
 /* Outbox rows per (channel, state): of one broadcast or wave when
- * batch_id > 0, else of every row created at or after since. */
+ * batch_id > 0 (a broadcast's recipients not yet in the outbox as channel
+ * "pending", state queued), else of every row created at or after since. */
 int store_admin_outbox_counts(struct store *st, int64_t batch_id, int64_t since,
                               struct store_admin_count **out, int *n);
 

@@ -92,41 +92,113 @@ static int count_commit(struct store *st, int rc, const char *sql, int64_t id, i
     return store_commit(st);
 }
 
+/* One person's message of broadcast ?1, in their language, to the chat
+ * they were last seen on; for the pending recipients of ?1 chosen by the
+ * WHERE that follows (?3 = now). */
+#define FILL_SELECT                                                                                \
+    "SELECT p.id, d.channel, d.ext_id, 1, CASE WHEN p.lang = 'en' THEN b.body_en ELSE b.body_id"   \
+    " END, 0, 0, b.due, ?3, ?3, b.id FROM broadcast_pending q JOIN broadcasts b"                   \
+    " ON b.id = q.broadcast_id JOIN people p ON p.id = q.person_id JOIN identities d ON d.id ="    \
+    " (SELECT x.id FROM identities x WHERE x.person_id = p.id"                                     \
+    " ORDER BY x.last_seen DESC, x.id DESC LIMIT 1)"
+/* The first ?2 pending recipients of broadcast ?1. */
+#define FILL_NEXT                                                                                  \
+    "(SELECT person_id FROM broadcast_pending WHERE broadcast_id = ?1 ORDER BY person_id"          \
+    " LIMIT ?2)"
+
+/* Inside a transaction: move the next `chunk` pending recipients of
+ * broadcast id into the outbox (those without a chat by now are dropped);
+ * *moved: how many left broadcast_pending. */
+static int fill_chunk(struct store *st, int64_t id, int chunk, int64_t now, int *moved)
+{
+    int rc = store_q_exec(st,
+                          "INSERT INTO outbox(person_id, channel, ext_user, priority, body, state,"
+                          " attempts, due, created_at, updated_at, batch_id) " FILL_SELECT
+                          " WHERE q.broadcast_id = ?1 AND q.person_id IN " FILL_NEXT
+                          " ORDER BY q.person_id",
+                          STORE_ARGS(store_int(id), store_int(chunk), store_int(now)), NULL);
+    if (rc == BB_OK)
+        rc = store_q_exec(st,
+                          "DELETE FROM broadcast_pending WHERE broadcast_id = ?1 AND person_id IN"
+                          " " FILL_NEXT,
+                          STORE_ARGS(store_int(id), store_int(chunk)), moved);
+    return rc;
+}
+
 int store_broadcast_add(struct store *st, int kind, const char *value, const char *segment,
                         const char *text_id, const char *text_en, const char *body_id,
                         const char *body_en, int64_t due, int64_t now, const char *actor,
                         int64_t *id_out, int64_t *recipients)
 {
     int64_t id = 0;
-    int rc, n = 0;
+    int rc, n = 0, moved = 0;
     if (!seg_ok(kind, value) || !segment || !text_id || !text_en || !body_id || !body_en || !actor)
         return BB_EINVAL;
     if ((rc = store_begin(st)) != BB_OK)
         return rc;
     rc = store_q_insert(st,
-                        "INSERT INTO broadcasts(segment, text_id, text_en, due, created_at, actor)"
-                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                        "INSERT INTO broadcasts(segment, text_id, text_en, due, created_at, actor,"
+                        " body_id, body_en) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                         STORE_ARGS(store_text(segment), store_text(text_id), store_text(text_en),
-                                   store_int(due), store_int(now), store_text(actor)),
+                                   store_int(due), store_int(now), store_text(actor),
+                                   store_text(body_id), store_text(body_en)),
                         &id);
+    /* Recipients: every reachable person of the segment now, in id order
+     * (one small row each; their messages follow a chunk at a time). */
     if (rc == BB_OK)
-        rc = store_q_exec(
-            st,
-            "INSERT INTO outbox(person_id, channel, ext_user, priority, body, state, attempts,"
-            " due, created_at, updated_at, batch_id)"
-            " SELECT p.id, d.channel, d.ext_id, 1, CASE WHEN p.lang = 'en' THEN ?4 ELSE ?3 END,"
-            " 0, 0, ?5, ?6, ?6, ?7 FROM people p JOIN identities d ON d.id ="
-            " (SELECT x.id FROM identities x WHERE x.person_id = p.id"
-            " ORDER BY x.last_seen DESC, x.id DESC LIMIT 1) WHERE " SEG_WHERE,
-            STORE_ARGS(SEG_ARGS(kind, value), store_text(body_id), store_text(body_en),
-                       store_int(due), store_int(now), store_int(id)),
-            &n);
+        rc = store_q_exec(st,
+                          "INSERT INTO broadcast_pending(broadcast_id, person_id)"
+                          " SELECT ?3, p.id FROM people p NOT INDEXED WHERE " SEG_WHERE
+                          " AND " REACHABLE " ORDER BY p.id",
+                          STORE_ARGS(SEG_ARGS(kind, value), store_int(id)), &n);
+    if (rc == BB_OK)
+        rc = fill_chunk(st, id, STORE_BROADCAST_CHUNK, now, &moved);
     rc = count_commit(st, rc, "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1", id, n);
     if (rc == BB_OK) {
         if (id_out)
             *id_out = id;
         if (recipients)
             *recipients = n;
+    }
+    return rc;
+}
+
+int store_broadcast_fill(struct store *st, int64_t now, int low, int chunk, int *moved)
+{
+    int64_t id = 0, queued = 0;
+    int rc = BB_OK;
+    *moved = 0;
+    if (low < 0 || chunk < 1)
+        return BB_EINVAL;
+    /* Each broadcast with pending recipients (smallest id first, bounded):
+     * topped up by one chunk while fewer than `low` of its messages wait. */
+    for (int i = 0; i < STORE_BROADCAST_FILL_MAX; i++) {
+        int64_t next = 0;
+        int n = 0;
+        rc = store_q_int64(st,
+                           "SELECT coalesce(min(broadcast_id), 0) FROM broadcast_pending"
+                           " WHERE broadcast_id > ?1",
+                           STORE_ARGS(store_int(id)), &next);
+        if (rc != BB_OK || next == 0)
+            break;
+        id = next;
+        rc =
+            store_q_int64(st, "SELECT count(*) FROM outbox WHERE batch_id = ?1 AND state IN (0, 1)",
+                          STORE_ARGS(store_int(id)), &queued);
+        if (rc != BB_OK)
+            break;
+        if (queued >= low)
+            continue;
+        if ((rc = store_begin(st)) != BB_OK)
+            break;
+        rc = fill_chunk(st, id, chunk, now, &n);
+        if (rc != BB_OK) {
+            store_rollback(st);
+            break;
+        }
+        if ((rc = store_commit(st)) != BB_OK)
+            break;
+        *moved += n;
     }
     return rc;
 }
@@ -142,11 +214,18 @@ static int count_state(sqlite3_stmt *s, void *dst)
 
 int store_batch_status(struct store *st, int64_t batch_id, int64_t counts[7])
 {
+    int64_t pending = 0;
     memset(counts, 0, 7 * sizeof(counts[0]));
-    return store_q_each(st,
-                        "SELECT state, count(*) FROM outbox WHERE batch_id = ?1 AND batch_id <> 0"
-                        " GROUP BY state",
-                        STORE_ARGS(store_int(batch_id)), count_state, counts);
+    int rc = store_q_each(st,
+                          "SELECT state, count(*) FROM outbox WHERE batch_id = ?1 AND batch_id <> 0"
+                          " GROUP BY state",
+                          STORE_ARGS(store_int(batch_id)), count_state, counts);
+    /* a broadcast's recipients not yet in the outbox are queued too */
+    if (rc == BB_OK && batch_id > 0)
+        rc = store_q_int64(st, "SELECT count(*) FROM broadcast_pending WHERE broadcast_id = ?1",
+                           STORE_ARGS(store_int(batch_id)), &pending);
+    counts[STORE_OUT_QUEUED] += pending;
+    return rc;
 }
 
 /* A broadcast selected as id, segment, due, recipients, created_at, actor

@@ -37,17 +37,31 @@ int store_segment_units(struct store *st, struct store_unit_count **out, int *n)
 
 /* ---- broadcasts ---------------------------------------------------------- */
 
-/* One transaction: a broadcasts row and one BULK outbox message per
- * reachable person of the segment (on the channel they last wrote from;
- * body_id for people whose language is not "en", body_en for the others;
- * both are channel-neutral outbox bodies, {"text":...}), batch_id = the
- * broadcast's id. A single INSERT ... SELECT. */
+/* One transaction: a broadcasts row (with both bodies), one
+ * broadcast_pending row per reachable person of the segment (the
+ * recipients, *recipients of them), and the messages of the first
+ * STORE_BROADCAST_CHUNK of them in the outbox: BULK, on the channel the
+ * person was last seen on, body_id for people whose language is not "en",
+ * body_en for the others (channel-neutral outbox bodies, {"text":...}),
+ * batch_id = the broadcast's id. The rest follow with store_broadcast_fill
+ * (the survey module's tick), so queuing costs one small row per person. */
+#define STORE_BROADCAST_CHUNK    5000
+#define STORE_BROADCAST_LOW      2000 /* top up below this many waiting */
+#define STORE_BROADCAST_FILL_MAX 100  /* broadcasts looked at per fill */
 int store_broadcast_add(struct store *st, int kind, const char *value, const char *segment,
                         const char *text_id, const char *text_en, const char *body_id,
                         const char *body_en, int64_t due, int64_t now, const char *actor,
                         int64_t *id_out, int64_t *recipients);
 
-/* Outbox rows of a batch by state: counts[enum store_out_state], 7 items. */
+/* For each broadcast with recipients still pending (at most
+ * STORE_BROADCAST_FILL_MAX): when fewer than `low` of its messages are
+ * queued or sending, move the next `chunk` recipients' messages into the
+ * outbox, one transaction each (those without a chat by now are dropped).
+ * *moved: recipients taken off pending. */
+int store_broadcast_fill(struct store *st, int64_t now, int low, int chunk, int *moved);
+
+/* Messages of a batch by state: counts[enum store_out_state], 7 items; a
+ * broadcast's pending recipients count as queued. */
 int store_batch_status(struct store *st, int64_t batch_id, int64_t counts[7]);
 
 struct store_broadcast {

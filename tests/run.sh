@@ -8,7 +8,9 @@
 #   shell tests     every tests/**/*.test.sh; each script counts once and
 #                   may print "N passed, N failed" itself to count more
 #
-# A test program that crashes or hangs (5 minutes) counts as one failure.
+# A test program that crashes or hangs (TEST_TIMEOUT, 10 minutes: tests
+# run side by side on a shared machine, where one may take ten times its
+# quiet time) counts as one failure.
 # TEST_JOBS=N runs N tests at a time (default 3; 1: one after another).
 # A script that cannot run here prints "skipped: REASON" (and "0 passed, 0
 # failed"); the closing line then counts and names it: "N passed, N failed,
@@ -42,6 +44,8 @@ count_line() { # $1 log file; prints "P F" or nothing
 jobs_max=${TEST_JOBS:-3}
 [[ $jobs_max =~ ^[1-9][0-9]?$ ]] || jobs_max=3
 port_span=$((12000 / jobs_max))
+limit=${TEST_TIMEOUT:-600}
+[[ $limit =~ ^[1-9][0-9]*$ ]] || limit=600
 
 names=()
 for t in $(find "$BUILD/tests" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort); do
@@ -64,8 +68,8 @@ start_one() {
         export E2E_PORT_LO=$((20000 + slot * port_span)) E2E_PORT_N=$port_span
         t0=$(date +%s%N)
         case "$name" in
-        *.test.sh) timeout 300 bash "$name" >"$log" 2>&1 ;;
-        *) timeout 300 "$BUILD/$name" >"$log" 2>&1 ;;
+        *.test.sh) timeout "$limit" bash "$name" >"$log" 2>&1 ;;
+        *) timeout "$limit" "$BUILD/$name" >"$log" 2>&1 ;;
         esac
         rc=$?
         echo "$rc $((($(date +%s%N) - t0) / 100000000))" >"$log.tmp" && mv "$log.tmp" "$log.done"
@@ -108,8 +112,9 @@ report() {
 
 # The start order: the longest tests first (the list below, from CI's
 # timings: starting them last would leave the other slots idle at the
-# end), then the other shell tests, then the unit tests. Only the start
-# order; results are printed in the order of the list above.
+# end), then the unit tests (printed first, so output flows early), then
+# the other shell tests. Only the start order; results are printed in the
+# order of the list above.
 long_first=" tests/e2e/telegram.test.sh tests/e2e/admin_api.test.sh
     tests/transcripts/transcripts.test.sh tests/e2e/alerts.test.sh tests/e2e/whatsapp.test.sh
     tests/e2e/browser.test.sh tests/e2e/soak.test.sh tests/adapters/test_net_http "
@@ -119,7 +124,7 @@ order=()
 for n in $long_first; do
     for ((i = 0; i < total; i++)); do [ "${names[i]}" = "$n" ] && order+=("$i"); done
 done
-for pass in script unit; do
+for pass in unit script; do
     for ((i = 0; i < total; i++)); do
         case "${names[i]}" in *.test.sh) [ $pass = script ] || continue ;; *) [ $pass = unit ] || continue ;; esac
         case "$long_first" in *" ${names[i]} "*) continue ;; esac

@@ -538,7 +538,74 @@ static void test_broadcast_bulk(void **state)
         BB_EINVAL);
 }
 
+/* A broadcast queues its recipients and the first chunk of messages; the
+ * rest follow chunk by chunk when the queue runs low (store_broadcast_fill,
+ * the tick); status counts pending recipients as queued; a person erased
+ * or without a chat by then gets nothing. */
+static void test_broadcast_fill(void **state)
+{
+    struct fx *f = *state;
+    int64_t id = 0, n = 0, c[7], extra = STORE_BROADCAST_CHUNK + 20, last = 0, gone = 0;
+    int moved = -1;
+    char *kept = NULL;
+    assert_int_equal(store_begin(f->st), BB_OK);
+    for (int64_t i = 0; i < extra; i++) {
+        struct store_person p;
+        char ext[32];
+        memset(&p, 0, sizeof(p));
+        bb_snprintf(p.nip, sizeof(p.nip), "19910101201501%04d", (int)i);
+        bb_snprintf(p.name, sizeof(p.name), "Extra %d", (int)i);
+        bb_strlcpy(p.lang, "id", sizeof(p.lang));
+        assert_int_equal(store_person_upsert(f->st, &p, &last, NULL), BB_OK);
+        bb_snprintf(ext, sizeof(ext), "%d", 90000 + (int)i);
+        assert_int_equal(store_identity_link(f->st, "telegram", ext, last, T0 - 100), BB_OK);
+        if (i == extra - 2)
+            gone = last;
+    }
+    assert_int_equal(store_commit(f->st), BB_OK);
+    assert_int_equal(store_broadcast_add(f->st, STORE_SEG_ALL, "", "all", "Halo", "Hello",
+                                         "{\"text\":\"Halo\"}", "{\"text\":\"Hello\"}", T0, T0,
+                                         "cli", &id, &n),
+                     BB_OK);
+    assert_int_equal(n, NPEOPLE + extra);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM outbox WHERE batch_id > 0"),
+                     STORE_BROADCAST_CHUNK);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM broadcast_pending"),
+                     NPEOPLE + extra - STORE_BROADCAST_CHUNK);
+    assert_int_equal(store_batch_status(f->st, id, c), BB_OK);
+    assert_int_equal(c[STORE_OUT_QUEUED], NPEOPLE + extra);
+    /* enough waiting: nothing moves */
+    assert_int_equal(store_broadcast_fill(f->st, T0, STORE_BROADCAST_LOW, 100, &moved), BB_OK);
+    assert_int_equal(moved, 0);
+    /* one erased, one without a chat now: both leave pending, neither is sent to */
+    assert_int_equal(store_person_forget(f->st, gone, T0, &kept), BB_OK);
+    free(kept);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM broadcast_pending"),
+                     NPEOPLE + extra - STORE_BROADCAST_CHUNK - 1);
+    assert_int_equal(store_q_exec(f->st, "DELETE FROM identities WHERE person_id = ?1",
+                                  STORE_ARGS(store_int(last)), NULL),
+                     BB_OK);
+    /* running low: chunks of 10 until none is pending */
+    assert_int_equal(store_broadcast_fill(f->st, T0, STORE_BROADCAST_CHUNK + 1, 10, &moved), BB_OK);
+    assert_int_equal(moved, 10);
+    for (int i = 0; i < 10 && moved > 0; i++)
+        assert_int_equal(store_broadcast_fill(f->st, T0, 1000000, 10, &moved), BB_OK);
+    assert_int_equal(moved, 0);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM broadcast_pending"), 0);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM outbox WHERE batch_id > 0"),
+                     NPEOPLE + extra - 2);
+    assert_int_equal(count_sql(f,
+                               "SELECT count(*) FROM outbox WHERE person_id IN (SELECT id FROM"
+                               " people WHERE nip LIKE '1991%') AND body <> '{\"text\":\"Halo\"}'"),
+                     0);
+    assert_int_equal(store_batch_status(f->st, id, c), BB_OK);
+    assert_int_equal(c[STORE_OUT_QUEUED], NPEOPLE + extra - 2);
+    assert_int_equal(store_broadcast_fill(f->st, T0, 0, 10, &moved), BB_OK);
+    assert_int_equal(store_broadcast_fill(f->st, T0, 10, 0, &moved), BB_EINVAL);
+}
+
 TFX_MAIN(TFX_TEST(test_wave_timers_and_invitations), TFX_TEST(test_failed_answer_writes_nothing),
          TFX_TEST(test_answers_unlinkable), TFX_TEST(test_unanswered_and_close),
          TFX_TEST(test_scrub_with_answer), TFX_TEST(test_release_in_steps),
-         TFX_TEST(test_empty_response_counts), TFX_TEST(test_broadcast_bulk))
+         TFX_TEST(test_empty_response_counts), TFX_TEST(test_broadcast_bulk),
+         TFX_TEST(test_broadcast_fill))

@@ -501,8 +501,14 @@ int survey_close_wave(const struct domain_ctx *d, int64_t wave_id, int *did)
 static int survey_tick(const struct domain_ctx *d, int *did)
 {
     int64_t *ids = NULL;
-    int n = 0, work = 0;
-    int rc = store_wave_due_remind(d->st, d->now, &ids, &n);
+    int n = 0, work = 0, moved = 0;
+    /* broadcasts: the next chunk of messages while a queue runs low */
+    int rc =
+        store_broadcast_fill(d->st, d->now, STORE_BROADCAST_LOW, STORE_BROADCAST_CHUNK, &moved);
+    if (rc == BB_OK && moved > 0)
+        work++;
+    if (rc == BB_OK)
+        rc = store_wave_due_remind(d->st, d->now, &ids, &n);
     for (int i = 0; rc == BB_OK && i < n; i++)
         rc = remind_wave(d, ids[i], &work);
     free(ids);
