@@ -612,6 +612,10 @@ const char *const store_migrations[] = {
      * gives it ('L' laki-laki, 'P' perempuan, '' not given; the NIP's own
      * gender digit is read when this is empty), for "Bapak"/"Ibu". */
     "ALTER TABLE people ADD COLUMN gender TEXT NOT NULL DEFAULT '';",
+    /* Bulk invites (docs/api.md, "Invites"): a code HR re-issues or revokes
+     * dies at once; redeeming it is refused like an expired one. */
+    "ALTER TABLE invites ADD COLUMN revoked_at INTEGER;"
+    "CREATE INDEX invites_person_live ON invites(person_id, used_at, revoked_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
