@@ -38,9 +38,8 @@ int store_invite_candidates(struct store *st, int kind, const char *value,
                         "SELECT p.id, p.nip, p.name, p.unit FROM people p WHERE " INV_SEG_WHERE
                         " AND NOT EXISTS (SELECT 1 FROM identities d WHERE d.person_id = p.id)"
                         " ORDER BY p.unit, p.name, p.nip",
-                        STORE_ARGS(store_int(kind), store_text(value ? value : "")),
-                        map_invitable, sizeof(struct store_invitable), STORE_INVITES_MAX, NULL,
-                        (void **)out, n);
+                        STORE_ARGS(store_int(kind), store_text(value ? value : "")), map_invitable,
+                        sizeof(struct store_invitable), STORE_INVITES_MAX, NULL, (void **)out, n);
 }
 
 int store_invite_revoke(struct store *st, int64_t person_id, int64_t now, int *revoked)
@@ -73,8 +72,7 @@ static int map_state(sqlite3_stmt *s, void *row)
     return STORE_MAP_COLS(s, row, cols);
 }
 
-int store_invite_states(struct store *st, const char *unit, struct store_invite_state **out,
-                        int *n)
+int store_invite_states(struct store *st, const char *unit, struct store_invite_state **out, int *n)
 {
     *out = NULL;
     *n = 0;

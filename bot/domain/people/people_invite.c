@@ -124,8 +124,9 @@ int people_invite_csv_row(struct bb_buf *b, const struct people_invite *inv, con
                           const char *web_link)
 {
     char expiry[32];
-    const char *cells[] = {inv->nip,   inv->name,   inv->unit, inv->code,
-                           tg_link ? tg_link : "", web_link ? web_link : "", expiry};
+    const char *cells[] = {
+        inv->nip, inv->name, inv->unit, inv->code, tg_link ? tg_link : "", web_link ? web_link : "",
+        expiry};
     int rc = BB_OK;
     bb_format_iso8601(inv->expires_at, expiry, sizeof(expiry));
     for (size_t i = 0; rc == BB_OK && i < BB_ARRAY_LEN(cells); i++) {
