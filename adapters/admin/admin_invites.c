@@ -128,8 +128,8 @@ void admin_invites_list(const struct admin_call *c)
 }
 
 /* One code as the API hands it out: the row, both links and its QR code. */
-static cJSON *code_json(const struct admin_call *c, const struct people_invite *inv,
-                        char *tg, char *web)
+static cJSON *code_json(const struct admin_call *c, const struct people_invite *inv, char *tg,
+                        char *web)
 {
     struct bb_buf path;
     int width = 0;
@@ -146,8 +146,8 @@ static cJSON *code_json(const struct admin_call *c, const struct people_invite *
     cJSON_AddStringToObject(o, "web_link", web);
     iso_add(o, "expiry", inv->expires_at);
     bb_buf_init(&path, INV_QR_MAX);
-    if (admin_qr_path(tg[0] ? tg : web, &path, &width) == BB_OK && bb_buf_puts(&path, "") == BB_OK &&
-        (qr = cJSON_AddObjectToObject(o, "qr"))) {
+    if (admin_qr_path(tg[0] ? tg : web, &path, &width) == BB_OK &&
+        bb_buf_puts(&path, "") == BB_OK && (qr = cJSON_AddObjectToObject(o, "qr"))) {
         cJSON_AddStringToObject(qr, "link", tg[0] ? tg : web);
         cJSON_AddNumberToObject(qr, "size", width);
         cJSON_AddStringToObject(qr, "path", path.data ? path.data : "");
@@ -282,8 +282,8 @@ void admin_invites_reissue(const struct admin_call *c)
 {
     struct people_invite inv;
     char tg[INV_LINK_MAX], web[INV_LINK_MAX];
-    int rc = people_invite_person(c->d->st, c->arg, c->d->cfg->invite_ttl, bb_now(), c->actor,
-                                  &inv);
+    int rc =
+        people_invite_person(c->d->st, c->arg, c->d->cfg->invite_ttl, bb_now(), c->actor, &inv);
     cJSON *o;
     if (rc == BB_ENOTFOUND) {
         api_error(c->resp, 404, "no person with that NIP");

@@ -148,14 +148,13 @@ static void test_failure_rolls_back_every_code(void **state)
     struct people_segment seg;
     struct seen s = {.fail_at = 2};
     int issued = -1;
-    assert_int_equal(people_invite_segment(f->st, "all", 14 * DAY, NOW, "test", &seg, collect, &s,
-                                           &issued),
-                     BB_EIO);
+    assert_int_equal(
+        people_invite_segment(f->st, "all", 14 * DAY, NOW, "test", &seg, collect, &s, &issued),
+        BB_EIO);
     assert_int_equal(s.total, 3);
     assert_int_equal(issued, 0);
     assert_int_equal(count(f->st, "SELECT count(*) FROM invites"), 0);
-    assert_int_equal(count(f->st, "SELECT count(*) FROM audit_log WHERE action LIKE 'invite%'"),
-                     0);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM audit_log WHERE action LIKE 'invite%'"), 0);
 }
 
 static void test_reissue_revokes_the_old_code(void **state)
