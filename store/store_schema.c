@@ -658,7 +658,8 @@ const struct store_person_table store_person_tables[] = {
      " (SELECT ext_id FROM identities WHERE channel = ?2 AND person_id = ?1)",
      0, 1},
     {"invites",
-     "SELECT created_at, expires_at, used_at FROM invites WHERE person_id = ?1 ORDER BY id",
+     "SELECT created_at, expires_at, used_at, revoked_at FROM invites WHERE person_id = ?1 ORDER "
+     "BY id",
      "DELETE FROM invites WHERE person_id = ?1", 0, 0},
     {"consents", "SELECT purpose, granted, at FROM consents WHERE person_id = ?1 ORDER BY id",
      "DELETE FROM consents WHERE person_id = ?1", 0, 0},

@@ -472,8 +472,23 @@ static int invite_segment(struct app *a, const char *to, const char *csv_path, i
 static int invite_status(struct app *a, const char *unit, const char *state)
 {
     struct store_invite_state *rows = NULL;
-    int n = 0, rc = store_invite_states(a->st, unit ? unit : "", &rows, &n);
+    struct people_segment seg;
+    char spec[PEOPLE_SEG_SPEC_MAX];
+    int n = 0, rc;
     int64_t now = bb_now();
+    if (unit) { /* the unit as stored, checked like a segment: "biro sdm" is "Biro SDM" */
+        if (bb_snprintf(spec, sizeof(spec), "unit=%s", unit) != BB_OK)
+            return die("invite status: the unit name is too long", NULL, NULL);
+        rc = people_segment_resolve(a->st, spec, &seg);
+        if (rc == BB_EINVAL) {
+            fprintf(stderr, "bimbing: %s\n", seg.msg);
+            return 2;
+        }
+        if (rc != BB_OK)
+            return die("cannot read the people: %s", store_errmsg(a->st), NULL);
+        unit = seg.value;
+    }
+    rc = store_invite_states(a->st, unit ? unit : "", &rows, &n);
     if (rc != BB_OK) {
         fprintf(stderr, "bimbing: cannot read the invites: %s\n", store_errmsg(a->st));
         return 1;

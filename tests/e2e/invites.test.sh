@@ -59,6 +59,17 @@ eq "revoke of an unknown NIP exits 1" "$rc" 1
 run invite status --unit "Dinas Kominfo"
 has "status: the states" "$(cat "$TMP/out")" $'Budi Santoso\tDinas Kominfo\tonboarded\t\ttelegram\tdata' \
     $'Rizky Pratama\tDinas Kominfo\trevoked' $'Andi Wijaya\tDinas Kominfo\tinvited\t20'
+echo '{"http": {"public_url": "https://bimbing.example.go.id/"}}' >"$TMP/pub.json"
+"$BIN" --db "$DB" --config "$TMP/pub.json" invite $AYU >"$TMP/out" 2>"$TMP/err"
+has "http.public_url makes the web chat link" "$(cat "$TMP/err")" "Web chat: https://bimbing.example.go.id/?code=$(cat "$TMP/out")"
+echo '{"http": {"public_url": "ftp://x"}}' >"$TMP/pub.json"
+"$BIN" --db "$DB" --config "$TMP/pub.json" invite $AYU >"$TMP/out" 2>"$TMP/err"
+has "a public_url that is not http(s) is refused" "$(cat "$TMP/err")" '"public_url" in "http" must start with https:// or http://'
+run invite status --unit "dinas kominfo" --state onboarded
+eq "status: a unit matched like a segment, filtered by state" "$(tail -n +2 "$TMP/out" | cut -f2)" "Budi Santoso"
+run invite status --unit "dinas kominfox"
+eq "status: an unknown unit exits 2" "$rc" 2
+has "... with the checker's suggestion" "$(cat "$TMP/err")" "did you mean 'Dinas Kominfo'?"
 run invite status --state nonsense
 eq "status with an unknown state exits 1" "$rc" 1
 run invite --csv x.csv 199304042019032008
@@ -66,7 +77,7 @@ eq "--csv without --to is a usage error" "$rc" 1
 run invite --to all --csv -
 eq "invite --to all --csv - writes the CSV to stdout" "$(tail -n +2 "$TMP/out" | wc -l)" 11
 has "... with progress on stderr" "$(cat "$TMP/err")" "invite: 11/11 codes"
-eq "every code of the segment in the audit log" "$(sql "SELECT count(*) FROM audit_log WHERE action = 'invite'")" 14
+eq "every code of the segment in the audit log" "$(sql "SELECT count(*) FROM audit_log WHERE action = 'invite'")" 15
 
 # --- 4,000 people: the time it takes (reported, not a pass/fail figure)
 big=$TMP/big.csv
