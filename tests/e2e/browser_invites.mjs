@@ -88,6 +88,7 @@ try {
     await hr.fill('#invite-issue input[name=to]', 'unit=biro sdmx');
     await hr.click('#invite-issue button[type=submit]');
     await hr.locator('#invite-result.error', { hasText: 'Maksud Anda "Biro SDM"?' }).waitFor({ timeout: T });
+    await hr.locator('#invite-result.error', { hasText: 'Tidak ada kode yang diterbitkan.' }).waitFor({ timeout: T });
     if (await hr.locator('#invite-sheet-panel').isVisible()) throw new Error('a sheet was drawn');
     const states = await hr.locator('#invites-table tbody tr td:nth-child(4)').allTextContents();
     if (states.includes('Diundang')) throw new Error('someone is invited');

@@ -260,6 +260,7 @@ const I18N = {
     'invites.revoked': 'Kode undangan {name} dicabut.',
     'invites.revoked_none': '{name} tidak punya kode yang masih berlaku.',
     'invites.confirm_revoke': 'Cabut kode undangan {name}? Kode itu tidak bisa dipakai lagi.',
+    'invites.none_issued': ' Tidak ada kode yang diterbitkan.',
   },
   en: {
     'app.title': 'bimbing HR',
@@ -498,6 +499,7 @@ const I18N = {
     'invites.revoked': '{name}\'s invite code was revoked.',
     'invites.revoked_none': '{name} has no code that is still valid.',
     'invites.confirm_revoke': 'Revoke {name}\'s invite code? It can no longer be used.',
+    'invites.none_issued': ' No code was issued.',
   },
 };
 

@@ -85,7 +85,9 @@ async function issueInvites(form) {
   } catch (e) {
     if (e.status === 401) throw e;
     res.className = 'result error';
-    say('invite-result', e);
+    /* the checker's words, but for codes: nothing was issued (not sent) */
+    res.textContent = e instanceof ApiError ? errorText(e).replace(t('err.segment.none_sent'), t('invites.none_issued'))
+      : t('err.network');
     return;
   }
   const d = r.data;
