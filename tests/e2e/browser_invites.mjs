@@ -118,7 +118,8 @@ try {
     if (lines.length !== 5) throw new Error(lines.length + ' lines');
     const codes = await hr.locator('.invite-card .code b').allTextContents();
     for (const c of codes) if (!csv.includes('"' + c + '"')) throw new Error('code ' + c + ' not in the CSV');
-    if (!/\?code=[A-Z0-9]{10}/.test(csv)) throw new Error('no web link');
+    if (!/"https:\/\/bimbing\.contoh\.go\.id\/\?code=[A-Z0-9]{10}"/.test(csv)) throw new Error('no web link');
+    if (!/"https:\/\/t\.me\/bimbing_sdm_bot\?start=[A-Z0-9]{10}"/.test(csv)) throw new Error('no Telegram link');
   });
 
   await step('the printable sheet: in print media only the cards, 8 a page', async () => {
@@ -131,11 +132,12 @@ try {
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
     if (pages !== 1) throw new Error(pages + ' pages for 4 cards');
   });
-  // the print layout as an image: an A4 page's width at 96 dpi
-  await hr.setViewportSize({ width: 794, height: 1123 });
-  await hr.screenshot({ path: path.join(outDir, 'invites-print-sheet-id.png') });
-  await hr.setViewportSize({ width: 1280, height: 900 });
+  // what the printed page holds (screenshots are taken in screen media, so
+  // the sheet element alone, at an A4 page's width; the PDF is the print)
   await hr.emulateMedia({ media: 'screen' });
+  await hr.setViewportSize({ width: 794, height: 1123 });
+  await hr.locator('#invite-sheet').screenshot({ path: path.join(outDir, 'invites-print-sheet-id.png') });
+  await hr.setViewportSize({ width: 1280, height: 900 });
   await hr.evaluate(() => document.body.classList.remove('print-sheet'));
 
   await step('filter by unit and state', async () => {

@@ -41,7 +41,22 @@ sqlite3 "$DB" "INSERT INTO identities(channel, ext_id, person_id, linked_at, las
     INSERT INTO consents(person_id, purpose, granted, at)
     SELECT id, 'health', 1, $now FROM people WHERE nip = '$BUDI';"
 
-start_serve BIMBING_ADMIN_TOKEN=$TOKEN
+# The links a real deployment prints: a public web chat address and the
+# bot's Telegram username (no token: Telegram itself stays off).
+cat >"$TMP/bimbing.json" <<'JSON'
+{"http": {"public_url": "https://bimbing.contoh.go.id"}, "telegram": {"username": "bimbing_sdm_bot"}}
+JSON
+BIMBING_HTTP_PORT=0 BIMBING_ADMIN_TOKEN=$TOKEN "$BIN" --db "$DB" --config "$TMP/bimbing.json" --flows flows \
+    serve >"$TMP/out" 2>"$TMP/err" &
+e2e_track $!
+PORT=
+for _ in $(seq 1 100); do
+    PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
+    [ -n "$PORT" ] && break
+    sleep 0.05
+done
+[ -n "$PORT" ] || e2e_abort "serve did not start: $(cat "$TMP/err")"
+BASE=http://127.0.0.1:$PORT
 mkdir -p "$OUT"
 rm -f "$OUT"/invites-*.png
 timeout 300 node tests/e2e/browser_invites.mjs "$BASE" "$TOKEN" "$OUT" 2>&1 | tee "$TMP/node.log"
