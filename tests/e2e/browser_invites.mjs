@@ -78,7 +78,7 @@ try {
   await step('the states: Budi onboarded with his consents, Andi linked, the rest not invited', async () => {
     await rowOf(hr, 'Budi Santoso').filter({ hasText: 'Sudah orientasi' }).filter({ hasText: 'data pendampingan, data kesehatan' }).waitFor({ timeout: T });
     await rowOf(hr, 'Andi Wijaya').filter({ hasText: 'Terhubung' }).waitFor({ timeout: T });
-    await rowOf(hr, 'Ayu Lestari').filter({ hasText: 'Belum diundang' }).waitFor({ timeout: T });
+    await rowOf(hr, 'Ayu Lestari').filter({ hasText: 'Belum diundang' }).getByRole('button', { name: 'Terbitkan kode' }).waitFor({ timeout: T });
     await hr.locator('#invite-counts', { hasText: '0 diundang, 1 terhubung, 1 sudah orientasi, 10 belum diundang' }).waitFor({ timeout: T });
     await noEnglish(hr);
   });

@@ -261,6 +261,7 @@ const I18N = {
     'invites.revoked_none': '{name} tidak punya kode yang masih berlaku.',
     'invites.confirm_revoke': 'Cabut kode undangan {name}? Kode itu tidak bisa dipakai lagi.',
     'invites.none_issued': ' Tidak ada kode yang diterbitkan.',
+    'invites.issue_one': 'Terbitkan kode',
   },
   en: {
     'app.title': 'bimbing HR',
@@ -500,6 +501,7 @@ const I18N = {
     'invites.revoked_none': '{name} has no code that is still valid.',
     'invites.confirm_revoke': 'Revoke {name}\'s invite code? It can no longer be used.',
     'invites.none_issued': ' No code was issued.',
+    'invites.issue_one': 'Issue a code',
   },
 };
 

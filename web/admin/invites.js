@@ -153,7 +153,7 @@ async function inviteStates() {
   fill('invites-table', d.people.map((p) => {
     const acts = h('span', { class: 'actions' });
     if (p.state !== 'linked' && p.state !== 'onboarded') {
-      const re = h('button', { type: 'button', class: 'small' }, t('invites.reissue'));
+      const re = h('button', { type: 'button', class: 'small' }, t(p.state === 'not_invited' ? 'invites.issue_one' : 'invites.reissue'));
       re.addEventListener('click', () => personAction(p, 'reissue').catch(showError));
       acts.append(re);
       if (p.state === 'invited') {
