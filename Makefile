@@ -32,9 +32,10 @@ CC      ?= cc
 WERROR  ?=
 SAN     ?=
 
-PKGS := libcurl libwebsockets libcjson sqlite3 libpcre2-8 libcrypto
+PKGS := libcurl libwebsockets libcjson sqlite3 libpcre2-8 libcrypto libqrencode
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libwebsockets-dev libcjson-dev \
-            libsqlite3-dev libpcre2-dev libcmocka-dev libssl-dev sqlite3 clang-format curl tzdata jq
+            libsqlite3-dev libpcre2-dev libcmocka-dev libssl-dev sqlite3 clang-format curl tzdata jq \
+            libqrencode-dev
 
 ifeq ($(SAN),1)
 BUILD ?= build/asan

@@ -281,7 +281,7 @@ int store_invite_redeem(struct store *st, const char *code_hash, int64_t now, in
         return rc;
     rc = store_q_ints(st,
                       "SELECT id, person_id, expires_at FROM invites WHERE code_hash = ?1"
-                      " AND used_at IS NULL",
+                      " AND used_at IS NULL AND revoked_at IS NULL",
                       STORE_ARGS(store_text(code_hash)), cols, 3);
     if (rc == BB_OK && now >= expires)
         rc = BB_EEXPIRED;

@@ -629,6 +629,10 @@ const char *const store_migrations[] = {
     " broadcast_id INTEGER NOT NULL,"
     " person_id INTEGER NOT NULL,"
     " PRIMARY KEY(broadcast_id, person_id)) WITHOUT ROWID;",
+    /* Bulk invites (docs/api.md, "Invites"): a code HR re-issues or revokes
+     * dies at once; redeeming it is refused like an expired one. */
+    "ALTER TABLE invites ADD COLUMN revoked_at INTEGER;"
+    "CREATE INDEX invites_person_live ON invites(person_id, used_at, revoked_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -671,7 +675,8 @@ const struct store_person_table store_person_tables[] = {
      " (SELECT ext_id FROM identities WHERE channel = ?2 AND person_id = ?1)",
      0, 1},
     {"invites",
-     "SELECT created_at, expires_at, used_at FROM invites WHERE person_id = ?1 ORDER BY id",
+     "SELECT created_at, expires_at, used_at, revoked_at FROM invites WHERE person_id = ?1 ORDER "
+     "BY id",
      "DELETE FROM invites WHERE person_id = ?1", 0, 0},
     {"consents", "SELECT purpose, granted, at FROM consents WHERE person_id = ?1 ORDER BY id",
      "DELETE FROM consents WHERE person_id = ?1", 0, 0},

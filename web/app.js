@@ -304,6 +304,9 @@
     $('signout').hidden = true;
     $('signin').hidden = false;
     setStatus('');
+    /* an invite link (HR's sheet, QR code): ?code=CODE fills the field */
+    var linked = new URLSearchParams(location.search).get('code');
+    if (linked && !$('code').value && /^[A-Za-z0-9 -]{10,14}$/.test(linked)) $('code').value = linked;
     $('code').focus();
   }
 

@@ -29,6 +29,7 @@
  */
 #include "adapters/admin/admin.h"
 #include "adapters/admin/admin_hooks.h"
+#include "adapters/admin/admin_invites.h"
 #include "adapters/net/apiutil.h"
 #include "bot/base/bb.h"
 #include "bot/core/handoff.h"
@@ -1418,6 +1419,23 @@ struct admin_route {
     void (*fn)(struct areq *r);
 };
 
+/* A route of a file beside this one (admin_<area>.c) takes a struct
+ * admin_call: ADMIN_CALL makes the handler its row names. */
+static void call_route(struct areq *r, void (*call)(const struct admin_call *c))
+{
+    const struct admin_call c = {r->a->d, r->req, r->resp, r->arg, r->actor};
+    call(&c);
+}
+#define ADMIN_CALL(name, fn)                                                                       \
+    static void name(struct areq *r)                                                               \
+    {                                                                                              \
+        call_route(r, fn);                                                                         \
+    }
+ADMIN_CALL(h_invites_list, admin_invites_list)
+ADMIN_CALL(h_invites_issue, admin_invites_issue)
+ADMIN_CALL(h_invites_reissue, admin_invites_reissue)
+ADMIN_CALL(h_invites_revoke, admin_invites_revoke)
+
 static const struct admin_route routes[] = {
     {"POST", "/session", ADMIN_ROLE_OPEN, h_signin},
     {"GET", "/session", ADMIN_ROLE_STAFF, h_session},
@@ -1447,6 +1465,10 @@ static const struct admin_route routes[] = {
     {"POST", "/erasures/*/release", ADMIN_ROLE_HR, h_erasure_release},
     {"GET", "/alerts", ADMIN_ROLE_ALERTS, h_alerts},
     {"POST", "/alerts/*/ack", ADMIN_ROLE_ALERTS, h_alert_ack},
+    {"GET", "/invites", ADMIN_ROLE_HR, h_invites_list},
+    {"POST", "/invites", ADMIN_ROLE_HR, h_invites_issue},
+    {"POST", "/invites/*/reissue", ADMIN_ROLE_HR, h_invites_reissue},
+    {"POST", "/invites/*/revoke", ADMIN_ROLE_HR, h_invites_revoke},
 };
 
 static int id_char(int c)

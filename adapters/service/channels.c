@@ -100,3 +100,17 @@ void chan_print_invite_links(const struct config *cfg, const char *code, FILE *o
             chan_defs[i]->invite_link(cfg, code, link, sizeof(link)) == BB_OK)
             fprintf(out, "%s: %s\n", chan_defs[i]->title, link);
 }
+
+int chan_invite_link(const struct config *cfg, const char *name, const char *code, char *out,
+                     size_t n)
+{
+    const struct chan_def *d = chan_def_find(name);
+    int rc = BB_ENOTFOUND;
+    if (n)
+        out[0] = '\0';
+    if (d && d->invite_link)
+        rc = d->invite_link(cfg, code, out, n);
+    if (rc != BB_OK && n)
+        out[0] = '\0';
+    return rc;
+}

@@ -36,5 +36,10 @@ struct store;
 int chan_store_setup(struct store *st);
 /* Print "Title: link" for each channel with an invite link for code. */
 void chan_print_invite_links(const struct config *cfg, const char *code, FILE *out);
+/* The invite link of code on the channel named name (its store name:
+ * "telegram", "web"): BB_OK, or BB_ENOTFOUND when that channel has none
+ * (e.g. Telegram without a username); out is "" then. */
+int chan_invite_link(const struct config *cfg, const char *name, const char *code, char *out,
+                     size_t n);
 
 #endif

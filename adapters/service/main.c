@@ -30,6 +30,7 @@
 #include "bot/core/safety.h"
 #include "bot/core/worktime.h"
 #include "bot/domain/people/people.h"
+#include "bot/domain/people/people_invite.h"
 #include "bot/flow/flow.h"
 #include "adapters/service/serve.h"
 #include "store/store.h"
@@ -387,37 +388,206 @@ static int cmd_people(struct app *a, int argc, char **argv)
     return 0;
 }
 
+/* ---- invite: one person, a segment, revoke, status --------------------------- */
+
+#define INVITE_CSV_MAX     (64u << 20) /* the CSV of a segment, held until the codes commit */
+#define INVITE_PROGRESS_AT 500         /* a progress line every this many codes */
+
+/* The Telegram and web chat links of a code ("" when a channel has none). */
+static void invite_links(const struct config *cfg, const char *code, char *tg, char *web, size_t n)
+{
+    (void)chan_invite_link(cfg, "telegram", code, tg, n);
+    (void)chan_invite_link(cfg, "web", code, web, n);
+}
+
+struct invite_run {
+    const struct config *cfg;
+    struct bb_buf csv;
+    int progress; /* print progress lines to stderr */
+};
+
+static int invite_row(void *ctx, const struct people_invite *inv, int i, int n)
+{
+    struct invite_run *r = ctx;
+    char tg[256], web[256];
+    invite_links(r->cfg, inv->code, tg, web, sizeof(tg));
+    if (r->progress && ((i + 1) % INVITE_PROGRESS_AT == 0 || i + 1 == n))
+        fprintf(stderr, "invite: %d/%d codes\n", i + 1, n);
+    return people_invite_csv_row(&r->csv, inv, tg, web);
+}
+
+/* invite --to SEGMENT [--csv FILE|-] [--ttl D]: exit 2 when the segment is
+ * refused (nothing issued). The CSV goes to FILE (or stdout) once every code
+ * is committed; FILE is opened first, so an unwritable FILE issues nothing. */
+static int invite_segment(struct app *a, const char *to, const char *csv_path, int64_t ttl)
+{
+    struct invite_run r = {.cfg = &a->cfg, .progress = 1};
+    struct people_segment seg;
+    FILE *out = stdout;
+    int issued = 0, rc;
+    char tmp[600] = "";
+
+    if (csv_path && strcmp(csv_path, "-") != 0) {
+        if (bb_snprintf(tmp, sizeof(tmp), "%s.tmp", csv_path) != BB_OK || !(out = fopen(tmp, "wx")))
+            return die("invite: cannot write '%s' (%s); nothing was issued", csv_path,
+                       strerror(errno));
+    }
+    bb_buf_init(&r.csv, INVITE_CSV_MAX);
+    rc = bb_buf_puts(&r.csv, PEOPLE_INVITE_CSV_HEADER);
+    if (rc == BB_OK)
+        rc = people_invite_segment(a->st, to, ttl, bb_now(), "cli", &seg, invite_row, &r, &issued);
+    int committed = rc == BB_OK;
+    if (rc == BB_OK && (fwrite(r.csv.data, 1, r.csv.len, out) != r.csv.len || fflush(out) != 0))
+        rc = BB_EIO;
+    if (out != stdout && fclose(out) != 0 && rc == BB_OK)
+        rc = BB_EIO;
+    if (tmp[0] && (rc != BB_OK || rename(tmp, csv_path) != 0)) {
+        if (rc == BB_OK)
+            rc = BB_EIO;
+        (void)unlink(tmp);
+    }
+    bb_buf_free(&r.csv);
+    if (committed && rc != BB_OK) {
+        fprintf(stderr,
+                "bimbing: %d code(s) were issued but the CSV could not be written (%s); run the "
+                "same command again: it re-issues them and the unwritten codes die\n",
+                issued, strerror(errno));
+        return 1;
+    }
+    if (rc == BB_EINVAL) {
+        fprintf(stderr, "bimbing: %s; nothing was issued\n", seg.msg);
+        return 2;
+    }
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: invite failed: %s (%s)\n", bb_strerror(rc), store_errmsg(a->st));
+        return 1;
+    }
+    fprintf(stderr,
+            "%d invite code(s) for %s (%" PRId64 " people, %" PRId64
+            " already linked), valid once, for %" PRId64 " day(s)%s%s\n",
+            issued, seg.spec, seg.total, seg.total - issued, ttl / 86400, tmp[0] ? "; CSV in " : "",
+            tmp[0] ? csv_path : "");
+    return 0;
+}
+
+/* invite status [--unit NAME] [--state S]: one line per person. */
+static int invite_status(struct app *a, const char *unit, const char *state)
+{
+    struct store_invite_state *rows = NULL;
+    struct people_segment seg;
+    char spec[PEOPLE_SEG_SPEC_MAX];
+    int n = 0, rc;
+    int64_t now = bb_now();
+    if (unit) { /* the unit as stored, checked like a segment: "biro sdm" is "Biro SDM" */
+        if (bb_snprintf(spec, sizeof(spec), "unit=%s", unit) != BB_OK)
+            return die("invite status: the unit name is too long", NULL, NULL);
+        rc = people_segment_resolve(a->st, spec, &seg);
+        if (rc == BB_EINVAL) {
+            fprintf(stderr, "bimbing: %s\n", seg.msg);
+            return 2;
+        }
+        if (rc != BB_OK)
+            return die("cannot read the people: %s", store_errmsg(a->st), NULL);
+        unit = seg.value;
+    }
+    rc = store_invite_states(a->st, unit ? unit : "", &rows, &n);
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: cannot read the invites: %s\n", store_errmsg(a->st));
+        return 1;
+    }
+    printf("nip\tname\tunit\tstate\texpiry\tchannels\tconsents\n");
+    for (int i = 0; i < n; i++) {
+        const char *s = people_invite_state(&rows[i], now);
+        char exp[32] = "";
+        if (state && strcmp(state, s) != 0)
+            continue;
+        if (rows[i].expires_at && strcmp(s, "invited") == 0)
+            bb_format_iso8601(rows[i].expires_at, exp, sizeof(exp));
+        printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rows[i].nip, rows[i].name, rows[i].unit, s, exp,
+               rows[i].channels, rows[i].consents);
+    }
+    free(rows);
+    return 0;
+}
+
 static int cmd_invite(struct app *a, int argc, char **argv)
 {
-    struct store_person p;
-    char code[CORE_CODE_LEN + 1];
+    static const char usage[] =
+        "usage: invite NIP [--ttl 14d] | invite --to SEGMENT [--csv FILE|-] "
+        "[--ttl 14d] | invite revoke NIP | invite status [--unit NAME] "
+        "[--state STATE]";
+    const char *to = NULL, *csv = NULL, *nip = NULL, *unit = NULL, *state = NULL;
     int64_t ttl;
+    int sub = 0; /* 0 one person, 1 revoke, 2 status */
+
     if (argc < 1)
-        return die("usage: invite NIP [--ttl 14d]", NULL, NULL);
+        return die("%s", usage, NULL);
+    if (strcmp(argv[0], "revoke") == 0)
+        sub = 1;
+    else if (strcmp(argv[0], "status") == 0)
+        sub = 2;
     if (setup(a, 0) != BB_OK)
         return 1;
     ttl = a->cfg.invite_ttl;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
+    for (int i = sub ? 1 : 0; i < argc; i++) {
+        if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc && sub == 0) {
             if (bb_parse_duration(argv[++i], &ttl) != BB_OK || ttl < 60)
                 return die("invite: bad --ttl '%s' (e.g. 7d, 12h)", argv[i], NULL);
+        } else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc && sub == 0) {
+            to = argv[++i];
+        } else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc && sub == 0) {
+            csv = argv[++i];
+        } else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc && sub == 2) {
+            unit = argv[++i];
+        } else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc && sub == 2) {
+            state = argv[++i];
+            if (!people_invite_state_known(state))
+                return die("invite status: unknown state '%s' (onboarded, linked, invited, "
+                           "expired, revoked, not_invited)",
+                           state, NULL);
+        } else if (argv[i][0] != '-' && !nip && sub != 2) {
+            nip = argv[i];
         } else {
-            return die("invite: unknown argument '%s'", argv[i], NULL);
+            return die("invite: unknown argument '%s'\n%s", argv[i], usage);
         }
     }
-    if (find_person(a, argv[0], &p) != BB_OK)
+    if (sub == 2)
+        return invite_status(a, unit, state);
+    if (sub == 1) {
+        int n = 0, rc;
+        if (!nip)
+            return die("%s", usage, NULL);
+        rc = people_invite_revoke(a->st, nip, bb_now(), "cli", &n);
+        if (rc == BB_ENOTFOUND)
+            return die("no person with NIP %s", nip, NULL);
+        if (rc != BB_OK)
+            return die("invite revoke failed: %s", store_errmsg(a->st), NULL);
+        printf("%d code(s) revoked\n", n);
+        return 0;
+    }
+    if ((to && nip) || (!to && !nip) || (csv && !to))
+        return die("%s", usage, NULL);
+    if (to)
+        return invite_segment(a, to, csv, ttl);
+
+    struct people_invite inv;
+    char until[32];
+    int rc = people_invite_person(a->st, nip, ttl, bb_now(), "cli", &inv);
+    if (rc == BB_ENOTFOUND) {
+        struct store_person p;
+        (void)find_person(a, nip, &p); /* says there is nobody with that NIP */
         return 1;
-    if (core_invite(a->core, p.id, ttl, code, sizeof(code)) != BB_OK) {
+    }
+    if (rc != BB_OK) {
         fprintf(stderr, "bimbing: invite failed: %s\n", store_errmsg(a->st));
         return 1;
     }
-    store_audit(a->st, "cli", "invite", p.id, "", bb_now());
-    char until[32];
-    bb_format_iso8601(bb_now() + ttl, until, sizeof(until));
-    printf("%s\n", code);
-    fprintf(stderr, "invite for %s (%s), valid once, until %s\n", p.name, p.nip, until);
-    chan_print_invite_links(&a->cfg, code, stderr);
-    fprintf(stderr, "Web chat or Telegram: send /start %s\n", code);
+    bb_format_iso8601(inv.expires_at, until, sizeof(until));
+    printf("%s\n", inv.code);
+    fprintf(stderr, "invite for %s (%s), valid once, until %s (any older code is revoked)\n",
+            inv.name, inv.nip, until);
+    chan_print_invite_links(&a->cfg, inv.code, stderr);
+    fprintf(stderr, "Web chat or Telegram: send /start %s\n", inv.code);
     return 0;
 }
 
@@ -720,7 +890,12 @@ static const struct cli_cmd cli_cmds[] = {
      cmd_invite,
      0,
      CLI_PEOPLE,
-     {{"invite NIP [--ttl 14d]", "print a one-time invite code for that person"}}},
+     {{"invite NIP [--ttl 14d]",
+       "print a one-time invite code for that person (a re-issue: an older live code dies)"},
+      {"invite --to SEGMENT [--csv FILE|-] [--ttl 14d]",
+       "codes for everyone in the segment not linked yet, in one transaction, as CSV"},
+      {"invite revoke NIP | invite status [--unit NAME] [--state STATE]",
+       "revoke a person's live code; each person's state (invited, linked, onboarded)"}}},
     {"export",
      cmd_export,
      0,

@@ -852,6 +852,17 @@ static const struct chan_caps wc_caps = {
 
 static const char *const wc_store_tables[] = {"web_sessions", NULL};
 
+/* The web chat's page with the code filled in: http.public_url, else the
+ * address the service listens on. */
+static int wc_invite_link(const struct config *cfg, const char *code, char *out, size_t n)
+{
+    const char *base = cfg->public_url;
+    size_t len = strlen(base);
+    if (!len)
+        return bb_snprintf(out, n, "http://%s:%d/?code=%s", cfg->http_bind, cfg->http_port, code);
+    return bb_snprintf(out, n, "%s%s?code=%s", base, base[len - 1] == '/' ? "" : "/", code);
+}
+
 const struct chan_def webchat_chan_def = {
     .name = "web",
     .store_tables = wc_store_tables,
@@ -859,6 +870,7 @@ const struct chan_def webchat_chan_def = {
     .caps = &wc_caps,
     .new_chan = webchat_chan_new,
     .enabled = wc_enabled,
+    .invite_link = wc_invite_link,
 };
 
 int webchat_chan_new(struct chan **out)

@@ -229,7 +229,7 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
                                       "http",      "batch",     "anonymity_k", "invite_ttl",
                                       "log_level", "safety",    "privacy",     "alert_fallback",
                                       "work",      "register",  NULL};
-    static const char *const http[] = {"bind", "port", "trusted_proxy", NULL};
+    static const char *const http[] = {"bind", "port", "trusted_proxy", "public_url", NULL};
     double d;
     char tmp[32] = "";
 
@@ -288,8 +288,14 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         if (!cJSON_IsObject(h) || config_known_keys(h, http, " in \"http\"", err, el) ||
             config_str_field(h, "bind", c->http_bind, sizeof(c->http_bind), err, el) ||
             config_str_field(h, "trusted_proxy", c->trusted_proxy, sizeof(c->trusted_proxy), err,
-                             el))
+                             el) ||
+            config_str_field(h, "public_url", c->public_url, sizeof(c->public_url), err, el))
             return err[0] ? -1 : (bb_snprintf(err, el, "\"http\" must be an object"), -1);
+        if (c->public_url[0] && strncmp(c->public_url, "https://", 8) != 0 &&
+            strncmp(c->public_url, "http://", 7) != 0) {
+            bb_snprintf(err, el, "\"public_url\" in \"http\" must start with https:// or http://");
+            return -1;
+        }
         d = c->http_port;
         if (config_num_field(h, "port", 0, 65535, &d, err, el))
             return -1;

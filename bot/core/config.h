@@ -62,6 +62,9 @@ struct config {
     /* "http": {"trusted_proxy": "127.0.0.1"}: the reverse proxy's address;
      * from it, X-Forwarded-For names the client that limits key on ("" = none) */
     char trusted_proxy[64];
+    /* "http": {"public_url": "https://bimbing.example.go.id"}: where people
+     * reach the web chat, for invite links ("" = http://bind:port) */
+    char public_url[192];
     int batch;          /* "batch": inbox events per transaction (100) */
     int anonymity_k;    /* "anonymity_k": smallest group shown in reports (5, >= 3) */
     int64_t invite_ttl; /* "invite_ttl": how long an invite code works ("14d") */

@@ -37,6 +37,7 @@ ENDPOINTS=(
     "GET /mentoring/suggestions" "GET /mentoring/pairs" "POST /mentoring/pairs"
     "GET /erasures" "POST /erasures/7/hold" "POST /erasures/7/release"
     "GET /alerts" "POST /alerts/7/ack"
+    "GET /invites" "POST /invites" "POST /invites/7/reissue" "POST /invites/7/revoke"
 )
 # all_codes COOKIE CSRF: "METHOD PATH=STATUS ..." for every endpoint.
 all_codes() {

@@ -125,6 +125,7 @@ const NAV = [
   ['broadcasts', 'nav.broadcasts', HR_ROLES],
   ['mentoring', 'nav.mentoring', HR_ROLES],
   ['people', 'nav.people', HR_ROLES],
+  ['invites', 'invites.nav', HR_ROLES],
   ['conversations', 'nav.conversations', ['counsellor', 'admin']],
 ];
 
@@ -608,6 +609,7 @@ const PAGES = {
   broadcasts,
   mentoring,
   people: () => people(''),
+  invites: () => invitesPage(),
   conversations,
 };
 

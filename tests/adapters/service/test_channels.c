@@ -179,11 +179,21 @@ static void test_invite_link(void **state)
     assert_int_equal(write_file(path, "{}"), 0);
     assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_OK);
     links(cfg, out, sizeof(out));
-    assert_string_equal(out, ""); /* no bot username: no link */
-    assert_int_equal(write_file(path, "{\"telegram\":{\"username\":\"bimbot\"}}"), 0);
+    /* no bot username: no Telegram link; the web chat at the bind address */
+    assert_string_equal(out, "Web chat: http://127.0.0.1:8080/?code=ABCDE23456\n");
+    char one[256];
+    assert_int_equal(chan_invite_link(cfg, "telegram", "ABCDE23456", one, sizeof(one)),
+                     BB_ENOTFOUND);
+    assert_string_equal(one, "");
+    assert_int_equal(write_file(path, "{\"telegram\":{\"username\":\"bimbot\"},"
+                                      "\"http\":{\"public_url\":\"https://b.example.go.id\"}}"),
+                     0);
     assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_OK);
     links(cfg, out, sizeof(out));
-    assert_string_equal(out, "Telegram: https://t.me/bimbot?start=ABCDE23456\n");
+    assert_string_equal(out, "Web chat: https://b.example.go.id/?code=ABCDE23456\n"
+                             "Telegram: https://t.me/bimbot?start=ABCDE23456\n");
+    assert_int_equal(chan_invite_link(cfg, "web", "ABCDE23456", one, sizeof(one)), BB_OK);
+    assert_string_equal(one, "https://b.example.go.id/?code=ABCDE23456");
     unlink(path);
     free(cfg);
 }
