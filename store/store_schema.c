@@ -612,6 +612,22 @@ const char *const store_migrations[] = {
      * gives it ('L' laki-laki, 'P' perempuan, '' not given; the NIP's own
      * gender digit is read when this is empty), for "Bapak"/"Ibu". */
     "ALTER TABLE people ADD COLUMN gender TEXT NOT NULL DEFAULT '';",
+    /* The learning catalogue (store_learning.c, docs/learning.md): one row
+     * per item HR imports (`bimbing catalog import`), updated by id;
+     * competencies normalised and joined by ';'; retired items stay for
+     * the plans that name them but are no longer suggested. */
+    "CREATE TABLE learning_items ("
+    " id TEXT PRIMARY KEY,"
+    " title TEXT NOT NULL,"
+    " provider TEXT NOT NULL,"
+    " modality TEXT NOT NULL,"
+    " jp INTEGER NOT NULL CHECK (jp BETWEEN 1 AND 200),"
+    " competencies TEXT NOT NULL,"
+    " level TEXT NOT NULL,"
+    " lang TEXT NOT NULL,"
+    " url TEXT NOT NULL DEFAULT '',"
+    " retired_at INTEGER NOT NULL DEFAULT 0,"
+    " updated_at INTEGER NOT NULL);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
