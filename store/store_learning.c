@@ -70,14 +70,13 @@ int store_learning_item_retire(struct store *st, const char *id, int64_t now)
                           STORE_ARGS(store_text(id), store_int(now)));
 }
 
-int store_learning_items(struct store *st, int with_retired, struct store_learn_item **out,
-                         int *n)
+int store_learning_items(struct store *st, int with_retired, struct store_learn_item **out, int *n)
 {
     return store_q_grow(st,
                         "SELECT id, title, provider, modality, jp, competencies, level, lang, url,"
                         " retired_at, updated_at FROM learning_items"
                         " WHERE ?1 OR retired_at = 0 ORDER BY id",
                         STORE_ARGS(store_int(with_retired ? 1 : 0)), map_item,
-                        sizeof(struct store_learn_item), STORE_LEARN_ITEMS_MAX, NULL,
-                        (void **)out, n);
+                        sizeof(struct store_learn_item), STORE_LEARN_ITEMS_MAX, NULL, (void **)out,
+                        n);
 }

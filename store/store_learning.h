@@ -20,8 +20,8 @@ struct store_learn_item {
     char id[48];
     char title[208];
     char provider[88];
-    char modality[16]; /* e-learning, klasikal, blended, coaching, mentoring, on-the-job */
-    int jp;            /* 1..200 */
+    char modality[16];      /* e-learning, klasikal, blended, coaching, mentoring, on-the-job */
+    int jp;                 /* 1..200 */
     char competencies[400]; /* normalised, joined by ';' */
     char level[12];         /* dasar, menengah, lanjut */
     char lang[4];           /* id, en */
@@ -41,7 +41,6 @@ int store_learning_item_get(struct store *st, const char *id, struct store_learn
 int store_learning_item_retire(struct store *st, const char *id, int64_t now);
 /* Every item ordered by id (retired ones too when with_retired), at most
  * STORE_LEARN_ITEMS_MAX (BB_ELIMIT past it): *out (free it; NULL for none). */
-int store_learning_items(struct store *st, int with_retired, struct store_learn_item **out,
-                         int *n);
+int store_learning_items(struct store *st, int with_retired, struct store_learn_item **out, int *n);
 
 #endif

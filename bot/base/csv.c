@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-
 void csv_init(struct csv *c, const char *data, size_t len)
 {
     memset(c, 0, sizeof(*c));
@@ -119,4 +118,3 @@ int csv_next(struct csv *c)
         return 1;
     }
 }
-

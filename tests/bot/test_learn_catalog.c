@@ -134,13 +134,12 @@ static void test_errors(void **state)
     struct learn_import_report rep;
     const char *good = "g-1,Judul baik,Penyedia,e-learning,4,integritas,dasar,id,\n";
     char csv[1024];
-    assert_int_equal(import(f->st, HDR "k-1,Judul,Penyedia,e-learning,4,integritas,dasar,id,\n",
-                            &rep),
-                     BB_OK);
+    assert_int_equal(
+        import(f->st, HDR "k-1,Judul,Penyedia,e-learning,4,integritas,dasar,id,\n", &rep), BB_OK);
     /* each rule, with a good row before it that must not be written */
 #define BAD(row, msg)                                                                              \
     do {                                                                                           \
-        bb_snprintf(csv, sizeof(csv), HDR "%s%s", good, row);                                    \
+        bb_snprintf(csv, sizeof(csv), HDR "%s%s", good, row);                                      \
         expect_error(f->st, csv, msg);                                                             \
     } while (0)
     BAD("Bad Id,Judul,Penyedia,e-learning,4,integritas,dasar,id,\n",
@@ -170,16 +169,16 @@ static void test_errors(void **state)
     BAD("x-1,Judul,Penyedia,e-learning,4,integritas,dasar,id,javascript:alert(1)\n",
         "line 3, column 9 (url): url must start with https:// or http://, without spaces, at "
         "most 300 bytes (or be empty)");
-    BAD("x-1,Judul,Penyedia,e-learning,4,integritas,dasar\n",
-        "line 3: 7 fields, the header has 9");
+    BAD("x-1,Judul,Penyedia,e-learning,4,integritas,dasar\n", "line 3: 7 fields, the header has 9");
     expect_error(f->st, "id,title,provider,modality,jp,competencies,level,bahasa\n",
                  "line 1, column 8: unknown column \"bahasa\" (columns: id, title, provider, "
                  "modality, jp, competencies, level, language, url)");
     expect_error(f->st, "id,title,provider,modality,jp,competencies,level,url\n",
                  "line 1: the column language is missing");
     expect_error(f->st, HDR, "no rows under the header");
-    expect_error(f->st, "", "the file is empty (a header row is needed: "
-                            "id,title,provider,modality,jp,competencies,level,language,url)");
+    expect_error(f->st, "",
+                 "the file is empty (a header row is needed: "
+                 "id,title,provider,modality,jp,competencies,level,language,url)");
     /* every problem of a file reported, not only the first */
     assert_int_equal(import(f->st,
                             HDR "BAD,Ju,P,webinar,0,,expert,fr,x\n"

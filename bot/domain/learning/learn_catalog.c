@@ -52,11 +52,9 @@ const char *learn_modality(const char *s)
 {
     static const struct {
         const char *in, *out;
-    } m[] = {{"e-learning", "e-learning"}, {"elearning", "e-learning"},
-             {"klasikal", "klasikal"},     {"classroom", "klasikal"},
-             {"blended", "blended"},       {"coaching", "coaching"},
-             {"mentoring", "mentoring"},   {"on-the-job", "on-the-job"},
-             {"ojt", "on-the-job"}};
+    } m[] = {{"e-learning", "e-learning"}, {"elearning", "e-learning"},  {"klasikal", "klasikal"},
+             {"classroom", "klasikal"},    {"blended", "blended"},       {"coaching", "coaching"},
+             {"mentoring", "mentoring"},   {"on-the-job", "on-the-job"}, {"ojt", "on-the-job"}};
     for (size_t i = 0; s && i < sizeof(m) / sizeof(m[0]); i++)
         if (strcasecmp(s, m[i].in) == 0)
             return m[i].out;
@@ -188,8 +186,8 @@ static int valid_id(const char *s)
     if (n < 1 || n > 40)
         return 0;
     for (; *s; s++)
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' ||
-              *s == '_' || *s == '.'))
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_' ||
+              *s == '.'))
             return 0;
     return 1;
 }
@@ -338,8 +336,8 @@ int learn_catalog_import_mem(struct store *st, const char *data, size_t len, int
     rc = csv_next(&c);
     if (rc == 0) {
         add_err(rep, "the file is empty (a header row is needed: %s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                col_names[0], col_names[1], col_names[2], col_names[3], col_names[4],
-                col_names[5], col_names[6], col_names[7], col_names[8]);
+                col_names[0], col_names[1], col_names[2], col_names[3], col_names[4], col_names[5],
+                col_names[6], col_names[7], col_names[8]);
         csv_free(&c);
         return BB_EINVAL;
     }
@@ -364,8 +362,7 @@ int learn_catalog_import_mem(struct store *st, const char *data, size_t len, int
             for (int i = 0; i < n; i++)
                 if (strcmp(items[i].id, items[n].id) == 0) {
                     char why[64];
-                    bb_snprintf(why, sizeof(why), "id %s is also on an earlier line",
-                                items[n].id);
+                    bb_snprintf(why, sizeof(why), "id %s is also on an earlier line", items[n].id);
                     field_err(&im, c.rec_line, C_ID, why);
                     break;
                 }

@@ -39,9 +39,8 @@ static int cat_list(const struct domain_ctx *d, int all)
         return 1;
     }
     for (int i = 0; i < n; i++)
-        printf("%s\t%s\t%d JP\t%s\t%s\t%s\t%s%s\n", it[i].id, it[i].modality, it[i].jp,
-               it[i].level, it[i].lang, it[i].competencies, it[i].title,
-               it[i].retired_at ? "\t(retired)" : "");
+        printf("%s\t%s\t%d JP\t%s\t%s\t%s\t%s%s\n", it[i].id, it[i].modality, it[i].jp, it[i].level,
+               it[i].lang, it[i].competencies, it[i].title, it[i].retired_at ? "\t(retired)" : "");
     if (!n)
         printf("the catalogue is empty (bimbing catalog import FILE.csv)\n");
     free(it);
