@@ -1,8 +1,10 @@
 /*
  * store_learning.h - the tables of personalised learning (docs/learning.md):
  * the catalogue (learning_items), written by `bimbing catalog` and read by
- * the learning module (bot/domain/learning/). Catalogue items are not
- * personal data.
+ * the learning module (bot/domain/learning/); a person's competency
+ * profile (learning_profile) and learning plan (learning_plan), personal
+ * data of the category development (store_person_tables). Catalogue items
+ * are not personal data.
  *
  * Same thread rules and error codes as store.h. Strings are copied.
  */
@@ -42,5 +44,55 @@ int store_learning_item_retire(struct store *st, const char *id, int64_t now);
 /* Every item ordered by id (retired ones too when with_retired), at most
  * STORE_LEARN_ITEMS_MAX (BB_ELIMIT past it): *out (free it; NULL for none). */
 int store_learning_items(struct store *st, int with_retired, struct store_learn_item **out, int *n);
+
+/* ---- the competency profile ------------------------------------------- */
+#define STORE_LEARN_NEEDS_MAX 64 /* competencies in one profile */
+struct store_learn_need {
+    char comp[64];
+    int current, target; /* 1-4 */
+    char source[16];     /* self, learning */
+    int64_t updated_at;
+};
+/* Set one competency (levels 1-4, else BB_EINVAL); a new one past
+ * STORE_LEARN_NEEDS_MAX is BB_ELIMIT. */
+int store_learning_need_set(struct store *st, int64_t person_id, const char *comp, int current,
+                            int target, const char *source, int64_t now);
+/* The profile ordered by competency: into out[max], *n rows. */
+int store_learning_needs(struct store *st, int64_t person_id, struct store_learn_need *out, int max,
+                         int *n);
+/* One level up (not past 4; the target rises with it if passed) for the
+ * competency if it is in the profile; source 'learning'. */
+int store_learning_need_raise(struct store *st, int64_t person_id, const char *comp, int64_t now);
+
+/* ---- the learning plan ------------------------------------------------- */
+#define STORE_LEARN_HIST_MAX 200 /* plan rows read for the ranking */
+struct store_learn_plan {
+    int64_t id;
+    char item_id[48];
+    char state[12]; /* started, done, dropped */
+    int64_t started_at, ended_at;
+    int rating;
+    /* of the item (still there when retired): for the ranking */
+    char provider[88];
+    char modality[16];
+    char competencies[400];
+    char title[208];
+    int jp;
+};
+/* Start an item: BB_EEXIST while another one is started; BB_ENOTFOUND
+ * without the item (or when it is retired). */
+int store_learning_plan_start(struct store *st, int64_t person_id, const char *item_id,
+                              int64_t now);
+/* The started item, BB_ENOTFOUND when none. */
+int store_learning_plan_current(struct store *st, int64_t person_id, struct store_learn_plan *out);
+/* End the started item: done (rating 1-5, what was applied) or dropped. */
+int store_learning_plan_end(struct store *st, int64_t plan_id, const char *state, int rating,
+                            const char *applied, int64_t now);
+/* The plan rows started since `since` (newest first, at most max). */
+int store_learning_history(struct store *st, int64_t person_id, int64_t since,
+                           struct store_learn_plan *out, int max, int *n);
+/* The texts of the person's open development goals (competency and goal
+ * joined by a space), newest first, at most max of n bytes each. */
+int store_learning_goals(struct store *st, int64_t person_id, char (*out)[240], int max, int *n);
 
 #endif

@@ -143,7 +143,10 @@ static void test_errors(void **state)
         expect_error(f->st, csv, msg);                                                             \
     } while (0)
     BAD("Bad Id,Judul,Penyedia,e-learning,4,integritas,dasar,id,\n",
-        "line 3, column 1 (id): an id is 1 to 40 lower-case letters, digits, '-', '_' or '.' "
+        "line 3, column 1 (id): an id is 1 to 40 lower-case letters, digits, '-' or '_' "
+        "(e.g. el-001)");
+    BAD("x.1,Judul,Penyedia,e-learning,4,integritas,dasar,id,\n",
+        "line 3, column 1 (id): an id is 1 to 40 lower-case letters, digits, '-' or '_' "
         "(e.g. el-001)");
     BAD("g-1,Judul lain,Penyedia,e-learning,4,integritas,dasar,id,\n",
         "line 3, column 1 (id): id g-1 is also on an earlier line");

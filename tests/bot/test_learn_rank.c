@@ -28,7 +28,13 @@ static const struct learn_hist dropped_viz[] = {
 
 static const struct learn_cand cands[] = {
     {"el-data", "Platform", "e-learning", "dasar", 20, {"analisis data"}, 1},
-    {"oj-dash", "Unit", "on-the-job", "menengah", 16, {"analisis data", "pengambilan keputusan"}, 2},
+    {"oj-dash",
+     "Unit",
+     "on-the-job",
+     "menengah",
+     16,
+     {"analisis data", "pengambilan keputusan"},
+     2},
     {"co-feedback", "Biro SDM", "coaching", "menengah", 3, {"komunikasi", "kepemimpinan"}, 2},
     {"el-anti", "Platform", "e-learning", "dasar", 6, {"integritas"}, 1},
     {"el-viz", "Platform", "e-learning", "menengah", 8, {"analisis data", "komunikasi"}, 2},
@@ -61,8 +67,8 @@ static void expect_order(const struct learn_cand *c, int n, const struct learn_i
     assert_int_equal(got, want);
     for (int i = 0; i < got; i++) {
         if (strcmp(c[out[i].cand].id, ids[i]) != 0 || out[i].score != scores[i])
-            fail_msg("place %d: got %s (%d), want %s (%d)", i + 1, c[out[i].cand].id,
-                     out[i].score, ids[i], scores[i]);
+            fail_msg("place %d: got %s (%d), want %s (%d)", i + 1, c[out[i].cand].id, out[i].score,
+                     ids[i], scores[i]);
     }
 }
 
@@ -237,8 +243,7 @@ static void test_mix(void **state)
     memset(in.mix, 0, sizeof(in.mix));
     got = learn_rank(cands, NC, &in, out, 8);
     for (int i = 0; i < got; i++)
-        assert_int_equal(out[i].p_mix,
-                         !strcmp(cands[out[i].cand].modality, "on-the-job") ? 15 : 0);
+        assert_int_equal(out[i].p_mix, !strcmp(cands[out[i].cand].modality, "on-the-job") ? 15 : 0);
     in.mix[LEARN_EXPERIENCE] = 7;
     got = learn_rank(cands, NC, &in, out, 8);
     for (int i = 0; i < got; i++)
@@ -246,8 +251,7 @@ static void test_mix(void **state)
     in.mix[LEARN_SOCIAL] = 2;
     got = learn_rank(cands, NC, &in, out, 8);
     for (int i = 0; i < got; i++)
-        assert_int_equal(out[i].p_mix,
-                         !strcmp(cands[out[i].cand].modality, "e-learning") ? 15 : 0);
+        assert_int_equal(out[i].p_mix, !strcmp(cands[out[i].cand].modality, "e-learning") ? 15 : 0);
     assert_int_equal(learn_kind_of("colleague"), LEARN_SOCIAL);
     assert_int_equal(learn_kind_of("blended"), LEARN_FORMAL);
 }
@@ -256,8 +260,13 @@ static void test_mix(void **state)
 static void test_colleague(void **state)
 {
     static const struct learn_cand c[] = {
-        {"colleague:199001012015011001", "199001012015011001", "colleague", "", 0,
-         {"analisis data"}, 1},
+        {"colleague:199001012015011001",
+         "199001012015011001",
+         "colleague",
+         "",
+         0,
+         {"analisis data"},
+         1},
     };
     struct learn_input in = example();
     struct learn_pick out[2];
@@ -274,10 +283,14 @@ static void test_colleague(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_worked_example), cmocka_unit_test(test_why),
-        cmocka_unit_test(test_order_independent), cmocka_unit_test(test_ties),
-        cmocka_unit_test(test_empty), cmocka_unit_test(test_history),
-        cmocka_unit_test(test_mix), cmocka_unit_test(test_colleague),
+        cmocka_unit_test(test_worked_example),
+        cmocka_unit_test(test_why),
+        cmocka_unit_test(test_order_independent),
+        cmocka_unit_test(test_ties),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_history),
+        cmocka_unit_test(test_mix),
+        cmocka_unit_test(test_colleague),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -259,7 +259,7 @@ static int check_row(struct imp *im, struct csv *c, struct store_learn_item *it)
     v = value(im, c, C_ID);
     if (!valid_id(v))
         field_err(im, line, C_ID,
-                  "an id is 1 to 40 lower-case letters, digits, '-', '_' or '.' (e.g. el-001)");
+                  "an id is 1 to 40 lower-case letters, digits, '-' or '_' (e.g. el-001)");
     else
         bb_strlcpy(it->id, v, sizeof(it->id));
     text_col(im, c, line, C_TITLE, 3, it->title, sizeof(it->title));

@@ -190,7 +190,8 @@ void learn_why(const struct learn_cand *c, const struct learn_pick *p, const str
     int en = lang && !strcmp(lang, "en");
     char first[160] = "", jp[24] = "";
     if (p->goal_comp >= 0) {
-        bb_snprintf(first, sizeof(first), en ? "matches your goal: %s" : "cocok dengan tujuan Anda: %s",
+        bb_snprintf(first, sizeof(first),
+                    en ? "matches your goal: %s" : "cocok dengan tujuan Anda: %s",
                     c->comps[p->goal_comp]);
     } else if (p->gap_comp >= 0) {
         int cur = 0, tgt = 0;
@@ -200,7 +201,8 @@ void learn_why(const struct learn_cand *c, const struct learn_pick *p, const str
                 tgt = in->needs[k].target;
             }
         bb_snprintf(first, sizeof(first),
-                    en ? "builds %s (level %d, target %d)" : "mengembangkan %s (level %d, target %d)",
+                    en ? "builds %s (level %d, target %d)"
+                       : "mengembangkan %s (level %d, target %d)",
                     c->comps[p->gap_comp], cur, tgt);
     }
     if (c->jp > 0)

@@ -58,17 +58,17 @@ struct learn_input {
     int max_jp;                /* longest item the person has time for; 0: no limit */
     const struct learn_hist *hist;
     int nhist;
-    int jp_needed;          /* JP still needed to reach 20 this year (0 when reached) */
+    int jp_needed;         /* JP still needed to reach 20 this year (0 when reached) */
     int mix[LEARN_NKINDS]; /* items started or done in the last 12 months, per kind */
 };
 
 /* The parts of one candidate's score (docs/learning.md). */
 struct learn_pick {
-    int cand;       /* index into the candidates */
-    int score;      /* the sum of the parts below */
-    int gap;        /* largest (target - current) over its competencies, 0-3 */
-    int gap_comp;   /* which of its competencies has it (-1: none) */
-    int goal_comp;  /* its first competency a goal names (-1: none) */
+    int cand;      /* index into the candidates */
+    int score;     /* the sum of the parts below */
+    int gap;       /* largest (target - current) over its competencies, 0-3 */
+    int gap_comp;  /* which of its competencies has it (-1: none) */
+    int goal_comp; /* its first competency a goal names (-1: none) */
     int p_gap, p_goal, p_level, p_modality, p_time, p_jp, p_mix, p_history;
 };
 
