@@ -22,7 +22,8 @@ struct fx {
     int64_t ayu;
 };
 
-#define INIT(f) ((f)->ayu = tfx_person_in((f)->st, "198501012010011001", "Ayu", "Biro SDM", "employee"))
+#define INIT(f)                                                                                    \
+    ((f)->ayu = tfx_person_in((f)->st, "198501012010011001", "Ayu", "Biro SDM", "employee"))
 TFX_STORE_SETUP_INIT(fx, setup, INIT)
 TFX_STORE_TEARDOWN(fx, teardown)
 
@@ -96,8 +97,7 @@ static void test_plan(void **state)
     assert_int_equal(store_learning_plan_end(f->st, cur.id, "gone", 3, "x", NOW), BB_EINVAL);
     assert_int_equal(store_learning_plan_end(f->st, cur.id, "done", 4, "rapat", NOW + 60), BB_OK);
     /* ended once only */
-    assert_int_equal(store_learning_plan_end(f->st, cur.id, "dropped", 0, "", NOW),
-                     BB_ENOTFOUND);
+    assert_int_equal(store_learning_plan_end(f->st, cur.id, "dropped", 0, "", NOW), BB_ENOTFOUND);
     assert_int_equal(store_learning_plan_current(f->st, f->ayu, &cur), BB_ENOTFOUND);
     assert_int_equal(store_learning_history(f->st, f->ayu, NOW - 10, h, 4, &n), BB_OK);
     assert_int_equal(n, 1);
