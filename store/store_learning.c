@@ -132,6 +132,14 @@ int store_learning_needs(struct store *st, int64_t person_id, struct store_learn
                         STORE_ARGS(store_int(person_id)), map_need, sizeof(*out), max, out, n);
 }
 
+int store_learning_rated_at(struct store *st, int64_t person_id, int64_t *at)
+{
+    return store_q_int64(st,
+                         "SELECT COALESCE(MAX(updated_at), 0) FROM learning_profile"
+                         " WHERE person_id = ?1 AND source = 'self'",
+                         STORE_ARGS(store_int(person_id)), at);
+}
+
 int store_learning_need_raise(struct store *st, int64_t person_id, const char *comp, int64_t now)
 {
     return store_q_exec(st,

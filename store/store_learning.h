@@ -60,6 +60,9 @@ int store_learning_need_set(struct store *st, int64_t person_id, const char *com
 /* The profile ordered by competency: into out[max], *n rows. */
 int store_learning_needs(struct store *st, int64_t person_id, struct store_learn_need *out, int max,
                          int *n);
+/* When the person last rated their profile themselves (source 'self'): *at
+ * 0 when never. */
+int store_learning_rated_at(struct store *st, int64_t person_id, int64_t *at);
 /* One level up (not past 4; the target rises with it if passed) for the
  * competency if it is in the profile; source 'learning'. */
 int store_learning_need_raise(struct store *st, int64_t person_id, const char *comp, int64_t now);

@@ -66,12 +66,18 @@ static void test_profile(void **state)
     assert_string_equal(nd[0].comp, "analisis data");
     assert_int_equal(nd[1].current, 1);
     /* raised: 3 -> 4 with the target; 4 stays 4; unknown: nothing */
-    assert_int_equal(store_learning_need_raise(f->st, f->ayu, "analisis data", NOW), BB_OK);
-    assert_int_equal(store_learning_need_raise(f->st, f->ayu, "analisis data", NOW), BB_OK);
+    assert_int_equal(store_learning_need_raise(f->st, f->ayu, "analisis data", NOW + 50), BB_OK);
+    assert_int_equal(store_learning_need_raise(f->st, f->ayu, "analisis data", NOW + 60), BB_OK);
     assert_int_equal(store_learning_need_raise(f->st, f->ayu, "lain", NOW), BB_OK);
     assert_int_equal(store_learning_needs(f->st, f->ayu, nd, 4, &n), BB_OK);
     assert_int_equal(n, 2);
     assert_int_equal(nd[0].current, 4);
+    /* the six-monthly revisit counts from the person's own rating */
+    int64_t at = -1;
+    assert_int_equal(store_learning_rated_at(f->st, f->ayu, &at), BB_OK);
+    assert_int_equal(at, NOW);
+    assert_int_equal(store_learning_rated_at(f->st, f->ayu + 1, &at), BB_OK);
+    assert_int_equal(at, 0);
     assert_int_equal(nd[0].target, 4);
     assert_string_equal(nd[0].source, "learning");
 }

@@ -13,6 +13,9 @@
  *   learn_done          fields applied, useful (1-5); result: JP logged
  *                       (the /jp table), the profile moved
  *   learn_drop          result: the started item dropped
+ *   person              learn_profile_days: whole days since the person last
+ *                       rated their profile (-1: never), for the six-monthly
+ *                       revisit (learning.revisit)
  */
 #include "bot/domain/learning/learn.h"
 #include "bot/domain/learning/learn_rank.h"
@@ -463,6 +466,18 @@ static int act_drop(const struct domain_ctx *d, const struct store_person *p, co
     return result(d, "ok", cur.item_id, msg);
 }
 
+static int person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)
+{
+    int64_t at = 0;
+    int rc = store_learning_rated_at(d->st, p->id, &at);
+    if (rc != BB_OK)
+        return rc;
+    if (!cJSON_AddNumberToObject(out, "learn_profile_days",
+                                 at ? (double)((d->now - at) / 86400) : -1.0))
+        return BB_ENOMEM;
+    return BB_OK;
+}
+
 static const struct domain_action actions[] = {
     {{"learn_profile_show", 'b', {NULL}, "", "", {NULL}, NULL}, act_profile_show},
     {DOMAIN_ACTION_FIELDS("learn_profile_set", "development"), act_profile_set},
@@ -476,5 +491,6 @@ static const struct domain_action actions[] = {
 const struct domain_module learning_module = {
     .name = "learning",
     .actions = actions,
+    .person_fields = person_fields,
     .cmds = learn_cmds,
 };
