@@ -186,8 +186,8 @@ static int valid_id(const char *s)
     if (n < 1 || n > 40)
         return 0;
     for (; *s; s++)
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_' ||
-              *s == '.'))
+        /* a flow option id too (the pick list of /belajar): no '.' */
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' || *s == '_'))
             return 0;
     return 1;
 }
