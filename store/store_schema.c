@@ -633,6 +633,44 @@ const char *const store_migrations[] = {
      * dies at once; redeeming it is refused like an expired one. */
     "ALTER TABLE invites ADD COLUMN revoked_at INTEGER;"
     "CREATE INDEX invites_person_live ON invites(person_id, used_at, revoked_at);",
+    /* The learning catalogue (store_learning.c, docs/learning.md): one row
+     * per item HR imports (`bimbing catalog import`), updated by id;
+     * competencies normalised and joined by ';'; retired items stay for
+     * the plans that name them but are no longer suggested. */
+    "CREATE TABLE learning_items ("
+    " id TEXT PRIMARY KEY,"
+    " title TEXT NOT NULL,"
+    " provider TEXT NOT NULL,"
+    " modality TEXT NOT NULL,"
+    " jp INTEGER NOT NULL CHECK (jp BETWEEN 1 AND 200),"
+    " competencies TEXT NOT NULL,"
+    " level TEXT NOT NULL,"
+    " lang TEXT NOT NULL,"
+    " url TEXT NOT NULL DEFAULT '',"
+    " retired_at INTEGER NOT NULL DEFAULT 0,"
+    " updated_at INTEGER NOT NULL);",
+    /* A person's competency profile (levels 1-4 now and wanted; source:
+     * 'self' from /profil, 'learning' when a finished item moved it) and
+     * their learning plan (an item started, then done with a short
+     * reflection or dropped). Personal data of the category development. */
+    "CREATE TABLE learning_profile ("
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " competency TEXT NOT NULL,"
+    " current INTEGER NOT NULL CHECK (current BETWEEN 1 AND 4),"
+    " target INTEGER NOT NULL CHECK (target BETWEEN 1 AND 4),"
+    " source TEXT NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " PRIMARY KEY(person_id, competency)) WITHOUT ROWID;"
+    "CREATE TABLE learning_plan ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " item_id TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'started'," /* started, done, dropped */
+    " started_at INTEGER NOT NULL,"
+    " ended_at INTEGER NOT NULL DEFAULT 0,"
+    " rating INTEGER NOT NULL DEFAULT 0," /* how useful, 1-5, when done */
+    " applied TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX learning_plan_person ON learning_plan(person_id, state);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -859,6 +897,16 @@ const struct store_person_table store_person_tables[] = {
      "UPDATE handoffs SET closed_by = 'counsellor' WHERE closed_by IN (SELECT 'counsellor:' ||"
      " nip FROM people WHERE id = ?1 UNION SELECT 'hr:' || nip FROM people WHERE id = ?1)",
      0, 0},
+    /* Personalised learning (docs/learning.md): the competency profile and
+     * the learning plan. */
+    {"learning_profile",
+     "SELECT competency, current, target, source, updated_at FROM learning_profile"
+     " WHERE person_id = ?1 ORDER BY competency",
+     "DELETE FROM learning_profile WHERE person_id = ?1", 0, 0},
+    {"learning_plan",
+     "SELECT item_id, state, started_at, ended_at, rating, applied FROM learning_plan"
+     " WHERE person_id = ?1 ORDER BY id",
+     "DELETE FROM learning_plan WHERE person_id = ?1", 0, 0},
     /* Erasure requests (privacy): exported; on erasure the row is kept
      * without the person (an open one counts as cancelled). */
     {"erasure_requests",

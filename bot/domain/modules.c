@@ -4,6 +4,7 @@
  */
 #include "bot/domain/modules.h"
 #include "bot/domain/coaching/coaching.h"
+#include "bot/domain/learning/learn.h"
 #include "bot/domain/mentoring/mentoring.h"
 #include "bot/domain/privacy/privacy.h"
 #include "bot/domain/sched/sched.h"
@@ -13,6 +14,6 @@
 #include <stddef.h>
 
 const struct domain_module *const domain_modules[] = {
-    &core_module,   &coaching_module, &mentoring_module, &sched_module,
-    &survey_module, &privacy_module,  &work_module,      NULL,
+    &core_module,    &coaching_module, &mentoring_module, &sched_module, &survey_module,
+    &privacy_module, &work_module,     &learning_module,  NULL,
 };

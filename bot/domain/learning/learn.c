@@ -1,0 +1,496 @@
+/*
+ * learn.c - the "learning" module (see learn.h): the flow actions of the
+ * competency profile (/profil) and of suggestions (/belajar), run by the
+ * core inside its batch for the person whose event it handles, and the
+ * module row. Core thread only; no state outside the store.
+ *
+ *   learn_profile_show  result: the profile as a message ("none" when empty)
+ *   learn_profile_set   fields comp, current, target (1-4): set one row
+ *   learn_suggest       result: "started" (value: the item, message its
+ *                       title), "ok" (options: up to 3 items, best first;
+ *                       message: each with the line saying why) or "none"
+ *   learn_start         fields pick: the item is started
+ *   learn_done          fields applied, useful (1-5); result: JP logged
+ *                       (the /jp table), the profile moved
+ *   learn_drop          result: the started item dropped
+ *   person              learn_profile_days: whole days since the person last
+ *                       rated their profile (-1: never), for the six-monthly
+ *                       revisit (learning.revisit)
+ */
+#include "bot/domain/learning/learn.h"
+#include "bot/domain/learning/learn_rank.h"
+#include "bot/base/bb.h"
+#include "bot/base/cal.h"
+#include "bot/core/core.h"
+#include "store/store_coaching.h"
+#include "store/store_learning.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MOD             "learning"
+#define LEARN_SHOWN     3  /* suggestions offered at once */
+#define LEARN_GOALS     16 /* open goals read */
+#define JP_TARGET       20 /* JP a year */
+#define MIN_PER_JP      45
+#define LOG_MINUTES_MAX 1440 /* one learning_log row (store_coaching) */
+
+static const cJSON *field(const cJSON *args, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(args, "fields"), name);
+}
+
+static const char *fstr(const cJSON *args, const char *name)
+{
+    const cJSON *v = field(args, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int fint(const cJSON *args, const char *name, int lo, int hi, int *out)
+{
+    const cJSON *v = field(args, name);
+    long long ll;
+    if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble)
+        ll = (long long)v->valuedouble;
+    else if (!cJSON_IsString(v) || bb_parse_ll(v->valuestring, lo, hi, &ll) != BB_OK)
+        return BB_EINVAL;
+    if (ll < lo || ll > hi)
+        return BB_EINVAL;
+    *out = (int)ll;
+    return BB_OK;
+}
+
+static int en(const struct store_person *p)
+{
+    return !strcmp(p->lang, "en");
+}
+
+/* The outcome for a flow waiting on it; nothing when none waits. */
+static int result(const struct domain_ctx *d, const char *status, const char *value,
+                  const char *msg)
+{
+    if (!d->result)
+        return BB_OK;
+    if (!cJSON_AddBoolToObject(d->result, "ok", !strcmp(status, "ok")) ||
+        !cJSON_AddStringToObject(d->result, "status", status) ||
+        !cJSON_AddStringToObject(d->result, "message", msg) ||
+        (value && !cJSON_AddStringToObject(d->result, "value", value)))
+        return BB_ENOMEM;
+    return BB_OK;
+}
+
+/* The person's local day number now. */
+static int64_t today(const struct domain_ctx *d, const struct store_person *p)
+{
+    return cal_floor_div(d->now + core_tz_offset(d->core, p->tz, d->now), 86400);
+}
+
+/* This year's JP minutes (the /jp sources). */
+static int year_minutes(const struct domain_ctx *d, const struct store_person *p, int64_t *min)
+{
+    int64_t y, day = today(d, p);
+    int m, dd;
+    char from[16], to[16];
+    cal_civil_from_days(day, &y, &m, &dd);
+    bb_snprintf(from, sizeof(from), "%04lld-01-01", (long long)y);
+    bb_snprintf(to, sizeof(to), "%04lld-01-01", (long long)y + 1);
+    return store_coaching_jp_minutes(d->st, p->id, from, to, min);
+}
+
+/* Split "a;b;c" (a copy in buf) into comps. */
+static int split(char *buf, const char *comps[LEARN_COMP_MAX])
+{
+    int n = 0;
+    for (char *s = buf; s && *s && n < LEARN_COMP_MAX;) {
+        char *e = strchr(s, ';');
+        if (e)
+            *e++ = '\0';
+        comps[n++] = s;
+        s = e;
+    }
+    return n;
+}
+
+/* ---- the profile ------------------------------------------------------- */
+
+static int act_profile_show(const struct domain_ctx *d, const struct store_person *p,
+                            const cJSON *args)
+{
+    struct store_learn_need nd[STORE_LEARN_NEEDS_MAX];
+    struct bb_buf b;
+    int n = 0, rc;
+    (void)args;
+    if ((rc = store_learning_needs(d->st, p->id, nd, STORE_LEARN_NEEDS_MAX, &n)) != BB_OK)
+        return rc;
+    if (!n)
+        return result(d, "none", NULL,
+                      en(p) ? "Your competency profile is still empty."
+                            : "Profil kompetensi Anda masih kosong.");
+    bb_buf_init(&b, 4096);
+    bb_buf_puts(&b, en(p) ? "Your competency profile (now → target, 1-4):"
+                          : "Profil kompetensi Anda (saat ini → target, 1-4):");
+    for (int i = 0; i < n; i++)
+        bb_buf_printf(&b, "\n- %s: %d → %d", nd[i].comp, nd[i].current, nd[i].target);
+    rc = result(d, "ok", NULL, b.data ? b.data : "");
+    bb_buf_free(&b);
+    return rc;
+}
+
+static int act_profile_set(const struct domain_ctx *d, const struct store_person *p,
+                           const cJSON *args)
+{
+    const char *raw = fstr(args, "comp");
+    char comp[64], buf[64];
+    int cur, tgt, rc;
+    if (!raw || fint(args, "current", 1, 4, &cur) != BB_OK ||
+        fint(args, "target", 1, 4, &tgt) != BB_OK) {
+        bb_log(BB_LOG_WARN, MOD, "learn_profile_set: missing or bad fields; nothing stored");
+        return BB_OK;
+    }
+    /* an option id names a trait with '_' for its spaces (wawasan_global) */
+    bb_strlcpy(buf, raw, sizeof(buf));
+    for (char *q = buf; *q; q++)
+        if (*q == '_')
+            *q = ' ';
+    if (learn_comp_norm(buf, comp, 49) != 0)
+        return result(d, "refused", NULL,
+                      en(p) ? "That name is too long for a competency; nothing was changed."
+                            : "Nama kompetensi itu terlalu panjang; tidak ada yang diubah.");
+    rc = store_learning_need_set(d->st, p->id, comp, cur, tgt, "self", d->now);
+    if (rc == BB_ELIMIT)
+        return result(d, "refused", NULL,
+                      en(p) ? "Your profile already has 64 competencies; nothing was changed."
+                            : "Profil Anda sudah berisi 64 kompetensi; tidak ada yang diubah.");
+    if (rc != BB_OK)
+        return rc;
+    char msg[200];
+    bb_snprintf(msg, sizeof(msg),
+                en(p) ? "Saved: %s, now %d, target %d." : "Tersimpan: %s, saat ini %d, target %d.",
+                comp, cur, tgt);
+    return result(d, "ok", comp, msg);
+}
+
+/* ---- suggestions ------------------------------------------------------- */
+
+struct ctxdata {
+    struct store_learn_item *items;
+    int nitems;
+    struct learn_cand *cands;
+    struct store_learn_need needs[STORE_LEARN_NEEDS_MAX];
+    struct learn_need rn[STORE_LEARN_NEEDS_MAX];
+    char goals[LEARN_GOALS][240];
+    const char *goalp[LEARN_GOALS];
+    struct store_learn_plan hist[STORE_LEARN_HIST_MAX];
+    struct learn_hist rh[STORE_LEARN_HIST_MAX];
+    struct learn_input in;
+};
+
+static void ctx_free(struct ctxdata *x)
+{
+    if (!x)
+        return;
+    free(x->items);
+    free(x->cands);
+    free(x);
+}
+
+/* Everything the ranking reads, from the store. */
+static int gather(const struct domain_ctx *d, const struct store_person *p, struct ctxdata **out)
+{
+    struct ctxdata *x = calloc(1, sizeof(*x));
+    int n = 0, rc;
+    int64_t min = 0;
+    *out = NULL;
+    if (!x)
+        return BB_ENOMEM;
+    if ((rc = store_learning_items(d->st, 0, &x->items, &x->nitems)) != BB_OK)
+        goto fail;
+    if (x->nitems && !(x->cands = calloc((size_t)x->nitems, sizeof(*x->cands)))) {
+        rc = BB_ENOMEM;
+        goto fail;
+    }
+    for (int i = 0; i < x->nitems; i++) {
+        struct learn_cand *c = &x->cands[i];
+        c->id = x->items[i].id;
+        c->provider = x->items[i].provider;
+        c->modality = x->items[i].modality;
+        c->level = x->items[i].level;
+        c->jp = x->items[i].jp;
+        c->ncomps = split(x->items[i].competencies, c->comps);
+    }
+    if ((rc = store_learning_needs(d->st, p->id, x->needs, STORE_LEARN_NEEDS_MAX, &n)) != BB_OK)
+        goto fail;
+    for (int i = 0; i < n; i++)
+        x->rn[i] = (struct learn_need){x->needs[i].comp, x->needs[i].current, x->needs[i].target};
+    x->in.needs = x->rn;
+    x->in.nneeds = n;
+    if ((rc = store_learning_goals(d->st, p->id, x->goals, LEARN_GOALS, &n)) != BB_OK)
+        goto fail;
+    for (int i = 0; i < n; i++)
+        x->goalp[i] = x->goals[i];
+    x->in.goals = x->goalp;
+    x->in.ngoals = n;
+    if ((rc = store_learning_history(d->st, p->id, d->now - 366 * 86400, x->hist,
+                                     STORE_LEARN_HIST_MAX, &n)) != BB_OK)
+        goto fail;
+    for (int i = 0; i < n; i++) {
+        struct learn_hist *h = &x->rh[i];
+        const char *st = x->hist[i].state;
+        h->id = x->hist[i].item_id;
+        h->provider = x->hist[i].provider;
+        h->ncomps = split(x->hist[i].competencies, h->comps);
+        h->state = !strcmp(st, "done")      ? LEARN_DONE
+                   : !strcmp(st, "dropped") ? LEARN_DROPPED
+                                            : LEARN_STARTED;
+        h->rating = x->hist[i].rating;
+        if (h->state != LEARN_DROPPED)
+            x->in.mix[learn_kind_of(x->hist[i].modality)]++;
+    }
+    x->in.hist = x->rh;
+    x->in.nhist = n;
+    if ((rc = year_minutes(d, p, &min)) != BB_OK)
+        goto fail;
+    x->in.jp_needed = min >= JP_TARGET * MIN_PER_JP
+                          ? 0
+                          : (int)((JP_TARGET * MIN_PER_JP - min + MIN_PER_JP - 1) / MIN_PER_JP);
+    *out = x;
+    return BB_OK;
+fail:
+    ctx_free(x);
+    return rc;
+}
+
+static int act_suggest(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    struct store_learn_plan cur;
+    struct learn_pick picks[LEARN_SHOWN];
+    struct ctxdata *x = NULL;
+    struct bb_buf b;
+    cJSON *opts;
+    int n, rc;
+    (void)args;
+    if (!d->result)
+        return BB_OK;
+    rc = store_learning_plan_current(d->st, p->id, &cur);
+    if (rc == BB_OK)
+        return result(d, "started", cur.item_id, cur.title);
+    if (rc != BB_ENOTFOUND)
+        return rc;
+    if ((rc = gather(d, p, &x)) != BB_OK)
+        return rc;
+    if (!x->nitems || (!x->in.nneeds && !x->in.ngoals)) {
+        rc = result(d, "none", NULL,
+                    !x->nitems ? (en(p) ? "There is no learning catalogue yet; HR adds one."
+                                        : "Katalog pembelajaran belum tersedia; Biro SDM akan "
+                                          "menambahkannya.")
+                               : (en(p) ? "I don't know your competencies or goals yet. Fill "
+                                          "in your profile first with /profile."
+                                        : "Saya belum mengetahui kompetensi maupun tujuan "
+                                          "pengembangan Anda. Silakan isi profil Anda lebih "
+                                          "dulu dengan /profil."));
+        ctx_free(x);
+        return rc;
+    }
+    n = learn_rank(x->cands, x->nitems, &x->in, picks, LEARN_SHOWN);
+    if (n <= 0) {
+        ctx_free(x);
+        if (n < 0)
+            return n;
+        return result(d, "none", NULL,
+                      en(p) ? "The catalogue has nothing yet for the gaps in your profile."
+                            : "Katalog belum memiliki materi untuk kompetensi yang ingin Anda "
+                              "kembangkan.");
+    }
+    if (!(opts = cJSON_CreateArray())) {
+        ctx_free(x);
+        return BB_ENOMEM;
+    }
+    bb_buf_init(&b, 4096);
+    bb_buf_puts(&b, en(p) ? "My suggestions for you, best first:"
+                          : "Saran saya untuk Anda, "
+                            "yang paling cocok lebih dulu:");
+    for (int i = 0; i < n; i++) {
+        const struct learn_cand *c = &x->cands[picks[i].cand];
+        const struct store_learn_item *it = &x->items[picks[i].cand];
+        char why[300], label[FLOW_LABEL_MAX * 4];
+        cJSON *o = cJSON_CreateObject();
+        learn_why(c, &picks[i], &x->in, p->lang, why, sizeof(why));
+        bb_buf_printf(&b, "\n%d. %s\n    %s", i + 1, it->title, why);
+        bb_strlcpy(label, it->title, sizeof(label));
+        label[bb_utf8_cut(label, strlen(label), (size_t)FLOW_LABEL_MAX)] = '\0';
+        if (!o || !cJSON_AddItemToArray(opts, o) || !cJSON_AddStringToObject(o, "id", it->id) ||
+            !cJSON_AddStringToObject(o, "label", label)) {
+            cJSON_Delete(opts);
+            bb_buf_free(&b);
+            ctx_free(x);
+            return BB_ENOMEM;
+        }
+    }
+    rc = result(d, "ok", NULL, b.data ? b.data : "");
+    if (rc == BB_OK)
+        cJSON_AddItemToObject(d->result, "options", opts);
+    else
+        cJSON_Delete(opts);
+    bb_buf_free(&b);
+    ctx_free(x);
+    return rc;
+}
+
+static int act_start(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    const char *id = fstr(args, "pick");
+    struct store_learn_item it;
+    char msg[400];
+    int rc;
+    if (!id)
+        return result(d, "refused", NULL, "");
+    rc = store_learning_plan_start(d->st, p->id, id, d->now);
+    if (rc == BB_EEXIST || rc == BB_ENOTFOUND)
+        return result(d, "refused", NULL,
+                      en(p) ? "That item can't be started now; nothing was changed."
+                            : "Materi itu tidak dapat dimulai sekarang; tidak ada yang diubah.");
+    if (rc != BB_OK || (rc = store_learning_item_get(d->st, id, &it)) != BB_OK)
+        return rc;
+    if (it.url[0])
+        bb_snprintf(msg, sizeof(msg),
+                    en(p) ? "Started: %s (%d JP). Link: %s" : "Dimulai: %s (%d JP). Tautan: %s",
+                    it.title, it.jp, it.url);
+    else
+        bb_snprintf(msg, sizeof(msg), en(p) ? "Started: %s (%d JP)." : "Dimulai: %s (%d JP).",
+                    it.title, it.jp);
+    return result(d, "ok", id, msg);
+}
+
+/* The /jp kind of a modality. */
+static const char *jp_kind(const char *modality)
+{
+    if (!strcmp(modality, "e-learning"))
+        return "elearning";
+    if (!strcmp(modality, "coaching") || !strcmp(modality, "mentoring"))
+        return "coaching";
+    if (!strcmp(modality, "on-the-job"))
+        return "mandiri";
+    return "pelatihan";
+}
+
+static int act_done(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    const char *applied = fstr(args, "applied");
+    struct store_learn_plan cur;
+    const char *comps[LEARN_COMP_MAX];
+    char day[16], msg[600], moved[300] = "";
+    int useful, rc, nc;
+    int64_t min = 0, left;
+    if (fint(args, "useful", 1, 5, &useful) != BB_OK) {
+        bb_log(BB_LOG_WARN, MOD, "learn_done: missing or bad fields; nothing stored");
+        return result(d, "refused", NULL, "");
+    }
+    rc = store_learning_plan_current(d->st, p->id, &cur);
+    if (rc == BB_ENOTFOUND)
+        return result(d, "none", NULL,
+                      en(p) ? "Nothing is in progress, so nothing was changed."
+                            : "Tidak ada materi yang sedang berjalan, jadi tidak ada yang diubah.");
+    if (rc != BB_OK)
+        return rc;
+    if ((rc = store_learning_plan_end(d->st, cur.id, "done", useful, applied, d->now)) != BB_OK)
+        return rc;
+    /* the JP, through the /jp table (one row holds at most a day's minutes) */
+    cal_format_iso(today(d, p), day, sizeof(day));
+    left = (int64_t)cur.jp * MIN_PER_JP;
+    for (int guard = 0; left > 0 && guard < 16; guard++) {
+        int chunk = left > LOG_MINUTES_MAX ? LOG_MINUTES_MAX : (int)left;
+        if ((rc = store_coaching_learning_add(d->st, p->id, d->now, day, cur.title,
+                                              jp_kind(cur.modality), chunk, NULL)) != BB_OK)
+            return rc;
+        left -= chunk;
+    }
+    /* the profile moves one level for each of its competencies there */
+    nc = split(cur.competencies, comps);
+    for (int i = 0; i < nc; i++) {
+        struct store_learn_need nd[STORE_LEARN_NEEDS_MAX];
+        int n = 0;
+        if ((rc = store_learning_need_raise(d->st, p->id, comps[i], d->now)) != BB_OK ||
+            (rc = store_learning_needs(d->st, p->id, nd, STORE_LEARN_NEEDS_MAX, &n)) != BB_OK)
+            return rc;
+        for (int k = 0; k < n; k++)
+            if (!strcmp(nd[k].comp, comps[i])) {
+                size_t o = strlen(moved);
+                bb_snprintf(moved + o, sizeof(moved) - o, "%s%s %d", o ? ", " : "", nd[k].comp,
+                            nd[k].current);
+            }
+    }
+    if ((rc = year_minutes(d, p, &min)) != BB_OK)
+        return rc;
+    /* this year's JP as /jp shows them: one decimal only when not whole */
+    int tenths = (int)((min * 10 + MIN_PER_JP / 2) / MIN_PER_JP);
+    char total[24];
+    if (tenths % 10)
+        bb_snprintf(total, sizeof(total), en(p) ? "%d.%d" : "%d,%d", tenths / 10, tenths % 10);
+    else
+        bb_snprintf(total, sizeof(total), "%d", tenths / 10);
+    if (moved[0])
+        bb_snprintf(msg, sizeof(msg),
+                    en(p) ? "Thank you. %d JP logged for %s; this year: %s / 20 JP. Your "
+                            "profile now: %s."
+                          : "Terima kasih. %d JP tercatat untuk %s; tahun ini: %s / 20 JP. "
+                            "Profil Anda sekarang: %s.",
+                    cur.jp, cur.title, total, moved);
+    else
+        bb_snprintf(msg, sizeof(msg),
+                    en(p) ? "Thank you. %d JP logged for %s; this year: %s / 20 JP."
+                          : "Terima kasih. %d JP tercatat untuk %s; tahun ini: %s / 20 JP.",
+                    cur.jp, cur.title, total);
+    return result(d, "ok", cur.item_id, msg);
+}
+
+static int act_drop(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
+{
+    struct store_learn_plan cur;
+    char msg[400];
+    int rc;
+    (void)args;
+    rc = store_learning_plan_current(d->st, p->id, &cur);
+    if (rc == BB_ENOTFOUND)
+        return result(d, "none", NULL,
+                      en(p) ? "Nothing is in progress, so nothing was changed."
+                            : "Tidak ada materi yang sedang berjalan, jadi tidak ada yang diubah.");
+    if (rc != BB_OK || (rc = store_learning_plan_end(d->st, cur.id, "dropped", 0, "", d->now)))
+        return rc;
+    bb_snprintf(msg, sizeof(msg),
+                en(p) ? "Noted: you stopped %s. I'll suggest it and similar items less often."
+                      : "Dicatat: Anda berhenti mengikuti %s. Materi itu dan yang serupa akan "
+                        "lebih jarang saya sarankan.",
+                cur.title);
+    return result(d, "ok", cur.item_id, msg);
+}
+
+static int person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)
+{
+    int64_t at = 0;
+    int rc = store_learning_rated_at(d->st, p->id, &at);
+    if (rc != BB_OK)
+        return rc;
+    if (!cJSON_AddNumberToObject(out, "learn_profile_days",
+                                 at ? (double)((d->now - at) / 86400) : -1.0))
+        return BB_ENOMEM;
+    return BB_OK;
+}
+
+static const struct domain_action actions[] = {
+    {{"learn_profile_show", 'b', {NULL}, "", "", {NULL}, NULL}, act_profile_show},
+    {DOMAIN_ACTION_FIELDS("learn_profile_set", "development"), act_profile_set},
+    {{"learn_suggest", 'b', {NULL}, "", "", {NULL}, NULL}, act_suggest},
+    {DOMAIN_ACTION_FIELDS("learn_start", "development"), act_start},
+    {DOMAIN_ACTION_FIELDS("learn_done", "development"), act_done},
+    {{"learn_drop", 'b', {NULL}, "", "", {NULL}, "development"}, act_drop},
+    DOMAIN_ACTIONS_END,
+};
+
+const struct domain_module learning_module = {
+    .name = "learning",
+    .actions = actions,
+    .person_fields = person_fields,
+    .cmds = learn_cmds,
+};
