@@ -228,7 +228,7 @@ static void test_states(void **state)
 
 static void test_csv_row(void **state)
 {
-    struct people_invite inv = {.nip = "198501012010011001",
+    struct people_invite inv = {.nip = "198501012010012001",
                                 .name = "Ayu \"A\" Lestari",
                                 .unit = "=Biro SDM",
                                 .code = "ABCDEFGH23",
@@ -239,7 +239,7 @@ static void test_csv_row(void **state)
     assert_int_equal(people_invite_csv_row(&b, &inv, "", "https://x.example/?code=ABCDEFGH23"),
                      BB_OK);
     assert_int_equal(bb_buf_puts(&b, ""), BB_OK);
-    assert_string_equal(b.data, "\"198501012010011001\",\"Ayu \"\"A\"\" Lestari\",\"'=Biro SDM\","
+    assert_string_equal(b.data, "\"198501012010012001\",\"Ayu \"\"A\"\" Lestari\",\"'=Biro SDM\","
                                 "\"ABCDEFGH23\",\"\",\"https://x.example/?code=ABCDEFGH23\","
                                 "\"2027-01-15T08:00:00Z\"\r\n");
     bb_buf_free(&b);

@@ -35,7 +35,7 @@ eq "invite --to unit exits 0" "$rc" 0
 eq "the CSV header" "$(head -1 "$TMP/k.csv" | tr -d '\r')" "nip,name,unit,code,telegram_link,web_link,expiry"
 eq "one row per person not linked (Budi is linked)" "$(tail -n +2 "$TMP/k.csv" | wc -l)" 2
 lacks "the linked person gets no code" "$(cat "$TMP/k.csv")" "$BUDI"
-row=$(grep "199304042019032008" "$TMP/k.csv" | tr -d '\r')
+row=$(grep "199304042019031008" "$TMP/k.csv" | tr -d '\r')
 code=$(echo "$row" | cut -d, -f4 | tr -d '"')
 has "a row: nip, name, unit, code, web link with the code, expiry" "$row" '"Rizky Pratama","Dinas Kominfo"' \
     "?code=$code\"" '"20'
@@ -44,15 +44,15 @@ hash=$(printf %s "$code" | sha256sum | cut -d' ' -f1)
 eq "... their SHA-256 is" "$(sql "SELECT count(*) FROM invites WHERE code_hash = '$hash'")" 1
 has "a summary on stderr" "$(cat "$TMP/err")" "2 invite code(s) for unit=Dinas Kominfo (3 people, 1 already linked)"
 
-run invite 199304042019032008
+run invite 199304042019031008
 code2=$(cat "$TMP/out")
 eq "a re-issue prints a new code" "$([ -n "$code2" ] && [ "$code2" != "$code" ] && echo new)" new
 eq "... and the old code is revoked" "$(sql "SELECT revoked_at IS NOT NULL FROM invites WHERE code_hash = '$hash'")" 1
 eq "... one live code for that person" "$(sql "SELECT count(*) FROM invites i JOIN people p ON p.id = i.person_id
-    WHERE p.nip = '199304042019032008' AND i.revoked_at IS NULL AND i.used_at IS NULL")" 1
-run invite revoke 199304042019032008
+    WHERE p.nip = '199304042019031008' AND i.revoked_at IS NULL AND i.used_at IS NULL")" 1
+run invite revoke 199304042019031008
 eq "invite revoke" "$(cat "$TMP/out")" "1 code(s) revoked"
-run invite revoke 199304042019032008
+run invite revoke 199304042019031008
 eq "revoke again: nothing left to revoke" "$(cat "$TMP/out")" "0 code(s) revoked"
 run invite revoke 111
 eq "revoke of an unknown NIP exits 1" "$rc" 1
@@ -72,7 +72,7 @@ eq "status: an unknown unit exits 2" "$rc" 2
 has "... with the checker's suggestion" "$(cat "$TMP/err")" "did you mean 'Dinas Kominfo'?"
 run invite status --state nonsense
 eq "status with an unknown state exits 1" "$rc" 1
-run invite --csv x.csv 199304042019032008
+run invite --csv x.csv 199304042019031008
 eq "--csv without --to is a usage error" "$rc" 1
 run invite --to all --csv -
 eq "invite --to all --csv - writes the CSV to stdout" "$(tail -n +2 "$TMP/out" | wc -l)" 11

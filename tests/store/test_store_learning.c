@@ -23,7 +23,7 @@ struct fx {
 };
 
 #define INIT(f)                                                                                    \
-    ((f)->ayu = tfx_person_in((f)->st, "198501012010011001", "Ayu", "Biro SDM", "employee"))
+    ((f)->ayu = tfx_person_in((f)->st, "198501012010012001", "Ayu", "Biro SDM", "employee"))
 TFX_STORE_SETUP_INIT(fx, setup, INIT)
 TFX_STORE_TEARDOWN(fx, teardown)
 
