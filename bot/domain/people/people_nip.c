@@ -54,9 +54,11 @@ const char *people_nip_problem(const char *nip, int64_t today, const char **code
     if (am < 1 || am > 12)
         FAIL("nip.appointed", "digits 9-14 of the NIP must be an appointment month YYYYMM");
     if (ay * 12 + am < (by + PEOPLE_NIP_MIN_AGE) * 12 + bm)
-        FAIL("nip.appointed_early", "the appointment month in the NIP (digits 9-14) is before the person turned 17");
+        FAIL("nip.appointed_early",
+             "the appointment month in the NIP (digits 9-14) is before the person turned 17");
     if (ay * 12 + am > ty * 12 + tm)
-        FAIL("nip.appointed_future", "the appointment month in the NIP (digits 9-14) is in the future");
+        FAIL("nip.appointed_future",
+             "the appointment month in the NIP (digits 9-14) is in the future");
     if (nip[14] != '1' && nip[14] != '2')
         FAIL("nip.gender", "digit 15 of the NIP (gender) must be 1 or 2");
     if (code)
