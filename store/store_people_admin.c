@@ -26,10 +26,10 @@
 #define STATE_MATCH " WHERE ?5 = '' OR state = ?5 OR (?5 = 'active' AND state <> 'deactivated')"
 
 static const struct store_col people_row_cols[] = {
-    STORE_TXT(struct store_people_row, nip),      STORE_TXT(struct store_people_row, name),
-    STORE_TXT(struct store_people_row, unit),     STORE_TXT(struct store_people_row, position),
-    STORE_TXT(struct store_people_row, role),     STORE_TXT(struct store_people_row, lang),
-    STORE_TXT(struct store_people_row, channels), STORE_TXT(struct store_people_row, state),
+    STORE_TXT(struct store_people_row, nip),           STORE_TXT(struct store_people_row, name),
+    STORE_TXT(struct store_people_row, unit),          STORE_TXT(struct store_people_row, position),
+    STORE_TXT(struct store_people_row, role),          STORE_TXT(struct store_people_row, lang),
+    STORE_TXT(struct store_people_row, channels),      STORE_TXT(struct store_people_row, state),
     STORE_I64(struct store_people_row, deactivated_at)};
 
 static int map_people_row(sqlite3_stmt *s, void *row)
@@ -55,17 +55,16 @@ static int like_pattern(const char *q, char *out, size_t n)
 
 static int state_known(const char *s)
 {
-    static const char *const states[] = {"",        "active",      "deactivated",
-                                         "linked",  "invited",     "not_invited"};
+    static const char *const states[] = {"",       "active",  "deactivated",
+                                         "linked", "invited", "not_invited"};
     for (size_t i = 0; i < BB_ARRAY_LEN(states); i++)
         if (strcmp(s, states[i]) == 0)
             return 1;
     return 0;
 }
 
-int store_people_find(struct store *st, const struct store_people_filter *f, int64_t now,
-                      int limit, int offset, struct store_people_row **out, int *n,
-                      int64_t *total)
+int store_people_find(struct store *st, const struct store_people_filter *f, int64_t now, int limit,
+                      int offset, struct store_people_row **out, int *n, int64_t *total)
 {
     char pat[300];
     const char *q, *unit, *role, *state;
@@ -82,7 +81,7 @@ int store_people_find(struct store *st, const struct store_people_filter *f, int
     if (!state_known(state) || like_pattern(q, pat, sizeof(pat)) != BB_OK)
         return BB_EINVAL;
 #define FIND_ARGS                                                                                  \
-    store_text(q), store_text(pat), store_text(unit), store_text(role), store_text(state),        \
+    store_text(q), store_text(pat), store_text(unit), store_text(role), store_text(state),         \
         store_int(now)
     rc = store_q_int64(st, "SELECT count(*) FROM (" PEOPLE_MATCH ")" STATE_MATCH,
                        STORE_ARGS(FIND_ARGS), total);
@@ -94,19 +93,18 @@ int store_people_find(struct store *st, const struct store_people_filter *f, int
                         " identities i WHERE i.person_id = m.id AND i.blocked = 0 ORDER BY"
                         " channel)), state, deactivated_at FROM (" PEOPLE_MATCH ") m" STATE_MATCH
                         " ORDER BY name, nip LIMIT ?7 OFFSET ?8",
-                        STORE_ARGS(FIND_ARGS, store_int(limit), store_int(offset)),
-                        map_people_row, sizeof(**out), STORE_PEOPLE_PAGE_MAX, NULL, (void **)out,
-                        n);
+                        STORE_ARGS(FIND_ARGS, store_int(limit), store_int(offset)), map_people_row,
+                        sizeof(**out), STORE_PEOPLE_PAGE_MAX, NULL, (void **)out, n);
 #undef FIND_ARGS
 }
 
 /* ---- one person ---------------------------------------------------------------- */
 
-static const struct store_col channel_cols[] = {
-    STORE_TXT(struct store_person_channel, channel), STORE_TXT(struct store_person_channel, handle),
-    STORE_INT(struct store_person_channel, blocked),
-    STORE_I64(struct store_person_channel, linked_at),
-    STORE_I64(struct store_person_channel, last_seen)};
+static const struct store_col channel_cols[] = {STORE_TXT(struct store_person_channel, channel),
+                                                STORE_TXT(struct store_person_channel, handle),
+                                                STORE_INT(struct store_person_channel, blocked),
+                                                STORE_I64(struct store_person_channel, linked_at),
+                                                STORE_I64(struct store_person_channel, last_seen)};
 
 static int map_channel(sqlite3_stmt *s, void *row)
 {
@@ -183,8 +181,7 @@ int store_person_activity(struct store *st, int64_t person_id, struct store_pers
 }
 
 int store_person_invite_state(struct store *st, int64_t person_id, int64_t now, char *state,
-                              size_t n, int64_t *created_at, int64_t *expires_at,
-                              int64_t *used_at)
+                              size_t n, int64_t *created_at, int64_t *expires_at, int64_t *used_at)
 {
     int64_t c = 0, e = 0, u = 0;
     int64_t *const cols[] = {&c, &e, &u};
@@ -224,11 +221,12 @@ int store_person_set_role(struct store *st, int64_t person_id, const char *role,
  * erases with their own erase_sql, in this order: what is found through
  * the identities first, the identities after. */
 static const char *const deactivate_keys[] = {
-    "whatsapp_pending", "whatsapp_window", "web_sessions", "inbox",   "outbox",
-    "identities",       "invites",         "sessions",     "timers",  "schedule",
-    "work_prefs",       "survey_invitations", "alerts",    "handoff_messages", "handoffs",
-    "admin_sessions",   "admin_prefs",     "mentoring_relays", "pair_proposals",
-    "mentoring_optout", "mentor_profile",
+    "whatsapp_pending", "whatsapp_window",  "web_sessions",   "inbox",
+    "outbox",           "identities",       "invites",        "sessions",
+    "timers",           "schedule",         "work_prefs",     "survey_invitations",
+    "alerts",           "handoff_messages", "handoffs",       "admin_sessions",
+    "admin_prefs",      "mentoring_relays", "pair_proposals", "mentoring_optout",
+    "mentor_profile",
 };
 
 /* Statements of their own (the keyed ones would reach other people's rows). */
@@ -251,10 +249,9 @@ static int erase_key(struct store *st, const char *key, int64_t person_id)
             return store_q_exec(st, pt->erase_sql, STORE_ARGS(store_int(person_id)), NULL);
         for (int i = 0; i < st->nowners; i++)
             if (strcmp(st->owners[i].table, key) == 0)
-                return store_q_exec(st, pt->erase_sql,
-                                    STORE_ARGS(store_int(person_id),
-                                               store_text(st->owners[i].channel)),
-                                    NULL);
+                return store_q_exec(
+                    st, pt->erase_sql,
+                    STORE_ARGS(store_int(person_id), store_text(st->owners[i].channel)), NULL);
         char msg[96];
         bb_snprintf(msg, sizeof(msg), "no channel is set for the table %s", key);
         store_seterr(st, msg);

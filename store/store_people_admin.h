@@ -44,9 +44,8 @@ struct store_people_row {
 
 /* One page of the people that match f, by name then NIP; *total counts
  * every match. BB_EINVAL for a bad filter (unknown state, limit). */
-int store_people_find(struct store *st, const struct store_people_filter *f, int64_t now,
-                      int limit, int offset, struct store_people_row **out, int *n,
-                      int64_t *total);
+int store_people_find(struct store *st, const struct store_people_filter *f, int64_t now, int limit,
+                      int offset, struct store_people_row **out, int *n, int64_t *total);
 
 struct store_person_channel {
     char channel[16];
@@ -84,8 +83,7 @@ int store_person_activity(struct store *st, int64_t person_id, struct store_pers
 /* The newest invite: *state "none", "open", "used" or "expired", and its
  * times (0 when not applicable). */
 int store_person_invite_state(struct store *st, int64_t person_id, int64_t now, char *state,
-                              size_t n, int64_t *created_at, int64_t *expires_at,
-                              int64_t *used_at);
+                              size_t n, int64_t *created_at, int64_t *expires_at, int64_t *used_at);
 
 /* When the person was deactivated (0: active). BB_ENOTFOUND: no such
  * person. */

@@ -170,8 +170,7 @@ static void test_role(void **state)
     assert_string_equal(err, "only an admin may give the admin role");
     get(f->st, AYU, &p);
     assert_string_equal(p.role, "employee");
-    assert_int_equal(people_set_role(f->st, &p, "mentor", 0, "hr:1", NOW, err, sizeof(err)),
-                     BB_OK);
+    assert_int_equal(people_set_role(f->st, &p, "mentor", 0, "hr:1", NOW, err, sizeof(err)), BB_OK);
     get(f->st, AYU, &p);
     assert_string_equal(p.role, "mentor");
     assert_int_equal(n_of(f->st,
@@ -203,7 +202,8 @@ static void test_deactivate(void **state)
     assert_int_equal(at, NOW);
     assert_int_equal(n_of(f->st, "SELECT count(*) FROM identities WHERE person_id = ?1", ayu), 0);
     assert_int_equal(n_of(f->st, "SELECT count(*) FROM invites WHERE person_id = ?1", ayu), 0);
-    assert_int_equal(n_of(f->st, "SELECT count(*) FROM inbox WHERE ext_user = '555' AND ?1 > 0", ayu), 0);
+    assert_int_equal(
+        n_of(f->st, "SELECT count(*) FROM inbox WHERE ext_user = '555' AND ?1 > 0", ayu), 0);
     assert_int_equal(n_of(f->st, "SELECT count(*) FROM wellbeing WHERE person_id = ?1", ayu), 0);
     assert_int_equal(n_of(f->st, "SELECT count(*) FROM checkins WHERE person_id = ?1", ayu), 1);
     assert_int_equal(n_of(f->st, "SELECT count(*) FROM consents WHERE person_id = ?1", ayu), 2);

@@ -106,10 +106,11 @@ int people_page_json(struct store *st, const struct store_person *p, int64_t now
         add_time(x, "created_at", p->created_at);
         add_time(x, "deactivated_at", gone);
     }
-    cJSON_AddStringToObject(o, "state", gone         ? "deactivated"
-                                        : nch > 0    ? "linked"
-                                        : !strcmp(inv, "open") ? "invited"
-                                                               : "not_invited");
+    cJSON_AddStringToObject(o, "state",
+                            gone                   ? "deactivated"
+                            : nch > 0              ? "linked"
+                            : !strcmp(inv, "open") ? "invited"
+                                                   : "not_invited");
     if ((a = cJSON_AddArrayToObject(o, "channels")))
         for (int i = 0; i < nch; i++) {
             cJSON *c = cJSON_CreateObject();
@@ -166,8 +167,9 @@ int people_set_role(struct store *st, const struct store_person *p, const char *
     }
     if (!by_admin && (strcmp(p->role, "admin") == 0 || strcmp(role, "admin") == 0)) {
         bb_strlcpy(err,
-                   strcmp(role, "admin") == 0 ? "only an admin may give the admin role"
-                                              : "only an admin may take the admin role from a person",
+                   strcmp(role, "admin") == 0
+                       ? "only an admin may give the admin role"
+                       : "only an admin may take the admin role from a person",
                    errn);
         return BB_EPERM;
     }
