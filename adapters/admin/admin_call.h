@@ -19,10 +19,10 @@ struct admin_call {
     const struct domain_ctx *d;
     const struct http_req *req;
     struct http_resp *resp;
-    const char *arg;     /* the '*' segment of the route ("" when none) */
-    const char *actor;   /* "operator" or "hr:<NIP>", for the audit log */
-    int64_t person_id;   /* the signed-in person, 0 for the operator */
-    const char *role;    /* their role; "admin" for the operator */
+    const char *arg;   /* the '*' segment of the route ("" when none) */
+    const char *actor; /* "operator" or "hr:<NIP>", for the audit log */
+    int64_t person_id; /* the signed-in person, 0 for the operator */
+    const char *role;  /* their role; "admin" for the operator */
     int64_t now;
 };
 

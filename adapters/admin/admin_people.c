@@ -114,8 +114,9 @@ void admin_people_list(const struct admin_call *c)
 
     if (!param(c, "q", q, sizeof(q)) || !param(c, "unit", unit, sizeof(unit)) ||
         !param(c, "role", role, sizeof(role)) || !param(c, "state", state, sizeof(state))) {
-        api_error(c->resp, 400, "q and unit must be at most 127 bytes of UTF-8, role and state"
-                                " known names");
+        api_error(c->resp, 400,
+                  "q and unit must be at most 127 bytes of UTF-8, role and state"
+                  " known names");
         return;
     }
     if ((param(c, "limit", num, sizeof(num)) && num[0] &&
@@ -195,9 +196,9 @@ void admin_people_role(const struct admin_call *c)
     if (person_of(c, &p) != BB_OK || !(body = body_json(c)))
         return;
     role = body_str(body, "role", 16);
-    rc = people_set_role(c->d->st, &p, role ? role : "", c->person_id == 0 ||
-                                                           strcmp(c->role, "admin") == 0,
-                         c->actor, c->now, err, sizeof(err));
+    rc = people_set_role(c->d->st, &p, role ? role : "",
+                         c->person_id == 0 || strcmp(c->role, "admin") == 0, c->actor, c->now, err,
+                         sizeof(err));
     if (rc == BB_OK) {
         cJSON *o = cJSON_CreateObject();
         if (o) {
