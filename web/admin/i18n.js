@@ -337,6 +337,7 @@ const I18N = {
     'people.reply.read': 'dibaca',
     'people.reply.failed': 'gagal',
     'people.reply.blocked': 'diblokir',
+    'people.rules': 'NIP 18 angka: tanggal lahir (angka ke-1 s.d. 8, usia 17–70 tahun), bulan pengangkatan (ke-9 s.d. 14, tidak sebelum usia 17 dan tidak di masa depan), jenis kelamin 1 atau 2 (ke-15). Zona waktu: nama IANA yang ada atau WIB, WITA, WIT. Nomor telepon tidak boleh dipakai dua kali.',
   },
   en: {
     'app.title': 'bimbing HR',
@@ -652,6 +653,7 @@ const I18N = {
     'people.reply.read': 'read',
     'people.reply.failed': 'failed',
     'people.reply.blocked': 'blocked',
+    'people.rules': 'NIP of 18 digits: birth date (digits 1-8, aged 17-70), appointment month (9-14, not before 17 nor in the future), gender 1 or 2 (15). Time zones: IANA names that exist, or WIB, WITA, WIT. A phone number may not be used twice.',
   },
 };
 
