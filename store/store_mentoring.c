@@ -56,8 +56,8 @@ int store_mentor_profile_put(struct store *st, int64_t person_id, int capacity,
 
 int store_mentoring_people(struct store *st, struct store_person **out, int *n)
 {
-    return rows(st, "SELECT " STORE_PERSON_COLS " FROM people ORDER BY id", STORE_NOARGS,
-                store_map_person, sizeof(**out), (void **)out, n);
+    return rows(st, "SELECT " STORE_PERSON_COLS " FROM people WHERE deactivated_at = 0 ORDER BY id",
+                STORE_NOARGS, store_map_person, sizeof(**out), (void **)out, n);
 }
 
 /* ---- mentor requests --------------------------------------------------------- */

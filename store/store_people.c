@@ -158,8 +158,16 @@ int store_person_count(struct store *st, int64_t *out)
 int store_identity_link(struct store *st, const char *channel, const char *ext_id,
                         int64_t person_id, int64_t now)
 {
+    int64_t gone = 0;
     if (!channel || !*channel || !ext_id || !*ext_id)
         return BB_EINVAL;
+    /* a deactivated leaver is linked to no chat again */
+    if (store_q_int64(st, "SELECT deactivated_at FROM people WHERE id = ?1",
+                      STORE_ARGS(store_int(person_id)), &gone) == BB_OK &&
+        gone) {
+        store_seterr(st, "the person is deactivated");
+        return BB_EPERM;
+    }
     return store_q_exec(
         st,
         "INSERT INTO identities (channel, ext_id, person_id, linked_at, last_seen)"
@@ -259,8 +267,15 @@ int store_identity_set_blocked(struct store *st, const char *channel, const char
 int store_invite_add(struct store *st, int64_t person_id, const char *code_hash, int64_t now,
                      int64_t expires_at)
 {
+    int64_t gone = 0;
     if (!code_hash || !*code_hash)
         return BB_EINVAL;
+    if (store_q_int64(st, "SELECT deactivated_at FROM people WHERE id = ?1",
+                      STORE_ARGS(store_int(person_id)), &gone) == BB_OK &&
+        gone) {
+        store_seterr(st, "the person is deactivated: no invite");
+        return BB_EPERM;
+    }
     return store_q_exec(st,
                         "INSERT INTO invites (code_hash, person_id, created_at, expires_at)"
                         " VALUES (?1, ?2, ?3, ?4)",

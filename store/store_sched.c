@@ -57,7 +57,9 @@ int store_sched_person(struct store *st, int64_t person_id, struct store_sched_p
 
 int store_sched_people_after(struct store *st, int64_t after, int max, int64_t *ids, int *n)
 {
-    return store_q_fill(st, "SELECT id FROM people WHERE id > ?1 ORDER BY id LIMIT ?2",
+    return store_q_fill(st,
+                        "SELECT id FROM people WHERE id > ?1 AND deactivated_at = 0"
+                        " ORDER BY id LIMIT ?2",
                         STORE_ARGS(store_int(after), store_int(max)), store_map_int64, sizeof(*ids),
                         max, ids, n);
 }

@@ -671,6 +671,11 @@ const char *const store_migrations[] = {
     " rating INTEGER NOT NULL DEFAULT 0," /* how useful, 1-5, when done */
     " applied TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX learning_plan_person ON learning_plan(person_id, state);",
+    /* A leaver deactivated by HR (docs/privacy.md, "Deactivating a
+     * leaver"): the time, 0 while the person is active. A deactivated
+     * person has no chat, is in no segment, plan or matching, and cannot
+     * be invited or linked again. */
+    "ALTER TABLE people ADD COLUMN deactivated_at INTEGER NOT NULL DEFAULT 0;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -687,6 +692,8 @@ const struct store_person_table store_person_tables[] = {
     {"person",
      "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"
      " strengths, interests, gender, panggilan, created_at, updated_at FROM people WHERE id = ?1",
+     " strengths, interests, gender, created_at, updated_at, deactivated_at FROM people"
+     " WHERE id = ?1",
      "DELETE FROM people WHERE id = ?1", 1, 0},
     /* Working days and hours of their own, and leave (/cuti). */
     {"work_prefs",

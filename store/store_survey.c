@@ -14,7 +14,8 @@
 #define ROW_CAP 1000000 /* rows any list here hands out */
 
 /* The segment condition over people p; ?1 = kind, ?2 = value. */
-#define SEG_WHERE "(?1 = 0 OR (?1 = 1 AND p.unit = ?2) OR (?1 = 2 AND p.role = ?2))"
+#define SEG_WHERE                                                                                  \
+    "p.deactivated_at = 0 AND (?1 = 0 OR (?1 = 1 AND p.unit = ?2) OR (?1 = 2 AND p.role = ?2))"
 #define REACHABLE "EXISTS (SELECT 1 FROM identities d WHERE d.person_id = p.id)"
 
 #define SCRUB_SLACK_BEFORE 3600

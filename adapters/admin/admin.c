@@ -30,6 +30,7 @@
 #include "adapters/admin/admin.h"
 #include "adapters/admin/admin_hooks.h"
 #include "adapters/admin/admin_invites.h"
+#include "adapters/admin/admin_people.h"
 #include "adapters/net/apiutil.h"
 #include "bot/base/bb.h"
 #include "bot/core/handoff.h"
@@ -628,71 +629,6 @@ out:
 
 /* ---- people ----------------------------------------------------------------- */
 
-static void h_people(struct areq *r)
-{
-    struct store_admin_person *v = NULL;
-    char q[128];
-    long long limit, offset;
-    int64_t total = 0;
-    int n = 0, rc;
-    cJSON *o = NULL, *a;
-
-    rc = http_query_param(r->req->query, "q", q, sizeof(q));
-    if (rc == BB_ENOTFOUND)
-        q[0] = '\0';
-    else if (rc != BB_OK || !bb_utf8_valid(q, strlen(q))) {
-        api_error(r->resp, 400, "q must be at most 127 bytes of UTF-8");
-        return;
-    }
-    if (query_int(r, "limit", 1, 500, 100, &limit) != 0 ||
-        query_int(r, "offset", 0, 1000000, 0, &offset) != 0) {
-        api_error(r->resp, 400, "limit must be 1-500 and offset 0 or more");
-        return;
-    }
-    rc = store_admin_people(st_of(r), q, (int)limit, (int)offset, &v, &n, &total);
-    if (rc != BB_OK) {
-        fail500(r, "people", rc);
-        return;
-    }
-    o = cJSON_CreateObject();
-    a = o ? cJSON_AddArrayToObject(o, "people") : NULL;
-    if (!a)
-        goto oom;
-    cJSON_AddNumberToObject(o, "total", (double)total);
-    for (int i = 0; i < n; i++) {
-        cJSON *p = cJSON_CreateObject(), *ch;
-        if (!p)
-            goto oom;
-        cJSON_AddItemToArray(a, p);
-        cJSON_AddStringToObject(p, "nip", v[i].nip);
-        cJSON_AddStringToObject(p, "name", v[i].name);
-        cJSON_AddStringToObject(p, "unit", v[i].unit);
-        cJSON_AddStringToObject(p, "position", v[i].position);
-        cJSON_AddStringToObject(p, "role", v[i].role);
-        cJSON_AddStringToObject(p, "language", v[i].lang);
-        ch = cJSON_AddArrayToObject(p, "channels");
-        for (const char *c = v[i].channels; ch && *c;) {
-            char one[16];
-            size_t len = strcspn(c, ",");
-            if (len < sizeof(one)) {
-                memcpy(one, c, len);
-                one[len] = '\0';
-                cJSON_AddItemToArray(ch, cJSON_CreateString(one));
-            }
-            c += len;
-            if (*c == ',')
-                c++;
-        }
-    }
-    api_json(r->resp, 200, o);
-    goto out;
-oom:
-    api_error(r->resp, 500, "out of memory");
-out:
-    cJSON_Delete(o);
-    free(v);
-}
-
 static void h_import(struct areq *r)
 {
     struct people_import_report rep;
@@ -750,6 +686,19 @@ static void h_import(struct areq *r)
     cJSON *e = cJSON_AddArrayToObject(o, "errors");
     for (int i = 0; e && i < rep.nerrors && i < PEOPLE_MAX_ERRORS; i++)
         cJSON_AddItemToArray(e, cJSON_CreateString(rep.errors[i]));
+    /* the same errors as line, column and code, for the dashboard's language */
+    e = cJSON_AddArrayToObject(o, "where");
+    for (int i = 0; e && i < rep.nerrors && i < PEOPLE_MAX_ERRORS; i++) {
+        cJSON *w = cJSON_CreateObject();
+        if (!w)
+            break;
+        cJSON_AddItemToArray(e, w);
+        cJSON_AddNumberToObject(w, "line", rep.where[i].line);
+        cJSON_AddNumberToObject(w, "column", rep.where[i].col);
+        cJSON_AddStringToObject(w, "name", rep.where[i].column);
+        cJSON_AddStringToObject(w, "code", rep.where[i].code);
+        cJSON_AddStringToObject(w, "arg", rep.where[i].arg);
+    }
     if (rc != BB_OK)
         cJSON_AddStringToObject(o, "error",
                                 rc == BB_ELIMIT ? "the file is too large; nothing was changed"
@@ -1411,7 +1360,9 @@ static void h_erasure_release(struct areq *r)
 
 /* One API route: method, path (after /api/v1; '*' is one segment: an id),
  * the role its caller needs (enum admin_role, checked before the handler
- * runs) and the handler. The module endpoints' handlers call admin_hooks. */
+ * runs) and the handler. The module endpoints' handlers call admin_hooks;
+ * an area's handlers in their own file (admin_call.h) get a handler here
+ * from ADMIN_EXT(their function). */
 struct admin_route {
     const char *method;
     const char *path;
@@ -1419,22 +1370,34 @@ struct admin_route {
     void (*fn)(struct areq *r);
 };
 
-/* A route of a file beside this one (admin_<area>.c) takes a struct
- * admin_call: ADMIN_CALL makes the handler its row names. */
-static void call_route(struct areq *r, void (*call)(const struct admin_call *c))
+/* Call an area file's handler with the call's view of r. */
+static void run_ext(struct areq *r, void (*ext)(const struct admin_call *c))
 {
-    const struct admin_call c = {r->a->d, r->req, r->resp, r->arg, r->actor};
-    call(&c);
+    struct admin_call c = {r->a->d,
+                           r->req,
+                           r->resp,
+                           r->arg,
+                           r->actor,
+                           r->person_id,
+                           r->person_id ? r->person.role : "admin",
+                           now_of(r)};
+    ext(&c);
 }
-#define ADMIN_CALL(name, fn)                                                                       \
-    static void name(struct areq *r)                                                               \
+#define ADMIN_EXT(fn)                                                                              \
+    static void h_##fn(struct areq *r)                                                             \
     {                                                                                              \
-        call_route(r, fn);                                                                         \
+        run_ext(r, fn);                                                                            \
     }
-ADMIN_CALL(h_invites_list, admin_invites_list)
-ADMIN_CALL(h_invites_issue, admin_invites_issue)
-ADMIN_CALL(h_invites_reissue, admin_invites_reissue)
-ADMIN_CALL(h_invites_revoke, admin_invites_revoke)
+ADMIN_EXT(admin_invites_list)
+ADMIN_EXT(admin_invites_issue)
+ADMIN_EXT(admin_invites_reissue)
+ADMIN_EXT(admin_invites_revoke)
+ADMIN_EXT(admin_people_list)
+ADMIN_EXT(admin_people_get)
+ADMIN_EXT(admin_people_role)
+ADMIN_EXT(admin_people_deactivate)
+ADMIN_EXT(admin_people_export)
+ADMIN_EXT(admin_people_erase)
 
 static const struct admin_route routes[] = {
     {"POST", "/session", ADMIN_ROLE_OPEN, h_signin},
@@ -1442,8 +1405,13 @@ static const struct admin_route routes[] = {
     {"DELETE", "/session", ADMIN_ROLE_STAFF, h_signout},
     {"PUT", "/session/lang", ADMIN_ROLE_STAFF, h_session_lang},
     {"GET", "/overview", ADMIN_ROLE_HR, h_overview},
-    {"GET", "/people", ADMIN_ROLE_HR, h_people},
+    {"GET", "/people", ADMIN_ROLE_HR, h_admin_people_list},
     {"POST", "/people/import", ADMIN_ROLE_HR, h_import},
+    {"GET", "/people/*", ADMIN_ROLE_HR, h_admin_people_get},
+    {"PUT", "/people/*/role", ADMIN_ROLE_HR, h_admin_people_role},
+    {"POST", "/people/*/deactivate", ADMIN_ROLE_HR, h_admin_people_deactivate},
+    {"GET", "/people/*/export", ADMIN_ROLE_HR, h_admin_people_export},
+    {"POST", "/people/*/erase", ADMIN_ROLE_HR, h_admin_people_erase},
     {"GET", "/delivery", ADMIN_ROLE_HR, h_delivery},
     {"GET", "/audit", ADMIN_ROLE_HR, h_audit},
     {"GET", "/surveys", ADMIN_ROLE_HR, h_surveys},
@@ -1465,10 +1433,10 @@ static const struct admin_route routes[] = {
     {"POST", "/erasures/*/release", ADMIN_ROLE_HR, h_erasure_release},
     {"GET", "/alerts", ADMIN_ROLE_ALERTS, h_alerts},
     {"POST", "/alerts/*/ack", ADMIN_ROLE_ALERTS, h_alert_ack},
-    {"GET", "/invites", ADMIN_ROLE_HR, h_invites_list},
-    {"POST", "/invites", ADMIN_ROLE_HR, h_invites_issue},
-    {"POST", "/invites/*/reissue", ADMIN_ROLE_HR, h_invites_reissue},
-    {"POST", "/invites/*/revoke", ADMIN_ROLE_HR, h_invites_revoke},
+    {"GET", "/invites", ADMIN_ROLE_HR, h_admin_invites_list},
+    {"POST", "/invites", ADMIN_ROLE_HR, h_admin_invites_issue},
+    {"POST", "/invites/*/reissue", ADMIN_ROLE_HR, h_admin_invites_reissue},
+    {"POST", "/invites/*/revoke", ADMIN_ROLE_HR, h_admin_invites_revoke},
 };
 
 static int id_char(int c)

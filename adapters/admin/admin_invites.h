@@ -15,16 +15,8 @@
 #define ADMIN_INVITES_H
 
 #include "adapters/net/http.h"
+#include "adapters/admin/admin_call.h"
 #include "bot/core/domain.h"
-
-/* One checked API request, for the route files beside admin.c. */
-struct admin_call {
-    const struct domain_ctx *d; /* the service's: store, config */
-    const struct http_req *req;
-    struct http_resp *resp;
-    const char *arg;   /* the '*' segment of the route's path ("" if none) */
-    const char *actor; /* "operator" or "hr:<NIP>", for the audit log */
-};
 
 /* GET /invites[?unit=NAME&state=STATE] */
 void admin_invites_list(const struct admin_call *c);

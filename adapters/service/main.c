@@ -31,6 +31,7 @@
 #include "bot/core/worktime.h"
 #include "bot/domain/people/people.h"
 #include "bot/domain/people/people_invite.h"
+#include "bot/domain/people/people_admin.h"
 #include "bot/flow/flow.h"
 #include "adapters/service/serve.h"
 #include "store/store.h"
@@ -599,11 +600,11 @@ static int cmd_export(struct app *a, int argc, char **argv)
         return die("usage: export NIP", NULL, NULL);
     if (open_store(a) != BB_OK || find_person(a, argv[0], &p) != BB_OK)
         return 1;
-    if (store_person_export(a->st, p.id, &out) != BB_OK) {
+    /* the same code as the dashboard's download (people_admin.h) */
+    if (people_export(a->st, &p, "cli", bb_now(), &out) != BB_OK) {
         fprintf(stderr, "bimbing: export failed: %s\n", store_errmsg(a->st));
         return 1;
     }
-    store_audit(a->st, "cli", "person.export", p.id, "", bb_now());
     char *s = cJSON_Print(out);
     printf("%s\n", s ? s : "{}");
     cJSON_free(s);
@@ -633,7 +634,8 @@ static int cmd_forget(struct app *a, int argc, char **argv)
                 p.name, p.nip);
         return 2;
     }
-    if (store_person_forget(a->st, p.id, bb_now(), &kept) != BB_OK) {
+    /* the same code as the dashboard's erase (people_admin.h) */
+    if (people_erase(a->st, &p, "cli", bb_now(), &kept) != BB_OK) {
         fprintf(stderr, "bimbing: forget failed, nothing was erased: %s\n", store_errmsg(a->st));
         return 1;
     }
@@ -641,6 +643,67 @@ static int cmd_forget(struct app *a, int argc, char **argv)
     if (kept)
         printf("kept: %s\n", kept);
     free(kept);
+    return 0;
+}
+
+/* bimbing person show|role|deactivate NIP: the dashboard's person page
+ * and its changes, from a terminal (people_admin.h). */
+static int cmd_person(struct app *a, int argc, char **argv)
+{
+    struct store_person p;
+    char err[160] = "";
+    int rc;
+    if (argc < 2 || (strcmp(argv[0], "show") != 0 && strcmp(argv[0], "role") != 0 &&
+                     strcmp(argv[0], "deactivate") != 0))
+        return die("usage: person show NIP | person role NIP ROLE | person deactivate NIP --yes",
+                   NULL, NULL);
+    if (open_store(a) != BB_OK || find_person(a, argv[1], &p) != BB_OK)
+        return 1;
+    if (strcmp(argv[0], "show") == 0) {
+        cJSON *o = NULL;
+        if (argc != 2)
+            return die("usage: person show NIP", NULL, NULL);
+        if (people_page_json(a->st, &p, bb_now(), &o) != BB_OK) {
+            fprintf(stderr, "bimbing: %s\n", store_errmsg(a->st));
+            return 1;
+        }
+        char *txt = cJSON_Print(o);
+        printf("%s\n", txt ? txt : "{}");
+        cJSON_free(txt);
+        cJSON_Delete(o);
+        return 0;
+    }
+    if (strcmp(argv[0], "role") == 0) {
+        if (argc != 3)
+            return die("usage: person role NIP ROLE", NULL, NULL);
+        rc = people_set_role(a->st, &p, argv[2], 1, "cli", bb_now(), err, sizeof(err));
+        if (rc == BB_OK) {
+            printf("%s (%s): %s -> %s\n", p.name, p.nip, p.role, argv[2]);
+            return 0;
+        }
+        fprintf(stderr, "bimbing: role not changed: %s\n", err[0] ? err : store_errmsg(a->st));
+        return rc == BB_EINVAL || rc == BB_EEXIST || rc == BB_ESTATE ? 2 : 1;
+    }
+    if (argc != 3 || strcmp(argv[2], "--yes") != 0) {
+        fprintf(stderr,
+                "bimbing: this deactivates %s (%s): their chats, invites, messages and the data"
+                " they have not consented to keep are erased (docs/privacy.md). Run again with"
+                " --yes.\n",
+                p.name, p.nip);
+        return 2;
+    }
+    char *summary = NULL;
+    rc = people_deactivate(a->st, &p, "cli", bb_now(), &summary);
+    if (rc == BB_ESTATE) {
+        fprintf(stderr, "bimbing: %s (%s) is deactivated already\n", p.name, p.nip);
+        return 2;
+    }
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: deactivation failed, nothing changed: %s\n", store_errmsg(a->st));
+        return 1;
+    }
+    printf("deactivated %s (%s).\n%s\n", p.name, p.nip, summary ? summary : "");
+    free(summary);
     return 0;
 }
 
@@ -902,6 +965,13 @@ static const struct cli_cmd cli_cmds[] = {
      CLI_PEOPLE,
      {{"export NIP", "print everything stored about a person, as JSON"}}},
     {"forget", cmd_forget, 0, CLI_PEOPLE, {{"forget NIP --yes", "erase a person and their data"}}},
+    {"person",
+     cmd_person,
+     0,
+     CLI_PEOPLE,
+     {{"person show NIP", "a person's page as JSON: channels, consents, mentors, activity"},
+      {"person role NIP ROLE", "change a person's role"},
+      {"person deactivate NIP --yes", "deactivate a leaver (what is erased: docs/privacy.md)"}}},
     {"backup",
      cmd_backup,
      CLI_QUIET,

@@ -12,7 +12,9 @@
 #include <cmocka.h>
 
 #include "bot/base/bb.h"
+#include "bot/base/cal.h"
 #include "bot/domain/people/people.h"
+#include "bot/domain/people/people_nip.h"
 #include "store/store.h"
 #include "tests/lib/fixture.h"
 
@@ -108,20 +110,20 @@ static void test_reimport_updates(void **state)
     struct store_person p;
     assert_int_equal(import(f->st,
                             "nip,name,unit,role,position\n"
-                            "1001,Ayu,Biro SDM,employee,Analis\n"
-                            "1002,Budi,Bappeda,mentor,\n",
+                            "198501012010011101,Ayu,Biro SDM,employee,Analis\n"
+                            "198501012010011102,Budi,Bappeda,mentor,\n",
                             &rep),
                      BB_OK);
     assert_int_equal(rep.created, 2);
     /* header names in any order and any case; an absent column keeps its value */
     assert_int_equal(import(f->st,
                             "ROLE,Unit,NIP,Name,Language\n"
-                            "mentor,Inspektorat,1001,Ayu Lestari,EN\n",
+                            "mentor,Inspektorat,198501012010011101,Ayu Lestari,EN\n",
                             &rep),
                      BB_OK);
     assert_int_equal(rep.created, 0);
     assert_int_equal(rep.updated, 1);
-    assert_int_equal(store_person_by_nip(f->st, "1001", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011101", &p), BB_OK);
     assert_string_equal(p.name, "Ayu Lestari");
     assert_string_equal(p.unit, "Inspektorat");
     assert_string_equal(p.role, "mentor");
@@ -129,12 +131,14 @@ static void test_reimport_updates(void **state)
     assert_string_equal(p.position, "Analis");
     assert_int_equal(count(f->st), 2);
     /* a role change to counsellor (any case), and back */
-    assert_int_equal(import(f->st, "nip,name,unit,role\n1002,Budi,Bappeda,Counsellor\n", &rep),
-                     BB_OK);
-    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_int_equal(
+        import(f->st, "nip,name,unit,role\n198501012010011102,Budi,Bappeda,Counsellor\n", &rep),
+        BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011102", &p), BB_OK);
     assert_string_equal(p.role, "counsellor");
-    assert_int_equal(import(f->st, "nip,name,unit,role\n1002,Budi,Bappeda,mentor\n", &rep), BB_OK);
-    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_int_equal(
+        import(f->st, "nip,name,unit,role\n198501012010011102,Budi,Bappeda,mentor\n", &rep), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011102", &p), BB_OK);
     assert_string_equal(p.role, "mentor");
 }
 
@@ -148,27 +152,27 @@ static void test_gender(void **state)
     struct store_person p;
     assert_int_equal(import(f->st,
                             "nip,name,unit,role,jenis_kelamin\n"
-                            "1001,Ayu,Biro SDM,employee,perempuan\n"
-                            "1002,Budi,Bappeda,mentor,l\n"
-                            "1003,Kris,Bappeda,employee,\n",
+                            "198501012010011101,Ayu,Biro SDM,employee,perempuan\n"
+                            "198501012010011102,Budi,Bappeda,mentor,l\n"
+                            "198501012010011103,Kris,Bappeda,employee,\n",
                             &rep),
                      BB_OK);
-    assert_int_equal(store_person_by_nip(f->st, "1001", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011101", &p), BB_OK);
     assert_string_equal(p.gender, "P");
-    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011102", &p), BB_OK);
     assert_string_equal(p.gender, "L");
-    assert_int_equal(store_person_by_nip(f->st, "1003", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011103", &p), BB_OK);
     assert_string_equal(p.gender, "");
     /* an empty value keeps what is stored; "Female" under "gender" changes it */
     assert_int_equal(import(f->st,
                             "nip,name,unit,role,gender\n"
-                            "1001,Ayu,Biro SDM,employee,\n"
-                            "1002,Budi,Bappeda,mentor,Female\n",
+                            "198501012010011101,Ayu,Biro SDM,employee,\n"
+                            "198501012010011102,Budi,Bappeda,mentor,Female\n",
                             &rep),
                      BB_OK);
-    assert_int_equal(store_person_by_nip(f->st, "1001", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011101", &p), BB_OK);
     assert_string_equal(p.gender, "P");
-    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011102", &p), BB_OK);
     assert_string_equal(p.gender, "P");
 }
 
@@ -208,56 +212,63 @@ static void test_validation(void **state)
     struct fx *f = *state;
     struct people_import_report rep;
     /* one person already in the store, for supervisor checks */
-    assert_int_equal(import(f->st, HDR "900,Siti,Biro SDM,hr\n", &rep), BB_OK);
+    assert_int_equal(import(f->st, HDR "198501012010011900,Siti,Biro SDM,hr\n", &rep), BB_OK);
 
     static const struct bad_csv bad[] = {
-        {HDR "12a4,Ayu,Biro SDM,employee\n", "line 2, column 1 (nip): NIP must be 1 to 18 digits"},
+        {HDR "12a4,Ayu,Biro SDM,employee\n",
+         "line 2, column 1 (nip): NIP must be exactly 18 digits"},
         {HDR "1234567890123456789,Ayu,Biro SDM,employee\n",
-         "line 2, column 1 (nip): NIP must be 1 to 18 digits"},
-        {HDR ",Ayu,Biro SDM,employee\n", "line 2, column 1 (nip): NIP must be 1 to 18 digits"},
-        {HDR "1,Ayu,Biro SDM,employee\n2,Budi,Bappeda,employee\n1,Ayu,X,employee\n",
-         "line 4, column 1 (nip): NIP 1 is also on line 2"},
-        {HDR "1,  ,Biro SDM,employee\n", "line 2, column 2 (name): name is empty"},
-        {HDR "1,Ayu,,employee\n", "line 2, column 3 (unit): unit is empty"},
-        {HDR "1,Ayu,Biro SDM,boss\n",
+         "line 2, column 1 (nip): NIP must be exactly 18 digits"},
+        {HDR ",Ayu,Biro SDM,employee\n", "line 2, column 1 (nip): NIP must be exactly 18 digits"},
+        {HDR "198501012010011001,Ayu,Biro "
+             "SDM,employee\n198501012010011002,Budi,Bappeda,employee\n198501012010011001,Ayu,X,"
+             "employee\n",
+         "line 4, column 1 (nip): NIP 198501012010011001 is also on line 2"},
+        {HDR "198501012010011001,  ,Biro SDM,employee\n", "line 2, column 2 (name): name is empty"},
+        {HDR "198501012010011001,Ayu,,employee\n", "line 2, column 3 (unit): unit is empty"},
+        {HDR "198501012010011001,Ayu,Biro SDM,boss\n",
          "line 2, column 4 (role): role must be employee, mentor, hr, admin or counsellor"},
-        {"nip,name,unit,role,language\n1,Ayu,Biro SDM,employee,fr\n",
+        {"nip,name,unit,role,language\n198501012010011001,Ayu,Biro SDM,employee,fr\n",
          "line 2, column 5 (language): language must be id or en"},
-        {"nip,name,unit,role,timezone\n1,Ayu,Biro SDM,employee,Jakarta\n",
+        {"nip,name,unit,role,timezone\n198501012010011001,Ayu,Biro SDM,employee,Jakarta\n",
          "line 2, column 5 (timezone): time zone must be an IANA name such as "
          "Asia/Jakarta, or WIB, WITA, WIT"},
-        {"nip,name,unit,role,phone\n1,Ayu,Biro SDM,employee,12345\n",
+        {"nip,name,unit,role,phone\n198501012010011001,Ayu,Biro SDM,employee,12345\n",
          "line 2, column 5 (phone): phone must be 8 to 15 digits with the country code "
          "(62...) or start with 0"},
-        {"nip,name,unit,role,phone\n1,Ayu,Biro SDM,employee,0812-abc\n",
+        {"nip,name,unit,role,phone\n198501012010011001,Ayu,Biro SDM,employee,0812-abc\n",
          "line 2, column 5 (phone): phone must be 8 to 15 digits with the country code "
          "(62...) or start with 0"},
-        {"nip,name,unit,role,email\n1,Ayu,Biro SDM,employee,ayu-at-example\n",
+        {"nip,name,unit,role,email\n198501012010011001,Ayu,Biro SDM,employee,ayu-at-example\n",
          "line 2, column 5 (email): not an e-mail address"},
-        {"nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,1\n",
+        {"nip,name,unit,role,supervisor_nip\n198501012010011001,Ayu,Biro "
+         "SDM,employee,198501012010011001\n",
          "line 2, column 5 (supervisor_nip): a person cannot be their own supervisor"},
-        {"nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,777\n",
-         "line 2, column 5 (supervisor_nip): no person with NIP 777 in this file or "
+        {"nip,name,unit,role,supervisor_nip\n198501012010011001,Ayu,Biro "
+         "SDM,employee,198501012010011777\n",
+         "line 2, column 5 (supervisor_nip): no person with NIP 198501012010011777 in this file or "
          "already imported"},
-        {"nip,name,unit,role,supervisor_nip\n1,Ayu,Biro SDM,employee,x\n",
-         "line 2, column 5 (supervisor_nip): supervisor NIP must be 1 to 18 digits"},
-        {HDR "1,Ayu \xC3\x28,Biro SDM,employee\n", "line 2, column 2 (name): not valid UTF-8"},
-        {HDR "1,Ayu\x01,Biro SDM,employee\n",
+        {"nip,name,unit,role,supervisor_nip\n198501012010011001,Ayu,Biro SDM,employee,x\n",
+         "line 2, column 5 (supervisor_nip): supervisor NIP must be 18 digits"},
+        {HDR "198501012010011001,Ayu \xC3\x28,Biro SDM,employee\n",
+         "line 2, column 2 (name): not valid UTF-8"},
+        {HDR "198501012010011001,Ayu\x01,Biro SDM,employee\n",
          "line 2, column 2 (name): contains a control character"},
-        {"nip,name,unit,role,colour\n1,Ayu,Biro SDM,employee,red\n",
+        {"nip,name,unit,role,colour\n198501012010011001,Ayu,Biro SDM,employee,red\n",
          "line 1, column 5 (colour): unknown column"},
-        {"nip,name,role\n1,Ayu,employee\n", "line 1: missing required column \"unit\""},
-        {"nip,name,unit,role,name\n1,Ayu,Biro SDM,employee,Ayu\n",
+        {"nip,name,role\n198501012010011001,Ayu,employee\n",
+         "line 1: missing required column \"unit\""},
+        {"nip,name,unit,role,name\n198501012010011001,Ayu,Biro SDM,employee,Ayu\n",
          "line 1, column 5 (name): column given twice"},
-        {HDR "1,Ayu,Biro SDM\n", "line 2: 3 fields, the header has 4"},
-        {HDR "1,\"Ayu,Biro SDM,employee\n",
+        {HDR "198501012010011001,Ayu,Biro SDM\n", "line 2: 3 fields, the header has 4"},
+        {HDR "198501012010011001,\"Ayu,Biro SDM,employee\n",
          "line 3, column 2: quoted field opened on line 2 is never closed"},
-        {HDR "1,\"Ayu\"x,Biro SDM,employee\n",
+        {HDR "198501012010011001,\"Ayu\"x,Biro SDM,employee\n",
          "line 2, column 2: unexpected text after a closing quote"},
         {"", "line 1: the file is empty (no header row)"},
-        {"nip,name,unit,role,gender\n1,Ayu,Biro SDM,employee,X\n",
+        {"nip,name,unit,role,gender\n198501012010011001,Ayu,Biro SDM,employee,X\n",
          "line 2, column 5 (gender): gender must be L (laki-laki) or P (perempuan)"},
-        {"nip,name,unit,role,gender,jenis_kelamin\n1,Ayu,Biro SDM,employee,P,P\n",
+        {"nip,name,unit,role,gender,jenis_kelamin\n198501012010011001,Ayu,Biro SDM,employee,P,P\n",
          "line 1, column 6 (jenis_kelamin): column given twice"},
         {"nip,name,unit,role,panggilan\n1,Ayu,Biro SDM,employee,\"Ayu, Bu\"\n",
          "line 2, column 5 (panggilan): panggilan must be one line: the name to address the "
@@ -270,14 +281,14 @@ static void test_validation(void **state)
         char csv[600], name[300];
         memset(name, 'a', sizeof(name) - 1);
         name[sizeof(name) - 1] = '\0';
-        bb_snprintf(csv, sizeof(csv), HDR "1,%s,Biro SDM,employee\n", name);
+        bb_snprintf(csv, sizeof(csv), HDR "198501012010011001,%s,Biro SDM,employee\n", name);
         expect_error(f->st, csv, "line 2, column 2 (name): too long");
     }
     /* supervisors: later in the file, or already in the store, are fine */
     assert_int_equal(import(f->st,
                             "nip,name,unit,role,supervisor_nip\n"
-                            "1,Ayu,Biro SDM,employee,2\n"
-                            "2,Budi,Biro SDM,mentor,900\n",
+                            "198501012010011001,Ayu,Biro SDM,employee,198501012010011002\n"
+                            "198501012010011002,Budi,Biro SDM,mentor,198501012010011900\n",
                             &rep),
                      BB_OK);
     assert_int_equal(rep.created, 2);
@@ -297,7 +308,8 @@ static void test_limits(void **state)
     bb_buf_init(&b, 1 << 16);
     assert_int_equal(bb_buf_puts(&b, HDR), BB_OK);
     for (int i = 0; i < 30; i++)
-        assert_int_equal(bb_buf_printf(&b, "%d,Ayu,Biro SDM,chief\n", i + 1), BB_OK);
+        assert_int_equal(bb_buf_printf(&b, "198501012010011%03d,Ayu,Biro SDM,chief\n", i + 1),
+                         BB_OK);
     assert_int_equal(people_import_mem(f->st, b.data, b.len, &rep), BB_EINVAL);
     assert_int_equal(rep.nerrors, 30);
     assert_string_equal(
@@ -313,17 +325,17 @@ static void test_bad_row_changes_nothing(void **state)
     struct fx *f = *state;
     struct people_import_report rep;
     struct store_person p;
-    assert_int_equal(import(f->st, HDR "1,Ayu,Biro SDM,employee\n", &rep), BB_OK);
+    assert_int_equal(import(f->st, HDR "198501012010011001,Ayu,Biro SDM,employee\n", &rep), BB_OK);
     assert_int_equal(count(f->st), 1);
     assert_int_equal(import(f->st,
-                            HDR "1,Ayu Renamed,Biro SDM,employee\n"
-                                "2,Budi,Bappeda,employee\n"
-                                "3,Citra,Bappeda,janitor\n",
+                            HDR "198501012010011001,Ayu Renamed,Biro SDM,employee\n"
+                                "198501012010011002,Budi,Bappeda,employee\n"
+                                "198501012010011003,Citra,Bappeda,janitor\n",
                             &rep),
                      BB_EINVAL);
     assert_int_equal(rep.nerrors, 1);
     assert_int_equal(count(f->st), 1);
-    assert_int_equal(store_person_by_nip(f->st, "1", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011001", &p), BB_OK);
     assert_string_equal(p.name, "Ayu");
 }
 
@@ -400,45 +412,46 @@ static void test_dialects(void **state)
     /* quotes with commas, newlines and "" escapes; CRLF; blank lines skipped */
     int rc = import(f->st,
                     "nip,name,unit,role,position,strengths\r\n"
-                    "1,\"Lestari, Ayu\",\"Biro SDM\",employee,\"Kepala\r\nSubbag \"\"Data\"\"\","
+                    "198501012010011001,\"Lestari, Ayu\",\"Biro SDM\",employee,\"Kepala\r\nSubbag "
+                    "\"\"Data\"\"\","
                     "\"menulis,\nberbicara ,, analisis\"\r\n"
                     "\r\n"
-                    "2,Budi,Bappeda,employee,,\r\n",
+                    "198501012010011002,Budi,Bappeda,employee,,\r\n",
                     &rep);
     if (rc)
         dump(&rep);
     assert_int_equal(rc, BB_OK);
     assert_int_equal(rep.rows, 2);
-    assert_int_equal(store_person_by_nip(f->st, "1", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011001", &p), BB_OK);
     assert_string_equal(p.name, "Lestari, Ayu");
     assert_string_equal(p.position, "Kepala Subbag \"Data\"");
     assert_string_equal(p.strengths, "menulis, berbicara, analisis");
     /* a line number after a quoted newline counts the real line */
     expect_error(f->st,
                  "nip,name,unit,role,position\n"
-                 "3,Citra,Bappeda,employee,\"a\nb\"\n"
-                 "4,Dodi,Bappeda,kepala,\n",
+                 "198501012010011003,Citra,Bappeda,employee,\"a\nb\"\n"
+                 "198501012010011004,Dodi,Bappeda,kepala,\n",
                  "line 4, column 4 (role): role must be employee, mentor, hr, admin or counsellor");
     /* UTF-8 BOM and ';' separator, commas inside fields left alone */
     rc = import(f->st,
                 "\xEF\xBB\xBFNIP;Name;Unit;Role;Timezone;Phone;Language\n"
-                "5;Wayan Darma;Bappeda;mentor;WITA;+62 812-3456-7890;en\n"
-                "6;Yohana, S.E.;Inspektorat;employee;wit;0812 3456 7891;\n",
+                "198501012010011005;Wayan Darma;Bappeda;mentor;WITA;+62 812-3456-7890;en\n"
+                "198501012010011006;Yohana, S.E.;Inspektorat;employee;wit;0812 3456 7891;\n",
                 &rep);
     if (rc)
         dump(&rep);
     assert_int_equal(rc, BB_OK);
-    assert_int_equal(store_person_by_nip(f->st, "5", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011005", &p), BB_OK);
     assert_string_equal(p.tz, "Asia/Makassar");
     assert_string_equal(p.phone, "6281234567890");
     assert_string_equal(p.lang, "en");
-    assert_int_equal(store_person_by_nip(f->st, "6", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "198501012010011006", &p), BB_OK);
     assert_string_equal(p.name, "Yohana, S.E.");
     assert_string_equal(p.tz, "Asia/Jayapura");
     assert_string_equal(p.phone, "6281234567891");
     assert_string_equal(p.lang, "id");
     assert_int_equal(store_person_by_phone(f->st, "6281234567891", &p), BB_OK);
-    assert_string_equal(p.nip, "6");
+    assert_string_equal(p.nip, "198501012010011006");
 }
 
 static void test_file_import(void **state)
@@ -450,13 +463,183 @@ static void test_file_import(void **state)
     bb_snprintf(csvpath, sizeof(csvpath), "%s.csv", f->path);
     fp = fopen(csvpath, "wb");
     assert_non_null(fp);
-    fputs("\xEF\xBB\xBFnip,name,unit,role\r\n7,Eka,Dinas Kominfo,admin\r\n", fp);
+    fputs("\xEF\xBB\xBFnip,name,unit,role\r\n198501012010011007,Eka,Dinas Kominfo,admin\r\n", fp);
     fclose(fp);
     assert_int_equal(people_import_csv(f->st, csvpath, &rep), BB_OK);
     assert_int_equal(rep.created, 1);
 }
 
+/* NIPs picked by hand, judged on 2026-12-07: each rule of people_nip.h on
+ * both sides of its edge. */
+static void test_nip_rules(void)
+{
+    int64_t today = cal_days_from_civil(2026, 12, 7);
+    static const struct {
+        const char *nip, *code; /* code NULL: valid */
+    } cases[] = {
+        {"198501012010011001", NULL},          /* Ayu: 41, appointed at 25 */
+        {"199002022015022002", NULL},          /* gender 2 */
+        {"200912072026121001", NULL},          /* 17 today, appointed this month */
+        {"195612082000011001", NULL},          /* 70, 71 tomorrow */
+        {"19850101201001100", "nip.format"},   /* 17 digits */
+        {"1985010120100110011", "nip.format"}, /* 19 digits */
+        {"19850101201001100a", "nip.format"},
+        {"", "nip.format"},
+        {"198502302010011001", "nip.birth"},           /* 30 February */
+        {"198513012010011001", "nip.birth"},           /* month 13 */
+        {"200012292010011001", "nip.appointed_early"}, /* a real date; appointed at 9 */
+        {"199002292015011001", "nip.birth"},           /* 1990 was not a leap year */
+        {"200912082026121001", "nip.age"},             /* 17 tomorrow */
+        {"195512072000011001", "nip.age"},             /* 71 today */
+        {"198501012010001001", "nip.appointed"},       /* month 00 */
+        {"198501012010131001", "nip.appointed"},       /* month 13 */
+        {"198506152002051001", "nip.appointed_early"}, /* 16 years 11 months */
+        {"198506152002061001", NULL},                  /* the month of the 17th birthday */
+        {"198501012027011001", "nip.appointed_future"},
+        {"198501012010013001", "nip.gender"},
+        {"198501012010010001", "nip.gender"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *code = "unset", *why = people_nip_problem(cases[i].nip, today, &code);
+        const char *want = cases[i].code;
+        if (!want) {
+            if (why)
+                printf("%s: %s\n", cases[i].nip, why);
+            assert_null(why);
+        } else {
+            if (!why || strcmp(code, want) != 0)
+                printf("%s: want %s, got %s\n", cases[i].nip, want, why ? code : "valid");
+            assert_non_null(why);
+            assert_string_equal(code, want);
+        }
+    }
+    assert_non_null(people_nip_problem(NULL, today, NULL));
+}
+
+static void test_nip(void **state)
+{
+    (void)state;
+    test_nip_rules();
+}
+
+/* Time zones: names tzdata has, the three Indonesian ones, nothing else. */
+static void test_tz_exists(void **state)
+{
+    char out[64];
+    (void)state;
+    assert_true(people_tz_exists("Asia/Jakarta", out, sizeof(out)));
+    assert_string_equal(out, "Asia/Jakarta");
+    assert_true(people_tz_exists("wita", out, sizeof(out)));
+    assert_string_equal(out, "Asia/Makassar");
+    assert_true(people_tz_exists("Europe/Berlin", out, sizeof(out)));
+    assert_false(people_tz_exists("Asia/Bandung", out, sizeof(out)));
+    assert_false(people_tz_exists("Mars/Olympus_Mons", out, sizeof(out)));
+    assert_false(people_tz_exists("", out, sizeof(out)));
+    assert_false(people_tz_exists("../etc/passwd", out, sizeof(out)));
+}
+
+/* The import refuses a zone that looks right but does not exist, with
+ * the row and column, and says where for the dashboard. */
+static void test_tz_import(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    expect_error(f->st,
+                 "nip,name,unit,role,timezone\n"
+                 "198501012010011001,Ayu,Biro SDM,employee,WIB\n"
+                 "198501012010011002,Budi,Biro SDM,employee,Asia/Bandung\n",
+                 "line 3, column 5 (timezone): no such time zone (an IANA name such as "
+                 "Asia/Jakarta, or WIB, WITA, WIT)");
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,timezone\n"
+                            "198501012010011002,Budi,Biro SDM,employee,Asia/Bandung\n",
+                            &rep),
+                     BB_EINVAL);
+    assert_int_equal(rep.where[0].line, 2);
+    assert_int_equal(rep.where[0].col, 5);
+    assert_string_equal(rep.where[0].column, "timezone");
+    assert_string_equal(rep.where[0].code, "timezone_unknown");
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,timezone\n"
+                            "198501012010011002,Budi,Biro SDM,employee,Asia/Jayapura\n"
+                            "198501012010011003,Citra,Biro SDM,employee,Asia/Jayapura\n",
+                            &rep),
+                     BB_OK);
+}
+
+/* Phone numbers: not twice in the file (in any spelling), not one that
+ * another person keeps; a number that moves from one person to another in
+ * the same file is fine. */
+static void test_dup_phones(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    struct store_person p;
+    expect_error(f->st,
+                 "nip,name,unit,role,phone\n"
+                 "198501012010011001,Ayu,Biro SDM,employee,0812-3456-7890\n"
+                 "198501012010011002,Budi,Biro SDM,employee,\n"
+                 "198501012010011003,Citra,Biro SDM,employee,+62 812 3456 7890\n",
+                 "line 4, column 5 (phone): phone number +6281234567890 is also on line 2");
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,phone\n"
+                            "198501012010011001,Ayu,Biro SDM,employee,081234567890\n",
+                            &rep),
+                     BB_OK);
+    expect_error(f->st,
+                 "nip,name,unit,role,phone\n"
+                 "198501012010011002,Budi,Biro SDM,employee,6281234567890\n",
+                 "line 2, column 5 (phone): phone number +6281234567890 already belongs to "
+                 "Ayu (NIP 198501012010011001)");
+    /* Ayu in the file with no phone keeps hers: still refused */
+    expect_error(f->st,
+                 "nip,name,unit,role,phone\n"
+                 "198501012010011001,Ayu,Biro SDM,employee,\n"
+                 "198501012010011002,Budi,Biro SDM,employee,6281234567890\n",
+                 "line 3, column 5 (phone): phone number +6281234567890 already belongs to "
+                 "Ayu (NIP 198501012010011001)");
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,phone\n"
+                            "198501012010011002,Budi,Biro SDM,employee,6281234567890\n",
+                            &rep),
+                     BB_EINVAL);
+    assert_string_equal(rep.where[0].code, "phone.duplicate_db");
+    assert_string_equal(rep.where[0].arg, "198501012010011001");
+    /* the same person again with the same number is fine; so is Ayu giving
+     * hers to Budi and taking another in the same file */
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,phone\n"
+                            "198501012010011001,Ayu,Biro SDM,employee,+6281234567890\n",
+                            &rep),
+                     BB_OK);
+    assert_int_equal(import(f->st,
+                            "nip,name,unit,role,phone\n"
+                            "198501012010011002,Budi,Biro SDM,employee,6281234567890\n"
+                            "198501012010011001,Ayu,Biro SDM,employee,6281234567899\n",
+                            &rep),
+                     BB_OK);
+    assert_int_equal(store_person_by_phone(f->st, "6281234567890", &p), BB_OK);
+    assert_string_equal(p.nip, "198501012010011002");
+}
+
+/* A 17-digit NIP (the issue's example) is refused with row and column. */
+static void test_nip_import(void **state)
+{
+    struct fx *f = *state;
+    struct people_import_report rep;
+    expect_error(f->st, HDR "19850101201001100,Ayu,Biro SDM,employee\n",
+                 "line 2, column 1 (nip): NIP must be exactly 18 digits");
+    expect_error(f->st, "unit,nip,name,role\nBiro SDM,198501012010013001,Ayu,employee\n",
+                 "line 2, column 2 (nip): digit 15 of the NIP (gender) must be 1 or 2");
+    assert_int_equal(import(f->st, HDR "198502302010011001,Ayu,Biro SDM,employee\n", &rep),
+                     BB_EINVAL);
+    assert_int_equal(rep.where[0].line, 2);
+    assert_int_equal(rep.where[0].col, 1);
+    assert_string_equal(rep.where[0].code, "nip.birth");
+}
+
 TFX_MAIN(TFX_TEST(test_demo_file), TFX_TEST(test_reimport_updates), TFX_TEST(test_gender),
-         TFX_TEST(test_panggilan), TFX_TEST(test_validation), TFX_TEST(test_limits),
-         TFX_TEST(test_bad_row_changes_nothing), TFX_TEST(test_header_only),
-         TFX_TEST(test_dialects), TFX_TEST(test_file_import), TFX_TEST(test_admin_role_by_hr))
+         TFX_TEST(test_panggilan), TFX_TEST(test_validation), TFX_TEST(test_limits), TFX_TEST(test_bad_row_changes_nothing),
+         TFX_TEST(test_header_only), TFX_TEST(test_dialects), TFX_TEST(test_file_import),
+         TFX_TEST(test_admin_role_by_hr), TFX_TEST(test_nip), TFX_TEST(test_tz_exists),
+         TFX_TEST(test_tz_import), TFX_TEST(test_dup_phones), TFX_TEST(test_nip_import))

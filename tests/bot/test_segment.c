@@ -26,10 +26,10 @@ struct fx {
 static void seed(struct fx *f)
 {
     static const char csv[] = "nip,name,unit,role\n"
-                              "1,Ayu,Biro SDM,employee\n"
-                              "2,Budi,Biro SDM,mentor\n"
-                              "3,Citra,Biro Umum,hr\n"
-                              "4,Dedi,Pusat Data dan Informasi,employee\n";
+                              "198501012010011001,Ayu,Biro SDM,employee\n"
+                              "198501012010011002,Budi,Biro SDM,mentor\n"
+                              "198501012010011003,Citra,Biro Umum,hr\n"
+                              "198501012010011004,Dedi,Pusat Data dan Informasi,employee\n";
     struct people_import_report rep;
     assert_int_equal(people_import_mem(f->st, csv, strlen(csv), &rep), BB_OK);
 }
@@ -126,7 +126,8 @@ static void test_many_units_listed_within_bounds(void **state)
     size_t used = strlen(csv);
     for (int i = 0; i < 60; i++) {
         int n = snprintf(csv + used, sizeof(csv) - used,
-                         "%d,Orang %d,Direktorat Pembinaan Nomor %02d,employee\n", 100 + i, i, i);
+                         "198501012010011%03d,Orang %d,Direktorat Pembinaan Nomor %02d,employee\n",
+                         100 + i, i, i);
         used += (size_t)n;
     }
     struct people_import_report rep;

@@ -227,7 +227,7 @@ try {
     await hr.locator('#people-table tbody tr').first().waitFor({ timeout: T });
     await hr.setInputFiles('#import input[type=file]', {
       name: 'bad.csv', mimeType: 'text/csv',
-      buffer: Buffer.from('nip,name,unit,role\n1234,Tanpa Unit,,employee\n5678,Peran Salah,Biro SDM,boss\n'),
+      buffer: Buffer.from('nip,name,unit,role\n199501012020011001,Tanpa Unit,,employee\n199501012020011002,Peran Salah,Biro SDM,boss\n'),
     });
     await hr.click('#import button[type=submit]');
     await hr.locator('#import-result ul.errors li', { hasText: 'baris 3' }).waitFor({ timeout: T });

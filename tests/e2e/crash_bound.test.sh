@@ -12,7 +12,7 @@ N=60
 BOUND=16
 {
     echo "nip,name,unit,role"
-    for i in $(seq 1 $N); do printf '1990010120150%05d,Orang %d,Unit %d,employee\n' "$i" "$i" $((i % 7)); done
+    for i in $(seq 1 $N); do printf '199001012015011%03d,Orang %d,Unit %d,employee\n' "$i" "$i" $((i % 7)); done
 } >"$TMP/people.csv"
 "$BIN" --db "$DB" people import "$TMP/people.csv" >/dev/null || bad "import people"
 sqlite3 "$DB" "INSERT INTO identities(channel, ext_id, person_id, linked_at, last_seen)

@@ -507,37 +507,7 @@ async function alerts() {
   }), t('alerts.empty'));
 }
 
-async function people(q) {
-  const r = (await api('GET', '/people?limit=200' + (q ? '&q=' + encodeURIComponent(q) : ''))).data;
-  $('people-total').textContent = t('people.total', { n: fmtNum(r.total) });
-  fill('people-table', r.people.map((p) =>
-    [p.nip, p.name, p.unit, roleName(p.role), LANGS.includes(p.language) ? t('lang.' + p.language) : p.language,
-      p.channels.map(channelName).join(', ')]), t('people.empty'));
-}
-
-async function importCsv(form) {
-  const out = $('import-result');
-  out.replaceChildren();
-  const file = form.file.files[0];
-  if (!file) return;
-  const text = await file.text();
-  const dry = form.dry_run.checked ? '?dry_run=1' : '';
-  try {
-    const r = (await api('POST', '/people/import' + dry, text, 'text/csv')).data;
-    if (r.ok) {
-      const n = { rows: fmtNum(r.rows), created: fmtNum(r.created), updated: fmtNum(r.updated) };
-      out.appendChild(el('p', t(r.dry_run ? 'people.checked' : 'people.imported', n), 'ok'));
-      if (!r.dry_run) await people();
-    } else {
-      out.appendChild(el('p', t('people.has_errors', { n: fmtNum(r.nerrors) }), 'error'));
-      const ul = el('ul', null, 'errors');
-      for (const e of r.errors) ul.appendChild(el('li', importError(e)));
-      out.appendChild(ul);
-    }
-  } catch (e) {
-    out.appendChild(el('p', e instanceof ApiError ? errorText(e) : t('err.network'), 'error'));
-  }
-}
+/* people: web/admin/people.js */
 
 /* ---- conversations handed to a counsellor (docs/safety.md) -------------- */
 
@@ -608,7 +578,7 @@ const PAGES = {
   surveys,
   broadcasts,
   mentoring,
-  people: () => people(''),
+  people: () => peopleView(), /* people.js */
   invites: () => invitesPage(),
   conversations,
 };
@@ -640,10 +610,8 @@ function wire() {
       });
     }
   };
-  f('import', importCsv);
   f('handoff-answer', handoffAnswer);
   $('handoff-close').addEventListener('click', () => handoffClose().catch(showError));
-  f('people-search', (form) => people(form.q.value));
   /* A refused send is said next to its form (a segment's typo with the
      nearest unit), not at the top of the page. */
   f('survey-send', async (form) => {

@@ -22,6 +22,8 @@
 #include "bot/core/worktime.h"
 #include "store/store_work.h"
 #include "bot/base/sapaan.h"
+#include "bot/base/cal.h"
+#include "bot/domain/people/people_nip.h"
 
 #define COLS_MAX CSV_COLS_MAX /* fields in one record */
 
@@ -61,13 +63,17 @@ struct imp {
     int col_of[NCOLS];      /* enum people_col -> field index + 1, 0 absent */
     char hdr[COLS_MAX][48]; /* header texts, for messages */
     int ncols;
-    int admin_fixed; /* the importer is not an admin: no row may give or take the admin role */
-    char empty[1];   /* the value of an absent column (writable, always "") */
+    int admin_fixed;   /* the importer is not an admin: no row may give or take the admin role */
+    char empty[1];     /* the value of an absent column (writable, always "") */
+    int64_t today;     /* the civil day of the import (UTC+7), for the NIP's dates */
+    char tz_known[64]; /* the last time zone found in tzdata (most files have one) */
+    char tz_canon[64]; /* ... and its canonical name */
 };
 
 struct prow {
     char nip[20];
     char sup[20];
+    char phone[24]; /* normalised; "" none */
     int line;
 };
 
@@ -85,10 +91,34 @@ static void add_err(struct people_import_report *rep, const char *fmt, ...)
     rep->nerrors++;
 }
 
-static void field_err(struct imp *im, int line, int col, const char *reason)
+/* Where the last error was (people_import_where), for the dashboard. */
+static void add_where(struct people_import_report *rep, int line, int col, const char *column,
+                      const char *code, const char *arg)
+{
+    struct people_import_where *w;
+    if (rep->nerrors < 1 || rep->nerrors > PEOPLE_MAX_ERRORS)
+        return;
+    w = &rep->where[rep->nerrors - 1];
+    w->line = line;
+    w->col = col;
+    bb_strlcpy(w->column, column ? column : "", sizeof(w->column));
+    bb_strlcpy(w->code, code ? code : "", sizeof(w->code));
+    bb_strlcpy(w->arg, arg ? arg : "", sizeof(w->arg));
+}
+
+/* An error in one field: the English reason, and code/arg for the
+ * dashboard's translation. */
+static void field_err_c(struct imp *im, int line, int col, const char *code, const char *arg,
+                        const char *reason)
 {
     int fi = im->col_of[col] - 1;
     add_err(im->rep, "line %d, column %d (%s): %s", line, fi + 1, col_names[col], reason);
+    add_where(im->rep, line, fi + 1, col_names[col], code, arg);
+}
+
+static void field_err(struct imp *im, int line, int col, const char *code, const char *reason)
+{
+    field_err_c(im, line, col, code, "", reason);
 }
 
 /* Trim ASCII white space at both ends, in place. */
@@ -293,10 +323,12 @@ static int parse_header(struct imp *im, struct csv *c)
         if (im->map[i] < 0) {
             add_err(im->rep, "line %d, column %d (%s): unknown column", c->rec_line, i + 1,
                     name[0] ? name : "(empty)");
+            add_where(im->rep, c->rec_line, i + 1, name, "header.unknown", "");
             errs++;
         } else if (im->col_of[im->map[i]]) {
             add_err(im->rep, "line %d, column %d (%s): column given twice", c->rec_line, i + 1,
                     name);
+            add_where(im->rep, c->rec_line, i + 1, name, "header.twice", "");
             im->map[i] = -1;
             errs++;
         } else {
@@ -306,6 +338,7 @@ static int parse_header(struct imp *im, struct csv *c)
     for (int k = 0; k < NREQUIRED; k++)
         if (!im->col_of[k]) {
             add_err(im->rep, "line %d: missing required column \"%s\"", c->rec_line, col_names[k]);
+            add_where(im->rep, c->rec_line, 0, col_names[k], "header.missing", "");
             errs++;
         }
     return errs;
@@ -330,7 +363,7 @@ static void required_text(struct imp *im, struct csv *c, int line, int col, cons
     char *v = value(im, c, col);
     squash_space(v);
     if (!*v)
-        field_err(im, line, col, empty);
+        field_err(im, line, col, "empty", empty);
     else
         bb_strlcpy(dst, v, n);
 }
@@ -361,7 +394,10 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
     char *v;
     memset(p, 0, sizeof(*p));
     if (c->nf != im->ncols) {
+        char want[16];
+        bb_snprintf(want, sizeof(want), "%d", im->ncols);
         add_err(im->rep, "line %d: %d fields, the header has %d", line, c->nf, im->ncols);
+        add_where(im->rep, line, 0, "", "fields", want);
         return 1;
     }
     for (int i = 0; i < c->nf && i < COLS_MAX; i++) {
@@ -370,19 +406,20 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
         if (col < 0)
             continue;
         if (c->toolong[i]) {
-            field_err(im, line, col, "too long");
+            field_err(im, line, col, "too_long", "too long");
             continue;
         }
         why = text_problem(c->f[i].data, c->f[i].len, caps[col]);
         if (why)
-            field_err(im, line, col, why);
+            field_err(im, line, col, strcmp(why, "too long") == 0 ? "too_long" : "text", why);
     }
     if (im->rep->nerrors != before)
         return im->rep->nerrors - before;
 
     v = value(im, c, COL_NIP);
-    if (!all_digits(v, 1, 18))
-        field_err(im, line, COL_NIP, "NIP must be 1 to 18 digits");
+    const char *nip_code = NULL, *nip_why = people_nip_problem(v, im->today, &nip_code);
+    if (nip_why)
+        field_err(im, line, COL_NIP, nip_code, nip_why);
     else
         bb_strlcpy(p->nip, v, sizeof(p->nip));
 
@@ -393,7 +430,8 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
     if (strcmp(p->role, "employee") != 0 && strcmp(p->role, "mentor") != 0 &&
         strcmp(p->role, "hr") != 0 && strcmp(p->role, "admin") != 0 &&
         strcmp(p->role, "counsellor") != 0)
-        field_err(im, line, COL_ROLE, "role must be employee, mentor, hr, admin or counsellor");
+        field_err(im, line, COL_ROLE, "role",
+                  "role must be employee, mentor, hr, admin or counsellor");
 
     v = value(im, c, COL_POSITION);
     squash_space(v);
@@ -404,7 +442,7 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
 
     lower_copy(p->lang, value(im, c, COL_LANGUAGE), sizeof(p->lang));
     if (p->lang[0] && strcmp(p->lang, "id") != 0 && strcmp(p->lang, "en") != 0)
-        field_err(im, line, COL_LANGUAGE, "language must be id or en");
+        field_err(im, line, COL_LANGUAGE, "language", "language must be id or en");
 
     v = value(im, c, COL_TIMEZONE);
     if (strcasecmp(v, "WIB") == 0)
@@ -414,36 +452,45 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
     else if (strcasecmp(v, "WIT") == 0)
         v = "Asia/Jayapura";
     if (*v && !valid_tz(v))
-        field_err(im, line, COL_TIMEZONE,
+        field_err(im, line, COL_TIMEZONE, "timezone",
                   "time zone must be an IANA name such as Asia/Jakarta, or WIB, WITA, WIT");
-    else
+    else if (*v && strcmp(v, im->tz_known) != 0 &&
+             !people_tz_exists(v, im->tz_canon, sizeof(im->tz_canon)))
+        field_err(im, line, COL_TIMEZONE, "timezone_unknown",
+                  "no such time zone (an IANA name such as Asia/Jakarta, or WIB, WITA, WIT)");
+    else {
+        if (*v && strcmp(v, im->tz_known) != 0)
+            bb_strlcpy(im->tz_known, v, sizeof(im->tz_known));
         bb_strlcpy(p->tz, v, sizeof(p->tz));
+    }
 
     v = value(im, c, COL_PHONE);
     if (*v && norm_phone(v, p->phone, sizeof(p->phone)) != BB_OK) {
         p->phone[0] = '\0';
-        field_err(im, line, COL_PHONE,
+        field_err(im, line, COL_PHONE, "phone",
                   "phone must be 8 to 15 digits with the country code (62...) or start with 0");
     }
 
     v = value(im, c, COL_EMAIL);
     if (*v && !valid_email(v))
-        field_err(im, line, COL_EMAIL, "not an e-mail address");
+        field_err(im, line, COL_EMAIL, "email", "not an e-mail address");
     else
         bb_strlcpy(p->email, v, sizeof(p->email));
 
     v = value(im, c, COL_SUPERVISOR);
-    if (*v && !all_digits(v, 1, 18))
-        field_err(im, line, COL_SUPERVISOR, "supervisor NIP must be 1 to 18 digits");
+    if (*v && !all_digits(v, PEOPLE_NIP_LEN, PEOPLE_NIP_LEN))
+        field_err(im, line, COL_SUPERVISOR, "supervisor.format",
+                  "supervisor NIP must be 18 digits");
     else if (*v && strcmp(v, p->nip) == 0)
-        field_err(im, line, COL_SUPERVISOR, "a person cannot be their own supervisor");
+        field_err(im, line, COL_SUPERVISOR, "supervisor.self",
+                  "a person cannot be their own supervisor");
     else
         bb_strlcpy(p->supervisor_nip, v, sizeof(p->supervisor_nip));
 
     if (norm_list(value(im, c, COL_STRENGTHS), p->strengths, sizeof(p->strengths)) != BB_OK)
-        field_err(im, line, COL_STRENGTHS, "too long");
+        field_err(im, line, COL_STRENGTHS, "too_long", "too long");
     if (norm_list(value(im, c, COL_INTERESTS), p->interests, sizeof(p->interests)) != BB_OK)
-        field_err(im, line, COL_INTERESTS, "too long");
+        field_err(im, line, COL_INTERESTS, "too_long", "too long");
 
     /* the person's own working week (bot/core/worktime.h); "" keeps what is stored */
     struct work_hours wh;
@@ -451,12 +498,13 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
     work_hours_default(&wh);
     if (work_hours_parse(value(im, c, COL_WORK_DAYS), NULL, &wh, werr, sizeof(werr)) != BB_OK ||
         strlen(value(im, c, COL_WORK_DAYS)) >= caps[COL_WORK_DAYS])
-        field_err(im, line, COL_WORK_DAYS, "working days must be like mon-fri or mon,tue,thu");
+        field_err(im, line, COL_WORK_DAYS, "work_days",
+                  "working days must be like mon-fri or mon,tue,thu");
     if (work_hours_parse(NULL, value(im, c, COL_WORK_HOURS), &wh, werr, sizeof(werr)) != BB_OK)
-        field_err(im, line, COL_WORK_HOURS, "working hours must be like 07:30-16:00");
+        field_err(im, line, COL_WORK_HOURS, "work_hours", "working hours must be like 07:30-16:00");
     v = value(im, c, COL_GENDER);
     if (*v && !sapaan_gender_norm(v))
-        field_err(im, line, COL_GENDER, "gender must be L (laki-laki) or P (perempuan)");
+        field_err(im, line, COL_GENDER, "gender", "gender must be L (laki-laki) or P (perempuan)");
     else if (*v)
         bb_strlcpy(p->gender, sapaan_gender_norm(v), sizeof(p->gender));
     v = value(im, c, COL_PANGGILAN);
@@ -478,6 +526,83 @@ static int cmp_prow(const void *a, const void *b)
 static int is_blank_record(struct csv *c)
 {
     return c->nf == 1 && c->f[0].len == 0;
+}
+
+static int cmp_phone(const void *a, const void *b)
+{
+    const struct prow *x = a, *y = b;
+    int r = strcmp(x->phone, y->phone);
+    return r ? r : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Is nip one of the file's rows (rows sorted by NIP)? Its index or -1. */
+static int find_nip(const struct prow *rows, int n, const char *nip)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2, r = strcmp(rows[mid].nip, nip);
+        if (r == 0)
+            return mid;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* No phone number twice in the file, and none that belongs to another
+ * person in the store who keeps it (not in the file, or in it with no
+ * phone: an empty field keeps the stored one). rows are sorted by NIP on
+ * entry and on return. BB_OK (errors are in the report) or a store
+ * error. */
+static int check_phones(struct imp *im, struct prow *rows, int n)
+{
+    struct prow *byp;
+    int rc = BB_OK;
+    if (n < 1)
+        return BB_OK;
+    byp = malloc((size_t)n * sizeof(*byp));
+    if (!byp)
+        return BB_ENOMEM;
+    memcpy(byp, rows, (size_t)n * sizeof(*byp));
+    qsort(byp, (size_t)n, sizeof(*byp), cmp_phone);
+    for (int i = 1; i < n; i++)
+        if (byp[i].phone[0] && strcmp(byp[i].phone, byp[i - 1].phone) == 0) {
+            char other[16];
+            bb_snprintf(other, sizeof(other), "%d", byp[i - 1].line);
+            add_err(im->rep, "line %d, column %d (phone): phone number +%s is also on line %d",
+                    byp[i].line, im->col_of[COL_PHONE], byp[i].phone, byp[i - 1].line);
+            add_where(im->rep, byp[i].line, im->col_of[COL_PHONE], "phone", "phone.duplicate_file",
+                      other);
+        }
+    free(byp);
+    for (int i = 0; i < n && rc == BB_OK; i++) {
+        struct store_person sp;
+        int at;
+        if (!rows[i].phone[0])
+            continue;
+        rc = store_person_by_phone(im->st, rows[i].phone, &sp);
+        if (rc == BB_ENOTFOUND) {
+            rc = BB_OK;
+            continue;
+        }
+        if (rc != BB_OK) {
+            add_err(im->rep, "database: %s", store_errmsg(im->st));
+            break;
+        }
+        if (strcmp(sp.nip, rows[i].nip) == 0)
+            continue;
+        at = find_nip(rows, n, sp.nip);
+        if (at >= 0 && rows[at].phone[0])
+            continue; /* the other person gets another number (or this one twice: above) */
+        add_err(im->rep,
+                "line %d, column %d (phone): phone number +%s already belongs to %s (NIP %s)",
+                rows[i].line, im->col_of[COL_PHONE], rows[i].phone, sp.name, sp.nip);
+        add_where(im->rep, rows[i].line, im->col_of[COL_PHONE], "phone", "phone.duplicate_db",
+                  sp.nip);
+    }
+    return rc;
 }
 
 /* Pass 1: read and check everything; rows[] gets each row's NIPs. */
@@ -534,11 +659,13 @@ static int validate(struct imp *im, const char *data, size_t len, struct prow **
             int was_admin = had == BB_OK && strcmp(old.role, "admin") == 0;
             if (was_admin != (strcmp(p.role, "admin") == 0))
                 field_err(im, c.rec_line, COL_ROLE,
+                          was_admin ? "role.admin_take" : "role.admin_give",
                           was_admin ? "only an admin may take the admin role from a person"
                                     : "only an admin may give the admin role");
         }
         bb_strlcpy(rows[n].nip, p.nip, sizeof(rows[n].nip));
         bb_strlcpy(rows[n].sup, p.supervisor_nip, sizeof(rows[n].sup));
+        bb_strlcpy(rows[n].phone, p.phone, sizeof(rows[n].phone));
         n++;
     }
     if (rc == BB_EINVAL)
@@ -552,9 +679,18 @@ static int validate(struct imp *im, const char *data, size_t len, struct prow **
     if (n > 1) /* rows is NULL for a header-only file (issue 14, finding 13) */
         qsort(rows, (size_t)n, sizeof(*rows), cmp_prow);
     for (int i = 1; i < n; i++)
-        if (rows[i].nip[0] && strcmp(rows[i].nip, rows[i - 1].nip) == 0)
+        if (rows[i].nip[0] && strcmp(rows[i].nip, rows[i - 1].nip) == 0) {
+            char other[16];
+            bb_snprintf(other, sizeof(other), "%d", rows[i - 1].line);
             add_err(im->rep, "line %d, column %d (nip): NIP %s is also on line %d", rows[i].line,
                     im->col_of[COL_NIP], rows[i].nip, rows[i - 1].line);
+            add_where(im->rep, rows[i].line, im->col_of[COL_NIP], "nip", "nip.duplicate", other);
+        }
+    rc = check_phones(im, rows, n);
+    if (rc) {
+        free(rows);
+        return rc;
+    }
     for (int i = 0; i < n; i++) {
         struct prow key;
         struct store_person sp;
@@ -580,12 +716,14 @@ static int validate(struct imp *im, const char *data, size_t len, struct prow **
         if (found)
             continue;
         rc = store_person_by_nip(im->st, rows[i].sup, &sp);
-        if (rc == BB_ENOTFOUND)
+        if (rc == BB_ENOTFOUND) {
             add_err(im->rep,
                     "line %d, column %d (supervisor_nip): no person with NIP %s in this file "
                     "or already imported",
                     rows[i].line, im->col_of[COL_SUPERVISOR], rows[i].sup);
-        else if (rc) {
+            add_where(im->rep, rows[i].line, im->col_of[COL_SUPERVISOR], "supervisor_nip",
+                      "supervisor.unknown", rows[i].sup);
+        } else if (rc) {
             add_err(im->rep, "database: %s", store_errmsg(im->st));
             free(rows);
             return rc;
@@ -675,6 +813,8 @@ int people_import_mem_as(struct store *st, const char *data, size_t len, int by_
     im.st = st;
     im.rep = rep;
     im.admin_fixed = !by_admin;
+    /* the day of the import in Indonesia's western zone (UTC+7) */
+    im.today = cal_floor_div(bb_now() + 7 * 3600, 86400);
     rc = validate(&im, data ? data : "", len, &rows, &n);
     free(rows);
     if (rc)

@@ -18,15 +18,34 @@
 #define PEOPLE_MAX_ROWS   100000              /* data rows in one file */
 #define PEOPLE_MAX_ERRORS 20                  /* error texts kept in a report */
 
+/* Where an error is and what kind it is, for a dashboard that says it in
+ * the user's language: errors[i] is English; where[i] is the same error
+ * as line (0: not about one line), column (1-based, 0: the whole row),
+ * column name, a stable code ("nip.age", "phone.duplicate_file", ... as
+ * listed in docs/api.md) and one argument (another line, a NIP; may be
+ * ""). */
+struct people_import_where {
+    int line;
+    int col;
+    char column[24];
+    char code[32];
+    char arg[40];
+};
+
 struct people_import_report {
     int rows;    /* data rows read (blank lines not counted) */
     int created; /* people added */
     int updated; /* people already known by NIP, updated */
     int nerrors; /* every problem found; only the first 20 are in errors[] */
     char errors[PEOPLE_MAX_ERRORS][256];
+    struct people_import_where where[PEOPLE_MAX_ERRORS];
 };
 
 /* Read FILE.csv (a header row; columns at least nip,name,unit,role;
+ * NIPs of 18 digits with a plausible birth date, appointment month and
+ * gender digit (people_nip.h) as of the day of the import; time zones that
+ * exist in tzdata (or WIB, WITA, WIT); no phone number twice in the file
+ * nor one that another person already has;
  * optional position,grade,language,timezone,phone,email,supervisor_nip,
  * strengths,interests, in any order, header names case-insensitive).
  * Every row is validated first; if any row is bad nothing changes, the
