@@ -27,7 +27,7 @@ struct fx {
 
 TFX_STORE_FIXTURE(fx, setup, teardown)
 
-#define AYU  "198501012010011001"
+#define AYU  "198501012010012001"
 #define BUDI "199002022015021002"
 #define NOW  1796630400 /* 2026-12-07 */
 

@@ -26,7 +26,7 @@ struct fx {
 static void seed(struct fx *f)
 {
     static const char csv[] = "nip,name,unit,role\n"
-                              "198501012010011001,Ayu,Biro SDM,employee\n"
+                              "198501012010012001,Ayu,Biro SDM,employee\n"
                               "198501012010011002,Budi,Biro SDM,mentor\n"
                               "198501012010011003,Citra,Biro Umum,hr\n"
                               "198501012010011004,Dedi,Pusat Data dan Informasi,employee\n";

@@ -130,7 +130,7 @@ eq "people search: total and page" "$(echo "$r" | jq -c '[.total, (.people | len
 eq "bad limit is 400" "$(code -b "$OP" "$API/people?limit=0")" 400
 before=$(sql "SELECT group_concat(nip || name || unit || role, ';') FROM people")
 r=$("${C[@]}" -w ' %{http_code}' -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" -H 'content-type: text/csv' \
-    --data-binary $'nip,name,unit,role\n198501012010011001,Ayu Diganti,Biro SDM,admin\n199501012020011001,Tanpa Unit,,employee\n199501012020011002,X,Y,boss\n' \
+    --data-binary $'nip,name,unit,role\n198501012010012001,Ayu Diganti,Biro SDM,admin\n199501012020011001,Tanpa Unit,,employee\n199501012020011002,X,Y,boss\n' \
     "$API/people/import")
 has "a CSV with errors is 422 with its row errors" "$r" ' 422' '"ok":false' '"nerrors":2' \
     'line 3, column 3 (unit)' 'line 4, column 4 (role)' 'nothing was changed'

@@ -14,7 +14,7 @@ N=300
 {
     echo "nip,name,unit,role"
     for i in $(seq 1 $N); do printf '199001012015011%03d,Orang %d,Unit %d,employee\n' "$i" "$i" $((i % 7)); done
-    grep '^198501012010011001,' config/demo-people.csv | cut -d, -f1-3,6
+    grep '^198501012010012001,' config/demo-people.csv | cut -d, -f1-3,6
 } >"$TMP/people.csv"
 "$BIN" --db "$DB" people import "$TMP/people.csv" >/dev/null
 sqlite3 "$DB" "INSERT INTO identities(channel, ext_id, person_id, linked_at, last_seen)
