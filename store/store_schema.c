@@ -691,9 +691,8 @@ const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migr
 const struct store_person_table store_person_tables[] = {
     {"person",
      "SELECT id, nip, name, unit, position, grade, role, lang, tz, phone, email, supervisor_nip,"
-     " strengths, interests, gender, panggilan, created_at, updated_at FROM people WHERE id = ?1",
-     " strengths, interests, gender, created_at, updated_at, deactivated_at FROM people"
-     " WHERE id = ?1",
+     " strengths, interests, gender, panggilan, created_at, updated_at, deactivated_at"
+     " FROM people WHERE id = ?1",
      "DELETE FROM people WHERE id = ?1", 1, 0},
     /* Working days and hours of their own, and leave (/cuti). */
     {"work_prefs",

@@ -183,20 +183,23 @@ static void test_panggilan(void **state)
     struct fx *f = *state;
     struct people_import_report rep;
     struct store_person p;
-    assert_int_equal(import(f->st,
-                            "nip,name,unit,role,panggilan\n"
-                            "1001,\"Ir. Hj. Sri Rahayu, M.T.\",Biro SDM,employee,Yayuk\n"
-                            "1002,\"Dr. Budi Santoso, M.Si.\",Bappeda,mentor,\n",
-                            &rep),
-                     BB_OK);
-    assert_int_equal(store_person_by_nip(f->st, "1001", &p), BB_OK);
+    assert_int_equal(
+        import(f->st,
+               "nip,name,unit,role,panggilan\n"
+               "197001012000011001,\"Ir. Hj. Sri Rahayu, M.T.\",Biro SDM,employee,Yayuk\n"
+               "197001012000011002,\"Dr. Budi Santoso, M.Si.\",Bappeda,mentor,\n",
+               &rep),
+        BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "197001012000011001", &p), BB_OK);
     assert_string_equal(p.panggilan, "Yayuk");
     assert_string_equal(p.name, "Ir. Hj. Sri Rahayu, M.T.");
-    assert_int_equal(store_person_by_nip(f->st, "1002", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "197001012000011002", &p), BB_OK);
     assert_string_equal(p.panggilan, "");
     assert_int_equal(
-        import(f->st, "nip,name,unit,role,panggilan\n1001,Sri,Biro SDM,employee,\n", &rep), BB_OK);
-    assert_int_equal(store_person_by_nip(f->st, "1001", &p), BB_OK);
+        import(f->st, "nip,name,unit,role,panggilan\n197001012000011001,Sri,Biro SDM,employee,\n",
+               &rep),
+        BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "197001012000011001", &p), BB_OK);
     assert_string_equal(p.panggilan, "Yayuk");
 }
 
@@ -639,7 +642,8 @@ static void test_nip_import(void **state)
 }
 
 TFX_MAIN(TFX_TEST(test_demo_file), TFX_TEST(test_reimport_updates), TFX_TEST(test_gender),
-         TFX_TEST(test_panggilan), TFX_TEST(test_validation), TFX_TEST(test_limits), TFX_TEST(test_bad_row_changes_nothing),
-         TFX_TEST(test_header_only), TFX_TEST(test_dialects), TFX_TEST(test_file_import),
-         TFX_TEST(test_admin_role_by_hr), TFX_TEST(test_nip), TFX_TEST(test_tz_exists),
-         TFX_TEST(test_tz_import), TFX_TEST(test_dup_phones), TFX_TEST(test_nip_import))
+         TFX_TEST(test_panggilan), TFX_TEST(test_validation), TFX_TEST(test_limits),
+         TFX_TEST(test_bad_row_changes_nothing), TFX_TEST(test_header_only),
+         TFX_TEST(test_dialects), TFX_TEST(test_file_import), TFX_TEST(test_admin_role_by_hr),
+         TFX_TEST(test_nip), TFX_TEST(test_tz_exists), TFX_TEST(test_tz_import),
+         TFX_TEST(test_dup_phones), TFX_TEST(test_nip_import))

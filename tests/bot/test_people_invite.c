@@ -37,16 +37,16 @@ static struct fx *cur; /* the test's fixture, for count() */
 static void seed(struct fx *f)
 {
     static const char csv[] = "nip,name,unit,role\n"
-                              "1,Ayu,Biro SDM,employee\n"
-                              "2,Budi,Biro SDM,mentor\n"
-                              "3,Citra,Biro Umum,hr\n"
-                              "4,Dedi,Biro SDM,employee\n";
+                              "197001012000011001,Ayu,Biro SDM,employee\n"
+                              "197001012000011002,Budi,Biro SDM,mentor\n"
+                              "197001012000011003,Citra,Biro Umum,hr\n"
+                              "197001012000011004,Dedi,Biro SDM,employee\n";
     struct people_import_report rep;
     struct store_person p;
     cur = f;
     assert_int_equal(people_import_mem(f->st, csv, strlen(csv), &rep), BB_OK);
     /* Budi has a chat: linked already */
-    assert_int_equal(store_person_by_nip(f->st, "2", &p), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "197001012000011002", &p), BB_OK);
     assert_int_equal(store_identity_link(f->st, "telegram", "77", p.id, NOW - DAY), BB_OK);
 }
 
@@ -113,8 +113,8 @@ static void test_segment_only_unlinked(void **state)
     assert_string_equal(seg.spec, "unit=Biro SDM");
     assert_int_equal(seg.total, 3);
     /* by unit then name: Ayu, Dedi; Budi (linked) has none */
-    assert_string_equal(s.nips[0], "1");
-    assert_string_equal(s.nips[1], "4");
+    assert_string_equal(s.nips[0], "197001012000011001");
+    assert_string_equal(s.nips[1], "197001012000011004");
     assert_string_not_equal(s.codes[0], s.codes[1]);
     assert_int_equal(count(f->st, "SELECT count(*) FROM invites"), 2);
     assert_int_equal(count(f->st, "SELECT count(*) FROM audit_log WHERE action = 'invite'"), 2);
@@ -162,16 +162,18 @@ static void test_reissue_revokes_the_old_code(void **state)
     struct fx *f = *state;
     struct people_invite a, b;
     int n = -1;
-    assert_int_equal(people_invite_person(f->st, "1", 14 * DAY, NOW, "test", &a), BB_OK);
+    assert_int_equal(people_invite_person(f->st, "197001012000011001", 14 * DAY, NOW, "test", &a),
+                     BB_OK);
     assert_string_equal(a.name, "Ayu");
-    assert_int_equal(people_invite_person(f->st, "1", 14 * DAY, NOW, "test", &b), BB_OK);
+    assert_int_equal(people_invite_person(f->st, "197001012000011001", 14 * DAY, NOW, "test", &b),
+                     BB_OK);
     assert_string_not_equal(a.code, b.code);
     assert_int_equal(count(f->st, "SELECT count(*) FROM invites WHERE revoked_at IS NULL"), 1);
     assert_int_equal(redeem(f->st, a.code, "200"), REG_BAD_CODE); /* the old one is dead */
-    assert_int_equal(people_invite_revoke(f->st, "1", NOW, "test", &n), BB_OK);
+    assert_int_equal(people_invite_revoke(f->st, "197001012000011001", NOW, "test", &n), BB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(redeem(f->st, b.code, "201"), REG_BAD_CODE); /* revoked */
-    assert_int_equal(people_invite_revoke(f->st, "1", NOW, "test", &n), BB_OK);
+    assert_int_equal(people_invite_revoke(f->st, "197001012000011001", NOW, "test", &n), BB_OK);
     assert_int_equal(n, 0);
     assert_int_equal(people_invite_revoke(f->st, "99", NOW, "test", &n), BB_ENOTFOUND);
     assert_int_equal(people_invite_person(f->st, "99", 14 * DAY, NOW, "test", &a), BB_ENOTFOUND);
@@ -196,23 +198,26 @@ static void test_states(void **state)
     int n = 0, k = 0;
     struct store_person p;
 
-    assert_int_equal(people_invite_person(f->st, "1", 14 * DAY, NOW, "test", &inv), BB_OK);
-    assert_int_equal(people_invite_person(f->st, "3", DAY, NOW, "test", &inv), BB_OK);
-    assert_int_equal(people_invite_person(f->st, "4", 14 * DAY, NOW, "test", &inv), BB_OK);
-    assert_int_equal(people_invite_revoke(f->st, "4", NOW, "test", &k), BB_OK);
-    assert_int_equal(store_person_by_nip(f->st, "2", &p), BB_OK);
+    assert_int_equal(people_invite_person(f->st, "197001012000011001", 14 * DAY, NOW, "test", &inv),
+                     BB_OK);
+    assert_int_equal(people_invite_person(f->st, "197001012000011003", DAY, NOW, "test", &inv),
+                     BB_OK);
+    assert_int_equal(people_invite_person(f->st, "197001012000011004", 14 * DAY, NOW, "test", &inv),
+                     BB_OK);
+    assert_int_equal(people_invite_revoke(f->st, "197001012000011004", NOW, "test", &k), BB_OK);
+    assert_int_equal(store_person_by_nip(f->st, "197001012000011002", &p), BB_OK);
     assert_int_equal(store_consent_set(f->st, p.id, "data", 1, NOW), BB_OK);
     assert_int_equal(store_consent_set(f->st, p.id, "health", 1, NOW), BB_OK);
     assert_int_equal(store_consent_set(f->st, p.id, "health", 0, NOW + 1), BB_OK);
 
     assert_int_equal(store_invite_states(f->st, "", &rows, &n), BB_OK);
     assert_int_equal(n, 4);
-    assert_string_equal(state_of(rows, n, "1", NOW + DAY * 2), "invited");
-    assert_string_equal(state_of(rows, n, "3", NOW + DAY * 2), "expired");
-    assert_string_equal(state_of(rows, n, "4", NOW + DAY * 2), "revoked");
-    assert_string_equal(state_of(rows, n, "2", NOW + DAY * 2), "onboarded");
+    assert_string_equal(state_of(rows, n, "197001012000011001", NOW + DAY * 2), "invited");
+    assert_string_equal(state_of(rows, n, "197001012000011003", NOW + DAY * 2), "expired");
+    assert_string_equal(state_of(rows, n, "197001012000011004", NOW + DAY * 2), "revoked");
+    assert_string_equal(state_of(rows, n, "197001012000011002", NOW + DAY * 2), "onboarded");
     for (int i = 0; i < n; i++) {
-        if (strcmp(rows[i].nip, "2") == 0) {
+        if (strcmp(rows[i].nip, "197001012000011002") == 0) {
             assert_string_equal(rows[i].channels, "telegram");
             assert_string_equal(rows[i].consents, "data"); /* health withdrawn */
         }

@@ -509,7 +509,7 @@ static int check_row(struct imp *im, struct csv *c, struct store_person *p)
         bb_strlcpy(p->gender, sapaan_gender_norm(v), sizeof(p->gender));
     v = value(im, c, COL_PANGGILAN);
     if (strpbrk(v, "\n\r\t,{}"))
-        field_err(im, line, COL_PANGGILAN,
+        field_err(im, line, COL_PANGGILAN, "panggilan",
                   "panggilan must be one line: the name to address the person by, e.g. Budi");
     else
         bb_strlcpy(p->panggilan, v, sizeof(p->panggilan));
