@@ -56,8 +56,8 @@ int store_series_list(struct store *st, const char *flow_id, struct store_series
     return store_q_grow(st,
                         "SELECT " SERIES_COLS " FROM survey_series WHERE ?1 IS NULL OR"
                         " flow_id = ?1 ORDER BY id",
-                        STORE_ARGS(store_text(flow_id)), map_series, sizeof(**out),
-                        SERIES_ROW_CAP, NULL, (void **)out, n);
+                        STORE_ARGS(store_text(flow_id)), map_series, sizeof(**out), SERIES_ROW_CAP,
+                        NULL, (void **)out, n);
 }
 
 int store_series_due(struct store *st, int64_t now, struct store_series **out, int *n)
@@ -65,8 +65,8 @@ int store_series_due(struct store *st, int64_t now, struct store_series **out, i
     return store_q_grow(st,
                         "SELECT " SERIES_COLS " FROM survey_series WHERE stopped_at = 0 AND"
                         " next_at <= ?1 ORDER BY next_at, id",
-                        STORE_ARGS(store_int(now)), map_series, sizeof(**out), SERIES_ROW_CAP,
-                        NULL, (void **)out, n);
+                        STORE_ARGS(store_int(now)), map_series, sizeof(**out), SERIES_ROW_CAP, NULL,
+                        (void **)out, n);
 }
 
 int store_series_set_next(struct store *st, int64_t id, int64_t next_at)

@@ -30,20 +30,23 @@ int survey_work_shift(const struct domain_ctx *d, int64_t t, int64_t *out)
 }
 
 /* Move the times of a wave into working time: a start in the future (a
- * start of now goes now: HR asked for it), the reminder and the close.
+ * start of now goes now: HR asked for it), the reminder (as far after the
+ * start as asked) and the close.
  * BB_EINVAL with err when the wave would then close before it starts or
  * be reminded after it closes (strict: a refusal; else the reminder is
  * dropped). */
 static int shift_times(const struct domain_ctx *d, int64_t *at, int64_t *close_at,
                        int64_t *remind_at, int strict, char err[SURVEY_ERR_MAX])
 {
+    int64_t asked = *at;
     int rc = BB_OK;
     if (*at > d->now)
         rc = survey_work_shift(d, *at, at);
     if (rc == BB_OK)
         rc = survey_work_shift(d, *close_at, close_at);
+    /* the reminder keeps its distance from a start that moved */
     if (rc == BB_OK && *remind_at)
-        rc = survey_work_shift(d, *remind_at, remind_at);
+        rc = survey_work_shift(d, *remind_at + (*at - asked), remind_at);
     if (rc != BB_OK)
         return rc;
     if (*close_at <= *at) {
@@ -75,8 +78,7 @@ int survey_schedule(const struct domain_ctx *d, const struct survey_plan *p, con
     err[0] = '\0';
     *series_id = 0;
     if (p->every_weeks < 0 || p->every_weeks > SURVEY_EVERY_MAX) {
-        bb_snprintf(err, SURVEY_ERR_MAX, "a series repeats every 1 to %d weeks",
-                    SURVEY_EVERY_MAX);
+        bb_snprintf(err, SURVEY_ERR_MAX, "a series repeats every 1 to %d weeks", SURVEY_EVERY_MAX);
         return BB_EINVAL;
     }
     if (close_at <= at || (remind_at && (remind_at <= at || remind_at >= close_at))) {
