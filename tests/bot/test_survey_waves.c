@@ -26,17 +26,17 @@
 #include "tests/lib/common.h"
 #include "tests/lib/fixture.h"
 
-#define K      5
-#define NP     12
-#define THU10  1796266800 /* 2026-12-03T03:00:00Z, Thursday 10:00 WIB */
-#define SAT10  1796439600 /* 2026-12-05T03:00:00Z, Saturday */
-#define MON730 1796603400 /* 2026-12-07T00:30:00Z, Monday 07:30 WIB */
-#define TUE730 1796689800 /* 2026-12-08T00:30:00Z */
-#define WED10  1796785200 /* 2026-12-09T03:00:00Z */
-#define MON9   1796608800 /* 2026-12-07T02:00:00Z, Monday 09:00 WIB */
+#define K         5
+#define NP        12
+#define THU10     1796266800 /* 2026-12-03T03:00:00Z, Thursday 10:00 WIB */
+#define SAT10     1796439600 /* 2026-12-05T03:00:00Z, Saturday */
+#define MON730    1796603400 /* 2026-12-07T00:30:00Z, Monday 07:30 WIB */
+#define TUE730    1796689800 /* 2026-12-08T00:30:00Z */
+#define WED10     1796785200 /* 2026-12-09T03:00:00Z */
+#define MON9      1796608800 /* 2026-12-07T02:00:00Z, Monday 09:00 WIB */
 #define MON28_730 1798417800 /* 2026-12-28T00:30:00Z, Monday 07:30 WIB */
-#define DAY    86400
-#define WEEK   (7 * DAY)
+#define DAY       86400
+#define WEEK      (7 * DAY)
 
 struct fx {
     TFX_STORE_FIELDS;
@@ -193,8 +193,8 @@ static void test_trend_by_hand(void **state)
     assert_int_equal(survey_admin_trend(&f->d, "survey.enps", K, &o, err), BB_OK);
     const cJSON *waves = cJSON_GetObjectItemCaseSensitive(o, "waves");
     assert_int_equal(cJSON_GetArraySize(waves), 3);
-    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(waves, 2),
-                                                              "hidden")));
+    assert_true(
+        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(waves, 2), "hidden")));
     assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(waves, 2), "responses"));
     assert_int_equal(
         cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(waves, 1), "enps")->valuedouble, 60);
@@ -230,9 +230,9 @@ static int64_t flow_timer_due(struct fx *f, int64_t person)
 {
     int64_t due = 0;
     assert_int_equal(store_q_int64(f->st,
-                                 "SELECT coalesce(min(due), 0) FROM timers WHERE person_id = ?1"
-                                 " AND kind = 'flow' AND payload = 'survey.enps'",
-                                 STORE_ARGS(store_int(person)), &due),
+                                   "SELECT coalesce(min(due), 0) FROM timers WHERE person_id = ?1"
+                                   " AND kind = 'flow' AND payload = 'survey.enps'",
+                                   STORE_ARGS(store_int(person)), &due),
                      BB_OK);
     return due;
 }
@@ -361,16 +361,15 @@ static void test_close_now(void **state)
     answer(f, 0, 9);
     answer(f, 1, 7);
     assert_int_equal(store_q_int64(f->st, "SELECT count(DISTINCT pending) FROM survey_pending",
-                                 STORE_NOARGS, &pending),
+                                   STORE_NOARGS, &pending),
                      BB_OK);
     assert_int_equal(pending, 2);
     assert_int_equal(survey_wave_close_now(&f->d, w, "hr:1", err), BB_OK);
-    assert_int_equal(store_q_int64(f->st, "SELECT count(*) FROM survey_pending", STORE_NOARGS,
-                                 &pending),
-                     BB_OK);
+    assert_int_equal(
+        store_q_int64(f->st, "SELECT count(*) FROM survey_pending", STORE_NOARGS, &pending), BB_OK);
     assert_int_equal(pending, 0);
     assert_int_equal(store_q_int64(f->st, "SELECT count(DISTINCT response) FROM survey_answers",
-                                 STORE_NOARGS, &released),
+                                   STORE_NOARGS, &released),
                      BB_OK);
     assert_int_equal(released, 2);
     assert_int_equal(survey_wave_close_now(&f->d, w, "hr:1", err), BB_EEXIST);
@@ -382,9 +381,9 @@ static void test_close_now(void **state)
     cJSON_Delete(o);
     int64_t audit = 0;
     assert_int_equal(store_q_int64(f->st,
-                                 "SELECT count(*) FROM audit_log WHERE actor = 'hr:1' AND"
-                                 " action = 'survey.close'",
-                                 STORE_NOARGS, &audit),
+                                   "SELECT count(*) FROM audit_log WHERE actor = 'hr:1' AND"
+                                   " action = 'survey.close'",
+                                   STORE_NOARGS, &audit),
                      BB_OK);
     assert_int_equal(audit, 1);
 }

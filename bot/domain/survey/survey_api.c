@@ -545,7 +545,8 @@ int survey_admin_schedule(const struct domain_ctx *d, const char *survey_id, con
     p.to = to->valuestring;
     if (!time_member(body, "start_at", d->now, &p.at) ||
         !time_member(body, "close_at", p.at + SURVEY_CLOSE_AFTER, &p.close_at) ||
-        !time_member(body, "remind_at", p.at + SURVEY_REMIND_AFTER, &p.remind_at)) {
+        (!cJSON_IsFalse(remind) &&
+         !time_member(body, "remind_at", p.at + SURVEY_REMIND_AFTER, &p.remind_at))) {
         bb_snprintf(err, SURVEY_ERR_MAX,
                     "start_at, close_at and remind_at must be ISO times (2026-12-01T02:00:00Z)");
         return BB_EINVAL;
