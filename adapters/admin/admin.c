@@ -994,8 +994,19 @@ static void h_survey(struct areq *r)
         /* the module hides small groups; check the whole report again */
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(out, "responses");
         if (!cJSON_IsNumber(n) || n->valuedouble < k) {
+            /* keep only what names the survey (its titles) */
+            cJSON *title = cJSON_DetachItemFromObjectCaseSensitive(out, "title");
+            cJSON *title_id = cJSON_DetachItemFromObjectCaseSensitive(out, "title_id");
             cJSON_Delete(out);
             out = cJSON_CreateObject();
+            if (out && title)
+                cJSON_AddItemToObject(out, "title", title);
+            else
+                cJSON_Delete(title);
+            if (out && title_id)
+                cJSON_AddItemToObject(out, "title_id", title_id);
+            else
+                cJSON_Delete(title_id);
             if (out) {
                 cJSON_AddStringToObject(out, "id", r->arg);
                 cJSON_AddTrueToObject(out, "hidden");

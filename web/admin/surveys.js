@@ -131,7 +131,8 @@ async function surveyTrend(id) {
       stop.addEventListener('click', () => stopSeries(s.id).catch(showError));
     }
     return [fmtNum(s.id), s.segment, t('swaves.every_n', { n: fmtNum(s.every_weeks) }),
-      s.running ? fmtWhen(s.next_at) : fmtWhen(s.stopped_at), s.running ? t('swaves.running') : t('swaves.stopped'), stop];
+      s.running ? fmtWhen(s.next_at) : t('common.dash'),
+      s.running ? t('swaves.running') : t('swaves.stopped') + ' ' + fmtWhen(s.stopped_at), stop];
   }), t('swaves.no_series'));
 }
 
