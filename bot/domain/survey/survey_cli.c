@@ -307,19 +307,16 @@ static int cmd_survey_list(const struct domain_ctx *d)
 static int cmd_survey_close(const struct domain_ctx *d, int argc, char **argv)
 {
     long long id;
-    char actor[64], detail[64];
-    struct store_wave w;
-    int did = 0;
+    char actor[64], err[SURVEY_ERR_MAX];
     int rc = id_and_actor(d, argc, argv, "usage: survey close WAVE", &id, actor, sizeof(actor));
     if (rc != 0)
         return rc;
-    if (store_wave_get(d->st, id, &w) != BB_OK || w.closed) {
-        fprintf(stderr, "bimbing: no open wave %lld\n", id);
+    rc = survey_wave_close_now(d, id, actor, err);
+    if (rc == BB_ENOTFOUND || rc == BB_EEXIST) {
+        fprintf(stderr, "bimbing: %s\n", err);
         return 1;
     }
-    bb_snprintf(detail, sizeof(detail), "wave %lld closed early", id);
-    if (survey_close_wave(d, id, &did) != BB_OK ||
-        store_audit(d->st, actor, "survey.close", 0, detail, d->now) != BB_OK) {
+    if (rc != BB_OK) {
         fprintf(stderr, "bimbing: survey close: %s\n", store_errmsg(d->st));
         return 1;
     }
