@@ -33,7 +33,7 @@ const shot = (page, name) => page.screenshot({ path: path.join(outDir, 'surveys-
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=id-ID'],
   timeout: 60000,
 });
 const problems = [];

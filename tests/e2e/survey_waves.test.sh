@@ -120,6 +120,10 @@ r=$(post /surveys/survey.enps/schedule "{\"to\":\"all\",\"start_at\":\"tomorrow\
 eq "a time that is not ISO is 400" "${r##* }" 400
 r=$(post /surveys/survey.enps/schedule "{\"to\":\"all\",\"start_at\":\"$mon\",\"close_at\":\"$thu\",\"every_weeks\":0}")
 eq "every 0 weeks is 400" "${r##* }" 400
+r=$(post /surveys/survey.enps/schedule "{\"to\":\"all\",\"start_at\":\"$mon\",\"close_at\":\"$thu\",\"every_weeks\":1e20}")
+eq "every 10^20 weeks is 400" "${r##* }" 400
+r=$(post /surveys/survey.enps/schedule "{\"to\":\"all\",\"start_at\":\"$mon\",\"close_at\":\"$thu\",\"every_weeks\":1.5}")
+eq "every 1.5 weeks is 400" "${r##* }" 400
 r=$(post /surveys/checkin.weekly/schedule "{\"to\":\"all\",\"start_at\":\"$mon\",\"close_at\":\"$thu\"}")
 eq "a flow that is not a survey is 400" "${r##* }" 400
 eq "...none of them made a wave" "$(sql "SELECT count(*) FROM survey_waves")" "$n0"

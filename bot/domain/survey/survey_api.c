@@ -562,16 +562,16 @@ int survey_admin_schedule(const struct domain_ctx *d, const char *survey_id, con
     else if (!remind && p.remind_at >= p.close_at)
         p.remind_at = 0; /* the default reminder of a short wave */
     if (every && !cJSON_IsNull(every)) {
-        if (!cJSON_IsNumber(every) || every->valuedouble != (double)(int)every->valuedouble) {
+        if (!cJSON_IsNumber(every) || every->valuedouble != floor(every->valuedouble)) {
             bb_snprintf(err, SURVEY_ERR_MAX, "\"every_weeks\" must be a whole number of weeks");
             return BB_EINVAL;
         }
-        p.every_weeks = every->valueint;
-        if (p.every_weeks < 1) {
+        if (every->valuedouble < 1 || every->valuedouble > SURVEY_EVERY_MAX) {
             bb_snprintf(err, SURVEY_ERR_MAX, "a series repeats every 1 to %d weeks",
                         SURVEY_EVERY_MAX);
             return BB_EINVAL;
         }
+        p.every_weeks = (int)every->valuedouble;
     }
     rc = survey_schedule(d, &p, actor, &w, &series, &unlinked, err);
     if (rc != BB_OK)
