@@ -127,6 +127,7 @@ int survey_schedule(const struct domain_ctx *d, const struct survey_plan *p, con
     }
     if (rc != BB_OK) {
         store_rollback(d->st);
+        *series_id = 0; /* rolled back with everything else */
         return rc;
     }
     return store_commit(d->st);
