@@ -231,7 +231,7 @@ static const struct store_col wave_cols[] = {
     STORE_I64(struct store_wave, close_at), STORE_I64(struct store_wave, remind_at),
     STORE_INT(struct store_wave, reminded), STORE_INT(struct store_wave, closed),
     STORE_I64(struct store_wave, invited),  STORE_I64(struct store_wave, created_at),
-    STORE_TXT(struct store_wave, actor)};
+    STORE_TXT(struct store_wave, actor),    STORE_I64(struct store_wave, series_id)};
 
 int store_map_wave(sqlite3_stmt *s, void *row)
 {

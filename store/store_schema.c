@@ -676,6 +676,23 @@ const char *const store_migrations[] = {
      * person has no chat, is in no segment, plan or matching, and cannot
      * be invited or linked again. */
     "ALTER TABLE people ADD COLUMN deactivated_at INTEGER NOT NULL DEFAULT 0;",
+    /* Recurring survey pulses (docs/surveys.md): a series starts a new
+     * wave of its flow for its segment every N weeks until it is stopped;
+     * each wave names its series. No personal data: the actor is the NIP
+     * of the HR person who made it, as in survey_waves. */
+    "CREATE TABLE survey_series ("
+    " id INTEGER PRIMARY KEY,"
+    " flow_id TEXT NOT NULL,"
+    " segment TEXT NOT NULL,"
+    " every_weeks INTEGER NOT NULL CHECK (every_weeks BETWEEN 1 AND 52),"
+    " next_at INTEGER NOT NULL,"
+    " open_for INTEGER NOT NULL,"
+    " remind_after INTEGER NOT NULL DEFAULT 0,"
+    " stopped_at INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX survey_series_due ON survey_series(stopped_at, next_at);"
+    "ALTER TABLE survey_waves ADD COLUMN series_id INTEGER NOT NULL DEFAULT 0;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 

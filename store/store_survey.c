@@ -271,7 +271,7 @@ int store_broadcast_list(struct store *st, int limit, struct store_broadcast **o
 
 #define WAVE_COLS                                                                                  \
     "id, flow_id, segment, start_at, close_at, remind_at, reminded, closed, invited, created_at,"  \
-    " actor"
+    " actor, series_id"
 
 int store_wave_add(struct store *st, struct store_wave *w, int kind, const char *value, int pace)
 {
@@ -283,11 +283,11 @@ int store_wave_add(struct store *st, struct store_wave *w, int kind, const char 
         return rc;
     rc = store_q_insert(st,
                         "INSERT INTO survey_waves(flow_id, segment, start_at, close_at, remind_at,"
-                        " created_at, actor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        " created_at, actor, series_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                         STORE_ARGS(store_text(w->flow_id), store_text(w->segment),
                                    store_int(w->start_at), store_int(w->close_at),
                                    store_int(w->remind_at), store_int(w->created_at),
-                                   store_text(w->actor)),
+                                   store_text(w->actor), store_int(w->series_id)),
                         &id);
     if (rc == BB_OK)
         rc = store_q_exec(st,

@@ -87,6 +87,7 @@ struct store_wave {
     int64_t invited;
     int64_t created_at;
     char actor[64];
+    int64_t series_id; /* the recurring series it belongs to; 0: none */
 };
 
 /* One transaction: the wave row, an invitation per reachable person of the
@@ -187,5 +188,34 @@ struct store_answer_row {
  * more. fn returns BB_OK to go on. */
 int store_wave_answers(struct store *st, int64_t wave_id,
                        int (*fn)(void *ctx, const struct store_answer_row *r), void *ctx);
+
+/* ---- recurring series (store_series.c) ----------------------------------- */
+
+/* A recurring pulse: a wave of flow_id to segment every every_weeks weeks,
+ * the next one starting at next_at, each open for open_for seconds with a
+ * reminder remind_after seconds after its start (0: none); stopped_at 0
+ * while it runs. */
+struct store_series {
+    int64_t id;
+    char flow_id[48];
+    char segment[160];
+    int every_weeks;
+    int64_t next_at, open_for, remind_after, stopped_at, created_at;
+    char actor[64];
+};
+/* s->id is filled in. BB_EINVAL for an empty flow or segment, every_weeks
+ * outside 1..52 or open_for <= 0. */
+int store_series_add(struct store *st, struct store_series *s);
+int store_series_get(struct store *st, int64_t id, struct store_series *out);
+/* Every series (flow_id NULL) or those of one flow, oldest first; *out
+ * malloc'd (free()). */
+int store_series_list(struct store *st, const char *flow_id, struct store_series **out, int *n);
+/* Running series whose next wave is due (next_at <= now). */
+int store_series_due(struct store *st, int64_t now, struct store_series **out, int *n);
+/* The next wave's start moves to next_at. */
+int store_series_set_next(struct store *st, int64_t id, int64_t next_at);
+/* Stop a series (no more waves; those sent stay as they are). BB_ENOTFOUND
+ * when there is no such series, BB_EEXIST when it was stopped already. */
+int store_series_stop(struct store *st, int64_t id, int64_t now);
 
 #endif

@@ -31,6 +31,8 @@
 #include "adapters/admin/admin_hooks.h"
 #include "adapters/admin/admin_invites.h"
 #include "adapters/admin/admin_people.h"
+#include "adapters/admin/admin_int.h"
+#include "adapters/admin/admin_surveys.h"
 #include "adapters/net/apiutil.h"
 #include "bot/base/bb.h"
 #include "bot/core/handoff.h"
@@ -53,7 +55,6 @@
 #define ADMIN_RL_WINDOW   (600 * 1000) /* ... per 10 minutes */
 #define ADMIN_BODY_MAX    (64 * 1024)
 #define ADMIN_IMPORT_MAX  (8 * 1024 * 1024)
-#define ADMIN_ID_MAX      64     /* a survey or broadcast id in a path */
 #define ADMIN_SEGMENT_MAX 128    /* "all", "unit=NAME", "role=ROLE" */
 #define ADMIN_TEXT_MAX    4096   /* a broadcast's text */
 #define ADMIN_WEEK_ORIGIN 320400 /* Monday 1970-01-05 00:00 WIB (UTC+7) */
@@ -62,27 +63,6 @@
     "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; base-uri 'none';"        \
     " form-action 'self'\r\n"                                                                      \
     "Referrer-Policy: no-referrer\r\n"
-
-struct admin {
-    const struct domain_ctx *d;
-    const struct admin_hooks *hooks;
-    struct api_iplimit rl;
-};
-
-/* One API request, as the handlers see it. */
-struct areq {
-    struct admin *a;
-    const struct http_req *req;
-    struct http_resp *resp;
-    const char *sub;            /* the path after /api/v1 */
-    char arg[ADMIN_ID_MAX + 1]; /* the '*' segment of the endpoint, if any */
-    /* the session, once checked */
-    char tok[API_TOKEN_HEX + 1];
-    char hash[65];
-    int64_t person_id; /* 0: operator */
-    struct store_person person;
-    char actor[48]; /* "operator" or "hr:<NIP>" for the audit log */
-};
 
 static struct store *st_of(const struct areq *r)
 {
@@ -964,8 +944,19 @@ static void h_survey(struct areq *r)
         /* the module hides small groups; check the whole report again */
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(out, "responses");
         if (!cJSON_IsNumber(n) || n->valuedouble < k) {
+            /* keep only what names the survey (its titles) */
+            cJSON *title = cJSON_DetachItemFromObjectCaseSensitive(out, "title");
+            cJSON *title_id = cJSON_DetachItemFromObjectCaseSensitive(out, "title_id");
             cJSON_Delete(out);
             out = cJSON_CreateObject();
+            if (out && title)
+                cJSON_AddItemToObject(out, "title", title);
+            else
+                cJSON_Delete(title);
+            if (out && title_id)
+                cJSON_AddItemToObject(out, "title_id", title_id);
+            else
+                cJSON_Delete(title_id);
             if (out) {
                 cJSON_AddStringToObject(out, "id", r->arg);
                 cJSON_AddTrueToObject(out, "hidden");
@@ -1418,6 +1409,13 @@ static const struct admin_route routes[] = {
     {"GET", "/surveys/*", ADMIN_ROLE_HR, h_survey},
     {"GET", "/surveys/*/csv", ADMIN_ROLE_HR, h_survey_csv},
     {"POST", "/surveys/*/send", ADMIN_ROLE_HR, h_survey_send},
+    {"POST", "/surveys/*/schedule", ADMIN_ROLE_HR, admin_surveys_schedule},
+    {"GET", "/surveys/*/trend", ADMIN_ROLE_HR, admin_surveys_trend},
+    {"GET", "/surveys/*/trend/csv", ADMIN_ROLE_HR, admin_surveys_trend_csv},
+    {"GET", "/survey-waves/*", ADMIN_ROLE_HR, admin_surveys_wave},
+    {"GET", "/survey-waves/*/csv", ADMIN_ROLE_HR, admin_surveys_wave_csv},
+    {"POST", "/survey-waves/*/close", ADMIN_ROLE_HR, admin_surveys_close},
+    {"POST", "/survey-series/*/stop", ADMIN_ROLE_HR, admin_surveys_series_stop},
     {"GET", "/broadcasts", ADMIN_ROLE_HR, h_broadcasts},
     {"POST", "/broadcasts", ADMIN_ROLE_HR, h_broadcast_send},
     {"GET", "/broadcasts/*", ADMIN_ROLE_HR, h_broadcast_status},
@@ -1562,4 +1560,22 @@ int admin_new(struct http_server *http, const struct domain_ctx *d, struct admin
 void admin_free(struct admin *a)
 {
     free(a);
+}
+
+/* ---- shared with the area files (admin_int.h) ------------------------------------ */
+
+cJSON *admin_json_body(struct areq *r)
+{
+    return json_body(r);
+}
+
+void admin_hook_answer(struct areq *r, const char *what, int rc, cJSON *out, const char *err,
+                       int ok_status)
+{
+    hook_answer(r, what, rc, out, err, ok_status);
+}
+
+int admin_segment_ok(struct areq *r, const char *to)
+{
+    return segment_ok(r, to);
 }

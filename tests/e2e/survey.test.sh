@@ -46,7 +46,10 @@ done
 # ---- a wave for everyone, seven answers, k = 3 -------------------------------------
 DB=$TMP/wave.db
 CFG=$TMP/k3.json
-echo '{"anonymity_k": 3}' >"$CFG"
+# Working time off: this walk pins the reminder and the close to a Saturday
+# and a Monday afternoon; the shift into working time is tested by
+# tests/e2e/survey_waves.test.sh.
+echo '{"anonymity_k": 3, "work": false}' >"$CFG"
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null
 consent_all "$DB"
 ALL=$(cut -d, -f1 config/demo-people.csv | tail -n +2)

@@ -200,7 +200,7 @@ async function chooseLanguage(l) {
   if (l === getLang()) return;
   setLangOnly(l);
   for (const id of ['pair-result', 'alert-result', 'survey-send-result', 'broadcast-result', 'handoff-result',
-    'handoff-closed', 'signin-error']) $(id).textContent = '';
+    'handoff-closed', 'signin-error', 'survey-schedule-result', 'survey-wave-result']) $(id).textContent = '';
   $('import-result').replaceChildren();
   drawLanguage();
   if (session) {
@@ -356,6 +356,7 @@ async function surveys() {
     'surveys-off', 'surveys.off', ['surveys-table']);
   if (!list) return;
   $('survey-send-panel').hidden = false;
+  if (window.surveyScheduleShow) surveyScheduleShow(); /* surveys.js */
   fill('surveys-table', list.map((s) => {
     const b = el('button', t('surveys.results'), 'small');
     b.type = 'button';
@@ -378,6 +379,7 @@ async function surveyDetail(id) {
   $('survey-title').textContent = surveyTitle(r);
   const qs = $('survey-questions');
   qs.replaceChildren();
+  if (window.surveyTrend) await surveyTrend(id); /* surveys.js: waves, trend, series */
   if (r.hidden) {
     $('survey-summary').textContent = t('surveys.hidden', { k: r.anonymity_k });
     $('survey-csv').hidden = true;

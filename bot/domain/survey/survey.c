@@ -518,6 +518,8 @@ static int survey_tick(const struct domain_ctx *d, int *did)
     for (int i = 0; rc == BB_OK && i < n; i++)
         rc = survey_close_wave(d, ids[i], &work);
     free(ids);
+    if (rc == BB_OK)
+        rc = survey_series_tick(d, &work);
     if (did)
         *did = work;
     return rc;
@@ -543,6 +545,15 @@ static int is_survey_flow(const struct flow *f)
 int survey_wave_send(const struct domain_ctx *d, const char *flow_id, const char *to, int64_t at,
                      int64_t close_at, int64_t remind_at, int pace, const char *actor,
                      struct store_wave *w, int64_t *unlinked, char err[SURVEY_ERR_MAX])
+{
+    return survey_wave_send_in(d, flow_id, to, at, close_at, remind_at, pace, actor, 0, w, unlinked,
+                               err);
+}
+
+int survey_wave_send_in(const struct domain_ctx *d, const char *flow_id, const char *to, int64_t at,
+                        int64_t close_at, int64_t remind_at, int pace, const char *actor,
+                        int64_t series_id, struct store_wave *w, int64_t *unlinked,
+                        char err[SURVEY_ERR_MAX])
 {
     const struct flow *f = d->lib ? flow_lib_get(d->lib, flow_id, 0) : NULL;
     struct people_segment seg;
@@ -575,6 +586,7 @@ int survey_wave_send(const struct domain_ctx *d, const char *flow_id, const char
     w->close_at = close_at;
     w->remind_at = remind_at;
     w->created_at = d->now;
+    w->series_id = series_id;
     if ((rc = store_wave_add(d->st, w, seg.kind, seg.value, pace)) != BB_OK)
         return rc;
     *unlinked = seg.total - seg.reachable;

@@ -69,4 +69,28 @@ int survey_admin_broadcasts(const struct domain_ctx *d, cJSON **out, char *err);
 int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, const char *text,
                            const char *actor, cJSON **out, char *err);
 
+/* Waves over time (docs/api.md, "Surveys over time"), for the dashboard's
+ * survey routes (adapters/admin/admin_surveys.c); err as above.
+ * schedule: body {"to", "start_at", "close_at", "remind_at" (or false),
+ * "every_weeks"} -> {"id","wave","recipients","unlinked","segment",
+ * "start_at","remind_at","close_at","series"}; close: a wave now (its
+ * pending answers released) -> {"wave","id","closed","closed_at"},
+ * BB_EEXIST when closed already; wave: one wave's report as
+ * survey_admin_report; trend: every wave with its figures and each
+ * question's points per wave, and the survey's series; series_stop: the
+ * series, BB_EEXIST when stopped already. */
+int survey_admin_schedule(const struct domain_ctx *d, const char *survey_id, const cJSON *body,
+                          const char *actor, cJSON **out, char *err);
+int survey_admin_close(const struct domain_ctx *d, int64_t wave_id, const char *actor, cJSON **out,
+                       char *err);
+int survey_admin_wave(const struct domain_ctx *d, int64_t wave_id, int k, cJSON **out, char *err);
+int survey_admin_wave_csv(const struct domain_ctx *d, int64_t wave_id, int k, char **csv,
+                          size_t *len, char *err);
+int survey_admin_trend(const struct domain_ctx *d, const char *survey_id, int k, cJSON **out,
+                       char *err);
+int survey_admin_trend_csv(const struct domain_ctx *d, const char *survey_id, int k, char **csv,
+                           size_t *len, char *err);
+int survey_admin_series_stop(const struct domain_ctx *d, int64_t id, const char *actor, cJSON **out,
+                             char *err);
+
 #endif

@@ -9,6 +9,7 @@
 #include "bot/domain/survey/survey_int.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,49 +259,32 @@ static int report_json(const struct domain_ctx *d, const struct store_wave *w, s
     return rc;
 }
 
-/* The latest wave of a flow and its aggregate; *w malloc'd (free()). */
-static int latest_wave(const struct domain_ctx *d, const char *flow_id, int k,
-                       struct store_wave **w, int *n, struct survey_agg *a, int64_t *invited,
-                       int64_t *answered, char *err)
+/* The report of wave w (the n-th of its flow's waves, of count) as JSON:
+ * what GET /surveys/ID (the latest wave) and GET /surveys/waves/ID show. */
+static int wave_report(const struct domain_ctx *d, const struct store_wave *w, int count, int k,
+                       cJSON **out)
 {
+    struct survey_agg a;
     struct store_unit_count *u = NULL;
     int nu = 0, rc;
-    memset(a, 0, sizeof(*a));
-    rc = store_wave_list(d->st, flow_id, w, n);
-    if (rc == BB_OK && *n == 0) {
-        bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", flow_id);
-        rc = BB_ENOTFOUND;
-    }
-    if (rc == BB_OK)
-        rc = survey_wave_aggregate(d, (*w)[*n - 1].id, k, a, &u, &nu, invited, answered);
-    free(u);
-    return rc;
-}
-
-int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k, cJSON **out,
-                        char *err)
-{
-    struct store_wave *w = NULL;
-    struct survey_agg a;
-    int n = 0, rc;
     int64_t invited = 0, answered = 0;
     cJSON *o = NULL;
-    k = admin_k(d, k);
     *out = NULL;
-    rc = latest_wave(d, survey_id, k, &w, &n, &a, &invited, &answered, err);
+    rc = survey_wave_aggregate(d, w->id, k, &a, &u, &nu, &invited, &answered);
+    free(u);
     if (rc != BB_OK)
         goto out;
-    const struct store_wave *lw = &w[n - 1];
     rc = BB_ENOMEM;
-    if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
-        !cJSON_AddStringToObject(o, "title", flow_title(d, survey_id)) ||
-        !cJSON_AddStringToObject(o, "title_id", flow_title_id(d, survey_id)) ||
-        !cJSON_AddNumberToObject(o, "wave", (double)lw->id) ||
-        !cJSON_AddNumberToObject(o, "waves", (double)n) ||
-        !cJSON_AddStringToObject(o, "segment", lw->segment) ||
-        add_iso(o, "start_at", lw->start_at) != BB_OK ||
-        add_iso(o, "close_at", lw->close_at) != BB_OK ||
-        !cJSON_AddBoolToObject(o, "closed", lw->closed) ||
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", w->flow_id) ||
+        !cJSON_AddStringToObject(o, "title", flow_title(d, w->flow_id)) ||
+        !cJSON_AddStringToObject(o, "title_id", flow_title_id(d, w->flow_id)) ||
+        !cJSON_AddNumberToObject(o, "wave", (double)w->id) ||
+        !cJSON_AddNumberToObject(o, "waves", (double)count) ||
+        !cJSON_AddNumberToObject(o, "series", (double)w->series_id) ||
+        !cJSON_AddStringToObject(o, "segment", w->segment) ||
+        add_iso(o, "start_at", w->start_at) != BB_OK ||
+        add_iso(o, "close_at", w->close_at) != BB_OK ||
+        !cJSON_AddBoolToObject(o, "closed", w->closed) ||
         !cJSON_AddNumberToObject(o, "invited", (double)invited))
         goto out;
     if (!survey_agg_shown(&a, k)) {
@@ -311,7 +295,7 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
                !cJSON_AddNumberToObject(o, "response_rate", rate(answered, invited)) ||
                !cJSON_AddNumberToObject(o, "left_out", (double)a.left_out) ||
                !cJSON_AddNumberToObject(o, "anonymity_k", k) ||
-               (rc = report_json(d, lw, &a, o)) != BB_OK) {
+               (rc = report_json(d, w, &a, o)) != BB_OK) {
         goto out;
     }
     *out = o;
@@ -320,6 +304,23 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
 out:
     cJSON_Delete(o);
     survey_agg_free(&a);
+    return rc;
+}
+
+int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k, cJSON **out,
+                        char *err)
+{
+    struct store_wave *w = NULL;
+    int n = 0, rc;
+    k = admin_k(d, k);
+    *out = NULL;
+    rc = store_wave_list(d->st, survey_id, &w, &n);
+    if (rc == BB_OK && n == 0) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", survey_id);
+        rc = BB_ENOTFOUND;
+    }
+    if (rc == BB_OK)
+        rc = wave_report(d, &w[n - 1], n, k, out);
     free(w);
     return rc;
 }
@@ -492,4 +493,338 @@ int survey_admin_broadcast(const struct domain_ctx *d, const char *segment, cons
     }
     *out = o;
     return BB_OK;
+}
+
+/* ---- waves over time: schedule, close, one wave, trends, series ---------------------- */
+
+/* An ISO time member of body into *t; absent: dflt. 0 when it is there
+ * but not a time. */
+static int time_member(const cJSON *body, const char *name, int64_t dflt, int64_t *t)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, name);
+    *t = dflt;
+    if (!v || cJSON_IsNull(v))
+        return 1;
+    return cJSON_IsString(v) && bb_parse_iso8601(v->valuestring, t) == BB_OK;
+}
+
+static cJSON *series_json(const struct store_series *s)
+{
+    cJSON *x = cJSON_CreateObject();
+    if (!x || !cJSON_AddNumberToObject(x, "id", (double)s->id) ||
+        !cJSON_AddStringToObject(x, "survey", s->flow_id) ||
+        !cJSON_AddStringToObject(x, "segment", s->segment) ||
+        !cJSON_AddNumberToObject(x, "every_weeks", s->every_weeks) ||
+        (s->stopped_at ? add_iso(x, "stopped_at", s->stopped_at) != BB_OK
+                       : add_iso(x, "next_at", s->next_at) != BB_OK) ||
+        !cJSON_AddNumberToObject(x, "open_days", (double)s->open_for / 86400.0) ||
+        !cJSON_AddBoolToObject(x, "running", !s->stopped_at) ||
+        !cJSON_AddStringToObject(x, "actor", s->actor)) {
+        cJSON_Delete(x);
+        return NULL;
+    }
+    return x;
+}
+
+int survey_admin_schedule(const struct domain_ctx *d, const char *survey_id, const cJSON *body,
+                          const char *actor, cJSON **out, char *err)
+{
+    const cJSON *to = cJSON_GetObjectItemCaseSensitive(body, "to");
+    const cJSON *every = cJSON_GetObjectItemCaseSensitive(body, "every_weeks");
+    const cJSON *remind = cJSON_GetObjectItemCaseSensitive(body, "remind_at");
+    struct survey_plan p = {.flow_id = survey_id};
+    struct store_wave w;
+    int64_t series = 0, unlinked = 0;
+    int rc;
+    cJSON *o;
+    *out = NULL;
+    if (!cJSON_IsString(to) || !to->valuestring[0]) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "\"to\" must be all, unit=NAME or role=ROLE");
+        return BB_EINVAL;
+    }
+    p.to = to->valuestring;
+    if (!time_member(body, "start_at", d->now, &p.at) ||
+        !time_member(body, "close_at", p.at + SURVEY_CLOSE_AFTER, &p.close_at) ||
+        (!cJSON_IsFalse(remind) &&
+         !time_member(body, "remind_at", p.at + SURVEY_REMIND_AFTER, &p.remind_at))) {
+        bb_snprintf(err, SURVEY_ERR_MAX,
+                    "start_at, close_at and remind_at must be ISO times (2026-12-01T02:00:00Z)");
+        return BB_EINVAL;
+    }
+    if (p.at < d->now - SURVEY_PAST_SLACK) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "the start is in the past");
+        return BB_EINVAL;
+    }
+    if (p.at < d->now)
+        p.at = d->now;
+    if (remind && cJSON_IsFalse(remind))
+        p.remind_at = 0; /* "remind_at": false: no reminder */
+    else if (!remind && p.remind_at >= p.close_at)
+        p.remind_at = 0; /* the default reminder of a short wave */
+    if (every && !cJSON_IsNull(every)) {
+        if (!cJSON_IsNumber(every) || every->valuedouble != floor(every->valuedouble)) {
+            bb_snprintf(err, SURVEY_ERR_MAX, "\"every_weeks\" must be a whole number of weeks");
+            return BB_EINVAL;
+        }
+        if (every->valuedouble < 1 || every->valuedouble > SURVEY_EVERY_MAX) {
+            bb_snprintf(err, SURVEY_ERR_MAX, "a series repeats every 1 to %d weeks",
+                        SURVEY_EVERY_MAX);
+            return BB_EINVAL;
+        }
+        p.every_weeks = (int)every->valuedouble;
+    }
+    rc = survey_schedule(d, &p, actor, &w, &series, &unlinked, err);
+    if (rc != BB_OK)
+        return rc;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
+        !cJSON_AddNumberToObject(o, "wave", (double)w.id) ||
+        !cJSON_AddNumberToObject(o, "recipients", (double)w.invited) ||
+        !cJSON_AddNumberToObject(o, "unlinked", (double)unlinked) ||
+        !cJSON_AddStringToObject(o, "segment", w.segment) ||
+        add_iso(o, "start_at", w.start_at) != BB_OK ||
+        (w.remind_at ? add_iso(o, "remind_at", w.remind_at) != BB_OK
+                     : !cJSON_AddNullToObject(o, "remind_at")) ||
+        add_iso(o, "close_at", w.close_at) != BB_OK ||
+        (series ? !cJSON_AddNumberToObject(o, "series", (double)series)
+                : !cJSON_AddNullToObject(o, "series"))) {
+        cJSON_Delete(o);
+        return BB_ENOMEM; /* scheduled; only the answer is lost */
+    }
+    *out = o;
+    return BB_OK;
+}
+
+int survey_admin_close(const struct domain_ctx *d, int64_t wave_id, const char *actor, cJSON **out,
+                       char *err)
+{
+    struct store_wave w;
+    int rc = survey_wave_close_now(d, wave_id, actor, err);
+    *out = NULL;
+    if (rc == BB_OK)
+        rc = store_wave_get(d->st, wave_id, &w);
+    if (rc != BB_OK)
+        return rc;
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddNumberToObject(o, "wave", (double)w.id) ||
+        !cJSON_AddStringToObject(o, "id", w.flow_id) || !cJSON_AddBoolToObject(o, "closed", 1) ||
+        add_iso(o, "closed_at", d->now) != BB_OK) {
+        cJSON_Delete(o);
+        return BB_ENOMEM;
+    }
+    *out = o;
+    return BB_OK;
+}
+
+int survey_admin_wave(const struct domain_ctx *d, int64_t wave_id, int k, cJSON **out, char *err)
+{
+    struct store_wave w;
+    int rc = store_wave_get(d->st, wave_id, &w);
+    *out = NULL;
+    if (rc == BB_ENOTFOUND)
+        bb_snprintf(err, SURVEY_ERR_MAX, "no wave %" PRId64, wave_id);
+    if (rc != BB_OK)
+        return rc;
+    return wave_report(d, &w, 0, admin_k(d, k), out);
+}
+
+/* A report into a malloc'd buffer (*csv, *len) by fn. */
+static int csv_of(struct survey_report_opts *o, int rc, struct bb_buf *buf, char **csv, size_t *len)
+{
+    if (rc == BB_OK) {
+        *len = buf->len;
+        if (!(*csv = bb_buf_take(buf)))
+            rc = BB_ENOMEM;
+    }
+    (void)o;
+    bb_buf_free(buf);
+    return rc;
+}
+
+int survey_admin_wave_csv(const struct domain_ctx *d, int64_t wave_id, int k, char **csv,
+                          size_t *len, char *err)
+{
+    struct bb_buf buf;
+    struct survey_report_opts o = {.k = admin_k(d, k), .csv = 1, .by_unit = 1, .out = &buf};
+    *csv = NULL;
+    *len = 0;
+    bb_buf_init(&buf, SURVEY_REPORT_MAX);
+    int rc = survey_report_wave(d, wave_id, &o);
+    if (rc == BB_ENOTFOUND)
+        bb_snprintf(err, SURVEY_ERR_MAX, "no wave %" PRId64, wave_id);
+    return csv_of(&o, rc, &buf, csv, len);
+}
+
+int survey_admin_trend_csv(const struct domain_ctx *d, const char *survey_id, int k, char **csv,
+                           size_t *len, char *err)
+{
+    struct bb_buf buf;
+    struct survey_report_opts o = {.k = admin_k(d, k), .csv = 1, .out = &buf};
+    *csv = NULL;
+    *len = 0;
+    bb_buf_init(&buf, SURVEY_REPORT_MAX);
+    int rc = survey_trend_csv(d, survey_id, &o);
+    if (rc == BB_ENOTFOUND)
+        bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", survey_id);
+    return csv_of(&o, rc, &buf, csv, len);
+}
+
+/* One question's points across the waves: {"wave", "n", "mean",
+ * "counts"} per shown wave, null for a hidden one or where it was not
+ * asked. */
+static int trend_question(const struct flow *f, const char *name, int is_text,
+                          const struct survey_trend_wave *t, int n, cJSON *arr)
+{
+    const struct flow_node *node = question_node(f, name);
+    cJSON *o = cJSON_CreateObject(), *pts, *lid = NULL;
+    char label[16];
+    if (!o || !cJSON_AddItemToArray(arr, o))
+        return BB_ENOMEM;
+    if (!cJSON_AddStringToObject(o, "id", name) ||
+        !cJSON_AddStringToObject(o, "text", node ? flow_text_en(&node->ask) : name) ||
+        !cJSON_AddStringToObject(o, "text_id", node ? flow_text_id(&node->ask) : name) ||
+        !cJSON_AddStringToObject(o, "type",
+                                 node      ? input_type(node->input.type)
+                                 : is_text ? "text"
+                                           : "number") ||
+        !(pts = cJSON_AddArrayToObject(o, "waves")))
+        return BB_ENOMEM;
+    if (node && node->input.nopts > 0 && !(lid = cJSON_AddObjectToObject(o, "labels")))
+        return BB_ENOMEM;
+    for (int i = 0; lid && node && i < node->input.nopts; i++) {
+        const struct flow_option *op = &node->input.opts[i];
+        bb_snprintf(label, sizeof(label), "%g", op->value);
+        cJSON *l = cJSON_CreateObject();
+        if (!l || !cJSON_AddItemToObject(lid, label, l) ||
+            !cJSON_AddStringToObject(l, "en", flow_text_en(&op->label)) ||
+            !cJSON_AddStringToObject(l, "id", flow_text_id(&op->label)))
+            return BB_ENOMEM;
+    }
+    for (int i = 0; i < n; i++) {
+        const struct survey_trend_q *q = NULL;
+        for (int j = 0; t[i].shown && j < t[i].nq; j++)
+            if (!strcmp(t[i].q[j].name, name))
+                q = &t[i].q[j];
+        if (!q) {
+            if (!cJSON_AddItemToArray(pts, cJSON_CreateNull()))
+                return BB_ENOMEM;
+            continue;
+        }
+        cJSON *p = cJSON_CreateObject(), *c;
+        if (!p || !cJSON_AddItemToArray(pts, p) ||
+            !cJSON_AddNumberToObject(p, "wave", (double)t[i].w.id) ||
+            !cJSON_AddNumberToObject(p, "n", (double)q->n))
+            return BB_ENOMEM;
+        if (q->is_text)
+            continue;
+        if (!cJSON_AddNumberToObject(p, "mean", round(q->mean * 100.0) / 100.0) ||
+            !(c = cJSON_AddObjectToObject(p, "counts")))
+            return BB_ENOMEM;
+        for (int v = 0; v <= 10; v++) {
+            if (!q->hist[v])
+                continue;
+            bb_snprintf(label, sizeof(label), "%d", v);
+            if (!cJSON_AddNumberToObject(c, label, (double)q->hist[v]))
+                return BB_ENOMEM;
+        }
+    }
+    return BB_OK;
+}
+
+int survey_admin_trend(const struct domain_ctx *d, const char *survey_id, int k, cJSON **out,
+                       char *err)
+{
+    const struct flow *f = d->lib ? flow_lib_get(d->lib, survey_id, 0) : NULL;
+    struct survey_trend_wave *t = NULL;
+    struct store_series *s = NULL;
+    int n = 0, ns = 0, rc;
+    cJSON *o = NULL, *waves, *qs, *ser;
+    k = admin_k(d, k);
+    *out = NULL;
+    rc = survey_trend(d, survey_id, k, &t, &n);
+    if (rc == BB_ENOTFOUND)
+        bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", survey_id);
+    if (rc == BB_OK)
+        rc = store_series_list(d->st, survey_id, &s, &ns);
+    if (rc != BB_OK)
+        goto out;
+    rc = BB_ENOMEM;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddStringToObject(o, "id", survey_id) ||
+        !cJSON_AddStringToObject(o, "title", flow_title(d, survey_id)) ||
+        !cJSON_AddStringToObject(o, "title_id", flow_title_id(d, survey_id)) ||
+        !cJSON_AddNumberToObject(o, "anonymity_k", k) ||
+        !(waves = cJSON_AddArrayToObject(o, "waves")) ||
+        !(qs = cJSON_AddArrayToObject(o, "questions")) ||
+        !(ser = cJSON_AddArrayToObject(o, "series")))
+        goto out;
+    for (int i = 0; i < n; i++) {
+        const struct survey_trend_wave *x = &t[i];
+        cJSON *wv = cJSON_CreateObject();
+        if (!wv || !cJSON_AddItemToArray(waves, wv) ||
+            !cJSON_AddNumberToObject(wv, "wave", (double)x->w.id) ||
+            !cJSON_AddStringToObject(wv, "segment", x->w.segment) ||
+            add_iso(wv, "start_at", x->w.start_at) != BB_OK ||
+            (x->w.remind_at ? add_iso(wv, "remind_at", x->w.remind_at) != BB_OK
+                            : !cJSON_AddNullToObject(wv, "remind_at")) ||
+            add_iso(wv, "close_at", x->w.close_at) != BB_OK ||
+            !cJSON_AddBoolToObject(wv, "started", x->w.start_at <= d->now) ||
+            !cJSON_AddBoolToObject(wv, "closed", x->w.closed) ||
+            !cJSON_AddNumberToObject(wv, "series", (double)x->w.series_id) ||
+            !cJSON_AddNumberToObject(wv, "invited", (double)x->invited) ||
+            !cJSON_AddBoolToObject(wv, "hidden", !x->shown))
+            goto out;
+        if (x->shown &&
+            (!cJSON_AddNumberToObject(wv, "responses", (double)x->responses) ||
+             !cJSON_AddNumberToObject(wv, "response_rate", rate(x->answered, x->invited)) ||
+             !cJSON_AddNumberToObject(wv, "left_out", (double)x->left_out) ||
+             (x->has_enps ? !cJSON_AddNumberToObject(wv, "enps", round1(x->enps))
+                          : !cJSON_AddNullToObject(wv, "enps")) ||
+             (x->has_who5 ? !cJSON_AddNumberToObject(wv, "who5", round1(x->who5))
+                          : !cJSON_AddNullToObject(wv, "who5"))))
+            goto out;
+    }
+    /* the questions in the flow's order, then any the flow no longer asks */
+    rc = BB_OK;
+    for (int i = 0; f && rc == BB_OK && i < f->nnodes; i++) {
+        const struct flow_node *nd = &f->nodes[i];
+        if (nd->has_ask && nd->save[0] && question_node(f, nd->save) == nd)
+            rc = trend_question(f, nd->save, nd->input.type == FLOW_IN_TEXT, t, n, qs);
+    }
+    for (int i = 0; rc == BB_OK && i < n; i++)
+        for (int j = 0; rc == BB_OK && j < t[i].nq; j++) {
+            int seen = question_node(f, t[i].q[j].name) != NULL;
+            for (int i2 = 0; !seen && i2 < i; i2++)
+                for (int j2 = 0; !seen && j2 < t[i2].nq; j2++)
+                    seen = !strcmp(t[i2].q[j2].name, t[i].q[j].name);
+            if (!seen)
+                rc = trend_question(f, t[i].q[j].name, t[i].q[j].is_text, t, n, qs);
+        }
+    for (int i = 0; rc == BB_OK && i < ns; i++) {
+        cJSON *x = series_json(&s[i]);
+        if (!x || !cJSON_AddItemToArray(ser, x)) {
+            cJSON_Delete(x);
+            rc = BB_ENOMEM;
+        }
+    }
+    if (rc != BB_OK)
+        goto out;
+    *out = o;
+    o = NULL;
+out:
+    cJSON_Delete(o);
+    free(t);
+    free(s);
+    return rc;
+}
+
+int survey_admin_series_stop(const struct domain_ctx *d, int64_t id, const char *actor, cJSON **out,
+                             char *err)
+{
+    struct store_series s;
+    int rc = survey_series_stop(d, id, actor, err);
+    *out = NULL;
+    if (rc == BB_OK)
+        rc = store_series_get(d->st, id, &s);
+    if (rc != BB_OK)
+        return rc;
+    return (*out = series_json(&s)) ? BB_OK : BB_ENOMEM;
 }

@@ -76,29 +76,46 @@ static int id_and_actor(const struct domain_ctx *d, int argc, char **argv, const
     return cli_actor(d, as, actor, n) != BB_OK ? 1 : 0;
 }
 
+/* "2", "2w": a number of weeks, 1..SURVEY_EVERY_MAX. */
+static int parse_weeks(const char *v, int *out)
+{
+    char num[8];
+    long long n;
+    size_t len = strlen(v);
+    if (len && v[len - 1] == 'w')
+        len--;
+    if (len == 0 || len >= sizeof(num))
+        return BB_EINVAL;
+    memcpy(num, v, len);
+    num[len] = '\0';
+    if (bb_parse_ll(num, 1, SURVEY_EVERY_MAX, &n) != BB_OK)
+        return BB_EINVAL;
+    *out = (int)n;
+    return BB_OK;
+}
+
 static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
 {
-    const char *flow_id = NULL, *to = NULL, *as = NULL;
-    int64_t at = d->now, close_at = 0, close_after = SURVEY_CLOSE_AFTER,
-            remind_after = SURVEY_REMIND_AFTER;
+    const char *as = NULL;
+    int64_t close_after = SURVEY_CLOSE_AFTER, remind_after = SURVEY_REMIND_AFTER, series = 0;
     int no_remind = 0, rc;
-    long long pace = SURVEY_PACE;
     char actor[64], err[SURVEY_ERR_MAX], d0[32], d1[32], d2[32];
     struct people_segment seg;
+    struct survey_plan p = {.at = d->now};
     int64_t unlinked = 0;
     struct store_wave w;
 
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--to") && v) {
-            to = v;
+            p.to = v;
             i++;
         } else if (!strcmp(a, "--at") && v) {
-            if (survey_parse_when(v, d->now, &at) != BB_OK)
+            if (survey_parse_when(v, d->now, &p.at) != BB_OK)
                 return usage_err("bad time for --at", v);
             i++;
         } else if (!strcmp(a, "--close-at") && v) {
-            if (survey_parse_when(v, d->now, &close_at) != BB_OK)
+            if (survey_parse_when(v, d->now, &p.close_at) != BB_OK)
                 return usage_err("bad time for --close-at", v);
             i++;
         } else if (!strcmp(a, "--close-after") && v) {
@@ -111,34 +128,34 @@ static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--no-remind")) {
             no_remind = 1;
-        } else if (!strcmp(a, "--pace") && v) {
-            if (bb_parse_ll(v, 1, 1000, &pace) != BB_OK)
-                return usage_err("--pace must be 1 to 1000 starts per second", v);
+        } else if (!strcmp(a, "--every") && v) {
+            if (parse_weeks(v, &p.every_weeks) != BB_OK)
+                return usage_err("--every takes 1 to 52 weeks (2 or 2w)", v);
             i++;
         } else if (!strcmp(a, "--as") && v) {
             as = v;
             i++;
-        } else if (a[0] != '-' && !flow_id) {
-            flow_id = a;
+        } else if (a[0] != '-' && !p.flow_id) {
+            p.flow_id = a;
         } else {
             return usage_err("survey send: unknown argument", a);
         }
     }
-    if (!flow_id || !to)
+    if (!p.flow_id || !p.to)
         return usage_err("usage: survey send FLOW --to SEGMENT [--at TIME] [--close-at TIME | "
-                         "--close-after DUR] [--remind-after DUR | --no-remind]",
+                         "--close-after DUR] [--remind-after DUR | --no-remind] [--every WEEKS]",
                          NULL);
-    if ((rc = segment_arg(d, to, &seg)) != 0)
+    if ((rc = segment_arg(d, p.to, &seg)) != 0)
         return rc;
-    if (!close_at)
-        close_at = at + close_after;
-    if (close_at <= at)
+    p.to = seg.spec;
+    if (!p.close_at)
+        p.close_at = p.at + close_after;
+    if (p.close_at <= p.at)
         return usage_err("the wave must close after it starts", NULL);
+    p.remind_at = no_remind || p.at + remind_after >= p.close_at ? 0 : p.at + remind_after;
     if (cli_actor(d, as, actor, sizeof(actor)) != BB_OK)
         return 1;
-    rc = survey_wave_send(d, flow_id, seg.spec, at, close_at,
-                          no_remind || at + remind_after >= close_at ? 0 : at + remind_after,
-                          (int)pace, actor, &w, &unlinked, err);
+    rc = survey_schedule(d, &p, actor, &w, &series, &unlinked, err);
     if (rc == BB_ENOTFOUND || rc == BB_EINVAL) {
         fprintf(stderr, "bimbing: %s\n", err);
         return 1;
@@ -156,7 +173,67 @@ static int cmd_survey_send(const struct domain_ctx *d, int argc, char **argv)
     printf("wave %" PRId64 ": %" PRId64 " invited (%" PRId64
            " in the segment have no chat linked); starts %s, reminder %s, closes %s\n",
            w.id, w.invited, unlinked, d0, d2, d1);
+    if (series)
+        printf("series %" PRId64 ": a new wave every %d week(s); stop it with `bimbing survey "
+               "stop %" PRId64 "`\n",
+               series, p.every_weeks, series);
     return 0;
+}
+
+static int cmd_survey_series(const struct domain_ctx *d)
+{
+    struct store_series *s = NULL;
+    int n = 0;
+    if (store_series_list(d->st, NULL, &s, &n) != BB_OK) {
+        fprintf(stderr, "bimbing: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        char a[32];
+        bb_format_iso8601(s[i].stopped_at ? s[i].stopped_at : s[i].next_at, a, sizeof(a));
+        printf("%" PRId64 "\t%s\t%s\tevery %d week(s)\t%s %s\n", s[i].id, s[i].flow_id,
+               s[i].segment, s[i].every_weeks, s[i].stopped_at ? "stopped" : "next", a);
+    }
+    free(s);
+    return 0;
+}
+
+static int cmd_survey_stop(const struct domain_ctx *d, int argc, char **argv)
+{
+    long long id;
+    char actor[64], err[SURVEY_ERR_MAX];
+    int rc = id_and_actor(d, argc, argv, "usage: survey stop SERIES", &id, actor, sizeof(actor));
+    if (rc != 0)
+        return rc;
+    rc = survey_series_stop(d, id, actor, err);
+    if (rc == BB_ENOTFOUND || rc == BB_EEXIST) {
+        fprintf(stderr, "bimbing: %s\n", err);
+        return 1;
+    }
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: survey stop: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    printf("series %lld stopped; its waves stay as they are\n", id);
+    return 0;
+}
+
+static int cmd_survey_trend(const struct domain_ctx *d, int argc, char **argv)
+{
+    struct bb_buf buf;
+    struct survey_report_opts o = {.k = survey_k(d->cfg), .csv = 1, .out = &buf};
+    if (argc != 3 && !(argc == 4 && !strcmp(argv[3], "--csv")))
+        return usage_err("usage: survey trend FLOW [--csv]", NULL);
+    bb_buf_init(&buf, SURVEY_REPORT_MAX);
+    int rc = survey_trend_csv(d, argv[2], &o);
+    if (rc == BB_ENOTFOUND)
+        fprintf(stderr, "bimbing: no waves of %s yet\n", argv[2]);
+    else if (rc != BB_OK)
+        fprintf(stderr, "bimbing: survey trend: %s\n", store_errmsg(d->st));
+    else if (buf.len)
+        fwrite(buf.data, 1, buf.len, stdout);
+    bb_buf_free(&buf);
+    return rc == BB_OK ? 0 : 1;
 }
 
 static int cmd_survey_report(const struct domain_ctx *d, int argc, char **argv)
@@ -230,19 +307,16 @@ static int cmd_survey_list(const struct domain_ctx *d)
 static int cmd_survey_close(const struct domain_ctx *d, int argc, char **argv)
 {
     long long id;
-    char actor[64], detail[64];
-    struct store_wave w;
-    int did = 0;
+    char actor[64], err[SURVEY_ERR_MAX];
     int rc = id_and_actor(d, argc, argv, "usage: survey close WAVE", &id, actor, sizeof(actor));
     if (rc != 0)
         return rc;
-    if (store_wave_get(d->st, id, &w) != BB_OK || w.closed) {
-        fprintf(stderr, "bimbing: no open wave %lld\n", id);
+    rc = survey_wave_close_now(d, id, actor, err);
+    if (rc == BB_ENOTFOUND || rc == BB_EEXIST) {
+        fprintf(stderr, "bimbing: %s\n", err);
         return 1;
     }
-    bb_snprintf(detail, sizeof(detail), "wave %lld closed early", id);
-    if (survey_close_wave(d, id, &did) != BB_OK ||
-        store_audit(d->st, actor, "survey.close", 0, detail, d->now) != BB_OK) {
+    if (rc != BB_OK) {
         fprintf(stderr, "bimbing: survey close: %s\n", store_errmsg(d->st));
         return 1;
     }
@@ -253,7 +327,7 @@ static int cmd_survey_close(const struct domain_ctx *d, int argc, char **argv)
 static int cmd_survey(const struct domain_ctx *d, int argc, char **argv)
 {
     if (argc < 2)
-        return usage_err("survey: say send, report, list or close", NULL);
+        return usage_err("survey: say send, report, trend, list, close, series or stop", NULL);
     if (!strcmp(argv[1], "send"))
         return cmd_survey_send(d, argc, argv);
     if (!strcmp(argv[1], "report"))
@@ -262,6 +336,12 @@ static int cmd_survey(const struct domain_ctx *d, int argc, char **argv)
         return cmd_survey_list(d);
     if (!strcmp(argv[1], "close"))
         return cmd_survey_close(d, argc, argv);
+    if (!strcmp(argv[1], "series"))
+        return cmd_survey_series(d);
+    if (!strcmp(argv[1], "stop"))
+        return cmd_survey_stop(d, argc, argv);
+    if (!strcmp(argv[1], "trend"))
+        return cmd_survey_trend(d, argc, argv);
     return usage_err("survey: unknown subcommand", argv[1]);
 }
 
@@ -351,10 +431,15 @@ const struct domain_cmd survey_cmds[] = {
      "HR and mentoring",
      {{"survey send FLOW --to SEGMENT [--at TIME] [--close-at TIME | --close-after DUR]\n"
        "         [--remind-after DUR | --no-remind] [--as NIP]",
-       "send a survey wave (SEGMENT: all, unit=NAME, role=ROLE)"},
+       "send a survey wave (SEGMENT: all, unit=NAME, role=ROLE); a later start, the "
+       "reminder and the close move into working time"},
       {"survey report FLOW [--by unit] [--csv] [--as NIP]",
        "anonymous results of every wave (k-anonymity applies)"},
-      {"survey list | survey close WAVE", "the waves; close one now"}},
+      {"survey list | survey close WAVE", "the waves; close one now"},
+      {"survey send FLOW --to SEGMENT --every WEEKS [...]",
+       "a recurring pulse: a new wave every WEEKS weeks (1-52)"},
+      {"survey series | survey stop SERIES", "the recurring series; stop one"},
+      {"survey trend FLOW [--csv]", "every wave's figures per question, eNPS, WHO-5 (CSV)"}},
      cmd_survey},
     {"broadcast",
      "HR and mentoring",

@@ -56,6 +56,48 @@ int survey_wave_send(const struct domain_ctx *d, const char *flow_id, const char
                      int64_t close_at, int64_t remind_at, int pace, const char *actor,
                      struct store_wave *w, int64_t *unlinked, char err[SURVEY_ERR_MAX]);
 
+/* survey_wave_send, for a wave of the recurring series series_id (0:
+ * none). */
+int survey_wave_send_in(const struct domain_ctx *d, const char *flow_id, const char *to, int64_t at,
+                        int64_t close_at, int64_t remind_at, int pace, const char *actor,
+                        int64_t series_id, struct store_wave *w, int64_t *unlinked,
+                        char err[SURVEY_ERR_MAX]);
+
+/* ---- survey_series.c ---- */
+
+#define SURVEY_EVERY_MAX  52  /* a series repeats every 1..52 weeks */
+#define SURVEY_PAST_SLACK 300 /* a start this far in the past still counts as now */
+
+/* A wave (every_weeks 0) or a recurring series as HR asks for it: times
+ * as given (remind_at 0: no reminder). */
+struct survey_plan {
+    const char *flow_id, *to;
+    int64_t at, close_at, remind_at;
+    int every_weeks;
+};
+/* t moved to the instance's next working slot (its working week and
+ * holidays, in WIB); t itself when working time is off. */
+int survey_work_shift(const struct domain_ctx *d, int64_t t, int64_t *out);
+/* Schedule p in one transaction: a start in the future, the reminder and
+ * the close are moved into working time; with every_weeks, a series (the
+ * next waves every every_weeks weeks from p->at, each open as long as the
+ * first) and its first wave. *w the (first) wave, *series_id the series
+ * or 0. BB_EINVAL / BB_ENOTFOUND with err as survey_wave_send. */
+int survey_schedule(const struct domain_ctx *d, const struct survey_plan *p, const char *actor,
+                    struct store_wave *w, int64_t *series_id, int64_t *unlinked,
+                    char err[SURVEY_ERR_MAX]);
+/* Stop a series, with the actor in the audit log. BB_ENOTFOUND, BB_EEXIST
+ * (stopped already) with err. */
+int survey_series_stop(const struct domain_ctx *d, int64_t id, const char *actor,
+                       char err[SURVEY_ERR_MAX]);
+/* Close an open wave now (survey_close_wave: pending answers released as
+ * at any close), with the actor in the audit log. BB_ENOTFOUND (no such
+ * wave) or BB_EEXIST (closed already) with err. */
+int survey_wave_close_now(const struct domain_ctx *d, int64_t wave_id, const char *actor,
+                          char err[SURVEY_ERR_MAX]);
+/* The tick's part: start the next wave of every due series. */
+int survey_series_tick(const struct domain_ctx *d, int *did);
+
 /* ---- survey_report.c ---- */
 
 struct survey_qstat {
@@ -121,6 +163,42 @@ int survey_agg_shown(const struct survey_agg *a, int k);
  * CSV download. BB_ENOTFOUND when the flow has no waves. */
 int survey_report_flow(const struct domain_ctx *d, const char *flow_id,
                        struct survey_report_opts *o);
+
+/* The report of one wave (wave_id of any flow) into o->out, as
+ * survey_report_flow writes each wave: the per-wave CSV download.
+ * BB_ENOTFOUND when there is no such wave. */
+int survey_report_wave(const struct domain_ctx *d, int64_t wave_id, struct survey_report_opts *o);
+
+/* Trends across the waves of a survey: per wave, what its report may show
+ * (only released answers, the k rules of survey_wave_aggregate); a wave
+ * under k (hidden) has shown 0 and no figures, and is left out of the
+ * trend. */
+struct survey_trend_q {
+    char name[48];
+    int is_text;
+    int64_t n;   /* answers (to a text question: comments) */
+    double mean; /* numeric questions */
+    int64_t hist[11];
+};
+struct survey_trend_wave {
+    struct store_wave w;
+    int64_t invited, answered;
+    int shown;
+    int64_t responses, left_out;
+    int has_enps, has_who5;
+    double enps, who5;
+    int64_t enps_n;
+    struct survey_trend_q q[SURVEY_MAXQ];
+    int nq;
+};
+/* Every wave of flow_id, oldest first; *out malloc'd (free()).
+ * BB_ENOTFOUND when it has none. */
+int survey_trend(const struct domain_ctx *d, const char *flow_id, int k,
+                 struct survey_trend_wave **out, int *n);
+/* The trend as CSV into o->out: "wave,start,metric,value" (responses,
+ * response_rate_pct, enps, who5.index, QUESTION.n, QUESTION.mean,
+ * QUESTION.VALUE counts; a hidden wave one row "suppressed"). */
+int survey_trend_csv(const struct domain_ctx *d, const char *flow_id, struct survey_report_opts *o);
 
 /* ---- survey_cli.c ---- */
 

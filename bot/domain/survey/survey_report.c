@@ -577,3 +577,136 @@ out:
     free(w);
     return rc;
 }
+
+int survey_report_wave(const struct domain_ctx *d, int64_t wave_id, struct survey_report_opts *o)
+{
+    struct store_wave w;
+    struct trend t;
+    int rc = store_wave_get(d->st, wave_id, &w);
+    if (rc != BB_OK)
+        return rc;
+    if (o->csv)
+        out_printf(o, "wave,group,metric,value\n");
+    rc = report_wave(d, &w, o, &t);
+    return rc == BB_OK ? o->err : rc;
+}
+
+/* ---- trends across waves ------------------------------------------------------ */
+
+static int trend_wave(const struct domain_ctx *d, int k, struct survey_trend_wave *t)
+{
+    struct survey_agg a;
+    struct store_unit_count *u = NULL;
+    int nu = 0;
+    int rc = survey_wave_aggregate(d, t->w.id, k, &a, &u, &nu, &t->invited, &t->answered);
+    free(u);
+    if (rc == BB_OK && survey_agg_shown(&a, k)) {
+        const struct survey_group *g = &a.total;
+        t->shown = 1;
+        t->responses = g->responses;
+        t->left_out = a.left_out;
+        t->has_enps = survey_enps(g->enps_prom, g->enps_det, g->enps_n, &t->enps) == BB_OK;
+        t->enps_n = g->enps_n;
+        t->has_who5 = g->who5.n > 0;
+        t->who5 = survey_who5_index(&g->who5);
+        for (int i = 0; i < g->nq && t->nq < SURVEY_MAXQ; i++) {
+            struct survey_trend_q *q = &t->q[t->nq++];
+            bb_strlcpy(q->name, g->q[i].name, sizeof(q->name));
+            q->is_text = g->q[i].is_text;
+            q->n = g->q[i].n;
+            q->mean = q->n && !q->is_text ? g->q[i].sum / (double)q->n : 0.0;
+            memcpy(q->hist, g->q[i].hist, sizeof(q->hist));
+        }
+    } else if (rc == BB_OK) {
+        /* under k: nothing of it, not even the answered count */
+        t->answered = 0;
+    }
+    survey_agg_free(&a);
+    return rc;
+}
+
+int survey_trend(const struct domain_ctx *d, const char *flow_id, int k,
+                 struct survey_trend_wave **out, int *n)
+{
+    struct store_wave *w = NULL;
+    int nw = 0, rc = store_wave_list(d->st, flow_id, &w, &nw);
+    *out = NULL;
+    *n = 0;
+    if (rc == BB_OK && nw == 0)
+        rc = BB_ENOTFOUND;
+    if (rc == BB_OK && !(*out = calloc((size_t)nw, sizeof(**out))))
+        rc = BB_ENOMEM;
+    for (int i = 0; rc == BB_OK && i < nw; i++) {
+        (*out)[i].w = w[i];
+        rc = trend_wave(d, k, &(*out)[i]);
+    }
+    free(w);
+    if (rc != BB_OK) {
+        free(*out);
+        *out = NULL;
+        return rc;
+    }
+    *n = nw;
+    return BB_OK;
+}
+
+static void trend_row(struct survey_report_opts *o, const struct survey_trend_wave *t,
+                      const char *metric, const char *value)
+{
+    char start[32];
+    bb_format_iso8601(t->w.start_at, start, sizeof(start));
+    out_printf(o, "%" PRId64 ",%s,", t->w.id, start);
+    csv_field(o, metric);
+    out_printf(o, ",");
+    csv_field(o, value);
+    out_printf(o, "\n");
+}
+
+int survey_trend_csv(const struct domain_ctx *d, const char *flow_id, struct survey_report_opts *o)
+{
+    struct survey_trend_wave *t = NULL;
+    char metric[96], val[64];
+    int n = 0, rc = survey_trend(d, flow_id, o->k, &t, &n);
+    if (rc != BB_OK)
+        return rc;
+    out_printf(o, "wave,start,metric,value\n");
+    for (int i = 0; i < n; i++) {
+        if (!t[i].shown) {
+            trend_row(o, &t[i], "suppressed", "fewer answers than the anonymity threshold");
+            continue;
+        }
+        bb_snprintf(val, sizeof(val), "%" PRId64, t[i].responses);
+        trend_row(o, &t[i], "responses", val);
+        bb_snprintf(val, sizeof(val), "%.1f",
+                    t[i].invited ? 100.0 * (double)t[i].answered / (double)t[i].invited : 0.0);
+        trend_row(o, &t[i], "response_rate_pct", val);
+        if (t[i].has_enps) {
+            bb_snprintf(val, sizeof(val), "%.1f", t[i].enps);
+            trend_row(o, &t[i], "enps", val);
+        }
+        if (t[i].has_who5) {
+            bb_snprintf(val, sizeof(val), "%.1f", t[i].who5);
+            trend_row(o, &t[i], "who5.index", val);
+        }
+        for (int j = 0; j < t[i].nq; j++) {
+            const struct survey_trend_q *q = &t[i].q[j];
+            bb_snprintf(metric, sizeof(metric), "%s.n", q->name);
+            bb_snprintf(val, sizeof(val), "%" PRId64, q->n);
+            trend_row(o, &t[i], metric, val);
+            if (q->is_text)
+                continue;
+            bb_snprintf(metric, sizeof(metric), "%s.mean", q->name);
+            bb_snprintf(val, sizeof(val), "%.2f", q->mean);
+            trend_row(o, &t[i], metric, val);
+            for (int v = 0; v <= 10; v++) {
+                if (!q->hist[v])
+                    continue;
+                bb_snprintf(metric, sizeof(metric), "%s.%d", q->name, v);
+                bb_snprintf(val, sizeof(val), "%" PRId64, q->hist[v]);
+                trend_row(o, &t[i], metric, val);
+            }
+        }
+    }
+    free(t);
+    return o->err;
+}
