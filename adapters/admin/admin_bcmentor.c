@@ -39,8 +39,8 @@ static void answer(const struct admin_call *c, int rc, cJSON *out, const char *e
     else if (rc == BB_EEXIST)
         api_error(c->resp, 409, err && err[0] ? err : "not possible any more");
     else {
-        bb_log(BB_LOG_ERR, "admin", "%s %s: %s (%s)", c->req->method, "bcmentor",
-               bb_strerror(rc), store_errmsg(c->d->st));
+        bb_log(BB_LOG_ERR, "admin", "%s %s: %s (%s)", c->req->method, "bcmentor", bb_strerror(rc),
+               store_errmsg(c->d->st));
         api_error(c->resp, 500, "internal error; see the service log");
     }
     cJSON_Delete(out);
@@ -172,8 +172,7 @@ void admin_bc_preview(const struct admin_call *c)
         api_error(c->resp, 400,
                   "give \"text_id\" and \"text_en\" (or one \"text\"), each 1 to 4096 bytes of "
                   "UTF-8");
-    else
-    {
+    else {
         int rc = survey_admin_preview(c->d, to, t_id, t_en, &out, err); /* before out is read */
         answer(c, rc, out, err, 200);
     }

@@ -78,9 +78,14 @@ int mentoring_hr_mentor(const struct domain_ctx *d, int64_t person_id, int capac
     if ((rc = store_begin(d->st)) != BB_OK)
         return rc;
     rc = store_mentor_profile_put(d->st, person_id, capacity, MENTORING_DEFAULT_CAPACITY,
-                                  paused < 0 ? NULL : paused ? "paused" : "active", d->now);
+                                  paused < 0 ? NULL
+                                  : paused   ? "paused"
+                                             : "active",
+                                  d->now);
     bb_snprintf(detail, sizeof(detail), "capacity %d, status %s", capacity,
-                paused < 0 ? "-" : paused ? "paused" : "active");
+                paused < 0 ? "-"
+                : paused   ? "paused"
+                           : "active");
     if (rc == BB_OK)
         rc = store_audit(d->st, actor, "pair.mentor", person_id, detail, d->now);
     if (rc != BB_OK) {
@@ -104,8 +109,7 @@ int mentoring_admin_mentors(const struct domain_ctx *d, cJSON **out, char *err)
     rc = arr ? BB_OK : BB_ENOMEM;
     for (int i = 0; i < n && rc == BB_OK; i++) {
         cJSON *x = cJSON_CreateObject();
-        if (!x || !cJSON_AddItemToArray(arr, x) ||
-            !cJSON_AddStringToObject(x, "nip", v[i].p.nip) ||
+        if (!x || !cJSON_AddItemToArray(arr, x) || !cJSON_AddStringToObject(x, "nip", v[i].p.nip) ||
             !cJSON_AddStringToObject(x, "name", v[i].p.name) ||
             !cJSON_AddStringToObject(x, "unit", v[i].p.unit) ||
             !cJSON_AddNumberToObject(x, "capacity", v[i].capacity) ||
@@ -185,8 +189,7 @@ static int fig_json(cJSON *x, const struct store_mfig *f, int k)
         return BB_ENOMEM;
     if (f->ratings >= k) {
         int64_t tenths = (f->rating_sum * 10 + f->ratings / 2) / f->ratings;
-        return cJSON_AddNumberToObject(x, "rating_mean", (double)tenths / 10.0) ? BB_OK
-                                                                                : BB_ENOMEM;
+        return cJSON_AddNumberToObject(x, "rating_mean", (double)tenths / 10.0) ? BB_OK : BB_ENOMEM;
     }
     return cJSON_AddNullToObject(x, "rating_mean") ? BB_OK : BB_ENOMEM;
 }
@@ -228,8 +231,8 @@ int mentoring_figures_print(const struct domain_ctx *d, int k)
     if ((rc = figures(d, k, &v, &n, &total)) != BB_OK)
         return rc;
     printf("mentoring by the mentee's unit (units under k=%d mentees folded):\n", k);
-    printf("%-32s %7s %5s %6s %5s %8s %6s %7s %6s\n", "unit", "mentees", "pairs", "active",
-           "ended", "sessions", "JP", "ratings", "mean");
+    printf("%-32s %7s %5s %6s %5s %8s %6s %7s %6s\n", "unit", "mentees", "pairs", "active", "ended",
+           "sessions", "JP", "ratings", "mean");
     for (int i = 0; i <= n; i++) {
         const struct store_mfig *f = i < n ? &v[i] : &total;
         int64_t jp = jp_tenths(f->minutes);
@@ -238,10 +241,10 @@ int mentoring_figures_print(const struct domain_ctx *d, int k)
             int64_t tenths = (f->rating_sum * 10 + f->ratings / 2) / f->ratings;
             bb_snprintf(mean, sizeof(mean), "%" PRId64 ".%" PRId64, tenths / 10, tenths % 10);
         }
-        printf("%-32s %7" PRId64 " %5" PRId64 " %6" PRId64 " %5" PRId64 " %8" PRId64
-               " %4" PRId64 ".%" PRId64 " %7" PRId64 " %6s\n",
-               f->unit, f->mentees, f->pairs, f->active, f->pairs - f->active, f->sessions,
-               jp / 10, jp % 10, f->ratings, mean);
+        printf("%-32s %7" PRId64 " %5" PRId64 " %6" PRId64 " %5" PRId64 " %8" PRId64 " %4" PRId64
+               ".%" PRId64 " %7" PRId64 " %6s\n",
+               f->unit, f->mentees, f->pairs, f->active, f->pairs - f->active, f->sessions, jp / 10,
+               jp % 10, f->ratings, mean);
     }
     free(v);
     return BB_OK;
