@@ -137,6 +137,14 @@ int store_proposal_list(struct store *st, int64_t suggestion_id, struct store_pr
                 (void **)out, n);
 }
 
+int store_proposal_rejected(struct store *st, struct store_proposal **out, int *n)
+{
+    return rows(st,
+                "SELECT max(suggestion_id), mentee_id, mentor_id, 0, '', 3 FROM pair_proposals"
+                " WHERE state = 3 GROUP BY mentee_id, mentor_id ORDER BY mentee_id, mentor_id",
+                STORE_NOARGS, store_map_proposal, sizeof(**out), (void **)out, n);
+}
+
 int store_proposal_set_state(struct store *st, int64_t suggestion_id, int64_t mentee_id, int state)
 {
     return store_q_change(
@@ -216,6 +224,12 @@ int store_pairing_end(struct store *st, int64_t id, int64_t now, const char *rea
                           STORE_ARGS(store_int(id), store_int(now),
                                      store_text(reason ? reason : ""),
                                      store_text(ended_by ? ended_by : "")));
+}
+
+int store_pairing_share_reason(struct store *st, int64_t id)
+{
+    return store_q_exec(st, "UPDATE pairings SET reason_shared = 1 WHERE id = ?1",
+                        STORE_ARGS(store_int(id)), NULL);
 }
 
 int store_pairing_set_intro(struct store *st, int64_t id, int which, int64_t now)
@@ -497,4 +511,63 @@ int store_relay_answered(struct store *st, int64_t id, int64_t now)
                           "UPDATE mentoring_relays SET answered_at = ?2 WHERE id = ?1"
                           " AND answered_at = 0",
                           STORE_ARGS(store_int(id), store_int(now)));
+}
+
+/* ---- programme figures and the mentor list ---------------------------------------- */
+
+static int map_mfig(sqlite3_stmt *s, void *dst)
+{
+    struct store_mfig *f = dst;
+    store_col_copy(s, 0, f->unit, sizeof(f->unit));
+    f->mentees = sqlite3_column_int64(s, 1);
+    f->pairs = sqlite3_column_int64(s, 2);
+    f->active = sqlite3_column_int64(s, 3);
+    f->sessions = sqlite3_column_int64(s, 4);
+    f->minutes = sqlite3_column_int64(s, 5);
+    f->ratings = sqlite3_column_int64(s, 6);
+    f->rating_sum = sqlite3_column_int64(s, 7);
+    return BB_OK;
+}
+
+int store_mentoring_figures(struct store *st, struct store_mfig **out, int *n)
+{
+    return rows(st,
+                "SELECT u.unit, count(DISTINCT x.mentee_id), count(*),"
+                " coalesce(sum(x.status = 'active'), 0),"
+                " (SELECT count(*) FROM mentoring_sessions s JOIN people q ON q.id = s.mentee_id"
+                " WHERE q.unit = u.unit),"
+                " (SELECT coalesce(sum(s.minutes), 0) FROM mentoring_sessions s JOIN people q"
+                " ON q.id = s.mentee_id WHERE q.unit = u.unit),"
+                " (SELECT count(*) FROM pairing_checks c JOIN pairings y ON y.id = c.pairing_id"
+                " JOIN people q ON q.id = y.mentee_id WHERE q.unit = u.unit AND c.kind = 'rate'"
+                " AND c.answered_at > 0 AND c.rating BETWEEN 1 AND 5),"
+                " (SELECT coalesce(sum(c.rating), 0) FROM pairing_checks c JOIN pairings y"
+                " ON y.id = c.pairing_id JOIN people q ON q.id = y.mentee_id WHERE q.unit = u.unit"
+                " AND c.kind = 'rate' AND c.answered_at > 0 AND c.rating BETWEEN 1 AND 5)"
+                " FROM pairings x JOIN people u ON u.id = x.mentee_id GROUP BY u.unit"
+                " ORDER BY u.unit",
+                STORE_NOARGS, map_mfig, sizeof(**out), (void **)out, n);
+}
+
+static int map_mentor_row(sqlite3_stmt *s, void *dst)
+{
+    struct store_mentor_row *m = dst;
+    int rc = store_map_person(s, &m->p);
+    int c = sqlite3_column_count(s);
+    m->capacity = sqlite3_column_int(s, c - 3);
+    store_col_copy(s, c - 2, m->status, sizeof(m->status));
+    m->active = sqlite3_column_int(s, c - 1);
+    return rc;
+}
+
+int store_mentor_rows(struct store *st, int default_capacity, struct store_mentor_row **out, int *n)
+{
+    return rows(st,
+                "SELECT " STORE_PERSON_COLS ", coalesce((SELECT m.capacity FROM mentor_profiles m"
+                " WHERE m.person_id = people.id), ?1), coalesce((SELECT m.status FROM"
+                " mentor_profiles m WHERE m.person_id = people.id), 'active'),"
+                " (SELECT count(*) FROM pairings x WHERE x.mentor_id = people.id"
+                " AND x.status = 'active') FROM people WHERE role = 'mentor' ORDER BY name, id",
+                STORE_ARGS(store_int(default_capacity)), map_mentor_row, sizeof(**out),
+                (void **)out, n);
 }

@@ -53,7 +53,8 @@ int store_mentoring_requests(struct store *st, struct store_mentor_request **out
 enum store_proposal_state {
     STORE_PROP_PROPOSED = 0,
     STORE_PROP_APPLIED = 1,
-    STORE_PROP_SKIPPED = 2
+    STORE_PROP_SKIPPED = 2,
+    STORE_PROP_REJECTED = 3 /* HR rejected it with a reason: never proposed again */
 };
 
 struct store_proposal {
@@ -73,6 +74,8 @@ int store_proposal_add(struct store *st, const struct store_proposal *p);
 /* The proposals of a suggestion, by mentee id. *out malloc'd (free()). */
 int store_proposal_list(struct store *st, int64_t suggestion_id, struct store_proposal **out,
                         int *n);
+/* Every (mentee, mentor) HR rejected, once each. *out malloc'd. */
+int store_proposal_rejected(struct store *st, struct store_proposal **out, int *n);
 int store_proposal_set_state(struct store *st, int64_t suggestion_id, int64_t mentee_id, int state);
 
 /* ---- pairings ------------------------------------------------------------ */
@@ -105,6 +108,28 @@ int store_pairing_count_active(struct store *st, int64_t mentor_id, int *n);
 /* End an active pairing; BB_ENOTFOUND when it is not active. */
 int store_pairing_end(struct store *st, int64_t id, int64_t now, const char *reason,
                       const char *ended_by);
+/* Programme figures by the mentee's unit (store_mentoring_figures):
+ * mentees ever paired, pairings (active, ended), sessions and their
+ * minutes, match ratings given and their sum. */
+struct store_mfig {
+    char unit[128];
+    int64_t mentees, pairs, active, sessions, minutes, ratings, rating_sum;
+};
+/* One row per unit ("" for people without one), by unit. *out malloc'd. */
+int store_mentoring_figures(struct store *st, struct store_mfig **out, int *n);
+
+/* The people whose role is mentor, by name, with their profile (capacity
+ * default_capacity and "active" without one) and active mentees. */
+struct store_mentor_row {
+    struct store_person p;
+    int capacity, active;
+    char status[8];
+};
+int store_mentor_rows(struct store *st, int default_capacity, struct store_mentor_row **out,
+                      int *n);
+
+/* HR shared the end reason with both sides (it stays with HR otherwise). */
+int store_pairing_share_reason(struct store *st, int64_t id);
 /* which: 0 the mentee's introduction, 1 the mentor's. */
 int store_pairing_set_intro(struct store *st, int64_t id, int which, int64_t now);
 int store_pairing_set_nudged(struct store *st, int64_t id, int64_t now);

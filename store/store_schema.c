@@ -693,6 +693,13 @@ const char *const store_migrations[] = {
     " actor TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX survey_series_due ON survey_series(stopped_at, next_at);"
     "ALTER TABLE survey_waves ADD COLUMN series_id INTEGER NOT NULL DEFAULT 0;",
+    /* Broadcasts HR cancels before they are sent (store_survey.c): when,
+     * by whom, and how many queued messages were dropped. A pairing's end
+     * reason shared with both sides, or kept for HR (store_mentoring.c). */
+    "ALTER TABLE broadcasts ADD COLUMN cancelled_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE broadcasts ADD COLUMN cancelled_by TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE broadcasts ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE pairings ADD COLUMN reason_shared INTEGER NOT NULL DEFAULT 0;",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 

@@ -66,6 +66,19 @@ int store_segment_count(struct store *st, int kind, const char *value, int64_t *
     return rc == BB_ENOTFOUND ? BB_EIO : rc;
 }
 
+int store_segment_langs(struct store *st, int kind, const char *value, int64_t *n_id, int64_t *n_en)
+{
+    struct seg_counts c = {n_id, n_en};
+    int rc;
+    if (!seg_ok(kind, value))
+        return BB_EINVAL;
+    rc = store_q_one(st,
+                     "SELECT coalesce(sum(p.lang <> 'en'), 0), coalesce(sum(p.lang = 'en'), 0)"
+                     " FROM people p WHERE " SEG_WHERE " AND " REACHABLE,
+                     STORE_ARGS(SEG_ARGS(kind, value)), map_seg_counts, &c);
+    return rc == BB_ENOTFOUND ? BB_EIO : rc;
+}
+
 int store_segment_units(struct store *st, struct store_unit_count **out, int *n)
 {
     *out = NULL;
@@ -241,17 +254,82 @@ static int map_broadcast(sqlite3_stmt *s, void *dst)
     b->recipients = sqlite3_column_int64(s, 3);
     b->created_at = sqlite3_column_int64(s, 4);
     store_col_copy(s, 5, b->actor, sizeof(b->actor));
-    if (sqlite3_column_count(s) > 6)
-        store_col_copy(s, 6, b->preview, sizeof(b->preview));
+    b->cancelled_at = sqlite3_column_int64(s, 6);
+    b->dropped = sqlite3_column_int64(s, 7);
+    store_col_copy(s, 8, b->cancelled_by, sizeof(b->cancelled_by));
+    if (sqlite3_column_count(s) > 9)
+        store_col_copy(s, 9, b->preview, sizeof(b->preview));
     return BB_OK;
 }
 
 int store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *out)
 {
     return store_q_one(st,
-                       "SELECT id, segment, due, recipients, created_at, actor FROM broadcasts"
-                       " WHERE id = ?1",
+                       "SELECT id, segment, due, recipients, created_at, actor, cancelled_at,"
+                       " dropped, cancelled_by FROM broadcasts WHERE id = ?1",
                        STORE_ARGS(store_int(id)), map_broadcast, out);
+}
+
+struct bc_texts {
+    char *id, *en;
+    size_t n;
+};
+
+static int map_texts(sqlite3_stmt *s, void *dst)
+{
+    struct bc_texts *t = dst;
+    store_col_copy(s, 0, t->id, t->n);
+    store_col_copy(s, 1, t->en, t->n);
+    return BB_OK;
+}
+
+int store_broadcast_texts(struct store *st, int64_t id, char *text_id, char *text_en, size_t n)
+{
+    struct bc_texts t = {text_id, text_en, n};
+    if (!text_id || !text_en || n == 0)
+        return BB_EINVAL;
+    return store_q_one(st, "SELECT text_id, text_en FROM broadcasts WHERE id = ?1",
+                       STORE_ARGS(store_int(id)), map_texts, &t);
+}
+
+int store_broadcast_cancel(struct store *st, int64_t id, int64_t now, const char *actor,
+                           int64_t *dropped)
+{
+    struct store_broadcast b;
+    int rc, n = 0;
+    if (!actor)
+        return BB_EINVAL;
+    if ((rc = store_begin(st)) != BB_OK)
+        return rc;
+    rc = store_broadcast_get(st, id, &b);
+    if (rc == BB_OK && b.cancelled_at)
+        rc = BB_EEXIST;
+    if (rc == BB_OK)
+        rc = store_q_exec(st,
+                          "DELETE FROM outbox WHERE batch_id = ?1 AND batch_id <> 0 AND state = 0",
+                          STORE_ARGS(store_int(id)), &n);
+    /* recipients whose messages were not yet moved into the outbox */
+    if (rc == BB_OK) {
+        int pending = 0;
+        rc = store_q_exec(st, "DELETE FROM broadcast_pending WHERE broadcast_id = ?1",
+                          STORE_ARGS(store_int(id)), &pending);
+        n += pending;
+    }
+    if (rc == BB_OK && n == 0)
+        rc = BB_EEXIST; /* everything was handed to a channel already */
+    if (rc == BB_OK)
+        rc = store_q_exec(
+            st,
+            "UPDATE broadcasts SET cancelled_at = ?2, cancelled_by = ?3, dropped = ?4"
+            " WHERE id = ?1",
+            STORE_ARGS(store_int(id), store_int(now), store_text(actor), store_int(n)), NULL);
+    if (rc != BB_OK) {
+        store_rollback(st);
+        return rc;
+    }
+    if ((rc = store_commit(st)) == BB_OK && dropped)
+        *dropped = n;
+    return rc;
 }
 
 int store_broadcast_list(struct store *st, int limit, struct store_broadcast **out, int *n)
@@ -261,8 +339,9 @@ int store_broadcast_list(struct store *st, int limit, struct store_broadcast **o
     if (limit < 1 || limit > 1000)
         return BB_EINVAL;
     return store_q_list(st,
-                        "SELECT id, segment, due, recipients, created_at, actor,"
-                        " substr(text_id, 1, 100) FROM broadcasts ORDER BY id DESC LIMIT ?1",
+                        "SELECT id, segment, due, recipients, created_at, actor, cancelled_at,"
+                        " dropped, cancelled_by, substr(text_id, 1, 100) FROM broadcasts"
+                        " ORDER BY id DESC LIMIT ?1",
                         STORE_ARGS(store_int(limit)), map_broadcast, sizeof(**out), limit, NULL,
                         (void **)out, n);
 }

@@ -28,6 +28,11 @@ enum store_seg_kind { STORE_SEG_ALL = 0, STORE_SEG_UNIT = 1, STORE_SEG_ROLE = 2 
 int store_segment_count(struct store *st, int kind, const char *value, int64_t *total,
                         int64_t *reachable);
 
+/* Of the reachable people of the segment, how many read Indonesian (any
+ * language but "en": the Indonesian text) and how many English. */
+int store_segment_langs(struct store *st, int kind, const char *value, int64_t *n_id,
+                        int64_t *n_en);
+
 struct store_unit_count;
 /* The units people belong to (not ""), by name: unit and, in invited, the
  * number of people in it (answered 0). At most STORE_UNITS_MAX; *out
@@ -69,9 +74,20 @@ struct store_broadcast {
     char segment[160];
     int64_t due, recipients, created_at;
     char actor[64];
+    int64_t cancelled_at; /* 0 while not cancelled */
+    int64_t dropped;      /* queued messages dropped by the cancel */
+    char cancelled_by[64];
     char preview[404]; /* store_broadcast_list only: the first 100 characters of text_id */
 };
 int store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *out);
+/* Both texts of a broadcast (each at most n bytes, cut at a character). */
+int store_broadcast_texts(struct store *st, int64_t id, char *text_id, char *text_en, size_t n);
+/* Cancel a broadcast: its messages still queued (not handed to a channel)
+ * are deleted and the broadcast marked cancelled, in one transaction;
+ * *dropped = how many. BB_ENOTFOUND: no such broadcast; BB_EEXIST: it was
+ * cancelled already, or nothing of it is left queued (all sent). */
+int store_broadcast_cancel(struct store *st, int64_t id, int64_t now, const char *actor,
+                           int64_t *dropped);
 /* The newest broadcasts first, at most limit (1..1000). *out is malloc'd
  * (free()). */
 int store_broadcast_list(struct store *st, int limit, struct store_broadcast **out, int *n);

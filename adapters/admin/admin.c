@@ -28,6 +28,7 @@
  * HTTP server's service loop; it borrows the domain context.
  */
 #include "adapters/admin/admin.h"
+#include "adapters/admin/admin_bcmentor.h"
 #include "adapters/admin/admin_hooks.h"
 #include "adapters/admin/admin_invites.h"
 #include "adapters/admin/admin_people.h"
@@ -1050,28 +1051,6 @@ static void h_broadcasts(struct areq *r)
     hook_answer(r, "broadcasts", rc, out, err, 200);
 }
 
-static void h_broadcast_send(struct areq *r)
-{
-    char err[ADMIN_ERR_MAX] = "";
-    cJSON *out = NULL, *body;
-    if (hook_missing(r, (const void *)r->a->hooks->broadcast_send, "broadcasts"))
-        return;
-    if (!(body = json_body(r)))
-        return;
-    const char *to = str_member(body, "to", 1, ADMIN_SEGMENT_MAX);
-    const char *text = str_member(body, "text", 1, ADMIN_TEXT_MAX);
-    if (!segment_ok(r, to))
-        ; /* answered */
-    else if (!text)
-        api_error(r->resp, 400, "\"text\" must have 1 to 4096 bytes of UTF-8");
-    else {
-        /* the hook fills out: call it before out is read */
-        int rc = r->a->hooks->broadcast_send(r->a->d, to, text, r->actor, &out, err);
-        hook_answer(r, "broadcast", rc, out, err, 202);
-    }
-    cJSON_Delete(body);
-}
-
 static void h_suggestions(struct areq *r)
 {
     char err[ADMIN_ERR_MAX] = "";
@@ -1347,6 +1326,51 @@ static void h_erasure_release(struct areq *r)
     hook_answer(r, "erasure release", rc, out, err, 200);
 }
 
+/* ---- areas in their own files (admin_<area>.c): one call each ---------------- */
+
+static void area(struct areq *r, void (*fn)(const struct admin_call *c))
+{
+    struct admin_call c = {r->a->d, r->req, r->resp, r->arg, r->actor};
+    fn(&c);
+}
+
+static void h_bc_compose(struct areq *r)
+{
+    area(r, admin_bc_compose);
+}
+static void h_bc_preview(struct areq *r)
+{
+    area(r, admin_bc_preview);
+}
+static void h_bc_detail(struct areq *r)
+{
+    area(r, admin_bc_detail);
+}
+static void h_bc_cancel(struct areq *r)
+{
+    area(r, admin_bc_cancel);
+}
+static void h_mt_mentors(struct areq *r)
+{
+    area(r, admin_mt_mentors);
+}
+static void h_mt_mentor(struct areq *r)
+{
+    area(r, admin_mt_mentor);
+}
+static void h_mt_end(struct areq *r)
+{
+    area(r, admin_mt_end);
+}
+static void h_mt_reject(struct areq *r)
+{
+    area(r, admin_mt_reject);
+}
+static void h_mt_figures(struct areq *r)
+{
+    area(r, admin_mt_figures);
+}
+
 /* ---- routing ----------------------------------------------------------------- */
 
 /* One API route: method, path (after /api/v1; '*' is one segment: an id),
@@ -1417,11 +1441,19 @@ static const struct admin_route routes[] = {
     {"POST", "/survey-waves/*/close", ADMIN_ROLE_HR, admin_surveys_close},
     {"POST", "/survey-series/*/stop", ADMIN_ROLE_HR, admin_surveys_series_stop},
     {"GET", "/broadcasts", ADMIN_ROLE_HR, h_broadcasts},
-    {"POST", "/broadcasts", ADMIN_ROLE_HR, h_broadcast_send},
+    {"POST", "/broadcasts", ADMIN_ROLE_HR, h_bc_compose},
+    {"POST", "/broadcasts/preview", ADMIN_ROLE_HR, h_bc_preview},
     {"GET", "/broadcasts/*", ADMIN_ROLE_HR, h_broadcast_status},
+    {"GET", "/broadcasts/*/detail", ADMIN_ROLE_HR, h_bc_detail},
+    {"POST", "/broadcasts/*/cancel", ADMIN_ROLE_HR, h_bc_cancel},
     {"GET", "/mentoring/suggestions", ADMIN_ROLE_HR, h_suggestions},
+    {"POST", "/mentoring/suggestions/*/reject", ADMIN_ROLE_HR, h_mt_reject},
     {"GET", "/mentoring/pairs", ADMIN_ROLE_HR, h_pairs},
     {"POST", "/mentoring/pairs", ADMIN_ROLE_HR, h_pair_apply},
+    {"POST", "/mentoring/pairs/*/end", ADMIN_ROLE_HR, h_mt_end},
+    {"GET", "/mentoring/mentors", ADMIN_ROLE_HR, h_mt_mentors},
+    {"PUT", "/mentoring/mentors/*", ADMIN_ROLE_HR, h_mt_mentor},
+    {"GET", "/mentoring/figures", ADMIN_ROLE_HR, h_mt_figures},
     {"GET", "/handoffs", ADMIN_ROLE_COUNSEL, h_handoffs},
     {"GET", "/handoffs/*", ADMIN_ROLE_COUNSEL, h_handoff},
     {"POST", "/handoffs/*/messages", ADMIN_ROLE_COUNSEL, h_handoff_answer},

@@ -220,15 +220,27 @@ static int parse_work(struct config *c, const cJSON *w, char *err, size_t el)
     return 0;
 }
 
+/* An http(s) address with a host and no spaces or control characters. */
+static int dashboard_url_ok(const char *u)
+{
+    size_t skip = strncmp(u, "https://", 8) == 0 ? 8 : strncmp(u, "http://", 7) == 0 ? 7 : 0;
+    if (!skip || !u[skip] || u[skip] == '/')
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+            return 0;
+    return 1;
+}
+
 static int parse(struct config *c, const cJSON *root, char *err, size_t el)
 {
     /* the core's keys, then every section's */
     const char *keys[16 + CONFIG_SECTIONS_MAX];
     int nkeys = 0;
-    static const char *const top[] = {"db",        "flows_dir", "web_dir",     "durability",
-                                      "http",      "batch",     "anonymity_k", "invite_ttl",
-                                      "log_level", "safety",    "privacy",     "alert_fallback",
-                                      "work",      "register",  NULL};
+    static const char *const top[] = {"db",        "flows_dir", "web_dir",       "durability",
+                                      "http",      "batch",     "anonymity_k",   "invite_ttl",
+                                      "log_level", "safety",    "privacy",       "alert_fallback",
+                                      "work",      "register",  "dashboard_url", NULL};
     static const char *const http[] = {"bind", "port", "trusted_proxy", "public_url", NULL};
     double d;
     char tmp[32] = "";
@@ -252,6 +264,15 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
         return -1;
     if (tmp[0] && config_choice(tmp, "durability", "full", "normal", &c->durability, err, el))
         return -1;
+    if (config_str_field(root, "dashboard_url", c->dashboard_url, sizeof(c->dashboard_url), err,
+                         el))
+        return -1;
+    if (c->dashboard_url[0] && !dashboard_url_ok(c->dashboard_url)) {
+        bb_snprintf(err, el,
+                    "\"dashboard_url\" must be an http:// or https:// address without spaces, "
+                    "like \"https://bimbing.example.go.id/admin/\"");
+        return -1;
+    }
     tmp[0] = '\0';
     if (config_str_field(root, "register", tmp, sizeof(tmp), err, el) ||
         (tmp[0] && config_choice(tmp, "register", "formal", "santai", &c->casual, err, el)))

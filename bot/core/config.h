@@ -65,6 +65,10 @@ struct config {
     /* "http": {"public_url": "https://bimbing.example.go.id"}: where people
      * reach the web chat, for invite links ("" = http://bind:port) */
     char public_url[192];
+    /* "dashboard_url": the HR dashboard's public address as people open
+     * it ("https://bimbing.example.go.id/admin/"), for links the chat
+     * sends to HR (a broadcast's page); "" = none, the chat names the way */
+    char dashboard_url[256];
     int batch;          /* "batch": inbox events per transaction (100) */
     int anonymity_k;    /* "anonymity_k": smallest group shown in reports (5, >= 3) */
     int64_t invite_ttl; /* "invite_ttl": how long an invite code works ("14d") */

@@ -86,7 +86,7 @@ struct domain_cmd_form {
     const char *help;
 };
 
-#define DOMAIN_CMD_FORMS 8
+#define DOMAIN_CMD_FORMS 12
 struct domain_cmd {
     const char *name;                               /* the first word after `bimbing` */
     const char *section;                            /* the heading `bimbing help` lists it under */

@@ -380,13 +380,14 @@ try {
     await openView(hr, 'broadcasts');
     const before = await hr.evaluate(async () => (await (await fetch('../api/v1/broadcasts')).json()).broadcasts.length);
     await hr.fill('#broadcast-new input[name=to]', 'unit=biro sdmm');
-    await hr.fill('#broadcast-new textarea', 'Rapat koordinasi hari Jumat.');
+    await hr.fill('#broadcast-new textarea[name=text_id]', 'Rapat koordinasi hari Jumat.');
+    await hr.fill('#broadcast-new textarea[name=text_en]', 'Coordination meeting on Friday.');
     await hr.click('#broadcast-new button[type=submit]');
     await hr.locator('#broadcast-result.error', { hasText: 'Maksud Anda "Biro SDM"?' }).waitFor({ timeout: T });
     await hr.locator('#broadcast-result', { hasText: 'Tidak ada yang dikirim' }).waitFor({ timeout: T });
     const after = await hr.evaluate(async () => (await (await fetch('../api/v1/broadcasts')).json()).broadcasts.length);
     if (after !== before) throw new Error('a broadcast was queued: ' + before + ' -> ' + after);
-    if ((await hr.inputValue('#broadcast-new textarea')) === '') throw new Error('the text was cleared');
+    if ((await hr.inputValue('#broadcast-new textarea[name=text_id]')) === '') throw new Error('the text was cleared');
   });
   await shot(hr, 'admin-broadcast-typo-id');
   await step('segments: a misspelt unit in the survey form is refused with the suggestion', async () => {
@@ -420,7 +421,8 @@ try {
   await step('segments: in English the refusal says "Did you mean"', async () => {
     await openView(hr, 'broadcasts');
     await hr.fill('#broadcast-new input[name=to]', 'role=mentr');
-    await hr.fill('#broadcast-new textarea', 'Coordination meeting on Friday.');
+    await hr.fill('#broadcast-new textarea[name=text_id]', 'Rapat koordinasi hari Jumat.');
+    await hr.fill('#broadcast-new textarea[name=text_en]', 'Coordination meeting on Friday.');
     await hr.click('#broadcast-new button[type=submit]');
     await hr.locator('#broadcast-result.error', { hasText: 'Did you mean "mentor"?' }).waitFor({ timeout: T });
   });

@@ -203,13 +203,13 @@ check "nudge: Rizky again in the next period" file_has "$TMP/said" "Sudah 3 ming
 # ---- HR ends Ayu's pairing; a new suggestion never repeats it -------------------------------
 run pair end $AYU --reason "Pindah tugas" --at 2027-01-04T09:00:00Z
 check "end: exit 0" equals "$rc" 0
-check "end: confirmed" file_has "$TMP/out" "ended: Ayu Lestari's mentoring (reason: Pindah tugas)"
+check "end: confirmed" file_has "$TMP/out" "ended: Ayu Lestari's mentoring (reason: Pindah tugas; kept for HR)"
 run pair end $AYU --reason "lagi"
 check "end again: no active mentor" file_has "$TMP/err" "has no active mentor"
 inbox $AYU 2027-01-04T09:00:01Z
-check "end: Ayu is told (by HR)" file_has "$TMP/said" "Mentoring antara Anda dan Andi Wijaya telah diakhiri oleh bagian SDM."
+check "end: Ayu is told (by HR)" file_has "$TMP/said" "Mentoring antara Anda dan Bapak Andi Wijaya telah diakhiri oleh bagian SDM."
 inbox $ANDI 2027-01-04T09:00:01Z
-check "end: Andi is told" file_has "$TMP/said" "Mentoring antara Anda dan Ayu Lestari telah diakhiri oleh bagian SDM."
+check "end: Andi is told" file_has "$TMP/said" "Mentoring antara Anda dan Ibu Ayu Lestari telah diakhiri oleh bagian SDM."
 run pair list --all
 check "list --all: the ended pair with its reason" file_has "$TMP/out" "ended 4 Jan 2027 by cli: Pindah tugas"
 check "list: 3 active" file_has "$TMP/out" "active pairings: 3"

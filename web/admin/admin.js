@@ -218,6 +218,7 @@ async function chooseLanguage(l) {
 /* The view named by the fragment; an unknown or empty one is the overview. */
 function viewName() {
   const want = location.hash.slice(1);
+  if (/^broadcast\/\d+$/.test(want) && (!session || mayView('broadcasts'))) return 'broadcast'; /* bcmentor.js */
   if (!session) return NAV.some(([name]) => name === want) ? want : 'overview';
   if (mayView(want)) return want;
   const first = NAV.find(([name]) => mayView(name));
@@ -240,6 +241,7 @@ function showView() {
     $('page-title').textContent = t(key);
     document.title = t(key) + ' \u00b7 ' + t('app.title');
   }
+  $('view-broadcast').hidden = here !== 'broadcast'; /* a broadcast's page (bcmentor.js) */
   $('error').textContent = '';
   if (session) PAGES[here]().catch(showError);
 }
@@ -445,7 +447,7 @@ async function broadcasts() {
       /* delivery unknown: show the broadcast anyway */
     }
     const sum = (k) => d.channels.reduce((a, c) => a + (c[k] || 0), 0);
-    rows.push([fmtWhen(b.created_at), b.segment, b.text_preview, fmtNum(b.recipients)].concat(
+    rows.push([bcLink(b), fmtWhen(b.created_at), b.segment, b.text_preview, fmtNum(b.recipients)].concat(
       ['sent', 'delivered', 'read', 'failed'].map((k) => fmtNum(sum(k)))));
   }
   fill('broadcasts-table', rows, t('broadcasts.empty'));
@@ -474,10 +476,12 @@ async function mentoring() {
         say('pair-result', e);
       }
     });
-    return [person(s.mentor), person(s.mentee), fmtNum(s.score), (s.reasons || []).map(matchReason).join(', '), b];
+    return [person(s.mentor), person(s.mentee), fmtNum(s.score), (s.reasons || []).map(matchReason).join(', '),
+      h('span', { class: 'row' }, b, rejectButton(s))];
   }), t('mentoring.none'));
   fill('pairs-table', (pairs.data.pairs || []).map((p) =>
-    [person(p.mentor), person(p.mentee), day(p.since), fmtNum(p.sessions)]), t('mentoring.no_pairs'));
+    [person(p.mentor), person(p.mentee), day(p.since), fmtNum(p.sessions), endButton(p)]), t('mentoring.no_pairs'));
+  await mentoringMore();
 }
 
 const TOLD = ['mentor', 'hr', 'fallback', 'nobody'];
@@ -579,6 +583,7 @@ const PAGES = {
   alerts,
   surveys,
   broadcasts,
+  broadcast: broadcastPage,
   mentoring,
   people: () => peopleView(), /* people.js */
   invites: () => invitesPage(),
@@ -630,20 +635,8 @@ function wire() {
     }
     await surveys();
   });
-  f('broadcast-new', async (form) => {
-    $('broadcast-result').className = 'result';
-    try {
-      const r = await api('POST', '/broadcasts', { to: form.to.value, text: form.text.value });
-      $('broadcast-result').textContent = t('broadcasts.queued', { n: fmtNum(r.data.recipients) });
-    } catch (e) {
-      if (e.status === 401) throw e;
-      $('broadcast-result').className = 'result error';
-      say('broadcast-result', e);
-      return;
-    }
-    form.text.value = '';
-    await broadcasts();
-  });
+  f('broadcast-new', bcCompose);
+  bcmWire();
   for (const b of document.querySelectorAll('#lang button')) {
     b.addEventListener('click', () => chooseLanguage(b.dataset.lang));
   }

@@ -221,12 +221,14 @@ int mentoring_input_build(struct store *st, const char *unit, struct mentoring_i
 {
     struct store_mentor_request *req = NULL;
     struct store_pairing *ended = NULL;
-    int nreq = 0, nended = 0, rc;
+    struct store_proposal *rej = NULL;
+    int nreq = 0, nended = 0, nrej = 0, rc;
     memset(mi, 0, sizeof(*mi));
     match_default_weights(&mi->in.w);
     if ((rc = store_mentoring_people(st, &mi->people, &mi->npeople)) != BB_OK ||
         (rc = store_mentoring_requests(st, &req, &nreq)) != BB_OK ||
-        (rc = store_pairing_list_ended(st, &ended, &nended)) != BB_OK)
+        (rc = store_pairing_list_ended(st, &ended, &nended)) != BB_OK ||
+        (rc = store_proposal_rejected(st, &rej, &nrej)) != BB_OK)
         goto out;
     if (mi->npeople > MATCH_MAX_PEOPLE) {
         rc = BB_ELIMIT;
@@ -237,7 +239,7 @@ int mentoring_input_build(struct store *st, const char *unit, struct mentoring_i
     mi->mentees = calloc(np, sizeof(*mi->mentees));
     mi->mentors = calloc(np, sizeof(*mi->mentors));
     mi->goals = calloc(np, sizeof(*mi->goals));
-    mi->bans = calloc(nended ? (size_t)nended : 1, sizeof(*mi->bans));
+    mi->bans = calloc((size_t)nended + (size_t)nrej + 1, sizeof(*mi->bans));
     if (!mi->everyone || !mi->mentees || !mi->mentors || !mi->goals || !mi->bans) {
         rc = BB_ENOMEM;
         goto out;
@@ -291,7 +293,11 @@ int mentoring_input_build(struct store *st, const char *unit, struct mentoring_i
         mi->bans[i].mentee_id = ended[i].mentee_id;
         mi->bans[i].mentor_id = ended[i].mentor_id;
     }
-    mi->in.nbans = nended;
+    for (int i = 0; i < nrej; i++) { /* pairs HR rejected: never again either */
+        mi->bans[nended + i].mentee_id = rej[i].mentee_id;
+        mi->bans[nended + i].mentor_id = rej[i].mentor_id;
+    }
+    mi->in.nbans = nended + nrej;
     mi->in.mentees = mi->mentees;
     mi->in.mentors = mi->mentors;
     mi->in.everyone = mi->everyone;
@@ -300,6 +306,7 @@ int mentoring_input_build(struct store *st, const char *unit, struct mentoring_i
 out:
     free(req);
     free(ended);
+    free(rej);
     if (rc != BB_OK)
         mentoring_input_free(mi);
     return rc;
@@ -481,11 +488,79 @@ out:
 static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *pr,
                         const char *reason, const char *by, int64_t by_person, int64_t now,
                         int leaving);
+static int hr_end_tell(const struct domain_ctx *d, const struct store_pairing *pr,
+                       const char *reason, int share, const char *by, int64_t now);
 
 int mentoring_end_and_tell(const struct domain_ctx *d, const struct store_pairing *pr,
                            const char *reason, const char *by, int64_t by_person, int64_t now)
 {
+    if (by_person == 0)
+        return hr_end_tell(d, pr, reason, 0, by, now);
     return end_and_tell(d, pr, reason, by, by_person, now, 0);
+}
+
+int mentoring_hr_end(const struct domain_ctx *d, int64_t pairing_id, const char *reason, int share,
+                     const char *actor)
+{
+    struct store_pairing pr;
+    int rc;
+    if (!reason || !reason[0] || strlen(reason) > MENTORING_REASON_MAX ||
+        !bb_utf8_valid(reason, strlen(reason)) || !actor || !actor[0])
+        return BB_EINVAL;
+    if ((rc = store_pairing_by_id(d->st, pairing_id, &pr)) != BB_OK)
+        return rc;
+    if (strcmp(pr.status, "active") != 0)
+        return BB_EEXIST;
+    if ((rc = store_begin(d->st)) != BB_OK)
+        return rc;
+    rc = hr_end_tell(d, &pr, reason, share, actor, d->now);
+    if (rc == BB_OK)
+        return store_commit(d->st);
+    store_rollback(d->st);
+    return rc;
+}
+
+/* HR ended a pairing (by: "cli" or the dashboard's actor): both sides are
+ * told in their language, the partner named as the register does in
+ * Indonesian ("Bapak Andi Wijaya"); the reason only when HR shares it. */
+static int hr_end_tell(const struct domain_ctx *d, const struct store_pairing *pr,
+                       const char *reason, int share, const char *by, int64_t now)
+{
+    struct store_person a, b;
+    char detail[400];
+    int rc;
+    if ((rc = store_person_by_id(d->st, pr->mentee_id, &a)) != BB_OK ||
+        (rc = store_person_by_id(d->st, pr->mentor_id, &b)) != BB_OK ||
+        (rc = store_pairing_end(d->st, pr->id, now, reason, by)) != BB_OK ||
+        (share && (rc = store_pairing_share_reason(d->st, pr->id)) != BB_OK))
+        return rc;
+    bb_snprintf(detail, sizeof(detail), "mentee %s, mentor %s: %s%s", a.nip, b.nip, reason,
+                share ? " (reason shared with both)" : "");
+    if ((rc = store_audit(d->st, by, "pair.end", a.id, detail, now)) != BB_OK ||
+        (rc = store_audit(d->st, by, "pair.end", b.id, detail, now)) != BB_OK)
+        return rc;
+    for (int side = 0; side < 2; side++) {
+        const struct store_person *to = side == 0 ? &a : &b;
+        const struct store_person *other = side == 0 ? &b : &a;
+        char g = sapaan_gender(other->gender, other->nip);
+        const char *title = g == 'L' ? "Bapak " : g == 'P' ? "Ibu " : "";
+        char why_id[320] = "", why_en[320] = "", buf_id[768], buf_en[768];
+        if (share) {
+            bb_snprintf(why_id, sizeof(why_id), " Alasannya: %s.", reason);
+            bb_snprintf(why_en, sizeof(why_en), " The reason: %s.", reason);
+        }
+        bb_snprintf(buf_id, sizeof(buf_id),
+                    "Mentoring antara Anda dan %s%s telah diakhiri oleh bagian SDM.%s Terima kasih "
+                    "atas waktu dan kerja samanya.",
+                    title, other->name, why_id);
+        bb_snprintf(buf_en, sizeof(buf_en),
+                    "The mentoring between you and %s was ended by HR.%s Thank you for your "
+                    "time and work together.",
+                    other->name, why_en);
+        if ((rc = mentoring_send_one(d, to->id, buf_id, buf_en)) != BB_OK)
+            return rc;
+    }
+    return BB_OK;
 }
 
 /* As mentoring_end_and_tell; leaving: by_person left the programme, and
@@ -511,16 +586,7 @@ static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *
         char buf_id[512], buf_en[512];
         if (to->id == by_person)
             continue; /* the one who ended it gets their own confirmation */
-        if (by_person == 0) {
-            bb_snprintf(buf_id, sizeof(buf_id),
-                        "Mentoring antara Anda dan %s telah diakhiri oleh bagian SDM. Terima kasih "
-                        "atas waktu dan kerja samanya.",
-                        other->name);
-            bb_snprintf(buf_en, sizeof(buf_en),
-                        "The mentoring between you and %s was ended by HR. Thank you for your "
-                        "time and work together.",
-                        other->name);
-        } else if (leaving) {
+        if (leaving) {
             bb_snprintf(buf_id, sizeof(buf_id),
                         "%s memutuskan untuk keluar dari program pendampingan, sehingga "
                         "pendampingan Anda bersamanya berakhir. Terima kasih atas waktu dan "

@@ -29,12 +29,13 @@
 
 extern const struct domain_module mentoring_module;
 
-#define MENTORING_DEFAULT_CAPACITY 2  /* mentees per mentor without a profile row */
-#define MENTORING_NUDGE_WEEKS      3  /* a pair that has not met this long is nudged */
-#define MENTORING_MAX_MENTEES      20 /* mentees a mentor may have at once (capacity cap) */
-#define MENTORING_MET_AFTER_DAYS   7  /* "did you meet?" this long after pairing */
-#define MENTORING_MET_ASKS         2  /* asked at most this often ("not yet": a week later) */
-#define MENTORING_RATE_AFTER_DAYS  30 /* "how is the match?" after the first month */
+#define MENTORING_DEFAULT_CAPACITY 2   /* mentees per mentor without a profile row */
+#define MENTORING_NUDGE_WEEKS      3   /* a pair that has not met this long is nudged */
+#define MENTORING_MAX_MENTEES      20  /* mentees a mentor may have at once (capacity cap) */
+#define MENTORING_REASON_MAX       255 /* bytes of a reason HR gives (end, reject) */
+#define MENTORING_MET_AFTER_DAYS   7   /* "did you meet?" this long after pairing */
+#define MENTORING_MET_ASKS         2   /* asked at most this often ("not yet": a week later) */
+#define MENTORING_RATE_AFTER_DAYS  30  /* "how is the match?" after the first month */
 
 /* The active mentor of a mentee: BB_OK with *mentor_id, BB_ENOTFOUND when the
  * person has no active pairing, or a store error. */
@@ -117,5 +118,36 @@ int mentoring_admin_suggest(const struct domain_ctx *d, cJSON **out, char *err);
 int mentoring_admin_apply(const struct domain_ctx *d, const char *mentor_nip,
                           const char *mentee_nip, const char *actor, cJSON **out, char *err);
 int mentoring_admin_list(const struct domain_ctx *d, cJSON **out, char *err);
+
+/* HR's decisions, one code path for `bimbing pair` and the dashboard
+ * (adapters/admin/admin_bcmentor.c). Each writes the audit log as actor. */
+/* End an active pairing with a reason (1..MENTORING_REASON_MAX bytes of
+ * UTF-8): both sides told in their language; the reason in what they are
+ * told only when share. BB_ENOTFOUND: no such pairing; BB_EEXIST: ended
+ * already; BB_EINVAL: bad reason. One transaction. */
+int mentoring_hr_end(const struct domain_ctx *d, int64_t pairing_id, const char *reason, int share,
+                     const char *actor);
+/* Reject the newest suggestion's proposed mentor for mentee_id, with a
+ * reason kept for HR (the pair was never announced, so nobody is told):
+ * the proposal is marked rejected and that pair is never proposed again
+ * (like an ended one). BB_ENOTFOUND: no waiting proposal. */
+int mentoring_hr_reject(const struct domain_ctx *d, int64_t mentee_id, const char *reason,
+                        const char *actor);
+/* A mentor's capacity (-1 keeps it) and pause (1 paused: no new
+ * suggestions, current pairs stay; 0 active; -1 keeps it). BB_EINVAL:
+ * capacity over MENTORING_MAX_MENTEES; BB_EPERM: not a mentor. */
+int mentoring_hr_mentor(const struct domain_ctx *d, int64_t person_id, int capacity, int paused,
+                        const char *actor);
+
+/* The dashboard's lists: mentors {"mentors":[{"nip","name","unit","capacity",
+ * "active","paused"}]}; programme figures per unit of the mentee, units
+ * with fewer than k mentees folded into one line "(other units)":
+ * {"k","units":[{"unit","mentees","pairs","active","ended","sessions","jp",
+ * "ratings","rating_mean"}],"total":{...}} (rating_mean null under k
+ * ratings). */
+int mentoring_admin_mentors(const struct domain_ctx *d, cJSON **out, char *err);
+int mentoring_admin_figures(const struct domain_ctx *d, int k, cJSON **out, char *err);
+/* The same figures as text for `bimbing pair figures`. */
+int mentoring_figures_print(const struct domain_ctx *d, int k);
 
 #endif

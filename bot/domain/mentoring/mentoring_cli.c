@@ -505,10 +505,13 @@ static int pair_end(const struct domain_ctx *d, int argc, char **argv, int64_t n
     const char *nip = NULL, *reason = NULL;
     struct store_person p;
     struct store_pairing pr;
-    int rc;
+    int rc, share = 0;
+    (void)now;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
             reason = argv[++i];
+        else if (strcmp(argv[i], "--share") == 0)
+            share = 1;
         else if (!nip && argv[i][0] != '-')
             nip = argv[i];
         else {
@@ -517,10 +520,10 @@ static int pair_end(const struct domain_ctx *d, int argc, char **argv, int64_t n
         }
     }
     if (!nip || !reason || !reason[0]) {
-        fprintf(stderr, "bimbing: usage: pair end MENTEE_NIP --reason TEXT\n");
+        fprintf(stderr, "bimbing: usage: pair end MENTEE_NIP --reason TEXT [--share]\n");
         return 2;
     }
-    if (strlen(reason) > 255 || !bb_utf8_valid(reason, strlen(reason))) {
+    if (strlen(reason) > MENTORING_REASON_MAX || !bb_utf8_valid(reason, strlen(reason))) {
         fprintf(stderr, "bimbing: pair end: the reason must be UTF-8 text of at most 255 bytes\n");
         return 2;
     }
@@ -531,17 +534,57 @@ static int pair_end(const struct domain_ctx *d, int argc, char **argv, int64_t n
         fprintf(stderr, "bimbing: pair end: %s (%s) has no active mentor\n", p.name, nip);
         return 1;
     }
-    if (rc == BB_OK && (rc = store_begin(d->st)) == BB_OK) {
-        rc = mentoring_end_and_tell(d, &pr, reason, "cli", 0, now);
-        if (rc == BB_OK)
-            rc = store_commit(d->st);
-        else
-            store_rollback(d->st);
-    }
+    if (rc == BB_OK)
+        rc = mentoring_hr_end(d, pr.id, reason, share, "cli");
     if (rc != BB_OK)
         return cli_fail(d->st, "end", rc);
-    printf("ended: %s's mentoring (reason: %s)\n", p.name, reason);
+    printf("ended: %s's mentoring (reason: %s; %s)\n", p.name, reason,
+           share ? "shared with both" : "kept for HR");
     return 0;
+}
+
+static int pair_reject(const struct domain_ctx *d, int argc, char **argv)
+{
+    const char *nip = NULL, *reason = NULL;
+    struct store_person p;
+    int rc;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
+            reason = argv[++i];
+        else if (!nip && argv[i][0] != '-')
+            nip = argv[i];
+        else {
+            fprintf(stderr, "bimbing: pair reject: unknown argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!nip || !reason || !reason[0] || strlen(reason) > MENTORING_REASON_MAX ||
+        !bb_utf8_valid(reason, strlen(reason))) {
+        fprintf(stderr, "bimbing: usage: pair reject MENTEE_NIP --reason TEXT (at most 255 "
+                        "bytes)\n");
+        return 2;
+    }
+    if (cli_person(d->st, nip, &p) != BB_OK)
+        return 1;
+    rc = mentoring_hr_reject(d, p.id, reason, "cli");
+    if (rc == BB_ENOTFOUND) {
+        fprintf(stderr,
+                "bimbing: pair reject: no proposed mentor waits for %s (%s) in the newest "
+                "suggestion\n",
+                p.name, nip);
+        return 1;
+    }
+    if (rc != BB_OK)
+        return cli_fail(d->st, "reject", rc);
+    printf("rejected: the proposed mentor for %s (reason kept for HR: %s)\n", p.name, reason);
+    return 0;
+}
+
+static int pair_figures(const struct domain_ctx *d)
+{
+    int k = d->cfg && d->cfg->anonymity_k >= 3 ? d->cfg->anonymity_k : 5;
+    int rc = mentoring_figures_print(d, k);
+    return rc == BB_OK ? 0 : cli_fail(d->st, "figures", rc);
 }
 
 static int pair_mentor(const struct domain_ctx *d, int argc, char **argv, int64_t now)
@@ -580,15 +623,13 @@ static int pair_mentor(const struct domain_ctx *d, int argc, char **argv, int64_
                 p.role);
         return 1;
     }
+    (void)now;
     if (cap >= 0 || status) {
-        rc = store_mentor_profile_put(d->st, p.id, (int)cap, MENTORING_DEFAULT_CAPACITY, status,
-                                      now);
-        if (rc == BB_OK) {
-            char detail[64];
-            bb_snprintf(detail, sizeof(detail), "capacity %lld, status %s", cap,
-                        status ? status : "-");
-            rc = store_audit(d->st, "cli", "pair.mentor", p.id, detail, now);
-        }
+        rc = mentoring_hr_mentor(d, p.id, (int)cap,
+                                 !status                         ? -1
+                                 : strcmp(status, "paused") == 0 ? 1
+                                                                 : 0,
+                                 "cli");
         if (rc != BB_OK)
             return cli_fail(d->st, "mentor", rc);
     }
@@ -613,8 +654,8 @@ static int cmd_pair(const struct domain_ctx *d, int argc, char **argv)
     char **rest;
     if (argc < 2) {
         fprintf(stderr,
-                "bimbing: usage: pair suggest|apply|list|end|mentor|ratings ... (see bimbing "
-                "help)\n");
+                "bimbing: usage: pair suggest|apply|list|end|reject|mentor|ratings|figures ... "
+                "(see bimbing help)\n");
         return 2;
     }
     /* --at TIME anywhere: act as if it were that time (tests, back-dating) */
@@ -635,6 +676,9 @@ static int cmd_pair(const struct domain_ctx *d, int argc, char **argv)
     }
     int rc;
     const char *sub = argv[1];
+    struct domain_ctx at = *d; /* the shared calls read the time from the context */
+    at.now = now;
+    d = &at;
     if (strcmp(sub, "suggest") == 0)
         rc = pair_suggest(d, n, rest, now);
     else if (strcmp(sub, "apply") == 0)
@@ -647,10 +691,14 @@ static int cmd_pair(const struct domain_ctx *d, int argc, char **argv)
         rc = pair_mentor(d, n, rest, now);
     else if (strcmp(sub, "ratings") == 0)
         rc = pair_ratings(d, n, rest);
+    else if (strcmp(sub, "reject") == 0)
+        rc = pair_reject(d, n, rest);
+    else if (strcmp(sub, "figures") == 0)
+        rc = pair_figures(d);
     else {
         fprintf(stderr,
                 "bimbing: pair: unknown subcommand '%s' (suggest, apply, list, end, "
-                "mentor, ratings)\n",
+                "reject, mentor, ratings, figures)\n",
                 sub);
         rc = 2;
     }
@@ -665,9 +713,13 @@ const struct domain_cmd mentoring_cmds[] = {
       {"pair apply [ID] [--only NIP...]",
        "approve a suggestion: start pairs, introduce both sides"},
       {"pair list [--all]", "active (and ended) pairings with their sessions"},
-      {"pair end MENTEE_NIP --reason T", "end a mentee's pairing; tells both sides"},
+      {"pair end MENTEE_NIP --reason T [--share]",
+       "end a mentee's pairing; tells both sides (the reason only with --share)"},
+      {"pair reject MENTEE_NIP --reason T",
+       "reject the newest suggestion's mentor for a mentee (reason kept for HR)"},
       {"pair mentor NIP [--capacity N] [--pause|--resume]", "a mentor's profile"},
       {"pair ratings", "match ratings after the first month, in aggregate (anonymity_k)"},
+      {"pair figures", "pairs, sessions, JP and ratings per unit (units under anonymity_k folded)"},
       {"", "(pair commands take --at TIME to act as of that time)"}},
      cmd_pair},
     {NULL, NULL, {{NULL, NULL}}, NULL},

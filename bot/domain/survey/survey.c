@@ -161,6 +161,31 @@ int survey_broadcast_queue(const struct domain_ctx *d, int kind, const char *val
     return store_audit(d->st, actor, "broadcast.send", 0, detail, d->now);
 }
 
+int survey_broadcast_cancel(const struct domain_ctx *d, int64_t id, const char *actor,
+                            int64_t *dropped)
+{
+    char detail[128];
+    int64_t n = 0;
+    int rc = store_broadcast_cancel(d->st, id, d->now, actor, &n);
+    if (rc != BB_OK)
+        return rc;
+    if (dropped)
+        *dropped = n;
+    bb_snprintf(detail, sizeof(detail), "broadcast %" PRId64 " cancelled: %" PRId64 " dropped", id,
+                n);
+    return store_audit(d->st, actor, "broadcast.cancel", 0, detail, d->now);
+}
+
+void survey_broadcast_where(const struct config *cfg, int64_t id, int li, char *out, size_t n)
+{
+    if (cfg && cfg->dashboard_url[0])
+        (void)bb_snprintf(out, n, "%s#broadcast/%" PRId64, cfg->dashboard_url, id);
+    else if (li)
+        (void)bb_snprintf(out, n, "the dashboard \u2192 Broadcasts \u2192 #%" PRId64, id);
+    else
+        (void)bb_snprintf(out, n, "dasbor \u2192 Siaran \u2192 #%" PRId64, id);
+}
+
 /* ---- actions ---------------------------------------------------------------- */
 
 static int act_survey_answer(const struct domain_ctx *d, const struct store_person *p,
@@ -365,14 +390,17 @@ static int act_broadcast(const struct domain_ctx *d, const struct store_person *
                                     msg->valuestring, d->now, p->nip, &id, &n);
         if (rc != BB_OK)
             return rc;
+        char w_id[320], w_en[320];
+        survey_broadcast_where(d->cfg, id, 0, w_id, sizeof(w_id));
+        survey_broadcast_where(d->cfg, id, 1, w_en, sizeof(w_en));
         bb_snprintf(id_text, sizeof(id_text),
                     "Siaran #%" PRId64 " masuk antrean untuk %" PRId64
-                    " orang. Status: bimbing broadcast status %" PRId64,
-                    id, n, id);
+                    " orang. Untuk mengikuti pengirimannya, buka %s",
+                    id, n, w_id);
         bb_snprintf(en_text, sizeof(en_text),
                     "Broadcast #%" PRId64 " is queued. Recipients: %" PRId64
-                    ". Status: bimbing broadcast status %" PRId64,
-                    id, n, id);
+                    ". To follow its delivery, open %s",
+                    id, n, w_en);
     }
     const char *t[2] = {id_text, en_text};
     rc = core_send_text(d->core, p->id, t, STORE_PRIO_LIVE, 0);

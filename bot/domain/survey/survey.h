@@ -92,5 +92,29 @@ int survey_admin_trend_csv(const struct domain_ctx *d, const char *survey_id, in
                            size_t *len, char *err);
 int survey_admin_series_stop(const struct domain_ctx *d, int64_t id, const char *actor, cJSON **out,
                              char *err);
+/* Broadcasts on the dashboard (adapters/admin/admin_bcmentor.c; the CLI
+ * shares the same calls). A segment is resolved by the one checker. */
+/* Compose: the Indonesian and English texts (each person gets the one of
+ * their language), due at `at` (0: now): {"id","recipients","due"}. */
+int survey_admin_compose(const struct domain_ctx *d, const char *segment, const char *text_id,
+                         const char *text_en, int64_t at, const char *actor, cJSON **out,
+                         char *err);
+/* Preview without queuing: {"segment","total","recipients","unlinked",
+ * "by_lang":{"id","en"},"texts":{"id","en"}} (the texts as the chat shows
+ * them). */
+int survey_admin_preview(const struct domain_ctx *d, const char *segment, const char *text_id,
+                         const char *text_en, cJSON **out, char *err);
+/* One broadcast's page: {"id","segment","texts":{"id","en"},"created_at",
+ * "due","actor","recipients","state":"scheduled|sending|done|cancelled",
+ * "cancelled_at","dropped","counts":{"queued","sent","failed","blocked",
+ * "delivered","read"}}; BB_ENOTFOUND. */
+int survey_admin_bc_detail(const struct domain_ctx *d, int64_t id, cJSON **out, char *err);
+/* Cancel: the page as above; BB_EEXIST when cancelled already or all sent. */
+int survey_admin_bc_cancel(const struct domain_ctx *d, int64_t id, const char *actor, cJSON **out,
+                           char *err);
+/* Cancel broadcast id (its queued messages dropped, audit-logged):
+ * store_broadcast_cancel's errors. */
+int survey_broadcast_cancel(const struct domain_ctx *d, int64_t id, const char *actor,
+                            int64_t *dropped);
 
 #endif

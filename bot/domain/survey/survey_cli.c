@@ -365,10 +365,39 @@ static int cmd_broadcast_status(const struct domain_ctx *d, int argc, char **arg
         return 1;
     }
     printf("broadcast %lld to %s: %" PRId64 " recipient(s)\n", id, b.segment, b.recipients);
+    if (b.cancelled_at)
+        printf("cancelled by %s: %" PRId64 " queued message(s) dropped\n", b.cancelled_by,
+               b.dropped);
     /* "sending" (handed to the network) is shown as queued: not sent yet. */
     printf("queued %" PRId64 "\nsent %" PRId64 "\ndelivered %" PRId64 "\nread %" PRId64
            "\nfailed %" PRId64 "\nblocked %" PRId64 "\n",
            c[0] + c[1], c[2], c[3], c[4], c[5], c[6]);
+    return 0;
+}
+
+static int cmd_broadcast_cancel(const struct domain_ctx *d, int argc, char **argv)
+{
+    long long id;
+    char actor[64];
+    int64_t dropped = 0;
+    int rc = id_and_actor(d, argc, argv, "usage: broadcast cancel ID", &id, actor, sizeof(actor));
+    if (rc != 0)
+        return rc;
+    rc = survey_broadcast_cancel(d, id, actor, &dropped);
+    if (rc == BB_ENOTFOUND) {
+        fprintf(stderr, "bimbing: no broadcast %lld\n", id);
+        return 1;
+    }
+    if (rc == BB_EEXIST) {
+        fprintf(stderr,
+                "bimbing: broadcast %lld was cancelled already, or all of it has been sent\n", id);
+        return 1;
+    }
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: broadcast cancel: %s\n", store_errmsg(d->st));
+        return 1;
+    }
+    printf("broadcast %lld cancelled: %" PRId64 " queued message(s) dropped\n", id, dropped);
     return 0;
 }
 
@@ -381,6 +410,8 @@ static int cmd_broadcast(const struct domain_ctx *d, int argc, char **argv)
     int rc;
     if (argc >= 2 && !strcmp(argv[1], "status"))
         return cmd_broadcast_status(d, argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "cancel"))
+        return cmd_broadcast_cancel(d, argc, argv);
     for (int i = 1; i < argc; i += 2) { /* --option value pairs */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
@@ -445,7 +476,8 @@ const struct domain_cmd survey_cmds[] = {
      "HR and mentoring",
      {{"broadcast --to SEGMENT (--text TEXT | --text-id TEXT --text-en TEXT) [--at TIME]",
        "send a message to many people (bulk priority)"},
-      {"broadcast status ID", "queued, sent, delivered, read, failed, blocked"}},
+      {"broadcast status ID", "queued, sent, delivered, read, failed, blocked"},
+      {"broadcast cancel ID", "drop what is still queued of a (scheduled) broadcast"}},
      cmd_broadcast},
     {NULL, NULL, {{NULL, NULL}}, NULL},
 };

@@ -39,6 +39,11 @@ int survey_parse_when(const char *s, int64_t now, int64_t *out);
 void survey_fmt_day(int64_t t, char *out, size_t n);
 /* Check a broadcast text: valid UTF-8, not empty, not too long. */
 int survey_text_ok(const char *t);
+/* Where HR follows broadcast id in language li (0 id, 1 en), after
+ * "buka" / "open": the dashboard's link when "dashboard_url" is
+ * configured, else the way there in words ("dasbor → Siaran → #N"); never
+ * a CLI command. */
+void survey_broadcast_where(const struct config *cfg, int64_t id, int li, char *out, size_t n);
 /* Queue a broadcast: one outbox row per reachable person of the segment. */
 int survey_broadcast_queue(const struct domain_ctx *d, int kind, const char *value,
                            const char *segment, const char *t_id, const char *t_en, int64_t due,
