@@ -1326,51 +1326,6 @@ static void h_erasure_release(struct areq *r)
     hook_answer(r, "erasure release", rc, out, err, 200);
 }
 
-/* ---- areas in their own files (admin_<area>.c): one call each ---------------- */
-
-static void area(struct areq *r, void (*fn)(const struct admin_call *c))
-{
-    struct admin_call c = {r->a->d, r->req, r->resp, r->arg, r->actor};
-    fn(&c);
-}
-
-static void h_bc_compose(struct areq *r)
-{
-    area(r, admin_bc_compose);
-}
-static void h_bc_preview(struct areq *r)
-{
-    area(r, admin_bc_preview);
-}
-static void h_bc_detail(struct areq *r)
-{
-    area(r, admin_bc_detail);
-}
-static void h_bc_cancel(struct areq *r)
-{
-    area(r, admin_bc_cancel);
-}
-static void h_mt_mentors(struct areq *r)
-{
-    area(r, admin_mt_mentors);
-}
-static void h_mt_mentor(struct areq *r)
-{
-    area(r, admin_mt_mentor);
-}
-static void h_mt_end(struct areq *r)
-{
-    area(r, admin_mt_end);
-}
-static void h_mt_reject(struct areq *r)
-{
-    area(r, admin_mt_reject);
-}
-static void h_mt_figures(struct areq *r)
-{
-    area(r, admin_mt_figures);
-}
-
 /* ---- routing ----------------------------------------------------------------- */
 
 /* One API route: method, path (after /api/v1; '*' is one segment: an id),
@@ -1408,6 +1363,15 @@ ADMIN_EXT(admin_invites_issue)
 ADMIN_EXT(admin_invites_reissue)
 ADMIN_EXT(admin_invites_revoke)
 ADMIN_EXT(admin_people_list)
+ADMIN_EXT(admin_bc_compose)
+ADMIN_EXT(admin_bc_preview)
+ADMIN_EXT(admin_bc_detail)
+ADMIN_EXT(admin_bc_cancel)
+ADMIN_EXT(admin_mt_mentors)
+ADMIN_EXT(admin_mt_mentor)
+ADMIN_EXT(admin_mt_end)
+ADMIN_EXT(admin_mt_reject)
+ADMIN_EXT(admin_mt_figures)
 ADMIN_EXT(admin_people_get)
 ADMIN_EXT(admin_people_role)
 ADMIN_EXT(admin_people_deactivate)
@@ -1441,19 +1405,19 @@ static const struct admin_route routes[] = {
     {"POST", "/survey-waves/*/close", ADMIN_ROLE_HR, admin_surveys_close},
     {"POST", "/survey-series/*/stop", ADMIN_ROLE_HR, admin_surveys_series_stop},
     {"GET", "/broadcasts", ADMIN_ROLE_HR, h_broadcasts},
-    {"POST", "/broadcasts", ADMIN_ROLE_HR, h_bc_compose},
-    {"POST", "/broadcasts/preview", ADMIN_ROLE_HR, h_bc_preview},
+    {"POST", "/broadcasts", ADMIN_ROLE_HR, h_admin_bc_compose},
+    {"POST", "/broadcasts/preview", ADMIN_ROLE_HR, h_admin_bc_preview},
     {"GET", "/broadcasts/*", ADMIN_ROLE_HR, h_broadcast_status},
-    {"GET", "/broadcasts/*/detail", ADMIN_ROLE_HR, h_bc_detail},
-    {"POST", "/broadcasts/*/cancel", ADMIN_ROLE_HR, h_bc_cancel},
+    {"GET", "/broadcasts/*/detail", ADMIN_ROLE_HR, h_admin_bc_detail},
+    {"POST", "/broadcasts/*/cancel", ADMIN_ROLE_HR, h_admin_bc_cancel},
     {"GET", "/mentoring/suggestions", ADMIN_ROLE_HR, h_suggestions},
-    {"POST", "/mentoring/suggestions/*/reject", ADMIN_ROLE_HR, h_mt_reject},
+    {"POST", "/mentoring/suggestions/*/reject", ADMIN_ROLE_HR, h_admin_mt_reject},
     {"GET", "/mentoring/pairs", ADMIN_ROLE_HR, h_pairs},
     {"POST", "/mentoring/pairs", ADMIN_ROLE_HR, h_pair_apply},
-    {"POST", "/mentoring/pairs/*/end", ADMIN_ROLE_HR, h_mt_end},
-    {"GET", "/mentoring/mentors", ADMIN_ROLE_HR, h_mt_mentors},
-    {"PUT", "/mentoring/mentors/*", ADMIN_ROLE_HR, h_mt_mentor},
-    {"GET", "/mentoring/figures", ADMIN_ROLE_HR, h_mt_figures},
+    {"POST", "/mentoring/pairs/*/end", ADMIN_ROLE_HR, h_admin_mt_end},
+    {"GET", "/mentoring/mentors", ADMIN_ROLE_HR, h_admin_mt_mentors},
+    {"PUT", "/mentoring/mentors/*", ADMIN_ROLE_HR, h_admin_mt_mentor},
+    {"GET", "/mentoring/figures", ADMIN_ROLE_HR, h_admin_mt_figures},
     {"GET", "/handoffs", ADMIN_ROLE_COUNSEL, h_handoffs},
     {"GET", "/handoffs/*", ADMIN_ROLE_COUNSEL, h_handoff},
     {"POST", "/handoffs/*/messages", ADMIN_ROLE_COUNSEL, h_handoff_answer},

@@ -12,14 +12,7 @@
 #include "adapters/net/http.h"
 #include "bot/core/domain.h"
 
-/* One call as the area's handlers see it (admin.c fills it in). */
-struct admin_call {
-    const struct domain_ctx *d; /* d->now is the current time */
-    const struct http_req *req;
-    struct http_resp *resp;
-    const char *arg;   /* the '*' segment of the route, "" if none */
-    const char *actor; /* "operator" or "hr:<NIP>", for the audit log */
-};
+#include "adapters/admin/admin_call.h"
 
 /* Shapes in docs/api.md. */
 void admin_bc_compose(const struct admin_call *c); /* POST /broadcasts */

@@ -589,54 +589,6 @@ int survey_admin_schedule(const struct domain_ctx *d, const char *survey_id, con
                 : !cJSON_AddNullToObject(o, "series"))) {
         cJSON_Delete(o);
         return BB_ENOMEM; /* scheduled; only the answer is lost */
-/* ---- broadcasts: compose, preview, a broadcast's page, cancel ---------------- */
-
-static int texts_ok(const char *text_id, const char *text_en, char *err)
-{
-    if (survey_text_ok(text_id) && survey_text_ok(text_en))
-        return 1;
-    bb_snprintf(err, SURVEY_ERR_MAX,
-                "both texts (Indonesian and English) must be valid UTF-8, 1 to %d bytes, without "
-                "direction-override characters (U+202A-U+202E, U+2066-U+2069)",
-                SURVEY_TEXT_MAX);
-    return 0;
-}
-
-static cJSON *texts_json(const char *text_id, const char *text_en)
-{
-    cJSON *t = cJSON_CreateObject();
-    if (t && (!cJSON_AddStringToObject(t, "id", text_id) ||
-              !cJSON_AddStringToObject(t, "en", text_en))) {
-        cJSON_Delete(t);
-        return NULL;
-    }
-    return t;
-}
-
-int survey_admin_compose(const struct domain_ctx *d, const char *segment, const char *text_id,
-                         const char *text_en, int64_t at, const char *actor, cJSON **out, char *err)
-{
-    struct people_segment seg;
-    int64_t id = 0, n = 0, due = at > d->now ? at : d->now;
-    int rc;
-    cJSON *o;
-    *out = NULL;
-    if ((rc = segment_of(d, segment, &seg, err)) != BB_OK)
-        return rc;
-    if (!texts_ok(text_id, text_en, err))
-        return BB_EINVAL;
-    if (at && at < d->now - 60) {
-        bb_snprintf(err, SURVEY_ERR_MAX, "the time to send is in the past");
-        return BB_EINVAL;
-    }
-    rc = survey_broadcast_queue(d, seg.kind, seg.value, seg.spec, text_id, text_en, due, actor, &id,
-                                &n);
-    if (rc != BB_OK)
-        return rc;
-    if (!(o = cJSON_CreateObject()) || !cJSON_AddNumberToObject(o, "id", (double)id) ||
-        !cJSON_AddNumberToObject(o, "recipients", (double)n) || add_iso(o, "due", due) != BB_OK) {
-        cJSON_Delete(o);
-        return BB_ENOMEM; /* queued; only the answer is lost */
     }
     *out = o;
     return BB_OK;
@@ -656,29 +608,6 @@ int survey_admin_close(const struct domain_ctx *d, int64_t wave_id, const char *
     if (!o || !cJSON_AddNumberToObject(o, "wave", (double)w.id) ||
         !cJSON_AddStringToObject(o, "id", w.flow_id) || !cJSON_AddBoolToObject(o, "closed", 1) ||
         add_iso(o, "closed_at", d->now) != BB_OK) {
-int survey_admin_preview(const struct domain_ctx *d, const char *segment, const char *text_id,
-                         const char *text_en, cJSON **out, char *err)
-{
-    struct people_segment seg;
-    int64_t n_id = 0, n_en = 0;
-    int rc;
-    cJSON *o, *by;
-    *out = NULL;
-    if ((rc = segment_of(d, segment, &seg, err)) != BB_OK)
-        return rc;
-    if (!texts_ok(text_id, text_en, err))
-        return BB_EINVAL;
-    if ((rc = store_segment_langs(d->st, seg.kind, seg.value, &n_id, &n_en)) != BB_OK)
-        return rc;
-    o = cJSON_CreateObject();
-    if (!o || !cJSON_AddStringToObject(o, "segment", seg.spec) ||
-        !cJSON_AddNumberToObject(o, "total", (double)seg.total) ||
-        !cJSON_AddNumberToObject(o, "recipients", (double)seg.reachable) ||
-        !cJSON_AddNumberToObject(o, "unlinked", (double)(seg.total - seg.reachable)) ||
-        !(by = cJSON_AddObjectToObject(o, "by_lang")) ||
-        !cJSON_AddNumberToObject(by, "id", (double)n_id) ||
-        !cJSON_AddNumberToObject(by, "en", (double)n_en) ||
-        !cJSON_AddItemToObject(o, "texts", texts_json(text_id, text_en))) {
         cJSON_Delete(o);
         return BB_ENOMEM;
     }
@@ -898,6 +827,91 @@ int survey_admin_series_stop(const struct domain_ctx *d, int64_t id, const char 
     if (rc != BB_OK)
         return rc;
     return (*out = series_json(&s)) ? BB_OK : BB_ENOMEM;
+}
+
+/* ---- broadcasts: compose, preview, a broadcast's page, cancel ---------------- */
+
+static int texts_ok(const char *text_id, const char *text_en, char *err)
+{
+    if (survey_text_ok(text_id) && survey_text_ok(text_en))
+        return 1;
+    bb_snprintf(err, SURVEY_ERR_MAX,
+                "both texts (Indonesian and English) must be valid UTF-8, 1 to %d bytes, without "
+                "direction-override characters (U+202A-U+202E, U+2066-U+2069)",
+                SURVEY_TEXT_MAX);
+    return 0;
+}
+
+static cJSON *texts_json(const char *text_id, const char *text_en)
+{
+    cJSON *t = cJSON_CreateObject();
+    if (t && (!cJSON_AddStringToObject(t, "id", text_id) ||
+              !cJSON_AddStringToObject(t, "en", text_en))) {
+        cJSON_Delete(t);
+        return NULL;
+    }
+    return t;
+}
+
+int survey_admin_compose(const struct domain_ctx *d, const char *segment, const char *text_id,
+                         const char *text_en, int64_t at, const char *actor, cJSON **out, char *err)
+{
+    struct people_segment seg;
+    int64_t id = 0, n = 0, due = at > d->now ? at : d->now;
+    int rc;
+    cJSON *o;
+    *out = NULL;
+    if ((rc = segment_of(d, segment, &seg, err)) != BB_OK)
+        return rc;
+    if (!texts_ok(text_id, text_en, err))
+        return BB_EINVAL;
+    if (at && at < d->now - 60) {
+        bb_snprintf(err, SURVEY_ERR_MAX, "the time to send is in the past");
+        return BB_EINVAL;
+    }
+    rc = survey_broadcast_queue(d, seg.kind, seg.value, seg.spec, text_id, text_en, due, actor, &id,
+                                &n);
+    if (rc != BB_OK)
+        return rc;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddNumberToObject(o, "id", (double)id) ||
+        !cJSON_AddNumberToObject(o, "recipients", (double)n) || add_iso(o, "due", due) != BB_OK) {
+        cJSON_Delete(o);
+        return BB_ENOMEM; /* queued; only the answer is lost */
+    }
+    *out = o;
+    return BB_OK;
+}
+
+int survey_admin_preview(const struct domain_ctx *d, const char *segment, const char *text_id,
+                         const char *text_en, cJSON **out, char *err)
+{
+    struct people_segment seg;
+    int64_t n_id = 0, n_en = 0;
+    int rc;
+    cJSON *o, *by;
+    *out = NULL;
+    if ((rc = segment_of(d, segment, &seg, err)) != BB_OK)
+        return rc;
+    if (!texts_ok(text_id, text_en, err))
+        return BB_EINVAL;
+    if ((rc = store_segment_langs(d->st, seg.kind, seg.value, &n_id, &n_en)) != BB_OK)
+        return rc;
+    o = cJSON_CreateObject();
+    if (!o || !cJSON_AddStringToObject(o, "segment", seg.spec) ||
+        !cJSON_AddNumberToObject(o, "total", (double)seg.total) ||
+        !cJSON_AddNumberToObject(o, "recipients", (double)seg.reachable) ||
+        !cJSON_AddNumberToObject(o, "unlinked", (double)(seg.total - seg.reachable)) ||
+        !(by = cJSON_AddObjectToObject(o, "by_lang")) ||
+        !cJSON_AddNumberToObject(by, "id", (double)n_id) ||
+        !cJSON_AddNumberToObject(by, "en", (double)n_en) ||
+        !cJSON_AddItemToObject(o, "texts", texts_json(text_id, text_en))) {
+        cJSON_Delete(o);
+        return BB_ENOMEM;
+    }
+    *out = o;
+    return BB_OK;
+}
+
 int survey_admin_bc_detail(const struct domain_ctx *d, int64_t id, cJSON **out, char *err)
 {
     struct store_broadcast b;
