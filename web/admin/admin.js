@@ -507,7 +507,7 @@ async function alerts() {
       });
     }
     const told = (TOLD.includes(a.sent_to) ? t('alerts.told.' + a.sent_to) : a.sent_to) + (a.recipient ? ': ' + a.recipient : '');
-    const state = a.state === 'open' ? t('alerts.open') : t('alerts.followed', { when: fmtWhen(a.acked_at), by: a.acked_by });
+    const state = a.state === 'open' ? t('alerts.open') : t('alerts.followed', { when: fmtWhen(a.acked_at), by: a.acked_by_name || a.acked_by });
     const kind = ['wellbeing', 'distress'].includes(a.kind) ? t('alerts.kind.' + a.kind) : a.kind;
     return [fmtWhen(a.created_at), kind, person(a.person), told, state, action];
   }), t('alerts.empty'));

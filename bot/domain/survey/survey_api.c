@@ -917,6 +917,7 @@ int survey_admin_bc_detail(const struct domain_ctx *d, int64_t id, cJSON **out, 
     struct store_broadcast b;
     int64_t c[7];
     char *t_id = NULL, *t_en = NULL;
+    char who[128];
     const char *state;
     int rc;
     cJSON *o = NULL, *cnt;
@@ -941,6 +942,7 @@ int survey_admin_bc_detail(const struct domain_ctx *d, int64_t id, cJSON **out, 
         state = "scheduled";
     else
         state = "sending";
+    store_actor_name(d->st, b.actor, who, sizeof(who));
     rc = BB_ENOMEM;
     o = cJSON_CreateObject();
     if (!o || !cJSON_AddNumberToObject(o, "id", (double)b.id) ||
@@ -948,6 +950,7 @@ int survey_admin_bc_detail(const struct domain_ctx *d, int64_t id, cJSON **out, 
         !cJSON_AddItemToObject(o, "texts", texts_json(t_id, t_en)) ||
         add_iso(o, "created_at", b.created_at) != BB_OK || add_iso(o, "due", b.due) != BB_OK ||
         !cJSON_AddStringToObject(o, "actor", b.actor) ||
+        !cJSON_AddStringToObject(o, "actor_name", who) ||
         !cJSON_AddNumberToObject(o, "recipients", (double)b.recipients) ||
         !cJSON_AddStringToObject(o, "state", state) ||
         !cJSON_AddNumberToObject(o, "dropped", (double)b.dropped) ||
