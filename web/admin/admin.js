@@ -363,7 +363,9 @@ async function surveys() {
     const b = el('button', t('surveys.results'), 'small');
     b.type = 'button';
     b.addEventListener('click', () => surveyDetail(s.id).catch(showError));
-    return [surveyTitle(s), fmtNum(s.sent), s.responses === null ? t('common.hidden') : fmtNum(s.responses), pct(s.response_rate), b];
+    /* "sent" counts started waves; scheduled ones are named apart */
+    const sent = fmtNum(s.sent) + (s.scheduled ? ' ' + t('surveys.plus_scheduled', { n: fmtNum(s.scheduled) }) : '');
+    return [surveyTitle(s), sent, s.responses === null ? t('common.hidden') : fmtNum(s.responses), pct(s.response_rate), b];
   }), t('surveys.empty'));
 }
 
