@@ -602,58 +602,59 @@ static void test_broadcast_fill(void **state)
     assert_int_equal(c[STORE_OUT_QUEUED], NPEOPLE + extra - 2);
     assert_int_equal(store_broadcast_fill(f->st, T0, 0, 10, &moved), BB_OK);
     assert_int_equal(store_broadcast_fill(f->st, T0, 10, 0, &moved), BB_EINVAL);
-    /* Cancelling drops only what is still queued, once; the texts and the
-     * languages of a segment for the preview. */
-    static void test_broadcast_cancel(void **state)
-    {
-        struct fx *f = *state;
-        int64_t id = 0, n = 0, c[7], dropped = -1, n_id = 0, n_en = 0;
-        struct store_broadcast b;
-        struct store_outbox_msg *m = NULL;
-        char t_id[16], t_en[16];
-        int nm = 0;
-        assert_int_equal(store_segment_langs(f->st, STORE_SEG_UNIT, "Unit B", &n_id, &n_en), BB_OK);
-        assert_int_equal(n_id + n_en, 10);
-        assert_int_equal(n_en, 5);
-        assert_int_equal(store_broadcast_add(f->st, STORE_SEG_UNIT, "Unit B", "unit=Unit B", "Halo",
-                                             "Hello", "{\"text\":\"Halo\"}", "{\"text\":\"Hello\"}",
-                                             T0, T0, "cli", &id, &n),
-                         BB_OK);
-        assert_int_equal(store_broadcast_texts(f->st, id, t_id, t_en, sizeof(t_id)), BB_OK);
-        assert_string_equal(t_id, "Halo");
-        assert_string_equal(t_en, "Hello");
-        /* four are handed to a channel already: they stay */
-        assert_int_equal(store_outbox_claim(f->st, "telegram", T0, 4, &m, &nm), BB_OK);
-        assert_int_equal(nm, 4);
-        store_outbox_free(m, nm);
-        assert_int_equal(store_broadcast_cancel(f->st, id, T0 + 60, "hr:1", &dropped), BB_OK);
-        assert_int_equal(dropped, 6);
-        assert_int_equal(store_batch_status(f->st, id, c), BB_OK);
-        assert_int_equal(c[STORE_OUT_QUEUED], 0);
-        assert_int_equal(c[STORE_OUT_SENDING], 4);
-        assert_int_equal(store_broadcast_get(f->st, id, &b), BB_OK);
-        assert_int_equal(b.cancelled_at, T0 + 60);
-        assert_int_equal(b.dropped, 6);
-        assert_string_equal(b.cancelled_by, "hr:1");
-        /* once only; an unknown one is not found; nothing changes either way */
-        assert_int_equal(store_broadcast_cancel(f->st, id, T0 + 90, "cli", &dropped), BB_EEXIST);
-        assert_int_equal(store_broadcast_get(f->st, id, &b), BB_OK);
-        assert_int_equal(b.cancelled_at, T0 + 60);
-        assert_int_equal(store_broadcast_cancel(f->st, id + 1, T0, "cli", &dropped), BB_ENOTFOUND);
-        /* nothing left queued (all handed over): refused, not marked */
-        assert_int_equal(store_broadcast_add(f->st, STORE_SEG_UNIT, "Unit B", "unit=Unit B", "a",
-                                             "b", "{}", "{}", T0, T0, "cli", &id, &n),
-                         BB_OK);
-        assert_int_equal(store_outbox_claim(f->st, "telegram", T0, 100, &m, &nm), BB_OK);
-        store_outbox_free(m, nm);
-        assert_int_equal(store_broadcast_cancel(f->st, id, T0, "cli", &dropped), BB_EEXIST);
-        assert_int_equal(store_broadcast_get(f->st, id, &b), BB_OK);
-        assert_int_equal(b.cancelled_at, 0);
-    }
+}
 
-    TFX_MAIN(TFX_TEST(test_wave_timers_and_invitations),
-             TFX_TEST(test_failed_answer_writes_nothing), TFX_TEST(test_answers_unlinkable),
-             TFX_TEST(test_unanswered_and_close), TFX_TEST(test_scrub_with_answer),
-             TFX_TEST(test_release_in_steps), TFX_TEST(test_empty_response_counts),
-             TFX_TEST(test_broadcast_bulk), TFX_TEST(test_broadcast_fill))
-         TFX_TEST(test_broadcast_cancel))
+/* Cancelling drops only what is still queued, once; the texts and the
+ * languages of a segment for the preview. */
+static void test_broadcast_cancel(void **state)
+{
+    struct fx *f = *state;
+    int64_t id = 0, n = 0, c[7], dropped = -1, n_id = 0, n_en = 0;
+    struct store_broadcast b;
+    struct store_outbox_msg *m = NULL;
+    char t_id[16], t_en[16];
+    int nm = 0;
+    assert_int_equal(store_segment_langs(f->st, STORE_SEG_UNIT, "Unit B", &n_id, &n_en), BB_OK);
+    assert_int_equal(n_id + n_en, 10);
+    assert_int_equal(n_en, 5);
+    assert_int_equal(store_broadcast_add(f->st, STORE_SEG_UNIT, "Unit B", "unit=Unit B", "Halo",
+                                         "Hello", "{\"text\":\"Halo\"}", "{\"text\":\"Hello\"}", T0,
+                                         T0, "cli", &id, &n),
+                     BB_OK);
+    assert_int_equal(store_broadcast_texts(f->st, id, t_id, t_en, sizeof(t_id)), BB_OK);
+    assert_string_equal(t_id, "Halo");
+    assert_string_equal(t_en, "Hello");
+    /* four are handed to a channel already: they stay */
+    assert_int_equal(store_outbox_claim(f->st, "telegram", T0, 4, &m, &nm), BB_OK);
+    assert_int_equal(nm, 4);
+    store_outbox_free(m, nm);
+    assert_int_equal(store_broadcast_cancel(f->st, id, T0 + 60, "hr:1", &dropped), BB_OK);
+    assert_int_equal(dropped, 6);
+    assert_int_equal(store_batch_status(f->st, id, c), BB_OK);
+    assert_int_equal(c[STORE_OUT_QUEUED], 0);
+    assert_int_equal(c[STORE_OUT_SENDING], 4);
+    assert_int_equal(store_broadcast_get(f->st, id, &b), BB_OK);
+    assert_int_equal(b.cancelled_at, T0 + 60);
+    assert_int_equal(b.dropped, 6);
+    assert_string_equal(b.cancelled_by, "hr:1");
+    /* once only; an unknown one is not found; nothing changes either way */
+    assert_int_equal(store_broadcast_cancel(f->st, id, T0 + 90, "cli", &dropped), BB_EEXIST);
+    assert_int_equal(store_broadcast_get(f->st, id, &b), BB_OK);
+    assert_int_equal(b.cancelled_at, T0 + 60);
+    assert_int_equal(store_broadcast_cancel(f->st, id + 1, T0, "cli", &dropped), BB_ENOTFOUND);
+    /* nothing left queued (all handed over): refused, not marked */
+    assert_int_equal(store_broadcast_add(f->st, STORE_SEG_UNIT, "Unit B", "unit=Unit B", "a", "b",
+                                         "{}", "{}", T0, T0, "cli", &id, &n),
+                     BB_OK);
+    assert_int_equal(store_outbox_claim(f->st, "telegram", T0, 100, &m, &nm), BB_OK);
+    store_outbox_free(m, nm);
+    assert_int_equal(store_broadcast_cancel(f->st, id, T0, "cli", &dropped), BB_EEXIST);
+    assert_int_equal(store_broadcast_get(f->st, id, &b), BB_OK);
+    assert_int_equal(b.cancelled_at, 0);
+}
+
+TFX_MAIN(TFX_TEST(test_wave_timers_and_invitations), TFX_TEST(test_failed_answer_writes_nothing),
+         TFX_TEST(test_answers_unlinkable), TFX_TEST(test_unanswered_and_close),
+         TFX_TEST(test_scrub_with_answer), TFX_TEST(test_release_in_steps),
+         TFX_TEST(test_empty_response_counts), TFX_TEST(test_broadcast_bulk),
+         TFX_TEST(test_broadcast_fill), TFX_TEST(test_broadcast_cancel))
