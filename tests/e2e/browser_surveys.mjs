@@ -149,7 +149,9 @@ try {
     await desk.locator('#survey-summary', { hasText: 'eNPS' }).waitFor({ timeout: T });
     const sum = await desk.locator('#survey-summary').innerText();
     if (/disembunyikan/.test(sum)) throw new Error('the summary reads: ' + sum);
-    await waveRows(desk).nth(4).waitFor({ timeout: T });
+    // the scheduled wave has no answers yet: a dash, not "disembunyikan"
+    const cells = await waveRows(desk).nth(4).locator('td').allInnerTexts();
+    if (cells[5] !== 'terjadwal' || cells[6] !== '\u2013') throw new Error('wave 5 row ' + JSON.stringify(cells));
   });
 
   await step('a recurring series every 2 weeks', async () => {
