@@ -100,6 +100,10 @@ struct store_person {
 int store_person_upsert(struct store *st, const struct store_person *p, int64_t *id_out,
                         int *created);
 int store_person_by_nip(struct store *st, const char *nip, struct store_person *out);
+/* An audit actor as people read it: "operator" -> "Operator", "hr:<NIP>"
+ * or "counsellor:<NIP>" -> that person's name (the NIP when no longer
+ * known), anything else as it is. Always writes a string to out. */
+void store_actor_name(struct store *st, const char *actor, char *out, size_t n);
 int store_person_by_id(struct store *st, int64_t id, struct store_person *out);
 int store_person_by_phone(struct store *st, const char *phone, struct store_person *out);
 int store_person_set_lang(struct store *st, int64_t id, const char *lang);

@@ -5,6 +5,7 @@
  *
  * Thread rules: as store.h - one thread at a time per struct store.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "bot/base/bb.h"
@@ -111,6 +112,27 @@ int store_person_by_nip(struct store *st, const char *nip, struct store_person *
 {
     return store_q_one(st, "SELECT " STORE_PERSON_COLS " FROM people WHERE nip = ?1",
                        STORE_ARGS(store_text(nip)), store_map_person, out);
+}
+
+void store_actor_name(struct store *st, const char *actor, char *out, size_t n)
+{
+    struct store_person p;
+    const char *nip = NULL;
+    assert(out && n > 0);
+    if (!actor)
+        actor = "";
+    if (strcmp(actor, "operator") == 0) {
+        bb_snprintf(out, n, "%s", "Operator");
+        return;
+    }
+    if (strncmp(actor, "hr:", 3) == 0)
+        nip = actor + 3;
+    else if (strncmp(actor, "counsellor:", 11) == 0)
+        nip = actor + 11;
+    if (nip && *nip && store_person_by_nip(st, nip, &p) == BB_OK && p.name[0])
+        bb_snprintf(out, n, "%s", p.name);
+    else
+        bb_snprintf(out, n, "%s", nip && *nip ? nip : actor);
 }
 
 int store_person_by_id(struct store *st, int64_t id, struct store_person *out)

@@ -768,6 +768,7 @@ static void h_broadcast_status(struct areq *r)
 static void h_audit(struct areq *r)
 {
     struct store_admin_audit *v = NULL;
+    char who[128];
     long long limit;
     int n = 0, rc;
     cJSON *o = NULL, *a;
@@ -796,6 +797,8 @@ static void h_audit(struct areq *r)
         cJSON_AddStringToObject(x, "action", v[i].action);
         cJSON_AddStringToObject(x, "subject_nip", v[i].subject_nip);
         cJSON_AddStringToObject(x, "detail", v[i].detail);
+        store_actor_name(st_of(r), v[i].actor, who, sizeof(who));
+        cJSON_AddStringToObject(x, "actor_name", who);
     }
     api_json(r->resp, 200, o);
     cJSON_Delete(o);
@@ -812,6 +815,7 @@ static void h_audit(struct areq *r)
 static void h_alerts(struct areq *r)
 {
     struct store_alert *v = NULL;
+    char who[128];
     int n = 0, rc;
     cJSON *o = NULL, *a;
 
@@ -845,6 +849,8 @@ static void h_alerts(struct areq *r)
         if (v[i].acked_at) {
             add_iso(x, "acked_at", v[i].acked_at);
             cJSON_AddStringToObject(x, "acked_by", v[i].acked_by);
+            store_actor_name(st_of(r), v[i].acked_by, who, sizeof(who));
+            cJSON_AddStringToObject(x, "acked_by_name", who);
         }
     }
     api_json(r->resp, 200, o);

@@ -146,6 +146,7 @@ eq "the new person is there" "$(sql "SELECT name FROM people WHERE nip = '200001
 eq "an empty upload is 400" "$(code -X POST -b "$OP" -H "X-CSRF-Token: $OPCSRF" "$API/people/import")" 400
 r=$("${C[@]}" -b "$OP" "$API/audit?limit=5")
 has "the import is in the audit log" "$r" '"actor":"operator","action":"people.import"' 'rows=1 created=1'
+has "...with the actor by name" "$r" '"actor_name":"Operator"'
 
 # --- delivery counts
 r=$("${C[@]}" -b "$OP" "$API/delivery?days=1")

@@ -101,8 +101,8 @@ eq "a bad id is 400" "$(code -X POST -b "$OP" -H "X-CSRF-Token: $CSRF" "$BASE/al
 eq "acknowledge" "$(code -X POST -b "$OP" -H "X-CSRF-Token: $CSRF" "$BASE/alerts/$ID/ack")" 200
 eq "...only once" "$(code -X POST -b "$OP" -H "X-CSRF-Token: $CSRF" "$BASE/alerts/$ID/ack")" 409
 eq "the list shows it acknowledged, by whom" \
-    "$("${C[@]}" -b "$OP" "$BASE/alerts" | jq -r '.alerts[0] | .state + " " + .acked_by')" \
-    "acknowledged operator"
+    "$("${C[@]}" -b "$OP" "$BASE/alerts" | jq -r '.alerts[0] | .state + " " + .acked_by + " " + .acked_by_name')" \
+    "acknowledged operator Operator"
 eq "acknowledging is audit-logged" \
     "$(sql "SELECT count(*) FROM audit_log WHERE action = 'alert.ack' AND actor = 'operator'")" 1
 

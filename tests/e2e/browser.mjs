@@ -243,7 +243,9 @@ try {
     await open.waitFor({ timeout: T });
     await open.locator('button', { hasText: 'Sudah ditindaklanjuti' }).click({ timeout: T });
     await hr.locator('#alert-result', { hasText: 'Ditandai sudah ditindaklanjuti' }).waitFor({ timeout: T });
-    await hr.locator('#alerts-table tbody tr', { hasText: ' oleh ' }).waitFor({ timeout: T });
+    await hr.locator('#alerts-table tbody tr', { hasText: ' oleh Siti Rahmawati' }).waitFor({ timeout: T });
+    const ids = await hr.locator('#alerts-table tbody', { hasText: 'oleh hr:' }).count();
+    if (ids !== 0) throw new Error('an alert names its follower by id');
     // the old row also has the button: wait for the table to be drawn again
     // without it before counting
     await hr.locator('#alerts-table button', { hasText: 'Sudah ditindaklanjuti' }).first()

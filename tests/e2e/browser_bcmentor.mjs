@@ -110,6 +110,10 @@ try {
     await hr.locator('#bc-counts [data-count=queued] .value', { hasText: '3' }).waitFor({ timeout: T });
     await hr.locator('#page-title', { hasText: 'Siaran #1' }).waitFor({ timeout: T });
     await hr.locator('#bc-text-id', { hasText: 'Apel pagi' }).waitFor({ timeout: T });
+    // not yet sent: "dijadwalkan", and who made it by name, never "dikirim" or an id
+    await hr.locator('#bc-meta', { hasText: 'oleh Operator · dijadwalkan ' }).waitFor({ timeout: T });
+    const meta = await hr.locator('#bc-meta').textContent();
+    if (/dikirim|operator|hr:/.test(meta)) throw new Error('the scheduled broadcast reads: ' + meta);
   });
   await shot(hr, 'broadcast-page-id');
   await step('broadcast: cancelled from its page, nothing left queued', async () => {

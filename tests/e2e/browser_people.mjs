@@ -121,7 +121,12 @@ try {
     await hr.locator('#person-facts', { hasText: 'terhubung' }).waitFor({ timeout: T });
     await hr.locator('#person-channels', { hasText: 'Telegram' }).waitFor({ timeout: T });
     await hr.locator('#person-consents', { hasText: 'tidak setuju / ditarik' }).waitFor({ timeout: T });
-    await hr.locator('#person-links', { hasText: 'Andi Wijaya' }).waitFor({ timeout: T });
+    // the consents by the names the chat's /privasi uses (as on the invites page)
+    await hr.locator('#person-consents', { hasText: 'Data pendampingan' }).waitFor({ timeout: T });
+    await hr.locator('#person-consents', { hasText: 'Kabar ke mentor/SDM bila kesejahteraan rendah' }).waitFor({ timeout: T });
+    // Andi is Ayu's mentor: the row says so in words, not "mentor / Andi Wijaya"
+    await hr.locator('#person-links tbody tr', { hasText: 'Dibimbing oleh' }).filter({ hasText: 'Andi Wijaya' })
+      .waitFor({ timeout: T });
     await hr.locator('#person-activity', { hasText: 'mengirim pesan' }).waitFor({ timeout: T });
     await hr.locator('#person-activity', { hasText: 'check-in mingguan' }).waitFor({ timeout: T });
     const body = await hr.locator('#view-people').innerText();
@@ -146,6 +151,9 @@ try {
   });
 
   await step('people: erasure with a wrong typed text is refused', async () => {
+    // the box hints what to type, never the NIP itself
+    const hint = await hr.locator('#person-erase input[name=confirm]').getAttribute('placeholder');
+    if (hint !== 'ketik NIP atau nama lengkap') throw new Error('the erase box hints: ' + hint);
     await hr.fill('#person-erase input[name=confirm]', 'Ayu');
     await hr.click('#person-erase button[type=submit]');
     await hr.locator('#person-result', { hasText: 'bukan NIP atau nama lengkap' }).waitFor({ timeout: T });

@@ -140,6 +140,19 @@ try {
   });
   await step('...and the page still shows no English', () => noEnglish(desk));
   await shot(desk, 'scheduled-id-desktop');
+  await step('a scheduled wave is not counted as sent, and the summary stays on the latest started wave', async () => {
+    await desk.click('nav a[href="#overview"]');
+    await desk.click('nav a[href="#surveys"]');
+    const row = desk.locator('#surveys-table tbody tr').first();
+    await row.locator('td', { hasText: '4 (+1 terjadwal)' }).waitFor({ timeout: T });
+    await row.getByRole('button').click({ timeout: T });
+    await desk.locator('#survey-summary', { hasText: 'eNPS' }).waitFor({ timeout: T });
+    const sum = await desk.locator('#survey-summary').innerText();
+    if (/disembunyikan/.test(sum)) throw new Error('the summary reads: ' + sum);
+    // the scheduled wave has no answers yet: a dash, not "disembunyikan"
+    const cells = await waveRows(desk).nth(4).locator('td').allInnerTexts();
+    if (cells[5] !== 'terjadwal' || cells[6] !== '\u2013') throw new Error('wave 5 row ' + JSON.stringify(cells));
+  });
 
   await step('a recurring series every 2 weeks', async () => {
     const f = desk.locator('#survey-schedule');

@@ -131,6 +131,18 @@ static void test_person_upsert(void **state)
     assert_int_equal(q.id, id1);
     assert_int_equal(store_person_by_phone(f->st, "", &q), BB_ENOTFOUND);
     assert_int_equal(store_person_by_nip(f->st, "nope", &q), BB_ENOTFOUND);
+    /* an audit actor as people read it */
+    char who[16];
+    store_actor_name(f->st, "hr:198501012010012001", who, sizeof(who));
+    assert_string_equal(who, "Ayu Lestari");
+    store_actor_name(f->st, "counsellor:198501012010012001", who, sizeof(who));
+    assert_string_equal(who, "Ayu Lestari");
+    store_actor_name(f->st, "operator", who, sizeof(who));
+    assert_string_equal(who, "Operator");
+    store_actor_name(f->st, "hr:199001012015011002", who, sizeof(who));
+    assert_string_equal(who, "199001012015011"); /* unknown: the NIP, cut to fit */
+    store_actor_name(f->st, "cli", who, sizeof(who));
+    assert_string_equal(who, "cli");
     assert_int_equal(store_person_set_lang(f->st, id1, "id"), BB_OK);
     assert_int_equal(store_person_set_lang(f->st, id1, "fr"), BB_EINVAL);
     assert_int_equal(store_person_set_lang(f->st, 9999, "id"), BB_ENOTFOUND);

@@ -363,7 +363,9 @@ async function surveys() {
     const b = el('button', t('surveys.results'), 'small');
     b.type = 'button';
     b.addEventListener('click', () => surveyDetail(s.id).catch(showError));
-    return [surveyTitle(s), fmtNum(s.sent), s.responses === null ? t('common.hidden') : fmtNum(s.responses), pct(s.response_rate), b];
+    /* "sent" counts started waves; scheduled ones are named apart */
+    const sent = fmtNum(s.sent) + (s.scheduled ? ' ' + t('surveys.plus_scheduled', { n: fmtNum(s.scheduled) }) : '');
+    return [surveyTitle(s), sent, s.responses === null ? t('common.hidden') : fmtNum(s.responses), pct(s.response_rate), b];
   }), t('surveys.empty'));
 }
 
@@ -507,7 +509,7 @@ async function alerts() {
       });
     }
     const told = (TOLD.includes(a.sent_to) ? t('alerts.told.' + a.sent_to) : a.sent_to) + (a.recipient ? ': ' + a.recipient : '');
-    const state = a.state === 'open' ? t('alerts.open') : t('alerts.followed', { when: fmtWhen(a.acked_at), by: a.acked_by });
+    const state = a.state === 'open' ? t('alerts.open') : t('alerts.followed', { when: fmtWhen(a.acked_at), by: a.acked_by_name || a.acked_by });
     const kind = ['wellbeing', 'distress'].includes(a.kind) ? t('alerts.kind.' + a.kind) : a.kind;
     return [fmtWhen(a.created_at), kind, person(a.person), told, state, action];
   }), t('alerts.empty'));

@@ -103,8 +103,12 @@ async function broadcastPage() {
   if (bcOpen !== id || bcIdOfHash() !== id) return; /* left meanwhile */
   $('bc-state').textContent = t('bcm.state.' + d.state);
   $('bc-state').className = 'bcm-badge ' + d.state;
+  /* "dikirim" only once its time has come: before that it is scheduled
+   * (also when it was cancelled before its time) */
+  const later = d.state === 'scheduled' || (d.state === 'cancelled' && Date.parse(d.due) > Date.now());
   $('bc-meta').textContent = t('bcm.meta', {
-    segment: bcSegment(d.segment), created: fmtWhen(d.created_at), actor: d.actor, due: fmtWhen(d.due),
+    segment: bcSegment(d.segment), created: fmtWhen(d.created_at), actor: d.actor_name || d.actor,
+    due: t(later ? 'bcm.due_scheduled' : 'bcm.due_sent', { when: fmtWhen(d.due) }),
   });
   const counts = [['recipients', d.recipients], ['queued', d.counts.queued], ['sent', d.counts.sent],
     ['failed', d.counts.failed], ['blocked', d.counts.blocked]];

@@ -97,8 +97,9 @@ async function personOpen(nip, keep) {
   fill('person-channels', r.channels.map((c) => [channelName(c.channel) + (c.blocked ? ' ' + t('people.d_blocked') : ''),
     fmtWhen(c.linked_at), fmtWhen(c.last_seen)]), t('people.d_no_channels'));
   fill('person-consents', CONSENT_PURPOSES.map((k) => [t('people.consent.' + k), t('people.answer.' + r.consents[k])]));
-  fill('person-links', r.mentors.map((m) => [t('people.d_mentor'), m.name, m.unit, fmtDay(m.since)])
-    .concat(r.mentees.map((m) => [t('people.d_mentee'), m.name, m.unit, fmtDay(m.since)])), t('people.d_no_links'));
+  /* their mentors: "Dibimbing oleh"; their mentees: "Mentor dari" */
+  fill('person-links', r.mentors.map((m) => [t('people.d_mentored_by'), m.name, m.unit, fmtDay(m.since)])
+    .concat(r.mentees.map((m) => [t('people.d_mentor_of'), m.name, m.unit, fmtDay(m.since)])), t('people.d_no_links'));
   fill('person-activity', r.activity.map((a) => [fmtWhen(a.at), activityName(a.kind)]), t('people.d_no_activity'));
   const gone = r.state === 'deactivated';
   const form = $('person-role');
@@ -108,7 +109,6 @@ async function personOpen(nip, keep) {
   $('person-deactivate').disabled = gone;
   $('person-export').href = API + '/people/' + encodeURIComponent(p.nip) + '/export';
   $('person-erase').confirm.value = '';
-  $('person-erase').confirm.placeholder = p.nip;
   $('person-erase').dataset.name = p.name;
 }
 

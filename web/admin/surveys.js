@@ -60,7 +60,8 @@ async function surveyTrend(id) {
       acts.appendChild(b);
     }
     return [fmtNum(w.wave), w.segment, fmtWhen(w.start_at), w.remind_at ? fmtWhen(w.remind_at) : t('common.dash'),
-      fmtWhen(w.close_at), waveStatus(w), w.hidden ? t('common.hidden') : fmtNum(w.responses),
+      fmtWhen(w.close_at), waveStatus(w),
+      !w.started ? t('common.dash') : w.hidden ? t('common.hidden') : fmtNum(w.responses), /* scheduled: none yet */
       w.hidden || w.enps === null || w.enps === undefined ? t('common.dash') : fmtNum(w.enps, Number.isInteger(w.enps) ? 0 : 1),
       acts];
   }), t('surveys.empty'));
@@ -97,7 +98,8 @@ async function surveyTrend(id) {
     const tb = document.createElement('tbody');
     waves.forEach((w, j) => {
       const p = pts[j];
-      if (!p) tb.appendChild(row(text ? [labels[j], t('common.hidden')] : [labels[j], t('common.hidden'), t('common.dash'), '']));
+      const none = waves[j].started ? t('common.hidden') : t('common.dash'); /* scheduled: no answers yet */
+      if (!p) tb.appendChild(row(text ? [labels[j], none] : [labels[j], none, t('common.dash'), '']));
       else if (text) tb.appendChild(row([labels[j], fmtNum(p.n)]));
       else tb.appendChild(row([labels[j], fmtNum(p.n), fmtNum(p.mean, 2), spread(q, p.counts)]));
     });

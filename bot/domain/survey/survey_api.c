@@ -319,8 +319,14 @@ int survey_admin_report(const struct domain_ctx *d, const char *survey_id, int k
         bb_snprintf(err, SURVEY_ERR_MAX, "no waves of %s yet", survey_id);
         rc = BB_ENOTFOUND;
     }
-    if (rc == BB_OK)
-        rc = wave_report(d, &w[n - 1], n, k, out);
+    if (rc == BB_OK) {
+        /* the latest wave that has started: a scheduled one has no answers
+         * yet (only when none has started, the first scheduled one) */
+        int i = n - 1;
+        while (i > 0 && w[i].start_at > d->now)
+            i--;
+        rc = wave_report(d, &w[i], n, k, out);
+    }
     free(w);
     return rc;
 }
@@ -338,21 +344,29 @@ int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
     rc = BB_ENOMEM;
     if (!(o = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(o, "surveys")))
         goto out;
-    /* Newest first: walk back, one entry per flow at its latest wave. */
+    /* Newest first: walk back, one entry per flow at its latest started
+     * wave ("sent" counts started waves only; "scheduled" the others). A
+     * flow with only scheduled waves is listed at its first one. */
     for (int i = n - 1; i >= 0; i--) {
         struct store_unit_count *u = NULL;
         struct survey_agg a;
-        int nu = 0, sent = 0, seen = 0;
+        int nu = 0, sent = 0, scheduled = 0, seen = 0, first = -1;
         int64_t invited = 0, answered = 0;
         cJSON *x;
         for (int j = 0; j < n; j++) {
             if (strcmp(w[j].flow_id, w[i].flow_id) != 0)
                 continue;
+            if (first < 0)
+                first = j;
+            if (w[j].start_at > d->now) {
+                scheduled++;
+                continue;
+            }
             sent++;
             seen |= j > i;
         }
-        if (seen)
-            continue; /* a later wave of this flow was listed already */
+        if (seen || (w[i].start_at > d->now && (sent > 0 || i != first)))
+            continue; /* not this flow's entry: a later started wave or another */
         rc = survey_wave_aggregate(d, w[i].id, k, &a, &u, &nu, &invited, &answered);
         free(u);
         if (rc == BB_OK) {
@@ -363,6 +377,7 @@ int survey_admin_list(const struct domain_ctx *d, int k, cJSON **out, char *err)
                 cJSON_AddStringToObject(x, "title", flow_title(d, w[i].flow_id)) &&
                 cJSON_AddStringToObject(x, "title_id", flow_title_id(d, w[i].flow_id)) &&
                 cJSON_AddNumberToObject(x, "sent", sent) &&
+                cJSON_AddNumberToObject(x, "scheduled", scheduled) &&
                 cJSON_AddNumberToObject(x, "wave", (double)w[i].id) &&
                 cJSON_AddNumberToObject(x, "invited", (double)invited) &&
                 (shown ? cJSON_AddNumberToObject(x, "responses", (double)a.total.responses) != NULL
@@ -917,6 +932,7 @@ int survey_admin_bc_detail(const struct domain_ctx *d, int64_t id, cJSON **out, 
     struct store_broadcast b;
     int64_t c[7];
     char *t_id = NULL, *t_en = NULL;
+    char who[128];
     const char *state;
     int rc;
     cJSON *o = NULL, *cnt;
@@ -941,6 +957,7 @@ int survey_admin_bc_detail(const struct domain_ctx *d, int64_t id, cJSON **out, 
         state = "scheduled";
     else
         state = "sending";
+    store_actor_name(d->st, b.actor, who, sizeof(who));
     rc = BB_ENOMEM;
     o = cJSON_CreateObject();
     if (!o || !cJSON_AddNumberToObject(o, "id", (double)b.id) ||
@@ -948,6 +965,7 @@ int survey_admin_bc_detail(const struct domain_ctx *d, int64_t id, cJSON **out, 
         !cJSON_AddItemToObject(o, "texts", texts_json(t_id, t_en)) ||
         add_iso(o, "created_at", b.created_at) != BB_OK || add_iso(o, "due", b.due) != BB_OK ||
         !cJSON_AddStringToObject(o, "actor", b.actor) ||
+        !cJSON_AddStringToObject(o, "actor_name", who) ||
         !cJSON_AddNumberToObject(o, "recipients", (double)b.recipients) ||
         !cJSON_AddStringToObject(o, "state", state) ||
         !cJSON_AddNumberToObject(o, "dropped", (double)b.dropped) ||
