@@ -119,3 +119,16 @@ void sapaan_name(char gender, const char *name, char *out, size_t n)
 {
     addressed(gender, name, 1, out, n);
 }
+
+/* Set by core_set_config before the workers start; read-only afterwards. */
+static int sapaan_reg_casual;
+
+void sapaan_set_casual(int casual)
+{
+    sapaan_reg_casual = casual ? 1 : 0;
+}
+
+int sapaan_casual(void)
+{
+    return sapaan_reg_casual;
+}

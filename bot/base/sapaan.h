@@ -9,7 +9,8 @@
  * 2 = female) and a sequence number (3) — Peraturan Kepala BKN Nomor 22
  * Tahun 2007 tentang Nomor Induk Pegawai Negeri Sipil. So digit 15.
  *
- * Pure functions on their arguments; any thread.
+ * Pure functions on their arguments, any thread; except the register
+ * (sapaan_set_casual), set once when the configuration is loaded.
  */
 #ifndef SAPAAN_H
 #define SAPAAN_H
@@ -45,5 +46,23 @@ void sapaan_text(char gender, const char *called, char *out, size_t n);
  * "Bapak Andi", "Ibu Ayu", or the name alone when the gender is not known
  * ("Halo, Ayu" rather than "Halo, Anda"). */
 void sapaan_name(char gender, const char *called, char *out, size_t n);
+
+/* The register of the Indonesian texts written in C (docs/coaching.md,
+ * "Register"): 0 formal (the default), 1 casual ("santai"). The instance's
+ * configuration sets it (core_set_config) before any message is handled;
+ * it is only read afterwards. English has one register. */
+void sapaan_set_casual(int casual);
+int sapaan_casual(void);
+
+/* An Indonesian text written in C in both registers, as an explicit pair:
+ * SAPAAN_REG("... Anda ...", "... kamu ...") is the formal text unless the
+ * instance's register is santai. Both are literals, so either can be a
+ * format string. There is no rule-based rewrite: "Anda" has no single
+ * casual form (kamu, -mu, the name). */
+#define SAPAAN_REG(formal, santai) (sapaan_casual() ? (santai) : (formal))
+
+/* The same for a table of texts {Indonesian, English, casual Indonesian}:
+ * the index for language li (0 id, 1 en), 2 for Indonesian when santai. */
+#define SAPAAN_LI(li) ((li) == 0 && sapaan_casual() ? 2 : (li))
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "bot/core/alert.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 #include "bot/core/core.h"
 #include "bot/core/outmsg.h"
 #include "bot/flow/flow.h"
@@ -212,22 +213,28 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
                       const struct alert_outcome *o)
 {
     char t[2][700];
-    const char *what[2] = {"Jawaban Anda", "Your answers"};
+    const char *what[2] = {SAPAAN_REG("Jawaban Anda", "Jawabanmu"), "Your answers"};
     const char *what_en_verb = "are";
     int rc;
     if (is_distress(kind)) {
-        what[0] = "Isi pesan Anda";
+        what[0] = SAPAAN_REG("Isi pesan Anda", "Isi pesanmu");
         what[1] = "What you wrote";
         what_en_verb = "is";
     }
     switch (o->via) {
     case ALERT_VIA_MENTOR:
-        bb_snprintf(t[0], sizeof(t[0]),
-                    "Sesuai persetujuan Anda, saya sudah mengabari mentor Anda, %s, bahwa Anda "
-                    "mungkin membutuhkan dukungan. %s tidak saya bagikan. Bagian SDM juga melihat "
-                    "peringatan ini (hanya nama dan unit Anda) di dasbor mereka sampai ada yang "
-                    "menindaklanjuti.",
-                    o->name, what[0]);
+        bb_snprintf(
+            t[0], sizeof(t[0]),
+            SAPAAN_REG(
+                "Sesuai persetujuan Anda, saya sudah mengabari mentor Anda, %s, bahwa Anda "
+                "mungkin membutuhkan dukungan. %s tidak saya bagikan. Bagian SDM juga melihat "
+                "peringatan ini (hanya nama dan unit Anda) di dasbor mereka sampai ada yang "
+                "menindaklanjuti.",
+                "Sesuai persetujuanmu, saya sudah mengabari mentormu, %s, bahwa kamu "
+                "mungkin butuh dukungan. %s tidak saya bagikan. Bagian SDM juga melihat "
+                "peringatan ini (hanya nama dan unitmu) di dasbor mereka sampai ada yang "
+                "menindaklanjuti."),
+            o->name, what[0]);
         bb_snprintf(t[1], sizeof(t[1]),
                     "As you agreed, I've let your mentor, %s, know that you may need some "
                     "support. %s %s not shared. The alert is also on the HR dashboard (only your "
@@ -235,12 +242,17 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
                     o->name, what[1], what_en_verb);
         break;
     case ALERT_VIA_HR:
-        bb_snprintf(t[0], sizeof(t[0]),
-                    "Sesuai persetujuan Anda, saya sudah mengabari bagian SDM (%s) bahwa Anda "
-                    "mungkin membutuhkan dukungan. %s tidak saya bagikan. Peringatan ini juga "
-                    "terlihat di dasbor SDM (hanya nama dan unit Anda) sampai ada yang "
-                    "menindaklanjuti.",
-                    o->name, what[0]);
+        bb_snprintf(
+            t[0], sizeof(t[0]),
+            SAPAAN_REG("Sesuai persetujuan Anda, saya sudah mengabari bagian SDM (%s) bahwa Anda "
+                       "mungkin membutuhkan dukungan. %s tidak saya bagikan. Peringatan ini juga "
+                       "terlihat di dasbor SDM (hanya nama dan unit Anda) sampai ada yang "
+                       "menindaklanjuti.",
+                       "Sesuai persetujuanmu, saya sudah mengabari bagian SDM (%s) bahwa kamu "
+                       "mungkin butuh dukungan. %s tidak saya bagikan. Peringatan ini juga "
+                       "terlihat di dasbor SDM (hanya nama dan unitmu) sampai ada yang "
+                       "menindaklanjuti."),
+            o->name, what[0]);
         bb_snprintf(t[1], sizeof(t[1]),
                     "As you agreed, I've let HR (%s) know that you may need some support. %s %s "
                     "not shared. The alert is also on the HR dashboard (only your name and unit) "
@@ -248,13 +260,20 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
                     o->name, what[1], what_en_verb);
         break;
     case ALERT_VIA_FALLBACK:
-        bb_snprintf(t[0], sizeof(t[0]),
-                    "Sesuai persetujuan Anda, saya ingin mengabari mentor Anda atau bagian SDM, "
-                    "tetapi mereka belum dapat dihubungi lewat chat. Jadi saya mengabari %s, yang "
-                    "ditunjuk untuk menerima peringatan seperti ini, bahwa Anda mungkin "
-                    "membutuhkan dukungan. %s tidak saya bagikan. Peringatan ini juga terlihat di "
-                    "dasbor SDM (hanya nama dan unit Anda) sampai ada yang menindaklanjuti.",
-                    o->name, what[0]);
+        bb_snprintf(
+            t[0], sizeof(t[0]),
+            SAPAAN_REG(
+                "Sesuai persetujuan Anda, saya ingin mengabari mentor Anda atau bagian SDM, "
+                "tetapi mereka belum dapat dihubungi lewat chat. Jadi saya mengabari %s, yang "
+                "ditunjuk untuk menerima peringatan seperti ini, bahwa Anda mungkin "
+                "membutuhkan dukungan. %s tidak saya bagikan. Peringatan ini juga terlihat di "
+                "dasbor SDM (hanya nama dan unit Anda) sampai ada yang menindaklanjuti.",
+                "Sesuai persetujuanmu, saya ingin mengabari mentormu atau bagian SDM, "
+                "tetapi mereka belum bisa dihubungi lewat chat. Jadi saya mengabari %s, yang "
+                "ditunjuk untuk menerima peringatan seperti ini, bahwa kamu mungkin "
+                "butuh dukungan. %s tidak saya bagikan. Peringatan ini juga terlihat di "
+                "dasbor SDM (hanya nama dan unitmu) sampai ada yang menindaklanjuti."),
+            o->name, what[0]);
         bb_snprintf(t[1], sizeof(t[1]),
                     "As you agreed, I wanted to let your mentor or HR know, but they cannot be "
                     "reached by chat yet. So I've let %s, who is named to receive alerts like "
@@ -263,13 +282,21 @@ int alert_tell_person(const struct domain_ctx *d, const struct store_person *p, 
                     o->name, what[1], what_en_verb);
         break;
     default:
-        bb_snprintf(t[0], sizeof(t[0]),
-                    "Sesuai persetujuan Anda, saya ingin mengabari mentor Anda atau bagian SDM, "
-                    "tetapi saat ini belum ada yang dapat saya hubungi lewat chat. Peringatan "
-                    "ini (hanya nama dan unit Anda; %s tidak) tetap terbuka di dasbor SDM sampai "
-                    "ada yang menindaklanjuti. Jangan ragu menghubungi mereka langsung; "
-                    "dalam keadaan darurat hubungi 112.",
-                    is_distress(kind) ? "isi pesan Anda" : "jawaban Anda");
+        bb_snprintf(
+            t[0], sizeof(t[0]),
+            SAPAAN_REG(
+                "Sesuai persetujuan Anda, saya ingin mengabari mentor Anda atau bagian SDM, "
+                "tetapi saat ini belum ada yang dapat saya hubungi lewat chat. Peringatan "
+                "ini (hanya nama dan unit Anda; %s tidak) tetap terbuka di dasbor SDM sampai "
+                "ada yang menindaklanjuti. Jangan ragu menghubungi mereka langsung; "
+                "dalam keadaan darurat hubungi 112.",
+                "Sesuai persetujuanmu, saya ingin mengabari mentormu atau bagian SDM, "
+                "tetapi saat ini belum ada yang bisa saya hubungi lewat chat. Peringatan "
+                "ini (hanya nama dan unitmu; %s tidak) tetap terbuka di dasbor SDM sampai "
+                "ada yang menindaklanjuti. Jangan ragu menghubungi mereka langsung; "
+                "dalam keadaan darurat hubungi 112."),
+            is_distress(kind) ? SAPAAN_REG("isi pesan Anda", "isi pesanmu")
+                              : SAPAAN_REG("jawaban Anda", "jawabanmu"));
         bb_snprintf(t[1], sizeof(t[1]),
                     "As you agreed, I wanted to let your mentor or HR know, but nobody can be "
                     "reached by chat just now. The alert (only your name and unit; not %s) stays "

@@ -7,6 +7,7 @@
  */
 #include "bot/core/consent.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -119,36 +120,53 @@ int consent_gate_reply(int li, int reason, int missing, const struct flow *f,
     const char *title = f && f->title.t[li] ? f->title.t[li] : "";
     memset(m, 0, sizeof(*m));
     if (reason == CONSENT_GATE_ONBOARDING) {
-        bb_strlcpy(text,
-                   li ? "We haven't finished getting started yet. Before I keep anything about "
-                        "you, I explain what I store and ask for your consent. Until then you "
-                        "can use /help and /privacy, and /talk to reach a person."
-                      : "Kita belum selesai berkenalan. Sebelum menyimpan apa pun tentang Anda, "
-                        "saya menjelaskan data apa yang saya simpan dan meminta persetujuan Anda. "
-                        "Sampai saat itu Anda dapat memakai /bantuan dan /privasi, dan /bicara "
-                        "untuk berbicara dengan seseorang.",
-                   sizeof(text));
+        bb_strlcpy(
+            text,
+            li ? "We haven't finished getting started yet. Before I keep anything about "
+                 "you, I explain what I store and ask for your consent. Until then you "
+                 "can use /help and /privacy, and /talk to reach a person."
+               : SAPAAN_REG(
+                     "Kita belum selesai berkenalan. Sebelum menyimpan apa pun tentang Anda, "
+                     "saya menjelaskan data apa yang saya simpan dan meminta persetujuan Anda. "
+                     "Sampai saat itu Anda dapat memakai /bantuan dan /privasi, dan /bicara "
+                     "untuk berbicara dengan seseorang.",
+                     "Kita belum selesai berkenalan. Sebelum menyimpan apa pun tentang kamu, "
+                     "saya menjelaskan data apa yang saya simpan dan meminta persetujuanmu. "
+                     "Sampai saat itu kamu bisa memakai /bantuan dan /privasi, dan /bicara "
+                     "untuk berbicara dengan seseorang."),
+            sizeof(text));
     } else if (missing == CONSENT_HEALTH) {
-        bb_snprintf(text, sizeof(text),
-                    li ? "\"%s\" keeps answers about your health. Under the personal data law "
-                         "(UU 27/2022) that is specific personal data, so it needs its own "
-                         "consent, which you have not given. I did not start it and kept "
-                         "nothing. You can give it with the button below."
-                       : "\"%s\" menyimpan jawaban tentang kesehatan Anda. Menurut UU 27/2022 itu "
-                         "data pribadi yang spesifik, jadi perlu persetujuan tersendiri, yang "
-                         "belum Anda berikan. Saya tidak memulainya dan tidak menyimpan apa "
-                         "pun. Anda dapat memberikannya lewat tombol di bawah.",
-                    title);
+        bb_snprintf(
+            text, sizeof(text),
+            li ? "\"%s\" keeps answers about your health. Under the personal data law "
+                 "(UU 27/2022) that is specific personal data, so it needs its own "
+                 "consent, which you have not given. I did not start it and kept "
+                 "nothing. You can give it with the button below."
+               : SAPAAN_REG(
+                     "\"%s\" menyimpan jawaban tentang kesehatan Anda. Menurut UU 27/2022 itu "
+                     "data pribadi yang spesifik, jadi perlu persetujuan tersendiri, yang "
+                     "belum Anda berikan. Saya tidak memulainya dan tidak menyimpan apa "
+                     "pun. Anda dapat memberikannya lewat tombol di bawah.",
+                     "\"%s\" menyimpan jawaban tentang kesehatanmu. Menurut UU 27/2022 itu "
+                     "data pribadi yang spesifik, jadi perlu persetujuan tersendiri, yang "
+                     "belum kamu berikan. Saya tidak memulainya dan tidak menyimpan apa "
+                     "pun. Kamu bisa memberikannya lewat tombol di bawah."),
+            title);
     } else {
-        bb_snprintf(text, sizeof(text),
-                    li ? "\"%s\" keeps your answers, and you have not given (or have withdrawn) "
-                         "your consent for coaching data. I did not start it and kept nothing. "
-                         "You can give your consent with the button below."
-                       : "\"%s\" menyimpan jawaban Anda, dan Anda belum memberi (atau sudah "
-                         "menarik) persetujuan untuk data pendampingan. Saya tidak memulainya "
-                         "dan tidak menyimpan apa pun. Anda dapat memberikan persetujuan lewat "
-                         "tombol di bawah.",
-                    title);
+        bb_snprintf(
+            text, sizeof(text),
+            li ? "\"%s\" keeps your answers, and you have not given (or have withdrawn) "
+                 "your consent for coaching data. I did not start it and kept nothing. "
+                 "You can give your consent with the button below."
+               : SAPAAN_REG("\"%s\" menyimpan jawaban Anda, dan Anda belum memberi (atau sudah "
+                            "menarik) persetujuan untuk data pendampingan. Saya tidak memulainya "
+                            "dan tidak menyimpan apa pun. Anda dapat memberikan persetujuan lewat "
+                            "tombol di bawah.",
+                            "\"%s\" menyimpan jawabanmu, dan kamu belum memberi (atau sudah "
+                            "menarik) persetujuan untuk data pendampingan. Saya tidak memulainya "
+                            "dan tidak menyimpan apa pun. Kamu bisa memberikan persetujuan lewat "
+                            "tombol di bawah."),
+            title);
     }
     if (!(m->text = strdup(text)))
         return BB_ENOMEM;
@@ -178,7 +196,8 @@ int consent_summary(struct store *st, int64_t person_id, int li, char **out)
         return rc;
     bb_buf_init(&b, FLOW_TEXT_MAX);
     bb_buf_puts(&b, li ? "What I keep about you (entries):"
-                       : "Yang saya simpan tentang Anda (jumlah):");
+                       : SAPAAN_REG("Yang saya simpan tentang Anda (jumlah):",
+                                    "Yang saya simpan tentang kamu (jumlah):"));
     for (int k = 0; k < FLOW_NCAT; k++) {
         int64_t n = 0;
         if ((rc = store_category_count(st, person_id, flow_categories[k], &n)) != BB_OK) {
@@ -187,11 +206,15 @@ int consent_summary(struct store *st, int64_t person_id, int li, char **out)
         }
         bb_buf_printf(&b, "\n- %s: %" PRId64, categories[k].label[li], n);
     }
-    bb_buf_puts(&b, li ? "\nAlso your name, unit and position from HR records, and the "
-                         "language you chose."
-                       : "\nJuga nama, unit, dan jabatan Anda dari data SDM, serta bahasa "
-                         "pilihan Anda.");
-    bb_buf_puts(&b, li ? "\n\nYour consents:" : "\n\nPersetujuan Anda:");
+    bb_buf_puts(&b,
+                li ? "\nAlso your name, unit and position from HR records, and the "
+                     "language you chose."
+                   : SAPAAN_REG("\nJuga nama, unit, dan jabatan Anda dari data SDM, serta bahasa "
+                                "pilihan Anda.",
+                                "\nJuga nama, unit, dan jabatanmu dari data SDM, serta bahasa "
+                                "pilihanmu."));
+    bb_buf_puts(&b, li ? "\n\nYour consents:"
+                       : SAPAAN_REG("\n\nPersetujuan Anda:", "\n\nPersetujuanmu:"));
     for (int i = 0; i < CONSENT_N; i++)
         bb_buf_printf(&b, "\n- %s: %s", purpose_label[i][li], state_label[cs.granted[i] + 1][li]);
     if (!(*out = bb_buf_take(&b)))

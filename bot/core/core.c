@@ -148,6 +148,7 @@ static const struct core_chan_caps *caps_of_channel(const struct core *c, const 
 void core_set_config(struct core *c, const struct config *cfg)
 {
     c->cfg = cfg ? cfg : &c->defaults;
+    sapaan_set_casual(c->cfg->casual);
 }
 
 static void domain_ctx_of(struct core *c, int64_t now, struct domain_ctx *d)

@@ -12,6 +12,7 @@
  */
 #include "bot/core/handoff.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 #include "bot/core/core.h"
 #include "bot/core/safety.h"
 #include "store/store_handoff.h"
@@ -22,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const text_opened[2] = {
+static const char *const text_opened[3] = {
     "Baik, percakapan ini saya teruskan kepada konselor. Mulai sekarang pesan yang Anda tulis di "
     "sini "
     "dibaca oleh konselor, bukan oleh saya, dan konselor akan membalas di sini. Saya tidak dapat "
@@ -34,6 +35,11 @@ static const char *const text_opened[2] = {
     "come: counsellors answer when they are on duty. If it is urgent, don't wait: call 112, or "
     "the SEJIWA line on 119 ext 8.\n"
     "Type /done any time to end the conversation with the counsellor.",
+    "Oke, percakapan ini saya teruskan ke konselor. Mulai sekarang pesan yang kamu tulis di sini "
+    "dibaca oleh konselor, bukan oleh saya, dan konselor akan membalas di sini. Saya tidak bisa "
+    "menjanjikan kapan balasannya datang: konselor membalas ketika sedang bertugas. Kalau "
+    "keadaanmu mendesak, jangan menunggu: telepon 112, atau layanan SEJIWA di 119 ext 8.\n"
+    "Ketik /selesai kapan saja untuk mengakhiri percakapan dengan konselor.",
 };
 
 static const char *const text_paused_open[2] = {
@@ -43,12 +49,14 @@ static const char *const text_paused_open[2] = {
     "type /continue to carry on.",
 };
 
-static const char *const text_reminder[2] = {
+static const char *const text_reminder[3] = {
     "Anda sedang terhubung dengan konselor: pesan Anda diteruskan kepada konselor, dan saya diam "
     "dulu. "
     "Ketik /selesai untuk mengakhiri percakapan dengan konselor.",
     "You're connected with a counsellor: your messages go to them, and I stay quiet. Type /done to "
     "end the conversation with the counsellor.",
+    "Kamu sedang terhubung dengan konselor: pesanmu diteruskan ke konselor, dan saya diam dulu. "
+    "Ketik /selesai untuk mengakhiri percakapan dengan konselor.",
 };
 
 static const char *const text_ended[2][2] = {
@@ -65,14 +73,21 @@ static const char *const text_ended[2][2] = {
      "coach, am back. Type /menu to see what I can do, or /talk to talk to a counsellor again."},
 };
 
+/* The casual form of text_ended[0][0] (register santai). */
+static const char *const text_ended_santai =
+    "Percakapan dengan konselor sudah kamu akhiri. Tidak ada lagi orang yang membaca chat ini; "
+    "saya, coach bimbing, kembali. Ketik /menu untuk melihat pilihan, atau /bicara kalau ingin "
+    "berbicara dengan konselor lagi.";
+
 static const char *const text_paused_close[2] = {
     "\n\nPercakapan kita sebelumnya (%s) masih dijeda: ketik /lanjut untuk meneruskannya.",
     "\n\nOur earlier conversation (%s) is still paused: type /continue to carry on.",
 };
 
-static const char *const text_forwarded[2] = {
+static const char *const text_forwarded[3] = {
     "\n\nPesan Anda juga sudah diteruskan kepada konselor.",
     "\n\nYour message has also been passed to the counsellor.",
+    "\n\nPesanmu juga sudah diteruskan ke konselor.",
 };
 
 static const char *const label_end[2] = {"Akhiri percakapan", "End the conversation"};
@@ -134,7 +149,7 @@ static int reply_of(const char *text, const char *fmt, const char *arg, int li, 
 int handoff_reminder(int li, struct outmsg *m)
 {
     li = li == 1;
-    return reply_of(text_reminder[li], NULL, NULL, li, 1, m);
+    return reply_of(text_reminder[SAPAAN_LI(li)], NULL, NULL, li, 1, m);
 }
 
 int handoff_distress_reply(int li, struct outmsg *m)
@@ -143,7 +158,7 @@ int handoff_distress_reply(int li, struct outmsg *m)
     li = li == 1;
     int rc = safety_reply(li, NULL, &hit);
     if (rc == BB_OK)
-        rc = reply_of(hit.text, "%s", text_forwarded[li], li, 0, m);
+        rc = reply_of(hit.text, "%s", text_forwarded[SAPAAN_LI(li)], li, 0, m);
     outmsg_clear(&hit);
     return rc;
 }
@@ -174,7 +189,7 @@ int handoff_open(struct store *st, const struct store_person *p, const char *rea
         return rc;
     bb_log(BB_LOG_INFO, "handoff", "opened %" PRId64 " for person %" PRId64 " (%s)", id, p->id,
            reason);
-    return reply_of(text_opened[li], text_paused_open[li], paused, li, 1, reply);
+    return reply_of(text_opened[SAPAAN_LI(li)], text_paused_open[li], paused, li, 1, reply);
 }
 
 int handoff_end_by_person(struct store *st, const struct store_person *p, int64_t id,
@@ -190,7 +205,8 @@ int handoff_end_by_person(struct store *st, const struct store_person *p, int64_
     }
     if (rc != BB_OK)
         return rc;
-    return reply_of(text_ended[0][li], text_paused_close[li], paused, li, 0, reply);
+    return reply_of(SAPAAN_LI(li) == 2 ? text_ended_santai : text_ended[0][li],
+                    text_paused_close[li], paused, li, 0, reply);
 }
 
 int handoff_keep(struct store *st, int64_t id, const char *text, int64_t now)

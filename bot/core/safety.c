@@ -8,6 +8,7 @@
  */
 #include "bot/core/safety.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -345,7 +346,7 @@ int safety_screen(const struct safety *s, const char *text, int *rule)
 
 /* ---- replies ----------------------------------------------------------- */
 
-static const char *const text_hit[2] = {
+static const char *const text_hit[3] = {
     "Terima kasih sudah mau bercerita. Kedengarannya Anda sedang menanggung hal yang sangat berat, "
     "dan Anda tidak harus menanggungnya sendirian.\n"
     "- Bila Anda merasa dapat menyakiti diri sendiri atau sedang dalam bahaya, telepon 112 "
@@ -357,6 +358,12 @@ static const char *const text_hit[2] = {
     "- If you feel you might hurt yourself or you are in danger, call 112 now.\n"
     "- To talk to a counsellor, call the SEJIWA line on 119 ext 8.\n"
     "You can also choose to talk to someone at your office.",
+    "Terima kasih sudah mau bercerita. Kedengarannya kamu sedang menanggung hal yang sangat berat, "
+    "dan kamu tidak harus menanggungnya sendirian.\n"
+    "- Bila kamu merasa bisa menyakiti diri sendiri atau sedang dalam bahaya, telepon 112 "
+    "sekarang.\n"
+    "- Untuk berbicara dengan konselor, hubungi layanan SEJIWA di 119 ext 8.\n"
+    "Kamu juga bisa memilih untuk berbicara dengan seseorang di kantormu.",
 };
 
 static const char *const text_paused[2] = {
@@ -368,19 +375,23 @@ static const char *const text_paused[2] = {
 
 static const char *const label_talk[2] = {"Bicara dengan orang", "Talk to a person"};
 
-static const char *const text_talk[2] = {
+static const char *const text_talk[3] = {
     "Saat ini belum ada konselor yang membaca percakapan ini, dan saya tidak memberi tahu siapa "
     "pun tanpa izin Anda. Yang dapat Anda hubungi sekarang:\n",
     "Right now no counsellor reads this chat, and I have not told anyone without your "
     "permission. People you can reach now:\n",
+    "Saat ini belum ada konselor yang membaca percakapan ini, dan saya tidak memberi tahu siapa "
+    "pun tanpa izinmu. Yang bisa kamu hubungi sekarang:\n",
 };
 
-static const char *const text_talk_mentor[2] = {
+static const char *const text_talk_mentor[3] = {
     "- mentor Anda, %s, atau bagian SDM di kantor Anda\n",
-    "- your mentor, %s, or HR at your office\n"};
-static const char *const text_talk_hr[2] = {"- bagian SDM di kantor Anda, atau atasan yang Anda "
+    "- your mentor, %s, or HR at your office\n", "- mentormu, %s, atau bagian SDM di kantormu\n"};
+static const char *const text_talk_hr[3] = {"- bagian SDM di kantor Anda, atau atasan yang Anda "
                                             "percayai\n",
-                                            "- HR at your office, or a manager you trust\n"};
+                                            "- HR at your office, or a manager you trust\n",
+                                            "- bagian SDM di kantormu, atau atasan yang kamu "
+                                            "percayai\n"};
 static const char *const text_talk_lines[2] = {
     "- layanan SEJIWA: telepon 119 ext 8\n- keadaan darurat: 112",
     "- the SEJIWA line: call 119 ext 8\n- in an emergency: 112",
@@ -392,7 +403,7 @@ int safety_reply(int lang, const char *paused, struct outmsg *m)
     int l0 = lang == 1 ? 1 : 0;
     memset(m, 0, sizeof(*m));
     bb_buf_init(&b, 8192);
-    bb_buf_puts(&b, text_hit[l0]);
+    bb_buf_puts(&b, text_hit[SAPAAN_LI(l0)]);
     if (paused && paused[0] && lang >= 0)
         bb_buf_printf(&b, text_paused[l0], paused);
     if (lang < 0) { /* someone we do not know yet: both languages */
@@ -419,11 +430,11 @@ int safety_talk_reply(int lang, const char *mentor, struct outmsg *m)
     int l = lang == 1 ? 1 : 0;
     memset(m, 0, sizeof(*m));
     bb_buf_init(&b, 8192);
-    bb_buf_puts(&b, text_talk[l]);
+    bb_buf_puts(&b, text_talk[SAPAAN_LI(l)]);
     if (mentor && mentor[0])
-        bb_buf_printf(&b, text_talk_mentor[l], mentor);
+        bb_buf_printf(&b, text_talk_mentor[SAPAAN_LI(l)], mentor);
     else
-        bb_buf_puts(&b, text_talk_hr[l]);
+        bb_buf_puts(&b, text_talk_hr[SAPAAN_LI(l)]);
     bb_buf_puts(&b, text_talk_lines[l]);
     return (m->text = bb_buf_take(&b)) ? BB_OK : BB_ENOMEM;
 }

@@ -468,8 +468,23 @@ static const char *tx(struct run *R, const struct flow_text *t)
     return s ? s : t->t[0] ? t->t[0] : "";
 }
 
+/* The casual forms (register "santai", docs/coaching.md) of the texts
+ * above that address the person; the others read the same in both. */
+static const char *const sys_santai[sizeof(sys) / sizeof(sys[0])] = {
+    [T_MENU] = "Apa yang ingin kamu bahas?",
+    [T_GAVE_UP] = "Maaf, saya belum bisa memahami jawabanmu. Kita berhenti di sini dulu; ketik "
+                  "/menu untuk mencoba lagi.",
+    [T_REMIND] = "Masih ada pertanyaan yang menunggu jawabanmu:",
+    [T_TOO_LONG] = "Jawabanmu %zu karakter, sedangkan di sini batasnya %d karakter. Tolong "
+                   "dipersingkat sedikit, lalu dikirim lagi. Jawabanmu sebelumnya tidak hilang.",
+    [T_SWITCH] = "\"%s\" belum selesai. Kamu mau meninggalkannya dan memulai \"%s\"? Jawaban "
+                 "yang sudah diberikan tidak disimpan.",
+};
+
 static const char *systx(struct run *R, int which)
 {
+    if (R->lang == 0 && R->ctx->casual && sys_santai[which])
+        return sys_santai[which];
     return sys[which][R->lang];
 }
 

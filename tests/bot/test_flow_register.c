@@ -243,6 +243,25 @@ static void test_sapaan(void **state)
     assert_true(strlen(tiny) < sizeof(tiny));
 }
 
+/* The C texts' pairs: the formal text unless the instance is santai; the
+ * table index moves to the casual column only for Indonesian. */
+static void test_c_register(void **state)
+{
+    static const char *const t[3] = {"Cuti Anda", "Your leave", "Cutimu"};
+    (void)state;
+    sapaan_set_casual(0);
+    assert_string_equal(SAPAAN_REG("Anda sudah", "kamu sudah"), "Anda sudah");
+    assert_string_equal(t[SAPAAN_LI(0)], "Cuti Anda");
+    assert_string_equal(t[SAPAAN_LI(1)], "Your leave");
+    sapaan_set_casual(7);
+    assert_int_equal(sapaan_casual(), 1);
+    assert_string_equal(SAPAAN_REG("Anda sudah", "kamu sudah"), "kamu sudah");
+    assert_string_equal(t[SAPAAN_LI(0)], "Cutimu");
+    assert_string_equal(t[SAPAAN_LI(1)], "Your leave");
+    sapaan_set_casual(0);
+    assert_int_equal(sapaan_casual(), 0);
+}
+
 TFX_MAIN(cmocka_unit_test(test_rules), cmocka_unit_test(test_loader_line_column),
          cmocka_unit_test(test_casual_required), cmocka_unit_test(test_engine_variant),
-         cmocka_unit_test(test_sapaan))
+         cmocka_unit_test(test_sapaan), cmocka_unit_test(test_c_register))

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 #include "bot/base/cal.h"
 #include "bot/base/tz.h"
 #include "bot/core/alert.h"
@@ -495,20 +496,27 @@ static int find_giver(const struct domain_ctx *d, const struct store_person *p, 
         if (rc != BB_OK)
             return rc;
         if (giver->id == p->id)
-            return tell(d, p->id,
-                        "Itu NIP Anda sendiri. Tulis nama atau NIP rekan yang ingin Anda mintai "
-                        "umpan balik; ketik /umpanbalik untuk mencoba lagi.",
-                        "That is your own NIP. Give a colleague's name or NIP; type /feedback to "
-                        "try again.");
+            return tell(
+                d, p->id,
+                SAPAAN_REG("Itu NIP Anda sendiri. Tulis nama atau NIP rekan yang ingin Anda mintai "
+                           "umpan balik; ketik /umpanbalik untuk mencoba lagi.",
+                           "Itu NIP kamu sendiri. Tulis nama atau NIP rekan yang ingin kamu mintai "
+                           "umpan balik; ketik /umpanbalik untuk mencoba lagi."),
+                "That is your own NIP. Give a colleague's name or NIP; type /feedback to "
+                "try again.");
         *found = 1;
         return BB_OK;
     }
     if (bb_utf8_len(q) < 3)
-        return tell(d, p->id,
-                    "Tulis minimal 3 huruf dari nama rekan Anda, atau NIP-nya. Ketik /umpanbalik "
-                    "untuk mencoba lagi.",
-                    "Type at least 3 letters of your colleague's name, or their NIP. Type "
-                    "/feedback to try again.");
+        return tell(
+            d, p->id,
+            SAPAAN_REG(
+                "Tulis minimal 3 huruf dari nama rekan Anda, atau NIP-nya. Ketik /umpanbalik "
+                "untuk mencoba lagi.",
+                "Tulis minimal 3 huruf dari nama rekanmu, atau NIP-nya. Ketik /umpanbalik "
+                "untuk mencoba lagi."),
+            "Type at least 3 letters of your colleague's name, or their NIP. Type "
+            "/feedback to try again.");
     rc = store_coaching_find_colleagues(d->st, p->id, p->unit, q, cand, 5, &n);
     if (rc == BB_EINVAL)
         n = 0;
@@ -613,12 +621,15 @@ static int act_feedback_find(const struct domain_ctx *d, const struct store_pers
         if (rc != BB_OK)
             return rc;
         if (cand[0].id == p->id) {
-            resultf(d, p, "none", "Itu NIP Anda sendiri.%s", "That is your own NIP.%s", "");
+            resultf(d, p, "none", SAPAAN_REG("Itu NIP Anda sendiri.%s", "Itu NIP kamu sendiri.%s"),
+                    "That is your own NIP.%s", "");
             return BB_OK;
         }
         n = 1;
     } else if (bb_utf8_len(q) < 3) {
-        resultf(d, p, "none", "Tulis minimal 3 huruf dari nama rekan Anda, atau NIP-nya.%s",
+        resultf(d, p, "none",
+                SAPAAN_REG("Tulis minimal 3 huruf dari nama rekan Anda, atau NIP-nya.%s",
+                           "Tulis minimal 3 huruf dari nama rekanmu, atau NIP-nya.%s"),
                 "Type at least 3 letters of your colleague's name, or their NIP.%s", "");
         return BB_OK;
     } else {
@@ -703,12 +714,15 @@ static int act_feedback_request(const struct domain_ctx *d, const struct store_p
     }
     rc = store_coaching_feedback_ask(d->st, p->id, g.id, topic ? topic : "", d->now, NULL);
     if (rc == BB_EEXIST) {
-        return tellf(d, p->id,
-                     "Anda sudah meminta umpan balik dari %s dan jawabannya belum masuk. Saya "
-                     "kabari begitu beliau menjawab.",
-                     "You have already asked %s for feedback and the answer is not in yet. I'll "
-                     "tell you as soon as they reply.",
-                     g.name);
+        return tellf(
+            d, p->id,
+            SAPAAN_REG("Anda sudah meminta umpan balik dari %s dan jawabannya belum masuk. Saya "
+                       "kabari begitu beliau menjawab.",
+                       "Kamu sudah meminta umpan balik dari %s dan jawabannya belum masuk. Saya "
+                       "kabari begitu dia menjawab."),
+            "You have already asked %s for feedback and the answer is not in yet. I'll "
+            "tell you as soon as they reply.",
+            g.name);
     }
     if (rc != BB_OK)
         return store_result(rc, "feedback_request");
@@ -716,9 +730,12 @@ static int act_feedback_request(const struct domain_ctx *d, const struct store_p
         (rc = core_start_flow(d->core, p->id, "feedback.expire", d->now + FEEDBACK_TTL + 60)) !=
             BB_OK)
         return rc;
-    return tellf(d, p->id,
-                 "Permintaan Anda sudah saya kirim kepada %s. Saya kabari begitu beliau menjawab.",
-                 "I've sent your request to %s. I'll let you know as soon as they reply.", g.name);
+    return tellf(
+        d, p->id,
+        SAPAAN_REG(
+            "Permintaan Anda sudah saya kirim kepada %s. Saya kabari begitu beliau menjawab.",
+            "Permintaanmu sudah saya kirim ke %s. Saya kabari begitu dia menjawab."),
+        "I've sent your request to %s. I'll let you know as soon as they reply.", g.name);
 }
 
 static int act_feedback_give(const struct domain_ctx *d, const struct store_person *p,
@@ -757,7 +774,9 @@ static int act_feedback_give(const struct domain_ctx *d, const struct store_pers
     } else {
         bb_snprintf(
             mid, cap,
-            "Umpan balik untuk Anda dari %s%s:\nYang sudah baik: %s\nYang bisa lebih baik: %s",
+            SAPAAN_REG(
+                "Umpan balik untuk Anda dari %s%s:\nYang sudah baik: %s\nYang bisa lebih baik: %s",
+                "Umpan balik untukmu dari %s%s:\nYang sudah baik: %s\nYang bisa lebih baik: %s"),
             who_id, about_id, well, better);
         bb_snprintf(men, cap,
                     "Feedback for you from %s%s:\nWhat went well: %s\nWhat could be better: %s",
@@ -791,12 +810,15 @@ static int act_feedback_decline(const struct domain_ctx *d, const struct store_p
         return BB_OK; /* no longer waiting */
     if (rc != BB_OK)
         return rc;
-    return tellf(d, r.asker_id,
-                 "%s belum dapat memberi umpan balik tentang \"%s\" kali ini. Anda dapat meminta "
-                 "rekan lain, atau memintanya lagi nanti, dengan /umpanbalik.",
-                 "%s can't give feedback on \"%s\" this time. You can ask someone else, or ask "
-                 "again later, with /feedback.",
-                 p->name, r.topic);
+    return tellf(
+        d, r.asker_id,
+        SAPAAN_REG("%s belum dapat memberi umpan balik tentang \"%s\" kali ini. Anda dapat meminta "
+                   "rekan lain, atau memintanya lagi nanti, dengan /umpanbalik.",
+                   "%s belum bisa memberi umpan balik tentang \"%s\" kali ini. Kamu bisa meminta "
+                   "rekan lain, atau memintanya lagi nanti, dengan /umpanbalik."),
+        "%s can't give feedback on \"%s\" this time. You can ask someone else, or ask "
+        "again later, with /feedback.",
+        p->name, r.topic);
 }
 
 /* Requests unanswered for FEEDBACK_TTL are closed as expired and the asker
@@ -820,13 +842,18 @@ static int act_feedback_expire(const struct domain_ctx *d, const struct store_pe
         if (rc == BB_OK)
             rc = store_person_by_id(d->st, r.giver_id, &g);
         if (rc == BB_OK)
-            rc = tellf(d, p->id,
-                       "%s belum menjawab permintaan umpan balik Anda tentang \"%s\" dalam 7 hari, "
-                       "jadi permintaan itu saya tutup. Anda dapat memintanya lagi, atau meminta "
-                       "rekan lain, dengan /umpanbalik.",
-                       "%s did not answer your request for feedback on \"%s\" within 7 days, so "
-                       "I have closed it. You can ask again, or ask someone else, with /feedback.",
-                       g.name, r.topic);
+            rc = tellf(
+                d, p->id,
+                SAPAAN_REG(
+                    "%s belum menjawab permintaan umpan balik Anda tentang \"%s\" dalam 7 hari, "
+                    "jadi permintaan itu saya tutup. Anda dapat memintanya lagi, atau meminta "
+                    "rekan lain, dengan /umpanbalik.",
+                    "%s belum menjawab permintaan umpan balikmu tentang \"%s\" dalam 7 hari, "
+                    "jadi permintaan itu saya tutup. Kamu bisa memintanya lagi, atau meminta "
+                    "rekan lain, dengan /umpanbalik."),
+                "%s did not answer your request for feedback on \"%s\" within 7 days, so "
+                "I have closed it. You can ask again, or ask someone else, with /feedback.",
+                g.name, r.topic);
         if (rc != BB_OK)
             return rc;
     }

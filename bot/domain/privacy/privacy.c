@@ -7,6 +7,7 @@
  */
 #include "bot/domain/privacy/privacy.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 #include "bot/base/cal.h"
 #include "bot/core/core.h"
 #include "bot/core/outmsg.h"
@@ -18,10 +19,12 @@
 
 /* ---- texts ------------------------------------------------------------------ */
 
-static const char *const text_export_caption[2] = {
+static const char *const text_export_caption[3] = {
     "Ini semua data tentang Anda yang disimpan bimbing, dalam satu berkas JSON. Mohon disimpan "
     "dengan baik: isinya bersifat pribadi.",
     "Here is everything bimbing stores about you, in one JSON file. Keep it safe: it is personal.",
+    "Ini semua data tentang kamu yang disimpan bimbing, dalam satu berkas JSON. Tolong simpan "
+    "baik-baik: isinya bersifat pribadi.",
 };
 static const char *const text_export_about[2] = {
     "Ekspor data pribadi dari bimbing (hak akses menurut UU 27/2022). Isinya: profil, identitas "
@@ -33,12 +36,15 @@ static const char *const text_export_about[2] = {
     "reflections, feedback, mentoring, messages, reminders, and the log of HR actions about you. "
     "Times are Unix seconds (UTC).",
 };
-static const char *const text_export_too_big[2] = {
+static const char *const text_export_too_big[3] = {
     "Maaf, data Anda terlalu besar untuk dikirim sebagai berkas di chat (lebih dari 2 MiB). "
     "Mintalah bagian SDM mengekspornya untuk Anda; mereka dapat melakukannya dengan perintah "
     "ekspor.",
     "Sorry, your data is too large to send as a file in the chat (more than 2 MiB). Ask HR to "
     "export it for you; they can do so with the export command.",
+    "Maaf, datamu terlalu besar untuk dikirim sebagai berkas di chat (lebih dari 2 MiB). "
+    "Minta bagian SDM mengekspornya untukmu; mereka bisa melakukannya dengan perintah "
+    "ekspor.",
 };
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -108,12 +114,12 @@ static int act_export(const struct domain_ctx *d, const struct store_person *p, 
         return BB_ENOMEM;
     cal_format_iso(cal_floor_div(d->now, 86400), date, sizeof(date));
     bb_snprintf(name, sizeof(name), "bimbing-data-%s.json", date);
-    rc = outmsg_encode_doc(name, "application/json", json, strlen(json), text_export_caption[li],
-                           &body);
+    rc = outmsg_encode_doc(name, "application/json", json, strlen(json),
+                           text_export_caption[SAPAAN_LI(li)], &body);
     if (rc == BB_ELIMIT) {
         free(json);
         bb_log(BB_LOG_WARN, "privacy", "an export did not fit in a chat document");
-        return send2(d, p->id, text_export_too_big[0], text_export_too_big[1]);
+        return send2(d, p->id, text_export_too_big[SAPAAN_LI(0)], text_export_too_big[1]);
     }
     if (rc == BB_OK && d->core)
         rc = core_send_body(d->core, p->id, body, STORE_PRIO_LIVE, 0);
@@ -140,24 +146,34 @@ static int act_erase(const struct domain_ctx *d, const struct store_person *p, c
     for (int l = 0; l < 2; l++)
         local_time(d, p, e.due_at, l, when[l], sizeof(when[l]));
     if (e.state == STORE_ERASURE_HELD) {
-        bb_snprintf(id, sizeof(id),
-                    "Permintaan penghapusan data Anda sudah tercatat, tetapi sedang ditunda oleh "
-                    "bagian SDM. Alasannya: %s",
-                    e.reason);
+        bb_snprintf(
+            id, sizeof(id),
+            SAPAAN_REG(
+                "Permintaan penghapusan data Anda sudah tercatat, tetapi sedang ditunda oleh "
+                "bagian SDM. Alasannya: %s",
+                "Permintaan penghapusan datamu sudah tercatat, tetapi sedang ditunda oleh "
+                "bagian SDM. Alasannya: %s"),
+            e.reason);
         bb_snprintf(en, sizeof(en),
                     "Your erasure request is already recorded, but HR has put it on hold. "
                     "The reason: %s",
                     e.reason);
     } else {
         int64_t hours = (e.due_at - d->now + 3599) / 3600;
-        bb_snprintf(id, sizeof(id),
-                    "%s Semua data Anda akan dihapus pada %s (dalam %" PRId64
-                    " jam). Sampai saat itu Anda masih dapat memakai /ekspor untuk menyimpan "
-                    "salinannya. Setelah dihapus, data tidak dapat dikembalikan, dan Anda perlu "
-                    "kode undangan baru untuk memakai bimbing lagi.",
-                    created ? "Permintaan Anda sudah tercatat."
-                            : "Permintaan Anda sudah tercatat sebelumnya.",
-                    when[0], hours);
+        bb_snprintf(
+            id, sizeof(id),
+            SAPAAN_REG("%s Semua data Anda akan dihapus pada %s (dalam %" PRId64
+                       " jam). Sampai saat itu Anda masih dapat memakai /ekspor untuk menyimpan "
+                       "salinannya. Setelah dihapus, data tidak dapat dikembalikan, dan Anda perlu "
+                       "kode undangan baru untuk memakai bimbing lagi.",
+                       "%s Semua datamu akan dihapus pada %s (dalam %" PRId64
+                       " jam). Sampai saat itu kamu masih bisa memakai /ekspor untuk menyimpan "
+                       "salinannya. Setelah dihapus, data tidak bisa dikembalikan, dan kamu perlu "
+                       "kode undangan baru untuk memakai bimbing lagi."),
+            created ? SAPAAN_REG("Permintaan Anda sudah tercatat.", "Permintaanmu sudah tercatat.")
+                    : SAPAAN_REG("Permintaan Anda sudah tercatat sebelumnya.",
+                                 "Permintaanmu sudah tercatat sebelumnya."),
+            when[0], hours);
         bb_snprintf(en, sizeof(en),
                     "%s All your data will be erased on %s (in %" PRId64
                     " hours). Until then you can still use /export to keep a copy. Once erased, it "
@@ -204,11 +220,16 @@ int privacy_erasure_hold(const struct domain_ctx *d, int64_t id, const char *act
     bb_snprintf(detail, sizeof(detail), "request %" PRId64 ": %s", id, reason);
     if (rc == BB_OK)
         rc = store_audit(d->st, actor, "erasure.hold", e.person_id, detail, d->now);
-    bb_snprintf(tid, sizeof(tid),
-                "Kabar tentang permintaan penghapusan data Anda: bagian SDM menundanya. Alasannya: "
-                "%s\nData Anda belum dihapus. Anda akan diberi tahu bila penundaan ini dicabut. "
-                "Ada pertanyaan? Hubungi bagian SDM.",
-                reason);
+    bb_snprintf(
+        tid, sizeof(tid),
+        SAPAAN_REG(
+            "Kabar tentang permintaan penghapusan data Anda: bagian SDM menundanya. Alasannya: "
+            "%s\nData Anda belum dihapus. Anda akan diberi tahu bila penundaan ini dicabut. "
+            "Ada pertanyaan? Hubungi bagian SDM.",
+            "Kabar tentang permintaan penghapusan datamu: bagian SDM menundanya. Alasannya: "
+            "%s\nDatamu belum dihapus. Kamu akan diberi tahu kalau penundaan ini dicabut. "
+            "Ada pertanyaan? Hubungi bagian SDM."),
+        reason);
     bb_snprintf(ten, sizeof(ten),
                 "News about your erasure request: HR has put it on hold. The reason: %s\nYour "
                 "data has not been erased. You will be told when the hold is lifted. Questions? "
@@ -251,8 +272,12 @@ int privacy_erasure_release(const struct domain_ctx *d, int64_t id, const char *
         local_time(d, &p, e.due_at > d->now ? e.due_at : d->now, l, when[l], sizeof(when[l]));
     bb_snprintf(
         tid, sizeof(tid),
-        "Penundaan permintaan penghapusan data Anda sudah dicabut. Semua data Anda akan dihapus "
-        "%s%s.",
+        SAPAAN_REG(
+            "Penundaan permintaan penghapusan data Anda sudah dicabut. Semua data Anda akan "
+            "dihapus "
+            "%s%s.",
+            "Penundaan permintaan penghapusan datamu sudah dicabut. Semua datamu akan dihapus "
+            "%s%s."),
         e.due_at > d->now ? "pada " : "sekarang, ", when[0]);
     bb_snprintf(ten, sizeof(ten),
                 "The hold on your erasure request has been lifted. All your data will be erased "
@@ -308,12 +333,14 @@ int privacy_erasure_json(const struct domain_ctx *d, cJSON **out)
 
 /* ---- carrying out --------------------------------------------------------------- */
 
-static const char *const text_erased[2] = {
+static const char *const text_erased[3] = {
     "Semua data Anda sudah dihapus dari bimbing, sesuai permintaan Anda. Terima kasih sudah "
     "memakai "
     "bimbing. Bila suatu saat ingin kembali, minta kode undangan baru ke bagian SDM.",
     "All your data has been erased from bimbing, as you asked. Thank you for using bimbing. If "
     "you ever want to come back, ask HR for a new invite code.",
+    "Semua datamu sudah dihapus dari bimbing, sesuai permintaanmu. Makasih sudah memakai "
+    "bimbing. Kalau suatu saat ingin kembali, minta kode undangan baru ke bagian SDM.",
 };
 
 /* One request: the erasure and a last message to the chat it came from,
@@ -335,7 +362,8 @@ static int erase_one(const struct domain_ctx *d, int64_t id)
     if (rc)
         return rc;
     rc = store_erasure_run(d->st, id, d->now);
-    if (rc == BB_OK && channel[0] && (rc = outmsg_encode_text(text_erased[li], &body)) == BB_OK)
+    if (rc == BB_OK && channel[0] &&
+        (rc = outmsg_encode_text(text_erased[SAPAAN_LI(li)], &body)) == BB_OK)
         rc = store_outbox_put(d->st, 0, channel, ext, STORE_PRIO_LIVE, body, 0, NULL);
     free(body);
     if (rc == BB_OK)

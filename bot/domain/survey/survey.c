@@ -24,6 +24,7 @@
 #include "bot/domain/survey/survey_int.h"
 #include "bot/core/core.h"
 #include "bot/base/cal.h"
+#include "bot/base/sapaan.h"
 #include "bot/domain/people/people_segment.h"
 
 #include <inttypes.h>
@@ -32,22 +33,28 @@
 
 /* ---- texts ---------------------------------------------------------------- */
 
-static const char *const text_remind_inflow[2] = {
+static const char *const text_remind_inflow[3] = {
     "Pengingat: survei dari bagian SDM masih menunggu jawaban Anda (lihat pertanyaan di atas). "
     "Jawaban Anda anonim.",
     "Reminder: the HR survey is still waiting for your answer (see the question above). "
     "Your answers are anonymous.",
+    "Pengingat: survei dari bagian SDM masih menunggu jawabanmu (lihat pertanyaan di atas). "
+    "Jawabanmu anonim.",
 };
-static const char *const text_remind_restart[2] = {
+static const char *const text_remind_restart[3] = {
     "Pengingat: survei singkat dari bagian SDM belum Anda jawab. Jawaban Anda anonim. Kita mulai "
     "lagi dari awal.",
     "Reminder: you have not answered the short HR survey yet. Your answers are anonymous. Let's "
     "start again.",
+    "Pengingat: survei singkat dari bagian SDM belum kamu jawab. Jawabanmu anonim. Kita mulai "
+    "lagi dari awal.",
 };
-static const char *const text_closed[2] = {
+static const char *const text_closed[3] = {
     "Survei ini sudah ditutup. Terima kasih atas waktu Anda; jawaban yang belum selesai tidak "
     "disimpan.",
     "This survey has now closed. Thank you for your time; unfinished answers were not kept.",
+    "Survei ini sudah ditutup. Makasih atas waktumu; jawaban yang belum selesai tidak "
+    "disimpan.",
 };
 static const char *const text_bidi[2] = {
     "Maaf, pesan siaran ini berisi karakter tak terlihat yang membalik arah teks. Mohon ketik "
@@ -454,10 +461,11 @@ static int tx_end(struct store *st, int rc)
     return rc;
 }
 
-static int send_note(const struct domain_ctx *d, int64_t person_id, const char *const t[2],
+static int send_note(const struct domain_ctx *d, int64_t person_id, const char *const t[3],
                      int64_t wave_id)
 {
-    int rc = core_send_text(d->core, person_id, t, STORE_PRIO_BULK, -wave_id);
+    const char *const tt[2] = {t[SAPAAN_LI(0)], t[1]}; /* {id or id_santai, en} */
+    int rc = core_send_text(d->core, person_id, tt, STORE_PRIO_BULK, -wave_id);
     return rc == BB_ENOTFOUND ? BB_OK : rc;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "bot/domain/work/work.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 #include "bot/base/cal.h"
 #include "bot/core/core.h"
 #include "bot/core/worktime.h"
@@ -58,10 +59,14 @@ static int act_leave(const struct domain_ctx *d, const struct store_person *p, c
     for (int li = 0; li < 2; li++)
         work_format_day(day, li, dayt[li], sizeof(dayt[li]));
     if (!core_work_on(d->core)) {
-        bb_snprintf(id, sizeof(id),
-                    "Baik, selamat cuti. Sampai %s saya tidak mengirim check-in maupun pengingat. "
-                    "Ketik /cuti batal bila Anda kembali lebih awal.",
-                    dayt[0]);
+        bb_snprintf(
+            id, sizeof(id),
+            SAPAAN_REG(
+                "Baik, selamat cuti. Sampai %s saya tidak mengirim check-in maupun pengingat. "
+                "Ketik /cuti batal bila Anda kembali lebih awal.",
+                "Oke, selamat cuti. Sampai %s saya tidak mengirim check-in maupun pengingat. "
+                "Ketik /cuti batal kalau kamu kembali lebih awal."),
+            dayt[0]);
         bb_snprintf(en, sizeof(en),
                     "Enjoy your leave. Until %s I won't send check-ins or reminders. Type /leave "
                     "cancel if you are back earlier.",
@@ -72,10 +77,13 @@ static int act_leave(const struct domain_ctx *d, const struct store_person *p, c
         return rc;
     for (int li = 0; li < 2; li++)
         work_format_when(core_person_zone(d->core, p->tz), back, li, backt[li], sizeof(backt[li]));
-    bb_snprintf(id, sizeof(id),
-                "Baik, selamat cuti. Sampai %s saya tidak mengirim check-in maupun pengingat; "
-                "kita lanjutkan lagi pada %s. Ketik /cuti batal bila Anda kembali lebih awal.",
-                dayt[0], backt[0]);
+    bb_snprintf(
+        id, sizeof(id),
+        SAPAAN_REG("Baik, selamat cuti. Sampai %s saya tidak mengirim check-in maupun pengingat; "
+                   "kita lanjutkan lagi pada %s. Ketik /cuti batal bila Anda kembali lebih awal.",
+                   "Oke, selamat cuti. Sampai %s saya tidak mengirim check-in maupun pengingat; "
+                   "kita lanjutkan lagi pada %s. Ketik /cuti batal kalau kamu kembali lebih awal."),
+        dayt[0], backt[0]);
     bb_snprintf(en, sizeof(en),
                 "Enjoy your leave. Until %s I won't send check-ins or reminders; we'll pick up "
                 "again on %s. Type /leave cancel if you are back earlier.",
@@ -93,14 +101,19 @@ static int act_leave_end(const struct domain_ctx *d, const struct store_person *
     if (rc != BB_OK)
         return rc;
     if (until == STORE_WORK_NO_LEAVE)
-        return tell(d, p, "Saat ini Anda tidak sedang cuti, jadi tidak ada yang diubah.",
+        return tell(d, p,
+                    SAPAAN_REG("Saat ini Anda tidak sedang cuti, jadi tidak ada yang diubah.",
+                               "Saat ini kamu tidak sedang cuti, jadi tidak ada yang diubah."),
                     "You are not on leave at the moment, so nothing was changed.");
     if ((rc = store_work_set_leave(d->st, p->id, STORE_WORK_NO_LEAVE, d->now)) != BB_OK)
         return rc;
-    return tell(d, p,
-                "Selamat datang kembali. Cuti Anda sudah saya akhiri; check-in dan pengingat "
-                "berjalan lagi seperti biasa.",
-                "Welcome back. Your leave has ended; check-ins and reminders are back as usual.");
+    return tell(
+        d, p,
+        SAPAAN_REG("Selamat datang kembali. Cuti Anda sudah saya akhiri; check-in dan pengingat "
+                   "berjalan lagi seperti biasa.",
+                   "Selamat datang kembali. Cutimu sudah saya akhiri; check-in dan pengingat "
+                   "berjalan lagi seperti biasa."),
+        "Welcome back. Your leave has ended; check-ins and reminders are back as usual.");
 }
 
 static int person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)
