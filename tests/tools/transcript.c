@@ -880,6 +880,10 @@ static void directive(struct tr *t, int line, const char *s)
         argv[n++] = t->db;
         argv[n++] = "--flows";
         argv[n++] = t->flows;
+        if (t->config[0]) { /* the instance's configuration, as HR's command has it */
+            argv[n++] = "--config";
+            argv[n++] = t->config;
+        }
         for (char *w = strtok(buf, " "); w && n < (int)BB_ARRAY_LEN(argv) - 1;
              w = strtok(NULL, " "))
             argv[n++] = w;

@@ -385,7 +385,10 @@ static int contact_line(const struct domain_ctx *d, const struct store_person *o
     char handle[64], who[160]; /* Indonesian names them as the register does */
     char called[64];
     first_name(other, called, sizeof(called));
-    sapaan_name(sapaan_gender(other->gender, other->nip), called, who, sizeof(who));
+    if (sapaan_casual())
+        bb_strlcpy(who, called, sizeof(who)); /* santai: the first name alone */
+    else
+        sapaan_name(sapaan_gender(other->gender, other->nip), called, who, sizeof(who));
     int rc = store_identity_handle(d->st, other->id, "telegram", handle, sizeof(handle));
     if (rc == BB_OK) {
         bb_buf_printf(id, " Hubungi %s di Telegram: https://t.me/%s", who, handle);
@@ -401,8 +404,12 @@ static int contact_line(const struct domain_ctx *d, const struct store_person *o
     }
     if (rc != BB_ENOTFOUND)
         return rc;
-    bb_buf_printf(id, " Anda juga dapat mengirim pesan pertama kepada %s lewat saya: ketik /sapa.",
-                  who);
+    bb_buf_printf(
+        id,
+        SAPAAN_REG(" Anda juga dapat mengirim pesan pertama kepada %s lewat saya: ketik "
+                   "/sapa.",
+                   " Kamu juga bisa mengirim pesan pertama ke %s lewat saya: ketik /sapa."),
+        who);
     bb_buf_printf(en, " You can also send %s a first message through me: type /greet.", first);
     return BB_OK;
 }
@@ -434,13 +441,23 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
     const char *t2 = g2 == 'L' ? "Bapak " : g2 == 'P' ? "Ibu " : "";
     sapaan_name(g1, f1, s1, sizeof(s1));
     sapaan_name(g2, f2, s2, sizeof(s2));
+    if (sapaan_casual()) { /* santai: first names, no titles */
+        t1 = t2 = "";
+        bb_strlcpy(s1, f1, sizeof(s1));
+        bb_strlcpy(s2, f2, sizeof(s2));
+    }
     if (pr->intro_mentee_at) {
         got |= 1;
     } else {
         bb_buf_printf(&id,
-                      "Kabar baik, %s! Mulai sekarang Anda didampingi mentor %s%s (%s). "
-                      "Keahlian beliau: %s. Silakan sapa %s dan atur pertemuan pertama; catat "
-                      "setiap sesi dengan /sesi, dan akhiri mentoring kapan saja dengan /akhiri.",
+                      SAPAAN_REG("Kabar baik, %s! Mulai sekarang Anda didampingi mentor %s%s (%s). "
+                                 "Keahlian beliau: %s. Silakan sapa %s dan atur pertemuan "
+                                 "pertama; catat setiap sesi dengan /sesi, dan akhiri mentoring "
+                                 "kapan saja dengan /akhiri.",
+                                 "Kabar baik, %s! Mulai sekarang kamu didampingi mentor %s%s (%s). "
+                                 "Keahliannya: %s. Yuk sapa %s dan atur pertemuan pertama; catat "
+                                 "setiap sesi dengan /sesi, dan akhiri mentoring kapan saja dengan "
+                                 "/akhiri."),
                       s1, t2, mo.name, mo.unit[0] ? mo.unit : "-",
                       mo.strengths[0] ? mo.strengths : "-", s2);
         bb_buf_printf(&en,
@@ -459,9 +476,13 @@ int mentoring_send_intros(const struct domain_ctx *d, const struct store_pairing
         got |= 2;
     } else {
         bb_buf_printf(&id,
-                      "%s, Anda sekarang mentor bagi %s%s (%s). Tujuan pengembangan beliau: %s. "
-                      "Silakan sapa %s dan atur pertemuan pertama. Lihat daftar mentee Anda "
-                      "dengan /mentee dan catat sesi dengan /sesi.",
+                      SAPAAN_REG("%s, Anda sekarang mentor bagi %s%s (%s). Tujuan pengembangan "
+                                 "beliau: %s. Silakan sapa %s dan atur pertemuan pertama. Lihat "
+                                 "daftar mentee Anda dengan /mentee dan catat sesi dengan /sesi.",
+                                 "%s, kamu sekarang mentor bagi %s%s (%s). Tujuan "
+                                 "pengembangannya: %s. Yuk sapa %s dan atur pertemuan pertama. "
+                                 "Lihat daftar mentee kamu dengan /mentee dan catat sesi dengan "
+                                 "/sesi."),
                       s2, t1, me.name, me.unit[0] ? me.unit : "-", goals[0] ? goals : "-", s1);
         bb_buf_printf(&en,
                       "Hello %s, you are now the mentor of %s (%s). Development goals: %s. "
@@ -543,15 +564,17 @@ static int hr_end_tell(const struct domain_ctx *d, const struct store_pairing *p
         const struct store_person *to = side == 0 ? &a : &b;
         const struct store_person *other = side == 0 ? &b : &a;
         char g = sapaan_gender(other->gender, other->nip);
-        const char *title = g == 'L' ? "Bapak " : g == 'P' ? "Ibu " : "";
+        const char *title = sapaan_casual() ? "" : g == 'L' ? "Bapak " : g == 'P' ? "Ibu " : "";
         char why_id[320] = "", why_en[320] = "", buf_id[768], buf_en[768];
         if (share) {
             bb_snprintf(why_id, sizeof(why_id), " Alasannya: %s.", reason);
             bb_snprintf(why_en, sizeof(why_en), " The reason: %s.", reason);
         }
         bb_snprintf(buf_id, sizeof(buf_id),
-                    "Mentoring antara Anda dan %s%s telah diakhiri oleh bagian SDM.%s Terima kasih "
-                    "atas waktu dan kerja samanya.",
+                    SAPAAN_REG("Mentoring antara Anda dan %s%s telah diakhiri oleh bagian SDM.%s "
+                               "Terima kasih atas waktu dan kerja samanya.",
+                               "Mentoring antara kamu dan %s%s sudah diakhiri oleh bagian SDM.%s "
+                               "Terima kasih atas waktu dan kerja samanya."),
                     title, other->name, why_id);
         bb_snprintf(buf_en, sizeof(buf_en),
                     "The mentoring between you and %s was ended by HR.%s Thank you for your "
@@ -588,9 +611,12 @@ static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *
             continue; /* the one who ended it gets their own confirmation */
         if (leaving) {
             bb_snprintf(buf_id, sizeof(buf_id),
-                        "%s memutuskan untuk keluar dari program pendampingan, sehingga "
-                        "pendampingan Anda bersamanya berakhir. Terima kasih atas waktu dan "
-                        "kerja sama Anda.",
+                        SAPAAN_REG("%s memutuskan untuk keluar dari program pendampingan, "
+                                   "sehingga pendampingan Anda bersamanya berakhir. Terima kasih "
+                                   "atas waktu dan kerja sama Anda.",
+                                   "%s memutuskan untuk keluar dari program pendampingan, "
+                                   "jadi pendampinganmu bersamanya berakhir. Terima kasih "
+                                   "atas waktu dan kerja samamu."),
                         other->name);
             bb_snprintf(buf_en, sizeof(buf_en),
                         "%s has decided to leave the mentoring programme, so your mentoring "
@@ -598,8 +624,10 @@ static int end_and_tell(const struct domain_ctx *d, const struct store_pairing *
                         other->name);
         } else {
             bb_snprintf(buf_id, sizeof(buf_id),
-                        "%s telah mengakhiri mentoring Anda berdua. Terima kasih atas waktu dan "
-                        "kerja samanya.",
+                        SAPAAN_REG("%s telah mengakhiri mentoring Anda berdua. Terima kasih atas "
+                                   "waktu dan kerja samanya.",
+                                   "%s sudah mengakhiri mentoring kalian berdua. Terima kasih atas "
+                                   "waktu dan kerja samanya."),
                         other->name);
             bb_snprintf(buf_en, sizeof(buf_en),
                         "%s has ended your mentoring. Thank you for your time and work together.",
@@ -639,7 +667,11 @@ static int act_notify_mentor(const struct domain_ctx *d, const struct store_pers
         bb_log(BB_LOG_INFO, "mentoring", "notify_mentor: no mentor_share consent; not sent");
         return BB_OK;
     }
-    return mentoring_send_one(d, mentor, tid->valuestring, ten->valuestring);
+    /* the flow's casual variant in a santai instance (flow_load requires one
+     * for a text that addresses someone) */
+    const cJSON *tsa = cJSON_GetObjectItemCaseSensitive(text, "id_santai");
+    const char *t = sapaan_casual() && cJSON_IsString(tsa) ? tsa->valuestring : tid->valuestring;
+    return mentoring_send_one(d, mentor, t, ten->valuestring);
 }
 
 /* mentor_summary: after a check-in, mood and whether help is wanted (never
@@ -668,7 +700,8 @@ static int act_mentor_summary(const struct domain_ctx *d, const struct store_per
     }
     int h = cJSON_IsTrue(help);
     bb_snprintf(bid, sizeof(bid), "Ringkasan check-in %s: %s, %s.", p->name, mid,
-                h ? "meminta bantuan Anda" : "tidak meminta bantuan");
+                h ? SAPAAN_REG("meminta bantuan Anda", "meminta bantuanmu")
+                  : "tidak meminta bantuan");
     bb_snprintf(ben, sizeof(ben), "Check-in summary for %s: %s, %s.", p->name, men,
                 h ? "asks for your help" : "no help needed");
     return mentoring_send_one(d, mentor, bid, ben);
@@ -689,14 +722,17 @@ static int act_mentees_list(const struct domain_ctx *d, const struct store_perso
     bb_buf_init(&en, TEXT_CAP);
     if (n == 0) {
         bb_buf_puts(&id, strcmp(p->role, "mentor") == 0
-                             ? "Anda belum memiliki mentee. Bagian SDM akan mengabari Anda saat "
-                               "Anda dipasangkan."
-                             : "Anda belum memiliki mentee. Daftar ini untuk mentor.");
+                             ? SAPAAN_REG("Anda belum memiliki mentee. Bagian SDM akan mengabari "
+                                          "Anda saat Anda dipasangkan.",
+                                          "Kamu belum punya mentee. Bagian SDM akan mengabari "
+                                          "kamu saat kamu dipasangkan.")
+                             : SAPAAN_REG("Anda belum memiliki mentee. Daftar ini untuk mentor.",
+                                          "Kamu belum punya mentee. Daftar ini untuk mentor."));
         bb_buf_puts(&en, strcmp(p->role, "mentor") == 0
                              ? "You have no mentees yet. HR will let you know when you are paired."
                              : "You have no mentees. This list is for mentors.");
     } else {
-        bb_buf_printf(&id, "Mentee Anda (%d):", n);
+        bb_buf_printf(&id, SAPAAN_REG("Mentee Anda (%d):", "Mentee kamu (%d):"), n);
         bb_buf_printf(&en, "Your mentees (%d):", n);
     }
     for (int i = 0; i < n && rc == BB_OK; i++) {
@@ -796,15 +832,19 @@ static int no_pairing_reply(const struct domain_ctx *d, const struct store_perso
     if (rc == BB_ENOTFOUND)
         return mentoring_send_one(
             d, p->id,
-            "Anda belum memiliki pasangan mentoring yang aktif, jadi tidak ada yang saya "
-            "ubah. Ketik /mentor untuk meminta mentor.",
+            SAPAAN_REG("Anda belum memiliki pasangan mentoring yang aktif, jadi tidak ada yang "
+                       "saya ubah. Ketik /mentor untuk meminta mentor.",
+                       "Kamu belum punya pasangan mentoring yang aktif, jadi tidak ada yang "
+                       "saya ubah. Ketik /mentor untuk meminta mentor."),
             "You have no active mentoring pair, so nothing was changed. Type /mentor "
             "to ask for a mentor.");
     if (rc == BB_EINVAL)
         return mentoring_send_one(
             d, p->id,
-            "Nomor mentee itu tidak ada dalam daftar Anda, jadi tidak ada yang saya ubah. "
-            "Lihat daftarnya dengan /mentee.",
+            SAPAAN_REG("Nomor mentee itu tidak ada dalam daftar Anda, jadi tidak ada yang saya "
+                       "ubah. Lihat daftarnya dengan /mentee.",
+                       "Nomor mentee itu tidak ada dalam daftarmu, jadi tidak ada yang saya "
+                       "ubah. Lihat daftarnya dengan /mentee."),
             "That mentee number is not on your list, so nothing was changed. See the "
             "list with /mentee.");
     return rc;
@@ -837,10 +877,14 @@ static int confirm_session(const struct domain_ctx *d, const struct store_person
     fmt_jp(minutes, 0, jp, sizeof(jp));
     fmt_jp(year_min, 0, jpy, sizeof(jpy));
     bb_buf_printf(&bid,
-                  "%s sudah mencatat sesi %s (%" PRId64
-                  " menit, %s JP). Catatan Anda mengonfirmasinya, "
-                  "jadi sesi ini dihitung sekali. Mentoring tahun %.4s: %" PRId64
-                  " menit (%s JP) menuju 20 JP.",
+                  SAPAAN_REG("%s sudah mencatat sesi %s (%" PRId64
+                             " menit, %s JP). Catatan Anda mengonfirmasinya, "
+                             "jadi sesi ini dihitung sekali. Mentoring tahun %.4s: %" PRId64
+                             " menit (%s JP) menuju 20 JP.",
+                             "%s sudah mencatat sesi %s (%" PRId64
+                             " menit, %s JP). Catatanmu mengonfirmasinya, "
+                             "jadi sesi ini dihitung sekali. Mentoring tahun %.4s: %" PRId64
+                             " menit (%s JP) menuju 20 JP."),
                   other->name, dshow[0], minutes, jp, day, year_min, jpy);
     fmt_jp(minutes, 1, jp, sizeof(jp));
     fmt_jp(year_min, 1, jpy, sizeof(jpy));
@@ -853,8 +897,10 @@ static int confirm_session(const struct domain_ctx *d, const struct store_person
     if (rc == BB_OK) {
         bb_buf_reset(&bid);
         bb_buf_reset(&ben);
-        bb_buf_printf(&bid, "%s mengonfirmasi sesi mentoring Anda berdua pada %s.", p->name,
-                      dshow[0]);
+        bb_buf_printf(&bid,
+                      SAPAAN_REG("%s mengonfirmasi sesi mentoring Anda berdua pada %s.",
+                                 "%s mengonfirmasi sesi mentoring kalian berdua pada %s."),
+                      p->name, dshow[0]);
         bb_buf_printf(&ben, "%s confirmed your mentoring session of %s.", p->name, dshow[1]);
         rc = send2_soft(d, other->id, &bid, &ben, STORE_PRIO_LIVE);
     }
@@ -953,8 +999,10 @@ static int log_for_pairing(const struct domain_ctx *d, const struct store_person
     if (rc == BB_OK) {
         bb_buf_reset(&id);
         bb_buf_reset(&en);
-        bb_buf_printf(&id, "%s mencatat sesi mentoring Anda berdua pada %s (%d menit).", p->name,
-                      dshow[0], m.minutes);
+        bb_buf_printf(&id,
+                      SAPAAN_REG("%s mencatat sesi mentoring Anda berdua pada %s (%d menit).",
+                                 "%s mencatat sesi mentoring kalian berdua pada %s (%d menit)."),
+                      p->name, dshow[0], m.minutes);
         bb_buf_printf(&en, "%s logged your mentoring session of %s (%d minutes).", p->name,
                       dshow[1], m.minutes);
         rc = send2_soft(d, other.id, &id, &en, STORE_PRIO_LIVE);
@@ -1022,11 +1070,20 @@ static int act_leave(const struct domain_ctx *d, const struct store_person *p, c
         return rc;
     return mentoring_send_one(
         d, p->id,
-        ended ? "Anda sudah keluar dari program pendampingan. Pendampingan Anda telah diakhiri, "
-                "pasangan Anda sudah diberi tahu, dan alasannya dicatat untuk SDM. Anda tidak "
-                "akan dipasangkan lagi sampai Anda mengetik /mentor ikut."
-              : "Anda sudah keluar dari program pendampingan, dan alasannya dicatat untuk SDM. "
-                "Anda tidak akan dipasangkan lagi sampai Anda mengetik /mentor ikut.",
+        ended ? SAPAAN_REG("Anda sudah keluar dari program pendampingan. Pendampingan Anda telah "
+                           "diakhiri, pasangan Anda sudah diberi tahu, dan alasannya dicatat untuk "
+                           "SDM. Anda tidak akan dipasangkan lagi sampai Anda mengetik /mentor "
+                           "ikut.",
+                           "Kamu sudah keluar dari program pendampingan. Pendampinganmu sudah "
+                           "diakhiri, pasanganmu sudah diberi tahu, dan alasannya dicatat untuk "
+                           "SDM. Kamu tidak akan dipasangkan lagi sampai kamu mengetik /mentor "
+                           "ikut.")
+              : SAPAAN_REG("Anda sudah keluar dari program pendampingan, dan alasannya dicatat "
+                           "untuk SDM. Anda tidak akan dipasangkan lagi sampai Anda mengetik "
+                           "/mentor ikut.",
+                           "Kamu sudah keluar dari program pendampingan, dan alasannya dicatat "
+                           "untuk SDM. Kamu tidak akan dipasangkan lagi sampai kamu mengetik "
+                           "/mentor ikut."),
         ended ? "You have left the mentoring programme. Your mentoring has ended, your partner "
                 "has been told, and the reason was noted for HR. You will not be paired again "
                 "until you type /mentor join."
@@ -1042,7 +1099,10 @@ static int act_join(const struct domain_ctx *d, const struct store_person *p, co
     (void)args;
     if (rc == BB_ENOTFOUND)
         return mentoring_send_one(
-            d, p->id, "Anda sudah terdaftar di program pendampingan; tidak ada yang perlu diubah.",
+            d, p->id,
+            SAPAAN_REG(
+                "Anda sudah terdaftar di program pendampingan; tidak ada yang perlu diubah.",
+                "Kamu sudah terdaftar di program pendampingan; tidak ada yang perlu diubah."),
             "You are already in the mentoring programme; nothing needed changing.");
     if (rc != BB_OK || (rc = store_mentoring_optout_clear(d->st, p->id)) != BB_OK ||
         (rc = store_audit(d->st, p->nip, "mentoring.join", p->id, "back in the programme",
@@ -1050,8 +1110,11 @@ static int act_join(const struct domain_ctx *d, const struct store_person *p, co
         return rc;
     return mentoring_send_one(
         d, p->id,
-        "Selamat bergabung kembali di program pendampingan. Tim SDM dapat memasangkan Anda lagi; "
-        "ketik /mentor untuk menyampaikan bidang yang ingin Anda kembangkan.",
+        SAPAAN_REG(
+            "Selamat bergabung kembali di program pendampingan. Tim SDM dapat memasangkan "
+            "Anda lagi; ketik /mentor untuk menyampaikan bidang yang ingin Anda kembangkan.",
+            "Selamat bergabung kembali di program pendampingan. Bagian SDM bisa memasangkan "
+            "kamu lagi; ketik /mentor untuk menyampaikan bidang yang ingin kamu kembangkan."),
         "Welcome back to the mentoring programme. HR can pair you again; type /mentor to say "
         "what you would like to grow in.");
 }
@@ -1068,7 +1131,10 @@ static int act_met(const struct domain_ctx *d, const struct store_person *p, con
     int rc = store_pcheck_pending(d->st, p->id, "met", &c);
     if (rc == BB_ENOTFOUND)
         return mentoring_send_one(d, p->id,
-                                  "Tidak ada pertanyaan pendampingan yang menunggu jawaban Anda.",
+                                  SAPAAN_REG("Tidak ada pertanyaan pendampingan yang menunggu "
+                                             "jawaban Anda.",
+                                             "Tidak ada pertanyaan pendampingan yang menunggu "
+                                             "jawabanmu."),
                                   "There is no mentoring question waiting for your answer.");
     if (rc != BB_OK || (rc = store_pairing_by_id(d->st, c.pairing_id, &pr)) != BB_OK)
         return rc;
@@ -1092,8 +1158,10 @@ static int act_met(const struct domain_ctx *d, const struct store_person *p, con
     return mentoring_send_one(
         d, p->id,
         again ? "Baik, tidak apa-apa. Saya akan menanyakannya lagi minggu depan."
-              : "Baik, terima kasih. Saya tidak akan menanyakannya lagi; catat pertemuan Anda "
-                "dengan /sesi kapan saja.",
+              : SAPAAN_REG("Baik, terima kasih. Saya tidak akan menanyakannya lagi; catat "
+                           "pertemuan Anda dengan /sesi kapan saja.",
+                           "Oke, terima kasih. Saya tidak akan menanyakannya lagi; catat "
+                           "pertemuanmu dengan /sesi kapan saja."),
         again ? "All right, no problem. I will ask again next week."
               : "All right, thank you. I will not ask again; log your meetings with /session "
                 "any time.");
@@ -1108,7 +1176,10 @@ static int act_rate(const struct domain_ctx *d, const struct store_person *p, co
     int rc = store_pcheck_pending(d->st, p->id, "rate", &c);
     if (rc == BB_ENOTFOUND)
         return mentoring_send_one(d, p->id,
-                                  "Tidak ada pertanyaan pendampingan yang menunggu jawaban Anda.",
+                                  SAPAAN_REG("Tidak ada pertanyaan pendampingan yang menunggu "
+                                             "jawaban Anda.",
+                                             "Tidak ada pertanyaan pendampingan yang menunggu "
+                                             "jawabanmu."),
                                   "There is no mentoring question waiting for your answer.");
     if (rc != BB_OK)
         return rc;
@@ -1126,8 +1197,10 @@ static int act_rate(const struct domain_ctx *d, const struct store_person *p, co
         return rc;
     return mentoring_send_one(
         d, p->id,
-        "Terima kasih atas penilaian Anda. SDM hanya melihatnya sebagai angka gabungan, tidak "
-        "per orang, untuk memperbaiki cara memasangkan mentor.",
+        SAPAAN_REG("Terima kasih atas penilaian Anda. SDM hanya melihatnya sebagai angka gabungan, "
+                   "tidak per orang, untuk memperbaiki cara memasangkan mentor.",
+                   "Terima kasih atas penilaianmu. SDM hanya melihatnya sebagai angka gabungan, "
+                   "tidak per orang, untuk memperbaiki cara memasangkan mentor."),
         "Thank you for your rating. HR sees it only as a combined figure, never per person, to "
         "improve how mentors are matched.");
 }
@@ -1155,8 +1228,10 @@ static int act_relay_first(const struct domain_ctx *d, const struct store_person
     if (sent > 0) {
         char bid[512], ben[512];
         bb_snprintf(bid, sizeof(bid),
-                    "Pesan pertama Anda kepada %s sudah saya teruskan sebelumnya, jadi pesan ini "
-                    "tidak saya kirim. Silakan lanjutkan langsung dengan %s.",
+                    SAPAAN_REG("Pesan pertama Anda kepada %s sudah saya teruskan sebelumnya, jadi "
+                               "pesan ini tidak saya kirim. Silakan lanjutkan langsung dengan %s.",
+                               "Pesan pertamamu ke %s sudah saya teruskan sebelumnya, jadi "
+                               "pesan ini tidak saya kirim. Lanjutkan langsung dengan %s, ya."),
                     other.name, other.name);
         bb_snprintf(ben, sizeof(ben),
                     "I already passed on your first message to %s, so this one was not sent. "
@@ -1167,8 +1242,10 @@ static int act_relay_first(const struct domain_ctx *d, const struct store_person
     bb_buf_init(&id, TEXT_CAP);
     bb_buf_init(&en, TEXT_CAP);
     bb_buf_printf(&id,
-                  "Pesan dari %s (%s Anda) lewat bimbing:\n\"%s\"\nAnda dapat membalasnya sekali "
-                  "lewat saya dengan /balas.",
+                  SAPAAN_REG("Pesan dari %s (%s Anda) lewat bimbing:\n\"%s\"\nAnda dapat "
+                             "membalasnya sekali lewat saya dengan /balas.",
+                             "Pesan dari %s (%s kamu) lewat bimbing:\n\"%s\"\nKamu bisa "
+                             "membalasnya sekali lewat saya dengan /balas."),
                   p->name, mentee ? "mentee" : "mentor", msg->valuestring);
     bb_buf_printf(&en,
                   "A message from %s (your %s) through bimbing:\n\"%s\"\nYou can answer it once "
@@ -1180,8 +1257,10 @@ static int act_relay_first(const struct domain_ctx *d, const struct store_person
     if (rc == BB_ENOTFOUND) { /* the other side never wrote to the bot: nothing kept */
         char bid[400], ben[400];
         bb_snprintf(bid, sizeof(bid),
-                    "%s belum terhubung dengan bimbing, jadi pesan Anda belum dapat saya "
-                    "teruskan. Silakan coba lagi nanti.",
+                    SAPAAN_REG("%s belum terhubung dengan bimbing, jadi pesan Anda belum dapat "
+                               "saya teruskan. Silakan coba lagi nanti.",
+                               "%s belum terhubung dengan bimbing, jadi pesanmu belum bisa "
+                               "saya teruskan. Coba lagi nanti, ya."),
                     other.name);
         bb_snprintf(ben, sizeof(ben),
                     "%s has not joined bimbing yet, so I could not pass on your message. "
@@ -1194,7 +1273,10 @@ static int act_relay_first(const struct domain_ctx *d, const struct store_person
     if (rc != BB_OK)
         return rc;
     char bid[400], ben[400];
-    bb_snprintf(bid, sizeof(bid), "Pesan Anda sudah saya teruskan kepada %s.", other.name);
+    bb_snprintf(bid, sizeof(bid),
+                SAPAAN_REG("Pesan Anda sudah saya teruskan kepada %s.",
+                           "Pesanmu sudah saya teruskan ke %s."),
+                other.name);
     bb_snprintf(ben, sizeof(ben), "I have passed your message on to %s.", other.name);
     return mentoring_send_one(d, p->id, bid, ben);
 }
@@ -1212,8 +1294,10 @@ static int act_relay_reply(const struct domain_ctx *d, const struct store_person
     if (rc == BB_ENOTFOUND)
         return mentoring_send_one(
             d, p->id,
-            "Tidak ada pesan pendampingan yang menunggu balasan Anda, jadi tidak ada yang saya "
-            "kirim.",
+            SAPAAN_REG("Tidak ada pesan pendampingan yang menunggu balasan Anda, jadi tidak ada "
+                       "yang saya kirim.",
+                       "Tidak ada pesan pendampingan yang menunggu balasanmu, jadi tidak ada "
+                       "yang saya kirim."),
             "There is no mentoring message waiting for your answer, so nothing was sent.");
     if (rc != BB_OK || (rc = store_person_by_id(d->st, from_id, &from)) != BB_OK)
         return rc;
@@ -1232,8 +1316,10 @@ static int act_relay_reply(const struct domain_ctx *d, const struct store_person
         return rc;
     char bid[400], ben[400];
     bb_snprintf(bid, sizeof(bid),
-                "Balasan Anda sudah saya teruskan kepada %s. Selanjutnya silakan berhubungan "
-                "langsung.",
+                SAPAAN_REG("Balasan Anda sudah saya teruskan kepada %s. Selanjutnya silakan "
+                           "berhubungan langsung.",
+                           "Balasanmu sudah saya teruskan ke %s. Selanjutnya silakan "
+                           "berhubungan langsung, ya."),
                 from.name);
     bb_snprintf(ben, sizeof(ben),
                 "I have passed your answer on to %s. From here on, please talk directly.",
@@ -1289,8 +1375,10 @@ static int act_share_number(const struct domain_ctx *d, const struct store_perso
         bb_buf_init(&id, TEXT_CAP);
         bb_buf_init(&en, TEXT_CAP);
         bb_buf_printf(&id,
-                      "%s (%s Anda) membagikan nomor WhatsApp-nya agar Anda dapat menghubunginya "
-                      "langsung: https://wa.me/%s",
+                      SAPAAN_REG("%s (%s Anda) membagikan nomor WhatsApp-nya agar Anda dapat "
+                                 "menghubunginya langsung: https://wa.me/%s",
+                                 "%s (%s kamu) membagikan nomor WhatsApp-nya supaya kamu bisa "
+                                 "menghubunginya langsung: https://wa.me/%s"),
                       p->name, mentee ? "mentee" : "mentor", num);
         bb_buf_printf(&en,
                       "%s (your %s) shares their WhatsApp number so that you can reach %s "
@@ -1399,8 +1487,12 @@ static int nudge(const struct domain_ctx *d, const struct store_pairing *pr)
         bb_buf_init(&id, TEXT_CAP);
         bb_buf_init(&en, TEXT_CAP);
         bb_buf_printf(&id,
-                      "Sudah %d minggu tidak ada sesi mentoring yang tercatat antara Anda dan "
-                      "%s (%s). Mari atur pertemuan berikutnya, lalu catat dengan /sesi.",
+                      SAPAAN_REG("Sudah %d minggu tidak ada sesi mentoring yang tercatat antara "
+                                 "Anda dan %s (%s). Mari atur pertemuan berikutnya, lalu catat "
+                                 "dengan /sesi.",
+                                 "Sudah %d minggu tidak ada sesi mentoring yang tercatat antara "
+                                 "kamu dan %s (%s). Yuk atur pertemuan berikutnya, lalu catat "
+                                 "dengan /sesi."),
                       MENTORING_NUDGE_WEEKS, other->name, side == 0 ? "mentor" : "mentee");
         bb_buf_printf(&en,
                       "No mentoring session between you and %s (your %s) has been logged for %d "
