@@ -27,6 +27,7 @@
 #include "adapters/net/egress.h"
 #include "adapters/net/render.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 #include "bot/core/core.h"
 #include "bot/core/register.h"
 #include "store/store_wa.h"
@@ -221,6 +222,10 @@ static const char text_too_long[] =
     "Maaf, pesan Anda terlalu panjang untuk kami terima (lebih dari sekitar 4.000 karakter). "
     "Mohon kirim dalam beberapa pesan yang lebih pendek.\n\nSorry, your message is too long "
     "for us to accept (over about 4,000 characters). Please send it in a few shorter messages.";
+static const char text_too_long_santai[] =
+    "Maaf, pesanmu terlalu panjang untuk kami terima (lebih dari sekitar 4.000 karakter). "
+    "Tolong kirim dalam beberapa pesan yang lebih pendek, ya.\n\nSorry, your message is too long "
+    "for us to accept (over about 4,000 characters). Please send it in a few shorter messages.";
 
 static int queue_text(struct wa *w, const char *wa_id, const char *text)
 {
@@ -376,7 +381,7 @@ static int ingest_message(struct wa *w, const cJSON *msg, int64_t now, int *adde
              * reply can go), a reply says why, and the text is not kept. */
             rc = store_wa_inbound(w->env.st, WA_NAME, from, ev.ts, now);
             if (rc == BB_OK)
-                rc = queue_text(w, from, text_too_long);
+                rc = queue_text(w, from, SAPAAN_REG(text_too_long, text_too_long_santai));
             bb_log(BB_LOG_INFO, WA_NAME, "a text of %zu bytes was refused (cap %d)", strlen(body),
                    CHAN_TEXT_IN_MAX);
             return rc;

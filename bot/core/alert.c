@@ -39,7 +39,7 @@ static const char *const text_to_recipient[2][2] = {
      "wrote is not shared."},
 };
 
-static const char *const text_fallback_note[2] = {
+static const char *const text_fallback_note[3] = {
     "\n\nAnda menerima ini karena nama Anda ada di daftar cadangan untuk peringatan yang tidak "
     "dapat disampaikan kepada mentor atau bagian SDM-nya. Peringatan ini juga terbuka di dasbor "
     "SDM "
@@ -47,6 +47,9 @@ static const char *const text_fallback_note[2] = {
     "\n\nYou receive this because you are on the fallback list for alerts that could not reach "
     "their mentor or HR. The alert is also open on the HR dashboard (Alerts) until it is marked "
     "as followed up.",
+    "\n\nKamu menerima ini karena namamu ada di daftar cadangan untuk peringatan yang tidak "
+    "dapat disampaikan kepada mentor atau bagian SDM-nya. Peringatan ini juga terbuka di dasbor "
+    "SDM (Peringatan) sampai ditandai sudah ditindaklanjuti.",
 };
 
 static int is_distress(const char *kind)
@@ -77,7 +80,7 @@ static int send_to(const struct domain_ctx *d, const struct store_person *p, con
     bb_snprintf(text, sizeof(text), text_to_recipient[is_distress(kind)][li], p->name, p->unit);
     if (fallback) {
         size_t len = strlen(text);
-        bb_strlcpy(text + len, text_fallback_note[li], sizeof(text) - len);
+        bb_strlcpy(text + len, text_fallback_note[SAPAAN_LI(li)], sizeof(text) - len);
     }
     if ((rc = outmsg_encode_text(text, &json)) != BB_OK)
         return rc;

@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const core_text_unknown_user[2] = {
+const char *const core_text_unknown_user[3] = {
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
     "(contoh: /start KODE). Belum memiliki kode? Hubungi bagian SDM di kantor Anda.\n\n"
     "Hello! I am the bimbing coach. To begin, send the invite code from HR "
@@ -47,6 +47,10 @@ const char *const core_text_unknown_user[2] = {
     "(for example: /start CODE). No code yet? Ask HR at your office.\n\n"
     "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
     "(contoh: /start KODE).",
+    "Halo! Saya coach bimbing. Untuk mulai, kirim kode undangan dari bagian SDM "
+    "(contoh: /start KODE). Belum punya kode? Hubungi bagian SDM di kantormu.\n\n"
+    "Hello! I am the bimbing coach. To begin, send the invite code from HR "
+    "(for example: /start CODE). No code yet? Ask HR at your office.",
 };
 
 static const char *const text_bad_code[2] = {
@@ -595,7 +599,7 @@ static int handle_unknown(struct core *c, const struct store_inbox_event *ev, in
     if (!ev->channel[0] || !ev->ext_user[0])
         return BB_OK; /* an internal event for a person who is gone */
     if (ev->kind != STORE_EV_TEXT || !reg_code_in_text(ev->text, code, sizeof(code)))
-        return queue_text(c, 0, ev->channel, ev->ext_user, core_text_unknown_user[lang]);
+        return queue_text(c, 0, ev->channel, ev->ext_user, core_text_unknown_user[SAPAAN_LI(lang)]);
     int rc = reg_redeem(c->st, ev->channel, ev->ext_user, code, now, &result, new_person);
     if (rc != BB_OK || result == REG_LINKED)
         return rc;

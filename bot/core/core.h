@@ -139,7 +139,9 @@ int core_handoff_open(struct core *c, const struct store_person *p, const char *
 struct safety;
 void core_set_safety(struct core *c, const struct safety *s);
 
-/* Bilingual texts the core itself sends (not from a flow). */
-extern const char *const core_text_unknown_user[2];
+/* Bilingual texts the core itself sends (not from a flow): Indonesian
+ * first, English first, Indonesian first in the casual register (index with
+ * SAPAAN_LI, bot/base/sapaan.h). */
+extern const char *const core_text_unknown_user[3];
 
 #endif

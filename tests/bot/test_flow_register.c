@@ -14,6 +14,7 @@
 
 #include "bot/base/bb.h"
 #include "bot/base/sapaan.h"
+#include "bot/core/core.h"
 #include "bot/flow/flow.h"
 #include "tests/lib/fixture.h"
 
@@ -262,6 +263,23 @@ static void test_c_register(void **state)
     assert_int_equal(sapaan_casual(), 0);
 }
 
+/* The core's text for someone not registered yet has its casual form:
+ * "kantormu", never "Anda", and the English part unchanged. */
+static void test_c_unknown_user(void **state)
+{
+    (void)state;
+    assert_non_null(strstr(core_text_unknown_user[0], "di kantor Anda."));
+    assert_null(strstr(core_text_unknown_user[2], "Anda"));
+    assert_non_null(strstr(core_text_unknown_user[2], "di kantormu."));
+    assert_non_null(strstr(core_text_unknown_user[2], "Ask HR at your office."));
+    sapaan_set_casual(1);
+    assert_ptr_equal(core_text_unknown_user[SAPAAN_LI(0)], core_text_unknown_user[2]);
+    assert_ptr_equal(core_text_unknown_user[SAPAAN_LI(1)], core_text_unknown_user[1]);
+    sapaan_set_casual(0);
+    assert_ptr_equal(core_text_unknown_user[SAPAAN_LI(0)], core_text_unknown_user[0]);
+}
+
 TFX_MAIN(cmocka_unit_test(test_rules), cmocka_unit_test(test_loader_line_column),
          cmocka_unit_test(test_casual_required), cmocka_unit_test(test_engine_variant),
-         cmocka_unit_test(test_sapaan), cmocka_unit_test(test_c_register))
+         cmocka_unit_test(test_sapaan), cmocka_unit_test(test_c_register),
+         cmocka_unit_test(test_c_unknown_user))
