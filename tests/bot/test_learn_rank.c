@@ -127,7 +127,7 @@ static void test_why(void **state)
     learn_why(&cands[out[1].cand], &out[1], &in, "en", why, sizeof(why));
     assert_string_equal(why, "matches your goal: analisis data; 20 JP; e-learning");
     learn_why(&cands[out[3].cand], &out[3], &in, "en", why, sizeof(why));
-    assert_string_equal(why, "builds komunikasi (level 2, target 3); 3 JP; coaching");
+    assert_string_equal(why, "builds communication (level 2, target 3); 3 JP; coaching");
     learn_why(&cands[out[3].cand], &out[3], &in, "id", why, sizeof(why));
     assert_string_equal(why, "mengembangkan komunikasi (level 2, target 3); 3 JP; coaching");
 }
@@ -280,6 +280,18 @@ static void test_colleague(void **state)
     assert_string_equal(why, "cocok dengan tujuan Anda: analisis data; belajar dari rekan kerja");
 }
 
+/* The Smart ASN traits read in English for an English speaker; any other
+ * competency, and every competency in Indonesian, reads as stored. */
+static void test_comp_label(void **state)
+{
+    (void)state;
+    assert_string_equal(learn_comp_label("wawasan global", 1), "global outlook");
+    assert_string_equal(learn_comp_label("kewirausahaan", 1), "entrepreneurship");
+    assert_string_equal(learn_comp_label("wawasan global", 0), "wawasan global");
+    assert_string_equal(learn_comp_label("analisis data", 1), "analisis data");
+    assert_string_equal(learn_comp_label("", 1), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_history),
         cmocka_unit_test(test_mix),
         cmocka_unit_test(test_colleague),
+        cmocka_unit_test(test_comp_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

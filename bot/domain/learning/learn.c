@@ -132,7 +132,8 @@ static int act_profile_show(const struct domain_ctx *d, const struct store_perso
     bb_buf_puts(&b, en(p) ? "Your competency profile (now → target, 1-4):"
                           : "Profil kompetensi Anda (saat ini → target, 1-4):");
     for (int i = 0; i < n; i++)
-        bb_buf_printf(&b, "\n- %s: %d → %d", nd[i].comp, nd[i].current, nd[i].target);
+        bb_buf_printf(&b, "\n- %s: %d → %d", learn_comp_label(nd[i].comp, en(p)), nd[i].current,
+                      nd[i].target);
     rc = result(d, "ok", NULL, b.data ? b.data : "");
     bb_buf_free(&b);
     return rc;
@@ -168,7 +169,7 @@ static int act_profile_set(const struct domain_ctx *d, const struct store_person
     char msg[200];
     bb_snprintf(msg, sizeof(msg),
                 en(p) ? "Saved: %s, now %d, target %d." : "Tersimpan: %s, saat ini %d, target %d.",
-                comp, cur, tgt);
+                learn_comp_label(comp, en(p)), cur, tgt);
     return result(d, "ok", comp, msg);
 }
 
@@ -417,8 +418,8 @@ static int act_done(const struct domain_ctx *d, const struct store_person *p, co
         for (int k = 0; k < n; k++)
             if (!strcmp(nd[k].comp, comps[i])) {
                 size_t o = strlen(moved);
-                bb_snprintf(moved + o, sizeof(moved) - o, "%s%s %d", o ? ", " : "", nd[k].comp,
-                            nd[k].current);
+                bb_snprintf(moved + o, sizeof(moved) - o, "%s%s %d", o ? ", " : "",
+                            learn_comp_label(nd[k].comp, en(p)), nd[k].current);
             }
     }
     if ((rc = year_minutes(d, p, &min)) != BB_OK)

@@ -184,6 +184,22 @@ static const char *modality_label(const char *m, int en)
     return m ? m : "";
 }
 
+const char *learn_comp_label(const char *comp, int en)
+{
+    static const char *const traits[][2] = {
+        {"nasionalisme", "nationalism"},       {"integritas", "integrity"},
+        {"wawasan global", "global outlook"},  {"komunikasi", "communication"},
+        {"keramahan", "hospitality"},          {"jejaring", "networking"},
+        {"kewirausahaan", "entrepreneurship"},
+    };
+    assert(comp);
+    if (en)
+        for (size_t i = 0; i < sizeof(traits) / sizeof(traits[0]); i++)
+            if (!strcmp(comp, traits[i][0]))
+                return traits[i][1];
+    return comp;
+}
+
 void learn_why(const struct learn_cand *c, const struct learn_pick *p, const struct learn_input *in,
                const char *lang, char *out, size_t n)
 {
@@ -192,7 +208,7 @@ void learn_why(const struct learn_cand *c, const struct learn_pick *p, const str
     if (p->goal_comp >= 0) {
         bb_snprintf(first, sizeof(first),
                     en ? "matches your goal: %s" : "cocok dengan tujuan Anda: %s",
-                    c->comps[p->goal_comp]);
+                    learn_comp_label(c->comps[p->goal_comp], en));
     } else if (p->gap_comp >= 0) {
         int cur = 0, tgt = 0;
         for (int k = 0; k < in->nneeds; k++)
@@ -203,7 +219,7 @@ void learn_why(const struct learn_cand *c, const struct learn_pick *p, const str
         bb_snprintf(first, sizeof(first),
                     en ? "builds %s (level %d, target %d)"
                        : "mengembangkan %s (level %d, target %d)",
-                    c->comps[p->gap_comp], cur, tgt);
+                    learn_comp_label(c->comps[p->gap_comp], en), cur, tgt);
     }
     if (c->jp > 0)
         bb_snprintf(jp, sizeof(jp), "; %d JP", c->jp);

@@ -82,6 +82,11 @@ enum learn_kind learn_kind_of(const char *modality);
 int learn_rank(const struct learn_cand *cands, int n, const struct learn_input *in,
                struct learn_pick *out, int max);
 
+/* How a competency reads in a language: the Smart ASN traits, stored by
+ * their Indonesian key ("wawasan global"), have an English label
+ * ("global outlook"); any other competency reads as stored. Never NULL. */
+const char *learn_comp_label(const char *comp, int en);
+
 /* The one line saying why, in lang ("id" or "en"), e.g. "cocok dengan
  * tujuan Anda: analisis data; 20 JP; e-learning". */
 void learn_why(const struct learn_cand *c, const struct learn_pick *p, const struct learn_input *in,
