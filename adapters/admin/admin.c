@@ -109,26 +109,6 @@ static void fail500(struct areq *r, const char *what, int rc)
     api_error(r->resp, 500, "internal error; see the service log");
 }
 
-/* The body as a JSON object, after checking its type. NULL: answered. */
-static cJSON *json_body(struct areq *r)
-{
-    char ctype[128];
-    cJSON *o = NULL;
-    if (!http_req_header(r->req, "content-type", ctype, sizeof(ctype)) ||
-        strncasecmp(ctype, "application/json", 16) != 0) {
-        api_error(r->resp, 415, "send a JSON object as application/json");
-        return NULL;
-    }
-    if (!bb_utf8_valid(r->req->body, r->req->body_len) ||
-        !(o = cJSON_ParseWithLength(r->req->body, r->req->body_len)) || !cJSON_IsObject(o)) {
-        if (o)
-            cJSON_Delete(o);
-        api_error(r->resp, 400, "the body must be a JSON object");
-        return NULL;
-    }
-    return o;
-}
-
 /* A string member of at most max bytes, valid UTF-8 without control
  * characters; NULL when absent or bad. */
 static const char *str_member(const cJSON *o, const char *name, size_t min, size_t max)
@@ -378,7 +358,7 @@ static void h_signin(struct areq *r)
         api_error(r->resp, 403, "request from another site refused");
         return;
     }
-    if (!(body = json_body(r)))
+    if (!(body = api_json_object(r->req, r->resp)))
         return;
     const cJSON *tok = cJSON_GetObjectItemCaseSensitive(body, "token");
     const cJSON *web = cJSON_GetObjectItemCaseSensitive(body, "webchat");
@@ -463,7 +443,7 @@ static void h_session_lang(struct areq *r)
     cJSON *body, *o;
     const char *lang;
     int stored = 0, rc;
-    if (!(body = json_body(r)))
+    if (!(body = api_json_object(r->req, r->resp)))
         return;
     lang = str_member(body, "lang", 2, 2);
     if (!lang || (strcmp(lang, "id") != 0 && strcmp(lang, "en") != 0)) {
@@ -1037,7 +1017,7 @@ static void h_survey_send(struct areq *r)
     cJSON *out = NULL, *body;
     if (hook_missing(r, (const void *)r->a->hooks->survey_send, "surveys"))
         return;
-    if (!(body = json_body(r)))
+    if (!(body = api_json_object(r->req, r->resp)))
         return;
     const char *to = str_member(body, "to", 1, ADMIN_SEGMENT_MAX);
     if (segment_ok(r, to)) {
@@ -1094,7 +1074,7 @@ static void h_pair_apply(struct areq *r)
     cJSON *out = NULL, *body;
     if (hook_missing(r, (const void *)r->a->hooks->pair_apply, "mentoring pairs"))
         return;
-    if (!(body = json_body(r)))
+    if (!(body = api_json_object(r->req, r->resp)))
         return;
     const char *mentor = str_member(body, "mentor", 1, 31);
     const char *mentee = str_member(body, "mentee", 1, 31);
@@ -1262,7 +1242,7 @@ static void h_handoff_answer(struct areq *r)
 {
     int64_t id = handoff_id_of(r);
     cJSON *body;
-    if (!id || !(body = json_body(r)))
+    if (!id || !(body = api_json_object(r->req, r->resp)))
         return;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(body, "text");
     if (!cJSON_IsString(t) || !t->valuestring[0])
@@ -1308,7 +1288,7 @@ static void h_erasure_hold(struct areq *r)
     cJSON *out = NULL, *body;
     int64_t id;
     if (hook_missing(r, (const void *)r->a->hooks->erasure_hold, "erasure requests") ||
-        !erasure_id(r, &id) || !(body = json_body(r)))
+        !erasure_id(r, &id) || !(body = api_json_object(r->req, r->resp)))
         return;
     const char *reason = str_member(body, "reason", 1, 500);
     if (!reason) {
@@ -1565,11 +1545,6 @@ void admin_free(struct admin *a)
 }
 
 /* ---- shared with the area files (admin_int.h) ------------------------------------ */
-
-cJSON *admin_json_body(struct areq *r)
-{
-    return json_body(r);
-}
 
 void admin_hook_answer(struct areq *r, const char *what, int rc, cJSON *out, const char *err,
                        int ok_status)

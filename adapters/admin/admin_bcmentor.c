@@ -46,25 +46,6 @@ static void answer(const struct admin_call *c, int rc, cJSON *out, const char *e
     cJSON_Delete(out);
 }
 
-/* The body as a JSON object (application/json); NULL: answered 415/400. */
-static cJSON *body_of(const struct admin_call *c)
-{
-    char ctype[128];
-    cJSON *o = NULL;
-    if (!http_req_header(c->req, "content-type", ctype, sizeof(ctype)) ||
-        strncasecmp(ctype, "application/json", 16) != 0) {
-        api_error(c->resp, 415, "send a JSON object as application/json");
-        return NULL;
-    }
-    if (!bb_utf8_valid(c->req->body, c->req->body_len) ||
-        !(o = cJSON_ParseWithLength(c->req->body, c->req->body_len)) || !cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        api_error(c->resp, 400, "the body must be a JSON object");
-        return NULL;
-    }
-    return o;
-}
-
 /* A string member of min..max bytes of UTF-8; NULL when absent or bad. */
 static const char *str_of(const cJSON *o, const char *name, size_t min, size_t max)
 {
@@ -136,7 +117,7 @@ void admin_bc_compose(const struct admin_call *c)
     char err[BCM_ERR_MAX] = "";
     const char *t_id, *t_en, *to, *at_s;
     int64_t at = 0;
-    cJSON *out = NULL, *body = body_of(c);
+    cJSON *out = NULL, *body = api_json_object(c->req, c->resp);
     if (!body)
         return;
     to = str_of(body, "to", 1, BCM_SEGMENT_MAX);
@@ -162,7 +143,7 @@ void admin_bc_preview(const struct admin_call *c)
 {
     char err[BCM_ERR_MAX] = "";
     const char *t_id, *t_en, *to;
-    cJSON *out = NULL, *body = body_of(c);
+    cJSON *out = NULL, *body = api_json_object(c->req, c->resp);
     if (!body)
         return;
     to = str_of(body, "to", 1, BCM_SEGMENT_MAX);
@@ -245,7 +226,7 @@ void admin_mt_mentor(const struct admin_call *c)
 {
     struct store_person p;
     cJSON *body;
-    if (!person_of(c, &p) || !(body = body_of(c)))
+    if (!person_of(c, &p) || !(body = api_json_object(c->req, c->resp)))
         return;
     const cJSON *cap = cJSON_GetObjectItemCaseSensitive(body, "capacity");
     const cJSON *pause = cJSON_GetObjectItemCaseSensitive(body, "paused");
@@ -306,7 +287,7 @@ void admin_mt_end(const struct admin_call *c)
     int64_t id;
     const char *reason;
     cJSON *body;
-    if (!id_of(c, &id) || !(body = body_of(c)))
+    if (!id_of(c, &id) || !(body = api_json_object(c->req, c->resp)))
         return;
     const cJSON *share = cJSON_GetObjectItemCaseSensitive(body, "share");
     if (share && !cJSON_IsBool(share))
@@ -334,7 +315,7 @@ void admin_mt_reject(const struct admin_call *c)
     struct store_person p;
     const char *reason;
     cJSON *body;
-    if (!person_of(c, &p) || !(body = body_of(c)))
+    if (!person_of(c, &p) || !(body = api_json_object(c->req, c->resp)))
         return;
     if ((reason = reason_of(c, body)) != NULL) {
         int rc = mentoring_hr_reject(c->d, p.id, reason, c->actor);

@@ -41,8 +41,6 @@ struct areq {
     char actor[48]; /* "operator" or "hr:<NIP>" for the audit log */
 };
 
-/* The body as a JSON object (415/400 answered and NULL when it is not). */
-cJSON *admin_json_body(struct areq *r);
 /* Answer a module's result: out (ok_status), or the error by rc: 404, 400,
  * 409 with err, 500 logged. Frees out. */
 void admin_hook_answer(struct areq *r, const char *what, int rc, cJSON *out, const char *err,

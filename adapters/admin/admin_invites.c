@@ -177,25 +177,6 @@ static int issue_row(void *ctx, const struct people_invite *inv, int i, int n)
     return people_invite_csv_row(&x->csv, inv, tg, web);
 }
 
-/* The body as a JSON object; NULL: answered 400/415. */
-static cJSON *body_of(const struct admin_call *c)
-{
-    char ctype[128];
-    cJSON *o;
-    if (!http_req_header(c->req, "content-type", ctype, sizeof(ctype)) ||
-        strncasecmp(ctype, "application/json", 16) != 0) {
-        api_error(c->resp, 415, "send a JSON object as application/json");
-        return NULL;
-    }
-    o = cJSON_ParseWithLength(c->req->body, c->req->body_len);
-    if (!o || !cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        api_error(c->resp, 400, "the body must be a JSON object");
-        return NULL;
-    }
-    return o;
-}
-
 /* The segment refused: 400 with the checker's detail, as for surveys. */
 static void segment_refused(const struct admin_call *c, const char *to)
 {
@@ -236,7 +217,7 @@ void admin_invites_issue(const struct admin_call *c)
     struct people_segment seg;
     int issued = 0, rc;
     int64_t ttl;
-    cJSON *body = body_of(c), *o = NULL;
+    cJSON *body = api_json_object(c->req, c->resp), *o = NULL;
     const cJSON *to;
 
     if (!body)

@@ -47,25 +47,6 @@ static int person_of(const struct admin_call *c, struct store_person *p)
     return rc;
 }
 
-/* The body as a JSON object; NULL when answered (415/400). */
-static cJSON *body_json(const struct admin_call *c)
-{
-    char ctype[128];
-    cJSON *o = NULL;
-    if (!http_req_header(c->req, "content-type", ctype, sizeof(ctype)) ||
-        strncasecmp(ctype, "application/json", 16) != 0) {
-        api_error(c->resp, 415, "send a JSON object as application/json");
-        return NULL;
-    }
-    if (!bb_utf8_valid(c->req->body, c->req->body_len) ||
-        !(o = cJSON_ParseWithLength(c->req->body, c->req->body_len)) || !cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        api_error(c->resp, 400, "the body must be a JSON object");
-        return NULL;
-    }
-    return o;
-}
-
 static const char *body_str(const cJSON *o, const char *name, size_t max)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -193,7 +174,7 @@ void admin_people_role(const struct admin_call *c)
     cJSON *body;
     const char *role;
     int rc;
-    if (person_of(c, &p) != BB_OK || !(body = body_json(c)))
+    if (person_of(c, &p) != BB_OK || !(body = api_json_object(c->req, c->resp)))
         return;
     role = body_str(body, "role", 16);
     rc = people_set_role(c->d->st, &p, role ? role : "",
@@ -287,7 +268,7 @@ void admin_people_erase(const struct admin_call *c)
     cJSON *body;
     const char *typed;
     int rc;
-    if (person_of(c, &p) != BB_OK || !(body = body_json(c)))
+    if (person_of(c, &p) != BB_OK || !(body = api_json_object(c->req, c->resp)))
         return;
     typed = body_str(body, "confirm", 255);
     if (!people_erase_confirmed(&p, typed)) {

@@ -53,7 +53,7 @@ static void csv_answer(struct areq *r, const char *name, int rc, char *csv, size
 void admin_surveys_schedule(struct areq *r)
 {
     char err[ADMIN_ERR_MAX] = "";
-    cJSON *out = NULL, *body = admin_json_body(r);
+    cJSON *out = NULL, *body = api_json_object(r->req, r->resp);
     if (!body)
         return;
     const cJSON *to = cJSON_GetObjectItemCaseSensitive(body, "to");

@@ -36,6 +36,24 @@ void api_error(struct http_resp *resp, int status, const char *msg)
     cJSON_Delete(o);
 }
 
+cJSON *api_json_object(const struct http_req *req, struct http_resp *resp)
+{
+    char ctype[128];
+    cJSON *o = NULL;
+    if (!http_req_header(req, "content-type", ctype, sizeof(ctype)) ||
+        strncasecmp(ctype, "application/json", 16) != 0) {
+        api_error(resp, 415, "send a JSON object as application/json");
+        return NULL;
+    }
+    if (!bb_utf8_valid(req->body, req->body_len) ||
+        !(o = cJSON_ParseWithLength(req->body, req->body_len)) || !cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        api_error(resp, 400, "the body must be a JSON object");
+        return NULL;
+    }
+    return o;
+}
+
 void api_hex(const unsigned char *b, size_t n, char *out)
 {
     static const char hx[] = "0123456789abcdef";

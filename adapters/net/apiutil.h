@@ -26,6 +26,10 @@
 void api_json(struct http_resp *resp, int status, const cJSON *o);
 /* resp = status + {"error": msg}. */
 void api_error(struct http_resp *resp, int status, const char *msg);
+/* The request's body as a JSON object (the caller owns it), after checking
+ * it is application/json and valid UTF-8; NULL when not, with resp already
+ * answered 415 or 400. */
+cJSON *api_json_object(const struct http_req *req, struct http_resp *resp);
 
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void api_hex(const unsigned char *b, size_t n, char *out);
