@@ -6,57 +6,12 @@
 //
 // Prints "ok ..." / "FAIL ..." / "skip ..." lines and "N passed, N failed".
 // Screenshots go to OUT_DIR. Every wait is bounded.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { T, harness, otherLanguageShown } from './browser_lib.mjs';
 
 const [base, ayuCode, hrCode, adminToken, outDir, rinaCode] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-const T = 15000;
-
-function ok(what) { passed++; console.log('ok   ' + what); }
-function bad(what, e) { failed++; console.log('FAIL ' + what + (e ? ': ' + String(e.message || e).split('\n')[0] : '')); }
-function skip(what) { console.log('skip ' + what); }
-
-async function step(what, fn) {
-  try {
-    await fn();
-    ok(what);
-    return true;
-  } catch (e) {
-    bad(what, e);
-    return false;
-  }
-}
-
-fs.mkdirSync(outDir, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: path.join(outDir, name + '.png'), fullPage: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-  timeout: 60000,
-});
-
-// Any CSP violation, page error or missing dictionary key on our pages is a failure.
-const problems = [];
-function watch(page, who) {
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to|i18n: missing key|^dashboard: /i.test(m.text())) problems.push(who + ': ' + m.text());
-  });
-  page.on('pageerror', (e) => problems.push(who + ': ' + e.message));
-}
-
-// A page in a browser context of its own (its own cookies), width x height,
-// watched as who; options go to the context.
-async function newPage(who, width, height, options) {
-  const ctx = await browser.newContext(Object.assign({ viewport: { width, height } }, options));
-  const page = await ctx.newPage();
-  watch(page, who);
-  return page;
-}
+const { step, skip, shot, watch, newPage, browser, finish } = await harness(outDir, '');
 
 // A bot message containing text appears in the chat log.
 async function botSays(page, text) {
@@ -108,29 +63,6 @@ const NEVER_IN_EN = ['Keluar', 'Ringkasan', 'Survei', 'Siaran', 'Pegawai', 'Peri
   'disembunyikan', 'Hasil', 'Setujui', 'Kirim', 'Cari', 'Unggah', 'Unduh', 'Senin', 'Desember', 'Des',
   'Obrolan web', 'Maksud Anda', 'baris', 'kolom', 'jawaban'];
 
-// Texts on the page (visible text, placeholders, labels, the title) that
-// belong to the other language; [] when there are none.
-async function otherLanguageShown(page, mode, extra) {
-  return page.evaluate(({ mode, extra }) => {
-    const mine = Object.values(I18N[mode]);
-    const other = Object.values(I18N[mode === 'id' ? 'en' : 'id']);
-    const frags = new Set(extra);
-    for (const v of other) {
-      for (const f of v.split(/\{\w+\}/)) {
-        const x = f.trim().replace(/^[(;:,.\s]+|[)\s.:,;]+$/g, '');
-        if (x.length >= 5 && /[a-z]/i.test(x) && !mine.some((m) => m.includes(x))) frags.add(x);
-      }
-    }
-    const texts = [document.body.innerText, document.title];
-    for (const e of document.querySelectorAll('[placeholder], [aria-label]')) {
-      if (e.offsetParent !== null || e.tagName === 'CANVAS') texts.push(e.getAttribute('placeholder') || '', e.getAttribute('aria-label') || '');
-    }
-    const all = texts.join('\n');
-    const esc = (w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return [...frags].filter((w) => new RegExp('(^|[^\\p{L}])' + esc(w) + '($|[^\\p{L}])', 'u').test(all));
-  }, { mode, extra });
-}
-
 // Walk every view the signed-in person may open in mode ('id' or 'en'):
 // each must show nothing of the other language (checked until the view has
 // drawn, bounded) and no key may be missing (console errors are watched).
@@ -154,7 +86,7 @@ async function walkViews(page, mode, label, shots) {
   }
 }
 
-try {
+await finish(async () => {
   // ---- an employee signs in on the web chat and completes a check-in
   const ayu = await newPage('chat', 390, 780);
   await step('web chat: Ayu signs in with her invite code', () => chatSignin(ayu, ayuCode));
@@ -479,13 +411,4 @@ try {
     await op.locator('#who', { hasText: 'operator' }).waitFor({ timeout: T });
   });
   await shot(op, 'admin-operator');
-
-  if (problems.length) bad('no CSP violations or page errors', problems.join('; '));
-  else ok('no CSP violations or page errors');
-} catch (e) {
-  bad('browser run', e);
-} finally {
-  await browser.close();
-}
-console.log(passed + ' passed, ' + failed + ' failed');
-process.exit(failed ? 1 : 0);
+});

@@ -6,49 +6,11 @@
 //
 // Prints "ok ..." / "FAIL ..." lines and "N passed, N failed". Screenshots
 // go to OUT_DIR/bcmentor-*.png. Every wait is bounded.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import path from 'node:path';
+import { T, harness, fitsWidth } from './browser_lib.mjs';
 
 const [base, adminToken, outDir] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-const T = 15000;
-
-function ok(what) { passed++; console.log('ok   ' + what); }
-function bad(what, e) { failed++; console.log('FAIL ' + what + (e ? ': ' + String(e.message || e).split('\n')[0] : '')); }
-
-async function step(what, fn) {
-  try {
-    await fn();
-    ok(what);
-    return true;
-  } catch (e) {
-    bad(what, e);
-    return false;
-  }
-}
-
-fs.mkdirSync(outDir, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: path.join(outDir, 'bcmentor-' + name + '.png'), fullPage: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-  timeout: 60000,
-});
-
-const problems = [];
-async function newPage(who, width, height) {
-  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
-  const page = await ctx.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to|i18n: missing key|^dashboard: /i.test(m.text())) problems.push(who + ': ' + m.text());
-  });
-  page.on('pageerror', (e) => problems.push(who + ': ' + e.message));
-  return page;
-}
+const { step, shot, newPage, finish } = await harness(outDir, 'bcmentor-');
+const ID = { locale: 'id-ID', timezoneId: 'Asia/Jakarta' };
 
 async function signin(page) {
   await page.goto(base + '/admin/', { timeout: T });
@@ -62,13 +24,6 @@ async function openView(page, name) {
   await page.locator('#view-' + name).waitFor({ state: 'visible', timeout: T });
 }
 
-// Nothing wider than the viewport (a wide table scrolls inside its panel).
-async function fitsWidth(page) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  const vw = page.viewportSize().width;
-  if (w > vw + 1) throw new Error('the page is ' + w + 'px wide on a ' + vw + 'px screen');
-}
-
 // The hour tomorrow as a datetime-local value (the browser's own time).
 function tomorrowLocal() {
   const d = new Date(Date.now() + 86400000);
@@ -77,8 +32,8 @@ function tomorrowLocal() {
   return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':00';
 }
 
-try {
-  const hr = await newPage('desktop', 1280, 900);
+await finish(async () => {
+  const hr = await newPage('desktop', 1280, 900, ID);
   hr.on('dialog', async (d) => {
     if (d.type() === 'prompt') await d.accept('Sudah satu tim kerja');
     else await d.accept();
@@ -167,7 +122,7 @@ try {
   await shot(hr, 'mentoring-id');
 
   // ---- the phone
-  const ph = await newPage('phone', 390, 844);
+  const ph = await newPage('phone', 390, 844, ID);
   await step('phone: signs in', () => signin(ph));
   await step('phone: the broadcast form fits the screen', async () => {
     await openView(ph, 'broadcasts');
@@ -190,13 +145,4 @@ try {
     await fitsWidth(ph);
   });
   await shot(ph, 'mentoring-phone-id');
-
-  if (problems.length) bad('no CSP violations or page errors', problems.join('; '));
-  else ok('no CSP violations or page errors');
-} catch (e) {
-  bad('browser run', e);
-} finally {
-  await browser.close();
-}
-console.log(passed + ' passed, ' + failed + ' failed');
-process.exit(failed ? 1 : 0);
+});

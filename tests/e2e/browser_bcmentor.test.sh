@@ -8,23 +8,7 @@
 # Screenshots: build/test-artifacts/browser/bcmentor-*.png. Skips like
 # tests/e2e/browser.test.sh when Chromium or playwright-core is missing.
 . "$(dirname "$0")/lib.sh"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-OUT=$BUILD/test-artifacts/browser
-
-skip() {
-    echo "skipped: $1"
-    echo "0 passed, 0 failed"
-    exit 0
-}
-[ -x "$CHROMIUM" ] || skip "no Chromium at $CHROMIUM (apt-get install -y chromium)"
-command -v node >/dev/null || skip "node is not installed"
-[ -d node_modules/playwright-core ] || skip "node_modules/playwright-core is missing (run npm ci)"
-command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
-e2e_init "$BIN"
-if [ ! -f web/admin/vendor/chart.umd.min.js ]; then
-    sh web/admin/vendor.sh >/dev/null || e2e_abort "web/admin/vendor.sh failed"
-fi
-DB=$TMP/db
+browser_init bcmentor-
 TOKEN=browser-bcm-token-$RANDOM$RANDOM
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || e2e_abort "import failed"
 now=$(date +%s)
@@ -35,9 +19,5 @@ for p in "$AYU:a" "$BUDI:b" "$HR:h"; do
         SELECT 'test', '${p#*:}', id, $now, $now FROM people WHERE nip = '${p%%:*}'"
 done
 start_serve BIMBING_ADMIN_TOKEN=$TOKEN
-mkdir -p "$OUT"
-rm -f "$OUT"/bcmentor-*.png
-timeout 300 node tests/e2e/browser_bcmentor.mjs "$BASE" "$TOKEN" "$OUT" 2>&1 | tee "$TMP/node.log"
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TMP/node.log" | tail -1)
-[ -n "$line" ] || e2e_abort "the browser run did not finish"
-[ "${line#* passed, }" = "0 failed" ]
+browser_run tests/e2e/browser_bcmentor.mjs "$BASE" "$TOKEN" "$OUT"
+e2e_finish

@@ -6,46 +6,12 @@
 //
 // Prints "ok ..." / "FAIL ..." lines and "N passed, N failed". Screenshots
 // go to OUT_DIR as invites-*.png. Every wait is bounded.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { T, harness, fitsWidth, noOtherLanguage } from './browser_lib.mjs';
 
 const [base, adminToken, outDir] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-const T = 15000;
-
-function ok(what) { passed++; console.log('ok   ' + what); }
-function bad(what, e) { failed++; console.log('FAIL ' + what + (e ? ': ' + String(e.message || e).split('\n')[0] : '')); }
-async function step(what, fn) {
-  try {
-    await fn();
-    ok(what);
-  } catch (e) {
-    bad(what, e);
-  }
-}
-fs.mkdirSync(outDir, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: path.join(outDir, 'invites-' + name + '.png'), fullPage: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-  timeout: 60000,
-});
-
-const problems = [];
-async function newPage(who, width, height) {
-  const ctx = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-  const page = await ctx.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to|i18n: missing key|^dashboard: /i.test(m.text())) problems.push(who + ': ' + m.text());
-  });
-  page.on('pageerror', (e) => problems.push(who + ': ' + e.message));
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
+const { step, shot, newPage, finish } = await harness(outDir, 'invites-');
 
 async function signin(page) {
   await page.goto(base + '/admin/#invites', { timeout: T });
@@ -56,21 +22,15 @@ async function signin(page) {
 }
 
 const rowOf = (page, name) => page.locator('#invites-table tbody tr', { hasText: name });
-const fits = async (page) => {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (w > 390) throw new Error('the page is ' + w + ' px wide on a 390 px screen');
-};
-// English words that must not show on the Indonesian page.
+const fits = fitsWidth;
+// English words that must not show on the Indonesian page, besides the
+// English dictionary's own texts.
 const NEVER_IN_ID = ['Invites', 'Issue', 'Download', 'Print', 'Invited', 'Linked', 'Onboarded', 'Revoke',
   'Re-issue', 'Valid until', 'State', 'Consents', 'Web chat', 'not_invited', 'onboarded', 'invited', 'revoked'];
-async function noEnglish(page) {
-  const text = await page.evaluate(() => document.body.innerText);
-  const hits = NEVER_IN_ID.filter((w) => new RegExp('(^|[^\\p{L}_-])' + w + '($|[^\\p{L}_-])', 'u').test(text));
-  if (hits.length) throw new Error('English on the page: ' + hits.join(', '));
-}
+const noEnglish = (page) => noOtherLanguage(page, 'id', NEVER_IN_ID);
 
-try {
-  const hr = await newPage('desktop', 1280, 900);
+await finish(async () => {
+  const hr = await newPage('desktop', 1280, 900, { acceptDownloads: true, dialogs: 'accept' });
   await step('desktop: the operator opens Undangan, in Indonesian', async () => {
     await signin(hr);
     await hr.locator('#page-title', { hasText: 'Undangan' }).waitFor({ timeout: T });
@@ -169,7 +129,7 @@ try {
   await shot(hr, 'reissue-revoke-id-desktop');
 
   await step('a card\'s web link fills the web chat\'s sign-in, and the code signs in', async () => {
-    const chat = await newPage('chat', 390, 780);
+    const chat = await newPage('chat', 390, 780, { dialogs: 'accept' });
     await chat.goto(base + '/?code=' + newCode, { timeout: T });
     const v = await chat.inputValue('#code', { timeout: T });
     if (v !== newCode) throw new Error('the field holds ' + v);
@@ -179,7 +139,7 @@ try {
   });
 
   // ---- a phone
-  const phone = await newPage('phone', 390, 844);
+  const phone = await newPage('phone', 390, 844, { acceptDownloads: true, dialogs: 'accept' });
   await step('phone: Undangan fits a 390 px screen, in Indonesian', async () => {
     await signin(phone);
     await fits(phone);
@@ -201,12 +161,4 @@ try {
     await fits(phone);
   });
   await shot(phone, 'segment-error-id-phone');
-
-  if (problems.length) bad('no CSP violations or page errors', problems.join('; '));
-  else ok('no CSP violations or page errors');
-} catch (e) {
-  bad('browser run', e);
-} finally {
-  await browser.close();
-}
-console.log(passed + ' passed, ' + failed + ' failed');
+});

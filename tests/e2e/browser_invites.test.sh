@@ -10,23 +10,7 @@
 # Skips like tests/e2e/browser.test.sh without Chromium, node or
 # playwright-core.
 . "$(dirname "$0")/lib.sh"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-OUT=$BUILD/test-artifacts/browser
-
-skip() {
-    echo "skipped: $1"
-    echo "0 passed, 0 failed"
-    exit 0
-}
-[ -x "$CHROMIUM" ] || skip "no Chromium at $CHROMIUM (apt-get install -y chromium)"
-command -v node >/dev/null || skip "node is not installed"
-[ -d node_modules/playwright-core ] || skip "node_modules/playwright-core is missing (run npm ci)"
-command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
-e2e_init "$BIN"
-if [ ! -f web/admin/vendor/chart.umd.min.js ]; then
-    sh web/admin/vendor.sh >/dev/null || e2e_abort "web/admin/vendor.sh failed"
-fi
-DB=$TMP/db
+browser_init invites-
 
 TOKEN=invites-browser-token-$RANDOM$RANDOM
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || e2e_abort "import failed"
@@ -46,20 +30,6 @@ sqlite3 "$DB" "INSERT INTO identities(channel, ext_id, person_id, linked_at, las
 cat >"$TMP/bimbing.json" <<'JSON'
 {"http": {"public_url": "https://bimbing.contoh.go.id"}, "telegram": {"username": "bimbing_sdm_bot"}}
 JSON
-BIMBING_HTTP_PORT=0 BIMBING_ADMIN_TOKEN=$TOKEN "$BIN" --db "$DB" --config "$TMP/bimbing.json" --flows flows \
-    serve >"$TMP/out" 2>"$TMP/err" &
-e2e_track $!
-PORT=
-for _ in $(seq 1 100); do
-    PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || e2e_abort "serve did not start: $(cat "$TMP/err")"
-BASE=http://127.0.0.1:$PORT
-mkdir -p "$OUT"
-rm -f "$OUT"/invites-*.png
-timeout 300 node tests/e2e/browser_invites.mjs "$BASE" "$TOKEN" "$OUT" 2>&1 | tee "$TMP/node.log"
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TMP/node.log" | tail -1)
-[ -n "$line" ] || e2e_abort "the browser run did not finish"
-[ "${line#* passed, }" = "0 failed" ]
+SERVE_CONFIG=$TMP/bimbing.json start_serve BIMBING_ADMIN_TOKEN=$TOKEN
+browser_run tests/e2e/browser_invites.mjs "$BASE" "$TOKEN" "$OUT"
+e2e_finish

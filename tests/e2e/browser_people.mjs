@@ -6,47 +6,11 @@
 //
 // Prints "ok ..." / "FAIL ..." lines and "N passed, N failed". Screenshots
 // go to OUT_DIR as people-*.png. Every wait is bounded.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import path from 'node:path';
+import { T, harness, fitsWidth, noOtherLanguage } from './browser_lib.mjs';
 
 const [base, adminToken, outDir, AYU, BUDI] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-const T = 15000;
-
-function ok(what) { passed++; console.log('ok   ' + what); }
-function bad(what, e) { failed++; console.log('FAIL ' + what + (e ? ': ' + String(e.message || e).split('\n')[0] : '')); }
-
-async function step(what, fn) {
-  try {
-    await fn();
-    ok(what);
-  } catch (e) {
-    bad(what, e);
-  }
-}
-
-fs.mkdirSync(outDir, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: path.join(outDir, 'people-' + name + '.png'), fullPage: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-  timeout: 60000,
-});
-
-const problems = [];
-async function newPage(who, width, height) {
-  const ctx = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-  const page = await ctx.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to|i18n: missing key|^dashboard: /i.test(m.text())) problems.push(who + ': ' + m.text());
-  });
-  page.on('pageerror', (e) => problems.push(who + ': ' + e.message));
-  return page;
-}
+const { step, shot, newPage, finish } = await harness(outDir, 'people-');
 
 async function signin(page) {
   await page.goto(base + '/admin/#people', { timeout: T });
@@ -56,29 +20,16 @@ async function signin(page) {
   await page.locator('#people-table tbody tr').first().waitFor({ timeout: T });
 }
 
-// English words that must not show on the Indonesian people view.
+// English words that must not show on the Indonesian people view, besides
+// the English dictionary's own texts.
 const NEVER_IN_ID = ['Search', 'People', 'State', 'Role', 'Name', 'Channels', 'linked', 'invited', 'deactivated',
   'Consents', 'given', 'refused', 'not asked', 'Recent activity', 'sent a message', 'weekly check-in', 'Previous',
   'Next', 'Erase', 'Deactivate', 'Download', 'line', 'column', 'employee', 'counsellor', 'never invited', 'Unit of'];
-async function englishShown(page) {
-  return page.evaluate((words) => {
-    const all = document.querySelector('#view-people').innerText + '\n' +
-      [...document.querySelectorAll('#view-people [placeholder]')].map((e) => e.getAttribute('placeholder')).join('\n');
-    return words.filter((w) => new RegExp('(^|[^\\p{L}])' + w + '($|[^\\p{L}])', 'u').test(all));
-  }, NEVER_IN_ID);
-}
-async function noEnglish(page) {
-  const hits = await englishShown(page);
-  if (hits.length) throw new Error('English on the page: ' + hits.join(', '));
-}
+const noEnglish = (page) => noOtherLanguage(page, 'id', NEVER_IN_ID);
+const fitsPhone = fitsWidth;
 
-async function fitsPhone(page) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (w > 390) throw new Error('the page is ' + w + ' px wide on a 390 px screen');
-}
-
-try {
-  const hr = await newPage('desktop', 1280, 900);
+await finish(async () => {
+  const hr = await newPage('desktop', 1280, 900, { acceptDownloads: true });
   await step('people: the operator signs in; the list is in Indonesian with its total', async () => {
     await signin(hr);
     await hr.locator('#people-total', { hasText: '(132)' }).waitFor({ timeout: T });
@@ -204,7 +155,7 @@ try {
   await shot(hr, 'import-errors');
 
   // ---- the phone
-  const phone = await newPage('phone', 390, 844);
+  const phone = await newPage('phone', 390, 844, { acceptDownloads: true });
   await step('people (phone): the list fits the screen', async () => {
     await signin(phone);
     await phone.locator('#people-range', { hasText: 'dari' }).waitFor({ timeout: T });
@@ -229,13 +180,4 @@ try {
     await fitsPhone(phone);
   });
   await shot(phone, 'phone-erase-refused');
-
-  if (problems.length) bad('no CSP violations, page errors or missing keys', problems.join('; '));
-  else ok('no CSP violations, page errors or missing keys');
-} catch (e) {
-  bad('browser run', e);
-} finally {
-  await browser.close();
-}
-console.log(passed + ' passed, ' + failed + ' failed');
-process.exit(failed ? 1 : 0);
+});

@@ -11,20 +11,7 @@
 # Needs Debian's chromium and node_modules/playwright-core, like
 # browser.test.sh; without them it prints a note and "0 passed, 0 failed".
 . "$(dirname "$0")/lib.sh"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-OUT=$BUILD/test-artifacts/browser
-
-skip() {
-    echo "skipped: $1"
-    echo "0 passed, 0 failed"
-    exit 0
-}
-[ -x "$CHROMIUM" ] || skip "no Chromium at $CHROMIUM (apt-get install -y chromium)"
-command -v node >/dev/null || skip "node is not installed"
-[ -d node_modules/playwright-core ] || skip "node_modules/playwright-core is missing (run npm ci)"
-command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
-e2e_init "$BIN"
-DB=$TMP/db
+browser_init people-
 TOKEN=browser-people-token-$RANDOM$RANDOM
 "$BIN" --db "$DB" people import config/demo-people.csv >/dev/null || e2e_abort "import failed"
 {
@@ -46,15 +33,8 @@ sql "INSERT INTO identities(channel, ext_id, person_id, linked_at, last_seen)
      INSERT INTO pairings(mentee_id, mentor_id, status, started_at) VALUES($AYU_ID, $ANDI_ID, 'active', $now - 3600);"
 
 start_serve BIMBING_ADMIN_TOKEN=$TOKEN
-mkdir -p "$OUT"
-rm -f "$OUT"/people-*.png
-timeout 300 node tests/e2e/browser_people.mjs "$BASE" "$TOKEN" "$OUT" "$AYU" "$BUDI" 2>&1 | tee "$TMP/node.log"
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TMP/node.log" | tail -1)
-[ -n "$line" ] || e2e_abort "the browser run did not finish"
+browser_run tests/e2e/browser_people.mjs "$BASE" "$TOKEN" "$OUT" "$AYU" "$BUDI"
 # the database after the journey
-E2E_PASS=${line%% passed*}
-f=${line#* passed, }
-E2E_FAIL=${f%% failed*}
 eq "Ayu is erased" "$(sql "SELECT count(*) FROM people WHERE nip = '$AYU'")" 0
 eq "the erasure is in the audit log by the operator" \
     "$(sql "SELECT count(*) FROM audit_log WHERE action = 'person.erase' AND actor = 'operator'")" 1

@@ -8,80 +8,20 @@
 // desktop (1280x900) and a phone (390x844). Prints "ok"/"FAIL" lines and
 // "N passed, N failed"; screenshots surveys-*.png in OUT_DIR. Every wait
 // is bounded.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { T, harness, fitsWidth, noOtherLanguage } from './browser_lib.mjs';
 
 const [base, token, outDir, sat, wed, mon, thu] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-const T = 15000;
-
-function ok(what) { passed++; console.log('ok   ' + what); }
-function bad(what, e) { failed++; console.log('FAIL ' + what + (e ? ': ' + String(e.message || e).split('\n')[0] : '')); }
-async function step(what, fn) {
-  try {
-    await fn();
-    ok(what);
-  } catch (e) {
-    bad(what, e);
-  }
-}
-fs.mkdirSync(outDir, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: path.join(outDir, 'surveys-' + name + '.png'), fullPage: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=id-ID'],
-  timeout: 60000,
-});
-const problems = [];
-function watch(page, who) {
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to|i18n: missing key|^dashboard: /i.test(m.text())) problems.push(who + ': ' + m.text());
-  });
-  page.on('pageerror', (e) => problems.push(who + ': ' + e.message));
-  page.on('dialog', (d) => d.accept()); // "close wave N now?"
-}
+const { step, shot, watch, browser, finish } = await harness(outDir, 'surveys-', ['--lang=id-ID']);
 
 // English words and every fragment of the English dictionary the
 // Indonesian one does not have, shown on the page (as browser.mjs checks).
 const NEVER_IN_ID = ['hidden', 'Wave', 'Start', 'Reminder', 'Closes', 'scheduled', 'open', 'closed', 'Close now',
   'Comments', 'Mean', 'Answers', 'Distribution', 'Every', 'Next', 'running', 'stopped', 'Stop', 'Schedule',
   'week', 'Monday', 'Saturday', 'December', 'Dec', 'responses', 'Download'];
-async function englishShown(page) {
-  return page.evaluate((extra) => {
-    const mine = Object.values(I18N.id);
-    const frags = new Set(extra);
-    for (const v of Object.values(I18N.en)) {
-      for (const f of v.split(/\{\w+\}/)) {
-        const x = f.trim().replace(/^[(;:,.\s]+|[)\s.:,;]+$/g, '');
-        if (x.length >= 5 && /[a-z]/i.test(x) && !mine.some((m) => m.includes(x))) frags.add(x);
-      }
-    }
-    const texts = [document.body.innerText];
-    for (const e of document.querySelectorAll('[placeholder], [aria-label]')) {
-      if (e.offsetParent !== null || e.tagName === 'CANVAS') texts.push(e.getAttribute('placeholder') || '', e.getAttribute('aria-label') || '');
-    }
-    const all = texts.join('\n');
-    const esc = (w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return [...frags].filter((w) => new RegExp('(^|[^\\p{L}])' + esc(w) + '($|[^\\p{L}])', 'u').test(all));
-  }, NEVER_IN_ID);
-}
-async function noEnglish(page) {
-  let hits = [];
-  for (let i = 0; i < 30; i++) { // bounded: the view may still be drawing
-    hits = await englishShown(page);
-    if (!hits.length) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('shows ' + hits.map((h) => JSON.stringify(h)).join(', '));
-}
-async function fits(page) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (w > 390) throw new Error('the page is ' + w + ' px wide on a 390 px screen');
-}
+const noEnglish = (page) => noOtherLanguage(page, 'id', NEVER_IN_ID);
+const fits = fitsWidth;
 const waveRows = (page) => page.locator('#survey-waves-table tbody tr');
 async function openTrend(page) {
   await page.goto(base + '/admin/#surveys', { timeout: T });
@@ -91,10 +31,10 @@ async function openTrend(page) {
   await waveRows(page).nth(3).waitFor({ timeout: T });
 }
 
-try {
+await finish(async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
   const desk = await ctx.newPage();
-  watch(desk, 'desktop');
+  watch(desk, 'desktop', 'accept'); // "close wave N now?"
   await step('the operator signs in (Indonesian by default)', async () => {
     await desk.goto(base + '/admin/', { timeout: T });
     await desk.fill('#token', token);
@@ -189,7 +129,7 @@ try {
   // ---- a phone, with the same sign-in
   const phoneCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta', storageState: await ctx.storageState() });
   const phone = await phoneCtx.newPage();
-  watch(phone, 'phone');
+  watch(phone, 'phone', 'accept');
   await step('phone: the trend fits a 390 px screen, in Indonesian', async () => {
     await openTrend(phone);
     await phone.locator('#survey-trend-questions canvas').first().waitFor({ timeout: T });
@@ -203,13 +143,4 @@ try {
   });
   await phone.locator('#survey-schedule-panel').screenshot({ path: path.join(outDir, 'surveys-schedule-id-phone.png') });
   await phoneCtx.close();
-
-  if (problems.length) bad('no CSP violations or page errors', problems.join('; '));
-  else ok('no CSP violations or page errors');
-} catch (e) {
-  bad('browser run', e);
-} finally {
-  await browser.close();
-}
-console.log(passed + ' passed, ' + failed + ' failed');
-process.exit(failed ? 1 : 0);
+});

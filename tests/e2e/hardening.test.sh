@@ -24,18 +24,7 @@ JSON=(-H 'Content-Type: application/json')
 serve_cfg() {
     local cfg=$1
     shift
-    env BIMBING_HTTP_PORT=0 "$@" "$BIN" --db "$DB" --config "$cfg" --flows flows serve \
-        >"$TMP/out" 2>"$TMP/err" &
-    SERVER=$!
-    e2e_track "$SERVER"
-    PORT=
-    for _ in $(seq 1 100); do
-        PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
-        [ -n "$PORT" ] && break
-        sleep 0.05
-    done
-    [ -n "$PORT" ] || e2e_abort "serve did not start: $(cat "$TMP/err")"
-    BASE=http://127.0.0.1:$PORT
+    SERVE_CONFIG=$cfg start_serve "$@"
 }
 stop() { kill "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=; }
 

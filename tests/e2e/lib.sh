@@ -2,7 +2,8 @@
 # sources: counting checks and the closing "N passed, N failed" line for
 # tests/run.sh, a temporary directory and processes that are always cleaned
 # up, bounded waits, free ports, starting the fakes (fake_telegram_init for
-# the Bot API) and `bimbing serve`.
+# the Bot API) and `bimbing serve`, and the set-up of a browser test
+# (browser_init, browser_run).
 # Sourcing it sets -u and moves to the repository root.
 #
 #   . "$(dirname "$0")/../e2e/lib.sh"   # or "$(dirname "$0")/lib.sh" here
@@ -212,8 +213,10 @@ fake_telegram_init() {
 # start_serve [VAR=value...]: `bimbing serve` on $DB with flows/ and a port
 # the system picks (output in $TMP/out and $TMP/err), killed on exit. Sets
 # SERVER (the pid), PORT and BASE; aborts when it does not start in 5 s.
+# With SERVE_CONFIG set (SERVE_CONFIG=FILE start_serve ...), that config.
 start_serve() {
-    env BIMBING_HTTP_PORT=0 "$@" "$BIN" --db "$DB" --flows flows serve >"$TMP/out" 2>"$TMP/err" &
+    env BIMBING_HTTP_PORT=0 "$@" "$BIN" --db "$DB" ${SERVE_CONFIG:+--config "$SERVE_CONFIG"} --flows flows \
+        serve >"$TMP/out" 2>"$TMP/err" &
     SERVER=$!
     e2e_track "$SERVER"
     PORT=
@@ -243,6 +246,55 @@ serve_stops() {
     local rc=$?
     SERVER=
     eq "serve stops cleanly" "$rc" 0
+}
+
+# browser_init PREFIX...: for a browser test (tests/e2e/browser*.test.sh).
+# Skips the script, saying why in its summary, without Chromium ($CHROMIUM,
+# /usr/bin/chromium by default), node, playwright-core or sqlite3; then
+# e2e_init, the dashboard's chart library in place, DB ($TMP/db) and OUT
+# (the screenshots' folder) without last run's PREFIX*.png (browser
+# tests run side by side: each removes only its own).
+browser_init() {
+    CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+    local why=
+    if [ ! -x "$CHROMIUM" ]; then
+        why="no Chromium at $CHROMIUM (apt-get install -y chromium)"
+    elif ! command -v node >/dev/null; then
+        why="node is not installed"
+    elif [ ! -d node_modules/playwright-core ]; then
+        why="node_modules/playwright-core is missing (run npm ci)"
+    elif ! command -v sqlite3 >/dev/null; then
+        why="sqlite3 is not installed"
+    fi
+    if [ -n "$why" ]; then
+        echo "skipped: $why"
+        echo "0 passed, 0 failed"
+        exit 0
+    fi
+    e2e_init "$BIN"
+    if [ ! -f web/admin/vendor/chart.umd.min.js ]; then
+        sh web/admin/vendor.sh >/dev/null || e2e_abort "web/admin/vendor.sh failed"
+    fi
+    DB=$TMP/db
+    OUT=$BUILD/test-artifacts/browser
+    mkdir -p "$OUT"
+    local p
+    for p in "$@"; do
+        rm -f "$OUT/$p"*.png
+    done
+}
+
+# browser_run SCRIPT ARGS...: node SCRIPT ARGS... (at most 300 s), its
+# output shown and kept in $TMP/node.log; its "N passed, N failed" line is
+# added to this script's counts. Aborts when the run did not finish.
+browser_run() {
+    timeout 300 node "$@" 2>&1 | tee "$TMP/node.log"
+    local line f
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$TMP/node.log" | tail -1)
+    [ -n "$line" ] || e2e_abort "the browser run did not finish"
+    f=${line#* passed, }
+    E2E_PASS=$((E2E_PASS + ${line%% passed*}))
+    E2E_FAIL=$((E2E_FAIL + ${f%% failed*}))
 }
 
 # sql STATEMENT: run it on $DB (waiting for the service's write lock).

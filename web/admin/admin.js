@@ -79,6 +79,9 @@ async function api(method, path, body, type) {
   if (!r.ok && !(r.status === 422 && data)) {
     throw new ApiError(r.status, (data && data.error) || r.statusText, data);
   }
+  /* Every answer of ours that succeeds is JSON: one without a body was cut
+   * off on the way (the page was left mid-read), a network failure. */
+  if (data === null) throw new TypeError('fetch: the answer was cut off');
   return { status: r.status, data };
 }
 
