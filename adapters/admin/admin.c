@@ -996,18 +996,7 @@ static int segment_ok(struct areq *r, const char *to)
         fail500(r, "segment", rc);
         return 0;
     }
-    if (!detail)
-        detail = cJSON_CreateObject();
-    if (detail && !cJSON_GetObjectItemCaseSensitive(detail, "code"))
-        cJSON_AddStringToObject(detail, "code", "segment.syntax");
-    if (detail)
-        cJSON_AddStringToObject(detail, "error",
-                                to && err[0] ? err : "\"to\" must be all, unit=NAME or role=ROLE");
-    if (detail)
-        api_json(r->resp, 400, detail);
-    else
-        api_error(r->resp, 500, "out of memory");
-    cJSON_Delete(detail);
+    api_segment_refused(r->resp, detail, to ? err : NULL);
     return 0;
 }
 

@@ -71,18 +71,7 @@ static int segment_ok(const struct admin_call *c, const char *to)
         answer(c, rc, NULL, NULL, 200);
         return 0;
     }
-    if (!detail)
-        detail = cJSON_CreateObject();
-    if (detail && !cJSON_GetObjectItemCaseSensitive(detail, "code"))
-        cJSON_AddStringToObject(detail, "code", "segment.syntax");
-    if (detail)
-        cJSON_AddStringToObject(detail, "error",
-                                to && err[0] ? err : "\"to\" must be all, unit=NAME or role=ROLE");
-    if (detail)
-        api_json(c->resp, 400, detail);
-    else
-        api_error(c->resp, 500, "out of memory");
-    cJSON_Delete(detail);
+    api_segment_refused(c->resp, detail, to ? err : NULL);
     return 0;
 }
 

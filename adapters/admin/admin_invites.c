@@ -184,17 +184,7 @@ static void segment_refused(const struct admin_call *c, const char *to)
     cJSON *detail = NULL;
     if (admin_hooks.segment_check)
         (void)admin_hooks.segment_check(c->d, to, &detail, err, sizeof(err));
-    if (!detail)
-        detail = cJSON_CreateObject();
-    if (!detail) {
-        api_error(c->resp, 500, "out of memory");
-        return;
-    }
-    if (!cJSON_GetObjectItemCaseSensitive(detail, "code"))
-        cJSON_AddStringToObject(detail, "code", "segment.syntax");
-    cJSON_AddStringToObject(detail, "error", err[0] ? err : "unknown segment");
-    api_json(c->resp, 400, detail);
-    cJSON_Delete(detail);
+    api_segment_refused(c->resp, detail, err);
 }
 
 static int ttl_of(const struct admin_call *c, const cJSON *body, int64_t *ttl)

@@ -36,6 +36,23 @@ void api_error(struct http_resp *resp, int status, const char *msg)
     cJSON_Delete(o);
 }
 
+void api_segment_refused(struct http_resp *resp, cJSON *detail, const char *err)
+{
+    if (!detail)
+        detail = cJSON_CreateObject();
+    if (!detail) {
+        api_error(resp, 500, "out of memory");
+        return;
+    }
+    if (!cJSON_GetObjectItemCaseSensitive(detail, "code"))
+        cJSON_AddStringToObject(detail, "code", "segment.syntax");
+    cJSON_DeleteItemFromObjectCaseSensitive(detail, "error");
+    cJSON_AddStringToObject(detail, "error",
+                            err && *err ? err : "\"to\" must be all, unit=NAME or role=ROLE");
+    api_json(resp, 400, detail);
+    cJSON_Delete(detail);
+}
+
 cJSON *api_json_object(const struct http_req *req, struct http_resp *resp)
 {
     char ctype[128];

@@ -26,6 +26,11 @@
 void api_json(struct http_resp *resp, int status, const cJSON *o);
 /* resp = status + {"error": msg}. */
 void api_error(struct http_resp *resp, int status, const char *msg);
+/* resp = 400 + detail (the segment checker's {"code", "value",
+ * "suggestion", "known"}; NULL for none) with "error": err, or the
+ * syntax text when err is empty, and "code" "segment.syntax" when detail
+ * has none. Takes ownership of detail. */
+void api_segment_refused(struct http_resp *resp, cJSON *detail, const char *err);
 /* The request's body as a JSON object (the caller owns it), after checking
  * it is application/json and valid UTF-8; NULL when not, with resp already
  * answered 415 or 400. */
