@@ -322,6 +322,15 @@ static int parse(struct config *c, const cJSON *root, char *err, size_t el)
             return -1;
         c->http_port = (int)d;
     }
+    /* The dashboard is served beside the web chat: without its own address
+     * it is the public one's /admin/. */
+    if (!c->dashboard_url[0] && c->public_url[0]) {
+        size_t n = strlen(c->public_url);
+        while (n > 0 && c->public_url[n - 1] == '/')
+            n--;
+        (void)bb_snprintf(c->dashboard_url, sizeof(c->dashboard_url), "%.*s/admin/", (int)n,
+                          c->public_url);
+    }
     for (int i = 0; i < c->nsect; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, c->sect[i].def->key);
         if (v && c->sect[i].def->parse(v, c->sect[i].data, err, el) != 0)

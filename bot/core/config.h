@@ -67,7 +67,8 @@ struct config {
     char public_url[192];
     /* "dashboard_url": the HR dashboard's public address as people open
      * it ("https://bimbing.example.go.id/admin/"), for links the chat
-     * sends to HR (a broadcast's page); "" = none, the chat names the way */
+     * sends to HR (a broadcast's page); without it, http.public_url +
+     * "/admin/"; "" when neither is set: the chat names the way */
     char dashboard_url[256];
     int batch;          /* "batch": inbox events per transaction (100) */
     int anonymity_k;    /* "anonymity_k": smallest group shown in reports (5, >= 3) */

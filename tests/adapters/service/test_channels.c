@@ -181,6 +181,7 @@ static void test_invite_link(void **state)
     links(cfg, out, sizeof(out));
     /* no bot username: no Telegram link; the web chat at the bind address */
     assert_string_equal(out, "Web chat: http://127.0.0.1:8080/?code=ABCDE23456\n");
+    assert_string_equal(cfg->dashboard_url, ""); /* neither address: the chat names the way */
     char one[256];
     assert_int_equal(chan_invite_link(cfg, "telegram", "ABCDE23456", one, sizeof(one)),
                      BB_ENOTFOUND);
@@ -194,6 +195,17 @@ static void test_invite_link(void **state)
                              "Telegram: https://t.me/bimbot?start=ABCDE23456\n");
     assert_int_equal(chan_invite_link(cfg, "web", "ABCDE23456", one, sizeof(one)), BB_OK);
     assert_string_equal(one, "https://b.example.go.id/?code=ABCDE23456");
+    /* the dashboard beside the web chat, unless it has its own address */
+    assert_string_equal(cfg->dashboard_url, "https://b.example.go.id/admin/");
+    assert_int_equal(write_file(path, "{\"http\":{\"public_url\":\"https://b.example.go.id//\"},"
+                                      "\"dashboard_url\":\"https://sdm.example.go.id/dasbor/\"}"),
+                     0);
+    assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_OK);
+    assert_string_equal(cfg->dashboard_url, "https://sdm.example.go.id/dasbor/");
+    assert_int_equal(write_file(path, "{\"http\":{\"public_url\":\"https://b.example.go.id//\"}}"),
+                     0);
+    assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_OK);
+    assert_string_equal(cfg->dashboard_url, "https://b.example.go.id/admin/");
     unlink(path);
     free(cfg);
 }
