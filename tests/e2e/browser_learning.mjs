@@ -73,6 +73,16 @@ async function noEnglish(page) {
   const hits = NEVER_IN_ID.filter((w) => new RegExp('(^|[^\\p{L}_-])' + w + '($|[^\\p{L}_-])', 'u').test(text));
   if (hits.length) throw new Error('English on the page: ' + hits.join(', '));
 }
+// A part of the page, from the top of one element to the bottom of
+// another (the pictures of docs/hr-guide.md).
+async function clipShot(page, fromSel, toSel, name) {
+  await page.evaluate(() => window.scrollTo(0, 0)); /* boxes in page coordinates */
+  const a = await page.locator(fromSel).first().boundingBox();
+  const b = await page.locator(toSel).first().boundingBox();
+  const y = Math.max(0, a.y - 12);
+  await page.screenshot({ path: path.join(outDir, 'learning-' + name + '.png'), fullPage: true,
+    clip: { x: 0, y, width: page.viewportSize().width, height: b.y + b.height + 12 - y } });
+}
 async function csvOf(page, id) {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: T }), page.click('#' + id)]);
   const p = path.join(tmpDir, id + '.csv');
@@ -112,6 +122,7 @@ try {
     await rowOf(hr, 'learning-progress', '(unit lain)', '20%').waitFor({ timeout: T });
   });
   await shot(hr, 'report-id-desktop');
+  await clipShot(hr, '#page-title', '#learning-csv-progress', 'doc-report');
   await step('each table downloads as CSV with the same figures', async () => {
     const needs = await csvOf(hr, 'learning-csv-needs');
     if (!needs.includes('"Biro SDM","analisis data","5","1.6","0"')) throw new Error('needs CSV: ' + needs.slice(0, 200));
@@ -149,7 +160,7 @@ try {
     await noEnglish(hr);
   });
   await shot(hr, 'upload-errors-id-desktop');
-  await hr.locator('#learning-upload').locator('xpath=..').screenshot({ path: path.join(outDir, 'learning-upload-errors-panel.png') });
+  await clipShot(hr, '#learning-cat-count', '#learning-cat-result', 'doc-upload-errors');
   await step('a good upload adds the item and closes the gap', async () => {
     await hr.setInputFiles('#learning-upload input[type=file]', { name: 'katalog.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD) });
     await hr.click('#learning-upload button[type=submit]');
