@@ -39,6 +39,7 @@ async function learningReport() {
   try {
     r = (await api('GET', '/learning/report' + q)).data;
     learningUnit = r.unit; /* as stored: "biro sdm" is "Biro SDM" */
+    $('learning-filter').unit.value = learningUnit;
     $('learning-unit-result').textContent = '';
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 400) throw e;
