@@ -31,6 +31,7 @@
 #include "adapters/admin/admin_bcmentor.h"
 #include "adapters/admin/admin_hooks.h"
 #include "adapters/admin/admin_invites.h"
+#include "adapters/admin/admin_learning.h"
 #include "adapters/admin/admin_people.h"
 #include "adapters/admin/admin_int.h"
 #include "adapters/admin/admin_surveys.h"
@@ -1352,6 +1353,11 @@ ADMIN_EXT(admin_people_role)
 ADMIN_EXT(admin_people_deactivate)
 ADMIN_EXT(admin_people_export)
 ADMIN_EXT(admin_people_erase)
+ADMIN_EXT(admin_learning_report)
+ADMIN_EXT(admin_learning_report_csv)
+ADMIN_EXT(admin_learning_catalog)
+ADMIN_EXT(admin_learning_import)
+ADMIN_EXT(admin_learning_retire)
 
 static const struct admin_route routes[] = {
     {"POST", "/session", ADMIN_ROLE_OPEN, h_signin},
@@ -1406,6 +1412,11 @@ static const struct admin_route routes[] = {
     {"POST", "/invites", ADMIN_ROLE_HR, h_admin_invites_issue},
     {"POST", "/invites/*/reissue", ADMIN_ROLE_HR, h_admin_invites_reissue},
     {"POST", "/invites/*/revoke", ADMIN_ROLE_HR, h_admin_invites_revoke},
+    {"GET", "/learning/report", ADMIN_ROLE_HR, h_admin_learning_report},
+    {"GET", "/learning/report/csv", ADMIN_ROLE_HR, h_admin_learning_report_csv},
+    {"GET", "/learning/catalog", ADMIN_ROLE_HR, h_admin_learning_catalog},
+    {"POST", "/learning/catalog/import", ADMIN_ROLE_HR, h_admin_learning_import},
+    {"POST", "/learning/catalog/*/retire", ADMIN_ROLE_HR, h_admin_learning_retire},
 };
 
 static int id_char(int c)
@@ -1514,6 +1525,9 @@ int admin_new(struct http_server *http, const struct domain_ctx *d, struct admin
         rc = http_route(http, methods[i], "/api/v1", ADMIN_BODY_MAX, on_api, a);
     if (rc == BB_OK)
         rc = http_route(http, "POST", "/api/v1/people/import", ADMIN_IMPORT_MAX, on_api, a);
+    if (rc == BB_OK)
+        rc = http_route(http, "POST", "/api/v1/learning/catalog/import", ADMIN_LEARN_UPLOAD_MAX,
+                        on_api, a);
     if (rc != BB_OK) {
         /* routes already added stay pointing at a: keep it (a few bytes) */
         bb_log(BB_LOG_ERR, "admin", "cannot register the API: %s", bb_strerror(rc));

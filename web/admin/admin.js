@@ -129,6 +129,7 @@ const NAV = [
   ['mentoring', 'nav.mentoring', HR_ROLES],
   ['people', 'nav.people', HR_ROLES],
   ['invites', 'invites.nav', HR_ROLES],
+  ['learning', 'learning.nav', HR_ROLES],
   ['conversations', 'nav.conversations', ['counsellor', 'admin']],
 ];
 
@@ -592,6 +593,7 @@ const PAGES = {
   mentoring,
   people: () => peopleView(), /* people.js */
   invites: () => invitesPage(),
+  learning: () => learningPage(), /* learning.js */
   conversations,
 };
 

@@ -6,6 +6,9 @@
  */
 #include "bot/domain/learning/learn.h"
 #include "bot/base/bb.h"
+#include "bot/domain/learning/learn_report.h"
+#include "bot/domain/people/people_segment.h"
+#include "bot/domain/survey/survey.h"
 #include "store/store_learning.h"
 
 #include <stdio.h>
@@ -76,6 +79,65 @@ static int cmd_catalog(const struct domain_ctx *d, int argc, char **argv)
     return 2;
 }
 
+/* learning report [--unit U] [--csv]: HR's aggregate (learn_report.h). */
+static int cmd_learning(const struct domain_ctx *d, int argc, char **argv)
+{
+    const char *unit = NULL;
+    int csv = 0, rc;
+    struct people_segment seg;
+    struct learn_report r;
+    char spec[PEOPLE_SEG_SPEC_MAX + 8];
+    if (argc < 2 || strcmp(argv[1], "report") != 0) {
+        fprintf(stderr, "usage: bimbing learning report [--unit UNIT] [--csv]\n");
+        return 2;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--unit") && i + 1 < argc && !unit)
+            unit = argv[++i];
+        else if (!strcmp(argv[i], "--csv") && !csv)
+            csv = 1;
+        else {
+            fprintf(stderr,
+                    "bimbing: learning report: unknown argument '%s' (usage: learning "
+                    "report [--unit UNIT] [--csv])\n",
+                    argv[i]);
+            return 2;
+        }
+    }
+    if (unit) {
+        bb_snprintf(spec, sizeof(spec), "unit=%s", unit);
+        rc = people_segment_resolve(d->st, spec, &seg);
+        if (rc == BB_EINVAL || (rc == BB_OK && seg.kind != 1)) {
+            fprintf(stderr, "bimbing: learning report: %s; nothing reported\n",
+                    rc == BB_EINVAL ? seg.msg : "not a unit");
+            return 2;
+        }
+        if (rc != BB_OK) {
+            fprintf(stderr, "bimbing: learning report: %s\n", store_errmsg(d->st));
+            return 1;
+        }
+        unit = seg.value;
+    }
+    rc = learn_report_build(d->st, survey_k(d->cfg), d->now, unit, &r);
+    if (rc == BB_OK && csv) {
+        char *out = NULL;
+        size_t len = 0;
+        rc = learn_report_csv(&r, LEARN_T_ALL, &out, &len);
+        if (rc == BB_OK)
+            fwrite(out, 1, len, stdout);
+        free(out);
+    } else if (rc == BB_OK) {
+        learn_report_print(stdout, &r);
+    }
+    learn_report_free(&r);
+    if (rc != BB_OK) {
+        fprintf(stderr, "bimbing: learning report: %s (%s)\n", bb_strerror(rc),
+                store_errmsg(d->st));
+        return 1;
+    }
+    return 0;
+}
+
 const struct domain_cmd learn_cmds[] = {
     {"catalog",
      "HR and mentoring",
@@ -85,5 +147,11 @@ const struct domain_cmd learn_cmds[] = {
       {"catalog list [--all]", "the items offered (--all: retired ones too)"},
       {"catalog retire ID", "stop suggesting an item"}},
      cmd_catalog},
+    {"learning",
+     "HR and mentoring",
+     {{"learning report [--unit UNIT] [--csv]",
+       "needs by unit and competency, catalogue gaps, completion and JP per unit (groups under "
+       "anonymity_k suppressed; docs/learning.md)"}},
+     cmd_learning},
     {NULL, NULL, {{NULL, NULL}}, NULL},
 };
