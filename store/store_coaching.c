@@ -101,10 +101,11 @@ int store_coaching_grow_add(struct store *st, const struct store_grow *g, int64_
  * the summary and the follow-up itself: not followed up yet; a follow-up day
  * that has come first, the most recent such day first; else the newest. */
 #define GROW_DUE                                                                                   \
-    "SELECT id FROM grow_sessions WHERE person_id = ?1 AND followup_at = 0"                        \
-    " ORDER BY (followup_day <> '' AND followup_day <= ?5) DESC,"                                  \
-    " CASE WHEN followup_day <> '' AND followup_day <= ?5 THEN followup_day END DESC,"             \
-    " at DESC, id DESC LIMIT 1"
+    "SELECT COALESCE((SELECT id FROM grow_sessions WHERE person_id = ?1 AND followup_at = 0"       \
+    " AND followup_day <> '' AND followup_day <= ?5"                                               \
+    " ORDER BY followup_day DESC, at DESC, id DESC LIMIT 1),"                                      \
+    " (SELECT id FROM grow_sessions WHERE person_id = ?1 AND followup_at = 0"                      \
+    " ORDER BY at DESC, id DESC LIMIT 1))"
 
 int store_coaching_grow_followup(struct store *st, int64_t person_id, int64_t at, const char *today,
                                  const char *progress, const char *note)

@@ -700,6 +700,17 @@ const char *const store_migrations[] = {
     "ALTER TABLE broadcasts ADD COLUMN cancelled_by TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE broadcasts ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE pairings ADD COLUMN reason_shared INTEGER NOT NULL DEFAULT 0;",
+    /* Indexes for the person fields (docs/benchmarks.md, issue 16): no
+     * temporary b-tree to sort a person's pending pairing check
+     * (store_pcheck_pending; the new index begins with the old one's
+     * columns, so it replaces it), to find their GROW session due for a
+     * follow-up (GROW_DUE, store_coaching.c), or to count the distinct
+     * givers an asker asked lately (store_coaching_summary). */
+    "DROP INDEX pairing_checks_person;"
+    "CREATE INDEX pairing_checks_pending ON pairing_checks(person_id, kind, answered_at,"
+    " asked_at, pairing_id);"
+    "CREATE INDEX grow_open ON grow_sessions(person_id, followup_at, followup_day, at);"
+    "CREATE INDEX feedback_req_asker_giver ON feedback_requests(asker_id, giver_id, created_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 

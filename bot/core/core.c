@@ -32,6 +32,7 @@
 #include "store/store_alerts.h"
 #include "store/store_work.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -68,6 +69,8 @@ static const char *const text_too_many[2] = {
     "lagi dalam satu jam.",
 };
 
+#define CORE_MAX_MODULES 32 /* modules in one build, at most */
+
 struct core {
     struct store *st;
     struct flow_lib *lib;
@@ -92,6 +95,11 @@ struct core {
 int core_new(struct store *st, struct flow_lib *lib, const struct domain_module *const *modules,
              struct core **out)
 {
+    int nmod = 0;
+    while (modules && modules[nmod])
+        nmod++;
+    if (nmod > CORE_MAX_MODULES)
+        return BB_EINVAL; /* person_lazy marks each module's fields */
     struct core *c = calloc(1, sizeof(*c));
     if (!c)
         return BB_ENOMEM;
@@ -167,19 +175,102 @@ static void domain_ctx_of(struct core *c, int64_t now, struct domain_ctx *d)
 
 /* ---- the modules' person fields and periodic work ---------------------------- */
 
-/* Let every module add its fields to the person object flows see. */
-static int modules_person_fields(struct core *c, int64_t now, const struct store_person *p,
-                                 cJSON *out)
+/* The person object of one event, filled on demand: the base fields at
+ * once (person_json), hr_name and each module's fields the first time a
+ * step reads one of their names (flow_ctx.person_more). The values are
+ * those at the start of the event: before the first effect is carried out
+ * the core fills everything still missing when the step will read more
+ * (a "result" round), see handle_event. */
+struct person_lazy {
+    struct core *c;
+    const struct store_person *p;
+    int64_t now;
+    cJSON *pj;
+    int hr_done;
+    unsigned char done[CORE_MAX_MODULES];
+    int rc; /* the first store error of a computation (the event then fails) */
+};
+
+/* 1 when name is one of module m's person fields. */
+static int module_has_field(const struct domain_module *m, const char *name)
 {
+    for (int i = 0; m->person_field_names && m->person_field_names[i]; i++) {
+        const char *f = m->person_field_names[i];
+        size_t n = strlen(f);
+        if (n && f[n - 1] == '*' ? strncmp(name, f, n - 1) == 0 : strcmp(name, f) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int lazy_module(struct person_lazy *L, int m)
+{
+    const struct domain_module *mod = L->c->modules[m];
     struct domain_ctx dc;
-    domain_ctx_of(c, now, &dc);
-    for (int m = 0; c->modules && c->modules[m]; m++)
-        if (c->modules[m]->person_fields) {
-            int rc = c->modules[m]->person_fields(&dc, p, out);
-            if (rc != BB_OK)
-                return rc;
-        }
+    int rc = BB_OK;
+    if (L->done[m])
+        return BB_OK;
+    L->done[m] = 1;
+    if (!mod->person_fields)
+        return BB_OK;
+    domain_ctx_of(L->c, L->now, &dc);
+    const cJSON *tail = L->pj->child ? L->pj->child->prev : NULL;
+    rc = mod->person_fields(&dc, L->p, L->pj);
+    /* the names the module declared, and only those */
+    for (const cJSON *it = tail ? tail->next : L->pj->child; rc == BB_OK && it; it = it->next)
+        assert(module_has_field(mod, it->string));
+    if (rc != BB_OK && L->rc == BB_OK)
+        L->rc = rc;
+    return rc;
+}
+
+static int lazy_hr(struct person_lazy *L)
+{
+    struct store_person hr;
+    if (L->hr_done)
+        return BB_OK;
+    L->hr_done = 1;
+    /* who hears a request for help when there is no mentor ("" for nobody) */
+    int rc = store_person_hr_contact(L->c->st, L->p->id, L->p->unit, &hr);
+    if (rc != BB_OK)
+        hr.name[0] = '\0';
+    if (!cJSON_AddStringToObject(L->pj, "hr_name", hr.name)) {
+        if (L->rc == BB_OK)
+            L->rc = BB_ENOMEM;
+        return BB_ENOMEM;
+    }
     return BB_OK;
+}
+
+/* flow_ctx.person_more: compute the fields name belongs to, if any. */
+static int person_more(void *ctx, const char *name)
+{
+    struct person_lazy *L = ctx;
+    if (strcmp(name, "hr_name") == 0)
+        return lazy_hr(L);
+    for (int m = 0; L->c->modules && L->c->modules[m]; m++)
+        if (module_has_field(L->c->modules[m], name))
+            return lazy_module(L, m);
+    return BB_OK;
+}
+
+/* Everything not computed yet (before the store changes under a step
+ * that will read the person again). */
+static int person_all(struct person_lazy *L)
+{
+    int rc = lazy_hr(L);
+    for (int m = 0; rc == BB_OK && L->c->modules && L->c->modules[m]; m++)
+        rc = lazy_module(L, m);
+    return rc;
+}
+
+/* A string field of the person ("" when there is none). */
+static const char *person_str(struct person_lazy *L, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(L->pj, name);
+    if (!v && person_more(L, name) == BB_OK)
+        v = cJSON_GetObjectItemCaseSensitive(L->pj, name);
+    return cJSON_IsString(v) ? v->valuestring : "";
 }
 
 int core_modules_tick(struct core *c, int64_t now, int *did)
@@ -327,14 +418,9 @@ int core_start_later(struct core *c, int64_t person_id, const char *flow_id, int
 static cJSON *person_json(struct core *c, const struct store_person *p)
 {
     cJSON *o = cJSON_CreateObject();
-    struct store_person hr;
     char first[128];
     if (!o)
         return NULL;
-    /* who hears a request for help when there is no mentor ("" for nobody) */
-    if (store_person_hr_contact(c->st, p->id, p->unit, &hr) != BB_OK)
-        hr.name[0] = '\0';
-    cJSON_AddStringToObject(o, "hr_name", hr.name);
     /* the name they are called by: the CSV's panggilan, else the first name
      * without titles ("Dr. Budi Santoso, M.Si." is Budi) */
     sapaan_called(p->panggilan, p->name, first, sizeof(first));
@@ -640,7 +726,7 @@ static int distress_alert(struct core *c, const struct store_person *p, int64_t 
  * to a person" button gets who to contact. *done = 1 when the event was
  * answered here. p is NULL for a sender we do not know yet. */
 static int safety_step(struct core *c, const struct store_inbox_event *ev,
-                       const struct store_person *p, const struct reach *r, const cJSON *pj,
+                       const struct store_person *p, const struct reach *r, struct person_lazy *pl,
                        struct flow_state *st, struct flow_fxlist *fx, int64_t now, int *done)
 {
     const char *t = ev->kind == STORE_EV_TEXT && ev->text ? ev->text : "";
@@ -652,8 +738,7 @@ static int safety_step(struct core *c, const struct store_inbox_event *ev,
     while (isspace((unsigned char)*t))
         t++;
     if (p && ev->kind == STORE_EV_BUTTON && strcmp(ev->payload, SAFETY_TALK_ID) == 0) {
-        const cJSON *mn = cJSON_GetObjectItemCaseSensitive(pj, "mentor_name");
-        rc = safety_talk_reply(li, cJSON_IsString(mn) ? mn->valuestring : "", &m);
+        rc = safety_talk_reply(li, person_str(pl, "mentor_name"), &m);
     } else if (t[0] && t[0] != '/' && safety_screen(c->safety, t, &rule)) {
         const struct flow *f = st && st->depth ? flow_lib_get(c->lib, st->stack[0].flow_id, 0) : 0;
         int paused = st && flow_pause(st, now, fx);
@@ -684,7 +769,7 @@ static int safety_step(struct core *c, const struct store_inbox_event *ev,
  * to the safety net (the same list). *done = 1 when the event was handled
  * here. */
 static int handoff_step(struct core *c, const struct store_inbox_event *ev,
-                        const struct store_person *p, const struct reach *r, const cJSON *pj,
+                        const struct store_person *p, const struct reach *r, struct person_lazy *pl,
                         struct flow_state *st, struct flow_fxlist *fx, int64_t now, int *done)
 {
     struct store_handoff h;
@@ -704,8 +789,7 @@ static int handoff_step(struct core *c, const struct store_inbox_event *ev,
         if (!staffed && is_btn)
             return BB_OK; /* the safety net answers with whom to contact */
         if (!staffed) {
-            const cJSON *mn = cJSON_GetObjectItemCaseSensitive(pj, "mentor_name");
-            rc = safety_talk_reply(li, cJSON_IsString(mn) ? mn->valuestring : "", &m);
+            rc = safety_talk_reply(li, person_str(pl, "mentor_name"), &m);
         } else {
             const struct flow *f = st->depth ? flow_lib_get(c->lib, st->stack[0].flow_id, 0) : NULL;
             int paused = flow_pause(st, now, fx) || (st->depth && st->paused);
@@ -839,21 +923,24 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         rc = BB_ENOMEM;
         goto out;
     }
-    if ((rc = modules_person_fields(c, now, &p, pj)) != BB_OK)
-        goto out;
+    struct person_lazy pl = {.c = c, .p = &p, .now = now, .pj = pj};
     struct consent_state cs;
     if ((rc = consent_load(c->st, pid, &cs)) != BB_OK)
         goto out;
     if (!started_by_code &&
-        (rc = handoff_step(c, ev, &p, &r, pj, &st, &fx, now, &screened)) != BB_OK)
+        (rc = handoff_step(c, ev, &p, &r, &pl, &st, &fx, now, &screened)) != BB_OK)
         goto out;
     if (!started_by_code && !screened &&
-        (rc = safety_step(c, ev, &p, &r, pj, &st, &fx, now, &screened)) != BB_OK)
+        (rc = safety_step(c, ev, &p, &r, &pl, &st, &fx, now, &screened)) != BB_OK)
+        goto out;
+    if ((rc = pl.rc) != BB_OK)
         goto out;
     struct flow_ctx ctx = {.lib = c->lib,
                            .get = get_flow,
                            .get_ctx = c,
                            .person = pj,
+                           .person_more = person_more,
+                           .person_ctx = &pl,
                            .now = now,
                            .tz_offset_s = core_tz_offset(c, p.tz, now),
                            .may_start = gate_may_start,
@@ -898,6 +985,13 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
         bb_log(BB_LOG_WARN, "core", "flow step for person %" PRId64 ": %s", pid, bb_strerror(rc));
         rc = BB_OK;
     }
+    if (rc == BB_OK)
+        rc = pl.rc; /* a person field the step read could not be computed */
+    /* A step that waits for a result reads the person again after the
+     * effects changed the store: it sees the values of the event's start,
+     * as if all were computed then. */
+    if (rc == BB_OK && st.mode == FLOW_MODE_RESULT)
+        rc = person_all(&pl);
     if (rc != BB_OK)
         goto out;
     rc = apply_effects(c, &p, &r, &fx, now, result);
@@ -915,6 +1009,8 @@ static int handle_event(struct core *c, const struct store_inbox_event *ev, int6
             c->stats.errors++;
             rc = BB_OK;
         }
+        if (rc == BB_OK)
+            rc = pl.rc;
         if (rc == BB_OK)
             rc = apply_effects(c, &p, &r, &fx, now, result);
     }

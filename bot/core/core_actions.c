@@ -240,6 +240,9 @@ static int core_person_fields(const struct domain_ctx *d, const struct store_per
     return cJSON_AddBoolToObject(out, "handoff_available", staffed) ? BB_OK : BB_ENOMEM;
 }
 
+/* every name person_fields adds (computed on first read, domain.h) */
+static const char *const core_field_names[] = {"consent_*", "handoff_available", NULL};
+
 static const struct domain_action core_actions[] = {
     {{"record", 's', {"fields"}, "f", "", {"checkin", NULL}, "checkin"}, act_record},
     {{"notify",
@@ -271,5 +274,6 @@ const struct domain_module core_module = {
     .name = "core",
     .actions = core_actions,
     .person_fields = core_person_fields,
+    .person_field_names = core_field_names,
     .tick = alert_tick, /* alerts whose chat messages all failed go on (alert.h) */
 };

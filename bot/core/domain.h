@@ -10,7 +10,10 @@
  *     runs the handlers inside its batch transaction, for the person whose
  *     event it is handling;
  *   - person_fields: values the module adds to the person object flows see
- *     (e.g. person.has_mentor), so conditions can use them;
+ *     (e.g. person.has_mentor), so conditions can use them; computed only
+ *     when a flow step first reads one of the names in person_field_names
+ *     (the core asks for them on demand, so an event whose step reads none
+ *     costs no query);
  *   - tick: periodic work (every second in `serve`, once per `bimbing tick`;
  *     core_modules_tick runs them), e.g. planning recurring check-ins or
  *     closing survey waves;
@@ -100,6 +103,11 @@ struct domain_module {
     const char *name;
     const struct domain_action *actions; /* ends with a NULL name; may be NULL */
     int (*person_fields)(const struct domain_ctx *d, const struct store_person *p, cJSON *out);
+    /* Every name person_fields adds (NULL-terminated; "consent_*" stands
+     * for every name with that prefix). The core computes the module's
+     * fields the first time a step reads one of them and asserts that
+     * person_fields adds nothing else. */
+    const char *const *person_field_names;
     int (*tick)(const struct domain_ctx *d, int *did); /* *did: how much work was done */
     const struct domain_cmd *cmds;                     /* ends with {NULL}; may be NULL */
 };

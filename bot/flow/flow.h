@@ -453,8 +453,15 @@ struct flow_ctx {
     flow_get_fn get;            /* pinned versions; NULL: flow_lib_get(lib, ...) */
     void *get_ctx;
     const cJSON *person; /* read-only object: nip, name, first_name, unit, role, lang... */
-    int64_t now;         /* Unix seconds */
-    int tz_offset_s;     /* the person's UTC offset now */
+    /* Fields computed on first use (the core's modules' person fields,
+     * bot/core/domain.h): called when a name the flow reads is not in
+     * person; it may add that field (and others) to person, and the engine
+     * looks again. It returns BB_OK (added or not a person field) or an
+     * error (the lookup then finds nothing). NULL: person is complete. */
+    int (*person_more)(void *person_ctx, const char *name);
+    void *person_ctx;
+    int64_t now;     /* Unix seconds */
+    int tz_offset_s; /* the person's UTC offset now */
     /* The gate (the core's consent check, bot/core/consent.h): asked before
      * any flow starts (command, keyword, menu button, START); 1 lets it
      * start. When it says 0 nothing starts and a FLOW_FX_GATED effect names

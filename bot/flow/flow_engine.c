@@ -350,12 +350,23 @@ static int json_to_val(const cJSON *v, struct expr_val *out)
     return BB_OK;
 }
 
+/* A field of the person, computed on first use when the core supplies
+ * person_more. */
+static const cJSON *person_get(struct run *R, const char *name)
+{
+    const struct flow_ctx *c = R->ctx;
+    const cJSON *v = c->person ? cJSON_GetObjectItemCaseSensitive(c->person, name) : NULL;
+    if (!v && c->person && c->person_more && c->person_more(c->person_ctx, name) == BB_OK)
+        v = cJSON_GetObjectItemCaseSensitive(c->person, name);
+    return v;
+}
+
 static int lookup(void *vctx, const char *name, struct expr_val *out)
 {
     struct run *R = vctx;
     const cJSON *v = NULL;
     if (strncmp(name, "person.", 7) == 0) {
-        v = cJSON_GetObjectItemCaseSensitive(R->ctx->person, name + 7);
+        v = person_get(R, name + 7);
     } else if (strcmp(name, "lang") == 0) {
         memset(out, 0, sizeof(*out));
         out->type = EXPR_STR;
@@ -366,8 +377,8 @@ static int lookup(void *vctx, const char *name, struct expr_val *out)
         return BB_OK;
     } else {
         v = cJSON_GetObjectItemCaseSensitive(R->st->vars, name);
-        if (!v && R->ctx->person)
-            v = cJSON_GetObjectItemCaseSensitive(R->ctx->person, name);
+        if (!v)
+            v = person_get(R, name);
     }
     if (!v)
         return BB_ENOTFOUND;

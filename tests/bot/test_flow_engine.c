@@ -276,6 +276,44 @@ static const char *var_str(const struct fx *x, const char *name)
 
 /* ---- tests ------------------------------------------------------------------- */
 
+/* person_more: a field missing from the person object is asked for once,
+ * by name, and used when the callback adds it; a field that is there, or
+ * that nobody reads, is never asked for. */
+struct more_log {
+    cJSON *person;
+    char names[8][32];
+    int n;
+};
+
+static int more_cb(void *vctx, const char *name)
+{
+    struct more_log *m = vctx;
+    if (m->n < 8)
+        bb_strlcpy(m->names[m->n++], name, sizeof(m->names[0]));
+    if (strcmp(name, "unit") == 0)
+        cJSON_AddStringToObject(m->person, "unit", "Biro Umum");
+    return BB_OK;
+}
+
+static void test_person_more(void **state)
+{
+    struct fx *x = *state;
+    struct more_log m = {.person = x->person};
+    cJSON_DeleteItemFromObjectCaseSensitive(x->person, "unit");
+    x->ctx.person_more = more_cb;
+    x->ctx.person_ctx = &m;
+    assert_int_equal(text(x, "/warna"), BB_OK);
+    assert_true(said(x, "Halo Sari dari Biro Umum!"));
+    assert_int_equal(m.n, 1); /* first_name is there; unit was asked for once */
+    assert_string_equal(m.names[0], "unit");
+    assert_int_equal(text(x, "merah"), BB_OK);
+    for (int i = 0; i < m.n; i++) /* never a name the person object holds */
+        assert_string_not_equal(m.names[i], "first_name");
+    assert_int_equal(m.n >= 1 && strcmp(m.names[0], "unit") == 0, 1);
+    for (int i = 1; i < m.n; i++)
+        assert_string_not_equal(m.names[i], "unit");
+}
+
 static void test_start_by_command(void **state)
 {
     struct fx *x = *state;
@@ -1111,6 +1149,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) TFX_TEST(f)
+        T(test_person_more),
         T(test_start_by_command),
         T(test_keyword_starts),
         T(test_answer_number),

@@ -476,6 +476,50 @@ static void test_outbox_claim_plan(void **state)
     assert_true(indexed);
 }
 
+/* The person fields' queries (store_pcheck_pending, the coaching summary's
+ * GROW session due and its distinct givers) run for a flow step that reads
+ * them: no temporary b-tree (a sort or a DISTINCT) in any of them. The
+ * texts are those of store_mentoring.c and store_coaching.c. */
+static void test_person_field_plans(void **state)
+{
+    static const struct {
+        const char *sql, *index;
+    } q[] = {
+        {"SELECT c.pairing_id FROM pairing_checks c JOIN pairings p ON p.id = c.pairing_id"
+         " WHERE c.person_id = ?1 AND c.kind = ?2 AND c.answered_at = 0 AND p.status = 'active'"
+         " ORDER BY c.asked_at, c.pairing_id LIMIT 1",
+         "pairing_checks_pending"},
+        {"SELECT COALESCE((SELECT id FROM grow_sessions WHERE person_id = ?1 AND followup_at = 0"
+         " AND followup_day <> '' AND followup_day <= ?5"
+         " ORDER BY followup_day DESC, at DESC, id DESC LIMIT 1),"
+         " (SELECT id FROM grow_sessions WHERE person_id = ?1 AND followup_at = 0"
+         " ORDER BY at DESC, id DESC LIMIT 1))",
+         "grow_open"},
+        {"SELECT COUNT(DISTINCT giver_id) FROM feedback_requests x WHERE x.asker_id = ?1"
+         " AND x.created_at > ?2",
+         "feedback_req_asker_giver"},
+    };
+    struct fx *f = *state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+        char sql[1024];
+        sqlite3_stmt *s;
+        int indexed = 0;
+        assert_int_equal(bb_snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", q[i].sql), BB_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *d = (const char *)sqlite3_column_text(s, 3);
+            if (strstr(d, q[i].index))
+                indexed = 1;
+            assert_null(strstr(d, "TEMP B-TREE"));
+        }
+        sqlite3_finalize(s);
+        assert_true(indexed);
+    }
+    sqlite3_close(db);
+}
+
 static void test_timers(void **state)
 {
     struct fx *f = *state;
@@ -782,6 +826,6 @@ static void test_forget(void **state)
 TFX_MAIN(TFX_TEST(test_open_migrate), TFX_TEST(test_person_upsert), TFX_TEST(test_identities),
          TFX_TEST(test_invites), TFX_TEST(test_consents), TFX_TEST(test_categories),
          TFX_TEST(test_flows), TFX_TEST(test_sessions), TFX_TEST(test_inbox), TFX_TEST(test_outbox),
-         TFX_TEST(test_outbox_claim_plan), TFX_TEST(test_timers), TFX_TEST(test_transactions),
-         TFX_TEST(test_after_commit), TFX_TEST(test_checkins), TFX_TEST(test_export),
-         TFX_TEST(test_forget))
+         TFX_TEST(test_outbox_claim_plan), TFX_TEST(test_person_field_plans), TFX_TEST(test_timers),
+         TFX_TEST(test_transactions), TFX_TEST(test_after_commit), TFX_TEST(test_checkins),
+         TFX_TEST(test_export), TFX_TEST(test_forget))

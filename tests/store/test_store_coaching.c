@@ -328,7 +328,19 @@ static void test_grow_due(void **state)
     assert_int_equal(
         store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);
     assert_string_equal(s.grow_goal, "Due today");
+    g.at = 350; /* the newest, due earlier: the latest day that has come wins */
+    bb_strlcpy(g.goal, "Due earlier", sizeof(g.goal));
+    bb_strlcpy(g.followup_day, "2026-11-20", sizeof(g.followup_day));
+    assert_int_equal(store_coaching_grow_add(f->st, &g, NULL), BB_OK);
+    assert_int_equal(
+        store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);
+    assert_string_equal(s.grow_goal, "Due today");
     assert_int_equal(store_coaching_grow_followup(f->st, f->ayu, 400, "2026-12-04", "done", "ok"),
+                     BB_OK);
+    assert_int_equal(
+        store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);
+    assert_string_equal(s.grow_goal, "Due earlier"); /* due beats newer not due */
+    assert_int_equal(store_coaching_grow_followup(f->st, f->ayu, 450, "2026-12-04", "done", "ok"),
                      BB_OK);
     assert_int_equal(
         store_coaching_summary(f->st, f->ayu, "2026-01-01", "2027-01-01", "2026-12-04", &s), BB_OK);

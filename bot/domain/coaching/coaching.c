@@ -939,6 +939,27 @@ out:
     return rc;
 }
 
+/* every name person_fields adds (computed on first read, domain.h) */
+static const char *const field_names[] = {"jp_year",
+                                          "jp_minutes_year",
+                                          "jp_target",
+                                          "goals_open",
+                                          "mentor_request_open",
+                                          "grow_goal",
+                                          "feedback_req",
+                                          "feedback_from",
+                                          "feedback_topic",
+                                          "feedback_asked",
+                                          "wellbeing_consent",
+                                          "value_key",
+                                          "value_of_week",
+                                          "value_week",
+                                          "value_meaning_id",
+                                          "value_meaning_en",
+                                          "value_behaviours_id",
+                                          "value_behaviours_en",
+                                          NULL};
+
 static const struct domain_action actions[] = {
     {DOMAIN_ACTION_FIELDS("wellbeing_record", "health"), act_wellbeing},
     {DOMAIN_ACTION_FIELDS("grow_record", "development"), act_grow},
@@ -959,4 +980,5 @@ const struct domain_module coaching_module = {
     .name = "coaching",
     .actions = actions,
     .person_fields = person_fields,
+    .person_field_names = field_names,
 };

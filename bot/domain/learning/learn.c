@@ -479,6 +479,9 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     return BB_OK;
 }
 
+/* every name person_fields adds (computed on first read, domain.h) */
+static const char *const field_names[] = {"learn_profile_days", NULL};
+
 static const struct domain_action actions[] = {
     {{"learn_profile_show", 'b', {NULL}, "", "", {NULL}, NULL}, act_profile_show},
     {DOMAIN_ACTION_FIELDS("learn_profile_set", "development"), act_profile_set},
@@ -493,5 +496,6 @@ const struct domain_module learning_module = {
     .name = "learning",
     .actions = actions,
     .person_fields = person_fields,
+    .person_field_names = field_names,
     .cmds = learn_cmds,
 };

@@ -1471,6 +1471,12 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     return BB_OK;
 }
 
+/* every name person_fields adds (computed on first read, domain.h) */
+static const char *const field_names[] = {
+    "has_mentor",   "mentor_name",  "is_mentor", "mentee_count", "shares_with_mentor",
+    "in_programme", "on_whatsapp",  "met_with",  "met_again",    "rate_with",
+    "relay_from",   "mentee_names", NULL};
+
 /* ---- tick: waiting introductions, nudges --------------------------------------------------- */
 
 static int nudge(const struct domain_ctx *d, const struct store_pairing *pr)
@@ -1588,6 +1594,7 @@ const struct domain_module mentoring_module = {
     .name = "mentoring",
     .actions = actions,
     .person_fields = person_fields,
+    .person_field_names = field_names,
     .tick = tick,
     .cmds = mentoring_cmds,
 };

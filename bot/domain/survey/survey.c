@@ -450,6 +450,9 @@ static int survey_person_fields(const struct domain_ctx *d, const struct store_p
     return cJSON_AddStringToObject(out, "surveys", open) ? BB_OK : BB_ENOMEM;
 }
 
+/* every name person_fields adds (computed on first read, domain.h) */
+static const char *const field_names[] = {"surveys", NULL};
+
 /* ---- tick: reminders and closing --------------------------------------- */
 
 /* End a store_begin() of this file: commit on success, else roll back. */
@@ -635,6 +638,7 @@ const struct domain_module survey_module = {
     .name = "survey",
     .actions = survey_actions,
     .person_fields = survey_person_fields,
+    .person_field_names = field_names,
     .tick = survey_tick,
     .cmds = survey_cmds,
 };

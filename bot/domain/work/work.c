@@ -131,6 +131,9 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
     return BB_OK;
 }
 
+/* every name person_fields adds (computed on first read, domain.h) */
+static const char *const field_names[] = {"on_leave", "leave_until", NULL};
+
 static const struct domain_action actions[] = {
     {{"leave", 'e', {NULL}, "", "", {NULL}, NULL}, act_leave},
     {{"leave_end", 'b', {NULL}, "", "", {NULL}, NULL}, act_leave_end},
@@ -141,5 +144,6 @@ const struct domain_module work_module = {
     .name = "work",
     .actions = actions,
     .person_fields = person_fields,
+    .person_field_names = field_names,
     .cmds = work_cmds,
 };
