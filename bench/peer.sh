@@ -90,7 +90,7 @@ grammy_run() { # mode round
 # one bimbing run through bench/telegram.sh: prints one JSON line
 bimbing_run() { # round
     local line
-    line=$(timeout $((LIMIT + 120)) bash bench/telegram.sh "$N" 2>"$TMP/bimbing.err" | grep -E '^\{' | tail -1)
+    line=$(SIM_TIMEOUT=$LIMIT timeout $((LIMIT + 120)) bash bench/telegram.sh "$N" 2>"$TMP/bimbing.err" | grep -E '^\{' | tail -1)
     if [ -z "$line" ] || echo "$line" | jq -e 'has("error")' >/dev/null; then
         jq -nc --argjson r "$1" --arg e "${line:-no output} $(tail -1 "$TMP/bimbing.err")" \
             '{bench:"peer", system:"bimbing", run:$r, error:$e}'

@@ -8,7 +8,7 @@
 # FAKE_CPUS / BOT_CPUS: pin the fake and bimbing to those cores (taskset -c
 # lists, e.g. FAKE_CPUS=1 BOT_CPUS=0); unset, the scheduler places them.
 # fake_busy in the result is the share of one core the fake used: near 1,
-# the load side is the cap.
+# the load side is the cap. SIM_TIMEOUT (default 300) bounds the run, s.
 set -u
 cd "$(dirname "$0")/.."
 N=${1:-500}
@@ -26,7 +26,7 @@ trap 'kill -9 $(jobs -p) 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] && cp
 pin "${FAKE_CPUS:-}" "$BUILD/fakes/fake_telegram" --port 0 --port-file "$TMP/port" --sim "$N" --sim-base 1000000000 \
     --sim-text /checkin --sim-done "sudah saya catat" --sim-expect '?' \
     --sim-reply 'Menyelesaikan laporan|Menunggu data' --sim-buttons '3,1' \
-    --sim-wait-poll --sim-exit --sim-timeout 300 >"$TMP/fake.out" 2>"$TMP/fake.err" &
+    --sim-wait-poll --sim-exit --sim-timeout "${SIM_TIMEOUT:-300}" >"$TMP/fake.out" 2>"$TMP/fake.err" &
 FAKE=$!
 for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 cat >"$TMP/bimbing.json" <<EOF2
