@@ -8,7 +8,8 @@
 # (bimbing / grammY; the first is against grammY's faster mode).
 #   bench/peer.sh [PEOPLE]   (default 500)
 # PEER_MODES="start runner" picks the grammY modes, PEER_RUNS=2 the rounds,
-# PEER_TIMEOUT=240 the seconds one run may take.
+# PEER_TIMEOUT=240 the seconds one run may take. FAKE_CPUS / BOT_CPUS pin the
+# fake and the bot under test (bimbing or node) to cores (taskset -c lists).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 N=${1:-500}
@@ -18,6 +19,11 @@ MODES=${PEER_MODES:-start runner}
 RUNS=${PEER_RUNS:-2}
 LIMIT=${PEER_TIMEOUT:-240}
 PEER=bench/peer
+pin() { # cpus command...: exec (run it in the background: $! is its pid)
+    local c=$1
+    shift
+    if [ -n "$c" ]; then exec taskset -c "$c" "$@"; else exec "$@"; fi
+}
 TMP=$(mktemp -d)
 trap 'kill -9 $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
 
@@ -42,13 +48,13 @@ fi
 grammy_run() { # mode round
     local d="$TMP/g$2$1" fake node status rss cpu report
     mkdir -p "$d"
-    "$BUILD/fakes/fake_telegram" --port 0 --port-file "$d/port" --sim "$N" --sim-base 1000000000 \
+    pin "${FAKE_CPUS:-}" "$BUILD/fakes/fake_telegram" --port 0 --port-file "$d/port" --sim "$N" --sim-base 1000000000 \
         --sim-text /checkin --sim-done "sudah saya catat" --sim-expect '?' \
         --sim-reply 'Menyelesaikan laporan|Menunggu data' --sim-buttons '3,1' \
         --sim-wait-poll --sim-exit --sim-timeout "$LIMIT" >"$d/fake.out" 2>"$d/fake.err" &
     fake=$!
     for _ in $(seq 1 50); do [ -s "$d/port" ] && break; sleep 0.1; done
-    node "$PEER/checkin.js" "http://127.0.0.1:$(cat "$d/port")" "$1" >"$d/node.log" 2>&1 &
+    pin "${BOT_CPUS:-}" node "$PEER/checkin.js" "http://127.0.0.1:$(cat "$d/port")" "$1" >"$d/node.log" 2>&1 &
     node=$!
     while kill -0 $fake 2>/dev/null; do
         if ! kill -0 $node 2>/dev/null; then
@@ -77,13 +83,14 @@ grammy_run() { # mode round
         --argjson cpu "${cpu:-0}" --argjson load "$LOAD" '{bench:"peer", system:("grammy-"+$m), run:$r, people:$n,
         completed, timed_out, conversations_per_s:(.conversations_per_s*10|round/10),
         reply_p50_ms:.reply_latency_ms.p50, reply_p99_ms:.reply_latency_ms.p99,
-        conversation_p50_ms:.duration_ms.p50, conversation_p99_ms:.duration_ms.p99, peak_rss_kb:$rss, cpu_s:$cpu, elapsed_s:(.elapsed_ms/1000), loadavg:$load}'
+        conversation_p50_ms:.duration_ms.p50, conversation_p99_ms:.duration_ms.p99, peak_rss_kb:$rss, cpu_s:$cpu, elapsed_s:(.elapsed_ms/1000), loadavg:$load,
+        fake_busy:(.fake_busy*100|round/100)}'
 }
 
 # one bimbing run through bench/telegram.sh: prints one JSON line
 bimbing_run() { # round
     local line
-    line=$(timeout $((LIMIT + 120)) bash bench/telegram.sh "$N" 2>"$TMP/bimbing.err" | grep -E '^\{' | tail -1)
+    line=$(SIM_TIMEOUT=$LIMIT timeout $((LIMIT + 120)) bash bench/telegram.sh "$N" 2>"$TMP/bimbing.err" | grep -E '^\{' | tail -1)
     if [ -z "$line" ] || echo "$line" | jq -e 'has("error")' >/dev/null; then
         jq -nc --argjson r "$1" --arg e "${line:-no output} $(tail -1 "$TMP/bimbing.err")" \
             '{bench:"peer", system:"bimbing", run:$r, error:$e}'
@@ -91,7 +98,8 @@ bimbing_run() { # round
     fi
     echo "$line" | jq -c --argjson r "$1" --argjson load "$LOAD" '{bench:"peer", system:"bimbing", run:$r, people,
         completed, timed_out, conversations_per_s, reply_p50_ms, reply_p99_ms,
-        conversation_p50_ms, conversation_p99_ms, peak_rss_kb:.bimbing_peak_rss_kb, cpu_s:.bimbing_cpu_s, elapsed_s, loadavg:$load}'
+        conversation_p50_ms, conversation_p99_ms, peak_rss_kb:.bimbing_peak_rss_kb, cpu_s:.bimbing_cpu_s, elapsed_s, loadavg:$load,
+        fake_busy}'
 }
 
 for r in $(seq 1 "$RUNS"); do
@@ -121,7 +129,7 @@ jq -sc --arg node "$(node --version)" --argjson v "${versions:-null}" '
         conversation_p50_ms:(map(.conversation_p50_ms) | median),
         conversation_p99_ms:(map(.conversation_p99_ms) | median),
         peak_rss_kb:(map(.peak_rss_kb) | median), cpu_s:(map(.cpu_s) | median),
-        loadavg:(map(.loadavg) | median)}
+        loadavg:(map(.loadavg) | median), fake_busy:(map(.fake_busy) | max)}
         + (if .[0].system == "bimbing" then {} else {node:$node, versions:$v} end))
     | .[]' "$TMP/runs.jsonl" >"$TMP/summary.jsonl"
 cat "$TMP/summary.jsonl"

@@ -5,19 +5,28 @@
 # line: conversations/s, p50/p99 reply latency and conversation duration as
 # the fake measured them, and bimbing's peak memory.
 #   bench/telegram.sh [PEOPLE]   (default 500)
+# FAKE_CPUS / BOT_CPUS: pin the fake and bimbing to those cores (taskset -c
+# lists, e.g. FAKE_CPUS=1 BOT_CPUS=0); unset, the scheduler places them.
+# fake_busy in the result is the share of one core the fake used: near 1,
+# the load side is the cap. SIM_TIMEOUT (default 300) bounds the run, s.
 set -u
 cd "$(dirname "$0")/.."
 N=${1:-500}
+pin() { # cpus command...: exec (run it in the background: $! is its pid)
+    local c=$1
+    shift
+    if [ -n "$c" ]; then exec taskset -c "$c" "$@"; else exec "$@"; fi
+}
 BUILD=${BIMBING_BUILD:-build}
 BIN=$BUILD/bin/bimbing
 TMP=$(mktemp -d)
 trap 'kill -9 $(jobs -p) 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$TMP/serve.log" "$KEEP"; rm -rf "$TMP"' EXIT
 
 "$BUILD/tools/bench_people" --db "$TMP/db" --count "$N" --channel telegram --base 1000000000 || exit 1
-"$BUILD/fakes/fake_telegram" --port 0 --port-file "$TMP/port" --sim "$N" --sim-base 1000000000 \
+pin "${FAKE_CPUS:-}" "$BUILD/fakes/fake_telegram" --port 0 --port-file "$TMP/port" --sim "$N" --sim-base 1000000000 \
     --sim-text /checkin --sim-done "sudah saya catat" --sim-expect '?' \
     --sim-reply 'Menyelesaikan laporan|Menunggu data' --sim-buttons '3,1' \
-    --sim-wait-poll --sim-exit --sim-timeout 300 >"$TMP/fake.out" 2>"$TMP/fake.err" &
+    --sim-wait-poll --sim-exit --sim-timeout "${SIM_TIMEOUT:-300}" >"$TMP/fake.out" 2>"$TMP/fake.err" &
 FAKE=$!
 for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 cat >"$TMP/bimbing.json" <<EOF2
@@ -25,7 +34,7 @@ cat >"$TMP/bimbing.json" <<EOF2
  "telegram": {"rate_per_chat": 100, "rate_total": 100000}}
 EOF2
 BIMBING_TELEGRAM_TOKEN=123456:TEST BIMBING_TELEGRAM_API=http://127.0.0.1:$(cat "$TMP/port") \
-BIMBING_HTTP_PORT=0 "$BIN" --db "$TMP/db" --config "$TMP/bimbing.json" serve >"$TMP/serve.log" 2>&1 &
+BIMBING_HTTP_PORT=0 pin "${BOT_CPUS:-}" "$BIN" --db "$TMP/db" --config "$TMP/bimbing.json" serve >"$TMP/serve.log" 2>&1 &
 SERVE=$!
 # if bimbing stops (a bad configuration), stop the fake rather than wait
 while kill -0 $FAKE 2>/dev/null; do
@@ -49,9 +58,12 @@ if [ -z "$report" ]; then
     tail -5 "$TMP/fake.err" "$TMP/serve.log" >&2
     exit 1
 fi
-echo "$report" | jq -c --argjson n "$N" --argjson rss "${rss:-0}" --argjson cpu "${cpu:-0}" '{bench:"telegram", people:$n,
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "$report" | jq -c --arg load "$load" --argjson n "$N" --argjson rss "${rss:-0}" --argjson cpu "${cpu:-0}" '{bench:"telegram", people:$n,
   completed, timed_out, conversations_per_s:(.conversations_per_s*10|round/10),
   reply_p50_ms:.reply_latency_ms.p50, reply_p99_ms:.reply_latency_ms.p99,
   conversation_p50_ms:.duration_ms.p50, conversation_p99_ms:.duration_ms.p99,
-  bimbing_peak_rss_kb:$rss, bimbing_cpu_s:$cpu, elapsed_s:(.elapsed_ms/1000)}'
+  bimbing_peak_rss_kb:$rss, bimbing_cpu_s:$cpu, elapsed_s:(.elapsed_ms/1000),
+  fake_cpu_s:(.fake_cpu_ms/1000), fake_busy:(.fake_busy*100|round/100),
+  loadavg:($load|split(" ")|map(tonumber))}'
 [ "$status" -eq 0 ]

@@ -372,13 +372,31 @@ static int submit(struct egress *e, struct store *st, struct net *net, int net_c
     return rc;
 }
 
+/* Claimed rows that may start now: no request made yet, not waiting for a
+ * backoff. */
+static int waiting_ready(const struct egress *e, int64_t now_ms)
+{
+    int n = 0;
+    for (int i = 0; i < e->o.window; i++) {
+        const struct slot *s = &e->slots[i];
+        n += s->used && !s->done && !s->attempted && s->not_before <= now_ms;
+    }
+    return n;
+}
+
 int64_t egress_run(struct egress *e, struct store *st, struct net *net, int net_channel,
                    int64_t now_ms)
 {
     int64_t next = 1000;
-    egress_prepare(e, st);
-    if (store_in_tx(st))
+    if (store_in_tx(st)) {
+        egress_prepare(e, st);
         return 0; /* nothing goes out before the caller's commit */
+    }
+    /* Claim here only when the rows already claimed cannot fill the room
+     * the crash bound leaves: otherwise the claim waits for the next pass's
+     * transaction (egress_prepare), and this call commits nothing, so a
+     * pass costs one fsync, not two. */
+    record_tx(e, st, waiting_ready(e, now_ms) < e->o.max_unrecorded - e->unrecorded);
     /* The unfinished rows in claim order; a row is held back while an
      * earlier row of the same chat is unfinished (order per chat). One
      * pass over the window per run, not per message. */

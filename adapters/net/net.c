@@ -462,6 +462,10 @@ int net_new(void (*wake)(void *ctx), void *wake_ctx, struct net **out)
     if (!n->multi)
         goto fail;
     curl_multi_setopt(n->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)NET_MAX_CONCURRENT);
+    /* keep as many idle connections as may run at once: the cache's default
+     * follows the easy handles added, and each request's handle is removed
+     * when it ends, so a burst could otherwise close and reopen them */
+    curl_multi_setopt(n->multi, CURLMOPT_MAXCONNECTS, (long)NET_MAX_CONCURRENT);
     if (pthread_create(&n->thread, NULL, net_main, n) != 0) {
         rc = BB_EIO;
         goto fail;

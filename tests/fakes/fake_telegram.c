@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -319,6 +320,7 @@ struct ft_sim {
     int running;
     int timed_out;
     int64_t start_ms, end_ms;
+    int64_t cpu_start_us, cpu_end_us; /* this process's CPU time (benchmarks) */
     long long started, active, completed;
     uint64_t rng;
     int64_t *durations;
@@ -2358,6 +2360,18 @@ static cJSON *ft_dist_json(const int64_t *v, size_t n)
     return o;
 }
 
+/* User + system CPU time of this (single-threaded) process, in us: the
+ * sim report says how busy the fake was, so a benchmark can tell whether
+ * the load side capped it. */
+static int64_t ft_cpu_us(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+           (int64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
 static cJSON *ft_sim_report(struct ft_state *s)
 {
     struct ft_sim *m = &s->sim;
@@ -2373,6 +2387,10 @@ static cJSON *ft_sim_report(struct ft_state *s)
     cJSON_AddNumberToObject(r, "elapsed_ms", (double)el);
     cJSON_AddNumberToObject(r, "conversations_per_s",
                             el > 0 ? (double)m->completed * 1000.0 / (double)el : 0);
+    int64_t cpu = m->configured ? (m->running ? ft_cpu_us() : m->cpu_end_us) - m->cpu_start_us : 0;
+    cJSON_AddNumberToObject(r, "fake_cpu_ms", (double)(cpu / 1000));
+    /* share of one core the fake used during the run: near 1, it is the cap */
+    cJSON_AddNumberToObject(r, "fake_busy", el > 0 ? (double)cpu / 1000.0 / (double)el : 0);
     cJSON_AddItemToObject(r, "duration_ms", ft_dist_json(m->durations, m->ndurations));
     cJSON_AddItemToObject(r, "reply_latency_ms", ft_dist_json(s->lat, s->nlat));
     return r;
@@ -2386,6 +2404,7 @@ static void ft_sim_finish(struct ft_state *s, int timed_out)
     m->running = 0;
     m->timed_out = timed_out;
     m->end_ms = bb_mono_ms();
+    m->cpu_end_us = ft_cpu_us();
     m->fn = 0;
     m->fhead = 0;
     if (m->exit_when_done) {
@@ -2637,6 +2656,7 @@ static const char *ft_sim_start(struct ft_state *s, const cJSON *cfg)
     n.running = 1;
     n.timed_out = 0;
     n.start_ms = bb_mono_ms();
+    n.cpu_start_us = ft_cpu_us();
     n.end_ms = 0;
     s->sim = n;
     s->nlat = 0;
