@@ -149,6 +149,96 @@ int store_learning_need_raise(struct store *st, int64_t person_id, const char *c
                         STORE_ARGS(store_int(person_id), store_text(comp), store_int(now)), NULL);
 }
 
+int store_learning_need_seed(struct store *st, int64_t person_id, const char *comp, int current,
+                             int target, const char *source, int add, int64_t now)
+{
+    char had[16] = "";
+    int rc;
+    if (!comp || !comp[0] || strlen(comp) >= 64 || current < 1 || current > 4 || target < 1 ||
+        target > 4 || !source || !source[0])
+        return BB_EINVAL;
+    rc = store_q_text(st,
+                      "SELECT source FROM learning_profile WHERE person_id = ?1 AND"
+                      " competency = ?2",
+                      STORE_ARGS(store_int(person_id), store_text(comp)), had, sizeof(had));
+    if (rc == BB_OK) {
+        if (strcmp(had, source) != 0)
+            return BB_OK; /* the person's own, moved by learning, or another seed's */
+        return store_q_exec(st,
+                            "UPDATE learning_profile SET current = ?3, target = ?4,"
+                            " updated_at = ?5 WHERE person_id = ?1 AND competency = ?2 AND"
+                            " (current <> ?3 OR target <> ?4)",
+                            STORE_ARGS(store_int(person_id), store_text(comp), store_int(current),
+                                       store_int(target), store_int(now)),
+                            NULL);
+    }
+    if (rc != BB_ENOTFOUND)
+        return rc;
+    if (!add)
+        return BB_OK;
+    rc = store_learning_need_set(st, person_id, comp, current, target, source, now);
+    return rc == BB_ELIMIT ? BB_OK : rc;
+}
+
+static int map_seed(sqlite3_stmt *s, void *out)
+{
+    struct store_learn_seed *x = out;
+    store_col_copy(s, 0, x->source, sizeof(x->source));
+    store_col_copy(s, 1, x->text, sizeof(x->text));
+    x->rating = sqlite3_column_int(s, 2);
+    return BB_OK;
+}
+
+int store_learning_seeds(struct store *st, int64_t person_id, struct store_learn_seed *out, int max,
+                         int *n)
+{
+    return store_q_fill(st,
+                        "SELECT 'goal', competency, 0, 1, id FROM dev_goals WHERE person_id = ?1"
+                        " AND status = 'open' AND competency <> ''"
+                        " UNION ALL SELECT 'mentor', tags, 0, 2, id FROM mentor_requests"
+                        " WHERE person_id = ?1 AND status = 'open' AND tags <> ''"
+                        " UNION ALL SELECT 'reflection', value, rating, 3, id FROM reflections r"
+                        " WHERE person_id = ?1 AND id = (SELECT MAX(id) FROM reflections"
+                        " WHERE person_id = ?1 AND value = r.value)"
+                        " ORDER BY 4, 5",
+                        STORE_ARGS(store_int(person_id)), map_seed, sizeof(*out), max, out, n);
+}
+
+/* ---- preferences ------------------------------------------------------- */
+
+static int map_prefs(sqlite3_stmt *s, void *out)
+{
+    struct store_learn_prefs *x = out;
+    store_col_copy(s, 0, x->modality, sizeof(x->modality));
+    x->max_jp = sqlite3_column_int(s, 1);
+    x->updated_at = sqlite3_column_int64(s, 2);
+    return BB_OK;
+}
+
+int store_learning_prefs_get(struct store *st, int64_t person_id, struct store_learn_prefs *out)
+{
+    memset(out, 0, sizeof(*out));
+    return store_q_one(st,
+                       "SELECT modality, max_jp, updated_at FROM learning_prefs"
+                       " WHERE person_id = ?1",
+                       STORE_ARGS(store_int(person_id)), map_prefs, out);
+}
+
+int store_learning_prefs_set(struct store *st, int64_t person_id, const char *modality, int max_jp,
+                             int64_t now)
+{
+    if (!modality || strlen(modality) >= 16 || max_jp < 0 || max_jp > 200)
+        return BB_EINVAL;
+    return store_q_exec(
+        st,
+        "INSERT INTO learning_prefs(person_id, modality, max_jp, updated_at)"
+        " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(person_id) DO UPDATE SET"
+        " modality = excluded.modality, max_jp = excluded.max_jp,"
+        " updated_at = excluded.updated_at",
+        STORE_ARGS(store_int(person_id), store_text(modality), store_int(max_jp), store_int(now)),
+        NULL);
+}
+
 /* ---- the learning plan ------------------------------------------------- */
 
 static int map_plan(sqlite3_stmt *s, void *out)

@@ -63,6 +63,42 @@ int store_learning_needs(struct store *st, int64_t person_id, struct store_learn
 /* When the person last rated their profile themselves (source 'self'): *at
  * 0 when never. */
 int store_learning_rated_at(struct store *st, int64_t person_id, int64_t *at);
+/* A level seeded from what bimbing knows (docs/learning.md, "Seeding"):
+ * source is the seed's name (csv_strength, csv_interest, goal, mentor,
+ * reflection). A row the person rated ('self'), one a finished item moved
+ * ('learning') or one seeded from another source is never changed; a row
+ * from the same source is updated; a missing row is added only when
+ * `add` (and while the profile has room: no error past
+ * STORE_LEARN_NEEDS_MAX). */
+int store_learning_need_seed(struct store *st, int64_t person_id, const char *comp, int current,
+                             int target, const char *source, int add, int64_t now);
+
+/* What the profile is seeded from besides the people CSV: the competency
+ * of each open development goal (source "goal", rating 0), the tags of the
+ * open mentor request ("mentor", comma-separated, rating 0) and each
+ * BerAKHLAK value's latest reflection ("reflection", the value's key,
+ * rating 1-5). */
+#define STORE_LEARN_SEEDS_MAX 48
+struct store_learn_seed {
+    char source[16];
+    char text[256];
+    int rating;
+};
+int store_learning_seeds(struct store *st, int64_t person_id, struct store_learn_seed *out, int max,
+                         int *n);
+
+/* ---- preferences ------------------------------------------------------- */
+struct store_learn_prefs {
+    char modality[16]; /* a canonical modality (learn_modality), "" no preference */
+    int max_jp;        /* longest item, in JP; 0 no limit */
+    int64_t updated_at;
+};
+/* BB_ENOTFOUND when the person never set them. */
+int store_learning_prefs_get(struct store *st, int64_t person_id, struct store_learn_prefs *out);
+/* Set both (max_jp 0-200, else BB_EINVAL). */
+int store_learning_prefs_set(struct store *st, int64_t person_id, const char *modality, int max_jp,
+                             int64_t now);
+
 /* One level up (not past 4; the target rises with it if passed) for the
  * competency if it is in the profile; source 'learning'. */
 int store_learning_need_raise(struct store *st, int64_t person_id, const char *comp, int64_t now);

@@ -711,6 +711,14 @@ const char *const store_migrations[] = {
     " asked_at, pairing_id);"
     "CREATE INDEX grow_open ON grow_sessions(person_id, followup_at, followup_day, at);"
     "CREATE INDEX feedback_req_asker_giver ON feedback_requests(asker_id, giver_id, created_at);",
+    /* A person's learning preferences (/profil, docs/learning.md): the
+     * modality they prefer ('' none) and the longest item they have time
+     * for, in JP (0 no limit). Personal data of the category development. */
+    "CREATE TABLE learning_prefs ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+    " modality TEXT NOT NULL DEFAULT '',"
+    " max_jp INTEGER NOT NULL DEFAULT 0 CHECK (max_jp BETWEEN 0 AND 200),"
+    " updated_at INTEGER NOT NULL);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -948,6 +956,9 @@ const struct store_person_table store_person_tables[] = {
      "SELECT item_id, state, started_at, ended_at, rating, applied FROM learning_plan"
      " WHERE person_id = ?1 ORDER BY id",
      "DELETE FROM learning_plan WHERE person_id = ?1", 0, 0},
+    {"learning_prefs",
+     "SELECT modality, max_jp, updated_at FROM learning_prefs WHERE person_id = ?1",
+     "DELETE FROM learning_prefs WHERE person_id = ?1", 0, 0},
     /* Erasure requests (privacy): exported; on erasure the row is kept
      * without the person (an open one counts as cancelled). */
     {"erasure_requests",

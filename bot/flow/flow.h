@@ -244,6 +244,7 @@ struct flow {
     unsigned stores; /* bit (1u << enum flow_category) per declared category */
     struct flow_text title;
     int menu; /* listed in /menu */
+    int help; /* its commands listed in /help though not in /menu */
     struct flow_trigger *triggers;
     int ntriggers;
     int64_t expire_after; /* seconds; 0 = the default (FLOW_DEFAULT_EXPIRE) */

@@ -1017,7 +1017,7 @@ static void show_help(struct run *R)
     for (int i = 0; lib && i < flow_lib_count(lib); i++) {
         const struct flow *fl = flow_lib_at(lib, i);
         for (int t = 0; t < fl->ntriggers; t++)
-            if (fl->triggers[t].type == FLOW_TRIG_COMMAND && fl->menu)
+            if (fl->triggers[t].type == FLOW_TRIG_COMMAND && (fl->menu || fl->help))
                 bb_buf_printf(&b, "\n/%s - %s", fl->triggers[t].word, tx(R, &fl->title));
     }
     bb_buf_puts(&b, systx(R, T_HELP_LINE));

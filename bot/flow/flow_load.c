@@ -1130,7 +1130,7 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
     static const char *const keys[] = {
         "id",           "version",      "kind",   "title",     "menu",  "triggers",
         "expire_after", "remind_after", "remind", "expired",   "start", "nodes",
-        "description",  "stores",       "snooze", "on_cancel", NULL};
+        "description",  "stores",       "snooze", "on_cancel", "help",  NULL};
     struct ld L = {.d = d, .acts = acts, .file = path, .src = src, .len = len};
     struct flow *f = NULL;
     cJSON *root = NULL;
@@ -1207,6 +1207,10 @@ int flow_parse(const char *src, size_t len, const char *path, const struct flow_
     if (menu && !cJSON_IsBool(menu))
         ERR(&L, "\"menu\" must be true or false");
     f->menu = cJSON_IsTrue(menu);
+    const cJSON *help = cJSON_GetObjectItemCaseSensitive(root, "help");
+    if (help && !cJSON_IsBool(help))
+        ERR(&L, "\"help\" must be true or false");
+    f->help = cJSON_IsTrue(help);
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expire_after");
     if (exp)
         parse_duration_field(&L, exp, "expire_after", &f->expire_after);

@@ -59,6 +59,7 @@ static const char *const FLOW_AGE =
 static const char *const FLOW_WAIT =
     "{\"id\": \"t.wait\", \"version\": 1, \"kind\": \"coaching\","
     " \"title\": {\"id\": \"Tunggu\", \"en\": \"Wait\"}, \"triggers\": [{\"command\": \"tunggu\"}],"
+    " \"help\": true,"
     " \"start\": \"w\","
     " \"nodes\": {"
     "  \"w\": {\"say\": {\"id\": \"Sebentar.\", \"en\": \"One moment.\"}, \"wait\": \"1h\", "
@@ -501,8 +502,9 @@ static void test_help_mid_flow(void **state)
     const struct flow_fx *h = nth(x, FLOW_FX_SAY, 0);
     assert_non_null(h);
     assert_non_null(strstr(h->text, "/batal"));
-    assert_non_null(strstr(h->text, "/warna - Warna")); /* menu flows' commands */
-    assert_null(strstr(h->text, "/panggil"));           /* not in the menu */
+    assert_non_null(strstr(h->text, "/warna - Warna"));   /* menu flows' commands */
+    assert_null(strstr(h->text, "/panggil"));             /* not in the menu */
+    assert_non_null(strstr(h->text, "/tunggu - Tunggu")); /* not in the menu, "help": true */
     assert_true(said(x, "Kita lanjutkan:"));
     const struct flow_fx *q = question(x);
     assert_non_null(q);

@@ -2,8 +2,8 @@
  * score of docs/learning.md: rankings solved by hand (the worked example
  * of the doc, part by part), ties broken by id, an empty catalogue, what
  * is excluded (started, done, no gap and no goal), the neighbours of a
- * dropped or low-rated item, the 70-20-10 kind, truncation, and the same
- * answer whatever the order of the candidates. */
+ * dropped or low-rated item, the 70-20-10 kind, the language, truncation,
+ * and the same answer whatever the order of the candidates. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 #include "bot/domain/learning/learn_rank.h"
 
 /* The person of the worked example (docs/learning.md). */
@@ -27,19 +28,24 @@ static const struct learn_hist dropped_viz[] = {
 };
 
 static const struct learn_cand cands[] = {
-    {"el-data", "Platform", "e-learning", "dasar", 20, {"analisis data"}, 1},
+    {"el-data", "Platform", "e-learning", "dasar", 20, {"analisis data"}, 1, "id"},
     {"oj-dash",
      "Unit",
      "on-the-job",
      "menengah",
      16,
      {"analisis data", "pengambilan keputusan"},
-     2},
-    {"co-feedback", "Biro SDM", "coaching", "menengah", 3, {"komunikasi", "kepemimpinan"}, 2},
-    {"el-anti", "Platform", "e-learning", "dasar", 6, {"integritas"}, 1},
-    {"el-viz", "Platform", "e-learning", "menengah", 8, {"analisis data", "komunikasi"}, 2},
+     2,
+     "id"},
+    {"co-feedback", "Biro SDM", "coaching", "menengah", 3, {"komunikasi", "kepemimpinan"}, 2, "id"},
+    {"el-anti", "Platform", "e-learning", "dasar", 6, {"integritas"}, 1, "id"},
+    {"el-viz", "Platform", "e-learning", "menengah", 8, {"analisis data", "komunikasi"}, 2, "id"},
+    /* the worked example's sixth item, in English (the other tests use the
+     * first five, all in Indonesian) */
+    {"el-data-en", "Platform", "e-learning", "dasar", 8, {"analisis data"}, 1, "en"},
 };
-#define NC ((int)(sizeof(cands) / sizeof(cands[0])))
+#define NC  5 /* the Indonesian items */
+#define NCX ((int)(sizeof(cands) / sizeof(cands[0])))
 
 static struct learn_input example(void)
 {
@@ -56,6 +62,7 @@ static struct learn_input example(void)
     in.jp_needed = 12;
     in.mix[LEARN_EXPERIENCE] = 1;
     in.mix[LEARN_FORMAL] = 1;
+    in.lang = "id";
     return in;
 }
 
@@ -78,7 +85,7 @@ static void test_worked_example(void **state)
     struct learn_input in = example();
     struct learn_pick out[8];
     (void)state;
-    assert_int_equal(learn_rank(cands, NC, &in, out, 8), 4);
+    assert_int_equal(learn_rank(cands, NCX, &in, out, 8), 5);
     /* oj-dash: gap 2 (60) + goal (25) + level menengah for current 1 (0) +
      * modality (0) + time 16 <= 16 (0) + JP min(16,12)/2 (6) + 70-20-10:
      * experience is short (15) + neighbour of the dropped el-viz (-10) = 96 */
@@ -97,21 +104,31 @@ static void test_worked_example(void **state)
     assert_int_equal(out[1].p_modality, 10);
     assert_int_equal(out[1].p_time, -15);
     assert_int_equal(out[1].score, 81);
+    assert_int_equal(out[1].p_lang, 0);
+    /* el-data-en, in English for a person who uses Indonesian: 60 + 25 +
+     * level dasar (5) + 10 + 8 <= 16 (0) + 8/2 (4) + 0 + neighbour (-10) +
+     * language (-20) = 74 (without the language part 94, the first) */
+    assert_string_equal(cands[out[2].cand].id, "el-data-en");
+    assert_int_equal(out[2].p_level, 5);
+    assert_int_equal(out[2].p_jp, 4);
+    assert_int_equal(out[2].p_history, -10);
+    assert_int_equal(out[2].p_lang, -20);
+    assert_int_equal(out[2].score, 74);
     /* el-viz, dropped: 60 + 25 + 0 + 10 + 0 + 8/2 (4) + 0 - 40 = 59 */
-    assert_string_equal(cands[out[2].cand].id, "el-viz");
-    assert_int_equal(out[2].p_history, -40);
-    assert_int_equal(out[2].score, 59);
+    assert_string_equal(cands[out[3].cand].id, "el-viz");
+    assert_int_equal(out[3].p_history, -40);
+    assert_int_equal(out[3].score, 59);
     /* co-feedback: gap 1 (30) + level menengah for current 2 (5) + 3/2 (1)
      * + neighbour through komunikasi (-10) = 26; el-anti (no gap, no goal)
      * is not offered */
-    assert_string_equal(cands[out[3].cand].id, "co-feedback");
-    assert_int_equal(out[3].score, 26);
-    assert_int_equal(out[3].goal_comp, -1);
-    assert_int_equal(out[3].gap, 1);
+    assert_string_equal(cands[out[4].cand].id, "co-feedback");
+    assert_int_equal(out[4].score, 26);
+    assert_int_equal(out[4].goal_comp, -1);
+    assert_int_equal(out[4].gap, 1);
     /* up to three: the best three, in the same order */
-    const char *top[] = {"oj-dash", "el-data", "el-viz"};
-    const int sc[] = {96, 81, 59};
-    expect_order(cands, NC, &in, 3, top, sc, 3);
+    const char *top[] = {"oj-dash", "el-data", "el-data-en"};
+    const int sc[] = {96, 81, 74};
+    expect_order(cands, NCX, &in, 3, top, sc, 3);
 }
 
 static void test_why(void **state)
@@ -121,6 +138,7 @@ static void test_why(void **state)
     char why[200];
     (void)state;
     assert_int_equal(learn_rank(cands, NC, &in, out, 4), 4);
+    sapaan_set_casual(0);
     learn_why(&cands[out[0].cand], &out[0], &in, "id", why, sizeof(why));
     assert_string_equal(why, "cocok dengan tujuan Anda: analisis data; 16 JP; penugasan di tempat "
                              "kerja");
@@ -130,20 +148,67 @@ static void test_why(void **state)
     assert_string_equal(why, "builds communication (level 2, target 3); 3 JP; coaching");
     learn_why(&cands[out[3].cand], &out[3], &in, "id", why, sizeof(why));
     assert_string_equal(why, "mengembangkan komunikasi (level 2, target 3); 3 JP; coaching");
+    /* the casual register (sapaan.h) */
+    sapaan_set_casual(1);
+    learn_why(&cands[out[0].cand], &out[0], &in, "id", why, sizeof(why));
+    sapaan_set_casual(0);
+    assert_string_equal(why, "cocok dengan tujuanmu: analisis data; 16 JP; penugasan di tempat "
+                             "kerja");
+    /* an item in another language than the person's says so */
+    assert_int_equal(learn_rank(cands, NCX, &in, out, 4), 4);
+    assert_string_equal(cands[out[2].cand].id, "el-data-en");
+    learn_why(&cands[out[2].cand], &out[2], &in, "id", why, sizeof(why));
+    assert_string_equal(why, "cocok dengan tujuan Anda: analisis data; 8 JP; e-learning; dalam "
+                             "bahasa Inggris");
+    in.lang = "en";
+    learn_why(&cands[out[0].cand], &out[0], &in, "en", why, sizeof(why));
+    assert_string_equal(why, "matches your goal: analisis data; 16 JP; on-the-job assignment; in "
+                             "Indonesian");
+}
+
+/* The language part: -20 for an item in a language the person does not
+ * use; nothing when either side's language is not known. */
+static void test_language(void **state)
+{
+    struct learn_input in = example();
+    struct learn_cand c[NCX];
+    (void)state;
+    /* an English speaker: every Indonesian item -20, el-data-en 94 first */
+    in.lang = "en";
+    const char *en_ids[] = {"el-data-en", "oj-dash", "el-data", "el-viz", "co-feedback"};
+    const int en_sc[] = {94, 76, 61, 39, 6};
+    expect_order(cands, NCX, &in, 8, en_ids, en_sc, 5);
+    /* the person's language unknown: no part (el-data-en 94 again first) */
+    in.lang = NULL;
+    const char *any_ids[] = {"oj-dash", "el-data-en", "el-data", "el-viz", "co-feedback"};
+    const int any_sc[] = {96, 94, 81, 59, 26};
+    expect_order(cands, NCX, &in, 8, any_ids, any_sc, 5);
+    /* an item's language unknown: no part either */
+    in.lang = "id";
+    memcpy(c, cands, sizeof(c));
+    c[NCX - 1].lang = "";
+    expect_order(c, NCX, &in, 8, any_ids, any_sc, 5);
+    /* with time for 4 JP: oj-dash falls to 81 (time -15) like el-data, a
+     * tie broken by id (el-data first); el-data-en 74 - 15 = 59 */
+    c[NCX - 1].lang = "en";
+    in.max_jp = 4;
+    const char *tie_ids[] = {"el-data", "oj-dash", "el-data-en"};
+    const int tie_sc[] = {81, 81, 59};
+    expect_order(c, NCX, &in, 3, tie_ids, tie_sc, 3);
 }
 
 /* The same answer whatever order the candidates come in. */
 static void test_order_independent(void **state)
 {
     struct learn_input in = example();
-    struct learn_cand rev[NC];
-    const char *top[] = {"oj-dash", "el-data", "el-viz", "co-feedback"};
-    const int sc[] = {96, 81, 59, 26};
+    struct learn_cand rev[NCX];
+    const char *top[] = {"oj-dash", "el-data", "el-data-en", "el-viz", "co-feedback"};
+    const int sc[] = {96, 81, 74, 59, 26};
     (void)state;
-    for (int i = 0; i < NC; i++)
-        rev[i] = cands[NC - 1 - i];
-    expect_order(cands, NC, &in, 8, top, sc, 4);
-    expect_order(rev, NC, &in, 8, top, sc, 4);
+    for (int i = 0; i < NCX; i++)
+        rev[i] = cands[NCX - 1 - i];
+    expect_order(cands, NCX, &in, 8, top, sc, 5);
+    expect_order(rev, NCX, &in, 8, top, sc, 5);
 }
 
 /* Equal scores: the smaller id first, whether the parts are the same or
@@ -153,11 +218,11 @@ static void test_ties(void **state)
     static const struct learn_need n1[] = {{"jejaring", 1, 2}, {"inovasi", 2, 2}};
     static const char *const g1[] = {"ikut tim inovasi"};
     static const struct learn_cand c[] = {
-        {"b-same", "P", "e-learning", "dasar", 4, {"jejaring"}, 1},
-        {"a-same", "P", "e-learning", "dasar", 4, {"jejaring"}, 1},
-        {"z-goal", "Q", "e-learning", "lanjut", 4, {"inovasi"}, 1},
-        {"m-gap", "R", "e-learning", "lanjut", 4, {"jejaring"}, 1},
-        {"y-goal", "Q", "klasikal", "", 4, {"inovasi"}, 1},
+        {"b-same", "P", "e-learning", "dasar", 4, {"jejaring"}, 1, "id"},
+        {"a-same", "P", "e-learning", "dasar", 4, {"jejaring"}, 1, "id"},
+        {"z-goal", "Q", "e-learning", "lanjut", 4, {"inovasi"}, 1, "id"},
+        {"m-gap", "R", "e-learning", "lanjut", 4, {"jejaring"}, 1, "id"},
+        {"y-goal", "Q", "klasikal", "", 4, {"inovasi"}, 1, "id"},
     };
     struct learn_input in;
     (void)state;
@@ -266,7 +331,8 @@ static void test_colleague(void **state)
          "",
          0,
          {"analisis data"},
-         1},
+         1,
+         NULL}, /* a colleague: no language part */
     };
     struct learn_input in = example();
     struct learn_pick out[2];
@@ -304,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_mix),
         cmocka_unit_test(test_colleague),
         cmocka_unit_test(test_comp_label),
+        cmocka_unit_test(test_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,11 @@
 /* test_store_learning.c - unit tests of store/store_learning.c: the
  * competency profile (levels checked, corrected in place, raised by a
  * finished item and capped at 4), the learning plan (one item in progress,
- * a retired or unknown item refused, done needs a rating), and both tables
- * in a person's export, the development category and forget. */
+ * a retired or unknown item refused, done needs a rating), seeding (never
+ * over the person's own level, another source's or learning's; the same
+ * source updates; only open goals and requests, each value's latest
+ * reflection), preferences, and the three tables in a person's export, the
+ * development category and forget. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +17,8 @@
 
 #include "bot/base/bb.h"
 #include "store/store.h"
+#include "store/store_coaching.h"
+#include "store/store_int.h"
 #include "store/store_learning.h"
 #include "tests/lib/fixture.h"
 
@@ -113,6 +118,138 @@ static void test_plan(void **state)
     assert_int_equal(n, 0);
 }
 
+static void test_seed(void **state)
+{
+    struct fx *f = *state;
+    struct store_learn_need nd[4];
+    int n = 0;
+    assert_int_equal(store_learning_need_seed(f->st, f->ayu, "x", 0, 3, "goal", 1, NOW), BB_EINVAL);
+    assert_int_equal(store_learning_need_seed(f->st, f->ayu, "x", 1, 3, "", 1, NOW), BB_EINVAL);
+    /* not there and not to be added: nothing */
+    assert_int_equal(
+        store_learning_need_seed(f->st, f->ayu, "pelayanan", 2, 3, "reflection", 0, NOW), BB_OK);
+    assert_int_equal(store_learning_needs(f->st, f->ayu, nd, 4, &n), BB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_learning_need_set(f->st, f->ayu, "komunikasi", 2, 4, "self", NOW),
+                     BB_OK);
+    /* the person's own level stays */
+    assert_int_equal(
+        store_learning_need_seed(f->st, f->ayu, "komunikasi", 1, 3, "goal", 1, NOW + 1), BB_OK);
+    /* a new row; then another source leaves it, the same source updates it */
+    assert_int_equal(
+        store_learning_need_seed(f->st, f->ayu, "pelayanan", 1, 3, "reflection", 1, NOW + 1),
+        BB_OK);
+    assert_int_equal(
+        store_learning_need_seed(f->st, f->ayu, "pelayanan", 3, 3, "csv_strength", 1, NOW + 2),
+        BB_OK);
+    assert_int_equal(store_learning_needs(f->st, f->ayu, nd, 4, &n), BB_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(nd[0].comp, "komunikasi");
+    assert_int_equal(nd[0].current, 2);
+    assert_int_equal(nd[0].target, 4);
+    assert_string_equal(nd[0].source, "self");
+    assert_string_equal(nd[1].comp, "pelayanan");
+    assert_int_equal(nd[1].current, 1);
+    assert_string_equal(nd[1].source, "reflection");
+    assert_int_equal(
+        store_learning_need_seed(f->st, f->ayu, "pelayanan", 3, 3, "reflection", 0, NOW + 3),
+        BB_OK);
+    assert_int_equal(store_learning_needs(f->st, f->ayu, nd, 4, &n), BB_OK);
+    assert_int_equal(nd[1].current, 3);
+    assert_int_equal(nd[1].updated_at, NOW + 3);
+    /* a finished item moved it: no seed changes it any more */
+    assert_int_equal(store_learning_need_raise(f->st, f->ayu, "pelayanan", NOW + 4), BB_OK);
+    assert_int_equal(
+        store_learning_need_seed(f->st, f->ayu, "pelayanan", 1, 3, "reflection", 1, NOW + 5),
+        BB_OK);
+    assert_int_equal(store_learning_needs(f->st, f->ayu, nd, 4, &n), BB_OK);
+    assert_int_equal(nd[1].current, 4);
+    assert_string_equal(nd[1].source, "learning");
+    /* seeds never count as the person's rating (the six-monthly revisit) */
+    int64_t at = 0;
+    assert_int_equal(store_learning_rated_at(f->st, f->ayu, &at), BB_OK);
+    assert_int_equal(at, NOW);
+    /* a full profile: a seed is skipped, not an error */
+    for (int i = 0; i < STORE_LEARN_NEEDS_MAX; i++) {
+        char c[16];
+        bb_snprintf(c, sizeof(c), "k%d", i);
+        store_learning_need_set(f->st, f->ayu, c, 1, 2, "self", NOW);
+    }
+    assert_int_equal(store_learning_need_seed(f->st, f->ayu, "baru", 1, 3, "goal", 1, NOW), BB_OK);
+    struct store_learn_need all[STORE_LEARN_NEEDS_MAX + 1];
+    assert_int_equal(store_learning_needs(f->st, f->ayu, all, STORE_LEARN_NEEDS_MAX + 1, &n),
+                     BB_OK);
+    assert_int_equal(n, STORE_LEARN_NEEDS_MAX);
+}
+
+static void test_seed_sources(void **state)
+{
+    struct fx *f = *state;
+    struct store_learn_seed sd[8];
+    int64_t g1 = 0, g2 = 0, req = 0;
+    int n = 0;
+    assert_int_equal(store_learning_seeds(f->st, f->ayu, sd, 8, &n), BB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_coaching_goal_add(f->st, f->ayu, NOW, "teknis", "Analisis Data",
+                                             "dasbor kinerja", "2027-03-31", &g1),
+                     BB_OK);
+    assert_int_equal(store_coaching_goal_add(f->st, f->ayu, NOW, "manajerial", "kepemimpinan",
+                                             "memimpin rapat", "2027-03-31", &g2),
+                     BB_OK);
+    assert_int_equal(store_coaching_mentor_request(f->st, f->ayu, "kepemimpinan, public speaking",
+                                                   "sabar", NOW, &req),
+                     BB_OK);
+    /* two reflections on one value: the latest counts */
+    assert_int_equal(store_coaching_reflection_add(f->st, f->ayu, NOW, "2026-W47", "adaptif", 2,
+                                                   "contoh satu", NULL),
+                     BB_OK);
+    assert_int_equal(store_coaching_reflection_add(f->st, f->ayu, NOW + 7, "2026-W48", "adaptif", 4,
+                                                   "contoh dua", NULL),
+                     BB_OK);
+    assert_int_equal(store_coaching_reflection_add(f->st, f->ayu, NOW, "2026-W47", "loyal", 1,
+                                                   "contoh tiga", NULL),
+                     BB_OK);
+    /* a goal done and a request matched are no longer read */
+    assert_int_equal(store_q_exec(f->st, "UPDATE dev_goals SET status = 'done' WHERE id = ?1",
+                                  STORE_ARGS(store_int(g2)), NULL),
+                     BB_OK);
+    assert_int_equal(store_learning_seeds(f->st, f->ayu, sd, 8, &n), BB_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(sd[0].source, "goal");
+    assert_string_equal(sd[0].text, "Analisis Data");
+    assert_string_equal(sd[1].source, "mentor");
+    assert_string_equal(sd[1].text, "kepemimpinan, public speaking");
+    assert_string_equal(sd[2].source, "reflection");
+    assert_string_equal(sd[2].text, "adaptif");
+    assert_int_equal(sd[2].rating, 4);
+    assert_string_equal(sd[3].text, "loyal");
+    assert_int_equal(sd[3].rating, 1);
+    assert_int_equal(store_coaching_mentor_request_set_status(f->st, req, "matched", NOW), BB_OK);
+    assert_int_equal(store_learning_seeds(f->st, f->ayu, sd, 8, &n), BB_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(sd[1].source, "reflection");
+}
+
+static void test_prefs(void **state)
+{
+    struct fx *f = *state;
+    struct store_learn_prefs pf;
+    assert_int_equal(store_learning_prefs_get(f->st, f->ayu, &pf), BB_ENOTFOUND);
+    assert_int_equal(store_learning_prefs_set(f->st, f->ayu, "e-learning", 201, NOW), BB_EINVAL);
+    assert_int_equal(store_learning_prefs_set(f->st, f->ayu, "e-learning", -1, NOW), BB_EINVAL);
+    assert_int_equal(store_learning_prefs_get(f->st, f->ayu, &pf), BB_ENOTFOUND);
+    assert_int_equal(store_learning_prefs_set(f->st, f->ayu, "e-learning", 8, NOW), BB_OK);
+    assert_int_equal(store_learning_prefs_get(f->st, f->ayu, &pf), BB_OK);
+    assert_string_equal(pf.modality, "e-learning");
+    assert_int_equal(pf.max_jp, 8);
+    /* changeable: no preference, no limit */
+    assert_int_equal(store_learning_prefs_set(f->st, f->ayu, "", 0, NOW + 1), BB_OK);
+    assert_int_equal(store_learning_prefs_get(f->st, f->ayu, &pf), BB_OK);
+    assert_string_equal(pf.modality, "");
+    assert_int_equal(pf.max_jp, 0);
+    assert_int_equal(pf.updated_at, NOW + 1);
+}
+
 static void test_personal_data(void **state)
 {
     struct fx *f = *state;
@@ -122,22 +259,27 @@ static void test_personal_data(void **state)
     assert_int_equal(store_learning_need_set(f->st, f->ayu, "komunikasi", 2, 3, "self", NOW),
                      BB_OK);
     assert_int_equal(store_learning_plan_start(f->st, f->ayu, "a-1", NOW), BB_OK);
+    assert_int_equal(store_learning_prefs_set(f->st, f->ayu, "klasikal", 20, NOW), BB_OK);
     assert_int_equal(store_person_export(f->st, f->ayu, &ex), BB_OK);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ex, "learning_profile")), 1);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ex, "learning_plan")), 1);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ex, "learning_prefs")), 1);
     cJSON_Delete(ex);
     assert_int_equal(store_category_count(f->st, f->ayu, "development", &c), BB_OK);
-    assert_int_equal(c, 2);
+    assert_int_equal(c, 3);
     assert_int_equal(store_begin(f->st), BB_OK);
     assert_int_equal(store_category_erase(f->st, f->ayu, "development", &c), BB_OK);
     assert_int_equal(store_commit(f->st), BB_OK);
-    assert_int_equal(c, 2);
+    assert_int_equal(c, 3);
     assert_int_equal(store_category_count(f->st, f->ayu, "development", &c), BB_OK);
     assert_int_equal(c, 0);
     /* forget: the rows go with the person; the catalogue stays */
     assert_int_equal(store_learning_need_set(f->st, f->ayu, "komunikasi", 2, 3, "self", NOW),
                      BB_OK);
+    assert_int_equal(store_learning_prefs_set(f->st, f->ayu, "klasikal", 20, NOW), BB_OK);
     assert_int_equal(store_person_forget(f->st, f->ayu, NOW, NULL), BB_OK);
+    struct store_learn_prefs pf;
+    assert_int_equal(store_learning_prefs_get(f->st, f->ayu, &pf), BB_ENOTFOUND);
     struct store_learn_need nd[2];
     int n = 5;
     assert_int_equal(store_learning_needs(f->st, f->ayu, nd, 2, &n), BB_OK);
@@ -146,4 +288,5 @@ static void test_personal_data(void **state)
     assert_int_equal(store_learning_item_get(f->st, "a-1", &it), BB_OK);
 }
 
-TFX_MAIN(TFX_TEST(test_profile), TFX_TEST(test_plan), TFX_TEST(test_personal_data))
+TFX_MAIN(TFX_TEST(test_profile), TFX_TEST(test_plan), TFX_TEST(test_seed),
+         TFX_TEST(test_seed_sources), TFX_TEST(test_prefs), TFX_TEST(test_personal_data))

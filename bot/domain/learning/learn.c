@@ -4,11 +4,18 @@
  * core inside its batch for the person whose event it handles, and the
  * module row. Core thread only; no state outside the store.
  *
- *   learn_profile_show  result: the profile as a message ("none" when empty)
+ *   learn_profile_show  seeds the profile (see seed()), result: the profile
+ *                       with each row's source and the preferences as a
+ *                       message ("none" when empty)
  *   learn_profile_set   fields comp, current, target (1-4): set one row
- *   learn_suggest       result: "started" (value: the item, message its
- *                       title), "ok" (options: up to 3 items, best first;
- *                       message: each with the line saying why) or "none"
+ *   learn_prefs_set     fields pref_mod (an option id of learning.profile),
+ *                       pref_time (upto4, upto8, upto20, nolimit): the preferences
+ *   learn_suggest       seeds the profile; result: "started" (value: the
+ *                       item, message its title), "ok" (options: up to 3
+ *                       items, best first; message: each with the line
+ *                       saying why), "noprofile" (nothing known), "nomatch"
+ *                       (nothing in the catalogue fits) or "none" (no
+ *                       catalogue)
  *   learn_start         fields pick: the item is started
  *   learn_done          fields applied, useful (1-5); result: JP logged
  *                       (the /jp table), the profile moved
@@ -21,6 +28,7 @@
 #include "bot/domain/learning/learn_rank.h"
 #include "bot/base/bb.h"
 #include "bot/base/cal.h"
+#include "bot/base/sapaan.h"
 #include "bot/core/core.h"
 #include "store/store_coaching.h"
 #include "store/store_learning.h"
@@ -36,6 +44,7 @@
 #define JP_TARGET       20 /* JP a year */
 #define MIN_PER_JP      45
 #define LOG_MINUTES_MAX 1440 /* one learning_log row (store_coaching) */
+#define LEARN_SEED_LIST 16   /* items read from one seeded list */
 
 static const cJSON *field(const cJSON *args, const char *name)
 {
@@ -113,27 +122,219 @@ static int split(char *buf, const char *comps[LEARN_COMP_MAX])
     return n;
 }
 
+/* ---- seeding the profile ----------------------------------------------- */
+
+/* Seed one competency as written by its source (a reflection's value key
+ * has '_' for its spaces); a name that is no competency is skipped. */
+static int seed_one(const struct domain_ctx *d, const struct store_person *p, const char *raw,
+                    int cur, int tgt, const char *source, int add)
+{
+    char buf[64], comp[64];
+    if (strlen(raw) >= sizeof(buf))
+        return BB_OK;
+    bb_strlcpy(buf, raw, sizeof(buf));
+    for (char *q = buf; *q; q++)
+        if (*q == '_')
+            *q = ' ';
+    if (learn_comp_norm(buf, comp, 49) != 0)
+        return BB_OK;
+    return store_learning_need_seed(d->st, p->id, comp, cur, tgt, source, add, d->now);
+}
+
+/* Seed each item of a list separated by ',' or ';'. */
+static int seed_list(const struct domain_ctx *d, const struct store_person *p, const char *list,
+                     int cur, int tgt, const char *source)
+{
+    char buf[512];
+    int rc = BB_OK, guard = 0;
+    bb_strlcpy(buf, list, sizeof(buf));
+    for (char *s = buf; s && *s && rc == BB_OK && guard < LEARN_SEED_LIST; guard++) {
+        char *e = strpbrk(s, ",;");
+        if (e)
+            *e++ = '\0';
+        rc = seed_one(d, p, s, cur, tgt, source, 1);
+        s = e;
+    }
+    return rc;
+}
+
+/* The profile seeded from what bimbing knows (docs/learning.md,
+ * "Seeding"), in this order, the first source of a competency keeping it:
+ * open development goals (1 -> 3), the open mentor request's topics
+ * (2 -> 3), BerAKHLAK self-ratings (a value's latest rating 1-2 is a gap:
+ * now 1 or 2, target 3; a later rating moves a row seeded so: 3-4 -> 3,
+ * 5 -> 4), the people CSV's interests (1 -> 2) and strengths (3 -> 3).
+ * A row the person rated, or one learning moved, is never changed. */
+static int seed(const struct domain_ctx *d, const struct store_person *p)
+{
+    struct store_learn_seed sd[STORE_LEARN_SEEDS_MAX];
+    int n = 0, rc;
+    if ((rc = store_learning_seeds(d->st, p->id, sd, STORE_LEARN_SEEDS_MAX, &n)) != BB_OK)
+        return rc;
+    for (int i = 0; i < n && rc == BB_OK; i++) {
+        if (!strcmp(sd[i].source, "goal"))
+            rc = seed_one(d, p, sd[i].text, 1, 3, "goal", 1);
+        else if (!strcmp(sd[i].source, "mentor"))
+            rc = seed_list(d, p, sd[i].text, 2, 3, "mentor");
+        else if (sd[i].rating >= 1 && sd[i].rating <= 5) {
+            int r = sd[i].rating, cur = r <= 2 ? r : r == 5 ? 4 : 3;
+            rc = seed_one(d, p, sd[i].text, cur, cur > 3 ? cur : 3, "reflection", r <= 2);
+        }
+    }
+    if (rc == BB_OK)
+        rc = seed_list(d, p, p->interests, 1, 2, "csv_interest");
+    if (rc == BB_OK)
+        rc = seed_list(d, p, p->strengths, 3, 3, "csv_strength");
+    return rc;
+}
+
 /* ---- the profile ------------------------------------------------------- */
+
+/* Where a row of the profile came from, as the person reads it
+ * {Indonesian, English, casual Indonesian}; "" for their own rating. */
+static const char *source_label(const char *source, int li)
+{
+    static const struct {
+        const char *source, *t[3];
+    } l[] = {
+        {"learning",
+         {"naik setelah Anda menyelesaikan materi", "raised when you finished an item",
+          "naik setelah kamu menyelesaikan materi"}},
+        {"csv_strength",
+         {"kekuatan Anda menurut data kepegawaian", "a strength in your HR record",
+          "kekuatanmu menurut data kepegawaian"}},
+        {"csv_interest",
+         {"minat Anda menurut data kepegawaian", "an interest in your HR record",
+          "minatmu menurut data kepegawaian"}},
+        {"goal",
+         {"dari tujuan pengembangan Anda", "from your development goal",
+          "dari tujuan pengembanganmu"}},
+        {"mentor",
+         {"dari permintaan mentor Anda", "from your mentor request", "dari permintaan mentormu"}},
+        {"reflection",
+         {"dari refleksi BerAKHLAK Anda", "from your BerAKHLAK reflection",
+          "dari refleksi BerAKHLAK-mu"}},
+    };
+    for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++)
+        if (!strcmp(source, l[i].source))
+            return l[i].t[SAPAAN_LI(li)];
+    return "";
+}
+
+/* The preferences' modalities: the option ids of learning.profile (the
+ * stored value is learn_modality's; "any" is no preference). */
+static const struct {
+    const char *opt, *id, *en;
+} pref_modalities[] = {
+    {"elearning", "e-learning", "e-learning"},
+    {"klasikal", "klasikal", "classroom"},
+    {"blended", "blended learning", "blended learning"},
+    {"coaching", "coaching", "coaching"},
+    {"mentoring", "mentoring", "mentoring"},
+    {"ojt", "penugasan di tempat kerja", "on-the-job assignments"},
+    {"any", "", ""},
+};
+#define NPREF_MODALITIES ((int)(sizeof(pref_modalities) / sizeof(pref_modalities[0])))
+
+/* The preferences' time limits: option id -> longest item in JP (0 none). */
+static const struct {
+    const char *opt;
+    int jp;
+} pref_times[] = {{"upto4", 4}, {"upto8", 8}, {"upto20", 20}, {"nolimit", 0}};
+
+/* The line on preferences at the end of the profile. */
+static void prefs_line(struct bb_buf *b, const struct store_learn_prefs *pf, int found, int li)
+{
+    const char *mod = "";
+    if (!found) {
+        bb_buf_puts(b, li ? "\nLearning preferences: not set yet."
+                          : "\nPreferensi belajar: belum diatur.");
+        return;
+    }
+    for (int i = 0; i < NPREF_MODALITIES; i++) {
+        const char *m = learn_modality(pref_modalities[i].opt);
+        if (m && pf->modality[0] && !strcmp(m, pf->modality))
+            mod = li ? pref_modalities[i].en : pref_modalities[i].id;
+    }
+    bb_buf_puts(b, li ? "\nLearning preferences: " : "\nPreferensi belajar: ");
+    bb_buf_puts(b, mod[0] ? mod : li ? "any way of learning" : "cara belajar apa saja");
+    if (pf->max_jp)
+        bb_buf_printf(b, li ? ", items of at most %d JP." : ", materi paling lama %d JP.",
+                      pf->max_jp);
+    else
+        bb_buf_puts(b, li ? ", any length." : ", lama materi berapa pun.");
+}
 
 static int act_profile_show(const struct domain_ctx *d, const struct store_person *p,
                             const cJSON *args)
 {
     struct store_learn_need nd[STORE_LEARN_NEEDS_MAX];
+    struct store_learn_prefs pf;
     struct bb_buf b;
-    int n = 0, rc;
+    int n = 0, rc, found, li = en(p), seeded = 0;
     (void)args;
-    if ((rc = store_learning_needs(d->st, p->id, nd, STORE_LEARN_NEEDS_MAX, &n)) != BB_OK)
+    if ((rc = seed(d, p)) != BB_OK ||
+        (rc = store_learning_needs(d->st, p->id, nd, STORE_LEARN_NEEDS_MAX, &n)) != BB_OK)
         return rc;
-    if (!n)
-        return result(d, "none", NULL,
-                      en(p) ? "Your competency profile is still empty."
-                            : "Profil kompetensi Anda masih kosong.");
+    rc = store_learning_prefs_get(d->st, p->id, &pf);
+    if (rc != BB_OK && rc != BB_ENOTFOUND)
+        return rc;
+    found = rc == BB_OK;
     bb_buf_init(&b, 4096);
-    bb_buf_puts(&b, en(p) ? "Your competency profile (now → target, 1-4):"
-                          : "Profil kompetensi Anda (saat ini → target, 1-4):");
-    for (int i = 0; i < n; i++)
-        bb_buf_printf(&b, "\n- %s: %d → %d", learn_comp_label(nd[i].comp, en(p)), nd[i].current,
+    if (!n)
+        bb_buf_puts(&b, li ? "Your competency profile is still empty."
+                           : SAPAAN_REG("Profil kompetensi Anda masih kosong.",
+                                        "Profil kompetensimu masih kosong."));
+    else
+        bb_buf_puts(&b, li ? "Your competency profile (now → target, 1-4):"
+                           : SAPAAN_REG("Profil kompetensi Anda (saat ini → target, 1-4):",
+                                        "Profil kompetensimu (saat ini → target, 1-4):"));
+    for (int i = 0; i < n; i++) {
+        const char *src = source_label(nd[i].source, li);
+        bb_buf_printf(&b, "\n- %s: %d → %d", learn_comp_label(nd[i].comp, li), nd[i].current,
                       nd[i].target);
+        if (src[0])
+            bb_buf_printf(&b, " (%s)", src);
+        if (strcmp(nd[i].source, "self") && strcmp(nd[i].source, "learning"))
+            seeded = 1;
+    }
+    if (seeded)
+        bb_buf_puts(&b, li ? "\nThe levels with a source are my estimate from what I know; "
+                             "rate them yourself to correct them."
+                           : "\nLevel yang bertanda sumber adalah perkiraan saya dari data "
+                             "yang ada; nilai sendiri untuk mengoreksinya.");
+    prefs_line(&b, &pf, found, li);
+    rc = result(d, n ? "ok" : "none", NULL, b.data ? b.data : "");
+    bb_buf_free(&b);
+    return rc;
+}
+
+static int act_prefs_set(const struct domain_ctx *d, const struct store_person *p,
+                         const cJSON *args)
+{
+    const char *mod = fstr(args, "pref_mod"), *lim = fstr(args, "pref_time");
+    const char *canon = NULL;
+    int jp = -1, rc, li = en(p);
+    struct store_learn_prefs pf;
+    struct bb_buf b;
+    for (int i = 0; mod && i < NPREF_MODALITIES; i++)
+        if (!strcmp(mod, pref_modalities[i].opt))
+            canon = !strcmp(mod, "any") ? "" : learn_modality(mod);
+    for (size_t i = 0; lim && i < sizeof(pref_times) / sizeof(pref_times[0]); i++)
+        if (!strcmp(lim, pref_times[i].opt))
+            jp = pref_times[i].jp;
+    if (!canon || jp < 0) {
+        bb_log(BB_LOG_WARN, MOD, "learn_prefs_set: missing or bad fields; nothing stored");
+        return result(d, "refused", NULL,
+                      li ? "I couldn't read those preferences; nothing was changed."
+                         : "Preferensi itu tidak dapat saya baca; tidak ada yang diubah.");
+    }
+    if ((rc = store_learning_prefs_set(d->st, p->id, canon, jp, d->now)) != BB_OK ||
+        (rc = store_learning_prefs_get(d->st, p->id, &pf)) != BB_OK)
+        return rc;
+    bb_buf_init(&b, 256);
+    bb_buf_puts(&b, li ? "Saved." : "Tersimpan.");
+    prefs_line(&b, &pf, 1, li);
     rc = result(d, "ok", NULL, b.data ? b.data : "");
     bb_buf_free(&b);
     return rc;
@@ -163,7 +364,10 @@ static int act_profile_set(const struct domain_ctx *d, const struct store_person
     if (rc == BB_ELIMIT)
         return result(d, "refused", NULL,
                       en(p) ? "Your profile already has 64 competencies; nothing was changed."
-                            : "Profil Anda sudah berisi 64 kompetensi; tidak ada yang diubah.");
+                            : SAPAAN_REG("Profil Anda sudah berisi 64 kompetensi; tidak ada yang "
+                                         "diubah.",
+                                         "Profilmu sudah berisi 64 kompetensi; tidak ada yang "
+                                         "diubah."));
     if (rc != BB_OK)
         return rc;
     char msg[200];
@@ -185,6 +389,7 @@ struct ctxdata {
     const char *goalp[LEARN_GOALS];
     struct store_learn_plan hist[STORE_LEARN_HIST_MAX];
     struct learn_hist rh[STORE_LEARN_HIST_MAX];
+    struct store_learn_prefs prefs;
     struct learn_input in;
 };
 
@@ -220,7 +425,16 @@ static int gather(const struct domain_ctx *d, const struct store_person *p, stru
         c->level = x->items[i].level;
         c->jp = x->items[i].jp;
         c->ncomps = split(x->items[i].competencies, c->comps);
+        c->lang = x->items[i].lang;
     }
+    x->in.lang = p->lang;
+    rc = store_learning_prefs_get(d->st, p->id, &x->prefs);
+    if (rc != BB_OK && rc != BB_ENOTFOUND)
+        goto fail;
+    x->in.pref_modality = x->prefs.modality;
+    x->in.max_jp = x->prefs.max_jp;
+    if ((rc = seed(d, p)) != BB_OK)
+        goto fail;
     if ((rc = store_learning_needs(d->st, p->id, x->needs, STORE_LEARN_NEEDS_MAX, &n)) != BB_OK)
         goto fail;
     for (int i = 0; i < n; i++)
@@ -282,15 +496,16 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
     if ((rc = gather(d, p, &x)) != BB_OK)
         return rc;
     if (!x->nitems || (!x->in.nneeds && !x->in.ngoals)) {
-        rc = result(d, "none", NULL,
+        rc = result(d, !x->nitems ? "none" : "noprofile", NULL,
                     !x->nitems ? (en(p) ? "There is no learning catalogue yet; HR adds one."
                                         : "Katalog pembelajaran belum tersedia; Biro SDM akan "
                                           "menambahkannya.")
-                               : (en(p) ? "I don't know your competencies or goals yet. Fill "
-                                          "in your profile first with /profile."
-                                        : "Saya belum mengetahui kompetensi maupun tujuan "
-                                          "pengembangan Anda. Silakan isi profil Anda lebih "
-                                          "dulu dengan /profil."));
+                    : en(p) ? "I don't know your competencies or goals yet. Fill in your profile "
+                              "first."
+                            : SAPAAN_REG("Saya belum mengetahui kompetensi maupun tujuan "
+                                         "pengembangan Anda. Silakan isi profil Anda lebih dulu.",
+                                         "Saya belum tahu kompetensi maupun tujuan pengembanganmu. "
+                                         "Isi profilmu dulu, ya."));
         ctx_free(x);
         return rc;
     }
@@ -299,10 +514,12 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
         ctx_free(x);
         if (n < 0)
             return n;
-        return result(d, "none", NULL,
+        return result(d, "nomatch", NULL,
                       en(p) ? "The catalogue has nothing yet for the gaps in your profile."
-                            : "Katalog belum memiliki materi untuk kompetensi yang ingin Anda "
-                              "kembangkan.");
+                            : SAPAAN_REG("Katalog belum memiliki materi untuk kompetensi yang "
+                                         "ingin Anda kembangkan.",
+                                         "Katalog belum punya materi untuk kompetensi yang ingin "
+                                         "kamu kembangkan."));
     }
     if (!(opts = cJSON_CreateArray())) {
         ctx_free(x);
@@ -310,8 +527,8 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
     }
     bb_buf_init(&b, 4096);
     bb_buf_puts(&b, en(p) ? "My suggestions for you, best first:"
-                          : "Saran saya untuk Anda, "
-                            "yang paling cocok lebih dulu:");
+                          : SAPAAN_REG("Saran saya untuk Anda, yang paling cocok lebih dulu:",
+                                       "Saran saya untukmu, yang paling cocok lebih dulu:"));
     for (int i = 0; i < n; i++) {
         const struct learn_cand *c = &x->cands[picks[i].cand];
         const struct store_learn_item *it = &x->items[picks[i].cand];
@@ -435,8 +652,10 @@ static int act_done(const struct domain_ctx *d, const struct store_person *p, co
         bb_snprintf(msg, sizeof(msg),
                     en(p) ? "Thank you. %d JP logged for %s; this year: %s / 20 JP. Your "
                             "profile now: %s."
-                          : "Terima kasih. %d JP tercatat untuk %s; tahun ini: %s / 20 JP. "
-                            "Profil Anda sekarang: %s.",
+                          : SAPAAN_REG("Terima kasih. %d JP tercatat untuk %s; tahun ini: %s / "
+                                       "20 JP. Profil Anda sekarang: %s.",
+                                       "Terima kasih! %d JP tercatat untuk %s; tahun ini: %s / "
+                                       "20 JP. Profilmu sekarang: %s."),
                     cur.jp, cur.title, total, moved);
     else
         bb_snprintf(msg, sizeof(msg),
@@ -461,8 +680,10 @@ static int act_drop(const struct domain_ctx *d, const struct store_person *p, co
         return rc;
     bb_snprintf(msg, sizeof(msg),
                 en(p) ? "Noted: you stopped %s. I'll suggest it and similar items less often."
-                      : "Dicatat: Anda berhenti mengikuti %s. Materi itu dan yang serupa akan "
-                        "lebih jarang saya sarankan.",
+                      : SAPAAN_REG("Dicatat: Anda berhenti mengikuti %s. Materi itu dan yang "
+                                   "serupa akan lebih jarang saya sarankan.",
+                                   "Dicatat: kamu berhenti mengikuti %s. Materi itu dan yang "
+                                   "serupa akan lebih jarang saya sarankan."),
                 cur.title);
     return result(d, "ok", cur.item_id, msg);
 }
@@ -483,9 +704,10 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
 static const char *const field_names[] = {"learn_profile_days", NULL};
 
 static const struct domain_action actions[] = {
-    {{"learn_profile_show", 'b', {NULL}, "", "", {NULL}, NULL}, act_profile_show},
+    {{"learn_profile_show", 'b', {NULL}, "", "", {NULL}, "development"}, act_profile_show},
     {DOMAIN_ACTION_FIELDS("learn_profile_set", "development"), act_profile_set},
-    {{"learn_suggest", 'b', {NULL}, "", "", {NULL}, NULL}, act_suggest},
+    {DOMAIN_ACTION_FIELDS("learn_prefs_set", "development"), act_prefs_set},
+    {{"learn_suggest", 'b', {NULL}, "", "", {NULL}, "development"}, act_suggest},
     {DOMAIN_ACTION_FIELDS("learn_start", "development"), act_start},
     {DOMAIN_ACTION_FIELDS("learn_done", "development"), act_done},
     {{"learn_drop", 'b', {NULL}, "", "", {NULL}, "development"}, act_drop},

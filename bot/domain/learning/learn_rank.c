@@ -7,6 +7,7 @@
  */
 #include "bot/domain/learning/learn_rank.h"
 #include "bot/base/bb.h"
+#include "bot/base/sapaan.h"
 
 #include <assert.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #define W_DROPPED   -40 /* the person dropped this very item */
 #define W_NEIGHBOUR -10 /* per dropped or low-rated item sharing a competency or the provider */
 #define W_NEIGH_MAX -30 /* at most this much in all */
+#define W_LANG      -20 /* taught in a language the person does not use */
 
 enum learn_kind learn_kind_of(const char *modality)
 {
@@ -124,8 +126,10 @@ static int score(const struct learn_cand *c, int idx, const struct learn_input *
     }
     if (learn_kind_of(c->modality) == shortk)
         p->p_mix = W_MIX;
+    if (in->lang && in->lang[0] && c->lang && c->lang[0] && strcmp(in->lang, c->lang) != 0)
+        p->p_lang = W_LANG;
     p->score = p->p_gap + p->p_goal + p->p_level + p->p_modality + p->p_time + p->p_jp + p->p_mix +
-               p->p_history;
+               p->p_history + p->p_lang;
     return 1;
 }
 
@@ -204,10 +208,11 @@ void learn_why(const struct learn_cand *c, const struct learn_pick *p, const str
                const char *lang, char *out, size_t n)
 {
     int en = lang && !strcmp(lang, "en");
-    char first[160] = "", jp[24] = "";
+    char first[160] = "", jp[24] = "", other[32] = "";
     if (p->goal_comp >= 0) {
         bb_snprintf(first, sizeof(first),
-                    en ? "matches your goal: %s" : "cocok dengan tujuan Anda: %s",
+                    en ? "matches your goal: %s"
+                       : SAPAAN_REG("cocok dengan tujuan Anda: %s", "cocok dengan tujuanmu: %s"),
                     learn_comp_label(c->comps[p->goal_comp], en));
     } else if (p->gap_comp >= 0) {
         int cur = 0, tgt = 0;
@@ -223,5 +228,9 @@ void learn_why(const struct learn_cand *c, const struct learn_pick *p, const str
     }
     if (c->jp > 0)
         bb_snprintf(jp, sizeof(jp), "; %d JP", c->jp);
-    bb_snprintf(out, n, "%s%s; %s", first, jp, modality_label(c->modality, en));
+    if (in->lang && in->lang[0] && c->lang && c->lang[0] && strcmp(in->lang, c->lang) != 0)
+        bb_snprintf(other, sizeof(other), "; %s",
+                    !strcmp(c->lang, "en") ? (en ? "in English" : "dalam bahasa Inggris")
+                                           : (en ? "in Indonesian" : "dalam bahasa Indonesia"));
+    bb_snprintf(out, n, "%s%s; %s%s", first, jp, modality_label(c->modality, en), other);
 }

@@ -29,6 +29,7 @@ struct learn_cand {
     int jp;
     const char *comps[LEARN_COMP_MAX]; /* normalised (learn_comp_norm) */
     int ncomps;
+    const char *lang; /* the language it is taught in ("id", "en"); NULL or "": any */
 };
 
 /* One row of the competency profile: levels 1-4. */
@@ -60,6 +61,7 @@ struct learn_input {
     int nhist;
     int jp_needed;         /* JP still needed to reach 20 this year (0 when reached) */
     int mix[LEARN_NKINDS]; /* items started or done in the last 12 months, per kind */
+    const char *lang;      /* the language the person uses ("id", "en"); NULL or "": any */
 };
 
 /* The parts of one candidate's score (docs/learning.md). */
@@ -69,7 +71,7 @@ struct learn_pick {
     int gap;       /* largest (target - current) over its competencies, 0-3 */
     int gap_comp;  /* which of its competencies has it (-1: none) */
     int goal_comp; /* its first competency a goal names (-1: none) */
-    int p_gap, p_goal, p_level, p_modality, p_time, p_jp, p_mix, p_history;
+    int p_gap, p_goal, p_level, p_modality, p_time, p_jp, p_mix, p_history, p_lang;
 };
 
 /* The 70-20-10 kind of a modality. */
@@ -88,7 +90,9 @@ int learn_rank(const struct learn_cand *cands, int n, const struct learn_input *
 const char *learn_comp_label(const char *comp, int en);
 
 /* The one line saying why, in lang ("id" or "en"), e.g. "cocok dengan
- * tujuan Anda: analisis data; 20 JP; e-learning". */
+ * tujuan Anda: analisis data; 20 JP; e-learning" (in the casual register,
+ * sapaan.h, "tujuanmu"); an item in another language than the person's
+ * says which ("; in English"). */
 void learn_why(const struct learn_cand *c, const struct learn_pick *p, const struct learn_input *in,
                const char *lang, char *out, size_t n);
 
