@@ -29,17 +29,20 @@
 #include "bot/core/core.h"
 #include "store/store_web.h"
 
+#include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <cjson/cJSON.h>
 
-#define WC_MAX_CONNS  1024 /* open websockets, all people */
-#define WC_MAX_TABS   8    /* per web identity; the oldest goes */
-#define WC_PRE_CONNS  256  /* open websockets of identities not linked yet, all addresses */
-#define WC_PRE_PER_IP 4    /* ... and from one client address */
+#define WC_MAX_CONNS  16384 /* open websockets, all people (serve raises its open-files limit) */
+#define WC_HASH       16384 /* buckets of the connection indexes (a power of two) */
+#define WC_MAX_TABS   8     /* per web identity; the oldest goes */
+#define WC_PRE_CONNS  256   /* open websockets of identities not linked yet, all addresses */
+#define WC_PRE_PER_IP 4     /* ... and from one client address */
 #define WC_FRAME_MAX                                                                               \
     40960 /* bytes per client frame (a WC_TEXT_MAX text, escaped); more: an error */
 #define WC_WS_MAX       65536            /* beyond this the server closes (1009) */
@@ -61,12 +64,16 @@
 #define WC_FILE_PATH    "/api/v1/webchat/file" /* + "/<outbox id>": a document's bytes */
 #define WC_FILE_TTL     3600                   /* a document can be downloaded this long */
 
+/* Links below are slot index + 1, 0 ending a chain: a zeroed table is empty. */
 struct wc_conn {
     uint64_t id; /* 0: free slot */
     char ext_user[32];
     char token_hash[65];
-    int linked;  /* the identity is linked to a person (its session is a full one) */
-    char ip[64]; /* the client address (http_req.client_ip) */
+    int linked;   /* the identity is linked to a person (its session is a full one) */
+    char ip[64];  /* the client address (http_req.client_ip) */
+    int id_next;  /* next in the bucket of its connection id */
+    int usr_next; /* next in the bucket of its ext_user */
+    int pre_next; /* next not linked (only while !linked); next free slot while free */
 };
 
 struct wc;
@@ -82,7 +89,13 @@ struct wc {
     struct chan_env env;
     int started;
     struct wc_shim *shim;
+    /* Connections, indexed by id and by web identity so that a message or
+     * a reply costs the same with ten connections as with ten thousand. */
     struct wc_conn conns[WC_MAX_CONNS];
+    int by_id[WC_HASH], by_user[WC_HASH];
+    int pre_head, npre;        /* the connections not linked yet (at most WC_PRE_CONNS + 1) */
+    int free_head;             /* freed slots */
+    int hi, nconns;            /* slots ever used; slots in use */
     struct api_iplimit rl;     /* sign-in attempts per client address */
     struct api_iplimit msg_rl; /* messages per web identity (key: ext_user) */
 };
@@ -104,12 +117,101 @@ static int id_char_ok(int c)
 
 /* ---- connections ----------------------------------------------------------- */
 
+static unsigned conn_id_hash(uint64_t id)
+{
+    return (unsigned)((id * 0x9E3779B97F4A7C15ULL) >> 32) & (WC_HASH - 1);
+}
+
+static unsigned conn_user_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h & (WC_HASH - 1);
+}
+
 static struct wc_conn *conn_get(struct wc *w, uint64_t id)
 {
-    for (int i = 0; i < WC_MAX_CONNS; i++)
-        if (w->conns[i].id == id)
-            return &w->conns[i];
+    for (int k = w->by_id[conn_id_hash(id)]; k; k = w->conns[k - 1].id_next)
+        if (w->conns[k - 1].id == id)
+            return &w->conns[k - 1];
     return NULL;
+}
+
+/* The first connection of ext_user, then the next one after c. */
+static struct wc_conn *conn_user_next(struct wc *w, const char *ext_user, struct wc_conn *c)
+{
+    int k = c ? c->usr_next : w->by_user[conn_user_hash(ext_user)];
+    for (; k; k = w->conns[k - 1].usr_next)
+        if (strcmp(w->conns[k - 1].ext_user, ext_user) == 0)
+            return &w->conns[k - 1];
+    return NULL;
+}
+
+/* Take c off the chain starting at *head whose link is at offset off. */
+static void chain_del(struct wc *w, int *head, size_t off, struct wc_conn *c)
+{
+    int me = (int)(c - w->conns) + 1;
+    for (int *p = head; *p; p = (int *)((char *)&w->conns[*p - 1] + off))
+        if (*p == me) {
+            *p = *(int *)((char *)c + off);
+            return;
+        }
+    assert(!"connection not on its chain");
+}
+
+static void pre_del(struct wc *w, struct wc_conn *c)
+{
+    chain_del(w, &w->pre_head, offsetof(struct wc_conn, pre_next), c);
+    w->npre--;
+    assert(w->npre >= 0);
+}
+
+/* A free slot holding a new connection, indexed; NULL when all are taken. */
+static struct wc_conn *conn_add(struct wc *w, uint64_t id, const char *ext_user,
+                                const char *token_hash, const char *ip)
+{
+    struct wc_conn *c;
+    int k;
+
+    if (w->free_head) {
+        k = w->free_head;
+        w->free_head = w->conns[k - 1].pre_next;
+    } else if (w->hi < WC_MAX_CONNS) {
+        k = ++w->hi;
+    } else {
+        return NULL;
+    }
+    c = &w->conns[k - 1];
+    memset(c, 0, sizeof(*c));
+    c->id = id;
+    bb_strlcpy(c->ext_user, ext_user, sizeof(c->ext_user));
+    bb_strlcpy(c->token_hash, token_hash, sizeof(c->token_hash));
+    bb_strlcpy(c->ip, ip, sizeof(c->ip));
+    unsigned hi = conn_id_hash(id), hu = conn_user_hash(c->ext_user);
+    c->id_next = w->by_id[hi];
+    w->by_id[hi] = k;
+    c->usr_next = w->by_user[hu];
+    w->by_user[hu] = k;
+    c->pre_next = w->pre_head; /* not linked until conn_check_linked says so */
+    w->pre_head = k;
+    w->npre++;
+    w->nconns++;
+    return c;
+}
+
+static void conn_del(struct wc *w, struct wc_conn *c)
+{
+    assert(c->id);
+    chain_del(w, &w->by_id[conn_id_hash(c->id)], offsetof(struct wc_conn, id_next), c);
+    chain_del(w, &w->by_user[conn_user_hash(c->ext_user)], offsetof(struct wc_conn, usr_next), c);
+    if (!c->linked)
+        pre_del(w, c);
+    memset(c, 0, sizeof(*c));
+    c->pre_next = w->free_head;
+    w->free_head = (int)(c - w->conns) + 1;
+    w->nconns--;
+    assert(w->nconns >= 0);
 }
 
 /* A session starts as a 10-minute pre-session (issue 14, finding 5): only
@@ -121,6 +223,7 @@ static void conn_check_linked(struct wc *w, struct wc_conn *c, int64_t now)
     int64_t pid = 0;
     if (c->linked || store_identity_person(w->env.st, "web", c->ext_user, &pid) != BB_OK)
         return;
+    pre_del(w, c);
     c->linked = 1;
     (void)store_web_session_touch(w->env.st, c->token_hash, now, now + WC_SESSION_TTL);
 }
@@ -141,18 +244,19 @@ static void send_json(struct wc *w, uint64_t conn, cJSON *o)
 /* To every open websocket of a web identity. */
 static void send_user(struct wc *w, const char *ext_user, const char *s)
 {
-    for (int i = 0; i < WC_MAX_CONNS; i++)
-        if (w->conns[i].id && strcmp(w->conns[i].ext_user, ext_user) == 0)
-            send_str(w, w->conns[i].id, s);
+    for (struct wc_conn *c = conn_user_next(w, ext_user, NULL); c;
+         c = conn_user_next(w, ext_user, c))
+        send_str(w, c->id, s);
 }
 
 /* A reply went out to a web identity: its connections' pre-sessions become
  * full ones if the core has linked it meanwhile. */
 static void check_linked_user(struct wc *w, const char *ext_user, int64_t now)
 {
-    for (int i = 0; i < WC_MAX_CONNS; i++)
-        if (w->conns[i].id && !w->conns[i].linked && strcmp(w->conns[i].ext_user, ext_user) == 0)
-            conn_check_linked(w, &w->conns[i], now);
+    for (struct wc_conn *c = conn_user_next(w, ext_user, NULL); c;
+         c = conn_user_next(w, ext_user, c))
+        if (!c->linked)
+            conn_check_linked(w, c, now);
 }
 
 /* {"type":"error","error":msg[,"id":client id]}: the frame changed nothing. */
@@ -260,7 +364,8 @@ static char *activities_frame(cJSON *acts, int64_t watermark)
 
 static void close_token(struct wc *w, const char *token_hash)
 {
-    for (int i = 0; i < WC_MAX_CONNS; i++)
+    /* sign-out and a sign-in replacing a session only: a scan is fine */
+    for (int i = 0; i < w->hi; i++)
         if (w->conns[i].id && strcmp(w->conns[i].token_hash, token_hash) == 0)
             http_ws_close(w->env.http, w->conns[i].id);
 }
@@ -483,23 +588,15 @@ static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
     int linked = store_identity_person(w->env.st, "web", ext_user, &pid) == BB_OK;
     const char *ip = req->client_ip ? req->client_ip : "";
     int pre_all = 0, pre_ip = 0;
-    for (int i = 0; i < WC_MAX_CONNS; i++) {
-        struct wc_conn *c = &w->conns[i];
-        if (!c->id) {
-            if (!slot)
-                slot = c;
-            continue;
-        }
-        if (strcmp(c->ext_user, ext_user) == 0) {
-            tabs++;
-            if (!oldest || c->id < oldest->id)
-                oldest = c;
-        }
-        if (!c->linked) {
-            pre_all++;
-            pre_ip += strcmp(c->ip, ip) == 0;
-        }
+    for (struct wc_conn *c = conn_user_next(w, ext_user, NULL); c;
+         c = conn_user_next(w, ext_user, c)) {
+        tabs++;
+        if (!oldest || c->id < oldest->id)
+            oldest = c;
     }
+    pre_all = w->npre;
+    for (int k = w->pre_head; k; k = w->conns[k - 1].pre_next)
+        pre_ip += strcmp(w->conns[k - 1].ip, ip) == 0; /* at most WC_PRE_CONNS + 1 */
     /* Sessions not linked to a person (anyone can make them) hold at most
      * WC_PRE_PER_IP connections per client address and WC_PRE_CONNS in all,
      * so they cannot take the slots of the people signed in (issue 14,
@@ -517,20 +614,13 @@ static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
     if (tabs >= WC_MAX_TABS && oldest) {
         send_error(w, oldest->id, "opened in too many tabs; this one is closed", NULL);
         http_ws_close(w->env.http, oldest->id);
-        memset(oldest, 0, sizeof(*oldest));
-        if (!slot)
-            slot = oldest;
+        conn_del(w, oldest);
     }
-    if (!slot) {
+    if (!(slot = conn_add(w, conn_id, ext_user, hash, ip))) {
         send_error(w, conn_id, "the server is busy; try again later", NULL);
         http_ws_close(w->env.http, conn_id);
         return;
     }
-    memset(slot, 0, sizeof(*slot));
-    slot->id = conn_id;
-    bb_strlcpy(slot->ext_user, ext_user, sizeof(slot->ext_user));
-    bb_strlcpy(slot->token_hash, hash, sizeof(slot->token_hash));
-    bb_strlcpy(slot->ip, ip, sizeof(slot->ip));
     conn_check_linked(w, slot, now); /* renews a linked session; a pre-session is not extended */
 
     cJSON *o = cJSON_CreateObject();
@@ -555,7 +645,7 @@ static void ws_close(void *ctx, uint64_t conn_id)
     }
     c = conn_get(sh->wc, conn_id);
     if (c)
-        memset(c, 0, sizeof(*c));
+        conn_del(sh->wc, c);
 }
 
 /* {"type":"message","id":"...","text":"..."} or {..., "value":"<choice id>"} */

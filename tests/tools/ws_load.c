@@ -56,12 +56,12 @@
 #define WL_CODE_MAX     32
 
 enum wl_state {
-    WL_IDLE = 0,  /* not started */
-    WL_SIGNIN,    /* POST sent, reading the answer */
-    WL_WS_HS,     /* upgrade sent, reading the 101 */
-    WL_WS_OPEN,   /* websocket open, waiting to be ready */
-    WL_READY,     /* ready for load */
-    WL_FAILED,    /* gave up (counted) */
+    WL_IDLE = 0, /* not started */
+    WL_SIGNIN,   /* POST sent, reading the answer */
+    WL_WS_HS,    /* upgrade sent, reading the 101 */
+    WL_WS_OPEN,  /* websocket open, waiting to be ready */
+    WL_READY,    /* ready for load */
+    WL_FAILED,   /* gave up (counted) */
 };
 
 struct wl_sess {
@@ -82,6 +82,7 @@ struct wl {
     long long sent, replied, errors, timeouts, closed, frames;
     int64_t *lat; /* microseconds, one per reply */
     long long nlat, maxlat;
+    int nready, nfailed; /* sessions ready for load; given up */
     int next_setup;
 };
 
@@ -147,6 +148,9 @@ static void sess_fail(struct wl *w, struct wl_sess *s, const char *why)
         fprintf(stderr, "ws_load: session %ld: %s\n", (long)(s - w->s), why);
     if (s->st != WL_READY)
         w->active_setup--;
+    else
+        w->nready--;
+    w->nfailed++;
     if (s->sent_us)
         w->errors++;
     s->sent_us = 0;
@@ -279,6 +283,7 @@ static void on_frame(struct wl *w, struct wl_sess *s, const char *p, size_t n)
     if (s->st == WL_WS_OPEN && s->resumed && s->asked) {
         s->st = WL_READY;
         w->active_setup--;
+        w->nready++;
     }
 }
 
@@ -475,11 +480,8 @@ int main(int argc, char **argv)
         while (w.next_setup < w.nsess && w.active_setup < w.setup_conc)
             start_signin(&w, &w.s[w.next_setup++]);
         poll_once(&w, 5);
-        ready = failed = 0;
-        for (int i = 0; i < w.nsess; i++) {
-            ready += w.s[i].st == WL_READY;
-            failed += w.s[i].st == WL_FAILED;
-        }
+        ready = w.nready;
+        failed = w.nfailed;
         if (ready + failed == w.nsess)
             break;
     }
@@ -510,8 +512,8 @@ int main(int argc, char **argv)
             }
             if (!s)
                 break; /* every session is waiting for a reply */
-            snprintf(frame, sizeof(frame), "{\"type\":\"message\",\"id\":\"l%lld\",\"text\":\"%s\"}",
-                     ++msg, w.text);
+            snprintf(frame, sizeof(frame),
+                     "{\"type\":\"message\",\"id\":\"l%lld\",\"text\":\"%s\"}", ++msg, w.text);
             s->sent_us = now_us();
             w.sent++;
             if (send_text(s, frame) != 0)
