@@ -111,6 +111,26 @@ static long proc_kb(int pid, const char *key)
     return v;
 }
 
+/* utime + stime of a process in clock ticks (/proc/PID/stat), 0 if unknown. */
+static long long proc_cpu(int pid)
+{
+    char path[64], buf[1024];
+    long long ut = 0, st = 0;
+    if (pid <= 0)
+        return 0;
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the name may hold spaces */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lld %lld", &ut, &st) != 2)
+        return 0;
+    return ut + st;
+}
+
 static int write_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
@@ -487,6 +507,7 @@ int main(int argc, char **argv)
     }
     int64_t t_setup = now_us();
     long rss_open = proc_kb((int)pid, "VmRSS");
+    long long cpu0 = proc_cpu((int)pid);
 
     /* 2. load: `rate` messages a second, each to the next idle session */
     int64_t load_end = t_setup + dur * 1000000LL;
@@ -541,6 +562,7 @@ int main(int argc, char **argv)
         poll_once(&w, 10);
     }
     long rss_end = proc_kb((int)pid, "VmRSS"), hwm = proc_kb((int)pid, "VmHWM");
+    double cpu_load_s = (double)(proc_cpu((int)pid) - cpu0) / (double)sysconf(_SC_CLK_TCK);
     qsort(w.lat, (size_t)w.nlat, sizeof(*w.lat), cmp_i64);
     double p50 = w.nlat ? (double)w.lat[w.nlat / 2] / 1000.0 : 0;
     double p99 = w.nlat ? (double)w.lat[(w.nlat * 99) / 100] / 1000.0 : 0;
@@ -549,10 +571,12 @@ int main(int argc, char **argv)
            "\"rate_asked\":%lld,\"rate_sent\":%.0f,\"sent\":%lld,\"replied\":%lld,"
            "\"errors\":%lld,\"timed_out\":%lld,\"closed\":%lld,\"reply_p50_ms\":%.1f,"
            "\"reply_p99_ms\":%.1f,\"reply_max_ms\":%.1f,\"serve_rss_open_kb\":%ld,"
-           "\"serve_rss_end_kb\":%ld,\"serve_hwm_kb\":%ld}\n",
+           "\"serve_rss_end_kb\":%ld,\"serve_hwm_kb\":%ld,\"serve_cpu_load_s\":%.2f,"
+           "\"serve_cpu_us_per_msg\":%.0f}\n",
            w.nsess, ready, failed, (double)(t_setup - t0) / 1e6, rate,
            send_s > 0 ? (double)w.sent / send_s : 0, w.sent, w.replied, w.errors, w.timeouts,
-           w.closed, p50, p99, (double)w.maxlat / 1000.0, rss_open, rss_end, hwm);
+           w.closed, p50, p99, (double)w.maxlat / 1000.0, rss_open, rss_end, hwm, cpu_load_s,
+           w.replied ? cpu_load_s * 1e6 / (double)w.replied : 0);
     int ok = ready == w.nsess && w.replied == w.sent && w.sent == due_total;
     for (int i = 0; i < w.nsess; i++) {
         sess_close(&w, &w.s[i]);
