@@ -19,6 +19,8 @@ run "core, durability normal" "$BUILD/tools/bench_core" --events 50000 --sync no
 run "core, durability full, batches of 500" "$BUILD/tools/bench_core" --events 50000 --batch 500 --sync full
 run "Telegram end to end, 1000 people, full" bash bench/telegram.sh 1000
 DURABILITY=normal run "Telegram end to end, 1000 people, normal" bash bench/telegram.sh 1000
+run "web chat, 1000 clients, 200 messages/s (bench/webchat.sh 10000 2000 20: the target)" \
+    bash bench/webchat.sh 1000
 for extra in bench/broadcast.sh bench/peer.sh; do
     [ -x "$extra" ] && run "$extra" bash "$extra"
 done
