@@ -24,7 +24,8 @@
  * A hand-written client over plain non-blocking sockets and one epoll
  * loop (one thread, no libwebsockets): ten thousand connections cost a few
  * hundred bytes each here, so the client is never what is measured. It
- * does not check Sec-WebSocket-Accept (wsclient.c does, for the tests).
+ * answers pings like a browser and does not check Sec-WebSocket-Accept
+ * (wsclient.c does, for the tests).
  *
  * Bounded: every phase has a deadline (--timeout, default 300 s, for all
  * of it); a reply not in within 10 s counts as timed out. Prints one JSON
@@ -246,14 +247,14 @@ static void start_ws(struct wl *w, struct wl_sess *s)
         sess_fail(w, s, "upgrade not sent");
 }
 
-/* A masked client text frame (RFC 6455 5.3; a zero mask is a valid one). */
-static int send_text(struct wl_sess *s, const char *msg)
+/* A masked client frame (RFC 6455 5.3; a zero mask is a valid one). */
+static int send_frame(struct wl_sess *s, int opcode, const char *msg, size_t n)
 {
     unsigned char f[1024];
-    size_t n = strlen(msg), h;
+    size_t h;
     if (n > sizeof(f) - 8)
         return -1;
-    f[0] = 0x81;
+    f[0] = (unsigned char)(0x80 | opcode);
     if (n < 126) {
         f[1] = (unsigned char)(0x80 | n);
         h = 2;
@@ -266,6 +267,11 @@ static int send_text(struct wl_sess *s, const char *msg)
     memset(f + h, 0, 4);
     memcpy(f + h + 4, msg, n);
     return write_all(s->fd, f, h + 4 + n);
+}
+
+static int send_text(struct wl_sess *s, const char *msg)
+{
+    return send_frame(s, 1, msg, strlen(msg));
 }
 
 static void on_frame(struct wl *w, struct wl_sess *s, const char *p, size_t n)
@@ -375,6 +381,12 @@ static void on_readable(struct wl *w, struct wl_sess *s)
             }
             if (op == 1 && (b[0] & 0x80))
                 on_frame(w, s, s->rbuf + h, len);
+            else if (op == 9 && send_frame(s, 10, s->rbuf + h, len) != 0) {
+                /* lws pings an idle connection (after 5 minutes) and
+                 * closes it without a pong, as a browser would answer */
+                sess_fail(w, s, "pong not sent");
+                return;
+            }
             if (s->fd < 0)
                 return;
             memmove(s->rbuf, s->rbuf + h + len, s->rlen - h - len);
