@@ -34,8 +34,8 @@ for _ in $(seq 1 100); do
 done
 [ -n "$PORT" ] || e2e_abort "serve did not start: $(cat "$TMP/err")"
 
-"$LOAD" --port "$PORT" --codes "$TMP/codes" --sessions $N --rate 100 --duration 4 \
-    --pid $SERVER --timeout 240 >"$TMP/load.out" 2>"$TMP/load.err"
+"$LOAD" --port "$PORT" --codes "$TMP/codes" --sessions $N --rate 100 --messages 400 --setup-conc 16 \
+    --pid $SERVER --timeout 480 >"$TMP/load.out" 2>"$TMP/load.err"
 rc=$?
 R=$(grep -E '^\{' "$TMP/load.out" | tail -1)
 eq "ws_load ends well" "$rc" 0

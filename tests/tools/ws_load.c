@@ -6,7 +6,12 @@
  * the bot's reply. Not for production use; benchmarks and tests only.
  *
  *   ws_load --port P --codes FILE --sessions N [--rate M] [--duration S]
- *           [--text T] [--pid PID] [--setup-conc C] [--timeout S]
+ *           [--messages K] [--text T] [--pid PID] [--setup-conc C] [--timeout S]
+ *
+ * Without --messages the load lasts --duration seconds (plus one); with it,
+ * exactly K messages go out at most M a second, however long that takes
+ * within --timeout (for tests: a slow server, e.g. under ASan, still gets
+ * every message).
  *
  * One session: POST /api/v1/webchat/signin {"code":...} (the cookie comes
  * back), GET /ws with that cookie, {"type":"resume","watermark":"0"} like
@@ -445,7 +450,7 @@ int main(int argc, char **argv)
 {
     struct wl w;
     const char *codes = NULL;
-    long long port = 0, n = 0, rate = 100, dur = 10, pid = 0, conc = 64, tmo = 300;
+    long long port = 0, n = 0, rate = 100, dur = 10, pid = 0, conc = 32, tmo = 300, msgs = -1;
     memset(&w, 0, sizeof(w));
     w.text = "halo";
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -461,6 +466,8 @@ int main(int argc, char **argv)
             ok = bb_parse_ll(v, 0, 100000, &rate) == BB_OK;
         else if (strcmp(k, "--duration") == 0)
             ok = bb_parse_ll(v, 0, 3600, &dur) == BB_OK;
+        else if (strcmp(k, "--messages") == 0)
+            ok = bb_parse_ll(v, 0, 10000000, &msgs) == BB_OK;
         else if (strcmp(k, "--pid") == 0)
             ok = bb_parse_ll(v, 0, 1 << 30, &pid) == BB_OK;
         else if (strcmp(k, "--setup-conc") == 0)
@@ -477,7 +484,8 @@ int main(int argc, char **argv)
     }
     if (!codes || !port || !n) {
         fprintf(stderr, "usage: ws_load --port P --codes FILE --sessions N [--rate M] "
-                        "[--duration S] [--text T] [--pid PID] [--setup-conc C] [--timeout S]\n");
+                        "[--duration S] [--messages K] [--text T] [--pid PID] [--setup-conc C] "
+                        "[--timeout S]\n");
         return 2;
     }
     struct rlimit rl;
@@ -494,7 +502,8 @@ int main(int argc, char **argv)
     w.nsess = (int)n;
     w.setup_conc = (int)conc;
     w.s = calloc((size_t)n, sizeof(*w.s));
-    w.lat = calloc((size_t)(rate * dur + 1), sizeof(*w.lat));
+    long long due_total = msgs >= 0 ? msgs : rate * dur;
+    w.lat = calloc((size_t)(due_total + 1), sizeof(*w.lat));
     w.ep = epoll_create1(0);
     if (!w.s || !w.lat || w.ep < 0)
         return 1;
@@ -523,10 +532,10 @@ int main(int argc, char **argv)
 
     /* 2. load: `rate` messages a second, each to the next idle session */
     int64_t load_end = t_setup + dur * 1000000LL;
-    long long due_total = rate * dur, msg = 0;
+    long long msg = 0;
     int rr = 0;
     char frame[512];
-    while (ready > 0 && w.sent < due_total && now_us() < load_end + 1000000 &&
+    while (ready > 0 && w.sent < due_total && (msgs >= 0 || now_us() < load_end + 1000000) &&
            now_us() < deadline) {
         int64_t t = now_us();
         long long due = (long long)((double)(t - t_setup) * (double)rate / 1e6);
