@@ -21,6 +21,8 @@ run "Telegram end to end, 1000 people, full" bash bench/telegram.sh 1000
 DURABILITY=normal run "Telegram end to end, 1000 people, normal" bash bench/telegram.sh 1000
 run "egress with the core idle, 5000 messages, full" bash bench/egress.sh 5000
 run "memory per idle conversation, 10000 people mid-flow" bash bench/idle.sh 10000
+run "web chat, 1000 clients, 200 messages/s (bench/webchat.sh 10000 2000 20: the target)" \
+    bash bench/webchat.sh 1000
 for extra in bench/broadcast.sh bench/peer.sh; do
     [ -x "$extra" ] && run "$extra" bash "$extra"
 done

@@ -31,9 +31,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #define SERVE_MAX_CHANS 4
+#define SERVE_WANT_FDS  (16384 + 512) /* the web chat's connections, and room for the rest */
 
 struct loop {
     const struct config *cfg;
@@ -282,6 +284,31 @@ static void reload_flows(struct loop *l)
            rc == BB_OK ? "" : "; some files were refused and their last good version kept");
 }
 
+/* Every connection is a file descriptor and libwebsockets sizes its table
+ * from the limit when the server starts: raise the soft limit of open files
+ * towards SERVE_WANT_FDS (within the hard one), and say plainly when it
+ * stays below (ulimit -n, or LimitNOFILE= in config/bimbing.service). */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < SERVE_WANT_FDS) {
+        rlim_t was = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max < SERVE_WANT_FDS ? rl.rlim_max : SERVE_WANT_FDS;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+            return;
+        bb_log(BB_LOG_INFO, "serve", "open files limit raised from %llu to %llu",
+               (unsigned long long)was, (unsigned long long)rl.rlim_cur);
+    }
+    if (rl.rlim_cur < SERVE_WANT_FDS)
+        bb_log(BB_LOG_WARN, "serve",
+               "the open files limit is %llu (hard limit %llu): at most about %llu connections; "
+               "raise it (ulimit -n, LimitNOFILE=) to %d",
+               (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max,
+               (unsigned long long)(rl.rlim_cur > 64 ? rl.rlim_cur - 64 : 0), SERVE_WANT_FDS);
+}
+
 int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, struct core *core)
 {
     struct sigaction sa;
@@ -303,6 +330,7 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 
+    raise_nofile(); /* before the server sizes its tables */
     struct http_opts ho = {
         .bind_addr = cfg->http_bind,
         .port = cfg->http_port,

@@ -29,17 +29,20 @@
 #include "bot/core/core.h"
 #include "store/store_web.h"
 
+#include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <cjson/cJSON.h>
 
-#define WC_MAX_CONNS  1024 /* open websockets, all people */
-#define WC_MAX_TABS   8    /* per web identity; the oldest goes */
-#define WC_PRE_CONNS  256  /* open websockets of identities not linked yet, all addresses */
-#define WC_PRE_PER_IP 4    /* ... and from one client address */
+#define WC_MAX_CONNS  16384 /* open websockets, all people (serve raises its open-files limit) */
+#define WC_HASH       16384 /* buckets of the connection indexes (a power of two) */
+#define WC_MAX_TABS   8     /* per web identity; the oldest goes */
+#define WC_PRE_CONNS  256   /* open websockets of identities not linked yet, all addresses */
+#define WC_PRE_PER_IP 4     /* ... and from one client address */
 #define WC_FRAME_MAX                                                                               \
     40960 /* bytes per client frame (a WC_TEXT_MAX text, escaped); more: an error */
 #define WC_WS_MAX       65536            /* beyond this the server closes (1009) */
@@ -54,19 +57,25 @@
 #define WC_MSG_WINDOW   (60 * 1000)      /* ... per minute */
 #define WC_PRE_MSG_MAX  10               /* messages of an identity not linked yet ... */
 #define WC_PRE_WINDOW   (600 * 1000)     /* ... per 10 minutes (its session's life) */
-#define WC_CLAIM        128              /* outbox rows per egress call */
+#define WC_CLAIM        512              /* outbox rows claimed per pass */
+#define WC_PEND_MAX     2048             /* messages taken, waiting for the pass's commit ... */
+#define WC_PEND_BYTES   (1024 * 1024)    /* ... and their text bytes; beyond: "busy, again" */
 #define WC_REPLAY_PAGE  100              /* activities per replay frame */
 #define WC_REPLAY_MAX   1000             /* activities per resume */
 #define WC_COOKIE       "bb_web"
 #define WC_FILE_PATH    "/api/v1/webchat/file" /* + "/<outbox id>": a document's bytes */
 #define WC_FILE_TTL     3600                   /* a document can be downloaded this long */
 
+/* Links below are slot index + 1, 0 ending a chain: a zeroed table is empty. */
 struct wc_conn {
     uint64_t id; /* 0: free slot */
     char ext_user[32];
     char token_hash[65];
-    int linked;  /* the identity is linked to a person (its session is a full one) */
-    char ip[64]; /* the client address (http_req.client_ip) */
+    int linked;   /* the identity is linked to a person (its session is a full one) */
+    char ip[64];  /* the client address (http_req.client_ip) */
+    int id_next;  /* next in the bucket of its connection id */
+    int usr_next; /* next in the bucket of its ext_user */
+    int pre_next; /* next not linked (only while !linked); next free slot while free */
 };
 
 struct wc;
@@ -77,12 +86,48 @@ struct wc_shim {
     int keep;      /* never free: start() failed with callbacks registered */
 };
 
+/* A message taken from a websocket, stored in the inbox by the next pass
+ * (wc_pass) and acknowledged once that pass has committed (wc_after). */
+struct wc_pend {
+    uint64_t conn;
+    char ext_user[32];
+    char id[WC_ID_MAX + 1]; /* the client's message id */
+    int kind;               /* STORE_EV_TEXT or STORE_EV_BUTTON */
+    char *text;             /* malloc'd (text), NULL for a button */
+    char value[WC_VALUE_MAX + 1];
+    int64_t ts;
+    int state; /* 0 taken, 1 stored, 2 a duplicate, -1 not stored */
+};
+
+/* A claimed outbox row, marked sent in the pass; its frame goes out after
+ * the commit. */
+struct wc_out {
+    char ext_user[32];
+    char *frame; /* malloc'd; NULL: unreadable, marked failed */
+};
+
 struct wc {
     struct chan chan;
     struct chan_env env;
     int started;
     struct wc_shim *shim;
+    /* Connections, indexed by id and by web identity so that a message or
+     * a reply costs the same with ten connections as with ten thousand. */
     struct wc_conn conns[WC_MAX_CONNS];
+    int by_id[WC_HASH], by_user[WC_HASH];
+    int pre_head, npre; /* the connections not linked yet (at most WC_PRE_CONNS + 1) */
+    int free_head;      /* freed slots */
+    int hi, nconns;     /* slots ever used; slots in use */
+    /* One pass (wc_pass): messages to store, replies to send, both held
+     * until the pass's commit (wc_after); bounded by WC_PEND_* and WC_CLAIM. */
+    struct wc_pend pend[WC_PEND_MAX];
+    int npend;     /* taken so far */
+    int ntx;       /* of them, the first ntx are in the open transaction */
+    size_t pbytes; /* text bytes held */
+    struct wc_out out[WC_CLAIM];
+    int nout;
+    int hooked;                /* wc_after is registered with the open transaction */
+    int more;                  /* the last claim was full: come back at once */
     struct api_iplimit rl;     /* sign-in attempts per client address */
     struct api_iplimit msg_rl; /* messages per web identity (key: ext_user) */
 };
@@ -104,12 +149,101 @@ static int id_char_ok(int c)
 
 /* ---- connections ----------------------------------------------------------- */
 
+static unsigned conn_id_hash(uint64_t id)
+{
+    return (unsigned)((id * 0x9E3779B97F4A7C15ULL) >> 32) & (WC_HASH - 1);
+}
+
+static unsigned conn_user_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h & (WC_HASH - 1);
+}
+
 static struct wc_conn *conn_get(struct wc *w, uint64_t id)
 {
-    for (int i = 0; i < WC_MAX_CONNS; i++)
-        if (w->conns[i].id == id)
-            return &w->conns[i];
+    for (int k = w->by_id[conn_id_hash(id)]; k; k = w->conns[k - 1].id_next)
+        if (w->conns[k - 1].id == id)
+            return &w->conns[k - 1];
     return NULL;
+}
+
+/* The first connection of ext_user, then the next one after c. */
+static struct wc_conn *conn_user_next(struct wc *w, const char *ext_user, struct wc_conn *c)
+{
+    int k = c ? c->usr_next : w->by_user[conn_user_hash(ext_user)];
+    for (; k; k = w->conns[k - 1].usr_next)
+        if (strcmp(w->conns[k - 1].ext_user, ext_user) == 0)
+            return &w->conns[k - 1];
+    return NULL;
+}
+
+/* Take c off the chain starting at *head whose link is at offset off. */
+static void chain_del(struct wc *w, int *head, size_t off, struct wc_conn *c)
+{
+    int me = (int)(c - w->conns) + 1;
+    for (int *p = head; *p; p = (int *)((char *)&w->conns[*p - 1] + off))
+        if (*p == me) {
+            *p = *(int *)((char *)c + off);
+            return;
+        }
+    assert(!"connection not on its chain");
+}
+
+static void pre_del(struct wc *w, struct wc_conn *c)
+{
+    chain_del(w, &w->pre_head, offsetof(struct wc_conn, pre_next), c);
+    w->npre--;
+    assert(w->npre >= 0);
+}
+
+/* A free slot holding a new connection, indexed; NULL when all are taken. */
+static struct wc_conn *conn_add(struct wc *w, uint64_t id, const char *ext_user,
+                                const char *token_hash, const char *ip)
+{
+    struct wc_conn *c;
+    int k;
+
+    if (w->free_head) {
+        k = w->free_head;
+        w->free_head = w->conns[k - 1].pre_next;
+    } else if (w->hi < WC_MAX_CONNS) {
+        k = ++w->hi;
+    } else {
+        return NULL;
+    }
+    c = &w->conns[k - 1];
+    memset(c, 0, sizeof(*c));
+    c->id = id;
+    bb_strlcpy(c->ext_user, ext_user, sizeof(c->ext_user));
+    bb_strlcpy(c->token_hash, token_hash, sizeof(c->token_hash));
+    bb_strlcpy(c->ip, ip, sizeof(c->ip));
+    unsigned hi = conn_id_hash(id), hu = conn_user_hash(c->ext_user);
+    c->id_next = w->by_id[hi];
+    w->by_id[hi] = k;
+    c->usr_next = w->by_user[hu];
+    w->by_user[hu] = k;
+    c->pre_next = w->pre_head; /* not linked until conn_check_linked says so */
+    w->pre_head = k;
+    w->npre++;
+    w->nconns++;
+    return c;
+}
+
+static void conn_del(struct wc *w, struct wc_conn *c)
+{
+    assert(c->id);
+    chain_del(w, &w->by_id[conn_id_hash(c->id)], offsetof(struct wc_conn, id_next), c);
+    chain_del(w, &w->by_user[conn_user_hash(c->ext_user)], offsetof(struct wc_conn, usr_next), c);
+    if (!c->linked)
+        pre_del(w, c);
+    memset(c, 0, sizeof(*c));
+    c->pre_next = w->free_head;
+    w->free_head = (int)(c - w->conns) + 1;
+    w->nconns--;
+    assert(w->nconns >= 0);
 }
 
 /* A session starts as a 10-minute pre-session (issue 14, finding 5): only
@@ -121,6 +255,7 @@ static void conn_check_linked(struct wc *w, struct wc_conn *c, int64_t now)
     int64_t pid = 0;
     if (c->linked || store_identity_person(w->env.st, "web", c->ext_user, &pid) != BB_OK)
         return;
+    pre_del(w, c);
     c->linked = 1;
     (void)store_web_session_touch(w->env.st, c->token_hash, now, now + WC_SESSION_TTL);
 }
@@ -141,18 +276,19 @@ static void send_json(struct wc *w, uint64_t conn, cJSON *o)
 /* To every open websocket of a web identity. */
 static void send_user(struct wc *w, const char *ext_user, const char *s)
 {
-    for (int i = 0; i < WC_MAX_CONNS; i++)
-        if (w->conns[i].id && strcmp(w->conns[i].ext_user, ext_user) == 0)
-            send_str(w, w->conns[i].id, s);
+    for (struct wc_conn *c = conn_user_next(w, ext_user, NULL); c;
+         c = conn_user_next(w, ext_user, c))
+        send_str(w, c->id, s);
 }
 
 /* A reply went out to a web identity: its connections' pre-sessions become
  * full ones if the core has linked it meanwhile. */
 static void check_linked_user(struct wc *w, const char *ext_user, int64_t now)
 {
-    for (int i = 0; i < WC_MAX_CONNS; i++)
-        if (w->conns[i].id && !w->conns[i].linked && strcmp(w->conns[i].ext_user, ext_user) == 0)
-            conn_check_linked(w, &w->conns[i], now);
+    for (struct wc_conn *c = conn_user_next(w, ext_user, NULL); c;
+         c = conn_user_next(w, ext_user, c))
+        if (!c->linked)
+            conn_check_linked(w, c, now);
 }
 
 /* {"type":"error","error":msg[,"id":client id]}: the frame changed nothing. */
@@ -260,7 +396,8 @@ static char *activities_frame(cJSON *acts, int64_t watermark)
 
 static void close_token(struct wc *w, const char *token_hash)
 {
-    for (int i = 0; i < WC_MAX_CONNS; i++)
+    /* sign-out and a sign-in replacing a session only: a scan is fine */
+    for (int i = 0; i < w->hi; i++)
         if (w->conns[i].id && strcmp(w->conns[i].token_hash, token_hash) == 0)
             http_ws_close(w->env.http, w->conns[i].id);
 }
@@ -483,23 +620,15 @@ static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
     int linked = store_identity_person(w->env.st, "web", ext_user, &pid) == BB_OK;
     const char *ip = req->client_ip ? req->client_ip : "";
     int pre_all = 0, pre_ip = 0;
-    for (int i = 0; i < WC_MAX_CONNS; i++) {
-        struct wc_conn *c = &w->conns[i];
-        if (!c->id) {
-            if (!slot)
-                slot = c;
-            continue;
-        }
-        if (strcmp(c->ext_user, ext_user) == 0) {
-            tabs++;
-            if (!oldest || c->id < oldest->id)
-                oldest = c;
-        }
-        if (!c->linked) {
-            pre_all++;
-            pre_ip += strcmp(c->ip, ip) == 0;
-        }
+    for (struct wc_conn *c = conn_user_next(w, ext_user, NULL); c;
+         c = conn_user_next(w, ext_user, c)) {
+        tabs++;
+        if (!oldest || c->id < oldest->id)
+            oldest = c;
     }
+    pre_all = w->npre;
+    for (int k = w->pre_head; k; k = w->conns[k - 1].pre_next)
+        pre_ip += strcmp(w->conns[k - 1].ip, ip) == 0; /* at most WC_PRE_CONNS + 1 */
     /* Sessions not linked to a person (anyone can make them) hold at most
      * WC_PRE_PER_IP connections per client address and WC_PRE_CONNS in all,
      * so they cannot take the slots of the people signed in (issue 14,
@@ -517,20 +646,13 @@ static void ws_open(void *ctx, uint64_t conn_id, const struct http_req *req)
     if (tabs >= WC_MAX_TABS && oldest) {
         send_error(w, oldest->id, "opened in too many tabs; this one is closed", NULL);
         http_ws_close(w->env.http, oldest->id);
-        memset(oldest, 0, sizeof(*oldest));
-        if (!slot)
-            slot = oldest;
+        conn_del(w, oldest);
     }
-    if (!slot) {
+    if (!(slot = conn_add(w, conn_id, ext_user, hash, ip))) {
         send_error(w, conn_id, "the server is busy; try again later", NULL);
         http_ws_close(w->env.http, conn_id);
         return;
     }
-    memset(slot, 0, sizeof(*slot));
-    slot->id = conn_id;
-    bb_strlcpy(slot->ext_user, ext_user, sizeof(slot->ext_user));
-    bb_strlcpy(slot->token_hash, hash, sizeof(slot->token_hash));
-    bb_strlcpy(slot->ip, ip, sizeof(slot->ip));
     conn_check_linked(w, slot, now); /* renews a linked session; a pre-session is not extended */
 
     cJSON *o = cJSON_CreateObject();
@@ -555,7 +677,7 @@ static void ws_close(void *ctx, uint64_t conn_id)
     }
     c = conn_get(sh->wc, conn_id);
     if (c)
-        memset(c, 0, sizeof(*c));
+        conn_del(sh->wc, c);
 }
 
 /* {"type":"message","id":"...","text":"..."} or {..., "value":"<choice id>"} */
@@ -566,7 +688,6 @@ static void ws_message_msg(struct wc *w, struct wc_conn *c, const cJSON *f)
     const cJSON *value = cJSON_GetObjectItemCaseSensitive(f, "value");
     struct store_inbox_event ev;
     size_t n;
-    int dup = 0, rc;
 
     if (!cJSON_IsString(id) || !(n = strlen(id->valuestring)) || n > WC_ID_MAX) {
         send_error(w, c->id, "a message needs an \"id\" of 1-64 letters, digits, - _ .", NULL);
@@ -629,25 +750,28 @@ static void ws_message_msg(struct wc *w, struct wc_conn *c, const cJSON *f)
         send_error(w, c->id, why, id->valuestring);
         return;
     }
-    rc = store_inbox_add(w->env.st, &ev, &dup, NULL);
-    if (rc != BB_OK) {
-        bb_log(BB_LOG_ERR, "web", "inbox: %s (%s)", bb_strerror(rc), store_errmsg(w->env.st));
+    /* Stored by the loop's next pass, in its transaction, and acknowledged
+     * after its commit (wc_after): one commit for every message of a pass. */
+    size_t tl = ev.kind == STORE_EV_TEXT ? strlen(ev.text) : 0;
+    if (w->npend >= WC_PEND_MAX || tl > WC_PEND_BYTES - w->pbytes) {
+        send_error(w, c->id, "the server is busy; please send it again", id->valuestring);
+        return;
+    }
+    struct wc_pend *pm = &w->pend[w->npend];
+    memset(pm, 0, sizeof(*pm));
+    if (ev.kind == STORE_EV_TEXT && !(pm->text = strdup(ev.text))) {
         send_error(w, c->id, "not saved; please send it again", id->valuestring);
         return;
     }
-    cJSON *ack = cJSON_CreateObject();
-    if (ack) {
-        cJSON_AddStringToObject(ack, "type", "ack");
-        cJSON_AddStringToObject(ack, "id", id->valuestring);
-        if (dup)
-            cJSON_AddTrueToObject(ack, "duplicate");
-        send_json(w, c->id, ack);
-        cJSON_Delete(ack);
-    }
-    if (!dup) {
-        send_user(w, c->ext_user, "{\"type\":\"typing\"}");
-        w->env.kick(w->env.loop);
-    }
+    pm->conn = c->id;
+    bb_strlcpy(pm->ext_user, c->ext_user, sizeof(pm->ext_user));
+    bb_strlcpy(pm->id, id->valuestring, sizeof(pm->id));
+    bb_strlcpy(pm->value, ev.payload, sizeof(pm->value));
+    pm->kind = ev.kind;
+    pm->ts = ev.ts;
+    w->npend++;
+    w->pbytes += tl;
+    w->env.kick(w->env.loop);
 }
 
 /* {"type":"resume","watermark":"N"}: every message after N that has gone
@@ -773,51 +897,131 @@ static void wc_on_net(void *self, const struct net_resp *r)
     (void)r; /* the web chat makes no outbound requests */
 }
 
-static int64_t wc_egress(void *self, int64_t now_ms)
+/* After the transaction of a pass (committed = 1) or its rollback (0):
+ * acknowledge the messages it stored, or ask for them again; send the
+ * replies it marked sent, or drop them (the rollback queued them again). */
+static void wc_after(void *arg, int committed)
 {
-    struct wc *w = self;
+    struct wc *w = arg;
+    int64_t now = bb_now();
+    int kick = 0;
+
+    assert(w->ntx >= 0 && w->ntx <= w->npend && w->nout >= 0 && w->nout <= WC_CLAIM);
+    w->hooked = 0;
+    for (int i = 0; i < w->ntx; i++) {
+        struct wc_pend *pm = &w->pend[i];
+        char ack[160];
+        if (!committed || pm->state < 0) {
+            send_error(w, pm->conn, "not saved; please send it again", pm->id);
+        } else {
+            bb_snprintf(ack, sizeof(ack), "{\"type\":\"ack\",\"id\":\"%s\"%s}", pm->id,
+                        pm->state == 2 ? ",\"duplicate\":true" : "");
+            send_str(w, pm->conn, ack);
+            if (pm->state == 1) {
+                send_user(w, pm->ext_user, "{\"type\":\"typing\"}");
+                kick = 1;
+            }
+        }
+        w->pbytes -= pm->text ? strlen(pm->text) : 0;
+        free(pm->text);
+    }
+    /* messages taken after the pass began wait for the next one */
+    memmove(w->pend, w->pend + w->ntx, sizeof(w->pend[0]) * (size_t)(w->npend - w->ntx));
+    w->npend -= w->ntx;
+    w->ntx = 0;
+    for (int i = 0; i < w->nout; i++) {
+        if (committed && w->out[i].frame) {
+            send_user(w, w->out[i].ext_user, w->out[i].frame);
+            check_linked_user(w, w->out[i].ext_user, now);
+        }
+        free(w->out[i].frame);
+    }
+    w->nout = 0;
+    if (!committed)
+        w->more = 1; /* try again at once */
+    if (kick || w->npend)
+        w->env.kick(w->env.loop);
+}
+
+/* One pass of the channel, in the caller's transaction (the service loop's
+ * pass) or one of its own: store the messages taken from the websockets,
+ * claim the replies due and mark them sent. Nothing goes to a websocket
+ * before the commit (wc_after). */
+static void wc_pass(struct wc *w)
+{
+    struct store *st = w->env.st;
     struct store_outbox_msg *ms = NULL;
     int n = 0, rc;
 
-    (void)now_ms;
-    rc = store_outbox_claim(w->env.st, "web", bb_now(), WC_CLAIM, &ms, &n);
-    if (rc != BB_OK) {
-        if (rc != BB_EAGAIN)
-            bb_log(BB_LOG_ERR, "web", "claim: %s (%s)", bb_strerror(rc), store_errmsg(w->env.st));
-        return 1000;
+    if (w->hooked || !st)
+        return; /* this transaction is already ours (prepare, then egress) */
+    rc = store_begin(st);
+    if (rc != BB_OK)
+        return;
+    if (store_after_commit(st, wc_after, w) != BB_OK) {
+        (void)store_commit(st); /* nothing written: the next pass tries again */
+        w->more = 1;
+        return;
     }
-    if (n == 0)
-        return 1000;
-    /* The frames go to the sockets' queues now; the marks commit together. */
-    rc = store_begin(w->env.st);
-    for (int i = 0; i < n && rc == BB_OK; i++) {
-        cJSON *a = activity_of(&ms[i]);
-        if (!a) {
-            rc = store_outbox_mark(w->env.st, ms[i].id, STORE_OUT_FAILED, NULL, "unreadable body",
-                                   0);
-            continue;
-        }
-        cJSON *acts = cJSON_CreateArray();
+    w->hooked = 1;
+    w->ntx = w->npend;
+    for (int i = 0; i < w->ntx; i++) {
+        struct wc_pend *pm = &w->pend[i];
+        struct store_inbox_event ev;
+        int dup = 0;
+        memset(&ev, 0, sizeof(ev));
+        bb_strlcpy(ev.channel, "web", sizeof(ev.channel));
+        bb_strlcpy(ev.ext_user, pm->ext_user, sizeof(ev.ext_user));
+        bb_snprintf(ev.ext_msg_id, sizeof(ev.ext_msg_id), "web:%s:%s", pm->ext_user, pm->id);
+        ev.kind = pm->kind;
+        ev.text = pm->text;
+        bb_strlcpy(ev.payload, pm->value, sizeof(ev.payload));
+        ev.ts = pm->ts;
+        rc = store_inbox_add(st, &ev, &dup, NULL);
+        if (rc != BB_OK)
+            bb_log(BB_LOG_ERR, "web", "inbox: %s (%s)", bb_strerror(rc), store_errmsg(st));
+        pm->state = rc != BB_OK ? -1 : dup ? 2 : 1;
+    }
+    w->more = 0;
+    rc = store_outbox_claim(st, "web", bb_now(), WC_CLAIM, &ms, &n);
+    if (rc != BB_OK && rc != BB_EAGAIN)
+        bb_log(BB_LOG_ERR, "web", "claim: %s (%s)", bb_strerror(rc), store_errmsg(st));
+    for (int i = 0; rc == BB_OK && i < n; i++) {
+        struct wc_out *o = &w->out[w->nout++];
+        cJSON *a = activity_of(&ms[i]), *acts = a ? cJSON_CreateArray() : NULL;
+        bb_strlcpy(o->ext_user, ms[i].ext_user, sizeof(o->ext_user));
         if (acts)
             cJSON_AddItemToArray(acts, a);
         else
             cJSON_Delete(a);
-        char *s = acts ? activities_frame(acts, ms[i].id) : NULL;
-        if (s)
-            send_user(w, ms[i].ext_user, s);
-        free(s);
-        check_linked_user(w, ms[i].ext_user, bb_now());
-        rc = store_outbox_mark(w->env.st, ms[i].id, STORE_OUT_SENT, NULL, NULL, 0);
+        o->frame = acts ? activities_frame(acts, ms[i].id) : NULL;
+        rc = o->frame
+                 ? store_outbox_mark(st, ms[i].id, STORE_OUT_SENT, NULL, NULL, 0)
+                 : store_outbox_mark(st, ms[i].id, STORE_OUT_FAILED, NULL, "unreadable body", 0);
     }
-    if (rc == BB_OK)
-        rc = store_commit(w->env.st);
-    else
-        store_rollback(w->env.st);
-    if (rc != BB_OK)
+    if (rc != BB_OK && rc != BB_EAGAIN)
         bb_log(BB_LOG_ERR, "web", "egress: %s (%s); the rows are sent again after a restart",
-               bb_strerror(rc), store_errmsg(w->env.st));
+               bb_strerror(rc), store_errmsg(st));
+    w->more = n == WC_CLAIM;
     store_outbox_free(ms, n);
-    return n == WC_CLAIM ? 0 : 1000;
+    if (store_commit(st) != BB_OK) /* ours (the pass's is the caller's): wc_after(0) ran */
+        bb_log(BB_LOG_ERR, "web", "commit: %s", store_errmsg(st));
+}
+
+/* Inside the service loop's transaction of a pass. */
+static void wc_prepare(void *self)
+{
+    wc_pass(self);
+}
+
+/* After the pass's commit: a pass of its own when none ran (a split pass,
+ * or a caller without prepare); cheap when there is nothing to do. */
+static int64_t wc_egress(void *self, int64_t now_ms)
+{
+    struct wc *w = self;
+    (void)now_ms;
+    wc_pass(w);
+    return w->more || w->npend ? 0 : 1000;
 }
 
 static void wc_free(void *self)
@@ -825,6 +1029,10 @@ static void wc_free(void *self)
     struct wc *w = self;
     if (!w)
         return;
+    for (int i = 0; i < w->npend; i++)
+        free(w->pend[i].text);
+    for (int i = 0; i < w->nout; i++)
+        free(w->out[i].frame);
     if (w->shim) {
         w->shim->wc = NULL;
         /* Never started: nothing refers to the shim. Stopping: the server
@@ -893,6 +1101,7 @@ int webchat_chan_new(struct chan **out)
     w->chan.start = wc_start;
     w->chan.on_net = wc_on_net;
     w->chan.egress = wc_egress;
+    w->chan.prepare = wc_prepare;
     w->chan.free = wc_free;
     *out = &w->chan;
     return BB_OK;
