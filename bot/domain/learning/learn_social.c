@@ -33,7 +33,8 @@
 
 #define MOD           "learning"
 #define ASK_FLOW      "learning.colleague"
-#define PLAN_DONE_MAX 3 /* finished items the mentor sees */
+#define PLAN_DONE_MAX 3  /* finished items the mentor sees */
+#define PLAN_HIST     24 /* newest plan rows read for them */
 #define MIN_PER_JP    45
 #define TEXT_CAP      4000
 
@@ -85,8 +86,8 @@ int learn_colleagues_load(const struct domain_ctx *d, const struct store_person 
     *n = 0;
     if (!rows)
         return BB_ENOMEM;
-    rc = store_learning_colleagues(d->st, p->id, p->unit, d->now, rows, STORE_LEARN_COLLEAGUES,
-                                   &nr);
+    rc =
+        store_learning_colleagues(d->st, p->id, p->unit, d->now, rows, STORE_LEARN_COLLEAGUES, &nr);
     if (rc == BB_OK && nr && !(c = calloc((size_t)nr, sizeof(*c))))
         rc = BB_ENOMEM;
     /* one colleague per competency: the rows come same unit first, so a
@@ -178,7 +179,7 @@ int learn_ask_colleague(const struct domain_ctx *d, const struct store_person *p
 /* ---- the colleague's answer ---------------------------------------------- */
 
 int learn_act_ask_answer(const struct domain_ctx *d, const struct store_person *p,
-                          const cJSON *args)
+                         const cJSON *args)
 {
     const cJSON *req = field(args, "req"), *yes = field(args, "yes");
     struct store_learn_ask a;
@@ -258,7 +259,7 @@ static int is_askable(char (*on)[64], int non, const char *comp)
 }
 
 int learn_act_askme_show(const struct domain_ctx *d, const struct store_person *p,
-                          const cJSON *args)
+                         const cJSON *args)
 {
     struct store_learn_need nd[STORE_LEARN_NEEDS_MAX];
     char on[STORE_LEARN_NEEDS_MAX][64];
@@ -328,8 +329,7 @@ int learn_act_askme_show(const struct domain_ctx *d, const struct store_person *
     return rc;
 }
 
-int learn_act_askme_set(const struct domain_ctx *d, const struct store_person *p,
-                         const cJSON *args)
+int learn_act_askme_set(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
 {
     const cJSON *v = field(args, "comp");
     struct store_learn_need nd[STORE_LEARN_NEEDS_MAX];
@@ -425,7 +425,7 @@ static void fmt_tenths(int t, int li, char *out, size_t n)
 int learn_plan_lines(const struct domain_ctx *d, const struct store_person *m, int full,
                      struct bb_buf *out[2])
 {
-    struct store_learn_plan cur, hist[STORE_LEARN_HIST_MAX];
+    struct store_learn_plan cur, hist[PLAN_HIST];
     int yes = 0, nh = 0, tenths = 0, rc, have_cur, shown = 0;
     char jp[2][24];
     if ((rc = consent_learning(d->st, m->id, &yes)) != BB_OK)
@@ -467,8 +467,7 @@ int learn_plan_lines(const struct domain_ctx *d, const struct store_person *m, i
         bb_buf_puts(out[0], "\n   sedang diikuti: belum ada");
         bb_buf_puts(out[1], "\n   taking: nothing at the moment");
     }
-    rc = store_learning_history(d->st, m->id, d->now - 366 * 86400, hist, STORE_LEARN_HIST_MAX,
-                                &nh);
+    rc = store_learning_history(d->st, m->id, d->now - 366 * 86400, hist, PLAN_HIST, &nh);
     if (rc != BB_OK)
         return rc;
     for (int i = 0; i < nh && shown < PLAN_DONE_MAX; i++) {
@@ -490,7 +489,7 @@ int learn_plan_lines(const struct domain_ctx *d, const struct store_person *m, i
 }
 
 int learn_act_mentee_plans(const struct domain_ctx *d, const struct store_person *p,
-                            const cJSON *args)
+                           const cJSON *args)
 {
     struct store_pairing *v = NULL;
     struct bb_buf id, en_;
