@@ -37,6 +37,12 @@ static const struct category_table category_tables[] = {
      "DELETE FROM learning_plan WHERE person_id = ?1"},
     {"development", "SELECT count(*) FROM learning_prefs WHERE person_id = ?1",
      "DELETE FROM learning_prefs WHERE person_id = ?1"},
+    {"development", "SELECT count(*) FROM learning_askable WHERE person_id = ?1",
+     "DELETE FROM learning_askable WHERE person_id = ?1"},
+    /* Requests the person made to colleagues (those made to them belong to
+     * the asker and go only with a full erasure). */
+    {"development", "SELECT count(*) FROM learning_asks WHERE asker_id = ?1",
+     "DELETE FROM learning_asks WHERE asker_id = ?1"},
     {"development", "SELECT count(*) FROM reflections WHERE person_id = ?1",
      "DELETE FROM reflections WHERE person_id = ?1"},
     {"mentoring", "SELECT count(*) FROM mentor_requests WHERE person_id = ?1",

@@ -332,3 +332,155 @@ int store_learning_goals(struct store *st, int64_t person_id, char (*out)[240], 
                         " WHERE person_id = ?1 AND status = 'open' ORDER BY id DESC",
                         STORE_ARGS(store_int(person_id)), map_goal, 240, max, out, n);
 }
+
+/* ---- a colleague who agreed to be asked -------------------------------- */
+
+int store_learning_askable_set(struct store *st, int64_t person_id, const char *comp, int on,
+                               int64_t now)
+{
+    int64_t lvl = 0;
+    int rc;
+    if (!comp || !*comp)
+        return BB_EINVAL;
+    if (!on)
+        return store_q_exec(st,
+                            "DELETE FROM learning_askable WHERE person_id = ?1 AND competency = ?2",
+                            STORE_ARGS(store_int(person_id), store_text(comp)), NULL);
+    rc = store_q_int64(st,
+                       "SELECT current FROM learning_profile WHERE person_id = ?1 AND"
+                       " competency = ?2",
+                       STORE_ARGS(store_int(person_id), store_text(comp)), &lvl);
+    if (rc == BB_ENOTFOUND || (rc == BB_OK && lvl < STORE_LEARN_ASK_MIN))
+        return BB_EINVAL;
+    if (rc != BB_OK)
+        return rc;
+    return store_q_exec(st,
+                        "INSERT OR IGNORE INTO learning_askable(person_id, competency, created_at)"
+                        " VALUES(?1, ?2, ?3)",
+                        STORE_ARGS(store_int(person_id), store_text(comp), store_int(now)), NULL);
+}
+
+static int map_comp(sqlite3_stmt *s, void *out)
+{
+    store_col_copy(s, 0, (char *)out, 64);
+    return BB_OK;
+}
+
+int store_learning_askable(struct store *st, int64_t person_id, char (*out)[64], int max, int *n)
+{
+    return store_q_fill(st,
+                        "SELECT competency FROM learning_askable WHERE person_id = ?1"
+                        " ORDER BY competency",
+                        STORE_ARGS(store_int(person_id)), map_comp, 64, max, out, n);
+}
+
+static int map_colleague(sqlite3_stmt *s, void *out)
+{
+    struct store_learn_colleague *c = out;
+    c->person_id = sqlite3_column_int64(s, 0);
+    store_col_copy(s, 1, c->nip, sizeof(c->nip));
+    store_col_copy(s, 2, c->name, sizeof(c->name));
+    store_col_copy(s, 3, c->panggilan, sizeof(c->panggilan));
+    store_col_copy(s, 4, c->unit, sizeof(c->unit));
+    store_col_copy(s, 5, c->comp, sizeof(c->comp));
+    c->same_unit = sqlite3_column_int(s, 6);
+    return BB_OK;
+}
+
+int store_learning_colleagues(struct store *st, int64_t asker_id, const char *unit, int64_t now,
+                              struct store_learn_colleague *out, int max, int *n)
+{
+    return store_q_fill(
+        st,
+        "SELECT p.id, p.nip, p.name, p.panggilan, p.unit, a.competency,"
+        " lower(p.unit) = lower(?2) AS same FROM learning_askable a"
+        " JOIN people p ON p.id = a.person_id"
+        " JOIN learning_profile f ON f.person_id = a.person_id AND f.competency = a.competency"
+        " WHERE a.person_id <> ?1 AND p.deactivated_at = 0 AND f.current >= ?5"
+        " AND (SELECT granted FROM consents WHERE person_id = p.id AND purpose = 'data'"
+        " ORDER BY id DESC LIMIT 1) = 1"
+        " AND EXISTS (SELECT 1 FROM identities d WHERE d.person_id = p.id AND d.blocked = 0)"
+        " AND NOT EXISTS (SELECT 1 FROM learning_asks r WHERE r.asker_id = ?1"
+        " AND r.colleague_id = p.id AND r.created_at > ?3 - ?4)"
+        " AND (SELECT count(*) FROM learning_asks r WHERE r.colleague_id = p.id"
+        " AND r.created_at > ?3 - 604800) < ?6"
+        " ORDER BY same DESC, a.competency, p.nip",
+        STORE_ARGS(store_int(asker_id), store_text(unit ? unit : ""), store_int(now),
+                   store_int(STORE_LEARN_ASK_OPEN_S), store_int(STORE_LEARN_ASK_MIN),
+                   store_int(STORE_LEARN_ASK_WEEK)),
+        map_colleague, sizeof(*out), max, out, n);
+}
+
+static int map_ask(sqlite3_stmt *s, void *out)
+{
+    struct store_learn_ask *r = out;
+    r->id = sqlite3_column_int64(s, 0);
+    r->asker_id = sqlite3_column_int64(s, 1);
+    r->colleague_id = sqlite3_column_int64(s, 2);
+    store_col_copy(s, 3, r->comp, sizeof(r->comp));
+    store_col_copy(s, 4, r->state, sizeof(r->state));
+    r->created_at = sqlite3_column_int64(s, 5);
+    return BB_OK;
+}
+
+int store_learning_ask_add(struct store *st, int64_t asker_id, int64_t colleague_id,
+                           const char *comp, int64_t now, int64_t *id)
+{
+    int64_t open = 0, week = 0;
+    int rc;
+    if (asker_id == colleague_id || !comp || !*comp)
+        return BB_EINVAL;
+    if ((rc = store_q_int64(st,
+                            "SELECT count(*) FROM learning_asks WHERE asker_id = ?1 AND"
+                            " colleague_id = ?2 AND created_at > ?3 - ?4",
+                            STORE_ARGS(store_int(asker_id), store_int(colleague_id), store_int(now),
+                                       store_int(STORE_LEARN_ASK_OPEN_S)),
+                            &open)) != BB_OK ||
+        (rc = store_q_int64(st,
+                            "SELECT count(*) FROM learning_asks WHERE colleague_id = ?1 AND"
+                            " created_at > ?2 - 604800",
+                            STORE_ARGS(store_int(colleague_id), store_int(now)), &week)) != BB_OK)
+        return rc;
+    if (open)
+        return BB_EEXIST;
+    if (week >= STORE_LEARN_ASK_WEEK)
+        return BB_ELIMIT;
+    return store_q_insert(
+        st,
+        "INSERT INTO learning_asks(asker_id, colleague_id, competency,"
+        " created_at) VALUES(?1, ?2, ?3, ?4)",
+        STORE_ARGS(store_int(asker_id), store_int(colleague_id), store_text(comp), store_int(now)),
+        id);
+}
+
+int store_learning_ask_open(struct store *st, int64_t colleague_id, int64_t now,
+                            struct store_learn_ask *out)
+{
+    memset(out, 0, sizeof(*out));
+    return store_q_one(
+        st,
+        "SELECT id, asker_id, colleague_id, competency, state, created_at"
+        " FROM learning_asks WHERE colleague_id = ?1 AND state = 'open'"
+        " AND created_at > ?2 - ?3 ORDER BY id LIMIT 1",
+        STORE_ARGS(store_int(colleague_id), store_int(now), store_int(STORE_LEARN_ASK_OPEN_S)),
+        map_ask, out);
+}
+
+int store_learning_ask_answer(struct store *st, int64_t ask_id, int64_t colleague_id, int yes,
+                              int64_t now, struct store_learn_ask *out)
+{
+    int rc;
+    memset(out, 0, sizeof(*out));
+    rc = store_q_one(st,
+                     "SELECT id, asker_id, colleague_id, competency, state, created_at"
+                     " FROM learning_asks WHERE id = ?1 AND colleague_id = ?2 AND state = 'open'"
+                     " AND created_at > ?3 - ?4",
+                     STORE_ARGS(store_int(ask_id), store_int(colleague_id), store_int(now),
+                                store_int(STORE_LEARN_ASK_OPEN_S)),
+                     map_ask, out);
+    if (rc != BB_OK)
+        return rc;
+    bb_strlcpy(out->state, yes ? "yes" : "no", sizeof(out->state));
+    return store_q_change(st, "UPDATE learning_asks SET state = ?2, answered_at = ?3 WHERE id = ?1",
+                          STORE_ARGS(store_int(ask_id), store_text(out->state), store_int(now)));
+}

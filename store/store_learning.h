@@ -134,4 +134,57 @@ int store_learning_history(struct store *st, int64_t person_id, int64_t since,
  * joined by a space), newest first, at most max of n bytes each. */
 int store_learning_goals(struct store *st, int64_t person_id, char (*out)[240], int max, int *n);
 
+/* ---- a colleague who agreed to be asked -------------------------------- */
+#define STORE_LEARN_ASK_MIN    3 /* a competency may be offered when rated at least this */
+#define STORE_LEARN_ASK_WEEK   3 /* requests one colleague gets in 7 days, at most */
+#define STORE_LEARN_ASK_OPEN_S (7 * 86400) /* a request is open this long; one per pair in it */
+#define STORE_LEARN_COLLEAGUES 200         /* rows read for one lookup */
+
+/* Agree (on 1) or no longer agree (on 0) to be asked about comp. Agreeing
+ * needs comp in the person's profile rated STORE_LEARN_ASK_MIN or more:
+ * BB_EINVAL otherwise, nothing written. Withdrawing what was not given is
+ * BB_OK. */
+int store_learning_askable_set(struct store *st, int64_t person_id, const char *comp, int on,
+                               int64_t now);
+/* The competencies the person agreed to be asked about, in order. */
+int store_learning_askable(struct store *st, int64_t person_id, char (*out)[64], int max, int *n);
+
+struct store_learn_colleague {
+    int64_t person_id;
+    char nip[24];
+    char name[128];
+    char panggilan[64];
+    char unit[128];
+    char comp[64];
+    int same_unit;
+};
+/* Colleagues the asker may be offered: they agreed to be asked about comp
+ * and still rate it STORE_LEARN_ASK_MIN or more, have the coaching-data
+ * consent, are active and linked to a chat, are not the asker, got no
+ * request from the asker in the last STORE_LEARN_ASK_OPEN_S (answered or
+ * not: one per pair a week), and got fewer than STORE_LEARN_ASK_WEEK
+ * requests from anyone in the 7 days before now. Same unit as `unit` first, then by competency
+ * and NIP. */
+int store_learning_colleagues(struct store *st, int64_t asker_id, const char *unit, int64_t now,
+                              struct store_learn_colleague *out, int max, int *n);
+
+struct store_learn_ask {
+    int64_t id, asker_id, colleague_id;
+    char comp[64];
+    char state[8]; /* open, yes, no */
+    int64_t created_at;
+};
+/* Record a request (state open): *id. BB_EEXIST when the asker made one
+ * to the colleague in the last STORE_LEARN_ASK_OPEN_S, BB_ELIMIT when the colleague got
+ * STORE_LEARN_ASK_WEEK in the last 7 days; nothing written then. */
+int store_learning_ask_add(struct store *st, int64_t asker_id, int64_t colleague_id,
+                           const char *comp, int64_t now, int64_t *id);
+/* The oldest request still open to the colleague; BB_ENOTFOUND when none. */
+int store_learning_ask_open(struct store *st, int64_t colleague_id, int64_t now,
+                            struct store_learn_ask *out);
+/* Answer an open request of this colleague (yes 1 / no 0): BB_ENOTFOUND
+ * when it is not theirs, not open or too old. */
+int store_learning_ask_answer(struct store *st, int64_t ask_id, int64_t colleague_id, int yes,
+                              int64_t now, struct store_learn_ask *out);
+
 #endif

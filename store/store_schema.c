@@ -719,6 +719,25 @@ const char *const store_migrations[] = {
     " modality TEXT NOT NULL DEFAULT '',"
     " max_jp INTEGER NOT NULL DEFAULT 0 CHECK (max_jp BETWEEN 0 AND 200),"
     " updated_at INTEGER NOT NULL);",
+    /* Learning from a colleague (docs/learning.md): the competencies a
+     * person agreed to be asked about (only ones they rate 3 or more), and
+     * the requests relayed to them (open, yes, no); personal data of both
+     * sides (store_person_tables). */
+    "CREATE TABLE learning_askable ("
+    " person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " competency TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " PRIMARY KEY(person_id, competency)) WITHOUT ROWID;"
+    "CREATE TABLE learning_asks ("
+    " id INTEGER PRIMARY KEY,"
+    " asker_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " colleague_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+    " competency TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'open'," /* open, yes, no */
+    " created_at INTEGER NOT NULL,"
+    " answered_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX learning_asks_colleague ON learning_asks(colleague_id, created_at);"
+    "CREATE INDEX learning_asks_asker ON learning_asks(asker_id, created_at);",
 };
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
@@ -959,6 +978,19 @@ const struct store_person_table store_person_tables[] = {
     {"learning_prefs",
      "SELECT modality, max_jp, updated_at FROM learning_prefs WHERE person_id = ?1",
      "DELETE FROM learning_prefs WHERE person_id = ?1", 0, 0},
+    /* Learning from a colleague: what the person agreed to be asked about,
+     * and the requests they made or received (the other side by name). */
+    {"learning_askable",
+     "SELECT competency, created_at FROM learning_askable WHERE person_id = ?1"
+     " ORDER BY competency",
+     "DELETE FROM learning_askable WHERE person_id = ?1", 0, 0},
+    {"learning_asks",
+     "SELECT CASE WHEN r.asker_id = ?1 THEN 'asked_by_me' ELSE 'asked_of_me' END AS direction,"
+     " r.competency, r.state, r.created_at, r.answered_at, a.name AS asker, c.name AS colleague"
+     " FROM learning_asks r LEFT JOIN people a ON a.id = r.asker_id"
+     " LEFT JOIN people c ON c.id = r.colleague_id"
+     " WHERE r.asker_id = ?1 OR r.colleague_id = ?1 ORDER BY r.id",
+     "DELETE FROM learning_asks WHERE asker_id = ?1 OR colleague_id = ?1", 0, 0},
     /* Erasure requests (privacy): exported; on erasure the row is kept
      * without the person (an open one counts as cancelled). */
     {"erasure_requests",

@@ -19,6 +19,7 @@ const char *const consent_purposes[CONSENT_N] = {
     [CONSENT_MENTOR_SHARE] = "mentor_share",
     [CONSENT_WELLBEING_ALERT] = "wellbeing_alert",
     [CONSENT_NUMBER_SHARE] = "number_share",
+    [CONSENT_MENTOR_LEARNING] = "mentor_learning",
 };
 
 /* One row per data category: the consent it needs (-1: none) and how
@@ -53,6 +54,7 @@ static const char *const purpose_label[CONSENT_N][FLOW_NLANG] = {
                                  "Telling your mentor/HR when wellbeing is low"},
     [CONSENT_NUMBER_SHARE] = {"Nomor WhatsApp untuk mentor/mentee (tautan wa.me)",
                               "Your WhatsApp number for your mentor/mentee (wa.me link)"},
+    [CONSENT_MENTOR_LEARNING] = {"Rencana belajar untuk mentor", "Learning plan for your mentor"},
 };
 
 static const char *const state_label[3][FLOW_NLANG] = {

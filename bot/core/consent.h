@@ -32,6 +32,7 @@ enum consent_purpose {
     CONSENT_MENTOR_SHARE,    /* a short check-in summary to the mentor */
     CONSENT_WELLBEING_ALERT, /* mentor/HR told when a wellbeing check is low */
     CONSENT_NUMBER_SHARE,    /* a WhatsApp number (wa.me link) to the mentoring partner */
+    CONSENT_MENTOR_LEARNING, /* the learning plan (docs/learning.md) shown to the mentor */
     CONSENT_N,
 };
 

@@ -258,7 +258,7 @@ static const struct domain_action core_actions[] = {
       {"value"},
       "e",
       "value",
-      {"data", "health", "mentor_share", "wellbeing_alert", "number_share"},
+      {"data", "health", "mentor_share", "wellbeing_alert", "number_share", "mentor_learning"},
       NULL},
      act_consent},
     {{"erase", 's', {NULL}, "", "", {"data", "health", NULL}, NULL}, act_erase},

@@ -519,7 +519,7 @@ int flow_input_parse(const struct flow_input *in, const char *text, int lang, in
  * duration, 'h' a time "HH:MM", 'b' anything. required lists the keys that
  * must be there. stores names the data category the action writes. */
 #define FLOW_ACTION_KEYS   5
-#define FLOW_ACTION_VALUES 6
+#define FLOW_ACTION_VALUES 8
 struct flow_action_def {
     const char *name;
     char name_kind;

@@ -4,8 +4,12 @@
  * a retired or unknown item refused, done needs a rating), seeding (never
  * over the person's own level, another source's or learning's; the same
  * source updates; only open goals and requests, each value's latest
- * reflection), preferences, and the three tables in a person's export, the
- * development category and forget. */
+ * reflection), preferences, and the tables in a person's export, the
+ * development category and forget; a colleague who agreed to be asked
+ * (only a competency rated 3 or more, never the asker, only opted in,
+ * active, linked and consenting, same unit first, one request per pair a
+ * week, at most 3 a week per colleague, an answer only by that colleague
+ * while open). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +24,7 @@
 #include "store/store_coaching.h"
 #include "store/store_int.h"
 #include "store/store_learning.h"
+#include "store/store_people_admin.h"
 #include "tests/lib/fixture.h"
 
 struct fx {
@@ -288,5 +293,160 @@ static void test_personal_data(void **state)
     assert_int_equal(store_learning_item_get(f->st, "a-1", &it), BB_OK);
 }
 
+/* A colleague who can be offered: in a unit, coaching-data consent, a
+ * chat, and comp rated `lvl`. */
+static int64_t colleague(struct store *st, const char *nip, const char *name, const char *unit,
+                         const char *comp, int lvl)
+{
+    int64_t id = tfx_person_in(st, nip, name, unit, "employee");
+    assert_int_equal(store_consent_set(st, id, "data", 1, NOW - 100), BB_OK);
+    assert_int_equal(store_identity_link(st, "console", nip, id, NOW - 100), BB_OK);
+    assert_int_equal(store_learning_need_set(st, id, comp, lvl, 4, "self", NOW - 100), BB_OK);
+    return id;
+}
+
+static int offered(struct store *st, int64_t asker, int64_t now, struct store_learn_colleague *c,
+                   int max)
+{
+    int n = -1;
+    assert_int_equal(store_learning_colleagues(st, asker, "Biro SDM", now, c, max, &n), BB_OK);
+    return n;
+}
+
+static void test_colleague_optin(void **state)
+{
+    struct fx *f = *state;
+    struct store_learn_colleague c[8];
+    char on[4][64];
+    int n = -1;
+    int64_t putri =
+        colleague(f->st, "199512122020122011", "Putri Maharani", "Biro SDM", "negosiasi", 4);
+    int64_t dewi = colleague(f->st, "199107072017012009", "Dewi", "Bappeda", "negosiasi", 2);
+    assert_int_equal(store_consent_set(f->st, f->ayu, "data", 1, NOW - 100), BB_OK);
+    assert_int_equal(store_identity_link(f->st, "console", "ayu", f->ayu, NOW - 100), BB_OK);
+    /* a competency rated below 3, or not in the profile: refused, nothing stored */
+    assert_int_equal(store_learning_askable_set(f->st, dewi, "negosiasi", 1, NOW), BB_EINVAL);
+    assert_int_equal(store_learning_askable_set(f->st, putri, "statistik", 1, NOW), BB_EINVAL);
+    assert_int_equal(store_learning_askable(f->st, dewi, on, 4, &n), BB_OK);
+    assert_int_equal(n, 0);
+    /* nobody opted in: nobody offered */
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 0);
+    assert_int_equal(store_learning_askable_set(f->st, putri, "negosiasi", 1, NOW), BB_OK);
+    assert_int_equal(store_learning_askable_set(f->st, putri, "negosiasi", 1, NOW), BB_OK);
+    assert_int_equal(store_learning_askable(f->st, putri, on, 4, &n), BB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 1);
+    assert_int_equal(c[0].person_id, putri);
+    assert_string_equal(c[0].comp, "negosiasi");
+    assert_string_equal(c[0].unit, "Biro SDM");
+    assert_int_equal(c[0].same_unit, 1);
+    /* never the person themselves */
+    assert_int_equal(offered(f->st, putri, NOW, c, 8), 0);
+    /* her rating falls below 3: no longer offered */
+    assert_int_equal(store_learning_need_set(f->st, putri, "negosiasi", 2, 4, "self", NOW), BB_OK);
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 0);
+    assert_int_equal(store_learning_need_set(f->st, putri, "negosiasi", 3, 4, "self", NOW), BB_OK);
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 1);
+    /* coaching-data consent withdrawn: not offered */
+    assert_int_equal(store_consent_set(f->st, putri, "data", 0, NOW), BB_OK);
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 0);
+    assert_int_equal(store_consent_set(f->st, putri, "data", 1, NOW), BB_OK);
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 1);
+    /* another unit's colleague comes after the asker's own unit */
+    assert_int_equal(store_learning_need_set(f->st, dewi, "negosiasi", 4, 4, "self", NOW), BB_OK);
+    assert_int_equal(store_learning_askable_set(f->st, dewi, "negosiasi", 1, NOW), BB_OK);
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 2);
+    assert_int_equal(c[0].person_id, putri);
+    assert_int_equal(c[1].person_id, dewi);
+    assert_int_equal(c[1].same_unit, 0);
+    /* withdrawn: gone at once */
+    assert_int_equal(store_learning_askable_set(f->st, putri, "negosiasi", 0, NOW), BB_OK);
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 1);
+    assert_int_equal(c[0].person_id, dewi);
+    /* deactivated: not offered */
+    assert_int_equal(store_person_deactivate(f->st, dewi, NULL, 0, "test", NOW, NULL), BB_OK);
+    assert_int_equal(offered(f->st, f->ayu, NOW, c, 8), 0);
+}
+
+static void test_colleague_limits(void **state)
+{
+    struct fx *f = *state;
+    struct store_learn_colleague c[4];
+    struct store_learn_ask a;
+    int64_t id = 0, id2 = 0, asker[5];
+    int64_t putri =
+        colleague(f->st, "199512122020122011", "Putri Maharani", "Biro SDM", "negosiasi", 4);
+    const char *nips[5] = {"100000000000000001", "100000000000000002", "100000000000000003",
+                           "100000000000000004", "100000000000000005"};
+    for (int i = 0; i < 5; i++)
+        asker[i] = colleague(f->st, nips[i], "Penanya", "Biro SDM", "negosiasi", 1);
+    assert_int_equal(store_learning_askable_set(f->st, putri, "negosiasi", 1, NOW), BB_OK);
+    assert_int_equal(store_learning_ask_add(f->st, putri, putri, "negosiasi", NOW, &id), BB_EINVAL);
+    assert_int_equal(store_learning_ask_add(f->st, asker[0], putri, "negosiasi", NOW, &id), BB_OK);
+    /* one request per pair: a second one is refused and she is not offered again */
+    assert_int_equal(store_learning_ask_add(f->st, asker[0], putri, "negosiasi", NOW + 60, &id2),
+                     BB_EEXIST);
+    assert_int_equal(offered(f->st, asker[0], NOW + 60, c, 4), 0);
+    assert_int_equal(offered(f->st, asker[1], NOW + 60, c, 4), 1);
+    /* only she answers, once */
+    assert_int_equal(store_learning_ask_open(f->st, putri, NOW + 60, &a), BB_OK);
+    assert_int_equal(a.id, id);
+    assert_int_equal(a.asker_id, asker[0]);
+    assert_int_equal(store_learning_ask_answer(f->st, id, asker[1], 1, NOW + 60, &a), BB_ENOTFOUND);
+    assert_int_equal(store_learning_ask_answer(f->st, id, putri, 0, NOW + 60, &a), BB_OK);
+    assert_string_equal(a.state, "no");
+    assert_int_equal(store_learning_ask_answer(f->st, id, putri, 1, NOW + 61, &a), BB_ENOTFOUND);
+    assert_int_equal(store_learning_ask_open(f->st, putri, NOW + 61, &a), BB_ENOTFOUND);
+    /* a "no" does not open the pair again within the week */
+    assert_int_equal(offered(f->st, asker[0], NOW + 3600, c, 4), 0);
+    /* at most 3 a week per colleague */
+    assert_int_equal(store_learning_ask_add(f->st, asker[1], putri, "negosiasi", NOW + 120, &id),
+                     BB_OK);
+    assert_int_equal(store_learning_ask_add(f->st, asker[2], putri, "negosiasi", NOW + 180, &id),
+                     BB_OK);
+    assert_int_equal(offered(f->st, asker[3], NOW + 200, c, 4), 0);
+    assert_int_equal(store_learning_ask_add(f->st, asker[3], putri, "negosiasi", NOW + 240, &id),
+                     BB_ELIMIT);
+    /* a week after the first, one slot is free again (for someone not asked) */
+    assert_int_equal(offered(f->st, asker[3], NOW + 7 * 86400 + 1, c, 4), 1);
+    assert_int_equal(offered(f->st, asker[0], NOW + 7 * 86400 - 1, c, 4), 0);
+    assert_int_equal(offered(f->st, asker[0], NOW + 7 * 86400 + 1, c, 4), 1);
+    assert_int_equal(
+        store_learning_ask_add(f->st, asker[4], putri, "negosiasi", NOW + 7 * 86400 + 1, &id),
+        BB_OK);
+}
+
+static void test_colleague_personal_data(void **state)
+{
+    struct fx *f = *state;
+    cJSON *ex = NULL;
+    int64_t id = 0, c = 0;
+    int64_t putri =
+        colleague(f->st, "199512122020122011", "Putri Maharani", "Biro SDM", "negosiasi", 4);
+    assert_int_equal(store_learning_askable_set(f->st, putri, "negosiasi", 1, NOW), BB_OK);
+    assert_int_equal(store_learning_ask_add(f->st, f->ayu, putri, "negosiasi", NOW, &id), BB_OK);
+    assert_int_equal(store_person_export(f->st, putri, &ex), BB_OK);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ex, "learning_askable")), 1);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ex, "learning_asks")), 1);
+    cJSON_Delete(ex);
+    assert_int_equal(store_person_export(f->st, f->ayu, &ex), BB_OK);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ex, "learning_asks")), 1);
+    cJSON_Delete(ex);
+    /* the opt-in is development data: erased with the category */
+    assert_int_equal(store_begin(f->st), BB_OK);
+    assert_int_equal(store_category_erase(f->st, putri, "development", &c), BB_OK);
+    assert_int_equal(store_commit(f->st), BB_OK);
+    char on[2][64];
+    int n = -1;
+    assert_int_equal(store_learning_askable(f->st, putri, on, 2, &n), BB_OK);
+    assert_int_equal(n, 0);
+    /* forgetting the asker takes the request with them */
+    assert_int_equal(store_person_forget(f->st, f->ayu, NOW, NULL), BB_OK);
+    struct store_learn_ask a;
+    assert_int_equal(store_learning_ask_open(f->st, putri, NOW, &a), BB_ENOTFOUND);
+}
+
 TFX_MAIN(TFX_TEST(test_profile), TFX_TEST(test_plan), TFX_TEST(test_seed),
-         TFX_TEST(test_seed_sources), TFX_TEST(test_prefs), TFX_TEST(test_personal_data))
+         TFX_TEST(test_seed_sources), TFX_TEST(test_prefs), TFX_TEST(test_personal_data),
+         TFX_TEST(test_colleague_optin), TFX_TEST(test_colleague_limits),
+         TFX_TEST(test_colleague_personal_data))

@@ -12,20 +12,23 @@
  *                       pref_time (upto4, upto8, upto20, nolimit): the preferences
  *   learn_suggest       seeds the profile; result: "started" (value: the
  *                       item, message its title), "ok" (options: up to 3
- *                       items, best first; message: each with the line
- *                       saying why), "noprofile" (nothing known), "nomatch"
- *                       (nothing in the catalogue fits) or "none" (no
- *                       catalogue)
- *   learn_start         fields pick: the item is started
+ *                       items, best first, a colleague who agreed to be
+ *                       asked among them; message: each with the line
+ *                       saying why), "noprofile" (nothing known),
+ *                       "nomatch" (nothing in the catalogue fits) or
+ *                       "none" (no catalogue and no colleague)
+ *   learn_start         fields pick: the item is started ("ok"), or the
+ *                       colleague asked ("asked", learn_social.c)
  *   learn_done          fields applied, useful (1-5); result: JP logged
  *                       (the /jp table), the profile moved
  *   learn_drop          result: the started item dropped
+ *   learn_askme_*, learn_ask_answer, learn_mentee_plans: learn_social.c
  *   person              learn_profile_days: whole days since the person last
  *                       rated their profile (-1: never), for the six-monthly
  *                       revisit (learning.revisit)
  */
 #include "bot/domain/learning/learn.h"
-#include "bot/domain/learning/learn_rank.h"
+#include "bot/domain/learning/learn_int.h"
 #include "bot/base/bb.h"
 #include "bot/base/cal.h"
 #include "bot/base/sapaan.h"
@@ -381,7 +384,9 @@ static int act_profile_set(const struct domain_ctx *d, const struct store_person
 
 struct ctxdata {
     struct store_learn_item *items;
-    int nitems;
+    int nitems; /* catalogue items: cands[0..nitems) */
+    struct learn_coll *colls;
+    int ncolls; /* colleagues: cands[nitems..nitems+ncolls) */
     struct learn_cand *cands;
     struct store_learn_need needs[STORE_LEARN_NEEDS_MAX];
     struct learn_need rn[STORE_LEARN_NEEDS_MAX];
@@ -398,6 +403,7 @@ static void ctx_free(struct ctxdata *x)
     if (!x)
         return;
     free(x->items);
+    free(x->colls);
     free(x->cands);
     free(x);
 }
@@ -413,10 +419,17 @@ static int gather(const struct domain_ctx *d, const struct store_person *p, stru
         return BB_ENOMEM;
     if ((rc = store_learning_items(d->st, 0, &x->items, &x->nitems)) != BB_OK)
         goto fail;
-    if (x->nitems && !(x->cands = calloc((size_t)x->nitems, sizeof(*x->cands)))) {
+    if ((rc = learn_colleagues_load(d, p, &x->colls, &x->ncolls)) != BB_OK)
+        goto fail;
+    if (x->nitems + x->ncolls > LEARN_RANK_MAX_CANDS)
+        x->ncolls = LEARN_RANK_MAX_CANDS - x->nitems;
+    if (x->nitems + x->ncolls &&
+        !(x->cands = calloc((size_t)(x->nitems + x->ncolls), sizeof(*x->cands)))) {
         rc = BB_ENOMEM;
         goto fail;
     }
+    for (int i = 0; i < x->ncolls; i++)
+        learn_coll_cand(&x->colls[i], &x->cands[x->nitems + i]);
     for (int i = 0; i < x->nitems; i++) {
         struct learn_cand *c = &x->cands[i];
         c->id = x->items[i].id;
@@ -495,11 +508,12 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
         return rc;
     if ((rc = gather(d, p, &x)) != BB_OK)
         return rc;
-    if (!x->nitems || (!x->in.nneeds && !x->in.ngoals)) {
-        rc = result(d, !x->nitems ? "none" : "noprofile", NULL,
-                    !x->nitems ? (en(p) ? "There is no learning catalogue yet; HR adds one."
-                                        : "Katalog pembelajaran belum tersedia; Biro SDM akan "
-                                          "menambahkannya.")
+    if ((!x->nitems && !x->ncolls) || (!x->in.nneeds && !x->in.ngoals)) {
+        int nothing = !x->nitems && !x->ncolls;
+        rc = result(d, nothing ? "none" : "noprofile", NULL,
+                    nothing ? (en(p) ? "There is no learning catalogue yet; HR adds one."
+                                     : "Katalog pembelajaran belum tersedia; Biro SDM akan "
+                                       "menambahkannya.")
                     : en(p) ? "I don't know your competencies or goals yet. Fill in your profile "
                               "first."
                             : SAPAAN_REG("Saya belum mengetahui kompetensi maupun tujuan "
@@ -509,7 +523,7 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
         ctx_free(x);
         return rc;
     }
-    n = learn_rank(x->cands, x->nitems, &x->in, picks, LEARN_SHOWN);
+    n = learn_rank(x->cands, x->nitems + x->ncolls, &x->in, picks, LEARN_SHOWN);
     if (n <= 0) {
         ctx_free(x);
         if (n < 0)
@@ -531,14 +545,15 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
                                        "Saran saya untukmu, yang paling cocok lebih dulu:"));
     for (int i = 0; i < n; i++) {
         const struct learn_cand *c = &x->cands[picks[i].cand];
-        const struct store_learn_item *it = &x->items[picks[i].cand];
+        const char *title = picks[i].cand < x->nitems ? x->items[picks[i].cand].title
+                                                      : x->colls[picks[i].cand - x->nitems].title;
         char why[300], label[FLOW_LABEL_MAX * 4];
         cJSON *o = cJSON_CreateObject();
         learn_why(c, &picks[i], &x->in, p->lang, why, sizeof(why));
-        bb_buf_printf(&b, "\n%d. %s\n    %s", i + 1, it->title, why);
-        bb_strlcpy(label, it->title, sizeof(label));
+        bb_buf_printf(&b, "\n%d. %s\n    %s", i + 1, title, why);
+        bb_strlcpy(label, title, sizeof(label));
         label[bb_utf8_cut(label, strlen(label), (size_t)FLOW_LABEL_MAX)] = '\0';
-        if (!o || !cJSON_AddItemToArray(opts, o) || !cJSON_AddStringToObject(o, "id", it->id) ||
+        if (!o || !cJSON_AddItemToArray(opts, o) || !cJSON_AddStringToObject(o, "id", c->id) ||
             !cJSON_AddStringToObject(o, "label", label)) {
             cJSON_Delete(opts);
             bb_buf_free(&b);
@@ -556,6 +571,33 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
     return rc;
 }
 
+/* A colleague picked from the suggestions: ranked again now, so only one
+ * still offered (opted in, within the rate limits) is asked, about the
+ * competency the ranking matched. */
+static int start_colleague(const struct domain_ctx *d, const struct store_person *p, const char *id)
+{
+    struct learn_pick picks[LEARN_SHOWN];
+    struct ctxdata *x = NULL;
+    int n, rc;
+    if ((rc = gather(d, p, &x)) != BB_OK)
+        return rc;
+    n = learn_rank(x->cands, x->nitems + x->ncolls, &x->in, picks, LEARN_SHOWN);
+    rc = BB_ENOTFOUND;
+    for (int i = 0; i < n && rc == BB_ENOTFOUND; i++) {
+        const struct learn_pick *k = &picks[i];
+        if (k->cand < x->nitems || strcmp(x->cands[k->cand].id, id))
+            continue;
+        int ci = k->goal_comp >= 0 ? k->goal_comp : k->gap_comp >= 0 ? k->gap_comp : 0;
+        rc = learn_ask_colleague(d, p, &x->colls[k->cand - x->nitems], x->cands[k->cand].comps[ci]);
+    }
+    ctx_free(x);
+    if (rc == BB_ENOTFOUND)
+        return result(d, "refused", NULL,
+                      en(p) ? "That colleague can't be asked now; nothing was sent."
+                            : "Rekan itu tidak dapat ditanya saat ini; tidak ada yang dikirim.");
+    return rc;
+}
+
 static int act_start(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
 {
     const char *id = fstr(args, "pick");
@@ -564,6 +606,8 @@ static int act_start(const struct domain_ctx *d, const struct store_person *p, c
     int rc;
     if (!id)
         return result(d, "refused", NULL, "");
+    if (!strncmp(id, LEARN_COLL_PREFIX, strlen(LEARN_COLL_PREFIX)))
+        return start_colleague(d, p, id);
     rc = store_learning_plan_start(d->st, p->id, id, d->now);
     if (rc == BB_EEXIST || rc == BB_ENOTFOUND)
         return result(d, "refused", NULL,
@@ -692,7 +736,7 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
 {
     int64_t at = 0;
     int rc = store_learning_rated_at(d->st, p->id, &at);
-    if (rc != BB_OK)
+    if (rc != BB_OK || (rc = learn_social_fields(d, p, out)) != BB_OK)
         return rc;
     if (!cJSON_AddNumberToObject(out, "learn_profile_days",
                                  at ? (double)((d->now - at) / 86400) : -1.0))
@@ -711,6 +755,10 @@ static const struct domain_action actions[] = {
     {DOMAIN_ACTION_FIELDS("learn_start", "development"), act_start},
     {DOMAIN_ACTION_FIELDS("learn_done", "development"), act_done},
     {{"learn_drop", 'b', {NULL}, "", "", {NULL}, "development"}, act_drop},
+    {{"learn_askme_show", 'b', {NULL}, "", "", {NULL}, NULL}, learn_act_askme_show},
+    {DOMAIN_ACTION_FIELDS("learn_askme_set", "development"), learn_act_askme_set},
+    {DOMAIN_ACTION_FIELDS("learn_ask_answer", NULL), learn_act_ask_answer},
+    {{"learn_mentee_plans", 'b', {NULL}, "", "", {NULL}, NULL}, learn_act_mentee_plans},
     DOMAIN_ACTIONS_END,
 };
 

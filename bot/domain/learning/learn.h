@@ -6,6 +6,8 @@
  *                    id (learn_catalog_import_*)
  *   learn_rank.c     the score: a pure function (learn_rank.h)
  *   learn_cli.c      `bimbing catalog import|list|retire` (learn_cmds)
+ *   learn_social.c   a colleague who agreed to be asked; the mentor's view
+ *                    of a mentee's plan (learn_int.h, learn_plan_lines)
  *   learn.c          the module row (learning_module)
  *
  * Thread rules: the thread that owns the struct store (the core thread in
@@ -50,6 +52,16 @@ const char *learn_modality(const char *s);
 /* A competency as stored: trimmed, lower case, inner spaces single. 0 on
  * success; -1 when empty, too long for n, or with a control character. */
 int learn_comp_norm(const char *in, char *out, size_t n);
+
+struct bb_buf;
+/* A mentee's learning plan for their mentor (learn_social.c), appended to
+ * out[0] (Indonesian) and out[1] (English) as indented lines: only with the
+ * mentee's consent "mentor_learning", else one "not shared" line. full: the
+ * item being taken (since when), up to 3 finished in the past 12 months
+ * with their JP, and this year's JP of 20; else one short line. For the
+ * mentoring module's list of mentees. */
+int learn_plan_lines(const struct domain_ctx *d, const struct store_person *m, int full,
+                     struct bb_buf *out[2]);
 
 extern const struct domain_module learning_module;
 extern const struct domain_cmd learn_cmds[]; /* learn_cli.c */

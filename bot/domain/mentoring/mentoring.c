@@ -10,6 +10,7 @@
  * built in a bounded struct bb_buf and handed to core_send_text().
  */
 #include "bot/domain/mentoring/mentoring_int.h"
+#include "bot/domain/learning/learn.h"
 #include "bot/base/bb.h"
 #include "bot/base/cal.h"
 #include "bot/base/sapaan.h"
@@ -707,7 +708,8 @@ static int act_mentor_summary(const struct domain_ctx *d, const struct store_per
     return mentoring_send_one(d, mentor, bid, ben);
 }
 
-/* mentees_list: the mentor's own mentees, with what each consented to share. */
+/* mentees_list: the mentor's own mentees, with what each consented to share
+ * (the check-in summary; the learning plan in one line, learn_plan_lines). */
 static int act_mentees_list(const struct domain_ctx *d, const struct store_person *p,
                             const cJSON *args)
 {
@@ -774,6 +776,11 @@ static int act_mentees_list(const struct domain_ctx *d, const struct store_perso
                 }
             }
             free(ck);
+        }
+        {
+            struct bb_buf *both[2] = {&id, &en};
+            if ((rc = learn_plan_lines(d, &m, 0, both)) != BB_OK)
+                break;
         }
         if (count == 0) {
             bb_buf_puts(&id, "\n   sesi: belum ada");
