@@ -19,6 +19,7 @@ run "core, durability normal" "$BUILD/tools/bench_core" --events 50000 --sync no
 run "core, durability full, batches of 500" "$BUILD/tools/bench_core" --events 50000 --batch 500 --sync full
 run "Telegram end to end, 1000 people, full" bash bench/telegram.sh 1000
 DURABILITY=normal run "Telegram end to end, 1000 people, normal" bash bench/telegram.sh 1000
+run "webhooks: Telegram polling vs webhook, WhatsApp webhook, 500 people" bash bench/webhook.sh 500
 for extra in bench/broadcast.sh bench/peer.sh; do
     [ -x "$extra" ] && run "$extra" bash "$extra"
 done
