@@ -562,9 +562,19 @@ static void webhook(void *vt, const struct http_req *req, struct http_resp *resp
     t->env.kick(t->env.loop);
 }
 
+static int by_update_id(const void *a, const void *b)
+{
+    int64_t x = ((const struct tg_update *)a)->update_id;
+    int64_t y = ((const struct tg_update *)b)->update_id;
+    return x < y ? -1 : x > y;
+}
+
 /* chan.ingest: the held deliveries, oldest first, at most TG_UPDATES_MAX a
  * pass, into the inbox in the pass's transaction (ingest); their answers
- * wait for its end (after_ingest). */
+ * wait for its end (after_ingest). Those of one pass go in update_id order
+ * (Telegram numbers updates in the order they happened), so two updates of
+ * one chat delivered at once over two connections are still stored in
+ * their order. */
 static void tg_ingest(void *vt)
 {
     struct tg *t = vt;
@@ -580,6 +590,7 @@ static void tg_ingest(void *vt)
     }
     if (n == 0)
         return;
+    qsort(ups, (size_t)n, sizeof(ups[0]), by_update_id);
     ingest(t, ups, n, 0); /* a failure answers 503 through after_ingest */
     for (int i = 0; i < n; i++)
         free(ups[i].text);
