@@ -59,6 +59,12 @@ struct chan {
      * pass, record the finished sends and claim new ones (egress_prepare());
      * the sending itself waits for egress(), after the commit. */
     void (*prepare)(void *self);
+    /* Optional (may be NULL): inside the service loop's transaction of one
+     * pass, before the core, append what the channel holds to the inbox
+     * (webhook deliveries whose answers are held, http_hold()); each is
+     * answered from a store_after_commit() hook: 200 once committed, 503
+     * when rolled back. Outside a pass (a split pass) it commits itself. */
+    void (*ingest)(void *self);
     void (*free)(void *self);
     /* Optional (may be NULL): egress counters for /metrics. */
     void (*stats)(void *self, struct egress_stats *out);

@@ -19,6 +19,7 @@ run "core, durability normal" "$BUILD/tools/bench_core" --events 50000 --sync no
 run "core, durability full, batches of 500" "$BUILD/tools/bench_core" --events 50000 --batch 500 --sync full
 run "Telegram end to end, 1000 people, full" bash bench/telegram.sh 1000
 DURABILITY=normal run "Telegram end to end, 1000 people, normal" bash bench/telegram.sh 1000
+run "webhooks: Telegram polling vs webhook, WhatsApp webhook, 500 people" bash bench/webhook.sh 500
 run "egress with the core idle, 5000 messages, full" bash bench/egress.sh 5000
 run "memory per idle conversation, 10000 people mid-flow" bash bench/idle.sh 10000
 run "web chat, 1000 clients, 200 messages/s (bench/webchat.sh 10000 2000 20: the target)" \

@@ -23,6 +23,7 @@
 #include "adapters/net/http.h"
 #include "adapters/net/http_int.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +70,8 @@ struct txn {
     int hdr_sent;
     int close_after;
     int head; /* a HEAD request: the GET's headers, no body */
+    struct http_server *srv;
+    int held_slot; /* held (http_hold): its slot + 1; 0 = not held */
 };
 
 /* ---- small helpers ---- */
@@ -78,10 +81,23 @@ struct http_server *http_server_of(struct lws *wsi)
     return lws_context_user(lws_get_context(wsi));
 }
 
+static void held_release(struct txn *t)
+{
+    struct http_server *s = t->srv;
+    if (!t->held_slot || !s)
+        return;
+    struct http_held *h = &s->held[t->held_slot - 1];
+    assert(h->t == t && s->nheld > 0);
+    memset(h, 0, sizeof(*h));
+    s->nheld--;
+    t->held_slot = 0;
+}
+
 void http_txn_free(struct txn *t)
 {
     if (!t)
         return;
+    held_release(t); /* its connection closed: the ticket dies */
     free(t->path);
     free(t->query);
     bb_buf_free(&t->body);
@@ -379,6 +395,10 @@ static void dispatch(struct http_server *s, struct lws *wsi, struct txn *t)
     memset(&resp, 0, sizeof(resp));
     resp.status = 200;
     t->route->fn(t->route->ctx, &req, &resp);
+    if (t->held_slot) {
+        free(resp.body); /* the answer comes from http_answer() */
+        return;
+    }
     if (resp.status < 100 || resp.status > 599)
         resp.status = 500;
     t->status = resp.status;
@@ -537,6 +557,7 @@ int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, con
     if (!t)
         return -1;
     pss->txn = t;
+    t->srv = s;
     bb_strlcpy(t->method, m ? m : "?", sizeof(t->method));
     t->path = strdup(in ? in : "/");
     t->query = http_query_of(wsi);
@@ -949,4 +970,86 @@ int http_set_headers(struct http_server *s, const char *lines)
     if (rc == BB_OK)
         http_vhost_headers_build(s);
     return rc;
+}
+
+/* ---- deferred answers ---- */
+
+uint64_t http_hold(const struct http_req *req)
+{
+    if (!req || !req->wsi)
+        return 0;
+    struct http_server *s = http_server_of(req->wsi);
+    struct pss *pss = lws_wsi_user(req->wsi);
+    struct txn *t = pss ? pss->txn : NULL;
+    if (!s || !t || t->ready || !s->held || s->nheld >= s->held_max)
+        return 0;
+    if (t->held_slot)
+        return s->held[t->held_slot - 1].ticket;
+    int slot = (int)(s->held_seq % (uint64_t)s->held_max);
+    for (int k = 0; k < s->held_max && s->held[slot].t; k++)
+        slot = (slot + 1) % s->held_max;
+    assert(!s->held[slot].t);
+    /* the slot in the low 12 bits, a sequence number above: never 0, and
+     * a dead ticket never matches the slot's next one */
+    uint64_t ticket = (++s->held_seq << 12) | (uint64_t)slot;
+    s->held[slot].ticket = ticket;
+    s->held[slot].t = t;
+    s->held[slot].wsi = req->wsi;
+    s->held[slot].deadline_ms = bb_mono_ms() + s->held_ms;
+    s->nheld++;
+    t->held_slot = slot + 1;
+    return ticket;
+}
+
+static void held_give(struct http_held *h, int status, const char *body)
+{
+    struct txn *t = h->t;
+    struct lws *wsi = h->wsi;
+    held_release(t);
+    t->status = status;
+    bb_strlcpy(t->ctype, "application/json", sizeof(t->ctype));
+    free(t->rbody);
+    t->rbody = strdup(body ? body : "{}");
+    t->rlen = t->rbody ? strlen(t->rbody) : 0;
+    if (!t->rbody) {
+        t->status = 500;
+        t->close_after = 1;
+    }
+    t->headers[0] = '\0';
+    t->is_static = 0;
+    t->ready = 1;
+    lws_callback_on_writable(wsi);
+}
+
+int http_answer(struct http_server *s, uint64_t ticket, int status, const char *body)
+{
+    if (!s || !s->held || !ticket || status < 100 || status > 599)
+        return BB_EINVAL;
+    uint64_t slot = ticket & 0xfff;
+    if (slot >= (uint64_t)s->held_max || s->held[slot].ticket != ticket || !s->held[slot].t)
+        return BB_ENOTFOUND;
+    held_give(&s->held[slot], status, body);
+    return BB_OK;
+}
+
+int http_held_count(const struct http_server *s)
+{
+    return s ? s->nheld : 0;
+}
+
+int64_t http_held_sweep(struct http_server *s, int64_t now_ms)
+{
+    int64_t next = -1;
+    for (int i = 0; s->nheld > 0 && i < s->held_max; i++) {
+        struct http_held *h = &s->held[i];
+        if (!h->t)
+            continue;
+        if (h->deadline_ms <= now_ms) {
+            bb_log(BB_LOG_WARN, "http", "a held answer timed out (%s): 503", h->t->path);
+            held_give(h, 503, "{\"error\":\"timed out\"}");
+        } else if (next < 0 || h->deadline_ms - now_ms < next) {
+            next = h->deadline_ms - now_ms;
+        }
+    }
+    return next;
 }

@@ -32,6 +32,9 @@ struct http_server;
 #define HTTP_HEADER_MAX     8192              /* request line + known headers; over it: 431 */
 #define HTTP_HEADER_TABLE   32768 /* lws's header table; over it lws closes, no answer */
 #define HTTP_HEADER_SECS    3     /* seconds a connection may take to send its headers */
+#define HTTP_HELD_MAX       256   /* default http_opts.held_max */
+#define HTTP_HELD_LIMIT     4096  /* the largest held_max */
+#define HTTP_HELD_MS        10000 /* default http_opts.held_ms */
 #define HTTP_DISCARD_MAX                                                                           \
     (1024 * 1024) /* over-cap body bytes read and dropped                                          \
                      before a 413 (beyond it: 413 and close) */
@@ -74,6 +77,8 @@ struct http_opts {
     size_t max_body;           /* default cap for routes given max_body 0; default 1 MiB */
     const char *static_dir;    /* GET paths with no route are served from here; NULL = none */
     const char *trusted_proxy; /* peer address whose X-Forwarded-For is believed; NULL/"" = none */
+    int held_max; /* answers held open at once (http_hold); 0 = HTTP_HELD_MAX, at most 4096 */
+    int held_ms;  /* a held answer not given by then is a 503; 0 = HTTP_HELD_MS */
 };
 
 /* Set client (n bytes) from the peer and its X-Forwarded-For value (xff,
@@ -93,6 +98,21 @@ int http_port(const struct http_server *s);
  * the same method and prefix twice, BB_ELIMIT past HTTP_MAX_ROUTES. */
 int http_route(struct http_server *s, const char *method, const char *path_prefix, size_t max_body,
                http_handler_fn fn, void *ctx);
+
+/* Deferred answers (a webhook answered only once what it delivered is
+ * committed). Inside a handler, http_hold(req) keeps the request open: the
+ * handler's resp is then ignored, and the answer is given later by
+ * http_answer() with the ticket returned (never 0). 0 when held_max answers
+ * are held already: the handler answers itself (a 503, so the sender
+ * retries). A held request not answered within held_ms gets
+ * 503 {"error":"timed out"}; one whose connection closes is dropped. Either
+ * way its ticket dies: http_answer() then returns BB_ENOTFOUND, which the
+ * caller may ignore (the sender retries and the retry is deduplicated).
+ * http_answer() copies body (JSON); core thread, outside handlers too. */
+uint64_t http_hold(const struct http_req *req);
+int http_answer(struct http_server *s, uint64_t ticket, int status, const char *body);
+/* Answers held now (for tests and /metrics). */
+int http_held_count(const struct http_server *s);
 
 /* Header lines ("Name: value\r\n...", at most 511 bytes and 7 lines, copied)
  * sent with every HTTP response of the server: routes, static files, our

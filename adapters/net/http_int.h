@@ -55,6 +55,14 @@ struct ws_conn {
 
 struct txn; /* one HTTP transaction, http.c's */
 
+/* One held answer (http_hold): the slot of its ticket. t == NULL: free. */
+struct http_held {
+    uint64_t ticket;
+    struct txn *t;
+    struct lws *wsi;
+    int64_t deadline_ms;
+};
+
 struct pss {
     struct txn *txn;
     struct ws_conn *ws;
@@ -84,6 +92,9 @@ struct http_server {
     char vh_names[HTTP_VH_HEADERS][64];
     char vh_values[512];
     char trusted_proxy[64]; /* http_opts.trusted_proxy, "" = none */
+    struct http_held *held; /* held_max slots */
+    int held_max, held_ms, nheld;
+    uint64_t held_seq;
 };
 
 /* http.c: the HTTP transactions. The server of a connection; a
@@ -95,6 +106,9 @@ struct http_server {
  * memory. */
 struct http_server *http_server_of(struct lws *wsi);
 void http_txn_free(struct txn *t);
+/* Answer held requests whose time is up (503); the ms until the next one
+ * is due, or -1 when none is held. */
+int64_t http_held_sweep(struct http_server *s, int64_t now_ms);
 int http_on_request(struct http_server *s, struct lws *wsi, struct pss *pss, const char *in);
 int http_on_body(struct http_server *s, struct lws *wsi, struct txn *t, const void *in, size_t len);
 int http_on_body_done(struct http_server *s, struct lws *wsi, struct txn *t);

@@ -115,6 +115,15 @@ int http_new(const struct http_opts *o, struct http_server **out)
     if (bb_strlcpy(s->trusted_proxy, o->trusted_proxy ? o->trusted_proxy : "",
                    sizeof(s->trusted_proxy)) != BB_OK)
         goto fail;
+    s->held_max = o->held_max > 0 ? o->held_max : HTTP_HELD_MAX;
+    s->held_ms = o->held_ms > 0 ? o->held_ms : HTTP_HELD_MS;
+    if (o->held_max < 0 || o->held_ms < 0 || s->held_max > HTTP_HELD_LIMIT)
+        goto fail;
+    rc = BB_ENOMEM;
+    s->held = calloc((size_t)s->held_max, sizeof(*s->held));
+    if (!s->held)
+        goto fail;
+    rc = BB_EINVAL;
     if (o->static_dir) {
         char real[PATH_MAX];
         if (!realpath(o->static_dir, real)) {
@@ -198,6 +207,11 @@ int http_service(struct http_server *s, int timeout_ms)
         return BB_EINVAL;
     if (timeout_ms < 0)
         timeout_ms = 0;
+    if (s->nheld > 0) {
+        int64_t due = http_held_sweep(s, bb_mono_ms());
+        if (due >= 0 && due < timeout_ms)
+            timeout_ms = (int)due;
+    }
     /* lws 4.1 ignores lws_service()'s timeout: a timer bounds the wait. */
     lws_sul_schedule(s->ctx, 0, &s->sul, sul_wake, (lws_usec_t)timeout_ms * LWS_US_PER_MS);
     if (lws_service(s->ctx, 0) < 0)
@@ -235,5 +249,6 @@ void http_free(struct http_server *s)
     for (int i = 0; i < s->neps; i++)
         free(s->eps[i].path);
     free(s->static_root);
+    free(s->held);
     free(s);
 }

@@ -5,9 +5,11 @@
  * dashboard, /metrics, /healthz) and owns the writing store connection;
  * the net thread (adapters/net/net.c) does every outbound HTTP request. Each
  * turn of the loop:
- *   1. http_service(): HTTP and websocket events; ingress appends to the
- *      inbox; net responses arrive through the wake handler and go to the
- *      channel that asked;
+ *   1. http_service(): HTTP and websocket events; net responses arrive
+ *      through the wake handler; then, in the pass's one transaction, net
+ *      responses go to the channel that asked (polled updates into the
+ *      inbox) and webhook deliveries held open go into the inbox too
+ *      (chan.ingest), answered 200 after the commit;
  *   2. due timers become inbox events (the scheduler), every 250 ms;
  *   3. the core processes the inbox in batches (one transaction each);
  *   4. each channel sends what its outbox holds, within its rates.
@@ -387,6 +389,9 @@ int serve_run(const struct config *cfg, struct store *st, struct flow_lib *lib, 
         int pass_tx = !split && store_begin(st) == BB_OK;
         split = 0;
         drain_net(&l);
+        for (int i = 0; i < l.nchans; i++)
+            if (l.chans[i]->ingest)
+                l.chans[i]->ingest(l.chans[i]->self);
 
         int64_t now_ms = bb_mono_ms();
         int done = 0;

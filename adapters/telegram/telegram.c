@@ -26,6 +26,7 @@
 #define TG_TAG_OWN      (1ULL << 63)
 #define TG_POLL_TIMEOUT 25 /* seconds of long poll */
 #define TG_UPDATES_MAX  100
+#define TG_HELD_MAX     256 /* webhook deliveries waiting for their pass; past it: 503 */
 
 enum tg_req {
     TG_R_GETME = 1,
@@ -56,6 +57,16 @@ struct tg {
     int pend_poll, pend_n;
     char pend_cb[TG_UPDATES_MAX][80];
     char username[64];
+    /* webhook deliveries held open (http_hold), in arrival order, waiting
+     * for the next pass (tg_ingest); then the tickets of those ingested in
+     * the open transaction, answered by after_ingest */
+    struct tg_held {
+        uint64_t ticket;
+        struct tg_update u;
+    } held[TG_HELD_MAX];
+    int held_head, nheld;
+    uint64_t pend_ticket[TG_UPDATES_MAX];
+    int pend_nt;
 };
 
 /* ---- parsing ------------------------------------------------------------------ */
@@ -307,6 +318,7 @@ static void start_setup(struct tg *t)
         cJSON *au = cJSON_AddArrayToObject(b, "allowed_updates");
         cJSON_AddStringToObject(b, "url", t->set->webhook_url);
         cJSON_AddStringToObject(b, "secret_token", t->set->secret);
+        cJSON_AddNumberToObject(b, "max_connections", t->set->max_connections);
         cJSON_AddItemToArray(au, cJSON_CreateString("message"));
         cJSON_AddItemToArray(au, cJSON_CreateString("callback_query"));
         cJSON_AddItemToArray(au, cJSON_CreateString("my_chat_member"));
@@ -374,6 +386,8 @@ static void after_ingest(void *vt, int committed)
             t->offset = t->pend_offset;
         for (int i = 0; i < t->pend_n; i++)
             answer_callback(t, t->pend_cb[i]);
+        for (int i = 0; i < t->pend_nt; i++)
+            http_answer(t->env.http, t->pend_ticket[i], 200, "{}");
         if (t->pend_poll) {
             t->backoff_ms = 0;
             t->next_try_ms = 0;
@@ -381,14 +395,20 @@ static void after_ingest(void *vt, int committed)
                 poll(t);
         }
         t->env.kick(t->env.loop);
-    } else if (t->pend_poll) {
-        bb_log(BB_LOG_ERR, "telegram", "could not store updates (%s); they will be read again",
-               store_errmsg(t->env.st));
-        backoff(t, bb_mono_ms());
+    } else {
+        if (t->pend_poll) {
+            bb_log(BB_LOG_ERR, "telegram", "could not store updates (%s); they will be read again",
+                   store_errmsg(t->env.st));
+            backoff(t, bb_mono_ms());
+        }
+        /* Telegram delivers a webhook again after a non-2xx answer */
+        for (int i = 0; i < t->pend_nt; i++)
+            http_answer(t->env.http, t->pend_ticket[i], 503, "{\"error\":\"busy, try again\"}");
     }
     t->pend_offset = 0;
     t->pend_poll = 0;
     t->pend_n = 0;
+    t->pend_nt = 0;
 }
 
 /* Append updates to the inbox in one transaction, nested in the service
@@ -499,6 +519,19 @@ static void on_updates(struct tg *t, const struct net_resp *r, int64_t now_ms)
     t->next_try_ms = 0;
 }
 
+static void refuse(struct http_resp *resp, int status, const char *body)
+{
+    resp->status = status;
+    resp->body = strdup(body);
+    resp->body_len = resp->body ? strlen(resp->body) : 0;
+}
+
+/* POST /webhooks/telegram: the secret is checked and the update parsed at
+ * once; then the answer is held (http_hold) and the update waits for the
+ * service loop's next pass (tg_ingest), which appends it to the inbox in
+ * the pass's one transaction: 200 after its commit, 503 after a rollback
+ * (Telegram delivers a non-2xx update again: nothing is lost). Past
+ * TG_HELD_MAX waiting, or the server's held_max, the answer is 503 now. */
 static void webhook(void *vt, const struct http_req *req, struct http_resp *resp)
 {
     struct tg *t = vt;
@@ -508,31 +541,61 @@ static void webhook(void *vt, const struct http_req *req, struct http_resp *resp
         http_req_header(req, "x-telegram-bot-api-secret-token", secret, sizeof(secret));
     size_t want = strlen(t->set->secret);
     if (!got || strlen(got) != want || CRYPTO_memcmp(got, t->set->secret, want) != 0) {
-        resp->status = 401;
-        resp->body = strdup("{\"error\":\"missing or wrong secret token\"}");
-        resp->body_len = resp->body ? strlen(resp->body) : 0;
+        refuse(resp, 401, "{\"error\":\"missing or wrong secret token\"}");
         bb_log(BB_LOG_WARN, "telegram", "webhook refused from %s: wrong secret", req->remote_ip);
         return;
     }
     if (tg_parse_update(req->body, req->body_len, &u) != BB_OK) {
-        resp->status = 400;
-        resp->body = strdup("{\"error\":\"not a Telegram update\"}");
-        resp->body_len = resp->body ? strlen(resp->body) : 0;
+        refuse(resp, 400, "{\"error\":\"not a Telegram update\"}");
         return;
     }
-    /* Outside the loop's transaction: committed (and the button answered
-     * by after_ingest) before this returns. */
-    assert(!store_in_tx(t->env.st));
-    if (ingest(t, &u, 1, 0) != BB_OK) {
-        /* Telegram retries non-2xx answers: nothing is lost. */
-        resp->status = 503;
-        resp->body = strdup("{\"error\":\"busy, try again\"}");
-        resp->body_len = resp->body ? strlen(resp->body) : 0;
-    } else {
-        resp->body = strdup("{}");
-        resp->body_len = resp->body ? 2 : 0;
+    uint64_t ticket = t->nheld < TG_HELD_MAX ? http_hold(req) : 0;
+    if (!ticket) {
+        free(u.text);
+        refuse(resp, 503, "{\"error\":\"busy, try again\"}");
+        return;
     }
-    free(u.text);
+    struct tg_held *h = &t->held[(t->held_head + t->nheld) % TG_HELD_MAX];
+    h->ticket = ticket;
+    h->u = u; /* takes u.text */
+    t->nheld++;
+    t->env.kick(t->env.loop);
+}
+
+static int by_update_id(const void *a, const void *b)
+{
+    int64_t x = ((const struct tg_update *)a)->update_id;
+    int64_t y = ((const struct tg_update *)b)->update_id;
+    return x < y ? -1 : x > y;
+}
+
+/* chan.ingest: the held deliveries, oldest first, at most TG_UPDATES_MAX a
+ * pass, into the inbox in the pass's transaction (ingest); their answers
+ * wait for its end (after_ingest). Those of one pass go in update_id order
+ * (Telegram numbers updates in the order they happened), so two updates of
+ * one chat delivered at once over two connections are still stored in
+ * their order. */
+static void tg_ingest(void *vt)
+{
+    struct tg *t = vt;
+    struct tg_update ups[TG_UPDATES_MAX];
+    int n = 0;
+    while (t->nheld > 0 && n < TG_UPDATES_MAX && t->pend_nt < TG_UPDATES_MAX) {
+        struct tg_held *h = &t->held[t->held_head];
+        ups[n++] = h->u;
+        t->pend_ticket[t->pend_nt++] = h->ticket;
+        memset(h, 0, sizeof(*h));
+        t->held_head = (t->held_head + 1) % TG_HELD_MAX;
+        t->nheld--;
+    }
+    if (n == 0)
+        return;
+    qsort(ups, (size_t)n, sizeof(ups[0]), by_update_id);
+    ingest(t, ups, n, 0); /* a failure answers 503 through after_ingest */
+    for (int i = 0; i < n; i++)
+        free(ups[i].text);
+    if (t->nheld > 0)
+        t->env.kick(t->env.loop);
 }
 
 /* ---- egress: rendering and outcomes ----------------------------------------------- */
@@ -852,6 +915,8 @@ static void tg_free(void *vt)
     if (!t)
         return;
     egress_free(t->eg, t->env.st);
+    for (int i = 0; i < t->nheld; i++)
+        free(t->held[(t->held_head + i) % TG_HELD_MAX].u.text);
     OPENSSL_cleanse(t->base, sizeof(t->base));
     free(t);
 }
@@ -866,13 +931,13 @@ static void tg_stats(void *vt, struct egress_stats *out)
 /* ---- configuration and description ------------------------------------------------ */
 
 static const struct tg_settings tg_default_settings = {
-    .api = "https://api.telegram.org", .rate_chat = 1, .rate_total = 30};
+    .api = "https://api.telegram.org", .rate_chat = 1, .rate_total = 30, .max_connections = 40};
 
 static int tg_parse(const cJSON *v, void *vs, char *err, size_t el)
 {
     struct tg_settings *s = vs;
-    static const char *const keys[] = {"mode",          "webhook_url", "username",
-                                       "rate_per_chat", "rate_total",  NULL};
+    static const char *const keys[] = {"mode",       "webhook_url",     "username", "rate_per_chat",
+                                       "rate_total", "max_connections", NULL};
     char mode[16] = "polling";
     if (!cJSON_IsObject(v) || config_known_keys(v, keys, " in \"telegram\"", err, el) ||
         config_str_field(v, "mode", mode, sizeof(mode), err, el) ||
@@ -883,6 +948,16 @@ static int tg_parse(const cJSON *v, void *vs, char *err, size_t el)
         config_num_field(v, "rate_per_chat", 0.01, 100, &s->rate_chat, err, el) ||
         config_num_field(v, "rate_total", 0.1, 100000, &s->rate_total, err, el))
         return -1;
+    const cJSON *mc = cJSON_GetObjectItemCaseSensitive(v, "max_connections");
+    if (mc && (!cJSON_IsNumber(mc) || mc->valuedouble < 1 || mc->valuedouble > 100 ||
+               mc->valuedouble != (double)(int)mc->valuedouble)) {
+        bb_snprintf(err, el,
+                    "\"telegram.max_connections\" must be a whole number from 1 to 100 (the "
+                    "webhook connections Telegram may open at once; default 40)");
+        return -1;
+    }
+    if (mc)
+        s->max_connections = (int)mc->valuedouble;
     return 0;
 }
 
@@ -947,6 +1022,7 @@ int tg_chan_new(struct chan **out)
     t->chan.on_net = on_net;
     t->chan.egress = tg_egress;
     t->chan.prepare = tg_prepare;
+    t->chan.ingest = tg_ingest;
     t->chan.free = tg_free;
     t->chan.stats = tg_stats;
     *out = &t->chan;

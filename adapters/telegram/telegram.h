@@ -8,7 +8,11 @@
  * Ingress: private-chat messages and button presses (callback queries)
  * become inbox events, unique on "u<update_id>", so an update seen twice
  * (a retried webhook, a re-read after a crash) is processed once; the
- * polling offset moves only after the inbox commit. Every button press is
+ * polling offset moves only after the inbox commit. In webhook mode
+ * (setWebhook with max_connections) each delivery's answer is held open
+ * and the update goes into the service loop's next pass: the 200 is sent
+ * only after that pass commits (many deliveries share one commit), a 503
+ * after a rollback, so Telegram delivers it again. Every button press is
  * answered with answerCallbackQuery. my_chat_member "kicked"/"member"
  * marks the person blocked/unblocked.
  * Egress (adapters/net/egress.c): choices become inline keyboards; long text is
@@ -41,6 +45,7 @@ struct tg_settings {
     char username[64];     /* "username": the bot's, for invite deep links */
     double rate_chat;      /* "rate_per_chat": messages/s to one chat (1) */
     double rate_total;     /* "rate_total": messages/s overall (30) */
+    int max_connections;   /* "max_connections": webhook connections at once, 1..100 (40) */
     char token[256];       /* BIMBING_TELEGRAM_TOKEN */
     char api[512];         /* BIMBING_TELEGRAM_API (https://api.telegram.org) */
     char secret[257];      /* BIMBING_TELEGRAM_WEBHOOK_SECRET */

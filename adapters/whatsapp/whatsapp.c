@@ -5,7 +5,9 @@
  * Ingress: GET /webhooks/whatsapp answers Meta's verification; POST
  * /webhooks/whatsapp checks X-Hub-Signature-256 (HMAC-SHA256 of the raw
  * body with the app secret, compared in constant time) before parsing,
- * then, in one transaction, appends each message to the inbox (unique on
+ * holds the answer open (http_hold) and, in the service loop's next pass
+ * (wa_ingest, the pass's one transaction; answered 200 after its commit,
+ * 503 after a rollback), appends each message to the inbox (unique on
  * the wamid, so a retried webhook is processed once), opens the sender's
  * 24-hour window, and applies status callbacks to the outbox (forward
  * only). An unknown number that matches an imported person's phone is asked
@@ -45,12 +47,15 @@
 #include <openssl/hmac.h>
 
 #define WA_NAME          "whatsapp"
-#define WA_MAX_BODY      (1024 * 1024) /* webhook body cap */
-#define WA_IA_BODY_MAX   1024          /* characters in an interactive body */
-#define WA_HOLD_S        3600          /* a held message is looked at again after */
-#define WA_HOLD_MAX_S    (7 * 86400)   /* then fails "window closed" */
-#define WA_MAX_PROMPTS   3             /* code requests before falling through */
-#define WA_TEMPLATES_MAX (256 * 1024)  /* templates file cap */
+#define WA_MAX_BODY      (1024 * 1024)      /* webhook body cap */
+#define WA_IA_BODY_MAX   1024               /* characters in an interactive body */
+#define WA_HOLD_S        3600               /* a held message is looked at again after */
+#define WA_HOLD_MAX_S    (7 * 86400)        /* then fails "window closed" */
+#define WA_MAX_PROMPTS   3                  /* code requests before falling through */
+#define WA_TEMPLATES_MAX (256 * 1024)       /* templates file cap */
+#define WA_HELD_MAX      256                /* webhook deliveries waiting for their pass */
+#define WA_HELD_BYTES    (16 * 1024 * 1024) /* and their bodies; past either: 503 */
+#define WA_PASS_MAX      64                 /* deliveries ingested in one pass */
 
 /* What WhatsApp shows: up to 3 reply buttons of 20 characters, a list of
  * up to 10 rows of 24, text bodies of 4096 characters. The flow validator
@@ -74,6 +79,18 @@ struct wa {
     cJSON *templates;     /* {"reminder":{"id":{"name","lang","params"},"en":{...}},...} or NULL */
     char url[1100];       /* {api}/{phone_id}/messages */
     char media_url[1100]; /* {api}/{phone_id}/media */
+    /* webhook deliveries held open (http_hold), in arrival order, parsed,
+     * waiting for the next pass (wa_ingest); then the tickets of those
+     * ingested in the open transaction, answered by wa_after_ingest */
+    struct wa_held {
+        uint64_t ticket;
+        cJSON *root;
+        size_t bytes;
+    } held[WA_HELD_MAX];
+    int held_head, nheld;
+    size_t held_bytes;
+    uint64_t pend_ticket[WA_PASS_MAX];
+    int pend_nt, pend_added;
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -498,12 +515,18 @@ static int ingest(struct wa *w, const cJSON *root, int *added)
     return rc;
 }
 
+/* POST /webhooks/whatsapp: the signature is checked and the body parsed
+ * at once; then the answer is held (http_hold) and the delivery waits for
+ * the service loop's next pass (wa_ingest), which stores it in the pass's
+ * one transaction: 200 after its commit, 503 after a rollback (Meta
+ * delivers a non-2xx webhook again: nothing is lost). Past WA_HELD_MAX
+ * deliveries or WA_HELD_BYTES waiting, or the server's held_max, the
+ * answer is 503 now. */
 static void on_webhook(void *ctx, const struct http_req *req, struct http_resp *resp)
 {
     struct wa *w = ctx;
     char sig[160];
     cJSON *root = NULL;
-    int added = 0, rc;
 
     if (!wa_signature_ok(w->set->app_secret, req->body, req->body_len,
                          http_req_header(req, "x-hub-signature-256", sig, sizeof(sig)))) {
@@ -515,25 +538,76 @@ static void on_webhook(void *ctx, const struct http_req *req, struct http_resp *
     if (!cJSON_IsObject(root) || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "entry"))) {
         bb_log(BB_LOG_WARN, WA_NAME, "webhook refused: not a WhatsApp update");
         json_resp(resp, 400, "{\"error\":\"malformed update\"}");
-        goto out;
+        cJSON_Delete(root);
+        return;
     }
-    rc = store_begin(w->env.st);
-    if (rc == BB_OK) {
-        rc = ingest(w, root, &added);
-        rc = tx_end(w->env.st, rc);
+    uint64_t ticket = 0;
+    if (w->nheld < WA_HELD_MAX && w->held_bytes + req->body_len <= WA_HELD_BYTES)
+        ticket = http_hold(req);
+    if (!ticket) {
+        json_resp(resp, 503, "{\"error\":\"busy, try again\"}");
+        cJSON_Delete(root);
+        return;
     }
-    if (rc != BB_OK) {
-        /* Nothing was kept: Meta retries the webhook later. */
-        bb_log(BB_LOG_ERR, WA_NAME, "webhook not stored: %s (%s)", bb_strerror(rc),
-               store_errmsg(w->env.st));
-        json_resp(resp, 500, "{\"error\":\"try again\"}");
-        goto out;
-    }
-    json_resp(resp, 200, "{\"ok\":true}");
-    if (added && w->env.kick)
+    struct wa_held *h = &w->held[(w->held_head + w->nheld) % WA_HELD_MAX];
+    h->ticket = ticket;
+    h->root = root;
+    h->bytes = req->body_len;
+    w->held_bytes += h->bytes;
+    w->nheld++;
+    if (w->env.kick)
         w->env.kick(w->env.loop);
-out:
-    cJSON_Delete(root);
+}
+
+/* The transaction holding the pass's deliveries ended: answer them. */
+static void wa_after_ingest(void *ctx, int committed)
+{
+    struct wa *w = ctx;
+    if (!committed)
+        bb_log(BB_LOG_ERR, WA_NAME, "%d webhook(s) not stored (%s); answered 503, Meta retries",
+               w->pend_nt, store_errmsg(w->env.st));
+    for (int i = 0; i < w->pend_nt; i++)
+        http_answer(w->env.http, w->pend_ticket[i], committed ? 200 : 503,
+                    committed ? "{\"ok\":true}" : "{\"error\":\"try again\"}");
+    if (committed && w->pend_added && w->env.kick)
+        w->env.kick(w->env.loop);
+    w->pend_nt = 0;
+    w->pend_added = 0;
+}
+
+/* chan.ingest: the held deliveries, oldest first, at most WA_PASS_MAX a
+ * pass, in one (nested) transaction; answered by wa_after_ingest. */
+static void wa_ingest(void *self)
+{
+    struct wa *w = self;
+    struct store *st = w->env.st;
+    int rc;
+    if (w->nheld == 0)
+        return;
+    if ((rc = store_begin(st)) != BB_OK) {
+        bb_log(BB_LOG_ERR, WA_NAME, "webhooks wait: %s", store_errmsg(st));
+        return; /* still held: the next pass, or the held timeout (503) */
+    }
+    if ((rc = store_after_commit(st, wa_after_ingest, w)) != BB_OK) {
+        store_commit(st); /* nothing written at this level */
+        return;
+    }
+    while (w->nheld > 0 && w->pend_nt < WA_PASS_MAX && rc == BB_OK) {
+        struct wa_held *h = &w->held[w->held_head];
+        w->pend_ticket[w->pend_nt++] = h->ticket;
+        rc = ingest(w, h->root, &w->pend_added);
+        cJSON_Delete(h->root);
+        w->held_bytes -= h->bytes;
+        memset(h, 0, sizeof(*h));
+        w->held_head = (w->held_head + 1) % WA_HELD_MAX;
+        w->nheld--;
+    }
+    if (rc != BB_OK)
+        bb_log(BB_LOG_ERR, WA_NAME, "webhook not stored: %s (%s)", bb_strerror(rc),
+               store_errmsg(st));
+    tx_end(st, rc); /* the answers follow the outermost end (wa_after_ingest) */
+    if (w->nheld > 0 && w->env.kick)
+        w->env.kick(w->env.loop);
 }
 
 /* ---- egress: rendering ------------------------------------------------------- */
@@ -1122,6 +1196,8 @@ static void wa_free(void *self)
     if (!w)
         return;
     egress_free(w->eg, w->env.st);
+    for (int i = 0; i < w->nheld; i++)
+        cJSON_Delete(w->held[(w->held_head + i) % WA_HELD_MAX].root);
     cJSON_Delete(w->templates);
     free(w);
 }
@@ -1199,6 +1275,7 @@ int wa_chan_new(struct chan **out)
     w->chan.on_net = wa_on_net;
     w->chan.egress = wa_egress;
     w->chan.prepare = wa_prepare;
+    w->chan.ingest = wa_ingest;
     w->chan.free = wa_free;
     w->chan.stats = wa_stats;
     *out = &w->chan;

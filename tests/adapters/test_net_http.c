@@ -45,6 +45,9 @@ struct fx {
     int ws_opened, ws_closed, ws_msgs;
     char ws_query[64];
     int ws_left_fd;
+    /* held answers (/hold) */
+    uint64_t tickets[8];
+    int nt, refused;
 };
 
 static struct fx F;
@@ -119,6 +122,24 @@ static void h_huge(void *ctx, const struct http_req *req, struct http_resp *resp
     resp->body = malloc(resp->body_len);
     assert_non_null(resp->body);
     memset(resp->body, 'x', resp->body_len);
+}
+
+/* Holds its answer (http_hold); a refused hold answers 503 at once. */
+static void h_hold(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    (void)ctx;
+    uint64_t t = http_hold(req);
+    if (!t) {
+        F.refused++;
+        resp->status = 503;
+        resp->body = dup_str("{\"error\":\"full\"}");
+        resp->body_len = strlen(resp->body);
+        return;
+    }
+    assert_true(F.nt < 8);
+    F.tickets[F.nt++] = t;
+    resp->body = dup_str("ignored"); /* a held request's resp is not sent */
+    resp->body_len = 7;
 }
 
 /* ---- websocket callbacks ---- */
@@ -351,6 +372,8 @@ static int setup(void **state)
     o.bind_addr = "127.0.0.1";
     o.port = 0;
     o.static_dir = F.web;
+    o.held_max = 2;
+    o.held_ms = 1500;
     if (http_new(&o, &F.s) != BB_OK)
         return -1;
     F.port = http_port(F.s);
@@ -365,7 +388,8 @@ static int setup(void **state)
         http_route(F.s, "GET", "/api/v1", 0, h_tag, "api-v1") ||
         http_route(F.s, "DELETE", "/api/v1/items", 0, h_tag, "items") ||
         http_route(F.s, "GET", "/busy", 0, h_busy, NULL) ||
-        http_route(F.s, "GET", "/huge", 0, h_huge, NULL) || http_ws(F.s, "/ws", &ops, NULL, 1024))
+        http_route(F.s, "GET", "/huge", 0, h_huge, NULL) ||
+        http_route(F.s, "POST", "/hold", 0, h_hold, NULL) || http_ws(F.s, "/ws", &ops, NULL, 1024))
         return -1;
     if (net_new(net_wake, F.s, &F.n) != BB_OK)
         return -1;
@@ -1189,6 +1213,123 @@ static void test_head_lws_error(void **state)
     assert_null(strstr(buf, "api")); /* the pipelined GET was not answered */
 }
 
+/* ---- deferred answers ---- */
+
+static void hold_submit(uint64_t tag)
+{
+    char u[256];
+    struct net_req r;
+    memset(&r, 0, sizeof(r));
+    url(u, sizeof(u), "/hold");
+    r.method = "POST";
+    r.url = u;
+    r.body = "{}";
+    r.body_len = 2;
+    r.content_type = "application/json";
+    r.timeout_ms = 8000;
+    r.tag = tag;
+    assert_int_equal(net_submit(F.n, &r), BB_OK);
+}
+
+/* Service until n answers are held and `refused` holds were refused. */
+static void wait_held(int n, int refused)
+{
+    int64_t end = bb_mono_ms() + 5000;
+    while ((F.nt < n || F.refused < refused) && bb_mono_ms() < end)
+        assert_int_equal(http_service(F.s, 20), BB_OK);
+    assert_int_equal(F.nt, n);
+    assert_int_equal(F.refused, refused);
+}
+
+static void hold_reset(void)
+{
+    clear_resps();
+    F.nt = F.refused = 0;
+}
+
+/* A held request is answered only by http_answer(), with its body. */
+static void test_hold_answer(void **state)
+{
+    (void)state;
+    hold_reset();
+    hold_submit(0);
+    wait_held(1, 0);
+    assert_int_equal(http_held_count(F.s), 1);
+    for (int i = 0; i < 10; i++) /* held: nothing comes back meanwhile */
+        assert_int_equal(http_service(F.s, 10), BB_OK);
+    assert_int_equal(F.got, 0);
+    assert_int_equal(http_answer(F.s, F.tickets[0], 200, "{\"stored\":true}"), BB_OK);
+    assert_int_equal(http_held_count(F.s), 0);
+    wait_for(1);
+    assert_int_equal(F.resp[0]->status, 200);
+    assert_string_equal(F.resp[0]->body, "{\"stored\":true}");
+    /* a ticket answers once */
+    assert_int_equal(http_answer(F.s, F.tickets[0], 200, "{}"), BB_ENOTFOUND);
+    assert_int_equal(http_answer(F.s, 0, 200, "{}"), BB_EINVAL);
+    hold_reset();
+}
+
+/* Past held_max (2) a hold is refused and the handler answers itself;
+ * each held one gets its own answer. */
+static void test_hold_limit(void **state)
+{
+    (void)state;
+    hold_reset();
+    for (uint64_t i = 0; i < 3; i++)
+        hold_submit(i);
+    wait_held(2, 1);
+    wait_for(1);
+    int first = F.resp[0] ? 0 : F.resp[1] ? 1 : 2;
+    assert_int_equal(F.resp[first]->status, 503);
+    assert_string_equal(F.resp[first]->body, "{\"error\":\"full\"}");
+    assert_int_equal(http_held_count(F.s), 2);
+    assert_int_equal(http_answer(F.s, F.tickets[1], 503, "{\"error\":\"rolled back\"}"), BB_OK);
+    assert_int_equal(http_answer(F.s, F.tickets[0], 200, "{}"), BB_OK);
+    wait_for(3);
+    int ok = 0, rb = 0;
+    for (int i = 0; i < 3; i++) {
+        ok += F.resp[i]->status == 200 && strcmp(F.resp[i]->body, "{}") == 0;
+        rb += F.resp[i]->status == 503 && strstr(F.resp[i]->body, "rolled back") != NULL;
+    }
+    assert_int_equal(ok, 1);
+    assert_int_equal(rb, 1);
+    hold_reset();
+}
+
+/* A held request not answered within held_ms gets a 503; its ticket dies. */
+static void test_hold_timeout(void **state)
+{
+    (void)state;
+    hold_reset();
+    hold_submit(0);
+    wait_held(1, 0);
+    wait_for(1); /* held_ms is 1.5 s; wait_for allows 10 s */
+    assert_int_equal(F.resp[0]->status, 503);
+    assert_string_equal(F.resp[0]->body, "{\"error\":\"timed out\"}");
+    assert_int_equal(http_held_count(F.s), 0);
+    assert_int_equal(http_answer(F.s, F.tickets[0], 200, "{}"), BB_ENOTFOUND);
+    hold_reset();
+}
+
+/* A held request whose client goes away frees its slot; its ticket dies. */
+static void test_hold_closed(void **state)
+{
+    (void)state;
+    static const char req[] = "POST /hold HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                              "application/json\r\nContent-Length: 2\r\n\r\n{}";
+    hold_reset();
+    int fd = raw_connect();
+    assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+    wait_held(1, 0);
+    close(fd);
+    int64_t end = bb_mono_ms() + 5000;
+    while (http_held_count(F.s) > 0 && bb_mono_ms() < end)
+        assert_int_equal(http_service(F.s, 20), BB_OK);
+    assert_int_equal(http_held_count(F.s), 0);
+    assert_int_equal(http_answer(F.s, F.tickets[0], 200, "{}"), BB_ENOTFOUND);
+    hold_reset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1218,6 +1359,10 @@ int main(void)
         cmocka_unit_test(test_header_timeout_scope),
         cmocka_unit_test(test_header_size),
         cmocka_unit_test(test_head_lws_error),
+        cmocka_unit_test(test_hold_answer),
+        cmocka_unit_test(test_hold_limit),
+        cmocka_unit_test(test_hold_timeout),
+        cmocka_unit_test(test_hold_closed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

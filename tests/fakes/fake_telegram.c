@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +45,9 @@
 #define FT_SAMPLES_CAP    2000000
 #define FT_HOOK_TRIES     5
 #define FT_HOOK_TIMEOUT   10000
+#define FT_HOOK_SLOTS     100  /* max_connections at most */
+#define FT_HOOK_SCAN      4096 /* queued updates looked at per delivery round */
+#define FT_ACKED_CAP      100000
 #define FT_FIRST_UPDATE   500001
 #define FT_FIRST_CALLBACK 4382000000000000LL
 
@@ -235,7 +239,8 @@ struct ft_chat {
     struct ft_win win;
     int64_t sends[FT_SEND_RING]; /* last send times, ms since start */
     uint64_t nsends;
-    int64_t handed_ms; /* an update of this chat was handed out, no reply yet */
+    int64_t handed_ms;   /* an update of this chat was handed out, no reply yet */
+    uint64_t hook_round; /* webhook: the delivery round that saw an update of this chat */
     int sim;
     int sim_kb_step, sim_txt_step;
     int64_t sim_start_ms;
@@ -246,6 +251,9 @@ struct ft_update {
     int64_t chat_id; /* 0 when unknown */
     int handed;
     char *json;
+    /* webhook delivery */
+    int inflight, done, attempts;
+    int64_t retry_at_ms;
 };
 
 struct ft_call {
@@ -275,6 +283,13 @@ struct ft_cmds {
     char *json;
 };
 
+/* One webhook connection; uid: the update it is delivering, 0 none. */
+struct ft_hook_slot {
+    struct fh_conn *conn;
+    int64_t uid;
+    int64_t sent_ms;
+};
+
 struct ft_hook {
     int set;
     char url[512];
@@ -282,11 +297,10 @@ struct ft_hook {
     int port;
     char secret[257];
     int max_conn;
-    struct fh_conn *conn;
-    int inflight;
-    int attempts;
-    int64_t sent_ms;
-    int64_t retry_at_ms;
+    struct ft_hook_slot slot[FT_HOOK_SLOTS];
+    int ninflight, max_inflight;
+    int64_t next_retry_ms; /* the earliest retry due, 0 none */
+    uint64_t round;
     int64_t last_error_date;
     char last_error[256];
     uint64_t delivered, failed;
@@ -345,6 +359,9 @@ struct ft_state {
     struct ft_map cbs; /* callback id -> chat */
     struct ft_update *q;
     size_t qhead, qn, qalloc;
+    size_t qdone;   /* webhook: delivered, still in the queue behind an older one */
+    int64_t *acked; /* webhook: update ids answered 2xx, in that order (last FT_ACKED_CAP) */
+    size_t nacked;  /* ever; the ring holds the last FT_ACKED_CAP */
     int64_t next_update_id;
     int64_t next_cb;
     char allowed[32][32];
@@ -529,6 +546,8 @@ static struct ft_update *ft_q_at(struct ft_state *s, size_t i)
 static void ft_q_pop(struct ft_state *s)
 {
     struct ft_update *u = ft_q_at(s, 0);
+    if (u->done)
+        s->qdone--;
     free(u->json);
     u->json = NULL;
     s->qhead = (s->qhead + 1) % s->qalloc;
@@ -562,6 +581,8 @@ static int ft_q_push(struct ft_state *s, int64_t id, int64_t chat_id, char *json
     u->chat_id = chat_id;
     u->handed = 0;
     u->json = json;
+    u->inflight = u->done = u->attempts = 0;
+    u->retry_at_ms = 0;
     s->qn++;
     return BB_OK;
 }
@@ -929,7 +950,7 @@ static int ft_http_write(struct ft_state *s, struct bb_buf *out, int status, con
 
 /* --------------------------------------------------------- connections */
 
-static void ft_hook_fail(struct ft_state *s, const char *why);
+static void ft_hook_fail(struct ft_state *s, int k, const char *why);
 
 /* fakehttp: c is closing. */
 static void ft_closing(void *app, struct fh_conn *c)
@@ -937,10 +958,12 @@ static void ft_closing(void *app, struct fh_conn *c)
     struct ft_state *s = app;
     if (s->poller == c)
         s->poller = NULL;
-    if (s->hook.conn == c) {
-        s->hook.conn = NULL;
-        if (s->hook.inflight)
-            ft_hook_fail(s, "Connection closed by the webhook");
+    for (int k = 0; k < FT_HOOK_SLOTS; k++) {
+        if (s->hook.slot[k].conn != c)
+            continue;
+        if (s->hook.slot[k].uid)
+            ft_hook_fail(s, k, "Connection closed by the webhook");
+        s->hook.slot[k].conn = NULL;
     }
 }
 
@@ -1592,15 +1615,32 @@ static int ft_set_allowed(struct ft_state *s, const cJSON *p, struct ft_reply *r
     return 0;
 }
 
+/* Drop the webhook's connections (a replaced hook's failure is not an
+ * error) and what was delivered out of order; what was in flight is
+ * pending again. */
 static void ft_hook_reset(struct ft_state *s)
 {
-    s->hook.inflight = 0; /* a replaced hook's failure is not an error */
-    if (s->hook.conn)
-        fh_close(s->hook.conn);
-    s->hook.conn = NULL;
-    s->hook.inflight = 0;
-    s->hook.attempts = 0;
-    s->hook.retry_at_ms = 0;
+    for (int k = 0; k < FT_HOOK_SLOTS; k++) {
+        s->hook.slot[k].uid = 0;
+        if (s->hook.slot[k].conn)
+            fh_close(s->hook.slot[k].conn);
+        s->hook.slot[k].conn = NULL;
+    }
+    s->hook.ninflight = 0;
+    s->hook.next_retry_ms = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < s->qn; i++) {
+        struct ft_update u = *ft_q_at(s, i);
+        if (u.done) {
+            free(u.json);
+            continue;
+        }
+        u.inflight = u.attempts = 0;
+        u.retry_at_ms = 0;
+        *ft_q_at(s, o++) = u;
+    }
+    s->qn = o;
+    s->qdone = 0;
 }
 
 static void ft_conflict(struct ft_state *s, struct fh_conn *c, const char *desc)
@@ -1708,7 +1748,7 @@ static void m_webhook_info(struct ft_state *s, const cJSON *p, struct ft_reply *
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "url", s->hook.set ? s->hook.url : "");
     cJSON_AddBoolToObject(r, "has_custom_certificate", 0);
-    cJSON_AddNumberToObject(r, "pending_update_count", (double)s->qn);
+    cJSON_AddNumberToObject(r, "pending_update_count", (double)(s->qn - s->qdone));
     if (s->hook.set) {
         cJSON_AddNumberToObject(r, "max_connections", s->hook.max_conn);
         if (s->hook.last_error_date) {
@@ -2145,55 +2185,109 @@ static void ft_refuse(void *app, struct fh_conn *c, int status)
 
 /* ----------------------------------------------------------- webhooks */
 
-static void ft_hook_fail(struct ft_state *s, const char *why)
+/* Webhook delivery, as Telegram does it with max_connections: up to that
+ * many updates in flight at once, each on a connection of its own, but
+ * one chat's updates one at a time and in order (the next only once the
+ * previous was answered 2xx or given up). A non-2xx answer or a connection
+ * error is retried after 100, 200, 400, 800 ms (then every 1.6 s); after
+ * --hook-tries failures the update is dropped. */
+
+/* The queued update with this id (ids ascend along the queue), or NULL. */
+static struct ft_update *ft_q_find(struct ft_state *s, int64_t id)
 {
-    struct ft_hook *h = &s->hook;
-    h->inflight = 0;
-    h->attempts++;
-    h->last_error_date = bb_now();
-    bb_strlcpy(h->last_error, why, sizeof(h->last_error));
-    if (h->attempts >= s->hook_tries) {
-        if (s->qn)
-            ft_q_pop(s); /* give up on this update */
-        h->failed++;
-        h->attempts = 0;
-        h->retry_at_ms = bb_mono_ms() + 100;
-        return;
+    size_t lo = 0, hi = s->qn;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        struct ft_update *u = ft_q_at(s, mid);
+        if (u->id == id)
+            return u;
+        if (u->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    /* 100, 200, 400, 800 ms, then every 1.6 s (with --hook-tries > 5). */
-    h->retry_at_ms = bb_mono_ms() + (100LL << (h->attempts < 5 ? h->attempts - 1 : 4));
+    return NULL;
 }
 
-static void ft_hook_ok(struct ft_state *s)
+/* Pop what is done from the head of the queue. */
+static void ft_q_gc(struct ft_state *s)
 {
-    s->hook.inflight = 0;
-    s->hook.attempts = 0;
-    s->hook.retry_at_ms = 0;
-    s->hook.delivered++;
-    if (s->qn)
+    while (s->qn && ft_q_at(s, 0)->done)
         ft_q_pop(s);
 }
 
-static struct fh_conn *ft_hook_connect(struct ft_state *s)
+static void ft_hook_done(struct ft_state *s, int k)
 {
-    return fh_connect(s->srv, s->hook.port);
+    struct ft_hook_slot *sl = &s->hook.slot[k];
+    assert(sl->uid && s->hook.ninflight > 0);
+    sl->uid = 0;
+    s->hook.ninflight--;
 }
 
-/* Starts delivering the oldest update when nothing is in flight. */
-static void ft_hook_kick(struct ft_state *s)
+static void ft_hook_fail(struct ft_state *s, int k, const char *why)
 {
     struct ft_hook *h = &s->hook;
-    if (!h->set || h->inflight || !s->qn || bb_mono_ms() < h->retry_at_ms)
+    struct ft_update *u = ft_q_find(s, h->slot[k].uid);
+    ft_hook_done(s, k);
+    h->last_error_date = bb_now();
+    bb_strlcpy(h->last_error, why, sizeof(h->last_error));
+    if (!u || u->done)
         return;
-    if (!h->conn)
-        h->conn = ft_hook_connect(s);
-    if (!h->conn) {
-        h->inflight = 1;
-        ft_hook_fail(s, "Connection refused");
+    u->inflight = 0;
+    u->attempts++;
+    if (u->attempts >= s->hook_tries) {
+        u->done = 1; /* give up on this update */
+        s->qdone++;
+        h->failed++;
+        ft_q_gc(s);
         return;
     }
-    struct ft_update *u = ft_q_at(s, 0);
-    struct fh_conn *c = h->conn;
+    /* 100, 200, 400, 800 ms, then every 1.6 s (with --hook-tries > 5). */
+    u->retry_at_ms = bb_mono_ms() + (100LL << (u->attempts < 5 ? u->attempts - 1 : 4));
+    if (!h->next_retry_ms || u->retry_at_ms < h->next_retry_ms)
+        h->next_retry_ms = u->retry_at_ms;
+}
+
+static void ft_hook_ok(struct ft_state *s, int k)
+{
+    struct ft_update *u = ft_q_find(s, s->hook.slot[k].uid);
+    int64_t id = s->hook.slot[k].uid;
+    ft_hook_done(s, k);
+    s->hook.delivered++;
+    if (s->acked) {
+        s->acked[s->nacked % FT_ACKED_CAP] = id;
+        s->nacked++;
+    }
+    if (!u || u->done)
+        return;
+    u->inflight = 0;
+    u->done = 1;
+    s->qdone++;
+    ft_q_gc(s);
+}
+
+/* Deliver update u on slot k. */
+static void ft_hook_send(struct ft_state *s, int k, struct ft_update *u, int64_t now)
+{
+    struct ft_hook *h = &s->hook;
+    struct ft_hook_slot *sl = &h->slot[k];
+    if (!sl->conn) {
+        sl->conn = fh_connect(s->srv, h->port);
+        if (sl->conn)
+            sl->conn->arg = k;
+    }
+    sl->uid = u->id;
+    sl->sent_ms = now;
+    u->inflight = 1;
+    h->ninflight++;
+    if (h->ninflight > h->max_inflight)
+        h->max_inflight = h->ninflight;
+    ft_mark_handed(s, u, now);
+    if (!sl->conn) {
+        ft_hook_fail(s, k, "Connection refused");
+        return;
+    }
+    struct fh_conn *c = sl->conn;
     size_t blen = strlen(u->json);
     int rc = bb_buf_printf(&c->out,
                            "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
@@ -2205,14 +2299,49 @@ static void ft_hook_kick(struct ft_state *s)
         rc = bb_buf_puts(&c->out, "Connection: keep-alive\r\n\r\n");
     if (rc == BB_OK)
         rc = bb_buf_append(&c->out, u->json, blen);
-    h->inflight = 1;
-    h->sent_ms = bb_mono_ms();
-    ft_mark_handed(s, u, h->sent_ms);
     if (rc != BB_OK) {
         fh_close(c); /* fails the attempt */
         return;
     }
     fh_flush(c);
+}
+
+/* Starts delivering what may go: the oldest pending update of each chat
+ * that has nothing older still pending, on the free connections. */
+static void ft_hook_kick(struct ft_state *s)
+{
+    struct ft_hook *h = &s->hook;
+    if (!h->set || !s->qn || h->ninflight >= h->max_conn)
+        return;
+    int64_t now = bb_mono_ms();
+    uint64_t round = ++h->round;
+    int k = 0;
+    h->next_retry_ms = 0;
+    for (size_t i = 0; i < s->qn && i < FT_HOOK_SCAN; i++) {
+        struct ft_update *u = ft_q_at(s, i);
+        if (u->done)
+            continue;
+        struct ft_chat *ch = u->chat_id ? ft_chat_get(s, u->chat_id, 0) : NULL;
+        if (ch) {
+            if (ch->hook_round == round)
+                continue; /* an older update of this chat is still pending */
+            ch->hook_round = round;
+        }
+        if (u->inflight)
+            continue;
+        if (now < u->retry_at_ms) {
+            if (!h->next_retry_ms || u->retry_at_ms < h->next_retry_ms)
+                h->next_retry_ms = u->retry_at_ms;
+            continue;
+        }
+        while (k < h->max_conn && h->slot[k].uid)
+            k++;
+        if (k >= h->max_conn)
+            break;
+        ft_hook_send(s, k, u, now);
+        if (h->ninflight >= h->max_conn)
+            break;
+    }
 }
 
 /* Parses the webhook's reply in c->in: 1 complete (status in *st), 0 not
@@ -2300,7 +2429,8 @@ static void ft_hook_event(void *app, struct fh_conn *c, uint32_t ev)
             eof = 1;
         break;
     }
-    if (!s->hook.inflight) {
+    int k = (int)c->arg;
+    if (k < 0 || k >= FT_HOOK_SLOTS || s->hook.slot[k].conn != c || !s->hook.slot[k].uid) {
         if (eof)
             fh_close(c);
         bb_buf_reset(&c->in);
@@ -2312,7 +2442,7 @@ static void ft_hook_event(void *app, struct fh_conn *c, uint32_t ev)
         return;
     bb_buf_reset(&c->in);
     if (rc == 1 && st >= 200 && st < 300) {
-        ft_hook_ok(s);
+        ft_hook_ok(s, k);
     } else {
         char why[128];
         if (rc == 1)
@@ -2320,8 +2450,7 @@ static void ft_hook_event(void *app, struct fh_conn *c, uint32_t ev)
                         fh_status_text(st));
         else
             bb_strlcpy(why, "Connection closed by the webhook", sizeof(why));
-        s->hook.inflight = 0;
-        ft_hook_fail(s, why);
+        ft_hook_fail(s, k, why);
     }
     if (eof || close_conn || rc != 1)
         fh_close(c);
@@ -2680,6 +2809,7 @@ static void ft_reset(struct ft_state *s)
     s->nallowed = -1;
     ft_hook_reset(s);
     memset(&s->hook, 0, sizeof(s->hook));
+    s->nacked = 0;
     s->requests = s->bot_calls = s->updates_enqueued = s->sends_total = 0;
     memset(s->method_counts, 0, sizeof(s->method_counts));
     ft_win_free(&s->overall);
@@ -2951,6 +3081,19 @@ static void c_fault(struct ft_state *s, const cJSON *b, struct ft_reply *rep)
     ft_reply_set(rep, 200, o);
 }
 
+/* GET /control/acked: the update ids the webhook answered 2xx, in the
+ * order of those answers (the last FT_ACKED_CAP), and how many ever. */
+static void c_acked(struct ft_state *s, struct ft_reply *rep)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON *a = cJSON_AddArrayToObject(r, "acked");
+    size_t n = s->nacked < FT_ACKED_CAP ? s->nacked : FT_ACKED_CAP;
+    for (size_t i = s->nacked - n; i < s->nacked; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber((double)s->acked[i % FT_ACKED_CAP]));
+    cJSON_AddNumberToObject(r, "count", (double)s->nacked);
+    ft_reply_set(rep, 200, r);
+}
+
 static void c_stats(struct ft_state *s, const cJSON *q, struct ft_reply *rep)
 {
     int64_t chat_id = 0;
@@ -2962,7 +3105,7 @@ static void c_stats(struct ft_state *s, const cJSON *q, struct ft_reply *rep)
         if (s->method_counts[i])
             cJSON_AddNumberToObject(ms, ft_methods[i].name, (double)s->method_counts[i]);
     cJSON_AddNumberToObject(r, "updates_enqueued", (double)s->updates_enqueued);
-    cJSON_AddNumberToObject(r, "updates_pending", (double)s->qn);
+    cJSON_AddNumberToObject(r, "updates_pending", (double)(s->qn - s->qdone));
     cJSON_AddNumberToObject(r, "sends_total", (double)s->sends_total);
     cJSON_AddNumberToObject(r, "max_per_chat_1s", (double)s->max_chat_1s);
     cJSON_AddNumberToObject(r, "max_per_chat_1s_chat_id", (double)s->max_chat_1s_id);
@@ -2973,6 +3116,9 @@ static void c_stats(struct ft_state *s, const cJSON *q, struct ft_reply *rep)
     cJSON_AddBoolToObject(h, "set", s->hook.set);
     cJSON_AddNumberToObject(h, "delivered", (double)s->hook.delivered);
     cJSON_AddNumberToObject(h, "failed", (double)s->hook.failed);
+    cJSON_AddNumberToObject(h, "max_connections", s->hook.max_conn);
+    cJSON_AddNumberToObject(h, "in_flight", s->hook.ninflight);
+    cJSON_AddNumberToObject(h, "max_in_flight", s->hook.max_inflight);
     if (ft_p_i64(q, "chat_id", &chat_id) == 1) {
         struct ft_chat *ch = ft_chat_get(s, chat_id, 0);
         cJSON *c = cJSON_AddObjectToObject(r, "chat");
@@ -3019,6 +3165,8 @@ static void ft_control(struct ft_state *s, const struct fh_req *r, const char *p
         ft_reply_set(rep, 200, cJSON_Parse("{\"ok\":true}"));
     } else if (!strcmp(path, "stats")) {
         c_stats(s, q, rep);
+    } else if (!strcmp(path, "acked")) {
+        c_acked(s, rep);
     } else if (!strcmp(path, "sim") && post) {
         const char *err = ft_sim_start(s, b);
         if (err)
@@ -3047,8 +3195,10 @@ static void ft_expired(void *app, struct fh_conn *c)
 static void ft_tick(void *app, int64_t now)
 {
     struct ft_state *s = app;
-    if (s->hook.inflight && s->hook.conn && now - s->hook.sent_ms > FT_HOOK_TIMEOUT)
-        fh_close(s->hook.conn);
+    for (int k = 0; k < FT_HOOK_SLOTS; k++)
+        if (s->hook.slot[k].uid && s->hook.slot[k].conn &&
+            now - s->hook.slot[k].sent_ms > FT_HOOK_TIMEOUT)
+            fh_close(s->hook.slot[k].conn);
     ft_sim_timers(s, now);
 }
 
@@ -3062,8 +3212,8 @@ static void ft_turn_end(void *app)
 static int64_t ft_next_due(void *app, int64_t t)
 {
     struct ft_state *s = app;
-    if (s->hook.set && s->qn && !s->hook.inflight && s->hook.retry_at_ms < t)
-        t = s->hook.retry_at_ms;
+    if (s->hook.set && s->qn && s->hook.next_retry_ms && s->hook.next_retry_ms < t)
+        t = s->hook.next_retry_ms;
     if (s->sim.running && s->sim.fn && s->sim.fifo[s->sim.fhead].due_ms < t)
         t = s->sim.fifo[s->sim.fhead].due_ms;
     return t;
@@ -3127,6 +3277,7 @@ static void ft_cleanup(struct ft_state *s)
     ft_cmds_clear(s);
     ft_win_free(&s->overall);
     free(s->lat);
+    free(s->acked);
     free(s->sim.durations);
     free(s->sim.fifo);
     cJSON_Delete(s->sim_pending);
@@ -3161,6 +3312,7 @@ int main(int argc, char **argv)
     s->start_ms = bb_mono_ms();
     bb_strlcpy(s->token, "123456:TEST", sizeof(s->token));
     s->hook_tries = FT_HOOK_TRIES;
+    s->acked = calloc(FT_ACKED_CAP, sizeof(*s->acked));
     bb_strlcpy(s->username, "bimbing_test_bot", sizeof(s->username));
     bb_strlcpy(s->first_name, "Bimbing", sizeof(s->first_name));
     for (int i = 1; i < argc; i++) {

@@ -130,6 +130,7 @@ static void test_sections(void **state)
     assert_int_equal(tg->webhook, 1);
     assert_string_equal(tg->username, "bimbot");
     assert_true(tg->rate_total == 12 && tg->rate_chat == 1);
+    assert_int_equal(tg->max_connections, 40); /* the default */
     assert_string_equal(tg->api, "https://api.telegram.org");
     assert_string_equal(tg->token, "");
     assert_true(wa_settings_of(cfg)->rate == 5);
@@ -140,6 +141,17 @@ static void test_sections(void **state)
     /* the same messages as when the core parsed every section */
     refused(cfg, path, "{\"telegram\":{\"mode\":\"push\"}}",
             ": \"telegram.mode\" must be \"polling\" or \"webhook\"");
+    assert_int_equal(write_file(path, "{\"telegram\":{\"max_connections\":100}}"), 0);
+    assert_int_equal(chan_config_load(cfg, path, 1, err, sizeof(err)), BB_OK);
+    assert_int_equal(tg_settings_of(cfg)->max_connections, 100);
+    static const char *const bad_mc[] = {"0", "101", "2.5", "\"40\"", "-1"};
+    for (size_t i = 0; i < sizeof(bad_mc) / sizeof(bad_mc[0]); i++) {
+        char json[80];
+        snprintf(json, sizeof(json), "{\"telegram\":{\"max_connections\":%s}}", bad_mc[i]);
+        refused(cfg, path, json,
+                ": \"telegram.max_connections\" must be a whole number from 1 to 100 (the "
+                "webhook connections Telegram may open at once; default 40)");
+    }
     refused(cfg, path, "{\"whatsapp\":{\"rate\":80,\"speed\":1}}",
             ": unknown key \"speed\" in \"whatsapp\"");
     refused(cfg, path, "{\"whatsapp\":[]}", ": \"whatsapp\" must be an object");
