@@ -745,7 +745,8 @@ static int person_fields(const struct domain_ctx *d, const struct store_person *
 }
 
 /* every name person_fields adds (computed on first read, domain.h) */
-static const char *const field_names[] = {"learn_profile_days", NULL};
+static const char *const field_names[] = {"learn_profile_days", "learn_ask_id", "learn_ask_from",
+                                          "learn_ask_comp", NULL};
 
 static const struct domain_action actions[] = {
     {{"learn_profile_show", 'b', {NULL}, "", "", {NULL}, "development"}, act_profile_show},
