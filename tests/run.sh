@@ -116,7 +116,8 @@ report() {
 # the other shell tests. Only the start order; results are printed in the
 # order of the list above.
 long_first=" tests/e2e/telegram.test.sh tests/e2e/admin_api.test.sh
-    tests/transcripts/transcripts.test.sh tests/e2e/alerts.test.sh tests/e2e/whatsapp.test.sh
+    tests/transcripts/transcripts.test.sh tests/transcripts/transcripts_en.test.sh
+    tests/e2e/alerts.test.sh tests/e2e/whatsapp.test.sh
     tests/e2e/browser.test.sh tests/e2e/soak.test.sh tests/adapters/test_net_http "
 long_first=" $(echo $long_first) " # one space between names
 total=${#names[@]}

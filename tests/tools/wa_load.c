@@ -7,10 +7,12 @@
  * next message only after the previous was answered 2xx (as Meta delivers
  * one conversation's messages in order). A non-2xx answer or a connection
  * error is retried after RETRY_MS, as Meta retries, until --timeout-s.
+ * GAP_MS: a person's pause between one message answered and the next (a
+ * load that lasts long enough for a test to kill the service during it).
  *
  *   wa_load --port P --secret S [--users 100] [--messages 5] [--conns 40]
  *           [--base 628100000000] [--timeout-s 120] [--retry-ms 100]
- *           [--acked FILE]
+ *           [--gap-ms 0] [--acked FILE]
  *
  * --acked FILE gets one line per message answered 2xx ("wamid.load.U.I"),
  * written at once, in the order of the answers. Prints one JSON line:
@@ -63,7 +65,7 @@ struct wl_conn {
 static struct {
     int port;
     const char *secret;
-    long long users, messages, conns, timeout_s, retry_ms;
+    long long users, messages, conns, timeout_s, retry_ms, gap_ms;
     long long base;
     FILE *acked;
     struct wl_user *u;
@@ -147,6 +149,7 @@ static void wl_end(struct wl_conn *c, int status, int64_t now)
             fflush(W.acked);
         }
         u->next++;
+        u->due = now + W.gap_ms;
         W.done++;
         if (W.nlat < (size_t)(W.users * W.messages))
             W.lat[W.nlat++] = now - c->sent_ms;
@@ -225,8 +228,9 @@ static int64_t pct(double q)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: wa_load --port P --secret S [--users N] [--messages K] [--conns C] "
-                    "[--base NUMBER] [--timeout-s T] [--retry-ms MS] [--acked FILE]\n");
+    fprintf(stderr,
+            "usage: wa_load --port P --secret S [--users N] [--messages K] [--conns C] "
+            "[--base NUMBER] [--timeout-s T] [--retry-ms MS] [--gap-ms MS] [--acked FILE]\n");
     return 2;
 }
 
@@ -258,6 +262,8 @@ int main(int argc, char **argv)
             ok = bb_parse_ll(v, 1, 86400, &W.timeout_s) == BB_OK;
         else if (!strcmp(a, "--retry-ms"))
             ok = bb_parse_ll(v, 1, 60000, &W.retry_ms) == BB_OK;
+        else if (!strcmp(a, "--gap-ms"))
+            ok = bb_parse_ll(v, 0, 60000, &W.gap_ms) == BB_OK;
         else if (!strcmp(a, "--acked"))
             ok = (W.acked = fopen(v, "w")) != NULL;
         else
