@@ -14,11 +14,16 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include "adapters/channel.h"
 #include "adapters/net/http.h"
 
 #define FUZZ_PUMP_MAX 400 /* loop turns per exchange (each at most ~1 ms) */
 
 static struct http_server *fuzz_http_;
+/* The channel of fuzz_channel (NULL without one): after each turn of the
+ * server its held webhook deliveries are stored and answered, as a pass of
+ * `bimbing serve` does (chan.ingest, committing on its own here). */
+static struct chan *fuzz_chan_;
 
 /* The server, made on first use (routes are added by the harness). */
 static inline struct http_server *fuzz_server(const char *static_dir)
@@ -105,6 +110,8 @@ static inline int fuzz_exchange(int fd, const uint8_t *data, size_t size, int ha
             half_close = 0;
         }
         http_service(fuzz_http_, 1);
+        if (fuzz_chan_ && fuzz_chan_->ingest)
+            fuzz_chan_->ingest(fuzz_chan_->self);
         for (;;) {
             ssize_t k = recv(fd, buf, sizeof(buf), 0);
             if (k == 0)
@@ -184,5 +191,6 @@ static inline struct chan *fuzz_channel(int (*new_chan)(struct chan **), struct 
     if (new_chan(&ch) != BB_OK || ch->start(ch->self, &env) != BB_OK)
         abort();
     *st_out = st;
+    fuzz_chan_ = ch;
     return ch;
 }
