@@ -49,20 +49,20 @@
 #define LOG_MINUTES_MAX 1440 /* one learning_log row (store_coaching) */
 #define LEARN_SEED_LIST 16   /* items read from one seeded list */
 
-static const cJSON *field(const cJSON *args, const char *name)
+const cJSON *learn_field(const cJSON *args, const char *name)
 {
     return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(args, "fields"), name);
 }
 
 static const char *fstr(const cJSON *args, const char *name)
 {
-    const cJSON *v = field(args, name);
+    const cJSON *v = learn_field(args, name);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static int fint(const cJSON *args, const char *name, int lo, int hi, int *out)
 {
-    const cJSON *v = field(args, name);
+    const cJSON *v = learn_field(args, name);
     long long ll;
     if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble)
         ll = (long long)v->valuedouble;
@@ -74,14 +74,13 @@ static int fint(const cJSON *args, const char *name, int lo, int hi, int *out)
     return BB_OK;
 }
 
-static int en(const struct store_person *p)
+int learn_en(const struct store_person *p)
 {
     return !strcmp(p->lang, "en");
 }
 
 /* The outcome for a flow waiting on it; nothing when none waits. */
-static int result(const struct domain_ctx *d, const char *status, const char *value,
-                  const char *msg)
+int learn_result(const struct domain_ctx *d, const char *status, const char *value, const char *msg)
 {
     if (!d->result)
         return BB_OK;
@@ -274,7 +273,7 @@ static int act_profile_show(const struct domain_ctx *d, const struct store_perso
     struct store_learn_need nd[STORE_LEARN_NEEDS_MAX];
     struct store_learn_prefs pf;
     struct bb_buf b;
-    int n = 0, rc, found, li = en(p), seeded = 0;
+    int n = 0, rc, found, li = learn_en(p), seeded = 0;
     (void)args;
     if ((rc = seed(d, p)) != BB_OK ||
         (rc = store_learning_needs(d->st, p->id, nd, STORE_LEARN_NEEDS_MAX, &n)) != BB_OK)
@@ -307,7 +306,7 @@ static int act_profile_show(const struct domain_ctx *d, const struct store_perso
                            : "\nLevel yang bertanda sumber adalah perkiraan saya dari data "
                              "yang ada; nilai sendiri untuk mengoreksinya.");
     prefs_line(&b, &pf, found, li);
-    rc = result(d, n ? "ok" : "none", NULL, b.data ? b.data : "");
+    rc = learn_result(d, n ? "ok" : "none", NULL, b.data ? b.data : "");
     bb_buf_free(&b);
     return rc;
 }
@@ -317,7 +316,7 @@ static int act_prefs_set(const struct domain_ctx *d, const struct store_person *
 {
     const char *mod = fstr(args, "pref_mod"), *lim = fstr(args, "pref_time");
     const char *canon = NULL;
-    int jp = -1, rc, li = en(p);
+    int jp = -1, rc, li = learn_en(p);
     struct store_learn_prefs pf;
     struct bb_buf b;
     for (int i = 0; mod && i < NPREF_MODALITIES; i++)
@@ -328,9 +327,9 @@ static int act_prefs_set(const struct domain_ctx *d, const struct store_person *
             jp = pref_times[i].jp;
     if (!canon || jp < 0) {
         bb_log(BB_LOG_WARN, MOD, "learn_prefs_set: missing or bad fields; nothing stored");
-        return result(d, "refused", NULL,
-                      li ? "I couldn't read those preferences; nothing was changed."
-                         : "Preferensi itu tidak dapat saya baca; tidak ada yang diubah.");
+        return learn_result(d, "refused", NULL,
+                            li ? "I couldn't read those preferences; nothing was changed."
+                               : "Preferensi itu tidak dapat saya baca; tidak ada yang diubah.");
     }
     if ((rc = store_learning_prefs_set(d->st, p->id, canon, jp, d->now)) != BB_OK ||
         (rc = store_learning_prefs_get(d->st, p->id, &pf)) != BB_OK)
@@ -338,7 +337,7 @@ static int act_prefs_set(const struct domain_ctx *d, const struct store_person *
     bb_buf_init(&b, 256);
     bb_buf_puts(&b, li ? "Saved." : "Tersimpan.");
     prefs_line(&b, &pf, 1, li);
-    rc = result(d, "ok", NULL, b.data ? b.data : "");
+    rc = learn_result(d, "ok", NULL, b.data ? b.data : "");
     bb_buf_free(&b);
     return rc;
 }
@@ -360,24 +359,27 @@ static int act_profile_set(const struct domain_ctx *d, const struct store_person
         if (*q == '_')
             *q = ' ';
     if (learn_comp_norm(buf, comp, 49) != 0)
-        return result(d, "refused", NULL,
-                      en(p) ? "That name is too long for a competency; nothing was changed."
-                            : "Nama kompetensi itu terlalu panjang; tidak ada yang diubah.");
+        return learn_result(d, "refused", NULL,
+                            learn_en(p)
+                                ? "That name is too long for a competency; nothing was changed."
+                                : "Nama kompetensi itu terlalu panjang; tidak ada yang diubah.");
     rc = store_learning_need_set(d->st, p->id, comp, cur, tgt, "self", d->now);
     if (rc == BB_ELIMIT)
-        return result(d, "refused", NULL,
-                      en(p) ? "Your profile already has 64 competencies; nothing was changed."
-                            : SAPAAN_REG("Profil Anda sudah berisi 64 kompetensi; tidak ada yang "
-                                         "diubah.",
-                                         "Profilmu sudah berisi 64 kompetensi; tidak ada yang "
-                                         "diubah."));
+        return learn_result(
+            d, "refused", NULL,
+            learn_en(p) ? "Your profile already has 64 competencies; nothing was changed."
+                        : SAPAAN_REG("Profil Anda sudah berisi 64 kompetensi; tidak ada yang "
+                                     "diubah.",
+                                     "Profilmu sudah berisi 64 kompetensi; tidak ada yang "
+                                     "diubah."));
     if (rc != BB_OK)
         return rc;
     char msg[200];
     bb_snprintf(msg, sizeof(msg),
-                en(p) ? "Saved: %s, now %d, target %d." : "Tersimpan: %s, saat ini %d, target %d.",
-                learn_comp_label(comp, en(p)), cur, tgt);
-    return result(d, "ok", comp, msg);
+                learn_en(p) ? "Saved: %s, now %d, target %d."
+                            : "Tersimpan: %s, saat ini %d, target %d.",
+                learn_comp_label(comp, learn_en(p)), cur, tgt);
+    return learn_result(d, "ok", comp, msg);
 }
 
 /* ---- suggestions ------------------------------------------------------- */
@@ -503,23 +505,24 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
         return BB_OK;
     rc = store_learning_plan_current(d->st, p->id, &cur);
     if (rc == BB_OK)
-        return result(d, "started", cur.item_id, cur.title);
+        return learn_result(d, "started", cur.item_id, cur.title);
     if (rc != BB_ENOTFOUND)
         return rc;
     if ((rc = gather(d, p, &x)) != BB_OK)
         return rc;
     if ((!x->nitems && !x->ncolls) || (!x->in.nneeds && !x->in.ngoals)) {
         int nothing = !x->nitems && !x->ncolls;
-        rc = result(d, nothing ? "none" : "noprofile", NULL,
-                    nothing ? (en(p) ? "There is no learning catalogue yet; HR adds one."
-                                     : "Katalog pembelajaran belum tersedia; Biro SDM akan "
-                                       "menambahkannya.")
-                    : en(p) ? "I don't know your competencies or goals yet. Fill in your profile "
-                              "first."
-                            : SAPAAN_REG("Saya belum mengetahui kompetensi maupun tujuan "
-                                         "pengembangan Anda. Silakan isi profil Anda lebih dulu.",
-                                         "Saya belum tahu kompetensi maupun tujuan pengembanganmu. "
-                                         "Isi profilmu dulu, ya."));
+        rc = learn_result(
+            d, nothing ? "none" : "noprofile", NULL,
+            nothing       ? (learn_en(p) ? "There is no learning catalogue yet; HR adds one."
+                                         : "Katalog pembelajaran belum tersedia; Biro SDM akan "
+                                           "menambahkannya.")
+            : learn_en(p) ? "I don't know your competencies or goals yet. Fill in your profile "
+                            "first."
+                          : SAPAAN_REG("Saya belum mengetahui kompetensi maupun tujuan "
+                                       "pengembangan Anda. Silakan isi profil Anda lebih dulu.",
+                                       "Saya belum tahu kompetensi maupun tujuan pengembanganmu. "
+                                       "Isi profilmu dulu, ya."));
         ctx_free(x);
         return rc;
     }
@@ -528,21 +531,22 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
         ctx_free(x);
         if (n < 0)
             return n;
-        return result(d, "nomatch", NULL,
-                      en(p) ? "The catalogue has nothing yet for the gaps in your profile."
-                            : SAPAAN_REG("Katalog belum memiliki materi untuk kompetensi yang "
-                                         "ingin Anda kembangkan.",
-                                         "Katalog belum punya materi untuk kompetensi yang ingin "
-                                         "kamu kembangkan."));
+        return learn_result(
+            d, "nomatch", NULL,
+            learn_en(p) ? "The catalogue has nothing yet for the gaps in your profile."
+                        : SAPAAN_REG("Katalog belum memiliki materi untuk kompetensi yang "
+                                     "ingin Anda kembangkan.",
+                                     "Katalog belum punya materi untuk kompetensi yang ingin "
+                                     "kamu kembangkan."));
     }
     if (!(opts = cJSON_CreateArray())) {
         ctx_free(x);
         return BB_ENOMEM;
     }
     bb_buf_init(&b, 4096);
-    bb_buf_puts(&b, en(p) ? "My suggestions for you, best first:"
-                          : SAPAAN_REG("Saran saya untuk Anda, yang paling cocok lebih dulu:",
-                                       "Saran saya untukmu, yang paling cocok lebih dulu:"));
+    bb_buf_puts(&b, learn_en(p) ? "My suggestions for you, best first:"
+                                : SAPAAN_REG("Saran saya untuk Anda, yang paling cocok lebih dulu:",
+                                             "Saran saya untukmu, yang paling cocok lebih dulu:"));
     for (int i = 0; i < n; i++) {
         const struct learn_cand *c = &x->cands[picks[i].cand];
         const char *title = picks[i].cand < x->nitems ? x->items[picks[i].cand].title
@@ -561,7 +565,7 @@ static int act_suggest(const struct domain_ctx *d, const struct store_person *p,
             return BB_ENOMEM;
         }
     }
-    rc = result(d, "ok", NULL, b.data ? b.data : "");
+    rc = learn_result(d, "ok", NULL, b.data ? b.data : "");
     if (rc == BB_OK)
         cJSON_AddItemToObject(d->result, "options", opts);
     else
@@ -592,9 +596,10 @@ static int start_colleague(const struct domain_ctx *d, const struct store_person
     }
     ctx_free(x);
     if (rc == BB_ENOTFOUND)
-        return result(d, "refused", NULL,
-                      en(p) ? "That colleague can't be asked now; nothing was sent."
-                            : "Rekan itu tidak dapat ditanya saat ini; tidak ada yang dikirim.");
+        return learn_result(
+            d, "refused", NULL,
+            learn_en(p) ? "That colleague can't be asked now; nothing was sent."
+                        : "Rekan itu tidak dapat ditanya saat ini; tidak ada yang dikirim.");
     return rc;
 }
 
@@ -605,24 +610,26 @@ static int act_start(const struct domain_ctx *d, const struct store_person *p, c
     char msg[400];
     int rc;
     if (!id)
-        return result(d, "refused", NULL, "");
+        return learn_result(d, "refused", NULL, "");
     if (!strncmp(id, LEARN_COLL_PREFIX, strlen(LEARN_COLL_PREFIX)))
         return start_colleague(d, p, id);
     rc = store_learning_plan_start(d->st, p->id, id, d->now);
     if (rc == BB_EEXIST || rc == BB_ENOTFOUND)
-        return result(d, "refused", NULL,
-                      en(p) ? "That item can't be started now; nothing was changed."
-                            : "Materi itu tidak dapat dimulai sekarang; tidak ada yang diubah.");
+        return learn_result(
+            d, "refused", NULL,
+            learn_en(p) ? "That item can't be started now; nothing was changed."
+                        : "Materi itu tidak dapat dimulai sekarang; tidak ada yang diubah.");
     if (rc != BB_OK || (rc = store_learning_item_get(d->st, id, &it)) != BB_OK)
         return rc;
     if (it.url[0])
         bb_snprintf(msg, sizeof(msg),
-                    en(p) ? "Started: %s (%d JP). Link: %s" : "Dimulai: %s (%d JP). Tautan: %s",
+                    learn_en(p) ? "Started: %s (%d JP). Link: %s"
+                                : "Dimulai: %s (%d JP). Tautan: %s",
                     it.title, it.jp, it.url);
     else
-        bb_snprintf(msg, sizeof(msg), en(p) ? "Started: %s (%d JP)." : "Dimulai: %s (%d JP).",
+        bb_snprintf(msg, sizeof(msg), learn_en(p) ? "Started: %s (%d JP)." : "Dimulai: %s (%d JP).",
                     it.title, it.jp);
-    return result(d, "ok", id, msg);
+    return learn_result(d, "ok", id, msg);
 }
 
 /* The /jp kind of a modality. */
@@ -647,13 +654,14 @@ static int act_done(const struct domain_ctx *d, const struct store_person *p, co
     int64_t min = 0, left;
     if (fint(args, "useful", 1, 5, &useful) != BB_OK) {
         bb_log(BB_LOG_WARN, MOD, "learn_done: missing or bad fields; nothing stored");
-        return result(d, "refused", NULL, "");
+        return learn_result(d, "refused", NULL, "");
     }
     rc = store_learning_plan_current(d->st, p->id, &cur);
     if (rc == BB_ENOTFOUND)
-        return result(d, "none", NULL,
-                      en(p) ? "Nothing is in progress, so nothing was changed."
-                            : "Tidak ada materi yang sedang berjalan, jadi tidak ada yang diubah.");
+        return learn_result(
+            d, "none", NULL,
+            learn_en(p) ? "Nothing is in progress, so nothing was changed."
+                        : "Tidak ada materi yang sedang berjalan, jadi tidak ada yang diubah.");
     if (rc != BB_OK)
         return rc;
     if ((rc = store_learning_plan_end(d->st, cur.id, "done", useful, applied, d->now)) != BB_OK)
@@ -680,7 +688,7 @@ static int act_done(const struct domain_ctx *d, const struct store_person *p, co
             if (!strcmp(nd[k].comp, comps[i])) {
                 size_t o = strlen(moved);
                 bb_snprintf(moved + o, sizeof(moved) - o, "%s%s %d", o ? ", " : "",
-                            learn_comp_label(nd[k].comp, en(p)), nd[k].current);
+                            learn_comp_label(nd[k].comp, learn_en(p)), nd[k].current);
             }
     }
     if ((rc = year_minutes(d, p, &min)) != BB_OK)
@@ -689,24 +697,26 @@ static int act_done(const struct domain_ctx *d, const struct store_person *p, co
     int tenths = (int)((min * 10 + MIN_PER_JP / 2) / MIN_PER_JP);
     char total[24];
     if (tenths % 10)
-        bb_snprintf(total, sizeof(total), en(p) ? "%d.%d" : "%d,%d", tenths / 10, tenths % 10);
+        bb_snprintf(total, sizeof(total), learn_en(p) ? "%d.%d" : "%d,%d", tenths / 10,
+                    tenths % 10);
     else
         bb_snprintf(total, sizeof(total), "%d", tenths / 10);
     if (moved[0])
         bb_snprintf(msg, sizeof(msg),
-                    en(p) ? "Thank you. %d JP logged for %s; this year: %s / 20 JP. Your "
-                            "profile now: %s."
-                          : SAPAAN_REG("Terima kasih. %d JP tercatat untuk %s; tahun ini: %s / "
-                                       "20 JP. Profil Anda sekarang: %s.",
-                                       "Terima kasih! %d JP tercatat untuk %s; tahun ini: %s / "
-                                       "20 JP. Profilmu sekarang: %s."),
+                    learn_en(p)
+                        ? "Thank you. %d JP logged for %s; this year: %s / 20 JP. Your "
+                          "profile now: %s."
+                        : SAPAAN_REG("Terima kasih. %d JP tercatat untuk %s; tahun ini: %s / "
+                                     "20 JP. Profil Anda sekarang: %s.",
+                                     "Terima kasih! %d JP tercatat untuk %s; tahun ini: %s / "
+                                     "20 JP. Profilmu sekarang: %s."),
                     cur.jp, cur.title, total, moved);
     else
         bb_snprintf(msg, sizeof(msg),
-                    en(p) ? "Thank you. %d JP logged for %s; this year: %s / 20 JP."
-                          : "Terima kasih. %d JP tercatat untuk %s; tahun ini: %s / 20 JP.",
+                    learn_en(p) ? "Thank you. %d JP logged for %s; this year: %s / 20 JP."
+                                : "Terima kasih. %d JP tercatat untuk %s; tahun ini: %s / 20 JP.",
                     cur.jp, cur.title, total);
-    return result(d, "ok", cur.item_id, msg);
+    return learn_result(d, "ok", cur.item_id, msg);
 }
 
 static int act_drop(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
@@ -717,19 +727,20 @@ static int act_drop(const struct domain_ctx *d, const struct store_person *p, co
     (void)args;
     rc = store_learning_plan_current(d->st, p->id, &cur);
     if (rc == BB_ENOTFOUND)
-        return result(d, "none", NULL,
-                      en(p) ? "Nothing is in progress, so nothing was changed."
-                            : "Tidak ada materi yang sedang berjalan, jadi tidak ada yang diubah.");
+        return learn_result(
+            d, "none", NULL,
+            learn_en(p) ? "Nothing is in progress, so nothing was changed."
+                        : "Tidak ada materi yang sedang berjalan, jadi tidak ada yang diubah.");
     if (rc != BB_OK || (rc = store_learning_plan_end(d->st, cur.id, "dropped", 0, "", d->now)))
         return rc;
     bb_snprintf(msg, sizeof(msg),
-                en(p) ? "Noted: you stopped %s. I'll suggest it and similar items less often."
-                      : SAPAAN_REG("Dicatat: Anda berhenti mengikuti %s. Materi itu dan yang "
-                                   "serupa akan lebih jarang saya sarankan.",
-                                   "Dicatat: kamu berhenti mengikuti %s. Materi itu dan yang "
-                                   "serupa akan lebih jarang saya sarankan."),
+                learn_en(p) ? "Noted: you stopped %s. I'll suggest it and similar items less often."
+                            : SAPAAN_REG("Dicatat: Anda berhenti mengikuti %s. Materi itu dan yang "
+                                         "serupa akan lebih jarang saya sarankan.",
+                                         "Dicatat: kamu berhenti mengikuti %s. Materi itu dan yang "
+                                         "serupa akan lebih jarang saya sarankan."),
                 cur.title);
-    return result(d, "ok", cur.item_id, msg);
+    return learn_result(d, "ok", cur.item_id, msg);
 }
 
 static int person_fields(const struct domain_ctx *d, const struct store_person *p, cJSON *out)

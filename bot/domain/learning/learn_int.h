@@ -39,6 +39,15 @@ void learn_coll_cand(struct learn_coll *c, struct learn_cand *out);
 int learn_ask_colleague(const struct domain_ctx *d, const struct store_person *p,
                         const struct learn_coll *c, const char *comp);
 
+/* Helpers of the module's actions (learn.c): a field the flow's step
+ * collected (args "fields"), NULL when absent; 1 when the person reads
+ * English; the action's outcome for a flow waiting on it (nothing when
+ * none waits): "ok" when status is "ok", the status, message and value. */
+const cJSON *learn_field(const cJSON *args, const char *name);
+int learn_en(const struct store_person *p);
+int learn_result(const struct domain_ctx *d, const char *status, const char *value,
+                 const char *msg);
+
 /* The flow actions of learn_social.c (their rows are in learn.c). */
 int learn_act_askme_show(const struct domain_ctx *d, const struct store_person *p,
                          const cJSON *args);

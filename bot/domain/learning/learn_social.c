@@ -38,29 +38,6 @@
 #define MIN_PER_JP    45
 #define TEXT_CAP      4000
 
-static const cJSON *field(const cJSON *args, const char *name)
-{
-    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(args, "fields"), name);
-}
-
-static int en(const struct store_person *p)
-{
-    return !strcmp(p->lang, "en");
-}
-
-static int result(const struct domain_ctx *d, const char *status, const char *value,
-                  const char *msg)
-{
-    if (!d->result)
-        return BB_OK;
-    if (!cJSON_AddBoolToObject(d->result, "ok", !strcmp(status, "ok")) ||
-        !cJSON_AddStringToObject(d->result, "status", status) ||
-        !cJSON_AddStringToObject(d->result, "message", msg) ||
-        (value && !cJSON_AddStringToObject(d->result, "value", value)))
-        return BB_ENOMEM;
-    return BB_OK;
-}
-
 /* The name a colleague is shown by: their panggilan, else their first name. */
 static void short_name(const char *panggilan, const char *name, char *out, size_t n)
 {
@@ -110,8 +87,8 @@ int learn_colleagues_load(const struct domain_ctx *d, const struct store_person 
             bb_snprintf(c[at].id, sizeof(c[at].id), "%s%s", LEARN_COLL_PREFIX, rows[i].nip);
             short_name(rows[i].panggilan, rows[i].name, nm, sizeof(nm));
             bb_snprintf(c[at].title, sizeof(c[at].title),
-                        en(p) ? "Ask a colleague: %s (%s)" : "Bertanya kepada rekan: %s (%s)", nm,
-                        rows[i].unit);
+                        learn_en(p) ? "Ask a colleague: %s (%s)" : "Bertanya kepada rekan: %s (%s)",
+                        nm, rows[i].unit);
         }
         if (c[at].ncomps < LEARN_COMP_MAX)
             bb_strlcpy(c[at].comp[c[at].ncomps++], rows[i].comp, sizeof(c[at].comp[0]));
@@ -152,28 +129,30 @@ int learn_ask_colleague(const struct domain_ctx *d, const struct store_person *p
     rc = store_learning_ask_add(d->st, p->id, g.id, comp, d->now, &id);
     if (rc == BB_EEXIST || rc == BB_ELIMIT) {
         bb_snprintf(msg, sizeof(msg),
-                    en(p) ? "%s can't take another request just now; nothing was sent."
-                          : "%s belum dapat menerima permintaan lagi saat ini; tidak ada yang "
-                            "dikirim.",
+                    learn_en(p)
+                        ? "%s can't take another request just now; nothing was sent."
+                        : "%s belum dapat menerima permintaan lagi saat ini; tidak ada yang "
+                          "dikirim.",
                     nm);
-        return result(d, "refused", NULL, msg);
+        return learn_result(d, "refused", NULL, msg);
     }
     if (rc != BB_OK || (rc = core_start_flow(d->core, g.id, ASK_FLOW, d->now)) != BB_OK)
         return rc;
     bb_log(BB_LOG_INFO, MOD, "ask %" PRId64 ": person %" PRId64 " asked person %" PRId64, id, p->id,
            g.id);
     bb_snprintf(msg, sizeof(msg),
-                en(p) ? "I've asked %s (%s) whether they are willing to share what they know "
-                        "about %s, with your name. Nothing else about you is shared; I'll let "
-                        "you know their answer."
-                      : SAPAAN_REG("Saya sudah bertanya kepada %s (%s) apakah bersedia berbagi "
-                                   "tentang %s, dengan menyebut nama Anda. Tidak ada hal lain "
-                                   "tentang Anda yang dibagikan; jawabannya akan saya sampaikan.",
-                                   "Saya sudah bertanya ke %s (%s) apakah bersedia berbagi "
-                                   "tentang %s, dengan menyebut namamu. Tidak ada hal lain "
-                                   "tentang kamu yang dibagikan; jawabannya akan saya sampaikan."),
-                nm, g.unit, learn_comp_label(comp, en(p)));
-    return result(d, "asked", c->id, msg);
+                learn_en(p)
+                    ? "I've asked %s (%s) whether they are willing to share what they know "
+                      "about %s, with your name. Nothing else about you is shared; I'll let "
+                      "you know their answer."
+                    : SAPAAN_REG("Saya sudah bertanya kepada %s (%s) apakah bersedia berbagi "
+                                 "tentang %s, dengan menyebut nama Anda. Tidak ada hal lain "
+                                 "tentang Anda yang dibagikan; jawabannya akan saya sampaikan.",
+                                 "Saya sudah bertanya ke %s (%s) apakah bersedia berbagi "
+                                 "tentang %s, dengan menyebut namamu. Tidak ada hal lain "
+                                 "tentang kamu yang dibagikan; jawabannya akan saya sampaikan."),
+                nm, g.unit, learn_comp_label(comp, learn_en(p)));
+    return learn_result(d, "asked", c->id, msg);
 }
 
 /* ---- the colleague's answer ---------------------------------------------- */
@@ -181,7 +160,7 @@ int learn_ask_colleague(const struct domain_ctx *d, const struct store_person *p
 int learn_act_ask_answer(const struct domain_ctx *d, const struct store_person *p,
                          const cJSON *args)
 {
-    const cJSON *req = field(args, "req"), *yes = field(args, "yes");
+    const cJSON *req = learn_field(args, "req"), *yes = learn_field(args, "yes");
     struct store_learn_ask a;
     struct store_person asker;
     char nm[64], tid[700], ten[700];
@@ -193,13 +172,14 @@ int learn_act_ask_answer(const struct domain_ctx *d, const struct store_person *
         id = 0;
     if (id <= 0) {
         bb_log(BB_LOG_WARN, MOD, "learn_ask_answer: no request; nothing changed");
-        return result(d, "none", NULL, "");
+        return learn_result(d, "none", NULL, "");
     }
     rc = store_learning_ask_answer(d->st, id, p->id, cJSON_IsTrue(yes), d->now, &a);
     if (rc == BB_ENOTFOUND)
-        return result(d, "none", NULL,
-                      en(p) ? "That request is no longer open; nothing was sent."
-                            : "Permintaan itu sudah tidak berlaku; tidak ada yang dikirim.");
+        return learn_result(d, "none", NULL,
+                            learn_en(p)
+                                ? "That request is no longer open; nothing was sent."
+                                : "Permintaan itu sudah tidak berlaku; tidak ada yang dikirim.");
     if (rc != BB_OK || (rc = store_person_by_id(d->st, a.asker_id, &asker)) != BB_OK)
         return rc;
     short_name(p->panggilan, p->name, nm, sizeof(nm));
@@ -228,7 +208,7 @@ int learn_act_ask_answer(const struct domain_ctx *d, const struct store_person *
     rc = core_send_text(d->core, asker.id, t, STORE_PRIO_LIVE, 0);
     if (rc != BB_OK && rc != BB_ENOTFOUND)
         return rc;
-    return result(d, "ok", cJSON_IsTrue(yes) ? "yes" : "no", "");
+    return learn_result(d, "ok", cJSON_IsTrue(yes) ? "yes" : "no", "");
 }
 
 /* ---- the opt-in ----------------------------------------------------------- */
@@ -276,19 +256,21 @@ int learn_act_askme_show(const struct domain_ctx *d, const struct store_person *
         return BB_ENOMEM;
     bb_buf_init(&b, 2048);
     if (non) {
-        bb_buf_puts(&b, en(p) ? "Colleagues who want to learn may ask you, through me, about:"
-                              : SAPAAN_REG("Rekan yang ingin belajar dapat meminta bantuan Anda, "
-                                           "melalui saya, tentang:",
-                                           "Rekan yang ingin belajar bisa meminta bantuanmu, "
-                                           "melalui saya, tentang:"));
+        bb_buf_puts(&b, learn_en(p)
+                            ? "Colleagues who want to learn may ask you, through me, about:"
+                            : SAPAAN_REG("Rekan yang ingin belajar dapat meminta bantuan Anda, "
+                                         "melalui saya, tentang:",
+                                         "Rekan yang ingin belajar bisa meminta bantuanmu, "
+                                         "melalui saya, tentang:"));
         for (int i = 0; i < non; i++)
-            bb_buf_printf(&b, "\n- %s", learn_comp_label(on[i], en(p)));
+            bb_buf_printf(&b, "\n- %s", learn_comp_label(on[i], learn_en(p)));
     } else {
-        bb_buf_puts(&b, en(p) ? "You have not offered to be asked about any competency yet."
-                              : SAPAAN_REG("Anda belum bersedia ditanya tentang kompetensi apa "
-                                           "pun.",
-                                           "Kamu belum bersedia ditanya tentang kompetensi apa "
-                                           "pun."));
+        bb_buf_puts(&b, learn_en(p)
+                            ? "You have not offered to be asked about any competency yet."
+                            : SAPAAN_REG("Anda belum bersedia ditanya tentang kompetensi apa "
+                                         "pun.",
+                                         "Kamu belum bersedia ditanya tentang kompetensi apa "
+                                         "pun."));
     }
     for (int i = 0; i < n; i++) {
         char oid[48], label[FLOW_LABEL_MAX * 4];
@@ -297,7 +279,7 @@ int learn_act_askme_show(const struct domain_ctx *d, const struct store_person *
             continue;
         comp_option(nd[i].comp, i, oid, sizeof(oid));
         bb_snprintf(label, sizeof(label), "%s%s", is_askable(on, non, nd[i].comp) ? "✓ " : "",
-                    learn_comp_label(nd[i].comp, en(p)));
+                    learn_comp_label(nd[i].comp, learn_en(p)));
         label[bb_utf8_cut(label, strlen(label), (size_t)FLOW_LABEL_MAX)] = '\0';
         if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(opts, o) ||
             !cJSON_AddStringToObject(o, "id", oid) || !cJSON_AddStringToObject(o, "label", label)) {
@@ -310,17 +292,18 @@ int learn_act_askme_show(const struct domain_ctx *d, const struct store_person *
     if (!offered) {
         cJSON_Delete(opts);
         bb_buf_free(&b);
-        return result(d, "none", NULL,
-                      en(p) ? "You can offer the competencies you rate 3 or 4 in your profile. "
-                              "None is rated that high yet: rate them with /profile."
-                            : SAPAAN_REG("Anda dapat menawarkan kompetensi yang Anda nilai 3 atau "
-                                         "4 di profil. Belum ada yang bernilai setinggi itu: "
-                                         "nilailah dengan /profil.",
-                                         "Kamu bisa menawarkan kompetensi yang kamu nilai 3 atau "
-                                         "4 di profil. Belum ada yang bernilai setinggi itu: "
-                                         "nilailah dengan /profil."));
+        return learn_result(
+            d, "none", NULL,
+            learn_en(p) ? "You can offer the competencies you rate 3 or 4 in your profile. "
+                          "None is rated that high yet: rate them with /profile."
+                        : SAPAAN_REG("Anda dapat menawarkan kompetensi yang Anda nilai 3 atau "
+                                     "4 di profil. Belum ada yang bernilai setinggi itu: "
+                                     "nilailah dengan /profil.",
+                                     "Kamu bisa menawarkan kompetensi yang kamu nilai 3 atau "
+                                     "4 di profil. Belum ada yang bernilai setinggi itu: "
+                                     "nilailah dengan /profil."));
     }
-    rc = result(d, "ok", NULL, b.data ? b.data : "");
+    rc = learn_result(d, "ok", NULL, b.data ? b.data : "");
     if (rc == BB_OK)
         cJSON_AddItemToObject(d->result, "options", opts);
     else
@@ -331,13 +314,13 @@ int learn_act_askme_show(const struct domain_ctx *d, const struct store_person *
 
 int learn_act_askme_set(const struct domain_ctx *d, const struct store_person *p, const cJSON *args)
 {
-    const cJSON *v = field(args, "comp");
+    const cJSON *v = learn_field(args, "comp");
     struct store_learn_need nd[STORE_LEARN_NEEDS_MAX];
     char on[STORE_LEARN_NEEDS_MAX][64], msg[600];
     int n = 0, non = 0, rc, at = -1;
     if (!cJSON_IsString(v)) {
         bb_log(BB_LOG_WARN, MOD, "learn_askme_set: no comp; nothing stored");
-        return result(d, "refused", NULL, "");
+        return learn_result(d, "refused", NULL, "");
     }
     if ((rc = store_learning_needs(d->st, p->id, nd, STORE_LEARN_NEEDS_MAX, &n)) != BB_OK ||
         (rc = store_learning_askable(d->st, p->id, on, STORE_LEARN_NEEDS_MAX, &non)) != BB_OK)
@@ -349,44 +332,47 @@ int learn_act_askme_set(const struct domain_ctx *d, const struct store_person *p
             at = i;
     }
     if (at < 0)
-        return result(d, "refused", NULL,
-                      en(p) ? "That competency is no longer in your profile; nothing was changed."
-                            : "Kompetensi itu sudah tidak ada di profil; tidak ada yang diubah.");
-    const char *comp = nd[at].comp, *lbl = learn_comp_label(nd[at].comp, en(p));
+        return learn_result(
+            d, "refused", NULL,
+            learn_en(p) ? "That competency is no longer in your profile; nothing was changed."
+                        : "Kompetensi itu sudah tidak ada di profil; tidak ada yang diubah.");
+    const char *comp = nd[at].comp, *lbl = learn_comp_label(nd[at].comp, learn_en(p));
     if (is_askable(on, non, comp)) {
         if ((rc = store_learning_askable_set(d->st, p->id, comp, 0, d->now)) != BB_OK)
             return rc;
         bb_snprintf(msg, sizeof(msg),
-                    en(p) ? "Withdrawn: you will no longer be suggested for %s. A request "
-                            "already sent stays yours to answer or decline."
-                          : "Ditarik: Anda tidak lagi disarankan untuk %s. Permintaan yang "
-                            "sudah terkirim tetap boleh Anda jawab atau tolak.",
+                    learn_en(p) ? "Withdrawn: you will no longer be suggested for %s. A request "
+                                  "already sent stays yours to answer or decline."
+                                : "Ditarik: Anda tidak lagi disarankan untuk %s. Permintaan yang "
+                                  "sudah terkirim tetap boleh Anda jawab atau tolak.",
                     lbl);
-        return result(d, "ok", "off", msg);
+        return learn_result(d, "ok", "off", msg);
     }
     rc = store_learning_askable_set(d->st, p->id, comp, 1, d->now);
     if (rc == BB_EINVAL)
-        return result(d, "refused", NULL,
-                      en(p) ? "Only a competency you rate 3 or 4 can be offered; nothing was "
-                              "changed."
-                            : "Hanya kompetensi yang Anda nilai 3 atau 4 yang dapat ditawarkan; "
-                              "tidak ada yang diubah.");
+        return learn_result(
+            d, "refused", NULL,
+            learn_en(p) ? "Only a competency you rate 3 or 4 can be offered; nothing was "
+                          "changed."
+                        : "Hanya kompetensi yang Anda nilai 3 atau 4 yang dapat ditawarkan; "
+                          "tidak ada yang diubah.");
     if (rc != BB_OK)
         return rc;
     bb_snprintf(msg, sizeof(msg),
-                en(p) ? "Noted: a colleague who wants to learn %s may be pointed to you. They "
-                        "see your name and unit, never your ratings, and I ask you first each "
-                        "time (at most 3 requests a week)."
-                      : SAPAAN_REG("Tercatat: rekan yang ingin belajar %s dapat diarahkan kepada "
-                                   "Anda. Mereka melihat nama dan unit Anda, tidak pernah nilai "
-                                   "Anda, dan saya selalu bertanya kepada Anda lebih dulu (paling "
-                                   "banyak 3 permintaan seminggu).",
-                                   "Tercatat: rekan yang ingin belajar %s bisa diarahkan "
-                                   "kepadamu. Mereka melihat nama dan unitmu, tidak pernah "
-                                   "nilaimu, dan saya selalu bertanya kepadamu lebih dulu (paling "
-                                   "banyak 3 permintaan seminggu)."),
+                learn_en(p)
+                    ? "Noted: a colleague who wants to learn %s may be pointed to you. They "
+                      "see your name and unit, never your ratings, and I ask you first each "
+                      "time (at most 3 requests a week)."
+                    : SAPAAN_REG("Tercatat: rekan yang ingin belajar %s dapat diarahkan kepada "
+                                 "Anda. Mereka melihat nama dan unit Anda, tidak pernah nilai "
+                                 "Anda, dan saya selalu bertanya kepada Anda lebih dulu (paling "
+                                 "banyak 3 permintaan seminggu).",
+                                 "Tercatat: rekan yang ingin belajar %s bisa diarahkan "
+                                 "kepadamu. Mereka melihat nama dan unitmu, tidak pernah "
+                                 "nilaimu, dan saya selalu bertanya kepadamu lebih dulu (paling "
+                                 "banyak 3 permintaan seminggu)."),
                 lbl);
-    return result(d, "ok", "on", msg);
+    return learn_result(d, "ok", "on", msg);
 }
 
 /* ---- the mentor's view ---------------------------------------------------- */
@@ -561,7 +547,7 @@ int learn_social_fields(const struct domain_ctx *d, const struct store_person *p
     if (!cJSON_AddNumberToObject(out, "learn_ask_id", (double)a.id) ||
         !cJSON_AddStringToObject(out, "learn_ask_from", who) ||
         !cJSON_AddStringToObject(out, "learn_ask_comp",
-                                 a.comp[0] ? learn_comp_label(a.comp, en(p)) : ""))
+                                 a.comp[0] ? learn_comp_label(a.comp, learn_en(p)) : ""))
         return BB_ENOMEM;
     return BB_OK;
 }
