@@ -22,17 +22,7 @@ eq "one code each" "$(grep -cE '^[A-Z0-9]{10}$' "$TMP/codes")" $N
 
 # each simulated browser has its own address behind a "proxy" at 127.0.0.1
 echo '{"log_level": "warn", "http": {"trusted_proxy": "127.0.0.1"}}' >"$TMP/bimbing.json"
-BIMBING_HTTP_PORT=0 "$BIN" --db "$DB" --flows flows --config "$TMP/bimbing.json" serve \
-    >"$TMP/out" 2>"$TMP/err" &
-SERVER=$!
-e2e_track $SERVER
-PORT=
-for _ in $(seq 1 100); do
-    PORT=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/out" 2>/dev/null | head -1 | cut -d: -f2)
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || e2e_abort "serve did not start: $(cat "$TMP/err")"
+SERVE_CONFIG=$TMP/bimbing.json start_serve
 
 "$LOAD" --port "$PORT" --codes "$TMP/codes" --sessions $N --rate 100 --messages 400 --setup-conc 16 \
     --pid $SERVER --timeout 480 >"$TMP/load.out" 2>"$TMP/load.err"
